@@ -1,0 +1,116 @@
+//! The `cvm` binary end to end: pure subcommands, exit statuses and error lines.
+#![allow(clippy::unwrap_used)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn cvm(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cvm"));
+    cmd.args(args)
+        .env_remove("TENCENTCLOUD_SECRET_KEY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn flatten_prints_keys_in_signing_order() {
+    let out = cvm(
+        &["flatten"],
+        &[],
+        r#"{"Placement":{"Zone":"ap-guangzhou-2"},"InstanceIds":[],"DataDisks":[{"DiskSize":100,"DiskType":"LOCAL_BASIC"}],"DryRun":true,"Name":""}"#,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "DataDisks.0.DiskSize",
+            "DataDisks.0.DiskType",
+            "DryRun",
+            "Name",
+            "Placement.Zone"
+        ]
+    );
+    assert_eq!(v["DryRun"], "true");
+    assert_eq!(v["Name"], "");
+}
+
+#[test]
+fn sign_reproduces_the_documented_signature() {
+    let params = r#"{"Action":"DescribeInstances","InstanceIds.0":"ins-09dx96dg","Limit":"20","Nonce":"11886","Offset":"0","Region":"ap-guangzhou","SecretId":"AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE","Timestamp":"1465185768","Version":"2017-03-12"}"#;
+    let out = cvm(
+        &[
+            "sign",
+            "--method",
+            "GET",
+            "--host",
+            "cvm.tencentcloudapi.com",
+            "--path",
+            "/",
+        ],
+        &[(
+            "TENCENTCLOUD_SECRET_KEY",
+            "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
+        )],
+        params,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["signature"], "EliP9YW3pW28FpsEdkXt/+WcGeI=");
+    assert_eq!(v["string_to_sign"], "GETcvm.tencentcloudapi.com/?Action=DescribeInstances&InstanceIds.0=ins-09dx96dg&Limit=20&Nonce=11886&Offset=0&Region=ap-guangzhou&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE&Timestamp=1465185768&Version=2017-03-12");
+    assert!(v["encoded"]
+        .as_str()
+        .unwrap()
+        .contains("Signature=EliP9YW3pW28FpsEdkXt%2F%2BWcGeI%3D"));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Gu5t9xGARNpq86cd98joQYCN3EXAMPLE"));
+}
+
+#[test]
+fn bad_input_exits_2_with_one_line() {
+    for (args, env, stdin) in [
+        (vec!["flatten"], vec![], "not json"),
+        (vec!["flatten"], vec![], "[1,2]"),
+        (vec!["flatten"], vec![], r#"{"a":1,"a":2}"#),
+        (vec!["flatten"], vec![], r#"{"a b":1}"#),
+        (vec!["sign", "--method", "GET", "--host", "h"], vec![], "{}"),
+        (
+            vec!["sign", "--method", "GET", "--host", "h"],
+            vec![("TENCENTCLOUD_SECRET_KEY", "k")],
+            r#"{"a":{"b":1}}"#,
+        ),
+        (
+            vec!["sign", "--method", "PUT", "--host", "h"],
+            vec![("TENCENTCLOUD_SECRET_KEY", "k")],
+            "{}",
+        ),
+    ] {
+        let out = cvm(&args, &env, stdin);
+        assert_eq!(out.status.code(), Some(2), "{args:?} {stdin}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.trim().is_empty(), "{args:?}");
+        if args[0] != "sign" || !args.contains(&"PUT") {
+            assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        }
+    }
+}

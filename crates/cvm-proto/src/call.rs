@@ -1,0 +1,445 @@
+//! One API call across its attempts: a sans-IO state machine that both transports drive.
+//!
+//! The transport asks [`Call::request`] for a signed request (passing the clock and a nonce),
+//! sends it, and hands the outcome to [`Call::on_reply`] or [`Call::on_transport_error`], which
+//! answer [`Step::Done`] or [`Step::Retry`]. All decisions live here; the transport only moves
+//! bytes, reads the clock, draws random numbers and sleeps.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::action::{self, Action};
+use crate::credentials::Credentials;
+use crate::endpoint::Endpoint;
+use crate::envelope::{self, ErrorKind, Reply};
+use crate::flatten;
+use crate::params::Params;
+use crate::request::{self, Context, HttpMethod, HttpRequest, PrepareError};
+use crate::retry::{self, Decision, Failure, RetryPolicy, RetryState};
+use crate::sign::SignatureMethod;
+
+/// Actions that accept a `ClientToken` for idempotency; a call to one of them gets a token when the caller gave none.
+pub const CLIENT_TOKEN_ACTIONS: &[&str] = &["RunInstances"];
+
+/// Settings shared by every call of a client: where to send, how to sign, how to retry, limits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientConfig {
+    /// The `Region` parameter; `None` for region-less actions only.
+    pub region: Option<String>,
+    /// Where requests go.
+    pub endpoint: Endpoint,
+    /// The API version, `2017-03-12`.
+    pub version: String,
+    /// GET or POST (POST by default; a GET over 32 KB is sent as POST anyway).
+    pub http_method: HttpMethod,
+    /// HmacSHA256 by default.
+    pub signature_method: SignatureMethod,
+    /// The `Language` parameter.
+    pub language: Option<String>,
+    /// The `RequestClient` parameter.
+    pub request_client: Option<String>,
+    /// How failed attempts are retried.
+    pub retry: RetryPolicy,
+    /// The largest reply body accepted, 16 MiB by default.
+    pub body_limit: usize,
+    /// How long to wait for a connection.
+    pub connect_timeout: Duration,
+    /// How long one attempt may take in all.
+    pub timeout: Duration,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        Self {
+            region: None,
+            endpoint: Endpoint::global(),
+            version: request::DEFAULT_VERSION.to_owned(),
+            http_method: HttpMethod::Post,
+            signature_method: SignatureMethod::HmacSha256,
+            language: Some("en-US".to_owned()),
+            request_client: Some(request::REQUEST_CLIENT.to_owned()),
+            retry: RetryPolicy::default(),
+            body_limit: envelope::DEFAULT_BODY_LIMIT,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// How an attempt failed below HTTP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportError {
+    /// Whether the request may have reached the service (false for a refused connection or DNS failure).
+    pub maybe_sent: bool,
+    /// Whether the failure was a timeout.
+    pub timed_out: bool,
+    /// What the HTTP client said.
+    pub message: String,
+}
+
+/// Why a call failed.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum CallError {
+    /// The request could not be built.
+    #[error(transparent)]
+    Prepare(#[from] PrepareError),
+    /// The service answered with an error, or the reply was unusable.
+    #[error(transparent)]
+    Reply(#[from] envelope::Error),
+    /// The HTTP exchange itself failed.
+    #[error("{}: {message}", if *timed_out { "timed out" } else { "transport error" })]
+    Transport {
+        /// Whether it was a timeout.
+        timed_out: bool,
+        /// What the HTTP client said.
+        message: String,
+    },
+}
+
+impl CallError {
+    /// The API error, when the service sent one.
+    pub fn api(&self) -> Option<&envelope::ApiError> {
+        match self {
+            CallError::Reply(envelope::Error::Api(e)) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// What the transport does after an attempt.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step<T> {
+    /// The call is over.
+    Done(Result<Reply<T>, CallError>),
+    /// Sleep `after`, then send a new attempt from [`Call::request`].
+    Retry {
+        /// How long to sleep.
+        after: Duration,
+        /// The service's clock, when the local clock must be corrected before the next attempt (see [`retry::clock_offset`]).
+        server_time: Option<u64>,
+    },
+}
+
+/// One logical call: the action, its flattened parameters (with a `ClientToken` where one
+/// applies), whether it is safe to resend, and its retry bookkeeping.
+#[derive(Clone)]
+pub struct Call {
+    action: String,
+    params: Params,
+    idempotent: bool,
+    state: RetryState,
+}
+
+impl fmt::Debug for Call {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("action", &self.action)
+            .field("params", &self.params)
+            .field("idempotent", &self.idempotent)
+            .field("attempts", &self.state.attempts)
+            .finish()
+    }
+}
+
+impl Call {
+    /// A call of `action` with any serializable parameters; `client_token` is used only when the
+    /// action takes a `ClientToken` and none was given.
+    pub fn new<P: Serialize + ?Sized>(
+        action: &str,
+        params: &P,
+        client_token: impl FnOnce() -> String,
+    ) -> Result<Self, PrepareError> {
+        let mut flat = flatten::to_params(params)?;
+        if CLIENT_TOKEN_ACTIONS.contains(&action) && !flat.contains("ClientToken") {
+            flat.insert("ClientToken", client_token())?;
+        }
+        let idempotent = action::is_read_only(action) || flat.contains("ClientToken");
+        Ok(Self {
+            action: action.to_owned(),
+            params: flat,
+            idempotent,
+            state: RetryState::default(),
+        })
+    }
+
+    /// A call of a typed request.
+    pub fn typed<A: Action>(
+        request: &A,
+        client_token: impl FnOnce() -> String,
+    ) -> Result<Self, PrepareError> {
+        let mut call = Self::new(A::NAME, request, client_token)?;
+        call.idempotent |= request.is_idempotent();
+        Ok(call)
+    }
+
+    /// The action name.
+    pub fn action(&self) -> &str {
+        &self.action
+    }
+
+    /// The action's own flat parameters (secrets redacted in `Debug`).
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    /// Whether a transport failure may be retried.
+    pub fn is_idempotent(&self) -> bool {
+        self.idempotent
+    }
+
+    /// Attempts made so far.
+    pub fn attempts(&self) -> u32 {
+        self.state.attempts
+    }
+
+    /// The signed request of the next attempt at Unix time `now` (already clock-corrected) with `nonce`.
+    pub fn request(
+        &self,
+        config: &ClientConfig,
+        credentials: &Credentials,
+        now: u64,
+        nonce: u64,
+    ) -> Result<HttpRequest, CallError> {
+        let ctx = Context {
+            region: config.region.as_deref(),
+            version: &config.version,
+            timestamp: now,
+            nonce,
+            method: config.http_method,
+            signature_method: config.signature_method,
+            language: config.language.as_deref(),
+            request_client: config.request_client.as_deref(),
+        };
+        let mut params = self.params.clone();
+        request::add_common(&self.action, &mut params, credentials, &ctx)?;
+        Ok(request::sign_request(
+            &params,
+            credentials,
+            &config.endpoint,
+            ctx.method,
+        )?)
+    }
+
+    /// Takes an HTTP reply (status, `Date` header, body) `elapsed` after the call began; `jitter` is random in 0..=1.
+    pub fn on_reply<T: DeserializeOwned>(
+        &mut self,
+        config: &ClientConfig,
+        status: u16,
+        date_header: Option<&str>,
+        body: &[u8],
+        elapsed: Duration,
+        jitter: f64,
+    ) -> Step<T> {
+        let err = match envelope::parse::<T>(status, body, config.body_limit) {
+            Ok(reply) => return Step::Done(Ok(reply)),
+            Err(mut err) => {
+                if let envelope::Error::Api(api) = &mut err {
+                    if api.kind == ErrorKind::SignatureExpired && api.server_time.is_none() {
+                        api.server_time = date_header.and_then(retry::parse_http_date);
+                    }
+                }
+                err
+            }
+        };
+        let decision = config.retry.decide(
+            &mut self.state,
+            &Failure::from_envelope(&err),
+            self.idempotent,
+            elapsed,
+            jitter,
+        );
+        self.step(decision, CallError::Reply(err))
+    }
+
+    /// Takes a failure below HTTP `elapsed` after the call began; `jitter` is random in 0..=1.
+    pub fn on_transport_error<T>(
+        &mut self,
+        config: &ClientConfig,
+        error: TransportError,
+        elapsed: Duration,
+        jitter: f64,
+    ) -> Step<T> {
+        let failure = if error.maybe_sent {
+            Failure::Transport
+        } else {
+            Failure::NotSent
+        };
+        let decision =
+            config
+                .retry
+                .decide(&mut self.state, &failure, self.idempotent, elapsed, jitter);
+        self.step(
+            decision,
+            CallError::Transport {
+                timed_out: error.timed_out,
+                message: error.message,
+            },
+        )
+    }
+
+    fn step<T>(&self, decision: Decision, err: CallError) -> Step<T> {
+        match decision {
+            Decision::Retry { after } => Step::Retry {
+                after,
+                server_time: None,
+            },
+            Decision::CorrectClock { server_time } => Step::Retry {
+                after: Duration::ZERO,
+                server_time: Some(server_time),
+            },
+            Decision::GiveUp => Step::Done(Err(err)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encode;
+    use crate::models::{DescribeZonesRequest, RunInstancesRequest, TerminateInstancesRequest};
+    use serde_json::json;
+
+    fn creds() -> Credentials {
+        Credentials::new("AKIDtest", "secret").unwrap()
+    }
+
+    fn config() -> ClientConfig {
+        ClientConfig {
+            region: Some("ap-guangzhou".into()),
+            retry: RetryPolicy {
+                max_attempts: 3,
+                ..RetryPolicy::default()
+            },
+            ..ClientConfig::default()
+        }
+    }
+
+    fn sent(req: &HttpRequest) -> Params {
+        encode::decode(&req.body).unwrap()
+    }
+
+    #[test]
+    fn run_instances_gets_one_token_for_all_attempts() {
+        let call = Call::typed(&RunInstancesRequest::default(), || "tok-1".into()).unwrap();
+        assert!(call.is_idempotent());
+        let a = call.request(&config(), &creds(), 100, 1).unwrap();
+        let b = call.request(&config(), &creds(), 101, 2).unwrap();
+        assert_eq!(sent(&a).get("ClientToken"), Some("tok-1"));
+        assert_eq!(sent(&b).get("ClientToken"), Some("tok-1"));
+        assert_ne!(sent(&a).get("Signature"), sent(&b).get("Signature"));
+        assert_eq!(sent(&b).get("Timestamp"), Some("101"));
+        assert_eq!(sent(&b).get("Nonce"), Some("2"));
+
+        let given = RunInstancesRequest {
+            client_token: Some("mine".into()),
+            ..Default::default()
+        };
+        let call = Call::typed(&given, || unreachable!("a token was given")).unwrap();
+        assert_eq!(call.params().get("ClientToken"), Some("mine"));
+    }
+
+    #[test]
+    fn terminate_is_not_retried_after_a_transport_failure() {
+        let mut call =
+            Call::typed(&TerminateInstancesRequest::new(["ins-1"]), String::new).unwrap();
+        assert!(!call.is_idempotent());
+        let err = TransportError {
+            maybe_sent: true,
+            timed_out: true,
+            message: "read timeout".into(),
+        };
+        let step: Step<serde_json::Value> =
+            call.on_transport_error(&config(), err.clone(), Duration::ZERO, 0.5);
+        assert!(matches!(
+            step,
+            Step::Done(Err(CallError::Transport {
+                timed_out: true,
+                ..
+            }))
+        ));
+        let mut describe = Call::typed(&DescribeZonesRequest::default(), String::new).unwrap();
+        let step: Step<serde_json::Value> =
+            describe.on_transport_error(&config(), err, Duration::ZERO, 0.5);
+        assert!(matches!(step, Step::Retry { .. }));
+    }
+
+    #[test]
+    fn throttling_retries_then_gives_up_with_the_last_error() {
+        let mut call = Call::new(
+            "TerminateInstances",
+            &json!({"InstanceIds": ["ins-1"]}),
+            String::new,
+        )
+        .unwrap();
+        let body = br#"{"Response":{"Error":{"Code":"RequestLimitExceeded","Message":"too fast"},"RequestId":"r"}}"#;
+        for _ in 0..2 {
+            let step: Step<serde_json::Value> =
+                call.on_reply(&config(), 200, None, body, Duration::ZERO, 1.0);
+            assert!(
+                matches!(
+                    step,
+                    Step::Retry {
+                        server_time: None,
+                        ..
+                    }
+                ),
+                "{step:?}"
+            );
+        }
+        let step: Step<serde_json::Value> =
+            call.on_reply(&config(), 200, None, body, Duration::ZERO, 1.0);
+        let Step::Done(Err(e)) = step else {
+            panic!("{step:?}")
+        };
+        assert_eq!(
+            e.to_string(),
+            "RequestLimitExceeded: too fast (RequestId r)"
+        );
+        assert_eq!(call.attempts(), 3);
+    }
+
+    #[test]
+    fn signature_expire_uses_message_or_date_header() {
+        let mut call = Call::new("DescribeZones", &json!({}), String::new).unwrap();
+        let body = br#"{"Response":{"Error":{"Code":"AuthFailure.SignatureExpire","Message":"expired"},"RequestId":"r"}}"#;
+        let step: Step<serde_json::Value> = call.on_reply(
+            &config(),
+            200,
+            Some("Thu, 01 Jan 1970 00:16:40 GMT"),
+            body,
+            Duration::ZERO,
+            0.0,
+        );
+        assert_eq!(
+            step,
+            Step::Retry {
+                after: Duration::ZERO,
+                server_time: Some(1000)
+            }
+        );
+        let step: Step<serde_json::Value> =
+            call.on_reply(&config(), 200, None, body, Duration::ZERO, 0.0);
+        assert!(matches!(step, Step::Done(Err(_))));
+    }
+
+    #[test]
+    fn success_is_done() {
+        let mut call = Call::new("DescribeZones", &json!({}), String::new).unwrap();
+        let step: Step<serde_json::Value> = call.on_reply(
+            &config(),
+            200,
+            None,
+            br#"{"Response":{"TotalCount":0,"RequestId":"r"}}"#,
+            Duration::ZERO,
+            0.0,
+        );
+        let Step::Done(Ok(reply)) = step else {
+            panic!()
+        };
+        assert_eq!(reply.request_id, "r");
+    }
+}

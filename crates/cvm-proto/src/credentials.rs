@@ -1,0 +1,151 @@
+//! API credentials: a secret id, a secret key and an optional session token, kept out of sight.
+
+use std::fmt;
+
+use thiserror::Error;
+use zeroize::Zeroizing;
+
+use crate::params::REDACTED;
+use crate::sign::{self, SignatureMethod};
+
+/// What is wrong with a credential.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CredentialsError {
+    /// A required part is empty.
+    #[error("the {0} is empty")]
+    Empty(&'static str),
+    /// A part has leading or trailing whitespace, a frequent copy-and-paste slip.
+    #[error("the {0} has leading or trailing whitespace")]
+    Whitespace(&'static str),
+    /// A part contains a control character.
+    #[error("the {0} contains a control character")]
+    Control(&'static str),
+}
+
+/// A secret id, a secret key and an optional session token (`Token`) of temporary credentials.
+///
+/// `Debug` shows only the secret id; the key and token are zeroized when dropped.
+#[derive(Clone)]
+pub struct Credentials {
+    secret_id: String,
+    secret_key: Zeroizing<String>,
+    token: Option<Zeroizing<String>>,
+}
+
+fn check(what: &'static str, value: &str) -> Result<(), CredentialsError> {
+    if value.is_empty() {
+        Err(CredentialsError::Empty(what))
+    } else if value.trim() != value {
+        Err(CredentialsError::Whitespace(what))
+    } else if value.chars().any(char::is_control) {
+        Err(CredentialsError::Control(what))
+    } else {
+        Ok(())
+    }
+}
+
+impl Credentials {
+    /// Long-term credentials; an empty part, stray whitespace or a control character is an error.
+    pub fn new(
+        secret_id: impl Into<String>,
+        secret_key: impl Into<String>,
+    ) -> Result<Self, CredentialsError> {
+        let secret_id = secret_id.into();
+        let secret_key = Zeroizing::new(secret_key.into());
+        check("secret id", &secret_id)?;
+        check("secret key", &secret_key)?;
+        Ok(Self {
+            secret_id,
+            secret_key,
+            token: None,
+        })
+    }
+
+    /// The same credentials with a session token, as temporary credentials carry.
+    pub fn with_token(mut self, token: impl Into<String>) -> Result<Self, CredentialsError> {
+        let token = Zeroizing::new(token.into());
+        check("session token", &token)?;
+        self.token = Some(token);
+        Ok(self)
+    }
+
+    /// The secret id, sent as `SecretId`.
+    pub fn secret_id(&self) -> &str {
+        &self.secret_id
+    }
+
+    /// The session token, sent as `Token`; it is a secret, so never show it.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref().map(String::as_str)
+    }
+
+    /// Signs `string_to_sign` with the secret key.
+    pub fn sign(&self, method: SignatureMethod, string_to_sign: &str) -> String {
+        sign::signature(method, self.secret_key.as_bytes(), string_to_sign)
+    }
+
+    /// Whether `claimed` is this key's signature of `string_to_sign`, compared in constant time.
+    pub fn verify(&self, method: SignatureMethod, string_to_sign: &str, claimed: &str) -> bool {
+        sign::verify(method, self.secret_key.as_bytes(), string_to_sign, claimed)
+    }
+
+    /// Whether `text` contains the secret key or the token, for checking that output leaks neither.
+    pub fn appears_in(&self, text: &str) -> bool {
+        text.contains(self.secret_key.as_str()) || self.token().is_some_and(|t| text.contains(t))
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("secret_id", &self.secret_id)
+            .field("secret_key", &REDACTED)
+            .field("token", &self.token.as_ref().map(|_| REDACTED))
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_key_and_token() {
+        let c = Credentials::new("AKIDid", "sekrit-key")
+            .unwrap()
+            .with_token("sekrit-token")
+            .unwrap();
+        let s = format!("{c:?}");
+        assert!(s.contains("AKIDid"));
+        assert!(!s.contains("sekrit"), "{s}");
+        assert!(c.appears_in("xx sekrit-token yy"));
+        assert!(!c.appears_in(&s));
+    }
+
+    #[test]
+    fn rejects_bad_parts() {
+        assert_eq!(
+            Credentials::new("", "k").unwrap_err(),
+            CredentialsError::Empty("secret id")
+        );
+        assert_eq!(
+            Credentials::new("id ", "k").unwrap_err(),
+            CredentialsError::Whitespace("secret id")
+        );
+        assert_eq!(
+            Credentials::new("id", "k\u{1}").unwrap_err(),
+            CredentialsError::Control("secret key")
+        );
+        assert!(Credentials::new("id", "k").unwrap().with_token("").is_err());
+    }
+
+    #[test]
+    fn signs_and_verifies() {
+        let c = Credentials::new("id", "Gu5t9xGARNpq86cd98joQYCN3Cozk1qA").unwrap();
+        let sts = "GETcvm.api.qcloud.com/v2/index.php?Action=DescribeInstances&InstanceIds.0=ins-09dx96dg&Nonce=11886&Region=ap-guangzhou&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA&SignatureMethod=HmacSHA256&Timestamp=1465185768";
+        let sig = c.sign(SignatureMethod::HmacSha256, sts);
+        assert_eq!(sig, "0EEm/HtGRr/VJXTAD9tYMth1Bzm3lLHz5RCDv1GdM8s=");
+        assert!(c.verify(SignatureMethod::HmacSha256, sts, &sig));
+        assert!(!c.verify(SignatureMethod::HmacSha1, sts, &sig));
+    }
+}

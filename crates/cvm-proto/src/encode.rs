@@ -1,0 +1,186 @@
+//! Wire encoding: parameters to a query string or form body (RFC 3986), and back.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use thiserror::Error;
+
+use crate::params::{KeyError, Params, ParamsError};
+
+/// Every byte except `A-Z a-z 0-9 - _ . ~` is percent-encoded, with upper-case hex.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Appends `text` to `out` percent-encoded per RFC 3986 (space as `%20`).
+pub fn encode_component(text: &str, out: &mut String) {
+    for chunk in utf8_percent_encode(text, COMPONENT) {
+        out.push_str(chunk);
+    }
+}
+
+/// Appends `k=v` pairs joined by `&`, both sides percent-encoded, to `out`.
+pub fn encode_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, out: &mut String) {
+    for (i, (k, v)) in pairs.into_iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        encode_component(k, out);
+        out.push('=');
+        encode_component(v, out);
+    }
+}
+
+/// The query string or form body for `params`, in key order.
+pub fn encode(params: &Params) -> String {
+    let mut out = String::with_capacity(encoded_len_hint(params));
+    encode_pairs(params.iter(), &mut out);
+    out
+}
+
+fn encoded_len_hint(params: &Params) -> usize {
+    params
+        .iter()
+        .map(|(k, v)| k.len() + v.len() + 2)
+        .sum::<usize>()
+        + 16
+}
+
+/// Why a query string or form body could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DecodeError {
+    /// A `key=value` pair has no `=`.
+    #[error("parameter {pair:?} has no '=' between key and value")]
+    MissingEquals {
+        /// The pair as received (shortened when long).
+        pair: String,
+    },
+    /// A `%` is not followed by two hex digits.
+    #[error("malformed percent-encoding at byte {offset}")]
+    BadPercent {
+        /// Byte offset of the `%` in the input.
+        offset: usize,
+    },
+    /// A decoded key or value is not valid UTF-8.
+    #[error("parameter text at byte {offset} is not valid UTF-8")]
+    NotUtf8 {
+        /// Byte offset of the pair in the input.
+        offset: usize,
+    },
+    /// A decoded key is malformed.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The same key appears twice.
+    #[error("parameter {0:?} appears more than once")]
+    Duplicate(String),
+}
+
+/// Decodes a query string or `application/x-www-form-urlencoded` body: `+` is a space, `%XX` in
+/// either case; empty segments (`a=1&&b=2`) carry nothing and are skipped.
+pub fn decode(input: &[u8]) -> Result<Params, DecodeError> {
+    let mut params = Params::new();
+    let mut offset = 0;
+    for segment in input.split(|&b| b == b'&') {
+        let start = offset;
+        offset += segment.len() + 1;
+        if segment.is_empty() {
+            continue;
+        }
+        let Some(eq) = segment.iter().position(|&b| b == b'=') else {
+            return Err(DecodeError::MissingEquals {
+                pair: excerpt(segment),
+            });
+        };
+        let key = decode_component(&segment[..eq], start)?;
+        let value = decode_component(&segment[eq + 1..], start + eq + 1)?;
+        params.insert(key, value).map_err(|e| match e {
+            ParamsError::Key(k) => DecodeError::Key(k),
+            ParamsError::Duplicate(k) => DecodeError::Duplicate(k),
+        })?;
+    }
+    Ok(params)
+}
+
+/// Decodes one form-encoded component (`+` is a space, `%XX` in either case) that starts at `offset` of the input.
+pub fn decode_component(raw: &[u8], offset: usize) -> Result<String, DecodeError> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        match raw[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hi = raw.get(i + 1).and_then(|&b| hex(b));
+                let lo = raw.get(i + 2).and_then(|&b| hex(b));
+                match (hi, lo) {
+                    (Some(h), Some(l)) => out.push(h << 4 | l),
+                    _ => return Err(DecodeError::BadPercent { offset: offset + i }),
+                }
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).map_err(|_| DecodeError::NotUtf8 { offset })
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+fn excerpt(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(64)]);
+    text.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_rfc3986_upper_hex() {
+        let mut s = String::new();
+        encode_component("a b&c=1+2/~*'测", &mut s);
+        assert_eq!(s, "a%20b%26c%3D1%2B2%2F~%2A%27%E6%B5%8B");
+        let p = Params::from_pairs([("B", "x y"), ("A", "")]).unwrap();
+        assert_eq!(encode(&p), "A=&B=x%20y");
+    }
+
+    #[test]
+    fn decodes_plus_and_both_hex_cases() {
+        let p = decode(b"a=x+y%2b%2B%2f&b=&&c=%E6%b5%8B").unwrap();
+        assert_eq!(p.get("a"), Some("x y++/"));
+        assert_eq!(p.get("b"), Some(""));
+        assert_eq!(p.get("c"), Some("测"));
+        assert_eq!(decode(b"").unwrap().len(), 0);
+    }
+
+    #[test]
+    fn decode_errors() {
+        assert_eq!(
+            decode(b"a=1&b"),
+            Err(DecodeError::MissingEquals { pair: "b".into() })
+        );
+        assert_eq!(decode(b"a=%4"), Err(DecodeError::BadPercent { offset: 2 }));
+        assert_eq!(decode(b"a=%zz"), Err(DecodeError::BadPercent { offset: 2 }));
+        assert_eq!(
+            decode(b"ab=1&c=%"),
+            Err(DecodeError::BadPercent { offset: 7 })
+        );
+        assert_eq!(decode(b"a=%FF"), Err(DecodeError::NotUtf8 { offset: 2 }));
+        assert_eq!(decode(b"a=\xff"), Err(DecodeError::NotUtf8 { offset: 2 }));
+        assert_eq!(decode(b"a=1&a=2"), Err(DecodeError::Duplicate("a".into())));
+        assert!(matches!(decode(b"a%3Db=1"), Err(DecodeError::Key(_))));
+        assert!(matches!(
+            decode(b"=1"),
+            Err(DecodeError::Key(KeyError::Empty))
+        ));
+    }
+}

@@ -1,0 +1,321 @@
+//! Where requests go: scheme, host, port and path, with the presets of the CVM service.
+
+use std::fmt;
+
+use thiserror::Error;
+
+/// The default API 3.0 host, answering from the nearest region.
+pub const GLOBAL_HOST: &str = "cvm.tencentcloudapi.com";
+/// The legacy ("API 2.0") gateway host.
+pub const LEGACY_HOST: &str = "cvm.api.qcloud.com";
+/// The legacy gateway's path.
+pub const LEGACY_PATH: &str = "/v2/index.php";
+
+/// `http` or `https`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scheme {
+    /// Plain HTTP, for a local emulator.
+    Http,
+    /// HTTPS, which the real service requires.
+    Https,
+}
+
+impl Scheme {
+    /// `http` or `https`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Http => "http",
+            Scheme::Https => "https",
+        }
+    }
+
+    /// 80 or 443.
+    pub fn default_port(self) -> u16 {
+        match self {
+            Scheme::Http => 80,
+            Scheme::Https => 443,
+        }
+    }
+}
+
+/// Why an endpoint is not usable.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum EndpointError {
+    /// The URL does not start with `http://` or `https://`.
+    #[error("endpoint {0:?} must start with http:// or https://")]
+    Scheme(String),
+    /// The host is empty or holds characters a host name cannot have.
+    #[error("endpoint host {0:?} is not a valid host name or address")]
+    Host(String),
+    /// The port is not a number from 1 to 65535.
+    #[error("endpoint port {0:?} is not a number from 1 to 65535")]
+    Port(String),
+    /// The path holds a query, fragment, `%`, whitespace or control characters.
+    #[error("endpoint path {0:?} may not contain '?', '#', '%', whitespace or control characters")]
+    Path(String),
+    /// The region name holds characters other than `a-z`, `0-9` and `-`.
+    #[error("region {0:?} may only contain a-z, 0-9 and '-'")]
+    Region(String),
+}
+
+/// A service endpoint: scheme, host, optional port and path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Endpoint {
+    scheme: Scheme,
+    host: String,
+    port: Option<u16>,
+    path: String,
+}
+
+impl Endpoint {
+    /// `https://cvm.tencentcloudapi.com/`, the API 3.0 endpoint.
+    pub fn global() -> Self {
+        Self {
+            scheme: Scheme::Https,
+            host: GLOBAL_HOST.to_owned(),
+            port: None,
+            path: "/".to_owned(),
+        }
+    }
+
+    /// `https://cvm.<region>.tencentcloudapi.com/`, the endpoint of one region.
+    pub fn regional(region: &str) -> Result<Self, EndpointError> {
+        check_region(region)?;
+        Ok(Self {
+            scheme: Scheme::Https,
+            host: format!("cvm.{region}.tencentcloudapi.com"),
+            port: None,
+            path: "/".to_owned(),
+        })
+    }
+
+    /// `https://cvm.api.qcloud.com/v2/index.php`, the legacy gateway.
+    pub fn legacy() -> Self {
+        Self {
+            scheme: Scheme::Https,
+            host: LEGACY_HOST.to_owned(),
+            port: None,
+            path: LEGACY_PATH.to_owned(),
+        }
+    }
+
+    /// Parses `scheme://host[:port][/path]`, e.g. `http://127.0.0.1:8080/` for a local emulator.
+    pub fn parse(url: &str) -> Result<Self, EndpointError> {
+        let (scheme, rest) = if let Some(rest) = url.strip_prefix("https://") {
+            (Scheme::Https, rest)
+        } else if let Some(rest) = url.strip_prefix("http://") {
+            (Scheme::Http, rest)
+        } else {
+            return Err(EndpointError::Scheme(url.to_owned()));
+        };
+        let (authority, path) = match rest.find('/') {
+            Some(at) => rest.split_at(at),
+            None => (rest, "/"),
+        };
+        let (host, port) = split_port(authority)?;
+        check_host(host)?;
+        check_path(path)?;
+        let port = port.filter(|&p| p != scheme.default_port());
+        Ok(Self {
+            scheme,
+            host: host.to_ascii_lowercase(),
+            port,
+            path: path.to_owned(),
+        })
+    }
+
+    /// The scheme.
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+
+    /// The host name or address, without port.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The port, when it is not the scheme's default.
+    pub fn port(&self) -> Option<u16> {
+        self.port
+    }
+
+    /// The path, `/` or `/v2/index.php` for the service.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The `Host` header, which is also the host in the string to sign: `host` or `host:port` when the port is not the default.
+    pub fn host_header(&self) -> String {
+        match self.port {
+            Some(port) => format!("{}:{port}", self.host),
+            None => self.host.clone(),
+        }
+    }
+
+    /// `scheme://host[:port]/path`, without query.
+    pub fn url(&self) -> String {
+        format!(
+            "{}://{}{}",
+            self.scheme.as_str(),
+            self.host_header(),
+            self.path
+        )
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.url())
+    }
+}
+
+impl std::str::FromStr for Endpoint {
+    type Err = EndpointError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Endpoint::parse(s)
+    }
+}
+
+fn split_port(authority: &str) -> Result<(&str, Option<u16>), EndpointError> {
+    // An IPv6 literal is bracketed: `[::1]:8080`.
+    let colon = if authority.starts_with('[') {
+        authority
+            .find(']')
+            .and_then(|end| authority[end..].find(':').map(|c| end + c))
+    } else {
+        authority.rfind(':')
+    };
+    match colon {
+        None => Ok((authority, None)),
+        Some(at) => {
+            let digits = &authority[at + 1..];
+            match digits.parse::<u16>() {
+                Ok(p) if p > 0 && digits.bytes().all(|b| b.is_ascii_digit()) => {
+                    Ok((&authority[..at], Some(p)))
+                }
+                _ => Err(EndpointError::Port(digits.to_owned())),
+            }
+        }
+    }
+}
+
+fn check_host(host: &str) -> Result<(), EndpointError> {
+    let ok = if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        !inner.is_empty()
+            && inner
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || matches!(b, b':' | b'.'))
+    } else {
+        !host.is_empty()
+            && host.len() <= 253
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+            && !host.starts_with(['.', '-'])
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(EndpointError::Host(host.to_owned()))
+    }
+}
+
+fn check_path(path: &str) -> Result<(), EndpointError> {
+    let bad = path
+        .chars()
+        .any(|c| matches!(c, '?' | '#' | '%') || c.is_whitespace() || c.is_control());
+    if bad || !path.starts_with('/') {
+        Err(EndpointError::Path(path.to_owned()))
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks a region name such as `ap-guangzhou`.
+pub fn check_region(region: &str) -> Result<(), EndpointError> {
+    let ok = !region.is_empty()
+        && region.len() <= 64
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(EndpointError::Region(region.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets() {
+        assert_eq!(Endpoint::global().url(), "https://cvm.tencentcloudapi.com/");
+        assert_eq!(
+            Endpoint::legacy().url(),
+            "https://cvm.api.qcloud.com/v2/index.php"
+        );
+        let r = Endpoint::regional("ap-guangzhou").unwrap();
+        assert_eq!(r.host_header(), "cvm.ap-guangzhou.tencentcloudapi.com");
+        assert!(Endpoint::regional("ap guangzhou").is_err());
+        assert!(Endpoint::regional("").is_err());
+    }
+
+    #[test]
+    fn parses_custom_endpoints() {
+        let e = Endpoint::parse("http://127.0.0.1:8080").unwrap();
+        assert_eq!(
+            (e.scheme(), e.host(), e.port(), e.path()),
+            (Scheme::Http, "127.0.0.1", Some(8080), "/")
+        );
+        assert_eq!(e.host_header(), "127.0.0.1:8080");
+        let d = Endpoint::parse("https://CVM.example.com:443/v2/index.php").unwrap();
+        assert_eq!(d.host_header(), "cvm.example.com");
+        assert_eq!(d.path(), "/v2/index.php");
+        let v6 = Endpoint::parse("http://[::1]:9000/").unwrap();
+        assert_eq!(v6.host_header(), "[::1]:9000");
+        assert_eq!(Endpoint::parse("http://[::1]/").unwrap().port(), None);
+    }
+
+    #[test]
+    fn rejects_bad_endpoints() {
+        assert!(matches!(
+            Endpoint::parse("ftp://x/"),
+            Err(EndpointError::Scheme(_))
+        ));
+        assert!(matches!(
+            Endpoint::parse("http://:80/"),
+            Err(EndpointError::Host(_))
+        ));
+        assert!(matches!(
+            Endpoint::parse("http://a b/"),
+            Err(EndpointError::Host(_))
+        ));
+        assert!(matches!(
+            Endpoint::parse("http://user@h/"),
+            Err(EndpointError::Host(_))
+        ));
+        assert!(matches!(
+            Endpoint::parse("http://h:0/"),
+            Err(EndpointError::Port(_))
+        ));
+        assert!(matches!(
+            Endpoint::parse("http://h:99999/"),
+            Err(EndpointError::Port(_))
+        ));
+        assert!(matches!(
+            Endpoint::parse("http://h:+1/"),
+            Err(EndpointError::Port(_))
+        ));
+        assert!(matches!(
+            Endpoint::parse("http://h/?a=1"),
+            Err(EndpointError::Path(_))
+        ));
+        assert!(matches!(
+            Endpoint::parse("http://h/%20"),
+            Err(EndpointError::Path(_))
+        ));
+    }
+}

@@ -1,0 +1,522 @@
+//! Request preparation: action, parameters, credentials and context in; a signed, transport-agnostic HTTP request out.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::credentials::Credentials;
+use crate::encode;
+use crate::endpoint::Endpoint;
+use crate::flatten::{self, FlattenError};
+use crate::params::{Params, ParamsError};
+use crate::sign::{self, SignError, SignatureMethod, SIGNATURE};
+
+/// The CVM API version this crate speaks.
+pub const DEFAULT_VERSION: &str = "2017-03-12";
+/// The service's limit on the length of a GET URL.
+pub const MAX_GET_URL: usize = 32 * 1024;
+/// The service's limit on a signature-v1 POST body.
+pub const MAX_POST_BODY: usize = 1024 * 1024;
+/// The `Content-Type` of a signature-v1 POST.
+pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
+/// The `RequestClient` this crate sends unless told otherwise.
+pub const REQUEST_CLIENT: &str = concat!("cvm-rs/", env!("CARGO_PKG_VERSION"));
+
+/// `GET` (parameters in the query) or `POST` (parameters in a form body).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum HttpMethod {
+    /// Parameters in the URL's query string.
+    Get,
+    /// Parameters in an `application/x-www-form-urlencoded` body.
+    #[default]
+    Post,
+}
+
+impl HttpMethod {
+    /// `GET` or `POST`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+        }
+    }
+}
+
+impl fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A method name other than GET or POST.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("unsupported HTTP method {0:?}; expected GET or POST")]
+pub struct UnknownHttpMethod(pub String);
+
+impl FromStr for HttpMethod {
+    type Err = UnknownHttpMethod;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.eq_ignore_ascii_case("get") {
+            Ok(HttpMethod::Get)
+        } else if s.eq_ignore_ascii_case("post") {
+            Ok(HttpMethod::Post)
+        } else {
+            Err(UnknownHttpMethod(s.to_owned()))
+        }
+    }
+}
+
+/// Everything about one attempt that is not the action's own parameters: region, version, the
+/// attempt's timestamp and nonce, methods, language and client name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Context<'a> {
+    /// The `Region` parameter; `None` for actions that take none, such as `DescribeRegions`.
+    pub region: Option<&'a str>,
+    /// The `Version` parameter, `2017-03-12` by default.
+    pub version: &'a str,
+    /// The `Timestamp` parameter: Unix seconds of this attempt.
+    pub timestamp: u64,
+    /// The `Nonce` parameter: a random positive integer, new for every attempt.
+    pub nonce: u64,
+    /// GET or POST; a GET whose URL would pass the 32 KB limit is sent as POST.
+    pub method: HttpMethod,
+    /// The HMAC algorithm, sent as `SignatureMethod`.
+    pub signature_method: SignatureMethod,
+    /// The `Language` parameter (`zh-CN` or `en-US`), if any.
+    pub language: Option<&'a str>,
+    /// The `RequestClient` parameter, if any.
+    pub request_client: Option<&'a str>,
+}
+
+impl<'a> Context<'a> {
+    /// A context for one attempt at `timestamp` with `nonce`: POST, HmacSHA256, version
+    /// `2017-03-12`, `Language=en-US`, no region, this crate's `RequestClient`.
+    pub fn new(timestamp: u64, nonce: u64) -> Self {
+        Self {
+            region: None,
+            version: DEFAULT_VERSION,
+            timestamp,
+            nonce,
+            method: HttpMethod::Post,
+            signature_method: SignatureMethod::HmacSha256,
+            language: Some("en-US"),
+            request_client: Some(REQUEST_CLIENT),
+        }
+    }
+
+    /// The same context for `region`.
+    pub fn region(mut self, region: &'a str) -> Self {
+        self.region = Some(region);
+        self
+    }
+
+    /// The same context with another HTTP method.
+    pub fn method(mut self, method: HttpMethod) -> Self {
+        self.method = method;
+        self
+    }
+
+    /// The same context with another signature method.
+    pub fn signature_method(mut self, method: SignatureMethod) -> Self {
+        self.signature_method = method;
+        self
+    }
+}
+
+/// A signed request ready to send: plain data that any HTTP client can carry.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// GET or POST.
+    pub method: HttpMethod,
+    /// The full URL; for GET it carries every parameter, `Signature` included.
+    pub url: String,
+    /// Headers to send: `Host`, and `Content-Type` for POST.
+    pub headers: Vec<(&'static str, String)>,
+    /// The form body for POST; empty for GET.
+    pub body: Vec<u8>,
+}
+
+impl HttpRequest {
+    /// The value of header `name` (case-insensitive), if set.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    /// Shows the URL without its query and the body's length only, since both carry secrets.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let url = self.url.split('?').next().unwrap_or_default();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &url)
+            .field("headers", &self.headers)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// Why a request could not be prepared.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PrepareError {
+    /// The action name is empty or not alphanumeric.
+    #[error("invalid action name {0:?}")]
+    Action(String),
+    /// The parameters could not be flattened.
+    #[error("cannot flatten parameters: {0}")]
+    Flatten(#[from] FlattenError),
+    /// A parameter is malformed or clashes with a common parameter such as `Action` or `Region`.
+    #[error(transparent)]
+    Params(#[from] ParamsError),
+    /// The parameters cannot be signed.
+    #[error(transparent)]
+    Sign(#[from] SignError),
+    /// The region name is malformed.
+    #[error(transparent)]
+    Region(#[from] crate::endpoint::EndpointError),
+    /// The nonce is zero; the service wants a positive integer.
+    #[error("the nonce must be a positive integer")]
+    ZeroNonce,
+    /// The form body is over the service's 1 MB limit for signature v1.
+    #[error(
+        "request body is {size} bytes, over the service's limit of {limit} bytes for signature v1"
+    )]
+    TooLarge {
+        /// Size of the encoded body.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+}
+
+/// Flattens `params` and signs them with the common parameters of `ctx`: the one call a transport needs per attempt.
+pub fn prepare<P: Serialize + ?Sized>(
+    action: &str,
+    params: &P,
+    credentials: &Credentials,
+    endpoint: &Endpoint,
+    ctx: &Context<'_>,
+) -> Result<HttpRequest, PrepareError> {
+    let mut flat = Params::with_capacity(32);
+    flatten::flatten_into(params, &mut flat)?;
+    add_common(action, &mut flat, credentials, ctx)?;
+    sign_request(&flat, credentials, endpoint, ctx.method)
+}
+
+/// Adds `Action`, `Version`, `Region`, `Timestamp`, `Nonce`, `SecretId`, `SignatureMethod`,
+/// `Token`, `Language` and `RequestClient` to `params`; any already present is an error.
+pub fn add_common(
+    action: &str,
+    params: &mut Params,
+    credentials: &Credentials,
+    ctx: &Context<'_>,
+) -> Result<(), PrepareError> {
+    if action.is_empty() || !action.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(PrepareError::Action(action.to_owned()));
+    }
+    if ctx.nonce == 0 {
+        return Err(PrepareError::ZeroNonce);
+    }
+    params.insert("Action", action)?;
+    if !ctx.version.is_empty() {
+        params.insert("Version", ctx.version)?;
+    }
+    if let Some(region) = ctx.region {
+        crate::endpoint::check_region(region)?;
+        params.insert("Region", region)?;
+    }
+    params.insert("Timestamp", ctx.timestamp.to_string())?;
+    params.insert("Nonce", ctx.nonce.to_string())?;
+    params.insert("SecretId", credentials.secret_id())?;
+    params.insert("SignatureMethod", ctx.signature_method.as_str())?;
+    if let Some(token) = credentials.token() {
+        params.insert("Token", token)?;
+    }
+    if let Some(language) = ctx.language {
+        params.insert("Language", language)?;
+    }
+    if let Some(client) = ctx.request_client {
+        params.insert("RequestClient", client)?;
+    }
+    Ok(())
+}
+
+/// Signs complete flat parameters (common ones included, `Signature` absent or ignored) for
+/// `endpoint`, with the algorithm their `SignatureMethod` selects, and encodes them for `method`.
+/// A GET whose URL would pass 32 KB is sent as POST; a POST body over 1 MB is an error.
+pub fn sign_request(
+    params: &Params,
+    credentials: &Credentials,
+    endpoint: &Endpoint,
+    method: HttpMethod,
+) -> Result<HttpRequest, PrepareError> {
+    let host = endpoint.host_header();
+    let algorithm = sign::SignatureMethod::from_param(params.get("SignatureMethod"));
+    let wire = |method: HttpMethod| -> Result<(String, String), PrepareError> {
+        let sts = sign::string_to_sign(method, &host, endpoint.path(), params)?;
+        let signature = credentials.sign(algorithm, &sts);
+        let mut encoded = String::with_capacity(sts.len() * 5 / 4 + 64);
+        let others = params.iter().filter(|(k, _)| *k != SIGNATURE);
+        encode::encode_pairs(
+            others.chain([(SIGNATURE, signature.as_str())]),
+            &mut encoded,
+        );
+        Ok((sts, encoded))
+    };
+    let base = endpoint.url();
+    if method == HttpMethod::Get {
+        let (_, query) = wire(HttpMethod::Get)?;
+        if base.len() + 1 + query.len() <= MAX_GET_URL {
+            return Ok(HttpRequest {
+                method,
+                url: format!("{base}?{query}"),
+                headers: vec![("Host", host)],
+                body: Vec::new(),
+            });
+        }
+    }
+    let (_, body) = wire(HttpMethod::Post)?;
+    if body.len() > MAX_POST_BODY {
+        return Err(PrepareError::TooLarge {
+            size: body.len(),
+            limit: MAX_POST_BODY,
+        });
+    }
+    Ok(HttpRequest {
+        method: HttpMethod::Post,
+        url: base,
+        headers: vec![
+            ("Host", host),
+            ("Content-Type", FORM_CONTENT_TYPE.to_owned()),
+        ],
+        body: body.into_bytes(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn creds() -> Credentials {
+        Credentials::new(
+            "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
+            "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
+        )
+        .unwrap()
+    }
+
+    fn s1_context() -> Context<'static> {
+        Context {
+            region: Some("ap-guangzhou"),
+            version: DEFAULT_VERSION,
+            timestamp: 1465185768,
+            nonce: 11886,
+            method: HttpMethod::Get,
+            signature_method: SignatureMethod::HmacSha1,
+            language: Some("zh-CN"),
+            request_client: Some("SDK_PYTHON_3.1.178"),
+        }
+    }
+
+    #[test]
+    fn reproduces_sdk_vector_s1_as_get() {
+        let mut p = BTreeMap::new();
+        p.insert("InstanceIds", serde_json::json!(["ins-09dx96dg"]));
+        p.insert("Offset", serde_json::json!(0));
+        p.insert("Limit", serde_json::json!(20));
+        let req = prepare(
+            "DescribeInstances",
+            &p,
+            &creds(),
+            &Endpoint::global(),
+            &s1_context(),
+        )
+        .unwrap();
+        assert_eq!(req.method, HttpMethod::Get);
+        assert!(req
+            .url
+            .starts_with("https://cvm.tencentcloudapi.com/?Action=DescribeInstances&"));
+        assert!(
+            req.url
+                .ends_with("&Signature=vfdM2xosUfTninpc5Z3F%2BlCqXs4%3D"),
+            "{}",
+            req.url
+        );
+        assert_eq!(req.header("host"), Some("cvm.tencentcloudapi.com"));
+        assert!(req.body.is_empty());
+    }
+
+    #[test]
+    fn post_has_form_body_and_content_type() {
+        let ctx = s1_context().method(HttpMethod::Post);
+        let req = prepare(
+            "DescribeZones",
+            &BTreeMap::<String, String>::new(),
+            &creds(),
+            &Endpoint::global(),
+            &ctx,
+        )
+        .unwrap();
+        assert_eq!(req.url, "https://cvm.tencentcloudapi.com/");
+        assert_eq!(req.header("Content-Type"), Some(FORM_CONTENT_TYPE));
+        let body = String::from_utf8(req.body.clone()).unwrap();
+        assert!(
+            body.contains("Action=DescribeZones") && body.contains("&Signature="),
+            "{body}"
+        );
+    }
+
+    #[test]
+    fn same_inputs_same_bytes() {
+        let p = BTreeMap::from([("InstanceIds", vec!["a", "b"])]);
+        let a = prepare(
+            "TerminateInstances",
+            &p,
+            &creds(),
+            &Endpoint::legacy(),
+            &s1_context(),
+        )
+        .unwrap();
+        let b = prepare(
+            "TerminateInstances",
+            &p,
+            &creds(),
+            &Endpoint::legacy(),
+            &s1_context(),
+        )
+        .unwrap();
+        assert_eq!(a, b);
+        assert!(a
+            .url
+            .starts_with("https://cvm.api.qcloud.com/v2/index.php?"));
+    }
+
+    #[test]
+    fn custom_port_is_in_host_and_signature() {
+        let e = Endpoint::parse("http://127.0.0.1:8080/").unwrap();
+        let req = prepare(
+            "DescribeZones",
+            &BTreeMap::<String, String>::new(),
+            &creds(),
+            &e,
+            &s1_context(),
+        )
+        .unwrap();
+        assert_eq!(req.header("Host"), Some("127.0.0.1:8080"));
+        let params = encode::decode(req.url.split_once('?').unwrap().1.as_bytes()).unwrap();
+        let sts = sign::string_to_sign(HttpMethod::Get, "127.0.0.1:8080", "/", &params).unwrap();
+        assert!(creds().verify(
+            SignatureMethod::HmacSha1,
+            &sts,
+            params.get("Signature").unwrap()
+        ));
+    }
+
+    #[test]
+    fn long_get_becomes_post_and_huge_post_is_refused() {
+        let big = "x".repeat(40 * 1024);
+        let p = BTreeMap::from([("UserData", big)]);
+        let req = prepare(
+            "RunInstances",
+            &p,
+            &creds(),
+            &Endpoint::global(),
+            &s1_context(),
+        )
+        .unwrap();
+        assert_eq!(req.method, HttpMethod::Post);
+        let params = encode::decode(&req.body).unwrap();
+        let sts = sign::string_to_sign(HttpMethod::Post, "cvm.tencentcloudapi.com", "/", &params)
+            .unwrap();
+        assert!(sts.starts_with("POST"));
+        assert!(creds().verify(
+            SignatureMethod::HmacSha1,
+            &sts,
+            params.get("Signature").unwrap()
+        ));
+
+        let huge = BTreeMap::from([("UserData", "y".repeat(MAX_POST_BODY))]);
+        let err = prepare(
+            "RunInstances",
+            &huge,
+            &creds(),
+            &Endpoint::global(),
+            &s1_context(),
+        )
+        .unwrap_err();
+        assert!(matches!(err, PrepareError::TooLarge { .. }), "{err}");
+    }
+
+    #[test]
+    fn clashes_and_bad_inputs_are_errors() {
+        let p = BTreeMap::from([("Region", "x")]);
+        let err = prepare(
+            "DescribeZones",
+            &p,
+            &creds(),
+            &Endpoint::global(),
+            &s1_context(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            PrepareError::Params(ParamsError::Duplicate("Region".into()))
+        );
+        let none = BTreeMap::<String, String>::new();
+        assert!(matches!(
+            prepare(
+                "Bad Action",
+                &none,
+                &creds(),
+                &Endpoint::global(),
+                &s1_context()
+            ),
+            Err(PrepareError::Action(_))
+        ));
+        let mut ctx = s1_context();
+        ctx.nonce = 0;
+        assert_eq!(
+            prepare("DescribeZones", &none, &creds(), &Endpoint::global(), &ctx),
+            Err(PrepareError::ZeroNonce)
+        );
+        ctx = s1_context();
+        ctx.region = Some("bad region");
+        assert!(matches!(
+            prepare("DescribeZones", &none, &creds(), &Endpoint::global(), &ctx),
+            Err(PrepareError::Region(_))
+        ));
+        assert!(matches!(
+            prepare(
+                "DescribeZones",
+                &42,
+                &creds(),
+                &Endpoint::global(),
+                &s1_context()
+            ),
+            Err(PrepareError::Flatten(_))
+        ));
+    }
+
+    #[test]
+    fn token_is_sent_and_debug_hides_query() {
+        let c = creds().with_token("tok/en+1=").unwrap();
+        let req = prepare(
+            "DescribeZones",
+            &BTreeMap::<String, String>::new(),
+            &c,
+            &Endpoint::global(),
+            &s1_context(),
+        )
+        .unwrap();
+        assert!(req.url.contains("Token=tok%2Fen%2B1%3D"));
+        let dbg = format!("{req:?}");
+        assert!(!dbg.contains("tok") && !dbg.contains("Signature"), "{dbg}");
+    }
+}
