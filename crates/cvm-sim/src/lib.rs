@@ -1,0 +1,40 @@
+//! A faithful local emulator of Tencent Cloud's CVM API endpoint with signature v1, strict about signatures.
+//!
+//! The core, [`Sim`], is pure: [`Sim::handle`] takes one [`SimRequest`] and the current time and
+//! returns one [`Handled`] response, with every time-based behaviour (state transitions, rate
+//! limits, the replay window) evaluated lazily against that time. [`SimServer`] is a thin loopback
+//! HTTP shell around it, and [`serve_forever`] runs one until Ctrl-C.
+//!
+//! ```
+//! use std::time::Duration;
+//! use cvm_proto::{prepare, Context, Credentials};
+//! use cvm_sim::{Sim, SimConfig, SimRequest, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY};
+//!
+//! let mut sim = Sim::new(SimConfig::default()).unwrap();
+//! let creds = Credentials::new(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY).unwrap();
+//! let now = 1_706_400_000;
+//! let ctx = Context::new(now, 1).region("ap-guangzhou");
+//! let req = prepare("DescribeZones", &serde_json::json!({}), &creds, &cvm_proto::Endpoint::global(), &ctx).unwrap();
+//! let reply = sim.handle(&SimRequest::from_prepared(&req), Duration::from_secs(now)).response;
+//! assert_eq!(reply.error_code(), None);
+//! assert_eq!(reply.response().unwrap()["ZoneSet"][0]["Zone"], "ap-guangzhou-2");
+//! ```
+
+mod actions;
+pub mod catalog;
+pub mod config;
+mod error;
+pub mod request;
+mod server;
+mod sim;
+mod time;
+
+pub use config::{
+    AccountConfig, FaultKind, FaultRule, HttpConfig, InstanceTypeSpec, Quotas, RateLimit,
+    RegionConfig, SimConfig, Transitions, ZoneConfig, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY,
+};
+pub use error::SimError;
+pub use request::{Handled, ShellFault, SimRequest, SimResponse};
+pub use server::{serve_forever, ShellStats, SimServer};
+pub use sim::{Counters, Sim, SimInstance, Transition, ACTIONS, OTHER_ACTION};
+pub use time::{format_utc, parse_utc};

@@ -1,0 +1,149 @@
+//! The plain-data HTTP exchange between the shell and the pure core: [`SimRequest`] in, [`Handled`] out.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// One HTTP request as the shell received it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SimRequest {
+    /// The method, e.g. `GET` or `POST`.
+    pub method: String,
+    /// The path of the request target, without the query, e.g. `/` or `/v2/index.php`.
+    pub path: String,
+    /// The raw query string after `?` (empty when there is none).
+    pub query: Vec<u8>,
+    /// The headers in arrival order; names compare case-insensitively.
+    pub headers: Vec<(String, String)>,
+    /// The body (the shell never hands over more than the POST limit plus one byte).
+    pub body: Vec<u8>,
+}
+
+impl SimRequest {
+    /// A GET of `path?query` addressed to `host`.
+    pub fn get(host: &str, path: &str, query: impl Into<Vec<u8>>) -> Self {
+        SimRequest {
+            method: "GET".to_owned(),
+            path: path.to_owned(),
+            query: query.into(),
+            headers: vec![("Host".to_owned(), host.to_owned())],
+            body: Vec::new(),
+        }
+    }
+
+    /// A form POST of `body` to `path` addressed to `host`.
+    pub fn post_form(host: &str, path: &str, body: impl Into<Vec<u8>>) -> Self {
+        SimRequest {
+            method: "POST".to_owned(),
+            path: path.to_owned(),
+            query: Vec::new(),
+            headers: vec![
+                ("Host".to_owned(), host.to_owned()),
+                (
+                    "Content-Type".to_owned(),
+                    cvm_proto::request::FORM_CONTENT_TYPE.to_owned(),
+                ),
+            ],
+            body: body.into(),
+        }
+    }
+
+    /// The request a transport would send for a prepared [`cvm_proto::HttpRequest`].
+    pub fn from_prepared(req: &cvm_proto::HttpRequest) -> Self {
+        let after_scheme = req
+            .url
+            .split_once("://")
+            .map_or(req.url.as_str(), |(_, rest)| rest);
+        let target = after_scheme.find('/').map_or("/", |at| &after_scheme[at..]);
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        SimRequest {
+            method: req.method.as_str().to_owned(),
+            path: path.to_owned(),
+            query: query.as_bytes().to_vec(),
+            headers: req
+                .headers
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+            body: req.body.clone(),
+        }
+    }
+
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One HTTP response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimResponse {
+    /// The status code, 200 for every API reply.
+    pub status: u16,
+    /// The headers, `Content-Type` among them.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl SimResponse {
+    pub(crate) fn new(status: u16, content_type: &str, body: Vec<u8>) -> Self {
+        SimResponse {
+            status,
+            headers: vec![("Content-Type".to_owned(), content_type.to_owned())],
+            body,
+        }
+    }
+
+    /// The body parsed as JSON, if it is JSON.
+    pub fn json(&self) -> Option<Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+
+    /// `Response.Error.Code` of an API 3.0 envelope, or `codeDesc` of a legacy v2 one, if the reply is an error.
+    pub fn error_code(&self) -> Option<String> {
+        let v = self.json()?;
+        if let Some(code) = v["Response"]["Error"]["Code"].as_str() {
+            return Some(code.to_owned());
+        }
+        match v["code"].as_i64() {
+            Some(0) | None => None,
+            Some(_) => v["codeDesc"].as_str().map(str::to_owned),
+        }
+    }
+
+    /// `Response.Error.Message` of an API 3.0 envelope, if the reply is an error.
+    pub fn error_message(&self) -> Option<String> {
+        self.json()?["Response"]["Error"]["Message"]
+            .as_str()
+            .map(str::to_owned)
+    }
+
+    /// The `Response` object of an API 3.0 envelope.
+    pub fn response(&self) -> Option<Value> {
+        self.json().map(|mut v| v["Response"].take())
+    }
+}
+
+/// Something the HTTP shell must act out instead of, or besides, sending the response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShellFault {
+    /// Close the connection without replying; the request was not processed.
+    DropUnprocessed,
+    /// Close the connection without replying; the request was processed and its effect stays.
+    DropProcessed,
+    /// Wait this long, then send the response.
+    Delay(Duration),
+}
+
+/// What [`crate::Sim::handle`] decided: the response and any fault for the shell to act out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handled {
+    /// The response to send (ignored when the fault drops the connection).
+    pub response: SimResponse,
+    /// A fault to act out, if one was injected.
+    pub fault: Option<ShellFault>,
+}
