@@ -22,6 +22,9 @@ use crate::request::{self, Context, HttpMethod, HttpRequest, PrepareError};
 use crate::retry::{self, Decision, Failure, RetryPolicy, RetryState};
 use crate::sign::SignatureMethod;
 
+/// The error code with which the service says that a `DryRun` request would have succeeded.
+pub const DRY_RUN_PASSED: &str = "DryRunOperation";
+
 /// Actions that accept a `ClientToken` for idempotency; a call to one of them gets a token when the caller gave none.
 pub const CLIENT_TOKEN_ACTIONS: &[&str] = &["RunInstances"];
 
@@ -107,6 +110,11 @@ impl CallError {
             CallError::Reply(envelope::Error::Api(e)) => Some(e),
             _ => None,
         }
+    }
+
+    /// Whether this is the service's way of saying a `DryRun` request passed every check.
+    pub fn is_dry_run_passed(&self) -> bool {
+        self.api().is_some_and(|e| e.code == DRY_RUN_PASSED)
     }
 }
 

@@ -14,6 +14,7 @@ pub mod endpoint;
 pub mod envelope;
 pub mod flatten;
 pub mod models;
+pub mod paginate;
 pub mod params;
 pub mod profile;
 pub mod request;
