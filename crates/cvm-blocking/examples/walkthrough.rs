@@ -1,0 +1,145 @@
+//! Replays the CVM walkthrough against a local emulator: find a 2 CPU / 4 GiB type, create an
+//! instance, wait for it to run, terminate it and wait for it to be gone.
+//!
+//! ```sh
+//! CVM_PASSWORD='Walk-through-1' TENCENTCLOUD_SECRET_ID=AKID... TENCENTCLOUD_SECRET_KEY=... \
+//!   cargo run -p cvm-blocking --example walkthrough -- http://127.0.0.1:8080/
+//! ```
+//!
+//! The endpoint is the first argument or `CVM_ENDPOINT`; credentials come from the usual chain
+//! (environment, then `~/.tencentcloud/credentials`); the region from `TENCENTCLOUD_REGION`,
+//! else `ap-guangzhou`; the instance's password from `CVM_PASSWORD`.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use cvm_blocking::proto::models::{
+    DataDisk, DescribeInstanceTypeConfigsRequest, EnhancedService, Filter, InstanceState,
+    InternetAccessible, LoginSettings, Placement, RunInstancesRequest, RunMonitorServiceEnabled,
+    RunSecurityServiceEnabled, SystemDisk, TerminateInstancesRequest,
+};
+use cvm_blocking::proto::profile::ENV_REGION;
+use cvm_blocking::{Client, WaitOptions, WaitTarget, Waiter};
+
+const ZONE: &str = "ap-guangzhou-2";
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("walkthrough: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let endpoint = std::env::args()
+        .nth(1)
+        .or_else(|| std::env::var("CVM_ENDPOINT").ok())
+        .ok_or("give the emulator's URL as the first argument or in CVM_ENDPOINT")?;
+    let password = std::env::var("CVM_PASSWORD")
+        .map_err(|_| "set CVM_PASSWORD to the new instance's password")?;
+    let region = std::env::var(ENV_REGION).unwrap_or_else(|_| "ap-guangzhou".to_owned());
+    let client = Client::builder()
+        .endpoint_url(&endpoint)
+        .region(region)
+        .build()?;
+    println!(
+        "endpoint {endpoint}, credentials from {:?}",
+        client.credentials_source()
+    );
+
+    // 1. The S2 types of the zone, and one with 2 CPUs and 4 GiB.
+    let types = client.call(&DescribeInstanceTypeConfigsRequest {
+        filters: vec![
+            Filter::new("zone", [ZONE]),
+            Filter::new("instance-family", ["S2"]),
+        ],
+    })?;
+    for t in &types.output.instance_type_config_set {
+        println!(
+            "  {} {} CPU {} GiB",
+            t.instance_type.as_deref().unwrap_or("?"),
+            t.cpu.unwrap_or(0),
+            t.memory.unwrap_or(0)
+        );
+    }
+    let picked = types
+        .output
+        .instance_type_config_set
+        .iter()
+        .find(|t| t.cpu == Some(2) && t.memory == Some(4))
+        .and_then(|t| t.instance_type.clone())
+        .ok_or("no S2 type with 2 CPUs and 4 GiB in the zone")?;
+    println!("2 CPU / 4 GiB in {ZONE}: {picked}");
+
+    // 2. Create the walkthrough's instance.
+    let run = client.call(&RunInstancesRequest {
+        placement: Some(Placement::new(ZONE)),
+        instance_charge_type: Some("POSTPAID_BY_HOUR".into()),
+        image_id: Some("img-pmqg1cw7".into()),
+        instance_type: Some("S1.SMALL1".into()),
+        system_disk: Some(SystemDisk {
+            disk_type: Some("LOCAL_BASIC".into()),
+            disk_size: Some(50),
+            ..Default::default()
+        }),
+        data_disks: vec![DataDisk::new("LOCAL_BASIC", 100)],
+        internet_accessible: Some(InternetAccessible {
+            internet_charge_type: Some("TRAFFIC_POSTPAID_BY_HOUR".into()),
+            internet_max_bandwidth_out: Some(10),
+            public_ip_assigned: Some(true),
+            ..Default::default()
+        }),
+        instance_name: Some("QCLOUD-TEST".into()),
+        login_settings: Some(LoginSettings {
+            password: Some(password),
+            ..Default::default()
+        }),
+        enhanced_service: Some(EnhancedService {
+            security_service: Some(RunSecurityServiceEnabled {
+                enabled: Some(true),
+            }),
+            monitor_service: Some(RunMonitorServiceEnabled {
+                enabled: Some(true),
+            }),
+            automation_service: None,
+        }),
+        instance_count: Some(1),
+        ..Default::default()
+    })?;
+    let ids = run.output.instance_id_set;
+    println!(
+        "RunInstances: {} (RequestId {})",
+        ids.join(", "),
+        run.request_id
+    );
+
+    // 3. Wait until it runs, 4. terminate it, 5. wait until it is gone.
+    let options = WaitOptions {
+        first_interval: Duration::from_millis(500),
+        max_interval: Duration::from_secs(5),
+        timeout: Duration::from_secs(300),
+    };
+    client.wait_until(
+        ids.clone(),
+        WaitTarget::State(InstanceState::Running),
+        options,
+        show,
+    )?;
+    println!();
+    let term = client.call(&TerminateInstancesRequest::new(ids.clone()))?;
+    println!("TerminateInstances: RequestId {}", term.request_id);
+    client.wait_until(ids, WaitTarget::Gone, options, show)?;
+    println!();
+    println!("done");
+    Ok(())
+}
+
+/// Rewrites one progress line in place.
+fn show(waiter: &Waiter) {
+    print!("\r  {:<72}", waiter.progress());
+    let _ = std::io::stdout().flush();
+}

@@ -1,0 +1,238 @@
+//! The client builder, shared by the blocking [`Client`](crate::Client) and the async client of
+//! `cvm-async`: settings, the credentials chain and the region, then the transport.
+
+use std::fmt;
+use std::path::Path;
+use std::time::Duration;
+
+use cvm_proto::call::ClientConfig;
+use cvm_proto::credentials::Credentials;
+use cvm_proto::endpoint::{self, Endpoint};
+use cvm_proto::profile::{self, ENV_REGION};
+use cvm_proto::request::HttpMethod;
+use cvm_proto::retry::RetryPolicy;
+use cvm_proto::sign::SignatureMethod;
+
+use crate::driver::Core;
+use crate::error::{ConfigError, Error};
+
+type EnvFn = dyn Fn(&str) -> Option<String> + Send + Sync;
+
+/// A client that a [`Builder`] can build: how it holds a transport, its default one, and how it is put together.
+pub trait BuildClient: Sized {
+    /// A transport as the builder holds it, e.g. `Arc<dyn HttpSend>`.
+    type Transport;
+
+    /// The transport used when none was given, made from the settings (timeouts, proxy).
+    fn default_transport(config: &ClientConfig) -> Result<Self::Transport, Error>;
+
+    /// The client around the resolved settings and credentials and its transport.
+    fn assemble(core: Core, transport: Self::Transport) -> Self;
+}
+
+/// A client that can send through a transport of type `H` (given to [`Builder::transport`]).
+pub trait SendsWith<H>: BuildClient {
+    /// `http` as the builder holds it.
+    fn hold(http: H) -> Self::Transport;
+}
+
+/// Builds a client of type `C`; every setting of [`ClientConfig`] has a method.
+///
+/// The blocking client's builder is [`ClientBuilder`](crate::ClientBuilder); `cvm-async` uses the same one.
+pub struct Builder<C: BuildClient> {
+    config: ClientConfig,
+    credentials: Option<Credentials>,
+    profile: Option<String>,
+    require_region: bool,
+    endpoint_error: Option<ConfigError>,
+    env: Option<Box<EnvFn>>,
+    http: Option<C::Transport>,
+}
+
+impl<C: BuildClient> Default for Builder<C> {
+    fn default() -> Self {
+        Self {
+            config: ClientConfig::default(),
+            credentials: None,
+            profile: None,
+            require_region: true,
+            endpoint_error: None,
+            env: None,
+            http: None,
+        }
+    }
+}
+
+impl<C: BuildClient> fmt::Debug for Builder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("config", &self.config)
+            .field("credentials", &self.credentials)
+            .field("profile", &self.profile)
+            .field("require_region", &self.require_region)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: BuildClient> Builder<C> {
+    /// Uses these credentials instead of the chain (environment, then profile file).
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Reads this profile of the credentials file, skipping the environment's keys.
+    pub fn profile(mut self, profile: impl Into<String>) -> Self {
+        self.profile = Some(profile.into());
+        self
+    }
+
+    /// The region sent with every call; `TENCENTCLOUD_REGION` when not given.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.config.region = Some(region.into());
+        self.require_region = true;
+        self
+    }
+
+    /// Sends no region, for region-less actions such as `DescribeRegions`.
+    pub fn no_region(mut self) -> Self {
+        self.config.region = None;
+        self.require_region = false;
+        self
+    }
+
+    /// Where requests go; the global endpoint by default.
+    pub fn endpoint(mut self, endpoint: Endpoint) -> Self {
+        self.config.endpoint = endpoint;
+        self.endpoint_error = None;
+        self
+    }
+
+    /// Where requests go, as a URL such as `http://127.0.0.1:8080/`; a bad URL fails [`build`](Self::build).
+    pub fn endpoint_url(mut self, url: &str) -> Self {
+        match Endpoint::parse(url) {
+            Ok(endpoint) => return self.endpoint(endpoint),
+            Err(e) => self.endpoint_error = Some(e.into()),
+        }
+        self
+    }
+
+    /// Replaces every setting at once (region and endpoint included).
+    pub fn config(mut self, config: ClientConfig) -> Self {
+        self.config = config;
+        self.endpoint_error = None;
+        self
+    }
+
+    /// How failed attempts are retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.config.retry = policy;
+        self
+    }
+
+    /// How long one attempt may take in all.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.config.timeout = timeout;
+        self
+    }
+
+    /// How long to wait for a connection.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.config.connect_timeout = timeout;
+        self
+    }
+
+    /// The largest reply body accepted.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.config.body_limit = bytes;
+        self
+    }
+
+    /// GET or POST.
+    pub fn http_method(mut self, method: HttpMethod) -> Self {
+        self.config.http_method = method;
+        self
+    }
+
+    /// HmacSHA256 or HmacSHA1.
+    pub fn signature_method(mut self, method: SignatureMethod) -> Self {
+        self.config.signature_method = method;
+        self
+    }
+
+    /// The API version sent.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.config.version = version.into();
+        self
+    }
+
+    /// The `Language` parameter, or none.
+    pub fn language(mut self, language: Option<String>) -> Self {
+        self.config.language = language;
+        self
+    }
+
+    /// The `RequestClient` parameter, or none.
+    pub fn request_client(mut self, request_client: Option<String>) -> Self {
+        self.config.request_client = request_client;
+        self
+    }
+
+    /// Where environment variables are read from; the process environment by default.
+    pub fn env(mut self, env: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
+        self.env = Some(Box::new(env));
+        self
+    }
+
+    /// Sends requests through `http` instead of a transport built from the settings (whose timeouts then do not apply).
+    pub fn transport<H>(mut self, http: H) -> Self
+    where
+        C: SendsWith<H>,
+    {
+        self.http = Some(C::hold(http));
+        self
+    }
+
+    /// Resolves credentials and region, checks the settings, and builds the client.
+    pub fn build(self) -> Result<C, Error> {
+        if let Some(e) = self.endpoint_error {
+            return Err(e.into());
+        }
+        let env: Box<EnvFn> = self
+            .env
+            .unwrap_or_else(|| Box::new(|key: &str| std::env::var(key).ok()));
+        let mut config = self.config;
+        if self.require_region && config.region.is_none() {
+            config.region = env(ENV_REGION).filter(|r| !r.is_empty());
+        }
+        match &config.region {
+            Some(region) => endpoint::check_region(region).map_err(ConfigError::from)?,
+            None if self.require_region => return Err(ConfigError::MissingRegion.into()),
+            None => {}
+        }
+        let home = env("HOME")
+            .or_else(|| env("USERPROFILE"))
+            .filter(|h| !h.is_empty());
+        let (credentials, source) = profile::resolve(
+            self.credentials,
+            self.profile.as_deref(),
+            &*env,
+            home.as_deref(),
+            &mut read_file,
+        )?;
+        let http = match self.http {
+            Some(http) => http,
+            None => C::default_transport(&config)?,
+        };
+        Ok(C::assemble(Core::new(config, credentials, source), http))
+    }
+}
+
+/// Reads the credentials file: `Ok(None)` when it does not exist.
+fn read_file(path: &str) -> Result<Option<String>, String> {
+    match std::fs::read_to_string(Path::new(path)) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.to_string()),
+    }
+}

@@ -1,0 +1,137 @@
+//! The blocking [`Client`] and its [`ClientBuilder`].
+
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use cvm_proto::action::Action;
+use cvm_proto::call::{Call, ClientConfig};
+use cvm_proto::envelope::Reply;
+use cvm_proto::wait::{WaitOptions, WaitTarget, Waiter};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::builder::{BuildClient, Builder, SendsWith};
+use crate::driver::{self, Core, Next, Polls};
+use crate::error::Error;
+use crate::http::{HttpSend, UreqTransport};
+
+/// Builds a blocking [`Client`]; every setting of [`ClientConfig`] has a method.
+pub type ClientBuilder = Builder<Client>;
+
+/// A blocking CVM client: credentials, settings, one HTTP agent and the clock correction.
+///
+/// It is `Send + Sync`: share it (e.g. in an `Arc`) between threads. It derefs to its [`Core`]
+/// (settings, credentials, clock correction). `Debug` shows no secret.
+pub struct Client {
+    core: Core,
+    http: Arc<dyn HttpSend>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("core", &self.core)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Deref for Client {
+    type Target = Core;
+
+    fn deref(&self) -> &Core {
+        &self.core
+    }
+}
+
+impl BuildClient for Client {
+    type Transport = Arc<dyn HttpSend>;
+
+    fn default_transport(config: &ClientConfig) -> Result<Self::Transport, Error> {
+        Ok(Arc::new(UreqTransport::new(config)))
+    }
+
+    fn assemble(core: Core, http: Self::Transport) -> Self {
+        Client { core, http }
+    }
+}
+
+impl<H: HttpSend + 'static> SendsWith<H> for Client {
+    fn hold(http: H) -> Self::Transport {
+        Arc::new(http)
+    }
+}
+
+impl Client {
+    /// A builder with the defaults: credentials from the chain, region from the environment, the global endpoint.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// Calls a typed action, retrying as the retry policy allows.
+    pub fn call<A: Action>(&self, request: &A) -> Result<Reply<A::Output>, Error> {
+        self.run(driver::typed_call(request)?)
+    }
+
+    /// Calls any action with any serializable parameters and returns the raw `Response` object.
+    pub fn call_json<P: Serialize + ?Sized>(
+        &self,
+        action: &str,
+        params: &P,
+    ) -> Result<Reply<serde_json::Value>, Error> {
+        self.run(driver::json_call(action, params)?)
+    }
+
+    /// Polls `DescribeInstancesStatus` until every instance reaches `target`, calling `progress`
+    /// after each answered poll; returns the waiter with the last states seen.
+    ///
+    /// A poll that fails after its own retries ends the wait with that error.
+    pub fn wait_until<I, S>(
+        &self,
+        ids: I,
+        target: WaitTarget,
+        options: WaitOptions,
+        mut progress: impl FnMut(&Waiter),
+    ) -> Result<Waiter, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let mut polls = Polls::new(ids, target, options)?;
+        loop {
+            let reply = self.call(&polls.request())?;
+            match polls.after(&reply.output, &mut progress) {
+                Next::Done(result) => return result,
+                Next::Sleep { after, .. } => std::thread::sleep(after),
+            }
+        }
+    }
+
+    /// Drives one call through its attempts: sign, send, let the call decide, sleep, repeat.
+    fn run<T: DeserializeOwned>(&self, call: Call) -> Result<Reply<T>, Error> {
+        let mut attempts = self.core.attempts(call);
+        loop {
+            let outcome = self
+                .http
+                .send(&attempts.request()?, self.config().body_limit);
+            match attempts.after(outcome) {
+                Next::Done(result) => return result,
+                Next::Sleep { after, .. } => std::thread::sleep(after),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn client_is_send_and_sync() {
+        assert_send_sync::<Client>();
+        assert_send_sync::<Error>();
+        assert_send_sync::<ClientBuilder>();
+    }
+}

@@ -1,0 +1,145 @@
+//! The client's error type: failed calls, credentials, configuration and waits.
+
+use cvm_proto::call::CallError;
+use cvm_proto::endpoint::EndpointError;
+use cvm_proto::envelope::{self, ApiError};
+use cvm_proto::profile::{ChainError, ENV_REGION};
+use cvm_proto::wait::WaitError;
+use thiserror::Error;
+
+/// A client setting that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ConfigError {
+    /// No region was given and the environment names none.
+    #[error("no region given: pass one or set {ENV_REGION}")]
+    MissingRegion,
+    /// The endpoint URL or the region name is malformed.
+    #[error(transparent)]
+    Endpoint(#[from] EndpointError),
+}
+
+/// Why a client could not be built or a call or wait failed.
+///
+/// Messages never contain the secret key, the session token or a request's signature.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum Error {
+    /// The call failed: the request could not be built, the service answered with an error, or the exchange failed.
+    #[error(transparent)]
+    Call(#[from] CallError),
+    /// No usable credentials were found.
+    #[error(transparent)]
+    Credentials(#[from] ChainError),
+    /// A client setting is unusable.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A wait ended without the instances reaching the target.
+    #[error(transparent)]
+    Wait(#[from] WaitError),
+    /// The operating system's random number generator failed.
+    #[error("cannot draw random numbers: {0}")]
+    Random(String),
+}
+
+/// The broad class of an error, for choosing an exit status or a reaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorClass {
+    /// The caller's input or setup is wrong: configuration, credentials, or a request that cannot be built.
+    Usage,
+    /// The service answered with an API error (see [`Error::api`]).
+    Api,
+    /// The reply was not a usable envelope: a non-200 status, bad JSON, or too large.
+    InvalidReply,
+    /// The HTTP exchange failed below HTTP (connection refused, reset, TLS).
+    Transport,
+    /// An attempt or a wait ran out of time.
+    Timeout,
+    /// A wait cannot succeed: an instance failed or vanished.
+    WaitFailed,
+    /// The random number generator failed.
+    System,
+}
+
+impl Error {
+    /// The broad class of this error.
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Error::Call(CallError::Prepare(_)) | Error::Credentials(_) | Error::Config(_) => {
+                ErrorClass::Usage
+            }
+            Error::Call(CallError::Reply(envelope::Error::Api(_))) => ErrorClass::Api,
+            Error::Call(CallError::Reply(_)) => ErrorClass::InvalidReply,
+            Error::Call(CallError::Transport {
+                timed_out: true, ..
+            }) => ErrorClass::Timeout,
+            Error::Call(CallError::Transport { .. }) => ErrorClass::Transport,
+            Error::Wait(WaitError::TimedOut { .. }) => ErrorClass::Timeout,
+            Error::Wait(WaitError::BadIds(_)) => ErrorClass::Usage,
+            Error::Wait(_) => ErrorClass::WaitFailed,
+            Error::Random(_) => ErrorClass::System,
+        }
+    }
+
+    /// The API error, when the service sent one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Call(e) => e.api(),
+            _ => None,
+        }
+    }
+
+    /// Whether the service answered with an API error.
+    pub fn is_api(&self) -> bool {
+        self.api().is_some()
+    }
+
+    /// Whether the HTTP exchange failed below HTTP, a timeout included.
+    pub fn is_transport(&self) -> bool {
+        matches!(self, Error::Call(CallError::Transport { .. }))
+    }
+
+    /// Whether an attempt or a wait ran out of time.
+    pub fn is_timeout(&self) -> bool {
+        self.class() == ErrorClass::Timeout
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn classes_and_display() {
+        let api = Error::from(CallError::Reply(envelope::Error::Api(ApiError::new(
+            "InvalidZone.MismatchRegion",
+            "zone does not match",
+            Some("req-1".into()),
+        ))));
+        assert_eq!(
+            api.to_string(),
+            "InvalidZone.MismatchRegion: zone does not match (RequestId req-1)"
+        );
+        assert!(api.is_api() && !api.is_transport());
+        assert_eq!(api.class(), ErrorClass::Api);
+        let t = Error::from(CallError::Transport {
+            timed_out: true,
+            message: "timeout: global".into(),
+        });
+        assert!(t.is_transport() && t.is_timeout());
+        let w = Error::from(WaitError::TimedOut {
+            waited: Duration::from_secs(1),
+            pending: "x".into(),
+            target: "RUNNING".into(),
+        });
+        assert!(w.is_timeout() && !w.is_transport());
+        assert_eq!(
+            Error::from(ConfigError::MissingRegion).class(),
+            ErrorClass::Usage
+        );
+        let big = Error::from(CallError::Reply(envelope::Error::TooLarge {
+            size: 2,
+            limit: 1,
+        }));
+        assert_eq!(big.class(), ErrorClass::InvalidReply);
+    }
+}
