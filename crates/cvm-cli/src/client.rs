@@ -1,0 +1,165 @@
+//! Building a blocking client from the global flags, with `-v` tracing of each attempt.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use cvm_blocking::{Client, HttpResponse, HttpSend, UreqTransport};
+use cvm_proto::call::{ClientConfig, TransportError};
+use cvm_proto::request::{HttpMethod, HttpRequest};
+use cvm_proto::sign::{self, SignatureMethod};
+use cvm_proto::{encode, Credentials, Endpoint};
+
+use crate::output::Failure;
+
+/// The flags every command that talks to an endpoint shares.
+#[derive(Debug, Clone, clap::Args)]
+pub struct GlobalArgs {
+    /// Endpoint URL, e.g. https://cvm.tencentcloudapi.com/ or http://127.0.0.1:8080/ for `cvm sim`.
+    #[arg(long, global = true, env = "CVM_ENDPOINT")]
+    pub endpoint: Option<String>,
+    /// Region, e.g. ap-guangzhou (default: TENCENTCLOUD_REGION).
+    #[arg(long, global = true)]
+    pub region: Option<String>,
+    /// Profile of ~/.tencentcloud/credentials to use (default: TENCENTCLOUD_PROFILE or "default").
+    #[arg(long, global = true)]
+    pub profile: Option<String>,
+    /// HmacSHA1 or HmacSHA256.
+    #[arg(long, global = true, default_value = "HmacSHA256", value_parser = parse_signature_method)]
+    pub signature_method: SignatureMethod,
+    /// get or post.
+    #[arg(long, global = true, default_value = "post", value_parser = parse_http_method)]
+    pub http_method: HttpMethod,
+    /// Seconds one attempt may take.
+    #[arg(long, global = true, default_value_t = 30.0)]
+    pub timeout: f64,
+    /// Show each attempt's method, URL and string to sign (SecretId, Token, passwords redacted) on stderr.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+fn parse_signature_method(s: &str) -> Result<SignatureMethod, String> {
+    s.parse()
+        .map_err(|e: sign::UnknownSignatureMethod| e.to_string())
+}
+
+fn parse_http_method(s: &str) -> Result<HttpMethod, String> {
+    s.parse()
+        .map_err(|e: cvm_proto::request::UnknownHttpMethod| e.to_string())
+}
+
+impl GlobalArgs {
+    /// The attempt timeout as a duration; a non-positive or absurd value is a usage error.
+    pub fn timeout(&self) -> Result<Duration, Failure> {
+        if self.timeout.is_finite() && self.timeout > 0.0 && self.timeout <= 86_400.0 {
+            Ok(Duration::from_secs_f64(self.timeout))
+        } else {
+            Err(Failure::usage(format!(
+                "--timeout must be a number of seconds between 0 and 86400, not {}",
+                self.timeout
+            )))
+        }
+    }
+
+    /// A client for actions that take no region (DescribeRegions): `--region` is sent if given, never required.
+    pub fn regionless_client(&self) -> Result<Client, Failure> {
+        match &self.region {
+            Some(_) => self.client(None, None),
+            None => self.build(None, None, true),
+        }
+    }
+
+    /// A client for these flags; `credentials` overrides the chain (the demo uses the emulator's).
+    pub fn client(
+        &self,
+        credentials: Option<Credentials>,
+        endpoint: Option<Endpoint>,
+    ) -> Result<Client, Failure> {
+        self.build(credentials, endpoint, false)
+    }
+
+    fn build(
+        &self,
+        credentials: Option<Credentials>,
+        endpoint: Option<Endpoint>,
+        no_region: bool,
+    ) -> Result<Client, Failure> {
+        let timeout = self.timeout()?;
+        let mut builder = Client::builder()
+            .signature_method(self.signature_method)
+            .http_method(self.http_method)
+            .timeout(timeout);
+        if let Some(c) = credentials {
+            builder = builder.credentials(c);
+        }
+        if let Some(p) = &self.profile {
+            builder = builder.profile(p.clone());
+        }
+        if let Some(r) = &self.region {
+            builder = builder.region(r.clone());
+        } else if no_region {
+            builder = builder.no_region();
+        }
+        let endpoint = match (endpoint, &self.endpoint) {
+            (Some(e), _) => Some(e),
+            (None, Some(url)) => {
+                Some(Endpoint::parse(url).map_err(|e| Failure::usage(e.to_string()))?)
+            }
+            (None, None) => None,
+        };
+        if let Some(e) = endpoint {
+            builder = builder.endpoint(e);
+        }
+        if self.verbose {
+            let config = ClientConfig {
+                timeout,
+                ..ClientConfig::default()
+            };
+            builder = builder.transport(Traced {
+                inner: Arc::new(UreqTransport::new(&config)),
+            });
+        }
+        Ok(builder.build()?)
+    }
+}
+
+/// A transport that prints each attempt, with secrets redacted, before sending it.
+struct Traced {
+    inner: Arc<dyn HttpSend>,
+}
+
+impl HttpSend for Traced {
+    fn send(
+        &self,
+        request: &HttpRequest,
+        body_limit: usize,
+    ) -> Result<HttpResponse, TransportError> {
+        eprintln!("{}", describe(request));
+        let reply = self.inner.send(request, body_limit);
+        match &reply {
+            Ok(r) => eprintln!("< HTTP {} ({} bytes)", r.status, r.body.len()),
+            Err(e) => eprintln!("< {}", e.message),
+        }
+        reply
+    }
+}
+
+/// `> METHOD URL` and the redacted string to sign of a prepared request.
+pub fn describe(request: &HttpRequest) -> String {
+    let (base, query) = request.url.split_once('?').unwrap_or((&request.url, ""));
+    let raw: &[u8] = match request.method {
+        HttpMethod::Get => query.as_bytes(),
+        HttpMethod::Post => &request.body,
+    };
+    let path = base
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
+        .unwrap_or("/");
+    let host = request.header("Host").unwrap_or_default();
+    let sts = encode::decode(raw)
+        .map_err(|e| e.to_string())
+        .and_then(|p| {
+            sign::redacted_string_to_sign(request.method, host, path, &p).map_err(|e| e.to_string())
+        })
+        .unwrap_or_else(|e| format!("(cannot show: {e})"));
+    format!("> {} {base}\n> string to sign: {sts}", request.method)
+}

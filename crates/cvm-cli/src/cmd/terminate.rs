@@ -1,0 +1,52 @@
+//! `cvm terminate ID...`: destroy instances, optionally waiting until they are gone.
+
+use cvm_blocking::{Client, WaitTarget};
+use cvm_proto::models::TerminateInstancesRequest;
+use serde_json::json;
+
+use crate::output::{self, Failure, Output};
+
+/// Options of `cvm terminate`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Instance ids, e.g. ins-r8hr2upy (at most 100).
+    #[arg(required = true)]
+    ids: Vec<String>,
+    /// Wait until the instances are gone.
+    #[arg(long)]
+    wait: bool,
+    /// Seconds to wait at most with --wait.
+    #[arg(long, default_value_t = 600)]
+    wait_timeout: u64,
+}
+
+/// Runs the command.
+pub fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Failure> {
+    let reply = client.call(&TerminateInstancesRequest::new(args.ids.iter().cloned()))?;
+    if args.wait {
+        super::wait(
+            client,
+            &args.ids,
+            WaitTarget::Gone,
+            std::time::Duration::from_secs(args.wait_timeout),
+            out,
+        )?;
+    }
+    if out.json() {
+        output::print_json(
+            &json!({"InstanceIds": args.ids, "RequestId": reply.request_id, "Gone": args.wait}),
+        )
+    } else {
+        let what = if args.wait {
+            "terminated and gone"
+        } else {
+            "terminating"
+        };
+        println!(
+            "{what}: {} (RequestId {})",
+            args.ids.join(" "),
+            reply.request_id
+        );
+        Ok(())
+    }
+}

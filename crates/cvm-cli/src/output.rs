@@ -1,0 +1,196 @@
+//! How results reach people and scripts: tables or text on a terminal, JSON otherwise; errors on
+//! stderr with an exit status per class.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+use cvm_blocking::ErrorClass;
+use serde_json::Value;
+
+/// The exit status when the service answered with an API error (or a wait cannot succeed).
+pub const EXIT_API: u8 = 1;
+/// The exit status for usage or input errors.
+pub const EXIT_USAGE: u8 = 2;
+/// The exit status for transport failures and timeouts.
+pub const EXIT_TRANSPORT: u8 = 3;
+
+/// The `--output` choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Tables and text for people.
+    Table,
+    /// JSON for scripts.
+    Json,
+}
+
+/// Where output goes and in which form.
+#[derive(Debug, Clone, Copy)]
+pub struct Output {
+    /// Tables/text or JSON.
+    pub format: Format,
+    /// Whether stderr is a terminal, so progress lines may be drawn.
+    pub progress: bool,
+}
+
+impl Output {
+    /// `--output` if given; otherwise tables on a terminal and JSON when stdout is piped.
+    pub fn detect(choice: Option<Format>) -> Self {
+        let format = choice.unwrap_or(if std::io::stdout().is_terminal() {
+            Format::Table
+        } else {
+            Format::Json
+        });
+        Self {
+            format,
+            progress: std::io::stderr().is_terminal() && std::io::stdout().is_terminal(),
+        }
+    }
+
+    /// Whether JSON is wanted.
+    pub fn json(&self) -> bool {
+        self.format == Format::Json
+    }
+}
+
+/// A failure that ends the command: an exit status and a one-line message for stderr.
+#[derive(Debug)]
+pub struct Failure {
+    /// The exit status.
+    pub status: u8,
+    /// The message, one line.
+    pub message: String,
+}
+
+impl Failure {
+    /// A usage or input error (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self {
+            status: EXIT_USAGE,
+            message: message.into(),
+        }
+    }
+
+    /// Reports the failure on stderr and returns its exit status.
+    pub fn report(self) -> ExitCode {
+        let line = self.message.replace(['\n', '\r'], " ");
+        eprintln!("{line}");
+        ExitCode::from(self.status)
+    }
+}
+
+impl From<cvm_blocking::Error> for Failure {
+    fn from(e: cvm_blocking::Error) -> Self {
+        let status = match e.class() {
+            ErrorClass::Usage => EXIT_USAGE,
+            ErrorClass::Api | ErrorClass::WaitFailed => EXIT_API,
+            _ => EXIT_TRANSPORT,
+        };
+        Self {
+            status,
+            message: e.to_string(),
+        }
+    }
+}
+
+/// Writes `value` as pretty JSON (for a whole result) to stdout.
+pub fn print_json(value: &Value) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value).map_err(|e| Failure::usage(e.to_string()))?;
+    writeln!(out).map_err(|e| Failure::usage(e.to_string()))
+}
+
+/// Writes `value` as one compact JSON line to stdout.
+pub fn print_json_line(value: &Value) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer(&mut out, value).map_err(|e| Failure::usage(e.to_string()))?;
+    writeln!(out).map_err(|e| Failure::usage(e.to_string()))
+}
+
+/// Prints rows as a table with a header, columns padded to their widest cell.
+pub fn print_table(header: &[&str], rows: &[Vec<String>]) {
+    print!("{}", table(header, rows));
+}
+
+/// Renders rows as an aligned text table.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+        let parts: Vec<String> = cells
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        out.push_str(parts.join("  ").trim_end());
+        out.push('\n');
+    };
+    line(&mut header.iter().copied());
+    for row in rows {
+        line(&mut row.iter().map(String::as_str));
+    }
+    out
+}
+
+/// A progress line on stderr that redraws in place; silent when stderr is not a terminal.
+pub struct Progress {
+    enabled: bool,
+    drawn: bool,
+}
+
+impl Progress {
+    /// A progress line, drawn only when `enabled`.
+    pub fn new(enabled: bool) -> Self {
+        Self {
+            enabled,
+            drawn: false,
+        }
+    }
+
+    /// Replaces the line with `text`.
+    pub fn update(&mut self, text: &str) {
+        if self.enabled {
+            eprint!("\r\x1b[2K{text}");
+            let _ = std::io::stderr().flush();
+            self.drawn = true;
+        }
+    }
+
+    /// Clears the line.
+    pub fn finish(&mut self) {
+        if self.drawn {
+            eprint!("\r\x1b[2K");
+            let _ = std::io::stderr().flush();
+            self.drawn = false;
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_aligns_columns() {
+        let t = table(
+            &["ID", "STATE"],
+            &[
+                vec!["ins-1".into(), "RUNNING".into()],
+                vec!["i".into(), "".into()],
+            ],
+        );
+        assert_eq!(t, "ID     STATE\nins-1  RUNNING\ni\n");
+    }
+}

@@ -1,0 +1,376 @@
+//! The `cvm` binary against the emulator on loopback: the demo, every command and flag, exit
+//! statuses, and a search of all output for the secret key, the token and the password.
+#![allow(clippy::unwrap_used)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+use std::sync::Mutex;
+
+use cvm_sim::{AccountConfig, FaultKind, FaultRule, SimConfig, SimServer, Transitions};
+use serde_json::Value;
+
+const ID: &str = "AKIDcliTESTaaaaaaaaaaaaaaaaaaaaaaaaa";
+const KEY: &str = "cliSECRETkeyXXXXXXXXXXXXXXXXXXXX";
+const TOKEN: &str = "cliTOKENzzzzzzzzzzzzzzzzzzzz";
+const PASSWORD: &str = "CliPassw0rd!!";
+
+/// Every byte any run printed, searched for secrets at the end of each test.
+static PRINTED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+fn sim(config: SimConfig) -> SimServer {
+    let config = config
+        .with_accounts(vec![AccountConfig::new(ID, KEY).with_token(TOKEN)])
+        .with_transitions(Transitions::all(std::time::Duration::from_millis(200)));
+    SimServer::start(config).unwrap()
+}
+
+fn cvm(sim: &SimServer, args: &[&str], stdin: &str) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cvm"));
+    cmd.args([
+        "--endpoint",
+        &sim.endpoint().url(),
+        "--region",
+        "ap-guangzhou",
+        "--timeout",
+        "5",
+    ])
+    .args(args)
+    .env_clear()
+    .env("TENCENTCLOUD_SECRET_ID", ID)
+    .env("TENCENTCLOUD_SECRET_KEY", KEY)
+    .env("TENCENTCLOUD_SESSION_TOKEN", TOKEN)
+    .env("HOME", "/nonexistent")
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let mut printed = PRINTED.lock().unwrap();
+    printed.push(String::from_utf8_lossy(&out.stdout).into_owned());
+    printed.push(String::from_utf8_lossy(&out.stderr).into_owned());
+    out
+}
+
+fn json(out: &Output) -> Value {
+    assert!(
+        out.status.success(),
+        "status {:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn assert_no_secrets() {
+    for text in PRINTED.lock().unwrap().iter() {
+        for secret in [KEY, TOKEN, PASSWORD] {
+            assert!(
+                !text.contains(secret),
+                "secret {secret:?} printed in {text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn demo_runs_the_walkthrough_on_the_embedded_emulator() {
+    let out = Command::new(env!("CARGO_BIN_EXE_cvm"))
+        .args(["demo", "--output", "json"])
+        .env_clear()
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let actions: Vec<&str> = lines.iter().filter_map(|l| l["action"].as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "DescribeInstanceTypeConfigs",
+            "RunInstances",
+            "wait",
+            "TerminateInstances",
+            "wait",
+            "DescribeInstances"
+        ]
+    );
+    let run = &lines[2];
+    assert_eq!(run["params"]["InstanceType"], "S2.MEDIUM4");
+    assert_eq!(run["params"]["LoginSettings.Password"], "<redacted>");
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["ok"], true);
+    assert!(summary["summary"]
+        .as_str()
+        .unwrap()
+        .starts_with("demo ok: created ins-"));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Qcloud@TestApi123++"));
+}
+
+#[test]
+fn run_wait_list_and_terminate() {
+    let s = sim(SimConfig::default());
+    let types = json(&cvm(
+        &s,
+        &[
+            "instance-types",
+            "--zone",
+            "ap-guangzhou-2",
+            "--family",
+            "S2",
+            "--output",
+            "json",
+        ],
+        "",
+    ));
+    assert!(types["InstanceTypeConfigSet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["InstanceType"] == "S2.MEDIUM4"));
+
+    let run_args = [
+        "run",
+        "--zone",
+        "ap-guangzhou-2",
+        "--image-id",
+        "img-pmqg1cw7",
+        "--instance-type",
+        "S1.SMALL1",
+        "--system-disk-type",
+        "LOCAL_BASIC",
+        "--system-disk-size",
+        "50",
+        "--data-disk",
+        "LOCAL_BASIC:100",
+        "--internet-charge-type",
+        "TRAFFIC_POSTPAID_BY_HOUR",
+        "--bandwidth",
+        "10",
+        "--public-ip",
+        "--name",
+        "QCLOUD-TEST",
+        "--password-stdin",
+        "--client-token",
+        "cli-token-1",
+        "--wait",
+        "--wait-timeout",
+        "30",
+        "-v",
+    ];
+    let created = cvm(&s, &run_args, &format!("{PASSWORD}\n"));
+    let v = json(&created);
+    let ids: Vec<String> = serde_json::from_value(v["InstanceIdSet"].clone()).unwrap();
+    assert_eq!(ids.len(), 1);
+    // -v shows each attempt's string to sign with the secrets redacted.
+    let stderr = String::from_utf8_lossy(&created.stderr);
+    assert!(stderr.contains("> string to sign: POST"), "{stderr}");
+    assert!(
+        stderr.contains("LoginSettings.Password=<redacted>")
+            && stderr.contains("SecretId=<redacted>")
+            && stderr.contains("Token=<redacted>"),
+        "{stderr}"
+    );
+
+    // The same ClientToken creates nothing new.
+    let again = json(&cvm(&s, &run_args, &format!("{PASSWORD}\n")));
+    assert_eq!(again["InstanceIdSet"], v["InstanceIdSet"]);
+    assert_eq!(s.counters().instances_created, 1);
+
+    let dry = json(&cvm(
+        &s,
+        &[
+            "run",
+            "--zone",
+            "ap-guangzhou-2",
+            "--image-id",
+            "img-pmqg1cw7",
+            "--dry-run",
+            "--output",
+            "json",
+        ],
+        "",
+    ));
+    assert_eq!(dry["DryRun"], true);
+    assert_eq!(s.counters().instances_created, 1);
+
+    let described = json(&cvm(
+        &s,
+        &[
+            "call",
+            "DescribeInstances",
+            &format!("InstanceIds.0={}", ids[0]),
+        ],
+        "",
+    ));
+    assert_eq!(
+        described["Response"]["InstanceSet"][0]["InstanceState"],
+        "RUNNING"
+    );
+    let by_file = json(&cvm(
+        &s,
+        &["call", "DescribeInstances", "--params", "-"],
+        &format!(r#"{{"InstanceIds":["{}"]}}"#, ids[0]),
+    ));
+    assert_eq!(by_file["Response"]["TotalCount"], 1);
+
+    let gone = json(&cvm(
+        &s,
+        &["terminate", &ids[0], "--wait", "--wait-timeout", "30"],
+        "",
+    ));
+    assert_eq!(gone["Gone"], true);
+    assert_no_secrets();
+}
+
+#[test]
+fn exit_statuses_and_error_lines() {
+    let s = sim(SimConfig::default());
+    // API error: 1, as `Code: Message (RequestId ...)`.
+    let out = cvm(&s, &["terminate", "ins-zzzzzzzz"], "");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("InvalidInstanceId.NotFound: ") && err.contains("(RequestId "),
+        "{err}"
+    );
+    assert_eq!(err.trim_end().lines().count(), 1);
+    // Usage: 2.
+    assert_eq!(
+        cvm(&s, &["call", "DescribeZones", "NoEquals"], "")
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        cvm(
+            &s,
+            &[
+                "run",
+                "--zone",
+                "z",
+                "--image-id",
+                "i",
+                "--data-disk",
+                "bad"
+            ],
+            ""
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+    assert_eq!(
+        cvm(&s, &["--timeout", "-1", "call", "DescribeZones"], "")
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        cvm(
+            &s,
+            &[
+                "run",
+                "--zone",
+                "ap-guangzhou-2",
+                "--image-id",
+                "img-pmqg1cw7",
+                "--password-stdin"
+            ],
+            ""
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+    // Transport: 3 (nothing listens on the port any more).
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_cvm"))
+        .args([
+            "--endpoint",
+            &format!("http://127.0.0.1:{port}/"),
+            "--region",
+            "ap-guangzhou",
+            "call",
+            "DescribeZones",
+        ])
+        .env_clear()
+        .env("TENCENTCLOUD_SECRET_ID", ID)
+        .env("TENCENTCLOUD_SECRET_KEY", KEY)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Missing credentials: 2, naming the source and not the secret.
+    let out = Command::new(env!("CARGO_BIN_EXE_cvm"))
+        .args([
+            "--endpoint",
+            &s.endpoint().url(),
+            "--region",
+            "ap-guangzhou",
+            "call",
+            "DescribeZones",
+        ])
+        .env_clear()
+        .env("TENCENTCLOUD_SECRET_ID", ID)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("TENCENTCLOUD_SECRET_KEY is missing"));
+    assert_no_secrets();
+}
+
+#[test]
+fn throttling_is_retried_and_global_flags_apply() {
+    let rule = FaultRule::new(FaultKind::RequestLimitExceeded)
+        .for_action("DescribeZones")
+        .first(2);
+    let s = sim(SimConfig::default().with_fault(rule));
+    for (sig, method) in [("HmacSHA1", "get"), ("HmacSHA256", "post")] {
+        let out = cvm(
+            &s,
+            &[
+                "--signature-method",
+                sig,
+                "--http-method",
+                method,
+                "call",
+                "DescribeZones",
+                "--output",
+                "json",
+            ],
+            "",
+        );
+        let v = json(&out);
+        assert!(v["Response"]["TotalCount"].as_u64().unwrap() > 0);
+    }
+    assert_eq!(
+        cvm(
+            &s,
+            &["--signature-method", "MD5", "call", "DescribeZones"],
+            ""
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+    assert_no_secrets();
+}
