@@ -12,6 +12,7 @@ pub mod credentials;
 pub mod encode;
 pub mod endpoint;
 pub mod envelope;
+pub mod filters;
 pub mod flatten;
 pub mod models;
 pub mod paginate;
@@ -20,6 +21,7 @@ pub mod profile;
 pub mod request;
 pub mod retry;
 pub mod sign;
+pub mod time;
 pub mod wait;
 
 pub use action::Action;
