@@ -29,9 +29,9 @@ pub struct GlobalArgs {
     /// get or post.
     #[arg(long, global = true, default_value = "post", value_parser = parse_http_method)]
     pub http_method: HttpMethod,
-    /// Seconds one attempt may take.
-    #[arg(long, global = true, default_value_t = 30.0)]
-    pub timeout: f64,
+    /// Seconds one attempt may take, 30 by default (for `cvm wait`: the whole wait, 600 by default).
+    #[arg(long, global = true)]
+    pub timeout: Option<f64>,
     /// Show each attempt's method, URL and string to sign (SecretId, Token, passwords redacted) on stderr.
     #[arg(short, long, global = true)]
     pub verbose: bool,
@@ -48,16 +48,21 @@ fn parse_http_method(s: &str) -> Result<HttpMethod, String> {
 }
 
 impl GlobalArgs {
-    /// The attempt timeout as a duration; a non-positive or absurd value is a usage error.
-    pub fn timeout(&self) -> Result<Duration, Failure> {
-        if self.timeout.is_finite() && self.timeout > 0.0 && self.timeout <= 86_400.0 {
-            Ok(Duration::from_secs_f64(self.timeout))
+    /// `--timeout` as a duration, `default` seconds when absent; a non-positive or absurd value is a usage error.
+    pub fn timeout_or(&self, default: f64) -> Result<Duration, Failure> {
+        let secs = self.timeout.unwrap_or(default);
+        if secs.is_finite() && secs > 0.0 && secs <= 86_400.0 {
+            Ok(Duration::from_secs_f64(secs))
         } else {
             Err(Failure::usage(format!(
-                "--timeout must be a number of seconds between 0 and 86400, not {}",
-                self.timeout
+                "--timeout must be a number of seconds between 0 and 86400, not {secs}"
             )))
         }
+    }
+
+    /// The attempt timeout (`--timeout`, 30 s by default).
+    pub fn timeout(&self) -> Result<Duration, Failure> {
+        self.timeout_or(30.0)
     }
 
     /// A client for actions that take no region (DescribeRegions): `--region` is sent if given, never required.

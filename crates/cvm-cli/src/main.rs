@@ -55,7 +55,7 @@ enum Command {
     Stop(cmd::power::Args),
     /// Reboot running instances (RebootInstances).
     Reboot(cmd::power::Args),
-    /// Wait until instances reach a state (RUNNING, STOPPED, TERMINATED, ...).
+    /// Wait until instances reach a state (RUNNING, STOPPED, TERMINATED, ...); --timeout bounds the whole wait.
     Wait(cmd::power::WaitArgs),
     /// List the zones of the region (DescribeZones).
     Zones,
@@ -125,7 +125,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Reboot(args) => {
             cmd::power::run(&g.client(None, None)?, cmd::power::Op::Reboot, args, &out)
         }
-        Command::Wait(args) => cmd::power::wait(&g.client(None, None)?, args, &out),
+        Command::Wait(args) => {
+            // For `wait`, --timeout bounds the whole wait; each poll keeps the default attempt timeout.
+            let total = g.timeout_or(600.0)?;
+            let polls = GlobalArgs {
+                timeout: None,
+                ..g.clone()
+            };
+            cmd::power::wait(&polls.client(None, None)?, args, total, &out)
+        }
         Command::Zones => cmd::catalog::zones(&g.client(None, None)?, &out),
         Command::Regions => cmd::catalog::regions(&g.regionless_client()?, &out),
         Command::Images(args) => cmd::catalog::images(&g.client(None, None)?, args, &out),

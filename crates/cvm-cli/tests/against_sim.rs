@@ -44,12 +44,8 @@ fn cvm(sim: &SimServer, args: &[&str], stdin: &str) -> Output {
     .stdout(Stdio::piped())
     .stderr(Stdio::piped());
     let mut child = cmd.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    // The command may exit before reading stdin (e.g. on a usage error): a broken pipe is fine.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
     let out = child.wait_with_output().unwrap();
     let mut printed = PRINTED.lock().unwrap();
     printed.push(String::from_utf8_lossy(&out.stdout).into_owned());
@@ -373,4 +369,216 @@ fn throttling_is_retried_and_global_flags_apply() {
         Some(2)
     );
     assert_no_secrets();
+}
+
+#[test]
+fn daily_commands() {
+    let s = sim(SimConfig::default());
+    let run = [
+        "run",
+        "--zone",
+        "ap-guangzhou-2",
+        "--image-id",
+        "img-pmqg1cw7",
+        "--count",
+        "3",
+        "--name",
+        "web",
+        "--wait",
+        "--output",
+        "json",
+    ];
+    let v = json(&cvm(&s, &run, ""));
+    let ids: Vec<String> = serde_json::from_value(v["InstanceIdSet"].clone()).unwrap();
+    assert_eq!(ids.len(), 3);
+
+    let all = json(&cvm(
+        &s,
+        &["instances", "--all", "--limit", "2", "--output", "json"],
+        "",
+    ));
+    assert_eq!(all["InstanceSet"].as_array().unwrap().len(), 3);
+    let first = json(&cvm(
+        &s,
+        &["instances", "--limit", "2", "--output", "json"],
+        "",
+    ));
+    assert_eq!(
+        (
+            first["InstanceSet"].as_array().unwrap().len(),
+            first["TotalCount"].as_i64()
+        ),
+        (2, Some(3))
+    );
+    let one = json(&cvm(
+        &s,
+        &["instances", "--id", &ids[1], "--output", "json"],
+        "",
+    ));
+    assert_eq!(one["InstanceSet"][0]["InstanceId"], ids[1].as_str());
+    let filtered = json(&cvm(
+        &s,
+        &[
+            "instances",
+            "--filter",
+            "zone=ap-guangzhou-2",
+            "--filter",
+            "instance-state=RUNNING",
+            "--filter",
+            "zone=ap-guangzhou-3",
+            "--output",
+            "json",
+        ],
+        "",
+    ));
+    assert_eq!(filtered["TotalCount"], 3);
+    let table = cvm(&s, &["instances", "--output", "table"], "");
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        text.starts_with("ID ") && text.contains("RUNNING") && text.contains("ap-guangzhou-2"),
+        "{text}"
+    );
+
+    let status = json(&cvm(
+        &s,
+        &["status", &ids[0], &ids[1], "--output", "json"],
+        "",
+    ));
+    assert_eq!(status["InstanceStatusSet"].as_array().unwrap().len(), 2);
+
+    json(&cvm(
+        &s,
+        &[
+            "stop",
+            &ids[0],
+            "--wait",
+            "--stop-type",
+            "HARD",
+            "--output",
+            "json",
+        ],
+        "",
+    ));
+    // A state rule of the service surfaces as its typed error, exit status 1.
+    let again = cvm(&s, &["stop", &ids[0]], "");
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr)
+        .starts_with("UnsupportedOperation.InstanceStateStopped:"));
+    json(&cvm(
+        &s,
+        &["start", &ids[0], "--wait", "--output", "json"],
+        "",
+    ));
+    json(&cvm(
+        &s,
+        &["reboot", &ids[0], "--wait", "--output", "json"],
+        "",
+    ));
+    json(&cvm(
+        &s,
+        &[
+            "wait",
+            &ids[0],
+            &ids[1],
+            "--state",
+            "RUNNING",
+            "--timeout",
+            "10",
+            "--output",
+            "json",
+        ],
+        "",
+    ));
+    assert_eq!(
+        cvm(&s, &["wait", &ids[0], "--state", "BOGUS"], "")
+            .status
+            .code(),
+        Some(2)
+    );
+
+    let zones = json(&cvm(&s, &["zones", "--output", "json"], ""));
+    assert!(zones["ZoneSet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|z| z["Zone"] == "ap-guangzhou-2"));
+    let regions = json(&cvm(&s, &["regions", "--output", "json"], ""));
+    assert!(regions["RegionSet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["Region"] == "ap-guangzhou"));
+    let images = json(&cvm(
+        &s,
+        &[
+            "images",
+            "--filter",
+            "image-type=PUBLIC_IMAGE",
+            "--output",
+            "json",
+        ],
+        "",
+    ));
+    assert!(images["ImageSet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["ImageId"] == "img-pmqg1cw7"));
+
+    let terminated = json(&cvm(
+        &s,
+        &[
+            "terminate",
+            &ids[0],
+            &ids[1],
+            &ids[2],
+            "--wait",
+            "--output",
+            "json",
+        ],
+        "",
+    ));
+    assert_eq!(terminated["Gone"], true);
+    assert_no_secrets();
+}
+
+#[test]
+fn waiting_on_a_failed_launch_names_the_instance() {
+    let s = sim(SimConfig::default().with_fault(FaultRule::new(FaultKind::LaunchFailed)));
+    let out = cvm(
+        &s,
+        &[
+            "run",
+            "--zone",
+            "ap-guangzhou-2",
+            "--image-id",
+            "img-pmqg1cw7",
+            "--wait",
+            "--output",
+            "json",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("is LAUNCH_FAILED, so it will not become RUNNING") && err.contains("ins-"),
+        "{err}"
+    );
+}
+
+#[test]
+fn completions_are_generated() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_cvm"))
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("cvm") && text.contains("instance-types"),
+            "{shell}"
+        );
+    }
 }

@@ -113,20 +113,16 @@ pub struct WaitArgs {
     /// RUNNING, STOPPED, TERMINATED (gone) or any other instance state.
     #[arg(long)]
     state: WaitTarget,
-    /// Seconds to wait at most.
-    #[arg(long, default_value_t = 600)]
-    timeout: u64,
 }
 
-/// Runs `cvm wait`.
-pub fn wait(client: &Client, args: &WaitArgs, out: &Output) -> Result<(), Failure> {
-    super::wait(
-        client,
-        &args.ids,
-        args.state.clone(),
-        Duration::from_secs(args.timeout),
-        out,
-    )?;
+/// Runs `cvm wait`; the global `--timeout` bounds the whole wait (600 s by default).
+pub fn wait(
+    client: &Client,
+    args: &WaitArgs,
+    timeout: Duration,
+    out: &Output,
+) -> Result<(), Failure> {
+    super::wait(client, &args.ids, args.state.clone(), timeout, out)?;
     if out.json() {
         output::print_json(&json!({"InstanceIds": args.ids, "State": args.state.to_string()}))
     } else {
