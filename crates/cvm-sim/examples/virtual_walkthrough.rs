@@ -1,7 +1,7 @@
 //! The walkthrough against the emulator's pure core, with no network and a virtual clock: every
 //! request is prepared by cvm-proto, handled by `Sim::handle` at a chosen time, and parsed back.
 //!
-//! `cargo run -p cvm-sim --example walkthrough`
+//! `cargo run -p cvm-sim --example virtual_walkthrough`
 
 use std::time::Duration;
 

@@ -5,7 +5,7 @@
 //! ```sh
 //! cvm sim --listen 127.0.0.1:8080 &
 //! TENCENTCLOUD_SECRET_ID=... TENCENTCLOUD_SECRET_KEY=... \
-//!   cargo run -p cvm-proto --example walkthrough -- http://127.0.0.1:8080/
+//!   cargo run -p cvm-proto --example bare_walkthrough -- http://127.0.0.1:8080/
 //! ```
 
 use std::io::{Read, Write};
