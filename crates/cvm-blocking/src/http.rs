@@ -94,6 +94,9 @@ impl UreqTransport {
             .http_status_as_error(false)
             .max_redirects(0)
             .max_redirects_will_error(false)
+            // A client shared by many threads keeps a connection per thread instead of reconnecting.
+            .max_idle_connections(256)
+            .max_idle_connections_per_host(64)
             .user_agent(REQUEST_CLIENT)
             .proxy(proxy)
             .build()

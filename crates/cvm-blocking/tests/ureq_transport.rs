@@ -14,18 +14,12 @@ use cvm_blocking::proto::envelope;
 use cvm_blocking::proto::models::{DescribeZonesRequest, TerminateInstancesRequest};
 use cvm_blocking::proto::request::{HttpMethod, HttpRequest};
 use cvm_blocking::{
-    Client, ClientBuilder, ClientConfig, Endpoint, Error, ErrorClass, HttpResponse, HttpSend,
-    RetryPolicy, TransportError, UreqTransport,
+    ClientBuilder, ClientConfig, Endpoint, Error, ErrorClass, HttpResponse, HttpSend, RetryPolicy,
+    TransportError, UreqTransport,
 };
 
 fn client(url: &str) -> ClientBuilder {
-    Client::builder()
-        .credentials(creds())
-        .region("ap-guangzhou")
-        .endpoint_url(url)
-        .retry(fast_retry(3))
-        .connect_timeout(Duration::from_millis(500))
-        .timeout(Duration::from_millis(700))
+    raw_client(url)
 }
 
 /// The ureq transport, counting attempts.

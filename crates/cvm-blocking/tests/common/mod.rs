@@ -138,6 +138,17 @@ pub fn walkthrough_request() -> RunInstancesRequest {
     }
 }
 
+/// A builder of either client for a raw server at `url`: test credentials, 3 fast attempts, short timeouts.
+pub fn raw_client<C: BuildClient>(url: &str) -> Builder<C> {
+    Builder::default()
+        .credentials(creds())
+        .region("ap-guangzhou")
+        .endpoint_url(url)
+        .retry(fast_retry(3))
+        .connect_timeout(Duration::from_millis(500))
+        .timeout(Duration::from_millis(700))
+}
+
 /// The decoded parameters of a prepared request, from its query (GET) or its body (POST).
 pub fn params_of(request: &HttpRequest) -> Params {
     let raw = match request.url.split_once('?') {

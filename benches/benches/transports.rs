@@ -1,0 +1,201 @@
+//! 64 concurrent `DescribeInstances` calls against the in-process emulator on loopback, as calls
+//! per second: the async client (one task, a batch of 64), the blocking client (64 threads), and
+//! their floor, a bare reqwest client sending the same prepared requests without parsing replies.
+// criterion_group! generates an undocumented public function.
+#![allow(missing_docs)]
+
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Barrier};
+use std::thread::JoinHandle;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use cvm_blocking::{BuildClient, Builder};
+use cvm_proto::call::{Call, ClientConfig};
+use cvm_proto::models::DescribeInstancesRequest;
+use cvm_proto::request::{HttpMethod, HttpRequest};
+use cvm_proto::Credentials;
+use cvm_sim::{SimConfig, SimServer, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY};
+
+/// Calls in flight at once, and per iteration.
+const CALLS: usize = 64;
+
+fn credentials() -> Credentials {
+    match Credentials::new(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY) {
+        Ok(c) => c,
+        Err(e) => unreachable!("the emulator's test credentials are valid: {e}"),
+    }
+}
+
+/// Either client for the emulator, through the builder they share.
+fn client<C: BuildClient>(server: &SimServer) -> C {
+    let built = Builder::<C>::default()
+        .credentials(credentials())
+        .region("ap-guangzhou")
+        .endpoint(server.endpoint())
+        .build();
+    match built {
+        Ok(c) => c,
+        Err(e) => panic!("cannot build a client: {e}"),
+    }
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// 64 threads that each make one blocking call whenever the bench releases them.
+struct Threads {
+    start: Arc<Barrier>,
+    end: Arc<Barrier>,
+    stop: Arc<AtomicBool>,
+    failed: Arc<AtomicBool>,
+    handles: Vec<JoinHandle<()>>,
+}
+
+impl Threads {
+    fn new(client: Arc<cvm_blocking::Client>) -> Self {
+        let start = Arc::new(Barrier::new(CALLS + 1));
+        let end = Arc::new(Barrier::new(CALLS + 1));
+        let stop = Arc::new(AtomicBool::new(false));
+        let failed = Arc::new(AtomicBool::new(false));
+        let handles = (0..CALLS)
+            .map(|_| {
+                let (client, start, end) = (Arc::clone(&client), start.clone(), end.clone());
+                let (stop, failed) = (Arc::clone(&stop), Arc::clone(&failed));
+                std::thread::spawn(move || loop {
+                    start.wait();
+                    if stop.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    if client.call(&DescribeInstancesRequest::default()).is_err() {
+                        failed.store(true, Ordering::SeqCst);
+                    }
+                    end.wait();
+                })
+            })
+            .collect();
+        Self {
+            start,
+            end,
+            stop,
+            failed,
+            handles,
+        }
+    }
+
+    /// One round: every thread makes its call.
+    fn round(&self) {
+        self.start.wait();
+        self.end.wait();
+        assert!(
+            !self.failed.load(Ordering::SeqCst),
+            "a blocking call failed"
+        );
+    }
+
+    fn stop(self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.start.wait();
+        for h in self.handles {
+            let _ = h.join();
+        }
+    }
+}
+
+fn bench_transports(c: &mut Criterion) {
+    let server = match SimServer::start(SimConfig::default().with_rate_limit(None)) {
+        Ok(s) => s,
+        Err(e) => panic!("cannot start the emulator: {e}"),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => panic!("cannot start a runtime: {e}"),
+    };
+    let async_client: cvm_async::Client = client(&server);
+    let blocking_client: Arc<cvm_blocking::Client> = Arc::new(client(&server));
+    let config = ClientConfig {
+        region: Some("ap-guangzhou".into()),
+        endpoint: server.endpoint(),
+        http_method: HttpMethod::Post,
+        ..ClientConfig::default()
+    };
+    let bare = match reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+    {
+        Ok(c) => c,
+        Err(e) => panic!("{e}"),
+    };
+    let creds = credentials();
+    let describe = match Call::typed(&DescribeInstancesRequest::default(), String::new) {
+        Ok(call) => call,
+        Err(e) => panic!("{e}"),
+    };
+    let nonce = AtomicU32::new(1);
+    let prepare = || -> Vec<HttpRequest> {
+        let now = unix_now();
+        (0..CALLS)
+            .map(|_| {
+                let n = u64::from(nonce.fetch_add(1, Ordering::Relaxed));
+                match describe.request(&config, &creds, now, n) {
+                    Ok(r) => r,
+                    Err(e) => panic!("{e}"),
+                }
+            })
+            .collect()
+    };
+    let threads = Threads::new(Arc::clone(&blocking_client));
+
+    let mut g = c.benchmark_group(format!("transports/{CALLS}_describe_instances"));
+    g.throughput(Throughput::Elements(CALLS as u64));
+    g.bench_function("async_client", |b| {
+        b.iter(|| {
+            let requests = std::iter::repeat_n(DescribeInstancesRequest::default(), CALLS);
+            let replies = runtime.block_on(async_client.call_all(requests, CALLS));
+            assert!(replies.iter().all(Result::is_ok), "an async call failed");
+        })
+    });
+    g.bench_function("blocking_client_threads", |b| b.iter(|| threads.round()));
+    g.bench_function("floor_bare_reqwest", |b| {
+        b.iter_batched(
+            &prepare,
+            |requests| {
+                runtime.block_on(async {
+                    let sends = requests.iter().map(|r| {
+                        let mut builder = bare.post(&r.url).body(r.body.clone());
+                        for (name, value) in &r.headers {
+                            builder = builder.header(*name, value.as_str());
+                        }
+                        async move {
+                            let response = builder.send().await?;
+                            let status = response.status();
+                            response.bytes().await.map(|body| (status, body))
+                        }
+                    });
+                    for result in futures_util::future::join_all(sends).await {
+                        match result {
+                            Ok((status, body)) => assert!(status.is_success() && !body.is_empty()),
+                            Err(e) => panic!("{e}"),
+                        }
+                    }
+                })
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    g.finish();
+    threads.stop();
+    let counters = server.counters();
+    assert!(counters.errors_by_code.is_empty(), "{counters:?}");
+}
+
+criterion_group!(benches, bench_transports);
+criterion_main!(benches);

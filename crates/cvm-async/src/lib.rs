@@ -1,0 +1,41 @@
+//! Async client for Tencent Cloud CVM's query-style "signature v1" API, over reqwest (rustls) on tokio.
+//!
+//! It has the blocking client's shape and makes exactly its decisions: both drive [`cvm_proto`]
+//! through the shared [`driver`](cvm_blocking::driver) of `cvm-blocking`, whose builder, error type
+//! and credentials chain this crate re-uses. This crate sends with an async [`HttpSend`]
+//! (reqwest by default), sleeps with `tokio::time::sleep`, and adds [batches](Client::batch)
+//! with a bound on calls in flight and one back-off shared by the whole batch.
+//!
+//! ```no_run
+//! use cvm_async::Client;
+//! use cvm_async::proto::models::{DescribeInstancesRequest, DescribeZonesRequest};
+//!
+//! # async fn run() -> Result<(), cvm_async::Error> {
+//! let client = Client::builder().region("ap-guangzhou").build()?;
+//! let zones = client.call(&DescribeZonesRequest::default()).await?;
+//! println!("{} zones (RequestId {})", zones.output.zone_set.len(), zones.request_id);
+//!
+//! // DescribeInstances in three regions, at most two calls in flight, replies in region order.
+//! let regions = ["ap-guangzhou", "ap-shanghai", "ap-beijing"];
+//! let all = client
+//!     .call_in_regions(regions, &DescribeInstancesRequest::default(), 2)
+//!     .await;
+//! for (region, reply) in regions.iter().zip(all) {
+//!     println!("{region}: {} instances", reply?.output.instance_set.len());
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+mod client;
+pub mod http;
+mod paginate;
+
+pub use client::{Client, ClientBuilder};
+pub use cvm_blocking::proto;
+pub use cvm_blocking::{
+    BuildClient, Builder, ClientConfig, ConfigError, Core, Credentials, Endpoint, Error,
+    ErrorClass, HttpResponse, Reply, RetryPolicy, SendsWith, TransportError, WaitOptions,
+    WaitTarget, Waiter,
+};
+pub use http::{HttpSend, ReqwestTransport, SendFuture};

@@ -1,0 +1,55 @@
+//! Helpers of the async integration tests only (beside `common`, shared with `cvm-blocking`):
+//! the reqwest transport with a record of attempts.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use cvm_async::proto::params::Params;
+use cvm_async::proto::request::HttpRequest;
+use cvm_async::{ClientConfig, Endpoint, HttpSend, ReqwestTransport, SendFuture};
+
+use crate::common::params_of;
+
+/// The reqwest transport, recording every attempt's parameters and counting answered attempts.
+pub struct Recording {
+    inner: ReqwestTransport,
+    sent: Mutex<Vec<Params>>,
+    answered: AtomicUsize,
+}
+
+impl Recording {
+    /// A recording reqwest transport for `endpoint`, with the default timeouts.
+    pub fn new(endpoint: Endpoint) -> Arc<Self> {
+        let config = ClientConfig {
+            endpoint,
+            ..ClientConfig::default()
+        };
+        Arc::new(Self {
+            inner: ReqwestTransport::new(&config).unwrap(),
+            sent: Mutex::new(Vec::new()),
+            answered: AtomicUsize::new(0),
+        })
+    }
+
+    /// The parameters of every attempt begun so far.
+    pub fn sent(&self) -> Vec<Params> {
+        self.sent.lock().unwrap().clone()
+    }
+
+    /// How many attempts have come back, answered or failed.
+    pub fn answered(&self) -> usize {
+        self.answered.load(Ordering::SeqCst)
+    }
+}
+
+impl HttpSend for Recording {
+    fn send<'a>(&'a self, request: &'a HttpRequest, body_limit: usize) -> SendFuture<'a> {
+        self.sent.lock().unwrap().push(params_of(request));
+        Box::pin(async move {
+            let outcome = self.inner.send(request, body_limit).await;
+            self.answered.fetch_add(1, Ordering::SeqCst);
+            outcome
+        })
+    }
+}
