@@ -12,6 +12,7 @@ use cvm_proto::profile::{self, ENV_REGION};
 use cvm_proto::request::HttpMethod;
 use cvm_proto::retry::RetryPolicy;
 use cvm_proto::sign::SignatureMethod;
+use zeroize::Zeroizing;
 
 use crate::driver::Core;
 use crate::error::{ConfigError, Error};
@@ -229,9 +230,9 @@ impl<C: BuildClient> Builder<C> {
 }
 
 /// Reads the credentials file: `Ok(None)` when it does not exist.
-fn read_file(path: &str) -> Result<Option<String>, String> {
+fn read_file(path: &str) -> Result<Option<Zeroizing<String>>, String> {
     match std::fs::read_to_string(Path::new(path)) {
-        Ok(text) => Ok(Some(text)),
+        Ok(text) => Ok(Some(Zeroizing::new(text))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e.to_string()),
     }

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use thiserror::Error;
+use zeroize::Zeroizing;
 
 use crate::credentials::{Credentials, CredentialsError};
 
@@ -139,12 +140,15 @@ pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<Option<Credentia
     Ok(Some(creds))
 }
 
+/// Reads the credentials file at a path: its text, `Ok(None)` when it does not exist, or why it cannot be read.
+pub type ReadFile<'a> = dyn FnMut(&str) -> Result<Option<Zeroizing<String>>, String> + 'a;
+
+/// One section of an ini file: keys and values, the values zeroized on drop since they hold secrets.
+pub type Section = BTreeMap<String, Zeroizing<String>>;
+
 /// Parses ini text into sections of `key = value`; `#` and `;` start comment lines.
-pub fn parse_ini(
-    text: &str,
-    path: &str,
-) -> Result<BTreeMap<String, BTreeMap<String, String>>, ChainError> {
-    let mut sections: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+pub fn parse_ini(text: &str, path: &str) -> Result<BTreeMap<String, Section>, ChainError> {
+    let mut sections: BTreeMap<String, Section> = BTreeMap::new();
     let mut current: Option<String> = None;
     let bad = |line: usize, reason: &'static str| ChainError::Malformed {
         path: path.to_owned(),
@@ -182,7 +186,7 @@ pub fn parse_ini(
             .and_then(|c| sections.get_mut(c))
             .ok_or_else(|| bad(line_no, "key = value before any [section]"))?;
         if section
-            .insert(key.to_owned(), value.trim().to_owned())
+            .insert(key.to_owned(), Zeroizing::new(value.trim().to_owned()))
             .is_some()
         {
             return Err(bad(line_no, "this key appears twice in its section"));
@@ -251,13 +255,13 @@ pub fn credentials_file(
 
 /// Resolves the chain: `explicit`, then the environment, then the profile file (named by
 /// `profile`, else `TENCENTCLOUD_PROFILE`, else `default`). `read_file` returns the file's text,
-/// `Ok(None)` when it does not exist, or the reason it cannot be read.
+/// `Ok(None)` when it does not exist, or the reason it cannot be read; the text is zeroized after use.
 pub fn resolve(
     explicit: Option<Credentials>,
     profile: Option<&str>,
     env: &dyn Fn(&str) -> Option<String>,
     home: Option<&str>,
-    read_file: &mut dyn FnMut(&str) -> Result<Option<String>, String>,
+    read_file: &mut ReadFile<'_>,
 ) -> Result<(Credentials, Source), ChainError> {
     if let Some(c) = explicit {
         return Ok((c, Source::Explicit));
@@ -306,7 +310,7 @@ mod tests {
 
     const FILE: &str = "# comment\n[default]\nsecret_id = AKIDfile\nsecret_key = filekey\n\n[ops]\nsecret_id=AKIDops\nsecret_key=opskey\ntoken = opstoken\n";
 
-    fn no_file(_: &str) -> Result<Option<String>, String> {
+    fn no_file(_: &str) -> Result<Option<Zeroizing<String>>, String> {
         Ok(None)
     }
 
@@ -320,7 +324,7 @@ mod tests {
         assert_eq!((c.secret_id(), s), ("AKIDenv", Source::Environment));
         let mut read = |p: &str| {
             assert_eq!(p, "/home/u/.tencentcloud/credentials");
-            Ok(Some(FILE.to_owned()))
+            Ok(Some(Zeroizing::new(FILE.to_owned())))
         };
         let (c, _) = resolve(None, None, &env(&[]), Some("/home/u"), &mut read).unwrap();
         assert_eq!(c.secret_id(), "AKIDfile");
@@ -353,7 +357,7 @@ mod tests {
             "/h/.tencentcloud/credentials: permission denied"
         );
         let err = resolve(None, Some("nope"), &env(&[]), Some("/h"), &mut |_| {
-            Ok(Some(FILE.into()))
+            Ok(Some(Zeroizing::new(FILE.to_owned())))
         })
         .unwrap_err();
         assert_eq!(
