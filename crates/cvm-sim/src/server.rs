@@ -134,19 +134,10 @@ impl SimServer {
     }
 
     /// Serves an existing emulator core on `addr` with the shell limits `http`.
+    ///
+    /// The server's runtime is built and the socket bound on the server's own thread, so this may
+    /// be called from inside another tokio runtime (an async test, say).
     pub fn serve_sim(sim: Sim, http: HttpConfig, addr: SocketAddr) -> Result<SimServer, SimError> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(http.worker_threads.max(1))
-            .thread_name("cvm-sim")
-            .enable_all()
-            .build()
-            .map_err(|e| SimError::io("cannot start the server runtime", e))?;
-        let listener = runtime
-            .block_on(bind(addr))
-            .map_err(|e| SimError::io(format!("cannot listen on {addr}"), e))?;
-        let addr = listener
-            .local_addr()
-            .map_err(|e| SimError::io("cannot read the bound address", e))?;
         let shared = Arc::new(Shared {
             sim: Mutex::new(sim),
             stats: Stats::default(),
@@ -154,13 +145,55 @@ impl SimServer {
         });
         let (tx, rx) = watch::channel(false);
         let task_shared = Arc::clone(&shared);
+        let (bound_tx, bound_rx) = std::sync::mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("cvm-sim-server".to_owned())
             .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(http.worker_threads.max(1))
+                    .thread_name("cvm-sim")
+                    .enable_all()
+                    .build()
+                {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let _ =
+                            bound_tx.send(Err(SimError::io("cannot start the server runtime", e)));
+                        return;
+                    }
+                };
+                let listener = match runtime.block_on(bind(addr)).and_then(|l| {
+                    let local = l.local_addr()?;
+                    Ok((l, local))
+                }) {
+                    Ok((l, local)) => {
+                        let _ = bound_tx.send(Ok(local));
+                        l
+                    }
+                    Err(e) => {
+                        let _ =
+                            bound_tx.send(Err(SimError::io(format!("cannot listen on {addr}"), e)));
+                        return;
+                    }
+                };
                 runtime.block_on(accept_loop(listener, task_shared, rx));
                 runtime.shutdown_timeout(GRACE);
             })
             .map_err(|e| SimError::io("cannot spawn the server thread", e))?;
+        let addr = match bound_rx.recv() {
+            Ok(Ok(addr)) => addr,
+            Ok(Err(e)) => {
+                let _ = thread.join();
+                return Err(e);
+            }
+            Err(_) => {
+                let _ = thread.join();
+                return Err(SimError::io(
+                    "the server thread ended before binding",
+                    std::io::Error::other("no address reported"),
+                ));
+            }
+        };
         Ok(SimServer {
             addr,
             shared,

@@ -244,3 +244,15 @@ fn drop_shuts_down_and_frees_the_port() {
     let refused = TcpStream::connect_timeout(&addr, Duration::from_secs(2));
     assert!(refused.is_err());
 }
+
+#[tokio::test]
+async fn starts_and_stops_inside_an_async_runtime() {
+    // The server builds its runtime on its own thread, so an async test may start one directly.
+    let server = cvm_sim::SimServer::start(cvm_sim::SimConfig::default()).unwrap();
+    let addr = server.addr();
+    assert!(addr.port() > 0);
+    let conn = tokio::net::TcpStream::connect(addr).await;
+    assert!(conn.is_ok());
+    drop(conn);
+    server.shutdown();
+}
