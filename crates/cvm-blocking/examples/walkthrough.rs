@@ -15,9 +15,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use cvm_blocking::proto::models::{
-    DataDisk, DescribeInstanceTypeConfigsRequest, EnhancedService, Filter, InstanceState,
-    InternetAccessible, LoginSettings, Placement, RunInstancesRequest, RunMonitorServiceEnabled,
-    RunSecurityServiceEnabled, SystemDisk, TerminateInstancesRequest,
+    DescribeInstanceTypeConfigsRequest, Filter, InstanceState, TerminateInstancesRequest,
 };
 use cvm_blocking::proto::profile::ENV_REGION;
 use cvm_blocking::{Client, WaitOptions, WaitTarget, Waiter};
@@ -76,40 +74,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("2 CPU / 4 GiB in {ZONE}: {picked}");
 
     // 2. Create the walkthrough's instance.
-    let run = client.call(&RunInstancesRequest {
-        placement: Some(Placement::new(ZONE)),
-        instance_charge_type: Some("POSTPAID_BY_HOUR".into()),
-        image_id: Some("img-pmqg1cw7".into()),
-        instance_type: Some("S1.SMALL1".into()),
-        system_disk: Some(SystemDisk {
-            disk_type: Some("LOCAL_BASIC".into()),
-            disk_size: Some(50),
-            ..Default::default()
-        }),
-        data_disks: vec![DataDisk::new("LOCAL_BASIC", 100)],
-        internet_accessible: Some(InternetAccessible {
-            internet_charge_type: Some("TRAFFIC_POSTPAID_BY_HOUR".into()),
-            internet_max_bandwidth_out: Some(10),
-            public_ip_assigned: Some(true),
-            ..Default::default()
-        }),
-        instance_name: Some("QCLOUD-TEST".into()),
-        login_settings: Some(LoginSettings {
-            password: Some(password),
-            ..Default::default()
-        }),
-        enhanced_service: Some(EnhancedService {
-            security_service: Some(RunSecurityServiceEnabled {
-                enabled: Some(true),
-            }),
-            monitor_service: Some(RunMonitorServiceEnabled {
-                enabled: Some(true),
-            }),
-            automation_service: None,
-        }),
-        instance_count: Some(1),
-        ..Default::default()
-    })?;
+    let run = client.call(&cvm_blocking::proto::walkthrough::run_instances(
+        &picked, &password,
+    ))?;
     let ids = run.output.instance_id_set;
     println!(
         "RunInstances: {} (RequestId {})",

@@ -23,6 +23,7 @@ pub mod retry;
 pub mod sign;
 pub mod time;
 pub mod wait;
+pub mod walkthrough;
 
 pub use action::Action;
 pub use credentials::Credentials;

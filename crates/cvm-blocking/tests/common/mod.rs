@@ -14,10 +14,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use cvm_blocking::proto::encode;
-use cvm_blocking::proto::models::{
-    DataDisk, EnhancedService, InternetAccessible, LoginSettings, Placement, RunInstancesRequest,
-    RunMonitorServiceEnabled, RunSecurityServiceEnabled, SystemDisk,
-};
+use cvm_blocking::proto::models::RunInstancesRequest;
 use cvm_blocking::proto::params::Params;
 use cvm_blocking::proto::request::HttpRequest;
 use cvm_blocking::{
@@ -102,40 +99,7 @@ pub fn checked<E: Display + Debug>(err: E) -> E {
 
 /// The walkthrough's `RunInstances`: one S1.SMALL1 in ap-guangzhou-2.
 pub fn walkthrough_request() -> RunInstancesRequest {
-    RunInstancesRequest {
-        placement: Some(Placement::new("ap-guangzhou-2")),
-        instance_charge_type: Some("POSTPAID_BY_HOUR".into()),
-        image_id: Some("img-pmqg1cw7".into()),
-        instance_type: Some("S1.SMALL1".into()),
-        system_disk: Some(SystemDisk {
-            disk_type: Some("LOCAL_BASIC".into()),
-            disk_size: Some(50),
-            ..Default::default()
-        }),
-        data_disks: vec![DataDisk::new("LOCAL_BASIC", 100)],
-        internet_accessible: Some(InternetAccessible {
-            internet_charge_type: Some("TRAFFIC_POSTPAID_BY_HOUR".into()),
-            internet_max_bandwidth_out: Some(10),
-            public_ip_assigned: Some(true),
-            ..Default::default()
-        }),
-        instance_name: Some("QCLOUD-TEST".into()),
-        login_settings: Some(LoginSettings {
-            password: Some(PASSWORD.into()),
-            ..Default::default()
-        }),
-        enhanced_service: Some(EnhancedService {
-            security_service: Some(RunSecurityServiceEnabled {
-                enabled: Some(true),
-            }),
-            monitor_service: Some(RunMonitorServiceEnabled {
-                enabled: Some(true),
-            }),
-            automation_service: None,
-        }),
-        instance_count: Some(1),
-        ..Default::default()
-    }
+    cvm_blocking::proto::walkthrough::run_instances("S1.SMALL1", PASSWORD)
 }
 
 /// A builder of either client for a raw server at `url`: test credentials, 3 fast attempts, short timeouts.

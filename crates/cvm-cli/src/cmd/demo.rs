@@ -6,9 +6,7 @@ use std::time::{Duration, Instant};
 
 use cvm_blocking::{Client, WaitOptions, WaitTarget};
 use cvm_proto::models::{
-    DataDisk, DescribeInstancesRequest, EnhancedService, InstanceState, InternetAccessible,
-    LoginSettings, Placement, RunInstancesRequest, RunMonitorServiceEnabled,
-    RunSecurityServiceEnabled, SystemDisk, TerminateInstancesRequest,
+    DescribeInstancesRequest, InstanceState, RunInstancesRequest, TerminateInstancesRequest,
 };
 use cvm_proto::{Action, Credentials};
 use cvm_sim::{SimConfig, SimServer, Transitions};
@@ -18,51 +16,14 @@ use serde_json::json;
 use crate::client::GlobalArgs;
 use crate::output::{self, Failure, Output};
 
-/// The zone of the walkthrough.
-pub const ZONE: &str = "ap-guangzhou-2";
-/// The region of the walkthrough.
-pub const REGION: &str = "ap-guangzhou";
-/// The image of the walkthrough.
-pub const IMAGE: &str = "img-pmqg1cw7";
+use cvm_proto::walkthrough::{REGION, ZONE};
+
 /// The login password the demo sets on its throwaway instance; it is never printed.
 const DEMO_PASSWORD: &str = "Qcloud@TestApi123++";
 
 /// The walkthrough's `RunInstances` request for `instance_type`.
 pub fn run_request(instance_type: &str) -> RunInstancesRequest {
-    RunInstancesRequest {
-        instance_charge_type: Some("POSTPAID_BY_HOUR".into()),
-        placement: Some(Placement::new(ZONE)),
-        instance_type: Some(instance_type.into()),
-        image_id: Some(IMAGE.into()),
-        system_disk: Some(SystemDisk {
-            disk_type: Some("LOCAL_BASIC".into()),
-            disk_size: Some(50),
-            ..SystemDisk::default()
-        }),
-        data_disks: vec![DataDisk::new("LOCAL_BASIC", 100)],
-        internet_accessible: Some(InternetAccessible {
-            internet_charge_type: Some("TRAFFIC_POSTPAID_BY_HOUR".into()),
-            internet_max_bandwidth_out: Some(10),
-            public_ip_assigned: Some(true),
-            ..InternetAccessible::default()
-        }),
-        instance_count: Some(1),
-        instance_name: Some("QCLOUD-TEST".into()),
-        login_settings: Some(LoginSettings {
-            password: Some(DEMO_PASSWORD.into()),
-            ..LoginSettings::default()
-        }),
-        enhanced_service: Some(EnhancedService {
-            security_service: Some(RunSecurityServiceEnabled {
-                enabled: Some(true),
-            }),
-            monitor_service: Some(RunMonitorServiceEnabled {
-                enabled: Some(true),
-            }),
-            ..EnhancedService::default()
-        }),
-        ..RunInstancesRequest::default()
-    }
+    cvm_proto::walkthrough::run_instances(instance_type, DEMO_PASSWORD)
 }
 
 /// Prints the steps of the walkthrough as text or JSON lines.
@@ -199,7 +160,7 @@ pub fn run(global: &GlobalArgs, out: &Output) -> Result<(), Failure> {
         calls: 0,
     };
 
-    let types_req = super::instance_types::request(Some(ZONE), Some("S2"), None);
+    let types_req = cvm_proto::walkthrough::instance_types();
     let (types, _) = steps.call(&client, &types_req)?;
     let picked = types
         .instance_type_config_set
