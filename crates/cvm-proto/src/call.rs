@@ -222,7 +222,8 @@ impl Call {
             language: config.language.as_deref(),
             request_client: config.request_client.as_deref(),
         };
-        let mut params = self.params.clone();
+        let (n, bytes) = request::common_room(&self.action, credentials, &ctx);
+        let mut params = self.params.clone_with_room(n, bytes);
         request::add_common(&self.action, &mut params, credentials, &ctx)?;
         Ok(request::sign_request(
             &params,

@@ -6,7 +6,7 @@ use thiserror::Error;
 use zeroize::Zeroizing;
 
 use crate::params::REDACTED;
-use crate::sign::{self, SignatureMethod};
+use crate::sign::{self, SignatureMethod, SignatureText};
 
 /// What is wrong with a credential.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -82,6 +82,11 @@ impl Credentials {
     /// Signs `string_to_sign` with the secret key.
     pub fn sign(&self, method: SignatureMethod, string_to_sign: &str) -> String {
         sign::signature(method, self.secret_key.as_bytes(), string_to_sign)
+    }
+
+    /// [`sign`](Self::sign) without allocating.
+    pub fn signature_text(&self, method: SignatureMethod, string_to_sign: &str) -> SignatureText {
+        SignatureText::new(method, self.secret_key.as_bytes(), string_to_sign)
     }
 
     /// Whether `claimed` is this key's signature of `string_to_sign`, compared in constant time.

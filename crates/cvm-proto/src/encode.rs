@@ -1,22 +1,36 @@
 //! Wire encoding: parameters to a query string or form body (RFC 3986), and back.
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use thiserror::Error;
 
-use crate::params::{KeyError, Params, ParamsError};
+use crate::params::{byte_table, KeyError, Params, ParamsError};
 
-/// Every byte except `A-Z a-z 0-9 - _ . ~` is percent-encoded, with upper-case hex.
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
+/// For each byte, whether it is sent as itself: `A-Z a-z 0-9 - _ . ~`. Every other byte is
+/// percent-encoded, with upper-case hex.
+const UNRESERVED: [bool; 256] =
+    byte_table!(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'));
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// Appends `text` to `out` percent-encoded per RFC 3986 (space as `%20`).
 pub fn encode_component(text: &str, out: &mut String) {
-    for chunk in utf8_percent_encode(text, COMPONENT) {
-        out.push_str(chunk);
+    // Most keys and values need no escaping.
+    if text.bytes().all(|b| UNRESERVED[usize::from(b)]) {
+        out.push_str(text);
+        return;
     }
+    let mut run = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if UNRESERVED[usize::from(b)] {
+            continue;
+        }
+        // A run of unreserved bytes is ASCII, so it starts and ends on character boundaries.
+        out.push_str(text.get(run..i).unwrap_or_default());
+        out.push('%');
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0x0f)]));
+        run = i + 1;
+    }
+    out.push_str(text.get(run..).unwrap_or_default());
 }
 
 /// Appends `k=v` pairs joined by `&`, both sides percent-encoded, to `out`.
@@ -33,17 +47,9 @@ pub fn encode_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, out
 
 /// The query string or form body for `params`, in key order.
 pub fn encode(params: &Params) -> String {
-    let mut out = String::with_capacity(encoded_len_hint(params));
+    let mut out = String::with_capacity(params.text_len() + 2 * params.len());
     encode_pairs(params.iter(), &mut out);
     out
-}
-
-fn encoded_len_hint(params: &Params) -> usize {
-    params
-        .iter()
-        .map(|(k, v)| k.len() + v.len() + 2)
-        .sum::<usize>()
-        + 16
 }
 
 /// Why a query string or form body could not be decoded.
@@ -78,7 +84,10 @@ pub enum DecodeError {
 /// Decodes a query string or `application/x-www-form-urlencoded` body: `+` is a space, `%XX` in
 /// either case; empty segments (`a=1&&b=2`) carry nothing and are skipped.
 pub fn decode(input: &[u8]) -> Result<Params, DecodeError> {
-    let mut params = Params::new();
+    // Room for every pair (each has an `=`); the text is never longer than the input.
+    let pairs = input.iter().filter(|&&b| b == b'=').count();
+    let mut params = Params::with_room(pairs, input.len());
+    let (mut key, mut value) = (Vec::new(), Vec::new());
     let mut offset = 0;
     for segment in input.split(|&b| b == b'&') {
         let start = offset;
@@ -91,9 +100,11 @@ pub fn decode(input: &[u8]) -> Result<Params, DecodeError> {
                 pair: excerpt(segment),
             });
         };
-        let key = decode_component(&segment[..eq], start)?;
-        let value = decode_component(&segment[eq + 1..], start + eq + 1)?;
-        params.insert(key, value).map_err(|e| match e {
+        let (raw_key, raw_value) = segment.split_at(eq);
+        let raw_value = raw_value.get(1..).unwrap_or_default();
+        let key = decode_into(raw_key, start, &mut key)?;
+        let value = decode_into(raw_value, start + eq + 1, &mut value)?;
+        params.insert_str(key, value).map_err(|e| match e {
             ParamsError::Key(k) => DecodeError::Key(k),
             ParamsError::Duplicate(k) => DecodeError::Duplicate(k),
         })?;
@@ -104,9 +115,20 @@ pub fn decode(input: &[u8]) -> Result<Params, DecodeError> {
 /// Decodes one form-encoded component (`+` is a space, `%XX` in either case) that starts at `offset` of the input.
 pub fn decode_component(raw: &[u8], offset: usize) -> Result<String, DecodeError> {
     let mut out = Vec::with_capacity(raw.len());
+    decode_into(raw, offset, &mut out)?;
+    String::from_utf8(out).map_err(|_| DecodeError::NotUtf8 { offset })
+}
+
+/// [`decode_component`] into a reused buffer, returning the text it now holds.
+fn decode_into<'a>(
+    raw: &[u8],
+    offset: usize,
+    out: &'a mut Vec<u8>,
+) -> Result<&'a str, DecodeError> {
+    out.clear();
     let mut i = 0;
-    while i < raw.len() {
-        match raw[i] {
+    while let Some(&b) = raw.get(i) {
+        match b {
             b'+' => out.push(b' '),
             b'%' => {
                 let hi = raw.get(i + 1).and_then(|&b| hex(b));
@@ -121,7 +143,7 @@ pub fn decode_component(raw: &[u8], offset: usize) -> Result<String, DecodeError
         }
         i += 1;
     }
-    String::from_utf8(out).map_err(|_| DecodeError::NotUtf8 { offset })
+    std::str::from_utf8(out).map_err(|_| DecodeError::NotUtf8 { offset })
 }
 
 fn hex(b: u8) -> Option<u8> {

@@ -329,12 +329,18 @@ pub fn parse<T: DeserializeOwned>(
             excerpt: excerpt(body),
         });
     }
-    let outer: Outer = serde_json::from_slice(body).map_err(|e| Error::InvalidJson {
+    // JSON is UTF-8. Checked here for the whole body, because the parser only checks the strings
+    // it keeps: invalid bytes inside an ignored member would otherwise pass for a typed reply.
+    let text = std::str::from_utf8(body).map_err(|e| Error::InvalidJson {
+        reason: e.to_string(),
+        excerpt: excerpt(body),
+    })?;
+    let outer: Outer = serde_json::from_str(text).map_err(|e| Error::InvalidJson {
         reason: e.to_string(),
         excerpt: excerpt(body),
     })?;
     let Some(head) = outer.response else {
-        return legacy(outer, body);
+        return legacy(outer, text);
     };
     if let Some(err) = head.error {
         return Err(Error::Api(ApiError::new(
@@ -344,7 +350,7 @@ pub fn parse<T: DeserializeOwned>(
         )));
     }
     let request_id = head.request_id.ok_or(Error::MissingRequestId)?;
-    let parsed: Body<T> = serde_json::from_slice(body).map_err(|e| Error::Shape {
+    let parsed: Body<T> = serde_json::from_str(text).map_err(|e| Error::Shape {
         reason: e.to_string(),
         request_id: request_id.clone(),
     })?;
@@ -363,10 +369,10 @@ pub fn parse_json(
     parse(status, body, limit)
 }
 
-fn legacy<T: DeserializeOwned>(outer: Outer, body: &[u8]) -> Result<Reply<T>, Error> {
+fn legacy<T: DeserializeOwned>(outer: Outer, body: &str) -> Result<Reply<T>, Error> {
     match outer.code {
         Some(0) => {
-            let output = serde_json::from_slice(body).map_err(|e| Error::Shape {
+            let output = serde_json::from_str(body).map_err(|e| Error::Shape {
                 reason: e.to_string(),
                 request_id: String::new(),
             })?;
@@ -385,7 +391,7 @@ fn legacy<T: DeserializeOwned>(outer: Outer, body: &[u8]) -> Result<Reply<T>, Er
             Err(Error::Api(err))
         }
         None => Err(Error::MissingResponse {
-            excerpt: excerpt(body),
+            excerpt: excerpt(body.as_bytes()),
         }),
     }
 }
@@ -540,6 +546,21 @@ mod tests {
                 br#"{"Response":{"RequestId":"a","RequestId":"b"}}"#,
                 LIMIT
             ),
+            Err(Error::InvalidJson { .. })
+        ));
+    }
+
+    #[test]
+    fn invalid_utf8_anywhere_is_invalid_json() {
+        // Found by the `envelope` fuzz target: the bad byte sits in a member the typed reply
+        // ignores, which the JSON parser alone does not check.
+        let body = b"{\"Response\":{\"Extra\":{\"K\xe5y\":1},\"RequestId\":\"r\"}}";
+        assert!(matches!(
+            parse::<Out>(200, body, LIMIT),
+            Err(Error::InvalidJson { .. })
+        ));
+        assert!(matches!(
+            parse_json(200, body, LIMIT),
             Err(Error::InvalidJson { .. })
         ));
     }

@@ -113,9 +113,8 @@ impl ser::Error for FlattenError {
 
 /// Flattens `value`, a struct or map (or an `Option` of one), into a new parameter set.
 pub fn to_params<T: Serialize + ?Sized>(value: &T) -> Result<Params, FlattenError> {
-    let pairs = flatten_pairs(value)?;
-    let mut params = Params::with_capacity(pairs.len());
-    insert_all(&mut params, pairs)?;
+    let mut params = Params::new();
+    flatten_into(value, &mut params)?;
     Ok(params)
 }
 
@@ -126,50 +125,30 @@ pub fn flatten_into<T: Serialize + ?Sized>(
     value: &T,
     params: &mut Params,
 ) -> Result<(), FlattenError> {
-    let pairs = flatten_pairs(value)?;
     if params.is_empty() {
-        // Nothing to collide with: insert directly, and empty the set again on failure.
-        return insert_all(params, pairs).inspect_err(|_| *params = Params::new());
+        // Nothing to collide with: write into the set directly (using its room), and empty it
+        // again on failure.
+        let mut out = std::mem::take(params);
+        out.clear();
+        let mut flattener = Flattener::with_output(out);
+        let result = flattener.run(value);
+        *params = flattener.out;
+        return result.inspect_err(|_| params.clear());
     }
-    // Check everything first, so that a failure leaves `params` as it was.
-    for (key, _) in &pairs {
-        check_key(key).map_err(|source| FlattenError::BadKey {
-            key: key.clone(),
-            source,
-        })?;
-        if params.contains(key) {
-            return Err(FlattenError::Duplicate { key: key.clone() });
-        }
-    }
-    insert_all(params, pairs)
-}
-
-/// Serializes `value` into pairs sorted by key, checked for duplicates.
-fn flatten_pairs<T: Serialize + ?Sized>(value: &T) -> Result<Vec<(String, String)>, FlattenError> {
     let mut flattener = Flattener::new();
-    flattener.nested(value)?;
-    let mut pairs = flattener.out;
-    pairs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    for window in pairs.windows(2) {
-        if let [(a, _), (b, _)] = window {
-            if a == b {
-                return Err(FlattenError::Duplicate { key: a.clone() });
-            }
-        }
+    flattener.run(value)?;
+    let flat = flattener.out;
+    // Check everything first, so that a failure leaves `params` as it was.
+    if let Some((key, _)) = flat.iter().find(|(key, _)| params.contains(key)) {
+        return Err(FlattenError::Duplicate {
+            key: key.to_owned(),
+        });
     }
-    Ok(pairs)
-}
-
-/// Inserts pairs (sorted and unique, so each lands at the end of a fresh set).
-fn insert_all(params: &mut Params, pairs: Vec<(String, String)>) -> Result<(), FlattenError> {
-    for (key, value) in pairs {
-        params.insert(key, value).map_err(|e| match e {
+    for (key, value) in &flat {
+        params.insert_str(key, value).map_err(|e| match e {
             ParamsError::Duplicate(key) => FlattenError::Duplicate { key },
             ParamsError::Key(source) => FlattenError::BadKey {
-                key: match &source {
-                    KeyError::ForbiddenChar { key, .. } => key.clone(),
-                    KeyError::Empty => String::new(),
-                },
+                key: key.to_owned(),
                 source,
             },
         })?;
@@ -193,47 +172,73 @@ fn digits(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     buf.get(start..).unwrap_or_default()
 }
 
+/// The decimal form of `n`, written into `buf`.
+pub(crate) fn decimal(n: u64, buf: &mut [u8; 20]) -> &str {
+    // Digits are ASCII.
+    std::str::from_utf8(digits(n, buf)).unwrap_or_default()
+}
+
 /// Appends the decimal form of `n` to `out`.
 fn push_u64(out: &mut String, n: u64) {
     let mut buf = [0u8; 20];
     out.extend(digits(n, &mut buf).iter().map(|&b| char::from(b)));
 }
 
-/// The decimal form of a signed or unsigned integer given as sign and magnitude.
-fn int_string(negative: bool, magnitude: u64) -> String {
-    let mut buf = [0u8; 20];
-    let d = digits(magnitude, &mut buf);
-    let mut s = String::with_capacity(d.len() + usize::from(negative));
-    if negative {
-        s.push('-');
-    }
-    s.extend(d.iter().map(|&b| char::from(b)));
-    s
-}
-
-/// Where the key buffer stood before a segment was pushed.
+/// Where the key stood before a segment was pushed: its length and depth.
 #[derive(Debug, Clone, Copy)]
 struct Mark {
     len: usize,
     depth: usize,
 }
 
-/// The serializer state: one key buffer reused for every key, and the pairs produced so far.
+/// The serializer state: one key buffer reused for every key, and the parameters produced so
+/// far, unsorted until the end.
 struct Flattener {
     key: String,
+    out: Params,
     depth: usize,
     nest: usize,
-    out: Vec<(String, String)>,
 }
 
 impl Flattener {
     fn new() -> Self {
+        Self::with_output(Params::new())
+    }
+
+    /// A flattener that adds to `out`, which must hold no parameters.
+    fn with_output(out: Params) -> Self {
         Self {
             key: String::with_capacity(64),
+            out,
             depth: 0,
             nest: 0,
-            out: Vec::with_capacity(16),
         }
+    }
+
+    /// Serializes `value`, then sorts the parameters and checks their keys.
+    fn run<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FlattenError> {
+        self.nested(value)?;
+        self.out.sort();
+        let keys = || self.out.iter().map(|(key, _)| key);
+        if let Some(key) = keys()
+            .zip(keys().skip(1))
+            .find_map(|(a, b)| (a == b).then_some(a))
+        {
+            return Err(FlattenError::Duplicate {
+                key: key.to_owned(),
+            });
+        }
+        for key in keys() {
+            check_key(key).map_err(|source| FlattenError::BadKey {
+                key: key.to_owned(),
+                source,
+            })?;
+        }
+        Ok(())
+    }
+
+    fn key(&self) -> &str {
+        &self.key
     }
 
     fn mark(&self) -> Mark {
@@ -250,11 +255,7 @@ impl Flattener {
 
     /// Appends `.name` (or `name` at the top) to the key.
     fn push_name(&mut self, name: &str) -> Result<Mark, FlattenError> {
-        let mark = self.mark();
-        if !self.key.is_empty() {
-            self.key.push('.');
-        }
-        self.key.push_str(name);
+        let mark = self.append_segment(|key| key.push_str(name));
         let mut segments = 1;
         if name.as_bytes().contains(&b'.') {
             if name.split('.').any(str::is_empty) {
@@ -269,12 +270,19 @@ impl Flattener {
 
     /// Appends `.` and a segment written by `write` to the key.
     fn push_with(&mut self, write: impl FnOnce(&mut String)) -> Result<Mark, FlattenError> {
+        let mark = self.append_segment(write);
+        self.enter(mark, 1)
+    }
+
+    /// Appends `.` (unless at the top) and what `write` writes to the key, returning the mark
+    /// of the key before.
+    fn append_segment(&mut self, write: impl FnOnce(&mut String)) -> Mark {
         let mark = self.mark();
-        if !self.key.is_empty() {
+        if mark.len > 0 {
             self.key.push('.');
         }
         write(&mut self.key);
-        self.enter(mark, 1)
+        mark
     }
 
     fn enter(&mut self, mark: Mark, segments: usize) -> Result<Mark, FlattenError> {
@@ -287,7 +295,7 @@ impl Flattener {
 
     /// Builds an error naming the current key, then restores the key to `mark`.
     fn fail(&mut self, mark: Mark, make: impl FnOnce(String) -> FlattenError) -> FlattenError {
-        let error = make(self.key.clone());
+        let error = make(self.key().to_owned());
         self.reset(mark);
         error
     }
@@ -296,7 +304,7 @@ impl Flattener {
     fn nested<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FlattenError> {
         if self.nest >= MAX_NEST {
             return Err(FlattenError::TooDeep {
-                key: self.key.clone(),
+                key: self.key().to_owned(),
             });
         }
         self.nest += 1;
@@ -304,7 +312,7 @@ impl Flattener {
         self.nest -= 1;
         result.map_err(|e| match e {
             FlattenError::Custom { key, message } if key.is_empty() => FlattenError::Custom {
-                key: self.key.clone(),
+                key: self.key().to_owned(),
                 message,
             },
             other => other,
@@ -313,42 +321,54 @@ impl Flattener {
 
     /// Fails with `NotAnObject` when at the top level, where only objects are allowed.
     fn not_top(&self, found: &'static str) -> Result<(), FlattenError> {
-        if self.key.is_empty() {
+        if self.key().is_empty() {
             Err(FlattenError::NotAnObject { found })
         } else {
             Ok(())
         }
     }
 
+    /// Writes a parameter: the current key, with the value that `write` appends.
     fn emit(
         &mut self,
         found: &'static str,
-        value: impl FnOnce() -> String,
+        write: impl FnOnce(&mut String),
     ) -> Result<(), FlattenError> {
         self.not_top(found)?;
-        let value = value();
-        self.out.push((self.key.clone(), value));
+        self.out.push_with(&self.key, write);
         Ok(())
     }
 
-    /// Writes a float, which must be finite; `text` gives its `Display` form (which is the
-    /// shortest that reads back exactly and never has an exponent), with `0` for both zeros.
+    /// Writes a float, which must be finite, in its `Display` form (which is the shortest that
+    /// reads back exactly and never has an exponent), with `0` for both zeros.
     fn emit_float(
         &mut self,
         finite: bool,
-        text: impl FnOnce() -> String,
+        v: impl Display + Copy,
+        zero: bool,
     ) -> Result<(), FlattenError> {
         self.not_top("a number")?;
         if !finite {
             return Err(FlattenError::NonFinite {
-                key: self.key.clone(),
+                key: self.key().to_owned(),
             });
         }
-        self.emit("a number", text)
+        self.emit("a number", |out| {
+            if zero {
+                out.push('0');
+            } else {
+                let _ = write!(out, "{v}");
+            }
+        })
     }
 
     fn emit_int(&mut self, negative: bool, magnitude: u64) -> Result<(), FlattenError> {
-        self.emit("an integer", || int_string(negative, magnitude))
+        self.emit("an integer", |out| {
+            if negative {
+                out.push('-');
+            }
+            push_u64(out, magnitude);
+        })
     }
 
     fn compound(&mut self, restore: Mark) -> Compound<'_> {
@@ -373,7 +393,9 @@ impl<'a> ser::Serializer for &'a mut Flattener {
     type SerializeStructVariant = Compound<'a>;
 
     fn serialize_bool(self, v: bool) -> Result<(), FlattenError> {
-        self.emit("a boolean", || if v { "true" } else { "false" }.to_owned())
+        self.emit("a boolean", |out| {
+            out.push_str(if v { "true" } else { "false" })
+        })
     }
 
     fn serialize_i8(self, v: i8) -> Result<(), FlattenError> {
@@ -393,7 +415,9 @@ impl<'a> ser::Serializer for &'a mut Flattener {
     }
 
     fn serialize_i128(self, v: i128) -> Result<(), FlattenError> {
-        self.emit("an integer", || v.to_string())
+        self.emit("an integer", |out| {
+            let _ = write!(out, "{v}");
+        })
     }
 
     fn serialize_u8(self, v: u8) -> Result<(), FlattenError> {
@@ -413,41 +437,31 @@ impl<'a> ser::Serializer for &'a mut Flattener {
     }
 
     fn serialize_u128(self, v: u128) -> Result<(), FlattenError> {
-        self.emit("an integer", || v.to_string())
+        self.emit("an integer", |out| {
+            let _ = write!(out, "{v}");
+        })
     }
 
     fn serialize_f32(self, v: f32) -> Result<(), FlattenError> {
-        self.emit_float(v.is_finite(), || {
-            if v == 0.0 {
-                "0".to_owned()
-            } else {
-                v.to_string()
-            }
-        })
+        self.emit_float(v.is_finite(), v, v == 0.0)
     }
 
     fn serialize_f64(self, v: f64) -> Result<(), FlattenError> {
-        self.emit_float(v.is_finite(), || {
-            if v == 0.0 {
-                "0".to_owned()
-            } else {
-                v.to_string()
-            }
-        })
+        self.emit_float(v.is_finite(), v, v == 0.0)
     }
 
     fn serialize_char(self, v: char) -> Result<(), FlattenError> {
-        self.emit("a character", || v.to_string())
+        self.emit("a character", |out| out.push(v))
     }
 
     fn serialize_str(self, v: &str) -> Result<(), FlattenError> {
-        self.emit("a string", || v.to_owned())
+        self.emit("a string", |out| out.push_str(v))
     }
 
     fn serialize_bytes(self, _v: &[u8]) -> Result<(), FlattenError> {
         self.not_top("bytes")?;
         Err(FlattenError::Unsupported {
-            key: self.key.clone(),
+            key: self.key().to_owned(),
             what: "a byte string",
         })
     }
@@ -474,7 +488,7 @@ impl<'a> ser::Serializer for &'a mut Flattener {
         _index: u32,
         variant: &'static str,
     ) -> Result<(), FlattenError> {
-        self.emit("an enum variant", || variant.to_owned())
+        self.emit("an enum variant", |out| out.push_str(variant))
     }
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
@@ -557,7 +571,9 @@ impl<'a> ser::Serializer for &'a mut Flattener {
     }
 
     fn collect_str<T: Display + ?Sized>(self, value: &T) -> Result<(), FlattenError> {
-        self.emit("a string", || value.to_string())
+        self.emit("a string", |out| {
+            let _ = write!(out, "{value}");
+        })
     }
 }
 
@@ -668,7 +684,7 @@ impl ser::SerializeMap for Compound<'_> {
                 result
             }
             None => Err(FlattenError::Custom {
-                key: self.f.key.clone(),
+                key: self.f.key().to_owned(),
                 message: "a map value came without its key".to_owned(),
             }),
         }
@@ -721,7 +737,7 @@ struct MapKey<'a> {
 impl MapKey<'_> {
     fn error(&self) -> FlattenError {
         FlattenError::Unsupported {
-            key: self.f.key.clone(),
+            key: self.f.key().to_owned(),
             what: "a map key that is not a string, a character, an integer or a unit variant",
         }
     }

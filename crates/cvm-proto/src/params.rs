@@ -31,10 +31,34 @@ pub enum ParamsError {
     Duplicate(String),
 }
 
+/// A table of 256 flags, one per byte value `b`, computed at compile time from an expression.
+macro_rules! byte_table {
+    (|$b:ident| $flag:expr) => {{
+        let mut table = [false; 256];
+        let mut i = 0;
+        while i < table.len() {
+            let $b = i as u8;
+            table[i] = $flag;
+            i += 1;
+        }
+        table
+    }};
+}
+pub(crate) use byte_table;
+
+/// For each byte, whether it is printable ASCII other than space, `=`, `&` and `%`: the bytes
+/// of a key that need no closer look.
+const PLAIN_KEY_BYTE: [bool; 256] =
+    byte_table!(|b| b.is_ascii_graphic() && !matches!(b, b'=' | b'&' | b'%'));
+
 /// Checks that `key` can be sent and signed: non-empty, without `=`, `&`, `%`, whitespace or control characters.
 pub fn check_key(key: &str) -> Result<(), KeyError> {
     if key.is_empty() {
         return Err(KeyError::Empty);
+    }
+    // The common case: printable ASCII other than space, `=`, `&` and `%`.
+    if key.bytes().all(|b| PLAIN_KEY_BYTE[usize::from(b)]) {
+        return Ok(());
     }
     match key
         .chars()
@@ -63,10 +87,42 @@ pub const REDACTED: &str = "<redacted>";
 /// Flat parameters: unique, validated keys in ascending byte order, each with its raw value.
 ///
 /// Byte order of the keys is the order of the string to sign whenever no key contains `_`.
-#[derive(Clone, Default, PartialEq, Eq)]
+///
+/// All keys and values live back to back in one string, and each parameter is a pair of ranges
+/// into it, so a set costs two allocations however many parameters it holds.
+#[derive(Clone, Default)]
 pub struct Params {
-    pairs: Vec<(String, String)>,
+    /// The text of every key and value; a replaced or removed value leaves its bytes unused here.
+    text: String,
+    /// One entry per parameter, in ascending byte order of the keys.
+    entries: Vec<Entry>,
 }
+
+/// Where one parameter's key and value are in [`Params::text`], with the key's first bytes.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    /// The first 8 bytes of the key, big-endian and padded with zeros, so that most comparisons
+    /// of two keys are one comparison of integers: a zero-padded prefix orders as the key does,
+    /// except that a tie must look at the whole keys.
+    prefix: u64,
+    key_start: usize,
+    key_end: usize,
+    value_start: usize,
+    value_end: usize,
+}
+
+/// The [`Entry::prefix`] of `key`.
+fn prefix(key: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    bytes
+        .iter_mut()
+        .zip(key.as_bytes())
+        .for_each(|(b, k)| *b = *k);
+    u64::from_be_bytes(bytes)
+}
+
+/// Room for the text of one typical parameter, for [`Params::with_capacity`].
+const TYPICAL_PAIR_BYTES: usize = 32;
 
 impl Params {
     /// An empty set.
@@ -76,9 +132,28 @@ impl Params {
 
     /// An empty set with room for `n` parameters.
     pub fn with_capacity(n: usize) -> Self {
+        Self::with_room(n, n.saturating_mul(TYPICAL_PAIR_BYTES))
+    }
+
+    /// An empty set with room for `n` parameters holding `bytes` bytes of keys and values in all.
+    pub fn with_room(n: usize, bytes: usize) -> Self {
         Self {
-            pairs: Vec::with_capacity(n),
+            text: String::with_capacity(bytes),
+            entries: Vec::with_capacity(n),
         }
+    }
+
+    /// A copy of this set with room for `n` more parameters of `bytes` more bytes in all, so
+    /// that adding them does not reallocate; unused text is left behind.
+    pub fn clone_with_room(&self, n: usize, bytes: usize) -> Self {
+        let mut copy = Self::with_room(
+            self.len().saturating_add(n),
+            self.text_len().saturating_add(bytes),
+        );
+        for (key, value) in self {
+            copy.push_unchecked(key, value);
+        }
+        copy
     }
 
     /// Adds a parameter; a malformed or repeated key is an error and leaves the set unchanged.
@@ -87,12 +162,34 @@ impl Params {
         key: impl Into<String>,
         value: impl Into<String>,
     ) -> Result<(), ParamsError> {
-        let key = key.into();
-        check_key(&key)?;
-        match self.position(&key) {
-            Ok(_) => Err(ParamsError::Duplicate(key)),
+        self.insert_str(&key.into(), &value.into())
+    }
+
+    /// [`insert`](Self::insert) from borrowed text, without allocating when there is room.
+    pub fn insert_str(&mut self, key: &str, value: &str) -> Result<(), ParamsError> {
+        check_key(key)?;
+        match self.position(key) {
+            Ok(_) => Err(ParamsError::Duplicate(key.to_owned())),
             Err(at) => {
-                self.pairs.insert(at, (key, value.into()));
+                let entry = self.push_text(key, value);
+                self.entries.insert(at, entry);
+                Ok(())
+            }
+        }
+    }
+
+    /// [`insert_str`](Self::insert_str) for a key known to be well formed, such as a constant.
+    pub(crate) fn insert_known(
+        &mut self,
+        key: &'static str,
+        value: &str,
+    ) -> Result<(), ParamsError> {
+        debug_assert!(check_key(key).is_ok(), "{key:?}");
+        match self.position(key) {
+            Ok(_) => Err(ParamsError::Duplicate(key.to_owned())),
+            Err(at) => {
+                let entry = self.push_text(key, value);
+                self.entries.insert(at, entry);
                 Ok(())
             }
         }
@@ -105,11 +202,23 @@ impl Params {
         value: impl Into<String>,
     ) -> Result<Option<String>, KeyError> {
         let key = key.into();
+        let value = value.into();
         check_key(&key)?;
         match self.position(&key) {
-            Ok(at) => Ok(Some(std::mem::replace(&mut self.pairs[at].1, value.into()))),
+            Ok(at) => {
+                let previous = self.value_at(at).to_owned();
+                let value_start = self.text.len();
+                self.text.push_str(&value);
+                if let Some(entry) = self.entries.get_mut(at) {
+                    entry.value_start = value_start;
+                    entry.value_end = self.text.len();
+                }
+                self.compact_if_wasteful();
+                Ok(Some(previous))
+            }
             Err(at) => {
-                self.pairs.insert(at, (key, value.into()));
+                let entry = self.push_text(&key, &value);
+                self.entries.insert(at, entry);
                 Ok(None)
             }
         }
@@ -117,7 +226,7 @@ impl Params {
 
     /// The value of `key`, if present.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.position(key).ok().map(|at| self.pairs[at].1.as_str())
+        self.position(key).ok().map(|at| self.value_at(at))
     }
 
     /// Whether `key` is present.
@@ -127,27 +236,42 @@ impl Params {
 
     /// Removes `key` and returns its value.
     pub fn remove(&mut self, key: &str) -> Option<String> {
-        self.position(key).ok().map(|at| self.pairs.remove(at).1)
+        let at = self.position(key).ok()?;
+        let value = self.value_at(at).to_owned();
+        self.entries.remove(at);
+        self.compact_if_wasteful();
+        Some(value)
     }
 
     /// The number of parameters.
     pub fn len(&self) -> usize {
-        self.pairs.len()
+        self.entries.len()
     }
 
     /// Whether there are no parameters.
     pub fn is_empty(&self) -> bool {
-        self.pairs.is_empty()
+        self.entries.is_empty()
+    }
+
+    /// Removes every parameter, keeping the allocated room.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.entries.clear();
     }
 
     /// The parameters in ascending byte order of their keys.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + Clone {
-        self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    pub fn iter(&self) -> Iter<'_> {
+        Iter {
+            text: &self.text,
+            entries: self.entries.iter(),
+        }
     }
 
     /// Consumes the set into `(key, value)` pairs in key order.
     pub fn into_pairs(self) -> Vec<(String, String)> {
-        self.pairs
+        self.iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
     }
 
     /// Builds a set from pairs, rejecting malformed and repeated keys.
@@ -163,11 +287,145 @@ impl Params {
         Ok(params)
     }
 
+    /// Appends a parameter after the others without checking its key or the order: for builders
+    /// (the flattener, [`clone_with_room`](Self::clone_with_room)) that check or sort afterwards.
+    pub(crate) fn push_unchecked(&mut self, key: &str, value: &str) {
+        let entry = self.push_text(key, value);
+        self.entries.push(entry);
+    }
+
+    /// Appends a parameter with `key` and the value that `write` appends to the text, without
+    /// checking the key or the order.
+    pub(crate) fn push_with(&mut self, key: &str, write: impl FnOnce(&mut String)) {
+        let key_start = self.text.len();
+        self.text.push_str(key);
+        let key_end = self.text.len();
+        write(&mut self.text);
+        self.entries.push(Entry {
+            prefix: prefix(key),
+            key_start,
+            key_end,
+            value_start: key_end,
+            value_end: self.text.len(),
+        });
+    }
+
+    /// Sorts parameters pushed out of order by key; equal keys end up next to each other.
+    pub(crate) fn sort(&mut self) {
+        let text = &self.text;
+        self.entries.sort_unstable_by(|a, b| {
+            a.prefix.cmp(&b.prefix).then_with(|| {
+                let a = slice(text, a.key_start, a.key_end);
+                a.as_bytes()
+                    .cmp(slice(text, b.key_start, b.key_end).as_bytes())
+            })
+        });
+    }
+
+    /// The total length of the keys and values, the bytes a string to sign or an encoding of the
+    /// set is built from.
+    pub(crate) fn text_len(&self) -> usize {
+        self.entries
+            .iter()
+            .map(|e| (e.key_end - e.key_start) + (e.value_end - e.value_start))
+            .sum()
+    }
+
+    /// Rewrites the text without the parts that replaced and removed values left unused, once
+    /// they are most of it, so that a set that is changed again and again does not grow forever.
+    fn compact_if_wasteful(&mut self) {
+        if self.text.len() > 2 * self.text_len() + 256 {
+            *self = self.clone_with_room(0, 0);
+        }
+    }
+
+    fn push_text(&mut self, key: &str, value: &str) -> Entry {
+        let key_start = self.text.len();
+        self.text.push_str(key);
+        let key_end = self.text.len();
+        self.text.push_str(value);
+        Entry {
+            prefix: prefix(key),
+            key_start,
+            key_end,
+            value_start: key_end,
+            value_end: self.text.len(),
+        }
+    }
+
+    fn value_at(&self, at: usize) -> &str {
+        self.entries
+            .get(at)
+            .map_or("", |e| slice(&self.text, e.value_start, e.value_end))
+    }
+
     fn position(&self, key: &str) -> Result<usize, usize> {
-        self.pairs
-            .binary_search_by(|(k, _)| k.as_bytes().cmp(key.as_bytes()))
+        let key_prefix = prefix(key);
+        self.entries.binary_search_by(|e| {
+            e.prefix.cmp(&key_prefix).then_with(|| {
+                let e = slice(&self.text, e.key_start, e.key_end);
+                e.as_bytes().cmp(key.as_bytes())
+            })
+        })
     }
 }
+
+/// `text[start..end]`; the ranges of entries always lie on character boundaries.
+fn slice(text: &str, start: usize, end: usize) -> &str {
+    text.get(start..end).unwrap_or_default()
+}
+
+/// The parameters of a set in key order, as `(key, value)`.
+#[derive(Clone)]
+pub struct Iter<'a> {
+    text: &'a str,
+    entries: std::slice::Iter<'a, Entry>,
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let e = self.entries.next()?;
+        Some((
+            slice(self.text, e.key_start, e.key_end),
+            slice(self.text, e.value_start, e.value_end),
+        ))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.entries.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for Iter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        let e = self.entries.next_back()?;
+        Some((
+            slice(self.text, e.key_start, e.key_end),
+            slice(self.text, e.value_start, e.value_end),
+        ))
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
+
+impl fmt::Debug for Iter<'_> {
+    /// Shows how many parameters are left, never their values, which may be secrets.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Iter")
+            .field("remaining", &self.entries.len())
+            .finish()
+    }
+}
+
+impl PartialEq for Params {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Params {}
 
 impl fmt::Debug for Params {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -182,16 +440,10 @@ impl fmt::Debug for Params {
 
 impl<'a> IntoIterator for &'a Params {
     type Item = (&'a str, &'a str);
-    type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (String, String)>,
-        fn(&'a (String, String)) -> (&'a str, &'a str),
-    >;
+    type IntoIter = Iter<'a>;
 
     fn into_iter(self) -> Self::IntoIter {
-        fn pair(p: &(String, String)) -> (&str, &str) {
-            (p.0.as_str(), p.1.as_str())
-        }
-        self.pairs.iter().map(pair)
+        self.iter()
     }
 }
 
@@ -248,6 +500,19 @@ mod tests {
         assert_eq!(p.set("k", "2").unwrap(), Some("1".into()));
         assert_eq!(p.remove("k"), Some("2".into()));
         assert!(!p.contains("k"));
+    }
+
+    #[test]
+    fn replacing_values_does_not_grow_the_text_forever() {
+        let mut p = Params::from_pairs([("a", "1"), ("b", "2")]).unwrap();
+        for i in 0..10_000 {
+            p.set("a", "x".repeat(i % 7)).unwrap();
+        }
+        assert!(p.text.len() < 1024, "{}", p.text.len());
+        assert_eq!(p.get("a"), Some("x".repeat(9_999 % 7).as_str()));
+        assert_eq!(p.get("b"), Some("2"));
+        let q = Params::from_pairs([("a", "x".repeat(9_999 % 7)), ("b", "2".into())]).unwrap();
+        assert_eq!(p, q);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::encode;
 use crate::endpoint::Endpoint;
 use crate::flatten::{self, FlattenError};
 use crate::params::{Params, ParamsError};
-use crate::sign::{self, SignError, SignatureMethod, SIGNATURE};
+use crate::sign::{self, SignError, SignatureMethod, SignatureText, SIGNATURE};
 
 /// The CVM API version this crate speaks.
 pub const DEFAULT_VERSION: &str = "2017-03-12";
@@ -195,6 +195,12 @@ pub enum PrepareError {
     },
 }
 
+/// Room in a parameter set for an action's own parameters, before it is flattened; the common
+/// parameters are added to the same set.
+const PREPARE_PARAMS: usize = 32;
+/// Room for the text of the parameters, in bytes.
+const PREPARE_TEXT: usize = 1024;
+
 /// Flattens `params` and signs them with the common parameters of `ctx`: the one call a transport needs per attempt.
 pub fn prepare<P: Serialize + ?Sized>(
     action: &str,
@@ -203,10 +209,29 @@ pub fn prepare<P: Serialize + ?Sized>(
     endpoint: &Endpoint,
     ctx: &Context<'_>,
 ) -> Result<HttpRequest, PrepareError> {
-    let mut flat = Params::with_capacity(32);
+    let mut flat = Params::with_room(PREPARE_PARAMS, PREPARE_TEXT);
     flatten::flatten_into(params, &mut flat)?;
     add_common(action, &mut flat, credentials, ctx)?;
     sign_request(&flat, credentials, endpoint, ctx.method)
+}
+
+/// How many parameters [`add_common`] adds at most, and the length of their keys and values: the
+/// room to leave in a set that they will be added to.
+pub fn common_room(action: &str, credentials: &Credentials, ctx: &Context<'_>) -> (usize, usize) {
+    let values = [
+        Some(action),
+        Some(ctx.version),
+        ctx.region,
+        Some(ctx.signature_method.as_str()),
+        Some(credentials.secret_id()),
+        credentials.token(),
+        ctx.language,
+        ctx.request_client,
+    ];
+    let keys = "ActionVersionRegionTimestampNonceSecretIdSignatureMethodTokenLanguageRequestClient";
+    let numbers = 2 * 20;
+    let text = keys.len() + numbers + values.iter().flatten().map(|v| v.len()).sum::<usize>();
+    (10, text)
 }
 
 /// Adds `Action`, `Version`, `Region`, `Timestamp`, `Nonce`, `SecretId`, `SignatureMethod`,
@@ -223,29 +248,34 @@ pub fn add_common(
     if ctx.nonce == 0 {
         return Err(PrepareError::ZeroNonce);
     }
-    params.insert("Action", action)?;
+    params.insert_known("Action", action)?;
     if !ctx.version.is_empty() {
-        params.insert("Version", ctx.version)?;
+        params.insert_known("Version", ctx.version)?;
     }
     if let Some(region) = ctx.region {
         crate::endpoint::check_region(region)?;
-        params.insert("Region", region)?;
+        params.insert_known("Region", region)?;
     }
-    params.insert("Timestamp", ctx.timestamp.to_string())?;
-    params.insert("Nonce", ctx.nonce.to_string())?;
-    params.insert("SecretId", credentials.secret_id())?;
-    params.insert("SignatureMethod", ctx.signature_method.as_str())?;
+    let mut digits = [0u8; 20];
+    params.insert_known("Timestamp", flatten::decimal(ctx.timestamp, &mut digits))?;
+    params.insert_known("Nonce", flatten::decimal(ctx.nonce, &mut digits))?;
+    params.insert_known("SecretId", credentials.secret_id())?;
+    params.insert_known("SignatureMethod", ctx.signature_method.as_str())?;
     if let Some(token) = credentials.token() {
-        params.insert("Token", token)?;
+        params.insert_known("Token", token)?;
     }
     if let Some(language) = ctx.language {
-        params.insert("Language", language)?;
+        params.insert_known("Language", language)?;
     }
     if let Some(client) = ctx.request_client {
-        params.insert("RequestClient", client)?;
+        params.insert_known("RequestClient", client)?;
     }
     Ok(())
 }
+
+/// The most that `&Signature=` and an encoded signature add to a query or body: 44 characters of
+/// base64 (HMAC-SHA256), each percent-encoded at worst.
+const SIGNATURE_ROOM: usize = "&Signature=".len() + 3 * 44;
 
 /// Signs complete flat parameters (common ones included, `Signature` absent or ignored) for
 /// `endpoint`, with the algorithm their `SignatureMethod` selects, and encodes them for `method`.
@@ -257,45 +287,71 @@ pub fn sign_request(
     method: HttpMethod,
 ) -> Result<HttpRequest, PrepareError> {
     let host = endpoint.host_header();
+    let path = endpoint.path();
     let algorithm = sign::SignatureMethod::from_param(params.get("SignatureMethod"));
-    let wire = |method: HttpMethod| -> Result<(String, String), PrepareError> {
-        let sts = sign::string_to_sign(method, &host, endpoint.path(), params)?;
-        let signature = credentials.sign(algorithm, &sts);
-        let mut encoded = String::with_capacity(sts.len() * 5 / 4 + 64);
-        let others = params.iter().filter(|(k, _)| *k != SIGNATURE);
-        encode::encode_pairs(
-            others.chain([(SIGNATURE, signature.as_str())]),
-            &mut encoded,
-        );
-        Ok((sts, encoded))
+    let write_base = |out: &mut String| {
+        out.push_str(endpoint.scheme().as_str());
+        out.push_str("://");
+        out.push_str(&host);
+        out.push_str(path);
     };
-    let base = endpoint.url();
+    // Every parameter but a `Signature` given in `params`, which the new one replaces.
+    let write_wire = |out: &mut String, signature: &SignatureText| {
+        let sent = params.iter().filter(|(k, _)| *k != SIGNATURE);
+        let mut first = true;
+        for (k, v) in sent.chain([(SIGNATURE, signature.as_str())]) {
+            if !first {
+                out.push('&');
+            }
+            first = false;
+            encode::encode_component(k, out);
+            out.push('=');
+            encode::encode_component(v, out);
+        }
+    };
+    // One buffer holds the string to sign, then the URL or the body: room for the larger when a
+    // third of the text at most is percent-encoded (it grows once if more is).
+    let raw_len = params.text_len() + 2 * params.len();
+    let base_len = endpoint.scheme().as_str().len() + "://".len() + host.len() + path.len();
+    let mut buf = String::with_capacity(base_len + 1 + raw_len * 5 / 3 + SIGNATURE_ROOM);
+
     if method == HttpMethod::Get {
-        let (_, query) = wire(HttpMethod::Get)?;
-        if base.len() + 1 + query.len() <= MAX_GET_URL {
+        sign::write_string_to_sign(&mut buf, HttpMethod::Get, &host, path, params)?;
+        let signature = credentials.signature_text(algorithm, &buf);
+        buf.clear();
+        write_base(&mut buf);
+        buf.push('?');
+        write_wire(&mut buf, &signature);
+        if buf.len() <= MAX_GET_URL {
             return Ok(HttpRequest {
                 method,
-                url: format!("{base}?{query}"),
+                url: buf,
                 headers: vec![("Host", host)],
                 body: Vec::new(),
             });
         }
+        buf.clear();
     }
-    let (_, body) = wire(HttpMethod::Post)?;
-    if body.len() > MAX_POST_BODY {
+    sign::write_string_to_sign(&mut buf, HttpMethod::Post, &host, path, params)?;
+    let signature = credentials.signature_text(algorithm, &buf);
+    buf.clear();
+    write_wire(&mut buf, &signature);
+    if buf.len() > MAX_POST_BODY {
         return Err(PrepareError::TooLarge {
-            size: body.len(),
+            size: buf.len(),
             limit: MAX_POST_BODY,
         });
     }
+    let mut url = String::with_capacity(base_len);
+    write_base(&mut url);
     Ok(HttpRequest {
         method: HttpMethod::Post,
-        url: base,
+        url,
         headers: vec![
             ("Host", host),
             ("Content-Type", FORM_CONTENT_TYPE.to_owned()),
         ],
-        body: body.into_bytes(),
+        body: buf.into_bytes(),
     })
 }
 

@@ -99,7 +99,21 @@ pub fn string_to_sign(
     path: &str,
     params: &Params,
 ) -> Result<String, SignError> {
-    build(method, host, path, params, |_, v| v)
+    let mut out = String::new();
+    build(&mut out, method, host, path, params, |_, v| v)?;
+    Ok(out)
+}
+
+/// Writes the [`string_to_sign`] to the end of `out`, which it grows once at most: a caller that
+/// signs many requests can reuse one buffer.
+pub fn write_string_to_sign(
+    out: &mut String,
+    method: HttpMethod,
+    host: &str,
+    path: &str,
+    params: &Params,
+) -> Result<(), SignError> {
+    build(out, method, host, path, params, |_, v| v)
 }
 
 /// The same string with the values of `SecretId`, `Token` and passwords replaced by a marker, for showing to people.
@@ -109,47 +123,60 @@ pub fn redacted_string_to_sign(
     path: &str,
     params: &Params,
 ) -> Result<String, SignError> {
-    build(method, host, path, params, |k, v| {
+    let mut out = String::new();
+    build(&mut out, method, host, path, params, |k, v| {
         if k == "SecretId" || is_sensitive(k) {
             REDACTED
         } else {
             v
         }
-    })
+    })?;
+    Ok(out)
 }
 
 fn build<'a>(
+    out: &mut String,
     method: HttpMethod,
     host: &str,
     path: &str,
     params: &'a Params,
     shown: impl Fn(&str, &'a str) -> &'a str,
-) -> Result<String, SignError> {
+) -> Result<(), SignError> {
     check_host(host)?;
     check_path(path)?;
-    let entries = signed_entries(params)?;
-    let len = method.as_str().len()
-        + host.len()
-        + path.len()
-        + 1
-        + entries
-            .iter()
-            .map(|(k, v)| k.len() + shown(k, v).len() + 2)
-            .sum::<usize>();
-    let mut out = String::with_capacity(len);
+    let signed = || params.iter().filter(|(k, _)| *k != SIGNATURE);
+    // Keys with `_` are rewritten and may then sort differently: sort those sets apart.
+    let rewritten = if signed().any(|(k, _)| k.as_bytes().contains(&b'_')) {
+        Some(signed_entries(params)?)
+    } else {
+        None
+    };
+    // Room for everything (a rewritten key is as long as it was; `Signature` is left out).
+    out.reserve(
+        method.as_str().len() + host.len() + path.len() + 1 + params.text_len() + 2 * params.len(),
+    );
     out.push_str(method.as_str());
     out.push_str(host);
     out.push_str(path);
     out.push('?');
-    for (i, (k, v)) in entries.iter().enumerate() {
+    match &rewritten {
+        // Parameters are kept in byte order of their keys, which is the signing order.
+        None => write_pairs(out, signed().map(|(k, v)| (k, shown(k, v)))),
+        Some(entries) => write_pairs(out, entries.iter().map(|(k, v)| (k.as_ref(), shown(k, v)))),
+    }
+    Ok(())
+}
+
+/// Appends `k=v` pairs joined by `&`.
+fn write_pairs<'a>(out: &mut String, pairs: impl Iterator<Item = (&'a str, &'a str)>) {
+    for (i, (k, v)) in pairs.enumerate() {
         if i > 0 {
             out.push('&');
         }
         out.push_str(k);
         out.push('=');
-        out.push_str(shown(k, v));
+        out.push_str(v);
     }
-    Ok(out)
 }
 
 /// The parameters as they are signed: `Signature` dropped, `_` rewritten to `.`, in byte order.
@@ -212,33 +239,76 @@ fn check_path(path: &str) -> Result<(), SignError> {
 
 /// The raw HMAC digest of `message` under `key`.
 pub fn digest(method: SignatureMethod, key: &[u8], message: &[u8]) -> Vec<u8> {
-    // `new_from_slice` cannot fail for HMAC: any key length is valid.
+    let (tag, len) = mac(method, key, message);
+    tag.get(..len).unwrap_or_default().to_vec()
+}
+
+/// The HMAC of `message` under `key`: the tag in the first 20 (SHA-1) or 32 (SHA-256) bytes, and
+/// that length.
+fn mac(method: SignatureMethod, key: &[u8], message: &[u8]) -> ([u8; 32], usize) {
+    fn run<M: Mac + hmac::digest::KeyInit>(key: &[u8], message: &[u8]) -> ([u8; 32], usize) {
+        let mut out = [0u8; 32];
+        // `new_from_slice` cannot fail for HMAC: any key length is valid.
+        let Ok(mut m) = <M as Mac>::new_from_slice(key) else {
+            unreachable!("HMAC takes keys of any length")
+        };
+        m.update(message);
+        let tag = m.finalize().into_bytes();
+        let len = tag.len().min(out.len());
+        out.iter_mut().zip(tag.iter()).for_each(|(o, t)| *o = *t);
+        (out, len)
+    }
     match method {
-        SignatureMethod::HmacSha1 => match Hmac::<sha1::Sha1>::new_from_slice(key) {
-            Ok(mut m) => {
-                m.update(message);
-                m.finalize().into_bytes().to_vec()
-            }
-            Err(_) => unreachable!("HMAC takes keys of any length"),
-        },
-        SignatureMethod::HmacSha256 => match Hmac::<sha2::Sha256>::new_from_slice(key) {
-            Ok(mut m) => {
-                m.update(message);
-                m.finalize().into_bytes().to_vec()
-            }
-            Err(_) => unreachable!("HMAC takes keys of any length"),
-        },
+        SignatureMethod::HmacSha1 => run::<Hmac<sha1::Sha1>>(key, message),
+        SignatureMethod::HmacSha256 => run::<Hmac<sha2::Sha256>>(key, message),
+    }
+}
+
+/// A signature as text (standard base64 of the HMAC, with padding), held without allocating.
+#[derive(Clone, Copy)]
+pub struct SignatureText {
+    bytes: [u8; 44],
+    len: usize,
+}
+
+impl SignatureText {
+    /// The signature of `string_to_sign` under `key`.
+    pub fn new(method: SignatureMethod, key: &[u8], string_to_sign: &str) -> Self {
+        let (tag, len) = mac(method, key, string_to_sign.as_bytes());
+        let mut bytes = [0u8; 44];
+        // 32 bytes of tag make exactly 44 characters of base64, so the buffer always fits.
+        let len = STANDARD
+            .encode_slice(tag.get(..len).unwrap_or_default(), &mut bytes)
+            .unwrap_or_default();
+        Self { bytes, len }
+    }
+
+    /// The base64 text.
+    pub fn as_str(&self) -> &str {
+        // Base64 is ASCII.
+        std::str::from_utf8(self.bytes.get(..self.len).unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for SignatureText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("SignatureText")
+            .field(&self.as_str())
+            .finish()
     }
 }
 
 /// The signature of `string_to_sign`: standard base64 (with padding) of its HMAC under `key`.
 pub fn signature(method: SignatureMethod, key: &[u8], string_to_sign: &str) -> String {
-    STANDARD.encode(digest(method, key, string_to_sign.as_bytes()))
+    SignatureText::new(method, key, string_to_sign)
+        .as_str()
+        .to_owned()
 }
 
 /// Whether `claimed` is the signature of `string_to_sign` under `key`, compared in constant time.
 pub fn verify(method: SignatureMethod, key: &[u8], string_to_sign: &str, claimed: &str) -> bool {
-    let expected = signature(method, key, string_to_sign);
+    let expected = SignatureText::new(method, key, string_to_sign);
+    let expected = expected.as_str();
     expected.len() == claimed.len() && bool::from(expected.as_bytes().ct_eq(claimed.as_bytes()))
 }
 
