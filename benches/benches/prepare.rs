@@ -1,48 +1,84 @@
-//! `prepare` of the walkthrough's RunInstances beside its floor: a bare HMAC of the same string to sign.
+//! Request-side benchmarks, each beside its floor:
+//! - `prepare/<METHOD>/<alg>`: `prepare` of the walkthrough's typed RunInstances to a signed
+//!   request, beside a bare HMAC of the same string to sign (`floor_bare_hmac`);
+//! - `flatten`: flattening the typed request alone, beside serializing it to JSON into a reused
+//!   buffer (`floor_json_serialize`);
+//! - `sign`: signing and encoding an already flat parameter set (`sign_request`), beside a bare
+//!   HMAC of its string to sign.
 // criterion_group! generates an undocumented public function.
 #![allow(missing_docs)]
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use cvm_benches::{context, credentials, endpoint, run_instances_params};
+use cvm_benches::{bare_hmac, context, credentials, endpoint, run_instances_request, SECRET_KEY};
 use cvm_proto::request::{self, HttpMethod};
 use cvm_proto::sign::{self, SignatureMethod};
 use cvm_proto::{flatten, Params};
 
+/// The complete flat parameters of the walkthrough's request under `ctx`, and their string to sign.
+fn flat_and_sts(method: HttpMethod, alg: SignatureMethod) -> (Params, String) {
+    let ctx = context(method, alg);
+    let ep = endpoint();
+    let mut flat =
+        flatten::to_params(&run_instances_request()).unwrap_or_else(|e| unreachable!("{e}"));
+    request::add_common("RunInstances", &mut flat, &credentials(), &ctx)
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let sts = sign::string_to_sign(method, &ep.host_header(), ep.path(), &flat)
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    (flat, sts)
+}
+
 fn bench_prepare(c: &mut Criterion) {
-    let params = run_instances_params();
+    let req = run_instances_request();
     let creds = credentials();
     let ep = endpoint();
     for method in [HttpMethod::Get, HttpMethod::Post] {
         for alg in [SignatureMethod::HmacSha1, SignatureMethod::HmacSha256] {
             let ctx = context(method, alg);
-            let mut flat: Params = match flatten::to_params(&params) {
-                Ok(p) => p,
-                Err(e) => unreachable!("{e}"),
-            };
-            if let Err(e) = request::add_common("RunInstances", &mut flat, &creds, &ctx) {
-                unreachable!("{e}")
-            }
-            let sts = match sign::string_to_sign(method, &ep.host_header(), ep.path(), &flat) {
-                Ok(s) => s,
-                Err(e) => unreachable!("{e}"),
-            };
+            let (_, sts) = flat_and_sts(method, alg);
             let mut g = c.benchmark_group(format!("prepare/{method}/{alg}"));
             g.bench_function("prepare", |b| {
-                b.iter(|| request::prepare("RunInstances", black_box(&params), &creds, &ep, &ctx))
+                b.iter(|| request::prepare("RunInstances", black_box(&req), &creds, &ep, &ctx))
             });
             g.bench_function("floor_bare_hmac", |b| {
-                b.iter(|| {
-                    sign::digest(
-                        alg,
-                        b"Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
-                        black_box(sts.as_bytes()),
-                    )
-                })
+                b.iter(|| bare_hmac(alg, SECRET_KEY, black_box(sts.as_bytes())))
             });
             g.finish();
         }
     }
 }
 
-criterion_group!(benches, bench_prepare);
+fn bench_flatten(c: &mut Criterion) {
+    let req = run_instances_request();
+    let mut g = c.benchmark_group("flatten");
+    g.bench_function("to_params", |b| {
+        b.iter(|| flatten::to_params(black_box(&req)))
+    });
+    let mut buf = Vec::with_capacity(4096);
+    g.bench_function("floor_json_serialize", |b| {
+        b.iter(|| {
+            buf.clear();
+            serde_json::to_writer(&mut buf, black_box(&req))
+                .unwrap_or_else(|e| unreachable!("{e}"));
+            buf.len()
+        })
+    });
+    g.finish();
+}
+
+fn bench_sign(c: &mut Criterion) {
+    let creds = credentials();
+    let ep = endpoint();
+    let (method, alg) = (HttpMethod::Post, SignatureMethod::HmacSha256);
+    let (flat, sts) = flat_and_sts(method, alg);
+    let mut g = c.benchmark_group(format!("sign/{method}/{alg}"));
+    g.bench_function("sign_request", |b| {
+        b.iter(|| request::sign_request(black_box(&flat), &creds, &ep, method))
+    });
+    g.bench_function("floor_bare_hmac", |b| {
+        b.iter(|| bare_hmac(alg, SECRET_KEY, black_box(sts.as_bytes())))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_prepare, bench_flatten, bench_sign);
 criterion_main!(benches);

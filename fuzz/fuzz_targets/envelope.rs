@@ -1,9 +1,8 @@
 #![no_main]
-//! Envelope parsing never panics on arbitrary bodies, into JSON or into a typed reply.
+//! The `envelope` target; its body is `targets/envelope.rs`, which the workspace test
+//! `benches/tests/fuzz_corpus.rs` also replays over `corpus/envelope/`.
 
-use libfuzzer_sys::fuzz_target;
+#[path = "../targets/envelope.rs"]
+mod target;
 
-fuzz_target!(|data: &[u8]| {
-    let _ = cvm_proto::envelope::parse_json(200, data, 1 << 20);
-    let _ = cvm_proto::envelope::parse::<cvm_proto::models::DescribeInstancesResponse>(200, data, 1 << 20);
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| target::run(data));

@@ -1,0 +1,127 @@
+//! The emulator's `Sim::handle` for a signed `DescribeInstances` (10 instances to describe) and a
+//! signed `RunInstances` (into a fresh emulator each time), beside their floor: decoding the same
+//! request body and verifying its signature (`floor_decode_verify`), which any emulator must do.
+//! Each iteration gets a new nonce, since the emulator refuses a nonce it has seen.
+// criterion_group! generates an undocumented public function.
+#![allow(missing_docs)]
+
+use std::time::Duration;
+
+use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
+use cvm_benches::run_instances_request;
+use cvm_proto::models::{DescribeInstancesRequest, RunInstancesRequest};
+use cvm_proto::request::{self, Context, HttpMethod};
+use cvm_proto::sign::{self, SignatureMethod};
+use cvm_proto::{encode, Credentials, Endpoint};
+use cvm_sim::{Quotas, Sim, SimConfig, SimRequest, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY};
+use serde::Serialize;
+
+const NOW: u64 = 1_706_400_000;
+
+fn credentials() -> Credentials {
+    Credentials::new(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY)
+        .unwrap_or_else(|e| unreachable!("the emulator's credentials are valid: {e}"))
+}
+
+/// An emulator without rate limit or instance quota, so that every iteration does the same work.
+fn sim() -> Sim {
+    let config = SimConfig {
+        rate_limit: None,
+        quotas: Quotas {
+            max_instances_per_region: u32::MAX,
+        },
+        ..SimConfig::default()
+    };
+    Sim::new(config).unwrap_or_else(|e| unreachable!("the emulator starts: {e}"))
+}
+
+/// `action` with `params`, signed as a POST with `nonce`, as the emulator receives it.
+fn signed<P: Serialize>(action: &str, params: &P, nonce: u64) -> SimRequest {
+    let ctx = Context::new(NOW, nonce)
+        .region("ap-guangzhou")
+        .method(HttpMethod::Post)
+        .signature_method(SignatureMethod::HmacSha256);
+    let req = request::prepare(action, params, &credentials(), &Endpoint::global(), &ctx)
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    SimRequest::from_prepared(&req)
+}
+
+/// The floor: what any emulator does with a request, decoding it and checking its signature.
+fn decode_verify(req: &SimRequest, creds: &Credentials) -> bool {
+    let Ok(params) = encode::decode(&req.body) else {
+        return false;
+    };
+    let host = req.header("host").unwrap_or_default();
+    let Ok(sts) = sign::string_to_sign(HttpMethod::Post, host, &req.path, &params) else {
+        return false;
+    };
+    let alg = SignatureMethod::from_param(params.get("SignatureMethod"));
+    creds.verify(alg, &sts, params.get("Signature").unwrap_or_default())
+}
+
+/// A `RunInstances` of the walkthrough that the emulator accepts (its catalog's zone and image).
+fn run_instances() -> RunInstancesRequest {
+    let mut req = run_instances_request();
+    req.login_settings = None;
+    req
+}
+
+fn bench_sim(c: &mut Criterion) {
+    let now = Duration::from_secs(NOW);
+    let creds = credentials();
+    let mut nonce = 1u64;
+    let mut next_nonce = move || {
+        nonce += 1;
+        nonce
+    };
+
+    // DescribeInstances against an emulator holding 10 instances.
+    let mut describing = sim();
+    let mut ten = run_instances();
+    ten.instance_count = Some(10);
+    let created = describing.handle(&signed("RunInstances", &ten, next_nonce()), now);
+    assert_eq!(
+        created.response.error_code(),
+        None,
+        "the setup runs 10 instances"
+    );
+    let describe = DescribeInstancesRequest::default();
+    let sample = signed("DescribeInstances", &describe, next_nonce());
+    let mut g = c.benchmark_group("sim/DescribeInstances");
+    g.bench_function("handle", |b| {
+        b.iter_batched(
+            || signed("DescribeInstances", &describe, next_nonce()),
+            |req| describing.handle(black_box(&req), now),
+            BatchSize::SmallInput,
+        )
+    });
+    g.bench_function("floor_decode_verify", |b| {
+        b.iter(|| decode_verify(black_box(&sample), &creds))
+    });
+    g.finish();
+
+    // RunInstances, each into a fresh emulator (built outside the timing).
+    let run = run_instances();
+    let sample = signed("RunInstances", &run, next_nonce());
+    let check = sim().handle(&sample, now);
+    assert_eq!(
+        check.response.error_code(),
+        None,
+        "RunInstances is accepted"
+    );
+    let mut g = c.benchmark_group("sim/RunInstances");
+    g.bench_function("handle", |b| {
+        b.iter_batched_ref(
+            || (sim(), signed("RunInstances", &run, next_nonce())),
+            |(sim, req)| sim.handle(black_box(req), now),
+            BatchSize::PerIteration,
+        )
+    });
+    g.bench_function("floor_decode_verify", |b| {
+        b.iter(|| decode_verify(black_box(&sample), &creds))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_sim);
+criterion_main!(benches);

@@ -1,0 +1,67 @@
+//! Runs one benchmarked operation in a loop, for a profiler (callgrind, `perf record -e cpu-clock`):
+//! `cargo run --release -p cvm-benches --example profile -- prepare|sign|flatten|hmac|parse [N]`.
+
+use std::hint::black_box;
+
+use cvm_benches::{
+    bare_hmac, context, credentials, describe_instances_reply, endpoint, run_instances_request,
+    SECRET_KEY,
+};
+use cvm_proto::envelope;
+use cvm_proto::flatten;
+use cvm_proto::models::DescribeInstancesResponse;
+use cvm_proto::request::{self, HttpMethod};
+use cvm_proto::sign::{self, SignatureMethod};
+
+fn main() {
+    let what = std::env::args().nth(1).unwrap_or_else(|| "prepare".into());
+    let n: usize = std::env::args()
+        .nth(2)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000);
+    let req = run_instances_request();
+    let creds = credentials();
+    let ep = endpoint();
+    let ctx = context(HttpMethod::Post, SignatureMethod::HmacSha256);
+    let mut flat = flatten::to_params(&req).unwrap_or_default();
+    if let Err(e) = request::add_common("RunInstances", &mut flat, &creds, &ctx) {
+        unreachable!("{e}")
+    }
+    let sts = sign::string_to_sign(HttpMethod::Post, &ep.host_header(), ep.path(), &flat)
+        .unwrap_or_default();
+    let body = describe_instances_reply(100);
+    for _ in 0..n {
+        match what.as_str() {
+            "prepare" => {
+                black_box(
+                    request::prepare("RunInstances", black_box(&req), &creds, &ep, &ctx).ok(),
+                );
+            }
+            "sign" => {
+                black_box(
+                    request::sign_request(black_box(&flat), &creds, &ep, HttpMethod::Post).ok(),
+                );
+            }
+            "flatten" => {
+                black_box(flatten::to_params(black_box(&req)).ok());
+            }
+            "hmac" => {
+                black_box(bare_hmac(
+                    SignatureMethod::HmacSha256,
+                    SECRET_KEY,
+                    black_box(sts.as_bytes()),
+                ));
+            }
+            "parse" => {
+                black_box(
+                    envelope::parse::<DescribeInstancesResponse>(200, body.as_bytes(), 1 << 24)
+                        .ok(),
+                );
+            }
+            other => {
+                eprintln!("unknown operation {other:?}");
+                std::process::exit(2);
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! Heap allocations per `prepare` of the walkthrough's typed `RunInstances`, counted with a
+//! counting global allocator. The count is deterministic for a given toolchain, so it is asserted;
+//! this file holds a single test so that nothing else allocates while it counts.
+#![allow(clippy::unwrap_used)]
+
+use std::alloc::System;
+
+use cvm_benches::{context, credentials, endpoint, run_instances_request};
+use cvm_proto::call::{Call, ClientConfig};
+use cvm_proto::request::{self, HttpMethod};
+use cvm_proto::sign::SignatureMethod;
+use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+/// The most heap allocations (reallocations included) one `prepare` may make.
+const MAX_PER_PREPARE: usize = 8;
+
+/// Allocations and reallocations made by `f`.
+fn count<T>(f: impl FnOnce() -> T) -> (usize, T) {
+    let region = Region::new(GLOBAL);
+    let out = f();
+    let stats = region.change();
+    (stats.allocations + stats.reallocations, out)
+}
+
+#[test]
+fn prepare_allocates_little() {
+    let req = run_instances_request();
+    let creds = credentials();
+    let ep = endpoint();
+    let mut report = Vec::new();
+    for method in [HttpMethod::Get, HttpMethod::Post] {
+        for alg in [SignatureMethod::HmacSha1, SignatureMethod::HmacSha256] {
+            let ctx = context(method, alg);
+            // Once untimed, so that nothing lazily initialized is counted.
+            request::prepare("RunInstances", &req, &creds, &ep, &ctx).unwrap();
+            let (n, prepared) = count(|| request::prepare("RunInstances", &req, &creds, &ep, &ctx));
+            let prepared = prepared.unwrap();
+            assert_eq!(prepared.method, method);
+            report.push(format!("prepare {method} {alg}: {n}"));
+            assert!(
+                n <= MAX_PER_PREPARE,
+                "prepare {method} {alg} made {n} allocations, more than {MAX_PER_PREPARE}"
+            );
+        }
+    }
+
+    // A retried attempt of a call re-signs the already flat parameters.
+    let config = ClientConfig {
+        region: Some("ap-guangzhou".into()),
+        ..ClientConfig::default()
+    };
+    let call = Call::typed(&req, || "token-1".into()).unwrap();
+    call.request(&config, &creds, 1465185768, 1).unwrap();
+    let (n, _) = count(|| call.request(&config, &creds, 1465185769, 2).unwrap());
+    report.push(format!("Call::request POST HmacSHA256: {n}"));
+    assert!(
+        n <= MAX_PER_PREPARE,
+        "Call::request made {n} allocations, more than {MAX_PER_PREPARE}"
+    );
+    println!("{}", report.join("\n"));
+}

@@ -1,0 +1,28 @@
+//! Reading decoded parameters into a typed request, as the emulator does with what it receives,
+//! never panics; whatever reads flattens again and reads back to the same request.
+
+use cvm_proto::encode;
+use cvm_proto::flatten;
+use cvm_proto::models::{DescribeInstancesRequest, RunInstancesRequest};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// Runs the target on one input.
+pub fn run(data: &[u8]) {
+    let Ok(params) = encode::decode(data) else {
+        return;
+    };
+    let _ = flatten::from_params::<serde_json::Value>(&params);
+    round_trip::<RunInstancesRequest>(&params);
+    round_trip::<DescribeInstancesRequest>(&params);
+}
+
+fn round_trip<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(
+    params: &cvm_proto::Params,
+) {
+    if let Ok(request) = flatten::from_params::<T>(params) {
+        let flat = flatten::to_params(&request).expect("a request read from parameters flattens");
+        let again: T = flatten::from_params(&flat).expect("flattened parameters read back");
+        assert_eq!(again, request);
+    }
+}
