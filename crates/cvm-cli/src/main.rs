@@ -139,7 +139,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Images(args) => cmd::catalog::images(&g.client(None, None)?, args, &out),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(*shell, &mut command, "cvm", &mut std::io::stdout());
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut command, "cvm", &mut script);
+            output::write_out(format_args!("{}", String::from_utf8_lossy(&script)));
             Ok(())
         }
     }

@@ -93,23 +93,43 @@ impl From<cvm_blocking::Error> for Failure {
     }
 }
 
+/// Writes formatted text to stdout; a closed pipe (`cvm ... | head`) ends the program quietly,
+/// and any other write error ends it with exit status 3.
+pub fn write_out(args: std::fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("cannot write to stdout: {e}");
+        std::process::exit(i32::from(EXIT_TRANSPORT));
+    }
+}
+
+/// `println!` that does not panic when stdout is a closed pipe (see [`write_out`]).
+macro_rules! say {
+    () => { $crate::output::write_out(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::output::write_out(format_args!("{}\n", format_args!($($arg)*))) };
+}
+pub(crate) use say;
+
 /// Writes `value` as pretty JSON (for a whole result) to stdout.
 pub fn print_json(value: &Value) -> Result<(), Failure> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value).map_err(|e| Failure::usage(e.to_string()))?;
-    writeln!(out).map_err(|e| Failure::usage(e.to_string()))
+    let text = serde_json::to_string_pretty(value).map_err(|e| Failure::usage(e.to_string()))?;
+    write_out(format_args!("{text}\n"));
+    Ok(())
 }
 
 /// Writes `value` as one compact JSON line to stdout.
 pub fn print_json_line(value: &Value) -> Result<(), Failure> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer(&mut out, value).map_err(|e| Failure::usage(e.to_string()))?;
-    writeln!(out).map_err(|e| Failure::usage(e.to_string()))
+    let text = serde_json::to_string(value).map_err(|e| Failure::usage(e.to_string()))?;
+    write_out(format_args!("{text}\n"));
+    Ok(())
 }
 
 /// Prints rows as a table with a header, columns padded to their widest cell.
 pub fn print_table(header: &[&str], rows: &[Vec<String>]) {
-    print!("{}", table(header, rows));
+    write_out(format_args!("{}", table(header, rows)));
 }
 
 /// Renders rows as an aligned text table.

@@ -110,3 +110,28 @@ fn bad_input_exits_2_with_one_line() {
         }
     }
 }
+
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    // `cvm ... | head -1`: the reader goes away; the command must neither panic nor complain.
+    for args in [
+        vec!["completions", "bash"],
+        vec!["demo", "--output", "json"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cvm"))
+            .args(&args)
+            .env_clear()
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?} {err}", out.status);
+        assert!(
+            !err.contains("panicked") && !err.contains("Broken pipe"),
+            "{args:?}: {err}"
+        );
+    }
+}

@@ -14,6 +14,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::client::GlobalArgs;
+use crate::output::say;
 use crate::output::{self, Failure, Output};
 
 use cvm_proto::walkthrough::{REGION, ZONE};
@@ -49,9 +50,9 @@ impl Steps<'_> {
             cvm_proto::flatten::to_params(request).map_err(|e| Failure::usage(e.to_string()))?;
         let shown = super::redacted(&params);
         if !self.out.json() {
-            println!("[{}] {} ({})", self.n, A::NAME, self.method);
+            say!("[{}] {} ({})", self.n, A::NAME, self.method);
             for (k, v) in shown.as_object().into_iter().flatten() {
-                println!("      {k} = {}", v.as_str().unwrap_or_default());
+                say!("      {k} = {}", v.as_str().unwrap_or_default());
             }
         }
         let reply = match client.call(request) {
@@ -73,9 +74,9 @@ impl Steps<'_> {
             )?;
         } else {
             let text = serde_json::to_string_pretty(&body).unwrap_or_default();
-            println!("    reply (RequestId {}):", reply.request_id);
+            say!("    reply (RequestId {}):", reply.request_id);
             for line in text.lines() {
-                println!("      {line}");
+                say!("      {line}");
             }
         }
         Ok((reply.output, reply.request_id))
@@ -84,7 +85,7 @@ impl Steps<'_> {
     fn wait(&mut self, client: &Client, id: &str, target: WaitTarget) -> Result<Duration, Failure> {
         self.n += 1;
         if !self.out.json() {
-            println!(
+            say!(
                 "[{}] wait until {id} is {target} (DescribeInstancesStatus)",
                 self.n
             );
@@ -110,7 +111,7 @@ impl Steps<'_> {
                 &json!({"step": self.n, "action": "wait", "instance_id": id, "target": target.to_string(), "polls": polls, "seconds": took.as_secs_f64()}),
             )?;
         } else {
-            println!(
+            say!(
                 "    {id} is {target} after {:.1} s ({polls} polls)",
                 took.as_secs_f64()
             );
@@ -151,7 +152,7 @@ pub fn run(global: &GlobalArgs, out: &Output) -> Result<(), Failure> {
             &json!({"event": "start", "endpoint": target, "region": REGION, "zone": ZONE}),
         )?;
     } else {
-        println!("cvm demo against {target}, region {REGION}, zone {ZONE}\n");
+        say!("cvm demo against {target}, region {REGION}, zone {ZONE}\n");
     }
     let mut steps = Steps {
         out,
@@ -172,7 +173,7 @@ pub fn run(global: &GlobalArgs, out: &Output) -> Result<(), Failure> {
             message: format!("no instance type with 2 CPUs and 4 GiB in {ZONE}"),
         })?;
     if !out.json() {
-        println!("    picked {picked}: 2 CPUs, 4 GiB\n");
+        say!("    picked {picked}: 2 CPUs, 4 GiB\n");
     }
 
     let (created, _) = steps.call(&client, &run_request(&picked))?;
@@ -217,7 +218,7 @@ pub fn run(global: &GlobalArgs, out: &Output) -> Result<(), Failure> {
             &json!({"event": "summary", "ok": true, "instance_id": id, "instance_type": picked, "calls": steps.calls, "seconds": secs, "summary": summary}),
         )
     } else {
-        println!("\n{summary}");
+        say!("\n{summary}");
         Ok(())
     }
 }

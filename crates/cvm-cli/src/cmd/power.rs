@@ -8,6 +8,7 @@ use cvm_proto::models::{
 };
 use serde_json::json;
 
+use crate::output::say;
 use crate::output::{self, Failure, Output};
 
 /// Options shared by start, stop and reboot.
@@ -96,7 +97,7 @@ pub fn run(client: &Client, op: Op, args: &Args, out: &Output) -> Result<(), Fai
         } else {
             "accepted".to_owned()
         };
-        println!(
+        say!(
             "{action} {}: {state} (RequestId {request_id})",
             ids.join(" ")
         );
@@ -126,7 +127,7 @@ pub fn wait(
     if out.json() {
         output::print_json(&json!({"InstanceIds": args.ids, "State": args.state.to_string()}))
     } else {
-        println!("{}: {}", args.ids.join(" "), args.state);
+        say!("{}: {}", args.ids.join(" "), args.state);
         Ok(())
     }
 }

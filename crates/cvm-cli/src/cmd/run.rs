@@ -10,6 +10,7 @@ use cvm_proto::models::{
 };
 use serde_json::json;
 
+use crate::output::say;
 use crate::output::{self, Failure, Output};
 
 /// The environment variable `cvm run` reads the instance password from when `--password-stdin` is not given.
@@ -177,7 +178,7 @@ pub fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Failure> {
                     &json!({"InstanceIdSet": [], "RequestId": request_id, "DryRun": true}),
                 );
             }
-            println!("dry run passed (RequestId {request_id})");
+            say!("dry run passed (RequestId {request_id})");
             return Ok(());
         }
         Err(e) => return Err(e.into()),
@@ -198,13 +199,13 @@ pub fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Failure> {
         );
     }
     if args.dry_run {
-        println!("dry run passed (RequestId {})", reply.request_id);
+        say!("dry run passed (RequestId {})", reply.request_id);
     } else {
         let state = if args.wait { "RUNNING" } else { "created" };
         for id in &ids {
-            println!("{id} {state}");
+            say!("{id} {state}");
         }
-        println!("RequestId {}", reply.request_id);
+        say!("RequestId {}", reply.request_id);
     }
     Ok(())
 }

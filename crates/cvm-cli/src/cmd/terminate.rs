@@ -4,6 +4,7 @@ use cvm_blocking::{Client, WaitTarget};
 use cvm_proto::models::TerminateInstancesRequest;
 use serde_json::json;
 
+use crate::output::say;
 use crate::output::{self, Failure, Output};
 
 /// Options of `cvm terminate`.
@@ -42,7 +43,7 @@ pub fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Failure> {
         } else {
             "terminating"
         };
-        println!(
+        say!(
             "{what}: {} (RequestId {})",
             args.ids.join(" "),
             reply.request_id
