@@ -194,7 +194,14 @@ fn bench_transports(c: &mut Criterion) {
     g.finish();
     threads.stop();
     let counters = server.counters();
-    assert!(counters.errors_by_code.is_empty(), "{counters:?}");
+    // Random 32-bit nonces collide now and then at ~16K requests/s from one SecretId (about one
+    // in 200,000 requests here); the clients retry such a replay, so only other errors are failures.
+    let others: Vec<_> = counters
+        .errors_by_code
+        .iter()
+        .filter(|(code, _)| code.as_str() != "InvalidRequest.ReplayAttack")
+        .collect();
+    assert!(others.is_empty(), "{counters:?}");
 }
 
 criterion_group!(benches, bench_transports);
