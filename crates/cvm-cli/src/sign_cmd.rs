@@ -53,15 +53,10 @@ pub fn params_from_json(bytes: &[u8]) -> Result<Params, String> {
     Ok(params)
 }
 
-/// The parameters in the order of the string to sign (`_` read as `.`).
+/// The parameters as sent, in the order of the string to sign (`_` read as `.`).
 pub fn signing_order(params: &Params) -> Result<Vec<(&str, &str)>, String> {
-    let mut pairs: Vec<(&str, &str)> = params.iter().collect();
-    if pairs.iter().any(|(k, _)| k.contains('_')) {
-        // Validate the rewrite (collisions) and order as the signer does.
-        sign::string_to_sign(HttpMethod::Get, "h", "/", params).map_err(|e| e.to_string())?;
-        pairs.sort_by_cached_key(|(k, _)| k.replace('_', "."));
-    }
-    Ok(pairs)
+    let order = sign::signing_order(params).map_err(|e| e.to_string())?;
+    Ok(order.into_iter().map(|p| (p.sent, p.value)).collect())
 }
 
 /// Runs `cvm sign` over stdin bytes with the secret key from the environment.

@@ -147,7 +147,7 @@ fn build<'a>(
     let signed = || params.iter().filter(|(k, _)| *k != SIGNATURE);
     // Keys with `_` are rewritten and may then sort differently: sort those sets apart.
     let rewritten = if signed().any(|(k, _)| k.as_bytes().contains(&b'_')) {
-        Some(signed_entries(params)?)
+        Some(signing_order(params)?)
     } else {
         None
     };
@@ -162,7 +162,12 @@ fn build<'a>(
     match &rewritten {
         // Parameters are kept in byte order of their keys, which is the signing order.
         None => write_pairs(out, signed().map(|(k, v)| (k, shown(k, v)))),
-        Some(entries) => write_pairs(out, entries.iter().map(|(k, v)| (k.as_ref(), shown(k, v)))),
+        Some(entries) => write_pairs(
+            out,
+            entries
+                .iter()
+                .map(|e| (e.signed.as_ref(), shown(&e.signed, e.value))),
+        ),
     }
     Ok(())
 }
@@ -179,34 +184,40 @@ fn write_pairs<'a>(out: &mut String, pairs: impl Iterator<Item = (&'a str, &'a s
     }
 }
 
-/// The parameters as they are signed: `Signature` dropped, `_` rewritten to `.`, in byte order.
-fn signed_entries(params: &Params) -> Result<Vec<(Cow<'_, str>, &str)>, SignError> {
-    let mut entries: Vec<(Cow<'_, str>, &str)> = params
+/// One parameter in the string to sign: its key as sent, its key as signed (`_` read as `.`), its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedParam<'a> {
+    /// The key as it is sent on the wire.
+    pub sent: &'a str,
+    /// The key as it appears in the string to sign.
+    pub signed: Cow<'a, str>,
+    /// The raw value.
+    pub value: &'a str,
+}
+
+/// The parameters in the order of the string to sign: `Signature` dropped, keys with `_` signed
+/// as `.` and sorted by their signed form; two keys that sign alike are an error.
+pub fn signing_order(params: &Params) -> Result<Vec<SignedParam<'_>>, SignError> {
+    let mut entries: Vec<SignedParam<'_>> = params
         .iter()
         .filter(|(k, _)| *k != SIGNATURE)
-        .map(|(k, v)| {
-            let key = if k.contains('_') {
+        .map(|(k, v)| SignedParam {
+            sent: k,
+            signed: if k.contains('_') {
                 Cow::Owned(k.replace('_', "."))
             } else {
                 Cow::Borrowed(k)
-            };
-            (key, v)
+            },
+            value: v,
         })
         .collect();
-    if entries.iter().any(|(k, _)| matches!(k, Cow::Owned(_))) {
-        entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-        if let Some(w) = entries.windows(2).find(|w| w[0].0 == w[1].0) {
-            let signed = w[0].0.to_string();
-            let mut originals = params
-                .iter()
-                .map(|(k, _)| k)
-                .filter(|k| k.replace('_', ".") == signed);
-            let first = originals.next().unwrap_or_default().to_owned();
-            let second = originals.next().unwrap_or_default().to_owned();
+    if entries.iter().any(|e| matches!(e.signed, Cow::Owned(_))) {
+        entries.sort_by(|a, b| a.signed.as_bytes().cmp(b.signed.as_bytes()));
+        if let Some(w) = entries.windows(2).find(|w| w[0].signed == w[1].signed) {
             return Err(SignError::Collision {
-                first,
-                second,
-                signed,
+                first: w[0].sent.to_owned(),
+                second: w[1].sent.to_owned(),
+                signed: w[0].signed.to_string(),
             });
         }
     }
@@ -392,6 +403,27 @@ mod tests {
         let sts = string_to_sign(HttpMethod::Post, "h", "/", &p).unwrap();
         // `InstanceIds.0` sorts after `Instance.X` once rewritten, although `InstanceIds_0` sorts first as given.
         assert_eq!(sts, "POSTh/?Action=A&Instance.X=y&InstanceIds.0=i");
+    }
+
+    #[test]
+    fn signing_order_keeps_the_key_as_sent() {
+        let p = params(&[
+            ("InstanceIds_0", "i"),
+            ("Instance.X", "y"),
+            ("Signature", "s"),
+        ]);
+        let order: Vec<(&str, String)> = signing_order(&p)
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.sent, e.signed.into_owned()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("Instance.X", "Instance.X".to_owned()),
+                ("InstanceIds_0", "InstanceIds.0".to_owned())
+            ]
+        );
     }
 
     #[test]
