@@ -111,12 +111,14 @@ impl GlobalArgs {
             }
             (None, None) => None,
         };
-        if let Some(e) = endpoint {
-            builder = builder.endpoint(e);
+        if let Some(e) = &endpoint {
+            builder = builder.endpoint(e.clone());
         }
         if self.verbose {
+            // The traced transport must be built for the same endpoint (a loopback one bypasses proxies).
             let config = ClientConfig {
                 timeout,
+                endpoint: endpoint.unwrap_or_else(Endpoint::global),
                 ..ClientConfig::default()
             };
             builder = builder.transport(Traced {
