@@ -6,6 +6,9 @@ use std::time::Duration;
 
 use crate::envelope::{self, ApiError, ErrorKind};
 
+/// The error code of a reused nonce (legacy gateway, and the emulator on both gateways).
+pub const REPLAY_ATTACK: &str = "InvalidRequest.ReplayAttack";
+
 /// How a call is retried: attempts, exponential backoff with full jitter, and an overall deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -75,6 +78,12 @@ impl RetryPolicy {
             }
         }
         let retryable = match failure {
+            // A replayed nonce (a rare collision of random nonces) passes with the fresh nonce of
+            // the next attempt, whether or not the message carried a server time: retry it once.
+            Failure::Api(err) if err.code == REPLAY_ATTACK && !state.replay_retried => {
+                state.replay_retried = true;
+                true
+            }
             Failure::Api(err) => matches!(err.kind, ErrorKind::Throttled | ErrorKind::Internal),
             Failure::HttpStatus(_) | Failure::Transport | Failure::InvalidReply => idempotent,
             Failure::NotSent => true,
@@ -97,6 +106,8 @@ pub struct RetryState {
     pub attempts: u32,
     /// Whether the clock was already corrected once in this call.
     pub clock_corrected: bool,
+    /// Whether a replayed-nonce error was already retried once in this call.
+    pub replay_retried: bool,
 }
 
 /// How an attempt failed, as far as retrying is concerned.
@@ -367,6 +378,39 @@ mod tests {
         assert_eq!(clock_offset(700, 1000), -300);
         assert_eq!(adjusted_now(1000, -300), 700);
         assert_eq!(adjusted_now(10, -300), 0);
+    }
+
+    #[test]
+    fn a_replayed_nonce_is_retried_once_even_without_a_server_time() {
+        let p = RetryPolicy::default();
+        let e = api("InvalidRequest.ReplayAttack", "nonce used");
+        let mut s = RetryState::default();
+        assert!(matches!(
+            p.decide(&mut s, &Failure::Api(&e), false, Duration::ZERO, 0.0),
+            Decision::Retry { .. }
+        ));
+        assert_eq!(
+            p.decide(&mut s, &Failure::Api(&e), false, Duration::ZERO, 0.0),
+            Decision::GiveUp
+        );
+        // With a server time, the clock is corrected first, then one plain retry follows.
+        let timed = api(
+            "InvalidRequest.ReplayAttack",
+            "nonce used, the server time 1706406788",
+        );
+        let mut s = RetryState::default();
+        assert!(matches!(
+            p.decide(&mut s, &Failure::Api(&timed), false, Duration::ZERO, 0.0),
+            Decision::CorrectClock { .. }
+        ));
+        assert!(matches!(
+            p.decide(&mut s, &Failure::Api(&timed), false, Duration::ZERO, 0.0),
+            Decision::Retry { .. }
+        ));
+        assert_eq!(
+            p.decide(&mut s, &Failure::Api(&timed), false, Duration::ZERO, 0.0),
+            Decision::GiveUp
+        );
     }
 
     #[test]
