@@ -2,12 +2,10 @@
 
 use std::fmt;
 use std::future::Future;
-use std::ops::Deref;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use cvm_blocking::driver::{self, Core, Next, Polls};
-use cvm_blocking::{BuildClient, Builder, ConfigError, Error, SendsWith};
+use cvm_client::{BuildClient, Builder, Clock, ConfigError, Core, Error, Next, SendsWith};
 use cvm_proto::action::Action;
 use cvm_proto::call::{Call, ClientConfig};
 use cvm_proto::endpoint;
@@ -18,6 +16,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tokio::time::Instant;
 
+use crate::clock::TokioClock;
 use crate::http::{HttpSend, ReqwestTransport};
 
 /// Builds an async [`Client`]; the same builder as the blocking client's, with the same methods.
@@ -26,7 +25,7 @@ pub type ClientBuilder = Builder<Client>;
 /// An async CVM client: credentials, settings, one connection pool and the clock correction.
 ///
 /// It is `Send + Sync` and cheap to clone (clones share the pool, the credentials and the clock
-/// correction). It derefs to its [`Core`] (settings, credentials, clock correction). Dropping a
+/// correction). Its [`Core`] holds the settings, credentials and clock correction. Dropping a
 /// call's future cancels the call: nothing runs on, and no further attempt is sent. `Debug` shows no secret.
 #[derive(Clone)]
 pub struct Client {
@@ -51,20 +50,16 @@ impl fmt::Debug for Client {
     }
 }
 
-impl Deref for Client {
-    type Target = Core;
-
-    fn deref(&self) -> &Core {
-        &self.shared.core
-    }
-}
-
 impl BuildClient for Client {
     type Transport = Arc<dyn HttpSend>;
 
     fn default_transport(config: &ClientConfig) -> Result<Self::Transport, Error> {
         let pool = ReqwestTransport::new(config)?;
         Ok(Arc::new(pool))
+    }
+
+    fn default_clock() -> Arc<dyn Clock> {
+        Arc::new(TokioClock::new())
     }
 
     fn assemble(core: Core, http: Self::Transport) -> Self {
@@ -88,6 +83,11 @@ impl Client {
     /// A builder with the defaults: credentials from the chain, region from the environment, the global endpoint.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+    }
+
+    /// The settings, credentials, clock correction, clock and random source (shared by every clone).
+    pub fn core(&self) -> &Core {
+        &self.shared.core
     }
 
     /// The settings every call of this client uses (those of [`Core::config`] but for a region set by [`with_region`](Self::with_region)).
@@ -114,7 +114,7 @@ impl Client {
         &self,
         request: &A,
     ) -> impl Future<Output = Result<Reply<A::Output>, Error>> + Send + '_ {
-        let call = driver::typed_call(request);
+        let call = self.shared.core.typed_call(request);
         async move { self.run(call?).await }
     }
 
@@ -124,7 +124,7 @@ impl Client {
         action: &str,
         params: &P,
     ) -> impl Future<Output = Result<Reply<serde_json::Value>, Error>> + Send + '_ {
-        let call = driver::json_call(action, params);
+        let call = self.shared.core.json_call(action, params);
         async move { self.run(call?).await }
     }
 
@@ -139,7 +139,7 @@ impl Client {
         options: WaitOptions,
         mut progress: impl FnMut(&Waiter),
     ) -> Result<Waiter, Error> {
-        let mut polls = Polls::new(ids, target, options)?;
+        let mut polls = self.shared.core.polls(ids, target, options)?;
         loop {
             let reply = self.call(&polls.request()).await?;
             match polls.after(&reply.output, &mut progress) {

@@ -8,10 +8,10 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use cvm_blocking::http::{is_loopback, redact_query};
-use cvm_blocking::{Error, HttpResponse};
+use cvm_client::Error;
 use cvm_proto::call::{CallError, ClientConfig, TransportError};
 use cvm_proto::request::{HttpMethod, HttpRequest, REQUEST_CLIENT};
+use cvm_proto::HttpResponse;
 
 /// The future an [`HttpSend`] returns: the reply, or how the exchange failed below HTTP.
 pub type SendFuture<'a> =
@@ -49,7 +49,7 @@ impl ReqwestTransport {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(REQUEST_CLIENT)
             .tcp_nodelay(true);
-        if is_loopback(&config.endpoint) {
+        if config.endpoint.is_loopback() {
             builder = builder.no_proxy();
         }
         let client = builder.build().map_err(|e| {
@@ -109,20 +109,20 @@ impl HttpSend for ReqwestTransport {
         Box::pin(async move {
             self.exchange(request, body_limit)
                 .await
-                .map_err(|e| transport_error(&e, &request.url))
+                .map_err(|e| transport_error(&e, request))
         })
     }
 }
 
 /// Classifies a reqwest failure: whether it was a timeout and whether the request may have been sent.
 /// The message never contains the URL's query, which carries the signature and any session token.
-fn transport_error(error: &reqwest::Error, url: &str) -> TransportError {
+fn transport_error(error: &reqwest::Error, request: &HttpRequest) -> TransportError {
     TransportError {
         // A failed connection attempt (refused, DNS, TLS handshake, connect timeout) sent nothing;
         // a builder error never left this process.
         maybe_sent: !(error.is_connect() || error.is_builder()),
         timed_out: error.is_timeout(),
-        message: redact_query(chain(error), url),
+        message: request.redact(chain(error)),
     }
 }
 
@@ -130,7 +130,9 @@ fn transport_error(error: &reqwest::Error, url: &str) -> TransportError {
 fn chain(error: &reqwest::Error) -> String {
     let mut message = error.to_string();
     if let Some(query) = error.url().and_then(reqwest::Url::query) {
-        message = redact_query(message, &format!("?{query}"));
+        if !query.is_empty() {
+            message = message.replace(query, "<redacted>");
+        }
     }
     let mut source = error.source();
     while let Some(e) = source {

@@ -1,8 +1,8 @@
 //! Async client for Tencent Cloud CVM's query-style "signature v1" API, over reqwest (rustls) on tokio.
 //!
 //! It has the blocking client's shape and makes exactly its decisions: both drive [`cvm_proto`]
-//! through the shared [`driver`](cvm_blocking::driver) of `cvm-blocking`, whose builder, error type
-//! and credentials chain this crate re-uses. This crate sends with an async [`HttpSend`]
+//! through the [`Core`] of `cvm-client`, whose builder, error type and credentials chain they
+//! share (this crate does not depend on `cvm-blocking`). This crate sends with an async [`HttpSend`]
 //! (reqwest by default), sleeps with `tokio::time::sleep`, and adds [batches](Client::batch)
 //! with a bound on calls in flight and one back-off shared by the whole batch.
 //!
@@ -28,14 +28,19 @@
 //! ```
 
 mod client;
-pub mod http;
+mod clock;
+mod http;
 mod paginate;
 
 pub use client::{Client, ClientBuilder};
-pub use cvm_blocking::proto;
-pub use cvm_blocking::{
-    BuildClient, Builder, ClientConfig, ConfigError, Core, Credentials, Endpoint, Error,
-    ErrorClass, HttpResponse, Reply, RetryPolicy, SendsWith, TransportError, WaitOptions,
-    WaitTarget, Waiter,
+pub use clock::TokioClock;
+pub use cvm_client::{
+    BuildClient, Builder, Clock, ConfigError, Core, Error, ErrorClass, OsRandom, Random,
+    SeededRandom, SendsWith, SystemClock, VirtualClock,
 };
+pub use cvm_proto as proto;
+pub use cvm_proto::call::{ClientConfig, TransportError};
+pub use cvm_proto::retry::RetryPolicy;
+pub use cvm_proto::wait::{WaitOptions, WaitTarget, Waiter};
+pub use cvm_proto::{Credentials, Endpoint, HttpResponse, Reply};
 pub use http::{HttpSend, ReqwestTransport, SendFuture};

@@ -2,16 +2,13 @@
 //! calls in flight, input order, and cancellation.
 #![allow(clippy::unwrap_used)]
 
-#[path = "../../cvm-blocking/tests/common/mod.rs"]
-mod common;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{api_error, creds, ok, params_of, Answer};
 use cvm_async::proto::request::HttpRequest;
 use cvm_async::{Client, HttpSend, RetryPolicy, SendFuture};
+use cvm_test_support::prelude::{api_error, creds, ok, params_of, Answer};
 use serde_json::json;
 use tokio::time::{sleep, Instant};
 

@@ -2,21 +2,19 @@
 //! and dropped connections, and oversize bodies.
 #![allow(clippy::unwrap_used)]
 
-#[path = "../../cvm-blocking/tests/common/mod.rs"]
-mod common;
 mod support;
 
 use std::sync::Arc;
 
 use std::time::Duration;
 
-use common::{assert_no_secret, raw_client, raw_response, Behaviour, RawServer};
 use cvm_async::proto::call::CallError;
 use cvm_async::proto::envelope;
 use cvm_async::proto::models::{DescribeZonesRequest, TerminateInstancesRequest};
 use cvm_async::proto::request::HttpMethod;
 use cvm_async::Endpoint;
 use cvm_async::{ClientBuilder, Error, ErrorClass, RetryPolicy};
+use cvm_test_support::prelude::{assert_no_secret, raw_client, raw_response, Behaviour, RawServer};
 use support::Recording;
 use tokio::time::Instant;
 

@@ -3,18 +3,12 @@
 //! faults, size limits and secrecy.
 #![allow(clippy::unwrap_used)]
 
-#[path = "../../cvm-blocking/tests/common/mod.rs"]
-mod common;
 mod support;
 
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{
-    assert_no_secret, checked, creds, fast_retry, sim, sim_client, wait_options,
-    walkthrough_request, PASSWORD, SECRET_ID, SECRET_KEY, TOKEN,
-};
 use cvm_async::proto::call::CallError;
 use cvm_async::proto::envelope;
 use cvm_async::proto::models::{
@@ -24,6 +18,10 @@ use cvm_async::proto::models::{
 use cvm_async::proto::request::HttpMethod;
 use cvm_async::{ClientBuilder, Credentials, Error, ErrorClass, RetryPolicy, WaitTarget};
 use cvm_sim::{FaultKind, FaultRule, RateLimit, SimConfig, SimServer};
+use cvm_test_support::prelude::{
+    assert_no_secret, checked, creds, fast_retry, sim, sim_client, wait_options,
+    walkthrough_request, PASSWORD, SECRET_ID, SECRET_KEY, TOKEN,
+};
 use serde_json::json;
 use support::Recording;
 use tokio::time::{sleep, timeout, Instant};
@@ -330,7 +328,7 @@ async fn clock_skew_is_corrected_once_for_all_clones() {
         let c = client(&server).build().unwrap();
         let twin = c.clone();
         c.call(&DescribeZonesRequest::default()).await.unwrap();
-        assert!((twin.clock_offset() - skew).abs() <= 2, "{skew}");
+        assert!((twin.core().clock_offset() - skew).abs() <= 2, "{skew}");
         let regional = twin.with_region("ap-shanghai").unwrap();
         regional
             .call(&DescribeZonesRequest::default())

@@ -46,7 +46,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     println!(
         "endpoint {endpoint}, credentials from {:?}",
-        client.credentials_source()
+        client.core().credentials_source()
     );
 
     // 1. The S2 types of the zone, and one with 2 CPUs and 4 GiB.
@@ -74,7 +74,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("2 CPU / 4 GiB in {ZONE}: {picked}");
 
     // 2. Create the walkthrough's instance.
-    let run = client.call(&cvm_blocking::proto::walkthrough::run_instances(
+    let run = client.call(&cvm_test_support::walkthrough::run_instances(
         &picked, &password,
     ))?;
     let ids = run.output.instance_id_set;

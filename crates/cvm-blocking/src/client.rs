@@ -1,7 +1,6 @@
 //! The blocking [`Client`] and its [`ClientBuilder`].
 
 use std::fmt;
-use std::ops::Deref;
 use std::sync::Arc;
 
 use cvm_proto::action::Action;
@@ -11,9 +10,8 @@ use cvm_proto::wait::{WaitOptions, WaitTarget, Waiter};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::builder::{BuildClient, Builder, SendsWith};
-use crate::driver::{self, Core, Next, Polls};
-use crate::error::Error;
+use cvm_client::{BuildClient, Builder, Core, Error, Next, SendsWith};
+
 use crate::http::{HttpSend, UreqTransport};
 
 /// Builds a blocking [`Client`]; every setting of [`ClientConfig`] has a method.
@@ -21,8 +19,8 @@ pub type ClientBuilder = Builder<Client>;
 
 /// A blocking CVM client: credentials, settings, one HTTP agent and the clock correction.
 ///
-/// It is `Send + Sync`: share it (e.g. in an `Arc`) between threads. It derefs to its [`Core`]
-/// (settings, credentials, clock correction). `Debug` shows no secret.
+/// It is `Send + Sync`: share it (e.g. in an `Arc`) between threads. Its [`Core`] holds the
+/// settings, credentials and clock correction. `Debug` shows no secret.
 pub struct Client {
     core: Core,
     http: Arc<dyn HttpSend>,
@@ -33,14 +31,6 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("core", &self.core)
             .finish_non_exhaustive()
-    }
-}
-
-impl Deref for Client {
-    type Target = Core;
-
-    fn deref(&self) -> &Core {
-        &self.core
     }
 }
 
@@ -68,9 +58,19 @@ impl Client {
         ClientBuilder::default()
     }
 
+    /// The settings, credentials, clock correction, clock and random source.
+    pub fn core(&self) -> &Core {
+        &self.core
+    }
+
+    /// The settings every call uses.
+    pub fn config(&self) -> &ClientConfig {
+        self.core.config()
+    }
+
     /// Calls a typed action, retrying as the retry policy allows.
     pub fn call<A: Action>(&self, request: &A) -> Result<Reply<A::Output>, Error> {
-        self.run(driver::typed_call(request)?)
+        self.run(self.core.typed_call(request)?)
     }
 
     /// Calls any action with any serializable parameters and returns the raw `Response` object.
@@ -79,7 +79,7 @@ impl Client {
         action: &str,
         params: &P,
     ) -> Result<Reply<serde_json::Value>, Error> {
-        self.run(driver::json_call(action, params)?)
+        self.run(self.core.json_call(action, params)?)
     }
 
     /// Polls `DescribeInstancesStatus` until every instance reaches `target`, calling `progress`
@@ -97,12 +97,12 @@ impl Client {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let mut polls = Polls::new(ids, target, options)?;
+        let mut polls = self.core.polls(ids, target, options)?;
         loop {
             let reply = self.call(&polls.request())?;
             match polls.after(&reply.output, &mut progress) {
                 Next::Done(result) => return result,
-                Next::Sleep { after, .. } => std::thread::sleep(after),
+                Next::Sleep { after, .. } => self.core.clock().sleep(after),
             }
         }
     }
@@ -116,7 +116,7 @@ impl Client {
                 .send(&attempts.request()?, self.config().body_limit);
             match attempts.after(outcome) {
                 Next::Done(result) => return result,
-                Next::Sleep { after, .. } => std::thread::sleep(after),
+                Next::Sleep { after, .. } => self.core.clock().sleep(after),
             }
         }
     }

@@ -4,39 +4,12 @@
 //! and embedders can plug in any HTTP client (or a scripted fake).
 
 use std::io::{self, Read};
-use std::net::IpAddr;
 use std::sync::Arc;
 
 use cvm_proto::call::{ClientConfig, TransportError};
-use cvm_proto::endpoint::Endpoint;
 use cvm_proto::request::{HttpMethod, HttpRequest, REQUEST_CLIENT};
+use cvm_proto::HttpResponse;
 use ureq::Timeout;
-
-/// What the service sent back: the status, the headers and (at most `body_limit + 1` bytes of) the body.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct HttpResponse {
-    /// The HTTP status code.
-    pub status: u16,
-    /// The headers, in the order received.
-    pub headers: Vec<(String, String)>,
-    /// The body bytes; a transport stops reading one byte past the limit it was given.
-    pub body: Vec<u8>,
-}
-
-impl HttpResponse {
-    /// The value of header `name` (case-insensitive), if present.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The `Content-Length` header as a number, if present and valid.
-    pub fn content_length(&self) -> Option<usize> {
-        self.header("Content-Length")?.trim().parse().ok()
-    }
-}
 
 /// Sends one signed request and returns the reply, or how the exchange failed below HTTP.
 ///
@@ -83,7 +56,7 @@ impl UreqTransport {
     /// An agent with the config's connect and overall timeouts, HTTP error statuses returned
     /// as replies, no redirects, and no proxy for a loopback endpoint.
     pub fn new(config: &ClientConfig) -> Self {
-        let proxy = if is_loopback(&config.endpoint) {
+        let proxy = if config.endpoint.is_loopback() {
             None
         } else {
             ureq::Proxy::try_from_env()
@@ -160,23 +133,13 @@ impl HttpSend for UreqTransport {
         body_limit: usize,
     ) -> Result<HttpResponse, TransportError> {
         self.exchange(request, body_limit)
-            .map_err(|e| transport_error(&e, &request.url))
+            .map_err(|e| transport_error(&e, request))
     }
-}
-
-/// Whether the endpoint's host is this machine, where a proxy from the environment makes no sense.
-pub fn is_loopback(endpoint: &Endpoint) -> bool {
-    let host = endpoint
-        .host()
-        .trim_start_matches('[')
-        .trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Classifies a ureq failure: whether it was a timeout and whether the request may have been sent.
 /// The message never contains the URL's query, which carries the signature and any session token.
-fn transport_error(error: &ureq::Error, url: &str) -> TransportError {
+fn transport_error(error: &ureq::Error, request: &HttpRequest) -> TransportError {
     let (maybe_sent, timed_out) = match error {
         // Timeouts while resolving or connecting happen before a byte of the request is written.
         // A global timeout can fire in any phase, so it counts as possibly sent.
@@ -199,15 +162,7 @@ fn transport_error(error: &ureq::Error, url: &str) -> TransportError {
     TransportError {
         maybe_sent,
         timed_out,
-        message: redact_query(error.to_string(), url),
-    }
-}
-
-/// `message` with `url`'s query, which carries the signature and any session token, replaced by `<redacted>`.
-pub fn redact_query(message: String, url: &str) -> String {
-    match url.split_once('?') {
-        Some((_, query)) if !query.is_empty() => message.replace(query, "<redacted>"),
-        _ => message,
+        message: request.redact(error.to_string()),
     }
 }
 
@@ -230,6 +185,13 @@ mod tests {
     #[test]
     fn classifies_failures() {
         let url = "http://h/?SecretId=AKID&Token=tok&Signature=sig";
+        let request = HttpRequest {
+            method: HttpMethod::Get,
+            url: url.into(),
+            headers: vec![],
+            body: vec![],
+        };
+        let url = &request;
         let refused = ureq::Error::Io(io::Error::new(io::ErrorKind::ConnectionRefused, "refused"));
         assert!(!transport_error(&refused, url).maybe_sent);
         let reset = ureq::Error::Io(io::Error::new(io::ErrorKind::ConnectionReset, "reset"));
@@ -239,38 +201,11 @@ mod tests {
         let recv = transport_error(&ureq::Error::Timeout(Timeout::RecvResponse), url);
         assert!(recv.timed_out && recv.maybe_sent);
         assert!(!transport_error(&ureq::Error::HostNotFound, url).maybe_sent);
-        let bad = transport_error(&ureq::Error::BadUri(url.into()), url);
+        let bad = transport_error(&ureq::Error::BadUri(request.url.clone()), url);
         assert!(
             !bad.message.contains("tok") && !bad.message.contains("sig"),
             "{}",
             bad.message
         );
-    }
-
-    #[test]
-    fn loopback_hosts() {
-        for (url, lo) in [
-            ("http://127.0.0.1:8080/", true),
-            ("http://localhost/", true),
-            ("http://[::1]:9/", true),
-            ("https://cvm.tencentcloudapi.com/", false),
-            ("http://10.0.0.1/", false),
-        ] {
-            assert_eq!(is_loopback(&Endpoint::parse(url).unwrap()), lo, "{url}");
-        }
-    }
-
-    #[test]
-    fn response_headers() {
-        let r = HttpResponse {
-            status: 200,
-            headers: vec![
-                ("content-length".into(), " 12 ".into()),
-                ("Date".into(), "x".into()),
-            ],
-            body: vec![],
-        };
-        assert_eq!(r.header("DATE"), Some("x"));
-        assert_eq!(r.content_length(), Some(12));
     }
 }

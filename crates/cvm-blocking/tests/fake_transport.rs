@@ -179,9 +179,9 @@ fn expired_signature_corrects_the_clock_for_later_calls() {
     let client = builder(&fake).build().unwrap();
     client.call(&DescribeZonesRequest::default()).unwrap();
     assert!(
-        (299..=301).contains(&client.clock_offset()),
+        (299..=301).contains(&client.core().clock_offset()),
         "{}",
-        client.clock_offset()
+        client.core().clock_offset()
     );
     client.call(&DescribeZonesRequest::default()).unwrap();
     let sent = fake.sent();
@@ -204,9 +204,9 @@ fn expired_signature_corrects_the_clock_for_later_calls() {
         .call(&TerminateInstancesRequest::new(["ins-1"]))
         .unwrap();
     assert!(
-        (-401..=-399).contains(&client.clock_offset()),
+        (-401..=-399).contains(&client.core().clock_offset()),
         "{}",
-        client.clock_offset()
+        client.core().clock_offset()
     );
 
     // The clock is corrected once per call: a second expiry is final.
@@ -364,8 +364,8 @@ fn credentials_and_region_come_from_the_environment_or_the_file() {
         .transport(Arc::clone(&fake))
         .build()
         .unwrap();
-    assert_eq!(client.credentials().secret_id(), "AKIDenv");
-    assert_eq!(client.credentials_source(), &Source::Environment);
+    assert_eq!(client.core().credentials().secret_id(), "AKIDenv");
+    assert_eq!(client.core().credentials_source(), &Source::Environment);
     assert_eq!(client.config().region.as_deref(), Some("ap-shanghai"));
 
     let home = std::env::temp_dir().join(format!("cvm-blocking-test-{}", std::process::id()));
@@ -382,8 +382,11 @@ fn credentials_and_region_come_from_the_environment_or_the_file() {
         .transport(Arc::clone(&fake))
         .build()
         .unwrap();
-    assert_eq!(client.credentials().secret_id(), "AKIDfile");
-    assert!(matches!(client.credentials_source(), Source::File { .. }));
+    assert_eq!(client.core().credentials().secret_id(), "AKIDfile");
+    assert!(matches!(
+        client.core().credentials_source(),
+        Source::File { .. }
+    ));
     assert_no_secret(&format!("{client:?}"));
 
     let err = Client::builder()

@@ -19,6 +19,7 @@ use crate::envelope::{self, ErrorKind, Reply};
 use crate::flatten;
 use crate::params::Params;
 use crate::request::{self, Context, HttpMethod, HttpRequest, PrepareError};
+use crate::response::HttpResponse;
 use crate::retry::{self, Decision, Failure, RetryPolicy, RetryState};
 use crate::sign::SignatureMethod;
 
@@ -118,17 +119,33 @@ impl CallError {
     }
 }
 
+/// What a driver knows when an attempt ends, besides its outcome: the clock and a random draw.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Timing {
+    /// The local clock's Unix seconds when the outcome arrived (not corrected).
+    pub now: u64,
+    /// Time since the call's first attempt began.
+    pub elapsed: Duration,
+    /// A random value in 0..=1 for the back-off's jitter.
+    pub jitter: f64,
+}
+
 /// What the transport does after an attempt.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step<T> {
     /// The call is over.
     Done(Result<Reply<T>, CallError>),
     /// Sleep `after`, then send a new attempt from [`Call::request`].
+    #[non_exhaustive]
     Retry {
         /// How long to sleep.
         after: Duration,
-        /// The service's clock, when the local clock must be corrected before the next attempt (see [`retry::clock_offset`]).
-        server_time: Option<u64>,
+        /// Whether the service asked to slow down (`RequestLimitExceeded`), so that calls sharing
+        /// its budget can all pause.
+        throttled: bool,
+        /// Seconds to add to the local clock from now on, when the service's clock disagreed
+        /// (learnt from an expired signature; see [`retry::clock_offset`]).
+        clock_offset: Option<i64>,
     },
 }
 
@@ -233,75 +250,101 @@ impl Call {
         )?)
     }
 
-    /// Takes an HTTP reply (status, `Date` header, body) `elapsed` after the call began; `jitter` is random in 0..=1.
-    pub fn on_reply<T: DeserializeOwned>(
+    /// Takes what the service sent for the last attempt and decides what follows.
+    ///
+    /// Everything a driver needs is in the [`Step`]: an oversize reply reports the size its
+    /// `Content-Length` announced, throttling is flagged, and an expired signature yields the
+    /// clock offset to adopt (from the error message, or else the `Date` header).
+    pub fn on_response<T: DeserializeOwned>(
         &mut self,
         config: &ClientConfig,
-        status: u16,
-        date_header: Option<&str>,
-        body: &[u8],
-        elapsed: Duration,
-        jitter: f64,
+        response: &HttpResponse,
+        timing: Timing,
     ) -> Step<T> {
-        let err = match envelope::parse::<T>(status, body, config.body_limit) {
+        let err = match envelope::parse::<T>(response.status, &response.body, config.body_limit) {
             Ok(reply) => return Step::Done(Ok(reply)),
+            Err(envelope::Error::TooLarge { size, limit }) => {
+                let size = response
+                    .content_length()
+                    .filter(|&n| n > size)
+                    .unwrap_or(size);
+                envelope::Error::TooLarge { size, limit }
+            }
             Err(mut err) => {
                 if let envelope::Error::Api(api) = &mut err {
                     if api.kind == ErrorKind::SignatureExpired && api.server_time.is_none() {
-                        api.server_time = date_header.and_then(retry::parse_http_date);
+                        api.server_time = response.header("Date").and_then(retry::parse_http_date);
                     }
                 }
                 err
             }
         };
+        let throttled =
+            matches!(&err, envelope::Error::Api(api) if api.kind == ErrorKind::Throttled);
         let decision = config.retry.decide(
             &mut self.state,
             &Failure::from_envelope(&err),
             self.idempotent,
-            elapsed,
-            jitter,
+            timing.elapsed,
+            timing.jitter,
         );
-        self.step(decision, CallError::Reply(err))
+        step(decision, CallError::Reply(err), throttled, timing.now)
     }
 
-    /// Takes a failure below HTTP `elapsed` after the call began; `jitter` is random in 0..=1.
+    /// Takes a failure below HTTP and decides what follows.
     pub fn on_transport_error<T>(
         &mut self,
         config: &ClientConfig,
         error: TransportError,
-        elapsed: Duration,
-        jitter: f64,
+        timing: Timing,
     ) -> Step<T> {
         let failure = if error.maybe_sent {
             Failure::Transport
         } else {
             Failure::NotSent
         };
-        let decision =
-            config
-                .retry
-                .decide(&mut self.state, &failure, self.idempotent, elapsed, jitter);
-        self.step(
-            decision,
-            CallError::Transport {
-                timed_out: error.timed_out,
-                message: error.message,
-            },
-        )
+        let decision = config.retry.decide(
+            &mut self.state,
+            &failure,
+            self.idempotent,
+            timing.elapsed,
+            timing.jitter,
+        );
+        let error = CallError::Transport {
+            timed_out: error.timed_out,
+            message: error.message,
+        };
+        step(decision, error, false, timing.now)
     }
 
-    fn step<T>(&self, decision: Decision, err: CallError) -> Step<T> {
-        match decision {
-            Decision::Retry { after } => Step::Retry {
-                after,
-                server_time: None,
-            },
-            Decision::CorrectClock { server_time } => Step::Retry {
-                after: Duration::ZERO,
-                server_time: Some(server_time),
-            },
-            Decision::GiveUp => Step::Done(Err(err)),
+    /// Takes the outcome of the last attempt, whichever it was.
+    pub fn on_outcome<T: DeserializeOwned>(
+        &mut self,
+        config: &ClientConfig,
+        outcome: Result<&HttpResponse, TransportError>,
+        timing: Timing,
+    ) -> Step<T> {
+        match outcome {
+            Ok(response) => self.on_response(config, response, timing),
+            Err(error) => self.on_transport_error(config, error, timing),
         }
+    }
+}
+
+/// The step a retry decision leads to.
+fn step<T>(decision: Decision, err: CallError, throttled: bool, now: u64) -> Step<T> {
+    match decision {
+        Decision::Retry { after } => Step::Retry {
+            after,
+            throttled,
+            clock_offset: None,
+        },
+        Decision::CorrectClock { server_time } => Step::Retry {
+            after: Duration::ZERO,
+            throttled,
+            clock_offset: Some(retry::clock_offset(server_time, now)),
+        },
+        Decision::GiveUp => Step::Done(Err(err)),
     }
 }
 
@@ -325,6 +368,18 @@ mod tests {
             },
             ..ClientConfig::default()
         }
+    }
+
+    fn at(now: u64, jitter: f64) -> Timing {
+        Timing {
+            now,
+            elapsed: Duration::ZERO,
+            jitter,
+        }
+    }
+
+    fn reply(body: &[u8]) -> HttpResponse {
+        HttpResponse::new(200, body)
     }
 
     fn sent(req: &HttpRequest) -> Params {
@@ -362,7 +417,7 @@ mod tests {
             message: "read timeout".into(),
         };
         let step: Step<serde_json::Value> =
-            call.on_transport_error(&config(), err.clone(), Duration::ZERO, 0.5);
+            call.on_transport_error(&config(), err.clone(), at(0, 0.5));
         assert!(matches!(
             step,
             Step::Done(Err(CallError::Transport {
@@ -371,8 +426,7 @@ mod tests {
             }))
         ));
         let mut describe = Call::typed(&DescribeZonesRequest::default(), String::new).unwrap();
-        let step: Step<serde_json::Value> =
-            describe.on_transport_error(&config(), err, Duration::ZERO, 0.5);
+        let step: Step<serde_json::Value> = describe.on_transport_error(&config(), err, at(0, 0.5));
         assert!(matches!(step, Step::Retry { .. }));
     }
 
@@ -387,20 +441,20 @@ mod tests {
         let body = br#"{"Response":{"Error":{"Code":"RequestLimitExceeded","Message":"too fast"},"RequestId":"r"}}"#;
         for _ in 0..2 {
             let step: Step<serde_json::Value> =
-                call.on_reply(&config(), 200, None, body, Duration::ZERO, 1.0);
+                call.on_response(&config(), &reply(body), at(0, 1.0));
             assert!(
                 matches!(
                     step,
                     Step::Retry {
-                        server_time: None,
+                        clock_offset: None,
+                        throttled: true,
                         ..
                     }
                 ),
                 "{step:?}"
             );
         }
-        let step: Step<serde_json::Value> =
-            call.on_reply(&config(), 200, None, body, Duration::ZERO, 1.0);
+        let step: Step<serde_json::Value> = call.on_response(&config(), &reply(body), at(0, 1.0));
         let Step::Done(Err(e)) = step else {
             panic!("{step:?}")
         };
@@ -415,40 +469,75 @@ mod tests {
     fn signature_expire_uses_message_or_date_header() {
         let mut call = Call::new("DescribeZones", &json!({}), String::new).unwrap();
         let body = br#"{"Response":{"Error":{"Code":"AuthFailure.SignatureExpire","Message":"expired"},"RequestId":"r"}}"#;
-        let step: Step<serde_json::Value> = call.on_reply(
-            &config(),
-            200,
-            Some("Thu, 01 Jan 1970 00:16:40 GMT"),
-            body,
-            Duration::ZERO,
-            0.0,
-        );
+        let mut dated = reply(body);
+        dated
+            .headers
+            .push(("Date".into(), "Thu, 01 Jan 1970 00:16:40 GMT".into()));
+        // The local clock says 400 when the reply arrives: the server is 600 s ahead.
+        let step: Step<serde_json::Value> = call.on_response(&config(), &dated, at(400, 0.0));
         assert_eq!(
             step,
             Step::Retry {
                 after: Duration::ZERO,
-                server_time: Some(1000)
+                throttled: false,
+                clock_offset: Some(600)
             }
         );
-        let step: Step<serde_json::Value> =
-            call.on_reply(&config(), 200, None, body, Duration::ZERO, 0.0);
+        let step: Step<serde_json::Value> = call.on_response(&config(), &reply(body), at(400, 0.0));
         assert!(matches!(step, Step::Done(Err(_))));
     }
 
     #[test]
     fn success_is_done() {
         let mut call = Call::new("DescribeZones", &json!({}), String::new).unwrap();
-        let step: Step<serde_json::Value> = call.on_reply(
+        let step: Step<serde_json::Value> = call.on_response(
             &config(),
-            200,
-            None,
-            br#"{"Response":{"TotalCount":0,"RequestId":"r"}}"#,
-            Duration::ZERO,
-            0.0,
+            &reply(br#"{"Response":{"TotalCount":0,"RequestId":"r"}}"#),
+            at(0, 0.0),
         );
         let Step::Done(Ok(reply)) = step else {
             panic!()
         };
         assert_eq!(reply.request_id, "r");
+    }
+
+    #[test]
+    fn other_errors_are_not_throttling() {
+        let mut call = Call::new("DescribeZones", &json!({}), String::new).unwrap();
+        let body =
+            br#"{"Response":{"Error":{"Code":"InternalError","Message":"m"},"RequestId":"r"}}"#;
+        let step: Step<serde_json::Value> = call.on_response(&config(), &reply(body), at(0, 0.0));
+        assert!(
+            matches!(
+                step,
+                Step::Retry {
+                    throttled: false,
+                    ..
+                }
+            ),
+            "{step:?}"
+        );
+        let bad =
+            br#"{"Response":{"Error":{"Code":"InvalidParameter","Message":"m"},"RequestId":"r"}}"#;
+        let step: Step<serde_json::Value> = call.on_response(&config(), &reply(bad), at(0, 0.0));
+        assert!(matches!(step, Step::Done(Err(_))), "{step:?}");
+    }
+
+    #[test]
+    fn an_oversize_reply_reports_its_announced_size() {
+        let mut call = Call::new("DescribeZones", &json!({}), String::new).unwrap();
+        let config = ClientConfig {
+            body_limit: 4,
+            retry: RetryPolicy::none(),
+            ..config()
+        };
+        let mut big = reply(b"12345");
+        big.headers.push(("Content-Length".into(), "1000".into()));
+        let step: Step<serde_json::Value> = call.on_response(&config, &big, at(0, 0.0));
+        let Step::Done(Err(CallError::Reply(envelope::Error::TooLarge { size, limit }))) = step
+        else {
+            panic!("{step:?}")
+        };
+        assert_eq!((size, limit), (1000, 4));
     }
 }

@@ -152,6 +152,16 @@ impl Endpoint {
         }
     }
 
+    /// Whether the host is this machine (`localhost` or a loopback address), where a proxy from
+    /// the environment makes no sense and plain HTTP reveals nothing to the network.
+    pub fn is_loopback(&self) -> bool {
+        let host = self.host.trim_start_matches('[').trim_end_matches(']');
+        host.eq_ignore_ascii_case("localhost")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+
     /// `scheme://host[:port]/path`, without query.
     pub fn url(&self) -> String {
         format!(
@@ -317,5 +327,18 @@ mod tests {
             Endpoint::parse("http://h/%20"),
             Err(EndpointError::Path(_))
         ));
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        for (url, lo) in [
+            ("http://127.0.0.1:8080/", true),
+            ("http://localhost/", true),
+            ("http://[::1]:9/", true),
+            ("https://cvm.tencentcloudapi.com/", false),
+            ("http://10.0.0.1/", false),
+        ] {
+            assert_eq!(Endpoint::parse(url).unwrap().is_loopback(), lo, "{url}");
+        }
     }
 }

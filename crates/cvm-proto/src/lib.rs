@@ -19,11 +19,11 @@ pub mod paginate;
 pub mod params;
 pub mod profile;
 pub mod request;
+pub mod response;
 pub mod retry;
 pub mod sign;
 pub mod time;
 pub mod wait;
-pub mod walkthrough;
 
 pub use action::Action;
 pub use credentials::Credentials;
@@ -31,4 +31,5 @@ pub use endpoint::Endpoint;
 pub use envelope::{ApiError, Error, ErrorKind, Reply};
 pub use params::Params;
 pub use request::{prepare, Context, HttpMethod, HttpRequest};
+pub use response::HttpResponse;
 pub use sign::SignatureMethod;

@@ -149,6 +149,22 @@ impl HttpRequest {
     }
 }
 
+impl HttpRequest {
+    /// `message` (e.g. an HTTP client's error text) with this request's query, which carries the
+    /// signature and any session token, replaced by `<redacted>`.
+    pub fn redact(&self, message: String) -> String {
+        redact_query(message, &self.url)
+    }
+}
+
+/// `message` with `url`'s query replaced by `<redacted>`.
+pub(crate) fn redact_query(message: String, url: &str) -> String {
+    match url.split_once('?') {
+        Some((_, query)) if !query.is_empty() => message.replace(query, "<redacted>"),
+        _ => message,
+    }
+}
+
 impl fmt::Debug for HttpRequest {
     /// Shows the URL without its query and the body's length only, since both carry secrets.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -1,4 +1,4 @@
-//! Helpers of the async integration tests only (beside `common`, shared with `cvm-blocking`):
+//! Helpers of the async integration tests only (beside the shared ones of `cvm-test-support`):
 //! the reqwest transport with a record of attempts.
 #![allow(dead_code, clippy::unwrap_used)]
 
@@ -9,7 +9,7 @@ use cvm_async::proto::params::Params;
 use cvm_async::proto::request::HttpRequest;
 use cvm_async::{ClientConfig, Endpoint, HttpSend, ReqwestTransport, SendFuture};
 
-use crate::common::params_of;
+use cvm_test_support::setup::params_of;
 
 /// The reqwest transport, recording every attempt's parameters and counting answered attempts.
 pub struct Recording {

@@ -17,14 +17,14 @@ use crate::client::GlobalArgs;
 use crate::output::say;
 use crate::output::{self, Failure, Output};
 
-use cvm_proto::walkthrough::{REGION, ZONE};
+use cvm_test_support::walkthrough::{REGION, ZONE};
 
 /// The login password the demo sets on its throwaway instance; it is never printed.
 const DEMO_PASSWORD: &str = "Qcloud@TestApi123++";
 
 /// The walkthrough's `RunInstances` request for `instance_type`.
 pub fn run_request(instance_type: &str) -> RunInstancesRequest {
-    cvm_proto::walkthrough::run_instances(instance_type, DEMO_PASSWORD)
+    cvm_test_support::walkthrough::run_instances(instance_type, DEMO_PASSWORD)
 }
 
 /// Prints the steps of the walkthrough as text or JSON lines.
@@ -161,7 +161,7 @@ pub fn run(global: &GlobalArgs, out: &Output) -> Result<(), Failure> {
         calls: 0,
     };
 
-    let types_req = cvm_proto::walkthrough::instance_types();
+    let types_req = cvm_test_support::walkthrough::instance_types();
     let (types, _) = steps.call(&client, &types_req)?;
     let picked = types
         .instance_type_config_set

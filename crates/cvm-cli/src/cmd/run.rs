@@ -249,7 +249,7 @@ mod tests {
         ])
         .unwrap();
         // Exactly the walkthrough's request (as the SDK vector S3 sends it), plus the token given.
-        let mut expect = cvm_proto::walkthrough::run_instances("S1.SMALL1", "pw");
+        let mut expect = cvm_test_support::walkthrough::run_instances("S1.SMALL1", "pw");
         expect.client_token = Some("tok".into());
         assert_eq!(request(&t.args, Some("pw".into())), expect);
     }

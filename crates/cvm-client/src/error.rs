@@ -9,6 +9,7 @@ use thiserror::Error;
 
 /// A client setting that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum ConfigError {
     /// No region was given and the environment names none.
     #[error("no region given: pass one or set {ENV_REGION}")]
@@ -22,6 +23,7 @@ pub enum ConfigError {
 ///
 /// Messages never contain the secret key, the session token or a request's signature.
 #[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The call failed: the request could not be built, the service answered with an error, or the exchange failed.
     #[error(transparent)]
@@ -42,6 +44,7 @@ pub enum Error {
 
 /// The broad class of an error, for choosing an exit status or a reaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ErrorClass {
     /// The caller's input or setup is wrong: configuration, credentials, or a request that cannot be built.
     Usage,

@@ -1,8 +1,9 @@
-//! The client builder, shared by the blocking [`Client`](crate::Client) and the async client of
-//! `cvm-async`: settings, the credentials chain and the region, then the transport.
+//! The client builder, shared by the blocking and the async client: settings, the credentials
+//! chain and the region, the clock and random source, then the transport.
 
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use cvm_proto::call::ClientConfig;
@@ -14,8 +15,10 @@ use cvm_proto::retry::RetryPolicy;
 use cvm_proto::sign::SignatureMethod;
 use zeroize::Zeroizing;
 
-use crate::driver::Core;
+use crate::clock::{Clock, SystemClock};
+use crate::core::Core;
 use crate::error::{ConfigError, Error};
+use crate::random::{OsRandom, Random};
 
 type EnvFn = dyn Fn(&str) -> Option<String> + Send + Sync;
 
@@ -26,6 +29,11 @@ pub trait BuildClient: Sized {
 
     /// The transport used when none was given, made from the settings (timeouts, proxy).
     fn default_transport(config: &ClientConfig) -> Result<Self::Transport, Error>;
+
+    /// The clock used when none was given: the system clock, or one that agrees with the client's timers.
+    fn default_clock() -> Arc<dyn Clock> {
+        Arc::new(SystemClock::new())
+    }
 
     /// The client around the resolved settings and credentials and its transport.
     fn assemble(core: Core, transport: Self::Transport) -> Self;
@@ -39,7 +47,7 @@ pub trait SendsWith<H>: BuildClient {
 
 /// Builds a client of type `C`; every setting of [`ClientConfig`] has a method.
 ///
-/// The blocking client's builder is [`ClientBuilder`](crate::ClientBuilder); `cvm-async` uses the same one.
+/// The blocking and the async client both use it, as `cvm_blocking::ClientBuilder` and `cvm_async::ClientBuilder`.
 pub struct Builder<C: BuildClient> {
     config: ClientConfig,
     credentials: Option<Credentials>,
@@ -47,6 +55,8 @@ pub struct Builder<C: BuildClient> {
     require_region: bool,
     endpoint_error: Option<ConfigError>,
     env: Option<Box<EnvFn>>,
+    clock: Option<Arc<dyn Clock>>,
+    random: Option<Arc<dyn Random>>,
     http: Option<C::Transport>,
 }
 
@@ -59,6 +69,8 @@ impl<C: BuildClient> Default for Builder<C> {
             require_region: true,
             endpoint_error: None,
             env: None,
+            clock: None,
+            random: None,
             http: None,
         }
     }
@@ -185,6 +197,18 @@ impl<C: BuildClient> Builder<C> {
         self
     }
 
+    /// Reads the time from `clock` (and, in the blocking client, sleeps on it), e.g. a [`VirtualClock`](crate::VirtualClock) in tests.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Draws nonces, client tokens and jitter from `random`; the operating system's generator by default.
+    pub fn random(mut self, random: Arc<dyn Random>) -> Self {
+        self.random = Some(random);
+        self
+    }
+
     /// Sends requests through `http` instead of a transport built from the settings (whose timeouts then do not apply).
     pub fn transport<H>(mut self, http: H) -> Self
     where
@@ -225,7 +249,10 @@ impl<C: BuildClient> Builder<C> {
             Some(http) => http,
             None => C::default_transport(&config)?,
         };
-        Ok(C::assemble(Core::new(config, credentials, source), http))
+        let clock = self.clock.unwrap_or_else(C::default_clock);
+        let random = self.random.unwrap_or_else(|| Arc::new(OsRandom));
+        let core = Core::new(config, credentials, source, clock, random);
+        Ok(C::assemble(core, http))
     }
 }
 

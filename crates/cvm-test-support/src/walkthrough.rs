@@ -2,7 +2,7 @@
 //! 4 GiB in `ap-guangzhou-2`, create one instance of it, destroy it. The demo, the examples, the
 //! tests and the benchmarks all build their requests here, so they exercise the same request.
 
-use crate::models::{
+use cvm_proto::models::{
     DataDisk, DescribeInstanceTypeConfigsRequest, EnhancedService, Filter, InternetAccessible,
     LoginSettings, Placement, RunInstancesRequest, RunMonitorServiceEnabled,
     RunSecurityServiceEnabled, SystemDisk,
@@ -75,8 +75,8 @@ mod tests {
     #[test]
     fn flattens_to_the_sdk_vectors_parameters() {
         // The action parameters of vector S3, with `true` where the Python SDK wrote `TRUE`.
-        let p =
-            crate::flatten::to_params(&run_instances("S1.SMALL1", "Qcloud@TestApi123++")).unwrap();
+        let p = cvm_proto::flatten::to_params(&run_instances("S1.SMALL1", "Qcloud@TestApi123++"))
+            .unwrap();
         let got: Vec<(&str, &str)> = p.iter().collect();
         assert_eq!(
             got,
@@ -103,7 +103,9 @@ mod tests {
             ]
         );
         assert_eq!(
-            crate::flatten::to_params(&instance_types()).unwrap().len(),
+            cvm_proto::flatten::to_params(&instance_types())
+                .unwrap()
+                .len(),
             4
         );
     }

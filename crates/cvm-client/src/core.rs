@@ -1,0 +1,374 @@
+//! The transport-independent half of a client, shared by the blocking and the async client.
+//!
+//! [`Core`] holds the resolved settings, credentials, clock correction, clock and random source;
+//! [`Attempts`] keeps one call's bookkeeping and [`Polls`] one wait's. A client only loops: ask
+//! for the next request, send it, hand over the outcome, and sleep as long as [`Next`] says. The
+//! decisions themselves are [`cvm_proto`]'s; this module reads the clock and draws random numbers.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use cvm_proto::action::Action;
+use cvm_proto::call::{Call, CallError, ClientConfig, Step, Timing, TransportError};
+use cvm_proto::credentials::Credentials;
+use cvm_proto::envelope::Reply;
+use cvm_proto::models::{DescribeInstancesStatusRequest, DescribeInstancesStatusResponse};
+use cvm_proto::profile::Source;
+use cvm_proto::request::{HttpRequest, PrepareError};
+use cvm_proto::retry;
+use cvm_proto::wait::{WaitOptions, WaitStep, WaitTarget, Waiter};
+use cvm_proto::HttpResponse;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::clock::Clock;
+use crate::error::Error;
+use crate::random::{self, Random};
+
+/// A client's settings, credentials (and where they came from), clock correction, clock and random source.
+///
+/// Both clients hand it out with `core()`. `Debug` shows no secret.
+pub struct Core {
+    config: ClientConfig,
+    credentials: Credentials,
+    source: Source,
+    clock_offset: AtomicI64,
+    clock: Arc<dyn Clock>,
+    random: Arc<dyn Random>,
+}
+
+impl fmt::Debug for Core {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Core")
+            .field("config", &self.config)
+            .field("credentials", &self.credentials)
+            .field("source", &self.source)
+            .field("clock_offset", &self.clock_offset())
+            .field("clock", &self.clock)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Core {
+    pub(crate) fn new(
+        config: ClientConfig,
+        credentials: Credentials,
+        source: Source,
+        clock: Arc<dyn Clock>,
+        random: Arc<dyn Random>,
+    ) -> Self {
+        Self {
+            config,
+            credentials,
+            source,
+            clock_offset: AtomicI64::new(0),
+            clock,
+            random,
+        }
+    }
+
+    /// The settings every call uses.
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// The credentials in use (their `Debug` shows only the secret id).
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// Where the credentials came from.
+    pub fn credentials_source(&self) -> &Source {
+        &self.source
+    }
+
+    /// The clock this client reads (and, for the blocking client, sleeps on).
+    pub fn clock(&self) -> &dyn Clock {
+        &*self.clock
+    }
+
+    /// Seconds added to the local clock for every request, learnt from the service after an expired signature.
+    pub fn clock_offset(&self) -> i64 {
+        self.clock_offset.load(Ordering::Relaxed)
+    }
+
+    /// Sets the clock correction, e.g. one remembered from an earlier run.
+    pub fn set_clock_offset(&self, seconds: i64) {
+        self.clock_offset.store(seconds, Ordering::Relaxed);
+    }
+
+    /// A call of a typed request, with a fresh `ClientToken` where the action takes one.
+    pub fn typed_call<A: Action>(&self, request: &A) -> Result<Call, Error> {
+        self.with_token(|token| Call::typed(request, token))
+    }
+
+    /// A call of any action with any serializable parameters, with a fresh `ClientToken` where the action takes one.
+    pub fn json_call<P: Serialize + ?Sized>(
+        &self,
+        action: &str,
+        params: &P,
+    ) -> Result<Call, Error> {
+        self.with_token(|token| Call::new(action, params, token))
+    }
+
+    /// Starts the attempts of `call` with these settings.
+    pub fn attempts<T>(&self, call: Call) -> Attempts<'_, T> {
+        self.attempts_with(call, &self.config)
+    }
+
+    /// Starts the attempts of `call` with other settings (e.g. another region), these credentials and this clock.
+    pub fn attempts_with<'a, T>(&'a self, call: Call, config: &'a ClientConfig) -> Attempts<'a, T> {
+        Attempts {
+            core: self,
+            config,
+            call,
+            start: self.clock.monotonic(),
+            output: PhantomData,
+        }
+    }
+
+    /// Starts a wait for `ids` (1 to 100) to reach `target`, now.
+    pub fn polls<I, S>(
+        &self,
+        ids: I,
+        target: WaitTarget,
+        options: WaitOptions,
+    ) -> Result<Polls<'_>, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let ids = ids.into_iter().map(Into::into).collect();
+        Ok(Polls {
+            core: self,
+            waiter: Waiter::new(ids, target, options)?,
+            start: self.clock.monotonic(),
+        })
+    }
+
+    /// Runs `build` with a token source drawn from this client's random source.
+    fn with_token(
+        &self,
+        build: impl FnOnce(&mut dyn FnMut() -> String) -> Result<Call, PrepareError>,
+    ) -> Result<Call, Error> {
+        let mut failed = None;
+        let call = build(&mut || {
+            let mut bytes = [0u8; 16];
+            match self.random.fill(&mut bytes) {
+                Ok(()) => retry::client_token(bytes),
+                Err(e) => {
+                    failed = Some(e);
+                    String::new()
+                }
+            }
+        });
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(call.map_err(CallError::from)?),
+        }
+    }
+
+    fn timing(&self, start: Duration) -> Timing {
+        Timing {
+            now: self.clock.unix_now(),
+            elapsed: self.clock.monotonic().saturating_sub(start),
+            jitter: random::jitter_from(&*self.random),
+        }
+    }
+}
+
+/// What a client does after an attempt or a poll.
+#[derive(Debug)]
+pub enum Next<T> {
+    /// The call or wait is over.
+    Done(Result<T, Error>),
+    /// Sleep, then try again.
+    Sleep {
+        /// How long to sleep.
+        after: Duration,
+        /// Whether the service asked to slow down (`RequestLimitExceeded`), so that calls sharing its budget can all pause.
+        throttled: bool,
+    },
+}
+
+/// One call across its attempts: signs each request afresh and turns each outcome into a [`Next`].
+pub struct Attempts<'a, T> {
+    core: &'a Core,
+    config: &'a ClientConfig,
+    call: Call,
+    start: Duration,
+    output: PhantomData<fn() -> T>,
+}
+
+impl<T> fmt::Debug for Attempts<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Attempts")
+            .field("call", &self.call)
+            .field("start", &self.start)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: DeserializeOwned> Attempts<'_, T> {
+    /// The signed request of the next attempt, at the corrected clock and with a fresh nonce.
+    pub fn request(&self) -> Result<HttpRequest, Error> {
+        let now = retry::adjusted_now(self.core.clock.unix_now(), self.core.clock_offset());
+        let nonce = retry::nonce(random::u32_from(&*self.core.random)?);
+        Ok(self
+            .call
+            .request(self.config, &self.core.credentials, now, nonce)?)
+    }
+
+    /// Takes what the transport got for that request; adopts the service's clock when told to.
+    pub fn after(&mut self, outcome: Result<HttpResponse, TransportError>) -> Next<Reply<T>> {
+        let timing = self.core.timing(self.start);
+        let step =
+            self.call
+                .on_outcome(self.config, outcome.as_ref().map_err(Clone::clone), timing);
+        match step {
+            Step::Done(result) => Next::Done(result.map_err(Error::from)),
+            Step::Retry {
+                after,
+                throttled,
+                clock_offset,
+                ..
+            } => {
+                if let Some(offset) = clock_offset {
+                    self.core.set_clock_offset(offset);
+                }
+                Next::Sleep { after, throttled }
+            }
+        }
+    }
+}
+
+/// One wait across its polls: the [`Waiter`] and when the wait began.
+#[derive(Debug, Clone)]
+pub struct Polls<'a> {
+    core: &'a Core,
+    waiter: Waiter,
+    start: Duration,
+}
+
+impl Polls<'_> {
+    /// The request of the next poll.
+    pub fn request(&self) -> DescribeInstancesStatusRequest {
+        self.waiter.request()
+    }
+
+    /// Takes a poll's reply, shows the waiter to `progress`, and answers what comes next.
+    pub fn after(
+        &mut self,
+        reply: &DescribeInstancesStatusResponse,
+        progress: &mut dyn FnMut(&Waiter),
+    ) -> Next<Waiter> {
+        let elapsed = self.core.clock.monotonic().saturating_sub(self.start);
+        let step = self.waiter.on_reply(reply, elapsed);
+        progress(&self.waiter);
+        match step {
+            WaitStep::PollAfter(after) => Next::Sleep {
+                after,
+                throttled: false,
+            },
+            WaitStep::Done => Next::Done(Ok(self.waiter.clone())),
+            WaitStep::Failed(e) => Next::Done(Err(e.into())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::VirtualClock;
+    use crate::random::{OsRandom, SeededRandom};
+    use cvm_proto::models::{DescribeZonesRequest, RunInstancesRequest};
+    use serde::de::IgnoredAny;
+
+    fn core(random: Arc<dyn Random>) -> Core {
+        let creds = Credentials::new("AKIDx", "k").unwrap();
+        let clock = Arc::new(VirtualClock::new(1_700_000_000));
+        Core::new(
+            ClientConfig::default(),
+            creds,
+            Source::Explicit,
+            clock,
+            random,
+        )
+    }
+
+    #[test]
+    fn tokens_are_fresh_hex() {
+        let core = core(Arc::new(OsRandom));
+        let token = |c: &Call| c.params().get("ClientToken").unwrap().to_owned();
+        let a = token(&core.typed_call(&RunInstancesRequest::default()).unwrap());
+        let b = token(&core.typed_call(&RunInstancesRequest::default()).unwrap());
+        assert_eq!(a.len(), 32);
+        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
+        let j = random::jitter_from(&OsRandom);
+        assert!((0.0..=1.0).contains(&j));
+    }
+
+    #[test]
+    fn calls_get_a_token_only_where_the_action_takes_one() {
+        let core = core(Arc::new(SeededRandom::new(1)));
+        let run = core.typed_call(&RunInstancesRequest::default()).unwrap();
+        assert_eq!(run.params().get("ClientToken").map(str::len), Some(32));
+        let zones = core.typed_call(&DescribeZonesRequest::default()).unwrap();
+        assert_eq!(zones.params().get("ClientToken"), None);
+        let json = core
+            .json_call("RunInstances", &serde_json::json!({}))
+            .unwrap();
+        assert!(json.params().get("ClientToken").is_some());
+    }
+
+    #[test]
+    fn throttling_is_told_apart() {
+        let core = core(Arc::new(SeededRandom::new(2)));
+        let mut attempts: Attempts<'_, IgnoredAny> =
+            core.attempts(core.typed_call(&DescribeZonesRequest::default()).unwrap());
+        let reply = |code: &str| {
+            Ok(HttpResponse::new(
+                200,
+                format!(
+                    r#"{{"Response":{{"Error":{{"Code":"{code}","Message":"m"}},"RequestId":"r"}}}}"#
+                ),
+            ))
+        };
+        assert!(matches!(
+            attempts.after(reply("RequestLimitExceeded")),
+            Next::Sleep {
+                throttled: true,
+                ..
+            }
+        ));
+        assert!(matches!(
+            attempts.after(reply("InternalError")),
+            Next::Sleep {
+                throttled: false,
+                ..
+            }
+        ));
+        assert!(matches!(
+            attempts.after(reply("InvalidParameter")),
+            Next::Done(Err(_))
+        ));
+    }
+
+    #[test]
+    fn an_expired_signature_sets_the_clock_offset_from_the_clock() {
+        let core = core(Arc::new(SeededRandom::new(3)));
+        let mut attempts: Attempts<'_, IgnoredAny> =
+            core.attempts(core.typed_call(&DescribeZonesRequest::default()).unwrap());
+        let body = r#"{"Response":{"Error":{"Code":"AuthFailure.SignatureExpire","Message":"expired; server time 1700000300"},"RequestId":"r"}}"#;
+        let next = attempts.after(Ok(HttpResponse::new(200, body)));
+        assert!(matches!(next, Next::Sleep { .. }), "{next:?}");
+        assert_eq!(core.clock_offset(), 300);
+        let sent = attempts.request().unwrap();
+        let params = cvm_proto::encode::decode(&sent.body).unwrap();
+        assert_eq!(params.get("Timestamp"), Some("1700000300"));
+    }
+}

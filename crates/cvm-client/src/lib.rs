@@ -1,0 +1,73 @@
+//! What the `cvm` transports share and that is not pure: the [`Builder`], the credentials chain,
+//! the [`Clock`] and [`Random`] source behind small traits, the attempt and poll bookkeeping of
+//! [`Core`], and the [`Error`] type. It has no HTTP dependency: `cvm-blocking` adds ureq and
+//! `cvm-async` adds reqwest and tokio, and neither depends on the other.
+//!
+//! Every decision is [`cvm_proto`]'s. A transport writes one loop per call:
+//!
+//! 1. `let mut attempts = core.attempts::<Output>(core.typed_call(&request)?);`
+//! 2. `let request = attempts.request()?;` signs the next attempt (corrected clock, fresh nonce);
+//! 3. send it, reading at most `config.body_limit + 1` bytes of the reply;
+//! 4. `match attempts.after(outcome)`: [`Next::Done`] ends the call, [`Next::Sleep`] says how
+//!    long to sleep (and whether the service throttled), then go back to 2.
+//!
+//! ```
+//! use cvm_client::{Builder, BuildClient, Core, Next, VirtualClock};
+//! use cvm_proto::models::{DescribeZonesRequest, DescribeZonesResponse};
+//! use cvm_proto::{Credentials, HttpResponse};
+//! use std::sync::Arc;
+//!
+//! /// A "transport" that answers every request itself: the whole driver loop, without a network.
+//! #[derive(Debug)]
+//! struct Canned(Core);
+//!
+//! impl BuildClient for Canned {
+//!     type Transport = ();
+//!     fn default_transport(_: &cvm_proto::call::ClientConfig) -> Result<(), cvm_client::Error> {
+//!         Ok(())
+//!     }
+//!     fn assemble(core: Core, _: ()) -> Self {
+//!         Canned(core)
+//!     }
+//! }
+//!
+//! let client: Canned = Builder::default()
+//!     .credentials(Credentials::new("AKIDexample", "secret")?)
+//!     .region("ap-guangzhou")
+//!     .clock(Arc::new(VirtualClock::new(1_700_000_000)))
+//!     .build()?;
+//! let core = &client.0;
+//! let call = core.typed_call(&DescribeZonesRequest::default())?;
+//! let mut attempts = core.attempts::<DescribeZonesResponse>(call);
+//! let mut replies = [
+//!     r#"{"Response":{"Error":{"Code":"RequestLimitExceeded","Message":"slow down"},"RequestId":"a"}}"#,
+//!     r#"{"Response":{"TotalCount":0,"ZoneSet":[],"RequestId":"b"}}"#,
+//! ]
+//! .into_iter();
+//! let reply = loop {
+//!     let request = attempts.request()?;
+//!     assert!(request.url.starts_with("https://cvm.tencentcloudapi.com/"));
+//!     let outcome = Ok(HttpResponse::new(200, replies.next().unwrap()));
+//!     match attempts.after(outcome) {
+//!         Next::Done(result) => break result?,
+//!         Next::Sleep { after, throttled } => {
+//!             assert!(throttled);
+//!             core.clock().sleep(after);
+//!         }
+//!     }
+//! };
+//! assert_eq!(reply.request_id, "b");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod builder;
+mod clock;
+mod core;
+mod error;
+mod random;
+
+pub use builder::{BuildClient, Builder, SendsWith};
+pub use clock::{Clock, SystemClock, VirtualClock};
+pub use core::{Attempts, Core, Next, Polls};
+pub use error::{ConfigError, Error, ErrorClass};
+pub use random::{OsRandom, Random, SeededRandom};
