@@ -1,0 +1,65 @@
+//! Flattening of nested values into signature-v1 query parameters, and back.
+//!
+//! [`to_params`] and [`flatten_into`] turn any `Serialize` struct or map into flat [`Params`]:
+//! nested objects become `Parent.Child`, lists become `Name.0`, `Name.1`, ... (0-based,
+//! contiguous), so a list of objects gives `DataDisks.0.DiskType` and a nested list
+//! `Filters.0.Values.1`. `None`, unit, empty lists and empty objects are omitted; an empty
+//! string is kept (`Key=`); booleans are `true` / `false`; integers are decimal; floats are the
+//! shortest decimal that reads back exactly, never with an exponent; NaN and infinities are
+//! errors. Enum unit variants are their (serde) name; other variants are written externally
+//! tagged, as `Key.Variant...`.
+//!
+//! Keys are not escaped: a map key holding `.` is written as is and reads back as nested keys,
+//! and two values that end up with the same key are an error. A key has at most [`MAX_DEPTH`]
+//! segments.
+//!
+//! [`from_params`] reads flat parameters back into any `Deserialize` type, as the local emulator
+//! does with incoming requests. Values arrive as strings and are parsed as the type asks:
+//! booleans accept `true`, `True`, `TRUE` and the `false` forms; list indices must run `0..n`
+//! without gaps or leading zeros. Every error names the full flat key it is about.
+//!
+//! [`Params`]: crate::params::Params
+
+// The serializer is in `ser`, the deserializer in `de` (with the tree of parameters it walks in
+// `de::tree`); tests that go through both directions are in `tests`, on shapes from `fixtures`
+// that the tests of `ser` and `de` use too.
+mod de;
+#[cfg(test)]
+mod fixtures;
+mod ser;
+#[cfg(test)]
+mod tests;
+
+pub use de::{from_params, UnflattenError};
+pub use ser::{flatten_into, to_params, FlattenError};
+
+/// The largest number of `.`-separated segments a flattened key may have.
+pub const MAX_DEPTH: usize = 32;
+
+/// Writes the decimal digits of `n` into `buf` and returns them.
+fn digits(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut used = 0;
+    for slot in buf.iter_mut().rev() {
+        // `n % 10` is below 10, so the cast cannot truncate.
+        *slot = b'0' + (n % 10) as u8;
+        n /= 10;
+        used += 1;
+        if n == 0 {
+            break;
+        }
+    }
+    let start = buf.len().saturating_sub(used);
+    buf.get(start..).unwrap_or_default()
+}
+
+/// The decimal form of `n`, written into `buf`.
+pub(crate) fn decimal(n: u64, buf: &mut [u8; 20]) -> &str {
+    // Digits are ASCII.
+    std::str::from_utf8(digits(n, buf)).unwrap_or_default()
+}
+
+/// Appends the decimal form of `n` to `out`.
+fn push_u64(out: &mut String, n: u64) {
+    let mut buf = [0u8; 20];
+    out.extend(digits(n, &mut buf).iter().map(|&b| char::from(b)));
+}
