@@ -29,6 +29,7 @@ mod server;
 mod sim;
 mod time;
 
+pub use actions::ACTIONS;
 pub use config::{
     AccountConfig, FaultKind, FaultRule, HttpConfig, InstanceTypeSpec, Quotas, RateLimit,
     RegionConfig, SimConfig, Transitions, ZoneConfig, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY,
@@ -36,5 +37,5 @@ pub use config::{
 pub use error::SimError;
 pub use request::{Handled, ShellFault, SimRequest, SimResponse};
 pub use server::{serve_forever, ShellStats, SimServer};
-pub use sim::{Counters, Sim, SimInstance, Transition, ACTIONS, OTHER_ACTION};
+pub use sim::{Counters, Sim, SimInstance, Transition, OTHER_ACTION};
 pub use time::{format_utc, parse_utc};

@@ -18,24 +18,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use subtle::ConstantTimeEq;
 
+use crate::actions::ACTIONS;
 use crate::config::{AccountConfig, FaultKind, FaultRule, RateLimit, SimConfig, Transitions};
 use crate::error::{ApiFailure, ApiResult, SimError};
 use crate::request::{Handled, ShellFault, SimRequest, SimResponse};
-
-/// The actions the emulator implements.
-pub const ACTIONS: [&str; 11] = [
-    "DescribeRegions",
-    "DescribeZones",
-    "DescribeInstanceTypeConfigs",
-    "DescribeImages",
-    "DescribeInstances",
-    "DescribeInstancesStatus",
-    "RunInstances",
-    "StartInstances",
-    "StopInstances",
-    "RebootInstances",
-    "TerminateInstances",
-];
 
 /// The key under which [`Counters::requests_by_action`] counts actions the emulator does not implement.
 pub const OTHER_ACTION: &str = "(other)";
