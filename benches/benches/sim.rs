@@ -43,7 +43,7 @@ fn signed<P: Serialize>(action: &str, params: &P, nonce: u64) -> SimRequest {
         .signature_method(SignatureMethod::HmacSha256);
     let req = request::prepare(action, params, &credentials(), &Endpoint::global(), &ctx)
         .unwrap_or_else(|e| unreachable!("{e}"));
-    SimRequest::from_prepared(&req)
+    SimRequest::from_prepared(&req.request)
 }
 
 /// The floor: what any emulator does with a request, decoding it and checking its signature.

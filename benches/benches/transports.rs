@@ -146,7 +146,7 @@ fn bench_transports(c: &mut Criterion) {
             .map(|_| {
                 let n = u64::from(nonce.fetch_add(1, Ordering::Relaxed));
                 match describe.request(&config, &creds, now, n) {
-                    Ok(r) => r,
+                    Ok(r) => r.request,
                     Err(e) => panic!("{e}"),
                 }
             })

@@ -39,7 +39,8 @@ fn main() {
             }
             "sign" => {
                 black_box(
-                    request::sign_request(black_box(&flat), &creds, &ep, HttpMethod::Post).ok(),
+                    request::sign_request(black_box(flat.clone()), &creds, &ep, HttpMethod::Post)
+                        .ok(),
                 );
             }
             "flatten" => {

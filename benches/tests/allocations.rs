@@ -38,7 +38,7 @@ fn prepare_allocates_little() {
             request::prepare("RunInstances", &req, &creds, &ep, &ctx).unwrap();
             let (n, prepared) = count(|| request::prepare("RunInstances", &req, &creds, &ep, &ctx));
             let prepared = prepared.unwrap();
-            assert_eq!(prepared.method, method);
+            assert_eq!(prepared.request.method, method);
             report.push(format!("prepare {method} {alg}: {n}"));
             assert!(
                 n <= MAX_PER_PREPARE,

@@ -105,9 +105,8 @@ fn sign(signed: &Signed, creds: &Credentials) -> Option<SimRequest> {
     .region("ap-guangzhou")
     .method(method)
     .signature_method(alg);
-    request::add_common(action, &mut params, creds, &ctx).ok()?;
-    let prepared = request::sign_request(&params, creds, &Endpoint::global(), method).ok()?;
-    Some(SimRequest::from_prepared(&prepared))
+    let prepared = request::prepare_flat(action, params, creds, &Endpoint::global(), &ctx).ok()?;
+    Some(SimRequest::from_prepared(&prepared.request))
 }
 
 /// Hands `req` to the emulator and checks the reply's envelope; returns its error code, if any.

@@ -224,7 +224,7 @@ impl Client {
             if let Some(gate) = &self.gate {
                 gate.pass().await;
             }
-            let request = attempts.request()?;
+            let request = attempts.request()?.request;
             let outcome = self.shared.http.send(&request, config.body_limit).await;
             // The step is taken apart before sleeping, so that no reply is held across the await.
             let (after, throttled) = match attempts.after(outcome) {

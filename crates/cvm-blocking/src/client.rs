@@ -113,7 +113,7 @@ impl Client {
         loop {
             let outcome = self
                 .http
-                .send(&attempts.request()?, self.config().body_limit);
+                .send(&attempts.request()?.request, self.config().body_limit);
             match attempts.after(outcome) {
                 Next::Done(result) => return result,
                 Next::Sleep { after, .. } => self.core.clock().sleep(after),

@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use cvm_blocking::{Client, HttpResponse, HttpSend, UreqTransport};
 use cvm_proto::call::{ClientConfig, TransportError};
-use cvm_proto::request::{HttpMethod, HttpRequest};
+use cvm_proto::request::{HttpMethod, HttpRequest, Prepared};
 use cvm_proto::sign::{self, SignatureMethod};
-use cvm_proto::{encode, Credentials, Endpoint};
+use cvm_proto::{Credentials, Endpoint};
 
 use crate::output::Failure;
 
@@ -121,15 +121,17 @@ impl GlobalArgs {
                 endpoint: endpoint.unwrap_or_else(Endpoint::global),
                 ..ClientConfig::default()
             };
-            builder = builder.transport(Traced {
-                inner: Arc::new(UreqTransport::new(&config)),
-            });
+            builder = builder
+                .on_attempt(|prepared| eprintln!("{}", describe(prepared)))
+                .transport(Traced {
+                    inner: Arc::new(UreqTransport::new(&config)),
+                });
         }
         Ok(builder.build()?)
     }
 }
 
-/// A transport that prints each attempt, with secrets redacted, before sending it.
+/// A transport that prints how each attempt ended (the attempt itself is shown by [`describe`]).
 struct Traced {
     inner: Arc<dyn HttpSend>,
 }
@@ -140,7 +142,6 @@ impl HttpSend for Traced {
         request: &HttpRequest,
         body_limit: usize,
     ) -> Result<HttpResponse, TransportError> {
-        eprintln!("{}", describe(request));
         let reply = self.inner.send(request, body_limit);
         match &reply {
             Ok(r) => eprintln!("< HTTP {} ({} bytes)", r.status, r.body.len()),
@@ -151,22 +152,12 @@ impl HttpSend for Traced {
 }
 
 /// `> METHOD URL` and the redacted string to sign of a prepared request.
-pub fn describe(request: &HttpRequest) -> String {
-    let (base, query) = request.url.split_once('?').unwrap_or((&request.url, ""));
-    let raw: &[u8] = match request.method {
-        HttpMethod::Get => query.as_bytes(),
-        HttpMethod::Post => &request.body,
-    };
-    let path = base
-        .split_once("://")
-        .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
-        .unwrap_or("/");
-    let host = request.header("Host").unwrap_or_default();
-    let sts = encode::decode(raw)
-        .map_err(|e| e.to_string())
-        .and_then(|p| {
-            sign::redacted_string_to_sign(request.method, host, path, &p).map_err(|e| e.to_string())
-        })
-        .unwrap_or_else(|e| format!("(cannot show: {e})"));
-    format!("> {} {base}\n> string to sign: {sts}", request.method)
+pub fn describe(prepared: &Prepared) -> String {
+    let request = &prepared.request;
+    let base = request.url.split('?').next().unwrap_or_default();
+    format!(
+        "> {} {base}\n> string to sign: {}",
+        request.method,
+        prepared.redacted_string_to_sign()
+    )
 }

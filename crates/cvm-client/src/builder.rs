@@ -16,7 +16,7 @@ use cvm_proto::sign::SignatureMethod;
 use zeroize::Zeroizing;
 
 use crate::clock::{Clock, SystemClock};
-use crate::core::Core;
+use crate::core::{Core, Observer};
 use crate::error::{ConfigError, Error};
 use crate::random::{OsRandom, Random};
 
@@ -57,6 +57,7 @@ pub struct Builder<C: BuildClient> {
     env: Option<Box<EnvFn>>,
     clock: Option<Arc<dyn Clock>>,
     random: Option<Arc<dyn Random>>,
+    observer: Option<Observer>,
     http: Option<C::Transport>,
 }
 
@@ -71,6 +72,7 @@ impl<C: BuildClient> Default for Builder<C> {
             env: None,
             clock: None,
             random: None,
+            observer: None,
             http: None,
         }
     }
@@ -209,6 +211,16 @@ impl<C: BuildClient> Builder<C> {
         self
     }
 
+    /// Shows every attempt's prepared request to `observe` before it is sent, e.g. to trace the
+    /// redacted string to sign; it must not log [`Prepared::string_to_sign`](cvm_proto::request::Prepared::string_to_sign), which holds secrets.
+    pub fn on_attempt(
+        mut self,
+        observe: impl Fn(&cvm_proto::request::Prepared) + Send + Sync + 'static,
+    ) -> Self {
+        self.observer = Some(Arc::new(observe));
+        self
+    }
+
     /// Sends requests through `http` instead of a transport built from the settings (whose timeouts then do not apply).
     pub fn transport<H>(mut self, http: H) -> Self
     where
@@ -251,7 +263,7 @@ impl<C: BuildClient> Builder<C> {
         };
         let clock = self.clock.unwrap_or_else(C::default_clock);
         let random = self.random.unwrap_or_else(|| Arc::new(OsRandom));
-        let core = Core::new(config, credentials, source, clock, random);
+        let core = Core::new(config, credentials, source, clock, random, self.observer);
         Ok(C::assemble(core, http))
     }
 }

@@ -17,7 +17,7 @@ use cvm_proto::credentials::Credentials;
 use cvm_proto::envelope::Reply;
 use cvm_proto::models::{DescribeInstancesStatusRequest, DescribeInstancesStatusResponse};
 use cvm_proto::profile::Source;
-use cvm_proto::request::{HttpRequest, PrepareError};
+use cvm_proto::request::{PrepareError, Prepared};
 use cvm_proto::retry;
 use cvm_proto::wait::{WaitOptions, WaitStep, WaitTarget, Waiter};
 use cvm_proto::HttpResponse;
@@ -38,7 +38,11 @@ pub struct Core {
     clock_offset: AtomicI64,
     clock: Arc<dyn Clock>,
     random: Arc<dyn Random>,
+    observer: Option<Observer>,
 }
+
+/// A function shown every attempt's prepared request before it is sent (e.g. `cvm -v`).
+pub type Observer = Arc<dyn Fn(&Prepared) + Send + Sync>;
 
 impl fmt::Debug for Core {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -59,6 +63,7 @@ impl Core {
         source: Source,
         clock: Arc<dyn Clock>,
         random: Arc<dyn Random>,
+        observer: Option<Observer>,
     ) -> Self {
         Self {
             config,
@@ -67,6 +72,7 @@ impl Core {
             clock_offset: AtomicI64::new(0),
             clock,
             random,
+            observer,
         }
     }
 
@@ -213,13 +219,18 @@ impl<T> fmt::Debug for Attempts<'_, T> {
 }
 
 impl<T: DeserializeOwned> Attempts<'_, T> {
-    /// The signed request of the next attempt, at the corrected clock and with a fresh nonce.
-    pub fn request(&self) -> Result<HttpRequest, Error> {
+    /// The signed request of the next attempt, at the corrected clock and with a fresh nonce,
+    /// with what was signed; the client's attempt observer (if any) sees it first.
+    pub fn request(&self) -> Result<Prepared, Error> {
         let now = retry::adjusted_now(self.core.clock.unix_now(), self.core.clock_offset());
         let nonce = retry::nonce(random::u32_from(&*self.core.random)?);
-        Ok(self
+        let prepared = self
             .call
-            .request(self.config, &self.core.credentials, now, nonce)?)
+            .request(self.config, &self.core.credentials, now, nonce)?;
+        if let Some(observe) = &self.core.observer {
+            observe(&prepared);
+        }
+        Ok(prepared)
     }
 
     /// Takes what the transport got for that request; adopts the service's clock when told to.
@@ -296,6 +307,7 @@ mod tests {
             Source::Explicit,
             clock,
             random,
+            None,
         )
     }
 
@@ -368,7 +380,8 @@ mod tests {
         assert!(matches!(next, Next::Sleep { .. }), "{next:?}");
         assert_eq!(core.clock_offset(), 300);
         let sent = attempts.request().unwrap();
-        let params = cvm_proto::encode::decode(&sent.body).unwrap();
+        assert_eq!(sent.params.get("Timestamp"), Some("1700000300"));
+        let params = cvm_proto::encode::decode(&sent.request.body).unwrap();
         assert_eq!(params.get("Timestamp"), Some("1700000300"));
     }
 }

@@ -6,8 +6,8 @@
 //! Every decision is [`cvm_proto`]'s. A transport writes one loop per call:
 //!
 //! 1. `let mut attempts = core.attempts::<Output>(core.typed_call(&request)?);`
-//! 2. `let request = attempts.request()?;` signs the next attempt (corrected clock, fresh nonce);
-//! 3. send it, reading at most `config.body_limit + 1` bytes of the reply;
+//! 2. `let prepared = attempts.request()?;` signs the next attempt (corrected clock, fresh nonce);
+//! 3. send `prepared.request`, reading at most `config.body_limit + 1` bytes of the reply;
 //! 4. `match attempts.after(outcome)`: [`Next::Done`] ends the call, [`Next::Sleep`] says how
 //!    long to sleep (and whether the service throttled), then go back to 2.
 //!
@@ -45,8 +45,8 @@
 //! ]
 //! .into_iter();
 //! let reply = loop {
-//!     let request = attempts.request()?;
-//!     assert!(request.url.starts_with("https://cvm.tencentcloudapi.com/"));
+//!     let prepared = attempts.request()?;
+//!     assert!(prepared.request.url.starts_with("https://cvm.tencentcloudapi.com/"));
 //!     let outcome = Ok(HttpResponse::new(200, replies.next().unwrap()));
 //!     match attempts.after(outcome) {
 //!         Next::Done(result) => break result?,
@@ -68,6 +68,6 @@ mod random;
 
 pub use builder::{BuildClient, Builder, SendsWith};
 pub use clock::{Clock, SystemClock, VirtualClock};
-pub use core::{Attempts, Core, Next, Polls};
+pub use core::{Attempts, Core, Next, Observer, Polls};
 pub use error::{ConfigError, Error, ErrorClass};
 pub use random::{OsRandom, Random, SeededRandom};

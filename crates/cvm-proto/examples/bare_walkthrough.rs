@@ -70,7 +70,7 @@ fn call<A: Action>(endpoint: &Endpoint, creds: &Credentials, request: &A) -> Res
         )
         + 1;
     let ctx = Context::new(now, nonce).region("ap-guangzhou");
-    let req = prepare(A::NAME, request, creds, endpoint, &ctx)?;
+    let req = prepare(A::NAME, request, creds, endpoint, &ctx)?.request;
     let (status, body) = send(endpoint, &req)?;
     let reply = envelope::parse::<A::Output>(status, &body, envelope::DEFAULT_BODY_LIMIT)?;
     println!("{:<28} RequestId {}", A::NAME, reply.request_id);

@@ -1,4 +1,5 @@
-//! The link between a typed request, its action name and its typed reply.
+//! The link between a typed request, its action name, its typed reply, and the facts about the
+//! action that decide how it may be retried.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -8,19 +9,60 @@ pub trait Action: Serialize {
     /// The action name sent as the `Action` parameter, e.g. `RunInstances`.
     const NAME: &'static str;
 
+    /// Whether the action only reads state (`Describe*`, `Inquiry*`), so that resending it is always safe.
+    const READ_ONLY: bool;
+
+    /// The request field that makes the action idempotent (`ClientToken`), if it has one; a call
+    /// gets a fresh token in that field when the caller set none.
+    const CLIENT_TOKEN: Option<&'static str> = None;
+
     /// The typed content of the reply's `Response` object (without `RequestId`).
     type Output: DeserializeOwned;
 
     /// Whether sending this request twice has the same effect as sending it once, so that a
-    /// transport failure may be retried. `Describe*` actions are; others are when they carry a `ClientToken`.
+    /// transport failure may be retried: read-only actions are; others may say so for some values.
     fn is_idempotent(&self) -> bool {
-        is_read_only(Self::NAME)
+        Self::READ_ONLY
     }
 }
 
-/// Whether an action name only reads state (`Describe*`, `Inquiry*`), so retrying it is always safe.
-pub fn is_read_only(action: &str) -> bool {
-    action.starts_with("Describe") || action.starts_with("Inquiry")
+/// The facts of one action, for calls made by name (`cvm call`, `call_json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ActionInfo {
+    /// The action name.
+    pub name: &'static str,
+    /// Whether it only reads state.
+    pub read_only: bool,
+    /// The field of its idempotency token, if it has one.
+    pub client_token: Option<&'static str>,
+}
+
+impl ActionInfo {
+    /// The facts of the typed action `A`.
+    pub const fn of<A: Action>() -> Self {
+        Self {
+            name: A::NAME,
+            read_only: A::READ_ONLY,
+            client_token: A::CLIENT_TOKEN,
+        }
+    }
+}
+
+/// The facts of the action called `name`: those of its typed model when there is one.
+///
+/// An action without a model is taken as read-only when its name says so (`Describe*`,
+/// `Inquiry*`: the service's naming rule for actions that change nothing) and as having no
+/// idempotency token; every other action is not retried after a transport failure.
+pub fn info(name: &str) -> ActionInfo {
+    match crate::models::ACTIONS.iter().find(|a| a.name == name) {
+        Some(info) => *info,
+        None => ActionInfo {
+            name: "",
+            read_only: name.starts_with("Describe") || name.starts_with("Inquiry"),
+            client_token: None,
+        },
+    }
 }
 
 #[cfg(test)]
@@ -29,9 +71,27 @@ mod tests {
 
     #[test]
     fn read_only_actions() {
-        assert!(is_read_only("DescribeInstances"));
-        assert!(is_read_only("InquiryPriceRunInstances"));
-        assert!(!is_read_only("RunInstances"));
-        assert!(!is_read_only("TerminateInstances"));
+        assert!(info("DescribeInstances").read_only);
+        assert!(info("InquiryPriceRunInstances").read_only);
+        assert!(!info("RunInstances").read_only);
+        assert!(!info("TerminateInstances").read_only);
+        assert_eq!(info("RunInstances").client_token, Some("ClientToken"));
+        assert_eq!(info("DescribeInstances").name, "DescribeInstances");
+        assert_eq!(info("DescribeKeyPairs").name, "");
+        assert!(info("DescribeKeyPairs").read_only);
+        assert!(!info("CreateKeyPair").read_only);
+    }
+
+    #[test]
+    fn the_registry_agrees_with_the_models() {
+        for a in crate::models::ACTIONS {
+            assert_eq!(
+                a.read_only,
+                a.name.starts_with("Describe") || a.name.starts_with("Inquiry"),
+                "{}",
+                a.name
+            );
+        }
+        assert_eq!(crate::models::ACTIONS.len(), 11);
     }
 }

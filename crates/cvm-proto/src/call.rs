@@ -12,22 +12,19 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::action::{self, Action};
+use crate::action::{self, Action, ActionInfo};
 use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
 use crate::envelope::{self, ErrorKind, Reply};
 use crate::flatten;
 use crate::params::Params;
-use crate::request::{self, Context, HttpMethod, HttpRequest, PrepareError};
+use crate::request::{self, Context, HttpMethod, PrepareError, Prepared};
 use crate::response::HttpResponse;
 use crate::retry::{self, Decision, Failure, RetryPolicy, RetryState};
 use crate::sign::SignatureMethod;
 
 /// The error code with which the service says that a `DryRun` request would have succeeded.
 pub const DRY_RUN_PASSED: &str = "DryRunOperation";
-
-/// Actions that accept a `ClientToken` for idempotency; a call to one of them gets a token when the caller gave none.
-pub const CLIENT_TOKEN_ACTIONS: &[&str] = &["RunInstances"];
 
 /// Settings shared by every call of a client: where to send, how to sign, how to retry, limits.
 #[derive(Debug, Clone, PartialEq)]
@@ -178,17 +175,7 @@ impl Call {
         params: &P,
         client_token: impl FnOnce() -> String,
     ) -> Result<Self, PrepareError> {
-        let mut flat = flatten::to_params(params)?;
-        if CLIENT_TOKEN_ACTIONS.contains(&action) && !flat.contains("ClientToken") {
-            flat.insert("ClientToken", client_token())?;
-        }
-        let idempotent = action::is_read_only(action) || flat.contains("ClientToken");
-        Ok(Self {
-            action: action.to_owned(),
-            params: flat,
-            idempotent,
-            state: RetryState::default(),
-        })
+        Self::with_facts(action::info(action), action, params, client_token)
     }
 
     /// A call of a typed request.
@@ -196,9 +183,37 @@ impl Call {
         request: &A,
         client_token: impl FnOnce() -> String,
     ) -> Result<Self, PrepareError> {
-        let mut call = Self::new(A::NAME, request, client_token)?;
+        let mut call = Self::with_facts(ActionInfo::of::<A>(), A::NAME, request, client_token)?;
         call.idempotent |= request.is_idempotent();
         Ok(call)
+    }
+
+    /// A call of `action` whose facts are `info`: a token goes into its token field when the
+    /// parameters have none, and it is idempotent when read-only or when it carries a token (for
+    /// an action without a model, a `ClientToken` the caller gave).
+    fn with_facts<P: Serialize + ?Sized>(
+        info: ActionInfo,
+        action: &str,
+        params: &P,
+        client_token: impl FnOnce() -> String,
+    ) -> Result<Self, PrepareError> {
+        let mut flat = flatten::to_params(params)?;
+        let has_token = match info.client_token {
+            Some(field) => {
+                if !flat.contains(field) {
+                    flat.insert(field, client_token())?;
+                }
+                true
+            }
+            None => flat.contains("ClientToken"),
+        };
+        let idempotent = info.read_only || has_token;
+        Ok(Self {
+            action: action.to_owned(),
+            params: flat,
+            idempotent,
+            state: RetryState::default(),
+        })
     }
 
     /// The action name.
@@ -228,7 +243,7 @@ impl Call {
         credentials: &Credentials,
         now: u64,
         nonce: u64,
-    ) -> Result<HttpRequest, CallError> {
+    ) -> Result<Prepared, CallError> {
         let ctx = Context {
             region: config.region.as_deref(),
             version: &config.version,
@@ -240,13 +255,13 @@ impl Call {
             request_client: config.request_client.as_deref(),
         };
         let (n, bytes) = request::common_room(&self.action, credentials, &ctx);
-        let mut params = self.params.clone_with_room(n, bytes);
-        request::add_common(&self.action, &mut params, credentials, &ctx)?;
-        Ok(request::sign_request(
-            &params,
+        let params = self.params.clone_with_room(n, bytes);
+        Ok(request::prepare_flat(
+            &self.action,
+            params,
             credentials,
             &config.endpoint,
-            ctx.method,
+            &ctx,
         )?)
     }
 
@@ -382,8 +397,8 @@ mod tests {
         HttpResponse::new(200, body)
     }
 
-    fn sent(req: &HttpRequest) -> Params {
-        encode::decode(&req.body).unwrap()
+    fn sent(req: &Prepared) -> Params {
+        encode::decode(&req.request.body).unwrap()
     }
 
     #[test]

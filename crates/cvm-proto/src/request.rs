@@ -24,6 +24,22 @@ pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 /// The `RequestClient` this crate sends unless told otherwise.
 pub const REQUEST_CLIENT: &str = concat!("cvm-rs/", env!("CARGO_PKG_VERSION"));
 
+/// The parameters every signature-v1 request carries besides its action's own (`Signature`
+/// included), as [`add_common`] adds them; an action's parameters may use none of these names.
+pub const COMMON_PARAMS: [&str; 11] = [
+    "Action",
+    "Version",
+    "Region",
+    "Timestamp",
+    "Nonce",
+    "SecretId",
+    "SignatureMethod",
+    "Token",
+    "Language",
+    "RequestClient",
+    SIGNATURE,
+];
+
 /// `GET` (parameters in the query) or `POST` (parameters in a form body).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum HttpMethod {
@@ -178,6 +194,54 @@ impl fmt::Debug for HttpRequest {
     }
 }
 
+/// A signed request and what was signed, as aws-sigv4 returns its signing instructions: the
+/// caller sends [`request`](Self::request) and may show [`redacted_string_to_sign`](Self::redacted_string_to_sign).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Prepared {
+    /// The request to send.
+    pub request: HttpRequest,
+    /// Every parameter that was signed (common ones included, `Signature` excluded); secrets are redacted in `Debug`.
+    pub params: Params,
+    /// The method the string to sign was built for (a GET over 32 KB is signed and sent as POST).
+    pub signed_method: HttpMethod,
+    /// The HMAC the parameters' `SignatureMethod` selected.
+    pub algorithm: SignatureMethod,
+    path_start: usize,
+}
+
+impl fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Prepared")
+            .field("request", &self.request)
+            .field("params", &self.params)
+            .field("algorithm", &self.algorithm)
+            .finish()
+    }
+}
+
+impl Prepared {
+    fn host(&self) -> &str {
+        self.request.header("Host").unwrap_or_default()
+    }
+
+    fn path(&self) -> &str {
+        let url = &self.request.url[self.path_start..];
+        url.split('?').next().unwrap_or("/")
+    }
+
+    /// The string that was signed; it holds every parameter's value, secrets included.
+    pub fn string_to_sign(&self) -> String {
+        sign::string_to_sign(self.signed_method, self.host(), self.path(), &self.params)
+            .unwrap_or_default()
+    }
+
+    /// The string that was signed with `SecretId`, `Token` and passwords replaced by a marker, for people.
+    pub fn redacted_string_to_sign(&self) -> String {
+        sign::redacted_string_to_sign(self.signed_method, self.host(), self.path(), &self.params)
+            .unwrap_or_default()
+    }
+}
+
 /// Why a request could not be prepared.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum PrepareError {
@@ -224,11 +288,23 @@ pub fn prepare<P: Serialize + ?Sized>(
     credentials: &Credentials,
     endpoint: &Endpoint,
     ctx: &Context<'_>,
-) -> Result<HttpRequest, PrepareError> {
+) -> Result<Prepared, PrepareError> {
     let mut flat = Params::with_room(PREPARE_PARAMS, PREPARE_TEXT);
     flatten::flatten_into(params, &mut flat)?;
-    add_common(action, &mut flat, credentials, ctx)?;
-    sign_request(&flat, credentials, endpoint, ctx.method)
+    prepare_flat(action, flat, credentials, endpoint, ctx)
+}
+
+/// Adds the common parameters of `ctx` to an action's already flat `params` and signs them:
+/// [`prepare`] after flattening, and every attempt of a [`Call`](crate::call::Call).
+pub fn prepare_flat(
+    action: &str,
+    mut params: Params,
+    credentials: &Credentials,
+    endpoint: &Endpoint,
+    ctx: &Context<'_>,
+) -> Result<Prepared, PrepareError> {
+    add_common(action, &mut params, credentials, ctx)?;
+    sign_request(params, credentials, endpoint, ctx.method)
 }
 
 /// How many parameters [`add_common`] adds at most, and the length of their keys and values: the
@@ -244,10 +320,10 @@ pub fn common_room(action: &str, credentials: &Credentials, ctx: &Context<'_>) -
         ctx.language,
         ctx.request_client,
     ];
-    let keys = "ActionVersionRegionTimestampNonceSecretIdSignatureMethodTokenLanguageRequestClient";
+    let keys: usize = COMMON_PARAMS.iter().map(|k| k.len()).sum();
     let numbers = 2 * 20;
-    let text = keys.len() + numbers + values.iter().flatten().map(|v| v.len()).sum::<usize>();
-    (10, text)
+    let text = keys + numbers + values.iter().flatten().map(|v| v.len()).sum::<usize>();
+    (COMMON_PARAMS.len() - 1, text)
 }
 
 /// Adds `Action`, `Version`, `Region`, `Timestamp`, `Nonce`, `SecretId`, `SignatureMethod`,
@@ -297,14 +373,15 @@ const SIGNATURE_ROOM: usize = "&Signature=".len() + 3 * 44;
 /// `endpoint`, with the algorithm their `SignatureMethod` selects, and encodes them for `method`.
 /// A GET whose URL would pass 32 KB is sent as POST; a POST body over 1 MB is an error.
 pub fn sign_request(
-    params: &Params,
+    params: Params,
     credentials: &Credentials,
     endpoint: &Endpoint,
     method: HttpMethod,
-) -> Result<HttpRequest, PrepareError> {
+) -> Result<Prepared, PrepareError> {
     let host = endpoint.host_header();
     let path = endpoint.path();
     let algorithm = sign::SignatureMethod::from_param(params.get("SignatureMethod"));
+    let params_ref = &params;
     let write_base = |out: &mut String| {
         out.push_str(endpoint.scheme().as_str());
         out.push_str("://");
@@ -313,7 +390,7 @@ pub fn sign_request(
     };
     // Every parameter but a `Signature` given in `params`, which the new one replaces.
     let write_wire = |out: &mut String, signature: &SignatureText| {
-        let sent = params.iter().filter(|(k, _)| *k != SIGNATURE);
+        let sent = params_ref.iter().filter(|(k, _)| *k != SIGNATURE);
         let mut first = true;
         for (k, v) in sent.chain([(SIGNATURE, signature.as_str())]) {
             if !first {
@@ -331,24 +408,32 @@ pub fn sign_request(
     let base_len = endpoint.scheme().as_str().len() + "://".len() + host.len() + path.len();
     let mut buf = String::with_capacity(base_len + 1 + raw_len * 5 / 3 + SIGNATURE_ROOM);
 
+    let path_start = base_len - path.len();
     if method == HttpMethod::Get {
-        sign::write_string_to_sign(&mut buf, HttpMethod::Get, &host, path, params)?;
+        sign::write_string_to_sign(&mut buf, HttpMethod::Get, &host, path, &params)?;
         let signature = credentials.signature_text(algorithm, &buf);
         buf.clear();
         write_base(&mut buf);
         buf.push('?');
         write_wire(&mut buf, &signature);
         if buf.len() <= MAX_GET_URL {
-            return Ok(HttpRequest {
+            let request = HttpRequest {
                 method,
                 url: buf,
                 headers: vec![("Host", host)],
                 body: Vec::new(),
+            };
+            return Ok(Prepared {
+                request,
+                params,
+                signed_method: HttpMethod::Get,
+                algorithm,
+                path_start,
             });
         }
         buf.clear();
     }
-    sign::write_string_to_sign(&mut buf, HttpMethod::Post, &host, path, params)?;
+    sign::write_string_to_sign(&mut buf, HttpMethod::Post, &host, path, &params)?;
     let signature = credentials.signature_text(algorithm, &buf);
     buf.clear();
     write_wire(&mut buf, &signature);
@@ -360,7 +445,7 @@ pub fn sign_request(
     }
     let mut url = String::with_capacity(base_len);
     write_base(&mut url);
-    Ok(HttpRequest {
+    let request = HttpRequest {
         method: HttpMethod::Post,
         url,
         headers: vec![
@@ -368,6 +453,13 @@ pub fn sign_request(
             ("Content-Type", FORM_CONTENT_TYPE.to_owned()),
         ],
         body: buf.into_bytes(),
+    };
+    Ok(Prepared {
+        request,
+        params,
+        signed_method: HttpMethod::Post,
+        algorithm,
+        path_start,
     })
 }
 
@@ -410,7 +502,8 @@ mod tests {
             &Endpoint::global(),
             &s1_context(),
         )
-        .unwrap();
+        .unwrap()
+        .request;
         assert_eq!(req.method, HttpMethod::Get);
         assert!(req
             .url
@@ -435,7 +528,8 @@ mod tests {
             &Endpoint::global(),
             &ctx,
         )
-        .unwrap();
+        .unwrap()
+        .request;
         assert_eq!(req.url, "https://cvm.tencentcloudapi.com/");
         assert_eq!(req.header("Content-Type"), Some(FORM_CONTENT_TYPE));
         let body = String::from_utf8(req.body.clone()).unwrap();
@@ -455,7 +549,8 @@ mod tests {
             &Endpoint::legacy(),
             &s1_context(),
         )
-        .unwrap();
+        .unwrap()
+        .request;
         let b = prepare(
             "TerminateInstances",
             &p,
@@ -463,7 +558,8 @@ mod tests {
             &Endpoint::legacy(),
             &s1_context(),
         )
-        .unwrap();
+        .unwrap()
+        .request;
         assert_eq!(a, b);
         assert!(a
             .url
@@ -480,7 +576,8 @@ mod tests {
             &e,
             &s1_context(),
         )
-        .unwrap();
+        .unwrap()
+        .request;
         assert_eq!(req.header("Host"), Some("127.0.0.1:8080"));
         let params = encode::decode(req.url.split_once('?').unwrap().1.as_bytes()).unwrap();
         let sts = sign::string_to_sign(HttpMethod::Get, "127.0.0.1:8080", "/", &params).unwrap();
@@ -502,7 +599,8 @@ mod tests {
             &Endpoint::global(),
             &s1_context(),
         )
-        .unwrap();
+        .unwrap()
+        .request;
         assert_eq!(req.method, HttpMethod::Post);
         let params = encode::decode(&req.body).unwrap();
         let sts = sign::string_to_sign(HttpMethod::Post, "cvm.tencentcloudapi.com", "/", &params)
@@ -586,7 +684,8 @@ mod tests {
             &Endpoint::global(),
             &s1_context(),
         )
-        .unwrap();
+        .unwrap()
+        .request;
         assert!(req.url.contains("Token=tok%2Fen%2B1%3D"));
         let dbg = format!("{req:?}");
         assert!(!dbg.contains("tok") && !dbg.contains("Signature"), "{dbg}");

@@ -172,7 +172,8 @@ fn prepare_produces_the_sdk_signature() {
             &endpoint,
             &ctx,
         )
-        .unwrap();
+        .unwrap()
+        .request;
         assert_eq!(req.method, method(&v));
         let sent = match req.method {
             HttpMethod::Get => {

@@ -63,6 +63,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         &ctx,
                     )
                     .ok()
+                    .map(|prepared| prepared.request)
                     .and_then(|req| {
                         let ct = req.header("Content-Type").unwrap_or_default().to_owned();
                         agent

@@ -22,7 +22,7 @@ fn call<A: Action>(
 ) -> Result<A::Output, Box<dyn std::error::Error>> {
     let endpoint = Endpoint::parse("http://cvm.local/")?;
     let ctx = Context::new(now, nonce).region("ap-guangzhou");
-    let http = prepare(A::NAME, request, creds, &endpoint, &ctx)?;
+    let http = prepare(A::NAME, request, creds, &endpoint, &ctx)?.request;
     let handled = sim.handle(&SimRequest::from_prepared(&http), Duration::from_secs(now));
     let reply = envelope::parse::<A::Output>(
         handled.response.status,

@@ -14,7 +14,7 @@
 //! let creds = Credentials::new(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY).unwrap();
 //! let now = 1_706_400_000;
 //! let ctx = Context::new(now, 1).region("ap-guangzhou");
-//! let req = prepare("DescribeZones", &serde_json::json!({}), &creds, &cvm_proto::Endpoint::global(), &ctx).unwrap();
+//! let req = prepare("DescribeZones", &serde_json::json!({}), &creds, &cvm_proto::Endpoint::global(), &ctx).unwrap().request;
 //! let reply = sim.handle(&SimRequest::from_prepared(&req), Duration::from_secs(now)).response;
 //! assert_eq!(reply.error_code(), None);
 //! assert_eq!(reply.response().unwrap()["ZoneSet"][0]["Zone"], "ap-guangzhou-2");

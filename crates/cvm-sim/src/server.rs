@@ -521,7 +521,7 @@ mod tests {
             let now = wall_clock();
             let ctx = Context::new(now.as_secs(), 5).region("ap-guangzhou");
             let params = serde_json::json!({"Placement": {"Zone": "ap-guangzhou-2"}, "ImageId": "img-pmqg1cw7"});
-            let req = prepare("RunInstances", &params, &creds, &server.endpoint(), &ctx).unwrap();
+            let req = prepare("RunInstances", &params, &creds, &server.endpoint(), &ctx).unwrap().request;
             let handled = server.with_sim(|sim| sim.handle(&SimRequest::from_prepared(&req), now));
             assert_eq!(handled.response.error_code(), None);
             Ok(())

@@ -9,7 +9,7 @@ use std::time::Duration;
 use cvm_proto::encode::{self, DecodeError};
 use cvm_proto::endpoint::LEGACY_PATH;
 use cvm_proto::models::{Instance, InstanceState};
-use cvm_proto::request::{HttpMethod, DEFAULT_VERSION, MAX_GET_URL, MAX_POST_BODY};
+use cvm_proto::request::{HttpMethod, COMMON_PARAMS, DEFAULT_VERSION, MAX_GET_URL, MAX_POST_BODY};
 use cvm_proto::sign::{self, SignatureMethod};
 use cvm_proto::{Credentials, Params};
 use rand::{Rng, SeedableRng};
@@ -25,21 +25,6 @@ use crate::request::{Handled, ShellFault, SimRequest, SimResponse};
 
 /// The key under which [`Counters::requests_by_action`] counts actions the emulator does not implement.
 pub const OTHER_ACTION: &str = "(other)";
-
-/// Parameters common to every action, removed before an action's own parameters are read.
-const COMMON: [&str; 11] = [
-    "Action",
-    "Version",
-    "Region",
-    "Timestamp",
-    "Nonce",
-    "SecretId",
-    "Signature",
-    "SignatureMethod",
-    "Token",
-    "Language",
-    "RequestClient",
-];
 
 /// At most this many (SecretId, Nonce, Timestamp) triples are remembered; the oldest go first.
 const MAX_NONCES: usize = 1 << 20;
@@ -901,7 +886,7 @@ impl Sim {
     /// The parameters of the action itself: everything but the common parameters.
     pub(crate) fn action_params(params: &Params) -> Params {
         let mut out = Params::with_capacity(params.len());
-        for (k, v) in params.iter().filter(|(k, _)| !COMMON.contains(k)) {
+        for (k, v) in params.iter().filter(|(k, _)| !COMMON_PARAMS.contains(k)) {
             // Keys were validated when decoded, so inserting them again cannot fail.
             let _ = out.insert(k, v);
         }

@@ -35,7 +35,9 @@ fn prepared(endpoint: &Endpoint, action: &str, params: &Value, method: HttpMetho
         .region("ap-guangzhou")
         .method(method)
         .signature_method(SignatureMethod::HmacSha1);
-    prepare(action, params, &common::creds(), endpoint, &ctx).unwrap()
+    prepare(action, params, &common::creds(), endpoint, &ctx)
+        .unwrap()
+        .request
 }
 
 /// Sends a prepared request; `Err` when the connection failed (dropped by a fault).
@@ -102,7 +104,9 @@ fn signed_calls_over_http_on_both_gateways() {
     // A wrong key is refused over HTTP as well.
     let ctx = Context::new(now(), 99).region("ap-guangzhou");
     let bad = cvm_proto::Credentials::new(cvm_sim::DEFAULT_SECRET_ID, "wrong").unwrap();
-    let req = prepare("DescribeZones", &json!({}), &bad, &server.endpoint(), &ctx).unwrap();
+    let req = prepare("DescribeZones", &json!({}), &bad, &server.endpoint(), &ctx)
+        .unwrap()
+        .request;
     let (_, _, body) = send(&agent, &req).unwrap();
     let v: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(

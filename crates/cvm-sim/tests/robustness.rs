@@ -70,7 +70,8 @@ fn signed_get(addr: SocketAddr, nonce: u64) -> String {
         &endpoint,
         &ctx,
     )
-    .unwrap();
+    .unwrap()
+    .request;
     let target = &req.url[req.url.find(&addr.to_string()).unwrap() + addr.to_string().len()..];
     format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\n\r\n")
 }

@@ -82,7 +82,9 @@ fn request_strategy() -> impl Strategy<Value = (SimRequest, HttpMethod)> {
                 } else {
                     SignatureMethod::HmacSha256
                 });
-            let prepared = prepare(action, &params, &common::creds(), &endpoint, &ctx).unwrap();
+            let prepared = prepare(action, &params, &common::creds(), &endpoint, &ctx)
+                .unwrap()
+                .request;
             (SimRequest::from_prepared(&prepared), prepared.method)
         })
 }

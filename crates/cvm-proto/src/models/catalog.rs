@@ -95,6 +95,7 @@ pub struct DescribeInstanceTypeConfigsResponse {
 
 impl Action for DescribeInstanceTypeConfigsRequest {
     const NAME: &'static str = "DescribeInstanceTypeConfigs";
+    const READ_ONLY: bool = true;
     type Output = DescribeInstanceTypeConfigsResponse;
 }
 
@@ -117,6 +118,7 @@ pub struct DescribeZonesResponse {
 
 impl Action for DescribeZonesRequest {
     const NAME: &'static str = "DescribeZones";
+    const READ_ONLY: bool = true;
     type Output = DescribeZonesResponse;
 }
 
@@ -139,5 +141,6 @@ pub struct DescribeRegionsResponse {
 
 impl Action for DescribeRegionsRequest {
     const NAME: &'static str = "DescribeRegions";
+    const READ_ONLY: bool = true;
     type Output = DescribeRegionsResponse;
 }

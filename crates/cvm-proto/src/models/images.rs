@@ -122,5 +122,6 @@ pub struct DescribeImagesResponse {
 
 impl Action for DescribeImagesRequest {
     const NAME: &'static str = "DescribeImages";
+    const READ_ONLY: bool = true;
     type Output = DescribeImagesResponse;
 }

@@ -216,6 +216,7 @@ pub struct DescribeInstancesResponse {
 
 impl Action for DescribeInstancesRequest {
     const NAME: &'static str = "DescribeInstances";
+    const READ_ONLY: bool = true;
     type Output = DescribeInstancesResponse;
 }
 
@@ -248,6 +249,7 @@ pub struct DescribeInstancesStatusResponse {
 
 impl Action for DescribeInstancesStatusRequest {
     const NAME: &'static str = "DescribeInstancesStatus";
+    const READ_ONLY: bool = true;
     type Output = DescribeInstancesStatusResponse;
 }
 

@@ -130,6 +130,8 @@ pub struct RunInstancesResponse {
 
 impl Action for RunInstancesRequest {
     const NAME: &'static str = "RunInstances";
+    const READ_ONLY: bool = false;
+    const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = RunInstancesResponse;
 
     /// Safe to resend when it carries a `ClientToken`, or when it is a dry run that creates nothing.
@@ -173,6 +175,7 @@ pub struct TerminateInstancesResponse {}
 
 impl Action for TerminateInstancesRequest {
     const NAME: &'static str = "TerminateInstances";
+    const READ_ONLY: bool = false;
     type Output = TerminateInstancesResponse;
 }
 

@@ -82,6 +82,23 @@ pub use power::{
 };
 pub use state::InstanceState;
 
+use crate::action::ActionInfo;
+
+/// The facts of every action with a typed model here, for calls made by name.
+pub const ACTIONS: &[ActionInfo] = &[
+    ActionInfo::of::<DescribeInstanceTypeConfigsRequest>(),
+    ActionInfo::of::<DescribeZonesRequest>(),
+    ActionInfo::of::<DescribeRegionsRequest>(),
+    ActionInfo::of::<DescribeImagesRequest>(),
+    ActionInfo::of::<DescribeInstancesRequest>(),
+    ActionInfo::of::<DescribeInstancesStatusRequest>(),
+    ActionInfo::of::<RunInstancesRequest>(),
+    ActionInfo::of::<TerminateInstancesRequest>(),
+    ActionInfo::of::<StartInstancesRequest>(),
+    ActionInfo::of::<StopInstancesRequest>(),
+    ActionInfo::of::<RebootInstancesRequest>(),
+];
+
 /// Reads a list that the service may send as JSON `null`, turning `null` into an empty list.
 pub fn null_as_empty<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
 where

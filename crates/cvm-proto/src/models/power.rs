@@ -33,6 +33,7 @@ pub struct StartInstancesResponse {}
 
 impl Action for StartInstancesRequest {
     const NAME: &'static str = "StartInstances";
+    const READ_ONLY: bool = false;
     type Output = StartInstancesResponse;
 }
 
@@ -74,6 +75,7 @@ pub struct StopInstancesResponse {}
 
 impl Action for StopInstancesRequest {
     const NAME: &'static str = "StopInstances";
+    const READ_ONLY: bool = false;
     type Output = StopInstancesResponse;
 }
 
@@ -112,5 +114,6 @@ pub struct RebootInstancesResponse {}
 
 impl Action for RebootInstancesRequest {
     const NAME: &'static str = "RebootInstances";
+    const READ_ONLY: bool = false;
     type Output = RebootInstancesResponse;
 }

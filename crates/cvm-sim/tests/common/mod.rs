@@ -71,7 +71,9 @@ impl Client {
         if !self.region.is_empty() {
             ctx = ctx.region(self.region);
         }
-        let prepared = prepare(action, params, &self.creds, &self.endpoint, &ctx).unwrap();
+        let prepared = prepare(action, params, &self.creds, &self.endpoint, &ctx)
+            .unwrap()
+            .request;
         SimRequest::from_prepared(&prepared)
     }
 
