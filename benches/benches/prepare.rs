@@ -10,21 +10,24 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use cvm_benches::{bare_hmac, context, credentials, endpoint, run_instances_request, SECRET_KEY};
-use cvm_proto::request::{self, HttpMethod};
-use cvm_proto::sign::{self, SignatureMethod};
+use cvm_proto::sign::SignatureMethod;
+use cvm_proto::HttpMethod;
 use cvm_proto::{flatten, Params};
 
 /// The complete flat parameters of the walkthrough's request under `ctx`, and their string to sign.
 fn flat_and_sts(method: HttpMethod, alg: SignatureMethod) -> (Params, String) {
     let ctx = context(method, alg);
     let ep = endpoint();
-    let mut flat =
-        flatten::to_params(&run_instances_request()).unwrap_or_else(|e| unreachable!("{e}"));
-    request::add_common("RunInstances", &mut flat, &credentials(), &ctx)
-        .unwrap_or_else(|e| unreachable!("{e}"));
-    let sts = sign::string_to_sign(method, &ep.host_header(), ep.path(), &flat)
-        .unwrap_or_else(|e| unreachable!("{e}"));
-    (flat, sts)
+    let prepared = cvm_proto::prepare(
+        "RunInstances",
+        &run_instances_request(),
+        &credentials(),
+        &ep,
+        &ctx,
+    )
+    .unwrap_or_else(|e| unreachable!("{e}"));
+    let sts = prepared.string_to_sign();
+    (prepared.params, sts)
 }
 
 fn bench_prepare(c: &mut Criterion) {
@@ -37,7 +40,7 @@ fn bench_prepare(c: &mut Criterion) {
             let (_, sts) = flat_and_sts(method, alg);
             let mut g = c.benchmark_group(format!("prepare/{method}/{alg}"));
             g.bench_function("prepare", |b| {
-                b.iter(|| request::prepare("RunInstances", black_box(&req), &creds, &ep, &ctx))
+                b.iter(|| cvm_proto::prepare("RunInstances", black_box(&req), &creds, &ep, &ctx))
             });
             g.bench_function("floor_bare_hmac", |b| {
                 b.iter(|| bare_hmac(alg, SECRET_KEY, black_box(sts.as_bytes())))
@@ -75,7 +78,7 @@ fn bench_sign(c: &mut Criterion) {
         // The clone of the parameters (which signing consumes) is set up outside the timing.
         b.iter_batched(
             || flat.clone(),
-            |flat| request::sign_request(black_box(flat), &creds, &ep, method),
+            |flat| cvm_proto::sign_request(black_box(flat), &creds, &ep, method),
             criterion::BatchSize::SmallInput,
         )
     });

@@ -10,9 +10,9 @@ use std::time::Duration;
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
 use cvm_benches::run_instances_request;
 use cvm_proto::models::{DescribeInstancesRequest, RunInstancesRequest};
-use cvm_proto::request::{self, Context, HttpMethod};
 use cvm_proto::sign::{self, SignatureMethod};
 use cvm_proto::{encode, Credentials, Endpoint};
+use cvm_proto::{Context, HttpMethod};
 use cvm_sim::{Quotas, Sim, SimConfig, SimRequest, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY};
 use serde::Serialize;
 
@@ -41,7 +41,7 @@ fn signed<P: Serialize>(action: &str, params: &P, nonce: u64) -> SimRequest {
         .region("ap-guangzhou")
         .method(HttpMethod::Post)
         .signature_method(SignatureMethod::HmacSha256);
-    let req = request::prepare(action, params, &credentials(), &Endpoint::global(), &ctx)
+    let req = cvm_proto::prepare(action, params, &credentials(), &Endpoint::global(), &ctx)
         .unwrap_or_else(|e| unreachable!("{e}"));
     SimRequest::from_prepared(&req.request)
 }

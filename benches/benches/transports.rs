@@ -11,10 +11,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use cvm_blocking::{BuildClient, Builder};
-use cvm_proto::call::{Call, ClientConfig};
 use cvm_proto::models::DescribeInstancesRequest;
-use cvm_proto::request::{HttpMethod, HttpRequest};
 use cvm_proto::Credentials;
+use cvm_proto::{Call, ClientConfig};
+use cvm_proto::{HttpMethod, HttpRequest};
 use cvm_sim::{SimConfig, SimServer, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY};
 
 /// Calls in flight at once, and per iteration.
@@ -120,11 +120,12 @@ fn bench_transports(c: &mut Criterion) {
     };
     let async_client: cvm_async::Client = client(&server);
     let blocking_client: Arc<cvm_blocking::Client> = Arc::new(client(&server));
-    let config = ClientConfig {
-        region: Some("ap-guangzhou".into()),
-        endpoint: server.endpoint(),
-        http_method: HttpMethod::Post,
-        ..ClientConfig::default()
+    let config = {
+        let mut v = ClientConfig::default();
+        v.region = Some("ap-guangzhou".into());
+        v.endpoint = server.endpoint();
+        v.http_method = HttpMethod::Post;
+        v
     };
     let bare = match reqwest::Client::builder()
         .no_proxy()

@@ -10,8 +10,8 @@ use cvm_benches::{
 use cvm_proto::envelope;
 use cvm_proto::flatten;
 use cvm_proto::models::DescribeInstancesResponse;
-use cvm_proto::request::{self, HttpMethod};
-use cvm_proto::sign::{self, SignatureMethod};
+use cvm_proto::sign::SignatureMethod;
+use cvm_proto::HttpMethod;
 
 fn main() {
     let what = std::env::args().nth(1).unwrap_or_else(|| "prepare".into());
@@ -23,23 +23,23 @@ fn main() {
     let creds = credentials();
     let ep = endpoint();
     let ctx = context(HttpMethod::Post, SignatureMethod::HmacSha256);
-    let mut flat = flatten::to_params(&req).unwrap_or_default();
-    if let Err(e) = request::add_common("RunInstances", &mut flat, &creds, &ctx) {
-        unreachable!("{e}")
-    }
-    let sts = sign::string_to_sign(HttpMethod::Post, &ep.host_header(), ep.path(), &flat)
-        .unwrap_or_default();
+    let prepared = match cvm_proto::prepare("RunInstances", &req, &creds, &ep, &ctx) {
+        Ok(prepared) => prepared,
+        Err(e) => unreachable!("{e}"),
+    };
+    let sts = prepared.string_to_sign();
+    let flat = prepared.params;
     let body = describe_instances_reply(100);
     for _ in 0..n {
         match what.as_str() {
             "prepare" => {
                 black_box(
-                    request::prepare("RunInstances", black_box(&req), &creds, &ep, &ctx).ok(),
+                    cvm_proto::prepare("RunInstances", black_box(&req), &creds, &ep, &ctx).ok(),
                 );
             }
             "sign" => {
                 black_box(
-                    request::sign_request(black_box(flat.clone()), &creds, &ep, HttpMethod::Post)
+                    cvm_proto::sign_request(black_box(flat.clone()), &creds, &ep, HttpMethod::Post)
                         .ok(),
                 );
             }

@@ -3,8 +3,8 @@
 use std::fmt::Write as _;
 
 use cvm_proto::models::RunInstancesRequest;
-use cvm_proto::request::{Context, HttpMethod};
 use cvm_proto::sign::SignatureMethod;
+use cvm_proto::{Context, HttpMethod};
 use cvm_proto::{Credentials, Endpoint};
 use cvm_test_support::walkthrough;
 use serde_json::{json, Value};

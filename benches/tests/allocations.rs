@@ -6,9 +6,9 @@
 use std::alloc::System;
 
 use cvm_benches::{context, credentials, endpoint, run_instances_request};
-use cvm_proto::call::{Call, ClientConfig};
-use cvm_proto::request::{self, HttpMethod};
 use cvm_proto::sign::SignatureMethod;
+use cvm_proto::HttpMethod;
+use cvm_proto::{Call, ClientConfig};
 use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
 
 #[global_allocator]
@@ -35,8 +35,9 @@ fn prepare_allocates_little() {
         for alg in [SignatureMethod::HmacSha1, SignatureMethod::HmacSha256] {
             let ctx = context(method, alg);
             // Once untimed, so that nothing lazily initialized is counted.
-            request::prepare("RunInstances", &req, &creds, &ep, &ctx).unwrap();
-            let (n, prepared) = count(|| request::prepare("RunInstances", &req, &creds, &ep, &ctx));
+            cvm_proto::prepare("RunInstances", &req, &creds, &ep, &ctx).unwrap();
+            let (n, prepared) =
+                count(|| cvm_proto::prepare("RunInstances", &req, &creds, &ep, &ctx));
             let prepared = prepared.unwrap();
             assert_eq!(prepared.request.method, method);
             report.push(format!("prepare {method} {alg}: {n}"));
@@ -48,9 +49,10 @@ fn prepare_allocates_little() {
     }
 
     // A retried attempt of a call re-signs the already flat parameters.
-    let config = ClientConfig {
-        region: Some("ap-guangzhou".into()),
-        ..ClientConfig::default()
+    let config = {
+        let mut v = ClientConfig::default();
+        v.region = Some("ap-guangzhou".into());
+        v
     };
     let call = Call::typed(&req, || "token-1".into()).unwrap();
     call.request(&config, &creds, 1465185768, 1).unwrap();

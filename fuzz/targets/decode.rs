@@ -5,7 +5,7 @@
 use cvm_proto::encode;
 
 /// Runs the target on one input.
-pub fn run(data: &[u8]) {
+pub(crate) fn run(data: &[u8]) {
     round_trip(data);
     if let Some(q) = data.iter().position(|&b| b == b'?') {
         round_trip(&data[q + 1..]);

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 const LIMIT: usize = 1 << 20;
 
 /// Runs the target on one input.
-pub fn run(data: &[u8]) {
+pub(crate) fn run(data: &[u8]) {
     let json = envelope::parse_json(200, data, LIMIT);
     agree(
         &envelope::parse::<DescribeInstancesResponse>(200, data, LIMIT),

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 /// A RunInstances-like request.
 #[derive(Debug, Clone, PartialEq, Arbitrary, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct Request {
+pub(crate) struct Request {
     placement: Placement,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     instance_type: Option<String>,
@@ -93,7 +93,7 @@ enum ChargeType {
 }
 
 /// Runs the target on one input, read as a [`Request`] by `arbitrary`.
-pub fn run(data: &[u8]) {
+pub(crate) fn run(data: &[u8]) {
     let Ok(request) = Request::arbitrary_take_rest(Unstructured::new(data)) else {
         return;
     };

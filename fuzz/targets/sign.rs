@@ -3,8 +3,8 @@
 //! the service does; a changed value or the other algorithm never verifies.
 
 use arbitrary::{Arbitrary, Unstructured};
-use cvm_proto::request::HttpMethod;
 use cvm_proto::sign::{self, SignatureMethod, SIGNATURE};
+use cvm_proto::HttpMethod;
 use cvm_proto::{encode, Params};
 
 /// Where the request is sent: the real endpoints' hosts and paths, or anything.
@@ -18,7 +18,7 @@ enum Place {
 
 /// One signing scenario.
 #[derive(Debug, Arbitrary)]
-pub struct Input {
+pub(crate) struct Input {
     get: bool,
     sha256: bool,
     place: Place,
@@ -29,7 +29,7 @@ pub struct Input {
 }
 
 /// Runs the target on one input, read as an [`Input`] by `arbitrary`.
-pub fn run(data: &[u8]) {
+pub(crate) fn run(data: &[u8]) {
     if let Ok(input) = Input::arbitrary_take_rest(Unstructured::new(data)) {
         check(&input);
     }

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use arbitrary::{Arbitrary, Unstructured};
 use cvm_proto::envelope::{self, Error};
-use cvm_proto::request::{self, Context, HttpMethod};
 use cvm_proto::sign::SignatureMethod;
+use cvm_proto::{Context, HttpMethod};
 use cvm_proto::{Credentials, Endpoint, Params};
 use cvm_sim::{Sim, SimConfig, SimRequest, ACTIONS, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY};
 
@@ -45,7 +45,7 @@ enum Step {
 }
 
 /// Runs the target on one input: a few requests in a row to one fresh emulator.
-pub fn run(data: &[u8]) {
+pub(crate) fn run(data: &[u8]) {
     let Ok(steps) = Vec::<Step>::arbitrary_take_rest(Unstructured::new(data)) else {
         return;
     };
@@ -105,7 +105,8 @@ fn sign(signed: &Signed, creds: &Credentials) -> Option<SimRequest> {
     .region("ap-guangzhou")
     .method(method)
     .signature_method(alg);
-    let prepared = request::prepare_flat(action, params, creds, &Endpoint::global(), &ctx).ok()?;
+    let prepared =
+        cvm_proto::prepare_flat(action, params, creds, &Endpoint::global(), &ctx).ok()?;
     Some(SimRequest::from_prepared(&prepared.request))
 }
 

@@ -6,11 +6,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use cvm_client::{BuildClient, Builder, Clock, ConfigError, Core, Error, Next, SendsWith};
-use cvm_proto::action::Action;
-use cvm_proto::call::{Call, ClientConfig};
-use cvm_proto::endpoint;
+use cvm_proto::check_region;
 use cvm_proto::envelope::Reply;
-use cvm_proto::wait::{WaitOptions, WaitTarget, Waiter};
+use cvm_proto::Action;
+use cvm_proto::{Call, ClientConfig};
+use cvm_proto::{WaitOptions, WaitTarget, Waiter};
 use futures_util::stream::{self, StreamExt};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -100,7 +100,7 @@ impl Client {
     /// A client for `region` sharing this one's pool, credentials and clock correction; the endpoint stays the same.
     pub fn with_region(&self, region: impl Into<String>) -> Result<Client, Error> {
         let region = region.into();
-        endpoint::check_region(&region).map_err(ConfigError::from)?;
+        check_region(&region).map_err(ConfigError::from)?;
         let mut config = self.config().clone();
         config.region = Some(region);
         Ok(Client {

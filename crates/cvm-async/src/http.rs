@@ -9,9 +9,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use cvm_client::Error;
-use cvm_proto::call::{CallError, ClientConfig, TransportError};
-use cvm_proto::request::{HttpMethod, HttpRequest, REQUEST_CLIENT};
 use cvm_proto::HttpResponse;
+use cvm_proto::{CallError, ClientConfig, TransportError};
+use cvm_proto::{HttpMethod, HttpRequest, REQUEST_CLIENT};
 
 /// The future an [`HttpSend`] returns: the reply, or how the exchange failed below HTTP.
 pub type SendFuture<'a> =
@@ -154,9 +154,10 @@ mod tests {
             l.local_addr().unwrap().port()
         };
         let url = format!("http://127.0.0.1:{port}/?SecretId=AKID&Token=tok&Signature=sig");
-        let config = ClientConfig {
-            endpoint: cvm_proto::Endpoint::parse(&format!("http://127.0.0.1:{port}/")).unwrap(),
-            ..ClientConfig::default()
+        let config = {
+            let mut v = ClientConfig::default();
+            v.endpoint = cvm_proto::Endpoint::parse(&format!("http://127.0.0.1:{port}/")).unwrap();
+            v
         };
         let transport = ReqwestTransport::new(&config).unwrap();
         let request = HttpRequest {

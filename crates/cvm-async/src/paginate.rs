@@ -2,7 +2,7 @@
 
 use std::collections::VecDeque;
 
-use cvm_proto::paginate::{self, Paginated, Paginator};
+use cvm_proto::{Paginated, Paginator};
 use futures_util::stream::{self, Stream};
 
 use crate::{Client, Error};
@@ -24,7 +24,7 @@ impl Client {
         R::Output: Send,
     {
         let state = State {
-            paginator: paginate::for_request(&request),
+            paginator: Paginator::for_request(&request),
             request,
             buffer: VecDeque::new(),
             failed: false,

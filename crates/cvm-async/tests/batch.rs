@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cvm_async::proto::request::HttpRequest;
+use cvm_async::proto::HttpRequest;
 use cvm_async::{Client, HttpSend, RetryPolicy, SendFuture};
 use cvm_test_support::prelude::{api_error, creds, ok, params_of, Answer};
 use serde_json::json;
@@ -70,11 +70,13 @@ fn client(transport: &Arc<Scripted>) -> Client {
     Client::builder()
         .credentials(creds())
         .region("ap-guangzhou")
-        .retry(RetryPolicy {
-            max_attempts: 5,
-            base_delay: Duration::from_secs(1),
-            max_delay: Duration::from_secs(1),
-            deadline: Duration::from_secs(60),
+        .retry({
+            let mut v = RetryPolicy::default();
+            v.max_attempts = 5;
+            v.base_delay = Duration::from_secs(1);
+            v.max_delay = Duration::from_secs(1);
+            v.deadline = Duration::from_secs(60);
+            v
         })
         .transport(Arc::clone(transport))
         .build()

@@ -29,9 +29,10 @@ async fn paginate_streams_every_instance_once() {
         .credentials(Credentials::new(ID, KEY).unwrap())
         .region("ap-guangzhou")
         .endpoint(sim.endpoint())
-        .retry(RetryPolicy {
-            base_delay: Duration::from_millis(1),
-            ..RetryPolicy::default()
+        .retry({
+            let mut v = RetryPolicy::default();
+            v.base_delay = Duration::from_millis(1);
+            v
         })
         .build()
         .unwrap();

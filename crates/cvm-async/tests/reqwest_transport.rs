@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use std::time::Duration;
 
-use cvm_async::proto::call::CallError;
 use cvm_async::proto::envelope;
 use cvm_async::proto::models::{DescribeZonesRequest, TerminateInstancesRequest};
-use cvm_async::proto::request::HttpMethod;
+use cvm_async::proto::CallError;
+use cvm_async::proto::HttpMethod;
 use cvm_async::Endpoint;
 use cvm_async::{ClientBuilder, Error, ErrorClass, RetryPolicy};
 use cvm_test_support::prelude::{assert_no_secret, raw_client, raw_response, Behaviour, RawServer};

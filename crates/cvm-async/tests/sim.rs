@@ -9,13 +9,13 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use cvm_async::proto::call::CallError;
 use cvm_async::proto::envelope;
 use cvm_async::proto::models::{
     DescribeInstanceTypeConfigsRequest, DescribeInstancesRequest, DescribeZonesRequest, Filter,
     InstanceState, TerminateInstancesRequest,
 };
-use cvm_async::proto::request::HttpMethod;
+use cvm_async::proto::CallError;
+use cvm_async::proto::HttpMethod;
 use cvm_async::{ClientBuilder, Credentials, Error, ErrorClass, RetryPolicy, WaitTarget};
 use cvm_sim::{FaultKind, FaultRule, RateLimit, SimConfig, SimServer};
 use cvm_test_support::prelude::{
@@ -120,11 +120,13 @@ async fn two_hundred_throttled_calls_all_succeed_within_the_bound() {
             .with_rate_limit(Some(limit))
             .with_fault(hold),
     );
-    let patient = RetryPolicy {
-        max_attempts: 100,
-        base_delay: Duration::from_millis(20),
-        max_delay: Duration::from_millis(200),
-        deadline: Duration::from_secs(25),
+    let patient = {
+        let mut v = RetryPolicy::default();
+        v.max_attempts = 100;
+        v.base_delay = Duration::from_millis(20);
+        v.max_delay = Duration::from_millis(200);
+        v.deadline = Duration::from_secs(25);
+        v
     };
     let c = client(&server).retry(patient).build().unwrap();
     let results = c
@@ -231,11 +233,13 @@ async fn dropping_a_call_while_it_sleeps_between_attempts_sends_nothing_more() {
             FaultRule::new(FaultKind::RequestLimitExceeded).for_action("DescribeZones"),
         ));
     let recording = Recording::new(server.endpoint());
-    let slow = RetryPolicy {
-        max_attempts: 10,
-        base_delay: Duration::from_secs(1),
-        max_delay: Duration::from_secs(1),
-        deadline: Duration::from_secs(30),
+    let slow = {
+        let mut v = RetryPolicy::default();
+        v.max_attempts = 10;
+        v.base_delay = Duration::from_secs(1);
+        v.max_delay = Duration::from_secs(1);
+        v.deadline = Duration::from_secs(30);
+        v
     };
     let c = client(&server)
         .retry(slow)

@@ -85,10 +85,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // 3. Wait until it runs, 4. terminate it, 5. wait until it is gone.
-    let options = WaitOptions {
-        first_interval: Duration::from_millis(500),
-        max_interval: Duration::from_secs(5),
-        timeout: Duration::from_secs(300),
+    let options = {
+        let mut v = WaitOptions::default();
+        v.first_interval = Duration::from_millis(500);
+        v.max_interval = Duration::from_secs(5);
+        v.timeout = Duration::from_secs(300);
+        v
     };
     client.wait_until(
         ids.clone(),

@@ -3,10 +3,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use cvm_proto::action::Action;
-use cvm_proto::call::{Call, ClientConfig};
 use cvm_proto::envelope::Reply;
-use cvm_proto::wait::{WaitOptions, WaitTarget, Waiter};
+use cvm_proto::Action;
+use cvm_proto::{Call, ClientConfig};
+use cvm_proto::{WaitOptions, WaitTarget, Waiter};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 

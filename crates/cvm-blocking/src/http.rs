@@ -6,9 +6,9 @@
 use std::io::{self, Read};
 use std::sync::Arc;
 
-use cvm_proto::call::{ClientConfig, TransportError};
-use cvm_proto::request::{HttpMethod, HttpRequest, REQUEST_CLIENT};
 use cvm_proto::HttpResponse;
+use cvm_proto::{ClientConfig, TransportError};
+use cvm_proto::{HttpMethod, HttpRequest, REQUEST_CLIENT};
 use ureq::Timeout;
 
 /// Sends one signed request and returns the reply, or how the exchange failed below HTTP.

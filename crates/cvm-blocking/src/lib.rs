@@ -25,9 +25,10 @@ pub use cvm_client::{
     SeededRandom, SendsWith, SystemClock, VirtualClock,
 };
 pub use cvm_proto as proto;
-pub use cvm_proto::call::{ClientConfig, TransportError};
+pub use cvm_proto::envelope::Reply;
 pub use cvm_proto::retry::RetryPolicy;
-pub use cvm_proto::wait::{WaitOptions, WaitTarget, Waiter};
-pub use cvm_proto::{Credentials, Endpoint, HttpResponse, Reply};
+pub use cvm_proto::{ClientConfig, TransportError};
+pub use cvm_proto::{Credentials, Endpoint, HttpResponse};
+pub use cvm_proto::{WaitOptions, WaitTarget, Waiter};
 pub use http::{HttpSend, UreqTransport};
 pub use paginate::{Items, Pages};

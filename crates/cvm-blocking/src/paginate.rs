@@ -2,7 +2,7 @@
 
 use std::collections::VecDeque;
 
-use cvm_proto::paginate::{self, Paginated, Paginator};
+use cvm_proto::{Paginated, Paginator};
 
 use crate::{Client, Error};
 
@@ -10,6 +10,24 @@ use crate::{Client, Error};
 pub struct Items<'c, R: Paginated> {
     pages: Pages<'c, R>,
     buffer: VecDeque<R::Item>,
+}
+
+impl<R: Paginated> std::fmt::Debug for Items<'_, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Items")
+            .field("pages", &self.pages)
+            .field("buffered", &self.buffer.len())
+            .finish()
+    }
+}
+
+impl<R: Paginated> std::fmt::Debug for Pages<'_, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pages")
+            .field("paginator", &self.paginator)
+            .field("failed", &self.failed)
+            .finish_non_exhaustive()
+    }
 }
 
 /// An iterator over the pages of a listing (each page holds only items not yielded before).
@@ -33,7 +51,7 @@ impl Client {
     pub fn pages<R: Paginated>(&self, request: R) -> Pages<'_, R> {
         Pages {
             client: self,
-            paginator: paginate::for_request(&request),
+            paginator: Paginator::for_request(&request),
             request,
             failed: false,
         }

@@ -9,12 +9,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
-use cvm_blocking::proto::call::CallError;
 use cvm_blocking::proto::envelope;
 use cvm_blocking::proto::models::{
     DescribeZonesRequest, InstanceState, RunInstancesRequest, TerminateInstancesRequest,
 };
 use cvm_blocking::proto::profile::{ChainError, Source};
+use cvm_blocking::proto::CallError;
 use cvm_blocking::{
     Client, ConfigError, Error, ErrorClass, HttpResponse, RetryPolicy, WaitOptions, WaitTarget,
 };
@@ -270,10 +270,12 @@ fn waits_until_running_reporting_progress() {
         ))
     });
     let client = builder(&fake).build().unwrap();
-    let options = WaitOptions {
-        first_interval: Duration::from_millis(1),
-        max_interval: Duration::from_millis(2),
-        timeout: Duration::from_secs(10),
+    let options = {
+        let mut v = WaitOptions::default();
+        v.first_interval = Duration::from_millis(1);
+        v.max_interval = Duration::from_millis(2);
+        v.timeout = Duration::from_secs(10);
+        v
     };
     let mut lines = Vec::new();
     let waiter = client
@@ -313,9 +315,10 @@ fn waits_until_running_reporting_progress() {
             r#"{"TotalCount":1,"InstanceStatusSet":[{"InstanceId":"ins-1","InstanceState":"PENDING"}],"RequestId":"r"}"#,
         )
     });
-    let short = WaitOptions {
-        timeout: Duration::from_millis(20),
-        ..options
+    let short = {
+        let mut v = options;
+        v.timeout = Duration::from_millis(20);
+        v
     };
     let err = builder(&fake)
         .build()

@@ -26,9 +26,10 @@ fn setup() -> (SimServer, Client) {
         .credentials(Credentials::new(ID, KEY).unwrap())
         .region("ap-guangzhou")
         .endpoint(sim.endpoint())
-        .retry(RetryPolicy {
-            base_delay: Duration::from_millis(1),
-            ..RetryPolicy::default()
+        .retry({
+            let mut v = RetryPolicy::default();
+            v.base_delay = Duration::from_millis(1);
+            v
         })
         .build()
         .unwrap();

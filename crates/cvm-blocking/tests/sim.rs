@@ -8,12 +8,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
-use cvm_blocking::proto::call::CallError;
 use cvm_blocking::proto::envelope::{self, ErrorKind};
 use cvm_blocking::proto::models::{
     DescribeInstanceTypeConfigsRequest, DescribeInstancesRequest, DescribeZonesRequest, Filter,
     InstanceState, TerminateInstancesRequest,
 };
+use cvm_blocking::proto::CallError;
 use cvm_blocking::{ClientBuilder, Credentials, Error, ErrorClass, RetryPolicy, WaitTarget};
 use cvm_sim::{FaultKind, FaultRule, RateLimit, SimConfig, SimServer};
 use serde_json::json;
@@ -133,11 +133,13 @@ fn the_real_rate_limit_is_ridden_out_by_retries() {
     })));
     let c = Arc::new(
         client(&server)
-            .retry(RetryPolicy {
-                max_attempts: 30,
-                base_delay: Duration::from_millis(50),
-                max_delay: Duration::from_millis(500),
-                deadline: Duration::from_secs(30),
+            .retry({
+                let mut v = RetryPolicy::default();
+                v.max_attempts = 30;
+                v.base_delay = Duration::from_millis(50);
+                v.max_delay = Duration::from_millis(500);
+                v.deadline = Duration::from_secs(30);
+                v
             })
             .build()
             .unwrap(),

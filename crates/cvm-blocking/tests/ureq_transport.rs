@@ -9,10 +9,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
-use cvm_blocking::proto::call::CallError;
 use cvm_blocking::proto::envelope;
 use cvm_blocking::proto::models::{DescribeZonesRequest, TerminateInstancesRequest};
-use cvm_blocking::proto::request::{HttpMethod, HttpRequest};
+use cvm_blocking::proto::CallError;
+use cvm_blocking::proto::{HttpMethod, HttpRequest};
 use cvm_blocking::{
     ClientBuilder, ClientConfig, Endpoint, Error, ErrorClass, HttpResponse, HttpSend, RetryPolicy,
     TransportError, UreqTransport,
@@ -73,9 +73,10 @@ fn a_refused_connection_is_retried_even_for_terminate() {
     };
     let url = format!("http://127.0.0.1:{port}/");
     let count = Arc::new(AtomicUsize::new(0));
-    let config = ClientConfig {
-        endpoint: Endpoint::parse(&url).unwrap(),
-        ..ClientConfig::default()
+    let config = {
+        let mut v = ClientConfig::default();
+        v.endpoint = Endpoint::parse(&url).unwrap();
+        v
     };
     let transport = Counting {
         inner: UreqTransport::new(&config),

@@ -4,16 +4,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cvm_blocking::{Client, HttpResponse, HttpSend, UreqTransport};
-use cvm_proto::call::{ClientConfig, TransportError};
-use cvm_proto::request::{HttpMethod, HttpRequest, Prepared};
 use cvm_proto::sign::{self, SignatureMethod};
+use cvm_proto::{ClientConfig, TransportError};
 use cvm_proto::{Credentials, Endpoint};
+use cvm_proto::{HttpMethod, HttpRequest, Prepared};
 
 use crate::output::Failure;
 
 /// The flags every command that talks to an endpoint shares.
 #[derive(Debug, Clone, clap::Args)]
-pub struct GlobalArgs {
+pub(crate) struct GlobalArgs {
     /// Endpoint URL, e.g. https://cvm.tencentcloudapi.com/ or http://127.0.0.1:8080/ for `cvm sim`.
     #[arg(long, global = true, env = "CVM_ENDPOINT")]
     pub endpoint: Option<String>,
@@ -44,12 +44,12 @@ fn parse_signature_method(s: &str) -> Result<SignatureMethod, String> {
 
 fn parse_http_method(s: &str) -> Result<HttpMethod, String> {
     s.parse()
-        .map_err(|e: cvm_proto::request::UnknownHttpMethod| e.to_string())
+        .map_err(|e: cvm_proto::UnknownHttpMethod| e.to_string())
 }
 
 impl GlobalArgs {
     /// `--timeout` as a duration, `default` seconds when absent; a non-positive or absurd value is a usage error.
-    pub fn timeout_or(&self, default: f64) -> Result<Duration, Failure> {
+    pub(crate) fn timeout_or(&self, default: f64) -> Result<Duration, Failure> {
         let secs = self.timeout.unwrap_or(default);
         if secs.is_finite() && secs > 0.0 && secs <= 86_400.0 {
             Ok(Duration::from_secs_f64(secs))
@@ -61,12 +61,12 @@ impl GlobalArgs {
     }
 
     /// The attempt timeout (`--timeout`, 30 s by default).
-    pub fn timeout(&self) -> Result<Duration, Failure> {
+    pub(crate) fn timeout(&self) -> Result<Duration, Failure> {
         self.timeout_or(30.0)
     }
 
     /// A client for actions that take no region (DescribeRegions): `--region` is sent if given, never required.
-    pub fn regionless_client(&self) -> Result<Client, Failure> {
+    pub(crate) fn regionless_client(&self) -> Result<Client, Failure> {
         match &self.region {
             Some(_) => self.client(None, None),
             None => self.build(None, None, true),
@@ -74,7 +74,7 @@ impl GlobalArgs {
     }
 
     /// A client for these flags; `credentials` overrides the chain (the demo uses the emulator's).
-    pub fn client(
+    pub(crate) fn client(
         &self,
         credentials: Option<Credentials>,
         endpoint: Option<Endpoint>,
@@ -116,10 +116,11 @@ impl GlobalArgs {
         }
         if self.verbose {
             // The traced transport must be built for the same endpoint (a loopback one bypasses proxies).
-            let config = ClientConfig {
-                timeout,
-                endpoint: endpoint.unwrap_or_else(Endpoint::global),
-                ..ClientConfig::default()
+            let config = {
+                let mut v = ClientConfig::default();
+                v.timeout = timeout;
+                v.endpoint = endpoint.unwrap_or_else(Endpoint::global);
+                v
             };
             builder = builder
                 .on_attempt(|prepared| eprintln!("{}", describe(prepared)))
@@ -152,7 +153,7 @@ impl HttpSend for Traced {
 }
 
 /// `> METHOD URL` and the redacted string to sign of a prepared request.
-pub fn describe(prepared: &Prepared) -> String {
+pub(crate) fn describe(prepared: &Prepared) -> String {
     let request = &prepared.request;
     let base = request.url.split('?').next().unwrap_or_default();
     format!(

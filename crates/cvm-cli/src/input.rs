@@ -70,7 +70,7 @@ impl<'de> Visitor<'de> for StrictVisitor {
 }
 
 /// Parses `bytes` as one JSON object, rejecting duplicate keys at any depth, non-UTF-8 and trailing data.
-pub fn object(bytes: &[u8]) -> Result<Map<String, Value>, String> {
+pub(crate) fn object(bytes: &[u8]) -> Result<Map<String, Value>, String> {
     let text = std::str::from_utf8(bytes).map_err(|e| format!("input is not UTF-8: {e}"))?;
     let Strict(value) =
         serde_json::from_str(text).map_err(|e| format!("input is not valid JSON: {e}"))?;

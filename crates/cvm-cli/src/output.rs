@@ -9,15 +9,15 @@ use cvm_blocking::ErrorClass;
 use serde_json::Value;
 
 /// The exit status when the service answered with an API error (or a wait cannot succeed).
-pub const EXIT_API: u8 = 1;
+pub(crate) const EXIT_API: u8 = 1;
 /// The exit status for usage or input errors.
-pub const EXIT_USAGE: u8 = 2;
+pub(crate) const EXIT_USAGE: u8 = 2;
 /// The exit status for transport failures and timeouts.
-pub const EXIT_TRANSPORT: u8 = 3;
+pub(crate) const EXIT_TRANSPORT: u8 = 3;
 
 /// The `--output` choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// Tables and text for people.
     Table,
     /// JSON for scripts.
@@ -26,7 +26,7 @@ pub enum Format {
 
 /// Where output goes and in which form.
 #[derive(Debug, Clone, Copy)]
-pub struct Output {
+pub(crate) struct Output {
     /// Tables/text or JSON.
     pub format: Format,
     /// Whether stderr is a terminal, so progress lines may be drawn.
@@ -35,7 +35,7 @@ pub struct Output {
 
 impl Output {
     /// `--output` if given; otherwise tables on a terminal and JSON when stdout is piped.
-    pub fn detect(choice: Option<Format>) -> Self {
+    pub(crate) fn detect(choice: Option<Format>) -> Self {
         let format = choice.unwrap_or(if std::io::stdout().is_terminal() {
             Format::Table
         } else {
@@ -48,7 +48,7 @@ impl Output {
     }
 
     /// Whether JSON is wanted.
-    pub fn json(&self) -> bool {
+    pub(crate) fn json(&self) -> bool {
         self.format == Format::Json
     }
 }
@@ -95,7 +95,7 @@ impl From<cvm_blocking::Error> for Failure {
 
 /// Writes formatted text to stdout; a closed pipe (`cvm ... | head`) ends the program quietly,
 /// and any other write error ends it with exit status 3.
-pub fn write_out(args: std::fmt::Arguments<'_>) {
+pub(crate) fn write_out(args: std::fmt::Arguments<'_>) {
     let mut out = std::io::stdout().lock();
     if let Err(e) = out.write_fmt(args).and_then(|()| out.flush()) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
@@ -114,26 +114,26 @@ macro_rules! say {
 pub(crate) use say;
 
 /// Writes `value` as pretty JSON (for a whole result) to stdout.
-pub fn print_json(value: &Value) -> Result<(), Failure> {
+pub(crate) fn print_json(value: &Value) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Failure::usage(e.to_string()))?;
     write_out(format_args!("{text}\n"));
     Ok(())
 }
 
 /// Writes `value` as one compact JSON line to stdout.
-pub fn print_json_line(value: &Value) -> Result<(), Failure> {
+pub(crate) fn print_json_line(value: &Value) -> Result<(), Failure> {
     let text = serde_json::to_string(value).map_err(|e| Failure::usage(e.to_string()))?;
     write_out(format_args!("{text}\n"));
     Ok(())
 }
 
 /// Prints rows as a table with a header, columns padded to their widest cell.
-pub fn print_table(header: &[&str], rows: &[Vec<String>]) {
+pub(crate) fn print_table(header: &[&str], rows: &[Vec<String>]) {
     write_out(format_args!("{}", table(header, rows)));
 }
 
 /// Renders rows as an aligned text table.
-pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {
@@ -159,14 +159,14 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 }
 
 /// A progress line on stderr that redraws in place; silent when stderr is not a terminal.
-pub struct Progress {
+pub(crate) struct Progress {
     enabled: bool,
     drawn: bool,
 }
 
 impl Progress {
     /// A progress line, drawn only when `enabled`.
-    pub fn new(enabled: bool) -> Self {
+    pub(crate) fn new(enabled: bool) -> Self {
         Self {
             enabled,
             drawn: false,
@@ -174,7 +174,7 @@ impl Progress {
     }
 
     /// Replaces the line with `text`.
-    pub fn update(&mut self, text: &str) {
+    pub(crate) fn update(&mut self, text: &str) {
         if self.enabled {
             eprint!("\r\x1b[2K{text}");
             let _ = std::io::stderr().flush();
@@ -183,7 +183,7 @@ impl Progress {
     }
 
     /// Clears the line.
-    pub fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         if self.drawn {
             eprint!("\r\x1b[2K");
             let _ = std::io::stderr().flush();

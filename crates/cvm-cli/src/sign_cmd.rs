@@ -5,15 +5,15 @@ use serde_json::{json, Value};
 use zeroize::Zeroizing;
 
 use cvm_proto::encode;
-use cvm_proto::request::HttpMethod;
 use cvm_proto::sign::{self, SignatureMethod, SIGNATURE};
+use cvm_proto::HttpMethod;
 use cvm_proto::Params;
 
 use crate::input;
 
 /// Options of `cvm sign`.
 #[derive(Args, Debug)]
-pub struct SignArgs {
+pub(crate) struct SignArgs {
     /// HTTP method the request is sent with: GET or POST.
     #[arg(long, value_parser = parse_method)]
     method: HttpMethod,
@@ -27,11 +27,11 @@ pub struct SignArgs {
 
 fn parse_method(s: &str) -> Result<HttpMethod, String> {
     s.parse()
-        .map_err(|e: cvm_proto::request::UnknownHttpMethod| e.to_string())
+        .map_err(|e: cvm_proto::UnknownHttpMethod| e.to_string())
 }
 
 /// Flat parameters from a JSON object whose values are strings (numbers and booleans are taken as written).
-pub fn params_from_json(bytes: &[u8]) -> Result<Params, String> {
+pub(crate) fn params_from_json(bytes: &[u8]) -> Result<Params, String> {
     let object = input::object(bytes)?;
     let mut params = Params::with_capacity(object.len());
     for (key, value) in object {
@@ -54,13 +54,17 @@ pub fn params_from_json(bytes: &[u8]) -> Result<Params, String> {
 }
 
 /// The parameters as sent, in the order of the string to sign (`_` read as `.`).
-pub fn signing_order(params: &Params) -> Result<Vec<(&str, &str)>, String> {
+pub(crate) fn signing_order(params: &Params) -> Result<Vec<(&str, &str)>, String> {
     let order = sign::signing_order(params).map_err(|e| e.to_string())?;
     Ok(order.into_iter().map(|p| (p.sent, p.value)).collect())
 }
 
 /// Runs `cvm sign` over stdin bytes with the secret key from the environment.
-pub fn run(args: &SignArgs, key: Option<Zeroizing<String>>, stdin: &[u8]) -> Result<Value, String> {
+pub(crate) fn run(
+    args: &SignArgs,
+    key: Option<Zeroizing<String>>,
+    stdin: &[u8],
+) -> Result<Value, String> {
     let key = key
         .filter(|k| !k.is_empty())
         .ok_or("TENCENTCLOUD_SECRET_KEY is not set")?;

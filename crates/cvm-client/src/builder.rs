@@ -6,13 +6,13 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use cvm_proto::call::ClientConfig;
-use cvm_proto::credentials::Credentials;
-use cvm_proto::endpoint::{self, Endpoint};
 use cvm_proto::profile::{self, ENV_REGION};
-use cvm_proto::request::HttpMethod;
 use cvm_proto::retry::RetryPolicy;
 use cvm_proto::sign::SignatureMethod;
+use cvm_proto::ClientConfig;
+use cvm_proto::Credentials;
+use cvm_proto::Endpoint;
+use cvm_proto::HttpMethod;
 use zeroize::Zeroizing;
 
 use crate::clock::{Clock, SystemClock};
@@ -212,10 +212,10 @@ impl<C: BuildClient> Builder<C> {
     }
 
     /// Shows every attempt's prepared request to `observe` before it is sent, e.g. to trace the
-    /// redacted string to sign; it must not log [`Prepared::string_to_sign`](cvm_proto::request::Prepared::string_to_sign), which holds secrets.
+    /// redacted string to sign; it must not log [`Prepared::string_to_sign`](cvm_proto::Prepared::string_to_sign), which holds secrets.
     pub fn on_attempt(
         mut self,
-        observe: impl Fn(&cvm_proto::request::Prepared) + Send + Sync + 'static,
+        observe: impl Fn(&cvm_proto::Prepared) + Send + Sync + 'static,
     ) -> Self {
         self.observer = Some(Arc::new(observe));
         self
@@ -243,7 +243,7 @@ impl<C: BuildClient> Builder<C> {
             config.region = env(ENV_REGION).filter(|r| !r.is_empty());
         }
         match &config.region {
-            Some(region) => endpoint::check_region(region).map_err(ConfigError::from)?,
+            Some(region) => cvm_proto::check_region(region).map_err(ConfigError::from)?,
             None if self.require_region => return Err(ConfigError::MissingRegion.into()),
             None => {}
         }

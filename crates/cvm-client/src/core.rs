@@ -11,16 +11,16 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use cvm_proto::action::Action;
-use cvm_proto::call::{Call, CallError, ClientConfig, Step, Timing, TransportError};
-use cvm_proto::credentials::Credentials;
 use cvm_proto::envelope::Reply;
 use cvm_proto::models::{DescribeInstancesStatusRequest, DescribeInstancesStatusResponse};
 use cvm_proto::profile::Source;
-use cvm_proto::request::{PrepareError, Prepared};
 use cvm_proto::retry;
-use cvm_proto::wait::{WaitOptions, WaitStep, WaitTarget, Waiter};
+use cvm_proto::Action;
+use cvm_proto::Credentials;
 use cvm_proto::HttpResponse;
+use cvm_proto::{Call, CallError, ClientConfig, Step, Timing, TransportError};
+use cvm_proto::{PrepareError, Prepared};
+use cvm_proto::{WaitOptions, WaitStep, WaitTarget, Waiter};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 

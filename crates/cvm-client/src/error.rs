@@ -1,10 +1,10 @@
 //! The client's error type: failed calls, credentials, configuration and waits.
 
-use cvm_proto::call::CallError;
-use cvm_proto::endpoint::EndpointError;
 use cvm_proto::envelope::{self, ApiError};
 use cvm_proto::profile::{ChainError, ENV_REGION};
-use cvm_proto::wait::WaitError;
+use cvm_proto::CallError;
+use cvm_proto::EndpointError;
+use cvm_proto::WaitError;
 use thiserror::Error;
 
 /// A client setting that cannot be used.
@@ -74,7 +74,8 @@ impl Error {
             Error::Call(CallError::Transport {
                 timed_out: true, ..
             }) => ErrorClass::Timeout,
-            Error::Call(CallError::Transport { .. }) => ErrorClass::Transport,
+            // A kind of call failure added later is taken as one below HTTP until it is classified.
+            Error::Call(_) => ErrorClass::Transport,
             Error::Wait(WaitError::TimedOut { .. }) => ErrorClass::Timeout,
             Error::Wait(WaitError::BadIds(_)) => ErrorClass::Usage,
             Error::Wait(_) => ErrorClass::WaitFailed,

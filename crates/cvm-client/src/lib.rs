@@ -23,7 +23,7 @@
 //!
 //! impl BuildClient for Canned {
 //!     type Transport = ();
-//!     fn default_transport(_: &cvm_proto::call::ClientConfig) -> Result<(), cvm_client::Error> {
+//!     fn default_transport(_: &cvm_proto::ClientConfig) -> Result<(), cvm_client::Error> {
 //!         Ok(())
 //!     }
 //!     fn assemble(core: Core, _: ()) -> Self {

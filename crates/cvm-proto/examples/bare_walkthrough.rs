@@ -110,7 +110,7 @@ fn main() -> Result<()> {
     };
     let created = call(&endpoint, &creds, &run)?;
     println!("created {:?}", created.instance_id_set);
-    // Creation is asynchronous: poll until RUNNING (a real client would use cvm_proto::wait::Waiter).
+    // Creation is asynchronous: poll until RUNNING (a real client would use cvm_proto::Waiter).
     loop {
         let status = DescribeInstancesStatusRequest {
             instance_ids: created.instance_id_set.clone(),

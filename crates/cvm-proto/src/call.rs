@@ -28,6 +28,7 @@ pub const DRY_RUN_PASSED: &str = "DryRunOperation";
 
 /// Settings shared by every call of a client: where to send, how to sign, how to retry, limits.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ClientConfig {
     /// The `Region` parameter; `None` for region-less actions only.
     pub region: Option<String>,
@@ -71,6 +72,16 @@ impl Default for ClientConfig {
     }
 }
 
+impl ClientConfig {
+    /// The default settings for `endpoint`.
+    pub fn for_endpoint(endpoint: Endpoint) -> Self {
+        Self {
+            endpoint,
+            ..Self::default()
+        }
+    }
+}
+
 /// How an attempt failed below HTTP.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransportError {
@@ -84,6 +95,7 @@ pub struct TransportError {
 
 /// Why a call failed.
 #[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
 pub enum CallError {
     /// The request could not be built.
     #[error(transparent)]

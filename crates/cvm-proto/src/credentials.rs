@@ -10,6 +10,7 @@ use crate::sign::{self, SignatureMethod, SignatureText};
 
 /// What is wrong with a credential.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum CredentialsError {
     /// A required part is empty.
     #[error("the {0} is empty")]

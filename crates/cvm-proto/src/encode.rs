@@ -54,6 +54,7 @@ pub fn encode(params: &Params) -> String {
 
 /// Why a query string or form body could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum DecodeError {
     /// A `key=value` pair has no `=`.
     #[error("parameter {pair:?} has no '=' between key and value")]

@@ -40,6 +40,7 @@ impl Scheme {
 
 /// Why an endpoint is not usable.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum EndpointError {
     /// The URL does not start with `http://` or `https://`.
     #[error("endpoint {0:?} must start with http:// or https://")]

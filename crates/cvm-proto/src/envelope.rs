@@ -153,6 +153,7 @@ pub fn server_time_in(message: &str) -> Option<u64> {
 
 /// Why a reply is not a successful typed result.
 #[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The service answered with an error envelope.
     #[error(transparent)]

@@ -6,30 +6,39 @@
 //! [`HttpRequest`], and [`envelope`] parses replies into typed results or typed errors.
 //! Time, nonces and randomness are always arguments: this crate performs no I/O.
 
-pub mod action;
-pub mod call;
-pub mod credentials;
+mod action;
+mod call;
+mod credentials;
 pub mod encode;
-pub mod endpoint;
+mod endpoint;
 pub mod envelope;
 pub mod filters;
 pub mod flatten;
 pub mod models;
-pub mod paginate;
-pub mod params;
+mod paginate;
+mod params;
 pub mod profile;
-pub mod request;
-pub mod response;
+mod request;
+mod response;
 pub mod retry;
 pub mod sign;
 pub mod time;
-pub mod wait;
+mod wait;
 
-pub use action::Action;
-pub use credentials::Credentials;
-pub use endpoint::Endpoint;
-pub use envelope::{ApiError, Error, ErrorKind, Reply};
-pub use params::Params;
-pub use request::{prepare, Context, HttpMethod, HttpRequest};
+pub use action::{info as action_info, Action, ActionInfo};
+pub use call::{Call, CallError, ClientConfig, Step, Timing, TransportError, DRY_RUN_PASSED};
+pub use credentials::{Credentials, CredentialsError};
+pub use endpoint::{
+    check_region, Endpoint, EndpointError, Scheme, GLOBAL_HOST, LEGACY_HOST, LEGACY_PATH,
+};
+pub use paginate::{Page, Paginated, Paginator, MAX_LIMIT as MAX_PAGE_LIMIT};
+pub use params::{
+    check_key, is_sensitive, Iter as ParamsIter, KeyError, Params, ParamsError, REDACTED,
+};
+pub use request::{
+    prepare, prepare_flat, sign_request, Context, HttpMethod, HttpRequest, PrepareError, Prepared,
+    UnknownHttpMethod, COMMON_PARAMS, DEFAULT_VERSION, FORM_CONTENT_TYPE, MAX_GET_URL,
+    MAX_POST_BODY, REQUEST_CLIENT,
+};
 pub use response::HttpResponse;
-pub use sign::SignatureMethod;
+pub use wait::{WaitError, WaitOptions, WaitStep, WaitTarget, Waiter, MAX_IDS as MAX_WAIT_IDS};

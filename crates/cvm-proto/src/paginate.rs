@@ -203,9 +203,11 @@ impl Paginated for DescribeImagesRequest {
     }
 }
 
-/// A paginator sized by the request's own `Limit` (100 when it has none).
-pub fn for_request<R: Paginated>(request: &R) -> Paginator {
-    Paginator::new(request.page_size().unwrap_or(MAX_LIMIT))
+impl Paginator {
+    /// A paginator sized by the request's own `Limit` (100 when it has none).
+    pub fn for_request<R: Paginated>(request: &R) -> Self {
+        Paginator::new(request.page_size().unwrap_or(MAX_LIMIT))
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use thiserror::Error;
 
 /// What is wrong with a parameter key.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum KeyError {
     /// The key is the empty string.
     #[error("a parameter key is empty")]
@@ -22,6 +23,7 @@ pub enum KeyError {
 
 /// Why a parameter could not be added.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum ParamsError {
     /// The key is malformed.
     #[error(transparent)]

@@ -29,6 +29,7 @@ pub const DEFAULT_PROFILE: &str = "default";
 
 /// Why no usable credentials were found. Messages name the source and key, never a secret.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum ChainError {
     /// A source was partly configured: a required key is missing.
     #[error("{source_name}: {key} is missing")]

@@ -244,6 +244,7 @@ impl Prepared {
 
 /// Why a request could not be prepared.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum PrepareError {
     /// The action name is empty or not alphanumeric.
     #[error("invalid action name {0:?}")]
@@ -309,7 +310,11 @@ pub fn prepare_flat(
 
 /// How many parameters [`add_common`] adds at most, and the length of their keys and values: the
 /// room to leave in a set that they will be added to.
-pub fn common_room(action: &str, credentials: &Credentials, ctx: &Context<'_>) -> (usize, usize) {
+pub(crate) fn common_room(
+    action: &str,
+    credentials: &Credentials,
+    ctx: &Context<'_>,
+) -> (usize, usize) {
     let values = [
         Some(action),
         Some(ctx.version),
@@ -328,7 +333,7 @@ pub fn common_room(action: &str, credentials: &Credentials, ctx: &Context<'_>) -
 
 /// Adds `Action`, `Version`, `Region`, `Timestamp`, `Nonce`, `SecretId`, `SignatureMethod`,
 /// `Token`, `Language` and `RequestClient` to `params`; any already present is an error.
-pub fn add_common(
+pub(crate) fn add_common(
     action: &str,
     params: &mut Params,
     credentials: &Credentials,

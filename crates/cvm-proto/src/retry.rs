@@ -11,6 +11,7 @@ pub const REPLAY_ATTACK: &str = "InvalidRequest.ReplayAttack";
 
 /// How a call is retried: attempts, exponential backoff with full jitter, and an overall deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts in all, the first included; 1 disables retries.
     pub max_attempts: u32,
@@ -35,6 +36,25 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// The same policy with `n` attempts in all.
+    pub fn with_max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = n;
+        self
+    }
+
+    /// The same policy with back-offs from `base` doubling up to `max`.
+    pub fn with_delays(mut self, base: Duration, max: Duration) -> Self {
+        self.base_delay = base;
+        self.max_delay = max;
+        self
+    }
+
+    /// The same policy with no retry starting after `deadline`.
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
     /// A policy that never retries.
     pub fn none() -> Self {
         Self {

@@ -72,6 +72,7 @@ impl FromStr for SignatureMethod {
 
 /// Why a parameter set cannot be signed.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum SignError {
     /// Two keys become the same key once `_` is rewritten to `.`, so one of them would be lost.
     #[error("parameters {first:?} and {second:?} both sign as {signed:?}")]

@@ -55,6 +55,7 @@ impl std::str::FromStr for WaitTarget {
 
 /// How often to poll and for how long.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct WaitOptions {
     /// The pause after the first poll; doubled after each poll up to `max_interval`.
     pub first_interval: Duration,
@@ -75,8 +76,26 @@ impl Default for WaitOptions {
     }
 }
 
+impl WaitOptions {
+    /// Polls after `first`, doubling up to `max`, for at most `timeout`.
+    pub fn new(first: Duration, max: Duration, timeout: Duration) -> Self {
+        Self {
+            first_interval: first,
+            max_interval: max,
+            timeout,
+        }
+    }
+
+    /// The same options with another overall timeout.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+}
+
 /// Why a wait ended without success.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum WaitError {
     /// No instance ids were given, or more than [`MAX_IDS`].
     #[error("wait needs 1 to {MAX_IDS} instance ids, got {0}")]

@@ -3,8 +3,8 @@
 
 use cvm_proto::encode;
 use cvm_proto::envelope;
-use cvm_proto::request::HttpMethod;
 use cvm_proto::sign::{self, SignatureMethod};
+use cvm_proto::HttpMethod;
 use cvm_proto::Params;
 use proptest::prelude::*;
 

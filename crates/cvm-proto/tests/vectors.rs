@@ -3,8 +3,8 @@
 
 use cvm_proto::encode;
 use cvm_proto::flatten;
-use cvm_proto::request::{prepare, Context, HttpMethod};
 use cvm_proto::sign::{self, SignatureMethod};
+use cvm_proto::{prepare, Context, HttpMethod};
 use cvm_proto::{Credentials, Endpoint, Params};
 use serde_json::Value;
 

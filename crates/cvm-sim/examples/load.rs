@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use cvm_proto::request::{prepare, Context, HttpMethod};
 use cvm_proto::Credentials;
+use cvm_proto::{prepare, Context, HttpMethod};
 use cvm_sim::{SimConfig, SimServer, Transitions, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY};
 use serde_json::json;
 

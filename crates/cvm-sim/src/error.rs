@@ -16,7 +16,7 @@ pub enum SimError {
         /// The account's secret id.
         secret_id: String,
         /// What is wrong.
-        source: cvm_proto::credentials::CredentialsError,
+        source: cvm_proto::CredentialsError,
     },
     /// A state dump could not be read back.
     #[error("invalid emulator state: {0}")]
@@ -48,34 +48,34 @@ pub(crate) struct ApiFailure {
 }
 
 impl ApiFailure {
-    pub fn new(code: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
         ApiFailure {
             code: code.into(),
             message: message.into(),
         }
     }
 
-    pub fn invalid_parameter(message: impl Into<String>) -> Self {
+    pub(crate) fn invalid_parameter(message: impl Into<String>) -> Self {
         Self::new("InvalidParameter", message)
     }
 
-    pub fn invalid_value(message: impl Into<String>) -> Self {
+    pub(crate) fn invalid_value(message: impl Into<String>) -> Self {
         Self::new("InvalidParameterValue", message)
     }
 
-    pub fn missing(name: &str) -> Self {
+    pub(crate) fn missing(name: &str) -> Self {
         Self::new(
             "MissingParameter",
             format!("The request is missing a required parameter `{name}`."),
         )
     }
 
-    pub fn combination(message: impl Into<String>) -> Self {
+    pub(crate) fn combination(message: impl Into<String>) -> Self {
         Self::new("InvalidParameterCombination", message)
     }
 
     /// The code the legacy gateway (`/v2/index.php`) uses for the same condition.
-    pub fn legacy_code(&self) -> Cow<'static, str> {
+    pub(crate) fn legacy_code(&self) -> Cow<'static, str> {
         let mapped = match self.code.as_ref() {
             "AuthFailure.SignatureFailure" => "InvalidParameter.SignatureFailure",
             "AuthFailure.SecretIdNotFound" => "InvalidParameter.SecretIdNotFound",

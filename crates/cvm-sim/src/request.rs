@@ -41,7 +41,7 @@ impl SimRequest {
                 ("Host".to_owned(), host.to_owned()),
                 (
                     "Content-Type".to_owned(),
-                    cvm_proto::request::FORM_CONTENT_TYPE.to_owned(),
+                    cvm_proto::FORM_CONTENT_TYPE.to_owned(),
                 ),
             ],
             body: body.into(),

@@ -9,9 +9,9 @@ use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use cvm_proto::endpoint::LEGACY_PATH;
-use cvm_proto::request::MAX_POST_BODY;
 use cvm_proto::Endpoint;
+use cvm_proto::LEGACY_PATH;
+use cvm_proto::MAX_POST_BODY;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -503,7 +503,7 @@ fn serve_until(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cvm_proto::request::{prepare, Context};
+    use cvm_proto::{prepare, Context};
 
     #[test]
     fn serve_until_loads_prints_and_saves_state() {

@@ -7,11 +7,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 
 use cvm_proto::encode::{self, DecodeError};
-use cvm_proto::endpoint::LEGACY_PATH;
 use cvm_proto::models::{Instance, InstanceState};
-use cvm_proto::request::{HttpMethod, COMMON_PARAMS, DEFAULT_VERSION, MAX_GET_URL, MAX_POST_BODY};
 use cvm_proto::sign::{self, SignatureMethod};
+use cvm_proto::LEGACY_PATH;
 use cvm_proto::{Credentials, Params};
+use cvm_proto::{HttpMethod, COMMON_PARAMS, DEFAULT_VERSION, MAX_GET_URL, MAX_POST_BODY};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};

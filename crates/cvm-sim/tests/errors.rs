@@ -8,9 +8,10 @@ use std::time::Duration;
 use common::{Client, T0};
 use cvm_proto::encode;
 use cvm_proto::envelope::server_time_in;
-use cvm_proto::request::{HttpMethod, MAX_GET_URL, MAX_POST_BODY};
 use cvm_proto::sign;
-use cvm_proto::{Credentials, Endpoint, Params, SignatureMethod};
+use cvm_proto::sign::SignatureMethod;
+use cvm_proto::{Credentials, Endpoint, Params};
+use cvm_proto::{HttpMethod, MAX_GET_URL, MAX_POST_BODY};
 use cvm_sim::{AccountConfig, RateLimit, SimRequest, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY};
 use serde_json::json;
 

@@ -8,8 +8,9 @@ use std::net::TcpStream;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use cvm_proto::request::{prepare, Context, HttpMethod, HttpRequest, MAX_POST_BODY};
-use cvm_proto::{Endpoint, SignatureMethod};
+use cvm_proto::sign::SignatureMethod;
+use cvm_proto::Endpoint;
+use cvm_proto::{prepare, Context, HttpMethod, HttpRequest, MAX_POST_BODY};
 use cvm_sim::{FaultKind, FaultRule, SimServer};
 use serde_json::{json, Value};
 

@@ -8,7 +8,7 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use cvm_proto::request::{prepare, Context, HttpMethod};
+use cvm_proto::{prepare, Context, HttpMethod};
 use cvm_sim::{HttpConfig, SimServer};
 use serde_json::json;
 

@@ -7,8 +7,9 @@ mod common;
 use std::time::Duration;
 
 use cvm_proto::encode;
-use cvm_proto::request::{prepare, Context, HttpMethod};
-use cvm_proto::{Endpoint, SignatureMethod};
+use cvm_proto::sign::SignatureMethod;
+use cvm_proto::Endpoint;
+use cvm_proto::{prepare, Context, HttpMethod};
 use cvm_sim::{Sim, SimRequest};
 use proptest::prelude::*;
 use serde_json::json;

@@ -5,10 +5,10 @@
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
-use cvm_proto::call::TransportError;
-use cvm_proto::params::Params;
-use cvm_proto::request::HttpRequest;
+use cvm_proto::HttpRequest;
 use cvm_proto::HttpResponse;
+use cvm_proto::Params;
+use cvm_proto::TransportError;
 
 use crate::setup::params_of;
 

@@ -6,22 +6,20 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use cvm_client::{BuildClient, Builder};
 use cvm_proto::encode;
 use cvm_proto::models::RunInstancesRequest;
-use cvm_proto::params::Params;
-use cvm_proto::request::HttpRequest;
 use cvm_proto::retry::RetryPolicy;
-use cvm_proto::wait::WaitOptions;
+use cvm_proto::HttpRequest;
+use cvm_proto::Params;
+use cvm_proto::WaitOptions;
 use cvm_sim::{AccountConfig, SimConfig, SimServer, Transitions};
 
 use crate::secrets::{creds, PASSWORD, SECRET_ID, SECRET_KEY, TOKEN};
 
 /// Retries with millisecond back-offs.
 pub fn fast_retry(max_attempts: u32) -> RetryPolicy {
-    RetryPolicy {
-        max_attempts,
-        base_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-        deadline: Duration::from_secs(30),
-    }
+    RetryPolicy::default()
+        .with_max_attempts(max_attempts)
+        .with_delays(Duration::from_millis(1), Duration::from_millis(5))
+        .with_deadline(Duration::from_secs(30))
 }
 
 /// The local clock's Unix seconds.
@@ -66,11 +64,11 @@ pub fn raw_client<C: BuildClient>(url: &str) -> Builder<C> {
 
 /// Polls every 50 ms to 200 ms, for at most 20 s.
 pub fn wait_options() -> WaitOptions {
-    WaitOptions {
-        first_interval: Duration::from_millis(50),
-        max_interval: Duration::from_millis(200),
-        timeout: Duration::from_secs(20),
-    }
+    WaitOptions::new(
+        Duration::from_millis(50),
+        Duration::from_millis(200),
+        Duration::from_secs(20),
+    )
 }
 
 /// The walkthrough's `RunInstances`: one S1.SMALL1 in ap-guangzhou-2, with the test password.

@@ -5,14 +5,14 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use cvm_async::proto::params::Params;
-use cvm_async::proto::request::HttpRequest;
+use cvm_async::proto::HttpRequest;
+use cvm_async::proto::Params;
 use cvm_async::{ClientConfig, Endpoint, HttpSend, ReqwestTransport, SendFuture};
 
 use cvm_test_support::setup::params_of;
 
 /// The reqwest transport, recording every attempt's parameters and counting answered attempts.
-pub struct Recording {
+pub(crate) struct Recording {
     inner: ReqwestTransport,
     sent: Mutex<Vec<Params>>,
     answered: AtomicUsize,
@@ -20,10 +20,11 @@ pub struct Recording {
 
 impl Recording {
     /// A recording reqwest transport for `endpoint`, with the default timeouts.
-    pub fn new(endpoint: Endpoint) -> Arc<Self> {
-        let config = ClientConfig {
-            endpoint,
-            ..ClientConfig::default()
+    pub(crate) fn new(endpoint: Endpoint) -> Arc<Self> {
+        let config = {
+            let mut v = ClientConfig::default();
+            v.endpoint = endpoint;
+            v
         };
         Arc::new(Self {
             inner: ReqwestTransport::new(&config).unwrap(),
@@ -33,12 +34,12 @@ impl Recording {
     }
 
     /// The parameters of every attempt begun so far.
-    pub fn sent(&self) -> Vec<Params> {
+    pub(crate) fn sent(&self) -> Vec<Params> {
         self.sent.lock().unwrap().clone()
     }
 
     /// How many attempts have come back, answered or failed.
-    pub fn answered(&self) -> usize {
+    pub(crate) fn answered(&self) -> usize {
         self.answered.load(Ordering::SeqCst)
     }
 }

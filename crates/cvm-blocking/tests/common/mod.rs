@@ -4,30 +4,30 @@
 
 use std::sync::Arc;
 
-use cvm_blocking::proto::request::HttpRequest;
+use cvm_blocking::proto::HttpRequest;
 use cvm_blocking::{Client, ClientBuilder, HttpResponse, HttpSend, TransportError};
-pub use cvm_test_support::prelude::*;
+pub(crate) use cvm_test_support::prelude::*;
 
 /// A blocking transport that records every request's decoded parameters and answers from a [`Script`].
-pub struct Fake(Script);
+pub(crate) struct Fake(Script);
 
 impl Fake {
-    pub fn script(answers: impl IntoIterator<Item = Answer>) -> Arc<Self> {
+    pub(crate) fn script(answers: impl IntoIterator<Item = Answer>) -> Arc<Self> {
         Arc::new(Self(Script::new(answers)))
     }
 
-    pub fn with(
-        responder: impl Fn(&cvm_blocking::proto::params::Params) -> Answer + Send + Sync + 'static,
+    pub(crate) fn with(
+        responder: impl Fn(&cvm_blocking::proto::Params) -> Answer + Send + Sync + 'static,
     ) -> Arc<Self> {
         Arc::new(Self(Script::with(responder)))
     }
 
     /// The parameters of every attempt so far.
-    pub fn sent(&self) -> Vec<cvm_blocking::proto::params::Params> {
+    pub(crate) fn sent(&self) -> Vec<cvm_blocking::proto::Params> {
         self.0.sent()
     }
 
-    pub fn attempts(&self) -> usize {
+    pub(crate) fn attempts(&self) -> usize {
         self.0.attempts()
     }
 }
@@ -43,7 +43,7 @@ impl HttpSend for Fake {
 }
 
 /// A client builder with the test credentials, a region, fast retries and `fake` as transport.
-pub fn builder(fake: &Arc<Fake>) -> ClientBuilder {
+pub(crate) fn builder(fake: &Arc<Fake>) -> ClientBuilder {
     Client::builder()
         .credentials(creds())
         .region("ap-guangzhou")

@@ -11,7 +11,7 @@ use crate::output::{self, Failure, Output};
 
 /// Options of `cvm call`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The action, e.g. DescribeZones.
     action: String,
     /// Flat parameters as Key=Value, e.g. InstanceIds.0=ins-123 Limit=10.
@@ -22,7 +22,7 @@ pub struct Args {
 }
 
 /// The flat parameters of the call: the flattened JSON, then each `Key=Value` (a key given twice is an error).
-pub fn params(json: Option<&[u8]>, pairs: &[String]) -> Result<Params, Failure> {
+pub(crate) fn params(json: Option<&[u8]>, pairs: &[String]) -> Result<Params, Failure> {
     let mut params = match json {
         Some(bytes) => {
             let object = input::object(bytes).map_err(Failure::usage)?;
@@ -42,7 +42,7 @@ pub fn params(json: Option<&[u8]>, pairs: &[String]) -> Result<Params, Failure> 
 }
 
 /// Runs the command.
-pub fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Failure> {
+pub(crate) fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Failure> {
     let json = match args.params_file.as_deref() {
         None => None,
         Some("-") => Some(crate::read_stdin()?),

@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::output::{self, Failure, Output};
 
 /// Runs `cvm zones`.
-pub fn zones(client: &Client, out: &Output) -> Result<(), Failure> {
+pub(crate) fn zones(client: &Client, out: &Output) -> Result<(), Failure> {
     let reply = client.call(&DescribeZonesRequest::default())?;
     if out.json() {
         return output::print_json(
@@ -34,7 +34,7 @@ pub fn zones(client: &Client, out: &Output) -> Result<(), Failure> {
 }
 
 /// Runs `cvm regions`.
-pub fn regions(client: &Client, out: &Output) -> Result<(), Failure> {
+pub(crate) fn regions(client: &Client, out: &Output) -> Result<(), Failure> {
     let reply = client.call(&DescribeRegionsRequest::default())?;
     if out.json() {
         return output::print_json(
@@ -59,7 +59,7 @@ pub fn regions(client: &Client, out: &Output) -> Result<(), Failure> {
 
 /// Options of `cvm images`.
 #[derive(Debug, clap::Args)]
-pub struct ImagesArgs {
+pub(crate) struct ImagesArgs {
     /// Only these image ids.
     #[arg(long = "id")]
     ids: Vec<String>,
@@ -69,7 +69,7 @@ pub struct ImagesArgs {
 }
 
 /// Runs `cvm images`: every page.
-pub fn images(client: &Client, args: &ImagesArgs, out: &Output) -> Result<(), Failure> {
+pub(crate) fn images(client: &Client, args: &ImagesArgs, out: &Output) -> Result<(), Failure> {
     let request = DescribeImagesRequest {
         image_ids: args.ids.clone(),
         filters: super::instances::filters(&args.filters),

@@ -23,7 +23,7 @@ use cvm_test_support::walkthrough::{REGION, ZONE};
 const DEMO_PASSWORD: &str = "Qcloud@TestApi123++";
 
 /// The walkthrough's `RunInstances` request for `instance_type`.
-pub fn run_request(instance_type: &str) -> RunInstancesRequest {
+pub(crate) fn run_request(instance_type: &str) -> RunInstancesRequest {
     cvm_test_support::walkthrough::run_instances(instance_type, DEMO_PASSWORD)
 }
 
@@ -91,10 +91,12 @@ impl Steps<'_> {
             );
         }
         let start = Instant::now();
-        let options = WaitOptions {
-            first_interval: Duration::from_millis(250),
-            max_interval: Duration::from_secs(2),
-            timeout: Duration::from_secs(120),
+        let options = {
+            let mut v = WaitOptions::default();
+            v.first_interval = Duration::from_millis(250);
+            v.max_interval = Duration::from_secs(2);
+            v.timeout = Duration::from_secs(120);
+            v
         };
         let mut polls = 0u32;
         let mut progress = output::Progress::new(self.out.progress && !self.out.json());
@@ -121,7 +123,7 @@ impl Steps<'_> {
 }
 
 /// Runs the walkthrough; without `--endpoint` it starts the emulator on loopback first.
-pub fn run(global: &GlobalArgs, out: &Output) -> Result<(), Failure> {
+pub(crate) fn run(global: &GlobalArgs, out: &Output) -> Result<(), Failure> {
     let started = Instant::now();
     let (_sim, client, target) =
         if global.endpoint.is_some() {

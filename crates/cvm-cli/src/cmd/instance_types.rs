@@ -8,7 +8,7 @@ use crate::output::{self, Failure, Output};
 
 /// Options of `cvm instance-types`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Only this zone, e.g. ap-guangzhou-2.
     #[arg(long)]
     zone: Option<String>,
@@ -21,7 +21,7 @@ pub struct Args {
 }
 
 /// The request for these filters.
-pub fn request(
+pub(crate) fn request(
     zone: Option<&str>,
     family: Option<&str>,
     instance_type: Option<&str>,
@@ -38,7 +38,7 @@ pub fn request(
 }
 
 /// Runs the command.
-pub fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Failure> {
+pub(crate) fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Failure> {
     let req = request(
         args.zone.as_deref(),
         args.family.as_deref(),

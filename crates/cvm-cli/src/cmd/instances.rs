@@ -12,7 +12,7 @@ use crate::output::{self, Failure, Output};
 
 /// Options of `cvm instances`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Only these instance ids (at most 100).
     #[arg(long = "id")]
     ids: Vec<String>,
@@ -28,7 +28,7 @@ pub struct Args {
 }
 
 /// Parses `name=value`.
-pub fn parse_filter(s: &str) -> Result<(String, String), String> {
+pub(crate) fn parse_filter(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((name, value)) if !name.is_empty() => Ok((name.to_owned(), value.to_owned())),
         _ => Err(format!("filter {s:?} must be name=value")),
@@ -36,7 +36,7 @@ pub fn parse_filter(s: &str) -> Result<(String, String), String> {
 }
 
 /// Filters from `name=value` pairs, values of the same name in one filter.
-pub fn filters(pairs: &[(String, String)]) -> Vec<Filter> {
+pub(crate) fn filters(pairs: &[(String, String)]) -> Vec<Filter> {
     let mut by_name: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for (name, value) in pairs {
         by_name.entry(name).or_default().push(value.clone());
@@ -68,7 +68,7 @@ fn row(i: &Instance) -> Vec<String> {
 }
 
 /// Runs `cvm instances`.
-pub fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Failure> {
+pub(crate) fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Failure> {
     let request = DescribeInstancesRequest {
         instance_ids: args.ids.clone(),
         filters: filters(&args.filters),
@@ -111,13 +111,13 @@ pub fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Failure> {
 
 /// Options of `cvm status`.
 #[derive(Debug, clap::Args)]
-pub struct StatusArgs {
+pub(crate) struct StatusArgs {
     /// Instance ids; every instance when none.
     ids: Vec<String>,
 }
 
 /// Runs `cvm status`: the state of each instance, all pages.
-pub fn status(client: &Client, args: &StatusArgs, out: &Output) -> Result<(), Failure> {
+pub(crate) fn status(client: &Client, args: &StatusArgs, out: &Output) -> Result<(), Failure> {
     let request = DescribeInstancesStatusRequest {
         instance_ids: args.ids.clone(),
         limit: Some(100),

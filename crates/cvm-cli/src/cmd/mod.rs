@@ -1,25 +1,25 @@
 //! The subcommands that talk to an endpoint.
 
-pub mod call;
-pub mod catalog;
-pub mod demo;
-pub mod instance_types;
-pub mod instances;
-pub mod power;
-pub mod run;
-pub mod sim;
-pub mod terminate;
+pub(crate) mod call;
+pub(crate) mod catalog;
+pub(crate) mod demo;
+pub(crate) mod instance_types;
+pub(crate) mod instances;
+pub(crate) mod power;
+pub(crate) mod run;
+pub(crate) mod sim;
+pub(crate) mod terminate;
 
 use std::time::Duration;
 
 use cvm_blocking::{Client, WaitOptions, WaitTarget};
-use cvm_proto::params::{is_sensitive, Params, REDACTED};
+use cvm_proto::{is_sensitive, Params, REDACTED};
 use serde_json::{Map, Value};
 
 use crate::output::{Failure, Output, Progress};
 
 /// Flat parameters as a JSON object, secrets replaced by a marker.
-pub fn redacted(params: &Params) -> Value {
+pub(crate) fn redacted(params: &Params) -> Value {
     let map: Map<String, Value> = params
         .iter()
         .map(|(k, v)| {
@@ -31,22 +31,23 @@ pub fn redacted(params: &Params) -> Value {
 }
 
 /// Waits for `ids` to reach `target`, drawing a progress line on a terminal.
-pub fn wait(
+pub(crate) fn wait(
     client: &Client,
     ids: &[String],
     target: WaitTarget,
     timeout: Duration,
     out: &Output,
 ) -> Result<(), Failure> {
-    let options = WaitOptions {
-        timeout,
-        ..WaitOptions::default()
+    let options = {
+        let mut v = WaitOptions::default();
+        v.timeout = timeout;
+        v
     };
     wait_with(client, ids, target, options, out)
 }
 
 /// Like [`wait`] with explicit polling options.
-pub fn wait_with(
+pub(crate) fn wait_with(
     client: &Client,
     ids: &[String],
     target: WaitTarget,

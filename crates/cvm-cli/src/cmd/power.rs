@@ -13,7 +13,7 @@ use crate::output::{self, Failure, Output};
 
 /// Options shared by start, stop and reboot.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Instance ids (at most 100).
     #[arg(required = true)]
     ids: Vec<String>,
@@ -30,7 +30,7 @@ pub struct Args {
 
 /// Which power operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
+pub(crate) enum Op {
     /// StartInstances.
     Start,
     /// StopInstances.
@@ -40,7 +40,7 @@ pub enum Op {
 }
 
 /// Runs start, stop or reboot.
-pub fn run(client: &Client, op: Op, args: &Args, out: &Output) -> Result<(), Failure> {
+pub(crate) fn run(client: &Client, op: Op, args: &Args, out: &Output) -> Result<(), Failure> {
     let ids = args.ids.clone();
     let (request_id, target, action) = match op {
         Op::Start => {
@@ -107,7 +107,7 @@ pub fn run(client: &Client, op: Op, args: &Args, out: &Output) -> Result<(), Fai
 
 /// Options of `cvm wait`.
 #[derive(Debug, clap::Args)]
-pub struct WaitArgs {
+pub(crate) struct WaitArgs {
     /// Instance ids (at most 100).
     #[arg(required = true)]
     ids: Vec<String>,
@@ -117,7 +117,7 @@ pub struct WaitArgs {
 }
 
 /// Runs `cvm wait`; the global `--timeout` bounds the whole wait (600 s by default).
-pub fn wait(
+pub(crate) fn wait(
     client: &Client,
     args: &WaitArgs,
     timeout: Duration,

@@ -14,11 +14,11 @@ use crate::output::say;
 use crate::output::{self, Failure, Output};
 
 /// The environment variable `cvm run` reads the instance password from when `--password-stdin` is not given.
-pub const PASSWORD_ENV: &str = "CVM_INSTANCE_PASSWORD";
+pub(crate) const PASSWORD_ENV: &str = "CVM_INSTANCE_PASSWORD";
 
 /// Options of `cvm run`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Availability zone, e.g. ap-guangzhou-2.
     #[arg(long)]
     pub zone: String,
@@ -98,7 +98,7 @@ fn parse_data_disk(s: &str) -> Result<DataDisk, String> {
 }
 
 /// The request these flags describe, with `password` as the login password.
-pub fn request(args: &Args, password: Option<String>) -> RunInstancesRequest {
+pub(crate) fn request(args: &Args, password: Option<String>) -> RunInstancesRequest {
     let system_disk =
         (args.system_disk_type.is_some() || args.system_disk_size.is_some()).then(|| SystemDisk {
             disk_type: args.system_disk_type.clone(),
@@ -164,7 +164,7 @@ fn password(args: &Args) -> Result<Option<String>, Failure> {
 }
 
 /// Runs the command.
-pub fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Failure> {
+pub(crate) fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Failure> {
     let req = request(args, password(args)?);
     let reply = match client.call(&req) {
         Ok(reply) => reply,

@@ -9,7 +9,7 @@ use crate::output::Failure;
 
 /// Options of `cvm sim`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Address to listen on; port 0 picks a free one.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
@@ -22,7 +22,7 @@ pub struct Args {
 }
 
 /// Runs the emulator until Ctrl-C.
-pub fn run(args: &Args) -> Result<(), Failure> {
+pub(crate) fn run(args: &Args) -> Result<(), Failure> {
     let config = match &args.config {
         Some(path) => {
             let text = std::fs::read_to_string(path)

@@ -9,7 +9,7 @@ use crate::output::{self, Failure, Output};
 
 /// Options of `cvm terminate`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Instance ids, e.g. ins-r8hr2upy (at most 100).
     #[arg(required = true)]
     ids: Vec<String>,
@@ -22,7 +22,7 @@ pub struct Args {
 }
 
 /// Runs the command.
-pub fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Failure> {
+pub(crate) fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Failure> {
     let reply = client.call(&TerminateInstancesRequest::new(args.ids.iter().cloned()))?;
     if args.wait {
         super::wait(

@@ -21,6 +21,7 @@ const NESTED: &str = "(nested parameters)";
 
 /// Why flat parameters could not be read into the requested type.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum UnflattenError {
     /// A key has a value of its own and also nested keys (`A=1` with `A.B=2`).
     #[error("parameter {key:?} has a value and also nested parameters")]
@@ -947,7 +948,7 @@ mod tests {
         use std::fmt;
 
         #[derive(Debug, PartialEq)]
-        pub struct Buf(pub Vec<u8>);
+        pub(super) struct Buf(pub Vec<u8>);
 
         impl<'de> Deserialize<'de> for Buf {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

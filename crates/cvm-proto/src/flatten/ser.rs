@@ -15,6 +15,7 @@ const MAX_NEST: usize = 8 * MAX_DEPTH;
 
 /// Why a value could not be flattened into parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum FlattenError {
     /// The top-level value is not a struct, a map, or an `Option` of one.
     #[error("only a struct or a map can be flattened into parameters, not {found}")]

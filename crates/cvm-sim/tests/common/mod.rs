@@ -3,22 +3,23 @@
 
 use std::time::Duration;
 
-use cvm_proto::request::{prepare, Context, HttpMethod};
-use cvm_proto::{Credentials, Endpoint, SignatureMethod};
+use cvm_proto::sign::SignatureMethod;
+use cvm_proto::{prepare, Context, HttpMethod};
+use cvm_proto::{Credentials, Endpoint};
 use cvm_sim::{
     Sim, SimConfig, SimRequest, SimResponse, Transitions, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY,
 };
 use serde_json::{json, Value};
 
 /// A fixed "now" for tests: 2024-01-28T00:00:00Z.
-pub const T0: u64 = 1_706_400_000;
+pub(crate) const T0: u64 = 1_706_400_000;
 
-pub fn creds() -> Credentials {
+pub(crate) fn creds() -> Credentials {
     Credentials::new(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY).unwrap()
 }
 
 /// A test configuration: instant transitions, no rate limit, fixed seed.
-pub fn config() -> SimConfig {
+pub(crate) fn config() -> SimConfig {
     SimConfig::default()
         .with_seed(42)
         .with_rate_limit(None)
@@ -26,7 +27,7 @@ pub fn config() -> SimConfig {
 }
 
 /// Calls a `Sim` with correctly signed requests, a fresh nonce each time, at a settable virtual time.
-pub struct Client {
+pub(crate) struct Client {
     pub sim: Sim,
     pub creds: Credentials,
     pub now: Duration,
@@ -39,7 +40,7 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(config: SimConfig) -> Self {
+    pub(crate) fn new(config: SimConfig) -> Self {
         Client {
             sim: Sim::new(config).unwrap(),
             creds: creds(),
@@ -53,16 +54,16 @@ impl Client {
         }
     }
 
-    pub fn default() -> Self {
+    pub(crate) fn default() -> Self {
         Self::new(config())
     }
 
-    pub fn advance(&mut self, d: Duration) {
+    pub(crate) fn advance(&mut self, d: Duration) {
         self.now += d;
     }
 
     /// The signed request for `action` with `params` (a JSON object) at the current time.
-    pub fn request(&mut self, action: &str, params: &Value) -> SimRequest {
+    pub(crate) fn request(&mut self, action: &str, params: &Value) -> SimRequest {
         self.nonce += 1;
         let mut ctx = Context::new(self.now.as_secs(), self.nonce)
             .method(self.method)
@@ -77,19 +78,19 @@ impl Client {
         SimRequest::from_prepared(&prepared)
     }
 
-    pub fn send(&mut self, req: &SimRequest) -> SimResponse {
+    pub(crate) fn send(&mut self, req: &SimRequest) -> SimResponse {
         let handled = self.sim.handle(req, self.now);
         assert_eq!(handled.fault, None, "unexpected fault");
         handled.response
     }
 
-    pub fn call(&mut self, action: &str, params: Value) -> SimResponse {
+    pub(crate) fn call(&mut self, action: &str, params: Value) -> SimResponse {
         let req = self.request(action, &params);
         self.send(&req)
     }
 
     /// Calls and returns `Response`, panicking on an error reply.
-    pub fn ok(&mut self, action: &str, params: Value) -> Value {
+    pub(crate) fn ok(&mut self, action: &str, params: Value) -> Value {
         let resp = self.call(action, params);
         assert_eq!(resp.status, 200);
         assert_eq!(
@@ -102,7 +103,7 @@ impl Client {
     }
 
     /// Calls and returns the error code, panicking on success.
-    pub fn err(&mut self, action: &str, params: Value) -> String {
+    pub(crate) fn err(&mut self, action: &str, params: Value) -> String {
         let resp = self.call(action, params);
         assert_eq!(resp.status, 200);
         resp.error_code().unwrap_or_else(|| {
@@ -114,7 +115,7 @@ impl Client {
     }
 
     /// Runs `count` S1.SMALL1 instances in ap-guangzhou-2 and returns their ids.
-    pub fn run(&mut self, count: i64) -> Vec<String> {
+    pub(crate) fn run(&mut self, count: i64) -> Vec<String> {
         let r = self.ok("RunInstances", run_params(count));
         r["InstanceIdSet"]
             .as_array()
@@ -124,7 +125,7 @@ impl Client {
             .collect()
     }
 
-    pub fn state(&mut self, id: &str) -> String {
+    pub(crate) fn state(&mut self, id: &str) -> String {
         let r = self.ok("DescribeInstancesStatus", json!({"InstanceIds": [id]}));
         r["InstanceStatusSet"][0]["InstanceState"]
             .as_str()
@@ -133,7 +134,7 @@ impl Client {
     }
 }
 
-pub fn run_params(count: i64) -> Value {
+pub(crate) fn run_params(count: i64) -> Value {
     json!({
         "Placement": {"Zone": "ap-guangzhou-2"},
         "InstanceType": "S1.SMALL1",
@@ -143,7 +144,7 @@ pub fn run_params(count: i64) -> Value {
 }
 
 /// Whether an error code is an authentication failure of either gateway.
-pub fn is_auth_error(code: &str) -> bool {
+pub(crate) fn is_auth_error(code: &str) -> bool {
     code.starts_with("AuthFailure")
         || matches!(
             code,
