@@ -6,12 +6,21 @@
 //! (reqwest by default), sleeps with `tokio::time::sleep`, and adds [batches](Client::batch)
 //! with a bound on calls in flight and one back-off shared by the whole batch.
 //!
-//! ```no_run
-//! use cvm_async::Client;
+//! ```
 //! use cvm_async::proto::models::{DescribeInstancesRequest, DescribeZonesRequest};
+//! use cvm_async::{Client, Credentials};
+//! use cvm_sim::{SimConfig, SimServer, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY};
 //!
-//! # async fn run() -> Result<(), cvm_async::Error> {
-//! let client = Client::builder().region("ap-guangzhou").build()?;
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // A local emulator stands in for the service here. Against the service, leave out the
+//! // endpoint and the credentials: they come from the environment or the profile file.
+//! let service = SimServer::start(SimConfig::default())?;
+//! let client = Client::builder()
+//!     .endpoint(service.endpoint())
+//!     .credentials(Credentials::new(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY)?)
+//!     .region("ap-guangzhou")
+//!     .build()?;
 //! let zones = client.call(&DescribeZonesRequest::default()).await?;
 //! println!("{} zones (RequestId {})", zones.output.zone_set.len(), zones.request_id);
 //!

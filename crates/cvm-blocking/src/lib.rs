@@ -5,14 +5,23 @@
 //! and random source, the attempt bookkeeping, the [`Error`] type) is `cvm-client`'s. This crate
 //! sends with ureq and sleeps.
 //!
-//! ```no_run
-//! use cvm_blocking::Client;
+//! ```
 //! use cvm_blocking::proto::models::DescribeZonesRequest;
+//! use cvm_blocking::{Client, Credentials};
+//! use cvm_sim::{SimConfig, SimServer, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY};
 //!
-//! let client = Client::builder().region("ap-guangzhou").build()?;
+//! // A local emulator stands in for the service here. Against the service, leave out the
+//! // endpoint and the credentials: they come from the environment or the profile file.
+//! let service = SimServer::start(SimConfig::default())?;
+//! let client = Client::builder()
+//!     .endpoint(service.endpoint())
+//!     .credentials(Credentials::new(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY)?)
+//!     .region("ap-guangzhou")
+//!     .build()?;
 //! let zones = client.call(&DescribeZonesRequest::default())?;
 //! println!("{} zones (RequestId {})", zones.output.zone_set.len(), zones.request_id);
-//! # Ok::<(), cvm_blocking::Error>(())
+//! assert!(!zones.output.zone_set.is_empty());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod client;

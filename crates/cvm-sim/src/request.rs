@@ -128,6 +128,17 @@ impl SimResponse {
     }
 }
 
+impl From<SimResponse> for cvm_proto::HttpResponse {
+    /// The same status, headers and body, as a client's transport would hand them over.
+    fn from(response: SimResponse) -> Self {
+        cvm_proto::HttpResponse {
+            status: response.status,
+            headers: response.headers,
+            body: response.body,
+        }
+    }
+}
+
 /// Something the HTTP shell must act out instead of, or besides, sending the response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ShellFault {
