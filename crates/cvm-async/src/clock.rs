@@ -1,8 +1,8 @@
 //! The async client's clock: tokio's, so that its deadlines agree with its sleeps.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use cvm_client::Clock;
+use cvm_client::{system_unix_now, Clock};
 use tokio::time::Instant;
 
 /// The wall clock of the system and tokio's monotonic clock, which a test runtime with paused
@@ -29,9 +29,7 @@ impl Default for TokioClock {
 
 impl Clock for TokioClock {
     fn unix_now(&self) -> u64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs())
+        system_unix_now()
     }
 
     fn monotonic(&self) -> Duration {

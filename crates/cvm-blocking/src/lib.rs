@@ -29,15 +29,8 @@ mod http;
 mod paginate;
 
 pub use client::{Client, ClientBuilder};
-pub use cvm_client::{
-    BuildClient, Builder, Clock, ConfigError, Core, Error, ErrorClass, OsRandom, Random,
-    SeededRandom, SendsWith, SystemClock, VirtualClock,
-};
-pub use cvm_proto as proto;
-pub use cvm_proto::envelope::Reply;
-pub use cvm_proto::retry::RetryPolicy;
-pub use cvm_proto::{ClientConfig, TransportError};
-pub use cvm_proto::{Credentials, Endpoint, HttpResponse};
-pub use cvm_proto::{WaitOptions, WaitTarget, Waiter};
+// What both transports share (builder, core, error, clock, randomness) and the protocol types
+// their API uses, from cvm-client.
+pub use cvm_client::*;
 pub use http::{HttpSend, UreqTransport};
 pub use paginate::{Items, Pages};

@@ -40,11 +40,16 @@ impl Default for SystemClock {
     }
 }
 
+/// The operating system's wall clock in Unix seconds (0 before 1970), for clocks of other runtimes.
+pub fn system_unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
 impl Clock for SystemClock {
     fn unix_now(&self) -> u64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs())
+        system_unix_now()
     }
 
     fn monotonic(&self) -> Duration {

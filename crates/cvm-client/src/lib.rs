@@ -67,7 +67,14 @@ mod error;
 mod random;
 
 pub use builder::{BuildClient, Builder, SendsWith};
-pub use clock::{Clock, SystemClock, VirtualClock};
+pub use clock::{system_unix_now, Clock, SystemClock, VirtualClock};
 pub use core::{Attempts, Core, Next, Observer, Polls};
+pub use cvm_proto as proto;
+pub use cvm_proto::envelope::Reply;
+pub use cvm_proto::retry::RetryPolicy;
+pub use cvm_proto::{
+    ClientConfig, Credentials, Endpoint, HttpResponse, TransportError, WaitOptions, WaitTarget,
+    Waiter,
+};
 pub use error::{ConfigError, Error, ErrorClass};
 pub use random::{OsRandom, Random, SeededRandom};
