@@ -22,9 +22,9 @@
 
 mod actions;
 pub mod catalog;
-pub mod config;
+mod config;
 mod error;
-pub mod request;
+mod request;
 mod server;
 mod sim;
 mod time;

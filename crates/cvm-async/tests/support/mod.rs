@@ -9,7 +9,7 @@ use cvm_async::proto::HttpRequest;
 use cvm_async::proto::Params;
 use cvm_async::{ClientConfig, Endpoint, HttpSend, ReqwestTransport, SendFuture};
 
-use cvm_test_support::setup::params_of;
+use cvm_test_support::prelude::params_of;
 
 /// The reqwest transport, recording every attempt's parameters and counting answered attempts.
 pub(crate) struct Recording {
