@@ -28,7 +28,7 @@ fn main() {
         Err(e) => unreachable!("{e}"),
     };
     let sts = prepared.string_to_sign();
-    let flat = prepared.params;
+    let flat = prepared.into_params().unwrap_or_default();
     let body = describe_instances_reply(100);
     for _ in 0..n {
         match what.as_str() {

@@ -69,7 +69,9 @@ pub fn bare_hmac(method: SignatureMethod, key: &[u8], message: &[u8]) -> [u8; 32
     let mut out = [0u8; 32];
     match method {
         SignatureMethod::HmacSha1 => run::<Hmac<sha1::Sha1>>(key, message, &mut out),
-        SignatureMethod::HmacSha256 => run::<Hmac<sha2::Sha256>>(key, message, &mut out),
+        SignatureMethod::HmacSha256 | SignatureMethod::Tc3HmacSha256 => {
+            run::<Hmac<sha2::Sha256>>(key, message, &mut out)
+        }
     }
     out
 }

@@ -380,7 +380,7 @@ mod tests {
         assert!(matches!(next, Next::Sleep { .. }), "{next:?}");
         assert_eq!(core.clock_offset(), 300);
         let sent = attempts.request().unwrap();
-        assert_eq!(sent.params.get("Timestamp"), Some("1700000300"));
+        assert_eq!(sent.params().unwrap().get("Timestamp"), Some("1700000300"));
         let params = cvm_proto::encode::decode(&sent.request.body).unwrap();
         assert_eq!(params.get("Timestamp"), Some("1700000300"));
     }

@@ -22,6 +22,7 @@ use crate::request::{self, Context, HttpMethod, PrepareError, Prepared};
 use crate::response::HttpResponse;
 use crate::retry::{self, Decision, Failure, RetryPolicy, RetryState};
 use crate::sign::SignatureMethod;
+use crate::tc3_request::{sign_tc3, Tc3Params};
 
 /// The error code with which the service says that a `DryRun` request would have succeeded.
 pub const DRY_RUN_PASSED: &str = "DryRunOperation";
@@ -164,6 +165,8 @@ pub enum Step<T> {
 pub struct Call {
     action: String,
     params: Params,
+    /// The same parameters as a JSON object, for a TC3 POST.
+    json: Vec<u8>,
     idempotent: bool,
     state: RetryState,
 }
@@ -220,9 +223,12 @@ impl Call {
             None => flat.contains("ClientToken"),
         };
         let idempotent = info.read_only || has_token;
+        let token = info.client_token.and_then(|f| Some((f, flat.get(f)?)));
+        let json = json_of(params, token)?;
         Ok(Self {
             action: action.to_owned(),
             params: flat,
+            json,
             idempotent,
             state: RetryState::default(),
         })
@@ -266,15 +272,31 @@ impl Call {
             language: config.language.as_deref(),
             request_client: config.request_client.as_deref(),
         };
+        if ctx.signature_method.is_tc3() {
+            let both = Tc3Params {
+                flat: &self.params,
+                json: &self.json,
+            };
+            return Ok(sign_tc3(
+                &self.action,
+                both,
+                credentials,
+                &config.endpoint,
+                &ctx,
+            )?);
+        }
         let (n, bytes) = request::common_room(&self.action, credentials, &ctx);
         let params = self.params.clone_with_room(n, bytes);
-        Ok(request::prepare_flat(
-            &self.action,
-            params,
-            credentials,
-            &config.endpoint,
-            &ctx,
-        )?)
+        match request::prepare_flat(&self.action, params, credentials, &config.endpoint, &ctx) {
+            Err(PrepareError::TooLarge { .. }) => Ok(request::prepare_fallback(
+                &self.action,
+                &self.json,
+                credentials,
+                &config.endpoint,
+                &ctx,
+            )?),
+            other => Ok(other?),
+        }
     }
 
     /// Takes what the service sent for the last attempt and decides what follows.
@@ -356,6 +378,21 @@ impl Call {
             Err(error) => self.on_transport_error(config, error, timing),
         }
     }
+}
+
+/// `params` as a JSON object, with `token` (field, value) added when the object lacks it.
+fn json_of<P: Serialize + ?Sized>(
+    params: &P,
+    token: Option<(&str, &str)>,
+) -> Result<Vec<u8>, PrepareError> {
+    let json = |e: serde_json::Error| PrepareError::Json(e.to_string());
+    let mut value = serde_json::to_value(params).map_err(json)?;
+    if let (Some((field, token)), serde_json::Value::Object(map)) = (token, &mut value) {
+        if !map.contains_key(field) {
+            map.insert(field.to_owned(), serde_json::Value::from(token));
+        }
+    }
+    serde_json::to_vec(&value).map_err(json)
 }
 
 /// The step a retry decision leads to.

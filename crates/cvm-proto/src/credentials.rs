@@ -95,6 +95,11 @@ impl Credentials {
         sign::verify(method, self.secret_key.as_bytes(), string_to_sign, claimed)
     }
 
+    /// The TC3 signing key of this secret key for `date` (`YYYY-MM-DD`) and `service`.
+    pub fn tc3_signing_key(&self, date: &str, service: &str) -> crate::tc3::SigningKey {
+        crate::tc3::SigningKey::derive(self.secret_key.as_bytes(), date, service)
+    }
+
     /// Whether `text` contains the secret key or the token, for checking that output leaks neither.
     pub fn appears_in(&self, text: &str) -> bool {
         text.contains(self.secret_key.as_str()) || self.token().is_some_and(|t| text.contains(t))

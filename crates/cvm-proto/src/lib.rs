@@ -74,6 +74,8 @@ mod request;
 mod response;
 pub mod retry;
 pub mod sign;
+pub mod tc3;
+mod tc3_request;
 pub mod time;
 mod wait;
 
@@ -88,9 +90,10 @@ pub use params::{
     check_key, is_sensitive, Iter as ParamsIter, KeyError, Params, ParamsError, REDACTED,
 };
 pub use request::{
-    prepare, prepare_flat, sign_request, Context, HttpMethod, HttpRequest, PrepareError, Prepared,
-    UnknownHttpMethod, COMMON_PARAMS, DEFAULT_VERSION, FORM_CONTENT_TYPE, MAX_GET_URL,
-    MAX_POST_BODY, REQUEST_CLIENT,
+    is_secret_header, prepare, prepare_flat, sign_request, Context, HttpMethod, HttpRequest,
+    PrepareError, Prepared, UnknownHttpMethod, COMMON_PARAMS, DEFAULT_VERSION, FORM_CONTENT_TYPE,
+    MAX_GET_URL, MAX_POST_BODY, REQUEST_CLIENT, TC3_TOKEN_HEADER, V1_TOO_LARGE,
 };
 pub use response::HttpResponse;
+pub use tc3_request::{MAX_TC3_BODY, SERVICE};
 pub use wait::{WaitError, WaitOptions, WaitStep, WaitTarget, Waiter, MAX_IDS as MAX_WAIT_IDS};

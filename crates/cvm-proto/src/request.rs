@@ -10,8 +10,9 @@ use crate::credentials::Credentials;
 use crate::encode;
 use crate::endpoint::Endpoint;
 use crate::flatten::{self, FlattenError};
-use crate::params::{Params, ParamsError};
+use crate::params::{Params, ParamsError, REDACTED};
 use crate::sign::{self, SignError, SignatureMethod, SignatureText, SIGNATURE};
+use crate::tc3_request::{sign_tc3, Tc3Params};
 
 /// The CVM API version this crate speaks.
 pub const DEFAULT_VERSION: &str = "2017-03-12";
@@ -173,6 +174,14 @@ impl HttpRequest {
     }
 }
 
+/// Whether a header carries a secret: the TC3 `Authorization` (its signature) or the session token.
+pub fn is_secret_header(name: &str) -> bool {
+    name.eq_ignore_ascii_case("Authorization") || name.eq_ignore_ascii_case(TC3_TOKEN_HEADER)
+}
+
+/// The header that carries the session token of a TC3 request.
+pub const TC3_TOKEN_HEADER: &str = "X-TC-Token";
+
 /// `message` with `url`'s query replaced by `<redacted>`.
 pub(crate) fn redact_query(message: String, url: &str) -> String {
     match url.split_once('?') {
@@ -185,10 +194,21 @@ impl fmt::Debug for HttpRequest {
     /// Shows the URL without its query and the body's length only, since both carry secrets.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let url = self.url.split('?').next().unwrap_or_default();
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                if is_secret_header(name) {
+                    (*name, REDACTED)
+                } else {
+                    (*name, value.as_str())
+                }
+            })
+            .collect();
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
             .field("url", &url)
-            .field("headers", &self.headers)
+            .field("headers", &headers)
             .field("body_len", &self.body.len())
             .finish()
     }
@@ -200,45 +220,158 @@ impl fmt::Debug for HttpRequest {
 pub struct Prepared {
     /// The request to send.
     pub request: HttpRequest,
-    /// Every parameter that was signed (common ones included, `Signature` excluded); secrets are redacted in `Debug`.
-    pub params: Params,
-    /// The method the string to sign was built for (a GET over 32 KB is signed and sent as POST).
-    pub signed_method: HttpMethod,
-    /// The HMAC the parameters' `SignatureMethod` selected.
-    pub algorithm: SignatureMethod,
-    path_start: usize,
+    signed: Signed,
+    fallback: Option<&'static str>,
+}
+
+/// What was signed, by scheme.
+#[derive(Clone, PartialEq, Eq)]
+enum Signed {
+    /// Signature v1: the complete parameters, the method the string to sign was built for, the
+    /// HMAC, and where the path starts in the URL.
+    V1 {
+        params: Params,
+        method: HttpMethod,
+        algorithm: SignatureMethod,
+        path_start: usize,
+    },
+    /// TC3: the canonical request and the string to sign (neither holds a secret).
+    Tc3 {
+        canonical_request: String,
+        string_to_sign: String,
+    },
 }
 
 impl fmt::Debug for Prepared {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Prepared")
-            .field("request", &self.request)
-            .field("params", &self.params)
-            .field("algorithm", &self.algorithm)
-            .finish()
+        let mut d = f.debug_struct("Prepared");
+        d.field("request", &self.request)
+            .field("signature_method", &self.signature_method());
+        if let Some(params) = self.params() {
+            d.field("params", params);
+        }
+        d.field("fallback", &self.fallback).finish()
     }
 }
 
 impl Prepared {
+    fn v1(
+        request: HttpRequest,
+        params: Params,
+        method: HttpMethod,
+        algorithm: SignatureMethod,
+        path_start: usize,
+    ) -> Self {
+        Self {
+            request,
+            signed: Signed::V1 {
+                params,
+                method,
+                algorithm,
+                path_start,
+            },
+            fallback: None,
+        }
+    }
+
+    pub(crate) fn tc3(
+        request: HttpRequest,
+        canonical_request: String,
+        string_to_sign: String,
+    ) -> Self {
+        Self {
+            request,
+            signed: Signed::Tc3 {
+                canonical_request,
+                string_to_sign,
+            },
+            fallback: None,
+        }
+    }
+
+    fn with_fallback(mut self, why: &'static str) -> Self {
+        self.fallback = Some(why);
+        self
+    }
+
+    /// How the request was signed.
+    pub fn signature_method(&self) -> SignatureMethod {
+        match &self.signed {
+            Signed::V1 { algorithm, .. } => *algorithm,
+            Signed::Tc3 { .. } => SignatureMethod::Tc3HmacSha256,
+        }
+    }
+
+    /// Every parameter a signature-v1 request signed (common ones included, `Signature`
+    /// excluded); `None` for TC3. Secrets are redacted in `Debug`.
+    pub fn params(&self) -> Option<&Params> {
+        match &self.signed {
+            Signed::V1 { params, .. } => Some(params),
+            Signed::Tc3 { .. } => None,
+        }
+    }
+
+    /// [`params`](Self::params), taken out.
+    pub fn into_params(self) -> Option<Params> {
+        match self.signed {
+            Signed::V1 { params, .. } => Some(params),
+            Signed::Tc3 { .. } => None,
+        }
+    }
+
+    /// The TC3 canonical request, for debugging a rejected signature; `None` for signature v1.
+    pub fn canonical_request(&self) -> Option<&str> {
+        match &self.signed {
+            Signed::Tc3 {
+                canonical_request, ..
+            } => Some(canonical_request),
+            Signed::V1 { .. } => None,
+        }
+    }
+
+    /// Why the request was signed otherwise than asked, e.g. with TC3 because signature v1 cannot carry it.
+    pub fn fallback(&self) -> Option<&'static str> {
+        self.fallback
+    }
+
+    /// The string that was signed; for signature v1 it holds every parameter's value, secrets included.
+    pub fn string_to_sign(&self) -> String {
+        match &self.signed {
+            Signed::V1 {
+                params,
+                method,
+                path_start,
+                ..
+            } => sign::string_to_sign(*method, self.host(), self.path(*path_start), params)
+                .unwrap_or_default(),
+            Signed::Tc3 { string_to_sign, .. } => string_to_sign.clone(),
+        }
+    }
+
+    /// The string that was signed with `SecretId`, `Token` and passwords replaced by a marker,
+    /// for people (a TC3 string to sign holds none of them).
+    pub fn redacted_string_to_sign(&self) -> String {
+        match &self.signed {
+            Signed::V1 {
+                params,
+                method,
+                path_start,
+                ..
+            } => {
+                sign::redacted_string_to_sign(*method, self.host(), self.path(*path_start), params)
+                    .unwrap_or_default()
+            }
+            Signed::Tc3 { string_to_sign, .. } => string_to_sign.clone(),
+        }
+    }
+
     fn host(&self) -> &str {
         self.request.header("Host").unwrap_or_default()
     }
 
-    fn path(&self) -> &str {
-        let url = &self.request.url[self.path_start..];
+    fn path(&self, path_start: usize) -> &str {
+        let url = self.request.url.get(path_start..).unwrap_or("/");
         url.split('?').next().unwrap_or("/")
-    }
-
-    /// The string that was signed; it holds every parameter's value, secrets included.
-    pub fn string_to_sign(&self) -> String {
-        sign::string_to_sign(self.signed_method, self.host(), self.path(), &self.params)
-            .unwrap_or_default()
-    }
-
-    /// The string that was signed with `SecretId`, `Token` and passwords replaced by a marker, for people.
-    pub fn redacted_string_to_sign(&self) -> String {
-        sign::redacted_string_to_sign(self.signed_method, self.host(), self.path(), &self.params)
-            .unwrap_or_default()
     }
 }
 
@@ -264,10 +397,14 @@ pub enum PrepareError {
     /// The nonce is zero; the service wants a positive integer.
     #[error("the nonce must be a positive integer")]
     ZeroNonce,
-    /// The form body is over the service's 1 MB limit for signature v1.
-    #[error(
-        "request body is {size} bytes, over the service's limit of {limit} bytes for signature v1"
-    )]
+    /// A setting sent as a TC3 header holds a character a header cannot carry.
+    #[error("the {0} holds a character that cannot be sent in a header")]
+    HeaderValue(&'static str),
+    /// The parameters could not be written as JSON.
+    #[error("cannot write the parameters as JSON: {0}")]
+    Json(String),
+    /// The body is over the service's limit (1 MB for a signature-v1 form, 10 MB for TC3 JSON).
+    #[error("request body is {size} bytes, over the service's limit of {limit} bytes")]
     TooLarge {
         /// Size of the encoded body.
         size: usize,
@@ -283,6 +420,9 @@ const PREPARE_PARAMS: usize = 32;
 const PREPARE_TEXT: usize = 1024;
 
 /// Flattens `params` and signs them with the common parameters of `ctx`: the one call a transport needs per attempt.
+///
+/// With [`SignatureMethod::Tc3HmacSha256`] the request is a JSON POST (or a GET of the flattened
+/// parameters); a signature-v1 POST over 1 MB is sent with TC3 instead (see [`Prepared::fallback`]).
 pub fn prepare<P: Serialize + ?Sized>(
     action: &str,
     params: &P,
@@ -292,7 +432,49 @@ pub fn prepare<P: Serialize + ?Sized>(
 ) -> Result<Prepared, PrepareError> {
     let mut flat = Params::with_room(PREPARE_PARAMS, PREPARE_TEXT);
     flatten::flatten_into(params, &mut flat)?;
-    prepare_flat(action, flat, credentials, endpoint, ctx)
+    let json = || serde_json::to_vec(params).map_err(|e| PrepareError::Json(e.to_string()));
+    if ctx.signature_method.is_tc3() {
+        let json = json()?;
+        let both = Tc3Params {
+            flat: &flat,
+            json: &json,
+        };
+        return sign_tc3(action, both, credentials, endpoint, ctx);
+    }
+    match prepare_flat(action, flat, credentials, endpoint, ctx) {
+        Err(PrepareError::TooLarge { .. }) => {
+            let json = json()?;
+            prepare_fallback(action, &json, credentials, endpoint, ctx)
+        }
+        other => other,
+    }
+}
+
+/// Why a request asked for signature v1 went out with TC3.
+pub const V1_TOO_LARGE: &str =
+    "signature v1 cannot carry a body over 1 MB, so the request is sent with TC3-HMAC-SHA256";
+
+/// The TC3 POST of a request that signature v1 cannot carry.
+pub(crate) fn prepare_fallback(
+    action: &str,
+    json: &[u8],
+    credentials: &Credentials,
+    endpoint: &Endpoint,
+    ctx: &Context<'_>,
+) -> Result<Prepared, PrepareError> {
+    let mut tc3_ctx = *ctx;
+    tc3_ctx.method = HttpMethod::Post;
+    tc3_ctx.signature_method = SignatureMethod::Tc3HmacSha256;
+    // A POST reads only the JSON form.
+    let flat = &Params::new();
+    let prepared = sign_tc3(
+        action,
+        Tc3Params { flat, json },
+        credentials,
+        endpoint,
+        &tc3_ctx,
+    )?;
+    Ok(prepared.with_fallback(V1_TOO_LARGE))
 }
 
 /// Adds the common parameters of `ctx` to an action's already flat `params` and signs them:
@@ -428,13 +610,13 @@ pub fn sign_request(
                 headers: vec![("Host", host)],
                 body: Vec::new(),
             };
-            return Ok(Prepared {
+            return Ok(Prepared::v1(
                 request,
                 params,
-                signed_method: HttpMethod::Get,
+                HttpMethod::Get,
                 algorithm,
                 path_start,
-            });
+            ));
         }
         buf.clear();
     }
@@ -459,13 +641,13 @@ pub fn sign_request(
         ],
         body: buf.into_bytes(),
     };
-    Ok(Prepared {
+    Ok(Prepared::v1(
         request,
         params,
-        signed_method: HttpMethod::Post,
+        HttpMethod::Post,
         algorithm,
         path_start,
-    })
+    ))
 }
 
 #[cfg(test)]
@@ -617,16 +799,39 @@ mod tests {
             params.get("Signature").unwrap()
         ));
 
+        // Signature v1 cannot carry a 1 MB body: it goes out with TC3 instead, and says so.
         let huge = BTreeMap::from([("UserData", "y".repeat(MAX_POST_BODY))]);
-        let err = prepare(
+        let prepared = prepare(
             "RunInstances",
             &huge,
             &creds(),
             &Endpoint::global(),
             &s1_context(),
         )
+        .unwrap();
+        assert_eq!(prepared.fallback(), Some(V1_TOO_LARGE));
+        assert_eq!(prepared.signature_method(), SignatureMethod::Tc3HmacSha256);
+        assert_eq!(prepared.request.method, HttpMethod::Post);
+        assert_eq!(
+            prepared.request.header("Content-Type"),
+            Some("application/json")
+        );
+        assert!(prepared.request.body.starts_with(br#"{"UserData":"yyy"#));
+
+        // Over TC3's 10 MB it is refused.
+        let too_huge = BTreeMap::from([("UserData", "y".repeat(crate::MAX_TC3_BODY))]);
+        let err = prepare(
+            "RunInstances",
+            &too_huge,
+            &creds(),
+            &Endpoint::global(),
+            &s1_context(),
+        )
         .unwrap_err();
-        assert!(matches!(err, PrepareError::TooLarge { .. }), "{err}");
+        assert!(
+            matches!(err, PrepareError::TooLarge { limit, .. } if limit == crate::MAX_TC3_BODY),
+            "{err}"
+        );
     }
 
     #[test]

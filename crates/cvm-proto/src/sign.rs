@@ -16,14 +16,16 @@ use crate::request::HttpMethod;
 /// The parameter that carries the signature; it is never part of the string to sign.
 pub const SIGNATURE: &str = "Signature";
 
-/// The HMAC algorithm of a signature-v1 request.
+/// How a request is signed: signature v1 with HMAC-SHA1 or HMAC-SHA256, or TC3-HMAC-SHA256 (API 3.0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum SignatureMethod {
-    /// HMAC-SHA1, what the service uses when `SignatureMethod` is absent or anything but `HmacSHA256`.
+    /// Signature v1 with HMAC-SHA1, what the service uses when `SignatureMethod` is absent or anything but `HmacSHA256`.
     HmacSha1,
-    /// HMAC-SHA256, selected by the exact parameter value `HmacSHA256`.
+    /// Signature v1 with HMAC-SHA256, selected by the exact parameter value `HmacSHA256`.
     #[default]
     HmacSha256,
+    /// TC3-HMAC-SHA256: `X-TC-*` headers, a JSON body for POST, a key derived per day (see [`crate::tc3`]).
+    Tc3HmacSha256,
 }
 
 impl SignatureMethod {
@@ -35,12 +37,18 @@ impl SignatureMethod {
         }
     }
 
-    /// The parameter value naming this algorithm: `HmacSHA1` or `HmacSHA256`.
+    /// The name of this method: `HmacSHA1`, `HmacSHA256` (the v1 parameter values) or `TC3-HMAC-SHA256`.
     pub fn as_str(self) -> &'static str {
         match self {
             SignatureMethod::HmacSha1 => "HmacSHA1",
             SignatureMethod::HmacSha256 => "HmacSHA256",
+            SignatureMethod::Tc3HmacSha256 => crate::tc3::ALGORITHM,
         }
+    }
+
+    /// Whether this is TC3-HMAC-SHA256 rather than signature v1.
+    pub fn is_tc3(self) -> bool {
+        self == SignatureMethod::Tc3HmacSha256
     }
 }
 
@@ -50,9 +58,9 @@ impl fmt::Display for SignatureMethod {
     }
 }
 
-/// A name that is not `HmacSHA1` or `HmacSHA256`.
+/// A name that is not `HmacSHA1`, `HmacSHA256` or `TC3-HMAC-SHA256`.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("unknown signature method {0:?}; expected HmacSHA1 or HmacSHA256")]
+#[error("unknown signature method {0:?}; expected HmacSHA1, HmacSHA256 or TC3-HMAC-SHA256")]
 pub struct UnknownSignatureMethod(pub String);
 
 impl FromStr for SignatureMethod {
@@ -64,6 +72,8 @@ impl FromStr for SignatureMethod {
             Ok(SignatureMethod::HmacSha1)
         } else if s.eq_ignore_ascii_case("HmacSHA256") {
             Ok(SignatureMethod::HmacSha256)
+        } else if s.eq_ignore_ascii_case(crate::tc3::ALGORITHM) || s.eq_ignore_ascii_case("TC3") {
+            Ok(SignatureMethod::Tc3HmacSha256)
         } else {
             Err(UnknownSignatureMethod(s.to_owned()))
         }
@@ -272,7 +282,10 @@ fn mac(method: SignatureMethod, key: &[u8], message: &[u8]) -> ([u8; 32], usize)
     }
     match method {
         SignatureMethod::HmacSha1 => run::<Hmac<sha1::Sha1>>(key, message),
-        SignatureMethod::HmacSha256 => run::<Hmac<sha2::Sha256>>(key, message),
+        // TC3 derives its key first (see `tc3::SigningKey`); its final step is HMAC-SHA256 too.
+        SignatureMethod::HmacSha256 | SignatureMethod::Tc3HmacSha256 => {
+            run::<Hmac<sha2::Sha256>>(key, message)
+        }
     }
 }
 
