@@ -27,6 +27,7 @@ mod error;
 mod request;
 mod server;
 mod sim;
+mod tc3;
 mod time;
 
 pub use actions::ACTIONS;

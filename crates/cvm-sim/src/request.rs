@@ -15,7 +15,7 @@ pub struct SimRequest {
     pub query: Vec<u8>,
     /// The headers in arrival order; names compare case-insensitively.
     pub headers: Vec<(String, String)>,
-    /// The body (the shell never hands over more than the POST limit plus one byte).
+    /// The body (the shell never hands over more than the TC3 POST limit plus one byte).
     pub body: Vec<u8>,
 }
 
@@ -96,6 +96,14 @@ impl SimResponse {
             headers: vec![("Content-Type".to_owned(), content_type.to_owned())],
             body,
         }
+    }
+
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// The body parsed as JSON, if it is JSON.

@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use cvm_proto::Endpoint;
 use cvm_proto::LEGACY_PATH;
-use cvm_proto::MAX_POST_BODY;
+use cvm_proto::MAX_TC3_BODY;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -370,7 +370,7 @@ async fn serve_request(
         Vec::new()
     } else {
         let timeout = Duration::from_millis(shared.http.body_read_timeout_ms.max(1));
-        match tokio::time::timeout(timeout, read_body(body, MAX_POST_BODY + 1)).await {
+        match tokio::time::timeout(timeout, read_body(body, MAX_TC3_BODY + 1)).await {
             Ok(Ok(bytes)) => bytes,
             _ => return Err(DropConnection),
         }

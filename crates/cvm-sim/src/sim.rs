@@ -665,6 +665,11 @@ impl Sim {
                 .into())
             }
         };
+        if let Some(authorization) = req.header("authorization") {
+            if cx.gateway == Gateway::Api3 {
+                return self.process_tc3(req, method, authorization, now, cx);
+            }
+        }
         let host = req.header("host").unwrap_or_default();
         let raw: &[u8] = match method {
             HttpMethod::Get => {
@@ -700,17 +705,7 @@ impl Sim {
             encode::decode(raw).map_err(|e| ApiFailure::invalid_parameter(failure_message(&e)))?;
 
         let action = required(&params, "Action")?.to_owned();
-        // Unknown names are lumped together so that garbage cannot grow the map.
-        let counted = if ACTIONS.contains(&action.as_str()) {
-            action.as_str()
-        } else {
-            OTHER_ACTION
-        };
-        *self
-            .counters
-            .requests_by_action
-            .entry(counted.to_owned())
-            .or_default() += 1;
+        self.count_action(&action);
         let version = params.get("Version");
         if version.is_none() {
             match cx.gateway {
@@ -798,9 +793,9 @@ impl Sim {
         self.nonces
             .insert(nonce_key, timestamp.saturating_add(window));
 
-        self.throttle(&secret_id, &action, now)?;
-        self.inject_fault(&action, cx)?;
         if cx.v2 {
+            self.throttle(&secret_id, &action, now)?;
+            self.inject_fault(&action, cx)?;
             return Err(ApiFailure::new(
                 "InvalidAction",
                 format!("The pre-2017 (v2) action `{action}` is not emulated by cvm-sim; send Version=2017-03-12."),
@@ -811,7 +806,37 @@ impl Sim {
             Gateway::Api3 => params,
             Gateway::Legacy => rewrite_underscores(params)?,
         };
-        Ok(self.dispatch(&action, &owner, &params, cx, now)?)
+        self.perform(&action, &secret_id, &owner, &params, cx, now)
+    }
+
+    /// Counts a request by action; unknown names are lumped together so that garbage cannot grow the map.
+    pub(crate) fn count_action(&mut self, action: &str) {
+        let counted = if ACTIONS.contains(&action) {
+            action
+        } else {
+            OTHER_ACTION
+        };
+        *self
+            .counters
+            .requests_by_action
+            .entry(counted.to_owned())
+            .or_default() += 1;
+    }
+
+    /// What follows a request's authentication, whatever its scheme: rate limits, injected
+    /// faults, then the action itself.
+    pub(crate) fn perform(
+        &mut self,
+        action: &str,
+        secret_id: &str,
+        owner: &str,
+        params: &Params,
+        cx: &mut Cx,
+        now: Duration,
+    ) -> Result<Map<String, Value>, Stop> {
+        self.throttle(secret_id, action, now)?;
+        self.inject_fault(action, cx)?;
+        Ok(self.dispatch(action, owner, params, cx, now)?)
     }
 
     fn throttle(&mut self, secret_id: &str, action: &str, now: Duration) -> ApiResult<()> {

@@ -1,0 +1,225 @@
+//! TC3-HMAC-SHA256 requests (API 3.0): the `X-TC-*` headers, the `Authorization` header and the
+//! JSON body, checked in the service's order, then the same actions and state as signature v1.
+
+use std::time::Duration;
+
+use cvm_proto::tc3::{self, Authorization};
+use cvm_proto::{
+    encode, flatten, HttpMethod, Params, COMMON_PARAMS, DEFAULT_VERSION, MAX_GET_URL, MAX_TC3_BODY,
+};
+use serde_json::{Map, Value};
+use subtle::ConstantTimeEq;
+
+use crate::actions::ACTIONS;
+use crate::error::ApiFailure;
+use crate::request::SimRequest;
+use crate::sim::{Cx, Sim, Stop};
+
+fn invalid_authorization(why: impl std::fmt::Display) -> ApiFailure {
+    ApiFailure::new(
+        "AuthFailure.InvalidAuthorization",
+        format!("The Authorization header is not a valid TC3-HMAC-SHA256 authorization: {why}."),
+    )
+}
+
+fn signature_failure(why: &str) -> ApiFailure {
+    ApiFailure::new(
+        "AuthFailure.SignatureFailure",
+        format!("The provided credentials could not be validated ({why}). Please check your signature is correct."),
+    )
+}
+
+/// A required `X-TC-*` header, reported by its parameter name as the service does.
+fn required<'r>(req: &'r SimRequest, header: &str, name: &str) -> Result<&'r str, ApiFailure> {
+    req.header(header)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| ApiFailure::missing(name))
+}
+
+/// Whether a content type is JSON (`application/json`, parameters such as `charset` allowed).
+fn is_json(content_type: Option<&str>) -> bool {
+    content_type.is_some_and(|ct| {
+        ct.split(';')
+            .next()
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case(tc3::JSON_CONTENT_TYPE))
+    })
+}
+
+/// The action's parameters: the JSON object of a POST, or the form-encoded query of a GET, flattened.
+fn action_params(req: &SimRequest, method: HttpMethod) -> Result<Params, ApiFailure> {
+    match method {
+        HttpMethod::Get => encode::decode(&req.query).map_err(|e| {
+            ApiFailure::invalid_parameter(format!("The query string is malformed: {e}."))
+        }),
+        HttpMethod::Post => {
+            let value: Value = serde_json::from_slice(&req.body).map_err(|e| {
+                ApiFailure::invalid_parameter(format!("The request body is not valid JSON: {e}."))
+            })?;
+            if !value.is_object() {
+                return Err(ApiFailure::invalid_parameter(
+                    "The request body must be a JSON object.",
+                ));
+            }
+            flatten::to_params(&value).map_err(|e| {
+                ApiFailure::invalid_parameter(format!("The request body cannot be read: {e}."))
+            })
+        }
+    }
+}
+
+impl Sim {
+    /// Handles a request that carries an `Authorization` header on the API 3.0 gateway.
+    pub(crate) fn process_tc3(
+        &mut self,
+        req: &SimRequest,
+        method: HttpMethod,
+        authorization: &str,
+        now: Duration,
+        cx: &mut Cx,
+    ) -> Result<Map<String, Value>, Stop> {
+        let host = req.header("host").unwrap_or_default();
+        match method {
+            HttpMethod::Get => {
+                let query = if req.query.is_empty() {
+                    0
+                } else {
+                    1 + req.query.len()
+                };
+                if "http://".len() + host.len() + req.path.len() + query > MAX_GET_URL {
+                    return Err(ApiFailure::new(
+                        "InvalidParameter",
+                        "The request URL exceeds the GET limit of 32 KB; send the parameters as a JSON POST.",
+                    )
+                    .into());
+                }
+            }
+            HttpMethod::Post => {
+                if req.body.len() > MAX_TC3_BODY {
+                    return Err(ApiFailure::new(
+                        "InvalidParameter",
+                        "The request body exceeds the TC3 limit of 10 MB.",
+                    )
+                    .into());
+                }
+                if !is_json(req.header("content-type")) {
+                    return Err(ApiFailure::new(
+                        "InvalidRequest",
+                        "A TC3-HMAC-SHA256 POST must have Content-Type application/json.",
+                    )
+                    .into());
+                }
+            }
+        }
+
+        let action = required(req, "x-tc-action", "Action")?.to_owned();
+        self.count_action(&action);
+        let version = required(req, "x-tc-version", "Version")?;
+        let timestamp = required(req, "x-tc-timestamp", "Timestamp")?;
+        let timestamp: i64 = timestamp
+            .parse()
+            .map_err(|_| ApiFailure::invalid_parameter("Header `X-TC-Timestamp` type error."))?;
+        if version != DEFAULT_VERSION {
+            return Err(ApiFailure::new(
+                "NoSuchVersion",
+                format!("The requested version `{version}` of service `cvm` does not exist."),
+            )
+            .into());
+        }
+        if !ACTIONS.contains(&action.as_str()) {
+            return Err(ApiFailure::new(
+                "InvalidAction",
+                format!("The requested action `{action}` does not exist (or is not emulated by cvm-sim)."),
+            )
+            .into());
+        }
+        cx.english = req.header("x-tc-language") == Some("en-US");
+
+        // Authentication, in the service's order.
+        let auth = Authorization::parse(authorization).map_err(invalid_authorization)?;
+        if auth.service != cvm_proto::SERVICE {
+            return Err(invalid_authorization(format_args!(
+                "the credential scope names service `{}`, not `cvm`",
+                auth.service
+            ))
+            .into());
+        }
+        let Some(account) = self.accounts.get(auth.secret_id) else {
+            return Err(ApiFailure::new(
+                "AuthFailure.SecretIdNotFound",
+                "The SecretId is not found, please ensure that your SecretId is correct.",
+            )
+            .into());
+        };
+        let server_now = self.server_time(now);
+        let window = i64::try_from(self.config.timestamp_window_secs).unwrap_or(i64::MAX);
+        if timestamp.abs_diff(server_now) > window.unsigned_abs() {
+            return Err(ApiFailure::new(
+                "AuthFailure.SignatureExpire",
+                format!("Signature expired. Timestamp is {timestamp}, deviation between Timestamp and the server time {server_now} exceeds {window} seconds."),
+            )
+            .into());
+        }
+        let Ok(unsigned) = u64::try_from(timestamp) else {
+            return Err(signature_failure("the timestamp is negative").into());
+        };
+        if auth.date != tc3::date_of(unsigned) {
+            return Err(signature_failure(
+                "the credential date is not the UTC date of X-TC-Timestamp",
+            )
+            .into());
+        }
+        let token_ok = match (account.creds.token(), req.header("x-tc-token")) {
+            (None, None) => true,
+            (Some(expected), Some(got)) => bool::from(expected.as_bytes().ct_eq(got.as_bytes())),
+            _ => false,
+        };
+        if !token_ok {
+            return Err(ApiFailure::new(
+                "AuthFailure.TokenFailure",
+                "The session token is invalid, expired, or does not belong to this SecretId.",
+            )
+            .into());
+        }
+        let query = String::from_utf8_lossy(&req.query);
+        let header = |name: &str| req.header(name);
+        let body: &[u8] = if method == HttpMethod::Get {
+            b""
+        } else {
+            &req.body
+        };
+        let canonical =
+            tc3::canonical_request_of(&auth, method.as_str(), &req.path, &query, &header, body)
+                .map_err(|e| signature_failure(&e.to_string()))?;
+        let sts = tc3::string_to_sign(unsigned, auth.date, auth.service, &canonical);
+        let key = account.creds.tc3_signing_key(auth.date, auth.service);
+        if !key.verify(&sts, auth.signature) {
+            return Err(signature_failure("the signature does not match").into());
+        }
+        let owner = account.owner.clone();
+        let secret_id = auth.secret_id.to_owned();
+
+        let mut params = action_params(req, method)?;
+        if let Some(common) = params
+            .iter()
+            .map(|(k, _)| k)
+            .find(|k| COMMON_PARAMS.contains(k))
+        {
+            return Err(ApiFailure::new(
+                "UnknownParameter",
+                format!(
+                    "The parameter `{common}` is not recognized; TC3 sends it as an X-TC-* header."
+                ),
+            )
+            .into());
+        }
+        if let Some(region) = req.header("x-tc-region").filter(|r| !r.is_empty()) {
+            params.insert("Region", region).map_err(|_| {
+                ApiFailure::new(
+                    "UnknownParameter",
+                    "The parameter `Region` is not recognized in the body; send it as X-TC-Region.",
+                )
+            })?;
+        }
+        self.perform(&action, &secret_id, &owner, &params, cx, now)
+    }
+}
