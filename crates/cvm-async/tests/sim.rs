@@ -495,3 +495,27 @@ fn keep<T>(texts: &mut Vec<String>, result: Result<T, Error>) {
         Err(err) => texts.extend([err.to_string(), format!("{err:?}")]),
     }
 }
+
+/// TC3-HMAC-SHA256 over POST and GET: a skewed clock corrected once, a lost RunInstances reply
+/// retried with the same token, and the same state as signature v1.
+#[tokio::test]
+async fn tc3_calls_retries_and_clock_correction() {
+    use cvm_async::proto::sign::SignatureMethod;
+    for method in [HttpMethod::Post, HttpMethod::Get] {
+        let server = sim(SimConfig::default().with_clock_offset(-330).with_fault(
+            FaultRule::new(FaultKind::DropAfterProcessing)
+                .for_action("RunInstances")
+                .first(1),
+        ));
+        let c = client(&server)
+            .signature_method(SignatureMethod::Tc3HmacSha256)
+            .http_method(method)
+            .build()
+            .unwrap();
+        c.call(&DescribeZonesRequest::default()).await.unwrap();
+        assert!((-332..=-328).contains(&c.core().clock_offset()), "{method}");
+        let run = c.call(&walkthrough_request()).await.unwrap();
+        assert_eq!(run.output.instance_id_set.len(), 1, "{method}");
+        assert_eq!(server.counters().instances_created, 1, "{method}");
+    }
+}

@@ -426,3 +426,58 @@ fn secrets_appear_in_no_error_or_debug_output() {
         assert!(!text.contains(PASSWORD), "password leaked in: {text}");
     }
 }
+
+/// The walkthrough, a lost RunInstances reply and a skewed clock, signed with TC3-HMAC-SHA256
+/// over POST and GET: the same decisions as signature v1.
+#[test]
+fn tc3_walkthrough_retries_and_clock_correction() {
+    use cvm_blocking::proto::sign::SignatureMethod;
+    use cvm_blocking::proto::HttpMethod;
+    for method in [HttpMethod::Post, HttpMethod::Get] {
+        let server = sim(SimConfig::default().with_clock_offset(330).with_fault(
+            FaultRule::new(FaultKind::DropAfterProcessing)
+                .for_action("RunInstances")
+                .first(1),
+        ));
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let record = Arc::clone(&seen);
+        let c = client(&server)
+            .signature_method(SignatureMethod::Tc3HmacSha256)
+            .http_method(method)
+            .on_attempt(move |p| {
+                record
+                    .lock()
+                    .unwrap()
+                    .push((p.signature_method(), format!("{p:?}")))
+            })
+            .build()
+            .unwrap();
+        c.call(&DescribeZonesRequest::default()).unwrap();
+        assert!((328..=332).contains(&c.core().clock_offset()), "{method}");
+        let run = c.call(&walkthrough_request()).unwrap();
+        let ids = run.output.instance_id_set;
+        assert_eq!(ids.len(), 1, "{method}");
+        assert_eq!(server.counters().instances_created, 1, "{method}");
+        c.wait_until(
+            ids.clone(),
+            WaitTarget::State(InstanceState::Running),
+            wait_options(),
+            |_| {},
+        )
+        .unwrap();
+        c.call(&TerminateInstancesRequest::new(ids)).unwrap();
+        let seen = seen.lock().unwrap();
+        assert!(seen
+            .iter()
+            .all(|(m, _)| *m == SignatureMethod::Tc3HmacSha256));
+        for (_, debug) in seen.iter() {
+            assert_no_secret(debug);
+        }
+        let counters = server.counters();
+        assert_eq!(
+            counters.errors_by_code.get("AuthFailure.SignatureExpire"),
+            Some(&1),
+            "{method}: {counters:?}"
+        );
+    }
+}

@@ -23,7 +23,7 @@ pub(crate) struct GlobalArgs {
     /// Profile of ~/.tencentcloud/credentials to use (default: TENCENTCLOUD_PROFILE or "default").
     #[arg(long, global = true)]
     pub profile: Option<String>,
-    /// HmacSHA1 or HmacSHA256.
+    /// HmacSHA1 or HmacSHA256 (signature v1), or TC3-HMAC-SHA256 (API 3.0: JSON bodies, X-TC-* headers).
     #[arg(long, global = true, default_value = "HmacSHA256", value_parser = parse_signature_method)]
     pub signature_method: SignatureMethod,
     /// get or post.
@@ -156,9 +156,19 @@ impl HttpSend for Traced {
 pub(crate) fn describe(prepared: &Prepared) -> String {
     let request = &prepared.request;
     let base = request.url.split('?').next().unwrap_or_default();
-    format!(
-        "> {} {base}\n> string to sign: {}",
+    let mut out = format!(
+        "> {} {base} ({})",
         request.method,
-        prepared.redacted_string_to_sign()
-    )
+        prepared.signature_method()
+    );
+    if let Some(why) = prepared.fallback() {
+        out.push_str(&format!("\n> note: {why}"));
+    }
+    if let Some(canonical) = prepared.canonical_request() {
+        let indented = canonical.replace('\n', "\n>   ");
+        out.push_str(&format!("\n> canonical request:\n>   {indented}"));
+    }
+    let sts = prepared.redacted_string_to_sign().replace('\n', "\\n");
+    out.push_str(&format!("\n> string to sign: {sts}"));
+    out
 }
