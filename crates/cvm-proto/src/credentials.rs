@@ -1,6 +1,7 @@
 //! API credentials: a secret id, a secret key and an optional session token, kept out of sight.
 
 use std::fmt;
+use std::sync::{Arc, Mutex};
 
 use thiserror::Error;
 use zeroize::Zeroizing;
@@ -31,6 +32,8 @@ pub struct Credentials {
     secret_id: String,
     secret_key: Zeroizing<String>,
     token: Option<Zeroizing<String>>,
+    /// The last TC3 key derived (it depends only on the key, the date and the service).
+    tc3_key: Arc<Mutex<Option<crate::tc3::SigningKey>>>,
 }
 
 fn check(what: &'static str, value: &str) -> Result<(), CredentialsError> {
@@ -59,6 +62,7 @@ impl Credentials {
             secret_id,
             secret_key,
             token: None,
+            tc3_key: Arc::default(),
         })
     }
 
@@ -98,6 +102,24 @@ impl Credentials {
     /// The TC3 signing key of this secret key for `date` (`YYYY-MM-DD`) and `service`.
     pub fn tc3_signing_key(&self, date: &str, service: &str) -> crate::tc3::SigningKey {
         crate::tc3::SigningKey::derive(self.secret_key.as_bytes(), date, service)
+    }
+
+    /// The TC3 signature of `string_to_sign` for `date` and `service`, with the derived key kept
+    /// (shared by clones of these credentials) until the date or service changes.
+    pub fn tc3_sign(&self, date: &str, service: &str, string_to_sign: &str) -> String {
+        let mut cached = self
+            .tc3_key
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match &*cached {
+            Some(key) if key.date() == date && key.service() == service => key.sign(string_to_sign),
+            _ => {
+                let key = self.tc3_signing_key(date, service);
+                let signature = key.sign(string_to_sign);
+                *cached = Some(key);
+                signature
+            }
+        }
     }
 
     /// Whether `text` contains the secret key or the token, for checking that output leaks neither.
@@ -158,5 +180,22 @@ mod tests {
         assert_eq!(sig, "0EEm/HtGRr/VJXTAD9tYMth1Bzm3lLHz5RCDv1GdM8s=");
         assert!(c.verify(SignatureMethod::HmacSha256, sts, &sig));
         assert!(!c.verify(SignatureMethod::HmacSha1, sts, &sig));
+    }
+
+    #[test]
+    fn the_tc3_key_is_kept_per_date_and_service() {
+        let c = Credentials::new("AKID", "secret").unwrap();
+        let twin = c.clone();
+        for (date, service) in [
+            ("2024-01-01", "cvm"),
+            ("2024-01-01", "cvm"),
+            ("2024-01-02", "cvm"),
+            ("2024-01-02", "vpc"),
+        ] {
+            let expected = crate::tc3::SigningKey::derive(b"secret", date, service).sign("sts");
+            assert_eq!(c.tc3_sign(date, service, "sts"), expected);
+            assert_eq!(twin.tc3_sign(date, service, "sts"), expected);
+        }
+        assert!(!format!("{c:?}").contains("secret\""));
     }
 }
