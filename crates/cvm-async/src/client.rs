@@ -131,7 +131,8 @@ impl Client {
     /// Polls `DescribeInstancesStatus` until every instance reaches `target`, calling `progress`
     /// after each answered poll; returns the waiter with the last states seen.
     ///
-    /// A poll that fails after its own retries ends the wait with that error.
+    /// A poll that fails transiently after its own retries (a lost reply, a gateway error,
+    /// throttling) is polled through until the deadline; any other failure ends the wait with it.
     pub async fn wait_until(
         &self,
         ids: impl IntoIterator<Item = impl Into<String>>,
@@ -141,8 +142,11 @@ impl Client {
     ) -> Result<Waiter, Error> {
         let mut polls = self.shared.core.polls(ids, target, options)?;
         loop {
-            let reply = self.call(&polls.request()).await?;
-            match polls.after(&reply.output, &mut progress) {
+            let next = match self.call(&polls.request()).await {
+                Ok(reply) => polls.after(&reply.output, &mut progress),
+                Err(error) => polls.after_error(error),
+            };
+            match next {
                 Next::Done(result) => return result,
                 Next::Sleep { after, .. } => tokio::time::sleep(after).await,
             }

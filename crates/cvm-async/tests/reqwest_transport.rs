@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cvm_async::proto::envelope;
+use cvm_async::proto::models::RebootInstancesRequest;
 use cvm_async::proto::models::{DescribeZonesRequest, TerminateInstancesRequest};
 use cvm_async::proto::CallError;
 use cvm_async::proto::HttpMethod;
@@ -73,7 +74,7 @@ async fn one_host_header_the_signed_one_and_statuses_as_replies() {
     )));
     let c = client(&gateway.url).build().unwrap();
     let err = c
-        .call(&TerminateInstancesRequest::new(["ins-1"]))
+        .call(&RebootInstancesRequest::new(["ins-1"]))
         .await
         .unwrap_err();
     assert!(
@@ -86,7 +87,7 @@ async fn one_host_header_the_signed_one_and_statuses_as_replies() {
         ),
         "{err}"
     );
-    assert_eq!(gateway.count(), 1, "a 502 to a terminate is not resent");
+    assert_eq!(gateway.count(), 1, "a 502 to a reboot is not resent");
 }
 
 #[tokio::test]
@@ -94,8 +95,8 @@ async fn a_server_that_never_answers_hits_the_timeout() {
     let server = RawServer::start(Behaviour::Hang);
     let c = client(&server.url).build().unwrap();
     let start = Instant::now();
-    let terminate = c.call(&TerminateInstancesRequest::new(["ins-1"])).await;
-    let err = terminate.unwrap_err();
+    let reboot = c.call(&RebootInstancesRequest::new(["ins-1"])).await;
+    let err = reboot.unwrap_err();
     assert!(
         start.elapsed() < Duration::from_secs(2),
         "{:?}",
@@ -104,7 +105,7 @@ async fn a_server_that_never_answers_hits_the_timeout() {
     assert_eq!(err.class(), ErrorClass::Timeout, "{err}");
     assert!(err.is_transport());
     assert_no_secret(&format!("{err} {err:?}"));
-    assert_eq!(server.count(), 1, "a possibly sent terminate is not resent");
+    assert_eq!(server.count(), 1, "a possibly sent reboot is not resent");
 
     let zones = c.call(&DescribeZonesRequest::default()).await;
     assert!(zones.unwrap_err().is_timeout());
@@ -138,8 +139,8 @@ async fn refused_connections_are_retried_even_for_terminate() {
 async fn a_dropped_connection_is_resent_only_when_safe() {
     let server = RawServer::start(Behaviour::Drop);
     let c = client(&server.url).build().unwrap();
-    let terminate = c.call(&TerminateInstancesRequest::new(["ins-1"])).await;
-    assert_eq!(terminate.unwrap_err().class(), ErrorClass::Transport);
+    let reboot = c.call(&RebootInstancesRequest::new(["ins-1"])).await;
+    assert_eq!(reboot.unwrap_err().class(), ErrorClass::Transport);
     assert_eq!(server.count(), 1);
     let zones = c.call(&DescribeZonesRequest::default()).await;
     assert!(zones.unwrap_err().is_transport());

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cvm_async::proto::envelope;
+use cvm_async::proto::models::RebootInstancesRequest;
 use cvm_async::proto::models::{
     DescribeInstanceTypeConfigsRequest, DescribeInstancesRequest, DescribeZonesRequest, Filter,
     InstanceState, TerminateInstancesRequest,
@@ -300,7 +301,7 @@ async fn slow_replies_hit_the_timeout() {
     let server = emulator(
         SimConfig::default().with_fault(
             FaultRule::new(delay)
-                .for_action("TerminateInstances")
+                .for_action("RebootInstances")
                 .for_action("DescribeZones"),
         ),
     );
@@ -310,11 +311,11 @@ async fn slow_replies_hit_the_timeout() {
         .build()
         .unwrap();
     let start = Instant::now();
-    let terminate = c.call(&TerminateInstancesRequest::new(["ins-00000000"]));
-    let err = checked(terminate.await.unwrap_err());
+    let reboot = c.call(&RebootInstancesRequest::new(["ins-00000000"]));
+    let err = checked(reboot.await.unwrap_err());
     assert!(err.is_timeout() && err.is_transport(), "{err}");
     assert_eq!(err.class(), ErrorClass::Timeout);
-    assert_eq!(server.counters().faults_injected, 1, "terminate was resent");
+    assert_eq!(server.counters().faults_injected, 1, "reboot was resent");
     let err = checked(c.call(&DescribeZonesRequest::default()).await.unwrap_err());
     assert!(err.is_timeout(), "{err}");
     assert_eq!(server.counters().faults_injected, 4, "describe is retried");
@@ -347,7 +348,7 @@ async fn clock_skew_is_corrected_once_for_all_clones() {
 async fn transport_faults_are_retried_only_where_safe() {
     let server = emulator(SimConfig::default());
     let c = client(&server).build().unwrap();
-    let terminate = TerminateInstancesRequest::new(["ins-00000000"]);
+    let reboot = RebootInstancesRequest::new(["ins-00000000"]);
     for (kind, class) in [
         (FaultKind::DropBeforeProcessing, ErrorClass::Transport),
         (FaultKind::DropAfterProcessing, ErrorClass::Transport),
@@ -359,7 +360,7 @@ async fn transport_faults_are_retried_only_where_safe() {
             s.reset_counters();
             s.set_faults(vec![once.clone()]);
         });
-        let err = checked(c.call(&terminate).await.unwrap_err());
+        let err = checked(c.call(&reboot).await.unwrap_err());
         assert_eq!((kind, err.class()), (kind, class), "{err}");
         assert_eq!(server.counters().requests, 1, "{kind:?} was resent");
 
@@ -450,9 +451,10 @@ async fn secrets_appear_in_no_error_or_debug_output() {
         vec![FaultRule::new(FaultKind::Delay { millis: 1000 })],
     ];
     for method in [HttpMethod::Get, HttpMethod::Post] {
+        // A RunInstances with its token is retried until the deadline: keep that short here.
         let c = client(&server)
             .http_method(method)
-            .retry(fast_retry(2))
+            .retry(fast_retry(2).with_deadline(Duration::from_millis(500)))
             .timeout(Duration::from_millis(300))
             .build()
             .unwrap();

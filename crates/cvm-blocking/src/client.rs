@@ -85,7 +85,8 @@ impl Client {
     /// Polls `DescribeInstancesStatus` until every instance reaches `target`, calling `progress`
     /// after each answered poll; returns the waiter with the last states seen.
     ///
-    /// A poll that fails after its own retries ends the wait with that error.
+    /// A poll that fails transiently after its own retries (a lost reply, a gateway error,
+    /// throttling) is polled through until the deadline; any other failure ends the wait with it.
     pub fn wait_until<I, S>(
         &self,
         ids: I,
@@ -99,8 +100,11 @@ impl Client {
     {
         let mut polls = self.core.polls(ids, target, options)?;
         loop {
-            let reply = self.call(&polls.request())?;
-            match polls.after(&reply.output, &mut progress) {
+            let next = match self.call(&polls.request()) {
+                Ok(reply) => polls.after(&reply.output, &mut progress),
+                Err(error) => polls.after_error(error),
+            };
+            match next {
                 Next::Done(result) => return result,
                 Next::Sleep { after, .. } => self.core.clock().sleep(after),
             }

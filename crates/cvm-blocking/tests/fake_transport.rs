@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use common::*;
 use cvm_blocking::proto::envelope;
+use cvm_blocking::proto::models::RebootInstancesRequest;
 use cvm_blocking::proto::models::{
     DescribeZonesRequest, InstanceState, RunInstancesRequest, TerminateInstancesRequest,
 };
@@ -122,7 +123,7 @@ fn non_idempotent_calls_are_not_resent_after_a_possible_send() {
         let fake = Fake::script([answer.clone()]);
         let client = builder(&fake).build().unwrap();
         let err = client
-            .call(&TerminateInstancesRequest::new(["ins-1"]))
+            .call(&RebootInstancesRequest::new(["ins-1"]))
             .unwrap_err();
         assert_eq!(fake.attempts(), 1, "{answer:?}");
         assert_eq!(err.class(), class, "{err}");
@@ -514,4 +515,29 @@ fn no_secret_in_errors_or_debug() {
         assert_no_secret(text);
         assert!(!creds().appears_in(text));
     }
+}
+
+#[test]
+fn plain_http_to_another_machine_is_refused_unless_allowed() {
+    let build = |url: &str, allow: bool| {
+        Client::builder()
+            .credentials(creds())
+            .region("ap-guangzhou")
+            .endpoint_url(url)
+            .allow_insecure_http(allow)
+            .build()
+    };
+    let err = build("http://cvm.example.invalid/", false).unwrap_err();
+    assert!(
+        matches!(&err, Error::Config(cvm_blocking::ConfigError::InsecureHttp { host }) if host == "cvm.example.invalid"),
+        "{err}"
+    );
+    assert_eq!(err.class(), ErrorClass::Usage);
+    assert!(build("http://cvm.example.invalid/", true).is_ok());
+    assert!(build("http://127.0.0.1:8080/", false).is_ok());
+    assert!(build("http://localhost:8080/", false).is_ok());
+    assert!(build("https://cvm.tencentcloudapi.com/", false).is_ok());
+    // A secret in the URL's user information is refused and never echoed.
+    let err = build("https://AKID:s3cr3t@cvm.tencentcloudapi.com/", false).unwrap_err();
+    assert!(!format!("{err} {err:?}").contains("s3cr3t"), "{err:?}");
 }

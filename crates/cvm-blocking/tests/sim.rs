@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use cvm_blocking::proto::envelope::{self, ErrorKind};
+use cvm_blocking::proto::models::RebootInstancesRequest;
 use cvm_blocking::proto::models::{
     DescribeInstanceTypeConfigsRequest, DescribeInstancesRequest, DescribeZonesRequest, Filter,
     InstanceState, TerminateInstancesRequest,
@@ -212,16 +213,16 @@ fn clock_skew_beyond_five_minutes_is_corrected() {
 }
 
 #[test]
-fn transport_faults_on_terminate_are_not_retried() {
+fn transport_faults_on_reboot_are_not_retried() {
     for (kind, class) in [
         (FaultKind::DropBeforeProcessing, ErrorClass::Transport),
         (FaultKind::DropAfterProcessing, ErrorClass::Transport),
         (FaultKind::BadGateway, ErrorClass::InvalidReply),
         (FaultKind::ServiceUnavailable, ErrorClass::InvalidReply),
     ] {
-        let server =
-            sim(SimConfig::default()
-                .with_fault(FaultRule::new(kind).for_action("TerminateInstances")));
+        let server = sim(
+            SimConfig::default().with_fault(FaultRule::new(kind).for_action("RebootInstances"))
+        );
         let c = client(&server).build().unwrap();
         let id = c
             .call(&walkthrough_request())
@@ -237,18 +238,15 @@ fn transport_faults_on_terminate_are_not_retried() {
         )
         .unwrap();
         let err = checked(
-            c.call(&TerminateInstancesRequest::new([id.as_str()]))
+            c.call(&RebootInstancesRequest::new([id.as_str()]))
                 .unwrap_err(),
         );
         assert_eq!(err.class(), class, "{kind:?}: {err}");
         assert_eq!(server.counters().faults_injected, 1, "{kind:?} was retried");
         if kind == FaultKind::DropAfterProcessing {
-            // The service did act: the instance is going away although the caller saw an error.
+            // The service did act: the instance is rebooting although the caller saw an error.
             let state = server.with_sim(|s| s.instance(&id).map(|i| i.state()));
-            assert!(
-                matches!(state, None | Some(InstanceState::Terminating)),
-                "{state:?}"
-            );
+            assert!(matches!(state, Some(InstanceState::Rebooting)), "{state:?}");
         }
     }
 
@@ -270,7 +268,7 @@ fn transport_faults_on_terminate_are_not_retried() {
 #[test]
 fn slow_replies_hit_the_timeout() {
     let server = sim(SimConfig::default().with_fault(
-        FaultRule::new(FaultKind::Delay { millis: 3000 }).for_action("TerminateInstances"),
+        FaultRule::new(FaultKind::Delay { millis: 3000 }).for_action("RebootInstances"),
     ));
     let c = client(&server)
         .timeout(Duration::from_millis(400))
@@ -278,7 +276,7 @@ fn slow_replies_hit_the_timeout() {
         .unwrap();
     let start = Instant::now();
     let err = checked(
-        c.call(&TerminateInstancesRequest::new(["ins-00000000"]))
+        c.call(&RebootInstancesRequest::new(["ins-00000000"]))
             .unwrap_err(),
     );
     assert!(err.is_timeout() && err.is_transport(), "{err}");
@@ -480,4 +478,118 @@ fn tc3_walkthrough_retries_and_clock_correction() {
             "{method}: {counters:?}"
         );
     }
+}
+
+/// Terminating is safe to repeat: a lost reply, a gateway error or a dropped connection is
+/// retried, and a repeat that finds the instance already going is the call's success.
+#[test]
+fn terminate_is_retried_through_transient_faults_and_succeeds() {
+    for kind in [
+        FaultKind::DropAfterProcessing,
+        FaultKind::BadGateway,
+        FaultKind::ServiceUnavailable,
+        FaultKind::DropBeforeProcessing,
+    ] {
+        let server = sim(SimConfig::default());
+        let c = client(&server).build().unwrap();
+        let id = c
+            .call(&walkthrough_request())
+            .unwrap()
+            .output
+            .instance_id_set
+            .remove(0);
+        c.wait_until(
+            [id.as_str()],
+            WaitTarget::State(InstanceState::Running),
+            wait_options(),
+            |_| {},
+        )
+        .unwrap();
+        server.with_sim(|s| {
+            s.reset_counters();
+            s.set_faults(vec![FaultRule::new(kind)
+                .for_action("TerminateInstances")
+                .first(1)]);
+        });
+        c.call(&TerminateInstancesRequest::new([id.as_str()]))
+            .unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        assert_eq!(server.counters().faults_injected, 1, "{kind:?}");
+        assert_eq!(
+            server
+                .counters()
+                .requests_by_action
+                .get("TerminateInstances"),
+            Some(&2),
+            "{kind:?}"
+        );
+        let state = server.with_sim(|s| s.instance(&id).map(|i| i.state()));
+        assert!(
+            matches!(
+                state,
+                None | Some(InstanceState::Shutdown | InstanceState::Terminating)
+            ),
+            "{kind:?}: {state:?}"
+        );
+    }
+}
+
+/// A RunInstances whose every attempt may have taken effect fails with its ClientToken, and
+/// repeating it with that token returns the instance that was created: nothing leaks.
+#[test]
+fn an_unconfirmed_run_instances_names_its_token_and_the_token_recovers_it() {
+    let server = sim(SimConfig::default()
+        .with_fault(FaultRule::new(FaultKind::DropAfterProcessing).for_action("RunInstances")));
+    let c = client(&server)
+        .retry(fast_retry(4).with_deadline(Duration::from_millis(300)))
+        .build()
+        .unwrap();
+    let err = checked(c.call(&walkthrough_request()).unwrap_err());
+    assert_eq!(err.class(), ErrorClass::Unconfirmed, "{err}");
+    let token = err.client_token().unwrap().to_owned();
+    assert!(err.to_string().contains(&token), "{err}");
+    assert!(
+        server.counters().requests_by_action["RunInstances"] > 4,
+        "retried past max_attempts within the deadline"
+    );
+    assert_eq!(server.counters().instances_created, 1);
+
+    server.with_sim(|s| s.set_faults(vec![]));
+    let mut again = walkthrough_request();
+    again.client_token = Some(token);
+    let ids = c.call(&again).unwrap().output.instance_id_set;
+    let created: Vec<String> =
+        server.with_sim(|s| s.instances().map(|i| i.id().to_owned()).collect());
+    assert_eq!(ids, created);
+}
+
+/// A poll that fails transiently after its own retries does not end a wait before its deadline.
+#[test]
+fn a_wait_polls_through_transient_failures() {
+    let server = sim(SimConfig::default());
+    let c = client(&server).retry(fast_retry(2)).build().unwrap();
+    let id = c
+        .call(&walkthrough_request())
+        .unwrap()
+        .output
+        .instance_id_set
+        .remove(0);
+    // Six gateway errors in a row: three polls' worth of attempts fail outright.
+    server.with_sim(|s| {
+        s.set_faults(vec![FaultRule::new(FaultKind::BadGateway)
+            .for_action("DescribeInstancesStatus")
+            .first(6)])
+    });
+    let waiter = c
+        .wait_until(
+            [id.as_str()],
+            WaitTarget::State(InstanceState::Running),
+            wait_options(),
+            |_| {},
+        )
+        .unwrap();
+    assert_eq!(
+        waiter.states().next().unwrap().1,
+        Some(&InstanceState::Running)
+    );
+    assert_eq!(server.counters().faults_injected, 6);
 }

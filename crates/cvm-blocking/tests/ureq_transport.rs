@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use cvm_blocking::proto::envelope;
+use cvm_blocking::proto::models::RebootInstancesRequest;
 use cvm_blocking::proto::models::{DescribeZonesRequest, TerminateInstancesRequest};
 use cvm_blocking::proto::CallError;
 use cvm_blocking::proto::{HttpMethod, HttpRequest};
@@ -44,9 +45,7 @@ fn a_server_that_never_answers_hits_the_timeout() {
     let server = RawServer::start(Behaviour::Hang);
     let c = client(&server.url).build().unwrap();
     let start = Instant::now();
-    let err = c
-        .call(&TerminateInstancesRequest::new(["ins-1"]))
-        .unwrap_err();
+    let err = c.call(&RebootInstancesRequest::new(["ins-1"])).unwrap_err();
     assert!(
         start.elapsed() < Duration::from_secs(5),
         "{:?}",
@@ -91,12 +90,10 @@ fn a_refused_connection_is_retried_even_for_terminate() {
 }
 
 #[test]
-fn a_dropped_connection_is_not_resent_for_terminate() {
+fn a_dropped_connection_is_not_resent_for_reboot() {
     let server = RawServer::start(Behaviour::Drop);
     let c = client(&server.url).build().unwrap();
-    let err = c
-        .call(&TerminateInstancesRequest::new(["ins-1"]))
-        .unwrap_err();
+    let err = c.call(&RebootInstancesRequest::new(["ins-1"])).unwrap_err();
     assert!(err.is_transport(), "{err}");
     assert_eq!(server.count(), 1);
     c.call(&DescribeZonesRequest::default()).unwrap_err();
@@ -181,7 +178,7 @@ fn what_goes_on_the_wire() {
     let err = client(&server.url)
         .build()
         .unwrap()
-        .call(&TerminateInstancesRequest::new(["ins-1"]))
+        .call(&RebootInstancesRequest::new(["ins-1"]))
         .unwrap_err();
     assert!(
         matches!(

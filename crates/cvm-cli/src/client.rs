@@ -32,6 +32,9 @@ pub(crate) struct GlobalArgs {
     /// Seconds one attempt may take, 30 by default (for `cvm wait`: the whole wait, 600 by default).
     #[arg(long, global = true)]
     pub timeout: Option<f64>,
+    /// Allow a plain http:// endpoint on another machine (credentials and passwords cross the network in clear text).
+    #[arg(long, global = true)]
+    pub allow_insecure_http: bool,
     /// Show each attempt's method, URL and string to sign (SecretId, Token, passwords redacted) on stderr.
     #[arg(short, long, global = true)]
     pub verbose: bool,
@@ -82,17 +85,36 @@ impl GlobalArgs {
         self.build(credentials, endpoint, false)
     }
 
+    /// A client whose calls are retried within `budget` (e.g. `run --wait`'s deadline): a call
+    /// with a ClientToken is retried on every transient outcome until then.
+    pub(crate) fn client_within(&self, budget: Duration) -> Result<Client, Failure> {
+        let builder = self.builder(None, None, false)?;
+        Ok(builder
+            .retry(cvm_blocking::RetryPolicy::default().with_deadline(budget))
+            .build()?)
+    }
+
     fn build(
         &self,
         credentials: Option<Credentials>,
         endpoint: Option<Endpoint>,
         no_region: bool,
     ) -> Result<Client, Failure> {
+        Ok(self.builder(credentials, endpoint, no_region)?.build()?)
+    }
+
+    fn builder(
+        &self,
+        credentials: Option<Credentials>,
+        endpoint: Option<Endpoint>,
+        no_region: bool,
+    ) -> Result<cvm_blocking::ClientBuilder, Failure> {
         let timeout = self.timeout()?;
         let mut builder = Client::builder()
             .signature_method(self.signature_method)
             .http_method(self.http_method)
-            .timeout(timeout);
+            .timeout(timeout)
+            .allow_insecure_http(self.allow_insecure_http);
         if let Some(c) = credentials {
             builder = builder.credentials(c);
         }
@@ -128,7 +150,7 @@ impl GlobalArgs {
                     inner: Arc::new(UreqTransport::new(&config)),
                 });
         }
-        Ok(builder.build()?)
+        Ok(builder)
     }
 }
 

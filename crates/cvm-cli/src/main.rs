@@ -12,6 +12,7 @@ mod sign_cmd;
 
 use std::io::Read;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
@@ -111,7 +112,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::InstanceTypes(args) => {
             cmd::instance_types::run(&g.client(None, None)?, args, &out)
         }
-        Command::Run(args) => cmd::run::run(&g.client(None, None)?, args, &out),
+        Command::Run(args) => {
+            // With --wait, RunInstances is retried within the wait's deadline.
+            let client = if args.wait {
+                g.client_within(Duration::from_secs(args.wait_timeout))?
+            } else {
+                g.client(None, None)?
+            };
+            cmd::run::run(&client, args, &out)
+        }
         Command::Terminate(args) => cmd::terminate::run(&g.client(None, None)?, args, &out),
         Command::Call(args) => cmd::call::run(&g.client(None, None)?, args, &out),
         Command::Instances(args) => cmd::instances::run(&g.client(None, None)?, args, &out),

@@ -14,6 +14,9 @@ pub(crate) const EXIT_API: u8 = 1;
 pub(crate) const EXIT_USAGE: u8 = 2;
 /// The exit status for transport failures and timeouts.
 pub(crate) const EXIT_TRANSPORT: u8 = 3;
+/// The exit status when a call may have taken effect but its result is unknown; the message
+/// names the ClientToken that recovers it.
+pub(crate) const EXIT_UNCONFIRMED: u8 = 4;
 
 /// The `--output` choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -84,6 +87,7 @@ impl From<cvm_blocking::Error> for Failure {
         let status = match e.class() {
             ErrorClass::Usage => EXIT_USAGE,
             ErrorClass::Api | ErrorClass::WaitFailed => EXIT_API,
+            ErrorClass::Unconfirmed => EXIT_UNCONFIRMED,
             _ => EXIT_TRANSPORT,
         };
         Self {

@@ -582,3 +582,72 @@ fn completions_are_generated() {
         );
     }
 }
+
+/// `cvm run --wait` whose every RunInstances reply is lost: exit 4 with the ClientToken and the
+/// exact command that recovers it; that command returns the instance that was created.
+#[test]
+fn an_unconfirmed_run_prints_its_token_and_the_command_that_recovers_it() {
+    let s = sim(SimConfig::default()
+        .with_fault(FaultRule::new(FaultKind::DropAfterProcessing).for_action("RunInstances")));
+    let args = [
+        "run",
+        "--zone",
+        "ap-guangzhou-2",
+        "--image-id",
+        "img-pmqg1cw7",
+        "--wait",
+        "--wait-timeout",
+        "2",
+        "--output",
+        "json",
+    ];
+    let out = cvm(&s, &args, "");
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let token = err
+        .split("--client-token ")
+        .nth(1)
+        .and_then(|rest| rest.split([':', ' ']).next())
+        .unwrap_or_else(|| panic!("no token in: {err}"))
+        .to_owned();
+    assert_eq!(token.len(), 32, "{err}");
+    assert!(err.contains("run --zone ap-guangzhou-2"), "{err}");
+    assert_eq!(s.counters().instances_created, 1);
+
+    s.with_sim(|sim| sim.set_faults(vec![]));
+    let mut again: Vec<&str> = args.to_vec();
+    again.extend(["--client-token", token.as_str()]);
+    let recovered = json(&cvm(&s, &again, ""));
+    let created: Vec<String> =
+        s.with_sim(|sim| sim.instances().map(|i| i.id().to_owned()).collect());
+    assert_eq!(recovered["InstanceIdSet"], serde_json::json!(created));
+    assert_eq!(s.counters().instances_created, 1, "no second instance");
+    assert_no_secrets();
+}
+
+/// Plain http:// to another machine is refused before anything is sent.
+#[test]
+fn plain_http_to_another_machine_is_refused() {
+    let out = Command::new(env!("CARGO_BIN_EXE_cvm"))
+        .args([
+            "--endpoint",
+            "http://cvm.example.invalid/",
+            "--region",
+            "ap-guangzhou",
+            "zones",
+        ])
+        .env_clear()
+        .env("TENCENTCLOUD_SECRET_ID", ID)
+        .env("TENCENTCLOUD_SECRET_KEY", KEY)
+        .env("HOME", "/nonexistent")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--allow-insecure-http"), "{err}");
+}

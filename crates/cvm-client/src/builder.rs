@@ -13,6 +13,7 @@ use cvm_proto::ClientConfig;
 use cvm_proto::Credentials;
 use cvm_proto::Endpoint;
 use cvm_proto::HttpMethod;
+use cvm_proto::Scheme;
 use zeroize::Zeroizing;
 
 use crate::clock::{Clock, SystemClock};
@@ -53,6 +54,7 @@ pub struct Builder<C: BuildClient> {
     credentials: Option<Credentials>,
     profile: Option<String>,
     require_region: bool,
+    allow_insecure_http: bool,
     endpoint_error: Option<ConfigError>,
     env: Option<Box<EnvFn>>,
     clock: Option<Arc<dyn Clock>>,
@@ -68,6 +70,7 @@ impl<C: BuildClient> Default for Builder<C> {
             credentials: None,
             profile: None,
             require_region: true,
+            allow_insecure_http: false,
             endpoint_error: None,
             env: None,
             clock: None,
@@ -129,6 +132,13 @@ impl<C: BuildClient> Builder<C> {
             Ok(endpoint) => return self.endpoint(endpoint),
             Err(e) => self.endpoint_error = Some(e.into()),
         }
+        self
+    }
+
+    /// Allows a plain `http://` endpoint on another machine (loopback is always allowed), which
+    /// sends credentials and passwords in clear text; refused by default.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
         self
     }
 
@@ -234,6 +244,14 @@ impl<C: BuildClient> Builder<C> {
     pub fn build(self) -> Result<C, Error> {
         if let Some(e) = self.endpoint_error {
             return Err(e.into());
+        }
+        let endpoint = &self.config.endpoint;
+        if endpoint.scheme() == Scheme::Http && !endpoint.is_loopback() && !self.allow_insecure_http
+        {
+            return Err(ConfigError::InsecureHttp {
+                host: endpoint.host().to_owned(),
+            }
+            .into());
         }
         let env: Box<EnvFn> = self
             .env

@@ -240,6 +240,15 @@ impl<T: DeserializeOwned> Attempts<'_, T> {
             self.call
                 .on_outcome(self.config, outcome.as_ref().map_err(Clone::clone), timing);
         match step {
+            Step::Done(Err(e))
+                if self.call.may_have_applied() && self.call.client_token().is_some() =>
+            {
+                Next::Done(Err(Error::Unconfirmed {
+                    action: self.call.action().to_owned(),
+                    client_token: self.call.client_token().unwrap_or_default().to_owned(),
+                    source: Box::new(Error::from(e)),
+                }))
+            }
             Step::Done(result) => Next::Done(result.map_err(Error::from)),
             Step::Retry {
                 after,
@@ -252,6 +261,28 @@ impl<T: DeserializeOwned> Attempts<'_, T> {
                 }
                 Next::Sleep { after, throttled }
             }
+        }
+    }
+}
+
+impl Polls<'_> {
+    /// Takes a poll that failed after its own retries: a transient failure is polled through
+    /// until the deadline; any other ends the wait with that error.
+    pub fn after_error(&mut self, error: Error) -> Next<Waiter> {
+        let elapsed = self.core.clock.monotonic().saturating_sub(self.start);
+        let again = match &error {
+            Error::Call(call) => self.waiter.on_poll_error(call, elapsed),
+            _ => None,
+        };
+        match again {
+            Some(after) => Next::Sleep {
+                after,
+                throttled: false,
+            },
+            None if matches!(&error, Error::Call(e) if e.is_transient()) => {
+                Next::Done(Err(self.waiter.timed_out(elapsed).into()))
+            }
+            None => Next::Done(Err(error)),
         }
     }
 }

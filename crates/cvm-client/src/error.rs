@@ -17,6 +17,13 @@ pub enum ConfigError {
     /// The endpoint URL or the region name is malformed.
     #[error(transparent)]
     Endpoint(#[from] EndpointError),
+    /// The endpoint is plain `http://` to a host that is not this machine, which would send the
+    /// SecretId, the session token, the signature and any password in clear text.
+    #[error("refusing plain http:// to {host}: credentials and passwords would cross the network in clear text; use https:// or allow it explicitly (--allow-insecure-http)")]
+    InsecureHttp {
+        /// The endpoint's host.
+        host: String,
+    },
 }
 
 /// Why a client could not be built or a call or wait failed.
@@ -40,6 +47,17 @@ pub enum Error {
     /// The operating system's random number generator failed.
     #[error("cannot draw random numbers: {0}")]
     Random(String),
+    /// A call that carries an idempotency token failed after an attempt that may have taken
+    /// effect: whether it did is unknown, and repeating the call with the same token tells.
+    #[error("{action} may have taken effect: {source}; repeat it with ClientToken {client_token} to get its result")]
+    Unconfirmed {
+        /// The action.
+        action: String,
+        /// The token to repeat the call with (it returns the result of the attempt that took effect).
+        client_token: String,
+        /// Why the last attempt failed.
+        source: Box<Error>,
+    },
 }
 
 /// The broad class of an error, for choosing an exit status or a reaction.
@@ -60,6 +78,8 @@ pub enum ErrorClass {
     WaitFailed,
     /// The random number generator failed.
     System,
+    /// A call may have taken effect but its result is unknown; it carries the token to repeat it with.
+    Unconfirmed,
 }
 
 impl Error {
@@ -80,6 +100,15 @@ impl Error {
             Error::Wait(WaitError::BadIds(_)) => ErrorClass::Usage,
             Error::Wait(_) => ErrorClass::WaitFailed,
             Error::Random(_) => ErrorClass::System,
+            Error::Unconfirmed { .. } => ErrorClass::Unconfirmed,
+        }
+    }
+
+    /// The idempotency token to repeat a call with, when its effect is unknown.
+    pub fn client_token(&self) -> Option<&str> {
+        match self {
+            Error::Unconfirmed { client_token, .. } => Some(client_token),
+            _ => None,
         }
     }
 
@@ -87,6 +116,7 @@ impl Error {
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Call(e) => e.api(),
+            Error::Unconfirmed { source, .. } => source.api(),
             _ => None,
         }
     }
@@ -98,7 +128,11 @@ impl Error {
 
     /// Whether the HTTP exchange failed below HTTP, a timeout included.
     pub fn is_transport(&self) -> bool {
-        matches!(self, Error::Call(CallError::Transport { .. }))
+        match self {
+            Error::Call(e) => matches!(e, CallError::Transport { .. }),
+            Error::Unconfirmed { source, .. } => source.is_transport(),
+            _ => false,
+        }
     }
 
     /// Whether an attempt or a wait ran out of time.

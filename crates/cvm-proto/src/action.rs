@@ -16,13 +16,23 @@ pub trait Action: Serialize {
     /// gets a fresh token in that field when the caller set none.
     const CLIENT_TOKEN: Option<&'static str> = None;
 
+    /// Whether repeating the action has the effect of doing it once (e.g. terminating), so that
+    /// an attempt that may have reached the service can be sent again.
+    const IDEMPOTENT: bool = Self::READ_ONLY;
+
+    /// Error codes with which a repeated request says that its effect is already in place (e.g.
+    /// `UnsupportedOperation.InstanceStateTerminating` for a second TerminateInstances): after an
+    /// attempt that may have taken effect, such an answer is the call's success.
+    const ALREADY_DONE: &'static [&'static str] = &[];
+
     /// The typed content of the reply's `Response` object (without `RequestId`).
     type Output: DeserializeOwned;
 
     /// Whether sending this request twice has the same effect as sending it once, so that a
-    /// transport failure may be retried: read-only actions are; others may say so for some values.
+    /// transport failure may be retried: [`IDEMPOTENT`](Self::IDEMPOTENT) actions are; others
+    /// may say so for some values.
     fn is_idempotent(&self) -> bool {
-        Self::READ_ONLY
+        Self::IDEMPOTENT
     }
 }
 
@@ -36,6 +46,10 @@ pub struct ActionInfo {
     pub read_only: bool,
     /// The field of its idempotency token, if it has one.
     pub client_token: Option<&'static str>,
+    /// Whether repeating it has the effect of doing it once.
+    pub idempotent: bool,
+    /// Error codes that, after an attempt that may have taken effect, mean it did.
+    pub already_done: &'static [&'static str],
 }
 
 impl ActionInfo {
@@ -45,6 +59,8 @@ impl ActionInfo {
             name: A::NAME,
             read_only: A::READ_ONLY,
             client_token: A::CLIENT_TOKEN,
+            idempotent: A::IDEMPOTENT,
+            already_done: A::ALREADY_DONE,
         }
     }
 }
@@ -57,11 +73,16 @@ impl ActionInfo {
 pub fn info(name: &str) -> ActionInfo {
     match crate::models::ACTIONS.iter().find(|a| a.name == name) {
         Some(info) => *info,
-        None => ActionInfo {
-            name: "",
-            read_only: name.starts_with("Describe") || name.starts_with("Inquiry"),
-            client_token: None,
-        },
+        None => {
+            let read_only = name.starts_with("Describe") || name.starts_with("Inquiry");
+            ActionInfo {
+                name: "",
+                read_only,
+                client_token: None,
+                idempotent: read_only,
+                already_done: &[],
+            }
+        }
     }
 }
 
@@ -80,6 +101,12 @@ mod tests {
         assert_eq!(info("DescribeKeyPairs").name, "");
         assert!(info("DescribeKeyPairs").read_only);
         assert!(!info("CreateKeyPair").read_only);
+        let terminate = info("TerminateInstances");
+        assert!(terminate.idempotent && !terminate.read_only);
+        assert!(terminate
+            .already_done
+            .contains(&"InvalidInstanceId.NotFound"));
+        assert!(!info("RunInstances").idempotent);
     }
 
     #[test]

@@ -123,6 +123,21 @@ impl CallError {
         }
     }
 
+    /// Whether the failure may pass if the call is made again later: a failure below HTTP, a
+    /// gateway's HTTP error, an unreadable reply, throttling or the service's internal error.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            CallError::Transport { .. } => true,
+            CallError::Reply(
+                envelope::Error::HttpStatus { .. } | envelope::Error::InvalidJson { .. },
+            ) => true,
+            CallError::Reply(envelope::Error::Api(api)) => {
+                matches!(api.kind, ErrorKind::Throttled | ErrorKind::Internal)
+            }
+            _ => false,
+        }
+    }
+
     /// Whether this is the service's way of saying a `DryRun` request passed every check.
     pub fn is_dry_run_passed(&self) -> bool {
         self.api().is_some_and(|e| e.code == DRY_RUN_PASSED)
@@ -168,6 +183,12 @@ pub struct Call {
     /// The same parameters as a JSON object, for a TC3 POST.
     json: Vec<u8>,
     idempotent: bool,
+    /// The field and value of the idempotency token the call carries, if any.
+    token: Option<(&'static str, String)>,
+    /// Answers that mean an earlier attempt took effect.
+    already_done: &'static [&'static str],
+    /// Whether an attempt so far may have reached the service and taken effect.
+    maybe_applied: bool,
     state: RetryState,
 }
 
@@ -178,6 +199,7 @@ impl fmt::Debug for Call {
             .field("params", &self.params)
             .field("idempotent", &self.idempotent)
             .field("attempts", &self.state.attempts)
+            .field("maybe_applied", &self.maybe_applied)
             .finish()
     }
 }
@@ -225,11 +247,18 @@ impl Call {
         let idempotent = info.read_only || has_token;
         let token = info.client_token.and_then(|f| Some((f, flat.get(f)?)));
         let json = json_of(params, token)?;
+        let token = info
+            .client_token
+            .or(has_token.then_some("ClientToken"))
+            .and_then(|f| Some((f, flat.get(f)?.to_owned())));
         Ok(Self {
             action: action.to_owned(),
             params: flat,
             json,
-            idempotent,
+            idempotent: idempotent || info.idempotent,
+            token,
+            already_done: info.already_done,
+            maybe_applied: false,
             state: RetryState::default(),
         })
     }
@@ -252,6 +281,27 @@ impl Call {
     /// Attempts made so far.
     pub fn attempts(&self) -> u32 {
         self.state.attempts
+    }
+
+    /// The idempotency token the call carries (`ClientToken`), if any: repeating the call with it
+    /// returns the result of the first attempt that took effect.
+    pub fn client_token(&self) -> Option<&str> {
+        self.token.as_ref().map(|(_, t)| t.as_str())
+    }
+
+    /// Whether an attempt so far may have reached the service and taken effect (its reply was
+    /// lost, it timed out, or the gateway failed), so that a failed call's effect is unknown.
+    pub fn may_have_applied(&self) -> bool {
+        self.maybe_applied
+    }
+
+    /// The retry policy for this call: one that carries an idempotency token is retried on every
+    /// transient outcome until the deadline, however many attempts that takes.
+    fn policy(&self, config: &ClientConfig) -> RetryPolicy {
+        match self.token {
+            Some(_) => config.retry.with_max_attempts(u32::MAX),
+            None => config.retry,
+        }
     }
 
     /// The signed request of the next attempt at Unix time `now` (already clock-corrected) with `nonce`.
@@ -312,6 +362,20 @@ impl Call {
     ) -> Step<T> {
         let err = match envelope::parse::<T>(response.status, &response.body, config.body_limit) {
             Ok(reply) => return Step::Done(Ok(reply)),
+            Err(envelope::Error::Api(api))
+                if self.maybe_applied && self.already_done.contains(&api.code.as_str()) =>
+            {
+                // A repeat found the effect of an earlier attempt in place: that is the success.
+                match serde_json::from_value::<T>(serde_json::Value::Object(Default::default())) {
+                    Ok(output) => {
+                        return Step::Done(Ok(Reply {
+                            output,
+                            request_id: api.request_id.clone().unwrap_or_default(),
+                        }))
+                    }
+                    Err(_) => envelope::Error::Api(api),
+                }
+            }
             Err(envelope::Error::TooLarge { size, limit }) => {
                 let size = response
                     .content_length()
@@ -330,9 +394,14 @@ impl Call {
         };
         let throttled =
             matches!(&err, envelope::Error::Api(api) if api.kind == ErrorKind::Throttled);
-        let decision = config.retry.decide(
+        let failure = Failure::from_envelope(&err);
+        // A gateway error or an unreadable reply says nothing about whether the request ran.
+        if matches!(failure, Failure::HttpStatus(_) | Failure::InvalidReply) {
+            self.maybe_applied = true;
+        }
+        let decision = self.policy(config).decide(
             &mut self.state,
-            &Failure::from_envelope(&err),
+            &failure,
             self.idempotent,
             timing.elapsed,
             timing.jitter,
@@ -348,11 +417,12 @@ impl Call {
         timing: Timing,
     ) -> Step<T> {
         let failure = if error.maybe_sent {
+            self.maybe_applied = true;
             Failure::Transport
         } else {
             Failure::NotSent
         };
-        let decision = config.retry.decide(
+        let decision = self.policy(config).decide(
             &mut self.state,
             &failure,
             self.idempotent,
@@ -416,7 +486,10 @@ fn step<T>(decision: Decision, err: CallError, throttled: bool, now: u64) -> Ste
 mod tests {
     use super::*;
     use crate::encode;
-    use crate::models::{DescribeZonesRequest, RunInstancesRequest, TerminateInstancesRequest};
+    use crate::models::{
+        DescribeZonesRequest, RebootInstancesRequest, RunInstancesRequest, RunInstancesResponse,
+        TerminateInstancesRequest, TerminateInstancesResponse,
+    };
     use serde_json::json;
 
     fn creds() -> Credentials {
@@ -471,9 +544,8 @@ mod tests {
     }
 
     #[test]
-    fn terminate_is_not_retried_after_a_transport_failure() {
-        let mut call =
-            Call::typed(&TerminateInstancesRequest::new(["ins-1"]), String::new).unwrap();
+    fn a_non_idempotent_action_is_not_retried_after_a_transport_failure() {
+        let mut call = Call::typed(&RebootInstancesRequest::new(["ins-1"]), String::new).unwrap();
         assert!(!call.is_idempotent());
         let err = TransportError {
             maybe_sent: true,
@@ -489,9 +561,78 @@ mod tests {
                 ..
             }))
         ));
+        assert!(call.may_have_applied());
         let mut describe = Call::typed(&DescribeZonesRequest::default(), String::new).unwrap();
         let step: Step<serde_json::Value> = describe.on_transport_error(&config(), err, at(0, 0.5));
         assert!(matches!(step, Step::Retry { .. }));
+    }
+
+    #[test]
+    fn terminate_is_retried_and_a_repeat_that_finds_it_going_is_success() {
+        let mut call =
+            Call::typed(&TerminateInstancesRequest::new(["ins-1"]), String::new).unwrap();
+        assert!(call.is_idempotent());
+        let going = br#"{"Response":{"Error":{"Code":"UnsupportedOperation.InstanceStateTerminating","Message":"m"},"RequestId":"r2"}}"#;
+        // On a first attempt the answer is an error: nothing of ours was in flight.
+        let mut fresh = call.clone();
+        let step: Step<TerminateInstancesResponse> =
+            fresh.on_response(&config(), &reply(going), at(0, 0.5));
+        assert!(matches!(step, Step::Done(Err(_))), "{step:?}");
+        // After a lost reply, the repeat that finds the instance terminating is the success.
+        let lost = TransportError {
+            maybe_sent: true,
+            timed_out: false,
+            message: "connection reset".into(),
+        };
+        let step: Step<TerminateInstancesResponse> =
+            call.on_transport_error(&config(), lost, at(0, 0.5));
+        assert!(matches!(step, Step::Retry { .. }), "{step:?}");
+        let step: Step<TerminateInstancesResponse> =
+            call.on_response(&config(), &reply(going), at(0, 0.5));
+        let Step::Done(Ok(done)) = step else {
+            panic!("{step:?}")
+        };
+        assert_eq!(done.request_id, "r2");
+        // A gateway error counts as possibly applied too.
+        let mut gateway =
+            Call::typed(&TerminateInstancesRequest::new(["ins-1"]), String::new).unwrap();
+        let step: Step<TerminateInstancesResponse> = gateway.on_response(
+            &config(),
+            &HttpResponse::new(502, "bad gateway"),
+            at(0, 0.5),
+        );
+        assert!(matches!(step, Step::Retry { .. }), "{step:?}");
+        let gone = br#"{"Response":{"Error":{"Code":"InvalidInstanceId.NotFound","Message":"m"},"RequestId":"r3"}}"#;
+        let step: Step<TerminateInstancesResponse> =
+            gateway.on_response(&config(), &reply(gone), at(0, 0.5));
+        assert!(matches!(step, Step::Done(Ok(_))), "{step:?}");
+    }
+
+    #[test]
+    fn a_call_with_a_client_token_is_retried_until_the_deadline() {
+        let mut call = Call::typed(&RunInstancesRequest::default(), || "tok".into()).unwrap();
+        assert_eq!(call.client_token(), Some("tok"));
+        let lost = TransportError {
+            maybe_sent: true,
+            timed_out: true,
+            message: "timeout".into(),
+        };
+        // config() allows 3 attempts; a token call keeps going while the deadline allows.
+        for _ in 0..10 {
+            let step: Step<RunInstancesResponse> =
+                call.on_transport_error(&config(), lost.clone(), at(0, 0.0));
+            assert!(matches!(step, Step::Retry { .. }), "{step:?}");
+        }
+        let late = Timing {
+            now: 0,
+            elapsed: Duration::from_secs(3600),
+            jitter: 0.0,
+        };
+        let step: Step<RunInstancesResponse> = call.on_transport_error(&config(), lost, late);
+        assert!(matches!(step, Step::Done(Err(_))), "{step:?}");
+        assert!(call.may_have_applied());
+        let plain = Call::typed(&DescribeZonesRequest::default(), String::new).unwrap();
+        assert_eq!(plain.client_token(), None);
     }
 
     #[test]

@@ -54,6 +54,11 @@ pub enum EndpointError {
     /// The path holds a query, fragment, `%`, whitespace or control characters.
     #[error("endpoint path {0:?} may not contain '?', '#', '%', whitespace or control characters")]
     Path(String),
+    /// The URL holds user information (`user:password@`), which is never sent and never shown.
+    #[error(
+        "endpoint URL must not contain user information (user:password@); it is not shown here"
+    )]
+    UserInfo,
     /// The region name holds characters other than `a-z`, `0-9` and `-`.
     #[error("region {0:?} may only contain a-z, 0-9 and '-'")]
     Region(String),
@@ -102,6 +107,15 @@ impl Endpoint {
 
     /// Parses `scheme://host[:port][/path]`, e.g. `http://127.0.0.1:8080/` for a local emulator.
     pub fn parse(url: &str) -> Result<Self, EndpointError> {
+        // Before anything is echoed in an error: a URL with user information may hold a secret.
+        let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+        if after_scheme
+            .split('/')
+            .next()
+            .is_some_and(|a| a.contains('@'))
+        {
+            return Err(EndpointError::UserInfo);
+        }
         let (scheme, rest) = if let Some(rest) = url.strip_prefix("https://") {
             (Scheme::Https, rest)
         } else if let Some(rest) = url.strip_prefix("http://") {
@@ -306,8 +320,17 @@ mod tests {
         ));
         assert!(matches!(
             Endpoint::parse("http://user@h/"),
-            Err(EndpointError::Host(_))
+            Err(EndpointError::UserInfo)
         ));
+        for url in [
+            "https://AKID:s3cr3t@cvm.tencentcloudapi.com/",
+            "ftp://u:s3cr3t@h/",
+            "u:s3cr3t@h",
+        ] {
+            let err = Endpoint::parse(url).unwrap_err();
+            assert_eq!(err, EndpointError::UserInfo, "{url}");
+            assert!(!err.to_string().contains("s3cr3t"));
+        }
         assert!(matches!(
             Endpoint::parse("http://h:0/"),
             Err(EndpointError::Port(_))

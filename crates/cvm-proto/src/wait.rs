@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use thiserror::Error;
 
+use crate::call::CallError;
 use crate::models::{
     DescribeInstancesStatusRequest, DescribeInstancesStatusResponse, InstanceState,
 };
@@ -242,11 +243,30 @@ impl Waiter {
         if all_there {
             return WaitStep::Done;
         }
-        let after = self.interval();
-        if elapsed.saturating_add(after) > self.options.timeout {
-            return WaitStep::Failed(self.timed_out(elapsed));
+        match self.next_poll(elapsed) {
+            Some(after) => WaitStep::PollAfter(after),
+            None => WaitStep::Failed(self.timed_out(elapsed)),
         }
-        WaitStep::PollAfter(after)
+    }
+
+    /// Takes a poll that failed after its own retries: `Some(pause)` to poll again (the failure
+    /// was transient and time is left), `None` to end the wait with that error.
+    pub fn on_poll_error(&mut self, error: &CallError, elapsed: Duration) -> Option<Duration> {
+        if !error.is_transient() {
+            return None;
+        }
+        self.polls += 1;
+        self.next_poll(elapsed)
+    }
+
+    /// The pause before the next poll, cut short so that the last poll falls on the deadline;
+    /// `None` once the deadline has passed. A wait thus uses all of its time.
+    fn next_poll(&self, elapsed: Duration) -> Option<Duration> {
+        let left = self.options.timeout.checked_sub(elapsed)?;
+        if left.is_zero() {
+            return None;
+        }
+        Some(self.interval().min(left))
     }
 
     /// The error to report when polling itself keeps failing until the deadline.

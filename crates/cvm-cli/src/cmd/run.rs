@@ -163,6 +163,36 @@ fn password(args: &Args) -> Result<Option<String>, Failure> {
     Ok(std::env::var(PASSWORD_ENV).ok().filter(|p| !p.is_empty()))
 }
 
+/// The failure of a RunInstances whose result is unknown, with the command that recovers it:
+/// the same command with `--client-token`, which returns the ids of the instances it created.
+fn recoverable(e: cvm_blocking::Error) -> Failure {
+    let Some(token) = e.client_token().map(str::to_owned) else {
+        return e.into();
+    };
+    let mut argv: Vec<String> = std::env::args().map(|a| shell_quote(&a)).collect();
+    if !argv.iter().any(|a| a == "--client-token") {
+        argv.push("--client-token".into());
+        argv.push(token.clone());
+    }
+    let mut failure = Failure::from(e);
+    failure.message = format!(
+        "{}; to recover it, run the same command with --client-token {token}: {}",
+        failure.message,
+        argv.join(" ")
+    );
+    failure
+}
+
+/// `arg` quoted for a POSIX shell when it holds anything but safe characters.
+fn shell_quote(arg: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_./:=@,+".contains(c);
+    if !arg.is_empty() && arg.chars().all(safe) {
+        arg.to_owned()
+    } else {
+        format!("'{}'", arg.replace('\'', "'\\''"))
+    }
+}
+
 /// Runs the command.
 pub(crate) fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Failure> {
     let req = request(args, password(args)?);
@@ -181,17 +211,32 @@ pub(crate) fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Fail
             say!("dry run passed (RequestId {request_id})");
             return Ok(());
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(recoverable(e)),
     };
     let ids = reply.output.instance_id_set.clone();
     if args.wait && !ids.is_empty() {
-        super::wait(
+        let waited = super::wait(
             client,
             &ids,
             WaitTarget::State(InstanceState::Running),
             Duration::from_secs(args.wait_timeout),
             out,
-        )?;
+        );
+        if let Err(mut failure) = waited {
+            // The instances exist: say which, so that nothing is left running unknown.
+            failure.message = format!(
+                "{} (created: {}; RequestId {})",
+                failure.message,
+                ids.join(" "),
+                reply.request_id
+            );
+            if out.json() {
+                output::print_json(
+                    &json!({"InstanceIdSet": ids, "RequestId": reply.request_id, "DryRun": false}),
+                )?;
+            }
+            return Err(failure);
+        }
     }
     if out.json() {
         return output::print_json(

@@ -176,6 +176,15 @@ pub struct TerminateInstancesResponse {}
 impl Action for TerminateInstancesRequest {
     const NAME: &'static str = "TerminateInstances";
     const READ_ONLY: bool = false;
+    /// Terminating twice is terminating once.
+    const IDEMPOTENT: bool = true;
+    /// A repeat that finds the instance already going or gone.
+    const ALREADY_DONE: &'static [&'static str] = &[
+        "UnsupportedOperation.InstanceStateShuttingDown",
+        "UnsupportedOperation.InstanceStateTerminating",
+        "UnsupportedOperation.InstanceStateTerminated",
+        "InvalidInstanceId.NotFound",
+    ];
     type Output = TerminateInstancesResponse;
 }
 
