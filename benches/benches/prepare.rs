@@ -1,6 +1,9 @@
 //! Request-side benchmarks, each beside its floor:
 //! - `prepare/<METHOD>/<alg>`: `prepare` of the walkthrough's typed RunInstances to a signed
 //!   request, beside a bare HMAC of the same string to sign (`floor_bare_hmac`);
+//! - `prepare_tc3/POST`: `prepare` of the same request with TC3-HMAC-SHA256, beside the hashing
+//!   TC3 cannot avoid on the same bytes (`floor_tc3_hashes`): SHA-256 of the body and of the
+//!   canonical request, the three HMACs that derive the day's key, and the HMAC of the string to sign;
 //! - `flatten`: flattening the typed request alone, beside serializing it to JSON into a reused
 //!   buffer (`floor_json_serialize`);
 //! - `sign`: signing and encoding an already flat parameter set (`sign_request`), beside a bare
@@ -9,7 +12,9 @@
 #![allow(missing_docs)]
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use cvm_benches::{bare_hmac, context, credentials, endpoint, run_instances_request, SECRET_KEY};
+use cvm_benches::{
+    bare_hmac, context, credentials, endpoint, run_instances_request, tc3_floor, SECRET_KEY,
+};
 use cvm_proto::sign::SignatureMethod;
 use cvm_proto::HttpMethod;
 use cvm_proto::{flatten, Params};
@@ -50,6 +55,42 @@ fn bench_prepare(c: &mut Criterion) {
     }
 }
 
+fn bench_prepare_tc3(c: &mut Criterion) {
+    let req = run_instances_request();
+    let creds = credentials();
+    let ep = endpoint();
+    let method = HttpMethod::Post;
+    let ctx = context(method, SignatureMethod::Tc3HmacSha256);
+    // The bytes TC3 hashes, computed once outside the timing from what `prepare` itself built.
+    let prepared = cvm_proto::prepare("RunInstances", &req, &creds, &ep, &ctx)
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let body = prepared.request.body.clone();
+    let canonical = prepared
+        .canonical_request()
+        .unwrap_or_else(|| unreachable!("a TC3 request has a canonical request"))
+        .to_owned();
+    let sts = prepared.string_to_sign();
+    let prefixed_key = [b"TC3".as_slice(), SECRET_KEY].concat();
+    let date = cvm_proto::tc3::date_of(ctx.timestamp);
+
+    let mut g = c.benchmark_group(format!("prepare_tc3/{method}"));
+    g.bench_function("prepare", |b| {
+        b.iter(|| cvm_proto::prepare("RunInstances", black_box(&req), &creds, &ep, &ctx))
+    });
+    g.bench_function("floor_tc3_hashes", |b| {
+        b.iter(|| {
+            tc3_floor(
+                black_box(&body),
+                black_box(canonical.as_bytes()),
+                black_box(&prefixed_key),
+                date.as_bytes(),
+                black_box(sts.as_bytes()),
+            )
+        })
+    });
+    g.finish();
+}
+
 fn bench_flatten(c: &mut Criterion) {
     let req = run_instances_request();
     let mut g = c.benchmark_group("flatten");
@@ -88,5 +129,11 @@ fn bench_sign(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_prepare, bench_flatten, bench_sign);
+criterion_group!(
+    benches,
+    bench_prepare,
+    bench_prepare_tc3,
+    bench_flatten,
+    bench_sign
+);
 criterion_main!(benches);

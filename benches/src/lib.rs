@@ -76,6 +76,33 @@ pub fn bare_hmac(method: SignatureMethod, key: &[u8], message: &[u8]) -> [u8; 32
     out
 }
 
+/// The floor of TC3 signing: exactly the hashing TC3-HMAC-SHA256 cannot avoid, with the same
+/// crates `cvm-proto` uses: SHA-256 of `body` and of `canonical_request`, the three HMACs that
+/// derive the day's key from `prefixed_key` (`"TC3"` + secret key) for `date` and service `cvm`,
+/// and the HMAC of `string_to_sign` under it. Returns the two digests and the signature; nothing is
+/// hex-encoded, formatted or allocated.
+pub fn tc3_floor(
+    body: &[u8],
+    canonical_request: &[u8],
+    prefixed_key: &[u8],
+    date: &[u8],
+    string_to_sign: &[u8],
+) -> [[u8; 32]; 3] {
+    use hmac::{Hmac, Mac};
+    use sha2::{Digest, Sha256};
+    fn mac(key: &[u8], message: &[u8]) -> [u8; 32] {
+        let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
+        mac.update(message);
+        mac.finalize().into_bytes().into()
+    }
+    let body_hash: [u8; 32] = Sha256::digest(body).into();
+    let canonical_hash: [u8; 32] = Sha256::digest(canonical_request).into();
+    let k_date = mac(prefixed_key, date);
+    let k_service = mac(&k_date, b"cvm");
+    let k_signing = mac(&k_service, b"tc3_request");
+    [body_hash, canonical_hash, mac(&k_signing, string_to_sign)]
+}
+
 /// The global endpoint.
 pub fn endpoint() -> Endpoint {
     Endpoint::global()
@@ -140,6 +167,39 @@ mod tests {
         let typed = flatten::to_params(&run_instances_request()).unwrap();
         let json = flatten::to_params(&run_instances_params()).unwrap();
         assert_eq!(typed, json);
+    }
+
+    #[test]
+    fn the_tc3_floor_computes_the_signature_prepare_sends() {
+        use cvm_proto::tc3;
+        let ctx = context(HttpMethod::Post, SignatureMethod::Tc3HmacSha256);
+        let prepared = cvm_proto::prepare(
+            "RunInstances",
+            &run_instances_request(),
+            &credentials(),
+            &endpoint(),
+            &ctx,
+        )
+        .unwrap();
+        let canonical = prepared.canonical_request().unwrap();
+        let sts = prepared.string_to_sign();
+        let prefixed = [b"TC3".as_slice(), SECRET_KEY].concat();
+        let date = tc3::date_of(ctx.timestamp);
+        let [body_hash, canonical_hash, signature] = tc3_floor(
+            &prepared.request.body,
+            canonical.as_bytes(),
+            &prefixed,
+            date.as_bytes(),
+            sts.as_bytes(),
+        );
+        let hex = |b: &[u8]| b.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        assert!(canonical.ends_with(&hex(&body_hash)));
+        assert!(sts.ends_with(&hex(&canonical_hash)));
+        let auth = prepared.request.header("Authorization").unwrap();
+        assert_eq!(
+            tc3::Authorization::parse(auth).unwrap().signature,
+            hex(&signature)
+        );
     }
 
     #[test]

@@ -17,6 +17,8 @@ mod roundtrip;
 mod sign;
 #[path = "../../fuzz/targets/sim.rs"]
 mod sim;
+#[path = "../../fuzz/targets/tc3_auth.rs"]
+mod tc3_auth;
 #[path = "../../fuzz/targets/unflatten.rs"]
 mod unflatten;
 
@@ -30,6 +32,7 @@ const TARGETS: &[(&str, Target)] = &[
     ("roundtrip", roundtrip::run),
     ("sign", sign::run),
     ("sim", sim::run),
+    ("tc3_auth", tc3_auth::run),
     ("unflatten", unflatten::run),
 ];
 
