@@ -651,3 +651,89 @@ fn plain_http_to_another_machine_is_refused() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--allow-insecure-http"), "{err}");
 }
+
+/// The fault drill through the binary: `cvm run --wait` then `cvm terminate ID --wait`, as a
+/// script runs them, under lost, slow, throttled and failed requests: every instance created
+/// is known to the script and destroyed, and every failure printed its recovery path.
+#[test]
+fn the_fault_drill_through_cvm_leaks_nothing() {
+    let mut config = SimConfig::default().with_seed(11);
+    for rule in [
+        FaultRule::new(FaultKind::DropAfterProcessing)
+            .for_action("RunInstances")
+            .with_probability(0.30),
+        FaultRule::new(FaultKind::Delay { millis: 1500 })
+            .for_action("RunInstances")
+            .with_probability(0.15),
+        FaultRule::new(FaultKind::DropAfterProcessing)
+            .for_action("TerminateInstances")
+            .with_probability(0.15),
+        FaultRule::new(FaultKind::RequestLimitExceeded).with_probability(0.10),
+        FaultRule::new(FaultKind::BadGateway).with_probability(0.04),
+        FaultRule::new(FaultKind::ServiceUnavailable).with_probability(0.04),
+        FaultRule::new(FaultKind::InternalError).with_probability(0.04),
+        FaultRule::new(FaultKind::DropBeforeProcessing).with_probability(0.04),
+    ] {
+        config = config.with_fault(rule);
+    }
+    let s = sim(config);
+    let cycles = 6;
+    let mut known = Vec::new();
+    for _ in 0..cycles {
+        let run = [
+            "run",
+            "--zone",
+            "ap-guangzhou-2",
+            "--image-id",
+            "img-pmqg1cw7",
+            "--wait",
+            "--wait-timeout",
+            "30",
+            "--output",
+            "json",
+        ];
+        let mut out = cvm(&s, &run, "");
+        if out.status.code() == Some(4) {
+            // The recovery path: the same command with the ClientToken the error names.
+            let err = String::from_utf8_lossy(&out.stderr).into_owned();
+            let token = err
+                .split("--client-token ")
+                .nth(1)
+                .and_then(|r| r.split([':', ' ']).next())
+                .unwrap()
+                .to_owned();
+            let mut again = run.to_vec();
+            again.extend(["--client-token", token.as_str()]);
+            out = cvm(&s, &again, "");
+        }
+        let ids = json(&out)["InstanceIdSet"].clone();
+        let id = ids[0].as_str().unwrap().to_owned();
+        let gone = cvm(&s, &["terminate", &id, "--wait", "--output", "json"], "");
+        assert!(
+            gone.status.success(),
+            "terminate {id}: {}",
+            String::from_utf8_lossy(&gone.stderr)
+        );
+        known.push(id);
+    }
+    let counters = s.counters();
+    assert_eq!(
+        counters.instances_created, cycles as u64,
+        "duplicates: {counters:?}"
+    );
+    let alive: Vec<String> = s.with_sim(|sim| {
+        sim.instances()
+            .filter(|i| {
+                !matches!(
+                    i.state(),
+                    cvm_proto::models::InstanceState::Terminating
+                        | cvm_proto::models::InstanceState::Shutdown
+                )
+            })
+            .map(|i| i.id().to_owned())
+            .collect()
+    });
+    assert!(alive.is_empty(), "leaked: {alive:?}");
+    assert!(counters.faults_injected > 5, "{counters:?}");
+    assert_no_secrets();
+}
