@@ -2,6 +2,8 @@
 //! delays, throttles and fails requests at the rates a bad day brings, with the default retry
 //! decisions. Every instance created is known to its script and destroyed: none leaks, none is
 //! created twice, and every failure the script saw came with a way to recover.
+//!
+//! A longer drill: `CVM_DRILL_CYCLES=240 cargo test --release -p cvm-blocking --test fault_drill -- --nocapture`.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -39,6 +41,34 @@ fn bad_day(seed: u64) -> SimConfig {
     rules
         .into_iter()
         .fold(SimConfig::default().with_seed(seed), SimConfig::with_fault)
+}
+
+/// Mostly lost replies: every other RunInstances and TerminateInstances reply never arrives.
+fn lost_replies(seed: u64) -> SimConfig {
+    SimConfig::default()
+        .with_seed(seed)
+        .with_fault(FaultRule::new(FaultKind::DropAfterProcessing).with_probability(0.5))
+}
+
+/// A storm of gateway errors, throttling and refused work.
+fn gateway_storm(seed: u64) -> SimConfig {
+    [
+        FaultRule::new(FaultKind::RequestLimitExceeded).with_probability(0.25),
+        FaultRule::new(FaultKind::BadGateway).with_probability(0.15),
+        FaultRule::new(FaultKind::ServiceUnavailable).with_probability(0.15),
+        FaultRule::new(FaultKind::InternalError).with_probability(0.10),
+        FaultRule::new(FaultKind::DropBeforeProcessing).with_probability(0.10),
+    ]
+    .into_iter()
+    .fold(SimConfig::default().with_seed(seed), SimConfig::with_fault)
+}
+
+/// Cycles per mix: `CVM_DRILL_CYCLES` for a longer drill, `default` otherwise.
+fn cycles_or(default: usize) -> usize {
+    std::env::var("CVM_DRILL_CYCLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 /// What the drill saw.
@@ -123,17 +153,16 @@ fn drill(server: &SimServer, cycles: usize, parallel: usize) -> Tally {
     Arc::try_unwrap(tally).unwrap().into_inner().unwrap()
 }
 
-#[test]
-fn no_instance_leaks_or_doubles_under_a_bad_day() {
-    let cycles = 24;
-    let server = sim(bad_day(7));
+/// Runs `cycles` cycles under `config` and checks that nothing leaked or doubled.
+fn check(name: &str, config: SimConfig, cycles: usize) {
+    let server = sim(config);
     let tally = drill(&server, cycles, 4);
     let counters = server.counters();
     // Every cycle made exactly one instance, known to its script.
-    assert_eq!(tally.created.len(), cycles);
+    assert_eq!(tally.created.len(), cycles, "{name}");
     assert_eq!(
         counters.instances_created, cycles as u64,
-        "duplicates: {counters:?}"
+        "{name}: duplicates: {counters:?}"
     );
     // None is left behind: every instance the emulator holds is going or gone.
     let left: Vec<(String, InstanceState)> = server.with_sim(|s| {
@@ -142,18 +171,39 @@ fn no_instance_leaks_or_doubles_under_a_bad_day() {
             .filter(|(_, st)| !matches!(st, InstanceState::Terminating | InstanceState::Shutdown))
             .collect()
     });
-    assert!(left.is_empty(), "leaked: {left:?}");
+    assert!(left.is_empty(), "{name}: leaked: {left:?}");
     assert!(
-        counters.faults_injected > 20,
-        "the drill injected too few faults: {counters:?}"
+        counters.faults_injected as usize > cycles,
+        "{name}: too few faults: {counters:?}"
     );
+    let by_kind: Vec<String> = counters
+        .errors_by_code
+        .iter()
+        .map(|(code, n)| format!("{code} {n}"))
+        .collect();
     eprintln!(
-        "fault drill: {cycles} cycles, {} requests, {} faults injected, 0 leaked, 0 duplicates, {} failures seen by the scripts",
+        "fault drill {name}: {cycles} cycles, {} requests, {} faults injected ({}), 0 leaked, 0 duplicates, {} failures seen by the scripts",
         counters.requests,
         counters.faults_injected,
+        by_kind.join(", "),
         tally.failures.len()
     );
     for failure in &tally.failures {
         eprintln!("  seen: {failure}");
     }
+}
+
+#[test]
+fn no_instance_leaks_or_doubles_under_a_bad_day() {
+    check("bad day", bad_day(7), cycles_or(24));
+}
+
+#[test]
+fn no_instance_leaks_or_doubles_when_half_the_replies_are_lost() {
+    check("lost replies", lost_replies(8), cycles_or(12));
+}
+
+#[test]
+fn no_instance_leaks_or_doubles_in_a_gateway_storm() {
+    check("gateway storm", gateway_storm(9), cycles_or(12));
 }

@@ -189,6 +189,9 @@ pub struct Call {
     already_done: &'static [&'static str],
     /// Whether an attempt so far may have reached the service and taken effect.
     maybe_applied: bool,
+    /// Whether the call changes state and is safe to repeat (it carries a token, or the action
+    /// is idempotent), so that it is retried until the deadline rather than a few times.
+    budgeted: bool,
     state: RetryState,
 }
 
@@ -259,6 +262,7 @@ impl Call {
             token,
             already_done: info.already_done,
             maybe_applied: false,
+            budgeted: has_token || (info.idempotent && !info.read_only),
             state: RetryState::default(),
         })
     }
@@ -295,12 +299,15 @@ impl Call {
         self.maybe_applied
     }
 
-    /// The retry policy for this call: one that carries an idempotency token is retried on every
-    /// transient outcome until the deadline, however many attempts that takes.
+    /// The retry policy for this call: one that changes state and is safe to repeat (it carries
+    /// an idempotency token, or its action is idempotent, as terminating is) is retried on every
+    /// transient outcome until the deadline, however many attempts that takes, so that a bad
+    /// network cannot leave the state change half known.
     fn policy(&self, config: &ClientConfig) -> RetryPolicy {
-        match self.token {
-            Some(_) => config.retry.with_max_attempts(u32::MAX),
-            None => config.retry,
+        if self.budgeted {
+            config.retry.with_max_attempts(u32::MAX)
+        } else {
+            config.retry
         }
     }
 
