@@ -8,6 +8,7 @@ use std::time::Duration;
 use arbitrary::{Arbitrary, Unstructured};
 use cvm_proto::envelope::{self, Error};
 use cvm_proto::sign::SignatureMethod;
+use cvm_proto::tc3;
 use cvm_proto::{Context, HttpMethod};
 use cvm_proto::{Credentials, Endpoint, Params};
 use cvm_sim::{Sim, SimConfig, SimRequest, ACTIONS, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY};
@@ -38,10 +39,24 @@ struct Signed {
     nonce: u32,
 }
 
+/// A TC3-HMAC-SHA256 request signed with the test account's key over an arbitrary body (for a
+/// POST, any bytes, so that the emulator's JSON path sees malformed, deep and odd JSON) or query.
+#[derive(Debug, Arbitrary)]
+struct Tc3Signed {
+    /// An index into the emulator's actions; past their end, `other` names the action.
+    action: u8,
+    other: String,
+    get: bool,
+    payload: Vec<u8>,
+    content_type: Option<String>,
+    skew: i16,
+}
+
 #[derive(Debug, Arbitrary)]
 enum Step {
     Raw(Raw),
     Signed(Signed),
+    Tc3(Tc3Signed),
 }
 
 /// Runs the target on one input: a few requests in a row to one fresh emulator.
@@ -62,6 +77,15 @@ pub(crate) fn run(data: &[u8]) {
                     body: raw.body.clone(),
                 };
                 answer(&mut sim, &req);
+            }
+            Step::Tc3(signed) => {
+                let req = sign_tc3(signed, &creds);
+                if let Some(code) = answer(&mut sim, &req) {
+                    assert!(
+                        !code.contains("SignatureFailure"),
+                        "a correctly signed TC3 request was refused: {code} for {signed:?}"
+                    );
+                }
             }
             Step::Signed(signed) => {
                 let Some(req) = sign(signed, &creds) else {
@@ -108,6 +132,66 @@ fn sign(signed: &Signed, creds: &Credentials) -> Option<SimRequest> {
     let prepared =
         cvm_proto::prepare_flat(action, params, creds, &Endpoint::global(), &ctx).ok()?;
     Some(SimRequest::from_prepared(&prepared.request))
+}
+
+/// Signs `signed` with TC3 over its exact bytes, as any TC3 client could send them.
+fn sign_tc3(signed: &Tc3Signed, creds: &Credentials) -> SimRequest {
+    let action = ACTIONS
+        .get(usize::from(signed.action))
+        .copied()
+        .unwrap_or(signed.other.as_str());
+    let timestamp = NOW.saturating_add_signed(i64::from(signed.skew));
+    let host = cvm_proto::GLOBAL_HOST;
+    let (method, query, body) = if signed.get {
+        let query = String::from_utf8_lossy(&signed.payload).into_owned();
+        ("GET", query, Vec::new())
+    } else {
+        ("POST", String::new(), signed.payload.clone())
+    };
+    let content_type = signed.content_type.clone().unwrap_or_else(|| {
+        if signed.get {
+            cvm_proto::FORM_CONTENT_TYPE.to_owned()
+        } else {
+            tc3::JSON_CONTENT_TYPE.to_owned()
+        }
+    });
+    let date = tc3::date_of(timestamp);
+    let canonical = tc3::canonical_request(
+        method,
+        "/",
+        &query,
+        &[("content-type", &content_type), ("host", host)],
+        tc3::DEFAULT_SIGNED_HEADERS,
+        &tc3::sha256_hex(&body),
+    );
+    let sts = tc3::string_to_sign(timestamp, &date, "cvm", &canonical);
+    let signature = creds.tc3_sign(&date, "cvm", &sts);
+    let authorization = tc3::authorization(
+        creds.secret_id(),
+        &date,
+        "cvm",
+        tc3::DEFAULT_SIGNED_HEADERS,
+        &signature,
+    );
+    let headers = [
+        ("Host", host.to_owned()),
+        ("Content-Type", content_type),
+        ("X-TC-Action", action.to_owned()),
+        ("X-TC-Version", cvm_proto::DEFAULT_VERSION.to_owned()),
+        ("X-TC-Timestamp", timestamp.to_string()),
+        ("X-TC-Region", "ap-guangzhou".to_owned()),
+        ("Authorization", authorization),
+    ];
+    SimRequest {
+        method: method.to_owned(),
+        path: "/".to_owned(),
+        query: query.into_bytes(),
+        headers: headers
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+        body,
+    }
 }
 
 /// Hands `req` to the emulator and checks the reply's envelope; returns its error code, if any.
