@@ -2,13 +2,13 @@
 //! instance, wait for it to run, terminate it and wait for it to be gone.
 //!
 //! ```sh
-//! CVM_PASSWORD='Walk-through-1' TENCENTCLOUD_SECRET_ID=AKID... TENCENTCLOUD_SECRET_KEY=... \
+//! CVM_INSTANCE_PASSWORD='Walk-through-1' TENCENTCLOUD_SECRET_ID=AKID... TENCENTCLOUD_SECRET_KEY=... \
 //!   cargo run -p cvm-blocking --example walkthrough -- http://127.0.0.1:8080/
 //! ```
 //!
 //! The endpoint is the first argument or `CVM_ENDPOINT`; credentials come from the usual chain
 //! (environment, then `~/.tencentcloud/credentials`); the region from `TENCENTCLOUD_REGION`,
-//! else `ap-guangzhou`; the instance's password from `CVM_PASSWORD`.
+//! else `ap-guangzhou`; the instance's password from `CVM_INSTANCE_PASSWORD`.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -37,8 +37,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .nth(1)
         .or_else(|| std::env::var("CVM_ENDPOINT").ok())
         .ok_or("give the emulator's URL as the first argument or in CVM_ENDPOINT")?;
-    let password = std::env::var("CVM_PASSWORD")
-        .map_err(|_| "set CVM_PASSWORD to the new instance's password")?;
+    let password = std::env::var("CVM_INSTANCE_PASSWORD")
+        .map_err(|_| "set CVM_INSTANCE_PASSWORD to the new instance's password")?;
     let region = std::env::var(ENV_REGION).unwrap_or_else(|_| "ap-guangzhou".to_owned());
     let client = Client::builder()
         .endpoint_url(&endpoint)
