@@ -15,28 +15,33 @@ use crate::output::Failure;
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct GlobalArgs {
     /// Endpoint URL, e.g. https://cvm.tencentcloudapi.com/ or http://127.0.0.1:8080/ for `cvm sim`.
-    #[arg(long, global = true, env = "CVM_ENDPOINT")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        env = "CVM_ENDPOINT"
+    )]
     pub endpoint: Option<String>,
     /// Region, e.g. ap-guangzhou (default: TENCENTCLOUD_REGION).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub region: Option<String>,
     /// Profile of ~/.tencentcloud/credentials to use (default: TENCENTCLOUD_PROFILE or "default").
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub profile: Option<String>,
     /// HmacSHA1 or HmacSHA256 (signature v1), or TC3-HMAC-SHA256 (API 3.0: JSON bodies, X-TC-* headers).
-    #[arg(long, global = true, default_value = "HmacSHA256", value_parser = parse_signature_method)]
+    #[arg(long, global = true, help_heading = "Global options", default_value = "HmacSHA256", value_parser = parse_signature_method)]
     pub signature_method: SignatureMethod,
     /// get or post.
-    #[arg(long, global = true, default_value = "post", value_parser = parse_http_method)]
+    #[arg(long, global = true, help_heading = "Global options", default_value = "post", value_parser = parse_http_method)]
     pub http_method: HttpMethod,
-    /// Seconds one attempt may take, 30 by default (for `cvm wait`: the whole wait, 600 by default).
-    #[arg(long, global = true)]
+    /// Seconds one attempt may take, 30 by default (waits are bounded by --wait-timeout).
+    #[arg(long, global = true, help_heading = "Global options")]
     pub timeout: Option<f64>,
     /// Allow a plain http:// endpoint on another machine (credentials and passwords cross the network in clear text).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub allow_insecure_http: bool,
     /// Show each attempt's method, URL and string to sign (SecretId, Token, passwords redacted) on stderr.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = "Global options")]
     pub verbose: bool,
 }
 

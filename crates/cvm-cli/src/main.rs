@@ -26,7 +26,7 @@ struct Cli {
     #[command(flatten)]
     global: GlobalArgs,
     /// table (text on a terminal) or json (the default when stdout is not a terminal).
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, global = true, help_heading = "Global options", value_enum)]
     output: Option<Format>,
     #[command(subcommand)]
     command: Command,
@@ -53,10 +53,10 @@ enum Command {
     /// Start stopped instances (StartInstances).
     Start(cmd::power::Args),
     /// Stop running instances (StopInstances).
-    Stop(cmd::power::Args),
+    Stop(cmd::power::StopArgs),
     /// Reboot running instances (RebootInstances).
-    Reboot(cmd::power::Args),
-    /// Wait until instances reach a state (RUNNING, STOPPED, TERMINATED, ...); --timeout bounds the whole wait.
+    Reboot(cmd::power::RebootArgs),
+    /// Wait until instances reach a state (RUNNING, STOPPED, TERMINATED, ...); --wait-timeout bounds the whole wait.
     Wait(cmd::power::WaitArgs),
     /// List the zones of the region (DescribeZones).
     Zones,
@@ -129,20 +129,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             cmd::power::run(&g.client(None, None)?, cmd::power::Op::Start, args, &out)
         }
         Command::Stop(args) => {
-            cmd::power::run(&g.client(None, None)?, cmd::power::Op::Stop, args, &out)
+            cmd::power::run(&g.client(None, None)?, args.op(), &args.common, &out)
         }
         Command::Reboot(args) => {
-            cmd::power::run(&g.client(None, None)?, cmd::power::Op::Reboot, args, &out)
+            cmd::power::run(&g.client(None, None)?, args.op(), &args.common, &out)
         }
-        Command::Wait(args) => {
-            // For `wait`, --timeout bounds the whole wait; each poll keeps the default attempt timeout.
-            let total = g.timeout_or(600.0)?;
-            let polls = GlobalArgs {
-                timeout: None,
-                ..g.clone()
-            };
-            cmd::power::wait(&polls.client(None, None)?, args, total, &out)
-        }
+        Command::Wait(args) => cmd::power::wait(&g.client(None, None)?, args, &out),
         Command::Zones => cmd::catalog::zones(&g.client(None, None)?, &out),
         Command::Regions => cmd::catalog::regions(&g.regionless_client()?, &out),
         Command::Images(args) => cmd::catalog::images(&g.client(None, None)?, args, &out),

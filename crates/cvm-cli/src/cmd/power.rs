@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::output::say;
 use crate::output::{self, Failure, Output};
 
-/// Options shared by start, stop and reboot.
+/// Options of start, and of stop and reboot before their own.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// Instance ids (at most 100).
@@ -23,39 +23,86 @@ pub(crate) struct Args {
     /// Seconds to wait at most with --wait.
     #[arg(long, default_value_t = 600)]
     wait_timeout: u64,
-    /// For stop and reboot: SOFT (default), HARD or SOFT_FIRST.
+}
+
+/// Options of `cvm stop`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct StopArgs {
+    #[command(flatten)]
+    pub(crate) common: Args,
+    /// SOFT (default), HARD or SOFT_FIRST.
+    #[arg(long)]
+    stop_type: Option<String>,
+    /// KEEP_CHARGING (default) or STOP_CHARGING: whether a pay-as-you-go instance is billed while stopped.
+    #[arg(long)]
+    stopped_mode: Option<String>,
+}
+
+/// Options of `cvm reboot`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct RebootArgs {
+    #[command(flatten)]
+    pub(crate) common: Args,
+    /// SOFT (default), HARD or SOFT_FIRST.
     #[arg(long)]
     stop_type: Option<String>,
 }
 
-/// Which power operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which power operation, with its own options.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Op {
     /// StartInstances.
     Start,
     /// StopInstances.
-    Stop,
+    Stop {
+        /// `StopType`.
+        stop_type: Option<String>,
+        /// `StoppedMode`.
+        stopped_mode: Option<String>,
+    },
     /// RebootInstances.
-    Reboot,
+    Reboot {
+        /// `StopType`.
+        stop_type: Option<String>,
+    },
+}
+
+impl StopArgs {
+    /// The operation these options ask for.
+    pub(crate) fn op(&self) -> Op {
+        Op::Stop {
+            stop_type: self.stop_type.clone(),
+            stopped_mode: self.stopped_mode.clone(),
+        }
+    }
+}
+
+impl RebootArgs {
+    /// The operation these options ask for.
+    pub(crate) fn op(&self) -> Op {
+        Op::Reboot {
+            stop_type: self.stop_type.clone(),
+        }
+    }
 }
 
 /// Runs start, stop or reboot.
 pub(crate) fn run(client: &Client, op: Op, args: &Args, out: &Output) -> Result<(), Failure> {
     let ids = args.ids.clone();
+    let rebooting = matches!(op, Op::Reboot { .. });
     let (request_id, target, action) = match op {
         Op::Start => {
-            if args.stop_type.is_some() {
-                return Err(Failure::usage(
-                    "--stop-type applies to stop and reboot only",
-                ));
-            }
             let r = client.call(&StartInstancesRequest::new(ids.clone()))?;
             (r.request_id, InstanceState::Running, "StartInstances")
         }
-        Op::Stop => {
+        Op::Stop {
+            stop_type,
+            stopped_mode,
+        } => {
             let req = StopInstancesRequest {
                 instance_ids: ids.clone(),
-                stop_type: args.stop_type.clone(),
+                stop_type,
+                stopped_mode,
                 ..StopInstancesRequest::default()
             };
             (
@@ -64,9 +111,9 @@ pub(crate) fn run(client: &Client, op: Op, args: &Args, out: &Output) -> Result<
                 "StopInstances",
             )
         }
-        Op::Reboot => {
+        Op::Reboot { stop_type } => {
             let mut req = RebootInstancesRequest::new(ids.clone());
-            req.stop_type = args.stop_type.clone();
+            req.stop_type = stop_type;
             (
                 client.call(&req)?.request_id,
                 InstanceState::Running,
@@ -75,7 +122,7 @@ pub(crate) fn run(client: &Client, op: Op, args: &Args, out: &Output) -> Result<
         }
     };
     if args.wait {
-        if op == Op::Reboot {
+        if rebooting {
             // A reboot passes through REBOOTING; give the service a moment to report it.
             std::thread::sleep(Duration::from_millis(200));
         }
@@ -114,15 +161,14 @@ pub(crate) struct WaitArgs {
     /// RUNNING, STOPPED, TERMINATED (gone) or any other instance state.
     #[arg(long)]
     state: WaitTarget,
+    /// Seconds to wait at most; the wait polls until then, the last poll at the deadline.
+    #[arg(long, default_value_t = 600)]
+    wait_timeout: u64,
 }
 
-/// Runs `cvm wait`; the global `--timeout` bounds the whole wait (600 s by default).
-pub(crate) fn wait(
-    client: &Client,
-    args: &WaitArgs,
-    timeout: Duration,
-    out: &Output,
-) -> Result<(), Failure> {
+/// Runs `cvm wait`; `--wait-timeout` bounds the whole wait, the global `--timeout` each poll.
+pub(crate) fn wait(client: &Client, args: &WaitArgs, out: &Output) -> Result<(), Failure> {
+    let timeout = Duration::from_secs(args.wait_timeout);
     super::wait(client, &args.ids, args.state.clone(), timeout, out)?;
     if out.json() {
         output::print_json(&json!({"InstanceIds": args.ids, "State": args.state.to_string()}))
