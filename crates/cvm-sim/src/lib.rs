@@ -31,6 +31,15 @@
 //! inside the window, further signature-v1 requests are answered `RequestLimitExceeded` rather
 //! than forgetting one. An entry takes about 49 bytes (measured by `tests/nonce_memory.rs`), at
 //! most about 72, so the default cap bounds the cache at about 72 MiB.
+//!
+//! # The state file
+//!
+//! With a state file ([`SimServer::serve_sim_with_state`], `cvm sim --state FILE`), the HTTP shell
+//! writes the whole state (mode 0600: it holds owner SecretIds and ClientTokens) atomically to a
+//! temporary file in the same directory, fsyncs it, renames it over the file and fsyncs the
+//! directory, before it replies to any request that may have changed it; concurrent requests
+//! share one write. Nothing acknowledged is lost if the process is killed. Each write holds the
+//! whole state, so it costs time in proportion to the instances and the nonces inside the window.
 
 mod actions;
 pub mod catalog;

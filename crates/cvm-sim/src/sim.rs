@@ -454,6 +454,28 @@ struct NonceRecord {
     entries: Vec<(i64, i64)>,
 }
 
+/// A state dump as it is written, borrowing from the [`Sim`]; read back as a [`State`].
+#[derive(Serialize)]
+struct StateView<'a> {
+    version: u32,
+    next_seq: u64,
+    instances: Vec<&'a SimInstance>,
+    client_tokens: Vec<TokenView<'a>>,
+    counters: &'a Counters,
+    rng: RngState,
+    fault_rng: RngState,
+    fault_matches: &'a [u64],
+    nonces: Vec<NonceRecord>,
+}
+
+/// A [`TokenRecord`] borrowing from the [`Sim`].
+#[derive(Serialize)]
+struct TokenView<'a> {
+    owner: &'a str,
+    token: &'a str,
+    instance_ids: &'a [String],
+}
+
 #[derive(Serialize, Deserialize)]
 struct State {
     version: u32,
@@ -1079,28 +1101,36 @@ impl Sim {
     /// positions and the nonces still inside the window (so that a replay is still refused after
     /// a restart).
     pub fn dump_state(&self) -> Value {
-        let mut tokens: Vec<TokenRecord> = self
+        serde_json::to_value(self.state_view()).unwrap_or(Value::Null)
+    }
+
+    /// The [`Sim::dump_state`] value as compact JSON, serialized straight from the state.
+    pub(crate) fn state_json(&self) -> Result<Vec<u8>, SimError> {
+        serde_json::to_vec(&self.state_view()).map_err(|e| SimError::State(e.to_string()))
+    }
+
+    fn state_view(&self) -> StateView<'_> {
+        let mut tokens: Vec<TokenView<'_>> = self
             .client_tokens
             .iter()
-            .map(|((owner, token), ids)| TokenRecord {
-                owner: owner.clone(),
-                token: token.clone(),
-                instance_ids: ids.clone(),
+            .map(|((owner, token), ids)| TokenView {
+                owner,
+                token,
+                instance_ids: ids,
             })
             .collect();
-        tokens.sort_by(|a, b| (&a.owner, &a.token).cmp(&(&b.owner, &b.token)));
-        let state = State {
+        tokens.sort_by(|a, b| (a.owner, a.token).cmp(&(b.owner, b.token)));
+        StateView {
             version: 1,
             next_seq: self.next_seq,
-            instances: self.instances.values().cloned().collect(),
+            instances: self.instances.values().collect(),
             client_tokens: tokens,
-            counters: self.counters.clone(),
+            counters: &self.counters,
             rng: rng_state(&self.rng),
             fault_rng: rng_state(&self.fault_rng),
-            fault_matches: self.fault_matches.clone(),
+            fault_matches: &self.fault_matches,
             nonces: self.nonces.records(),
-        };
-        serde_json::to_value(state).unwrap_or(Value::Null)
+        }
     }
 
     /// Replaces instances, client tokens, counters, PRNG positions and remembered nonces with those
