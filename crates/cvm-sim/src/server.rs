@@ -1,7 +1,10 @@
 //! The HTTP shell: a loopback hyper server on its own runtime thread, feeding requests to a [`Sim`] behind a mutex.
 //!
-//! With a state file it writes the state before every reply that may have changed it (see
-//! [`SimServer::serve_sim_with_state`]).
+//! It answers as HTTP servers do when a client misbehaves: `431` for a request head over
+//! [`HttpConfig::max_header_bytes`], `400` for a malformed body, `408` for a body that does not
+//! arrive within [`HttpConfig::body_read_timeout_ms`]. It serves at most
+//! [`HttpConfig::max_connections`] connections. With a state file it writes the state before
+//! every reply that may have changed it (see [`SimServer::serve_sim_with_state`]).
 
 use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
@@ -415,6 +418,9 @@ async fn accept_loop(
         .timer(TokioTimer::new())
         .header_read_timeout(Duration::from_millis(http.header_read_timeout_ms.max(1)))
         .max_buf_size(http.max_header_bytes.max(8192))
+        // The buffer may take in more than `max_buf_size` in one read, and then a longer head
+        // parses; this limit is checked on the parsed head as well, and answered 431.
+        .max_header_size(http.max_header_bytes.max(1))
         .keep_alive(true);
     loop {
         tokio::select! {
@@ -508,7 +514,18 @@ async fn serve_request(
         let timeout = Duration::from_millis(shared.http.body_read_timeout_ms.max(1));
         match tokio::time::timeout(timeout, read_body(body, MAX_TC3_BODY + 1)).await {
             Ok(Ok(bytes)) => bytes,
-            _ => return Err(DropConnection),
+            Ok(Err(_)) => {
+                return Ok(refusal(
+                    StatusCode::BAD_REQUEST,
+                    "the request body is malformed or ended early",
+                ))
+            }
+            Err(_) => {
+                return Ok(refusal(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "the request body did not arrive in time",
+                ))
+            }
         }
     };
     let request = SimRequest {

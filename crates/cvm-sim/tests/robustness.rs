@@ -13,11 +13,18 @@ use cvm_sim::{HttpConfig, SimServer};
 use serde_json::json;
 
 fn server(max_connections: usize) -> SimServer {
-    let http = HttpConfig {
+    server_with(HttpConfig {
         max_connections,
+        ..HttpConfig::default()
+    })
+}
+
+/// A server with `http`'s limits, but short timeouts.
+fn server_with(http: HttpConfig) -> SimServer {
+    let http = HttpConfig {
         header_read_timeout_ms: 500,
         body_read_timeout_ms: 500,
-        ..HttpConfig::default()
+        ..http
     };
     SimServer::start(common::config().with_http(http)).unwrap()
 }
@@ -252,4 +259,139 @@ fn many_sequential_connections() {
     }
     assert!(started.elapsed() < Duration::from_secs(20));
     assert_eq!(server.counters().requests, 1000);
+}
+
+/// The status line of a reply, or `""` if the connection closed without one.
+fn status_line(reply: &[u8]) -> String {
+    let text = String::from_utf8_lossy(reply);
+    text.lines().next().unwrap_or_default().to_owned()
+}
+
+/// A signed GET whose head carries an `X-Pad` header making the head `size` bytes long.
+fn padded_get(addr: SocketAddr, nonce: u64, size: usize) -> Vec<u8> {
+    let get = signed_get(addr, nonce);
+    let head = get.strip_suffix("\r\n\r\n").unwrap();
+    let overhead = head.len() + "\r\nX-Pad: ".len() + 4;
+    format!("{head}\r\nX-Pad: {}\r\n\r\n", "a".repeat(size - overhead)).into_bytes()
+}
+
+#[test]
+fn a_head_over_the_limit_is_answered_431() {
+    // The default limit, 128 KiB: a 200 KiB head was answered before.
+    let server = server(1024);
+    assert_eq!(HttpConfig::default().max_header_bytes, 128 * 1024);
+    for size in [200 * 1024, 128 * 1024 + 1, 1 << 20] {
+        let mut s = TcpStream::connect(server.addr()).unwrap();
+        let _ = s.write_all(&padded_get(server.addr(), 100 + size as u64, size));
+        let reply = read_reply(&mut s, Duration::from_secs(5));
+        assert_eq!(
+            status_line(&reply),
+            "HTTP/1.1 431 Request Header Fields Too Large",
+            "a {size}-byte head"
+        );
+    }
+    // Up to the limit, a head is read and the request answered.
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    s.write_all(&padded_get(server.addr(), 7, 128 * 1024))
+        .unwrap();
+    let reply = read_reply(&mut s, Duration::from_secs(5));
+    assert_eq!(status_line(&reply), "HTTP/1.1 200 OK");
+
+    // A configured limit is the one enforced.
+    let small = server_with(HttpConfig {
+        max_header_bytes: 16 * 1024,
+        ..HttpConfig::default()
+    });
+    for (size, status) in [
+        (16 * 1024, "HTTP/1.1 200 OK"),
+        (
+            16 * 1024 + 1,
+            "HTTP/1.1 431 Request Header Fields Too Large",
+        ),
+        (40 * 1024, "HTTP/1.1 431 Request Header Fields Too Large"),
+    ] {
+        let mut s = TcpStream::connect(small.addr()).unwrap();
+        let _ = s.write_all(&padded_get(small.addr(), 200 + size as u64, size));
+        let reply = read_reply(&mut s, Duration::from_secs(5));
+        assert_eq!(status_line(&reply), status, "a {size}-byte head");
+    }
+    still_serves(&server, 8);
+    still_serves(&small, 9);
+}
+
+#[test]
+fn a_malformed_body_is_answered_400() {
+    let server = server(1024);
+    let head = "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n";
+    let cases: [(&str, bool); 4] = [
+        // Not a chunk size.
+        ("Transfer-Encoding: chunked\r\n\r\nzz\r\n", false),
+        // A chunk longer than announced.
+        (
+            "Transfer-Encoding: chunked\r\n\r\n3\r\nAction=x\r\n0\r\n\r\n",
+            false,
+        ),
+        // The client stops sending in the middle of a chunk.
+        ("Transfer-Encoding: chunked\r\n\r\n20\r\nAction=", true),
+        // Fewer bytes than Content-Length, then the client stops sending.
+        ("Content-Length: 100\r\n\r\nAction=", true),
+    ];
+    let started = Instant::now();
+    for (rest, half_close) in cases {
+        let mut s = TcpStream::connect(server.addr()).unwrap();
+        s.write_all(format!("{head}{rest}").as_bytes()).unwrap();
+        if half_close {
+            s.shutdown(std::net::Shutdown::Write).unwrap();
+        }
+        let reply = read_reply(&mut s, Duration::from_secs(5));
+        assert_eq!(
+            status_line(&reply),
+            "HTTP/1.1 400 Bad Request",
+            "{rest:?}: {}",
+            String::from_utf8_lossy(&reply)
+        );
+        assert!(
+            String::from_utf8_lossy(&reply).contains("connection: close"),
+            "{}",
+            String::from_utf8_lossy(&reply)
+        );
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "answered at once"
+    );
+    still_serves(&server, 10);
+}
+
+#[test]
+fn a_slow_body_is_answered_408() {
+    let server = server(1024);
+    let started = Instant::now();
+    let mut streams = Vec::new();
+    for rest in [
+        "Content-Length: 100\r\n\r\nAction=",
+        "Transfer-Encoding: chunked\r\n\r\n5\r\nAc",
+        "Content-Length: 10\r\n\r\n",
+    ] {
+        let mut s = TcpStream::connect(server.addr()).unwrap();
+        s.write_all(format!("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n{rest}").as_bytes())
+            .unwrap();
+        streams.push((rest, s));
+    }
+    for (rest, s) in &mut streams {
+        let reply = read_reply(s, Duration::from_secs(5));
+        assert_eq!(
+            status_line(&reply),
+            "HTTP/1.1 408 Request Timeout",
+            "{rest:?}: {}",
+            String::from_utf8_lossy(&reply)
+        );
+    }
+    let elapsed = started.elapsed();
+    // body_read_timeout_ms is 500.
+    assert!(
+        elapsed >= Duration::from_millis(450) && elapsed < Duration::from_secs(3),
+        "{elapsed:?}"
+    );
+    still_serves(&server, 11);
 }
