@@ -3,11 +3,14 @@
 //! It answers as HTTP servers do when a client misbehaves: `431` for a request head over
 //! [`HttpConfig::max_header_bytes`], `400` for a malformed body, `408` for a body that does not
 //! arrive within [`HttpConfig::body_read_timeout_ms`]. It serves at most
-//! [`HttpConfig::max_connections`] connections. With a state file it writes the state before
+//! [`HttpConfig::max_connections`] connections, at most [`HttpConfig::max_connections_per_ip`] of
+//! them from one client address, and keeps accepting: a client over its share has its new
+//! connections closed while the others are served. With a state file it writes the state before
 //! every reply that may have changed it (see [`SimServer::serve_sim_with_state`]).
 
+use std::collections::HashMap;
 use std::io::Write;
-use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -54,6 +57,7 @@ struct Stats {
     connections_open: AtomicU64,
     connections_accepted: AtomicU64,
     connections_refused: AtomicU64,
+    connections_refused_per_ip: AtomicU64,
     state_writes: AtomicU64,
 }
 
@@ -68,8 +72,11 @@ pub struct ShellStats {
     pub connections_open: u64,
     /// Connections accepted in all.
     pub connections_accepted: u64,
-    /// Connections closed at once because the connection cap was reached.
+    /// Connections closed at once because the connection cap, or their client's share of it, was reached.
     pub connections_refused: u64,
+    /// Those of `connections_refused` closed because their client address already held
+    /// [`HttpConfig::max_connections_per_ip`] connections.
+    pub connections_refused_per_ip: u64,
     /// Writes of the state file (concurrent requests share one).
     pub state_writes: u64,
 }
@@ -91,6 +98,8 @@ struct Shared {
     stats: Stats,
     http: HttpConfig,
     persist: Option<Persist>,
+    /// Open connections per client address.
+    clients: Mutex<HashMap<IpAddr, usize>>,
 }
 
 impl Shared {
@@ -140,6 +149,47 @@ impl Shared {
         tokio::task::spawn_blocking(move || shared.save_through(generation))
             .await
             .map_err(|e| SimError::io("the state writer failed", std::io::Error::other(e)))?
+    }
+}
+
+/// One connection counted against its client address's share, for as long as it lives.
+struct ClientSlot {
+    shared: Arc<Shared>,
+    ip: IpAddr,
+}
+
+impl ClientSlot {
+    /// A slot for a connection from `ip`, unless that address already holds its share.
+    fn take(shared: &Arc<Shared>, ip: IpAddr) -> Option<ClientSlot> {
+        let mut clients = shared
+            .clients
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let open = clients.entry(ip).or_default();
+        if *open >= shared.http.max_connections_per_ip.max(1) {
+            return None;
+        }
+        *open += 1;
+        Some(ClientSlot {
+            shared: Arc::clone(shared),
+            ip,
+        })
+    }
+}
+
+impl Drop for ClientSlot {
+    fn drop(&mut self) {
+        let mut clients = self
+            .shared
+            .clients
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(open) = clients.get_mut(&self.ip) {
+            *open = open.saturating_sub(1);
+            if *open == 0 {
+                clients.remove(&self.ip);
+            }
+        }
     }
 }
 
@@ -245,6 +295,7 @@ impl SimServer {
             stats: Stats::default(),
             http,
             persist,
+            clients: Mutex::new(HashMap::new()),
         });
         if let Some(persist) = &shared.persist {
             shared.write_snapshot(persist)?;
@@ -359,6 +410,7 @@ impl SimServer {
             connections_open: s.connections_open.load(Ordering::SeqCst),
             connections_accepted: s.connections_accepted.load(Ordering::SeqCst),
             connections_refused: s.connections_refused.load(Ordering::SeqCst),
+            connections_refused_per_ip: s.connections_refused_per_ip.load(Ordering::SeqCst),
             state_writes: s.state_writes.load(Ordering::SeqCst),
         }
     }
@@ -425,8 +477,8 @@ async fn accept_loop(
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let stream = match accepted {
-                    Ok((stream, _)) => stream,
+                let (stream, peer) = match accepted {
+                    Ok(accepted) => accepted,
                     Err(_) => {
                         // Out of descriptors or a reset during the handshake: back off briefly.
                         tokio::time::sleep(Duration::from_millis(5)).await;
@@ -434,6 +486,14 @@ async fn accept_loop(
                     }
                 };
                 let stats = &shared.stats;
+                // Over its client's share or over the cap, a connection is closed at once, and
+                // the loop goes on accepting others.
+                let Some(slot) = ClientSlot::take(&shared, peer.ip().to_canonical()) else {
+                    stats.connections_refused.fetch_add(1, Ordering::SeqCst);
+                    stats.connections_refused_per_ip.fetch_add(1, Ordering::SeqCst);
+                    drop(stream);
+                    continue;
+                };
                 let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
                     stats.connections_refused.fetch_add(1, Ordering::SeqCst);
                     drop(stream);
@@ -450,6 +510,7 @@ async fn accept_loop(
                     let _ = conn.await;
                     task_shared.stats.connections_open.fetch_sub(1, Ordering::SeqCst);
                     drop(permit);
+                    drop(slot);
                 });
             }
             _ = shutdown.changed() => break,

@@ -186,7 +186,12 @@ fn slow_senders_are_cut_off() {
 
 #[test]
 fn six_hundred_connections_at_once() {
-    let server = server(1024);
+    // One client (all of them come from 127.0.0.1) allowed the whole cap.
+    let server = server_with(HttpConfig {
+        max_connections: 1024,
+        max_connections_per_ip: 1024,
+        ..HttpConfig::default()
+    });
     let started = Instant::now();
     let mut streams: Vec<TcpStream> = (0..600)
         .map(|_| TcpStream::connect(server.addr()).unwrap())
@@ -394,4 +399,92 @@ fn a_slow_body_is_answered_408() {
         "{elapsed:?}"
     );
     still_serves(&server, 11);
+}
+
+#[test]
+fn one_client_over_its_share_leaves_room_for_the_others() {
+    // Default timeouts, so that the greedy client's idle connections stay open during the test.
+    let http = HttpConfig {
+        max_connections: 1024,
+        max_connections_per_ip: 256,
+        ..HttpConfig::default()
+    };
+    let server = SimServer::start(common::config().with_http(http)).unwrap();
+    let addr = server.addr();
+    // The greedy client, 127.0.0.2 on the loopback: 1,100 idle connections, more than the cap.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let greedy_ip = "127.0.0.2:0".parse().unwrap();
+    let connect_from = |n: usize| -> Vec<TcpStream> {
+        runtime.block_on(async {
+            let mut streams = Vec::new();
+            for _ in 0..n {
+                let socket = tokio::net::TcpSocket::new_v4().unwrap();
+                socket.bind(greedy_ip).unwrap();
+                let stream = socket.connect(addr).await.unwrap().into_std().unwrap();
+                stream.set_nonblocking(false).unwrap();
+                streams.push(stream);
+            }
+            streams
+        })
+    };
+    let mut greedy = connect_from(1100);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while server.stats().connections_accepted + server.stats().connections_refused < 1100
+        && Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let stats = server.stats();
+    assert_eq!(stats.connections_accepted, 256, "{stats:?}");
+    assert_eq!(stats.connections_refused, 844, "{stats:?}");
+    assert_eq!(stats.connections_refused_per_ip, 844, "{stats:?}");
+
+    // Meanwhile another client (127.0.0.1) is served, on connection after connection and on
+    // many at once.
+    for i in 0..20 {
+        still_serves(&server, 20_000 + i);
+    }
+    let mut others: Vec<TcpStream> = (0..100)
+        .map(|_| TcpStream::connect(addr).unwrap())
+        .collect();
+    for (i, s) in others.iter_mut().enumerate() {
+        s.write_all(signed_get(addr, 21_000 + i as u64).as_bytes())
+            .unwrap();
+    }
+    for s in &mut others {
+        let reply = read_reply(s, Duration::from_secs(10));
+        assert_eq!(status_line(&reply), "HTTP/1.1 200 OK");
+    }
+
+    // The greedy client's accepted connections are served too; the others were closed.
+    let (mut ok, mut closed) = (0, 0);
+    for (i, s) in greedy.iter_mut().enumerate() {
+        let _ = s.write_all(signed_get(addr, 30_000 + i as u64).as_bytes());
+        let reply = read_reply(s, Duration::from_secs(10));
+        if reply.starts_with(b"HTTP/1.1 200") {
+            ok += 1;
+        } else {
+            assert!(reply.is_empty());
+            closed += 1;
+        }
+    }
+    assert_eq!((ok, closed), (256, 844));
+    drop(greedy);
+    drop(others);
+    // Its share is given back as its connections close.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while server.stats().connections_open > 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(server.stats().connections_open, 0);
+    let mut again = connect_from(1).remove(0);
+    again
+        .write_all(signed_get(addr, 40_000).as_bytes())
+        .unwrap();
+    let reply = read_reply(&mut again, Duration::from_secs(5));
+    assert_eq!(status_line(&reply), "HTTP/1.1 200 OK");
+    assert_eq!(server.stats().connections_refused, 844);
 }
