@@ -14,6 +14,10 @@ pub const DEFAULT_SECRET_ID: &str = "AKIDsimEXAMPLE1234567890abcdefghijkl";
 /// The secret key of the default test account (a test credential, printed by `serve_forever`).
 pub const DEFAULT_SECRET_KEY: &str = "simsecretEXAMPLE1234567890abcdef";
 
+/// The default of [`SimConfig::max_nonces`]: 2^20 triples, at most about 72 MiB of memory (see
+/// the crate documentation, "The replay cache").
+pub const DEFAULT_MAX_NONCES: usize = 1 << 20;
+
 /// Reads and writes a [`Duration`] as whole milliseconds.
 mod millis {
     use std::time::Duration;
@@ -53,6 +57,11 @@ pub struct SimConfig {
     pub clock_offset_secs: i64,
     /// The largest accepted distance between `Timestamp` and the emulator's clock, in seconds.
     pub timestamp_window_secs: u64,
+    /// The most (SecretId, Nonce, Timestamp) triples remembered at once to answer
+    /// `InvalidRequest.ReplayAttack`; while that many are inside the window, further signature-v1
+    /// requests are answered `RequestLimitExceeded` rather than forgetting one (see the crate
+    /// documentation, "The replay cache", for the memory this bounds).
+    pub max_nonces: usize,
     /// Faults to inject, checked in order; the first one that fires applies.
     pub faults: Vec<FaultRule>,
     /// Limits of the HTTP shell.
@@ -72,6 +81,7 @@ impl Default for SimConfig {
             transitions: Transitions::default(),
             clock_offset_secs: 0,
             timestamp_window_secs: 300,
+            max_nonces: DEFAULT_MAX_NONCES,
             faults: Vec::new(),
             http: HttpConfig::default(),
         }
@@ -429,11 +439,16 @@ impl FaultRule {
 pub struct HttpConfig {
     /// Connections served at once; further ones are closed at once.
     pub max_connections: usize,
+    /// Connections one client IP address may hold open at once; its further ones are closed at
+    /// once while other clients are still accepted, so that one client cannot take every slot.
+    pub max_connections_per_ip: usize,
     /// How long a client may take to send a request head, in milliseconds.
     pub header_read_timeout_ms: u64,
-    /// How long a client may take to send a request body, in milliseconds.
+    /// How long a client may take to send a request body, in milliseconds; a body still
+    /// incomplete then is answered `408 Request Timeout` and the connection closed.
     pub body_read_timeout_ms: u64,
-    /// The largest request head (request line and headers) read, in bytes.
+    /// The largest request head (request line and headers) read, in bytes; a longer one is
+    /// answered `431 Request Header Fields Too Large` and the connection closed.
     pub max_header_bytes: usize,
     /// Worker threads of the server's runtime.
     pub worker_threads: usize,
@@ -443,6 +458,7 @@ impl Default for HttpConfig {
     fn default() -> Self {
         HttpConfig {
             max_connections: 1024,
+            max_connections_per_ip: 256,
             header_read_timeout_ms: 5_000,
             body_read_timeout_ms: 10_000,
             max_header_bytes: 128 * 1024,

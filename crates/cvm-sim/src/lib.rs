@@ -19,6 +19,27 @@
 //! assert_eq!(reply.error_code(), None);
 //! assert_eq!(reply.response().unwrap()["ZoneSet"][0]["Zone"], "ap-guangzhou-2");
 //! ```
+//!
+//! # The replay cache
+//!
+//! The (SecretId, Nonce, Timestamp) triples of accepted signature-v1 requests are remembered while
+//! their timestamp is inside the ±[`SimConfig::timestamp_window_secs`] window, to answer
+//! `InvalidRequest.ReplayAttack`; they are saved with the rest of the state
+//! ([`Sim::dump_state`]), so a replay is refused after a restart too. Every insertion first
+//! forgets the entries whose timestamp has left the window, and at most
+//! [`SimConfig::max_nonces`] (default [`DEFAULT_MAX_NONCES`], 2^20) are kept: while that many are
+//! inside the window, further signature-v1 requests are answered `RequestLimitExceeded` rather
+//! than forgetting one. An entry takes about 49 bytes (measured by `tests/nonce_memory.rs`), at
+//! most about 72, so the default cap bounds the cache at about 72 MiB.
+//!
+//! # The state file
+//!
+//! With a state file ([`SimServer::serve_sim_with_state`], `cvm sim --state FILE`), the HTTP shell
+//! writes the whole state (mode 0600: it holds owner SecretIds and ClientTokens) atomically to a
+//! temporary file in the same directory, fsyncs it, renames it over the file and fsyncs the
+//! directory, before it replies to any request that may have changed it; concurrent requests
+//! share one write. Nothing acknowledged is lost if the process is killed. Each write holds the
+//! whole state, so it costs time in proportion to the instances and the nonces inside the window.
 
 mod actions;
 pub mod catalog;
@@ -33,7 +54,8 @@ mod time;
 pub use actions::ACTIONS;
 pub use config::{
     AccountConfig, FaultKind, FaultRule, HttpConfig, InstanceTypeSpec, Quotas, RateLimit,
-    RegionConfig, SimConfig, Transitions, ZoneConfig, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY,
+    RegionConfig, SimConfig, Transitions, ZoneConfig, DEFAULT_MAX_NONCES, DEFAULT_SECRET_ID,
+    DEFAULT_SECRET_KEY,
 };
 pub use error::SimError;
 pub use request::{Handled, ShellFault, SimRequest, SimResponse};

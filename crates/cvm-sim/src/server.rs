@@ -1,7 +1,16 @@
 //! The HTTP shell: a loopback hyper server on its own runtime thread, feeding requests to a [`Sim`] behind a mutex.
+//!
+//! It answers as HTTP servers do when a client misbehaves: `431` for a request head over
+//! [`HttpConfig::max_header_bytes`], `400` for a malformed body, `408` for a body that does not
+//! arrive within [`HttpConfig::body_read_timeout_ms`]. It serves at most
+//! [`HttpConfig::max_connections`] connections, at most [`HttpConfig::max_connections_per_ip`] of
+//! them from one client address, and keeps accepting: a client over its share has its new
+//! connections closed while the others are served. With a state file it writes the state before
+//! every reply that may have changed it (see [`SimServer::serve_sim_with_state`]).
 
+use std::collections::HashMap;
 use std::io::Write;
-use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -16,7 +25,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{Request, Response};
+use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{TcpListener, TcpSocket};
@@ -48,6 +57,8 @@ struct Stats {
     connections_open: AtomicU64,
     connections_accepted: AtomicU64,
     connections_refused: AtomicU64,
+    connections_refused_per_ip: AtomicU64,
+    state_writes: AtomicU64,
 }
 
 /// What the shell measured: concurrency and connections.
@@ -61,20 +72,124 @@ pub struct ShellStats {
     pub connections_open: u64,
     /// Connections accepted in all.
     pub connections_accepted: u64,
-    /// Connections closed at once because the connection cap was reached.
+    /// Connections closed at once because the connection cap, or their client's share of it, was reached.
     pub connections_refused: u64,
+    /// Those of `connections_refused` closed because their client address already held
+    /// [`HttpConfig::max_connections_per_ip`] connections.
+    pub connections_refused_per_ip: u64,
+    /// Writes of the state file (concurrent requests share one).
+    pub state_writes: u64,
+}
+
+/// The state file, and what has been written to it.
+struct Persist {
+    path: PathBuf,
+    /// Held while a snapshot is written, so that writes happen one at a time.
+    file: Mutex<()>,
+    /// The [`Sim::generation`] of the state last written.
+    written: AtomicU64,
+    /// Requests take turns to hand a write to the blocking pool; those waiting usually find their
+    /// change written by the write before theirs, so concurrent requests share one write.
+    turn: tokio::sync::Mutex<()>,
 }
 
 struct Shared {
     sim: Mutex<Sim>,
     stats: Stats,
     http: HttpConfig,
+    persist: Option<Persist>,
+    /// Open connections per client address.
+    clients: Mutex<HashMap<IpAddr, usize>>,
 }
 
 impl Shared {
     fn lock(&self) -> std::sync::MutexGuard<'_, Sim> {
         // A panic inside `handle` would poison the lock; the state it guards is still usable.
         self.sim.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Writes the state file unless a state of generation `generation` or later is already in it.
+    fn save_through(&self, generation: u64) -> Result<(), SimError> {
+        let Some(persist) = &self.persist else {
+            return Ok(());
+        };
+        let _file = persist.file.lock().unwrap_or_else(PoisonError::into_inner);
+        if persist.written.load(Ordering::SeqCst) >= generation {
+            return Ok(());
+        }
+        self.write_snapshot(persist)
+    }
+
+    /// Writes the current state to the state file; the caller holds `persist.file`.
+    fn write_snapshot(&self, persist: &Persist) -> Result<(), SimError> {
+        let (state, generation) = {
+            let sim = self.lock();
+            (sim.state_json()?, sim.generation())
+        };
+        write_atomically(&persist.path, &state)?;
+        self.stats.state_writes.fetch_add(1, Ordering::SeqCst);
+        persist.written.fetch_max(generation, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Makes sure the state of generation `generation` is in the state file, if there is one,
+    /// writing it on the blocking pool when needed.
+    async fn persist(self: &Arc<Self>, generation: u64) -> Result<(), SimError> {
+        let Some(persist) = &self.persist else {
+            return Ok(());
+        };
+        if persist.written.load(Ordering::SeqCst) >= generation {
+            return Ok(());
+        }
+        let _turn = persist.turn.lock().await;
+        if persist.written.load(Ordering::SeqCst) >= generation {
+            return Ok(());
+        }
+        let shared = Arc::clone(self);
+        tokio::task::spawn_blocking(move || shared.save_through(generation))
+            .await
+            .map_err(|e| SimError::io("the state writer failed", std::io::Error::other(e)))?
+    }
+}
+
+/// One connection counted against its client address's share, for as long as it lives.
+struct ClientSlot {
+    shared: Arc<Shared>,
+    ip: IpAddr,
+}
+
+impl ClientSlot {
+    /// A slot for a connection from `ip`, unless that address already holds its share.
+    fn take(shared: &Arc<Shared>, ip: IpAddr) -> Option<ClientSlot> {
+        let mut clients = shared
+            .clients
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let open = clients.entry(ip).or_default();
+        if *open >= shared.http.max_connections_per_ip.max(1) {
+            return None;
+        }
+        *open += 1;
+        Some(ClientSlot {
+            shared: Arc::clone(shared),
+            ip,
+        })
+    }
+}
+
+impl Drop for ClientSlot {
+    fn drop(&mut self) {
+        let mut clients = self
+            .shared
+            .clients
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(open) = clients.get_mut(&self.ip) {
+            *open = open.saturating_sub(1);
+            if *open == 0 {
+                clients.remove(&self.ip);
+            }
+        }
     }
 }
 
@@ -138,11 +253,53 @@ impl SimServer {
     /// The server's runtime is built and the socket bound on the server's own thread, so this may
     /// be called from inside another tokio runtime (an async test, say).
     pub fn serve_sim(sim: Sim, http: HttpConfig, addr: SocketAddr) -> Result<SimServer, SimError> {
+        Self::serve(sim, http, addr, None)
+    }
+
+    /// Serves an existing emulator core on `addr` and keeps its state in `state_file`.
+    ///
+    /// The state is written at once (so the file exists from the start), then before the reply to
+    /// every request that may have changed it ([`Sim::generation`] grew: an accepted nonce, an
+    /// authenticated action), so that nothing acknowledged is lost if the process is killed.
+    /// Each write is atomic: a temporary file `FILE.tmp` in the same directory, created with mode
+    /// 0600 (the state holds owner SecretIds and ClientTokens), written, fsynced and renamed over
+    /// the file, then the directory fsynced. Concurrent requests share one write. A request whose
+    /// change cannot be written is answered `500` (its effect stays in memory and is written with
+    /// the next write that succeeds). Changes made through [`SimServer::with_sim`] are written
+    /// with the next request's, or by [`SimServer::save_state`]. One state file serves one
+    /// emulator at a time.
+    pub fn serve_sim_with_state(
+        sim: Sim,
+        http: HttpConfig,
+        addr: SocketAddr,
+        state_file: impl Into<PathBuf>,
+    ) -> Result<SimServer, SimError> {
+        Self::serve(sim, http, addr, Some(state_file.into()))
+    }
+
+    fn serve(
+        sim: Sim,
+        http: HttpConfig,
+        addr: SocketAddr,
+        state_file: Option<PathBuf>,
+    ) -> Result<SimServer, SimError> {
+        let generation = sim.generation();
+        let persist = state_file.map(|path| Persist {
+            path,
+            file: Mutex::new(()),
+            written: AtomicU64::new(generation),
+            turn: tokio::sync::Mutex::new(()),
+        });
         let shared = Arc::new(Shared {
             sim: Mutex::new(sim),
             stats: Stats::default(),
             http,
+            persist,
+            clients: Mutex::new(HashMap::new()),
         });
+        if let Some(persist) = &shared.persist {
+            shared.write_snapshot(persist)?;
+        }
         let (tx, rx) = watch::channel(false);
         let task_shared = Arc::clone(&shared);
         let (bound_tx, bound_rx) = std::sync::mpsc::channel();
@@ -228,6 +385,22 @@ impl SimServer {
         f(&mut self.shared.lock())
     }
 
+    /// The state file, if the server keeps one.
+    pub fn state_file(&self) -> Option<&Path> {
+        self.shared.persist.as_ref().map(|p| p.path.as_path())
+    }
+
+    /// Writes the state to the state file now, if the server keeps one (it blocks while writing).
+    pub fn save_state(&self) -> Result<(), SimError> {
+        match &self.shared.persist {
+            Some(persist) => {
+                let _file = persist.file.lock().unwrap_or_else(PoisonError::into_inner);
+                self.shared.write_snapshot(persist)
+            }
+            None => Ok(()),
+        }
+    }
+
     /// What the shell measured about connections and concurrency.
     pub fn stats(&self) -> ShellStats {
         let s = &self.shared.stats;
@@ -237,6 +410,8 @@ impl SimServer {
             connections_open: s.connections_open.load(Ordering::SeqCst),
             connections_accepted: s.connections_accepted.load(Ordering::SeqCst),
             connections_refused: s.connections_refused.load(Ordering::SeqCst),
+            connections_refused_per_ip: s.connections_refused_per_ip.load(Ordering::SeqCst),
+            state_writes: s.state_writes.load(Ordering::SeqCst),
         }
     }
 
@@ -295,12 +470,15 @@ async fn accept_loop(
         .timer(TokioTimer::new())
         .header_read_timeout(Duration::from_millis(http.header_read_timeout_ms.max(1)))
         .max_buf_size(http.max_header_bytes.max(8192))
+        // The buffer may take in more than `max_buf_size` in one read, and then a longer head
+        // parses; this limit is checked on the parsed head as well, and answered 431.
+        .max_header_size(http.max_header_bytes.max(1))
         .keep_alive(true);
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let stream = match accepted {
-                    Ok((stream, _)) => stream,
+                let (stream, peer) = match accepted {
+                    Ok(accepted) => accepted,
                     Err(_) => {
                         // Out of descriptors or a reset during the handshake: back off briefly.
                         tokio::time::sleep(Duration::from_millis(5)).await;
@@ -308,6 +486,14 @@ async fn accept_loop(
                     }
                 };
                 let stats = &shared.stats;
+                // Over its client's share or over the cap, a connection is closed at once, and
+                // the loop goes on accepting others.
+                let Some(slot) = ClientSlot::take(&shared, peer.ip().to_canonical()) else {
+                    stats.connections_refused.fetch_add(1, Ordering::SeqCst);
+                    stats.connections_refused_per_ip.fetch_add(1, Ordering::SeqCst);
+                    drop(stream);
+                    continue;
+                };
                 let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
                     stats.connections_refused.fetch_add(1, Ordering::SeqCst);
                     drop(stream);
@@ -324,6 +510,7 @@ async fn accept_loop(
                     let _ = conn.await;
                     task_shared.stats.connections_open.fetch_sub(1, Ordering::SeqCst);
                     drop(permit);
+                    drop(slot);
                 });
             }
             _ = shutdown.changed() => break,
@@ -334,6 +521,22 @@ async fn accept_loop(
         _ = graceful.shutdown() => {}
         _ = tokio::time::sleep(GRACE) => {}
     }
+}
+
+/// A plain-text reply that closes the connection, for a request the shell refuses itself.
+fn refusal(status: StatusCode, text: &str) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(format!("{} {}\n", status, text))));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    headers.insert(
+        hyper::header::CONNECTION,
+        hyper::header::HeaderValue::from_static("close"),
+    );
+    response
 }
 
 /// Reads at most `limit` bytes of `body` and throws away up to [`DRAIN_LIMIT`] more.
@@ -372,7 +575,18 @@ async fn serve_request(
         let timeout = Duration::from_millis(shared.http.body_read_timeout_ms.max(1));
         match tokio::time::timeout(timeout, read_body(body, MAX_TC3_BODY + 1)).await {
             Ok(Ok(bytes)) => bytes,
-            _ => return Err(DropConnection),
+            Ok(Err(_)) => {
+                return Ok(refusal(
+                    StatusCode::BAD_REQUEST,
+                    "the request body is malformed or ended early",
+                ))
+            }
+            Err(_) => {
+                return Ok(refusal(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "the request body did not arrive in time",
+                ))
+            }
         }
     };
     let request = SimRequest {
@@ -391,7 +605,18 @@ async fn serve_request(
             .collect(),
         body,
     };
-    let handled = shared.lock().handle(&request, wall_clock());
+    let (handled, generation) = {
+        let mut sim = shared.lock();
+        let handled = sim.handle(&request, wall_clock());
+        (handled, sim.generation())
+    };
+    // Whatever the request changed is in the state file before anyone hears of it.
+    if let Err(e) = shared.persist(generation).await {
+        return Ok(refusal(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!("the emulator could not save its state: {e}"),
+        ));
+    }
     match handled.fault {
         Some(ShellFault::DropUnprocessed | ShellFault::DropProcessed) => {
             return Err(DropConnection)
@@ -413,23 +638,52 @@ async fn serve_request(
     Ok(response)
 }
 
-/// Writes `value` to `path` atomically: a temporary file beside it, then a rename.
-fn write_atomically(path: &Path, value: &serde_json::Value) -> Result<(), SimError> {
-    let text = serde_json::to_vec_pretty(value).map_err(|e| SimError::State(e.to_string()))?;
+/// Writes `text` to `path` atomically and durably: a temporary file beside it, created with
+/// mode 0600 and fsynced, renamed over `path`, then the directory fsynced.
+fn write_atomically(path: &Path, text: &[u8]) -> Result<(), SimError> {
     let mut tmp = path.as_os_str().to_owned();
-    tmp.push(format!(".tmp{}", std::process::id()));
+    tmp.push(".tmp");
     let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, text)
-        .map_err(|e| SimError::io(format!("cannot write {}", tmp.display()), e))?;
+    let failed = |what: &str, p: &Path| {
+        let what = format!("cannot {what} {}", p.display());
+        move |e| SimError::io(what, e)
+    };
+    // A temporary file left by a killed run is replaced, so that the new one is created with 0600.
+    match std::fs::remove_file(&tmp) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(failed("remove", &tmp)(e)),
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&tmp).map_err(failed("create", &tmp))?;
+    file.write_all(text).map_err(failed("write", &tmp))?;
+    file.sync_all().map_err(failed("fsync", &tmp))?;
+    drop(file);
     std::fs::rename(&tmp, path).map_err(|e| {
         SimError::io(
             format!("cannot rename {} to {}", tmp.display(), path.display()),
             e,
         )
-    })
+    })?;
+    #[cfg(unix)]
+    {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        std::fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(failed("fsync the directory", dir))?;
+    }
+    Ok(())
 }
 
-/// Serves `config` on `listen` until Ctrl-C, loading `state_file` first if it exists and saving it (atomically) at the end.
+/// Serves `config` on `listen` until Ctrl-C, loading `state_file` first if it exists, then keeping
+/// it up to date as [`SimServer::serve_sim_with_state`] does: written atomically with mode 0600
+/// before every reply that may have changed the state, and once more at the end.
 ///
 /// Prints the bound address and the test credentials it accepts, the secret keys included, since
 /// a client needs them; they are test credentials from the configuration, not real ones.
@@ -468,7 +722,10 @@ fn serve_until(
         sim.load_state(value)?;
         let _ = writeln!(out, "loaded state from {}", path.display());
     }
-    let server = SimServer::serve_sim(sim, http, listen)?;
+    let server = match &state_file {
+        Some(path) => SimServer::serve_sim_with_state(sim, http, listen, path)?,
+        None => SimServer::serve_sim(sim, http, listen)?,
+    };
     let addr = server.addr();
     let _ = writeln!(
         out,
@@ -491,10 +748,11 @@ fn serve_until(
     let _ = writeln!(out, "press Ctrl-C to stop");
     let _ = out.flush();
     let waited = wait(&server);
-    let state = server.with_sim(|sim| sim.dump_state());
+    // Requests still finishing during the shutdown write their own changes before they reply.
+    let saved = server.save_state();
     server.shutdown();
+    saved?;
     if let Some(path) = state_file {
-        write_atomically(&path, &state)?;
         let _ = writeln!(out, "saved state to {}", path.display());
     }
     waited

@@ -2,8 +2,30 @@
 //!
 //! Everything time-based (state transitions, rate limits, the replay window) is evaluated lazily
 //! against the `now` each call passes in; the core has no threads, timers or I/O.
+//!
+//! # The replay cache and its memory
+//!
+//! To answer `InvalidRequest.ReplayAttack`, the core remembers the (SecretId, Nonce, Timestamp)
+//! triple of every signature-v1 request that passed authentication, for as long as its
+//! timestamp is inside the ±[`SimConfig::timestamp_window_secs`] window (a request outside it is
+//! refused as expired anyway). The cache is bounded twice:
+//!
+//! - by time: entries are kept in timestamp order and every insertion first forgets those whose
+//!   timestamp has left the window, so the cache never holds more than the requests accepted
+//!   within one window's span (timestamps run from `now - window` to `now + window`);
+//! - by size: at most [`SimConfig::max_nonces`] entries (default
+//!   [`DEFAULT_MAX_NONCES`](crate::DEFAULT_MAX_NONCES), 2^20). While that many are inside the
+//!   window, further signature-v1 requests are answered `RequestLimitExceeded` instead of
+//!   forgetting an entry, since a forgotten one could be replayed.
+//!
+//! An entry is a 24-byte key (timestamp, SecretId index, nonce) in a B-tree, each SecretId being
+//! stored once: about 49 bytes per entry as measured (`tests/nonce_memory.rs`), at most about
+//! 72 bytes with every B-tree node at its minimum fill. The default cap thus bounds the cache at
+//! about 72 MiB (2^20 × 72 bytes), and a rate of R accepted requests per second keeps it near
+//! 49 × R × 300 bytes with the default window. [`Sim::dump_state`] saves the entries it holds,
+//! so that a replay is still refused after a restart.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::Duration;
 
 use cvm_proto::encode::{self, DecodeError};
@@ -25,9 +47,6 @@ use crate::request::{Handled, ShellFault, SimRequest, SimResponse};
 
 /// The key under which [`Counters::requests_by_action`] counts actions the emulator does not implement.
 pub const OTHER_ACTION: &str = "(other)";
-
-/// At most this many (SecretId, Nonce, Timestamp) triples are remembered; the oldest go first.
-const MAX_NONCES: usize = 1 << 20;
 
 /// Which gateway a request reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,29 +131,127 @@ struct Bucket {
     last: Duration,
 }
 
-/// Nonces seen recently, keyed by (SecretId, Nonce, Timestamp), forgotten once their timestamp leaves the window.
-#[derive(Default)]
+/// The (SecretId, Nonce, Timestamp) triples of signature-v1 requests accepted recently, each kept
+/// for as long as its timestamp is inside the window, so that a replay is recognised.
+///
+/// Entries are kept in timestamp order, so that every insertion first forgets the ones whose
+/// timestamp has left the window (memory is bounded by time without a timer), and at most
+/// `max` are kept: while the cache is full of entries still inside the window, an insertion is
+/// refused rather than forgetting one, since a forgotten one could be replayed.
 struct NonceCache {
-    seen: HashSet<(String, i64, i64)>,
-    by_expiry: BTreeMap<i64, Vec<(String, i64, i64)>>,
+    /// The SecretIds of the entries, each stored once; entries name them by index.
+    secret_ids: Vec<String>,
+    /// Index of each SecretId in `secret_ids`.
+    index: HashMap<String, u32>,
+    /// (Timestamp, SecretId index, Nonce), in timestamp order.
+    entries: BTreeSet<(i64, u32, i64)>,
+    /// The window in seconds: an entry is forgotten once the server clock is past `timestamp + window`.
+    window: i64,
+    /// The most entries kept.
+    max: usize,
 }
 
+/// The cache is full of entries still inside the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NonceCacheFull;
+
 impl NonceCache {
-    fn prune(&mut self, server_now: i64) {
-        while let Some(entry) = self.by_expiry.first_entry() {
-            if *entry.key() >= server_now && self.seen.len() <= MAX_NONCES {
-                break;
-            }
-            for key in entry.remove() {
-                self.seen.remove(&key);
-            }
+    fn new(window_secs: u64, max: usize) -> Self {
+        NonceCache {
+            secret_ids: Vec::new(),
+            index: HashMap::new(),
+            entries: BTreeSet::new(),
+            window: i64::try_from(window_secs).unwrap_or(i64::MAX),
+            max,
         }
     }
 
-    fn insert(&mut self, key: (String, i64, i64), expiry: i64) {
-        if self.seen.insert(key.clone()) {
-            self.by_expiry.entry(expiry).or_default().push(key);
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Forgets every entry whose timestamp is more than the window behind `server_now`.
+    fn prune(&mut self, server_now: i64) {
+        let oldest_kept = server_now.saturating_sub(self.window);
+        while self
+            .entries
+            .first()
+            .is_some_and(|&(timestamp, _, _)| timestamp < oldest_kept)
+        {
+            self.entries.pop_first();
         }
+    }
+
+    fn contains(&self, secret_id: &str, nonce: i64, timestamp: i64) -> bool {
+        self.index
+            .get(secret_id)
+            .is_some_and(|&i| self.entries.contains(&(timestamp, i, nonce)))
+    }
+
+    /// Remembers a triple at server time `server_now`, first forgetting the expired ones;
+    /// `Ok(true)` if it is new.
+    fn insert(
+        &mut self,
+        secret_id: &str,
+        nonce: i64,
+        timestamp: i64,
+        server_now: i64,
+    ) -> Result<bool, NonceCacheFull> {
+        self.prune(server_now);
+        if self.contains(secret_id, nonce, timestamp) {
+            return Ok(false);
+        }
+        if self.entries.len() >= self.max {
+            return Err(NonceCacheFull);
+        }
+        let i = self.intern(secret_id);
+        Ok(self.entries.insert((timestamp, i, nonce)))
+    }
+
+    fn intern(&mut self, secret_id: &str) -> u32 {
+        if let Some(&i) = self.index.get(secret_id) {
+            return i;
+        }
+        // Only authenticated SecretIds are interned, so there are no more than accounts ever configured.
+        let i = u32::try_from(self.secret_ids.len()).unwrap_or(u32::MAX);
+        self.secret_ids.push(secret_id.to_owned());
+        self.index.insert(secret_id.to_owned(), i);
+        i
+    }
+
+    /// The entries per SecretId, sorted, for a state dump.
+    fn records(&self) -> Vec<NonceRecord> {
+        let mut by_id: BTreeMap<&str, Vec<(i64, i64)>> = BTreeMap::new();
+        for &(timestamp, i, nonce) in &self.entries {
+            if let Some(id) = usize::try_from(i).ok().and_then(|i| self.secret_ids.get(i)) {
+                by_id.entry(id).or_default().push((timestamp, nonce));
+            }
+        }
+        by_id
+            .into_iter()
+            .map(|(secret_id, entries)| NonceRecord {
+                secret_id: secret_id.to_owned(),
+                entries,
+            })
+            .collect()
+    }
+
+    /// A cache with the entries of a state dump; past `max`, the oldest are left out.
+    fn from_records(window_secs: u64, max: usize, records: Vec<NonceRecord>) -> Self {
+        let mut cache = NonceCache::new(window_secs, max);
+        for record in records {
+            let i = cache.intern(&record.secret_id);
+            cache.entries.extend(
+                record
+                    .entries
+                    .into_iter()
+                    .map(|(timestamp, nonce)| (timestamp, i, nonce)),
+            );
+        }
+        while cache.entries.len() > max {
+            cache.entries.pop_first();
+        }
+        cache
     }
 }
 
@@ -179,6 +296,7 @@ pub struct Sim {
     pub(crate) rng: ChaCha8Rng,
     next_due: Option<Duration>,
     nonces: NonceCache,
+    generation: u64,
     buckets: HashMap<(String, String), Bucket>,
     fault_rng: ChaCha8Rng,
     fault_matches: Vec<u64>,
@@ -329,6 +447,35 @@ struct TokenRecord {
     instance_ids: Vec<String>,
 }
 
+/// The nonces of one SecretId in a state dump: (Timestamp, Nonce) pairs.
+#[derive(Serialize, Deserialize)]
+struct NonceRecord {
+    secret_id: String,
+    entries: Vec<(i64, i64)>,
+}
+
+/// A state dump as it is written, borrowing from the [`Sim`]; read back as a [`State`].
+#[derive(Serialize)]
+struct StateView<'a> {
+    version: u32,
+    next_seq: u64,
+    instances: Vec<&'a SimInstance>,
+    client_tokens: Vec<TokenView<'a>>,
+    counters: &'a Counters,
+    rng: RngState,
+    fault_rng: RngState,
+    fault_matches: &'a [u64],
+    nonces: Vec<NonceRecord>,
+}
+
+/// A [`TokenRecord`] borrowing from the [`Sim`].
+#[derive(Serialize)]
+struct TokenView<'a> {
+    owner: &'a str,
+    token: &'a str,
+    instance_ids: &'a [String],
+}
+
 #[derive(Serialize, Deserialize)]
 struct State {
     version: u32,
@@ -339,6 +486,9 @@ struct State {
     rng: RngState,
     fault_rng: RngState,
     fault_matches: Vec<u64>,
+    /// Absent from dumps written before nonces were saved.
+    #[serde(default)]
+    nonces: Vec<NonceRecord>,
 }
 
 impl Sim {
@@ -357,6 +507,7 @@ impl Sim {
         let rng = ChaCha8Rng::seed_from_u64(config.seed);
         let mut fault_rng = ChaCha8Rng::seed_from_u64(config.seed);
         fault_rng.set_stream(1);
+        let nonces = NonceCache::new(config.timestamp_window_secs, config.max_nonces);
         Ok(Sim {
             fault_matches: vec![0; config.faults.len()],
             config,
@@ -369,10 +520,27 @@ impl Sim {
             counters: Counters::default(),
             rng,
             next_due: None,
-            nonces: NonceCache::default(),
+            nonces,
+            generation: 0,
             buckets: HashMap::new(),
             fault_rng,
         })
+    }
+
+    /// A number that grows whenever what [`Sim::dump_state`] saves may have changed in a way that
+    /// someone was told about: a nonce remembered, an authenticated action performed (whatever its
+    /// outcome), an instance changed through [`Sim::instance_mut`] or [`Sim::set_state`].
+    ///
+    /// The HTTP shell compares it with the generation it last wrote to its state file, and writes
+    /// before it replies if it grew. (Transitions that merely come due with time do not count:
+    /// they come due again, from the saved state, after a restart.)
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// How many (SecretId, Nonce, Timestamp) triples are remembered right now.
+    pub fn remembered_nonces(&self) -> usize {
+        self.nonces.len()
     }
 
     /// The configuration in force.
@@ -449,6 +617,7 @@ impl Sim {
     /// The instance `id` for changing; pending transitions are re-examined at the next request.
     pub fn instance_mut(&mut self, id: &str) -> Option<&mut SimInstance> {
         self.next_due = Some(Duration::ZERO);
+        self.generation += 1;
         let seq = self.by_id.get(id)?;
         self.instances.get_mut(seq)
     }
@@ -758,9 +927,8 @@ impl Sim {
             )
             .into());
         }
-        let nonce_key = (secret_id.clone(), nonce, timestamp);
         self.nonces.prune(server_now);
-        if self.nonces.seen.contains(&nonce_key) {
+        if self.nonces.contains(&secret_id, nonce, timestamp) {
             return Err(ApiFailure::new(
                 "InvalidRequest.ReplayAttack",
                 format!("The Nonce {nonce} with Timestamp {timestamp} was already used by this SecretId; the server time is {server_now}."),
@@ -790,8 +958,17 @@ impl Sim {
             .into());
         }
         let owner = account.owner.clone();
-        self.nonces
-            .insert(nonce_key, timestamp.saturating_add(window));
+        match self.nonces.insert(&secret_id, nonce, timestamp, server_now) {
+            Ok(true) => self.generation += 1,
+            Ok(false) => {}
+            Err(NonceCacheFull) => {
+                return Err(ApiFailure::new(
+                    "RequestLimitExceeded",
+                    format!("The emulator remembers at most {} nonces inside the {window}-second window to recognise replays, and that many are in use; retry in a few seconds.", self.nonces.max),
+                )
+                .into())
+            }
+        }
 
         if cx.v2 {
             self.throttle(&secret_id, &action, now)?;
@@ -834,6 +1011,8 @@ impl Sim {
         cx: &mut Cx,
         now: Duration,
     ) -> Result<Map<String, Value>, Stop> {
+        // Whatever follows may change what a state dump holds (instances, client tokens, PRNGs).
+        self.generation += 1;
         self.throttle(secret_id, action, now)?;
         self.inject_fault(action, cx)?;
         Ok(self.dispatch(action, owner, params, cx, now)?)
@@ -918,32 +1097,44 @@ impl Sim {
         out
     }
 
-    /// Everything needed to rebuild the emulator's instances, client tokens, counters and PRNG positions.
+    /// Everything needed to rebuild the emulator's instances, client tokens, counters, PRNG
+    /// positions and the nonces still inside the window (so that a replay is still refused after
+    /// a restart).
     pub fn dump_state(&self) -> Value {
-        let mut tokens: Vec<TokenRecord> = self
-            .client_tokens
-            .iter()
-            .map(|((owner, token), ids)| TokenRecord {
-                owner: owner.clone(),
-                token: token.clone(),
-                instance_ids: ids.clone(),
-            })
-            .collect();
-        tokens.sort_by(|a, b| (&a.owner, &a.token).cmp(&(&b.owner, &b.token)));
-        let state = State {
-            version: 1,
-            next_seq: self.next_seq,
-            instances: self.instances.values().cloned().collect(),
-            client_tokens: tokens,
-            counters: self.counters.clone(),
-            rng: rng_state(&self.rng),
-            fault_rng: rng_state(&self.fault_rng),
-            fault_matches: self.fault_matches.clone(),
-        };
-        serde_json::to_value(state).unwrap_or(Value::Null)
+        serde_json::to_value(self.state_view()).unwrap_or(Value::Null)
     }
 
-    /// Replaces instances, client tokens, counters and PRNG positions with those of a [`Sim::dump_state`] value.
+    /// The [`Sim::dump_state`] value as compact JSON, serialized straight from the state.
+    pub(crate) fn state_json(&self) -> Result<Vec<u8>, SimError> {
+        serde_json::to_vec(&self.state_view()).map_err(|e| SimError::State(e.to_string()))
+    }
+
+    fn state_view(&self) -> StateView<'_> {
+        let mut tokens: Vec<TokenView<'_>> = self
+            .client_tokens
+            .iter()
+            .map(|((owner, token), ids)| TokenView {
+                owner,
+                token,
+                instance_ids: ids,
+            })
+            .collect();
+        tokens.sort_by(|a, b| (a.owner, a.token).cmp(&(b.owner, b.token)));
+        StateView {
+            version: 1,
+            next_seq: self.next_seq,
+            instances: self.instances.values().collect(),
+            client_tokens: tokens,
+            counters: &self.counters,
+            rng: rng_state(&self.rng),
+            fault_rng: rng_state(&self.fault_rng),
+            fault_matches: &self.fault_matches,
+            nonces: self.nonces.records(),
+        }
+    }
+
+    /// Replaces instances, client tokens, counters, PRNG positions and remembered nonces with those
+    /// of a [`Sim::dump_state`] value (a dump without nonces, from an older version, loads none).
     pub fn load_state(&mut self, value: Value) -> Result<(), SimError> {
         let state: State =
             serde_json::from_value(value).map_err(|e| SimError::State(e.to_string()))?;
@@ -986,6 +1177,11 @@ impl Sim {
         if state.fault_matches.len() == self.config.faults.len() {
             self.fault_matches = state.fault_matches;
         }
+        self.nonces = NonceCache::from_records(
+            self.config.timestamp_window_secs,
+            self.config.max_nonces,
+            state.nonces,
+        );
         self.next_due = Some(Duration::ZERO);
         Ok(())
     }
@@ -1020,18 +1216,52 @@ mod tests {
 
     #[test]
     fn nonces_are_forgotten_when_their_timestamp_expires() {
-        let mut cache = NonceCache::default();
-        cache.insert(("a".into(), 1, 100), 400);
-        cache.insert(("a".into(), 2, 200), 500);
-        cache.insert(("a".into(), 2, 200), 500);
-        assert_eq!(cache.seen.len(), 2);
+        let mut cache = NonceCache::new(300, 100);
+        assert_eq!(cache.insert("a", 1, 100, 100), Ok(true));
+        assert_eq!(cache.insert("a", 2, 200, 200), Ok(true));
+        assert_eq!(cache.insert("a", 2, 200, 200), Ok(false));
+        assert_eq!(cache.len(), 2);
         cache.prune(400);
-        assert_eq!(cache.seen.len(), 2);
+        assert_eq!(cache.len(), 2);
         cache.prune(401);
-        assert!(!cache.seen.contains(&("a".into(), 1, 100)));
-        assert!(cache.seen.contains(&("a".into(), 2, 200)));
+        assert!(!cache.contains("a", 1, 100));
+        assert!(cache.contains("a", 2, 200));
         cache.prune(10_000);
-        assert!(cache.seen.is_empty() && cache.by_expiry.is_empty());
+        assert_eq!(cache.len(), 0);
+    }
+
+    #[test]
+    fn expired_nonces_are_forgotten_on_insertion() {
+        let mut cache = NonceCache::new(300, 2);
+        assert_eq!(cache.insert("a", 1, 100, 100), Ok(true));
+        assert_eq!(cache.insert("b", 1, 100, 100), Ok(true));
+        // Full of entries inside the window: refused, and nothing is forgotten.
+        assert_eq!(cache.insert("a", 2, 150, 400), Err(NonceCacheFull));
+        assert!(cache.contains("a", 1, 100) && cache.contains("b", 1, 100));
+        // Once they leave the window, the insertion itself forgets them.
+        assert_eq!(cache.insert("a", 2, 150, 401), Ok(true));
+        assert_eq!(cache.len(), 1);
+        assert!(!cache.contains("a", 1, 100) && !cache.contains("b", 1, 100));
+        // Entries name their SecretId by index; the same nonce of another SecretId is another entry.
+        assert_eq!(cache.insert("b", 2, 150, 401), Ok(true));
+        assert_eq!(cache.secret_ids.len(), 2);
+    }
+
+    #[test]
+    fn nonce_records_round_trip_and_respect_the_cap() {
+        let mut cache = NonceCache::new(300, 10);
+        for (id, nonce, ts) in [("b", 1, 103), ("a", 2, 102), ("a", 1, 101)] {
+            cache.insert(id, nonce, ts, 100).unwrap();
+        }
+        let records = cache.records();
+        assert_eq!(records[0].secret_id, "a");
+        assert_eq!(records[0].entries, vec![(101, 1), (102, 2)]);
+        let copy = NonceCache::from_records(300, 10, cache.records());
+        assert_eq!(copy.entries.len(), 3);
+        assert!(copy.contains("b", 1, 103) && copy.contains("a", 2, 102));
+        let small = NonceCache::from_records(300, 2, cache.records());
+        assert!(!small.contains("a", 1, 101), "the oldest is left out");
+        assert!(small.contains("a", 2, 102) && small.contains("b", 1, 103));
     }
 
     #[test]

@@ -164,6 +164,8 @@ fn state_dump_and_load_round_trip() {
         .unwrap();
     assert_eq!(d.sim.dump_state(), state);
     d.now = c.now;
+    // The loaded state remembers c's nonces, so d must not reuse them (that would be a replay).
+    d.nonce = 1_000_000;
     // The PRNG continues where it was: the next ids are the same on both.
     assert_eq!(c.run(1), d.run(1));
     assert_eq!(d.state(ids[0].as_str().unwrap()), "STOPPING");
@@ -175,4 +177,74 @@ fn state_dump_and_load_round_trip() {
     assert_eq!(d.state(ids[0].as_str().unwrap()), "STOPPED");
     assert!(d.sim.load_state(json!({"version": 2})).is_err());
     assert!(d.sim.load_state(json!("garbage")).is_err());
+}
+
+#[test]
+fn a_replay_is_refused_after_the_state_is_dumped_and_loaded() {
+    let mut c = Client::default();
+    let req = c.request("RunInstances", &run_params(1));
+    assert_eq!(c.send(&req).error_code(), None, "accepted the first time");
+    assert_eq!(
+        c.send(&req).error_code().as_deref(),
+        Some("InvalidRequest.ReplayAttack")
+    );
+    let text = serde_json::to_string(&c.sim.dump_state()).unwrap();
+
+    // A new emulator, as after a restart with `--state`.
+    let mut d = Client::default();
+    d.sim
+        .load_state(serde_json::from_str(&text).unwrap())
+        .unwrap();
+    d.now = c.now + Duration::from_secs(10);
+    assert_eq!(d.sim.remembered_nonces(), 1);
+    let replayed = d.sim.handle(&req, d.now).response;
+    assert_eq!(
+        replayed.error_code().as_deref(),
+        Some("InvalidRequest.ReplayAttack"),
+        "{}",
+        String::from_utf8_lossy(&replayed.body)
+    );
+    assert_eq!(d.sim.instances().count(), 1, "the replay created nothing");
+
+    // Once the timestamp leaves the window the entry is forgotten on the next insertion, not
+    // saved again, and the request is refused as expired instead.
+    d.advance(Duration::from_secs(300));
+    d.ok("DescribeZones", json!({}));
+    assert_eq!(d.sim.remembered_nonces(), 1, "only the new request's");
+    assert_eq!(
+        d.sim.handle(&req, d.now).response.error_code().as_deref(),
+        Some("AuthFailure.SignatureExpire")
+    );
+    let saved = d.sim.dump_state();
+    assert_eq!(saved["nonces"].as_array().unwrap().len(), 1);
+    assert_eq!(saved["nonces"][0]["entries"].as_array().unwrap().len(), 1);
+
+    // A dump from before nonces were saved still loads.
+    let mut old: serde_json::Value = serde_json::from_str(&text).unwrap();
+    old.as_object_mut().unwrap().remove("nonces");
+    let mut e = Client::default();
+    e.sim.load_state(old).unwrap();
+    assert_eq!(e.sim.remembered_nonces(), 0);
+}
+
+#[test]
+fn a_full_nonce_cache_refuses_rather_than_forgets() {
+    let mut config = common::config();
+    config.max_nonces = 3;
+    let mut c = Client::new(config);
+    let first = c.request("DescribeZones", &json!({}));
+    assert_eq!(c.send(&first).error_code(), None);
+    c.ok("DescribeZones", json!({}));
+    c.ok("DescribeZones", json!({}));
+    assert_eq!(c.err("DescribeZones", json!({})), "RequestLimitExceeded");
+    assert_eq!(c.sim.remembered_nonces(), 3);
+    // Nothing was forgotten to make room: the first request is still a replay.
+    assert_eq!(
+        c.send(&first).error_code().as_deref(),
+        Some("InvalidRequest.ReplayAttack")
+    );
+    // Entries leave with their timestamps, and then there is room again.
+    c.advance(Duration::from_secs(301));
+    c.ok("DescribeZones", json!({}));
+    assert_eq!(c.sim.remembered_nonces(), 1);
 }

@@ -13,11 +13,18 @@ use cvm_sim::{HttpConfig, SimServer};
 use serde_json::json;
 
 fn server(max_connections: usize) -> SimServer {
-    let http = HttpConfig {
+    server_with(HttpConfig {
         max_connections,
+        ..HttpConfig::default()
+    })
+}
+
+/// A server with `http`'s limits, but short timeouts.
+fn server_with(http: HttpConfig) -> SimServer {
+    let http = HttpConfig {
         header_read_timeout_ms: 500,
         body_read_timeout_ms: 500,
-        ..HttpConfig::default()
+        ..http
     };
     SimServer::start(common::config().with_http(http)).unwrap()
 }
@@ -179,7 +186,12 @@ fn slow_senders_are_cut_off() {
 
 #[test]
 fn six_hundred_connections_at_once() {
-    let server = server(1024);
+    // One client (all of them come from 127.0.0.1) allowed the whole cap.
+    let server = server_with(HttpConfig {
+        max_connections: 1024,
+        max_connections_per_ip: 1024,
+        ..HttpConfig::default()
+    });
     let started = Instant::now();
     let mut streams: Vec<TcpStream> = (0..600)
         .map(|_| TcpStream::connect(server.addr()).unwrap())
@@ -252,4 +264,227 @@ fn many_sequential_connections() {
     }
     assert!(started.elapsed() < Duration::from_secs(20));
     assert_eq!(server.counters().requests, 1000);
+}
+
+/// The status line of a reply, or `""` if the connection closed without one.
+fn status_line(reply: &[u8]) -> String {
+    let text = String::from_utf8_lossy(reply);
+    text.lines().next().unwrap_or_default().to_owned()
+}
+
+/// A signed GET whose head carries an `X-Pad` header making the head `size` bytes long.
+fn padded_get(addr: SocketAddr, nonce: u64, size: usize) -> Vec<u8> {
+    let get = signed_get(addr, nonce);
+    let head = get.strip_suffix("\r\n\r\n").unwrap();
+    let overhead = head.len() + "\r\nX-Pad: ".len() + 4;
+    format!("{head}\r\nX-Pad: {}\r\n\r\n", "a".repeat(size - overhead)).into_bytes()
+}
+
+#[test]
+fn a_head_over_the_limit_is_answered_431() {
+    // The default limit, 128 KiB: a 200 KiB head was answered before.
+    let server = server(1024);
+    assert_eq!(HttpConfig::default().max_header_bytes, 128 * 1024);
+    for size in [200 * 1024, 128 * 1024 + 1, 1 << 20] {
+        let mut s = TcpStream::connect(server.addr()).unwrap();
+        let _ = s.write_all(&padded_get(server.addr(), 100 + size as u64, size));
+        let reply = read_reply(&mut s, Duration::from_secs(5));
+        assert_eq!(
+            status_line(&reply),
+            "HTTP/1.1 431 Request Header Fields Too Large",
+            "a {size}-byte head"
+        );
+    }
+    // Up to the limit, a head is read and the request answered.
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    s.write_all(&padded_get(server.addr(), 7, 128 * 1024))
+        .unwrap();
+    let reply = read_reply(&mut s, Duration::from_secs(5));
+    assert_eq!(status_line(&reply), "HTTP/1.1 200 OK");
+
+    // A configured limit is the one enforced.
+    let small = server_with(HttpConfig {
+        max_header_bytes: 16 * 1024,
+        ..HttpConfig::default()
+    });
+    for (size, status) in [
+        (16 * 1024, "HTTP/1.1 200 OK"),
+        (
+            16 * 1024 + 1,
+            "HTTP/1.1 431 Request Header Fields Too Large",
+        ),
+        (40 * 1024, "HTTP/1.1 431 Request Header Fields Too Large"),
+    ] {
+        let mut s = TcpStream::connect(small.addr()).unwrap();
+        let _ = s.write_all(&padded_get(small.addr(), 200 + size as u64, size));
+        let reply = read_reply(&mut s, Duration::from_secs(5));
+        assert_eq!(status_line(&reply), status, "a {size}-byte head");
+    }
+    still_serves(&server, 8);
+    still_serves(&small, 9);
+}
+
+#[test]
+fn a_malformed_body_is_answered_400() {
+    let server = server(1024);
+    let head = "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n";
+    let cases: [(&str, bool); 4] = [
+        // Not a chunk size.
+        ("Transfer-Encoding: chunked\r\n\r\nzz\r\n", false),
+        // A chunk longer than announced.
+        (
+            "Transfer-Encoding: chunked\r\n\r\n3\r\nAction=x\r\n0\r\n\r\n",
+            false,
+        ),
+        // The client stops sending in the middle of a chunk.
+        ("Transfer-Encoding: chunked\r\n\r\n20\r\nAction=", true),
+        // Fewer bytes than Content-Length, then the client stops sending.
+        ("Content-Length: 100\r\n\r\nAction=", true),
+    ];
+    let started = Instant::now();
+    for (rest, half_close) in cases {
+        let mut s = TcpStream::connect(server.addr()).unwrap();
+        s.write_all(format!("{head}{rest}").as_bytes()).unwrap();
+        if half_close {
+            s.shutdown(std::net::Shutdown::Write).unwrap();
+        }
+        let reply = read_reply(&mut s, Duration::from_secs(5));
+        assert_eq!(
+            status_line(&reply),
+            "HTTP/1.1 400 Bad Request",
+            "{rest:?}: {}",
+            String::from_utf8_lossy(&reply)
+        );
+        assert!(
+            String::from_utf8_lossy(&reply).contains("connection: close"),
+            "{}",
+            String::from_utf8_lossy(&reply)
+        );
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "answered at once"
+    );
+    still_serves(&server, 10);
+}
+
+#[test]
+fn a_slow_body_is_answered_408() {
+    let server = server(1024);
+    let started = Instant::now();
+    let mut streams = Vec::new();
+    for rest in [
+        "Content-Length: 100\r\n\r\nAction=",
+        "Transfer-Encoding: chunked\r\n\r\n5\r\nAc",
+        "Content-Length: 10\r\n\r\n",
+    ] {
+        let mut s = TcpStream::connect(server.addr()).unwrap();
+        s.write_all(format!("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n{rest}").as_bytes())
+            .unwrap();
+        streams.push((rest, s));
+    }
+    for (rest, s) in &mut streams {
+        let reply = read_reply(s, Duration::from_secs(5));
+        assert_eq!(
+            status_line(&reply),
+            "HTTP/1.1 408 Request Timeout",
+            "{rest:?}: {}",
+            String::from_utf8_lossy(&reply)
+        );
+    }
+    let elapsed = started.elapsed();
+    // body_read_timeout_ms is 500.
+    assert!(
+        elapsed >= Duration::from_millis(450) && elapsed < Duration::from_secs(3),
+        "{elapsed:?}"
+    );
+    still_serves(&server, 11);
+}
+
+#[test]
+fn one_client_over_its_share_leaves_room_for_the_others() {
+    // Default timeouts, so that the greedy client's idle connections stay open during the test.
+    let http = HttpConfig {
+        max_connections: 1024,
+        max_connections_per_ip: 256,
+        ..HttpConfig::default()
+    };
+    let server = SimServer::start(common::config().with_http(http)).unwrap();
+    let addr = server.addr();
+    // The greedy client, 127.0.0.2 on the loopback: 1,100 idle connections, more than the cap.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let greedy_ip = "127.0.0.2:0".parse().unwrap();
+    let connect_from = |n: usize| -> Vec<TcpStream> {
+        runtime.block_on(async {
+            let mut streams = Vec::new();
+            for _ in 0..n {
+                let socket = tokio::net::TcpSocket::new_v4().unwrap();
+                socket.bind(greedy_ip).unwrap();
+                let stream = socket.connect(addr).await.unwrap().into_std().unwrap();
+                stream.set_nonblocking(false).unwrap();
+                streams.push(stream);
+            }
+            streams
+        })
+    };
+    let mut greedy = connect_from(1100);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while server.stats().connections_accepted + server.stats().connections_refused < 1100
+        && Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let stats = server.stats();
+    assert_eq!(stats.connections_accepted, 256, "{stats:?}");
+    assert_eq!(stats.connections_refused, 844, "{stats:?}");
+    assert_eq!(stats.connections_refused_per_ip, 844, "{stats:?}");
+
+    // Meanwhile another client (127.0.0.1) is served, on connection after connection and on
+    // many at once.
+    for i in 0..20 {
+        still_serves(&server, 20_000 + i);
+    }
+    let mut others: Vec<TcpStream> = (0..100)
+        .map(|_| TcpStream::connect(addr).unwrap())
+        .collect();
+    for (i, s) in others.iter_mut().enumerate() {
+        s.write_all(signed_get(addr, 21_000 + i as u64).as_bytes())
+            .unwrap();
+    }
+    for s in &mut others {
+        let reply = read_reply(s, Duration::from_secs(10));
+        assert_eq!(status_line(&reply), "HTTP/1.1 200 OK");
+    }
+
+    // The greedy client's accepted connections are served too; the others were closed.
+    let (mut ok, mut closed) = (0, 0);
+    for (i, s) in greedy.iter_mut().enumerate() {
+        let _ = s.write_all(signed_get(addr, 30_000 + i as u64).as_bytes());
+        let reply = read_reply(s, Duration::from_secs(10));
+        if reply.starts_with(b"HTTP/1.1 200") {
+            ok += 1;
+        } else {
+            assert!(reply.is_empty());
+            closed += 1;
+        }
+    }
+    assert_eq!((ok, closed), (256, 844));
+    drop(greedy);
+    drop(others);
+    // Its share is given back as its connections close.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while server.stats().connections_open > 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(server.stats().connections_open, 0);
+    let mut again = connect_from(1).remove(0);
+    again
+        .write_all(signed_get(addr, 40_000).as_bytes())
+        .unwrap();
+    let reply = read_reply(&mut again, Duration::from_secs(5));
+    assert_eq!(status_line(&reply), "HTTP/1.1 200 OK");
+    assert_eq!(server.stats().connections_refused, 844);
 }

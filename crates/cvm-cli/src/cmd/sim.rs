@@ -16,7 +16,8 @@ pub(crate) struct Args {
     /// A JSON configuration (accounts, regions, catalog, quotas, rate limits, transitions, faults).
     #[arg(long)]
     config: Option<PathBuf>,
-    /// A JSON state file loaded at start and written atomically on shutdown.
+    /// A JSON state file loaded at start, then written (atomically, mode 0600) before every reply
+    /// that changed the state, so that a kill loses nothing acknowledged.
     #[arg(long)]
     state: Option<PathBuf>,
 }
