@@ -496,7 +496,11 @@ fn no_secret_in_errors_or_debug() {
     ];
     for answer in answers {
         let fake = Fake::with(move |_| answer.clone());
-        let client = builder(&fake).retry(fast_retry(2)).build().unwrap();
+        // TerminateInstances is retried until the deadline: keep it short here.
+        let client = builder(&fake)
+            .retry(fast_retry(2).with_deadline(Duration::from_millis(300)))
+            .build()
+            .unwrap();
         texts.push(format!("{client:?}"));
         for err in [
             client

@@ -423,13 +423,15 @@ impl Call {
         error: TransportError,
         timing: Timing,
     ) -> Step<T> {
-        let failure = if error.maybe_sent {
+        // A request that certainly never left (a refused connection) is retried the usual few
+        // times: the time budget is for outcomes that leave the state change unknown.
+        let (failure, policy) = if error.maybe_sent {
             self.maybe_applied = true;
-            Failure::Transport
+            (Failure::Transport, self.policy(config))
         } else {
-            Failure::NotSent
+            (Failure::NotSent, config.retry)
         };
-        let decision = self.policy(config).decide(
+        let decision = policy.decide(
             &mut self.state,
             &failure,
             self.idempotent,
@@ -645,7 +647,7 @@ mod tests {
     #[test]
     fn throttling_retries_then_gives_up_with_the_last_error() {
         let mut call = Call::new(
-            "TerminateInstances",
+            "RebootInstances",
             &json!({"InstanceIds": ["ins-1"]}),
             String::new,
         )
