@@ -737,3 +737,21 @@ fn the_fault_drill_through_cvm_leaks_nothing() {
     assert!(counters.faults_injected > 5, "{counters:?}");
     assert_no_secrets();
 }
+
+/// A misspelled filter name is a usage error with a suggestion, not an empty list and status 0.
+#[test]
+fn misspelled_filter_names_are_caught_before_sending() {
+    let s = sim(SimConfig::default());
+    let out = cvm(&s, &["instances", "--filter", "instance-stat=RUNNING"], "");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("did you mean \"instance-state\""), "{err}");
+    let out = cvm(&s, &["images", "--filter", "image-typ=PUBLIC_IMAGE"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(s.counters().requests, 0, "nothing was sent");
+    json(&cvm(
+        &s,
+        &["instances", "--filter", "tag:env=prod", "--output", "json"],
+        "",
+    ));
+}

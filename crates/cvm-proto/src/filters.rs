@@ -1,7 +1,106 @@
 //! Builders for the documented `Filters` of DescribeInstances and DescribeImages, so that filter
 //! names cannot be misspelled. Values given for the same name are ORed; different names are ANDed.
 
+use thiserror::Error;
+
 use crate::models::{Filter, InstanceState};
+
+/// The filter names `DescribeInstances` documents; `tag:KEY` is accepted besides.
+pub const INSTANCE_FILTER_NAMES: &[&str] = &[
+    "zone",
+    "project-id",
+    "host-id",
+    "dedicated-cluster-id",
+    "vpc-id",
+    "subnet-id",
+    "instance-id",
+    "uuid",
+    "security-group-id",
+    "instance-name",
+    "instance-charge-type",
+    "instance-state",
+    "private-ip-address",
+    "public-ip-address",
+    "ipv6-address",
+    "tag-key",
+    "tag-value",
+    "creation-start-time",
+    "creation-end-time",
+];
+
+/// The filter names `DescribeImages` documents; `tag:KEY` is accepted besides.
+pub const IMAGE_FILTER_NAMES: &[&str] = &[
+    "image-id",
+    "image-type",
+    "image-name",
+    "platform",
+    "tag-key",
+    "tag-value",
+    "dedicated-cluster-id",
+    "cdc-cache-status",
+];
+
+/// A filter name the action does not document: the service would match nothing (or refuse it),
+/// so it is caught before sending.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum FilterError {
+    /// The name is not one of the action's filters.
+    #[error("unknown filter {name:?}{}; known: {}", suggestion.map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default(), known.join(", "))]
+    Unknown {
+        /// The name given.
+        name: String,
+        /// The nearest known name, when one is close.
+        suggestion: Option<&'static str>,
+        /// Every known name.
+        known: &'static [&'static str],
+    },
+}
+
+/// Checks every filter's name against `known` (one of the lists above); `tag:KEY` always passes.
+pub fn check_names(known: &'static [&'static str], filters: &[Filter]) -> Result<(), FilterError> {
+    for filter in filters {
+        let name = filter.name.as_str();
+        let tagged = name.strip_prefix("tag:").is_some_and(|key| !key.is_empty());
+        if !tagged && !known.contains(&name) {
+            return Err(FilterError::Unknown {
+                name: name.to_owned(),
+                suggestion: nearest(name, known),
+                known,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The known name within a few edits of `name`, if there is one.
+fn nearest(name: &str, known: &[&'static str]) -> Option<&'static str> {
+    let limit = (name.len() / 3).max(2);
+    known
+        .iter()
+        .map(|k| (edit_distance(name, k), *k))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// Levenshtein distance over bytes.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b = b.as_bytes();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.bytes().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
 
 /// Appends `value` to the filter named `name`, creating it if needed.
 fn add(filters: &mut Vec<Filter>, name: &str, value: String) {
@@ -171,5 +270,71 @@ mod tests {
                 .len(),
             2
         );
+    }
+
+    #[test]
+    fn filter_names_are_checked_with_a_suggestion() {
+        let ok = InstanceFilters::new().zone("z").tag("env", "prod").build();
+        assert_eq!(check_names(INSTANCE_FILTER_NAMES, &ok), Ok(()));
+        let typo = vec![Filter::new("instance-stat", ["RUNNING"])];
+        let err = check_names(INSTANCE_FILTER_NAMES, &typo).unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                FilterError::Unknown {
+                    suggestion: Some("instance-state"),
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(
+            err.to_string().contains("did you mean \"instance-state\""),
+            "{err}"
+        );
+        let far = vec![Filter::new("colour", ["red"])];
+        assert!(matches!(
+            check_names(IMAGE_FILTER_NAMES, &far),
+            Err(FilterError::Unknown {
+                suggestion: None,
+                ..
+            })
+        ));
+        assert!(check_names(IMAGE_FILTER_NAMES, &[Filter::new("tag:", ["x"])]).is_err());
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        // Every builder method names a documented filter.
+        let all = InstanceFilters::new()
+            .zone("a")
+            .project_id("a")
+            .host_id("a")
+            .dedicated_cluster_id("a")
+            .vpc_id("a")
+            .subnet_id("a")
+            .instance_id("a")
+            .uuid("a")
+            .security_group_id("a")
+            .instance_name("a")
+            .instance_charge_type("a")
+            .private_ip_address("a")
+            .public_ip_address("a")
+            .ipv6_address("a")
+            .tag_key("a")
+            .tag_value("a")
+            .creation_start_time("a")
+            .creation_end_time("a")
+            .instance_state(&InstanceState::Running)
+            .build();
+        assert_eq!(check_names(INSTANCE_FILTER_NAMES, &all), Ok(()));
+        let images = ImageFilters::new()
+            .image_id("a")
+            .image_type("a")
+            .image_name("a")
+            .platform("a")
+            .tag_key("a")
+            .tag_value("a")
+            .dedicated_cluster_id("a")
+            .cdc_cache_status("a")
+            .build();
+        assert_eq!(check_names(IMAGE_FILTER_NAMES, &images), Ok(()));
     }
 }

@@ -70,9 +70,12 @@ pub(crate) struct ImagesArgs {
 
 /// Runs `cvm images`: every page.
 pub(crate) fn images(client: &Client, args: &ImagesArgs, out: &Output) -> Result<(), Failure> {
+    let filters = super::instances::filters(&args.filters);
+    cvm_proto::filters::check_names(cvm_proto::filters::IMAGE_FILTER_NAMES, &filters)
+        .map_err(|e| Failure::usage(e.to_string()))?;
     let request = DescribeImagesRequest {
         image_ids: args.ids.clone(),
-        filters: super::instances::filters(&args.filters),
+        filters,
         limit: Some(100),
         ..DescribeImagesRequest::default()
     };

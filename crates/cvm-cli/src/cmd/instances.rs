@@ -69,9 +69,12 @@ fn row(i: &Instance) -> Vec<String> {
 
 /// Runs `cvm instances`.
 pub(crate) fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Failure> {
+    let filters = filters(&args.filters);
+    cvm_proto::filters::check_names(cvm_proto::filters::INSTANCE_FILTER_NAMES, &filters)
+        .map_err(|e| Failure::usage(e.to_string()))?;
     let request = DescribeInstancesRequest {
         instance_ids: args.ids.clone(),
-        filters: filters(&args.filters),
+        filters,
         limit: Some(args.limit),
         ..DescribeInstancesRequest::default()
     };
