@@ -348,6 +348,15 @@ fn sigkill_loses_nothing_acknowledged() {
                 let (emulator, round_acked, stop) = (&emulator, &round_acked, &stop);
                 scope.spawn(move || client(emulator, round, c, round_acked, stop));
             }
+            // The kill comes `delay` after the round's first acknowledgement, so that every round
+            // has something to lose however loaded the machine is (a busy CI runner may take
+            // longer than the delay to answer at all).
+            let waiting = Instant::now();
+            while round_acked.lock().unwrap().is_empty()
+                && waiting.elapsed() < Duration::from_secs(10)
+            {
+                std::thread::sleep(Duration::from_millis(1));
+            }
             std::thread::sleep(delay);
             // SIGKILL in the middle of whatever the clients are doing.
             emulator.kill();
