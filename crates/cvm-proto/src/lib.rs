@@ -53,10 +53,12 @@
 //! [`Params`] and back), [`sign`] (the string to sign, HMAC, constant-time verification),
 //! [`encode`] (RFC 3986 query strings and form bodies), [`envelope`] (typed replies and typed,
 //! classified errors), [`retry`] (the retry policy and its decisions), [`profile`] (credentials
-//! from an environment map and file text), [`filters`], [`time`], and [`models`] (the typed
-//! actions). Everything else is re-exported once at the root.
+//! from an environment map and file text), [`filters`], [`time`], [`models`] (the typed
+//! actions this workspace uses) and [`api`] (every action, generated). Everything else is
+//! re-exported once at the root.
 
 mod action;
+pub mod api;
 mod call;
 mod credentials;
 pub mod encode;

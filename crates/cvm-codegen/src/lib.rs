@@ -1,0 +1,849 @@
+//! The generator of cvm-proto's typed API modules.
+//!
+//! It reads the facts in `spec/<service>.json` (see `spec/README.md`) and renders
+//! `crates/cvm-proto/src/api/<service>.rs` for each of [`SERVICES`], plus the
+//! `crates/cvm-proto/src/api/mod.rs` that declares them. Rendering is a pure function of the
+//! spec, so the same input always gives the same bytes; the generated files are marked
+//! `rustfmt_skip`, so `cargo fmt` leaves them as written.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The services generated, each with the cvm-proto feature that enables it (`None`: always on).
+pub const SERVICES: &[(&str, Option<&str>)] =
+    &[("cvm", None), ("vpc", Some("vpc")), ("cbs", Some("cbs"))];
+
+/// The facts of one service, as `spec/<service>.json` holds them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// The service name, e.g. `cvm`.
+    pub service: String,
+    /// The API version, e.g. `2017-03-12`.
+    pub version: String,
+    /// Where the facts were extracted from.
+    pub source: String,
+    /// Every action.
+    pub actions: Vec<ActionDef>,
+    /// Every request, response and data type.
+    pub objects: Vec<ObjectDef>,
+}
+
+/// One action.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionDef {
+    /// The action name.
+    pub name: String,
+    /// The name of its request object.
+    pub input: String,
+    /// The name of its response object.
+    pub output: String,
+    /// `online` or `deprecated`.
+    pub status: String,
+}
+
+/// One object: a request, a response or a data type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectDef {
+    /// The object name.
+    pub name: String,
+    /// `in`, `out` or `both` for data types (unused: the generator computes reachability).
+    #[serde(default)]
+    pub usage: Option<String>,
+    /// Its fields in the source's order.
+    pub fields: Vec<FieldDef>,
+}
+
+/// One field of an object.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDef {
+    /// The wire name.
+    pub name: String,
+    /// `string`, `int`, `float`, `bool`, `list` or `object`.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// A primitive or an object name; the element type of a list.
+    pub member: String,
+    /// Required in a request.
+    #[serde(default)]
+    pub required: bool,
+    /// May be `null` in a reply.
+    #[serde(default)]
+    pub nullable: bool,
+    /// Always present in a reply.
+    #[serde(default)]
+    pub output_required: bool,
+    /// Disabled by the service.
+    #[serde(default)]
+    pub deprecated: bool,
+}
+
+/// Why the generator could not render a service.
+#[derive(Debug)]
+pub enum Error {
+    /// A spec file could not be read.
+    Io(PathBuf, std::io::Error),
+    /// A spec file is not valid JSON of the expected shape.
+    Json(PathBuf, serde_json::Error),
+    /// The spec holds something the generator does not handle.
+    Spec(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io(path, e) => write!(f, "{}: {e}", path.display()),
+            Error::Json(path, e) => write!(f, "{}: {e}", path.display()),
+            Error::Spec(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// One file the generator writes: its path relative to the workspace root and its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// The path relative to the workspace root.
+    pub path: PathBuf,
+    /// The complete text.
+    pub text: String,
+}
+
+/// The directory of the generated modules, relative to the workspace root.
+pub const API_DIR: &str = "crates/cvm-proto/src/api";
+
+/// Every file the generator writes, rendered from the spec files under `root` (the workspace root).
+pub fn outputs(root: &Path) -> Result<Vec<Output>, Error> {
+    let mut out = Vec::new();
+    for (service, _) in SERVICES {
+        let path = root.join("spec").join(format!("{service}.json"));
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::Io(path.clone(), e))?;
+        let spec: Spec = serde_json::from_str(&text).map_err(|e| Error::Json(path.clone(), e))?;
+        if spec.service != *service {
+            return Err(Error::Spec(format!(
+                "{}: service is {:?}",
+                path.display(),
+                spec.service
+            )));
+        }
+        out.push(Output {
+            path: Path::new(API_DIR).join(format!("{service}.rs")),
+            text: render(&spec)?,
+        });
+    }
+    out.push(Output {
+        path: Path::new(API_DIR).join("mod.rs"),
+        text: render_mod(),
+    });
+    Ok(out)
+}
+
+/// The outputs whose file under `root` is missing or differs.
+pub fn stale(root: &Path, outputs: &[Output]) -> Vec<PathBuf> {
+    outputs
+        .iter()
+        .filter(|o| {
+            std::fs::read_to_string(root.join(&o.path)).ok().as_deref() != Some(o.text.as_str())
+        })
+        .map(|o| o.path.clone())
+        .collect()
+}
+
+/// The module declaring the generated services and the hand-written helpers beside them.
+pub fn render_mod() -> String {
+    let mut s = String::new();
+    s.push_str(MOD_DOC);
+    s.push_str("\npub mod spec;\nmod wire;\n\n");
+    // In name order, as rustfmt orders module declarations.
+    let mut services = SERVICES.to_vec();
+    services.sort_unstable();
+    for (service, feature) in services {
+        if let Some(feature) = feature {
+            let _ = writeln!(s, "#[cfg(feature = \"{feature}\")]");
+        }
+        let _ = writeln!(s, "pub mod {service};");
+    }
+    s
+}
+
+const MOD_DOC: &str = r#"// Generated by cvm-codegen: do not edit; run `cargo run -p cvm-codegen`.
+//! Typed requests and replies of every action of the CVM API (and, behind the `vpc` and `cbs`
+//! features, of the VPC and CBS APIs), generated from the facts in `spec/<service>.json`.
+//!
+//! Each service module has, for every action `X`, a request `XRequest` implementing
+//! [`Action`](crate::Action) and a reply `XResponse` (the content of the reply's `Response`
+//! object without `RequestId`), one struct per data type, `ACTIONS` (the facts of every action,
+//! for calls by name), `SPEC` and `OBJECTS` (every request field and every field of the data
+//! types requests hold, for offline validation: see [`spec`]) and `visit_requests`.
+//!
+//! # Names
+//!
+//! Rust fields are the snake_case of the wire names, with `r#` before keywords; a field whose
+//! wire name is not the PascalCase of its Rust name (`CPU`, `GPUInfo`, `IPv6Addresses`) carries
+//! its wire name in `#[serde(rename)]`. Struct names are the wire names.
+//!
+//! # Three kinds of structs
+//!
+//! - **Request side** (request objects, and data types reachable only from requests): strict,
+//!   as the emulator must answer `UnknownParameter` for keys the service does not know:
+//!   `#[serde(deny_unknown_fields)]`, required members are plain fields (a missing one is an
+//!   error), optional ones are `Option`s omitted when `None`, lists are omitted when empty.
+//! - **Reply side** (response objects, and data types reachable only from replies): tolerant,
+//!   as the service adds fields and sends `null` and numbers as strings: `#[serde(default)]`,
+//!   unknown fields ignored, every scalar and nested struct an `Option`, lists read `null` as
+//!   empty, and integers, floats and booleans accept a number (or boolean) or its text.
+//! - **Both sides** (data types reachable from requests and from replies, such as `Placement`):
+//!   generated once, tolerant when read like a reply-side struct and written like a
+//!   request-side one (`None` and empty lists omitted). Every member is an `Option`, even one a
+//!   request requires, because a reply may leave it out; and unknown fields are ignored, so the
+//!   emulator cannot reject an unknown key nested in one of them. The alternative, two types
+//!   per data type (a strict one and an `Info` twin, as the hand-written `models` do), would
+//!   double the generated code and make callers convert between twins; `SPEC` still says which
+//!   members a request requires, so offline validation loses nothing.
+//!
+//! Requests use neither `flatten` nor untagged enums, so [`crate::flatten`] handles them (for
+//! signature v1), and `serde_json` writes them for TC3. Times stay strings. Structs with a
+//! secret member (`Password`, `Token`, `SecretKey`) implement `Debug` by hand and show it as
+//! `<redacted>`. Request-side and both-sides structs have a `with_<field>` method per field,
+//! taking anything that converts into the member (or, for a list, any iterator of such):
+//! `RunInstancesRequest::default().with_image_id("img-x").with_placement(placement)`.
+"#;
+
+/// A Rust field type for a spec member.
+fn scalar(member: &str) -> Option<&'static str> {
+    Some(match member {
+        "string" | "datetime" | "datetime_iso" | "date" => "String",
+        "int64" => "i64",
+        "uint64" => "u64",
+        "float" => "f64",
+        "bool" => "bool",
+        _ => return None,
+    })
+}
+
+/// Whether a scalar member is read leniently on the reply side.
+fn lenient(member: &str) -> bool {
+    matches!(member, "int64" | "uint64" | "float" | "bool")
+}
+
+const KEYWORDS: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+];
+
+/// Object names the generated code cannot use as struct names.
+const RESERVED: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Into",
+    "IntoIterator",
+    "Iterator",
+    "Self",
+    "ACTIONS",
+    "SPEC",
+    "OBJECTS",
+];
+
+/// The snake_case of a PascalCase wire name: `GPUInfo` -> `gpu_info`, `IPv6Addresses` -> `ipv6_addresses`.
+pub fn snake_case(wire: &str) -> String {
+    let wire = wire.replace("IPv6", "Ipv6").replace("IPv4", "Ipv4");
+    let chars: Vec<char> = wire.chars().collect();
+    let mut out = String::with_capacity(wire.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let prev = if i > 0 {
+                chars.get(i - 1).copied()
+            } else {
+                None
+            };
+            let next = chars.get(i + 1).copied();
+            let boundary = match prev {
+                None => false,
+                Some(p) => {
+                    p.is_ascii_lowercase()
+                        || p.is_ascii_digit()
+                        || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
+                }
+            };
+            if boundary {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// What serde's `rename_all = "PascalCase"` makes of a snake_case field name.
+fn serde_pascal(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut capitalize = true;
+    for c in snake.chars() {
+        if c == '_' {
+            capitalize = true;
+        } else if capitalize {
+            out.push(c.to_ascii_uppercase());
+            capitalize = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Which side of the API a struct is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Request,
+    Reply,
+    Both,
+}
+
+/// A field ready to render.
+struct Field<'a> {
+    def: &'a FieldDef,
+    /// The Rust identifier (maybe `r#type`).
+    ident: String,
+    /// The identifier without `r#`, for method names.
+    bare: String,
+    /// The wire name when `rename_all` would not give it.
+    rename: Option<&'a str>,
+}
+
+fn fields(object: &ObjectDef, skip_request_id: bool) -> Result<Vec<Field<'_>>, Error> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for def in &object.fields {
+        if skip_request_id && def.name == "RequestId" {
+            continue;
+        }
+        if def.name.is_empty() || !def.name.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(Error::Spec(format!(
+                "{}.{}: unexpected field name",
+                object.name, def.name
+            )));
+        }
+        let bare = snake_case(&def.name);
+        if matches!(bare.as_str(), "self" | "super" | "crate") {
+            return Err(Error::Spec(format!(
+                "{}.{}: field name cannot be an identifier",
+                object.name, def.name
+            )));
+        }
+        let ident = if KEYWORDS.contains(&bare.as_str()) {
+            format!("r#{bare}")
+        } else {
+            bare.clone()
+        };
+        if !seen.insert(bare.clone()) {
+            return Err(Error::Spec(format!(
+                "{}.{}: two fields are both `{bare}` in Rust",
+                object.name, def.name
+            )));
+        }
+        let rename = (serde_pascal(&bare) != def.name).then_some(def.name.as_str());
+        out.push(Field {
+            def,
+            ident,
+            bare,
+            rename,
+        });
+    }
+    Ok(out)
+}
+
+/// Whether a wire name holds a secret that `Debug` must not show.
+fn secret(wire: &str) -> bool {
+    matches!(wire, "Password" | "Token" | "SecretKey")
+}
+
+/// The Rust type of one element (or of a non-list member).
+fn member_type(def: &FieldDef) -> String {
+    scalar(&def.member).map_or_else(|| def.member.clone(), str::to_owned)
+}
+
+struct Ctx<'a> {
+    objects: BTreeMap<&'a str, &'a ObjectDef>,
+    sides: BTreeMap<&'a str, Side>,
+    requests: BTreeSet<&'a str>,
+    responses: BTreeSet<&'a str>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(spec: &'a Spec) -> Result<Self, Error> {
+        let mut objects = BTreeMap::new();
+        for o in &spec.objects {
+            if RESERVED.contains(&o.name.as_str())
+                || o.name.is_empty()
+                || !o.name.starts_with(|c: char| c.is_ascii_uppercase())
+                || !o.name.chars().all(|c| c.is_ascii_alphanumeric())
+            {
+                return Err(Error::Spec(format!(
+                    "object name {:?} cannot be a struct name",
+                    o.name
+                )));
+            }
+            if objects.insert(o.name.as_str(), o).is_some() {
+                return Err(Error::Spec(format!("object {} appears twice", o.name)));
+            }
+        }
+        for o in &spec.objects {
+            for f in &o.fields {
+                let kind_ok = match f.ty.as_str() {
+                    "string" => matches!(
+                        f.member.as_str(),
+                        "string" | "datetime" | "datetime_iso" | "date"
+                    ),
+                    "int" => matches!(f.member.as_str(), "int64" | "uint64"),
+                    "float" => f.member == "float",
+                    "bool" => f.member == "bool",
+                    "object" => objects.contains_key(f.member.as_str()),
+                    "list" => {
+                        scalar(&f.member).is_some() || objects.contains_key(f.member.as_str())
+                    }
+                    _ => false,
+                };
+                if !kind_ok {
+                    return Err(Error::Spec(format!(
+                        "{}.{}: type {} of {} is not handled",
+                        o.name, f.name, f.ty, f.member
+                    )));
+                }
+            }
+        }
+        let reach = |roots: Vec<&'a str>| -> BTreeSet<&'a str> {
+            let mut seen = BTreeSet::new();
+            let mut stack = roots;
+            while let Some(n) = stack.pop() {
+                if seen.insert(n) {
+                    if let Some(o) = objects.get(n) {
+                        stack.extend(
+                            o.fields
+                                .iter()
+                                .map(|f| f.member.as_str())
+                                .filter(|m| objects.contains_key(m)),
+                        );
+                    }
+                }
+            }
+            seen
+        };
+        let requests: BTreeSet<&str> = spec.actions.iter().map(|a| a.input.as_str()).collect();
+        let responses: BTreeSet<&str> = spec.actions.iter().map(|a| a.output.as_str()).collect();
+        for a in &spec.actions {
+            for name in [&a.input, &a.output] {
+                if !objects.contains_key(name.as_str()) {
+                    return Err(Error::Spec(format!("action {}: no object {name}", a.name)));
+                }
+            }
+            if a.input != format!("{}Request", a.name) || a.output != format!("{}Response", a.name)
+            {
+                return Err(Error::Spec(format!(
+                    "action {}: unexpected object names",
+                    a.name
+                )));
+            }
+        }
+        let ins = reach(requests.iter().copied().collect());
+        let outs = reach(responses.iter().copied().collect());
+        let mut sides = BTreeMap::new();
+        for &name in objects.keys() {
+            let side = match (ins.contains(name), outs.contains(name)) {
+                (true, false) => Side::Request,
+                (false, true) | (false, false) => Side::Reply,
+                (true, true) => Side::Both,
+            };
+            sides.insert(name, side);
+        }
+        for &name in requests.iter().chain(responses.iter()) {
+            if sides.get(name) == Some(&Side::Both) {
+                return Err(Error::Spec(format!("{name} is used inside another object")));
+            }
+        }
+        let ctx = Ctx {
+            objects,
+            sides,
+            requests,
+            responses,
+        };
+        ctx.check_acyclic()?;
+        Ok(ctx)
+    }
+
+    /// Nested structs are held by value, so no object may contain itself.
+    fn check_acyclic(&self) -> Result<(), Error> {
+        for (&name, o) in &self.objects {
+            let mut stack: Vec<&str> = o.fields.iter().map(|f| f.member.as_str()).collect();
+            let mut seen = BTreeSet::new();
+            while let Some(n) = stack.pop() {
+                if n == name {
+                    return Err(Error::Spec(format!("object {name} contains itself")));
+                }
+                if seen.insert(n) {
+                    if let Some(o) = self.objects.get(n) {
+                        stack.extend(o.fields.iter().map(|f| f.member.as_str()));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The generated module of one service.
+pub fn render(spec: &Spec) -> Result<String, Error> {
+    let ctx = Ctx::new(spec)?;
+    let mut s = String::new();
+    let service = &spec.service;
+    let upper = service.to_ascii_uppercase();
+    let _ = writeln!(s, "// Generated by cvm-codegen from spec/{service}.json: do not edit; run `cargo run -p cvm-codegen`.");
+    let _ = writeln!(
+        s,
+        "//! The {upper} API, version {}: every action's request and reply, and every data type.",
+        spec.version
+    );
+    let _ = writeln!(s, "//!");
+    let _ = writeln!(s, "//! Generated from `spec/{service}.json` ({}); see [the module above](super) for the conventions.", spec.source);
+    s.push_str("#![cfg_attr(rustfmt, rustfmt_skip)]\n#![allow(clippy::upper_case_acronyms)]\n");
+
+    // Requests and responses in action order, then the data types by name.
+    for a in &spec.actions {
+        let input = ctx
+            .objects
+            .get(a.input.as_str())
+            .copied()
+            .ok_or_else(|| Error::Spec(a.input.clone()))?;
+        let output = ctx
+            .objects
+            .get(a.output.as_str())
+            .copied()
+            .ok_or_else(|| Error::Spec(a.output.clone()))?;
+        let deprecated = if a.status == "deprecated" {
+            " The service marks this action deprecated."
+        } else {
+            ""
+        };
+        render_struct(
+            &mut s,
+            input,
+            Side::Request,
+            &format!("Request of `{}`.{deprecated}", a.name),
+            false,
+        )?;
+        render_struct(
+            &mut s,
+            output,
+            Side::Reply,
+            &format!("Reply to `{}` (without `RequestId`).", a.name),
+            true,
+        )?;
+        render_action(&mut s, a, input);
+    }
+    for (&name, &o) in &ctx.objects {
+        if ctx.requests.contains(name) || ctx.responses.contains(name) {
+            continue;
+        }
+        let side = ctx.sides.get(name).copied().unwrap_or(Side::Reply);
+        let what = match side {
+            Side::Request => "requests",
+            Side::Reply => "replies",
+            Side::Both => "requests and replies",
+        };
+        render_struct(
+            &mut s,
+            o,
+            side,
+            &format!("`{name}` (wire name), a data type of {what}."),
+            false,
+        )?;
+    }
+
+    // Tables.
+    let _ = writeln!(
+        s,
+        "\n/// The facts of every `{service}` action, in name order."
+    );
+    let _ = writeln!(s, "pub const ACTIONS: &[crate::ActionInfo] = &[");
+    for a in &spec.actions {
+        let _ = writeln!(s, "    crate::ActionInfo::of::<{}>(),", a.input);
+    }
+    s.push_str("];\n");
+
+    let _ = writeln!(
+        s,
+        "\n/// Every `{service}` request's fields, in action name order."
+    );
+    let _ = writeln!(s, "pub const SPEC: &[crate::api::spec::ActionSpec] = &[");
+    for a in &spec.actions {
+        let input = ctx
+            .objects
+            .get(a.input.as_str())
+            .copied()
+            .ok_or_else(|| Error::Spec(a.input.clone()))?;
+        let _ = writeln!(s, "    crate::api::spec::ActionSpec {{");
+        let _ = writeln!(s, "        name: \"{}\",", a.name);
+        let _ = writeln!(s, "        request: \"{}\",", a.input);
+        let _ = writeln!(s, "        deprecated: {},", a.status == "deprecated");
+        render_field_specs(&mut s, input, "        ");
+        let _ = writeln!(s, "    }},");
+    }
+    s.push_str("];\n");
+
+    let _ = writeln!(
+        s,
+        "\n/// The fields of every data type that `{service}` requests hold, in name order."
+    );
+    let _ = writeln!(s, "pub const OBJECTS: &[crate::api::spec::ObjectSpec] = &[");
+    for (&name, &o) in &ctx.objects {
+        if ctx.requests.contains(name)
+            || !matches!(ctx.sides.get(name), Some(Side::Request | Side::Both))
+        {
+            continue;
+        }
+        let _ = writeln!(s, "    crate::api::spec::ObjectSpec {{");
+        let _ = writeln!(s, "        name: \"{name}\",");
+        render_field_specs(&mut s, o, "        ");
+        let _ = writeln!(s, "    }},");
+    }
+    s.push_str("];\n");
+
+    let _ = writeln!(s, "\n/// Calls `visitor` with the type and the [`SPEC`] entry of every `{service}` request, in [`SPEC`] order.");
+    s.push_str("pub fn visit_requests<V: crate::api::spec::RequestVisitor>(visitor: &mut V) {\n");
+    for (i, a) in spec.actions.iter().enumerate() {
+        let _ = writeln!(s, "    visitor.visit::<{}>(&SPEC[{i}]);", a.input);
+    }
+    s.push_str("}\n");
+    Ok(s)
+}
+
+fn render_field_specs(s: &mut String, o: &ObjectDef, indent: &str) {
+    if o.fields.is_empty() {
+        let _ = writeln!(s, "{indent}fields: &[],");
+        return;
+    }
+    let _ = writeln!(s, "{indent}fields: &[");
+    for f in &o.fields {
+        let ty = match f.ty.as_str() {
+            "string" => "String",
+            "int" => "Int",
+            "float" => "Float",
+            "bool" => "Bool",
+            "list" => "List",
+            _ => "Object",
+        };
+        let _ = writeln!(
+            s,
+            "{indent}    crate::api::spec::FieldSpec {{ name: \"{}\", ty: crate::api::spec::FieldType::{ty}, member: \"{}\", required: {}, deprecated: {} }},",
+            f.name, f.member, f.required, f.deprecated
+        );
+    }
+    let _ = writeln!(s, "{indent}],");
+}
+
+fn render_struct(
+    s: &mut String,
+    o: &ObjectDef,
+    side: Side,
+    doc: &str,
+    skip_request_id: bool,
+) -> Result<(), Error> {
+    let fields = fields(o, skip_request_id)?;
+    let has_secret = fields.iter().any(|f| secret(&f.def.name));
+    let name = &o.name;
+    let _ = writeln!(s, "\n/// {doc}");
+    let debug = if has_secret { "" } else { "Debug, " };
+    let _ = writeln!(
+        s,
+        "#[derive({debug}Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]"
+    );
+    let container = match side {
+        Side::Request => ", deny_unknown_fields",
+        Side::Reply | Side::Both => ", default",
+    };
+    let rename_all = if fields.iter().any(|f| f.rename.is_none()) {
+        "rename_all = \"PascalCase\""
+    } else {
+        ""
+    };
+    let attrs = format!("{rename_all}{container}");
+    let attrs = attrs.trim_start_matches(", ");
+    let _ = writeln!(s, "#[serde({attrs})]");
+    if fields.is_empty() {
+        let _ = writeln!(s, "pub struct {name} {{}}");
+    } else {
+        let _ = writeln!(s, "pub struct {name} {{");
+        for f in &fields {
+            render_field(s, f, side);
+        }
+        s.push_str("}\n");
+    }
+    if has_secret {
+        let _ = writeln!(s, "\nimpl std::fmt::Debug for {name} {{");
+        s.push_str("    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n");
+        let _ = writeln!(s, "        f.debug_struct(\"{name}\")");
+        for f in &fields {
+            let value = if !secret(&f.def.name) {
+                format!("&self.{}", f.ident)
+            } else if side == Side::Request && f.def.required {
+                "&crate::api::wire::Redacted".to_owned()
+            } else {
+                format!(
+                    "&self.{}.as_ref().map(|_| crate::api::wire::Redacted)",
+                    f.ident
+                )
+            };
+            let _ = writeln!(s, "            .field(\"{}\", {value})", f.bare);
+        }
+        s.push_str("            .finish()\n    }\n}\n");
+    }
+    if matches!(side, Side::Request | Side::Both) && !fields.is_empty() {
+        let _ = writeln!(s, "\nimpl {name} {{");
+        for (i, f) in fields.iter().enumerate() {
+            if i > 0 {
+                s.push('\n');
+            }
+            render_setter(s, f, side);
+        }
+        s.push_str("}\n");
+    }
+    Ok(())
+}
+
+fn render_field(s: &mut String, f: &Field<'_>, side: Side) {
+    let d = f.def;
+    let deprecated = if d.deprecated {
+        " Deprecated by the service."
+    } else {
+        ""
+    };
+    let _ = writeln!(s, "    /// `{}` (wire name).{deprecated}", d.name);
+    let elem = member_type(d);
+    let list = d.ty == "list";
+    let mut attrs: Vec<String> = Vec::new();
+    if let Some(wire) = f.rename {
+        attrs.push(format!("rename = \"{wire}\""));
+    }
+    let ty = match side {
+        Side::Request => {
+            if d.required {
+                if list {
+                    format!("Vec<{elem}>")
+                } else {
+                    elem
+                }
+            } else if list {
+                attrs.push("default".into());
+                attrs.push("skip_serializing_if = \"Vec::is_empty\"".into());
+                format!("Vec<{elem}>")
+            } else {
+                attrs.push("default".into());
+                attrs.push("skip_serializing_if = \"Option::is_none\"".into());
+                format!("Option<{elem}>")
+            }
+        }
+        Side::Reply | Side::Both => {
+            if list {
+                if side == Side::Both {
+                    attrs.push("skip_serializing_if = \"Vec::is_empty\"".into());
+                }
+                if lenient(&d.member) {
+                    attrs.push("deserialize_with = \"crate::api::wire::lenient_list\"".into());
+                } else {
+                    attrs.push("deserialize_with = \"crate::api::wire::list\"".into());
+                }
+                format!("Vec<{elem}>")
+            } else {
+                attrs.push("skip_serializing_if = \"Option::is_none\"".into());
+                if lenient(&d.member) {
+                    attrs.push("deserialize_with = \"crate::api::wire::lenient\"".into());
+                }
+                format!("Option<{elem}>")
+            }
+        }
+    };
+    if !attrs.is_empty() {
+        let _ = writeln!(s, "    #[serde({})]", attrs.join(", "));
+    }
+    let _ = writeln!(s, "    pub {}: {ty},", f.ident);
+}
+
+fn render_setter(s: &mut String, f: &Field<'_>, side: Side) {
+    let d = f.def;
+    let elem = member_type(d);
+    let _ = writeln!(s, "    /// Sets `{}`.", d.name);
+    let ident = &f.ident;
+    if d.ty == "list" {
+        let _ = writeln!(
+            s,
+            "    pub fn with_{}<I: IntoIterator<Item = V>, V: Into<{elem}>>(mut self, values: I) -> Self {{",
+            f.bare
+        );
+        let _ = writeln!(
+            s,
+            "        self.{ident} = values.into_iter().map(Into::into).collect();"
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "    pub fn with_{}(mut self, value: impl Into<{elem}>) -> Self {{",
+            f.bare
+        );
+        if side == Side::Request && d.required {
+            let _ = writeln!(s, "        self.{ident} = value.into();");
+        } else {
+            let _ = writeln!(s, "        self.{ident} = Some(value.into());");
+        }
+    }
+    s.push_str("        self\n    }\n");
+}
+
+fn render_action(s: &mut String, a: &ActionDef, input: &ObjectDef) {
+    let read_only = a.name.starts_with("Describe") || a.name.starts_with("Inquiry");
+    let _ = writeln!(s, "\nimpl crate::Action for {} {{", a.input);
+    let _ = writeln!(s, "    const NAME: &'static str = \"{}\";", a.name);
+    let _ = writeln!(s, "    const READ_ONLY: bool = {read_only};");
+    if input.fields.iter().any(|f| f.name == "ClientToken") {
+        s.push_str("    const CLIENT_TOKEN: Option<&'static str> = Some(\"ClientToken\");\n");
+    }
+    let _ = writeln!(s, "    type Output = {};", a.output);
+    s.push_str("}\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_case_of_wire_names() {
+        assert_eq!(snake_case("CPU"), "cpu");
+        assert_eq!(snake_case("GPUInfo"), "gpu_info");
+        assert_eq!(snake_case("IPv6Addresses"), "ipv6_addresses");
+        assert_eq!(snake_case("InstanceId"), "instance_id");
+        assert_eq!(snake_case("Ipv6AddressCount"), "ipv6_address_count");
+        assert_eq!(serde_pascal("gpu_info"), "GpuInfo");
+        assert_eq!(serde_pascal("instance_id"), "InstanceId");
+    }
+}

@@ -1,0 +1,198 @@
+//! The generated API modules: every request round-trips through flat parameters, replies are
+//! read leniently, and the tables agree with the types.
+
+use std::fmt::Debug;
+
+use cvm_proto::api::spec::{self, ActionSpec, FieldSpec, FieldType, ObjectSpec, RequestVisitor};
+use cvm_proto::flatten::{from_params, to_params};
+use cvm_proto::Action;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Map, Value};
+
+/// A sample value of a field's member: one element for a list, every field for an object.
+fn sample_member(member: &str, objects: &'static [ObjectSpec]) -> Option<Value> {
+    Some(match member {
+        "string" | "datetime" | "datetime_iso" | "date" => json!("text"),
+        "int64" => json!(-7),
+        "uint64" => json!(7),
+        "float" => json!(1.5),
+        "bool" => json!(true),
+        name => {
+            let object = spec::object(objects, name).expect("the member is in OBJECTS");
+            let value = sample_object(object.fields, objects);
+            // Empty objects are not written as flat parameters, so they cannot round-trip.
+            if value.as_object().is_some_and(Map::is_empty) {
+                return None;
+            }
+            value
+        }
+    })
+}
+
+fn sample_object(fields: &'static [FieldSpec], objects: &'static [ObjectSpec]) -> Value {
+    let mut map = Map::new();
+    for f in fields {
+        let Some(v) = sample_member(f.member, objects) else {
+            continue;
+        };
+        let v = if f.ty == FieldType::List {
+            json!([v])
+        } else {
+            v
+        };
+        map.insert(f.name.to_owned(), v);
+    }
+    Value::Object(map)
+}
+
+struct RoundTrip {
+    objects: &'static [ObjectSpec],
+    seen: usize,
+}
+
+impl RequestVisitor for RoundTrip {
+    fn visit<A>(&mut self, spec: &'static ActionSpec)
+    where
+        A: Action + DeserializeOwned + Debug + Clone + PartialEq + Default,
+    {
+        assert_eq!(A::NAME, spec.name);
+        assert_eq!(spec.request, format!("{}Request", spec.name));
+        let sample = sample_object(spec.fields, self.objects);
+        let request: A = serde_json::from_value(sample.clone())
+            .unwrap_or_else(|e| panic!("{}: the sample does not parse: {e}", spec.name));
+        // Every wire name is written back as the spec spells it.
+        assert_eq!(
+            serde_json::to_value(&request).expect("serializes"),
+            sample,
+            "{}",
+            spec.name
+        );
+        let params = to_params(&request).unwrap_or_else(|e| panic!("{}: {e}", spec.name));
+        let back: A = from_params(&params).unwrap_or_else(|e| panic!("{}: {e}", spec.name));
+        assert_eq!(back, request, "{}", spec.name);
+        assert_eq!(
+            A::READ_ONLY,
+            spec.name.starts_with("Describe") || spec.name.starts_with("Inquiry")
+        );
+        assert_eq!(
+            A::CLIENT_TOKEN.is_some(),
+            spec.fields.iter().any(|f| f.name == "ClientToken"),
+            "{}",
+            spec.name
+        );
+        // An empty request is what `Default` gives, and it flattens too.
+        to_params(&A::default()).unwrap_or_else(|e| panic!("{}: {e}", spec.name));
+        self.seen += 1;
+    }
+}
+
+#[test]
+fn every_cvm_request_round_trips() {
+    use cvm_proto::api::cvm;
+    let mut v = RoundTrip {
+        objects: cvm::OBJECTS,
+        seen: 0,
+    };
+    cvm::visit_requests(&mut v);
+    assert_eq!(v.seen, 106);
+    assert_eq!(cvm::ACTIONS.len(), 106);
+    assert_eq!(cvm::SPEC.len(), 106);
+    for (info, spec) in cvm::ACTIONS.iter().zip(cvm::SPEC) {
+        assert_eq!(info.name, spec.name);
+    }
+}
+
+#[cfg(feature = "vpc")]
+#[test]
+fn every_vpc_request_round_trips() {
+    use cvm_proto::api::vpc;
+    let mut v = RoundTrip {
+        objects: vpc::OBJECTS,
+        seen: 0,
+    };
+    vpc::visit_requests(&mut v);
+    assert_eq!(v.seen, 448);
+    assert_eq!(vpc::ACTIONS.len(), 448);
+}
+
+#[cfg(feature = "cbs")]
+#[test]
+fn every_cbs_request_round_trips() {
+    use cvm_proto::api::cbs;
+    let mut v = RoundTrip {
+        objects: cbs::OBJECTS,
+        seen: 0,
+    };
+    cbs::visit_requests(&mut v);
+    assert_eq!(v.seen, 61);
+    assert_eq!(cbs::ACTIONS.len(), 61);
+}
+
+#[test]
+fn the_registry_facts() {
+    use cvm_proto::api::cvm::{
+        DescribeInstancesRequest, RunInstancesRequest, TerminateInstancesRequest,
+    };
+    assert_eq!(RunInstancesRequest::NAME, "RunInstances");
+    const { assert!(!RunInstancesRequest::READ_ONLY) };
+    assert_eq!(RunInstancesRequest::CLIENT_TOKEN, Some("ClientToken"));
+    const { assert!(DescribeInstancesRequest::READ_ONLY) };
+    assert_eq!(DescribeInstancesRequest::CLIENT_TOKEN, None);
+    assert_eq!(TerminateInstancesRequest::CLIENT_TOKEN, None);
+}
+
+#[test]
+fn replies_are_read_leniently() {
+    use cvm_proto::api::cvm::DescribeInstancesResponse;
+    let reply: DescribeInstancesResponse = serde_json::from_value(json!({
+        "TotalCount": "2",
+        "InstanceSet": [
+            {
+                "InstanceId": "ins-1",
+                "CPU": "2",
+                "Memory": 4,
+                "Placement": {"Zone": "ap-guangzhou-2", "ProjectId": "0", "Future": [1]},
+                "SecurityGroupIds": null,
+                "Tags": null,
+                "RenewFlag": null,
+                "SomethingNew": {"x": 1}
+            },
+            {"InstanceId": "ins-2", "CPU": 2.0, "Memory": ""}
+        ],
+        "Unknown": true
+    }))
+    .expect("parses");
+    assert_eq!(reply.total_count, Some(2));
+    assert_eq!(reply.instance_set.len(), 2);
+    let first = &reply.instance_set[0];
+    assert_eq!(first.cpu, Some(2));
+    assert_eq!(first.memory, Some(4));
+    assert!(first.security_group_ids.is_empty());
+    let placement = first.placement.as_ref().expect("placement");
+    assert_eq!(placement.zone.as_deref(), Some("ap-guangzhou-2"));
+    assert_eq!(placement.project_id, Some(0));
+    assert_eq!(reply.instance_set[1].cpu, Some(2));
+    assert_eq!(reply.instance_set[1].memory, None);
+
+    let empty: DescribeInstancesResponse =
+        serde_json::from_value(json!({"TotalCount": null, "InstanceSet": null})).expect("parses");
+    assert_eq!(empty, DescribeInstancesResponse::default());
+    assert!(
+        serde_json::from_value::<DescribeInstancesResponse>(json!({"TotalCount": "two"})).is_err()
+    );
+}
+
+#[test]
+fn passwords_are_not_in_debug_output() {
+    use cvm_proto::api::cvm::{LoginSettings, ResetInstancesPasswordRequest};
+    let login = LoginSettings::default().with_password("Secret@123");
+    let shown = format!("{login:?}");
+    assert!(!shown.contains("Secret@123"), "{shown}");
+    assert!(shown.contains("<redacted>"), "{shown}");
+    let reset = ResetInstancesPasswordRequest::default()
+        .with_instance_ids(["ins-1"])
+        .with_password("Secret@123");
+    let shown = format!("{reset:?}");
+    assert!(!shown.contains("Secret@123"), "{shown}");
+    assert!(shown.contains("ins-1"), "{shown}");
+}
