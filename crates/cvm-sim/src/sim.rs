@@ -911,22 +911,9 @@ impl Sim {
         cx.english = params.get("Language") == Some("en-US");
 
         // Authentication, in the service's order.
-        let Some(account) = self.accounts.get(&secret_id) else {
-            return Err(ApiFailure::new(
-                "AuthFailure.SecretIdNotFound",
-                "The SecretId is not found, please ensure that your SecretId is correct.",
-            )
-            .into());
-        };
+        let account = account_in(&self.accounts, &secret_id)?;
         let server_now = self.server_time(now);
-        let window = i64::try_from(self.config.timestamp_window_secs).unwrap_or(i64::MAX);
-        if timestamp.abs_diff(server_now) > window.unsigned_abs() {
-            return Err(ApiFailure::new(
-                "AuthFailure.SignatureExpire",
-                format!("Signature expired. Timestamp is {timestamp}, deviation between Timestamp and the server time {server_now} exceeds {window} seconds."),
-            )
-            .into());
-        }
+        check_window(timestamp, server_now, self.config.timestamp_window_secs)?;
         self.nonces.prune(server_now);
         if self.nonces.contains(&secret_id, nonce, timestamp) {
             return Err(ApiFailure::new(
@@ -935,18 +922,7 @@ impl Sim {
             )
             .into());
         }
-        let token_ok = match (account.creds.token(), params.get("Token")) {
-            (None, None) => true,
-            (Some(expected), Some(got)) => bool::from(expected.as_bytes().ct_eq(got.as_bytes())),
-            _ => false,
-        };
-        if !token_ok {
-            return Err(ApiFailure::new(
-                "AuthFailure.TokenFailure",
-                "The session token is invalid, expired, or does not belong to this SecretId.",
-            )
-            .into());
-        }
+        check_token(account, params.get("Token"))?;
         let algorithm = SignatureMethod::from_param(params.get("SignatureMethod"));
         let verified = sign::string_to_sign(method, host, &req.path, &params)
             .is_ok_and(|sts| account.creds.verify(algorithm, &sts, signature));
@@ -964,7 +940,7 @@ impl Sim {
             Err(NonceCacheFull) => {
                 return Err(ApiFailure::new(
                     "RequestLimitExceeded",
-                    format!("The emulator remembers at most {} nonces inside the {window}-second window to recognise replays, and that many are in use; retry in a few seconds.", self.nonces.max),
+                    format!("The emulator remembers at most {} nonces inside the {}-second window to recognise replays, and that many are in use; retry in a few seconds.", self.nonces.max, self.config.timestamp_window_secs),
                 )
                 .into())
             }
@@ -1184,6 +1160,48 @@ impl Sim {
         );
         self.next_due = Some(Duration::ZERO);
         Ok(())
+    }
+}
+
+/// The account of `secret_id`, or the service's `AuthFailure.SecretIdNotFound`.
+pub(crate) fn account_in<'a>(
+    accounts: &'a HashMap<String, Account>,
+    secret_id: &str,
+) -> ApiResult<&'a Account> {
+    accounts.get(secret_id).ok_or_else(|| {
+        ApiFailure::new(
+            "AuthFailure.SecretIdNotFound",
+            "The SecretId is not found, please ensure that your SecretId is correct.",
+        )
+    })
+}
+
+/// `AuthFailure.SignatureExpire` when `timestamp` is further than `window` seconds from the server's clock.
+pub(crate) fn check_window(timestamp: i64, server_now: i64, window: u64) -> ApiResult<()> {
+    if timestamp.abs_diff(server_now) > window {
+        return Err(ApiFailure::new(
+            "AuthFailure.SignatureExpire",
+            format!("Signature expired. Timestamp is {timestamp}, deviation between Timestamp and the server time {server_now} exceeds {window} seconds."),
+        ));
+    }
+    Ok(())
+}
+
+/// `AuthFailure.TokenFailure` unless the session token presented is the account's (compared in
+/// constant time), or both have none.
+pub(crate) fn check_token(account: &Account, presented: Option<&str>) -> ApiResult<()> {
+    let ok = match (account.creds.token(), presented) {
+        (None, None) => true,
+        (Some(expected), Some(got)) => bool::from(expected.as_bytes().ct_eq(got.as_bytes())),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiFailure::new(
+            "AuthFailure.TokenFailure",
+            "The session token is invalid, expired, or does not belong to this SecretId.",
+        ))
     }
 }
 

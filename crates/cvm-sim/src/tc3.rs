@@ -8,12 +8,11 @@ use cvm_proto::{
     encode, flatten, HttpMethod, Params, COMMON_PARAMS, DEFAULT_VERSION, MAX_GET_URL, MAX_TC3_BODY,
 };
 use serde_json::{Map, Value};
-use subtle::ConstantTimeEq;
 
 use crate::actions::ACTIONS;
 use crate::error::ApiFailure;
 use crate::request::SimRequest;
-use crate::sim::{Cx, Sim, Stop};
+use crate::sim::{account_in, check_token, check_window, Cx, Sim, Stop};
 
 fn invalid_authorization(why: impl std::fmt::Display) -> ApiFailure {
     ApiFailure::new(
@@ -143,22 +142,12 @@ impl Sim {
             ))
             .into());
         }
-        let Some(account) = self.accounts.get(auth.secret_id) else {
-            return Err(ApiFailure::new(
-                "AuthFailure.SecretIdNotFound",
-                "The SecretId is not found, please ensure that your SecretId is correct.",
-            )
-            .into());
-        };
-        let server_now = self.server_time(now);
-        let window = i64::try_from(self.config.timestamp_window_secs).unwrap_or(i64::MAX);
-        if timestamp.abs_diff(server_now) > window.unsigned_abs() {
-            return Err(ApiFailure::new(
-                "AuthFailure.SignatureExpire",
-                format!("Signature expired. Timestamp is {timestamp}, deviation between Timestamp and the server time {server_now} exceeds {window} seconds."),
-            )
-            .into());
-        }
+        let account = account_in(&self.accounts, auth.secret_id)?;
+        check_window(
+            timestamp,
+            self.server_time(now),
+            self.config.timestamp_window_secs,
+        )?;
         let Ok(unsigned) = u64::try_from(timestamp) else {
             return Err(signature_failure("the timestamp is negative").into());
         };
@@ -168,18 +157,7 @@ impl Sim {
             )
             .into());
         }
-        let token_ok = match (account.creds.token(), req.header("x-tc-token")) {
-            (None, None) => true,
-            (Some(expected), Some(got)) => bool::from(expected.as_bytes().ct_eq(got.as_bytes())),
-            _ => false,
-        };
-        if !token_ok {
-            return Err(ApiFailure::new(
-                "AuthFailure.TokenFailure",
-                "The session token is invalid, expired, or does not belong to this SecretId.",
-            )
-            .into());
-        }
+        check_token(account, req.header("x-tc-token"))?;
         let query = String::from_utf8_lossy(&req.query);
         let header = |name: &str| req.header(name);
         let body: &[u8] = if method == HttpMethod::Get {
