@@ -1,7 +1,7 @@
 //! The generator of cvm-proto's typed API modules.
 //!
 //! It reads the facts in `spec/<service>.json` (see `spec/README.md`) and renders
-//! `crates/cvm-proto/src/api/<service>.rs` for each of [`SERVICES`], plus the
+//! `crates/cvm-proto/src/api/generated/<service>.rs` for each of [`SERVICES`], plus the
 //! `crates/cvm-proto/src/api/mod.rs` that declares them. Rendering is a pure function of the
 //! spec, so the same input always gives the same bytes; the generated files are marked
 //! `rustfmt_skip`, so `cargo fmt` leaves them as written.
@@ -134,7 +134,9 @@ pub fn outputs(root: &Path) -> Result<Vec<Output>, Error> {
             )));
         }
         out.push(Output {
-            path: Path::new(API_DIR).join(format!("{service}.rs")),
+            path: Path::new(API_DIR)
+                .join("generated")
+                .join(format!("{service}.rs")),
             text: render(&spec)?,
         });
     }
@@ -168,6 +170,7 @@ pub fn render_mod() -> String {
         if let Some(feature) = feature {
             let _ = writeln!(s, "#[cfg(feature = \"{feature}\")]");
         }
+        let _ = writeln!(s, "#[path = \"generated/{service}.rs\"]");
         let _ = writeln!(s, "pub mod {service};");
     }
     s

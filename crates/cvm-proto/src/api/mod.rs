@@ -44,7 +44,10 @@ pub mod spec;
 mod wire;
 
 #[cfg(feature = "cbs")]
+#[path = "generated/cbs.rs"]
 pub mod cbs;
+#[path = "generated/cvm.rs"]
 pub mod cvm;
 #[cfg(feature = "vpc")]
+#[path = "generated/vpc.rs"]
 pub mod vpc;
