@@ -42,9 +42,11 @@
 //! whole state, so it costs time in proportion to the instances and the nonces inside the window.
 
 mod actions;
+mod auth;
 pub mod catalog;
 mod config;
 mod error;
+mod nonces;
 mod request;
 mod server;
 mod sim;

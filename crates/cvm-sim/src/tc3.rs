@@ -10,9 +10,10 @@ use cvm_proto::{
 use serde_json::{Map, Value};
 
 use crate::actions::ACTIONS;
+use crate::auth::{account_in, check_token, check_window};
 use crate::error::ApiFailure;
 use crate::request::SimRequest;
-use crate::sim::{account_in, check_token, check_window, Cx, Sim, Stop};
+use crate::sim::{Cx, Sim, Stop};
 
 fn invalid_authorization(why: impl std::fmt::Display) -> ApiFailure {
     ApiFailure::new(
