@@ -248,12 +248,13 @@ impl Call {
             None => flat.contains("ClientToken"),
         };
         let idempotent = info.read_only || has_token;
-        let token = info.client_token.and_then(|f| Some((f, flat.get(f)?)));
-        let json = json_of(params, token)?;
+        // The token field and value, whether drawn here or given by the caller; the JSON form
+        // gets it too (a no-op when the caller's parameters already hold it).
         let token = info
             .client_token
             .or(has_token.then_some("ClientToken"))
             .and_then(|f| Some((f, flat.get(f)?.to_owned())));
+        let json = json_of(params, token.as_ref().map(|(f, t)| (*f, t.as_str())))?;
         Ok(Self {
             action: action.to_owned(),
             params: flat,
