@@ -74,7 +74,7 @@ pub fn check_names(known: &'static [&'static str], filters: &[Filter]) -> Result
 }
 
 /// The known name within a few edits of `name`, if there is one.
-fn nearest(name: &str, known: &[&'static str]) -> Option<&'static str> {
+pub(crate) fn nearest(name: &str, known: &[&'static str]) -> Option<&'static str> {
     let limit = (name.len() / 3).max(2);
     known
         .iter()

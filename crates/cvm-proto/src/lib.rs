@@ -54,7 +54,8 @@
 //! [`encode`] (RFC 3986 query strings and form bodies), [`envelope`] (typed replies and typed,
 //! classified errors), [`retry`] (the retry policy and its decisions), [`profile`] (credentials
 //! from an environment map and file text), [`filters`], [`time`], [`models`] (the typed
-//! actions this workspace uses) and [`api`] (every action, generated). Everything else is
+//! actions this workspace uses), [`api`] (every action, generated) and [`validate`] (requests
+//! checked against the spec before they are sent). Everything else is
 //! re-exported once at the root.
 
 mod action;
@@ -79,6 +80,7 @@ pub mod sign;
 pub mod tc3;
 mod tc3_request;
 pub mod time;
+pub mod validate;
 mod wait;
 
 pub use action::{info as action_info, Action, ActionInfo};

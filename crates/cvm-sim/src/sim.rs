@@ -10,6 +10,7 @@ use std::time::Duration;
 use cvm_proto::encode::{self, DecodeError};
 use cvm_proto::models::{Instance, InstanceState};
 use cvm_proto::sign::{self, SignatureMethod};
+use cvm_proto::validate;
 use cvm_proto::LEGACY_PATH;
 use cvm_proto::{Credentials, Params};
 use cvm_proto::{HttpMethod, COMMON_PARAMS, DEFAULT_VERSION, MAX_GET_URL, MAX_POST_BODY};
@@ -18,7 +19,6 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use crate::actions::ACTIONS;
 use crate::auth::{account_in, check_token, check_window};
 use crate::config::{AccountConfig, FaultKind, FaultRule, RateLimit, SimConfig, Transitions};
 use crate::error::{ApiFailure, ApiResult, SimError};
@@ -750,12 +750,8 @@ impl Sim {
                 .into());
             }
         }
-        if !cx.v2 && !ACTIONS.contains(&action.as_str()) {
-            return Err(ApiFailure::new(
-                "InvalidAction",
-                format!("The requested action `{action}` does not exist (or is not emulated by cvm-sim)."),
-            )
-            .into());
+        if !cx.v2 {
+            crate::actions::check_action(&action)?;
         }
         cx.english = params.get("Language") == Some("en-US");
 
@@ -813,7 +809,7 @@ impl Sim {
 
     /// Counts a request by action; unknown names are lumped together so that garbage cannot grow the map.
     pub(crate) fn count_action(&mut self, action: &str) {
-        let counted = if ACTIONS.contains(&action) {
+        let counted = if validate::action(action).is_some() {
             action
         } else {
             OTHER_ACTION

@@ -4,12 +4,12 @@
 use std::time::Duration;
 
 use cvm_proto::tc3::{self, Authorization};
+use cvm_proto::validate;
 use cvm_proto::{
     encode, flatten, HttpMethod, Params, COMMON_PARAMS, DEFAULT_VERSION, MAX_GET_URL, MAX_TC3_BODY,
 };
 use serde_json::{Map, Value};
 
-use crate::actions::ACTIONS;
 use crate::auth::{account_in, check_token, check_window};
 use crate::error::ApiFailure;
 use crate::request::SimRequest;
@@ -46,7 +46,8 @@ fn is_json(content_type: Option<&str>) -> bool {
 }
 
 /// The action's parameters: the JSON object of a POST, or the form-encoded query of a GET, flattened.
-fn action_params(req: &SimRequest, method: HttpMethod) -> Result<Params, ApiFailure> {
+/// The JSON body is checked against the action's spec first, as JSON types are lost in flattening.
+fn action_params(req: &SimRequest, method: HttpMethod, action: &str) -> Result<Params, ApiFailure> {
     match method {
         HttpMethod::Get => encode::decode(&req.query).map_err(|e| {
             ApiFailure::invalid_parameter(format!("The query string is malformed: {e}."))
@@ -59,6 +60,10 @@ fn action_params(req: &SimRequest, method: HttpMethod) -> Result<Params, ApiFail
                 return Err(ApiFailure::invalid_parameter(
                     "The request body must be a JSON object.",
                 ));
+            }
+            if let Some(spec) = validate::action(action) {
+                validate::check_json(spec, validate::CVM_OBJECTS, &value)
+                    .map_err(|v| crate::actions::violation(&v))?;
             }
             flatten::to_params(&value).map_err(|e| {
                 ApiFailure::invalid_parameter(format!("The request body cannot be read: {e}."))
@@ -125,13 +130,7 @@ impl Sim {
             )
             .into());
         }
-        if !ACTIONS.contains(&action.as_str()) {
-            return Err(ApiFailure::new(
-                "InvalidAction",
-                format!("The requested action `{action}` does not exist (or is not emulated by cvm-sim)."),
-            )
-            .into());
-        }
+        crate::actions::check_action(&action)?;
         cx.english = req.header("x-tc-language") == Some("en-US");
 
         // Authentication, in the service's order.
@@ -177,7 +176,7 @@ impl Sim {
         let owner = account.owner.clone();
         let secret_id = auth.secret_id.to_owned();
 
-        let mut params = action_params(req, method)?;
+        let mut params = action_params(req, method, &action)?;
         if let Some(common) = params
             .iter()
             .map(|(k, _)| k)

@@ -481,10 +481,10 @@ fn parameter_errors() {
 #[test]
 fn action_version_and_region_errors() {
     let mut c = Client::default();
-    assert_eq!(c.err("DescribeKeyPairs", json!({})), "InvalidAction");
+    assert_eq!(c.err("DescribeKeyPair", json!({})), "InvalidAction");
     c.endpoint = Endpoint::legacy();
     assert_eq!(
-        c.err("DescribeKeyPairs", json!({})),
+        c.err("DescribeKeyPair", json!({})),
         "InvalidAction.NotFound"
     );
     let mut c = Client::default();

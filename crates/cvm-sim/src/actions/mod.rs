@@ -27,6 +27,7 @@ use cvm_proto::models::{
     RebootInstancesRequest, RunInstancesRequest, StartInstancesRequest, StopInstancesRequest,
     TerminateInstancesRequest,
 };
+use cvm_proto::validate;
 use cvm_proto::{Action, Params};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -142,16 +143,23 @@ impl Sim {
         now: Duration,
     ) -> ApiResult<Reply> {
         let action_params = Self::action_params(params);
+        let spec = validate::action(action).ok_or_else(|| unknown_action(action))?;
+        validate::check_params(spec, validate::CVM_OBJECTS, &action_params)
+            .map_err(|v| violation(&v))?;
         let handler = ROUTES
             .iter()
             .find(|(name, _)| *name == action)
-            .map(|&(_, handler)| handler);
-        if let Some(Handler::Account(handle)) = handler {
-            return handle(self, &action_params, cx);
-        }
-        let region = self.resolve_region(params.get("Region"), cx.gateway)?;
+            .map(|&(_, handler)| handler)
+            .ok_or_else(|| {
+                ApiFailure::new(
+                    "UnsupportedOperation",
+                    format!("The action `{action}` is valid but not emulated by cvm-sim; its request passed the spec's checks."),
+                )
+            })?;
         match handler {
-            Some(Handler::Regional(handle)) => {
+            Handler::Account(handle) => handle(self, &action_params, cx),
+            Handler::Regional(handle) => {
+                let region = self.resolve_region(params.get("Region"), cx.gateway)?;
                 let call = Call {
                     owner,
                     region,
@@ -161,10 +169,6 @@ impl Sim {
                 };
                 handle(self, &call)
             }
-            _ => Err(ApiFailure::new(
-                "InvalidAction",
-                format!("The requested action `{action}` does not exist."),
-            )),
         }
     }
 
@@ -204,6 +208,37 @@ impl Sim {
         self.instances
             .values()
             .filter(move |i| i.owner == owner && i.region == region)
+    }
+}
+
+/// `InvalidAction` unless `action` is one of the service's (emulated or not).
+pub(crate) fn check_action(action: &str) -> ApiResult<()> {
+    match validate::action(action) {
+        Some(_) => Ok(()),
+        None => Err(unknown_action(action)),
+    }
+}
+
+fn unknown_action(action: &str) -> ApiFailure {
+    ApiFailure::new(
+        "InvalidAction",
+        format!("The requested action `{action}` does not exist."),
+    )
+}
+
+/// The service's error for a request that breaks the spec.
+pub(crate) fn violation(v: &validate::Violation) -> ApiFailure {
+    let path = &v.path;
+    match &v.problem {
+        validate::Problem::Unknown { .. } => ApiFailure::new(
+            "UnknownParameter",
+            format!("The parameter `{path}` is not recognized."),
+        ),
+        validate::Problem::Missing => ApiFailure::missing(path),
+        validate::Problem::WrongType { expected } => ApiFailure::invalid_parameter(format!(
+            "Parameter `{path}` type error: expected {expected}."
+        )),
+        _ => ApiFailure::invalid_value(format!("Parameter `{path}`: {v}.")),
     }
 }
 
