@@ -44,8 +44,10 @@ enum Command {
     Run(Box<cmd::run::Args>),
     /// Destroy instances (TerminateInstances).
     Terminate(cmd::terminate::Args),
-    /// Call any action with Key=Value parameters and/or a JSON --params file.
+    /// Call any action with Key=Value parameters and/or a JSON --params file, checked against the spec first.
     Call(cmd::call::Args),
+    /// List every action of the CVM API (one a line; --long for details, --output json for facts).
+    Actions(cmd::actions::Args),
     /// List instances (DescribeInstances): a table on a terminal, JSON otherwise.
     Instances(cmd::instances::Args),
     /// Show instance states (DescribeInstancesStatus), every page.
@@ -122,7 +124,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             cmd::run::run(&client, args, &out)
         }
         Command::Terminate(args) => cmd::terminate::run(&g.client(None, None)?, args, &out),
+        Command::Call(args) if args.skeleton => cmd::actions::skeleton(&args.action),
         Command::Call(args) => cmd::call::run(&g.client(None, None)?, args, &out),
+        Command::Actions(args) => cmd::actions::run(args, cli.output),
         Command::Instances(args) => cmd::instances::run(&g.client(None, None)?, args, &out),
         Command::Status(args) => cmd::instances::status(&g.client(None, None)?, args, &out),
         Command::Start(args) => {

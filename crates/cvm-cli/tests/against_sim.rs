@@ -755,3 +755,51 @@ fn misspelled_filter_names_are_caught_before_sending() {
         "",
     ));
 }
+
+#[test]
+fn calls_are_checked_against_the_spec_before_sending() {
+    let s = sim(SimConfig::default());
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["call", "StopInstances", "InstanceId.0=ins-1"],
+            "did you mean `InstanceIds`?",
+        ),
+        (
+            &["call", "StopInstances", "StopType=SOFT"],
+            "required parameter `InstanceIds` is missing",
+        ),
+        (
+            &["call", "DescribeInstances", "Limit=ten"],
+            "`Limit` must be an integer (int64)",
+        ),
+        (
+            &["call", "DescribeInstance"],
+            "unknown action DescribeInstance (did you mean DescribeInstances?)",
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = cvm(&s, args, "");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expected), "{args:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+    assert_eq!(s.counters().requests, 0, "nothing was sent");
+    // --no-validate sends it, and the emulator refuses it the same way.
+    let out = cvm(
+        &s,
+        &[
+            "call",
+            "StopInstances",
+            "InstanceId.0=ins-1",
+            "--no-validate",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("UnknownParameter"));
+    // A valid call to an action that the emulator does not emulate says so.
+    let out = cvm(&s, &["call", "DescribeKeyPairs"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("UnsupportedOperation"));
+}

@@ -135,3 +135,47 @@ fn a_closed_stdout_ends_quietly() {
         );
     }
 }
+
+#[test]
+fn actions_lists_every_action_of_the_spec() {
+    let out = cvm(&["actions"], &[], "");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let names: Vec<&str> = text.lines().collect();
+    assert_eq!(names.len(), 106);
+    assert!(names.contains(&"RunInstances") && names.contains(&"ResetInstancesPassword"));
+    let long = cvm(&["actions", "--long"], &[], "");
+    let long = String::from_utf8(long.stdout).unwrap();
+    assert!(
+        long.lines()
+            .any(|l| l == "RunInstances\twrite\tClientToken\t-"),
+        "{long}"
+    );
+    assert!(long
+        .lines()
+        .any(|l| l.starts_with("DescribeInstances\tread\t")));
+    let out = cvm(&["actions", "--output", "json"], &[], "");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 106);
+    assert_eq!(v[0]["Action"], "AllocateHosts");
+}
+
+#[test]
+fn call_skeleton_needs_no_credentials() {
+    let out = cvm(&["call", "RunInstances", "--skeleton"], &[], "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["Placement"]["Zone"], "string (required)");
+    assert_eq!(v["DataDisks"][0]["DiskSize"], "int64 (required)");
+    let out = cvm(&["call", "RunInstance", "--skeleton"], &[], "");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err.trim(),
+        "unknown action RunInstance (did you mean RunInstances?)"
+    );
+}

@@ -12,13 +12,19 @@ use crate::output::{self, Failure, Output};
 /// Options of `cvm call`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The action, e.g. DescribeZones.
-    action: String,
+    /// The action, e.g. DescribeZones (`cvm actions` lists them).
+    pub(crate) action: String,
     /// Flat parameters as Key=Value, e.g. InstanceIds.0=ins-123 Limit=10.
     params: Vec<String>,
     /// A JSON object of (nested) parameters from a file, or - for stdin; merged with Key=Value.
     #[arg(long = "params", value_name = "FILE|-")]
     params_file: Option<String>,
+    /// Print a JSON skeleton of the action's parameters (every field and its type) and exit.
+    #[arg(long)]
+    pub(crate) skeleton: bool,
+    /// Send the parameters without checking them against the spec (for fields newer than it).
+    #[arg(long)]
+    no_validate: bool,
 }
 
 /// The flat parameters of the call: the flattened JSON, then each `Key=Value` (a key given twice is an error).
@@ -51,6 +57,9 @@ pub(crate) fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Fail
         }
     };
     let flat = params(json.as_deref(), &args.params)?;
+    if !args.no_validate {
+        crate::cmd::actions::check(&args.action, &flat)?;
+    }
     let map: BTreeMap<&str, &str> = flat.iter().collect();
     let reply = client.call_json(&args.action, &map)?;
     if out.json() {

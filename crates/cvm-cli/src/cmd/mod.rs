@@ -1,5 +1,6 @@
 //! The subcommands that talk to an endpoint.
 
+pub(crate) mod actions;
 pub(crate) mod call;
 pub(crate) mod catalog;
 pub(crate) mod demo;
