@@ -36,6 +36,7 @@
 //! # }
 //! ```
 
+mod api;
 mod client;
 mod clock;
 mod http;

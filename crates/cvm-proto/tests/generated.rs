@@ -196,3 +196,36 @@ fn passwords_are_not_in_debug_output() {
     assert!(!shown.contains("Secret@123"), "{shown}");
     assert!(shown.contains("ins-1"), "{shown}");
 }
+
+#[test]
+fn hand_written_and_generated_actions_agree_on_their_semantics() {
+    // The typed models the clients' helpers use and the generated surface must not drift apart
+    // on what decides retries: read-only, the token field, idempotency, already-done codes.
+    for hand in cvm_proto::models::ACTIONS {
+        let generated = cvm_proto::api::cvm::ACTIONS
+            .iter()
+            .find(|g| g.name == hand.name)
+            .unwrap_or_else(|| panic!("{} is not generated", hand.name));
+        assert_eq!(generated, hand, "{}", hand.name);
+    }
+}
+
+#[test]
+fn constructors_take_the_required_fields() {
+    use cvm_proto::api::cvm::{Filter, Placement, RunInstancesRequest, StartInstancesRequest};
+    let params =
+        cvm_proto::flatten::to_params(&StartInstancesRequest::new(["ins-1", "ins-2"])).unwrap();
+    let pairs: Vec<(&str, &str)> = params.iter().collect();
+    assert_eq!(
+        pairs,
+        [("InstanceIds.0", "ins-1"), ("InstanceIds.1", "ins-2")]
+    );
+    let run = RunInstancesRequest::new()
+        .with_placement(Placement::new("ap-guangzhou-2").with_project_id(0))
+        .with_instance_count(1);
+    let params = cvm_proto::flatten::to_params(&run).unwrap();
+    assert_eq!(params.get("Placement.Zone"), Some("ap-guangzhou-2"));
+    assert_eq!(params.get("Placement.ProjectId"), Some("0"));
+    let filter = Filter::new("zone", vec!["a".to_owned()]);
+    assert_eq!(filter.values, ["a"]);
+}

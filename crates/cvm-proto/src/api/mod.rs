@@ -36,9 +36,17 @@
 //! Requests use neither `flatten` nor untagged enums, so [`crate::flatten`] handles them (for
 //! signature v1), and `serde_json` writes them for TC3. Times stay strings. Structs with a
 //! secret member (`Password`, `Token`, `SecretKey`) implement `Debug` by hand and show it as
-//! `<redacted>`. Request-side and both-sides structs have a `with_<field>` method per field,
-//! taking anything that converts into the member (or, for a list, any iterator of such):
-//! `RunInstancesRequest::default().with_image_id("img-x").with_placement(placement)`.
+//! `<redacted>`.
+//!
+//! # Building requests
+//!
+//! Request-side and both-sides structs have a `new` that takes the fields requests require (so
+//! the compiler checks them) and a `with_<field>` method per field, taking anything that
+//! converts into the member (or, for a list, any iterator of such):
+//! `StopInstancesRequest::new(["ins-1"]).with_stop_type("SOFT")`,
+//! `RunInstancesRequest::new().with_image_id("img-x").with_placement(Placement::new("ap-guangzhou-2"))`.
+//! Both clients have one method per CVM action (`client.run_instances(&request)`), generated
+//! beside them from the same spec.
 
 pub mod spec;
 mod wire;

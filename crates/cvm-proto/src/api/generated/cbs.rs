@@ -3,7 +3,7 @@
 //!
 //! Generated from `spec/cbs.json` (tccli 3.1.189.1 services/cbs/v20170312/api.json); see [the module above](super) for the conventions.
 #![cfg_attr(rustfmt, rustfmt_skip)]
-#![allow(clippy::upper_case_acronyms)]
+#![allow(clippy::upper_case_acronyms, clippy::too_many_arguments)]
 
 /// Request of `ApplyDiskBackup`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -22,6 +22,15 @@ pub struct ApplyDiskBackupRequest {
 }
 
 impl ApplyDiskBackupRequest {
+    /// A value with what requests require (`DiskBackupId`, `DiskId`); set the other fields with the `with_` methods.
+    pub fn new(disk_backup_id: impl Into<String>, disk_id: impl Into<String>) -> Self {
+        Self {
+            disk_backup_id: disk_backup_id.into(),
+            disk_id: disk_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DiskBackupId`.
     pub fn with_disk_backup_id(mut self, value: impl Into<String>) -> Self {
         self.disk_backup_id = value.into();
@@ -75,6 +84,15 @@ pub struct ApplySnapshotRequest {
 }
 
 impl ApplySnapshotRequest {
+    /// A value with what requests require (`SnapshotId`, `DiskId`); set the other fields with the `with_` methods.
+    pub fn new(snapshot_id: impl Into<String>, disk_id: impl Into<String>) -> Self {
+        Self {
+            snapshot_id: snapshot_id.into(),
+            disk_id: disk_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `SnapshotId`.
     pub fn with_snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = value.into();
@@ -128,6 +146,15 @@ pub struct ApplySnapshotGroupRequest {
 }
 
 impl ApplySnapshotGroupRequest {
+    /// A value with what requests require (`SnapshotGroupId`, `ApplyDisks`); set the other fields with the `with_` methods.
+    pub fn new(snapshot_group_id: impl Into<String>, apply_disks: impl IntoIterator<Item = impl Into<ApplyDisk>>) -> Self {
+        Self {
+            snapshot_group_id: snapshot_group_id.into(),
+            apply_disks: apply_disks.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `SnapshotGroupId`.
     pub fn with_snapshot_group_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_group_id = value.into();
@@ -181,6 +208,15 @@ pub struct AttachDisksRequest {
 }
 
 impl AttachDisksRequest {
+    /// A value with what requests require (`InstanceId`, `DiskIds`); set the other fields with the `with_` methods.
+    pub fn new(instance_id: impl Into<String>, disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            instance_id: instance_id.into(),
+            disk_ids: disk_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceId`.
     pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = value.into();
@@ -228,6 +264,14 @@ pub struct AttachRemoteDisksRequest {
 }
 
 impl AttachRemoteDisksRequest {
+    /// A value with what requests require (`InstanceId`, `RemoteDiskIds`); set the other fields with the `with_` methods.
+    pub fn new(instance_id: impl Into<String>, remote_disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            instance_id: instance_id.into(),
+            remote_disk_ids: remote_disk_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `InstanceId`.
     pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = value.into();
@@ -264,6 +308,14 @@ pub struct BindAutoSnapshotPolicyRequest {
 }
 
 impl BindAutoSnapshotPolicyRequest {
+    /// A value with what requests require (`AutoSnapshotPolicyId`); set the other fields with the `with_` methods.
+    pub fn new(auto_snapshot_policy_id: impl Into<String>) -> Self {
+        Self {
+            auto_snapshot_policy_id: auto_snapshot_policy_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `AutoSnapshotPolicyId`.
     pub fn with_auto_snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
         self.auto_snapshot_policy_id = value.into();
@@ -299,6 +351,14 @@ pub struct CopyAutoSnapshotPolicyCrossAccountRequest {
 }
 
 impl CopyAutoSnapshotPolicyCrossAccountRequest {
+    /// A value with what requests require (`AutoSnapshotPolicyIds`, `TargetAccountUin`); set the other fields with the `with_` methods.
+    pub fn new(auto_snapshot_policy_ids: impl IntoIterator<Item = impl Into<String>>, target_account_uin: impl Into<String>) -> Self {
+        Self {
+            auto_snapshot_policy_ids: auto_snapshot_policy_ids.into_iter().map(Into::into).collect(),
+            target_account_uin: target_account_uin.into(),
+        }
+    }
+
     /// Sets `AutoSnapshotPolicyIds`.
     pub fn with_auto_snapshot_policy_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.auto_snapshot_policy_ids = values.into_iter().map(Into::into).collect();
@@ -345,6 +405,14 @@ pub struct CopySnapshotCrossRegionsRequest {
 }
 
 impl CopySnapshotCrossRegionsRequest {
+    /// A value with what requests require (`DestinationRegions`); set the other fields with the `with_` methods.
+    pub fn new(destination_regions: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            destination_regions: destination_regions.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DestinationRegions`.
     pub fn with_destination_regions<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.destination_regions = values.into_iter().map(Into::into).collect();
@@ -403,6 +471,14 @@ pub struct CreateAutoSnapshotPolicyRequest {
 }
 
 impl CreateAutoSnapshotPolicyRequest {
+    /// A value with what requests require (`Policy`); set the other fields with the `with_` methods.
+    pub fn new(policy: impl IntoIterator<Item = impl Into<Policy>>) -> Self {
+        Self {
+            policy: policy.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Policy`.
     pub fn with_policy<I: IntoIterator<Item = V>, V: Into<Policy>>(mut self, values: I) -> Self {
         self.policy = values.into_iter().map(Into::into).collect();
@@ -470,6 +546,14 @@ pub struct CreateDiskBackupRequest {
 }
 
 impl CreateDiskBackupRequest {
+    /// A value with what requests require (`DiskId`); set the other fields with the `with_` methods.
+    pub fn new(disk_id: impl Into<String>) -> Self {
+        Self {
+            disk_id: disk_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DiskId`.
     pub fn with_disk_id(mut self, value: impl Into<String>) -> Self {
         self.disk_id = value.into();
@@ -559,6 +643,16 @@ pub struct CreateDisksRequest {
 }
 
 impl CreateDisksRequest {
+    /// A value with what requests require (`Placement`, `DiskChargeType`, `DiskType`); set the other fields with the `with_` methods.
+    pub fn new(placement: impl Into<Placement>, disk_charge_type: impl Into<String>, disk_type: impl Into<String>) -> Self {
+        Self {
+            placement: placement.into(),
+            disk_charge_type: disk_charge_type.into(),
+            disk_type: disk_type.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Placement`.
     pub fn with_placement(mut self, value: impl Into<Placement>) -> Self {
         self.placement = value.into();
@@ -714,6 +808,17 @@ pub struct CreateRemoteDisksRequest {
 }
 
 impl CreateRemoteDisksRequest {
+    /// A value with what requests require (`DiskChargeType`, `DiskSize`, `InstanceId`, `Placement`); set the other fields with the `with_` methods.
+    pub fn new(disk_charge_type: impl Into<String>, disk_size: impl Into<u64>, instance_id: impl Into<String>, placement: impl Into<Placement>) -> Self {
+        Self {
+            disk_charge_type: disk_charge_type.into(),
+            disk_size: disk_size.into(),
+            instance_id: instance_id.into(),
+            placement: placement.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DiskChargeType`.
     pub fn with_disk_charge_type(mut self, value: impl Into<String>) -> Self {
         self.disk_charge_type = value.into();
@@ -796,6 +901,11 @@ pub struct CreateSnapshotRequest {
 }
 
 impl CreateSnapshotRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `DiskId`.
     pub fn with_disk_id(mut self, value: impl Into<String>) -> Self {
         self.disk_id = Some(value.into());
@@ -869,6 +979,14 @@ pub struct CreateSnapshotGroupRequest {
 }
 
 impl CreateSnapshotGroupRequest {
+    /// A value with what requests require (`DiskIds`); set the other fields with the `with_` methods.
+    pub fn new(disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            disk_ids: disk_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DiskIds`.
     pub fn with_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.disk_ids = values.into_iter().map(Into::into).collect();
@@ -912,6 +1030,13 @@ pub struct DeleteAutoSnapshotPoliciesRequest {
 }
 
 impl DeleteAutoSnapshotPoliciesRequest {
+    /// A value with what requests require (`AutoSnapshotPolicyIds`); set the other fields with the `with_` methods.
+    pub fn new(auto_snapshot_policy_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            auto_snapshot_policy_ids: auto_snapshot_policy_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `AutoSnapshotPolicyIds`.
     pub fn with_auto_snapshot_policy_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.auto_snapshot_policy_ids = values.into_iter().map(Into::into).collect();
@@ -939,6 +1064,13 @@ pub struct DeleteDiskBackupsRequest {
 }
 
 impl DeleteDiskBackupsRequest {
+    /// A value with what requests require (`DiskBackupIds`); set the other fields with the `with_` methods.
+    pub fn new(disk_backup_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            disk_backup_ids: disk_backup_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `DiskBackupIds`.
     pub fn with_disk_backup_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.disk_backup_ids = values.into_iter().map(Into::into).collect();
@@ -973,6 +1105,11 @@ pub struct DeleteSnapshotGroupRequest {
 }
 
 impl DeleteSnapshotGroupRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `SnapshotGroupId`.
     pub fn with_snapshot_group_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_group_id = Some(value.into());
@@ -1015,6 +1152,14 @@ pub struct DeleteSnapshotsRequest {
 }
 
 impl DeleteSnapshotsRequest {
+    /// A value with what requests require (`SnapshotIds`); set the other fields with the `with_` methods.
+    pub fn new(snapshot_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            snapshot_ids: snapshot_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `SnapshotIds`.
     pub fn with_snapshot_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.snapshot_ids = values.into_iter().map(Into::into).collect();
@@ -1064,6 +1209,11 @@ pub struct DescribeAutoSnapshotPoliciesRequest {
 }
 
 impl DescribeAutoSnapshotPoliciesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `AutoSnapshotPolicyIds`.
     pub fn with_auto_snapshot_policy_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.auto_snapshot_policy_ids = values.into_iter().map(Into::into).collect();
@@ -1128,6 +1278,13 @@ pub struct DescribeDedicatedClusterDiskStatisticsRequest {
 }
 
 impl DescribeDedicatedClusterDiskStatisticsRequest {
+    /// A value with what requests require (`DedicatedClusterId`); set the other fields with the `with_` methods.
+    pub fn new(dedicated_cluster_id: impl Into<String>) -> Self {
+        Self {
+            dedicated_cluster_id: dedicated_cluster_id.into(),
+        }
+    }
+
     /// Sets `DedicatedClusterId`.
     pub fn with_dedicated_cluster_id(mut self, value: impl Into<String>) -> Self {
         self.dedicated_cluster_id = value.into();
@@ -1159,6 +1316,13 @@ pub struct DescribeDiskAssociatedAutoSnapshotPolicyRequest {
 }
 
 impl DescribeDiskAssociatedAutoSnapshotPolicyRequest {
+    /// A value with what requests require (`DiskId`); set the other fields with the `with_` methods.
+    pub fn new(disk_id: impl Into<String>) -> Self {
+        Self {
+            disk_id: disk_id.into(),
+        }
+    }
+
     /// Sets `DiskId`.
     pub fn with_disk_id(mut self, value: impl Into<String>) -> Self {
         self.disk_id = value.into();
@@ -1209,6 +1373,11 @@ pub struct DescribeDiskBackupsRequest {
 }
 
 impl DescribeDiskBackupsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `DiskBackupIds`.
     pub fn with_disk_backup_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.disk_backup_ids = values.into_iter().map(Into::into).collect();
@@ -1297,6 +1466,14 @@ pub struct DescribeDiskConfigQuotaRequest {
 }
 
 impl DescribeDiskConfigQuotaRequest {
+    /// A value with what requests require (`InquiryType`); set the other fields with the `with_` methods.
+    pub fn new(inquiry_type: impl Into<String>) -> Self {
+        Self {
+            inquiry_type: inquiry_type.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InquiryType`.
     pub fn with_inquiry_type(mut self, value: impl Into<String>) -> Self {
         self.inquiry_type = value.into();
@@ -1386,6 +1563,11 @@ pub struct DescribeDiskStoragePoolRequest {
 }
 
 impl DescribeDiskStoragePoolRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Limit`.
     pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
         self.limit = Some(value.into());
@@ -1460,6 +1642,11 @@ pub struct DescribeDisksRequest {
 }
 
 impl DescribeDisksRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -1530,6 +1717,13 @@ pub struct DescribeInstancesDiskNumRequest {
 }
 
 impl DescribeInstancesDiskNumRequest {
+    /// A value with what requests require (`InstanceIds`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -1562,6 +1756,11 @@ pub struct DescribeRemoteDiskConfigQuotaRequest {
 }
 
 impl DescribeRemoteDiskConfigQuotaRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -1590,6 +1789,11 @@ pub struct DescribeRemoteDisksRequest {
 }
 
 impl DescribeRemoteDisksRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -1624,6 +1828,13 @@ pub struct DescribeRemoteDisksDeniedActionsRequest {
 }
 
 impl DescribeRemoteDisksDeniedActionsRequest {
+    /// A value with what requests require (`RemoteDiskIds`); set the other fields with the `with_` methods.
+    pub fn new(remote_disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            remote_disk_ids: remote_disk_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `RemoteDiskIds`.
     pub fn with_remote_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.remote_disk_ids = values.into_iter().map(Into::into).collect();
@@ -1658,6 +1869,11 @@ pub struct DescribeSnapshotGroupsRequest {
 }
 
 impl DescribeSnapshotGroupsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -1700,6 +1916,13 @@ impl crate::Action for DescribeSnapshotGroupsRequest {
 #[serde(deny_unknown_fields)]
 pub struct DescribeSnapshotOverviewRequest {}
 
+impl DescribeSnapshotOverviewRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Reply to `DescribeSnapshotOverview` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -1733,6 +1956,13 @@ pub struct DescribeSnapshotSharePermissionRequest {
 }
 
 impl DescribeSnapshotSharePermissionRequest {
+    /// A value with what requests require (`SnapshotId`); set the other fields with the `with_` methods.
+    pub fn new(snapshot_id: impl Into<String>) -> Self {
+        Self {
+            snapshot_id: snapshot_id.into(),
+        }
+    }
+
     /// Sets `SnapshotId`.
     pub fn with_snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = value.into();
@@ -1780,6 +2010,11 @@ pub struct DescribeSnapshotsRequest {
 }
 
 impl DescribeSnapshotsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `SnapshotIds`.
     pub fn with_snapshot_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.snapshot_ids = values.into_iter().map(Into::into).collect();
@@ -1847,6 +2082,14 @@ pub struct DetachDisksRequest {
 }
 
 impl DetachDisksRequest {
+    /// A value with what requests require (`DiskIds`); set the other fields with the `with_` methods.
+    pub fn new(disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            disk_ids: disk_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DiskIds`.
     pub fn with_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.disk_ids = values.into_iter().map(Into::into).collect();
@@ -1885,6 +2128,15 @@ pub struct DetachRemoteDisksRequest {
 }
 
 impl DetachRemoteDisksRequest {
+    /// A value with what requests require (`InstanceId`, `RemoteDiskIds`); set the other fields with the `with_` methods.
+    pub fn new(instance_id: impl Into<String>, remote_disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            instance_id: instance_id.into(),
+            remote_disk_ids: remote_disk_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceId`.
     pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = value.into();
@@ -1920,6 +2172,13 @@ impl crate::Action for DetachRemoteDisksRequest {
 #[serde(deny_unknown_fields)]
 pub struct GetSnapOverviewRequest {}
 
+impl GetSnapOverviewRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Reply to `GetSnapOverview` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -1953,6 +2212,13 @@ pub struct InitializeDisksRequest {
 }
 
 impl InitializeDisksRequest {
+    /// A value with what requests require (`DiskIds`); set the other fields with the `with_` methods.
+    pub fn new(disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            disk_ids: disk_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `DiskIds`.
     pub fn with_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.disk_ids = values.into_iter().map(Into::into).collect();
@@ -1988,6 +2254,15 @@ pub struct InquirePriceCreateRemoteDisksRequest {
 }
 
 impl InquirePriceCreateRemoteDisksRequest {
+    /// A value with what requests require (`DiskChargeType`, `DiskSize`); set the other fields with the `with_` methods.
+    pub fn new(disk_charge_type: impl Into<String>, disk_size: impl Into<u64>) -> Self {
+        Self {
+            disk_charge_type: disk_charge_type.into(),
+            disk_size: disk_size.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DiskChargeType`.
     pub fn with_disk_charge_type(mut self, value: impl Into<String>) -> Self {
         self.disk_charge_type = value.into();
@@ -2035,6 +2310,14 @@ pub struct InquirePriceModifyDiskBackupQuotaRequest {
 }
 
 impl InquirePriceModifyDiskBackupQuotaRequest {
+    /// A value with what requests require (`DiskId`, `DiskBackupQuota`); set the other fields with the `with_` methods.
+    pub fn new(disk_id: impl Into<String>, disk_backup_quota: impl Into<u64>) -> Self {
+        Self {
+            disk_id: disk_id.into(),
+            disk_backup_quota: disk_backup_quota.into(),
+        }
+    }
+
     /// Sets `DiskId`.
     pub fn with_disk_id(mut self, value: impl Into<String>) -> Self {
         self.disk_id = value.into();
@@ -2074,6 +2357,14 @@ pub struct InquirePriceModifyDiskExtraPerformanceRequest {
 }
 
 impl InquirePriceModifyDiskExtraPerformanceRequest {
+    /// A value with what requests require (`ThroughputPerformance`, `DiskId`); set the other fields with the `with_` methods.
+    pub fn new(throughput_performance: impl Into<u64>, disk_id: impl Into<String>) -> Self {
+        Self {
+            throughput_performance: throughput_performance.into(),
+            disk_id: disk_id.into(),
+        }
+    }
+
     /// Sets `ThroughputPerformance`.
     pub fn with_throughput_performance(mut self, value: impl Into<u64>) -> Self {
         self.throughput_performance = value.into();
@@ -2113,6 +2404,14 @@ pub struct InquirePriceRenewRemoteDisksRequest {
 }
 
 impl InquirePriceRenewRemoteDisksRequest {
+    /// A value with what requests require (`DiskChargePrepaidSet`, `RemoteDiskIds`); set the other fields with the `with_` methods.
+    pub fn new(disk_charge_prepaid_set: impl IntoIterator<Item = impl Into<RemoteDiskChargePrepaid>>, remote_disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            disk_charge_prepaid_set: disk_charge_prepaid_set.into_iter().map(Into::into).collect(),
+            remote_disk_ids: remote_disk_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `DiskChargePrepaidSet`.
     pub fn with_disk_charge_prepaid_set<I: IntoIterator<Item = V>, V: Into<RemoteDiskChargePrepaid>>(mut self, values: I) -> Self {
         self.disk_charge_prepaid_set = values.into_iter().map(Into::into).collect();
@@ -2165,6 +2464,16 @@ pub struct InquiryPriceCreateDisksRequest {
 }
 
 impl InquiryPriceCreateDisksRequest {
+    /// A value with what requests require (`DiskChargeType`, `DiskType`, `DiskSize`); set the other fields with the `with_` methods.
+    pub fn new(disk_charge_type: impl Into<String>, disk_type: impl Into<String>, disk_size: impl Into<u64>) -> Self {
+        Self {
+            disk_charge_type: disk_charge_type.into(),
+            disk_type: disk_type.into(),
+            disk_size: disk_size.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DiskChargeType`.
     pub fn with_disk_charge_type(mut self, value: impl Into<String>) -> Self {
         self.disk_charge_type = value.into();
@@ -2247,6 +2556,14 @@ pub struct InquiryPriceRenewDisksRequest {
 }
 
 impl InquiryPriceRenewDisksRequest {
+    /// A value with what requests require (`DiskIds`); set the other fields with the `with_` methods.
+    pub fn new(disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            disk_ids: disk_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DiskIds`.
     pub fn with_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.disk_ids = values.into_iter().map(Into::into).collect();
@@ -2305,6 +2622,14 @@ pub struct InquiryPriceResizeDiskRequest {
 }
 
 impl InquiryPriceResizeDiskRequest {
+    /// A value with what requests require (`DiskSize`); set the other fields with the `with_` methods.
+    pub fn new(disk_size: impl Into<u64>) -> Self {
+        Self {
+            disk_size: disk_size.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DiskSize`.
     pub fn with_disk_size(mut self, value: impl Into<u64>) -> Self {
         self.disk_size = value.into();
@@ -2369,6 +2694,14 @@ pub struct ModifyAutoSnapshotPolicyAttributeRequest {
 }
 
 impl ModifyAutoSnapshotPolicyAttributeRequest {
+    /// A value with what requests require (`AutoSnapshotPolicyId`); set the other fields with the `with_` methods.
+    pub fn new(auto_snapshot_policy_id: impl Into<String>) -> Self {
+        Self {
+            auto_snapshot_policy_id: auto_snapshot_policy_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `AutoSnapshotPolicyId`.
     pub fn with_auto_snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
         self.auto_snapshot_policy_id = value.into();
@@ -2444,6 +2777,14 @@ pub struct ModifyDiskAttributesRequest {
 }
 
 impl ModifyDiskAttributesRequest {
+    /// A value with what requests require (`DiskIds`); set the other fields with the `with_` methods.
+    pub fn new(disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            disk_ids: disk_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DiskIds`.
     pub fn with_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.disk_ids = values.into_iter().map(Into::into).collect();
@@ -2509,6 +2850,14 @@ pub struct ModifyDiskBackupQuotaRequest {
 }
 
 impl ModifyDiskBackupQuotaRequest {
+    /// A value with what requests require (`DiskId`, `DiskBackupQuota`); set the other fields with the `with_` methods.
+    pub fn new(disk_id: impl Into<String>, disk_backup_quota: impl Into<u64>) -> Self {
+        Self {
+            disk_id: disk_id.into(),
+            disk_backup_quota: disk_backup_quota.into(),
+        }
+    }
+
     /// Sets `DiskId`.
     pub fn with_disk_id(mut self, value: impl Into<String>) -> Self {
         self.disk_id = value.into();
@@ -2544,6 +2893,14 @@ pub struct ModifyDiskExtraPerformanceRequest {
 }
 
 impl ModifyDiskExtraPerformanceRequest {
+    /// A value with what requests require (`ThroughputPerformance`, `DiskId`); set the other fields with the `with_` methods.
+    pub fn new(throughput_performance: impl Into<u64>, disk_id: impl Into<String>) -> Self {
+        Self {
+            throughput_performance: throughput_performance.into(),
+            disk_id: disk_id.into(),
+        }
+    }
+
     /// Sets `ThroughputPerformance`.
     pub fn with_throughput_performance(mut self, value: impl Into<u64>) -> Self {
         self.throughput_performance = value.into();
@@ -2583,6 +2940,14 @@ pub struct ModifyDisksChargeTypeRequest {
 }
 
 impl ModifyDisksChargeTypeRequest {
+    /// A value with what requests require (`DiskIds`); set the other fields with the `with_` methods.
+    pub fn new(disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            disk_ids: disk_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DiskIds`.
     pub fn with_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.disk_ids = values.into_iter().map(Into::into).collect();
@@ -2627,6 +2992,15 @@ pub struct ModifyDisksRenewFlagRequest {
 }
 
 impl ModifyDisksRenewFlagRequest {
+    /// A value with what requests require (`DiskIds`, `RenewFlag`); set the other fields with the `with_` methods.
+    pub fn new(disk_ids: impl IntoIterator<Item = impl Into<String>>, renew_flag: impl Into<String>) -> Self {
+        Self {
+            disk_ids: disk_ids.into_iter().map(Into::into).collect(),
+            renew_flag: renew_flag.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DiskIds`.
     pub fn with_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.disk_ids = values.into_iter().map(Into::into).collect();
@@ -2675,6 +3049,14 @@ pub struct ModifyRemoteDiskAttributesRequest {
 }
 
 impl ModifyRemoteDiskAttributesRequest {
+    /// A value with what requests require (`RemoteDiskIds`); set the other fields with the `with_` methods.
+    pub fn new(remote_disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            remote_disk_ids: remote_disk_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `RemoteDiskIds`.
     pub fn with_remote_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.remote_disk_ids = values.into_iter().map(Into::into).collect();
@@ -2729,6 +3111,14 @@ pub struct ModifySnapshotAttributeRequest {
 }
 
 impl ModifySnapshotAttributeRequest {
+    /// A value with what requests require (`SnapshotId`); set the other fields with the `with_` methods.
+    pub fn new(snapshot_id: impl Into<String>) -> Self {
+        Self {
+            snapshot_id: snapshot_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `SnapshotId`.
     pub fn with_snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = value.into();
@@ -2778,6 +3168,15 @@ pub struct ModifySnapshotsSharePermissionRequest {
 }
 
 impl ModifySnapshotsSharePermissionRequest {
+    /// A value with what requests require (`SnapshotIds`, `AccountIds`, `Permission`); set the other fields with the `with_` methods.
+    pub fn new(snapshot_ids: impl IntoIterator<Item = impl Into<String>>, account_ids: impl IntoIterator<Item = impl Into<String>>, permission: impl Into<String>) -> Self {
+        Self {
+            snapshot_ids: snapshot_ids.into_iter().map(Into::into).collect(),
+            account_ids: account_ids.into_iter().map(Into::into).collect(),
+            permission: permission.into(),
+        }
+    }
+
     /// Sets `SnapshotIds`.
     pub fn with_snapshot_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.snapshot_ids = values.into_iter().map(Into::into).collect();
@@ -2819,6 +3218,14 @@ pub struct RenewDiskRequest {
 }
 
 impl RenewDiskRequest {
+    /// A value with what requests require (`DiskChargePrepaid`, `DiskId`); set the other fields with the `with_` methods.
+    pub fn new(disk_charge_prepaid: impl Into<DiskChargePrepaid>, disk_id: impl Into<String>) -> Self {
+        Self {
+            disk_charge_prepaid: disk_charge_prepaid.into(),
+            disk_id: disk_id.into(),
+        }
+    }
+
     /// Sets `DiskChargePrepaid`.
     pub fn with_disk_charge_prepaid(mut self, value: impl Into<DiskChargePrepaid>) -> Self {
         self.disk_charge_prepaid = value.into();
@@ -2854,6 +3261,14 @@ pub struct RenewRemoteDiskRequest {
 }
 
 impl RenewRemoteDiskRequest {
+    /// A value with what requests require (`DiskChargePrepaid`, `RemoteDiskId`); set the other fields with the `with_` methods.
+    pub fn new(disk_charge_prepaid: impl Into<RemoteDiskChargePrepaid>, remote_disk_id: impl Into<String>) -> Self {
+        Self {
+            disk_charge_prepaid: disk_charge_prepaid.into(),
+            remote_disk_id: remote_disk_id.into(),
+        }
+    }
+
     /// Sets `DiskChargePrepaid`.
     pub fn with_disk_charge_prepaid(mut self, value: impl Into<RemoteDiskChargePrepaid>) -> Self {
         self.disk_charge_prepaid = value.into();
@@ -2890,6 +3305,14 @@ pub struct ResizeDiskRequest {
 }
 
 impl ResizeDiskRequest {
+    /// A value with what requests require (`DiskSize`); set the other fields with the `with_` methods.
+    pub fn new(disk_size: impl Into<u64>) -> Self {
+        Self {
+            disk_size: disk_size.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DiskSize`.
     pub fn with_disk_size(mut self, value: impl Into<u64>) -> Self {
         self.disk_size = value.into();
@@ -2923,6 +3346,13 @@ pub struct SwitchParameterCreateRemoteDisksRequest {
 }
 
 impl SwitchParameterCreateRemoteDisksRequest {
+    /// A value with what requests require (`Placement`); set the other fields with the `with_` methods.
+    pub fn new(placement: impl Into<Placement>) -> Self {
+        Self {
+            placement: placement.into(),
+        }
+    }
+
     /// Sets `Placement`.
     pub fn with_placement(mut self, value: impl Into<Placement>) -> Self {
         self.placement = value.into();
@@ -2945,6 +3375,13 @@ impl crate::Action for SwitchParameterCreateRemoteDisksRequest {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SwitchParameterRenewRemoteDisksRequest {}
+
+impl SwitchParameterRenewRemoteDisksRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 
 /// Reply to `SwitchParameterRenewRemoteDisks` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2969,6 +3406,14 @@ pub struct TerminateDisksRequest {
 }
 
 impl TerminateDisksRequest {
+    /// A value with what requests require (`DiskIds`); set the other fields with the `with_` methods.
+    pub fn new(disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            disk_ids: disk_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DiskIds`.
     pub fn with_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.disk_ids = values.into_iter().map(Into::into).collect();
@@ -3002,6 +3447,13 @@ pub struct TerminateRemoteDisksRequest {
 }
 
 impl TerminateRemoteDisksRequest {
+    /// A value with what requests require (`RemoteDiskIds`); set the other fields with the `with_` methods.
+    pub fn new(remote_disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            remote_disk_ids: remote_disk_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `RemoteDiskIds`.
     pub fn with_remote_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.remote_disk_ids = values.into_iter().map(Into::into).collect();
@@ -3035,6 +3487,14 @@ pub struct UnbindAutoSnapshotPolicyRequest {
 }
 
 impl UnbindAutoSnapshotPolicyRequest {
+    /// A value with what requests require (`AutoSnapshotPolicyId`); set the other fields with the `with_` methods.
+    pub fn new(auto_snapshot_policy_id: impl Into<String>) -> Self {
+        Self {
+            auto_snapshot_policy_id: auto_snapshot_policy_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `AutoSnapshotPolicyId`.
     pub fn with_auto_snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
         self.auto_snapshot_policy_id = value.into();
@@ -3094,6 +3554,14 @@ pub struct ApplyDisk {
 }
 
 impl ApplyDisk {
+    /// A value with what requests require (`SnapshotId`, `DiskId`); set the other fields with the `with_` methods.
+    pub fn new(snapshot_id: impl Into<String>, disk_id: impl Into<String>) -> Self {
+        Self {
+            snapshot_id: snapshot_id.into(),
+            disk_id: disk_id.into(),
+        }
+    }
+
     /// Sets `SnapshotId`.
     pub fn with_snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = value.into();
@@ -3137,6 +3605,14 @@ pub struct AutoMountConfiguration {
 }
 
 impl AutoMountConfiguration {
+    /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
+    pub fn new(instance_id: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            instance_id: instance_id.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceId`.
     pub fn with_instance_id<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_id = values.into_iter().map(Into::into).collect();
@@ -3507,6 +3983,14 @@ pub struct DiskChargePrepaid {
 }
 
 impl DiskChargePrepaid {
+    /// A value with what requests require (`Period`); set the other fields with the `with_` methods.
+    pub fn new(period: impl Into<u64>) -> Self {
+        Self {
+            period: period.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Period`.
     pub fn with_period(mut self, value: impl Into<u64>) -> Self {
         self.period = value.into();
@@ -3579,6 +4063,14 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// A value with what requests require (`Name`, `Values`); set the other fields with the `with_` methods.
+    pub fn new(name: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            name: name.into(),
+            values: values.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `Name`.
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = value.into();
@@ -3632,6 +4124,14 @@ pub struct Placement {
 }
 
 impl Placement {
+    /// A value with what requests require (`Zone`); set the other fields with the `with_` methods.
+    pub fn new(zone: impl Into<String>) -> Self {
+        Self {
+            zone: Some(zone.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Zone`.
     pub fn with_zone(mut self, value: impl Into<String>) -> Self {
         self.zone = Some(value.into());
@@ -3694,6 +4194,14 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// A value with what requests require (`Hour`); set the other fields with the `with_` methods.
+    pub fn new(hour: impl IntoIterator<Item = impl Into<u64>>) -> Self {
+        Self {
+            hour: hour.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Hour`.
     pub fn with_hour<I: IntoIterator<Item = V>, V: Into<u64>>(mut self, values: I) -> Self {
         self.hour = values.into_iter().map(Into::into).collect();
@@ -3803,6 +4311,14 @@ pub struct RemoteDiskChargePrepaid {
 }
 
 impl RemoteDiskChargePrepaid {
+    /// A value with what requests require (`Period`); set the other fields with the `with_` methods.
+    pub fn new(period: impl Into<u64>) -> Self {
+        Self {
+            period: period.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Period`.
     pub fn with_period(mut self, value: impl Into<u64>) -> Self {
         self.period = value.into();
@@ -4030,6 +4546,14 @@ pub struct Tag {
 }
 
 impl Tag {
+    /// A value with what requests require (`Key`, `Value`); set the other fields with the `with_` methods.
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            key: Some(key.into()),
+            value: Some(value.into()),
+        }
+    }
+
     /// Sets `Key`.
     pub fn with_key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());

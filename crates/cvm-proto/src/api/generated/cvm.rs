@@ -3,7 +3,7 @@
 //!
 //! Generated from `spec/cvm.json` (tccli 3.1.189.1 services/cvm/v20170312/api.json); see [the module above](super) for the conventions.
 #![cfg_attr(rustfmt, rustfmt_skip)]
-#![allow(clippy::upper_case_acronyms)]
+#![allow(clippy::upper_case_acronyms, clippy::too_many_arguments)]
 
 /// Request of `AllocateHosts`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -32,6 +32,14 @@ pub struct AllocateHostsRequest {
 }
 
 impl AllocateHostsRequest {
+    /// A value with what requests require (`Placement`); set the other fields with the `with_` methods.
+    pub fn new(placement: impl Into<Placement>) -> Self {
+        Self {
+            placement: placement.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Placement`.
     pub fn with_placement(mut self, value: impl Into<Placement>) -> Self {
         self.placement = value.into();
@@ -105,6 +113,15 @@ pub struct AssociateInstancesKeyPairsRequest {
 }
 
 impl AssociateInstancesKeyPairsRequest {
+    /// A value with what requests require (`InstanceIds`, `KeyIds`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, key_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            key_ids: key_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -146,6 +163,14 @@ pub struct AssociateSecurityGroupsRequest {
 }
 
 impl AssociateSecurityGroupsRequest {
+    /// A value with what requests require (`SecurityGroupIds`, `InstanceIds`); set the other fields with the `with_` methods.
+    pub fn new(security_group_ids: impl IntoIterator<Item = impl Into<String>>, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            security_group_ids: security_group_ids.into_iter().map(Into::into).collect(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `SecurityGroupIds`.
     pub fn with_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.security_group_ids = values.into_iter().map(Into::into).collect();
@@ -193,6 +218,15 @@ pub struct ConfigureChcAssistVpcRequest {
 }
 
 impl ConfigureChcAssistVpcRequest {
+    /// A value with what requests require (`ChcIds`, `BmcVirtualPrivateCloud`); set the other fields with the `with_` methods.
+    pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>, bmc_virtual_private_cloud: impl Into<VirtualPrivateCloud>) -> Self {
+        Self {
+            chc_ids: chc_ids.into_iter().map(Into::into).collect(),
+            bmc_virtual_private_cloud: bmc_virtual_private_cloud.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `ChcIds`.
     pub fn with_chc_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.chc_ids = values.into_iter().map(Into::into).collect();
@@ -258,6 +292,15 @@ pub struct ConfigureChcDeployVpcRequest {
 }
 
 impl ConfigureChcDeployVpcRequest {
+    /// A value with what requests require (`ChcIds`, `DeployVirtualPrivateCloud`); set the other fields with the `with_` methods.
+    pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>, deploy_virtual_private_cloud: impl Into<VirtualPrivateCloud>) -> Self {
+        Self {
+            chc_ids: chc_ids.into_iter().map(Into::into).collect(),
+            deploy_virtual_private_cloud: deploy_virtual_private_cloud.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `ChcIds`.
     pub fn with_chc_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.chc_ids = values.into_iter().map(Into::into).collect();
@@ -312,6 +355,14 @@ pub struct ConvertOperatingSystemsRequest {
 }
 
 impl ConvertOperatingSystemsRequest {
+    /// A value with what requests require (`InstanceIds`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -381,6 +432,15 @@ pub struct CreateDisasterRecoverGroupRequest {
 }
 
 impl CreateDisasterRecoverGroupRequest {
+    /// A value with what requests require (`Name`, `Type`); set the other fields with the `with_` methods.
+    pub fn new(name: impl Into<String>, r#type: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            r#type: r#type.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Name`.
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = value.into();
@@ -484,6 +544,15 @@ pub struct CreateHpcClusterRequest {
 }
 
 impl CreateHpcClusterRequest {
+    /// A value with what requests require (`Zone`, `Name`); set the other fields with the `with_` methods.
+    pub fn new(zone: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            zone: zone.into(),
+            name: name.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Zone`.
     pub fn with_zone(mut self, value: impl Into<String>) -> Self {
         self.zone = value.into();
@@ -572,6 +641,14 @@ pub struct CreateImageRequest {
 }
 
 impl CreateImageRequest {
+    /// A value with what requests require (`ImageName`); set the other fields with the `with_` methods.
+    pub fn new(image_name: impl Into<String>) -> Self {
+        Self {
+            image_name: image_name.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `ImageName`.
     pub fn with_image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = value.into();
@@ -662,6 +739,15 @@ pub struct CreateKeyPairRequest {
 }
 
 impl CreateKeyPairRequest {
+    /// A value with what requests require (`KeyName`, `ProjectId`); set the other fields with the `with_` methods.
+    pub fn new(key_name: impl Into<String>, project_id: impl Into<i64>) -> Self {
+        Self {
+            key_name: key_name.into(),
+            project_id: project_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `KeyName`.
     pub fn with_key_name(mut self, value: impl Into<String>) -> Self {
         self.key_name = value.into();
@@ -796,6 +882,16 @@ pub struct CreateLaunchTemplateRequest {
 }
 
 impl CreateLaunchTemplateRequest {
+    /// A value with what requests require (`LaunchTemplateName`, `Placement`, `ImageId`); set the other fields with the `with_` methods.
+    pub fn new(launch_template_name: impl Into<String>, placement: impl Into<Placement>, image_id: impl Into<String>) -> Self {
+        Self {
+            launch_template_name: launch_template_name.into(),
+            placement: placement.into(),
+            image_id: image_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `LaunchTemplateName`.
     pub fn with_launch_template_name(mut self, value: impl Into<String>) -> Self {
         self.launch_template_name = value.into();
@@ -1106,6 +1202,15 @@ pub struct CreateLaunchTemplateVersionRequest {
 }
 
 impl CreateLaunchTemplateVersionRequest {
+    /// A value with what requests require (`Placement`, `LaunchTemplateId`); set the other fields with the `with_` methods.
+    pub fn new(placement: impl Into<Placement>, launch_template_id: impl Into<String>) -> Self {
+        Self {
+            placement: placement.into(),
+            launch_template_id: launch_template_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Placement`.
     pub fn with_placement(mut self, value: impl Into<Placement>) -> Self {
         self.placement = value.into();
@@ -1324,6 +1429,13 @@ pub struct DeleteDisasterRecoverGroupsRequest {
 }
 
 impl DeleteDisasterRecoverGroupsRequest {
+    /// A value with what requests require (`DisasterRecoverGroupIds`); set the other fields with the `with_` methods.
+    pub fn new(disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            disaster_recover_group_ids: disaster_recover_group_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `DisasterRecoverGroupIds`.
     pub fn with_disaster_recover_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.disaster_recover_group_ids = values.into_iter().map(Into::into).collect();
@@ -1351,6 +1463,13 @@ pub struct DeleteHpcClustersRequest {
 }
 
 impl DeleteHpcClustersRequest {
+    /// A value with what requests require (`HpcClusterIds`); set the other fields with the `with_` methods.
+    pub fn new(hpc_cluster_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            hpc_cluster_ids: hpc_cluster_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `HpcClusterIds`.
     pub fn with_hpc_cluster_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.hpc_cluster_ids = values.into_iter().map(Into::into).collect();
@@ -1384,6 +1503,14 @@ pub struct DeleteImagesRequest {
 }
 
 impl DeleteImagesRequest {
+    /// A value with what requests require (`ImageIds`); set the other fields with the `with_` methods.
+    pub fn new(image_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            image_ids: image_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `ImageIds`.
     pub fn with_image_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.image_ids = values.into_iter().map(Into::into).collect();
@@ -1423,6 +1550,13 @@ pub struct DeleteInstancesActionTimerRequest {
 }
 
 impl DeleteInstancesActionTimerRequest {
+    /// A value with what requests require (`ActionTimerIds`); set the other fields with the `with_` methods.
+    pub fn new(action_timer_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            action_timer_ids: action_timer_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `ActionTimerIds`.
     pub fn with_action_timer_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.action_timer_ids = values.into_iter().map(Into::into).collect();
@@ -1452,6 +1586,14 @@ pub struct DeleteInstancesDisasterRecoverGroupsRequest {
 }
 
 impl DeleteInstancesDisasterRecoverGroupsRequest {
+    /// A value with what requests require (`InstanceIds`, `DisasterRecoverGroupIds`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            disaster_recover_group_ids: disaster_recover_group_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -1485,6 +1627,13 @@ pub struct DeleteKeyPairsRequest {
 }
 
 impl DeleteKeyPairsRequest {
+    /// A value with what requests require (`KeyIds`); set the other fields with the `with_` methods.
+    pub fn new(key_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            key_ids: key_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `KeyIds`.
     pub fn with_key_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.key_ids = values.into_iter().map(Into::into).collect();
@@ -1512,6 +1661,13 @@ pub struct DeleteLaunchTemplateRequest {
 }
 
 impl DeleteLaunchTemplateRequest {
+    /// A value with what requests require (`LaunchTemplateId`); set the other fields with the `with_` methods.
+    pub fn new(launch_template_id: impl Into<String>) -> Self {
+        Self {
+            launch_template_id: launch_template_id.into(),
+        }
+    }
+
     /// Sets `LaunchTemplateId`.
     pub fn with_launch_template_id(mut self, value: impl Into<String>) -> Self {
         self.launch_template_id = value.into();
@@ -1541,6 +1697,14 @@ pub struct DeleteLaunchTemplateVersionsRequest {
 }
 
 impl DeleteLaunchTemplateVersionsRequest {
+    /// A value with what requests require (`LaunchTemplateId`, `LaunchTemplateVersions`); set the other fields with the `with_` methods.
+    pub fn new(launch_template_id: impl Into<String>, launch_template_versions: impl IntoIterator<Item = impl Into<i64>>) -> Self {
+        Self {
+            launch_template_id: launch_template_id.into(),
+            launch_template_versions: launch_template_versions.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `LaunchTemplateId`.
     pub fn with_launch_template_id(mut self, value: impl Into<String>) -> Self {
         self.launch_template_id = value.into();
@@ -1575,6 +1739,11 @@ pub struct DescribeAccountQuotaRequest {
 }
 
 impl DescribeAccountQuotaRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -1609,6 +1778,13 @@ pub struct DescribeChcDeniedActionsRequest {
 }
 
 impl DescribeChcDeniedActionsRequest {
+    /// A value with what requests require (`ChcIds`); set the other fields with the `with_` methods.
+    pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            chc_ids: chc_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `ChcIds`.
     pub fn with_chc_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.chc_ids = values.into_iter().map(Into::into).collect();
@@ -1650,6 +1826,11 @@ pub struct DescribeChcHostsRequest {
 }
 
 impl DescribeChcHostsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `ChcIds`.
     pub fn with_chc_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.chc_ids = values.into_iter().map(Into::into).collect();
@@ -1697,6 +1878,13 @@ impl crate::Action for DescribeChcHostsRequest {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeDisasterRecoverGroupQuotaRequest {}
+
+impl DescribeDisasterRecoverGroupQuotaRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 
 /// Reply to `DescribeDisasterRecoverGroupQuota` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1750,6 +1938,11 @@ pub struct DescribeDisasterRecoverGroupsRequest {
 }
 
 impl DescribeDisasterRecoverGroupsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `DisasterRecoverGroupIds`.
     pub fn with_disaster_recover_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.disaster_recover_group_ids = values.into_iter().map(Into::into).collect();
@@ -1815,6 +2008,11 @@ pub struct DescribeHostsRequest {
 }
 
 impl DescribeHostsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -1886,6 +2084,11 @@ pub struct DescribeHpcClustersRequest {
 }
 
 impl DescribeHpcClustersRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `HpcClusterIds`.
     pub fn with_hpc_cluster_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.hpc_cluster_ids = values.into_iter().map(Into::into).collect();
@@ -1969,6 +2172,11 @@ pub struct DescribeImageFromFamilyRequest {
 }
 
 impl DescribeImageFromFamilyRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `ImageFamily`.
     pub fn with_image_family(mut self, value: impl Into<String>) -> Self {
         self.image_family = Some(value.into());
@@ -1996,6 +2204,13 @@ impl crate::Action for DescribeImageFromFamilyRequest {
 #[serde(deny_unknown_fields)]
 pub struct DescribeImageQuotaRequest {}
 
+impl DescribeImageQuotaRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Reply to `DescribeImageQuota` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -2020,6 +2235,13 @@ pub struct DescribeImageSharePermissionRequest {
 }
 
 impl DescribeImageSharePermissionRequest {
+    /// A value with what requests require (`ImageId`); set the other fields with the `with_` methods.
+    pub fn new(image_id: impl Into<String>) -> Self {
+        Self {
+            image_id: image_id.into(),
+        }
+    }
+
     /// Sets `ImageId`.
     pub fn with_image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = value.into();
@@ -2064,6 +2286,11 @@ pub struct DescribeImagesRequest {
 }
 
 impl DescribeImagesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `ImageIds`.
     pub fn with_image_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.image_ids = values.into_iter().map(Into::into).collect();
@@ -2118,6 +2345,13 @@ impl crate::Action for DescribeImagesRequest {
 #[serde(deny_unknown_fields)]
 pub struct DescribeImportImageOsRequest {}
 
+impl DescribeImportImageOsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Reply to `DescribeImportImageOs` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -2140,6 +2374,13 @@ impl crate::Action for DescribeImportImageOsRequest {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeInstanceFamilyConfigsRequest {}
+
+impl DescribeInstanceFamilyConfigsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 
 /// Reply to `DescribeInstanceFamilyConfigs` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2165,6 +2406,13 @@ pub struct DescribeInstanceInternetBandwidthConfigsRequest {
 }
 
 impl DescribeInstanceInternetBandwidthConfigsRequest {
+    /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
+    pub fn new(instance_id: impl Into<String>) -> Self {
+        Self {
+            instance_id: instance_id.into(),
+        }
+    }
+
     /// Sets `InstanceId`.
     pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = value.into();
@@ -2197,6 +2445,11 @@ pub struct DescribeInstanceTypeConfigsRequest {
 }
 
 impl DescribeInstanceTypeConfigsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -2228,6 +2481,13 @@ pub struct DescribeInstanceVncUrlRequest {
 }
 
 impl DescribeInstanceVncUrlRequest {
+    /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
+    pub fn new(instance_id: impl Into<String>) -> Self {
+        Self {
+            instance_id: instance_id.into(),
+        }
+    }
+
     /// Sets `InstanceId`.
     pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = value.into();
@@ -2269,6 +2529,11 @@ pub struct DescribeInstancesRequest {
 }
 
 impl DescribeInstancesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -2337,6 +2602,11 @@ pub struct DescribeInstancesActionTimerRequest {
 }
 
 impl DescribeInstancesActionTimerRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `ActionTimerIds`.
     pub fn with_action_timer_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.action_timer_ids = values.into_iter().map(Into::into).collect();
@@ -2400,6 +2670,14 @@ pub struct DescribeInstancesAttributesRequest {
 }
 
 impl DescribeInstancesAttributesRequest {
+    /// A value with what requests require (`Attributes`, `InstanceIds`); set the other fields with the `with_` methods.
+    pub fn new(attributes: impl IntoIterator<Item = impl Into<String>>, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            attributes: attributes.into_iter().map(Into::into).collect(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `Attributes`.
     pub fn with_attributes<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.attributes = values.into_iter().map(Into::into).collect();
@@ -2440,6 +2718,14 @@ pub struct DescribeInstancesModificationRequest {
 }
 
 impl DescribeInstancesModificationRequest {
+    /// A value with what requests require (`InstanceIds`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -2482,6 +2768,14 @@ pub struct DescribeInstancesOperationLimitRequest {
 }
 
 impl DescribeInstancesOperationLimitRequest {
+    /// A value with what requests require (`InstanceIds`, `Operation`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, operation: impl Into<String>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            operation: operation.into(),
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -2526,6 +2820,11 @@ pub struct DescribeInstancesStatusRequest {
 }
 
 impl DescribeInstancesStatusRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -2568,6 +2867,13 @@ impl crate::Action for DescribeInstancesStatusRequest {
 #[serde(deny_unknown_fields)]
 pub struct DescribeInternetChargeTypeConfigsRequest {}
 
+impl DescribeInternetChargeTypeConfigsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Reply to `DescribeInternetChargeTypeConfigs` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -2602,6 +2908,11 @@ pub struct DescribeKeyPairsRequest {
 }
 
 impl DescribeKeyPairsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `KeyIds`.
     pub fn with_key_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.key_ids = values.into_iter().map(Into::into).collect();
@@ -2672,6 +2983,14 @@ pub struct DescribeLaunchTemplateVersionsRequest {
 }
 
 impl DescribeLaunchTemplateVersionsRequest {
+    /// A value with what requests require (`LaunchTemplateId`); set the other fields with the `with_` methods.
+    pub fn new(launch_template_id: impl Into<String>) -> Self {
+        Self {
+            launch_template_id: launch_template_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `LaunchTemplateId`.
     pub fn with_launch_template_id(mut self, value: impl Into<String>) -> Self {
         self.launch_template_id = value.into();
@@ -2752,6 +3071,11 @@ pub struct DescribeLaunchTemplatesRequest {
 }
 
 impl DescribeLaunchTemplatesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `LaunchTemplateIds`.
     pub fn with_launch_template_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.launch_template_ids = values.into_iter().map(Into::into).collect();
@@ -2800,6 +3124,13 @@ impl crate::Action for DescribeLaunchTemplatesRequest {
 #[serde(deny_unknown_fields)]
 pub struct DescribeRegionsRequest {}
 
+impl DescribeRegionsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Reply to `DescribeRegions` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -2827,6 +3158,13 @@ pub struct DescribeResourcePoolPackInstancesRequest {
 }
 
 impl DescribeResourcePoolPackInstancesRequest {
+    /// A value with what requests require (`DedicatedResourcePackIds`); set the other fields with the `with_` methods.
+    pub fn new(dedicated_resource_pack_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            dedicated_resource_pack_ids: dedicated_resource_pack_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `DedicatedResourcePackIds`.
     pub fn with_dedicated_resource_pack_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.dedicated_resource_pack_ids = values.into_iter().map(Into::into).collect();
@@ -2858,6 +3196,13 @@ pub struct DescribeResourcePoolPackTypeConfigsRequest {
 }
 
 impl DescribeResourcePoolPackTypeConfigsRequest {
+    /// A value with what requests require (`Filters`); set the other fields with the `with_` methods.
+    pub fn new(filters: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
+        Self {
+            filters: filters.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -2896,6 +3241,11 @@ pub struct DescribeResourcePoolPacksRequest {
 }
 
 impl DescribeResourcePoolPacksRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `MaxResults`.
     pub fn with_max_results(mut self, value: impl Into<i64>) -> Self {
         self.max_results = Some(value.into());
@@ -2974,6 +3324,15 @@ pub struct DescribeTaskInfoRequest {
 }
 
 impl DescribeTaskInfoRequest {
+    /// A value with what requests require (`Limit`, `Offset`); set the other fields with the `with_` methods.
+    pub fn new(limit: impl Into<i64>, offset: impl Into<i64>) -> Self {
+        Self {
+            limit: limit.into(),
+            offset: offset.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Limit`.
     pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = value.into();
@@ -3075,6 +3434,11 @@ pub struct DescribeZoneInstanceConfigInfosRequest {
 }
 
 impl DescribeZoneInstanceConfigInfosRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -3101,6 +3465,13 @@ impl crate::Action for DescribeZoneInstanceConfigInfosRequest {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeZonesRequest {}
+
+impl DescribeZonesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 
 /// Reply to `DescribeZones` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3134,6 +3505,15 @@ pub struct DisassociateInstancesKeyPairsRequest {
 }
 
 impl DisassociateInstancesKeyPairsRequest {
+    /// A value with what requests require (`InstanceIds`, `KeyIds`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, key_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            key_ids: key_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -3175,6 +3555,14 @@ pub struct DisassociateSecurityGroupsRequest {
 }
 
 impl DisassociateSecurityGroupsRequest {
+    /// A value with what requests require (`SecurityGroupIds`, `InstanceIds`); set the other fields with the `with_` methods.
+    pub fn new(security_group_ids: impl IntoIterator<Item = impl Into<String>>, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            security_group_ids: security_group_ids.into_iter().map(Into::into).collect(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `SecurityGroupIds`.
     pub fn with_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.security_group_ids = values.into_iter().map(Into::into).collect();
@@ -3231,6 +3619,15 @@ impl std::fmt::Debug for EnterRescueModeRequest {
 }
 
 impl EnterRescueModeRequest {
+    /// A value with what requests require (`InstanceId`, `Password`); set the other fields with the `with_` methods.
+    pub fn new(instance_id: impl Into<String>, password: impl Into<String>) -> Self {
+        Self {
+            instance_id: instance_id.into(),
+            password: password.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceId`.
     pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = value.into();
@@ -3282,6 +3679,13 @@ pub struct ExitRescueModeRequest {
 }
 
 impl ExitRescueModeRequest {
+    /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
+    pub fn new(instance_id: impl Into<String>) -> Self {
+        Self {
+            instance_id: instance_id.into(),
+        }
+    }
+
     /// Sets `InstanceId`.
     pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = value.into();
@@ -3327,6 +3731,14 @@ pub struct ExportImagesRequest {
 }
 
 impl ExportImagesRequest {
+    /// A value with what requests require (`BucketName`); set the other fields with the `with_` methods.
+    pub fn new(bucket_name: impl Into<String>) -> Self {
+        Self {
+            bucket_name: bucket_name.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `BucketName`.
     pub fn with_bucket_name(mut self, value: impl Into<String>) -> Self {
         self.bucket_name = value.into();
@@ -3429,6 +3841,18 @@ pub struct ImportImageRequest {
 }
 
 impl ImportImageRequest {
+    /// A value with what requests require (`Architecture`, `OsType`, `OsVersion`, `ImageUrl`, `ImageName`); set the other fields with the `with_` methods.
+    pub fn new(architecture: impl Into<String>, os_type: impl Into<String>, os_version: impl Into<String>, image_url: impl Into<String>, image_name: impl Into<String>) -> Self {
+        Self {
+            architecture: architecture.into(),
+            os_type: os_type.into(),
+            os_version: os_version.into(),
+            image_url: image_url.into(),
+            image_name: image_name.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Architecture`.
     pub fn with_architecture(mut self, value: impl Into<String>) -> Self {
         self.architecture = value.into();
@@ -3534,6 +3958,14 @@ pub struct ImportInstancesActionTimerRequest {
 }
 
 impl ImportInstancesActionTimerRequest {
+    /// A value with what requests require (`InstanceIds`, `ActionTimer`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, action_timer: impl Into<ActionTimer>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            action_timer: action_timer.into(),
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -3578,6 +4010,16 @@ pub struct ImportKeyPairRequest {
 }
 
 impl ImportKeyPairRequest {
+    /// A value with what requests require (`KeyName`, `ProjectId`, `PublicKey`); set the other fields with the `with_` methods.
+    pub fn new(key_name: impl Into<String>, project_id: impl Into<i64>, public_key: impl Into<String>) -> Self {
+        Self {
+            key_name: key_name.into(),
+            project_id: project_id.into(),
+            public_key: public_key.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `KeyName`.
     pub fn with_key_name(mut self, value: impl Into<String>) -> Self {
         self.key_name = value.into();
@@ -3633,6 +4075,16 @@ pub struct InquirePricePurchaseResourcePoolPacksRequest {
 }
 
 impl InquirePricePurchaseResourcePoolPacksRequest {
+    /// A value with what requests require (`Zone`, `InstanceType`, `InstanceCount`, `Period`); set the other fields with the `with_` methods.
+    pub fn new(zone: impl Into<String>, instance_type: impl Into<String>, instance_count: impl Into<i64>, period: impl Into<i64>) -> Self {
+        Self {
+            zone: zone.into(),
+            instance_type: instance_type.into(),
+            instance_count: instance_count.into(),
+            period: period.into(),
+        }
+    }
+
     /// Sets `Zone`.
     pub fn with_zone(mut self, value: impl Into<String>) -> Self {
         self.zone = value.into();
@@ -3690,6 +4142,15 @@ pub struct InquiryPriceModifyInstancesChargeTypeRequest {
 }
 
 impl InquiryPriceModifyInstancesChargeTypeRequest {
+    /// A value with what requests require (`InstanceIds`, `InstanceChargeType`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, instance_charge_type: impl Into<String>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            instance_charge_type: instance_charge_type.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -3744,6 +4205,15 @@ pub struct InquiryPriceRenewHostsRequest {
 }
 
 impl InquiryPriceRenewHostsRequest {
+    /// A value with what requests require (`HostIds`, `HostChargePrepaid`); set the other fields with the `with_` methods.
+    pub fn new(host_ids: impl IntoIterator<Item = impl Into<String>>, host_charge_prepaid: impl Into<ChargePrepaid>) -> Self {
+        Self {
+            host_ids: host_ids.into_iter().map(Into::into).collect(),
+            host_charge_prepaid: host_charge_prepaid.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `HostIds`.
     pub fn with_host_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.host_ids = values.into_iter().map(Into::into).collect();
@@ -3795,6 +4265,15 @@ pub struct InquiryPriceRenewInstancesRequest {
 }
 
 impl InquiryPriceRenewInstancesRequest {
+    /// A value with what requests require (`InstanceIds`, `InstanceChargePrepaid`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, instance_charge_prepaid: impl Into<InstanceChargePrepaid>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            instance_charge_prepaid: instance_charge_prepaid.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -3859,6 +4338,14 @@ pub struct InquiryPriceResetInstanceRequest {
 }
 
 impl InquiryPriceResetInstanceRequest {
+    /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
+    pub fn new(instance_id: impl Into<String>) -> Self {
+        Self {
+            instance_id: instance_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceId`.
     pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = value.into();
@@ -3928,6 +4415,15 @@ pub struct InquiryPriceResetInstancesInternetMaxBandwidthRequest {
 }
 
 impl InquiryPriceResetInstancesInternetMaxBandwidthRequest {
+    /// A value with what requests require (`InstanceIds`, `InternetAccessible`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, internet_accessible: impl Into<InternetAccessible>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            internet_accessible: internet_accessible.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -3979,6 +4475,14 @@ pub struct InquiryPriceResetInstancesTypeRequest {
 }
 
 impl InquiryPriceResetInstancesTypeRequest {
+    /// A value with what requests require (`InstanceIds`, `InstanceType`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, instance_type: impl Into<String>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            instance_type: instance_type.into(),
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -4028,6 +4532,14 @@ pub struct InquiryPriceResizeInstanceDisksRequest {
 }
 
 impl InquiryPriceResizeInstanceDisksRequest {
+    /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
+    pub fn new(instance_id: impl Into<String>) -> Self {
+        Self {
+            instance_id: instance_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceId`.
     pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = value.into();
@@ -4148,6 +4660,15 @@ pub struct InquiryPriceRunInstancesRequest {
 }
 
 impl InquiryPriceRunInstancesRequest {
+    /// A value with what requests require (`Placement`, `ImageId`); set the other fields with the `with_` methods.
+    pub fn new(placement: impl Into<Placement>, image_id: impl Into<String>) -> Self {
+        Self {
+            placement: placement.into(),
+            image_id: image_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Placement`.
     pub fn with_placement(mut self, value: impl Into<Placement>) -> Self {
         self.placement = value.into();
@@ -4312,6 +4833,13 @@ pub struct InquiryPriceTerminateInstancesRequest {
 }
 
 impl InquiryPriceTerminateInstancesRequest {
+    /// A value with what requests require (`InstanceIds`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -4371,6 +4899,14 @@ impl std::fmt::Debug for ModifyChcAttributeRequest {
 }
 
 impl ModifyChcAttributeRequest {
+    /// A value with what requests require (`ChcIds`); set the other fields with the `with_` methods.
+    pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            chc_ids: chc_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `ChcIds`.
     pub fn with_chc_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.chc_ids = values.into_iter().map(Into::into).collect();
@@ -4430,6 +4966,14 @@ pub struct ModifyChcNetworkModeRequest {
 }
 
 impl ModifyChcNetworkModeRequest {
+    /// A value with what requests require (`ChcIds`, `NetworkMode`); set the other fields with the `with_` methods.
+    pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>, network_mode: impl Into<String>) -> Self {
+        Self {
+            chc_ids: chc_ids.into_iter().map(Into::into).collect(),
+            network_mode: network_mode.into(),
+        }
+    }
+
     /// Sets `ChcIds`.
     pub fn with_chc_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.chc_ids = values.into_iter().map(Into::into).collect();
@@ -4468,6 +5012,15 @@ pub struct ModifyDisasterRecoverGroupAttributeRequest {
 }
 
 impl ModifyDisasterRecoverGroupAttributeRequest {
+    /// A value with what requests require (`DisasterRecoverGroupId`, `Name`); set the other fields with the `with_` methods.
+    pub fn new(disaster_recover_group_id: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            disaster_recover_group_id: disaster_recover_group_id.into(),
+            name: name.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DisasterRecoverGroupId`.
     pub fn with_disaster_recover_group_id(mut self, value: impl Into<String>) -> Self {
         self.disaster_recover_group_id = value.into();
@@ -4516,6 +5069,14 @@ pub struct ModifyHostsAttributeRequest {
 }
 
 impl ModifyHostsAttributeRequest {
+    /// A value with what requests require (`HostIds`); set the other fields with the `with_` methods.
+    pub fn new(host_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            host_ids: host_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `HostIds`.
     pub fn with_host_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.host_ids = values.into_iter().map(Into::into).collect();
@@ -4567,6 +5128,14 @@ pub struct ModifyHpcClusterAttributeRequest {
 }
 
 impl ModifyHpcClusterAttributeRequest {
+    /// A value with what requests require (`HpcClusterId`); set the other fields with the `with_` methods.
+    pub fn new(hpc_cluster_id: impl Into<String>) -> Self {
+        Self {
+            hpc_cluster_id: hpc_cluster_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `HpcClusterId`.
     pub fn with_hpc_cluster_id(mut self, value: impl Into<String>) -> Self {
         self.hpc_cluster_id = value.into();
@@ -4618,6 +5187,14 @@ pub struct ModifyImageAttributeRequest {
 }
 
 impl ModifyImageAttributeRequest {
+    /// A value with what requests require (`ImageId`); set the other fields with the `with_` methods.
+    pub fn new(image_id: impl Into<String>) -> Self {
+        Self {
+            image_id: image_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `ImageId`.
     pub fn with_image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = value.into();
@@ -4673,6 +5250,15 @@ pub struct ModifyImageSharePermissionRequest {
 }
 
 impl ModifyImageSharePermissionRequest {
+    /// A value with what requests require (`ImageId`, `AccountIds`, `Permission`); set the other fields with the `with_` methods.
+    pub fn new(image_id: impl Into<String>, account_ids: impl IntoIterator<Item = impl Into<String>>, permission: impl Into<String>) -> Self {
+        Self {
+            image_id: image_id.into(),
+            account_ids: account_ids.into_iter().map(Into::into).collect(),
+            permission: permission.into(),
+        }
+    }
+
     /// Sets `ImageId`.
     pub fn with_image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = value.into();
@@ -4718,6 +5304,14 @@ pub struct ModifyInstanceDiskTypeRequest {
 }
 
 impl ModifyInstanceDiskTypeRequest {
+    /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
+    pub fn new(instance_id: impl Into<String>) -> Self {
+        Self {
+            instance_id: instance_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceId`.
     pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = value.into();
@@ -4784,6 +5378,14 @@ pub struct ModifyInstancesAttributeRequest {
 }
 
 impl ModifyInstancesAttributeRequest {
+    /// A value with what requests require (`InstanceIds`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -4873,6 +5475,15 @@ pub struct ModifyInstancesChargeTypeRequest {
 }
 
 impl ModifyInstancesChargeTypeRequest {
+    /// A value with what requests require (`InstanceIds`, `InstanceChargeType`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, instance_charge_type: impl Into<String>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            instance_charge_type: instance_charge_type.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -4930,6 +5541,14 @@ pub struct ModifyInstancesDisasterRecoverGroupRequest {
 }
 
 impl ModifyInstancesDisasterRecoverGroupRequest {
+    /// A value with what requests require (`InstanceIds`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -4983,6 +5602,14 @@ pub struct ModifyInstancesProjectRequest {
 }
 
 impl ModifyInstancesProjectRequest {
+    /// A value with what requests require (`InstanceIds`, `ProjectId`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, project_id: impl Into<i64>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            project_id: project_id.into(),
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -5018,6 +5645,14 @@ pub struct ModifyInstancesRenewFlagRequest {
 }
 
 impl ModifyInstancesRenewFlagRequest {
+    /// A value with what requests require (`InstanceIds`, `RenewFlag`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, renew_flag: impl Into<String>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            renew_flag: renew_flag.into(),
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -5059,6 +5694,15 @@ pub struct ModifyInstancesVpcAttributeRequest {
 }
 
 impl ModifyInstancesVpcAttributeRequest {
+    /// A value with what requests require (`InstanceIds`, `VirtualPrivateCloud`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, virtual_private_cloud: impl Into<VirtualPrivateCloud>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            virtual_private_cloud: virtual_private_cloud.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -5110,6 +5754,14 @@ pub struct ModifyKeyPairAttributeRequest {
 }
 
 impl ModifyKeyPairAttributeRequest {
+    /// A value with what requests require (`KeyId`); set the other fields with the `with_` methods.
+    pub fn new(key_id: impl Into<String>) -> Self {
+        Self {
+            key_id: key_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `KeyId`.
     pub fn with_key_id(mut self, value: impl Into<String>) -> Self {
         self.key_id = value.into();
@@ -5151,6 +5803,14 @@ pub struct ModifyLaunchTemplateDefaultVersionRequest {
 }
 
 impl ModifyLaunchTemplateDefaultVersionRequest {
+    /// A value with what requests require (`LaunchTemplateId`, `DefaultVersion`); set the other fields with the `with_` methods.
+    pub fn new(launch_template_id: impl Into<String>, default_version: impl Into<i64>) -> Self {
+        Self {
+            launch_template_id: launch_template_id.into(),
+            default_version: default_version.into(),
+        }
+    }
+
     /// Sets `LaunchTemplateId`.
     pub fn with_launch_template_id(mut self, value: impl Into<String>) -> Self {
         self.launch_template_id = value.into();
@@ -5193,6 +5853,15 @@ pub struct ProgramFpgaImageRequest {
 }
 
 impl ProgramFpgaImageRequest {
+    /// A value with what requests require (`InstanceId`, `FPGAUrl`); set the other fields with the `with_` methods.
+    pub fn new(instance_id: impl Into<String>, fpga_url: impl Into<String>) -> Self {
+        Self {
+            instance_id: instance_id.into(),
+            fpga_url: fpga_url.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceId`.
     pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = value.into();
@@ -5259,6 +5928,17 @@ pub struct PurchaseResourcePoolPacksRequest {
 }
 
 impl PurchaseResourcePoolPacksRequest {
+    /// A value with what requests require (`Zone`, `InstanceType`, `InstanceCount`, `Period`); set the other fields with the `with_` methods.
+    pub fn new(zone: impl Into<String>, instance_type: impl Into<String>, instance_count: impl Into<u64>, period: impl Into<u64>) -> Self {
+        Self {
+            zone: zone.into(),
+            instance_type: instance_type.into(),
+            instance_count: instance_count.into(),
+            period: period.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Zone`.
     pub fn with_zone(mut self, value: impl Into<String>) -> Self {
         self.zone = value.into();
@@ -5344,6 +6024,14 @@ pub struct RebootInstancesRequest {
 }
 
 impl RebootInstancesRequest {
+    /// A value with what requests require (`InstanceIds`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -5383,6 +6071,13 @@ pub struct RemoveChcAssistVpcRequest {
 }
 
 impl RemoveChcAssistVpcRequest {
+    /// A value with what requests require (`ChcIds`); set the other fields with the `with_` methods.
+    pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            chc_ids: chc_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `ChcIds`.
     pub fn with_chc_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.chc_ids = values.into_iter().map(Into::into).collect();
@@ -5410,6 +6105,13 @@ pub struct RemoveChcDeployVpcRequest {
 }
 
 impl RemoveChcDeployVpcRequest {
+    /// A value with what requests require (`ChcIds`); set the other fields with the `with_` methods.
+    pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            chc_ids: chc_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `ChcIds`.
     pub fn with_chc_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.chc_ids = values.into_iter().map(Into::into).collect();
@@ -5439,6 +6141,14 @@ pub struct RenewHostsRequest {
 }
 
 impl RenewHostsRequest {
+    /// A value with what requests require (`HostIds`, `HostChargePrepaid`); set the other fields with the `with_` methods.
+    pub fn new(host_ids: impl IntoIterator<Item = impl Into<String>>, host_charge_prepaid: impl Into<ChargePrepaid>) -> Self {
+        Self {
+            host_ids: host_ids.into_iter().map(Into::into).collect(),
+            host_charge_prepaid: host_charge_prepaid.into(),
+        }
+    }
+
     /// Sets `HostIds`.
     pub fn with_host_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.host_ids = values.into_iter().map(Into::into).collect();
@@ -5478,6 +6188,14 @@ pub struct RenewInstancesRequest {
 }
 
 impl RenewInstancesRequest {
+    /// A value with what requests require (`InstanceIds`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -5529,6 +6247,17 @@ pub struct RepairTaskControlRequest {
 }
 
 impl RepairTaskControlRequest {
+    /// A value with what requests require (`Product`, `InstanceIds`, `TaskId`, `Operate`); set the other fields with the `with_` methods.
+    pub fn new(product: impl Into<String>, instance_ids: impl IntoIterator<Item = impl Into<String>>, task_id: impl Into<String>, operate: impl Into<String>) -> Self {
+        Self {
+            product: product.into(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            task_id: task_id.into(),
+            operate: operate.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Product`.
     pub fn with_product(mut self, value: impl Into<String>) -> Self {
         self.product = value.into();
@@ -5608,6 +6337,14 @@ pub struct ResetInstanceRequest {
 }
 
 impl ResetInstanceRequest {
+    /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
+    pub fn new(instance_id: impl Into<String>) -> Self {
+        Self {
+            instance_id: instance_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceId`.
     pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = value.into();
@@ -5679,6 +6416,15 @@ pub struct ResetInstancesInternetMaxBandwidthRequest {
 }
 
 impl ResetInstancesInternetMaxBandwidthRequest {
+    /// A value with what requests require (`InstanceIds`, `InternetAccessible`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, internet_accessible: impl Into<InternetAccessible>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            internet_accessible: internet_accessible.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -5743,6 +6489,15 @@ impl std::fmt::Debug for ResetInstancesPasswordRequest {
 }
 
 impl ResetInstancesPasswordRequest {
+    /// A value with what requests require (`InstanceIds`, `Password`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, password: impl Into<String>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            password: password.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -5793,6 +6548,15 @@ pub struct ResetInstancesTypeRequest {
 }
 
 impl ResetInstancesTypeRequest {
+    /// A value with what requests require (`InstanceIds`, `InstanceType`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, instance_type: impl Into<String>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            instance_type: instance_type.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -5844,6 +6608,14 @@ pub struct ResizeInstanceDisksRequest {
 }
 
 impl ResizeInstanceDisksRequest {
+    /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
+    pub fn new(instance_id: impl Into<String>) -> Self {
+        Self {
+            instance_id: instance_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceId`.
     pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = value.into();
@@ -5995,6 +6767,11 @@ pub struct RunInstancesRequest {
 }
 
 impl RunInstancesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `InstanceChargeType`.
     pub fn with_instance_charge_type(mut self, value: impl Into<String>) -> Self {
         self.instance_charge_type = Some(value.into());
@@ -6225,6 +7002,13 @@ pub struct StartInstancesRequest {
 }
 
 impl StartInstancesRequest {
+    /// A value with what requests require (`InstanceIds`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -6261,6 +7045,14 @@ pub struct StopInstancesRequest {
 }
 
 impl StopInstancesRequest {
+    /// A value with what requests require (`InstanceIds`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -6323,6 +7115,15 @@ pub struct SyncImagesRequest {
 }
 
 impl SyncImagesRequest {
+    /// A value with what requests require (`ImageIds`, `DestinationRegions`); set the other fields with the `with_` methods.
+    pub fn new(image_ids: impl IntoIterator<Item = impl Into<String>>, destination_regions: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            image_ids: image_ids.into_iter().map(Into::into).collect(),
+            destination_regions: destination_regions.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `ImageIds`.
     pub fn with_image_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.image_ids = values.into_iter().map(Into::into).collect();
@@ -6396,6 +7197,14 @@ pub struct TerminateInstancesRequest {
 }
 
 impl TerminateInstancesRequest {
+    /// A value with what requests require (`InstanceIds`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -6423,6 +7232,8 @@ pub struct TerminateInstancesResponse {}
 impl crate::Action for TerminateInstancesRequest {
     const NAME: &'static str = "TerminateInstances";
     const READ_ONLY: bool = false;
+    const IDEMPOTENT: bool = true;
+    const ALREADY_DONE: &'static [&'static str] = &["UnsupportedOperation.InstanceStateShuttingDown", "UnsupportedOperation.InstanceStateTerminating", "UnsupportedOperation.InstanceStateTerminated", "InvalidInstanceId.NotFound"];
     type Output = TerminateInstancesResponse;
 }
 
@@ -6435,6 +7246,13 @@ pub struct TerminateResourcePoolPacksRequest {
 }
 
 impl TerminateResourcePoolPacksRequest {
+    /// A value with what requests require (`DedicatedResourcePackIds`); set the other fields with the `with_` methods.
+    pub fn new(dedicated_resource_pack_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            dedicated_resource_pack_ids: dedicated_resource_pack_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `DedicatedResourcePackIds`.
     pub fn with_dedicated_resource_pack_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.dedicated_resource_pack_ids = values.into_iter().map(Into::into).collect();
@@ -6511,6 +7329,11 @@ pub struct ActionTimer {
 }
 
 impl ActionTimer {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `TimerAction`.
     pub fn with_timer_action(mut self, value: impl Into<String>) -> Self {
         self.timer_action = Some(value.into());
@@ -6569,6 +7392,14 @@ pub struct ChargePrepaid {
 }
 
 impl ChargePrepaid {
+    /// A value with what requests require (`Period`); set the other fields with the `with_` methods.
+    pub fn new(period: impl Into<u64>) -> Self {
+        Self {
+            period: period.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Period`.
     pub fn with_period(mut self, value: impl Into<u64>) -> Self {
         self.period = value.into();
@@ -6601,6 +7432,15 @@ pub struct ChcDeployExtraConfig {
 }
 
 impl ChcDeployExtraConfig {
+    /// A value with what requests require (`MiniOsType`, `BootType`); set the other fields with the `with_` methods.
+    pub fn new(mini_os_type: impl Into<String>, boot_type: impl Into<String>) -> Self {
+        Self {
+            mini_os_type: Some(mini_os_type.into()),
+            boot_type: Some(boot_type.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `MiniOsType`.
     pub fn with_mini_os_type(mut self, value: impl Into<String>) -> Self {
         self.mini_os_type = Some(value.into());
@@ -6780,6 +7620,11 @@ pub struct CpuTopology {
 }
 
 impl CpuTopology {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `CoreCount`.
     pub fn with_core_count(mut self, value: impl Into<i64>) -> Self {
         self.core_count = Some(value.into());
@@ -6833,6 +7678,14 @@ pub struct DataDisk {
 }
 
 impl DataDisk {
+    /// A value with what requests require (`DiskSize`); set the other fields with the `with_` methods.
+    pub fn new(disk_size: impl Into<i64>) -> Self {
+        Self {
+            disk_size: Some(disk_size.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DiskSize`.
     pub fn with_disk_size(mut self, value: impl Into<i64>) -> Self {
         self.disk_size = Some(value.into());
@@ -6976,6 +7829,11 @@ pub struct EnhancedService {
 }
 
 impl EnhancedService {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `SecurityService`.
     pub fn with_security_service(mut self, value: impl Into<RunSecurityServiceEnabled>) -> Self {
         self.security_service = Some(value.into());
@@ -7011,6 +7869,11 @@ pub struct Externals {
 }
 
 impl Externals {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `ReleaseAddress`.
     pub fn with_release_address(mut self, value: impl Into<bool>) -> Self {
         self.release_address = Some(value.into());
@@ -7041,6 +7904,14 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// A value with what requests require (`Name`, `Values`); set the other fields with the `with_` methods.
+    pub fn new(name: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            name: name.into(),
+            values: values.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `Name`.
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = value.into();
@@ -7303,6 +8174,13 @@ pub struct ImportImageDataDisk {
 }
 
 impl ImportImageDataDisk {
+    /// A value with what requests require (`ImageUrl`); set the other fields with the `with_` methods.
+    pub fn new(image_url: impl Into<String>) -> Self {
+        Self {
+            image_url: image_url.into(),
+        }
+    }
+
     /// Sets `ImageUrl`.
     pub fn with_image_url(mut self, value: impl Into<String>) -> Self {
         self.image_url = value.into();
@@ -7485,6 +8363,14 @@ pub struct InstanceChargePrepaid {
 }
 
 impl InstanceChargePrepaid {
+    /// A value with what requests require (`Period`); set the other fields with the `with_` methods.
+    pub fn new(period: impl Into<i64>) -> Self {
+        Self {
+            period: Some(period.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Period`.
     pub fn with_period(mut self, value: impl Into<i64>) -> Self {
         self.period = Some(value.into());
@@ -7523,6 +8409,14 @@ pub struct InstanceMarketOptionsRequest {
 }
 
 impl InstanceMarketOptionsRequest {
+    /// A value with what requests require (`SpotOptions`); set the other fields with the `with_` methods.
+    pub fn new(spot_options: impl Into<SpotMarketOptions>) -> Self {
+        Self {
+            spot_options: Some(spot_options.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `SpotOptions`.
     pub fn with_spot_options(mut self, value: impl Into<SpotMarketOptions>) -> Self {
         self.spot_options = Some(value.into());
@@ -7720,6 +8614,11 @@ pub struct InternetAccessible {
 }
 
 impl InternetAccessible {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `InternetChargeType`.
     pub fn with_internet_charge_type(mut self, value: impl Into<String>) -> Self {
         self.internet_charge_type = Some(value.into());
@@ -7905,6 +8804,11 @@ pub struct LaunchTemplate {
 }
 
 impl LaunchTemplate {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `LaunchTemplateId`.
     pub fn with_launch_template_id(mut self, value: impl Into<String>) -> Self {
         self.launch_template_id = Some(value.into());
@@ -8097,6 +9001,11 @@ impl std::fmt::Debug for LoginSettings {
 }
 
 impl LoginSettings {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Password`.
     pub fn with_password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
@@ -8126,6 +9035,13 @@ pub struct Metadata {
 }
 
 impl Metadata {
+    /// A value with what requests require (`Items`); set the other fields with the `with_` methods.
+    pub fn new(items: impl IntoIterator<Item = impl Into<MetadataItem>>) -> Self {
+        Self {
+            items: items.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `Items`.
     pub fn with_items<I: IntoIterator<Item = V>, V: Into<MetadataItem>>(mut self, values: I) -> Self {
         self.items = values.into_iter().map(Into::into).collect();
@@ -8146,6 +9062,14 @@ pub struct MetadataItem {
 }
 
 impl MetadataItem {
+    /// A value with what requests require (`Key`, `Value`); set the other fields with the `with_` methods.
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            key: Some(key.into()),
+            value: Some(value.into()),
+        }
+    }
+
     /// Sets `Key`.
     pub fn with_key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
@@ -8183,6 +9107,17 @@ pub struct NetworkInterfaces {
 }
 
 impl NetworkInterfaces {
+    /// A value with what requests require (`InterfaceType`, `VpcId`, `SubnetId`, `PrivateIpv4AddressCount`); set the other fields with the `with_` methods.
+    pub fn new(interface_type: impl Into<String>, vpc_id: impl Into<String>, subnet_id: impl Into<String>, private_ipv4_address_count: impl Into<i64>) -> Self {
+        Self {
+            interface_type: interface_type.into(),
+            vpc_id: vpc_id.into(),
+            subnet_id: subnet_id.into(),
+            private_ipv4_address_count: private_ipv4_address_count.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InterfaceType`.
     pub fn with_interface_type(mut self, value: impl Into<String>) -> Self {
         self.interface_type = value.into();
@@ -8287,6 +9222,14 @@ pub struct Placement {
 }
 
 impl Placement {
+    /// A value with what requests require (`Zone`); set the other fields with the `with_` methods.
+    pub fn new(zone: impl Into<String>) -> Self {
+        Self {
+            zone: Some(zone.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Zone`.
     pub fn with_zone(mut self, value: impl Into<String>) -> Self {
         self.zone = Some(value.into());
@@ -8577,6 +9520,11 @@ pub struct RunAutomationServiceEnabled {
 }
 
 impl RunAutomationServiceEnabled {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Enabled`.
     pub fn with_enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
@@ -8594,6 +9542,11 @@ pub struct RunMonitorServiceEnabled {
 }
 
 impl RunMonitorServiceEnabled {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Enabled`.
     pub fn with_enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
@@ -8611,6 +9564,11 @@ pub struct RunSecurityServiceEnabled {
 }
 
 impl RunSecurityServiceEnabled {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Enabled`.
     pub fn with_enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
@@ -8658,6 +9616,14 @@ pub struct SpotMarketOptions {
 }
 
 impl SpotMarketOptions {
+    /// A value with what requests require (`MaxPrice`); set the other fields with the `with_` methods.
+    pub fn new(max_price: impl Into<String>) -> Self {
+        Self {
+            max_price: Some(max_price.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `MaxPrice`.
     pub fn with_max_price(mut self, value: impl Into<String>) -> Self {
         self.max_price = Some(value.into());
@@ -8705,6 +9671,11 @@ pub struct StorageBlock {
 }
 
 impl StorageBlock {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Type`.
     pub fn with_type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
@@ -8764,6 +9735,11 @@ pub struct SystemDisk {
 }
 
 impl SystemDisk {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `DiskType`.
     pub fn with_disk_type(mut self, value: impl Into<String>) -> Self {
         self.disk_type = Some(value.into());
@@ -8820,6 +9796,14 @@ pub struct Tag {
 }
 
 impl Tag {
+    /// A value with what requests require (`Key`, `Value`); set the other fields with the `with_` methods.
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            key: Some(key.into()),
+            value: Some(value.into()),
+        }
+    }
+
     /// Sets `Key`.
     pub fn with_key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
@@ -8846,6 +9830,14 @@ pub struct TagSpecification {
 }
 
 impl TagSpecification {
+    /// A value with what requests require (`ResourceType`, `Tags`); set the other fields with the `with_` methods.
+    pub fn new(resource_type: impl Into<String>, tags: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
+        Self {
+            resource_type: Some(resource_type.into()),
+            tags: tags.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `ResourceType`.
     pub fn with_resource_type(mut self, value: impl Into<String>) -> Self {
         self.resource_type = Some(value.into());
@@ -8893,6 +9885,15 @@ pub struct VirtualPrivateCloud {
 }
 
 impl VirtualPrivateCloud {
+    /// A value with what requests require (`VpcId`, `SubnetId`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, subnet_id: impl Into<String>) -> Self {
+        Self {
+            vpc_id: Some(vpc_id.into()),
+            subnet_id: Some(subnet_id.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());

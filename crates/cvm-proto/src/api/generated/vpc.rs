@@ -3,7 +3,7 @@
 //!
 //! Generated from `spec/vpc.json` (tccli 3.1.189.1 services/vpc/v20170312/api.json); see [the module above](super) for the conventions.
 #![cfg_attr(rustfmt, rustfmt_skip)]
-#![allow(clippy::upper_case_acronyms)]
+#![allow(clippy::upper_case_acronyms, clippy::too_many_arguments)]
 
 /// Request of `AcceptAttachCcnInstances`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -16,6 +16,14 @@ pub struct AcceptAttachCcnInstancesRequest {
 }
 
 impl AcceptAttachCcnInstancesRequest {
+    /// A value with what requests require (`CcnId`, `Instances`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>, instances: impl IntoIterator<Item = impl Into<CcnInstance>>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            instances: instances.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -49,6 +57,13 @@ pub struct AcceptVpcPeeringConnectionRequest {
 }
 
 impl AcceptVpcPeeringConnectionRequest {
+    /// A value with what requests require (`PeeringConnectionId`); set the other fields with the `with_` methods.
+    pub fn new(peering_connection_id: impl Into<String>) -> Self {
+        Self {
+            peering_connection_id: peering_connection_id.into(),
+        }
+    }
+
     /// Sets `PeeringConnectionId`.
     pub fn with_peering_connection_id(mut self, value: impl Into<String>) -> Self {
         self.peering_connection_id = value.into();
@@ -91,6 +106,14 @@ pub struct AddBandwidthPackageResourcesRequest {
 }
 
 impl AddBandwidthPackageResourcesRequest {
+    /// A value with what requests require (`ResourceIds`); set the other fields with the `with_` methods.
+    pub fn new(resource_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            resource_ids: resource_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `ResourceIds`.
     pub fn with_resource_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.resource_ids = values.into_iter().map(Into::into).collect();
@@ -153,6 +176,15 @@ pub struct AddIp6RulesRequest {
 }
 
 impl AddIp6RulesRequest {
+    /// A value with what requests require (`Ip6TranslatorId`, `Ip6RuleInfos`); set the other fields with the `with_` methods.
+    pub fn new(ip6_translator_id: impl Into<String>, ip6_rule_infos: impl IntoIterator<Item = impl Into<Ip6RuleInfo>>) -> Self {
+        Self {
+            ip6_translator_id: ip6_translator_id.into(),
+            ip6_rule_infos: ip6_rule_infos.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Ip6TranslatorId`.
     pub fn with_ip6_translator_id(mut self, value: impl Into<String>) -> Self {
         self.ip6_translator_id = value.into();
@@ -198,6 +230,14 @@ pub struct AddTemplateMemberRequest {
 }
 
 impl AddTemplateMemberRequest {
+    /// A value with what requests require (`TemplateId`, `TemplateMember`); set the other fields with the `with_` methods.
+    pub fn new(template_id: impl Into<String>, template_member: impl IntoIterator<Item = impl Into<MemberInfo>>) -> Self {
+        Self {
+            template_id: template_id.into(),
+            template_member: template_member.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `TemplateId`.
     pub fn with_template_id(mut self, value: impl Into<String>) -> Self {
         self.template_id = value.into();
@@ -235,6 +275,11 @@ pub struct AdjustPublicAddressRequest {
 }
 
 impl AdjustPublicAddressRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `InstanceId`.
     pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
@@ -324,6 +369,11 @@ pub struct AllocateAddressesRequest {
 }
 
 impl AllocateAddressesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `AddressCount`.
     pub fn with_address_count(mut self, value: impl Into<i64>) -> Self {
         self.address_count = Some(value.into());
@@ -486,6 +536,11 @@ pub struct AllocateIPv6AddressesRequest {
 }
 
 impl AllocateIPv6AddressesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `AddressName`.
     pub fn with_address_name(mut self, value: impl Into<String>) -> Self {
         self.address_name = Some(value.into());
@@ -580,6 +635,14 @@ pub struct AllocateIp6AddressesBandwidthRequest {
 }
 
 impl AllocateIp6AddressesBandwidthRequest {
+    /// A value with what requests require (`Ip6Addresses`); set the other fields with the `with_` methods.
+    pub fn new(ip6_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            ip6_addresses: ip6_addresses.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Ip6Addresses`.
     pub fn with_ip6_addresses<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.ip6_addresses = values.into_iter().map(Into::into).collect();
@@ -647,6 +710,14 @@ pub struct AssignIpv6AddressesRequest {
 }
 
 impl AssignIpv6AddressesRequest {
+    /// A value with what requests require (`NetworkInterfaceId`); set the other fields with the `with_` methods.
+    pub fn new(network_interface_id: impl Into<String>) -> Self {
+        Self {
+            network_interface_id: network_interface_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NetworkInterfaceId`.
     pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.network_interface_id = value.into();
@@ -700,6 +771,14 @@ pub struct AssignIpv6CidrBlockRequest {
 }
 
 impl AssignIpv6CidrBlockRequest {
+    /// A value with what requests require (`VpcId`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -745,6 +824,15 @@ pub struct AssignIpv6SubnetCidrBlockRequest {
 }
 
 impl AssignIpv6SubnetCidrBlockRequest {
+    /// A value with what requests require (`VpcId`, `Ipv6SubnetCidrBlocks`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, ipv6_subnet_cidr_blocks: impl IntoIterator<Item = impl Into<Ipv6SubnetCidrBlock>>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            ipv6_subnet_cidr_blocks: ipv6_subnet_cidr_blocks.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -801,6 +889,14 @@ pub struct AssignPrivateIpAddressesRequest {
 }
 
 impl AssignPrivateIpAddressesRequest {
+    /// A value with what requests require (`NetworkInterfaceId`); set the other fields with the `with_` methods.
+    pub fn new(network_interface_id: impl Into<String>) -> Self {
+        Self {
+            network_interface_id: network_interface_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NetworkInterfaceId`.
     pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.network_interface_id = value.into();
@@ -872,6 +968,14 @@ pub struct AssociateAddressRequest {
 }
 
 impl AssociateAddressRequest {
+    /// A value with what requests require (`AddressId`); set the other fields with the `with_` methods.
+    pub fn new(address_id: impl Into<String>) -> Self {
+        Self {
+            address_id: address_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `AddressId`.
     pub fn with_address_id(mut self, value: impl Into<String>) -> Self {
         self.address_id = value.into();
@@ -935,6 +1039,14 @@ pub struct AssociateDhcpIpWithAddressIpRequest {
 }
 
 impl AssociateDhcpIpWithAddressIpRequest {
+    /// A value with what requests require (`DhcpIpId`, `AddressIp`); set the other fields with the `with_` methods.
+    pub fn new(dhcp_ip_id: impl Into<String>, address_ip: impl Into<String>) -> Self {
+        Self {
+            dhcp_ip_id: dhcp_ip_id.into(),
+            address_ip: address_ip.into(),
+        }
+    }
+
     /// Sets `DhcpIpId`.
     pub fn with_dhcp_ip_id(mut self, value: impl Into<String>) -> Self {
         self.dhcp_ip_id = value.into();
@@ -972,6 +1084,15 @@ pub struct AssociateDirectConnectGatewayNatGatewayRequest {
 }
 
 impl AssociateDirectConnectGatewayNatGatewayRequest {
+    /// A value with what requests require (`VpcId`, `NatGatewayId`, `DirectConnectGatewayId`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, nat_gateway_id: impl Into<String>, direct_connect_gateway_id: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            nat_gateway_id: nat_gateway_id.into(),
+            direct_connect_gateway_id: direct_connect_gateway_id.into(),
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -1011,6 +1132,13 @@ pub struct AssociateHaVipInstanceRequest {
 }
 
 impl AssociateHaVipInstanceRequest {
+    /// A value with what requests require (`HaVipAssociationSet`); set the other fields with the `with_` methods.
+    pub fn new(ha_vip_association_set: impl IntoIterator<Item = impl Into<HaVipAssociation>>) -> Self {
+        Self {
+            ha_vip_association_set: ha_vip_association_set.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `HaVipAssociationSet`.
     pub fn with_ha_vip_association_set<I: IntoIterator<Item = V>, V: Into<HaVipAssociation>>(mut self, values: I) -> Self {
         self.ha_vip_association_set = values.into_iter().map(Into::into).collect();
@@ -1048,6 +1176,14 @@ pub struct AssociateIPv6AddressRequest {
 }
 
 impl AssociateIPv6AddressRequest {
+    /// A value with what requests require (`IPv6AddressId`); set the other fields with the `with_` methods.
+    pub fn new(ipv6_address_id: impl Into<String>) -> Self {
+        Self {
+            ipv6_address_id: ipv6_address_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `IPv6AddressId`.
     pub fn with_ipv6_address_id(mut self, value: impl Into<String>) -> Self {
         self.ipv6_address_id = value.into();
@@ -1097,6 +1233,15 @@ pub struct AssociateInstancesToCcnRouteTableRequest {
 }
 
 impl AssociateInstancesToCcnRouteTableRequest {
+    /// A value with what requests require (`CcnId`, `RouteTableId`, `Instances`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>, route_table_id: impl Into<String>, instances: impl IntoIterator<Item = impl Into<CcnInstanceWithoutRegion>>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            route_table_id: route_table_id.into(),
+            instances: instances.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -1157,6 +1302,14 @@ pub struct AssociateNatGatewayAddressRequest {
 }
 
 impl AssociateNatGatewayAddressRequest {
+    /// A value with what requests require (`NatGatewayId`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -1228,6 +1381,14 @@ pub struct AssociateNetworkAclSubnetsRequest {
 }
 
 impl AssociateNetworkAclSubnetsRequest {
+    /// A value with what requests require (`NetworkAclId`, `SubnetIds`); set the other fields with the `with_` methods.
+    pub fn new(network_acl_id: impl Into<String>, subnet_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            network_acl_id: network_acl_id.into(),
+            subnet_ids: subnet_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `NetworkAclId`.
     pub fn with_network_acl_id(mut self, value: impl Into<String>) -> Self {
         self.network_acl_id = value.into();
@@ -1263,6 +1424,14 @@ pub struct AssociateNetworkInterfaceSecurityGroupsRequest {
 }
 
 impl AssociateNetworkInterfaceSecurityGroupsRequest {
+    /// A value with what requests require (`NetworkInterfaceIds`, `SecurityGroupIds`); set the other fields with the `with_` methods.
+    pub fn new(network_interface_ids: impl IntoIterator<Item = impl Into<String>>, security_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            network_interface_ids: network_interface_ids.into_iter().map(Into::into).collect(),
+            security_group_ids: security_group_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `NetworkInterfaceIds`.
     pub fn with_network_interface_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.network_interface_ids = values.into_iter().map(Into::into).collect();
@@ -1301,6 +1470,15 @@ pub struct AttachCcnInstancesRequest {
 }
 
 impl AttachCcnInstancesRequest {
+    /// A value with what requests require (`CcnId`, `Instances`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>, instances: impl IntoIterator<Item = impl Into<CcnInstance>>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            instances: instances.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -1342,6 +1520,14 @@ pub struct AttachClassicLinkVpcRequest {
 }
 
 impl AttachClassicLinkVpcRequest {
+    /// A value with what requests require (`VpcId`, `InstanceIds`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -1383,6 +1569,15 @@ pub struct AttachNetworkInterfaceRequest {
 }
 
 impl AttachNetworkInterfaceRequest {
+    /// A value with what requests require (`NetworkInterfaceId`, `InstanceId`); set the other fields with the `with_` methods.
+    pub fn new(network_interface_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        Self {
+            network_interface_id: network_interface_id.into(),
+            instance_id: instance_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NetworkInterfaceId`.
     pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.network_interface_id = value.into();
@@ -1431,6 +1626,14 @@ pub struct AttachSnapshotInstancesRequest {
 }
 
 impl AttachSnapshotInstancesRequest {
+    /// A value with what requests require (`SnapshotPolicyId`, `Instances`); set the other fields with the `with_` methods.
+    pub fn new(snapshot_policy_id: impl Into<String>, instances: impl IntoIterator<Item = impl Into<SnapshotInstance>>) -> Self {
+        Self {
+            snapshot_policy_id: snapshot_policy_id.into(),
+            instances: instances.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `SnapshotPolicyId`.
     pub fn with_snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_policy_id = value.into();
@@ -1468,6 +1671,15 @@ pub struct AuditCrossBorderComplianceRequest {
 }
 
 impl AuditCrossBorderComplianceRequest {
+    /// A value with what requests require (`ServiceProvider`, `ComplianceId`, `AuditBehavior`); set the other fields with the `with_` methods.
+    pub fn new(service_provider: impl Into<String>, compliance_id: impl Into<u64>, audit_behavior: impl Into<String>) -> Self {
+        Self {
+            service_provider: service_provider.into(),
+            compliance_id: compliance_id.into(),
+            audit_behavior: audit_behavior.into(),
+        }
+    }
+
     /// Sets `ServiceProvider`.
     pub fn with_service_provider(mut self, value: impl Into<String>) -> Self {
         self.service_provider = value.into();
@@ -1513,6 +1725,14 @@ pub struct CheckAssistantCidrRequest {
 }
 
 impl CheckAssistantCidrRequest {
+    /// A value with what requests require (`VpcId`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -1557,6 +1777,11 @@ pub struct CheckDefaultSubnetRequest {
 }
 
 impl CheckDefaultSubnetRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Zone`.
     pub fn with_zone(mut self, value: impl Into<String>) -> Self {
         self.zone = Some(value.into());
@@ -1588,6 +1813,13 @@ pub struct CheckGatewayFlowMonitorRequest {
 }
 
 impl CheckGatewayFlowMonitorRequest {
+    /// A value with what requests require (`GatewayId`); set the other fields with the `with_` methods.
+    pub fn new(gateway_id: impl Into<String>) -> Self {
+        Self {
+            gateway_id: gateway_id.into(),
+        }
+    }
+
     /// Sets `GatewayId`.
     pub fn with_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_id = value.into();
@@ -1640,6 +1872,14 @@ pub struct CheckNetDetectStateRequest {
 }
 
 impl CheckNetDetectStateRequest {
+    /// A value with what requests require (`DetectDestinationIp`); set the other fields with the `with_` methods.
+    pub fn new(detect_destination_ip: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            detect_destination_ip: detect_destination_ip.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DetectDestinationIp`.
     pub fn with_detect_destination_ip<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.detect_destination_ip = values.into_iter().map(Into::into).collect();
@@ -1719,6 +1959,14 @@ pub struct CheckTrafficMirrorRequest {
 }
 
 impl CheckTrafficMirrorRequest {
+    /// A value with what requests require (`VpcId`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -1770,6 +2018,13 @@ pub struct ClearRouteTableSelectionPoliciesRequest {
 }
 
 impl ClearRouteTableSelectionPoliciesRequest {
+    /// A value with what requests require (`CcnId`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -1815,6 +2070,14 @@ pub struct CloneSecurityGroupRequest {
 }
 
 impl CloneSecurityGroupRequest {
+    /// A value with what requests require (`SecurityGroupId`); set the other fields with the `with_` methods.
+    pub fn new(security_group_id: impl Into<String>) -> Self {
+        Self {
+            security_group_id: security_group_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `SecurityGroupId`.
     pub fn with_security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = value.into();
@@ -1891,6 +2154,14 @@ pub struct CreateAddressTemplateRequest {
 }
 
 impl CreateAddressTemplateRequest {
+    /// A value with what requests require (`AddressTemplateName`); set the other fields with the `with_` methods.
+    pub fn new(address_template_name: impl Into<String>) -> Self {
+        Self {
+            address_template_name: address_template_name.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `AddressTemplateName`.
     pub fn with_address_template_name(mut self, value: impl Into<String>) -> Self {
         self.address_template_name = value.into();
@@ -1945,6 +2216,15 @@ pub struct CreateAddressTemplateGroupRequest {
 }
 
 impl CreateAddressTemplateGroupRequest {
+    /// A value with what requests require (`AddressTemplateGroupName`, `AddressTemplateIds`); set the other fields with the `with_` methods.
+    pub fn new(address_template_group_name: impl Into<String>, address_template_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            address_template_group_name: address_template_group_name.into(),
+            address_template_ids: address_template_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `AddressTemplateGroupName`.
     pub fn with_address_template_group_name(mut self, value: impl Into<String>) -> Self {
         self.address_template_group_name = value.into();
@@ -2033,6 +2313,17 @@ pub struct CreateAndAttachNetworkInterfaceRequest {
 }
 
 impl CreateAndAttachNetworkInterfaceRequest {
+    /// A value with what requests require (`VpcId`, `NetworkInterfaceName`, `SubnetId`, `InstanceId`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, network_interface_name: impl Into<String>, subnet_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            network_interface_name: network_interface_name.into(),
+            subnet_id: subnet_id.into(),
+            instance_id: instance_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -2163,6 +2454,14 @@ pub struct CreateAssistantCidrRequest {
 }
 
 impl CreateAssistantCidrRequest {
+    /// A value with what requests require (`VpcId`, `CidrBlocks`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, cidr_blocks: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            cidr_blocks: cidr_blocks.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -2228,6 +2527,11 @@ pub struct CreateBandwidthPackageRequest {
 }
 
 impl CreateBandwidthPackageRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `NetworkType`.
     pub fn with_network_type(mut self, value: impl Into<String>) -> Self {
         self.network_type = Some(value.into());
@@ -2334,6 +2638,14 @@ pub struct CreateCcnRequest {
 }
 
 impl CreateCcnRequest {
+    /// A value with what requests require (`CcnName`); set the other fields with the `with_` methods.
+    pub fn new(ccn_name: impl Into<String>) -> Self {
+        Self {
+            ccn_name: ccn_name.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `CcnName`.
     pub fn with_ccn_name(mut self, value: impl Into<String>) -> Self {
         self.ccn_name = value.into();
@@ -2421,6 +2733,18 @@ pub struct CreateCcnPolicyBasedRoutingNextHopRequest {
 }
 
 impl CreateCcnPolicyBasedRoutingNextHopRequest {
+    /// A value with what requests require (`CcnId`, `NextHopRegion`, `InstanceId`, `Name`, `InstanceType`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>, next_hop_region: impl Into<String>, instance_id: impl Into<String>, name: impl Into<String>, instance_type: impl Into<String>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            next_hop_region: next_hop_region.into(),
+            instance_id: instance_id.into(),
+            name: name.into(),
+            instance_type: instance_type.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -2503,6 +2827,14 @@ pub struct CreateCcnPolicyBasedRoutingRulesRequest {
 }
 
 impl CreateCcnPolicyBasedRoutingRulesRequest {
+    /// A value with what requests require (`CcnId`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -2540,6 +2872,13 @@ pub struct CreateCcnRouteTablesRequest {
 }
 
 impl CreateCcnRouteTablesRequest {
+    /// A value with what requests require (`RouteTable`); set the other fields with the `with_` methods.
+    pub fn new(route_table: impl IntoIterator<Item = impl Into<CcnBatchRouteTable>>) -> Self {
+        Self {
+            route_table: route_table.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `RouteTable`.
     pub fn with_route_table<I: IntoIterator<Item = V>, V: Into<CcnBatchRouteTable>>(mut self, values: I) -> Self {
         self.route_table = values.into_iter().map(Into::into).collect();
@@ -2567,6 +2906,13 @@ impl crate::Action for CreateCcnRouteTablesRequest {
 #[serde(deny_unknown_fields)]
 pub struct CreateCdcLDCXListRequest {}
 
+impl CreateCdcLDCXListRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Reply to `CreateCdcLDCXList` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -2582,6 +2928,13 @@ impl crate::Action for CreateCdcLDCXListRequest {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCdcNetPlanesRequest {}
+
+impl CreateCdcNetPlanesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 
 /// Reply to `CreateCdcNetPlanes` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2611,6 +2964,15 @@ pub struct CreateCustomerGatewayRequest {
 }
 
 impl CreateCustomerGatewayRequest {
+    /// A value with what requests require (`CustomerGatewayName`, `IpAddress`); set the other fields with the `with_` methods.
+    pub fn new(customer_gateway_name: impl Into<String>, ip_address: impl Into<String>) -> Self {
+        Self {
+            customer_gateway_name: customer_gateway_name.into(),
+            ip_address: ip_address.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `CustomerGatewayName`.
     pub fn with_customer_gateway_name(mut self, value: impl Into<String>) -> Self {
         self.customer_gateway_name = value.into();
@@ -2661,6 +3023,11 @@ pub struct CreateDefaultSecurityGroupRequest {
 }
 
 impl CreateDefaultSecurityGroupRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `ProjectId`.
     pub fn with_project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -2696,6 +3063,11 @@ pub struct CreateDefaultVpcRequest {
 }
 
 impl CreateDefaultVpcRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Zone`.
     pub fn with_zone(mut self, value: impl Into<String>) -> Self {
         self.zone = Some(value.into());
@@ -2743,6 +3115,16 @@ pub struct CreateDhcpIpRequest {
 }
 
 impl CreateDhcpIpRequest {
+    /// A value with what requests require (`VpcId`, `SubnetId`, `DhcpIpName`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, subnet_id: impl Into<String>, dhcp_ip_name: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            subnet_id: subnet_id.into(),
+            dhcp_ip_name: dhcp_ip_name.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -2821,6 +3203,15 @@ pub struct CreateDirectConnectGatewayRequest {
 }
 
 impl CreateDirectConnectGatewayRequest {
+    /// A value with what requests require (`DirectConnectGatewayName`, `NetworkType`); set the other fields with the `with_` methods.
+    pub fn new(direct_connect_gateway_name: impl Into<String>, network_type: impl Into<String>) -> Self {
+        Self {
+            direct_connect_gateway_name: direct_connect_gateway_name.into(),
+            network_type: network_type.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DirectConnectGatewayName`.
     pub fn with_direct_connect_gateway_name(mut self, value: impl Into<String>) -> Self {
         self.direct_connect_gateway_name = value.into();
@@ -2902,6 +3293,14 @@ pub struct CreateDirectConnectGatewayCcnRoutesRequest {
 }
 
 impl CreateDirectConnectGatewayCcnRoutesRequest {
+    /// A value with what requests require (`DirectConnectGatewayId`, `Routes`); set the other fields with the `with_` methods.
+    pub fn new(direct_connect_gateway_id: impl Into<String>, routes: impl IntoIterator<Item = impl Into<DirectConnectGatewayCcnRoute>>) -> Self {
+        Self {
+            direct_connect_gateway_id: direct_connect_gateway_id.into(),
+            routes: routes.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `DirectConnectGatewayId`.
     pub fn with_direct_connect_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.direct_connect_gateway_id = value.into();
@@ -2965,6 +3364,17 @@ pub struct CreateFlowLogRequest {
 }
 
 impl CreateFlowLogRequest {
+    /// A value with what requests require (`FlowLogName`, `ResourceType`, `ResourceId`, `TrafficType`); set the other fields with the `with_` methods.
+    pub fn new(flow_log_name: impl Into<String>, resource_type: impl Into<String>, resource_id: impl Into<String>, traffic_type: impl Into<String>) -> Self {
+        Self {
+            flow_log_name: flow_log_name.into(),
+            resource_type: resource_type.into(),
+            resource_id: resource_id.into(),
+            traffic_type: traffic_type.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `FlowLogName`.
     pub fn with_flow_log_name(mut self, value: impl Into<String>) -> Self {
         self.flow_log_name = value.into();
@@ -3064,6 +3474,14 @@ pub struct CreateGlobalRoutesRequest {
 }
 
 impl CreateGlobalRoutesRequest {
+    /// A value with what requests require (`VpcId`, `GlobalRoutes`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, global_routes: impl IntoIterator<Item = impl Into<GlobalRoute>>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            global_routes: global_routes.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -3124,6 +3542,15 @@ pub struct CreateHaVipRequest {
 }
 
 impl CreateHaVipRequest {
+    /// A value with what requests require (`VpcId`, `HaVipName`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, ha_vip_name: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            ha_vip_name: ha_vip_name.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -3209,6 +3636,15 @@ pub struct CreateHighPriorityRouteTableRequest {
 }
 
 impl CreateHighPriorityRouteTableRequest {
+    /// A value with what requests require (`VpcId`, `Name`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            name: name.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -3254,6 +3690,14 @@ pub struct CreateHighPriorityRoutesRequest {
 }
 
 impl CreateHighPriorityRoutesRequest {
+    /// A value with what requests require (`HighPriorityRouteTableId`, `HighPriorityRoutes`); set the other fields with the `with_` methods.
+    pub fn new(high_priority_route_table_id: impl Into<String>, high_priority_routes: impl IntoIterator<Item = impl Into<HighPriorityRoute>>) -> Self {
+        Self {
+            high_priority_route_table_id: high_priority_route_table_id.into(),
+            high_priority_routes: high_priority_routes.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `HighPriorityRouteTableId`.
     pub fn with_high_priority_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.high_priority_route_table_id = value.into();
@@ -3298,6 +3742,11 @@ pub struct CreateIp6TranslatorsRequest {
 }
 
 impl CreateIp6TranslatorsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Ip6TranslatorName`.
     pub fn with_ip6_translator_name(mut self, value: impl Into<String>) -> Self {
         self.ip6_translator_name = Some(value.into());
@@ -3348,6 +3797,16 @@ pub struct CreateLocalGatewayRequest {
 }
 
 impl CreateLocalGatewayRequest {
+    /// A value with what requests require (`LocalGatewayName`, `VpcId`, `CdcId`); set the other fields with the `with_` methods.
+    pub fn new(local_gateway_name: impl Into<String>, vpc_id: impl Into<String>, cdc_id: impl Into<String>) -> Self {
+        Self {
+            local_gateway_name: local_gateway_name.into(),
+            vpc_id: vpc_id.into(),
+            cdc_id: cdc_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `LocalGatewayName`.
     pub fn with_local_gateway_name(mut self, value: impl Into<String>) -> Self {
         self.local_gateway_name = value.into();
@@ -3438,6 +3897,15 @@ pub struct CreateNatGatewayRequest {
 }
 
 impl CreateNatGatewayRequest {
+    /// A value with what requests require (`NatGatewayName`, `VpcId`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_name: impl Into<String>, vpc_id: impl Into<String>) -> Self {
+        Self {
+            nat_gateway_name: nat_gateway_name.into(),
+            vpc_id: vpc_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NatGatewayName`.
     pub fn with_nat_gateway_name(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_name = value.into();
@@ -3558,6 +4026,14 @@ pub struct CreateNatGatewayDestinationIpPortTranslationNatRuleRequest {
 }
 
 impl CreateNatGatewayDestinationIpPortTranslationNatRuleRequest {
+    /// A value with what requests require (`NatGatewayId`, `DestinationIpPortTranslationNatRules`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>, destination_ip_port_translation_nat_rules: impl IntoIterator<Item = impl Into<DestinationIpPortTranslationNatRule>>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            destination_ip_port_translation_nat_rules: destination_ip_port_translation_nat_rules.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -3593,6 +4069,14 @@ pub struct CreateNatGatewaySourceIpTranslationNatRuleRequest {
 }
 
 impl CreateNatGatewaySourceIpTranslationNatRuleRequest {
+    /// A value with what requests require (`NatGatewayId`, `SourceIpTranslationNatRules`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>, source_ip_translation_nat_rules: impl IntoIterator<Item = impl Into<SourceIpTranslationNatRule>>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            source_ip_translation_nat_rules: source_ip_translation_nat_rules.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -3644,6 +4128,17 @@ pub struct CreateNetDetectRequest {
 }
 
 impl CreateNetDetectRequest {
+    /// A value with what requests require (`VpcId`, `SubnetId`, `NetDetectName`, `DetectDestinationIp`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, subnet_id: impl Into<String>, net_detect_name: impl Into<String>, detect_destination_ip: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            subnet_id: subnet_id.into(),
+            net_detect_name: net_detect_name.into(),
+            detect_destination_ip: detect_destination_ip.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -3725,6 +4220,15 @@ pub struct CreateNetworkAclRequest {
 }
 
 impl CreateNetworkAclRequest {
+    /// A value with what requests require (`VpcId`, `NetworkAclName`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, network_acl_name: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            network_acl_name: network_acl_name.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -3776,6 +4280,14 @@ pub struct CreateNetworkAclEntriesRequest {
 }
 
 impl CreateNetworkAclEntriesRequest {
+    /// A value with what requests require (`NetworkAclId`, `NetworkAclEntrySet`); set the other fields with the `with_` methods.
+    pub fn new(network_acl_id: impl Into<String>, network_acl_entry_set: impl Into<NetworkAclEntrySet>) -> Self {
+        Self {
+            network_acl_id: network_acl_id.into(),
+            network_acl_entry_set: network_acl_entry_set.into(),
+        }
+    }
+
     /// Sets `NetworkAclId`.
     pub fn with_network_acl_id(mut self, value: impl Into<String>) -> Self {
         self.network_acl_id = value.into();
@@ -3811,6 +4323,14 @@ pub struct CreateNetworkAclQuintupleEntriesRequest {
 }
 
 impl CreateNetworkAclQuintupleEntriesRequest {
+    /// A value with what requests require (`NetworkAclId`, `NetworkAclQuintupleSet`); set the other fields with the `with_` methods.
+    pub fn new(network_acl_id: impl Into<String>, network_acl_quintuple_set: impl Into<NetworkAclQuintupleEntries>) -> Self {
+        Self {
+            network_acl_id: network_acl_id.into(),
+            network_acl_quintuple_set: network_acl_quintuple_set.into(),
+        }
+    }
+
     /// Sets `NetworkAclId`.
     pub fn with_network_acl_id(mut self, value: impl Into<String>) -> Self {
         self.network_acl_id = value.into();
@@ -3887,6 +4407,16 @@ pub struct CreateNetworkInterfaceRequest {
 }
 
 impl CreateNetworkInterfaceRequest {
+    /// A value with what requests require (`VpcId`, `NetworkInterfaceName`, `SubnetId`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, network_interface_name: impl Into<String>, subnet_id: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            network_interface_name: network_interface_name.into(),
+            subnet_id: subnet_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -4027,6 +4557,14 @@ pub struct CreatePrivateNatGatewayRequest {
 }
 
 impl CreatePrivateNatGatewayRequest {
+    /// A value with what requests require (`NatGatewayName`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_name: impl Into<String>) -> Self {
+        Self {
+            nat_gateway_name: nat_gateway_name.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NatGatewayName`.
     pub fn with_nat_gateway_name(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_name = value.into();
@@ -4099,6 +4637,14 @@ pub struct CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
 }
 
 impl CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
+    /// A value with what requests require (`NatGatewayId`, `LocalDestinationIpPortTranslationNatRules`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>, local_destination_ip_port_translation_nat_rules: impl IntoIterator<Item = impl Into<LocalDestinationIpPortTranslationNatRule>>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            local_destination_ip_port_translation_nat_rules: local_destination_ip_port_translation_nat_rules.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -4143,6 +4689,18 @@ pub struct CreatePrivateNatGatewayTranslationAclRuleRequest {
 }
 
 impl CreatePrivateNatGatewayTranslationAclRuleRequest {
+    /// A value with what requests require (`NatGatewayId`, `TranslationDirection`, `TranslationType`, `TranslationIp`, `TranslationAclRules`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>, translation_direction: impl Into<String>, translation_type: impl Into<String>, translation_ip: impl Into<String>, translation_acl_rules: impl IntoIterator<Item = impl Into<TranslationAclRule>>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            translation_direction: translation_direction.into(),
+            translation_type: translation_type.into(),
+            translation_ip: translation_ip.into(),
+            translation_acl_rules: translation_acl_rules.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -4209,6 +4767,15 @@ pub struct CreatePrivateNatGatewayTranslationNatRuleRequest {
 }
 
 impl CreatePrivateNatGatewayTranslationNatRuleRequest {
+    /// A value with what requests require (`NatGatewayId`, `TranslationNatRules`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>, translation_nat_rules: impl IntoIterator<Item = impl Into<TranslationNatRuleInput>>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            translation_nat_rules: translation_nat_rules.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -4273,6 +4840,14 @@ pub struct CreateReserveIpAddressesRequest {
 }
 
 impl CreateReserveIpAddressesRequest {
+    /// A value with what requests require (`VpcId`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -4352,6 +4927,15 @@ pub struct CreateRoutePolicyRequest {
 }
 
 impl CreateRoutePolicyRequest {
+    /// A value with what requests require (`RoutePolicyDescription`, `RoutePolicyName`); set the other fields with the `with_` methods.
+    pub fn new(route_policy_description: impl Into<String>, route_policy_name: impl Into<String>) -> Self {
+        Self {
+            route_policy_description: route_policy_description.into(),
+            route_policy_name: route_policy_name.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `RoutePolicyDescription`.
     pub fn with_route_policy_description(mut self, value: impl Into<String>) -> Self {
         self.route_policy_description = value.into();
@@ -4395,6 +4979,13 @@ pub struct CreateRoutePolicyAssociationsRequest {
 }
 
 impl CreateRoutePolicyAssociationsRequest {
+    /// A value with what requests require (`RoutePolicyAssociationSet`); set the other fields with the `with_` methods.
+    pub fn new(route_policy_association_set: impl IntoIterator<Item = impl Into<RoutePolicyAssociation>>) -> Self {
+        Self {
+            route_policy_association_set: route_policy_association_set.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `RoutePolicyAssociationSet`.
     pub fn with_route_policy_association_set<I: IntoIterator<Item = V>, V: Into<RoutePolicyAssociation>>(mut self, values: I) -> Self {
         self.route_policy_association_set = values.into_iter().map(Into::into).collect();
@@ -4424,6 +5015,14 @@ pub struct CreateRoutePolicyEntriesRequest {
 }
 
 impl CreateRoutePolicyEntriesRequest {
+    /// A value with what requests require (`RoutePolicyId`, `RoutePolicyEntrySet`); set the other fields with the `with_` methods.
+    pub fn new(route_policy_id: impl Into<String>, route_policy_entry_set: impl IntoIterator<Item = impl Into<RoutePolicyEntry>>) -> Self {
+        Self {
+            route_policy_id: route_policy_id.into(),
+            route_policy_entry_set: route_policy_entry_set.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `RoutePolicyId`.
     pub fn with_route_policy_id(mut self, value: impl Into<String>) -> Self {
         self.route_policy_id = value.into();
@@ -4462,6 +5061,15 @@ pub struct CreateRouteTableRequest {
 }
 
 impl CreateRouteTableRequest {
+    /// A value with what requests require (`VpcId`, `RouteTableName`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, route_table_name: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            route_table_name: route_table_name.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -4507,6 +5115,14 @@ pub struct CreateRoutesRequest {
 }
 
 impl CreateRoutesRequest {
+    /// A value with what requests require (`RouteTableId`, `Routes`); set the other fields with the `with_` methods.
+    pub fn new(route_table_id: impl Into<String>, routes: impl IntoIterator<Item = impl Into<Route>>) -> Self {
+        Self {
+            route_table_id: route_table_id.into(),
+            routes: routes.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `RouteTableId`.
     pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.route_table_id = value.into();
@@ -4555,6 +5171,15 @@ pub struct CreateSecurityGroupRequest {
 }
 
 impl CreateSecurityGroupRequest {
+    /// A value with what requests require (`GroupName`, `GroupDescription`); set the other fields with the `with_` methods.
+    pub fn new(group_name: impl Into<String>, group_description: impl Into<String>) -> Self {
+        Self {
+            group_name: group_name.into(),
+            group_description: group_description.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `GroupName`.
     pub fn with_group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = value.into();
@@ -4606,6 +5231,14 @@ pub struct CreateSecurityGroupPoliciesRequest {
 }
 
 impl CreateSecurityGroupPoliciesRequest {
+    /// A value with what requests require (`SecurityGroupId`, `SecurityGroupPolicySet`); set the other fields with the `with_` methods.
+    pub fn new(security_group_id: impl Into<String>, security_group_policy_set: impl Into<SecurityGroupPolicySet>) -> Self {
+        Self {
+            security_group_id: security_group_id.into(),
+            security_group_policy_set: security_group_policy_set.into(),
+        }
+    }
+
     /// Sets `SecurityGroupId`.
     pub fn with_security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = value.into();
@@ -4650,6 +5283,15 @@ pub struct CreateSecurityGroupWithPoliciesRequest {
 }
 
 impl CreateSecurityGroupWithPoliciesRequest {
+    /// A value with what requests require (`GroupName`, `GroupDescription`); set the other fields with the `with_` methods.
+    pub fn new(group_name: impl Into<String>, group_description: impl Into<String>) -> Self {
+        Self {
+            group_name: group_name.into(),
+            group_description: group_description.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `GroupName`.
     pub fn with_group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = value.into();
@@ -4714,6 +5356,14 @@ pub struct CreateServiceTemplateRequest {
 }
 
 impl CreateServiceTemplateRequest {
+    /// A value with what requests require (`ServiceTemplateName`); set the other fields with the `with_` methods.
+    pub fn new(service_template_name: impl Into<String>) -> Self {
+        Self {
+            service_template_name: service_template_name.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `ServiceTemplateName`.
     pub fn with_service_template_name(mut self, value: impl Into<String>) -> Self {
         self.service_template_name = value.into();
@@ -4768,6 +5418,15 @@ pub struct CreateServiceTemplateGroupRequest {
 }
 
 impl CreateServiceTemplateGroupRequest {
+    /// A value with what requests require (`ServiceTemplateGroupName`, `ServiceTemplateIds`); set the other fields with the `with_` methods.
+    pub fn new(service_template_group_name: impl Into<String>, service_template_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            service_template_group_name: service_template_group_name.into(),
+            service_template_ids: service_template_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `ServiceTemplateGroupName`.
     pub fn with_service_template_group_name(mut self, value: impl Into<String>) -> Self {
         self.service_template_group_name = value.into();
@@ -4814,6 +5473,14 @@ pub struct CreateSnapshotPoliciesRequest {
 }
 
 impl CreateSnapshotPoliciesRequest {
+    /// A value with what requests require (`SnapshotPolicies`); set the other fields with the `with_` methods.
+    pub fn new(snapshot_policies: impl IntoIterator<Item = impl Into<SnapshotPolicy>>) -> Self {
+        Self {
+            snapshot_policies: snapshot_policies.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `SnapshotPolicies`.
     pub fn with_snapshot_policies<I: IntoIterator<Item = V>, V: Into<SnapshotPolicy>>(mut self, values: I) -> Self {
         self.snapshot_policies = values.into_iter().map(Into::into).collect();
@@ -4870,6 +5537,16 @@ pub struct CreateSubnetRequest {
 }
 
 impl CreateSubnetRequest {
+    /// A value with what requests require (`VpcId`, `SubnetName`, `Zone`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, subnet_name: impl Into<String>, zone: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            subnet_name: subnet_name.into(),
+            zone: zone.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -4951,6 +5628,15 @@ pub struct CreateSubnetsRequest {
 }
 
 impl CreateSubnetsRequest {
+    /// A value with what requests require (`VpcId`, `Subnets`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, subnets: impl IntoIterator<Item = impl Into<SubnetInput>>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            subnets: subnets.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -5038,6 +5724,15 @@ pub struct CreateTrafficMirrorRequest {
 }
 
 impl CreateTrafficMirrorRequest {
+    /// A value with what requests require (`VpcId`, `TrafficMirrorName`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, traffic_mirror_name: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            traffic_mirror_name: traffic_mirror_name.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -5153,6 +5848,14 @@ pub struct CreateTrafficMirrorFilterRulesRequest {
 }
 
 impl CreateTrafficMirrorFilterRulesRequest {
+    /// A value with what requests require (`TrafficMirrorId`); set the other fields with the `with_` methods.
+    pub fn new(traffic_mirror_id: impl Into<String>) -> Self {
+        Self {
+            traffic_mirror_id: traffic_mirror_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `TrafficMirrorId`.
     pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_id = value.into();
@@ -5208,6 +5911,14 @@ pub struct CreateTrafficPackagesRequest {
 }
 
 impl CreateTrafficPackagesRequest {
+    /// A value with what requests require (`TrafficAmount`); set the other fields with the `with_` methods.
+    pub fn new(traffic_amount: impl Into<u64>) -> Self {
+        Self {
+            traffic_amount: traffic_amount.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `TrafficAmount`.
     pub fn with_traffic_amount(mut self, value: impl Into<u64>) -> Self {
         self.traffic_amount = value.into();
@@ -5281,6 +5992,14 @@ pub struct CreateVpcRequest {
 }
 
 impl CreateVpcRequest {
+    /// A value with what requests require (`VpcName`); set the other fields with the `with_` methods.
+    pub fn new(vpc_name: impl Into<String>) -> Self {
+        Self {
+            vpc_name: vpc_name.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcName`.
     pub fn with_vpc_name(mut self, value: impl Into<String>) -> Self {
         self.vpc_name = value.into();
@@ -5390,6 +6109,17 @@ pub struct CreateVpcEndPointRequest {
 }
 
 impl CreateVpcEndPointRequest {
+    /// A value with what requests require (`VpcId`, `SubnetId`, `EndPointName`, `EndPointServiceId`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, subnet_id: impl Into<String>, end_point_name: impl Into<String>, end_point_service_id: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            subnet_id: subnet_id.into(),
+            end_point_name: end_point_name.into(),
+            end_point_service_id: end_point_service_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -5481,6 +6211,17 @@ pub struct CreateVpcEndPointServiceRequest {
 }
 
 impl CreateVpcEndPointServiceRequest {
+    /// A value with what requests require (`VpcId`, `EndPointServiceName`, `AutoAcceptFlag`, `ServiceInstanceId`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, end_point_service_name: impl Into<String>, auto_accept_flag: impl Into<bool>, service_instance_id: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            end_point_service_name: end_point_service_name.into(),
+            auto_accept_flag: auto_accept_flag.into(),
+            service_instance_id: service_instance_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -5559,6 +6300,15 @@ pub struct CreateVpcEndPointServiceWhiteListRequest {
 }
 
 impl CreateVpcEndPointServiceWhiteListRequest {
+    /// A value with what requests require (`UserUin`, `EndPointServiceId`); set the other fields with the `with_` methods.
+    pub fn new(user_uin: impl Into<String>, end_point_service_id: impl Into<String>) -> Self {
+        Self {
+            user_uin: user_uin.into(),
+            end_point_service_id: end_point_service_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `UserUin`.
     pub fn with_user_uin(mut self, value: impl Into<String>) -> Self {
         self.user_uin = value.into();
@@ -5621,6 +6371,18 @@ pub struct CreateVpcPeeringConnectionRequest {
 }
 
 impl CreateVpcPeeringConnectionRequest {
+    /// A value with what requests require (`SourceVpcId`, `PeeringConnectionName`, `DestinationVpcId`, `DestinationUin`, `DestinationRegion`); set the other fields with the `with_` methods.
+    pub fn new(source_vpc_id: impl Into<String>, peering_connection_name: impl Into<String>, destination_vpc_id: impl Into<String>, destination_uin: impl Into<String>, destination_region: impl Into<String>) -> Self {
+        Self {
+            source_vpc_id: source_vpc_id.into(),
+            peering_connection_name: peering_connection_name.into(),
+            destination_vpc_id: destination_vpc_id.into(),
+            destination_uin: destination_uin.into(),
+            destination_region: destination_region.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `SourceVpcId`.
     pub fn with_source_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.source_vpc_id = value.into();
@@ -5760,6 +6522,17 @@ pub struct CreateVpnConnectionRequest {
 }
 
 impl CreateVpnConnectionRequest {
+    /// A value with what requests require (`VpnGatewayId`, `CustomerGatewayId`, `VpnConnectionName`, `PreShareKey`); set the other fields with the `with_` methods.
+    pub fn new(vpn_gateway_id: impl Into<String>, customer_gateway_id: impl Into<String>, vpn_connection_name: impl Into<String>, pre_share_key: impl Into<String>) -> Self {
+        Self {
+            vpn_gateway_id: vpn_gateway_id.into(),
+            customer_gateway_id: customer_gateway_id.into(),
+            vpn_connection_name: vpn_connection_name.into(),
+            pre_share_key: pre_share_key.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpnGatewayId`.
     pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_gateway_id = value.into();
@@ -5948,6 +6721,16 @@ pub struct CreateVpnGatewayRequest {
 }
 
 impl CreateVpnGatewayRequest {
+    /// A value with what requests require (`VpcId`, `VpnGatewayName`, `InternetMaxBandwidthOut`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, vpn_gateway_name: impl Into<String>, internet_max_bandwidth_out: impl Into<u64>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            vpn_gateway_name: vpn_gateway_name.into(),
+            internet_max_bandwidth_out: internet_max_bandwidth_out.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -6071,6 +6854,14 @@ pub struct CreateVpnGatewayRoutesRequest {
 }
 
 impl CreateVpnGatewayRoutesRequest {
+    /// A value with what requests require (`VpnGatewayId`, `Routes`); set the other fields with the `with_` methods.
+    pub fn new(vpn_gateway_id: impl Into<String>, routes: impl IntoIterator<Item = impl Into<VpnGatewayRoute>>) -> Self {
+        Self {
+            vpn_gateway_id: vpn_gateway_id.into(),
+            routes: routes.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `VpnGatewayId`.
     pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_gateway_id = value.into();
@@ -6117,6 +6908,14 @@ pub struct CreateVpnGatewaySslClientRequest {
 }
 
 impl CreateVpnGatewaySslClientRequest {
+    /// A value with what requests require (`SslVpnServerId`); set the other fields with the `with_` methods.
+    pub fn new(ssl_vpn_server_id: impl Into<String>) -> Self {
+        Self {
+            ssl_vpn_server_id: ssl_vpn_server_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `SslVpnServerId`.
     pub fn with_ssl_vpn_server_id(mut self, value: impl Into<String>) -> Self {
         self.ssl_vpn_server_id = value.into();
@@ -6209,6 +7008,16 @@ pub struct CreateVpnGatewaySslServerRequest {
 }
 
 impl CreateVpnGatewaySslServerRequest {
+    /// A value with what requests require (`VpnGatewayId`, `SslVpnServerName`, `RemoteAddress`); set the other fields with the `with_` methods.
+    pub fn new(vpn_gateway_id: impl Into<String>, ssl_vpn_server_name: impl Into<String>, remote_address: impl Into<String>) -> Self {
+        Self {
+            vpn_gateway_id: vpn_gateway_id.into(),
+            ssl_vpn_server_name: ssl_vpn_server_name.into(),
+            remote_address: remote_address.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpnGatewayId`.
     pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_gateway_id = value.into();
@@ -6321,6 +7130,13 @@ pub struct DeleteAddressTemplateRequest {
 }
 
 impl DeleteAddressTemplateRequest {
+    /// A value with what requests require (`AddressTemplateId`); set the other fields with the `with_` methods.
+    pub fn new(address_template_id: impl Into<String>) -> Self {
+        Self {
+            address_template_id: address_template_id.into(),
+        }
+    }
+
     /// Sets `AddressTemplateId`.
     pub fn with_address_template_id(mut self, value: impl Into<String>) -> Self {
         self.address_template_id = value.into();
@@ -6348,6 +7164,13 @@ pub struct DeleteAddressTemplateGroupRequest {
 }
 
 impl DeleteAddressTemplateGroupRequest {
+    /// A value with what requests require (`AddressTemplateGroupId`); set the other fields with the `with_` methods.
+    pub fn new(address_template_group_id: impl Into<String>) -> Self {
+        Self {
+            address_template_group_id: address_template_group_id.into(),
+        }
+    }
+
     /// Sets `AddressTemplateGroupId`.
     pub fn with_address_template_group_id(mut self, value: impl Into<String>) -> Self {
         self.address_template_group_id = value.into();
@@ -6377,6 +7200,14 @@ pub struct DeleteAssistantCidrRequest {
 }
 
 impl DeleteAssistantCidrRequest {
+    /// A value with what requests require (`VpcId`, `CidrBlocks`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, cidr_blocks: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            cidr_blocks: cidr_blocks.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -6410,6 +7241,13 @@ pub struct DeleteBandwidthPackageRequest {
 }
 
 impl DeleteBandwidthPackageRequest {
+    /// A value with what requests require (`BandwidthPackageId`); set the other fields with the `with_` methods.
+    pub fn new(bandwidth_package_id: impl Into<String>) -> Self {
+        Self {
+            bandwidth_package_id: bandwidth_package_id.into(),
+        }
+    }
+
     /// Sets `BandwidthPackageId`.
     pub fn with_bandwidth_package_id(mut self, value: impl Into<String>) -> Self {
         self.bandwidth_package_id = value.into();
@@ -6437,6 +7275,13 @@ pub struct DeleteCcnRequest {
 }
 
 impl DeleteCcnRequest {
+    /// A value with what requests require (`CcnId`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -6466,6 +7311,14 @@ pub struct DeleteCcnPolicyBasedRoutingNextHopRequest {
 }
 
 impl DeleteCcnPolicyBasedRoutingNextHopRequest {
+    /// A value with what requests require (`CcnId`, `PolicyBasedRoutingNextHopIds`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>, policy_based_routing_next_hop_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            policy_based_routing_next_hop_ids: policy_based_routing_next_hop_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -6501,6 +7354,14 @@ pub struct DeleteCcnPolicyBasedRoutingRuleRequest {
 }
 
 impl DeleteCcnPolicyBasedRoutingRuleRequest {
+    /// A value with what requests require (`CcnId`, `PolicyBasedRoutingRuleIds`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>, policy_based_routing_rule_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            policy_based_routing_rule_ids: policy_based_routing_rule_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -6534,6 +7395,13 @@ pub struct DeleteCcnRouteTablesRequest {
 }
 
 impl DeleteCcnRouteTablesRequest {
+    /// A value with what requests require (`RouteTableId`); set the other fields with the `with_` methods.
+    pub fn new(route_table_id: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            route_table_id: route_table_id.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `RouteTableId`.
     pub fn with_route_table_id<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.route_table_id = values.into_iter().map(Into::into).collect();
@@ -6557,6 +7425,13 @@ impl crate::Action for DeleteCcnRouteTablesRequest {
 #[serde(deny_unknown_fields)]
 pub struct DeleteCdcLDCXListRequest {}
 
+impl DeleteCdcLDCXListRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Reply to `DeleteCdcLDCXList` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -6572,6 +7447,13 @@ impl crate::Action for DeleteCdcLDCXListRequest {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteCdcNetPlanesRequest {}
+
+impl DeleteCdcNetPlanesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 
 /// Reply to `DeleteCdcNetPlanes` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -6593,6 +7475,13 @@ pub struct DeleteCustomerGatewayRequest {
 }
 
 impl DeleteCustomerGatewayRequest {
+    /// A value with what requests require (`CustomerGatewayId`); set the other fields with the `with_` methods.
+    pub fn new(customer_gateway_id: impl Into<String>) -> Self {
+        Self {
+            customer_gateway_id: customer_gateway_id.into(),
+        }
+    }
+
     /// Sets `CustomerGatewayId`.
     pub fn with_customer_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.customer_gateway_id = value.into();
@@ -6620,6 +7509,13 @@ pub struct DeleteDhcpIpRequest {
 }
 
 impl DeleteDhcpIpRequest {
+    /// A value with what requests require (`DhcpIpId`); set the other fields with the `with_` methods.
+    pub fn new(dhcp_ip_id: impl Into<String>) -> Self {
+        Self {
+            dhcp_ip_id: dhcp_ip_id.into(),
+        }
+    }
+
     /// Sets `DhcpIpId`.
     pub fn with_dhcp_ip_id(mut self, value: impl Into<String>) -> Self {
         self.dhcp_ip_id = value.into();
@@ -6647,6 +7543,13 @@ pub struct DeleteDirectConnectGatewayRequest {
 }
 
 impl DeleteDirectConnectGatewayRequest {
+    /// A value with what requests require (`DirectConnectGatewayId`); set the other fields with the `with_` methods.
+    pub fn new(direct_connect_gateway_id: impl Into<String>) -> Self {
+        Self {
+            direct_connect_gateway_id: direct_connect_gateway_id.into(),
+        }
+    }
+
     /// Sets `DirectConnectGatewayId`.
     pub fn with_direct_connect_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.direct_connect_gateway_id = value.into();
@@ -6679,6 +7582,15 @@ pub struct DeleteDirectConnectGatewayCcnRoutesRequest {
 }
 
 impl DeleteDirectConnectGatewayCcnRoutesRequest {
+    /// A value with what requests require (`DirectConnectGatewayId`, `RouteIds`); set the other fields with the `with_` methods.
+    pub fn new(direct_connect_gateway_id: impl Into<String>, route_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            direct_connect_gateway_id: direct_connect_gateway_id.into(),
+            route_ids: route_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DirectConnectGatewayId`.
     pub fn with_direct_connect_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.direct_connect_gateway_id = value.into();
@@ -6721,6 +7633,14 @@ pub struct DeleteFlowLogRequest {
 }
 
 impl DeleteFlowLogRequest {
+    /// A value with what requests require (`FlowLogId`); set the other fields with the `with_` methods.
+    pub fn new(flow_log_id: impl Into<String>) -> Self {
+        Self {
+            flow_log_id: flow_log_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `FlowLogId`.
     pub fn with_flow_log_id(mut self, value: impl Into<String>) -> Self {
         self.flow_log_id = value.into();
@@ -6756,6 +7676,14 @@ pub struct DeleteGlobalRoutesRequest {
 }
 
 impl DeleteGlobalRoutesRequest {
+    /// A value with what requests require (`VpcId`, `GlobalRouteIds`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, global_route_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            global_route_ids: global_route_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -6789,6 +7717,13 @@ pub struct DeleteHaVipRequest {
 }
 
 impl DeleteHaVipRequest {
+    /// A value with what requests require (`HaVipId`); set the other fields with the `with_` methods.
+    pub fn new(ha_vip_id: impl Into<String>) -> Self {
+        Self {
+            ha_vip_id: ha_vip_id.into(),
+        }
+    }
+
     /// Sets `HaVipId`.
     pub fn with_ha_vip_id(mut self, value: impl Into<String>) -> Self {
         self.ha_vip_id = value.into();
@@ -6817,6 +7752,11 @@ pub struct DeleteHighPriorityRouteTablesRequest {
 }
 
 impl DeleteHighPriorityRouteTablesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `HighPriorityRouteTableIds`.
     pub fn with_high_priority_route_table_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.high_priority_route_table_ids = values.into_iter().map(Into::into).collect();
@@ -6846,6 +7786,14 @@ pub struct DeleteHighPriorityRoutesRequest {
 }
 
 impl DeleteHighPriorityRoutesRequest {
+    /// A value with what requests require (`HighPriorityRouteTableId`, `HighPriorityRouteIds`); set the other fields with the `with_` methods.
+    pub fn new(high_priority_route_table_id: impl Into<String>, high_priority_route_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            high_priority_route_table_id: high_priority_route_table_id.into(),
+            high_priority_route_ids: high_priority_route_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `HighPriorityRouteTableId`.
     pub fn with_high_priority_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.high_priority_route_table_id = value.into();
@@ -6883,6 +7831,13 @@ pub struct DeleteIp6TranslatorsRequest {
 }
 
 impl DeleteIp6TranslatorsRequest {
+    /// A value with what requests require (`Ip6TranslatorIds`); set the other fields with the `with_` methods.
+    pub fn new(ip6_translator_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            ip6_translator_ids: ip6_translator_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `Ip6TranslatorIds`.
     pub fn with_ip6_translator_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.ip6_translator_ids = values.into_iter().map(Into::into).collect();
@@ -6915,6 +7870,15 @@ pub struct DeleteLocalGatewayRequest {
 }
 
 impl DeleteLocalGatewayRequest {
+    /// A value with what requests require (`LocalGatewayId`, `CdcId`); set the other fields with the `with_` methods.
+    pub fn new(local_gateway_id: impl Into<String>, cdc_id: impl Into<String>) -> Self {
+        Self {
+            local_gateway_id: local_gateway_id.into(),
+            cdc_id: cdc_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `LocalGatewayId`.
     pub fn with_local_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.local_gateway_id = value.into();
@@ -6957,6 +7921,14 @@ pub struct DeleteNatGatewayRequest {
 }
 
 impl DeleteNatGatewayRequest {
+    /// A value with what requests require (`NatGatewayId`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -6992,6 +7964,14 @@ pub struct DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest {
 }
 
 impl DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest {
+    /// A value with what requests require (`NatGatewayId`, `DestinationIpPortTranslationNatRules`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>, destination_ip_port_translation_nat_rules: impl IntoIterator<Item = impl Into<DestinationIpPortTranslationNatRule>>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            destination_ip_port_translation_nat_rules: destination_ip_port_translation_nat_rules.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -7027,6 +8007,14 @@ pub struct DeleteNatGatewaySourceIpTranslationNatRuleRequest {
 }
 
 impl DeleteNatGatewaySourceIpTranslationNatRuleRequest {
+    /// A value with what requests require (`NatGatewayId`, `NatGatewaySnatIds`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>, nat_gateway_snat_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            nat_gateway_snat_ids: nat_gateway_snat_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -7060,6 +8048,13 @@ pub struct DeleteNetDetectRequest {
 }
 
 impl DeleteNetDetectRequest {
+    /// A value with what requests require (`NetDetectId`); set the other fields with the `with_` methods.
+    pub fn new(net_detect_id: impl Into<String>) -> Self {
+        Self {
+            net_detect_id: net_detect_id.into(),
+        }
+    }
+
     /// Sets `NetDetectId`.
     pub fn with_net_detect_id(mut self, value: impl Into<String>) -> Self {
         self.net_detect_id = value.into();
@@ -7087,6 +8082,13 @@ pub struct DeleteNetworkAclRequest {
 }
 
 impl DeleteNetworkAclRequest {
+    /// A value with what requests require (`NetworkAclId`); set the other fields with the `with_` methods.
+    pub fn new(network_acl_id: impl Into<String>) -> Self {
+        Self {
+            network_acl_id: network_acl_id.into(),
+        }
+    }
+
     /// Sets `NetworkAclId`.
     pub fn with_network_acl_id(mut self, value: impl Into<String>) -> Self {
         self.network_acl_id = value.into();
@@ -7117,6 +8119,14 @@ pub struct DeleteNetworkAclEntriesRequest {
 }
 
 impl DeleteNetworkAclEntriesRequest {
+    /// A value with what requests require (`NetworkAclId`); set the other fields with the `with_` methods.
+    pub fn new(network_acl_id: impl Into<String>) -> Self {
+        Self {
+            network_acl_id: network_acl_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NetworkAclId`.
     pub fn with_network_acl_id(mut self, value: impl Into<String>) -> Self {
         self.network_acl_id = value.into();
@@ -7152,6 +8162,14 @@ pub struct DeleteNetworkAclQuintupleEntriesRequest {
 }
 
 impl DeleteNetworkAclQuintupleEntriesRequest {
+    /// A value with what requests require (`NetworkAclId`, `NetworkAclQuintupleSet`); set the other fields with the `with_` methods.
+    pub fn new(network_acl_id: impl Into<String>, network_acl_quintuple_set: impl Into<NetworkAclQuintupleEntries>) -> Self {
+        Self {
+            network_acl_id: network_acl_id.into(),
+            network_acl_quintuple_set: network_acl_quintuple_set.into(),
+        }
+    }
+
     /// Sets `NetworkAclId`.
     pub fn with_network_acl_id(mut self, value: impl Into<String>) -> Self {
         self.network_acl_id = value.into();
@@ -7185,6 +8203,13 @@ pub struct DeleteNetworkInterfaceRequest {
 }
 
 impl DeleteNetworkInterfaceRequest {
+    /// A value with what requests require (`NetworkInterfaceId`); set the other fields with the `with_` methods.
+    pub fn new(network_interface_id: impl Into<String>) -> Self {
+        Self {
+            network_interface_id: network_interface_id.into(),
+        }
+    }
+
     /// Sets `NetworkInterfaceId`.
     pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.network_interface_id = value.into();
@@ -7215,6 +8240,14 @@ pub struct DeletePrivateNatGatewayRequest {
 }
 
 impl DeletePrivateNatGatewayRequest {
+    /// A value with what requests require (`NatGatewayId`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -7250,6 +8283,14 @@ pub struct DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
 }
 
 impl DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
+    /// A value with what requests require (`NatGatewayId`, `LocalDestinationIpPortTranslationNatRules`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>, local_destination_ip_port_translation_nat_rules: impl IntoIterator<Item = impl Into<LocalDestinationIpPortTranslationNatRule>>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            local_destination_ip_port_translation_nat_rules: local_destination_ip_port_translation_nat_rules.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -7294,6 +8335,18 @@ pub struct DeletePrivateNatGatewayTranslationAclRuleRequest {
 }
 
 impl DeletePrivateNatGatewayTranslationAclRuleRequest {
+    /// A value with what requests require (`NatGatewayId`, `TranslationDirection`, `TranslationType`, `TranslationIp`, `AclRuleIds`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>, translation_direction: impl Into<String>, translation_type: impl Into<String>, translation_ip: impl Into<String>, acl_rule_ids: impl IntoIterator<Item = impl Into<u64>>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            translation_direction: translation_direction.into(),
+            translation_type: translation_type.into(),
+            translation_ip: translation_ip.into(),
+            acl_rule_ids: acl_rule_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -7356,6 +8409,15 @@ pub struct DeletePrivateNatGatewayTranslationNatRuleRequest {
 }
 
 impl DeletePrivateNatGatewayTranslationNatRuleRequest {
+    /// A value with what requests require (`NatGatewayId`, `TranslationNatRules`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>, translation_nat_rules: impl IntoIterator<Item = impl Into<TranslationNatRule>>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            translation_nat_rules: translation_nat_rules.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -7401,6 +8463,14 @@ pub struct DeleteReserveIpAddressesRequest {
 }
 
 impl DeleteReserveIpAddressesRequest {
+    /// A value with what requests require (`VpcId`, `ReserveIpIds`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, reserve_ip_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            reserve_ip_ids: reserve_ip_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -7434,6 +8504,13 @@ pub struct DeleteRoutePolicyRequest {
 }
 
 impl DeleteRoutePolicyRequest {
+    /// A value with what requests require (`RoutePolicyId`); set the other fields with the `with_` methods.
+    pub fn new(route_policy_id: impl Into<String>) -> Self {
+        Self {
+            route_policy_id: route_policy_id.into(),
+        }
+    }
+
     /// Sets `RoutePolicyId`.
     pub fn with_route_policy_id(mut self, value: impl Into<String>) -> Self {
         self.route_policy_id = value.into();
@@ -7461,6 +8538,13 @@ pub struct DeleteRoutePolicyAssociationsRequest {
 }
 
 impl DeleteRoutePolicyAssociationsRequest {
+    /// A value with what requests require (`RoutePolicyAssociationSet`); set the other fields with the `with_` methods.
+    pub fn new(route_policy_association_set: impl IntoIterator<Item = impl Into<RoutePolicyAssociation>>) -> Self {
+        Self {
+            route_policy_association_set: route_policy_association_set.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `RoutePolicyAssociationSet`.
     pub fn with_route_policy_association_set<I: IntoIterator<Item = V>, V: Into<RoutePolicyAssociation>>(mut self, values: I) -> Self {
         self.route_policy_association_set = values.into_iter().map(Into::into).collect();
@@ -7491,6 +8575,14 @@ pub struct DeleteRoutePolicyEntriesRequest {
 }
 
 impl DeleteRoutePolicyEntriesRequest {
+    /// A value with what requests require (`RoutePolicyId`); set the other fields with the `with_` methods.
+    pub fn new(route_policy_id: impl Into<String>) -> Self {
+        Self {
+            route_policy_id: route_policy_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `RoutePolicyId`.
     pub fn with_route_policy_id(mut self, value: impl Into<String>) -> Self {
         self.route_policy_id = value.into();
@@ -7524,6 +8616,13 @@ pub struct DeleteRouteTableRequest {
 }
 
 impl DeleteRouteTableRequest {
+    /// A value with what requests require (`RouteTableId`); set the other fields with the `with_` methods.
+    pub fn new(route_table_id: impl Into<String>) -> Self {
+        Self {
+            route_table_id: route_table_id.into(),
+        }
+    }
+
     /// Sets `RouteTableId`.
     pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.route_table_id = value.into();
@@ -7554,6 +8653,14 @@ pub struct DeleteRoutesRequest {
 }
 
 impl DeleteRoutesRequest {
+    /// A value with what requests require (`RouteTableId`); set the other fields with the `with_` methods.
+    pub fn new(route_table_id: impl Into<String>) -> Self {
+        Self {
+            route_table_id: route_table_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `RouteTableId`.
     pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.route_table_id = value.into();
@@ -7591,6 +8698,13 @@ pub struct DeleteSecurityGroupRequest {
 }
 
 impl DeleteSecurityGroupRequest {
+    /// A value with what requests require (`SecurityGroupId`); set the other fields with the `with_` methods.
+    pub fn new(security_group_id: impl Into<String>) -> Self {
+        Self {
+            security_group_id: security_group_id.into(),
+        }
+    }
+
     /// Sets `SecurityGroupId`.
     pub fn with_security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = value.into();
@@ -7620,6 +8734,14 @@ pub struct DeleteSecurityGroupPoliciesRequest {
 }
 
 impl DeleteSecurityGroupPoliciesRequest {
+    /// A value with what requests require (`SecurityGroupId`, `SecurityGroupPolicySet`); set the other fields with the `with_` methods.
+    pub fn new(security_group_id: impl Into<String>, security_group_policy_set: impl Into<SecurityGroupPolicySet>) -> Self {
+        Self {
+            security_group_id: security_group_id.into(),
+            security_group_policy_set: security_group_policy_set.into(),
+        }
+    }
+
     /// Sets `SecurityGroupId`.
     pub fn with_security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = value.into();
@@ -7653,6 +8775,13 @@ pub struct DeleteServiceTemplateRequest {
 }
 
 impl DeleteServiceTemplateRequest {
+    /// A value with what requests require (`ServiceTemplateId`); set the other fields with the `with_` methods.
+    pub fn new(service_template_id: impl Into<String>) -> Self {
+        Self {
+            service_template_id: service_template_id.into(),
+        }
+    }
+
     /// Sets `ServiceTemplateId`.
     pub fn with_service_template_id(mut self, value: impl Into<String>) -> Self {
         self.service_template_id = value.into();
@@ -7680,6 +8809,13 @@ pub struct DeleteServiceTemplateGroupRequest {
 }
 
 impl DeleteServiceTemplateGroupRequest {
+    /// A value with what requests require (`ServiceTemplateGroupId`); set the other fields with the `with_` methods.
+    pub fn new(service_template_group_id: impl Into<String>) -> Self {
+        Self {
+            service_template_group_id: service_template_group_id.into(),
+        }
+    }
+
     /// Sets `ServiceTemplateGroupId`.
     pub fn with_service_template_group_id(mut self, value: impl Into<String>) -> Self {
         self.service_template_group_id = value.into();
@@ -7707,6 +8843,13 @@ pub struct DeleteSnapshotPoliciesRequest {
 }
 
 impl DeleteSnapshotPoliciesRequest {
+    /// A value with what requests require (`SnapshotPolicyIds`); set the other fields with the `with_` methods.
+    pub fn new(snapshot_policy_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            snapshot_policy_ids: snapshot_policy_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `SnapshotPolicyIds`.
     pub fn with_snapshot_policy_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.snapshot_policy_ids = values.into_iter().map(Into::into).collect();
@@ -7734,6 +8877,13 @@ pub struct DeleteSubnetRequest {
 }
 
 impl DeleteSubnetRequest {
+    /// A value with what requests require (`SubnetId`); set the other fields with the `with_` methods.
+    pub fn new(subnet_id: impl Into<String>) -> Self {
+        Self {
+            subnet_id: subnet_id.into(),
+        }
+    }
+
     /// Sets `SubnetId`.
     pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = value.into();
@@ -7763,6 +8913,14 @@ pub struct DeleteTemplateMemberRequest {
 }
 
 impl DeleteTemplateMemberRequest {
+    /// A value with what requests require (`TemplateId`, `TemplateMember`); set the other fields with the `with_` methods.
+    pub fn new(template_id: impl Into<String>, template_member: impl IntoIterator<Item = impl Into<MemberInfo>>) -> Self {
+        Self {
+            template_id: template_id.into(),
+            template_member: template_member.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `TemplateId`.
     pub fn with_template_id(mut self, value: impl Into<String>) -> Self {
         self.template_id = value.into();
@@ -7796,6 +8954,13 @@ pub struct DeleteTrafficMirrorRequest {
 }
 
 impl DeleteTrafficMirrorRequest {
+    /// A value with what requests require (`TrafficMirrorId`); set the other fields with the `with_` methods.
+    pub fn new(traffic_mirror_id: impl Into<String>) -> Self {
+        Self {
+            traffic_mirror_id: traffic_mirror_id.into(),
+        }
+    }
+
     /// Sets `TrafficMirrorId`.
     pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_id = value.into();
@@ -7829,6 +8994,14 @@ pub struct DeleteTrafficMirrorFilterRulesRequest {
 }
 
 impl DeleteTrafficMirrorFilterRulesRequest {
+    /// A value with what requests require (`TrafficMirrorId`); set the other fields with the `with_` methods.
+    pub fn new(traffic_mirror_id: impl Into<String>) -> Self {
+        Self {
+            traffic_mirror_id: traffic_mirror_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `TrafficMirrorId`.
     pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_id = value.into();
@@ -7868,6 +9041,13 @@ pub struct DeleteTrafficPackagesRequest {
 }
 
 impl DeleteTrafficPackagesRequest {
+    /// A value with what requests require (`TrafficPackageIds`); set the other fields with the `with_` methods.
+    pub fn new(traffic_package_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            traffic_package_ids: traffic_package_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `TrafficPackageIds`.
     pub fn with_traffic_package_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.traffic_package_ids = values.into_iter().map(Into::into).collect();
@@ -7895,6 +9075,13 @@ pub struct DeleteVpcRequest {
 }
 
 impl DeleteVpcRequest {
+    /// A value with what requests require (`VpcId`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -7925,6 +9112,14 @@ pub struct DeleteVpcEndPointRequest {
 }
 
 impl DeleteVpcEndPointRequest {
+    /// A value with what requests require (`EndPointId`); set the other fields with the `with_` methods.
+    pub fn new(end_point_id: impl Into<String>) -> Self {
+        Self {
+            end_point_id: end_point_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `EndPointId`.
     pub fn with_end_point_id(mut self, value: impl Into<String>) -> Self {
         self.end_point_id = value.into();
@@ -7961,6 +9156,14 @@ pub struct DeleteVpcEndPointServiceRequest {
 }
 
 impl DeleteVpcEndPointServiceRequest {
+    /// A value with what requests require (`EndPointServiceId`); set the other fields with the `with_` methods.
+    pub fn new(end_point_service_id: impl Into<String>) -> Self {
+        Self {
+            end_point_service_id: end_point_service_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `EndPointServiceId`.
     pub fn with_end_point_service_id(mut self, value: impl Into<String>) -> Self {
         self.end_point_service_id = value.into();
@@ -7996,6 +9199,14 @@ pub struct DeleteVpcEndPointServiceWhiteListRequest {
 }
 
 impl DeleteVpcEndPointServiceWhiteListRequest {
+    /// A value with what requests require (`UserUin`, `EndPointServiceId`); set the other fields with the `with_` methods.
+    pub fn new(user_uin: impl IntoIterator<Item = impl Into<String>>, end_point_service_id: impl Into<String>) -> Self {
+        Self {
+            user_uin: user_uin.into_iter().map(Into::into).collect(),
+            end_point_service_id: end_point_service_id.into(),
+        }
+    }
+
     /// Sets `UserUin`.
     pub fn with_user_uin<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.user_uin = values.into_iter().map(Into::into).collect();
@@ -8029,6 +9240,13 @@ pub struct DeleteVpcPeeringConnectionRequest {
 }
 
 impl DeleteVpcPeeringConnectionRequest {
+    /// A value with what requests require (`PeeringConnectionId`); set the other fields with the `with_` methods.
+    pub fn new(peering_connection_id: impl Into<String>) -> Self {
+        Self {
+            peering_connection_id: peering_connection_id.into(),
+        }
+    }
+
     /// Sets `PeeringConnectionId`.
     pub fn with_peering_connection_id(mut self, value: impl Into<String>) -> Self {
         self.peering_connection_id = value.into();
@@ -8058,6 +9276,14 @@ pub struct DeleteVpnConnectionRequest {
 }
 
 impl DeleteVpnConnectionRequest {
+    /// A value with what requests require (`VpnGatewayId`, `VpnConnectionId`); set the other fields with the `with_` methods.
+    pub fn new(vpn_gateway_id: impl Into<String>, vpn_connection_id: impl Into<String>) -> Self {
+        Self {
+            vpn_gateway_id: vpn_gateway_id.into(),
+            vpn_connection_id: vpn_connection_id.into(),
+        }
+    }
+
     /// Sets `VpnGatewayId`.
     pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_gateway_id = value.into();
@@ -8091,6 +9317,13 @@ pub struct DeleteVpnGatewayRequest {
 }
 
 impl DeleteVpnGatewayRequest {
+    /// A value with what requests require (`VpnGatewayId`); set the other fields with the `with_` methods.
+    pub fn new(vpn_gateway_id: impl Into<String>) -> Self {
+        Self {
+            vpn_gateway_id: vpn_gateway_id.into(),
+        }
+    }
+
     /// Sets `VpnGatewayId`.
     pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_gateway_id = value.into();
@@ -8120,6 +9353,14 @@ pub struct DeleteVpnGatewayRoutesRequest {
 }
 
 impl DeleteVpnGatewayRoutesRequest {
+    /// A value with what requests require (`VpnGatewayId`, `RouteIds`); set the other fields with the `with_` methods.
+    pub fn new(vpn_gateway_id: impl Into<String>, route_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            vpn_gateway_id: vpn_gateway_id.into(),
+            route_ids: route_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `VpnGatewayId`.
     pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_gateway_id = value.into();
@@ -8157,6 +9398,11 @@ pub struct DeleteVpnGatewaySslClientRequest {
 }
 
 impl DeleteVpnGatewaySslClientRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `SslVpnClientId`.
     pub fn with_ssl_vpn_client_id(mut self, value: impl Into<String>) -> Self {
         self.ssl_vpn_client_id = Some(value.into());
@@ -8194,6 +9440,13 @@ pub struct DeleteVpnGatewaySslServerRequest {
 }
 
 impl DeleteVpnGatewaySslServerRequest {
+    /// A value with what requests require (`SslVpnServerId`); set the other fields with the `with_` methods.
+    pub fn new(ssl_vpn_server_id: impl Into<String>) -> Self {
+        Self {
+            ssl_vpn_server_id: ssl_vpn_server_id.into(),
+        }
+    }
+
     /// Sets `SslVpnServerId`.
     pub fn with_ssl_vpn_server_id(mut self, value: impl Into<String>) -> Self {
         self.ssl_vpn_server_id = value.into();
@@ -8221,6 +9474,13 @@ impl crate::Action for DeleteVpnGatewaySslServerRequest {
 #[serde(deny_unknown_fields)]
 pub struct DescribeAccountAttributesRequest {}
 
+impl DescribeAccountAttributesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Reply to `DescribeAccountAttributes` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -8246,6 +9506,11 @@ pub struct DescribeAddressBandwidthRangeRequest {
 }
 
 impl DescribeAddressBandwidthRangeRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `AddressIds`.
     pub fn with_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.address_ids = values.into_iter().map(Into::into).collect();
@@ -8272,6 +9537,13 @@ impl crate::Action for DescribeAddressBandwidthRangeRequest {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeAddressQuotaRequest {}
+
+impl DescribeAddressQuotaRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 
 /// Reply to `DescribeAddressQuota` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8303,6 +9575,14 @@ pub struct DescribeAddressTemplateGroupInstancesRequest {
 }
 
 impl DescribeAddressTemplateGroupInstancesRequest {
+    /// A value with what requests require (`AddressTemplateGroupId`); set the other fields with the `with_` methods.
+    pub fn new(address_template_group_id: impl Into<String>) -> Self {
+        Self {
+            address_template_group_id: address_template_group_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `AddressTemplateGroupId`.
     pub fn with_address_template_group_id(mut self, value: impl Into<String>) -> Self {
         self.address_template_group_id = value.into();
@@ -8364,6 +9644,11 @@ pub struct DescribeAddressTemplateGroupsRequest {
 }
 
 impl DescribeAddressTemplateGroupsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -8446,6 +9731,14 @@ pub struct DescribeAddressTemplateInstancesRequest {
 }
 
 impl DescribeAddressTemplateInstancesRequest {
+    /// A value with what requests require (`AddressTemplateId`); set the other fields with the `with_` methods.
+    pub fn new(address_template_id: impl Into<String>) -> Self {
+        Self {
+            address_template_id: address_template_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `AddressTemplateId`.
     pub fn with_address_template_id(mut self, value: impl Into<String>) -> Self {
         self.address_template_id = value.into();
@@ -8507,6 +9800,11 @@ pub struct DescribeAddressTemplatesRequest {
 }
 
 impl DescribeAddressTemplatesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -8593,6 +9891,11 @@ pub struct DescribeAddressesRequest {
 }
 
 impl DescribeAddressesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `AddressIds`.
     pub fn with_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.address_ids = values.into_iter().map(Into::into).collect();
@@ -8655,6 +9958,11 @@ pub struct DescribeAssistantCidrRequest {
 }
 
 impl DescribeAssistantCidrRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `VpcIds`.
     pub fn with_vpc_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.vpc_ids = values.into_iter().map(Into::into).collect();
@@ -8708,6 +10016,11 @@ pub struct DescribeBandwidthPackageBandwidthRangeRequest {
 }
 
 impl DescribeBandwidthPackageBandwidthRangeRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `BandwidthPackageIds`.
     pub fn with_bandwidth_package_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.bandwidth_package_ids = values.into_iter().map(Into::into).collect();
@@ -8739,6 +10052,13 @@ pub struct DescribeBandwidthPackageBillUsageRequest {
 }
 
 impl DescribeBandwidthPackageBillUsageRequest {
+    /// A value with what requests require (`BandwidthPackageId`); set the other fields with the `with_` methods.
+    pub fn new(bandwidth_package_id: impl Into<String>) -> Self {
+        Self {
+            bandwidth_package_id: bandwidth_package_id.into(),
+        }
+    }
+
     /// Sets `BandwidthPackageId`.
     pub fn with_bandwidth_package_id(mut self, value: impl Into<String>) -> Self {
         self.bandwidth_package_id = value.into();
@@ -8765,6 +10085,13 @@ impl crate::Action for DescribeBandwidthPackageBillUsageRequest {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeBandwidthPackageQuotaRequest {}
+
+impl DescribeBandwidthPackageQuotaRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 
 /// Reply to `DescribeBandwidthPackageQuota` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8799,6 +10126,14 @@ pub struct DescribeBandwidthPackageResourcesRequest {
 }
 
 impl DescribeBandwidthPackageResourcesRequest {
+    /// A value with what requests require (`BandwidthPackageId`); set the other fields with the `with_` methods.
+    pub fn new(bandwidth_package_id: impl Into<String>) -> Self {
+        Self {
+            bandwidth_package_id: bandwidth_package_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `BandwidthPackageId`.
     pub fn with_bandwidth_package_id(mut self, value: impl Into<String>) -> Self {
         self.bandwidth_package_id = value.into();
@@ -8861,6 +10196,11 @@ pub struct DescribeBandwidthPackagesRequest {
 }
 
 impl DescribeBandwidthPackagesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `BandwidthPackageIds`.
     pub fn with_bandwidth_package_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.bandwidth_package_ids = values.into_iter().map(Into::into).collect();
@@ -8929,6 +10269,11 @@ pub struct DescribeCcnAttachedInstancesRequest {
 }
 
 impl DescribeCcnAttachedInstancesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Offset`.
     pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
         self.offset = Some(value.into());
@@ -8999,6 +10344,14 @@ pub struct DescribeCcnPolicyBasedRoutingNextHopRequest {
 }
 
 impl DescribeCcnPolicyBasedRoutingNextHopRequest {
+    /// A value with what requests require (`CcnId`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -9051,6 +10404,14 @@ pub struct DescribeCcnPolicyBasedRoutingRuleRequest {
 }
 
 impl DescribeCcnPolicyBasedRoutingRuleRequest {
+    /// A value with what requests require (`CcnId`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -9097,6 +10458,13 @@ pub struct DescribeCcnRegionBandwidthLimitsRequest {
 }
 
 impl DescribeCcnRegionBandwidthLimitsRequest {
+    /// A value with what requests require (`CcnId`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -9133,6 +10501,15 @@ pub struct DescribeCcnRouteTableBroadcastPolicysRequest {
 }
 
 impl DescribeCcnRouteTableBroadcastPolicysRequest {
+    /// A value with what requests require (`CcnId`, `RouteTableId`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>, route_table_id: impl Into<String>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            route_table_id: route_table_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -9184,6 +10561,15 @@ pub struct DescribeCcnRouteTableInputPolicysRequest {
 }
 
 impl DescribeCcnRouteTableInputPolicysRequest {
+    /// A value with what requests require (`CcnId`, `RouteTableId`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>, route_table_id: impl Into<String>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            route_table_id: route_table_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -9237,6 +10623,11 @@ pub struct DescribeCcnRouteTablesRequest {
 }
 
 impl DescribeCcnRouteTablesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -9295,6 +10686,14 @@ pub struct DescribeCcnRoutesRequest {
 }
 
 impl DescribeCcnRoutesRequest {
+    /// A value with what requests require (`CcnId`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -9369,6 +10768,11 @@ pub struct DescribeCcnsRequest {
 }
 
 impl DescribeCcnsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `CcnIds`.
     pub fn with_ccn_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.ccn_ids = values.into_iter().map(Into::into).collect();
@@ -9429,6 +10833,13 @@ impl crate::Action for DescribeCcnsRequest {
 #[serde(deny_unknown_fields)]
 pub struct DescribeCdcLDCXListRequest {}
 
+impl DescribeCdcLDCXListRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Reply to `DescribeCdcLDCXList` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -9445,6 +10856,13 @@ impl crate::Action for DescribeCdcLDCXListRequest {
 #[serde(deny_unknown_fields)]
 pub struct DescribeCdcNetPlanesRequest {}
 
+impl DescribeCdcNetPlanesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Reply to `DescribeCdcNetPlanes` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -9460,6 +10878,13 @@ impl crate::Action for DescribeCdcNetPlanesRequest {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeCdcUsedIdcVlanRequest {}
+
+impl DescribeCdcUsedIdcVlanRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 
 /// Reply to `DescribeCdcUsedIdcVlan` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -9488,6 +10913,11 @@ pub struct DescribeClassicLinkInstancesRequest {
 }
 
 impl DescribeClassicLinkInstancesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<FilterObject>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -9541,6 +10971,11 @@ pub struct DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
 }
 
 impl DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -9642,6 +11077,11 @@ pub struct DescribeCrossBorderComplianceRequest {
 }
 
 impl DescribeCrossBorderComplianceRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `ServiceProvider`.
     pub fn with_service_provider(mut self, value: impl Into<String>) -> Self {
         self.service_provider = Some(value.into());
@@ -9796,6 +11236,19 @@ pub struct DescribeCrossBorderFlowMonitorRequest {
 }
 
 impl DescribeCrossBorderFlowMonitorRequest {
+    /// A value with what requests require (`SourceRegion`, `DestinationRegion`, `CcnId`, `CcnUin`, `Period`, `StartTime`, `EndTime`); set the other fields with the `with_` methods.
+    pub fn new(source_region: impl Into<String>, destination_region: impl Into<String>, ccn_id: impl Into<String>, ccn_uin: impl Into<String>, period: impl Into<i64>, start_time: impl Into<String>, end_time: impl Into<String>) -> Self {
+        Self {
+            source_region: source_region.into(),
+            destination_region: destination_region.into(),
+            ccn_id: ccn_id.into(),
+            ccn_uin: ccn_uin.into(),
+            period: period.into(),
+            start_time: start_time.into(),
+            end_time: end_time.into(),
+        }
+    }
+
     /// Sets `SourceRegion`.
     pub fn with_source_region(mut self, value: impl Into<String>) -> Self {
         self.source_region = value.into();
@@ -9859,6 +11312,13 @@ impl crate::Action for DescribeCrossBorderFlowMonitorRequest {
 #[serde(deny_unknown_fields)]
 pub struct DescribeCustomerGatewayVendorsRequest {}
 
+impl DescribeCustomerGatewayVendorsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Reply to `DescribeCustomerGatewayVendors` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -9893,6 +11353,11 @@ pub struct DescribeCustomerGatewaysRequest {
 }
 
 impl DescribeCustomerGatewaysRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `CustomerGatewayIds`.
     pub fn with_customer_gateway_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.customer_gateway_ids = values.into_iter().map(Into::into).collect();
@@ -9941,6 +11406,13 @@ impl crate::Action for DescribeCustomerGatewaysRequest {
 #[serde(deny_unknown_fields)]
 pub struct DescribeDesignatedZonesRequest {}
 
+impl DescribeDesignatedZonesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Reply to `DescribeDesignatedZones` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -9978,6 +11450,11 @@ pub struct DescribeDhcpIpsRequest {
 }
 
 impl DescribeDhcpIpsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `DhcpIpIds`.
     pub fn with_dhcp_ip_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.dhcp_ip_ids = values.into_iter().map(Into::into).collect();
@@ -10042,6 +11519,14 @@ pub struct DescribeDirectConnectGatewayCcnRoutesRequest {
 }
 
 impl DescribeDirectConnectGatewayCcnRoutesRequest {
+    /// A value with what requests require (`DirectConnectGatewayId`); set the other fields with the `with_` methods.
+    pub fn new(direct_connect_gateway_id: impl Into<String>) -> Self {
+        Self {
+            direct_connect_gateway_id: direct_connect_gateway_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DirectConnectGatewayId`.
     pub fn with_direct_connect_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.direct_connect_gateway_id = value.into();
@@ -10110,6 +11595,11 @@ pub struct DescribeDirectConnectGatewaysRequest {
 }
 
 impl DescribeDirectConnectGatewaysRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `DirectConnectGatewayIds`.
     pub fn with_direct_connect_gateway_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.direct_connect_gateway_ids = values.into_iter().map(Into::into).collect();
@@ -10164,6 +11654,14 @@ pub struct DescribeFlowLogRequest {
 }
 
 impl DescribeFlowLogRequest {
+    /// A value with what requests require (`VpcId`, `FlowLogId`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, flow_log_id: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            flow_log_id: flow_log_id.into(),
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -10241,6 +11739,11 @@ pub struct DescribeFlowLogsRequest {
 }
 
 impl DescribeFlowLogsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
@@ -10380,6 +11883,14 @@ pub struct DescribeGatewayFlowMonitorDetailRequest {
 }
 
 impl DescribeGatewayFlowMonitorDetailRequest {
+    /// A value with what requests require (`TimePoint`); set the other fields with the `with_` methods.
+    pub fn new(time_point: impl Into<String>) -> Self {
+        Self {
+            time_point: time_point.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `TimePoint`.
     pub fn with_time_point(mut self, value: impl Into<String>) -> Self {
         self.time_point = value.into();
@@ -10477,6 +11988,14 @@ pub struct DescribeGatewayFlowQosRequest {
 }
 
 impl DescribeGatewayFlowQosRequest {
+    /// A value with what requests require (`GatewayId`); set the other fields with the `with_` methods.
+    pub fn new(gateway_id: impl Into<String>) -> Self {
+        Self {
+            gateway_id: gateway_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `GatewayId`.
     pub fn with_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_id = value.into();
@@ -10539,6 +12058,11 @@ pub struct DescribeGlobalRoutesRequest {
 }
 
 impl DescribeGlobalRoutesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -10601,6 +12125,11 @@ pub struct DescribeHaVipsRequest {
 }
 
 impl DescribeHaVipsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `HaVipIds`.
     pub fn with_ha_vip_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.ha_vip_ids = values.into_iter().map(Into::into).collect();
@@ -10666,6 +12195,11 @@ pub struct DescribeHighPriorityRouteTablesRequest {
 }
 
 impl DescribeHighPriorityRouteTablesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -10733,6 +12267,14 @@ pub struct DescribeHighPriorityRoutesRequest {
 }
 
 impl DescribeHighPriorityRoutesRequest {
+    /// A value with what requests require (`HighPriorityRouteTableId`); set the other fields with the `with_` methods.
+    pub fn new(high_priority_route_table_id: impl Into<String>) -> Self {
+        Self {
+            high_priority_route_table_id: high_priority_route_table_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `HighPriorityRouteTableId`.
     pub fn with_high_priority_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.high_priority_route_table_id = value.into();
@@ -10798,6 +12340,11 @@ pub struct DescribeIPv6AddressesRequest {
 }
 
 impl DescribeIPv6AddressesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `IPv6AddressIds`.
     pub fn with_ipv6_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.ipv6_address_ids = values.into_iter().map(Into::into).collect();
@@ -10856,6 +12403,13 @@ pub struct DescribeInstanceJumboRequest {
 }
 
 impl DescribeInstanceJumboRequest {
+    /// A value with what requests require (`InstanceIds`); set the other fields with the `with_` methods.
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `InstanceIds`.
     pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.instance_ids = values.into_iter().map(Into::into).collect();
@@ -10897,6 +12451,11 @@ pub struct DescribeIp6AddressesRequest {
 }
 
 impl DescribeIp6AddressesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Ip6AddressIds`.
     pub fn with_ip6_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.ip6_address_ids = values.into_iter().map(Into::into).collect();
@@ -10950,6 +12509,11 @@ pub struct DescribeIp6TranslatorQuotaRequest {
 }
 
 impl DescribeIp6TranslatorQuotaRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Ip6TranslatorIds`.
     pub fn with_ip6_translator_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.ip6_translator_ids = values.into_iter().map(Into::into).collect();
@@ -10991,6 +12555,11 @@ pub struct DescribeIp6TranslatorsRequest {
 }
 
 impl DescribeIp6TranslatorsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Ip6TranslatorIds`.
     pub fn with_ip6_translator_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.ip6_translator_ids = values.into_iter().map(Into::into).collect();
@@ -11043,6 +12612,13 @@ pub struct DescribeIpGeolocationDatabaseUrlRequest {
 }
 
 impl DescribeIpGeolocationDatabaseUrlRequest {
+    /// A value with what requests require (`Type`); set the other fields with the `with_` methods.
+    pub fn new(r#type: impl Into<String>) -> Self {
+        Self {
+            r#type: r#type.into(),
+        }
+    }
+
     /// Sets `Type`.
     pub fn with_type(mut self, value: impl Into<String>) -> Self {
         self.r#type = value.into();
@@ -11080,6 +12656,14 @@ pub struct DescribeIpGeolocationInfosRequest {
 }
 
 impl DescribeIpGeolocationInfosRequest {
+    /// A value with what requests require (`AddressIps`); set the other fields with the `with_` methods.
+    pub fn new(address_ips: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            address_ips: address_ips.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `AddressIps`.
     pub fn with_address_ips<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.address_ips = values.into_iter().map(Into::into).collect();
@@ -11127,6 +12711,11 @@ pub struct DescribeLocalGatewayRequest {
 }
 
 impl DescribeLocalGatewayRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -11183,6 +12772,11 @@ pub struct DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest {
 }
 
 impl DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `NatGatewayIds`.
     pub fn with_nat_gateway_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.nat_gateway_ids = values.into_iter().map(Into::into).collect();
@@ -11243,6 +12837,15 @@ pub struct DescribeNatGatewayDirectConnectGatewayRouteRequest {
 }
 
 impl DescribeNatGatewayDirectConnectGatewayRouteRequest {
+    /// A value with what requests require (`NatGatewayId`, `VpcId`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>, vpc_id: impl Into<String>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            vpc_id: vpc_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -11309,6 +12912,15 @@ pub struct DescribeNatGatewayFlowMonitorDetailRequest {
 }
 
 impl DescribeNatGatewayFlowMonitorDetailRequest {
+    /// A value with what requests require (`TimePoint`, `NatGatewayId`); set the other fields with the `with_` methods.
+    pub fn new(time_point: impl Into<String>, nat_gateway_id: impl Into<String>) -> Self {
+        Self {
+            time_point: time_point.into(),
+            nat_gateway_id: nat_gateway_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `TimePoint`.
     pub fn with_time_point(mut self, value: impl Into<String>) -> Self {
         self.time_point = value.into();
@@ -11382,6 +12994,14 @@ pub struct DescribeNatGatewaySourceIpTranslationNatRulesRequest {
 }
 
 impl DescribeNatGatewaySourceIpTranslationNatRulesRequest {
+    /// A value with what requests require (`NatGatewayId`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -11430,6 +13050,13 @@ impl crate::Action for DescribeNatGatewaySourceIpTranslationNatRulesRequest {
 #[serde(deny_unknown_fields)]
 pub struct DescribeNatGatewayZonesRequest {}
 
+impl DescribeNatGatewayZonesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Reply to `DescribeNatGatewayZones` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -11464,6 +13091,11 @@ pub struct DescribeNatGatewaysRequest {
 }
 
 impl DescribeNatGatewaysRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `NatGatewayIds`.
     pub fn with_nat_gateway_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.nat_gateway_ids = values.into_iter().map(Into::into).collect();
@@ -11529,6 +13161,11 @@ pub struct DescribeNetDetectStatesRequest {
 }
 
 impl DescribeNetDetectStatesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `NetDetectIds`.
     pub fn with_net_detect_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.net_detect_ids = values.into_iter().map(Into::into).collect();
@@ -11591,6 +13228,11 @@ pub struct DescribeNetDetectsRequest {
 }
 
 impl DescribeNetDetectsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `NetDetectIds`.
     pub fn with_net_detect_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.net_detect_ids = values.into_iter().map(Into::into).collect();
@@ -11639,6 +13281,13 @@ impl crate::Action for DescribeNetDetectsRequest {
 #[serde(deny_unknown_fields)]
 pub struct DescribeNetworkAccountTypeRequest {}
 
+impl DescribeNetworkAccountTypeRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Reply to `DescribeNetworkAccountType` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -11672,6 +13321,14 @@ pub struct DescribeNetworkAclQuintupleEntriesRequest {
 }
 
 impl DescribeNetworkAclQuintupleEntriesRequest {
+    /// A value with what requests require (`NetworkAclId`); set the other fields with the `with_` methods.
+    pub fn new(network_acl_id: impl Into<String>) -> Self {
+        Self {
+            network_acl_id: network_acl_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NetworkAclId`.
     pub fn with_network_acl_id(mut self, value: impl Into<String>) -> Self {
         self.network_acl_id = value.into();
@@ -11740,6 +13397,11 @@ pub struct DescribeNetworkAclsRequest {
 }
 
 impl DescribeNetworkAclsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -11804,6 +13466,13 @@ pub struct DescribeNetworkInterfaceLimitRequest {
 }
 
 impl DescribeNetworkInterfaceLimitRequest {
+    /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
+    pub fn new(instance_id: impl Into<String>) -> Self {
+        Self {
+            instance_id: instance_id.into(),
+        }
+    }
+
     /// Sets `InstanceId`.
     pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = value.into();
@@ -11860,6 +13529,11 @@ pub struct DescribeNetworkInterfacesRequest {
 }
 
 impl DescribeNetworkInterfacesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `NetworkInterfaceIds`.
     pub fn with_network_interface_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.network_interface_ids = values.into_iter().map(Into::into).collect();
@@ -11921,6 +13595,14 @@ pub struct DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest 
 }
 
 impl DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest {
+    /// A value with what requests require (`NatGatewayId`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -11980,6 +13662,11 @@ pub struct DescribePrivateNatGatewayLimitsRequest {
 }
 
 impl DescribePrivateNatGatewayLimitsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -12021,6 +13708,13 @@ impl crate::Action for DescribePrivateNatGatewayLimitsRequest {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribePrivateNatGatewayRegionsRequest {}
+
+impl DescribePrivateNatGatewayRegionsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 
 /// Reply to `DescribePrivateNatGatewayRegions` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -12070,6 +13764,17 @@ pub struct DescribePrivateNatGatewayTranslationAclRulesRequest {
 }
 
 impl DescribePrivateNatGatewayTranslationAclRulesRequest {
+    /// A value with what requests require (`NatGatewayId`, `TranslationDirection`, `TranslationType`, `TranslationIp`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>, translation_direction: impl Into<String>, translation_type: impl Into<String>, translation_ip: impl Into<String>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            translation_direction: translation_direction.into(),
+            translation_type: translation_type.into(),
+            translation_ip: translation_ip.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -12161,6 +13866,14 @@ pub struct DescribePrivateNatGatewayTranslationNatRulesRequest {
 }
 
 impl DescribePrivateNatGatewayTranslationNatRulesRequest {
+    /// A value with what requests require (`NatGatewayId`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -12229,6 +13942,11 @@ pub struct DescribePrivateNatGatewaysRequest {
 }
 
 impl DescribePrivateNatGatewaysRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `NatGatewayIds`.
     pub fn with_nat_gateway_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.nat_gateway_ids = values.into_iter().map(Into::into).collect();
@@ -12293,6 +14011,13 @@ pub struct DescribeProductQuotaRequest {
 }
 
 impl DescribeProductQuotaRequest {
+    /// A value with what requests require (`Product`); set the other fields with the `with_` methods.
+    pub fn new(product: impl Into<String>) -> Self {
+        Self {
+            product: product.into(),
+        }
+    }
+
     /// Sets `Product`.
     pub fn with_product(mut self, value: impl Into<String>) -> Self {
         self.product = value.into();
@@ -12337,6 +14062,11 @@ pub struct DescribeReserveIpAddressesRequest {
 }
 
 impl DescribeReserveIpAddressesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `ReserveIpIds`.
     pub fn with_reserve_ip_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.reserve_ip_ids = values.into_iter().map(Into::into).collect();
@@ -12391,6 +14121,14 @@ pub struct DescribeRouteConflictsRequest {
 }
 
 impl DescribeRouteConflictsRequest {
+    /// A value with what requests require (`RouteTableId`, `DestinationCidrBlocks`); set the other fields with the `with_` methods.
+    pub fn new(route_table_id: impl Into<String>, destination_cidr_blocks: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            route_table_id: route_table_id.into(),
+            destination_cidr_blocks: destination_cidr_blocks.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `RouteTableId`.
     pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.route_table_id = value.into();
@@ -12435,6 +14173,11 @@ pub struct DescribeRouteListRequest {
 }
 
 impl DescribeRouteListRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -12494,6 +14237,11 @@ pub struct DescribeRoutePoliciesRequest {
 }
 
 impl DescribeRoutePoliciesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `RoutePolicyIds`.
     pub fn with_route_policy_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.route_policy_ids = values.into_iter().map(Into::into).collect();
@@ -12568,6 +14316,11 @@ pub struct DescribeRoutePolicyEntriesRequest {
 }
 
 impl DescribeRoutePolicyEntriesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -12639,6 +14392,11 @@ pub struct DescribeRouteTableAssociatedInstancesRequest {
 }
 
 impl DescribeRouteTableAssociatedInstancesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -12692,6 +14450,11 @@ pub struct DescribeRouteTableSelectionPoliciesRequest {
 }
 
 impl DescribeRouteTableSelectionPoliciesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Offset`.
     pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
         self.offset = Some(value.into());
@@ -12751,6 +14514,11 @@ pub struct DescribeRouteTablesRequest {
 }
 
 impl DescribeRouteTablesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -12816,6 +14584,11 @@ pub struct DescribeRoutesRequest {
 }
 
 impl DescribeRoutesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -12862,6 +14635,13 @@ pub struct DescribeSecurityGroupAssociationStatisticsRequest {
 }
 
 impl DescribeSecurityGroupAssociationStatisticsRequest {
+    /// A value with what requests require (`SecurityGroupIds`); set the other fields with the `with_` methods.
+    pub fn new(security_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            security_group_ids: security_group_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `SecurityGroupIds`.
     pub fn with_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.security_group_ids = values.into_iter().map(Into::into).collect();
@@ -12896,6 +14676,14 @@ pub struct DescribeSecurityGroupExpandedPoliciesRequest {
 }
 
 impl DescribeSecurityGroupExpandedPoliciesRequest {
+    /// A value with what requests require (`SecurityGroupId`); set the other fields with the `with_` methods.
+    pub fn new(security_group_id: impl Into<String>) -> Self {
+        Self {
+            security_group_id: security_group_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `SecurityGroupId`.
     pub fn with_security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = value.into();
@@ -12929,6 +14717,13 @@ impl crate::Action for DescribeSecurityGroupExpandedPoliciesRequest {
 #[serde(deny_unknown_fields)]
 pub struct DescribeSecurityGroupLimitsRequest {}
 
+impl DescribeSecurityGroupLimitsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Reply to `DescribeSecurityGroupLimits` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -12956,6 +14751,14 @@ pub struct DescribeSecurityGroupPoliciesRequest {
 }
 
 impl DescribeSecurityGroupPoliciesRequest {
+    /// A value with what requests require (`SecurityGroupId`); set the other fields with the `with_` methods.
+    pub fn new(security_group_id: impl Into<String>) -> Self {
+        Self {
+            security_group_id: security_group_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `SecurityGroupId`.
     pub fn with_security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = value.into();
@@ -12993,6 +14796,13 @@ pub struct DescribeSecurityGroupReferencesRequest {
 }
 
 impl DescribeSecurityGroupReferencesRequest {
+    /// A value with what requests require (`SecurityGroupIds`); set the other fields with the `with_` methods.
+    pub fn new(security_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            security_group_ids: security_group_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `SecurityGroupIds`.
     pub fn with_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.security_group_ids = values.into_iter().map(Into::into).collect();
@@ -13040,6 +14850,11 @@ pub struct DescribeSecurityGroupsRequest {
 }
 
 impl DescribeSecurityGroupsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `SecurityGroupIds`.
     pub fn with_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.security_group_ids = values.into_iter().map(Into::into).collect();
@@ -13110,6 +14925,14 @@ pub struct DescribeServiceTemplateGroupInstancesRequest {
 }
 
 impl DescribeServiceTemplateGroupInstancesRequest {
+    /// A value with what requests require (`ServiceTemplateGroupId`); set the other fields with the `with_` methods.
+    pub fn new(service_template_group_id: impl Into<String>) -> Self {
+        Self {
+            service_template_group_id: service_template_group_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `ServiceTemplateGroupId`.
     pub fn with_service_template_group_id(mut self, value: impl Into<String>) -> Self {
         self.service_template_group_id = value.into();
@@ -13171,6 +14994,11 @@ pub struct DescribeServiceTemplateGroupsRequest {
 }
 
 impl DescribeServiceTemplateGroupsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -13253,6 +15081,14 @@ pub struct DescribeServiceTemplateInstancesRequest {
 }
 
 impl DescribeServiceTemplateInstancesRequest {
+    /// A value with what requests require (`ServiceTemplateId`); set the other fields with the `with_` methods.
+    pub fn new(service_template_id: impl Into<String>) -> Self {
+        Self {
+            service_template_id: service_template_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `ServiceTemplateId`.
     pub fn with_service_template_id(mut self, value: impl Into<String>) -> Self {
         self.service_template_id = value.into();
@@ -13314,6 +15150,11 @@ pub struct DescribeServiceTemplatesRequest {
 }
 
 impl DescribeServiceTemplatesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -13394,6 +15235,15 @@ pub struct DescribeSgSnapshotFileContentRequest {
 }
 
 impl DescribeSgSnapshotFileContentRequest {
+    /// A value with what requests require (`SnapshotPolicyId`, `SnapshotFileId`, `SecurityGroupId`); set the other fields with the `with_` methods.
+    pub fn new(snapshot_policy_id: impl Into<String>, snapshot_file_id: impl Into<String>, security_group_id: impl Into<String>) -> Self {
+        Self {
+            snapshot_policy_id: snapshot_policy_id.into(),
+            snapshot_file_id: snapshot_file_id.into(),
+            security_group_id: security_group_id.into(),
+        }
+    }
+
     /// Sets `SnapshotPolicyId`.
     pub fn with_snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_policy_id = value.into();
@@ -13464,6 +15314,14 @@ pub struct DescribeSnapshotAttachedInstancesRequest {
 }
 
 impl DescribeSnapshotAttachedInstancesRequest {
+    /// A value with what requests require (`SnapshotPolicyId`); set the other fields with the `with_` methods.
+    pub fn new(snapshot_policy_id: impl Into<String>) -> Self {
+        Self {
+            snapshot_policy_id: snapshot_policy_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `SnapshotPolicyId`.
     pub fn with_snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_policy_id = value.into();
@@ -13528,6 +15386,17 @@ pub struct DescribeSnapshotFilesRequest {
 }
 
 impl DescribeSnapshotFilesRequest {
+    /// A value with what requests require (`BusinessType`, `InstanceId`, `StartDate`, `EndDate`); set the other fields with the `with_` methods.
+    pub fn new(business_type: impl Into<String>, instance_id: impl Into<String>, start_date: impl Into<String>, end_date: impl Into<String>) -> Self {
+        Self {
+            business_type: business_type.into(),
+            instance_id: instance_id.into(),
+            start_date: start_date.into(),
+            end_date: end_date.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `BusinessType`.
     pub fn with_business_type(mut self, value: impl Into<String>) -> Self {
         self.business_type = value.into();
@@ -13602,6 +15471,11 @@ pub struct DescribeSnapshotPoliciesRequest {
 }
 
 impl DescribeSnapshotPoliciesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `SnapshotPolicyIds`.
     pub fn with_snapshot_policy_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.snapshot_policy_ids = values.into_iter().map(Into::into).collect();
@@ -13675,6 +15549,14 @@ pub struct DescribeSpecificTrafficPackageUsedDetailsRequest {
 }
 
 impl DescribeSpecificTrafficPackageUsedDetailsRequest {
+    /// A value with what requests require (`TrafficPackageId`); set the other fields with the `with_` methods.
+    pub fn new(traffic_package_id: impl Into<String>) -> Self {
+        Self {
+            traffic_package_id: traffic_package_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `TrafficPackageId`.
     pub fn with_traffic_package_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_package_id = value.into();
@@ -13751,6 +15633,13 @@ pub struct DescribeSubnetResourceDashboardRequest {
 }
 
 impl DescribeSubnetResourceDashboardRequest {
+    /// A value with what requests require (`SubnetIds`); set the other fields with the `with_` methods.
+    pub fn new(subnet_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            subnet_ids: subnet_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `SubnetIds`.
     pub fn with_subnet_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.subnet_ids = values.into_iter().map(Into::into).collect();
@@ -13798,6 +15687,11 @@ pub struct DescribeSubnetsRequest {
 }
 
 impl DescribeSubnetsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `SubnetIds`.
     pub fn with_subnet_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.subnet_ids = values.into_iter().map(Into::into).collect();
@@ -13869,6 +15763,11 @@ pub struct DescribeTaskResultRequest {
 }
 
 impl DescribeTaskResultRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `TaskId`.
     pub fn with_task_id(mut self, value: impl Into<u64>) -> Self {
         self.task_id = Some(value.into());
@@ -13905,6 +15804,13 @@ impl crate::Action for DescribeTaskResultRequest {
 #[serde(deny_unknown_fields)]
 pub struct DescribeTemplateLimitsRequest {}
 
+impl DescribeTemplateLimitsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Reply to `DescribeTemplateLimits` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -13936,6 +15842,11 @@ pub struct DescribeTenantCcnsRequest {
 }
 
 impl DescribeTenantCcnsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -13994,6 +15905,14 @@ pub struct DescribeTrafficMirrorFilterRulesRequest {
 }
 
 impl DescribeTrafficMirrorFilterRulesRequest {
+    /// A value with what requests require (`TrafficMirrorId`); set the other fields with the `with_` methods.
+    pub fn new(traffic_mirror_id: impl Into<String>) -> Self {
+        Self {
+            traffic_mirror_id: traffic_mirror_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `TrafficMirrorId`.
     pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_id = value.into();
@@ -14068,6 +15987,11 @@ pub struct DescribeTrafficMirrorsRequest {
 }
 
 impl DescribeTrafficMirrorsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `TrafficMirrorIds`.
     pub fn with_traffic_mirror_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.traffic_mirror_ids = values.into_iter().map(Into::into).collect();
@@ -14130,6 +16054,11 @@ pub struct DescribeTrafficPackagesRequest {
 }
 
 impl DescribeTrafficPackagesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `TrafficPackageIds`.
     pub fn with_traffic_package_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.traffic_package_ids = values.into_iter().map(Into::into).collect();
@@ -14186,6 +16115,15 @@ pub struct DescribeTrafficQosPolicyRequest {
 }
 
 impl DescribeTrafficQosPolicyRequest {
+    /// A value with what requests require (`CcnId`, `LocalRegion`, `RemoteRegion`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>, local_region: impl Into<String>, remote_region: impl Into<String>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            local_region: local_region.into(),
+            remote_region: remote_region.into(),
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -14244,6 +16182,14 @@ pub struct DescribeUsedIpAddressRequest {
 }
 
 impl DescribeUsedIpAddressRequest {
+    /// A value with what requests require (`VpcId`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -14327,6 +16273,11 @@ pub struct DescribeVpcEndPointRequest {
 }
 
 impl DescribeVpcEndPointRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -14422,6 +16373,11 @@ pub struct DescribeVpcEndPointServiceRequest {
 }
 
 impl DescribeVpcEndPointServiceRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -14508,6 +16464,11 @@ pub struct DescribeVpcEndPointServiceWhiteListRequest {
 }
 
 impl DescribeVpcEndPointServiceWhiteListRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Offset`.
     pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
         self.offset = Some(value.into());
@@ -14563,6 +16524,14 @@ pub struct DescribeVpcInstancesRequest {
 }
 
 impl DescribeVpcInstancesRequest {
+    /// A value with what requests require (`Filters`); set the other fields with the `with_` methods.
+    pub fn new(filters: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
+        Self {
+            filters: filters.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -14621,6 +16590,14 @@ pub struct DescribeVpcIpv6AddressesRequest {
 }
 
 impl DescribeVpcIpv6AddressesRequest {
+    /// A value with what requests require (`VpcId`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -14679,6 +16656,13 @@ pub struct DescribeVpcLimitsRequest {
 }
 
 impl DescribeVpcLimitsRequest {
+    /// A value with what requests require (`LimitTypes`); set the other fields with the `with_` methods.
+    pub fn new(limit_types: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            limit_types: limit_types.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `LimitTypes`.
     pub fn with_limit_types<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.limit_types = values.into_iter().map(Into::into).collect();
@@ -14726,6 +16710,11 @@ pub struct DescribeVpcPeeringConnectionsRequest {
 }
 
 impl DescribeVpcPeeringConnectionsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `PeeringConnectionIds`.
     pub fn with_peering_connection_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.peering_connection_ids = values.into_iter().map(Into::into).collect();
@@ -14792,6 +16781,14 @@ pub struct DescribeVpcPrivateIpAddressesRequest {
 }
 
 impl DescribeVpcPrivateIpAddressesRequest {
+    /// A value with what requests require (`VpcId`, `PrivateIpAddresses`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, private_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            private_ip_addresses: private_ip_addresses.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -14829,6 +16826,13 @@ pub struct DescribeVpcResourceDashboardRequest {
 }
 
 impl DescribeVpcResourceDashboardRequest {
+    /// A value with what requests require (`VpcIds`); set the other fields with the `with_` methods.
+    pub fn new(vpc_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            vpc_ids: vpc_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `VpcIds`.
     pub fn with_vpc_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.vpc_ids = values.into_iter().map(Into::into).collect();
@@ -14860,6 +16864,13 @@ pub struct DescribeVpcTaskResultRequest {
 }
 
 impl DescribeVpcTaskResultRequest {
+    /// A value with what requests require (`TaskId`); set the other fields with the `with_` methods.
+    pub fn new(task_id: impl Into<String>) -> Self {
+        Self {
+            task_id: task_id.into(),
+        }
+    }
+
     /// Sets `TaskId`.
     pub fn with_task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = value.into();
@@ -14907,6 +16918,11 @@ pub struct DescribeVpcsRequest {
 }
 
 impl DescribeVpcsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `VpcIds`.
     pub fn with_vpc_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.vpc_ids = values.into_iter().map(Into::into).collect();
@@ -14969,6 +16985,11 @@ pub struct DescribeVpnConnectionsRequest {
 }
 
 impl DescribeVpnConnectionsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `VpnConnectionIds`.
     pub fn with_vpn_connection_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.vpn_connection_ids = values.into_iter().map(Into::into).collect();
@@ -15027,6 +17048,14 @@ pub struct DescribeVpnGatewayCcnRoutesRequest {
 }
 
 impl DescribeVpnGatewayCcnRoutesRequest {
+    /// A value with what requests require (`VpnGatewayId`); set the other fields with the `with_` methods.
+    pub fn new(vpn_gateway_id: impl Into<String>) -> Self {
+        Self {
+            vpn_gateway_id: vpn_gateway_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpnGatewayId`.
     pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_gateway_id = value.into();
@@ -15082,6 +17111,14 @@ pub struct DescribeVpnGatewayRoutesRequest {
 }
 
 impl DescribeVpnGatewayRoutesRequest {
+    /// A value with what requests require (`VpnGatewayId`); set the other fields with the `with_` methods.
+    pub fn new(vpn_gateway_id: impl Into<String>) -> Self {
+        Self {
+            vpn_gateway_id: vpn_gateway_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpnGatewayId`.
     pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_gateway_id = value.into();
@@ -15147,6 +17184,11 @@ pub struct DescribeVpnGatewaySslClientsRequest {
 }
 
 impl DescribeVpnGatewaySslClientsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Filters`.
     pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
         self.filters = values.into_iter().map(Into::into).collect();
@@ -15218,6 +17260,11 @@ pub struct DescribeVpnGatewaySslServersRequest {
 }
 
 impl DescribeVpnGatewaySslServersRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Offset`.
     pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
         self.offset = Some(value.into());
@@ -15286,6 +17333,11 @@ pub struct DescribeVpnGatewaysRequest {
 }
 
 impl DescribeVpnGatewaysRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `VpnGatewayIds`.
     pub fn with_vpn_gateway_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.vpn_gateway_ids = values.into_iter().map(Into::into).collect();
@@ -15340,6 +17392,14 @@ pub struct DetachCcnInstancesRequest {
 }
 
 impl DetachCcnInstancesRequest {
+    /// A value with what requests require (`CcnId`, `Instances`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>, instances: impl IntoIterator<Item = impl Into<CcnInstance>>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            instances: instances.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -15375,6 +17435,14 @@ pub struct DetachClassicLinkVpcRequest {
 }
 
 impl DetachClassicLinkVpcRequest {
+    /// A value with what requests require (`VpcId`, `InstanceIds`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -15413,6 +17481,15 @@ pub struct DetachNetworkInterfaceRequest {
 }
 
 impl DetachNetworkInterfaceRequest {
+    /// A value with what requests require (`NetworkInterfaceId`, `InstanceId`); set the other fields with the `with_` methods.
+    pub fn new(network_interface_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        Self {
+            network_interface_id: network_interface_id.into(),
+            instance_id: instance_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NetworkInterfaceId`.
     pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.network_interface_id = value.into();
@@ -15455,6 +17532,14 @@ pub struct DetachSnapshotInstancesRequest {
 }
 
 impl DetachSnapshotInstancesRequest {
+    /// A value with what requests require (`SnapshotPolicyId`, `Instances`); set the other fields with the `with_` methods.
+    pub fn new(snapshot_policy_id: impl Into<String>, instances: impl IntoIterator<Item = impl Into<SnapshotInstance>>) -> Self {
+        Self {
+            snapshot_policy_id: snapshot_policy_id.into(),
+            instances: instances.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `SnapshotPolicyId`.
     pub fn with_snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_policy_id = value.into();
@@ -15490,6 +17575,14 @@ pub struct DisableCcnRoutesRequest {
 }
 
 impl DisableCcnRoutesRequest {
+    /// A value with what requests require (`CcnId`, `RouteIds`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>, route_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            route_ids: route_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -15523,6 +17616,13 @@ pub struct DisableFlowLogsRequest {
 }
 
 impl DisableFlowLogsRequest {
+    /// A value with what requests require (`FlowLogIds`); set the other fields with the `with_` methods.
+    pub fn new(flow_log_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            flow_log_ids: flow_log_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `FlowLogIds`.
     pub fn with_flow_log_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.flow_log_ids = values.into_iter().map(Into::into).collect();
@@ -15550,6 +17650,13 @@ pub struct DisableGatewayFlowMonitorRequest {
 }
 
 impl DisableGatewayFlowMonitorRequest {
+    /// A value with what requests require (`GatewayId`); set the other fields with the `with_` methods.
+    pub fn new(gateway_id: impl Into<String>) -> Self {
+        Self {
+            gateway_id: gateway_id.into(),
+        }
+    }
+
     /// Sets `GatewayId`.
     pub fn with_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_id = value.into();
@@ -15583,6 +17690,14 @@ pub struct DisableRoutesRequest {
 }
 
 impl DisableRoutesRequest {
+    /// A value with what requests require (`RouteTableId`); set the other fields with the `with_` methods.
+    pub fn new(route_table_id: impl Into<String>) -> Self {
+        Self {
+            route_table_id: route_table_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `RouteTableId`.
     pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.route_table_id = value.into();
@@ -15622,6 +17737,13 @@ pub struct DisableSnapshotPoliciesRequest {
 }
 
 impl DisableSnapshotPoliciesRequest {
+    /// A value with what requests require (`SnapshotPolicyIds`); set the other fields with the `with_` methods.
+    pub fn new(snapshot_policy_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            snapshot_policy_ids: snapshot_policy_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `SnapshotPolicyIds`.
     pub fn with_snapshot_policy_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.snapshot_policy_ids = values.into_iter().map(Into::into).collect();
@@ -15653,6 +17775,11 @@ pub struct DisableVpnGatewaySslClientCertRequest {
 }
 
 impl DisableVpnGatewaySslClientCertRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `SslVpnClientId`.
     pub fn with_ssl_vpn_client_id(mut self, value: impl Into<String>) -> Self {
         self.ssl_vpn_client_id = Some(value.into());
@@ -15693,6 +17820,14 @@ pub struct DisassociateAddressRequest {
 }
 
 impl DisassociateAddressRequest {
+    /// A value with what requests require (`AddressId`); set the other fields with the `with_` methods.
+    pub fn new(address_id: impl Into<String>) -> Self {
+        Self {
+            address_id: address_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `AddressId`.
     pub fn with_address_id(mut self, value: impl Into<String>) -> Self {
         self.address_id = value.into();
@@ -15730,6 +17865,13 @@ pub struct DisassociateDhcpIpWithAddressIpRequest {
 }
 
 impl DisassociateDhcpIpWithAddressIpRequest {
+    /// A value with what requests require (`DhcpIpId`); set the other fields with the `with_` methods.
+    pub fn new(dhcp_ip_id: impl Into<String>) -> Self {
+        Self {
+            dhcp_ip_id: dhcp_ip_id.into(),
+        }
+    }
+
     /// Sets `DhcpIpId`.
     pub fn with_dhcp_ip_id(mut self, value: impl Into<String>) -> Self {
         self.dhcp_ip_id = value.into();
@@ -15761,6 +17903,15 @@ pub struct DisassociateDirectConnectGatewayNatGatewayRequest {
 }
 
 impl DisassociateDirectConnectGatewayNatGatewayRequest {
+    /// A value with what requests require (`VpcId`, `NatGatewayId`, `DirectConnectGatewayId`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, nat_gateway_id: impl Into<String>, direct_connect_gateway_id: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            nat_gateway_id: nat_gateway_id.into(),
+            direct_connect_gateway_id: direct_connect_gateway_id.into(),
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -15800,6 +17951,13 @@ pub struct DisassociateHaVipInstanceRequest {
 }
 
 impl DisassociateHaVipInstanceRequest {
+    /// A value with what requests require (`HaVipAssociationSet`); set the other fields with the `with_` methods.
+    pub fn new(ha_vip_association_set: impl IntoIterator<Item = impl Into<HaVipAssociation>>) -> Self {
+        Self {
+            ha_vip_association_set: ha_vip_association_set.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `HaVipAssociationSet`.
     pub fn with_ha_vip_association_set<I: IntoIterator<Item = V>, V: Into<HaVipAssociation>>(mut self, values: I) -> Self {
         self.ha_vip_association_set = values.into_iter().map(Into::into).collect();
@@ -15831,6 +17989,14 @@ pub struct DisassociateIPv6AddressRequest {
 }
 
 impl DisassociateIPv6AddressRequest {
+    /// A value with what requests require (`IPv6AddressId`); set the other fields with the `with_` methods.
+    pub fn new(ipv6_address_id: impl Into<String>) -> Self {
+        Self {
+            ipv6_address_id: ipv6_address_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `IPv6AddressId`.
     pub fn with_ipv6_address_id(mut self, value: impl Into<String>) -> Self {
         self.ipv6_address_id = value.into();
@@ -15866,6 +18032,14 @@ pub struct DisassociateNatGatewayAddressRequest {
 }
 
 impl DisassociateNatGatewayAddressRequest {
+    /// A value with what requests require (`NatGatewayId`, `PublicIpAddresses`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>, public_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            public_ip_addresses: public_ip_addresses.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -15901,6 +18075,14 @@ pub struct DisassociateNetworkAclSubnetsRequest {
 }
 
 impl DisassociateNetworkAclSubnetsRequest {
+    /// A value with what requests require (`NetworkAclId`, `SubnetIds`); set the other fields with the `with_` methods.
+    pub fn new(network_acl_id: impl Into<String>, subnet_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            network_acl_id: network_acl_id.into(),
+            subnet_ids: subnet_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `NetworkAclId`.
     pub fn with_network_acl_id(mut self, value: impl Into<String>) -> Self {
         self.network_acl_id = value.into();
@@ -15936,6 +18118,14 @@ pub struct DisassociateNetworkInterfaceSecurityGroupsRequest {
 }
 
 impl DisassociateNetworkInterfaceSecurityGroupsRequest {
+    /// A value with what requests require (`NetworkInterfaceIds`, `SecurityGroupIds`); set the other fields with the `with_` methods.
+    pub fn new(network_interface_ids: impl IntoIterator<Item = impl Into<String>>, security_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            network_interface_ids: network_interface_ids.into_iter().map(Into::into).collect(),
+            security_group_ids: security_group_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `NetworkInterfaceIds`.
     pub fn with_network_interface_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.network_interface_ids = values.into_iter().map(Into::into).collect();
@@ -15971,6 +18161,14 @@ pub struct DisassociateVpcEndPointSecurityGroupsRequest {
 }
 
 impl DisassociateVpcEndPointSecurityGroupsRequest {
+    /// A value with what requests require (`SecurityGroupIds`, `EndPointId`); set the other fields with the `with_` methods.
+    pub fn new(security_group_ids: impl IntoIterator<Item = impl Into<String>>, end_point_id: impl Into<String>) -> Self {
+        Self {
+            security_group_ids: security_group_ids.into_iter().map(Into::into).collect(),
+            end_point_id: end_point_id.into(),
+        }
+    }
+
     /// Sets `SecurityGroupIds`.
     pub fn with_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.security_group_ids = values.into_iter().map(Into::into).collect();
@@ -16010,6 +18208,16 @@ pub struct DownloadCustomerGatewayConfigurationRequest {
 }
 
 impl DownloadCustomerGatewayConfigurationRequest {
+    /// A value with what requests require (`VpnGatewayId`, `VpnConnectionId`, `CustomerGatewayVendor`, `InterfaceName`); set the other fields with the `with_` methods.
+    pub fn new(vpn_gateway_id: impl Into<String>, vpn_connection_id: impl Into<String>, customer_gateway_vendor: impl Into<CustomerGatewayVendor>, interface_name: impl Into<String>) -> Self {
+        Self {
+            vpn_gateway_id: vpn_gateway_id.into(),
+            vpn_connection_id: vpn_connection_id.into(),
+            customer_gateway_vendor: customer_gateway_vendor.into(),
+            interface_name: interface_name.into(),
+        }
+    }
+
     /// Sets `VpnGatewayId`.
     pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_gateway_id = value.into();
@@ -16069,6 +18277,11 @@ pub struct DownloadVpnGatewaySslClientCertRequest {
 }
 
 impl DownloadVpnGatewaySslClientCertRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `SslVpnClientId`.
     pub fn with_ssl_vpn_client_id(mut self, value: impl Into<String>) -> Self {
         self.ssl_vpn_client_id = Some(value.into());
@@ -16126,6 +18339,14 @@ pub struct EnableCcnRoutesRequest {
 }
 
 impl EnableCcnRoutesRequest {
+    /// A value with what requests require (`CcnId`, `RouteIds`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>, route_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            route_ids: route_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -16159,6 +18380,13 @@ pub struct EnableFlowLogsRequest {
 }
 
 impl EnableFlowLogsRequest {
+    /// A value with what requests require (`FlowLogIds`); set the other fields with the `with_` methods.
+    pub fn new(flow_log_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            flow_log_ids: flow_log_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `FlowLogIds`.
     pub fn with_flow_log_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.flow_log_ids = values.into_iter().map(Into::into).collect();
@@ -16186,6 +18414,13 @@ pub struct EnableGatewayFlowMonitorRequest {
 }
 
 impl EnableGatewayFlowMonitorRequest {
+    /// A value with what requests require (`GatewayId`); set the other fields with the `with_` methods.
+    pub fn new(gateway_id: impl Into<String>) -> Self {
+        Self {
+            gateway_id: gateway_id.into(),
+        }
+    }
+
     /// Sets `GatewayId`.
     pub fn with_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_id = value.into();
@@ -16219,6 +18454,14 @@ pub struct EnableRoutesRequest {
 }
 
 impl EnableRoutesRequest {
+    /// A value with what requests require (`RouteTableId`); set the other fields with the `with_` methods.
+    pub fn new(route_table_id: impl Into<String>) -> Self {
+        Self {
+            route_table_id: route_table_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `RouteTableId`.
     pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.route_table_id = value.into();
@@ -16258,6 +18501,13 @@ pub struct EnableSnapshotPoliciesRequest {
 }
 
 impl EnableSnapshotPoliciesRequest {
+    /// A value with what requests require (`SnapshotPolicyIds`); set the other fields with the `with_` methods.
+    pub fn new(snapshot_policy_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            snapshot_policy_ids: snapshot_policy_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `SnapshotPolicyIds`.
     pub fn with_snapshot_policy_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.snapshot_policy_ids = values.into_iter().map(Into::into).collect();
@@ -16292,6 +18542,16 @@ pub struct EnableVpcEndPointConnectRequest {
 }
 
 impl EnableVpcEndPointConnectRequest {
+    /// A value with what requests require (`EndPointServiceId`, `EndPointId`, `AcceptFlag`); set the other fields with the `with_` methods.
+    pub fn new(end_point_service_id: impl Into<String>, end_point_id: impl IntoIterator<Item = impl Into<String>>, accept_flag: impl Into<bool>) -> Self {
+        Self {
+            end_point_service_id: end_point_service_id.into(),
+            end_point_id: end_point_id.into_iter().map(Into::into).collect(),
+            accept_flag: accept_flag.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `EndPointServiceId`.
     pub fn with_end_point_service_id(mut self, value: impl Into<String>) -> Self {
         self.end_point_service_id = value.into();
@@ -16341,6 +18601,11 @@ pub struct EnableVpnGatewaySslClientCertRequest {
 }
 
 impl EnableVpnGatewaySslClientCertRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `SslVpnClientId`.
     pub fn with_ssl_vpn_client_id(mut self, value: impl Into<String>) -> Self {
         self.ssl_vpn_client_id = Some(value.into());
@@ -16378,6 +18643,13 @@ pub struct GenerateVpnConnectionDefaultHealthCheckIpRequest {
 }
 
 impl GenerateVpnConnectionDefaultHealthCheckIpRequest {
+    /// A value with what requests require (`VpnGatewayId`); set the other fields with the `with_` methods.
+    pub fn new(vpn_gateway_id: impl Into<String>) -> Self {
+        Self {
+            vpn_gateway_id: vpn_gateway_id.into(),
+        }
+    }
+
     /// Sets `VpnGatewayId`.
     pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_gateway_id = value.into();
@@ -16427,6 +18699,14 @@ pub struct GetCcnRegionBandwidthLimitsRequest {
 }
 
 impl GetCcnRegionBandwidthLimitsRequest {
+    /// A value with what requests require (`CcnId`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -16493,6 +18773,14 @@ pub struct HaVipAssociateAddressIpRequest {
 }
 
 impl HaVipAssociateAddressIpRequest {
+    /// A value with what requests require (`HaVipId`, `AddressIp`); set the other fields with the `with_` methods.
+    pub fn new(ha_vip_id: impl Into<String>, address_ip: impl Into<String>) -> Self {
+        Self {
+            ha_vip_id: ha_vip_id.into(),
+            address_ip: address_ip.into(),
+        }
+    }
+
     /// Sets `HaVipId`.
     pub fn with_ha_vip_id(mut self, value: impl Into<String>) -> Self {
         self.ha_vip_id = value.into();
@@ -16526,6 +18814,13 @@ pub struct HaVipDisassociateAddressIpRequest {
 }
 
 impl HaVipDisassociateAddressIpRequest {
+    /// A value with what requests require (`HaVipId`); set the other fields with the `with_` methods.
+    pub fn new(ha_vip_id: impl Into<String>) -> Self {
+        Self {
+            ha_vip_id: ha_vip_id.into(),
+        }
+    }
+
     /// Sets `HaVipId`.
     pub fn with_ha_vip_id(mut self, value: impl Into<String>) -> Self {
         self.ha_vip_id = value.into();
@@ -16548,6 +18843,13 @@ impl crate::Action for HaVipDisassociateAddressIpRequest {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InquirePriceCreateDirectConnectGatewayRequest {}
+
+impl InquirePriceCreateDirectConnectGatewayRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 
 /// Reply to `InquirePriceCreateDirectConnectGateway` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -16588,6 +18890,14 @@ pub struct InquiryPriceAllocateAddressesRequest {
 }
 
 impl InquiryPriceAllocateAddressesRequest {
+    /// A value with what requests require (`InternetChargeType`); set the other fields with the `with_` methods.
+    pub fn new(internet_charge_type: impl Into<String>) -> Self {
+        Self {
+            internet_charge_type: internet_charge_type.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InternetChargeType`.
     pub fn with_internet_charge_type(mut self, value: impl Into<String>) -> Self {
         self.internet_charge_type = value.into();
@@ -16655,6 +18965,14 @@ pub struct InquiryPriceCreateVpnGatewayRequest {
 }
 
 impl InquiryPriceCreateVpnGatewayRequest {
+    /// A value with what requests require (`InternetMaxBandwidthOut`); set the other fields with the `with_` methods.
+    pub fn new(internet_max_bandwidth_out: impl Into<u64>) -> Self {
+        Self {
+            internet_max_bandwidth_out: internet_max_bandwidth_out.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InternetMaxBandwidthOut`.
     pub fn with_internet_max_bandwidth_out(mut self, value: impl Into<u64>) -> Self {
         self.internet_max_bandwidth_out = value.into();
@@ -16712,6 +19030,14 @@ pub struct InquiryPriceModifyAddressesBandwidthRequest {
 }
 
 impl InquiryPriceModifyAddressesBandwidthRequest {
+    /// A value with what requests require (`AddressIds`, `InternetMaxBandwidthOut`); set the other fields with the `with_` methods.
+    pub fn new(address_ids: impl IntoIterator<Item = impl Into<String>>, internet_max_bandwidth_out: impl Into<i64>) -> Self {
+        Self {
+            address_ids: address_ids.into_iter().map(Into::into).collect(),
+            internet_max_bandwidth_out: internet_max_bandwidth_out.into(),
+        }
+    }
+
     /// Sets `AddressIds`.
     pub fn with_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.address_ids = values.into_iter().map(Into::into).collect();
@@ -16751,6 +19077,14 @@ pub struct InquiryPriceRenewAddressesRequest {
 }
 
 impl InquiryPriceRenewAddressesRequest {
+    /// A value with what requests require (`AddressIds`, `AddressChargePrepaid`); set the other fields with the `with_` methods.
+    pub fn new(address_ids: impl IntoIterator<Item = impl Into<String>>, address_charge_prepaid: impl Into<AddressChargePrepaid>) -> Self {
+        Self {
+            address_ids: address_ids.into_iter().map(Into::into).collect(),
+            address_charge_prepaid: address_charge_prepaid.into(),
+        }
+    }
+
     /// Sets `AddressIds`.
     pub fn with_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.address_ids = values.into_iter().map(Into::into).collect();
@@ -16790,6 +19124,14 @@ pub struct InquiryPriceRenewVpnGatewayRequest {
 }
 
 impl InquiryPriceRenewVpnGatewayRequest {
+    /// A value with what requests require (`VpnGatewayId`, `InstanceChargePrepaid`); set the other fields with the `with_` methods.
+    pub fn new(vpn_gateway_id: impl Into<String>, instance_charge_prepaid: impl Into<InstanceChargePrepaid>) -> Self {
+        Self {
+            vpn_gateway_id: vpn_gateway_id.into(),
+            instance_charge_prepaid: instance_charge_prepaid.into(),
+        }
+    }
+
     /// Sets `VpnGatewayId`.
     pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_gateway_id = value.into();
@@ -16829,6 +19171,14 @@ pub struct InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
 }
 
 impl InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
+    /// A value with what requests require (`VpnGatewayId`, `InternetMaxBandwidthOut`); set the other fields with the `with_` methods.
+    pub fn new(vpn_gateway_id: impl Into<String>, internet_max_bandwidth_out: impl Into<u64>) -> Self {
+        Self {
+            vpn_gateway_id: vpn_gateway_id.into(),
+            internet_max_bandwidth_out: internet_max_bandwidth_out.into(),
+        }
+    }
+
     /// Sets `VpnGatewayId`.
     pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_gateway_id = value.into();
@@ -16866,6 +19216,13 @@ pub struct LockCcnBandwidthsRequest {
 }
 
 impl LockCcnBandwidthsRequest {
+    /// A value with what requests require (`Instances`); set the other fields with the `with_` methods.
+    pub fn new(instances: impl IntoIterator<Item = impl Into<CcnFlowLock>>) -> Self {
+        Self {
+            instances: instances.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `Instances`.
     pub fn with_instances<I: IntoIterator<Item = V>, V: Into<CcnFlowLock>>(mut self, values: I) -> Self {
         self.instances = values.into_iter().map(Into::into).collect();
@@ -16888,6 +19245,13 @@ impl crate::Action for LockCcnBandwidthsRequest {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LockCcnsRequest {}
+
+impl LockCcnsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 
 /// Reply to `LockCcns` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -16913,6 +19277,15 @@ pub struct MigrateBandwidthPackageResourcesRequest {
 }
 
 impl MigrateBandwidthPackageResourcesRequest {
+    /// A value with what requests require (`BandwidthPackageId`, `TargetBandwidthPackageId`, `ResourceIds`); set the other fields with the `with_` methods.
+    pub fn new(bandwidth_package_id: impl Into<String>, target_bandwidth_package_id: impl Into<String>, resource_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            bandwidth_package_id: bandwidth_package_id.into(),
+            target_bandwidth_package_id: target_bandwidth_package_id.into(),
+            resource_ids: resource_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `BandwidthPackageId`.
     pub fn with_bandwidth_package_id(mut self, value: impl Into<String>) -> Self {
         self.bandwidth_package_id = value.into();
@@ -16959,6 +19332,16 @@ pub struct MigrateNetworkInterfaceRequest {
 }
 
 impl MigrateNetworkInterfaceRequest {
+    /// A value with what requests require (`NetworkInterfaceId`, `SourceInstanceId`, `DestinationInstanceId`); set the other fields with the `with_` methods.
+    pub fn new(network_interface_id: impl Into<String>, source_instance_id: impl Into<String>, destination_instance_id: impl Into<String>) -> Self {
+        Self {
+            network_interface_id: network_interface_id.into(),
+            source_instance_id: source_instance_id.into(),
+            destination_instance_id: destination_instance_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NetworkInterfaceId`.
     pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.network_interface_id = value.into();
@@ -17008,6 +19391,15 @@ pub struct MigratePrivateIpAddressRequest {
 }
 
 impl MigratePrivateIpAddressRequest {
+    /// A value with what requests require (`SourceNetworkInterfaceId`, `DestinationNetworkInterfaceId`, `PrivateIpAddress`); set the other fields with the `with_` methods.
+    pub fn new(source_network_interface_id: impl Into<String>, destination_network_interface_id: impl Into<String>, private_ip_address: impl Into<String>) -> Self {
+        Self {
+            source_network_interface_id: source_network_interface_id.into(),
+            destination_network_interface_id: destination_network_interface_id.into(),
+            private_ip_address: private_ip_address.into(),
+        }
+    }
+
     /// Sets `SourceNetworkInterfaceId`.
     pub fn with_source_network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.source_network_interface_id = value.into();
@@ -17056,6 +19448,14 @@ pub struct ModifyAddressAttributeRequest {
 }
 
 impl ModifyAddressAttributeRequest {
+    /// A value with what requests require (`AddressId`); set the other fields with the `with_` methods.
+    pub fn new(address_id: impl Into<String>) -> Self {
+        Self {
+            address_id: address_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `AddressId`.
     pub fn with_address_id(mut self, value: impl Into<String>) -> Self {
         self.address_id = value.into();
@@ -17108,6 +19508,16 @@ pub struct ModifyAddressInternetChargeTypeRequest {
 }
 
 impl ModifyAddressInternetChargeTypeRequest {
+    /// A value with what requests require (`AddressId`, `InternetChargeType`, `InternetMaxBandwidthOut`); set the other fields with the `with_` methods.
+    pub fn new(address_id: impl Into<String>, internet_charge_type: impl Into<String>, internet_max_bandwidth_out: impl Into<u64>) -> Self {
+        Self {
+            address_id: address_id.into(),
+            internet_charge_type: internet_charge_type.into(),
+            internet_max_bandwidth_out: internet_max_bandwidth_out.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `AddressId`.
     pub fn with_address_id(mut self, value: impl Into<String>) -> Self {
         self.address_id = value.into();
@@ -17162,6 +19572,14 @@ pub struct ModifyAddressTemplateAttributeRequest {
 }
 
 impl ModifyAddressTemplateAttributeRequest {
+    /// A value with what requests require (`AddressTemplateId`); set the other fields with the `with_` methods.
+    pub fn new(address_template_id: impl Into<String>) -> Self {
+        Self {
+            address_template_id: address_template_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `AddressTemplateId`.
     pub fn with_address_template_id(mut self, value: impl Into<String>) -> Self {
         self.address_template_id = value.into();
@@ -17213,6 +19631,14 @@ pub struct ModifyAddressTemplateGroupAttributeRequest {
 }
 
 impl ModifyAddressTemplateGroupAttributeRequest {
+    /// A value with what requests require (`AddressTemplateGroupId`); set the other fields with the `with_` methods.
+    pub fn new(address_template_group_id: impl Into<String>) -> Self {
+        Self {
+            address_template_group_id: address_template_group_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `AddressTemplateGroupId`.
     pub fn with_address_template_group_id(mut self, value: impl Into<String>) -> Self {
         self.address_template_group_id = value.into();
@@ -17260,6 +19686,15 @@ pub struct ModifyAddressesBandwidthRequest {
 }
 
 impl ModifyAddressesBandwidthRequest {
+    /// A value with what requests require (`AddressIds`, `InternetMaxBandwidthOut`); set the other fields with the `with_` methods.
+    pub fn new(address_ids: impl IntoIterator<Item = impl Into<String>>, internet_max_bandwidth_out: impl Into<i64>) -> Self {
+        Self {
+            address_ids: address_ids.into_iter().map(Into::into).collect(),
+            internet_max_bandwidth_out: internet_max_bandwidth_out.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `AddressIds`.
     pub fn with_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.address_ids = values.into_iter().map(Into::into).collect();
@@ -17311,6 +19746,14 @@ pub struct ModifyAddressesRenewFlagRequest {
 }
 
 impl ModifyAddressesRenewFlagRequest {
+    /// A value with what requests require (`AddressIds`, `RenewFlag`); set the other fields with the `with_` methods.
+    pub fn new(address_ids: impl IntoIterator<Item = impl Into<String>>, renew_flag: impl Into<String>) -> Self {
+        Self {
+            address_ids: address_ids.into_iter().map(Into::into).collect(),
+            renew_flag: renew_flag.into(),
+        }
+    }
+
     /// Sets `AddressIds`.
     pub fn with_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.address_ids = values.into_iter().map(Into::into).collect();
@@ -17350,6 +19793,14 @@ pub struct ModifyAssistantCidrRequest {
 }
 
 impl ModifyAssistantCidrRequest {
+    /// A value with what requests require (`VpcId`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -17400,6 +19851,11 @@ pub struct ModifyBandwidthPackageAttributeRequest {
 }
 
 impl ModifyBandwidthPackageAttributeRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `BandwidthPackageId`.
     pub fn with_bandwidth_package_id(mut self, value: impl Into<String>) -> Self {
         self.bandwidth_package_id = Some(value.into());
@@ -17441,6 +19897,14 @@ pub struct ModifyBandwidthPackageBandwidthRequest {
 }
 
 impl ModifyBandwidthPackageBandwidthRequest {
+    /// A value with what requests require (`InternetMaxBandwidth`, `BandwidthPackageId`); set the other fields with the `with_` methods.
+    pub fn new(internet_max_bandwidth: impl Into<i64>, bandwidth_package_id: impl Into<String>) -> Self {
+        Self {
+            internet_max_bandwidth: internet_max_bandwidth.into(),
+            bandwidth_package_id: bandwidth_package_id.into(),
+        }
+    }
+
     /// Sets `InternetMaxBandwidth`.
     pub fn with_internet_max_bandwidth(mut self, value: impl Into<i64>) -> Self {
         self.internet_max_bandwidth = value.into();
@@ -17476,6 +19940,14 @@ pub struct ModifyCcnAttachedInstancesAttributeRequest {
 }
 
 impl ModifyCcnAttachedInstancesAttributeRequest {
+    /// A value with what requests require (`CcnId`, `Instances`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>, instances: impl IntoIterator<Item = impl Into<CcnInstance>>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            instances: instances.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -17527,6 +19999,14 @@ pub struct ModifyCcnAttributeRequest {
 }
 
 impl ModifyCcnAttributeRequest {
+    /// A value with what requests require (`CcnId`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -17616,6 +20096,15 @@ pub struct ModifyCcnPolicyBasedRoutingNextHopAttributeRequest {
 }
 
 impl ModifyCcnPolicyBasedRoutingNextHopAttributeRequest {
+    /// A value with what requests require (`CcnId`, `PolicyBasedRoutingNextHopId`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>, policy_based_routing_next_hop_id: impl Into<String>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            policy_based_routing_next_hop_id: policy_based_routing_next_hop_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -17702,6 +20191,15 @@ pub struct ModifyCcnPolicyBasedRoutingRuleAttributeRequest {
 }
 
 impl ModifyCcnPolicyBasedRoutingRuleAttributeRequest {
+    /// A value with what requests require (`CcnId`, `PolicyBasedRoutingRuleId`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>, policy_based_routing_rule_id: impl Into<String>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            policy_based_routing_rule_id: policy_based_routing_rule_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -17744,6 +20242,14 @@ pub struct ModifyCcnRegionBandwidthLimitsTypeRequest {
 }
 
 impl ModifyCcnRegionBandwidthLimitsTypeRequest {
+    /// A value with what requests require (`CcnId`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -17777,6 +20283,13 @@ pub struct ModifyCcnRouteTablesRequest {
 }
 
 impl ModifyCcnRouteTablesRequest {
+    /// A value with what requests require (`RouteTableInfo`); set the other fields with the `with_` methods.
+    pub fn new(route_table_info: impl IntoIterator<Item = impl Into<ModifyRouteTableInfo>>) -> Self {
+        Self {
+            route_table_info: route_table_info.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `RouteTableInfo`.
     pub fn with_route_table_info<I: IntoIterator<Item = V>, V: Into<ModifyRouteTableInfo>>(mut self, values: I) -> Self {
         self.route_table_info = values.into_iter().map(Into::into).collect();
@@ -17800,6 +20313,13 @@ impl crate::Action for ModifyCcnRouteTablesRequest {
 #[serde(deny_unknown_fields)]
 pub struct ModifyCdcLDCXAttributeRequest {}
 
+impl ModifyCdcLDCXAttributeRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Reply to `ModifyCdcLDCXAttribute` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -17815,6 +20335,13 @@ impl crate::Action for ModifyCdcLDCXAttributeRequest {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModifyCdcNetPlaneAttributeRequest {}
+
+impl ModifyCdcNetPlaneAttributeRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 
 /// Reply to `ModifyCdcNetPlaneAttribute` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -17841,6 +20368,15 @@ pub struct ModifyCustomerGatewayAttributeRequest {
 }
 
 impl ModifyCustomerGatewayAttributeRequest {
+    /// A value with what requests require (`CustomerGatewayId`, `CustomerGatewayName`); set the other fields with the `with_` methods.
+    pub fn new(customer_gateway_id: impl Into<String>, customer_gateway_name: impl Into<String>) -> Self {
+        Self {
+            customer_gateway_id: customer_gateway_id.into(),
+            customer_gateway_name: customer_gateway_name.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `CustomerGatewayId`.
     pub fn with_customer_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.customer_gateway_id = value.into();
@@ -17882,6 +20418,14 @@ pub struct ModifyDhcpIpAttributeRequest {
 }
 
 impl ModifyDhcpIpAttributeRequest {
+    /// A value with what requests require (`DhcpIpId`, `DhcpIpName`); set the other fields with the `with_` methods.
+    pub fn new(dhcp_ip_id: impl Into<String>, dhcp_ip_name: impl Into<String>) -> Self {
+        Self {
+            dhcp_ip_id: dhcp_ip_id.into(),
+            dhcp_ip_name: dhcp_ip_name.into(),
+        }
+    }
+
     /// Sets `DhcpIpId`.
     pub fn with_dhcp_ip_id(mut self, value: impl Into<String>) -> Self {
         self.dhcp_ip_id = value.into();
@@ -17924,6 +20468,14 @@ pub struct ModifyDirectConnectGatewayAttributeRequest {
 }
 
 impl ModifyDirectConnectGatewayAttributeRequest {
+    /// A value with what requests require (`DirectConnectGatewayId`); set the other fields with the `with_` methods.
+    pub fn new(direct_connect_gateway_id: impl Into<String>) -> Self {
+        Self {
+            direct_connect_gateway_id: direct_connect_gateway_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DirectConnectGatewayId`.
     pub fn with_direct_connect_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.direct_connect_gateway_id = value.into();
@@ -17981,6 +20533,14 @@ pub struct ModifyFlowLogAttributeRequest {
 }
 
 impl ModifyFlowLogAttributeRequest {
+    /// A value with what requests require (`FlowLogId`); set the other fields with the `with_` methods.
+    pub fn new(flow_log_id: impl Into<String>) -> Self {
+        Self {
+            flow_log_id: flow_log_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `FlowLogId`.
     pub fn with_flow_log_id(mut self, value: impl Into<String>) -> Self {
         self.flow_log_id = value.into();
@@ -18039,6 +20599,16 @@ pub struct ModifyGatewayFlowQosRequest {
 }
 
 impl ModifyGatewayFlowQosRequest {
+    /// A value with what requests require (`GatewayId`, `Bandwidth`, `IpAddresses`); set the other fields with the `with_` methods.
+    pub fn new(gateway_id: impl Into<String>, bandwidth: impl Into<i64>, ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            gateway_id: gateway_id.into(),
+            bandwidth: bandwidth.into(),
+            ip_addresses: ip_addresses.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `GatewayId`.
     pub fn with_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_id = value.into();
@@ -18093,6 +20663,14 @@ pub struct ModifyGlobalRouteECMPAlgorithmRequest {
 }
 
 impl ModifyGlobalRouteECMPAlgorithmRequest {
+    /// A value with what requests require (`VpcId`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -18140,6 +20718,14 @@ pub struct ModifyGlobalRoutesRequest {
 }
 
 impl ModifyGlobalRoutesRequest {
+    /// A value with what requests require (`VpcId`, `GlobalRoutes`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, global_routes: impl IntoIterator<Item = impl Into<GlobalRoute>>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            global_routes: global_routes.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -18176,6 +20762,14 @@ pub struct ModifyHaVipAttributeRequest {
 }
 
 impl ModifyHaVipAttributeRequest {
+    /// A value with what requests require (`HaVipId`); set the other fields with the `with_` methods.
+    pub fn new(ha_vip_id: impl Into<String>) -> Self {
+        Self {
+            ha_vip_id: ha_vip_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `HaVipId`.
     pub fn with_ha_vip_id(mut self, value: impl Into<String>) -> Self {
         self.ha_vip_id = value.into();
@@ -18211,6 +20805,14 @@ pub struct ModifyHighPriorityRouteAttributeRequest {
 }
 
 impl ModifyHighPriorityRouteAttributeRequest {
+    /// A value with what requests require (`HighPriorityRouteTableId`, `HighPriorityModifyItems`); set the other fields with the `with_` methods.
+    pub fn new(high_priority_route_table_id: impl Into<String>, high_priority_modify_items: impl IntoIterator<Item = impl Into<HighPriorityModifyItem>>) -> Self {
+        Self {
+            high_priority_route_table_id: high_priority_route_table_id.into(),
+            high_priority_modify_items: high_priority_modify_items.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `HighPriorityRouteTableId`.
     pub fn with_high_priority_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.high_priority_route_table_id = value.into();
@@ -18247,6 +20849,14 @@ pub struct ModifyHighPriorityRouteECMPAlgorithmRequest {
 }
 
 impl ModifyHighPriorityRouteECMPAlgorithmRequest {
+    /// A value with what requests require (`HighPriorityRouteTableId`, `RouteECMPAlgorithms`); set the other fields with the `with_` methods.
+    pub fn new(high_priority_route_table_id: impl Into<String>, route_ecmp_algorithms: impl IntoIterator<Item = impl Into<RouteECMPAlgorithm>>) -> Self {
+        Self {
+            high_priority_route_table_id: high_priority_route_table_id.into(),
+            route_ecmp_algorithms: route_ecmp_algorithms.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `HighPriorityRouteTableId`.
     pub fn with_high_priority_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.high_priority_route_table_id = value.into();
@@ -18282,6 +20892,14 @@ pub struct ModifyHighPriorityRouteTableAttributeRequest {
 }
 
 impl ModifyHighPriorityRouteTableAttributeRequest {
+    /// A value with what requests require (`HighPriorityRouteTableId`, `Name`); set the other fields with the `with_` methods.
+    pub fn new(high_priority_route_table_id: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            high_priority_route_table_id: high_priority_route_table_id.into(),
+            name: name.into(),
+        }
+    }
+
     /// Sets `HighPriorityRouteTableId`.
     pub fn with_high_priority_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.high_priority_route_table_id = value.into();
@@ -18322,6 +20940,14 @@ pub struct ModifyIPv6AddressesAttributesRequest {
 }
 
 impl ModifyIPv6AddressesAttributesRequest {
+    /// A value with what requests require (`IPv6AddressIds`); set the other fields with the `with_` methods.
+    pub fn new(ipv6_address_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            ipv6_address_ids: ipv6_address_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `IPv6AddressIds`.
     pub fn with_ipv6_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.ipv6_address_ids = values.into_iter().map(Into::into).collect();
@@ -18364,6 +20990,14 @@ pub struct ModifyIPv6AddressesBandwidthRequest {
 }
 
 impl ModifyIPv6AddressesBandwidthRequest {
+    /// A value with what requests require (`IPv6AddressIds`, `InternetMaxBandwidthOut`); set the other fields with the `with_` methods.
+    pub fn new(ipv6_address_ids: impl IntoIterator<Item = impl Into<String>>, internet_max_bandwidth_out: impl Into<i64>) -> Self {
+        Self {
+            ipv6_address_ids: ipv6_address_ids.into_iter().map(Into::into).collect(),
+            internet_max_bandwidth_out: internet_max_bandwidth_out.into(),
+        }
+    }
+
     /// Sets `IPv6AddressIds`.
     pub fn with_ipv6_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.ipv6_address_ids = values.into_iter().map(Into::into).collect();
@@ -18403,6 +21037,14 @@ pub struct ModifyIp6AddressesBandwidthRequest {
 }
 
 impl ModifyIp6AddressesBandwidthRequest {
+    /// A value with what requests require (`InternetMaxBandwidthOut`); set the other fields with the `with_` methods.
+    pub fn new(internet_max_bandwidth_out: impl Into<i64>) -> Self {
+        Self {
+            internet_max_bandwidth_out: internet_max_bandwidth_out.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InternetMaxBandwidthOut`.
     pub fn with_internet_max_bandwidth_out(mut self, value: impl Into<i64>) -> Self {
         self.internet_max_bandwidth_out = value.into();
@@ -18457,6 +21099,15 @@ pub struct ModifyIp6RuleRequest {
 }
 
 impl ModifyIp6RuleRequest {
+    /// A value with what requests require (`Ip6TranslatorId`, `Ip6RuleId`); set the other fields with the `with_` methods.
+    pub fn new(ip6_translator_id: impl Into<String>, ip6_rule_id: impl Into<String>) -> Self {
+        Self {
+            ip6_translator_id: ip6_translator_id.into(),
+            ip6_rule_id: ip6_rule_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Ip6TranslatorId`.
     pub fn with_ip6_translator_id(mut self, value: impl Into<String>) -> Self {
         self.ip6_translator_id = value.into();
@@ -18511,6 +21162,14 @@ pub struct ModifyIp6TranslatorRequest {
 }
 
 impl ModifyIp6TranslatorRequest {
+    /// A value with what requests require (`Ip6TranslatorId`); set the other fields with the `with_` methods.
+    pub fn new(ip6_translator_id: impl Into<String>) -> Self {
+        Self {
+            ip6_translator_id: ip6_translator_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Ip6TranslatorId`.
     pub fn with_ip6_translator_id(mut self, value: impl Into<String>) -> Self {
         self.ip6_translator_id = value.into();
@@ -18546,6 +21205,14 @@ pub struct ModifyIpv6AddressesAttributeRequest {
 }
 
 impl ModifyIpv6AddressesAttributeRequest {
+    /// A value with what requests require (`NetworkInterfaceId`, `Ipv6Addresses`); set the other fields with the `with_` methods.
+    pub fn new(network_interface_id: impl Into<String>, ipv6_addresses: impl IntoIterator<Item = impl Into<Ipv6Address>>) -> Self {
+        Self {
+            network_interface_id: network_interface_id.into(),
+            ipv6_addresses: ipv6_addresses.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `NetworkInterfaceId`.
     pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.network_interface_id = value.into();
@@ -18586,6 +21253,16 @@ pub struct ModifyLocalGatewayRequest {
 }
 
 impl ModifyLocalGatewayRequest {
+    /// A value with what requests require (`LocalGatewayName`, `CdcId`, `LocalGatewayId`); set the other fields with the `with_` methods.
+    pub fn new(local_gateway_name: impl Into<String>, cdc_id: impl Into<String>, local_gateway_id: impl Into<String>) -> Self {
+        Self {
+            local_gateway_name: local_gateway_name.into(),
+            cdc_id: cdc_id.into(),
+            local_gateway_id: local_gateway_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `LocalGatewayName`.
     pub fn with_local_gateway_name(mut self, value: impl Into<String>) -> Self {
         self.local_gateway_name = value.into();
@@ -18640,6 +21317,14 @@ pub struct ModifyNatGatewayAdvancedAttributeRequest {
 }
 
 impl ModifyNatGatewayAdvancedAttributeRequest {
+    /// A value with what requests require (`NatGatewayId`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -18703,6 +21388,14 @@ pub struct ModifyNatGatewayAttributeRequest {
 }
 
 impl ModifyNatGatewayAttributeRequest {
+    /// A value with what requests require (`NatGatewayId`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -18770,6 +21463,15 @@ pub struct ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest {
 }
 
 impl ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest {
+    /// A value with what requests require (`NatGatewayId`, `SourceNatRule`, `DestinationNatRule`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>, source_nat_rule: impl Into<DestinationIpPortTranslationNatRule>, destination_nat_rule: impl Into<DestinationIpPortTranslationNatRule>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            source_nat_rule: source_nat_rule.into(),
+            destination_nat_rule: destination_nat_rule.into(),
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -18811,6 +21513,14 @@ pub struct ModifyNatGatewaySourceIpTranslationNatRuleRequest {
 }
 
 impl ModifyNatGatewaySourceIpTranslationNatRuleRequest {
+    /// A value with what requests require (`NatGatewayId`, `SourceIpTranslationNatRule`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>, source_ip_translation_nat_rule: impl Into<SourceIpTranslationNatRule>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            source_ip_translation_nat_rule: source_ip_translation_nat_rule.into(),
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -18859,6 +21569,14 @@ pub struct ModifyNetDetectRequest {
 }
 
 impl ModifyNetDetectRequest {
+    /// A value with what requests require (`NetDetectId`); set the other fields with the `with_` methods.
+    pub fn new(net_detect_id: impl Into<String>) -> Self {
+        Self {
+            net_detect_id: net_detect_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NetDetectId`.
     pub fn with_net_detect_id(mut self, value: impl Into<String>) -> Self {
         self.net_detect_id = value.into();
@@ -18918,6 +21636,14 @@ pub struct ModifyNetworkAclAttributeRequest {
 }
 
 impl ModifyNetworkAclAttributeRequest {
+    /// A value with what requests require (`NetworkAclId`, `NetworkAclName`); set the other fields with the `with_` methods.
+    pub fn new(network_acl_id: impl Into<String>, network_acl_name: impl Into<String>) -> Self {
+        Self {
+            network_acl_id: network_acl_id.into(),
+            network_acl_name: network_acl_name.into(),
+        }
+    }
+
     /// Sets `NetworkAclId`.
     pub fn with_network_acl_id(mut self, value: impl Into<String>) -> Self {
         self.network_acl_id = value.into();
@@ -18960,6 +21686,14 @@ pub struct ModifyNetworkAclEntriesRequest {
 }
 
 impl ModifyNetworkAclEntriesRequest {
+    /// A value with what requests require (`NetworkAclId`); set the other fields with the `with_` methods.
+    pub fn new(network_acl_id: impl Into<String>) -> Self {
+        Self {
+            network_acl_id: network_acl_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NetworkAclId`.
     pub fn with_network_acl_id(mut self, value: impl Into<String>) -> Self {
         self.network_acl_id = value.into();
@@ -19007,6 +21741,14 @@ pub struct ModifyNetworkAclQuintupleEntriesRequest {
 }
 
 impl ModifyNetworkAclQuintupleEntriesRequest {
+    /// A value with what requests require (`NetworkAclId`, `NetworkAclQuintupleSet`); set the other fields with the `with_` methods.
+    pub fn new(network_acl_id: impl Into<String>, network_acl_quintuple_set: impl Into<NetworkAclQuintupleEntries>) -> Self {
+        Self {
+            network_acl_id: network_acl_id.into(),
+            network_acl_quintuple_set: network_acl_quintuple_set.into(),
+        }
+    }
+
     /// Sets `NetworkAclId`.
     pub fn with_network_acl_id(mut self, value: impl Into<String>) -> Self {
         self.network_acl_id = value.into();
@@ -19052,6 +21794,14 @@ pub struct ModifyNetworkInterfaceAttributeRequest {
 }
 
 impl ModifyNetworkInterfaceAttributeRequest {
+    /// A value with what requests require (`NetworkInterfaceId`); set the other fields with the `with_` methods.
+    pub fn new(network_interface_id: impl Into<String>) -> Self {
+        Self {
+            network_interface_id: network_interface_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NetworkInterfaceId`.
     pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.network_interface_id = value.into();
@@ -19109,6 +21859,14 @@ pub struct ModifyNetworkInterfaceQosRequest {
 }
 
 impl ModifyNetworkInterfaceQosRequest {
+    /// A value with what requests require (`NetworkInterfaceIds`); set the other fields with the `with_` methods.
+    pub fn new(network_interface_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            network_interface_ids: network_interface_ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NetworkInterfaceIds`.
     pub fn with_network_interface_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.network_interface_ids = values.into_iter().map(Into::into).collect();
@@ -19150,6 +21908,14 @@ pub struct ModifyPrivateIpAddressesAttributeRequest {
 }
 
 impl ModifyPrivateIpAddressesAttributeRequest {
+    /// A value with what requests require (`NetworkInterfaceId`, `PrivateIpAddresses`); set the other fields with the `with_` methods.
+    pub fn new(network_interface_id: impl Into<String>, private_ip_addresses: impl IntoIterator<Item = impl Into<PrivateIpAddressSpecification>>) -> Self {
+        Self {
+            network_interface_id: network_interface_id.into(),
+            private_ip_addresses: private_ip_addresses.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `NetworkInterfaceId`.
     pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.network_interface_id = value.into();
@@ -19189,6 +21955,14 @@ pub struct ModifyPrivateNatGatewayAttributeRequest {
 }
 
 impl ModifyPrivateNatGatewayAttributeRequest {
+    /// A value with what requests require (`NatGatewayId`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -19230,6 +22004,14 @@ pub struct ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
 }
 
 impl ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
+    /// A value with what requests require (`NatGatewayId`, `LocalDestinationIpPortTranslationNatRules`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>, local_destination_ip_port_translation_nat_rules: impl IntoIterator<Item = impl Into<DestinationIpPortTranslationNatRuleDiff>>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            local_destination_ip_port_translation_nat_rules: local_destination_ip_port_translation_nat_rules.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -19274,6 +22056,18 @@ pub struct ModifyPrivateNatGatewayTranslationAclRuleRequest {
 }
 
 impl ModifyPrivateNatGatewayTranslationAclRuleRequest {
+    /// A value with what requests require (`NatGatewayId`, `TranslationDirection`, `TranslationType`, `TranslationIp`, `TranslationAclRules`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>, translation_direction: impl Into<String>, translation_type: impl Into<String>, translation_ip: impl Into<String>, translation_acl_rules: impl IntoIterator<Item = impl Into<TranslationAclRule>>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            translation_direction: translation_direction.into(),
+            translation_type: translation_type.into(),
+            translation_ip: translation_ip.into(),
+            translation_acl_rules: translation_acl_rules.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -19336,6 +22130,15 @@ pub struct ModifyPrivateNatGatewayTranslationNatRuleRequest {
 }
 
 impl ModifyPrivateNatGatewayTranslationNatRuleRequest {
+    /// A value with what requests require (`NatGatewayId`, `TranslationNatRules`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>, translation_nat_rules: impl IntoIterator<Item = impl Into<TranslationNatRuleDiff>>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            translation_nat_rules: translation_nat_rules.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -19383,6 +22186,15 @@ pub struct ModifyReserveIpAddressRequest {
 }
 
 impl ModifyReserveIpAddressRequest {
+    /// A value with what requests require (`VpcId`, `ReserveIpId`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, reserve_ip_id: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            reserve_ip_id: reserve_ip_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -19432,6 +22244,15 @@ pub struct ModifyRoutePolicyAttributeRequest {
 }
 
 impl ModifyRoutePolicyAttributeRequest {
+    /// A value with what requests require (`RoutePolicyId`, `RoutePolicyName`, `RoutePolicyDescription`); set the other fields with the `with_` methods.
+    pub fn new(route_policy_id: impl Into<String>, route_policy_name: impl Into<String>, route_policy_description: impl Into<String>) -> Self {
+        Self {
+            route_policy_id: route_policy_id.into(),
+            route_policy_name: route_policy_name.into(),
+            route_policy_description: route_policy_description.into(),
+        }
+    }
+
     /// Sets `RoutePolicyId`.
     pub fn with_route_policy_id(mut self, value: impl Into<String>) -> Self {
         self.route_policy_id = value.into();
@@ -19473,6 +22294,14 @@ pub struct ModifyRouteTableAttributeRequest {
 }
 
 impl ModifyRouteTableAttributeRequest {
+    /// A value with what requests require (`RouteTableId`, `RouteTableName`); set the other fields with the `with_` methods.
+    pub fn new(route_table_id: impl Into<String>, route_table_name: impl Into<String>) -> Self {
+        Self {
+            route_table_id: route_table_id.into(),
+            route_table_name: route_table_name.into(),
+        }
+    }
+
     /// Sets `RouteTableId`.
     pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.route_table_id = value.into();
@@ -19508,6 +22337,14 @@ pub struct ModifyRouteTableSelectionPoliciesRequest {
 }
 
 impl ModifyRouteTableSelectionPoliciesRequest {
+    /// A value with what requests require (`CcnId`, `SelectionPolicies`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>, selection_policies: impl IntoIterator<Item = impl Into<CcnRouteTableSelectPolicy>>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            selection_policies: selection_policies.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -19547,6 +22384,14 @@ pub struct ModifySecurityGroupAttributeRequest {
 }
 
 impl ModifySecurityGroupAttributeRequest {
+    /// A value with what requests require (`SecurityGroupId`); set the other fields with the `with_` methods.
+    pub fn new(security_group_id: impl Into<String>) -> Self {
+        Self {
+            security_group_id: security_group_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `SecurityGroupId`.
     pub fn with_security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = value.into();
@@ -19591,6 +22436,15 @@ pub struct ModifySecurityGroupPoliciesRequest {
 }
 
 impl ModifySecurityGroupPoliciesRequest {
+    /// A value with what requests require (`SecurityGroupId`, `SecurityGroupPolicySet`); set the other fields with the `with_` methods.
+    pub fn new(security_group_id: impl Into<String>, security_group_policy_set: impl Into<SecurityGroupPolicySet>) -> Self {
+        Self {
+            security_group_id: security_group_id.into(),
+            security_group_policy_set: security_group_policy_set.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `SecurityGroupId`.
     pub fn with_security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = value.into();
@@ -19639,6 +22493,14 @@ pub struct ModifyServiceTemplateAttributeRequest {
 }
 
 impl ModifyServiceTemplateAttributeRequest {
+    /// A value with what requests require (`ServiceTemplateId`); set the other fields with the `with_` methods.
+    pub fn new(service_template_id: impl Into<String>) -> Self {
+        Self {
+            service_template_id: service_template_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `ServiceTemplateId`.
     pub fn with_service_template_id(mut self, value: impl Into<String>) -> Self {
         self.service_template_id = value.into();
@@ -19690,6 +22552,14 @@ pub struct ModifyServiceTemplateGroupAttributeRequest {
 }
 
 impl ModifyServiceTemplateGroupAttributeRequest {
+    /// A value with what requests require (`ServiceTemplateGroupId`); set the other fields with the `with_` methods.
+    pub fn new(service_template_group_id: impl Into<String>) -> Self {
+        Self {
+            service_template_group_id: service_template_group_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `ServiceTemplateGroupId`.
     pub fn with_service_template_group_id(mut self, value: impl Into<String>) -> Self {
         self.service_template_group_id = value.into();
@@ -19729,6 +22599,13 @@ pub struct ModifySnapshotPoliciesRequest {
 }
 
 impl ModifySnapshotPoliciesRequest {
+    /// A value with what requests require (`SnapshotPoliciesInfo`); set the other fields with the `with_` methods.
+    pub fn new(snapshot_policies_info: impl IntoIterator<Item = impl Into<BatchModifySnapshotPolicy>>) -> Self {
+        Self {
+            snapshot_policies_info: snapshot_policies_info.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `SnapshotPoliciesInfo`.
     pub fn with_snapshot_policies_info<I: IntoIterator<Item = V>, V: Into<BatchModifySnapshotPolicy>>(mut self, values: I) -> Self {
         self.snapshot_policies_info = values.into_iter().map(Into::into).collect();
@@ -19762,6 +22639,14 @@ pub struct ModifySubnetAttributeRequest {
 }
 
 impl ModifySubnetAttributeRequest {
+    /// A value with what requests require (`SubnetId`); set the other fields with the `with_` methods.
+    pub fn new(subnet_id: impl Into<String>) -> Self {
+        Self {
+            subnet_id: subnet_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `SubnetId`.
     pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = value.into();
@@ -19805,6 +22690,15 @@ pub struct ModifyTemplateMemberRequest {
 }
 
 impl ModifyTemplateMemberRequest {
+    /// A value with what requests require (`TemplateId`, `OriginalTemplateMember`, `TemplateMember`); set the other fields with the `with_` methods.
+    pub fn new(template_id: impl Into<String>, original_template_member: impl IntoIterator<Item = impl Into<MemberInfo>>, template_member: impl IntoIterator<Item = impl Into<MemberInfo>>) -> Self {
+        Self {
+            template_id: template_id.into(),
+            original_template_member: original_template_member.into_iter().map(Into::into).collect(),
+            template_member: template_member.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `TemplateId`.
     pub fn with_template_id(mut self, value: impl Into<String>) -> Self {
         self.template_id = value.into();
@@ -19850,6 +22744,14 @@ pub struct ModifyTrafficMirrorAttributeRequest {
 }
 
 impl ModifyTrafficMirrorAttributeRequest {
+    /// A value with what requests require (`TrafficMirrorId`); set the other fields with the `with_` methods.
+    pub fn new(traffic_mirror_id: impl Into<String>) -> Self {
+        Self {
+            traffic_mirror_id: traffic_mirror_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `TrafficMirrorId`.
     pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_id = value.into();
@@ -19895,6 +22797,14 @@ pub struct ModifyTrafficMirrorFilterRulesRequest {
 }
 
 impl ModifyTrafficMirrorFilterRulesRequest {
+    /// A value with what requests require (`TrafficMirrorId`); set the other fields with the `with_` methods.
+    pub fn new(traffic_mirror_id: impl Into<String>) -> Self {
+        Self {
+            traffic_mirror_id: traffic_mirror_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `TrafficMirrorId`.
     pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_id = value.into();
@@ -19955,6 +22865,14 @@ pub struct ModifyVpcAttributeRequest {
 }
 
 impl ModifyVpcAttributeRequest {
+    /// A value with what requests require (`VpcId`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -20033,6 +22951,14 @@ pub struct ModifyVpcEndPointAttributeRequest {
 }
 
 impl ModifyVpcEndPointAttributeRequest {
+    /// A value with what requests require (`EndPointId`); set the other fields with the `with_` methods.
+    pub fn new(end_point_id: impl Into<String>) -> Self {
+        Self {
+            end_point_id: end_point_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `EndPointId`.
     pub fn with_end_point_id(mut self, value: impl Into<String>) -> Self {
         self.end_point_id = value.into();
@@ -20092,6 +23018,15 @@ pub struct ModifyVpcEndPointServiceAttributeRequest {
 }
 
 impl ModifyVpcEndPointServiceAttributeRequest {
+    /// A value with what requests require (`EndPointServiceId`, `VpcId`); set the other fields with the `with_` methods.
+    pub fn new(end_point_service_id: impl Into<String>, vpc_id: impl Into<String>) -> Self {
+        Self {
+            end_point_service_id: end_point_service_id.into(),
+            vpc_id: vpc_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `EndPointServiceId`.
     pub fn with_end_point_service_id(mut self, value: impl Into<String>) -> Self {
         self.end_point_service_id = value.into();
@@ -20154,6 +23089,15 @@ pub struct ModifyVpcEndPointServiceWhiteListRequest {
 }
 
 impl ModifyVpcEndPointServiceWhiteListRequest {
+    /// A value with what requests require (`UserUin`, `EndPointServiceId`); set the other fields with the `with_` methods.
+    pub fn new(user_uin: impl Into<String>, end_point_service_id: impl Into<String>) -> Self {
+        Self {
+            user_uin: user_uin.into(),
+            end_point_service_id: end_point_service_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `UserUin`.
     pub fn with_user_uin(mut self, value: impl Into<String>) -> Self {
         self.user_uin = value.into();
@@ -20202,6 +23146,14 @@ pub struct ModifyVpcPeeringConnectionRequest {
 }
 
 impl ModifyVpcPeeringConnectionRequest {
+    /// A value with what requests require (`PeeringConnectionId`); set the other fields with the `with_` methods.
+    pub fn new(peering_connection_id: impl Into<String>) -> Self {
+        Self {
+            peering_connection_id: peering_connection_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `PeeringConnectionId`.
     pub fn with_peering_connection_id(mut self, value: impl Into<String>) -> Self {
         self.peering_connection_id = value.into();
@@ -20292,6 +23244,14 @@ pub struct ModifyVpnConnectionAttributeRequest {
 }
 
 impl ModifyVpnConnectionAttributeRequest {
+    /// A value with what requests require (`VpnConnectionId`); set the other fields with the `with_` methods.
+    pub fn new(vpn_connection_id: impl Into<String>) -> Self {
+        Self {
+            vpn_connection_id: vpn_connection_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpnConnectionId`.
     pub fn with_vpn_connection_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_connection_id = value.into();
@@ -20421,6 +23381,14 @@ pub struct ModifyVpnGatewayAttributeRequest {
 }
 
 impl ModifyVpnGatewayAttributeRequest {
+    /// A value with what requests require (`VpnGatewayId`); set the other fields with the `with_` methods.
+    pub fn new(vpn_gateway_id: impl Into<String>) -> Self {
+        Self {
+            vpn_gateway_id: vpn_gateway_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpnGatewayId`.
     pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_gateway_id = value.into();
@@ -20474,6 +23442,14 @@ pub struct ModifyVpnGatewayCcnRoutesRequest {
 }
 
 impl ModifyVpnGatewayCcnRoutesRequest {
+    /// A value with what requests require (`VpnGatewayId`, `Routes`); set the other fields with the `with_` methods.
+    pub fn new(vpn_gateway_id: impl Into<String>, routes: impl IntoIterator<Item = impl Into<VpngwCcnRoutes>>) -> Self {
+        Self {
+            vpn_gateway_id: vpn_gateway_id.into(),
+            routes: routes.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `VpnGatewayId`.
     pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_gateway_id = value.into();
@@ -20509,6 +23485,14 @@ pub struct ModifyVpnGatewayRoutesRequest {
 }
 
 impl ModifyVpnGatewayRoutesRequest {
+    /// A value with what requests require (`VpnGatewayId`, `Routes`); set the other fields with the `with_` methods.
+    pub fn new(vpn_gateway_id: impl Into<String>, routes: impl IntoIterator<Item = impl Into<VpnGatewayRouteModify>>) -> Self {
+        Self {
+            vpn_gateway_id: vpn_gateway_id.into(),
+            routes: routes.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `VpnGatewayId`.
     pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_gateway_id = value.into();
@@ -20546,6 +23530,13 @@ pub struct ModifyVpnGatewaySslClientCertRequest {
 }
 
 impl ModifyVpnGatewaySslClientCertRequest {
+    /// A value with what requests require (`SslVpnClientIds`); set the other fields with the `with_` methods.
+    pub fn new(ssl_vpn_client_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            ssl_vpn_client_ids: ssl_vpn_client_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `SslVpnClientIds`.
     pub fn with_ssl_vpn_client_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.ssl_vpn_client_ids = values.into_iter().map(Into::into).collect();
@@ -20610,6 +23601,14 @@ pub struct ModifyVpnGatewaySslServerRequest {
 }
 
 impl ModifyVpnGatewaySslServerRequest {
+    /// A value with what requests require (`SslVpnServerId`); set the other fields with the `with_` methods.
+    pub fn new(ssl_vpn_server_id: impl Into<String>) -> Self {
+        Self {
+            ssl_vpn_server_id: ssl_vpn_server_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `SslVpnServerId`.
     pub fn with_ssl_vpn_server_id(mut self, value: impl Into<String>) -> Self {
         self.ssl_vpn_server_id = value.into();
@@ -20709,6 +23708,14 @@ pub struct NotifyRoutesRequest {
 }
 
 impl NotifyRoutesRequest {
+    /// A value with what requests require (`RouteTableId`, `RouteItemIds`); set the other fields with the `with_` methods.
+    pub fn new(route_table_id: impl Into<String>, route_item_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            route_table_id: route_table_id.into(),
+            route_item_ids: route_item_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `RouteTableId`.
     pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.route_table_id = value.into();
@@ -20746,6 +23753,15 @@ pub struct RefreshDirectConnectGatewayRouteToNatGatewayRequest {
 }
 
 impl RefreshDirectConnectGatewayRouteToNatGatewayRequest {
+    /// A value with what requests require (`VpcId`, `NatGatewayId`, `DryRun`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, nat_gateway_id: impl Into<String>, dry_run: impl Into<bool>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            nat_gateway_id: nat_gateway_id.into(),
+            dry_run: dry_run.into(),
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -20791,6 +23807,14 @@ pub struct RejectAttachCcnInstancesRequest {
 }
 
 impl RejectAttachCcnInstancesRequest {
+    /// A value with what requests require (`CcnId`, `Instances`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>, instances: impl IntoIterator<Item = impl Into<CcnInstance>>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            instances: instances.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -20824,6 +23848,13 @@ pub struct RejectVpcPeeringConnectionRequest {
 }
 
 impl RejectVpcPeeringConnectionRequest {
+    /// A value with what requests require (`PeeringConnectionId`); set the other fields with the `with_` methods.
+    pub fn new(peering_connection_id: impl Into<String>) -> Self {
+        Self {
+            peering_connection_id: peering_connection_id.into(),
+        }
+    }
+
     /// Sets `PeeringConnectionId`.
     pub fn with_peering_connection_id(mut self, value: impl Into<String>) -> Self {
         self.peering_connection_id = value.into();
@@ -20851,6 +23882,13 @@ pub struct ReleaseAddressesRequest {
 }
 
 impl ReleaseAddressesRequest {
+    /// A value with what requests require (`AddressIds`); set the other fields with the `with_` methods.
+    pub fn new(address_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            address_ids: address_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `AddressIds`.
     pub fn with_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.address_ids = values.into_iter().map(Into::into).collect();
@@ -20883,6 +23921,13 @@ pub struct ReleaseIPv6AddressesRequest {
 }
 
 impl ReleaseIPv6AddressesRequest {
+    /// A value with what requests require (`IPv6AddressIds`); set the other fields with the `with_` methods.
+    pub fn new(ipv6_address_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            ipv6_address_ids: ipv6_address_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `IPv6AddressIds`.
     pub fn with_ipv6_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.ipv6_address_ids = values.into_iter().map(Into::into).collect();
@@ -20914,6 +23959,11 @@ pub struct ReleaseIp6AddressesBandwidthRequest {
 }
 
 impl ReleaseIp6AddressesBandwidthRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Ip6Addresses`.
     pub fn with_ip6_addresses<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.ip6_addresses = values.into_iter().map(Into::into).collect();
@@ -20964,6 +24014,11 @@ pub struct RemoveBandwidthPackageResourcesRequest {
 }
 
 impl RemoveBandwidthPackageResourcesRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `ResourceIds`.
     pub fn with_resource_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.resource_ids = values.into_iter().map(Into::into).collect();
@@ -21017,6 +24072,14 @@ pub struct RemoveIp6RulesRequest {
 }
 
 impl RemoveIp6RulesRequest {
+    /// A value with what requests require (`Ip6TranslatorId`, `Ip6RuleIds`); set the other fields with the `with_` methods.
+    pub fn new(ip6_translator_id: impl Into<String>, ip6_rule_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            ip6_translator_id: ip6_translator_id.into(),
+            ip6_rule_ids: ip6_rule_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `Ip6TranslatorId`.
     pub fn with_ip6_translator_id(mut self, value: impl Into<String>) -> Self {
         self.ip6_translator_id = value.into();
@@ -21052,6 +24115,14 @@ pub struct RenewAddressesRequest {
 }
 
 impl RenewAddressesRequest {
+    /// A value with what requests require (`AddressIds`, `AddressChargePrepaid`); set the other fields with the `with_` methods.
+    pub fn new(address_ids: impl IntoIterator<Item = impl Into<String>>, address_charge_prepaid: impl Into<AddressChargePrepaid>) -> Self {
+        Self {
+            address_ids: address_ids.into_iter().map(Into::into).collect(),
+            address_charge_prepaid: address_charge_prepaid.into(),
+        }
+    }
+
     /// Sets `AddressIds`.
     pub fn with_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.address_ids = values.into_iter().map(Into::into).collect();
@@ -21087,6 +24158,14 @@ pub struct RenewVpnGatewayRequest {
 }
 
 impl RenewVpnGatewayRequest {
+    /// A value with what requests require (`VpnGatewayId`, `InstanceChargePrepaid`); set the other fields with the `with_` methods.
+    pub fn new(vpn_gateway_id: impl Into<String>, instance_charge_prepaid: impl Into<InstanceChargePrepaid>) -> Self {
+        Self {
+            vpn_gateway_id: vpn_gateway_id.into(),
+            instance_charge_prepaid: instance_charge_prepaid.into(),
+        }
+    }
+
     /// Sets `VpnGatewayId`.
     pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_gateway_id = value.into();
@@ -21124,6 +24203,15 @@ pub struct ReplaceCcnRouteTableBroadcastPolicysRequest {
 }
 
 impl ReplaceCcnRouteTableBroadcastPolicysRequest {
+    /// A value with what requests require (`CcnId`, `RouteTableId`, `Policys`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>, route_table_id: impl Into<String>, policys: impl IntoIterator<Item = impl Into<CcnRouteTableBroadcastPolicy>>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            route_table_id: route_table_id.into(),
+            policys: policys.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -21167,6 +24255,15 @@ pub struct ReplaceCcnRouteTableInputPolicysRequest {
 }
 
 impl ReplaceCcnRouteTableInputPolicysRequest {
+    /// A value with what requests require (`CcnId`, `RouteTableId`, `Policys`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>, route_table_id: impl Into<String>, policys: impl IntoIterator<Item = impl Into<CcnRouteTableInputPolicy>>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            route_table_id: route_table_id.into(),
+            policys: policys.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -21211,6 +24308,15 @@ pub struct ReplaceDirectConnectGatewayCcnRoutesRequest {
 }
 
 impl ReplaceDirectConnectGatewayCcnRoutesRequest {
+    /// A value with what requests require (`DirectConnectGatewayId`, `Routes`); set the other fields with the `with_` methods.
+    pub fn new(direct_connect_gateway_id: impl Into<String>, routes: impl IntoIterator<Item = impl Into<DirectConnectGatewayCcnRoute>>) -> Self {
+        Self {
+            direct_connect_gateway_id: direct_connect_gateway_id.into(),
+            routes: routes.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DirectConnectGatewayId`.
     pub fn with_direct_connect_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.direct_connect_gateway_id = value.into();
@@ -21253,6 +24359,14 @@ pub struct ReplaceHighPriorityRouteTableAssociationRequest {
 }
 
 impl ReplaceHighPriorityRouteTableAssociationRequest {
+    /// A value with what requests require (`HighPriorityRouteTableId`); set the other fields with the `with_` methods.
+    pub fn new(high_priority_route_table_id: impl Into<String>) -> Self {
+        Self {
+            high_priority_route_table_id: high_priority_route_table_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `HighPriorityRouteTableId`.
     pub fn with_high_priority_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.high_priority_route_table_id = value.into();
@@ -21288,6 +24402,14 @@ pub struct ReplaceHighPriorityRoutesRequest {
 }
 
 impl ReplaceHighPriorityRoutesRequest {
+    /// A value with what requests require (`HighPriorityRouteTableId`, `HighPriorityRoutes`); set the other fields with the `with_` methods.
+    pub fn new(high_priority_route_table_id: impl Into<String>, high_priority_routes: impl IntoIterator<Item = impl Into<HighPriorityRoute>>) -> Self {
+        Self {
+            high_priority_route_table_id: high_priority_route_table_id.into(),
+            high_priority_routes: high_priority_routes.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `HighPriorityRouteTableId`.
     pub fn with_high_priority_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.high_priority_route_table_id = value.into();
@@ -21328,6 +24450,13 @@ pub struct ReplaceRoutePolicyAssociationsRequest {
 }
 
 impl ReplaceRoutePolicyAssociationsRequest {
+    /// A value with what requests require (`RoutePolicyAssociationSet`); set the other fields with the `with_` methods.
+    pub fn new(route_policy_association_set: impl IntoIterator<Item = impl Into<RoutePolicyAssociation>>) -> Self {
+        Self {
+            route_policy_association_set: route_policy_association_set.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `RoutePolicyAssociationSet`.
     pub fn with_route_policy_association_set<I: IntoIterator<Item = V>, V: Into<RoutePolicyAssociation>>(mut self, values: I) -> Self {
         self.route_policy_association_set = values.into_iter().map(Into::into).collect();
@@ -21357,6 +24486,14 @@ pub struct ReplaceRoutePolicyEntriesRequest {
 }
 
 impl ReplaceRoutePolicyEntriesRequest {
+    /// A value with what requests require (`RoutePolicyId`, `RoutePolicyEntrySet`); set the other fields with the `with_` methods.
+    pub fn new(route_policy_id: impl Into<String>, route_policy_entry_set: impl IntoIterator<Item = impl Into<RoutePolicyEntry>>) -> Self {
+        Self {
+            route_policy_id: route_policy_id.into(),
+            route_policy_entry_set: route_policy_entry_set.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `RoutePolicyId`.
     pub fn with_route_policy_id(mut self, value: impl Into<String>) -> Self {
         self.route_policy_id = value.into();
@@ -21393,6 +24530,14 @@ pub struct ReplaceRouteTableAssociationRequest {
 }
 
 impl ReplaceRouteTableAssociationRequest {
+    /// A value with what requests require (`RouteTableId`); set the other fields with the `with_` methods.
+    pub fn new(route_table_id: impl Into<String>) -> Self {
+        Self {
+            route_table_id: route_table_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `RouteTableId`.
     pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.route_table_id = value.into();
@@ -21428,6 +24573,14 @@ pub struct ReplaceRoutesRequest {
 }
 
 impl ReplaceRoutesRequest {
+    /// A value with what requests require (`RouteTableId`, `Routes`); set the other fields with the `with_` methods.
+    pub fn new(route_table_id: impl Into<String>, routes: impl IntoIterator<Item = impl Into<Route>>) -> Self {
+        Self {
+            route_table_id: route_table_id.into(),
+            routes: routes.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `RouteTableId`.
     pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.route_table_id = value.into();
@@ -21470,6 +24623,14 @@ pub struct ReplaceRoutesWithRoutePolicyRequest {
 }
 
 impl ReplaceRoutesWithRoutePolicyRequest {
+    /// A value with what requests require (`RouteTableId`, `Routes`); set the other fields with the `with_` methods.
+    pub fn new(route_table_id: impl Into<String>, routes: impl IntoIterator<Item = impl Into<ReplaceRoutesWithRoutePolicyRoute>>) -> Self {
+        Self {
+            route_table_id: route_table_id.into(),
+            routes: routes.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `RouteTableId`.
     pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.route_table_id = value.into();
@@ -21511,6 +24672,15 @@ pub struct ReplaceSecurityGroupPoliciesRequest {
 }
 
 impl ReplaceSecurityGroupPoliciesRequest {
+    /// A value with what requests require (`SecurityGroupId`, `SecurityGroupPolicySet`); set the other fields with the `with_` methods.
+    pub fn new(security_group_id: impl Into<String>, security_group_policy_set: impl Into<SecurityGroupPolicySet>) -> Self {
+        Self {
+            security_group_id: security_group_id.into(),
+            security_group_policy_set: security_group_policy_set.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `SecurityGroupId`.
     pub fn with_security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = value.into();
@@ -21561,6 +24731,15 @@ pub struct ReplaceSecurityGroupPolicyRequest {
 }
 
 impl ReplaceSecurityGroupPolicyRequest {
+    /// A value with what requests require (`SecurityGroupId`, `SecurityGroupPolicySet`); set the other fields with the `with_` methods.
+    pub fn new(security_group_id: impl Into<String>, security_group_policy_set: impl Into<SecurityGroupPolicySet>) -> Self {
+        Self {
+            security_group_id: security_group_id.into(),
+            security_group_policy_set: security_group_policy_set.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `SecurityGroupId`.
     pub fn with_security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = value.into();
@@ -21604,6 +24783,15 @@ pub struct ResetAttachCcnInstancesRequest {
 }
 
 impl ResetAttachCcnInstancesRequest {
+    /// A value with what requests require (`CcnId`, `CcnUin`, `Instances`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>, ccn_uin: impl Into<String>, instances: impl IntoIterator<Item = impl Into<CcnInstance>>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            ccn_uin: ccn_uin.into(),
+            instances: instances.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -21647,6 +24835,15 @@ pub struct ResetHighPriorityRoutesRequest {
 }
 
 impl ResetHighPriorityRoutesRequest {
+    /// A value with what requests require (`HighPriorityRouteTableId`, `Name`, `HighPriorityRoutes`); set the other fields with the `with_` methods.
+    pub fn new(high_priority_route_table_id: impl Into<String>, name: impl Into<String>, high_priority_routes: impl IntoIterator<Item = impl Into<HighPriorityRoute>>) -> Self {
+        Self {
+            high_priority_route_table_id: high_priority_route_table_id.into(),
+            name: name.into(),
+            high_priority_routes: high_priority_routes.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `HighPriorityRouteTableId`.
     pub fn with_high_priority_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.high_priority_route_table_id = value.into();
@@ -21691,6 +24888,15 @@ pub struct ResetNatGatewayConnectionRequest {
 }
 
 impl ResetNatGatewayConnectionRequest {
+    /// A value with what requests require (`NatGatewayId`, `MaxConcurrentConnection`); set the other fields with the `with_` methods.
+    pub fn new(nat_gateway_id: impl Into<String>, max_concurrent_connection: impl Into<u64>) -> Self {
+        Self {
+            nat_gateway_id: nat_gateway_id.into(),
+            max_concurrent_connection: max_concurrent_connection.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NatGatewayId`.
     pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.nat_gateway_id = value.into();
@@ -21732,6 +24938,14 @@ pub struct ResetRoutePolicyAssociationsRequest {
 }
 
 impl ResetRoutePolicyAssociationsRequest {
+    /// A value with what requests require (`RouteTableId`, `RoutePolicyAssociationSet`); set the other fields with the `with_` methods.
+    pub fn new(route_table_id: impl Into<String>, route_policy_association_set: impl IntoIterator<Item = impl Into<RoutePolicyAssociation>>) -> Self {
+        Self {
+            route_table_id: route_table_id.into(),
+            route_policy_association_set: route_policy_association_set.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `RouteTableId`.
     pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.route_table_id = value.into();
@@ -21774,6 +24988,14 @@ pub struct ResetRoutePolicyEntriesRequest {
 }
 
 impl ResetRoutePolicyEntriesRequest {
+    /// A value with what requests require (`RoutePolicyId`); set the other fields with the `with_` methods.
+    pub fn new(route_policy_id: impl Into<String>) -> Self {
+        Self {
+            route_policy_id: route_policy_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `RoutePolicyId`.
     pub fn with_route_policy_id(mut self, value: impl Into<String>) -> Self {
         self.route_policy_id = value.into();
@@ -21823,6 +25045,15 @@ pub struct ResetRoutesRequest {
 }
 
 impl ResetRoutesRequest {
+    /// A value with what requests require (`RouteTableId`, `RouteTableName`, `Routes`); set the other fields with the `with_` methods.
+    pub fn new(route_table_id: impl Into<String>, route_table_name: impl Into<String>, routes: impl IntoIterator<Item = impl Into<Route>>) -> Self {
+        Self {
+            route_table_id: route_table_id.into(),
+            route_table_name: route_table_name.into(),
+            routes: routes.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `RouteTableId`.
     pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.route_table_id = value.into();
@@ -21874,6 +25105,14 @@ pub struct ResetTrafficMirrorFilterRequest {
 }
 
 impl ResetTrafficMirrorFilterRequest {
+    /// A value with what requests require (`TrafficMirrorId`); set the other fields with the `with_` methods.
+    pub fn new(traffic_mirror_id: impl Into<String>) -> Self {
+        Self {
+            traffic_mirror_id: traffic_mirror_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `TrafficMirrorId`.
     pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_id = value.into();
@@ -21927,6 +25166,14 @@ pub struct ResetTrafficMirrorSrcsRequest {
 }
 
 impl ResetTrafficMirrorSrcsRequest {
+    /// A value with what requests require (`TrafficMirrorId`, `CollectorSrcs`); set the other fields with the `with_` methods.
+    pub fn new(traffic_mirror_id: impl Into<String>, collector_srcs: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            traffic_mirror_id: traffic_mirror_id.into(),
+            collector_srcs: collector_srcs.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `TrafficMirrorId`.
     pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_id = value.into();
@@ -21965,6 +25212,15 @@ pub struct ResetTrafficMirrorTargetRequest {
 }
 
 impl ResetTrafficMirrorTargetRequest {
+    /// A value with what requests require (`TrafficMirrorId`, `CollectorTarget`); set the other fields with the `with_` methods.
+    pub fn new(traffic_mirror_id: impl Into<String>, collector_target: impl Into<TrafficMirrorTarget>) -> Self {
+        Self {
+            traffic_mirror_id: traffic_mirror_id.into(),
+            collector_target: collector_target.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `TrafficMirrorId`.
     pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_id = value.into();
@@ -22006,6 +25262,14 @@ pub struct ResetVpnConnectionRequest {
 }
 
 impl ResetVpnConnectionRequest {
+    /// A value with what requests require (`VpnGatewayId`, `VpnConnectionId`); set the other fields with the `with_` methods.
+    pub fn new(vpn_gateway_id: impl Into<String>, vpn_connection_id: impl Into<String>) -> Self {
+        Self {
+            vpn_gateway_id: vpn_gateway_id.into(),
+            vpn_connection_id: vpn_connection_id.into(),
+        }
+    }
+
     /// Sets `VpnGatewayId`.
     pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_gateway_id = value.into();
@@ -22041,6 +25305,14 @@ pub struct ResetVpnGatewayInternetMaxBandwidthRequest {
 }
 
 impl ResetVpnGatewayInternetMaxBandwidthRequest {
+    /// A value with what requests require (`VpnGatewayId`, `InternetMaxBandwidthOut`); set the other fields with the `with_` methods.
+    pub fn new(vpn_gateway_id: impl Into<String>, internet_max_bandwidth_out: impl Into<u64>) -> Self {
+        Self {
+            vpn_gateway_id: vpn_gateway_id.into(),
+            internet_max_bandwidth_out: internet_max_bandwidth_out.into(),
+        }
+    }
+
     /// Sets `VpnGatewayId`.
     pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_gateway_id = value.into();
@@ -22078,6 +25350,15 @@ pub struct ResumeSnapshotInstanceRequest {
 }
 
 impl ResumeSnapshotInstanceRequest {
+    /// A value with what requests require (`SnapshotPolicyId`, `SnapshotFileId`, `InstanceId`); set the other fields with the `with_` methods.
+    pub fn new(snapshot_policy_id: impl Into<String>, snapshot_file_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        Self {
+            snapshot_policy_id: snapshot_policy_id.into(),
+            snapshot_file_id: snapshot_file_id.into(),
+            instance_id: instance_id.into(),
+        }
+    }
+
     /// Sets `SnapshotPolicyId`.
     pub fn with_snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_policy_id = value.into();
@@ -22117,6 +25398,13 @@ pub struct ReturnNormalAddressesRequest {
 }
 
 impl ReturnNormalAddressesRequest {
+    /// A value with what requests require (`AddressIps`); set the other fields with the `with_` methods.
+    pub fn new(address_ips: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            address_ips: address_ips.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `AddressIps`.
     pub fn with_address_ips<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.address_ips = values.into_iter().map(Into::into).collect();
@@ -22152,6 +25440,15 @@ pub struct SetCcnRegionBandwidthLimitsRequest {
 }
 
 impl SetCcnRegionBandwidthLimitsRequest {
+    /// A value with what requests require (`CcnId`, `CcnRegionBandwidthLimits`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>, ccn_region_bandwidth_limits: impl IntoIterator<Item = impl Into<CcnRegionBandwidthLimit>>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            ccn_region_bandwidth_limits: ccn_region_bandwidth_limits.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -22202,6 +25499,15 @@ pub struct SetVpnGatewaysRenewFlagRequest {
 }
 
 impl SetVpnGatewaysRenewFlagRequest {
+    /// A value with what requests require (`VpnGatewayIds`, `AutoRenewFlag`); set the other fields with the `with_` methods.
+    pub fn new(vpn_gateway_ids: impl IntoIterator<Item = impl Into<String>>, auto_renew_flag: impl Into<i64>) -> Self {
+        Self {
+            vpn_gateway_ids: vpn_gateway_ids.into_iter().map(Into::into).collect(),
+            auto_renew_flag: auto_renew_flag.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpnGatewayIds`.
     pub fn with_vpn_gateway_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.vpn_gateway_ids = values.into_iter().map(Into::into).collect();
@@ -22241,6 +25547,13 @@ pub struct StartTrafficMirrorRequest {
 }
 
 impl StartTrafficMirrorRequest {
+    /// A value with what requests require (`TrafficMirrorId`); set the other fields with the `with_` methods.
+    pub fn new(traffic_mirror_id: impl Into<String>) -> Self {
+        Self {
+            traffic_mirror_id: traffic_mirror_id.into(),
+        }
+    }
+
     /// Sets `TrafficMirrorId`.
     pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_id = value.into();
@@ -22268,6 +25581,13 @@ pub struct StopTrafficMirrorRequest {
 }
 
 impl StopTrafficMirrorRequest {
+    /// A value with what requests require (`TrafficMirrorId`); set the other fields with the `with_` methods.
+    pub fn new(traffic_mirror_id: impl Into<String>) -> Self {
+        Self {
+            traffic_mirror_id: traffic_mirror_id.into(),
+        }
+    }
+
     /// Sets `TrafficMirrorId`.
     pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_id = value.into();
@@ -22295,6 +25615,13 @@ pub struct TransformAddressRequest {
 }
 
 impl TransformAddressRequest {
+    /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
+    pub fn new(instance_id: impl Into<String>) -> Self {
+        Self {
+            instance_id: instance_id.into(),
+        }
+    }
+
     /// Sets `InstanceId`.
     pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = value.into();
@@ -22331,6 +25658,14 @@ pub struct UnassignIpv6AddressesRequest {
 }
 
 impl UnassignIpv6AddressesRequest {
+    /// A value with what requests require (`NetworkInterfaceId`, `Ipv6Addresses`); set the other fields with the `with_` methods.
+    pub fn new(network_interface_id: impl Into<String>, ipv6_addresses: impl IntoIterator<Item = impl Into<Ipv6Address>>) -> Self {
+        Self {
+            network_interface_id: network_interface_id.into(),
+            ipv6_addresses: ipv6_addresses.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `NetworkInterfaceId`.
     pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.network_interface_id = value.into();
@@ -22367,6 +25702,14 @@ pub struct UnassignIpv6CidrBlockRequest {
 }
 
 impl UnassignIpv6CidrBlockRequest {
+    /// A value with what requests require (`VpcId`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -22402,6 +25745,14 @@ pub struct UnassignIpv6SubnetCidrBlockRequest {
 }
 
 impl UnassignIpv6SubnetCidrBlockRequest {
+    /// A value with what requests require (`VpcId`, `Ipv6SubnetCidrBlocks`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, ipv6_subnet_cidr_blocks: impl IntoIterator<Item = impl Into<Ipv6SubnetCidrBlock>>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            ipv6_subnet_cidr_blocks: ipv6_subnet_cidr_blocks.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -22440,6 +25791,15 @@ pub struct UnassignPrivateIpAddressesRequest {
 }
 
 impl UnassignPrivateIpAddressesRequest {
+    /// A value with what requests require (`NetworkInterfaceId`, `PrivateIpAddresses`); set the other fields with the `with_` methods.
+    pub fn new(network_interface_id: impl Into<String>, private_ip_addresses: impl IntoIterator<Item = impl Into<PrivateIpAddressSpecification>>) -> Self {
+        Self {
+            network_interface_id: network_interface_id.into(),
+            private_ip_addresses: private_ip_addresses.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `NetworkInterfaceId`.
     pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.network_interface_id = value.into();
@@ -22479,6 +25839,13 @@ pub struct UnlockCcnBandwidthsRequest {
 }
 
 impl UnlockCcnBandwidthsRequest {
+    /// A value with what requests require (`Instances`); set the other fields with the `with_` methods.
+    pub fn new(instances: impl IntoIterator<Item = impl Into<CcnFlowLock>>) -> Self {
+        Self {
+            instances: instances.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `Instances`.
     pub fn with_instances<I: IntoIterator<Item = V>, V: Into<CcnFlowLock>>(mut self, values: I) -> Self {
         self.instances = values.into_iter().map(Into::into).collect();
@@ -22501,6 +25868,13 @@ impl crate::Action for UnlockCcnBandwidthsRequest {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UnlockCcnsRequest {}
+
+impl UnlockCcnsRequest {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 
 /// Reply to `UnlockCcns` (without `RequestId`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -22540,6 +25914,14 @@ pub struct UpdateTrafficMirrorAllFilterRequest {
 }
 
 impl UpdateTrafficMirrorAllFilterRequest {
+    /// A value with what requests require (`TrafficMirrorId`); set the other fields with the `with_` methods.
+    pub fn new(traffic_mirror_id: impl Into<String>) -> Self {
+        Self {
+            traffic_mirror_id: traffic_mirror_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `TrafficMirrorId`.
     pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_id = value.into();
@@ -22605,6 +25987,14 @@ pub struct UpdateTrafficMirrorDirectionRequest {
 }
 
 impl UpdateTrafficMirrorDirectionRequest {
+    /// A value with what requests require (`TrafficMirrorId`, `Direction`); set the other fields with the `with_` methods.
+    pub fn new(traffic_mirror_id: impl Into<String>, direction: impl Into<String>) -> Self {
+        Self {
+            traffic_mirror_id: traffic_mirror_id.into(),
+            direction: direction.into(),
+        }
+    }
+
     /// Sets `TrafficMirrorId`.
     pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_id = value.into();
@@ -22645,6 +26035,16 @@ pub struct UpgradeNatGatewayProductVersionRequest {
 }
 
 impl UpgradeNatGatewayProductVersionRequest {
+    /// A value with what requests require (`VpcId`, `NatGatewayId`, `Force`); set the other fields with the `with_` methods.
+    pub fn new(vpc_id: impl Into<String>, nat_gateway_id: impl Into<String>, force: impl Into<i64>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            nat_gateway_id: nat_gateway_id.into(),
+            force: force.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = value.into();
@@ -22692,6 +26092,14 @@ pub struct WithdrawNotifyRoutesRequest {
 }
 
 impl WithdrawNotifyRoutesRequest {
+    /// A value with what requests require (`RouteTableId`, `RouteItemIds`); set the other fields with the `with_` methods.
+    pub fn new(route_table_id: impl Into<String>, route_item_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            route_table_id: route_table_id.into(),
+            route_item_ids: route_item_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `RouteTableId`.
     pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.route_table_id = value.into();
@@ -22854,6 +26262,14 @@ pub struct AddressChargePrepaid {
 }
 
 impl AddressChargePrepaid {
+    /// A value with what requests require (`Period`); set the other fields with the `with_` methods.
+    pub fn new(period: impl Into<i64>) -> Self {
+        Self {
+            period: period.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Period`.
     pub fn with_period(mut self, value: impl Into<i64>) -> Self {
         self.period = value.into();
@@ -22883,6 +26299,14 @@ pub struct AddressInfo {
 }
 
 impl AddressInfo {
+    /// A value with what requests require (`Address`); set the other fields with the `with_` methods.
+    pub fn new(address: impl Into<String>) -> Self {
+        Self {
+            address: Some(address.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Address`.
     pub fn with_address(mut self, value: impl Into<String>) -> Self {
         self.address = Some(value.into());
@@ -22993,6 +26417,11 @@ pub struct AddressTemplateSpecification {
 }
 
 impl AddressTemplateSpecification {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `AddressId`.
     pub fn with_address_id(mut self, value: impl Into<String>) -> Self {
         self.address_id = Some(value.into());
@@ -23049,6 +26478,14 @@ pub struct BackupPolicy {
 }
 
 impl BackupPolicy {
+    /// A value with what requests require (`BackupDay`, `BackupTime`); set the other fields with the `with_` methods.
+    pub fn new(backup_day: impl Into<String>, backup_time: impl Into<String>) -> Self {
+        Self {
+            backup_day: Some(backup_day.into()),
+            backup_time: Some(backup_time.into()),
+        }
+    }
+
     /// Sets `BackupDay`.
     pub fn with_backup_day(mut self, value: impl Into<String>) -> Self {
         self.backup_day = Some(value.into());
@@ -23140,6 +26577,14 @@ pub struct BatchModifySnapshotPolicy {
 }
 
 impl BatchModifySnapshotPolicy {
+    /// A value with what requests require (`SnapshotPolicyId`); set the other fields with the `with_` methods.
+    pub fn new(snapshot_policy_id: impl Into<String>) -> Self {
+        Self {
+            snapshot_policy_id: snapshot_policy_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `SnapshotPolicyId`.
     pub fn with_snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_policy_id = value.into();
@@ -23178,6 +26623,15 @@ pub struct BgpConfig {
 }
 
 impl BgpConfig {
+    /// A value with what requests require (`TunnelCidr`, `LocalBgpIp`, `RemoteBgpIp`); set the other fields with the `with_` methods.
+    pub fn new(tunnel_cidr: impl Into<String>, local_bgp_ip: impl Into<String>, remote_bgp_ip: impl Into<String>) -> Self {
+        Self {
+            tunnel_cidr: tunnel_cidr.into(),
+            local_bgp_ip: local_bgp_ip.into(),
+            remote_bgp_ip: remote_bgp_ip.into(),
+        }
+    }
+
     /// Sets `TunnelCidr`.
     pub fn with_tunnel_cidr(mut self, value: impl Into<String>) -> Self {
         self.tunnel_cidr = value.into();
@@ -23451,6 +26905,15 @@ pub struct CcnBatchRouteTable {
 }
 
 impl CcnBatchRouteTable {
+    /// A value with what requests require (`CcnId`, `Name`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            name: name.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -23485,6 +26948,15 @@ pub struct CcnFlowLock {
 }
 
 impl CcnFlowLock {
+    /// A value with what requests require (`CcnId`, `UserAccountID`); set the other fields with the `with_` methods.
+    pub fn new(ccn_id: impl Into<String>, user_account_id: impl Into<String>) -> Self {
+        Self {
+            ccn_id: ccn_id.into(),
+            user_account_id: user_account_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `CcnId`.
     pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
         self.ccn_id = value.into();
@@ -23526,6 +26998,16 @@ pub struct CcnInstance {
 }
 
 impl CcnInstance {
+    /// A value with what requests require (`InstanceId`, `InstanceRegion`, `InstanceType`); set the other fields with the `with_` methods.
+    pub fn new(instance_id: impl Into<String>, instance_region: impl Into<String>, instance_type: impl Into<String>) -> Self {
+        Self {
+            instance_id: instance_id.into(),
+            instance_region: instance_region.into(),
+            instance_type: instance_type.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceId`.
     pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = value.into();
@@ -23583,6 +27065,14 @@ pub struct CcnInstanceWithoutRegion {
 }
 
 impl CcnInstanceWithoutRegion {
+    /// A value with what requests require (`InstanceType`, `InstanceId`); set the other fields with the `with_` methods.
+    pub fn new(instance_type: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        Self {
+            instance_type: instance_type.into(),
+            instance_id: instance_id.into(),
+        }
+    }
+
     /// Sets `InstanceType`.
     pub fn with_instance_type(mut self, value: impl Into<String>) -> Self {
         self.instance_type = value.into();
@@ -23678,6 +27168,19 @@ pub struct CcnPolicyBasedRoutingRule {
 }
 
 impl CcnPolicyBasedRoutingRule {
+    /// A value with what requests require (`PolicyBasedRoutingNextHopId`, `SourceCidrBlock`, `DestinationCidrBlock`, `Priority`, `InstanceType`, `InstanceId`); set the other fields with the `with_` methods.
+    pub fn new(policy_based_routing_next_hop_id: impl Into<String>, source_cidr_block: impl Into<String>, destination_cidr_block: impl Into<String>, priority: impl Into<i64>, instance_type: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        Self {
+            policy_based_routing_next_hop_id: Some(policy_based_routing_next_hop_id.into()),
+            source_cidr_block: Some(source_cidr_block.into()),
+            destination_cidr_block: Some(destination_cidr_block.into()),
+            priority: Some(priority.into()),
+            instance_type: Some(instance_type.into()),
+            instance_id: Some(instance_id.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `PolicyBasedRoutingNextHopId`.
     pub fn with_policy_based_routing_next_hop_id(mut self, value: impl Into<String>) -> Self {
         self.policy_based_routing_next_hop_id = Some(value.into());
@@ -23767,6 +27270,15 @@ pub struct CcnRegionBandwidthLimit {
 }
 
 impl CcnRegionBandwidthLimit {
+    /// A value with what requests require (`Region`, `BandwidthLimit`); set the other fields with the `with_` methods.
+    pub fn new(region: impl Into<String>, bandwidth_limit: impl Into<u64>) -> Self {
+        Self {
+            region: Some(region.into()),
+            bandwidth_limit: Some(bandwidth_limit.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Region`.
     pub fn with_region(mut self, value: impl Into<String>) -> Self {
         self.region = Some(value.into());
@@ -23886,6 +27398,15 @@ pub struct CcnRouteBroadcastPolicyRouteCondition {
 }
 
 impl CcnRouteBroadcastPolicyRouteCondition {
+    /// A value with what requests require (`Name`, `Values`, `MatchPattern`); set the other fields with the `with_` methods.
+    pub fn new(name: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>, match_pattern: impl Into<u64>) -> Self {
+        Self {
+            name: Some(name.into()),
+            values: values.into_iter().map(Into::into).collect(),
+            match_pattern: Some(match_pattern.into()),
+        }
+    }
+
     /// Sets `Name`.
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
@@ -23960,6 +27481,16 @@ pub struct CcnRouteTableBroadcastPolicy {
 }
 
 impl CcnRouteTableBroadcastPolicy {
+    /// A value with what requests require (`RouteConditions`, `BroadcastConditions`, `Action`); set the other fields with the `with_` methods.
+    pub fn new(route_conditions: impl IntoIterator<Item = impl Into<CcnRouteBroadcastPolicyRouteCondition>>, broadcast_conditions: impl IntoIterator<Item = impl Into<CcnRouteBroadcastPolicyRouteCondition>>, action: impl Into<String>) -> Self {
+        Self {
+            route_conditions: route_conditions.into_iter().map(Into::into).collect(),
+            broadcast_conditions: broadcast_conditions.into_iter().map(Into::into).collect(),
+            action: Some(action.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `RouteConditions`.
     pub fn with_route_conditions<I: IntoIterator<Item = V>, V: Into<CcnRouteBroadcastPolicyRouteCondition>>(mut self, values: I) -> Self {
         self.route_conditions = values.into_iter().map(Into::into).collect();
@@ -24046,6 +27577,16 @@ pub struct CcnRouteTableInputPolicy {
 }
 
 impl CcnRouteTableInputPolicy {
+    /// A value with what requests require (`RouteConditions`, `Action`, `Description`); set the other fields with the `with_` methods.
+    pub fn new(route_conditions: impl IntoIterator<Item = impl Into<CcnRouteBroadcastPolicyRouteCondition>>, action: impl Into<String>, description: impl Into<String>) -> Self {
+        Self {
+            route_conditions: route_conditions.into_iter().map(Into::into).collect(),
+            action: Some(action.into()),
+            description: Some(description.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `RouteConditions`.
     pub fn with_route_conditions<I: IntoIterator<Item = V>, V: Into<CcnRouteBroadcastPolicyRouteCondition>>(mut self, values: I) -> Self {
         self.route_conditions = values.into_iter().map(Into::into).collect();
@@ -24110,6 +27651,17 @@ pub struct CcnRouteTableSelectPolicy {
 }
 
 impl CcnRouteTableSelectPolicy {
+    /// A value with what requests require (`InstanceType`, `InstanceId`, `SourceCidrBlock`, `RouteTableId`); set the other fields with the `with_` methods.
+    pub fn new(instance_type: impl Into<String>, instance_id: impl Into<String>, source_cidr_block: impl Into<String>, route_table_id: impl Into<String>) -> Self {
+        Self {
+            instance_type: instance_type.into(),
+            instance_id: instance_id.into(),
+            source_cidr_block: source_cidr_block.into(),
+            route_table_id: route_table_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceType`.
     pub fn with_instance_type(mut self, value: impl Into<String>) -> Self {
         self.instance_type = value.into();
@@ -24225,6 +27777,14 @@ pub struct CreateVpnConnRoute {
 }
 
 impl CreateVpnConnRoute {
+    /// A value with what requests require (`DestinationCidrBlock`); set the other fields with the `with_` methods.
+    pub fn new(destination_cidr_block: impl Into<String>) -> Self {
+        Self {
+            destination_cidr_block: destination_cidr_block.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DestinationCidrBlock`.
     pub fn with_destination_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.destination_cidr_block = value.into();
@@ -24386,6 +27946,15 @@ pub struct CustomerGatewayVendor {
 }
 
 impl CustomerGatewayVendor {
+    /// A value with what requests require (`Platform`, `SoftwareVersion`, `VendorName`); set the other fields with the `with_` methods.
+    pub fn new(platform: impl Into<String>, software_version: impl Into<String>, vendor_name: impl Into<String>) -> Self {
+        Self {
+            platform: Some(platform.into()),
+            software_version: Some(software_version.into()),
+            vendor_name: Some(vendor_name.into()),
+        }
+    }
+
     /// Sets `Platform`.
     pub fn with_platform(mut self, value: impl Into<String>) -> Self {
         self.platform = Some(value.into());
@@ -24508,6 +28077,18 @@ pub struct DestinationIpPortTranslationNatRule {
 }
 
 impl DestinationIpPortTranslationNatRule {
+    /// A value with what requests require (`IpProtocol`, `PublicIpAddress`, `PublicPort`, `PrivateIpAddress`, `PrivatePort`); set the other fields with the `with_` methods.
+    pub fn new(ip_protocol: impl Into<String>, public_ip_address: impl Into<String>, public_port: impl Into<u64>, private_ip_address: impl Into<String>, private_port: impl Into<u64>) -> Self {
+        Self {
+            ip_protocol: Some(ip_protocol.into()),
+            public_ip_address: Some(public_ip_address.into()),
+            public_port: Some(public_port.into()),
+            private_ip_address: Some(private_ip_address.into()),
+            private_port: Some(private_port.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `IpProtocol`.
     pub fn with_ip_protocol(mut self, value: impl Into<String>) -> Self {
         self.ip_protocol = Some(value.into());
@@ -24575,6 +28156,23 @@ pub struct DestinationIpPortTranslationNatRuleDiff {
 }
 
 impl DestinationIpPortTranslationNatRuleDiff {
+    /// A value with what requests require (`Protocol`, `OriginalPort`, `OriginalIp`, `TranslationPort`, `TranslationIp`, `OldProtocol`, `OldOriginalPort`, `OldOriginalIp`, `OldTranslationPort`, `OldTranslationIp`); set the other fields with the `with_` methods.
+    pub fn new(protocol: impl Into<String>, original_port: impl Into<i64>, original_ip: impl Into<String>, translation_port: impl Into<i64>, translation_ip: impl Into<String>, old_protocol: impl Into<String>, old_original_port: impl Into<i64>, old_original_ip: impl Into<String>, old_translation_port: impl Into<i64>, old_translation_ip: impl Into<String>) -> Self {
+        Self {
+            protocol: protocol.into(),
+            original_port: original_port.into(),
+            original_ip: original_ip.into(),
+            translation_port: translation_port.into(),
+            translation_ip: translation_ip.into(),
+            old_protocol: old_protocol.into(),
+            old_original_port: old_original_port.into(),
+            old_original_ip: old_original_ip.into(),
+            old_translation_port: old_translation_port.into(),
+            old_translation_ip: old_translation_ip.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Protocol`.
     pub fn with_protocol(mut self, value: impl Into<String>) -> Self {
         self.protocol = value.into();
@@ -24778,6 +28376,11 @@ pub struct DirectConnectGatewayCcnRoute {
 }
 
 impl DirectConnectGatewayCcnRoute {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `RouteId`.
     pub fn with_route_id(mut self, value: impl Into<String>) -> Self {
         self.route_id = Some(value.into());
@@ -24834,6 +28437,11 @@ pub struct DnsServers {
 }
 
 impl DnsServers {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `PrimaryDns`.
     pub fn with_primary_dns(mut self, value: impl Into<String>) -> Self {
         self.primary_dns = Some(value.into());
@@ -24960,6 +28568,14 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// A value with what requests require (`Name`, `Values`); set the other fields with the `with_` methods.
+    pub fn new(name: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            name: name.into(),
+            values: values.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `Name`.
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = value.into();
@@ -24984,6 +28600,14 @@ pub struct FilterObject {
 }
 
 impl FilterObject {
+    /// A value with what requests require (`Name`, `Values`); set the other fields with the `with_` methods.
+    pub fn new(name: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            name: name.into(),
+            values: values.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `Name`.
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = value.into();
@@ -25064,6 +28688,14 @@ pub struct FlowLogStorage {
 }
 
 impl FlowLogStorage {
+    /// A value with what requests require (`StorageId`); set the other fields with the `with_` methods.
+    pub fn new(storage_id: impl Into<String>) -> Self {
+        Self {
+            storage_id: Some(storage_id.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `StorageId`.
     pub fn with_storage_id(mut self, value: impl Into<String>) -> Self {
         self.storage_id = Some(value.into());
@@ -25156,6 +28788,11 @@ pub struct GlobalRoute {
 }
 
 impl GlobalRoute {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `VpcId`.
     pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
@@ -25275,6 +28912,14 @@ pub struct HaVipAssociation {
 }
 
 impl HaVipAssociation {
+    /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
+    pub fn new(instance_id: impl Into<String>) -> Self {
+        Self {
+            instance_id: Some(instance_id.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceId`.
     pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
@@ -25313,6 +28958,11 @@ pub struct HealthCheckConfig {
 }
 
 impl HealthCheckConfig {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `ProbeType`.
     pub fn with_probe_type(mut self, value: impl Into<String>) -> Self {
         self.probe_type = Some(value.into());
@@ -25351,6 +29001,11 @@ pub struct HighPriorityModifyItem {
 }
 
 impl HighPriorityModifyItem {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `HighPriorityRouteId`.
     pub fn with_high_priority_route_id(mut self, value: impl Into<String>) -> Self {
         self.high_priority_route_id = Some(value.into());
@@ -25401,6 +29056,11 @@ pub struct HighPriorityRoute {
 }
 
 impl HighPriorityRoute {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `HighPriorityRouteTableId`.
     pub fn with_high_priority_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.high_priority_route_table_id = Some(value.into());
@@ -25529,6 +29189,11 @@ pub struct IKEOptionsSpecification {
 }
 
 impl IKEOptionsSpecification {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `PropoEncryAlgorithm`.
     pub fn with_propo_encry_algorithm(mut self, value: impl Into<String>) -> Self {
         self.propo_encry_algorithm = Some(value.into());
@@ -25627,6 +29292,11 @@ pub struct IPSECOptionsSpecification {
 }
 
 impl IPSECOptionsSpecification {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `EncryptAlgorithm`.
     pub fn with_encrypt_algorithm(mut self, value: impl Into<String>) -> Self {
         self.encrypt_algorithm = Some(value.into());
@@ -25730,6 +29400,14 @@ pub struct InstanceChargePrepaid {
 }
 
 impl InstanceChargePrepaid {
+    /// A value with what requests require (`Period`); set the other fields with the `with_` methods.
+    pub fn new(period: impl Into<u64>) -> Self {
+        Self {
+            period: period.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Period`.
     pub fn with_period(mut self, value: impl Into<u64>) -> Self {
         self.period = value.into();
@@ -25851,6 +29529,16 @@ pub struct Ip6RuleInfo {
 }
 
 impl Ip6RuleInfo {
+    /// A value with what requests require (`Vport6`, `Protocol`, `Vip`, `Vport`); set the other fields with the `with_` methods.
+    pub fn new(vport6: impl Into<i64>, protocol: impl Into<String>, vip: impl Into<String>, vport: impl Into<i64>) -> Self {
+        Self {
+            vport6: vport6.into(),
+            protocol: protocol.into(),
+            vip: vip.into(),
+            vport: vport.into(),
+        }
+    }
+
     /// Sets `Vport6`.
     pub fn with_vport6(mut self, value: impl Into<i64>) -> Self {
         self.vport6 = value.into();
@@ -25958,6 +29646,11 @@ pub struct IpField {
 }
 
 impl IpField {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Country`.
     pub fn with_country(mut self, value: impl Into<bool>) -> Self {
         self.country = Some(value.into());
@@ -26071,6 +29764,14 @@ pub struct Ipv6Address {
 }
 
 impl Ipv6Address {
+    /// A value with what requests require (`Address`); set the other fields with the `with_` methods.
+    pub fn new(address: impl Into<String>) -> Self {
+        Self {
+            address: Some(address.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Address`.
     pub fn with_address(mut self, value: impl Into<String>) -> Self {
         self.address = Some(value.into());
@@ -26133,6 +29834,14 @@ pub struct Ipv6SubnetCidrBlock {
 }
 
 impl Ipv6SubnetCidrBlock {
+    /// A value with what requests require (`SubnetId`); set the other fields with the `with_` methods.
+    pub fn new(subnet_id: impl Into<String>) -> Self {
+        Self {
+            subnet_id: Some(subnet_id.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `SubnetId`.
     pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
@@ -26184,6 +29893,18 @@ pub struct LocalDestinationIpPortTranslationNatRule {
 }
 
 impl LocalDestinationIpPortTranslationNatRule {
+    /// A value with what requests require (`Protocol`, `OriginalPort`, `OriginalIp`, `TranslationPort`, `TranslationIp`); set the other fields with the `with_` methods.
+    pub fn new(protocol: impl Into<String>, original_port: impl Into<i64>, original_ip: impl Into<String>, translation_port: impl Into<i64>, translation_ip: impl Into<String>) -> Self {
+        Self {
+            protocol: protocol.into(),
+            original_port: original_port.into(),
+            original_ip: original_ip.into(),
+            translation_port: translation_port.into(),
+            translation_ip: translation_ip.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Protocol`.
     pub fn with_protocol(mut self, value: impl Into<String>) -> Self {
         self.protocol = value.into();
@@ -26263,6 +29984,14 @@ pub struct MemberInfo {
 }
 
 impl MemberInfo {
+    /// A value with what requests require (`Member`); set the other fields with the `with_` methods.
+    pub fn new(member: impl Into<String>) -> Self {
+        Self {
+            member: member.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Member`.
     pub fn with_member(mut self, value: impl Into<String>) -> Self {
         self.member = value.into();
@@ -26291,6 +30020,14 @@ pub struct ModifyRouteTableInfo {
 }
 
 impl ModifyRouteTableInfo {
+    /// A value with what requests require (`RouteTableId`); set the other fields with the `with_` methods.
+    pub fn new(route_table_id: impl Into<String>) -> Self {
+        Self {
+            route_table_id: route_table_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `RouteTableId`.
     pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.route_table_id = value.into();
@@ -26671,6 +30408,11 @@ pub struct NetworkAclEntry {
 }
 
 impl NetworkAclEntry {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Protocol`.
     pub fn with_protocol(mut self, value: impl Into<String>) -> Self {
         self.protocol = Some(value.into());
@@ -26745,6 +30487,11 @@ pub struct NetworkAclEntrySet {
 }
 
 impl NetworkAclEntrySet {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Ingress`.
     pub fn with_ingress<I: IntoIterator<Item = V>, V: Into<NetworkAclEntry>>(mut self, values: I) -> Self {
         self.ingress = values.into_iter().map(Into::into).collect();
@@ -26771,6 +30518,11 @@ pub struct NetworkAclQuintupleEntries {
 }
 
 impl NetworkAclQuintupleEntries {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Ingress`.
     pub fn with_ingress<I: IntoIterator<Item = V>, V: Into<NetworkAclQuintupleEntry>>(mut self, values: I) -> Self {
         self.ingress = values.into_iter().map(Into::into).collect();
@@ -26830,6 +30582,11 @@ pub struct NetworkAclQuintupleEntry {
 }
 
 impl NetworkAclQuintupleEntry {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Protocol`.
     pub fn with_protocol(mut self, value: impl Into<String>) -> Self {
         self.protocol = Some(value.into());
@@ -27087,6 +30844,16 @@ pub struct PolicyStatistics {
 }
 
 impl PolicyStatistics {
+    /// A value with what requests require (`IngressIPv4TotalCount`, `IngressIPv6TotalCount`, `EgressIPv4TotalCount`, `EgressIPv6TotalCount`); set the other fields with the `with_` methods.
+    pub fn new(ingress_ipv4_total_count: impl Into<u64>, ingress_ipv6_total_count: impl Into<u64>, egress_ipv4_total_count: impl Into<u64>, egress_ipv6_total_count: impl Into<u64>) -> Self {
+        Self {
+            ingress_ipv4_total_count: Some(ingress_ipv4_total_count.into()),
+            ingress_ipv6_total_count: Some(ingress_ipv6_total_count.into()),
+            egress_ipv4_total_count: Some(egress_ipv4_total_count.into()),
+            egress_ipv6_total_count: Some(egress_ipv6_total_count.into()),
+        }
+    }
+
     /// Sets `IngressIPv4TotalCount`.
     pub fn with_ingress_ipv4_total_count(mut self, value: impl Into<u64>) -> Self {
         self.ingress_ipv4_total_count = Some(value.into());
@@ -27155,6 +30922,11 @@ pub struct PrivateIpAddressSpecification {
 }
 
 impl PrivateIpAddressSpecification {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `PrivateIpAddress`.
     pub fn with_private_ip_address(mut self, value: impl Into<String>) -> Self {
         self.private_ip_address = Some(value.into());
@@ -27373,6 +31145,11 @@ pub struct ReplaceRoutesWithRoutePolicyRoute {
 }
 
 impl ReplaceRoutesWithRoutePolicyRoute {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `RouteItemId`.
     pub fn with_route_item_id(mut self, value: impl Into<String>) -> Self {
         self.route_item_id = Some(value.into());
@@ -27651,6 +31428,16 @@ pub struct Route {
 }
 
 impl Route {
+    /// A value with what requests require (`DestinationCidrBlock`, `GatewayType`, `GatewayId`); set the other fields with the `with_` methods.
+    pub fn new(destination_cidr_block: impl Into<String>, gateway_type: impl Into<String>, gateway_id: impl Into<String>) -> Self {
+        Self {
+            destination_cidr_block: Some(destination_cidr_block.into()),
+            gateway_type: Some(gateway_type.into()),
+            gateway_id: Some(gateway_id.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DestinationCidrBlock`.
     pub fn with_destination_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.destination_cidr_block = Some(value.into());
@@ -27758,6 +31545,11 @@ pub struct RouteECMPAlgorithm {
 }
 
 impl RouteECMPAlgorithm {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `DestinationCidrBlock`.
     pub fn with_destination_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.destination_cidr_block = Some(value.into());
@@ -27814,6 +31606,11 @@ pub struct RoutePolicyAssociation {
 }
 
 impl RoutePolicyAssociation {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `RouteTableId`.
     pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
         self.route_table_id = Some(value.into());
@@ -27870,6 +31667,11 @@ pub struct RoutePolicyEntry {
 }
 
 impl RoutePolicyEntry {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `RoutePolicyEntryId`.
     pub fn with_route_policy_entry_id(mut self, value: impl Into<String>) -> Self {
         self.route_policy_entry_id = Some(value.into());
@@ -28142,6 +31944,11 @@ pub struct SecurityGroupPolicy {
 }
 
 impl SecurityGroupPolicy {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `PolicyIndex`.
     pub fn with_policy_index(mut self, value: impl Into<i64>) -> Self {
         self.policy_index = Some(value.into());
@@ -28234,6 +32041,11 @@ pub struct SecurityGroupPolicySet {
 }
 
 impl SecurityGroupPolicySet {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Version`.
     pub fn with_version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
@@ -28272,6 +32084,14 @@ pub struct SecurityPolicyDatabase {
 }
 
 impl SecurityPolicyDatabase {
+    /// A value with what requests require (`LocalCidrBlock`, `RemoteCidrBlock`); set the other fields with the `with_` methods.
+    pub fn new(local_cidr_block: impl Into<String>, remote_cidr_block: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            local_cidr_block: Some(local_cidr_block.into()),
+            remote_cidr_block: remote_cidr_block.into_iter().map(Into::into).collect(),
+        }
+    }
+
     /// Sets `LocalCidrBlock`.
     pub fn with_local_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.local_cidr_block = Some(value.into());
@@ -28352,6 +32172,11 @@ pub struct ServiceTemplateSpecification {
 }
 
 impl ServiceTemplateSpecification {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `ServiceId`.
     pub fn with_service_id(mut self, value: impl Into<String>) -> Self {
         self.service_id = Some(value.into());
@@ -28381,6 +32206,14 @@ pub struct ServicesInfo {
 }
 
 impl ServicesInfo {
+    /// A value with what requests require (`Service`); set the other fields with the `with_` methods.
+    pub fn new(service: impl Into<String>) -> Self {
+        Self {
+            service: Some(service.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Service`.
     pub fn with_service(mut self, value: impl Into<String>) -> Self {
         self.service = Some(value.into());
@@ -28443,6 +32276,16 @@ pub struct SnapshotInstance {
 }
 
 impl SnapshotInstance {
+    /// A value with what requests require (`InstanceId`, `InstanceType`, `InstanceRegion`); set the other fields with the `with_` methods.
+    pub fn new(instance_id: impl Into<String>, instance_type: impl Into<String>, instance_region: impl Into<String>) -> Self {
+        Self {
+            instance_id: Some(instance_id.into()),
+            instance_type: Some(instance_type.into()),
+            instance_region: Some(instance_region.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `InstanceId`.
     pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
@@ -28514,6 +32357,19 @@ pub struct SnapshotPolicy {
 }
 
 impl SnapshotPolicy {
+    /// A value with what requests require (`SnapshotPolicyName`, `BackupType`, `KeepTime`, `CreateNewCos`, `CosRegion`, `CosBucket`); set the other fields with the `with_` methods.
+    pub fn new(snapshot_policy_name: impl Into<String>, backup_type: impl Into<String>, keep_time: impl Into<u64>, create_new_cos: impl Into<bool>, cos_region: impl Into<String>, cos_bucket: impl Into<String>) -> Self {
+        Self {
+            snapshot_policy_name: Some(snapshot_policy_name.into()),
+            backup_type: Some(backup_type.into()),
+            keep_time: Some(keep_time.into()),
+            create_new_cos: Some(create_new_cos.into()),
+            cos_region: Some(cos_region.into()),
+            cos_bucket: Some(cos_bucket.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `SnapshotPolicyName`.
     pub fn with_snapshot_policy_name(mut self, value: impl Into<String>) -> Self {
         self.snapshot_policy_name = Some(value.into());
@@ -28615,6 +32471,18 @@ pub struct SourceIpTranslationNatRule {
 }
 
 impl SourceIpTranslationNatRule {
+    /// A value with what requests require (`ResourceId`, `ResourceType`, `PrivateIpAddress`, `PublicIpAddresses`, `Description`); set the other fields with the `with_` methods.
+    pub fn new(resource_id: impl Into<String>, resource_type: impl Into<String>, private_ip_address: impl Into<String>, public_ip_addresses: impl IntoIterator<Item = impl Into<String>>, description: impl Into<String>) -> Self {
+        Self {
+            resource_id: Some(resource_id.into()),
+            resource_type: Some(resource_type.into()),
+            private_ip_address: Some(private_ip_address.into()),
+            public_ip_addresses: public_ip_addresses.into_iter().map(Into::into).collect(),
+            description: Some(description.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `ResourceId`.
     pub fn with_resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
@@ -28873,6 +32741,15 @@ pub struct SubnetInput {
 }
 
 impl SubnetInput {
+    /// A value with what requests require (`SubnetName`, `Zone`); set the other fields with the `with_` methods.
+    pub fn new(subnet_name: impl Into<String>, zone: impl Into<String>) -> Self {
+        Self {
+            subnet_name: subnet_name.into(),
+            zone: zone.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `SubnetName`.
     pub fn with_subnet_name(mut self, value: impl Into<String>) -> Self {
         self.subnet_name = value.into();
@@ -28923,6 +32800,14 @@ pub struct Tag {
 }
 
 impl Tag {
+    /// A value with what requests require (`Key`); set the other fields with the `with_` methods.
+    pub fn new(key: impl Into<String>) -> Self {
+        Self {
+            key: Some(key.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Key`.
     pub fn with_key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
@@ -28949,6 +32834,11 @@ pub struct Tags {
 }
 
 impl Tags {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Key`.
     pub fn with_key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
@@ -29086,6 +32976,11 @@ pub struct TrafficMirrorFilter {
 }
 
 impl TrafficMirrorFilter {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `SrcNet`.
     pub fn with_src_net(mut self, value: impl Into<String>) -> Self {
         self.src_net = Some(value.into());
@@ -29166,6 +33061,11 @@ pub struct TrafficMirrorTarget {
 }
 
 impl TrafficMirrorTarget {
+    /// An empty value: nothing is required; set fields with the `with_` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `TargetIps`.
     pub fn with_target_ips<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
         self.target_ips = values.into_iter().map(Into::into).collect();
@@ -29312,6 +33212,17 @@ pub struct TranslationAclRule {
 }
 
 impl TranslationAclRule {
+    /// A value with what requests require (`Protocol`, `SourcePort`, `DestinationPort`, `DestinationCidr`); set the other fields with the `with_` methods.
+    pub fn new(protocol: impl Into<String>, source_port: impl Into<String>, destination_port: impl Into<String>, destination_cidr: impl Into<String>) -> Self {
+        Self {
+            protocol: Some(protocol.into()),
+            source_port: Some(source_port.into()),
+            destination_port: Some(destination_port.into()),
+            destination_cidr: Some(destination_cidr.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `Protocol`.
     pub fn with_protocol(mut self, value: impl Into<String>) -> Self {
         self.protocol = Some(value.into());
@@ -29389,6 +33300,17 @@ pub struct TranslationNatRule {
 }
 
 impl TranslationNatRule {
+    /// A value with what requests require (`TranslationDirection`, `TranslationType`, `TranslationIp`, `Description`); set the other fields with the `with_` methods.
+    pub fn new(translation_direction: impl Into<String>, translation_type: impl Into<String>, translation_ip: impl Into<String>, description: impl Into<String>) -> Self {
+        Self {
+            translation_direction: Some(translation_direction.into()),
+            translation_type: Some(translation_type.into()),
+            translation_ip: Some(translation_ip.into()),
+            description: Some(description.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `TranslationDirection`.
     pub fn with_translation_direction(mut self, value: impl Into<String>) -> Self {
         self.translation_direction = Some(value.into());
@@ -29456,6 +33378,17 @@ pub struct TranslationNatRuleDiff {
 }
 
 impl TranslationNatRuleDiff {
+    /// A value with what requests require (`TranslationDirection`, `TranslationType`, `TranslationIp`, `OldTranslationIp`); set the other fields with the `with_` methods.
+    pub fn new(translation_direction: impl Into<String>, translation_type: impl Into<String>, translation_ip: impl Into<String>, old_translation_ip: impl Into<String>) -> Self {
+        Self {
+            translation_direction: translation_direction.into(),
+            translation_type: translation_type.into(),
+            translation_ip: translation_ip.into(),
+            old_translation_ip: old_translation_ip.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `TranslationDirection`.
     pub fn with_translation_direction(mut self, value: impl Into<String>) -> Self {
         self.translation_direction = value.into();
@@ -29518,6 +33451,16 @@ pub struct TranslationNatRuleInput {
 }
 
 impl TranslationNatRuleInput {
+    /// A value with what requests require (`TranslationDirection`, `TranslationType`, `TranslationIp`); set the other fields with the `with_` methods.
+    pub fn new(translation_direction: impl Into<String>, translation_type: impl Into<String>, translation_ip: impl Into<String>) -> Self {
+        Self {
+            translation_direction: translation_direction.into(),
+            translation_type: translation_type.into(),
+            translation_ip: translation_ip.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `TranslationDirection`.
     pub fn with_translation_direction(mut self, value: impl Into<String>) -> Self {
         self.translation_direction = value.into();
@@ -29937,6 +33880,18 @@ pub struct VpnGatewayRoute {
 }
 
 impl VpnGatewayRoute {
+    /// A value with what requests require (`DestinationCidrBlock`, `InstanceType`, `InstanceId`, `Priority`, `Status`); set the other fields with the `with_` methods.
+    pub fn new(destination_cidr_block: impl Into<String>, instance_type: impl Into<String>, instance_id: impl Into<String>, priority: impl Into<i64>, status: impl Into<String>) -> Self {
+        Self {
+            destination_cidr_block: Some(destination_cidr_block.into()),
+            instance_type: Some(instance_type.into()),
+            instance_id: Some(instance_id.into()),
+            priority: Some(priority.into()),
+            status: Some(status.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `DestinationCidrBlock`.
     pub fn with_destination_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.destination_cidr_block = Some(value.into());
@@ -30013,6 +33968,14 @@ pub struct VpnGatewayRouteModify {
 }
 
 impl VpnGatewayRouteModify {
+    /// A value with what requests require (`RouteId`); set the other fields with the `with_` methods.
+    pub fn new(route_id: impl Into<String>) -> Self {
+        Self {
+            route_id: route_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Sets `RouteId`.
     pub fn with_route_id(mut self, value: impl Into<String>) -> Self {
         self.route_id = value.into();
@@ -30048,6 +34011,14 @@ pub struct VpngwCcnRoutes {
 }
 
 impl VpngwCcnRoutes {
+    /// A value with what requests require (`RouteId`); set the other fields with the `with_` methods.
+    pub fn new(route_id: impl Into<String>) -> Self {
+        Self {
+            route_id: Some(route_id.into()),
+            ..Self::default()
+        }
+    }
+
     /// Sets `RouteId`.
     pub fn with_route_id(mut self, value: impl Into<String>) -> Self {
         self.route_id = Some(value.into());
