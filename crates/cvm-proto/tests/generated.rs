@@ -198,19 +198,6 @@ fn passwords_are_not_in_debug_output() {
 }
 
 #[test]
-fn hand_written_and_generated_actions_agree_on_their_semantics() {
-    // The typed models the clients' helpers use and the generated surface must not drift apart
-    // on what decides retries: read-only, the token field, idempotency, already-done codes.
-    for hand in cvm_proto::models::ACTIONS {
-        let generated = cvm_proto::api::cvm::ACTIONS
-            .iter()
-            .find(|g| g.name == hand.name)
-            .unwrap_or_else(|| panic!("{} is not generated", hand.name));
-        assert_eq!(generated, hand, "{}", hand.name);
-    }
-}
-
-#[test]
 fn constructors_take_the_required_fields() {
     use cvm_proto::api::cvm::{Filter, Placement, RunInstancesRequest, StartInstancesRequest};
     let params =
@@ -228,4 +215,24 @@ fn constructors_take_the_required_fields() {
     assert_eq!(params.get("Placement.ProjectId"), Some("0"));
     let filter = Filter::new("zone", vec!["a".to_owned()]);
     assert_eq!(filter.values, ["a"]);
+}
+
+#[test]
+fn requests_with_a_token_or_a_dry_run_are_safe_to_resend() {
+    use cvm_proto::api::cvm::{
+        RunInstancesRequest, StartInstancesRequest, TerminateInstancesRequest,
+    };
+    use cvm_proto::Action;
+    assert!(!RunInstancesRequest::new().is_idempotent());
+    assert!(RunInstancesRequest::new()
+        .with_client_token("t")
+        .is_idempotent());
+    assert!(RunInstancesRequest::new()
+        .with_dry_run(true)
+        .is_idempotent());
+    assert!(!RunInstancesRequest::new()
+        .with_dry_run(false)
+        .is_idempotent());
+    assert!(!StartInstancesRequest::new(["i"]).is_idempotent());
+    assert!(TerminateInstancesRequest::new(["i"]).is_idempotent());
 }

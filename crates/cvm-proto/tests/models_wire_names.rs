@@ -88,8 +88,8 @@ fn placement_wire_names() {
 
 #[test]
 fn placement_info_wire_names() {
-    round_trip::<PlacementInfo>(
-        "PlacementInfo",
+    round_trip::<Placement>(
+        "Placement",
         r#"
         {
             "Zone": "s",
@@ -128,8 +128,8 @@ fn system_disk_wire_names() {
 
 #[test]
 fn system_disk_info_wire_names() {
-    round_trip::<SystemDiskInfo>(
-        "SystemDiskInfo",
+    round_trip::<SystemDisk>(
+        "SystemDisk",
         r#"
         {
             "DiskType": "s",
@@ -168,8 +168,8 @@ fn data_disk_wire_names() {
 
 #[test]
 fn data_disk_info_wire_names() {
-    round_trip::<DataDiskInfo>(
-        "DataDiskInfo",
+    round_trip::<DataDisk>(
+        "DataDisk",
         r#"
         {
             "DiskSize": 7,
@@ -208,8 +208,8 @@ fn virtual_private_cloud_wire_names() {
 
 #[test]
 fn virtual_private_cloud_info_wire_names() {
-    round_trip::<VirtualPrivateCloudInfo>(
-        "VirtualPrivateCloudInfo",
+    round_trip::<VirtualPrivateCloud>(
+        "VirtualPrivateCloud",
         r#"
         {
             "VpcId": "s",
@@ -245,8 +245,8 @@ fn internet_accessible_wire_names() {
 
 #[test]
 fn internet_accessible_info_wire_names() {
-    round_trip::<InternetAccessibleInfo>(
-        "InternetAccessibleInfo",
+    round_trip::<InternetAccessible>(
+        "InternetAccessible",
         r#"
         {
             "InternetChargeType": "s",
@@ -280,8 +280,8 @@ fn login_settings_wire_names() {
 
 #[test]
 fn login_settings_info_wire_names() {
-    round_trip::<LoginSettingsInfo>(
-        "LoginSettingsInfo",
+    round_trip::<LoginSettings>(
+        "LoginSettings",
         r#"
         {
             "Password": "s",
@@ -394,8 +394,8 @@ fn metadata_wire_names() {
 
 #[test]
 fn metadata_info_wire_names() {
-    round_trip::<MetadataInfo>(
-        "MetadataInfo",
+    round_trip::<Metadata>(
+        "Metadata",
         r#"
         {
             "Items": [
@@ -424,8 +424,8 @@ fn cpu_topology_wire_names() {
 
 #[test]
 fn cpu_topology_info_wire_names() {
-    round_trip::<CpuTopologyInfo>(
-        "CpuTopologyInfo",
+    round_trip::<CpuTopology>(
+        "CpuTopology",
         r#"
         {
             "CoreCount": 7,
@@ -773,8 +773,8 @@ fn tag_wire_names() {
 
 #[test]
 fn tag_info_wire_names() {
-    round_trip::<TagInfo>(
-        "TagInfo",
+    round_trip::<Tag>(
+        "Tag",
         r#"
         {
             "Key": "s",
@@ -812,8 +812,8 @@ fn metadata_item_wire_names() {
 
 #[test]
 fn metadata_item_info_wire_names() {
-    round_trip::<MetadataItemInfo>(
-        "MetadataItemInfo",
+    round_trip::<MetadataItem>(
+        "MetadataItem",
         r#"
         {
             "Key": "s",

@@ -42,7 +42,7 @@ pub fn run_instances(instance_type: &str, password: &str) -> RunInstancesRequest
             disk_size: Some(50),
             ..SystemDisk::default()
         }),
-        data_disks: vec![DataDisk::new("LOCAL_BASIC", 100)],
+        data_disks: vec![DataDisk::new(100).with_disk_type("LOCAL_BASIC")],
         internet_accessible: Some(InternetAccessible {
             internet_charge_type: Some("TRAFFIC_POSTPAID_BY_HOUR".into()),
             internet_max_bandwidth_out: Some(10),

@@ -94,7 +94,7 @@ fn parse_data_disk(s: &str) -> Result<DataDisk, String> {
     if kind.is_empty() {
         return Err(format!("data disk {s:?} has no type"));
     }
-    Ok(DataDisk::new(kind, size))
+    Ok(DataDisk::new(size).with_disk_type(kind))
 }
 
 /// The request these flags describe, with `password` as the login password.

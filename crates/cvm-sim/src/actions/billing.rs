@@ -65,12 +65,12 @@ fn check_charge_type(charge_type: &str) -> ApiResult<()> {
 /// The required prepaid period (1-12, 24, 36, 48 or 60 months) and the renewal, `NOTIFY_AND_MANUAL_RENEW` when omitted.
 fn check_prepaid(prepaid: Option<&InstanceChargePrepaid>) -> ApiResult<(i64, String)> {
     let prepaid = prepaid.ok_or_else(|| ApiFailure::missing("InstanceChargePrepaid.Period"))?;
-    if !matches!(prepaid.period, 1..=12 | 24 | 36 | 48 | 60) {
+    let period = super::given(prepaid.period, "InstanceChargePrepaid.Period")?;
+    if !matches!(period, 1..=12 | 24 | 36 | 48 | 60) {
         return Err(ApiFailure::new(
             "InvalidPeriod",
             format!(
-                "The period `{}` is invalid; allowed periods are 1-12, 24, 36, 48 and 60 months.",
-                prepaid.period
+                "The period `{period}` is invalid; allowed periods are 1-12, 24, 36, 48 and 60 months."
             ),
         ));
     }
@@ -79,7 +79,7 @@ fn check_prepaid(prepaid: Option<&InstanceChargePrepaid>) -> ApiResult<(i64, Str
         .clone()
         .unwrap_or_else(|| "NOTIFY_AND_MANUAL_RENEW".to_owned());
     one_of("InstanceChargePrepaid.RenewFlag", &flag, &RENEW_FLAGS)?;
-    Ok((prepaid.period, flag))
+    Ok((period, flag))
 }
 
 /// An instance's charge type, `POSTPAID_BY_HOUR` when it has none.

@@ -1,6 +1,6 @@
 //! Disks: `RunInstances`' system and data disk checks, and the disks a new instance gets.
 
-use cvm_proto::models::{DataDisk, DataDiskInfo, Image, RunInstancesRequest, SystemDiskInfo};
+use cvm_proto::models::{DataDisk, Image, RunInstancesRequest, SystemDisk};
 
 use super::{has_id_form, one_of, range};
 use crate::error::{ApiFailure, ApiResult};
@@ -69,17 +69,15 @@ fn check_data_disk(i: usize, d: &DataDisk) -> ApiResult<&str> {
     let mut types = SYSTEM_DISK_TYPES.to_vec();
     types.extend(DATA_ONLY_DISK_TYPES);
     one_of(&format!("DataDisks.{i}.DiskType"), t, &types)?;
-    range(&format!("DataDisks.{i}.DiskSize"), d.disk_size, 10, 32_000)?;
-    if d.disk_size % 10 != 0 {
+    let size = super::given(d.disk_size, &format!("DataDisks.{i}.DiskSize"))?;
+    range(&format!("DataDisks.{i}.DiskSize"), size, 10, 32_000)?;
+    if size % 10 != 0 {
         return Err(ApiFailure::new(
             "InvalidParameterValue.Range",
-            format!(
-                "The size `{}` of `DataDisks.{i}.DiskSize` must be a multiple of 10 GB.",
-                d.disk_size
-            ),
+            format!("The size `{size}` of `DataDisks.{i}.DiskSize` must be a multiple of 10 GB."),
         ));
     }
-    if t == "CLOUD_SSD" && d.disk_size < 100 {
+    if t == "CLOUD_SSD" && size < 100 {
         return Err(ApiFailure::new(
             "InvalidParameterValue.CloudSsdDataDiskSizeTooSmall",
             "A CLOUD_SSD data disk must be at least 100 GB.",
@@ -98,8 +96,8 @@ fn check_data_disk(i: usize, d: &DataDisk) -> ApiResult<&str> {
 
 impl Sim {
     /// A new instance's system disk, with a fresh id and the service's defaults filled in.
-    pub(super) fn new_system_disk(&mut self, req: &RunInstancesRequest) -> SystemDiskInfo {
-        let mut system_disk = SystemDiskInfo::from(req.system_disk.clone().unwrap_or_default());
+    pub(super) fn new_system_disk(&mut self, req: &RunInstancesRequest) -> SystemDisk {
+        let mut system_disk = req.system_disk.clone().unwrap_or_default();
         system_disk
             .disk_type
             .get_or_insert_with(|| "CLOUD_PREMIUM".to_owned());
@@ -109,10 +107,10 @@ impl Sim {
     }
 
     /// A new instance's data disks, each with a fresh id and the service's defaults filled in.
-    pub(super) fn new_data_disks(&mut self, req: &RunInstancesRequest) -> Vec<DataDiskInfo> {
+    pub(super) fn new_data_disks(&mut self, req: &RunInstancesRequest) -> Vec<DataDisk> {
         let mut data_disks = Vec::with_capacity(req.data_disks.len());
         for d in &req.data_disks {
-            let mut info = DataDiskInfo::from(d.clone());
+            let mut info = d.clone();
             info.disk_type
                 .get_or_insert_with(|| "LOCAL_BASIC".to_owned());
             info.delete_with_instance.get_or_insert(true);

@@ -1,8 +1,7 @@
 //! Launching: `RunInstances`, its client-token idempotency and dry runs, and the instances it creates.
 
 use cvm_proto::models::{
-    CpuTopologyInfo, GPUInfo, Instance, InstanceState, LoginSettingsInfo, MetadataInfo,
-    PlacementInfo, RunInstancesRequest, RunInstancesResponse, TagInfo,
+    GPUInfo, Instance, InstanceState, RunInstancesRequest, RunInstancesResponse, Tag,
 };
 use cvm_proto::Action;
 use rand::Rng;
@@ -207,7 +206,7 @@ fn check_client_token_length(token: Option<&str>) -> ApiResult<()> {
 
 /// What a new instance takes from the request as it is, with the service's defaults filled in.
 fn requested_settings(req: &RunInstancesRequest, plan: &RunPlan) -> Instance {
-    let mut placement = PlacementInfo::from(req.placement.clone().unwrap_or_default());
+    let mut placement = req.placement.clone().unwrap_or_default();
     placement.zone = Some(plan.zone.clone());
     placement.project_id.get_or_insert(0);
     Instance {
@@ -215,12 +214,16 @@ fn requested_settings(req: &RunInstancesRequest, plan: &RunPlan) -> Instance {
         internet_accessible: Some(internet_info(req)),
         virtual_private_cloud: vpc_info(req),
         security_group_ids: req.security_group_ids.clone(),
-        login_settings: req.login_settings.clone().map(LoginSettingsInfo::from),
+        login_settings: req.login_settings.clone().map(|mut l| {
+            // The reply never echoes a password.
+            l.password = None;
+            l
+        }),
         tags: instance_tags(req),
         disable_api_termination: Some(req.disable_api_termination.unwrap_or(false)),
         enable_jumbo_frame: Some(req.enable_jumbo_frame.unwrap_or(false)),
-        metadata: req.metadata.clone().map(MetadataInfo::from),
-        cpu_topology: req.cpu_topology.clone().map(CpuTopologyInfo::from),
+        metadata: req.metadata.clone(),
+        cpu_topology: req.cpu_topology.clone(),
         cam_role_name: req.cam_role_name.clone(),
         hpc_cluster_id: req.hpc_cluster_id.clone(),
         dedicated_cluster_id: req.dedicated_cluster_id.clone(),
@@ -230,11 +233,11 @@ fn requested_settings(req: &RunInstancesRequest, plan: &RunPlan) -> Instance {
 }
 
 /// The tags specified for resource type `instance`.
-fn instance_tags(req: &RunInstancesRequest) -> Vec<TagInfo> {
+fn instance_tags(req: &RunInstancesRequest) -> Vec<Tag> {
     req.tag_specification
         .iter()
-        .filter(|t| t.resource_type == "instance")
-        .flat_map(|t| t.tags.iter().cloned().map(TagInfo::from))
+        .filter(|t| t.resource_type.as_deref() == Some("instance"))
+        .flat_map(|t| t.tags.iter().cloned())
         .collect()
 }
 

@@ -38,9 +38,9 @@ impl Sim {
     ) -> ApiResult<RunPlan> {
         check_launch_template(req)?;
         let billing = check_billing(req)?;
-        let placement = self.check_placement(region, req.placement.as_ref())?;
+        let zone = self.check_placement(region, req.placement.as_ref())?;
         let instance_type = instance_type_of(req)?;
-        let spec = self.instance_type_spec(&instance_type, &placement.zone)?;
+        let spec = self.instance_type_spec(&instance_type, zone)?;
         let image = self.check_image(req.image_id.as_deref(), &instance_type)?;
         let windows = image.platform.as_deref() == Some("Windows");
         check_system_disk(req, &image)?;
@@ -62,7 +62,7 @@ impl Sim {
         check_client_token_text(req.client_token.as_deref())?;
         self.check_quota(owner, region, count)?;
         Ok(RunPlan {
-            zone: placement.zone.clone(),
+            zone: zone.to_owned(),
             instance_type,
             cpu: spec.cpu,
             memory: spec.memory,
@@ -77,15 +77,19 @@ impl Sim {
         })
     }
 
-    /// The required placement, in a zone of `region` and a project that may exist.
+    /// The required placement's zone, in `region`, with a project that may exist.
     fn check_placement<'r>(
         &self,
         region: &str,
         placement: Option<&'r Placement>,
-    ) -> ApiResult<&'r Placement> {
+    ) -> ApiResult<&'r str> {
         let placement = placement.ok_or_else(|| ApiFailure::missing("Placement.Zone"))?;
-        if !self.zone_in_region(region, &placement.zone) {
-            return Err(mismatch(&placement.zone, region));
+        let zone = placement
+            .zone
+            .as_deref()
+            .ok_or_else(|| ApiFailure::missing("Placement.Zone"))?;
+        if !self.zone_in_region(region, zone) {
+            return Err(mismatch(zone, region));
         }
         if placement.project_id.is_some_and(|p| p < 0) {
             return Err(ApiFailure::new(
@@ -93,7 +97,7 @@ impl Sim {
                 "The project ID is not found.",
             ));
         }
-        Ok(placement)
+        Ok(zone)
     }
 
     /// The catalog entry of `instance_type`, which must be sold in `zone`.

@@ -211,6 +211,11 @@ impl Sim {
     }
 }
 
+/// A member that the spec requires (so validation has already refused its absence), or `MissingParameter`.
+pub(crate) fn given<T>(value: Option<T>, path: &str) -> ApiResult<T> {
+    value.ok_or_else(|| ApiFailure::missing(path))
+}
+
 /// `InvalidAction` unless `action` is one of the service's (emulated or not).
 pub(crate) fn check_action(action: &str) -> ApiResult<()> {
     match validate::action(action) {

@@ -4,9 +4,7 @@
 use std::collections::HashSet;
 use std::net::Ipv4Addr;
 
-use cvm_proto::models::{
-    InternetAccessibleInfo, RunInstancesRequest, VirtualPrivateCloud, VirtualPrivateCloudInfo,
-};
+use cvm_proto::models::{InternetAccessible, RunInstancesRequest, VirtualPrivateCloud};
 use rand::Rng;
 
 use super::{has_id_form, one_of, range};
@@ -192,22 +190,18 @@ impl Sim {
 
 /// Checks the form of the VPC and subnet ids.
 fn check_vpc_ids(vpc: &VirtualPrivateCloud) -> ApiResult<()> {
-    if !has_id_form(&vpc.vpc_id, "vpc-") {
+    let vpc_id = super::given(vpc.vpc_id.as_deref(), "VirtualPrivateCloud.VpcId")?;
+    if !has_id_form(vpc_id, "vpc-") {
         return Err(ApiFailure::new(
             "InvalidParameterValue.VpcIdMalformed",
-            format!(
-                "The VPC ID `{}` is malformed; it looks like `vpc-xxxxxxxx`.",
-                vpc.vpc_id
-            ),
+            format!("The VPC ID `{vpc_id}` is malformed; it looks like `vpc-xxxxxxxx`."),
         ));
     }
-    if !has_id_form(&vpc.subnet_id, "subnet-") {
+    let subnet_id = super::given(vpc.subnet_id.as_deref(), "VirtualPrivateCloud.SubnetId")?;
+    if !has_id_form(subnet_id, "subnet-") {
         return Err(ApiFailure::new(
             "InvalidParameterValue.SubnetIdMalformed",
-            format!(
-                "The subnet ID `{}` is malformed; it looks like `subnet-xxxxxxxx`.",
-                vpc.subnet_id
-            ),
+            format!("The subnet ID `{subnet_id}` is malformed; it looks like `subnet-xxxxxxxx`."),
         ));
     }
     Ok(())
@@ -231,9 +225,8 @@ pub(super) fn check_security_groups(ids: &[String]) -> ApiResult<()> {
 }
 
 /// A new instance's public network settings, with the service's defaults filled in.
-pub(super) fn internet_info(req: &RunInstancesRequest) -> InternetAccessibleInfo {
-    let internet = req.internet_accessible.clone().unwrap_or_default();
-    let mut info = InternetAccessibleInfo::from(internet);
+pub(super) fn internet_info(req: &RunInstancesRequest) -> InternetAccessible {
+    let mut info = req.internet_accessible.clone().unwrap_or_default();
     info.internet_charge_type
         .get_or_insert_with(|| "TRAFFIC_POSTPAID_BY_HOUR".to_owned());
     info.internet_max_bandwidth_out.get_or_insert(0);
@@ -241,9 +234,8 @@ pub(super) fn internet_info(req: &RunInstancesRequest) -> InternetAccessibleInfo
 }
 
 /// A new instance's VPC, if any; its private IPs are reported with the instance instead.
-pub(super) fn vpc_info(req: &RunInstancesRequest) -> Option<VirtualPrivateCloudInfo> {
-    req.virtual_private_cloud.clone().map(|v| {
-        let mut info = VirtualPrivateCloudInfo::from(v);
+pub(super) fn vpc_info(req: &RunInstancesRequest) -> Option<VirtualPrivateCloud> {
+    req.virtual_private_cloud.clone().map(|mut info| {
         info.private_ip_addresses.clear();
         info.as_vpc_gateway.get_or_insert(false);
         info

@@ -532,6 +532,11 @@ impl crate::Action for CreateAutoSnapshotPolicyRequest {
     const NAME: &'static str = "CreateAutoSnapshotPolicy";
     const READ_ONLY: bool = false;
     type Output = CreateAutoSnapshotPolicyResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.dry_run == Some(true)
+    }
 }
 
 /// Request of `CreateDiskBackup`.
@@ -782,6 +787,11 @@ impl crate::Action for CreateDisksRequest {
     const READ_ONLY: bool = false;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = CreateDisksResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.client_token.is_some()
+    }
 }
 
 /// Request of `CreateRemoteDisks`.

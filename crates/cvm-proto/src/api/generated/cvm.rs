@@ -97,6 +97,11 @@ impl crate::Action for AllocateHostsRequest {
     const READ_ONLY: bool = false;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = AllocateHostsResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.client_token.is_some()
+    }
 }
 
 /// Request of `AssociateInstancesKeyPairs`.
@@ -404,6 +409,11 @@ impl crate::Action for ConvertOperatingSystemsRequest {
     const NAME: &'static str = "ConvertOperatingSystems";
     const READ_ONLY: bool = false;
     type Output = ConvertOperatingSystemsResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.dry_run == Some(true)
+    }
 }
 
 /// Request of `CreateDisasterRecoverGroup`.
@@ -519,6 +529,11 @@ impl crate::Action for CreateDisasterRecoverGroupRequest {
     const READ_ONLY: bool = false;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = CreateDisasterRecoverGroupResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.client_token.is_some()
+    }
 }
 
 /// Request of `CreateHpcCluster`.
@@ -723,6 +738,11 @@ impl crate::Action for CreateImageRequest {
     const NAME: &'static str = "CreateImage";
     const READ_ONLY: bool = false;
     type Output = CreateImageResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.dry_run == Some(true)
+    }
 }
 
 /// Request of `CreateKeyPair`.
@@ -1099,6 +1119,11 @@ impl crate::Action for CreateLaunchTemplateRequest {
     const READ_ONLY: bool = false;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = CreateLaunchTemplateResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.client_token.is_some() || self.dry_run == Some(true)
+    }
 }
 
 /// Request of `CreateLaunchTemplateVersion`.
@@ -1418,6 +1443,11 @@ impl crate::Action for CreateLaunchTemplateVersionRequest {
     const READ_ONLY: bool = false;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = CreateLaunchTemplateVersionResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.client_token.is_some() || self.dry_run == Some(true)
+    }
 }
 
 /// Request of `DeleteDisasterRecoverGroups`.
@@ -1539,6 +1569,11 @@ impl crate::Action for DeleteImagesRequest {
     const NAME: &'static str = "DeleteImages";
     const READ_ONLY: bool = false;
     type Output = DeleteImagesResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.dry_run == Some(true)
+    }
 }
 
 /// Request of `DeleteInstancesActionTimer`.
@@ -3798,6 +3833,11 @@ impl crate::Action for ExportImagesRequest {
     const NAME: &'static str = "ExportImages";
     const READ_ONLY: bool = false;
     type Output = ExportImagesResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.dry_run == Some(true)
+    }
 }
 
 /// Request of `ImportImage`.
@@ -3945,6 +3985,11 @@ impl crate::Action for ImportImageRequest {
     const NAME: &'static str = "ImportImage";
     const READ_ONLY: bool = false;
     type Output = ImportImageResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.dry_run == Some(true)
+    }
 }
 
 /// Request of `ImportInstancesActionTimer`.
@@ -4246,6 +4291,11 @@ impl crate::Action for InquiryPriceRenewHostsRequest {
     const NAME: &'static str = "InquiryPriceRenewHosts";
     const READ_ONLY: bool = true;
     type Output = InquiryPriceRenewHostsResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.dry_run == Some(true)
+    }
 }
 
 /// Request of `InquiryPriceRenewInstances`.
@@ -4312,6 +4362,11 @@ impl crate::Action for InquiryPriceRenewInstancesRequest {
     const NAME: &'static str = "InquiryPriceRenewInstances";
     const READ_ONLY: bool = true;
     type Output = InquiryPriceRenewInstancesResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.dry_run == Some(true)
+    }
 }
 
 /// Request of `InquiryPriceResetInstance`.
@@ -4822,6 +4877,11 @@ impl crate::Action for InquiryPriceRunInstancesRequest {
     const READ_ONLY: bool = true;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = InquiryPriceRunInstancesResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.client_token.is_some()
+    }
 }
 
 /// Request of `InquiryPriceTerminateInstances`.
@@ -5896,6 +5956,11 @@ impl crate::Action for ProgramFpgaImageRequest {
     const NAME: &'static str = "ProgramFpgaImage";
     const READ_ONLY: bool = false;
     type Output = ProgramFpgaImageResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.dry_run == Some(true)
+    }
 }
 
 /// Request of `PurchaseResourcePoolPacks`.
@@ -6007,6 +6072,11 @@ impl crate::Action for PurchaseResourcePoolPacksRequest {
     const NAME: &'static str = "PurchaseResourcePoolPacks";
     const READ_ONLY: bool = false;
     type Output = PurchaseResourcePoolPacksResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.dry_run == Some(true)
+    }
 }
 
 /// Request of `RebootInstances`.
@@ -6991,6 +7061,11 @@ impl crate::Action for RunInstancesRequest {
     const READ_ONLY: bool = false;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = RunInstancesResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.client_token.is_some() || self.dry_run == Some(true)
+    }
 }
 
 /// Request of `StartInstances`.
@@ -7180,6 +7255,11 @@ impl crate::Action for SyncImagesRequest {
     const NAME: &'static str = "SyncImages";
     const READ_ONLY: bool = false;
     type Output = SyncImagesResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.dry_run == Some(true)
+    }
 }
 
 /// Request of `TerminateInstances`.
@@ -8257,7 +8337,7 @@ pub struct Instance {
     pub login_settings: Option<LoginSettings>,
     /// `InstanceState` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub instance_state: Option<String>,
+    pub instance_state: Option<crate::models::InstanceState>,
     /// `Tags` (wire name).
     #[serde(deserialize_with = "crate::api::wire::list")]
     pub tags: Vec<Tag>,
@@ -8454,7 +8534,7 @@ pub struct InstanceStatus {
     pub instance_id: Option<String>,
     /// `InstanceState` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub instance_state: Option<String>,
+    pub instance_state: Option<crate::models::InstanceState>,
 }
 
 /// `InstanceTypeConfig` (wire name), a data type of replies.

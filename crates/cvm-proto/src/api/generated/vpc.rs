@@ -500,6 +500,11 @@ impl crate::Action for AllocateAddressesRequest {
     const READ_ONLY: bool = false;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = AllocateAddressesResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.client_token.is_some()
+    }
 }
 
 /// Request of `AllocateIPv6Addresses`.
@@ -757,6 +762,11 @@ impl crate::Action for AssignIpv6AddressesRequest {
     const READ_ONLY: bool = false;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = AssignIpv6AddressesResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.client_token.is_some()
+    }
 }
 
 /// Request of `AssignIpv6CidrBlock`.
@@ -866,6 +876,11 @@ impl crate::Action for AssignIpv6SubnetCidrBlockRequest {
     const READ_ONLY: bool = false;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = AssignIpv6SubnetCidrBlockResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.client_token.is_some()
+    }
 }
 
 /// Request of `AssignPrivateIpAddresses`.
@@ -942,6 +957,11 @@ impl crate::Action for AssignPrivateIpAddressesRequest {
     const READ_ONLY: bool = false;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = AssignPrivateIpAddressesResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.client_token.is_some()
+    }
 }
 
 /// Request of `AssociateAddress`.
@@ -1613,6 +1633,11 @@ impl crate::Action for AttachNetworkInterfaceRequest {
     const READ_ONLY: bool = false;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = AttachNetworkInterfaceResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.client_token.is_some()
+    }
 }
 
 /// Request of `AttachSnapshotInstances`.
@@ -2441,6 +2466,11 @@ impl crate::Action for CreateAndAttachNetworkInterfaceRequest {
     const READ_ONLY: bool = false;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = CreateAndAttachNetworkInterfaceResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.client_token.is_some()
+    }
 }
 
 /// Request of `CreateAssistantCidr`.
@@ -3620,6 +3650,11 @@ impl crate::Action for CreateHaVipRequest {
     const READ_ONLY: bool = false;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = CreateHaVipResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.client_token.is_some()
+    }
 }
 
 /// Request of `CreateHighPriorityRouteTable`.
@@ -4528,6 +4563,11 @@ impl crate::Action for CreateNetworkInterfaceRequest {
     const READ_ONLY: bool = false;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = CreateNetworkInterfaceResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.client_token.is_some()
+    }
 }
 
 /// Request of `CreatePrivateNatGateway`.
@@ -4911,6 +4951,11 @@ impl crate::Action for CreateReserveIpAddressesRequest {
     const READ_ONLY: bool = false;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = CreateReserveIpAddressesResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.client_token.is_some()
+    }
 }
 
 /// Request of `CreateRoutePolicy`.
@@ -17519,6 +17564,11 @@ impl crate::Action for DetachNetworkInterfaceRequest {
     const READ_ONLY: bool = false;
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = DetachNetworkInterfaceResponse;
+
+    /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT || self.client_token.is_some()
+    }
 }
 
 /// Request of `DetachSnapshotInstances`.
