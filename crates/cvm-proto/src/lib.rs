@@ -68,6 +68,7 @@ pub mod filters;
 pub mod flatten;
 #[cfg(feature = "http")]
 mod http_types;
+pub mod metadata;
 pub mod models;
 mod paginate;
 mod params;
@@ -76,6 +77,7 @@ mod request;
 mod response;
 pub mod retry;
 pub mod sign;
+pub mod sts;
 pub mod tc3;
 mod tc3_request;
 pub mod time;
