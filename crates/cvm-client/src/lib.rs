@@ -64,6 +64,7 @@ mod builder;
 mod clock;
 mod core;
 mod error;
+mod provider;
 mod random;
 
 pub use builder::{BuildClient, Builder, SendsWith};
@@ -77,4 +78,5 @@ pub use cvm_proto::{
     Waiter,
 };
 pub use error::{ConfigError, Error, ErrorClass};
+pub use provider::{CredentialStep, FetchSettings, Refresh, RefreshStep};
 pub use random::{OsRandom, Random, SeededRandom};
