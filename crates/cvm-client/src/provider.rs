@@ -15,7 +15,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use cvm_proto::metadata::{self, MetadataError};
-use cvm_proto::profile::{ChainError, Source, WebIdentityConfig};
+use cvm_proto::profile::{self, ChainError, Source, WebIdentityConfig};
 use cvm_proto::sts::{self, RoleRequest, StsError, TemporaryCredentials};
 use cvm_proto::{Credentials, Endpoint, HttpRequest, HttpResponse, TransportError};
 use zeroize::Zeroizing;
@@ -205,6 +205,7 @@ impl Provider {
             looked,
             stage: Stage::Next,
             outcome: None,
+            tried_web: false,
         }))
     }
 
@@ -287,6 +288,8 @@ pub struct Refresh {
     looked: Option<Vec<String>>,
     stage: Stage,
     outcome: Option<Result<Won, ChainError>>,
+    /// Whether the OIDC role was tried (else the final error says it is not configured).
+    tried_web: bool,
 }
 
 impl fmt::Debug for Refresh {
@@ -327,11 +330,19 @@ impl Refresh {
                 Stage::Done => return RefreshStep::Done,
                 Stage::Next => match self.candidates.pop() {
                     None => {
-                        let looked = self.looked.take().unwrap_or_default();
+                        let mut looked = self.looked.take().unwrap_or_default();
+                        if !self.tried_web {
+                            looked.push(format!(
+                                "TKE OIDC role ({} and {} unset)",
+                                profile::ENV_TKE_PROVIDER_ID,
+                                profile::ENV_TKE_ROLE_ARN
+                            ));
+                        }
                         self.outcome = Some(Err(ChainError::NotFound { looked }));
                         return RefreshStep::Done;
                     }
                     Some(candidate) => {
+                        self.tried_web |= matches!(candidate, Candidate::Web(_));
                         if let Some(send) = self.start(candidate) {
                             return send;
                         }

@@ -74,7 +74,7 @@ impl Default for StsConfig {
 pub struct StsCounters {
     /// Metadata requests for the role list.
     pub metadata_role_list: u64,
-    /// Metadata requests for the role's credentials.
+    /// Metadata requests for a role's credentials (of an unknown role too).
     pub metadata_credentials: u64,
     /// `AssumeRole` requests.
     pub assume_role: u64,
@@ -166,17 +166,18 @@ impl Sim {
         if req.method != "GET" {
             return SimResponse::new(405, "text/plain", b"405 Method Not Allowed\n".to_vec());
         }
-        let Some(role) = self.config.sts.instance_role.clone() else {
-            return not_found();
-        };
+        let role = self.config.sts.instance_role.clone();
         if rest.is_empty() {
             self.sts.counters.metadata_role_list += 1;
-            return SimResponse::new(200, "text/plain", role.into_bytes());
-        }
-        if rest != role {
-            return not_found();
+            return match role {
+                Some(role) => SimResponse::new(200, "text/plain", role.into_bytes()),
+                None => not_found(),
+            };
         }
         self.sts.counters.metadata_credentials += 1;
+        if role.as_deref() != Some(rest) {
+            return not_found();
+        }
         let owner = self.default_owner();
         let lifetime = self.config.sts.lifetime_secs;
         let (id, key, token, expires) = self.issue(owner, lifetime, now);
@@ -511,7 +512,7 @@ mod tests {
             404
         );
         assert_eq!(s.sts_counters().metadata_role_list, 1);
-        assert_eq!(s.sts_counters().metadata_credentials, 1);
+        assert_eq!(s.sts_counters().metadata_credentials, 2);
     }
 
     #[test]
