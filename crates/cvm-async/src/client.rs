@@ -263,6 +263,7 @@ impl Client {
     async fn run<T: DeserializeOwned>(&self, call: Call) -> Result<Reply<T>, Error> {
         let config = self.config();
         let mut attempts = self.shared.core.attempts_with(call, config);
+        let mut renewed = false;
         loop {
             if let Some(gate) = &self.gate {
                 gate.pass().await;
@@ -272,6 +273,14 @@ impl Client {
             let outcome = self.shared.http.send(&request, config.body_limit).await;
             // The step is taken apart before sleeping, so that no reply is held across the await.
             let (after, throttled) = match attempts.after(outcome) {
+                // Fetched credentials the service refused are renewed once and the call sent again
+                // (an authentication failure did nothing).
+                Next::Done(Err(e))
+                    if !renewed && self.shared.core.renew_after(&credentials, &e) =>
+                {
+                    renewed = true;
+                    continue;
+                }
                 Next::Done(result) => return result,
                 Next::Sleep { after, throttled } => (after, throttled),
             };

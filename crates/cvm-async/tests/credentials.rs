@@ -164,3 +164,17 @@ async fn off_cloud_nothing_found_names_every_place_quickly() {
         assert!(text.contains(&place), "{place} is not in: {text}");
     }
 }
+
+#[tokio::test]
+async fn a_token_the_service_refuses_is_renewed_once() {
+    let server = chain_sim(true, 100);
+    let home = TempHome::new();
+    let c: Client = chain_client(&server, &home, &[])
+        .refresh_margin(Duration::from_secs(1))
+        .build()
+        .unwrap();
+    call_ok(&c).await;
+    server.with_sim(|s| s.set_clock_offset(200));
+    call_ok(&c).await;
+    assert_eq!(c.core().credential_refreshes(), 2);
+}

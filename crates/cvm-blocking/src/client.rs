@@ -141,6 +141,7 @@ impl Client {
     /// Drives one call through its attempts: sign, send, let the call decide, sleep, repeat.
     fn run<T: DeserializeOwned>(&self, call: Call) -> Result<Reply<T>, Error> {
         let mut attempts = self.core.attempts(call);
+        let mut renewed = false;
         loop {
             let credentials = self.credentials()?;
             let outcome = self.http.send(
@@ -148,6 +149,11 @@ impl Client {
                 self.config().body_limit,
             );
             match attempts.after(outcome) {
+                // Fetched credentials the service refused are renewed once and the call sent again
+                // (an authentication failure did nothing).
+                Next::Done(Err(e)) if !renewed && self.core.renew_after(&credentials, &e) => {
+                    renewed = true;
+                }
                 Next::Done(result) => return result,
                 Next::Sleep { after, .. } => self.core.clock().sleep(after),
             }

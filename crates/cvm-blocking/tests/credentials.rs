@@ -255,3 +255,26 @@ fn off_cloud_nothing_found_names_every_place_quickly() {
         assert!(text.contains(&place), "{place} is not in: {text}");
     }
 }
+
+#[test]
+fn a_token_the_service_refuses_is_renewed_once() {
+    // The emulator's clock jumps past the credentials' expiry while the client still trusts
+    // them: the refused call renews them and goes through.
+    let server = chain_sim(true, 100);
+    let home = TempHome::new();
+    let c = chain_client::<Client>(&server, &home, &[])
+        .refresh_margin(Duration::from_secs(1))
+        .build()
+        .unwrap();
+    call_ok(&c);
+    server.with_sim(|s| s.set_clock_offset(200));
+    call_ok(&c);
+    assert_eq!(c.core().credential_refreshes(), 2);
+    let refused = server.with_sim(|s| {
+        s.counters()
+            .errors_by_code
+            .get("AuthFailure.TokenFailure")
+            .copied()
+    });
+    assert_eq!(refused, Some(1));
+}

@@ -112,6 +112,15 @@ impl Core {
         Ok(self.provider.finish(refresh, self.corrected_now())?)
     }
 
+    /// Whether a call signed with `credentials` that failed with `error` should be sent again
+    /// after renewing them: the service refused the fetched credentials' token
+    /// (`AuthFailure.TokenFailure`, e.g. they expired early by its clock). The credentials are
+    /// then marked expired, so the next [`credentials_step`](Self::credentials_step) renews them.
+    pub fn renew_after(&self, credentials: &Credentials, error: &Error) -> bool {
+        let refused = matches!(error, Error::Call(e) if e.api().is_some_and(|a| a.code == "AuthFailure.TokenFailure"));
+        refused && self.provider.expire(credentials.secret_id())
+    }
+
     fn corrected_now(&self) -> u64 {
         retry::adjusted_now(self.clock.unix_now(), self.clock_offset())
     }

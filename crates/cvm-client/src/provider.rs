@@ -163,6 +163,22 @@ impl Provider {
         self.lock().refreshes
     }
 
+    /// Marks fetched credentials with this secret id as expired, so the next attempt renews them;
+    /// answers whether it did (long-term credentials are never dropped).
+    pub(crate) fn expire(&self, secret_id: &str) -> bool {
+        let mut state = self.lock();
+        if matches!(state.kind, Kind::Static) {
+            return false;
+        }
+        match &mut state.current {
+            Some(c) if c.credentials.secret_id() == secret_id && c.expires_at.is_some() => {
+                c.expires_at = Some(i64::MIN);
+                true
+            }
+            _ => false,
+        }
+    }
+
     pub(crate) fn settings(&self) -> &FetchSettings {
         &self.settings
     }
@@ -682,5 +698,11 @@ mod tests {
             "role qcs::cam::uin/1:roleName/ops assumed with keys from environment (TENCENTCLOUD_SECRET_ID)"
         );
         assert!(!format!("{p:?}").contains("basekey"));
+        // Refused fetched credentials are dropped; long-term ones never are.
+        assert!(!p.expire("AKIDother"));
+        assert!(p.expire("AKIDrole"));
+        assert!(matches!(p.step(1_700_000_000), CredentialStep::Refresh(_)));
+        let fixed = Provider::fixed(Credentials::new("AKIDx", "k").unwrap(), Source::Explicit);
+        assert!(!fixed.expire("AKIDx"));
     }
 }
