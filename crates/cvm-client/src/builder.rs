@@ -108,7 +108,8 @@ impl<C: BuildClient> fmt::Debug for Builder<C> {
 }
 
 impl<C: BuildClient> Builder<C> {
-    /// Uses these credentials instead of the chain (environment, then profile file).
+    /// Uses these credentials instead of the chain (environment, profile files, tccli's file,
+    /// instance role, TKE OIDC role).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
@@ -153,7 +154,7 @@ impl<C: BuildClient> Builder<C> {
         self
     }
 
-    /// The region sent with every call; `TENCENTCLOUD_REGION` when not given.
+    /// The region sent with every call; `TENCENTCLOUD_REGION`, else tccli's configured one, when not given.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.config.region = Some(region.into());
         self.require_region = true;
