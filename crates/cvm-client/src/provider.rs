@@ -18,7 +18,7 @@ use cvm_proto::metadata::{self, MetadataError};
 use cvm_proto::profile::{self, ChainError, Source, WebIdentityConfig};
 use cvm_proto::sts::{self, RoleRequest, StsError, TemporaryCredentials};
 use cvm_proto::{Credentials, Endpoint, HttpRequest, HttpResponse, TransportError};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 /// Where credentials are fetched from and how eagerly they are refreshed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -390,8 +390,13 @@ impl Refresh {
                 Stage::RoleCredentials { role } => {
                     let endpoint = self.settings.metadata_endpoint.clone();
                     let result = match outcome.take() {
-                        Some(Ok(r)) => metadata::parse_role_credentials(r.status, &r.body)
-                            .map_err(|e: MetadataError| e.to_string()),
+                        Some(Ok(mut r)) => {
+                            let parsed = metadata::parse_role_credentials(r.status, &r.body)
+                                .map_err(|e: MetadataError| e.to_string());
+                            // The reply held the secret key and token in plain bytes.
+                            r.body.zeroize();
+                            parsed
+                        }
                         Some(Err(t)) => Err(unreachable(&t)),
                         None => Err("no reply".into()),
                     };
@@ -412,8 +417,11 @@ impl Refresh {
                 Stage::Sts(candidate) => {
                     let place = sts_place(&candidate, &self.settings.sts_endpoint);
                     let result = match outcome.take() {
-                        Some(Ok(r)) => {
-                            sts::parse_reply(r.status, &r.body).map_err(|e: StsError| e.to_string())
+                        Some(Ok(mut r)) => {
+                            let parsed = sts::parse_reply(r.status, &r.body)
+                                .map_err(|e: StsError| e.to_string());
+                            r.body.zeroize();
+                            parsed
                         }
                         Some(Err(t)) => Err(unreachable(&t)),
                         None => Err("no reply".into()),
