@@ -5,11 +5,16 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use cvm_client::{BuildClient, Builder, Clock, ConfigError, Core, Error, Next, SendsWith};
+use cvm_client::{
+    BuildClient, Builder, Clock, ConfigError, Core, CredentialStep, Error, Next, RefreshStep,
+    SendsWith,
+};
 use cvm_proto::check_region;
 use cvm_proto::envelope::Reply;
+use cvm_proto::sts;
 use cvm_proto::Action;
 use cvm_proto::{Call, ClientConfig};
+use cvm_proto::{Credentials, TransportError};
 use cvm_proto::{WaitOptions, WaitTarget, Waiter};
 use futures_util::stream::{self, StreamExt};
 use serde::de::DeserializeOwned;
@@ -39,6 +44,8 @@ pub struct Client {
 struct Shared {
     core: Core,
     http: Arc<dyn HttpSend>,
+    /// Held while credentials are refreshed, so that concurrent calls wait for one refresh.
+    refresh: tokio::sync::Mutex<()>,
 }
 
 impl fmt::Debug for Client {
@@ -63,7 +70,11 @@ impl BuildClient for Client {
     }
 
     fn assemble(core: Core, http: Self::Transport) -> Self {
-        let shared = Arc::new(Shared { core, http });
+        let shared = Arc::new(Shared {
+            core,
+            http,
+            refresh: tokio::sync::Mutex::new(()),
+        });
         Client {
             shared,
             regional: None,
@@ -219,19 +230,57 @@ impl Client {
         .await
     }
 
+    /// The credentials to sign with now, fetching or refreshing them first when they are due:
+    /// one caller refreshes while the others wait (asynchronously) for its result.
+    pub async fn credentials(&self) -> Result<Credentials, Error> {
+        let core = &self.shared.core;
+        if let CredentialStep::Ready(c) = core.credentials_step() {
+            return Ok(c);
+        }
+        let _turn = self.shared.refresh.lock().await;
+        let mut refresh = match core.credentials_step() {
+            CredentialStep::Ready(c) => return Ok(c),
+            CredentialStep::Refresh(refresh) => refresh,
+        };
+        let mut outcome = None;
+        while let RefreshStep::Send { request, timeout } = refresh.step(outcome.take()) {
+            let sent =
+                tokio::time::timeout(timeout, self.shared.http.send(&request, sts::REPLY_LIMIT))
+                    .await;
+            outcome = Some(sent.unwrap_or_else(|_| {
+                Err(TransportError {
+                    maybe_sent: true,
+                    timed_out: true,
+                    message: format!("no reply within {timeout:?}"),
+                })
+            }));
+        }
+        core.finish_refresh(refresh)
+    }
+
     /// Drives one call through its attempts: wait for the batch's gate, sign, send, let the call
     /// decide, sleep, repeat. Nothing is held across an await but the call's own state.
     async fn run<T: DeserializeOwned>(&self, call: Call) -> Result<Reply<T>, Error> {
         let config = self.config();
         let mut attempts = self.shared.core.attempts_with(call, config);
+        let mut renewed = false;
         loop {
             if let Some(gate) = &self.gate {
                 gate.pass().await;
             }
-            let request = attempts.request()?.request;
+            let credentials = self.credentials().await?;
+            let request = attempts.request_with(&credentials)?.request;
             let outcome = self.shared.http.send(&request, config.body_limit).await;
             // The step is taken apart before sleeping, so that no reply is held across the await.
             let (after, throttled) = match attempts.after(outcome) {
+                // Fetched credentials the service refused are renewed once and the call sent again
+                // (an authentication failure did nothing).
+                Next::Done(Err(e))
+                    if !renewed && self.shared.core.renew_after(&credentials, &e) =>
+                {
+                    renewed = true;
+                    continue;
+                }
                 Next::Done(result) => return result,
                 Next::Sleep { after, throttled } => (after, throttled),
             };

@@ -1,7 +1,7 @@
 //! The blocking [`Client`] and its [`ClientBuilder`].
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use cvm_proto::envelope::Reply;
 use cvm_proto::Action;
@@ -10,7 +10,9 @@ use cvm_proto::{WaitOptions, WaitTarget, Waiter};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use cvm_client::{BuildClient, Builder, Core, Error, Next, SendsWith};
+use cvm_client::{BuildClient, Builder, Core, CredentialStep, Error, Next, RefreshStep, SendsWith};
+use cvm_proto::sts;
+use cvm_proto::Credentials;
 
 use crate::http::{HttpSend, UreqTransport};
 
@@ -24,6 +26,8 @@ pub type ClientBuilder = Builder<Client>;
 pub struct Client {
     core: Core,
     http: Arc<dyn HttpSend>,
+    /// Held while credentials are refreshed, so that concurrent calls wait for one refresh.
+    refresh: Mutex<()>,
 }
 
 impl fmt::Debug for Client {
@@ -42,7 +46,11 @@ impl BuildClient for Client {
     }
 
     fn assemble(core: Core, http: Self::Transport) -> Self {
-        Client { core, http }
+        Client {
+            core,
+            http,
+            refresh: Mutex::new(()),
+        }
     }
 }
 
@@ -111,14 +119,41 @@ impl Client {
         }
     }
 
+    /// The credentials to sign with now, fetching or refreshing them first when they are due:
+    /// one caller refreshes while the others wait for its result.
+    pub fn credentials(&self) -> Result<Credentials, Error> {
+        if let CredentialStep::Ready(c) = self.core.credentials_step() {
+            return Ok(c);
+        }
+        let _turn = self.refresh.lock().unwrap_or_else(PoisonError::into_inner);
+        match self.core.credentials_step() {
+            CredentialStep::Ready(c) => Ok(c),
+            CredentialStep::Refresh(mut refresh) => {
+                let mut outcome = None;
+                while let RefreshStep::Send { request, timeout } = refresh.step(outcome.take()) {
+                    outcome = Some(self.http.send_within(&request, sts::REPLY_LIMIT, timeout));
+                }
+                self.core.finish_refresh(refresh)
+            }
+        }
+    }
+
     /// Drives one call through its attempts: sign, send, let the call decide, sleep, repeat.
     fn run<T: DeserializeOwned>(&self, call: Call) -> Result<Reply<T>, Error> {
         let mut attempts = self.core.attempts(call);
+        let mut renewed = false;
         loop {
-            let outcome = self
-                .http
-                .send(&attempts.request()?.request, self.config().body_limit);
+            let credentials = self.credentials()?;
+            let outcome = self.http.send(
+                &attempts.request_with(&credentials)?.request,
+                self.config().body_limit,
+            );
             match attempts.after(outcome) {
+                // Fetched credentials the service refused are renewed once and the call sent again
+                // (an authentication failure did nothing).
+                Next::Done(Err(e)) if !renewed && self.core.renew_after(&credentials, &e) => {
+                    renewed = true;
+                }
                 Next::Done(result) => return result,
                 Next::Sleep { after, .. } => self.core.clock().sleep(after),
             }

@@ -5,6 +5,7 @@
 
 use std::io::{self, Read};
 use std::sync::Arc;
+use std::time::Duration;
 
 use cvm_proto::HttpResponse;
 use cvm_proto::{ClientConfig, TransportError};
@@ -24,6 +25,19 @@ pub trait HttpSend: Send + Sync {
         request: &HttpRequest,
         body_limit: usize,
     ) -> Result<HttpResponse, TransportError>;
+
+    /// Sends `request`, giving up after `timeout` in all, connection included (used to fetch
+    /// credentials, e.g. from a metadata service that off-cloud does not exist). The default
+    /// ignores `timeout`; [`UreqTransport`] honours it.
+    fn send_within(
+        &self,
+        request: &HttpRequest,
+        body_limit: usize,
+        timeout: Duration,
+    ) -> Result<HttpResponse, TransportError> {
+        let _ = timeout;
+        self.send(request, body_limit)
+    }
 }
 
 impl<T: HttpSend + ?Sized> HttpSend for Arc<T> {
@@ -34,6 +48,15 @@ impl<T: HttpSend + ?Sized> HttpSend for Arc<T> {
     ) -> Result<HttpResponse, TransportError> {
         (**self).send(request, body_limit)
     }
+
+    fn send_within(
+        &self,
+        request: &HttpRequest,
+        body_limit: usize,
+        timeout: Duration,
+    ) -> Result<HttpResponse, TransportError> {
+        (**self).send_within(request, body_limit, timeout)
+    }
 }
 
 impl<T: HttpSend + ?Sized> HttpSend for Box<T> {
@@ -43,6 +66,15 @@ impl<T: HttpSend + ?Sized> HttpSend for Box<T> {
         body_limit: usize,
     ) -> Result<HttpResponse, TransportError> {
         (**self).send(request, body_limit)
+    }
+
+    fn send_within(
+        &self,
+        request: &HttpRequest,
+        body_limit: usize,
+        timeout: Duration,
+    ) -> Result<HttpResponse, TransportError> {
+        (**self).send_within(request, body_limit, timeout)
     }
 }
 
@@ -81,12 +113,20 @@ impl UreqTransport {
         &self,
         request: &HttpRequest,
         body_limit: usize,
+        timeout: Option<Duration>,
     ) -> Result<HttpResponse, ureq::Error> {
         // The `Host` header sent is the one signed; ureq then adds none of its own.
         let headers = request.headers.iter();
         let mut response = match request.method {
             HttpMethod::Get => {
                 let mut builder = self.agent.get(&request.url);
+                if let Some(t) = timeout {
+                    builder = builder
+                        .config()
+                        .timeout_global(Some(t))
+                        .timeout_connect(Some(t))
+                        .build();
+                }
                 for (name, value) in headers {
                     builder = builder.header(*name, value.as_str());
                 }
@@ -94,6 +134,13 @@ impl UreqTransport {
             }
             HttpMethod::Post => {
                 let mut builder = self.agent.post(&request.url);
+                if let Some(t) = timeout {
+                    builder = builder
+                        .config()
+                        .timeout_global(Some(t))
+                        .timeout_connect(Some(t))
+                        .build();
+                }
                 for (name, value) in headers {
                     builder = builder.header(*name, value.as_str());
                 }
@@ -132,7 +179,17 @@ impl HttpSend for UreqTransport {
         request: &HttpRequest,
         body_limit: usize,
     ) -> Result<HttpResponse, TransportError> {
-        self.exchange(request, body_limit)
+        self.exchange(request, body_limit, None)
+            .map_err(|e| transport_error(&e, request))
+    }
+
+    fn send_within(
+        &self,
+        request: &HttpRequest,
+        body_limit: usize,
+        timeout: Duration,
+    ) -> Result<HttpResponse, TransportError> {
+        self.exchange(request, body_limit, Some(timeout))
             .map_err(|e| transport_error(&e, request))
     }
 }

@@ -368,8 +368,8 @@ fn credentials_and_region_come_from_the_environment_or_the_file() {
         .transport(Arc::clone(&fake))
         .build()
         .unwrap();
-    assert_eq!(client.core().credentials().secret_id(), "AKIDenv");
-    assert_eq!(client.core().credentials_source(), &Source::Environment);
+    assert_eq!(client.core().credentials().unwrap().secret_id(), "AKIDenv");
+    assert_eq!(client.core().credentials_source(), Source::Environment);
     assert_eq!(client.config().region.as_deref(), Some("ap-shanghai"));
 
     let home = std::env::temp_dir().join(format!("cvm-blocking-test-{}", std::process::id()));
@@ -386,7 +386,7 @@ fn credentials_and_region_come_from_the_environment_or_the_file() {
         .transport(Arc::clone(&fake))
         .build()
         .unwrap();
-    assert_eq!(client.core().credentials().secret_id(), "AKIDfile");
+    assert_eq!(client.core().credentials().unwrap().secret_id(), "AKIDfile");
     assert!(matches!(
         client.core().credentials_source(),
         Source::File { .. }
@@ -405,15 +405,28 @@ fn credentials_and_region_come_from_the_environment_or_the_file() {
     );
     std::fs::remove_dir_all(&home).unwrap();
 
-    let err = Client::builder()
-        .env(env_of(&[("HOME", &home_str)]))
+    // Nothing static: the client is built, and the first call tries the instance role (here a
+    // closed loopback port) before it fails, naming every place it looked.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let metadata = format!("http://{closed}/");
+    let client = Client::builder()
+        .env(env_of(&[
+            ("HOME", &home_str),
+            ("TENCENTCLOUD_METADATA_ENDPOINT", &metadata),
+        ]))
         .region("ap-beijing")
         .build()
-        .unwrap_err();
+        .unwrap();
+    assert_eq!(client.core().credentials_source(), Source::Pending);
+    let err = client.credentials().unwrap_err();
     assert!(
         matches!(err, Error::Credentials(ChainError::NotFound { .. })),
         "{err}"
     );
+    assert!(err.to_string().contains(&metadata), "{err}");
     assert_eq!(err.class(), ErrorClass::Usage);
 
     let err = Client::builder()

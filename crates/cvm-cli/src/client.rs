@@ -177,6 +177,26 @@ impl HttpSend for Traced {
         }
         reply
     }
+
+    /// A credentials fetch (metadata service or STS): its URL (which holds no secret) and how it ended.
+    fn send_within(
+        &self,
+        request: &HttpRequest,
+        body_limit: usize,
+        timeout: Duration,
+    ) -> Result<HttpResponse, TransportError> {
+        let base = request.url.split('?').next().unwrap_or_default();
+        eprintln!(
+            "> {} {base} (credentials, within {timeout:?})",
+            request.method
+        );
+        let reply = self.inner.send_within(request, body_limit, timeout);
+        match &reply {
+            Ok(r) => eprintln!("< HTTP {} ({} bytes)", r.status, r.body.len()),
+            Err(e) => eprintln!("< {}", e.message),
+        }
+        reply
+    }
 }
 
 /// `> METHOD URL` and the redacted string to sign of a prepared request.

@@ -6,9 +6,13 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use cvm_proto::profile::{self, ENV_REGION};
+use cvm_proto::metadata;
+use cvm_proto::profile::{
+    self, ChainError, Plan, Source, ENV_METADATA_ENDPOINT, ENV_REGION, ENV_STS_ENDPOINT,
+};
 use cvm_proto::retry::RetryPolicy;
 use cvm_proto::sign::SignatureMethod;
+use cvm_proto::sts::{self, RoleRequest};
 use cvm_proto::ClientConfig;
 use cvm_proto::Credentials;
 use cvm_proto::Endpoint;
@@ -19,6 +23,7 @@ use zeroize::Zeroizing;
 use crate::clock::{Clock, SystemClock};
 use crate::core::{Core, Observer};
 use crate::error::{ConfigError, Error};
+use crate::provider::{FetchSettings, Kind, Provider};
 use crate::random::{OsRandom, Random};
 
 type EnvFn = dyn Fn(&str) -> Option<String> + Send + Sync;
@@ -61,6 +66,11 @@ pub struct Builder<C: BuildClient> {
     random: Option<Arc<dyn Random>>,
     observer: Option<Observer>,
     http: Option<C::Transport>,
+    metadata_endpoint: Option<Endpoint>,
+    metadata_timeout: Option<Duration>,
+    sts_endpoint: Option<Endpoint>,
+    refresh_margin: Option<Duration>,
+    assume_role: Option<RoleRequest>,
 }
 
 impl<C: BuildClient> Default for Builder<C> {
@@ -77,6 +87,11 @@ impl<C: BuildClient> Default for Builder<C> {
             random: None,
             observer: None,
             http: None,
+            metadata_endpoint: None,
+            metadata_timeout: None,
+            sts_endpoint: None,
+            refresh_margin: None,
+            assume_role: None,
         }
     }
 }
@@ -93,9 +108,43 @@ impl<C: BuildClient> fmt::Debug for Builder<C> {
 }
 
 impl<C: BuildClient> Builder<C> {
-    /// Uses these credentials instead of the chain (environment, then profile file).
+    /// Uses these credentials instead of the chain (environment, profile files, tccli's file,
+    /// instance role, TKE OIDC role).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
+        self
+    }
+
+    /// Uses the keys the chain finds (or [`credentials`](Self::credentials)) only to assume `role`
+    /// with STS `AssumeRole`, and signs calls with the role's temporary credentials.
+    pub fn assume_role(mut self, role: RoleRequest) -> Self {
+        self.assume_role = Some(role);
+        self
+    }
+
+    /// Where the CVM instance role is fetched from (`TENCENTCLOUD_METADATA_ENDPOINT`, else
+    /// `http://metadata.tencentyun.com/`), e.g. an emulator's endpoint in tests.
+    pub fn metadata_endpoint(mut self, endpoint: Endpoint) -> Self {
+        self.metadata_endpoint = Some(endpoint);
+        self
+    }
+
+    /// How long one metadata request may take in all (1 s by default), which bounds how long the
+    /// chain takes off-cloud, where there is no metadata service.
+    pub fn metadata_timeout(mut self, timeout: Duration) -> Self {
+        self.metadata_timeout = Some(timeout);
+        self
+    }
+
+    /// Where STS requests go (`TENCENTCLOUD_STS_ENDPOINT`, else `https://sts.tencentcloudapi.com/`).
+    pub fn sts_endpoint(mut self, endpoint: Endpoint) -> Self {
+        self.sts_endpoint = Some(endpoint);
+        self
+    }
+
+    /// Fetched credentials are renewed once less than `margin` remains before they expire (5 minutes by default).
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = Some(margin);
         self
     }
 
@@ -105,7 +154,7 @@ impl<C: BuildClient> Builder<C> {
         self
     }
 
-    /// The region sent with every call; `TENCENTCLOUD_REGION` when not given.
+    /// The region sent with every call; `TENCENTCLOUD_REGION`, else tccli's configured one, when not given.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.config.region = Some(region.into());
         self.require_region = true;
@@ -256,34 +305,138 @@ impl<C: BuildClient> Builder<C> {
         let env: Box<EnvFn> = self
             .env
             .unwrap_or_else(|| Box::new(|key: &str| std::env::var(key).ok()));
+        let home = env("HOME")
+            .or_else(|| env("USERPROFILE"))
+            .filter(|h| !h.is_empty());
         let mut config = self.config;
         if self.require_region && config.region.is_none() {
-            config.region = env(ENV_REGION).filter(|r| !r.is_empty());
+            config.region = env(ENV_REGION)
+                .filter(|r| !r.is_empty())
+                .or_else(|| tccli_region(&*env, home.as_deref(), self.profile.as_deref()));
         }
         match &config.region {
             Some(region) => cvm_proto::check_region(region).map_err(ConfigError::from)?,
             None if self.require_region => return Err(ConfigError::MissingRegion.into()),
             None => {}
         }
-        let home = env("HOME")
-            .or_else(|| env("USERPROFILE"))
-            .filter(|h| !h.is_empty());
-        let (credentials, source) = profile::resolve(
+        let endpoint_from = |given: Option<Endpoint>, var: &str, default: fn() -> Endpoint| match (
+            given,
+            env(var).filter(|v| !v.is_empty()),
+        ) {
+            (Some(e), _) => Ok(e),
+            (None, Some(url)) => Endpoint::parse(&url).map_err(ConfigError::from),
+            (None, None) => Ok(default()),
+        };
+        let sts_endpoint =
+            endpoint_from(self.sts_endpoint, ENV_STS_ENDPOINT, sts::default_endpoint)?;
+        if sts_endpoint.scheme() == Scheme::Http
+            && !sts_endpoint.is_loopback()
+            && !self.allow_insecure_http
+        {
+            return Err(ConfigError::InsecureHttp {
+                host: sts_endpoint.host().to_owned(),
+            }
+            .into());
+        }
+        let fetch = FetchSettings {
+            metadata_endpoint: endpoint_from(
+                self.metadata_endpoint,
+                ENV_METADATA_ENDPOINT,
+                metadata::default_endpoint,
+            )?,
+            metadata_timeout: self.metadata_timeout.unwrap_or(Duration::from_secs(1)),
+            sts_endpoint,
+            sts_timeout: config.timeout,
+            sts_region: config
+                .region
+                .clone()
+                .unwrap_or_else(|| sts::STS_DEFAULT_REGION.to_owned()),
+            refresh_margin: self.refresh_margin.unwrap_or(sts::DEFAULT_REFRESH_MARGIN),
+        };
+        let plan = profile::plan(
             self.credentials,
             self.profile.as_deref(),
             &*env,
             home.as_deref(),
             &mut read_file,
         )?;
+        let provider = match (plan, self.assume_role) {
+            (
+                Plan::Static {
+                    credentials,
+                    source,
+                },
+                None,
+            ) => Provider::new(Kind::Static, source, Some(credentials), fetch),
+            (
+                Plan::Static {
+                    credentials: keys,
+                    source: via,
+                }
+                | Plan::AssumeRole {
+                    credentials: keys,
+                    source: via,
+                    ..
+                },
+                Some(role),
+            )
+            | (
+                Plan::AssumeRole {
+                    credentials: keys,
+                    role,
+                    source: via,
+                },
+                None,
+            ) => Provider::new(
+                Kind::AssumeRole { keys, role, via },
+                Source::Pending,
+                None,
+                fetch,
+            ),
+            (Plan::Dynamic { looked, .. }, Some(_)) => {
+                return Err(ChainError::NotFound { looked }.into())
+            }
+            (
+                Plan::Dynamic {
+                    looked,
+                    web_identity,
+                },
+                None,
+            ) => Provider::new(
+                Kind::Probe {
+                    looked,
+                    web_identity,
+                },
+                Source::Pending,
+                None,
+                fetch,
+            ),
+            (_, _) => return Err(ChainError::NotFound { looked: Vec::new() }.into()),
+        };
         let http = match self.http {
             Some(http) => http,
             None => C::default_transport(&config)?,
         };
         let clock = self.clock.unwrap_or_else(C::default_clock);
         let random = self.random.unwrap_or_else(|| Arc::new(OsRandom));
-        let core = Core::new(config, credentials, source, clock, random, self.observer);
+        let core = Core::new(config, provider, clock, random, self.observer);
         Ok(C::assemble(core, http))
     }
+}
+
+/// The region of tccli's `~/.tccli/<profile>.configure`, if there is one.
+fn tccli_region(
+    env: &dyn Fn(&str) -> Option<String>,
+    home: Option<&str>,
+    profile: Option<&str>,
+) -> Option<String> {
+    let profile = profile
+        .map(str::to_owned)
+        .or_else(|| env(profile::ENV_PROFILE).filter(|p| !p.is_empty()))
+        .unwrap_or_else(|| profile::DEFAULT_PROFILE.to_owned());
+    let path = profile::tccli_file(home?, &profile, "configure")?;
+    let text = read_file(&path).ok()??;
+    profile::tccli_region(&text)
 }
 
 /// Reads the credentials file: `Ok(None)` when it does not exist.

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use cvm_proto::envelope::Reply;
 use cvm_proto::models::{DescribeInstancesStatusRequest, DescribeInstancesStatusResponse};
-use cvm_proto::profile::Source;
+use cvm_proto::profile::{ChainError, Source};
 use cvm_proto::retry;
 use cvm_proto::Action;
 use cvm_proto::Credentials;
@@ -26,6 +26,7 @@ use serde::Serialize;
 
 use crate::clock::Clock;
 use crate::error::Error;
+use crate::provider::{CredentialStep, FetchSettings, Provider, Refresh};
 use crate::random::{self, Random};
 
 /// A client's settings, credentials (and where they came from), clock correction, clock and random source.
@@ -33,8 +34,7 @@ use crate::random::{self, Random};
 /// Both clients hand it out with `core()`. `Debug` shows no secret.
 pub struct Core {
     config: ClientConfig,
-    credentials: Credentials,
-    source: Source,
+    provider: Provider,
     clock_offset: AtomicI64,
     clock: Arc<dyn Clock>,
     random: Arc<dyn Random>,
@@ -48,8 +48,7 @@ impl fmt::Debug for Core {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Core")
             .field("config", &self.config)
-            .field("credentials", &self.credentials)
-            .field("source", &self.source)
+            .field("credentials", &self.provider)
             .field("clock_offset", &self.clock_offset())
             .field("clock", &self.clock)
             .finish_non_exhaustive()
@@ -59,16 +58,14 @@ impl fmt::Debug for Core {
 impl Core {
     pub(crate) fn new(
         config: ClientConfig,
-        credentials: Credentials,
-        source: Source,
+        provider: Provider,
         clock: Arc<dyn Clock>,
         random: Arc<dyn Random>,
         observer: Option<Observer>,
     ) -> Self {
         Self {
             config,
-            credentials,
-            source,
+            provider,
             clock_offset: AtomicI64::new(0),
             clock,
             random,
@@ -81,14 +78,51 @@ impl Core {
         &self.config
     }
 
-    /// The credentials in use (their `Debug` shows only the secret id).
-    pub fn credentials(&self) -> &Credentials {
-        &self.credentials
+    /// The credentials in use (their `Debug` shows only the secret id); `None` before the first
+    /// call of a client whose credentials are fetched (instance role, OIDC role, assumed role).
+    pub fn credentials(&self) -> Option<Credentials> {
+        self.provider.current()
     }
 
-    /// Where the credentials came from.
-    pub fn credentials_source(&self) -> &Source {
-        &self.source
+    /// Where the credentials came from ([`Source::Pending`] until a fetched source has answered).
+    pub fn credentials_source(&self) -> Source {
+        self.provider.source()
+    }
+
+    /// Where fetched credentials come from and how early they are refreshed.
+    pub fn fetch_settings(&self) -> &FetchSettings {
+        self.provider.settings()
+    }
+
+    /// How many times credentials have been fetched (0 for credentials that are not fetched).
+    pub fn credential_refreshes(&self) -> u64 {
+        self.provider.refreshes()
+    }
+
+    /// The credentials to sign the next attempt with, or the [`Refresh`] that must come first:
+    /// fetched credentials are renewed once less than the refresh margin remains. A client drives
+    /// a refresh while holding its refresh lock, asking this again once it holds it.
+    pub fn credentials_step(&self) -> CredentialStep {
+        self.provider.step(self.corrected_now())
+    }
+
+    /// Stores what a driven [`Refresh`] obtained and returns the credentials to sign with; when
+    /// it failed, credentials that have not expired yet are kept.
+    pub fn finish_refresh(&self, refresh: Box<Refresh>) -> Result<Credentials, Error> {
+        Ok(self.provider.finish(refresh, self.corrected_now())?)
+    }
+
+    /// Whether a call signed with `credentials` that failed with `error` should be sent again
+    /// after renewing them: the service refused the fetched credentials' token
+    /// (`AuthFailure.TokenFailure`, e.g. they expired early by its clock). The credentials are
+    /// then marked expired, so the next [`credentials_step`](Self::credentials_step) renews them.
+    pub fn renew_after(&self, credentials: &Credentials, error: &Error) -> bool {
+        let refused = matches!(error, Error::Call(e) if e.api().is_some_and(|a| a.code == "AuthFailure.TokenFailure"));
+        refused && self.provider.expire(credentials.secret_id())
+    }
+
+    fn corrected_now(&self) -> u64 {
+        retry::adjusted_now(self.clock.unix_now(), self.clock_offset())
     }
 
     /// The clock this client reads (and, for the blocking client, sleeps on).
@@ -219,14 +253,22 @@ impl<T> fmt::Debug for Attempts<'_, T> {
 }
 
 impl<T: DeserializeOwned> Attempts<'_, T> {
-    /// The signed request of the next attempt, at the corrected clock and with a fresh nonce,
-    /// with what was signed; the client's attempt observer (if any) sees it first.
+    /// The signed request of the next attempt with the client's current credentials (see
+    /// [`request_with`](Self::request_with) for credentials that may need a refresh first).
     pub fn request(&self) -> Result<Prepared, Error> {
+        let credentials = self.core.credentials().ok_or_else(|| ChainError::Fetch {
+            source_name: "credentials".into(),
+            reason: "not fetched yet; drive Core::credentials_step before the first attempt".into(),
+        })?;
+        self.request_with(&credentials)
+    }
+
+    /// The signed request of the next attempt, signed with `credentials` at the corrected clock
+    /// and with a fresh nonce, with what was signed; the client's attempt observer (if any) sees it first.
+    pub fn request_with(&self, credentials: &Credentials) -> Result<Prepared, Error> {
         let now = retry::adjusted_now(self.core.clock.unix_now(), self.core.clock_offset());
         let nonce = retry::nonce(random::u32_from(&*self.core.random)?);
-        let prepared = self
-            .call
-            .request(self.config, &self.core.credentials, now, nonce)?;
+        let prepared = self.call.request(self.config, credentials, now, nonce)?;
         if let Some(observe) = &self.core.observer {
             observe(&prepared);
         }
@@ -334,8 +376,7 @@ mod tests {
         let clock = Arc::new(VirtualClock::new(1_700_000_000));
         Core::new(
             ClientConfig::default(),
-            creds,
-            Source::Explicit,
+            Provider::fixed(creds, Source::Explicit),
             clock,
             random,
             None,

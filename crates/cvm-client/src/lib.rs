@@ -6,7 +6,10 @@
 //! Every decision is [`cvm_proto`]'s. A transport writes one loop per call:
 //!
 //! 1. `let mut attempts = core.attempts::<Output>(core.typed_call(&request)?);`
-//! 2. `let prepared = attempts.request()?;` signs the next attempt (corrected clock, fresh nonce);
+//! 2. `let prepared = attempts.request_with(&credentials)?;` signs the next attempt (corrected
+//!    clock, fresh nonce) with the credentials of [`Core::credentials_step`]: ready ones, or a
+//!    [`Refresh`] to drive first (under a lock, so that concurrent calls share one refresh) by
+//!    sending the requests its [`Refresh::step`] yields within their timeouts;
 //! 3. send `prepared.request`, reading at most `config.body_limit + 1` bytes of the reply;
 //! 4. `match attempts.after(outcome)`: [`Next::Done`] ends the call, [`Next::Sleep`] says how
 //!    long to sleep (and whether the service throttled), then go back to 2.
@@ -64,6 +67,7 @@ mod builder;
 mod clock;
 mod core;
 mod error;
+mod provider;
 mod random;
 
 pub use builder::{BuildClient, Builder, SendsWith};
@@ -77,4 +81,5 @@ pub use cvm_proto::{
     Waiter,
 };
 pub use error::{ConfigError, Error, ErrorClass};
+pub use provider::{CredentialStep, FetchSettings, Refresh, RefreshStep};
 pub use random::{OsRandom, Random, SeededRandom};

@@ -69,6 +69,7 @@ pub mod filters;
 pub mod flatten;
 #[cfg(feature = "http")]
 mod http_types;
+pub mod metadata;
 pub mod models;
 mod paginate;
 mod params;
@@ -77,6 +78,7 @@ mod request;
 mod response;
 pub mod retry;
 pub mod sign;
+pub mod sts;
 pub mod tc3;
 mod tc3_request;
 pub mod time;

@@ -1,7 +1,11 @@
-//! The credentials chain: explicit credentials, then environment variables, then the profile file.
+//! The credentials chain of the official SDKs: explicit credentials, then environment variables,
+//! then the profile files (`~/.tencentcloud/credentials`, `/etc/tencentcloud/credentials`, tccli's
+//! `~/.tccli/<profile>.credential`), then the CVM instance role, then the TKE OIDC role.
 //!
-//! Parsing of the environment and the file's text is here; the transports only read them and pass
-//! them in, so both resolve credentials identically.
+//! [`plan`] decides everything that needs no network: it reads the environment and the files'
+//! text through the functions it is given and answers a [`Plan`]. The instance role and STS
+//! requests of a dynamic plan are built and parsed by [`crate::metadata`] and [`crate::sts`]; the
+//! shared client crate sends them through the transport.
 
 use std::collections::BTreeMap;
 
@@ -9,6 +13,7 @@ use thiserror::Error;
 use zeroize::Zeroizing;
 
 use crate::credentials::{Credentials, CredentialsError};
+use crate::sts::RoleRequest;
 
 /// Environment variable holding the secret id.
 pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
@@ -16,6 +21,20 @@ pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
 pub const ENV_SECRET_KEY: &str = "TENCENTCLOUD_SECRET_KEY";
 /// Environment variable holding the optional session token.
 pub const ENV_SESSION_TOKEN: &str = "TENCENTCLOUD_SESSION_TOKEN";
+/// The session token's name as tccli reads it (used when `TENCENTCLOUD_SESSION_TOKEN` is unset).
+pub const ENV_TOKEN: &str = "TENCENTCLOUD_TOKEN";
+/// Environment variable overriding the instance metadata endpoint (e.g. an emulator's URL).
+pub const ENV_METADATA_ENDPOINT: &str = "TENCENTCLOUD_METADATA_ENDPOINT";
+/// Environment variable overriding the STS endpoint (e.g. an emulator's URL).
+pub const ENV_STS_ENDPOINT: &str = "TENCENTCLOUD_STS_ENDPOINT";
+/// The region of a TKE cluster, sent with `AssumeRoleWithWebIdentity`.
+pub const ENV_TKE_REGION: &str = "TKE_REGION";
+/// The OIDC provider id of a TKE cluster.
+pub const ENV_TKE_PROVIDER_ID: &str = "TKE_PROVIDER_ID";
+/// The file holding a TKE pod's web identity token (re-read at every refresh).
+pub const ENV_TKE_TOKEN_FILE: &str = "TKE_WEB_IDENTITY_TOKEN_FILE";
+/// The role a TKE pod assumes.
+pub const ENV_TKE_ROLE_ARN: &str = "TKE_ROLE_ARN";
 /// Environment variable naming the profile (section) of the credentials file.
 pub const ENV_PROFILE: &str = "TENCENTCLOUD_PROFILE";
 /// Environment variable overriding the credentials file's path.
@@ -24,6 +43,10 @@ pub const ENV_CREDENTIALS_FILE: &str = "TENCENTCLOUD_CREDENTIALS_FILE";
 pub const ENV_REGION: &str = "TENCENTCLOUD_REGION";
 /// The credentials file below the home directory.
 pub const DEFAULT_FILE: &str = ".tencentcloud/credentials";
+/// The system-wide credentials file, read after the one below the home directory.
+pub const SYSTEM_FILE: &str = "/etc/tencentcloud/credentials";
+/// tccli's directory below the home directory, holding `<profile>.credential` and `<profile>.configure`.
+pub const TCCLI_DIR: &str = ".tccli";
 /// The profile used when none is named.
 pub const DEFAULT_PROFILE: &str = "default";
 
@@ -76,15 +99,32 @@ pub enum ChainError {
         reason: String,
     },
     /// No source had credentials.
-    #[error("no credentials found: set {ENV_SECRET_ID} and {ENV_SECRET_KEY}, or create {path}")]
+    #[error("no credentials found; looked at: {}", looked.join("; "))]
     NotFound {
-        /// The credentials file that was looked for.
+        /// Every place looked at, each with why it gave nothing.
+        looked: Vec<String>,
+    },
+    /// A source that must be fetched (instance role, STS) failed.
+    #[error("{source_name}: {reason}")]
+    Fetch {
+        /// The source, e.g. `STS AssumeRole qcs::cam::uin/1:roleName/ops`.
+        source_name: String,
+        /// What went wrong (never a secret).
+        reason: String,
+    },
+    /// A tccli JSON file is unusable.
+    #[error("{path}: not a tccli JSON file: {reason}")]
+    BadJson {
+        /// The file.
         path: String,
+        /// What is wrong (never a value).
+        reason: String,
     },
 }
 
 /// Where resolved credentials came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Source {
     /// Given by the caller.
     Explicit,
@@ -97,6 +137,46 @@ pub enum Source {
         /// The profile (section).
         profile: String,
     },
+    /// A role assumed with STS `AssumeRole` using long-term keys from another source.
+    AssumedRole {
+        /// The role's ARN.
+        role_arn: String,
+        /// Where the keys that assumed it came from.
+        via: Box<Source>,
+    },
+    /// The CVM instance role, from the metadata service.
+    InstanceRole {
+        /// The role's name.
+        role: String,
+    },
+    /// A TKE OIDC role, assumed with `AssumeRoleWithWebIdentity`.
+    WebIdentity {
+        /// The role's ARN.
+        role_arn: String,
+        /// The OIDC provider.
+        provider_id: String,
+    },
+    /// Not yet known: the instance role and the TKE OIDC role are tried at the first call.
+    Pending,
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Explicit => f.write_str("given by the caller"),
+            Source::Environment => f.write_str("environment (TENCENTCLOUD_SECRET_ID)"),
+            Source::File { path, profile } => write!(f, "{path} [{profile}]"),
+            Source::AssumedRole { role_arn, via } => {
+                write!(f, "role {role_arn} assumed with keys from {via}")
+            }
+            Source::InstanceRole { role } => write!(f, "CVM instance role {role}"),
+            Source::WebIdentity {
+                role_arn,
+                provider_id,
+            } => write!(f, "TKE OIDC role {role_arn} (provider {provider_id})"),
+            Source::Pending => f.write_str("instance role or TKE OIDC role, not yet fetched"),
+        }
+    }
 }
 
 /// Credentials from the environment: `None` when neither id nor key is set, an error when only one is.
@@ -133,10 +213,11 @@ pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<Option<Credentia
         | CredentialsError::Control("secret id") => invalid(ENV_SECRET_ID)(e),
         _ => invalid(ENV_SECRET_KEY)(e),
     })?;
-    if let Some(token) = get(ENV_SESSION_TOKEN) {
-        creds = creds
-            .with_token(token)
-            .map_err(invalid(ENV_SESSION_TOKEN))?;
+    let token = get(ENV_SESSION_TOKEN)
+        .map(|t| (ENV_SESSION_TOKEN, t))
+        .or_else(|| get(ENV_TOKEN).map(|t| (ENV_TOKEN, t)));
+    if let Some((name, token)) = token {
+        creds = creds.with_token(token).map_err(invalid(name))?;
     }
     Ok(Some(creds))
 }
@@ -196,25 +277,46 @@ pub fn parse_ini(text: &str, path: &str) -> Result<BTreeMap<String, Section>, Ch
     Ok(sections)
 }
 
-/// Credentials from profile `profile` of a credentials file's text (`secret_id`, `secret_key`, optional `token`).
-pub fn from_profile_text(text: &str, path: &str, profile: &str) -> Result<Credentials, ChainError> {
-    let sections = parse_ini(text, path)?;
-    let section = sections.get(profile).ok_or_else(|| ChainError::NoProfile {
-        path: path.to_owned(),
-        profile: profile.to_owned(),
-    })?;
-    let source_name = format!("{path} [{profile}]");
+/// A profile's keys and, when it names `role_arn`, the role to assume with them.
+#[derive(Debug, Clone)]
+pub struct ProfileEntry {
+    /// The profile's keys.
+    pub credentials: Credentials,
+    /// The role to assume with them, if the profile names one.
+    pub role: Option<RoleRequest>,
+}
+
+fn which_key(e: &CredentialsError, id: &'static str, key: &'static str) -> &'static str {
+    if matches!(
+        e,
+        CredentialsError::Empty("secret id")
+            | CredentialsError::Whitespace("secret id")
+            | CredentialsError::Control("secret id")
+    ) {
+        id
+    } else {
+        key
+    }
+}
+
+/// The keys, token and role of one profile's values, named as `names` (id, key, token, role ARN, session name).
+fn entry_of(
+    get: &dyn Fn(&str) -> Option<String>,
+    names: [&'static str; 5],
+    source_name: &str,
+) -> Result<ProfileEntry, ChainError> {
+    let [id_name, key_name, token_name, arn_name, session_name] = names;
     let field = |key: &str| {
-        section
-            .get(key)
+        get(key)
             .filter(|v| !v.is_empty())
+            .map(Zeroizing::new)
             .ok_or_else(|| ChainError::Missing {
-                source_name: source_name.clone(),
+                source_name: source_name.to_owned(),
                 key: key.to_owned(),
             })
     };
     let invalid = |key: &str| {
-        let source_name = source_name.clone();
+        let source_name = source_name.to_owned();
         let key = key.to_owned();
         move |error| ChainError::Invalid {
             source_name,
@@ -222,25 +324,111 @@ pub fn from_profile_text(text: &str, path: &str, profile: &str) -> Result<Creden
             error,
         }
     };
-    let id = field("secret_id")?;
-    let key = field("secret_key")?;
-    let mut creds = Credentials::new(id.as_str(), key.as_str()).map_err(|e| {
-        let which = if matches!(
-            e,
-            CredentialsError::Empty("secret id")
-                | CredentialsError::Whitespace("secret id")
-                | CredentialsError::Control("secret id")
-        ) {
-            "secret_id"
-        } else {
-            "secret_key"
-        };
-        invalid(which)(e)
-    })?;
-    if let Some(token) = section.get("token").filter(|t| !t.is_empty()) {
-        creds = creds.with_token(token.as_str()).map_err(invalid("token"))?;
+    let id = field(id_name)?;
+    let key = field(key_name)?;
+    let mut credentials = Credentials::new(id.as_str(), key.as_str())
+        .map_err(|e| invalid(which_key(&e, id_name, key_name))(e))?;
+    if let Some(token) = get(token_name)
+        .filter(|t| !t.is_empty())
+        .map(Zeroizing::new)
+    {
+        credentials = credentials
+            .with_token(token.as_str())
+            .map_err(invalid(token_name))?;
     }
-    Ok(creds)
+    let role = get(arn_name).filter(|a| !a.is_empty()).map(|arn| {
+        let mut role = RoleRequest::new(arn);
+        if let Some(name) = get(session_name).filter(|n| !n.is_empty()) {
+            role.role_session_name = name;
+        }
+        role
+    });
+    Ok(ProfileEntry { credentials, role })
+}
+
+/// Profile `profile` of a credentials file's text: `secret_id`, `secret_key`, optional `token`,
+/// and optional `role_arn` and `role_session_name` of a role to assume with those keys.
+pub fn profile_entry(text: &str, path: &str, profile: &str) -> Result<ProfileEntry, ChainError> {
+    let sections = parse_ini(text, path)?;
+    let section = sections.get(profile).ok_or_else(|| ChainError::NoProfile {
+        path: path.to_owned(),
+        profile: profile.to_owned(),
+    })?;
+    let get = |k: &str| section.get(k).map(|v| v.as_str().to_owned());
+    entry_of(
+        &get,
+        [
+            "secret_id",
+            "secret_key",
+            "token",
+            "role_arn",
+            "role_session_name",
+        ],
+        &format!("{path} [{profile}]"),
+    )
+}
+
+/// Credentials from profile `profile` of a credentials file's text (`secret_id`, `secret_key`, optional `token`).
+pub fn from_profile_text(text: &str, path: &str, profile: &str) -> Result<Credentials, ChainError> {
+    profile_entry(text, path, profile).map(|e| e.credentials)
+}
+
+fn tccli_json(
+    text: &str,
+    path: &str,
+) -> Result<serde_json::Map<String, serde_json::Value>, ChainError> {
+    // serde's message may quote the text, so only its position is told.
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Object(map)) => Ok(map),
+        Ok(_) => Err(ChainError::BadJson {
+            path: path.to_owned(),
+            reason: "the top level is not an object".into(),
+        }),
+        Err(e) => Err(ChainError::BadJson {
+            path: path.to_owned(),
+            reason: format!("invalid JSON at line {} column {}", e.line(), e.column()),
+        }),
+    }
+}
+
+/// The keys and role of a tccli credential file's JSON text (`secretId`, `secretKey`, optional
+/// `token`, `role-arn` and `role-session-name`).
+pub fn tccli_credential(text: &str, path: &str) -> Result<ProfileEntry, ChainError> {
+    let map = tccli_json(text, path)?;
+    let get = |k: &str| map.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+    entry_of(
+        &get,
+        [
+            "secretId",
+            "secretKey",
+            "token",
+            "role-arn",
+            "role-session-name",
+        ],
+        path,
+    )
+}
+
+/// The region of a tccli configure file's JSON text: `_sys_param.region` (or a top-level
+/// `region`, as older tccli wrote it); `None` when absent or unreadable.
+pub fn tccli_region(text: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let region = value
+        .get("_sys_param")
+        .and_then(|p| p.get("region"))
+        .or_else(|| value.get("region"))?
+        .as_str()?;
+    (!region.is_empty()).then(|| region.to_owned())
+}
+
+/// The path of tccli's file `<profile>.<ext>` below `home`, when the profile is a plain name.
+pub fn tccli_file(home: &str, profile: &str, ext: &str) -> Option<String> {
+    let plain = !profile.is_empty()
+        && profile
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b))
+        && !profile.starts_with('.');
+    plain.then(|| format!("{}/{TCCLI_DIR}/{profile}.{ext}", home.trim_end_matches('/')))
 }
 
 /// The credentials file's path: `TENCENTCLOUD_CREDENTIALS_FILE`, else `~/.tencentcloud/credentials` when a home is known.
@@ -254,9 +442,202 @@ pub fn credentials_file(
     home.map(|h| (format!("{}/{DEFAULT_FILE}", h.trim_end_matches('/')), false))
 }
 
-/// Resolves the chain: `explicit`, then the environment, then the profile file (named by
-/// `profile`, else `TENCENTCLOUD_PROFILE`, else `default`). `read_file` returns the file's text,
-/// `Ok(None)` when it does not exist, or the reason it cannot be read; the text is zeroized after use.
+/// The TKE OIDC role configured by the `TKE_*` environment variables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebIdentityConfig {
+    /// The region sent with the request (`TKE_REGION`).
+    pub region: String,
+    /// The OIDC provider (`TKE_PROVIDER_ID`).
+    pub provider_id: String,
+    /// The file with the web identity token (`TKE_WEB_IDENTITY_TOKEN_FILE`), read at every refresh.
+    pub token_file: String,
+    /// The role to assume (`TKE_ROLE_ARN`) and the session.
+    pub role: RoleRequest,
+}
+
+/// The TKE OIDC role of the environment: `None` when no `TKE_*` variable is set, an error naming
+/// the first missing one when only some are.
+pub fn web_identity_from_env(
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<WebIdentityConfig>, ChainError> {
+    let get = |k: &str| env(k).filter(|v| !v.is_empty());
+    let names = [
+        ENV_TKE_REGION,
+        ENV_TKE_PROVIDER_ID,
+        ENV_TKE_TOKEN_FILE,
+        ENV_TKE_ROLE_ARN,
+    ];
+    if names.iter().all(|n| get(n).is_none()) {
+        return Ok(None);
+    }
+    let need = |k: &str| {
+        get(k).ok_or_else(|| ChainError::Missing {
+            source_name: "TKE OIDC environment".into(),
+            key: k.to_owned(),
+        })
+    };
+    let region = need(ENV_TKE_REGION)?;
+    crate::endpoint::check_region(&region).map_err(|_| ChainError::Fetch {
+        source_name: "TKE OIDC environment".into(),
+        reason: format!("{ENV_TKE_REGION} is not a region name"),
+    })?;
+    Ok(Some(WebIdentityConfig {
+        region,
+        provider_id: need(ENV_TKE_PROVIDER_ID)?,
+        token_file: need(ENV_TKE_TOKEN_FILE)?,
+        role: RoleRequest::new(need(ENV_TKE_ROLE_ARN)?),
+    }))
+}
+
+/// What the chain found without a network.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Plan {
+    /// Credentials to use as they are.
+    Static {
+        /// The credentials.
+        credentials: Credentials,
+        /// Where they came from.
+        source: Source,
+    },
+    /// Keys that assume a role with STS `AssumeRole` (a profile naming `role_arn`).
+    AssumeRole {
+        /// The keys that sign `AssumeRole`.
+        credentials: Credentials,
+        /// The role.
+        role: RoleRequest,
+        /// Where the keys came from.
+        source: Source,
+    },
+    /// No keys anywhere: try the CVM instance role, then the TKE OIDC role when configured.
+    Dynamic {
+        /// The places already looked at, each with why it gave nothing (for the final error).
+        looked: Vec<String>,
+        /// The TKE OIDC role, if the environment configures one.
+        web_identity: Option<WebIdentityConfig>,
+    },
+}
+
+fn entry_plan(entry: ProfileEntry, source: Source) -> Plan {
+    match entry.role {
+        Some(role) => Plan::AssumeRole {
+            credentials: entry.credentials,
+            role,
+            source,
+        },
+        None => Plan::Static {
+            credentials: entry.credentials,
+            source,
+        },
+    }
+}
+
+/// Walks the chain as far as it goes without a network: `explicit`, then the environment, then
+/// profile `profile` (else `TENCENTCLOUD_PROFILE`, else `default`) of `TENCENTCLOUD_CREDENTIALS_FILE`
+/// alone, or of `~/.tencentcloud/credentials`, `/etc/tencentcloud/credentials` and tccli's
+/// `~/.tccli/<profile>.credential` in that order.
+///
+/// A profile named by the caller or `TENCENTCLOUD_PROFILE` must exist: when no file has it the
+/// answer is an error, not the instance role. `read_file` returns a file's text, `Ok(None)` when
+/// it does not exist, or the reason it cannot be read.
+pub fn plan(
+    explicit: Option<Credentials>,
+    profile: Option<&str>,
+    env: &dyn Fn(&str) -> Option<String>,
+    home: Option<&str>,
+    read_file: &mut ReadFile<'_>,
+) -> Result<Plan, ChainError> {
+    if let Some(credentials) = explicit {
+        return Ok(Plan::Static {
+            credentials,
+            source: Source::Explicit,
+        });
+    }
+    let mut looked = Vec::new();
+    // A profile named by the caller skips the environment's keys, as a user naming one expects.
+    if profile.is_none() {
+        if let Some(credentials) = from_env(env)? {
+            return Ok(Plan::Static {
+                credentials,
+                source: Source::Environment,
+            });
+        }
+        looked.push(format!(
+            "environment ({ENV_SECRET_ID} and {ENV_SECRET_KEY} unset)"
+        ));
+    }
+    let named = profile
+        .map(str::to_owned)
+        .or_else(|| env(ENV_PROFILE).filter(|p| !p.is_empty()));
+    let explicit_profile = named.is_some();
+    let profile = named.unwrap_or_else(|| DEFAULT_PROFILE.to_owned());
+    let mut files: Vec<(String, bool)> = Vec::new();
+    match credentials_file(env, home) {
+        Some((path, true)) => files.push((path, true)),
+        Some((path, false)) => {
+            files.push((path, false));
+            files.push((SYSTEM_FILE.to_owned(), false));
+        }
+        None => {
+            looked.push(format!("~/{DEFAULT_FILE} (no home directory)"));
+            files.push((SYSTEM_FILE.to_owned(), false));
+        }
+    }
+    let only_named_file = files.first().is_some_and(|(_, named)| *named);
+    for (path, named) in files {
+        match read_file(&path) {
+            Ok(Some(text)) => match profile_entry(&text, &path, &profile) {
+                Ok(entry) => {
+                    let source = Source::File {
+                        path,
+                        profile: profile.clone(),
+                    };
+                    return Ok(entry_plan(entry, source));
+                }
+                Err(ChainError::NoProfile { .. }) if !explicit_profile && !named => {
+                    looked.push(format!("{path} (no [{profile}] profile)"));
+                }
+                Err(e) => return Err(e),
+            },
+            Ok(None) if named => {
+                return Err(ChainError::Unreadable {
+                    path,
+                    reason: "file not found".into(),
+                })
+            }
+            Ok(None) => looked.push(format!("{path} (not found)")),
+            Err(reason) => return Err(ChainError::Unreadable { path, reason }),
+        }
+    }
+    if !only_named_file {
+        if let Some(path) = home.and_then(|h| tccli_file(h, &profile, "credential")) {
+            match read_file(&path) {
+                Ok(Some(text)) => {
+                    let entry = tccli_credential(&text, &path)?;
+                    return Ok(entry_plan(entry, Source::File { path, profile }));
+                }
+                Ok(None) => looked.push(format!("{path} (not found)")),
+                Err(reason) => return Err(ChainError::Unreadable { path, reason }),
+            }
+        }
+    }
+    if explicit_profile {
+        return Err(match looked.iter().find(|l| l.contains("profile)")) {
+            Some(l) => ChainError::NoProfile {
+                path: l.split(" (").next().unwrap_or_default().to_owned(),
+                profile,
+            },
+            None => ChainError::NotFound { looked },
+        });
+    }
+    Ok(Plan::Dynamic {
+        looked,
+        web_identity: web_identity_from_env(env)?,
+    })
+}
+
+/// The static part of [`plan`]: credentials that need no network, else [`ChainError::NotFound`]
+/// naming the places looked at (a role to assume or fetch needs a client).
 pub fn resolve(
     explicit: Option<Credentials>,
     profile: Option<&str>,
@@ -264,35 +645,18 @@ pub fn resolve(
     home: Option<&str>,
     read_file: &mut ReadFile<'_>,
 ) -> Result<(Credentials, Source), ChainError> {
-    if let Some(c) = explicit {
-        return Ok((c, Source::Explicit));
-    }
-    // A profile named by the caller skips the environment's keys, as a user naming one expects.
-    if profile.is_none() {
-        if let Some(c) = from_env(env)? {
-            return Ok((c, Source::Environment));
-        }
-    }
-    let profile = profile
-        .map(str::to_owned)
-        .or_else(|| env(ENV_PROFILE).filter(|p| !p.is_empty()))
-        .unwrap_or_else(|| DEFAULT_PROFILE.to_owned());
-    let Some((path, named)) = credentials_file(env, home) else {
-        return Err(ChainError::NotFound {
-            path: format!("~/{DEFAULT_FILE}"),
-        });
-    };
-    match read_file(&path) {
-        Ok(Some(text)) => {
-            let c = from_profile_text(&text, &path, &profile)?;
-            Ok((c, Source::File { path, profile }))
-        }
-        Ok(None) if named => Err(ChainError::Unreadable {
-            path,
-            reason: "file not found".into(),
+    match plan(explicit, profile, env, home, read_file)? {
+        Plan::Static {
+            credentials,
+            source,
+        } => Ok((credentials, source)),
+        Plan::AssumeRole { role, source, .. } => Err(ChainError::NotFound {
+            looked: vec![format!(
+                "{source} (names role {}, which needs STS)",
+                role.role_arn
+            )],
         }),
-        Ok(None) => Err(ChainError::NotFound { path }),
-        Err(reason) => Err(ChainError::Unreadable { path, reason }),
+        Plan::Dynamic { looked, .. } => Err(ChainError::NotFound { looked }),
     }
 }
 
@@ -404,5 +768,152 @@ mod tests {
         }
         let err = from_profile_text("[default]\nsecret_id = AKID\n", "f", "default").unwrap_err();
         assert_eq!(err.to_string(), "f [default]: secret_key is missing");
+    }
+
+    fn files(
+        map: &'static [(&'static str, &'static str)],
+    ) -> impl FnMut(&str) -> Result<Option<Zeroizing<String>>, String> {
+        move |p: &str| {
+            Ok(map
+                .iter()
+                .find(|(k, _)| *k == p)
+                .map(|(_, v)| Zeroizing::new((*v).to_owned())))
+        }
+    }
+
+    #[test]
+    fn tccli_token_is_read_when_session_token_is_unset() {
+        let c = from_env(&env(&[
+            (ENV_SECRET_ID, "AKID"),
+            (ENV_SECRET_KEY, "k"),
+            (ENV_TOKEN, "tccli-token"),
+        ]))
+        .unwrap()
+        .unwrap();
+        assert_eq!(c.token(), Some("tccli-token"));
+        let c = from_env(&env(&[
+            (ENV_SECRET_ID, "AKID"),
+            (ENV_SECRET_KEY, "k"),
+            (ENV_TOKEN, "tccli-token"),
+            (ENV_SESSION_TOKEN, "sdk-token"),
+        ]))
+        .unwrap()
+        .unwrap();
+        assert_eq!(c.token(), Some("sdk-token"));
+    }
+
+    #[test]
+    fn home_file_then_system_file_then_tccli() {
+        let mut read = files(&[(SYSTEM_FILE, "[default]\nsecret_id=AKIDetc\nsecret_key=k\n")]);
+        let (c, s) = resolve(None, None, &env(&[]), Some("/h"), &mut read).unwrap();
+        assert_eq!(c.secret_id(), "AKIDetc");
+        assert_eq!(s.to_string(), "/etc/tencentcloud/credentials [default]");
+        // A home file without the default profile is passed over, not an error.
+        let mut read = files(&[
+            (
+                "/h/.tencentcloud/credentials",
+                "[ops]\nsecret_id=AKIDops\nsecret_key=k\n",
+            ),
+            (
+                "/h/.tccli/default.credential",
+                r#"{"secretId":"AKIDtccli","secretKey":"k","token":"t"}"#,
+            ),
+        ]);
+        let (c, s) = resolve(None, None, &env(&[]), Some("/h"), &mut read).unwrap();
+        assert_eq!((c.secret_id(), c.token()), ("AKIDtccli", Some("t")));
+        assert!(matches!(s, Source::File { ref path, .. } if path.ends_with(".credential")));
+        let mut none = files(&[]);
+        let err = resolve(None, None, &env(&[]), Some("/h"), &mut none).unwrap_err();
+        let text = err.to_string();
+        for place in [
+            "environment",
+            "/h/.tencentcloud/credentials (not found)",
+            "/etc/tencentcloud/credentials (not found)",
+            "/h/.tccli/default.credential (not found)",
+        ] {
+            assert!(text.contains(place), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_profile_role_is_assumed_with_its_keys() {
+        let mut read = files(&[(
+            "/h/.tencentcloud/credentials",
+            "[default]\nsecret_id=AKIDbase\nsecret_key=k\nrole_arn=qcs::cam::uin/1:roleName/ops\nrole_session_name=deploy\n",
+        )]);
+        let p = plan(None, None, &env(&[]), Some("/h"), &mut read).unwrap();
+        let Plan::AssumeRole {
+            credentials, role, ..
+        } = p
+        else {
+            panic!("{p:?}")
+        };
+        assert_eq!(credentials.secret_id(), "AKIDbase");
+        assert_eq!(role.role_arn, "qcs::cam::uin/1:roleName/ops");
+        assert_eq!(role.role_session_name, "deploy");
+        let entry = tccli_credential(
+            r#"{"secretId":"AKID","secretKey":"k","role-arn":"qcs::cam::uin/1:roleName/x","role-session-name":"s"}"#,
+            "f",
+        )
+        .unwrap();
+        assert_eq!(entry.role.unwrap().role_session_name, "s");
+    }
+
+    #[test]
+    fn tccli_files_are_checked_without_quoting_them() {
+        let err = tccli_credential(r#"{"secretId":"AKID"}"#, "f").unwrap_err();
+        assert_eq!(err.to_string(), "f: secretKey is missing");
+        let err =
+            tccli_credential(r#"{"secretId":"AKID","secretKey": topsecret}"#, "f").unwrap_err();
+        assert!(matches!(err, ChainError::BadJson { .. }));
+        assert!(!err.to_string().contains("topsecret"));
+        assert!(tccli_credential("[]", "f").is_err());
+        assert_eq!(
+            tccli_region(r#"{"_sys_param":{"region":"ap-beijing","output":"json"}}"#).as_deref(),
+            Some("ap-beijing")
+        );
+        assert_eq!(
+            tccli_region(r#"{"region":"ap-shanghai"}"#).as_deref(),
+            Some("ap-shanghai")
+        );
+        assert_eq!(tccli_region("nope"), None);
+        assert_eq!(
+            tccli_file("/h/", "ops", "configure").as_deref(),
+            Some("/h/.tccli/ops.configure")
+        );
+        assert_eq!(tccli_file("/h", "../x", "credential"), None);
+    }
+
+    #[test]
+    fn nothing_static_plans_the_instance_role_then_oidc() {
+        let mut none = files(&[]);
+        let p = plan(None, None, &env(&[]), Some("/h"), &mut none).unwrap();
+        assert!(matches!(p, Plan::Dynamic { web_identity: None, ref looked } if looked.len() == 4));
+        let tke = env(&[
+            (ENV_TKE_REGION, "ap-guangzhou"),
+            (ENV_TKE_PROVIDER_ID, "prov"),
+            (ENV_TKE_TOKEN_FILE, "/var/run/token"),
+            (ENV_TKE_ROLE_ARN, "qcs::cam::uin/1:roleName/pod"),
+        ]);
+        let p = plan(None, None, &tke, Some("/h"), &mut none).unwrap();
+        let Plan::Dynamic {
+            web_identity: Some(w),
+            ..
+        } = p
+        else {
+            panic!("{p:?}")
+        };
+        assert_eq!(
+            (w.provider_id.as_str(), w.token_file.as_str()),
+            ("prov", "/var/run/token")
+        );
+        let err = web_identity_from_env(&env(&[(ENV_TKE_PROVIDER_ID, "p")])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "TKE OIDC environment: TKE_REGION is missing"
+        );
+        // A named profile that no file has is an error, not a reason to ask the network.
+        let err = plan(None, Some("ops"), &env(&[]), Some("/h"), &mut none).unwrap_err();
+        assert!(matches!(err, ChainError::NotFound { .. }), "{err}");
     }
 }

@@ -33,8 +33,19 @@ pub(crate) fn check_window(timestamp: i64, server_now: i64, window: u64) -> ApiR
 }
 
 /// `AuthFailure.TokenFailure` unless the session token presented is the account's (compared in
-/// constant time), or both have none.
-pub(crate) fn check_token(account: &Account, presented: Option<&str>) -> ApiResult<()> {
+/// constant time), or both have none, and the account's temporary credentials have not expired
+/// at the server's time `server_now`.
+pub(crate) fn check_token(
+    account: &Account,
+    presented: Option<&str>,
+    server_now: i64,
+) -> ApiResult<()> {
+    if account.expires_at.is_some_and(|at| server_now >= at) {
+        return Err(ApiFailure::new(
+            "AuthFailure.TokenFailure",
+            "The session token has expired; obtain new temporary credentials.",
+        ));
+    }
     let ok = match (account.creds.token(), presented) {
         (None, None) => true,
         (Some(expected), Some(got)) => bool::from(expected.as_bytes().ct_eq(got.as_bytes())),

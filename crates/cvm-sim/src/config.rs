@@ -66,6 +66,8 @@ pub struct SimConfig {
     pub faults: Vec<FaultRule>,
     /// Limits of the HTTP shell.
     pub http: HttpConfig,
+    /// The STS and instance metadata side: credential lifetime, instance role, OIDC providers.
+    pub sts: crate::sts::StsConfig,
 }
 
 impl Default for SimConfig {
@@ -84,6 +86,7 @@ impl Default for SimConfig {
             max_nonces: DEFAULT_MAX_NONCES,
             faults: Vec::new(),
             http: HttpConfig::default(),
+            sts: crate::sts::StsConfig::default(),
         }
     }
 }
@@ -139,6 +142,12 @@ impl SimConfig {
     /// The same configuration with one more fault rule.
     pub fn with_fault(mut self, rule: FaultRule) -> Self {
         self.faults.push(rule);
+        self
+    }
+
+    /// The same configuration with another STS and metadata side.
+    pub fn with_sts(mut self, sts: crate::sts::StsConfig) -> Self {
+        self.sts = sts;
         self
     }
 

@@ -50,6 +50,7 @@ mod nonces;
 mod request;
 mod server;
 mod sim;
+mod sts;
 mod tc3;
 mod time;
 
@@ -63,4 +64,5 @@ pub use error::SimError;
 pub use request::{Handled, ShellFault, SimRequest, SimResponse};
 pub use server::{serve_forever, ShellStats, SimServer};
 pub use sim::{Counters, Sim, SimInstance, Transition, OTHER_ACTION};
+pub use sts::{OidcProvider, StsConfig, StsCounters, METADATA_ROLE_PATH};
 pub use time::{format_utc, parse_utc};

@@ -103,6 +103,8 @@ impl SimInstance {
 pub(crate) struct Account {
     pub creds: Credentials,
     pub owner: String,
+    /// When temporary credentials issued by the emulator's STS or metadata service expire.
+    pub expires_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -143,6 +145,8 @@ pub(crate) struct Cx {
 pub struct Sim {
     pub(crate) config: SimConfig,
     pub(crate) accounts: HashMap<String, Account>,
+    /// The STS and metadata side: issued credentials and request counts.
+    pub(crate) sts: crate::sts::StsState,
     pub(crate) instances: BTreeMap<u64, SimInstance>,
     pub(crate) by_id: HashMap<String, u64>,
     pub(crate) next_seq: u64,
@@ -223,6 +227,7 @@ fn account(cfg: &AccountConfig) -> Result<Account, SimError> {
     Ok(Account {
         creds,
         owner: cfg.owner().to_owned(),
+        expires_at: None,
     })
 }
 
@@ -361,6 +366,7 @@ impl Sim {
             fault_matches: vec![0; config.faults.len()],
             config,
             accounts,
+            sts: crate::sts::StsState::default(),
             instances: BTreeMap::new(),
             by_id: HashMap::new(),
             next_seq: 1,
@@ -575,6 +581,9 @@ impl Sim {
     /// Handles one request at request-clock time `now` (since the Unix epoch).
     pub fn handle(&mut self, req: &SimRequest, now: Duration) -> Handled {
         self.counters.requests += 1;
+        if let Some(handled) = self.handle_credentials(req, now) {
+            return handled;
+        }
         let gateway = match req.path.as_str() {
             "/" => Gateway::Api3,
             LEGACY_PATH => Gateway::Legacy,
@@ -767,7 +776,7 @@ impl Sim {
             )
             .into());
         }
-        check_token(account, params.get("Token"))?;
+        check_token(account, params.get("Token"), server_now)?;
         let algorithm = SignatureMethod::from_param(params.get("SignatureMethod"));
         let verified = sign::string_to_sign(method, host, &req.path, &params)
             .is_ok_and(|sts| account.creds.verify(algorithm, &sts, signature));

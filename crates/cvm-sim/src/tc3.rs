@@ -157,7 +157,7 @@ impl Sim {
             )
             .into());
         }
-        check_token(account, req.header("x-tc-token"))?;
+        check_token(account, req.header("x-tc-token"), self.server_time(now))?;
         let query = String::from_utf8_lossy(&req.query);
         let header = |name: &str| req.header(name);
         let body: &[u8] = if method == HttpMethod::Get {

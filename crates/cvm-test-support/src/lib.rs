@@ -6,6 +6,7 @@
 //! hang, drop or answer raw bytes, and an emulator and client builders tuned for tests. Nothing here depends on a transport crate, so the blocking and the async tests use
 //! the same helpers without depending on each other.
 
+mod chain;
 mod raw;
 mod script;
 mod secrets;
@@ -14,6 +15,7 @@ pub mod walkthrough;
 
 /// The helpers in one import, for integration tests.
 pub mod prelude {
+    pub use crate::chain::*;
     pub use crate::raw::*;
     pub use crate::script::*;
     pub use crate::secrets::*;
