@@ -10,6 +10,7 @@ mod client;
 mod cmd;
 mod input;
 mod output;
+mod profile_file;
 mod sign_cmd;
 
 use std::io::Read;
@@ -28,7 +29,7 @@ struct Cli {
     #[command(flatten)]
     global: GlobalArgs,
     /// json (the default when stdout is not a terminal), table (the default on a terminal) or
-    /// text (tab-separated, one line per item).
+    /// text (tab-separated, one line per item); the profile's output setting comes before the default.
     #[arg(
         short,
         long,
@@ -84,6 +85,8 @@ enum Command {
     Regions,
     /// List images (DescribeImages), every page.
     Images(cmd::catalog::ImagesArgs),
+    /// Set up the profile of ~/.tencentcloud/credentials: asks on a terminal, or set/get/list.
+    Configure(cmd::configure::Args),
     /// Print a shell completion script.
     Completions {
         /// bash, zsh, fish, elvish or powershell.
@@ -123,7 +126,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
     let configured = match &cli.command {
         // These print JSON for other tools unless told otherwise.
         Command::Flatten | Command::Sign(_) => Some(Format::Json),
-        _ => None,
+        _ => {
+            profile_file::default_value(g.profile.as_deref(), "output").and_then(|f| f.parse().ok())
+        }
     };
     let out = Output::detect(cli.output, configured, query, cli.quiet);
     match &cli.command {
@@ -134,6 +139,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 .map_err(Failure::usage)?;
             out.emit(&result, None)
         }
+        Command::Configure(args) => cmd::configure::run(args, g.profile.as_deref(), &out),
         Command::Demo => cmd::demo::run(g, &out),
         Command::Sim(args) => cmd::sim::run(args),
         Command::InstanceTypes(args) => {

@@ -2,6 +2,7 @@
 
 pub(crate) mod call;
 pub(crate) mod catalog;
+pub(crate) mod configure;
 pub(crate) mod demo;
 pub(crate) mod instance_types;
 pub(crate) mod instances;
