@@ -122,6 +122,16 @@ fn flatten(out: &Output) -> Result<(), Failure> {
 fn run(cli: Cli) -> Result<(), Failure> {
     // A bad expression is refused before anything is sent.
     let query = cli.query.as_deref().map(Query::compile).transpose()?;
+    if query.is_some()
+        && matches!(
+            cli.command,
+            Command::Demo | Command::Sim(_) | Command::Completions { .. }
+        )
+    {
+        return Err(Failure::usage(
+            "--query applies to a JSON document; demo, sim and completions print none",
+        ));
+    }
     let g = &cli.global;
     let configured = match &cli.command {
         // These print JSON for other tools unless told otherwise.

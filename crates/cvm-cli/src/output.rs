@@ -134,6 +134,8 @@ impl Output {
             Some(q) => (q.apply(doc)?, None),
             None => (doc.clone(), view),
         };
+        // A document without the view's list (e.g. `cvm stop` without --wait) is shown whole.
+        let view = view.filter(|v| shown.get(v.list).is_some());
         match self.format {
             Format::Json => print_json(&shown),
             Format::Text => {
@@ -151,7 +153,7 @@ impl Output {
             }
             Format::Table => {
                 let text = match view {
-                    Some(v) if shown.get(v.list).is_some() => table(&v.header(), &v.rows(&shown)),
+                    Some(v) => table(&v.header(), &v.rows(&shown)),
                     _ => generic_table(&shown),
                 };
                 write_out(format_args!("{text}"));

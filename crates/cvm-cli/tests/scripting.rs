@@ -316,6 +316,12 @@ fn text_is_one_tab_separated_line_per_item() {
         assert!(ids.contains(&fields[0].to_owned()), "{line}");
         assert_eq!((fields[2], fields[4]), ("RUNNING", "ap-guangzhou-2"));
     }
+    // A document without a list (stop without --wait) is still printed: its RequestId.
+    let stopped = ok(&cvm(&s, &["stop", &ids[0], "-o", "text"]));
+    assert_eq!(stopped.lines().count(), 1, "{stopped}");
+    assert!(stopped.len() > 10 && !stopped.contains('\t'), "{stopped}");
+    let demo = cvm(&s, &["demo", "--query", "x"]);
+    assert_eq!(demo.status.code(), Some(2));
     let zones = ok(&cvm(&s, &["zones", "-o", "text"]));
     assert!(zones
         .lines()
@@ -632,6 +638,80 @@ fn configure_creates_the_file_with_mode_0600_and_never_echoes_a_broken_line() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 2"));
     let out = cvm_env(&s, &["-v", "zones"], &env, "");
     assert_eq!(out.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_no_secrets();
+}
+
+#[test]
+fn configure_asks_on_a_terminal_without_echoing_the_secret_key() {
+    use std::io::Read;
+    let s = sim();
+    let dir = scratch("ask");
+    let file = dir.join("credentials");
+    let line = format!("'{}' configure", env!("CARGO_BIN_EXE_cvm"));
+    let mut child = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("TERM", "xterm")
+        .env("TENCENTCLOUD_CREDENTIALS_FILE", &file)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("`script` (util-linux) runs cvm on a terminal");
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 512];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut stdin = child.stdin.take().unwrap();
+    let mut shown = String::new();
+    for (prompt, answer) in [
+        ("SecretId [", ID),
+        ("SecretKey [", KEY),
+        ("Region [", "ap-guangzhou"),
+        ("Output (", "json"),
+    ] {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !shown.contains(prompt) {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let chunk = rx
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no prompt {prompt:?} in: {shown}"));
+            shown.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        // The prompt is written just before echo is turned off.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        stdin.write_all(format!("{answer}\n").as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+    let status = child.wait().unwrap();
+    drop(stdin);
+    reader.join().unwrap();
+    while let Ok(chunk) = rx.try_recv() {
+        shown.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    PRINTED.lock().unwrap().push(shown.clone());
+    assert!(status.success(), "{shown}");
+    assert!(
+        shown.contains(ID) && shown.contains("saved to [default]"),
+        "{shown}"
+    );
+    assert_eq!(mode(&file), 0o600);
+    // What was typed works: with the account's token added, the emulator accepts the profile.
+    let env = [("TENCENTCLOUD_CREDENTIALS_FILE", file.to_str().unwrap())];
+    ok(&cvm_env(
+        &s,
+        &["configure", "set", "token", "-"],
+        &env,
+        &format!("{TOKEN}\n"),
+    ));
+    json(&cvm_env(&s, &["zones"], &env, ""));
     let _ = std::fs::remove_dir_all(&dir);
     assert_no_secrets();
 }
