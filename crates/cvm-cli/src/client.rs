@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cvm_blocking::{Client, HttpResponse, HttpSend, UreqTransport};
+use cvm_proto::profile::ENV_REGION;
 use cvm_proto::sign::{self, SignatureMethod};
 use cvm_proto::{ClientConfig, TransportError};
 use cvm_proto::{Credentials, Endpoint};
@@ -22,7 +23,7 @@ pub(crate) struct GlobalArgs {
         env = "CVM_ENDPOINT"
     )]
     pub endpoint: Option<String>,
-    /// Region, e.g. ap-guangzhou (default: TENCENTCLOUD_REGION).
+    /// Region, e.g. ap-guangzhou (default: TENCENTCLOUD_REGION, else the profile's region).
     #[arg(long, global = true, help_heading = "Global options")]
     pub region: Option<String>,
     /// Profile of ~/.tencentcloud/credentials to use (default: TENCENTCLOUD_PROFILE or "default").
@@ -130,6 +131,11 @@ impl GlobalArgs {
             builder = builder.region(r.clone());
         } else if no_region {
             builder = builder.no_region();
+        } else if std::env::var(ENV_REGION).map_or(true, |r| r.is_empty()) {
+            // The profile's region (`cvm configure`) comes after the flag and the environment.
+            if let Some(r) = crate::profile_file::default_value(self.profile.as_deref(), "region") {
+                builder = builder.region(r);
+            }
         }
         let endpoint = match (endpoint, &self.endpoint) {
             (Some(e), _) => Some(e),

@@ -1,23 +1,26 @@
 //! `cvm`: a command for people and scripts working with Tencent Cloud CVM's signature-v1 API.
 //!
-//! clap parses the arguments (derive API). Output is a table or text on a terminal and JSON when
-//! piped or with `--output json`; errors go to stderr as one line. Exit status: 0 success, 1 API
-//! error, 2 usage or input error, 3 transport error or timeout.
+//! clap parses the arguments (derive API). Each command builds one JSON document (the service's
+//! `Response` content with `RequestId`, see [`output`]); `--query` narrows it, and `--output`
+//! shows it as JSON (the default when piped), a table (the default on a terminal) or text.
+//! Errors go to stderr as one line. Exit status: 0 success, 1 API error, 2 usage or input error,
+//! 3 transport error or timeout, 4 unconfirmed.
 
 mod client;
 mod cmd;
 mod input;
 mod output;
+mod profile_file;
 mod sign_cmd;
 
 use std::io::Read;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::client::GlobalArgs;
-use crate::output::{Failure, Format, Output};
+use crate::output::{Failure, Format, Output, Query};
 
 /// Command-line client for Tencent Cloud CVM (signature v1), with a local emulator.
 #[derive(Parser, Debug)]
@@ -25,9 +28,27 @@ use crate::output::{Failure, Format, Output};
 struct Cli {
     #[command(flatten)]
     global: GlobalArgs,
-    /// table (text on a terminal) or json (the default when stdout is not a terminal).
-    #[arg(long, global = true, help_heading = "Global options", value_enum)]
+    /// json (the default when stdout is not a terminal), table (the default on a terminal) or
+    /// text (tab-separated, one line per item); the profile's output setting comes before the default.
+    #[arg(
+        short,
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_enum
+    )]
     output: Option<Format>,
+    /// A JMESPath expression applied to the command's JSON before output, e.g. 'InstanceSet[].InstanceId'.
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "EXPR"
+    )]
+    query: Option<String>,
+    /// No progress or hints on stderr (errors are still printed).
+    #[arg(short, long, global = true, help_heading = "Global options")]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -66,6 +87,8 @@ enum Command {
     Regions,
     /// List images (DescribeImages), every page.
     Images(cmd::catalog::ImagesArgs),
+    /// Set up the profile of ~/.tencentcloud/credentials: asks on a terminal, or set/get/list.
+    Configure(cmd::configure::Args),
     /// Print a shell completion script.
     Completions {
         /// bash, zsh, fish, elvish or powershell.
@@ -87,7 +110,7 @@ pub fn read_stdin() -> Result<Vec<u8>, Failure> {
     Ok(buf)
 }
 
-fn flatten() -> Result<(), Failure> {
+fn flatten(out: &Output) -> Result<(), Failure> {
     let object = input::object(&read_stdin()?).map_err(Failure::usage)?;
     let params =
         cvm_proto::flatten::to_params(&object).map_err(|e| Failure::usage(e.to_string()))?;
@@ -95,20 +118,40 @@ fn flatten() -> Result<(), Failure> {
     for (k, v) in sign_cmd::signing_order(&params).map_err(Failure::usage)? {
         map.insert(k.to_owned(), v.to_owned().into());
     }
-    output::print_json(&serde_json::Value::Object(map))
+    out.emit(&serde_json::Value::Object(map), None)
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
-    let out = Output::detect(cli.output);
+    // A bad expression is refused before anything is sent.
+    let query = cli.query.as_deref().map(Query::compile).transpose()?;
+    if query.is_some()
+        && matches!(
+            cli.command,
+            Command::Demo | Command::Sim(_) | Command::Completions { .. }
+        )
+    {
+        return Err(Failure::usage(
+            "--query applies to a JSON document; demo, sim and completions print none",
+        ));
+    }
     let g = &cli.global;
+    let configured = match &cli.command {
+        // These print JSON for other tools unless told otherwise.
+        Command::Flatten | Command::Sign(_) => Some(Format::Json),
+        _ => {
+            profile_file::default_value(g.profile.as_deref(), "output").and_then(|f| f.parse().ok())
+        }
+    };
+    let out = Output::detect(cli.output, configured, query, cli.quiet);
     match &cli.command {
-        Command::Flatten => flatten(),
+        Command::Flatten => flatten(&out),
         Command::Sign(args) => {
             let key = std::env::var("TENCENTCLOUD_SECRET_KEY").ok();
             let result = sign_cmd::run(args, key.map(zeroize::Zeroizing::new), &read_stdin()?)
                 .map_err(Failure::usage)?;
-            output::print_json(&result)
+            out.emit(&result, None)
         }
+        Command::Configure(args) => cmd::configure::run(args, g.profile.as_deref(), &out),
         Command::Demo => cmd::demo::run(g, &out),
         Command::Sim(args) => cmd::sim::run(args),
         Command::InstanceTypes(args) => {
@@ -143,7 +186,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Regions => cmd::catalog::regions(&g.regionless_client()?, &out),
         Command::Images(args) => cmd::catalog::images(&g.client(None, None)?, args, &out),
         Command::Completions { shell } => {
-            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut command = Cli::command();
             let mut script = Vec::new();
             clap_complete::generate(*shell, &mut command, "cvm", &mut script);
             output::write_out(format_args!("{}", String::from_utf8_lossy(&script)));
@@ -152,8 +195,29 @@ fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
+/// The commands that use none of the global flags, and the flags hidden from their help.
+const NO_CLIENT_FLAGS: [&str; 2] = ["sim", "completions"];
+
+/// The command line's definition, with the global flags hidden from the help of commands that
+/// do not use them (they are still accepted there, and ignored).
+fn command() -> clap::Command {
+    let mut command = Cli::command();
+    // Propagate the global flags to every subcommand first, so that they can be hidden there.
+    command.build();
+    command.mut_subcommands(|sub| {
+        if NO_CLIENT_FLAGS.contains(&sub.get_name()) {
+            sub.mut_args(|a| if a.is_global_set() { a.hide(true) } else { a })
+        } else {
+            sub
+        }
+    })
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::from_arg_matches(&command().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => f.report(),

@@ -210,23 +210,23 @@ fn run_wait_list_and_terminate() {
         ],
         "",
     ));
-    assert_eq!(
-        described["Response"]["InstanceSet"][0]["InstanceState"],
-        "RUNNING"
-    );
+    assert_eq!(described["InstanceSet"][0]["InstanceState"], "RUNNING");
     let by_file = json(&cvm(
         &s,
         &["call", "DescribeInstances", "--params", "-"],
         &format!(r#"{{"InstanceIds":["{}"]}}"#, ids[0]),
     ));
-    assert_eq!(by_file["Response"]["TotalCount"], 1);
+    assert_eq!(by_file["TotalCount"], 1);
 
     let gone = json(&cvm(
         &s,
         &["terminate", &ids[0], "--wait", "--wait-timeout", "30"],
         "",
     ));
-    assert_eq!(gone["Gone"], true);
+    assert_eq!(
+        gone["Instances"],
+        serde_json::json!([{"InstanceId": ids[0], "InstanceState": "TERMINATED"}])
+    );
     assert_no_secrets();
 }
 
@@ -356,7 +356,7 @@ fn throttling_is_retried_and_global_flags_apply() {
             "",
         );
         let v = json(&out);
-        assert!(v["Response"]["TotalCount"].as_u64().unwrap() > 0);
+        assert!(v["TotalCount"].as_u64().unwrap() > 0);
     }
     assert_eq!(
         cvm(
@@ -538,7 +538,13 @@ fn daily_commands() {
         ],
         "",
     ));
-    assert_eq!(terminated["Gone"], true);
+    let states: Vec<&str> = terminated["Instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["InstanceState"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["TERMINATED"; 3]);
     assert_no_secrets();
 }
 

@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 
 use cvm_blocking::Client;
 use cvm_proto::Params;
-use serde_json::json;
 
 use crate::input;
 use crate::output::{self, Failure, Output};
@@ -47,7 +46,7 @@ pub(crate) fn params(json: Option<&[u8]>, pairs: &[String]) -> Result<Params, Fa
     Ok(params)
 }
 
-/// Runs the command.
+/// Runs the command: prints the content of the reply's `Response`, `RequestId` included.
 pub(crate) fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Failure> {
     let json = match args.params_file.as_deref() {
         None => None,
@@ -62,11 +61,7 @@ pub(crate) fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Fail
     }
     let map: BTreeMap<&str, &str> = flat.iter().collect();
     let reply = client.call_json(&args.action, &map)?;
-    if out.json() {
-        output::print_json(&json!({"Response": reply.output}))
-    } else {
-        output::print_json(&reply.output)
-    }
+    out.emit(&output::response(&reply.output, &reply.request_id)?, None)
 }
 
 #[cfg(test)]

@@ -1,60 +1,58 @@
 //! `cvm zones`, `cvm regions` and `cvm images`: what the service offers.
 
 use cvm_blocking::Client;
-use cvm_proto::models::{
-    DescribeImagesRequest, DescribeRegionsRequest, DescribeZonesRequest, Image,
-};
+use cvm_proto::models::{DescribeImagesRequest, DescribeRegionsRequest, DescribeZonesRequest};
 use serde_json::json;
 
-use crate::output::{self, Failure, Output};
+use crate::output::{self, Failure, Output, View};
 
-/// Runs `cvm zones`.
+const ZONES: View = View {
+    list: "ZoneSet",
+    columns: &[
+        ("ZONE", "Zone"),
+        ("ZONE_ID", "ZoneId"),
+        ("NAME", "ZoneName"),
+        ("STATE", "ZoneState"),
+    ],
+};
+
+const REGIONS: View = View {
+    list: "RegionSet",
+    columns: &[
+        ("REGION", "Region"),
+        ("NAME", "RegionName"),
+        ("STATE", "RegionState"),
+    ],
+};
+
+const IMAGES: View = View {
+    list: "ImageSet",
+    columns: &[
+        ("ID", "ImageId"),
+        ("NAME", "ImageName"),
+        ("TYPE", "ImageType"),
+        ("PLATFORM", "Platform"),
+        ("OS", "OsName"),
+        ("STATE", "ImageState"),
+    ],
+};
+
+/// Runs `cvm zones`: the DescribeZones response.
 pub(crate) fn zones(client: &Client, out: &Output) -> Result<(), Failure> {
     let reply = client.call(&DescribeZonesRequest::default())?;
-    if out.json() {
-        return output::print_json(
-            &serde_json::to_value(&reply.output).map_err(|e| Failure::usage(e.to_string()))?,
-        );
-    }
-    let rows: Vec<Vec<String>> = reply
-        .output
-        .zone_set
-        .iter()
-        .map(|z| {
-            vec![
-                z.zone.clone().unwrap_or_default(),
-                z.zone_id.clone().unwrap_or_default(),
-                z.zone_name.clone().unwrap_or_default(),
-                z.zone_state.clone().unwrap_or_default(),
-            ]
-        })
-        .collect();
-    output::print_table(&["ZONE", "ZONE_ID", "NAME", "STATE"], &rows);
-    Ok(())
+    out.emit(
+        &output::response(&reply.output, &reply.request_id)?,
+        Some(&ZONES),
+    )
 }
 
-/// Runs `cvm regions`.
+/// Runs `cvm regions`: the DescribeRegions response.
 pub(crate) fn regions(client: &Client, out: &Output) -> Result<(), Failure> {
     let reply = client.call(&DescribeRegionsRequest::default())?;
-    if out.json() {
-        return output::print_json(
-            &serde_json::to_value(&reply.output).map_err(|e| Failure::usage(e.to_string()))?,
-        );
-    }
-    let rows: Vec<Vec<String>> = reply
-        .output
-        .region_set
-        .iter()
-        .map(|r| {
-            vec![
-                r.region.clone().unwrap_or_default(),
-                r.region_name.clone().unwrap_or_default(),
-                r.region_state.clone().unwrap_or_default(),
-            ]
-        })
-        .collect();
-    output::print_table(&["REGION", "NAME", "STATE"], &rows);
-    Ok(())
+    out.emit(
+        &output::response(&reply.output, &reply.request_id)?,
+        Some(&REGIONS),
+    )
 }
 
 /// Options of `cvm images`.
@@ -68,7 +66,7 @@ pub(crate) struct ImagesArgs {
     filters: Vec<(String, String)>,
 }
 
-/// Runs `cvm images`: every page.
+/// Runs `cvm images`: every page, as one DescribeImages response.
 pub(crate) fn images(client: &Client, args: &ImagesArgs, out: &Output) -> Result<(), Failure> {
     let filters = super::instances::filters(&args.filters);
     cvm_proto::filters::check_names(cvm_proto::filters::IMAGE_FILTER_NAMES, &filters)
@@ -79,26 +77,10 @@ pub(crate) fn images(client: &Client, args: &ImagesArgs, out: &Output) -> Result
         limit: Some(100),
         ..DescribeImagesRequest::default()
     };
-    let all: Result<Vec<Image>, _> = client.paginate(request).collect();
-    let all = all?;
-    if out.json() {
-        let set = serde_json::to_value(&all).map_err(|e| Failure::usage(e.to_string()))?;
-        return output::print_json(&json!({"TotalCount": all.len(), "ImageSet": set}));
-    }
-    let rows: Vec<Vec<String>> = all
-        .iter()
-        .map(|i| {
-            let s = |v: &Option<String>| v.clone().unwrap_or_default();
-            vec![
-                s(&i.image_id),
-                s(&i.image_name),
-                s(&i.image_type),
-                s(&i.platform),
-                s(&i.os_name),
-                s(&i.image_state),
-            ]
-        })
-        .collect();
-    output::print_table(&["ID", "NAME", "TYPE", "PLATFORM", "OS", "STATE"], &rows);
-    Ok(())
+    let (all, request_id) = super::all_pages(client, request)?;
+    let set = serde_json::to_value(&all).map_err(|e| Failure::usage(e.to_string()))?;
+    out.emit(
+        &json!({"TotalCount": all.len(), "ImageSet": set, "RequestId": request_id}),
+        Some(&IMAGES),
+    )
 }

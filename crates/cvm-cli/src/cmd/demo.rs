@@ -99,7 +99,7 @@ impl Steps<'_> {
             v
         };
         let mut polls = 0u32;
-        let mut progress = output::Progress::new(self.out.progress && !self.out.json());
+        let mut progress = output::Progress::new(self.out.progress);
         let result = client.wait_until([id], target.clone(), options, |w| {
             polls = w.polls();
             progress.update(&format!("      {}", w.progress()));

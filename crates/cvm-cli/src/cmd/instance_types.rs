@@ -2,9 +2,20 @@
 
 use cvm_blocking::Client;
 use cvm_proto::models::{DescribeInstanceTypeConfigsRequest, Filter};
-use serde_json::json;
 
-use crate::output::{self, Failure, Output};
+use crate::output::{self, Failure, Output, View};
+
+const TYPES: View = View {
+    list: "InstanceTypeConfigSet",
+    columns: &[
+        ("TYPE", "InstanceType"),
+        ("FAMILY", "InstanceFamily"),
+        ("ZONE", "Zone"),
+        ("CPU", "CPU"),
+        ("MEMORY_GIB", "Memory"),
+        ("GPU", "GPU"),
+    ],
+};
 
 /// Options of `cvm instance-types`.
 #[derive(Debug, clap::Args)]
@@ -37,7 +48,7 @@ pub(crate) fn request(
     DescribeInstanceTypeConfigsRequest { filters }
 }
 
-/// Runs the command.
+/// Runs the command: the DescribeInstanceTypeConfigs response.
 pub(crate) fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Failure> {
     let req = request(
         args.zone.as_deref(),
@@ -45,31 +56,8 @@ pub(crate) fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Fail
         args.instance_type.as_deref(),
     );
     let reply = client.call(&req)?;
-    if out.json() {
-        let value =
-            serde_json::to_value(&reply.output).map_err(|e| Failure::usage(e.to_string()))?;
-        return output::print_json(
-            &json!({"InstanceTypeConfigSet": value["InstanceTypeConfigSet"], "RequestId": reply.request_id}),
-        );
-    }
-    let rows: Vec<Vec<String>> = reply
-        .output
-        .instance_type_config_set
-        .iter()
-        .map(|t| {
-            vec![
-                t.instance_type.clone().unwrap_or_default(),
-                t.instance_family.clone().unwrap_or_default(),
-                t.zone.clone().unwrap_or_default(),
-                t.cpu.map(|c| c.to_string()).unwrap_or_default(),
-                t.memory.map(|m| m.to_string()).unwrap_or_default(),
-                t.gpu.map(|g| g.to_string()).unwrap_or_default(),
-            ]
-        })
-        .collect();
-    output::print_table(
-        &["TYPE", "FAMILY", "ZONE", "CPU", "MEMORY_GIB", "GPU"],
-        &rows,
-    );
-    Ok(())
+    out.emit(
+        &output::response(&reply.output, &reply.request_id)?,
+        Some(&TYPES),
+    )
 }

@@ -3,12 +3,10 @@
 use std::collections::BTreeMap;
 
 use cvm_blocking::Client;
-use cvm_proto::models::{
-    DescribeInstancesRequest, DescribeInstancesStatusRequest, Filter, Instance,
-};
+use cvm_proto::models::{DescribeInstancesRequest, DescribeInstancesStatusRequest, Filter};
 use serde_json::json;
 
-use crate::output::{self, Failure, Output};
+use crate::output::{Failure, Format, Output, View};
 
 /// Options of `cvm instances`.
 #[derive(Debug, clap::Args)]
@@ -47,27 +45,26 @@ pub(crate) fn filters(pairs: &[(String, String)]) -> Vec<Filter> {
         .collect()
 }
 
-fn row(i: &Instance) -> Vec<String> {
-    let opt = |s: &Option<String>| s.clone().unwrap_or_default();
-    vec![
-        opt(&i.instance_id),
-        opt(&i.instance_name),
-        i.instance_state
-            .as_ref()
-            .map(|s| s.as_str().to_owned())
-            .unwrap_or_default(),
-        opt(&i.instance_type),
-        i.placement
-            .as_ref()
-            .and_then(|p| p.zone.clone())
-            .unwrap_or_default(),
-        i.private_ip_addresses.join(","),
-        i.public_ip_addresses.join(","),
-        opt(&i.created_time),
-    ]
-}
+const INSTANCES: View = View {
+    list: "InstanceSet",
+    columns: &[
+        ("ID", "InstanceId"),
+        ("NAME", "InstanceName"),
+        ("STATE", "InstanceState"),
+        ("TYPE", "InstanceType"),
+        ("ZONE", "Placement.Zone"),
+        ("PRIVATE_IP", "PrivateIpAddresses"),
+        ("PUBLIC_IP", "PublicIpAddresses"),
+        ("CREATED", "CreatedTime"),
+    ],
+};
 
-/// Runs `cvm instances`.
+const STATUS: View = View {
+    list: "InstanceStatusSet",
+    columns: &[("ID", "InstanceId"), ("STATE", "InstanceState")],
+};
+
+/// Runs `cvm instances`: the DescribeInstances response (with `--all`, every page in one).
 pub(crate) fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Failure> {
     let filters = filters(&args.filters);
     cvm_proto::filters::check_names(cvm_proto::filters::INSTANCE_FILTER_NAMES, &filters)
@@ -78,36 +75,23 @@ pub(crate) fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Fail
         limit: Some(args.limit),
         ..DescribeInstancesRequest::default()
     };
-    let (instances, total) = if args.all {
-        let all: Result<Vec<Instance>, _> = client.paginate(request).collect();
-        let all = all?;
+    let (instances, total, request_id) = if args.all {
+        let (all, request_id) = super::all_pages(client, request)?;
         let n = all.len() as i64;
-        (all, n)
+        (all, n, request_id)
     } else {
         let reply = client.call(&request)?;
         let total = reply.output.total_count.unwrap_or(0);
-        (reply.output.instance_set, total)
+        (reply.output.instance_set, total, reply.request_id)
     };
-    if out.json() {
-        let set = serde_json::to_value(&instances).map_err(|e| Failure::usage(e.to_string()))?;
-        return output::print_json(&json!({"TotalCount": total, "InstanceSet": set}));
-    }
-    let rows: Vec<Vec<String>> = instances.iter().map(row).collect();
-    output::print_table(
-        &[
-            "ID",
-            "NAME",
-            "STATE",
-            "TYPE",
-            "ZONE",
-            "PRIVATE_IP",
-            "PUBLIC_IP",
-            "CREATED",
-        ],
-        &rows,
-    );
-    if (rows.len() as i64) < total {
-        eprintln!("({} of {total}; --all lists every page)", rows.len());
+    let shown = instances.len() as i64;
+    let set = serde_json::to_value(&instances).map_err(|e| Failure::usage(e.to_string()))?;
+    out.emit(
+        &json!({"TotalCount": total, "InstanceSet": set, "RequestId": request_id}),
+        Some(&INSTANCES),
+    )?;
+    if shown < total && out.format == Format::Table && out.query.is_none() {
+        out.hint(&format!("({shown} of {total}; --all lists every page)"));
     }
     Ok(())
 }
@@ -119,33 +103,19 @@ pub(crate) struct StatusArgs {
     ids: Vec<String>,
 }
 
-/// Runs `cvm status`: the state of each instance, all pages.
+/// Runs `cvm status`: the state of each instance, every page as one DescribeInstancesStatus response.
 pub(crate) fn status(client: &Client, args: &StatusArgs, out: &Output) -> Result<(), Failure> {
     let request = DescribeInstancesStatusRequest {
         instance_ids: args.ids.clone(),
         limit: Some(100),
         ..DescribeInstancesStatusRequest::default()
     };
-    let all: Result<Vec<_>, _> = client.paginate(request).collect();
-    let all = all?;
-    if out.json() {
-        let set = serde_json::to_value(&all).map_err(|e| Failure::usage(e.to_string()))?;
-        return output::print_json(&json!({"TotalCount": all.len(), "InstanceStatusSet": set}));
-    }
-    let rows: Vec<Vec<String>> = all
-        .iter()
-        .map(|s| {
-            vec![
-                s.instance_id.clone().unwrap_or_default(),
-                s.instance_state
-                    .as_ref()
-                    .map(|s| s.as_str().to_owned())
-                    .unwrap_or_default(),
-            ]
-        })
-        .collect();
-    output::print_table(&["ID", "STATE"], &rows);
-    Ok(())
+    let (all, request_id) = super::all_pages(client, request)?;
+    let set = serde_json::to_value(&all).map_err(|e| Failure::usage(e.to_string()))?;
+    out.emit(
+        &json!({"TotalCount": all.len(), "InstanceStatusSet": set, "RequestId": request_id}),
+        Some(&STATUS),
+    )
 }
 
 #[cfg(test)]

@@ -8,7 +8,6 @@ use cvm_proto::models::{
 };
 use serde_json::json;
 
-use crate::output::say;
 use crate::output::{self, Failure, Output};
 
 /// Options of start, and of stop and reboot before their own.
@@ -86,14 +85,14 @@ impl RebootArgs {
     }
 }
 
-/// Runs start, stop or reboot.
+/// Runs start, stop or reboot: the service's response (`RequestId`), plus `Instances` with `--wait`.
 pub(crate) fn run(client: &Client, op: Op, args: &Args, out: &Output) -> Result<(), Failure> {
     let ids = args.ids.clone();
     let rebooting = matches!(op, Op::Reboot { .. });
-    let (request_id, target, action) = match op {
+    let (request_id, target) = match op {
         Op::Start => {
             let r = client.call(&StartInstancesRequest::new(ids.clone()))?;
-            (r.request_id, InstanceState::Running, "StartInstances")
+            (r.request_id, InstanceState::Running)
         }
         Op::Stop {
             stop_type,
@@ -105,51 +104,29 @@ pub(crate) fn run(client: &Client, op: Op, args: &Args, out: &Output) -> Result<
                 stopped_mode,
                 ..StopInstancesRequest::default()
             };
-            (
-                client.call(&req)?.request_id,
-                InstanceState::Stopped,
-                "StopInstances",
-            )
+            (client.call(&req)?.request_id, InstanceState::Stopped)
         }
         Op::Reboot { stop_type } => {
             let mut req = RebootInstancesRequest::new(ids.clone());
             req.stop_type = stop_type;
-            (
-                client.call(&req)?.request_id,
-                InstanceState::Running,
-                "RebootInstances",
-            )
+            (client.call(&req)?.request_id, InstanceState::Running)
         }
     };
+    let mut doc = json!({ "RequestId": request_id });
     if args.wait {
         if rebooting {
             // A reboot passes through REBOOTING; give the service a moment to report it.
             std::thread::sleep(Duration::from_millis(200));
         }
-        super::wait(
+        doc["Instances"] = super::wait(
             client,
             &ids,
-            WaitTarget::State(target.clone()),
+            WaitTarget::State(target),
             Duration::from_secs(args.wait_timeout),
             out,
         )?;
     }
-    if out.json() {
-        output::print_json(
-            &json!({"Action": action, "InstanceIds": ids, "RequestId": request_id, "Waited": args.wait}),
-        )
-    } else {
-        let state = if args.wait {
-            target.as_str().to_owned()
-        } else {
-            "accepted".to_owned()
-        };
-        say!(
-            "{action} {}: {state} (RequestId {request_id})",
-            ids.join(" ")
-        );
-        Ok(())
-    }
+    out.emit(&doc, Some(&output::INSTANCES_VIEW))
 }
 
 /// Options of `cvm wait`.
@@ -167,13 +144,12 @@ pub(crate) struct WaitArgs {
 }
 
 /// Runs `cvm wait`; `--wait-timeout` bounds the whole wait, the global `--timeout` each poll.
+/// Prints `Instances`, each instance's id and the state it reached.
 pub(crate) fn wait(client: &Client, args: &WaitArgs, out: &Output) -> Result<(), Failure> {
     let timeout = Duration::from_secs(args.wait_timeout);
-    super::wait(client, &args.ids, args.state.clone(), timeout, out)?;
-    if out.json() {
-        output::print_json(&json!({"InstanceIds": args.ids, "State": args.state.to_string()}))
-    } else {
-        say!("{}: {}", args.ids.join(" "), args.state);
-        Ok(())
-    }
+    let states = super::wait(client, &args.ids, args.state.clone(), timeout, out)?;
+    out.emit(
+        &json!({ "Instances": states }),
+        Some(&output::INSTANCES_VIEW),
+    )
 }

@@ -8,10 +8,9 @@ use cvm_proto::models::{
     DataDisk, EnhancedService, InstanceState, InternetAccessible, LoginSettings, Placement,
     RunInstancesRequest, RunMonitorServiceEnabled, RunSecurityServiceEnabled, SystemDisk,
 };
-use serde_json::json;
+use serde_json::{json, Value};
 
-use crate::output::say;
-use crate::output::{self, Failure, Output};
+use crate::output::{self, Failure, Output, View};
 
 /// The environment variable `cvm run` reads the instance password from when `--password-stdin` is not given.
 pub(crate) const PASSWORD_ENV: &str = "CVM_INSTANCE_PASSWORD";
@@ -193,7 +192,14 @@ fn shell_quote(arg: &str) -> String {
     }
 }
 
-/// Runs the command.
+/// The table of a `cvm run` without `--wait`: the ids created.
+const CREATED: View = View {
+    list: "InstanceIdSet",
+    columns: &[("ID", "")],
+};
+
+/// Runs the command: the RunInstances response, plus `Instances` with `--wait` and
+/// `"DryRun": true` for a dry run that passed.
 pub(crate) fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Failure> {
     let req = request(args, password(args)?);
     let reply = match client.call(&req) {
@@ -203,16 +209,17 @@ pub(crate) fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Fail
                 .api()
                 .and_then(|a| a.request_id.clone())
                 .unwrap_or_default();
-            if out.json() {
-                return output::print_json(
-                    &json!({"InstanceIdSet": [], "RequestId": request_id, "DryRun": true}),
-                );
-            }
-            say!("dry run passed (RequestId {request_id})");
-            return Ok(());
+            return out.emit(
+                &json!({"InstanceIdSet": [], "RequestId": request_id, "DryRun": true}),
+                None,
+            );
         }
         Err(e) => return Err(recoverable(e)),
     };
+    let mut doc = output::response(&reply.output, &reply.request_id)?;
+    if args.dry_run {
+        doc["DryRun"] = Value::Bool(true);
+    }
     let ids = reply.output.instance_id_set.clone();
     if args.wait && !ids.is_empty() {
         let waited = super::wait(
@@ -222,37 +229,25 @@ pub(crate) fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Fail
             Duration::from_secs(args.wait_timeout),
             out,
         );
-        if let Err(mut failure) = waited {
-            // The instances exist: say which, so that nothing is left running unknown.
-            failure.message = format!(
-                "{} (created: {}; RequestId {})",
-                failure.message,
-                ids.join(" "),
-                reply.request_id
-            );
-            if out.json() {
-                output::print_json(
-                    &json!({"InstanceIdSet": ids, "RequestId": reply.request_id, "DryRun": false}),
-                )?;
+        match waited {
+            Ok(states) => doc["Instances"] = states,
+            Err(mut failure) => {
+                // The instances exist: say which, so that nothing is left running unknown.
+                failure.message = format!(
+                    "{} (created: {}; RequestId {})",
+                    failure.message,
+                    ids.join(" "),
+                    reply.request_id
+                );
+                if out.json() {
+                    out.emit(&doc, None)?;
+                }
+                return Err(failure);
             }
-            return Err(failure);
         }
+        return out.emit(&doc, Some(&output::INSTANCES_VIEW));
     }
-    if out.json() {
-        return output::print_json(
-            &json!({"InstanceIdSet": ids, "RequestId": reply.request_id, "DryRun": args.dry_run}),
-        );
-    }
-    if args.dry_run {
-        say!("dry run passed (RequestId {})", reply.request_id);
-    } else {
-        let state = if args.wait { "RUNNING" } else { "created" };
-        for id in &ids {
-            say!("{id} {state}");
-        }
-        say!("RequestId {}", reply.request_id);
-    }
-    Ok(())
+    out.emit(&doc, Some(&CREATED))
 }
 
 #[cfg(test)]

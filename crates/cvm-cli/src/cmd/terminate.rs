@@ -2,9 +2,7 @@
 
 use cvm_blocking::{Client, WaitTarget};
 use cvm_proto::models::TerminateInstancesRequest;
-use serde_json::json;
 
-use crate::output::say;
 use crate::output::{self, Failure, Output};
 
 /// Options of `cvm terminate`.
@@ -21,11 +19,12 @@ pub(crate) struct Args {
     wait_timeout: u64,
 }
 
-/// Runs the command.
+/// Runs the command: the TerminateInstances response, plus `Instances` with `--wait`.
 pub(crate) fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Failure> {
     let reply = client.call(&TerminateInstancesRequest::new(args.ids.iter().cloned()))?;
+    let mut doc = output::response(&reply.output, &reply.request_id)?;
     if args.wait {
-        super::wait(
+        doc["Instances"] = super::wait(
             client,
             &args.ids,
             WaitTarget::Gone,
@@ -33,21 +32,5 @@ pub(crate) fn run(client: &Client, args: &Args, out: &Output) -> Result<(), Fail
             out,
         )?;
     }
-    if out.json() {
-        output::print_json(
-            &json!({"InstanceIds": args.ids, "RequestId": reply.request_id, "Gone": args.wait}),
-        )
-    } else {
-        let what = if args.wait {
-            "terminated and gone"
-        } else {
-            "terminating"
-        };
-        say!(
-            "{what}: {} (RequestId {})",
-            args.ids.join(" "),
-            reply.request_id
-        );
-        Ok(())
-    }
+    out.emit(&doc, Some(&output::INSTANCES_VIEW))
 }
