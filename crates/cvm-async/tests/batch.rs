@@ -50,8 +50,9 @@ impl HttpSend for Scripted {
         Box::pin(async move {
             let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
             self.most_in_flight.fetch_max(now, Ordering::SeqCst);
+            // Counted out when the send ends or is dropped (a cancelled call), not only on return.
+            let _out = InFlight(&self.in_flight);
             sleep(delay).await;
-            self.in_flight.fetch_sub(1, Ordering::SeqCst);
             match answer {
                 Answer::Reply(reply) => Ok(reply),
                 Answer::Fail(e) => Err(e),
@@ -81,6 +82,15 @@ fn client(transport: &Arc<Scripted>) -> Client {
         .transport(Arc::clone(transport))
         .build()
         .unwrap()
+}
+
+/// Takes one send out of the in-flight count when dropped.
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// A batch of `DescribeZones` calls, each with its index as a parameter.
