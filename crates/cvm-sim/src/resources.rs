@@ -23,6 +23,8 @@ pub(crate) struct Resources {
     pub user_data: BTreeMap<String, String>,
     /// How many times each instance was moved to a smaller type, by instance id.
     pub degrades: BTreeMap<String, i64>,
+    /// The placement group each `CreateDisasterRecoverGroup` client token created, by token.
+    pub group_tokens: BTreeMap<String, String>,
 }
 
 /// A key pair of one account in one region.

@@ -10,6 +10,7 @@
 //! [`key_pairs`], ...), parse the generated `cvm_proto::api::cvm` requests and answer with the
 //! generated replies.
 
+mod action_timers;
 mod billing;
 mod catalog;
 mod custom_images;
@@ -20,9 +21,11 @@ mod instances;
 mod key_pairs;
 mod launch;
 mod launch_plan;
+mod launch_templates;
 mod login;
 mod network;
 mod owned;
+mod placement_groups;
 mod power;
 mod required_fields;
 mod routes;

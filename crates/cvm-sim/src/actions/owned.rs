@@ -181,3 +181,7 @@ pub(super) fn tag_filter(tags: &[cvm::Tag], filter: &cvm::Filter) -> Option<bool
         }),
     }
 }
+/// `2024-01-28T00:00:00Z` as `2024-01-28 00:00:00`, the form of the spec's `datetime` fields.
+pub(super) fn plain_time(iso: &str) -> String {
+    iso.replace('T', " ").trim_end_matches('Z').to_owned()
+}

@@ -1,15 +1,23 @@
 //! The routes of the actions emulated with the generated request and reply types, by resource group.
 
 use cvm_proto::api::cvm::{
-    AssociateInstancesKeyPairsRequest, AssociateSecurityGroupsRequest, CreateImageRequest,
-    CreateKeyPairRequest, DeleteImagesRequest, DeleteKeyPairsRequest,
+    AssociateInstancesKeyPairsRequest, AssociateSecurityGroupsRequest,
+    CreateDisasterRecoverGroupRequest, CreateImageRequest, CreateKeyPairRequest,
+    CreateLaunchTemplateRequest, CreateLaunchTemplateVersionRequest,
+    DeleteDisasterRecoverGroupsRequest, DeleteImagesRequest, DeleteInstancesActionTimerRequest,
+    DeleteKeyPairsRequest, DeleteLaunchTemplateRequest, DeleteLaunchTemplateVersionsRequest,
+    DescribeDisasterRecoverGroupQuotaRequest, DescribeDisasterRecoverGroupsRequest,
     DescribeImageSharePermissionRequest, DescribeInstanceVncUrlRequest,
-    DescribeInstancesAttributesRequest, DescribeInstancesOperationLimitRequest,
-    DescribeKeyPairsRequest, DisassociateInstancesKeyPairsRequest,
-    DisassociateSecurityGroupsRequest, ImportKeyPairRequest, ModifyImageAttributeRequest,
+    DescribeInstancesActionTimerRequest, DescribeInstancesAttributesRequest,
+    DescribeInstancesOperationLimitRequest, DescribeKeyPairsRequest,
+    DescribeLaunchTemplateVersionsRequest, DescribeLaunchTemplatesRequest,
+    DisassociateInstancesKeyPairsRequest, DisassociateSecurityGroupsRequest,
+    ImportInstancesActionTimerRequest, ImportKeyPairRequest,
+    ModifyDisasterRecoverGroupAttributeRequest, ModifyImageAttributeRequest,
     ModifyImageSharePermissionRequest, ModifyInstancesAttributeRequest,
-    ModifyInstancesProjectRequest, ModifyKeyPairAttributeRequest, ResetInstancesPasswordRequest,
-    SyncImagesRequest,
+    ModifyInstancesDisasterRecoverGroupRequest, ModifyInstancesProjectRequest,
+    ModifyKeyPairAttributeRequest, ModifyLaunchTemplateDefaultVersionRequest,
+    ResetInstancesPasswordRequest, SyncImagesRequest,
 };
 use cvm_proto::Action;
 
@@ -103,5 +111,80 @@ pub(super) const MORE: &[(&str, Handler)] = &[
     (
         SyncImagesRequest::NAME,
         Handler::Regional(|sim, call| sim.sync_images(call, call.parse()?)),
+    ),
+    // Placement groups.
+    (
+        CreateDisasterRecoverGroupRequest::NAME,
+        Handler::Regional(|sim, call| sim.create_disaster_recover_group(call, call.parse()?)),
+    ),
+    (
+        DescribeDisasterRecoverGroupsRequest::NAME,
+        Handler::Regional(|sim, call| sim.describe_disaster_recover_groups(call, call.parse()?)),
+    ),
+    (
+        ModifyDisasterRecoverGroupAttributeRequest::NAME,
+        Handler::Regional(|sim, call| {
+            sim.modify_disaster_recover_group_attribute(call, call.parse()?)
+        }),
+    ),
+    (
+        DeleteDisasterRecoverGroupsRequest::NAME,
+        Handler::Regional(|sim, call| sim.delete_disaster_recover_groups(call, call.parse()?)),
+    ),
+    (
+        DescribeDisasterRecoverGroupQuotaRequest::NAME,
+        Handler::Regional(|sim, call| {
+            sim.describe_disaster_recover_group_quota(call, call.parse()?)
+        }),
+    ),
+    (
+        ModifyInstancesDisasterRecoverGroupRequest::NAME,
+        Handler::Regional(|sim, call| {
+            sim.modify_instances_disaster_recover_group(call, call.parse()?)
+        }),
+    ),
+    // Launch templates.
+    (
+        CreateLaunchTemplateRequest::NAME,
+        Handler::Regional(|sim, call| sim.create_launch_template(call, call.parse()?)),
+    ),
+    (
+        DescribeLaunchTemplatesRequest::NAME,
+        Handler::Regional(|sim, call| sim.describe_launch_templates(call, call.parse()?)),
+    ),
+    (
+        CreateLaunchTemplateVersionRequest::NAME,
+        Handler::Regional(|sim, call| sim.create_launch_template_version(call, call.parse()?)),
+    ),
+    (
+        DescribeLaunchTemplateVersionsRequest::NAME,
+        Handler::Regional(|sim, call| sim.describe_launch_template_versions(call, call.parse()?)),
+    ),
+    (
+        ModifyLaunchTemplateDefaultVersionRequest::NAME,
+        Handler::Regional(|sim, call| {
+            sim.modify_launch_template_default_version(call, call.parse()?)
+        }),
+    ),
+    (
+        DeleteLaunchTemplateVersionsRequest::NAME,
+        Handler::Regional(|sim, call| sim.delete_launch_template_versions(call, call.parse()?)),
+    ),
+    (
+        DeleteLaunchTemplateRequest::NAME,
+        Handler::Regional(|sim, call| sim.delete_launch_template(call, call.parse()?)),
+    ),
+    // Action timers.
+    (
+        ImportInstancesActionTimerRequest::NAME,
+        Handler::Regional(|sim, call| sim.import_instances_action_timer(call, call.parse()?)),
+    ),
+    (
+        DescribeInstancesActionTimerRequest::NAME,
+        Handler::Regional(|sim, call| sim.describe_instances_action_timer(call, call.parse()?)),
+    ),
+    (
+        DeleteInstancesActionTimerRequest::NAME,
+        Handler::Regional(|sim, call| sim.delete_instances_action_timer(call, call.parse()?)),
     ),
 ];
