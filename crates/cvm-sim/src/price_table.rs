@@ -101,3 +101,29 @@ impl Default for PriceTable {
         }
     }
 }
+impl PriceTable {
+    /// The hourly and monthly price of `instance_type` with `cpu` cores and `memory` GiB.
+    pub(crate) fn instance(&self, instance_type: &str, cpu: i64, memory: i64) -> (f64, f64) {
+        match self
+            .instance_types
+            .iter()
+            .find(|p| p.instance_type == instance_type)
+        {
+            Some(p) => (p.hourly, p.monthly),
+            None => {
+                let hourly =
+                    cents(self.per_cpu_hourly * cpu as f64 + self.per_gib_hourly * memory as f64);
+                (hourly, cents(hourly * 720.0 * 0.7))
+            }
+        }
+    }
+
+    /// The hourly and monthly price of one GB of `disk_type`.
+    pub(crate) fn disk(&self, disk_type: &str) -> (f64, f64) {
+        self.disks
+            .iter()
+            .find(|d| d.disk_type == disk_type)
+            .or_else(|| self.disks.iter().find(|d| d.disk_type == "CLOUD_PREMIUM"))
+            .map_or((0.0, 0.0), |d| (d.per_gb_hourly, d.per_gb_monthly))
+    }
+}

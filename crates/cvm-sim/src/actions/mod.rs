@@ -27,6 +27,8 @@ mod network;
 mod owned;
 mod placement_groups;
 mod power;
+mod prices;
+mod reconfigure;
 mod required_fields;
 mod routes;
 

@@ -7,17 +7,24 @@ use cvm_proto::api::cvm::{
     DeleteDisasterRecoverGroupsRequest, DeleteImagesRequest, DeleteInstancesActionTimerRequest,
     DeleteKeyPairsRequest, DeleteLaunchTemplateRequest, DeleteLaunchTemplateVersionsRequest,
     DescribeDisasterRecoverGroupQuotaRequest, DescribeDisasterRecoverGroupsRequest,
-    DescribeImageSharePermissionRequest, DescribeInstanceVncUrlRequest,
-    DescribeInstancesActionTimerRequest, DescribeInstancesAttributesRequest,
+    DescribeImageSharePermissionRequest, DescribeInstanceInternetBandwidthConfigsRequest,
+    DescribeInstanceVncUrlRequest, DescribeInstancesActionTimerRequest,
+    DescribeInstancesAttributesRequest, DescribeInstancesModificationRequest,
     DescribeInstancesOperationLimitRequest, DescribeKeyPairsRequest,
     DescribeLaunchTemplateVersionsRequest, DescribeLaunchTemplatesRequest,
     DisassociateInstancesKeyPairsRequest, DisassociateSecurityGroupsRequest,
     ImportInstancesActionTimerRequest, ImportKeyPairRequest,
+    InquiryPriceModifyInstancesChargeTypeRequest, InquiryPriceRenewInstancesRequest,
+    InquiryPriceResetInstanceRequest, InquiryPriceResetInstancesInternetMaxBandwidthRequest,
+    InquiryPriceResetInstancesTypeRequest, InquiryPriceResizeInstanceDisksRequest,
+    InquiryPriceRunInstancesRequest, InquiryPriceTerminateInstancesRequest,
     ModifyDisasterRecoverGroupAttributeRequest, ModifyImageAttributeRequest,
     ModifyImageSharePermissionRequest, ModifyInstancesAttributeRequest,
-    ModifyInstancesDisasterRecoverGroupRequest, ModifyInstancesProjectRequest,
-    ModifyKeyPairAttributeRequest, ModifyLaunchTemplateDefaultVersionRequest,
-    ResetInstancesPasswordRequest, SyncImagesRequest,
+    ModifyInstancesChargeTypeRequest, ModifyInstancesDisasterRecoverGroupRequest,
+    ModifyInstancesProjectRequest, ModifyInstancesRenewFlagRequest, ModifyKeyPairAttributeRequest,
+    ModifyLaunchTemplateDefaultVersionRequest, RenewInstancesRequest, ResetInstanceRequest,
+    ResetInstancesInternetMaxBandwidthRequest, ResetInstancesPasswordRequest,
+    ResetInstancesTypeRequest, ResizeInstanceDisksRequest, SyncImagesRequest,
 };
 use cvm_proto::Action;
 
@@ -186,5 +193,83 @@ pub(super) const MORE: &[(&str, Handler)] = &[
     (
         DeleteInstancesActionTimerRequest::NAME,
         Handler::Regional(|sim, call| sim.delete_instances_action_timer(call, call.parse()?)),
+    ),
+    // Reconfiguring instances.
+    (
+        ResetInstanceRequest::NAME,
+        Handler::Regional(|sim, call| sim.reset_instance(call, call.parse()?)),
+    ),
+    (
+        ResetInstancesTypeRequest::NAME,
+        Handler::Regional(|sim, call| sim.reset_instances_type(call, call.parse()?)),
+    ),
+    (
+        ResizeInstanceDisksRequest::NAME,
+        Handler::Regional(|sim, call| sim.resize_instance_disks(call, call.parse()?)),
+    ),
+    (
+        ResetInstancesInternetMaxBandwidthRequest::NAME,
+        Handler::Regional(|sim, call| {
+            sim.reset_instances_internet_max_bandwidth(call, call.parse()?)
+        }),
+    ),
+    (
+        ModifyInstancesChargeTypeRequest::NAME,
+        Handler::Regional(|sim, call| sim.modify_instances_charge_type(call, call.parse()?)),
+    ),
+    (
+        RenewInstancesRequest::NAME,
+        Handler::Regional(|sim, call| sim.renew_instances(call, call.parse()?)),
+    ),
+    (
+        ModifyInstancesRenewFlagRequest::NAME,
+        Handler::Regional(|sim, call| sim.modify_instances_renew_flag(call, call.parse()?)),
+    ),
+    (
+        DescribeInstancesModificationRequest::NAME,
+        Handler::Regional(|sim, call| sim.describe_instances_modification(call, call.parse()?)),
+    ),
+    (
+        DescribeInstanceInternetBandwidthConfigsRequest::NAME,
+        Handler::Regional(|sim, call| {
+            sim.describe_instance_internet_bandwidth_configs(call, call.parse()?)
+        }),
+    ),
+    // Prices.
+    (
+        InquiryPriceRunInstancesRequest::NAME,
+        Handler::Regional(|sim, call| sim.inquiry_price_run_instances(call, call.parse()?)),
+    ),
+    (
+        InquiryPriceRenewInstancesRequest::NAME,
+        Handler::Regional(|sim, call| sim.inquiry_price_renew_instances(call, call.parse()?)),
+    ),
+    (
+        InquiryPriceModifyInstancesChargeTypeRequest::NAME,
+        Handler::Regional(|sim, call| {
+            sim.inquiry_price_modify_instances_charge_type(call, call.parse()?)
+        }),
+    ),
+    (
+        InquiryPriceResetInstancesTypeRequest::NAME,
+        Handler::Regional(|sim, call| sim.inquiry_price_reset_instances_type(call, call.parse()?)),
+    ),
+    (
+        InquiryPriceResizeInstanceDisksRequest::NAME,
+        Handler::Regional(|sim, call| sim.inquiry_price_resize_instance_disks(call, call.parse()?)),
+    ),
+    (
+        InquiryPriceResetInstanceRequest::NAME,
+        Handler::Regional(|sim, call| sim.inquiry_price_reset_instance(call, call.parse()?)),
+    ),
+    (
+        InquiryPriceResetInstancesInternetMaxBandwidthRequest::NAME,
+        Handler::Regional(|sim, call| {
+            sim.inquiry_price_reset_instances_internet_max_bandwidth(call, call.parse()?)
+        }),
+    ),
+    (
+        InquiryPriceTerminateInstancesRequest::NAME,
+        Handler::Regional(|sim, call| sim.inquiry_price_terminate_instances(call, call.parse()?)),
     ),
 ];
