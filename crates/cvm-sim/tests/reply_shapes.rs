@@ -362,6 +362,7 @@ fn every_emulated_reply_has_every_always_returned_field() {
     let calls = calls(&mut c);
     let mut problems = Vec::new();
     let mut checked = std::collections::BTreeSet::new();
+    let mut dump = serde_json::Map::new();
     for (action, params) in calls {
         // Every reply, after each transition came due.
         c.advance(std::time::Duration::from_secs(5));
@@ -382,6 +383,11 @@ fn every_emulated_reply_has_every_always_returned_field() {
             None => problems.push(format!("{action}: no generated type")),
         }
         checked.insert(action);
+        dump.insert(action.to_owned(), reply);
+    }
+    // For interop/python-sdk/reply_models.py: the replies, by action.
+    if let Ok(path) = std::env::var("CVM_REPLY_DUMP") {
+        std::fs::write(path, serde_json::to_vec_pretty(&dump).unwrap()).unwrap();
     }
     assert!(problems.is_empty(), "{problems:#?}");
     let unchecked: Vec<&str> = cvm_sim::ACTIONS
