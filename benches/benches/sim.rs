@@ -29,6 +29,7 @@ fn sim() -> Sim {
         rate_limit: None,
         quotas: Quotas {
             max_instances_per_region: u32::MAX,
+            ..Quotas::default()
         },
         ..SimConfig::default()
     };

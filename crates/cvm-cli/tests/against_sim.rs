@@ -805,7 +805,7 @@ fn calls_are_checked_against_the_spec_before_sending() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("UnknownParameter"));
     // A valid call to an action that the emulator does not emulate says so.
-    let out = cvm(&s, &["call", "DescribeKeyPairs"], "");
+    let out = cvm(&s, &["call", "DescribeHosts"], "");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("UnsupportedOperation"));
 }

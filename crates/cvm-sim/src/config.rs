@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog;
 use crate::error::SimError;
+use crate::price_table::PriceTable;
 
 /// The secret id of the default test account.
 pub const DEFAULT_SECRET_ID: &str = "AKIDsimEXAMPLE1234567890abcdefghijkl";
@@ -68,6 +69,8 @@ pub struct SimConfig {
     pub http: HttpConfig,
     /// The STS and instance metadata side: credential lifetime, instance role, OIDC providers.
     pub sts: crate::sts::StsConfig,
+    /// What instances, disks and bandwidth cost, for `InquiryPrice*` and prepaid orders.
+    pub prices: PriceTable,
 }
 
 impl Default for SimConfig {
@@ -87,6 +90,7 @@ impl Default for SimConfig {
             faults: Vec::new(),
             http: HttpConfig::default(),
             sts: crate::sts::StsConfig::default(),
+            prices: PriceTable::default(),
         }
     }
 }
@@ -280,12 +284,21 @@ pub struct InstanceTypeSpec {
 pub struct Quotas {
     /// Instances one account may hold in one region (terminating ones included).
     pub max_instances_per_region: u32,
+    /// Custom images one account may hold in one region.
+    pub max_images_per_region: u32,
+    /// Placement groups one account may hold in one region.
+    pub max_placement_groups_per_region: u32,
+    /// Launch templates one account may hold in one region.
+    pub max_launch_templates_per_region: u32,
 }
 
 impl Default for Quotas {
     fn default() -> Self {
         Quotas {
             max_instances_per_region: 100,
+            max_images_per_region: 50,
+            max_placement_groups_per_region: 10,
+            max_launch_templates_per_region: 30,
         }
     }
 }
@@ -329,6 +342,9 @@ pub struct Transitions {
     /// `TERMINATING` to gone.
     #[serde(with = "millis")]
     pub terminate: Duration,
+    /// A custom image from `CREATING` to `NORMAL`.
+    #[serde(with = "millis")]
+    pub create_image: Duration,
 }
 
 impl Default for Transitions {
@@ -339,6 +355,7 @@ impl Default for Transitions {
             start: Duration::from_secs(1),
             reboot: Duration::from_secs(1),
             terminate: Duration::from_secs(1),
+            create_image: Duration::from_secs(3),
         }
     }
 }
@@ -352,6 +369,7 @@ impl Transitions {
             start: d,
             reboot: d,
             terminate: d,
+            create_image: d,
         }
     }
 

@@ -47,7 +47,9 @@ pub mod catalog;
 mod config;
 mod error;
 mod nonces;
+mod price_table;
 mod request;
+mod resources;
 mod server;
 mod sim;
 mod sts;
@@ -61,7 +63,9 @@ pub use config::{
     DEFAULT_SECRET_KEY,
 };
 pub use error::SimError;
+pub use price_table::{DiskPrice, InstanceTypePrice, PriceTable};
 pub use request::{Handled, ShellFault, SimRequest, SimResponse};
+pub use resources::Order;
 pub use server::{serve_forever, ShellStats, SimServer};
 pub use sim::{Counters, Sim, SimInstance, Transition, OTHER_ACTION};
 pub use sts::{OidcProvider, StsConfig, StsCounters, METADATA_ROLE_PATH};

@@ -24,6 +24,7 @@ use crate::config::{AccountConfig, FaultKind, FaultRule, RateLimit, SimConfig, T
 use crate::error::{ApiFailure, ApiResult, SimError};
 use crate::nonces::{NonceCache, NonceCacheFull, NonceRecord};
 use crate::request::{Handled, ShellFault, SimRequest, SimResponse};
+use crate::resources::{Order, Resources};
 
 /// The key under which [`Counters::requests_by_action`] counts actions the emulator does not implement.
 pub const OTHER_ACTION: &str = "(other)";
@@ -160,6 +161,8 @@ pub struct Sim {
     buckets: HashMap<(String, String), Bucket>,
     fault_rng: ChaCha8Rng,
     fault_matches: Vec<u64>,
+    /// Key pairs, custom images, placement groups, launch templates, timers and orders.
+    pub(crate) resources: Resources,
 }
 
 impl std::fmt::Debug for Sim {
@@ -320,6 +323,7 @@ struct StateView<'a> {
     fault_rng: RngState,
     fault_matches: &'a [u64],
     nonces: Vec<NonceRecord>,
+    resources: &'a Resources,
 }
 
 /// A [`TokenRecord`] borrowing from the [`Sim`].
@@ -343,6 +347,9 @@ struct State {
     /// Absent from dumps written before nonces were saved.
     #[serde(default)]
     nonces: Vec<NonceRecord>,
+    /// Absent from dumps written before key pairs, images, templates, ... were emulated.
+    #[serde(default)]
+    resources: Resources,
 }
 
 impl Sim {
@@ -379,6 +386,7 @@ impl Sim {
             generation: 0,
             buckets: HashMap::new(),
             fault_rng,
+            resources: Resources::default(),
         })
     }
 
@@ -406,6 +414,11 @@ impl Sim {
     /// The counters.
     pub fn counters(&self) -> &Counters {
         &self.counters
+    }
+
+    /// The prepaid purchases and renewals charged so far, oldest first.
+    pub fn orders(&self) -> &[Order] {
+        &self.resources.orders
     }
 
     /// Sets every counter back to zero.
@@ -960,6 +973,7 @@ impl Sim {
             fault_rng: rng_state(&self.fault_rng),
             fault_matches: &self.fault_matches,
             nonces: self.nonces.records(),
+            resources: &self.resources,
         }
     }
 
@@ -1012,6 +1026,7 @@ impl Sim {
             self.config.max_nonces,
             state.nonces,
         );
+        self.resources = state.resources;
         self.next_due = Some(Duration::ZERO);
         Ok(())
     }

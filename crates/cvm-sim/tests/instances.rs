@@ -18,6 +18,7 @@ fn timed() -> Client {
         start: Duration::from_secs(1),
         reboot: Duration::from_secs(1),
         terminate: Duration::from_secs(1),
+        create_image: Duration::from_secs(3),
     }))
 }
 

@@ -215,3 +215,95 @@ fn concurrent_requests_are_all_saved_before_their_replies() {
     drop(server);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn key_pairs_images_templates_groups_and_timers_survive_a_restart() {
+    let dir = scratch_dir("resources");
+    let path = dir.join("state.json");
+    let server = SimServer::serve_sim_with_state(
+        Sim::new(common::config()).unwrap(),
+        HttpConfig::default(),
+        "127.0.0.1:0".parse().unwrap(),
+        &path,
+    )
+    .unwrap();
+    let call = |server: &SimServer, action: &str, params: Value| -> Value {
+        let (status, body) = send(&prepared(server, action, &params));
+        assert_eq!(status, 200);
+        let reply: Value = serde_json::from_slice(&body).unwrap();
+        assert!(reply["Response"]["Error"].is_null(), "{action}: {reply}");
+        reply["Response"].clone()
+    };
+    let key = call(
+        &server,
+        "CreateKeyPair",
+        json!({"KeyName": "kept", "ProjectId": 0}),
+    )["KeyPair"]["KeyId"]
+        .clone();
+    let id = call(&server, "RunInstances", common::run_params(1))["InstanceIdSet"][0].clone();
+    call(&server, "DescribeInstances", json!({}));
+    let image = call(
+        &server,
+        "CreateImage",
+        json!({"ImageName": "kept", "InstanceId": id}),
+    )["ImageId"]
+        .clone();
+    let template = call(
+        &server,
+        "CreateLaunchTemplate",
+        json!({"LaunchTemplateName": "kept", "Placement": {"Zone": "ap-guangzhou-2"}, "ImageId": "img-pmqg1cw7"}),
+    )["LaunchTemplateId"]
+        .clone();
+    let group = call(
+        &server,
+        "CreateDisasterRecoverGroup",
+        json!({"Name": "kept", "Type": "SW"}),
+    )["DisasterRecoverGroupId"]
+        .clone();
+    let timer = call(
+        &server,
+        "ImportInstancesActionTimer",
+        json!({"InstanceIds": [id], "ActionTimer": {"TimerAction": "TerminateInstances", "ActionTime": "2999-01-01 00:00:00"}}),
+    )["ActionTimerIds"][0]
+        .clone();
+    drop(server);
+
+    let mut sim = Sim::new(common::config()).unwrap();
+    sim.load_state(saved(&path)).unwrap();
+    let server = SimServer::serve_sim_with_state(
+        sim,
+        HttpConfig::default(),
+        "127.0.0.1:0".parse().unwrap(),
+        &path,
+    )
+    .unwrap();
+    let keys = call(&server, "DescribeKeyPairs", json!({}));
+    assert_eq!(keys["KeyPairSet"][0]["KeyId"], key);
+    let images = call(&server, "DescribeImages", json!({"ImageIds": [image]}));
+    assert_eq!(images["ImageSet"][0]["ImageName"], "kept");
+    let templates = call(&server, "DescribeLaunchTemplates", json!({}));
+    assert_eq!(
+        templates["LaunchTemplateSet"][0]["LaunchTemplateId"],
+        template
+    );
+    let groups = call(&server, "DescribeDisasterRecoverGroups", json!({}));
+    assert_eq!(
+        groups["DisasterRecoverGroupSet"][0]["DisasterRecoverGroupId"],
+        group
+    );
+    let timers = call(&server, "DescribeInstancesActionTimer", json!({}));
+    assert_eq!(timers["ActionTimers"][0]["ActionTimerId"], timer);
+    // Names stay taken after the restart.
+    let (_, body) = send(&prepared(
+        &server,
+        "CreateKeyPair",
+        &json!({"KeyName": "kept", "ProjectId": 0}),
+    ));
+    let reply: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        reply["Response"]["Error"]["Code"],
+        "InvalidKeyPairName.Duplicate"
+    );
+    drop(server);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

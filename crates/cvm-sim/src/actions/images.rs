@@ -1,14 +1,22 @@
-//! Images: `DescribeImages`.
+//! Images: `DescribeImages`, over the catalogue's images and the caller's own and shared ones
+//! (made by the actions in `custom_images`).
 
-use cvm_proto::models::{DescribeImagesRequest, DescribeImagesResponse, Filter, Image};
+use cvm_proto::api::cvm::{DescribeImagesResponse, Image};
+use cvm_proto::models::{DescribeImagesRequest, Filter};
 
-use super::{check_filters, has_id_form, invalid_filter, object, page, Reply};
+use super::required_fields::reply_image;
+use super::{check_filters, has_id_form, invalid_filter, object, page, Call, Reply};
 use crate::error::{ApiFailure, ApiResult};
 use crate::sim::Sim;
 
 impl Sim {
-    /// `DescribeImages`: the catalog's images, by id or by filters, one page of them.
-    pub(super) fn describe_images(&self, req: DescribeImagesRequest) -> ApiResult<Reply> {
+    /// `DescribeImages`: the catalogue's images and those the caller owns or was shared in the
+    /// region, by id or by filters, one page of them.
+    pub(super) fn describe_images(
+        &self,
+        call: &Call<'_>,
+        req: DescribeImagesRequest,
+    ) -> ApiResult<Reply> {
         check_image_selection(&req)?;
         check_filters(&req.filters, 5)?;
         let (offset, limit) = page(
@@ -17,7 +25,12 @@ impl Sim {
         )?;
         let x86_only = self.x86_only(req.instance_type.as_deref())?;
         let mut matching = Vec::new();
+        let mut all = Vec::new();
         for image in &self.config.images {
+            all.push(reply_image(image)?);
+        }
+        all.extend(self.visible_images(call));
+        for image in &all {
             if !req.image_ids.is_empty()
                 && !req
                     .image_ids

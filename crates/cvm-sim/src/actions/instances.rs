@@ -5,14 +5,15 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
+use cvm_proto::api::cvm::DescribeInstancesResponse;
 use cvm_proto::models::{
-    DescribeInstancesRequest, DescribeInstancesResponse, DescribeInstancesStatusRequest,
-    DescribeInstancesStatusResponse, Filter, InstanceState, InstanceStatus,
-    TerminateInstancesRequest, TerminateInstancesResponse,
+    DescribeInstancesRequest, DescribeInstancesStatusRequest, DescribeInstancesStatusResponse,
+    Filter, InstanceState, InstanceStatus, TerminateInstancesRequest, TerminateInstancesResponse,
 };
 use cvm_proto::Action;
 
 use super::billing::charge_type_of;
+use super::required_fields::{null_prepaid_fields, reply_instance};
 use super::{check_filters, instance_ids, invalid_filter, mismatch, object, page, Call, Reply};
 use crate::error::{ApiFailure, ApiResult};
 use crate::sim::{Cx, Sim, SimInstance};
@@ -71,12 +72,14 @@ impl Sim {
             .into_iter()
             .skip(offset)
             .take(limit)
-            .map(|i| i.model.clone())
-            .collect();
-        object(&DescribeInstancesResponse {
+            .map(|i| reply_instance(&i.model))
+            .collect::<ApiResult<Vec<_>>>()?;
+        let mut reply = object(&DescribeInstancesResponse {
             total_count: Some(total as i64),
             instance_set: set,
-        })
+        })?;
+        null_prepaid_fields(&mut reply);
+        Ok(reply)
     }
 
     /// `DescribeInstancesStatus`: the states of the caller's instances in the region, one page of them.

@@ -10,6 +10,7 @@ use super::billing::add_months;
 use super::launch_plan::RunPlan;
 use super::login::{default_login_port, default_login_user};
 use super::network::{internet_info, vpc_info};
+use super::prices::Quote;
 use super::{object, Call, Reply};
 use crate::error::{ApiFailure, ApiResult};
 use crate::sim::{Sim, SimInstance};
@@ -56,12 +57,26 @@ impl Sim {
             ));
         }
         let ids = self.launch(call, &req, &plan);
+        self.record_launch_order(call, &plan, &ids);
         if let Some(key) = token_key {
             self.client_tokens.insert(key, ids.clone());
         }
         object(&RunInstancesResponse {
             instance_id_set: ids,
         })
+    }
+
+    /// Records the order of prepaid instances, at the price `InquiryPriceRunInstances` quotes.
+    fn record_launch_order(&mut self, call: &Call<'_>, plan: &RunPlan, ids: &[String]) {
+        let Some(months) = plan.billing.period else {
+            return;
+        };
+        let Some(first) = ids.first().and_then(|id| self.instance(id)) else {
+            return;
+        };
+        let quote = Quote::of(&first.model);
+        let price = self.price(&quote, "PREPAID", months, ids.len() as i64);
+        self.record_order(call, RunInstancesRequest::NAME, ids.to_vec(), &price);
     }
 
     /// Creates the planned instances, each launching, and returns their ids.

@@ -41,7 +41,7 @@ impl Sim {
         let zone = self.check_placement(region, req.placement.as_ref())?;
         let instance_type = instance_type_of(req)?;
         let spec = self.instance_type_spec(&instance_type, zone)?;
-        let image = self.check_image(req.image_id.as_deref(), &instance_type)?;
+        let image = self.check_image(owner, region, req.image_id.as_deref(), &instance_type)?;
         let windows = image.platform.as_deref() == Some("Windows");
         check_system_disk(req, &image)?;
         check_data_disks(&req.data_disks)?;
@@ -122,8 +122,15 @@ impl Sim {
         Ok(spec)
     }
 
-    /// The required image `image_id`, usable (`NORMAL`, x86) on `instance_type`.
-    fn check_image(&self, image_id: Option<&str>, instance_type: &str) -> ApiResult<Image> {
+    /// The required image `image_id` (the catalogue's, or the caller's own or shared one in
+    /// `region`), usable (`NORMAL`, x86) on `instance_type`.
+    pub(super) fn check_image(
+        &self,
+        owner: &str,
+        region: &str,
+        image_id: Option<&str>,
+        instance_type: &str,
+    ) -> ApiResult<Image> {
         let image_id = image_id.ok_or_else(|| ApiFailure::missing("ImageId"))?;
         if !has_id_form(image_id, "img-") {
             return Err(ApiFailure::new(
@@ -137,6 +144,7 @@ impl Sim {
             .iter()
             .find(|i| i.image_id.as_deref() == Some(image_id))
             .cloned()
+            .or_else(|| self.usable_custom_image(owner, region, image_id))
             .ok_or_else(|| {
                 ApiFailure::new(
                     "InvalidImageId.NotFound",
@@ -219,7 +227,7 @@ fn check_count(req: &RunInstancesRequest) -> ApiResult<usize> {
 
 /// A host name has 2 to 60 (Windows: 15) letters, digits and `-.{}:,`, not starting or ending
 /// with `.` or `-`; a Windows one has no `.`.
-fn check_host_name(h: &str, windows: bool) -> ApiResult<()> {
+pub(super) fn check_host_name(h: &str, windows: bool) -> ApiResult<()> {
     let max = if windows { 15 } else { 60 };
     let ok = (2..=max).contains(&h.chars().count())
         && h.chars()
@@ -237,7 +245,7 @@ fn check_host_name(h: &str, windows: bool) -> ApiResult<()> {
 }
 
 /// User data is base64 text of at most 16 KB.
-fn check_user_data(data: &str) -> ApiResult<()> {
+pub(super) fn check_user_data(data: &str) -> ApiResult<()> {
     if !is_base64(data) {
         return Err(ApiFailure::new(
             "InvalidParameterValue.InvalidUserDataFormat",

@@ -52,7 +52,7 @@ fn check_key_ids(key_ids: &[String], windows: bool) -> ApiResult<()> {
 }
 
 /// Linux: 8-30 characters from at least 2 of 4 classes (lower, upper, digit, special); Windows: 12-30 from at least 3.
-fn check_password(password: &str, windows: bool) -> ApiResult<()> {
+pub(super) fn check_password(password: &str, windows: bool) -> ApiResult<()> {
     let (min, classes_needed) = if windows { (12, 3) } else { (8, 2) };
     let len = password.chars().count();
     let allowed = |c: char| c.is_ascii_alphanumeric() || PASSWORD_SPECIALS.contains(c);

@@ -5,17 +5,32 @@
 //! (start, stop, reboot). `RunInstances` is answered by [`launch`], from the plan that
 //! [`launch_plan`] builds out of the request checks in [`billing`], [`disks`], [`network`] and
 //! [`login`].
+//!
+//! The actions emulated since are routed in [`routes`] (one module per resource group:
+//! [`key_pairs`], ...), parse the generated `cvm_proto::api::cvm` requests and answer with the
+//! generated replies.
 
+mod action_timers;
 mod billing;
 mod catalog;
+mod custom_images;
 mod disks;
 mod images;
+mod instance_settings;
 mod instances;
+mod key_pairs;
 mod launch;
 mod launch_plan;
+mod launch_templates;
 mod login;
 mod network;
+mod owned;
+mod placement_groups;
 mod power;
+mod prices;
+mod reconfigure;
+mod required_fields;
+mod routes;
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -89,7 +104,7 @@ const ROUTES: [(&str, Handler); 11] = [
     ),
     (
         DescribeImagesRequest::NAME,
-        Handler::Regional(|sim, call| sim.describe_images(call.parse()?)),
+        Handler::Regional(|sim, call| sim.describe_images(call, call.parse()?)),
     ),
     (
         DescribeInstancesRequest::NAME,
@@ -122,11 +137,15 @@ const ROUTES: [(&str, Handler); 11] = [
 ];
 
 /// The actions the emulator implements.
-pub const ACTIONS: [&str; ROUTES.len()] = {
-    let mut names = [""; ROUTES.len()];
+pub const ACTIONS: [&str; ROUTES.len() + routes::MORE.len()] = {
+    let mut names = [""; ROUTES.len() + routes::MORE.len()];
     let mut i = 0;
-    while i < names.len() {
+    while i < ROUTES.len() {
         names[i] = ROUTES[i].0;
+        i += 1;
+    }
+    while i < names.len() {
+        names[i] = routes::MORE[i - ROUTES.len()].0;
         i += 1;
     }
     names
@@ -148,6 +167,7 @@ impl Sim {
             .map_err(|v| violation(&v))?;
         let handler = ROUTES
             .iter()
+            .chain(routes::MORE.iter())
             .find(|(name, _)| *name == action)
             .map(|&(_, handler)| handler)
             .ok_or_else(|| {
@@ -160,6 +180,7 @@ impl Sim {
             Handler::Account(handle) => handle(self, &action_params, cx),
             Handler::Regional(handle) => {
                 let region = self.resolve_region(params.get("Region"), cx.gateway)?;
+                self.settle_images(now);
                 let call = Call {
                     owner,
                     region,
