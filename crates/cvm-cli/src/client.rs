@@ -95,9 +95,11 @@ impl GlobalArgs {
     /// with a ClientToken is retried on every transient outcome until then.
     pub(crate) fn client_within(&self, budget: Duration) -> Result<Client, Failure> {
         let builder = self.builder(None, None, false)?;
-        Ok(builder
-            .retry(cvm_blocking::RetryPolicy::default().with_deadline(budget))
-            .build()?)
+        self.announced(
+            builder
+                .retry(cvm_blocking::RetryPolicy::default().with_deadline(budget))
+                .build()?,
+        )
     }
 
     fn build(
@@ -106,7 +108,17 @@ impl GlobalArgs {
         endpoint: Option<Endpoint>,
         no_region: bool,
     ) -> Result<Client, Failure> {
-        Ok(self.builder(credentials, endpoint, no_region)?.build()?)
+        self.announced(self.builder(credentials, endpoint, no_region)?.build()?)
+    }
+
+    /// With -v, resolves the credentials chain at once and says which source won (its fetches,
+    /// if any, are traced above that line); the secrets themselves are never printed.
+    fn announced(&self, client: Client) -> Result<Client, Failure> {
+        if self.verbose {
+            client.credentials()?;
+            eprintln!("* credentials: {}", client.core().credentials_source());
+        }
+        Ok(client)
     }
 
     fn builder(

@@ -172,6 +172,9 @@ fn run_wait_list_and_terminate() {
     // -v shows each attempt's string to sign with the secrets redacted.
     let stderr = String::from_utf8_lossy(&created.stderr);
     assert!(stderr.contains("> string to sign: POST"), "{stderr}");
+    // ... and which source of the credentials chain won.
+    assert!(stderr.contains("* credentials: "), "{stderr}");
+    assert!(stderr.to_lowercase().contains("environment"), "{stderr}");
     assert!(
         stderr.contains("LoginSettings.Password=<redacted>")
             && stderr.contains("SecretId=<redacted>")
