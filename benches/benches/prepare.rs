@@ -1,11 +1,13 @@
 //! Request-side benchmarks, each beside its floor:
-//! - `prepare/<METHOD>/<alg>`: `prepare` of the walkthrough's typed RunInstances to a signed
-//!   request, beside a bare HMAC of the same string to sign (`floor_bare_hmac`);
+//! - `prepare/<METHOD>/<alg>`: `prepare_action` of the walkthrough's typed RunInstances to a
+//!   signed request (`prepare`; `prepare_serde` flattens it through serde instead), beside a bare
+//!   HMAC of the same string to sign (`floor_bare_hmac`);
 //! - `prepare_tc3/POST`: `prepare` of the same request with TC3-HMAC-SHA256, beside the hashing
 //!   TC3 cannot avoid on the same bytes (`floor_tc3_hashes`): SHA-256 of the body and of the
 //!   canonical request, the three HMACs that derive the day's key, and the HMAC of the string to sign;
-//! - `flatten`: flattening the typed request alone, beside serializing it to JSON into a reused
-//!   buffer (`floor_json_serialize`);
+//! - `flatten`: flattening the typed request alone, through serde (`to_params`) and directly
+//!   (`direct`, the generated form), beside serializing it to JSON into a reused buffer
+//!   (`floor_json_serialize`);
 //! - `sign`: signing and encoding an already flat parameter set (`sign_request`), beside a bare
 //!   HMAC of its string to sign.
 // criterion_group! generates an undocumented public function.
@@ -45,6 +47,9 @@ fn bench_prepare(c: &mut Criterion) {
             let (_, sts) = flat_and_sts(method, alg);
             let mut g = c.benchmark_group(format!("prepare/{method}/{alg}"));
             g.bench_function("prepare", |b| {
+                b.iter(|| cvm_proto::prepare_action(black_box(&req), &creds, &ep, &ctx))
+            });
+            g.bench_function("prepare_serde", |b| {
                 b.iter(|| cvm_proto::prepare("RunInstances", black_box(&req), &creds, &ep, &ctx))
             });
             g.bench_function("floor_bare_hmac", |b| {
@@ -75,7 +80,7 @@ fn bench_prepare_tc3(c: &mut Criterion) {
 
     let mut g = c.benchmark_group(format!("prepare_tc3/{method}"));
     g.bench_function("prepare", |b| {
-        b.iter(|| cvm_proto::prepare("RunInstances", black_box(&req), &creds, &ep, &ctx))
+        b.iter(|| cvm_proto::prepare_action(black_box(&req), &creds, &ep, &ctx))
     });
     g.bench_function("floor_tc3_hashes", |b| {
         b.iter(|| {
@@ -96,6 +101,14 @@ fn bench_flatten(c: &mut Criterion) {
     let mut g = c.benchmark_group("flatten");
     g.bench_function("to_params", |b| {
         b.iter(|| flatten::to_params(black_box(&req)))
+    });
+    // Into a reused set, as the JSON floor writes into a reused buffer.
+    let mut flat = Params::with_room(64, 2048);
+    g.bench_function("direct", |b| {
+        b.iter(|| {
+            flat.clear();
+            flatten::flatten_direct(black_box(&req), &mut flat).map(|()| flat.len())
+        })
     });
     let mut buf = Vec::with_capacity(4096);
     g.bench_function("floor_json_serialize", |b| {

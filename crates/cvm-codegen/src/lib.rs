@@ -839,6 +839,7 @@ fn render_struct(
         s.push_str("            .finish()\n    }\n}\n");
     }
     if matches!(side, Side::Request | Side::Both) {
+        render_flatten(s, name, &fields);
         let _ = writeln!(s, "\nimpl {name} {{");
         render_constructor(s, &fields, side);
         for f in &fields {
@@ -848,6 +849,27 @@ fn render_struct(
         s.push_str("}\n");
     }
     Ok(())
+}
+
+/// The direct flattening of a request-side type: its fields by wire name in byte order, which
+/// is the order of their parameters (see `cvm_proto::flatten::Flatten`).
+fn render_flatten(s: &mut String, name: &str, fields: &[Field<'_>]) {
+    let mut sorted: Vec<&Field<'_>> = fields.iter().collect();
+    sorted.sort_by(|a, b| a.def.name.as_bytes().cmp(b.def.name.as_bytes()));
+    let _ = writeln!(s, "\nimpl crate::flatten::Flatten for {name} {{");
+    let w = if sorted.is_empty() { "_w" } else { "w" };
+    let _ = writeln!(
+        s,
+        "    fn flatten(&self, {w}: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {{"
+    );
+    for f in sorted {
+        let _ = writeln!(
+            s,
+            "        w.field(\"{}\", &self.{})?;",
+            f.def.name, f.ident
+        );
+    }
+    s.push_str("        Ok(())\n    }\n}\n");
 }
 
 fn render_field(s: &mut String, f: &Field<'_>, side: Side) {
@@ -1024,6 +1046,7 @@ fn render_action(s: &mut String, a: &ActionDef, input: &ObjectDef) {
         );
     }
     let _ = writeln!(s, "    type Output = {};", a.output);
+    s.push_str("\n    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {\n        crate::flatten::flatten_direct(self, params)\n    }\n");
     // A request with a token, or a dry run that creates nothing, is safe to send again.
     let optional = |name: &str, ty: &str| {
         input

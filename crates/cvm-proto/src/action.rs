@@ -28,6 +28,12 @@ pub trait Action: Serialize {
     /// The typed content of the reply's `Response` object (without `RequestId`).
     type Output: DeserializeOwned;
 
+    /// Writes the request's flat parameters into `params`, leaving it unchanged on error: the
+    /// generated types write them field by field, others go through the serde flattener.
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_into(self, params)
+    }
+
     /// Whether sending this request twice has the same effect as sending it once, so that a
     /// transport failure may be retried: [`IDEMPOTENT`](Self::IDEMPOTENT) actions are; others
     /// may say so for some values.

@@ -215,7 +215,8 @@ impl Call {
         params: &P,
         client_token: impl FnOnce() -> String,
     ) -> Result<Self, PrepareError> {
-        Self::with_facts(action::info(action), action, params, client_token)
+        let flat = flatten::to_params(params)?;
+        Self::with_facts(action::info(action), action, params, flat, client_token)
     }
 
     /// A call of a typed request.
@@ -223,7 +224,10 @@ impl Call {
         request: &A,
         client_token: impl FnOnce() -> String,
     ) -> Result<Self, PrepareError> {
-        let mut call = Self::with_facts(ActionInfo::of::<A>(), A::NAME, request, client_token)?;
+        let mut flat = Params::new();
+        request.flatten_into(&mut flat)?;
+        let mut call =
+            Self::with_facts(ActionInfo::of::<A>(), A::NAME, request, flat, client_token)?;
         call.idempotent |= request.is_idempotent();
         Ok(call)
     }
@@ -235,9 +239,9 @@ impl Call {
         info: ActionInfo,
         action: &str,
         params: &P,
+        mut flat: Params,
         client_token: impl FnOnce() -> String,
     ) -> Result<Self, PrepareError> {
-        let mut flat = flatten::to_params(params)?;
         let has_token = match info.client_token {
             Some(field) => {
                 if !flat.contains(field) {

@@ -96,9 +96,9 @@ pub use params::{
     check_key, is_sensitive, Iter as ParamsIter, KeyError, Params, ParamsError, REDACTED,
 };
 pub use request::{
-    is_secret_header, prepare, prepare_flat, sign_request, Context, HttpMethod, HttpRequest,
-    PrepareError, Prepared, UnknownHttpMethod, COMMON_PARAMS, DEFAULT_VERSION, FORM_CONTENT_TYPE,
-    MAX_GET_URL, MAX_POST_BODY, REQUEST_CLIENT, TC3_TOKEN_HEADER, V1_TOO_LARGE,
+    is_secret_header, prepare, prepare_action, prepare_flat, sign_request, Context, HttpMethod,
+    HttpRequest, PrepareError, Prepared, UnknownHttpMethod, COMMON_PARAMS, DEFAULT_VERSION,
+    FORM_CONTENT_TYPE, MAX_GET_URL, MAX_POST_BODY, REQUEST_CLIENT, TC3_TOKEN_HEADER, V1_TOO_LARGE,
 };
 pub use response::HttpResponse;
 pub use tc3_request::{MAX_TC3_BODY, SERVICE};

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use serde::Serialize;
 use thiserror::Error;
 
+use crate::action::Action;
 use crate::credentials::Credentials;
 use crate::encode;
 use crate::endpoint::Endpoint;
@@ -430,8 +431,44 @@ pub fn prepare<P: Serialize + ?Sized>(
     endpoint: &Endpoint,
     ctx: &Context<'_>,
 ) -> Result<Prepared, PrepareError> {
+    prepare_with(
+        action,
+        params,
+        |flat| flatten::flatten_into(params, flat),
+        credentials,
+        endpoint,
+        ctx,
+    )
+}
+
+/// [`prepare`] of a typed request, flattened by its own [`Action::flatten_into`]: for the
+/// generated types, directly and in signing order, without the serde walk.
+pub fn prepare_action<A: Action>(
+    request: &A,
+    credentials: &Credentials,
+    endpoint: &Endpoint,
+    ctx: &Context<'_>,
+) -> Result<Prepared, PrepareError> {
+    prepare_with(
+        A::NAME,
+        request,
+        |flat| request.flatten_into(flat),
+        credentials,
+        endpoint,
+        ctx,
+    )
+}
+
+fn prepare_with<P: Serialize + ?Sized>(
+    action: &str,
+    params: &P,
+    flatten: impl FnOnce(&mut Params) -> Result<(), FlattenError>,
+    credentials: &Credentials,
+    endpoint: &Endpoint,
+    ctx: &Context<'_>,
+) -> Result<Prepared, PrepareError> {
     let mut flat = Params::with_room(PREPARE_PARAMS, PREPARE_TEXT);
-    flatten::flatten_into(params, &mut flat)?;
+    flatten(&mut flat)?;
     let json = || serde_json::to_vec(params).map_err(|e| PrepareError::Json(e.to_string()));
     if ctx.signature_method.is_tc3() {
         let json = json()?;

@@ -72,5 +72,11 @@ pub trait RequestVisitor {
     /// Called with the request type `A` and its entry in the service's `SPEC`.
     fn visit<A>(&mut self, spec: &'static ActionSpec)
     where
-        A: Action + DeserializeOwned + Debug + Clone + PartialEq + Default;
+        A: Action
+            + crate::flatten::Flatten
+            + DeserializeOwned
+            + Debug
+            + Clone
+            + PartialEq
+            + Default;
 }

@@ -13,6 +13,9 @@
 //! and two values that end up with the same key are an error. A key has at most [`MAX_DEPTH`]
 //! segments.
 //!
+//! The generated request types also implement [`Flatten`], which writes the same parameters
+//! directly, field by field in signing order ([`flatten_direct`]).
+//!
 //! [`from_params`] reads flat parameters back into any `Deserialize` type, as the local emulator
 //! does with incoming requests. Values arrive as strings and are parsed as the type asks:
 //! booleans accept `true`, `True`, `TRUE` and the `false` forms; list indices must run `0..n`
@@ -24,6 +27,7 @@
 // `de::tree`); tests that go through both directions are in `tests`, on shapes from `fixtures`
 // that the tests of `ser` and `de` use too.
 mod de;
+mod direct;
 #[cfg(test)]
 mod fixtures;
 mod ser;
@@ -31,6 +35,7 @@ mod ser;
 mod tests;
 
 pub use de::{from_params, UnflattenError};
+pub use direct::{flatten_direct, Flatten, Writer};
 pub use ser::{flatten_into, to_params, FlattenError};
 
 /// The largest number of `.`-separated segments a flattened key may have.

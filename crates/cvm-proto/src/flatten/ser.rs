@@ -108,7 +108,12 @@ pub fn flatten_into<T: Serialize + ?Sized>(
     }
     let mut flattener = Flattener::new();
     flattener.run(value)?;
-    let flat = flattener.out;
+    merge_into(flattener.out, params)
+}
+
+/// Adds the freshly flattened `flat` to `params`, failing on the first key already there; on
+/// failure `params` is left as it was.
+pub(super) fn merge_into(flat: Params, params: &mut Params) -> Result<(), FlattenError> {
     // Check everything first, so that a failure leaves `params` as it was.
     if let Some((key, _)) = flat.iter().find(|(key, _)| params.contains(key)) {
         return Err(FlattenError::Duplicate {
@@ -125,6 +130,16 @@ pub fn flatten_into<T: Serialize + ?Sized>(
         })?;
     }
     Ok(())
+}
+
+/// Appends a finite float in its `Display` form (the shortest that reads back exactly, never
+/// with an exponent), with `0` for both zeros.
+pub(super) fn write_float(out: &mut String, v: f64) {
+    if v == 0.0 {
+        out.push('0');
+    } else {
+        let _ = write!(out, "{v}");
+    }
 }
 
 /// Where the key stood before a segment was pushed: its length and depth.

@@ -21,6 +21,16 @@ pub struct ApplyDiskBackupRequest {
     pub auto_start_instance: Option<bool>,
 }
 
+impl crate::flatten::Flatten for ApplyDiskBackupRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AutoStartInstance", &self.auto_start_instance)?;
+        w.field("AutoStopInstance", &self.auto_stop_instance)?;
+        w.field("DiskBackupId", &self.disk_backup_id)?;
+        w.field("DiskId", &self.disk_id)?;
+        Ok(())
+    }
+}
+
 impl ApplyDiskBackupRequest {
     /// A value with what requests require (`DiskBackupId`, `DiskId`); set the other fields with the `with_` methods.
     pub fn new(disk_backup_id: impl Into<String>, disk_id: impl Into<String>) -> Self {
@@ -65,6 +75,10 @@ impl crate::Action for ApplyDiskBackupRequest {
     const NAME: &'static str = "ApplyDiskBackup";
     const READ_ONLY: bool = false;
     type Output = ApplyDiskBackupResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ApplySnapshot`.
@@ -81,6 +95,16 @@ pub struct ApplySnapshotRequest {
     /// `AutoStartInstance` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_start_instance: Option<bool>,
+}
+
+impl crate::flatten::Flatten for ApplySnapshotRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AutoStartInstance", &self.auto_start_instance)?;
+        w.field("AutoStopInstance", &self.auto_stop_instance)?;
+        w.field("DiskId", &self.disk_id)?;
+        w.field("SnapshotId", &self.snapshot_id)?;
+        Ok(())
+    }
 }
 
 impl ApplySnapshotRequest {
@@ -127,6 +151,10 @@ impl crate::Action for ApplySnapshotRequest {
     const NAME: &'static str = "ApplySnapshot";
     const READ_ONLY: bool = false;
     type Output = ApplySnapshotResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ApplySnapshotGroup`.
@@ -143,6 +171,16 @@ pub struct ApplySnapshotGroupRequest {
     /// `AutoStartInstance` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_start_instance: Option<bool>,
+}
+
+impl crate::flatten::Flatten for ApplySnapshotGroupRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ApplyDisks", &self.apply_disks)?;
+        w.field("AutoStartInstance", &self.auto_start_instance)?;
+        w.field("AutoStopInstance", &self.auto_stop_instance)?;
+        w.field("SnapshotGroupId", &self.snapshot_group_id)?;
+        Ok(())
+    }
 }
 
 impl ApplySnapshotGroupRequest {
@@ -189,6 +227,10 @@ impl crate::Action for ApplySnapshotGroupRequest {
     const NAME: &'static str = "ApplySnapshotGroup";
     const READ_ONLY: bool = false;
     type Output = ApplySnapshotGroupResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `AttachDisks`.
@@ -205,6 +247,16 @@ pub struct AttachDisksRequest {
     /// `AttachMode` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attach_mode: Option<String>,
+}
+
+impl crate::flatten::Flatten for AttachDisksRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AttachMode", &self.attach_mode)?;
+        w.field("DeleteWithInstance", &self.delete_with_instance)?;
+        w.field("DiskIds", &self.disk_ids)?;
+        w.field("InstanceId", &self.instance_id)?;
+        Ok(())
+    }
 }
 
 impl AttachDisksRequest {
@@ -251,6 +303,10 @@ impl crate::Action for AttachDisksRequest {
     const NAME: &'static str = "AttachDisks";
     const READ_ONLY: bool = false;
     type Output = AttachDisksResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `AttachRemoteDisks`.
@@ -261,6 +317,14 @@ pub struct AttachRemoteDisksRequest {
     pub instance_id: String,
     /// `RemoteDiskIds` (wire name).
     pub remote_disk_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for AttachRemoteDisksRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("RemoteDiskIds", &self.remote_disk_ids)?;
+        Ok(())
+    }
 }
 
 impl AttachRemoteDisksRequest {
@@ -294,6 +358,10 @@ impl crate::Action for AttachRemoteDisksRequest {
     const NAME: &'static str = "AttachRemoteDisks";
     const READ_ONLY: bool = false;
     type Output = AttachRemoteDisksResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `BindAutoSnapshotPolicy`.
@@ -305,6 +373,14 @@ pub struct BindAutoSnapshotPolicyRequest {
     /// `DiskIds` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub disk_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for BindAutoSnapshotPolicyRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
+        w.field("DiskIds", &self.disk_ids)?;
+        Ok(())
+    }
 }
 
 impl BindAutoSnapshotPolicyRequest {
@@ -338,6 +414,10 @@ impl crate::Action for BindAutoSnapshotPolicyRequest {
     const NAME: &'static str = "BindAutoSnapshotPolicy";
     const READ_ONLY: bool = false;
     type Output = BindAutoSnapshotPolicyResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CopyAutoSnapshotPolicyCrossAccount`.
@@ -348,6 +428,14 @@ pub struct CopyAutoSnapshotPolicyCrossAccountRequest {
     pub auto_snapshot_policy_ids: Vec<String>,
     /// `TargetAccountUin` (wire name).
     pub target_account_uin: String,
+}
+
+impl crate::flatten::Flatten for CopyAutoSnapshotPolicyCrossAccountRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AutoSnapshotPolicyIds", &self.auto_snapshot_policy_ids)?;
+        w.field("TargetAccountUin", &self.target_account_uin)?;
+        Ok(())
+    }
 }
 
 impl CopyAutoSnapshotPolicyCrossAccountRequest {
@@ -388,6 +476,10 @@ impl crate::Action for CopyAutoSnapshotPolicyCrossAccountRequest {
     const NAME: &'static str = "CopyAutoSnapshotPolicyCrossAccount";
     const READ_ONLY: bool = false;
     type Output = CopyAutoSnapshotPolicyCrossAccountResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CopySnapshotCrossRegions`.
@@ -402,6 +494,15 @@ pub struct CopySnapshotCrossRegionsRequest {
     /// `SnapshotName` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_name: Option<String>,
+}
+
+impl crate::flatten::Flatten for CopySnapshotCrossRegionsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DestinationRegions", &self.destination_regions)?;
+        w.field("SnapshotId", &self.snapshot_id)?;
+        w.field("SnapshotName", &self.snapshot_name)?;
+        Ok(())
+    }
 }
 
 impl CopySnapshotCrossRegionsRequest {
@@ -445,6 +546,10 @@ impl crate::Action for CopySnapshotCrossRegionsRequest {
     const NAME: &'static str = "CopySnapshotCrossRegions";
     const READ_ONLY: bool = false;
     type Output = CopySnapshotCrossRegionsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateAutoSnapshotPolicy`.
@@ -468,6 +573,18 @@ pub struct CreateAutoSnapshotPolicyRequest {
     /// `RetentionDays` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<u64>,
+}
+
+impl crate::flatten::Flatten for CreateAutoSnapshotPolicyRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AutoSnapshotPolicyName", &self.auto_snapshot_policy_name)?;
+        w.field("DryRun", &self.dry_run)?;
+        w.field("IsActivated", &self.is_activated)?;
+        w.field("IsPermanent", &self.is_permanent)?;
+        w.field("Policy", &self.policy)?;
+        w.field("RetentionDays", &self.retention_days)?;
+        Ok(())
+    }
 }
 
 impl CreateAutoSnapshotPolicyRequest {
@@ -533,6 +650,10 @@ impl crate::Action for CreateAutoSnapshotPolicyRequest {
     const READ_ONLY: bool = false;
     type Output = CreateAutoSnapshotPolicyResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.dry_run == Some(true)
@@ -548,6 +669,14 @@ pub struct CreateDiskBackupRequest {
     /// `DiskBackupName` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_backup_name: Option<String>,
+}
+
+impl crate::flatten::Flatten for CreateDiskBackupRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DiskBackupName", &self.disk_backup_name)?;
+        w.field("DiskId", &self.disk_id)?;
+        Ok(())
+    }
 }
 
 impl CreateDiskBackupRequest {
@@ -585,6 +714,10 @@ impl crate::Action for CreateDiskBackupRequest {
     const NAME: &'static str = "CreateDiskBackup";
     const READ_ONLY: bool = false;
     type Output = CreateDiskBackupResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateDisks`.
@@ -645,6 +778,31 @@ pub struct CreateDisksRequest {
     /// `EncryptType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encrypt_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for CreateDisksRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AutoMountConfiguration", &self.auto_mount_configuration)?;
+        w.field("BurstPerformance", &self.burst_performance)?;
+        w.field("ClientToken", &self.client_token)?;
+        w.field("DeleteSnapshot", &self.delete_snapshot)?;
+        w.field("DiskBackupQuota", &self.disk_backup_quota)?;
+        w.field("DiskChargePrepaid", &self.disk_charge_prepaid)?;
+        w.field("DiskChargeType", &self.disk_charge_type)?;
+        w.field("DiskCount", &self.disk_count)?;
+        w.field("DiskName", &self.disk_name)?;
+        w.field("DiskSize", &self.disk_size)?;
+        w.field("DiskType", &self.disk_type)?;
+        w.field("Encrypt", &self.encrypt)?;
+        w.field("EncryptType", &self.encrypt_type)?;
+        w.field("KmsKeyId", &self.kms_key_id)?;
+        w.field("Placement", &self.placement)?;
+        w.field("Shareable", &self.shareable)?;
+        w.field("SnapshotId", &self.snapshot_id)?;
+        w.field("Tags", &self.tags)?;
+        w.field("ThroughputPerformance", &self.throughput_performance)?;
+        Ok(())
+    }
 }
 
 impl CreateDisksRequest {
@@ -788,6 +946,10 @@ impl crate::Action for CreateDisksRequest {
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = CreateDisksResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -815,6 +977,19 @@ pub struct CreateRemoteDisksRequest {
     /// `DiskName` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
+}
+
+impl crate::flatten::Flatten for CreateRemoteDisksRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DiskChargePrepaid", &self.disk_charge_prepaid)?;
+        w.field("DiskChargeType", &self.disk_charge_type)?;
+        w.field("DiskCount", &self.disk_count)?;
+        w.field("DiskName", &self.disk_name)?;
+        w.field("DiskSize", &self.disk_size)?;
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("Placement", &self.placement)?;
+        Ok(())
+    }
 }
 
 impl CreateRemoteDisksRequest {
@@ -881,6 +1056,10 @@ impl crate::Action for CreateRemoteDisksRequest {
     const NAME: &'static str = "CreateRemoteDisks";
     const READ_ONLY: bool = false;
     type Output = CreateRemoteDisksResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateSnapshot`.
@@ -908,6 +1087,19 @@ pub struct CreateSnapshotRequest {
     /// `DiskUsage` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_usage: Option<String>,
+}
+
+impl crate::flatten::Flatten for CreateSnapshotRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Deadline", &self.deadline)?;
+        w.field("DiskBackupId", &self.disk_backup_id)?;
+        w.field("DiskId", &self.disk_id)?;
+        w.field("DiskUsage", &self.disk_usage)?;
+        w.field("LocalSnap", &self.local_snap)?;
+        w.field("SnapshotName", &self.snapshot_name)?;
+        w.field("Tags", &self.tags)?;
+        Ok(())
+    }
 }
 
 impl CreateSnapshotRequest {
@@ -972,6 +1164,10 @@ impl crate::Action for CreateSnapshotRequest {
     const NAME: &'static str = "CreateSnapshot";
     const READ_ONLY: bool = false;
     type Output = CreateSnapshotResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateSnapshotGroup`.
@@ -986,6 +1182,15 @@ pub struct CreateSnapshotGroupRequest {
     /// `Tags` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+}
+
+impl crate::flatten::Flatten for CreateSnapshotGroupRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DiskIds", &self.disk_ids)?;
+        w.field("SnapshotGroupName", &self.snapshot_group_name)?;
+        w.field("Tags", &self.tags)?;
+        Ok(())
+    }
 }
 
 impl CreateSnapshotGroupRequest {
@@ -1029,6 +1234,10 @@ impl crate::Action for CreateSnapshotGroupRequest {
     const NAME: &'static str = "CreateSnapshotGroup";
     const READ_ONLY: bool = false;
     type Output = CreateSnapshotGroupResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteAutoSnapshotPolicies`.
@@ -1037,6 +1246,13 @@ impl crate::Action for CreateSnapshotGroupRequest {
 pub struct DeleteAutoSnapshotPoliciesRequest {
     /// `AutoSnapshotPolicyIds` (wire name).
     pub auto_snapshot_policy_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DeleteAutoSnapshotPoliciesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AutoSnapshotPolicyIds", &self.auto_snapshot_policy_ids)?;
+        Ok(())
+    }
 }
 
 impl DeleteAutoSnapshotPoliciesRequest {
@@ -1063,6 +1279,10 @@ impl crate::Action for DeleteAutoSnapshotPoliciesRequest {
     const NAME: &'static str = "DeleteAutoSnapshotPolicies";
     const READ_ONLY: bool = false;
     type Output = DeleteAutoSnapshotPoliciesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteDiskBackups`.
@@ -1071,6 +1291,13 @@ impl crate::Action for DeleteAutoSnapshotPoliciesRequest {
 pub struct DeleteDiskBackupsRequest {
     /// `DiskBackupIds` (wire name).
     pub disk_backup_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DeleteDiskBackupsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DiskBackupIds", &self.disk_backup_ids)?;
+        Ok(())
+    }
 }
 
 impl DeleteDiskBackupsRequest {
@@ -1097,6 +1324,10 @@ impl crate::Action for DeleteDiskBackupsRequest {
     const NAME: &'static str = "DeleteDiskBackups";
     const READ_ONLY: bool = false;
     type Output = DeleteDiskBackupsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteSnapshotGroup`.
@@ -1112,6 +1343,15 @@ pub struct DeleteSnapshotGroupRequest {
     /// `DeleteBindImages` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_bind_images: Option<bool>,
+}
+
+impl crate::flatten::Flatten for DeleteSnapshotGroupRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DeleteBindImages", &self.delete_bind_images)?;
+        w.field("SnapshotGroupId", &self.snapshot_group_id)?;
+        w.field("SnapshotGroupIds", &self.snapshot_group_ids)?;
+        Ok(())
+    }
 }
 
 impl DeleteSnapshotGroupRequest {
@@ -1148,6 +1388,10 @@ impl crate::Action for DeleteSnapshotGroupRequest {
     const NAME: &'static str = "DeleteSnapshotGroup";
     const READ_ONLY: bool = false;
     type Output = DeleteSnapshotGroupResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteSnapshots`.
@@ -1159,6 +1403,14 @@ pub struct DeleteSnapshotsRequest {
     /// `DeleteBindImages` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_bind_images: Option<bool>,
+}
+
+impl crate::flatten::Flatten for DeleteSnapshotsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DeleteBindImages", &self.delete_bind_images)?;
+        w.field("SnapshotIds", &self.snapshot_ids)?;
+        Ok(())
+    }
 }
 
 impl DeleteSnapshotsRequest {
@@ -1192,6 +1444,10 @@ impl crate::Action for DeleteSnapshotsRequest {
     const NAME: &'static str = "DeleteSnapshots";
     const READ_ONLY: bool = false;
     type Output = DeleteSnapshotsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeAutoSnapshotPolicies`.
@@ -1216,6 +1472,18 @@ pub struct DescribeAutoSnapshotPoliciesRequest {
     /// `OrderField` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_field: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeAutoSnapshotPoliciesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AutoSnapshotPolicyIds", &self.auto_snapshot_policy_ids)?;
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("Order", &self.order)?;
+        w.field("OrderField", &self.order_field)?;
+        Ok(())
+    }
 }
 
 impl DescribeAutoSnapshotPoliciesRequest {
@@ -1277,6 +1545,10 @@ impl crate::Action for DescribeAutoSnapshotPoliciesRequest {
     const NAME: &'static str = "DescribeAutoSnapshotPolicies";
     const READ_ONLY: bool = true;
     type Output = DescribeAutoSnapshotPoliciesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeDedicatedClusterDiskStatistics`.
@@ -1285,6 +1557,13 @@ impl crate::Action for DescribeAutoSnapshotPoliciesRequest {
 pub struct DescribeDedicatedClusterDiskStatisticsRequest {
     /// `DedicatedClusterId` (wire name).
     pub dedicated_cluster_id: String,
+}
+
+impl crate::flatten::Flatten for DescribeDedicatedClusterDiskStatisticsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DedicatedClusterId", &self.dedicated_cluster_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeDedicatedClusterDiskStatisticsRequest {
@@ -1315,6 +1594,10 @@ impl crate::Action for DescribeDedicatedClusterDiskStatisticsRequest {
     const NAME: &'static str = "DescribeDedicatedClusterDiskStatistics";
     const READ_ONLY: bool = true;
     type Output = DescribeDedicatedClusterDiskStatisticsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeDiskAssociatedAutoSnapshotPolicy`.
@@ -1323,6 +1606,13 @@ impl crate::Action for DescribeDedicatedClusterDiskStatisticsRequest {
 pub struct DescribeDiskAssociatedAutoSnapshotPolicyRequest {
     /// `DiskId` (wire name).
     pub disk_id: String,
+}
+
+impl crate::flatten::Flatten for DescribeDiskAssociatedAutoSnapshotPolicyRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DiskId", &self.disk_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeDiskAssociatedAutoSnapshotPolicyRequest {
@@ -1356,6 +1646,10 @@ impl crate::Action for DescribeDiskAssociatedAutoSnapshotPolicyRequest {
     const NAME: &'static str = "DescribeDiskAssociatedAutoSnapshotPolicy";
     const READ_ONLY: bool = true;
     type Output = DescribeDiskAssociatedAutoSnapshotPolicyResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeDiskBackups`.
@@ -1380,6 +1674,18 @@ pub struct DescribeDiskBackupsRequest {
     /// `OrderField` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_field: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeDiskBackupsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DiskBackupIds", &self.disk_backup_ids)?;
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("Order", &self.order)?;
+        w.field("OrderField", &self.order_field)?;
+        Ok(())
+    }
 }
 
 impl DescribeDiskBackupsRequest {
@@ -1441,6 +1747,10 @@ impl crate::Action for DescribeDiskBackupsRequest {
     const NAME: &'static str = "DescribeDiskBackups";
     const READ_ONLY: bool = true;
     type Output = DescribeDiskBackupsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeDiskConfigQuota`.
@@ -1473,6 +1783,21 @@ pub struct DescribeDiskConfigQuotaRequest {
     /// `DedicatedClusterId` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dedicated_cluster_id: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeDiskConfigQuotaRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CPU", &self.cpu)?;
+        w.field("DedicatedClusterId", &self.dedicated_cluster_id)?;
+        w.field("DiskChargeType", &self.disk_charge_type)?;
+        w.field("DiskTypes", &self.disk_types)?;
+        w.field("DiskUsage", &self.disk_usage)?;
+        w.field("InquiryType", &self.inquiry_type)?;
+        w.field("InstanceFamilies", &self.instance_families)?;
+        w.field("Memory", &self.memory)?;
+        w.field("Zones", &self.zones)?;
+        Ok(())
+    }
 }
 
 impl DescribeDiskConfigQuotaRequest {
@@ -1552,6 +1877,10 @@ impl crate::Action for DescribeDiskConfigQuotaRequest {
     const NAME: &'static str = "DescribeDiskConfigQuota";
     const READ_ONLY: bool = true;
     type Output = DescribeDiskConfigQuotaResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeDiskStoragePool`.
@@ -1570,6 +1899,16 @@ pub struct DescribeDiskStoragePoolRequest {
     /// `Offset` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeDiskStoragePoolRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CdcIds", &self.cdc_ids)?;
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeDiskStoragePoolRequest {
@@ -1622,6 +1961,10 @@ impl crate::Action for DescribeDiskStoragePoolRequest {
     const NAME: &'static str = "DescribeDiskStoragePool";
     const READ_ONLY: bool = true;
     type Output = DescribeDiskStoragePoolResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeDisks`.
@@ -1649,6 +1992,19 @@ pub struct DescribeDisksRequest {
     /// `Order` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeDisksRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DiskIds", &self.disk_ids)?;
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("Order", &self.order)?;
+        w.field("OrderField", &self.order_field)?;
+        w.field("ReturnBindAutoSnapshotPolicy", &self.return_bind_auto_snapshot_policy)?;
+        Ok(())
+    }
 }
 
 impl DescribeDisksRequest {
@@ -1716,6 +2072,10 @@ impl crate::Action for DescribeDisksRequest {
     const NAME: &'static str = "DescribeDisks";
     const READ_ONLY: bool = true;
     type Output = DescribeDisksResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeInstancesDiskNum`.
@@ -1724,6 +2084,13 @@ impl crate::Action for DescribeDisksRequest {
 pub struct DescribeInstancesDiskNumRequest {
     /// `InstanceIds` (wire name).
     pub instance_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DescribeInstancesDiskNumRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceIds", &self.instance_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeInstancesDiskNumRequest {
@@ -1754,6 +2121,10 @@ impl crate::Action for DescribeInstancesDiskNumRequest {
     const NAME: &'static str = "DescribeInstancesDiskNum";
     const READ_ONLY: bool = true;
     type Output = DescribeInstancesDiskNumResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeRemoteDiskConfigQuota`.
@@ -1763,6 +2134,13 @@ pub struct DescribeRemoteDiskConfigQuotaRequest {
     /// `Filters` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<Filter>,
+}
+
+impl crate::flatten::Flatten for DescribeRemoteDiskConfigQuotaRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        Ok(())
+    }
 }
 
 impl DescribeRemoteDiskConfigQuotaRequest {
@@ -1787,6 +2165,10 @@ impl crate::Action for DescribeRemoteDiskConfigQuotaRequest {
     const NAME: &'static str = "DescribeRemoteDiskConfigQuota";
     const READ_ONLY: bool = true;
     type Output = DescribeRemoteDiskConfigQuotaResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeRemoteDisks`.
@@ -1796,6 +2178,13 @@ pub struct DescribeRemoteDisksRequest {
     /// `Filters` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<Filter>,
+}
+
+impl crate::flatten::Flatten for DescribeRemoteDisksRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        Ok(())
+    }
 }
 
 impl DescribeRemoteDisksRequest {
@@ -1827,6 +2216,10 @@ impl crate::Action for DescribeRemoteDisksRequest {
     const NAME: &'static str = "DescribeRemoteDisks";
     const READ_ONLY: bool = true;
     type Output = DescribeRemoteDisksResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeRemoteDisksDeniedActions`.
@@ -1835,6 +2228,13 @@ impl crate::Action for DescribeRemoteDisksRequest {
 pub struct DescribeRemoteDisksDeniedActionsRequest {
     /// `RemoteDiskIds` (wire name).
     pub remote_disk_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DescribeRemoteDisksDeniedActionsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RemoteDiskIds", &self.remote_disk_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeRemoteDisksDeniedActionsRequest {
@@ -1861,6 +2261,10 @@ impl crate::Action for DescribeRemoteDisksDeniedActionsRequest {
     const NAME: &'static str = "DescribeRemoteDisksDeniedActions";
     const READ_ONLY: bool = true;
     type Output = DescribeRemoteDisksDeniedActionsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeSnapshotGroups`.
@@ -1876,6 +2280,15 @@ pub struct DescribeSnapshotGroupsRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeSnapshotGroupsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeSnapshotGroupsRequest {
@@ -1919,12 +2332,22 @@ impl crate::Action for DescribeSnapshotGroupsRequest {
     const NAME: &'static str = "DescribeSnapshotGroups";
     const READ_ONLY: bool = true;
     type Output = DescribeSnapshotGroupsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeSnapshotOverview`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeSnapshotOverviewRequest {}
+
+impl crate::flatten::Flatten for DescribeSnapshotOverviewRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl DescribeSnapshotOverviewRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -1955,6 +2378,10 @@ impl crate::Action for DescribeSnapshotOverviewRequest {
     const NAME: &'static str = "DescribeSnapshotOverview";
     const READ_ONLY: bool = true;
     type Output = DescribeSnapshotOverviewResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeSnapshotSharePermission`.
@@ -1963,6 +2390,13 @@ impl crate::Action for DescribeSnapshotOverviewRequest {
 pub struct DescribeSnapshotSharePermissionRequest {
     /// `SnapshotId` (wire name).
     pub snapshot_id: String,
+}
+
+impl crate::flatten::Flatten for DescribeSnapshotSharePermissionRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("SnapshotId", &self.snapshot_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeSnapshotSharePermissionRequest {
@@ -1993,6 +2427,10 @@ impl crate::Action for DescribeSnapshotSharePermissionRequest {
     const NAME: &'static str = "DescribeSnapshotSharePermission";
     const READ_ONLY: bool = true;
     type Output = DescribeSnapshotSharePermissionResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeSnapshots`.
@@ -2017,6 +2455,18 @@ pub struct DescribeSnapshotsRequest {
     /// `Order` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeSnapshotsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("Order", &self.order)?;
+        w.field("OrderField", &self.order_field)?;
+        w.field("SnapshotIds", &self.snapshot_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeSnapshotsRequest {
@@ -2078,6 +2528,10 @@ impl crate::Action for DescribeSnapshotsRequest {
     const NAME: &'static str = "DescribeSnapshots";
     const READ_ONLY: bool = true;
     type Output = DescribeSnapshotsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DetachDisks`.
@@ -2089,6 +2543,14 @@ pub struct DetachDisksRequest {
     /// `InstanceId` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
+}
+
+impl crate::flatten::Flatten for DetachDisksRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DiskIds", &self.disk_ids)?;
+        w.field("InstanceId", &self.instance_id)?;
+        Ok(())
+    }
 }
 
 impl DetachDisksRequest {
@@ -2122,6 +2584,10 @@ impl crate::Action for DetachDisksRequest {
     const NAME: &'static str = "DetachDisks";
     const READ_ONLY: bool = false;
     type Output = DetachDisksResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DetachRemoteDisks`.
@@ -2135,6 +2601,15 @@ pub struct DetachRemoteDisksRequest {
     /// `ForceDetach` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_detach: Option<bool>,
+}
+
+impl crate::flatten::Flatten for DetachRemoteDisksRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ForceDetach", &self.force_detach)?;
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("RemoteDiskIds", &self.remote_disk_ids)?;
+        Ok(())
+    }
 }
 
 impl DetachRemoteDisksRequest {
@@ -2175,12 +2650,22 @@ impl crate::Action for DetachRemoteDisksRequest {
     const NAME: &'static str = "DetachRemoteDisks";
     const READ_ONLY: bool = false;
     type Output = DetachRemoteDisksResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `GetSnapOverview`. The service marks this action deprecated.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetSnapOverviewRequest {}
+
+impl crate::flatten::Flatten for GetSnapOverviewRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl GetSnapOverviewRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -2211,6 +2696,10 @@ impl crate::Action for GetSnapOverviewRequest {
     const NAME: &'static str = "GetSnapOverview";
     const READ_ONLY: bool = false;
     type Output = GetSnapOverviewResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `InitializeDisks`.
@@ -2219,6 +2708,13 @@ impl crate::Action for GetSnapOverviewRequest {
 pub struct InitializeDisksRequest {
     /// `DiskIds` (wire name).
     pub disk_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for InitializeDisksRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DiskIds", &self.disk_ids)?;
+        Ok(())
+    }
 }
 
 impl InitializeDisksRequest {
@@ -2245,6 +2741,10 @@ impl crate::Action for InitializeDisksRequest {
     const NAME: &'static str = "InitializeDisks";
     const READ_ONLY: bool = false;
     type Output = InitializeDisksResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `InquirePriceCreateRemoteDisks`.
@@ -2261,6 +2761,16 @@ pub struct InquirePriceCreateRemoteDisksRequest {
     /// `DiskCount` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_count: Option<u64>,
+}
+
+impl crate::flatten::Flatten for InquirePriceCreateRemoteDisksRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DiskChargePrepaid", &self.disk_charge_prepaid)?;
+        w.field("DiskChargeType", &self.disk_charge_type)?;
+        w.field("DiskCount", &self.disk_count)?;
+        w.field("DiskSize", &self.disk_size)?;
+        Ok(())
+    }
 }
 
 impl InquirePriceCreateRemoteDisksRequest {
@@ -2307,6 +2817,10 @@ impl crate::Action for InquirePriceCreateRemoteDisksRequest {
     const NAME: &'static str = "InquirePriceCreateRemoteDisks";
     const READ_ONLY: bool = false;
     type Output = InquirePriceCreateRemoteDisksResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `InquirePriceModifyDiskBackupQuota`.
@@ -2317,6 +2831,14 @@ pub struct InquirePriceModifyDiskBackupQuotaRequest {
     pub disk_id: String,
     /// `DiskBackupQuota` (wire name).
     pub disk_backup_quota: u64,
+}
+
+impl crate::flatten::Flatten for InquirePriceModifyDiskBackupQuotaRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DiskBackupQuota", &self.disk_backup_quota)?;
+        w.field("DiskId", &self.disk_id)?;
+        Ok(())
+    }
 }
 
 impl InquirePriceModifyDiskBackupQuotaRequest {
@@ -2354,6 +2876,10 @@ impl crate::Action for InquirePriceModifyDiskBackupQuotaRequest {
     const NAME: &'static str = "InquirePriceModifyDiskBackupQuota";
     const READ_ONLY: bool = false;
     type Output = InquirePriceModifyDiskBackupQuotaResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `InquirePriceModifyDiskExtraPerformance`.
@@ -2364,6 +2890,14 @@ pub struct InquirePriceModifyDiskExtraPerformanceRequest {
     pub throughput_performance: u64,
     /// `DiskId` (wire name).
     pub disk_id: String,
+}
+
+impl crate::flatten::Flatten for InquirePriceModifyDiskExtraPerformanceRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DiskId", &self.disk_id)?;
+        w.field("ThroughputPerformance", &self.throughput_performance)?;
+        Ok(())
+    }
 }
 
 impl InquirePriceModifyDiskExtraPerformanceRequest {
@@ -2401,6 +2935,10 @@ impl crate::Action for InquirePriceModifyDiskExtraPerformanceRequest {
     const NAME: &'static str = "InquirePriceModifyDiskExtraPerformance";
     const READ_ONLY: bool = false;
     type Output = InquirePriceModifyDiskExtraPerformanceResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `InquirePriceRenewRemoteDisks`.
@@ -2411,6 +2949,14 @@ pub struct InquirePriceRenewRemoteDisksRequest {
     pub disk_charge_prepaid_set: Vec<RemoteDiskChargePrepaid>,
     /// `RemoteDiskIds` (wire name).
     pub remote_disk_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for InquirePriceRenewRemoteDisksRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DiskChargePrepaidSet", &self.disk_charge_prepaid_set)?;
+        w.field("RemoteDiskIds", &self.remote_disk_ids)?;
+        Ok(())
+    }
 }
 
 impl InquirePriceRenewRemoteDisksRequest {
@@ -2444,6 +2990,10 @@ impl crate::Action for InquirePriceRenewRemoteDisksRequest {
     const NAME: &'static str = "InquirePriceRenewRemoteDisks";
     const READ_ONLY: bool = false;
     type Output = InquirePriceRenewRemoteDisksResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `InquiryPriceCreateDisks`.
@@ -2471,6 +3021,20 @@ pub struct InquiryPriceCreateDisksRequest {
     /// `DiskBackupQuota` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_backup_quota: Option<u64>,
+}
+
+impl crate::flatten::Flatten for InquiryPriceCreateDisksRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DiskBackupQuota", &self.disk_backup_quota)?;
+        w.field("DiskChargePrepaid", &self.disk_charge_prepaid)?;
+        w.field("DiskChargeType", &self.disk_charge_type)?;
+        w.field("DiskCount", &self.disk_count)?;
+        w.field("DiskSize", &self.disk_size)?;
+        w.field("DiskType", &self.disk_type)?;
+        w.field("ProjectId", &self.project_id)?;
+        w.field("ThroughputPerformance", &self.throughput_performance)?;
+        Ok(())
+    }
 }
 
 impl InquiryPriceCreateDisksRequest {
@@ -2546,6 +3110,10 @@ impl crate::Action for InquiryPriceCreateDisksRequest {
     const NAME: &'static str = "InquiryPriceCreateDisks";
     const READ_ONLY: bool = true;
     type Output = InquiryPriceCreateDisksResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `InquiryPriceRenewDisks`.
@@ -2563,6 +3131,16 @@ pub struct InquiryPriceRenewDisksRequest {
     /// `ProjectId` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<u64>,
+}
+
+impl crate::flatten::Flatten for InquiryPriceRenewDisksRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DiskChargePrepaids", &self.disk_charge_prepaids)?;
+        w.field("DiskIds", &self.disk_ids)?;
+        w.field("NewDeadline", &self.new_deadline)?;
+        w.field("ProjectId", &self.project_id)?;
+        Ok(())
+    }
 }
 
 impl InquiryPriceRenewDisksRequest {
@@ -2612,6 +3190,10 @@ impl crate::Action for InquiryPriceRenewDisksRequest {
     const NAME: &'static str = "InquiryPriceRenewDisks";
     const READ_ONLY: bool = true;
     type Output = InquiryPriceRenewDisksResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `InquiryPriceResizeDisk`.
@@ -2629,6 +3211,16 @@ pub struct InquiryPriceResizeDiskRequest {
     /// `DiskIds` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub disk_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for InquiryPriceResizeDiskRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DiskId", &self.disk_id)?;
+        w.field("DiskIds", &self.disk_ids)?;
+        w.field("DiskSize", &self.disk_size)?;
+        w.field("ProjectId", &self.project_id)?;
+        Ok(())
+    }
 }
 
 impl InquiryPriceResizeDiskRequest {
@@ -2678,6 +3270,10 @@ impl crate::Action for InquiryPriceResizeDiskRequest {
     const NAME: &'static str = "InquiryPriceResizeDisk";
     const READ_ONLY: bool = true;
     type Output = InquiryPriceResizeDiskResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyAutoSnapshotPolicyAttribute`.
@@ -2701,6 +3297,18 @@ pub struct ModifyAutoSnapshotPolicyAttributeRequest {
     /// `RetentionDays` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<u64>,
+}
+
+impl crate::flatten::Flatten for ModifyAutoSnapshotPolicyAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
+        w.field("AutoSnapshotPolicyName", &self.auto_snapshot_policy_name)?;
+        w.field("IsActivated", &self.is_activated)?;
+        w.field("IsPermanent", &self.is_permanent)?;
+        w.field("Policy", &self.policy)?;
+        w.field("RetentionDays", &self.retention_days)?;
+        Ok(())
+    }
 }
 
 impl ModifyAutoSnapshotPolicyAttributeRequest {
@@ -2758,6 +3366,10 @@ impl crate::Action for ModifyAutoSnapshotPolicyAttributeRequest {
     const NAME: &'static str = "ModifyAutoSnapshotPolicyAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyAutoSnapshotPolicyAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyDiskAttributes`.
@@ -2784,6 +3396,19 @@ pub struct ModifyDiskAttributesRequest {
     /// `BurstPerformanceOperation` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub burst_performance_operation: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyDiskAttributesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BurstPerformanceOperation", &self.burst_performance_operation)?;
+        w.field("DeleteWithInstance", &self.delete_with_instance)?;
+        w.field("DiskIds", &self.disk_ids)?;
+        w.field("DiskName", &self.disk_name)?;
+        w.field("DiskType", &self.disk_type)?;
+        w.field("Portable", &self.portable)?;
+        w.field("ProjectId", &self.project_id)?;
+        Ok(())
+    }
 }
 
 impl ModifyDiskAttributesRequest {
@@ -2847,6 +3472,10 @@ impl crate::Action for ModifyDiskAttributesRequest {
     const NAME: &'static str = "ModifyDiskAttributes";
     const READ_ONLY: bool = false;
     type Output = ModifyDiskAttributesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyDiskBackupQuota`.
@@ -2857,6 +3486,14 @@ pub struct ModifyDiskBackupQuotaRequest {
     pub disk_id: String,
     /// `DiskBackupQuota` (wire name).
     pub disk_backup_quota: u64,
+}
+
+impl crate::flatten::Flatten for ModifyDiskBackupQuotaRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DiskBackupQuota", &self.disk_backup_quota)?;
+        w.field("DiskId", &self.disk_id)?;
+        Ok(())
+    }
 }
 
 impl ModifyDiskBackupQuotaRequest {
@@ -2890,6 +3527,10 @@ impl crate::Action for ModifyDiskBackupQuotaRequest {
     const NAME: &'static str = "ModifyDiskBackupQuota";
     const READ_ONLY: bool = false;
     type Output = ModifyDiskBackupQuotaResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyDiskExtraPerformance`.
@@ -2900,6 +3541,14 @@ pub struct ModifyDiskExtraPerformanceRequest {
     pub throughput_performance: u64,
     /// `DiskId` (wire name).
     pub disk_id: String,
+}
+
+impl crate::flatten::Flatten for ModifyDiskExtraPerformanceRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DiskId", &self.disk_id)?;
+        w.field("ThroughputPerformance", &self.throughput_performance)?;
+        Ok(())
+    }
 }
 
 impl ModifyDiskExtraPerformanceRequest {
@@ -2933,6 +3582,10 @@ impl crate::Action for ModifyDiskExtraPerformanceRequest {
     const NAME: &'static str = "ModifyDiskExtraPerformance";
     const READ_ONLY: bool = false;
     type Output = ModifyDiskExtraPerformanceResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyDisksChargeType`.
@@ -2947,6 +3600,15 @@ pub struct ModifyDisksChargeTypeRequest {
     /// `DiskChargePostpaid` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_charge_postpaid: Option<bool>,
+}
+
+impl crate::flatten::Flatten for ModifyDisksChargeTypeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DiskChargePostpaid", &self.disk_charge_postpaid)?;
+        w.field("DiskChargePrepaid", &self.disk_charge_prepaid)?;
+        w.field("DiskIds", &self.disk_ids)?;
+        Ok(())
+    }
 }
 
 impl ModifyDisksChargeTypeRequest {
@@ -2986,6 +3648,10 @@ impl crate::Action for ModifyDisksChargeTypeRequest {
     const NAME: &'static str = "ModifyDisksChargeType";
     const READ_ONLY: bool = false;
     type Output = ModifyDisksChargeTypeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyDisksRenewFlag`.
@@ -2999,6 +3665,15 @@ pub struct ModifyDisksRenewFlagRequest {
     /// `AutoRenewPeriod` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_renew_period: Option<u64>,
+}
+
+impl crate::flatten::Flatten for ModifyDisksRenewFlagRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AutoRenewPeriod", &self.auto_renew_period)?;
+        w.field("DiskIds", &self.disk_ids)?;
+        w.field("RenewFlag", &self.renew_flag)?;
+        Ok(())
+    }
 }
 
 impl ModifyDisksRenewFlagRequest {
@@ -3039,6 +3714,10 @@ impl crate::Action for ModifyDisksRenewFlagRequest {
     const NAME: &'static str = "ModifyDisksRenewFlag";
     const READ_ONLY: bool = false;
     type Output = ModifyDisksRenewFlagResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyRemoteDiskAttributes`.
@@ -3056,6 +3735,16 @@ pub struct ModifyRemoteDiskAttributesRequest {
     /// `AutoRenewFlag` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_renew_flag: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyRemoteDiskAttributesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AutoRenewFlag", &self.auto_renew_flag)?;
+        w.field("DiskName", &self.disk_name)?;
+        w.field("ProjectId", &self.project_id)?;
+        w.field("RemoteDiskIds", &self.remote_disk_ids)?;
+        Ok(())
+    }
 }
 
 impl ModifyRemoteDiskAttributesRequest {
@@ -3101,6 +3790,10 @@ impl crate::Action for ModifyRemoteDiskAttributesRequest {
     const NAME: &'static str = "ModifyRemoteDiskAttributes";
     const READ_ONLY: bool = false;
     type Output = ModifyRemoteDiskAttributesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifySnapshotAttribute`.
@@ -3118,6 +3811,16 @@ pub struct ModifySnapshotAttributeRequest {
     /// `Deadline` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifySnapshotAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Deadline", &self.deadline)?;
+        w.field("IsPermanent", &self.is_permanent)?;
+        w.field("SnapshotId", &self.snapshot_id)?;
+        w.field("SnapshotName", &self.snapshot_name)?;
+        Ok(())
+    }
 }
 
 impl ModifySnapshotAttributeRequest {
@@ -3163,6 +3866,10 @@ impl crate::Action for ModifySnapshotAttributeRequest {
     const NAME: &'static str = "ModifySnapshotAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifySnapshotAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifySnapshotsSharePermission`.
@@ -3175,6 +3882,15 @@ pub struct ModifySnapshotsSharePermissionRequest {
     pub account_ids: Vec<String>,
     /// `Permission` (wire name).
     pub permission: String,
+}
+
+impl crate::flatten::Flatten for ModifySnapshotsSharePermissionRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AccountIds", &self.account_ids)?;
+        w.field("Permission", &self.permission)?;
+        w.field("SnapshotIds", &self.snapshot_ids)?;
+        Ok(())
+    }
 }
 
 impl ModifySnapshotsSharePermissionRequest {
@@ -3215,6 +3931,10 @@ impl crate::Action for ModifySnapshotsSharePermissionRequest {
     const NAME: &'static str = "ModifySnapshotsSharePermission";
     const READ_ONLY: bool = false;
     type Output = ModifySnapshotsSharePermissionResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `RenewDisk`.
@@ -3225,6 +3945,14 @@ pub struct RenewDiskRequest {
     pub disk_charge_prepaid: DiskChargePrepaid,
     /// `DiskId` (wire name).
     pub disk_id: String,
+}
+
+impl crate::flatten::Flatten for RenewDiskRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DiskChargePrepaid", &self.disk_charge_prepaid)?;
+        w.field("DiskId", &self.disk_id)?;
+        Ok(())
+    }
 }
 
 impl RenewDiskRequest {
@@ -3258,6 +3986,10 @@ impl crate::Action for RenewDiskRequest {
     const NAME: &'static str = "RenewDisk";
     const READ_ONLY: bool = false;
     type Output = RenewDiskResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `RenewRemoteDisk`.
@@ -3268,6 +4000,14 @@ pub struct RenewRemoteDiskRequest {
     pub disk_charge_prepaid: RemoteDiskChargePrepaid,
     /// `RemoteDiskId` (wire name).
     pub remote_disk_id: String,
+}
+
+impl crate::flatten::Flatten for RenewRemoteDiskRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DiskChargePrepaid", &self.disk_charge_prepaid)?;
+        w.field("RemoteDiskId", &self.remote_disk_id)?;
+        Ok(())
+    }
 }
 
 impl RenewRemoteDiskRequest {
@@ -3301,6 +4041,10 @@ impl crate::Action for RenewRemoteDiskRequest {
     const NAME: &'static str = "RenewRemoteDisk";
     const READ_ONLY: bool = false;
     type Output = RenewRemoteDiskResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ResizeDisk`.
@@ -3312,6 +4056,14 @@ pub struct ResizeDiskRequest {
     /// `DiskId` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
+}
+
+impl crate::flatten::Flatten for ResizeDiskRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DiskId", &self.disk_id)?;
+        w.field("DiskSize", &self.disk_size)?;
+        Ok(())
+    }
 }
 
 impl ResizeDiskRequest {
@@ -3345,6 +4097,10 @@ impl crate::Action for ResizeDiskRequest {
     const NAME: &'static str = "ResizeDisk";
     const READ_ONLY: bool = false;
     type Output = ResizeDiskResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `SwitchParameterCreateRemoteDisks`.
@@ -3353,6 +4109,13 @@ impl crate::Action for ResizeDiskRequest {
 pub struct SwitchParameterCreateRemoteDisksRequest {
     /// `Placement` (wire name).
     pub placement: Placement,
+}
+
+impl crate::flatten::Flatten for SwitchParameterCreateRemoteDisksRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Placement", &self.placement)?;
+        Ok(())
+    }
 }
 
 impl SwitchParameterCreateRemoteDisksRequest {
@@ -3379,12 +4142,22 @@ impl crate::Action for SwitchParameterCreateRemoteDisksRequest {
     const NAME: &'static str = "SwitchParameterCreateRemoteDisks";
     const READ_ONLY: bool = false;
     type Output = SwitchParameterCreateRemoteDisksResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `SwitchParameterRenewRemoteDisks`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SwitchParameterRenewRemoteDisksRequest {}
+
+impl crate::flatten::Flatten for SwitchParameterRenewRemoteDisksRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl SwitchParameterRenewRemoteDisksRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -3402,6 +4175,10 @@ impl crate::Action for SwitchParameterRenewRemoteDisksRequest {
     const NAME: &'static str = "SwitchParameterRenewRemoteDisks";
     const READ_ONLY: bool = false;
     type Output = SwitchParameterRenewRemoteDisksResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `TerminateDisks`.
@@ -3413,6 +4190,14 @@ pub struct TerminateDisksRequest {
     /// `DeleteSnapshot` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_snapshot: Option<i64>,
+}
+
+impl crate::flatten::Flatten for TerminateDisksRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DeleteSnapshot", &self.delete_snapshot)?;
+        w.field("DiskIds", &self.disk_ids)?;
+        Ok(())
+    }
 }
 
 impl TerminateDisksRequest {
@@ -3446,6 +4231,10 @@ impl crate::Action for TerminateDisksRequest {
     const NAME: &'static str = "TerminateDisks";
     const READ_ONLY: bool = false;
     type Output = TerminateDisksResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `TerminateRemoteDisks`.
@@ -3454,6 +4243,13 @@ impl crate::Action for TerminateDisksRequest {
 pub struct TerminateRemoteDisksRequest {
     /// `RemoteDiskIds` (wire name).
     pub remote_disk_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for TerminateRemoteDisksRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RemoteDiskIds", &self.remote_disk_ids)?;
+        Ok(())
+    }
 }
 
 impl TerminateRemoteDisksRequest {
@@ -3480,6 +4276,10 @@ impl crate::Action for TerminateRemoteDisksRequest {
     const NAME: &'static str = "TerminateRemoteDisks";
     const READ_ONLY: bool = false;
     type Output = TerminateRemoteDisksResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `UnbindAutoSnapshotPolicy`.
@@ -3494,6 +4294,15 @@ pub struct UnbindAutoSnapshotPolicyRequest {
     /// `InstanceIds` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub instance_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for UnbindAutoSnapshotPolicyRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
+        w.field("DiskIds", &self.disk_ids)?;
+        w.field("InstanceIds", &self.instance_ids)?;
+        Ok(())
+    }
 }
 
 impl UnbindAutoSnapshotPolicyRequest {
@@ -3533,6 +4342,10 @@ impl crate::Action for UnbindAutoSnapshotPolicyRequest {
     const NAME: &'static str = "UnbindAutoSnapshotPolicy";
     const READ_ONLY: bool = false;
     type Output = UnbindAutoSnapshotPolicyResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// `AdvancedRetentionPolicy` (wire name), a data type of replies.
@@ -3561,6 +4374,14 @@ pub struct ApplyDisk {
     pub snapshot_id: String,
     /// `DiskId` (wire name).
     pub disk_id: String,
+}
+
+impl crate::flatten::Flatten for ApplyDisk {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DiskId", &self.disk_id)?;
+        w.field("SnapshotId", &self.snapshot_id)?;
+        Ok(())
+    }
 }
 
 impl ApplyDisk {
@@ -3612,6 +4433,15 @@ pub struct AutoMountConfiguration {
     /// `FileSystemType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_system_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for AutoMountConfiguration {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("FileSystemType", &self.file_system_type)?;
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("MountPoint", &self.mount_point)?;
+        Ok(())
+    }
 }
 
 impl AutoMountConfiguration {
@@ -3992,6 +4822,15 @@ pub struct DiskChargePrepaid {
     pub cur_instance_deadline: Option<String>,
 }
 
+impl crate::flatten::Flatten for DiskChargePrepaid {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CurInstanceDeadline", &self.cur_instance_deadline)?;
+        w.field("Period", &self.period)?;
+        w.field("RenewFlag", &self.renew_flag)?;
+        Ok(())
+    }
+}
+
 impl DiskChargePrepaid {
     /// A value with what requests require (`Period`); set the other fields with the `with_` methods.
     pub fn new(period: impl Into<u64>) -> Self {
@@ -4072,6 +4911,14 @@ pub struct Filter {
     pub values: Vec<String>,
 }
 
+impl crate::flatten::Flatten for Filter {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Name", &self.name)?;
+        w.field("Values", &self.values)?;
+        Ok(())
+    }
+}
+
 impl Filter {
     /// A value with what requests require (`Name`, `Values`); set the other fields with the `with_` methods.
     pub fn new(name: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
@@ -4131,6 +4978,19 @@ pub struct Placement {
     /// `ProjectName` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
+}
+
+impl crate::flatten::Flatten for Placement {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CageId", &self.cage_id)?;
+        w.field("CdcId", &self.cdc_id)?;
+        w.field("CdcName", &self.cdc_name)?;
+        w.field("DedicatedClusterId", &self.dedicated_cluster_id)?;
+        w.field("ProjectId", &self.project_id)?;
+        w.field("ProjectName", &self.project_name)?;
+        w.field("Zone", &self.zone)?;
+        Ok(())
+    }
 }
 
 impl Placement {
@@ -4201,6 +5061,16 @@ pub struct Policy {
     /// `IntervalDays` (wire name).
     #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
     pub interval_days: Option<u64>,
+}
+
+impl crate::flatten::Flatten for Policy {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DayOfMonth", &self.day_of_month)?;
+        w.field("DayOfWeek", &self.day_of_week)?;
+        w.field("Hour", &self.hour)?;
+        w.field("IntervalDays", &self.interval_days)?;
+        Ok(())
+    }
 }
 
 impl Policy {
@@ -4318,6 +5188,15 @@ pub struct RemoteDiskChargePrepaid {
     /// `RenewFlag` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
+}
+
+impl crate::flatten::Flatten for RemoteDiskChargePrepaid {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CurInstanceDeadline", &self.cur_instance_deadline)?;
+        w.field("Period", &self.period)?;
+        w.field("RenewFlag", &self.renew_flag)?;
+        Ok(())
+    }
 }
 
 impl RemoteDiskChargePrepaid {
@@ -4553,6 +5432,14 @@ pub struct Tag {
     /// `Value` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl crate::flatten::Flatten for Tag {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Key", &self.key)?;
+        w.field("Value", &self.value)?;
+        Ok(())
+    }
 }
 
 impl Tag {

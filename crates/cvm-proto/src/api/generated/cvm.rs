@@ -31,6 +31,19 @@ pub struct AllocateHostsRequest {
     pub tag_specification: Vec<TagSpecification>,
 }
 
+impl crate::flatten::Flatten for AllocateHostsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ClientToken", &self.client_token)?;
+        w.field("HostChargePrepaid", &self.host_charge_prepaid)?;
+        w.field("HostChargeType", &self.host_charge_type)?;
+        w.field("HostCount", &self.host_count)?;
+        w.field("HostType", &self.host_type)?;
+        w.field("Placement", &self.placement)?;
+        w.field("TagSpecification", &self.tag_specification)?;
+        Ok(())
+    }
+}
+
 impl AllocateHostsRequest {
     /// A value with what requests require (`Placement`); set the other fields with the `with_` methods.
     pub fn new(placement: impl Into<Placement>) -> Self {
@@ -98,6 +111,10 @@ impl crate::Action for AllocateHostsRequest {
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = AllocateHostsResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -115,6 +132,15 @@ pub struct AssociateInstancesKeyPairsRequest {
     /// `ForceStop` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_stop: Option<bool>,
+}
+
+impl crate::flatten::Flatten for AssociateInstancesKeyPairsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ForceStop", &self.force_stop)?;
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("KeyIds", &self.key_ids)?;
+        Ok(())
+    }
 }
 
 impl AssociateInstancesKeyPairsRequest {
@@ -155,6 +181,10 @@ impl crate::Action for AssociateInstancesKeyPairsRequest {
     const NAME: &'static str = "AssociateInstancesKeyPairs";
     const READ_ONLY: bool = false;
     type Output = AssociateInstancesKeyPairsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `AssociateSecurityGroups`.
@@ -165,6 +195,14 @@ pub struct AssociateSecurityGroupsRequest {
     pub security_group_ids: Vec<String>,
     /// `InstanceIds` (wire name).
     pub instance_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for AssociateSecurityGroupsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        Ok(())
+    }
 }
 
 impl AssociateSecurityGroupsRequest {
@@ -198,6 +236,10 @@ impl crate::Action for AssociateSecurityGroupsRequest {
     const NAME: &'static str = "AssociateSecurityGroups";
     const READ_ONLY: bool = false;
     type Output = AssociateSecurityGroupsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ConfigureChcAssistVpc`.
@@ -220,6 +262,18 @@ pub struct ConfigureChcAssistVpcRequest {
     /// `ChcDeployExtraConfig` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chc_deploy_extra_config: Option<ChcDeployExtraConfig>,
+}
+
+impl crate::flatten::Flatten for ConfigureChcAssistVpcRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BmcSecurityGroupIds", &self.bmc_security_group_ids)?;
+        w.field("BmcVirtualPrivateCloud", &self.bmc_virtual_private_cloud)?;
+        w.field("ChcDeployExtraConfig", &self.chc_deploy_extra_config)?;
+        w.field("ChcIds", &self.chc_ids)?;
+        w.field("DeploySecurityGroupIds", &self.deploy_security_group_ids)?;
+        w.field("DeployVirtualPrivateCloud", &self.deploy_virtual_private_cloud)?;
+        Ok(())
+    }
 }
 
 impl ConfigureChcAssistVpcRequest {
@@ -278,6 +332,10 @@ impl crate::Action for ConfigureChcAssistVpcRequest {
     const NAME: &'static str = "ConfigureChcAssistVpc";
     const READ_ONLY: bool = false;
     type Output = ConfigureChcAssistVpcResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ConfigureChcDeployVpc`.
@@ -294,6 +352,16 @@ pub struct ConfigureChcDeployVpcRequest {
     /// `ChcDeployExtraConfig` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chc_deploy_extra_config: Option<ChcDeployExtraConfig>,
+}
+
+impl crate::flatten::Flatten for ConfigureChcDeployVpcRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ChcDeployExtraConfig", &self.chc_deploy_extra_config)?;
+        w.field("ChcIds", &self.chc_ids)?;
+        w.field("DeploySecurityGroupIds", &self.deploy_security_group_ids)?;
+        w.field("DeployVirtualPrivateCloud", &self.deploy_virtual_private_cloud)?;
+        Ok(())
+    }
 }
 
 impl ConfigureChcDeployVpcRequest {
@@ -340,6 +408,10 @@ impl crate::Action for ConfigureChcDeployVpcRequest {
     const NAME: &'static str = "ConfigureChcDeployVpc";
     const READ_ONLY: bool = false;
     type Output = ConfigureChcDeployVpcResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ConvertOperatingSystems`.
@@ -357,6 +429,16 @@ pub struct ConvertOperatingSystemsRequest {
     /// `TargetOSType` (wire name).
     #[serde(rename = "TargetOSType", default, skip_serializing_if = "Option::is_none")]
     pub target_os_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for ConvertOperatingSystemsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DryRun", &self.dry_run)?;
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("MinimalConversion", &self.minimal_conversion)?;
+        w.field("TargetOSType", &self.target_os_type)?;
+        Ok(())
+    }
 }
 
 impl ConvertOperatingSystemsRequest {
@@ -410,6 +492,10 @@ impl crate::Action for ConvertOperatingSystemsRequest {
     const READ_ONLY: bool = false;
     type Output = ConvertOperatingSystemsResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.dry_run == Some(true)
@@ -439,6 +525,19 @@ pub struct CreateDisasterRecoverGroupRequest {
     /// `TagSpecification` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tag_specification: Vec<TagSpecification>,
+}
+
+impl crate::flatten::Flatten for CreateDisasterRecoverGroupRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Affinity", &self.affinity)?;
+        w.field("ClientToken", &self.client_token)?;
+        w.field("Name", &self.name)?;
+        w.field("PartitionCount", &self.partition_count)?;
+        w.field("Strategy", &self.strategy)?;
+        w.field("TagSpecification", &self.tag_specification)?;
+        w.field("Type", &self.r#type)?;
+        Ok(())
+    }
 }
 
 impl CreateDisasterRecoverGroupRequest {
@@ -530,6 +629,10 @@ impl crate::Action for CreateDisasterRecoverGroupRequest {
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = CreateDisasterRecoverGroupResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -556,6 +659,18 @@ pub struct CreateHpcClusterRequest {
     /// `TagSpecification` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tag_specification: Vec<TagSpecification>,
+}
+
+impl crate::flatten::Flatten for CreateHpcClusterRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("HpcClusterBusinessId", &self.hpc_cluster_business_id)?;
+        w.field("HpcClusterType", &self.hpc_cluster_type)?;
+        w.field("Name", &self.name)?;
+        w.field("Remark", &self.remark)?;
+        w.field("TagSpecification", &self.tag_specification)?;
+        w.field("Zone", &self.zone)?;
+        Ok(())
+    }
 }
 
 impl CreateHpcClusterRequest {
@@ -618,6 +733,10 @@ impl crate::Action for CreateHpcClusterRequest {
     const NAME: &'static str = "CreateHpcCluster";
     const READ_ONLY: bool = false;
     type Output = CreateHpcClusterResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateImage`.
@@ -653,6 +772,22 @@ pub struct CreateImageRequest {
     /// `ImageFamily` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_family: Option<String>,
+}
+
+impl crate::flatten::Flatten for CreateImageRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DataDiskIds", &self.data_disk_ids)?;
+        w.field("DryRun", &self.dry_run)?;
+        w.field("ForcePoweroff", &self.force_poweroff)?;
+        w.field("ImageDescription", &self.image_description)?;
+        w.field("ImageFamily", &self.image_family)?;
+        w.field("ImageName", &self.image_name)?;
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("SnapshotIds", &self.snapshot_ids)?;
+        w.field("Sysprep", &self.sysprep)?;
+        w.field("TagSpecification", &self.tag_specification)?;
+        Ok(())
+    }
 }
 
 impl CreateImageRequest {
@@ -739,6 +874,10 @@ impl crate::Action for CreateImageRequest {
     const READ_ONLY: bool = false;
     type Output = CreateImageResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.dry_run == Some(true)
@@ -756,6 +895,15 @@ pub struct CreateKeyPairRequest {
     /// `TagSpecification` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tag_specification: Vec<TagSpecification>,
+}
+
+impl crate::flatten::Flatten for CreateKeyPairRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("KeyName", &self.key_name)?;
+        w.field("ProjectId", &self.project_id)?;
+        w.field("TagSpecification", &self.tag_specification)?;
+        Ok(())
+    }
 }
 
 impl CreateKeyPairRequest {
@@ -800,6 +948,10 @@ impl crate::Action for CreateKeyPairRequest {
     const NAME: &'static str = "CreateKeyPair";
     const READ_ONLY: bool = false;
     type Output = CreateKeyPairResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateLaunchTemplate`.
@@ -899,6 +1051,44 @@ pub struct CreateLaunchTemplateRequest {
     /// `NetworkInterfaces` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub network_interfaces: Vec<NetworkInterfaces>,
+}
+
+impl crate::flatten::Flatten for CreateLaunchTemplateRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ActionTimer", &self.action_timer)?;
+        w.field("CamRoleName", &self.cam_role_name)?;
+        w.field("ClientToken", &self.client_token)?;
+        w.field("DataDisks", &self.data_disks)?;
+        w.field("DisableApiTermination", &self.disable_api_termination)?;
+        w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        w.field("DryRun", &self.dry_run)?;
+        w.field("EnableJumboFrame", &self.enable_jumbo_frame)?;
+        w.field("EnhancedService", &self.enhanced_service)?;
+        w.field("HostName", &self.host_name)?;
+        w.field("HpcClusterId", &self.hpc_cluster_id)?;
+        w.field("ImageId", &self.image_id)?;
+        w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        w.field("InstanceChargeType", &self.instance_charge_type)?;
+        w.field("InstanceCount", &self.instance_count)?;
+        w.field("InstanceMarketOptions", &self.instance_market_options)?;
+        w.field("InstanceName", &self.instance_name)?;
+        w.field("InstanceType", &self.instance_type)?;
+        w.field("InternetAccessible", &self.internet_accessible)?;
+        w.field("LaunchTemplateName", &self.launch_template_name)?;
+        w.field("LaunchTemplateTagSpecification", &self.launch_template_tag_specification)?;
+        w.field("LaunchTemplateVersionDescription", &self.launch_template_version_description)?;
+        w.field("LoginSettings", &self.login_settings)?;
+        w.field("Metadata", &self.metadata)?;
+        w.field("NetworkInterfaces", &self.network_interfaces)?;
+        w.field("Placement", &self.placement)?;
+        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        w.field("SystemDisk", &self.system_disk)?;
+        w.field("TagSpecification", &self.tag_specification)?;
+        w.field("TemplateDataModifyAction", &self.template_data_modify_action)?;
+        w.field("UserData", &self.user_data)?;
+        w.field("VirtualPrivateCloud", &self.virtual_private_cloud)?;
+        Ok(())
+    }
 }
 
 impl CreateLaunchTemplateRequest {
@@ -1120,6 +1310,10 @@ impl crate::Action for CreateLaunchTemplateRequest {
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = CreateLaunchTemplateResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some() || self.dry_run == Some(true)
@@ -1224,6 +1418,44 @@ pub struct CreateLaunchTemplateVersionRequest {
     /// `NetworkInterfaces` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub network_interfaces: Vec<NetworkInterfaces>,
+}
+
+impl crate::flatten::Flatten for CreateLaunchTemplateVersionRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ActionTimer", &self.action_timer)?;
+        w.field("CamRoleName", &self.cam_role_name)?;
+        w.field("ClientToken", &self.client_token)?;
+        w.field("DataDisks", &self.data_disks)?;
+        w.field("DisableApiTermination", &self.disable_api_termination)?;
+        w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        w.field("DryRun", &self.dry_run)?;
+        w.field("EnableJumboFrame", &self.enable_jumbo_frame)?;
+        w.field("EnhancedService", &self.enhanced_service)?;
+        w.field("HostName", &self.host_name)?;
+        w.field("HpcClusterId", &self.hpc_cluster_id)?;
+        w.field("ImageId", &self.image_id)?;
+        w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        w.field("InstanceChargeType", &self.instance_charge_type)?;
+        w.field("InstanceCount", &self.instance_count)?;
+        w.field("InstanceMarketOptions", &self.instance_market_options)?;
+        w.field("InstanceName", &self.instance_name)?;
+        w.field("InstanceType", &self.instance_type)?;
+        w.field("InternetAccessible", &self.internet_accessible)?;
+        w.field("LaunchTemplateId", &self.launch_template_id)?;
+        w.field("LaunchTemplateVersion", &self.launch_template_version)?;
+        w.field("LaunchTemplateVersionDescription", &self.launch_template_version_description)?;
+        w.field("LoginSettings", &self.login_settings)?;
+        w.field("Metadata", &self.metadata)?;
+        w.field("NetworkInterfaces", &self.network_interfaces)?;
+        w.field("Placement", &self.placement)?;
+        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        w.field("SystemDisk", &self.system_disk)?;
+        w.field("TagSpecification", &self.tag_specification)?;
+        w.field("TemplateDataModifyAction", &self.template_data_modify_action)?;
+        w.field("UserData", &self.user_data)?;
+        w.field("VirtualPrivateCloud", &self.virtual_private_cloud)?;
+        Ok(())
+    }
 }
 
 impl CreateLaunchTemplateVersionRequest {
@@ -1444,6 +1676,10 @@ impl crate::Action for CreateLaunchTemplateVersionRequest {
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = CreateLaunchTemplateVersionResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some() || self.dry_run == Some(true)
@@ -1456,6 +1692,13 @@ impl crate::Action for CreateLaunchTemplateVersionRequest {
 pub struct DeleteDisasterRecoverGroupsRequest {
     /// `DisasterRecoverGroupIds` (wire name).
     pub disaster_recover_group_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DeleteDisasterRecoverGroupsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        Ok(())
+    }
 }
 
 impl DeleteDisasterRecoverGroupsRequest {
@@ -1482,6 +1725,10 @@ impl crate::Action for DeleteDisasterRecoverGroupsRequest {
     const NAME: &'static str = "DeleteDisasterRecoverGroups";
     const READ_ONLY: bool = false;
     type Output = DeleteDisasterRecoverGroupsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteHpcClusters`.
@@ -1490,6 +1737,13 @@ impl crate::Action for DeleteDisasterRecoverGroupsRequest {
 pub struct DeleteHpcClustersRequest {
     /// `HpcClusterIds` (wire name).
     pub hpc_cluster_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DeleteHpcClustersRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("HpcClusterIds", &self.hpc_cluster_ids)?;
+        Ok(())
+    }
 }
 
 impl DeleteHpcClustersRequest {
@@ -1516,6 +1770,10 @@ impl crate::Action for DeleteHpcClustersRequest {
     const NAME: &'static str = "DeleteHpcClusters";
     const READ_ONLY: bool = false;
     type Output = DeleteHpcClustersResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteImages`.
@@ -1530,6 +1788,15 @@ pub struct DeleteImagesRequest {
     /// `DryRun` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
+}
+
+impl crate::flatten::Flatten for DeleteImagesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DeleteBindedSnap", &self.delete_binded_snap)?;
+        w.field("DryRun", &self.dry_run)?;
+        w.field("ImageIds", &self.image_ids)?;
+        Ok(())
+    }
 }
 
 impl DeleteImagesRequest {
@@ -1570,6 +1837,10 @@ impl crate::Action for DeleteImagesRequest {
     const READ_ONLY: bool = false;
     type Output = DeleteImagesResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.dry_run == Some(true)
@@ -1582,6 +1853,13 @@ impl crate::Action for DeleteImagesRequest {
 pub struct DeleteInstancesActionTimerRequest {
     /// `ActionTimerIds` (wire name).
     pub action_timer_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DeleteInstancesActionTimerRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ActionTimerIds", &self.action_timer_ids)?;
+        Ok(())
+    }
 }
 
 impl DeleteInstancesActionTimerRequest {
@@ -1608,6 +1886,10 @@ impl crate::Action for DeleteInstancesActionTimerRequest {
     const NAME: &'static str = "DeleteInstancesActionTimer";
     const READ_ONLY: bool = false;
     type Output = DeleteInstancesActionTimerResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteInstancesDisasterRecoverGroups`.
@@ -1618,6 +1900,14 @@ pub struct DeleteInstancesDisasterRecoverGroupsRequest {
     pub instance_ids: Vec<String>,
     /// `DisasterRecoverGroupIds` (wire name).
     pub disaster_recover_group_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DeleteInstancesDisasterRecoverGroupsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        w.field("InstanceIds", &self.instance_ids)?;
+        Ok(())
+    }
 }
 
 impl DeleteInstancesDisasterRecoverGroupsRequest {
@@ -1651,6 +1941,10 @@ impl crate::Action for DeleteInstancesDisasterRecoverGroupsRequest {
     const NAME: &'static str = "DeleteInstancesDisasterRecoverGroups";
     const READ_ONLY: bool = false;
     type Output = DeleteInstancesDisasterRecoverGroupsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteKeyPairs`.
@@ -1659,6 +1953,13 @@ impl crate::Action for DeleteInstancesDisasterRecoverGroupsRequest {
 pub struct DeleteKeyPairsRequest {
     /// `KeyIds` (wire name).
     pub key_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DeleteKeyPairsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("KeyIds", &self.key_ids)?;
+        Ok(())
+    }
 }
 
 impl DeleteKeyPairsRequest {
@@ -1685,6 +1986,10 @@ impl crate::Action for DeleteKeyPairsRequest {
     const NAME: &'static str = "DeleteKeyPairs";
     const READ_ONLY: bool = false;
     type Output = DeleteKeyPairsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteLaunchTemplate`.
@@ -1693,6 +1998,13 @@ impl crate::Action for DeleteKeyPairsRequest {
 pub struct DeleteLaunchTemplateRequest {
     /// `LaunchTemplateId` (wire name).
     pub launch_template_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteLaunchTemplateRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("LaunchTemplateId", &self.launch_template_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteLaunchTemplateRequest {
@@ -1719,6 +2031,10 @@ impl crate::Action for DeleteLaunchTemplateRequest {
     const NAME: &'static str = "DeleteLaunchTemplate";
     const READ_ONLY: bool = false;
     type Output = DeleteLaunchTemplateResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteLaunchTemplateVersions`.
@@ -1729,6 +2045,14 @@ pub struct DeleteLaunchTemplateVersionsRequest {
     pub launch_template_id: String,
     /// `LaunchTemplateVersions` (wire name).
     pub launch_template_versions: Vec<i64>,
+}
+
+impl crate::flatten::Flatten for DeleteLaunchTemplateVersionsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("LaunchTemplateId", &self.launch_template_id)?;
+        w.field("LaunchTemplateVersions", &self.launch_template_versions)?;
+        Ok(())
+    }
 }
 
 impl DeleteLaunchTemplateVersionsRequest {
@@ -1762,6 +2086,10 @@ impl crate::Action for DeleteLaunchTemplateVersionsRequest {
     const NAME: &'static str = "DeleteLaunchTemplateVersions";
     const READ_ONLY: bool = false;
     type Output = DeleteLaunchTemplateVersionsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeAccountQuota`.
@@ -1771,6 +2099,13 @@ pub struct DescribeAccountQuotaRequest {
     /// `Filters` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<Filter>,
+}
+
+impl crate::flatten::Flatten for DescribeAccountQuotaRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        Ok(())
+    }
 }
 
 impl DescribeAccountQuotaRequest {
@@ -1802,6 +2137,10 @@ impl crate::Action for DescribeAccountQuotaRequest {
     const NAME: &'static str = "DescribeAccountQuota";
     const READ_ONLY: bool = true;
     type Output = DescribeAccountQuotaResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeChcDeniedActions`.
@@ -1810,6 +2149,13 @@ impl crate::Action for DescribeAccountQuotaRequest {
 pub struct DescribeChcDeniedActionsRequest {
     /// `ChcIds` (wire name).
     pub chc_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DescribeChcDeniedActionsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ChcIds", &self.chc_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeChcDeniedActionsRequest {
@@ -1840,6 +2186,10 @@ impl crate::Action for DescribeChcDeniedActionsRequest {
     const NAME: &'static str = "DescribeChcDeniedActions";
     const READ_ONLY: bool = true;
     type Output = DescribeChcDeniedActionsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeChcHosts`.
@@ -1858,6 +2208,16 @@ pub struct DescribeChcHostsRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+}
+
+impl crate::flatten::Flatten for DescribeChcHostsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ChcIds", &self.chc_ids)?;
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeChcHostsRequest {
@@ -1907,12 +2267,22 @@ impl crate::Action for DescribeChcHostsRequest {
     const NAME: &'static str = "DescribeChcHosts";
     const READ_ONLY: bool = true;
     type Output = DescribeChcHostsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeDisasterRecoverGroupQuota`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeDisasterRecoverGroupQuotaRequest {}
+
+impl crate::flatten::Flatten for DescribeDisasterRecoverGroupQuotaRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl DescribeDisasterRecoverGroupQuotaRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -1949,6 +2319,10 @@ impl crate::Action for DescribeDisasterRecoverGroupQuotaRequest {
     const NAME: &'static str = "DescribeDisasterRecoverGroupQuota";
     const READ_ONLY: bool = true;
     type Output = DescribeDisasterRecoverGroupQuotaResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeDisasterRecoverGroups`.
@@ -1970,6 +2344,17 @@ pub struct DescribeDisasterRecoverGroupsRequest {
     /// `Filters` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<Filter>,
+}
+
+impl crate::flatten::Flatten for DescribeDisasterRecoverGroupsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Name", &self.name)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeDisasterRecoverGroupsRequest {
@@ -2025,6 +2410,10 @@ impl crate::Action for DescribeDisasterRecoverGroupsRequest {
     const NAME: &'static str = "DescribeDisasterRecoverGroups";
     const READ_ONLY: bool = true;
     type Output = DescribeDisasterRecoverGroupsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeHosts`.
@@ -2040,6 +2429,15 @@ pub struct DescribeHostsRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeHostsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeHostsRequest {
@@ -2083,6 +2481,10 @@ impl crate::Action for DescribeHostsRequest {
     const NAME: &'static str = "DescribeHosts";
     const READ_ONLY: bool = true;
     type Output = DescribeHostsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeHpcClusters`.
@@ -2116,6 +2518,21 @@ pub struct DescribeHpcClustersRequest {
     /// `Filters` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<Filter>,
+}
+
+impl crate::flatten::Flatten for DescribeHpcClustersRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("HpcClusterBusinessId", &self.hpc_cluster_business_id)?;
+        w.field("HpcClusterIds", &self.hpc_cluster_ids)?;
+        w.field("HpcClusterType", &self.hpc_cluster_type)?;
+        w.field("InstanceType", &self.instance_type)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Name", &self.name)?;
+        w.field("Offset", &self.offset)?;
+        w.field("Zone", &self.zone)?;
+        Ok(())
+    }
 }
 
 impl DescribeHpcClustersRequest {
@@ -2195,6 +2612,10 @@ impl crate::Action for DescribeHpcClustersRequest {
     const NAME: &'static str = "DescribeHpcClusters";
     const READ_ONLY: bool = true;
     type Output = DescribeHpcClustersResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeImageFromFamily`.
@@ -2204,6 +2625,13 @@ pub struct DescribeImageFromFamilyRequest {
     /// `ImageFamily` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_family: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeImageFromFamilyRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ImageFamily", &self.image_family)?;
+        Ok(())
+    }
 }
 
 impl DescribeImageFromFamilyRequest {
@@ -2232,12 +2660,22 @@ impl crate::Action for DescribeImageFromFamilyRequest {
     const NAME: &'static str = "DescribeImageFromFamily";
     const READ_ONLY: bool = true;
     type Output = DescribeImageFromFamilyResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeImageQuota`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeImageQuotaRequest {}
+
+impl crate::flatten::Flatten for DescribeImageQuotaRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl DescribeImageQuotaRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -2259,6 +2697,10 @@ impl crate::Action for DescribeImageQuotaRequest {
     const NAME: &'static str = "DescribeImageQuota";
     const READ_ONLY: bool = true;
     type Output = DescribeImageQuotaResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeImageSharePermission`.
@@ -2267,6 +2709,13 @@ impl crate::Action for DescribeImageQuotaRequest {
 pub struct DescribeImageSharePermissionRequest {
     /// `ImageId` (wire name).
     pub image_id: String,
+}
+
+impl crate::flatten::Flatten for DescribeImageSharePermissionRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ImageId", &self.image_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeImageSharePermissionRequest {
@@ -2297,6 +2746,10 @@ impl crate::Action for DescribeImageSharePermissionRequest {
     const NAME: &'static str = "DescribeImageSharePermission";
     const READ_ONLY: bool = true;
     type Output = DescribeImageSharePermissionResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeImages`.
@@ -2318,6 +2771,17 @@ pub struct DescribeImagesRequest {
     /// `InstanceType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeImagesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("ImageIds", &self.image_ids)?;
+        w.field("InstanceType", &self.instance_type)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeImagesRequest {
@@ -2373,12 +2837,22 @@ impl crate::Action for DescribeImagesRequest {
     const NAME: &'static str = "DescribeImages";
     const READ_ONLY: bool = true;
     type Output = DescribeImagesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeImportImageOs`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeImportImageOsRequest {}
+
+impl crate::flatten::Flatten for DescribeImportImageOsRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl DescribeImportImageOsRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -2403,12 +2877,22 @@ impl crate::Action for DescribeImportImageOsRequest {
     const NAME: &'static str = "DescribeImportImageOs";
     const READ_ONLY: bool = true;
     type Output = DescribeImportImageOsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeInstanceFamilyConfigs`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeInstanceFamilyConfigsRequest {}
+
+impl crate::flatten::Flatten for DescribeInstanceFamilyConfigsRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl DescribeInstanceFamilyConfigsRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -2430,6 +2914,10 @@ impl crate::Action for DescribeInstanceFamilyConfigsRequest {
     const NAME: &'static str = "DescribeInstanceFamilyConfigs";
     const READ_ONLY: bool = true;
     type Output = DescribeInstanceFamilyConfigsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeInstanceInternetBandwidthConfigs`.
@@ -2438,6 +2926,13 @@ impl crate::Action for DescribeInstanceFamilyConfigsRequest {
 pub struct DescribeInstanceInternetBandwidthConfigsRequest {
     /// `InstanceId` (wire name).
     pub instance_id: String,
+}
+
+impl crate::flatten::Flatten for DescribeInstanceInternetBandwidthConfigsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceId", &self.instance_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeInstanceInternetBandwidthConfigsRequest {
@@ -2468,6 +2963,10 @@ impl crate::Action for DescribeInstanceInternetBandwidthConfigsRequest {
     const NAME: &'static str = "DescribeInstanceInternetBandwidthConfigs";
     const READ_ONLY: bool = true;
     type Output = DescribeInstanceInternetBandwidthConfigsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeInstanceTypeConfigs`.
@@ -2477,6 +2976,13 @@ pub struct DescribeInstanceTypeConfigsRequest {
     /// `Filters` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<Filter>,
+}
+
+impl crate::flatten::Flatten for DescribeInstanceTypeConfigsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        Ok(())
+    }
 }
 
 impl DescribeInstanceTypeConfigsRequest {
@@ -2505,6 +3011,10 @@ impl crate::Action for DescribeInstanceTypeConfigsRequest {
     const NAME: &'static str = "DescribeInstanceTypeConfigs";
     const READ_ONLY: bool = true;
     type Output = DescribeInstanceTypeConfigsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeInstanceVncUrl`.
@@ -2513,6 +3023,13 @@ impl crate::Action for DescribeInstanceTypeConfigsRequest {
 pub struct DescribeInstanceVncUrlRequest {
     /// `InstanceId` (wire name).
     pub instance_id: String,
+}
+
+impl crate::flatten::Flatten for DescribeInstanceVncUrlRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceId", &self.instance_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeInstanceVncUrlRequest {
@@ -2543,6 +3060,10 @@ impl crate::Action for DescribeInstanceVncUrlRequest {
     const NAME: &'static str = "DescribeInstanceVncUrl";
     const READ_ONLY: bool = true;
     type Output = DescribeInstanceVncUrlResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeInstances`.
@@ -2561,6 +3082,16 @@ pub struct DescribeInstancesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+}
+
+impl crate::flatten::Flatten for DescribeInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeInstancesRequest {
@@ -2610,6 +3141,10 @@ impl crate::Action for DescribeInstancesRequest {
     const NAME: &'static str = "DescribeInstances";
     const READ_ONLY: bool = true;
     type Output = DescribeInstancesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeInstancesActionTimer`.
@@ -2634,6 +3169,18 @@ pub struct DescribeInstancesActionTimerRequest {
     /// `StatusList` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub status_list: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DescribeInstancesActionTimerRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ActionTimerIds", &self.action_timer_ids)?;
+        w.field("EndActionTime", &self.end_action_time)?;
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("StartActionTime", &self.start_action_time)?;
+        w.field("StatusList", &self.status_list)?;
+        w.field("TimerAction", &self.timer_action)?;
+        Ok(())
+    }
 }
 
 impl DescribeInstancesActionTimerRequest {
@@ -2692,6 +3239,10 @@ impl crate::Action for DescribeInstancesActionTimerRequest {
     const NAME: &'static str = "DescribeInstancesActionTimer";
     const READ_ONLY: bool = true;
     type Output = DescribeInstancesActionTimerResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeInstancesAttributes`.
@@ -2702,6 +3253,14 @@ pub struct DescribeInstancesAttributesRequest {
     pub attributes: Vec<String>,
     /// `InstanceIds` (wire name).
     pub instance_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DescribeInstancesAttributesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Attributes", &self.attributes)?;
+        w.field("InstanceIds", &self.instance_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeInstancesAttributesRequest {
@@ -2739,6 +3298,10 @@ impl crate::Action for DescribeInstancesAttributesRequest {
     const NAME: &'static str = "DescribeInstancesAttributes";
     const READ_ONLY: bool = true;
     type Output = DescribeInstancesAttributesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeInstancesModification`.
@@ -2750,6 +3313,14 @@ pub struct DescribeInstancesModificationRequest {
     /// `Filters` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<Filter>,
+}
+
+impl crate::flatten::Flatten for DescribeInstancesModificationRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("InstanceIds", &self.instance_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeInstancesModificationRequest {
@@ -2790,6 +3361,10 @@ impl crate::Action for DescribeInstancesModificationRequest {
     const NAME: &'static str = "DescribeInstancesModification";
     const READ_ONLY: bool = true;
     type Output = DescribeInstancesModificationResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeInstancesOperationLimit`.
@@ -2800,6 +3375,14 @@ pub struct DescribeInstancesOperationLimitRequest {
     pub instance_ids: Vec<String>,
     /// `Operation` (wire name).
     pub operation: String,
+}
+
+impl crate::flatten::Flatten for DescribeInstancesOperationLimitRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("Operation", &self.operation)?;
+        Ok(())
+    }
 }
 
 impl DescribeInstancesOperationLimitRequest {
@@ -2837,6 +3420,10 @@ impl crate::Action for DescribeInstancesOperationLimitRequest {
     const NAME: &'static str = "DescribeInstancesOperationLimit";
     const READ_ONLY: bool = true;
     type Output = DescribeInstancesOperationLimitResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeInstancesStatus`.
@@ -2852,6 +3439,15 @@ pub struct DescribeInstancesStatusRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+}
+
+impl crate::flatten::Flatten for DescribeInstancesStatusRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeInstancesStatusRequest {
@@ -2895,12 +3491,22 @@ impl crate::Action for DescribeInstancesStatusRequest {
     const NAME: &'static str = "DescribeInstancesStatus";
     const READ_ONLY: bool = true;
     type Output = DescribeInstancesStatusResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeInternetChargeTypeConfigs`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeInternetChargeTypeConfigsRequest {}
+
+impl crate::flatten::Flatten for DescribeInternetChargeTypeConfigsRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl DescribeInternetChargeTypeConfigsRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -2922,6 +3528,10 @@ impl crate::Action for DescribeInternetChargeTypeConfigsRequest {
     const NAME: &'static str = "DescribeInternetChargeTypeConfigs";
     const READ_ONLY: bool = true;
     type Output = DescribeInternetChargeTypeConfigsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeKeyPairs`.
@@ -2940,6 +3550,16 @@ pub struct DescribeKeyPairsRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+}
+
+impl crate::flatten::Flatten for DescribeKeyPairsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("KeyIds", &self.key_ids)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeKeyPairsRequest {
@@ -2989,6 +3609,10 @@ impl crate::Action for DescribeKeyPairsRequest {
     const NAME: &'static str = "DescribeKeyPairs";
     const READ_ONLY: bool = true;
     type Output = DescribeKeyPairsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeLaunchTemplateVersions`.
@@ -3015,6 +3639,19 @@ pub struct DescribeLaunchTemplateVersionsRequest {
     /// `DefaultVersion` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_version: Option<bool>,
+}
+
+impl crate::flatten::Flatten for DescribeLaunchTemplateVersionsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DefaultVersion", &self.default_version)?;
+        w.field("LaunchTemplateId", &self.launch_template_id)?;
+        w.field("LaunchTemplateVersions", &self.launch_template_versions)?;
+        w.field("Limit", &self.limit)?;
+        w.field("MaxVersion", &self.max_version)?;
+        w.field("MinVersion", &self.min_version)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeLaunchTemplateVersionsRequest {
@@ -3085,6 +3722,10 @@ impl crate::Action for DescribeLaunchTemplateVersionsRequest {
     const NAME: &'static str = "DescribeLaunchTemplateVersions";
     const READ_ONLY: bool = true;
     type Output = DescribeLaunchTemplateVersionsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeLaunchTemplates`.
@@ -3103,6 +3744,16 @@ pub struct DescribeLaunchTemplatesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+}
+
+impl crate::flatten::Flatten for DescribeLaunchTemplatesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("LaunchTemplateIds", &self.launch_template_ids)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeLaunchTemplatesRequest {
@@ -3152,12 +3803,22 @@ impl crate::Action for DescribeLaunchTemplatesRequest {
     const NAME: &'static str = "DescribeLaunchTemplates";
     const READ_ONLY: bool = true;
     type Output = DescribeLaunchTemplatesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeRegions`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeRegionsRequest {}
+
+impl crate::flatten::Flatten for DescribeRegionsRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl DescribeRegionsRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -3182,6 +3843,10 @@ impl crate::Action for DescribeRegionsRequest {
     const NAME: &'static str = "DescribeRegions";
     const READ_ONLY: bool = true;
     type Output = DescribeRegionsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeResourcePoolPackInstances`.
@@ -3190,6 +3855,13 @@ impl crate::Action for DescribeRegionsRequest {
 pub struct DescribeResourcePoolPackInstancesRequest {
     /// `DedicatedResourcePackIds` (wire name).
     pub dedicated_resource_pack_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DescribeResourcePoolPackInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeResourcePoolPackInstancesRequest {
@@ -3220,6 +3892,10 @@ impl crate::Action for DescribeResourcePoolPackInstancesRequest {
     const NAME: &'static str = "DescribeResourcePoolPackInstances";
     const READ_ONLY: bool = true;
     type Output = DescribeResourcePoolPackInstancesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeResourcePoolPackTypeConfigs`.
@@ -3228,6 +3904,13 @@ impl crate::Action for DescribeResourcePoolPackInstancesRequest {
 pub struct DescribeResourcePoolPackTypeConfigsRequest {
     /// `Filters` (wire name).
     pub filters: Vec<Filter>,
+}
+
+impl crate::flatten::Flatten for DescribeResourcePoolPackTypeConfigsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        Ok(())
+    }
 }
 
 impl DescribeResourcePoolPackTypeConfigsRequest {
@@ -3258,6 +3941,10 @@ impl crate::Action for DescribeResourcePoolPackTypeConfigsRequest {
     const NAME: &'static str = "DescribeResourcePoolPackTypeConfigs";
     const READ_ONLY: bool = true;
     type Output = DescribeResourcePoolPackTypeConfigsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeResourcePoolPacks`.
@@ -3273,6 +3960,15 @@ pub struct DescribeResourcePoolPacksRequest {
     /// `Filters` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<Filter>,
+}
+
+impl crate::flatten::Flatten for DescribeResourcePoolPacksRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("MaxResults", &self.max_results)?;
+        w.field("NextToken", &self.next_token)?;
+        Ok(())
+    }
 }
 
 impl DescribeResourcePoolPacksRequest {
@@ -3316,6 +4012,10 @@ impl crate::Action for DescribeResourcePoolPacksRequest {
     const NAME: &'static str = "DescribeResourcePoolPacks";
     const READ_ONLY: bool = true;
     type Output = DescribeResourcePoolPacksResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeTaskInfo`.
@@ -3356,6 +4056,24 @@ pub struct DescribeTaskInfoRequest {
     /// `Order` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
+}
+
+impl crate::flatten::Flatten for DescribeTaskInfoRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Aliases", &self.aliases)?;
+        w.field("EndDate", &self.end_date)?;
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("Order", &self.order)?;
+        w.field("OrderField", &self.order_field)?;
+        w.field("Product", &self.product)?;
+        w.field("StartDate", &self.start_date)?;
+        w.field("TaskIds", &self.task_ids)?;
+        w.field("TaskStatus", &self.task_status)?;
+        w.field("TaskTypeIds", &self.task_type_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeTaskInfoRequest {
@@ -3457,6 +4175,10 @@ impl crate::Action for DescribeTaskInfoRequest {
     const NAME: &'static str = "DescribeTaskInfo";
     const READ_ONLY: bool = true;
     type Output = DescribeTaskInfoResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeZoneInstanceConfigInfos`.
@@ -3466,6 +4188,13 @@ pub struct DescribeZoneInstanceConfigInfosRequest {
     /// `Filters` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<Filter>,
+}
+
+impl crate::flatten::Flatten for DescribeZoneInstanceConfigInfosRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        Ok(())
+    }
 }
 
 impl DescribeZoneInstanceConfigInfosRequest {
@@ -3494,12 +4223,22 @@ impl crate::Action for DescribeZoneInstanceConfigInfosRequest {
     const NAME: &'static str = "DescribeZoneInstanceConfigInfos";
     const READ_ONLY: bool = true;
     type Output = DescribeZoneInstanceConfigInfosResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeZones`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeZonesRequest {}
+
+impl crate::flatten::Flatten for DescribeZonesRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl DescribeZonesRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -3524,6 +4263,10 @@ impl crate::Action for DescribeZonesRequest {
     const NAME: &'static str = "DescribeZones";
     const READ_ONLY: bool = true;
     type Output = DescribeZonesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DisassociateInstancesKeyPairs`.
@@ -3537,6 +4280,15 @@ pub struct DisassociateInstancesKeyPairsRequest {
     /// `ForceStop` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_stop: Option<bool>,
+}
+
+impl crate::flatten::Flatten for DisassociateInstancesKeyPairsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ForceStop", &self.force_stop)?;
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("KeyIds", &self.key_ids)?;
+        Ok(())
+    }
 }
 
 impl DisassociateInstancesKeyPairsRequest {
@@ -3577,6 +4329,10 @@ impl crate::Action for DisassociateInstancesKeyPairsRequest {
     const NAME: &'static str = "DisassociateInstancesKeyPairs";
     const READ_ONLY: bool = false;
     type Output = DisassociateInstancesKeyPairsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DisassociateSecurityGroups`.
@@ -3587,6 +4343,14 @@ pub struct DisassociateSecurityGroupsRequest {
     pub security_group_ids: Vec<String>,
     /// `InstanceIds` (wire name).
     pub instance_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DisassociateSecurityGroupsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        Ok(())
+    }
 }
 
 impl DisassociateSecurityGroupsRequest {
@@ -3620,6 +4384,10 @@ impl crate::Action for DisassociateSecurityGroupsRequest {
     const NAME: &'static str = "DisassociateSecurityGroups";
     const READ_ONLY: bool = false;
     type Output = DisassociateSecurityGroupsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `EnterRescueMode`.
@@ -3650,6 +4418,17 @@ impl std::fmt::Debug for EnterRescueModeRequest {
             .field("force_stop", &self.force_stop)
             .field("stop_type", &self.stop_type)
             .finish()
+    }
+}
+
+impl crate::flatten::Flatten for EnterRescueModeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ForceStop", &self.force_stop)?;
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("Password", &self.password)?;
+        w.field("StopType", &self.stop_type)?;
+        w.field("Username", &self.username)?;
+        Ok(())
     }
 }
 
@@ -3703,6 +4482,10 @@ impl crate::Action for EnterRescueModeRequest {
     const NAME: &'static str = "EnterRescueMode";
     const READ_ONLY: bool = false;
     type Output = EnterRescueModeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ExitRescueMode`.
@@ -3711,6 +4494,13 @@ impl crate::Action for EnterRescueModeRequest {
 pub struct ExitRescueModeRequest {
     /// `InstanceId` (wire name).
     pub instance_id: String,
+}
+
+impl crate::flatten::Flatten for ExitRescueModeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceId", &self.instance_id)?;
+        Ok(())
+    }
 }
 
 impl ExitRescueModeRequest {
@@ -3737,6 +4527,10 @@ impl crate::Action for ExitRescueModeRequest {
     const NAME: &'static str = "ExitRescueMode";
     const READ_ONLY: bool = false;
     type Output = ExitRescueModeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ExportImages`.
@@ -3763,6 +4557,19 @@ pub struct ExportImagesRequest {
     /// `RoleName` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
+}
+
+impl crate::flatten::Flatten for ExportImagesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BucketName", &self.bucket_name)?;
+        w.field("DryRun", &self.dry_run)?;
+        w.field("ExportFormat", &self.export_format)?;
+        w.field("FileNamePrefixList", &self.file_name_prefix_list)?;
+        w.field("ImageIds", &self.image_ids)?;
+        w.field("OnlyExportRootDisk", &self.only_export_root_disk)?;
+        w.field("RoleName", &self.role_name)?;
+        Ok(())
+    }
 }
 
 impl ExportImagesRequest {
@@ -3834,6 +4641,10 @@ impl crate::Action for ExportImagesRequest {
     const READ_ONLY: bool = false;
     type Output = ExportImagesResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.dry_run == Some(true)
@@ -3878,6 +4689,25 @@ pub struct ImportImageRequest {
     /// `ImportImageDataDiskList` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub import_image_data_disk_list: Vec<ImportImageDataDisk>,
+}
+
+impl crate::flatten::Flatten for ImportImageRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Architecture", &self.architecture)?;
+        w.field("BootMode", &self.boot_mode)?;
+        w.field("DryRun", &self.dry_run)?;
+        w.field("Force", &self.force)?;
+        w.field("ImageDescription", &self.image_description)?;
+        w.field("ImageFamily", &self.image_family)?;
+        w.field("ImageName", &self.image_name)?;
+        w.field("ImageUrl", &self.image_url)?;
+        w.field("ImportImageDataDiskList", &self.import_image_data_disk_list)?;
+        w.field("LicenseType", &self.license_type)?;
+        w.field("OsType", &self.os_type)?;
+        w.field("OsVersion", &self.os_version)?;
+        w.field("TagSpecification", &self.tag_specification)?;
+        Ok(())
+    }
 }
 
 impl ImportImageRequest {
@@ -3986,6 +4816,10 @@ impl crate::Action for ImportImageRequest {
     const READ_ONLY: bool = false;
     type Output = ImportImageResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.dry_run == Some(true)
@@ -4000,6 +4834,14 @@ pub struct ImportInstancesActionTimerRequest {
     pub instance_ids: Vec<String>,
     /// `ActionTimer` (wire name).
     pub action_timer: ActionTimer,
+}
+
+impl crate::flatten::Flatten for ImportInstancesActionTimerRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ActionTimer", &self.action_timer)?;
+        w.field("InstanceIds", &self.instance_ids)?;
+        Ok(())
+    }
 }
 
 impl ImportInstancesActionTimerRequest {
@@ -4037,6 +4879,10 @@ impl crate::Action for ImportInstancesActionTimerRequest {
     const NAME: &'static str = "ImportInstancesActionTimer";
     const READ_ONLY: bool = false;
     type Output = ImportInstancesActionTimerResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ImportKeyPair`.
@@ -4052,6 +4898,16 @@ pub struct ImportKeyPairRequest {
     /// `TagSpecification` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tag_specification: Vec<TagSpecification>,
+}
+
+impl crate::flatten::Flatten for ImportKeyPairRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("KeyName", &self.key_name)?;
+        w.field("ProjectId", &self.project_id)?;
+        w.field("PublicKey", &self.public_key)?;
+        w.field("TagSpecification", &self.tag_specification)?;
+        Ok(())
+    }
 }
 
 impl ImportKeyPairRequest {
@@ -4103,6 +4959,10 @@ impl crate::Action for ImportKeyPairRequest {
     const NAME: &'static str = "ImportKeyPair";
     const READ_ONLY: bool = false;
     type Output = ImportKeyPairResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `InquirePricePurchaseResourcePoolPacks`.
@@ -4117,6 +4977,16 @@ pub struct InquirePricePurchaseResourcePoolPacksRequest {
     pub instance_count: i64,
     /// `Period` (wire name).
     pub period: i64,
+}
+
+impl crate::flatten::Flatten for InquirePricePurchaseResourcePoolPacksRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceCount", &self.instance_count)?;
+        w.field("InstanceType", &self.instance_type)?;
+        w.field("Period", &self.period)?;
+        w.field("Zone", &self.zone)?;
+        Ok(())
+    }
 }
 
 impl InquirePricePurchaseResourcePoolPacksRequest {
@@ -4168,6 +5038,10 @@ impl crate::Action for InquirePricePurchaseResourcePoolPacksRequest {
     const NAME: &'static str = "InquirePricePurchaseResourcePoolPacks";
     const READ_ONLY: bool = false;
     type Output = InquirePricePurchaseResourcePoolPacksResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `InquiryPriceModifyInstancesChargeType`.
@@ -4184,6 +5058,16 @@ pub struct InquiryPriceModifyInstancesChargeTypeRequest {
     /// `ModifyPortableDataDisk` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modify_portable_data_disk: Option<bool>,
+}
+
+impl crate::flatten::Flatten for InquiryPriceModifyInstancesChargeTypeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        w.field("InstanceChargeType", &self.instance_charge_type)?;
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("ModifyPortableDataDisk", &self.modify_portable_data_disk)?;
+        Ok(())
+    }
 }
 
 impl InquiryPriceModifyInstancesChargeTypeRequest {
@@ -4234,6 +5118,10 @@ impl crate::Action for InquiryPriceModifyInstancesChargeTypeRequest {
     const NAME: &'static str = "InquiryPriceModifyInstancesChargeType";
     const READ_ONLY: bool = true;
     type Output = InquiryPriceModifyInstancesChargeTypeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `InquiryPriceRenewHosts`.
@@ -4247,6 +5135,15 @@ pub struct InquiryPriceRenewHostsRequest {
     /// `DryRun` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
+}
+
+impl crate::flatten::Flatten for InquiryPriceRenewHostsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DryRun", &self.dry_run)?;
+        w.field("HostChargePrepaid", &self.host_charge_prepaid)?;
+        w.field("HostIds", &self.host_ids)?;
+        Ok(())
+    }
 }
 
 impl InquiryPriceRenewHostsRequest {
@@ -4292,6 +5189,10 @@ impl crate::Action for InquiryPriceRenewHostsRequest {
     const READ_ONLY: bool = true;
     type Output = InquiryPriceRenewHostsResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.dry_run == Some(true)
@@ -4312,6 +5213,16 @@ pub struct InquiryPriceRenewInstancesRequest {
     /// `RenewPortableDataDisk` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renew_portable_data_disk: Option<bool>,
+}
+
+impl crate::flatten::Flatten for InquiryPriceRenewInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DryRun", &self.dry_run)?;
+        w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("RenewPortableDataDisk", &self.renew_portable_data_disk)?;
+        Ok(())
+    }
 }
 
 impl InquiryPriceRenewInstancesRequest {
@@ -4363,6 +5274,10 @@ impl crate::Action for InquiryPriceRenewInstancesRequest {
     const READ_ONLY: bool = true;
     type Output = InquiryPriceRenewInstancesResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.dry_run == Some(true)
@@ -4390,6 +5305,18 @@ pub struct InquiryPriceResetInstanceRequest {
     /// `UserData` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
+}
+
+impl crate::flatten::Flatten for InquiryPriceResetInstanceRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("EnhancedService", &self.enhanced_service)?;
+        w.field("ImageId", &self.image_id)?;
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("LoginSettings", &self.login_settings)?;
+        w.field("SystemDisk", &self.system_disk)?;
+        w.field("UserData", &self.user_data)?;
+        Ok(())
+    }
 }
 
 impl InquiryPriceResetInstanceRequest {
@@ -4451,6 +5378,10 @@ impl crate::Action for InquiryPriceResetInstanceRequest {
     const NAME: &'static str = "InquiryPriceResetInstance";
     const READ_ONLY: bool = true;
     type Output = InquiryPriceResetInstanceResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `InquiryPriceResetInstancesInternetMaxBandwidth`.
@@ -4467,6 +5398,16 @@ pub struct InquiryPriceResetInstancesInternetMaxBandwidthRequest {
     /// `EndTime` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
+}
+
+impl crate::flatten::Flatten for InquiryPriceResetInstancesInternetMaxBandwidthRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("EndTime", &self.end_time)?;
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("InternetAccessible", &self.internet_accessible)?;
+        w.field("StartTime", &self.start_time)?;
+        Ok(())
+    }
 }
 
 impl InquiryPriceResetInstancesInternetMaxBandwidthRequest {
@@ -4517,6 +5458,10 @@ impl crate::Action for InquiryPriceResetInstancesInternetMaxBandwidthRequest {
     const NAME: &'static str = "InquiryPriceResetInstancesInternetMaxBandwidth";
     const READ_ONLY: bool = true;
     type Output = InquiryPriceResetInstancesInternetMaxBandwidthResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `InquiryPriceResetInstancesType`.
@@ -4527,6 +5472,14 @@ pub struct InquiryPriceResetInstancesTypeRequest {
     pub instance_ids: Vec<String>,
     /// `InstanceType` (wire name).
     pub instance_type: String,
+}
+
+impl crate::flatten::Flatten for InquiryPriceResetInstancesTypeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("InstanceType", &self.instance_type)?;
+        Ok(())
+    }
 }
 
 impl InquiryPriceResetInstancesTypeRequest {
@@ -4564,6 +5517,10 @@ impl crate::Action for InquiryPriceResetInstancesTypeRequest {
     const NAME: &'static str = "InquiryPriceResetInstancesType";
     const READ_ONLY: bool = true;
     type Output = InquiryPriceResetInstancesTypeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `InquiryPriceResizeInstanceDisks`.
@@ -4584,6 +5541,17 @@ pub struct InquiryPriceResizeInstanceDisksRequest {
     /// `ResizeOnline` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resize_online: Option<bool>,
+}
+
+impl crate::flatten::Flatten for InquiryPriceResizeInstanceDisksRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DataDisks", &self.data_disks)?;
+        w.field("ForceStop", &self.force_stop)?;
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("ResizeOnline", &self.resize_online)?;
+        w.field("SystemDisk", &self.system_disk)?;
+        Ok(())
+    }
 }
 
 impl InquiryPriceResizeInstanceDisksRequest {
@@ -4639,6 +5607,10 @@ impl crate::Action for InquiryPriceResizeInstanceDisksRequest {
     const NAME: &'static str = "InquiryPriceResizeInstanceDisks";
     const READ_ONLY: bool = true;
     type Output = InquiryPriceResizeInstanceDisksResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `InquiryPriceRunInstances`.
@@ -4712,6 +5684,35 @@ pub struct InquiryPriceRunInstancesRequest {
     /// `NetworkInterfaces` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub network_interfaces: Vec<NetworkInterfaces>,
+}
+
+impl crate::flatten::Flatten for InquiryPriceRunInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ClientToken", &self.client_token)?;
+        w.field("CpuTopology", &self.cpu_topology)?;
+        w.field("DataDisks", &self.data_disks)?;
+        w.field("EnhancedService", &self.enhanced_service)?;
+        w.field("HostName", &self.host_name)?;
+        w.field("HpcClusterId", &self.hpc_cluster_id)?;
+        w.field("ImageId", &self.image_id)?;
+        w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        w.field("InstanceChargeType", &self.instance_charge_type)?;
+        w.field("InstanceCount", &self.instance_count)?;
+        w.field("InstanceMarketOptions", &self.instance_market_options)?;
+        w.field("InstanceName", &self.instance_name)?;
+        w.field("InstanceType", &self.instance_type)?;
+        w.field("InternetAccessible", &self.internet_accessible)?;
+        w.field("LaunchTemplate", &self.launch_template)?;
+        w.field("LoginSettings", &self.login_settings)?;
+        w.field("Metadata", &self.metadata)?;
+        w.field("NetworkInterfaces", &self.network_interfaces)?;
+        w.field("Placement", &self.placement)?;
+        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        w.field("SystemDisk", &self.system_disk)?;
+        w.field("TagSpecification", &self.tag_specification)?;
+        w.field("VirtualPrivateCloud", &self.virtual_private_cloud)?;
+        Ok(())
+    }
 }
 
 impl InquiryPriceRunInstancesRequest {
@@ -4878,6 +5879,10 @@ impl crate::Action for InquiryPriceRunInstancesRequest {
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = InquiryPriceRunInstancesResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -4890,6 +5895,13 @@ impl crate::Action for InquiryPriceRunInstancesRequest {
 pub struct InquiryPriceTerminateInstancesRequest {
     /// `InstanceIds` (wire name).
     pub instance_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for InquiryPriceTerminateInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceIds", &self.instance_ids)?;
+        Ok(())
+    }
 }
 
 impl InquiryPriceTerminateInstancesRequest {
@@ -4920,6 +5932,10 @@ impl crate::Action for InquiryPriceTerminateInstancesRequest {
     const NAME: &'static str = "InquiryPriceTerminateInstances";
     const READ_ONLY: bool = true;
     type Output = InquiryPriceTerminateInstancesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyChcAttribute`.
@@ -4955,6 +5971,18 @@ impl std::fmt::Debug for ModifyChcAttributeRequest {
             .field("password", &self.password.as_ref().map(|_| crate::api::wire::Redacted))
             .field("bmc_security_group_ids", &self.bmc_security_group_ids)
             .finish()
+    }
+}
+
+impl crate::flatten::Flatten for ModifyChcAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BmcSecurityGroupIds", &self.bmc_security_group_ids)?;
+        w.field("BmcUser", &self.bmc_user)?;
+        w.field("ChcIds", &self.chc_ids)?;
+        w.field("DeviceType", &self.device_type)?;
+        w.field("InstanceName", &self.instance_name)?;
+        w.field("Password", &self.password)?;
+        Ok(())
     }
 }
 
@@ -5013,6 +6041,10 @@ impl crate::Action for ModifyChcAttributeRequest {
     const NAME: &'static str = "ModifyChcAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyChcAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyChcNetworkMode`.
@@ -5023,6 +6055,14 @@ pub struct ModifyChcNetworkModeRequest {
     pub chc_ids: Vec<String>,
     /// `NetworkMode` (wire name).
     pub network_mode: String,
+}
+
+impl crate::flatten::Flatten for ModifyChcNetworkModeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ChcIds", &self.chc_ids)?;
+        w.field("NetworkMode", &self.network_mode)?;
+        Ok(())
+    }
 }
 
 impl ModifyChcNetworkModeRequest {
@@ -5056,6 +6096,10 @@ impl crate::Action for ModifyChcNetworkModeRequest {
     const NAME: &'static str = "ModifyChcNetworkMode";
     const READ_ONLY: bool = false;
     type Output = ModifyChcNetworkModeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyDisasterRecoverGroupAttribute`.
@@ -5069,6 +6113,15 @@ pub struct ModifyDisasterRecoverGroupAttributeRequest {
     /// `Affinity` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affinity: Option<i64>,
+}
+
+impl crate::flatten::Flatten for ModifyDisasterRecoverGroupAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Affinity", &self.affinity)?;
+        w.field("DisasterRecoverGroupId", &self.disaster_recover_group_id)?;
+        w.field("Name", &self.name)?;
+        Ok(())
+    }
 }
 
 impl ModifyDisasterRecoverGroupAttributeRequest {
@@ -5109,6 +6162,10 @@ impl crate::Action for ModifyDisasterRecoverGroupAttributeRequest {
     const NAME: &'static str = "ModifyDisasterRecoverGroupAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyDisasterRecoverGroupAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyHostsAttribute`.
@@ -5126,6 +6183,16 @@ pub struct ModifyHostsAttributeRequest {
     /// `ProjectId` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<u64>,
+}
+
+impl crate::flatten::Flatten for ModifyHostsAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("HostIds", &self.host_ids)?;
+        w.field("HostName", &self.host_name)?;
+        w.field("ProjectId", &self.project_id)?;
+        w.field("RenewFlag", &self.renew_flag)?;
+        Ok(())
+    }
 }
 
 impl ModifyHostsAttributeRequest {
@@ -5171,6 +6238,10 @@ impl crate::Action for ModifyHostsAttributeRequest {
     const NAME: &'static str = "ModifyHostsAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyHostsAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyHpcClusterAttribute`.
@@ -5185,6 +6256,15 @@ pub struct ModifyHpcClusterAttributeRequest {
     /// `Remark` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyHpcClusterAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("HpcClusterId", &self.hpc_cluster_id)?;
+        w.field("Name", &self.name)?;
+        w.field("Remark", &self.remark)?;
+        Ok(())
+    }
 }
 
 impl ModifyHpcClusterAttributeRequest {
@@ -5224,6 +6304,10 @@ impl crate::Action for ModifyHpcClusterAttributeRequest {
     const NAME: &'static str = "ModifyHpcClusterAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyHpcClusterAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyImageAttribute`.
@@ -5244,6 +6328,17 @@ pub struct ModifyImageAttributeRequest {
     /// `ImageDeprecated` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_deprecated: Option<bool>,
+}
+
+impl crate::flatten::Flatten for ModifyImageAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ImageDeprecated", &self.image_deprecated)?;
+        w.field("ImageDescription", &self.image_description)?;
+        w.field("ImageFamily", &self.image_family)?;
+        w.field("ImageId", &self.image_id)?;
+        w.field("ImageName", &self.image_name)?;
+        Ok(())
+    }
 }
 
 impl ModifyImageAttributeRequest {
@@ -5295,6 +6390,10 @@ impl crate::Action for ModifyImageAttributeRequest {
     const NAME: &'static str = "ModifyImageAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyImageAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyImageSharePermission`.
@@ -5307,6 +6406,15 @@ pub struct ModifyImageSharePermissionRequest {
     pub account_ids: Vec<String>,
     /// `Permission` (wire name).
     pub permission: String,
+}
+
+impl crate::flatten::Flatten for ModifyImageSharePermissionRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AccountIds", &self.account_ids)?;
+        w.field("ImageId", &self.image_id)?;
+        w.field("Permission", &self.permission)?;
+        Ok(())
+    }
 }
 
 impl ModifyImageSharePermissionRequest {
@@ -5347,6 +6455,10 @@ impl crate::Action for ModifyImageSharePermissionRequest {
     const NAME: &'static str = "ModifyImageSharePermission";
     const READ_ONLY: bool = false;
     type Output = ModifyImageSharePermissionResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyInstanceDiskType`.
@@ -5361,6 +6473,15 @@ pub struct ModifyInstanceDiskTypeRequest {
     /// `SystemDisk` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
+}
+
+impl crate::flatten::Flatten for ModifyInstanceDiskTypeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DataDisks", &self.data_disks)?;
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("SystemDisk", &self.system_disk)?;
+        Ok(())
+    }
 }
 
 impl ModifyInstanceDiskTypeRequest {
@@ -5400,6 +6521,10 @@ impl crate::Action for ModifyInstanceDiskTypeRequest {
     const NAME: &'static str = "ModifyInstanceDiskType";
     const READ_ONLY: bool = false;
     type Output = ModifyInstanceDiskTypeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyInstancesAttribute`.
@@ -5435,6 +6560,22 @@ pub struct ModifyInstancesAttributeRequest {
     /// `EnableJumboFrame` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_jumbo_frame: Option<bool>,
+}
+
+impl crate::flatten::Flatten for ModifyInstancesAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AutoReboot", &self.auto_reboot)?;
+        w.field("CamRoleName", &self.cam_role_name)?;
+        w.field("CamRoleType", &self.cam_role_type)?;
+        w.field("DisableApiTermination", &self.disable_api_termination)?;
+        w.field("EnableJumboFrame", &self.enable_jumbo_frame)?;
+        w.field("HostName", &self.host_name)?;
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("InstanceName", &self.instance_name)?;
+        w.field("SecurityGroups", &self.security_groups)?;
+        w.field("UserData", &self.user_data)?;
+        Ok(())
+    }
 }
 
 impl ModifyInstancesAttributeRequest {
@@ -5516,6 +6657,10 @@ impl crate::Action for ModifyInstancesAttributeRequest {
     const NAME: &'static str = "ModifyInstancesAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyInstancesAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyInstancesChargeType`.
@@ -5532,6 +6677,16 @@ pub struct ModifyInstancesChargeTypeRequest {
     /// `ModifyPortableDataDisk` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modify_portable_data_disk: Option<bool>,
+}
+
+impl crate::flatten::Flatten for ModifyInstancesChargeTypeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        w.field("InstanceChargeType", &self.instance_charge_type)?;
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("ModifyPortableDataDisk", &self.modify_portable_data_disk)?;
+        Ok(())
+    }
 }
 
 impl ModifyInstancesChargeTypeRequest {
@@ -5578,6 +6733,10 @@ impl crate::Action for ModifyInstancesChargeTypeRequest {
     const NAME: &'static str = "ModifyInstancesChargeType";
     const READ_ONLY: bool = false;
     type Output = ModifyInstancesChargeTypeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyInstancesDisasterRecoverGroup`.
@@ -5598,6 +6757,17 @@ pub struct ModifyInstancesDisasterRecoverGroupRequest {
     /// `PartitionNumber` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition_number: Option<i64>,
+}
+
+impl crate::flatten::Flatten for ModifyInstancesDisasterRecoverGroupRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DisasterRecoverGroupId", &self.disaster_recover_group_id)?;
+        w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        w.field("Force", &self.force)?;
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("PartitionNumber", &self.partition_number)?;
+        Ok(())
+    }
 }
 
 impl ModifyInstancesDisasterRecoverGroupRequest {
@@ -5649,6 +6819,10 @@ impl crate::Action for ModifyInstancesDisasterRecoverGroupRequest {
     const NAME: &'static str = "ModifyInstancesDisasterRecoverGroup";
     const READ_ONLY: bool = false;
     type Output = ModifyInstancesDisasterRecoverGroupResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyInstancesProject`.
@@ -5659,6 +6833,14 @@ pub struct ModifyInstancesProjectRequest {
     pub instance_ids: Vec<String>,
     /// `ProjectId` (wire name).
     pub project_id: i64,
+}
+
+impl crate::flatten::Flatten for ModifyInstancesProjectRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("ProjectId", &self.project_id)?;
+        Ok(())
+    }
 }
 
 impl ModifyInstancesProjectRequest {
@@ -5692,6 +6874,10 @@ impl crate::Action for ModifyInstancesProjectRequest {
     const NAME: &'static str = "ModifyInstancesProject";
     const READ_ONLY: bool = false;
     type Output = ModifyInstancesProjectResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyInstancesRenewFlag`.
@@ -5702,6 +6888,14 @@ pub struct ModifyInstancesRenewFlagRequest {
     pub instance_ids: Vec<String>,
     /// `RenewFlag` (wire name).
     pub renew_flag: String,
+}
+
+impl crate::flatten::Flatten for ModifyInstancesRenewFlagRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("RenewFlag", &self.renew_flag)?;
+        Ok(())
+    }
 }
 
 impl ModifyInstancesRenewFlagRequest {
@@ -5735,6 +6929,10 @@ impl crate::Action for ModifyInstancesRenewFlagRequest {
     const NAME: &'static str = "ModifyInstancesRenewFlag";
     const READ_ONLY: bool = false;
     type Output = ModifyInstancesRenewFlagResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyInstancesVpcAttribute`.
@@ -5751,6 +6949,16 @@ pub struct ModifyInstancesVpcAttributeRequest {
     /// `ReserveHostName` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserve_host_name: Option<bool>,
+}
+
+impl crate::flatten::Flatten for ModifyInstancesVpcAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ForceStop", &self.force_stop)?;
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("ReserveHostName", &self.reserve_host_name)?;
+        w.field("VirtualPrivateCloud", &self.virtual_private_cloud)?;
+        Ok(())
+    }
 }
 
 impl ModifyInstancesVpcAttributeRequest {
@@ -5797,6 +7005,10 @@ impl crate::Action for ModifyInstancesVpcAttributeRequest {
     const NAME: &'static str = "ModifyInstancesVpcAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyInstancesVpcAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyKeyPairAttribute`.
@@ -5811,6 +7023,15 @@ pub struct ModifyKeyPairAttributeRequest {
     /// `Description` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyKeyPairAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Description", &self.description)?;
+        w.field("KeyId", &self.key_id)?;
+        w.field("KeyName", &self.key_name)?;
+        Ok(())
+    }
 }
 
 impl ModifyKeyPairAttributeRequest {
@@ -5850,6 +7071,10 @@ impl crate::Action for ModifyKeyPairAttributeRequest {
     const NAME: &'static str = "ModifyKeyPairAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyKeyPairAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyLaunchTemplateDefaultVersion`.
@@ -5860,6 +7085,14 @@ pub struct ModifyLaunchTemplateDefaultVersionRequest {
     pub launch_template_id: String,
     /// `DefaultVersion` (wire name).
     pub default_version: i64,
+}
+
+impl crate::flatten::Flatten for ModifyLaunchTemplateDefaultVersionRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DefaultVersion", &self.default_version)?;
+        w.field("LaunchTemplateId", &self.launch_template_id)?;
+        Ok(())
+    }
 }
 
 impl ModifyLaunchTemplateDefaultVersionRequest {
@@ -5893,6 +7126,10 @@ impl crate::Action for ModifyLaunchTemplateDefaultVersionRequest {
     const NAME: &'static str = "ModifyLaunchTemplateDefaultVersion";
     const READ_ONLY: bool = false;
     type Output = ModifyLaunchTemplateDefaultVersionResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ProgramFpgaImage`.
@@ -5910,6 +7147,16 @@ pub struct ProgramFpgaImageRequest {
     /// `DryRun` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
+}
+
+impl crate::flatten::Flatten for ProgramFpgaImageRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DBDFs", &self.dbd_fs)?;
+        w.field("DryRun", &self.dry_run)?;
+        w.field("FPGAUrl", &self.fpga_url)?;
+        w.field("InstanceId", &self.instance_id)?;
+        Ok(())
+    }
 }
 
 impl ProgramFpgaImageRequest {
@@ -5957,6 +7204,10 @@ impl crate::Action for ProgramFpgaImageRequest {
     const READ_ONLY: bool = false;
     type Output = ProgramFpgaImageResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.dry_run == Some(true)
@@ -5990,6 +7241,21 @@ pub struct PurchaseResourcePoolPacksRequest {
     /// `DryRun` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
+}
+
+impl crate::flatten::Flatten for PurchaseResourcePoolPacksRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AutoPlacement", &self.auto_placement)?;
+        w.field("DedicatedResourcePoolPackName", &self.dedicated_resource_pool_pack_name)?;
+        w.field("DryRun", &self.dry_run)?;
+        w.field("InstanceCount", &self.instance_count)?;
+        w.field("InstanceType", &self.instance_type)?;
+        w.field("Period", &self.period)?;
+        w.field("RenewFlag", &self.renew_flag)?;
+        w.field("ResourcePoolPackType", &self.resource_pool_pack_type)?;
+        w.field("Zone", &self.zone)?;
+        Ok(())
+    }
 }
 
 impl PurchaseResourcePoolPacksRequest {
@@ -6073,6 +7339,10 @@ impl crate::Action for PurchaseResourcePoolPacksRequest {
     const READ_ONLY: bool = false;
     type Output = PurchaseResourcePoolPacksResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.dry_run == Some(true)
@@ -6091,6 +7361,15 @@ pub struct RebootInstancesRequest {
     /// `StopType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for RebootInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ForceReboot", &self.force_reboot)?;
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("StopType", &self.stop_type)?;
+        Ok(())
+    }
 }
 
 impl RebootInstancesRequest {
@@ -6130,6 +7409,10 @@ impl crate::Action for RebootInstancesRequest {
     const NAME: &'static str = "RebootInstances";
     const READ_ONLY: bool = false;
     type Output = RebootInstancesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `RemoveChcAssistVpc`.
@@ -6138,6 +7421,13 @@ impl crate::Action for RebootInstancesRequest {
 pub struct RemoveChcAssistVpcRequest {
     /// `ChcIds` (wire name).
     pub chc_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for RemoveChcAssistVpcRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ChcIds", &self.chc_ids)?;
+        Ok(())
+    }
 }
 
 impl RemoveChcAssistVpcRequest {
@@ -6164,6 +7454,10 @@ impl crate::Action for RemoveChcAssistVpcRequest {
     const NAME: &'static str = "RemoveChcAssistVpc";
     const READ_ONLY: bool = false;
     type Output = RemoveChcAssistVpcResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `RemoveChcDeployVpc`.
@@ -6172,6 +7466,13 @@ impl crate::Action for RemoveChcAssistVpcRequest {
 pub struct RemoveChcDeployVpcRequest {
     /// `ChcIds` (wire name).
     pub chc_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for RemoveChcDeployVpcRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ChcIds", &self.chc_ids)?;
+        Ok(())
+    }
 }
 
 impl RemoveChcDeployVpcRequest {
@@ -6198,6 +7499,10 @@ impl crate::Action for RemoveChcDeployVpcRequest {
     const NAME: &'static str = "RemoveChcDeployVpc";
     const READ_ONLY: bool = false;
     type Output = RemoveChcDeployVpcResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `RenewHosts`.
@@ -6208,6 +7513,14 @@ pub struct RenewHostsRequest {
     pub host_ids: Vec<String>,
     /// `HostChargePrepaid` (wire name).
     pub host_charge_prepaid: ChargePrepaid,
+}
+
+impl crate::flatten::Flatten for RenewHostsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("HostChargePrepaid", &self.host_charge_prepaid)?;
+        w.field("HostIds", &self.host_ids)?;
+        Ok(())
+    }
 }
 
 impl RenewHostsRequest {
@@ -6241,6 +7554,10 @@ impl crate::Action for RenewHostsRequest {
     const NAME: &'static str = "RenewHosts";
     const READ_ONLY: bool = false;
     type Output = RenewHostsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `RenewInstances`.
@@ -6255,6 +7572,15 @@ pub struct RenewInstancesRequest {
     /// `RenewPortableDataDisk` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renew_portable_data_disk: Option<bool>,
+}
+
+impl crate::flatten::Flatten for RenewInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("RenewPortableDataDisk", &self.renew_portable_data_disk)?;
+        Ok(())
+    }
 }
 
 impl RenewInstancesRequest {
@@ -6294,6 +7620,10 @@ impl crate::Action for RenewInstancesRequest {
     const NAME: &'static str = "RenewInstances";
     const READ_ONLY: bool = false;
     type Output = RenewInstancesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `RepairTaskControl`.
@@ -6314,6 +7644,18 @@ pub struct RepairTaskControlRequest {
     /// `TaskSubMethod` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_sub_method: Option<String>,
+}
+
+impl crate::flatten::Flatten for RepairTaskControlRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("Operate", &self.operate)?;
+        w.field("OrderAuthTime", &self.order_auth_time)?;
+        w.field("Product", &self.product)?;
+        w.field("TaskId", &self.task_id)?;
+        w.field("TaskSubMethod", &self.task_sub_method)?;
+        Ok(())
+    }
 }
 
 impl RepairTaskControlRequest {
@@ -6378,6 +7720,10 @@ impl crate::Action for RepairTaskControlRequest {
     const NAME: &'static str = "RepairTaskControl";
     const READ_ONLY: bool = false;
     type Output = RepairTaskControlResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ResetInstance`.
@@ -6404,6 +7750,19 @@ pub struct ResetInstanceRequest {
     /// `UserData` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
+}
+
+impl crate::flatten::Flatten for ResetInstanceRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("EnhancedService", &self.enhanced_service)?;
+        w.field("HostName", &self.host_name)?;
+        w.field("ImageId", &self.image_id)?;
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("LoginSettings", &self.login_settings)?;
+        w.field("SystemDisk", &self.system_disk)?;
+        w.field("UserData", &self.user_data)?;
+        Ok(())
+    }
 }
 
 impl ResetInstanceRequest {
@@ -6467,6 +7826,10 @@ impl crate::Action for ResetInstanceRequest {
     const NAME: &'static str = "ResetInstance";
     const READ_ONLY: bool = false;
     type Output = ResetInstanceResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ResetInstancesInternetMaxBandwidth`.
@@ -6483,6 +7846,16 @@ pub struct ResetInstancesInternetMaxBandwidthRequest {
     /// `EndTime` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
+}
+
+impl crate::flatten::Flatten for ResetInstancesInternetMaxBandwidthRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("EndTime", &self.end_time)?;
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("InternetAccessible", &self.internet_accessible)?;
+        w.field("StartTime", &self.start_time)?;
+        Ok(())
+    }
 }
 
 impl ResetInstancesInternetMaxBandwidthRequest {
@@ -6529,6 +7902,10 @@ impl crate::Action for ResetInstancesInternetMaxBandwidthRequest {
     const NAME: &'static str = "ResetInstancesInternetMaxBandwidth";
     const READ_ONLY: bool = false;
     type Output = ResetInstancesInternetMaxBandwidthResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ResetInstancesPassword`.
@@ -6555,6 +7932,16 @@ impl std::fmt::Debug for ResetInstancesPasswordRequest {
             .field("user_name", &self.user_name)
             .field("force_stop", &self.force_stop)
             .finish()
+    }
+}
+
+impl crate::flatten::Flatten for ResetInstancesPasswordRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ForceStop", &self.force_stop)?;
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("Password", &self.password)?;
+        w.field("UserName", &self.user_name)?;
+        Ok(())
     }
 }
 
@@ -6602,6 +7989,10 @@ impl crate::Action for ResetInstancesPasswordRequest {
     const NAME: &'static str = "ResetInstancesPassword";
     const READ_ONLY: bool = false;
     type Output = ResetInstancesPasswordResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ResetInstancesType`.
@@ -6615,6 +8006,15 @@ pub struct ResetInstancesTypeRequest {
     /// `ForceStop` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_stop: Option<bool>,
+}
+
+impl crate::flatten::Flatten for ResetInstancesTypeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ForceStop", &self.force_stop)?;
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("InstanceType", &self.instance_type)?;
+        Ok(())
+    }
 }
 
 impl ResetInstancesTypeRequest {
@@ -6655,6 +8055,10 @@ impl crate::Action for ResetInstancesTypeRequest {
     const NAME: &'static str = "ResetInstancesType";
     const READ_ONLY: bool = false;
     type Output = ResetInstancesTypeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ResizeInstanceDisks`.
@@ -6675,6 +8079,17 @@ pub struct ResizeInstanceDisksRequest {
     /// `ResizeOnline` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resize_online: Option<bool>,
+}
+
+impl crate::flatten::Flatten for ResizeInstanceDisksRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DataDisks", &self.data_disks)?;
+        w.field("ForceStop", &self.force_stop)?;
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("ResizeOnline", &self.resize_online)?;
+        w.field("SystemDisk", &self.system_disk)?;
+        Ok(())
+    }
 }
 
 impl ResizeInstanceDisksRequest {
@@ -6726,6 +8141,10 @@ impl crate::Action for ResizeInstanceDisksRequest {
     const NAME: &'static str = "ResizeInstanceDisks";
     const READ_ONLY: bool = false;
     type Output = ResizeInstanceDisksResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `RunInstances`.
@@ -6834,6 +8253,46 @@ pub struct RunInstancesRequest {
     /// `NetworkInterfaces` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub network_interfaces: Vec<NetworkInterfaces>,
+}
+
+impl crate::flatten::Flatten for RunInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ActionTimer", &self.action_timer)?;
+        w.field("CamRoleName", &self.cam_role_name)?;
+        w.field("ChcIds", &self.chc_ids)?;
+        w.field("ClientToken", &self.client_token)?;
+        w.field("CpuTopology", &self.cpu_topology)?;
+        w.field("DataDisks", &self.data_disks)?;
+        w.field("DedicatedClusterId", &self.dedicated_cluster_id)?;
+        w.field("DisableApiTermination", &self.disable_api_termination)?;
+        w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        w.field("DryRun", &self.dry_run)?;
+        w.field("EnableJumboFrame", &self.enable_jumbo_frame)?;
+        w.field("EnhancedService", &self.enhanced_service)?;
+        w.field("HostName", &self.host_name)?;
+        w.field("HpcClusterId", &self.hpc_cluster_id)?;
+        w.field("ImageId", &self.image_id)?;
+        w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        w.field("InstanceChargeType", &self.instance_charge_type)?;
+        w.field("InstanceCount", &self.instance_count)?;
+        w.field("InstanceMarketOptions", &self.instance_market_options)?;
+        w.field("InstanceName", &self.instance_name)?;
+        w.field("InstanceType", &self.instance_type)?;
+        w.field("InternetAccessible", &self.internet_accessible)?;
+        w.field("LaunchTemplate", &self.launch_template)?;
+        w.field("LoginSettings", &self.login_settings)?;
+        w.field("Metadata", &self.metadata)?;
+        w.field("MinCount", &self.min_count)?;
+        w.field("NetworkInterfaces", &self.network_interfaces)?;
+        w.field("PartitionNumber", &self.partition_number)?;
+        w.field("Placement", &self.placement)?;
+        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        w.field("SystemDisk", &self.system_disk)?;
+        w.field("TagSpecification", &self.tag_specification)?;
+        w.field("UserData", &self.user_data)?;
+        w.field("VirtualPrivateCloud", &self.virtual_private_cloud)?;
+        Ok(())
+    }
 }
 
 impl RunInstancesRequest {
@@ -7062,6 +8521,10 @@ impl crate::Action for RunInstancesRequest {
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = RunInstancesResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some() || self.dry_run == Some(true)
@@ -7074,6 +8537,13 @@ impl crate::Action for RunInstancesRequest {
 pub struct StartInstancesRequest {
     /// `InstanceIds` (wire name).
     pub instance_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for StartInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceIds", &self.instance_ids)?;
+        Ok(())
+    }
 }
 
 impl StartInstancesRequest {
@@ -7100,6 +8570,10 @@ impl crate::Action for StartInstancesRequest {
     const NAME: &'static str = "StartInstances";
     const READ_ONLY: bool = false;
     type Output = StartInstancesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `StopInstances`.
@@ -7117,6 +8591,16 @@ pub struct StopInstancesRequest {
     /// `StoppedMode` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped_mode: Option<String>,
+}
+
+impl crate::flatten::Flatten for StopInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ForceStop", &self.force_stop)?;
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("StopType", &self.stop_type)?;
+        w.field("StoppedMode", &self.stopped_mode)?;
+        Ok(())
+    }
 }
 
 impl StopInstancesRequest {
@@ -7162,6 +8646,10 @@ impl crate::Action for StopInstancesRequest {
     const NAME: &'static str = "StopInstances";
     const READ_ONLY: bool = false;
     type Output = StopInstancesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `SyncImages`.
@@ -7187,6 +8675,19 @@ pub struct SyncImagesRequest {
     /// `KmsKeyId` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
+}
+
+impl crate::flatten::Flatten for SyncImagesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DestinationRegions", &self.destination_regions)?;
+        w.field("DryRun", &self.dry_run)?;
+        w.field("Encrypt", &self.encrypt)?;
+        w.field("ImageIds", &self.image_ids)?;
+        w.field("ImageName", &self.image_name)?;
+        w.field("ImageSetRequired", &self.image_set_required)?;
+        w.field("KmsKeyId", &self.kms_key_id)?;
+        Ok(())
+    }
 }
 
 impl SyncImagesRequest {
@@ -7256,6 +8757,10 @@ impl crate::Action for SyncImagesRequest {
     const READ_ONLY: bool = false;
     type Output = SyncImagesResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.dry_run == Some(true)
@@ -7274,6 +8779,15 @@ pub struct TerminateInstancesRequest {
     /// `ReleasePrepaidDataDisks` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_prepaid_data_disks: Option<bool>,
+}
+
+impl crate::flatten::Flatten for TerminateInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("ReleaseAddress", &self.release_address)?;
+        w.field("ReleasePrepaidDataDisks", &self.release_prepaid_data_disks)?;
+        Ok(())
+    }
 }
 
 impl TerminateInstancesRequest {
@@ -7315,6 +8829,10 @@ impl crate::Action for TerminateInstancesRequest {
     const IDEMPOTENT: bool = true;
     const ALREADY_DONE: &'static [&'static str] = &["UnsupportedOperation.InstanceStateShuttingDown", "UnsupportedOperation.InstanceStateTerminating", "UnsupportedOperation.InstanceStateTerminated", "InvalidInstanceId.NotFound"];
     type Output = TerminateInstancesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `TerminateResourcePoolPacks`.
@@ -7323,6 +8841,13 @@ impl crate::Action for TerminateInstancesRequest {
 pub struct TerminateResourcePoolPacksRequest {
     /// `DedicatedResourcePackIds` (wire name).
     pub dedicated_resource_pack_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for TerminateResourcePoolPacksRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?;
+        Ok(())
+    }
 }
 
 impl TerminateResourcePoolPacksRequest {
@@ -7349,6 +8874,10 @@ impl crate::Action for TerminateResourcePoolPacksRequest {
     const NAME: &'static str = "TerminateResourcePoolPacks";
     const READ_ONLY: bool = false;
     type Output = TerminateResourcePoolPacksResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// `AccountQuota` (wire name), a data type of replies.
@@ -7406,6 +8935,18 @@ pub struct ActionTimer {
     /// `InstanceId` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
+}
+
+impl crate::flatten::Flatten for ActionTimer {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ActionTime", &self.action_time)?;
+        w.field("ActionTimerId", &self.action_timer_id)?;
+        w.field("Externals", &self.externals)?;
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("Status", &self.status)?;
+        w.field("TimerAction", &self.timer_action)?;
+        Ok(())
+    }
 }
 
 impl ActionTimer {
@@ -7471,6 +9012,14 @@ pub struct ChargePrepaid {
     pub renew_flag: Option<String>,
 }
 
+impl crate::flatten::Flatten for ChargePrepaid {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Period", &self.period)?;
+        w.field("RenewFlag", &self.renew_flag)?;
+        Ok(())
+    }
+}
+
 impl ChargePrepaid {
     /// A value with what requests require (`Period`); set the other fields with the `with_` methods.
     pub fn new(period: impl Into<u64>) -> Self {
@@ -7509,6 +9058,16 @@ pub struct ChcDeployExtraConfig {
     /// `NextServerAddress` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_server_address: Option<String>,
+}
+
+impl crate::flatten::Flatten for ChcDeployExtraConfig {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BootFile", &self.boot_file)?;
+        w.field("BootType", &self.boot_type)?;
+        w.field("MiniOsType", &self.mini_os_type)?;
+        w.field("NextServerAddress", &self.next_server_address)?;
+        Ok(())
+    }
 }
 
 impl ChcDeployExtraConfig {
@@ -7699,6 +9258,14 @@ pub struct CpuTopology {
     pub thread_per_core: Option<i64>,
 }
 
+impl crate::flatten::Flatten for CpuTopology {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CoreCount", &self.core_count)?;
+        w.field("ThreadPerCore", &self.thread_per_core)?;
+        Ok(())
+    }
+}
+
 impl CpuTopology {
     /// An empty value: nothing is required; set fields with the `with_` methods.
     pub fn new() -> Self {
@@ -7755,6 +9322,23 @@ pub struct DataDisk {
     /// `DiskName` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
+}
+
+impl crate::flatten::Flatten for DataDisk {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BurstPerformance", &self.burst_performance)?;
+        w.field("CdcId", &self.cdc_id)?;
+        w.field("DeleteWithInstance", &self.delete_with_instance)?;
+        w.field("DiskId", &self.disk_id)?;
+        w.field("DiskName", &self.disk_name)?;
+        w.field("DiskSize", &self.disk_size)?;
+        w.field("DiskType", &self.disk_type)?;
+        w.field("Encrypt", &self.encrypt)?;
+        w.field("KmsKeyId", &self.kms_key_id)?;
+        w.field("SnapshotId", &self.snapshot_id)?;
+        w.field("ThroughputPerformance", &self.throughput_performance)?;
+        Ok(())
+    }
 }
 
 impl DataDisk {
@@ -7908,6 +9492,15 @@ pub struct EnhancedService {
     pub automation_service: Option<RunAutomationServiceEnabled>,
 }
 
+impl crate::flatten::Flatten for EnhancedService {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AutomationService", &self.automation_service)?;
+        w.field("MonitorService", &self.monitor_service)?;
+        w.field("SecurityService", &self.security_service)?;
+        Ok(())
+    }
+}
+
 impl EnhancedService {
     /// An empty value: nothing is required; set fields with the `with_` methods.
     pub fn new() -> Self {
@@ -7948,6 +9541,15 @@ pub struct Externals {
     pub storage_block_attr: Option<StorageBlock>,
 }
 
+impl crate::flatten::Flatten for Externals {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ReleaseAddress", &self.release_address)?;
+        w.field("StorageBlockAttr", &self.storage_block_attr)?;
+        w.field("UnsupportNetworks", &self.unsupport_networks)?;
+        Ok(())
+    }
+}
+
 impl Externals {
     /// An empty value: nothing is required; set fields with the `with_` methods.
     pub fn new() -> Self {
@@ -7981,6 +9583,14 @@ pub struct Filter {
     pub name: String,
     /// `Values` (wire name).
     pub values: Vec<String>,
+}
+
+impl crate::flatten::Flatten for Filter {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Name", &self.name)?;
+        w.field("Values", &self.values)?;
+        Ok(())
+    }
 }
 
 impl Filter {
@@ -8253,6 +9863,13 @@ pub struct ImportImageDataDisk {
     pub image_url: String,
 }
 
+impl crate::flatten::Flatten for ImportImageDataDisk {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ImageUrl", &self.image_url)?;
+        Ok(())
+    }
+}
+
 impl ImportImageDataDisk {
     /// A value with what requests require (`ImageUrl`); set the other fields with the `with_` methods.
     pub fn new(image_url: impl Into<String>) -> Self {
@@ -8442,6 +10059,14 @@ pub struct InstanceChargePrepaid {
     pub renew_flag: Option<String>,
 }
 
+impl crate::flatten::Flatten for InstanceChargePrepaid {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Period", &self.period)?;
+        w.field("RenewFlag", &self.renew_flag)?;
+        Ok(())
+    }
+}
+
 impl InstanceChargePrepaid {
     /// A value with what requests require (`Period`); set the other fields with the `with_` methods.
     pub fn new(period: impl Into<i64>) -> Self {
@@ -8486,6 +10111,14 @@ pub struct InstanceMarketOptionsRequest {
     /// `MarketType` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub market_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for InstanceMarketOptionsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("MarketType", &self.market_type)?;
+        w.field("SpotOptions", &self.spot_options)?;
+        Ok(())
+    }
 }
 
 impl InstanceMarketOptionsRequest {
@@ -8693,6 +10326,20 @@ pub struct InternetAccessible {
     pub anti_d_do_s_package_id: Option<String>,
 }
 
+impl crate::flatten::Flatten for InternetAccessible {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AntiDDoSPackageId", &self.anti_d_do_s_package_id)?;
+        w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
+        w.field("IPv4AddressType", &self.ipv4_address_type)?;
+        w.field("IPv6AddressType", &self.ipv6_address_type)?;
+        w.field("InternetChargeType", &self.internet_charge_type)?;
+        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        w.field("InternetServiceProvider", &self.internet_service_provider)?;
+        w.field("PublicIpAssigned", &self.public_ip_assigned)?;
+        Ok(())
+    }
+}
+
 impl InternetAccessible {
     /// An empty value: nothing is required; set fields with the `with_` methods.
     pub fn new() -> Self {
@@ -8881,6 +10528,14 @@ pub struct LaunchTemplate {
     /// `LaunchTemplateVersion` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub launch_template_version: Option<u64>,
+}
+
+impl crate::flatten::Flatten for LaunchTemplate {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("LaunchTemplateId", &self.launch_template_id)?;
+        w.field("LaunchTemplateVersion", &self.launch_template_version)?;
+        Ok(())
+    }
 }
 
 impl LaunchTemplate {
@@ -9080,6 +10735,15 @@ impl std::fmt::Debug for LoginSettings {
     }
 }
 
+impl crate::flatten::Flatten for LoginSettings {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("KeepImageLogin", &self.keep_image_login)?;
+        w.field("KeyIds", &self.key_ids)?;
+        w.field("Password", &self.password)?;
+        Ok(())
+    }
+}
+
 impl LoginSettings {
     /// An empty value: nothing is required; set fields with the `with_` methods.
     pub fn new() -> Self {
@@ -9114,6 +10778,13 @@ pub struct Metadata {
     pub items: Vec<MetadataItem>,
 }
 
+impl crate::flatten::Flatten for Metadata {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Items", &self.items)?;
+        Ok(())
+    }
+}
+
 impl Metadata {
     /// A value with what requests require (`Items`); set the other fields with the `with_` methods.
     pub fn new(items: impl IntoIterator<Item = impl Into<MetadataItem>>) -> Self {
@@ -9139,6 +10810,14 @@ pub struct MetadataItem {
     /// `Value` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl crate::flatten::Flatten for MetadataItem {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Key", &self.key)?;
+        w.field("Value", &self.value)?;
+        Ok(())
+    }
 }
 
 impl MetadataItem {
@@ -9184,6 +10863,19 @@ pub struct NetworkInterfaces {
     /// `DeleteWithInstance` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_with_instance: Option<bool>,
+}
+
+impl crate::flatten::Flatten for NetworkInterfaces {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DeleteWithInstance", &self.delete_with_instance)?;
+        w.field("InterfaceType", &self.interface_type)?;
+        w.field("NetworkInterfaceId", &self.network_interface_id)?;
+        w.field("PrivateIpv4AddressCount", &self.private_ipv4_address_count)?;
+        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        w.field("SubnetId", &self.subnet_id)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl NetworkInterfaces {
@@ -9299,6 +10991,19 @@ pub struct Placement {
     /// `RackId` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rack_id: Option<String>,
+}
+
+impl crate::flatten::Flatten for Placement {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?;
+        w.field("DedicatedResourcePackTenancy", &self.dedicated_resource_pack_tenancy)?;
+        w.field("HostId", &self.host_id)?;
+        w.field("HostIds", &self.host_ids)?;
+        w.field("ProjectId", &self.project_id)?;
+        w.field("RackId", &self.rack_id)?;
+        w.field("Zone", &self.zone)?;
+        Ok(())
+    }
 }
 
 impl Placement {
@@ -9599,6 +11304,13 @@ pub struct RunAutomationServiceEnabled {
     pub enabled: Option<bool>,
 }
 
+impl crate::flatten::Flatten for RunAutomationServiceEnabled {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Enabled", &self.enabled)?;
+        Ok(())
+    }
+}
+
 impl RunAutomationServiceEnabled {
     /// An empty value: nothing is required; set fields with the `with_` methods.
     pub fn new() -> Self {
@@ -9621,6 +11333,13 @@ pub struct RunMonitorServiceEnabled {
     pub enabled: Option<bool>,
 }
 
+impl crate::flatten::Flatten for RunMonitorServiceEnabled {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Enabled", &self.enabled)?;
+        Ok(())
+    }
+}
+
 impl RunMonitorServiceEnabled {
     /// An empty value: nothing is required; set fields with the `with_` methods.
     pub fn new() -> Self {
@@ -9641,6 +11360,13 @@ pub struct RunSecurityServiceEnabled {
     /// `Enabled` (wire name).
     #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
     pub enabled: Option<bool>,
+}
+
+impl crate::flatten::Flatten for RunSecurityServiceEnabled {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Enabled", &self.enabled)?;
+        Ok(())
+    }
 }
 
 impl RunSecurityServiceEnabled {
@@ -9693,6 +11419,14 @@ pub struct SpotMarketOptions {
     /// `SpotInstanceType` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spot_instance_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for SpotMarketOptions {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("MaxPrice", &self.max_price)?;
+        w.field("SpotInstanceType", &self.spot_instance_type)?;
+        Ok(())
+    }
 }
 
 impl SpotMarketOptions {
@@ -9748,6 +11482,15 @@ pub struct StorageBlock {
     /// `MaxSize` (wire name).
     #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
     pub max_size: Option<i64>,
+}
+
+impl crate::flatten::Flatten for StorageBlock {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("MaxSize", &self.max_size)?;
+        w.field("MinSize", &self.min_size)?;
+        w.field("Type", &self.r#type)?;
+        Ok(())
+    }
 }
 
 impl StorageBlock {
@@ -9814,6 +11557,19 @@ pub struct SystemDisk {
     pub kms_key_id: Option<String>,
 }
 
+impl crate::flatten::Flatten for SystemDisk {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CdcId", &self.cdc_id)?;
+        w.field("DiskId", &self.disk_id)?;
+        w.field("DiskName", &self.disk_name)?;
+        w.field("DiskSize", &self.disk_size)?;
+        w.field("DiskType", &self.disk_type)?;
+        w.field("Encrypt", &self.encrypt)?;
+        w.field("KmsKeyId", &self.kms_key_id)?;
+        Ok(())
+    }
+}
+
 impl SystemDisk {
     /// An empty value: nothing is required; set fields with the `with_` methods.
     pub fn new() -> Self {
@@ -9875,6 +11631,14 @@ pub struct Tag {
     pub value: Option<String>,
 }
 
+impl crate::flatten::Flatten for Tag {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Key", &self.key)?;
+        w.field("Value", &self.value)?;
+        Ok(())
+    }
+}
+
 impl Tag {
     /// A value with what requests require (`Key`, `Value`); set the other fields with the `with_` methods.
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
@@ -9907,6 +11671,14 @@ pub struct TagSpecification {
     /// `Tags` (wire name).
     #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "crate::api::wire::list")]
     pub tags: Vec<Tag>,
+}
+
+impl crate::flatten::Flatten for TagSpecification {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ResourceType", &self.resource_type)?;
+        w.field("Tags", &self.tags)?;
+        Ok(())
+    }
 }
 
 impl TagSpecification {
@@ -9962,6 +11734,17 @@ pub struct VirtualPrivateCloud {
     /// `Ipv6AddressCount` (wire name).
     #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
     pub ipv6_address_count: Option<u64>,
+}
+
+impl crate::flatten::Flatten for VirtualPrivateCloud {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AsVpcGateway", &self.as_vpc_gateway)?;
+        w.field("Ipv6AddressCount", &self.ipv6_address_count)?;
+        w.field("PrivateIpAddresses", &self.private_ip_addresses)?;
+        w.field("SubnetId", &self.subnet_id)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl VirtualPrivateCloud {

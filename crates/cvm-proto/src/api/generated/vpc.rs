@@ -15,6 +15,14 @@ pub struct AcceptAttachCcnInstancesRequest {
     pub instances: Vec<CcnInstance>,
 }
 
+impl crate::flatten::Flatten for AcceptAttachCcnInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("Instances", &self.instances)?;
+        Ok(())
+    }
+}
+
 impl AcceptAttachCcnInstancesRequest {
     /// A value with what requests require (`CcnId`, `Instances`); set the other fields with the `with_` methods.
     pub fn new(ccn_id: impl Into<String>, instances: impl IntoIterator<Item = impl Into<CcnInstance>>) -> Self {
@@ -46,6 +54,10 @@ impl crate::Action for AcceptAttachCcnInstancesRequest {
     const NAME: &'static str = "AcceptAttachCcnInstances";
     const READ_ONLY: bool = false;
     type Output = AcceptAttachCcnInstancesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `AcceptVpcPeeringConnection`.
@@ -54,6 +66,13 @@ impl crate::Action for AcceptAttachCcnInstancesRequest {
 pub struct AcceptVpcPeeringConnectionRequest {
     /// `PeeringConnectionId` (wire name).
     pub peering_connection_id: String,
+}
+
+impl crate::flatten::Flatten for AcceptVpcPeeringConnectionRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("PeeringConnectionId", &self.peering_connection_id)?;
+        Ok(())
+    }
 }
 
 impl AcceptVpcPeeringConnectionRequest {
@@ -80,6 +99,10 @@ impl crate::Action for AcceptVpcPeeringConnectionRequest {
     const NAME: &'static str = "AcceptVpcPeeringConnection";
     const READ_ONLY: bool = false;
     type Output = AcceptVpcPeeringConnectionResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `AddBandwidthPackageResources`.
@@ -103,6 +126,18 @@ pub struct AddBandwidthPackageResourcesRequest {
     /// `InternetMaxBandwidthOut` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internet_max_bandwidth_out: Option<u64>,
+}
+
+impl crate::flatten::Flatten for AddBandwidthPackageResourcesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
+        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        w.field("NetworkType", &self.network_type)?;
+        w.field("Protocol", &self.protocol)?;
+        w.field("ResourceIds", &self.resource_ids)?;
+        w.field("ResourceType", &self.resource_type)?;
+        Ok(())
+    }
 }
 
 impl AddBandwidthPackageResourcesRequest {
@@ -160,6 +195,10 @@ impl crate::Action for AddBandwidthPackageResourcesRequest {
     const NAME: &'static str = "AddBandwidthPackageResources";
     const READ_ONLY: bool = false;
     type Output = AddBandwidthPackageResourcesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `AddIp6Rules`.
@@ -173,6 +212,15 @@ pub struct AddIp6RulesRequest {
     /// `Ip6RuleName` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip6_rule_name: Option<String>,
+}
+
+impl crate::flatten::Flatten for AddIp6RulesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Ip6RuleInfos", &self.ip6_rule_infos)?;
+        w.field("Ip6RuleName", &self.ip6_rule_name)?;
+        w.field("Ip6TranslatorId", &self.ip6_translator_id)?;
+        Ok(())
+    }
 }
 
 impl AddIp6RulesRequest {
@@ -217,6 +265,10 @@ impl crate::Action for AddIp6RulesRequest {
     const NAME: &'static str = "AddIp6Rules";
     const READ_ONLY: bool = false;
     type Output = AddIp6RulesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `AddTemplateMember`.
@@ -227,6 +279,14 @@ pub struct AddTemplateMemberRequest {
     pub template_id: String,
     /// `TemplateMember` (wire name).
     pub template_member: Vec<MemberInfo>,
+}
+
+impl crate::flatten::Flatten for AddTemplateMemberRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("TemplateId", &self.template_id)?;
+        w.field("TemplateMember", &self.template_member)?;
+        Ok(())
+    }
 }
 
 impl AddTemplateMemberRequest {
@@ -260,6 +320,10 @@ impl crate::Action for AddTemplateMemberRequest {
     const NAME: &'static str = "AddTemplateMember";
     const READ_ONLY: bool = false;
     type Output = AddTemplateMemberResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `AdjustPublicAddress`.
@@ -272,6 +336,14 @@ pub struct AdjustPublicAddressRequest {
     /// `AddressId` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_id: Option<String>,
+}
+
+impl crate::flatten::Flatten for AdjustPublicAddressRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressId", &self.address_id)?;
+        w.field("InstanceId", &self.instance_id)?;
+        Ok(())
+    }
 }
 
 impl AdjustPublicAddressRequest {
@@ -306,6 +378,10 @@ impl crate::Action for AdjustPublicAddressRequest {
     const NAME: &'static str = "AdjustPublicAddress";
     const READ_ONLY: bool = false;
     type Output = AdjustPublicAddressResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `AllocateAddresses`.
@@ -366,6 +442,30 @@ pub struct AllocateAddressesRequest {
     /// `ClientToken` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
+}
+
+impl crate::flatten::Flatten for AllocateAddressesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressChargePrepaid", &self.address_charge_prepaid)?;
+        w.field("AddressCount", &self.address_count)?;
+        w.field("AddressName", &self.address_name)?;
+        w.field("AddressType", &self.address_type)?;
+        w.field("AntiDDoSPackageId", &self.anti_d_do_s_package_id)?;
+        w.field("AnycastZone", &self.anycast_zone)?;
+        w.field("ApplicableForCLB", &self.applicable_for_clb)?;
+        w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
+        w.field("ClientToken", &self.client_token)?;
+        w.field("DedicatedClusterId", &self.dedicated_cluster_id)?;
+        w.field("Egress", &self.egress)?;
+        w.field("IPChargeType", &self.ip_charge_type)?;
+        w.field("InternetChargeType", &self.internet_charge_type)?;
+        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        w.field("InternetServiceProvider", &self.internet_service_provider)?;
+        w.field("IsDedicatedAddressPool", &self.is_dedicated_address_pool)?;
+        w.field("Tags", &self.tags)?;
+        w.field("VipCluster", &self.vip_cluster)?;
+        Ok(())
+    }
 }
 
 impl AllocateAddressesRequest {
@@ -501,6 +601,10 @@ impl crate::Action for AllocateAddressesRequest {
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = AllocateAddressesResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -538,6 +642,21 @@ pub struct AllocateIPv6AddressesRequest {
     /// `Egress` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub egress: Option<String>,
+}
+
+impl crate::flatten::Flatten for AllocateIPv6AddressesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressCount", &self.address_count)?;
+        w.field("AddressName", &self.address_name)?;
+        w.field("AddressType", &self.address_type)?;
+        w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
+        w.field("Egress", &self.egress)?;
+        w.field("InternetChargeType", &self.internet_charge_type)?;
+        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        w.field("InternetServiceProvider", &self.internet_service_provider)?;
+        w.field("Tags", &self.tags)?;
+        Ok(())
+    }
 }
 
 impl AllocateIPv6AddressesRequest {
@@ -617,6 +736,10 @@ impl crate::Action for AllocateIPv6AddressesRequest {
     const NAME: &'static str = "AllocateIPv6Addresses";
     const READ_ONLY: bool = false;
     type Output = AllocateIPv6AddressesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `AllocateIp6AddressesBandwidth`.
@@ -637,6 +760,17 @@ pub struct AllocateIp6AddressesBandwidthRequest {
     /// `Tags` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+}
+
+impl crate::flatten::Flatten for AllocateIp6AddressesBandwidthRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
+        w.field("InternetChargeType", &self.internet_charge_type)?;
+        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        w.field("Ip6Addresses", &self.ip6_addresses)?;
+        w.field("Tags", &self.tags)?;
+        Ok(())
+    }
 }
 
 impl AllocateIp6AddressesBandwidthRequest {
@@ -695,6 +829,10 @@ impl crate::Action for AllocateIp6AddressesBandwidthRequest {
     const NAME: &'static str = "AllocateIp6AddressesBandwidth";
     const READ_ONLY: bool = false;
     type Output = AllocateIp6AddressesBandwidthResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `AssignIpv6Addresses`.
@@ -712,6 +850,16 @@ pub struct AssignIpv6AddressesRequest {
     /// `ClientToken` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
+}
+
+impl crate::flatten::Flatten for AssignIpv6AddressesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ClientToken", &self.client_token)?;
+        w.field("Ipv6AddressCount", &self.ipv6_address_count)?;
+        w.field("Ipv6Addresses", &self.ipv6_addresses)?;
+        w.field("NetworkInterfaceId", &self.network_interface_id)?;
+        Ok(())
+    }
 }
 
 impl AssignIpv6AddressesRequest {
@@ -763,6 +911,10 @@ impl crate::Action for AssignIpv6AddressesRequest {
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = AssignIpv6AddressesResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -778,6 +930,14 @@ pub struct AssignIpv6CidrBlockRequest {
     /// `AddressType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for AssignIpv6CidrBlockRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressType", &self.address_type)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl AssignIpv6CidrBlockRequest {
@@ -818,6 +978,10 @@ impl crate::Action for AssignIpv6CidrBlockRequest {
     const NAME: &'static str = "AssignIpv6CidrBlock";
     const READ_ONLY: bool = false;
     type Output = AssignIpv6CidrBlockResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `AssignIpv6SubnetCidrBlock`.
@@ -831,6 +995,15 @@ pub struct AssignIpv6SubnetCidrBlockRequest {
     /// `ClientToken` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
+}
+
+impl crate::flatten::Flatten for AssignIpv6SubnetCidrBlockRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ClientToken", &self.client_token)?;
+        w.field("Ipv6SubnetCidrBlocks", &self.ipv6_subnet_cidr_blocks)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl AssignIpv6SubnetCidrBlockRequest {
@@ -877,6 +1050,10 @@ impl crate::Action for AssignIpv6SubnetCidrBlockRequest {
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = AssignIpv6SubnetCidrBlockResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -901,6 +1078,17 @@ pub struct AssignPrivateIpAddressesRequest {
     /// `ClientToken` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
+}
+
+impl crate::flatten::Flatten for AssignPrivateIpAddressesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ClientToken", &self.client_token)?;
+        w.field("NetworkInterfaceId", &self.network_interface_id)?;
+        w.field("PrivateIpAddresses", &self.private_ip_addresses)?;
+        w.field("QosLevel", &self.qos_level)?;
+        w.field("SecondaryPrivateIpAddressCount", &self.secondary_private_ip_address_count)?;
+        Ok(())
+    }
 }
 
 impl AssignPrivateIpAddressesRequest {
@@ -958,6 +1146,10 @@ impl crate::Action for AssignPrivateIpAddressesRequest {
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = AssignPrivateIpAddressesResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -985,6 +1177,18 @@ pub struct AssociateAddressRequest {
     /// `InstanceRegion` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_region: Option<String>,
+}
+
+impl crate::flatten::Flatten for AssociateAddressRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressId", &self.address_id)?;
+        w.field("EipDirectConnection", &self.eip_direct_connection)?;
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("InstanceRegion", &self.instance_region)?;
+        w.field("NetworkInterfaceId", &self.network_interface_id)?;
+        w.field("PrivateIpAddress", &self.private_ip_address)?;
+        Ok(())
+    }
 }
 
 impl AssociateAddressRequest {
@@ -1046,6 +1250,10 @@ impl crate::Action for AssociateAddressRequest {
     const NAME: &'static str = "AssociateAddress";
     const READ_ONLY: bool = false;
     type Output = AssociateAddressResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `AssociateDhcpIpWithAddressIp`.
@@ -1056,6 +1264,14 @@ pub struct AssociateDhcpIpWithAddressIpRequest {
     pub dhcp_ip_id: String,
     /// `AddressIp` (wire name).
     pub address_ip: String,
+}
+
+impl crate::flatten::Flatten for AssociateDhcpIpWithAddressIpRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressIp", &self.address_ip)?;
+        w.field("DhcpIpId", &self.dhcp_ip_id)?;
+        Ok(())
+    }
 }
 
 impl AssociateDhcpIpWithAddressIpRequest {
@@ -1089,6 +1305,10 @@ impl crate::Action for AssociateDhcpIpWithAddressIpRequest {
     const NAME: &'static str = "AssociateDhcpIpWithAddressIp";
     const READ_ONLY: bool = false;
     type Output = AssociateDhcpIpWithAddressIpResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `AssociateDirectConnectGatewayNatGateway`.
@@ -1101,6 +1321,15 @@ pub struct AssociateDirectConnectGatewayNatGatewayRequest {
     pub nat_gateway_id: String,
     /// `DirectConnectGatewayId` (wire name).
     pub direct_connect_gateway_id: String,
+}
+
+impl crate::flatten::Flatten for AssociateDirectConnectGatewayNatGatewayRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl AssociateDirectConnectGatewayNatGatewayRequest {
@@ -1141,6 +1370,10 @@ impl crate::Action for AssociateDirectConnectGatewayNatGatewayRequest {
     const NAME: &'static str = "AssociateDirectConnectGatewayNatGateway";
     const READ_ONLY: bool = false;
     type Output = AssociateDirectConnectGatewayNatGatewayResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `AssociateHaVipInstance`.
@@ -1149,6 +1382,13 @@ impl crate::Action for AssociateDirectConnectGatewayNatGatewayRequest {
 pub struct AssociateHaVipInstanceRequest {
     /// `HaVipAssociationSet` (wire name).
     pub ha_vip_association_set: Vec<HaVipAssociation>,
+}
+
+impl crate::flatten::Flatten for AssociateHaVipInstanceRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("HaVipAssociationSet", &self.ha_vip_association_set)?;
+        Ok(())
+    }
 }
 
 impl AssociateHaVipInstanceRequest {
@@ -1175,6 +1415,10 @@ impl crate::Action for AssociateHaVipInstanceRequest {
     const NAME: &'static str = "AssociateHaVipInstance";
     const READ_ONLY: bool = false;
     type Output = AssociateHaVipInstanceResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `AssociateIPv6Address`.
@@ -1193,6 +1437,16 @@ pub struct AssociateIPv6AddressRequest {
     /// `PrivateIPv6Address` (wire name).
     #[serde(rename = "PrivateIPv6Address", default, skip_serializing_if = "Option::is_none")]
     pub private_ipv6_address: Option<String>,
+}
+
+impl crate::flatten::Flatten for AssociateIPv6AddressRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("IPv6AddressId", &self.ipv6_address_id)?;
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("NetworkInterfaceId", &self.network_interface_id)?;
+        w.field("PrivateIPv6Address", &self.private_ipv6_address)?;
+        Ok(())
+    }
 }
 
 impl AssociateIPv6AddressRequest {
@@ -1238,6 +1492,10 @@ impl crate::Action for AssociateIPv6AddressRequest {
     const NAME: &'static str = "AssociateIPv6Address";
     const READ_ONLY: bool = false;
     type Output = AssociateIPv6AddressResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `AssociateInstancesToCcnRouteTable`.
@@ -1250,6 +1508,15 @@ pub struct AssociateInstancesToCcnRouteTableRequest {
     pub route_table_id: String,
     /// `Instances` (wire name).
     pub instances: Vec<CcnInstanceWithoutRegion>,
+}
+
+impl crate::flatten::Flatten for AssociateInstancesToCcnRouteTableRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("Instances", &self.instances)?;
+        w.field("RouteTableId", &self.route_table_id)?;
+        Ok(())
+    }
 }
 
 impl AssociateInstancesToCcnRouteTableRequest {
@@ -1290,6 +1557,10 @@ impl crate::Action for AssociateInstancesToCcnRouteTableRequest {
     const NAME: &'static str = "AssociateInstancesToCcnRouteTable";
     const READ_ONLY: bool = false;
     type Output = AssociateInstancesToCcnRouteTableResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `AssociateNatGatewayAddress`.
@@ -1319,6 +1590,20 @@ pub struct AssociateNatGatewayAddressRequest {
     /// `IpAddressEnableMode` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address_enable_mode: Option<bool>,
+}
+
+impl crate::flatten::Flatten for AssociateNatGatewayAddressRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressCount", &self.address_count)?;
+        w.field("IpAddressEnableMode", &self.ip_address_enable_mode)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("PublicIpAddresses", &self.public_ip_addresses)?;
+        w.field("PublicIpAddressesBandwidthOut", &self.public_ip_addresses_bandwidth_out)?;
+        w.field("PublicIpFromSameZone", &self.public_ip_from_same_zone)?;
+        w.field("StockPublicIpAddressesBandwidthOut", &self.stock_public_ip_addresses_bandwidth_out)?;
+        w.field("Zone", &self.zone)?;
+        Ok(())
+    }
 }
 
 impl AssociateNatGatewayAddressRequest {
@@ -1388,6 +1673,10 @@ impl crate::Action for AssociateNatGatewayAddressRequest {
     const NAME: &'static str = "AssociateNatGatewayAddress";
     const READ_ONLY: bool = false;
     type Output = AssociateNatGatewayAddressResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `AssociateNetworkAclSubnets`.
@@ -1398,6 +1687,14 @@ pub struct AssociateNetworkAclSubnetsRequest {
     pub network_acl_id: String,
     /// `SubnetIds` (wire name).
     pub subnet_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for AssociateNetworkAclSubnetsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NetworkAclId", &self.network_acl_id)?;
+        w.field("SubnetIds", &self.subnet_ids)?;
+        Ok(())
+    }
 }
 
 impl AssociateNetworkAclSubnetsRequest {
@@ -1431,6 +1728,10 @@ impl crate::Action for AssociateNetworkAclSubnetsRequest {
     const NAME: &'static str = "AssociateNetworkAclSubnets";
     const READ_ONLY: bool = false;
     type Output = AssociateNetworkAclSubnetsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `AssociateNetworkInterfaceSecurityGroups`.
@@ -1441,6 +1742,14 @@ pub struct AssociateNetworkInterfaceSecurityGroupsRequest {
     pub network_interface_ids: Vec<String>,
     /// `SecurityGroupIds` (wire name).
     pub security_group_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for AssociateNetworkInterfaceSecurityGroupsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NetworkInterfaceIds", &self.network_interface_ids)?;
+        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        Ok(())
+    }
 }
 
 impl AssociateNetworkInterfaceSecurityGroupsRequest {
@@ -1474,6 +1783,10 @@ impl crate::Action for AssociateNetworkInterfaceSecurityGroupsRequest {
     const NAME: &'static str = "AssociateNetworkInterfaceSecurityGroups";
     const READ_ONLY: bool = false;
     type Output = AssociateNetworkInterfaceSecurityGroupsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `AttachCcnInstances`.
@@ -1487,6 +1800,15 @@ pub struct AttachCcnInstancesRequest {
     /// `CcnUin` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ccn_uin: Option<String>,
+}
+
+impl crate::flatten::Flatten for AttachCcnInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("CcnUin", &self.ccn_uin)?;
+        w.field("Instances", &self.instances)?;
+        Ok(())
+    }
 }
 
 impl AttachCcnInstancesRequest {
@@ -1527,6 +1849,10 @@ impl crate::Action for AttachCcnInstancesRequest {
     const NAME: &'static str = "AttachCcnInstances";
     const READ_ONLY: bool = false;
     type Output = AttachCcnInstancesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `AttachClassicLinkVpc`.
@@ -1537,6 +1863,14 @@ pub struct AttachClassicLinkVpcRequest {
     pub vpc_id: String,
     /// `InstanceIds` (wire name).
     pub instance_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for AttachClassicLinkVpcRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl AttachClassicLinkVpcRequest {
@@ -1570,6 +1904,10 @@ impl crate::Action for AttachClassicLinkVpcRequest {
     const NAME: &'static str = "AttachClassicLinkVpc";
     const READ_ONLY: bool = false;
     type Output = AttachClassicLinkVpcResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `AttachNetworkInterface`.
@@ -1586,6 +1924,16 @@ pub struct AttachNetworkInterfaceRequest {
     /// `ClientToken` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
+}
+
+impl crate::flatten::Flatten for AttachNetworkInterfaceRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AttachType", &self.attach_type)?;
+        w.field("ClientToken", &self.client_token)?;
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("NetworkInterfaceId", &self.network_interface_id)?;
+        Ok(())
+    }
 }
 
 impl AttachNetworkInterfaceRequest {
@@ -1634,6 +1982,10 @@ impl crate::Action for AttachNetworkInterfaceRequest {
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = AttachNetworkInterfaceResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -1648,6 +2000,14 @@ pub struct AttachSnapshotInstancesRequest {
     pub snapshot_policy_id: String,
     /// `Instances` (wire name).
     pub instances: Vec<SnapshotInstance>,
+}
+
+impl crate::flatten::Flatten for AttachSnapshotInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Instances", &self.instances)?;
+        w.field("SnapshotPolicyId", &self.snapshot_policy_id)?;
+        Ok(())
+    }
 }
 
 impl AttachSnapshotInstancesRequest {
@@ -1681,6 +2041,10 @@ impl crate::Action for AttachSnapshotInstancesRequest {
     const NAME: &'static str = "AttachSnapshotInstances";
     const READ_ONLY: bool = false;
     type Output = AttachSnapshotInstancesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `AuditCrossBorderCompliance`.
@@ -1693,6 +2057,15 @@ pub struct AuditCrossBorderComplianceRequest {
     pub compliance_id: u64,
     /// `AuditBehavior` (wire name).
     pub audit_behavior: String,
+}
+
+impl crate::flatten::Flatten for AuditCrossBorderComplianceRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AuditBehavior", &self.audit_behavior)?;
+        w.field("ComplianceId", &self.compliance_id)?;
+        w.field("ServiceProvider", &self.service_provider)?;
+        Ok(())
+    }
 }
 
 impl AuditCrossBorderComplianceRequest {
@@ -1733,6 +2106,10 @@ impl crate::Action for AuditCrossBorderComplianceRequest {
     const NAME: &'static str = "AuditCrossBorderCompliance";
     const READ_ONLY: bool = false;
     type Output = AuditCrossBorderComplianceResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CheckAssistantCidr`.
@@ -1747,6 +2124,15 @@ pub struct CheckAssistantCidrRequest {
     /// `OldCidrBlocks` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub old_cidr_blocks: Vec<String>,
+}
+
+impl crate::flatten::Flatten for CheckAssistantCidrRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NewCidrBlocks", &self.new_cidr_blocks)?;
+        w.field("OldCidrBlocks", &self.old_cidr_blocks)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl CheckAssistantCidrRequest {
@@ -1790,6 +2176,10 @@ impl crate::Action for CheckAssistantCidrRequest {
     const NAME: &'static str = "CheckAssistantCidr";
     const READ_ONLY: bool = false;
     type Output = CheckAssistantCidrResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CheckDefaultSubnet`.
@@ -1799,6 +2189,13 @@ pub struct CheckDefaultSubnetRequest {
     /// `Zone` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
+}
+
+impl crate::flatten::Flatten for CheckDefaultSubnetRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Zone", &self.zone)?;
+        Ok(())
+    }
 }
 
 impl CheckDefaultSubnetRequest {
@@ -1827,6 +2224,10 @@ impl crate::Action for CheckDefaultSubnetRequest {
     const NAME: &'static str = "CheckDefaultSubnet";
     const READ_ONLY: bool = false;
     type Output = CheckDefaultSubnetResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CheckGatewayFlowMonitor`.
@@ -1835,6 +2236,13 @@ impl crate::Action for CheckDefaultSubnetRequest {
 pub struct CheckGatewayFlowMonitorRequest {
     /// `GatewayId` (wire name).
     pub gateway_id: String,
+}
+
+impl crate::flatten::Flatten for CheckGatewayFlowMonitorRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("GatewayId", &self.gateway_id)?;
+        Ok(())
+    }
 }
 
 impl CheckGatewayFlowMonitorRequest {
@@ -1868,6 +2276,10 @@ impl crate::Action for CheckGatewayFlowMonitorRequest {
     const NAME: &'static str = "CheckGatewayFlowMonitor";
     const READ_ONLY: bool = false;
     type Output = CheckGatewayFlowMonitorResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CheckNetDetectState`.
@@ -1894,6 +2306,19 @@ pub struct CheckNetDetectStateRequest {
     /// `NextHopDestination` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_hop_destination: Option<String>,
+}
+
+impl crate::flatten::Flatten for CheckNetDetectStateRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DetectDestinationIp", &self.detect_destination_ip)?;
+        w.field("NetDetectId", &self.net_detect_id)?;
+        w.field("NetDetectName", &self.net_detect_name)?;
+        w.field("NextHopDestination", &self.next_hop_destination)?;
+        w.field("NextHopType", &self.next_hop_type)?;
+        w.field("SubnetId", &self.subnet_id)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl CheckNetDetectStateRequest {
@@ -1961,6 +2386,10 @@ impl crate::Action for CheckNetDetectStateRequest {
     const NAME: &'static str = "CheckNetDetectState";
     const READ_ONLY: bool = false;
     type Output = CheckNetDetectStateResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CheckTrafficMirror`.
@@ -1981,6 +2410,17 @@ pub struct CheckTrafficMirrorRequest {
     /// `CollectorTarget` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub collector_target: Vec<TrafficMirrorTarget>,
+}
+
+impl crate::flatten::Flatten for CheckTrafficMirrorRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CollectorSources", &self.collector_sources)?;
+        w.field("CollectorTarget", &self.collector_target)?;
+        w.field("SubnetId", &self.subnet_id)?;
+        w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl CheckTrafficMirrorRequest {
@@ -2032,6 +2472,10 @@ impl crate::Action for CheckTrafficMirrorRequest {
     const NAME: &'static str = "CheckTrafficMirror";
     const READ_ONLY: bool = false;
     type Output = CheckTrafficMirrorResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ClearRouteTableSelectionPolicies`.
@@ -2040,6 +2484,13 @@ impl crate::Action for CheckTrafficMirrorRequest {
 pub struct ClearRouteTableSelectionPoliciesRequest {
     /// `CcnId` (wire name).
     pub ccn_id: String,
+}
+
+impl crate::flatten::Flatten for ClearRouteTableSelectionPoliciesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        Ok(())
+    }
 }
 
 impl ClearRouteTableSelectionPoliciesRequest {
@@ -2066,6 +2517,10 @@ impl crate::Action for ClearRouteTableSelectionPoliciesRequest {
     const NAME: &'static str = "ClearRouteTableSelectionPolicies";
     const READ_ONLY: bool = false;
     type Output = ClearRouteTableSelectionPoliciesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CloneSecurityGroup`.
@@ -2092,6 +2547,19 @@ pub struct CloneSecurityGroupRequest {
     /// `IsCloneTags` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_clone_tags: Option<bool>,
+}
+
+impl crate::flatten::Flatten for CloneSecurityGroupRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("GroupDescription", &self.group_description)?;
+        w.field("GroupName", &self.group_name)?;
+        w.field("IsCloneTags", &self.is_clone_tags)?;
+        w.field("ProjectId", &self.project_id)?;
+        w.field("RemoteRegion", &self.remote_region)?;
+        w.field("SecurityGroupId", &self.security_group_id)?;
+        w.field("Tags", &self.tags)?;
+        Ok(())
+    }
 }
 
 impl CloneSecurityGroupRequest {
@@ -2159,6 +2627,10 @@ impl crate::Action for CloneSecurityGroupRequest {
     const NAME: &'static str = "CloneSecurityGroup";
     const READ_ONLY: bool = false;
     type Output = CloneSecurityGroupResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateAddressTemplate`.
@@ -2176,6 +2648,16 @@ pub struct CreateAddressTemplateRequest {
     /// `Tags` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+}
+
+impl crate::flatten::Flatten for CreateAddressTemplateRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressTemplateName", &self.address_template_name)?;
+        w.field("Addresses", &self.addresses)?;
+        w.field("AddressesExtra", &self.addresses_extra)?;
+        w.field("Tags", &self.tags)?;
+        Ok(())
+    }
 }
 
 impl CreateAddressTemplateRequest {
@@ -2225,6 +2707,10 @@ impl crate::Action for CreateAddressTemplateRequest {
     const NAME: &'static str = "CreateAddressTemplate";
     const READ_ONLY: bool = false;
     type Output = CreateAddressTemplateResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateAddressTemplateGroup`.
@@ -2238,6 +2724,15 @@ pub struct CreateAddressTemplateGroupRequest {
     /// `Tags` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+}
+
+impl crate::flatten::Flatten for CreateAddressTemplateGroupRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressTemplateGroupName", &self.address_template_group_name)?;
+        w.field("AddressTemplateIds", &self.address_template_ids)?;
+        w.field("Tags", &self.tags)?;
+        Ok(())
+    }
 }
 
 impl CreateAddressTemplateGroupRequest {
@@ -2282,6 +2777,10 @@ impl crate::Action for CreateAddressTemplateGroupRequest {
     const NAME: &'static str = "CreateAddressTemplateGroup";
     const READ_ONLY: bool = false;
     type Output = CreateAddressTemplateGroupResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateAndAttachNetworkInterface`.
@@ -2335,6 +2834,29 @@ pub struct CreateAndAttachNetworkInterfaceRequest {
     /// `TrafficProtection` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_protection: Option<bool>,
+}
+
+impl crate::flatten::Flatten for CreateAndAttachNetworkInterfaceRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AttachType", &self.attach_type)?;
+        w.field("ClientToken", &self.client_token)?;
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("Ipv6AddressCount", &self.ipv6_address_count)?;
+        w.field("Ipv6Addresses", &self.ipv6_addresses)?;
+        w.field("IsRdma", &self.is_rdma)?;
+        w.field("NetworkInterfaceDescription", &self.network_interface_description)?;
+        w.field("NetworkInterfaceName", &self.network_interface_name)?;
+        w.field("PrivateIpAddresses", &self.private_ip_addresses)?;
+        w.field("QosLevel", &self.qos_level)?;
+        w.field("SecondaryPrivateIpAddressCount", &self.secondary_private_ip_address_count)?;
+        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        w.field("SubnetId", &self.subnet_id)?;
+        w.field("Tags", &self.tags)?;
+        w.field("TerminationProtection", &self.termination_protection)?;
+        w.field("TrafficProtection", &self.traffic_protection)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl CreateAndAttachNetworkInterfaceRequest {
@@ -2467,6 +2989,10 @@ impl crate::Action for CreateAndAttachNetworkInterfaceRequest {
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = CreateAndAttachNetworkInterfaceResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -2481,6 +3007,14 @@ pub struct CreateAssistantCidrRequest {
     pub vpc_id: String,
     /// `CidrBlocks` (wire name).
     pub cidr_blocks: Vec<String>,
+}
+
+impl crate::flatten::Flatten for CreateAssistantCidrRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CidrBlocks", &self.cidr_blocks)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl CreateAssistantCidrRequest {
@@ -2518,6 +3052,10 @@ impl crate::Action for CreateAssistantCidrRequest {
     const NAME: &'static str = "CreateAssistantCidr";
     const READ_ONLY: bool = false;
     type Output = CreateAssistantCidrResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateBandwidthPackage`.
@@ -2554,6 +3092,22 @@ pub struct CreateBandwidthPackageRequest {
     /// `DesignatedZone` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub designated_zone: Option<String>,
+}
+
+impl crate::flatten::Flatten for CreateBandwidthPackageRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BandwidthPackageCount", &self.bandwidth_package_count)?;
+        w.field("BandwidthPackageName", &self.bandwidth_package_name)?;
+        w.field("ChargeType", &self.charge_type)?;
+        w.field("DesignatedZone", &self.designated_zone)?;
+        w.field("Egress", &self.egress)?;
+        w.field("InternetMaxBandwidth", &self.internet_max_bandwidth)?;
+        w.field("NetworkType", &self.network_type)?;
+        w.field("Protocol", &self.protocol)?;
+        w.field("Tags", &self.tags)?;
+        w.field("TimeSpan", &self.time_span)?;
+        Ok(())
+    }
 }
 
 impl CreateBandwidthPackageRequest {
@@ -2639,6 +3193,10 @@ impl crate::Action for CreateBandwidthPackageRequest {
     const NAME: &'static str = "CreateBandwidthPackage";
     const READ_ONLY: bool = false;
     type Output = CreateBandwidthPackageResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateCcn`.
@@ -2665,6 +3223,19 @@ pub struct CreateCcnRequest {
     /// `Tags` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+}
+
+impl crate::flatten::Flatten for CreateCcnRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BandwidthLimitType", &self.bandwidth_limit_type)?;
+        w.field("CcnDescription", &self.ccn_description)?;
+        w.field("CcnName", &self.ccn_name)?;
+        w.field("InstanceChargeType", &self.instance_charge_type)?;
+        w.field("InstanceMeteringType", &self.instance_metering_type)?;
+        w.field("QosLevel", &self.qos_level)?;
+        w.field("Tags", &self.tags)?;
+        Ok(())
+    }
 }
 
 impl CreateCcnRequest {
@@ -2732,6 +3303,10 @@ impl crate::Action for CreateCcnRequest {
     const NAME: &'static str = "CreateCcn";
     const READ_ONLY: bool = false;
     type Output = CreateCcnResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateCcnPolicyBasedRoutingNextHop`.
@@ -2760,6 +3335,21 @@ pub struct CreateCcnPolicyBasedRoutingNextHopRequest {
     /// `NextHopResourceId` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_hop_resource_id: Option<String>,
+}
+
+impl crate::flatten::Flatten for CreateCcnPolicyBasedRoutingNextHopRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("Description", &self.description)?;
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("InstanceType", &self.instance_type)?;
+        w.field("Name", &self.name)?;
+        w.field("NextHopRegion", &self.next_hop_region)?;
+        w.field("NextHopResourceId", &self.next_hop_resource_id)?;
+        w.field("NextHopResourceType", &self.next_hop_resource_type)?;
+        w.field("State", &self.state)?;
+        Ok(())
+    }
 }
 
 impl CreateCcnPolicyBasedRoutingNextHopRequest {
@@ -2843,6 +3433,10 @@ impl crate::Action for CreateCcnPolicyBasedRoutingNextHopRequest {
     const NAME: &'static str = "CreateCcnPolicyBasedRoutingNextHop";
     const READ_ONLY: bool = false;
     type Output = CreateCcnPolicyBasedRoutingNextHopResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateCcnPolicyBasedRoutingRules`.
@@ -2854,6 +3448,14 @@ pub struct CreateCcnPolicyBasedRoutingRulesRequest {
     /// `CcnPolicyBasedRoutingRuleSet` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ccn_policy_based_routing_rule_set: Vec<CcnPolicyBasedRoutingRule>,
+}
+
+impl crate::flatten::Flatten for CreateCcnPolicyBasedRoutingRulesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("CcnPolicyBasedRoutingRuleSet", &self.ccn_policy_based_routing_rule_set)?;
+        Ok(())
+    }
 }
 
 impl CreateCcnPolicyBasedRoutingRulesRequest {
@@ -2891,6 +3493,10 @@ impl crate::Action for CreateCcnPolicyBasedRoutingRulesRequest {
     const NAME: &'static str = "CreateCcnPolicyBasedRoutingRules";
     const READ_ONLY: bool = false;
     type Output = CreateCcnPolicyBasedRoutingRulesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateCcnRouteTables`.
@@ -2899,6 +3505,13 @@ impl crate::Action for CreateCcnPolicyBasedRoutingRulesRequest {
 pub struct CreateCcnRouteTablesRequest {
     /// `RouteTable` (wire name).
     pub route_table: Vec<CcnBatchRouteTable>,
+}
+
+impl crate::flatten::Flatten for CreateCcnRouteTablesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RouteTable", &self.route_table)?;
+        Ok(())
+    }
 }
 
 impl CreateCcnRouteTablesRequest {
@@ -2929,12 +3542,22 @@ impl crate::Action for CreateCcnRouteTablesRequest {
     const NAME: &'static str = "CreateCcnRouteTables";
     const READ_ONLY: bool = false;
     type Output = CreateCcnRouteTablesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateCdcLDCXList`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCdcLDCXListRequest {}
+
+impl crate::flatten::Flatten for CreateCdcLDCXListRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl CreateCdcLDCXListRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -2952,12 +3575,22 @@ impl crate::Action for CreateCdcLDCXListRequest {
     const NAME: &'static str = "CreateCdcLDCXList";
     const READ_ONLY: bool = false;
     type Output = CreateCdcLDCXListResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateCdcNetPlanes`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCdcNetPlanesRequest {}
+
+impl crate::flatten::Flatten for CreateCdcNetPlanesRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl CreateCdcNetPlanesRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -2975,6 +3608,10 @@ impl crate::Action for CreateCdcNetPlanesRequest {
     const NAME: &'static str = "CreateCdcNetPlanes";
     const READ_ONLY: bool = false;
     type Output = CreateCdcNetPlanesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateCustomerGateway`.
@@ -2991,6 +3628,16 @@ pub struct CreateCustomerGatewayRequest {
     /// `BgpAsn` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bgp_asn: Option<i64>,
+}
+
+impl crate::flatten::Flatten for CreateCustomerGatewayRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BgpAsn", &self.bgp_asn)?;
+        w.field("CustomerGatewayName", &self.customer_gateway_name)?;
+        w.field("IpAddress", &self.ip_address)?;
+        w.field("Tags", &self.tags)?;
+        Ok(())
+    }
 }
 
 impl CreateCustomerGatewayRequest {
@@ -3041,6 +3688,10 @@ impl crate::Action for CreateCustomerGatewayRequest {
     const NAME: &'static str = "CreateCustomerGateway";
     const READ_ONLY: bool = false;
     type Output = CreateCustomerGatewayResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateDefaultSecurityGroup`.
@@ -3050,6 +3701,13 @@ pub struct CreateDefaultSecurityGroupRequest {
     /// `ProjectId` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
+}
+
+impl crate::flatten::Flatten for CreateDefaultSecurityGroupRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ProjectId", &self.project_id)?;
+        Ok(())
+    }
 }
 
 impl CreateDefaultSecurityGroupRequest {
@@ -3078,6 +3736,10 @@ impl crate::Action for CreateDefaultSecurityGroupRequest {
     const NAME: &'static str = "CreateDefaultSecurityGroup";
     const READ_ONLY: bool = false;
     type Output = CreateDefaultSecurityGroupResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateDefaultVpc`.
@@ -3090,6 +3752,14 @@ pub struct CreateDefaultVpcRequest {
     /// `Force` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
+}
+
+impl crate::flatten::Flatten for CreateDefaultVpcRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Force", &self.force)?;
+        w.field("Zone", &self.zone)?;
+        Ok(())
+    }
 }
 
 impl CreateDefaultVpcRequest {
@@ -3124,6 +3794,10 @@ impl crate::Action for CreateDefaultVpcRequest {
     const NAME: &'static str = "CreateDefaultVpc";
     const READ_ONLY: bool = false;
     type Output = CreateDefaultVpcResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateDhcpIp`.
@@ -3142,6 +3816,17 @@ pub struct CreateDhcpIpRequest {
     /// `Tags` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+}
+
+impl crate::flatten::Flatten for CreateDhcpIpRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DhcpIpName", &self.dhcp_ip_name)?;
+        w.field("SecondaryPrivateIpAddressCount", &self.secondary_private_ip_address_count)?;
+        w.field("SubnetId", &self.subnet_id)?;
+        w.field("Tags", &self.tags)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl CreateDhcpIpRequest {
@@ -3199,6 +3884,10 @@ impl crate::Action for CreateDhcpIpRequest {
     const NAME: &'static str = "CreateDhcpIp";
     const READ_ONLY: bool = false;
     type Output = CreateDhcpIpResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateDirectConnectGateway`.
@@ -3230,6 +3919,21 @@ pub struct CreateDirectConnectGatewayRequest {
     /// `Tags` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+}
+
+impl crate::flatten::Flatten for CreateDirectConnectGatewayRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DirectConnectGatewayName", &self.direct_connect_gateway_name)?;
+        w.field("GatewayAsn", &self.gateway_asn)?;
+        w.field("GatewayType", &self.gateway_type)?;
+        w.field("HaZoneGroupId", &self.ha_zone_group_id)?;
+        w.field("ModeType", &self.mode_type)?;
+        w.field("NetworkInstanceId", &self.network_instance_id)?;
+        w.field("NetworkType", &self.network_type)?;
+        w.field("Tags", &self.tags)?;
+        w.field("Zone", &self.zone)?;
+        Ok(())
+    }
 }
 
 impl CreateDirectConnectGatewayRequest {
@@ -3310,6 +4014,10 @@ impl crate::Action for CreateDirectConnectGatewayRequest {
     const NAME: &'static str = "CreateDirectConnectGateway";
     const READ_ONLY: bool = false;
     type Output = CreateDirectConnectGatewayResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateDirectConnectGatewayCcnRoutes`.
@@ -3320,6 +4028,14 @@ pub struct CreateDirectConnectGatewayCcnRoutesRequest {
     pub direct_connect_gateway_id: String,
     /// `Routes` (wire name).
     pub routes: Vec<DirectConnectGatewayCcnRoute>,
+}
+
+impl crate::flatten::Flatten for CreateDirectConnectGatewayCcnRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
+        w.field("Routes", &self.routes)?;
+        Ok(())
+    }
 }
 
 impl CreateDirectConnectGatewayCcnRoutesRequest {
@@ -3353,6 +4069,10 @@ impl crate::Action for CreateDirectConnectGatewayCcnRoutesRequest {
     const NAME: &'static str = "CreateDirectConnectGatewayCcnRoutes";
     const READ_ONLY: bool = false;
     type Output = CreateDirectConnectGatewayCcnRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateFlowLog`.
@@ -3391,6 +4111,24 @@ pub struct CreateFlowLogRequest {
     /// `Period` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<u64>,
+}
+
+impl crate::flatten::Flatten for CreateFlowLogRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CloudLogId", &self.cloud_log_id)?;
+        w.field("CloudLogRegion", &self.cloud_log_region)?;
+        w.field("FlowLogDescription", &self.flow_log_description)?;
+        w.field("FlowLogName", &self.flow_log_name)?;
+        w.field("FlowLogStorage", &self.flow_log_storage)?;
+        w.field("Period", &self.period)?;
+        w.field("ResourceId", &self.resource_id)?;
+        w.field("ResourceType", &self.resource_type)?;
+        w.field("StorageType", &self.storage_type)?;
+        w.field("Tags", &self.tags)?;
+        w.field("TrafficType", &self.traffic_type)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl CreateFlowLogRequest {
@@ -3491,6 +4229,10 @@ impl crate::Action for CreateFlowLogRequest {
     const NAME: &'static str = "CreateFlowLog";
     const READ_ONLY: bool = false;
     type Output = CreateFlowLogResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateGlobalRoutes`.
@@ -3501,6 +4243,14 @@ pub struct CreateGlobalRoutesRequest {
     pub vpc_id: String,
     /// `GlobalRoutes` (wire name).
     pub global_routes: Vec<GlobalRoute>,
+}
+
+impl crate::flatten::Flatten for CreateGlobalRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("GlobalRoutes", &self.global_routes)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl CreateGlobalRoutesRequest {
@@ -3538,6 +4288,10 @@ impl crate::Action for CreateGlobalRoutesRequest {
     const NAME: &'static str = "CreateGlobalRoutes";
     const READ_ONLY: bool = false;
     type Output = CreateGlobalRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateHaVip`.
@@ -3569,6 +4323,21 @@ pub struct CreateHaVipRequest {
     /// `ClientToken` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
+}
+
+impl crate::flatten::Flatten for CreateHaVipRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CheckAssociate", &self.check_associate)?;
+        w.field("ClientToken", &self.client_token)?;
+        w.field("HaVipAssociationSet", &self.ha_vip_association_set)?;
+        w.field("HaVipName", &self.ha_vip_name)?;
+        w.field("NetworkInterfaceId", &self.network_interface_id)?;
+        w.field("SubnetId", &self.subnet_id)?;
+        w.field("Tags", &self.tags)?;
+        w.field("Vip", &self.vip)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl CreateHaVipRequest {
@@ -3651,6 +4420,10 @@ impl crate::Action for CreateHaVipRequest {
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = CreateHaVipResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -3668,6 +4441,15 @@ pub struct CreateHighPriorityRouteTableRequest {
     /// `Tags` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+}
+
+impl crate::flatten::Flatten for CreateHighPriorityRouteTableRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Name", &self.name)?;
+        w.field("Tags", &self.tags)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl CreateHighPriorityRouteTableRequest {
@@ -3712,6 +4494,10 @@ impl crate::Action for CreateHighPriorityRouteTableRequest {
     const NAME: &'static str = "CreateHighPriorityRouteTable";
     const READ_ONLY: bool = false;
     type Output = CreateHighPriorityRouteTableResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateHighPriorityRoutes`.
@@ -3722,6 +4508,14 @@ pub struct CreateHighPriorityRoutesRequest {
     pub high_priority_route_table_id: String,
     /// `HighPriorityRoutes` (wire name).
     pub high_priority_routes: Vec<HighPriorityRoute>,
+}
+
+impl crate::flatten::Flatten for CreateHighPriorityRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
+        w.field("HighPriorityRoutes", &self.high_priority_routes)?;
+        Ok(())
+    }
 }
 
 impl CreateHighPriorityRoutesRequest {
@@ -3759,6 +4553,10 @@ impl crate::Action for CreateHighPriorityRoutesRequest {
     const NAME: &'static str = "CreateHighPriorityRoutes";
     const READ_ONLY: bool = false;
     type Output = CreateHighPriorityRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateIp6Translators`.
@@ -3774,6 +4572,15 @@ pub struct CreateIp6TranslatorsRequest {
     /// `Ip6InternetServiceProvider` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip6_internet_service_provider: Option<String>,
+}
+
+impl crate::flatten::Flatten for CreateIp6TranslatorsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Ip6InternetServiceProvider", &self.ip6_internet_service_provider)?;
+        w.field("Ip6TranslatorCount", &self.ip6_translator_count)?;
+        w.field("Ip6TranslatorName", &self.ip6_translator_name)?;
+        Ok(())
+    }
 }
 
 impl CreateIp6TranslatorsRequest {
@@ -3814,6 +4621,10 @@ impl crate::Action for CreateIp6TranslatorsRequest {
     const NAME: &'static str = "CreateIp6Translators";
     const READ_ONLY: bool = false;
     type Output = CreateIp6TranslatorsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateLocalGateway`.
@@ -3829,6 +4640,16 @@ pub struct CreateLocalGatewayRequest {
     /// `Tags` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+}
+
+impl crate::flatten::Flatten for CreateLocalGatewayRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CdcId", &self.cdc_id)?;
+        w.field("LocalGatewayName", &self.local_gateway_name)?;
+        w.field("Tags", &self.tags)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl CreateLocalGatewayRequest {
@@ -3880,6 +4701,10 @@ impl crate::Action for CreateLocalGatewayRequest {
     const NAME: &'static str = "CreateLocalGateway";
     const READ_ONLY: bool = false;
     type Output = CreateLocalGatewayResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateNatGateway`.
@@ -3929,6 +4754,27 @@ pub struct CreateNatGatewayRequest {
     /// `ExclusiveType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclusive_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for CreateNatGatewayRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressCount", &self.address_count)?;
+        w.field("DeletionProtectionEnabled", &self.deletion_protection_enabled)?;
+        w.field("ExclusiveType", &self.exclusive_type)?;
+        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        w.field("MaxConcurrentConnection", &self.max_concurrent_connection)?;
+        w.field("NatGatewayName", &self.nat_gateway_name)?;
+        w.field("NatProductVersion", &self.nat_product_version)?;
+        w.field("PublicIpAddresses", &self.public_ip_addresses)?;
+        w.field("PublicIpAddressesBandwidthOut", &self.public_ip_addresses_bandwidth_out)?;
+        w.field("PublicIpFromSameZone", &self.public_ip_from_same_zone)?;
+        w.field("StockPublicIpAddressesBandwidthOut", &self.stock_public_ip_addresses_bandwidth_out)?;
+        w.field("SubnetId", &self.subnet_id)?;
+        w.field("Tags", &self.tags)?;
+        w.field("VpcId", &self.vpc_id)?;
+        w.field("Zone", &self.zone)?;
+        Ok(())
+    }
 }
 
 impl CreateNatGatewayRequest {
@@ -4048,6 +4894,10 @@ impl crate::Action for CreateNatGatewayRequest {
     const NAME: &'static str = "CreateNatGateway";
     const READ_ONLY: bool = false;
     type Output = CreateNatGatewayResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateNatGatewayDestinationIpPortTranslationNatRule`.
@@ -4058,6 +4908,14 @@ pub struct CreateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     pub nat_gateway_id: String,
     /// `DestinationIpPortTranslationNatRules` (wire name).
     pub destination_ip_port_translation_nat_rules: Vec<DestinationIpPortTranslationNatRule>,
+}
+
+impl crate::flatten::Flatten for CreateNatGatewayDestinationIpPortTranslationNatRuleRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DestinationIpPortTranslationNatRules", &self.destination_ip_port_translation_nat_rules)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl CreateNatGatewayDestinationIpPortTranslationNatRuleRequest {
@@ -4091,6 +4949,10 @@ impl crate::Action for CreateNatGatewayDestinationIpPortTranslationNatRuleReques
     const NAME: &'static str = "CreateNatGatewayDestinationIpPortTranslationNatRule";
     const READ_ONLY: bool = false;
     type Output = CreateNatGatewayDestinationIpPortTranslationNatRuleResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateNatGatewaySourceIpTranslationNatRule`.
@@ -4101,6 +4963,14 @@ pub struct CreateNatGatewaySourceIpTranslationNatRuleRequest {
     pub nat_gateway_id: String,
     /// `SourceIpTranslationNatRules` (wire name).
     pub source_ip_translation_nat_rules: Vec<SourceIpTranslationNatRule>,
+}
+
+impl crate::flatten::Flatten for CreateNatGatewaySourceIpTranslationNatRuleRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("SourceIpTranslationNatRules", &self.source_ip_translation_nat_rules)?;
+        Ok(())
+    }
 }
 
 impl CreateNatGatewaySourceIpTranslationNatRuleRequest {
@@ -4134,6 +5004,10 @@ impl crate::Action for CreateNatGatewaySourceIpTranslationNatRuleRequest {
     const NAME: &'static str = "CreateNatGatewaySourceIpTranslationNatRule";
     const READ_ONLY: bool = false;
     type Output = CreateNatGatewaySourceIpTranslationNatRuleResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateNetDetect`.
@@ -4160,6 +5034,20 @@ pub struct CreateNetDetectRequest {
     /// `Tags` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+}
+
+impl crate::flatten::Flatten for CreateNetDetectRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DetectDestinationIp", &self.detect_destination_ip)?;
+        w.field("NetDetectDescription", &self.net_detect_description)?;
+        w.field("NetDetectName", &self.net_detect_name)?;
+        w.field("NextHopDestination", &self.next_hop_destination)?;
+        w.field("NextHopType", &self.next_hop_type)?;
+        w.field("SubnetId", &self.subnet_id)?;
+        w.field("Tags", &self.tags)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl CreateNetDetectRequest {
@@ -4236,6 +5124,10 @@ impl crate::Action for CreateNetDetectRequest {
     const NAME: &'static str = "CreateNetDetect";
     const READ_ONLY: bool = false;
     type Output = CreateNetDetectResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateNetworkAcl`.
@@ -4252,6 +5144,16 @@ pub struct CreateNetworkAclRequest {
     /// `Tags` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+}
+
+impl crate::flatten::Flatten for CreateNetworkAclRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NetworkAclName", &self.network_acl_name)?;
+        w.field("NetworkAclType", &self.network_acl_type)?;
+        w.field("Tags", &self.tags)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl CreateNetworkAclRequest {
@@ -4302,6 +5204,10 @@ impl crate::Action for CreateNetworkAclRequest {
     const NAME: &'static str = "CreateNetworkAcl";
     const READ_ONLY: bool = false;
     type Output = CreateNetworkAclResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateNetworkAclEntries`.
@@ -4312,6 +5218,14 @@ pub struct CreateNetworkAclEntriesRequest {
     pub network_acl_id: String,
     /// `NetworkAclEntrySet` (wire name).
     pub network_acl_entry_set: NetworkAclEntrySet,
+}
+
+impl crate::flatten::Flatten for CreateNetworkAclEntriesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NetworkAclEntrySet", &self.network_acl_entry_set)?;
+        w.field("NetworkAclId", &self.network_acl_id)?;
+        Ok(())
+    }
 }
 
 impl CreateNetworkAclEntriesRequest {
@@ -4345,6 +5259,10 @@ impl crate::Action for CreateNetworkAclEntriesRequest {
     const NAME: &'static str = "CreateNetworkAclEntries";
     const READ_ONLY: bool = false;
     type Output = CreateNetworkAclEntriesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateNetworkAclQuintupleEntries`.
@@ -4355,6 +5273,14 @@ pub struct CreateNetworkAclQuintupleEntriesRequest {
     pub network_acl_id: String,
     /// `NetworkAclQuintupleSet` (wire name).
     pub network_acl_quintuple_set: NetworkAclQuintupleEntries,
+}
+
+impl crate::flatten::Flatten for CreateNetworkAclQuintupleEntriesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NetworkAclId", &self.network_acl_id)?;
+        w.field("NetworkAclQuintupleSet", &self.network_acl_quintuple_set)?;
+        Ok(())
+    }
 }
 
 impl CreateNetworkAclQuintupleEntriesRequest {
@@ -4388,6 +5314,10 @@ impl crate::Action for CreateNetworkAclQuintupleEntriesRequest {
     const NAME: &'static str = "CreateNetworkAclQuintupleEntries";
     const READ_ONLY: bool = false;
     type Output = CreateNetworkAclQuintupleEntriesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateNetworkInterface`.
@@ -4439,6 +5369,28 @@ pub struct CreateNetworkInterfaceRequest {
     /// `TrafficProtection` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_protection: Option<bool>,
+}
+
+impl crate::flatten::Flatten for CreateNetworkInterfaceRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ClientToken", &self.client_token)?;
+        w.field("Ipv6AddressCount", &self.ipv6_address_count)?;
+        w.field("Ipv6Addresses", &self.ipv6_addresses)?;
+        w.field("IsRdma", &self.is_rdma)?;
+        w.field("NetworkInterfaceDescription", &self.network_interface_description)?;
+        w.field("NetworkInterfaceName", &self.network_interface_name)?;
+        w.field("PrivateIpAddresses", &self.private_ip_addresses)?;
+        w.field("QosLevel", &self.qos_level)?;
+        w.field("SecondaryPrivateIpAddressCount", &self.secondary_private_ip_address_count)?;
+        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        w.field("SubnetId", &self.subnet_id)?;
+        w.field("Tags", &self.tags)?;
+        w.field("TerminationProtection", &self.termination_protection)?;
+        w.field("TrafficProtection", &self.traffic_protection)?;
+        w.field("TrunkingFlag", &self.trunking_flag)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl CreateNetworkInterfaceRequest {
@@ -4564,6 +5516,10 @@ impl crate::Action for CreateNetworkInterfaceRequest {
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = CreateNetworkInterfaceResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -4594,6 +5550,19 @@ pub struct CreatePrivateNatGatewayRequest {
     /// `DeletionProtectionEnabled` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletion_protection_enabled: Option<bool>,
+}
+
+impl crate::flatten::Flatten for CreatePrivateNatGatewayRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("CrossDomain", &self.cross_domain)?;
+        w.field("DeletionProtectionEnabled", &self.deletion_protection_enabled)?;
+        w.field("NatGatewayName", &self.nat_gateway_name)?;
+        w.field("Tags", &self.tags)?;
+        w.field("VpcId", &self.vpc_id)?;
+        w.field("VpcType", &self.vpc_type)?;
+        Ok(())
+    }
 }
 
 impl CreatePrivateNatGatewayRequest {
@@ -4664,6 +5633,10 @@ impl crate::Action for CreatePrivateNatGatewayRequest {
     const NAME: &'static str = "CreatePrivateNatGateway";
     const READ_ONLY: bool = false;
     type Output = CreatePrivateNatGatewayResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreatePrivateNatGatewayDestinationIpPortTranslationNatRule`.
@@ -4674,6 +5647,14 @@ pub struct CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     pub nat_gateway_id: String,
     /// `LocalDestinationIpPortTranslationNatRules` (wire name).
     pub local_destination_ip_port_translation_nat_rules: Vec<LocalDestinationIpPortTranslationNatRule>,
+}
+
+impl crate::flatten::Flatten for CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("LocalDestinationIpPortTranslationNatRules", &self.local_destination_ip_port_translation_nat_rules)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
@@ -4707,6 +5688,10 @@ impl crate::Action for CreatePrivateNatGatewayDestinationIpPortTranslationNatRul
     const NAME: &'static str = "CreatePrivateNatGatewayDestinationIpPortTranslationNatRule";
     const READ_ONLY: bool = false;
     type Output = CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreatePrivateNatGatewayTranslationAclRule`.
@@ -4726,6 +5711,18 @@ pub struct CreatePrivateNatGatewayTranslationAclRuleRequest {
     /// `OriginalIp` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_ip: Option<String>,
+}
+
+impl crate::flatten::Flatten for CreatePrivateNatGatewayTranslationAclRuleRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("OriginalIp", &self.original_ip)?;
+        w.field("TranslationAclRules", &self.translation_acl_rules)?;
+        w.field("TranslationDirection", &self.translation_direction)?;
+        w.field("TranslationIp", &self.translation_ip)?;
+        w.field("TranslationType", &self.translation_type)?;
+        Ok(())
+    }
 }
 
 impl CreatePrivateNatGatewayTranslationAclRuleRequest {
@@ -4791,6 +5788,10 @@ impl crate::Action for CreatePrivateNatGatewayTranslationAclRuleRequest {
     const NAME: &'static str = "CreatePrivateNatGatewayTranslationAclRule";
     const READ_ONLY: bool = false;
     type Output = CreatePrivateNatGatewayTranslationAclRuleResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreatePrivateNatGatewayTranslationNatRule`.
@@ -4804,6 +5805,15 @@ pub struct CreatePrivateNatGatewayTranslationNatRuleRequest {
     /// `CrossDomain` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cross_domain: Option<bool>,
+}
+
+impl crate::flatten::Flatten for CreatePrivateNatGatewayTranslationNatRuleRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CrossDomain", &self.cross_domain)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("TranslationNatRules", &self.translation_nat_rules)?;
+        Ok(())
+    }
 }
 
 impl CreatePrivateNatGatewayTranslationNatRuleRequest {
@@ -4848,6 +5858,10 @@ impl crate::Action for CreatePrivateNatGatewayTranslationNatRuleRequest {
     const NAME: &'static str = "CreatePrivateNatGatewayTranslationNatRule";
     const READ_ONLY: bool = false;
     type Output = CreatePrivateNatGatewayTranslationNatRuleResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateReserveIpAddresses`.
@@ -4877,6 +5891,20 @@ pub struct CreateReserveIpAddressesRequest {
     /// `ClientToken` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
+}
+
+impl crate::flatten::Flatten for CreateReserveIpAddressesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ClientToken", &self.client_token)?;
+        w.field("Description", &self.description)?;
+        w.field("IpAddressCount", &self.ip_address_count)?;
+        w.field("IpAddresses", &self.ip_addresses)?;
+        w.field("Name", &self.name)?;
+        w.field("SubnetId", &self.subnet_id)?;
+        w.field("Tags", &self.tags)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl CreateReserveIpAddressesRequest {
@@ -4952,6 +5980,10 @@ impl crate::Action for CreateReserveIpAddressesRequest {
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = CreateReserveIpAddressesResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -4969,6 +6001,15 @@ pub struct CreateRoutePolicyRequest {
     /// `RoutePolicyEntrySet` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub route_policy_entry_set: Vec<RoutePolicyEntry>,
+}
+
+impl crate::flatten::Flatten for CreateRoutePolicyRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RoutePolicyDescription", &self.route_policy_description)?;
+        w.field("RoutePolicyEntrySet", &self.route_policy_entry_set)?;
+        w.field("RoutePolicyName", &self.route_policy_name)?;
+        Ok(())
+    }
 }
 
 impl CreateRoutePolicyRequest {
@@ -5013,6 +6054,10 @@ impl crate::Action for CreateRoutePolicyRequest {
     const NAME: &'static str = "CreateRoutePolicy";
     const READ_ONLY: bool = false;
     type Output = CreateRoutePolicyResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateRoutePolicyAssociations`.
@@ -5021,6 +6066,13 @@ impl crate::Action for CreateRoutePolicyRequest {
 pub struct CreateRoutePolicyAssociationsRequest {
     /// `RoutePolicyAssociationSet` (wire name).
     pub route_policy_association_set: Vec<RoutePolicyAssociation>,
+}
+
+impl crate::flatten::Flatten for CreateRoutePolicyAssociationsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RoutePolicyAssociationSet", &self.route_policy_association_set)?;
+        Ok(())
+    }
 }
 
 impl CreateRoutePolicyAssociationsRequest {
@@ -5047,6 +6099,10 @@ impl crate::Action for CreateRoutePolicyAssociationsRequest {
     const NAME: &'static str = "CreateRoutePolicyAssociations";
     const READ_ONLY: bool = false;
     type Output = CreateRoutePolicyAssociationsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateRoutePolicyEntries`.
@@ -5057,6 +6113,14 @@ pub struct CreateRoutePolicyEntriesRequest {
     pub route_policy_id: String,
     /// `RoutePolicyEntrySet` (wire name).
     pub route_policy_entry_set: Vec<RoutePolicyEntry>,
+}
+
+impl crate::flatten::Flatten for CreateRoutePolicyEntriesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RoutePolicyEntrySet", &self.route_policy_entry_set)?;
+        w.field("RoutePolicyId", &self.route_policy_id)?;
+        Ok(())
+    }
 }
 
 impl CreateRoutePolicyEntriesRequest {
@@ -5090,6 +6154,10 @@ impl crate::Action for CreateRoutePolicyEntriesRequest {
     const NAME: &'static str = "CreateRoutePolicyEntries";
     const READ_ONLY: bool = false;
     type Output = CreateRoutePolicyEntriesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateRouteTable`.
@@ -5103,6 +6171,15 @@ pub struct CreateRouteTableRequest {
     /// `Tags` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+}
+
+impl crate::flatten::Flatten for CreateRouteTableRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RouteTableName", &self.route_table_name)?;
+        w.field("Tags", &self.tags)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl CreateRouteTableRequest {
@@ -5147,6 +6224,10 @@ impl crate::Action for CreateRouteTableRequest {
     const NAME: &'static str = "CreateRouteTable";
     const READ_ONLY: bool = false;
     type Output = CreateRouteTableResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateRoutes`.
@@ -5157,6 +6238,14 @@ pub struct CreateRoutesRequest {
     pub route_table_id: String,
     /// `Routes` (wire name).
     pub routes: Vec<Route>,
+}
+
+impl crate::flatten::Flatten for CreateRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RouteTableId", &self.route_table_id)?;
+        w.field("Routes", &self.routes)?;
+        Ok(())
+    }
 }
 
 impl CreateRoutesRequest {
@@ -5197,6 +6286,10 @@ impl crate::Action for CreateRoutesRequest {
     const NAME: &'static str = "CreateRoutes";
     const READ_ONLY: bool = false;
     type Output = CreateRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateSecurityGroup`.
@@ -5213,6 +6306,16 @@ pub struct CreateSecurityGroupRequest {
     /// `Tags` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+}
+
+impl crate::flatten::Flatten for CreateSecurityGroupRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("GroupDescription", &self.group_description)?;
+        w.field("GroupName", &self.group_name)?;
+        w.field("ProjectId", &self.project_id)?;
+        w.field("Tags", &self.tags)?;
+        Ok(())
+    }
 }
 
 impl CreateSecurityGroupRequest {
@@ -5263,6 +6366,10 @@ impl crate::Action for CreateSecurityGroupRequest {
     const NAME: &'static str = "CreateSecurityGroup";
     const READ_ONLY: bool = false;
     type Output = CreateSecurityGroupResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateSecurityGroupPolicies`.
@@ -5273,6 +6380,14 @@ pub struct CreateSecurityGroupPoliciesRequest {
     pub security_group_id: String,
     /// `SecurityGroupPolicySet` (wire name).
     pub security_group_policy_set: SecurityGroupPolicySet,
+}
+
+impl crate::flatten::Flatten for CreateSecurityGroupPoliciesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("SecurityGroupId", &self.security_group_id)?;
+        w.field("SecurityGroupPolicySet", &self.security_group_policy_set)?;
+        Ok(())
+    }
 }
 
 impl CreateSecurityGroupPoliciesRequest {
@@ -5306,6 +6421,10 @@ impl crate::Action for CreateSecurityGroupPoliciesRequest {
     const NAME: &'static str = "CreateSecurityGroupPolicies";
     const READ_ONLY: bool = false;
     type Output = CreateSecurityGroupPoliciesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateSecurityGroupWithPolicies`.
@@ -5325,6 +6444,17 @@ pub struct CreateSecurityGroupWithPoliciesRequest {
     /// `Tags` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+}
+
+impl crate::flatten::Flatten for CreateSecurityGroupWithPoliciesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("GroupDescription", &self.group_description)?;
+        w.field("GroupName", &self.group_name)?;
+        w.field("ProjectId", &self.project_id)?;
+        w.field("SecurityGroupPolicySet", &self.security_group_policy_set)?;
+        w.field("Tags", &self.tags)?;
+        Ok(())
+    }
 }
 
 impl CreateSecurityGroupWithPoliciesRequest {
@@ -5381,6 +6511,10 @@ impl crate::Action for CreateSecurityGroupWithPoliciesRequest {
     const NAME: &'static str = "CreateSecurityGroupWithPolicies";
     const READ_ONLY: bool = false;
     type Output = CreateSecurityGroupWithPoliciesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateServiceTemplate`.
@@ -5398,6 +6532,16 @@ pub struct CreateServiceTemplateRequest {
     /// `Tags` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+}
+
+impl crate::flatten::Flatten for CreateServiceTemplateRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ServiceTemplateName", &self.service_template_name)?;
+        w.field("Services", &self.services)?;
+        w.field("ServicesExtra", &self.services_extra)?;
+        w.field("Tags", &self.tags)?;
+        Ok(())
+    }
 }
 
 impl CreateServiceTemplateRequest {
@@ -5447,6 +6591,10 @@ impl crate::Action for CreateServiceTemplateRequest {
     const NAME: &'static str = "CreateServiceTemplate";
     const READ_ONLY: bool = false;
     type Output = CreateServiceTemplateResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateServiceTemplateGroup`.
@@ -5460,6 +6608,15 @@ pub struct CreateServiceTemplateGroupRequest {
     /// `Tags` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+}
+
+impl crate::flatten::Flatten for CreateServiceTemplateGroupRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ServiceTemplateGroupName", &self.service_template_group_name)?;
+        w.field("ServiceTemplateIds", &self.service_template_ids)?;
+        w.field("Tags", &self.tags)?;
+        Ok(())
+    }
 }
 
 impl CreateServiceTemplateGroupRequest {
@@ -5504,6 +6661,10 @@ impl crate::Action for CreateServiceTemplateGroupRequest {
     const NAME: &'static str = "CreateServiceTemplateGroup";
     const READ_ONLY: bool = false;
     type Output = CreateServiceTemplateGroupResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateSnapshotPolicies`.
@@ -5515,6 +6676,14 @@ pub struct CreateSnapshotPoliciesRequest {
     /// `Tags` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+}
+
+impl crate::flatten::Flatten for CreateSnapshotPoliciesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("SnapshotPolicies", &self.snapshot_policies)?;
+        w.field("Tags", &self.tags)?;
+        Ok(())
+    }
 }
 
 impl CreateSnapshotPoliciesRequest {
@@ -5552,6 +6721,10 @@ impl crate::Action for CreateSnapshotPoliciesRequest {
     const NAME: &'static str = "CreateSnapshotPolicies";
     const READ_ONLY: bool = false;
     type Output = CreateSnapshotPoliciesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateSubnet`.
@@ -5579,6 +6752,20 @@ pub struct CreateSubnetRequest {
     /// `CdcId` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
+}
+
+impl crate::flatten::Flatten for CreateSubnetRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CdcId", &self.cdc_id)?;
+        w.field("CidrBlock", &self.cidr_block)?;
+        w.field("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
+        w.field("StackType", &self.stack_type)?;
+        w.field("SubnetName", &self.subnet_name)?;
+        w.field("Tags", &self.tags)?;
+        w.field("VpcId", &self.vpc_id)?;
+        w.field("Zone", &self.zone)?;
+        Ok(())
+    }
 }
 
 impl CreateSubnetRequest {
@@ -5654,6 +6841,10 @@ impl crate::Action for CreateSubnetRequest {
     const NAME: &'static str = "CreateSubnet";
     const READ_ONLY: bool = false;
     type Output = CreateSubnetResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateSubnets`.
@@ -5670,6 +6861,16 @@ pub struct CreateSubnetsRequest {
     /// `CdcId` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
+}
+
+impl crate::flatten::Flatten for CreateSubnetsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CdcId", &self.cdc_id)?;
+        w.field("Subnets", &self.subnets)?;
+        w.field("Tags", &self.tags)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl CreateSubnetsRequest {
@@ -5720,6 +6921,10 @@ impl crate::Action for CreateSubnetsRequest {
     const NAME: &'static str = "CreateSubnets";
     const READ_ONLY: bool = false;
     type Output = CreateSubnetsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateTrafficMirror`.
@@ -5766,6 +6971,26 @@ pub struct CreateTrafficMirrorRequest {
     /// `EgressFilterRules` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub egress_filter_rules: Vec<TrafficMirrorFilter>,
+}
+
+impl crate::flatten::Flatten for CreateTrafficMirrorRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CollectorNormalFilters", &self.collector_normal_filters)?;
+        w.field("CollectorSrcs", &self.collector_srcs)?;
+        w.field("CollectorTarget", &self.collector_target)?;
+        w.field("Direction", &self.direction)?;
+        w.field("EgressFilterRules", &self.egress_filter_rules)?;
+        w.field("IngressFilterRules", &self.ingress_filter_rules)?;
+        w.field("NatId", &self.nat_id)?;
+        w.field("State", &self.state)?;
+        w.field("SubnetId", &self.subnet_id)?;
+        w.field("Tags", &self.tags)?;
+        w.field("TrafficMirrorDescribe", &self.traffic_mirror_describe)?;
+        w.field("TrafficMirrorName", &self.traffic_mirror_name)?;
+        w.field("Type", &self.r#type)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl CreateTrafficMirrorRequest {
@@ -5876,6 +7101,10 @@ impl crate::Action for CreateTrafficMirrorRequest {
     const NAME: &'static str = "CreateTrafficMirror";
     const READ_ONLY: bool = false;
     type Output = CreateTrafficMirrorResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateTrafficMirrorFilterRules`.
@@ -5890,6 +7119,15 @@ pub struct CreateTrafficMirrorFilterRulesRequest {
     /// `EgressFilterRules` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub egress_filter_rules: Vec<TrafficMirrorFilter>,
+}
+
+impl crate::flatten::Flatten for CreateTrafficMirrorFilterRulesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("EgressFilterRules", &self.egress_filter_rules)?;
+        w.field("IngressFilterRules", &self.ingress_filter_rules)?;
+        w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
+        Ok(())
+    }
 }
 
 impl CreateTrafficMirrorFilterRulesRequest {
@@ -5939,6 +7177,10 @@ impl crate::Action for CreateTrafficMirrorFilterRulesRequest {
     const NAME: &'static str = "CreateTrafficMirrorFilterRules";
     const READ_ONLY: bool = false;
     type Output = CreateTrafficMirrorFilterRulesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateTrafficPackages`.
@@ -5953,6 +7195,15 @@ pub struct CreateTrafficPackagesRequest {
     /// `DeductType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deduct_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for CreateTrafficPackagesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DeductType", &self.deduct_type)?;
+        w.field("TrafficAmount", &self.traffic_amount)?;
+        w.field("TrafficPackageCount", &self.traffic_package_count)?;
+        Ok(())
+    }
 }
 
 impl CreateTrafficPackagesRequest {
@@ -5996,6 +7247,10 @@ impl crate::Action for CreateTrafficPackagesRequest {
     const NAME: &'static str = "CreateTrafficPackages";
     const READ_ONLY: bool = false;
     type Output = CreateTrafficPackagesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateVpc`.
@@ -6034,6 +7289,23 @@ pub struct CreateVpcRequest {
     /// `EnableRouteVpcPublishIpv6` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_route_vpc_publish_ipv6: Option<bool>,
+}
+
+impl crate::flatten::Flatten for CreateVpcRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressType", &self.address_type)?;
+        w.field("CidrBlock", &self.cidr_block)?;
+        w.field("DnsServers", &self.dns_servers)?;
+        w.field("DomainName", &self.domain_name)?;
+        w.field("EnableMulticast", &self.enable_multicast)?;
+        w.field("EnableRouteVpcPublish", &self.enable_route_vpc_publish)?;
+        w.field("EnableRouteVpcPublishIpv6", &self.enable_route_vpc_publish_ipv6)?;
+        w.field("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
+        w.field("StackType", &self.stack_type)?;
+        w.field("Tags", &self.tags)?;
+        w.field("VpcName", &self.vpc_name)?;
+        Ok(())
+    }
 }
 
 impl CreateVpcRequest {
@@ -6125,6 +7397,10 @@ impl crate::Action for CreateVpcRequest {
     const NAME: &'static str = "CreateVpc";
     const READ_ONLY: bool = false;
     type Output = CreateVpcResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateVpcEndPoint`.
@@ -6151,6 +7427,20 @@ pub struct CreateVpcEndPointRequest {
     /// `IpAddressType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for CreateVpcEndPointRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("EndPointName", &self.end_point_name)?;
+        w.field("EndPointServiceId", &self.end_point_service_id)?;
+        w.field("EndPointVip", &self.end_point_vip)?;
+        w.field("IpAddressType", &self.ip_address_type)?;
+        w.field("SecurityGroupId", &self.security_group_id)?;
+        w.field("SubnetId", &self.subnet_id)?;
+        w.field("Tags", &self.tags)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl CreateVpcEndPointRequest {
@@ -6227,6 +7517,10 @@ impl crate::Action for CreateVpcEndPointRequest {
     const NAME: &'static str = "CreateVpcEndPoint";
     const READ_ONLY: bool = false;
     type Output = CreateVpcEndPointResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateVpcEndPointService`.
@@ -6253,6 +7547,20 @@ pub struct CreateVpcEndPointServiceRequest {
     /// `IpAddressType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for CreateVpcEndPointServiceRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AutoAcceptFlag", &self.auto_accept_flag)?;
+        w.field("EndPointServiceName", &self.end_point_service_name)?;
+        w.field("IpAddressType", &self.ip_address_type)?;
+        w.field("IsPassService", &self.is_pass_service)?;
+        w.field("ServiceInstanceId", &self.service_instance_id)?;
+        w.field("ServiceType", &self.service_type)?;
+        w.field("Tags", &self.tags)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl CreateVpcEndPointServiceRequest {
@@ -6329,6 +7637,10 @@ impl crate::Action for CreateVpcEndPointServiceRequest {
     const NAME: &'static str = "CreateVpcEndPointService";
     const READ_ONLY: bool = false;
     type Output = CreateVpcEndPointServiceResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateVpcEndPointServiceWhiteList`.
@@ -6342,6 +7654,15 @@ pub struct CreateVpcEndPointServiceWhiteListRequest {
     /// `Description` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl crate::flatten::Flatten for CreateVpcEndPointServiceWhiteListRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Description", &self.description)?;
+        w.field("EndPointServiceId", &self.end_point_service_id)?;
+        w.field("UserUin", &self.user_uin)?;
+        Ok(())
+    }
 }
 
 impl CreateVpcEndPointServiceWhiteListRequest {
@@ -6382,6 +7703,10 @@ impl crate::Action for CreateVpcEndPointServiceWhiteListRequest {
     const NAME: &'static str = "CreateVpcEndPointServiceWhiteList";
     const READ_ONLY: bool = false;
     type Output = CreateVpcEndPointServiceWhiteListResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateVpcPeeringConnection`.
@@ -6413,6 +7738,22 @@ pub struct CreateVpcPeeringConnectionRequest {
     /// `Tags` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tags>,
+}
+
+impl crate::flatten::Flatten for CreateVpcPeeringConnectionRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Bandwidth", &self.bandwidth)?;
+        w.field("ChargeType", &self.charge_type)?;
+        w.field("DestinationRegion", &self.destination_region)?;
+        w.field("DestinationUin", &self.destination_uin)?;
+        w.field("DestinationVpcId", &self.destination_vpc_id)?;
+        w.field("PeeringConnectionName", &self.peering_connection_name)?;
+        w.field("QosLevel", &self.qos_level)?;
+        w.field("SourceVpcId", &self.source_vpc_id)?;
+        w.field("Tags", &self.tags)?;
+        w.field("Type", &self.r#type)?;
+        Ok(())
+    }
 }
 
 impl CreateVpcPeeringConnectionRequest {
@@ -6502,6 +7843,10 @@ impl crate::Action for CreateVpcPeeringConnectionRequest {
     const NAME: &'static str = "CreateVpcPeeringConnection";
     const READ_ONLY: bool = false;
     type Output = CreateVpcPeeringConnectionResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateVpnConnection`.
@@ -6564,6 +7909,32 @@ pub struct CreateVpnConnectionRequest {
     /// `HealthCheckConfig` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health_check_config: Option<HealthCheckConfig>,
+}
+
+impl crate::flatten::Flatten for CreateVpnConnectionRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BgpConfig", &self.bgp_config)?;
+        w.field("CustomerGatewayId", &self.customer_gateway_id)?;
+        w.field("DpdAction", &self.dpd_action)?;
+        w.field("DpdEnable", &self.dpd_enable)?;
+        w.field("DpdTimeout", &self.dpd_timeout)?;
+        w.field("EnableHealthCheck", &self.enable_health_check)?;
+        w.field("HealthCheckConfig", &self.health_check_config)?;
+        w.field("HealthCheckLocalIp", &self.health_check_local_ip)?;
+        w.field("HealthCheckRemoteIp", &self.health_check_remote_ip)?;
+        w.field("IKEOptionsSpecification", &self.ike_options_specification)?;
+        w.field("IPSECOptionsSpecification", &self.ipsec_options_specification)?;
+        w.field("NegotiationType", &self.negotiation_type)?;
+        w.field("PreShareKey", &self.pre_share_key)?;
+        w.field("Route", &self.route)?;
+        w.field("RouteType", &self.route_type)?;
+        w.field("SecurityPolicyDatabases", &self.security_policy_databases)?;
+        w.field("Tags", &self.tags)?;
+        w.field("VpcId", &self.vpc_id)?;
+        w.field("VpnConnectionName", &self.vpn_connection_name)?;
+        w.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl CreateVpnConnectionRequest {
@@ -6712,6 +8083,10 @@ impl crate::Action for CreateVpnConnectionRequest {
     const NAME: &'static str = "CreateVpnConnection";
     const READ_ONLY: bool = false;
     type Output = CreateVpnConnectionResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateVpnGateway`.
@@ -6763,6 +8138,28 @@ pub struct CreateVpnGatewayRequest {
     /// `AccessSubnet` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_subnet: Option<String>,
+}
+
+impl crate::flatten::Flatten for CreateVpnGatewayRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AccessSubnet", &self.access_subnet)?;
+        w.field("BgpAsn", &self.bgp_asn)?;
+        w.field("BgpEnable", &self.bgp_enable)?;
+        w.field("CdcId", &self.cdc_id)?;
+        w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        w.field("InstanceChargeType", &self.instance_charge_type)?;
+        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        w.field("IpStack", &self.ip_stack)?;
+        w.field("IsPrivate", &self.is_private)?;
+        w.field("MaxConnection", &self.max_connection)?;
+        w.field("SubnetId", &self.subnet_id)?;
+        w.field("Tags", &self.tags)?;
+        w.field("Type", &self.r#type)?;
+        w.field("VpcId", &self.vpc_id)?;
+        w.field("VpnGatewayName", &self.vpn_gateway_name)?;
+        w.field("Zone", &self.zone)?;
+        Ok(())
+    }
 }
 
 impl CreateVpnGatewayRequest {
@@ -6886,6 +8283,10 @@ impl crate::Action for CreateVpnGatewayRequest {
     const NAME: &'static str = "CreateVpnGateway";
     const READ_ONLY: bool = false;
     type Output = CreateVpnGatewayResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateVpnGatewayRoutes`.
@@ -6896,6 +8297,14 @@ pub struct CreateVpnGatewayRoutesRequest {
     pub vpn_gateway_id: String,
     /// `Routes` (wire name).
     pub routes: Vec<VpnGatewayRoute>,
+}
+
+impl crate::flatten::Flatten for CreateVpnGatewayRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Routes", &self.routes)?;
+        w.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl CreateVpnGatewayRoutesRequest {
@@ -6933,6 +8342,10 @@ impl crate::Action for CreateVpnGatewayRoutesRequest {
     const NAME: &'static str = "CreateVpnGatewayRoutes";
     const READ_ONLY: bool = false;
     type Output = CreateVpnGatewayRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateVpnGatewaySslClient`.
@@ -6950,6 +8363,16 @@ pub struct CreateVpnGatewaySslClientRequest {
     /// `Tags` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+}
+
+impl crate::flatten::Flatten for CreateVpnGatewaySslClientRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("SslVpnClientName", &self.ssl_vpn_client_name)?;
+        w.field("SslVpnClientNames", &self.ssl_vpn_client_names)?;
+        w.field("SslVpnServerId", &self.ssl_vpn_server_id)?;
+        w.field("Tags", &self.tags)?;
+        Ok(())
+    }
 }
 
 impl CreateVpnGatewaySslClientRequest {
@@ -7005,6 +8428,10 @@ impl crate::Action for CreateVpnGatewaySslClientRequest {
     const NAME: &'static str = "CreateVpnGatewaySslClient";
     const READ_ONLY: bool = false;
     type Output = CreateVpnGatewaySslClientResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `CreateVpnGatewaySslServer`.
@@ -7050,6 +8477,26 @@ pub struct CreateVpnGatewaySslServerRequest {
     /// `DnsServers` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_servers: Option<DnsServers>,
+}
+
+impl crate::flatten::Flatten for CreateVpnGatewaySslServerRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AccessPolicyEnabled", &self.access_policy_enabled)?;
+        w.field("Compress", &self.compress)?;
+        w.field("DnsServers", &self.dns_servers)?;
+        w.field("EncryptAlgorithm", &self.encrypt_algorithm)?;
+        w.field("IntegrityAlgorithm", &self.integrity_algorithm)?;
+        w.field("LocalAddress", &self.local_address)?;
+        w.field("RemoteAddress", &self.remote_address)?;
+        w.field("SamlData", &self.saml_data)?;
+        w.field("SslVpnPort", &self.ssl_vpn_port)?;
+        w.field("SslVpnProtocol", &self.ssl_vpn_protocol)?;
+        w.field("SslVpnServerName", &self.ssl_vpn_server_name)?;
+        w.field("SsoEnabled", &self.sso_enabled)?;
+        w.field("Tags", &self.tags)?;
+        w.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl CreateVpnGatewaySslServerRequest {
@@ -7164,6 +8611,10 @@ impl crate::Action for CreateVpnGatewaySslServerRequest {
     const NAME: &'static str = "CreateVpnGatewaySslServer";
     const READ_ONLY: bool = false;
     type Output = CreateVpnGatewaySslServerResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteAddressTemplate`.
@@ -7172,6 +8623,13 @@ impl crate::Action for CreateVpnGatewaySslServerRequest {
 pub struct DeleteAddressTemplateRequest {
     /// `AddressTemplateId` (wire name).
     pub address_template_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteAddressTemplateRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressTemplateId", &self.address_template_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteAddressTemplateRequest {
@@ -7198,6 +8656,10 @@ impl crate::Action for DeleteAddressTemplateRequest {
     const NAME: &'static str = "DeleteAddressTemplate";
     const READ_ONLY: bool = false;
     type Output = DeleteAddressTemplateResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteAddressTemplateGroup`.
@@ -7206,6 +8668,13 @@ impl crate::Action for DeleteAddressTemplateRequest {
 pub struct DeleteAddressTemplateGroupRequest {
     /// `AddressTemplateGroupId` (wire name).
     pub address_template_group_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteAddressTemplateGroupRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressTemplateGroupId", &self.address_template_group_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteAddressTemplateGroupRequest {
@@ -7232,6 +8701,10 @@ impl crate::Action for DeleteAddressTemplateGroupRequest {
     const NAME: &'static str = "DeleteAddressTemplateGroup";
     const READ_ONLY: bool = false;
     type Output = DeleteAddressTemplateGroupResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteAssistantCidr`.
@@ -7242,6 +8715,14 @@ pub struct DeleteAssistantCidrRequest {
     pub vpc_id: String,
     /// `CidrBlocks` (wire name).
     pub cidr_blocks: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DeleteAssistantCidrRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CidrBlocks", &self.cidr_blocks)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteAssistantCidrRequest {
@@ -7275,6 +8756,10 @@ impl crate::Action for DeleteAssistantCidrRequest {
     const NAME: &'static str = "DeleteAssistantCidr";
     const READ_ONLY: bool = false;
     type Output = DeleteAssistantCidrResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteBandwidthPackage`.
@@ -7283,6 +8768,13 @@ impl crate::Action for DeleteAssistantCidrRequest {
 pub struct DeleteBandwidthPackageRequest {
     /// `BandwidthPackageId` (wire name).
     pub bandwidth_package_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteBandwidthPackageRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteBandwidthPackageRequest {
@@ -7309,6 +8801,10 @@ impl crate::Action for DeleteBandwidthPackageRequest {
     const NAME: &'static str = "DeleteBandwidthPackage";
     const READ_ONLY: bool = false;
     type Output = DeleteBandwidthPackageResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteCcn`.
@@ -7317,6 +8813,13 @@ impl crate::Action for DeleteBandwidthPackageRequest {
 pub struct DeleteCcnRequest {
     /// `CcnId` (wire name).
     pub ccn_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteCcnRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteCcnRequest {
@@ -7343,6 +8846,10 @@ impl crate::Action for DeleteCcnRequest {
     const NAME: &'static str = "DeleteCcn";
     const READ_ONLY: bool = false;
     type Output = DeleteCcnResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteCcnPolicyBasedRoutingNextHop`.
@@ -7353,6 +8860,14 @@ pub struct DeleteCcnPolicyBasedRoutingNextHopRequest {
     pub ccn_id: String,
     /// `PolicyBasedRoutingNextHopIds` (wire name).
     pub policy_based_routing_next_hop_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DeleteCcnPolicyBasedRoutingNextHopRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("PolicyBasedRoutingNextHopIds", &self.policy_based_routing_next_hop_ids)?;
+        Ok(())
+    }
 }
 
 impl DeleteCcnPolicyBasedRoutingNextHopRequest {
@@ -7386,6 +8901,10 @@ impl crate::Action for DeleteCcnPolicyBasedRoutingNextHopRequest {
     const NAME: &'static str = "DeleteCcnPolicyBasedRoutingNextHop";
     const READ_ONLY: bool = false;
     type Output = DeleteCcnPolicyBasedRoutingNextHopResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteCcnPolicyBasedRoutingRule`.
@@ -7396,6 +8915,14 @@ pub struct DeleteCcnPolicyBasedRoutingRuleRequest {
     pub ccn_id: String,
     /// `PolicyBasedRoutingRuleIds` (wire name).
     pub policy_based_routing_rule_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DeleteCcnPolicyBasedRoutingRuleRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("PolicyBasedRoutingRuleIds", &self.policy_based_routing_rule_ids)?;
+        Ok(())
+    }
 }
 
 impl DeleteCcnPolicyBasedRoutingRuleRequest {
@@ -7429,6 +8956,10 @@ impl crate::Action for DeleteCcnPolicyBasedRoutingRuleRequest {
     const NAME: &'static str = "DeleteCcnPolicyBasedRoutingRule";
     const READ_ONLY: bool = false;
     type Output = DeleteCcnPolicyBasedRoutingRuleResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteCcnRouteTables`.
@@ -7437,6 +8968,13 @@ impl crate::Action for DeleteCcnPolicyBasedRoutingRuleRequest {
 pub struct DeleteCcnRouteTablesRequest {
     /// `RouteTableId` (wire name).
     pub route_table_id: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DeleteCcnRouteTablesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RouteTableId", &self.route_table_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteCcnRouteTablesRequest {
@@ -7463,12 +9001,22 @@ impl crate::Action for DeleteCcnRouteTablesRequest {
     const NAME: &'static str = "DeleteCcnRouteTables";
     const READ_ONLY: bool = false;
     type Output = DeleteCcnRouteTablesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteCdcLDCXList`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteCdcLDCXListRequest {}
+
+impl crate::flatten::Flatten for DeleteCdcLDCXListRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl DeleteCdcLDCXListRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -7486,12 +9034,22 @@ impl crate::Action for DeleteCdcLDCXListRequest {
     const NAME: &'static str = "DeleteCdcLDCXList";
     const READ_ONLY: bool = false;
     type Output = DeleteCdcLDCXListResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteCdcNetPlanes`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteCdcNetPlanesRequest {}
+
+impl crate::flatten::Flatten for DeleteCdcNetPlanesRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl DeleteCdcNetPlanesRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -7509,6 +9067,10 @@ impl crate::Action for DeleteCdcNetPlanesRequest {
     const NAME: &'static str = "DeleteCdcNetPlanes";
     const READ_ONLY: bool = false;
     type Output = DeleteCdcNetPlanesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteCustomerGateway`.
@@ -7517,6 +9079,13 @@ impl crate::Action for DeleteCdcNetPlanesRequest {
 pub struct DeleteCustomerGatewayRequest {
     /// `CustomerGatewayId` (wire name).
     pub customer_gateway_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteCustomerGatewayRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CustomerGatewayId", &self.customer_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteCustomerGatewayRequest {
@@ -7543,6 +9112,10 @@ impl crate::Action for DeleteCustomerGatewayRequest {
     const NAME: &'static str = "DeleteCustomerGateway";
     const READ_ONLY: bool = false;
     type Output = DeleteCustomerGatewayResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteDhcpIp`.
@@ -7551,6 +9124,13 @@ impl crate::Action for DeleteCustomerGatewayRequest {
 pub struct DeleteDhcpIpRequest {
     /// `DhcpIpId` (wire name).
     pub dhcp_ip_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteDhcpIpRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DhcpIpId", &self.dhcp_ip_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteDhcpIpRequest {
@@ -7577,6 +9157,10 @@ impl crate::Action for DeleteDhcpIpRequest {
     const NAME: &'static str = "DeleteDhcpIp";
     const READ_ONLY: bool = false;
     type Output = DeleteDhcpIpResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteDirectConnectGateway`.
@@ -7585,6 +9169,13 @@ impl crate::Action for DeleteDhcpIpRequest {
 pub struct DeleteDirectConnectGatewayRequest {
     /// `DirectConnectGatewayId` (wire name).
     pub direct_connect_gateway_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteDirectConnectGatewayRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteDirectConnectGatewayRequest {
@@ -7611,6 +9202,10 @@ impl crate::Action for DeleteDirectConnectGatewayRequest {
     const NAME: &'static str = "DeleteDirectConnectGateway";
     const READ_ONLY: bool = false;
     type Output = DeleteDirectConnectGatewayResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteDirectConnectGatewayCcnRoutes`.
@@ -7624,6 +9219,15 @@ pub struct DeleteDirectConnectGatewayCcnRoutesRequest {
     /// `AddressType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for DeleteDirectConnectGatewayCcnRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressType", &self.address_type)?;
+        w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
+        w.field("RouteIds", &self.route_ids)?;
+        Ok(())
+    }
 }
 
 impl DeleteDirectConnectGatewayCcnRoutesRequest {
@@ -7664,6 +9268,10 @@ impl crate::Action for DeleteDirectConnectGatewayCcnRoutesRequest {
     const NAME: &'static str = "DeleteDirectConnectGatewayCcnRoutes";
     const READ_ONLY: bool = false;
     type Output = DeleteDirectConnectGatewayCcnRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteFlowLog`.
@@ -7675,6 +9283,14 @@ pub struct DeleteFlowLogRequest {
     /// `VpcId` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
+}
+
+impl crate::flatten::Flatten for DeleteFlowLogRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("FlowLogId", &self.flow_log_id)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteFlowLogRequest {
@@ -7708,6 +9324,10 @@ impl crate::Action for DeleteFlowLogRequest {
     const NAME: &'static str = "DeleteFlowLog";
     const READ_ONLY: bool = false;
     type Output = DeleteFlowLogResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteGlobalRoutes`.
@@ -7718,6 +9338,14 @@ pub struct DeleteGlobalRoutesRequest {
     pub vpc_id: String,
     /// `GlobalRouteIds` (wire name).
     pub global_route_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DeleteGlobalRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("GlobalRouteIds", &self.global_route_ids)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteGlobalRoutesRequest {
@@ -7751,6 +9379,10 @@ impl crate::Action for DeleteGlobalRoutesRequest {
     const NAME: &'static str = "DeleteGlobalRoutes";
     const READ_ONLY: bool = false;
     type Output = DeleteGlobalRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteHaVip`.
@@ -7759,6 +9391,13 @@ impl crate::Action for DeleteGlobalRoutesRequest {
 pub struct DeleteHaVipRequest {
     /// `HaVipId` (wire name).
     pub ha_vip_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteHaVipRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("HaVipId", &self.ha_vip_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteHaVipRequest {
@@ -7785,6 +9424,10 @@ impl crate::Action for DeleteHaVipRequest {
     const NAME: &'static str = "DeleteHaVip";
     const READ_ONLY: bool = false;
     type Output = DeleteHaVipResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteHighPriorityRouteTables`.
@@ -7794,6 +9437,13 @@ pub struct DeleteHighPriorityRouteTablesRequest {
     /// `HighPriorityRouteTableIds` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub high_priority_route_table_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DeleteHighPriorityRouteTablesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("HighPriorityRouteTableIds", &self.high_priority_route_table_ids)?;
+        Ok(())
+    }
 }
 
 impl DeleteHighPriorityRouteTablesRequest {
@@ -7818,6 +9468,10 @@ impl crate::Action for DeleteHighPriorityRouteTablesRequest {
     const NAME: &'static str = "DeleteHighPriorityRouteTables";
     const READ_ONLY: bool = false;
     type Output = DeleteHighPriorityRouteTablesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteHighPriorityRoutes`.
@@ -7828,6 +9482,14 @@ pub struct DeleteHighPriorityRoutesRequest {
     pub high_priority_route_table_id: String,
     /// `HighPriorityRouteIds` (wire name).
     pub high_priority_route_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DeleteHighPriorityRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("HighPriorityRouteIds", &self.high_priority_route_ids)?;
+        w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteHighPriorityRoutesRequest {
@@ -7865,6 +9527,10 @@ impl crate::Action for DeleteHighPriorityRoutesRequest {
     const NAME: &'static str = "DeleteHighPriorityRoutes";
     const READ_ONLY: bool = false;
     type Output = DeleteHighPriorityRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteIp6Translators`.
@@ -7873,6 +9539,13 @@ impl crate::Action for DeleteHighPriorityRoutesRequest {
 pub struct DeleteIp6TranslatorsRequest {
     /// `Ip6TranslatorIds` (wire name).
     pub ip6_translator_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DeleteIp6TranslatorsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Ip6TranslatorIds", &self.ip6_translator_ids)?;
+        Ok(())
+    }
 }
 
 impl DeleteIp6TranslatorsRequest {
@@ -7899,6 +9572,10 @@ impl crate::Action for DeleteIp6TranslatorsRequest {
     const NAME: &'static str = "DeleteIp6Translators";
     const READ_ONLY: bool = false;
     type Output = DeleteIp6TranslatorsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteLocalGateway`.
@@ -7912,6 +9589,15 @@ pub struct DeleteLocalGatewayRequest {
     /// `VpcId` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
+}
+
+impl crate::flatten::Flatten for DeleteLocalGatewayRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CdcId", &self.cdc_id)?;
+        w.field("LocalGatewayId", &self.local_gateway_id)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteLocalGatewayRequest {
@@ -7952,6 +9638,10 @@ impl crate::Action for DeleteLocalGatewayRequest {
     const NAME: &'static str = "DeleteLocalGateway";
     const READ_ONLY: bool = false;
     type Output = DeleteLocalGatewayResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteNatGateway`.
@@ -7963,6 +9653,14 @@ pub struct DeleteNatGatewayRequest {
     /// `IgnoreOperationRisk` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_operation_risk: Option<bool>,
+}
+
+impl crate::flatten::Flatten for DeleteNatGatewayRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("IgnoreOperationRisk", &self.ignore_operation_risk)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteNatGatewayRequest {
@@ -7996,6 +9694,10 @@ impl crate::Action for DeleteNatGatewayRequest {
     const NAME: &'static str = "DeleteNatGateway";
     const READ_ONLY: bool = false;
     type Output = DeleteNatGatewayResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteNatGatewayDestinationIpPortTranslationNatRule`.
@@ -8006,6 +9708,14 @@ pub struct DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest {
     pub nat_gateway_id: String,
     /// `DestinationIpPortTranslationNatRules` (wire name).
     pub destination_ip_port_translation_nat_rules: Vec<DestinationIpPortTranslationNatRule>,
+}
+
+impl crate::flatten::Flatten for DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DestinationIpPortTranslationNatRules", &self.destination_ip_port_translation_nat_rules)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest {
@@ -8039,6 +9749,10 @@ impl crate::Action for DeleteNatGatewayDestinationIpPortTranslationNatRuleReques
     const NAME: &'static str = "DeleteNatGatewayDestinationIpPortTranslationNatRule";
     const READ_ONLY: bool = false;
     type Output = DeleteNatGatewayDestinationIpPortTranslationNatRuleResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteNatGatewaySourceIpTranslationNatRule`.
@@ -8049,6 +9763,14 @@ pub struct DeleteNatGatewaySourceIpTranslationNatRuleRequest {
     pub nat_gateway_id: String,
     /// `NatGatewaySnatIds` (wire name).
     pub nat_gateway_snat_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DeleteNatGatewaySourceIpTranslationNatRuleRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("NatGatewaySnatIds", &self.nat_gateway_snat_ids)?;
+        Ok(())
+    }
 }
 
 impl DeleteNatGatewaySourceIpTranslationNatRuleRequest {
@@ -8082,6 +9804,10 @@ impl crate::Action for DeleteNatGatewaySourceIpTranslationNatRuleRequest {
     const NAME: &'static str = "DeleteNatGatewaySourceIpTranslationNatRule";
     const READ_ONLY: bool = false;
     type Output = DeleteNatGatewaySourceIpTranslationNatRuleResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteNetDetect`.
@@ -8090,6 +9816,13 @@ impl crate::Action for DeleteNatGatewaySourceIpTranslationNatRuleRequest {
 pub struct DeleteNetDetectRequest {
     /// `NetDetectId` (wire name).
     pub net_detect_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteNetDetectRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NetDetectId", &self.net_detect_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteNetDetectRequest {
@@ -8116,6 +9849,10 @@ impl crate::Action for DeleteNetDetectRequest {
     const NAME: &'static str = "DeleteNetDetect";
     const READ_ONLY: bool = false;
     type Output = DeleteNetDetectResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteNetworkAcl`.
@@ -8124,6 +9861,13 @@ impl crate::Action for DeleteNetDetectRequest {
 pub struct DeleteNetworkAclRequest {
     /// `NetworkAclId` (wire name).
     pub network_acl_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteNetworkAclRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NetworkAclId", &self.network_acl_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteNetworkAclRequest {
@@ -8150,6 +9894,10 @@ impl crate::Action for DeleteNetworkAclRequest {
     const NAME: &'static str = "DeleteNetworkAcl";
     const READ_ONLY: bool = false;
     type Output = DeleteNetworkAclResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteNetworkAclEntries`.
@@ -8161,6 +9909,14 @@ pub struct DeleteNetworkAclEntriesRequest {
     /// `NetworkAclEntrySet` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_acl_entry_set: Option<NetworkAclEntrySet>,
+}
+
+impl crate::flatten::Flatten for DeleteNetworkAclEntriesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NetworkAclEntrySet", &self.network_acl_entry_set)?;
+        w.field("NetworkAclId", &self.network_acl_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteNetworkAclEntriesRequest {
@@ -8194,6 +9950,10 @@ impl crate::Action for DeleteNetworkAclEntriesRequest {
     const NAME: &'static str = "DeleteNetworkAclEntries";
     const READ_ONLY: bool = false;
     type Output = DeleteNetworkAclEntriesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteNetworkAclQuintupleEntries`.
@@ -8204,6 +9964,14 @@ pub struct DeleteNetworkAclQuintupleEntriesRequest {
     pub network_acl_id: String,
     /// `NetworkAclQuintupleSet` (wire name).
     pub network_acl_quintuple_set: NetworkAclQuintupleEntries,
+}
+
+impl crate::flatten::Flatten for DeleteNetworkAclQuintupleEntriesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NetworkAclId", &self.network_acl_id)?;
+        w.field("NetworkAclQuintupleSet", &self.network_acl_quintuple_set)?;
+        Ok(())
+    }
 }
 
 impl DeleteNetworkAclQuintupleEntriesRequest {
@@ -8237,6 +10005,10 @@ impl crate::Action for DeleteNetworkAclQuintupleEntriesRequest {
     const NAME: &'static str = "DeleteNetworkAclQuintupleEntries";
     const READ_ONLY: bool = false;
     type Output = DeleteNetworkAclQuintupleEntriesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteNetworkInterface`.
@@ -8245,6 +10017,13 @@ impl crate::Action for DeleteNetworkAclQuintupleEntriesRequest {
 pub struct DeleteNetworkInterfaceRequest {
     /// `NetworkInterfaceId` (wire name).
     pub network_interface_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteNetworkInterfaceRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NetworkInterfaceId", &self.network_interface_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteNetworkInterfaceRequest {
@@ -8271,6 +10050,10 @@ impl crate::Action for DeleteNetworkInterfaceRequest {
     const NAME: &'static str = "DeleteNetworkInterface";
     const READ_ONLY: bool = false;
     type Output = DeleteNetworkInterfaceResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeletePrivateNatGateway`.
@@ -8282,6 +10065,14 @@ pub struct DeletePrivateNatGatewayRequest {
     /// `IgnoreOperationRisk` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_operation_risk: Option<bool>,
+}
+
+impl crate::flatten::Flatten for DeletePrivateNatGatewayRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("IgnoreOperationRisk", &self.ignore_operation_risk)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl DeletePrivateNatGatewayRequest {
@@ -8315,6 +10106,10 @@ impl crate::Action for DeletePrivateNatGatewayRequest {
     const NAME: &'static str = "DeletePrivateNatGateway";
     const READ_ONLY: bool = false;
     type Output = DeletePrivateNatGatewayResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeletePrivateNatGatewayDestinationIpPortTranslationNatRule`.
@@ -8325,6 +10120,14 @@ pub struct DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     pub nat_gateway_id: String,
     /// `LocalDestinationIpPortTranslationNatRules` (wire name).
     pub local_destination_ip_port_translation_nat_rules: Vec<LocalDestinationIpPortTranslationNatRule>,
+}
+
+impl crate::flatten::Flatten for DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("LocalDestinationIpPortTranslationNatRules", &self.local_destination_ip_port_translation_nat_rules)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
@@ -8358,6 +10161,10 @@ impl crate::Action for DeletePrivateNatGatewayDestinationIpPortTranslationNatRul
     const NAME: &'static str = "DeletePrivateNatGatewayDestinationIpPortTranslationNatRule";
     const READ_ONLY: bool = false;
     type Output = DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeletePrivateNatGatewayTranslationAclRule`.
@@ -8377,6 +10184,18 @@ pub struct DeletePrivateNatGatewayTranslationAclRuleRequest {
     /// `OriginalIp` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_ip: Option<String>,
+}
+
+impl crate::flatten::Flatten for DeletePrivateNatGatewayTranslationAclRuleRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AclRuleIds", &self.acl_rule_ids)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("OriginalIp", &self.original_ip)?;
+        w.field("TranslationDirection", &self.translation_direction)?;
+        w.field("TranslationIp", &self.translation_ip)?;
+        w.field("TranslationType", &self.translation_type)?;
+        Ok(())
+    }
 }
 
 impl DeletePrivateNatGatewayTranslationAclRuleRequest {
@@ -8438,6 +10257,10 @@ impl crate::Action for DeletePrivateNatGatewayTranslationAclRuleRequest {
     const NAME: &'static str = "DeletePrivateNatGatewayTranslationAclRule";
     const READ_ONLY: bool = false;
     type Output = DeletePrivateNatGatewayTranslationAclRuleResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeletePrivateNatGatewayTranslationNatRule`.
@@ -8451,6 +10274,15 @@ pub struct DeletePrivateNatGatewayTranslationNatRuleRequest {
     /// `CrossDomain` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cross_domain: Option<bool>,
+}
+
+impl crate::flatten::Flatten for DeletePrivateNatGatewayTranslationNatRuleRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CrossDomain", &self.cross_domain)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("TranslationNatRules", &self.translation_nat_rules)?;
+        Ok(())
+    }
 }
 
 impl DeletePrivateNatGatewayTranslationNatRuleRequest {
@@ -8495,6 +10327,10 @@ impl crate::Action for DeletePrivateNatGatewayTranslationNatRuleRequest {
     const NAME: &'static str = "DeletePrivateNatGatewayTranslationNatRule";
     const READ_ONLY: bool = false;
     type Output = DeletePrivateNatGatewayTranslationNatRuleResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteReserveIpAddresses`.
@@ -8505,6 +10341,14 @@ pub struct DeleteReserveIpAddressesRequest {
     pub vpc_id: String,
     /// `ReserveIpIds` (wire name).
     pub reserve_ip_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DeleteReserveIpAddressesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ReserveIpIds", &self.reserve_ip_ids)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteReserveIpAddressesRequest {
@@ -8538,6 +10382,10 @@ impl crate::Action for DeleteReserveIpAddressesRequest {
     const NAME: &'static str = "DeleteReserveIpAddresses";
     const READ_ONLY: bool = false;
     type Output = DeleteReserveIpAddressesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteRoutePolicy`.
@@ -8546,6 +10394,13 @@ impl crate::Action for DeleteReserveIpAddressesRequest {
 pub struct DeleteRoutePolicyRequest {
     /// `RoutePolicyId` (wire name).
     pub route_policy_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteRoutePolicyRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RoutePolicyId", &self.route_policy_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteRoutePolicyRequest {
@@ -8572,6 +10427,10 @@ impl crate::Action for DeleteRoutePolicyRequest {
     const NAME: &'static str = "DeleteRoutePolicy";
     const READ_ONLY: bool = false;
     type Output = DeleteRoutePolicyResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteRoutePolicyAssociations`.
@@ -8580,6 +10439,13 @@ impl crate::Action for DeleteRoutePolicyRequest {
 pub struct DeleteRoutePolicyAssociationsRequest {
     /// `RoutePolicyAssociationSet` (wire name).
     pub route_policy_association_set: Vec<RoutePolicyAssociation>,
+}
+
+impl crate::flatten::Flatten for DeleteRoutePolicyAssociationsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RoutePolicyAssociationSet", &self.route_policy_association_set)?;
+        Ok(())
+    }
 }
 
 impl DeleteRoutePolicyAssociationsRequest {
@@ -8606,6 +10472,10 @@ impl crate::Action for DeleteRoutePolicyAssociationsRequest {
     const NAME: &'static str = "DeleteRoutePolicyAssociations";
     const READ_ONLY: bool = false;
     type Output = DeleteRoutePolicyAssociationsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteRoutePolicyEntries`.
@@ -8617,6 +10487,14 @@ pub struct DeleteRoutePolicyEntriesRequest {
     /// `RoutePolicyEntrySet` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub route_policy_entry_set: Vec<RoutePolicyEntry>,
+}
+
+impl crate::flatten::Flatten for DeleteRoutePolicyEntriesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RoutePolicyEntrySet", &self.route_policy_entry_set)?;
+        w.field("RoutePolicyId", &self.route_policy_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteRoutePolicyEntriesRequest {
@@ -8650,6 +10528,10 @@ impl crate::Action for DeleteRoutePolicyEntriesRequest {
     const NAME: &'static str = "DeleteRoutePolicyEntries";
     const READ_ONLY: bool = false;
     type Output = DeleteRoutePolicyEntriesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteRouteTable`.
@@ -8658,6 +10540,13 @@ impl crate::Action for DeleteRoutePolicyEntriesRequest {
 pub struct DeleteRouteTableRequest {
     /// `RouteTableId` (wire name).
     pub route_table_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteRouteTableRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RouteTableId", &self.route_table_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteRouteTableRequest {
@@ -8684,6 +10573,10 @@ impl crate::Action for DeleteRouteTableRequest {
     const NAME: &'static str = "DeleteRouteTable";
     const READ_ONLY: bool = false;
     type Output = DeleteRouteTableResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteRoutes`.
@@ -8695,6 +10588,14 @@ pub struct DeleteRoutesRequest {
     /// `Routes` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub routes: Vec<Route>,
+}
+
+impl crate::flatten::Flatten for DeleteRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RouteTableId", &self.route_table_id)?;
+        w.field("Routes", &self.routes)?;
+        Ok(())
+    }
 }
 
 impl DeleteRoutesRequest {
@@ -8732,6 +10633,10 @@ impl crate::Action for DeleteRoutesRequest {
     const NAME: &'static str = "DeleteRoutes";
     const READ_ONLY: bool = false;
     type Output = DeleteRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteSecurityGroup`.
@@ -8740,6 +10645,13 @@ impl crate::Action for DeleteRoutesRequest {
 pub struct DeleteSecurityGroupRequest {
     /// `SecurityGroupId` (wire name).
     pub security_group_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteSecurityGroupRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("SecurityGroupId", &self.security_group_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteSecurityGroupRequest {
@@ -8766,6 +10678,10 @@ impl crate::Action for DeleteSecurityGroupRequest {
     const NAME: &'static str = "DeleteSecurityGroup";
     const READ_ONLY: bool = false;
     type Output = DeleteSecurityGroupResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteSecurityGroupPolicies`.
@@ -8776,6 +10692,14 @@ pub struct DeleteSecurityGroupPoliciesRequest {
     pub security_group_id: String,
     /// `SecurityGroupPolicySet` (wire name).
     pub security_group_policy_set: SecurityGroupPolicySet,
+}
+
+impl crate::flatten::Flatten for DeleteSecurityGroupPoliciesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("SecurityGroupId", &self.security_group_id)?;
+        w.field("SecurityGroupPolicySet", &self.security_group_policy_set)?;
+        Ok(())
+    }
 }
 
 impl DeleteSecurityGroupPoliciesRequest {
@@ -8809,6 +10733,10 @@ impl crate::Action for DeleteSecurityGroupPoliciesRequest {
     const NAME: &'static str = "DeleteSecurityGroupPolicies";
     const READ_ONLY: bool = false;
     type Output = DeleteSecurityGroupPoliciesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteServiceTemplate`.
@@ -8817,6 +10745,13 @@ impl crate::Action for DeleteSecurityGroupPoliciesRequest {
 pub struct DeleteServiceTemplateRequest {
     /// `ServiceTemplateId` (wire name).
     pub service_template_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteServiceTemplateRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ServiceTemplateId", &self.service_template_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteServiceTemplateRequest {
@@ -8843,6 +10778,10 @@ impl crate::Action for DeleteServiceTemplateRequest {
     const NAME: &'static str = "DeleteServiceTemplate";
     const READ_ONLY: bool = false;
     type Output = DeleteServiceTemplateResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteServiceTemplateGroup`.
@@ -8851,6 +10790,13 @@ impl crate::Action for DeleteServiceTemplateRequest {
 pub struct DeleteServiceTemplateGroupRequest {
     /// `ServiceTemplateGroupId` (wire name).
     pub service_template_group_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteServiceTemplateGroupRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ServiceTemplateGroupId", &self.service_template_group_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteServiceTemplateGroupRequest {
@@ -8877,6 +10823,10 @@ impl crate::Action for DeleteServiceTemplateGroupRequest {
     const NAME: &'static str = "DeleteServiceTemplateGroup";
     const READ_ONLY: bool = false;
     type Output = DeleteServiceTemplateGroupResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteSnapshotPolicies`.
@@ -8885,6 +10835,13 @@ impl crate::Action for DeleteServiceTemplateGroupRequest {
 pub struct DeleteSnapshotPoliciesRequest {
     /// `SnapshotPolicyIds` (wire name).
     pub snapshot_policy_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DeleteSnapshotPoliciesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("SnapshotPolicyIds", &self.snapshot_policy_ids)?;
+        Ok(())
+    }
 }
 
 impl DeleteSnapshotPoliciesRequest {
@@ -8911,6 +10868,10 @@ impl crate::Action for DeleteSnapshotPoliciesRequest {
     const NAME: &'static str = "DeleteSnapshotPolicies";
     const READ_ONLY: bool = false;
     type Output = DeleteSnapshotPoliciesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteSubnet`.
@@ -8919,6 +10880,13 @@ impl crate::Action for DeleteSnapshotPoliciesRequest {
 pub struct DeleteSubnetRequest {
     /// `SubnetId` (wire name).
     pub subnet_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteSubnetRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("SubnetId", &self.subnet_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteSubnetRequest {
@@ -8945,6 +10913,10 @@ impl crate::Action for DeleteSubnetRequest {
     const NAME: &'static str = "DeleteSubnet";
     const READ_ONLY: bool = false;
     type Output = DeleteSubnetResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteTemplateMember`.
@@ -8955,6 +10927,14 @@ pub struct DeleteTemplateMemberRequest {
     pub template_id: String,
     /// `TemplateMember` (wire name).
     pub template_member: Vec<MemberInfo>,
+}
+
+impl crate::flatten::Flatten for DeleteTemplateMemberRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("TemplateId", &self.template_id)?;
+        w.field("TemplateMember", &self.template_member)?;
+        Ok(())
+    }
 }
 
 impl DeleteTemplateMemberRequest {
@@ -8988,6 +10968,10 @@ impl crate::Action for DeleteTemplateMemberRequest {
     const NAME: &'static str = "DeleteTemplateMember";
     const READ_ONLY: bool = false;
     type Output = DeleteTemplateMemberResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteTrafficMirror`.
@@ -8996,6 +10980,13 @@ impl crate::Action for DeleteTemplateMemberRequest {
 pub struct DeleteTrafficMirrorRequest {
     /// `TrafficMirrorId` (wire name).
     pub traffic_mirror_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteTrafficMirrorRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteTrafficMirrorRequest {
@@ -9022,6 +11013,10 @@ impl crate::Action for DeleteTrafficMirrorRequest {
     const NAME: &'static str = "DeleteTrafficMirror";
     const READ_ONLY: bool = false;
     type Output = DeleteTrafficMirrorResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteTrafficMirrorFilterRules`.
@@ -9036,6 +11031,15 @@ pub struct DeleteTrafficMirrorFilterRulesRequest {
     /// `EgressFilterRuleIds` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub egress_filter_rule_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DeleteTrafficMirrorFilterRulesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("EgressFilterRuleIds", &self.egress_filter_rule_ids)?;
+        w.field("IngressFilterRuleIds", &self.ingress_filter_rule_ids)?;
+        w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteTrafficMirrorFilterRulesRequest {
@@ -9075,6 +11079,10 @@ impl crate::Action for DeleteTrafficMirrorFilterRulesRequest {
     const NAME: &'static str = "DeleteTrafficMirrorFilterRules";
     const READ_ONLY: bool = false;
     type Output = DeleteTrafficMirrorFilterRulesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteTrafficPackages`.
@@ -9083,6 +11091,13 @@ impl crate::Action for DeleteTrafficMirrorFilterRulesRequest {
 pub struct DeleteTrafficPackagesRequest {
     /// `TrafficPackageIds` (wire name).
     pub traffic_package_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DeleteTrafficPackagesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("TrafficPackageIds", &self.traffic_package_ids)?;
+        Ok(())
+    }
 }
 
 impl DeleteTrafficPackagesRequest {
@@ -9109,6 +11124,10 @@ impl crate::Action for DeleteTrafficPackagesRequest {
     const NAME: &'static str = "DeleteTrafficPackages";
     const READ_ONLY: bool = false;
     type Output = DeleteTrafficPackagesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteVpc`.
@@ -9117,6 +11136,13 @@ impl crate::Action for DeleteTrafficPackagesRequest {
 pub struct DeleteVpcRequest {
     /// `VpcId` (wire name).
     pub vpc_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteVpcRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteVpcRequest {
@@ -9143,6 +11169,10 @@ impl crate::Action for DeleteVpcRequest {
     const NAME: &'static str = "DeleteVpc";
     const READ_ONLY: bool = false;
     type Output = DeleteVpcResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteVpcEndPoint`.
@@ -9154,6 +11184,14 @@ pub struct DeleteVpcEndPointRequest {
     /// `IpAddressType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for DeleteVpcEndPointRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("EndPointId", &self.end_point_id)?;
+        w.field("IpAddressType", &self.ip_address_type)?;
+        Ok(())
+    }
 }
 
 impl DeleteVpcEndPointRequest {
@@ -9187,6 +11225,10 @@ impl crate::Action for DeleteVpcEndPointRequest {
     const NAME: &'static str = "DeleteVpcEndPoint";
     const READ_ONLY: bool = false;
     type Output = DeleteVpcEndPointResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteVpcEndPointService`.
@@ -9198,6 +11240,14 @@ pub struct DeleteVpcEndPointServiceRequest {
     /// `IpAddressType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for DeleteVpcEndPointServiceRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("EndPointServiceId", &self.end_point_service_id)?;
+        w.field("IpAddressType", &self.ip_address_type)?;
+        Ok(())
+    }
 }
 
 impl DeleteVpcEndPointServiceRequest {
@@ -9231,6 +11281,10 @@ impl crate::Action for DeleteVpcEndPointServiceRequest {
     const NAME: &'static str = "DeleteVpcEndPointService";
     const READ_ONLY: bool = false;
     type Output = DeleteVpcEndPointServiceResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteVpcEndPointServiceWhiteList`.
@@ -9241,6 +11295,14 @@ pub struct DeleteVpcEndPointServiceWhiteListRequest {
     pub user_uin: Vec<String>,
     /// `EndPointServiceId` (wire name).
     pub end_point_service_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteVpcEndPointServiceWhiteListRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("EndPointServiceId", &self.end_point_service_id)?;
+        w.field("UserUin", &self.user_uin)?;
+        Ok(())
+    }
 }
 
 impl DeleteVpcEndPointServiceWhiteListRequest {
@@ -9274,6 +11336,10 @@ impl crate::Action for DeleteVpcEndPointServiceWhiteListRequest {
     const NAME: &'static str = "DeleteVpcEndPointServiceWhiteList";
     const READ_ONLY: bool = false;
     type Output = DeleteVpcEndPointServiceWhiteListResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteVpcPeeringConnection`.
@@ -9282,6 +11348,13 @@ impl crate::Action for DeleteVpcEndPointServiceWhiteListRequest {
 pub struct DeleteVpcPeeringConnectionRequest {
     /// `PeeringConnectionId` (wire name).
     pub peering_connection_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteVpcPeeringConnectionRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("PeeringConnectionId", &self.peering_connection_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteVpcPeeringConnectionRequest {
@@ -9308,6 +11381,10 @@ impl crate::Action for DeleteVpcPeeringConnectionRequest {
     const NAME: &'static str = "DeleteVpcPeeringConnection";
     const READ_ONLY: bool = false;
     type Output = DeleteVpcPeeringConnectionResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteVpnConnection`.
@@ -9318,6 +11395,14 @@ pub struct DeleteVpnConnectionRequest {
     pub vpn_gateway_id: String,
     /// `VpnConnectionId` (wire name).
     pub vpn_connection_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteVpnConnectionRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("VpnConnectionId", &self.vpn_connection_id)?;
+        w.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteVpnConnectionRequest {
@@ -9351,6 +11436,10 @@ impl crate::Action for DeleteVpnConnectionRequest {
     const NAME: &'static str = "DeleteVpnConnection";
     const READ_ONLY: bool = false;
     type Output = DeleteVpnConnectionResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteVpnGateway`.
@@ -9359,6 +11448,13 @@ impl crate::Action for DeleteVpnConnectionRequest {
 pub struct DeleteVpnGatewayRequest {
     /// `VpnGatewayId` (wire name).
     pub vpn_gateway_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteVpnGatewayRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteVpnGatewayRequest {
@@ -9385,6 +11481,10 @@ impl crate::Action for DeleteVpnGatewayRequest {
     const NAME: &'static str = "DeleteVpnGateway";
     const READ_ONLY: bool = false;
     type Output = DeleteVpnGatewayResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteVpnGatewayRoutes`.
@@ -9395,6 +11495,14 @@ pub struct DeleteVpnGatewayRoutesRequest {
     pub vpn_gateway_id: String,
     /// `RouteIds` (wire name).
     pub route_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DeleteVpnGatewayRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RouteIds", &self.route_ids)?;
+        w.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteVpnGatewayRoutesRequest {
@@ -9428,6 +11536,10 @@ impl crate::Action for DeleteVpnGatewayRoutesRequest {
     const NAME: &'static str = "DeleteVpnGatewayRoutes";
     const READ_ONLY: bool = false;
     type Output = DeleteVpnGatewayRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteVpnGatewaySslClient`.
@@ -9440,6 +11552,14 @@ pub struct DeleteVpnGatewaySslClientRequest {
     /// `SslVpnClientIds` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ssl_vpn_client_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DeleteVpnGatewaySslClientRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("SslVpnClientId", &self.ssl_vpn_client_id)?;
+        w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?;
+        Ok(())
+    }
 }
 
 impl DeleteVpnGatewaySslClientRequest {
@@ -9474,6 +11594,10 @@ impl crate::Action for DeleteVpnGatewaySslClientRequest {
     const NAME: &'static str = "DeleteVpnGatewaySslClient";
     const READ_ONLY: bool = false;
     type Output = DeleteVpnGatewaySslClientResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DeleteVpnGatewaySslServer`.
@@ -9482,6 +11606,13 @@ impl crate::Action for DeleteVpnGatewaySslClientRequest {
 pub struct DeleteVpnGatewaySslServerRequest {
     /// `SslVpnServerId` (wire name).
     pub ssl_vpn_server_id: String,
+}
+
+impl crate::flatten::Flatten for DeleteVpnGatewaySslServerRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("SslVpnServerId", &self.ssl_vpn_server_id)?;
+        Ok(())
+    }
 }
 
 impl DeleteVpnGatewaySslServerRequest {
@@ -9512,12 +11643,22 @@ impl crate::Action for DeleteVpnGatewaySslServerRequest {
     const NAME: &'static str = "DeleteVpnGatewaySslServer";
     const READ_ONLY: bool = false;
     type Output = DeleteVpnGatewaySslServerResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeAccountAttributes`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeAccountAttributesRequest {}
+
+impl crate::flatten::Flatten for DescribeAccountAttributesRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl DescribeAccountAttributesRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -9539,6 +11680,10 @@ impl crate::Action for DescribeAccountAttributesRequest {
     const NAME: &'static str = "DescribeAccountAttributes";
     const READ_ONLY: bool = true;
     type Output = DescribeAccountAttributesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeAddressBandwidthRange`.
@@ -9548,6 +11693,13 @@ pub struct DescribeAddressBandwidthRangeRequest {
     /// `AddressIds` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub address_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DescribeAddressBandwidthRangeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressIds", &self.address_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeAddressBandwidthRangeRequest {
@@ -9576,12 +11728,22 @@ impl crate::Action for DescribeAddressBandwidthRangeRequest {
     const NAME: &'static str = "DescribeAddressBandwidthRange";
     const READ_ONLY: bool = true;
     type Output = DescribeAddressBandwidthRangeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeAddressQuota`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeAddressQuotaRequest {}
+
+impl crate::flatten::Flatten for DescribeAddressQuotaRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl DescribeAddressQuotaRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -9603,6 +11765,10 @@ impl crate::Action for DescribeAddressQuotaRequest {
     const NAME: &'static str = "DescribeAddressQuota";
     const READ_ONLY: bool = true;
     type Output = DescribeAddressQuotaResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeAddressTemplateGroupInstances`.
@@ -9617,6 +11783,15 @@ pub struct DescribeAddressTemplateGroupInstancesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeAddressTemplateGroupInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressTemplateGroupId", &self.address_template_group_id)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeAddressTemplateGroupInstancesRequest {
@@ -9656,6 +11831,10 @@ impl crate::Action for DescribeAddressTemplateGroupInstancesRequest {
     const NAME: &'static str = "DescribeAddressTemplateGroupInstances";
     const READ_ONLY: bool = true;
     type Output = DescribeAddressTemplateGroupInstancesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeAddressTemplateGroups`.
@@ -9686,6 +11865,20 @@ pub struct DescribeAddressTemplateGroupsRequest {
     /// `MemberOrderDirection` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_order_direction: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeAddressTemplateGroupsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("MemberOrderDirection", &self.member_order_direction)?;
+        w.field("MemberOrderField", &self.member_order_field)?;
+        w.field("NeedMemberInfo", &self.need_member_info)?;
+        w.field("Offset", &self.offset)?;
+        w.field("OrderDirection", &self.order_direction)?;
+        w.field("OrderField", &self.order_field)?;
+        Ok(())
+    }
 }
 
 impl DescribeAddressTemplateGroupsRequest {
@@ -9759,6 +11952,10 @@ impl crate::Action for DescribeAddressTemplateGroupsRequest {
     const NAME: &'static str = "DescribeAddressTemplateGroups";
     const READ_ONLY: bool = true;
     type Output = DescribeAddressTemplateGroupsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeAddressTemplateInstances`.
@@ -9773,6 +11970,15 @@ pub struct DescribeAddressTemplateInstancesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeAddressTemplateInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressTemplateId", &self.address_template_id)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeAddressTemplateInstancesRequest {
@@ -9812,6 +12018,10 @@ impl crate::Action for DescribeAddressTemplateInstancesRequest {
     const NAME: &'static str = "DescribeAddressTemplateInstances";
     const READ_ONLY: bool = true;
     type Output = DescribeAddressTemplateInstancesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeAddressTemplates`.
@@ -9842,6 +12052,20 @@ pub struct DescribeAddressTemplatesRequest {
     /// `MemberOrderDirection` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_order_direction: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeAddressTemplatesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("MemberOrderDirection", &self.member_order_direction)?;
+        w.field("MemberOrderField", &self.member_order_field)?;
+        w.field("NeedMemberInfo", &self.need_member_info)?;
+        w.field("Offset", &self.offset)?;
+        w.field("OrderDirection", &self.order_direction)?;
+        w.field("OrderField", &self.order_field)?;
+        Ok(())
+    }
 }
 
 impl DescribeAddressTemplatesRequest {
@@ -9915,6 +12139,10 @@ impl crate::Action for DescribeAddressTemplatesRequest {
     const NAME: &'static str = "DescribeAddressTemplates";
     const READ_ONLY: bool = true;
     type Output = DescribeAddressTemplatesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeAddresses`.
@@ -9933,6 +12161,16 @@ pub struct DescribeAddressesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+}
+
+impl crate::flatten::Flatten for DescribeAddressesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressIds", &self.address_ids)?;
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeAddressesRequest {
@@ -9982,6 +12220,10 @@ impl crate::Action for DescribeAddressesRequest {
     const NAME: &'static str = "DescribeAddresses";
     const READ_ONLY: bool = true;
     type Output = DescribeAddressesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeAssistantCidr`.
@@ -10000,6 +12242,16 @@ pub struct DescribeAssistantCidrRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeAssistantCidrRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("VpcIds", &self.vpc_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeAssistantCidrRequest {
@@ -10049,6 +12301,10 @@ impl crate::Action for DescribeAssistantCidrRequest {
     const NAME: &'static str = "DescribeAssistantCidr";
     const READ_ONLY: bool = true;
     type Output = DescribeAssistantCidrResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeBandwidthPackageBandwidthRange`.
@@ -10058,6 +12314,13 @@ pub struct DescribeBandwidthPackageBandwidthRangeRequest {
     /// `BandwidthPackageIds` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bandwidth_package_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DescribeBandwidthPackageBandwidthRangeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BandwidthPackageIds", &self.bandwidth_package_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeBandwidthPackageBandwidthRangeRequest {
@@ -10086,6 +12349,10 @@ impl crate::Action for DescribeBandwidthPackageBandwidthRangeRequest {
     const NAME: &'static str = "DescribeBandwidthPackageBandwidthRange";
     const READ_ONLY: bool = true;
     type Output = DescribeBandwidthPackageBandwidthRangeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeBandwidthPackageBillUsage`.
@@ -10094,6 +12361,13 @@ impl crate::Action for DescribeBandwidthPackageBandwidthRangeRequest {
 pub struct DescribeBandwidthPackageBillUsageRequest {
     /// `BandwidthPackageId` (wire name).
     pub bandwidth_package_id: String,
+}
+
+impl crate::flatten::Flatten for DescribeBandwidthPackageBillUsageRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeBandwidthPackageBillUsageRequest {
@@ -10124,12 +12398,22 @@ impl crate::Action for DescribeBandwidthPackageBillUsageRequest {
     const NAME: &'static str = "DescribeBandwidthPackageBillUsage";
     const READ_ONLY: bool = true;
     type Output = DescribeBandwidthPackageBillUsageResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeBandwidthPackageQuota`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeBandwidthPackageQuotaRequest {}
+
+impl crate::flatten::Flatten for DescribeBandwidthPackageQuotaRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl DescribeBandwidthPackageQuotaRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -10151,6 +12435,10 @@ impl crate::Action for DescribeBandwidthPackageQuotaRequest {
     const NAME: &'static str = "DescribeBandwidthPackageQuota";
     const READ_ONLY: bool = true;
     type Output = DescribeBandwidthPackageQuotaResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeBandwidthPackageResources`.
@@ -10168,6 +12456,16 @@ pub struct DescribeBandwidthPackageResourcesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+}
+
+impl crate::flatten::Flatten for DescribeBandwidthPackageResourcesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeBandwidthPackageResourcesRequest {
@@ -10220,6 +12518,10 @@ impl crate::Action for DescribeBandwidthPackageResourcesRequest {
     const NAME: &'static str = "DescribeBandwidthPackageResources";
     const READ_ONLY: bool = true;
     type Output = DescribeBandwidthPackageResourcesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeBandwidthPackages`.
@@ -10238,6 +12540,16 @@ pub struct DescribeBandwidthPackagesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeBandwidthPackagesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BandwidthPackageIds", &self.bandwidth_package_ids)?;
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeBandwidthPackagesRequest {
@@ -10287,6 +12599,10 @@ impl crate::Action for DescribeBandwidthPackagesRequest {
     const NAME: &'static str = "DescribeBandwidthPackages";
     const READ_ONLY: bool = true;
     type Output = DescribeBandwidthPackagesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeCcnAttachedInstances`.
@@ -10311,6 +12627,18 @@ pub struct DescribeCcnAttachedInstancesRequest {
     /// `OrderDirection` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_direction: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeCcnAttachedInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("OrderDirection", &self.order_direction)?;
+        w.field("OrderField", &self.order_field)?;
+        Ok(())
+    }
 }
 
 impl DescribeCcnAttachedInstancesRequest {
@@ -10372,6 +12700,10 @@ impl crate::Action for DescribeCcnAttachedInstancesRequest {
     const NAME: &'static str = "DescribeCcnAttachedInstances";
     const READ_ONLY: bool = true;
     type Output = DescribeCcnAttachedInstancesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeCcnPolicyBasedRoutingNextHop`.
@@ -10386,6 +12718,15 @@ pub struct DescribeCcnPolicyBasedRoutingNextHopRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeCcnPolicyBasedRoutingNextHopRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeCcnPolicyBasedRoutingNextHopRequest {
@@ -10432,6 +12773,10 @@ impl crate::Action for DescribeCcnPolicyBasedRoutingNextHopRequest {
     const NAME: &'static str = "DescribeCcnPolicyBasedRoutingNextHop";
     const READ_ONLY: bool = true;
     type Output = DescribeCcnPolicyBasedRoutingNextHopResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeCcnPolicyBasedRoutingRule`.
@@ -10446,6 +12791,15 @@ pub struct DescribeCcnPolicyBasedRoutingRuleRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeCcnPolicyBasedRoutingRuleRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeCcnPolicyBasedRoutingRuleRequest {
@@ -10492,6 +12846,10 @@ impl crate::Action for DescribeCcnPolicyBasedRoutingRuleRequest {
     const NAME: &'static str = "DescribeCcnPolicyBasedRoutingRule";
     const READ_ONLY: bool = true;
     type Output = DescribeCcnPolicyBasedRoutingRuleResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeCcnRegionBandwidthLimits`.
@@ -10500,6 +12858,13 @@ impl crate::Action for DescribeCcnPolicyBasedRoutingRuleRequest {
 pub struct DescribeCcnRegionBandwidthLimitsRequest {
     /// `CcnId` (wire name).
     pub ccn_id: String,
+}
+
+impl crate::flatten::Flatten for DescribeCcnRegionBandwidthLimitsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeCcnRegionBandwidthLimitsRequest {
@@ -10530,6 +12895,10 @@ impl crate::Action for DescribeCcnRegionBandwidthLimitsRequest {
     const NAME: &'static str = "DescribeCcnRegionBandwidthLimits";
     const READ_ONLY: bool = true;
     type Output = DescribeCcnRegionBandwidthLimitsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeCcnRouteTableBroadcastPolicys`.
@@ -10543,6 +12912,15 @@ pub struct DescribeCcnRouteTableBroadcastPolicysRequest {
     /// `PolicyVersion` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_version: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeCcnRouteTableBroadcastPolicysRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("PolicyVersion", &self.policy_version)?;
+        w.field("RouteTableId", &self.route_table_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeCcnRouteTableBroadcastPolicysRequest {
@@ -10590,6 +12968,10 @@ impl crate::Action for DescribeCcnRouteTableBroadcastPolicysRequest {
     const NAME: &'static str = "DescribeCcnRouteTableBroadcastPolicys";
     const READ_ONLY: bool = true;
     type Output = DescribeCcnRouteTableBroadcastPolicysResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeCcnRouteTableInputPolicys`.
@@ -10603,6 +12985,15 @@ pub struct DescribeCcnRouteTableInputPolicysRequest {
     /// `PolicyVersion` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_version: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeCcnRouteTableInputPolicysRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("PolicyVersion", &self.policy_version)?;
+        w.field("RouteTableId", &self.route_table_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeCcnRouteTableInputPolicysRequest {
@@ -10650,6 +13041,10 @@ impl crate::Action for DescribeCcnRouteTableInputPolicysRequest {
     const NAME: &'static str = "DescribeCcnRouteTableInputPolicys";
     const READ_ONLY: bool = true;
     type Output = DescribeCcnRouteTableInputPolicysResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeCcnRouteTables`.
@@ -10665,6 +13060,15 @@ pub struct DescribeCcnRouteTablesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeCcnRouteTablesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeCcnRouteTablesRequest {
@@ -10708,6 +13112,10 @@ impl crate::Action for DescribeCcnRouteTablesRequest {
     const NAME: &'static str = "DescribeCcnRouteTables";
     const READ_ONLY: bool = true;
     type Output = DescribeCcnRouteTablesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeCcnRoutes`.
@@ -10728,6 +13136,17 @@ pub struct DescribeCcnRoutesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeCcnRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("RouteIds", &self.route_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeCcnRoutesRequest {
@@ -10786,6 +13205,10 @@ impl crate::Action for DescribeCcnRoutesRequest {
     const NAME: &'static str = "DescribeCcnRoutes";
     const READ_ONLY: bool = true;
     type Output = DescribeCcnRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeCcns`.
@@ -10810,6 +13233,18 @@ pub struct DescribeCcnsRequest {
     /// `OrderDirection` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_direction: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeCcnsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnIds", &self.ccn_ids)?;
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("OrderDirection", &self.order_direction)?;
+        w.field("OrderField", &self.order_field)?;
+        Ok(())
+    }
 }
 
 impl DescribeCcnsRequest {
@@ -10871,12 +13306,22 @@ impl crate::Action for DescribeCcnsRequest {
     const NAME: &'static str = "DescribeCcns";
     const READ_ONLY: bool = true;
     type Output = DescribeCcnsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeCdcLDCXList`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeCdcLDCXListRequest {}
+
+impl crate::flatten::Flatten for DescribeCdcLDCXListRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl DescribeCdcLDCXListRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -10894,12 +13339,22 @@ impl crate::Action for DescribeCdcLDCXListRequest {
     const NAME: &'static str = "DescribeCdcLDCXList";
     const READ_ONLY: bool = true;
     type Output = DescribeCdcLDCXListResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeCdcNetPlanes`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeCdcNetPlanesRequest {}
+
+impl crate::flatten::Flatten for DescribeCdcNetPlanesRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl DescribeCdcNetPlanesRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -10917,12 +13372,22 @@ impl crate::Action for DescribeCdcNetPlanesRequest {
     const NAME: &'static str = "DescribeCdcNetPlanes";
     const READ_ONLY: bool = true;
     type Output = DescribeCdcNetPlanesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeCdcUsedIdcVlan`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeCdcUsedIdcVlanRequest {}
+
+impl crate::flatten::Flatten for DescribeCdcUsedIdcVlanRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl DescribeCdcUsedIdcVlanRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -10940,6 +13405,10 @@ impl crate::Action for DescribeCdcUsedIdcVlanRequest {
     const NAME: &'static str = "DescribeCdcUsedIdcVlan";
     const READ_ONLY: bool = true;
     type Output = DescribeCdcUsedIdcVlanResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeClassicLinkInstances`.
@@ -10955,6 +13424,15 @@ pub struct DescribeClassicLinkInstancesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeClassicLinkInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeClassicLinkInstancesRequest {
@@ -10998,6 +13476,10 @@ impl crate::Action for DescribeClassicLinkInstancesRequest {
     const NAME: &'static str = "DescribeClassicLinkInstances";
     const READ_ONLY: bool = true;
     type Output = DescribeClassicLinkInstancesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeCrossBorderCcnRegionBandwidthLimits`.
@@ -11013,6 +13495,15 @@ pub struct DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
@@ -11056,6 +13547,10 @@ impl crate::Action for DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
     const NAME: &'static str = "DescribeCrossBorderCcnRegionBandwidthLimits";
     const READ_ONLY: bool = true;
     type Output = DescribeCrossBorderCcnRegionBandwidthLimitsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeCrossBorderCompliance`.
@@ -11119,6 +13614,31 @@ pub struct DescribeCrossBorderComplianceRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeCrossBorderComplianceRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BusinessAddress", &self.business_address)?;
+        w.field("Company", &self.company)?;
+        w.field("ComplianceId", &self.compliance_id)?;
+        w.field("Email", &self.email)?;
+        w.field("IssuingAuthority", &self.issuing_authority)?;
+        w.field("LegalPerson", &self.legal_person)?;
+        w.field("LegalPersonId", &self.legal_person_id)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Manager", &self.manager)?;
+        w.field("ManagerAddress", &self.manager_address)?;
+        w.field("ManagerId", &self.manager_id)?;
+        w.field("ManagerTelephone", &self.manager_telephone)?;
+        w.field("Offset", &self.offset)?;
+        w.field("PostCode", &self.post_code)?;
+        w.field("ServiceEndDate", &self.service_end_date)?;
+        w.field("ServiceProvider", &self.service_provider)?;
+        w.field("ServiceStartDate", &self.service_start_date)?;
+        w.field("State", &self.state)?;
+        w.field("UniformSocialCreditCode", &self.uniform_social_credit_code)?;
+        Ok(())
+    }
 }
 
 impl DescribeCrossBorderComplianceRequest {
@@ -11258,6 +13778,10 @@ impl crate::Action for DescribeCrossBorderComplianceRequest {
     const NAME: &'static str = "DescribeCrossBorderCompliance";
     const READ_ONLY: bool = true;
     type Output = DescribeCrossBorderComplianceResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeCrossBorderFlowMonitor`.
@@ -11278,6 +13802,19 @@ pub struct DescribeCrossBorderFlowMonitorRequest {
     pub start_time: String,
     /// `EndTime` (wire name).
     pub end_time: String,
+}
+
+impl crate::flatten::Flatten for DescribeCrossBorderFlowMonitorRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("CcnUin", &self.ccn_uin)?;
+        w.field("DestinationRegion", &self.destination_region)?;
+        w.field("EndTime", &self.end_time)?;
+        w.field("Period", &self.period)?;
+        w.field("SourceRegion", &self.source_region)?;
+        w.field("StartTime", &self.start_time)?;
+        Ok(())
+    }
 }
 
 impl DescribeCrossBorderFlowMonitorRequest {
@@ -11350,12 +13887,22 @@ impl crate::Action for DescribeCrossBorderFlowMonitorRequest {
     const NAME: &'static str = "DescribeCrossBorderFlowMonitor";
     const READ_ONLY: bool = true;
     type Output = DescribeCrossBorderFlowMonitorResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeCustomerGatewayVendors`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeCustomerGatewayVendorsRequest {}
+
+impl crate::flatten::Flatten for DescribeCustomerGatewayVendorsRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl DescribeCustomerGatewayVendorsRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -11377,6 +13924,10 @@ impl crate::Action for DescribeCustomerGatewayVendorsRequest {
     const NAME: &'static str = "DescribeCustomerGatewayVendors";
     const READ_ONLY: bool = true;
     type Output = DescribeCustomerGatewayVendorsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeCustomerGateways`.
@@ -11395,6 +13946,16 @@ pub struct DescribeCustomerGatewaysRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeCustomerGatewaysRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CustomerGatewayIds", &self.customer_gateway_ids)?;
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeCustomerGatewaysRequest {
@@ -11444,12 +14005,22 @@ impl crate::Action for DescribeCustomerGatewaysRequest {
     const NAME: &'static str = "DescribeCustomerGateways";
     const READ_ONLY: bool = true;
     type Output = DescribeCustomerGatewaysResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeDesignatedZones`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeDesignatedZonesRequest {}
+
+impl crate::flatten::Flatten for DescribeDesignatedZonesRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl DescribeDesignatedZonesRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -11474,6 +14045,10 @@ impl crate::Action for DescribeDesignatedZonesRequest {
     const NAME: &'static str = "DescribeDesignatedZones";
     const READ_ONLY: bool = true;
     type Output = DescribeDesignatedZonesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeDhcpIps`.
@@ -11492,6 +14067,16 @@ pub struct DescribeDhcpIpsRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeDhcpIpsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DhcpIpIds", &self.dhcp_ip_ids)?;
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeDhcpIpsRequest {
@@ -11541,6 +14126,10 @@ impl crate::Action for DescribeDhcpIpsRequest {
     const NAME: &'static str = "DescribeDhcpIps";
     const READ_ONLY: bool = true;
     type Output = DescribeDhcpIpsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeDirectConnectGatewayCcnRoutes`.
@@ -11561,6 +14150,17 @@ pub struct DescribeDirectConnectGatewayCcnRoutesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeDirectConnectGatewayCcnRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressType", &self.address_type)?;
+        w.field("CcnRouteType", &self.ccn_route_type)?;
+        w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeDirectConnectGatewayCcnRoutesRequest {
@@ -11619,6 +14219,10 @@ impl crate::Action for DescribeDirectConnectGatewayCcnRoutesRequest {
     const NAME: &'static str = "DescribeDirectConnectGatewayCcnRoutes";
     const READ_ONLY: bool = true;
     type Output = DescribeDirectConnectGatewayCcnRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeDirectConnectGateways`.
@@ -11637,6 +14241,16 @@ pub struct DescribeDirectConnectGatewaysRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeDirectConnectGatewaysRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DirectConnectGatewayIds", &self.direct_connect_gateway_ids)?;
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeDirectConnectGatewaysRequest {
@@ -11686,6 +14300,10 @@ impl crate::Action for DescribeDirectConnectGatewaysRequest {
     const NAME: &'static str = "DescribeDirectConnectGateways";
     const READ_ONLY: bool = true;
     type Output = DescribeDirectConnectGatewaysResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeFlowLog`.
@@ -11696,6 +14314,14 @@ pub struct DescribeFlowLogRequest {
     pub vpc_id: String,
     /// `FlowLogId` (wire name).
     pub flow_log_id: String,
+}
+
+impl crate::flatten::Flatten for DescribeFlowLogRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("FlowLogId", &self.flow_log_id)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeFlowLogRequest {
@@ -11733,6 +14359,10 @@ impl crate::Action for DescribeFlowLogRequest {
     const NAME: &'static str = "DescribeFlowLog";
     const READ_ONLY: bool = true;
     type Output = DescribeFlowLogResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeFlowLogs`.
@@ -11781,6 +14411,26 @@ pub struct DescribeFlowLogsRequest {
     /// `CloudLogRegion` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_log_region: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeFlowLogsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CloudLogId", &self.cloud_log_id)?;
+        w.field("CloudLogRegion", &self.cloud_log_region)?;
+        w.field("CloudLogState", &self.cloud_log_state)?;
+        w.field("Filters", &self.filters)?;
+        w.field("FlowLogId", &self.flow_log_id)?;
+        w.field("FlowLogName", &self.flow_log_name)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("OrderDirection", &self.order_direction)?;
+        w.field("OrderField", &self.order_field)?;
+        w.field("ResourceId", &self.resource_id)?;
+        w.field("ResourceType", &self.resource_type)?;
+        w.field("TrafficType", &self.traffic_type)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeFlowLogsRequest {
@@ -11890,6 +14540,10 @@ impl crate::Action for DescribeFlowLogsRequest {
     const NAME: &'static str = "DescribeFlowLogs";
     const READ_ONLY: bool = true;
     type Output = DescribeFlowLogsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeGatewayFlowMonitorDetail`.
@@ -11925,6 +14579,22 @@ pub struct DescribeGatewayFlowMonitorDetailRequest {
     /// `PrivateIpAddress` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeGatewayFlowMonitorDetailRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
+        w.field("Limit", &self.limit)?;
+        w.field("NatId", &self.nat_id)?;
+        w.field("Offset", &self.offset)?;
+        w.field("OrderDirection", &self.order_direction)?;
+        w.field("OrderField", &self.order_field)?;
+        w.field("PeeringConnectionId", &self.peering_connection_id)?;
+        w.field("PrivateIpAddress", &self.private_ip_address)?;
+        w.field("TimePoint", &self.time_point)?;
+        w.field("VpnId", &self.vpn_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeGatewayFlowMonitorDetailRequest {
@@ -12013,6 +14683,10 @@ impl crate::Action for DescribeGatewayFlowMonitorDetailRequest {
     const NAME: &'static str = "DescribeGatewayFlowMonitorDetail";
     const READ_ONLY: bool = true;
     type Output = DescribeGatewayFlowMonitorDetailResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeGatewayFlowQos`.
@@ -12030,6 +14704,16 @@ pub struct DescribeGatewayFlowQosRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeGatewayFlowQosRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("GatewayId", &self.gateway_id)?;
+        w.field("IpAddresses", &self.ip_addresses)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeGatewayFlowQosRequest {
@@ -12082,6 +14766,10 @@ impl crate::Action for DescribeGatewayFlowQosRequest {
     const NAME: &'static str = "DescribeGatewayFlowQos";
     const READ_ONLY: bool = true;
     type Output = DescribeGatewayFlowQosResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeGlobalRoutes`.
@@ -12100,6 +14788,16 @@ pub struct DescribeGlobalRoutesRequest {
     /// `GlobalRouteIds` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub global_route_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DescribeGlobalRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("GlobalRouteIds", &self.global_route_ids)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeGlobalRoutesRequest {
@@ -12149,6 +14847,10 @@ impl crate::Action for DescribeGlobalRoutesRequest {
     const NAME: &'static str = "DescribeGlobalRoutes";
     const READ_ONLY: bool = true;
     type Output = DescribeGlobalRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeHaVips`.
@@ -12167,6 +14869,16 @@ pub struct DescribeHaVipsRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeHaVipsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("HaVipIds", &self.ha_vip_ids)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeHaVipsRequest {
@@ -12216,6 +14928,10 @@ impl crate::Action for DescribeHaVipsRequest {
     const NAME: &'static str = "DescribeHaVips";
     const READ_ONLY: bool = true;
     type Output = DescribeHaVipsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeHighPriorityRouteTables`.
@@ -12237,6 +14953,17 @@ pub struct DescribeHighPriorityRouteTablesRequest {
     /// `NeedRouterInfo` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need_router_info: Option<bool>,
+}
+
+impl crate::flatten::Flatten for DescribeHighPriorityRouteTablesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("HighPriorityRouteTableIds", &self.high_priority_route_table_ids)?;
+        w.field("Limit", &self.limit)?;
+        w.field("NeedRouterInfo", &self.need_router_info)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeHighPriorityRouteTablesRequest {
@@ -12292,6 +15019,10 @@ impl crate::Action for DescribeHighPriorityRouteTablesRequest {
     const NAME: &'static str = "DescribeHighPriorityRouteTables";
     const READ_ONLY: bool = true;
     type Output = DescribeHighPriorityRouteTablesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeHighPriorityRoutes`.
@@ -12309,6 +15040,16 @@ pub struct DescribeHighPriorityRoutesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeHighPriorityRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeHighPriorityRoutesRequest {
@@ -12361,6 +15102,10 @@ impl crate::Action for DescribeHighPriorityRoutesRequest {
     const NAME: &'static str = "DescribeHighPriorityRoutes";
     const READ_ONLY: bool = true;
     type Output = DescribeHighPriorityRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeIPv6Addresses`.
@@ -12382,6 +15127,17 @@ pub struct DescribeIPv6AddressesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+}
+
+impl crate::flatten::Flatten for DescribeIPv6AddressesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("IPv6AddressIds", &self.ipv6_address_ids)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("Traditional", &self.traditional)?;
+        Ok(())
+    }
 }
 
 impl DescribeIPv6AddressesRequest {
@@ -12437,6 +15193,10 @@ impl crate::Action for DescribeIPv6AddressesRequest {
     const NAME: &'static str = "DescribeIPv6Addresses";
     const READ_ONLY: bool = true;
     type Output = DescribeIPv6AddressesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeInstanceJumbo`.
@@ -12445,6 +15205,13 @@ impl crate::Action for DescribeIPv6AddressesRequest {
 pub struct DescribeInstanceJumboRequest {
     /// `InstanceIds` (wire name).
     pub instance_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DescribeInstanceJumboRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceIds", &self.instance_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeInstanceJumboRequest {
@@ -12475,6 +15242,10 @@ impl crate::Action for DescribeInstanceJumboRequest {
     const NAME: &'static str = "DescribeInstanceJumbo";
     const READ_ONLY: bool = true;
     type Output = DescribeInstanceJumboResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeIp6Addresses`.
@@ -12493,6 +15264,16 @@ pub struct DescribeIp6AddressesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+}
+
+impl crate::flatten::Flatten for DescribeIp6AddressesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Ip6AddressIds", &self.ip6_address_ids)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeIp6AddressesRequest {
@@ -12542,6 +15323,10 @@ impl crate::Action for DescribeIp6AddressesRequest {
     const NAME: &'static str = "DescribeIp6Addresses";
     const READ_ONLY: bool = true;
     type Output = DescribeIp6AddressesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeIp6TranslatorQuota`.
@@ -12551,6 +15336,13 @@ pub struct DescribeIp6TranslatorQuotaRequest {
     /// `Ip6TranslatorIds` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ip6_translator_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DescribeIp6TranslatorQuotaRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Ip6TranslatorIds", &self.ip6_translator_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeIp6TranslatorQuotaRequest {
@@ -12579,6 +15371,10 @@ impl crate::Action for DescribeIp6TranslatorQuotaRequest {
     const NAME: &'static str = "DescribeIp6TranslatorQuota";
     const READ_ONLY: bool = true;
     type Output = DescribeIp6TranslatorQuotaResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeIp6Translators`.
@@ -12597,6 +15393,16 @@ pub struct DescribeIp6TranslatorsRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+}
+
+impl crate::flatten::Flatten for DescribeIp6TranslatorsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Ip6TranslatorIds", &self.ip6_translator_ids)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeIp6TranslatorsRequest {
@@ -12646,6 +15452,10 @@ impl crate::Action for DescribeIp6TranslatorsRequest {
     const NAME: &'static str = "DescribeIp6Translators";
     const READ_ONLY: bool = true;
     type Output = DescribeIp6TranslatorsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeIpGeolocationDatabaseUrl`.
@@ -12654,6 +15464,13 @@ impl crate::Action for DescribeIp6TranslatorsRequest {
 pub struct DescribeIpGeolocationDatabaseUrlRequest {
     /// `Type` (wire name).
     pub r#type: String,
+}
+
+impl crate::flatten::Flatten for DescribeIpGeolocationDatabaseUrlRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Type", &self.r#type)?;
+        Ok(())
+    }
 }
 
 impl DescribeIpGeolocationDatabaseUrlRequest {
@@ -12687,6 +15504,10 @@ impl crate::Action for DescribeIpGeolocationDatabaseUrlRequest {
     const NAME: &'static str = "DescribeIpGeolocationDatabaseUrl";
     const READ_ONLY: bool = true;
     type Output = DescribeIpGeolocationDatabaseUrlResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeIpGeolocationInfos`.
@@ -12698,6 +15519,14 @@ pub struct DescribeIpGeolocationInfosRequest {
     /// `Fields` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<IpField>,
+}
+
+impl crate::flatten::Flatten for DescribeIpGeolocationInfosRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressIps", &self.address_ips)?;
+        w.field("Fields", &self.fields)?;
+        Ok(())
+    }
 }
 
 impl DescribeIpGeolocationInfosRequest {
@@ -12738,6 +15567,10 @@ impl crate::Action for DescribeIpGeolocationInfosRequest {
     const NAME: &'static str = "DescribeIpGeolocationInfos";
     const READ_ONLY: bool = true;
     type Output = DescribeIpGeolocationInfosResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeLocalGateway`.
@@ -12753,6 +15586,15 @@ pub struct DescribeLocalGatewayRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+}
+
+impl crate::flatten::Flatten for DescribeLocalGatewayRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeLocalGatewayRequest {
@@ -12796,6 +15638,10 @@ impl crate::Action for DescribeLocalGatewayRequest {
     const NAME: &'static str = "DescribeLocalGateway";
     const READ_ONLY: bool = true;
     type Output = DescribeLocalGatewayResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeNatGatewayDestinationIpPortTranslationNatRules`.
@@ -12814,6 +15660,16 @@ pub struct DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("NatGatewayIds", &self.nat_gateway_ids)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest {
@@ -12863,6 +15719,10 @@ impl crate::Action for DescribeNatGatewayDestinationIpPortTranslationNatRulesReq
     const NAME: &'static str = "DescribeNatGatewayDestinationIpPortTranslationNatRules";
     const READ_ONLY: bool = true;
     type Output = DescribeNatGatewayDestinationIpPortTranslationNatRulesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeNatGatewayDirectConnectGatewayRoute`.
@@ -12879,6 +15739,16 @@ pub struct DescribeNatGatewayDirectConnectGatewayRouteRequest {
     /// `Offset` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
+}
+
+impl crate::flatten::Flatten for DescribeNatGatewayDirectConnectGatewayRouteRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Limit", &self.limit)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("Offset", &self.offset)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeNatGatewayDirectConnectGatewayRouteRequest {
@@ -12932,6 +15802,10 @@ impl crate::Action for DescribeNatGatewayDirectConnectGatewayRouteRequest {
     const NAME: &'static str = "DescribeNatGatewayDirectConnectGatewayRoute";
     const READ_ONLY: bool = true;
     type Output = DescribeNatGatewayDirectConnectGatewayRouteResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeNatGatewayFlowMonitorDetail`.
@@ -12954,6 +15828,18 @@ pub struct DescribeNatGatewayFlowMonitorDetailRequest {
     /// `AllMetricMode` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all_metric_mode: Option<bool>,
+}
+
+impl crate::flatten::Flatten for DescribeNatGatewayFlowMonitorDetailRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AggregationTimeRange", &self.aggregation_time_range)?;
+        w.field("AllMetricMode", &self.all_metric_mode)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("OrderField", &self.order_field)?;
+        w.field("TimePoint", &self.time_point)?;
+        w.field("TopN", &self.top_n)?;
+        Ok(())
+    }
 }
 
 impl DescribeNatGatewayFlowMonitorDetailRequest {
@@ -13019,6 +15905,10 @@ impl crate::Action for DescribeNatGatewayFlowMonitorDetailRequest {
     const NAME: &'static str = "DescribeNatGatewayFlowMonitorDetail";
     const READ_ONLY: bool = true;
     type Output = DescribeNatGatewayFlowMonitorDetailResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeNatGatewaySourceIpTranslationNatRules`.
@@ -13036,6 +15926,16 @@ pub struct DescribeNatGatewaySourceIpTranslationNatRulesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+}
+
+impl crate::flatten::Flatten for DescribeNatGatewaySourceIpTranslationNatRulesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeNatGatewaySourceIpTranslationNatRulesRequest {
@@ -13088,12 +15988,22 @@ impl crate::Action for DescribeNatGatewaySourceIpTranslationNatRulesRequest {
     const NAME: &'static str = "DescribeNatGatewaySourceIpTranslationNatRules";
     const READ_ONLY: bool = true;
     type Output = DescribeNatGatewaySourceIpTranslationNatRulesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeNatGatewayZones`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeNatGatewayZonesRequest {}
+
+impl crate::flatten::Flatten for DescribeNatGatewayZonesRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl DescribeNatGatewayZonesRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -13115,6 +16025,10 @@ impl crate::Action for DescribeNatGatewayZonesRequest {
     const NAME: &'static str = "DescribeNatGatewayZones";
     const READ_ONLY: bool = true;
     type Output = DescribeNatGatewayZonesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeNatGateways`.
@@ -13133,6 +16047,16 @@ pub struct DescribeNatGatewaysRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeNatGatewaysRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("NatGatewayIds", &self.nat_gateway_ids)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeNatGatewaysRequest {
@@ -13185,6 +16109,10 @@ impl crate::Action for DescribeNatGatewaysRequest {
     const NAME: &'static str = "DescribeNatGateways";
     const READ_ONLY: bool = true;
     type Output = DescribeNatGatewaysResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeNetDetectStates`.
@@ -13203,6 +16131,16 @@ pub struct DescribeNetDetectStatesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeNetDetectStatesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("NetDetectIds", &self.net_detect_ids)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeNetDetectStatesRequest {
@@ -13252,6 +16190,10 @@ impl crate::Action for DescribeNetDetectStatesRequest {
     const NAME: &'static str = "DescribeNetDetectStates";
     const READ_ONLY: bool = true;
     type Output = DescribeNetDetectStatesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeNetDetects`.
@@ -13270,6 +16212,16 @@ pub struct DescribeNetDetectsRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeNetDetectsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("NetDetectIds", &self.net_detect_ids)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeNetDetectsRequest {
@@ -13319,12 +16271,22 @@ impl crate::Action for DescribeNetDetectsRequest {
     const NAME: &'static str = "DescribeNetDetects";
     const READ_ONLY: bool = true;
     type Output = DescribeNetDetectsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeNetworkAccountType`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeNetworkAccountTypeRequest {}
+
+impl crate::flatten::Flatten for DescribeNetworkAccountTypeRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl DescribeNetworkAccountTypeRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -13346,6 +16308,10 @@ impl crate::Action for DescribeNetworkAccountTypeRequest {
     const NAME: &'static str = "DescribeNetworkAccountType";
     const READ_ONLY: bool = true;
     type Output = DescribeNetworkAccountTypeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeNetworkAclQuintupleEntries`.
@@ -13363,6 +16329,16 @@ pub struct DescribeNetworkAclQuintupleEntriesRequest {
     /// `Filters` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<Filter>,
+}
+
+impl crate::flatten::Flatten for DescribeNetworkAclQuintupleEntriesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("NetworkAclId", &self.network_acl_id)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeNetworkAclQuintupleEntriesRequest {
@@ -13415,6 +16391,10 @@ impl crate::Action for DescribeNetworkAclQuintupleEntriesRequest {
     const NAME: &'static str = "DescribeNetworkAclQuintupleEntries";
     const READ_ONLY: bool = true;
     type Output = DescribeNetworkAclQuintupleEntriesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeNetworkAcls`.
@@ -13439,6 +16419,18 @@ pub struct DescribeNetworkAclsRequest {
     /// `OrderDirection` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_direction: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeNetworkAclsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("NetworkAclIds", &self.network_acl_ids)?;
+        w.field("Offset", &self.offset)?;
+        w.field("OrderDirection", &self.order_direction)?;
+        w.field("OrderField", &self.order_field)?;
+        Ok(())
+    }
 }
 
 impl DescribeNetworkAclsRequest {
@@ -13500,6 +16492,10 @@ impl crate::Action for DescribeNetworkAclsRequest {
     const NAME: &'static str = "DescribeNetworkAcls";
     const READ_ONLY: bool = true;
     type Output = DescribeNetworkAclsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeNetworkInterfaceLimit`.
@@ -13508,6 +16504,13 @@ impl crate::Action for DescribeNetworkAclsRequest {
 pub struct DescribeNetworkInterfaceLimitRequest {
     /// `InstanceId` (wire name).
     pub instance_id: String,
+}
+
+impl crate::flatten::Flatten for DescribeNetworkInterfaceLimitRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceId", &self.instance_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeNetworkInterfaceLimitRequest {
@@ -13553,6 +16556,10 @@ impl crate::Action for DescribeNetworkInterfaceLimitRequest {
     const NAME: &'static str = "DescribeNetworkInterfaceLimit";
     const READ_ONLY: bool = true;
     type Output = DescribeNetworkInterfaceLimitResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeNetworkInterfaces`.
@@ -13571,6 +16578,16 @@ pub struct DescribeNetworkInterfacesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeNetworkInterfacesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("NetworkInterfaceIds", &self.network_interface_ids)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeNetworkInterfacesRequest {
@@ -13620,6 +16637,10 @@ impl crate::Action for DescribeNetworkInterfacesRequest {
     const NAME: &'static str = "DescribeNetworkInterfaces";
     const READ_ONLY: bool = true;
     type Output = DescribeNetworkInterfacesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribePrivateNatGatewayDestinationIpPortTranslationNatRules`.
@@ -13637,6 +16658,16 @@ pub struct DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest 
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest {
@@ -13689,6 +16720,10 @@ impl crate::Action for DescribePrivateNatGatewayDestinationIpPortTranslationNatR
     const NAME: &'static str = "DescribePrivateNatGatewayDestinationIpPortTranslationNatRules";
     const READ_ONLY: bool = true;
     type Output = DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribePrivateNatGatewayLimits`.
@@ -13704,6 +16739,15 @@ pub struct DescribePrivateNatGatewayLimitsRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribePrivateNatGatewayLimitsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribePrivateNatGatewayLimitsRequest {
@@ -13747,12 +16791,22 @@ impl crate::Action for DescribePrivateNatGatewayLimitsRequest {
     const NAME: &'static str = "DescribePrivateNatGatewayLimits";
     const READ_ONLY: bool = true;
     type Output = DescribePrivateNatGatewayLimitsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribePrivateNatGatewayRegions`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribePrivateNatGatewayRegionsRequest {}
+
+impl crate::flatten::Flatten for DescribePrivateNatGatewayRegionsRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl DescribePrivateNatGatewayRegionsRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -13777,6 +16831,10 @@ impl crate::Action for DescribePrivateNatGatewayRegionsRequest {
     const NAME: &'static str = "DescribePrivateNatGatewayRegions";
     const READ_ONLY: bool = true;
     type Output = DescribePrivateNatGatewayRegionsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribePrivateNatGatewayTranslationAclRules`.
@@ -13806,6 +16864,21 @@ pub struct DescribePrivateNatGatewayTranslationAclRulesRequest {
     /// `Filters` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<Filter>,
+}
+
+impl crate::flatten::Flatten for DescribePrivateNatGatewayTranslationAclRulesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Description", &self.description)?;
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("Offset", &self.offset)?;
+        w.field("OriginalIp", &self.original_ip)?;
+        w.field("TranslationDirection", &self.translation_direction)?;
+        w.field("TranslationIp", &self.translation_ip)?;
+        w.field("TranslationType", &self.translation_type)?;
+        Ok(())
+    }
 }
 
 impl DescribePrivateNatGatewayTranslationAclRulesRequest {
@@ -13891,6 +16964,10 @@ impl crate::Action for DescribePrivateNatGatewayTranslationAclRulesRequest {
     const NAME: &'static str = "DescribePrivateNatGatewayTranslationAclRules";
     const READ_ONLY: bool = true;
     type Output = DescribePrivateNatGatewayTranslationAclRulesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribePrivateNatGatewayTranslationNatRules`.
@@ -13908,6 +16985,16 @@ pub struct DescribePrivateNatGatewayTranslationNatRulesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribePrivateNatGatewayTranslationNatRulesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribePrivateNatGatewayTranslationNatRulesRequest {
@@ -13960,6 +17047,10 @@ impl crate::Action for DescribePrivateNatGatewayTranslationNatRulesRequest {
     const NAME: &'static str = "DescribePrivateNatGatewayTranslationNatRules";
     const READ_ONLY: bool = true;
     type Output = DescribePrivateNatGatewayTranslationNatRulesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribePrivateNatGateways`.
@@ -13984,6 +17075,18 @@ pub struct DescribePrivateNatGatewaysRequest {
     /// `OrderDirection` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_direction: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribePrivateNatGatewaysRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("NatGatewayIds", &self.nat_gateway_ids)?;
+        w.field("Offset", &self.offset)?;
+        w.field("OrderDirection", &self.order_direction)?;
+        w.field("OrderField", &self.order_field)?;
+        Ok(())
+    }
 }
 
 impl DescribePrivateNatGatewaysRequest {
@@ -14045,6 +17148,10 @@ impl crate::Action for DescribePrivateNatGatewaysRequest {
     const NAME: &'static str = "DescribePrivateNatGateways";
     const READ_ONLY: bool = true;
     type Output = DescribePrivateNatGatewaysResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeProductQuota`.
@@ -14053,6 +17160,13 @@ impl crate::Action for DescribePrivateNatGatewaysRequest {
 pub struct DescribeProductQuotaRequest {
     /// `Product` (wire name).
     pub product: String,
+}
+
+impl crate::flatten::Flatten for DescribeProductQuotaRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Product", &self.product)?;
+        Ok(())
+    }
 }
 
 impl DescribeProductQuotaRequest {
@@ -14086,6 +17200,10 @@ impl crate::Action for DescribeProductQuotaRequest {
     const NAME: &'static str = "DescribeProductQuota";
     const READ_ONLY: bool = true;
     type Output = DescribeProductQuotaResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeReserveIpAddresses`.
@@ -14104,6 +17222,16 @@ pub struct DescribeReserveIpAddressesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeReserveIpAddressesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("ReserveIpIds", &self.reserve_ip_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeReserveIpAddressesRequest {
@@ -14153,6 +17281,10 @@ impl crate::Action for DescribeReserveIpAddressesRequest {
     const NAME: &'static str = "DescribeReserveIpAddresses";
     const READ_ONLY: bool = true;
     type Output = DescribeReserveIpAddressesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeRouteConflicts`.
@@ -14163,6 +17295,14 @@ pub struct DescribeRouteConflictsRequest {
     pub route_table_id: String,
     /// `DestinationCidrBlocks` (wire name).
     pub destination_cidr_blocks: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DescribeRouteConflictsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DestinationCidrBlocks", &self.destination_cidr_blocks)?;
+        w.field("RouteTableId", &self.route_table_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeRouteConflictsRequest {
@@ -14200,6 +17340,10 @@ impl crate::Action for DescribeRouteConflictsRequest {
     const NAME: &'static str = "DescribeRouteConflicts";
     const READ_ONLY: bool = true;
     type Output = DescribeRouteConflictsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeRouteList`.
@@ -14215,6 +17359,15 @@ pub struct DescribeRouteListRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeRouteListRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeRouteListRequest {
@@ -14258,6 +17411,10 @@ impl crate::Action for DescribeRouteListRequest {
     const NAME: &'static str = "DescribeRouteList";
     const READ_ONLY: bool = true;
     type Output = DescribeRouteListResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeRoutePolicies`.
@@ -14279,6 +17436,17 @@ pub struct DescribeRoutePoliciesRequest {
     /// `NeedRoutePolicyEntry` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need_route_policy_entry: Option<bool>,
+}
+
+impl crate::flatten::Flatten for DescribeRoutePoliciesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("NeedRoutePolicyEntry", &self.need_route_policy_entry)?;
+        w.field("Offset", &self.offset)?;
+        w.field("RoutePolicyIds", &self.route_policy_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeRoutePoliciesRequest {
@@ -14334,6 +17502,10 @@ impl crate::Action for DescribeRoutePoliciesRequest {
     const NAME: &'static str = "DescribeRoutePolicies";
     const READ_ONLY: bool = true;
     type Output = DescribeRoutePoliciesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeRoutePolicyEntries`.
@@ -14358,6 +17530,18 @@ pub struct DescribeRoutePolicyEntriesRequest {
     /// `RoutePolicyEntryIds` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub route_policy_entry_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DescribeRoutePolicyEntriesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("OrderDirection", &self.order_direction)?;
+        w.field("OrderField", &self.order_field)?;
+        w.field("RoutePolicyEntryIds", &self.route_policy_entry_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeRoutePolicyEntriesRequest {
@@ -14419,6 +17603,10 @@ impl crate::Action for DescribeRoutePolicyEntriesRequest {
     const NAME: &'static str = "DescribeRoutePolicyEntries";
     const READ_ONLY: bool = true;
     type Output = DescribeRoutePolicyEntriesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeRouteTableAssociatedInstances`.
@@ -14434,6 +17622,15 @@ pub struct DescribeRouteTableAssociatedInstancesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeRouteTableAssociatedInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeRouteTableAssociatedInstancesRequest {
@@ -14477,6 +17674,10 @@ impl crate::Action for DescribeRouteTableAssociatedInstancesRequest {
     const NAME: &'static str = "DescribeRouteTableAssociatedInstances";
     const READ_ONLY: bool = true;
     type Output = DescribeRouteTableAssociatedInstancesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeRouteTableSelectionPolicies`.
@@ -14492,6 +17693,15 @@ pub struct DescribeRouteTableSelectionPoliciesRequest {
     /// `Filters` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<Filter>,
+}
+
+impl crate::flatten::Flatten for DescribeRouteTableSelectionPoliciesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeRouteTableSelectionPoliciesRequest {
@@ -14535,6 +17745,10 @@ impl crate::Action for DescribeRouteTableSelectionPoliciesRequest {
     const NAME: &'static str = "DescribeRouteTableSelectionPolicies";
     const READ_ONLY: bool = true;
     type Output = DescribeRouteTableSelectionPoliciesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeRouteTables`.
@@ -14556,6 +17770,17 @@ pub struct DescribeRouteTablesRequest {
     /// `NeedRouterInfo` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need_router_info: Option<bool>,
+}
+
+impl crate::flatten::Flatten for DescribeRouteTablesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("NeedRouterInfo", &self.need_router_info)?;
+        w.field("Offset", &self.offset)?;
+        w.field("RouteTableIds", &self.route_table_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeRouteTablesRequest {
@@ -14611,6 +17836,10 @@ impl crate::Action for DescribeRouteTablesRequest {
     const NAME: &'static str = "DescribeRouteTables";
     const READ_ONLY: bool = true;
     type Output = DescribeRouteTablesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeRoutes`.
@@ -14626,6 +17855,15 @@ pub struct DescribeRoutesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeRoutesRequest {
@@ -14669,6 +17907,10 @@ impl crate::Action for DescribeRoutesRequest {
     const NAME: &'static str = "DescribeRoutes";
     const READ_ONLY: bool = true;
     type Output = DescribeRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeSecurityGroupAssociationStatistics`.
@@ -14677,6 +17919,13 @@ impl crate::Action for DescribeRoutesRequest {
 pub struct DescribeSecurityGroupAssociationStatisticsRequest {
     /// `SecurityGroupIds` (wire name).
     pub security_group_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DescribeSecurityGroupAssociationStatisticsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeSecurityGroupAssociationStatisticsRequest {
@@ -14707,6 +17956,10 @@ impl crate::Action for DescribeSecurityGroupAssociationStatisticsRequest {
     const NAME: &'static str = "DescribeSecurityGroupAssociationStatistics";
     const READ_ONLY: bool = true;
     type Output = DescribeSecurityGroupAssociationStatisticsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeSecurityGroupExpandedPolicies`.
@@ -14718,6 +17971,14 @@ pub struct DescribeSecurityGroupExpandedPoliciesRequest {
     /// `Filters` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<Filter>,
+}
+
+impl crate::flatten::Flatten for DescribeSecurityGroupExpandedPoliciesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("SecurityGroupId", &self.security_group_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeSecurityGroupExpandedPoliciesRequest {
@@ -14755,12 +18016,22 @@ impl crate::Action for DescribeSecurityGroupExpandedPoliciesRequest {
     const NAME: &'static str = "DescribeSecurityGroupExpandedPolicies";
     const READ_ONLY: bool = true;
     type Output = DescribeSecurityGroupExpandedPoliciesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeSecurityGroupLimits`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeSecurityGroupLimitsRequest {}
+
+impl crate::flatten::Flatten for DescribeSecurityGroupLimitsRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl DescribeSecurityGroupLimitsRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -14782,6 +18053,10 @@ impl crate::Action for DescribeSecurityGroupLimitsRequest {
     const NAME: &'static str = "DescribeSecurityGroupLimits";
     const READ_ONLY: bool = true;
     type Output = DescribeSecurityGroupLimitsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeSecurityGroupPolicies`.
@@ -14793,6 +18068,14 @@ pub struct DescribeSecurityGroupPoliciesRequest {
     /// `Filters` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<Filter>,
+}
+
+impl crate::flatten::Flatten for DescribeSecurityGroupPoliciesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("SecurityGroupId", &self.security_group_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeSecurityGroupPoliciesRequest {
@@ -14830,6 +18113,10 @@ impl crate::Action for DescribeSecurityGroupPoliciesRequest {
     const NAME: &'static str = "DescribeSecurityGroupPolicies";
     const READ_ONLY: bool = true;
     type Output = DescribeSecurityGroupPoliciesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeSecurityGroupReferences`.
@@ -14838,6 +18125,13 @@ impl crate::Action for DescribeSecurityGroupPoliciesRequest {
 pub struct DescribeSecurityGroupReferencesRequest {
     /// `SecurityGroupIds` (wire name).
     pub security_group_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DescribeSecurityGroupReferencesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeSecurityGroupReferencesRequest {
@@ -14868,6 +18162,10 @@ impl crate::Action for DescribeSecurityGroupReferencesRequest {
     const NAME: &'static str = "DescribeSecurityGroupReferences";
     const READ_ONLY: bool = true;
     type Output = DescribeSecurityGroupReferencesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeSecurityGroups`.
@@ -14892,6 +18190,18 @@ pub struct DescribeSecurityGroupsRequest {
     /// `OrderDirection` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_direction: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeSecurityGroupsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("OrderDirection", &self.order_direction)?;
+        w.field("OrderField", &self.order_field)?;
+        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeSecurityGroupsRequest {
@@ -14953,6 +18263,10 @@ impl crate::Action for DescribeSecurityGroupsRequest {
     const NAME: &'static str = "DescribeSecurityGroups";
     const READ_ONLY: bool = true;
     type Output = DescribeSecurityGroupsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeServiceTemplateGroupInstances`.
@@ -14967,6 +18281,15 @@ pub struct DescribeServiceTemplateGroupInstancesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeServiceTemplateGroupInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("ServiceTemplateGroupId", &self.service_template_group_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeServiceTemplateGroupInstancesRequest {
@@ -15006,6 +18329,10 @@ impl crate::Action for DescribeServiceTemplateGroupInstancesRequest {
     const NAME: &'static str = "DescribeServiceTemplateGroupInstances";
     const READ_ONLY: bool = true;
     type Output = DescribeServiceTemplateGroupInstancesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeServiceTemplateGroups`.
@@ -15036,6 +18363,20 @@ pub struct DescribeServiceTemplateGroupsRequest {
     /// `MemberOrderDirection` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_order_direction: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeServiceTemplateGroupsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("MemberOrderDirection", &self.member_order_direction)?;
+        w.field("MemberOrderField", &self.member_order_field)?;
+        w.field("NeedMemberInfo", &self.need_member_info)?;
+        w.field("Offset", &self.offset)?;
+        w.field("OrderDirection", &self.order_direction)?;
+        w.field("OrderField", &self.order_field)?;
+        Ok(())
+    }
 }
 
 impl DescribeServiceTemplateGroupsRequest {
@@ -15109,6 +18450,10 @@ impl crate::Action for DescribeServiceTemplateGroupsRequest {
     const NAME: &'static str = "DescribeServiceTemplateGroups";
     const READ_ONLY: bool = true;
     type Output = DescribeServiceTemplateGroupsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeServiceTemplateInstances`.
@@ -15123,6 +18468,15 @@ pub struct DescribeServiceTemplateInstancesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeServiceTemplateInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("ServiceTemplateId", &self.service_template_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeServiceTemplateInstancesRequest {
@@ -15162,6 +18516,10 @@ impl crate::Action for DescribeServiceTemplateInstancesRequest {
     const NAME: &'static str = "DescribeServiceTemplateInstances";
     const READ_ONLY: bool = true;
     type Output = DescribeServiceTemplateInstancesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeServiceTemplates`.
@@ -15192,6 +18550,20 @@ pub struct DescribeServiceTemplatesRequest {
     /// `MemberOrderDirection` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_order_direction: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeServiceTemplatesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("MemberOrderDirection", &self.member_order_direction)?;
+        w.field("MemberOrderField", &self.member_order_field)?;
+        w.field("NeedMemberInfo", &self.need_member_info)?;
+        w.field("Offset", &self.offset)?;
+        w.field("OrderDirection", &self.order_direction)?;
+        w.field("OrderField", &self.order_field)?;
+        Ok(())
+    }
 }
 
 impl DescribeServiceTemplatesRequest {
@@ -15265,6 +18637,10 @@ impl crate::Action for DescribeServiceTemplatesRequest {
     const NAME: &'static str = "DescribeServiceTemplates";
     const READ_ONLY: bool = true;
     type Output = DescribeServiceTemplatesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeSgSnapshotFileContent`.
@@ -15277,6 +18653,15 @@ pub struct DescribeSgSnapshotFileContentRequest {
     pub snapshot_file_id: String,
     /// `SecurityGroupId` (wire name).
     pub security_group_id: String,
+}
+
+impl crate::flatten::Flatten for DescribeSgSnapshotFileContentRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("SecurityGroupId", &self.security_group_id)?;
+        w.field("SnapshotFileId", &self.snapshot_file_id)?;
+        w.field("SnapshotPolicyId", &self.snapshot_policy_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeSgSnapshotFileContentRequest {
@@ -15339,6 +18724,10 @@ impl crate::Action for DescribeSgSnapshotFileContentRequest {
     const NAME: &'static str = "DescribeSgSnapshotFileContent";
     const READ_ONLY: bool = true;
     type Output = DescribeSgSnapshotFileContentResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeSnapshotAttachedInstances`.
@@ -15356,6 +18745,16 @@ pub struct DescribeSnapshotAttachedInstancesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeSnapshotAttachedInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("SnapshotPolicyId", &self.snapshot_policy_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeSnapshotAttachedInstancesRequest {
@@ -15408,6 +18807,10 @@ impl crate::Action for DescribeSnapshotAttachedInstancesRequest {
     const NAME: &'static str = "DescribeSnapshotAttachedInstances";
     const READ_ONLY: bool = true;
     type Output = DescribeSnapshotAttachedInstancesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeSnapshotFiles`.
@@ -15428,6 +18831,18 @@ pub struct DescribeSnapshotFilesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeSnapshotFilesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BusinessType", &self.business_type)?;
+        w.field("EndDate", &self.end_date)?;
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("StartDate", &self.start_date)?;
+        Ok(())
+    }
 }
 
 impl DescribeSnapshotFilesRequest {
@@ -15495,6 +18910,10 @@ impl crate::Action for DescribeSnapshotFilesRequest {
     const NAME: &'static str = "DescribeSnapshotFiles";
     const READ_ONLY: bool = true;
     type Output = DescribeSnapshotFilesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeSnapshotPolicies`.
@@ -15513,6 +18932,16 @@ pub struct DescribeSnapshotPoliciesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeSnapshotPoliciesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("SnapshotPolicyIds", &self.snapshot_policy_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeSnapshotPoliciesRequest {
@@ -15562,6 +18991,10 @@ impl crate::Action for DescribeSnapshotPoliciesRequest {
     const NAME: &'static str = "DescribeSnapshotPolicies";
     const READ_ONLY: bool = true;
     type Output = DescribeSnapshotPoliciesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeSpecificTrafficPackageUsedDetails`.
@@ -15591,6 +19024,20 @@ pub struct DescribeSpecificTrafficPackageUsedDetailsRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+}
+
+impl crate::flatten::Flatten for DescribeSpecificTrafficPackageUsedDetailsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("EndTime", &self.end_time)?;
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("OrderField", &self.order_field)?;
+        w.field("OrderType", &self.order_type)?;
+        w.field("StartTime", &self.start_time)?;
+        w.field("TrafficPackageId", &self.traffic_package_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeSpecificTrafficPackageUsedDetailsRequest {
@@ -15667,6 +19114,10 @@ impl crate::Action for DescribeSpecificTrafficPackageUsedDetailsRequest {
     const NAME: &'static str = "DescribeSpecificTrafficPackageUsedDetails";
     const READ_ONLY: bool = true;
     type Output = DescribeSpecificTrafficPackageUsedDetailsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeSubnetResourceDashboard`.
@@ -15675,6 +19126,13 @@ impl crate::Action for DescribeSpecificTrafficPackageUsedDetailsRequest {
 pub struct DescribeSubnetResourceDashboardRequest {
     /// `SubnetIds` (wire name).
     pub subnet_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DescribeSubnetResourceDashboardRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("SubnetIds", &self.subnet_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeSubnetResourceDashboardRequest {
@@ -15705,6 +19163,10 @@ impl crate::Action for DescribeSubnetResourceDashboardRequest {
     const NAME: &'static str = "DescribeSubnetResourceDashboard";
     const READ_ONLY: bool = true;
     type Output = DescribeSubnetResourceDashboardResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeSubnets`.
@@ -15729,6 +19191,18 @@ pub struct DescribeSubnetsRequest {
     /// `NextToken` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeSubnetsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("MaxResults", &self.max_results)?;
+        w.field("NextToken", &self.next_token)?;
+        w.field("Offset", &self.offset)?;
+        w.field("SubnetIds", &self.subnet_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeSubnetsRequest {
@@ -15793,6 +19267,10 @@ impl crate::Action for DescribeSubnetsRequest {
     const NAME: &'static str = "DescribeSubnets";
     const READ_ONLY: bool = true;
     type Output = DescribeSubnetsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeTaskResult`.
@@ -15805,6 +19283,14 @@ pub struct DescribeTaskResultRequest {
     /// `DealName` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deal_name: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeTaskResultRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DealName", &self.deal_name)?;
+        w.field("TaskId", &self.task_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeTaskResultRequest {
@@ -15842,12 +19328,22 @@ impl crate::Action for DescribeTaskResultRequest {
     const NAME: &'static str = "DescribeTaskResult";
     const READ_ONLY: bool = true;
     type Output = DescribeTaskResultResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeTemplateLimits`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescribeTemplateLimitsRequest {}
+
+impl crate::flatten::Flatten for DescribeTemplateLimitsRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl DescribeTemplateLimitsRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -15869,6 +19365,10 @@ impl crate::Action for DescribeTemplateLimitsRequest {
     const NAME: &'static str = "DescribeTemplateLimits";
     const READ_ONLY: bool = true;
     type Output = DescribeTemplateLimitsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeTenantCcns`.
@@ -15884,6 +19384,15 @@ pub struct DescribeTenantCcnsRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeTenantCcnsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeTenantCcnsRequest {
@@ -15927,6 +19436,10 @@ impl crate::Action for DescribeTenantCcnsRequest {
     const NAME: &'static str = "DescribeTenantCcns";
     const READ_ONLY: bool = true;
     type Output = DescribeTenantCcnsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeTrafficMirrorFilterRules`.
@@ -15947,6 +19460,17 @@ pub struct DescribeTrafficMirrorFilterRulesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeTrafficMirrorFilterRulesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("TrafficMirrorFilterRuleIds", &self.traffic_mirror_filter_rule_ids)?;
+        w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeTrafficMirrorFilterRulesRequest {
@@ -16011,6 +19535,10 @@ impl crate::Action for DescribeTrafficMirrorFilterRulesRequest {
     const NAME: &'static str = "DescribeTrafficMirrorFilterRules";
     const READ_ONLY: bool = true;
     type Output = DescribeTrafficMirrorFilterRulesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeTrafficMirrors`.
@@ -16029,6 +19557,16 @@ pub struct DescribeTrafficMirrorsRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeTrafficMirrorsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("TrafficMirrorIds", &self.traffic_mirror_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeTrafficMirrorsRequest {
@@ -16078,6 +19616,10 @@ impl crate::Action for DescribeTrafficMirrorsRequest {
     const NAME: &'static str = "DescribeTrafficMirrors";
     const READ_ONLY: bool = true;
     type Output = DescribeTrafficMirrorsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeTrafficPackages`.
@@ -16096,6 +19638,16 @@ pub struct DescribeTrafficPackagesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeTrafficPackagesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("TrafficPackageIds", &self.traffic_package_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeTrafficPackagesRequest {
@@ -16145,6 +19697,10 @@ impl crate::Action for DescribeTrafficPackagesRequest {
     const NAME: &'static str = "DescribeTrafficPackages";
     const READ_ONLY: bool = true;
     type Output = DescribeTrafficPackagesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeTrafficQosPolicy`.
@@ -16157,6 +19713,15 @@ pub struct DescribeTrafficQosPolicyRequest {
     pub local_region: String,
     /// `RemoteRegion` (wire name).
     pub remote_region: String,
+}
+
+impl crate::flatten::Flatten for DescribeTrafficQosPolicyRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("LocalRegion", &self.local_region)?;
+        w.field("RemoteRegion", &self.remote_region)?;
+        Ok(())
+    }
 }
 
 impl DescribeTrafficQosPolicyRequest {
@@ -16201,6 +19766,10 @@ impl crate::Action for DescribeTrafficQosPolicyRequest {
     const NAME: &'static str = "DescribeTrafficQosPolicy";
     const READ_ONLY: bool = true;
     type Output = DescribeTrafficQosPolicyResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeUsedIpAddress`.
@@ -16224,6 +19793,18 @@ pub struct DescribeUsedIpAddressRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeUsedIpAddressRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("IpAddresses", &self.ip_addresses)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("SubnetId", &self.subnet_id)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeUsedIpAddressRequest {
@@ -16288,6 +19869,10 @@ impl crate::Action for DescribeUsedIpAddressRequest {
     const NAME: &'static str = "DescribeUsedIpAddress";
     const READ_ONLY: bool = true;
     type Output = DescribeUsedIpAddressResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeVpcEndPoint`.
@@ -16315,6 +19900,19 @@ pub struct DescribeVpcEndPointRequest {
     /// `NextToken` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeVpcEndPointRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("EndPointId", &self.end_point_id)?;
+        w.field("Filters", &self.filters)?;
+        w.field("IpAddressType", &self.ip_address_type)?;
+        w.field("Limit", &self.limit)?;
+        w.field("MaxResults", &self.max_results)?;
+        w.field("NextToken", &self.next_token)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeVpcEndPointRequest {
@@ -16385,6 +19983,10 @@ impl crate::Action for DescribeVpcEndPointRequest {
     const NAME: &'static str = "DescribeVpcEndPoint";
     const READ_ONLY: bool = true;
     type Output = DescribeVpcEndPointResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeVpcEndPointService`.
@@ -16415,6 +20017,20 @@ pub struct DescribeVpcEndPointServiceRequest {
     /// `NextToken` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeVpcEndPointServiceRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("EndPointServiceIds", &self.end_point_service_ids)?;
+        w.field("Filters", &self.filters)?;
+        w.field("IpAddressType", &self.ip_address_type)?;
+        w.field("IsListAuthorizedEndPointService", &self.is_list_authorized_end_point_service)?;
+        w.field("Limit", &self.limit)?;
+        w.field("MaxResults", &self.max_results)?;
+        w.field("NextToken", &self.next_token)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeVpcEndPointServiceRequest {
@@ -16491,6 +20107,10 @@ impl crate::Action for DescribeVpcEndPointServiceRequest {
     const NAME: &'static str = "DescribeVpcEndPointService";
     const READ_ONLY: bool = true;
     type Output = DescribeVpcEndPointServiceResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeVpcEndPointServiceWhiteList`.
@@ -16506,6 +20126,15 @@ pub struct DescribeVpcEndPointServiceWhiteListRequest {
     /// `Filters` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<Filter>,
+}
+
+impl crate::flatten::Flatten for DescribeVpcEndPointServiceWhiteListRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeVpcEndPointServiceWhiteListRequest {
@@ -16552,6 +20181,10 @@ impl crate::Action for DescribeVpcEndPointServiceWhiteListRequest {
     const NAME: &'static str = "DescribeVpcEndPointServiceWhiteList";
     const READ_ONLY: bool = true;
     type Output = DescribeVpcEndPointServiceWhiteListResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeVpcInstances`.
@@ -16566,6 +20199,15 @@ pub struct DescribeVpcInstancesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeVpcInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        Ok(())
+    }
 }
 
 impl DescribeVpcInstancesRequest {
@@ -16612,6 +20254,10 @@ impl crate::Action for DescribeVpcInstancesRequest {
     const NAME: &'static str = "DescribeVpcInstances";
     const READ_ONLY: bool = true;
     type Output = DescribeVpcInstancesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeVpcIpv6Addresses`.
@@ -16632,6 +20278,17 @@ pub struct DescribeVpcIpv6AddressesRequest {
     /// `SubnetId` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeVpcIpv6AddressesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Ipv6Addresses", &self.ipv6_addresses)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("SubnetId", &self.subnet_id)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeVpcIpv6AddressesRequest {
@@ -16690,6 +20347,10 @@ impl crate::Action for DescribeVpcIpv6AddressesRequest {
     const NAME: &'static str = "DescribeVpcIpv6Addresses";
     const READ_ONLY: bool = true;
     type Output = DescribeVpcIpv6AddressesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeVpcLimits`.
@@ -16698,6 +20359,13 @@ impl crate::Action for DescribeVpcIpv6AddressesRequest {
 pub struct DescribeVpcLimitsRequest {
     /// `LimitTypes` (wire name).
     pub limit_types: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DescribeVpcLimitsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("LimitTypes", &self.limit_types)?;
+        Ok(())
+    }
 }
 
 impl DescribeVpcLimitsRequest {
@@ -16728,6 +20396,10 @@ impl crate::Action for DescribeVpcLimitsRequest {
     const NAME: &'static str = "DescribeVpcLimits";
     const READ_ONLY: bool = true;
     type Output = DescribeVpcLimitsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeVpcPeeringConnections`.
@@ -16752,6 +20424,18 @@ pub struct DescribeVpcPeeringConnectionsRequest {
     /// `OrderDirection` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_direction: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeVpcPeeringConnectionsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("OrderDirection", &self.order_direction)?;
+        w.field("OrderField", &self.order_field)?;
+        w.field("PeeringConnectionIds", &self.peering_connection_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeVpcPeeringConnectionsRequest {
@@ -16813,6 +20497,10 @@ impl crate::Action for DescribeVpcPeeringConnectionsRequest {
     const NAME: &'static str = "DescribeVpcPeeringConnections";
     const READ_ONLY: bool = true;
     type Output = DescribeVpcPeeringConnectionsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeVpcPrivateIpAddresses`.
@@ -16823,6 +20511,14 @@ pub struct DescribeVpcPrivateIpAddressesRequest {
     pub vpc_id: String,
     /// `PrivateIpAddresses` (wire name).
     pub private_ip_addresses: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DescribeVpcPrivateIpAddressesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("PrivateIpAddresses", &self.private_ip_addresses)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeVpcPrivateIpAddressesRequest {
@@ -16860,6 +20556,10 @@ impl crate::Action for DescribeVpcPrivateIpAddressesRequest {
     const NAME: &'static str = "DescribeVpcPrivateIpAddresses";
     const READ_ONLY: bool = true;
     type Output = DescribeVpcPrivateIpAddressesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeVpcResourceDashboard`.
@@ -16868,6 +20568,13 @@ impl crate::Action for DescribeVpcPrivateIpAddressesRequest {
 pub struct DescribeVpcResourceDashboardRequest {
     /// `VpcIds` (wire name).
     pub vpc_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DescribeVpcResourceDashboardRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("VpcIds", &self.vpc_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeVpcResourceDashboardRequest {
@@ -16898,6 +20605,10 @@ impl crate::Action for DescribeVpcResourceDashboardRequest {
     const NAME: &'static str = "DescribeVpcResourceDashboard";
     const READ_ONLY: bool = true;
     type Output = DescribeVpcResourceDashboardResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeVpcTaskResult`.
@@ -16906,6 +20617,13 @@ impl crate::Action for DescribeVpcResourceDashboardRequest {
 pub struct DescribeVpcTaskResultRequest {
     /// `TaskId` (wire name).
     pub task_id: String,
+}
+
+impl crate::flatten::Flatten for DescribeVpcTaskResultRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("TaskId", &self.task_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeVpcTaskResultRequest {
@@ -16942,6 +20660,10 @@ impl crate::Action for DescribeVpcTaskResultRequest {
     const NAME: &'static str = "DescribeVpcTaskResult";
     const READ_ONLY: bool = true;
     type Output = DescribeVpcTaskResultResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeVpcs`.
@@ -16960,6 +20682,16 @@ pub struct DescribeVpcsRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<String>,
+}
+
+impl crate::flatten::Flatten for DescribeVpcsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("VpcIds", &self.vpc_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeVpcsRequest {
@@ -17009,6 +20741,10 @@ impl crate::Action for DescribeVpcsRequest {
     const NAME: &'static str = "DescribeVpcs";
     const READ_ONLY: bool = true;
     type Output = DescribeVpcsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeVpnConnections`.
@@ -17027,6 +20763,16 @@ pub struct DescribeVpnConnectionsRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeVpnConnectionsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("VpnConnectionIds", &self.vpn_connection_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeVpnConnectionsRequest {
@@ -17076,6 +20822,10 @@ impl crate::Action for DescribeVpnConnectionsRequest {
     const NAME: &'static str = "DescribeVpnConnections";
     const READ_ONLY: bool = true;
     type Output = DescribeVpnConnectionsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeVpnGatewayCcnRoutes`.
@@ -17090,6 +20840,15 @@ pub struct DescribeVpnGatewayCcnRoutesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeVpnGatewayCcnRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeVpnGatewayCcnRoutesRequest {
@@ -17136,6 +20895,10 @@ impl crate::Action for DescribeVpnGatewayCcnRoutesRequest {
     const NAME: &'static str = "DescribeVpnGatewayCcnRoutes";
     const READ_ONLY: bool = true;
     type Output = DescribeVpnGatewayCcnRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeVpnGatewayRoutes`.
@@ -17153,6 +20916,16 @@ pub struct DescribeVpnGatewayRoutesRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+}
+
+impl crate::flatten::Flatten for DescribeVpnGatewayRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl DescribeVpnGatewayRoutesRequest {
@@ -17205,6 +20978,10 @@ impl crate::Action for DescribeVpnGatewayRoutesRequest {
     const NAME: &'static str = "DescribeVpnGatewayRoutes";
     const READ_ONLY: bool = true;
     type Output = DescribeVpnGatewayRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeVpnGatewaySslClients`.
@@ -17226,6 +21003,17 @@ pub struct DescribeVpnGatewaySslClientsRequest {
     /// `IsVpnPortal` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_vpn_portal: Option<bool>,
+}
+
+impl crate::flatten::Flatten for DescribeVpnGatewaySslClientsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("IsVpnPortal", &self.is_vpn_portal)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeVpnGatewaySslClientsRequest {
@@ -17281,6 +21069,10 @@ impl crate::Action for DescribeVpnGatewaySslClientsRequest {
     const NAME: &'static str = "DescribeVpnGatewaySslClients";
     const READ_ONLY: bool = true;
     type Output = DescribeVpnGatewaySslClientsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeVpnGatewaySslServers`.
@@ -17302,6 +21094,17 @@ pub struct DescribeVpnGatewaySslServersRequest {
     /// `IsVpnPortal` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_vpn_portal: Option<bool>,
+}
+
+impl crate::flatten::Flatten for DescribeVpnGatewaySslServersRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("IsVpnPortal", &self.is_vpn_portal)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("SslVpnServerIds", &self.ssl_vpn_server_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeVpnGatewaySslServersRequest {
@@ -17357,6 +21160,10 @@ impl crate::Action for DescribeVpnGatewaySslServersRequest {
     const NAME: &'static str = "DescribeVpnGatewaySslServers";
     const READ_ONLY: bool = true;
     type Output = DescribeVpnGatewaySslServersResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DescribeVpnGateways`.
@@ -17375,6 +21182,16 @@ pub struct DescribeVpnGatewaysRequest {
     /// `Limit` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+impl crate::flatten::Flatten for DescribeVpnGatewaysRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("VpnGatewayIds", &self.vpn_gateway_ids)?;
+        Ok(())
+    }
 }
 
 impl DescribeVpnGatewaysRequest {
@@ -17424,6 +21241,10 @@ impl crate::Action for DescribeVpnGatewaysRequest {
     const NAME: &'static str = "DescribeVpnGateways";
     const READ_ONLY: bool = true;
     type Output = DescribeVpnGatewaysResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DetachCcnInstances`.
@@ -17434,6 +21255,14 @@ pub struct DetachCcnInstancesRequest {
     pub ccn_id: String,
     /// `Instances` (wire name).
     pub instances: Vec<CcnInstance>,
+}
+
+impl crate::flatten::Flatten for DetachCcnInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("Instances", &self.instances)?;
+        Ok(())
+    }
 }
 
 impl DetachCcnInstancesRequest {
@@ -17467,6 +21296,10 @@ impl crate::Action for DetachCcnInstancesRequest {
     const NAME: &'static str = "DetachCcnInstances";
     const READ_ONLY: bool = false;
     type Output = DetachCcnInstancesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DetachClassicLinkVpc`.
@@ -17477,6 +21310,14 @@ pub struct DetachClassicLinkVpcRequest {
     pub vpc_id: String,
     /// `InstanceIds` (wire name).
     pub instance_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DetachClassicLinkVpcRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceIds", &self.instance_ids)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl DetachClassicLinkVpcRequest {
@@ -17510,6 +21351,10 @@ impl crate::Action for DetachClassicLinkVpcRequest {
     const NAME: &'static str = "DetachClassicLinkVpc";
     const READ_ONLY: bool = false;
     type Output = DetachClassicLinkVpcResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DetachNetworkInterface`.
@@ -17523,6 +21368,15 @@ pub struct DetachNetworkInterfaceRequest {
     /// `ClientToken` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
+}
+
+impl crate::flatten::Flatten for DetachNetworkInterfaceRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ClientToken", &self.client_token)?;
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("NetworkInterfaceId", &self.network_interface_id)?;
+        Ok(())
+    }
 }
 
 impl DetachNetworkInterfaceRequest {
@@ -17565,6 +21419,10 @@ impl crate::Action for DetachNetworkInterfaceRequest {
     const CLIENT_TOKEN: Option<&'static str> = Some("ClientToken");
     type Output = DetachNetworkInterfaceResponse;
 
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -17579,6 +21437,14 @@ pub struct DetachSnapshotInstancesRequest {
     pub snapshot_policy_id: String,
     /// `Instances` (wire name).
     pub instances: Vec<SnapshotInstance>,
+}
+
+impl crate::flatten::Flatten for DetachSnapshotInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Instances", &self.instances)?;
+        w.field("SnapshotPolicyId", &self.snapshot_policy_id)?;
+        Ok(())
+    }
 }
 
 impl DetachSnapshotInstancesRequest {
@@ -17612,6 +21478,10 @@ impl crate::Action for DetachSnapshotInstancesRequest {
     const NAME: &'static str = "DetachSnapshotInstances";
     const READ_ONLY: bool = false;
     type Output = DetachSnapshotInstancesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DisableCcnRoutes`.
@@ -17622,6 +21492,14 @@ pub struct DisableCcnRoutesRequest {
     pub ccn_id: String,
     /// `RouteIds` (wire name).
     pub route_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DisableCcnRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("RouteIds", &self.route_ids)?;
+        Ok(())
+    }
 }
 
 impl DisableCcnRoutesRequest {
@@ -17655,6 +21533,10 @@ impl crate::Action for DisableCcnRoutesRequest {
     const NAME: &'static str = "DisableCcnRoutes";
     const READ_ONLY: bool = false;
     type Output = DisableCcnRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DisableFlowLogs`.
@@ -17663,6 +21545,13 @@ impl crate::Action for DisableCcnRoutesRequest {
 pub struct DisableFlowLogsRequest {
     /// `FlowLogIds` (wire name).
     pub flow_log_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DisableFlowLogsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("FlowLogIds", &self.flow_log_ids)?;
+        Ok(())
+    }
 }
 
 impl DisableFlowLogsRequest {
@@ -17689,6 +21578,10 @@ impl crate::Action for DisableFlowLogsRequest {
     const NAME: &'static str = "DisableFlowLogs";
     const READ_ONLY: bool = false;
     type Output = DisableFlowLogsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DisableGatewayFlowMonitor`.
@@ -17697,6 +21590,13 @@ impl crate::Action for DisableFlowLogsRequest {
 pub struct DisableGatewayFlowMonitorRequest {
     /// `GatewayId` (wire name).
     pub gateway_id: String,
+}
+
+impl crate::flatten::Flatten for DisableGatewayFlowMonitorRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("GatewayId", &self.gateway_id)?;
+        Ok(())
+    }
 }
 
 impl DisableGatewayFlowMonitorRequest {
@@ -17723,6 +21623,10 @@ impl crate::Action for DisableGatewayFlowMonitorRequest {
     const NAME: &'static str = "DisableGatewayFlowMonitor";
     const READ_ONLY: bool = false;
     type Output = DisableGatewayFlowMonitorResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DisableRoutes`.
@@ -17737,6 +21641,15 @@ pub struct DisableRoutesRequest {
     /// `RouteItemIds` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub route_item_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DisableRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RouteIds", &self.route_ids)?;
+        w.field("RouteItemIds", &self.route_item_ids)?;
+        w.field("RouteTableId", &self.route_table_id)?;
+        Ok(())
+    }
 }
 
 impl DisableRoutesRequest {
@@ -17776,6 +21689,10 @@ impl crate::Action for DisableRoutesRequest {
     const NAME: &'static str = "DisableRoutes";
     const READ_ONLY: bool = false;
     type Output = DisableRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DisableSnapshotPolicies`.
@@ -17784,6 +21701,13 @@ impl crate::Action for DisableRoutesRequest {
 pub struct DisableSnapshotPoliciesRequest {
     /// `SnapshotPolicyIds` (wire name).
     pub snapshot_policy_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DisableSnapshotPoliciesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("SnapshotPolicyIds", &self.snapshot_policy_ids)?;
+        Ok(())
+    }
 }
 
 impl DisableSnapshotPoliciesRequest {
@@ -17810,6 +21734,10 @@ impl crate::Action for DisableSnapshotPoliciesRequest {
     const NAME: &'static str = "DisableSnapshotPolicies";
     const READ_ONLY: bool = false;
     type Output = DisableSnapshotPoliciesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DisableVpnGatewaySslClientCert`.
@@ -17822,6 +21750,14 @@ pub struct DisableVpnGatewaySslClientCertRequest {
     /// `SslVpnClientIds` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ssl_vpn_client_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DisableVpnGatewaySslClientCertRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("SslVpnClientId", &self.ssl_vpn_client_id)?;
+        w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?;
+        Ok(())
+    }
 }
 
 impl DisableVpnGatewaySslClientCertRequest {
@@ -17856,6 +21792,10 @@ impl crate::Action for DisableVpnGatewaySslClientCertRequest {
     const NAME: &'static str = "DisableVpnGatewaySslClientCert";
     const READ_ONLY: bool = false;
     type Output = DisableVpnGatewaySslClientCertResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DisassociateAddress`.
@@ -17867,6 +21807,14 @@ pub struct DisassociateAddressRequest {
     /// `ReallocateNormalPublicIp` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reallocate_normal_public_ip: Option<bool>,
+}
+
+impl crate::flatten::Flatten for DisassociateAddressRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressId", &self.address_id)?;
+        w.field("ReallocateNormalPublicIp", &self.reallocate_normal_public_ip)?;
+        Ok(())
+    }
 }
 
 impl DisassociateAddressRequest {
@@ -17904,6 +21852,10 @@ impl crate::Action for DisassociateAddressRequest {
     const NAME: &'static str = "DisassociateAddress";
     const READ_ONLY: bool = false;
     type Output = DisassociateAddressResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DisassociateDhcpIpWithAddressIp`.
@@ -17912,6 +21864,13 @@ impl crate::Action for DisassociateAddressRequest {
 pub struct DisassociateDhcpIpWithAddressIpRequest {
     /// `DhcpIpId` (wire name).
     pub dhcp_ip_id: String,
+}
+
+impl crate::flatten::Flatten for DisassociateDhcpIpWithAddressIpRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DhcpIpId", &self.dhcp_ip_id)?;
+        Ok(())
+    }
 }
 
 impl DisassociateDhcpIpWithAddressIpRequest {
@@ -17938,6 +21897,10 @@ impl crate::Action for DisassociateDhcpIpWithAddressIpRequest {
     const NAME: &'static str = "DisassociateDhcpIpWithAddressIp";
     const READ_ONLY: bool = false;
     type Output = DisassociateDhcpIpWithAddressIpResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DisassociateDirectConnectGatewayNatGateway`.
@@ -17950,6 +21913,15 @@ pub struct DisassociateDirectConnectGatewayNatGatewayRequest {
     pub nat_gateway_id: String,
     /// `DirectConnectGatewayId` (wire name).
     pub direct_connect_gateway_id: String,
+}
+
+impl crate::flatten::Flatten for DisassociateDirectConnectGatewayNatGatewayRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl DisassociateDirectConnectGatewayNatGatewayRequest {
@@ -17990,6 +21962,10 @@ impl crate::Action for DisassociateDirectConnectGatewayNatGatewayRequest {
     const NAME: &'static str = "DisassociateDirectConnectGatewayNatGateway";
     const READ_ONLY: bool = false;
     type Output = DisassociateDirectConnectGatewayNatGatewayResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DisassociateHaVipInstance`.
@@ -17998,6 +21974,13 @@ impl crate::Action for DisassociateDirectConnectGatewayNatGatewayRequest {
 pub struct DisassociateHaVipInstanceRequest {
     /// `HaVipAssociationSet` (wire name).
     pub ha_vip_association_set: Vec<HaVipAssociation>,
+}
+
+impl crate::flatten::Flatten for DisassociateHaVipInstanceRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("HaVipAssociationSet", &self.ha_vip_association_set)?;
+        Ok(())
+    }
 }
 
 impl DisassociateHaVipInstanceRequest {
@@ -18024,6 +22007,10 @@ impl crate::Action for DisassociateHaVipInstanceRequest {
     const NAME: &'static str = "DisassociateHaVipInstance";
     const READ_ONLY: bool = false;
     type Output = DisassociateHaVipInstanceResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DisassociateIPv6Address`.
@@ -18036,6 +22023,14 @@ pub struct DisassociateIPv6AddressRequest {
     /// `KeepBindWithEni` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep_bind_with_eni: Option<bool>,
+}
+
+impl crate::flatten::Flatten for DisassociateIPv6AddressRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("IPv6AddressId", &self.ipv6_address_id)?;
+        w.field("KeepBindWithEni", &self.keep_bind_with_eni)?;
+        Ok(())
+    }
 }
 
 impl DisassociateIPv6AddressRequest {
@@ -18069,6 +22064,10 @@ impl crate::Action for DisassociateIPv6AddressRequest {
     const NAME: &'static str = "DisassociateIPv6Address";
     const READ_ONLY: bool = false;
     type Output = DisassociateIPv6AddressResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DisassociateNatGatewayAddress`.
@@ -18079,6 +22078,14 @@ pub struct DisassociateNatGatewayAddressRequest {
     pub nat_gateway_id: String,
     /// `PublicIpAddresses` (wire name).
     pub public_ip_addresses: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DisassociateNatGatewayAddressRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("PublicIpAddresses", &self.public_ip_addresses)?;
+        Ok(())
+    }
 }
 
 impl DisassociateNatGatewayAddressRequest {
@@ -18112,6 +22119,10 @@ impl crate::Action for DisassociateNatGatewayAddressRequest {
     const NAME: &'static str = "DisassociateNatGatewayAddress";
     const READ_ONLY: bool = false;
     type Output = DisassociateNatGatewayAddressResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DisassociateNetworkAclSubnets`.
@@ -18122,6 +22133,14 @@ pub struct DisassociateNetworkAclSubnetsRequest {
     pub network_acl_id: String,
     /// `SubnetIds` (wire name).
     pub subnet_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DisassociateNetworkAclSubnetsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NetworkAclId", &self.network_acl_id)?;
+        w.field("SubnetIds", &self.subnet_ids)?;
+        Ok(())
+    }
 }
 
 impl DisassociateNetworkAclSubnetsRequest {
@@ -18155,6 +22174,10 @@ impl crate::Action for DisassociateNetworkAclSubnetsRequest {
     const NAME: &'static str = "DisassociateNetworkAclSubnets";
     const READ_ONLY: bool = false;
     type Output = DisassociateNetworkAclSubnetsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DisassociateNetworkInterfaceSecurityGroups`.
@@ -18165,6 +22188,14 @@ pub struct DisassociateNetworkInterfaceSecurityGroupsRequest {
     pub network_interface_ids: Vec<String>,
     /// `SecurityGroupIds` (wire name).
     pub security_group_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DisassociateNetworkInterfaceSecurityGroupsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NetworkInterfaceIds", &self.network_interface_ids)?;
+        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        Ok(())
+    }
 }
 
 impl DisassociateNetworkInterfaceSecurityGroupsRequest {
@@ -18198,6 +22229,10 @@ impl crate::Action for DisassociateNetworkInterfaceSecurityGroupsRequest {
     const NAME: &'static str = "DisassociateNetworkInterfaceSecurityGroups";
     const READ_ONLY: bool = false;
     type Output = DisassociateNetworkInterfaceSecurityGroupsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DisassociateVpcEndPointSecurityGroups`.
@@ -18208,6 +22243,14 @@ pub struct DisassociateVpcEndPointSecurityGroupsRequest {
     pub security_group_ids: Vec<String>,
     /// `EndPointId` (wire name).
     pub end_point_id: String,
+}
+
+impl crate::flatten::Flatten for DisassociateVpcEndPointSecurityGroupsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("EndPointId", &self.end_point_id)?;
+        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        Ok(())
+    }
 }
 
 impl DisassociateVpcEndPointSecurityGroupsRequest {
@@ -18241,6 +22284,10 @@ impl crate::Action for DisassociateVpcEndPointSecurityGroupsRequest {
     const NAME: &'static str = "DisassociateVpcEndPointSecurityGroups";
     const READ_ONLY: bool = false;
     type Output = DisassociateVpcEndPointSecurityGroupsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DownloadCustomerGatewayConfiguration`.
@@ -18255,6 +22302,16 @@ pub struct DownloadCustomerGatewayConfigurationRequest {
     pub customer_gateway_vendor: CustomerGatewayVendor,
     /// `InterfaceName` (wire name).
     pub interface_name: String,
+}
+
+impl crate::flatten::Flatten for DownloadCustomerGatewayConfigurationRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CustomerGatewayVendor", &self.customer_gateway_vendor)?;
+        w.field("InterfaceName", &self.interface_name)?;
+        w.field("VpnConnectionId", &self.vpn_connection_id)?;
+        w.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl DownloadCustomerGatewayConfigurationRequest {
@@ -18306,6 +22363,10 @@ impl crate::Action for DownloadCustomerGatewayConfigurationRequest {
     const NAME: &'static str = "DownloadCustomerGatewayConfiguration";
     const READ_ONLY: bool = false;
     type Output = DownloadCustomerGatewayConfigurationResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `DownloadVpnGatewaySslClientCert`.
@@ -18324,6 +22385,16 @@ pub struct DownloadVpnGatewaySslClientCertRequest {
     /// `SslVpnClientIds` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ssl_vpn_client_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for DownloadVpnGatewaySslClientCertRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("IsVpnPortal", &self.is_vpn_portal)?;
+        w.field("SamlToken", &self.saml_token)?;
+        w.field("SslVpnClientId", &self.ssl_vpn_client_id)?;
+        w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?;
+        Ok(())
+    }
 }
 
 impl DownloadVpnGatewaySslClientCertRequest {
@@ -18376,6 +22447,10 @@ impl crate::Action for DownloadVpnGatewaySslClientCertRequest {
     const NAME: &'static str = "DownloadVpnGatewaySslClientCert";
     const READ_ONLY: bool = false;
     type Output = DownloadVpnGatewaySslClientCertResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `EnableCcnRoutes`.
@@ -18386,6 +22461,14 @@ pub struct EnableCcnRoutesRequest {
     pub ccn_id: String,
     /// `RouteIds` (wire name).
     pub route_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for EnableCcnRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("RouteIds", &self.route_ids)?;
+        Ok(())
+    }
 }
 
 impl EnableCcnRoutesRequest {
@@ -18419,6 +22502,10 @@ impl crate::Action for EnableCcnRoutesRequest {
     const NAME: &'static str = "EnableCcnRoutes";
     const READ_ONLY: bool = false;
     type Output = EnableCcnRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `EnableFlowLogs`.
@@ -18427,6 +22514,13 @@ impl crate::Action for EnableCcnRoutesRequest {
 pub struct EnableFlowLogsRequest {
     /// `FlowLogIds` (wire name).
     pub flow_log_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for EnableFlowLogsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("FlowLogIds", &self.flow_log_ids)?;
+        Ok(())
+    }
 }
 
 impl EnableFlowLogsRequest {
@@ -18453,6 +22547,10 @@ impl crate::Action for EnableFlowLogsRequest {
     const NAME: &'static str = "EnableFlowLogs";
     const READ_ONLY: bool = false;
     type Output = EnableFlowLogsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `EnableGatewayFlowMonitor`.
@@ -18461,6 +22559,13 @@ impl crate::Action for EnableFlowLogsRequest {
 pub struct EnableGatewayFlowMonitorRequest {
     /// `GatewayId` (wire name).
     pub gateway_id: String,
+}
+
+impl crate::flatten::Flatten for EnableGatewayFlowMonitorRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("GatewayId", &self.gateway_id)?;
+        Ok(())
+    }
 }
 
 impl EnableGatewayFlowMonitorRequest {
@@ -18487,6 +22592,10 @@ impl crate::Action for EnableGatewayFlowMonitorRequest {
     const NAME: &'static str = "EnableGatewayFlowMonitor";
     const READ_ONLY: bool = false;
     type Output = EnableGatewayFlowMonitorResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `EnableRoutes`.
@@ -18501,6 +22610,15 @@ pub struct EnableRoutesRequest {
     /// `RouteItemIds` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub route_item_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for EnableRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RouteIds", &self.route_ids)?;
+        w.field("RouteItemIds", &self.route_item_ids)?;
+        w.field("RouteTableId", &self.route_table_id)?;
+        Ok(())
+    }
 }
 
 impl EnableRoutesRequest {
@@ -18540,6 +22658,10 @@ impl crate::Action for EnableRoutesRequest {
     const NAME: &'static str = "EnableRoutes";
     const READ_ONLY: bool = false;
     type Output = EnableRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `EnableSnapshotPolicies`.
@@ -18548,6 +22670,13 @@ impl crate::Action for EnableRoutesRequest {
 pub struct EnableSnapshotPoliciesRequest {
     /// `SnapshotPolicyIds` (wire name).
     pub snapshot_policy_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for EnableSnapshotPoliciesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("SnapshotPolicyIds", &self.snapshot_policy_ids)?;
+        Ok(())
+    }
 }
 
 impl EnableSnapshotPoliciesRequest {
@@ -18574,6 +22703,10 @@ impl crate::Action for EnableSnapshotPoliciesRequest {
     const NAME: &'static str = "EnableSnapshotPolicies";
     const READ_ONLY: bool = false;
     type Output = EnableSnapshotPoliciesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `EnableVpcEndPointConnect`.
@@ -18589,6 +22722,16 @@ pub struct EnableVpcEndPointConnectRequest {
     /// `IpAddressType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for EnableVpcEndPointConnectRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AcceptFlag", &self.accept_flag)?;
+        w.field("EndPointId", &self.end_point_id)?;
+        w.field("EndPointServiceId", &self.end_point_service_id)?;
+        w.field("IpAddressType", &self.ip_address_type)?;
+        Ok(())
+    }
 }
 
 impl EnableVpcEndPointConnectRequest {
@@ -18636,6 +22779,10 @@ impl crate::Action for EnableVpcEndPointConnectRequest {
     const NAME: &'static str = "EnableVpcEndPointConnect";
     const READ_ONLY: bool = false;
     type Output = EnableVpcEndPointConnectResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `EnableVpnGatewaySslClientCert`.
@@ -18648,6 +22795,14 @@ pub struct EnableVpnGatewaySslClientCertRequest {
     /// `SslVpnClientIds` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ssl_vpn_client_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for EnableVpnGatewaySslClientCertRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("SslVpnClientId", &self.ssl_vpn_client_id)?;
+        w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?;
+        Ok(())
+    }
 }
 
 impl EnableVpnGatewaySslClientCertRequest {
@@ -18682,6 +22837,10 @@ impl crate::Action for EnableVpnGatewaySslClientCertRequest {
     const NAME: &'static str = "EnableVpnGatewaySslClientCert";
     const READ_ONLY: bool = false;
     type Output = EnableVpnGatewaySslClientCertResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `GenerateVpnConnectionDefaultHealthCheckIp`.
@@ -18690,6 +22849,13 @@ impl crate::Action for EnableVpnGatewaySslClientCertRequest {
 pub struct GenerateVpnConnectionDefaultHealthCheckIpRequest {
     /// `VpnGatewayId` (wire name).
     pub vpn_gateway_id: String,
+}
+
+impl crate::flatten::Flatten for GenerateVpnConnectionDefaultHealthCheckIpRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl GenerateVpnConnectionDefaultHealthCheckIpRequest {
@@ -18723,6 +22889,10 @@ impl crate::Action for GenerateVpnConnectionDefaultHealthCheckIpRequest {
     const NAME: &'static str = "GenerateVpnConnectionDefaultHealthCheckIp";
     const READ_ONLY: bool = false;
     type Output = GenerateVpnConnectionDefaultHealthCheckIpResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `GetCcnRegionBandwidthLimits`.
@@ -18746,6 +22916,18 @@ pub struct GetCcnRegionBandwidthLimitsRequest {
     /// `OrderBy` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<String>,
+}
+
+impl crate::flatten::Flatten for GetCcnRegionBandwidthLimitsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("Filters", &self.filters)?;
+        w.field("Limit", &self.limit)?;
+        w.field("Offset", &self.offset)?;
+        w.field("OrderBy", &self.order_by)?;
+        w.field("SortedBy", &self.sorted_by)?;
+        Ok(())
+    }
 }
 
 impl GetCcnRegionBandwidthLimitsRequest {
@@ -18810,6 +22992,10 @@ impl crate::Action for GetCcnRegionBandwidthLimitsRequest {
     const NAME: &'static str = "GetCcnRegionBandwidthLimits";
     const READ_ONLY: bool = false;
     type Output = GetCcnRegionBandwidthLimitsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `HaVipAssociateAddressIp`.
@@ -18820,6 +23006,14 @@ pub struct HaVipAssociateAddressIpRequest {
     pub ha_vip_id: String,
     /// `AddressIp` (wire name).
     pub address_ip: String,
+}
+
+impl crate::flatten::Flatten for HaVipAssociateAddressIpRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressIp", &self.address_ip)?;
+        w.field("HaVipId", &self.ha_vip_id)?;
+        Ok(())
+    }
 }
 
 impl HaVipAssociateAddressIpRequest {
@@ -18853,6 +23047,10 @@ impl crate::Action for HaVipAssociateAddressIpRequest {
     const NAME: &'static str = "HaVipAssociateAddressIp";
     const READ_ONLY: bool = false;
     type Output = HaVipAssociateAddressIpResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `HaVipDisassociateAddressIp`.
@@ -18861,6 +23059,13 @@ impl crate::Action for HaVipAssociateAddressIpRequest {
 pub struct HaVipDisassociateAddressIpRequest {
     /// `HaVipId` (wire name).
     pub ha_vip_id: String,
+}
+
+impl crate::flatten::Flatten for HaVipDisassociateAddressIpRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("HaVipId", &self.ha_vip_id)?;
+        Ok(())
+    }
 }
 
 impl HaVipDisassociateAddressIpRequest {
@@ -18887,12 +23092,22 @@ impl crate::Action for HaVipDisassociateAddressIpRequest {
     const NAME: &'static str = "HaVipDisassociateAddressIp";
     const READ_ONLY: bool = false;
     type Output = HaVipDisassociateAddressIpResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `InquirePriceCreateDirectConnectGateway`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InquirePriceCreateDirectConnectGatewayRequest {}
+
+impl crate::flatten::Flatten for InquirePriceCreateDirectConnectGatewayRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl InquirePriceCreateDirectConnectGatewayRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -18917,6 +23132,10 @@ impl crate::Action for InquirePriceCreateDirectConnectGatewayRequest {
     const NAME: &'static str = "InquirePriceCreateDirectConnectGateway";
     const READ_ONLY: bool = false;
     type Output = InquirePriceCreateDirectConnectGatewayResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `InquiryPriceAllocateAddresses`.
@@ -18937,6 +23156,17 @@ pub struct InquiryPriceAllocateAddressesRequest {
     /// `IPChargeType` (wire name).
     #[serde(rename = "IPChargeType", default, skip_serializing_if = "Option::is_none")]
     pub ip_charge_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for InquiryPriceAllocateAddressesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressChargePrepaid", &self.address_charge_prepaid)?;
+        w.field("AddressType", &self.address_type)?;
+        w.field("IPChargeType", &self.ip_charge_type)?;
+        w.field("InternetChargeType", &self.internet_charge_type)?;
+        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        Ok(())
+    }
 }
 
 impl InquiryPriceAllocateAddressesRequest {
@@ -18992,6 +23222,10 @@ impl crate::Action for InquiryPriceAllocateAddressesRequest {
     const NAME: &'static str = "InquiryPriceAllocateAddresses";
     const READ_ONLY: bool = true;
     type Output = InquiryPriceAllocateAddressesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `InquiryPriceCreateVpnGateway`.
@@ -19012,6 +23246,17 @@ pub struct InquiryPriceCreateVpnGatewayRequest {
     /// `Type` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+
+impl crate::flatten::Flatten for InquiryPriceCreateVpnGatewayRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        w.field("InstanceChargeType", &self.instance_charge_type)?;
+        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        w.field("MaxConnection", &self.max_connection)?;
+        w.field("Type", &self.r#type)?;
+        Ok(())
+    }
 }
 
 impl InquiryPriceCreateVpnGatewayRequest {
@@ -19067,6 +23312,10 @@ impl crate::Action for InquiryPriceCreateVpnGatewayRequest {
     const NAME: &'static str = "InquiryPriceCreateVpnGateway";
     const READ_ONLY: bool = true;
     type Output = InquiryPriceCreateVpnGatewayResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `InquiryPriceModifyAddressesBandwidth`.
@@ -19077,6 +23326,14 @@ pub struct InquiryPriceModifyAddressesBandwidthRequest {
     pub address_ids: Vec<String>,
     /// `InternetMaxBandwidthOut` (wire name).
     pub internet_max_bandwidth_out: i64,
+}
+
+impl crate::flatten::Flatten for InquiryPriceModifyAddressesBandwidthRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressIds", &self.address_ids)?;
+        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        Ok(())
+    }
 }
 
 impl InquiryPriceModifyAddressesBandwidthRequest {
@@ -19114,6 +23371,10 @@ impl crate::Action for InquiryPriceModifyAddressesBandwidthRequest {
     const NAME: &'static str = "InquiryPriceModifyAddressesBandwidth";
     const READ_ONLY: bool = true;
     type Output = InquiryPriceModifyAddressesBandwidthResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `InquiryPriceRenewAddresses`.
@@ -19124,6 +23385,14 @@ pub struct InquiryPriceRenewAddressesRequest {
     pub address_ids: Vec<String>,
     /// `AddressChargePrepaid` (wire name).
     pub address_charge_prepaid: AddressChargePrepaid,
+}
+
+impl crate::flatten::Flatten for InquiryPriceRenewAddressesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressChargePrepaid", &self.address_charge_prepaid)?;
+        w.field("AddressIds", &self.address_ids)?;
+        Ok(())
+    }
 }
 
 impl InquiryPriceRenewAddressesRequest {
@@ -19161,6 +23430,10 @@ impl crate::Action for InquiryPriceRenewAddressesRequest {
     const NAME: &'static str = "InquiryPriceRenewAddresses";
     const READ_ONLY: bool = true;
     type Output = InquiryPriceRenewAddressesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `InquiryPriceRenewVpnGateway`.
@@ -19171,6 +23444,14 @@ pub struct InquiryPriceRenewVpnGatewayRequest {
     pub vpn_gateway_id: String,
     /// `InstanceChargePrepaid` (wire name).
     pub instance_charge_prepaid: InstanceChargePrepaid,
+}
+
+impl crate::flatten::Flatten for InquiryPriceRenewVpnGatewayRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        w.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl InquiryPriceRenewVpnGatewayRequest {
@@ -19208,6 +23489,10 @@ impl crate::Action for InquiryPriceRenewVpnGatewayRequest {
     const NAME: &'static str = "InquiryPriceRenewVpnGateway";
     const READ_ONLY: bool = true;
     type Output = InquiryPriceRenewVpnGatewayResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `InquiryPriceResetVpnGatewayInternetMaxBandwidth`.
@@ -19218,6 +23503,14 @@ pub struct InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
     pub vpn_gateway_id: String,
     /// `InternetMaxBandwidthOut` (wire name).
     pub internet_max_bandwidth_out: u64,
+}
+
+impl crate::flatten::Flatten for InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        w.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
@@ -19255,6 +23548,10 @@ impl crate::Action for InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
     const NAME: &'static str = "InquiryPriceResetVpnGatewayInternetMaxBandwidth";
     const READ_ONLY: bool = true;
     type Output = InquiryPriceResetVpnGatewayInternetMaxBandwidthResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `LockCcnBandwidths`.
@@ -19263,6 +23560,13 @@ impl crate::Action for InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
 pub struct LockCcnBandwidthsRequest {
     /// `Instances` (wire name).
     pub instances: Vec<CcnFlowLock>,
+}
+
+impl crate::flatten::Flatten for LockCcnBandwidthsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Instances", &self.instances)?;
+        Ok(())
+    }
 }
 
 impl LockCcnBandwidthsRequest {
@@ -19289,12 +23593,22 @@ impl crate::Action for LockCcnBandwidthsRequest {
     const NAME: &'static str = "LockCcnBandwidths";
     const READ_ONLY: bool = false;
     type Output = LockCcnBandwidthsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `LockCcns`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LockCcnsRequest {}
+
+impl crate::flatten::Flatten for LockCcnsRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl LockCcnsRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -19312,6 +23626,10 @@ impl crate::Action for LockCcnsRequest {
     const NAME: &'static str = "LockCcns";
     const READ_ONLY: bool = false;
     type Output = LockCcnsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `MigrateBandwidthPackageResources`.
@@ -19324,6 +23642,15 @@ pub struct MigrateBandwidthPackageResourcesRequest {
     pub target_bandwidth_package_id: String,
     /// `ResourceIds` (wire name).
     pub resource_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for MigrateBandwidthPackageResourcesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
+        w.field("ResourceIds", &self.resource_ids)?;
+        w.field("TargetBandwidthPackageId", &self.target_bandwidth_package_id)?;
+        Ok(())
+    }
 }
 
 impl MigrateBandwidthPackageResourcesRequest {
@@ -19364,6 +23691,10 @@ impl crate::Action for MigrateBandwidthPackageResourcesRequest {
     const NAME: &'static str = "MigrateBandwidthPackageResources";
     const READ_ONLY: bool = false;
     type Output = MigrateBandwidthPackageResourcesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `MigrateNetworkInterface`.
@@ -19379,6 +23710,16 @@ pub struct MigrateNetworkInterfaceRequest {
     /// `AttachType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attach_type: Option<u64>,
+}
+
+impl crate::flatten::Flatten for MigrateNetworkInterfaceRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AttachType", &self.attach_type)?;
+        w.field("DestinationInstanceId", &self.destination_instance_id)?;
+        w.field("NetworkInterfaceId", &self.network_interface_id)?;
+        w.field("SourceInstanceId", &self.source_instance_id)?;
+        Ok(())
+    }
 }
 
 impl MigrateNetworkInterfaceRequest {
@@ -19426,6 +23767,10 @@ impl crate::Action for MigrateNetworkInterfaceRequest {
     const NAME: &'static str = "MigrateNetworkInterface";
     const READ_ONLY: bool = false;
     type Output = MigrateNetworkInterfaceResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `MigratePrivateIpAddress`.
@@ -19438,6 +23783,15 @@ pub struct MigratePrivateIpAddressRequest {
     pub destination_network_interface_id: String,
     /// `PrivateIpAddress` (wire name).
     pub private_ip_address: String,
+}
+
+impl crate::flatten::Flatten for MigratePrivateIpAddressRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DestinationNetworkInterfaceId", &self.destination_network_interface_id)?;
+        w.field("PrivateIpAddress", &self.private_ip_address)?;
+        w.field("SourceNetworkInterfaceId", &self.source_network_interface_id)?;
+        Ok(())
+    }
 }
 
 impl MigratePrivateIpAddressRequest {
@@ -19478,6 +23832,10 @@ impl crate::Action for MigratePrivateIpAddressRequest {
     const NAME: &'static str = "MigratePrivateIpAddress";
     const READ_ONLY: bool = false;
     type Output = MigratePrivateIpAddressResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyAddressAttribute`.
@@ -19495,6 +23853,16 @@ pub struct ModifyAddressAttributeRequest {
     /// `EipVisibleOnEni` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eip_visible_on_eni: Option<bool>,
+}
+
+impl crate::flatten::Flatten for ModifyAddressAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressId", &self.address_id)?;
+        w.field("AddressName", &self.address_name)?;
+        w.field("EipDirectConnection", &self.eip_direct_connection)?;
+        w.field("EipVisibleOnEni", &self.eip_visible_on_eni)?;
+        Ok(())
+    }
 }
 
 impl ModifyAddressAttributeRequest {
@@ -19540,6 +23908,10 @@ impl crate::Action for ModifyAddressAttributeRequest {
     const NAME: &'static str = "ModifyAddressAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyAddressAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyAddressInternetChargeType`.
@@ -19555,6 +23927,16 @@ pub struct ModifyAddressInternetChargeTypeRequest {
     /// `AddressChargePrepaid` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_charge_prepaid: Option<AddressChargePrepaid>,
+}
+
+impl crate::flatten::Flatten for ModifyAddressInternetChargeTypeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressChargePrepaid", &self.address_charge_prepaid)?;
+        w.field("AddressId", &self.address_id)?;
+        w.field("InternetChargeType", &self.internet_charge_type)?;
+        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        Ok(())
+    }
 }
 
 impl ModifyAddressInternetChargeTypeRequest {
@@ -19602,6 +23984,10 @@ impl crate::Action for ModifyAddressInternetChargeTypeRequest {
     const NAME: &'static str = "ModifyAddressInternetChargeType";
     const READ_ONLY: bool = false;
     type Output = ModifyAddressInternetChargeTypeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyAddressTemplateAttribute`.
@@ -19619,6 +24005,16 @@ pub struct ModifyAddressTemplateAttributeRequest {
     /// `AddressesExtra` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addresses_extra: Vec<AddressInfo>,
+}
+
+impl crate::flatten::Flatten for ModifyAddressTemplateAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressTemplateId", &self.address_template_id)?;
+        w.field("AddressTemplateName", &self.address_template_name)?;
+        w.field("Addresses", &self.addresses)?;
+        w.field("AddressesExtra", &self.addresses_extra)?;
+        Ok(())
+    }
 }
 
 impl ModifyAddressTemplateAttributeRequest {
@@ -19664,6 +24060,10 @@ impl crate::Action for ModifyAddressTemplateAttributeRequest {
     const NAME: &'static str = "ModifyAddressTemplateAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyAddressTemplateAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyAddressTemplateGroupAttribute`.
@@ -19678,6 +24078,15 @@ pub struct ModifyAddressTemplateGroupAttributeRequest {
     /// `AddressTemplateIds` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub address_template_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for ModifyAddressTemplateGroupAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressTemplateGroupId", &self.address_template_group_id)?;
+        w.field("AddressTemplateGroupName", &self.address_template_group_name)?;
+        w.field("AddressTemplateIds", &self.address_template_ids)?;
+        Ok(())
+    }
 }
 
 impl ModifyAddressTemplateGroupAttributeRequest {
@@ -19717,6 +24126,10 @@ impl crate::Action for ModifyAddressTemplateGroupAttributeRequest {
     const NAME: &'static str = "ModifyAddressTemplateGroupAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyAddressTemplateGroupAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyAddressesBandwidth`.
@@ -19733,6 +24146,16 @@ pub struct ModifyAddressesBandwidthRequest {
     /// `EndTime` (wire name). Deprecated by the service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyAddressesBandwidthRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressIds", &self.address_ids)?;
+        w.field("EndTime", &self.end_time)?;
+        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        w.field("StartTime", &self.start_time)?;
+        Ok(())
+    }
 }
 
 impl ModifyAddressesBandwidthRequest {
@@ -19783,6 +24206,10 @@ impl crate::Action for ModifyAddressesBandwidthRequest {
     const NAME: &'static str = "ModifyAddressesBandwidth";
     const READ_ONLY: bool = false;
     type Output = ModifyAddressesBandwidthResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyAddressesRenewFlag`.
@@ -19793,6 +24220,14 @@ pub struct ModifyAddressesRenewFlagRequest {
     pub address_ids: Vec<String>,
     /// `RenewFlag` (wire name).
     pub renew_flag: String,
+}
+
+impl crate::flatten::Flatten for ModifyAddressesRenewFlagRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressIds", &self.address_ids)?;
+        w.field("RenewFlag", &self.renew_flag)?;
+        Ok(())
+    }
 }
 
 impl ModifyAddressesRenewFlagRequest {
@@ -19826,6 +24261,10 @@ impl crate::Action for ModifyAddressesRenewFlagRequest {
     const NAME: &'static str = "ModifyAddressesRenewFlag";
     const READ_ONLY: bool = false;
     type Output = ModifyAddressesRenewFlagResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyAssistantCidr`.
@@ -19840,6 +24279,15 @@ pub struct ModifyAssistantCidrRequest {
     /// `OldCidrBlocks` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub old_cidr_blocks: Vec<String>,
+}
+
+impl crate::flatten::Flatten for ModifyAssistantCidrRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NewCidrBlocks", &self.new_cidr_blocks)?;
+        w.field("OldCidrBlocks", &self.old_cidr_blocks)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl ModifyAssistantCidrRequest {
@@ -19883,6 +24331,10 @@ impl crate::Action for ModifyAssistantCidrRequest {
     const NAME: &'static str = "ModifyAssistantCidr";
     const READ_ONLY: bool = false;
     type Output = ModifyAssistantCidrResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyBandwidthPackageAttribute`.
@@ -19898,6 +24350,15 @@ pub struct ModifyBandwidthPackageAttributeRequest {
     /// `ChargeType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyBandwidthPackageAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
+        w.field("BandwidthPackageName", &self.bandwidth_package_name)?;
+        w.field("ChargeType", &self.charge_type)?;
+        Ok(())
+    }
 }
 
 impl ModifyBandwidthPackageAttributeRequest {
@@ -19934,6 +24395,10 @@ impl crate::Action for ModifyBandwidthPackageAttributeRequest {
     const NAME: &'static str = "ModifyBandwidthPackageAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyBandwidthPackageAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyBandwidthPackageBandwidth`.
@@ -19944,6 +24409,14 @@ pub struct ModifyBandwidthPackageBandwidthRequest {
     pub internet_max_bandwidth: i64,
     /// `BandwidthPackageId` (wire name).
     pub bandwidth_package_id: String,
+}
+
+impl crate::flatten::Flatten for ModifyBandwidthPackageBandwidthRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
+        w.field("InternetMaxBandwidth", &self.internet_max_bandwidth)?;
+        Ok(())
+    }
 }
 
 impl ModifyBandwidthPackageBandwidthRequest {
@@ -19977,6 +24450,10 @@ impl crate::Action for ModifyBandwidthPackageBandwidthRequest {
     const NAME: &'static str = "ModifyBandwidthPackageBandwidth";
     const READ_ONLY: bool = false;
     type Output = ModifyBandwidthPackageBandwidthResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyCcnAttachedInstancesAttribute`.
@@ -19987,6 +24464,14 @@ pub struct ModifyCcnAttachedInstancesAttributeRequest {
     pub ccn_id: String,
     /// `Instances` (wire name).
     pub instances: Vec<CcnInstance>,
+}
+
+impl crate::flatten::Flatten for ModifyCcnAttachedInstancesAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("Instances", &self.instances)?;
+        Ok(())
+    }
 }
 
 impl ModifyCcnAttachedInstancesAttributeRequest {
@@ -20020,6 +24505,10 @@ impl crate::Action for ModifyCcnAttachedInstancesAttributeRequest {
     const NAME: &'static str = "ModifyCcnAttachedInstancesAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyCcnAttachedInstancesAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyCcnAttribute`.
@@ -20046,6 +24535,19 @@ pub struct ModifyCcnAttributeRequest {
     /// `MixedBillingFlag` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mixed_billing_flag: Option<bool>,
+}
+
+impl crate::flatten::Flatten for ModifyCcnAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnDescription", &self.ccn_description)?;
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("CcnName", &self.ccn_name)?;
+        w.field("MixedBillingFlag", &self.mixed_billing_flag)?;
+        w.field("RouteECMPFlag", &self.route_ecmp_flag)?;
+        w.field("RouteOverlapFlag", &self.route_overlap_flag)?;
+        w.field("TrafficMarkingPolicyFlag", &self.traffic_marking_policy_flag)?;
+        Ok(())
+    }
 }
 
 impl ModifyCcnAttributeRequest {
@@ -20109,6 +24611,10 @@ impl crate::Action for ModifyCcnAttributeRequest {
     const NAME: &'static str = "ModifyCcnAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyCcnAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyCcnPolicyBasedRoutingNextHopAttribute`.
@@ -20143,6 +24649,22 @@ pub struct ModifyCcnPolicyBasedRoutingNextHopAttributeRequest {
     /// `State` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyCcnPolicyBasedRoutingNextHopAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("Description", &self.description)?;
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("InstanceType", &self.instance_type)?;
+        w.field("Name", &self.name)?;
+        w.field("NextHopRegion", &self.next_hop_region)?;
+        w.field("NextHopResourceId", &self.next_hop_resource_id)?;
+        w.field("NextHopResourceType", &self.next_hop_resource_type)?;
+        w.field("PolicyBasedRoutingNextHopId", &self.policy_based_routing_next_hop_id)?;
+        w.field("State", &self.state)?;
+        Ok(())
+    }
 }
 
 impl ModifyCcnPolicyBasedRoutingNextHopAttributeRequest {
@@ -20225,6 +24747,10 @@ impl crate::Action for ModifyCcnPolicyBasedRoutingNextHopAttributeRequest {
     const NAME: &'static str = "ModifyCcnPolicyBasedRoutingNextHopAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyCcnPolicyBasedRoutingNextHopAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyCcnPolicyBasedRoutingRuleAttribute`.
@@ -20238,6 +24764,15 @@ pub struct ModifyCcnPolicyBasedRoutingRuleAttributeRequest {
     /// `Description` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyCcnPolicyBasedRoutingRuleAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("Description", &self.description)?;
+        w.field("PolicyBasedRoutingRuleId", &self.policy_based_routing_rule_id)?;
+        Ok(())
+    }
 }
 
 impl ModifyCcnPolicyBasedRoutingRuleAttributeRequest {
@@ -20278,6 +24813,10 @@ impl crate::Action for ModifyCcnPolicyBasedRoutingRuleAttributeRequest {
     const NAME: &'static str = "ModifyCcnPolicyBasedRoutingRuleAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyCcnPolicyBasedRoutingRuleAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyCcnRegionBandwidthLimitsType`.
@@ -20289,6 +24828,14 @@ pub struct ModifyCcnRegionBandwidthLimitsTypeRequest {
     /// `BandwidthLimitType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_limit_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyCcnRegionBandwidthLimitsTypeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BandwidthLimitType", &self.bandwidth_limit_type)?;
+        w.field("CcnId", &self.ccn_id)?;
+        Ok(())
+    }
 }
 
 impl ModifyCcnRegionBandwidthLimitsTypeRequest {
@@ -20322,6 +24869,10 @@ impl crate::Action for ModifyCcnRegionBandwidthLimitsTypeRequest {
     const NAME: &'static str = "ModifyCcnRegionBandwidthLimitsType";
     const READ_ONLY: bool = false;
     type Output = ModifyCcnRegionBandwidthLimitsTypeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyCcnRouteTables`.
@@ -20330,6 +24881,13 @@ impl crate::Action for ModifyCcnRegionBandwidthLimitsTypeRequest {
 pub struct ModifyCcnRouteTablesRequest {
     /// `RouteTableInfo` (wire name).
     pub route_table_info: Vec<ModifyRouteTableInfo>,
+}
+
+impl crate::flatten::Flatten for ModifyCcnRouteTablesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RouteTableInfo", &self.route_table_info)?;
+        Ok(())
+    }
 }
 
 impl ModifyCcnRouteTablesRequest {
@@ -20356,12 +24914,22 @@ impl crate::Action for ModifyCcnRouteTablesRequest {
     const NAME: &'static str = "ModifyCcnRouteTables";
     const READ_ONLY: bool = false;
     type Output = ModifyCcnRouteTablesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyCdcLDCXAttribute`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModifyCdcLDCXAttributeRequest {}
+
+impl crate::flatten::Flatten for ModifyCdcLDCXAttributeRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl ModifyCdcLDCXAttributeRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -20379,12 +24947,22 @@ impl crate::Action for ModifyCdcLDCXAttributeRequest {
     const NAME: &'static str = "ModifyCdcLDCXAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyCdcLDCXAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyCdcNetPlaneAttribute`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModifyCdcNetPlaneAttributeRequest {}
+
+impl crate::flatten::Flatten for ModifyCdcNetPlaneAttributeRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl ModifyCdcNetPlaneAttributeRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -20402,6 +24980,10 @@ impl crate::Action for ModifyCdcNetPlaneAttributeRequest {
     const NAME: &'static str = "ModifyCdcNetPlaneAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyCdcNetPlaneAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyCustomerGatewayAttribute`.
@@ -20415,6 +24997,15 @@ pub struct ModifyCustomerGatewayAttributeRequest {
     /// `BgpAsn` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bgp_asn: Option<u64>,
+}
+
+impl crate::flatten::Flatten for ModifyCustomerGatewayAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BgpAsn", &self.bgp_asn)?;
+        w.field("CustomerGatewayId", &self.customer_gateway_id)?;
+        w.field("CustomerGatewayName", &self.customer_gateway_name)?;
+        Ok(())
+    }
 }
 
 impl ModifyCustomerGatewayAttributeRequest {
@@ -20455,6 +25046,10 @@ impl crate::Action for ModifyCustomerGatewayAttributeRequest {
     const NAME: &'static str = "ModifyCustomerGatewayAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyCustomerGatewayAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyDhcpIpAttribute`.
@@ -20465,6 +25060,14 @@ pub struct ModifyDhcpIpAttributeRequest {
     pub dhcp_ip_id: String,
     /// `DhcpIpName` (wire name).
     pub dhcp_ip_name: String,
+}
+
+impl crate::flatten::Flatten for ModifyDhcpIpAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DhcpIpId", &self.dhcp_ip_id)?;
+        w.field("DhcpIpName", &self.dhcp_ip_name)?;
+        Ok(())
+    }
 }
 
 impl ModifyDhcpIpAttributeRequest {
@@ -20498,6 +25101,10 @@ impl crate::Action for ModifyDhcpIpAttributeRequest {
     const NAME: &'static str = "ModifyDhcpIpAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyDhcpIpAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyDirectConnectGatewayAttribute`.
@@ -20515,6 +25122,16 @@ pub struct ModifyDirectConnectGatewayAttributeRequest {
     /// `ModeType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyDirectConnectGatewayAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnRouteType", &self.ccn_route_type)?;
+        w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
+        w.field("DirectConnectGatewayName", &self.direct_connect_gateway_name)?;
+        w.field("ModeType", &self.mode_type)?;
+        Ok(())
+    }
 }
 
 impl ModifyDirectConnectGatewayAttributeRequest {
@@ -20560,6 +25177,10 @@ impl crate::Action for ModifyDirectConnectGatewayAttributeRequest {
     const NAME: &'static str = "ModifyDirectConnectGatewayAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyDirectConnectGatewayAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyFlowLogAttribute`.
@@ -20580,6 +25201,17 @@ pub struct ModifyFlowLogAttributeRequest {
     /// `Period` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<u64>,
+}
+
+impl crate::flatten::Flatten for ModifyFlowLogAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("FlowLogDescription", &self.flow_log_description)?;
+        w.field("FlowLogId", &self.flow_log_id)?;
+        w.field("FlowLogName", &self.flow_log_name)?;
+        w.field("Period", &self.period)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl ModifyFlowLogAttributeRequest {
@@ -20631,6 +25263,10 @@ impl crate::Action for ModifyFlowLogAttributeRequest {
     const NAME: &'static str = "ModifyFlowLogAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyFlowLogAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyGatewayFlowQos`.
@@ -20646,6 +25282,16 @@ pub struct ModifyGatewayFlowQosRequest {
     /// `Direction` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyGatewayFlowQosRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Bandwidth", &self.bandwidth)?;
+        w.field("Direction", &self.direction)?;
+        w.field("GatewayId", &self.gateway_id)?;
+        w.field("IpAddresses", &self.ip_addresses)?;
+        Ok(())
+    }
 }
 
 impl ModifyGatewayFlowQosRequest {
@@ -20693,6 +25339,10 @@ impl crate::Action for ModifyGatewayFlowQosRequest {
     const NAME: &'static str = "ModifyGatewayFlowQos";
     const READ_ONLY: bool = false;
     type Output = ModifyGatewayFlowQosResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyGlobalRouteECMPAlgorithm`.
@@ -20710,6 +25360,16 @@ pub struct ModifyGlobalRouteECMPAlgorithmRequest {
     /// `CdcId` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyGlobalRouteECMPAlgorithmRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CdcId", &self.cdc_id)?;
+        w.field("DestinationCidrBlock", &self.destination_cidr_block)?;
+        w.field("SubnetRouteAlgorithm", &self.subnet_route_algorithm)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl ModifyGlobalRouteECMPAlgorithmRequest {
@@ -20755,6 +25415,10 @@ impl crate::Action for ModifyGlobalRouteECMPAlgorithmRequest {
     const NAME: &'static str = "ModifyGlobalRouteECMPAlgorithm";
     const READ_ONLY: bool = false;
     type Output = ModifyGlobalRouteECMPAlgorithmResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyGlobalRoutes`.
@@ -20765,6 +25429,14 @@ pub struct ModifyGlobalRoutesRequest {
     pub vpc_id: String,
     /// `GlobalRoutes` (wire name).
     pub global_routes: Vec<GlobalRoute>,
+}
+
+impl crate::flatten::Flatten for ModifyGlobalRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("GlobalRoutes", &self.global_routes)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl ModifyGlobalRoutesRequest {
@@ -20798,6 +25470,10 @@ impl crate::Action for ModifyGlobalRoutesRequest {
     const NAME: &'static str = "ModifyGlobalRoutes";
     const READ_ONLY: bool = false;
     type Output = ModifyGlobalRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyHaVipAttribute`.
@@ -20809,6 +25485,14 @@ pub struct ModifyHaVipAttributeRequest {
     /// `HaVipName` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ha_vip_name: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyHaVipAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("HaVipId", &self.ha_vip_id)?;
+        w.field("HaVipName", &self.ha_vip_name)?;
+        Ok(())
+    }
 }
 
 impl ModifyHaVipAttributeRequest {
@@ -20842,6 +25526,10 @@ impl crate::Action for ModifyHaVipAttributeRequest {
     const NAME: &'static str = "ModifyHaVipAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyHaVipAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyHighPriorityRouteAttribute`.
@@ -20852,6 +25540,14 @@ pub struct ModifyHighPriorityRouteAttributeRequest {
     pub high_priority_route_table_id: String,
     /// `HighPriorityModifyItems` (wire name).
     pub high_priority_modify_items: Vec<HighPriorityModifyItem>,
+}
+
+impl crate::flatten::Flatten for ModifyHighPriorityRouteAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("HighPriorityModifyItems", &self.high_priority_modify_items)?;
+        w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
+        Ok(())
+    }
 }
 
 impl ModifyHighPriorityRouteAttributeRequest {
@@ -20885,6 +25581,10 @@ impl crate::Action for ModifyHighPriorityRouteAttributeRequest {
     const NAME: &'static str = "ModifyHighPriorityRouteAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyHighPriorityRouteAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyHighPriorityRouteECMPAlgorithm`.
@@ -20896,6 +25596,14 @@ pub struct ModifyHighPriorityRouteECMPAlgorithmRequest {
     /// `RouteECMPAlgorithms` (wire name).
     #[serde(rename = "RouteECMPAlgorithms")]
     pub route_ecmp_algorithms: Vec<RouteECMPAlgorithm>,
+}
+
+impl crate::flatten::Flatten for ModifyHighPriorityRouteECMPAlgorithmRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
+        w.field("RouteECMPAlgorithms", &self.route_ecmp_algorithms)?;
+        Ok(())
+    }
 }
 
 impl ModifyHighPriorityRouteECMPAlgorithmRequest {
@@ -20929,6 +25637,10 @@ impl crate::Action for ModifyHighPriorityRouteECMPAlgorithmRequest {
     const NAME: &'static str = "ModifyHighPriorityRouteECMPAlgorithm";
     const READ_ONLY: bool = false;
     type Output = ModifyHighPriorityRouteECMPAlgorithmResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyHighPriorityRouteTableAttribute`.
@@ -20939,6 +25651,14 @@ pub struct ModifyHighPriorityRouteTableAttributeRequest {
     pub high_priority_route_table_id: String,
     /// `Name` (wire name).
     pub name: String,
+}
+
+impl crate::flatten::Flatten for ModifyHighPriorityRouteTableAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
+        w.field("Name", &self.name)?;
+        Ok(())
+    }
 }
 
 impl ModifyHighPriorityRouteTableAttributeRequest {
@@ -20972,6 +25692,10 @@ impl crate::Action for ModifyHighPriorityRouteTableAttributeRequest {
     const NAME: &'static str = "ModifyHighPriorityRouteTableAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyHighPriorityRouteTableAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyIPv6AddressesAttributes`.
@@ -20987,6 +25711,15 @@ pub struct ModifyIPv6AddressesAttributesRequest {
     /// `EipVisibleOnEni` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eip_visible_on_eni: Option<bool>,
+}
+
+impl crate::flatten::Flatten for ModifyIPv6AddressesAttributesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("EipVisibleOnEni", &self.eip_visible_on_eni)?;
+        w.field("IPv6AddressIds", &self.ipv6_address_ids)?;
+        w.field("IPv6AddressName", &self.ipv6_address_name)?;
+        Ok(())
+    }
 }
 
 impl ModifyIPv6AddressesAttributesRequest {
@@ -21026,6 +25759,10 @@ impl crate::Action for ModifyIPv6AddressesAttributesRequest {
     const NAME: &'static str = "ModifyIPv6AddressesAttributes";
     const READ_ONLY: bool = false;
     type Output = ModifyIPv6AddressesAttributesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyIPv6AddressesBandwidth`.
@@ -21037,6 +25774,14 @@ pub struct ModifyIPv6AddressesBandwidthRequest {
     pub ipv6_address_ids: Vec<String>,
     /// `InternetMaxBandwidthOut` (wire name).
     pub internet_max_bandwidth_out: i64,
+}
+
+impl crate::flatten::Flatten for ModifyIPv6AddressesBandwidthRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("IPv6AddressIds", &self.ipv6_address_ids)?;
+        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        Ok(())
+    }
 }
 
 impl ModifyIPv6AddressesBandwidthRequest {
@@ -21070,6 +25815,10 @@ impl crate::Action for ModifyIPv6AddressesBandwidthRequest {
     const NAME: &'static str = "ModifyIPv6AddressesBandwidth";
     const READ_ONLY: bool = false;
     type Output = ModifyIPv6AddressesBandwidthResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyIp6AddressesBandwidth`.
@@ -21084,6 +25833,15 @@ pub struct ModifyIp6AddressesBandwidthRequest {
     /// `Ip6AddressIds` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ip6_address_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for ModifyIp6AddressesBandwidthRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        w.field("Ip6AddressIds", &self.ip6_address_ids)?;
+        w.field("Ip6Addresses", &self.ip6_addresses)?;
+        Ok(())
+    }
 }
 
 impl ModifyIp6AddressesBandwidthRequest {
@@ -21127,6 +25885,10 @@ impl crate::Action for ModifyIp6AddressesBandwidthRequest {
     const NAME: &'static str = "ModifyIp6AddressesBandwidth";
     const READ_ONLY: bool = false;
     type Output = ModifyIp6AddressesBandwidthResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyIp6Rule`.
@@ -21146,6 +25908,17 @@ pub struct ModifyIp6RuleRequest {
     /// `Vport` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vport: Option<i64>,
+}
+
+impl crate::flatten::Flatten for ModifyIp6RuleRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Ip6RuleId", &self.ip6_rule_id)?;
+        w.field("Ip6RuleName", &self.ip6_rule_name)?;
+        w.field("Ip6TranslatorId", &self.ip6_translator_id)?;
+        w.field("Vip", &self.vip)?;
+        w.field("Vport", &self.vport)?;
+        Ok(())
+    }
 }
 
 impl ModifyIp6RuleRequest {
@@ -21198,6 +25971,10 @@ impl crate::Action for ModifyIp6RuleRequest {
     const NAME: &'static str = "ModifyIp6Rule";
     const READ_ONLY: bool = false;
     type Output = ModifyIp6RuleResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyIp6Translator`.
@@ -21209,6 +25986,14 @@ pub struct ModifyIp6TranslatorRequest {
     /// `Ip6TranslatorName` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip6_translator_name: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyIp6TranslatorRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Ip6TranslatorId", &self.ip6_translator_id)?;
+        w.field("Ip6TranslatorName", &self.ip6_translator_name)?;
+        Ok(())
+    }
 }
 
 impl ModifyIp6TranslatorRequest {
@@ -21242,6 +26027,10 @@ impl crate::Action for ModifyIp6TranslatorRequest {
     const NAME: &'static str = "ModifyIp6Translator";
     const READ_ONLY: bool = false;
     type Output = ModifyIp6TranslatorResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyIpv6AddressesAttribute`.
@@ -21252,6 +26041,14 @@ pub struct ModifyIpv6AddressesAttributeRequest {
     pub network_interface_id: String,
     /// `Ipv6Addresses` (wire name).
     pub ipv6_addresses: Vec<Ipv6Address>,
+}
+
+impl crate::flatten::Flatten for ModifyIpv6AddressesAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Ipv6Addresses", &self.ipv6_addresses)?;
+        w.field("NetworkInterfaceId", &self.network_interface_id)?;
+        Ok(())
+    }
 }
 
 impl ModifyIpv6AddressesAttributeRequest {
@@ -21285,6 +26082,10 @@ impl crate::Action for ModifyIpv6AddressesAttributeRequest {
     const NAME: &'static str = "ModifyIpv6AddressesAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyIpv6AddressesAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyLocalGateway`.
@@ -21300,6 +26101,16 @@ pub struct ModifyLocalGatewayRequest {
     /// `VpcId` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyLocalGatewayRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CdcId", &self.cdc_id)?;
+        w.field("LocalGatewayId", &self.local_gateway_id)?;
+        w.field("LocalGatewayName", &self.local_gateway_name)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl ModifyLocalGatewayRequest {
@@ -21347,6 +26158,10 @@ impl crate::Action for ModifyLocalGatewayRequest {
     const NAME: &'static str = "ModifyLocalGateway";
     const READ_ONLY: bool = false;
     type Output = ModifyLocalGatewayResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyNatGatewayAdvancedAttribute`.
@@ -21364,6 +26179,16 @@ pub struct ModifyNatGatewayAdvancedAttributeRequest {
     /// `TCPTimeWaitTimeout` (wire name).
     #[serde(rename = "TCPTimeWaitTimeout", default, skip_serializing_if = "Option::is_none")]
     pub tcp_time_wait_timeout: Option<u64>,
+}
+
+impl crate::flatten::Flatten for ModifyNatGatewayAdvancedAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("TCPEstablishedConnectionTimeout", &self.tcp_established_connection_timeout)?;
+        w.field("TCPTimeWaitTimeout", &self.tcp_time_wait_timeout)?;
+        w.field("UDPMappingTimeout", &self.udp_mapping_timeout)?;
+        Ok(())
+    }
 }
 
 impl ModifyNatGatewayAdvancedAttributeRequest {
@@ -21409,6 +26234,10 @@ impl crate::Action for ModifyNatGatewayAdvancedAttributeRequest {
     const NAME: &'static str = "ModifyNatGatewayAdvancedAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyNatGatewayAdvancedAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyNatGatewayAttribute`.
@@ -21435,6 +26264,19 @@ pub struct ModifyNatGatewayAttributeRequest {
     /// `PublicAddressAffinity` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_address_affinity: Option<bool>,
+}
+
+impl crate::flatten::Flatten for ModifyNatGatewayAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DeletionProtectionEnabled", &self.deletion_protection_enabled)?;
+        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        w.field("ModifySecurityGroup", &self.modify_security_group)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("NatGatewayName", &self.nat_gateway_name)?;
+        w.field("PublicAddressAffinity", &self.public_address_affinity)?;
+        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        Ok(())
+    }
 }
 
 impl ModifyNatGatewayAttributeRequest {
@@ -21498,6 +26340,10 @@ impl crate::Action for ModifyNatGatewayAttributeRequest {
     const NAME: &'static str = "ModifyNatGatewayAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyNatGatewayAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyNatGatewayDestinationIpPortTranslationNatRule`.
@@ -21510,6 +26356,15 @@ pub struct ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest {
     pub source_nat_rule: DestinationIpPortTranslationNatRule,
     /// `DestinationNatRule` (wire name).
     pub destination_nat_rule: DestinationIpPortTranslationNatRule,
+}
+
+impl crate::flatten::Flatten for ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DestinationNatRule", &self.destination_nat_rule)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("SourceNatRule", &self.source_nat_rule)?;
+        Ok(())
+    }
 }
 
 impl ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest {
@@ -21550,6 +26405,10 @@ impl crate::Action for ModifyNatGatewayDestinationIpPortTranslationNatRuleReques
     const NAME: &'static str = "ModifyNatGatewayDestinationIpPortTranslationNatRule";
     const READ_ONLY: bool = false;
     type Output = ModifyNatGatewayDestinationIpPortTranslationNatRuleResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyNatGatewaySourceIpTranslationNatRule`.
@@ -21560,6 +26419,14 @@ pub struct ModifyNatGatewaySourceIpTranslationNatRuleRequest {
     pub nat_gateway_id: String,
     /// `SourceIpTranslationNatRule` (wire name).
     pub source_ip_translation_nat_rule: SourceIpTranslationNatRule,
+}
+
+impl crate::flatten::Flatten for ModifyNatGatewaySourceIpTranslationNatRuleRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("SourceIpTranslationNatRule", &self.source_ip_translation_nat_rule)?;
+        Ok(())
+    }
 }
 
 impl ModifyNatGatewaySourceIpTranslationNatRuleRequest {
@@ -21593,6 +26460,10 @@ impl crate::Action for ModifyNatGatewaySourceIpTranslationNatRuleRequest {
     const NAME: &'static str = "ModifyNatGatewaySourceIpTranslationNatRule";
     const READ_ONLY: bool = false;
     type Output = ModifyNatGatewaySourceIpTranslationNatRuleResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyNetDetect`.
@@ -21616,6 +26487,18 @@ pub struct ModifyNetDetectRequest {
     /// `NetDetectDescription` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_detect_description: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyNetDetectRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DetectDestinationIp", &self.detect_destination_ip)?;
+        w.field("NetDetectDescription", &self.net_detect_description)?;
+        w.field("NetDetectId", &self.net_detect_id)?;
+        w.field("NetDetectName", &self.net_detect_name)?;
+        w.field("NextHopDestination", &self.next_hop_destination)?;
+        w.field("NextHopType", &self.next_hop_type)?;
+        Ok(())
+    }
 }
 
 impl ModifyNetDetectRequest {
@@ -21673,6 +26556,10 @@ impl crate::Action for ModifyNetDetectRequest {
     const NAME: &'static str = "ModifyNetDetect";
     const READ_ONLY: bool = false;
     type Output = ModifyNetDetectResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyNetworkAclAttribute`.
@@ -21683,6 +26570,14 @@ pub struct ModifyNetworkAclAttributeRequest {
     pub network_acl_id: String,
     /// `NetworkAclName` (wire name).
     pub network_acl_name: String,
+}
+
+impl crate::flatten::Flatten for ModifyNetworkAclAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NetworkAclId", &self.network_acl_id)?;
+        w.field("NetworkAclName", &self.network_acl_name)?;
+        Ok(())
+    }
 }
 
 impl ModifyNetworkAclAttributeRequest {
@@ -21716,6 +26611,10 @@ impl crate::Action for ModifyNetworkAclAttributeRequest {
     const NAME: &'static str = "ModifyNetworkAclAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyNetworkAclAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyNetworkAclEntries`.
@@ -21733,6 +26632,16 @@ pub struct ModifyNetworkAclEntriesRequest {
     /// `EnableUpdateAclEntries` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_update_acl_entries: Option<bool>,
+}
+
+impl crate::flatten::Flatten for ModifyNetworkAclEntriesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("EnableUpdateAclEntries", &self.enable_update_acl_entries)?;
+        w.field("NetworkAclEntrySet", &self.network_acl_entry_set)?;
+        w.field("NetworkAclId", &self.network_acl_id)?;
+        w.field("NetworkAclQuintupleSet", &self.network_acl_quintuple_set)?;
+        Ok(())
+    }
 }
 
 impl ModifyNetworkAclEntriesRequest {
@@ -21778,6 +26687,10 @@ impl crate::Action for ModifyNetworkAclEntriesRequest {
     const NAME: &'static str = "ModifyNetworkAclEntries";
     const READ_ONLY: bool = false;
     type Output = ModifyNetworkAclEntriesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyNetworkAclQuintupleEntries`.
@@ -21788,6 +26701,14 @@ pub struct ModifyNetworkAclQuintupleEntriesRequest {
     pub network_acl_id: String,
     /// `NetworkAclQuintupleSet` (wire name).
     pub network_acl_quintuple_set: NetworkAclQuintupleEntries,
+}
+
+impl crate::flatten::Flatten for ModifyNetworkAclQuintupleEntriesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NetworkAclId", &self.network_acl_id)?;
+        w.field("NetworkAclQuintupleSet", &self.network_acl_quintuple_set)?;
+        Ok(())
+    }
 }
 
 impl ModifyNetworkAclQuintupleEntriesRequest {
@@ -21821,6 +26742,10 @@ impl crate::Action for ModifyNetworkAclQuintupleEntriesRequest {
     const NAME: &'static str = "ModifyNetworkAclQuintupleEntries";
     const READ_ONLY: bool = false;
     type Output = ModifyNetworkAclQuintupleEntriesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyNetworkInterfaceAttribute`.
@@ -21841,6 +26766,17 @@ pub struct ModifyNetworkInterfaceAttributeRequest {
     /// `TrunkingFlag` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trunking_flag: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyNetworkInterfaceAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NetworkInterfaceDescription", &self.network_interface_description)?;
+        w.field("NetworkInterfaceId", &self.network_interface_id)?;
+        w.field("NetworkInterfaceName", &self.network_interface_name)?;
+        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        w.field("TrunkingFlag", &self.trunking_flag)?;
+        Ok(())
+    }
 }
 
 impl ModifyNetworkInterfaceAttributeRequest {
@@ -21892,6 +26828,10 @@ impl crate::Action for ModifyNetworkInterfaceAttributeRequest {
     const NAME: &'static str = "ModifyNetworkInterfaceAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyNetworkInterfaceAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyNetworkInterfaceQos`.
@@ -21906,6 +26846,15 @@ pub struct ModifyNetworkInterfaceQosRequest {
     /// `DirectSendMaxPort` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct_send_max_port: Option<u64>,
+}
+
+impl crate::flatten::Flatten for ModifyNetworkInterfaceQosRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DirectSendMaxPort", &self.direct_send_max_port)?;
+        w.field("NetworkInterfaceIds", &self.network_interface_ids)?;
+        w.field("QosLevel", &self.qos_level)?;
+        Ok(())
+    }
 }
 
 impl ModifyNetworkInterfaceQosRequest {
@@ -21945,6 +26894,10 @@ impl crate::Action for ModifyNetworkInterfaceQosRequest {
     const NAME: &'static str = "ModifyNetworkInterfaceQos";
     const READ_ONLY: bool = false;
     type Output = ModifyNetworkInterfaceQosResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyPrivateIpAddressesAttribute`.
@@ -21955,6 +26908,14 @@ pub struct ModifyPrivateIpAddressesAttributeRequest {
     pub network_interface_id: String,
     /// `PrivateIpAddresses` (wire name).
     pub private_ip_addresses: Vec<PrivateIpAddressSpecification>,
+}
+
+impl crate::flatten::Flatten for ModifyPrivateIpAddressesAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NetworkInterfaceId", &self.network_interface_id)?;
+        w.field("PrivateIpAddresses", &self.private_ip_addresses)?;
+        Ok(())
+    }
 }
 
 impl ModifyPrivateIpAddressesAttributeRequest {
@@ -21988,6 +26949,10 @@ impl crate::Action for ModifyPrivateIpAddressesAttributeRequest {
     const NAME: &'static str = "ModifyPrivateIpAddressesAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyPrivateIpAddressesAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyPrivateNatGatewayAttribute`.
@@ -22002,6 +26967,15 @@ pub struct ModifyPrivateNatGatewayAttributeRequest {
     /// `DeletionProtectionEnabled` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletion_protection_enabled: Option<bool>,
+}
+
+impl crate::flatten::Flatten for ModifyPrivateNatGatewayAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DeletionProtectionEnabled", &self.deletion_protection_enabled)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("NatGatewayName", &self.nat_gateway_name)?;
+        Ok(())
+    }
 }
 
 impl ModifyPrivateNatGatewayAttributeRequest {
@@ -22041,6 +27015,10 @@ impl crate::Action for ModifyPrivateNatGatewayAttributeRequest {
     const NAME: &'static str = "ModifyPrivateNatGatewayAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyPrivateNatGatewayAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule`.
@@ -22051,6 +27029,14 @@ pub struct ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     pub nat_gateway_id: String,
     /// `LocalDestinationIpPortTranslationNatRules` (wire name).
     pub local_destination_ip_port_translation_nat_rules: Vec<DestinationIpPortTranslationNatRuleDiff>,
+}
+
+impl crate::flatten::Flatten for ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("LocalDestinationIpPortTranslationNatRules", &self.local_destination_ip_port_translation_nat_rules)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
@@ -22084,6 +27070,10 @@ impl crate::Action for ModifyPrivateNatGatewayDestinationIpPortTranslationNatRul
     const NAME: &'static str = "ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule";
     const READ_ONLY: bool = false;
     type Output = ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyPrivateNatGatewayTranslationAclRule`.
@@ -22103,6 +27093,18 @@ pub struct ModifyPrivateNatGatewayTranslationAclRuleRequest {
     /// `OriginalIp` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_ip: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyPrivateNatGatewayTranslationAclRuleRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("OriginalIp", &self.original_ip)?;
+        w.field("TranslationAclRules", &self.translation_acl_rules)?;
+        w.field("TranslationDirection", &self.translation_direction)?;
+        w.field("TranslationIp", &self.translation_ip)?;
+        w.field("TranslationType", &self.translation_type)?;
+        Ok(())
+    }
 }
 
 impl ModifyPrivateNatGatewayTranslationAclRuleRequest {
@@ -22164,6 +27166,10 @@ impl crate::Action for ModifyPrivateNatGatewayTranslationAclRuleRequest {
     const NAME: &'static str = "ModifyPrivateNatGatewayTranslationAclRule";
     const READ_ONLY: bool = false;
     type Output = ModifyPrivateNatGatewayTranslationAclRuleResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyPrivateNatGatewayTranslationNatRule`.
@@ -22177,6 +27183,15 @@ pub struct ModifyPrivateNatGatewayTranslationNatRuleRequest {
     /// `CrossDomain` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cross_domain: Option<bool>,
+}
+
+impl crate::flatten::Flatten for ModifyPrivateNatGatewayTranslationNatRuleRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CrossDomain", &self.cross_domain)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("TranslationNatRules", &self.translation_nat_rules)?;
+        Ok(())
+    }
 }
 
 impl ModifyPrivateNatGatewayTranslationNatRuleRequest {
@@ -22217,6 +27232,10 @@ impl crate::Action for ModifyPrivateNatGatewayTranslationNatRuleRequest {
     const NAME: &'static str = "ModifyPrivateNatGatewayTranslationNatRule";
     const READ_ONLY: bool = false;
     type Output = ModifyPrivateNatGatewayTranslationNatRuleResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyReserveIpAddress`.
@@ -22233,6 +27252,16 @@ pub struct ModifyReserveIpAddressRequest {
     /// `Description` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyReserveIpAddressRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Description", &self.description)?;
+        w.field("Name", &self.name)?;
+        w.field("ReserveIpId", &self.reserve_ip_id)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl ModifyReserveIpAddressRequest {
@@ -22279,6 +27308,10 @@ impl crate::Action for ModifyReserveIpAddressRequest {
     const NAME: &'static str = "ModifyReserveIpAddress";
     const READ_ONLY: bool = false;
     type Output = ModifyReserveIpAddressResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyRoutePolicyAttribute`.
@@ -22291,6 +27324,15 @@ pub struct ModifyRoutePolicyAttributeRequest {
     pub route_policy_name: String,
     /// `RoutePolicyDescription` (wire name).
     pub route_policy_description: String,
+}
+
+impl crate::flatten::Flatten for ModifyRoutePolicyAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RoutePolicyDescription", &self.route_policy_description)?;
+        w.field("RoutePolicyId", &self.route_policy_id)?;
+        w.field("RoutePolicyName", &self.route_policy_name)?;
+        Ok(())
+    }
 }
 
 impl ModifyRoutePolicyAttributeRequest {
@@ -22331,6 +27373,10 @@ impl crate::Action for ModifyRoutePolicyAttributeRequest {
     const NAME: &'static str = "ModifyRoutePolicyAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyRoutePolicyAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyRouteTableAttribute`.
@@ -22341,6 +27387,14 @@ pub struct ModifyRouteTableAttributeRequest {
     pub route_table_id: String,
     /// `RouteTableName` (wire name).
     pub route_table_name: String,
+}
+
+impl crate::flatten::Flatten for ModifyRouteTableAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RouteTableId", &self.route_table_id)?;
+        w.field("RouteTableName", &self.route_table_name)?;
+        Ok(())
+    }
 }
 
 impl ModifyRouteTableAttributeRequest {
@@ -22374,6 +27428,10 @@ impl crate::Action for ModifyRouteTableAttributeRequest {
     const NAME: &'static str = "ModifyRouteTableAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyRouteTableAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyRouteTableSelectionPolicies`.
@@ -22384,6 +27442,14 @@ pub struct ModifyRouteTableSelectionPoliciesRequest {
     pub ccn_id: String,
     /// `SelectionPolicies` (wire name).
     pub selection_policies: Vec<CcnRouteTableSelectPolicy>,
+}
+
+impl crate::flatten::Flatten for ModifyRouteTableSelectionPoliciesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("SelectionPolicies", &self.selection_policies)?;
+        Ok(())
+    }
 }
 
 impl ModifyRouteTableSelectionPoliciesRequest {
@@ -22417,6 +27483,10 @@ impl crate::Action for ModifyRouteTableSelectionPoliciesRequest {
     const NAME: &'static str = "ModifyRouteTableSelectionPolicies";
     const READ_ONLY: bool = false;
     type Output = ModifyRouteTableSelectionPoliciesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifySecurityGroupAttribute`.
@@ -22431,6 +27501,15 @@ pub struct ModifySecurityGroupAttributeRequest {
     /// `GroupDescription` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_description: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifySecurityGroupAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("GroupDescription", &self.group_description)?;
+        w.field("GroupName", &self.group_name)?;
+        w.field("SecurityGroupId", &self.security_group_id)?;
+        Ok(())
+    }
 }
 
 impl ModifySecurityGroupAttributeRequest {
@@ -22470,6 +27549,10 @@ impl crate::Action for ModifySecurityGroupAttributeRequest {
     const NAME: &'static str = "ModifySecurityGroupAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifySecurityGroupAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifySecurityGroupPolicies`.
@@ -22483,6 +27566,15 @@ pub struct ModifySecurityGroupPoliciesRequest {
     /// `SortPolicys` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_policys: Option<bool>,
+}
+
+impl crate::flatten::Flatten for ModifySecurityGroupPoliciesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("SecurityGroupId", &self.security_group_id)?;
+        w.field("SecurityGroupPolicySet", &self.security_group_policy_set)?;
+        w.field("SortPolicys", &self.sort_policys)?;
+        Ok(())
+    }
 }
 
 impl ModifySecurityGroupPoliciesRequest {
@@ -22523,6 +27615,10 @@ impl crate::Action for ModifySecurityGroupPoliciesRequest {
     const NAME: &'static str = "ModifySecurityGroupPolicies";
     const READ_ONLY: bool = false;
     type Output = ModifySecurityGroupPoliciesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyServiceTemplateAttribute`.
@@ -22540,6 +27636,16 @@ pub struct ModifyServiceTemplateAttributeRequest {
     /// `ServicesExtra` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub services_extra: Vec<ServicesInfo>,
+}
+
+impl crate::flatten::Flatten for ModifyServiceTemplateAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ServiceTemplateId", &self.service_template_id)?;
+        w.field("ServiceTemplateName", &self.service_template_name)?;
+        w.field("Services", &self.services)?;
+        w.field("ServicesExtra", &self.services_extra)?;
+        Ok(())
+    }
 }
 
 impl ModifyServiceTemplateAttributeRequest {
@@ -22585,6 +27691,10 @@ impl crate::Action for ModifyServiceTemplateAttributeRequest {
     const NAME: &'static str = "ModifyServiceTemplateAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyServiceTemplateAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyServiceTemplateGroupAttribute`.
@@ -22599,6 +27709,15 @@ pub struct ModifyServiceTemplateGroupAttributeRequest {
     /// `ServiceTemplateIds` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub service_template_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for ModifyServiceTemplateGroupAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ServiceTemplateGroupId", &self.service_template_group_id)?;
+        w.field("ServiceTemplateGroupName", &self.service_template_group_name)?;
+        w.field("ServiceTemplateIds", &self.service_template_ids)?;
+        Ok(())
+    }
 }
 
 impl ModifyServiceTemplateGroupAttributeRequest {
@@ -22638,6 +27757,10 @@ impl crate::Action for ModifyServiceTemplateGroupAttributeRequest {
     const NAME: &'static str = "ModifyServiceTemplateGroupAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyServiceTemplateGroupAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifySnapshotPolicies`.
@@ -22646,6 +27769,13 @@ impl crate::Action for ModifyServiceTemplateGroupAttributeRequest {
 pub struct ModifySnapshotPoliciesRequest {
     /// `SnapshotPoliciesInfo` (wire name).
     pub snapshot_policies_info: Vec<BatchModifySnapshotPolicy>,
+}
+
+impl crate::flatten::Flatten for ModifySnapshotPoliciesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("SnapshotPoliciesInfo", &self.snapshot_policies_info)?;
+        Ok(())
+    }
 }
 
 impl ModifySnapshotPoliciesRequest {
@@ -22672,6 +27802,10 @@ impl crate::Action for ModifySnapshotPoliciesRequest {
     const NAME: &'static str = "ModifySnapshotPolicies";
     const READ_ONLY: bool = false;
     type Output = ModifySnapshotPoliciesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifySubnetAttribute`.
@@ -22686,6 +27820,15 @@ pub struct ModifySubnetAttributeRequest {
     /// `EnableBroadcast` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_broadcast: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifySubnetAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("EnableBroadcast", &self.enable_broadcast)?;
+        w.field("SubnetId", &self.subnet_id)?;
+        w.field("SubnetName", &self.subnet_name)?;
+        Ok(())
+    }
 }
 
 impl ModifySubnetAttributeRequest {
@@ -22725,6 +27868,10 @@ impl crate::Action for ModifySubnetAttributeRequest {
     const NAME: &'static str = "ModifySubnetAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifySubnetAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyTemplateMember`.
@@ -22737,6 +27884,15 @@ pub struct ModifyTemplateMemberRequest {
     pub original_template_member: Vec<MemberInfo>,
     /// `TemplateMember` (wire name).
     pub template_member: Vec<MemberInfo>,
+}
+
+impl crate::flatten::Flatten for ModifyTemplateMemberRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("OriginalTemplateMember", &self.original_template_member)?;
+        w.field("TemplateId", &self.template_id)?;
+        w.field("TemplateMember", &self.template_member)?;
+        Ok(())
+    }
 }
 
 impl ModifyTemplateMemberRequest {
@@ -22777,6 +27933,10 @@ impl crate::Action for ModifyTemplateMemberRequest {
     const NAME: &'static str = "ModifyTemplateMember";
     const READ_ONLY: bool = false;
     type Output = ModifyTemplateMemberResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyTrafficMirrorAttribute`.
@@ -22791,6 +27951,15 @@ pub struct ModifyTrafficMirrorAttributeRequest {
     /// `TrafficMirrorDescription` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_description: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyTrafficMirrorAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("TrafficMirrorDescription", &self.traffic_mirror_description)?;
+        w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
+        w.field("TrafficMirrorName", &self.traffic_mirror_name)?;
+        Ok(())
+    }
 }
 
 impl ModifyTrafficMirrorAttributeRequest {
@@ -22830,6 +27999,10 @@ impl crate::Action for ModifyTrafficMirrorAttributeRequest {
     const NAME: &'static str = "ModifyTrafficMirrorAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyTrafficMirrorAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyTrafficMirrorFilterRules`.
@@ -22844,6 +28017,15 @@ pub struct ModifyTrafficMirrorFilterRulesRequest {
     /// `EgressFilterRules` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub egress_filter_rules: Vec<TrafficMirrorFilter>,
+}
+
+impl crate::flatten::Flatten for ModifyTrafficMirrorFilterRulesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("EgressFilterRules", &self.egress_filter_rules)?;
+        w.field("IngressFilterRules", &self.ingress_filter_rules)?;
+        w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
+        Ok(())
+    }
 }
 
 impl ModifyTrafficMirrorFilterRulesRequest {
@@ -22883,6 +28065,10 @@ impl crate::Action for ModifyTrafficMirrorFilterRulesRequest {
     const NAME: &'static str = "ModifyTrafficMirrorFilterRules";
     const READ_ONLY: bool = false;
     type Output = ModifyTrafficMirrorFilterRulesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyVpcAttribute`.
@@ -22912,6 +28098,20 @@ pub struct ModifyVpcAttributeRequest {
     /// `EnableRouteVpcPublishIpv6` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_route_vpc_publish_ipv6: Option<bool>,
+}
+
+impl crate::flatten::Flatten for ModifyVpcAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DnsServers", &self.dns_servers)?;
+        w.field("DomainName", &self.domain_name)?;
+        w.field("EnableCdcPublish", &self.enable_cdc_publish)?;
+        w.field("EnableMulticast", &self.enable_multicast)?;
+        w.field("EnableRouteVpcPublish", &self.enable_route_vpc_publish)?;
+        w.field("EnableRouteVpcPublishIpv6", &self.enable_route_vpc_publish_ipv6)?;
+        w.field("VpcId", &self.vpc_id)?;
+        w.field("VpcName", &self.vpc_name)?;
+        Ok(())
+    }
 }
 
 impl ModifyVpcAttributeRequest {
@@ -22981,6 +28181,10 @@ impl crate::Action for ModifyVpcAttributeRequest {
     const NAME: &'static str = "ModifyVpcAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyVpcAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyVpcEndPointAttribute`.
@@ -22998,6 +28202,16 @@ pub struct ModifyVpcEndPointAttributeRequest {
     /// `IpAddressType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyVpcEndPointAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("EndPointId", &self.end_point_id)?;
+        w.field("EndPointName", &self.end_point_name)?;
+        w.field("IpAddressType", &self.ip_address_type)?;
+        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        Ok(())
+    }
 }
 
 impl ModifyVpcEndPointAttributeRequest {
@@ -23043,6 +28257,10 @@ impl crate::Action for ModifyVpcEndPointAttributeRequest {
     const NAME: &'static str = "ModifyVpcEndPointAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyVpcEndPointAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyVpcEndPointServiceAttribute`.
@@ -23065,6 +28283,18 @@ pub struct ModifyVpcEndPointServiceAttributeRequest {
     /// `IpAddressType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyVpcEndPointServiceAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AutoAcceptFlag", &self.auto_accept_flag)?;
+        w.field("EndPointServiceId", &self.end_point_service_id)?;
+        w.field("EndPointServiceName", &self.end_point_service_name)?;
+        w.field("IpAddressType", &self.ip_address_type)?;
+        w.field("ServiceInstanceId", &self.service_instance_id)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl ModifyVpcEndPointServiceAttributeRequest {
@@ -23123,6 +28353,10 @@ impl crate::Action for ModifyVpcEndPointServiceAttributeRequest {
     const NAME: &'static str = "ModifyVpcEndPointServiceAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyVpcEndPointServiceAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyVpcEndPointServiceWhiteList`.
@@ -23136,6 +28370,15 @@ pub struct ModifyVpcEndPointServiceWhiteListRequest {
     /// `Description` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyVpcEndPointServiceWhiteListRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Description", &self.description)?;
+        w.field("EndPointServiceId", &self.end_point_service_id)?;
+        w.field("UserUin", &self.user_uin)?;
+        Ok(())
+    }
 }
 
 impl ModifyVpcEndPointServiceWhiteListRequest {
@@ -23176,6 +28419,10 @@ impl crate::Action for ModifyVpcEndPointServiceWhiteListRequest {
     const NAME: &'static str = "ModifyVpcEndPointServiceWhiteList";
     const READ_ONLY: bool = false;
     type Output = ModifyVpcEndPointServiceWhiteListResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyVpcPeeringConnection`.
@@ -23193,6 +28440,16 @@ pub struct ModifyVpcPeeringConnectionRequest {
     /// `ChargeType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyVpcPeeringConnectionRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Bandwidth", &self.bandwidth)?;
+        w.field("ChargeType", &self.charge_type)?;
+        w.field("PeeringConnectionId", &self.peering_connection_id)?;
+        w.field("PeeringConnectionName", &self.peering_connection_name)?;
+        Ok(())
+    }
 }
 
 impl ModifyVpcPeeringConnectionRequest {
@@ -23238,6 +28495,10 @@ impl crate::Action for ModifyVpcPeeringConnectionRequest {
     const NAME: &'static str = "ModifyVpcPeeringConnection";
     const READ_ONLY: bool = false;
     type Output = ModifyVpcPeeringConnectionResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyVpnConnectionAttribute`.
@@ -23291,6 +28552,28 @@ pub struct ModifyVpnConnectionAttributeRequest {
     /// `BgpConfig` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bgp_config: Option<BgpConfig>,
+}
+
+impl crate::flatten::Flatten for ModifyVpnConnectionAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BgpConfig", &self.bgp_config)?;
+        w.field("CustomerGatewayId", &self.customer_gateway_id)?;
+        w.field("DpdAction", &self.dpd_action)?;
+        w.field("DpdEnable", &self.dpd_enable)?;
+        w.field("DpdTimeout", &self.dpd_timeout)?;
+        w.field("EnableHealthCheck", &self.enable_health_check)?;
+        w.field("HealthCheckConfig", &self.health_check_config)?;
+        w.field("HealthCheckLocalIp", &self.health_check_local_ip)?;
+        w.field("HealthCheckRemoteIp", &self.health_check_remote_ip)?;
+        w.field("IKEOptionsSpecification", &self.ike_options_specification)?;
+        w.field("IPSECOptionsSpecification", &self.ipsec_options_specification)?;
+        w.field("NegotiationType", &self.negotiation_type)?;
+        w.field("PreShareKey", &self.pre_share_key)?;
+        w.field("SecurityPolicyDatabases", &self.security_policy_databases)?;
+        w.field("VpnConnectionId", &self.vpn_connection_id)?;
+        w.field("VpnConnectionName", &self.vpn_connection_name)?;
+        Ok(())
+    }
 }
 
 impl ModifyVpnConnectionAttributeRequest {
@@ -23408,6 +28691,10 @@ impl crate::Action for ModifyVpnConnectionAttributeRequest {
     const NAME: &'static str = "ModifyVpnConnectionAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyVpnConnectionAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyVpnGatewayAttribute`.
@@ -23428,6 +28715,17 @@ pub struct ModifyVpnGatewayAttributeRequest {
     /// `MaxConnection` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_connection: Option<u64>,
+}
+
+impl crate::flatten::Flatten for ModifyVpnGatewayAttributeRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BgpAsn", &self.bgp_asn)?;
+        w.field("InstanceChargeType", &self.instance_charge_type)?;
+        w.field("MaxConnection", &self.max_connection)?;
+        w.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        w.field("VpnGatewayName", &self.vpn_gateway_name)?;
+        Ok(())
+    }
 }
 
 impl ModifyVpnGatewayAttributeRequest {
@@ -23479,6 +28777,10 @@ impl crate::Action for ModifyVpnGatewayAttributeRequest {
     const NAME: &'static str = "ModifyVpnGatewayAttribute";
     const READ_ONLY: bool = false;
     type Output = ModifyVpnGatewayAttributeResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyVpnGatewayCcnRoutes`.
@@ -23489,6 +28791,14 @@ pub struct ModifyVpnGatewayCcnRoutesRequest {
     pub vpn_gateway_id: String,
     /// `Routes` (wire name).
     pub routes: Vec<VpngwCcnRoutes>,
+}
+
+impl crate::flatten::Flatten for ModifyVpnGatewayCcnRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Routes", &self.routes)?;
+        w.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl ModifyVpnGatewayCcnRoutesRequest {
@@ -23522,6 +28832,10 @@ impl crate::Action for ModifyVpnGatewayCcnRoutesRequest {
     const NAME: &'static str = "ModifyVpnGatewayCcnRoutes";
     const READ_ONLY: bool = false;
     type Output = ModifyVpnGatewayCcnRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyVpnGatewayRoutes`.
@@ -23532,6 +28846,14 @@ pub struct ModifyVpnGatewayRoutesRequest {
     pub vpn_gateway_id: String,
     /// `Routes` (wire name).
     pub routes: Vec<VpnGatewayRouteModify>,
+}
+
+impl crate::flatten::Flatten for ModifyVpnGatewayRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Routes", &self.routes)?;
+        w.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl ModifyVpnGatewayRoutesRequest {
@@ -23569,6 +28891,10 @@ impl crate::Action for ModifyVpnGatewayRoutesRequest {
     const NAME: &'static str = "ModifyVpnGatewayRoutes";
     const READ_ONLY: bool = false;
     type Output = ModifyVpnGatewayRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyVpnGatewaySslClientCert`.
@@ -23577,6 +28903,13 @@ impl crate::Action for ModifyVpnGatewayRoutesRequest {
 pub struct ModifyVpnGatewaySslClientCertRequest {
     /// `SslVpnClientIds` (wire name).
     pub ssl_vpn_client_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for ModifyVpnGatewaySslClientCertRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?;
+        Ok(())
+    }
 }
 
 impl ModifyVpnGatewaySslClientCertRequest {
@@ -23607,6 +28940,10 @@ impl crate::Action for ModifyVpnGatewaySslClientCertRequest {
     const NAME: &'static str = "ModifyVpnGatewaySslClientCert";
     const READ_ONLY: bool = false;
     type Output = ModifyVpnGatewaySslClientCertResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ModifyVpnGatewaySslServer`.
@@ -23648,6 +28985,24 @@ pub struct ModifyVpnGatewaySslServerRequest {
     /// `DnsServers` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_servers: Option<DnsServers>,
+}
+
+impl crate::flatten::Flatten for ModifyVpnGatewaySslServerRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Compress", &self.compress)?;
+        w.field("DnsServers", &self.dns_servers)?;
+        w.field("EncryptAlgorithm", &self.encrypt_algorithm)?;
+        w.field("IntegrityAlgorithm", &self.integrity_algorithm)?;
+        w.field("LocalAddress", &self.local_address)?;
+        w.field("RemoteAddress", &self.remote_address)?;
+        w.field("SamlData", &self.saml_data)?;
+        w.field("SslVpnPort", &self.ssl_vpn_port)?;
+        w.field("SslVpnProtocol", &self.ssl_vpn_protocol)?;
+        w.field("SslVpnServerId", &self.ssl_vpn_server_id)?;
+        w.field("SslVpnServerName", &self.ssl_vpn_server_name)?;
+        w.field("SsoEnabled", &self.sso_enabled)?;
+        Ok(())
+    }
 }
 
 impl ModifyVpnGatewaySslServerRequest {
@@ -23745,6 +29100,10 @@ impl crate::Action for ModifyVpnGatewaySslServerRequest {
     const NAME: &'static str = "ModifyVpnGatewaySslServer";
     const READ_ONLY: bool = false;
     type Output = ModifyVpnGatewaySslServerResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `NotifyRoutes`.
@@ -23755,6 +29114,14 @@ pub struct NotifyRoutesRequest {
     pub route_table_id: String,
     /// `RouteItemIds` (wire name).
     pub route_item_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for NotifyRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RouteItemIds", &self.route_item_ids)?;
+        w.field("RouteTableId", &self.route_table_id)?;
+        Ok(())
+    }
 }
 
 impl NotifyRoutesRequest {
@@ -23788,6 +29155,10 @@ impl crate::Action for NotifyRoutesRequest {
     const NAME: &'static str = "NotifyRoutes";
     const READ_ONLY: bool = false;
     type Output = NotifyRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `RefreshDirectConnectGatewayRouteToNatGateway`.
@@ -23800,6 +29171,15 @@ pub struct RefreshDirectConnectGatewayRouteToNatGatewayRequest {
     pub nat_gateway_id: String,
     /// `DryRun` (wire name).
     pub dry_run: bool,
+}
+
+impl crate::flatten::Flatten for RefreshDirectConnectGatewayRouteToNatGatewayRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DryRun", &self.dry_run)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl RefreshDirectConnectGatewayRouteToNatGatewayRequest {
@@ -23844,6 +29224,10 @@ impl crate::Action for RefreshDirectConnectGatewayRouteToNatGatewayRequest {
     const NAME: &'static str = "RefreshDirectConnectGatewayRouteToNatGateway";
     const READ_ONLY: bool = false;
     type Output = RefreshDirectConnectGatewayRouteToNatGatewayResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `RejectAttachCcnInstances`.
@@ -23854,6 +29238,14 @@ pub struct RejectAttachCcnInstancesRequest {
     pub ccn_id: String,
     /// `Instances` (wire name).
     pub instances: Vec<CcnInstance>,
+}
+
+impl crate::flatten::Flatten for RejectAttachCcnInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("Instances", &self.instances)?;
+        Ok(())
+    }
 }
 
 impl RejectAttachCcnInstancesRequest {
@@ -23887,6 +29279,10 @@ impl crate::Action for RejectAttachCcnInstancesRequest {
     const NAME: &'static str = "RejectAttachCcnInstances";
     const READ_ONLY: bool = false;
     type Output = RejectAttachCcnInstancesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `RejectVpcPeeringConnection`.
@@ -23895,6 +29291,13 @@ impl crate::Action for RejectAttachCcnInstancesRequest {
 pub struct RejectVpcPeeringConnectionRequest {
     /// `PeeringConnectionId` (wire name).
     pub peering_connection_id: String,
+}
+
+impl crate::flatten::Flatten for RejectVpcPeeringConnectionRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("PeeringConnectionId", &self.peering_connection_id)?;
+        Ok(())
+    }
 }
 
 impl RejectVpcPeeringConnectionRequest {
@@ -23921,6 +29324,10 @@ impl crate::Action for RejectVpcPeeringConnectionRequest {
     const NAME: &'static str = "RejectVpcPeeringConnection";
     const READ_ONLY: bool = false;
     type Output = RejectVpcPeeringConnectionResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ReleaseAddresses`.
@@ -23929,6 +29336,13 @@ impl crate::Action for RejectVpcPeeringConnectionRequest {
 pub struct ReleaseAddressesRequest {
     /// `AddressIds` (wire name).
     pub address_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for ReleaseAddressesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressIds", &self.address_ids)?;
+        Ok(())
+    }
 }
 
 impl ReleaseAddressesRequest {
@@ -23959,6 +29373,10 @@ impl crate::Action for ReleaseAddressesRequest {
     const NAME: &'static str = "ReleaseAddresses";
     const READ_ONLY: bool = false;
     type Output = ReleaseAddressesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ReleaseIPv6Addresses`.
@@ -23968,6 +29386,13 @@ pub struct ReleaseIPv6AddressesRequest {
     /// `IPv6AddressIds` (wire name).
     #[serde(rename = "IPv6AddressIds")]
     pub ipv6_address_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for ReleaseIPv6AddressesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("IPv6AddressIds", &self.ipv6_address_ids)?;
+        Ok(())
+    }
 }
 
 impl ReleaseIPv6AddressesRequest {
@@ -23994,6 +29419,10 @@ impl crate::Action for ReleaseIPv6AddressesRequest {
     const NAME: &'static str = "ReleaseIPv6Addresses";
     const READ_ONLY: bool = false;
     type Output = ReleaseIPv6AddressesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ReleaseIp6AddressesBandwidth`.
@@ -24006,6 +29435,14 @@ pub struct ReleaseIp6AddressesBandwidthRequest {
     /// `Ip6AddressIds` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ip6_address_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for ReleaseIp6AddressesBandwidthRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Ip6AddressIds", &self.ip6_address_ids)?;
+        w.field("Ip6Addresses", &self.ip6_addresses)?;
+        Ok(())
+    }
 }
 
 impl ReleaseIp6AddressesBandwidthRequest {
@@ -24040,6 +29477,10 @@ impl crate::Action for ReleaseIp6AddressesBandwidthRequest {
     const NAME: &'static str = "ReleaseIp6AddressesBandwidth";
     const READ_ONLY: bool = false;
     type Output = ReleaseIp6AddressesBandwidthResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `RemoveBandwidthPackageResources`.
@@ -24061,6 +29502,17 @@ pub struct RemoveBandwidthPackageResourcesRequest {
     /// `InternetChargeType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internet_charge_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for RemoveBandwidthPackageResourcesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
+        w.field("InternetChargeType", &self.internet_charge_type)?;
+        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        w.field("ResourceIds", &self.resource_ids)?;
+        w.field("ResourceType", &self.resource_type)?;
+        Ok(())
+    }
 }
 
 impl RemoveBandwidthPackageResourcesRequest {
@@ -24109,6 +29561,10 @@ impl crate::Action for RemoveBandwidthPackageResourcesRequest {
     const NAME: &'static str = "RemoveBandwidthPackageResources";
     const READ_ONLY: bool = false;
     type Output = RemoveBandwidthPackageResourcesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `RemoveIp6Rules`.
@@ -24119,6 +29575,14 @@ pub struct RemoveIp6RulesRequest {
     pub ip6_translator_id: String,
     /// `Ip6RuleIds` (wire name).
     pub ip6_rule_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for RemoveIp6RulesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Ip6RuleIds", &self.ip6_rule_ids)?;
+        w.field("Ip6TranslatorId", &self.ip6_translator_id)?;
+        Ok(())
+    }
 }
 
 impl RemoveIp6RulesRequest {
@@ -24152,6 +29616,10 @@ impl crate::Action for RemoveIp6RulesRequest {
     const NAME: &'static str = "RemoveIp6Rules";
     const READ_ONLY: bool = false;
     type Output = RemoveIp6RulesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `RenewAddresses`.
@@ -24162,6 +29630,14 @@ pub struct RenewAddressesRequest {
     pub address_ids: Vec<String>,
     /// `AddressChargePrepaid` (wire name).
     pub address_charge_prepaid: AddressChargePrepaid,
+}
+
+impl crate::flatten::Flatten for RenewAddressesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressChargePrepaid", &self.address_charge_prepaid)?;
+        w.field("AddressIds", &self.address_ids)?;
+        Ok(())
+    }
 }
 
 impl RenewAddressesRequest {
@@ -24195,6 +29671,10 @@ impl crate::Action for RenewAddressesRequest {
     const NAME: &'static str = "RenewAddresses";
     const READ_ONLY: bool = false;
     type Output = RenewAddressesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `RenewVpnGateway`.
@@ -24205,6 +29685,14 @@ pub struct RenewVpnGatewayRequest {
     pub vpn_gateway_id: String,
     /// `InstanceChargePrepaid` (wire name).
     pub instance_charge_prepaid: InstanceChargePrepaid,
+}
+
+impl crate::flatten::Flatten for RenewVpnGatewayRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        w.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl RenewVpnGatewayRequest {
@@ -24238,6 +29726,10 @@ impl crate::Action for RenewVpnGatewayRequest {
     const NAME: &'static str = "RenewVpnGateway";
     const READ_ONLY: bool = false;
     type Output = RenewVpnGatewayResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ReplaceCcnRouteTableBroadcastPolicys`.
@@ -24250,6 +29742,15 @@ pub struct ReplaceCcnRouteTableBroadcastPolicysRequest {
     pub route_table_id: String,
     /// `Policys` (wire name).
     pub policys: Vec<CcnRouteTableBroadcastPolicy>,
+}
+
+impl crate::flatten::Flatten for ReplaceCcnRouteTableBroadcastPolicysRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("Policys", &self.policys)?;
+        w.field("RouteTableId", &self.route_table_id)?;
+        Ok(())
+    }
 }
 
 impl ReplaceCcnRouteTableBroadcastPolicysRequest {
@@ -24290,6 +29791,10 @@ impl crate::Action for ReplaceCcnRouteTableBroadcastPolicysRequest {
     const NAME: &'static str = "ReplaceCcnRouteTableBroadcastPolicys";
     const READ_ONLY: bool = false;
     type Output = ReplaceCcnRouteTableBroadcastPolicysResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ReplaceCcnRouteTableInputPolicys`.
@@ -24302,6 +29807,15 @@ pub struct ReplaceCcnRouteTableInputPolicysRequest {
     pub route_table_id: String,
     /// `Policys` (wire name).
     pub policys: Vec<CcnRouteTableInputPolicy>,
+}
+
+impl crate::flatten::Flatten for ReplaceCcnRouteTableInputPolicysRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("Policys", &self.policys)?;
+        w.field("RouteTableId", &self.route_table_id)?;
+        Ok(())
+    }
 }
 
 impl ReplaceCcnRouteTableInputPolicysRequest {
@@ -24342,6 +29856,10 @@ impl crate::Action for ReplaceCcnRouteTableInputPolicysRequest {
     const NAME: &'static str = "ReplaceCcnRouteTableInputPolicys";
     const READ_ONLY: bool = false;
     type Output = ReplaceCcnRouteTableInputPolicysResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ReplaceDirectConnectGatewayCcnRoutes`.
@@ -24355,6 +29873,15 @@ pub struct ReplaceDirectConnectGatewayCcnRoutesRequest {
     /// `AddressType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for ReplaceDirectConnectGatewayCcnRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressType", &self.address_type)?;
+        w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
+        w.field("Routes", &self.routes)?;
+        Ok(())
+    }
 }
 
 impl ReplaceDirectConnectGatewayCcnRoutesRequest {
@@ -24395,6 +29922,10 @@ impl crate::Action for ReplaceDirectConnectGatewayCcnRoutesRequest {
     const NAME: &'static str = "ReplaceDirectConnectGatewayCcnRoutes";
     const READ_ONLY: bool = false;
     type Output = ReplaceDirectConnectGatewayCcnRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ReplaceHighPriorityRouteTableAssociation`.
@@ -24406,6 +29937,14 @@ pub struct ReplaceHighPriorityRouteTableAssociationRequest {
     /// `SubnetId` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
+}
+
+impl crate::flatten::Flatten for ReplaceHighPriorityRouteTableAssociationRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
+        w.field("SubnetId", &self.subnet_id)?;
+        Ok(())
+    }
 }
 
 impl ReplaceHighPriorityRouteTableAssociationRequest {
@@ -24439,6 +29978,10 @@ impl crate::Action for ReplaceHighPriorityRouteTableAssociationRequest {
     const NAME: &'static str = "ReplaceHighPriorityRouteTableAssociation";
     const READ_ONLY: bool = false;
     type Output = ReplaceHighPriorityRouteTableAssociationResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ReplaceHighPriorityRoutes`.
@@ -24449,6 +29992,14 @@ pub struct ReplaceHighPriorityRoutesRequest {
     pub high_priority_route_table_id: String,
     /// `HighPriorityRoutes` (wire name).
     pub high_priority_routes: Vec<HighPriorityRoute>,
+}
+
+impl crate::flatten::Flatten for ReplaceHighPriorityRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
+        w.field("HighPriorityRoutes", &self.high_priority_routes)?;
+        Ok(())
+    }
 }
 
 impl ReplaceHighPriorityRoutesRequest {
@@ -24489,6 +30040,10 @@ impl crate::Action for ReplaceHighPriorityRoutesRequest {
     const NAME: &'static str = "ReplaceHighPriorityRoutes";
     const READ_ONLY: bool = false;
     type Output = ReplaceHighPriorityRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ReplaceRoutePolicyAssociations`.
@@ -24497,6 +30052,13 @@ impl crate::Action for ReplaceHighPriorityRoutesRequest {
 pub struct ReplaceRoutePolicyAssociationsRequest {
     /// `RoutePolicyAssociationSet` (wire name).
     pub route_policy_association_set: Vec<RoutePolicyAssociation>,
+}
+
+impl crate::flatten::Flatten for ReplaceRoutePolicyAssociationsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RoutePolicyAssociationSet", &self.route_policy_association_set)?;
+        Ok(())
+    }
 }
 
 impl ReplaceRoutePolicyAssociationsRequest {
@@ -24523,6 +30085,10 @@ impl crate::Action for ReplaceRoutePolicyAssociationsRequest {
     const NAME: &'static str = "ReplaceRoutePolicyAssociations";
     const READ_ONLY: bool = false;
     type Output = ReplaceRoutePolicyAssociationsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ReplaceRoutePolicyEntries`.
@@ -24533,6 +30099,14 @@ pub struct ReplaceRoutePolicyEntriesRequest {
     pub route_policy_id: String,
     /// `RoutePolicyEntrySet` (wire name).
     pub route_policy_entry_set: Vec<RoutePolicyEntry>,
+}
+
+impl crate::flatten::Flatten for ReplaceRoutePolicyEntriesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RoutePolicyEntrySet", &self.route_policy_entry_set)?;
+        w.field("RoutePolicyId", &self.route_policy_id)?;
+        Ok(())
+    }
 }
 
 impl ReplaceRoutePolicyEntriesRequest {
@@ -24566,6 +30140,10 @@ impl crate::Action for ReplaceRoutePolicyEntriesRequest {
     const NAME: &'static str = "ReplaceRoutePolicyEntries";
     const READ_ONLY: bool = false;
     type Output = ReplaceRoutePolicyEntriesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ReplaceRouteTableAssociation`.
@@ -24577,6 +30155,14 @@ pub struct ReplaceRouteTableAssociationRequest {
     /// `SubnetId` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
+}
+
+impl crate::flatten::Flatten for ReplaceRouteTableAssociationRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RouteTableId", &self.route_table_id)?;
+        w.field("SubnetId", &self.subnet_id)?;
+        Ok(())
+    }
 }
 
 impl ReplaceRouteTableAssociationRequest {
@@ -24610,6 +30196,10 @@ impl crate::Action for ReplaceRouteTableAssociationRequest {
     const NAME: &'static str = "ReplaceRouteTableAssociation";
     const READ_ONLY: bool = false;
     type Output = ReplaceRouteTableAssociationResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ReplaceRoutes`.
@@ -24620,6 +30210,14 @@ pub struct ReplaceRoutesRequest {
     pub route_table_id: String,
     /// `Routes` (wire name).
     pub routes: Vec<Route>,
+}
+
+impl crate::flatten::Flatten for ReplaceRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RouteTableId", &self.route_table_id)?;
+        w.field("Routes", &self.routes)?;
+        Ok(())
+    }
 }
 
 impl ReplaceRoutesRequest {
@@ -24660,6 +30258,10 @@ impl crate::Action for ReplaceRoutesRequest {
     const NAME: &'static str = "ReplaceRoutes";
     const READ_ONLY: bool = false;
     type Output = ReplaceRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ReplaceRoutesWithRoutePolicy`.
@@ -24670,6 +30272,14 @@ pub struct ReplaceRoutesWithRoutePolicyRequest {
     pub route_table_id: String,
     /// `Routes` (wire name).
     pub routes: Vec<ReplaceRoutesWithRoutePolicyRoute>,
+}
+
+impl crate::flatten::Flatten for ReplaceRoutesWithRoutePolicyRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RouteTableId", &self.route_table_id)?;
+        w.field("Routes", &self.routes)?;
+        Ok(())
+    }
 }
 
 impl ReplaceRoutesWithRoutePolicyRequest {
@@ -24703,6 +30313,10 @@ impl crate::Action for ReplaceRoutesWithRoutePolicyRequest {
     const NAME: &'static str = "ReplaceRoutesWithRoutePolicy";
     const READ_ONLY: bool = false;
     type Output = ReplaceRoutesWithRoutePolicyResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ReplaceSecurityGroupPolicies`.
@@ -24719,6 +30333,16 @@ pub struct ReplaceSecurityGroupPoliciesRequest {
     /// `UpdateType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for ReplaceSecurityGroupPoliciesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("OriginalSecurityGroupPolicySet", &self.original_security_group_policy_set)?;
+        w.field("SecurityGroupId", &self.security_group_id)?;
+        w.field("SecurityGroupPolicySet", &self.security_group_policy_set)?;
+        w.field("UpdateType", &self.update_type)?;
+        Ok(())
+    }
 }
 
 impl ReplaceSecurityGroupPoliciesRequest {
@@ -24765,6 +30389,10 @@ impl crate::Action for ReplaceSecurityGroupPoliciesRequest {
     const NAME: &'static str = "ReplaceSecurityGroupPolicies";
     const READ_ONLY: bool = false;
     type Output = ReplaceSecurityGroupPoliciesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ReplaceSecurityGroupPolicy`.
@@ -24778,6 +30406,15 @@ pub struct ReplaceSecurityGroupPolicyRequest {
     /// `OriginalSecurityGroupPolicySet` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_security_group_policy_set: Option<SecurityGroupPolicySet>,
+}
+
+impl crate::flatten::Flatten for ReplaceSecurityGroupPolicyRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("OriginalSecurityGroupPolicySet", &self.original_security_group_policy_set)?;
+        w.field("SecurityGroupId", &self.security_group_id)?;
+        w.field("SecurityGroupPolicySet", &self.security_group_policy_set)?;
+        Ok(())
+    }
 }
 
 impl ReplaceSecurityGroupPolicyRequest {
@@ -24818,6 +30455,10 @@ impl crate::Action for ReplaceSecurityGroupPolicyRequest {
     const NAME: &'static str = "ReplaceSecurityGroupPolicy";
     const READ_ONLY: bool = false;
     type Output = ReplaceSecurityGroupPolicyResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ResetAttachCcnInstances`.
@@ -24830,6 +30471,15 @@ pub struct ResetAttachCcnInstancesRequest {
     pub ccn_uin: String,
     /// `Instances` (wire name).
     pub instances: Vec<CcnInstance>,
+}
+
+impl crate::flatten::Flatten for ResetAttachCcnInstancesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("CcnUin", &self.ccn_uin)?;
+        w.field("Instances", &self.instances)?;
+        Ok(())
+    }
 }
 
 impl ResetAttachCcnInstancesRequest {
@@ -24870,6 +30520,10 @@ impl crate::Action for ResetAttachCcnInstancesRequest {
     const NAME: &'static str = "ResetAttachCcnInstances";
     const READ_ONLY: bool = false;
     type Output = ResetAttachCcnInstancesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ResetHighPriorityRoutes`.
@@ -24882,6 +30536,15 @@ pub struct ResetHighPriorityRoutesRequest {
     pub name: String,
     /// `HighPriorityRoutes` (wire name).
     pub high_priority_routes: Vec<HighPriorityRoute>,
+}
+
+impl crate::flatten::Flatten for ResetHighPriorityRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
+        w.field("HighPriorityRoutes", &self.high_priority_routes)?;
+        w.field("Name", &self.name)?;
+        Ok(())
+    }
 }
 
 impl ResetHighPriorityRoutesRequest {
@@ -24922,6 +30585,10 @@ impl crate::Action for ResetHighPriorityRoutesRequest {
     const NAME: &'static str = "ResetHighPriorityRoutes";
     const READ_ONLY: bool = false;
     type Output = ResetHighPriorityRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ResetNatGatewayConnection`.
@@ -24935,6 +30602,15 @@ pub struct ResetNatGatewayConnectionRequest {
     /// `ExclusiveType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclusive_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for ResetNatGatewayConnectionRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ExclusiveType", &self.exclusive_type)?;
+        w.field("MaxConcurrentConnection", &self.max_concurrent_connection)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl ResetNatGatewayConnectionRequest {
@@ -24975,6 +30651,10 @@ impl crate::Action for ResetNatGatewayConnectionRequest {
     const NAME: &'static str = "ResetNatGatewayConnection";
     const READ_ONLY: bool = false;
     type Output = ResetNatGatewayConnectionResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ResetRoutePolicyAssociations`.
@@ -24985,6 +30665,14 @@ pub struct ResetRoutePolicyAssociationsRequest {
     pub route_table_id: String,
     /// `RoutePolicyAssociationSet` (wire name).
     pub route_policy_association_set: Vec<RoutePolicyAssociation>,
+}
+
+impl crate::flatten::Flatten for ResetRoutePolicyAssociationsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RoutePolicyAssociationSet", &self.route_policy_association_set)?;
+        w.field("RouteTableId", &self.route_table_id)?;
+        Ok(())
+    }
 }
 
 impl ResetRoutePolicyAssociationsRequest {
@@ -25018,6 +30706,10 @@ impl crate::Action for ResetRoutePolicyAssociationsRequest {
     const NAME: &'static str = "ResetRoutePolicyAssociations";
     const READ_ONLY: bool = false;
     type Output = ResetRoutePolicyAssociationsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ResetRoutePolicyEntries`.
@@ -25035,6 +30727,16 @@ pub struct ResetRoutePolicyEntriesRequest {
     /// `RoutePolicyName` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route_policy_name: Option<String>,
+}
+
+impl crate::flatten::Flatten for ResetRoutePolicyEntriesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RoutePolicyDescription", &self.route_policy_description)?;
+        w.field("RoutePolicyEntrySet", &self.route_policy_entry_set)?;
+        w.field("RoutePolicyId", &self.route_policy_id)?;
+        w.field("RoutePolicyName", &self.route_policy_name)?;
+        Ok(())
+    }
 }
 
 impl ResetRoutePolicyEntriesRequest {
@@ -25080,6 +30782,10 @@ impl crate::Action for ResetRoutePolicyEntriesRequest {
     const NAME: &'static str = "ResetRoutePolicyEntries";
     const READ_ONLY: bool = false;
     type Output = ResetRoutePolicyEntriesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ResetRoutes`.
@@ -25092,6 +30798,15 @@ pub struct ResetRoutesRequest {
     pub route_table_name: String,
     /// `Routes` (wire name).
     pub routes: Vec<Route>,
+}
+
+impl crate::flatten::Flatten for ResetRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RouteTableId", &self.route_table_id)?;
+        w.field("RouteTableName", &self.route_table_name)?;
+        w.field("Routes", &self.routes)?;
+        Ok(())
+    }
 }
 
 impl ResetRoutesRequest {
@@ -25132,6 +30847,10 @@ impl crate::Action for ResetRoutesRequest {
     const NAME: &'static str = "ResetRoutes";
     const READ_ONLY: bool = false;
     type Output = ResetRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ResetTrafficMirrorFilter`.
@@ -25152,6 +30871,17 @@ pub struct ResetTrafficMirrorFilterRequest {
     /// `EgressFilterRules` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub egress_filter_rules: Vec<TrafficMirrorFilter>,
+}
+
+impl crate::flatten::Flatten for ResetTrafficMirrorFilterRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CollectorNormalFilters", &self.collector_normal_filters)?;
+        w.field("EgressFilterRules", &self.egress_filter_rules)?;
+        w.field("IngressFilterRules", &self.ingress_filter_rules)?;
+        w.field("NatId", &self.nat_id)?;
+        w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
+        Ok(())
+    }
 }
 
 impl ResetTrafficMirrorFilterRequest {
@@ -25203,6 +30933,10 @@ impl crate::Action for ResetTrafficMirrorFilterRequest {
     const NAME: &'static str = "ResetTrafficMirrorFilter";
     const READ_ONLY: bool = false;
     type Output = ResetTrafficMirrorFilterResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ResetTrafficMirrorSrcs`.
@@ -25213,6 +30947,14 @@ pub struct ResetTrafficMirrorSrcsRequest {
     pub traffic_mirror_id: String,
     /// `CollectorSrcs` (wire name).
     pub collector_srcs: Vec<String>,
+}
+
+impl crate::flatten::Flatten for ResetTrafficMirrorSrcsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CollectorSrcs", &self.collector_srcs)?;
+        w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
+        Ok(())
+    }
 }
 
 impl ResetTrafficMirrorSrcsRequest {
@@ -25246,6 +30988,10 @@ impl crate::Action for ResetTrafficMirrorSrcsRequest {
     const NAME: &'static str = "ResetTrafficMirrorSrcs";
     const READ_ONLY: bool = false;
     type Output = ResetTrafficMirrorSrcsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ResetTrafficMirrorTarget`.
@@ -25259,6 +31005,15 @@ pub struct ResetTrafficMirrorTargetRequest {
     /// `SubnetId` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
+}
+
+impl crate::flatten::Flatten for ResetTrafficMirrorTargetRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CollectorTarget", &self.collector_target)?;
+        w.field("SubnetId", &self.subnet_id)?;
+        w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
+        Ok(())
+    }
 }
 
 impl ResetTrafficMirrorTargetRequest {
@@ -25299,6 +31054,10 @@ impl crate::Action for ResetTrafficMirrorTargetRequest {
     const NAME: &'static str = "ResetTrafficMirrorTarget";
     const READ_ONLY: bool = false;
     type Output = ResetTrafficMirrorTargetResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ResetVpnConnection`.
@@ -25309,6 +31068,14 @@ pub struct ResetVpnConnectionRequest {
     pub vpn_gateway_id: String,
     /// `VpnConnectionId` (wire name).
     pub vpn_connection_id: String,
+}
+
+impl crate::flatten::Flatten for ResetVpnConnectionRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("VpnConnectionId", &self.vpn_connection_id)?;
+        w.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl ResetVpnConnectionRequest {
@@ -25342,6 +31109,10 @@ impl crate::Action for ResetVpnConnectionRequest {
     const NAME: &'static str = "ResetVpnConnection";
     const READ_ONLY: bool = false;
     type Output = ResetVpnConnectionResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ResetVpnGatewayInternetMaxBandwidth`.
@@ -25352,6 +31123,14 @@ pub struct ResetVpnGatewayInternetMaxBandwidthRequest {
     pub vpn_gateway_id: String,
     /// `InternetMaxBandwidthOut` (wire name).
     pub internet_max_bandwidth_out: u64,
+}
+
+impl crate::flatten::Flatten for ResetVpnGatewayInternetMaxBandwidthRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        w.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        Ok(())
+    }
 }
 
 impl ResetVpnGatewayInternetMaxBandwidthRequest {
@@ -25385,6 +31164,10 @@ impl crate::Action for ResetVpnGatewayInternetMaxBandwidthRequest {
     const NAME: &'static str = "ResetVpnGatewayInternetMaxBandwidth";
     const READ_ONLY: bool = false;
     type Output = ResetVpnGatewayInternetMaxBandwidthResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ResumeSnapshotInstance`.
@@ -25397,6 +31180,15 @@ pub struct ResumeSnapshotInstanceRequest {
     pub snapshot_file_id: String,
     /// `InstanceId` (wire name).
     pub instance_id: String,
+}
+
+impl crate::flatten::Flatten for ResumeSnapshotInstanceRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("SnapshotFileId", &self.snapshot_file_id)?;
+        w.field("SnapshotPolicyId", &self.snapshot_policy_id)?;
+        Ok(())
+    }
 }
 
 impl ResumeSnapshotInstanceRequest {
@@ -25437,6 +31229,10 @@ impl crate::Action for ResumeSnapshotInstanceRequest {
     const NAME: &'static str = "ResumeSnapshotInstance";
     const READ_ONLY: bool = false;
     type Output = ResumeSnapshotInstanceResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `ReturnNormalAddresses`.
@@ -25445,6 +31241,13 @@ impl crate::Action for ResumeSnapshotInstanceRequest {
 pub struct ReturnNormalAddressesRequest {
     /// `AddressIps` (wire name).
     pub address_ips: Vec<String>,
+}
+
+impl crate::flatten::Flatten for ReturnNormalAddressesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressIps", &self.address_ips)?;
+        Ok(())
+    }
 }
 
 impl ReturnNormalAddressesRequest {
@@ -25471,6 +31274,10 @@ impl crate::Action for ReturnNormalAddressesRequest {
     const NAME: &'static str = "ReturnNormalAddresses";
     const READ_ONLY: bool = false;
     type Output = ReturnNormalAddressesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `SetCcnRegionBandwidthLimits`.
@@ -25487,6 +31294,16 @@ pub struct SetCcnRegionBandwidthLimitsRequest {
     /// `SetQosDefaultLimitFlag` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_qos_default_limit_flag: Option<bool>,
+}
+
+impl crate::flatten::Flatten for SetCcnRegionBandwidthLimitsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("CcnRegionBandwidthLimits", &self.ccn_region_bandwidth_limits)?;
+        w.field("SetDefaultLimitFlag", &self.set_default_limit_flag)?;
+        w.field("SetQosDefaultLimitFlag", &self.set_qos_default_limit_flag)?;
+        Ok(())
+    }
 }
 
 impl SetCcnRegionBandwidthLimitsRequest {
@@ -25533,6 +31350,10 @@ impl crate::Action for SetCcnRegionBandwidthLimitsRequest {
     const NAME: &'static str = "SetCcnRegionBandwidthLimits";
     const READ_ONLY: bool = false;
     type Output = SetCcnRegionBandwidthLimitsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `SetVpnGatewaysRenewFlag`.
@@ -25546,6 +31367,15 @@ pub struct SetVpnGatewaysRenewFlagRequest {
     /// `Type` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+
+impl crate::flatten::Flatten for SetVpnGatewaysRenewFlagRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AutoRenewFlag", &self.auto_renew_flag)?;
+        w.field("Type", &self.r#type)?;
+        w.field("VpnGatewayIds", &self.vpn_gateway_ids)?;
+        Ok(())
+    }
 }
 
 impl SetVpnGatewaysRenewFlagRequest {
@@ -25586,6 +31416,10 @@ impl crate::Action for SetVpnGatewaysRenewFlagRequest {
     const NAME: &'static str = "SetVpnGatewaysRenewFlag";
     const READ_ONLY: bool = false;
     type Output = SetVpnGatewaysRenewFlagResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `StartTrafficMirror`.
@@ -25594,6 +31428,13 @@ impl crate::Action for SetVpnGatewaysRenewFlagRequest {
 pub struct StartTrafficMirrorRequest {
     /// `TrafficMirrorId` (wire name).
     pub traffic_mirror_id: String,
+}
+
+impl crate::flatten::Flatten for StartTrafficMirrorRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
+        Ok(())
+    }
 }
 
 impl StartTrafficMirrorRequest {
@@ -25620,6 +31461,10 @@ impl crate::Action for StartTrafficMirrorRequest {
     const NAME: &'static str = "StartTrafficMirror";
     const READ_ONLY: bool = false;
     type Output = StartTrafficMirrorResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `StopTrafficMirror`.
@@ -25628,6 +31473,13 @@ impl crate::Action for StartTrafficMirrorRequest {
 pub struct StopTrafficMirrorRequest {
     /// `TrafficMirrorId` (wire name).
     pub traffic_mirror_id: String,
+}
+
+impl crate::flatten::Flatten for StopTrafficMirrorRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
+        Ok(())
+    }
 }
 
 impl StopTrafficMirrorRequest {
@@ -25654,6 +31506,10 @@ impl crate::Action for StopTrafficMirrorRequest {
     const NAME: &'static str = "StopTrafficMirror";
     const READ_ONLY: bool = false;
     type Output = StopTrafficMirrorResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `TransformAddress`.
@@ -25662,6 +31518,13 @@ impl crate::Action for StopTrafficMirrorRequest {
 pub struct TransformAddressRequest {
     /// `InstanceId` (wire name).
     pub instance_id: String,
+}
+
+impl crate::flatten::Flatten for TransformAddressRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceId", &self.instance_id)?;
+        Ok(())
+    }
 }
 
 impl TransformAddressRequest {
@@ -25695,6 +31558,10 @@ impl crate::Action for TransformAddressRequest {
     const NAME: &'static str = "TransformAddress";
     const READ_ONLY: bool = false;
     type Output = TransformAddressResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `UnassignIpv6Addresses`.
@@ -25705,6 +31572,14 @@ pub struct UnassignIpv6AddressesRequest {
     pub network_interface_id: String,
     /// `Ipv6Addresses` (wire name).
     pub ipv6_addresses: Vec<Ipv6Address>,
+}
+
+impl crate::flatten::Flatten for UnassignIpv6AddressesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Ipv6Addresses", &self.ipv6_addresses)?;
+        w.field("NetworkInterfaceId", &self.network_interface_id)?;
+        Ok(())
+    }
 }
 
 impl UnassignIpv6AddressesRequest {
@@ -25738,6 +31613,10 @@ impl crate::Action for UnassignIpv6AddressesRequest {
     const NAME: &'static str = "UnassignIpv6Addresses";
     const READ_ONLY: bool = false;
     type Output = UnassignIpv6AddressesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `UnassignIpv6CidrBlock`.
@@ -25749,6 +31628,14 @@ pub struct UnassignIpv6CidrBlockRequest {
     /// `Ipv6CidrBlock` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<String>,
+}
+
+impl crate::flatten::Flatten for UnassignIpv6CidrBlockRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl UnassignIpv6CidrBlockRequest {
@@ -25782,6 +31669,10 @@ impl crate::Action for UnassignIpv6CidrBlockRequest {
     const NAME: &'static str = "UnassignIpv6CidrBlock";
     const READ_ONLY: bool = false;
     type Output = UnassignIpv6CidrBlockResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `UnassignIpv6SubnetCidrBlock`.
@@ -25792,6 +31683,14 @@ pub struct UnassignIpv6SubnetCidrBlockRequest {
     pub vpc_id: String,
     /// `Ipv6SubnetCidrBlocks` (wire name).
     pub ipv6_subnet_cidr_blocks: Vec<Ipv6SubnetCidrBlock>,
+}
+
+impl crate::flatten::Flatten for UnassignIpv6SubnetCidrBlockRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Ipv6SubnetCidrBlocks", &self.ipv6_subnet_cidr_blocks)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl UnassignIpv6SubnetCidrBlockRequest {
@@ -25825,6 +31724,10 @@ impl crate::Action for UnassignIpv6SubnetCidrBlockRequest {
     const NAME: &'static str = "UnassignIpv6SubnetCidrBlock";
     const READ_ONLY: bool = false;
     type Output = UnassignIpv6SubnetCidrBlockResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `UnassignPrivateIpAddresses`.
@@ -25838,6 +31741,15 @@ pub struct UnassignPrivateIpAddressesRequest {
     /// `InstanceId` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
+}
+
+impl crate::flatten::Flatten for UnassignPrivateIpAddressesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("NetworkInterfaceId", &self.network_interface_id)?;
+        w.field("PrivateIpAddresses", &self.private_ip_addresses)?;
+        Ok(())
+    }
 }
 
 impl UnassignPrivateIpAddressesRequest {
@@ -25878,6 +31790,10 @@ impl crate::Action for UnassignPrivateIpAddressesRequest {
     const NAME: &'static str = "UnassignPrivateIpAddresses";
     const READ_ONLY: bool = false;
     type Output = UnassignPrivateIpAddressesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `UnlockCcnBandwidths`.
@@ -25886,6 +31802,13 @@ impl crate::Action for UnassignPrivateIpAddressesRequest {
 pub struct UnlockCcnBandwidthsRequest {
     /// `Instances` (wire name).
     pub instances: Vec<CcnFlowLock>,
+}
+
+impl crate::flatten::Flatten for UnlockCcnBandwidthsRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Instances", &self.instances)?;
+        Ok(())
+    }
 }
 
 impl UnlockCcnBandwidthsRequest {
@@ -25912,12 +31835,22 @@ impl crate::Action for UnlockCcnBandwidthsRequest {
     const NAME: &'static str = "UnlockCcnBandwidths";
     const READ_ONLY: bool = false;
     type Output = UnlockCcnBandwidthsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `UnlockCcns`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UnlockCcnsRequest {}
+
+impl crate::flatten::Flatten for UnlockCcnsRequest {
+    fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        Ok(())
+    }
+}
 
 impl UnlockCcnsRequest {
     /// An empty value: nothing is required; set fields with the `with_` methods.
@@ -25935,6 +31868,10 @@ impl crate::Action for UnlockCcnsRequest {
     const NAME: &'static str = "UnlockCcns";
     const READ_ONLY: bool = false;
     type Output = UnlockCcnsResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `UpdateTrafficMirrorAllFilter`.
@@ -25961,6 +31898,19 @@ pub struct UpdateTrafficMirrorAllFilterRequest {
     /// `EgressFilterRules` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub egress_filter_rules: Vec<TrafficMirrorFilter>,
+}
+
+impl crate::flatten::Flatten for UpdateTrafficMirrorAllFilterRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CollectorNormalFilters", &self.collector_normal_filters)?;
+        w.field("CollectorSrcs", &self.collector_srcs)?;
+        w.field("Direction", &self.direction)?;
+        w.field("EgressFilterRules", &self.egress_filter_rules)?;
+        w.field("IngressFilterRules", &self.ingress_filter_rules)?;
+        w.field("NatId", &self.nat_id)?;
+        w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
+        Ok(())
+    }
 }
 
 impl UpdateTrafficMirrorAllFilterRequest {
@@ -26024,6 +31974,10 @@ impl crate::Action for UpdateTrafficMirrorAllFilterRequest {
     const NAME: &'static str = "UpdateTrafficMirrorAllFilter";
     const READ_ONLY: bool = false;
     type Output = UpdateTrafficMirrorAllFilterResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `UpdateTrafficMirrorDirection`.
@@ -26034,6 +31988,14 @@ pub struct UpdateTrafficMirrorDirectionRequest {
     pub traffic_mirror_id: String,
     /// `Direction` (wire name).
     pub direction: String,
+}
+
+impl crate::flatten::Flatten for UpdateTrafficMirrorDirectionRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Direction", &self.direction)?;
+        w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
+        Ok(())
+    }
 }
 
 impl UpdateTrafficMirrorDirectionRequest {
@@ -26067,6 +32029,10 @@ impl crate::Action for UpdateTrafficMirrorDirectionRequest {
     const NAME: &'static str = "UpdateTrafficMirrorDirection";
     const READ_ONLY: bool = false;
     type Output = UpdateTrafficMirrorDirectionResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `UpgradeNatGatewayProductVersion`.
@@ -26082,6 +32048,16 @@ pub struct UpgradeNatGatewayProductVersionRequest {
     /// `CheckOnlyMode` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_only_mode: Option<bool>,
+}
+
+impl crate::flatten::Flatten for UpgradeNatGatewayProductVersionRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CheckOnlyMode", &self.check_only_mode)?;
+        w.field("Force", &self.force)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl UpgradeNatGatewayProductVersionRequest {
@@ -26129,6 +32105,10 @@ impl crate::Action for UpgradeNatGatewayProductVersionRequest {
     const NAME: &'static str = "UpgradeNatGatewayProductVersion";
     const READ_ONLY: bool = false;
     type Output = UpgradeNatGatewayProductVersionResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// Request of `WithdrawNotifyRoutes`.
@@ -26139,6 +32119,14 @@ pub struct WithdrawNotifyRoutesRequest {
     pub route_table_id: String,
     /// `RouteItemIds` (wire name).
     pub route_item_ids: Vec<String>,
+}
+
+impl crate::flatten::Flatten for WithdrawNotifyRoutesRequest {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("RouteItemIds", &self.route_item_ids)?;
+        w.field("RouteTableId", &self.route_table_id)?;
+        Ok(())
+    }
 }
 
 impl WithdrawNotifyRoutesRequest {
@@ -26172,6 +32160,10 @@ impl crate::Action for WithdrawNotifyRoutesRequest {
     const NAME: &'static str = "WithdrawNotifyRoutes";
     const READ_ONLY: bool = false;
     type Output = WithdrawNotifyRoutesResponse;
+
+    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::flatten_direct(self, params)
+    }
 }
 
 /// `AccessPolicy` (wire name), a data type of replies.
@@ -26311,6 +32303,14 @@ pub struct AddressChargePrepaid {
     pub auto_renew_flag: Option<i64>,
 }
 
+impl crate::flatten::Flatten for AddressChargePrepaid {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AutoRenewFlag", &self.auto_renew_flag)?;
+        w.field("Period", &self.period)?;
+        Ok(())
+    }
+}
+
 impl AddressChargePrepaid {
     /// A value with what requests require (`Period`); set the other fields with the `with_` methods.
     pub fn new(period: impl Into<i64>) -> Self {
@@ -26346,6 +32346,15 @@ pub struct AddressInfo {
     /// `UpdatedTime` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
+}
+
+impl crate::flatten::Flatten for AddressInfo {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Address", &self.address)?;
+        w.field("Description", &self.description)?;
+        w.field("UpdatedTime", &self.updated_time)?;
+        Ok(())
+    }
 }
 
 impl AddressInfo {
@@ -26466,6 +32475,14 @@ pub struct AddressTemplateSpecification {
     pub address_group_id: Option<String>,
 }
 
+impl crate::flatten::Flatten for AddressTemplateSpecification {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressGroupId", &self.address_group_id)?;
+        w.field("AddressId", &self.address_id)?;
+        Ok(())
+    }
+}
+
 impl AddressTemplateSpecification {
     /// An empty value: nothing is required; set fields with the `with_` methods.
     pub fn new() -> Self {
@@ -26525,6 +32542,14 @@ pub struct BackupPolicy {
     /// `BackupTime` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_time: Option<String>,
+}
+
+impl crate::flatten::Flatten for BackupPolicy {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BackupDay", &self.backup_day)?;
+        w.field("BackupTime", &self.backup_time)?;
+        Ok(())
+    }
 }
 
 impl BackupPolicy {
@@ -26626,6 +32651,16 @@ pub struct BatchModifySnapshotPolicy {
     pub keep_time: Option<u64>,
 }
 
+impl crate::flatten::Flatten for BatchModifySnapshotPolicy {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BackupPolicies", &self.backup_policies)?;
+        w.field("KeepTime", &self.keep_time)?;
+        w.field("SnapshotPolicyId", &self.snapshot_policy_id)?;
+        w.field("SnapshotPolicyName", &self.snapshot_policy_name)?;
+        Ok(())
+    }
+}
+
 impl BatchModifySnapshotPolicy {
     /// A value with what requests require (`SnapshotPolicyId`); set the other fields with the `with_` methods.
     pub fn new(snapshot_policy_id: impl Into<String>) -> Self {
@@ -26670,6 +32705,15 @@ pub struct BgpConfig {
     pub local_bgp_ip: String,
     /// `RemoteBgpIp` (wire name).
     pub remote_bgp_ip: String,
+}
+
+impl crate::flatten::Flatten for BgpConfig {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("LocalBgpIp", &self.local_bgp_ip)?;
+        w.field("RemoteBgpIp", &self.remote_bgp_ip)?;
+        w.field("TunnelCidr", &self.tunnel_cidr)?;
+        Ok(())
+    }
 }
 
 impl BgpConfig {
@@ -26954,6 +32998,15 @@ pub struct CcnBatchRouteTable {
     pub description: Option<String>,
 }
 
+impl crate::flatten::Flatten for CcnBatchRouteTable {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("Description", &self.description)?;
+        w.field("Name", &self.name)?;
+        Ok(())
+    }
+}
+
 impl CcnBatchRouteTable {
     /// A value with what requests require (`CcnId`, `Name`); set the other fields with the `with_` methods.
     pub fn new(ccn_id: impl Into<String>, name: impl Into<String>) -> Self {
@@ -26995,6 +33048,15 @@ pub struct CcnFlowLock {
     /// `RegionFlowControlId` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region_flow_control_id: Option<String>,
+}
+
+impl crate::flatten::Flatten for CcnFlowLock {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CcnId", &self.ccn_id)?;
+        w.field("RegionFlowControlId", &self.region_flow_control_id)?;
+        w.field("UserAccountID", &self.user_account_id)?;
+        Ok(())
+    }
 }
 
 impl CcnFlowLock {
@@ -27045,6 +33107,18 @@ pub struct CcnInstance {
     /// `OrderType` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for CcnInstance {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Description", &self.description)?;
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("InstanceRegion", &self.instance_region)?;
+        w.field("InstanceType", &self.instance_type)?;
+        w.field("OrderType", &self.order_type)?;
+        w.field("RouteTableId", &self.route_table_id)?;
+        Ok(())
+    }
 }
 
 impl CcnInstance {
@@ -27112,6 +33186,14 @@ pub struct CcnInstanceWithoutRegion {
     pub instance_type: String,
     /// `InstanceId` (wire name).
     pub instance_id: String,
+}
+
+impl crate::flatten::Flatten for CcnInstanceWithoutRegion {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("InstanceType", &self.instance_type)?;
+        Ok(())
+    }
 }
 
 impl CcnInstanceWithoutRegion {
@@ -27217,6 +33299,23 @@ pub struct CcnPolicyBasedRoutingRule {
     pub destination_instance_id: Option<String>,
 }
 
+impl crate::flatten::Flatten for CcnPolicyBasedRoutingRule {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Description", &self.description)?;
+        w.field("DestinationCidrBlock", &self.destination_cidr_block)?;
+        w.field("DestinationInstanceId", &self.destination_instance_id)?;
+        w.field("DestinationInstanceType", &self.destination_instance_type)?;
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("InstanceRegion", &self.instance_region)?;
+        w.field("InstanceType", &self.instance_type)?;
+        w.field("PolicyBasedRoutingNextHopId", &self.policy_based_routing_next_hop_id)?;
+        w.field("PolicyBasedRoutingRuleId", &self.policy_based_routing_rule_id)?;
+        w.field("Priority", &self.priority)?;
+        w.field("SourceCidrBlock", &self.source_cidr_block)?;
+        Ok(())
+    }
+}
+
 impl CcnPolicyBasedRoutingRule {
     /// A value with what requests require (`PolicyBasedRoutingNextHopId`, `SourceCidrBlock`, `DestinationCidrBlock`, `Priority`, `InstanceType`, `InstanceId`); set the other fields with the `with_` methods.
     pub fn new(policy_based_routing_next_hop_id: impl Into<String>, source_cidr_block: impl Into<String>, destination_cidr_block: impl Into<String>, priority: impl Into<i64>, instance_type: impl Into<String>, instance_id: impl Into<String>) -> Self {
@@ -27317,6 +33416,17 @@ pub struct CcnRegionBandwidthLimit {
     /// `DstIsBm` (wire name).
     #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
     pub dst_is_bm: Option<bool>,
+}
+
+impl crate::flatten::Flatten for CcnRegionBandwidthLimit {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BandwidthLimit", &self.bandwidth_limit)?;
+        w.field("DstIsBm", &self.dst_is_bm)?;
+        w.field("DstRegion", &self.dst_region)?;
+        w.field("IsBm", &self.is_bm)?;
+        w.field("Region", &self.region)?;
+        Ok(())
+    }
 }
 
 impl CcnRegionBandwidthLimit {
@@ -27447,6 +33557,15 @@ pub struct CcnRouteBroadcastPolicyRouteCondition {
     pub match_pattern: Option<u64>,
 }
 
+impl crate::flatten::Flatten for CcnRouteBroadcastPolicyRouteCondition {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("MatchPattern", &self.match_pattern)?;
+        w.field("Name", &self.name)?;
+        w.field("Values", &self.values)?;
+        Ok(())
+    }
+}
+
 impl CcnRouteBroadcastPolicyRouteCondition {
     /// A value with what requests require (`Name`, `Values`, `MatchPattern`); set the other fields with the `with_` methods.
     pub fn new(name: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>, match_pattern: impl Into<u64>) -> Self {
@@ -27528,6 +33647,20 @@ pub struct CcnRouteTableBroadcastPolicy {
     /// `CommunityOperateMode` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub community_operate_mode: Option<String>,
+}
+
+impl crate::flatten::Flatten for CcnRouteTableBroadcastPolicy {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Action", &self.action)?;
+        w.field("AsPathOperateMode", &self.as_path_operate_mode)?;
+        w.field("BroadcastConditions", &self.broadcast_conditions)?;
+        w.field("CommunityOperateMode", &self.community_operate_mode)?;
+        w.field("Description", &self.description)?;
+        w.field("OperateAsPath", &self.operate_as_path)?;
+        w.field("OperateCommunitySet", &self.operate_community_set)?;
+        w.field("RouteConditions", &self.route_conditions)?;
+        Ok(())
+    }
 }
 
 impl CcnRouteTableBroadcastPolicy {
@@ -27626,6 +33759,17 @@ pub struct CcnRouteTableInputPolicy {
     pub as_path_operate_mode: Option<String>,
 }
 
+impl crate::flatten::Flatten for CcnRouteTableInputPolicy {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Action", &self.action)?;
+        w.field("AsPathOperateMode", &self.as_path_operate_mode)?;
+        w.field("Description", &self.description)?;
+        w.field("OperateAsPath", &self.operate_as_path)?;
+        w.field("RouteConditions", &self.route_conditions)?;
+        Ok(())
+    }
+}
+
 impl CcnRouteTableInputPolicy {
     /// A value with what requests require (`RouteConditions`, `Action`, `Description`); set the other fields with the `with_` methods.
     pub fn new(route_conditions: impl IntoIterator<Item = impl Into<CcnRouteBroadcastPolicyRouteCondition>>, action: impl Into<String>, description: impl Into<String>) -> Self {
@@ -27698,6 +33842,17 @@ pub struct CcnRouteTableSelectPolicy {
     /// `Description` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl crate::flatten::Flatten for CcnRouteTableSelectPolicy {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Description", &self.description)?;
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("InstanceType", &self.instance_type)?;
+        w.field("RouteTableId", &self.route_table_id)?;
+        w.field("SourceCidrBlock", &self.source_cidr_block)?;
+        Ok(())
+    }
 }
 
 impl CcnRouteTableSelectPolicy {
@@ -27824,6 +33979,15 @@ pub struct CreateVpnConnRoute {
     /// `Description` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl crate::flatten::Flatten for CreateVpnConnRoute {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Description", &self.description)?;
+        w.field("DestinationCidrBlock", &self.destination_cidr_block)?;
+        w.field("Priority", &self.priority)?;
+        Ok(())
+    }
 }
 
 impl CreateVpnConnRoute {
@@ -27995,6 +34159,15 @@ pub struct CustomerGatewayVendor {
     pub vendor_name: Option<String>,
 }
 
+impl crate::flatten::Flatten for CustomerGatewayVendor {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Platform", &self.platform)?;
+        w.field("SoftwareVersion", &self.software_version)?;
+        w.field("VendorName", &self.vendor_name)?;
+        Ok(())
+    }
+}
+
 impl CustomerGatewayVendor {
     /// A value with what requests require (`Platform`, `SoftwareVersion`, `VendorName`); set the other fields with the `with_` methods.
     pub fn new(platform: impl Into<String>, software_version: impl Into<String>, vendor_name: impl Into<String>) -> Self {
@@ -28126,6 +34299,18 @@ pub struct DestinationIpPortTranslationNatRule {
     pub description: Option<String>,
 }
 
+impl crate::flatten::Flatten for DestinationIpPortTranslationNatRule {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Description", &self.description)?;
+        w.field("IpProtocol", &self.ip_protocol)?;
+        w.field("PrivateIpAddress", &self.private_ip_address)?;
+        w.field("PrivatePort", &self.private_port)?;
+        w.field("PublicIpAddress", &self.public_ip_address)?;
+        w.field("PublicPort", &self.public_port)?;
+        Ok(())
+    }
+}
+
 impl DestinationIpPortTranslationNatRule {
     /// A value with what requests require (`IpProtocol`, `PublicIpAddress`, `PublicPort`, `PrivateIpAddress`, `PrivatePort`); set the other fields with the `with_` methods.
     pub fn new(ip_protocol: impl Into<String>, public_ip_address: impl Into<String>, public_port: impl Into<u64>, private_ip_address: impl Into<String>, private_port: impl Into<u64>) -> Self {
@@ -28203,6 +34388,23 @@ pub struct DestinationIpPortTranslationNatRuleDiff {
     /// `Description` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl crate::flatten::Flatten for DestinationIpPortTranslationNatRuleDiff {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Description", &self.description)?;
+        w.field("OldOriginalIp", &self.old_original_ip)?;
+        w.field("OldOriginalPort", &self.old_original_port)?;
+        w.field("OldProtocol", &self.old_protocol)?;
+        w.field("OldTranslationIp", &self.old_translation_ip)?;
+        w.field("OldTranslationPort", &self.old_translation_port)?;
+        w.field("OriginalIp", &self.original_ip)?;
+        w.field("OriginalPort", &self.original_port)?;
+        w.field("Protocol", &self.protocol)?;
+        w.field("TranslationIp", &self.translation_ip)?;
+        w.field("TranslationPort", &self.translation_port)?;
+        Ok(())
+    }
 }
 
 impl DestinationIpPortTranslationNatRuleDiff {
@@ -28425,6 +34627,17 @@ pub struct DirectConnectGatewayCcnRoute {
     pub update_time: Option<String>,
 }
 
+impl crate::flatten::Flatten for DirectConnectGatewayCcnRoute {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ASPath", &self.as_path)?;
+        w.field("Description", &self.description)?;
+        w.field("DestinationCidrBlock", &self.destination_cidr_block)?;
+        w.field("RouteId", &self.route_id)?;
+        w.field("UpdateTime", &self.update_time)?;
+        Ok(())
+    }
+}
+
 impl DirectConnectGatewayCcnRoute {
     /// An empty value: nothing is required; set fields with the `with_` methods.
     pub fn new() -> Self {
@@ -28484,6 +34697,14 @@ pub struct DnsServers {
     /// `SecondaryDns` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secondary_dns: Option<String>,
+}
+
+impl crate::flatten::Flatten for DnsServers {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("PrimaryDns", &self.primary_dns)?;
+        w.field("SecondaryDns", &self.secondary_dns)?;
+        Ok(())
+    }
 }
 
 impl DnsServers {
@@ -28617,6 +34838,14 @@ pub struct Filter {
     pub values: Vec<String>,
 }
 
+impl crate::flatten::Flatten for Filter {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Name", &self.name)?;
+        w.field("Values", &self.values)?;
+        Ok(())
+    }
+}
+
 impl Filter {
     /// A value with what requests require (`Name`, `Values`); set the other fields with the `with_` methods.
     pub fn new(name: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
@@ -28647,6 +34876,14 @@ pub struct FilterObject {
     pub name: String,
     /// `Values` (wire name).
     pub values: Vec<String>,
+}
+
+impl crate::flatten::Flatten for FilterObject {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Name", &self.name)?;
+        w.field("Values", &self.values)?;
+        Ok(())
+    }
 }
 
 impl FilterObject {
@@ -28735,6 +34972,14 @@ pub struct FlowLogStorage {
     /// `StorageTopic` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_topic: Option<String>,
+}
+
+impl crate::flatten::Flatten for FlowLogStorage {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("StorageId", &self.storage_id)?;
+        w.field("StorageTopic", &self.storage_topic)?;
+        Ok(())
+    }
 }
 
 impl FlowLogStorage {
@@ -28835,6 +35080,20 @@ pub struct GlobalRoute {
     /// `SubnetRouteAlgorithm` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_route_algorithm: Option<String>,
+}
+
+impl crate::flatten::Flatten for GlobalRoute {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CreatedTime", &self.created_time)?;
+        w.field("Description", &self.description)?;
+        w.field("DestinationCidrBlock", &self.destination_cidr_block)?;
+        w.field("GatewayId", &self.gateway_id)?;
+        w.field("GatewayType", &self.gateway_type)?;
+        w.field("GlobalRouteId", &self.global_route_id)?;
+        w.field("SubnetRouteAlgorithm", &self.subnet_route_algorithm)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl GlobalRoute {
@@ -28961,6 +35220,15 @@ pub struct HaVipAssociation {
     pub instance_type: Option<String>,
 }
 
+impl crate::flatten::Flatten for HaVipAssociation {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("HaVipId", &self.ha_vip_id)?;
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("InstanceType", &self.instance_type)?;
+        Ok(())
+    }
+}
+
 impl HaVipAssociation {
     /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
     pub fn new(instance_id: impl Into<String>) -> Self {
@@ -29007,6 +35275,16 @@ pub struct HealthCheckConfig {
     pub probe_timeout: Option<i64>,
 }
 
+impl crate::flatten::Flatten for HealthCheckConfig {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ProbeInterval", &self.probe_interval)?;
+        w.field("ProbeThreshold", &self.probe_threshold)?;
+        w.field("ProbeTimeout", &self.probe_timeout)?;
+        w.field("ProbeType", &self.probe_type)?;
+        Ok(())
+    }
+}
+
 impl HealthCheckConfig {
     /// An empty value: nothing is required; set fields with the `with_` methods.
     pub fn new() -> Self {
@@ -29048,6 +35326,14 @@ pub struct HighPriorityModifyItem {
     /// `Description` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl crate::flatten::Flatten for HighPriorityModifyItem {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Description", &self.description)?;
+        w.field("HighPriorityRouteId", &self.high_priority_route_id)?;
+        Ok(())
+    }
 }
 
 impl HighPriorityModifyItem {
@@ -29103,6 +35389,22 @@ pub struct HighPriorityRoute {
     /// `CreatedTime` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
+}
+
+impl crate::flatten::Flatten for HighPriorityRoute {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CdcId", &self.cdc_id)?;
+        w.field("CreatedTime", &self.created_time)?;
+        w.field("Description", &self.description)?;
+        w.field("DestinationCidrBlock", &self.destination_cidr_block)?;
+        w.field("GatewayId", &self.gateway_id)?;
+        w.field("GatewayType", &self.gateway_type)?;
+        w.field("HighPriorityRouteId", &self.high_priority_route_id)?;
+        w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
+        w.field("IsCdc", &self.is_cdc)?;
+        w.field("SubnetRouteAlgorithm", &self.subnet_route_algorithm)?;
+        Ok(())
+    }
 }
 
 impl HighPriorityRoute {
@@ -29238,6 +35540,24 @@ pub struct IKEOptionsSpecification {
     pub ike_version: Option<String>,
 }
 
+impl crate::flatten::Flatten for IKEOptionsSpecification {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DhGroupName", &self.dh_group_name)?;
+        w.field("ExchangeMode", &self.exchange_mode)?;
+        w.field("IKESaLifetimeSeconds", &self.ike_sa_lifetime_seconds)?;
+        w.field("IKEVersion", &self.ike_version)?;
+        w.field("LocalAddress", &self.local_address)?;
+        w.field("LocalFqdnName", &self.local_fqdn_name)?;
+        w.field("LocalIdentity", &self.local_identity)?;
+        w.field("PropoAuthenAlgorithm", &self.propo_authen_algorithm)?;
+        w.field("PropoEncryAlgorithm", &self.propo_encry_algorithm)?;
+        w.field("RemoteAddress", &self.remote_address)?;
+        w.field("RemoteFqdnName", &self.remote_fqdn_name)?;
+        w.field("RemoteIdentity", &self.remote_identity)?;
+        Ok(())
+    }
+}
+
 impl IKEOptionsSpecification {
     /// An empty value: nothing is required; set fields with the `with_` methods.
     pub fn new() -> Self {
@@ -29339,6 +35659,18 @@ pub struct IPSECOptionsSpecification {
     /// `IntegrityAlgorithm` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integrity_algorithm: Option<String>,
+}
+
+impl crate::flatten::Flatten for IPSECOptionsSpecification {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("EncryptAlgorithm", &self.encrypt_algorithm)?;
+        w.field("IPSECSaLifetimeSeconds", &self.ipsec_sa_lifetime_seconds)?;
+        w.field("IPSECSaLifetimeTraffic", &self.ipsec_sa_lifetime_traffic)?;
+        w.field("IntegrityAlgorith", &self.integrity_algorith)?;
+        w.field("IntegrityAlgorithm", &self.integrity_algorithm)?;
+        w.field("PfsDhGroup", &self.pfs_dh_group)?;
+        Ok(())
+    }
 }
 
 impl IPSECOptionsSpecification {
@@ -29447,6 +35779,14 @@ pub struct InstanceChargePrepaid {
     /// `RenewFlag` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
+}
+
+impl crate::flatten::Flatten for InstanceChargePrepaid {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Period", &self.period)?;
+        w.field("RenewFlag", &self.renew_flag)?;
+        Ok(())
+    }
 }
 
 impl InstanceChargePrepaid {
@@ -29578,6 +35918,16 @@ pub struct Ip6RuleInfo {
     pub vport: i64,
 }
 
+impl crate::flatten::Flatten for Ip6RuleInfo {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Protocol", &self.protocol)?;
+        w.field("Vip", &self.vip)?;
+        w.field("Vport", &self.vport)?;
+        w.field("Vport6", &self.vport6)?;
+        Ok(())
+    }
+}
+
 impl Ip6RuleInfo {
     /// A value with what requests require (`Vport6`, `Protocol`, `Vip`, `Vport`); set the other fields with the `with_` methods.
     pub fn new(vport6: impl Into<i64>, protocol: impl Into<String>, vip: impl Into<String>, vport: impl Into<i64>) -> Self {
@@ -29693,6 +36043,20 @@ pub struct IpField {
     /// `Comment` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<bool>,
+}
+
+impl crate::flatten::Flatten for IpField {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AsId", &self.as_id)?;
+        w.field("AsName", &self.as_name)?;
+        w.field("City", &self.city)?;
+        w.field("Comment", &self.comment)?;
+        w.field("Country", &self.country)?;
+        w.field("Isp", &self.isp)?;
+        w.field("Province", &self.province)?;
+        w.field("Region", &self.region)?;
+        Ok(())
+    }
 }
 
 impl IpField {
@@ -29813,6 +36177,20 @@ pub struct Ipv6Address {
     pub address_type: Option<String>,
 }
 
+impl crate::flatten::Flatten for Ipv6Address {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Address", &self.address)?;
+        w.field("AddressId", &self.address_id)?;
+        w.field("AddressType", &self.address_type)?;
+        w.field("Description", &self.description)?;
+        w.field("IsWanIpBlocked", &self.is_wan_ip_blocked)?;
+        w.field("Primary", &self.primary)?;
+        w.field("PublicIpAddress", &self.public_ip_address)?;
+        w.field("State", &self.state)?;
+        Ok(())
+    }
+}
+
 impl Ipv6Address {
     /// A value with what requests require (`Address`); set the other fields with the `with_` methods.
     pub fn new(address: impl Into<String>) -> Self {
@@ -29883,6 +36261,14 @@ pub struct Ipv6SubnetCidrBlock {
     pub ipv6_cidr_block: Option<String>,
 }
 
+impl crate::flatten::Flatten for Ipv6SubnetCidrBlock {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
+        w.field("SubnetId", &self.subnet_id)?;
+        Ok(())
+    }
+}
+
 impl Ipv6SubnetCidrBlock {
     /// A value with what requests require (`SubnetId`); set the other fields with the `with_` methods.
     pub fn new(subnet_id: impl Into<String>) -> Self {
@@ -29940,6 +36326,18 @@ pub struct LocalDestinationIpPortTranslationNatRule {
     /// `Description` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl crate::flatten::Flatten for LocalDestinationIpPortTranslationNatRule {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Description", &self.description)?;
+        w.field("OriginalIp", &self.original_ip)?;
+        w.field("OriginalPort", &self.original_port)?;
+        w.field("Protocol", &self.protocol)?;
+        w.field("TranslationIp", &self.translation_ip)?;
+        w.field("TranslationPort", &self.translation_port)?;
+        Ok(())
+    }
 }
 
 impl LocalDestinationIpPortTranslationNatRule {
@@ -30033,6 +36431,14 @@ pub struct MemberInfo {
     pub description: Option<String>,
 }
 
+impl crate::flatten::Flatten for MemberInfo {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Description", &self.description)?;
+        w.field("Member", &self.member)?;
+        Ok(())
+    }
+}
+
 impl MemberInfo {
     /// A value with what requests require (`Member`); set the other fields with the `with_` methods.
     pub fn new(member: impl Into<String>) -> Self {
@@ -30067,6 +36473,15 @@ pub struct ModifyRouteTableInfo {
     /// `Description` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl crate::flatten::Flatten for ModifyRouteTableInfo {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Description", &self.description)?;
+        w.field("Name", &self.name)?;
+        w.field("RouteTableId", &self.route_table_id)?;
+        Ok(())
+    }
 }
 
 impl ModifyRouteTableInfo {
@@ -30457,6 +36872,22 @@ pub struct NetworkAclEntry {
     pub network_acl_ipv6_entry_id: Option<String>,
 }
 
+impl crate::flatten::Flatten for NetworkAclEntry {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Action", &self.action)?;
+        w.field("CidrBlock", &self.cidr_block)?;
+        w.field("Description", &self.description)?;
+        w.field("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
+        w.field("ModifyTime", &self.modify_time)?;
+        w.field("NetworkAclIpv4EntryId", &self.network_acl_ipv4_entry_id)?;
+        w.field("NetworkAclIpv6EntryId", &self.network_acl_ipv6_entry_id)?;
+        w.field("Port", &self.port)?;
+        w.field("Priority", &self.priority)?;
+        w.field("Protocol", &self.protocol)?;
+        Ok(())
+    }
+}
+
 impl NetworkAclEntry {
     /// An empty value: nothing is required; set fields with the `with_` methods.
     pub fn new() -> Self {
@@ -30536,6 +36967,14 @@ pub struct NetworkAclEntrySet {
     pub egress: Vec<NetworkAclEntry>,
 }
 
+impl crate::flatten::Flatten for NetworkAclEntrySet {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Egress", &self.egress)?;
+        w.field("Ingress", &self.ingress)?;
+        Ok(())
+    }
+}
+
 impl NetworkAclEntrySet {
     /// An empty value: nothing is required; set fields with the `with_` methods.
     pub fn new() -> Self {
@@ -30565,6 +37004,14 @@ pub struct NetworkAclQuintupleEntries {
     /// `Egress` (wire name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub egress: Vec<NetworkAclQuintupleEntry>,
+}
+
+impl crate::flatten::Flatten for NetworkAclQuintupleEntries {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Egress", &self.egress)?;
+        w.field("Ingress", &self.ingress)?;
+        Ok(())
+    }
 }
 
 impl NetworkAclQuintupleEntries {
@@ -30629,6 +37076,25 @@ pub struct NetworkAclQuintupleEntry {
     /// `DestinationIPv6Cidr` (wire name).
     #[serde(rename = "DestinationIPv6Cidr", skip_serializing_if = "Option::is_none")]
     pub destination_ipv6_cidr: Option<String>,
+}
+
+impl crate::flatten::Flatten for NetworkAclQuintupleEntry {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Action", &self.action)?;
+        w.field("CreateTime", &self.create_time)?;
+        w.field("Description", &self.description)?;
+        w.field("DestinationCidr", &self.destination_cidr)?;
+        w.field("DestinationIPv6Cidr", &self.destination_ipv6_cidr)?;
+        w.field("DestinationPort", &self.destination_port)?;
+        w.field("NetworkAclDirection", &self.network_acl_direction)?;
+        w.field("NetworkAclQuintupleEntryId", &self.network_acl_quintuple_entry_id)?;
+        w.field("Priority", &self.priority)?;
+        w.field("Protocol", &self.protocol)?;
+        w.field("SourceCidr", &self.source_cidr)?;
+        w.field("SourceIPv6Cidr", &self.source_ipv6_cidr)?;
+        w.field("SourcePort", &self.source_port)?;
+        Ok(())
+    }
 }
 
 impl NetworkAclQuintupleEntry {
@@ -30893,6 +37359,16 @@ pub struct PolicyStatistics {
     pub egress_ipv6_total_count: Option<u64>,
 }
 
+impl crate::flatten::Flatten for PolicyStatistics {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("EgressIPv4TotalCount", &self.egress_ipv4_total_count)?;
+        w.field("EgressIPv6TotalCount", &self.egress_ipv6_total_count)?;
+        w.field("IngressIPv4TotalCount", &self.ingress_ipv4_total_count)?;
+        w.field("IngressIPv6TotalCount", &self.ingress_ipv6_total_count)?;
+        Ok(())
+    }
+}
+
 impl PolicyStatistics {
     /// A value with what requests require (`IngressIPv4TotalCount`, `IngressIPv6TotalCount`, `EgressIPv4TotalCount`, `EgressIPv6TotalCount`); set the other fields with the `with_` methods.
     pub fn new(ingress_ipv4_total_count: impl Into<u64>, ingress_ipv6_total_count: impl Into<u64>, egress_ipv4_total_count: impl Into<u64>, egress_ipv6_total_count: impl Into<u64>) -> Self {
@@ -30969,6 +37445,20 @@ pub struct PrivateIpAddressSpecification {
     /// `QosLevel` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub qos_level: Option<String>,
+}
+
+impl crate::flatten::Flatten for PrivateIpAddressSpecification {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AddressId", &self.address_id)?;
+        w.field("Description", &self.description)?;
+        w.field("IsWanIpBlocked", &self.is_wan_ip_blocked)?;
+        w.field("Primary", &self.primary)?;
+        w.field("PrivateIpAddress", &self.private_ip_address)?;
+        w.field("PublicIpAddress", &self.public_ip_address)?;
+        w.field("QosLevel", &self.qos_level)?;
+        w.field("State", &self.state)?;
+        Ok(())
+    }
 }
 
 impl PrivateIpAddressSpecification {
@@ -31192,6 +37682,14 @@ pub struct ReplaceRoutesWithRoutePolicyRoute {
     /// `ForceMatchPolicy` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_match_policy: Option<bool>,
+}
+
+impl crate::flatten::Flatten for ReplaceRoutesWithRoutePolicyRoute {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ForceMatchPolicy", &self.force_match_policy)?;
+        w.field("RouteItemId", &self.route_item_id)?;
+        Ok(())
+    }
 }
 
 impl ReplaceRoutesWithRoutePolicyRoute {
@@ -31477,6 +37975,25 @@ pub struct Route {
     pub cdc_id: Option<String>,
 }
 
+impl crate::flatten::Flatten for Route {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CdcId", &self.cdc_id)?;
+        w.field("CreatedTime", &self.created_time)?;
+        w.field("DestinationCidrBlock", &self.destination_cidr_block)?;
+        w.field("DestinationIpv6CidrBlock", &self.destination_ipv6_cidr_block)?;
+        w.field("Enabled", &self.enabled)?;
+        w.field("GatewayId", &self.gateway_id)?;
+        w.field("GatewayType", &self.gateway_type)?;
+        w.field("PublishedToVbc", &self.published_to_vbc)?;
+        w.field("RouteDescription", &self.route_description)?;
+        w.field("RouteId", &self.route_id)?;
+        w.field("RouteItemId", &self.route_item_id)?;
+        w.field("RouteTableId", &self.route_table_id)?;
+        w.field("RouteType", &self.route_type)?;
+        Ok(())
+    }
+}
+
 impl Route {
     /// A value with what requests require (`DestinationCidrBlock`, `GatewayType`, `GatewayId`); set the other fields with the `with_` methods.
     pub fn new(destination_cidr_block: impl Into<String>, gateway_type: impl Into<String>, gateway_id: impl Into<String>) -> Self {
@@ -31594,6 +38111,14 @@ pub struct RouteECMPAlgorithm {
     pub subnet_route_algorithm: Option<String>,
 }
 
+impl crate::flatten::Flatten for RouteECMPAlgorithm {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DestinationCidrBlock", &self.destination_cidr_block)?;
+        w.field("SubnetRouteAlgorithm", &self.subnet_route_algorithm)?;
+        Ok(())
+    }
+}
+
 impl RouteECMPAlgorithm {
     /// An empty value: nothing is required; set fields with the `with_` methods.
     pub fn new() -> Self {
@@ -31655,6 +38180,15 @@ pub struct RoutePolicyAssociation {
     pub priority: Option<u64>,
 }
 
+impl crate::flatten::Flatten for RoutePolicyAssociation {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Priority", &self.priority)?;
+        w.field("RoutePolicyId", &self.route_policy_id)?;
+        w.field("RouteTableId", &self.route_table_id)?;
+        Ok(())
+    }
+}
+
 impl RoutePolicyAssociation {
     /// An empty value: nothing is required; set fields with the `with_` methods.
     pub fn new() -> Self {
@@ -31714,6 +38248,22 @@ pub struct RoutePolicyEntry {
     /// `Region` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+}
+
+impl crate::flatten::Flatten for RoutePolicyEntry {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Action", &self.action)?;
+        w.field("CidrBlock", &self.cidr_block)?;
+        w.field("CreatedTime", &self.created_time)?;
+        w.field("Description", &self.description)?;
+        w.field("GatewayId", &self.gateway_id)?;
+        w.field("GatewayType", &self.gateway_type)?;
+        w.field("Priority", &self.priority)?;
+        w.field("Region", &self.region)?;
+        w.field("RoutePolicyEntryId", &self.route_policy_entry_id)?;
+        w.field("RouteType", &self.route_type)?;
+        Ok(())
+    }
 }
 
 impl RoutePolicyEntry {
@@ -31993,6 +38543,24 @@ pub struct SecurityGroupPolicy {
     pub priority: Option<i64>,
 }
 
+impl crate::flatten::Flatten for SecurityGroupPolicy {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Action", &self.action)?;
+        w.field("AddressTemplate", &self.address_template)?;
+        w.field("CidrBlock", &self.cidr_block)?;
+        w.field("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
+        w.field("ModifyTime", &self.modify_time)?;
+        w.field("PolicyDescription", &self.policy_description)?;
+        w.field("PolicyIndex", &self.policy_index)?;
+        w.field("Port", &self.port)?;
+        w.field("Priority", &self.priority)?;
+        w.field("Protocol", &self.protocol)?;
+        w.field("SecurityGroupId", &self.security_group_id)?;
+        w.field("ServiceTemplate", &self.service_template)?;
+        Ok(())
+    }
+}
+
 impl SecurityGroupPolicy {
     /// An empty value: nothing is required; set fields with the `with_` methods.
     pub fn new() -> Self {
@@ -32090,6 +38658,16 @@ pub struct SecurityGroupPolicySet {
     pub policy_statistics: Option<PolicyStatistics>,
 }
 
+impl crate::flatten::Flatten for SecurityGroupPolicySet {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Egress", &self.egress)?;
+        w.field("Ingress", &self.ingress)?;
+        w.field("PolicyStatistics", &self.policy_statistics)?;
+        w.field("Version", &self.version)?;
+        Ok(())
+    }
+}
+
 impl SecurityGroupPolicySet {
     /// An empty value: nothing is required; set fields with the `with_` methods.
     pub fn new() -> Self {
@@ -32131,6 +38709,14 @@ pub struct SecurityPolicyDatabase {
     /// `RemoteCidrBlock` (wire name).
     #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "crate::api::wire::list")]
     pub remote_cidr_block: Vec<String>,
+}
+
+impl crate::flatten::Flatten for SecurityPolicyDatabase {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("LocalCidrBlock", &self.local_cidr_block)?;
+        w.field("RemoteCidrBlock", &self.remote_cidr_block)?;
+        Ok(())
+    }
 }
 
 impl SecurityPolicyDatabase {
@@ -32221,6 +38807,14 @@ pub struct ServiceTemplateSpecification {
     pub service_group_id: Option<String>,
 }
 
+impl crate::flatten::Flatten for ServiceTemplateSpecification {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("ServiceGroupId", &self.service_group_id)?;
+        w.field("ServiceId", &self.service_id)?;
+        Ok(())
+    }
+}
+
 impl ServiceTemplateSpecification {
     /// An empty value: nothing is required; set fields with the `with_` methods.
     pub fn new() -> Self {
@@ -32253,6 +38847,15 @@ pub struct ServicesInfo {
     /// `UpdatedTime` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
+}
+
+impl crate::flatten::Flatten for ServicesInfo {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Description", &self.description)?;
+        w.field("Service", &self.service)?;
+        w.field("UpdatedTime", &self.updated_time)?;
+        Ok(())
+    }
 }
 
 impl ServicesInfo {
@@ -32323,6 +38926,17 @@ pub struct SnapshotInstance {
     /// `InstanceName` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
+}
+
+impl crate::flatten::Flatten for SnapshotInstance {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("InstanceName", &self.instance_name)?;
+        w.field("InstanceRegion", &self.instance_region)?;
+        w.field("InstanceType", &self.instance_type)?;
+        w.field("SnapshotPolicyId", &self.snapshot_policy_id)?;
+        Ok(())
+    }
 }
 
 impl SnapshotInstance {
@@ -32404,6 +39018,23 @@ pub struct SnapshotPolicy {
     /// `TagSet` (wire name).
     #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "crate::api::wire::list")]
     pub tag_set: Vec<Tag>,
+}
+
+impl crate::flatten::Flatten for SnapshotPolicy {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("BackupPolicies", &self.backup_policies)?;
+        w.field("BackupType", &self.backup_type)?;
+        w.field("CosBucket", &self.cos_bucket)?;
+        w.field("CosRegion", &self.cos_region)?;
+        w.field("CreateNewCos", &self.create_new_cos)?;
+        w.field("CreateTime", &self.create_time)?;
+        w.field("Enable", &self.enable)?;
+        w.field("KeepTime", &self.keep_time)?;
+        w.field("SnapshotPolicyId", &self.snapshot_policy_id)?;
+        w.field("SnapshotPolicyName", &self.snapshot_policy_name)?;
+        w.field("TagSet", &self.tag_set)?;
+        Ok(())
+    }
 }
 
 impl SnapshotPolicy {
@@ -32518,6 +39149,21 @@ pub struct SourceIpTranslationNatRule {
     /// `CreatedTime` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
+}
+
+impl crate::flatten::Flatten for SourceIpTranslationNatRule {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CreatedTime", &self.created_time)?;
+        w.field("Description", &self.description)?;
+        w.field("NatGatewayId", &self.nat_gateway_id)?;
+        w.field("NatGatewaySnatId", &self.nat_gateway_snat_id)?;
+        w.field("PrivateIpAddress", &self.private_ip_address)?;
+        w.field("PublicIpAddresses", &self.public_ip_addresses)?;
+        w.field("ResourceId", &self.resource_id)?;
+        w.field("ResourceType", &self.resource_type)?;
+        w.field("VpcId", &self.vpc_id)?;
+        Ok(())
+    }
 }
 
 impl SourceIpTranslationNatRule {
@@ -32790,6 +39436,18 @@ pub struct SubnetInput {
     pub route_table_id: Option<String>,
 }
 
+impl crate::flatten::Flatten for SubnetInput {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CidrBlock", &self.cidr_block)?;
+        w.field("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
+        w.field("RouteTableId", &self.route_table_id)?;
+        w.field("StackType", &self.stack_type)?;
+        w.field("SubnetName", &self.subnet_name)?;
+        w.field("Zone", &self.zone)?;
+        Ok(())
+    }
+}
+
 impl SubnetInput {
     /// A value with what requests require (`SubnetName`, `Zone`); set the other fields with the `with_` methods.
     pub fn new(subnet_name: impl Into<String>, zone: impl Into<String>) -> Self {
@@ -32849,6 +39507,14 @@ pub struct Tag {
     pub value: Option<String>,
 }
 
+impl crate::flatten::Flatten for Tag {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Key", &self.key)?;
+        w.field("Value", &self.value)?;
+        Ok(())
+    }
+}
+
 impl Tag {
     /// A value with what requests require (`Key`); set the other fields with the `with_` methods.
     pub fn new(key: impl Into<String>) -> Self {
@@ -32881,6 +39547,14 @@ pub struct Tags {
     /// `Value` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl crate::flatten::Flatten for Tags {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Key", &self.key)?;
+        w.field("Value", &self.value)?;
+        Ok(())
+    }
 }
 
 impl Tags {
@@ -33025,6 +39699,22 @@ pub struct TrafficMirrorFilter {
     pub created_time: Option<String>,
 }
 
+impl crate::flatten::Flatten for TrafficMirrorFilter {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Action", &self.action)?;
+        w.field("CreatedTime", &self.created_time)?;
+        w.field("Description", &self.description)?;
+        w.field("DstNet", &self.dst_net)?;
+        w.field("DstPort", &self.dst_port)?;
+        w.field("Priority", &self.priority)?;
+        w.field("Protocol", &self.protocol)?;
+        w.field("SrcNet", &self.src_net)?;
+        w.field("SrcPort", &self.src_port)?;
+        w.field("TrafficMirrorFilterRuleId", &self.traffic_mirror_filter_rule_id)?;
+        Ok(())
+    }
+}
+
 impl TrafficMirrorFilter {
     /// An empty value: nothing is required; set fields with the `with_` methods.
     pub fn new() -> Self {
@@ -33108,6 +39798,16 @@ pub struct TrafficMirrorTarget {
     /// `TargetType` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_type: Option<String>,
+}
+
+impl crate::flatten::Flatten for TrafficMirrorTarget {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AlgHash", &self.alg_hash)?;
+        w.field("TargetEndPoints", &self.target_end_points)?;
+        w.field("TargetIps", &self.target_ips)?;
+        w.field("TargetType", &self.target_type)?;
+        Ok(())
+    }
 }
 
 impl TrafficMirrorTarget {
@@ -33261,6 +39961,20 @@ pub struct TranslationAclRule {
     pub description: Option<String>,
 }
 
+impl crate::flatten::Flatten for TranslationAclRule {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("AclRuleId", &self.acl_rule_id)?;
+        w.field("Action", &self.action)?;
+        w.field("Description", &self.description)?;
+        w.field("DestinationCidr", &self.destination_cidr)?;
+        w.field("DestinationPort", &self.destination_port)?;
+        w.field("Protocol", &self.protocol)?;
+        w.field("SourceCidr", &self.source_cidr)?;
+        w.field("SourcePort", &self.source_port)?;
+        Ok(())
+    }
+}
+
 impl TranslationAclRule {
     /// A value with what requests require (`Protocol`, `SourcePort`, `DestinationPort`, `DestinationCidr`); set the other fields with the `with_` methods.
     pub fn new(protocol: impl Into<String>, source_port: impl Into<String>, destination_port: impl Into<String>, destination_cidr: impl Into<String>) -> Self {
@@ -33349,6 +40063,19 @@ pub struct TranslationNatRule {
     pub update_time: Option<String>,
 }
 
+impl crate::flatten::Flatten for TranslationNatRule {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CreateTime", &self.create_time)?;
+        w.field("Description", &self.description)?;
+        w.field("OriginalIp", &self.original_ip)?;
+        w.field("TranslationDirection", &self.translation_direction)?;
+        w.field("TranslationIp", &self.translation_ip)?;
+        w.field("TranslationType", &self.translation_type)?;
+        w.field("UpdateTime", &self.update_time)?;
+        Ok(())
+    }
+}
+
 impl TranslationNatRule {
     /// A value with what requests require (`TranslationDirection`, `TranslationType`, `TranslationIp`, `Description`); set the other fields with the `with_` methods.
     pub fn new(translation_direction: impl Into<String>, translation_type: impl Into<String>, translation_ip: impl Into<String>, description: impl Into<String>) -> Self {
@@ -33427,6 +40154,19 @@ pub struct TranslationNatRuleDiff {
     pub old_original_ip: Option<String>,
 }
 
+impl crate::flatten::Flatten for TranslationNatRuleDiff {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Description", &self.description)?;
+        w.field("OldOriginalIp", &self.old_original_ip)?;
+        w.field("OldTranslationIp", &self.old_translation_ip)?;
+        w.field("OriginalIp", &self.original_ip)?;
+        w.field("TranslationDirection", &self.translation_direction)?;
+        w.field("TranslationIp", &self.translation_ip)?;
+        w.field("TranslationType", &self.translation_type)?;
+        Ok(())
+    }
+}
+
 impl TranslationNatRuleDiff {
     /// A value with what requests require (`TranslationDirection`, `TranslationType`, `TranslationIp`, `OldTranslationIp`); set the other fields with the `with_` methods.
     pub fn new(translation_direction: impl Into<String>, translation_type: impl Into<String>, translation_ip: impl Into<String>, old_translation_ip: impl Into<String>) -> Self {
@@ -33498,6 +40238,17 @@ pub struct TranslationNatRuleInput {
     /// `OriginalIp` (wire name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_ip: Option<String>,
+}
+
+impl crate::flatten::Flatten for TranslationNatRuleInput {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Description", &self.description)?;
+        w.field("OriginalIp", &self.original_ip)?;
+        w.field("TranslationDirection", &self.translation_direction)?;
+        w.field("TranslationIp", &self.translation_ip)?;
+        w.field("TranslationType", &self.translation_type)?;
+        Ok(())
+    }
 }
 
 impl TranslationNatRuleInput {
@@ -33929,6 +40680,22 @@ pub struct VpnGatewayRoute {
     pub description: Option<String>,
 }
 
+impl crate::flatten::Flatten for VpnGatewayRoute {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("CreateTime", &self.create_time)?;
+        w.field("Description", &self.description)?;
+        w.field("DestinationCidrBlock", &self.destination_cidr_block)?;
+        w.field("InstanceId", &self.instance_id)?;
+        w.field("InstanceType", &self.instance_type)?;
+        w.field("Priority", &self.priority)?;
+        w.field("RouteId", &self.route_id)?;
+        w.field("Status", &self.status)?;
+        w.field("Type", &self.r#type)?;
+        w.field("UpdateTime", &self.update_time)?;
+        Ok(())
+    }
+}
+
 impl VpnGatewayRoute {
     /// A value with what requests require (`DestinationCidrBlock`, `InstanceType`, `InstanceId`, `Priority`, `Status`); set the other fields with the `with_` methods.
     pub fn new(destination_cidr_block: impl Into<String>, instance_type: impl Into<String>, instance_id: impl Into<String>, priority: impl Into<i64>, status: impl Into<String>) -> Self {
@@ -34017,6 +40784,15 @@ pub struct VpnGatewayRouteModify {
     pub description: Option<String>,
 }
 
+impl crate::flatten::Flatten for VpnGatewayRouteModify {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("Description", &self.description)?;
+        w.field("RouteId", &self.route_id)?;
+        w.field("Status", &self.status)?;
+        Ok(())
+    }
+}
+
 impl VpnGatewayRouteModify {
     /// A value with what requests require (`RouteId`); set the other fields with the `with_` methods.
     pub fn new(route_id: impl Into<String>) -> Self {
@@ -34058,6 +40834,15 @@ pub struct VpngwCcnRoutes {
     /// `DestinationCidrBlock` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
+}
+
+impl crate::flatten::Flatten for VpngwCcnRoutes {
+    fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
+        w.field("DestinationCidrBlock", &self.destination_cidr_block)?;
+        w.field("RouteId", &self.route_id)?;
+        w.field("Status", &self.status)?;
+        Ok(())
+    }
 }
 
 impl VpngwCcnRoutes {

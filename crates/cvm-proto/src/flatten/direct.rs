@@ -1,0 +1,291 @@
+//! Flattening without the serde walk: the generated types write their parameters field by
+//! field, in the order the string to sign wants them.
+//!
+//! The generator sorts each type's fields by wire name, and a nested key `Name.Child` sorts
+//! right after `Name` and before any longer sibling (`.` orders before every letter and digit),
+//! so the parameters come out in byte order of their keys and need no sorting. Only list
+//! indices break that order, once a list has more than ten elements (`10` sorts before `2`):
+//! the writer notes it and sorts at the end. The serde flattener ([`super::flatten_into`]) gives
+//! the same parameters for every generated value; a property test holds the two together.
+
+use super::ser::{merge_into, write_float, FlattenError};
+use super::{push_u64, MAX_DEPTH};
+use crate::params::Params;
+
+/// A value that writes its own flat parameters, as the generated request types and their parts do.
+pub trait Flatten {
+    /// Writes this value's parameters under the writer's current key.
+    fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError>;
+}
+
+/// Where a [`Flatten`] value writes: the parameter set, and the key of the value being written.
+#[derive(Debug)]
+pub struct Writer<'a> {
+    out: &'a mut Params,
+    key: String,
+    depth: usize,
+    /// Whether a list of more than ten elements was written, so the parameters need sorting.
+    unsorted: bool,
+}
+
+impl Writer<'_> {
+    /// Writes `value` under the segment `name` (a wire name: letters and digits).
+    pub fn field<T: Flatten + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), FlattenError> {
+        let len = self.key.len();
+        if len > 0 {
+            self.key.push('.');
+        }
+        self.key.push_str(name);
+        let result = self.nested(value);
+        self.key.truncate(len);
+        result
+    }
+
+    /// Writes each element of `items` under its index (`Name.0`, `Name.1`, ...).
+    fn list<T: Flatten>(&mut self, items: &[T]) -> Result<(), FlattenError> {
+        if items.len() > 10 {
+            self.unsorted = true;
+        }
+        let len = self.key.len();
+        for (i, item) in items.iter().enumerate() {
+            self.key.truncate(len);
+            self.key.push('.');
+            push_u64(&mut self.key, i as u64);
+            let result = self.nested(item);
+            if result.is_err() {
+                self.key.truncate(len);
+                return result;
+            }
+        }
+        self.key.truncate(len);
+        Ok(())
+    }
+
+    fn nested<T: Flatten + ?Sized>(&mut self, value: &T) -> Result<(), FlattenError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            self.depth -= 1;
+            return Err(FlattenError::TooDeep {
+                key: self.key.clone(),
+            });
+        }
+        let result = value.flatten(self);
+        self.depth -= 1;
+        result
+    }
+
+    /// Writes one parameter under the current key, with the value that `write` appends.
+    fn leaf(
+        &mut self,
+        found: &'static str,
+        write: impl FnOnce(&mut String),
+    ) -> Result<(), FlattenError> {
+        if self.key.is_empty() {
+            return Err(FlattenError::NotAnObject { found });
+        }
+        self.out.push_with(&self.key, write);
+        Ok(())
+    }
+}
+
+/// Flattens a [`Flatten`] value into `params`, as [`super::flatten_into`] does for any
+/// `Serialize` value, and to the same parameters; on error `params` is left unchanged.
+pub fn flatten_direct<T: Flatten + ?Sized>(
+    value: &T,
+    params: &mut Params,
+) -> Result<(), FlattenError> {
+    if !params.is_empty() {
+        let mut flat = Params::new();
+        flatten_direct(value, &mut flat)?;
+        return merge_into(flat, params);
+    }
+    let mut w = Writer {
+        out: params,
+        key: String::with_capacity(64),
+        depth: 0,
+        unsorted: false,
+    };
+    let result = value.flatten(&mut w);
+    let unsorted = w.unsorted;
+    if result.is_err() {
+        params.clear();
+    } else if unsorted {
+        params.sort();
+    }
+    result
+}
+
+impl Flatten for String {
+    fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
+        w.leaf("a string", |out| out.push_str(self))
+    }
+}
+
+impl Flatten for str {
+    fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
+        w.leaf("a string", |out| out.push_str(self))
+    }
+}
+
+impl Flatten for bool {
+    fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
+        w.leaf("a boolean", |out| {
+            out.push_str(if *self { "true" } else { "false" })
+        })
+    }
+}
+
+impl Flatten for u64 {
+    fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
+        w.leaf("an integer", |out| push_u64(out, *self))
+    }
+}
+
+impl Flatten for i64 {
+    fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
+        w.leaf("an integer", |out| {
+            if *self < 0 {
+                out.push('-');
+            }
+            push_u64(out, self.unsigned_abs());
+        })
+    }
+}
+
+impl Flatten for f64 {
+    fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
+        if w.key.is_empty() {
+            return Err(FlattenError::NotAnObject { found: "a number" });
+        }
+        if !self.is_finite() {
+            return Err(FlattenError::NonFinite { key: w.key.clone() });
+        }
+        w.leaf("a number", |out| write_float(out, *self))
+    }
+}
+
+impl<T: Flatten> Flatten for Option<T> {
+    fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
+        match self {
+            Some(value) => value.flatten(w),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<T: Flatten> Flatten for Vec<T> {
+    fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
+        if w.key.is_empty() {
+            return Err(FlattenError::NotAnObject { found: "a list" });
+        }
+        w.list(self)
+    }
+}
+
+impl<T: Flatten + ?Sized> Flatten for &T {
+    fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
+        (**self).flatten(w)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Disk {
+        size: Option<u64>,
+        kind: String,
+    }
+
+    impl Flatten for Disk {
+        fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
+            w.field("DiskSize", &self.size)?;
+            w.field("DiskType", &self.kind)
+        }
+    }
+
+    struct Req {
+        disks: Vec<Disk>,
+        ratio: Option<f64>,
+        zone: String,
+        offset: i64,
+    }
+
+    impl Flatten for Req {
+        fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
+            w.field("DataDisks", &self.disks)?;
+            w.field("Offset", &self.offset)?;
+            w.field("Ratio", &self.ratio)?;
+            w.field("Zone", &self.zone)
+        }
+    }
+
+    fn disks(n: usize) -> Vec<Disk> {
+        (0..n)
+            .map(|i| Disk {
+                size: Some(i as u64),
+                kind: "CLOUD_SSD".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn writes_in_key_order_and_sorts_long_lists() {
+        for n in [0, 1, 10, 11, 25] {
+            let req = Req {
+                disks: disks(n),
+                ratio: Some(-0.0),
+                zone: String::new(),
+                offset: -3,
+            };
+            let mut p = Params::new();
+            flatten_direct(&req, &mut p).unwrap();
+            let keys: Vec<&str> = p.iter().map(|(k, _)| k).collect();
+            let mut sorted = keys.clone();
+            sorted.sort_unstable();
+            assert_eq!(keys, sorted);
+            assert_eq!(p.len(), 2 * n + 3);
+            assert_eq!(p.get("Ratio"), Some("0"));
+            assert_eq!(p.get("Offset"), Some("-3"));
+            assert_eq!(p.get("Zone"), Some(""));
+            if n == 25 {
+                assert_eq!(p.get("DataDisks.24.DiskSize"), Some("24"));
+                // Every lookup relies on the order being right.
+                assert_eq!(p.get("DataDisks.10.DiskType"), Some("CLOUD_SSD"));
+            }
+        }
+    }
+
+    #[test]
+    fn errors_leave_the_set_unchanged() {
+        let req = Req {
+            disks: disks(2),
+            ratio: Some(f64::NAN),
+            zone: "z".into(),
+            offset: 0,
+        };
+        let mut p = Params::new();
+        assert_eq!(
+            flatten_direct(&req, &mut p),
+            Err(FlattenError::NonFinite {
+                key: "Ratio".into()
+            })
+        );
+        assert!(p.is_empty());
+        let mut q = Params::from_pairs([("Zone", "x")]).unwrap();
+        let ok = Req { ratio: None, ..req };
+        assert!(matches!(
+            flatten_direct(&ok, &mut q),
+            Err(FlattenError::Duplicate { .. })
+        ));
+        assert_eq!(q.len(), 1);
+        assert_eq!(
+            flatten_direct(&"top".to_owned(), &mut Params::new()),
+            Err(FlattenError::NotAnObject { found: "a string" })
+        );
+    }
+}

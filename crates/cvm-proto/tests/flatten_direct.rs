@@ -1,0 +1,164 @@
+//! The generated direct flattening of every request type gives exactly the parameters of the
+//! serde flattener (the oracle), for random values built from the spec, including lists long
+//! enough (over ten elements) that their indices do not come out in byte order.
+#![allow(clippy::unwrap_used)]
+
+use std::fmt::Debug;
+
+use cvm_proto::api::cvm::{visit_requests, OBJECTS};
+use cvm_proto::api::spec::{object, ActionSpec, FieldSpec, FieldType, RequestVisitor};
+use cvm_proto::flatten::{flatten_direct, to_params};
+use cvm_proto::{Action, Params};
+use proptest::prelude::*;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+/// A small deterministic generator (xorshift64*), so that proptest's seed drives every choice.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+const STRINGS: [&str; 8] = [
+    "",
+    "ap-guangzhou-3",
+    "a b&c=d%e+f",
+    "Qcloud@TestApi123++",
+    "ü中文",
+    "line\nbreak",
+    "ins-00000001",
+    "~-_.",
+];
+
+fn scalar(member: &str, rng: &mut Rng) -> Value {
+    match member {
+        "int64" => {
+            let magnitude = rng.below(1 << 40) as i64;
+            Value::from(if rng.chance(30) {
+                -magnitude
+            } else {
+                magnitude
+            })
+        }
+        "uint64" => Value::from(if rng.chance(10) {
+            u64::MAX - rng.below(1000)
+        } else {
+            rng.below(100_000)
+        }),
+        "float" => {
+            let choices = [0.0, -0.0, 1.5, -2.25, 1e-7, 123_456_789.125, 0.1];
+            let pick = rng.below(choices.len() as u64 + 1) as usize;
+            Value::from(
+                choices
+                    .get(pick)
+                    .copied()
+                    .unwrap_or_else(|| (rng.next() >> 11) as f64 / 1024.0),
+            )
+        }
+        "bool" => Value::from(rng.chance(50)),
+        _ => Value::from(STRINGS[rng.below(STRINGS.len() as u64) as usize]),
+    }
+}
+
+fn member(field: &FieldSpec, rng: &mut Rng, depth: usize) -> Value {
+    match object(OBJECTS, field.member) {
+        Some(o) => value_of(o.fields, rng, depth + 1),
+        None => scalar(field.member, rng),
+    }
+}
+
+fn value_of(fields: &'static [FieldSpec], rng: &mut Rng, depth: usize) -> Value {
+    let mut map = Map::new();
+    for f in fields {
+        if !f.required && (depth > 3 || !rng.chance(50)) {
+            continue;
+        }
+        let v = if f.ty == FieldType::List {
+            // Mostly short lists, sometimes past ten elements.
+            let n = if rng.chance(15) {
+                11 + rng.below(4)
+            } else {
+                rng.below(3)
+            };
+            Value::Array((0..n).map(|_| member(f, rng, depth)).collect())
+        } else {
+            member(f, rng, depth)
+        };
+        map.insert(f.name.to_owned(), v);
+    }
+    Value::Object(map)
+}
+
+struct Check {
+    seed: u64,
+    checked: usize,
+    params: usize,
+}
+
+impl RequestVisitor for Check {
+    fn visit<A>(&mut self, spec: &'static ActionSpec)
+    where
+        A: Action
+            + cvm_proto::flatten::Flatten
+            + DeserializeOwned
+            + Debug
+            + Clone
+            + PartialEq
+            + Default,
+    {
+        let mut rng = Rng(self.seed ^ (spec.name.len() as u64) << 32 | 1);
+        let json = value_of(spec.fields, &mut rng, 0);
+        let request: A = serde_json::from_value(json.clone())
+            .unwrap_or_else(|e| panic!("{}: {e}: {json}", spec.name));
+        let oracle = to_params(&request).unwrap();
+        let mut direct = Params::new();
+        flatten_direct(&request, &mut direct).unwrap();
+        assert_eq!(direct, oracle, "{}: {json}", spec.name);
+        let mut through_action = Params::new();
+        request.flatten_into(&mut through_action).unwrap();
+        assert_eq!(through_action, oracle, "{}", spec.name);
+        self.checked += 1;
+        self.params += oracle.len();
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn direct_flattening_matches_serde(seed in 1u64..) {
+        let mut check = Check { seed, checked: 0, params: 0 };
+        visit_requests(&mut check);
+        prop_assert_eq!(check.checked, cvm_proto::api::cvm::SPEC.len());
+    }
+}
+
+#[test]
+fn long_lists_are_sorted_like_the_oracle() {
+    // Fifteen filters: `Filters.10` must sort between `Filters.1` and `Filters.2`.
+    let request = cvm_proto::api::cvm::DescribeInstancesRequest::new().with_filters(
+        (0..15).map(|i| cvm_proto::api::cvm::Filter::new(format!("f{i}"), [format!("v{i}")])),
+    );
+    let mut direct = Params::new();
+    flatten_direct(&request, &mut direct).unwrap();
+    assert_eq!(direct, to_params(&request).unwrap());
+    let keys: Vec<&str> = direct.iter().map(|(k, _)| k).collect();
+    assert_eq!(keys[0], "Filters.0.Name");
+    assert_eq!(keys[2], "Filters.1.Name");
+    assert_eq!(keys[4], "Filters.10.Name");
+    assert_eq!(direct.get("Filters.14.Values.0"), Some("v14"));
+}
