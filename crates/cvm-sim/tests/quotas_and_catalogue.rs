@@ -8,7 +8,7 @@
 mod common;
 
 use common::{run_params, Client};
-use serde_json::json;
+use serde_json::{json, Value};
 
 #[test]
 fn termination_protection_refuses_terminate_instances() {
@@ -30,4 +30,49 @@ fn termination_protection_refuses_terminate_instances() {
         json!({"InstanceIds": [id], "DisableApiTermination": false}),
     );
     c.ok("TerminateInstances", json!({"InstanceIds": [free[0], id]}));
+}
+
+#[test]
+fn run_instances_needs_the_callers_own_key_pairs() {
+    let mut c = Client::default();
+    let with_keys = |keys: Value| {
+        let mut p = run_params(1);
+        p["LoginSettings"] = json!({"KeyIds": keys});
+        p
+    };
+    assert_eq!(
+        c.err("RunInstances", with_keys(json!(["skey-aaaaaaaa"]))),
+        "InvalidParameterValue.KeyPairNotFound"
+    );
+    assert_eq!(
+        c.err("RunInstances", with_keys(json!(["skey-1"]))),
+        "InvalidKeyPairId.Malformed"
+    );
+    let key = c.ok("CreateKeyPair", json!({"KeyName": "mine", "ProjectId": 0}))["KeyPair"]["KeyId"]
+        .clone();
+    let id = c.ok("RunInstances", with_keys(json!([key])))["InstanceIdSet"][0].clone();
+    let listed = c.ok("DescribeKeyPairs", json!({"KeyIds": [key]}));
+    assert_eq!(
+        listed["KeyPairSet"][0]["AssociatedInstanceIds"],
+        json!([id])
+    );
+    // A key pair of another region is not found.
+    c.region = "ap-shanghai";
+    let there = c.ok("CreateKeyPair", json!({"KeyName": "there", "ProjectId": 0}))["KeyPair"]
+        ["KeyId"]
+        .clone();
+    c.region = "ap-guangzhou";
+    assert_eq!(
+        c.err("RunInstances", with_keys(json!([key, there]))),
+        "InvalidParameterValue.KeyPairNotFound"
+    );
+    // Nor is another account's.
+    c.sim
+        .add_account(cvm_sim::AccountConfig::new("AKIDother", "otherkey"))
+        .unwrap();
+    c.creds = cvm_proto::Credentials::new("AKIDother", "otherkey").unwrap();
+    assert_eq!(
+        c.err("RunInstances", with_keys(json!([key]))),
+        "InvalidParameterValue.KeyPairNotFound"
+    );
 }
