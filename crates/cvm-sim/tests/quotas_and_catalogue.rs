@@ -183,7 +183,7 @@ fn zone_quotas_are_the_ones_run_instances_enforces() {
     config.quotas.max_prepaid_instances_per_zone = 1;
     config.quotas.max_spot_instances_per_zone = 1;
     let mut c = Client::new(config);
-    c.run(2);
+    let gz2 = c.run(2);
     assert_eq!(
         c.err("RunInstances", run_params(1)),
         "LimitExceeded.InstanceQuota"
@@ -199,12 +199,24 @@ fn zone_quotas_are_the_ones_run_instances_enforces() {
     // Another zone and another charge type have their own quotas.
     let mut elsewhere = run_params(1);
     elsewhere["Placement"]["Zone"] = json!("ap-guangzhou-3");
-    c.ok("RunInstances", elsewhere);
+    let gz3 = c.ok("RunInstances", elsewhere)["InstanceIdSet"][0].clone();
     assert_eq!(
         c.err("RunInstances", prepaid(2)),
         "LimitExceeded.PrepayQuota"
     );
     c.ok("RunInstances", prepaid(1));
+    // Moving an instance to prepaid billing needs room in its zone's prepaid quota too.
+    assert_eq!(
+        c.err(
+            "ModifyInstancesChargeType",
+            json!({"InstanceIds": [gz2[0]], "InstanceChargeType": "PREPAID", "InstanceChargePrepaid": {"Period": 1}}),
+        ),
+        "LimitExceeded.PrepayQuota"
+    );
+    c.ok(
+        "ModifyInstancesChargeType",
+        json!({"InstanceIds": [gz3], "InstanceChargeType": "PREPAID", "InstanceChargePrepaid": {"Period": 1}}),
+    );
     let mut spot = run_params(2);
     spot["InstanceChargeType"] = json!("SPOTPAID");
     assert_eq!(c.err("RunInstances", spot), "LimitExceeded.SpotQuota");

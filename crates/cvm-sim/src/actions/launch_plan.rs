@@ -184,9 +184,9 @@ impl Sim {
         Ok(())
     }
 
-    /// The caller may hold at most the zone's quota of instances billed `charge_type`, those
-    /// being created included.
-    fn check_zone_quota(
+    /// The caller may hold at most the zone's quota of instances billed `charge_type`, the
+    /// `count` more being created (or moved to `charge_type`) included.
+    pub(super) fn check_zone_quota(
         &self,
         owner: &str,
         region: &str,
@@ -206,7 +206,7 @@ impl Sim {
             };
             return Err(ApiFailure::new(
                 code,
-                format!("Creating {count} instances would exceed the quota of {max} `{charge_type}` instances in zone `{zone}` ({held} in use)."),
+                format!("{count} more `{charge_type}` instances would exceed the quota of {max} in zone `{zone}` ({held} in use)."),
             ));
         }
         Ok(())
