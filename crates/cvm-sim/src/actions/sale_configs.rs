@@ -202,7 +202,7 @@ impl Sim {
                 format!("The zone `{}` is not available.", z.zone)
             }),
             instance_bandwidth: Some((t.cpu as f64 * 0.75).clamp(1.5, 25.0)),
-            instance_pps: Some((t.cpu * 25).min(600)),
+            instance_pps: Some(t.cpu.saturating_mul(25).clamp(0, 600)),
             storage_block_amount: Some(0),
             cpu_type: Some(
                 if amd {
