@@ -290,6 +290,25 @@ pub struct Quotas {
     pub max_placement_groups_per_region: u32,
     /// Launch templates one account may hold in one region.
     pub max_launch_templates_per_region: u32,
+    /// Pay-as-you-go (`POSTPAID_BY_HOUR`) instances one account may hold in one zone.
+    pub max_postpaid_instances_per_zone: u32,
+    /// Prepaid (`PREPAID`) instances one account may hold in one zone.
+    pub max_prepaid_instances_per_zone: u32,
+    /// Spot (`SPOTPAID`) instances one account may hold in one zone.
+    pub max_spot_instances_per_zone: u32,
+}
+
+impl Quotas {
+    /// The instances of `charge_type` one account may hold in one zone; `None` for a charge
+    /// type without a zone quota.
+    pub fn per_zone(&self, charge_type: &str) -> Option<u32> {
+        match charge_type {
+            "POSTPAID_BY_HOUR" => Some(self.max_postpaid_instances_per_zone),
+            "PREPAID" => Some(self.max_prepaid_instances_per_zone),
+            "SPOTPAID" => Some(self.max_spot_instances_per_zone),
+            _ => None,
+        }
+    }
 }
 
 impl Default for Quotas {
@@ -299,6 +318,9 @@ impl Default for Quotas {
             max_images_per_region: 50,
             max_placement_groups_per_region: 10,
             max_launch_templates_per_region: 30,
+            max_postpaid_instances_per_zone: 500,
+            max_prepaid_instances_per_zone: 200,
+            max_spot_instances_per_zone: 100,
         }
     }
 }

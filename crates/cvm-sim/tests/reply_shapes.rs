@@ -244,6 +244,14 @@ fn calls(c: &mut Client) -> Vec<(&'static str, Value)> {
         ),
         ("DescribeDisasterRecoverGroups", json!({})),
         ("DescribeDisasterRecoverGroupQuota", json!({})),
+        ("DescribeAccountQuota", json!({})),
+        ("DescribeImageQuota", json!({})),
+        ("DescribeInstanceFamilyConfigs", json!({})),
+        ("DescribeInternetChargeTypeConfigs", json!({})),
+        (
+            "DescribeZoneInstanceConfigInfos",
+            json!({"Filters": [{"Name": "zone", "Values": ["ap-guangzhou-3"]}]}),
+        ),
         (
             "ModifyDisasterRecoverGroupAttribute",
             json!({"DisasterRecoverGroupId": group, "Name": "g3"}),

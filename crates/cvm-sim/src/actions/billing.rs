@@ -12,13 +12,17 @@ const RENEW_FLAGS: [&str; 3] = [
     "NOTIFY_AND_MANUAL_RENEW",
     "DISABLE_NOTIFY_AND_MANUAL_RENEW",
 ];
-const CHARGE_TYPES: [&str; 5] = [
+/// Every charge type the service knows.
+pub(super) const CHARGE_TYPES: [&str; 5] = [
     "PREPAID",
     "POSTPAID_BY_HOUR",
     "CDHPAID",
     "SPOTPAID",
     "CDCPAID",
 ];
+
+/// The charge types cvm-sim launches instances with (the others need dedicated hosts or clusters).
+pub(super) const EMULATED_CHARGE_TYPES: [&str; 3] = ["PREPAID", "POSTPAID_BY_HOUR", "SPOTPAID"];
 
 /// How new instances are billed.
 pub(super) struct Billing {
@@ -52,8 +56,10 @@ pub(super) fn check_billing(req: &RunInstancesRequest) -> ApiResult<Billing> {
 
 /// Allows the charge types cvm-sim emulates; those needing dedicated hosts or clusters are unsupported.
 fn check_charge_type(charge_type: &str) -> ApiResult<()> {
+    if EMULATED_CHARGE_TYPES.contains(&charge_type) {
+        return Ok(());
+    }
     match charge_type {
-        "PREPAID" | "POSTPAID_BY_HOUR" | "SPOTPAID" => Ok(()),
         "CDHPAID" | "CDCPAID" => Err(ApiFailure::new(
             "UnsupportedOperation.InstanceChargeType",
             format!("`{charge_type}` needs dedicated hosts or clusters, which cvm-sim does not emulate."),

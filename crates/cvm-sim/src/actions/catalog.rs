@@ -83,7 +83,7 @@ impl Sim {
     }
 
     /// The zones of `region`; none for a region not configured.
-    fn zones(&self, region: &str) -> &[ZoneConfig] {
+    pub(super) fn zones(&self, region: &str) -> &[ZoneConfig] {
         self.region_config(region)
             .map(|r| r.zones.as_slice())
             .unwrap_or_default()

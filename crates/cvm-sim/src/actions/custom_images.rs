@@ -401,7 +401,11 @@ impl Sim {
         self.settle_images(call.now);
     }
 
-    fn own_images<'a>(&'a self, call: &'a Call<'_>) -> impl Iterator<Item = &'a SimImage> {
+    /// The caller's own custom images in the region (those counted against its image quota).
+    pub(super) fn own_images<'a>(
+        &'a self,
+        call: &'a Call<'_>,
+    ) -> impl Iterator<Item = &'a SimImage> {
         self.resources
             .images
             .iter()

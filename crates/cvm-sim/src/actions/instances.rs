@@ -119,6 +119,7 @@ impl Sim {
         let seqs = self.targets(call.owner, &call.region, &req.instance_ids)?;
         let prepaid = self.all_prepaid(&seqs)?;
         self.require_state(&seqs, &terminable_states(prepaid))?;
+        self.require_unprotected(&seqs)?;
         let destroy = Operation {
             name: TerminateInstancesRequest::NAME,
             during: InstanceState::Terminating,
@@ -137,6 +138,25 @@ impl Sim {
             }
         }
         object(&TerminateInstancesResponse {})
+    }
+
+    /// `UnsupportedOperation.InstancesProtected` if termination protection
+    /// (`DisableApiTermination`) is on for any of the instances.
+    fn require_unprotected(&self, seqs: &[u64]) -> ApiResult<()> {
+        let protected = seqs
+            .iter()
+            .filter_map(|s| self.instances.get(s))
+            .find(|i| i.model.disable_api_termination == Some(true));
+        match protected {
+            Some(inst) => Err(ApiFailure::new(
+                "UnsupportedOperation.InstancesProtected",
+                format!(
+                    "The instance `{}` has termination protection on; turn `DisableApiTermination` off with ModifyInstancesAttribute first.",
+                    inst.id()
+                ),
+            )),
+            None => Ok(()),
+        }
     }
 
     /// Whether the instances are all prepaid (or all not); one request cannot mix billing modes.

@@ -3,7 +3,7 @@
 
 use cvm_proto::models::{Image, Placement, RunInstancesRequest};
 
-use super::billing::{check_billing, Billing};
+use super::billing::{charge_type_of, check_billing, Billing};
 use super::disks::{check_data_disks, check_system_disk};
 use super::login::check_login_settings;
 use super::network::check_security_groups;
@@ -11,6 +11,9 @@ use super::{has_id_form, mismatch, range};
 use crate::config::InstanceTypeSpec;
 use crate::error::{ApiFailure, ApiResult};
 use crate::sim::Sim;
+
+/// The most instances one `RunInstances` call creates.
+pub(super) const MAX_LAUNCH_COUNT: i64 = 500;
 
 /// Everything `RunInstances` decided before creating anything.
 pub(super) struct RunPlan {
@@ -49,6 +52,7 @@ impl Sim {
         let public_ip = self.check_internet(req, count)?;
         if let Some(login) = &req.login_settings {
             check_login_settings(login, windows)?;
+            self.check_key_pairs_exist(owner, region, &login.key_ids)?;
         }
         check_security_groups(&req.security_group_ids)?;
         let private_ips = self.check_vpc(req.virtual_private_cloud.as_ref(), count)?;
@@ -61,6 +65,7 @@ impl Sim {
         let name = instance_name_of(req)?;
         check_client_token_text(req.client_token.as_deref())?;
         self.check_quota(owner, region, count)?;
+        self.check_zone_quota(owner, region, zone, &billing.charge_type, count)?;
         Ok(RunPlan {
             zone: zone.to_owned(),
             instance_type,
@@ -178,6 +183,71 @@ impl Sim {
         }
         Ok(())
     }
+
+    /// The caller may hold at most the zone's quota of instances billed `charge_type`, the
+    /// `count` more being created (or moved to `charge_type`) included.
+    pub(super) fn check_zone_quota(
+        &self,
+        owner: &str,
+        region: &str,
+        zone: &str,
+        charge_type: &str,
+        count: usize,
+    ) -> ApiResult<()> {
+        let Some(max) = self.config.quotas.per_zone(charge_type) else {
+            return Ok(());
+        };
+        let held = self.held_in_zone(owner, region, zone, charge_type);
+        if held + count > max as usize {
+            let code = match charge_type {
+                "PREPAID" => "LimitExceeded.PrepayQuota",
+                "SPOTPAID" => "LimitExceeded.SpotQuota",
+                _ => "LimitExceeded.InstanceQuota",
+            };
+            return Err(ApiFailure::new(
+                code,
+                format!("{count} more `{charge_type}` instances would exceed the quota of {max} in zone `{zone}` ({held} in use)."),
+            ));
+        }
+        Ok(())
+    }
+
+    /// How many instances billed `charge_type` the caller holds in `zone` (terminating ones included).
+    pub(super) fn held_in_zone(
+        &self,
+        owner: &str,
+        region: &str,
+        zone: &str,
+        charge_type: &str,
+    ) -> usize {
+        self.owned(owner, region)
+            .filter(|i| {
+                i.model.placement.as_ref().and_then(|p| p.zone.as_deref()) == Some(zone)
+                    && charge_type_of(i) == charge_type
+            })
+            .count()
+    }
+
+    /// Every key pair `LoginSettings.KeyIds` names must be the caller's, in `region`.
+    fn check_key_pairs_exist(
+        &self,
+        owner: &str,
+        region: &str,
+        key_ids: &[String],
+    ) -> ApiResult<()> {
+        let missing = key_ids.iter().find(|id| {
+            !self.resources.key_pairs.iter().any(|k| {
+                k.owner == owner && k.region == region && k.model.key_id.as_deref() == Some(id)
+            })
+        });
+        match missing {
+            Some(id) => Err(ApiFailure::new(
+                "InvalidParameterValue.KeyPairNotFound",
+                format!("The key pair `{id}` is not found."),
+            )),
+            None => Ok(()),
+        }
+    }
 }
 
 /// cvm-sim has no launch templates, so none is found.
@@ -218,7 +288,7 @@ fn instance_type_of(req: &RunInstancesRequest) -> ApiResult<String> {
 /// The number of instances to create (1 to 500, 1 when omitted), with `MinCount` not above it.
 fn check_count(req: &RunInstancesRequest) -> ApiResult<usize> {
     let count = req.instance_count.unwrap_or(1);
-    range("InstanceCount", count, 1, 500)?;
+    range("InstanceCount", count, 1, MAX_LAUNCH_COUNT)?;
     if let Some(min) = req.min_count {
         range("MinCount", min, 1, count)?;
     }

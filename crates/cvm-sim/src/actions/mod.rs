@@ -7,7 +7,7 @@
 //! [`login`].
 //!
 //! The actions emulated since are routed in [`routes`] (one module per resource group:
-//! [`key_pairs`], ...), parse the generated `cvm_proto::api::cvm` requests and answer with the
+//! [`key_pairs`], ..., [`quotas`], [`sale_configs`]), parse the generated `cvm_proto::api::cvm` requests and answer with the
 //! generated replies.
 
 mod action_timers;
@@ -28,9 +28,11 @@ mod owned;
 mod placement_groups;
 mod power;
 mod prices;
+mod quotas;
 mod reconfigure;
 mod required_fields;
 mod routes;
+mod sale_configs;
 
 use std::collections::HashSet;
 use std::time::Duration;

@@ -13,7 +13,8 @@ use crate::sim::Sim;
 
 /// Documentation address blocks (RFC 5737), so that no emulated public address belongs to anyone.
 const PUBLIC_POOLS: [[u8; 3]; 3] = [[203, 0, 113], [198, 51, 100], [192, 0, 2]];
-const INTERNET_CHARGE_TYPES: [&str; 4] = [
+/// The internet charge types `RunInstances` accepts.
+pub(super) const INTERNET_CHARGE_TYPES: [&str; 4] = [
     "BANDWIDTH_PREPAID",
     "TRAFFIC_POSTPAID_BY_HOUR",
     "BANDWIDTH_POSTPAID_BY_HOUR",

@@ -12,7 +12,7 @@ use cvm_proto::api::cvm::{
     DeleteDisasterRecoverGroupsRequest, DeleteDisasterRecoverGroupsResponse,
     DescribeDisasterRecoverGroupQuotaRequest, DescribeDisasterRecoverGroupQuotaResponse,
     DescribeDisasterRecoverGroupsRequest, DescribeDisasterRecoverGroupsResponse,
-    DisasterRecoverGroup, ModifyDisasterRecoverGroupAttributeRequest,
+    DisasterRecoverGroup, DisasterRecoverGroupQuota, ModifyDisasterRecoverGroupAttributeRequest,
     ModifyDisasterRecoverGroupAttributeResponse, ModifyInstancesDisasterRecoverGroupRequest,
     ModifyInstancesDisasterRecoverGroupResponse,
 };
@@ -198,17 +198,30 @@ impl Sim {
         call: &Call<'_>,
         _req: DescribeDisasterRecoverGroupQuotaRequest,
     ) -> ApiResult<Reply> {
-        let quota = |t: &str| CVM_QUOTAS.iter().find(|(x, _)| *x == t).map(|(_, q)| *q);
+        let q = self.group_quota(call);
         object(&DescribeDisasterRecoverGroupQuotaResponse {
+            group_quota: q.group_quota,
+            current_num: q.current_num,
+            cvm_in_host_group_quota: q.cvm_in_host_group_quota,
+            cvm_in_sw_group_quota: q.cvm_in_switch_group_quota,
+            cvm_in_rack_group_quota: q.cvm_in_rack_group_quota,
+            cvm_in_switch_group_quota: q.cvm_in_switch_group_quota,
+        })
+    }
+
+    /// The caller's placement groups in the region against their quota, and the instances each
+    /// group type holds.
+    pub(super) fn group_quota(&self, call: &Call<'_>) -> DisasterRecoverGroupQuota {
+        let quota = |t: &str| CVM_QUOTAS.iter().find(|(x, _)| *x == t).map(|(_, q)| *q);
+        DisasterRecoverGroupQuota {
             group_quota: Some(i64::from(
                 self.config.quotas.max_placement_groups_per_region,
             )),
             current_num: Some(self.groups_of(call).count() as i64),
             cvm_in_host_group_quota: quota("HOST"),
-            cvm_in_sw_group_quota: quota("SW"),
-            cvm_in_rack_group_quota: quota("RACK"),
             cvm_in_switch_group_quota: quota("SW"),
-        })
+            cvm_in_rack_group_quota: quota("RACK"),
+        }
     }
 
     /// `ModifyInstancesDisasterRecoverGroup`: puts instances into a group (or, with no group, out of theirs).

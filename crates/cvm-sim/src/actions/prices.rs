@@ -23,7 +23,7 @@ use cvm_proto::api::cvm::{
 };
 use cvm_proto::models::Instance;
 
-use super::billing::charge_type_of;
+use super::billing::{charge_type_of, EMULATED_CHARGE_TYPES};
 use super::{mismatch, object, one_of, Call, Reply};
 use crate::error::{ApiFailure, ApiResult};
 use crate::price_table::cents;
@@ -239,11 +239,7 @@ impl Sim {
             .instance_charge_type
             .clone()
             .unwrap_or_else(|| "POSTPAID_BY_HOUR".to_owned());
-        one_of(
-            "InstanceChargeType",
-            &charge_type,
-            &["PREPAID", "POSTPAID_BY_HOUR", "SPOTPAID"],
-        )?;
+        one_of("InstanceChargeType", &charge_type, &EMULATED_CHARGE_TYPES)?;
         let months = if charge_type == "PREPAID" {
             check_period(req.instance_charge_prepaid.as_ref())?
         } else {

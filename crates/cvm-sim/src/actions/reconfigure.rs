@@ -348,6 +348,7 @@ impl Sim {
             &req.instance_charge_type,
             req.instance_charge_prepaid.as_ref(),
         )?;
+        self.check_charge_type_quota(call, &seqs, &req.instance_charge_type)?;
         let now = self.server_time(call.now);
         let prepaid = req.instance_charge_type == "PREPAID";
         let mut ids = Vec::new();
@@ -378,6 +379,37 @@ impl Sim {
             self.record_order(call, ModifyInstancesChargeTypeRequest::NAME, ids, &price);
         }
         object(&ModifyInstancesChargeTypeResponse {})
+    }
+
+    /// The instances among `seqs` billed otherwise, moved to `charge_type`, must fit in their
+    /// zones' quotas of `charge_type` instances.
+    fn check_charge_type_quota(
+        &self,
+        call: &Call<'_>,
+        seqs: &[u64],
+        charge_type: &str,
+    ) -> ApiResult<()> {
+        let mut moving: Vec<(String, usize)> = Vec::new();
+        for &seq in seqs {
+            let inst = self.at(seq)?;
+            if charge_type_of(inst) == charge_type {
+                continue;
+            }
+            let zone = inst
+                .model
+                .placement
+                .as_ref()
+                .and_then(|p| p.zone.clone())
+                .unwrap_or_default();
+            match moving.iter_mut().find(|(z, _)| *z == zone) {
+                Some((_, n)) => *n += 1,
+                None => moving.push((zone, 1)),
+            }
+        }
+        for (zone, count) in &moving {
+            self.check_zone_quota(call.owner, &call.region, zone, charge_type, *count)?;
+        }
+        Ok(())
     }
 
     /// `RenewInstances`: prepaid instances expire a period later.

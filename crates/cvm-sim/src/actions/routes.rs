@@ -6,14 +6,16 @@ use cvm_proto::api::cvm::{
     CreateLaunchTemplateRequest, CreateLaunchTemplateVersionRequest,
     DeleteDisasterRecoverGroupsRequest, DeleteImagesRequest, DeleteInstancesActionTimerRequest,
     DeleteKeyPairsRequest, DeleteLaunchTemplateRequest, DeleteLaunchTemplateVersionsRequest,
-    DescribeDisasterRecoverGroupQuotaRequest, DescribeDisasterRecoverGroupsRequest,
-    DescribeImageSharePermissionRequest, DescribeInstanceInternetBandwidthConfigsRequest,
-    DescribeInstanceVncUrlRequest, DescribeInstancesActionTimerRequest,
-    DescribeInstancesAttributesRequest, DescribeInstancesModificationRequest,
-    DescribeInstancesOperationLimitRequest, DescribeKeyPairsRequest,
+    DescribeAccountQuotaRequest, DescribeDisasterRecoverGroupQuotaRequest,
+    DescribeDisasterRecoverGroupsRequest, DescribeImageQuotaRequest,
+    DescribeImageSharePermissionRequest, DescribeInstanceFamilyConfigsRequest,
+    DescribeInstanceInternetBandwidthConfigsRequest, DescribeInstanceVncUrlRequest,
+    DescribeInstancesActionTimerRequest, DescribeInstancesAttributesRequest,
+    DescribeInstancesModificationRequest, DescribeInstancesOperationLimitRequest,
+    DescribeInternetChargeTypeConfigsRequest, DescribeKeyPairsRequest,
     DescribeLaunchTemplateVersionsRequest, DescribeLaunchTemplatesRequest,
-    DisassociateInstancesKeyPairsRequest, DisassociateSecurityGroupsRequest,
-    ImportInstancesActionTimerRequest, ImportKeyPairRequest,
+    DescribeZoneInstanceConfigInfosRequest, DisassociateInstancesKeyPairsRequest,
+    DisassociateSecurityGroupsRequest, ImportInstancesActionTimerRequest, ImportKeyPairRequest,
     InquiryPriceModifyInstancesChargeTypeRequest, InquiryPriceRenewInstancesRequest,
     InquiryPriceResetInstanceRequest, InquiryPriceResetInstancesInternetMaxBandwidthRequest,
     InquiryPriceResetInstancesTypeRequest, InquiryPriceResizeInstanceDisksRequest,
@@ -234,6 +236,30 @@ pub(super) const MORE: &[(&str, Handler)] = &[
         Handler::Regional(|sim, call| {
             sim.describe_instance_internet_bandwidth_configs(call, call.parse()?)
         }),
+    ),
+    // Quotas.
+    (
+        DescribeAccountQuotaRequest::NAME,
+        Handler::Regional(|sim, call| sim.describe_account_quota(call, call.parse()?)),
+    ),
+    (
+        DescribeImageQuotaRequest::NAME,
+        Handler::Regional(|sim, call| sim.describe_image_quota(call, call.parse()?)),
+    ),
+    // What is on sale, and how it is billed.
+    (
+        DescribeInstanceFamilyConfigsRequest::NAME,
+        Handler::Regional(|sim, call| sim.describe_instance_family_configs(call, call.parse()?)),
+    ),
+    (
+        DescribeInternetChargeTypeConfigsRequest::NAME,
+        Handler::Regional(|sim, call| {
+            sim.describe_internet_charge_type_configs(call, call.parse()?)
+        }),
+    ),
+    (
+        DescribeZoneInstanceConfigInfosRequest::NAME,
+        Handler::Regional(|sim, call| sim.describe_zone_instance_config_infos(call, call.parse()?)),
     ),
     // Prices.
     (
