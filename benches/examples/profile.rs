@@ -33,9 +33,7 @@ fn main() {
     for _ in 0..n {
         match what.as_str() {
             "prepare" => {
-                black_box(
-                    cvm_proto::prepare("RunInstances", black_box(&req), &creds, &ep, &ctx).ok(),
-                );
+                black_box(cvm_proto::prepare_action(black_box(&req), &creds, &ep, &ctx).ok());
             }
             "sign" => {
                 black_box(

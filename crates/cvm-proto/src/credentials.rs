@@ -34,6 +34,8 @@ pub struct Credentials {
     token: Option<Zeroizing<String>>,
     /// The last TC3 key derived (it depends only on the key, the date and the service).
     tc3_key: Arc<Mutex<Option<crate::tc3::SigningKey>>>,
+    /// The signature-v1 HMAC states of the secret key, computed once.
+    macs: Arc<sign::KeyedMacs>,
 }
 
 fn check(what: &'static str, value: &str) -> Result<(), CredentialsError> {
@@ -58,9 +60,11 @@ impl Credentials {
         let secret_key = Zeroizing::new(secret_key.into());
         check("secret id", &secret_id)?;
         check("secret key", &secret_key)?;
+        let macs = Arc::new(sign::KeyedMacs::new(secret_key.as_bytes()));
         Ok(Self {
             secret_id,
             secret_key,
+            macs,
             token: None,
             tc3_key: Arc::default(),
         })
@@ -86,17 +90,20 @@ impl Credentials {
 
     /// Signs `string_to_sign` with the secret key.
     pub fn sign(&self, method: SignatureMethod, string_to_sign: &str) -> String {
-        sign::signature(method, self.secret_key.as_bytes(), string_to_sign)
+        self.signature_text(method, string_to_sign)
+            .as_str()
+            .to_owned()
     }
 
     /// [`sign`](Self::sign) without allocating.
     pub fn signature_text(&self, method: SignatureMethod, string_to_sign: &str) -> SignatureText {
-        SignatureText::new(method, self.secret_key.as_bytes(), string_to_sign)
+        self.macs.signature_text(method, string_to_sign.as_bytes())
     }
 
     /// Whether `claimed` is this key's signature of `string_to_sign`, compared in constant time.
     pub fn verify(&self, method: SignatureMethod, string_to_sign: &str, claimed: &str) -> bool {
-        sign::verify(method, self.secret_key.as_bytes(), string_to_sign, claimed)
+        let expected = self.signature_text(method, string_to_sign);
+        sign::constant_time_eq(expected.as_str(), claimed)
     }
 
     /// The TC3 signing key of this secret key for `date` (`YYYY-MM-DD`) and `service`.

@@ -12,7 +12,7 @@ use crate::encode;
 use crate::endpoint::Endpoint;
 use crate::flatten::{self, FlattenError};
 use crate::params::{Params, ParamsError, REDACTED};
-use crate::sign::{self, SignError, SignatureMethod, SignatureText, SIGNATURE};
+use crate::sign::{self, SignError, SignatureMethod, SIGNATURE};
 use crate::tc3_request::{sign_tc3, Tc3Params};
 
 /// The CVM API version this crate speaks.
@@ -605,45 +605,40 @@ pub fn sign_request(
     let host = endpoint.host_header();
     let path = endpoint.path();
     let algorithm = sign::SignatureMethod::from_param(params.get("SignatureMethod"));
-    let params_ref = &params;
     let write_base = |out: &mut String| {
         out.push_str(endpoint.scheme().as_str());
         out.push_str("://");
         out.push_str(&host);
         out.push_str(path);
     };
-    // Every parameter but a `Signature` given in `params`, which the new one replaces.
-    let write_wire = |out: &mut String, signature: &SignatureText| {
-        let sent = params_ref.iter().filter(|(k, _)| *k != SIGNATURE);
-        let mut first = true;
-        for (k, v) in sent.chain([(SIGNATURE, signature.as_str())]) {
-            if !first {
-                out.push('&');
-            }
-            first = false;
-            encode::encode_component(k, out);
-            out.push('=');
-            encode::encode_component(v, out);
-        }
-    };
-    // One buffer holds the string to sign, then the URL or the body: room for the larger when a
-    // third of the text at most is percent-encoded (it grows once if more is).
+    // Room for the URL or body when a third of the text at most is percent-encoded (it grows
+    // once if more is).
     let raw_len = params.text_len() + 2 * params.len();
     let base_len = endpoint.scheme().as_str().len() + "://".len() + host.len() + path.len();
-    let mut buf = String::with_capacity(base_len + 1 + raw_len * 5 / 3 + SIGNATURE_ROOM);
-
+    let wire_room = raw_len * 5 / 3 + SIGNATURE_ROOM;
     let path_start = base_len - path.len();
+    let mut sts = String::with_capacity(
+        HttpMethod::Post.as_str().len() + host.len() + path.len() + 1 + raw_len,
+    );
+
     if method == HttpMethod::Get {
-        sign::write_string_to_sign(&mut buf, HttpMethod::Get, &host, path, &params)?;
-        let signature = credentials.signature_text(algorithm, &buf);
-        buf.clear();
-        write_base(&mut buf);
-        buf.push('?');
-        write_wire(&mut buf, &signature);
-        if buf.len() <= MAX_GET_URL {
+        let mut url = String::with_capacity(base_len + 1 + wire_room);
+        write_base(&mut url);
+        url.push('?');
+        sign_and_encode(
+            HttpMethod::Get,
+            &host,
+            path,
+            &params,
+            credentials,
+            algorithm,
+            &mut sts,
+            &mut url,
+        )?;
+        if url.len() <= MAX_GET_URL {
             let request = HttpRequest {
                 method,
-                url: buf,
+                url,
                 headers: vec![("Host", host)],
                 body: Vec::new(),
             };
@@ -655,15 +650,22 @@ pub fn sign_request(
                 path_start,
             ));
         }
-        buf.clear();
+        sts.clear();
     }
-    sign::write_string_to_sign(&mut buf, HttpMethod::Post, &host, path, &params)?;
-    let signature = credentials.signature_text(algorithm, &buf);
-    buf.clear();
-    write_wire(&mut buf, &signature);
-    if buf.len() > MAX_POST_BODY {
+    let mut body = String::with_capacity(wire_room);
+    sign_and_encode(
+        HttpMethod::Post,
+        &host,
+        path,
+        &params,
+        credentials,
+        algorithm,
+        &mut sts,
+        &mut body,
+    )?;
+    if body.len() > MAX_POST_BODY {
         return Err(PrepareError::TooLarge {
-            size: buf.len(),
+            size: body.len(),
             limit: MAX_POST_BODY,
         });
     }
@@ -676,7 +678,7 @@ pub fn sign_request(
             ("Host", host),
             ("Content-Type", FORM_CONTENT_TYPE.to_owned()),
         ],
-        body: buf.into_bytes(),
+        body: body.into_bytes(),
     };
     Ok(Prepared::v1(
         request,
@@ -685,6 +687,77 @@ pub fn sign_request(
         algorithm,
         path_start,
     ))
+}
+
+/// Writes the string to sign into `sts` and the encoded parameters, their new `Signature` last,
+/// to the end of `wire`, in one pass over the parameters when no key holds `_` (which the string
+/// to sign reads as `.`, so that it may sort differently from the wire).
+#[allow(clippy::too_many_arguments)]
+fn sign_and_encode(
+    method: HttpMethod,
+    host: &str,
+    path: &str,
+    params: &Params,
+    credentials: &Credentials,
+    algorithm: SignatureMethod,
+    sts: &mut String,
+    wire: &mut String,
+) -> Result<(), PrepareError> {
+    sign::check_host(host)?;
+    sign::check_path(path)?;
+    let wire_start = wire.len();
+    sts.push_str(method.as_str());
+    sts.push_str(host);
+    sts.push_str(path);
+    sts.push('?');
+    // The wire form of a pair that needs no escaping is its text in the string to sign, so runs
+    // of such pairs (with their `&`) are copied from there in one piece.
+    let pairs_start = sts.len();
+    let mut run_start = pairs_start;
+    let mut same_order = true;
+    let mut first = true;
+    for (k, v) in params {
+        if k == SIGNATURE {
+            continue;
+        }
+        if k.bytes().any(|b| b == b'_') {
+            same_order = false;
+            break;
+        }
+        if !first {
+            sts.push('&');
+        }
+        first = false;
+        let pair_start = sts.len();
+        sts.push_str(k);
+        sts.push('=');
+        sts.push_str(v);
+        if !(encode::is_unreserved(k) && encode::is_unreserved(v)) {
+            wire.push_str(sts.get(run_start..pair_start).unwrap_or_default());
+            encode::encode_component(k, wire);
+            wire.push('=');
+            encode::encode_component(v, wire);
+            run_start = sts.len();
+        }
+    }
+    if same_order {
+        wire.push_str(sts.get(run_start..).unwrap_or_default());
+    }
+    if !same_order {
+        sts.clear();
+        sign::write_string_to_sign(sts, method, host, path, params)?;
+        wire.truncate(wire_start);
+        encode::encode_pairs(params.iter().filter(|(k, _)| *k != SIGNATURE), wire);
+        first = params.iter().all(|(k, _)| k == SIGNATURE);
+    }
+    let signature = credentials.signature_text(algorithm, sts);
+    if !first {
+        wire.push('&');
+    }
+    wire.push_str(SIGNATURE);
+    wire.push('=');
+    encode::encode_component(signature.as_str(), wire);
+    Ok(())
 }
 
 #[cfg(test)]

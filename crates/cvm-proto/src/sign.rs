@@ -235,7 +235,7 @@ pub fn signing_order(params: &Params) -> Result<Vec<SignedParam<'_>>, SignError>
     Ok(entries)
 }
 
-fn check_host(host: &str) -> Result<(), SignError> {
+pub(crate) fn check_host(host: &str) -> Result<(), SignError> {
     let ok = !host.is_empty()
         && host
             .bytes()
@@ -247,7 +247,7 @@ fn check_host(host: &str) -> Result<(), SignError> {
     }
 }
 
-fn check_path(path: &str) -> Result<(), SignError> {
+pub(crate) fn check_path(path: &str) -> Result<(), SignError> {
     let ok = path.starts_with('/')
         && !path
             .chars()
@@ -289,6 +289,62 @@ fn mac(method: SignatureMethod, key: &[u8], message: &[u8]) -> ([u8; 32], usize)
     }
 }
 
+/// The HMAC-SHA1 and HMAC-SHA256 states of one secret key after its inner and outer padded key
+/// blocks, so that each signature hashes only its message. They are key material: dropping them
+/// overwrites them with the states of an empty key.
+#[derive(Clone)]
+pub(crate) struct KeyedMacs {
+    sha1: Hmac<sha1::Sha1>,
+    sha256: Hmac<sha2::Sha256>,
+}
+
+impl KeyedMacs {
+    /// The states for `key`.
+    pub(crate) fn new(key: &[u8]) -> Self {
+        Self {
+            sha1: keyed(key),
+            sha256: keyed(key),
+        }
+    }
+
+    /// The base64 signature of `message` with `method` (TC3 signs with a derived key, never this one).
+    pub(crate) fn signature_text(&self, method: SignatureMethod, message: &[u8]) -> SignatureText {
+        fn run<M: Mac + Clone>(state: &M, message: &[u8]) -> ([u8; 32], usize) {
+            let mut m = state.clone();
+            m.update(message);
+            let tag = m.finalize().into_bytes();
+            let mut out = [0u8; 32];
+            let len = tag.len().min(out.len());
+            out.iter_mut().zip(tag.iter()).for_each(|(o, t)| *o = *t);
+            (out, len)
+        }
+        let (tag, len) = match method {
+            SignatureMethod::HmacSha1 => run(&self.sha1, message),
+            SignatureMethod::HmacSha256 | SignatureMethod::Tc3HmacSha256 => {
+                run(&self.sha256, message)
+            }
+        };
+        SignatureText::of_tag(tag.get(..len).unwrap_or_default())
+    }
+}
+
+fn keyed<M: Mac + hmac::digest::KeyInit>(key: &[u8]) -> M {
+    match <M as Mac>::new_from_slice(key) {
+        Ok(m) => m,
+        Err(_) => unreachable!("HMAC takes keys of any length"),
+    }
+}
+
+impl Drop for KeyedMacs {
+    fn drop(&mut self) {
+        // Overwrite the key-derived states in place; `black_box` keeps the stores from being
+        // elided as dead (the `hmac` crate offers no zeroizing of its own).
+        self.sha1 = keyed(&[]);
+        self.sha256 = keyed(&[]);
+        std::hint::black_box(&mut *self);
+    }
+}
+
 /// A signature as text (standard base64 of the HMAC, with padding), held without allocating.
 #[derive(Clone, Copy)]
 pub struct SignatureText {
@@ -300,11 +356,14 @@ impl SignatureText {
     /// The signature of `string_to_sign` under `key`.
     pub fn new(method: SignatureMethod, key: &[u8], string_to_sign: &str) -> Self {
         let (tag, len) = mac(method, key, string_to_sign.as_bytes());
+        Self::of_tag(tag.get(..len).unwrap_or_default())
+    }
+
+    /// The base64 form of a tag of at most 32 bytes.
+    fn of_tag(tag: &[u8]) -> Self {
         let mut bytes = [0u8; 44];
         // 32 bytes of tag make exactly 44 characters of base64, so the buffer always fits.
-        let len = STANDARD
-            .encode_slice(tag.get(..len).unwrap_or_default(), &mut bytes)
-            .unwrap_or_default();
+        let len = STANDARD.encode_slice(tag, &mut bytes).unwrap_or_default();
         Self { bytes, len }
     }
 
@@ -333,7 +392,11 @@ pub fn signature(method: SignatureMethod, key: &[u8], string_to_sign: &str) -> S
 /// Whether `claimed` is the signature of `string_to_sign` under `key`, compared in constant time.
 pub fn verify(method: SignatureMethod, key: &[u8], string_to_sign: &str, claimed: &str) -> bool {
     let expected = SignatureText::new(method, key, string_to_sign);
-    let expected = expected.as_str();
+    constant_time_eq(expected.as_str(), claimed)
+}
+
+/// Whether two signatures are equal, in time that depends only on their lengths.
+pub(crate) fn constant_time_eq(expected: &str, claimed: &str) -> bool {
     expected.len() == claimed.len() && bool::from(expected.as_bytes().ct_eq(claimed.as_bytes()))
 }
 
