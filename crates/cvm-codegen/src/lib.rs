@@ -750,7 +750,7 @@ pub fn render(spec: &Spec) -> Result<String, Error> {
     s.push_str("];\n");
 
     let _ = writeln!(s, "\n/// Calls `visitor` with the type and the [`SPEC`] entry of every `{service}` request, in [`SPEC`] order.");
-    s.push_str("pub fn visit_requests<V: crate::api::spec::RequestVisitor>(visitor: &mut V) {\n");
+    s.push_str("#[cfg(feature = \"server\")]\npub fn visit_requests<V: crate::api::spec::RequestVisitor>(visitor: &mut V) {\n");
     for (i, a) in spec.actions.iter().enumerate() {
         let _ = writeln!(s, "    visitor.visit::<{}>(&SPEC[{i}]);", a.input);
     }
@@ -794,10 +794,16 @@ fn render_struct(
     let name = &o.name;
     let _ = writeln!(s, "\n/// {doc}");
     let debug = if has_secret { "" } else { "Debug, " };
-    let _ = writeln!(
-        s,
-        "#[derive({debug}Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]"
-    );
+    // The direction a client does not need is derived only for the emulator (feature `server`).
+    let (derives, reverse) = match side {
+        Side::Request => ("serde::Serialize", Some("serde::Deserialize")),
+        Side::Reply => ("serde::Deserialize", Some("serde::Serialize")),
+        Side::Both => ("serde::Serialize, serde::Deserialize", None),
+    };
+    let _ = writeln!(s, "#[derive({debug}Clone, Default, PartialEq, {derives})]");
+    if let Some(reverse) = reverse {
+        let _ = writeln!(s, "#[cfg_attr(feature = \"server\", derive({reverse}))]");
+    }
     let container = match side {
         Side::Request => ", deny_unknown_fields",
         Side::Reply | Side::Both => ", default",

@@ -1,10 +1,13 @@
 //! The shape of every generated request, as data: for offline validation of parameters before
 //! anything is sent (hand-written type definitions; the tables are in each service module).
 
+#[cfg(feature = "server")]
 use std::fmt::Debug;
 
+#[cfg(feature = "server")]
 use serde::de::DeserializeOwned;
 
+#[cfg(feature = "server")]
 use crate::Action;
 
 /// The wire type of a field.
@@ -67,7 +70,9 @@ pub fn object(objects: &'static [ObjectSpec], name: &str) -> Option<&'static Obj
     objects.iter().find(|o| o.name == name)
 }
 
-/// Something done with each typed request of a service, through its `visit_requests`.
+/// Something done with each typed request of a service, through its `visit_requests` (with the
+/// `server` feature, which derives `Deserialize` for requests).
+#[cfg(feature = "server")]
 pub trait RequestVisitor {
     /// Called with the request type `A` and its entry in the service's `SPEC`.
     fn visit<A>(&mut self, spec: &'static ActionSpec)

@@ -6,7 +6,8 @@
 #![allow(clippy::upper_case_acronyms, clippy::too_many_arguments)]
 
 /// Request of `ApplyDiskBackup`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ApplyDiskBackupRequest {
     /// `DiskBackupId` (wire name).
@@ -67,7 +68,8 @@ impl ApplyDiskBackupRequest {
 }
 
 /// Reply to `ApplyDiskBackup` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ApplyDiskBackupResponse {}
 
@@ -82,7 +84,8 @@ impl crate::Action for ApplyDiskBackupRequest {
 }
 
 /// Request of `ApplySnapshot`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ApplySnapshotRequest {
     /// `SnapshotId` (wire name).
@@ -143,7 +146,8 @@ impl ApplySnapshotRequest {
 }
 
 /// Reply to `ApplySnapshot` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ApplySnapshotResponse {}
 
@@ -158,7 +162,8 @@ impl crate::Action for ApplySnapshotRequest {
 }
 
 /// Request of `ApplySnapshotGroup`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ApplySnapshotGroupRequest {
     /// `SnapshotGroupId` (wire name).
@@ -219,7 +224,8 @@ impl ApplySnapshotGroupRequest {
 }
 
 /// Reply to `ApplySnapshotGroup` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ApplySnapshotGroupResponse {}
 
@@ -234,7 +240,8 @@ impl crate::Action for ApplySnapshotGroupRequest {
 }
 
 /// Request of `AttachDisks`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AttachDisksRequest {
     /// `InstanceId` (wire name).
@@ -295,7 +302,8 @@ impl AttachDisksRequest {
 }
 
 /// Reply to `AttachDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct AttachDisksResponse {}
 
@@ -310,7 +318,8 @@ impl crate::Action for AttachDisksRequest {
 }
 
 /// Request of `AttachRemoteDisks`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AttachRemoteDisksRequest {
     /// `InstanceId` (wire name).
@@ -350,7 +359,8 @@ impl AttachRemoteDisksRequest {
 }
 
 /// Reply to `AttachRemoteDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct AttachRemoteDisksResponse {}
 
@@ -365,7 +375,8 @@ impl crate::Action for AttachRemoteDisksRequest {
 }
 
 /// Request of `BindAutoSnapshotPolicy`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct BindAutoSnapshotPolicyRequest {
     /// `AutoSnapshotPolicyId` (wire name).
@@ -406,7 +417,8 @@ impl BindAutoSnapshotPolicyRequest {
 }
 
 /// Reply to `BindAutoSnapshotPolicy` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct BindAutoSnapshotPolicyResponse {}
 
@@ -421,7 +433,8 @@ impl crate::Action for BindAutoSnapshotPolicyRequest {
 }
 
 /// Request of `CopyAutoSnapshotPolicyCrossAccount`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CopyAutoSnapshotPolicyCrossAccountRequest {
     /// `AutoSnapshotPolicyIds` (wire name).
@@ -461,7 +474,8 @@ impl CopyAutoSnapshotPolicyCrossAccountRequest {
 }
 
 /// Reply to `CopyAutoSnapshotPolicyCrossAccount` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CopyAutoSnapshotPolicyCrossAccountResponse {
     /// `AutoSnapshotPolicyIds` (wire name).
@@ -483,7 +497,8 @@ impl crate::Action for CopyAutoSnapshotPolicyCrossAccountRequest {
 }
 
 /// Request of `CopySnapshotCrossRegions`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CopySnapshotCrossRegionsRequest {
     /// `DestinationRegions` (wire name).
@@ -534,7 +549,8 @@ impl CopySnapshotCrossRegionsRequest {
 }
 
 /// Reply to `CopySnapshotCrossRegions` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CopySnapshotCrossRegionsResponse {
     /// `SnapshotCopyResultSet` (wire name).
@@ -553,7 +569,8 @@ impl crate::Action for CopySnapshotCrossRegionsRequest {
 }
 
 /// Request of `CreateAutoSnapshotPolicy`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateAutoSnapshotPolicyRequest {
     /// `Policy` (wire name).
@@ -634,7 +651,8 @@ impl CreateAutoSnapshotPolicyRequest {
 }
 
 /// Reply to `CreateAutoSnapshotPolicy` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateAutoSnapshotPolicyResponse {
     /// `AutoSnapshotPolicyId` (wire name).
@@ -661,7 +679,8 @@ impl crate::Action for CreateAutoSnapshotPolicyRequest {
 }
 
 /// Request of `CreateDiskBackup`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateDiskBackupRequest {
     /// `DiskId` (wire name).
@@ -702,7 +721,8 @@ impl CreateDiskBackupRequest {
 }
 
 /// Reply to `CreateDiskBackup` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateDiskBackupResponse {
     /// `DiskBackupId` (wire name).
@@ -721,7 +741,8 @@ impl crate::Action for CreateDiskBackupRequest {
 }
 
 /// Request of `CreateDisks`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateDisksRequest {
     /// `Placement` (wire name).
@@ -932,7 +953,8 @@ impl CreateDisksRequest {
 }
 
 /// Reply to `CreateDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateDisksResponse {
     /// `DiskIdSet` (wire name).
@@ -957,7 +979,8 @@ impl crate::Action for CreateDisksRequest {
 }
 
 /// Request of `CreateRemoteDisks`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateRemoteDisksRequest {
     /// `DiskChargeType` (wire name).
@@ -1048,7 +1071,8 @@ impl CreateRemoteDisksRequest {
 }
 
 /// Reply to `CreateRemoteDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct CreateRemoteDisksResponse {}
 
@@ -1063,7 +1087,8 @@ impl crate::Action for CreateRemoteDisksRequest {
 }
 
 /// Request of `CreateSnapshot`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateSnapshotRequest {
     /// `DiskId` (wire name).
@@ -1152,7 +1177,8 @@ impl CreateSnapshotRequest {
 }
 
 /// Reply to `CreateSnapshot` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateSnapshotResponse {
     /// `SnapshotId` (wire name).
@@ -1171,7 +1197,8 @@ impl crate::Action for CreateSnapshotRequest {
 }
 
 /// Request of `CreateSnapshotGroup`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateSnapshotGroupRequest {
     /// `DiskIds` (wire name).
@@ -1222,7 +1249,8 @@ impl CreateSnapshotGroupRequest {
 }
 
 /// Reply to `CreateSnapshotGroup` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateSnapshotGroupResponse {
     /// `SnapshotGroupId` (wire name).
@@ -1241,7 +1269,8 @@ impl crate::Action for CreateSnapshotGroupRequest {
 }
 
 /// Request of `DeleteAutoSnapshotPolicies`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteAutoSnapshotPoliciesRequest {
     /// `AutoSnapshotPolicyIds` (wire name).
@@ -1271,7 +1300,8 @@ impl DeleteAutoSnapshotPoliciesRequest {
 }
 
 /// Reply to `DeleteAutoSnapshotPolicies` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteAutoSnapshotPoliciesResponse {}
 
@@ -1286,7 +1316,8 @@ impl crate::Action for DeleteAutoSnapshotPoliciesRequest {
 }
 
 /// Request of `DeleteDiskBackups`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteDiskBackupsRequest {
     /// `DiskBackupIds` (wire name).
@@ -1316,7 +1347,8 @@ impl DeleteDiskBackupsRequest {
 }
 
 /// Reply to `DeleteDiskBackups` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteDiskBackupsResponse {}
 
@@ -1331,7 +1363,8 @@ impl crate::Action for DeleteDiskBackupsRequest {
 }
 
 /// Request of `DeleteSnapshotGroup`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteSnapshotGroupRequest {
     /// `SnapshotGroupId` (wire name).
@@ -1380,7 +1413,8 @@ impl DeleteSnapshotGroupRequest {
 }
 
 /// Reply to `DeleteSnapshotGroup` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteSnapshotGroupResponse {}
 
@@ -1395,7 +1429,8 @@ impl crate::Action for DeleteSnapshotGroupRequest {
 }
 
 /// Request of `DeleteSnapshots`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteSnapshotsRequest {
     /// `SnapshotIds` (wire name).
@@ -1436,7 +1471,8 @@ impl DeleteSnapshotsRequest {
 }
 
 /// Reply to `DeleteSnapshots` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteSnapshotsResponse {}
 
@@ -1451,7 +1487,8 @@ impl crate::Action for DeleteSnapshotsRequest {
 }
 
 /// Request of `DescribeAutoSnapshotPolicies`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeAutoSnapshotPoliciesRequest {
     /// `AutoSnapshotPolicyIds` (wire name).
@@ -1530,7 +1567,8 @@ impl DescribeAutoSnapshotPoliciesRequest {
 }
 
 /// Reply to `DescribeAutoSnapshotPolicies` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeAutoSnapshotPoliciesResponse {
     /// `TotalCount` (wire name).
@@ -1552,7 +1590,8 @@ impl crate::Action for DescribeAutoSnapshotPoliciesRequest {
 }
 
 /// Request of `DescribeDedicatedClusterDiskStatistics`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeDedicatedClusterDiskStatisticsRequest {
     /// `DedicatedClusterId` (wire name).
@@ -1582,7 +1621,8 @@ impl DescribeDedicatedClusterDiskStatisticsRequest {
 }
 
 /// Reply to `DescribeDedicatedClusterDiskStatistics` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeDedicatedClusterDiskStatisticsResponse {
     /// `DedicatedClusterDiskStatisticSet` (wire name).
@@ -1601,7 +1641,8 @@ impl crate::Action for DescribeDedicatedClusterDiskStatisticsRequest {
 }
 
 /// Request of `DescribeDiskAssociatedAutoSnapshotPolicy`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeDiskAssociatedAutoSnapshotPolicyRequest {
     /// `DiskId` (wire name).
@@ -1631,7 +1672,8 @@ impl DescribeDiskAssociatedAutoSnapshotPolicyRequest {
 }
 
 /// Reply to `DescribeDiskAssociatedAutoSnapshotPolicy` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeDiskAssociatedAutoSnapshotPolicyResponse {
     /// `TotalCount` (wire name).
@@ -1653,7 +1695,8 @@ impl crate::Action for DescribeDiskAssociatedAutoSnapshotPolicyRequest {
 }
 
 /// Request of `DescribeDiskBackups`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeDiskBackupsRequest {
     /// `DiskBackupIds` (wire name).
@@ -1732,7 +1775,8 @@ impl DescribeDiskBackupsRequest {
 }
 
 /// Reply to `DescribeDiskBackups` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeDiskBackupsResponse {
     /// `TotalCount` (wire name).
@@ -1754,7 +1798,8 @@ impl crate::Action for DescribeDiskBackupsRequest {
 }
 
 /// Request of `DescribeDiskConfigQuota`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeDiskConfigQuotaRequest {
     /// `InquiryType` (wire name).
@@ -1865,7 +1910,8 @@ impl DescribeDiskConfigQuotaRequest {
 }
 
 /// Reply to `DescribeDiskConfigQuota` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeDiskConfigQuotaResponse {
     /// `DiskConfigSet` (wire name).
@@ -1884,7 +1930,8 @@ impl crate::Action for DescribeDiskConfigQuotaRequest {
 }
 
 /// Request of `DescribeDiskStoragePool`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeDiskStoragePoolRequest {
     /// `Limit` (wire name).
@@ -1943,7 +1990,8 @@ impl DescribeDiskStoragePoolRequest {
 }
 
 /// Reply to `DescribeDiskStoragePool` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeDiskStoragePoolResponse {
     /// `TotalCount` (wire name).
@@ -1968,7 +2016,8 @@ impl crate::Action for DescribeDiskStoragePoolRequest {
 }
 
 /// Request of `DescribeDisks`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeDisksRequest {
     /// `Filters` (wire name).
@@ -2057,7 +2106,8 @@ impl DescribeDisksRequest {
 }
 
 /// Reply to `DescribeDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeDisksResponse {
     /// `TotalCount` (wire name).
@@ -2079,7 +2129,8 @@ impl crate::Action for DescribeDisksRequest {
 }
 
 /// Request of `DescribeInstancesDiskNum`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeInstancesDiskNumRequest {
     /// `InstanceIds` (wire name).
@@ -2109,7 +2160,8 @@ impl DescribeInstancesDiskNumRequest {
 }
 
 /// Reply to `DescribeInstancesDiskNum` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeInstancesDiskNumResponse {
     /// `AttachDetail` (wire name).
@@ -2128,7 +2180,8 @@ impl crate::Action for DescribeInstancesDiskNumRequest {
 }
 
 /// Request of `DescribeRemoteDiskConfigQuota`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeRemoteDiskConfigQuotaRequest {
     /// `Filters` (wire name).
@@ -2157,7 +2210,8 @@ impl DescribeRemoteDiskConfigQuotaRequest {
 }
 
 /// Reply to `DescribeRemoteDiskConfigQuota` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DescribeRemoteDiskConfigQuotaResponse {}
 
@@ -2172,7 +2226,8 @@ impl crate::Action for DescribeRemoteDiskConfigQuotaRequest {
 }
 
 /// Request of `DescribeRemoteDisks`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeRemoteDisksRequest {
     /// `Filters` (wire name).
@@ -2201,7 +2256,8 @@ impl DescribeRemoteDisksRequest {
 }
 
 /// Reply to `DescribeRemoteDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeRemoteDisksResponse {
     /// `RemoteDiskSet` (wire name).
@@ -2223,7 +2279,8 @@ impl crate::Action for DescribeRemoteDisksRequest {
 }
 
 /// Request of `DescribeRemoteDisksDeniedActions`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeRemoteDisksDeniedActionsRequest {
     /// `RemoteDiskIds` (wire name).
@@ -2253,7 +2310,8 @@ impl DescribeRemoteDisksDeniedActionsRequest {
 }
 
 /// Reply to `DescribeRemoteDisksDeniedActions` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DescribeRemoteDisksDeniedActionsResponse {}
 
@@ -2268,7 +2326,8 @@ impl crate::Action for DescribeRemoteDisksDeniedActionsRequest {
 }
 
 /// Request of `DescribeSnapshotGroups`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeSnapshotGroupsRequest {
     /// `Filters` (wire name).
@@ -2317,7 +2376,8 @@ impl DescribeSnapshotGroupsRequest {
 }
 
 /// Reply to `DescribeSnapshotGroups` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeSnapshotGroupsResponse {
     /// `TotalCount` (wire name).
@@ -2339,7 +2399,8 @@ impl crate::Action for DescribeSnapshotGroupsRequest {
 }
 
 /// Request of `DescribeSnapshotOverview`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct DescribeSnapshotOverviewRequest {}
 
@@ -2357,7 +2418,8 @@ impl DescribeSnapshotOverviewRequest {
 }
 
 /// Reply to `DescribeSnapshotOverview` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeSnapshotOverviewResponse {
     /// `TotalNums` (wire name).
@@ -2385,7 +2447,8 @@ impl crate::Action for DescribeSnapshotOverviewRequest {
 }
 
 /// Request of `DescribeSnapshotSharePermission`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeSnapshotSharePermissionRequest {
     /// `SnapshotId` (wire name).
@@ -2415,7 +2478,8 @@ impl DescribeSnapshotSharePermissionRequest {
 }
 
 /// Reply to `DescribeSnapshotSharePermission` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeSnapshotSharePermissionResponse {
     /// `SharePermissionSet` (wire name).
@@ -2434,7 +2498,8 @@ impl crate::Action for DescribeSnapshotSharePermissionRequest {
 }
 
 /// Request of `DescribeSnapshots`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeSnapshotsRequest {
     /// `SnapshotIds` (wire name).
@@ -2513,7 +2578,8 @@ impl DescribeSnapshotsRequest {
 }
 
 /// Reply to `DescribeSnapshots` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeSnapshotsResponse {
     /// `TotalCount` (wire name).
@@ -2535,7 +2601,8 @@ impl crate::Action for DescribeSnapshotsRequest {
 }
 
 /// Request of `DetachDisks`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DetachDisksRequest {
     /// `DiskIds` (wire name).
@@ -2576,7 +2643,8 @@ impl DetachDisksRequest {
 }
 
 /// Reply to `DetachDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DetachDisksResponse {}
 
@@ -2591,7 +2659,8 @@ impl crate::Action for DetachDisksRequest {
 }
 
 /// Request of `DetachRemoteDisks`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DetachRemoteDisksRequest {
     /// `InstanceId` (wire name).
@@ -2642,7 +2711,8 @@ impl DetachRemoteDisksRequest {
 }
 
 /// Reply to `DetachRemoteDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DetachRemoteDisksResponse {}
 
@@ -2657,7 +2727,8 @@ impl crate::Action for DetachRemoteDisksRequest {
 }
 
 /// Request of `GetSnapOverview`. The service marks this action deprecated.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct GetSnapOverviewRequest {}
 
@@ -2675,7 +2746,8 @@ impl GetSnapOverviewRequest {
 }
 
 /// Reply to `GetSnapOverview` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct GetSnapOverviewResponse {
     /// `TotalSize` (wire name).
@@ -2703,7 +2775,8 @@ impl crate::Action for GetSnapOverviewRequest {
 }
 
 /// Request of `InitializeDisks`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InitializeDisksRequest {
     /// `DiskIds` (wire name).
@@ -2733,7 +2806,8 @@ impl InitializeDisksRequest {
 }
 
 /// Reply to `InitializeDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct InitializeDisksResponse {}
 
@@ -2748,7 +2822,8 @@ impl crate::Action for InitializeDisksRequest {
 }
 
 /// Request of `InquirePriceCreateRemoteDisks`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InquirePriceCreateRemoteDisksRequest {
     /// `DiskChargeType` (wire name).
@@ -2809,7 +2884,8 @@ impl InquirePriceCreateRemoteDisksRequest {
 }
 
 /// Reply to `InquirePriceCreateRemoteDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct InquirePriceCreateRemoteDisksResponse {}
 
@@ -2824,7 +2900,8 @@ impl crate::Action for InquirePriceCreateRemoteDisksRequest {
 }
 
 /// Request of `InquirePriceModifyDiskBackupQuota`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InquirePriceModifyDiskBackupQuotaRequest {
     /// `DiskId` (wire name).
@@ -2864,7 +2941,8 @@ impl InquirePriceModifyDiskBackupQuotaRequest {
 }
 
 /// Reply to `InquirePriceModifyDiskBackupQuota` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InquirePriceModifyDiskBackupQuotaResponse {
     /// `DiskPrice` (wire name).
@@ -2883,7 +2961,8 @@ impl crate::Action for InquirePriceModifyDiskBackupQuotaRequest {
 }
 
 /// Request of `InquirePriceModifyDiskExtraPerformance`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InquirePriceModifyDiskExtraPerformanceRequest {
     /// `ThroughputPerformance` (wire name).
@@ -2923,7 +3002,8 @@ impl InquirePriceModifyDiskExtraPerformanceRequest {
 }
 
 /// Reply to `InquirePriceModifyDiskExtraPerformance` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InquirePriceModifyDiskExtraPerformanceResponse {
     /// `DiskPrice` (wire name).
@@ -2942,7 +3022,8 @@ impl crate::Action for InquirePriceModifyDiskExtraPerformanceRequest {
 }
 
 /// Request of `InquirePriceRenewRemoteDisks`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InquirePriceRenewRemoteDisksRequest {
     /// `DiskChargePrepaidSet` (wire name).
@@ -2982,7 +3063,8 @@ impl InquirePriceRenewRemoteDisksRequest {
 }
 
 /// Reply to `InquirePriceRenewRemoteDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct InquirePriceRenewRemoteDisksResponse {}
 
@@ -2997,7 +3079,8 @@ impl crate::Action for InquirePriceRenewRemoteDisksRequest {
 }
 
 /// Request of `InquiryPriceCreateDisks`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InquiryPriceCreateDisksRequest {
     /// `DiskChargeType` (wire name).
@@ -3098,7 +3181,8 @@ impl InquiryPriceCreateDisksRequest {
 }
 
 /// Reply to `InquiryPriceCreateDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InquiryPriceCreateDisksResponse {
     /// `DiskPrice` (wire name).
@@ -3117,7 +3201,8 @@ impl crate::Action for InquiryPriceCreateDisksRequest {
 }
 
 /// Request of `InquiryPriceRenewDisks`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InquiryPriceRenewDisksRequest {
     /// `DiskIds` (wire name).
@@ -3178,7 +3263,8 @@ impl InquiryPriceRenewDisksRequest {
 }
 
 /// Reply to `InquiryPriceRenewDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InquiryPriceRenewDisksResponse {
     /// `DiskPrice` (wire name).
@@ -3197,7 +3283,8 @@ impl crate::Action for InquiryPriceRenewDisksRequest {
 }
 
 /// Request of `InquiryPriceResizeDisk`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InquiryPriceResizeDiskRequest {
     /// `DiskSize` (wire name).
@@ -3258,7 +3345,8 @@ impl InquiryPriceResizeDiskRequest {
 }
 
 /// Reply to `InquiryPriceResizeDisk` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InquiryPriceResizeDiskResponse {
     /// `DiskPrice` (wire name).
@@ -3277,7 +3365,8 @@ impl crate::Action for InquiryPriceResizeDiskRequest {
 }
 
 /// Request of `ModifyAutoSnapshotPolicyAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyAutoSnapshotPolicyAttributeRequest {
     /// `AutoSnapshotPolicyId` (wire name).
@@ -3358,7 +3447,8 @@ impl ModifyAutoSnapshotPolicyAttributeRequest {
 }
 
 /// Reply to `ModifyAutoSnapshotPolicyAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyAutoSnapshotPolicyAttributeResponse {}
 
@@ -3373,7 +3463,8 @@ impl crate::Action for ModifyAutoSnapshotPolicyAttributeRequest {
 }
 
 /// Request of `ModifyDiskAttributes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyDiskAttributesRequest {
     /// `DiskIds` (wire name).
@@ -3464,7 +3555,8 @@ impl ModifyDiskAttributesRequest {
 }
 
 /// Reply to `ModifyDiskAttributes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyDiskAttributesResponse {}
 
@@ -3479,7 +3571,8 @@ impl crate::Action for ModifyDiskAttributesRequest {
 }
 
 /// Request of `ModifyDiskBackupQuota`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyDiskBackupQuotaRequest {
     /// `DiskId` (wire name).
@@ -3519,7 +3612,8 @@ impl ModifyDiskBackupQuotaRequest {
 }
 
 /// Reply to `ModifyDiskBackupQuota` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyDiskBackupQuotaResponse {}
 
@@ -3534,7 +3628,8 @@ impl crate::Action for ModifyDiskBackupQuotaRequest {
 }
 
 /// Request of `ModifyDiskExtraPerformance`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyDiskExtraPerformanceRequest {
     /// `ThroughputPerformance` (wire name).
@@ -3574,7 +3669,8 @@ impl ModifyDiskExtraPerformanceRequest {
 }
 
 /// Reply to `ModifyDiskExtraPerformance` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyDiskExtraPerformanceResponse {}
 
@@ -3589,7 +3685,8 @@ impl crate::Action for ModifyDiskExtraPerformanceRequest {
 }
 
 /// Request of `ModifyDisksChargeType`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyDisksChargeTypeRequest {
     /// `DiskIds` (wire name).
@@ -3640,7 +3737,8 @@ impl ModifyDisksChargeTypeRequest {
 }
 
 /// Reply to `ModifyDisksChargeType` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyDisksChargeTypeResponse {}
 
@@ -3655,7 +3753,8 @@ impl crate::Action for ModifyDisksChargeTypeRequest {
 }
 
 /// Request of `ModifyDisksRenewFlag`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyDisksRenewFlagRequest {
     /// `DiskIds` (wire name).
@@ -3706,7 +3805,8 @@ impl ModifyDisksRenewFlagRequest {
 }
 
 /// Reply to `ModifyDisksRenewFlag` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyDisksRenewFlagResponse {}
 
@@ -3721,7 +3821,8 @@ impl crate::Action for ModifyDisksRenewFlagRequest {
 }
 
 /// Request of `ModifyRemoteDiskAttributes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyRemoteDiskAttributesRequest {
     /// `RemoteDiskIds` (wire name).
@@ -3782,7 +3883,8 @@ impl ModifyRemoteDiskAttributesRequest {
 }
 
 /// Reply to `ModifyRemoteDiskAttributes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyRemoteDiskAttributesResponse {}
 
@@ -3797,7 +3899,8 @@ impl crate::Action for ModifyRemoteDiskAttributesRequest {
 }
 
 /// Request of `ModifySnapshotAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifySnapshotAttributeRequest {
     /// `SnapshotId` (wire name).
@@ -3858,7 +3961,8 @@ impl ModifySnapshotAttributeRequest {
 }
 
 /// Reply to `ModifySnapshotAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifySnapshotAttributeResponse {}
 
@@ -3873,7 +3977,8 @@ impl crate::Action for ModifySnapshotAttributeRequest {
 }
 
 /// Request of `ModifySnapshotsSharePermission`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifySnapshotsSharePermissionRequest {
     /// `SnapshotIds` (wire name).
@@ -3923,7 +4028,8 @@ impl ModifySnapshotsSharePermissionRequest {
 }
 
 /// Reply to `ModifySnapshotsSharePermission` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifySnapshotsSharePermissionResponse {}
 
@@ -3938,7 +4044,8 @@ impl crate::Action for ModifySnapshotsSharePermissionRequest {
 }
 
 /// Request of `RenewDisk`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RenewDiskRequest {
     /// `DiskChargePrepaid` (wire name).
@@ -3978,7 +4085,8 @@ impl RenewDiskRequest {
 }
 
 /// Reply to `RenewDisk` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct RenewDiskResponse {}
 
@@ -3993,7 +4101,8 @@ impl crate::Action for RenewDiskRequest {
 }
 
 /// Request of `RenewRemoteDisk`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RenewRemoteDiskRequest {
     /// `DiskChargePrepaid` (wire name).
@@ -4033,7 +4142,8 @@ impl RenewRemoteDiskRequest {
 }
 
 /// Reply to `RenewRemoteDisk` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct RenewRemoteDiskResponse {}
 
@@ -4048,7 +4158,8 @@ impl crate::Action for RenewRemoteDiskRequest {
 }
 
 /// Request of `ResizeDisk`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ResizeDiskRequest {
     /// `DiskSize` (wire name).
@@ -4089,7 +4200,8 @@ impl ResizeDiskRequest {
 }
 
 /// Reply to `ResizeDisk` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ResizeDiskResponse {}
 
@@ -4104,7 +4216,8 @@ impl crate::Action for ResizeDiskRequest {
 }
 
 /// Request of `SwitchParameterCreateRemoteDisks`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct SwitchParameterCreateRemoteDisksRequest {
     /// `Placement` (wire name).
@@ -4134,7 +4247,8 @@ impl SwitchParameterCreateRemoteDisksRequest {
 }
 
 /// Reply to `SwitchParameterCreateRemoteDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct SwitchParameterCreateRemoteDisksResponse {}
 
@@ -4149,7 +4263,8 @@ impl crate::Action for SwitchParameterCreateRemoteDisksRequest {
 }
 
 /// Request of `SwitchParameterRenewRemoteDisks`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct SwitchParameterRenewRemoteDisksRequest {}
 
@@ -4167,7 +4282,8 @@ impl SwitchParameterRenewRemoteDisksRequest {
 }
 
 /// Reply to `SwitchParameterRenewRemoteDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct SwitchParameterRenewRemoteDisksResponse {}
 
@@ -4182,7 +4298,8 @@ impl crate::Action for SwitchParameterRenewRemoteDisksRequest {
 }
 
 /// Request of `TerminateDisks`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct TerminateDisksRequest {
     /// `DiskIds` (wire name).
@@ -4223,7 +4340,8 @@ impl TerminateDisksRequest {
 }
 
 /// Reply to `TerminateDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct TerminateDisksResponse {}
 
@@ -4238,7 +4356,8 @@ impl crate::Action for TerminateDisksRequest {
 }
 
 /// Request of `TerminateRemoteDisks`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct TerminateRemoteDisksRequest {
     /// `RemoteDiskIds` (wire name).
@@ -4268,7 +4387,8 @@ impl TerminateRemoteDisksRequest {
 }
 
 /// Reply to `TerminateRemoteDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct TerminateRemoteDisksResponse {}
 
@@ -4283,7 +4403,8 @@ impl crate::Action for TerminateRemoteDisksRequest {
 }
 
 /// Request of `UnbindAutoSnapshotPolicy`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct UnbindAutoSnapshotPolicyRequest {
     /// `AutoSnapshotPolicyId` (wire name).
@@ -4334,7 +4455,8 @@ impl UnbindAutoSnapshotPolicyRequest {
 }
 
 /// Reply to `UnbindAutoSnapshotPolicy` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct UnbindAutoSnapshotPolicyResponse {}
 
@@ -4349,7 +4471,8 @@ impl crate::Action for UnbindAutoSnapshotPolicyRequest {
 }
 
 /// `AdvancedRetentionPolicy` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AdvancedRetentionPolicy {
     /// `Days` (wire name).
@@ -4367,7 +4490,8 @@ pub struct AdvancedRetentionPolicy {
 }
 
 /// `ApplyDisk` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ApplyDisk {
     /// `SnapshotId` (wire name).
@@ -4407,7 +4531,8 @@ impl ApplyDisk {
 }
 
 /// `AttachDetail` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AttachDetail {
     /// `InstanceId` (wire name).
@@ -4422,7 +4547,8 @@ pub struct AttachDetail {
 }
 
 /// `AutoMountConfiguration` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AutoMountConfiguration {
     /// `InstanceId` (wire name).
@@ -4473,7 +4599,8 @@ impl AutoMountConfiguration {
 }
 
 /// `AutoSnapshotPolicy` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AutoSnapshotPolicy {
     /// `DiskIdSet` (wire name).
@@ -4533,7 +4660,8 @@ pub struct AutoSnapshotPolicy {
 }
 
 /// `Cdc` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Cdc {
     /// `CageId` (wire name).
@@ -4569,7 +4697,8 @@ pub struct Cdc {
 }
 
 /// `CdcSize` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CdcSize {
     /// `DiskTotal` (wire name).
@@ -4581,7 +4710,8 @@ pub struct CdcSize {
 }
 
 /// `DedicatedClusterDiskStatistic` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DedicatedClusterDiskStatistic {
     /// `DiskType` (wire name).
@@ -4599,7 +4729,8 @@ pub struct DedicatedClusterDiskStatistic {
 }
 
 /// `DetailPrice` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DetailPrice {
     /// `ChargeUnit` (wire name).
@@ -4638,7 +4769,8 @@ pub struct DetailPrice {
 }
 
 /// `Disk` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Disk {
     /// `DeleteWithInstance` (wire name).
@@ -4776,7 +4908,8 @@ pub struct Disk {
 }
 
 /// `DiskBackup` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DiskBackup {
     /// `DiskBackupId` (wire name).
@@ -4809,7 +4942,8 @@ pub struct DiskBackup {
 }
 
 /// `DiskChargePrepaid` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DiskChargePrepaid {
     /// `Period` (wire name).
@@ -4860,7 +4994,8 @@ impl DiskChargePrepaid {
 }
 
 /// `DiskConfig` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DiskConfig {
     /// `Available` (wire name).
@@ -4902,7 +5037,8 @@ pub struct DiskConfig {
 }
 
 /// `Filter` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct Filter {
     /// `Name` (wire name).
@@ -4942,7 +5078,8 @@ impl Filter {
 }
 
 /// `Image` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Image {
     /// `ImageName` (wire name).
@@ -5108,7 +5245,8 @@ impl Policy {
 }
 
 /// `PrepayPrice` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct PrepayPrice {
     /// `DiscountPrice` (wire name).
@@ -5144,7 +5282,8 @@ pub struct PrepayPrice {
 }
 
 /// `Price` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Price {
     /// `ChargeUnit` (wire name).
@@ -5177,7 +5316,8 @@ pub struct Price {
 }
 
 /// `RemoteDiskChargePrepaid` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RemoteDiskChargePrepaid {
     /// `Period` (wire name).
@@ -5228,7 +5368,8 @@ impl RemoteDiskChargePrepaid {
 }
 
 /// `RemoteDiskDetail` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct RemoteDiskDetail {
     /// `CreateTime` (wire name).
@@ -5267,7 +5408,8 @@ pub struct RemoteDiskDetail {
 }
 
 /// `SharePermission` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct SharePermission {
     /// `CreatedTime` (wire name).
@@ -5279,7 +5421,8 @@ pub struct SharePermission {
 }
 
 /// `Snapshot` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Snapshot {
     /// `Placement` (wire name).
@@ -5357,7 +5500,8 @@ pub struct Snapshot {
 }
 
 /// `SnapshotCopyResult` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct SnapshotCopyResult {
     /// `SnapshotId` (wire name).
@@ -5375,7 +5519,8 @@ pub struct SnapshotCopyResult {
 }
 
 /// `SnapshotGroup` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct SnapshotGroup {
     /// `SnapshotGroupId` (wire name).
@@ -6231,6 +6376,7 @@ pub const OBJECTS: &[crate::api::spec::ObjectSpec] = &[
 ];
 
 /// Calls `visitor` with the type and the [`SPEC`] entry of every `cbs` request, in [`SPEC`] order.
+#[cfg(feature = "server")]
 pub fn visit_requests<V: crate::api::spec::RequestVisitor>(visitor: &mut V) {
     visitor.visit::<ApplyDiskBackupRequest>(&SPEC[0]);
     visitor.visit::<ApplySnapshotRequest>(&SPEC[1]);

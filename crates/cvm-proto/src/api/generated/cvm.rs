@@ -6,7 +6,8 @@
 #![allow(clippy::upper_case_acronyms, clippy::too_many_arguments)]
 
 /// Request of `AllocateHosts`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AllocateHostsRequest {
     /// `Placement` (wire name).
@@ -97,7 +98,8 @@ impl AllocateHostsRequest {
 }
 
 /// Reply to `AllocateHosts` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AllocateHostsResponse {
     /// `HostIdSet` (wire name).
@@ -122,7 +124,8 @@ impl crate::Action for AllocateHostsRequest {
 }
 
 /// Request of `AssociateInstancesKeyPairs`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AssociateInstancesKeyPairsRequest {
     /// `InstanceIds` (wire name).
@@ -173,7 +176,8 @@ impl AssociateInstancesKeyPairsRequest {
 }
 
 /// Reply to `AssociateInstancesKeyPairs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct AssociateInstancesKeyPairsResponse {}
 
@@ -188,7 +192,8 @@ impl crate::Action for AssociateInstancesKeyPairsRequest {
 }
 
 /// Request of `AssociateSecurityGroups`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AssociateSecurityGroupsRequest {
     /// `SecurityGroupIds` (wire name).
@@ -228,7 +233,8 @@ impl AssociateSecurityGroupsRequest {
 }
 
 /// Reply to `AssociateSecurityGroups` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct AssociateSecurityGroupsResponse {}
 
@@ -243,7 +249,8 @@ impl crate::Action for AssociateSecurityGroupsRequest {
 }
 
 /// Request of `ConfigureChcAssistVpc`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ConfigureChcAssistVpcRequest {
     /// `ChcIds` (wire name).
@@ -324,7 +331,8 @@ impl ConfigureChcAssistVpcRequest {
 }
 
 /// Reply to `ConfigureChcAssistVpc` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ConfigureChcAssistVpcResponse {}
 
@@ -339,7 +347,8 @@ impl crate::Action for ConfigureChcAssistVpcRequest {
 }
 
 /// Request of `ConfigureChcDeployVpc`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ConfigureChcDeployVpcRequest {
     /// `ChcIds` (wire name).
@@ -400,7 +409,8 @@ impl ConfigureChcDeployVpcRequest {
 }
 
 /// Reply to `ConfigureChcDeployVpc` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ConfigureChcDeployVpcResponse {}
 
@@ -415,7 +425,8 @@ impl crate::Action for ConfigureChcDeployVpcRequest {
 }
 
 /// Request of `ConvertOperatingSystems`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ConvertOperatingSystemsRequest {
     /// `InstanceIds` (wire name).
@@ -476,7 +487,8 @@ impl ConvertOperatingSystemsRequest {
 }
 
 /// Reply to `ConvertOperatingSystems` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ConvertOperatingSystemsResponse {
     /// `SupportTargetOSList` (wire name).
@@ -503,7 +515,8 @@ impl crate::Action for ConvertOperatingSystemsRequest {
 }
 
 /// Request of `CreateDisasterRecoverGroup`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateDisasterRecoverGroupRequest {
     /// `Name` (wire name).
@@ -594,7 +607,8 @@ impl CreateDisasterRecoverGroupRequest {
 }
 
 /// Reply to `CreateDisasterRecoverGroup` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateDisasterRecoverGroupResponse {
     /// `DisasterRecoverGroupId` (wire name).
@@ -640,7 +654,8 @@ impl crate::Action for CreateDisasterRecoverGroupRequest {
 }
 
 /// Request of `CreateHpcCluster`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateHpcClusterRequest {
     /// `Zone` (wire name).
@@ -721,7 +736,8 @@ impl CreateHpcClusterRequest {
 }
 
 /// Reply to `CreateHpcCluster` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateHpcClusterResponse {
     /// `HpcClusterSet` (wire name).
@@ -740,7 +756,8 @@ impl crate::Action for CreateHpcClusterRequest {
 }
 
 /// Request of `CreateImage`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateImageRequest {
     /// `ImageName` (wire name).
@@ -861,7 +878,8 @@ impl CreateImageRequest {
 }
 
 /// Reply to `CreateImage` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateImageResponse {
     /// `ImageId` (wire name).
@@ -885,7 +903,8 @@ impl crate::Action for CreateImageRequest {
 }
 
 /// Request of `CreateKeyPair`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateKeyPairRequest {
     /// `KeyName` (wire name).
@@ -936,7 +955,8 @@ impl CreateKeyPairRequest {
 }
 
 /// Reply to `CreateKeyPair` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateKeyPairResponse {
     /// `KeyPair` (wire name).
@@ -955,7 +975,8 @@ impl crate::Action for CreateKeyPairRequest {
 }
 
 /// Request of `CreateLaunchTemplate`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateLaunchTemplateRequest {
     /// `LaunchTemplateName` (wire name).
@@ -1296,7 +1317,8 @@ impl CreateLaunchTemplateRequest {
 }
 
 /// Reply to `CreateLaunchTemplate` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateLaunchTemplateResponse {
     /// `LaunchTemplateId` (wire name).
@@ -1321,7 +1343,8 @@ impl crate::Action for CreateLaunchTemplateRequest {
 }
 
 /// Request of `CreateLaunchTemplateVersion`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateLaunchTemplateVersionRequest {
     /// `Placement` (wire name).
@@ -1662,7 +1685,8 @@ impl CreateLaunchTemplateVersionRequest {
 }
 
 /// Reply to `CreateLaunchTemplateVersion` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateLaunchTemplateVersionResponse {
     /// `LaunchTemplateVersionNumber` (wire name).
@@ -1687,7 +1711,8 @@ impl crate::Action for CreateLaunchTemplateVersionRequest {
 }
 
 /// Request of `DeleteDisasterRecoverGroups`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteDisasterRecoverGroupsRequest {
     /// `DisasterRecoverGroupIds` (wire name).
@@ -1717,7 +1742,8 @@ impl DeleteDisasterRecoverGroupsRequest {
 }
 
 /// Reply to `DeleteDisasterRecoverGroups` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteDisasterRecoverGroupsResponse {}
 
@@ -1732,7 +1758,8 @@ impl crate::Action for DeleteDisasterRecoverGroupsRequest {
 }
 
 /// Request of `DeleteHpcClusters`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteHpcClustersRequest {
     /// `HpcClusterIds` (wire name).
@@ -1762,7 +1789,8 @@ impl DeleteHpcClustersRequest {
 }
 
 /// Reply to `DeleteHpcClusters` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteHpcClustersResponse {}
 
@@ -1777,7 +1805,8 @@ impl crate::Action for DeleteHpcClustersRequest {
 }
 
 /// Request of `DeleteImages`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteImagesRequest {
     /// `ImageIds` (wire name).
@@ -1828,7 +1857,8 @@ impl DeleteImagesRequest {
 }
 
 /// Reply to `DeleteImages` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteImagesResponse {}
 
@@ -1848,7 +1878,8 @@ impl crate::Action for DeleteImagesRequest {
 }
 
 /// Request of `DeleteInstancesActionTimer`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteInstancesActionTimerRequest {
     /// `ActionTimerIds` (wire name).
@@ -1878,7 +1909,8 @@ impl DeleteInstancesActionTimerRequest {
 }
 
 /// Reply to `DeleteInstancesActionTimer` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteInstancesActionTimerResponse {}
 
@@ -1893,7 +1925,8 @@ impl crate::Action for DeleteInstancesActionTimerRequest {
 }
 
 /// Request of `DeleteInstancesDisasterRecoverGroups`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteInstancesDisasterRecoverGroupsRequest {
     /// `InstanceIds` (wire name).
@@ -1933,7 +1966,8 @@ impl DeleteInstancesDisasterRecoverGroupsRequest {
 }
 
 /// Reply to `DeleteInstancesDisasterRecoverGroups` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteInstancesDisasterRecoverGroupsResponse {}
 
@@ -1948,7 +1982,8 @@ impl crate::Action for DeleteInstancesDisasterRecoverGroupsRequest {
 }
 
 /// Request of `DeleteKeyPairs`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteKeyPairsRequest {
     /// `KeyIds` (wire name).
@@ -1978,7 +2013,8 @@ impl DeleteKeyPairsRequest {
 }
 
 /// Reply to `DeleteKeyPairs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteKeyPairsResponse {}
 
@@ -1993,7 +2029,8 @@ impl crate::Action for DeleteKeyPairsRequest {
 }
 
 /// Request of `DeleteLaunchTemplate`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteLaunchTemplateRequest {
     /// `LaunchTemplateId` (wire name).
@@ -2023,7 +2060,8 @@ impl DeleteLaunchTemplateRequest {
 }
 
 /// Reply to `DeleteLaunchTemplate` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteLaunchTemplateResponse {}
 
@@ -2038,7 +2076,8 @@ impl crate::Action for DeleteLaunchTemplateRequest {
 }
 
 /// Request of `DeleteLaunchTemplateVersions`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteLaunchTemplateVersionsRequest {
     /// `LaunchTemplateId` (wire name).
@@ -2078,7 +2117,8 @@ impl DeleteLaunchTemplateVersionsRequest {
 }
 
 /// Reply to `DeleteLaunchTemplateVersions` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteLaunchTemplateVersionsResponse {}
 
@@ -2093,7 +2133,8 @@ impl crate::Action for DeleteLaunchTemplateVersionsRequest {
 }
 
 /// Request of `DescribeAccountQuota`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeAccountQuotaRequest {
     /// `Filters` (wire name).
@@ -2122,7 +2163,8 @@ impl DescribeAccountQuotaRequest {
 }
 
 /// Reply to `DescribeAccountQuota` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeAccountQuotaResponse {
     /// `AppId` (wire name).
@@ -2144,7 +2186,8 @@ impl crate::Action for DescribeAccountQuotaRequest {
 }
 
 /// Request of `DescribeChcDeniedActions`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeChcDeniedActionsRequest {
     /// `ChcIds` (wire name).
@@ -2174,7 +2217,8 @@ impl DescribeChcDeniedActionsRequest {
 }
 
 /// Reply to `DescribeChcDeniedActions` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeChcDeniedActionsResponse {
     /// `ChcHostDeniedActionSet` (wire name).
@@ -2193,7 +2237,8 @@ impl crate::Action for DescribeChcDeniedActionsRequest {
 }
 
 /// Request of `DescribeChcHosts`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeChcHostsRequest {
     /// `ChcIds` (wire name).
@@ -2252,7 +2297,8 @@ impl DescribeChcHostsRequest {
 }
 
 /// Reply to `DescribeChcHosts` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeChcHostsResponse {
     /// `TotalCount` (wire name).
@@ -2274,7 +2320,8 @@ impl crate::Action for DescribeChcHostsRequest {
 }
 
 /// Request of `DescribeDisasterRecoverGroupQuota`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct DescribeDisasterRecoverGroupQuotaRequest {}
 
@@ -2292,7 +2339,8 @@ impl DescribeDisasterRecoverGroupQuotaRequest {
 }
 
 /// Reply to `DescribeDisasterRecoverGroupQuota` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeDisasterRecoverGroupQuotaResponse {
     /// `GroupQuota` (wire name).
@@ -2326,7 +2374,8 @@ impl crate::Action for DescribeDisasterRecoverGroupQuotaRequest {
 }
 
 /// Request of `DescribeDisasterRecoverGroups`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeDisasterRecoverGroupsRequest {
     /// `DisasterRecoverGroupIds` (wire name).
@@ -2395,7 +2444,8 @@ impl DescribeDisasterRecoverGroupsRequest {
 }
 
 /// Reply to `DescribeDisasterRecoverGroups` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeDisasterRecoverGroupsResponse {
     /// `DisasterRecoverGroupSet` (wire name).
@@ -2417,7 +2467,8 @@ impl crate::Action for DescribeDisasterRecoverGroupsRequest {
 }
 
 /// Request of `DescribeHosts`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeHostsRequest {
     /// `Filters` (wire name).
@@ -2466,7 +2517,8 @@ impl DescribeHostsRequest {
 }
 
 /// Reply to `DescribeHosts` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeHostsResponse {
     /// `TotalCount` (wire name).
@@ -2488,7 +2540,8 @@ impl crate::Action for DescribeHostsRequest {
 }
 
 /// Request of `DescribeHpcClusters`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeHpcClustersRequest {
     /// `HpcClusterIds` (wire name).
@@ -2597,7 +2650,8 @@ impl DescribeHpcClustersRequest {
 }
 
 /// Reply to `DescribeHpcClusters` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeHpcClustersResponse {
     /// `HpcClusterSet` (wire name).
@@ -2619,7 +2673,8 @@ impl crate::Action for DescribeHpcClustersRequest {
 }
 
 /// Request of `DescribeImageFromFamily`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeImageFromFamilyRequest {
     /// `ImageFamily` (wire name).
@@ -2648,7 +2703,8 @@ impl DescribeImageFromFamilyRequest {
 }
 
 /// Reply to `DescribeImageFromFamily` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeImageFromFamilyResponse {
     /// `Image` (wire name).
@@ -2667,7 +2723,8 @@ impl crate::Action for DescribeImageFromFamilyRequest {
 }
 
 /// Request of `DescribeImageQuota`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct DescribeImageQuotaRequest {}
 
@@ -2685,7 +2742,8 @@ impl DescribeImageQuotaRequest {
 }
 
 /// Reply to `DescribeImageQuota` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeImageQuotaResponse {
     /// `ImageNumQuota` (wire name).
@@ -2704,7 +2762,8 @@ impl crate::Action for DescribeImageQuotaRequest {
 }
 
 /// Request of `DescribeImageSharePermission`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeImageSharePermissionRequest {
     /// `ImageId` (wire name).
@@ -2734,7 +2793,8 @@ impl DescribeImageSharePermissionRequest {
 }
 
 /// Reply to `DescribeImageSharePermission` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeImageSharePermissionResponse {
     /// `SharePermissionSet` (wire name).
@@ -2753,7 +2813,8 @@ impl crate::Action for DescribeImageSharePermissionRequest {
 }
 
 /// Request of `DescribeImages`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeImagesRequest {
     /// `ImageIds` (wire name).
@@ -2822,7 +2883,8 @@ impl DescribeImagesRequest {
 }
 
 /// Reply to `DescribeImages` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeImagesResponse {
     /// `ImageSet` (wire name).
@@ -2844,7 +2906,8 @@ impl crate::Action for DescribeImagesRequest {
 }
 
 /// Request of `DescribeImportImageOs`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct DescribeImportImageOsRequest {}
 
@@ -2862,7 +2925,8 @@ impl DescribeImportImageOsRequest {
 }
 
 /// Reply to `DescribeImportImageOs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeImportImageOsResponse {
     /// `ImportImageOsListSupported` (wire name).
@@ -2884,7 +2948,8 @@ impl crate::Action for DescribeImportImageOsRequest {
 }
 
 /// Request of `DescribeInstanceFamilyConfigs`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct DescribeInstanceFamilyConfigsRequest {}
 
@@ -2902,7 +2967,8 @@ impl DescribeInstanceFamilyConfigsRequest {
 }
 
 /// Reply to `DescribeInstanceFamilyConfigs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeInstanceFamilyConfigsResponse {
     /// `InstanceFamilyConfigSet` (wire name).
@@ -2921,7 +2987,8 @@ impl crate::Action for DescribeInstanceFamilyConfigsRequest {
 }
 
 /// Request of `DescribeInstanceInternetBandwidthConfigs`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeInstanceInternetBandwidthConfigsRequest {
     /// `InstanceId` (wire name).
@@ -2951,7 +3018,8 @@ impl DescribeInstanceInternetBandwidthConfigsRequest {
 }
 
 /// Reply to `DescribeInstanceInternetBandwidthConfigs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeInstanceInternetBandwidthConfigsResponse {
     /// `InternetBandwidthConfigSet` (wire name).
@@ -2970,7 +3038,8 @@ impl crate::Action for DescribeInstanceInternetBandwidthConfigsRequest {
 }
 
 /// Request of `DescribeInstanceTypeConfigs`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeInstanceTypeConfigsRequest {
     /// `Filters` (wire name).
@@ -2999,7 +3068,8 @@ impl DescribeInstanceTypeConfigsRequest {
 }
 
 /// Reply to `DescribeInstanceTypeConfigs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeInstanceTypeConfigsResponse {
     /// `InstanceTypeConfigSet` (wire name).
@@ -3018,7 +3088,8 @@ impl crate::Action for DescribeInstanceTypeConfigsRequest {
 }
 
 /// Request of `DescribeInstanceVncUrl`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeInstanceVncUrlRequest {
     /// `InstanceId` (wire name).
@@ -3048,7 +3119,8 @@ impl DescribeInstanceVncUrlRequest {
 }
 
 /// Reply to `DescribeInstanceVncUrl` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeInstanceVncUrlResponse {
     /// `InstanceVncUrl` (wire name).
@@ -3067,7 +3139,8 @@ impl crate::Action for DescribeInstanceVncUrlRequest {
 }
 
 /// Request of `DescribeInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeInstancesRequest {
     /// `InstanceIds` (wire name).
@@ -3126,7 +3199,8 @@ impl DescribeInstancesRequest {
 }
 
 /// Reply to `DescribeInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeInstancesResponse {
     /// `TotalCount` (wire name).
@@ -3148,7 +3222,8 @@ impl crate::Action for DescribeInstancesRequest {
 }
 
 /// Request of `DescribeInstancesActionTimer`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeInstancesActionTimerRequest {
     /// `ActionTimerIds` (wire name).
@@ -3227,7 +3302,8 @@ impl DescribeInstancesActionTimerRequest {
 }
 
 /// Reply to `DescribeInstancesActionTimer` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeInstancesActionTimerResponse {
     /// `ActionTimers` (wire name).
@@ -3246,7 +3322,8 @@ impl crate::Action for DescribeInstancesActionTimerRequest {
 }
 
 /// Request of `DescribeInstancesAttributes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeInstancesAttributesRequest {
     /// `Attributes` (wire name).
@@ -3286,7 +3363,8 @@ impl DescribeInstancesAttributesRequest {
 }
 
 /// Reply to `DescribeInstancesAttributes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeInstancesAttributesResponse {
     /// `InstanceSet` (wire name).
@@ -3305,7 +3383,8 @@ impl crate::Action for DescribeInstancesAttributesRequest {
 }
 
 /// Request of `DescribeInstancesModification`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeInstancesModificationRequest {
     /// `InstanceIds` (wire name).
@@ -3346,7 +3425,8 @@ impl DescribeInstancesModificationRequest {
 }
 
 /// Reply to `DescribeInstancesModification` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeInstancesModificationResponse {
     /// `TotalCount` (wire name).
@@ -3368,7 +3448,8 @@ impl crate::Action for DescribeInstancesModificationRequest {
 }
 
 /// Request of `DescribeInstancesOperationLimit`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeInstancesOperationLimitRequest {
     /// `InstanceIds` (wire name).
@@ -3408,7 +3489,8 @@ impl DescribeInstancesOperationLimitRequest {
 }
 
 /// Reply to `DescribeInstancesOperationLimit` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeInstancesOperationLimitResponse {
     /// `InstanceOperationLimitSet` (wire name).
@@ -3427,7 +3509,8 @@ impl crate::Action for DescribeInstancesOperationLimitRequest {
 }
 
 /// Request of `DescribeInstancesStatus`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeInstancesStatusRequest {
     /// `InstanceIds` (wire name).
@@ -3476,7 +3559,8 @@ impl DescribeInstancesStatusRequest {
 }
 
 /// Reply to `DescribeInstancesStatus` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeInstancesStatusResponse {
     /// `TotalCount` (wire name).
@@ -3498,7 +3582,8 @@ impl crate::Action for DescribeInstancesStatusRequest {
 }
 
 /// Request of `DescribeInternetChargeTypeConfigs`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct DescribeInternetChargeTypeConfigsRequest {}
 
@@ -3516,7 +3601,8 @@ impl DescribeInternetChargeTypeConfigsRequest {
 }
 
 /// Reply to `DescribeInternetChargeTypeConfigs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeInternetChargeTypeConfigsResponse {
     /// `InternetChargeTypeConfigSet` (wire name).
@@ -3535,7 +3621,8 @@ impl crate::Action for DescribeInternetChargeTypeConfigsRequest {
 }
 
 /// Request of `DescribeKeyPairs`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeKeyPairsRequest {
     /// `KeyIds` (wire name).
@@ -3594,7 +3681,8 @@ impl DescribeKeyPairsRequest {
 }
 
 /// Reply to `DescribeKeyPairs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeKeyPairsResponse {
     /// `TotalCount` (wire name).
@@ -3616,7 +3704,8 @@ impl crate::Action for DescribeKeyPairsRequest {
 }
 
 /// Request of `DescribeLaunchTemplateVersions`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeLaunchTemplateVersionsRequest {
     /// `LaunchTemplateId` (wire name).
@@ -3707,7 +3796,8 @@ impl DescribeLaunchTemplateVersionsRequest {
 }
 
 /// Reply to `DescribeLaunchTemplateVersions` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeLaunchTemplateVersionsResponse {
     /// `TotalCount` (wire name).
@@ -3729,7 +3819,8 @@ impl crate::Action for DescribeLaunchTemplateVersionsRequest {
 }
 
 /// Request of `DescribeLaunchTemplates`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeLaunchTemplatesRequest {
     /// `LaunchTemplateIds` (wire name).
@@ -3788,7 +3879,8 @@ impl DescribeLaunchTemplatesRequest {
 }
 
 /// Reply to `DescribeLaunchTemplates` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeLaunchTemplatesResponse {
     /// `TotalCount` (wire name).
@@ -3810,7 +3902,8 @@ impl crate::Action for DescribeLaunchTemplatesRequest {
 }
 
 /// Request of `DescribeRegions`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct DescribeRegionsRequest {}
 
@@ -3828,7 +3921,8 @@ impl DescribeRegionsRequest {
 }
 
 /// Reply to `DescribeRegions` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeRegionsResponse {
     /// `TotalCount` (wire name).
@@ -3850,7 +3944,8 @@ impl crate::Action for DescribeRegionsRequest {
 }
 
 /// Request of `DescribeResourcePoolPackInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeResourcePoolPackInstancesRequest {
     /// `DedicatedResourcePackIds` (wire name).
@@ -3880,7 +3975,8 @@ impl DescribeResourcePoolPackInstancesRequest {
 }
 
 /// Reply to `DescribeResourcePoolPackInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeResourcePoolPackInstancesResponse {
     /// `DedicatedResourcePackInstanceSet` (wire name).
@@ -3899,7 +3995,8 @@ impl crate::Action for DescribeResourcePoolPackInstancesRequest {
 }
 
 /// Request of `DescribeResourcePoolPackTypeConfigs`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeResourcePoolPackTypeConfigsRequest {
     /// `Filters` (wire name).
@@ -3929,7 +4026,8 @@ impl DescribeResourcePoolPackTypeConfigsRequest {
 }
 
 /// Reply to `DescribeResourcePoolPackTypeConfigs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeResourcePoolPackTypeConfigsResponse {
     /// `InstanceTypeConfigSet` (wire name).
@@ -3948,7 +4046,8 @@ impl crate::Action for DescribeResourcePoolPackTypeConfigsRequest {
 }
 
 /// Request of `DescribeResourcePoolPacks`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeResourcePoolPacksRequest {
     /// `MaxResults` (wire name).
@@ -3997,7 +4096,8 @@ impl DescribeResourcePoolPacksRequest {
 }
 
 /// Reply to `DescribeResourcePoolPacks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeResourcePoolPacksResponse {
     /// `DedicatedResourcePackSet` (wire name).
@@ -4019,7 +4119,8 @@ impl crate::Action for DescribeResourcePoolPacksRequest {
 }
 
 /// Request of `DescribeTaskInfo`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeTaskInfoRequest {
     /// `Limit` (wire name).
@@ -4160,7 +4261,8 @@ impl DescribeTaskInfoRequest {
 }
 
 /// Reply to `DescribeTaskInfo` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeTaskInfoResponse {
     /// `TotalCount` (wire name).
@@ -4182,7 +4284,8 @@ impl crate::Action for DescribeTaskInfoRequest {
 }
 
 /// Request of `DescribeZoneInstanceConfigInfos`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeZoneInstanceConfigInfosRequest {
     /// `Filters` (wire name).
@@ -4211,7 +4314,8 @@ impl DescribeZoneInstanceConfigInfosRequest {
 }
 
 /// Reply to `DescribeZoneInstanceConfigInfos` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeZoneInstanceConfigInfosResponse {
     /// `InstanceTypeQuotaSet` (wire name).
@@ -4230,7 +4334,8 @@ impl crate::Action for DescribeZoneInstanceConfigInfosRequest {
 }
 
 /// Request of `DescribeZones`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct DescribeZonesRequest {}
 
@@ -4248,7 +4353,8 @@ impl DescribeZonesRequest {
 }
 
 /// Reply to `DescribeZones` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeZonesResponse {
     /// `TotalCount` (wire name).
@@ -4270,7 +4376,8 @@ impl crate::Action for DescribeZonesRequest {
 }
 
 /// Request of `DisassociateInstancesKeyPairs`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DisassociateInstancesKeyPairsRequest {
     /// `InstanceIds` (wire name).
@@ -4321,7 +4428,8 @@ impl DisassociateInstancesKeyPairsRequest {
 }
 
 /// Reply to `DisassociateInstancesKeyPairs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DisassociateInstancesKeyPairsResponse {}
 
@@ -4336,7 +4444,8 @@ impl crate::Action for DisassociateInstancesKeyPairsRequest {
 }
 
 /// Request of `DisassociateSecurityGroups`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DisassociateSecurityGroupsRequest {
     /// `SecurityGroupIds` (wire name).
@@ -4376,7 +4485,8 @@ impl DisassociateSecurityGroupsRequest {
 }
 
 /// Reply to `DisassociateSecurityGroups` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DisassociateSecurityGroupsResponse {}
 
@@ -4391,7 +4501,8 @@ impl crate::Action for DisassociateSecurityGroupsRequest {
 }
 
 /// Request of `EnterRescueMode`.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct EnterRescueModeRequest {
     /// `InstanceId` (wire name).
@@ -4474,7 +4585,8 @@ impl EnterRescueModeRequest {
 }
 
 /// Reply to `EnterRescueMode` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct EnterRescueModeResponse {}
 
@@ -4489,7 +4601,8 @@ impl crate::Action for EnterRescueModeRequest {
 }
 
 /// Request of `ExitRescueMode`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ExitRescueModeRequest {
     /// `InstanceId` (wire name).
@@ -4519,7 +4632,8 @@ impl ExitRescueModeRequest {
 }
 
 /// Reply to `ExitRescueMode` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ExitRescueModeResponse {}
 
@@ -4534,7 +4648,8 @@ impl crate::Action for ExitRescueModeRequest {
 }
 
 /// Request of `ExportImages`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ExportImagesRequest {
     /// `BucketName` (wire name).
@@ -4625,7 +4740,8 @@ impl ExportImagesRequest {
 }
 
 /// Reply to `ExportImages` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ExportImagesResponse {
     /// `TaskId` (wire name).
@@ -4652,7 +4768,8 @@ impl crate::Action for ExportImagesRequest {
 }
 
 /// Request of `ImportImage`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ImportImageRequest {
     /// `Architecture` (wire name).
@@ -4803,7 +4920,8 @@ impl ImportImageRequest {
 }
 
 /// Reply to `ImportImage` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ImportImageResponse {
     /// `ImageId` (wire name).
@@ -4827,7 +4945,8 @@ impl crate::Action for ImportImageRequest {
 }
 
 /// Request of `ImportInstancesActionTimer`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ImportInstancesActionTimerRequest {
     /// `InstanceIds` (wire name).
@@ -4867,7 +4986,8 @@ impl ImportInstancesActionTimerRequest {
 }
 
 /// Reply to `ImportInstancesActionTimer` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ImportInstancesActionTimerResponse {
     /// `ActionTimerIds` (wire name).
@@ -4886,7 +5006,8 @@ impl crate::Action for ImportInstancesActionTimerRequest {
 }
 
 /// Request of `ImportKeyPair`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ImportKeyPairRequest {
     /// `KeyName` (wire name).
@@ -4947,7 +5068,8 @@ impl ImportKeyPairRequest {
 }
 
 /// Reply to `ImportKeyPair` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ImportKeyPairResponse {
     /// `KeyId` (wire name).
@@ -4966,7 +5088,8 @@ impl crate::Action for ImportKeyPairRequest {
 }
 
 /// Request of `InquirePricePurchaseResourcePoolPacks`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InquirePricePurchaseResourcePoolPacksRequest {
     /// `Zone` (wire name).
@@ -5026,7 +5149,8 @@ impl InquirePricePurchaseResourcePoolPacksRequest {
 }
 
 /// Reply to `InquirePricePurchaseResourcePoolPacks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InquirePricePurchaseResourcePoolPacksResponse {
     /// `Price` (wire name).
@@ -5045,7 +5169,8 @@ impl crate::Action for InquirePricePurchaseResourcePoolPacksRequest {
 }
 
 /// Request of `InquiryPriceModifyInstancesChargeType`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InquiryPriceModifyInstancesChargeTypeRequest {
     /// `InstanceIds` (wire name).
@@ -5106,7 +5231,8 @@ impl InquiryPriceModifyInstancesChargeTypeRequest {
 }
 
 /// Reply to `InquiryPriceModifyInstancesChargeType` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InquiryPriceModifyInstancesChargeTypeResponse {
     /// `Price` (wire name).
@@ -5125,7 +5251,8 @@ impl crate::Action for InquiryPriceModifyInstancesChargeTypeRequest {
 }
 
 /// Request of `InquiryPriceRenewHosts`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InquiryPriceRenewHostsRequest {
     /// `HostIds` (wire name).
@@ -5176,7 +5303,8 @@ impl InquiryPriceRenewHostsRequest {
 }
 
 /// Reply to `InquiryPriceRenewHosts` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InquiryPriceRenewHostsResponse {
     /// `Price` (wire name).
@@ -5200,7 +5328,8 @@ impl crate::Action for InquiryPriceRenewHostsRequest {
 }
 
 /// Request of `InquiryPriceRenewInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InquiryPriceRenewInstancesRequest {
     /// `InstanceIds` (wire name).
@@ -5261,7 +5390,8 @@ impl InquiryPriceRenewInstancesRequest {
 }
 
 /// Reply to `InquiryPriceRenewInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InquiryPriceRenewInstancesResponse {
     /// `Price` (wire name).
@@ -5285,7 +5415,8 @@ impl crate::Action for InquiryPriceRenewInstancesRequest {
 }
 
 /// Request of `InquiryPriceResetInstance`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InquiryPriceResetInstanceRequest {
     /// `InstanceId` (wire name).
@@ -5366,7 +5497,8 @@ impl InquiryPriceResetInstanceRequest {
 }
 
 /// Reply to `InquiryPriceResetInstance` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InquiryPriceResetInstanceResponse {
     /// `Price` (wire name).
@@ -5385,7 +5517,8 @@ impl crate::Action for InquiryPriceResetInstanceRequest {
 }
 
 /// Request of `InquiryPriceResetInstancesInternetMaxBandwidth`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InquiryPriceResetInstancesInternetMaxBandwidthRequest {
     /// `InstanceIds` (wire name).
@@ -5446,7 +5579,8 @@ impl InquiryPriceResetInstancesInternetMaxBandwidthRequest {
 }
 
 /// Reply to `InquiryPriceResetInstancesInternetMaxBandwidth` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InquiryPriceResetInstancesInternetMaxBandwidthResponse {
     /// `Price` (wire name).
@@ -5465,7 +5599,8 @@ impl crate::Action for InquiryPriceResetInstancesInternetMaxBandwidthRequest {
 }
 
 /// Request of `InquiryPriceResetInstancesType`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InquiryPriceResetInstancesTypeRequest {
     /// `InstanceIds` (wire name).
@@ -5505,7 +5640,8 @@ impl InquiryPriceResetInstancesTypeRequest {
 }
 
 /// Reply to `InquiryPriceResetInstancesType` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InquiryPriceResetInstancesTypeResponse {
     /// `Price` (wire name).
@@ -5524,7 +5660,8 @@ impl crate::Action for InquiryPriceResetInstancesTypeRequest {
 }
 
 /// Request of `InquiryPriceResizeInstanceDisks`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InquiryPriceResizeInstanceDisksRequest {
     /// `InstanceId` (wire name).
@@ -5595,7 +5732,8 @@ impl InquiryPriceResizeInstanceDisksRequest {
 }
 
 /// Reply to `InquiryPriceResizeInstanceDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InquiryPriceResizeInstanceDisksResponse {
     /// `Price` (wire name).
@@ -5614,7 +5752,8 @@ impl crate::Action for InquiryPriceResizeInstanceDisksRequest {
 }
 
 /// Request of `InquiryPriceRunInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InquiryPriceRunInstancesRequest {
     /// `Placement` (wire name).
@@ -5865,7 +6004,8 @@ impl InquiryPriceRunInstancesRequest {
 }
 
 /// Reply to `InquiryPriceRunInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InquiryPriceRunInstancesResponse {
     /// `Price` (wire name).
@@ -5890,7 +6030,8 @@ impl crate::Action for InquiryPriceRunInstancesRequest {
 }
 
 /// Request of `InquiryPriceTerminateInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InquiryPriceTerminateInstancesRequest {
     /// `InstanceIds` (wire name).
@@ -5920,7 +6061,8 @@ impl InquiryPriceTerminateInstancesRequest {
 }
 
 /// Reply to `InquiryPriceTerminateInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InquiryPriceTerminateInstancesResponse {
     /// `InstanceRefundsSet` (wire name).
@@ -5939,7 +6081,8 @@ impl crate::Action for InquiryPriceTerminateInstancesRequest {
 }
 
 /// Request of `ModifyChcAttribute`.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyChcAttributeRequest {
     /// `ChcIds` (wire name).
@@ -6033,7 +6176,8 @@ impl ModifyChcAttributeRequest {
 }
 
 /// Reply to `ModifyChcAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyChcAttributeResponse {}
 
@@ -6048,7 +6192,8 @@ impl crate::Action for ModifyChcAttributeRequest {
 }
 
 /// Request of `ModifyChcNetworkMode`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyChcNetworkModeRequest {
     /// `ChcIds` (wire name).
@@ -6088,7 +6233,8 @@ impl ModifyChcNetworkModeRequest {
 }
 
 /// Reply to `ModifyChcNetworkMode` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyChcNetworkModeResponse {}
 
@@ -6103,7 +6249,8 @@ impl crate::Action for ModifyChcNetworkModeRequest {
 }
 
 /// Request of `ModifyDisasterRecoverGroupAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyDisasterRecoverGroupAttributeRequest {
     /// `DisasterRecoverGroupId` (wire name).
@@ -6154,7 +6301,8 @@ impl ModifyDisasterRecoverGroupAttributeRequest {
 }
 
 /// Reply to `ModifyDisasterRecoverGroupAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyDisasterRecoverGroupAttributeResponse {}
 
@@ -6169,7 +6317,8 @@ impl crate::Action for ModifyDisasterRecoverGroupAttributeRequest {
 }
 
 /// Request of `ModifyHostsAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyHostsAttributeRequest {
     /// `HostIds` (wire name).
@@ -6230,7 +6379,8 @@ impl ModifyHostsAttributeRequest {
 }
 
 /// Reply to `ModifyHostsAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyHostsAttributeResponse {}
 
@@ -6245,7 +6395,8 @@ impl crate::Action for ModifyHostsAttributeRequest {
 }
 
 /// Request of `ModifyHpcClusterAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyHpcClusterAttributeRequest {
     /// `HpcClusterId` (wire name).
@@ -6296,7 +6447,8 @@ impl ModifyHpcClusterAttributeRequest {
 }
 
 /// Reply to `ModifyHpcClusterAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyHpcClusterAttributeResponse {}
 
@@ -6311,7 +6463,8 @@ impl crate::Action for ModifyHpcClusterAttributeRequest {
 }
 
 /// Request of `ModifyImageAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyImageAttributeRequest {
     /// `ImageId` (wire name).
@@ -6382,7 +6535,8 @@ impl ModifyImageAttributeRequest {
 }
 
 /// Reply to `ModifyImageAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyImageAttributeResponse {}
 
@@ -6397,7 +6551,8 @@ impl crate::Action for ModifyImageAttributeRequest {
 }
 
 /// Request of `ModifyImageSharePermission`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyImageSharePermissionRequest {
     /// `ImageId` (wire name).
@@ -6447,7 +6602,8 @@ impl ModifyImageSharePermissionRequest {
 }
 
 /// Reply to `ModifyImageSharePermission` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyImageSharePermissionResponse {}
 
@@ -6462,7 +6618,8 @@ impl crate::Action for ModifyImageSharePermissionRequest {
 }
 
 /// Request of `ModifyInstanceDiskType`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyInstanceDiskTypeRequest {
     /// `InstanceId` (wire name).
@@ -6513,7 +6670,8 @@ impl ModifyInstanceDiskTypeRequest {
 }
 
 /// Reply to `ModifyInstanceDiskType` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyInstanceDiskTypeResponse {}
 
@@ -6528,7 +6686,8 @@ impl crate::Action for ModifyInstanceDiskTypeRequest {
 }
 
 /// Request of `ModifyInstancesAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyInstancesAttributeRequest {
     /// `InstanceIds` (wire name).
@@ -6649,7 +6808,8 @@ impl ModifyInstancesAttributeRequest {
 }
 
 /// Reply to `ModifyInstancesAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyInstancesAttributeResponse {}
 
@@ -6664,7 +6824,8 @@ impl crate::Action for ModifyInstancesAttributeRequest {
 }
 
 /// Request of `ModifyInstancesChargeType`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyInstancesChargeTypeRequest {
     /// `InstanceIds` (wire name).
@@ -6725,7 +6886,8 @@ impl ModifyInstancesChargeTypeRequest {
 }
 
 /// Reply to `ModifyInstancesChargeType` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyInstancesChargeTypeResponse {}
 
@@ -6740,7 +6902,8 @@ impl crate::Action for ModifyInstancesChargeTypeRequest {
 }
 
 /// Request of `ModifyInstancesDisasterRecoverGroup`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyInstancesDisasterRecoverGroupRequest {
     /// `InstanceIds` (wire name).
@@ -6811,7 +6974,8 @@ impl ModifyInstancesDisasterRecoverGroupRequest {
 }
 
 /// Reply to `ModifyInstancesDisasterRecoverGroup` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyInstancesDisasterRecoverGroupResponse {}
 
@@ -6826,7 +6990,8 @@ impl crate::Action for ModifyInstancesDisasterRecoverGroupRequest {
 }
 
 /// Request of `ModifyInstancesProject`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyInstancesProjectRequest {
     /// `InstanceIds` (wire name).
@@ -6866,7 +7031,8 @@ impl ModifyInstancesProjectRequest {
 }
 
 /// Reply to `ModifyInstancesProject` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyInstancesProjectResponse {}
 
@@ -6881,7 +7047,8 @@ impl crate::Action for ModifyInstancesProjectRequest {
 }
 
 /// Request of `ModifyInstancesRenewFlag`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyInstancesRenewFlagRequest {
     /// `InstanceIds` (wire name).
@@ -6921,7 +7088,8 @@ impl ModifyInstancesRenewFlagRequest {
 }
 
 /// Reply to `ModifyInstancesRenewFlag` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyInstancesRenewFlagResponse {}
 
@@ -6936,7 +7104,8 @@ impl crate::Action for ModifyInstancesRenewFlagRequest {
 }
 
 /// Request of `ModifyInstancesVpcAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyInstancesVpcAttributeRequest {
     /// `InstanceIds` (wire name).
@@ -6997,7 +7166,8 @@ impl ModifyInstancesVpcAttributeRequest {
 }
 
 /// Reply to `ModifyInstancesVpcAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyInstancesVpcAttributeResponse {}
 
@@ -7012,7 +7182,8 @@ impl crate::Action for ModifyInstancesVpcAttributeRequest {
 }
 
 /// Request of `ModifyKeyPairAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyKeyPairAttributeRequest {
     /// `KeyId` (wire name).
@@ -7063,7 +7234,8 @@ impl ModifyKeyPairAttributeRequest {
 }
 
 /// Reply to `ModifyKeyPairAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyKeyPairAttributeResponse {}
 
@@ -7078,7 +7250,8 @@ impl crate::Action for ModifyKeyPairAttributeRequest {
 }
 
 /// Request of `ModifyLaunchTemplateDefaultVersion`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyLaunchTemplateDefaultVersionRequest {
     /// `LaunchTemplateId` (wire name).
@@ -7118,7 +7291,8 @@ impl ModifyLaunchTemplateDefaultVersionRequest {
 }
 
 /// Reply to `ModifyLaunchTemplateDefaultVersion` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyLaunchTemplateDefaultVersionResponse {}
 
@@ -7133,7 +7307,8 @@ impl crate::Action for ModifyLaunchTemplateDefaultVersionRequest {
 }
 
 /// Request of `ProgramFpgaImage`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ProgramFpgaImageRequest {
     /// `InstanceId` (wire name).
@@ -7195,7 +7370,8 @@ impl ProgramFpgaImageRequest {
 }
 
 /// Reply to `ProgramFpgaImage` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ProgramFpgaImageResponse {}
 
@@ -7215,7 +7391,8 @@ impl crate::Action for ProgramFpgaImageRequest {
 }
 
 /// Request of `PurchaseResourcePoolPacks`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct PurchaseResourcePoolPacksRequest {
     /// `Zone` (wire name).
@@ -7326,7 +7503,8 @@ impl PurchaseResourcePoolPacksRequest {
 }
 
 /// Reply to `PurchaseResourcePoolPacks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct PurchaseResourcePoolPacksResponse {
     /// `DedicatedResourcePackIdSet` (wire name).
@@ -7350,7 +7528,8 @@ impl crate::Action for PurchaseResourcePoolPacksRequest {
 }
 
 /// Request of `RebootInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RebootInstancesRequest {
     /// `InstanceIds` (wire name).
@@ -7401,7 +7580,8 @@ impl RebootInstancesRequest {
 }
 
 /// Reply to `RebootInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct RebootInstancesResponse {}
 
@@ -7416,7 +7596,8 @@ impl crate::Action for RebootInstancesRequest {
 }
 
 /// Request of `RemoveChcAssistVpc`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RemoveChcAssistVpcRequest {
     /// `ChcIds` (wire name).
@@ -7446,7 +7627,8 @@ impl RemoveChcAssistVpcRequest {
 }
 
 /// Reply to `RemoveChcAssistVpc` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct RemoveChcAssistVpcResponse {}
 
@@ -7461,7 +7643,8 @@ impl crate::Action for RemoveChcAssistVpcRequest {
 }
 
 /// Request of `RemoveChcDeployVpc`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RemoveChcDeployVpcRequest {
     /// `ChcIds` (wire name).
@@ -7491,7 +7674,8 @@ impl RemoveChcDeployVpcRequest {
 }
 
 /// Reply to `RemoveChcDeployVpc` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct RemoveChcDeployVpcResponse {}
 
@@ -7506,7 +7690,8 @@ impl crate::Action for RemoveChcDeployVpcRequest {
 }
 
 /// Request of `RenewHosts`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RenewHostsRequest {
     /// `HostIds` (wire name).
@@ -7546,7 +7731,8 @@ impl RenewHostsRequest {
 }
 
 /// Reply to `RenewHosts` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct RenewHostsResponse {}
 
@@ -7561,7 +7747,8 @@ impl crate::Action for RenewHostsRequest {
 }
 
 /// Request of `RenewInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RenewInstancesRequest {
     /// `InstanceIds` (wire name).
@@ -7612,7 +7799,8 @@ impl RenewInstancesRequest {
 }
 
 /// Reply to `RenewInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct RenewInstancesResponse {}
 
@@ -7627,7 +7815,8 @@ impl crate::Action for RenewInstancesRequest {
 }
 
 /// Request of `RepairTaskControl`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RepairTaskControlRequest {
     /// `Product` (wire name).
@@ -7708,7 +7897,8 @@ impl RepairTaskControlRequest {
 }
 
 /// Reply to `RepairTaskControl` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct RepairTaskControlResponse {
     /// `TaskId` (wire name).
@@ -7727,7 +7917,8 @@ impl crate::Action for RepairTaskControlRequest {
 }
 
 /// Request of `ResetInstance`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ResetInstanceRequest {
     /// `InstanceId` (wire name).
@@ -7818,7 +8009,8 @@ impl ResetInstanceRequest {
 }
 
 /// Reply to `ResetInstance` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ResetInstanceResponse {}
 
@@ -7833,7 +8025,8 @@ impl crate::Action for ResetInstanceRequest {
 }
 
 /// Request of `ResetInstancesInternetMaxBandwidth`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ResetInstancesInternetMaxBandwidthRequest {
     /// `InstanceIds` (wire name).
@@ -7894,7 +8087,8 @@ impl ResetInstancesInternetMaxBandwidthRequest {
 }
 
 /// Reply to `ResetInstancesInternetMaxBandwidth` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ResetInstancesInternetMaxBandwidthResponse {}
 
@@ -7909,7 +8103,8 @@ impl crate::Action for ResetInstancesInternetMaxBandwidthRequest {
 }
 
 /// Request of `ResetInstancesPassword`.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ResetInstancesPasswordRequest {
     /// `InstanceIds` (wire name).
@@ -7981,7 +8176,8 @@ impl ResetInstancesPasswordRequest {
 }
 
 /// Reply to `ResetInstancesPassword` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ResetInstancesPasswordResponse {}
 
@@ -7996,7 +8192,8 @@ impl crate::Action for ResetInstancesPasswordRequest {
 }
 
 /// Request of `ResetInstancesType`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ResetInstancesTypeRequest {
     /// `InstanceIds` (wire name).
@@ -8047,7 +8244,8 @@ impl ResetInstancesTypeRequest {
 }
 
 /// Reply to `ResetInstancesType` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ResetInstancesTypeResponse {}
 
@@ -8062,7 +8260,8 @@ impl crate::Action for ResetInstancesTypeRequest {
 }
 
 /// Request of `ResizeInstanceDisks`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ResizeInstanceDisksRequest {
     /// `InstanceId` (wire name).
@@ -8133,7 +8332,8 @@ impl ResizeInstanceDisksRequest {
 }
 
 /// Reply to `ResizeInstanceDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ResizeInstanceDisksResponse {}
 
@@ -8148,7 +8348,8 @@ impl crate::Action for ResizeInstanceDisksRequest {
 }
 
 /// Request of `RunInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RunInstancesRequest {
     /// `InstanceChargeType` (wire name).
@@ -8507,7 +8708,8 @@ impl RunInstancesRequest {
 }
 
 /// Reply to `RunInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct RunInstancesResponse {
     /// `InstanceIdSet` (wire name).
@@ -8532,7 +8734,8 @@ impl crate::Action for RunInstancesRequest {
 }
 
 /// Request of `StartInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct StartInstancesRequest {
     /// `InstanceIds` (wire name).
@@ -8562,7 +8765,8 @@ impl StartInstancesRequest {
 }
 
 /// Reply to `StartInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct StartInstancesResponse {}
 
@@ -8577,7 +8781,8 @@ impl crate::Action for StartInstancesRequest {
 }
 
 /// Request of `StopInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct StopInstancesRequest {
     /// `InstanceIds` (wire name).
@@ -8638,7 +8843,8 @@ impl StopInstancesRequest {
 }
 
 /// Reply to `StopInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct StopInstancesResponse {}
 
@@ -8653,7 +8859,8 @@ impl crate::Action for StopInstancesRequest {
 }
 
 /// Request of `SyncImages`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct SyncImagesRequest {
     /// `ImageIds` (wire name).
@@ -8744,7 +8951,8 @@ impl SyncImagesRequest {
 }
 
 /// Reply to `SyncImages` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct SyncImagesResponse {
     /// `ImageSet` (wire name).
@@ -8768,7 +8976,8 @@ impl crate::Action for SyncImagesRequest {
 }
 
 /// Request of `TerminateInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct TerminateInstancesRequest {
     /// `InstanceIds` (wire name).
@@ -8819,7 +9028,8 @@ impl TerminateInstancesRequest {
 }
 
 /// Reply to `TerminateInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct TerminateInstancesResponse {}
 
@@ -8836,7 +9046,8 @@ impl crate::Action for TerminateInstancesRequest {
 }
 
 /// Request of `TerminateResourcePoolPacks`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct TerminateResourcePoolPacksRequest {
     /// `DedicatedResourcePackIds` (wire name).
@@ -8866,7 +9077,8 @@ impl TerminateResourcePoolPacksRequest {
 }
 
 /// Reply to `TerminateResourcePoolPacks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct TerminateResourcePoolPacksResponse {}
 
@@ -8881,7 +9093,8 @@ impl crate::Action for TerminateResourcePoolPacksRequest {
 }
 
 /// `AccountQuota` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AccountQuota {
     /// `PostPaidQuotaSet` (wire name).
@@ -8902,7 +9115,8 @@ pub struct AccountQuota {
 }
 
 /// `AccountQuotaOverview` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AccountQuotaOverview {
     /// `Region` (wire name).
@@ -8993,7 +9207,8 @@ impl ActionTimer {
 }
 
 /// `Attribute` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Attribute {
     /// `UserData` (wire name).
@@ -9002,7 +9217,8 @@ pub struct Attribute {
 }
 
 /// `ChargePrepaid` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ChargePrepaid {
     /// `Period` (wire name).
@@ -9106,7 +9322,8 @@ impl ChcDeployExtraConfig {
 }
 
 /// `ChcHost` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ChcHost {
     /// `ChcId` (wire name).
@@ -9232,7 +9449,8 @@ pub struct ChcHost {
 }
 
 /// `ChcHostDeniedActions` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ChcHostDeniedActions {
     /// `ChcId` (wire name).
@@ -9418,7 +9636,8 @@ impl DataDisk {
 }
 
 /// `DisasterRecoverGroup` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DisasterRecoverGroup {
     /// `DisasterRecoverGroupId` (wire name).
@@ -9457,7 +9676,8 @@ pub struct DisasterRecoverGroup {
 }
 
 /// `DisasterRecoverGroupQuota` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DisasterRecoverGroupQuota {
     /// `GroupQuota` (wire name).
@@ -9576,7 +9796,8 @@ impl Externals {
 }
 
 /// `Filter` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct Filter {
     /// `Name` (wire name).
@@ -9616,7 +9837,8 @@ impl Filter {
 }
 
 /// `GPUInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct GPUInfo {
     /// `GPUCount` (wire name).
@@ -9631,7 +9853,8 @@ pub struct GPUInfo {
 }
 
 /// `HostItem` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct HostItem {
     /// `Placement` (wire name).
@@ -9679,7 +9902,8 @@ pub struct HostItem {
 }
 
 /// `HostPriceInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct HostPriceInfo {
     /// `HostPrice` (wire name).
@@ -9688,7 +9912,8 @@ pub struct HostPriceInfo {
 }
 
 /// `HostResource` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct HostResource {
     /// `CpuTotal` (wire name).
@@ -9724,7 +9949,8 @@ pub struct HostResource {
 }
 
 /// `HpcClusterInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct HpcClusterInfo {
     /// `HpcClusterId` (wire name).
@@ -9766,7 +9992,8 @@ pub struct HpcClusterInfo {
 }
 
 /// `Image` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Image {
     /// `ImageId` (wire name).
@@ -9832,7 +10059,8 @@ pub struct Image {
 }
 
 /// `ImageOsList` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ImageOsList {
     /// `Windows` (wire name).
@@ -9844,7 +10072,8 @@ pub struct ImageOsList {
 }
 
 /// `ImageQuota` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ImageQuota {
     /// `UsedQuota` (wire name).
@@ -9856,7 +10085,8 @@ pub struct ImageQuota {
 }
 
 /// `ImportImageDataDisk` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ImportImageDataDisk {
     /// `ImageUrl` (wire name).
@@ -9886,7 +10116,8 @@ impl ImportImageDataDisk {
 }
 
 /// `Instance` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Instance {
     /// `Placement` (wire name).
@@ -10036,7 +10267,8 @@ pub struct Instance {
 }
 
 /// `InstanceAttribute` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InstanceAttribute {
     /// `InstanceId` (wire name).
@@ -10090,7 +10322,8 @@ impl InstanceChargePrepaid {
 }
 
 /// `InstanceFamilyConfig` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InstanceFamilyConfig {
     /// `InstanceFamilyName` (wire name).
@@ -10144,7 +10377,8 @@ impl InstanceMarketOptionsRequest {
 }
 
 /// `InstanceRefund` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InstanceRefund {
     /// `InstanceId` (wire name).
@@ -10159,7 +10393,8 @@ pub struct InstanceRefund {
 }
 
 /// `InstanceStatus` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InstanceStatus {
     /// `InstanceId` (wire name).
@@ -10171,7 +10406,8 @@ pub struct InstanceStatus {
 }
 
 /// `InstanceTypeConfig` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InstanceTypeConfig {
     /// `Zone` (wire name).
@@ -10207,7 +10443,8 @@ pub struct InstanceTypeConfig {
 }
 
 /// `InstanceTypeConfigStatus` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InstanceTypeConfigStatus {
     /// `Status` (wire name).
@@ -10222,7 +10459,8 @@ pub struct InstanceTypeConfigStatus {
 }
 
 /// `InstanceTypeQuotaItem` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InstanceTypeQuotaItem {
     /// `Zone` (wire name).
@@ -10396,7 +10634,8 @@ impl InternetAccessible {
 }
 
 /// `InternetBandwidthConfig` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InternetBandwidthConfig {
     /// `StartTime` (wire name).
@@ -10411,7 +10650,8 @@ pub struct InternetBandwidthConfig {
 }
 
 /// `InternetChargeTypeConfig` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InternetChargeTypeConfig {
     /// `InternetChargeType` (wire name).
@@ -10423,7 +10663,8 @@ pub struct InternetChargeTypeConfig {
 }
 
 /// `ItemPrice` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ItemPrice {
     /// `UnitPrice` (wire name).
@@ -10486,7 +10727,8 @@ pub struct ItemPrice {
 }
 
 /// `KeyPair` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct KeyPair {
     /// `KeyId` (wire name).
@@ -10519,7 +10761,8 @@ pub struct KeyPair {
 }
 
 /// `LaunchTemplate` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct LaunchTemplate {
     /// `LaunchTemplateId` (wire name).
@@ -10558,7 +10801,8 @@ impl LaunchTemplate {
 }
 
 /// `LaunchTemplateInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct LaunchTemplateInfo {
     /// `LatestVersionNumber` (wire name).
@@ -10585,7 +10829,8 @@ pub struct LaunchTemplateInfo {
 }
 
 /// `LaunchTemplateVersionData` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct LaunchTemplateVersionData {
     /// `Placement` (wire name).
@@ -10663,7 +10908,8 @@ pub struct LaunchTemplateVersionData {
 }
 
 /// `LaunchTemplateVersionInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct LaunchTemplateVersionInfo {
     /// `LaunchTemplateVersion` (wire name).
@@ -10690,7 +10936,8 @@ pub struct LaunchTemplateVersionInfo {
 }
 
 /// `LocalDiskType` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct LocalDiskType {
     /// `Type` (wire name).
@@ -10843,7 +11090,8 @@ impl MetadataItem {
 }
 
 /// `NetworkInterfaces` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct NetworkInterfaces {
     /// `InterfaceType` (wire name).
@@ -10934,7 +11182,8 @@ impl NetworkInterfaces {
 }
 
 /// `OperationCountLimit` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct OperationCountLimit {
     /// `Operation` (wire name).
@@ -10952,7 +11201,8 @@ pub struct OperationCountLimit {
 }
 
 /// `OsVersion` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct OsVersion {
     /// `OsName` (wire name).
@@ -11059,7 +11309,8 @@ impl Placement {
 }
 
 /// `PostPaidQuota` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct PostPaidQuota {
     /// `UsedQuota` (wire name).
@@ -11077,7 +11328,8 @@ pub struct PostPaidQuota {
 }
 
 /// `PrePaidQuota` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct PrePaidQuota {
     /// `UsedQuota` (wire name).
@@ -11098,7 +11350,8 @@ pub struct PrePaidQuota {
 }
 
 /// `Price` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Price {
     /// `InstancePrice` (wire name).
@@ -11110,7 +11363,8 @@ pub struct Price {
 }
 
 /// `RegionInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct RegionInfo {
     /// `Region` (wire name).
@@ -11125,7 +11379,8 @@ pub struct RegionInfo {
 }
 
 /// `RepairTaskInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct RepairTaskInfo {
     /// `TaskId` (wire name).
@@ -11203,7 +11458,8 @@ pub struct RepairTaskInfo {
 }
 
 /// `ResourceCount` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ResourceCount {
     /// `Cpu` (wire name).
@@ -11221,7 +11477,8 @@ pub struct ResourceCount {
 }
 
 /// `ResourcePoolPack` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ResourcePoolPack {
     /// `DedicatedResourcePackId` (wire name).
@@ -11275,7 +11532,8 @@ pub struct ResourcePoolPack {
 }
 
 /// `ResourcePoolPackInstance` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ResourcePoolPackInstance {
     /// `DedicatedResourcePackId` (wire name).
@@ -11383,7 +11641,8 @@ impl RunSecurityServiceEnabled {
 }
 
 /// `SharePermission` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct SharePermission {
     /// `CreatedTime` (wire name).
@@ -11395,7 +11654,8 @@ pub struct SharePermission {
 }
 
 /// `Snapshot` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Snapshot {
     /// `SnapshotId` (wire name).
@@ -11452,7 +11712,8 @@ impl SpotMarketOptions {
 }
 
 /// `SpotPaidQuota` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct SpotPaidQuota {
     /// `UsedQuota` (wire name).
@@ -11519,7 +11780,8 @@ impl StorageBlock {
 }
 
 /// `SyncImage` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct SyncImage {
     /// `ImageId` (wire name).
@@ -11704,7 +11966,8 @@ impl TagSpecification {
 }
 
 /// `TargetOS` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct TargetOS {
     /// `TargetOSType` (wire name).
@@ -11789,7 +12052,8 @@ impl VirtualPrivateCloud {
 }
 
 /// `ZoneInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ZoneInfo {
     /// `Zone` (wire name).
@@ -13356,6 +13620,7 @@ pub const OBJECTS: &[crate::api::spec::ObjectSpec] = &[
 ];
 
 /// Calls `visitor` with the type and the [`SPEC`] entry of every `cvm` request, in [`SPEC`] order.
+#[cfg(feature = "server")]
 pub fn visit_requests<V: crate::api::spec::RequestVisitor>(visitor: &mut V) {
     visitor.visit::<AllocateHostsRequest>(&SPEC[0]);
     visitor.visit::<AssociateInstancesKeyPairsRequest>(&SPEC[1]);

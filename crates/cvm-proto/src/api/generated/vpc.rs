@@ -6,7 +6,8 @@
 #![allow(clippy::upper_case_acronyms, clippy::too_many_arguments)]
 
 /// Request of `AcceptAttachCcnInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AcceptAttachCcnInstancesRequest {
     /// `CcnId` (wire name).
@@ -46,7 +47,8 @@ impl AcceptAttachCcnInstancesRequest {
 }
 
 /// Reply to `AcceptAttachCcnInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct AcceptAttachCcnInstancesResponse {}
 
@@ -61,7 +63,8 @@ impl crate::Action for AcceptAttachCcnInstancesRequest {
 }
 
 /// Request of `AcceptVpcPeeringConnection`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AcceptVpcPeeringConnectionRequest {
     /// `PeeringConnectionId` (wire name).
@@ -91,7 +94,8 @@ impl AcceptVpcPeeringConnectionRequest {
 }
 
 /// Reply to `AcceptVpcPeeringConnection` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct AcceptVpcPeeringConnectionResponse {}
 
@@ -106,7 +110,8 @@ impl crate::Action for AcceptVpcPeeringConnectionRequest {
 }
 
 /// Request of `AddBandwidthPackageResources`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AddBandwidthPackageResourcesRequest {
     /// `ResourceIds` (wire name).
@@ -187,7 +192,8 @@ impl AddBandwidthPackageResourcesRequest {
 }
 
 /// Reply to `AddBandwidthPackageResources` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct AddBandwidthPackageResourcesResponse {}
 
@@ -202,7 +208,8 @@ impl crate::Action for AddBandwidthPackageResourcesRequest {
 }
 
 /// Request of `AddIp6Rules`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AddIp6RulesRequest {
     /// `Ip6TranslatorId` (wire name).
@@ -253,7 +260,8 @@ impl AddIp6RulesRequest {
 }
 
 /// Reply to `AddIp6Rules` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AddIp6RulesResponse {
     /// `Ip6RuleSet` (wire name).
@@ -272,7 +280,8 @@ impl crate::Action for AddIp6RulesRequest {
 }
 
 /// Request of `AddTemplateMember`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AddTemplateMemberRequest {
     /// `TemplateId` (wire name).
@@ -312,7 +321,8 @@ impl AddTemplateMemberRequest {
 }
 
 /// Reply to `AddTemplateMember` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct AddTemplateMemberResponse {}
 
@@ -327,7 +337,8 @@ impl crate::Action for AddTemplateMemberRequest {
 }
 
 /// Request of `AdjustPublicAddress`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AdjustPublicAddressRequest {
     /// `InstanceId` (wire name).
@@ -366,7 +377,8 @@ impl AdjustPublicAddressRequest {
 }
 
 /// Reply to `AdjustPublicAddress` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AdjustPublicAddressResponse {
     /// `TaskId` (wire name).
@@ -385,7 +397,8 @@ impl crate::Action for AdjustPublicAddressRequest {
 }
 
 /// Request of `AllocateAddresses`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AllocateAddressesRequest {
     /// `AddressCount` (wire name).
@@ -584,7 +597,8 @@ impl AllocateAddressesRequest {
 }
 
 /// Reply to `AllocateAddresses` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AllocateAddressesResponse {
     /// `AddressSet` (wire name).
@@ -612,7 +626,8 @@ impl crate::Action for AllocateAddressesRequest {
 }
 
 /// Request of `AllocateIPv6Addresses`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AllocateIPv6AddressesRequest {
     /// `AddressName` (wire name).
@@ -721,7 +736,8 @@ impl AllocateIPv6AddressesRequest {
 }
 
 /// Reply to `AllocateIPv6Addresses` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AllocateIPv6AddressesResponse {
     /// `AddressSet` (wire name).
@@ -743,7 +759,8 @@ impl crate::Action for AllocateIPv6AddressesRequest {
 }
 
 /// Request of `AllocateIp6AddressesBandwidth`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AllocateIp6AddressesBandwidthRequest {
     /// `Ip6Addresses` (wire name).
@@ -814,7 +831,8 @@ impl AllocateIp6AddressesBandwidthRequest {
 }
 
 /// Reply to `AllocateIp6AddressesBandwidth` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AllocateIp6AddressesBandwidthResponse {
     /// `AddressSet` (wire name).
@@ -836,7 +854,8 @@ impl crate::Action for AllocateIp6AddressesBandwidthRequest {
 }
 
 /// Request of `AssignIpv6Addresses`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AssignIpv6AddressesRequest {
     /// `NetworkInterfaceId` (wire name).
@@ -897,7 +916,8 @@ impl AssignIpv6AddressesRequest {
 }
 
 /// Reply to `AssignIpv6Addresses` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AssignIpv6AddressesResponse {
     /// `Ipv6AddressSet` (wire name).
@@ -922,7 +942,8 @@ impl crate::Action for AssignIpv6AddressesRequest {
 }
 
 /// Request of `AssignIpv6CidrBlock`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AssignIpv6CidrBlockRequest {
     /// `VpcId` (wire name).
@@ -963,7 +984,8 @@ impl AssignIpv6CidrBlockRequest {
 }
 
 /// Reply to `AssignIpv6CidrBlock` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AssignIpv6CidrBlockResponse {
     /// `Ipv6CidrBlock` (wire name).
@@ -985,7 +1007,8 @@ impl crate::Action for AssignIpv6CidrBlockRequest {
 }
 
 /// Request of `AssignIpv6SubnetCidrBlock`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AssignIpv6SubnetCidrBlockRequest {
     /// `VpcId` (wire name).
@@ -1036,7 +1059,8 @@ impl AssignIpv6SubnetCidrBlockRequest {
 }
 
 /// Reply to `AssignIpv6SubnetCidrBlock` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AssignIpv6SubnetCidrBlockResponse {
     /// `Ipv6SubnetCidrBlockSet` (wire name).
@@ -1061,7 +1085,8 @@ impl crate::Action for AssignIpv6SubnetCidrBlockRequest {
 }
 
 /// Request of `AssignPrivateIpAddresses`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AssignPrivateIpAddressesRequest {
     /// `NetworkInterfaceId` (wire name).
@@ -1132,7 +1157,8 @@ impl AssignPrivateIpAddressesRequest {
 }
 
 /// Reply to `AssignPrivateIpAddresses` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AssignPrivateIpAddressesResponse {
     /// `PrivateIpAddressSet` (wire name).
@@ -1157,7 +1183,8 @@ impl crate::Action for AssignPrivateIpAddressesRequest {
 }
 
 /// Request of `AssociateAddress`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AssociateAddressRequest {
     /// `AddressId` (wire name).
@@ -1238,7 +1265,8 @@ impl AssociateAddressRequest {
 }
 
 /// Reply to `AssociateAddress` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AssociateAddressResponse {
     /// `TaskId` (wire name).
@@ -1257,7 +1285,8 @@ impl crate::Action for AssociateAddressRequest {
 }
 
 /// Request of `AssociateDhcpIpWithAddressIp`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AssociateDhcpIpWithAddressIpRequest {
     /// `DhcpIpId` (wire name).
@@ -1297,7 +1326,8 @@ impl AssociateDhcpIpWithAddressIpRequest {
 }
 
 /// Reply to `AssociateDhcpIpWithAddressIp` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct AssociateDhcpIpWithAddressIpResponse {}
 
@@ -1312,7 +1342,8 @@ impl crate::Action for AssociateDhcpIpWithAddressIpRequest {
 }
 
 /// Request of `AssociateDirectConnectGatewayNatGateway`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AssociateDirectConnectGatewayNatGatewayRequest {
     /// `VpcId` (wire name).
@@ -1362,7 +1393,8 @@ impl AssociateDirectConnectGatewayNatGatewayRequest {
 }
 
 /// Reply to `AssociateDirectConnectGatewayNatGateway` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct AssociateDirectConnectGatewayNatGatewayResponse {}
 
@@ -1377,7 +1409,8 @@ impl crate::Action for AssociateDirectConnectGatewayNatGatewayRequest {
 }
 
 /// Request of `AssociateHaVipInstance`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AssociateHaVipInstanceRequest {
     /// `HaVipAssociationSet` (wire name).
@@ -1407,7 +1440,8 @@ impl AssociateHaVipInstanceRequest {
 }
 
 /// Reply to `AssociateHaVipInstance` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct AssociateHaVipInstanceResponse {}
 
@@ -1422,7 +1456,8 @@ impl crate::Action for AssociateHaVipInstanceRequest {
 }
 
 /// Request of `AssociateIPv6Address`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AssociateIPv6AddressRequest {
     /// `IPv6AddressId` (wire name).
@@ -1484,7 +1519,8 @@ impl AssociateIPv6AddressRequest {
 }
 
 /// Reply to `AssociateIPv6Address` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct AssociateIPv6AddressResponse {}
 
@@ -1499,7 +1535,8 @@ impl crate::Action for AssociateIPv6AddressRequest {
 }
 
 /// Request of `AssociateInstancesToCcnRouteTable`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AssociateInstancesToCcnRouteTableRequest {
     /// `CcnId` (wire name).
@@ -1549,7 +1586,8 @@ impl AssociateInstancesToCcnRouteTableRequest {
 }
 
 /// Reply to `AssociateInstancesToCcnRouteTable` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct AssociateInstancesToCcnRouteTableResponse {}
 
@@ -1564,7 +1602,8 @@ impl crate::Action for AssociateInstancesToCcnRouteTableRequest {
 }
 
 /// Request of `AssociateNatGatewayAddress`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AssociateNatGatewayAddressRequest {
     /// `NatGatewayId` (wire name).
@@ -1665,7 +1704,8 @@ impl AssociateNatGatewayAddressRequest {
 }
 
 /// Reply to `AssociateNatGatewayAddress` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct AssociateNatGatewayAddressResponse {}
 
@@ -1680,7 +1720,8 @@ impl crate::Action for AssociateNatGatewayAddressRequest {
 }
 
 /// Request of `AssociateNetworkAclSubnets`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AssociateNetworkAclSubnetsRequest {
     /// `NetworkAclId` (wire name).
@@ -1720,7 +1761,8 @@ impl AssociateNetworkAclSubnetsRequest {
 }
 
 /// Reply to `AssociateNetworkAclSubnets` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct AssociateNetworkAclSubnetsResponse {}
 
@@ -1735,7 +1777,8 @@ impl crate::Action for AssociateNetworkAclSubnetsRequest {
 }
 
 /// Request of `AssociateNetworkInterfaceSecurityGroups`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AssociateNetworkInterfaceSecurityGroupsRequest {
     /// `NetworkInterfaceIds` (wire name).
@@ -1775,7 +1818,8 @@ impl AssociateNetworkInterfaceSecurityGroupsRequest {
 }
 
 /// Reply to `AssociateNetworkInterfaceSecurityGroups` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct AssociateNetworkInterfaceSecurityGroupsResponse {}
 
@@ -1790,7 +1834,8 @@ impl crate::Action for AssociateNetworkInterfaceSecurityGroupsRequest {
 }
 
 /// Request of `AttachCcnInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AttachCcnInstancesRequest {
     /// `CcnId` (wire name).
@@ -1841,7 +1886,8 @@ impl AttachCcnInstancesRequest {
 }
 
 /// Reply to `AttachCcnInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct AttachCcnInstancesResponse {}
 
@@ -1856,7 +1902,8 @@ impl crate::Action for AttachCcnInstancesRequest {
 }
 
 /// Request of `AttachClassicLinkVpc`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AttachClassicLinkVpcRequest {
     /// `VpcId` (wire name).
@@ -1896,7 +1943,8 @@ impl AttachClassicLinkVpcRequest {
 }
 
 /// Reply to `AttachClassicLinkVpc` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct AttachClassicLinkVpcResponse {}
 
@@ -1911,7 +1959,8 @@ impl crate::Action for AttachClassicLinkVpcRequest {
 }
 
 /// Request of `AttachNetworkInterface`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AttachNetworkInterfaceRequest {
     /// `NetworkInterfaceId` (wire name).
@@ -1972,7 +2021,8 @@ impl AttachNetworkInterfaceRequest {
 }
 
 /// Reply to `AttachNetworkInterface` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct AttachNetworkInterfaceResponse {}
 
@@ -1993,7 +2043,8 @@ impl crate::Action for AttachNetworkInterfaceRequest {
 }
 
 /// Request of `AttachSnapshotInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AttachSnapshotInstancesRequest {
     /// `SnapshotPolicyId` (wire name).
@@ -2033,7 +2084,8 @@ impl AttachSnapshotInstancesRequest {
 }
 
 /// Reply to `AttachSnapshotInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct AttachSnapshotInstancesResponse {}
 
@@ -2048,7 +2100,8 @@ impl crate::Action for AttachSnapshotInstancesRequest {
 }
 
 /// Request of `AuditCrossBorderCompliance`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AuditCrossBorderComplianceRequest {
     /// `ServiceProvider` (wire name).
@@ -2098,7 +2151,8 @@ impl AuditCrossBorderComplianceRequest {
 }
 
 /// Reply to `AuditCrossBorderCompliance` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct AuditCrossBorderComplianceResponse {}
 
@@ -2113,7 +2167,8 @@ impl crate::Action for AuditCrossBorderComplianceRequest {
 }
 
 /// Request of `CheckAssistantCidr`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CheckAssistantCidrRequest {
     /// `VpcId` (wire name).
@@ -2164,7 +2219,8 @@ impl CheckAssistantCidrRequest {
 }
 
 /// Reply to `CheckAssistantCidr` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CheckAssistantCidrResponse {
     /// `ConflictSourceSet` (wire name).
@@ -2183,7 +2239,8 @@ impl crate::Action for CheckAssistantCidrRequest {
 }
 
 /// Request of `CheckDefaultSubnet`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CheckDefaultSubnetRequest {
     /// `Zone` (wire name).
@@ -2212,7 +2269,8 @@ impl CheckDefaultSubnetRequest {
 }
 
 /// Reply to `CheckDefaultSubnet` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CheckDefaultSubnetResponse {
     /// `Result` (wire name).
@@ -2231,7 +2289,8 @@ impl crate::Action for CheckDefaultSubnetRequest {
 }
 
 /// Request of `CheckGatewayFlowMonitor`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CheckGatewayFlowMonitorRequest {
     /// `GatewayId` (wire name).
@@ -2261,7 +2320,8 @@ impl CheckGatewayFlowMonitorRequest {
 }
 
 /// Reply to `CheckGatewayFlowMonitor` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CheckGatewayFlowMonitorResponse {
     /// `Enabled` (wire name).
@@ -2283,7 +2343,8 @@ impl crate::Action for CheckGatewayFlowMonitorRequest {
 }
 
 /// Request of `CheckNetDetectState`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CheckNetDetectStateRequest {
     /// `DetectDestinationIp` (wire name).
@@ -2374,7 +2435,8 @@ impl CheckNetDetectStateRequest {
 }
 
 /// Reply to `CheckNetDetectState` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CheckNetDetectStateResponse {
     /// `NetDetectIpStateSet` (wire name).
@@ -2393,7 +2455,8 @@ impl crate::Action for CheckNetDetectStateRequest {
 }
 
 /// Request of `CheckTrafficMirror`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CheckTrafficMirrorRequest {
     /// `VpcId` (wire name).
@@ -2464,7 +2527,8 @@ impl CheckTrafficMirrorRequest {
 }
 
 /// Reply to `CheckTrafficMirror` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct CheckTrafficMirrorResponse {}
 
@@ -2479,7 +2543,8 @@ impl crate::Action for CheckTrafficMirrorRequest {
 }
 
 /// Request of `ClearRouteTableSelectionPolicies`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ClearRouteTableSelectionPoliciesRequest {
     /// `CcnId` (wire name).
@@ -2509,7 +2574,8 @@ impl ClearRouteTableSelectionPoliciesRequest {
 }
 
 /// Reply to `ClearRouteTableSelectionPolicies` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ClearRouteTableSelectionPoliciesResponse {}
 
@@ -2524,7 +2590,8 @@ impl crate::Action for ClearRouteTableSelectionPoliciesRequest {
 }
 
 /// Request of `CloneSecurityGroup`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CloneSecurityGroupRequest {
     /// `SecurityGroupId` (wire name).
@@ -2615,7 +2682,8 @@ impl CloneSecurityGroupRequest {
 }
 
 /// Reply to `CloneSecurityGroup` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CloneSecurityGroupResponse {
     /// `SecurityGroup` (wire name).
@@ -2634,7 +2702,8 @@ impl crate::Action for CloneSecurityGroupRequest {
 }
 
 /// Request of `CreateAddressTemplate`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateAddressTemplateRequest {
     /// `AddressTemplateName` (wire name).
@@ -2695,7 +2764,8 @@ impl CreateAddressTemplateRequest {
 }
 
 /// Reply to `CreateAddressTemplate` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateAddressTemplateResponse {
     /// `AddressTemplate` (wire name).
@@ -2714,7 +2784,8 @@ impl crate::Action for CreateAddressTemplateRequest {
 }
 
 /// Request of `CreateAddressTemplateGroup`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateAddressTemplateGroupRequest {
     /// `AddressTemplateGroupName` (wire name).
@@ -2765,7 +2836,8 @@ impl CreateAddressTemplateGroupRequest {
 }
 
 /// Reply to `CreateAddressTemplateGroup` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateAddressTemplateGroupResponse {
     /// `AddressTemplateGroup` (wire name).
@@ -2784,7 +2856,8 @@ impl crate::Action for CreateAddressTemplateGroupRequest {
 }
 
 /// Request of `CreateAndAttachNetworkInterface`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateAndAttachNetworkInterfaceRequest {
     /// `VpcId` (wire name).
@@ -2975,7 +3048,8 @@ impl CreateAndAttachNetworkInterfaceRequest {
 }
 
 /// Reply to `CreateAndAttachNetworkInterface` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateAndAttachNetworkInterfaceResponse {
     /// `NetworkInterface` (wire name).
@@ -3000,7 +3074,8 @@ impl crate::Action for CreateAndAttachNetworkInterfaceRequest {
 }
 
 /// Request of `CreateAssistantCidr`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateAssistantCidrRequest {
     /// `VpcId` (wire name).
@@ -3040,7 +3115,8 @@ impl CreateAssistantCidrRequest {
 }
 
 /// Reply to `CreateAssistantCidr` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateAssistantCidrResponse {
     /// `AssistantCidrSet` (wire name).
@@ -3059,7 +3135,8 @@ impl crate::Action for CreateAssistantCidrRequest {
 }
 
 /// Request of `CreateBandwidthPackage`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateBandwidthPackageRequest {
     /// `NetworkType` (wire name).
@@ -3178,7 +3255,8 @@ impl CreateBandwidthPackageRequest {
 }
 
 /// Reply to `CreateBandwidthPackage` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateBandwidthPackageResponse {
     /// `BandwidthPackageId` (wire name).
@@ -3200,7 +3278,8 @@ impl crate::Action for CreateBandwidthPackageRequest {
 }
 
 /// Request of `CreateCcn`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateCcnRequest {
     /// `CcnName` (wire name).
@@ -3291,7 +3370,8 @@ impl CreateCcnRequest {
 }
 
 /// Reply to `CreateCcn` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateCcnResponse {
     /// `Ccn` (wire name).
@@ -3310,7 +3390,8 @@ impl crate::Action for CreateCcnRequest {
 }
 
 /// Request of `CreateCcnPolicyBasedRoutingNextHop`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateCcnPolicyBasedRoutingNextHopRequest {
     /// `CcnId` (wire name).
@@ -3421,7 +3502,8 @@ impl CreateCcnPolicyBasedRoutingNextHopRequest {
 }
 
 /// Reply to `CreateCcnPolicyBasedRoutingNextHop` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateCcnPolicyBasedRoutingNextHopResponse {
     /// `PolicyBasedRoutingNextHopId` (wire name).
@@ -3440,7 +3522,8 @@ impl crate::Action for CreateCcnPolicyBasedRoutingNextHopRequest {
 }
 
 /// Request of `CreateCcnPolicyBasedRoutingRules`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateCcnPolicyBasedRoutingRulesRequest {
     /// `CcnId` (wire name).
@@ -3481,7 +3564,8 @@ impl CreateCcnPolicyBasedRoutingRulesRequest {
 }
 
 /// Reply to `CreateCcnPolicyBasedRoutingRules` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateCcnPolicyBasedRoutingRulesResponse {
     /// `PolicyBasedRoutingRuleIdSet` (wire name).
@@ -3500,7 +3584,8 @@ impl crate::Action for CreateCcnPolicyBasedRoutingRulesRequest {
 }
 
 /// Request of `CreateCcnRouteTables`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateCcnRouteTablesRequest {
     /// `RouteTable` (wire name).
@@ -3530,7 +3615,8 @@ impl CreateCcnRouteTablesRequest {
 }
 
 /// Reply to `CreateCcnRouteTables` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateCcnRouteTablesResponse {
     /// `CcnRouteTableSet` (wire name).
@@ -3549,7 +3635,8 @@ impl crate::Action for CreateCcnRouteTablesRequest {
 }
 
 /// Request of `CreateCdcLDCXList`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct CreateCdcLDCXListRequest {}
 
@@ -3567,7 +3654,8 @@ impl CreateCdcLDCXListRequest {
 }
 
 /// Reply to `CreateCdcLDCXList` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct CreateCdcLDCXListResponse {}
 
@@ -3582,7 +3670,8 @@ impl crate::Action for CreateCdcLDCXListRequest {
 }
 
 /// Request of `CreateCdcNetPlanes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct CreateCdcNetPlanesRequest {}
 
@@ -3600,7 +3689,8 @@ impl CreateCdcNetPlanesRequest {
 }
 
 /// Reply to `CreateCdcNetPlanes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct CreateCdcNetPlanesResponse {}
 
@@ -3615,7 +3705,8 @@ impl crate::Action for CreateCdcNetPlanesRequest {
 }
 
 /// Request of `CreateCustomerGateway`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateCustomerGatewayRequest {
     /// `CustomerGatewayName` (wire name).
@@ -3676,7 +3767,8 @@ impl CreateCustomerGatewayRequest {
 }
 
 /// Reply to `CreateCustomerGateway` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateCustomerGatewayResponse {
     /// `CustomerGateway` (wire name).
@@ -3695,7 +3787,8 @@ impl crate::Action for CreateCustomerGatewayRequest {
 }
 
 /// Request of `CreateDefaultSecurityGroup`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateDefaultSecurityGroupRequest {
     /// `ProjectId` (wire name).
@@ -3724,7 +3817,8 @@ impl CreateDefaultSecurityGroupRequest {
 }
 
 /// Reply to `CreateDefaultSecurityGroup` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateDefaultSecurityGroupResponse {
     /// `SecurityGroup` (wire name).
@@ -3743,7 +3837,8 @@ impl crate::Action for CreateDefaultSecurityGroupRequest {
 }
 
 /// Request of `CreateDefaultVpc`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateDefaultVpcRequest {
     /// `Zone` (wire name).
@@ -3782,7 +3877,8 @@ impl CreateDefaultVpcRequest {
 }
 
 /// Reply to `CreateDefaultVpc` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateDefaultVpcResponse {
     /// `Vpc` (wire name).
@@ -3801,7 +3897,8 @@ impl crate::Action for CreateDefaultVpcRequest {
 }
 
 /// Request of `CreateDhcpIp`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateDhcpIpRequest {
     /// `VpcId` (wire name).
@@ -3872,7 +3969,8 @@ impl CreateDhcpIpRequest {
 }
 
 /// Reply to `CreateDhcpIp` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateDhcpIpResponse {
     /// `DhcpIpSet` (wire name).
@@ -3891,7 +3989,8 @@ impl crate::Action for CreateDhcpIpRequest {
 }
 
 /// Request of `CreateDirectConnectGateway`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateDirectConnectGatewayRequest {
     /// `DirectConnectGatewayName` (wire name).
@@ -4002,7 +4101,8 @@ impl CreateDirectConnectGatewayRequest {
 }
 
 /// Reply to `CreateDirectConnectGateway` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateDirectConnectGatewayResponse {
     /// `DirectConnectGateway` (wire name).
@@ -4021,7 +4121,8 @@ impl crate::Action for CreateDirectConnectGatewayRequest {
 }
 
 /// Request of `CreateDirectConnectGatewayCcnRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateDirectConnectGatewayCcnRoutesRequest {
     /// `DirectConnectGatewayId` (wire name).
@@ -4061,7 +4162,8 @@ impl CreateDirectConnectGatewayCcnRoutesRequest {
 }
 
 /// Reply to `CreateDirectConnectGatewayCcnRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct CreateDirectConnectGatewayCcnRoutesResponse {}
 
@@ -4076,7 +4178,8 @@ impl crate::Action for CreateDirectConnectGatewayCcnRoutesRequest {
 }
 
 /// Request of `CreateFlowLog`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateFlowLogRequest {
     /// `FlowLogName` (wire name).
@@ -4217,7 +4320,8 @@ impl CreateFlowLogRequest {
 }
 
 /// Reply to `CreateFlowLog` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateFlowLogResponse {
     /// `FlowLog` (wire name).
@@ -4236,7 +4340,8 @@ impl crate::Action for CreateFlowLogRequest {
 }
 
 /// Request of `CreateGlobalRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateGlobalRoutesRequest {
     /// `VpcId` (wire name).
@@ -4276,7 +4381,8 @@ impl CreateGlobalRoutesRequest {
 }
 
 /// Reply to `CreateGlobalRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateGlobalRoutesResponse {
     /// `GlobalRouteSet` (wire name).
@@ -4295,7 +4401,8 @@ impl crate::Action for CreateGlobalRoutesRequest {
 }
 
 /// Request of `CreateHaVip`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateHaVipRequest {
     /// `VpcId` (wire name).
@@ -4406,7 +4513,8 @@ impl CreateHaVipRequest {
 }
 
 /// Reply to `CreateHaVip` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateHaVipResponse {
     /// `HaVip` (wire name).
@@ -4431,7 +4539,8 @@ impl crate::Action for CreateHaVipRequest {
 }
 
 /// Request of `CreateHighPriorityRouteTable`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateHighPriorityRouteTableRequest {
     /// `VpcId` (wire name).
@@ -4482,7 +4591,8 @@ impl CreateHighPriorityRouteTableRequest {
 }
 
 /// Reply to `CreateHighPriorityRouteTable` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateHighPriorityRouteTableResponse {
     /// `HighPriorityRouteTable` (wire name).
@@ -4501,7 +4611,8 @@ impl crate::Action for CreateHighPriorityRouteTableRequest {
 }
 
 /// Request of `CreateHighPriorityRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateHighPriorityRoutesRequest {
     /// `HighPriorityRouteTableId` (wire name).
@@ -4541,7 +4652,8 @@ impl CreateHighPriorityRoutesRequest {
 }
 
 /// Reply to `CreateHighPriorityRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateHighPriorityRoutesResponse {
     /// `HighPriorityRouteSet` (wire name).
@@ -4560,7 +4672,8 @@ impl crate::Action for CreateHighPriorityRoutesRequest {
 }
 
 /// Request of `CreateIp6Translators`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateIp6TranslatorsRequest {
     /// `Ip6TranslatorName` (wire name).
@@ -4609,7 +4722,8 @@ impl CreateIp6TranslatorsRequest {
 }
 
 /// Reply to `CreateIp6Translators` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateIp6TranslatorsResponse {
     /// `Ip6TranslatorSet` (wire name).
@@ -4628,7 +4742,8 @@ impl crate::Action for CreateIp6TranslatorsRequest {
 }
 
 /// Request of `CreateLocalGateway`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateLocalGatewayRequest {
     /// `LocalGatewayName` (wire name).
@@ -4689,7 +4804,8 @@ impl CreateLocalGatewayRequest {
 }
 
 /// Reply to `CreateLocalGateway` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateLocalGatewayResponse {
     /// `LocalGateway` (wire name).
@@ -4708,7 +4824,8 @@ impl crate::Action for CreateLocalGatewayRequest {
 }
 
 /// Request of `CreateNatGateway`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateNatGatewayRequest {
     /// `NatGatewayName` (wire name).
@@ -4879,7 +4996,8 @@ impl CreateNatGatewayRequest {
 }
 
 /// Reply to `CreateNatGateway` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateNatGatewayResponse {
     /// `NatGatewaySet` (wire name).
@@ -4901,7 +5019,8 @@ impl crate::Action for CreateNatGatewayRequest {
 }
 
 /// Request of `CreateNatGatewayDestinationIpPortTranslationNatRule`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     /// `NatGatewayId` (wire name).
@@ -4941,7 +5060,8 @@ impl CreateNatGatewayDestinationIpPortTranslationNatRuleRequest {
 }
 
 /// Reply to `CreateNatGatewayDestinationIpPortTranslationNatRule` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct CreateNatGatewayDestinationIpPortTranslationNatRuleResponse {}
 
@@ -4956,7 +5076,8 @@ impl crate::Action for CreateNatGatewayDestinationIpPortTranslationNatRuleReques
 }
 
 /// Request of `CreateNatGatewaySourceIpTranslationNatRule`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateNatGatewaySourceIpTranslationNatRuleRequest {
     /// `NatGatewayId` (wire name).
@@ -4996,7 +5117,8 @@ impl CreateNatGatewaySourceIpTranslationNatRuleRequest {
 }
 
 /// Reply to `CreateNatGatewaySourceIpTranslationNatRule` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct CreateNatGatewaySourceIpTranslationNatRuleResponse {}
 
@@ -5011,7 +5133,8 @@ impl crate::Action for CreateNatGatewaySourceIpTranslationNatRuleRequest {
 }
 
 /// Request of `CreateNetDetect`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateNetDetectRequest {
     /// `VpcId` (wire name).
@@ -5112,7 +5235,8 @@ impl CreateNetDetectRequest {
 }
 
 /// Reply to `CreateNetDetect` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateNetDetectResponse {
     /// `NetDetect` (wire name).
@@ -5131,7 +5255,8 @@ impl crate::Action for CreateNetDetectRequest {
 }
 
 /// Request of `CreateNetworkAcl`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateNetworkAclRequest {
     /// `VpcId` (wire name).
@@ -5192,7 +5317,8 @@ impl CreateNetworkAclRequest {
 }
 
 /// Reply to `CreateNetworkAcl` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateNetworkAclResponse {
     /// `NetworkAcl` (wire name).
@@ -5211,7 +5337,8 @@ impl crate::Action for CreateNetworkAclRequest {
 }
 
 /// Request of `CreateNetworkAclEntries`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateNetworkAclEntriesRequest {
     /// `NetworkAclId` (wire name).
@@ -5251,7 +5378,8 @@ impl CreateNetworkAclEntriesRequest {
 }
 
 /// Reply to `CreateNetworkAclEntries` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct CreateNetworkAclEntriesResponse {}
 
@@ -5266,7 +5394,8 @@ impl crate::Action for CreateNetworkAclEntriesRequest {
 }
 
 /// Request of `CreateNetworkAclQuintupleEntries`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateNetworkAclQuintupleEntriesRequest {
     /// `NetworkAclId` (wire name).
@@ -5306,7 +5435,8 @@ impl CreateNetworkAclQuintupleEntriesRequest {
 }
 
 /// Reply to `CreateNetworkAclQuintupleEntries` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct CreateNetworkAclQuintupleEntriesResponse {}
 
@@ -5321,7 +5451,8 @@ impl crate::Action for CreateNetworkAclQuintupleEntriesRequest {
 }
 
 /// Request of `CreateNetworkInterface`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateNetworkInterfaceRequest {
     /// `VpcId` (wire name).
@@ -5502,7 +5633,8 @@ impl CreateNetworkInterfaceRequest {
 }
 
 /// Reply to `CreateNetworkInterface` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateNetworkInterfaceResponse {
     /// `NetworkInterface` (wire name).
@@ -5527,7 +5659,8 @@ impl crate::Action for CreateNetworkInterfaceRequest {
 }
 
 /// Request of `CreatePrivateNatGateway`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreatePrivateNatGatewayRequest {
     /// `NatGatewayName` (wire name).
@@ -5618,7 +5751,8 @@ impl CreatePrivateNatGatewayRequest {
 }
 
 /// Reply to `CreatePrivateNatGateway` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreatePrivateNatGatewayResponse {
     /// `PrivateNatGatewaySet` (wire name).
@@ -5640,7 +5774,8 @@ impl crate::Action for CreatePrivateNatGatewayRequest {
 }
 
 /// Request of `CreatePrivateNatGatewayDestinationIpPortTranslationNatRule`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     /// `NatGatewayId` (wire name).
@@ -5680,7 +5815,8 @@ impl CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
 }
 
 /// Reply to `CreatePrivateNatGatewayDestinationIpPortTranslationNatRule` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleResponse {}
 
@@ -5695,7 +5831,8 @@ impl crate::Action for CreatePrivateNatGatewayDestinationIpPortTranslationNatRul
 }
 
 /// Request of `CreatePrivateNatGatewayTranslationAclRule`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreatePrivateNatGatewayTranslationAclRuleRequest {
     /// `NatGatewayId` (wire name).
@@ -5776,7 +5913,8 @@ impl CreatePrivateNatGatewayTranslationAclRuleRequest {
 }
 
 /// Reply to `CreatePrivateNatGatewayTranslationAclRule` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreatePrivateNatGatewayTranslationAclRuleResponse {
     /// `TranslationAclRuleSet` (wire name).
@@ -5795,7 +5933,8 @@ impl crate::Action for CreatePrivateNatGatewayTranslationAclRuleRequest {
 }
 
 /// Request of `CreatePrivateNatGatewayTranslationNatRule`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreatePrivateNatGatewayTranslationNatRuleRequest {
     /// `NatGatewayId` (wire name).
@@ -5846,7 +5985,8 @@ impl CreatePrivateNatGatewayTranslationNatRuleRequest {
 }
 
 /// Reply to `CreatePrivateNatGatewayTranslationNatRule` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreatePrivateNatGatewayTranslationNatRuleResponse {
     /// `NatGatewayId` (wire name).
@@ -5865,7 +6005,8 @@ impl crate::Action for CreatePrivateNatGatewayTranslationNatRuleRequest {
 }
 
 /// Request of `CreateReserveIpAddresses`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateReserveIpAddressesRequest {
     /// `VpcId` (wire name).
@@ -5966,7 +6107,8 @@ impl CreateReserveIpAddressesRequest {
 }
 
 /// Reply to `CreateReserveIpAddresses` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateReserveIpAddressesResponse {
     /// `ReserveIpAddressSet` (wire name).
@@ -5991,7 +6133,8 @@ impl crate::Action for CreateReserveIpAddressesRequest {
 }
 
 /// Request of `CreateRoutePolicy`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateRoutePolicyRequest {
     /// `RoutePolicyDescription` (wire name).
@@ -6042,7 +6185,8 @@ impl CreateRoutePolicyRequest {
 }
 
 /// Reply to `CreateRoutePolicy` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateRoutePolicyResponse {
     /// `RoutePolicy` (wire name).
@@ -6061,7 +6205,8 @@ impl crate::Action for CreateRoutePolicyRequest {
 }
 
 /// Request of `CreateRoutePolicyAssociations`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateRoutePolicyAssociationsRequest {
     /// `RoutePolicyAssociationSet` (wire name).
@@ -6091,7 +6236,8 @@ impl CreateRoutePolicyAssociationsRequest {
 }
 
 /// Reply to `CreateRoutePolicyAssociations` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct CreateRoutePolicyAssociationsResponse {}
 
@@ -6106,7 +6252,8 @@ impl crate::Action for CreateRoutePolicyAssociationsRequest {
 }
 
 /// Request of `CreateRoutePolicyEntries`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateRoutePolicyEntriesRequest {
     /// `RoutePolicyId` (wire name).
@@ -6146,7 +6293,8 @@ impl CreateRoutePolicyEntriesRequest {
 }
 
 /// Reply to `CreateRoutePolicyEntries` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct CreateRoutePolicyEntriesResponse {}
 
@@ -6161,7 +6309,8 @@ impl crate::Action for CreateRoutePolicyEntriesRequest {
 }
 
 /// Request of `CreateRouteTable`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateRouteTableRequest {
     /// `VpcId` (wire name).
@@ -6212,7 +6361,8 @@ impl CreateRouteTableRequest {
 }
 
 /// Reply to `CreateRouteTable` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateRouteTableResponse {
     /// `RouteTable` (wire name).
@@ -6231,7 +6381,8 @@ impl crate::Action for CreateRouteTableRequest {
 }
 
 /// Request of `CreateRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateRoutesRequest {
     /// `RouteTableId` (wire name).
@@ -6271,7 +6422,8 @@ impl CreateRoutesRequest {
 }
 
 /// Reply to `CreateRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateRoutesResponse {
     /// `TotalCount` (wire name).
@@ -6293,7 +6445,8 @@ impl crate::Action for CreateRoutesRequest {
 }
 
 /// Request of `CreateSecurityGroup`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateSecurityGroupRequest {
     /// `GroupName` (wire name).
@@ -6354,7 +6507,8 @@ impl CreateSecurityGroupRequest {
 }
 
 /// Reply to `CreateSecurityGroup` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateSecurityGroupResponse {
     /// `SecurityGroup` (wire name).
@@ -6373,7 +6527,8 @@ impl crate::Action for CreateSecurityGroupRequest {
 }
 
 /// Request of `CreateSecurityGroupPolicies`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateSecurityGroupPoliciesRequest {
     /// `SecurityGroupId` (wire name).
@@ -6413,7 +6568,8 @@ impl CreateSecurityGroupPoliciesRequest {
 }
 
 /// Reply to `CreateSecurityGroupPolicies` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct CreateSecurityGroupPoliciesResponse {}
 
@@ -6428,7 +6584,8 @@ impl crate::Action for CreateSecurityGroupPoliciesRequest {
 }
 
 /// Request of `CreateSecurityGroupWithPolicies`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateSecurityGroupWithPoliciesRequest {
     /// `GroupName` (wire name).
@@ -6499,7 +6656,8 @@ impl CreateSecurityGroupWithPoliciesRequest {
 }
 
 /// Reply to `CreateSecurityGroupWithPolicies` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateSecurityGroupWithPoliciesResponse {
     /// `SecurityGroup` (wire name).
@@ -6518,7 +6676,8 @@ impl crate::Action for CreateSecurityGroupWithPoliciesRequest {
 }
 
 /// Request of `CreateServiceTemplate`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateServiceTemplateRequest {
     /// `ServiceTemplateName` (wire name).
@@ -6579,7 +6738,8 @@ impl CreateServiceTemplateRequest {
 }
 
 /// Reply to `CreateServiceTemplate` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateServiceTemplateResponse {
     /// `ServiceTemplate` (wire name).
@@ -6598,7 +6758,8 @@ impl crate::Action for CreateServiceTemplateRequest {
 }
 
 /// Request of `CreateServiceTemplateGroup`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateServiceTemplateGroupRequest {
     /// `ServiceTemplateGroupName` (wire name).
@@ -6649,7 +6810,8 @@ impl CreateServiceTemplateGroupRequest {
 }
 
 /// Reply to `CreateServiceTemplateGroup` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateServiceTemplateGroupResponse {
     /// `ServiceTemplateGroup` (wire name).
@@ -6668,7 +6830,8 @@ impl crate::Action for CreateServiceTemplateGroupRequest {
 }
 
 /// Request of `CreateSnapshotPolicies`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateSnapshotPoliciesRequest {
     /// `SnapshotPolicies` (wire name).
@@ -6709,7 +6872,8 @@ impl CreateSnapshotPoliciesRequest {
 }
 
 /// Reply to `CreateSnapshotPolicies` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateSnapshotPoliciesResponse {
     /// `SnapshotPolicies` (wire name).
@@ -6728,7 +6892,8 @@ impl crate::Action for CreateSnapshotPoliciesRequest {
 }
 
 /// Request of `CreateSubnet`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateSubnetRequest {
     /// `VpcId` (wire name).
@@ -6829,7 +6994,8 @@ impl CreateSubnetRequest {
 }
 
 /// Reply to `CreateSubnet` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateSubnetResponse {
     /// `Subnet` (wire name).
@@ -6848,7 +7014,8 @@ impl crate::Action for CreateSubnetRequest {
 }
 
 /// Request of `CreateSubnets`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateSubnetsRequest {
     /// `VpcId` (wire name).
@@ -6909,7 +7076,8 @@ impl CreateSubnetsRequest {
 }
 
 /// Reply to `CreateSubnets` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateSubnetsResponse {
     /// `SubnetSet` (wire name).
@@ -6928,7 +7096,8 @@ impl crate::Action for CreateSubnetsRequest {
 }
 
 /// Request of `CreateTrafficMirror`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateTrafficMirrorRequest {
     /// `VpcId` (wire name).
@@ -7089,7 +7258,8 @@ impl CreateTrafficMirrorRequest {
 }
 
 /// Reply to `CreateTrafficMirror` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateTrafficMirrorResponse {
     /// `TrafficMirror` (wire name).
@@ -7108,7 +7278,8 @@ impl crate::Action for CreateTrafficMirrorRequest {
 }
 
 /// Request of `CreateTrafficMirrorFilterRules`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateTrafficMirrorFilterRulesRequest {
     /// `TrafficMirrorId` (wire name).
@@ -7159,7 +7330,8 @@ impl CreateTrafficMirrorFilterRulesRequest {
 }
 
 /// Reply to `CreateTrafficMirrorFilterRules` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateTrafficMirrorFilterRulesResponse {
     /// `TrafficMirrorId` (wire name).
@@ -7184,7 +7356,8 @@ impl crate::Action for CreateTrafficMirrorFilterRulesRequest {
 }
 
 /// Request of `CreateTrafficPackages`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateTrafficPackagesRequest {
     /// `TrafficAmount` (wire name).
@@ -7235,7 +7408,8 @@ impl CreateTrafficPackagesRequest {
 }
 
 /// Reply to `CreateTrafficPackages` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateTrafficPackagesResponse {
     /// `TrafficPackageSet` (wire name).
@@ -7254,7 +7428,8 @@ impl crate::Action for CreateTrafficPackagesRequest {
 }
 
 /// Request of `CreateVpc`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateVpcRequest {
     /// `VpcName` (wire name).
@@ -7385,7 +7560,8 @@ impl CreateVpcRequest {
 }
 
 /// Reply to `CreateVpc` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateVpcResponse {
     /// `Vpc` (wire name).
@@ -7404,7 +7580,8 @@ impl crate::Action for CreateVpcRequest {
 }
 
 /// Request of `CreateVpcEndPoint`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateVpcEndPointRequest {
     /// `VpcId` (wire name).
@@ -7505,7 +7682,8 @@ impl CreateVpcEndPointRequest {
 }
 
 /// Reply to `CreateVpcEndPoint` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateVpcEndPointResponse {
     /// `EndPoint` (wire name).
@@ -7524,7 +7702,8 @@ impl crate::Action for CreateVpcEndPointRequest {
 }
 
 /// Request of `CreateVpcEndPointService`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateVpcEndPointServiceRequest {
     /// `VpcId` (wire name).
@@ -7625,7 +7804,8 @@ impl CreateVpcEndPointServiceRequest {
 }
 
 /// Reply to `CreateVpcEndPointService` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateVpcEndPointServiceResponse {
     /// `EndPointService` (wire name).
@@ -7644,7 +7824,8 @@ impl crate::Action for CreateVpcEndPointServiceRequest {
 }
 
 /// Request of `CreateVpcEndPointServiceWhiteList`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateVpcEndPointServiceWhiteListRequest {
     /// `UserUin` (wire name).
@@ -7695,7 +7876,8 @@ impl CreateVpcEndPointServiceWhiteListRequest {
 }
 
 /// Reply to `CreateVpcEndPointServiceWhiteList` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct CreateVpcEndPointServiceWhiteListResponse {}
 
@@ -7710,7 +7892,8 @@ impl crate::Action for CreateVpcEndPointServiceWhiteListRequest {
 }
 
 /// Request of `CreateVpcPeeringConnection`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateVpcPeeringConnectionRequest {
     /// `SourceVpcId` (wire name).
@@ -7831,7 +8014,8 @@ impl CreateVpcPeeringConnectionRequest {
 }
 
 /// Reply to `CreateVpcPeeringConnection` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateVpcPeeringConnectionResponse {
     /// `PeeringConnectionId` (wire name).
@@ -7850,7 +8034,8 @@ impl crate::Action for CreateVpcPeeringConnectionRequest {
 }
 
 /// Request of `CreateVpnConnection`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateVpnConnectionRequest {
     /// `VpnGatewayId` (wire name).
@@ -8071,7 +8256,8 @@ impl CreateVpnConnectionRequest {
 }
 
 /// Reply to `CreateVpnConnection` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateVpnConnectionResponse {
     /// `VpnConnection` (wire name).
@@ -8090,7 +8276,8 @@ impl crate::Action for CreateVpnConnectionRequest {
 }
 
 /// Request of `CreateVpnGateway`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateVpnGatewayRequest {
     /// `VpcId` (wire name).
@@ -8271,7 +8458,8 @@ impl CreateVpnGatewayRequest {
 }
 
 /// Reply to `CreateVpnGateway` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateVpnGatewayResponse {
     /// `VpnGateway` (wire name).
@@ -8290,7 +8478,8 @@ impl crate::Action for CreateVpnGatewayRequest {
 }
 
 /// Request of `CreateVpnGatewayRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateVpnGatewayRoutesRequest {
     /// `VpnGatewayId` (wire name).
@@ -8330,7 +8519,8 @@ impl CreateVpnGatewayRoutesRequest {
 }
 
 /// Reply to `CreateVpnGatewayRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateVpnGatewayRoutesResponse {
     /// `Routes` (wire name).
@@ -8349,7 +8539,8 @@ impl crate::Action for CreateVpnGatewayRoutesRequest {
 }
 
 /// Request of `CreateVpnGatewaySslClient`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateVpnGatewaySslClientRequest {
     /// `SslVpnServerId` (wire name).
@@ -8410,7 +8601,8 @@ impl CreateVpnGatewaySslClientRequest {
 }
 
 /// Reply to `CreateVpnGatewaySslClient` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateVpnGatewaySslClientResponse {
     /// `TaskId` (wire name).
@@ -8435,7 +8627,8 @@ impl crate::Action for CreateVpnGatewaySslClientRequest {
 }
 
 /// Request of `CreateVpnGatewaySslServer`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateVpnGatewaySslServerRequest {
     /// `VpnGatewayId` (wire name).
@@ -8596,7 +8789,8 @@ impl CreateVpnGatewaySslServerRequest {
 }
 
 /// Reply to `CreateVpnGatewaySslServer` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateVpnGatewaySslServerResponse {
     /// `TaskId` (wire name).
@@ -8618,7 +8812,8 @@ impl crate::Action for CreateVpnGatewaySslServerRequest {
 }
 
 /// Request of `DeleteAddressTemplate`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteAddressTemplateRequest {
     /// `AddressTemplateId` (wire name).
@@ -8648,7 +8843,8 @@ impl DeleteAddressTemplateRequest {
 }
 
 /// Reply to `DeleteAddressTemplate` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteAddressTemplateResponse {}
 
@@ -8663,7 +8859,8 @@ impl crate::Action for DeleteAddressTemplateRequest {
 }
 
 /// Request of `DeleteAddressTemplateGroup`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteAddressTemplateGroupRequest {
     /// `AddressTemplateGroupId` (wire name).
@@ -8693,7 +8890,8 @@ impl DeleteAddressTemplateGroupRequest {
 }
 
 /// Reply to `DeleteAddressTemplateGroup` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteAddressTemplateGroupResponse {}
 
@@ -8708,7 +8906,8 @@ impl crate::Action for DeleteAddressTemplateGroupRequest {
 }
 
 /// Request of `DeleteAssistantCidr`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteAssistantCidrRequest {
     /// `VpcId` (wire name).
@@ -8748,7 +8947,8 @@ impl DeleteAssistantCidrRequest {
 }
 
 /// Reply to `DeleteAssistantCidr` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteAssistantCidrResponse {}
 
@@ -8763,7 +8963,8 @@ impl crate::Action for DeleteAssistantCidrRequest {
 }
 
 /// Request of `DeleteBandwidthPackage`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteBandwidthPackageRequest {
     /// `BandwidthPackageId` (wire name).
@@ -8793,7 +8994,8 @@ impl DeleteBandwidthPackageRequest {
 }
 
 /// Reply to `DeleteBandwidthPackage` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteBandwidthPackageResponse {}
 
@@ -8808,7 +9010,8 @@ impl crate::Action for DeleteBandwidthPackageRequest {
 }
 
 /// Request of `DeleteCcn`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteCcnRequest {
     /// `CcnId` (wire name).
@@ -8838,7 +9041,8 @@ impl DeleteCcnRequest {
 }
 
 /// Reply to `DeleteCcn` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteCcnResponse {}
 
@@ -8853,7 +9057,8 @@ impl crate::Action for DeleteCcnRequest {
 }
 
 /// Request of `DeleteCcnPolicyBasedRoutingNextHop`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteCcnPolicyBasedRoutingNextHopRequest {
     /// `CcnId` (wire name).
@@ -8893,7 +9098,8 @@ impl DeleteCcnPolicyBasedRoutingNextHopRequest {
 }
 
 /// Reply to `DeleteCcnPolicyBasedRoutingNextHop` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteCcnPolicyBasedRoutingNextHopResponse {}
 
@@ -8908,7 +9114,8 @@ impl crate::Action for DeleteCcnPolicyBasedRoutingNextHopRequest {
 }
 
 /// Request of `DeleteCcnPolicyBasedRoutingRule`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteCcnPolicyBasedRoutingRuleRequest {
     /// `CcnId` (wire name).
@@ -8948,7 +9155,8 @@ impl DeleteCcnPolicyBasedRoutingRuleRequest {
 }
 
 /// Reply to `DeleteCcnPolicyBasedRoutingRule` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteCcnPolicyBasedRoutingRuleResponse {}
 
@@ -8963,7 +9171,8 @@ impl crate::Action for DeleteCcnPolicyBasedRoutingRuleRequest {
 }
 
 /// Request of `DeleteCcnRouteTables`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteCcnRouteTablesRequest {
     /// `RouteTableId` (wire name).
@@ -8993,7 +9202,8 @@ impl DeleteCcnRouteTablesRequest {
 }
 
 /// Reply to `DeleteCcnRouteTables` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteCcnRouteTablesResponse {}
 
@@ -9008,7 +9218,8 @@ impl crate::Action for DeleteCcnRouteTablesRequest {
 }
 
 /// Request of `DeleteCdcLDCXList`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct DeleteCdcLDCXListRequest {}
 
@@ -9026,7 +9237,8 @@ impl DeleteCdcLDCXListRequest {
 }
 
 /// Reply to `DeleteCdcLDCXList` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteCdcLDCXListResponse {}
 
@@ -9041,7 +9253,8 @@ impl crate::Action for DeleteCdcLDCXListRequest {
 }
 
 /// Request of `DeleteCdcNetPlanes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct DeleteCdcNetPlanesRequest {}
 
@@ -9059,7 +9272,8 @@ impl DeleteCdcNetPlanesRequest {
 }
 
 /// Reply to `DeleteCdcNetPlanes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteCdcNetPlanesResponse {}
 
@@ -9074,7 +9288,8 @@ impl crate::Action for DeleteCdcNetPlanesRequest {
 }
 
 /// Request of `DeleteCustomerGateway`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteCustomerGatewayRequest {
     /// `CustomerGatewayId` (wire name).
@@ -9104,7 +9319,8 @@ impl DeleteCustomerGatewayRequest {
 }
 
 /// Reply to `DeleteCustomerGateway` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteCustomerGatewayResponse {}
 
@@ -9119,7 +9335,8 @@ impl crate::Action for DeleteCustomerGatewayRequest {
 }
 
 /// Request of `DeleteDhcpIp`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteDhcpIpRequest {
     /// `DhcpIpId` (wire name).
@@ -9149,7 +9366,8 @@ impl DeleteDhcpIpRequest {
 }
 
 /// Reply to `DeleteDhcpIp` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteDhcpIpResponse {}
 
@@ -9164,7 +9382,8 @@ impl crate::Action for DeleteDhcpIpRequest {
 }
 
 /// Request of `DeleteDirectConnectGateway`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteDirectConnectGatewayRequest {
     /// `DirectConnectGatewayId` (wire name).
@@ -9194,7 +9413,8 @@ impl DeleteDirectConnectGatewayRequest {
 }
 
 /// Reply to `DeleteDirectConnectGateway` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteDirectConnectGatewayResponse {}
 
@@ -9209,7 +9429,8 @@ impl crate::Action for DeleteDirectConnectGatewayRequest {
 }
 
 /// Request of `DeleteDirectConnectGatewayCcnRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteDirectConnectGatewayCcnRoutesRequest {
     /// `DirectConnectGatewayId` (wire name).
@@ -9260,7 +9481,8 @@ impl DeleteDirectConnectGatewayCcnRoutesRequest {
 }
 
 /// Reply to `DeleteDirectConnectGatewayCcnRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteDirectConnectGatewayCcnRoutesResponse {}
 
@@ -9275,7 +9497,8 @@ impl crate::Action for DeleteDirectConnectGatewayCcnRoutesRequest {
 }
 
 /// Request of `DeleteFlowLog`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteFlowLogRequest {
     /// `FlowLogId` (wire name).
@@ -9316,7 +9539,8 @@ impl DeleteFlowLogRequest {
 }
 
 /// Reply to `DeleteFlowLog` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteFlowLogResponse {}
 
@@ -9331,7 +9555,8 @@ impl crate::Action for DeleteFlowLogRequest {
 }
 
 /// Request of `DeleteGlobalRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteGlobalRoutesRequest {
     /// `VpcId` (wire name).
@@ -9371,7 +9596,8 @@ impl DeleteGlobalRoutesRequest {
 }
 
 /// Reply to `DeleteGlobalRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteGlobalRoutesResponse {}
 
@@ -9386,7 +9612,8 @@ impl crate::Action for DeleteGlobalRoutesRequest {
 }
 
 /// Request of `DeleteHaVip`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteHaVipRequest {
     /// `HaVipId` (wire name).
@@ -9416,7 +9643,8 @@ impl DeleteHaVipRequest {
 }
 
 /// Reply to `DeleteHaVip` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteHaVipResponse {}
 
@@ -9431,7 +9659,8 @@ impl crate::Action for DeleteHaVipRequest {
 }
 
 /// Request of `DeleteHighPriorityRouteTables`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteHighPriorityRouteTablesRequest {
     /// `HighPriorityRouteTableIds` (wire name).
@@ -9460,7 +9689,8 @@ impl DeleteHighPriorityRouteTablesRequest {
 }
 
 /// Reply to `DeleteHighPriorityRouteTables` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteHighPriorityRouteTablesResponse {}
 
@@ -9475,7 +9705,8 @@ impl crate::Action for DeleteHighPriorityRouteTablesRequest {
 }
 
 /// Request of `DeleteHighPriorityRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteHighPriorityRoutesRequest {
     /// `HighPriorityRouteTableId` (wire name).
@@ -9515,7 +9746,8 @@ impl DeleteHighPriorityRoutesRequest {
 }
 
 /// Reply to `DeleteHighPriorityRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DeleteHighPriorityRoutesResponse {
     /// `HighPriorityRouteSet` (wire name).
@@ -9534,7 +9766,8 @@ impl crate::Action for DeleteHighPriorityRoutesRequest {
 }
 
 /// Request of `DeleteIp6Translators`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteIp6TranslatorsRequest {
     /// `Ip6TranslatorIds` (wire name).
@@ -9564,7 +9797,8 @@ impl DeleteIp6TranslatorsRequest {
 }
 
 /// Reply to `DeleteIp6Translators` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteIp6TranslatorsResponse {}
 
@@ -9579,7 +9813,8 @@ impl crate::Action for DeleteIp6TranslatorsRequest {
 }
 
 /// Request of `DeleteLocalGateway`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteLocalGatewayRequest {
     /// `LocalGatewayId` (wire name).
@@ -9630,7 +9865,8 @@ impl DeleteLocalGatewayRequest {
 }
 
 /// Reply to `DeleteLocalGateway` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteLocalGatewayResponse {}
 
@@ -9645,7 +9881,8 @@ impl crate::Action for DeleteLocalGatewayRequest {
 }
 
 /// Request of `DeleteNatGateway`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteNatGatewayRequest {
     /// `NatGatewayId` (wire name).
@@ -9686,7 +9923,8 @@ impl DeleteNatGatewayRequest {
 }
 
 /// Reply to `DeleteNatGateway` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteNatGatewayResponse {}
 
@@ -9701,7 +9939,8 @@ impl crate::Action for DeleteNatGatewayRequest {
 }
 
 /// Request of `DeleteNatGatewayDestinationIpPortTranslationNatRule`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest {
     /// `NatGatewayId` (wire name).
@@ -9741,7 +9980,8 @@ impl DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest {
 }
 
 /// Reply to `DeleteNatGatewayDestinationIpPortTranslationNatRule` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteNatGatewayDestinationIpPortTranslationNatRuleResponse {}
 
@@ -9756,7 +9996,8 @@ impl crate::Action for DeleteNatGatewayDestinationIpPortTranslationNatRuleReques
 }
 
 /// Request of `DeleteNatGatewaySourceIpTranslationNatRule`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteNatGatewaySourceIpTranslationNatRuleRequest {
     /// `NatGatewayId` (wire name).
@@ -9796,7 +10037,8 @@ impl DeleteNatGatewaySourceIpTranslationNatRuleRequest {
 }
 
 /// Reply to `DeleteNatGatewaySourceIpTranslationNatRule` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteNatGatewaySourceIpTranslationNatRuleResponse {}
 
@@ -9811,7 +10053,8 @@ impl crate::Action for DeleteNatGatewaySourceIpTranslationNatRuleRequest {
 }
 
 /// Request of `DeleteNetDetect`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteNetDetectRequest {
     /// `NetDetectId` (wire name).
@@ -9841,7 +10084,8 @@ impl DeleteNetDetectRequest {
 }
 
 /// Reply to `DeleteNetDetect` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteNetDetectResponse {}
 
@@ -9856,7 +10100,8 @@ impl crate::Action for DeleteNetDetectRequest {
 }
 
 /// Request of `DeleteNetworkAcl`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteNetworkAclRequest {
     /// `NetworkAclId` (wire name).
@@ -9886,7 +10131,8 @@ impl DeleteNetworkAclRequest {
 }
 
 /// Reply to `DeleteNetworkAcl` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteNetworkAclResponse {}
 
@@ -9901,7 +10147,8 @@ impl crate::Action for DeleteNetworkAclRequest {
 }
 
 /// Request of `DeleteNetworkAclEntries`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteNetworkAclEntriesRequest {
     /// `NetworkAclId` (wire name).
@@ -9942,7 +10189,8 @@ impl DeleteNetworkAclEntriesRequest {
 }
 
 /// Reply to `DeleteNetworkAclEntries` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteNetworkAclEntriesResponse {}
 
@@ -9957,7 +10205,8 @@ impl crate::Action for DeleteNetworkAclEntriesRequest {
 }
 
 /// Request of `DeleteNetworkAclQuintupleEntries`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteNetworkAclQuintupleEntriesRequest {
     /// `NetworkAclId` (wire name).
@@ -9997,7 +10246,8 @@ impl DeleteNetworkAclQuintupleEntriesRequest {
 }
 
 /// Reply to `DeleteNetworkAclQuintupleEntries` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteNetworkAclQuintupleEntriesResponse {}
 
@@ -10012,7 +10262,8 @@ impl crate::Action for DeleteNetworkAclQuintupleEntriesRequest {
 }
 
 /// Request of `DeleteNetworkInterface`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteNetworkInterfaceRequest {
     /// `NetworkInterfaceId` (wire name).
@@ -10042,7 +10293,8 @@ impl DeleteNetworkInterfaceRequest {
 }
 
 /// Reply to `DeleteNetworkInterface` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteNetworkInterfaceResponse {}
 
@@ -10057,7 +10309,8 @@ impl crate::Action for DeleteNetworkInterfaceRequest {
 }
 
 /// Request of `DeletePrivateNatGateway`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeletePrivateNatGatewayRequest {
     /// `NatGatewayId` (wire name).
@@ -10098,7 +10351,8 @@ impl DeletePrivateNatGatewayRequest {
 }
 
 /// Reply to `DeletePrivateNatGateway` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeletePrivateNatGatewayResponse {}
 
@@ -10113,7 +10367,8 @@ impl crate::Action for DeletePrivateNatGatewayRequest {
 }
 
 /// Request of `DeletePrivateNatGatewayDestinationIpPortTranslationNatRule`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     /// `NatGatewayId` (wire name).
@@ -10153,7 +10408,8 @@ impl DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
 }
 
 /// Reply to `DeletePrivateNatGatewayDestinationIpPortTranslationNatRule` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleResponse {}
 
@@ -10168,7 +10424,8 @@ impl crate::Action for DeletePrivateNatGatewayDestinationIpPortTranslationNatRul
 }
 
 /// Request of `DeletePrivateNatGatewayTranslationAclRule`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeletePrivateNatGatewayTranslationAclRuleRequest {
     /// `NatGatewayId` (wire name).
@@ -10249,7 +10506,8 @@ impl DeletePrivateNatGatewayTranslationAclRuleRequest {
 }
 
 /// Reply to `DeletePrivateNatGatewayTranslationAclRule` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeletePrivateNatGatewayTranslationAclRuleResponse {}
 
@@ -10264,7 +10522,8 @@ impl crate::Action for DeletePrivateNatGatewayTranslationAclRuleRequest {
 }
 
 /// Request of `DeletePrivateNatGatewayTranslationNatRule`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeletePrivateNatGatewayTranslationNatRuleRequest {
     /// `NatGatewayId` (wire name).
@@ -10315,7 +10574,8 @@ impl DeletePrivateNatGatewayTranslationNatRuleRequest {
 }
 
 /// Reply to `DeletePrivateNatGatewayTranslationNatRule` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DeletePrivateNatGatewayTranslationNatRuleResponse {
     /// `NatGatewayId` (wire name).
@@ -10334,7 +10594,8 @@ impl crate::Action for DeletePrivateNatGatewayTranslationNatRuleRequest {
 }
 
 /// Request of `DeleteReserveIpAddresses`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteReserveIpAddressesRequest {
     /// `VpcId` (wire name).
@@ -10374,7 +10635,8 @@ impl DeleteReserveIpAddressesRequest {
 }
 
 /// Reply to `DeleteReserveIpAddresses` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteReserveIpAddressesResponse {}
 
@@ -10389,7 +10651,8 @@ impl crate::Action for DeleteReserveIpAddressesRequest {
 }
 
 /// Request of `DeleteRoutePolicy`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteRoutePolicyRequest {
     /// `RoutePolicyId` (wire name).
@@ -10419,7 +10682,8 @@ impl DeleteRoutePolicyRequest {
 }
 
 /// Reply to `DeleteRoutePolicy` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteRoutePolicyResponse {}
 
@@ -10434,7 +10698,8 @@ impl crate::Action for DeleteRoutePolicyRequest {
 }
 
 /// Request of `DeleteRoutePolicyAssociations`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteRoutePolicyAssociationsRequest {
     /// `RoutePolicyAssociationSet` (wire name).
@@ -10464,7 +10729,8 @@ impl DeleteRoutePolicyAssociationsRequest {
 }
 
 /// Reply to `DeleteRoutePolicyAssociations` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteRoutePolicyAssociationsResponse {}
 
@@ -10479,7 +10745,8 @@ impl crate::Action for DeleteRoutePolicyAssociationsRequest {
 }
 
 /// Request of `DeleteRoutePolicyEntries`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteRoutePolicyEntriesRequest {
     /// `RoutePolicyId` (wire name).
@@ -10520,7 +10787,8 @@ impl DeleteRoutePolicyEntriesRequest {
 }
 
 /// Reply to `DeleteRoutePolicyEntries` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteRoutePolicyEntriesResponse {}
 
@@ -10535,7 +10803,8 @@ impl crate::Action for DeleteRoutePolicyEntriesRequest {
 }
 
 /// Request of `DeleteRouteTable`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteRouteTableRequest {
     /// `RouteTableId` (wire name).
@@ -10565,7 +10834,8 @@ impl DeleteRouteTableRequest {
 }
 
 /// Reply to `DeleteRouteTable` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteRouteTableResponse {}
 
@@ -10580,7 +10850,8 @@ impl crate::Action for DeleteRouteTableRequest {
 }
 
 /// Request of `DeleteRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteRoutesRequest {
     /// `RouteTableId` (wire name).
@@ -10621,7 +10892,8 @@ impl DeleteRoutesRequest {
 }
 
 /// Reply to `DeleteRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DeleteRoutesResponse {
     /// `RouteSet` (wire name).
@@ -10640,7 +10912,8 @@ impl crate::Action for DeleteRoutesRequest {
 }
 
 /// Request of `DeleteSecurityGroup`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteSecurityGroupRequest {
     /// `SecurityGroupId` (wire name).
@@ -10670,7 +10943,8 @@ impl DeleteSecurityGroupRequest {
 }
 
 /// Reply to `DeleteSecurityGroup` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteSecurityGroupResponse {}
 
@@ -10685,7 +10959,8 @@ impl crate::Action for DeleteSecurityGroupRequest {
 }
 
 /// Request of `DeleteSecurityGroupPolicies`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteSecurityGroupPoliciesRequest {
     /// `SecurityGroupId` (wire name).
@@ -10725,7 +11000,8 @@ impl DeleteSecurityGroupPoliciesRequest {
 }
 
 /// Reply to `DeleteSecurityGroupPolicies` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteSecurityGroupPoliciesResponse {}
 
@@ -10740,7 +11016,8 @@ impl crate::Action for DeleteSecurityGroupPoliciesRequest {
 }
 
 /// Request of `DeleteServiceTemplate`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteServiceTemplateRequest {
     /// `ServiceTemplateId` (wire name).
@@ -10770,7 +11047,8 @@ impl DeleteServiceTemplateRequest {
 }
 
 /// Reply to `DeleteServiceTemplate` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteServiceTemplateResponse {}
 
@@ -10785,7 +11063,8 @@ impl crate::Action for DeleteServiceTemplateRequest {
 }
 
 /// Request of `DeleteServiceTemplateGroup`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteServiceTemplateGroupRequest {
     /// `ServiceTemplateGroupId` (wire name).
@@ -10815,7 +11094,8 @@ impl DeleteServiceTemplateGroupRequest {
 }
 
 /// Reply to `DeleteServiceTemplateGroup` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteServiceTemplateGroupResponse {}
 
@@ -10830,7 +11110,8 @@ impl crate::Action for DeleteServiceTemplateGroupRequest {
 }
 
 /// Request of `DeleteSnapshotPolicies`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteSnapshotPoliciesRequest {
     /// `SnapshotPolicyIds` (wire name).
@@ -10860,7 +11141,8 @@ impl DeleteSnapshotPoliciesRequest {
 }
 
 /// Reply to `DeleteSnapshotPolicies` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteSnapshotPoliciesResponse {}
 
@@ -10875,7 +11157,8 @@ impl crate::Action for DeleteSnapshotPoliciesRequest {
 }
 
 /// Request of `DeleteSubnet`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteSubnetRequest {
     /// `SubnetId` (wire name).
@@ -10905,7 +11188,8 @@ impl DeleteSubnetRequest {
 }
 
 /// Reply to `DeleteSubnet` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteSubnetResponse {}
 
@@ -10920,7 +11204,8 @@ impl crate::Action for DeleteSubnetRequest {
 }
 
 /// Request of `DeleteTemplateMember`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteTemplateMemberRequest {
     /// `TemplateId` (wire name).
@@ -10960,7 +11245,8 @@ impl DeleteTemplateMemberRequest {
 }
 
 /// Reply to `DeleteTemplateMember` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteTemplateMemberResponse {}
 
@@ -10975,7 +11261,8 @@ impl crate::Action for DeleteTemplateMemberRequest {
 }
 
 /// Request of `DeleteTrafficMirror`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteTrafficMirrorRequest {
     /// `TrafficMirrorId` (wire name).
@@ -11005,7 +11292,8 @@ impl DeleteTrafficMirrorRequest {
 }
 
 /// Reply to `DeleteTrafficMirror` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteTrafficMirrorResponse {}
 
@@ -11020,7 +11308,8 @@ impl crate::Action for DeleteTrafficMirrorRequest {
 }
 
 /// Request of `DeleteTrafficMirrorFilterRules`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteTrafficMirrorFilterRulesRequest {
     /// `TrafficMirrorId` (wire name).
@@ -11071,7 +11360,8 @@ impl DeleteTrafficMirrorFilterRulesRequest {
 }
 
 /// Reply to `DeleteTrafficMirrorFilterRules` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteTrafficMirrorFilterRulesResponse {}
 
@@ -11086,7 +11376,8 @@ impl crate::Action for DeleteTrafficMirrorFilterRulesRequest {
 }
 
 /// Request of `DeleteTrafficPackages`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteTrafficPackagesRequest {
     /// `TrafficPackageIds` (wire name).
@@ -11116,7 +11407,8 @@ impl DeleteTrafficPackagesRequest {
 }
 
 /// Reply to `DeleteTrafficPackages` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteTrafficPackagesResponse {}
 
@@ -11131,7 +11423,8 @@ impl crate::Action for DeleteTrafficPackagesRequest {
 }
 
 /// Request of `DeleteVpc`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteVpcRequest {
     /// `VpcId` (wire name).
@@ -11161,7 +11454,8 @@ impl DeleteVpcRequest {
 }
 
 /// Reply to `DeleteVpc` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteVpcResponse {}
 
@@ -11176,7 +11470,8 @@ impl crate::Action for DeleteVpcRequest {
 }
 
 /// Request of `DeleteVpcEndPoint`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteVpcEndPointRequest {
     /// `EndPointId` (wire name).
@@ -11217,7 +11512,8 @@ impl DeleteVpcEndPointRequest {
 }
 
 /// Reply to `DeleteVpcEndPoint` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteVpcEndPointResponse {}
 
@@ -11232,7 +11528,8 @@ impl crate::Action for DeleteVpcEndPointRequest {
 }
 
 /// Request of `DeleteVpcEndPointService`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteVpcEndPointServiceRequest {
     /// `EndPointServiceId` (wire name).
@@ -11273,7 +11570,8 @@ impl DeleteVpcEndPointServiceRequest {
 }
 
 /// Reply to `DeleteVpcEndPointService` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteVpcEndPointServiceResponse {}
 
@@ -11288,7 +11586,8 @@ impl crate::Action for DeleteVpcEndPointServiceRequest {
 }
 
 /// Request of `DeleteVpcEndPointServiceWhiteList`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteVpcEndPointServiceWhiteListRequest {
     /// `UserUin` (wire name).
@@ -11328,7 +11627,8 @@ impl DeleteVpcEndPointServiceWhiteListRequest {
 }
 
 /// Reply to `DeleteVpcEndPointServiceWhiteList` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteVpcEndPointServiceWhiteListResponse {}
 
@@ -11343,7 +11643,8 @@ impl crate::Action for DeleteVpcEndPointServiceWhiteListRequest {
 }
 
 /// Request of `DeleteVpcPeeringConnection`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteVpcPeeringConnectionRequest {
     /// `PeeringConnectionId` (wire name).
@@ -11373,7 +11674,8 @@ impl DeleteVpcPeeringConnectionRequest {
 }
 
 /// Reply to `DeleteVpcPeeringConnection` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteVpcPeeringConnectionResponse {}
 
@@ -11388,7 +11690,8 @@ impl crate::Action for DeleteVpcPeeringConnectionRequest {
 }
 
 /// Request of `DeleteVpnConnection`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteVpnConnectionRequest {
     /// `VpnGatewayId` (wire name).
@@ -11428,7 +11731,8 @@ impl DeleteVpnConnectionRequest {
 }
 
 /// Reply to `DeleteVpnConnection` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteVpnConnectionResponse {}
 
@@ -11443,7 +11747,8 @@ impl crate::Action for DeleteVpnConnectionRequest {
 }
 
 /// Request of `DeleteVpnGateway`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteVpnGatewayRequest {
     /// `VpnGatewayId` (wire name).
@@ -11473,7 +11778,8 @@ impl DeleteVpnGatewayRequest {
 }
 
 /// Reply to `DeleteVpnGateway` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteVpnGatewayResponse {}
 
@@ -11488,7 +11794,8 @@ impl crate::Action for DeleteVpnGatewayRequest {
 }
 
 /// Request of `DeleteVpnGatewayRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteVpnGatewayRoutesRequest {
     /// `VpnGatewayId` (wire name).
@@ -11528,7 +11835,8 @@ impl DeleteVpnGatewayRoutesRequest {
 }
 
 /// Reply to `DeleteVpnGatewayRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DeleteVpnGatewayRoutesResponse {}
 
@@ -11543,7 +11851,8 @@ impl crate::Action for DeleteVpnGatewayRoutesRequest {
 }
 
 /// Request of `DeleteVpnGatewaySslClient`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteVpnGatewaySslClientRequest {
     /// `SslVpnClientId` (wire name).
@@ -11582,7 +11891,8 @@ impl DeleteVpnGatewaySslClientRequest {
 }
 
 /// Reply to `DeleteVpnGatewaySslClient` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DeleteVpnGatewaySslClientResponse {
     /// `TaskId` (wire name).
@@ -11601,7 +11911,8 @@ impl crate::Action for DeleteVpnGatewaySslClientRequest {
 }
 
 /// Request of `DeleteVpnGatewaySslServer`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DeleteVpnGatewaySslServerRequest {
     /// `SslVpnServerId` (wire name).
@@ -11631,7 +11942,8 @@ impl DeleteVpnGatewaySslServerRequest {
 }
 
 /// Reply to `DeleteVpnGatewaySslServer` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DeleteVpnGatewaySslServerResponse {
     /// `TaskId` (wire name).
@@ -11650,7 +11962,8 @@ impl crate::Action for DeleteVpnGatewaySslServerRequest {
 }
 
 /// Request of `DescribeAccountAttributes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct DescribeAccountAttributesRequest {}
 
@@ -11668,7 +11981,8 @@ impl DescribeAccountAttributesRequest {
 }
 
 /// Reply to `DescribeAccountAttributes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeAccountAttributesResponse {
     /// `AccountAttributeSet` (wire name).
@@ -11687,7 +12001,8 @@ impl crate::Action for DescribeAccountAttributesRequest {
 }
 
 /// Request of `DescribeAddressBandwidthRange`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeAddressBandwidthRangeRequest {
     /// `AddressIds` (wire name).
@@ -11716,7 +12031,8 @@ impl DescribeAddressBandwidthRangeRequest {
 }
 
 /// Reply to `DescribeAddressBandwidthRange` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeAddressBandwidthRangeResponse {
     /// `BandwidthRangeSet` (wire name).
@@ -11735,7 +12051,8 @@ impl crate::Action for DescribeAddressBandwidthRangeRequest {
 }
 
 /// Request of `DescribeAddressQuota`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct DescribeAddressQuotaRequest {}
 
@@ -11753,7 +12070,8 @@ impl DescribeAddressQuotaRequest {
 }
 
 /// Reply to `DescribeAddressQuota` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeAddressQuotaResponse {
     /// `QuotaSet` (wire name).
@@ -11772,7 +12090,8 @@ impl crate::Action for DescribeAddressQuotaRequest {
 }
 
 /// Request of `DescribeAddressTemplateGroupInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeAddressTemplateGroupInstancesRequest {
     /// `AddressTemplateGroupId` (wire name).
@@ -11823,7 +12142,8 @@ impl DescribeAddressTemplateGroupInstancesRequest {
 }
 
 /// Reply to `DescribeAddressTemplateGroupInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DescribeAddressTemplateGroupInstancesResponse {}
 
@@ -11838,7 +12158,8 @@ impl crate::Action for DescribeAddressTemplateGroupInstancesRequest {
 }
 
 /// Request of `DescribeAddressTemplateGroups`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeAddressTemplateGroupsRequest {
     /// `Filters` (wire name).
@@ -11937,7 +12258,8 @@ impl DescribeAddressTemplateGroupsRequest {
 }
 
 /// Reply to `DescribeAddressTemplateGroups` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeAddressTemplateGroupsResponse {
     /// `TotalCount` (wire name).
@@ -11959,7 +12281,8 @@ impl crate::Action for DescribeAddressTemplateGroupsRequest {
 }
 
 /// Request of `DescribeAddressTemplateInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeAddressTemplateInstancesRequest {
     /// `AddressTemplateId` (wire name).
@@ -12010,7 +12333,8 @@ impl DescribeAddressTemplateInstancesRequest {
 }
 
 /// Reply to `DescribeAddressTemplateInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DescribeAddressTemplateInstancesResponse {}
 
@@ -12025,7 +12349,8 @@ impl crate::Action for DescribeAddressTemplateInstancesRequest {
 }
 
 /// Request of `DescribeAddressTemplates`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeAddressTemplatesRequest {
     /// `Filters` (wire name).
@@ -12124,7 +12449,8 @@ impl DescribeAddressTemplatesRequest {
 }
 
 /// Reply to `DescribeAddressTemplates` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeAddressTemplatesResponse {
     /// `TotalCount` (wire name).
@@ -12146,7 +12472,8 @@ impl crate::Action for DescribeAddressTemplatesRequest {
 }
 
 /// Request of `DescribeAddresses`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeAddressesRequest {
     /// `AddressIds` (wire name).
@@ -12205,7 +12532,8 @@ impl DescribeAddressesRequest {
 }
 
 /// Reply to `DescribeAddresses` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeAddressesResponse {
     /// `TotalCount` (wire name).
@@ -12227,7 +12555,8 @@ impl crate::Action for DescribeAddressesRequest {
 }
 
 /// Request of `DescribeAssistantCidr`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeAssistantCidrRequest {
     /// `VpcIds` (wire name).
@@ -12286,7 +12615,8 @@ impl DescribeAssistantCidrRequest {
 }
 
 /// Reply to `DescribeAssistantCidr` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeAssistantCidrResponse {
     /// `AssistantCidrSet` (wire name).
@@ -12308,7 +12638,8 @@ impl crate::Action for DescribeAssistantCidrRequest {
 }
 
 /// Request of `DescribeBandwidthPackageBandwidthRange`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeBandwidthPackageBandwidthRangeRequest {
     /// `BandwidthPackageIds` (wire name).
@@ -12337,7 +12668,8 @@ impl DescribeBandwidthPackageBandwidthRangeRequest {
 }
 
 /// Reply to `DescribeBandwidthPackageBandwidthRange` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeBandwidthPackageBandwidthRangeResponse {
     /// `BandwidthRangeSet` (wire name).
@@ -12356,7 +12688,8 @@ impl crate::Action for DescribeBandwidthPackageBandwidthRangeRequest {
 }
 
 /// Request of `DescribeBandwidthPackageBillUsage`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeBandwidthPackageBillUsageRequest {
     /// `BandwidthPackageId` (wire name).
@@ -12386,7 +12719,8 @@ impl DescribeBandwidthPackageBillUsageRequest {
 }
 
 /// Reply to `DescribeBandwidthPackageBillUsage` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeBandwidthPackageBillUsageResponse {
     /// `BandwidthPackageBillBandwidthSet` (wire name).
@@ -12405,7 +12739,8 @@ impl crate::Action for DescribeBandwidthPackageBillUsageRequest {
 }
 
 /// Request of `DescribeBandwidthPackageQuota`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct DescribeBandwidthPackageQuotaRequest {}
 
@@ -12423,7 +12758,8 @@ impl DescribeBandwidthPackageQuotaRequest {
 }
 
 /// Reply to `DescribeBandwidthPackageQuota` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeBandwidthPackageQuotaResponse {
     /// `QuotaSet` (wire name).
@@ -12442,7 +12778,8 @@ impl crate::Action for DescribeBandwidthPackageQuotaRequest {
 }
 
 /// Request of `DescribeBandwidthPackageResources`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeBandwidthPackageResourcesRequest {
     /// `BandwidthPackageId` (wire name).
@@ -12503,7 +12840,8 @@ impl DescribeBandwidthPackageResourcesRequest {
 }
 
 /// Reply to `DescribeBandwidthPackageResources` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeBandwidthPackageResourcesResponse {
     /// `TotalCount` (wire name).
@@ -12525,7 +12863,8 @@ impl crate::Action for DescribeBandwidthPackageResourcesRequest {
 }
 
 /// Request of `DescribeBandwidthPackages`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeBandwidthPackagesRequest {
     /// `BandwidthPackageIds` (wire name).
@@ -12584,7 +12923,8 @@ impl DescribeBandwidthPackagesRequest {
 }
 
 /// Reply to `DescribeBandwidthPackages` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeBandwidthPackagesResponse {
     /// `TotalCount` (wire name).
@@ -12606,7 +12946,8 @@ impl crate::Action for DescribeBandwidthPackagesRequest {
 }
 
 /// Request of `DescribeCcnAttachedInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeCcnAttachedInstancesRequest {
     /// `Offset` (wire name).
@@ -12685,7 +13026,8 @@ impl DescribeCcnAttachedInstancesRequest {
 }
 
 /// Reply to `DescribeCcnAttachedInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeCcnAttachedInstancesResponse {
     /// `TotalCount` (wire name).
@@ -12707,7 +13049,8 @@ impl crate::Action for DescribeCcnAttachedInstancesRequest {
 }
 
 /// Request of `DescribeCcnPolicyBasedRoutingNextHop`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeCcnPolicyBasedRoutingNextHopRequest {
     /// `CcnId` (wire name).
@@ -12758,7 +13101,8 @@ impl DescribeCcnPolicyBasedRoutingNextHopRequest {
 }
 
 /// Reply to `DescribeCcnPolicyBasedRoutingNextHop` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeCcnPolicyBasedRoutingNextHopResponse {
     /// `CcnPolicyBasedRoutingNextHopSet` (wire name).
@@ -12780,7 +13124,8 @@ impl crate::Action for DescribeCcnPolicyBasedRoutingNextHopRequest {
 }
 
 /// Request of `DescribeCcnPolicyBasedRoutingRule`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeCcnPolicyBasedRoutingRuleRequest {
     /// `CcnId` (wire name).
@@ -12831,7 +13176,8 @@ impl DescribeCcnPolicyBasedRoutingRuleRequest {
 }
 
 /// Reply to `DescribeCcnPolicyBasedRoutingRule` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeCcnPolicyBasedRoutingRuleResponse {
     /// `CcnPolicyBasedRoutingRuleSet` (wire name).
@@ -12853,7 +13199,8 @@ impl crate::Action for DescribeCcnPolicyBasedRoutingRuleRequest {
 }
 
 /// Request of `DescribeCcnRegionBandwidthLimits`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeCcnRegionBandwidthLimitsRequest {
     /// `CcnId` (wire name).
@@ -12883,7 +13230,8 @@ impl DescribeCcnRegionBandwidthLimitsRequest {
 }
 
 /// Reply to `DescribeCcnRegionBandwidthLimits` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeCcnRegionBandwidthLimitsResponse {
     /// `CcnRegionBandwidthLimitSet` (wire name).
@@ -12902,7 +13250,8 @@ impl crate::Action for DescribeCcnRegionBandwidthLimitsRequest {
 }
 
 /// Request of `DescribeCcnRouteTableBroadcastPolicys`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeCcnRouteTableBroadcastPolicysRequest {
     /// `CcnId` (wire name).
@@ -12953,7 +13302,8 @@ impl DescribeCcnRouteTableBroadcastPolicysRequest {
 }
 
 /// Reply to `DescribeCcnRouteTableBroadcastPolicys` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeCcnRouteTableBroadcastPolicysResponse {
     /// `PolicySet` (wire name).
@@ -12975,7 +13325,8 @@ impl crate::Action for DescribeCcnRouteTableBroadcastPolicysRequest {
 }
 
 /// Request of `DescribeCcnRouteTableInputPolicys`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeCcnRouteTableInputPolicysRequest {
     /// `CcnId` (wire name).
@@ -13026,7 +13377,8 @@ impl DescribeCcnRouteTableInputPolicysRequest {
 }
 
 /// Reply to `DescribeCcnRouteTableInputPolicys` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeCcnRouteTableInputPolicysResponse {
     /// `PolicySet` (wire name).
@@ -13048,7 +13400,8 @@ impl crate::Action for DescribeCcnRouteTableInputPolicysRequest {
 }
 
 /// Request of `DescribeCcnRouteTables`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeCcnRouteTablesRequest {
     /// `Filters` (wire name).
@@ -13097,7 +13450,8 @@ impl DescribeCcnRouteTablesRequest {
 }
 
 /// Reply to `DescribeCcnRouteTables` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeCcnRouteTablesResponse {
     /// `CcnRouteTableSet` (wire name).
@@ -13119,7 +13473,8 @@ impl crate::Action for DescribeCcnRouteTablesRequest {
 }
 
 /// Request of `DescribeCcnRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeCcnRoutesRequest {
     /// `CcnId` (wire name).
@@ -13190,7 +13545,8 @@ impl DescribeCcnRoutesRequest {
 }
 
 /// Reply to `DescribeCcnRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeCcnRoutesResponse {
     /// `TotalCount` (wire name).
@@ -13212,7 +13568,8 @@ impl crate::Action for DescribeCcnRoutesRequest {
 }
 
 /// Request of `DescribeCcns`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeCcnsRequest {
     /// `CcnIds` (wire name).
@@ -13291,7 +13648,8 @@ impl DescribeCcnsRequest {
 }
 
 /// Reply to `DescribeCcns` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeCcnsResponse {
     /// `TotalCount` (wire name).
@@ -13313,7 +13671,8 @@ impl crate::Action for DescribeCcnsRequest {
 }
 
 /// Request of `DescribeCdcLDCXList`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct DescribeCdcLDCXListRequest {}
 
@@ -13331,7 +13690,8 @@ impl DescribeCdcLDCXListRequest {
 }
 
 /// Reply to `DescribeCdcLDCXList` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DescribeCdcLDCXListResponse {}
 
@@ -13346,7 +13706,8 @@ impl crate::Action for DescribeCdcLDCXListRequest {
 }
 
 /// Request of `DescribeCdcNetPlanes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct DescribeCdcNetPlanesRequest {}
 
@@ -13364,7 +13725,8 @@ impl DescribeCdcNetPlanesRequest {
 }
 
 /// Reply to `DescribeCdcNetPlanes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DescribeCdcNetPlanesResponse {}
 
@@ -13379,7 +13741,8 @@ impl crate::Action for DescribeCdcNetPlanesRequest {
 }
 
 /// Request of `DescribeCdcUsedIdcVlan`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct DescribeCdcUsedIdcVlanRequest {}
 
@@ -13397,7 +13760,8 @@ impl DescribeCdcUsedIdcVlanRequest {
 }
 
 /// Reply to `DescribeCdcUsedIdcVlan` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DescribeCdcUsedIdcVlanResponse {}
 
@@ -13412,7 +13776,8 @@ impl crate::Action for DescribeCdcUsedIdcVlanRequest {
 }
 
 /// Request of `DescribeClassicLinkInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeClassicLinkInstancesRequest {
     /// `Filters` (wire name).
@@ -13461,7 +13826,8 @@ impl DescribeClassicLinkInstancesRequest {
 }
 
 /// Reply to `DescribeClassicLinkInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeClassicLinkInstancesResponse {
     /// `TotalCount` (wire name).
@@ -13483,7 +13849,8 @@ impl crate::Action for DescribeClassicLinkInstancesRequest {
 }
 
 /// Request of `DescribeCrossBorderCcnRegionBandwidthLimits`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
     /// `Filters` (wire name).
@@ -13532,7 +13899,8 @@ impl DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
 }
 
 /// Reply to `DescribeCrossBorderCcnRegionBandwidthLimits` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeCrossBorderCcnRegionBandwidthLimitsResponse {
     /// `TotalCount` (wire name).
@@ -13554,7 +13922,8 @@ impl crate::Action for DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
 }
 
 /// Request of `DescribeCrossBorderCompliance`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeCrossBorderComplianceRequest {
     /// `ServiceProvider` (wire name).
@@ -13763,7 +14132,8 @@ impl DescribeCrossBorderComplianceRequest {
 }
 
 /// Reply to `DescribeCrossBorderCompliance` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeCrossBorderComplianceResponse {
     /// `CrossBorderComplianceSet` (wire name).
@@ -13785,7 +14155,8 @@ impl crate::Action for DescribeCrossBorderComplianceRequest {
 }
 
 /// Request of `DescribeCrossBorderFlowMonitor`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeCrossBorderFlowMonitorRequest {
     /// `SourceRegion` (wire name).
@@ -13875,7 +14246,8 @@ impl DescribeCrossBorderFlowMonitorRequest {
 }
 
 /// Reply to `DescribeCrossBorderFlowMonitor` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeCrossBorderFlowMonitorResponse {
     /// `CrossBorderFlowMonitorData` (wire name).
@@ -13894,7 +14266,8 @@ impl crate::Action for DescribeCrossBorderFlowMonitorRequest {
 }
 
 /// Request of `DescribeCustomerGatewayVendors`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct DescribeCustomerGatewayVendorsRequest {}
 
@@ -13912,7 +14285,8 @@ impl DescribeCustomerGatewayVendorsRequest {
 }
 
 /// Reply to `DescribeCustomerGatewayVendors` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeCustomerGatewayVendorsResponse {
     /// `CustomerGatewayVendorSet` (wire name).
@@ -13931,7 +14305,8 @@ impl crate::Action for DescribeCustomerGatewayVendorsRequest {
 }
 
 /// Request of `DescribeCustomerGateways`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeCustomerGatewaysRequest {
     /// `CustomerGatewayIds` (wire name).
@@ -13990,7 +14365,8 @@ impl DescribeCustomerGatewaysRequest {
 }
 
 /// Reply to `DescribeCustomerGateways` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeCustomerGatewaysResponse {
     /// `CustomerGatewaySet` (wire name).
@@ -14012,7 +14388,8 @@ impl crate::Action for DescribeCustomerGatewaysRequest {
 }
 
 /// Request of `DescribeDesignatedZones`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct DescribeDesignatedZonesRequest {}
 
@@ -14030,7 +14407,8 @@ impl DescribeDesignatedZonesRequest {
 }
 
 /// Reply to `DescribeDesignatedZones` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeDesignatedZonesResponse {
     /// `TotalCount` (wire name).
@@ -14052,7 +14430,8 @@ impl crate::Action for DescribeDesignatedZonesRequest {
 }
 
 /// Request of `DescribeDhcpIps`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeDhcpIpsRequest {
     /// `DhcpIpIds` (wire name).
@@ -14111,7 +14490,8 @@ impl DescribeDhcpIpsRequest {
 }
 
 /// Reply to `DescribeDhcpIps` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeDhcpIpsResponse {
     /// `DhcpIpSet` (wire name).
@@ -14133,7 +14513,8 @@ impl crate::Action for DescribeDhcpIpsRequest {
 }
 
 /// Request of `DescribeDirectConnectGatewayCcnRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeDirectConnectGatewayCcnRoutesRequest {
     /// `DirectConnectGatewayId` (wire name).
@@ -14204,7 +14585,8 @@ impl DescribeDirectConnectGatewayCcnRoutesRequest {
 }
 
 /// Reply to `DescribeDirectConnectGatewayCcnRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeDirectConnectGatewayCcnRoutesResponse {
     /// `TotalCount` (wire name).
@@ -14226,7 +14608,8 @@ impl crate::Action for DescribeDirectConnectGatewayCcnRoutesRequest {
 }
 
 /// Request of `DescribeDirectConnectGateways`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeDirectConnectGatewaysRequest {
     /// `DirectConnectGatewayIds` (wire name).
@@ -14285,7 +14668,8 @@ impl DescribeDirectConnectGatewaysRequest {
 }
 
 /// Reply to `DescribeDirectConnectGateways` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeDirectConnectGatewaysResponse {
     /// `TotalCount` (wire name).
@@ -14307,7 +14691,8 @@ impl crate::Action for DescribeDirectConnectGatewaysRequest {
 }
 
 /// Request of `DescribeFlowLog`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeFlowLogRequest {
     /// `VpcId` (wire name).
@@ -14347,7 +14732,8 @@ impl DescribeFlowLogRequest {
 }
 
 /// Reply to `DescribeFlowLog` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeFlowLogResponse {
     /// `FlowLog` (wire name).
@@ -14366,7 +14752,8 @@ impl crate::Action for DescribeFlowLogRequest {
 }
 
 /// Request of `DescribeFlowLogs`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeFlowLogsRequest {
     /// `VpcId` (wire name).
@@ -14525,7 +14912,8 @@ impl DescribeFlowLogsRequest {
 }
 
 /// Reply to `DescribeFlowLogs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeFlowLogsResponse {
     /// `FlowLog` (wire name).
@@ -14547,7 +14935,8 @@ impl crate::Action for DescribeFlowLogsRequest {
 }
 
 /// Request of `DescribeGatewayFlowMonitorDetail`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeGatewayFlowMonitorDetailRequest {
     /// `TimePoint` (wire name).
@@ -14668,7 +15057,8 @@ impl DescribeGatewayFlowMonitorDetailRequest {
 }
 
 /// Reply to `DescribeGatewayFlowMonitorDetail` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeGatewayFlowMonitorDetailResponse {
     /// `TotalCount` (wire name).
@@ -14690,7 +15080,8 @@ impl crate::Action for DescribeGatewayFlowMonitorDetailRequest {
 }
 
 /// Request of `DescribeGatewayFlowQos`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeGatewayFlowQosRequest {
     /// `GatewayId` (wire name).
@@ -14751,7 +15142,8 @@ impl DescribeGatewayFlowQosRequest {
 }
 
 /// Reply to `DescribeGatewayFlowQos` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeGatewayFlowQosResponse {
     /// `GatewayQosSet` (wire name).
@@ -14773,7 +15165,8 @@ impl crate::Action for DescribeGatewayFlowQosRequest {
 }
 
 /// Request of `DescribeGlobalRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeGlobalRoutesRequest {
     /// `Filters` (wire name).
@@ -14832,7 +15225,8 @@ impl DescribeGlobalRoutesRequest {
 }
 
 /// Reply to `DescribeGlobalRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeGlobalRoutesResponse {
     /// `GlobalRouteSet` (wire name).
@@ -14854,7 +15248,8 @@ impl crate::Action for DescribeGlobalRoutesRequest {
 }
 
 /// Request of `DescribeHaVips`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeHaVipsRequest {
     /// `HaVipIds` (wire name).
@@ -14913,7 +15308,8 @@ impl DescribeHaVipsRequest {
 }
 
 /// Reply to `DescribeHaVips` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeHaVipsResponse {
     /// `TotalCount` (wire name).
@@ -14935,7 +15331,8 @@ impl crate::Action for DescribeHaVipsRequest {
 }
 
 /// Request of `DescribeHighPriorityRouteTables`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeHighPriorityRouteTablesRequest {
     /// `Filters` (wire name).
@@ -15004,7 +15401,8 @@ impl DescribeHighPriorityRouteTablesRequest {
 }
 
 /// Reply to `DescribeHighPriorityRouteTables` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeHighPriorityRouteTablesResponse {
     /// `HighPriorityRouteTableSet` (wire name).
@@ -15026,7 +15424,8 @@ impl crate::Action for DescribeHighPriorityRouteTablesRequest {
 }
 
 /// Request of `DescribeHighPriorityRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeHighPriorityRoutesRequest {
     /// `HighPriorityRouteTableId` (wire name).
@@ -15087,7 +15486,8 @@ impl DescribeHighPriorityRoutesRequest {
 }
 
 /// Reply to `DescribeHighPriorityRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeHighPriorityRoutesResponse {
     /// `HighPriorityRouteSet` (wire name).
@@ -15109,7 +15509,8 @@ impl crate::Action for DescribeHighPriorityRoutesRequest {
 }
 
 /// Request of `DescribeIPv6Addresses`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeIPv6AddressesRequest {
     /// `IPv6AddressIds` (wire name).
@@ -15178,7 +15579,8 @@ impl DescribeIPv6AddressesRequest {
 }
 
 /// Reply to `DescribeIPv6Addresses` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeIPv6AddressesResponse {
     /// `TotalCount` (wire name).
@@ -15200,7 +15602,8 @@ impl crate::Action for DescribeIPv6AddressesRequest {
 }
 
 /// Request of `DescribeInstanceJumbo`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeInstanceJumboRequest {
     /// `InstanceIds` (wire name).
@@ -15230,7 +15633,8 @@ impl DescribeInstanceJumboRequest {
 }
 
 /// Reply to `DescribeInstanceJumbo` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeInstanceJumboResponse {
     /// `InstanceJumboSet` (wire name).
@@ -15249,7 +15653,8 @@ impl crate::Action for DescribeInstanceJumboRequest {
 }
 
 /// Request of `DescribeIp6Addresses`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeIp6AddressesRequest {
     /// `Ip6AddressIds` (wire name).
@@ -15308,7 +15713,8 @@ impl DescribeIp6AddressesRequest {
 }
 
 /// Reply to `DescribeIp6Addresses` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeIp6AddressesResponse {
     /// `TotalCount` (wire name).
@@ -15330,7 +15736,8 @@ impl crate::Action for DescribeIp6AddressesRequest {
 }
 
 /// Request of `DescribeIp6TranslatorQuota`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeIp6TranslatorQuotaRequest {
     /// `Ip6TranslatorIds` (wire name).
@@ -15359,7 +15766,8 @@ impl DescribeIp6TranslatorQuotaRequest {
 }
 
 /// Reply to `DescribeIp6TranslatorQuota` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeIp6TranslatorQuotaResponse {
     /// `QuotaSet` (wire name).
@@ -15378,7 +15786,8 @@ impl crate::Action for DescribeIp6TranslatorQuotaRequest {
 }
 
 /// Request of `DescribeIp6Translators`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeIp6TranslatorsRequest {
     /// `Ip6TranslatorIds` (wire name).
@@ -15437,7 +15846,8 @@ impl DescribeIp6TranslatorsRequest {
 }
 
 /// Reply to `DescribeIp6Translators` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeIp6TranslatorsResponse {
     /// `TotalCount` (wire name).
@@ -15459,7 +15869,8 @@ impl crate::Action for DescribeIp6TranslatorsRequest {
 }
 
 /// Request of `DescribeIpGeolocationDatabaseUrl`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeIpGeolocationDatabaseUrlRequest {
     /// `Type` (wire name).
@@ -15489,7 +15900,8 @@ impl DescribeIpGeolocationDatabaseUrlRequest {
 }
 
 /// Reply to `DescribeIpGeolocationDatabaseUrl` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeIpGeolocationDatabaseUrlResponse {
     /// `DownLoadUrl` (wire name).
@@ -15511,7 +15923,8 @@ impl crate::Action for DescribeIpGeolocationDatabaseUrlRequest {
 }
 
 /// Request of `DescribeIpGeolocationInfos`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeIpGeolocationInfosRequest {
     /// `AddressIps` (wire name).
@@ -15552,7 +15965,8 @@ impl DescribeIpGeolocationInfosRequest {
 }
 
 /// Reply to `DescribeIpGeolocationInfos` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeIpGeolocationInfosResponse {
     /// `AddressInfo` (wire name).
@@ -15574,7 +15988,8 @@ impl crate::Action for DescribeIpGeolocationInfosRequest {
 }
 
 /// Request of `DescribeLocalGateway`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeLocalGatewayRequest {
     /// `Filters` (wire name).
@@ -15623,7 +16038,8 @@ impl DescribeLocalGatewayRequest {
 }
 
 /// Reply to `DescribeLocalGateway` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeLocalGatewayResponse {
     /// `LocalGatewaySet` (wire name).
@@ -15645,7 +16061,8 @@ impl crate::Action for DescribeLocalGatewayRequest {
 }
 
 /// Request of `DescribeNatGatewayDestinationIpPortTranslationNatRules`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest {
     /// `NatGatewayIds` (wire name).
@@ -15704,7 +16121,8 @@ impl DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest {
 }
 
 /// Reply to `DescribeNatGatewayDestinationIpPortTranslationNatRules` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeNatGatewayDestinationIpPortTranslationNatRulesResponse {
     /// `NatGatewayDestinationIpPortTranslationNatRuleSet` (wire name).
@@ -15726,7 +16144,8 @@ impl crate::Action for DescribeNatGatewayDestinationIpPortTranslationNatRulesReq
 }
 
 /// Request of `DescribeNatGatewayDirectConnectGatewayRoute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeNatGatewayDirectConnectGatewayRouteRequest {
     /// `NatGatewayId` (wire name).
@@ -15787,7 +16206,8 @@ impl DescribeNatGatewayDirectConnectGatewayRouteRequest {
 }
 
 /// Reply to `DescribeNatGatewayDirectConnectGatewayRoute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeNatGatewayDirectConnectGatewayRouteResponse {
     /// `NatDirectConnectGatewayRouteSet` (wire name).
@@ -15809,7 +16229,8 @@ impl crate::Action for DescribeNatGatewayDirectConnectGatewayRouteRequest {
 }
 
 /// Request of `DescribeNatGatewayFlowMonitorDetail`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeNatGatewayFlowMonitorDetailRequest {
     /// `TimePoint` (wire name).
@@ -15890,7 +16311,8 @@ impl DescribeNatGatewayFlowMonitorDetailRequest {
 }
 
 /// Reply to `DescribeNatGatewayFlowMonitorDetail` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeNatGatewayFlowMonitorDetailResponse {
     /// `TotalCount` (wire name).
@@ -15912,7 +16334,8 @@ impl crate::Action for DescribeNatGatewayFlowMonitorDetailRequest {
 }
 
 /// Request of `DescribeNatGatewaySourceIpTranslationNatRules`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeNatGatewaySourceIpTranslationNatRulesRequest {
     /// `NatGatewayId` (wire name).
@@ -15973,7 +16396,8 @@ impl DescribeNatGatewaySourceIpTranslationNatRulesRequest {
 }
 
 /// Reply to `DescribeNatGatewaySourceIpTranslationNatRules` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeNatGatewaySourceIpTranslationNatRulesResponse {
     /// `SourceIpTranslationNatRuleSet` (wire name).
@@ -15995,7 +16419,8 @@ impl crate::Action for DescribeNatGatewaySourceIpTranslationNatRulesRequest {
 }
 
 /// Request of `DescribeNatGatewayZones`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct DescribeNatGatewayZonesRequest {}
 
@@ -16013,7 +16438,8 @@ impl DescribeNatGatewayZonesRequest {
 }
 
 /// Reply to `DescribeNatGatewayZones` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeNatGatewayZonesResponse {
     /// `ZoneSet` (wire name).
@@ -16032,7 +16458,8 @@ impl crate::Action for DescribeNatGatewayZonesRequest {
 }
 
 /// Request of `DescribeNatGateways`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeNatGatewaysRequest {
     /// `NatGatewayIds` (wire name).
@@ -16091,7 +16518,8 @@ impl DescribeNatGatewaysRequest {
 }
 
 /// Reply to `DescribeNatGateways` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeNatGatewaysResponse {
     /// `NatGatewaySet` (wire name).
@@ -16116,7 +16544,8 @@ impl crate::Action for DescribeNatGatewaysRequest {
 }
 
 /// Request of `DescribeNetDetectStates`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeNetDetectStatesRequest {
     /// `NetDetectIds` (wire name).
@@ -16175,7 +16604,8 @@ impl DescribeNetDetectStatesRequest {
 }
 
 /// Reply to `DescribeNetDetectStates` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeNetDetectStatesResponse {
     /// `NetDetectStateSet` (wire name).
@@ -16197,7 +16627,8 @@ impl crate::Action for DescribeNetDetectStatesRequest {
 }
 
 /// Request of `DescribeNetDetects`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeNetDetectsRequest {
     /// `NetDetectIds` (wire name).
@@ -16256,7 +16687,8 @@ impl DescribeNetDetectsRequest {
 }
 
 /// Reply to `DescribeNetDetects` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeNetDetectsResponse {
     /// `NetDetectSet` (wire name).
@@ -16278,7 +16710,8 @@ impl crate::Action for DescribeNetDetectsRequest {
 }
 
 /// Request of `DescribeNetworkAccountType`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct DescribeNetworkAccountTypeRequest {}
 
@@ -16296,7 +16729,8 @@ impl DescribeNetworkAccountTypeRequest {
 }
 
 /// Reply to `DescribeNetworkAccountType` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeNetworkAccountTypeResponse {
     /// `NetworkAccountType` (wire name).
@@ -16315,7 +16749,8 @@ impl crate::Action for DescribeNetworkAccountTypeRequest {
 }
 
 /// Request of `DescribeNetworkAclQuintupleEntries`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeNetworkAclQuintupleEntriesRequest {
     /// `NetworkAclId` (wire name).
@@ -16376,7 +16811,8 @@ impl DescribeNetworkAclQuintupleEntriesRequest {
 }
 
 /// Reply to `DescribeNetworkAclQuintupleEntries` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeNetworkAclQuintupleEntriesResponse {
     /// `NetworkAclQuintupleSet` (wire name).
@@ -16398,7 +16834,8 @@ impl crate::Action for DescribeNetworkAclQuintupleEntriesRequest {
 }
 
 /// Request of `DescribeNetworkAcls`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeNetworkAclsRequest {
     /// `Filters` (wire name).
@@ -16477,7 +16914,8 @@ impl DescribeNetworkAclsRequest {
 }
 
 /// Reply to `DescribeNetworkAcls` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeNetworkAclsResponse {
     /// `NetworkAclSet` (wire name).
@@ -16499,7 +16937,8 @@ impl crate::Action for DescribeNetworkAclsRequest {
 }
 
 /// Request of `DescribeNetworkInterfaceLimit`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeNetworkInterfaceLimitRequest {
     /// `InstanceId` (wire name).
@@ -16529,7 +16968,8 @@ impl DescribeNetworkInterfaceLimitRequest {
 }
 
 /// Reply to `DescribeNetworkInterfaceLimit` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeNetworkInterfaceLimitResponse {
     /// `EniQuantity` (wire name).
@@ -16563,7 +17003,8 @@ impl crate::Action for DescribeNetworkInterfaceLimitRequest {
 }
 
 /// Request of `DescribeNetworkInterfaces`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeNetworkInterfacesRequest {
     /// `NetworkInterfaceIds` (wire name).
@@ -16622,7 +17063,8 @@ impl DescribeNetworkInterfacesRequest {
 }
 
 /// Reply to `DescribeNetworkInterfaces` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeNetworkInterfacesResponse {
     /// `NetworkInterfaceSet` (wire name).
@@ -16644,7 +17086,8 @@ impl crate::Action for DescribeNetworkInterfacesRequest {
 }
 
 /// Request of `DescribePrivateNatGatewayDestinationIpPortTranslationNatRules`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest {
     /// `NatGatewayId` (wire name).
@@ -16705,7 +17148,8 @@ impl DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest {
 }
 
 /// Reply to `DescribePrivateNatGatewayDestinationIpPortTranslationNatRules` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesResponse {
     /// `TotalCount` (wire name).
@@ -16727,7 +17171,8 @@ impl crate::Action for DescribePrivateNatGatewayDestinationIpPortTranslationNatR
 }
 
 /// Request of `DescribePrivateNatGatewayLimits`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribePrivateNatGatewayLimitsRequest {
     /// `Filters` (wire name).
@@ -16776,7 +17221,8 @@ impl DescribePrivateNatGatewayLimitsRequest {
 }
 
 /// Reply to `DescribePrivateNatGatewayLimits` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribePrivateNatGatewayLimitsResponse {
     /// `TotalCount` (wire name).
@@ -16798,7 +17244,8 @@ impl crate::Action for DescribePrivateNatGatewayLimitsRequest {
 }
 
 /// Request of `DescribePrivateNatGatewayRegions`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct DescribePrivateNatGatewayRegionsRequest {}
 
@@ -16816,7 +17263,8 @@ impl DescribePrivateNatGatewayRegionsRequest {
 }
 
 /// Reply to `DescribePrivateNatGatewayRegions` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribePrivateNatGatewayRegionsResponse {
     /// `RegionSet` (wire name).
@@ -16838,7 +17286,8 @@ impl crate::Action for DescribePrivateNatGatewayRegionsRequest {
 }
 
 /// Request of `DescribePrivateNatGatewayTranslationAclRules`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribePrivateNatGatewayTranslationAclRulesRequest {
     /// `NatGatewayId` (wire name).
@@ -16949,7 +17398,8 @@ impl DescribePrivateNatGatewayTranslationAclRulesRequest {
 }
 
 /// Reply to `DescribePrivateNatGatewayTranslationAclRules` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribePrivateNatGatewayTranslationAclRulesResponse {
     /// `TotalCount` (wire name).
@@ -16971,7 +17421,8 @@ impl crate::Action for DescribePrivateNatGatewayTranslationAclRulesRequest {
 }
 
 /// Request of `DescribePrivateNatGatewayTranslationNatRules`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribePrivateNatGatewayTranslationNatRulesRequest {
     /// `NatGatewayId` (wire name).
@@ -17032,7 +17483,8 @@ impl DescribePrivateNatGatewayTranslationNatRulesRequest {
 }
 
 /// Reply to `DescribePrivateNatGatewayTranslationNatRules` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribePrivateNatGatewayTranslationNatRulesResponse {
     /// `TotalCount` (wire name).
@@ -17054,7 +17506,8 @@ impl crate::Action for DescribePrivateNatGatewayTranslationNatRulesRequest {
 }
 
 /// Request of `DescribePrivateNatGateways`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribePrivateNatGatewaysRequest {
     /// `NatGatewayIds` (wire name).
@@ -17133,7 +17586,8 @@ impl DescribePrivateNatGatewaysRequest {
 }
 
 /// Reply to `DescribePrivateNatGateways` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribePrivateNatGatewaysResponse {
     /// `TotalCount` (wire name).
@@ -17155,7 +17609,8 @@ impl crate::Action for DescribePrivateNatGatewaysRequest {
 }
 
 /// Request of `DescribeProductQuota`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeProductQuotaRequest {
     /// `Product` (wire name).
@@ -17185,7 +17640,8 @@ impl DescribeProductQuotaRequest {
 }
 
 /// Reply to `DescribeProductQuota` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeProductQuotaResponse {
     /// `ProductQuotaSet` (wire name).
@@ -17207,7 +17663,8 @@ impl crate::Action for DescribeProductQuotaRequest {
 }
 
 /// Request of `DescribeReserveIpAddresses`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeReserveIpAddressesRequest {
     /// `ReserveIpIds` (wire name).
@@ -17266,7 +17723,8 @@ impl DescribeReserveIpAddressesRequest {
 }
 
 /// Reply to `DescribeReserveIpAddresses` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeReserveIpAddressesResponse {
     /// `ReserveIpAddressSet` (wire name).
@@ -17288,7 +17746,8 @@ impl crate::Action for DescribeReserveIpAddressesRequest {
 }
 
 /// Request of `DescribeRouteConflicts`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeRouteConflictsRequest {
     /// `RouteTableId` (wire name).
@@ -17328,7 +17787,8 @@ impl DescribeRouteConflictsRequest {
 }
 
 /// Reply to `DescribeRouteConflicts` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeRouteConflictsResponse {
     /// `RouteConflictSet` (wire name).
@@ -17347,7 +17807,8 @@ impl crate::Action for DescribeRouteConflictsRequest {
 }
 
 /// Request of `DescribeRouteList`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeRouteListRequest {
     /// `Filters` (wire name).
@@ -17396,7 +17857,8 @@ impl DescribeRouteListRequest {
 }
 
 /// Reply to `DescribeRouteList` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeRouteListResponse {
     /// `RouteSet` (wire name).
@@ -17418,7 +17880,8 @@ impl crate::Action for DescribeRouteListRequest {
 }
 
 /// Request of `DescribeRoutePolicies`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeRoutePoliciesRequest {
     /// `RoutePolicyIds` (wire name).
@@ -17487,7 +17950,8 @@ impl DescribeRoutePoliciesRequest {
 }
 
 /// Reply to `DescribeRoutePolicies` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeRoutePoliciesResponse {
     /// `TotalCount` (wire name).
@@ -17509,7 +17973,8 @@ impl crate::Action for DescribeRoutePoliciesRequest {
 }
 
 /// Request of `DescribeRoutePolicyEntries`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeRoutePolicyEntriesRequest {
     /// `Filters` (wire name).
@@ -17588,7 +18053,8 @@ impl DescribeRoutePolicyEntriesRequest {
 }
 
 /// Reply to `DescribeRoutePolicyEntries` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeRoutePolicyEntriesResponse {
     /// `RoutePolicyEntrySet` (wire name).
@@ -17610,7 +18076,8 @@ impl crate::Action for DescribeRoutePolicyEntriesRequest {
 }
 
 /// Request of `DescribeRouteTableAssociatedInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeRouteTableAssociatedInstancesRequest {
     /// `Filters` (wire name).
@@ -17659,7 +18126,8 @@ impl DescribeRouteTableAssociatedInstancesRequest {
 }
 
 /// Reply to `DescribeRouteTableAssociatedInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeRouteTableAssociatedInstancesResponse {
     /// `TotalCount` (wire name).
@@ -17681,7 +18149,8 @@ impl crate::Action for DescribeRouteTableAssociatedInstancesRequest {
 }
 
 /// Request of `DescribeRouteTableSelectionPolicies`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeRouteTableSelectionPoliciesRequest {
     /// `Offset` (wire name).
@@ -17730,7 +18199,8 @@ impl DescribeRouteTableSelectionPoliciesRequest {
 }
 
 /// Reply to `DescribeRouteTableSelectionPolicies` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeRouteTableSelectionPoliciesResponse {
     /// `TotalCount` (wire name).
@@ -17752,7 +18222,8 @@ impl crate::Action for DescribeRouteTableSelectionPoliciesRequest {
 }
 
 /// Request of `DescribeRouteTables`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeRouteTablesRequest {
     /// `Filters` (wire name).
@@ -17821,7 +18292,8 @@ impl DescribeRouteTablesRequest {
 }
 
 /// Reply to `DescribeRouteTables` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeRouteTablesResponse {
     /// `TotalCount` (wire name).
@@ -17843,7 +18315,8 @@ impl crate::Action for DescribeRouteTablesRequest {
 }
 
 /// Request of `DescribeRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeRoutesRequest {
     /// `Filters` (wire name).
@@ -17892,7 +18365,8 @@ impl DescribeRoutesRequest {
 }
 
 /// Reply to `DescribeRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeRoutesResponse {
     /// `RouteSet` (wire name).
@@ -17914,7 +18388,8 @@ impl crate::Action for DescribeRoutesRequest {
 }
 
 /// Request of `DescribeSecurityGroupAssociationStatistics`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeSecurityGroupAssociationStatisticsRequest {
     /// `SecurityGroupIds` (wire name).
@@ -17944,7 +18419,8 @@ impl DescribeSecurityGroupAssociationStatisticsRequest {
 }
 
 /// Reply to `DescribeSecurityGroupAssociationStatistics` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeSecurityGroupAssociationStatisticsResponse {
     /// `SecurityGroupAssociationStatisticsSet` (wire name).
@@ -17963,7 +18439,8 @@ impl crate::Action for DescribeSecurityGroupAssociationStatisticsRequest {
 }
 
 /// Request of `DescribeSecurityGroupExpandedPolicies`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeSecurityGroupExpandedPoliciesRequest {
     /// `SecurityGroupId` (wire name).
@@ -18004,7 +18481,8 @@ impl DescribeSecurityGroupExpandedPoliciesRequest {
 }
 
 /// Reply to `DescribeSecurityGroupExpandedPolicies` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeSecurityGroupExpandedPoliciesResponse {
     /// `SecurityGroupPolicySet` (wire name).
@@ -18023,7 +18501,8 @@ impl crate::Action for DescribeSecurityGroupExpandedPoliciesRequest {
 }
 
 /// Request of `DescribeSecurityGroupLimits`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct DescribeSecurityGroupLimitsRequest {}
 
@@ -18041,7 +18520,8 @@ impl DescribeSecurityGroupLimitsRequest {
 }
 
 /// Reply to `DescribeSecurityGroupLimits` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeSecurityGroupLimitsResponse {
     /// `SecurityGroupLimitSet` (wire name).
@@ -18060,7 +18540,8 @@ impl crate::Action for DescribeSecurityGroupLimitsRequest {
 }
 
 /// Request of `DescribeSecurityGroupPolicies`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeSecurityGroupPoliciesRequest {
     /// `SecurityGroupId` (wire name).
@@ -18101,7 +18582,8 @@ impl DescribeSecurityGroupPoliciesRequest {
 }
 
 /// Reply to `DescribeSecurityGroupPolicies` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeSecurityGroupPoliciesResponse {
     /// `SecurityGroupPolicySet` (wire name).
@@ -18120,7 +18602,8 @@ impl crate::Action for DescribeSecurityGroupPoliciesRequest {
 }
 
 /// Request of `DescribeSecurityGroupReferences`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeSecurityGroupReferencesRequest {
     /// `SecurityGroupIds` (wire name).
@@ -18150,7 +18633,8 @@ impl DescribeSecurityGroupReferencesRequest {
 }
 
 /// Reply to `DescribeSecurityGroupReferences` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeSecurityGroupReferencesResponse {
     /// `ReferredSecurityGroupSet` (wire name).
@@ -18169,7 +18653,8 @@ impl crate::Action for DescribeSecurityGroupReferencesRequest {
 }
 
 /// Request of `DescribeSecurityGroups`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeSecurityGroupsRequest {
     /// `SecurityGroupIds` (wire name).
@@ -18248,7 +18733,8 @@ impl DescribeSecurityGroupsRequest {
 }
 
 /// Reply to `DescribeSecurityGroups` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeSecurityGroupsResponse {
     /// `SecurityGroupSet` (wire name).
@@ -18270,7 +18756,8 @@ impl crate::Action for DescribeSecurityGroupsRequest {
 }
 
 /// Request of `DescribeServiceTemplateGroupInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeServiceTemplateGroupInstancesRequest {
     /// `ServiceTemplateGroupId` (wire name).
@@ -18321,7 +18808,8 @@ impl DescribeServiceTemplateGroupInstancesRequest {
 }
 
 /// Reply to `DescribeServiceTemplateGroupInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DescribeServiceTemplateGroupInstancesResponse {}
 
@@ -18336,7 +18824,8 @@ impl crate::Action for DescribeServiceTemplateGroupInstancesRequest {
 }
 
 /// Request of `DescribeServiceTemplateGroups`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeServiceTemplateGroupsRequest {
     /// `Filters` (wire name).
@@ -18435,7 +18924,8 @@ impl DescribeServiceTemplateGroupsRequest {
 }
 
 /// Reply to `DescribeServiceTemplateGroups` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeServiceTemplateGroupsResponse {
     /// `TotalCount` (wire name).
@@ -18457,7 +18947,8 @@ impl crate::Action for DescribeServiceTemplateGroupsRequest {
 }
 
 /// Request of `DescribeServiceTemplateInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeServiceTemplateInstancesRequest {
     /// `ServiceTemplateId` (wire name).
@@ -18508,7 +18999,8 @@ impl DescribeServiceTemplateInstancesRequest {
 }
 
 /// Reply to `DescribeServiceTemplateInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DescribeServiceTemplateInstancesResponse {}
 
@@ -18523,7 +19015,8 @@ impl crate::Action for DescribeServiceTemplateInstancesRequest {
 }
 
 /// Request of `DescribeServiceTemplates`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeServiceTemplatesRequest {
     /// `Filters` (wire name).
@@ -18622,7 +19115,8 @@ impl DescribeServiceTemplatesRequest {
 }
 
 /// Reply to `DescribeServiceTemplates` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeServiceTemplatesResponse {
     /// `TotalCount` (wire name).
@@ -18644,7 +19138,8 @@ impl crate::Action for DescribeServiceTemplatesRequest {
 }
 
 /// Request of `DescribeSgSnapshotFileContent`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeSgSnapshotFileContentRequest {
     /// `SnapshotPolicyId` (wire name).
@@ -18694,7 +19189,8 @@ impl DescribeSgSnapshotFileContentRequest {
 }
 
 /// Reply to `DescribeSgSnapshotFileContent` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeSgSnapshotFileContentResponse {
     /// `InstanceId` (wire name).
@@ -18731,7 +19227,8 @@ impl crate::Action for DescribeSgSnapshotFileContentRequest {
 }
 
 /// Request of `DescribeSnapshotAttachedInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeSnapshotAttachedInstancesRequest {
     /// `SnapshotPolicyId` (wire name).
@@ -18792,7 +19289,8 @@ impl DescribeSnapshotAttachedInstancesRequest {
 }
 
 /// Reply to `DescribeSnapshotAttachedInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeSnapshotAttachedInstancesResponse {
     /// `InstanceSet` (wire name).
@@ -18814,7 +19312,8 @@ impl crate::Action for DescribeSnapshotAttachedInstancesRequest {
 }
 
 /// Request of `DescribeSnapshotFiles`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeSnapshotFilesRequest {
     /// `BusinessType` (wire name).
@@ -18895,7 +19394,8 @@ impl DescribeSnapshotFilesRequest {
 }
 
 /// Reply to `DescribeSnapshotFiles` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeSnapshotFilesResponse {
     /// `SnapshotFileSet` (wire name).
@@ -18917,7 +19417,8 @@ impl crate::Action for DescribeSnapshotFilesRequest {
 }
 
 /// Request of `DescribeSnapshotPolicies`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeSnapshotPoliciesRequest {
     /// `SnapshotPolicyIds` (wire name).
@@ -18976,7 +19477,8 @@ impl DescribeSnapshotPoliciesRequest {
 }
 
 /// Reply to `DescribeSnapshotPolicies` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeSnapshotPoliciesResponse {
     /// `SnapshotPolicySet` (wire name).
@@ -18998,7 +19500,8 @@ impl crate::Action for DescribeSnapshotPoliciesRequest {
 }
 
 /// Request of `DescribeSpecificTrafficPackageUsedDetails`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeSpecificTrafficPackageUsedDetailsRequest {
     /// `TrafficPackageId` (wire name).
@@ -19099,7 +19602,8 @@ impl DescribeSpecificTrafficPackageUsedDetailsRequest {
 }
 
 /// Reply to `DescribeSpecificTrafficPackageUsedDetails` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeSpecificTrafficPackageUsedDetailsResponse {
     /// `TotalCount` (wire name).
@@ -19121,7 +19625,8 @@ impl crate::Action for DescribeSpecificTrafficPackageUsedDetailsRequest {
 }
 
 /// Request of `DescribeSubnetResourceDashboard`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeSubnetResourceDashboardRequest {
     /// `SubnetIds` (wire name).
@@ -19151,7 +19656,8 @@ impl DescribeSubnetResourceDashboardRequest {
 }
 
 /// Reply to `DescribeSubnetResourceDashboard` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeSubnetResourceDashboardResponse {
     /// `ResourceStatisticsSet` (wire name).
@@ -19170,7 +19676,8 @@ impl crate::Action for DescribeSubnetResourceDashboardRequest {
 }
 
 /// Request of `DescribeSubnets`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeSubnetsRequest {
     /// `SubnetIds` (wire name).
@@ -19249,7 +19756,8 @@ impl DescribeSubnetsRequest {
 }
 
 /// Reply to `DescribeSubnets` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeSubnetsResponse {
     /// `TotalCount` (wire name).
@@ -19274,7 +19782,8 @@ impl crate::Action for DescribeSubnetsRequest {
 }
 
 /// Request of `DescribeTaskResult`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeTaskResultRequest {
     /// `TaskId` (wire name).
@@ -19313,7 +19822,8 @@ impl DescribeTaskResultRequest {
 }
 
 /// Reply to `DescribeTaskResult` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeTaskResultResponse {
     /// `TaskId` (wire name).
@@ -19335,7 +19845,8 @@ impl crate::Action for DescribeTaskResultRequest {
 }
 
 /// Request of `DescribeTemplateLimits`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct DescribeTemplateLimitsRequest {}
 
@@ -19353,7 +19864,8 @@ impl DescribeTemplateLimitsRequest {
 }
 
 /// Reply to `DescribeTemplateLimits` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeTemplateLimitsResponse {
     /// `TemplateLimit` (wire name).
@@ -19372,7 +19884,8 @@ impl crate::Action for DescribeTemplateLimitsRequest {
 }
 
 /// Request of `DescribeTenantCcns`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeTenantCcnsRequest {
     /// `Filters` (wire name).
@@ -19421,7 +19934,8 @@ impl DescribeTenantCcnsRequest {
 }
 
 /// Reply to `DescribeTenantCcns` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeTenantCcnsResponse {
     /// `CcnSet` (wire name).
@@ -19443,7 +19957,8 @@ impl crate::Action for DescribeTenantCcnsRequest {
 }
 
 /// Request of `DescribeTrafficMirrorFilterRules`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeTrafficMirrorFilterRulesRequest {
     /// `TrafficMirrorId` (wire name).
@@ -19514,7 +20029,8 @@ impl DescribeTrafficMirrorFilterRulesRequest {
 }
 
 /// Reply to `DescribeTrafficMirrorFilterRules` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeTrafficMirrorFilterRulesResponse {
     /// `TrafficMirrorId` (wire name).
@@ -19542,7 +20058,8 @@ impl crate::Action for DescribeTrafficMirrorFilterRulesRequest {
 }
 
 /// Request of `DescribeTrafficMirrors`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeTrafficMirrorsRequest {
     /// `TrafficMirrorIds` (wire name).
@@ -19601,7 +20118,8 @@ impl DescribeTrafficMirrorsRequest {
 }
 
 /// Reply to `DescribeTrafficMirrors` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeTrafficMirrorsResponse {
     /// `TrafficMirrorSet` (wire name).
@@ -19623,7 +20141,8 @@ impl crate::Action for DescribeTrafficMirrorsRequest {
 }
 
 /// Request of `DescribeTrafficPackages`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeTrafficPackagesRequest {
     /// `TrafficPackageIds` (wire name).
@@ -19682,7 +20201,8 @@ impl DescribeTrafficPackagesRequest {
 }
 
 /// Reply to `DescribeTrafficPackages` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeTrafficPackagesResponse {
     /// `TotalCount` (wire name).
@@ -19704,7 +20224,8 @@ impl crate::Action for DescribeTrafficPackagesRequest {
 }
 
 /// Request of `DescribeTrafficQosPolicy`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeTrafficQosPolicyRequest {
     /// `CcnId` (wire name).
@@ -19754,7 +20275,8 @@ impl DescribeTrafficQosPolicyRequest {
 }
 
 /// Reply to `DescribeTrafficQosPolicy` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeTrafficQosPolicyResponse {
     /// `TrafficQosPolicySet` (wire name).
@@ -19773,7 +20295,8 @@ impl crate::Action for DescribeTrafficQosPolicyRequest {
 }
 
 /// Request of `DescribeUsedIpAddress`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeUsedIpAddressRequest {
     /// `VpcId` (wire name).
@@ -19854,7 +20377,8 @@ impl DescribeUsedIpAddressRequest {
 }
 
 /// Reply to `DescribeUsedIpAddress` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeUsedIpAddressResponse {
     /// `IpAddressStates` (wire name).
@@ -19876,7 +20400,8 @@ impl crate::Action for DescribeUsedIpAddressRequest {
 }
 
 /// Request of `DescribeVpcEndPoint`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeVpcEndPointRequest {
     /// `Filters` (wire name).
@@ -19965,7 +20490,8 @@ impl DescribeVpcEndPointRequest {
 }
 
 /// Reply to `DescribeVpcEndPoint` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeVpcEndPointResponse {
     /// `EndPointSet` (wire name).
@@ -19990,7 +20516,8 @@ impl crate::Action for DescribeVpcEndPointRequest {
 }
 
 /// Request of `DescribeVpcEndPointService`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeVpcEndPointServiceRequest {
     /// `Filters` (wire name).
@@ -20089,7 +20616,8 @@ impl DescribeVpcEndPointServiceRequest {
 }
 
 /// Reply to `DescribeVpcEndPointService` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeVpcEndPointServiceResponse {
     /// `EndPointServiceSet` (wire name).
@@ -20114,7 +20642,8 @@ impl crate::Action for DescribeVpcEndPointServiceRequest {
 }
 
 /// Request of `DescribeVpcEndPointServiceWhiteList`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeVpcEndPointServiceWhiteListRequest {
     /// `Offset` (wire name).
@@ -20163,7 +20692,8 @@ impl DescribeVpcEndPointServiceWhiteListRequest {
 }
 
 /// Reply to `DescribeVpcEndPointServiceWhiteList` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeVpcEndPointServiceWhiteListResponse {
     /// `VpcEndpointServiceUserSet` (wire name). Deprecated by the service.
@@ -20188,7 +20718,8 @@ impl crate::Action for DescribeVpcEndPointServiceWhiteListRequest {
 }
 
 /// Request of `DescribeVpcInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeVpcInstancesRequest {
     /// `Filters` (wire name).
@@ -20239,7 +20770,8 @@ impl DescribeVpcInstancesRequest {
 }
 
 /// Reply to `DescribeVpcInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeVpcInstancesResponse {
     /// `InstanceSet` (wire name).
@@ -20261,7 +20793,8 @@ impl crate::Action for DescribeVpcInstancesRequest {
 }
 
 /// Request of `DescribeVpcIpv6Addresses`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeVpcIpv6AddressesRequest {
     /// `VpcId` (wire name).
@@ -20332,7 +20865,8 @@ impl DescribeVpcIpv6AddressesRequest {
 }
 
 /// Reply to `DescribeVpcIpv6Addresses` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeVpcIpv6AddressesResponse {
     /// `Ipv6AddressSet` (wire name).
@@ -20354,7 +20888,8 @@ impl crate::Action for DescribeVpcIpv6AddressesRequest {
 }
 
 /// Request of `DescribeVpcLimits`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeVpcLimitsRequest {
     /// `LimitTypes` (wire name).
@@ -20384,7 +20919,8 @@ impl DescribeVpcLimitsRequest {
 }
 
 /// Reply to `DescribeVpcLimits` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeVpcLimitsResponse {
     /// `VpcLimitSet` (wire name).
@@ -20403,7 +20939,8 @@ impl crate::Action for DescribeVpcLimitsRequest {
 }
 
 /// Request of `DescribeVpcPeeringConnections`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeVpcPeeringConnectionsRequest {
     /// `PeeringConnectionIds` (wire name).
@@ -20482,7 +21019,8 @@ impl DescribeVpcPeeringConnectionsRequest {
 }
 
 /// Reply to `DescribeVpcPeeringConnections` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeVpcPeeringConnectionsResponse {
     /// `TotalCount` (wire name).
@@ -20504,7 +21042,8 @@ impl crate::Action for DescribeVpcPeeringConnectionsRequest {
 }
 
 /// Request of `DescribeVpcPrivateIpAddresses`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeVpcPrivateIpAddressesRequest {
     /// `VpcId` (wire name).
@@ -20544,7 +21083,8 @@ impl DescribeVpcPrivateIpAddressesRequest {
 }
 
 /// Reply to `DescribeVpcPrivateIpAddresses` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeVpcPrivateIpAddressesResponse {
     /// `VpcPrivateIpAddressSet` (wire name).
@@ -20563,7 +21103,8 @@ impl crate::Action for DescribeVpcPrivateIpAddressesRequest {
 }
 
 /// Request of `DescribeVpcResourceDashboard`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeVpcResourceDashboardRequest {
     /// `VpcIds` (wire name).
@@ -20593,7 +21134,8 @@ impl DescribeVpcResourceDashboardRequest {
 }
 
 /// Reply to `DescribeVpcResourceDashboard` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeVpcResourceDashboardResponse {
     /// `ResourceDashboardSet` (wire name).
@@ -20612,7 +21154,8 @@ impl crate::Action for DescribeVpcResourceDashboardRequest {
 }
 
 /// Request of `DescribeVpcTaskResult`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeVpcTaskResultRequest {
     /// `TaskId` (wire name).
@@ -20642,7 +21185,8 @@ impl DescribeVpcTaskResultRequest {
 }
 
 /// Reply to `DescribeVpcTaskResult` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeVpcTaskResultResponse {
     /// `Status` (wire name).
@@ -20667,7 +21211,8 @@ impl crate::Action for DescribeVpcTaskResultRequest {
 }
 
 /// Request of `DescribeVpcs`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeVpcsRequest {
     /// `VpcIds` (wire name).
@@ -20726,7 +21271,8 @@ impl DescribeVpcsRequest {
 }
 
 /// Reply to `DescribeVpcs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeVpcsResponse {
     /// `TotalCount` (wire name).
@@ -20748,7 +21294,8 @@ impl crate::Action for DescribeVpcsRequest {
 }
 
 /// Request of `DescribeVpnConnections`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeVpnConnectionsRequest {
     /// `VpnConnectionIds` (wire name).
@@ -20807,7 +21354,8 @@ impl DescribeVpnConnectionsRequest {
 }
 
 /// Reply to `DescribeVpnConnections` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeVpnConnectionsResponse {
     /// `TotalCount` (wire name).
@@ -20829,7 +21377,8 @@ impl crate::Action for DescribeVpnConnectionsRequest {
 }
 
 /// Request of `DescribeVpnGatewayCcnRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeVpnGatewayCcnRoutesRequest {
     /// `VpnGatewayId` (wire name).
@@ -20880,7 +21429,8 @@ impl DescribeVpnGatewayCcnRoutesRequest {
 }
 
 /// Reply to `DescribeVpnGatewayCcnRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeVpnGatewayCcnRoutesResponse {
     /// `RouteSet` (wire name).
@@ -20902,7 +21452,8 @@ impl crate::Action for DescribeVpnGatewayCcnRoutesRequest {
 }
 
 /// Request of `DescribeVpnGatewayRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeVpnGatewayRoutesRequest {
     /// `VpnGatewayId` (wire name).
@@ -20963,7 +21514,8 @@ impl DescribeVpnGatewayRoutesRequest {
 }
 
 /// Reply to `DescribeVpnGatewayRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeVpnGatewayRoutesResponse {
     /// `Routes` (wire name).
@@ -20985,7 +21537,8 @@ impl crate::Action for DescribeVpnGatewayRoutesRequest {
 }
 
 /// Request of `DescribeVpnGatewaySslClients`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeVpnGatewaySslClientsRequest {
     /// `Filters` (wire name).
@@ -21054,7 +21607,8 @@ impl DescribeVpnGatewaySslClientsRequest {
 }
 
 /// Reply to `DescribeVpnGatewaySslClients` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeVpnGatewaySslClientsResponse {
     /// `TotalCount` (wire name).
@@ -21076,7 +21630,8 @@ impl crate::Action for DescribeVpnGatewaySslClientsRequest {
 }
 
 /// Request of `DescribeVpnGatewaySslServers`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeVpnGatewaySslServersRequest {
     /// `Offset` (wire name).
@@ -21145,7 +21700,8 @@ impl DescribeVpnGatewaySslServersRequest {
 }
 
 /// Reply to `DescribeVpnGatewaySslServers` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeVpnGatewaySslServersResponse {
     /// `TotalCount` (wire name).
@@ -21167,7 +21723,8 @@ impl crate::Action for DescribeVpnGatewaySslServersRequest {
 }
 
 /// Request of `DescribeVpnGateways`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeVpnGatewaysRequest {
     /// `VpnGatewayIds` (wire name).
@@ -21226,7 +21783,8 @@ impl DescribeVpnGatewaysRequest {
 }
 
 /// Reply to `DescribeVpnGateways` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeVpnGatewaysResponse {
     /// `TotalCount` (wire name).
@@ -21248,7 +21806,8 @@ impl crate::Action for DescribeVpnGatewaysRequest {
 }
 
 /// Request of `DetachCcnInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DetachCcnInstancesRequest {
     /// `CcnId` (wire name).
@@ -21288,7 +21847,8 @@ impl DetachCcnInstancesRequest {
 }
 
 /// Reply to `DetachCcnInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DetachCcnInstancesResponse {}
 
@@ -21303,7 +21863,8 @@ impl crate::Action for DetachCcnInstancesRequest {
 }
 
 /// Request of `DetachClassicLinkVpc`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DetachClassicLinkVpcRequest {
     /// `VpcId` (wire name).
@@ -21343,7 +21904,8 @@ impl DetachClassicLinkVpcRequest {
 }
 
 /// Reply to `DetachClassicLinkVpc` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DetachClassicLinkVpcResponse {}
 
@@ -21358,7 +21920,8 @@ impl crate::Action for DetachClassicLinkVpcRequest {
 }
 
 /// Request of `DetachNetworkInterface`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DetachNetworkInterfaceRequest {
     /// `NetworkInterfaceId` (wire name).
@@ -21409,7 +21972,8 @@ impl DetachNetworkInterfaceRequest {
 }
 
 /// Reply to `DetachNetworkInterface` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DetachNetworkInterfaceResponse {}
 
@@ -21430,7 +21994,8 @@ impl crate::Action for DetachNetworkInterfaceRequest {
 }
 
 /// Request of `DetachSnapshotInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DetachSnapshotInstancesRequest {
     /// `SnapshotPolicyId` (wire name).
@@ -21470,7 +22035,8 @@ impl DetachSnapshotInstancesRequest {
 }
 
 /// Reply to `DetachSnapshotInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DetachSnapshotInstancesResponse {}
 
@@ -21485,7 +22051,8 @@ impl crate::Action for DetachSnapshotInstancesRequest {
 }
 
 /// Request of `DisableCcnRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DisableCcnRoutesRequest {
     /// `CcnId` (wire name).
@@ -21525,7 +22092,8 @@ impl DisableCcnRoutesRequest {
 }
 
 /// Reply to `DisableCcnRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DisableCcnRoutesResponse {}
 
@@ -21540,7 +22108,8 @@ impl crate::Action for DisableCcnRoutesRequest {
 }
 
 /// Request of `DisableFlowLogs`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DisableFlowLogsRequest {
     /// `FlowLogIds` (wire name).
@@ -21570,7 +22139,8 @@ impl DisableFlowLogsRequest {
 }
 
 /// Reply to `DisableFlowLogs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DisableFlowLogsResponse {}
 
@@ -21585,7 +22155,8 @@ impl crate::Action for DisableFlowLogsRequest {
 }
 
 /// Request of `DisableGatewayFlowMonitor`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DisableGatewayFlowMonitorRequest {
     /// `GatewayId` (wire name).
@@ -21615,7 +22186,8 @@ impl DisableGatewayFlowMonitorRequest {
 }
 
 /// Reply to `DisableGatewayFlowMonitor` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DisableGatewayFlowMonitorResponse {}
 
@@ -21630,7 +22202,8 @@ impl crate::Action for DisableGatewayFlowMonitorRequest {
 }
 
 /// Request of `DisableRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DisableRoutesRequest {
     /// `RouteTableId` (wire name).
@@ -21681,7 +22254,8 @@ impl DisableRoutesRequest {
 }
 
 /// Reply to `DisableRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DisableRoutesResponse {}
 
@@ -21696,7 +22270,8 @@ impl crate::Action for DisableRoutesRequest {
 }
 
 /// Request of `DisableSnapshotPolicies`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DisableSnapshotPoliciesRequest {
     /// `SnapshotPolicyIds` (wire name).
@@ -21726,7 +22301,8 @@ impl DisableSnapshotPoliciesRequest {
 }
 
 /// Reply to `DisableSnapshotPolicies` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DisableSnapshotPoliciesResponse {}
 
@@ -21741,7 +22317,8 @@ impl crate::Action for DisableSnapshotPoliciesRequest {
 }
 
 /// Request of `DisableVpnGatewaySslClientCert`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DisableVpnGatewaySslClientCertRequest {
     /// `SslVpnClientId` (wire name).
@@ -21780,7 +22357,8 @@ impl DisableVpnGatewaySslClientCertRequest {
 }
 
 /// Reply to `DisableVpnGatewaySslClientCert` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DisableVpnGatewaySslClientCertResponse {
     /// `TaskId` (wire name).
@@ -21799,7 +22377,8 @@ impl crate::Action for DisableVpnGatewaySslClientCertRequest {
 }
 
 /// Request of `DisassociateAddress`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DisassociateAddressRequest {
     /// `AddressId` (wire name).
@@ -21840,7 +22419,8 @@ impl DisassociateAddressRequest {
 }
 
 /// Reply to `DisassociateAddress` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DisassociateAddressResponse {
     /// `TaskId` (wire name).
@@ -21859,7 +22439,8 @@ impl crate::Action for DisassociateAddressRequest {
 }
 
 /// Request of `DisassociateDhcpIpWithAddressIp`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DisassociateDhcpIpWithAddressIpRequest {
     /// `DhcpIpId` (wire name).
@@ -21889,7 +22470,8 @@ impl DisassociateDhcpIpWithAddressIpRequest {
 }
 
 /// Reply to `DisassociateDhcpIpWithAddressIp` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DisassociateDhcpIpWithAddressIpResponse {}
 
@@ -21904,7 +22486,8 @@ impl crate::Action for DisassociateDhcpIpWithAddressIpRequest {
 }
 
 /// Request of `DisassociateDirectConnectGatewayNatGateway`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DisassociateDirectConnectGatewayNatGatewayRequest {
     /// `VpcId` (wire name).
@@ -21954,7 +22537,8 @@ impl DisassociateDirectConnectGatewayNatGatewayRequest {
 }
 
 /// Reply to `DisassociateDirectConnectGatewayNatGateway` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DisassociateDirectConnectGatewayNatGatewayResponse {}
 
@@ -21969,7 +22553,8 @@ impl crate::Action for DisassociateDirectConnectGatewayNatGatewayRequest {
 }
 
 /// Request of `DisassociateHaVipInstance`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DisassociateHaVipInstanceRequest {
     /// `HaVipAssociationSet` (wire name).
@@ -21999,7 +22584,8 @@ impl DisassociateHaVipInstanceRequest {
 }
 
 /// Reply to `DisassociateHaVipInstance` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DisassociateHaVipInstanceResponse {}
 
@@ -22014,7 +22600,8 @@ impl crate::Action for DisassociateHaVipInstanceRequest {
 }
 
 /// Request of `DisassociateIPv6Address`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DisassociateIPv6AddressRequest {
     /// `IPv6AddressId` (wire name).
@@ -22056,7 +22643,8 @@ impl DisassociateIPv6AddressRequest {
 }
 
 /// Reply to `DisassociateIPv6Address` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DisassociateIPv6AddressResponse {}
 
@@ -22071,7 +22659,8 @@ impl crate::Action for DisassociateIPv6AddressRequest {
 }
 
 /// Request of `DisassociateNatGatewayAddress`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DisassociateNatGatewayAddressRequest {
     /// `NatGatewayId` (wire name).
@@ -22111,7 +22700,8 @@ impl DisassociateNatGatewayAddressRequest {
 }
 
 /// Reply to `DisassociateNatGatewayAddress` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DisassociateNatGatewayAddressResponse {}
 
@@ -22126,7 +22716,8 @@ impl crate::Action for DisassociateNatGatewayAddressRequest {
 }
 
 /// Request of `DisassociateNetworkAclSubnets`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DisassociateNetworkAclSubnetsRequest {
     /// `NetworkAclId` (wire name).
@@ -22166,7 +22757,8 @@ impl DisassociateNetworkAclSubnetsRequest {
 }
 
 /// Reply to `DisassociateNetworkAclSubnets` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DisassociateNetworkAclSubnetsResponse {}
 
@@ -22181,7 +22773,8 @@ impl crate::Action for DisassociateNetworkAclSubnetsRequest {
 }
 
 /// Request of `DisassociateNetworkInterfaceSecurityGroups`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DisassociateNetworkInterfaceSecurityGroupsRequest {
     /// `NetworkInterfaceIds` (wire name).
@@ -22221,7 +22814,8 @@ impl DisassociateNetworkInterfaceSecurityGroupsRequest {
 }
 
 /// Reply to `DisassociateNetworkInterfaceSecurityGroups` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DisassociateNetworkInterfaceSecurityGroupsResponse {}
 
@@ -22236,7 +22830,8 @@ impl crate::Action for DisassociateNetworkInterfaceSecurityGroupsRequest {
 }
 
 /// Request of `DisassociateVpcEndPointSecurityGroups`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DisassociateVpcEndPointSecurityGroupsRequest {
     /// `SecurityGroupIds` (wire name).
@@ -22276,7 +22871,8 @@ impl DisassociateVpcEndPointSecurityGroupsRequest {
 }
 
 /// Reply to `DisassociateVpcEndPointSecurityGroups` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct DisassociateVpcEndPointSecurityGroupsResponse {}
 
@@ -22291,7 +22887,8 @@ impl crate::Action for DisassociateVpcEndPointSecurityGroupsRequest {
 }
 
 /// Request of `DownloadCustomerGatewayConfiguration`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DownloadCustomerGatewayConfigurationRequest {
     /// `VpnGatewayId` (wire name).
@@ -22351,7 +22948,8 @@ impl DownloadCustomerGatewayConfigurationRequest {
 }
 
 /// Reply to `DownloadCustomerGatewayConfiguration` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DownloadCustomerGatewayConfigurationResponse {
     /// `CustomerGatewayConfiguration` (wire name).
@@ -22370,7 +22968,8 @@ impl crate::Action for DownloadCustomerGatewayConfigurationRequest {
 }
 
 /// Request of `DownloadVpnGatewaySslClientCert`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DownloadVpnGatewaySslClientCertRequest {
     /// `SslVpnClientId` (wire name).
@@ -22429,7 +23028,8 @@ impl DownloadVpnGatewaySslClientCertRequest {
 }
 
 /// Reply to `DownloadVpnGatewaySslClientCert` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DownloadVpnGatewaySslClientCertResponse {
     /// `SslClientConfigsSet` (wire name).
@@ -22454,7 +23054,8 @@ impl crate::Action for DownloadVpnGatewaySslClientCertRequest {
 }
 
 /// Request of `EnableCcnRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct EnableCcnRoutesRequest {
     /// `CcnId` (wire name).
@@ -22494,7 +23095,8 @@ impl EnableCcnRoutesRequest {
 }
 
 /// Reply to `EnableCcnRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct EnableCcnRoutesResponse {}
 
@@ -22509,7 +23111,8 @@ impl crate::Action for EnableCcnRoutesRequest {
 }
 
 /// Request of `EnableFlowLogs`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct EnableFlowLogsRequest {
     /// `FlowLogIds` (wire name).
@@ -22539,7 +23142,8 @@ impl EnableFlowLogsRequest {
 }
 
 /// Reply to `EnableFlowLogs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct EnableFlowLogsResponse {}
 
@@ -22554,7 +23158,8 @@ impl crate::Action for EnableFlowLogsRequest {
 }
 
 /// Request of `EnableGatewayFlowMonitor`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct EnableGatewayFlowMonitorRequest {
     /// `GatewayId` (wire name).
@@ -22584,7 +23189,8 @@ impl EnableGatewayFlowMonitorRequest {
 }
 
 /// Reply to `EnableGatewayFlowMonitor` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct EnableGatewayFlowMonitorResponse {}
 
@@ -22599,7 +23205,8 @@ impl crate::Action for EnableGatewayFlowMonitorRequest {
 }
 
 /// Request of `EnableRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct EnableRoutesRequest {
     /// `RouteTableId` (wire name).
@@ -22650,7 +23257,8 @@ impl EnableRoutesRequest {
 }
 
 /// Reply to `EnableRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct EnableRoutesResponse {}
 
@@ -22665,7 +23273,8 @@ impl crate::Action for EnableRoutesRequest {
 }
 
 /// Request of `EnableSnapshotPolicies`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct EnableSnapshotPoliciesRequest {
     /// `SnapshotPolicyIds` (wire name).
@@ -22695,7 +23304,8 @@ impl EnableSnapshotPoliciesRequest {
 }
 
 /// Reply to `EnableSnapshotPolicies` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct EnableSnapshotPoliciesResponse {}
 
@@ -22710,7 +23320,8 @@ impl crate::Action for EnableSnapshotPoliciesRequest {
 }
 
 /// Request of `EnableVpcEndPointConnect`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct EnableVpcEndPointConnectRequest {
     /// `EndPointServiceId` (wire name).
@@ -22771,7 +23382,8 @@ impl EnableVpcEndPointConnectRequest {
 }
 
 /// Reply to `EnableVpcEndPointConnect` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct EnableVpcEndPointConnectResponse {}
 
@@ -22786,7 +23398,8 @@ impl crate::Action for EnableVpcEndPointConnectRequest {
 }
 
 /// Request of `EnableVpnGatewaySslClientCert`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct EnableVpnGatewaySslClientCertRequest {
     /// `SslVpnClientId` (wire name).
@@ -22825,7 +23438,8 @@ impl EnableVpnGatewaySslClientCertRequest {
 }
 
 /// Reply to `EnableVpnGatewaySslClientCert` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct EnableVpnGatewaySslClientCertResponse {
     /// `TaskId` (wire name).
@@ -22844,7 +23458,8 @@ impl crate::Action for EnableVpnGatewaySslClientCertRequest {
 }
 
 /// Request of `GenerateVpnConnectionDefaultHealthCheckIp`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct GenerateVpnConnectionDefaultHealthCheckIpRequest {
     /// `VpnGatewayId` (wire name).
@@ -22874,7 +23489,8 @@ impl GenerateVpnConnectionDefaultHealthCheckIpRequest {
 }
 
 /// Reply to `GenerateVpnConnectionDefaultHealthCheckIp` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct GenerateVpnConnectionDefaultHealthCheckIpResponse {
     /// `HealthCheckLocalIp` (wire name).
@@ -22896,7 +23512,8 @@ impl crate::Action for GenerateVpnConnectionDefaultHealthCheckIpRequest {
 }
 
 /// Request of `GetCcnRegionBandwidthLimits`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct GetCcnRegionBandwidthLimitsRequest {
     /// `CcnId` (wire name).
@@ -22977,7 +23594,8 @@ impl GetCcnRegionBandwidthLimitsRequest {
 }
 
 /// Reply to `GetCcnRegionBandwidthLimits` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct GetCcnRegionBandwidthLimitsResponse {
     /// `CcnBandwidthSet` (wire name).
@@ -22999,7 +23617,8 @@ impl crate::Action for GetCcnRegionBandwidthLimitsRequest {
 }
 
 /// Request of `HaVipAssociateAddressIp`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct HaVipAssociateAddressIpRequest {
     /// `HaVipId` (wire name).
@@ -23039,7 +23658,8 @@ impl HaVipAssociateAddressIpRequest {
 }
 
 /// Reply to `HaVipAssociateAddressIp` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct HaVipAssociateAddressIpResponse {}
 
@@ -23054,7 +23674,8 @@ impl crate::Action for HaVipAssociateAddressIpRequest {
 }
 
 /// Request of `HaVipDisassociateAddressIp`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct HaVipDisassociateAddressIpRequest {
     /// `HaVipId` (wire name).
@@ -23084,7 +23705,8 @@ impl HaVipDisassociateAddressIpRequest {
 }
 
 /// Reply to `HaVipDisassociateAddressIp` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct HaVipDisassociateAddressIpResponse {}
 
@@ -23099,7 +23721,8 @@ impl crate::Action for HaVipDisassociateAddressIpRequest {
 }
 
 /// Request of `InquirePriceCreateDirectConnectGateway`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct InquirePriceCreateDirectConnectGatewayRequest {}
 
@@ -23117,7 +23740,8 @@ impl InquirePriceCreateDirectConnectGatewayRequest {
 }
 
 /// Reply to `InquirePriceCreateDirectConnectGateway` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InquirePriceCreateDirectConnectGatewayResponse {
     /// `TotalCost` (wire name).
@@ -23139,7 +23763,8 @@ impl crate::Action for InquirePriceCreateDirectConnectGatewayRequest {
 }
 
 /// Request of `InquiryPriceAllocateAddresses`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InquiryPriceAllocateAddressesRequest {
     /// `InternetChargeType` (wire name).
@@ -23210,7 +23835,8 @@ impl InquiryPriceAllocateAddressesRequest {
 }
 
 /// Reply to `InquiryPriceAllocateAddresses` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InquiryPriceAllocateAddressesResponse {
     /// `Price` (wire name).
@@ -23229,7 +23855,8 @@ impl crate::Action for InquiryPriceAllocateAddressesRequest {
 }
 
 /// Request of `InquiryPriceCreateVpnGateway`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InquiryPriceCreateVpnGatewayRequest {
     /// `InternetMaxBandwidthOut` (wire name).
@@ -23300,7 +23927,8 @@ impl InquiryPriceCreateVpnGatewayRequest {
 }
 
 /// Reply to `InquiryPriceCreateVpnGateway` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InquiryPriceCreateVpnGatewayResponse {
     /// `Price` (wire name).
@@ -23319,7 +23947,8 @@ impl crate::Action for InquiryPriceCreateVpnGatewayRequest {
 }
 
 /// Request of `InquiryPriceModifyAddressesBandwidth`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InquiryPriceModifyAddressesBandwidthRequest {
     /// `AddressIds` (wire name).
@@ -23359,7 +23988,8 @@ impl InquiryPriceModifyAddressesBandwidthRequest {
 }
 
 /// Reply to `InquiryPriceModifyAddressesBandwidth` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InquiryPriceModifyAddressesBandwidthResponse {
     /// `Price` (wire name).
@@ -23378,7 +24008,8 @@ impl crate::Action for InquiryPriceModifyAddressesBandwidthRequest {
 }
 
 /// Request of `InquiryPriceRenewAddresses`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InquiryPriceRenewAddressesRequest {
     /// `AddressIds` (wire name).
@@ -23418,7 +24049,8 @@ impl InquiryPriceRenewAddressesRequest {
 }
 
 /// Reply to `InquiryPriceRenewAddresses` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InquiryPriceRenewAddressesResponse {
     /// `Price` (wire name).
@@ -23437,7 +24069,8 @@ impl crate::Action for InquiryPriceRenewAddressesRequest {
 }
 
 /// Request of `InquiryPriceRenewVpnGateway`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InquiryPriceRenewVpnGatewayRequest {
     /// `VpnGatewayId` (wire name).
@@ -23477,7 +24110,8 @@ impl InquiryPriceRenewVpnGatewayRequest {
 }
 
 /// Reply to `InquiryPriceRenewVpnGateway` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InquiryPriceRenewVpnGatewayResponse {
     /// `Price` (wire name).
@@ -23496,7 +24130,8 @@ impl crate::Action for InquiryPriceRenewVpnGatewayRequest {
 }
 
 /// Request of `InquiryPriceResetVpnGatewayInternetMaxBandwidth`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
     /// `VpnGatewayId` (wire name).
@@ -23536,7 +24171,8 @@ impl InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
 }
 
 /// Reply to `InquiryPriceResetVpnGatewayInternetMaxBandwidth` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InquiryPriceResetVpnGatewayInternetMaxBandwidthResponse {
     /// `Price` (wire name).
@@ -23555,7 +24191,8 @@ impl crate::Action for InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
 }
 
 /// Request of `LockCcnBandwidths`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct LockCcnBandwidthsRequest {
     /// `Instances` (wire name).
@@ -23585,7 +24222,8 @@ impl LockCcnBandwidthsRequest {
 }
 
 /// Reply to `LockCcnBandwidths` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct LockCcnBandwidthsResponse {}
 
@@ -23600,7 +24238,8 @@ impl crate::Action for LockCcnBandwidthsRequest {
 }
 
 /// Request of `LockCcns`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct LockCcnsRequest {}
 
@@ -23618,7 +24257,8 @@ impl LockCcnsRequest {
 }
 
 /// Reply to `LockCcns` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct LockCcnsResponse {}
 
@@ -23633,7 +24273,8 @@ impl crate::Action for LockCcnsRequest {
 }
 
 /// Request of `MigrateBandwidthPackageResources`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct MigrateBandwidthPackageResourcesRequest {
     /// `BandwidthPackageId` (wire name).
@@ -23683,7 +24324,8 @@ impl MigrateBandwidthPackageResourcesRequest {
 }
 
 /// Reply to `MigrateBandwidthPackageResources` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct MigrateBandwidthPackageResourcesResponse {}
 
@@ -23698,7 +24340,8 @@ impl crate::Action for MigrateBandwidthPackageResourcesRequest {
 }
 
 /// Request of `MigrateNetworkInterface`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct MigrateNetworkInterfaceRequest {
     /// `NetworkInterfaceId` (wire name).
@@ -23759,7 +24402,8 @@ impl MigrateNetworkInterfaceRequest {
 }
 
 /// Reply to `MigrateNetworkInterface` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct MigrateNetworkInterfaceResponse {}
 
@@ -23774,7 +24418,8 @@ impl crate::Action for MigrateNetworkInterfaceRequest {
 }
 
 /// Request of `MigratePrivateIpAddress`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct MigratePrivateIpAddressRequest {
     /// `SourceNetworkInterfaceId` (wire name).
@@ -23824,7 +24469,8 @@ impl MigratePrivateIpAddressRequest {
 }
 
 /// Reply to `MigratePrivateIpAddress` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct MigratePrivateIpAddressResponse {}
 
@@ -23839,7 +24485,8 @@ impl crate::Action for MigratePrivateIpAddressRequest {
 }
 
 /// Request of `ModifyAddressAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyAddressAttributeRequest {
     /// `AddressId` (wire name).
@@ -23900,7 +24547,8 @@ impl ModifyAddressAttributeRequest {
 }
 
 /// Reply to `ModifyAddressAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyAddressAttributeResponse {}
 
@@ -23915,7 +24563,8 @@ impl crate::Action for ModifyAddressAttributeRequest {
 }
 
 /// Request of `ModifyAddressInternetChargeType`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyAddressInternetChargeTypeRequest {
     /// `AddressId` (wire name).
@@ -23976,7 +24625,8 @@ impl ModifyAddressInternetChargeTypeRequest {
 }
 
 /// Reply to `ModifyAddressInternetChargeType` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyAddressInternetChargeTypeResponse {}
 
@@ -23991,7 +24641,8 @@ impl crate::Action for ModifyAddressInternetChargeTypeRequest {
 }
 
 /// Request of `ModifyAddressTemplateAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyAddressTemplateAttributeRequest {
     /// `AddressTemplateId` (wire name).
@@ -24052,7 +24703,8 @@ impl ModifyAddressTemplateAttributeRequest {
 }
 
 /// Reply to `ModifyAddressTemplateAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyAddressTemplateAttributeResponse {}
 
@@ -24067,7 +24719,8 @@ impl crate::Action for ModifyAddressTemplateAttributeRequest {
 }
 
 /// Request of `ModifyAddressTemplateGroupAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyAddressTemplateGroupAttributeRequest {
     /// `AddressTemplateGroupId` (wire name).
@@ -24118,7 +24771,8 @@ impl ModifyAddressTemplateGroupAttributeRequest {
 }
 
 /// Reply to `ModifyAddressTemplateGroupAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyAddressTemplateGroupAttributeResponse {}
 
@@ -24133,7 +24787,8 @@ impl crate::Action for ModifyAddressTemplateGroupAttributeRequest {
 }
 
 /// Request of `ModifyAddressesBandwidth`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyAddressesBandwidthRequest {
     /// `AddressIds` (wire name).
@@ -24194,7 +24849,8 @@ impl ModifyAddressesBandwidthRequest {
 }
 
 /// Reply to `ModifyAddressesBandwidth` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ModifyAddressesBandwidthResponse {
     /// `TaskId` (wire name).
@@ -24213,7 +24869,8 @@ impl crate::Action for ModifyAddressesBandwidthRequest {
 }
 
 /// Request of `ModifyAddressesRenewFlag`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyAddressesRenewFlagRequest {
     /// `AddressIds` (wire name).
@@ -24253,7 +24910,8 @@ impl ModifyAddressesRenewFlagRequest {
 }
 
 /// Reply to `ModifyAddressesRenewFlag` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyAddressesRenewFlagResponse {}
 
@@ -24268,7 +24926,8 @@ impl crate::Action for ModifyAddressesRenewFlagRequest {
 }
 
 /// Request of `ModifyAssistantCidr`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyAssistantCidrRequest {
     /// `VpcId` (wire name).
@@ -24319,7 +24978,8 @@ impl ModifyAssistantCidrRequest {
 }
 
 /// Reply to `ModifyAssistantCidr` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ModifyAssistantCidrResponse {
     /// `AssistantCidrSet` (wire name).
@@ -24338,7 +24998,8 @@ impl crate::Action for ModifyAssistantCidrRequest {
 }
 
 /// Request of `ModifyBandwidthPackageAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyBandwidthPackageAttributeRequest {
     /// `BandwidthPackageId` (wire name).
@@ -24387,7 +25048,8 @@ impl ModifyBandwidthPackageAttributeRequest {
 }
 
 /// Reply to `ModifyBandwidthPackageAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyBandwidthPackageAttributeResponse {}
 
@@ -24402,7 +25064,8 @@ impl crate::Action for ModifyBandwidthPackageAttributeRequest {
 }
 
 /// Request of `ModifyBandwidthPackageBandwidth`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyBandwidthPackageBandwidthRequest {
     /// `InternetMaxBandwidth` (wire name).
@@ -24442,7 +25105,8 @@ impl ModifyBandwidthPackageBandwidthRequest {
 }
 
 /// Reply to `ModifyBandwidthPackageBandwidth` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyBandwidthPackageBandwidthResponse {}
 
@@ -24457,7 +25121,8 @@ impl crate::Action for ModifyBandwidthPackageBandwidthRequest {
 }
 
 /// Request of `ModifyCcnAttachedInstancesAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyCcnAttachedInstancesAttributeRequest {
     /// `CcnId` (wire name).
@@ -24497,7 +25162,8 @@ impl ModifyCcnAttachedInstancesAttributeRequest {
 }
 
 /// Reply to `ModifyCcnAttachedInstancesAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyCcnAttachedInstancesAttributeResponse {}
 
@@ -24512,7 +25178,8 @@ impl crate::Action for ModifyCcnAttachedInstancesAttributeRequest {
 }
 
 /// Request of `ModifyCcnAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyCcnAttributeRequest {
     /// `CcnId` (wire name).
@@ -24603,7 +25270,8 @@ impl ModifyCcnAttributeRequest {
 }
 
 /// Reply to `ModifyCcnAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyCcnAttributeResponse {}
 
@@ -24618,7 +25286,8 @@ impl crate::Action for ModifyCcnAttributeRequest {
 }
 
 /// Request of `ModifyCcnPolicyBasedRoutingNextHopAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyCcnPolicyBasedRoutingNextHopAttributeRequest {
     /// `CcnId` (wire name).
@@ -24739,7 +25408,8 @@ impl ModifyCcnPolicyBasedRoutingNextHopAttributeRequest {
 }
 
 /// Reply to `ModifyCcnPolicyBasedRoutingNextHopAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyCcnPolicyBasedRoutingNextHopAttributeResponse {}
 
@@ -24754,7 +25424,8 @@ impl crate::Action for ModifyCcnPolicyBasedRoutingNextHopAttributeRequest {
 }
 
 /// Request of `ModifyCcnPolicyBasedRoutingRuleAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyCcnPolicyBasedRoutingRuleAttributeRequest {
     /// `CcnId` (wire name).
@@ -24805,7 +25476,8 @@ impl ModifyCcnPolicyBasedRoutingRuleAttributeRequest {
 }
 
 /// Reply to `ModifyCcnPolicyBasedRoutingRuleAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyCcnPolicyBasedRoutingRuleAttributeResponse {}
 
@@ -24820,7 +25492,8 @@ impl crate::Action for ModifyCcnPolicyBasedRoutingRuleAttributeRequest {
 }
 
 /// Request of `ModifyCcnRegionBandwidthLimitsType`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyCcnRegionBandwidthLimitsTypeRequest {
     /// `CcnId` (wire name).
@@ -24861,7 +25534,8 @@ impl ModifyCcnRegionBandwidthLimitsTypeRequest {
 }
 
 /// Reply to `ModifyCcnRegionBandwidthLimitsType` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyCcnRegionBandwidthLimitsTypeResponse {}
 
@@ -24876,7 +25550,8 @@ impl crate::Action for ModifyCcnRegionBandwidthLimitsTypeRequest {
 }
 
 /// Request of `ModifyCcnRouteTables`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyCcnRouteTablesRequest {
     /// `RouteTableInfo` (wire name).
@@ -24906,7 +25581,8 @@ impl ModifyCcnRouteTablesRequest {
 }
 
 /// Reply to `ModifyCcnRouteTables` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyCcnRouteTablesResponse {}
 
@@ -24921,7 +25597,8 @@ impl crate::Action for ModifyCcnRouteTablesRequest {
 }
 
 /// Request of `ModifyCdcLDCXAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct ModifyCdcLDCXAttributeRequest {}
 
@@ -24939,7 +25616,8 @@ impl ModifyCdcLDCXAttributeRequest {
 }
 
 /// Reply to `ModifyCdcLDCXAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyCdcLDCXAttributeResponse {}
 
@@ -24954,7 +25632,8 @@ impl crate::Action for ModifyCdcLDCXAttributeRequest {
 }
 
 /// Request of `ModifyCdcNetPlaneAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct ModifyCdcNetPlaneAttributeRequest {}
 
@@ -24972,7 +25651,8 @@ impl ModifyCdcNetPlaneAttributeRequest {
 }
 
 /// Reply to `ModifyCdcNetPlaneAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyCdcNetPlaneAttributeResponse {}
 
@@ -24987,7 +25667,8 @@ impl crate::Action for ModifyCdcNetPlaneAttributeRequest {
 }
 
 /// Request of `ModifyCustomerGatewayAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyCustomerGatewayAttributeRequest {
     /// `CustomerGatewayId` (wire name).
@@ -25038,7 +25719,8 @@ impl ModifyCustomerGatewayAttributeRequest {
 }
 
 /// Reply to `ModifyCustomerGatewayAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyCustomerGatewayAttributeResponse {}
 
@@ -25053,7 +25735,8 @@ impl crate::Action for ModifyCustomerGatewayAttributeRequest {
 }
 
 /// Request of `ModifyDhcpIpAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyDhcpIpAttributeRequest {
     /// `DhcpIpId` (wire name).
@@ -25093,7 +25776,8 @@ impl ModifyDhcpIpAttributeRequest {
 }
 
 /// Reply to `ModifyDhcpIpAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyDhcpIpAttributeResponse {}
 
@@ -25108,7 +25792,8 @@ impl crate::Action for ModifyDhcpIpAttributeRequest {
 }
 
 /// Request of `ModifyDirectConnectGatewayAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyDirectConnectGatewayAttributeRequest {
     /// `DirectConnectGatewayId` (wire name).
@@ -25169,7 +25854,8 @@ impl ModifyDirectConnectGatewayAttributeRequest {
 }
 
 /// Reply to `ModifyDirectConnectGatewayAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyDirectConnectGatewayAttributeResponse {}
 
@@ -25184,7 +25870,8 @@ impl crate::Action for ModifyDirectConnectGatewayAttributeRequest {
 }
 
 /// Request of `ModifyFlowLogAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyFlowLogAttributeRequest {
     /// `FlowLogId` (wire name).
@@ -25255,7 +25942,8 @@ impl ModifyFlowLogAttributeRequest {
 }
 
 /// Reply to `ModifyFlowLogAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyFlowLogAttributeResponse {}
 
@@ -25270,7 +25958,8 @@ impl crate::Action for ModifyFlowLogAttributeRequest {
 }
 
 /// Request of `ModifyGatewayFlowQos`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyGatewayFlowQosRequest {
     /// `GatewayId` (wire name).
@@ -25331,7 +26020,8 @@ impl ModifyGatewayFlowQosRequest {
 }
 
 /// Reply to `ModifyGatewayFlowQos` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyGatewayFlowQosResponse {}
 
@@ -25346,7 +26036,8 @@ impl crate::Action for ModifyGatewayFlowQosRequest {
 }
 
 /// Request of `ModifyGlobalRouteECMPAlgorithm`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyGlobalRouteECMPAlgorithmRequest {
     /// `VpcId` (wire name).
@@ -25407,7 +26098,8 @@ impl ModifyGlobalRouteECMPAlgorithmRequest {
 }
 
 /// Reply to `ModifyGlobalRouteECMPAlgorithm` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyGlobalRouteECMPAlgorithmResponse {}
 
@@ -25422,7 +26114,8 @@ impl crate::Action for ModifyGlobalRouteECMPAlgorithmRequest {
 }
 
 /// Request of `ModifyGlobalRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyGlobalRoutesRequest {
     /// `VpcId` (wire name).
@@ -25462,7 +26155,8 @@ impl ModifyGlobalRoutesRequest {
 }
 
 /// Reply to `ModifyGlobalRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyGlobalRoutesResponse {}
 
@@ -25477,7 +26171,8 @@ impl crate::Action for ModifyGlobalRoutesRequest {
 }
 
 /// Request of `ModifyHaVipAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyHaVipAttributeRequest {
     /// `HaVipId` (wire name).
@@ -25518,7 +26213,8 @@ impl ModifyHaVipAttributeRequest {
 }
 
 /// Reply to `ModifyHaVipAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyHaVipAttributeResponse {}
 
@@ -25533,7 +26229,8 @@ impl crate::Action for ModifyHaVipAttributeRequest {
 }
 
 /// Request of `ModifyHighPriorityRouteAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyHighPriorityRouteAttributeRequest {
     /// `HighPriorityRouteTableId` (wire name).
@@ -25573,7 +26270,8 @@ impl ModifyHighPriorityRouteAttributeRequest {
 }
 
 /// Reply to `ModifyHighPriorityRouteAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyHighPriorityRouteAttributeResponse {}
 
@@ -25588,7 +26286,8 @@ impl crate::Action for ModifyHighPriorityRouteAttributeRequest {
 }
 
 /// Request of `ModifyHighPriorityRouteECMPAlgorithm`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyHighPriorityRouteECMPAlgorithmRequest {
     /// `HighPriorityRouteTableId` (wire name).
@@ -25629,7 +26328,8 @@ impl ModifyHighPriorityRouteECMPAlgorithmRequest {
 }
 
 /// Reply to `ModifyHighPriorityRouteECMPAlgorithm` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyHighPriorityRouteECMPAlgorithmResponse {}
 
@@ -25644,7 +26344,8 @@ impl crate::Action for ModifyHighPriorityRouteECMPAlgorithmRequest {
 }
 
 /// Request of `ModifyHighPriorityRouteTableAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyHighPriorityRouteTableAttributeRequest {
     /// `HighPriorityRouteTableId` (wire name).
@@ -25684,7 +26385,8 @@ impl ModifyHighPriorityRouteTableAttributeRequest {
 }
 
 /// Reply to `ModifyHighPriorityRouteTableAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyHighPriorityRouteTableAttributeResponse {}
 
@@ -25699,7 +26401,8 @@ impl crate::Action for ModifyHighPriorityRouteTableAttributeRequest {
 }
 
 /// Request of `ModifyIPv6AddressesAttributes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyIPv6AddressesAttributesRequest {
     /// `IPv6AddressIds` (wire name).
@@ -25751,7 +26454,8 @@ impl ModifyIPv6AddressesAttributesRequest {
 }
 
 /// Reply to `ModifyIPv6AddressesAttributes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyIPv6AddressesAttributesResponse {}
 
@@ -25766,7 +26470,8 @@ impl crate::Action for ModifyIPv6AddressesAttributesRequest {
 }
 
 /// Request of `ModifyIPv6AddressesBandwidth`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyIPv6AddressesBandwidthRequest {
     /// `IPv6AddressIds` (wire name).
@@ -25807,7 +26512,8 @@ impl ModifyIPv6AddressesBandwidthRequest {
 }
 
 /// Reply to `ModifyIPv6AddressesBandwidth` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyIPv6AddressesBandwidthResponse {}
 
@@ -25822,7 +26528,8 @@ impl crate::Action for ModifyIPv6AddressesBandwidthRequest {
 }
 
 /// Request of `ModifyIp6AddressesBandwidth`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyIp6AddressesBandwidthRequest {
     /// `InternetMaxBandwidthOut` (wire name).
@@ -25873,7 +26580,8 @@ impl ModifyIp6AddressesBandwidthRequest {
 }
 
 /// Reply to `ModifyIp6AddressesBandwidth` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ModifyIp6AddressesBandwidthResponse {
     /// `TaskId` (wire name).
@@ -25892,7 +26600,8 @@ impl crate::Action for ModifyIp6AddressesBandwidthRequest {
 }
 
 /// Request of `ModifyIp6Rule`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyIp6RuleRequest {
     /// `Ip6TranslatorId` (wire name).
@@ -25963,7 +26672,8 @@ impl ModifyIp6RuleRequest {
 }
 
 /// Reply to `ModifyIp6Rule` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyIp6RuleResponse {}
 
@@ -25978,7 +26688,8 @@ impl crate::Action for ModifyIp6RuleRequest {
 }
 
 /// Request of `ModifyIp6Translator`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyIp6TranslatorRequest {
     /// `Ip6TranslatorId` (wire name).
@@ -26019,7 +26730,8 @@ impl ModifyIp6TranslatorRequest {
 }
 
 /// Reply to `ModifyIp6Translator` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyIp6TranslatorResponse {}
 
@@ -26034,7 +26746,8 @@ impl crate::Action for ModifyIp6TranslatorRequest {
 }
 
 /// Request of `ModifyIpv6AddressesAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyIpv6AddressesAttributeRequest {
     /// `NetworkInterfaceId` (wire name).
@@ -26074,7 +26787,8 @@ impl ModifyIpv6AddressesAttributeRequest {
 }
 
 /// Reply to `ModifyIpv6AddressesAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyIpv6AddressesAttributeResponse {}
 
@@ -26089,7 +26803,8 @@ impl crate::Action for ModifyIpv6AddressesAttributeRequest {
 }
 
 /// Request of `ModifyLocalGateway`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyLocalGatewayRequest {
     /// `LocalGatewayName` (wire name).
@@ -26150,7 +26865,8 @@ impl ModifyLocalGatewayRequest {
 }
 
 /// Reply to `ModifyLocalGateway` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyLocalGatewayResponse {}
 
@@ -26165,7 +26881,8 @@ impl crate::Action for ModifyLocalGatewayRequest {
 }
 
 /// Request of `ModifyNatGatewayAdvancedAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyNatGatewayAdvancedAttributeRequest {
     /// `NatGatewayId` (wire name).
@@ -26226,7 +26943,8 @@ impl ModifyNatGatewayAdvancedAttributeRequest {
 }
 
 /// Reply to `ModifyNatGatewayAdvancedAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyNatGatewayAdvancedAttributeResponse {}
 
@@ -26241,7 +26959,8 @@ impl crate::Action for ModifyNatGatewayAdvancedAttributeRequest {
 }
 
 /// Request of `ModifyNatGatewayAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyNatGatewayAttributeRequest {
     /// `NatGatewayId` (wire name).
@@ -26332,7 +27051,8 @@ impl ModifyNatGatewayAttributeRequest {
 }
 
 /// Reply to `ModifyNatGatewayAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyNatGatewayAttributeResponse {}
 
@@ -26347,7 +27067,8 @@ impl crate::Action for ModifyNatGatewayAttributeRequest {
 }
 
 /// Request of `ModifyNatGatewayDestinationIpPortTranslationNatRule`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest {
     /// `NatGatewayId` (wire name).
@@ -26397,7 +27118,8 @@ impl ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest {
 }
 
 /// Reply to `ModifyNatGatewayDestinationIpPortTranslationNatRule` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyNatGatewayDestinationIpPortTranslationNatRuleResponse {}
 
@@ -26412,7 +27134,8 @@ impl crate::Action for ModifyNatGatewayDestinationIpPortTranslationNatRuleReques
 }
 
 /// Request of `ModifyNatGatewaySourceIpTranslationNatRule`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyNatGatewaySourceIpTranslationNatRuleRequest {
     /// `NatGatewayId` (wire name).
@@ -26452,7 +27175,8 @@ impl ModifyNatGatewaySourceIpTranslationNatRuleRequest {
 }
 
 /// Reply to `ModifyNatGatewaySourceIpTranslationNatRule` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyNatGatewaySourceIpTranslationNatRuleResponse {}
 
@@ -26467,7 +27191,8 @@ impl crate::Action for ModifyNatGatewaySourceIpTranslationNatRuleRequest {
 }
 
 /// Request of `ModifyNetDetect`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyNetDetectRequest {
     /// `NetDetectId` (wire name).
@@ -26548,7 +27273,8 @@ impl ModifyNetDetectRequest {
 }
 
 /// Reply to `ModifyNetDetect` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyNetDetectResponse {}
 
@@ -26563,7 +27289,8 @@ impl crate::Action for ModifyNetDetectRequest {
 }
 
 /// Request of `ModifyNetworkAclAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyNetworkAclAttributeRequest {
     /// `NetworkAclId` (wire name).
@@ -26603,7 +27330,8 @@ impl ModifyNetworkAclAttributeRequest {
 }
 
 /// Reply to `ModifyNetworkAclAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyNetworkAclAttributeResponse {}
 
@@ -26618,7 +27346,8 @@ impl crate::Action for ModifyNetworkAclAttributeRequest {
 }
 
 /// Request of `ModifyNetworkAclEntries`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyNetworkAclEntriesRequest {
     /// `NetworkAclId` (wire name).
@@ -26679,7 +27408,8 @@ impl ModifyNetworkAclEntriesRequest {
 }
 
 /// Reply to `ModifyNetworkAclEntries` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyNetworkAclEntriesResponse {}
 
@@ -26694,7 +27424,8 @@ impl crate::Action for ModifyNetworkAclEntriesRequest {
 }
 
 /// Request of `ModifyNetworkAclQuintupleEntries`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyNetworkAclQuintupleEntriesRequest {
     /// `NetworkAclId` (wire name).
@@ -26734,7 +27465,8 @@ impl ModifyNetworkAclQuintupleEntriesRequest {
 }
 
 /// Reply to `ModifyNetworkAclQuintupleEntries` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyNetworkAclQuintupleEntriesResponse {}
 
@@ -26749,7 +27481,8 @@ impl crate::Action for ModifyNetworkAclQuintupleEntriesRequest {
 }
 
 /// Request of `ModifyNetworkInterfaceAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyNetworkInterfaceAttributeRequest {
     /// `NetworkInterfaceId` (wire name).
@@ -26820,7 +27553,8 @@ impl ModifyNetworkInterfaceAttributeRequest {
 }
 
 /// Reply to `ModifyNetworkInterfaceAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyNetworkInterfaceAttributeResponse {}
 
@@ -26835,7 +27569,8 @@ impl crate::Action for ModifyNetworkInterfaceAttributeRequest {
 }
 
 /// Request of `ModifyNetworkInterfaceQos`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyNetworkInterfaceQosRequest {
     /// `NetworkInterfaceIds` (wire name).
@@ -26886,7 +27621,8 @@ impl ModifyNetworkInterfaceQosRequest {
 }
 
 /// Reply to `ModifyNetworkInterfaceQos` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyNetworkInterfaceQosResponse {}
 
@@ -26901,7 +27637,8 @@ impl crate::Action for ModifyNetworkInterfaceQosRequest {
 }
 
 /// Request of `ModifyPrivateIpAddressesAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyPrivateIpAddressesAttributeRequest {
     /// `NetworkInterfaceId` (wire name).
@@ -26941,7 +27678,8 @@ impl ModifyPrivateIpAddressesAttributeRequest {
 }
 
 /// Reply to `ModifyPrivateIpAddressesAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyPrivateIpAddressesAttributeResponse {}
 
@@ -26956,7 +27694,8 @@ impl crate::Action for ModifyPrivateIpAddressesAttributeRequest {
 }
 
 /// Request of `ModifyPrivateNatGatewayAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyPrivateNatGatewayAttributeRequest {
     /// `NatGatewayId` (wire name).
@@ -27007,7 +27746,8 @@ impl ModifyPrivateNatGatewayAttributeRequest {
 }
 
 /// Reply to `ModifyPrivateNatGatewayAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyPrivateNatGatewayAttributeResponse {}
 
@@ -27022,7 +27762,8 @@ impl crate::Action for ModifyPrivateNatGatewayAttributeRequest {
 }
 
 /// Request of `ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     /// `NatGatewayId` (wire name).
@@ -27062,7 +27803,8 @@ impl ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
 }
 
 /// Reply to `ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleResponse {}
 
@@ -27077,7 +27819,8 @@ impl crate::Action for ModifyPrivateNatGatewayDestinationIpPortTranslationNatRul
 }
 
 /// Request of `ModifyPrivateNatGatewayTranslationAclRule`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyPrivateNatGatewayTranslationAclRuleRequest {
     /// `NatGatewayId` (wire name).
@@ -27158,7 +27901,8 @@ impl ModifyPrivateNatGatewayTranslationAclRuleRequest {
 }
 
 /// Reply to `ModifyPrivateNatGatewayTranslationAclRule` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyPrivateNatGatewayTranslationAclRuleResponse {}
 
@@ -27173,7 +27917,8 @@ impl crate::Action for ModifyPrivateNatGatewayTranslationAclRuleRequest {
 }
 
 /// Request of `ModifyPrivateNatGatewayTranslationNatRule`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyPrivateNatGatewayTranslationNatRuleRequest {
     /// `NatGatewayId` (wire name).
@@ -27224,7 +27969,8 @@ impl ModifyPrivateNatGatewayTranslationNatRuleRequest {
 }
 
 /// Reply to `ModifyPrivateNatGatewayTranslationNatRule` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyPrivateNatGatewayTranslationNatRuleResponse {}
 
@@ -27239,7 +27985,8 @@ impl crate::Action for ModifyPrivateNatGatewayTranslationNatRuleRequest {
 }
 
 /// Request of `ModifyReserveIpAddress`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyReserveIpAddressRequest {
     /// `VpcId` (wire name).
@@ -27300,7 +28047,8 @@ impl ModifyReserveIpAddressRequest {
 }
 
 /// Reply to `ModifyReserveIpAddress` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyReserveIpAddressResponse {}
 
@@ -27315,7 +28063,8 @@ impl crate::Action for ModifyReserveIpAddressRequest {
 }
 
 /// Request of `ModifyRoutePolicyAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyRoutePolicyAttributeRequest {
     /// `RoutePolicyId` (wire name).
@@ -27365,7 +28114,8 @@ impl ModifyRoutePolicyAttributeRequest {
 }
 
 /// Reply to `ModifyRoutePolicyAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyRoutePolicyAttributeResponse {}
 
@@ -27380,7 +28130,8 @@ impl crate::Action for ModifyRoutePolicyAttributeRequest {
 }
 
 /// Request of `ModifyRouteTableAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyRouteTableAttributeRequest {
     /// `RouteTableId` (wire name).
@@ -27420,7 +28171,8 @@ impl ModifyRouteTableAttributeRequest {
 }
 
 /// Reply to `ModifyRouteTableAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyRouteTableAttributeResponse {}
 
@@ -27435,7 +28187,8 @@ impl crate::Action for ModifyRouteTableAttributeRequest {
 }
 
 /// Request of `ModifyRouteTableSelectionPolicies`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyRouteTableSelectionPoliciesRequest {
     /// `CcnId` (wire name).
@@ -27475,7 +28228,8 @@ impl ModifyRouteTableSelectionPoliciesRequest {
 }
 
 /// Reply to `ModifyRouteTableSelectionPolicies` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyRouteTableSelectionPoliciesResponse {}
 
@@ -27490,7 +28244,8 @@ impl crate::Action for ModifyRouteTableSelectionPoliciesRequest {
 }
 
 /// Request of `ModifySecurityGroupAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifySecurityGroupAttributeRequest {
     /// `SecurityGroupId` (wire name).
@@ -27541,7 +28296,8 @@ impl ModifySecurityGroupAttributeRequest {
 }
 
 /// Reply to `ModifySecurityGroupAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifySecurityGroupAttributeResponse {}
 
@@ -27556,7 +28312,8 @@ impl crate::Action for ModifySecurityGroupAttributeRequest {
 }
 
 /// Request of `ModifySecurityGroupPolicies`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifySecurityGroupPoliciesRequest {
     /// `SecurityGroupId` (wire name).
@@ -27607,7 +28364,8 @@ impl ModifySecurityGroupPoliciesRequest {
 }
 
 /// Reply to `ModifySecurityGroupPolicies` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifySecurityGroupPoliciesResponse {}
 
@@ -27622,7 +28380,8 @@ impl crate::Action for ModifySecurityGroupPoliciesRequest {
 }
 
 /// Request of `ModifyServiceTemplateAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyServiceTemplateAttributeRequest {
     /// `ServiceTemplateId` (wire name).
@@ -27683,7 +28442,8 @@ impl ModifyServiceTemplateAttributeRequest {
 }
 
 /// Reply to `ModifyServiceTemplateAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyServiceTemplateAttributeResponse {}
 
@@ -27698,7 +28458,8 @@ impl crate::Action for ModifyServiceTemplateAttributeRequest {
 }
 
 /// Request of `ModifyServiceTemplateGroupAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyServiceTemplateGroupAttributeRequest {
     /// `ServiceTemplateGroupId` (wire name).
@@ -27749,7 +28510,8 @@ impl ModifyServiceTemplateGroupAttributeRequest {
 }
 
 /// Reply to `ModifyServiceTemplateGroupAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyServiceTemplateGroupAttributeResponse {}
 
@@ -27764,7 +28526,8 @@ impl crate::Action for ModifyServiceTemplateGroupAttributeRequest {
 }
 
 /// Request of `ModifySnapshotPolicies`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifySnapshotPoliciesRequest {
     /// `SnapshotPoliciesInfo` (wire name).
@@ -27794,7 +28557,8 @@ impl ModifySnapshotPoliciesRequest {
 }
 
 /// Reply to `ModifySnapshotPolicies` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifySnapshotPoliciesResponse {}
 
@@ -27809,7 +28573,8 @@ impl crate::Action for ModifySnapshotPoliciesRequest {
 }
 
 /// Request of `ModifySubnetAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifySubnetAttributeRequest {
     /// `SubnetId` (wire name).
@@ -27860,7 +28625,8 @@ impl ModifySubnetAttributeRequest {
 }
 
 /// Reply to `ModifySubnetAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifySubnetAttributeResponse {}
 
@@ -27875,7 +28641,8 @@ impl crate::Action for ModifySubnetAttributeRequest {
 }
 
 /// Request of `ModifyTemplateMember`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyTemplateMemberRequest {
     /// `TemplateId` (wire name).
@@ -27925,7 +28692,8 @@ impl ModifyTemplateMemberRequest {
 }
 
 /// Reply to `ModifyTemplateMember` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyTemplateMemberResponse {}
 
@@ -27940,7 +28708,8 @@ impl crate::Action for ModifyTemplateMemberRequest {
 }
 
 /// Request of `ModifyTrafficMirrorAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyTrafficMirrorAttributeRequest {
     /// `TrafficMirrorId` (wire name).
@@ -27991,7 +28760,8 @@ impl ModifyTrafficMirrorAttributeRequest {
 }
 
 /// Reply to `ModifyTrafficMirrorAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyTrafficMirrorAttributeResponse {}
 
@@ -28006,7 +28776,8 @@ impl crate::Action for ModifyTrafficMirrorAttributeRequest {
 }
 
 /// Request of `ModifyTrafficMirrorFilterRules`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyTrafficMirrorFilterRulesRequest {
     /// `TrafficMirrorId` (wire name).
@@ -28057,7 +28828,8 @@ impl ModifyTrafficMirrorFilterRulesRequest {
 }
 
 /// Reply to `ModifyTrafficMirrorFilterRules` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyTrafficMirrorFilterRulesResponse {}
 
@@ -28072,7 +28844,8 @@ impl crate::Action for ModifyTrafficMirrorFilterRulesRequest {
 }
 
 /// Request of `ModifyVpcAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyVpcAttributeRequest {
     /// `VpcId` (wire name).
@@ -28173,7 +28946,8 @@ impl ModifyVpcAttributeRequest {
 }
 
 /// Reply to `ModifyVpcAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyVpcAttributeResponse {}
 
@@ -28188,7 +28962,8 @@ impl crate::Action for ModifyVpcAttributeRequest {
 }
 
 /// Request of `ModifyVpcEndPointAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyVpcEndPointAttributeRequest {
     /// `EndPointId` (wire name).
@@ -28249,7 +29024,8 @@ impl ModifyVpcEndPointAttributeRequest {
 }
 
 /// Reply to `ModifyVpcEndPointAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyVpcEndPointAttributeResponse {}
 
@@ -28264,7 +29040,8 @@ impl crate::Action for ModifyVpcEndPointAttributeRequest {
 }
 
 /// Request of `ModifyVpcEndPointServiceAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyVpcEndPointServiceAttributeRequest {
     /// `EndPointServiceId` (wire name).
@@ -28345,7 +29122,8 @@ impl ModifyVpcEndPointServiceAttributeRequest {
 }
 
 /// Reply to `ModifyVpcEndPointServiceAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyVpcEndPointServiceAttributeResponse {}
 
@@ -28360,7 +29138,8 @@ impl crate::Action for ModifyVpcEndPointServiceAttributeRequest {
 }
 
 /// Request of `ModifyVpcEndPointServiceWhiteList`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyVpcEndPointServiceWhiteListRequest {
     /// `UserUin` (wire name).
@@ -28411,7 +29190,8 @@ impl ModifyVpcEndPointServiceWhiteListRequest {
 }
 
 /// Reply to `ModifyVpcEndPointServiceWhiteList` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyVpcEndPointServiceWhiteListResponse {}
 
@@ -28426,7 +29206,8 @@ impl crate::Action for ModifyVpcEndPointServiceWhiteListRequest {
 }
 
 /// Request of `ModifyVpcPeeringConnection`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyVpcPeeringConnectionRequest {
     /// `PeeringConnectionId` (wire name).
@@ -28487,7 +29268,8 @@ impl ModifyVpcPeeringConnectionRequest {
 }
 
 /// Reply to `ModifyVpcPeeringConnection` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyVpcPeeringConnectionResponse {}
 
@@ -28502,7 +29284,8 @@ impl crate::Action for ModifyVpcPeeringConnectionRequest {
 }
 
 /// Request of `ModifyVpnConnectionAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyVpnConnectionAttributeRequest {
     /// `VpnConnectionId` (wire name).
@@ -28683,7 +29466,8 @@ impl ModifyVpnConnectionAttributeRequest {
 }
 
 /// Reply to `ModifyVpnConnectionAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyVpnConnectionAttributeResponse {}
 
@@ -28698,7 +29482,8 @@ impl crate::Action for ModifyVpnConnectionAttributeRequest {
 }
 
 /// Request of `ModifyVpnGatewayAttribute`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyVpnGatewayAttributeRequest {
     /// `VpnGatewayId` (wire name).
@@ -28769,7 +29554,8 @@ impl ModifyVpnGatewayAttributeRequest {
 }
 
 /// Reply to `ModifyVpnGatewayAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyVpnGatewayAttributeResponse {}
 
@@ -28784,7 +29570,8 @@ impl crate::Action for ModifyVpnGatewayAttributeRequest {
 }
 
 /// Request of `ModifyVpnGatewayCcnRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyVpnGatewayCcnRoutesRequest {
     /// `VpnGatewayId` (wire name).
@@ -28824,7 +29611,8 @@ impl ModifyVpnGatewayCcnRoutesRequest {
 }
 
 /// Reply to `ModifyVpnGatewayCcnRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ModifyVpnGatewayCcnRoutesResponse {}
 
@@ -28839,7 +29627,8 @@ impl crate::Action for ModifyVpnGatewayCcnRoutesRequest {
 }
 
 /// Request of `ModifyVpnGatewayRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyVpnGatewayRoutesRequest {
     /// `VpnGatewayId` (wire name).
@@ -28879,7 +29668,8 @@ impl ModifyVpnGatewayRoutesRequest {
 }
 
 /// Reply to `ModifyVpnGatewayRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ModifyVpnGatewayRoutesResponse {
     /// `Routes` (wire name).
@@ -28898,7 +29688,8 @@ impl crate::Action for ModifyVpnGatewayRoutesRequest {
 }
 
 /// Request of `ModifyVpnGatewaySslClientCert`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyVpnGatewaySslClientCertRequest {
     /// `SslVpnClientIds` (wire name).
@@ -28928,7 +29719,8 @@ impl ModifyVpnGatewaySslClientCertRequest {
 }
 
 /// Reply to `ModifyVpnGatewaySslClientCert` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ModifyVpnGatewaySslClientCertResponse {
     /// `TaskId` (wire name).
@@ -28947,7 +29739,8 @@ impl crate::Action for ModifyVpnGatewaySslClientCertRequest {
 }
 
 /// Request of `ModifyVpnGatewaySslServer`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyVpnGatewaySslServerRequest {
     /// `SslVpnServerId` (wire name).
@@ -29088,7 +29881,8 @@ impl ModifyVpnGatewaySslServerRequest {
 }
 
 /// Reply to `ModifyVpnGatewaySslServer` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ModifyVpnGatewaySslServerResponse {
     /// `TaskId` (wire name).
@@ -29107,7 +29901,8 @@ impl crate::Action for ModifyVpnGatewaySslServerRequest {
 }
 
 /// Request of `NotifyRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct NotifyRoutesRequest {
     /// `RouteTableId` (wire name).
@@ -29147,7 +29942,8 @@ impl NotifyRoutesRequest {
 }
 
 /// Reply to `NotifyRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct NotifyRoutesResponse {}
 
@@ -29162,7 +29958,8 @@ impl crate::Action for NotifyRoutesRequest {
 }
 
 /// Request of `RefreshDirectConnectGatewayRouteToNatGateway`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RefreshDirectConnectGatewayRouteToNatGatewayRequest {
     /// `VpcId` (wire name).
@@ -29212,7 +30009,8 @@ impl RefreshDirectConnectGatewayRouteToNatGatewayRequest {
 }
 
 /// Reply to `RefreshDirectConnectGatewayRouteToNatGateway` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct RefreshDirectConnectGatewayRouteToNatGatewayResponse {
     /// `DirectConnectSubnetSet` (wire name).
@@ -29231,7 +30029,8 @@ impl crate::Action for RefreshDirectConnectGatewayRouteToNatGatewayRequest {
 }
 
 /// Request of `RejectAttachCcnInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RejectAttachCcnInstancesRequest {
     /// `CcnId` (wire name).
@@ -29271,7 +30070,8 @@ impl RejectAttachCcnInstancesRequest {
 }
 
 /// Reply to `RejectAttachCcnInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct RejectAttachCcnInstancesResponse {}
 
@@ -29286,7 +30086,8 @@ impl crate::Action for RejectAttachCcnInstancesRequest {
 }
 
 /// Request of `RejectVpcPeeringConnection`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RejectVpcPeeringConnectionRequest {
     /// `PeeringConnectionId` (wire name).
@@ -29316,7 +30117,8 @@ impl RejectVpcPeeringConnectionRequest {
 }
 
 /// Reply to `RejectVpcPeeringConnection` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct RejectVpcPeeringConnectionResponse {}
 
@@ -29331,7 +30133,8 @@ impl crate::Action for RejectVpcPeeringConnectionRequest {
 }
 
 /// Request of `ReleaseAddresses`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ReleaseAddressesRequest {
     /// `AddressIds` (wire name).
@@ -29361,7 +30164,8 @@ impl ReleaseAddressesRequest {
 }
 
 /// Reply to `ReleaseAddresses` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ReleaseAddressesResponse {
     /// `TaskId` (wire name).
@@ -29380,7 +30184,8 @@ impl crate::Action for ReleaseAddressesRequest {
 }
 
 /// Request of `ReleaseIPv6Addresses`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct ReleaseIPv6AddressesRequest {
     /// `IPv6AddressIds` (wire name).
@@ -29411,7 +30216,8 @@ impl ReleaseIPv6AddressesRequest {
 }
 
 /// Reply to `ReleaseIPv6Addresses` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ReleaseIPv6AddressesResponse {}
 
@@ -29426,7 +30232,8 @@ impl crate::Action for ReleaseIPv6AddressesRequest {
 }
 
 /// Request of `ReleaseIp6AddressesBandwidth`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ReleaseIp6AddressesBandwidthRequest {
     /// `Ip6Addresses` (wire name).
@@ -29465,7 +30272,8 @@ impl ReleaseIp6AddressesBandwidthRequest {
 }
 
 /// Reply to `ReleaseIp6AddressesBandwidth` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ReleaseIp6AddressesBandwidthResponse {
     /// `TaskId` (wire name).
@@ -29484,7 +30292,8 @@ impl crate::Action for ReleaseIp6AddressesBandwidthRequest {
 }
 
 /// Request of `RemoveBandwidthPackageResources`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RemoveBandwidthPackageResourcesRequest {
     /// `ResourceIds` (wire name).
@@ -29553,7 +30362,8 @@ impl RemoveBandwidthPackageResourcesRequest {
 }
 
 /// Reply to `RemoveBandwidthPackageResources` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct RemoveBandwidthPackageResourcesResponse {}
 
@@ -29568,7 +30378,8 @@ impl crate::Action for RemoveBandwidthPackageResourcesRequest {
 }
 
 /// Request of `RemoveIp6Rules`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RemoveIp6RulesRequest {
     /// `Ip6TranslatorId` (wire name).
@@ -29608,7 +30419,8 @@ impl RemoveIp6RulesRequest {
 }
 
 /// Reply to `RemoveIp6Rules` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct RemoveIp6RulesResponse {}
 
@@ -29623,7 +30435,8 @@ impl crate::Action for RemoveIp6RulesRequest {
 }
 
 /// Request of `RenewAddresses`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RenewAddressesRequest {
     /// `AddressIds` (wire name).
@@ -29663,7 +30476,8 @@ impl RenewAddressesRequest {
 }
 
 /// Reply to `RenewAddresses` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct RenewAddressesResponse {}
 
@@ -29678,7 +30492,8 @@ impl crate::Action for RenewAddressesRequest {
 }
 
 /// Request of `RenewVpnGateway`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RenewVpnGatewayRequest {
     /// `VpnGatewayId` (wire name).
@@ -29718,7 +30533,8 @@ impl RenewVpnGatewayRequest {
 }
 
 /// Reply to `RenewVpnGateway` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct RenewVpnGatewayResponse {}
 
@@ -29733,7 +30549,8 @@ impl crate::Action for RenewVpnGatewayRequest {
 }
 
 /// Request of `ReplaceCcnRouteTableBroadcastPolicys`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ReplaceCcnRouteTableBroadcastPolicysRequest {
     /// `CcnId` (wire name).
@@ -29783,7 +30600,8 @@ impl ReplaceCcnRouteTableBroadcastPolicysRequest {
 }
 
 /// Reply to `ReplaceCcnRouteTableBroadcastPolicys` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ReplaceCcnRouteTableBroadcastPolicysResponse {}
 
@@ -29798,7 +30616,8 @@ impl crate::Action for ReplaceCcnRouteTableBroadcastPolicysRequest {
 }
 
 /// Request of `ReplaceCcnRouteTableInputPolicys`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ReplaceCcnRouteTableInputPolicysRequest {
     /// `CcnId` (wire name).
@@ -29848,7 +30667,8 @@ impl ReplaceCcnRouteTableInputPolicysRequest {
 }
 
 /// Reply to `ReplaceCcnRouteTableInputPolicys` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ReplaceCcnRouteTableInputPolicysResponse {}
 
@@ -29863,7 +30683,8 @@ impl crate::Action for ReplaceCcnRouteTableInputPolicysRequest {
 }
 
 /// Request of `ReplaceDirectConnectGatewayCcnRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ReplaceDirectConnectGatewayCcnRoutesRequest {
     /// `DirectConnectGatewayId` (wire name).
@@ -29914,7 +30735,8 @@ impl ReplaceDirectConnectGatewayCcnRoutesRequest {
 }
 
 /// Reply to `ReplaceDirectConnectGatewayCcnRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ReplaceDirectConnectGatewayCcnRoutesResponse {}
 
@@ -29929,7 +30751,8 @@ impl crate::Action for ReplaceDirectConnectGatewayCcnRoutesRequest {
 }
 
 /// Request of `ReplaceHighPriorityRouteTableAssociation`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ReplaceHighPriorityRouteTableAssociationRequest {
     /// `HighPriorityRouteTableId` (wire name).
@@ -29970,7 +30793,8 @@ impl ReplaceHighPriorityRouteTableAssociationRequest {
 }
 
 /// Reply to `ReplaceHighPriorityRouteTableAssociation` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ReplaceHighPriorityRouteTableAssociationResponse {}
 
@@ -29985,7 +30809,8 @@ impl crate::Action for ReplaceHighPriorityRouteTableAssociationRequest {
 }
 
 /// Request of `ReplaceHighPriorityRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ReplaceHighPriorityRoutesRequest {
     /// `HighPriorityRouteTableId` (wire name).
@@ -30025,7 +30850,8 @@ impl ReplaceHighPriorityRoutesRequest {
 }
 
 /// Reply to `ReplaceHighPriorityRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ReplaceHighPriorityRoutesResponse {
     /// `NewHighPriorityRouteSet` (wire name).
@@ -30047,7 +30873,8 @@ impl crate::Action for ReplaceHighPriorityRoutesRequest {
 }
 
 /// Request of `ReplaceRoutePolicyAssociations`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ReplaceRoutePolicyAssociationsRequest {
     /// `RoutePolicyAssociationSet` (wire name).
@@ -30077,7 +30904,8 @@ impl ReplaceRoutePolicyAssociationsRequest {
 }
 
 /// Reply to `ReplaceRoutePolicyAssociations` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ReplaceRoutePolicyAssociationsResponse {}
 
@@ -30092,7 +30920,8 @@ impl crate::Action for ReplaceRoutePolicyAssociationsRequest {
 }
 
 /// Request of `ReplaceRoutePolicyEntries`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ReplaceRoutePolicyEntriesRequest {
     /// `RoutePolicyId` (wire name).
@@ -30132,7 +30961,8 @@ impl ReplaceRoutePolicyEntriesRequest {
 }
 
 /// Reply to `ReplaceRoutePolicyEntries` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ReplaceRoutePolicyEntriesResponse {}
 
@@ -30147,7 +30977,8 @@ impl crate::Action for ReplaceRoutePolicyEntriesRequest {
 }
 
 /// Request of `ReplaceRouteTableAssociation`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ReplaceRouteTableAssociationRequest {
     /// `RouteTableId` (wire name).
@@ -30188,7 +31019,8 @@ impl ReplaceRouteTableAssociationRequest {
 }
 
 /// Reply to `ReplaceRouteTableAssociation` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ReplaceRouteTableAssociationResponse {}
 
@@ -30203,7 +31035,8 @@ impl crate::Action for ReplaceRouteTableAssociationRequest {
 }
 
 /// Request of `ReplaceRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ReplaceRoutesRequest {
     /// `RouteTableId` (wire name).
@@ -30243,7 +31076,8 @@ impl ReplaceRoutesRequest {
 }
 
 /// Reply to `ReplaceRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ReplaceRoutesResponse {
     /// `OldRouteSet` (wire name).
@@ -30265,7 +31099,8 @@ impl crate::Action for ReplaceRoutesRequest {
 }
 
 /// Request of `ReplaceRoutesWithRoutePolicy`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ReplaceRoutesWithRoutePolicyRequest {
     /// `RouteTableId` (wire name).
@@ -30305,7 +31140,8 @@ impl ReplaceRoutesWithRoutePolicyRequest {
 }
 
 /// Reply to `ReplaceRoutesWithRoutePolicy` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ReplaceRoutesWithRoutePolicyResponse {}
 
@@ -30320,7 +31156,8 @@ impl crate::Action for ReplaceRoutesWithRoutePolicyRequest {
 }
 
 /// Request of `ReplaceSecurityGroupPolicies`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ReplaceSecurityGroupPoliciesRequest {
     /// `SecurityGroupId` (wire name).
@@ -30381,7 +31218,8 @@ impl ReplaceSecurityGroupPoliciesRequest {
 }
 
 /// Reply to `ReplaceSecurityGroupPolicies` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ReplaceSecurityGroupPoliciesResponse {}
 
@@ -30396,7 +31234,8 @@ impl crate::Action for ReplaceSecurityGroupPoliciesRequest {
 }
 
 /// Request of `ReplaceSecurityGroupPolicy`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ReplaceSecurityGroupPolicyRequest {
     /// `SecurityGroupId` (wire name).
@@ -30447,7 +31286,8 @@ impl ReplaceSecurityGroupPolicyRequest {
 }
 
 /// Reply to `ReplaceSecurityGroupPolicy` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ReplaceSecurityGroupPolicyResponse {}
 
@@ -30462,7 +31302,8 @@ impl crate::Action for ReplaceSecurityGroupPolicyRequest {
 }
 
 /// Request of `ResetAttachCcnInstances`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ResetAttachCcnInstancesRequest {
     /// `CcnId` (wire name).
@@ -30512,7 +31353,8 @@ impl ResetAttachCcnInstancesRequest {
 }
 
 /// Reply to `ResetAttachCcnInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ResetAttachCcnInstancesResponse {}
 
@@ -30527,7 +31369,8 @@ impl crate::Action for ResetAttachCcnInstancesRequest {
 }
 
 /// Request of `ResetHighPriorityRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ResetHighPriorityRoutesRequest {
     /// `HighPriorityRouteTableId` (wire name).
@@ -30577,7 +31420,8 @@ impl ResetHighPriorityRoutesRequest {
 }
 
 /// Reply to `ResetHighPriorityRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ResetHighPriorityRoutesResponse {}
 
@@ -30592,7 +31436,8 @@ impl crate::Action for ResetHighPriorityRoutesRequest {
 }
 
 /// Request of `ResetNatGatewayConnection`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ResetNatGatewayConnectionRequest {
     /// `NatGatewayId` (wire name).
@@ -30643,7 +31488,8 @@ impl ResetNatGatewayConnectionRequest {
 }
 
 /// Reply to `ResetNatGatewayConnection` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ResetNatGatewayConnectionResponse {}
 
@@ -30658,7 +31504,8 @@ impl crate::Action for ResetNatGatewayConnectionRequest {
 }
 
 /// Request of `ResetRoutePolicyAssociations`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ResetRoutePolicyAssociationsRequest {
     /// `RouteTableId` (wire name).
@@ -30698,7 +31545,8 @@ impl ResetRoutePolicyAssociationsRequest {
 }
 
 /// Reply to `ResetRoutePolicyAssociations` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ResetRoutePolicyAssociationsResponse {}
 
@@ -30713,7 +31561,8 @@ impl crate::Action for ResetRoutePolicyAssociationsRequest {
 }
 
 /// Request of `ResetRoutePolicyEntries`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ResetRoutePolicyEntriesRequest {
     /// `RoutePolicyId` (wire name).
@@ -30774,7 +31623,8 @@ impl ResetRoutePolicyEntriesRequest {
 }
 
 /// Reply to `ResetRoutePolicyEntries` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ResetRoutePolicyEntriesResponse {}
 
@@ -30789,7 +31639,8 @@ impl crate::Action for ResetRoutePolicyEntriesRequest {
 }
 
 /// Request of `ResetRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ResetRoutesRequest {
     /// `RouteTableId` (wire name).
@@ -30839,7 +31690,8 @@ impl ResetRoutesRequest {
 }
 
 /// Reply to `ResetRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ResetRoutesResponse {}
 
@@ -30854,7 +31706,8 @@ impl crate::Action for ResetRoutesRequest {
 }
 
 /// Request of `ResetTrafficMirrorFilter`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ResetTrafficMirrorFilterRequest {
     /// `TrafficMirrorId` (wire name).
@@ -30925,7 +31778,8 @@ impl ResetTrafficMirrorFilterRequest {
 }
 
 /// Reply to `ResetTrafficMirrorFilter` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ResetTrafficMirrorFilterResponse {}
 
@@ -30940,7 +31794,8 @@ impl crate::Action for ResetTrafficMirrorFilterRequest {
 }
 
 /// Request of `ResetTrafficMirrorSrcs`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ResetTrafficMirrorSrcsRequest {
     /// `TrafficMirrorId` (wire name).
@@ -30980,7 +31835,8 @@ impl ResetTrafficMirrorSrcsRequest {
 }
 
 /// Reply to `ResetTrafficMirrorSrcs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ResetTrafficMirrorSrcsResponse {}
 
@@ -30995,7 +31851,8 @@ impl crate::Action for ResetTrafficMirrorSrcsRequest {
 }
 
 /// Request of `ResetTrafficMirrorTarget`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ResetTrafficMirrorTargetRequest {
     /// `TrafficMirrorId` (wire name).
@@ -31046,7 +31903,8 @@ impl ResetTrafficMirrorTargetRequest {
 }
 
 /// Reply to `ResetTrafficMirrorTarget` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ResetTrafficMirrorTargetResponse {}
 
@@ -31061,7 +31919,8 @@ impl crate::Action for ResetTrafficMirrorTargetRequest {
 }
 
 /// Request of `ResetVpnConnection`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ResetVpnConnectionRequest {
     /// `VpnGatewayId` (wire name).
@@ -31101,7 +31960,8 @@ impl ResetVpnConnectionRequest {
 }
 
 /// Reply to `ResetVpnConnection` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ResetVpnConnectionResponse {}
 
@@ -31116,7 +31976,8 @@ impl crate::Action for ResetVpnConnectionRequest {
 }
 
 /// Request of `ResetVpnGatewayInternetMaxBandwidth`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ResetVpnGatewayInternetMaxBandwidthRequest {
     /// `VpnGatewayId` (wire name).
@@ -31156,7 +32017,8 @@ impl ResetVpnGatewayInternetMaxBandwidthRequest {
 }
 
 /// Reply to `ResetVpnGatewayInternetMaxBandwidth` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ResetVpnGatewayInternetMaxBandwidthResponse {}
 
@@ -31171,7 +32033,8 @@ impl crate::Action for ResetVpnGatewayInternetMaxBandwidthRequest {
 }
 
 /// Request of `ResumeSnapshotInstance`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ResumeSnapshotInstanceRequest {
     /// `SnapshotPolicyId` (wire name).
@@ -31221,7 +32084,8 @@ impl ResumeSnapshotInstanceRequest {
 }
 
 /// Reply to `ResumeSnapshotInstance` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ResumeSnapshotInstanceResponse {}
 
@@ -31236,7 +32100,8 @@ impl crate::Action for ResumeSnapshotInstanceRequest {
 }
 
 /// Request of `ReturnNormalAddresses`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ReturnNormalAddressesRequest {
     /// `AddressIps` (wire name).
@@ -31266,7 +32131,8 @@ impl ReturnNormalAddressesRequest {
 }
 
 /// Reply to `ReturnNormalAddresses` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ReturnNormalAddressesResponse {}
 
@@ -31281,7 +32147,8 @@ impl crate::Action for ReturnNormalAddressesRequest {
 }
 
 /// Request of `SetCcnRegionBandwidthLimits`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct SetCcnRegionBandwidthLimitsRequest {
     /// `CcnId` (wire name).
@@ -31342,7 +32209,8 @@ impl SetCcnRegionBandwidthLimitsRequest {
 }
 
 /// Reply to `SetCcnRegionBandwidthLimits` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct SetCcnRegionBandwidthLimitsResponse {}
 
@@ -31357,7 +32225,8 @@ impl crate::Action for SetCcnRegionBandwidthLimitsRequest {
 }
 
 /// Request of `SetVpnGatewaysRenewFlag`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct SetVpnGatewaysRenewFlagRequest {
     /// `VpnGatewayIds` (wire name).
@@ -31408,7 +32277,8 @@ impl SetVpnGatewaysRenewFlagRequest {
 }
 
 /// Reply to `SetVpnGatewaysRenewFlag` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct SetVpnGatewaysRenewFlagResponse {}
 
@@ -31423,7 +32293,8 @@ impl crate::Action for SetVpnGatewaysRenewFlagRequest {
 }
 
 /// Request of `StartTrafficMirror`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct StartTrafficMirrorRequest {
     /// `TrafficMirrorId` (wire name).
@@ -31453,7 +32324,8 @@ impl StartTrafficMirrorRequest {
 }
 
 /// Reply to `StartTrafficMirror` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct StartTrafficMirrorResponse {}
 
@@ -31468,7 +32340,8 @@ impl crate::Action for StartTrafficMirrorRequest {
 }
 
 /// Request of `StopTrafficMirror`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct StopTrafficMirrorRequest {
     /// `TrafficMirrorId` (wire name).
@@ -31498,7 +32371,8 @@ impl StopTrafficMirrorRequest {
 }
 
 /// Reply to `StopTrafficMirror` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct StopTrafficMirrorResponse {}
 
@@ -31513,7 +32387,8 @@ impl crate::Action for StopTrafficMirrorRequest {
 }
 
 /// Request of `TransformAddress`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct TransformAddressRequest {
     /// `InstanceId` (wire name).
@@ -31543,7 +32418,8 @@ impl TransformAddressRequest {
 }
 
 /// Reply to `TransformAddress` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct TransformAddressResponse {
     /// `TaskId` (wire name).
@@ -31565,7 +32441,8 @@ impl crate::Action for TransformAddressRequest {
 }
 
 /// Request of `UnassignIpv6Addresses`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct UnassignIpv6AddressesRequest {
     /// `NetworkInterfaceId` (wire name).
@@ -31605,7 +32482,8 @@ impl UnassignIpv6AddressesRequest {
 }
 
 /// Reply to `UnassignIpv6Addresses` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct UnassignIpv6AddressesResponse {}
 
@@ -31620,7 +32498,8 @@ impl crate::Action for UnassignIpv6AddressesRequest {
 }
 
 /// Request of `UnassignIpv6CidrBlock`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct UnassignIpv6CidrBlockRequest {
     /// `VpcId` (wire name).
@@ -31661,7 +32540,8 @@ impl UnassignIpv6CidrBlockRequest {
 }
 
 /// Reply to `UnassignIpv6CidrBlock` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct UnassignIpv6CidrBlockResponse {}
 
@@ -31676,7 +32556,8 @@ impl crate::Action for UnassignIpv6CidrBlockRequest {
 }
 
 /// Request of `UnassignIpv6SubnetCidrBlock`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct UnassignIpv6SubnetCidrBlockRequest {
     /// `VpcId` (wire name).
@@ -31716,7 +32597,8 @@ impl UnassignIpv6SubnetCidrBlockRequest {
 }
 
 /// Reply to `UnassignIpv6SubnetCidrBlock` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct UnassignIpv6SubnetCidrBlockResponse {}
 
@@ -31731,7 +32613,8 @@ impl crate::Action for UnassignIpv6SubnetCidrBlockRequest {
 }
 
 /// Request of `UnassignPrivateIpAddresses`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct UnassignPrivateIpAddressesRequest {
     /// `NetworkInterfaceId` (wire name).
@@ -31782,7 +32665,8 @@ impl UnassignPrivateIpAddressesRequest {
 }
 
 /// Reply to `UnassignPrivateIpAddresses` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct UnassignPrivateIpAddressesResponse {}
 
@@ -31797,7 +32681,8 @@ impl crate::Action for UnassignPrivateIpAddressesRequest {
 }
 
 /// Request of `UnlockCcnBandwidths`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct UnlockCcnBandwidthsRequest {
     /// `Instances` (wire name).
@@ -31827,7 +32712,8 @@ impl UnlockCcnBandwidthsRequest {
 }
 
 /// Reply to `UnlockCcnBandwidths` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct UnlockCcnBandwidthsResponse {}
 
@@ -31842,7 +32728,8 @@ impl crate::Action for UnlockCcnBandwidthsRequest {
 }
 
 /// Request of `UnlockCcns`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(deny_unknown_fields)]
 pub struct UnlockCcnsRequest {}
 
@@ -31860,7 +32747,8 @@ impl UnlockCcnsRequest {
 }
 
 /// Reply to `UnlockCcns` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct UnlockCcnsResponse {}
 
@@ -31875,7 +32763,8 @@ impl crate::Action for UnlockCcnsRequest {
 }
 
 /// Request of `UpdateTrafficMirrorAllFilter`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct UpdateTrafficMirrorAllFilterRequest {
     /// `TrafficMirrorId` (wire name).
@@ -31966,7 +32855,8 @@ impl UpdateTrafficMirrorAllFilterRequest {
 }
 
 /// Reply to `UpdateTrafficMirrorAllFilter` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct UpdateTrafficMirrorAllFilterResponse {}
 
@@ -31981,7 +32871,8 @@ impl crate::Action for UpdateTrafficMirrorAllFilterRequest {
 }
 
 /// Request of `UpdateTrafficMirrorDirection`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct UpdateTrafficMirrorDirectionRequest {
     /// `TrafficMirrorId` (wire name).
@@ -32021,7 +32912,8 @@ impl UpdateTrafficMirrorDirectionRequest {
 }
 
 /// Reply to `UpdateTrafficMirrorDirection` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct UpdateTrafficMirrorDirectionResponse {}
 
@@ -32036,7 +32928,8 @@ impl crate::Action for UpdateTrafficMirrorDirectionRequest {
 }
 
 /// Request of `UpgradeNatGatewayProductVersion`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct UpgradeNatGatewayProductVersionRequest {
     /// `VpcId` (wire name).
@@ -32097,7 +32990,8 @@ impl UpgradeNatGatewayProductVersionRequest {
 }
 
 /// Reply to `UpgradeNatGatewayProductVersion` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct UpgradeNatGatewayProductVersionResponse {}
 
@@ -32112,7 +33006,8 @@ impl crate::Action for UpgradeNatGatewayProductVersionRequest {
 }
 
 /// Request of `WithdrawNotifyRoutes`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct WithdrawNotifyRoutesRequest {
     /// `RouteTableId` (wire name).
@@ -32152,7 +33047,8 @@ impl WithdrawNotifyRoutesRequest {
 }
 
 /// Reply to `WithdrawNotifyRoutes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct WithdrawNotifyRoutesResponse {}
 
@@ -32167,7 +33063,8 @@ impl crate::Action for WithdrawNotifyRoutesRequest {
 }
 
 /// `AccessPolicy` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AccessPolicy {
     /// `TargetCidr` (wire name).
@@ -32191,7 +33088,8 @@ pub struct AccessPolicy {
 }
 
 /// `AccountAttribute` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AccountAttribute {
     /// `AttributeName` (wire name).
@@ -32203,7 +33101,8 @@ pub struct AccountAttribute {
 }
 
 /// `Address` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Address {
     /// `AddressId` (wire name).
@@ -32293,7 +33192,8 @@ pub struct Address {
 }
 
 /// `AddressChargePrepaid` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AddressChargePrepaid {
     /// `Period` (wire name).
@@ -32386,7 +33286,8 @@ impl AddressInfo {
 }
 
 /// `AddressTemplate` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AddressTemplate {
     /// `AddressTemplateName` (wire name).
@@ -32413,7 +33314,8 @@ pub struct AddressTemplate {
 }
 
 /// `AddressTemplateGroup` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AddressTemplateGroup {
     /// `AddressTemplateGroupName` (wire name).
@@ -32440,7 +33342,8 @@ pub struct AddressTemplateGroup {
 }
 
 /// `AddressTemplateItem` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AddressTemplateItem {
     /// `AddressTemplateId` (wire name).
@@ -32503,7 +33406,8 @@ impl AddressTemplateSpecification {
 }
 
 /// `AlgType` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AlgType {
     /// `Ftp` (wire name).
@@ -32515,7 +33419,8 @@ pub struct AlgType {
 }
 
 /// `AssistantCidr` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AssistantCidr {
     /// `VpcId` (wire name).
@@ -32575,7 +33480,8 @@ impl BackupPolicy {
 }
 
 /// `BandwidthPackage` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct BandwidthPackage {
     /// `BandwidthPackageId` (wire name).
@@ -32611,7 +33517,8 @@ pub struct BandwidthPackage {
 }
 
 /// `BandwidthPackageBillBandwidth` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct BandwidthPackageBillBandwidth {
     /// `BandwidthUsage` (wire name).
@@ -32620,7 +33527,8 @@ pub struct BandwidthPackageBillBandwidth {
 }
 
 /// `BandwidthRange` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct BandwidthRange {
     /// `ResourceId` (wire name).
@@ -32635,7 +33543,8 @@ pub struct BandwidthRange {
 }
 
 /// `BatchModifySnapshotPolicy` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct BatchModifySnapshotPolicy {
     /// `SnapshotPolicyId` (wire name).
@@ -32696,7 +33605,8 @@ impl BatchModifySnapshotPolicy {
 }
 
 /// `BgpConfig` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct BgpConfig {
     /// `TunnelCidr` (wire name).
@@ -32746,7 +33656,8 @@ impl BgpConfig {
 }
 
 /// `BgpConfigAndAsn` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct BgpConfigAndAsn {
     /// `TunnelCidr` (wire name).
@@ -32767,7 +33678,8 @@ pub struct BgpConfigAndAsn {
 }
 
 /// `CCN` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CCN {
     /// `CcnId` (wire name).
@@ -32854,7 +33766,8 @@ pub struct CCN {
 }
 
 /// `CcnAttachedInstance` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CcnAttachedInstance {
     /// `CcnId` (wire name).
@@ -32908,7 +33821,8 @@ pub struct CcnAttachedInstance {
 }
 
 /// `CcnBandwidth` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CcnBandwidth {
     /// `CcnId` (wire name).
@@ -32950,7 +33864,8 @@ pub struct CcnBandwidth {
 }
 
 /// `CcnBandwidthInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CcnBandwidthInfo {
     /// `CcnId` (wire name).
@@ -32986,7 +33901,8 @@ pub struct CcnBandwidthInfo {
 }
 
 /// `CcnBatchRouteTable` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CcnBatchRouteTable {
     /// `CcnId` (wire name).
@@ -33037,7 +33953,8 @@ impl CcnBatchRouteTable {
 }
 
 /// `CcnFlowLock` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CcnFlowLock {
     /// `CcnId` (wire name).
@@ -33089,7 +34006,8 @@ impl CcnFlowLock {
 }
 
 /// `CcnInstance` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CcnInstance {
     /// `InstanceId` (wire name).
@@ -33170,7 +34088,8 @@ impl CcnInstance {
 }
 
 /// `CcnInstanceInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CcnInstanceInfo {
     /// `CcnId` (wire name).
@@ -33179,7 +34098,8 @@ pub struct CcnInstanceInfo {
 }
 
 /// `CcnInstanceWithoutRegion` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CcnInstanceWithoutRegion {
     /// `InstanceType` (wire name).
@@ -33219,7 +34139,8 @@ impl CcnInstanceWithoutRegion {
 }
 
 /// `CcnPolicyBasedRoutingNextHop` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CcnPolicyBasedRoutingNextHop {
     /// `PolicyBasedRoutingNextHopId` (wire name).
@@ -33471,7 +34392,8 @@ impl CcnRegionBandwidthLimit {
 }
 
 /// `CcnRegionBandwidthLimitInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CcnRegionBandwidthLimitInfo {
     /// `SourceRegion` (wire name).
@@ -33486,7 +34408,8 @@ pub struct CcnRegionBandwidthLimitInfo {
 }
 
 /// `CcnRoute` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CcnRoute {
     /// `RouteId` (wire name).
@@ -33596,7 +34519,8 @@ impl CcnRouteBroadcastPolicyRouteCondition {
 }
 
 /// `CcnRouteTable` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CcnRouteTable {
     /// `CcnId` (wire name).
@@ -33724,7 +34648,8 @@ impl CcnRouteTableBroadcastPolicy {
 }
 
 /// `CcnRouteTableBroadcastPolicys` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CcnRouteTableBroadcastPolicys {
     /// `Policys` (wire name).
@@ -33813,7 +34738,8 @@ impl CcnRouteTableInputPolicy {
 }
 
 /// `CcnRouteTableInputPolicys` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CcnRouteTableInputPolicys {
     /// `Policys` (wire name).
@@ -33828,7 +34754,8 @@ pub struct CcnRouteTableInputPolicys {
 }
 
 /// `CcnRouteTableSelectPolicy` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CcnRouteTableSelectPolicy {
     /// `InstanceType` (wire name).
@@ -33899,7 +34826,8 @@ impl CcnRouteTableSelectPolicy {
 }
 
 /// `CidrForCcn` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CidrForCcn {
     /// `Cidr` (wire name).
@@ -33911,7 +34839,8 @@ pub struct CidrForCcn {
 }
 
 /// `ClassicLinkInstance` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ClassicLinkInstance {
     /// `VpcId` (wire name).
@@ -33923,7 +34852,8 @@ pub struct ClassicLinkInstance {
 }
 
 /// `ConflictItem` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ConflictItem {
     /// `ConfilctId` (wire name). Deprecated by the service.
@@ -33938,7 +34868,8 @@ pub struct ConflictItem {
 }
 
 /// `ConflictSource` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ConflictSource {
     /// `ConflictSourceId` (wire name).
@@ -33953,7 +34884,8 @@ pub struct ConflictSource {
 }
 
 /// `ConnectionStateTimeouts` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(default)]
 pub struct ConnectionStateTimeouts {
     /// `UDPMappingTimeout` (wire name).
@@ -33968,7 +34900,8 @@ pub struct ConnectionStateTimeouts {
 }
 
 /// `CreateVpnConnRoute` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct CreateVpnConnRoute {
     /// `DestinationCidrBlock` (wire name).
@@ -34019,7 +34952,8 @@ impl CreateVpnConnRoute {
 }
 
 /// `CrossBorderCompliance` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CrossBorderCompliance {
     /// `ServiceProvider` (wire name).
@@ -34100,7 +35034,8 @@ pub struct CrossBorderCompliance {
 }
 
 /// `CrossBorderFlowMonitorData` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CrossBorderFlowMonitorData {
     /// `InBandwidth` (wire name).
@@ -34118,7 +35053,8 @@ pub struct CrossBorderFlowMonitorData {
 }
 
 /// `CustomerGateway` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CustomerGateway {
     /// `CustomerGatewayId` (wire name).
@@ -34198,7 +35134,8 @@ impl CustomerGatewayVendor {
 }
 
 /// `CvmInstance` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CvmInstance {
     /// `VpcId` (wire name).
@@ -34240,7 +35177,8 @@ pub struct CvmInstance {
 }
 
 /// `DefaultVpcSubnet` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DefaultVpcSubnet {
     /// `VpcId` (wire name).
@@ -34261,7 +35199,8 @@ pub struct DefaultVpcSubnet {
 }
 
 /// `DesignatedZoneInfoDict` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DesignatedZoneInfoDict {
     /// `DesignatedZone` (wire name).
@@ -34362,7 +35301,8 @@ impl DestinationIpPortTranslationNatRule {
 }
 
 /// `DestinationIpPortTranslationNatRuleDiff` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DestinationIpPortTranslationNatRuleDiff {
     /// `Protocol` (wire name).
@@ -34493,7 +35433,8 @@ impl DestinationIpPortTranslationNatRuleDiff {
 }
 
 /// `DhcpIp` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DhcpIp {
     /// `DhcpIpId` (wire name).
@@ -34532,7 +35473,8 @@ pub struct DhcpIp {
 }
 
 /// `DirectConnectGateway` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DirectConnectGateway {
     /// `DirectConnectGatewayId` (wire name).
@@ -34676,7 +35618,8 @@ impl DirectConnectGatewayCcnRoute {
 }
 
 /// `DirectConnectSubnet` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct DirectConnectSubnet {
     /// `DirectConnectGatewayId` (wire name).
@@ -34727,7 +35670,8 @@ impl DnsServers {
 }
 
 /// `EndPoint` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct EndPoint {
     /// `EndPointId` (wire name).
@@ -34778,7 +35722,8 @@ pub struct EndPoint {
 }
 
 /// `EndPointService` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct EndPointService {
     /// `EndPointServiceId` (wire name).
@@ -34829,7 +35774,8 @@ pub struct EndPointService {
 }
 
 /// `Filter` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct Filter {
     /// `Name` (wire name).
@@ -34869,7 +35815,8 @@ impl Filter {
 }
 
 /// `FilterObject` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct FilterObject {
     /// `Name` (wire name).
@@ -34909,7 +35856,8 @@ impl FilterObject {
 }
 
 /// `FlowLog` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct FlowLog {
     /// `VpcId` (wire name).
@@ -35005,7 +35953,8 @@ impl FlowLogStorage {
 }
 
 /// `GatewayFlowMonitorDetail` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct GatewayFlowMonitorDetail {
     /// `PrivateIpAddress` (wire name).
@@ -35032,7 +35981,8 @@ pub struct GatewayFlowMonitorDetail {
 }
 
 /// `GatewayQos` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct GatewayQos {
     /// `VpcId` (wire name).
@@ -35152,7 +36102,8 @@ impl GlobalRoute {
 }
 
 /// `HaVip` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct HaVip {
     /// `HaVipId` (wire name).
@@ -35317,7 +36268,8 @@ impl HealthCheckConfig {
 }
 
 /// `HighPriorityModifyItem` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct HighPriorityModifyItem {
     /// `HighPriorityRouteId` (wire name).
@@ -35475,7 +36427,8 @@ impl HighPriorityRoute {
 }
 
 /// `HighPriorityRouteTable` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct HighPriorityRouteTable {
     /// `HighPriorityRouteTableId` (wire name).
@@ -35717,7 +36670,8 @@ impl IPSECOptionsSpecification {
 }
 
 /// `ISPIPv6CidrBlock` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ISPIPv6CidrBlock {
     /// `IPv6CidrBlock` (wire name).
@@ -35732,7 +36686,8 @@ pub struct ISPIPv6CidrBlock {
 }
 
 /// `InstanceBind` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InstanceBind {
     /// `CcnId` (wire name).
@@ -35771,7 +36726,8 @@ pub struct InstanceBind {
 }
 
 /// `InstanceChargePrepaid` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct InstanceChargePrepaid {
     /// `Period` (wire name).
@@ -35812,7 +36768,8 @@ impl InstanceChargePrepaid {
 }
 
 /// `InstanceJumbo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InstanceJumbo {
     /// `InstanceId` (wire name).
@@ -35824,7 +36781,8 @@ pub struct InstanceJumbo {
 }
 
 /// `InstanceStatistic` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InstanceStatistic {
     /// `InstanceType` (wire name).
@@ -35836,7 +36794,8 @@ pub struct InstanceStatistic {
 }
 
 /// `InternetPrice` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InternetPrice {
     /// `AddressPrice` (wire name).
@@ -35854,7 +36813,8 @@ pub struct InternetPrice {
 }
 
 /// `InternetPriceDetail` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct InternetPriceDetail {
     /// `UnitPrice` (wire name).
@@ -35872,7 +36832,8 @@ pub struct InternetPriceDetail {
 }
 
 /// `Ip6Rule` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Ip6Rule {
     /// `Ip6RuleId` (wire name).
@@ -35905,7 +36866,8 @@ pub struct Ip6Rule {
 }
 
 /// `Ip6RuleInfo` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct Ip6RuleInfo {
     /// `Vport6` (wire name).
@@ -35965,7 +36927,8 @@ impl Ip6RuleInfo {
 }
 
 /// `Ip6Translator` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Ip6Translator {
     /// `Ip6TranslatorId` (wire name).
@@ -35995,7 +36958,8 @@ pub struct Ip6Translator {
 }
 
 /// `IpAddressStates` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct IpAddressStates {
     /// `VpcId` (wire name).
@@ -36016,7 +36980,8 @@ pub struct IpAddressStates {
 }
 
 /// `IpField` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct IpField {
     /// `Country` (wire name).
@@ -36115,7 +37080,8 @@ impl IpField {
 }
 
 /// `IpGeolocationInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct IpGeolocationInfo {
     /// `Country` (wire name).
@@ -36292,7 +37258,8 @@ impl Ipv6SubnetCidrBlock {
 }
 
 /// `ItemPrice` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ItemPrice {
     /// `UnitPrice` (wire name).
@@ -36310,7 +37277,8 @@ pub struct ItemPrice {
 }
 
 /// `LocalDestinationIpPortTranslationNatRule` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct LocalDestinationIpPortTranslationNatRule {
     /// `Protocol` (wire name).
@@ -36391,7 +37359,8 @@ impl LocalDestinationIpPortTranslationNatRule {
 }
 
 /// `LocalGateway` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct LocalGateway {
     /// `CdcId` (wire name).
@@ -36421,7 +37390,8 @@ pub struct LocalGateway {
 }
 
 /// `MemberInfo` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct MemberInfo {
     /// `Member` (wire name).
@@ -36462,7 +37432,8 @@ impl MemberInfo {
 }
 
 /// `ModifyRouteTableInfo` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ModifyRouteTableInfo {
     /// `RouteTableId` (wire name).
@@ -36513,7 +37484,8 @@ impl ModifyRouteTableInfo {
 }
 
 /// `NatDirectConnectGatewayRoute` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct NatDirectConnectGatewayRoute {
     /// `DestinationCidrBlock` (wire name).
@@ -36534,7 +37506,8 @@ pub struct NatDirectConnectGatewayRoute {
 }
 
 /// `NatGateway` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct NatGateway {
     /// `NatGatewayId` (wire name).
@@ -36627,7 +37600,8 @@ pub struct NatGateway {
 }
 
 /// `NatGatewayAddress` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct NatGatewayAddress {
     /// `AddressId` (wire name).
@@ -36645,7 +37619,8 @@ pub struct NatGatewayAddress {
 }
 
 /// `NatGatewayDestinationIpPortTranslationNatRule` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct NatGatewayDestinationIpPortTranslationNatRule {
     /// `IpProtocol` (wire name).
@@ -36678,7 +37653,8 @@ pub struct NatGatewayDestinationIpPortTranslationNatRule {
 }
 
 /// `NatGatewayFlowMonitorDetail` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct NatGatewayFlowMonitorDetail {
     /// `PrivateIpAddress` (wire name).
@@ -36705,7 +37681,8 @@ pub struct NatGatewayFlowMonitorDetail {
 }
 
 /// `NatRegionInfoWithArea` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct NatRegionInfoWithArea {
     /// `Region` (wire name).
@@ -36714,7 +37691,8 @@ pub struct NatRegionInfoWithArea {
 }
 
 /// `NatZoneInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct NatZoneInfo {
     /// `Zone` (wire name).
@@ -36726,7 +37704,8 @@ pub struct NatZoneInfo {
 }
 
 /// `NetDetect` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct NetDetect {
     /// `VpcId` (wire name).
@@ -36774,7 +37753,8 @@ pub struct NetDetect {
 }
 
 /// `NetDetectIpState` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct NetDetectIpState {
     /// `DetectDestinationIp` (wire name).
@@ -36792,7 +37772,8 @@ pub struct NetDetectIpState {
 }
 
 /// `NetDetectState` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct NetDetectState {
     /// `NetDetectId` (wire name).
@@ -36804,7 +37785,8 @@ pub struct NetDetectState {
 }
 
 /// `NetworkAcl` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct NetworkAcl {
     /// `VpcId` (wire name).
@@ -36956,7 +37938,8 @@ impl NetworkAclEntry {
 }
 
 /// `NetworkAclEntrySet` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct NetworkAclEntrySet {
     /// `Ingress` (wire name).
@@ -36995,7 +37978,8 @@ impl NetworkAclEntrySet {
 }
 
 /// `NetworkAclQuintupleEntries` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct NetworkAclQuintupleEntries {
     /// `Ingress` (wire name).
@@ -37183,7 +38167,8 @@ impl NetworkAclQuintupleEntry {
 }
 
 /// `NetworkInterface` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct NetworkInterface {
     /// `NetworkInterfaceId` (wire name).
@@ -37261,7 +38246,8 @@ pub struct NetworkInterface {
 }
 
 /// `NetworkInterfaceAttachment` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct NetworkInterfaceAttachment {
     /// `DeviceIndex` (wire name).
@@ -37279,7 +38265,8 @@ pub struct NetworkInterfaceAttachment {
 }
 
 /// `PeerConnection` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct PeerConnection {
     /// `SourceVpcId` (wire name).
@@ -37406,7 +38393,8 @@ impl PolicyStatistics {
 }
 
 /// `Price` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Price {
     /// `InstancePrice` (wire name).
@@ -37517,7 +38505,8 @@ impl PrivateIpAddressSpecification {
 }
 
 /// `PrivateNatCrossDomainInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct PrivateNatCrossDomainInfo {
     /// `CcnId` (wire name).
@@ -37532,7 +38521,8 @@ pub struct PrivateNatCrossDomainInfo {
 }
 
 /// `PrivateNatDestinationIpPortTranslationNatRule` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct PrivateNatDestinationIpPortTranslationNatRule {
     /// `Protocol` (wire name).
@@ -37562,7 +38552,8 @@ pub struct PrivateNatDestinationIpPortTranslationNatRule {
 }
 
 /// `PrivateNatGateway` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct PrivateNatGateway {
     /// `NatGatewayId` (wire name).
@@ -37607,7 +38598,8 @@ pub struct PrivateNatGateway {
 }
 
 /// `PrivateNatGatewayLimit` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct PrivateNatGatewayLimit {
     /// `UniqVpcId` (wire name).
@@ -37622,7 +38614,8 @@ pub struct PrivateNatGatewayLimit {
 }
 
 /// `ProductQuota` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ProductQuota {
     /// `QuotaId` (wire name).
@@ -37643,7 +38636,8 @@ pub struct ProductQuota {
 }
 
 /// `Quota` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Quota {
     /// `QuotaId` (wire name).
@@ -37661,7 +38655,8 @@ pub struct Quota {
 }
 
 /// `ReferredSecurityGroup` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ReferredSecurityGroup {
     /// `SecurityGroupId` (wire name).
@@ -37673,7 +38668,8 @@ pub struct ReferredSecurityGroup {
 }
 
 /// `ReplaceRoutesWithRoutePolicyRoute` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ReplaceRoutesWithRoutePolicyRoute {
     /// `RouteItemId` (wire name).
@@ -37712,7 +38708,8 @@ impl ReplaceRoutesWithRoutePolicyRoute {
 }
 
 /// `ReserveIpAddressInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ReserveIpAddressInfo {
     /// `ReserveIpId` (wire name).
@@ -37751,7 +38748,8 @@ pub struct ReserveIpAddressInfo {
 }
 
 /// `Resource` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Resource {
     /// `ResourceType` (wire name).
@@ -37766,7 +38764,8 @@ pub struct Resource {
 }
 
 /// `ResourceDashboard` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ResourceDashboard {
     /// `VpcId` (wire name).
@@ -37898,7 +38897,8 @@ pub struct ResourceDashboard {
 }
 
 /// `ResourceStatistics` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ResourceStatistics {
     /// `VpcId` (wire name).
@@ -37916,7 +38916,8 @@ pub struct ResourceStatistics {
 }
 
 /// `ResourceStatisticsItem` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ResourceStatisticsItem {
     /// `ResourceType` (wire name).
@@ -38085,7 +39086,8 @@ impl Route {
 }
 
 /// `RouteConflict` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct RouteConflict {
     /// `RouteTableId` (wire name).
@@ -38100,7 +39102,8 @@ pub struct RouteConflict {
 }
 
 /// `RouteECMPAlgorithm` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RouteECMPAlgorithm {
     /// `DestinationCidrBlock` (wire name).
@@ -38139,7 +39142,8 @@ impl RouteECMPAlgorithm {
 }
 
 /// `RoutePolicy` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct RoutePolicy {
     /// `RoutePolicyId` (wire name).
@@ -38334,7 +39338,8 @@ impl RoutePolicyEntry {
 }
 
 /// `RouteSelectionPolicy` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct RouteSelectionPolicy {
     /// `CcnId` (wire name).
@@ -38367,7 +39372,8 @@ pub struct RouteSelectionPolicy {
 }
 
 /// `RouteTable` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct RouteTable {
     /// `VpcId` (wire name).
@@ -38400,7 +39406,8 @@ pub struct RouteTable {
 }
 
 /// `RouteTableAssociation` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct RouteTableAssociation {
     /// `SubnetId` (wire name).
@@ -38412,7 +39419,8 @@ pub struct RouteTableAssociation {
 }
 
 /// `SecurityGroup` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct SecurityGroup {
     /// `SecurityGroupId` (wire name).
@@ -38442,7 +39450,8 @@ pub struct SecurityGroup {
 }
 
 /// `SecurityGroupAssociationStatistics` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct SecurityGroupAssociationStatistics {
     /// `SecurityGroupId` (wire name).
@@ -38472,7 +39481,8 @@ pub struct SecurityGroupAssociationStatistics {
 }
 
 /// `SecurityGroupLimitSet` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct SecurityGroupLimitSet {
     /// `SecurityGroupLimit` (wire name).
@@ -38742,7 +39752,8 @@ impl SecurityPolicyDatabase {
 }
 
 /// `ServiceTemplate` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ServiceTemplate {
     /// `ServiceTemplateId` (wire name).
@@ -38769,7 +39780,8 @@ pub struct ServiceTemplate {
 }
 
 /// `ServiceTemplateGroup` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ServiceTemplateGroup {
     /// `ServiceTemplateGroupId` (wire name).
@@ -38887,7 +39899,8 @@ impl ServicesInfo {
 }
 
 /// `SnapshotFileInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct SnapshotFileInfo {
     /// `SnapshotPolicyId` (wire name).
@@ -39235,7 +40248,8 @@ impl SourceIpTranslationNatRule {
 }
 
 /// `SslClientConfig` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct SslClientConfig {
     /// `SslVpnClientConfiguration` (wire name).
@@ -39256,7 +40270,8 @@ pub struct SslClientConfig {
 }
 
 /// `SslVpnClient` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct SslVpnClient {
     /// `VpcId` (wire name).
@@ -39286,7 +40301,8 @@ pub struct SslVpnClient {
 }
 
 /// `SslVpnSever` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct SslVpnSever {
     /// `VpcId` (wire name).
@@ -39355,7 +40371,8 @@ pub struct SslVpnSever {
 }
 
 /// `Subnet` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Subnet {
     /// `VpcId` (wire name).
@@ -39415,7 +40432,8 @@ pub struct Subnet {
 }
 
 /// `SubnetInput` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct SubnetInput {
     /// `SubnetName` (wire name).
@@ -39538,7 +40556,8 @@ impl Tag {
 }
 
 /// `Tags` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct Tags {
     /// `Key` (wire name).
@@ -39577,7 +40596,8 @@ impl Tags {
 }
 
 /// `TemplateLimit` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct TemplateLimit {
     /// `AddressTemplateMemberLimit` (wire name).
@@ -39595,7 +40615,8 @@ pub struct TemplateLimit {
 }
 
 /// `TrafficFlow` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct TrafficFlow {
     /// `Value` (wire name).
@@ -39610,7 +40631,8 @@ pub struct TrafficFlow {
 }
 
 /// `TrafficMirror` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct TrafficMirror {
     /// `VpcId` (wire name).
@@ -39842,7 +40864,8 @@ impl TrafficMirrorTarget {
 }
 
 /// `TrafficMirrorTargetResourceInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct TrafficMirrorTargetResourceInfo {
     /// `TargetId` (wire name).
@@ -39854,7 +40877,8 @@ pub struct TrafficMirrorTargetResourceInfo {
 }
 
 /// `TrafficPackage` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct TrafficPackage {
     /// `TrafficPackageId` (wire name).
@@ -39890,7 +40914,8 @@ pub struct TrafficPackage {
 }
 
 /// `TrafficQosPolicySet` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct TrafficQosPolicySet {
     /// `CcnId` (wire name).
@@ -40132,7 +41157,8 @@ impl TranslationNatRule {
 }
 
 /// `TranslationNatRuleDiff` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct TranslationNatRuleDiff {
     /// `TranslationDirection` (wire name).
@@ -40223,7 +41249,8 @@ impl TranslationNatRuleDiff {
 }
 
 /// `TranslationNatRuleInput` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct TranslationNatRuleInput {
     /// `TranslationDirection` (wire name).
@@ -40294,7 +41321,8 @@ impl TranslationNatRuleInput {
 }
 
 /// `UsedDetail` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct UsedDetail {
     /// `TrafficPackageId` (wire name).
@@ -40330,7 +41358,8 @@ pub struct UsedDetail {
 }
 
 /// `Vpc` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Vpc {
     /// `VpcName` (wire name).
@@ -40387,7 +41416,8 @@ pub struct Vpc {
 }
 
 /// `VpcEndPointServiceUser` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct VpcEndPointServiceUser {
     /// `Owner` (wire name).
@@ -40408,7 +41438,8 @@ pub struct VpcEndPointServiceUser {
 }
 
 /// `VpcIpv6Address` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct VpcIpv6Address {
     /// `Ipv6Address` (wire name).
@@ -40426,7 +41457,8 @@ pub struct VpcIpv6Address {
 }
 
 /// `VpcLimit` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct VpcLimit {
     /// `LimitType` (wire name).
@@ -40438,7 +41470,8 @@ pub struct VpcLimit {
 }
 
 /// `VpcPrivateIpAddress` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct VpcPrivateIpAddress {
     /// `PrivateIpAddress` (wire name).
@@ -40456,7 +41489,8 @@ pub struct VpcPrivateIpAddress {
 }
 
 /// `VpcTaskResultDetailInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct VpcTaskResultDetailInfo {
     /// `ResourceId` (wire name).
@@ -40468,7 +41502,8 @@ pub struct VpcTaskResultDetailInfo {
 }
 
 /// `VpnConnection` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct VpnConnection {
     /// `VpnConnectionId` (wire name).
@@ -40552,7 +41587,8 @@ pub struct VpnConnection {
 }
 
 /// `VpnGateway` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct VpnGateway {
     /// `VpnGatewayId` (wire name).
@@ -40627,7 +41663,8 @@ pub struct VpnGateway {
 }
 
 /// `VpnGatewayQuota` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
 #[serde(rename_all = "PascalCase", default)]
 pub struct VpnGatewayQuota {
     /// `Bandwidth` (wire name).
@@ -40771,7 +41808,8 @@ impl VpnGatewayRoute {
 }
 
 /// `VpnGatewayRouteModify` (wire name), a data type of requests.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct VpnGatewayRouteModify {
     /// `RouteId` (wire name).
@@ -46682,6 +47720,7 @@ pub const OBJECTS: &[crate::api::spec::ObjectSpec] = &[
 ];
 
 /// Calls `visitor` with the type and the [`SPEC`] entry of every `vpc` request, in [`SPEC`] order.
+#[cfg(feature = "server")]
 pub fn visit_requests<V: crate::api::spec::RequestVisitor>(visitor: &mut V) {
     visitor.visit::<AcceptAttachCcnInstancesRequest>(&SPEC[0]);
     visitor.visit::<AcceptVpcPeeringConnectionRequest>(&SPEC[1]);
