@@ -845,7 +845,7 @@ fn render_struct(
         s.push_str("            .finish()\n    }\n}\n");
     }
     if matches!(side, Side::Request | Side::Both) {
-        render_flatten(s, name, &fields);
+        render_flatten(s, name, &fields, side);
         let _ = writeln!(s, "\nimpl {name} {{");
         render_constructor(s, &fields, side);
         for f in &fields {
@@ -859,7 +859,7 @@ fn render_struct(
 
 /// The direct flattening of a request-side type: its fields by wire name in byte order, which
 /// is the order of their parameters (see `cvm_proto::flatten::Flatten`).
-fn render_flatten(s: &mut String, name: &str, fields: &[Field<'_>]) {
+fn render_flatten(s: &mut String, name: &str, fields: &[Field<'_>], side: Side) {
     let mut sorted: Vec<&Field<'_>> = fields.iter().collect();
     sorted.sort_by(|a, b| a.def.name.as_bytes().cmp(b.def.name.as_bytes()));
     let _ = writeln!(s, "\nimpl crate::flatten::Flatten for {name} {{");
@@ -868,12 +868,22 @@ fn render_flatten(s: &mut String, name: &str, fields: &[Field<'_>]) {
         s,
         "    fn flatten(&self, {w}: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {{"
     );
+    // An absent field writes nothing, so its key is not even built.
     for f in sorted {
-        let _ = writeln!(
-            s,
-            "        w.field(\"{}\", &self.{})?;",
-            f.def.name, f.ident
-        );
+        let (wire, ident) = (&f.def.name, &f.ident);
+        if f.def.ty == "list" {
+            let _ = writeln!(
+                s,
+                "        if !self.{ident}.is_empty() {{ w.field(\"{wire}\", &self.{ident})?; }}"
+            );
+        } else if side == Side::Request && f.def.required {
+            let _ = writeln!(s, "        w.field(\"{wire}\", &self.{ident})?;");
+        } else {
+            let _ = writeln!(
+                s,
+                "        if let Some(v) = &self.{ident} {{ w.field(\"{wire}\", v)?; }}"
+            );
+        }
     }
     s.push_str("        Ok(())\n    }\n}\n");
 }

@@ -24,8 +24,8 @@ pub struct ApplyDiskBackupRequest {
 
 impl crate::flatten::Flatten for ApplyDiskBackupRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AutoStartInstance", &self.auto_start_instance)?;
-        w.field("AutoStopInstance", &self.auto_stop_instance)?;
+        if let Some(v) = &self.auto_start_instance { w.field("AutoStartInstance", v)?; }
+        if let Some(v) = &self.auto_stop_instance { w.field("AutoStopInstance", v)?; }
         w.field("DiskBackupId", &self.disk_backup_id)?;
         w.field("DiskId", &self.disk_id)?;
         Ok(())
@@ -102,8 +102,8 @@ pub struct ApplySnapshotRequest {
 
 impl crate::flatten::Flatten for ApplySnapshotRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AutoStartInstance", &self.auto_start_instance)?;
-        w.field("AutoStopInstance", &self.auto_stop_instance)?;
+        if let Some(v) = &self.auto_start_instance { w.field("AutoStartInstance", v)?; }
+        if let Some(v) = &self.auto_stop_instance { w.field("AutoStopInstance", v)?; }
         w.field("DiskId", &self.disk_id)?;
         w.field("SnapshotId", &self.snapshot_id)?;
         Ok(())
@@ -180,9 +180,9 @@ pub struct ApplySnapshotGroupRequest {
 
 impl crate::flatten::Flatten for ApplySnapshotGroupRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ApplyDisks", &self.apply_disks)?;
-        w.field("AutoStartInstance", &self.auto_start_instance)?;
-        w.field("AutoStopInstance", &self.auto_stop_instance)?;
+        if !self.apply_disks.is_empty() { w.field("ApplyDisks", &self.apply_disks)?; }
+        if let Some(v) = &self.auto_start_instance { w.field("AutoStartInstance", v)?; }
+        if let Some(v) = &self.auto_stop_instance { w.field("AutoStopInstance", v)?; }
         w.field("SnapshotGroupId", &self.snapshot_group_id)?;
         Ok(())
     }
@@ -258,9 +258,9 @@ pub struct AttachDisksRequest {
 
 impl crate::flatten::Flatten for AttachDisksRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AttachMode", &self.attach_mode)?;
-        w.field("DeleteWithInstance", &self.delete_with_instance)?;
-        w.field("DiskIds", &self.disk_ids)?;
+        if let Some(v) = &self.attach_mode { w.field("AttachMode", v)?; }
+        if let Some(v) = &self.delete_with_instance { w.field("DeleteWithInstance", v)?; }
+        if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
         w.field("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -331,7 +331,7 @@ pub struct AttachRemoteDisksRequest {
 impl crate::flatten::Flatten for AttachRemoteDisksRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InstanceId", &self.instance_id)?;
-        w.field("RemoteDiskIds", &self.remote_disk_ids)?;
+        if !self.remote_disk_ids.is_empty() { w.field("RemoteDiskIds", &self.remote_disk_ids)?; }
         Ok(())
     }
 }
@@ -389,7 +389,7 @@ pub struct BindAutoSnapshotPolicyRequest {
 impl crate::flatten::Flatten for BindAutoSnapshotPolicyRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
-        w.field("DiskIds", &self.disk_ids)?;
+        if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
         Ok(())
     }
 }
@@ -445,7 +445,7 @@ pub struct CopyAutoSnapshotPolicyCrossAccountRequest {
 
 impl crate::flatten::Flatten for CopyAutoSnapshotPolicyCrossAccountRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AutoSnapshotPolicyIds", &self.auto_snapshot_policy_ids)?;
+        if !self.auto_snapshot_policy_ids.is_empty() { w.field("AutoSnapshotPolicyIds", &self.auto_snapshot_policy_ids)?; }
         w.field("TargetAccountUin", &self.target_account_uin)?;
         Ok(())
     }
@@ -513,9 +513,9 @@ pub struct CopySnapshotCrossRegionsRequest {
 
 impl crate::flatten::Flatten for CopySnapshotCrossRegionsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DestinationRegions", &self.destination_regions)?;
-        w.field("SnapshotId", &self.snapshot_id)?;
-        w.field("SnapshotName", &self.snapshot_name)?;
+        if !self.destination_regions.is_empty() { w.field("DestinationRegions", &self.destination_regions)?; }
+        if let Some(v) = &self.snapshot_id { w.field("SnapshotId", v)?; }
+        if let Some(v) = &self.snapshot_name { w.field("SnapshotName", v)?; }
         Ok(())
     }
 }
@@ -594,12 +594,12 @@ pub struct CreateAutoSnapshotPolicyRequest {
 
 impl crate::flatten::Flatten for CreateAutoSnapshotPolicyRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AutoSnapshotPolicyName", &self.auto_snapshot_policy_name)?;
-        w.field("DryRun", &self.dry_run)?;
-        w.field("IsActivated", &self.is_activated)?;
-        w.field("IsPermanent", &self.is_permanent)?;
-        w.field("Policy", &self.policy)?;
-        w.field("RetentionDays", &self.retention_days)?;
+        if let Some(v) = &self.auto_snapshot_policy_name { w.field("AutoSnapshotPolicyName", v)?; }
+        if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
+        if let Some(v) = &self.is_activated { w.field("IsActivated", v)?; }
+        if let Some(v) = &self.is_permanent { w.field("IsPermanent", v)?; }
+        if !self.policy.is_empty() { w.field("Policy", &self.policy)?; }
+        if let Some(v) = &self.retention_days { w.field("RetentionDays", v)?; }
         Ok(())
     }
 }
@@ -692,7 +692,7 @@ pub struct CreateDiskBackupRequest {
 
 impl crate::flatten::Flatten for CreateDiskBackupRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DiskBackupName", &self.disk_backup_name)?;
+        if let Some(v) = &self.disk_backup_name { w.field("DiskBackupName", v)?; }
         w.field("DiskId", &self.disk_id)?;
         Ok(())
     }
@@ -803,25 +803,25 @@ pub struct CreateDisksRequest {
 
 impl crate::flatten::Flatten for CreateDisksRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AutoMountConfiguration", &self.auto_mount_configuration)?;
-        w.field("BurstPerformance", &self.burst_performance)?;
-        w.field("ClientToken", &self.client_token)?;
-        w.field("DeleteSnapshot", &self.delete_snapshot)?;
-        w.field("DiskBackupQuota", &self.disk_backup_quota)?;
-        w.field("DiskChargePrepaid", &self.disk_charge_prepaid)?;
+        if let Some(v) = &self.auto_mount_configuration { w.field("AutoMountConfiguration", v)?; }
+        if let Some(v) = &self.burst_performance { w.field("BurstPerformance", v)?; }
+        if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
+        if let Some(v) = &self.delete_snapshot { w.field("DeleteSnapshot", v)?; }
+        if let Some(v) = &self.disk_backup_quota { w.field("DiskBackupQuota", v)?; }
+        if let Some(v) = &self.disk_charge_prepaid { w.field("DiskChargePrepaid", v)?; }
         w.field("DiskChargeType", &self.disk_charge_type)?;
-        w.field("DiskCount", &self.disk_count)?;
-        w.field("DiskName", &self.disk_name)?;
-        w.field("DiskSize", &self.disk_size)?;
+        if let Some(v) = &self.disk_count { w.field("DiskCount", v)?; }
+        if let Some(v) = &self.disk_name { w.field("DiskName", v)?; }
+        if let Some(v) = &self.disk_size { w.field("DiskSize", v)?; }
         w.field("DiskType", &self.disk_type)?;
-        w.field("Encrypt", &self.encrypt)?;
-        w.field("EncryptType", &self.encrypt_type)?;
-        w.field("KmsKeyId", &self.kms_key_id)?;
+        if let Some(v) = &self.encrypt { w.field("Encrypt", v)?; }
+        if let Some(v) = &self.encrypt_type { w.field("EncryptType", v)?; }
+        if let Some(v) = &self.kms_key_id { w.field("KmsKeyId", v)?; }
         w.field("Placement", &self.placement)?;
-        w.field("Shareable", &self.shareable)?;
-        w.field("SnapshotId", &self.snapshot_id)?;
-        w.field("Tags", &self.tags)?;
-        w.field("ThroughputPerformance", &self.throughput_performance)?;
+        if let Some(v) = &self.shareable { w.field("Shareable", v)?; }
+        if let Some(v) = &self.snapshot_id { w.field("SnapshotId", v)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
+        if let Some(v) = &self.throughput_performance { w.field("ThroughputPerformance", v)?; }
         Ok(())
     }
 }
@@ -1004,10 +1004,10 @@ pub struct CreateRemoteDisksRequest {
 
 impl crate::flatten::Flatten for CreateRemoteDisksRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DiskChargePrepaid", &self.disk_charge_prepaid)?;
+        if let Some(v) = &self.disk_charge_prepaid { w.field("DiskChargePrepaid", v)?; }
         w.field("DiskChargeType", &self.disk_charge_type)?;
-        w.field("DiskCount", &self.disk_count)?;
-        w.field("DiskName", &self.disk_name)?;
+        if let Some(v) = &self.disk_count { w.field("DiskCount", v)?; }
+        if let Some(v) = &self.disk_name { w.field("DiskName", v)?; }
         w.field("DiskSize", &self.disk_size)?;
         w.field("InstanceId", &self.instance_id)?;
         w.field("Placement", &self.placement)?;
@@ -1116,13 +1116,13 @@ pub struct CreateSnapshotRequest {
 
 impl crate::flatten::Flatten for CreateSnapshotRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Deadline", &self.deadline)?;
-        w.field("DiskBackupId", &self.disk_backup_id)?;
-        w.field("DiskId", &self.disk_id)?;
-        w.field("DiskUsage", &self.disk_usage)?;
-        w.field("LocalSnap", &self.local_snap)?;
-        w.field("SnapshotName", &self.snapshot_name)?;
-        w.field("Tags", &self.tags)?;
+        if let Some(v) = &self.deadline { w.field("Deadline", v)?; }
+        if let Some(v) = &self.disk_backup_id { w.field("DiskBackupId", v)?; }
+        if let Some(v) = &self.disk_id { w.field("DiskId", v)?; }
+        if let Some(v) = &self.disk_usage { w.field("DiskUsage", v)?; }
+        if let Some(v) = &self.local_snap { w.field("LocalSnap", v)?; }
+        if let Some(v) = &self.snapshot_name { w.field("SnapshotName", v)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         Ok(())
     }
 }
@@ -1213,9 +1213,9 @@ pub struct CreateSnapshotGroupRequest {
 
 impl crate::flatten::Flatten for CreateSnapshotGroupRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DiskIds", &self.disk_ids)?;
-        w.field("SnapshotGroupName", &self.snapshot_group_name)?;
-        w.field("Tags", &self.tags)?;
+        if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
+        if let Some(v) = &self.snapshot_group_name { w.field("SnapshotGroupName", v)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         Ok(())
     }
 }
@@ -1279,7 +1279,7 @@ pub struct DeleteAutoSnapshotPoliciesRequest {
 
 impl crate::flatten::Flatten for DeleteAutoSnapshotPoliciesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AutoSnapshotPolicyIds", &self.auto_snapshot_policy_ids)?;
+        if !self.auto_snapshot_policy_ids.is_empty() { w.field("AutoSnapshotPolicyIds", &self.auto_snapshot_policy_ids)?; }
         Ok(())
     }
 }
@@ -1326,7 +1326,7 @@ pub struct DeleteDiskBackupsRequest {
 
 impl crate::flatten::Flatten for DeleteDiskBackupsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DiskBackupIds", &self.disk_backup_ids)?;
+        if !self.disk_backup_ids.is_empty() { w.field("DiskBackupIds", &self.disk_backup_ids)?; }
         Ok(())
     }
 }
@@ -1380,9 +1380,9 @@ pub struct DeleteSnapshotGroupRequest {
 
 impl crate::flatten::Flatten for DeleteSnapshotGroupRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DeleteBindImages", &self.delete_bind_images)?;
-        w.field("SnapshotGroupId", &self.snapshot_group_id)?;
-        w.field("SnapshotGroupIds", &self.snapshot_group_ids)?;
+        if let Some(v) = &self.delete_bind_images { w.field("DeleteBindImages", v)?; }
+        if let Some(v) = &self.snapshot_group_id { w.field("SnapshotGroupId", v)?; }
+        if !self.snapshot_group_ids.is_empty() { w.field("SnapshotGroupIds", &self.snapshot_group_ids)?; }
         Ok(())
     }
 }
@@ -1442,8 +1442,8 @@ pub struct DeleteSnapshotsRequest {
 
 impl crate::flatten::Flatten for DeleteSnapshotsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DeleteBindImages", &self.delete_bind_images)?;
-        w.field("SnapshotIds", &self.snapshot_ids)?;
+        if let Some(v) = &self.delete_bind_images { w.field("DeleteBindImages", v)?; }
+        if !self.snapshot_ids.is_empty() { w.field("SnapshotIds", &self.snapshot_ids)?; }
         Ok(())
     }
 }
@@ -1513,12 +1513,12 @@ pub struct DescribeAutoSnapshotPoliciesRequest {
 
 impl crate::flatten::Flatten for DescribeAutoSnapshotPoliciesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AutoSnapshotPolicyIds", &self.auto_snapshot_policy_ids)?;
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("Order", &self.order)?;
-        w.field("OrderField", &self.order_field)?;
+        if !self.auto_snapshot_policy_ids.is_empty() { w.field("AutoSnapshotPolicyIds", &self.auto_snapshot_policy_ids)?; }
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.order { w.field("Order", v)?; }
+        if let Some(v) = &self.order_field { w.field("OrderField", v)?; }
         Ok(())
     }
 }
@@ -1721,12 +1721,12 @@ pub struct DescribeDiskBackupsRequest {
 
 impl crate::flatten::Flatten for DescribeDiskBackupsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DiskBackupIds", &self.disk_backup_ids)?;
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("Order", &self.order)?;
-        w.field("OrderField", &self.order_field)?;
+        if !self.disk_backup_ids.is_empty() { w.field("DiskBackupIds", &self.disk_backup_ids)?; }
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.order { w.field("Order", v)?; }
+        if let Some(v) = &self.order_field { w.field("OrderField", v)?; }
         Ok(())
     }
 }
@@ -1832,15 +1832,15 @@ pub struct DescribeDiskConfigQuotaRequest {
 
 impl crate::flatten::Flatten for DescribeDiskConfigQuotaRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CPU", &self.cpu)?;
-        w.field("DedicatedClusterId", &self.dedicated_cluster_id)?;
-        w.field("DiskChargeType", &self.disk_charge_type)?;
-        w.field("DiskTypes", &self.disk_types)?;
-        w.field("DiskUsage", &self.disk_usage)?;
+        if let Some(v) = &self.cpu { w.field("CPU", v)?; }
+        if let Some(v) = &self.dedicated_cluster_id { w.field("DedicatedClusterId", v)?; }
+        if let Some(v) = &self.disk_charge_type { w.field("DiskChargeType", v)?; }
+        if !self.disk_types.is_empty() { w.field("DiskTypes", &self.disk_types)?; }
+        if let Some(v) = &self.disk_usage { w.field("DiskUsage", v)?; }
         w.field("InquiryType", &self.inquiry_type)?;
-        w.field("InstanceFamilies", &self.instance_families)?;
-        w.field("Memory", &self.memory)?;
-        w.field("Zones", &self.zones)?;
+        if !self.instance_families.is_empty() { w.field("InstanceFamilies", &self.instance_families)?; }
+        if let Some(v) = &self.memory { w.field("Memory", v)?; }
+        if !self.zones.is_empty() { w.field("Zones", &self.zones)?; }
         Ok(())
     }
 }
@@ -1950,10 +1950,10 @@ pub struct DescribeDiskStoragePoolRequest {
 
 impl crate::flatten::Flatten for DescribeDiskStoragePoolRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CdcIds", &self.cdc_ids)?;
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.cdc_ids.is_empty() { w.field("CdcIds", &self.cdc_ids)?; }
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -2045,13 +2045,13 @@ pub struct DescribeDisksRequest {
 
 impl crate::flatten::Flatten for DescribeDisksRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DiskIds", &self.disk_ids)?;
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("Order", &self.order)?;
-        w.field("OrderField", &self.order_field)?;
-        w.field("ReturnBindAutoSnapshotPolicy", &self.return_bind_auto_snapshot_policy)?;
+        if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.order { w.field("Order", v)?; }
+        if let Some(v) = &self.order_field { w.field("OrderField", v)?; }
+        if let Some(v) = &self.return_bind_auto_snapshot_policy { w.field("ReturnBindAutoSnapshotPolicy", v)?; }
         Ok(())
     }
 }
@@ -2139,7 +2139,7 @@ pub struct DescribeInstancesDiskNumRequest {
 
 impl crate::flatten::Flatten for DescribeInstancesDiskNumRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("InstanceIds", &self.instance_ids)?;
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         Ok(())
     }
 }
@@ -2191,7 +2191,7 @@ pub struct DescribeRemoteDiskConfigQuotaRequest {
 
 impl crate::flatten::Flatten for DescribeRemoteDiskConfigQuotaRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         Ok(())
     }
 }
@@ -2237,7 +2237,7 @@ pub struct DescribeRemoteDisksRequest {
 
 impl crate::flatten::Flatten for DescribeRemoteDisksRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         Ok(())
     }
 }
@@ -2289,7 +2289,7 @@ pub struct DescribeRemoteDisksDeniedActionsRequest {
 
 impl crate::flatten::Flatten for DescribeRemoteDisksDeniedActionsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("RemoteDiskIds", &self.remote_disk_ids)?;
+        if !self.remote_disk_ids.is_empty() { w.field("RemoteDiskIds", &self.remote_disk_ids)?; }
         Ok(())
     }
 }
@@ -2343,9 +2343,9 @@ pub struct DescribeSnapshotGroupsRequest {
 
 impl crate::flatten::Flatten for DescribeSnapshotGroupsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -2524,12 +2524,12 @@ pub struct DescribeSnapshotsRequest {
 
 impl crate::flatten::Flatten for DescribeSnapshotsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("Order", &self.order)?;
-        w.field("OrderField", &self.order_field)?;
-        w.field("SnapshotIds", &self.snapshot_ids)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.order { w.field("Order", v)?; }
+        if let Some(v) = &self.order_field { w.field("OrderField", v)?; }
+        if !self.snapshot_ids.is_empty() { w.field("SnapshotIds", &self.snapshot_ids)?; }
         Ok(())
     }
 }
@@ -2614,8 +2614,8 @@ pub struct DetachDisksRequest {
 
 impl crate::flatten::Flatten for DetachDisksRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DiskIds", &self.disk_ids)?;
-        w.field("InstanceId", &self.instance_id)?;
+        if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
+        if let Some(v) = &self.instance_id { w.field("InstanceId", v)?; }
         Ok(())
     }
 }
@@ -2674,9 +2674,9 @@ pub struct DetachRemoteDisksRequest {
 
 impl crate::flatten::Flatten for DetachRemoteDisksRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ForceDetach", &self.force_detach)?;
+        if let Some(v) = &self.force_detach { w.field("ForceDetach", v)?; }
         w.field("InstanceId", &self.instance_id)?;
-        w.field("RemoteDiskIds", &self.remote_disk_ids)?;
+        if !self.remote_disk_ids.is_empty() { w.field("RemoteDiskIds", &self.remote_disk_ids)?; }
         Ok(())
     }
 }
@@ -2785,7 +2785,7 @@ pub struct InitializeDisksRequest {
 
 impl crate::flatten::Flatten for InitializeDisksRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DiskIds", &self.disk_ids)?;
+        if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
         Ok(())
     }
 }
@@ -2840,9 +2840,9 @@ pub struct InquirePriceCreateRemoteDisksRequest {
 
 impl crate::flatten::Flatten for InquirePriceCreateRemoteDisksRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DiskChargePrepaid", &self.disk_charge_prepaid)?;
+        if let Some(v) = &self.disk_charge_prepaid { w.field("DiskChargePrepaid", v)?; }
         w.field("DiskChargeType", &self.disk_charge_type)?;
-        w.field("DiskCount", &self.disk_count)?;
+        if let Some(v) = &self.disk_count { w.field("DiskCount", v)?; }
         w.field("DiskSize", &self.disk_size)?;
         Ok(())
     }
@@ -3034,8 +3034,8 @@ pub struct InquirePriceRenewRemoteDisksRequest {
 
 impl crate::flatten::Flatten for InquirePriceRenewRemoteDisksRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DiskChargePrepaidSet", &self.disk_charge_prepaid_set)?;
-        w.field("RemoteDiskIds", &self.remote_disk_ids)?;
+        if !self.disk_charge_prepaid_set.is_empty() { w.field("DiskChargePrepaidSet", &self.disk_charge_prepaid_set)?; }
+        if !self.remote_disk_ids.is_empty() { w.field("RemoteDiskIds", &self.remote_disk_ids)?; }
         Ok(())
     }
 }
@@ -3108,14 +3108,14 @@ pub struct InquiryPriceCreateDisksRequest {
 
 impl crate::flatten::Flatten for InquiryPriceCreateDisksRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DiskBackupQuota", &self.disk_backup_quota)?;
-        w.field("DiskChargePrepaid", &self.disk_charge_prepaid)?;
+        if let Some(v) = &self.disk_backup_quota { w.field("DiskBackupQuota", v)?; }
+        if let Some(v) = &self.disk_charge_prepaid { w.field("DiskChargePrepaid", v)?; }
         w.field("DiskChargeType", &self.disk_charge_type)?;
-        w.field("DiskCount", &self.disk_count)?;
+        if let Some(v) = &self.disk_count { w.field("DiskCount", v)?; }
         w.field("DiskSize", &self.disk_size)?;
         w.field("DiskType", &self.disk_type)?;
-        w.field("ProjectId", &self.project_id)?;
-        w.field("ThroughputPerformance", &self.throughput_performance)?;
+        if let Some(v) = &self.project_id { w.field("ProjectId", v)?; }
+        if let Some(v) = &self.throughput_performance { w.field("ThroughputPerformance", v)?; }
         Ok(())
     }
 }
@@ -3220,10 +3220,10 @@ pub struct InquiryPriceRenewDisksRequest {
 
 impl crate::flatten::Flatten for InquiryPriceRenewDisksRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DiskChargePrepaids", &self.disk_charge_prepaids)?;
-        w.field("DiskIds", &self.disk_ids)?;
-        w.field("NewDeadline", &self.new_deadline)?;
-        w.field("ProjectId", &self.project_id)?;
+        if !self.disk_charge_prepaids.is_empty() { w.field("DiskChargePrepaids", &self.disk_charge_prepaids)?; }
+        if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
+        if let Some(v) = &self.new_deadline { w.field("NewDeadline", v)?; }
+        if let Some(v) = &self.project_id { w.field("ProjectId", v)?; }
         Ok(())
     }
 }
@@ -3302,10 +3302,10 @@ pub struct InquiryPriceResizeDiskRequest {
 
 impl crate::flatten::Flatten for InquiryPriceResizeDiskRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DiskId", &self.disk_id)?;
-        w.field("DiskIds", &self.disk_ids)?;
+        if let Some(v) = &self.disk_id { w.field("DiskId", v)?; }
+        if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
         w.field("DiskSize", &self.disk_size)?;
-        w.field("ProjectId", &self.project_id)?;
+        if let Some(v) = &self.project_id { w.field("ProjectId", v)?; }
         Ok(())
     }
 }
@@ -3391,11 +3391,11 @@ pub struct ModifyAutoSnapshotPolicyAttributeRequest {
 impl crate::flatten::Flatten for ModifyAutoSnapshotPolicyAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
-        w.field("AutoSnapshotPolicyName", &self.auto_snapshot_policy_name)?;
-        w.field("IsActivated", &self.is_activated)?;
-        w.field("IsPermanent", &self.is_permanent)?;
-        w.field("Policy", &self.policy)?;
-        w.field("RetentionDays", &self.retention_days)?;
+        if let Some(v) = &self.auto_snapshot_policy_name { w.field("AutoSnapshotPolicyName", v)?; }
+        if let Some(v) = &self.is_activated { w.field("IsActivated", v)?; }
+        if let Some(v) = &self.is_permanent { w.field("IsPermanent", v)?; }
+        if !self.policy.is_empty() { w.field("Policy", &self.policy)?; }
+        if let Some(v) = &self.retention_days { w.field("RetentionDays", v)?; }
         Ok(())
     }
 }
@@ -3491,13 +3491,13 @@ pub struct ModifyDiskAttributesRequest {
 
 impl crate::flatten::Flatten for ModifyDiskAttributesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("BurstPerformanceOperation", &self.burst_performance_operation)?;
-        w.field("DeleteWithInstance", &self.delete_with_instance)?;
-        w.field("DiskIds", &self.disk_ids)?;
-        w.field("DiskName", &self.disk_name)?;
-        w.field("DiskType", &self.disk_type)?;
-        w.field("Portable", &self.portable)?;
-        w.field("ProjectId", &self.project_id)?;
+        if let Some(v) = &self.burst_performance_operation { w.field("BurstPerformanceOperation", v)?; }
+        if let Some(v) = &self.delete_with_instance { w.field("DeleteWithInstance", v)?; }
+        if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
+        if let Some(v) = &self.disk_name { w.field("DiskName", v)?; }
+        if let Some(v) = &self.disk_type { w.field("DiskType", v)?; }
+        if let Some(v) = &self.portable { w.field("Portable", v)?; }
+        if let Some(v) = &self.project_id { w.field("ProjectId", v)?; }
         Ok(())
     }
 }
@@ -3701,9 +3701,9 @@ pub struct ModifyDisksChargeTypeRequest {
 
 impl crate::flatten::Flatten for ModifyDisksChargeTypeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DiskChargePostpaid", &self.disk_charge_postpaid)?;
-        w.field("DiskChargePrepaid", &self.disk_charge_prepaid)?;
-        w.field("DiskIds", &self.disk_ids)?;
+        if let Some(v) = &self.disk_charge_postpaid { w.field("DiskChargePostpaid", v)?; }
+        if let Some(v) = &self.disk_charge_prepaid { w.field("DiskChargePrepaid", v)?; }
+        if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
         Ok(())
     }
 }
@@ -3768,8 +3768,8 @@ pub struct ModifyDisksRenewFlagRequest {
 
 impl crate::flatten::Flatten for ModifyDisksRenewFlagRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AutoRenewPeriod", &self.auto_renew_period)?;
-        w.field("DiskIds", &self.disk_ids)?;
+        if let Some(v) = &self.auto_renew_period { w.field("AutoRenewPeriod", v)?; }
+        if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
         w.field("RenewFlag", &self.renew_flag)?;
         Ok(())
     }
@@ -3840,10 +3840,10 @@ pub struct ModifyRemoteDiskAttributesRequest {
 
 impl crate::flatten::Flatten for ModifyRemoteDiskAttributesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AutoRenewFlag", &self.auto_renew_flag)?;
-        w.field("DiskName", &self.disk_name)?;
-        w.field("ProjectId", &self.project_id)?;
-        w.field("RemoteDiskIds", &self.remote_disk_ids)?;
+        if let Some(v) = &self.auto_renew_flag { w.field("AutoRenewFlag", v)?; }
+        if let Some(v) = &self.disk_name { w.field("DiskName", v)?; }
+        if let Some(v) = &self.project_id { w.field("ProjectId", v)?; }
+        if !self.remote_disk_ids.is_empty() { w.field("RemoteDiskIds", &self.remote_disk_ids)?; }
         Ok(())
     }
 }
@@ -3918,10 +3918,10 @@ pub struct ModifySnapshotAttributeRequest {
 
 impl crate::flatten::Flatten for ModifySnapshotAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Deadline", &self.deadline)?;
-        w.field("IsPermanent", &self.is_permanent)?;
+        if let Some(v) = &self.deadline { w.field("Deadline", v)?; }
+        if let Some(v) = &self.is_permanent { w.field("IsPermanent", v)?; }
         w.field("SnapshotId", &self.snapshot_id)?;
-        w.field("SnapshotName", &self.snapshot_name)?;
+        if let Some(v) = &self.snapshot_name { w.field("SnapshotName", v)?; }
         Ok(())
     }
 }
@@ -3991,9 +3991,9 @@ pub struct ModifySnapshotsSharePermissionRequest {
 
 impl crate::flatten::Flatten for ModifySnapshotsSharePermissionRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AccountIds", &self.account_ids)?;
+        if !self.account_ids.is_empty() { w.field("AccountIds", &self.account_ids)?; }
         w.field("Permission", &self.permission)?;
-        w.field("SnapshotIds", &self.snapshot_ids)?;
+        if !self.snapshot_ids.is_empty() { w.field("SnapshotIds", &self.snapshot_ids)?; }
         Ok(())
     }
 }
@@ -4171,7 +4171,7 @@ pub struct ResizeDiskRequest {
 
 impl crate::flatten::Flatten for ResizeDiskRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DiskId", &self.disk_id)?;
+        if let Some(v) = &self.disk_id { w.field("DiskId", v)?; }
         w.field("DiskSize", &self.disk_size)?;
         Ok(())
     }
@@ -4311,8 +4311,8 @@ pub struct TerminateDisksRequest {
 
 impl crate::flatten::Flatten for TerminateDisksRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DeleteSnapshot", &self.delete_snapshot)?;
-        w.field("DiskIds", &self.disk_ids)?;
+        if let Some(v) = &self.delete_snapshot { w.field("DeleteSnapshot", v)?; }
+        if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
         Ok(())
     }
 }
@@ -4366,7 +4366,7 @@ pub struct TerminateRemoteDisksRequest {
 
 impl crate::flatten::Flatten for TerminateRemoteDisksRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("RemoteDiskIds", &self.remote_disk_ids)?;
+        if !self.remote_disk_ids.is_empty() { w.field("RemoteDiskIds", &self.remote_disk_ids)?; }
         Ok(())
     }
 }
@@ -4420,8 +4420,8 @@ pub struct UnbindAutoSnapshotPolicyRequest {
 impl crate::flatten::Flatten for UnbindAutoSnapshotPolicyRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
-        w.field("DiskIds", &self.disk_ids)?;
-        w.field("InstanceIds", &self.instance_ids)?;
+        if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         Ok(())
     }
 }
@@ -4563,9 +4563,9 @@ pub struct AutoMountConfiguration {
 
 impl crate::flatten::Flatten for AutoMountConfiguration {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("FileSystemType", &self.file_system_type)?;
-        w.field("InstanceId", &self.instance_id)?;
-        w.field("MountPoint", &self.mount_point)?;
+        if let Some(v) = &self.file_system_type { w.field("FileSystemType", v)?; }
+        if !self.instance_id.is_empty() { w.field("InstanceId", &self.instance_id)?; }
+        if !self.mount_point.is_empty() { w.field("MountPoint", &self.mount_point)?; }
         Ok(())
     }
 }
@@ -4958,9 +4958,9 @@ pub struct DiskChargePrepaid {
 
 impl crate::flatten::Flatten for DiskChargePrepaid {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CurInstanceDeadline", &self.cur_instance_deadline)?;
+        if let Some(v) = &self.cur_instance_deadline { w.field("CurInstanceDeadline", v)?; }
         w.field("Period", &self.period)?;
-        w.field("RenewFlag", &self.renew_flag)?;
+        if let Some(v) = &self.renew_flag { w.field("RenewFlag", v)?; }
         Ok(())
     }
 }
@@ -5050,7 +5050,7 @@ pub struct Filter {
 impl crate::flatten::Flatten for Filter {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Name", &self.name)?;
-        w.field("Values", &self.values)?;
+        if !self.values.is_empty() { w.field("Values", &self.values)?; }
         Ok(())
     }
 }
@@ -5119,13 +5119,13 @@ pub struct Placement {
 
 impl crate::flatten::Flatten for Placement {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CageId", &self.cage_id)?;
-        w.field("CdcId", &self.cdc_id)?;
-        w.field("CdcName", &self.cdc_name)?;
-        w.field("DedicatedClusterId", &self.dedicated_cluster_id)?;
-        w.field("ProjectId", &self.project_id)?;
-        w.field("ProjectName", &self.project_name)?;
-        w.field("Zone", &self.zone)?;
+        if let Some(v) = &self.cage_id { w.field("CageId", v)?; }
+        if let Some(v) = &self.cdc_id { w.field("CdcId", v)?; }
+        if let Some(v) = &self.cdc_name { w.field("CdcName", v)?; }
+        if let Some(v) = &self.dedicated_cluster_id { w.field("DedicatedClusterId", v)?; }
+        if let Some(v) = &self.project_id { w.field("ProjectId", v)?; }
+        if let Some(v) = &self.project_name { w.field("ProjectName", v)?; }
+        if let Some(v) = &self.zone { w.field("Zone", v)?; }
         Ok(())
     }
 }
@@ -5202,10 +5202,10 @@ pub struct Policy {
 
 impl crate::flatten::Flatten for Policy {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DayOfMonth", &self.day_of_month)?;
-        w.field("DayOfWeek", &self.day_of_week)?;
-        w.field("Hour", &self.hour)?;
-        w.field("IntervalDays", &self.interval_days)?;
+        if !self.day_of_month.is_empty() { w.field("DayOfMonth", &self.day_of_month)?; }
+        if !self.day_of_week.is_empty() { w.field("DayOfWeek", &self.day_of_week)?; }
+        if !self.hour.is_empty() { w.field("Hour", &self.hour)?; }
+        if let Some(v) = &self.interval_days { w.field("IntervalDays", v)?; }
         Ok(())
     }
 }
@@ -5332,9 +5332,9 @@ pub struct RemoteDiskChargePrepaid {
 
 impl crate::flatten::Flatten for RemoteDiskChargePrepaid {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CurInstanceDeadline", &self.cur_instance_deadline)?;
+        if let Some(v) = &self.cur_instance_deadline { w.field("CurInstanceDeadline", v)?; }
         w.field("Period", &self.period)?;
-        w.field("RenewFlag", &self.renew_flag)?;
+        if let Some(v) = &self.renew_flag { w.field("RenewFlag", v)?; }
         Ok(())
     }
 }
@@ -5581,8 +5581,8 @@ pub struct Tag {
 
 impl crate::flatten::Flatten for Tag {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Key", &self.key)?;
-        w.field("Value", &self.value)?;
+        if let Some(v) = &self.key { w.field("Key", v)?; }
+        if let Some(v) = &self.value { w.field("Value", v)?; }
         Ok(())
     }
 }

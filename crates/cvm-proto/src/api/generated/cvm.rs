@@ -34,13 +34,13 @@ pub struct AllocateHostsRequest {
 
 impl crate::flatten::Flatten for AllocateHostsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ClientToken", &self.client_token)?;
-        w.field("HostChargePrepaid", &self.host_charge_prepaid)?;
-        w.field("HostChargeType", &self.host_charge_type)?;
-        w.field("HostCount", &self.host_count)?;
-        w.field("HostType", &self.host_type)?;
+        if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
+        if let Some(v) = &self.host_charge_prepaid { w.field("HostChargePrepaid", v)?; }
+        if let Some(v) = &self.host_charge_type { w.field("HostChargeType", v)?; }
+        if let Some(v) = &self.host_count { w.field("HostCount", v)?; }
+        if let Some(v) = &self.host_type { w.field("HostType", v)?; }
         w.field("Placement", &self.placement)?;
-        w.field("TagSpecification", &self.tag_specification)?;
+        if !self.tag_specification.is_empty() { w.field("TagSpecification", &self.tag_specification)?; }
         Ok(())
     }
 }
@@ -139,9 +139,9 @@ pub struct AssociateInstancesKeyPairsRequest {
 
 impl crate::flatten::Flatten for AssociateInstancesKeyPairsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ForceStop", &self.force_stop)?;
-        w.field("InstanceIds", &self.instance_ids)?;
-        w.field("KeyIds", &self.key_ids)?;
+        if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
+        if !self.key_ids.is_empty() { w.field("KeyIds", &self.key_ids)?; }
         Ok(())
     }
 }
@@ -204,8 +204,8 @@ pub struct AssociateSecurityGroupsRequest {
 
 impl crate::flatten::Flatten for AssociateSecurityGroupsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("InstanceIds", &self.instance_ids)?;
-        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
+        if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
         Ok(())
     }
 }
@@ -273,12 +273,12 @@ pub struct ConfigureChcAssistVpcRequest {
 
 impl crate::flatten::Flatten for ConfigureChcAssistVpcRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("BmcSecurityGroupIds", &self.bmc_security_group_ids)?;
+        if !self.bmc_security_group_ids.is_empty() { w.field("BmcSecurityGroupIds", &self.bmc_security_group_ids)?; }
         w.field("BmcVirtualPrivateCloud", &self.bmc_virtual_private_cloud)?;
-        w.field("ChcDeployExtraConfig", &self.chc_deploy_extra_config)?;
-        w.field("ChcIds", &self.chc_ids)?;
-        w.field("DeploySecurityGroupIds", &self.deploy_security_group_ids)?;
-        w.field("DeployVirtualPrivateCloud", &self.deploy_virtual_private_cloud)?;
+        if let Some(v) = &self.chc_deploy_extra_config { w.field("ChcDeployExtraConfig", v)?; }
+        if !self.chc_ids.is_empty() { w.field("ChcIds", &self.chc_ids)?; }
+        if !self.deploy_security_group_ids.is_empty() { w.field("DeploySecurityGroupIds", &self.deploy_security_group_ids)?; }
+        if let Some(v) = &self.deploy_virtual_private_cloud { w.field("DeployVirtualPrivateCloud", v)?; }
         Ok(())
     }
 }
@@ -365,9 +365,9 @@ pub struct ConfigureChcDeployVpcRequest {
 
 impl crate::flatten::Flatten for ConfigureChcDeployVpcRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ChcDeployExtraConfig", &self.chc_deploy_extra_config)?;
-        w.field("ChcIds", &self.chc_ids)?;
-        w.field("DeploySecurityGroupIds", &self.deploy_security_group_ids)?;
+        if let Some(v) = &self.chc_deploy_extra_config { w.field("ChcDeployExtraConfig", v)?; }
+        if !self.chc_ids.is_empty() { w.field("ChcIds", &self.chc_ids)?; }
+        if !self.deploy_security_group_ids.is_empty() { w.field("DeploySecurityGroupIds", &self.deploy_security_group_ids)?; }
         w.field("DeployVirtualPrivateCloud", &self.deploy_virtual_private_cloud)?;
         Ok(())
     }
@@ -444,10 +444,10 @@ pub struct ConvertOperatingSystemsRequest {
 
 impl crate::flatten::Flatten for ConvertOperatingSystemsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DryRun", &self.dry_run)?;
-        w.field("InstanceIds", &self.instance_ids)?;
-        w.field("MinimalConversion", &self.minimal_conversion)?;
-        w.field("TargetOSType", &self.target_os_type)?;
+        if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
+        if let Some(v) = &self.minimal_conversion { w.field("MinimalConversion", v)?; }
+        if let Some(v) = &self.target_os_type { w.field("TargetOSType", v)?; }
         Ok(())
     }
 }
@@ -542,12 +542,12 @@ pub struct CreateDisasterRecoverGroupRequest {
 
 impl crate::flatten::Flatten for CreateDisasterRecoverGroupRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Affinity", &self.affinity)?;
-        w.field("ClientToken", &self.client_token)?;
+        if let Some(v) = &self.affinity { w.field("Affinity", v)?; }
+        if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
         w.field("Name", &self.name)?;
-        w.field("PartitionCount", &self.partition_count)?;
-        w.field("Strategy", &self.strategy)?;
-        w.field("TagSpecification", &self.tag_specification)?;
+        if let Some(v) = &self.partition_count { w.field("PartitionCount", v)?; }
+        if let Some(v) = &self.strategy { w.field("Strategy", v)?; }
+        if !self.tag_specification.is_empty() { w.field("TagSpecification", &self.tag_specification)?; }
         w.field("Type", &self.r#type)?;
         Ok(())
     }
@@ -678,11 +678,11 @@ pub struct CreateHpcClusterRequest {
 
 impl crate::flatten::Flatten for CreateHpcClusterRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("HpcClusterBusinessId", &self.hpc_cluster_business_id)?;
-        w.field("HpcClusterType", &self.hpc_cluster_type)?;
+        if let Some(v) = &self.hpc_cluster_business_id { w.field("HpcClusterBusinessId", v)?; }
+        if let Some(v) = &self.hpc_cluster_type { w.field("HpcClusterType", v)?; }
         w.field("Name", &self.name)?;
-        w.field("Remark", &self.remark)?;
-        w.field("TagSpecification", &self.tag_specification)?;
+        if let Some(v) = &self.remark { w.field("Remark", v)?; }
+        if !self.tag_specification.is_empty() { w.field("TagSpecification", &self.tag_specification)?; }
         w.field("Zone", &self.zone)?;
         Ok(())
     }
@@ -793,16 +793,16 @@ pub struct CreateImageRequest {
 
 impl crate::flatten::Flatten for CreateImageRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DataDiskIds", &self.data_disk_ids)?;
-        w.field("DryRun", &self.dry_run)?;
-        w.field("ForcePoweroff", &self.force_poweroff)?;
-        w.field("ImageDescription", &self.image_description)?;
-        w.field("ImageFamily", &self.image_family)?;
+        if !self.data_disk_ids.is_empty() { w.field("DataDiskIds", &self.data_disk_ids)?; }
+        if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
+        if let Some(v) = &self.force_poweroff { w.field("ForcePoweroff", v)?; }
+        if let Some(v) = &self.image_description { w.field("ImageDescription", v)?; }
+        if let Some(v) = &self.image_family { w.field("ImageFamily", v)?; }
         w.field("ImageName", &self.image_name)?;
-        w.field("InstanceId", &self.instance_id)?;
-        w.field("SnapshotIds", &self.snapshot_ids)?;
-        w.field("Sysprep", &self.sysprep)?;
-        w.field("TagSpecification", &self.tag_specification)?;
+        if let Some(v) = &self.instance_id { w.field("InstanceId", v)?; }
+        if !self.snapshot_ids.is_empty() { w.field("SnapshotIds", &self.snapshot_ids)?; }
+        if let Some(v) = &self.sysprep { w.field("Sysprep", v)?; }
+        if !self.tag_specification.is_empty() { w.field("TagSpecification", &self.tag_specification)?; }
         Ok(())
     }
 }
@@ -920,7 +920,7 @@ impl crate::flatten::Flatten for CreateKeyPairRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("KeyName", &self.key_name)?;
         w.field("ProjectId", &self.project_id)?;
-        w.field("TagSpecification", &self.tag_specification)?;
+        if !self.tag_specification.is_empty() { w.field("TagSpecification", &self.tag_specification)?; }
         Ok(())
     }
 }
@@ -1076,38 +1076,38 @@ pub struct CreateLaunchTemplateRequest {
 
 impl crate::flatten::Flatten for CreateLaunchTemplateRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ActionTimer", &self.action_timer)?;
-        w.field("CamRoleName", &self.cam_role_name)?;
-        w.field("ClientToken", &self.client_token)?;
-        w.field("DataDisks", &self.data_disks)?;
-        w.field("DisableApiTermination", &self.disable_api_termination)?;
-        w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
-        w.field("DryRun", &self.dry_run)?;
-        w.field("EnableJumboFrame", &self.enable_jumbo_frame)?;
-        w.field("EnhancedService", &self.enhanced_service)?;
-        w.field("HostName", &self.host_name)?;
-        w.field("HpcClusterId", &self.hpc_cluster_id)?;
+        if let Some(v) = &self.action_timer { w.field("ActionTimer", v)?; }
+        if let Some(v) = &self.cam_role_name { w.field("CamRoleName", v)?; }
+        if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
+        if !self.data_disks.is_empty() { w.field("DataDisks", &self.data_disks)?; }
+        if let Some(v) = &self.disable_api_termination { w.field("DisableApiTermination", v)?; }
+        if !self.disaster_recover_group_ids.is_empty() { w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?; }
+        if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
+        if let Some(v) = &self.enable_jumbo_frame { w.field("EnableJumboFrame", v)?; }
+        if let Some(v) = &self.enhanced_service { w.field("EnhancedService", v)?; }
+        if let Some(v) = &self.host_name { w.field("HostName", v)?; }
+        if let Some(v) = &self.hpc_cluster_id { w.field("HpcClusterId", v)?; }
         w.field("ImageId", &self.image_id)?;
-        w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
-        w.field("InstanceChargeType", &self.instance_charge_type)?;
-        w.field("InstanceCount", &self.instance_count)?;
-        w.field("InstanceMarketOptions", &self.instance_market_options)?;
-        w.field("InstanceName", &self.instance_name)?;
-        w.field("InstanceType", &self.instance_type)?;
-        w.field("InternetAccessible", &self.internet_accessible)?;
+        if let Some(v) = &self.instance_charge_prepaid { w.field("InstanceChargePrepaid", v)?; }
+        if let Some(v) = &self.instance_charge_type { w.field("InstanceChargeType", v)?; }
+        if let Some(v) = &self.instance_count { w.field("InstanceCount", v)?; }
+        if let Some(v) = &self.instance_market_options { w.field("InstanceMarketOptions", v)?; }
+        if let Some(v) = &self.instance_name { w.field("InstanceName", v)?; }
+        if let Some(v) = &self.instance_type { w.field("InstanceType", v)?; }
+        if let Some(v) = &self.internet_accessible { w.field("InternetAccessible", v)?; }
         w.field("LaunchTemplateName", &self.launch_template_name)?;
-        w.field("LaunchTemplateTagSpecification", &self.launch_template_tag_specification)?;
-        w.field("LaunchTemplateVersionDescription", &self.launch_template_version_description)?;
-        w.field("LoginSettings", &self.login_settings)?;
-        w.field("Metadata", &self.metadata)?;
-        w.field("NetworkInterfaces", &self.network_interfaces)?;
+        if !self.launch_template_tag_specification.is_empty() { w.field("LaunchTemplateTagSpecification", &self.launch_template_tag_specification)?; }
+        if let Some(v) = &self.launch_template_version_description { w.field("LaunchTemplateVersionDescription", v)?; }
+        if let Some(v) = &self.login_settings { w.field("LoginSettings", v)?; }
+        if let Some(v) = &self.metadata { w.field("Metadata", v)?; }
+        if !self.network_interfaces.is_empty() { w.field("NetworkInterfaces", &self.network_interfaces)?; }
         w.field("Placement", &self.placement)?;
-        w.field("SecurityGroupIds", &self.security_group_ids)?;
-        w.field("SystemDisk", &self.system_disk)?;
-        w.field("TagSpecification", &self.tag_specification)?;
-        w.field("TemplateDataModifyAction", &self.template_data_modify_action)?;
-        w.field("UserData", &self.user_data)?;
-        w.field("VirtualPrivateCloud", &self.virtual_private_cloud)?;
+        if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
+        if let Some(v) = &self.system_disk { w.field("SystemDisk", v)?; }
+        if !self.tag_specification.is_empty() { w.field("TagSpecification", &self.tag_specification)?; }
+        if let Some(v) = &self.template_data_modify_action { w.field("TemplateDataModifyAction", v)?; }
+        if let Some(v) = &self.user_data { w.field("UserData", v)?; }
+        if let Some(v) = &self.virtual_private_cloud { w.field("VirtualPrivateCloud", v)?; }
         Ok(())
     }
 }
@@ -1445,38 +1445,38 @@ pub struct CreateLaunchTemplateVersionRequest {
 
 impl crate::flatten::Flatten for CreateLaunchTemplateVersionRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ActionTimer", &self.action_timer)?;
-        w.field("CamRoleName", &self.cam_role_name)?;
-        w.field("ClientToken", &self.client_token)?;
-        w.field("DataDisks", &self.data_disks)?;
-        w.field("DisableApiTermination", &self.disable_api_termination)?;
-        w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
-        w.field("DryRun", &self.dry_run)?;
-        w.field("EnableJumboFrame", &self.enable_jumbo_frame)?;
-        w.field("EnhancedService", &self.enhanced_service)?;
-        w.field("HostName", &self.host_name)?;
-        w.field("HpcClusterId", &self.hpc_cluster_id)?;
-        w.field("ImageId", &self.image_id)?;
-        w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
-        w.field("InstanceChargeType", &self.instance_charge_type)?;
-        w.field("InstanceCount", &self.instance_count)?;
-        w.field("InstanceMarketOptions", &self.instance_market_options)?;
-        w.field("InstanceName", &self.instance_name)?;
-        w.field("InstanceType", &self.instance_type)?;
-        w.field("InternetAccessible", &self.internet_accessible)?;
+        if let Some(v) = &self.action_timer { w.field("ActionTimer", v)?; }
+        if let Some(v) = &self.cam_role_name { w.field("CamRoleName", v)?; }
+        if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
+        if !self.data_disks.is_empty() { w.field("DataDisks", &self.data_disks)?; }
+        if let Some(v) = &self.disable_api_termination { w.field("DisableApiTermination", v)?; }
+        if !self.disaster_recover_group_ids.is_empty() { w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?; }
+        if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
+        if let Some(v) = &self.enable_jumbo_frame { w.field("EnableJumboFrame", v)?; }
+        if let Some(v) = &self.enhanced_service { w.field("EnhancedService", v)?; }
+        if let Some(v) = &self.host_name { w.field("HostName", v)?; }
+        if let Some(v) = &self.hpc_cluster_id { w.field("HpcClusterId", v)?; }
+        if let Some(v) = &self.image_id { w.field("ImageId", v)?; }
+        if let Some(v) = &self.instance_charge_prepaid { w.field("InstanceChargePrepaid", v)?; }
+        if let Some(v) = &self.instance_charge_type { w.field("InstanceChargeType", v)?; }
+        if let Some(v) = &self.instance_count { w.field("InstanceCount", v)?; }
+        if let Some(v) = &self.instance_market_options { w.field("InstanceMarketOptions", v)?; }
+        if let Some(v) = &self.instance_name { w.field("InstanceName", v)?; }
+        if let Some(v) = &self.instance_type { w.field("InstanceType", v)?; }
+        if let Some(v) = &self.internet_accessible { w.field("InternetAccessible", v)?; }
         w.field("LaunchTemplateId", &self.launch_template_id)?;
-        w.field("LaunchTemplateVersion", &self.launch_template_version)?;
-        w.field("LaunchTemplateVersionDescription", &self.launch_template_version_description)?;
-        w.field("LoginSettings", &self.login_settings)?;
-        w.field("Metadata", &self.metadata)?;
-        w.field("NetworkInterfaces", &self.network_interfaces)?;
+        if let Some(v) = &self.launch_template_version { w.field("LaunchTemplateVersion", v)?; }
+        if let Some(v) = &self.launch_template_version_description { w.field("LaunchTemplateVersionDescription", v)?; }
+        if let Some(v) = &self.login_settings { w.field("LoginSettings", v)?; }
+        if let Some(v) = &self.metadata { w.field("Metadata", v)?; }
+        if !self.network_interfaces.is_empty() { w.field("NetworkInterfaces", &self.network_interfaces)?; }
         w.field("Placement", &self.placement)?;
-        w.field("SecurityGroupIds", &self.security_group_ids)?;
-        w.field("SystemDisk", &self.system_disk)?;
-        w.field("TagSpecification", &self.tag_specification)?;
-        w.field("TemplateDataModifyAction", &self.template_data_modify_action)?;
-        w.field("UserData", &self.user_data)?;
-        w.field("VirtualPrivateCloud", &self.virtual_private_cloud)?;
+        if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
+        if let Some(v) = &self.system_disk { w.field("SystemDisk", v)?; }
+        if !self.tag_specification.is_empty() { w.field("TagSpecification", &self.tag_specification)?; }
+        if let Some(v) = &self.template_data_modify_action { w.field("TemplateDataModifyAction", v)?; }
+        if let Some(v) = &self.user_data { w.field("UserData", v)?; }
+        if let Some(v) = &self.virtual_private_cloud { w.field("VirtualPrivateCloud", v)?; }
         Ok(())
     }
 }
@@ -1721,7 +1721,7 @@ pub struct DeleteDisasterRecoverGroupsRequest {
 
 impl crate::flatten::Flatten for DeleteDisasterRecoverGroupsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
+        if !self.disaster_recover_group_ids.is_empty() { w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?; }
         Ok(())
     }
 }
@@ -1768,7 +1768,7 @@ pub struct DeleteHpcClustersRequest {
 
 impl crate::flatten::Flatten for DeleteHpcClustersRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("HpcClusterIds", &self.hpc_cluster_ids)?;
+        if !self.hpc_cluster_ids.is_empty() { w.field("HpcClusterIds", &self.hpc_cluster_ids)?; }
         Ok(())
     }
 }
@@ -1821,9 +1821,9 @@ pub struct DeleteImagesRequest {
 
 impl crate::flatten::Flatten for DeleteImagesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DeleteBindedSnap", &self.delete_binded_snap)?;
-        w.field("DryRun", &self.dry_run)?;
-        w.field("ImageIds", &self.image_ids)?;
+        if let Some(v) = &self.delete_binded_snap { w.field("DeleteBindedSnap", v)?; }
+        if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
+        if !self.image_ids.is_empty() { w.field("ImageIds", &self.image_ids)?; }
         Ok(())
     }
 }
@@ -1888,7 +1888,7 @@ pub struct DeleteInstancesActionTimerRequest {
 
 impl crate::flatten::Flatten for DeleteInstancesActionTimerRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ActionTimerIds", &self.action_timer_ids)?;
+        if !self.action_timer_ids.is_empty() { w.field("ActionTimerIds", &self.action_timer_ids)?; }
         Ok(())
     }
 }
@@ -1937,8 +1937,8 @@ pub struct DeleteInstancesDisasterRecoverGroupsRequest {
 
 impl crate::flatten::Flatten for DeleteInstancesDisasterRecoverGroupsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
-        w.field("InstanceIds", &self.instance_ids)?;
+        if !self.disaster_recover_group_ids.is_empty() { w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?; }
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         Ok(())
     }
 }
@@ -1992,7 +1992,7 @@ pub struct DeleteKeyPairsRequest {
 
 impl crate::flatten::Flatten for DeleteKeyPairsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("KeyIds", &self.key_ids)?;
+        if !self.key_ids.is_empty() { w.field("KeyIds", &self.key_ids)?; }
         Ok(())
     }
 }
@@ -2089,7 +2089,7 @@ pub struct DeleteLaunchTemplateVersionsRequest {
 impl crate::flatten::Flatten for DeleteLaunchTemplateVersionsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("LaunchTemplateId", &self.launch_template_id)?;
-        w.field("LaunchTemplateVersions", &self.launch_template_versions)?;
+        if !self.launch_template_versions.is_empty() { w.field("LaunchTemplateVersions", &self.launch_template_versions)?; }
         Ok(())
     }
 }
@@ -2144,7 +2144,7 @@ pub struct DescribeAccountQuotaRequest {
 
 impl crate::flatten::Flatten for DescribeAccountQuotaRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         Ok(())
     }
 }
@@ -2196,7 +2196,7 @@ pub struct DescribeChcDeniedActionsRequest {
 
 impl crate::flatten::Flatten for DescribeChcDeniedActionsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ChcIds", &self.chc_ids)?;
+        if !self.chc_ids.is_empty() { w.field("ChcIds", &self.chc_ids)?; }
         Ok(())
     }
 }
@@ -2257,10 +2257,10 @@ pub struct DescribeChcHostsRequest {
 
 impl crate::flatten::Flatten for DescribeChcHostsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ChcIds", &self.chc_ids)?;
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.chc_ids.is_empty() { w.field("ChcIds", &self.chc_ids)?; }
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -2397,11 +2397,11 @@ pub struct DescribeDisasterRecoverGroupsRequest {
 
 impl crate::flatten::Flatten for DescribeDisasterRecoverGroupsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Name", &self.name)?;
-        w.field("Offset", &self.offset)?;
+        if !self.disaster_recover_group_ids.is_empty() { w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?; }
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.name { w.field("Name", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -2484,9 +2484,9 @@ pub struct DescribeHostsRequest {
 
 impl crate::flatten::Flatten for DescribeHostsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -2575,15 +2575,15 @@ pub struct DescribeHpcClustersRequest {
 
 impl crate::flatten::Flatten for DescribeHpcClustersRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("HpcClusterBusinessId", &self.hpc_cluster_business_id)?;
-        w.field("HpcClusterIds", &self.hpc_cluster_ids)?;
-        w.field("HpcClusterType", &self.hpc_cluster_type)?;
-        w.field("InstanceType", &self.instance_type)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Name", &self.name)?;
-        w.field("Offset", &self.offset)?;
-        w.field("Zone", &self.zone)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.hpc_cluster_business_id { w.field("HpcClusterBusinessId", v)?; }
+        if !self.hpc_cluster_ids.is_empty() { w.field("HpcClusterIds", &self.hpc_cluster_ids)?; }
+        if let Some(v) = &self.hpc_cluster_type { w.field("HpcClusterType", v)?; }
+        if let Some(v) = &self.instance_type { w.field("InstanceType", v)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.name { w.field("Name", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.zone { w.field("Zone", v)?; }
         Ok(())
     }
 }
@@ -2684,7 +2684,7 @@ pub struct DescribeImageFromFamilyRequest {
 
 impl crate::flatten::Flatten for DescribeImageFromFamilyRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ImageFamily", &self.image_family)?;
+        if let Some(v) = &self.image_family { w.field("ImageFamily", v)?; }
         Ok(())
     }
 }
@@ -2836,11 +2836,11 @@ pub struct DescribeImagesRequest {
 
 impl crate::flatten::Flatten for DescribeImagesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("ImageIds", &self.image_ids)?;
-        w.field("InstanceType", &self.instance_type)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if !self.image_ids.is_empty() { w.field("ImageIds", &self.image_ids)?; }
+        if let Some(v) = &self.instance_type { w.field("InstanceType", v)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -3049,7 +3049,7 @@ pub struct DescribeInstanceTypeConfigsRequest {
 
 impl crate::flatten::Flatten for DescribeInstanceTypeConfigsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         Ok(())
     }
 }
@@ -3159,10 +3159,10 @@ pub struct DescribeInstancesRequest {
 
 impl crate::flatten::Flatten for DescribeInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("InstanceIds", &self.instance_ids)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -3248,12 +3248,12 @@ pub struct DescribeInstancesActionTimerRequest {
 
 impl crate::flatten::Flatten for DescribeInstancesActionTimerRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ActionTimerIds", &self.action_timer_ids)?;
-        w.field("EndActionTime", &self.end_action_time)?;
-        w.field("InstanceIds", &self.instance_ids)?;
-        w.field("StartActionTime", &self.start_action_time)?;
-        w.field("StatusList", &self.status_list)?;
-        w.field("TimerAction", &self.timer_action)?;
+        if !self.action_timer_ids.is_empty() { w.field("ActionTimerIds", &self.action_timer_ids)?; }
+        if let Some(v) = &self.end_action_time { w.field("EndActionTime", v)?; }
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
+        if let Some(v) = &self.start_action_time { w.field("StartActionTime", v)?; }
+        if !self.status_list.is_empty() { w.field("StatusList", &self.status_list)?; }
+        if let Some(v) = &self.timer_action { w.field("TimerAction", v)?; }
         Ok(())
     }
 }
@@ -3334,8 +3334,8 @@ pub struct DescribeInstancesAttributesRequest {
 
 impl crate::flatten::Flatten for DescribeInstancesAttributesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Attributes", &self.attributes)?;
-        w.field("InstanceIds", &self.instance_ids)?;
+        if !self.attributes.is_empty() { w.field("Attributes", &self.attributes)?; }
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         Ok(())
     }
 }
@@ -3396,8 +3396,8 @@ pub struct DescribeInstancesModificationRequest {
 
 impl crate::flatten::Flatten for DescribeInstancesModificationRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("InstanceIds", &self.instance_ids)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         Ok(())
     }
 }
@@ -3460,7 +3460,7 @@ pub struct DescribeInstancesOperationLimitRequest {
 
 impl crate::flatten::Flatten for DescribeInstancesOperationLimitRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("InstanceIds", &self.instance_ids)?;
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         w.field("Operation", &self.operation)?;
         Ok(())
     }
@@ -3526,9 +3526,9 @@ pub struct DescribeInstancesStatusRequest {
 
 impl crate::flatten::Flatten for DescribeInstancesStatusRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("InstanceIds", &self.instance_ids)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -3641,10 +3641,10 @@ pub struct DescribeKeyPairsRequest {
 
 impl crate::flatten::Flatten for DescribeKeyPairsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("KeyIds", &self.key_ids)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if !self.key_ids.is_empty() { w.field("KeyIds", &self.key_ids)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -3732,13 +3732,13 @@ pub struct DescribeLaunchTemplateVersionsRequest {
 
 impl crate::flatten::Flatten for DescribeLaunchTemplateVersionsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DefaultVersion", &self.default_version)?;
+        if let Some(v) = &self.default_version { w.field("DefaultVersion", v)?; }
         w.field("LaunchTemplateId", &self.launch_template_id)?;
-        w.field("LaunchTemplateVersions", &self.launch_template_versions)?;
-        w.field("Limit", &self.limit)?;
-        w.field("MaxVersion", &self.max_version)?;
-        w.field("MinVersion", &self.min_version)?;
-        w.field("Offset", &self.offset)?;
+        if !self.launch_template_versions.is_empty() { w.field("LaunchTemplateVersions", &self.launch_template_versions)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.max_version { w.field("MaxVersion", v)?; }
+        if let Some(v) = &self.min_version { w.field("MinVersion", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -3839,10 +3839,10 @@ pub struct DescribeLaunchTemplatesRequest {
 
 impl crate::flatten::Flatten for DescribeLaunchTemplatesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("LaunchTemplateIds", &self.launch_template_ids)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if !self.launch_template_ids.is_empty() { w.field("LaunchTemplateIds", &self.launch_template_ids)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -3954,7 +3954,7 @@ pub struct DescribeResourcePoolPackInstancesRequest {
 
 impl crate::flatten::Flatten for DescribeResourcePoolPackInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?;
+        if !self.dedicated_resource_pack_ids.is_empty() { w.field("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?; }
         Ok(())
     }
 }
@@ -4005,7 +4005,7 @@ pub struct DescribeResourcePoolPackTypeConfigsRequest {
 
 impl crate::flatten::Flatten for DescribeResourcePoolPackTypeConfigsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         Ok(())
     }
 }
@@ -4063,9 +4063,9 @@ pub struct DescribeResourcePoolPacksRequest {
 
 impl crate::flatten::Flatten for DescribeResourcePoolPacksRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("MaxResults", &self.max_results)?;
-        w.field("NextToken", &self.next_token)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.max_results { w.field("MaxResults", v)?; }
+        if let Some(v) = &self.next_token { w.field("NextToken", v)?; }
         Ok(())
     }
 }
@@ -4161,18 +4161,18 @@ pub struct DescribeTaskInfoRequest {
 
 impl crate::flatten::Flatten for DescribeTaskInfoRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Aliases", &self.aliases)?;
-        w.field("EndDate", &self.end_date)?;
-        w.field("InstanceIds", &self.instance_ids)?;
+        if !self.aliases.is_empty() { w.field("Aliases", &self.aliases)?; }
+        if let Some(v) = &self.end_date { w.field("EndDate", v)?; }
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         w.field("Limit", &self.limit)?;
         w.field("Offset", &self.offset)?;
-        w.field("Order", &self.order)?;
-        w.field("OrderField", &self.order_field)?;
-        w.field("Product", &self.product)?;
-        w.field("StartDate", &self.start_date)?;
-        w.field("TaskIds", &self.task_ids)?;
-        w.field("TaskStatus", &self.task_status)?;
-        w.field("TaskTypeIds", &self.task_type_ids)?;
+        if let Some(v) = &self.order { w.field("Order", v)?; }
+        if let Some(v) = &self.order_field { w.field("OrderField", v)?; }
+        if let Some(v) = &self.product { w.field("Product", v)?; }
+        if let Some(v) = &self.start_date { w.field("StartDate", v)?; }
+        if !self.task_ids.is_empty() { w.field("TaskIds", &self.task_ids)?; }
+        if !self.task_status.is_empty() { w.field("TaskStatus", &self.task_status)?; }
+        if !self.task_type_ids.is_empty() { w.field("TaskTypeIds", &self.task_type_ids)?; }
         Ok(())
     }
 }
@@ -4295,7 +4295,7 @@ pub struct DescribeZoneInstanceConfigInfosRequest {
 
 impl crate::flatten::Flatten for DescribeZoneInstanceConfigInfosRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         Ok(())
     }
 }
@@ -4391,9 +4391,9 @@ pub struct DisassociateInstancesKeyPairsRequest {
 
 impl crate::flatten::Flatten for DisassociateInstancesKeyPairsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ForceStop", &self.force_stop)?;
-        w.field("InstanceIds", &self.instance_ids)?;
-        w.field("KeyIds", &self.key_ids)?;
+        if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
+        if !self.key_ids.is_empty() { w.field("KeyIds", &self.key_ids)?; }
         Ok(())
     }
 }
@@ -4456,8 +4456,8 @@ pub struct DisassociateSecurityGroupsRequest {
 
 impl crate::flatten::Flatten for DisassociateSecurityGroupsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("InstanceIds", &self.instance_ids)?;
-        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
+        if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
         Ok(())
     }
 }
@@ -4534,11 +4534,11 @@ impl std::fmt::Debug for EnterRescueModeRequest {
 
 impl crate::flatten::Flatten for EnterRescueModeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ForceStop", &self.force_stop)?;
+        if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
         w.field("InstanceId", &self.instance_id)?;
         w.field("Password", &self.password)?;
-        w.field("StopType", &self.stop_type)?;
-        w.field("Username", &self.username)?;
+        if let Some(v) = &self.stop_type { w.field("StopType", v)?; }
+        if let Some(v) = &self.username { w.field("Username", v)?; }
         Ok(())
     }
 }
@@ -4677,12 +4677,12 @@ pub struct ExportImagesRequest {
 impl crate::flatten::Flatten for ExportImagesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("BucketName", &self.bucket_name)?;
-        w.field("DryRun", &self.dry_run)?;
-        w.field("ExportFormat", &self.export_format)?;
-        w.field("FileNamePrefixList", &self.file_name_prefix_list)?;
-        w.field("ImageIds", &self.image_ids)?;
-        w.field("OnlyExportRootDisk", &self.only_export_root_disk)?;
-        w.field("RoleName", &self.role_name)?;
+        if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
+        if let Some(v) = &self.export_format { w.field("ExportFormat", v)?; }
+        if !self.file_name_prefix_list.is_empty() { w.field("FileNamePrefixList", &self.file_name_prefix_list)?; }
+        if !self.image_ids.is_empty() { w.field("ImageIds", &self.image_ids)?; }
+        if let Some(v) = &self.only_export_root_disk { w.field("OnlyExportRootDisk", v)?; }
+        if let Some(v) = &self.role_name { w.field("RoleName", v)?; }
         Ok(())
     }
 }
@@ -4811,18 +4811,18 @@ pub struct ImportImageRequest {
 impl crate::flatten::Flatten for ImportImageRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Architecture", &self.architecture)?;
-        w.field("BootMode", &self.boot_mode)?;
-        w.field("DryRun", &self.dry_run)?;
-        w.field("Force", &self.force)?;
-        w.field("ImageDescription", &self.image_description)?;
-        w.field("ImageFamily", &self.image_family)?;
+        if let Some(v) = &self.boot_mode { w.field("BootMode", v)?; }
+        if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
+        if let Some(v) = &self.force { w.field("Force", v)?; }
+        if let Some(v) = &self.image_description { w.field("ImageDescription", v)?; }
+        if let Some(v) = &self.image_family { w.field("ImageFamily", v)?; }
         w.field("ImageName", &self.image_name)?;
         w.field("ImageUrl", &self.image_url)?;
-        w.field("ImportImageDataDiskList", &self.import_image_data_disk_list)?;
-        w.field("LicenseType", &self.license_type)?;
+        if !self.import_image_data_disk_list.is_empty() { w.field("ImportImageDataDiskList", &self.import_image_data_disk_list)?; }
+        if let Some(v) = &self.license_type { w.field("LicenseType", v)?; }
         w.field("OsType", &self.os_type)?;
         w.field("OsVersion", &self.os_version)?;
-        w.field("TagSpecification", &self.tag_specification)?;
+        if !self.tag_specification.is_empty() { w.field("TagSpecification", &self.tag_specification)?; }
         Ok(())
     }
 }
@@ -4958,7 +4958,7 @@ pub struct ImportInstancesActionTimerRequest {
 impl crate::flatten::Flatten for ImportInstancesActionTimerRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("ActionTimer", &self.action_timer)?;
-        w.field("InstanceIds", &self.instance_ids)?;
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         Ok(())
     }
 }
@@ -5026,7 +5026,7 @@ impl crate::flatten::Flatten for ImportKeyPairRequest {
         w.field("KeyName", &self.key_name)?;
         w.field("ProjectId", &self.project_id)?;
         w.field("PublicKey", &self.public_key)?;
-        w.field("TagSpecification", &self.tag_specification)?;
+        if !self.tag_specification.is_empty() { w.field("TagSpecification", &self.tag_specification)?; }
         Ok(())
     }
 }
@@ -5187,10 +5187,10 @@ pub struct InquiryPriceModifyInstancesChargeTypeRequest {
 
 impl crate::flatten::Flatten for InquiryPriceModifyInstancesChargeTypeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        if let Some(v) = &self.instance_charge_prepaid { w.field("InstanceChargePrepaid", v)?; }
         w.field("InstanceChargeType", &self.instance_charge_type)?;
-        w.field("InstanceIds", &self.instance_ids)?;
-        w.field("ModifyPortableDataDisk", &self.modify_portable_data_disk)?;
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
+        if let Some(v) = &self.modify_portable_data_disk { w.field("ModifyPortableDataDisk", v)?; }
         Ok(())
     }
 }
@@ -5266,9 +5266,9 @@ pub struct InquiryPriceRenewHostsRequest {
 
 impl crate::flatten::Flatten for InquiryPriceRenewHostsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DryRun", &self.dry_run)?;
+        if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
         w.field("HostChargePrepaid", &self.host_charge_prepaid)?;
-        w.field("HostIds", &self.host_ids)?;
+        if !self.host_ids.is_empty() { w.field("HostIds", &self.host_ids)?; }
         Ok(())
     }
 }
@@ -5346,10 +5346,10 @@ pub struct InquiryPriceRenewInstancesRequest {
 
 impl crate::flatten::Flatten for InquiryPriceRenewInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DryRun", &self.dry_run)?;
+        if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
         w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
-        w.field("InstanceIds", &self.instance_ids)?;
-        w.field("RenewPortableDataDisk", &self.renew_portable_data_disk)?;
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
+        if let Some(v) = &self.renew_portable_data_disk { w.field("RenewPortableDataDisk", v)?; }
         Ok(())
     }
 }
@@ -5440,12 +5440,12 @@ pub struct InquiryPriceResetInstanceRequest {
 
 impl crate::flatten::Flatten for InquiryPriceResetInstanceRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("EnhancedService", &self.enhanced_service)?;
-        w.field("ImageId", &self.image_id)?;
+        if let Some(v) = &self.enhanced_service { w.field("EnhancedService", v)?; }
+        if let Some(v) = &self.image_id { w.field("ImageId", v)?; }
         w.field("InstanceId", &self.instance_id)?;
-        w.field("LoginSettings", &self.login_settings)?;
-        w.field("SystemDisk", &self.system_disk)?;
-        w.field("UserData", &self.user_data)?;
+        if let Some(v) = &self.login_settings { w.field("LoginSettings", v)?; }
+        if let Some(v) = &self.system_disk { w.field("SystemDisk", v)?; }
+        if let Some(v) = &self.user_data { w.field("UserData", v)?; }
         Ok(())
     }
 }
@@ -5535,10 +5535,10 @@ pub struct InquiryPriceResetInstancesInternetMaxBandwidthRequest {
 
 impl crate::flatten::Flatten for InquiryPriceResetInstancesInternetMaxBandwidthRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("EndTime", &self.end_time)?;
-        w.field("InstanceIds", &self.instance_ids)?;
+        if let Some(v) = &self.end_time { w.field("EndTime", v)?; }
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         w.field("InternetAccessible", &self.internet_accessible)?;
-        w.field("StartTime", &self.start_time)?;
+        if let Some(v) = &self.start_time { w.field("StartTime", v)?; }
         Ok(())
     }
 }
@@ -5611,7 +5611,7 @@ pub struct InquiryPriceResetInstancesTypeRequest {
 
 impl crate::flatten::Flatten for InquiryPriceResetInstancesTypeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("InstanceIds", &self.instance_ids)?;
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         w.field("InstanceType", &self.instance_type)?;
         Ok(())
     }
@@ -5682,11 +5682,11 @@ pub struct InquiryPriceResizeInstanceDisksRequest {
 
 impl crate::flatten::Flatten for InquiryPriceResizeInstanceDisksRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DataDisks", &self.data_disks)?;
-        w.field("ForceStop", &self.force_stop)?;
+        if !self.data_disks.is_empty() { w.field("DataDisks", &self.data_disks)?; }
+        if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
         w.field("InstanceId", &self.instance_id)?;
-        w.field("ResizeOnline", &self.resize_online)?;
-        w.field("SystemDisk", &self.system_disk)?;
+        if let Some(v) = &self.resize_online { w.field("ResizeOnline", v)?; }
+        if let Some(v) = &self.system_disk { w.field("SystemDisk", v)?; }
         Ok(())
     }
 }
@@ -5827,29 +5827,29 @@ pub struct InquiryPriceRunInstancesRequest {
 
 impl crate::flatten::Flatten for InquiryPriceRunInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ClientToken", &self.client_token)?;
-        w.field("CpuTopology", &self.cpu_topology)?;
-        w.field("DataDisks", &self.data_disks)?;
-        w.field("EnhancedService", &self.enhanced_service)?;
-        w.field("HostName", &self.host_name)?;
-        w.field("HpcClusterId", &self.hpc_cluster_id)?;
+        if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
+        if let Some(v) = &self.cpu_topology { w.field("CpuTopology", v)?; }
+        if !self.data_disks.is_empty() { w.field("DataDisks", &self.data_disks)?; }
+        if let Some(v) = &self.enhanced_service { w.field("EnhancedService", v)?; }
+        if let Some(v) = &self.host_name { w.field("HostName", v)?; }
+        if let Some(v) = &self.hpc_cluster_id { w.field("HpcClusterId", v)?; }
         w.field("ImageId", &self.image_id)?;
-        w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
-        w.field("InstanceChargeType", &self.instance_charge_type)?;
-        w.field("InstanceCount", &self.instance_count)?;
-        w.field("InstanceMarketOptions", &self.instance_market_options)?;
-        w.field("InstanceName", &self.instance_name)?;
-        w.field("InstanceType", &self.instance_type)?;
-        w.field("InternetAccessible", &self.internet_accessible)?;
-        w.field("LaunchTemplate", &self.launch_template)?;
-        w.field("LoginSettings", &self.login_settings)?;
-        w.field("Metadata", &self.metadata)?;
-        w.field("NetworkInterfaces", &self.network_interfaces)?;
+        if let Some(v) = &self.instance_charge_prepaid { w.field("InstanceChargePrepaid", v)?; }
+        if let Some(v) = &self.instance_charge_type { w.field("InstanceChargeType", v)?; }
+        if let Some(v) = &self.instance_count { w.field("InstanceCount", v)?; }
+        if let Some(v) = &self.instance_market_options { w.field("InstanceMarketOptions", v)?; }
+        if let Some(v) = &self.instance_name { w.field("InstanceName", v)?; }
+        if let Some(v) = &self.instance_type { w.field("InstanceType", v)?; }
+        if let Some(v) = &self.internet_accessible { w.field("InternetAccessible", v)?; }
+        if let Some(v) = &self.launch_template { w.field("LaunchTemplate", v)?; }
+        if let Some(v) = &self.login_settings { w.field("LoginSettings", v)?; }
+        if let Some(v) = &self.metadata { w.field("Metadata", v)?; }
+        if !self.network_interfaces.is_empty() { w.field("NetworkInterfaces", &self.network_interfaces)?; }
         w.field("Placement", &self.placement)?;
-        w.field("SecurityGroupIds", &self.security_group_ids)?;
-        w.field("SystemDisk", &self.system_disk)?;
-        w.field("TagSpecification", &self.tag_specification)?;
-        w.field("VirtualPrivateCloud", &self.virtual_private_cloud)?;
+        if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
+        if let Some(v) = &self.system_disk { w.field("SystemDisk", v)?; }
+        if !self.tag_specification.is_empty() { w.field("TagSpecification", &self.tag_specification)?; }
+        if let Some(v) = &self.virtual_private_cloud { w.field("VirtualPrivateCloud", v)?; }
         Ok(())
     }
 }
@@ -6040,7 +6040,7 @@ pub struct InquiryPriceTerminateInstancesRequest {
 
 impl crate::flatten::Flatten for InquiryPriceTerminateInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("InstanceIds", &self.instance_ids)?;
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         Ok(())
     }
 }
@@ -6119,12 +6119,12 @@ impl std::fmt::Debug for ModifyChcAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyChcAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("BmcSecurityGroupIds", &self.bmc_security_group_ids)?;
-        w.field("BmcUser", &self.bmc_user)?;
-        w.field("ChcIds", &self.chc_ids)?;
-        w.field("DeviceType", &self.device_type)?;
-        w.field("InstanceName", &self.instance_name)?;
-        w.field("Password", &self.password)?;
+        if !self.bmc_security_group_ids.is_empty() { w.field("BmcSecurityGroupIds", &self.bmc_security_group_ids)?; }
+        if let Some(v) = &self.bmc_user { w.field("BmcUser", v)?; }
+        if !self.chc_ids.is_empty() { w.field("ChcIds", &self.chc_ids)?; }
+        if let Some(v) = &self.device_type { w.field("DeviceType", v)?; }
+        if let Some(v) = &self.instance_name { w.field("InstanceName", v)?; }
+        if let Some(v) = &self.password { w.field("Password", v)?; }
         Ok(())
     }
 }
@@ -6204,7 +6204,7 @@ pub struct ModifyChcNetworkModeRequest {
 
 impl crate::flatten::Flatten for ModifyChcNetworkModeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ChcIds", &self.chc_ids)?;
+        if !self.chc_ids.is_empty() { w.field("ChcIds", &self.chc_ids)?; }
         w.field("NetworkMode", &self.network_mode)?;
         Ok(())
     }
@@ -6264,7 +6264,7 @@ pub struct ModifyDisasterRecoverGroupAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyDisasterRecoverGroupAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Affinity", &self.affinity)?;
+        if let Some(v) = &self.affinity { w.field("Affinity", v)?; }
         w.field("DisasterRecoverGroupId", &self.disaster_recover_group_id)?;
         w.field("Name", &self.name)?;
         Ok(())
@@ -6336,10 +6336,10 @@ pub struct ModifyHostsAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyHostsAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("HostIds", &self.host_ids)?;
-        w.field("HostName", &self.host_name)?;
-        w.field("ProjectId", &self.project_id)?;
-        w.field("RenewFlag", &self.renew_flag)?;
+        if !self.host_ids.is_empty() { w.field("HostIds", &self.host_ids)?; }
+        if let Some(v) = &self.host_name { w.field("HostName", v)?; }
+        if let Some(v) = &self.project_id { w.field("ProjectId", v)?; }
+        if let Some(v) = &self.renew_flag { w.field("RenewFlag", v)?; }
         Ok(())
     }
 }
@@ -6412,8 +6412,8 @@ pub struct ModifyHpcClusterAttributeRequest {
 impl crate::flatten::Flatten for ModifyHpcClusterAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HpcClusterId", &self.hpc_cluster_id)?;
-        w.field("Name", &self.name)?;
-        w.field("Remark", &self.remark)?;
+        if let Some(v) = &self.name { w.field("Name", v)?; }
+        if let Some(v) = &self.remark { w.field("Remark", v)?; }
         Ok(())
     }
 }
@@ -6485,11 +6485,11 @@ pub struct ModifyImageAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyImageAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ImageDeprecated", &self.image_deprecated)?;
-        w.field("ImageDescription", &self.image_description)?;
-        w.field("ImageFamily", &self.image_family)?;
+        if let Some(v) = &self.image_deprecated { w.field("ImageDeprecated", v)?; }
+        if let Some(v) = &self.image_description { w.field("ImageDescription", v)?; }
+        if let Some(v) = &self.image_family { w.field("ImageFamily", v)?; }
         w.field("ImageId", &self.image_id)?;
-        w.field("ImageName", &self.image_name)?;
+        if let Some(v) = &self.image_name { w.field("ImageName", v)?; }
         Ok(())
     }
 }
@@ -6565,7 +6565,7 @@ pub struct ModifyImageSharePermissionRequest {
 
 impl crate::flatten::Flatten for ModifyImageSharePermissionRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AccountIds", &self.account_ids)?;
+        if !self.account_ids.is_empty() { w.field("AccountIds", &self.account_ids)?; }
         w.field("ImageId", &self.image_id)?;
         w.field("Permission", &self.permission)?;
         Ok(())
@@ -6634,9 +6634,9 @@ pub struct ModifyInstanceDiskTypeRequest {
 
 impl crate::flatten::Flatten for ModifyInstanceDiskTypeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DataDisks", &self.data_disks)?;
+        if !self.data_disks.is_empty() { w.field("DataDisks", &self.data_disks)?; }
         w.field("InstanceId", &self.instance_id)?;
-        w.field("SystemDisk", &self.system_disk)?;
+        if let Some(v) = &self.system_disk { w.field("SystemDisk", v)?; }
         Ok(())
     }
 }
@@ -6723,16 +6723,16 @@ pub struct ModifyInstancesAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyInstancesAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AutoReboot", &self.auto_reboot)?;
-        w.field("CamRoleName", &self.cam_role_name)?;
-        w.field("CamRoleType", &self.cam_role_type)?;
-        w.field("DisableApiTermination", &self.disable_api_termination)?;
-        w.field("EnableJumboFrame", &self.enable_jumbo_frame)?;
-        w.field("HostName", &self.host_name)?;
-        w.field("InstanceIds", &self.instance_ids)?;
-        w.field("InstanceName", &self.instance_name)?;
-        w.field("SecurityGroups", &self.security_groups)?;
-        w.field("UserData", &self.user_data)?;
+        if let Some(v) = &self.auto_reboot { w.field("AutoReboot", v)?; }
+        if let Some(v) = &self.cam_role_name { w.field("CamRoleName", v)?; }
+        if let Some(v) = &self.cam_role_type { w.field("CamRoleType", v)?; }
+        if let Some(v) = &self.disable_api_termination { w.field("DisableApiTermination", v)?; }
+        if let Some(v) = &self.enable_jumbo_frame { w.field("EnableJumboFrame", v)?; }
+        if let Some(v) = &self.host_name { w.field("HostName", v)?; }
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
+        if let Some(v) = &self.instance_name { w.field("InstanceName", v)?; }
+        if !self.security_groups.is_empty() { w.field("SecurityGroups", &self.security_groups)?; }
+        if let Some(v) = &self.user_data { w.field("UserData", v)?; }
         Ok(())
     }
 }
@@ -6842,10 +6842,10 @@ pub struct ModifyInstancesChargeTypeRequest {
 
 impl crate::flatten::Flatten for ModifyInstancesChargeTypeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
+        if let Some(v) = &self.instance_charge_prepaid { w.field("InstanceChargePrepaid", v)?; }
         w.field("InstanceChargeType", &self.instance_charge_type)?;
-        w.field("InstanceIds", &self.instance_ids)?;
-        w.field("ModifyPortableDataDisk", &self.modify_portable_data_disk)?;
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
+        if let Some(v) = &self.modify_portable_data_disk { w.field("ModifyPortableDataDisk", v)?; }
         Ok(())
     }
 }
@@ -6924,11 +6924,11 @@ pub struct ModifyInstancesDisasterRecoverGroupRequest {
 
 impl crate::flatten::Flatten for ModifyInstancesDisasterRecoverGroupRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DisasterRecoverGroupId", &self.disaster_recover_group_id)?;
-        w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
-        w.field("Force", &self.force)?;
-        w.field("InstanceIds", &self.instance_ids)?;
-        w.field("PartitionNumber", &self.partition_number)?;
+        if let Some(v) = &self.disaster_recover_group_id { w.field("DisasterRecoverGroupId", v)?; }
+        if !self.disaster_recover_group_ids.is_empty() { w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?; }
+        if let Some(v) = &self.force { w.field("Force", v)?; }
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
+        if let Some(v) = &self.partition_number { w.field("PartitionNumber", v)?; }
         Ok(())
     }
 }
@@ -7002,7 +7002,7 @@ pub struct ModifyInstancesProjectRequest {
 
 impl crate::flatten::Flatten for ModifyInstancesProjectRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("InstanceIds", &self.instance_ids)?;
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         w.field("ProjectId", &self.project_id)?;
         Ok(())
     }
@@ -7059,7 +7059,7 @@ pub struct ModifyInstancesRenewFlagRequest {
 
 impl crate::flatten::Flatten for ModifyInstancesRenewFlagRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("InstanceIds", &self.instance_ids)?;
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         w.field("RenewFlag", &self.renew_flag)?;
         Ok(())
     }
@@ -7122,9 +7122,9 @@ pub struct ModifyInstancesVpcAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyInstancesVpcAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ForceStop", &self.force_stop)?;
-        w.field("InstanceIds", &self.instance_ids)?;
-        w.field("ReserveHostName", &self.reserve_host_name)?;
+        if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
+        if let Some(v) = &self.reserve_host_name { w.field("ReserveHostName", v)?; }
         w.field("VirtualPrivateCloud", &self.virtual_private_cloud)?;
         Ok(())
     }
@@ -7198,9 +7198,9 @@ pub struct ModifyKeyPairAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyKeyPairAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Description", &self.description)?;
+        if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("KeyId", &self.key_id)?;
-        w.field("KeyName", &self.key_name)?;
+        if let Some(v) = &self.key_name { w.field("KeyName", v)?; }
         Ok(())
     }
 }
@@ -7326,8 +7326,8 @@ pub struct ProgramFpgaImageRequest {
 
 impl crate::flatten::Flatten for ProgramFpgaImageRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DBDFs", &self.dbd_fs)?;
-        w.field("DryRun", &self.dry_run)?;
+        if !self.dbd_fs.is_empty() { w.field("DBDFs", &self.dbd_fs)?; }
+        if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
         w.field("FPGAUrl", &self.fpga_url)?;
         w.field("InstanceId", &self.instance_id)?;
         Ok(())
@@ -7422,14 +7422,14 @@ pub struct PurchaseResourcePoolPacksRequest {
 
 impl crate::flatten::Flatten for PurchaseResourcePoolPacksRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AutoPlacement", &self.auto_placement)?;
-        w.field("DedicatedResourcePoolPackName", &self.dedicated_resource_pool_pack_name)?;
-        w.field("DryRun", &self.dry_run)?;
+        if let Some(v) = &self.auto_placement { w.field("AutoPlacement", v)?; }
+        if let Some(v) = &self.dedicated_resource_pool_pack_name { w.field("DedicatedResourcePoolPackName", v)?; }
+        if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
         w.field("InstanceCount", &self.instance_count)?;
         w.field("InstanceType", &self.instance_type)?;
         w.field("Period", &self.period)?;
-        w.field("RenewFlag", &self.renew_flag)?;
-        w.field("ResourcePoolPackType", &self.resource_pool_pack_type)?;
+        if let Some(v) = &self.renew_flag { w.field("RenewFlag", v)?; }
+        if let Some(v) = &self.resource_pool_pack_type { w.field("ResourcePoolPackType", v)?; }
         w.field("Zone", &self.zone)?;
         Ok(())
     }
@@ -7544,9 +7544,9 @@ pub struct RebootInstancesRequest {
 
 impl crate::flatten::Flatten for RebootInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ForceReboot", &self.force_reboot)?;
-        w.field("InstanceIds", &self.instance_ids)?;
-        w.field("StopType", &self.stop_type)?;
+        if let Some(v) = &self.force_reboot { w.field("ForceReboot", v)?; }
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
+        if let Some(v) = &self.stop_type { w.field("StopType", v)?; }
         Ok(())
     }
 }
@@ -7606,7 +7606,7 @@ pub struct RemoveChcAssistVpcRequest {
 
 impl crate::flatten::Flatten for RemoveChcAssistVpcRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ChcIds", &self.chc_ids)?;
+        if !self.chc_ids.is_empty() { w.field("ChcIds", &self.chc_ids)?; }
         Ok(())
     }
 }
@@ -7653,7 +7653,7 @@ pub struct RemoveChcDeployVpcRequest {
 
 impl crate::flatten::Flatten for RemoveChcDeployVpcRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ChcIds", &self.chc_ids)?;
+        if !self.chc_ids.is_empty() { w.field("ChcIds", &self.chc_ids)?; }
         Ok(())
     }
 }
@@ -7703,7 +7703,7 @@ pub struct RenewHostsRequest {
 impl crate::flatten::Flatten for RenewHostsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HostChargePrepaid", &self.host_charge_prepaid)?;
-        w.field("HostIds", &self.host_ids)?;
+        if !self.host_ids.is_empty() { w.field("HostIds", &self.host_ids)?; }
         Ok(())
     }
 }
@@ -7763,9 +7763,9 @@ pub struct RenewInstancesRequest {
 
 impl crate::flatten::Flatten for RenewInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
-        w.field("InstanceIds", &self.instance_ids)?;
-        w.field("RenewPortableDataDisk", &self.renew_portable_data_disk)?;
+        if let Some(v) = &self.instance_charge_prepaid { w.field("InstanceChargePrepaid", v)?; }
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
+        if let Some(v) = &self.renew_portable_data_disk { w.field("RenewPortableDataDisk", v)?; }
         Ok(())
     }
 }
@@ -7837,12 +7837,12 @@ pub struct RepairTaskControlRequest {
 
 impl crate::flatten::Flatten for RepairTaskControlRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("InstanceIds", &self.instance_ids)?;
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         w.field("Operate", &self.operate)?;
-        w.field("OrderAuthTime", &self.order_auth_time)?;
+        if let Some(v) = &self.order_auth_time { w.field("OrderAuthTime", v)?; }
         w.field("Product", &self.product)?;
         w.field("TaskId", &self.task_id)?;
-        w.field("TaskSubMethod", &self.task_sub_method)?;
+        if let Some(v) = &self.task_sub_method { w.field("TaskSubMethod", v)?; }
         Ok(())
     }
 }
@@ -7945,13 +7945,13 @@ pub struct ResetInstanceRequest {
 
 impl crate::flatten::Flatten for ResetInstanceRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("EnhancedService", &self.enhanced_service)?;
-        w.field("HostName", &self.host_name)?;
-        w.field("ImageId", &self.image_id)?;
+        if let Some(v) = &self.enhanced_service { w.field("EnhancedService", v)?; }
+        if let Some(v) = &self.host_name { w.field("HostName", v)?; }
+        if let Some(v) = &self.image_id { w.field("ImageId", v)?; }
         w.field("InstanceId", &self.instance_id)?;
-        w.field("LoginSettings", &self.login_settings)?;
-        w.field("SystemDisk", &self.system_disk)?;
-        w.field("UserData", &self.user_data)?;
+        if let Some(v) = &self.login_settings { w.field("LoginSettings", v)?; }
+        if let Some(v) = &self.system_disk { w.field("SystemDisk", v)?; }
+        if let Some(v) = &self.user_data { w.field("UserData", v)?; }
         Ok(())
     }
 }
@@ -8043,10 +8043,10 @@ pub struct ResetInstancesInternetMaxBandwidthRequest {
 
 impl crate::flatten::Flatten for ResetInstancesInternetMaxBandwidthRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("EndTime", &self.end_time)?;
-        w.field("InstanceIds", &self.instance_ids)?;
+        if let Some(v) = &self.end_time { w.field("EndTime", v)?; }
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         w.field("InternetAccessible", &self.internet_accessible)?;
-        w.field("StartTime", &self.start_time)?;
+        if let Some(v) = &self.start_time { w.field("StartTime", v)?; }
         Ok(())
     }
 }
@@ -8132,10 +8132,10 @@ impl std::fmt::Debug for ResetInstancesPasswordRequest {
 
 impl crate::flatten::Flatten for ResetInstancesPasswordRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ForceStop", &self.force_stop)?;
-        w.field("InstanceIds", &self.instance_ids)?;
+        if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         w.field("Password", &self.password)?;
-        w.field("UserName", &self.user_name)?;
+        if let Some(v) = &self.user_name { w.field("UserName", v)?; }
         Ok(())
     }
 }
@@ -8207,8 +8207,8 @@ pub struct ResetInstancesTypeRequest {
 
 impl crate::flatten::Flatten for ResetInstancesTypeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ForceStop", &self.force_stop)?;
-        w.field("InstanceIds", &self.instance_ids)?;
+        if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         w.field("InstanceType", &self.instance_type)?;
         Ok(())
     }
@@ -8282,11 +8282,11 @@ pub struct ResizeInstanceDisksRequest {
 
 impl crate::flatten::Flatten for ResizeInstanceDisksRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DataDisks", &self.data_disks)?;
-        w.field("ForceStop", &self.force_stop)?;
+        if !self.data_disks.is_empty() { w.field("DataDisks", &self.data_disks)?; }
+        if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
         w.field("InstanceId", &self.instance_id)?;
-        w.field("ResizeOnline", &self.resize_online)?;
-        w.field("SystemDisk", &self.system_disk)?;
+        if let Some(v) = &self.resize_online { w.field("ResizeOnline", v)?; }
+        if let Some(v) = &self.system_disk { w.field("SystemDisk", v)?; }
         Ok(())
     }
 }
@@ -8458,40 +8458,40 @@ pub struct RunInstancesRequest {
 
 impl crate::flatten::Flatten for RunInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ActionTimer", &self.action_timer)?;
-        w.field("CamRoleName", &self.cam_role_name)?;
-        w.field("ChcIds", &self.chc_ids)?;
-        w.field("ClientToken", &self.client_token)?;
-        w.field("CpuTopology", &self.cpu_topology)?;
-        w.field("DataDisks", &self.data_disks)?;
-        w.field("DedicatedClusterId", &self.dedicated_cluster_id)?;
-        w.field("DisableApiTermination", &self.disable_api_termination)?;
-        w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?;
-        w.field("DryRun", &self.dry_run)?;
-        w.field("EnableJumboFrame", &self.enable_jumbo_frame)?;
-        w.field("EnhancedService", &self.enhanced_service)?;
-        w.field("HostName", &self.host_name)?;
-        w.field("HpcClusterId", &self.hpc_cluster_id)?;
-        w.field("ImageId", &self.image_id)?;
-        w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
-        w.field("InstanceChargeType", &self.instance_charge_type)?;
-        w.field("InstanceCount", &self.instance_count)?;
-        w.field("InstanceMarketOptions", &self.instance_market_options)?;
-        w.field("InstanceName", &self.instance_name)?;
-        w.field("InstanceType", &self.instance_type)?;
-        w.field("InternetAccessible", &self.internet_accessible)?;
-        w.field("LaunchTemplate", &self.launch_template)?;
-        w.field("LoginSettings", &self.login_settings)?;
-        w.field("Metadata", &self.metadata)?;
-        w.field("MinCount", &self.min_count)?;
-        w.field("NetworkInterfaces", &self.network_interfaces)?;
-        w.field("PartitionNumber", &self.partition_number)?;
-        w.field("Placement", &self.placement)?;
-        w.field("SecurityGroupIds", &self.security_group_ids)?;
-        w.field("SystemDisk", &self.system_disk)?;
-        w.field("TagSpecification", &self.tag_specification)?;
-        w.field("UserData", &self.user_data)?;
-        w.field("VirtualPrivateCloud", &self.virtual_private_cloud)?;
+        if let Some(v) = &self.action_timer { w.field("ActionTimer", v)?; }
+        if let Some(v) = &self.cam_role_name { w.field("CamRoleName", v)?; }
+        if !self.chc_ids.is_empty() { w.field("ChcIds", &self.chc_ids)?; }
+        if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
+        if let Some(v) = &self.cpu_topology { w.field("CpuTopology", v)?; }
+        if !self.data_disks.is_empty() { w.field("DataDisks", &self.data_disks)?; }
+        if let Some(v) = &self.dedicated_cluster_id { w.field("DedicatedClusterId", v)?; }
+        if let Some(v) = &self.disable_api_termination { w.field("DisableApiTermination", v)?; }
+        if !self.disaster_recover_group_ids.is_empty() { w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?; }
+        if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
+        if let Some(v) = &self.enable_jumbo_frame { w.field("EnableJumboFrame", v)?; }
+        if let Some(v) = &self.enhanced_service { w.field("EnhancedService", v)?; }
+        if let Some(v) = &self.host_name { w.field("HostName", v)?; }
+        if let Some(v) = &self.hpc_cluster_id { w.field("HpcClusterId", v)?; }
+        if let Some(v) = &self.image_id { w.field("ImageId", v)?; }
+        if let Some(v) = &self.instance_charge_prepaid { w.field("InstanceChargePrepaid", v)?; }
+        if let Some(v) = &self.instance_charge_type { w.field("InstanceChargeType", v)?; }
+        if let Some(v) = &self.instance_count { w.field("InstanceCount", v)?; }
+        if let Some(v) = &self.instance_market_options { w.field("InstanceMarketOptions", v)?; }
+        if let Some(v) = &self.instance_name { w.field("InstanceName", v)?; }
+        if let Some(v) = &self.instance_type { w.field("InstanceType", v)?; }
+        if let Some(v) = &self.internet_accessible { w.field("InternetAccessible", v)?; }
+        if let Some(v) = &self.launch_template { w.field("LaunchTemplate", v)?; }
+        if let Some(v) = &self.login_settings { w.field("LoginSettings", v)?; }
+        if let Some(v) = &self.metadata { w.field("Metadata", v)?; }
+        if let Some(v) = &self.min_count { w.field("MinCount", v)?; }
+        if !self.network_interfaces.is_empty() { w.field("NetworkInterfaces", &self.network_interfaces)?; }
+        if let Some(v) = &self.partition_number { w.field("PartitionNumber", v)?; }
+        if let Some(v) = &self.placement { w.field("Placement", v)?; }
+        if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
+        if let Some(v) = &self.system_disk { w.field("SystemDisk", v)?; }
+        if !self.tag_specification.is_empty() { w.field("TagSpecification", &self.tag_specification)?; }
+        if let Some(v) = &self.user_data { w.field("UserData", v)?; }
+        if let Some(v) = &self.virtual_private_cloud { w.field("VirtualPrivateCloud", v)?; }
         Ok(())
     }
 }
@@ -8744,7 +8744,7 @@ pub struct StartInstancesRequest {
 
 impl crate::flatten::Flatten for StartInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("InstanceIds", &self.instance_ids)?;
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         Ok(())
     }
 }
@@ -8800,10 +8800,10 @@ pub struct StopInstancesRequest {
 
 impl crate::flatten::Flatten for StopInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ForceStop", &self.force_stop)?;
-        w.field("InstanceIds", &self.instance_ids)?;
-        w.field("StopType", &self.stop_type)?;
-        w.field("StoppedMode", &self.stopped_mode)?;
+        if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
+        if let Some(v) = &self.stop_type { w.field("StopType", v)?; }
+        if let Some(v) = &self.stopped_mode { w.field("StoppedMode", v)?; }
         Ok(())
     }
 }
@@ -8886,13 +8886,13 @@ pub struct SyncImagesRequest {
 
 impl crate::flatten::Flatten for SyncImagesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DestinationRegions", &self.destination_regions)?;
-        w.field("DryRun", &self.dry_run)?;
-        w.field("Encrypt", &self.encrypt)?;
-        w.field("ImageIds", &self.image_ids)?;
-        w.field("ImageName", &self.image_name)?;
-        w.field("ImageSetRequired", &self.image_set_required)?;
-        w.field("KmsKeyId", &self.kms_key_id)?;
+        if !self.destination_regions.is_empty() { w.field("DestinationRegions", &self.destination_regions)?; }
+        if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
+        if let Some(v) = &self.encrypt { w.field("Encrypt", v)?; }
+        if !self.image_ids.is_empty() { w.field("ImageIds", &self.image_ids)?; }
+        if let Some(v) = &self.image_name { w.field("ImageName", v)?; }
+        if let Some(v) = &self.image_set_required { w.field("ImageSetRequired", v)?; }
+        if let Some(v) = &self.kms_key_id { w.field("KmsKeyId", v)?; }
         Ok(())
     }
 }
@@ -8992,9 +8992,9 @@ pub struct TerminateInstancesRequest {
 
 impl crate::flatten::Flatten for TerminateInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("InstanceIds", &self.instance_ids)?;
-        w.field("ReleaseAddress", &self.release_address)?;
-        w.field("ReleasePrepaidDataDisks", &self.release_prepaid_data_disks)?;
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
+        if let Some(v) = &self.release_address { w.field("ReleaseAddress", v)?; }
+        if let Some(v) = &self.release_prepaid_data_disks { w.field("ReleasePrepaidDataDisks", v)?; }
         Ok(())
     }
 }
@@ -9056,7 +9056,7 @@ pub struct TerminateResourcePoolPacksRequest {
 
 impl crate::flatten::Flatten for TerminateResourcePoolPacksRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?;
+        if !self.dedicated_resource_pack_ids.is_empty() { w.field("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?; }
         Ok(())
     }
 }
@@ -9153,12 +9153,12 @@ pub struct ActionTimer {
 
 impl crate::flatten::Flatten for ActionTimer {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ActionTime", &self.action_time)?;
-        w.field("ActionTimerId", &self.action_timer_id)?;
-        w.field("Externals", &self.externals)?;
-        w.field("InstanceId", &self.instance_id)?;
-        w.field("Status", &self.status)?;
-        w.field("TimerAction", &self.timer_action)?;
+        if let Some(v) = &self.action_time { w.field("ActionTime", v)?; }
+        if let Some(v) = &self.action_timer_id { w.field("ActionTimerId", v)?; }
+        if let Some(v) = &self.externals { w.field("Externals", v)?; }
+        if let Some(v) = &self.instance_id { w.field("InstanceId", v)?; }
+        if let Some(v) = &self.status { w.field("Status", v)?; }
+        if let Some(v) = &self.timer_action { w.field("TimerAction", v)?; }
         Ok(())
     }
 }
@@ -9231,7 +9231,7 @@ pub struct ChargePrepaid {
 impl crate::flatten::Flatten for ChargePrepaid {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Period", &self.period)?;
-        w.field("RenewFlag", &self.renew_flag)?;
+        if let Some(v) = &self.renew_flag { w.field("RenewFlag", v)?; }
         Ok(())
     }
 }
@@ -9278,10 +9278,10 @@ pub struct ChcDeployExtraConfig {
 
 impl crate::flatten::Flatten for ChcDeployExtraConfig {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("BootFile", &self.boot_file)?;
-        w.field("BootType", &self.boot_type)?;
-        w.field("MiniOsType", &self.mini_os_type)?;
-        w.field("NextServerAddress", &self.next_server_address)?;
+        if let Some(v) = &self.boot_file { w.field("BootFile", v)?; }
+        if let Some(v) = &self.boot_type { w.field("BootType", v)?; }
+        if let Some(v) = &self.mini_os_type { w.field("MiniOsType", v)?; }
+        if let Some(v) = &self.next_server_address { w.field("NextServerAddress", v)?; }
         Ok(())
     }
 }
@@ -9478,8 +9478,8 @@ pub struct CpuTopology {
 
 impl crate::flatten::Flatten for CpuTopology {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CoreCount", &self.core_count)?;
-        w.field("ThreadPerCore", &self.thread_per_core)?;
+        if let Some(v) = &self.core_count { w.field("CoreCount", v)?; }
+        if let Some(v) = &self.thread_per_core { w.field("ThreadPerCore", v)?; }
         Ok(())
     }
 }
@@ -9544,17 +9544,17 @@ pub struct DataDisk {
 
 impl crate::flatten::Flatten for DataDisk {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("BurstPerformance", &self.burst_performance)?;
-        w.field("CdcId", &self.cdc_id)?;
-        w.field("DeleteWithInstance", &self.delete_with_instance)?;
-        w.field("DiskId", &self.disk_id)?;
-        w.field("DiskName", &self.disk_name)?;
-        w.field("DiskSize", &self.disk_size)?;
-        w.field("DiskType", &self.disk_type)?;
-        w.field("Encrypt", &self.encrypt)?;
-        w.field("KmsKeyId", &self.kms_key_id)?;
-        w.field("SnapshotId", &self.snapshot_id)?;
-        w.field("ThroughputPerformance", &self.throughput_performance)?;
+        if let Some(v) = &self.burst_performance { w.field("BurstPerformance", v)?; }
+        if let Some(v) = &self.cdc_id { w.field("CdcId", v)?; }
+        if let Some(v) = &self.delete_with_instance { w.field("DeleteWithInstance", v)?; }
+        if let Some(v) = &self.disk_id { w.field("DiskId", v)?; }
+        if let Some(v) = &self.disk_name { w.field("DiskName", v)?; }
+        if let Some(v) = &self.disk_size { w.field("DiskSize", v)?; }
+        if let Some(v) = &self.disk_type { w.field("DiskType", v)?; }
+        if let Some(v) = &self.encrypt { w.field("Encrypt", v)?; }
+        if let Some(v) = &self.kms_key_id { w.field("KmsKeyId", v)?; }
+        if let Some(v) = &self.snapshot_id { w.field("SnapshotId", v)?; }
+        if let Some(v) = &self.throughput_performance { w.field("ThroughputPerformance", v)?; }
         Ok(())
     }
 }
@@ -9714,9 +9714,9 @@ pub struct EnhancedService {
 
 impl crate::flatten::Flatten for EnhancedService {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AutomationService", &self.automation_service)?;
-        w.field("MonitorService", &self.monitor_service)?;
-        w.field("SecurityService", &self.security_service)?;
+        if let Some(v) = &self.automation_service { w.field("AutomationService", v)?; }
+        if let Some(v) = &self.monitor_service { w.field("MonitorService", v)?; }
+        if let Some(v) = &self.security_service { w.field("SecurityService", v)?; }
         Ok(())
     }
 }
@@ -9763,9 +9763,9 @@ pub struct Externals {
 
 impl crate::flatten::Flatten for Externals {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ReleaseAddress", &self.release_address)?;
-        w.field("StorageBlockAttr", &self.storage_block_attr)?;
-        w.field("UnsupportNetworks", &self.unsupport_networks)?;
+        if let Some(v) = &self.release_address { w.field("ReleaseAddress", v)?; }
+        if let Some(v) = &self.storage_block_attr { w.field("StorageBlockAttr", v)?; }
+        if !self.unsupport_networks.is_empty() { w.field("UnsupportNetworks", &self.unsupport_networks)?; }
         Ok(())
     }
 }
@@ -9809,7 +9809,7 @@ pub struct Filter {
 impl crate::flatten::Flatten for Filter {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Name", &self.name)?;
-        w.field("Values", &self.values)?;
+        if !self.values.is_empty() { w.field("Values", &self.values)?; }
         Ok(())
     }
 }
@@ -10293,8 +10293,8 @@ pub struct InstanceChargePrepaid {
 
 impl crate::flatten::Flatten for InstanceChargePrepaid {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Period", &self.period)?;
-        w.field("RenewFlag", &self.renew_flag)?;
+        if let Some(v) = &self.period { w.field("Period", v)?; }
+        if let Some(v) = &self.renew_flag { w.field("RenewFlag", v)?; }
         Ok(())
     }
 }
@@ -10348,8 +10348,8 @@ pub struct InstanceMarketOptionsRequest {
 
 impl crate::flatten::Flatten for InstanceMarketOptionsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("MarketType", &self.market_type)?;
-        w.field("SpotOptions", &self.spot_options)?;
+        if let Some(v) = &self.market_type { w.field("MarketType", v)?; }
+        if let Some(v) = &self.spot_options { w.field("SpotOptions", v)?; }
         Ok(())
     }
 }
@@ -10566,14 +10566,14 @@ pub struct InternetAccessible {
 
 impl crate::flatten::Flatten for InternetAccessible {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AntiDDoSPackageId", &self.anti_d_do_s_package_id)?;
-        w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
-        w.field("IPv4AddressType", &self.ipv4_address_type)?;
-        w.field("IPv6AddressType", &self.ipv6_address_type)?;
-        w.field("InternetChargeType", &self.internet_charge_type)?;
-        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
-        w.field("InternetServiceProvider", &self.internet_service_provider)?;
-        w.field("PublicIpAssigned", &self.public_ip_assigned)?;
+        if let Some(v) = &self.anti_d_do_s_package_id { w.field("AntiDDoSPackageId", v)?; }
+        if let Some(v) = &self.bandwidth_package_id { w.field("BandwidthPackageId", v)?; }
+        if let Some(v) = &self.ipv4_address_type { w.field("IPv4AddressType", v)?; }
+        if let Some(v) = &self.ipv6_address_type { w.field("IPv6AddressType", v)?; }
+        if let Some(v) = &self.internet_charge_type { w.field("InternetChargeType", v)?; }
+        if let Some(v) = &self.internet_max_bandwidth_out { w.field("InternetMaxBandwidthOut", v)?; }
+        if let Some(v) = &self.internet_service_provider { w.field("InternetServiceProvider", v)?; }
+        if let Some(v) = &self.public_ip_assigned { w.field("PublicIpAssigned", v)?; }
         Ok(())
     }
 }
@@ -10775,8 +10775,8 @@ pub struct LaunchTemplate {
 
 impl crate::flatten::Flatten for LaunchTemplate {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("LaunchTemplateId", &self.launch_template_id)?;
-        w.field("LaunchTemplateVersion", &self.launch_template_version)?;
+        if let Some(v) = &self.launch_template_id { w.field("LaunchTemplateId", v)?; }
+        if let Some(v) = &self.launch_template_version { w.field("LaunchTemplateVersion", v)?; }
         Ok(())
     }
 }
@@ -10984,9 +10984,9 @@ impl std::fmt::Debug for LoginSettings {
 
 impl crate::flatten::Flatten for LoginSettings {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("KeepImageLogin", &self.keep_image_login)?;
-        w.field("KeyIds", &self.key_ids)?;
-        w.field("Password", &self.password)?;
+        if let Some(v) = &self.keep_image_login { w.field("KeepImageLogin", v)?; }
+        if !self.key_ids.is_empty() { w.field("KeyIds", &self.key_ids)?; }
+        if let Some(v) = &self.password { w.field("Password", v)?; }
         Ok(())
     }
 }
@@ -11027,7 +11027,7 @@ pub struct Metadata {
 
 impl crate::flatten::Flatten for Metadata {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Items", &self.items)?;
+        if !self.items.is_empty() { w.field("Items", &self.items)?; }
         Ok(())
     }
 }
@@ -11061,8 +11061,8 @@ pub struct MetadataItem {
 
 impl crate::flatten::Flatten for MetadataItem {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Key", &self.key)?;
-        w.field("Value", &self.value)?;
+        if let Some(v) = &self.key { w.field("Key", v)?; }
+        if let Some(v) = &self.value { w.field("Value", v)?; }
         Ok(())
     }
 }
@@ -11115,11 +11115,11 @@ pub struct NetworkInterfaces {
 
 impl crate::flatten::Flatten for NetworkInterfaces {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DeleteWithInstance", &self.delete_with_instance)?;
+        if let Some(v) = &self.delete_with_instance { w.field("DeleteWithInstance", v)?; }
         w.field("InterfaceType", &self.interface_type)?;
-        w.field("NetworkInterfaceId", &self.network_interface_id)?;
+        if let Some(v) = &self.network_interface_id { w.field("NetworkInterfaceId", v)?; }
         w.field("PrivateIpv4AddressCount", &self.private_ipv4_address_count)?;
-        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
         w.field("SubnetId", &self.subnet_id)?;
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
@@ -11245,13 +11245,13 @@ pub struct Placement {
 
 impl crate::flatten::Flatten for Placement {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?;
-        w.field("DedicatedResourcePackTenancy", &self.dedicated_resource_pack_tenancy)?;
-        w.field("HostId", &self.host_id)?;
-        w.field("HostIds", &self.host_ids)?;
-        w.field("ProjectId", &self.project_id)?;
-        w.field("RackId", &self.rack_id)?;
-        w.field("Zone", &self.zone)?;
+        if !self.dedicated_resource_pack_ids.is_empty() { w.field("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?; }
+        if let Some(v) = &self.dedicated_resource_pack_tenancy { w.field("DedicatedResourcePackTenancy", v)?; }
+        if let Some(v) = &self.host_id { w.field("HostId", v)?; }
+        if !self.host_ids.is_empty() { w.field("HostIds", &self.host_ids)?; }
+        if let Some(v) = &self.project_id { w.field("ProjectId", v)?; }
+        if let Some(v) = &self.rack_id { w.field("RackId", v)?; }
+        if let Some(v) = &self.zone { w.field("Zone", v)?; }
         Ok(())
     }
 }
@@ -11564,7 +11564,7 @@ pub struct RunAutomationServiceEnabled {
 
 impl crate::flatten::Flatten for RunAutomationServiceEnabled {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Enabled", &self.enabled)?;
+        if let Some(v) = &self.enabled { w.field("Enabled", v)?; }
         Ok(())
     }
 }
@@ -11593,7 +11593,7 @@ pub struct RunMonitorServiceEnabled {
 
 impl crate::flatten::Flatten for RunMonitorServiceEnabled {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Enabled", &self.enabled)?;
+        if let Some(v) = &self.enabled { w.field("Enabled", v)?; }
         Ok(())
     }
 }
@@ -11622,7 +11622,7 @@ pub struct RunSecurityServiceEnabled {
 
 impl crate::flatten::Flatten for RunSecurityServiceEnabled {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Enabled", &self.enabled)?;
+        if let Some(v) = &self.enabled { w.field("Enabled", v)?; }
         Ok(())
     }
 }
@@ -11683,8 +11683,8 @@ pub struct SpotMarketOptions {
 
 impl crate::flatten::Flatten for SpotMarketOptions {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("MaxPrice", &self.max_price)?;
-        w.field("SpotInstanceType", &self.spot_instance_type)?;
+        if let Some(v) = &self.max_price { w.field("MaxPrice", v)?; }
+        if let Some(v) = &self.spot_instance_type { w.field("SpotInstanceType", v)?; }
         Ok(())
     }
 }
@@ -11747,9 +11747,9 @@ pub struct StorageBlock {
 
 impl crate::flatten::Flatten for StorageBlock {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("MaxSize", &self.max_size)?;
-        w.field("MinSize", &self.min_size)?;
-        w.field("Type", &self.r#type)?;
+        if let Some(v) = &self.max_size { w.field("MaxSize", v)?; }
+        if let Some(v) = &self.min_size { w.field("MinSize", v)?; }
+        if let Some(v) = &self.r#type { w.field("Type", v)?; }
         Ok(())
     }
 }
@@ -11821,13 +11821,13 @@ pub struct SystemDisk {
 
 impl crate::flatten::Flatten for SystemDisk {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CdcId", &self.cdc_id)?;
-        w.field("DiskId", &self.disk_id)?;
-        w.field("DiskName", &self.disk_name)?;
-        w.field("DiskSize", &self.disk_size)?;
-        w.field("DiskType", &self.disk_type)?;
-        w.field("Encrypt", &self.encrypt)?;
-        w.field("KmsKeyId", &self.kms_key_id)?;
+        if let Some(v) = &self.cdc_id { w.field("CdcId", v)?; }
+        if let Some(v) = &self.disk_id { w.field("DiskId", v)?; }
+        if let Some(v) = &self.disk_name { w.field("DiskName", v)?; }
+        if let Some(v) = &self.disk_size { w.field("DiskSize", v)?; }
+        if let Some(v) = &self.disk_type { w.field("DiskType", v)?; }
+        if let Some(v) = &self.encrypt { w.field("Encrypt", v)?; }
+        if let Some(v) = &self.kms_key_id { w.field("KmsKeyId", v)?; }
         Ok(())
     }
 }
@@ -11895,8 +11895,8 @@ pub struct Tag {
 
 impl crate::flatten::Flatten for Tag {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Key", &self.key)?;
-        w.field("Value", &self.value)?;
+        if let Some(v) = &self.key { w.field("Key", v)?; }
+        if let Some(v) = &self.value { w.field("Value", v)?; }
         Ok(())
     }
 }
@@ -11937,8 +11937,8 @@ pub struct TagSpecification {
 
 impl crate::flatten::Flatten for TagSpecification {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ResourceType", &self.resource_type)?;
-        w.field("Tags", &self.tags)?;
+        if let Some(v) = &self.resource_type { w.field("ResourceType", v)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         Ok(())
     }
 }
@@ -12001,11 +12001,11 @@ pub struct VirtualPrivateCloud {
 
 impl crate::flatten::Flatten for VirtualPrivateCloud {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AsVpcGateway", &self.as_vpc_gateway)?;
-        w.field("Ipv6AddressCount", &self.ipv6_address_count)?;
-        w.field("PrivateIpAddresses", &self.private_ip_addresses)?;
-        w.field("SubnetId", &self.subnet_id)?;
-        w.field("VpcId", &self.vpc_id)?;
+        if let Some(v) = &self.as_vpc_gateway { w.field("AsVpcGateway", v)?; }
+        if let Some(v) = &self.ipv6_address_count { w.field("Ipv6AddressCount", v)?; }
+        if !self.private_ip_addresses.is_empty() { w.field("PrivateIpAddresses", &self.private_ip_addresses)?; }
+        if let Some(v) = &self.subnet_id { w.field("SubnetId", v)?; }
+        if let Some(v) = &self.vpc_id { w.field("VpcId", v)?; }
         Ok(())
     }
 }

@@ -19,7 +19,7 @@ pub struct AcceptAttachCcnInstancesRequest {
 impl crate::flatten::Flatten for AcceptAttachCcnInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("Instances", &self.instances)?;
+        if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
         Ok(())
     }
 }
@@ -135,12 +135,12 @@ pub struct AddBandwidthPackageResourcesRequest {
 
 impl crate::flatten::Flatten for AddBandwidthPackageResourcesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
-        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
-        w.field("NetworkType", &self.network_type)?;
-        w.field("Protocol", &self.protocol)?;
-        w.field("ResourceIds", &self.resource_ids)?;
-        w.field("ResourceType", &self.resource_type)?;
+        if let Some(v) = &self.bandwidth_package_id { w.field("BandwidthPackageId", v)?; }
+        if let Some(v) = &self.internet_max_bandwidth_out { w.field("InternetMaxBandwidthOut", v)?; }
+        if let Some(v) = &self.network_type { w.field("NetworkType", v)?; }
+        if let Some(v) = &self.protocol { w.field("Protocol", v)?; }
+        if !self.resource_ids.is_empty() { w.field("ResourceIds", &self.resource_ids)?; }
+        if let Some(v) = &self.resource_type { w.field("ResourceType", v)?; }
         Ok(())
     }
 }
@@ -223,8 +223,8 @@ pub struct AddIp6RulesRequest {
 
 impl crate::flatten::Flatten for AddIp6RulesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Ip6RuleInfos", &self.ip6_rule_infos)?;
-        w.field("Ip6RuleName", &self.ip6_rule_name)?;
+        if !self.ip6_rule_infos.is_empty() { w.field("Ip6RuleInfos", &self.ip6_rule_infos)?; }
+        if let Some(v) = &self.ip6_rule_name { w.field("Ip6RuleName", v)?; }
         w.field("Ip6TranslatorId", &self.ip6_translator_id)?;
         Ok(())
     }
@@ -293,7 +293,7 @@ pub struct AddTemplateMemberRequest {
 impl crate::flatten::Flatten for AddTemplateMemberRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("TemplateId", &self.template_id)?;
-        w.field("TemplateMember", &self.template_member)?;
+        if !self.template_member.is_empty() { w.field("TemplateMember", &self.template_member)?; }
         Ok(())
     }
 }
@@ -351,8 +351,8 @@ pub struct AdjustPublicAddressRequest {
 
 impl crate::flatten::Flatten for AdjustPublicAddressRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AddressId", &self.address_id)?;
-        w.field("InstanceId", &self.instance_id)?;
+        if let Some(v) = &self.address_id { w.field("AddressId", v)?; }
+        if let Some(v) = &self.instance_id { w.field("InstanceId", v)?; }
         Ok(())
     }
 }
@@ -459,24 +459,24 @@ pub struct AllocateAddressesRequest {
 
 impl crate::flatten::Flatten for AllocateAddressesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AddressChargePrepaid", &self.address_charge_prepaid)?;
-        w.field("AddressCount", &self.address_count)?;
-        w.field("AddressName", &self.address_name)?;
-        w.field("AddressType", &self.address_type)?;
-        w.field("AntiDDoSPackageId", &self.anti_d_do_s_package_id)?;
-        w.field("AnycastZone", &self.anycast_zone)?;
-        w.field("ApplicableForCLB", &self.applicable_for_clb)?;
-        w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
-        w.field("ClientToken", &self.client_token)?;
-        w.field("DedicatedClusterId", &self.dedicated_cluster_id)?;
-        w.field("Egress", &self.egress)?;
-        w.field("IPChargeType", &self.ip_charge_type)?;
-        w.field("InternetChargeType", &self.internet_charge_type)?;
-        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
-        w.field("InternetServiceProvider", &self.internet_service_provider)?;
-        w.field("IsDedicatedAddressPool", &self.is_dedicated_address_pool)?;
-        w.field("Tags", &self.tags)?;
-        w.field("VipCluster", &self.vip_cluster)?;
+        if let Some(v) = &self.address_charge_prepaid { w.field("AddressChargePrepaid", v)?; }
+        if let Some(v) = &self.address_count { w.field("AddressCount", v)?; }
+        if let Some(v) = &self.address_name { w.field("AddressName", v)?; }
+        if let Some(v) = &self.address_type { w.field("AddressType", v)?; }
+        if let Some(v) = &self.anti_d_do_s_package_id { w.field("AntiDDoSPackageId", v)?; }
+        if let Some(v) = &self.anycast_zone { w.field("AnycastZone", v)?; }
+        if let Some(v) = &self.applicable_for_clb { w.field("ApplicableForCLB", v)?; }
+        if let Some(v) = &self.bandwidth_package_id { w.field("BandwidthPackageId", v)?; }
+        if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
+        if let Some(v) = &self.dedicated_cluster_id { w.field("DedicatedClusterId", v)?; }
+        if let Some(v) = &self.egress { w.field("Egress", v)?; }
+        if let Some(v) = &self.ip_charge_type { w.field("IPChargeType", v)?; }
+        if let Some(v) = &self.internet_charge_type { w.field("InternetChargeType", v)?; }
+        if let Some(v) = &self.internet_max_bandwidth_out { w.field("InternetMaxBandwidthOut", v)?; }
+        if let Some(v) = &self.internet_service_provider { w.field("InternetServiceProvider", v)?; }
+        if let Some(v) = &self.is_dedicated_address_pool { w.field("IsDedicatedAddressPool", v)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
+        if !self.vip_cluster.is_empty() { w.field("VipCluster", &self.vip_cluster)?; }
         Ok(())
     }
 }
@@ -661,15 +661,15 @@ pub struct AllocateIPv6AddressesRequest {
 
 impl crate::flatten::Flatten for AllocateIPv6AddressesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AddressCount", &self.address_count)?;
-        w.field("AddressName", &self.address_name)?;
-        w.field("AddressType", &self.address_type)?;
-        w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
-        w.field("Egress", &self.egress)?;
-        w.field("InternetChargeType", &self.internet_charge_type)?;
-        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
-        w.field("InternetServiceProvider", &self.internet_service_provider)?;
-        w.field("Tags", &self.tags)?;
+        if let Some(v) = &self.address_count { w.field("AddressCount", v)?; }
+        if let Some(v) = &self.address_name { w.field("AddressName", v)?; }
+        if let Some(v) = &self.address_type { w.field("AddressType", v)?; }
+        if let Some(v) = &self.bandwidth_package_id { w.field("BandwidthPackageId", v)?; }
+        if let Some(v) = &self.egress { w.field("Egress", v)?; }
+        if let Some(v) = &self.internet_charge_type { w.field("InternetChargeType", v)?; }
+        if let Some(v) = &self.internet_max_bandwidth_out { w.field("InternetMaxBandwidthOut", v)?; }
+        if let Some(v) = &self.internet_service_provider { w.field("InternetServiceProvider", v)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         Ok(())
     }
 }
@@ -781,11 +781,11 @@ pub struct AllocateIp6AddressesBandwidthRequest {
 
 impl crate::flatten::Flatten for AllocateIp6AddressesBandwidthRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
-        w.field("InternetChargeType", &self.internet_charge_type)?;
-        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
-        w.field("Ip6Addresses", &self.ip6_addresses)?;
-        w.field("Tags", &self.tags)?;
+        if let Some(v) = &self.bandwidth_package_id { w.field("BandwidthPackageId", v)?; }
+        if let Some(v) = &self.internet_charge_type { w.field("InternetChargeType", v)?; }
+        if let Some(v) = &self.internet_max_bandwidth_out { w.field("InternetMaxBandwidthOut", v)?; }
+        if !self.ip6_addresses.is_empty() { w.field("Ip6Addresses", &self.ip6_addresses)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         Ok(())
     }
 }
@@ -873,9 +873,9 @@ pub struct AssignIpv6AddressesRequest {
 
 impl crate::flatten::Flatten for AssignIpv6AddressesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ClientToken", &self.client_token)?;
-        w.field("Ipv6AddressCount", &self.ipv6_address_count)?;
-        w.field("Ipv6Addresses", &self.ipv6_addresses)?;
+        if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
+        if let Some(v) = &self.ipv6_address_count { w.field("Ipv6AddressCount", v)?; }
+        if !self.ipv6_addresses.is_empty() { w.field("Ipv6Addresses", &self.ipv6_addresses)?; }
         w.field("NetworkInterfaceId", &self.network_interface_id)?;
         Ok(())
     }
@@ -955,7 +955,7 @@ pub struct AssignIpv6CidrBlockRequest {
 
 impl crate::flatten::Flatten for AssignIpv6CidrBlockRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AddressType", &self.address_type)?;
+        if let Some(v) = &self.address_type { w.field("AddressType", v)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -1022,8 +1022,8 @@ pub struct AssignIpv6SubnetCidrBlockRequest {
 
 impl crate::flatten::Flatten for AssignIpv6SubnetCidrBlockRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ClientToken", &self.client_token)?;
-        w.field("Ipv6SubnetCidrBlocks", &self.ipv6_subnet_cidr_blocks)?;
+        if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
+        if !self.ipv6_subnet_cidr_blocks.is_empty() { w.field("Ipv6SubnetCidrBlocks", &self.ipv6_subnet_cidr_blocks)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -1107,11 +1107,11 @@ pub struct AssignPrivateIpAddressesRequest {
 
 impl crate::flatten::Flatten for AssignPrivateIpAddressesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ClientToken", &self.client_token)?;
+        if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
         w.field("NetworkInterfaceId", &self.network_interface_id)?;
-        w.field("PrivateIpAddresses", &self.private_ip_addresses)?;
-        w.field("QosLevel", &self.qos_level)?;
-        w.field("SecondaryPrivateIpAddressCount", &self.secondary_private_ip_address_count)?;
+        if !self.private_ip_addresses.is_empty() { w.field("PrivateIpAddresses", &self.private_ip_addresses)?; }
+        if let Some(v) = &self.qos_level { w.field("QosLevel", v)?; }
+        if let Some(v) = &self.secondary_private_ip_address_count { w.field("SecondaryPrivateIpAddressCount", v)?; }
         Ok(())
     }
 }
@@ -1209,11 +1209,11 @@ pub struct AssociateAddressRequest {
 impl crate::flatten::Flatten for AssociateAddressRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressId", &self.address_id)?;
-        w.field("EipDirectConnection", &self.eip_direct_connection)?;
-        w.field("InstanceId", &self.instance_id)?;
-        w.field("InstanceRegion", &self.instance_region)?;
-        w.field("NetworkInterfaceId", &self.network_interface_id)?;
-        w.field("PrivateIpAddress", &self.private_ip_address)?;
+        if let Some(v) = &self.eip_direct_connection { w.field("EipDirectConnection", v)?; }
+        if let Some(v) = &self.instance_id { w.field("InstanceId", v)?; }
+        if let Some(v) = &self.instance_region { w.field("InstanceRegion", v)?; }
+        if let Some(v) = &self.network_interface_id { w.field("NetworkInterfaceId", v)?; }
+        if let Some(v) = &self.private_ip_address { w.field("PrivateIpAddress", v)?; }
         Ok(())
     }
 }
@@ -1419,7 +1419,7 @@ pub struct AssociateHaVipInstanceRequest {
 
 impl crate::flatten::Flatten for AssociateHaVipInstanceRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("HaVipAssociationSet", &self.ha_vip_association_set)?;
+        if !self.ha_vip_association_set.is_empty() { w.field("HaVipAssociationSet", &self.ha_vip_association_set)?; }
         Ok(())
     }
 }
@@ -1477,9 +1477,9 @@ pub struct AssociateIPv6AddressRequest {
 impl crate::flatten::Flatten for AssociateIPv6AddressRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("IPv6AddressId", &self.ipv6_address_id)?;
-        w.field("InstanceId", &self.instance_id)?;
-        w.field("NetworkInterfaceId", &self.network_interface_id)?;
-        w.field("PrivateIPv6Address", &self.private_ipv6_address)?;
+        if let Some(v) = &self.instance_id { w.field("InstanceId", v)?; }
+        if let Some(v) = &self.network_interface_id { w.field("NetworkInterfaceId", v)?; }
+        if let Some(v) = &self.private_ipv6_address { w.field("PrivateIPv6Address", v)?; }
         Ok(())
     }
 }
@@ -1550,7 +1550,7 @@ pub struct AssociateInstancesToCcnRouteTableRequest {
 impl crate::flatten::Flatten for AssociateInstancesToCcnRouteTableRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("Instances", &self.instances)?;
+        if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
         w.field("RouteTableId", &self.route_table_id)?;
         Ok(())
     }
@@ -1633,14 +1633,14 @@ pub struct AssociateNatGatewayAddressRequest {
 
 impl crate::flatten::Flatten for AssociateNatGatewayAddressRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AddressCount", &self.address_count)?;
-        w.field("IpAddressEnableMode", &self.ip_address_enable_mode)?;
+        if let Some(v) = &self.address_count { w.field("AddressCount", v)?; }
+        if let Some(v) = &self.ip_address_enable_mode { w.field("IpAddressEnableMode", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
-        w.field("PublicIpAddresses", &self.public_ip_addresses)?;
-        w.field("PublicIpAddressesBandwidthOut", &self.public_ip_addresses_bandwidth_out)?;
-        w.field("PublicIpFromSameZone", &self.public_ip_from_same_zone)?;
-        w.field("StockPublicIpAddressesBandwidthOut", &self.stock_public_ip_addresses_bandwidth_out)?;
-        w.field("Zone", &self.zone)?;
+        if !self.public_ip_addresses.is_empty() { w.field("PublicIpAddresses", &self.public_ip_addresses)?; }
+        if let Some(v) = &self.public_ip_addresses_bandwidth_out { w.field("PublicIpAddressesBandwidthOut", v)?; }
+        if let Some(v) = &self.public_ip_from_same_zone { w.field("PublicIpFromSameZone", v)?; }
+        if let Some(v) = &self.stock_public_ip_addresses_bandwidth_out { w.field("StockPublicIpAddressesBandwidthOut", v)?; }
+        if let Some(v) = &self.zone { w.field("Zone", v)?; }
         Ok(())
     }
 }
@@ -1733,7 +1733,7 @@ pub struct AssociateNetworkAclSubnetsRequest {
 impl crate::flatten::Flatten for AssociateNetworkAclSubnetsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkAclId", &self.network_acl_id)?;
-        w.field("SubnetIds", &self.subnet_ids)?;
+        if !self.subnet_ids.is_empty() { w.field("SubnetIds", &self.subnet_ids)?; }
         Ok(())
     }
 }
@@ -1789,8 +1789,8 @@ pub struct AssociateNetworkInterfaceSecurityGroupsRequest {
 
 impl crate::flatten::Flatten for AssociateNetworkInterfaceSecurityGroupsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("NetworkInterfaceIds", &self.network_interface_ids)?;
-        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        if !self.network_interface_ids.is_empty() { w.field("NetworkInterfaceIds", &self.network_interface_ids)?; }
+        if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
         Ok(())
     }
 }
@@ -1850,8 +1850,8 @@ pub struct AttachCcnInstancesRequest {
 impl crate::flatten::Flatten for AttachCcnInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("CcnUin", &self.ccn_uin)?;
-        w.field("Instances", &self.instances)?;
+        if let Some(v) = &self.ccn_uin { w.field("CcnUin", v)?; }
+        if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
         Ok(())
     }
 }
@@ -1914,7 +1914,7 @@ pub struct AttachClassicLinkVpcRequest {
 
 impl crate::flatten::Flatten for AttachClassicLinkVpcRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("InstanceIds", &self.instance_ids)?;
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -1977,8 +1977,8 @@ pub struct AttachNetworkInterfaceRequest {
 
 impl crate::flatten::Flatten for AttachNetworkInterfaceRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AttachType", &self.attach_type)?;
-        w.field("ClientToken", &self.client_token)?;
+        if let Some(v) = &self.attach_type { w.field("AttachType", v)?; }
+        if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
         w.field("InstanceId", &self.instance_id)?;
         w.field("NetworkInterfaceId", &self.network_interface_id)?;
         Ok(())
@@ -2055,7 +2055,7 @@ pub struct AttachSnapshotInstancesRequest {
 
 impl crate::flatten::Flatten for AttachSnapshotInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Instances", &self.instances)?;
+        if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
         w.field("SnapshotPolicyId", &self.snapshot_policy_id)?;
         Ok(())
     }
@@ -2183,8 +2183,8 @@ pub struct CheckAssistantCidrRequest {
 
 impl crate::flatten::Flatten for CheckAssistantCidrRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("NewCidrBlocks", &self.new_cidr_blocks)?;
-        w.field("OldCidrBlocks", &self.old_cidr_blocks)?;
+        if !self.new_cidr_blocks.is_empty() { w.field("NewCidrBlocks", &self.new_cidr_blocks)?; }
+        if !self.old_cidr_blocks.is_empty() { w.field("OldCidrBlocks", &self.old_cidr_blocks)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -2250,7 +2250,7 @@ pub struct CheckDefaultSubnetRequest {
 
 impl crate::flatten::Flatten for CheckDefaultSubnetRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Zone", &self.zone)?;
+        if let Some(v) = &self.zone { w.field("Zone", v)?; }
         Ok(())
     }
 }
@@ -2371,13 +2371,13 @@ pub struct CheckNetDetectStateRequest {
 
 impl crate::flatten::Flatten for CheckNetDetectStateRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DetectDestinationIp", &self.detect_destination_ip)?;
-        w.field("NetDetectId", &self.net_detect_id)?;
-        w.field("NetDetectName", &self.net_detect_name)?;
-        w.field("NextHopDestination", &self.next_hop_destination)?;
-        w.field("NextHopType", &self.next_hop_type)?;
-        w.field("SubnetId", &self.subnet_id)?;
-        w.field("VpcId", &self.vpc_id)?;
+        if !self.detect_destination_ip.is_empty() { w.field("DetectDestinationIp", &self.detect_destination_ip)?; }
+        if let Some(v) = &self.net_detect_id { w.field("NetDetectId", v)?; }
+        if let Some(v) = &self.net_detect_name { w.field("NetDetectName", v)?; }
+        if let Some(v) = &self.next_hop_destination { w.field("NextHopDestination", v)?; }
+        if let Some(v) = &self.next_hop_type { w.field("NextHopType", v)?; }
+        if let Some(v) = &self.subnet_id { w.field("SubnetId", v)?; }
+        if let Some(v) = &self.vpc_id { w.field("VpcId", v)?; }
         Ok(())
     }
 }
@@ -2477,10 +2477,10 @@ pub struct CheckTrafficMirrorRequest {
 
 impl crate::flatten::Flatten for CheckTrafficMirrorRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CollectorSources", &self.collector_sources)?;
-        w.field("CollectorTarget", &self.collector_target)?;
-        w.field("SubnetId", &self.subnet_id)?;
-        w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
+        if !self.collector_sources.is_empty() { w.field("CollectorSources", &self.collector_sources)?; }
+        if !self.collector_target.is_empty() { w.field("CollectorTarget", &self.collector_target)?; }
+        if let Some(v) = &self.subnet_id { w.field("SubnetId", v)?; }
+        if let Some(v) = &self.traffic_mirror_id { w.field("TrafficMirrorId", v)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -2618,13 +2618,13 @@ pub struct CloneSecurityGroupRequest {
 
 impl crate::flatten::Flatten for CloneSecurityGroupRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("GroupDescription", &self.group_description)?;
-        w.field("GroupName", &self.group_name)?;
-        w.field("IsCloneTags", &self.is_clone_tags)?;
-        w.field("ProjectId", &self.project_id)?;
-        w.field("RemoteRegion", &self.remote_region)?;
+        if let Some(v) = &self.group_description { w.field("GroupDescription", v)?; }
+        if let Some(v) = &self.group_name { w.field("GroupName", v)?; }
+        if let Some(v) = &self.is_clone_tags { w.field("IsCloneTags", v)?; }
+        if let Some(v) = &self.project_id { w.field("ProjectId", v)?; }
+        if let Some(v) = &self.remote_region { w.field("RemoteRegion", v)?; }
         w.field("SecurityGroupId", &self.security_group_id)?;
-        w.field("Tags", &self.tags)?;
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         Ok(())
     }
 }
@@ -2722,9 +2722,9 @@ pub struct CreateAddressTemplateRequest {
 impl crate::flatten::Flatten for CreateAddressTemplateRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressTemplateName", &self.address_template_name)?;
-        w.field("Addresses", &self.addresses)?;
-        w.field("AddressesExtra", &self.addresses_extra)?;
-        w.field("Tags", &self.tags)?;
+        if !self.addresses.is_empty() { w.field("Addresses", &self.addresses)?; }
+        if !self.addresses_extra.is_empty() { w.field("AddressesExtra", &self.addresses_extra)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         Ok(())
     }
 }
@@ -2800,8 +2800,8 @@ pub struct CreateAddressTemplateGroupRequest {
 impl crate::flatten::Flatten for CreateAddressTemplateGroupRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressTemplateGroupName", &self.address_template_group_name)?;
-        w.field("AddressTemplateIds", &self.address_template_ids)?;
-        w.field("Tags", &self.tags)?;
+        if !self.address_template_ids.is_empty() { w.field("AddressTemplateIds", &self.address_template_ids)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         Ok(())
     }
 }
@@ -2911,22 +2911,22 @@ pub struct CreateAndAttachNetworkInterfaceRequest {
 
 impl crate::flatten::Flatten for CreateAndAttachNetworkInterfaceRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AttachType", &self.attach_type)?;
-        w.field("ClientToken", &self.client_token)?;
+        if let Some(v) = &self.attach_type { w.field("AttachType", v)?; }
+        if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
         w.field("InstanceId", &self.instance_id)?;
-        w.field("Ipv6AddressCount", &self.ipv6_address_count)?;
-        w.field("Ipv6Addresses", &self.ipv6_addresses)?;
-        w.field("IsRdma", &self.is_rdma)?;
-        w.field("NetworkInterfaceDescription", &self.network_interface_description)?;
+        if let Some(v) = &self.ipv6_address_count { w.field("Ipv6AddressCount", v)?; }
+        if !self.ipv6_addresses.is_empty() { w.field("Ipv6Addresses", &self.ipv6_addresses)?; }
+        if let Some(v) = &self.is_rdma { w.field("IsRdma", v)?; }
+        if let Some(v) = &self.network_interface_description { w.field("NetworkInterfaceDescription", v)?; }
         w.field("NetworkInterfaceName", &self.network_interface_name)?;
-        w.field("PrivateIpAddresses", &self.private_ip_addresses)?;
-        w.field("QosLevel", &self.qos_level)?;
-        w.field("SecondaryPrivateIpAddressCount", &self.secondary_private_ip_address_count)?;
-        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        if !self.private_ip_addresses.is_empty() { w.field("PrivateIpAddresses", &self.private_ip_addresses)?; }
+        if let Some(v) = &self.qos_level { w.field("QosLevel", v)?; }
+        if let Some(v) = &self.secondary_private_ip_address_count { w.field("SecondaryPrivateIpAddressCount", v)?; }
+        if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
         w.field("SubnetId", &self.subnet_id)?;
-        w.field("Tags", &self.tags)?;
-        w.field("TerminationProtection", &self.termination_protection)?;
-        w.field("TrafficProtection", &self.traffic_protection)?;
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
+        if let Some(v) = &self.termination_protection { w.field("TerminationProtection", v)?; }
+        if let Some(v) = &self.traffic_protection { w.field("TrafficProtection", v)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -3086,7 +3086,7 @@ pub struct CreateAssistantCidrRequest {
 
 impl crate::flatten::Flatten for CreateAssistantCidrRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CidrBlocks", &self.cidr_blocks)?;
+        if !self.cidr_blocks.is_empty() { w.field("CidrBlocks", &self.cidr_blocks)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -3173,16 +3173,16 @@ pub struct CreateBandwidthPackageRequest {
 
 impl crate::flatten::Flatten for CreateBandwidthPackageRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("BandwidthPackageCount", &self.bandwidth_package_count)?;
-        w.field("BandwidthPackageName", &self.bandwidth_package_name)?;
-        w.field("ChargeType", &self.charge_type)?;
-        w.field("DesignatedZone", &self.designated_zone)?;
-        w.field("Egress", &self.egress)?;
-        w.field("InternetMaxBandwidth", &self.internet_max_bandwidth)?;
-        w.field("NetworkType", &self.network_type)?;
-        w.field("Protocol", &self.protocol)?;
-        w.field("Tags", &self.tags)?;
-        w.field("TimeSpan", &self.time_span)?;
+        if let Some(v) = &self.bandwidth_package_count { w.field("BandwidthPackageCount", v)?; }
+        if let Some(v) = &self.bandwidth_package_name { w.field("BandwidthPackageName", v)?; }
+        if let Some(v) = &self.charge_type { w.field("ChargeType", v)?; }
+        if let Some(v) = &self.designated_zone { w.field("DesignatedZone", v)?; }
+        if let Some(v) = &self.egress { w.field("Egress", v)?; }
+        if let Some(v) = &self.internet_max_bandwidth { w.field("InternetMaxBandwidth", v)?; }
+        if let Some(v) = &self.network_type { w.field("NetworkType", v)?; }
+        if let Some(v) = &self.protocol { w.field("Protocol", v)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
+        if let Some(v) = &self.time_span { w.field("TimeSpan", v)?; }
         Ok(())
     }
 }
@@ -3306,13 +3306,13 @@ pub struct CreateCcnRequest {
 
 impl crate::flatten::Flatten for CreateCcnRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("BandwidthLimitType", &self.bandwidth_limit_type)?;
-        w.field("CcnDescription", &self.ccn_description)?;
+        if let Some(v) = &self.bandwidth_limit_type { w.field("BandwidthLimitType", v)?; }
+        if let Some(v) = &self.ccn_description { w.field("CcnDescription", v)?; }
         w.field("CcnName", &self.ccn_name)?;
-        w.field("InstanceChargeType", &self.instance_charge_type)?;
-        w.field("InstanceMeteringType", &self.instance_metering_type)?;
-        w.field("QosLevel", &self.qos_level)?;
-        w.field("Tags", &self.tags)?;
+        if let Some(v) = &self.instance_charge_type { w.field("InstanceChargeType", v)?; }
+        if let Some(v) = &self.instance_metering_type { w.field("InstanceMeteringType", v)?; }
+        if let Some(v) = &self.qos_level { w.field("QosLevel", v)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         Ok(())
     }
 }
@@ -3421,14 +3421,14 @@ pub struct CreateCcnPolicyBasedRoutingNextHopRequest {
 impl crate::flatten::Flatten for CreateCcnPolicyBasedRoutingNextHopRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("Description", &self.description)?;
+        if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("InstanceId", &self.instance_id)?;
         w.field("InstanceType", &self.instance_type)?;
         w.field("Name", &self.name)?;
         w.field("NextHopRegion", &self.next_hop_region)?;
-        w.field("NextHopResourceId", &self.next_hop_resource_id)?;
-        w.field("NextHopResourceType", &self.next_hop_resource_type)?;
-        w.field("State", &self.state)?;
+        if let Some(v) = &self.next_hop_resource_id { w.field("NextHopResourceId", v)?; }
+        if let Some(v) = &self.next_hop_resource_type { w.field("NextHopResourceType", v)?; }
+        if let Some(v) = &self.state { w.field("State", v)?; }
         Ok(())
     }
 }
@@ -3536,7 +3536,7 @@ pub struct CreateCcnPolicyBasedRoutingRulesRequest {
 impl crate::flatten::Flatten for CreateCcnPolicyBasedRoutingRulesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("CcnPolicyBasedRoutingRuleSet", &self.ccn_policy_based_routing_rule_set)?;
+        if !self.ccn_policy_based_routing_rule_set.is_empty() { w.field("CcnPolicyBasedRoutingRuleSet", &self.ccn_policy_based_routing_rule_set)?; }
         Ok(())
     }
 }
@@ -3594,7 +3594,7 @@ pub struct CreateCcnRouteTablesRequest {
 
 impl crate::flatten::Flatten for CreateCcnRouteTablesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("RouteTable", &self.route_table)?;
+        if !self.route_table.is_empty() { w.field("RouteTable", &self.route_table)?; }
         Ok(())
     }
 }
@@ -3723,10 +3723,10 @@ pub struct CreateCustomerGatewayRequest {
 
 impl crate::flatten::Flatten for CreateCustomerGatewayRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("BgpAsn", &self.bgp_asn)?;
+        if let Some(v) = &self.bgp_asn { w.field("BgpAsn", v)?; }
         w.field("CustomerGatewayName", &self.customer_gateway_name)?;
         w.field("IpAddress", &self.ip_address)?;
-        w.field("Tags", &self.tags)?;
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         Ok(())
     }
 }
@@ -3798,7 +3798,7 @@ pub struct CreateDefaultSecurityGroupRequest {
 
 impl crate::flatten::Flatten for CreateDefaultSecurityGroupRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ProjectId", &self.project_id)?;
+        if let Some(v) = &self.project_id { w.field("ProjectId", v)?; }
         Ok(())
     }
 }
@@ -3851,8 +3851,8 @@ pub struct CreateDefaultVpcRequest {
 
 impl crate::flatten::Flatten for CreateDefaultVpcRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Force", &self.force)?;
-        w.field("Zone", &self.zone)?;
+        if let Some(v) = &self.force { w.field("Force", v)?; }
+        if let Some(v) = &self.zone { w.field("Zone", v)?; }
         Ok(())
     }
 }
@@ -3918,9 +3918,9 @@ pub struct CreateDhcpIpRequest {
 impl crate::flatten::Flatten for CreateDhcpIpRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DhcpIpName", &self.dhcp_ip_name)?;
-        w.field("SecondaryPrivateIpAddressCount", &self.secondary_private_ip_address_count)?;
+        if let Some(v) = &self.secondary_private_ip_address_count { w.field("SecondaryPrivateIpAddressCount", v)?; }
         w.field("SubnetId", &self.subnet_id)?;
-        w.field("Tags", &self.tags)?;
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -4023,14 +4023,14 @@ pub struct CreateDirectConnectGatewayRequest {
 impl crate::flatten::Flatten for CreateDirectConnectGatewayRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DirectConnectGatewayName", &self.direct_connect_gateway_name)?;
-        w.field("GatewayAsn", &self.gateway_asn)?;
-        w.field("GatewayType", &self.gateway_type)?;
-        w.field("HaZoneGroupId", &self.ha_zone_group_id)?;
-        w.field("ModeType", &self.mode_type)?;
-        w.field("NetworkInstanceId", &self.network_instance_id)?;
+        if let Some(v) = &self.gateway_asn { w.field("GatewayAsn", v)?; }
+        if let Some(v) = &self.gateway_type { w.field("GatewayType", v)?; }
+        if let Some(v) = &self.ha_zone_group_id { w.field("HaZoneGroupId", v)?; }
+        if let Some(v) = &self.mode_type { w.field("ModeType", v)?; }
+        if let Some(v) = &self.network_instance_id { w.field("NetworkInstanceId", v)?; }
         w.field("NetworkType", &self.network_type)?;
-        w.field("Tags", &self.tags)?;
-        w.field("Zone", &self.zone)?;
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
+        if let Some(v) = &self.zone { w.field("Zone", v)?; }
         Ok(())
     }
 }
@@ -4134,7 +4134,7 @@ pub struct CreateDirectConnectGatewayCcnRoutesRequest {
 impl crate::flatten::Flatten for CreateDirectConnectGatewayCcnRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
-        w.field("Routes", &self.routes)?;
+        if !self.routes.is_empty() { w.field("Routes", &self.routes)?; }
         Ok(())
     }
 }
@@ -4218,18 +4218,18 @@ pub struct CreateFlowLogRequest {
 
 impl crate::flatten::Flatten for CreateFlowLogRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CloudLogId", &self.cloud_log_id)?;
-        w.field("CloudLogRegion", &self.cloud_log_region)?;
-        w.field("FlowLogDescription", &self.flow_log_description)?;
+        if let Some(v) = &self.cloud_log_id { w.field("CloudLogId", v)?; }
+        if let Some(v) = &self.cloud_log_region { w.field("CloudLogRegion", v)?; }
+        if let Some(v) = &self.flow_log_description { w.field("FlowLogDescription", v)?; }
         w.field("FlowLogName", &self.flow_log_name)?;
-        w.field("FlowLogStorage", &self.flow_log_storage)?;
-        w.field("Period", &self.period)?;
+        if let Some(v) = &self.flow_log_storage { w.field("FlowLogStorage", v)?; }
+        if let Some(v) = &self.period { w.field("Period", v)?; }
         w.field("ResourceId", &self.resource_id)?;
         w.field("ResourceType", &self.resource_type)?;
-        w.field("StorageType", &self.storage_type)?;
-        w.field("Tags", &self.tags)?;
+        if let Some(v) = &self.storage_type { w.field("StorageType", v)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         w.field("TrafficType", &self.traffic_type)?;
-        w.field("VpcId", &self.vpc_id)?;
+        if let Some(v) = &self.vpc_id { w.field("VpcId", v)?; }
         Ok(())
     }
 }
@@ -4352,7 +4352,7 @@ pub struct CreateGlobalRoutesRequest {
 
 impl crate::flatten::Flatten for CreateGlobalRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("GlobalRoutes", &self.global_routes)?;
+        if !self.global_routes.is_empty() { w.field("GlobalRoutes", &self.global_routes)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -4434,14 +4434,14 @@ pub struct CreateHaVipRequest {
 
 impl crate::flatten::Flatten for CreateHaVipRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CheckAssociate", &self.check_associate)?;
-        w.field("ClientToken", &self.client_token)?;
-        w.field("HaVipAssociationSet", &self.ha_vip_association_set)?;
+        if let Some(v) = &self.check_associate { w.field("CheckAssociate", v)?; }
+        if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
+        if !self.ha_vip_association_set.is_empty() { w.field("HaVipAssociationSet", &self.ha_vip_association_set)?; }
         w.field("HaVipName", &self.ha_vip_name)?;
-        w.field("NetworkInterfaceId", &self.network_interface_id)?;
-        w.field("SubnetId", &self.subnet_id)?;
-        w.field("Tags", &self.tags)?;
-        w.field("Vip", &self.vip)?;
+        if let Some(v) = &self.network_interface_id { w.field("NetworkInterfaceId", v)?; }
+        if let Some(v) = &self.subnet_id { w.field("SubnetId", v)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
+        if let Some(v) = &self.vip { w.field("Vip", v)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -4555,7 +4555,7 @@ pub struct CreateHighPriorityRouteTableRequest {
 impl crate::flatten::Flatten for CreateHighPriorityRouteTableRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Name", &self.name)?;
-        w.field("Tags", &self.tags)?;
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -4624,7 +4624,7 @@ pub struct CreateHighPriorityRoutesRequest {
 impl crate::flatten::Flatten for CreateHighPriorityRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
-        w.field("HighPriorityRoutes", &self.high_priority_routes)?;
+        if !self.high_priority_routes.is_empty() { w.field("HighPriorityRoutes", &self.high_priority_routes)?; }
         Ok(())
     }
 }
@@ -4689,9 +4689,9 @@ pub struct CreateIp6TranslatorsRequest {
 
 impl crate::flatten::Flatten for CreateIp6TranslatorsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Ip6InternetServiceProvider", &self.ip6_internet_service_provider)?;
-        w.field("Ip6TranslatorCount", &self.ip6_translator_count)?;
-        w.field("Ip6TranslatorName", &self.ip6_translator_name)?;
+        if let Some(v) = &self.ip6_internet_service_provider { w.field("Ip6InternetServiceProvider", v)?; }
+        if let Some(v) = &self.ip6_translator_count { w.field("Ip6TranslatorCount", v)?; }
+        if let Some(v) = &self.ip6_translator_name { w.field("Ip6TranslatorName", v)?; }
         Ok(())
     }
 }
@@ -4761,7 +4761,7 @@ impl crate::flatten::Flatten for CreateLocalGatewayRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CdcId", &self.cdc_id)?;
         w.field("LocalGatewayName", &self.local_gateway_name)?;
-        w.field("Tags", &self.tags)?;
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -4875,21 +4875,21 @@ pub struct CreateNatGatewayRequest {
 
 impl crate::flatten::Flatten for CreateNatGatewayRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AddressCount", &self.address_count)?;
-        w.field("DeletionProtectionEnabled", &self.deletion_protection_enabled)?;
-        w.field("ExclusiveType", &self.exclusive_type)?;
-        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
-        w.field("MaxConcurrentConnection", &self.max_concurrent_connection)?;
+        if let Some(v) = &self.address_count { w.field("AddressCount", v)?; }
+        if let Some(v) = &self.deletion_protection_enabled { w.field("DeletionProtectionEnabled", v)?; }
+        if let Some(v) = &self.exclusive_type { w.field("ExclusiveType", v)?; }
+        if let Some(v) = &self.internet_max_bandwidth_out { w.field("InternetMaxBandwidthOut", v)?; }
+        if let Some(v) = &self.max_concurrent_connection { w.field("MaxConcurrentConnection", v)?; }
         w.field("NatGatewayName", &self.nat_gateway_name)?;
-        w.field("NatProductVersion", &self.nat_product_version)?;
-        w.field("PublicIpAddresses", &self.public_ip_addresses)?;
-        w.field("PublicIpAddressesBandwidthOut", &self.public_ip_addresses_bandwidth_out)?;
-        w.field("PublicIpFromSameZone", &self.public_ip_from_same_zone)?;
-        w.field("StockPublicIpAddressesBandwidthOut", &self.stock_public_ip_addresses_bandwidth_out)?;
-        w.field("SubnetId", &self.subnet_id)?;
-        w.field("Tags", &self.tags)?;
+        if let Some(v) = &self.nat_product_version { w.field("NatProductVersion", v)?; }
+        if !self.public_ip_addresses.is_empty() { w.field("PublicIpAddresses", &self.public_ip_addresses)?; }
+        if let Some(v) = &self.public_ip_addresses_bandwidth_out { w.field("PublicIpAddressesBandwidthOut", v)?; }
+        if let Some(v) = &self.public_ip_from_same_zone { w.field("PublicIpFromSameZone", v)?; }
+        if let Some(v) = &self.stock_public_ip_addresses_bandwidth_out { w.field("StockPublicIpAddressesBandwidthOut", v)?; }
+        if let Some(v) = &self.subnet_id { w.field("SubnetId", v)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         w.field("VpcId", &self.vpc_id)?;
-        w.field("Zone", &self.zone)?;
+        if let Some(v) = &self.zone { w.field("Zone", v)?; }
         Ok(())
     }
 }
@@ -5031,7 +5031,7 @@ pub struct CreateNatGatewayDestinationIpPortTranslationNatRuleRequest {
 
 impl crate::flatten::Flatten for CreateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DestinationIpPortTranslationNatRules", &self.destination_ip_port_translation_nat_rules)?;
+        if !self.destination_ip_port_translation_nat_rules.is_empty() { w.field("DestinationIpPortTranslationNatRules", &self.destination_ip_port_translation_nat_rules)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
         Ok(())
     }
@@ -5089,7 +5089,7 @@ pub struct CreateNatGatewaySourceIpTranslationNatRuleRequest {
 impl crate::flatten::Flatten for CreateNatGatewaySourceIpTranslationNatRuleRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NatGatewayId", &self.nat_gateway_id)?;
-        w.field("SourceIpTranslationNatRules", &self.source_ip_translation_nat_rules)?;
+        if !self.source_ip_translation_nat_rules.is_empty() { w.field("SourceIpTranslationNatRules", &self.source_ip_translation_nat_rules)?; }
         Ok(())
     }
 }
@@ -5161,13 +5161,13 @@ pub struct CreateNetDetectRequest {
 
 impl crate::flatten::Flatten for CreateNetDetectRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DetectDestinationIp", &self.detect_destination_ip)?;
-        w.field("NetDetectDescription", &self.net_detect_description)?;
+        if !self.detect_destination_ip.is_empty() { w.field("DetectDestinationIp", &self.detect_destination_ip)?; }
+        if let Some(v) = &self.net_detect_description { w.field("NetDetectDescription", v)?; }
         w.field("NetDetectName", &self.net_detect_name)?;
-        w.field("NextHopDestination", &self.next_hop_destination)?;
-        w.field("NextHopType", &self.next_hop_type)?;
+        if let Some(v) = &self.next_hop_destination { w.field("NextHopDestination", v)?; }
+        if let Some(v) = &self.next_hop_type { w.field("NextHopType", v)?; }
         w.field("SubnetId", &self.subnet_id)?;
-        w.field("Tags", &self.tags)?;
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -5274,8 +5274,8 @@ pub struct CreateNetworkAclRequest {
 impl crate::flatten::Flatten for CreateNetworkAclRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkAclName", &self.network_acl_name)?;
-        w.field("NetworkAclType", &self.network_acl_type)?;
-        w.field("Tags", &self.tags)?;
+        if let Some(v) = &self.network_acl_type { w.field("NetworkAclType", v)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -5504,21 +5504,21 @@ pub struct CreateNetworkInterfaceRequest {
 
 impl crate::flatten::Flatten for CreateNetworkInterfaceRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ClientToken", &self.client_token)?;
-        w.field("Ipv6AddressCount", &self.ipv6_address_count)?;
-        w.field("Ipv6Addresses", &self.ipv6_addresses)?;
-        w.field("IsRdma", &self.is_rdma)?;
-        w.field("NetworkInterfaceDescription", &self.network_interface_description)?;
+        if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
+        if let Some(v) = &self.ipv6_address_count { w.field("Ipv6AddressCount", v)?; }
+        if !self.ipv6_addresses.is_empty() { w.field("Ipv6Addresses", &self.ipv6_addresses)?; }
+        if let Some(v) = &self.is_rdma { w.field("IsRdma", v)?; }
+        if let Some(v) = &self.network_interface_description { w.field("NetworkInterfaceDescription", v)?; }
         w.field("NetworkInterfaceName", &self.network_interface_name)?;
-        w.field("PrivateIpAddresses", &self.private_ip_addresses)?;
-        w.field("QosLevel", &self.qos_level)?;
-        w.field("SecondaryPrivateIpAddressCount", &self.secondary_private_ip_address_count)?;
-        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        if !self.private_ip_addresses.is_empty() { w.field("PrivateIpAddresses", &self.private_ip_addresses)?; }
+        if let Some(v) = &self.qos_level { w.field("QosLevel", v)?; }
+        if let Some(v) = &self.secondary_private_ip_address_count { w.field("SecondaryPrivateIpAddressCount", v)?; }
+        if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
         w.field("SubnetId", &self.subnet_id)?;
-        w.field("Tags", &self.tags)?;
-        w.field("TerminationProtection", &self.termination_protection)?;
-        w.field("TrafficProtection", &self.traffic_protection)?;
-        w.field("TrunkingFlag", &self.trunking_flag)?;
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
+        if let Some(v) = &self.termination_protection { w.field("TerminationProtection", v)?; }
+        if let Some(v) = &self.traffic_protection { w.field("TrafficProtection", v)?; }
+        if let Some(v) = &self.trunking_flag { w.field("TrunkingFlag", v)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -5687,13 +5687,13 @@ pub struct CreatePrivateNatGatewayRequest {
 
 impl crate::flatten::Flatten for CreatePrivateNatGatewayRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CcnId", &self.ccn_id)?;
-        w.field("CrossDomain", &self.cross_domain)?;
-        w.field("DeletionProtectionEnabled", &self.deletion_protection_enabled)?;
+        if let Some(v) = &self.ccn_id { w.field("CcnId", v)?; }
+        if let Some(v) = &self.cross_domain { w.field("CrossDomain", v)?; }
+        if let Some(v) = &self.deletion_protection_enabled { w.field("DeletionProtectionEnabled", v)?; }
         w.field("NatGatewayName", &self.nat_gateway_name)?;
-        w.field("Tags", &self.tags)?;
-        w.field("VpcId", &self.vpc_id)?;
-        w.field("VpcType", &self.vpc_type)?;
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
+        if let Some(v) = &self.vpc_id { w.field("VpcId", v)?; }
+        if let Some(v) = &self.vpc_type { w.field("VpcType", v)?; }
         Ok(())
     }
 }
@@ -5786,7 +5786,7 @@ pub struct CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
 
 impl crate::flatten::Flatten for CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("LocalDestinationIpPortTranslationNatRules", &self.local_destination_ip_port_translation_nat_rules)?;
+        if !self.local_destination_ip_port_translation_nat_rules.is_empty() { w.field("LocalDestinationIpPortTranslationNatRules", &self.local_destination_ip_port_translation_nat_rules)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
         Ok(())
     }
@@ -5853,8 +5853,8 @@ pub struct CreatePrivateNatGatewayTranslationAclRuleRequest {
 impl crate::flatten::Flatten for CreatePrivateNatGatewayTranslationAclRuleRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NatGatewayId", &self.nat_gateway_id)?;
-        w.field("OriginalIp", &self.original_ip)?;
-        w.field("TranslationAclRules", &self.translation_acl_rules)?;
+        if let Some(v) = &self.original_ip { w.field("OriginalIp", v)?; }
+        if !self.translation_acl_rules.is_empty() { w.field("TranslationAclRules", &self.translation_acl_rules)?; }
         w.field("TranslationDirection", &self.translation_direction)?;
         w.field("TranslationIp", &self.translation_ip)?;
         w.field("TranslationType", &self.translation_type)?;
@@ -5948,9 +5948,9 @@ pub struct CreatePrivateNatGatewayTranslationNatRuleRequest {
 
 impl crate::flatten::Flatten for CreatePrivateNatGatewayTranslationNatRuleRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CrossDomain", &self.cross_domain)?;
+        if let Some(v) = &self.cross_domain { w.field("CrossDomain", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
-        w.field("TranslationNatRules", &self.translation_nat_rules)?;
+        if !self.translation_nat_rules.is_empty() { w.field("TranslationNatRules", &self.translation_nat_rules)?; }
         Ok(())
     }
 }
@@ -6036,13 +6036,13 @@ pub struct CreateReserveIpAddressesRequest {
 
 impl crate::flatten::Flatten for CreateReserveIpAddressesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ClientToken", &self.client_token)?;
-        w.field("Description", &self.description)?;
-        w.field("IpAddressCount", &self.ip_address_count)?;
-        w.field("IpAddresses", &self.ip_addresses)?;
-        w.field("Name", &self.name)?;
-        w.field("SubnetId", &self.subnet_id)?;
-        w.field("Tags", &self.tags)?;
+        if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.ip_address_count { w.field("IpAddressCount", v)?; }
+        if !self.ip_addresses.is_empty() { w.field("IpAddresses", &self.ip_addresses)?; }
+        if let Some(v) = &self.name { w.field("Name", v)?; }
+        if let Some(v) = &self.subnet_id { w.field("SubnetId", v)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -6149,7 +6149,7 @@ pub struct CreateRoutePolicyRequest {
 impl crate::flatten::Flatten for CreateRoutePolicyRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RoutePolicyDescription", &self.route_policy_description)?;
-        w.field("RoutePolicyEntrySet", &self.route_policy_entry_set)?;
+        if !self.route_policy_entry_set.is_empty() { w.field("RoutePolicyEntrySet", &self.route_policy_entry_set)?; }
         w.field("RoutePolicyName", &self.route_policy_name)?;
         Ok(())
     }
@@ -6215,7 +6215,7 @@ pub struct CreateRoutePolicyAssociationsRequest {
 
 impl crate::flatten::Flatten for CreateRoutePolicyAssociationsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("RoutePolicyAssociationSet", &self.route_policy_association_set)?;
+        if !self.route_policy_association_set.is_empty() { w.field("RoutePolicyAssociationSet", &self.route_policy_association_set)?; }
         Ok(())
     }
 }
@@ -6264,7 +6264,7 @@ pub struct CreateRoutePolicyEntriesRequest {
 
 impl crate::flatten::Flatten for CreateRoutePolicyEntriesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("RoutePolicyEntrySet", &self.route_policy_entry_set)?;
+        if !self.route_policy_entry_set.is_empty() { w.field("RoutePolicyEntrySet", &self.route_policy_entry_set)?; }
         w.field("RoutePolicyId", &self.route_policy_id)?;
         Ok(())
     }
@@ -6325,7 +6325,7 @@ pub struct CreateRouteTableRequest {
 impl crate::flatten::Flatten for CreateRouteTableRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableName", &self.route_table_name)?;
-        w.field("Tags", &self.tags)?;
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -6394,7 +6394,7 @@ pub struct CreateRoutesRequest {
 impl crate::flatten::Flatten for CreateRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableId", &self.route_table_id)?;
-        w.field("Routes", &self.routes)?;
+        if !self.routes.is_empty() { w.field("Routes", &self.routes)?; }
         Ok(())
     }
 }
@@ -6465,8 +6465,8 @@ impl crate::flatten::Flatten for CreateSecurityGroupRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("GroupDescription", &self.group_description)?;
         w.field("GroupName", &self.group_name)?;
-        w.field("ProjectId", &self.project_id)?;
-        w.field("Tags", &self.tags)?;
+        if let Some(v) = &self.project_id { w.field("ProjectId", v)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         Ok(())
     }
 }
@@ -6607,9 +6607,9 @@ impl crate::flatten::Flatten for CreateSecurityGroupWithPoliciesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("GroupDescription", &self.group_description)?;
         w.field("GroupName", &self.group_name)?;
-        w.field("ProjectId", &self.project_id)?;
-        w.field("SecurityGroupPolicySet", &self.security_group_policy_set)?;
-        w.field("Tags", &self.tags)?;
+        if let Some(v) = &self.project_id { w.field("ProjectId", v)?; }
+        if let Some(v) = &self.security_group_policy_set { w.field("SecurityGroupPolicySet", v)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         Ok(())
     }
 }
@@ -6696,9 +6696,9 @@ pub struct CreateServiceTemplateRequest {
 impl crate::flatten::Flatten for CreateServiceTemplateRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("ServiceTemplateName", &self.service_template_name)?;
-        w.field("Services", &self.services)?;
-        w.field("ServicesExtra", &self.services_extra)?;
-        w.field("Tags", &self.tags)?;
+        if !self.services.is_empty() { w.field("Services", &self.services)?; }
+        if !self.services_extra.is_empty() { w.field("ServicesExtra", &self.services_extra)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         Ok(())
     }
 }
@@ -6774,8 +6774,8 @@ pub struct CreateServiceTemplateGroupRequest {
 impl crate::flatten::Flatten for CreateServiceTemplateGroupRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("ServiceTemplateGroupName", &self.service_template_group_name)?;
-        w.field("ServiceTemplateIds", &self.service_template_ids)?;
-        w.field("Tags", &self.tags)?;
+        if !self.service_template_ids.is_empty() { w.field("ServiceTemplateIds", &self.service_template_ids)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         Ok(())
     }
 }
@@ -6843,8 +6843,8 @@ pub struct CreateSnapshotPoliciesRequest {
 
 impl crate::flatten::Flatten for CreateSnapshotPoliciesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("SnapshotPolicies", &self.snapshot_policies)?;
-        w.field("Tags", &self.tags)?;
+        if !self.snapshot_policies.is_empty() { w.field("SnapshotPolicies", &self.snapshot_policies)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         Ok(())
     }
 }
@@ -6921,12 +6921,12 @@ pub struct CreateSubnetRequest {
 
 impl crate::flatten::Flatten for CreateSubnetRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CdcId", &self.cdc_id)?;
-        w.field("CidrBlock", &self.cidr_block)?;
-        w.field("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
-        w.field("StackType", &self.stack_type)?;
+        if let Some(v) = &self.cdc_id { w.field("CdcId", v)?; }
+        if let Some(v) = &self.cidr_block { w.field("CidrBlock", v)?; }
+        if let Some(v) = &self.ipv6_cidr_block { w.field("Ipv6CidrBlock", v)?; }
+        if let Some(v) = &self.stack_type { w.field("StackType", v)?; }
         w.field("SubnetName", &self.subnet_name)?;
-        w.field("Tags", &self.tags)?;
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         w.field("VpcId", &self.vpc_id)?;
         w.field("Zone", &self.zone)?;
         Ok(())
@@ -7032,9 +7032,9 @@ pub struct CreateSubnetsRequest {
 
 impl crate::flatten::Flatten for CreateSubnetsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CdcId", &self.cdc_id)?;
-        w.field("Subnets", &self.subnets)?;
-        w.field("Tags", &self.tags)?;
+        if let Some(v) = &self.cdc_id { w.field("CdcId", v)?; }
+        if !self.subnets.is_empty() { w.field("Subnets", &self.subnets)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -7144,19 +7144,19 @@ pub struct CreateTrafficMirrorRequest {
 
 impl crate::flatten::Flatten for CreateTrafficMirrorRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CollectorNormalFilters", &self.collector_normal_filters)?;
-        w.field("CollectorSrcs", &self.collector_srcs)?;
-        w.field("CollectorTarget", &self.collector_target)?;
-        w.field("Direction", &self.direction)?;
-        w.field("EgressFilterRules", &self.egress_filter_rules)?;
-        w.field("IngressFilterRules", &self.ingress_filter_rules)?;
-        w.field("NatId", &self.nat_id)?;
-        w.field("State", &self.state)?;
-        w.field("SubnetId", &self.subnet_id)?;
-        w.field("Tags", &self.tags)?;
-        w.field("TrafficMirrorDescribe", &self.traffic_mirror_describe)?;
+        if !self.collector_normal_filters.is_empty() { w.field("CollectorNormalFilters", &self.collector_normal_filters)?; }
+        if !self.collector_srcs.is_empty() { w.field("CollectorSrcs", &self.collector_srcs)?; }
+        if let Some(v) = &self.collector_target { w.field("CollectorTarget", v)?; }
+        if let Some(v) = &self.direction { w.field("Direction", v)?; }
+        if !self.egress_filter_rules.is_empty() { w.field("EgressFilterRules", &self.egress_filter_rules)?; }
+        if !self.ingress_filter_rules.is_empty() { w.field("IngressFilterRules", &self.ingress_filter_rules)?; }
+        if let Some(v) = &self.nat_id { w.field("NatId", v)?; }
+        if let Some(v) = &self.state { w.field("State", v)?; }
+        if let Some(v) = &self.subnet_id { w.field("SubnetId", v)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
+        if let Some(v) = &self.traffic_mirror_describe { w.field("TrafficMirrorDescribe", v)?; }
         w.field("TrafficMirrorName", &self.traffic_mirror_name)?;
-        w.field("Type", &self.r#type)?;
+        if let Some(v) = &self.r#type { w.field("Type", v)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -7294,8 +7294,8 @@ pub struct CreateTrafficMirrorFilterRulesRequest {
 
 impl crate::flatten::Flatten for CreateTrafficMirrorFilterRulesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("EgressFilterRules", &self.egress_filter_rules)?;
-        w.field("IngressFilterRules", &self.ingress_filter_rules)?;
+        if !self.egress_filter_rules.is_empty() { w.field("EgressFilterRules", &self.egress_filter_rules)?; }
+        if !self.ingress_filter_rules.is_empty() { w.field("IngressFilterRules", &self.ingress_filter_rules)?; }
         w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
         Ok(())
     }
@@ -7372,9 +7372,9 @@ pub struct CreateTrafficPackagesRequest {
 
 impl crate::flatten::Flatten for CreateTrafficPackagesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DeductType", &self.deduct_type)?;
+        if let Some(v) = &self.deduct_type { w.field("DeductType", v)?; }
         w.field("TrafficAmount", &self.traffic_amount)?;
-        w.field("TrafficPackageCount", &self.traffic_package_count)?;
+        if let Some(v) = &self.traffic_package_count { w.field("TrafficPackageCount", v)?; }
         Ok(())
     }
 }
@@ -7468,16 +7468,16 @@ pub struct CreateVpcRequest {
 
 impl crate::flatten::Flatten for CreateVpcRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AddressType", &self.address_type)?;
-        w.field("CidrBlock", &self.cidr_block)?;
-        w.field("DnsServers", &self.dns_servers)?;
-        w.field("DomainName", &self.domain_name)?;
-        w.field("EnableMulticast", &self.enable_multicast)?;
-        w.field("EnableRouteVpcPublish", &self.enable_route_vpc_publish)?;
-        w.field("EnableRouteVpcPublishIpv6", &self.enable_route_vpc_publish_ipv6)?;
-        w.field("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
-        w.field("StackType", &self.stack_type)?;
-        w.field("Tags", &self.tags)?;
+        if let Some(v) = &self.address_type { w.field("AddressType", v)?; }
+        if let Some(v) = &self.cidr_block { w.field("CidrBlock", v)?; }
+        if !self.dns_servers.is_empty() { w.field("DnsServers", &self.dns_servers)?; }
+        if let Some(v) = &self.domain_name { w.field("DomainName", v)?; }
+        if let Some(v) = &self.enable_multicast { w.field("EnableMulticast", v)?; }
+        if let Some(v) = &self.enable_route_vpc_publish { w.field("EnableRouteVpcPublish", v)?; }
+        if let Some(v) = &self.enable_route_vpc_publish_ipv6 { w.field("EnableRouteVpcPublishIpv6", v)?; }
+        if let Some(v) = &self.ipv6_cidr_block { w.field("Ipv6CidrBlock", v)?; }
+        if let Some(v) = &self.stack_type { w.field("StackType", v)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         w.field("VpcName", &self.vpc_name)?;
         Ok(())
     }
@@ -7610,11 +7610,11 @@ impl crate::flatten::Flatten for CreateVpcEndPointRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("EndPointName", &self.end_point_name)?;
         w.field("EndPointServiceId", &self.end_point_service_id)?;
-        w.field("EndPointVip", &self.end_point_vip)?;
-        w.field("IpAddressType", &self.ip_address_type)?;
-        w.field("SecurityGroupId", &self.security_group_id)?;
+        if let Some(v) = &self.end_point_vip { w.field("EndPointVip", v)?; }
+        if let Some(v) = &self.ip_address_type { w.field("IpAddressType", v)?; }
+        if let Some(v) = &self.security_group_id { w.field("SecurityGroupId", v)?; }
         w.field("SubnetId", &self.subnet_id)?;
-        w.field("Tags", &self.tags)?;
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -7732,11 +7732,11 @@ impl crate::flatten::Flatten for CreateVpcEndPointServiceRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AutoAcceptFlag", &self.auto_accept_flag)?;
         w.field("EndPointServiceName", &self.end_point_service_name)?;
-        w.field("IpAddressType", &self.ip_address_type)?;
-        w.field("IsPassService", &self.is_pass_service)?;
+        if let Some(v) = &self.ip_address_type { w.field("IpAddressType", v)?; }
+        if let Some(v) = &self.is_pass_service { w.field("IsPassService", v)?; }
         w.field("ServiceInstanceId", &self.service_instance_id)?;
-        w.field("ServiceType", &self.service_type)?;
-        w.field("Tags", &self.tags)?;
+        if let Some(v) = &self.service_type { w.field("ServiceType", v)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -7839,7 +7839,7 @@ pub struct CreateVpcEndPointServiceWhiteListRequest {
 
 impl crate::flatten::Flatten for CreateVpcEndPointServiceWhiteListRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Description", &self.description)?;
+        if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("EndPointServiceId", &self.end_point_service_id)?;
         w.field("UserUin", &self.user_uin)?;
         Ok(())
@@ -7925,16 +7925,16 @@ pub struct CreateVpcPeeringConnectionRequest {
 
 impl crate::flatten::Flatten for CreateVpcPeeringConnectionRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Bandwidth", &self.bandwidth)?;
-        w.field("ChargeType", &self.charge_type)?;
+        if let Some(v) = &self.bandwidth { w.field("Bandwidth", v)?; }
+        if let Some(v) = &self.charge_type { w.field("ChargeType", v)?; }
         w.field("DestinationRegion", &self.destination_region)?;
         w.field("DestinationUin", &self.destination_uin)?;
         w.field("DestinationVpcId", &self.destination_vpc_id)?;
         w.field("PeeringConnectionName", &self.peering_connection_name)?;
-        w.field("QosLevel", &self.qos_level)?;
+        if let Some(v) = &self.qos_level { w.field("QosLevel", v)?; }
         w.field("SourceVpcId", &self.source_vpc_id)?;
-        w.field("Tags", &self.tags)?;
-        w.field("Type", &self.r#type)?;
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
+        if let Some(v) = &self.r#type { w.field("Type", v)?; }
         Ok(())
     }
 }
@@ -8098,24 +8098,24 @@ pub struct CreateVpnConnectionRequest {
 
 impl crate::flatten::Flatten for CreateVpnConnectionRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("BgpConfig", &self.bgp_config)?;
+        if let Some(v) = &self.bgp_config { w.field("BgpConfig", v)?; }
         w.field("CustomerGatewayId", &self.customer_gateway_id)?;
-        w.field("DpdAction", &self.dpd_action)?;
-        w.field("DpdEnable", &self.dpd_enable)?;
-        w.field("DpdTimeout", &self.dpd_timeout)?;
-        w.field("EnableHealthCheck", &self.enable_health_check)?;
-        w.field("HealthCheckConfig", &self.health_check_config)?;
-        w.field("HealthCheckLocalIp", &self.health_check_local_ip)?;
-        w.field("HealthCheckRemoteIp", &self.health_check_remote_ip)?;
-        w.field("IKEOptionsSpecification", &self.ike_options_specification)?;
-        w.field("IPSECOptionsSpecification", &self.ipsec_options_specification)?;
-        w.field("NegotiationType", &self.negotiation_type)?;
+        if let Some(v) = &self.dpd_action { w.field("DpdAction", v)?; }
+        if let Some(v) = &self.dpd_enable { w.field("DpdEnable", v)?; }
+        if let Some(v) = &self.dpd_timeout { w.field("DpdTimeout", v)?; }
+        if let Some(v) = &self.enable_health_check { w.field("EnableHealthCheck", v)?; }
+        if let Some(v) = &self.health_check_config { w.field("HealthCheckConfig", v)?; }
+        if let Some(v) = &self.health_check_local_ip { w.field("HealthCheckLocalIp", v)?; }
+        if let Some(v) = &self.health_check_remote_ip { w.field("HealthCheckRemoteIp", v)?; }
+        if let Some(v) = &self.ike_options_specification { w.field("IKEOptionsSpecification", v)?; }
+        if let Some(v) = &self.ipsec_options_specification { w.field("IPSECOptionsSpecification", v)?; }
+        if let Some(v) = &self.negotiation_type { w.field("NegotiationType", v)?; }
         w.field("PreShareKey", &self.pre_share_key)?;
-        w.field("Route", &self.route)?;
-        w.field("RouteType", &self.route_type)?;
-        w.field("SecurityPolicyDatabases", &self.security_policy_databases)?;
-        w.field("Tags", &self.tags)?;
-        w.field("VpcId", &self.vpc_id)?;
+        if let Some(v) = &self.route { w.field("Route", v)?; }
+        if let Some(v) = &self.route_type { w.field("RouteType", v)?; }
+        if !self.security_policy_databases.is_empty() { w.field("SecurityPolicyDatabases", &self.security_policy_databases)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
+        if let Some(v) = &self.vpc_id { w.field("VpcId", v)?; }
         w.field("VpnConnectionName", &self.vpn_connection_name)?;
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
         Ok(())
@@ -8329,22 +8329,22 @@ pub struct CreateVpnGatewayRequest {
 
 impl crate::flatten::Flatten for CreateVpnGatewayRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AccessSubnet", &self.access_subnet)?;
-        w.field("BgpAsn", &self.bgp_asn)?;
-        w.field("BgpEnable", &self.bgp_enable)?;
-        w.field("CdcId", &self.cdc_id)?;
-        w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
-        w.field("InstanceChargeType", &self.instance_charge_type)?;
+        if let Some(v) = &self.access_subnet { w.field("AccessSubnet", v)?; }
+        if let Some(v) = &self.bgp_asn { w.field("BgpAsn", v)?; }
+        if let Some(v) = &self.bgp_enable { w.field("BgpEnable", v)?; }
+        if let Some(v) = &self.cdc_id { w.field("CdcId", v)?; }
+        if let Some(v) = &self.instance_charge_prepaid { w.field("InstanceChargePrepaid", v)?; }
+        if let Some(v) = &self.instance_charge_type { w.field("InstanceChargeType", v)?; }
         w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
-        w.field("IpStack", &self.ip_stack)?;
-        w.field("IsPrivate", &self.is_private)?;
-        w.field("MaxConnection", &self.max_connection)?;
-        w.field("SubnetId", &self.subnet_id)?;
-        w.field("Tags", &self.tags)?;
-        w.field("Type", &self.r#type)?;
+        if let Some(v) = &self.ip_stack { w.field("IpStack", v)?; }
+        if let Some(v) = &self.is_private { w.field("IsPrivate", v)?; }
+        if let Some(v) = &self.max_connection { w.field("MaxConnection", v)?; }
+        if let Some(v) = &self.subnet_id { w.field("SubnetId", v)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
+        if let Some(v) = &self.r#type { w.field("Type", v)?; }
         w.field("VpcId", &self.vpc_id)?;
         w.field("VpnGatewayName", &self.vpn_gateway_name)?;
-        w.field("Zone", &self.zone)?;
+        if let Some(v) = &self.zone { w.field("Zone", v)?; }
         Ok(())
     }
 }
@@ -8490,7 +8490,7 @@ pub struct CreateVpnGatewayRoutesRequest {
 
 impl crate::flatten::Flatten for CreateVpnGatewayRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Routes", &self.routes)?;
+        if !self.routes.is_empty() { w.field("Routes", &self.routes)?; }
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
         Ok(())
     }
@@ -8558,10 +8558,10 @@ pub struct CreateVpnGatewaySslClientRequest {
 
 impl crate::flatten::Flatten for CreateVpnGatewaySslClientRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("SslVpnClientName", &self.ssl_vpn_client_name)?;
-        w.field("SslVpnClientNames", &self.ssl_vpn_client_names)?;
+        if let Some(v) = &self.ssl_vpn_client_name { w.field("SslVpnClientName", v)?; }
+        if !self.ssl_vpn_client_names.is_empty() { w.field("SslVpnClientNames", &self.ssl_vpn_client_names)?; }
         w.field("SslVpnServerId", &self.ssl_vpn_server_id)?;
-        w.field("Tags", &self.tags)?;
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         Ok(())
     }
 }
@@ -8674,19 +8674,19 @@ pub struct CreateVpnGatewaySslServerRequest {
 
 impl crate::flatten::Flatten for CreateVpnGatewaySslServerRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AccessPolicyEnabled", &self.access_policy_enabled)?;
-        w.field("Compress", &self.compress)?;
-        w.field("DnsServers", &self.dns_servers)?;
-        w.field("EncryptAlgorithm", &self.encrypt_algorithm)?;
-        w.field("IntegrityAlgorithm", &self.integrity_algorithm)?;
-        w.field("LocalAddress", &self.local_address)?;
+        if let Some(v) = &self.access_policy_enabled { w.field("AccessPolicyEnabled", v)?; }
+        if let Some(v) = &self.compress { w.field("Compress", v)?; }
+        if let Some(v) = &self.dns_servers { w.field("DnsServers", v)?; }
+        if let Some(v) = &self.encrypt_algorithm { w.field("EncryptAlgorithm", v)?; }
+        if let Some(v) = &self.integrity_algorithm { w.field("IntegrityAlgorithm", v)?; }
+        if !self.local_address.is_empty() { w.field("LocalAddress", &self.local_address)?; }
         w.field("RemoteAddress", &self.remote_address)?;
-        w.field("SamlData", &self.saml_data)?;
-        w.field("SslVpnPort", &self.ssl_vpn_port)?;
-        w.field("SslVpnProtocol", &self.ssl_vpn_protocol)?;
+        if let Some(v) = &self.saml_data { w.field("SamlData", v)?; }
+        if let Some(v) = &self.ssl_vpn_port { w.field("SslVpnPort", v)?; }
+        if let Some(v) = &self.ssl_vpn_protocol { w.field("SslVpnProtocol", v)?; }
         w.field("SslVpnServerName", &self.ssl_vpn_server_name)?;
-        w.field("SsoEnabled", &self.sso_enabled)?;
-        w.field("Tags", &self.tags)?;
+        if let Some(v) = &self.sso_enabled { w.field("SsoEnabled", v)?; }
+        if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
         Ok(())
     }
@@ -8918,7 +8918,7 @@ pub struct DeleteAssistantCidrRequest {
 
 impl crate::flatten::Flatten for DeleteAssistantCidrRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CidrBlocks", &self.cidr_blocks)?;
+        if !self.cidr_blocks.is_empty() { w.field("CidrBlocks", &self.cidr_blocks)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -9070,7 +9070,7 @@ pub struct DeleteCcnPolicyBasedRoutingNextHopRequest {
 impl crate::flatten::Flatten for DeleteCcnPolicyBasedRoutingNextHopRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("PolicyBasedRoutingNextHopIds", &self.policy_based_routing_next_hop_ids)?;
+        if !self.policy_based_routing_next_hop_ids.is_empty() { w.field("PolicyBasedRoutingNextHopIds", &self.policy_based_routing_next_hop_ids)?; }
         Ok(())
     }
 }
@@ -9127,7 +9127,7 @@ pub struct DeleteCcnPolicyBasedRoutingRuleRequest {
 impl crate::flatten::Flatten for DeleteCcnPolicyBasedRoutingRuleRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("PolicyBasedRoutingRuleIds", &self.policy_based_routing_rule_ids)?;
+        if !self.policy_based_routing_rule_ids.is_empty() { w.field("PolicyBasedRoutingRuleIds", &self.policy_based_routing_rule_ids)?; }
         Ok(())
     }
 }
@@ -9181,7 +9181,7 @@ pub struct DeleteCcnRouteTablesRequest {
 
 impl crate::flatten::Flatten for DeleteCcnRouteTablesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("RouteTableId", &self.route_table_id)?;
+        if !self.route_table_id.is_empty() { w.field("RouteTableId", &self.route_table_id)?; }
         Ok(())
     }
 }
@@ -9444,9 +9444,9 @@ pub struct DeleteDirectConnectGatewayCcnRoutesRequest {
 
 impl crate::flatten::Flatten for DeleteDirectConnectGatewayCcnRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AddressType", &self.address_type)?;
+        if let Some(v) = &self.address_type { w.field("AddressType", v)?; }
         w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
-        w.field("RouteIds", &self.route_ids)?;
+        if !self.route_ids.is_empty() { w.field("RouteIds", &self.route_ids)?; }
         Ok(())
     }
 }
@@ -9511,7 +9511,7 @@ pub struct DeleteFlowLogRequest {
 impl crate::flatten::Flatten for DeleteFlowLogRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("FlowLogId", &self.flow_log_id)?;
-        w.field("VpcId", &self.vpc_id)?;
+        if let Some(v) = &self.vpc_id { w.field("VpcId", v)?; }
         Ok(())
     }
 }
@@ -9567,7 +9567,7 @@ pub struct DeleteGlobalRoutesRequest {
 
 impl crate::flatten::Flatten for DeleteGlobalRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("GlobalRouteIds", &self.global_route_ids)?;
+        if !self.global_route_ids.is_empty() { w.field("GlobalRouteIds", &self.global_route_ids)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -9670,7 +9670,7 @@ pub struct DeleteHighPriorityRouteTablesRequest {
 
 impl crate::flatten::Flatten for DeleteHighPriorityRouteTablesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("HighPriorityRouteTableIds", &self.high_priority_route_table_ids)?;
+        if !self.high_priority_route_table_ids.is_empty() { w.field("HighPriorityRouteTableIds", &self.high_priority_route_table_ids)?; }
         Ok(())
     }
 }
@@ -9717,7 +9717,7 @@ pub struct DeleteHighPriorityRoutesRequest {
 
 impl crate::flatten::Flatten for DeleteHighPriorityRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("HighPriorityRouteIds", &self.high_priority_route_ids)?;
+        if !self.high_priority_route_ids.is_empty() { w.field("HighPriorityRouteIds", &self.high_priority_route_ids)?; }
         w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
         Ok(())
     }
@@ -9776,7 +9776,7 @@ pub struct DeleteIp6TranslatorsRequest {
 
 impl crate::flatten::Flatten for DeleteIp6TranslatorsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Ip6TranslatorIds", &self.ip6_translator_ids)?;
+        if !self.ip6_translator_ids.is_empty() { w.field("Ip6TranslatorIds", &self.ip6_translator_ids)?; }
         Ok(())
     }
 }
@@ -9830,7 +9830,7 @@ impl crate::flatten::Flatten for DeleteLocalGatewayRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CdcId", &self.cdc_id)?;
         w.field("LocalGatewayId", &self.local_gateway_id)?;
-        w.field("VpcId", &self.vpc_id)?;
+        if let Some(v) = &self.vpc_id { w.field("VpcId", v)?; }
         Ok(())
     }
 }
@@ -9894,7 +9894,7 @@ pub struct DeleteNatGatewayRequest {
 
 impl crate::flatten::Flatten for DeleteNatGatewayRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("IgnoreOperationRisk", &self.ignore_operation_risk)?;
+        if let Some(v) = &self.ignore_operation_risk { w.field("IgnoreOperationRisk", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
         Ok(())
     }
@@ -9951,7 +9951,7 @@ pub struct DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest {
 
 impl crate::flatten::Flatten for DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DestinationIpPortTranslationNatRules", &self.destination_ip_port_translation_nat_rules)?;
+        if !self.destination_ip_port_translation_nat_rules.is_empty() { w.field("DestinationIpPortTranslationNatRules", &self.destination_ip_port_translation_nat_rules)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
         Ok(())
     }
@@ -10009,7 +10009,7 @@ pub struct DeleteNatGatewaySourceIpTranslationNatRuleRequest {
 impl crate::flatten::Flatten for DeleteNatGatewaySourceIpTranslationNatRuleRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NatGatewayId", &self.nat_gateway_id)?;
-        w.field("NatGatewaySnatIds", &self.nat_gateway_snat_ids)?;
+        if !self.nat_gateway_snat_ids.is_empty() { w.field("NatGatewaySnatIds", &self.nat_gateway_snat_ids)?; }
         Ok(())
     }
 }
@@ -10160,7 +10160,7 @@ pub struct DeleteNetworkAclEntriesRequest {
 
 impl crate::flatten::Flatten for DeleteNetworkAclEntriesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("NetworkAclEntrySet", &self.network_acl_entry_set)?;
+        if let Some(v) = &self.network_acl_entry_set { w.field("NetworkAclEntrySet", v)?; }
         w.field("NetworkAclId", &self.network_acl_id)?;
         Ok(())
     }
@@ -10322,7 +10322,7 @@ pub struct DeletePrivateNatGatewayRequest {
 
 impl crate::flatten::Flatten for DeletePrivateNatGatewayRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("IgnoreOperationRisk", &self.ignore_operation_risk)?;
+        if let Some(v) = &self.ignore_operation_risk { w.field("IgnoreOperationRisk", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
         Ok(())
     }
@@ -10379,7 +10379,7 @@ pub struct DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
 
 impl crate::flatten::Flatten for DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("LocalDestinationIpPortTranslationNatRules", &self.local_destination_ip_port_translation_nat_rules)?;
+        if !self.local_destination_ip_port_translation_nat_rules.is_empty() { w.field("LocalDestinationIpPortTranslationNatRules", &self.local_destination_ip_port_translation_nat_rules)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
         Ok(())
     }
@@ -10445,9 +10445,9 @@ pub struct DeletePrivateNatGatewayTranslationAclRuleRequest {
 
 impl crate::flatten::Flatten for DeletePrivateNatGatewayTranslationAclRuleRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AclRuleIds", &self.acl_rule_ids)?;
+        if !self.acl_rule_ids.is_empty() { w.field("AclRuleIds", &self.acl_rule_ids)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
-        w.field("OriginalIp", &self.original_ip)?;
+        if let Some(v) = &self.original_ip { w.field("OriginalIp", v)?; }
         w.field("TranslationDirection", &self.translation_direction)?;
         w.field("TranslationIp", &self.translation_ip)?;
         w.field("TranslationType", &self.translation_type)?;
@@ -10537,9 +10537,9 @@ pub struct DeletePrivateNatGatewayTranslationNatRuleRequest {
 
 impl crate::flatten::Flatten for DeletePrivateNatGatewayTranslationNatRuleRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CrossDomain", &self.cross_domain)?;
+        if let Some(v) = &self.cross_domain { w.field("CrossDomain", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
-        w.field("TranslationNatRules", &self.translation_nat_rules)?;
+        if !self.translation_nat_rules.is_empty() { w.field("TranslationNatRules", &self.translation_nat_rules)?; }
         Ok(())
     }
 }
@@ -10606,7 +10606,7 @@ pub struct DeleteReserveIpAddressesRequest {
 
 impl crate::flatten::Flatten for DeleteReserveIpAddressesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ReserveIpIds", &self.reserve_ip_ids)?;
+        if !self.reserve_ip_ids.is_empty() { w.field("ReserveIpIds", &self.reserve_ip_ids)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -10708,7 +10708,7 @@ pub struct DeleteRoutePolicyAssociationsRequest {
 
 impl crate::flatten::Flatten for DeleteRoutePolicyAssociationsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("RoutePolicyAssociationSet", &self.route_policy_association_set)?;
+        if !self.route_policy_association_set.is_empty() { w.field("RoutePolicyAssociationSet", &self.route_policy_association_set)?; }
         Ok(())
     }
 }
@@ -10758,7 +10758,7 @@ pub struct DeleteRoutePolicyEntriesRequest {
 
 impl crate::flatten::Flatten for DeleteRoutePolicyEntriesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("RoutePolicyEntrySet", &self.route_policy_entry_set)?;
+        if !self.route_policy_entry_set.is_empty() { w.field("RoutePolicyEntrySet", &self.route_policy_entry_set)?; }
         w.field("RoutePolicyId", &self.route_policy_id)?;
         Ok(())
     }
@@ -10864,7 +10864,7 @@ pub struct DeleteRoutesRequest {
 impl crate::flatten::Flatten for DeleteRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableId", &self.route_table_id)?;
-        w.field("Routes", &self.routes)?;
+        if !self.routes.is_empty() { w.field("Routes", &self.routes)?; }
         Ok(())
     }
 }
@@ -11120,7 +11120,7 @@ pub struct DeleteSnapshotPoliciesRequest {
 
 impl crate::flatten::Flatten for DeleteSnapshotPoliciesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("SnapshotPolicyIds", &self.snapshot_policy_ids)?;
+        if !self.snapshot_policy_ids.is_empty() { w.field("SnapshotPolicyIds", &self.snapshot_policy_ids)?; }
         Ok(())
     }
 }
@@ -11217,7 +11217,7 @@ pub struct DeleteTemplateMemberRequest {
 impl crate::flatten::Flatten for DeleteTemplateMemberRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("TemplateId", &self.template_id)?;
-        w.field("TemplateMember", &self.template_member)?;
+        if !self.template_member.is_empty() { w.field("TemplateMember", &self.template_member)?; }
         Ok(())
     }
 }
@@ -11324,8 +11324,8 @@ pub struct DeleteTrafficMirrorFilterRulesRequest {
 
 impl crate::flatten::Flatten for DeleteTrafficMirrorFilterRulesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("EgressFilterRuleIds", &self.egress_filter_rule_ids)?;
-        w.field("IngressFilterRuleIds", &self.ingress_filter_rule_ids)?;
+        if !self.egress_filter_rule_ids.is_empty() { w.field("EgressFilterRuleIds", &self.egress_filter_rule_ids)?; }
+        if !self.ingress_filter_rule_ids.is_empty() { w.field("IngressFilterRuleIds", &self.ingress_filter_rule_ids)?; }
         w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
         Ok(())
     }
@@ -11386,7 +11386,7 @@ pub struct DeleteTrafficPackagesRequest {
 
 impl crate::flatten::Flatten for DeleteTrafficPackagesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("TrafficPackageIds", &self.traffic_package_ids)?;
+        if !self.traffic_package_ids.is_empty() { w.field("TrafficPackageIds", &self.traffic_package_ids)?; }
         Ok(())
     }
 }
@@ -11484,7 +11484,7 @@ pub struct DeleteVpcEndPointRequest {
 impl crate::flatten::Flatten for DeleteVpcEndPointRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("EndPointId", &self.end_point_id)?;
-        w.field("IpAddressType", &self.ip_address_type)?;
+        if let Some(v) = &self.ip_address_type { w.field("IpAddressType", v)?; }
         Ok(())
     }
 }
@@ -11542,7 +11542,7 @@ pub struct DeleteVpcEndPointServiceRequest {
 impl crate::flatten::Flatten for DeleteVpcEndPointServiceRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("EndPointServiceId", &self.end_point_service_id)?;
-        w.field("IpAddressType", &self.ip_address_type)?;
+        if let Some(v) = &self.ip_address_type { w.field("IpAddressType", v)?; }
         Ok(())
     }
 }
@@ -11599,7 +11599,7 @@ pub struct DeleteVpcEndPointServiceWhiteListRequest {
 impl crate::flatten::Flatten for DeleteVpcEndPointServiceWhiteListRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("EndPointServiceId", &self.end_point_service_id)?;
-        w.field("UserUin", &self.user_uin)?;
+        if !self.user_uin.is_empty() { w.field("UserUin", &self.user_uin)?; }
         Ok(())
     }
 }
@@ -11806,7 +11806,7 @@ pub struct DeleteVpnGatewayRoutesRequest {
 
 impl crate::flatten::Flatten for DeleteVpnGatewayRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("RouteIds", &self.route_ids)?;
+        if !self.route_ids.is_empty() { w.field("RouteIds", &self.route_ids)?; }
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
         Ok(())
     }
@@ -11865,8 +11865,8 @@ pub struct DeleteVpnGatewaySslClientRequest {
 
 impl crate::flatten::Flatten for DeleteVpnGatewaySslClientRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("SslVpnClientId", &self.ssl_vpn_client_id)?;
-        w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?;
+        if let Some(v) = &self.ssl_vpn_client_id { w.field("SslVpnClientId", v)?; }
+        if !self.ssl_vpn_client_ids.is_empty() { w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?; }
         Ok(())
     }
 }
@@ -12012,7 +12012,7 @@ pub struct DescribeAddressBandwidthRangeRequest {
 
 impl crate::flatten::Flatten for DescribeAddressBandwidthRangeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AddressIds", &self.address_ids)?;
+        if !self.address_ids.is_empty() { w.field("AddressIds", &self.address_ids)?; }
         Ok(())
     }
 }
@@ -12107,8 +12107,8 @@ pub struct DescribeAddressTemplateGroupInstancesRequest {
 impl crate::flatten::Flatten for DescribeAddressTemplateGroupInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressTemplateGroupId", &self.address_template_group_id)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -12190,14 +12190,14 @@ pub struct DescribeAddressTemplateGroupsRequest {
 
 impl crate::flatten::Flatten for DescribeAddressTemplateGroupsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("MemberOrderDirection", &self.member_order_direction)?;
-        w.field("MemberOrderField", &self.member_order_field)?;
-        w.field("NeedMemberInfo", &self.need_member_info)?;
-        w.field("Offset", &self.offset)?;
-        w.field("OrderDirection", &self.order_direction)?;
-        w.field("OrderField", &self.order_field)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.member_order_direction { w.field("MemberOrderDirection", v)?; }
+        if let Some(v) = &self.member_order_field { w.field("MemberOrderField", v)?; }
+        if let Some(v) = &self.need_member_info { w.field("NeedMemberInfo", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.order_direction { w.field("OrderDirection", v)?; }
+        if let Some(v) = &self.order_field { w.field("OrderField", v)?; }
         Ok(())
     }
 }
@@ -12298,8 +12298,8 @@ pub struct DescribeAddressTemplateInstancesRequest {
 impl crate::flatten::Flatten for DescribeAddressTemplateInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressTemplateId", &self.address_template_id)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -12381,14 +12381,14 @@ pub struct DescribeAddressTemplatesRequest {
 
 impl crate::flatten::Flatten for DescribeAddressTemplatesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("MemberOrderDirection", &self.member_order_direction)?;
-        w.field("MemberOrderField", &self.member_order_field)?;
-        w.field("NeedMemberInfo", &self.need_member_info)?;
-        w.field("Offset", &self.offset)?;
-        w.field("OrderDirection", &self.order_direction)?;
-        w.field("OrderField", &self.order_field)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.member_order_direction { w.field("MemberOrderDirection", v)?; }
+        if let Some(v) = &self.member_order_field { w.field("MemberOrderField", v)?; }
+        if let Some(v) = &self.need_member_info { w.field("NeedMemberInfo", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.order_direction { w.field("OrderDirection", v)?; }
+        if let Some(v) = &self.order_field { w.field("OrderField", v)?; }
         Ok(())
     }
 }
@@ -12492,10 +12492,10 @@ pub struct DescribeAddressesRequest {
 
 impl crate::flatten::Flatten for DescribeAddressesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AddressIds", &self.address_ids)?;
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.address_ids.is_empty() { w.field("AddressIds", &self.address_ids)?; }
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -12575,10 +12575,10 @@ pub struct DescribeAssistantCidrRequest {
 
 impl crate::flatten::Flatten for DescribeAssistantCidrRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("VpcIds", &self.vpc_ids)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if !self.vpc_ids.is_empty() { w.field("VpcIds", &self.vpc_ids)?; }
         Ok(())
     }
 }
@@ -12649,7 +12649,7 @@ pub struct DescribeBandwidthPackageBandwidthRangeRequest {
 
 impl crate::flatten::Flatten for DescribeBandwidthPackageBandwidthRangeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("BandwidthPackageIds", &self.bandwidth_package_ids)?;
+        if !self.bandwidth_package_ids.is_empty() { w.field("BandwidthPackageIds", &self.bandwidth_package_ids)?; }
         Ok(())
     }
 }
@@ -12798,9 +12798,9 @@ pub struct DescribeBandwidthPackageResourcesRequest {
 impl crate::flatten::Flatten for DescribeBandwidthPackageResourcesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -12883,10 +12883,10 @@ pub struct DescribeBandwidthPackagesRequest {
 
 impl crate::flatten::Flatten for DescribeBandwidthPackagesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("BandwidthPackageIds", &self.bandwidth_package_ids)?;
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.bandwidth_package_ids.is_empty() { w.field("BandwidthPackageIds", &self.bandwidth_package_ids)?; }
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -12972,12 +12972,12 @@ pub struct DescribeCcnAttachedInstancesRequest {
 
 impl crate::flatten::Flatten for DescribeCcnAttachedInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CcnId", &self.ccn_id)?;
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("OrderDirection", &self.order_direction)?;
-        w.field("OrderField", &self.order_field)?;
+        if let Some(v) = &self.ccn_id { w.field("CcnId", v)?; }
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.order_direction { w.field("OrderDirection", v)?; }
+        if let Some(v) = &self.order_field { w.field("OrderField", v)?; }
         Ok(())
     }
 }
@@ -13066,8 +13066,8 @@ pub struct DescribeCcnPolicyBasedRoutingNextHopRequest {
 impl crate::flatten::Flatten for DescribeCcnPolicyBasedRoutingNextHopRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -13141,8 +13141,8 @@ pub struct DescribeCcnPolicyBasedRoutingRuleRequest {
 impl crate::flatten::Flatten for DescribeCcnPolicyBasedRoutingRuleRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -13266,7 +13266,7 @@ pub struct DescribeCcnRouteTableBroadcastPolicysRequest {
 impl crate::flatten::Flatten for DescribeCcnRouteTableBroadcastPolicysRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("PolicyVersion", &self.policy_version)?;
+        if let Some(v) = &self.policy_version { w.field("PolicyVersion", v)?; }
         w.field("RouteTableId", &self.route_table_id)?;
         Ok(())
     }
@@ -13341,7 +13341,7 @@ pub struct DescribeCcnRouteTableInputPolicysRequest {
 impl crate::flatten::Flatten for DescribeCcnRouteTableInputPolicysRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("PolicyVersion", &self.policy_version)?;
+        if let Some(v) = &self.policy_version { w.field("PolicyVersion", v)?; }
         w.field("RouteTableId", &self.route_table_id)?;
         Ok(())
     }
@@ -13417,9 +13417,9 @@ pub struct DescribeCcnRouteTablesRequest {
 
 impl crate::flatten::Flatten for DescribeCcnRouteTablesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -13496,10 +13496,10 @@ pub struct DescribeCcnRoutesRequest {
 impl crate::flatten::Flatten for DescribeCcnRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("RouteIds", &self.route_ids)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if !self.route_ids.is_empty() { w.field("RouteIds", &self.route_ids)?; }
         Ok(())
     }
 }
@@ -13594,12 +13594,12 @@ pub struct DescribeCcnsRequest {
 
 impl crate::flatten::Flatten for DescribeCcnsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CcnIds", &self.ccn_ids)?;
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("OrderDirection", &self.order_direction)?;
-        w.field("OrderField", &self.order_field)?;
+        if !self.ccn_ids.is_empty() { w.field("CcnIds", &self.ccn_ids)?; }
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.order_direction { w.field("OrderDirection", v)?; }
+        if let Some(v) = &self.order_field { w.field("OrderField", v)?; }
         Ok(())
     }
 }
@@ -13793,9 +13793,9 @@ pub struct DescribeClassicLinkInstancesRequest {
 
 impl crate::flatten::Flatten for DescribeClassicLinkInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -13866,9 +13866,9 @@ pub struct DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
 
 impl crate::flatten::Flatten for DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -13987,25 +13987,25 @@ pub struct DescribeCrossBorderComplianceRequest {
 
 impl crate::flatten::Flatten for DescribeCrossBorderComplianceRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("BusinessAddress", &self.business_address)?;
-        w.field("Company", &self.company)?;
-        w.field("ComplianceId", &self.compliance_id)?;
-        w.field("Email", &self.email)?;
-        w.field("IssuingAuthority", &self.issuing_authority)?;
-        w.field("LegalPerson", &self.legal_person)?;
-        w.field("LegalPersonId", &self.legal_person_id)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Manager", &self.manager)?;
-        w.field("ManagerAddress", &self.manager_address)?;
-        w.field("ManagerId", &self.manager_id)?;
-        w.field("ManagerTelephone", &self.manager_telephone)?;
-        w.field("Offset", &self.offset)?;
-        w.field("PostCode", &self.post_code)?;
-        w.field("ServiceEndDate", &self.service_end_date)?;
-        w.field("ServiceProvider", &self.service_provider)?;
-        w.field("ServiceStartDate", &self.service_start_date)?;
-        w.field("State", &self.state)?;
-        w.field("UniformSocialCreditCode", &self.uniform_social_credit_code)?;
+        if let Some(v) = &self.business_address { w.field("BusinessAddress", v)?; }
+        if let Some(v) = &self.company { w.field("Company", v)?; }
+        if let Some(v) = &self.compliance_id { w.field("ComplianceId", v)?; }
+        if let Some(v) = &self.email { w.field("Email", v)?; }
+        if let Some(v) = &self.issuing_authority { w.field("IssuingAuthority", v)?; }
+        if let Some(v) = &self.legal_person { w.field("LegalPerson", v)?; }
+        if let Some(v) = &self.legal_person_id { w.field("LegalPersonId", v)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.manager { w.field("Manager", v)?; }
+        if let Some(v) = &self.manager_address { w.field("ManagerAddress", v)?; }
+        if let Some(v) = &self.manager_id { w.field("ManagerId", v)?; }
+        if let Some(v) = &self.manager_telephone { w.field("ManagerTelephone", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.post_code { w.field("PostCode", v)?; }
+        if let Some(v) = &self.service_end_date { w.field("ServiceEndDate", v)?; }
+        if let Some(v) = &self.service_provider { w.field("ServiceProvider", v)?; }
+        if let Some(v) = &self.service_start_date { w.field("ServiceStartDate", v)?; }
+        if let Some(v) = &self.state { w.field("State", v)?; }
+        if let Some(v) = &self.uniform_social_credit_code { w.field("UniformSocialCreditCode", v)?; }
         Ok(())
     }
 }
@@ -14325,10 +14325,10 @@ pub struct DescribeCustomerGatewaysRequest {
 
 impl crate::flatten::Flatten for DescribeCustomerGatewaysRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CustomerGatewayIds", &self.customer_gateway_ids)?;
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.customer_gateway_ids.is_empty() { w.field("CustomerGatewayIds", &self.customer_gateway_ids)?; }
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -14450,10 +14450,10 @@ pub struct DescribeDhcpIpsRequest {
 
 impl crate::flatten::Flatten for DescribeDhcpIpsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DhcpIpIds", &self.dhcp_ip_ids)?;
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.dhcp_ip_ids.is_empty() { w.field("DhcpIpIds", &self.dhcp_ip_ids)?; }
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -14535,11 +14535,11 @@ pub struct DescribeDirectConnectGatewayCcnRoutesRequest {
 
 impl crate::flatten::Flatten for DescribeDirectConnectGatewayCcnRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AddressType", &self.address_type)?;
-        w.field("CcnRouteType", &self.ccn_route_type)?;
+        if let Some(v) = &self.address_type { w.field("AddressType", v)?; }
+        if let Some(v) = &self.ccn_route_type { w.field("CcnRouteType", v)?; }
         w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -14628,10 +14628,10 @@ pub struct DescribeDirectConnectGatewaysRequest {
 
 impl crate::flatten::Flatten for DescribeDirectConnectGatewaysRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DirectConnectGatewayIds", &self.direct_connect_gateway_ids)?;
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.direct_connect_gateway_ids.is_empty() { w.field("DirectConnectGatewayIds", &self.direct_connect_gateway_ids)?; }
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -14802,20 +14802,20 @@ pub struct DescribeFlowLogsRequest {
 
 impl crate::flatten::Flatten for DescribeFlowLogsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CloudLogId", &self.cloud_log_id)?;
-        w.field("CloudLogRegion", &self.cloud_log_region)?;
-        w.field("CloudLogState", &self.cloud_log_state)?;
-        w.field("Filters", &self.filters)?;
-        w.field("FlowLogId", &self.flow_log_id)?;
-        w.field("FlowLogName", &self.flow_log_name)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("OrderDirection", &self.order_direction)?;
-        w.field("OrderField", &self.order_field)?;
-        w.field("ResourceId", &self.resource_id)?;
-        w.field("ResourceType", &self.resource_type)?;
-        w.field("TrafficType", &self.traffic_type)?;
-        w.field("VpcId", &self.vpc_id)?;
+        if let Some(v) = &self.cloud_log_id { w.field("CloudLogId", v)?; }
+        if let Some(v) = &self.cloud_log_region { w.field("CloudLogRegion", v)?; }
+        if let Some(v) = &self.cloud_log_state { w.field("CloudLogState", v)?; }
+        if let Some(v) = &self.filters { w.field("Filters", v)?; }
+        if let Some(v) = &self.flow_log_id { w.field("FlowLogId", v)?; }
+        if let Some(v) = &self.flow_log_name { w.field("FlowLogName", v)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.order_direction { w.field("OrderDirection", v)?; }
+        if let Some(v) = &self.order_field { w.field("OrderField", v)?; }
+        if let Some(v) = &self.resource_id { w.field("ResourceId", v)?; }
+        if let Some(v) = &self.resource_type { w.field("ResourceType", v)?; }
+        if let Some(v) = &self.traffic_type { w.field("TrafficType", v)?; }
+        if let Some(v) = &self.vpc_id { w.field("VpcId", v)?; }
         Ok(())
     }
 }
@@ -14972,16 +14972,16 @@ pub struct DescribeGatewayFlowMonitorDetailRequest {
 
 impl crate::flatten::Flatten for DescribeGatewayFlowMonitorDetailRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
-        w.field("Limit", &self.limit)?;
-        w.field("NatId", &self.nat_id)?;
-        w.field("Offset", &self.offset)?;
-        w.field("OrderDirection", &self.order_direction)?;
-        w.field("OrderField", &self.order_field)?;
-        w.field("PeeringConnectionId", &self.peering_connection_id)?;
-        w.field("PrivateIpAddress", &self.private_ip_address)?;
+        if let Some(v) = &self.direct_connect_gateway_id { w.field("DirectConnectGatewayId", v)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.nat_id { w.field("NatId", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.order_direction { w.field("OrderDirection", v)?; }
+        if let Some(v) = &self.order_field { w.field("OrderField", v)?; }
+        if let Some(v) = &self.peering_connection_id { w.field("PeeringConnectionId", v)?; }
+        if let Some(v) = &self.private_ip_address { w.field("PrivateIpAddress", v)?; }
         w.field("TimePoint", &self.time_point)?;
-        w.field("VpnId", &self.vpn_id)?;
+        if let Some(v) = &self.vpn_id { w.field("VpnId", v)?; }
         Ok(())
     }
 }
@@ -15100,9 +15100,9 @@ pub struct DescribeGatewayFlowQosRequest {
 impl crate::flatten::Flatten for DescribeGatewayFlowQosRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("GatewayId", &self.gateway_id)?;
-        w.field("IpAddresses", &self.ip_addresses)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.ip_addresses.is_empty() { w.field("IpAddresses", &self.ip_addresses)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -15185,10 +15185,10 @@ pub struct DescribeGlobalRoutesRequest {
 
 impl crate::flatten::Flatten for DescribeGlobalRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("GlobalRouteIds", &self.global_route_ids)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if !self.global_route_ids.is_empty() { w.field("GlobalRouteIds", &self.global_route_ids)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -15268,10 +15268,10 @@ pub struct DescribeHaVipsRequest {
 
 impl crate::flatten::Flatten for DescribeHaVipsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("HaVipIds", &self.ha_vip_ids)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if !self.ha_vip_ids.is_empty() { w.field("HaVipIds", &self.ha_vip_ids)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -15354,11 +15354,11 @@ pub struct DescribeHighPriorityRouteTablesRequest {
 
 impl crate::flatten::Flatten for DescribeHighPriorityRouteTablesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("HighPriorityRouteTableIds", &self.high_priority_route_table_ids)?;
-        w.field("Limit", &self.limit)?;
-        w.field("NeedRouterInfo", &self.need_router_info)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if !self.high_priority_route_table_ids.is_empty() { w.field("HighPriorityRouteTableIds", &self.high_priority_route_table_ids)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.need_router_info { w.field("NeedRouterInfo", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -15443,10 +15443,10 @@ pub struct DescribeHighPriorityRoutesRequest {
 
 impl crate::flatten::Flatten for DescribeHighPriorityRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -15532,11 +15532,11 @@ pub struct DescribeIPv6AddressesRequest {
 
 impl crate::flatten::Flatten for DescribeIPv6AddressesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("IPv6AddressIds", &self.ipv6_address_ids)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("Traditional", &self.traditional)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if !self.ipv6_address_ids.is_empty() { w.field("IPv6AddressIds", &self.ipv6_address_ids)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.traditional { w.field("Traditional", v)?; }
         Ok(())
     }
 }
@@ -15612,7 +15612,7 @@ pub struct DescribeInstanceJumboRequest {
 
 impl crate::flatten::Flatten for DescribeInstanceJumboRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("InstanceIds", &self.instance_ids)?;
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         Ok(())
     }
 }
@@ -15673,10 +15673,10 @@ pub struct DescribeIp6AddressesRequest {
 
 impl crate::flatten::Flatten for DescribeIp6AddressesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Ip6AddressIds", &self.ip6_address_ids)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if !self.ip6_address_ids.is_empty() { w.field("Ip6AddressIds", &self.ip6_address_ids)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -15747,7 +15747,7 @@ pub struct DescribeIp6TranslatorQuotaRequest {
 
 impl crate::flatten::Flatten for DescribeIp6TranslatorQuotaRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Ip6TranslatorIds", &self.ip6_translator_ids)?;
+        if !self.ip6_translator_ids.is_empty() { w.field("Ip6TranslatorIds", &self.ip6_translator_ids)?; }
         Ok(())
     }
 }
@@ -15806,10 +15806,10 @@ pub struct DescribeIp6TranslatorsRequest {
 
 impl crate::flatten::Flatten for DescribeIp6TranslatorsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Ip6TranslatorIds", &self.ip6_translator_ids)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if !self.ip6_translator_ids.is_empty() { w.field("Ip6TranslatorIds", &self.ip6_translator_ids)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -15936,8 +15936,8 @@ pub struct DescribeIpGeolocationInfosRequest {
 
 impl crate::flatten::Flatten for DescribeIpGeolocationInfosRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AddressIps", &self.address_ips)?;
-        w.field("Fields", &self.fields)?;
+        if !self.address_ips.is_empty() { w.field("AddressIps", &self.address_ips)?; }
+        if let Some(v) = &self.fields { w.field("Fields", v)?; }
         Ok(())
     }
 }
@@ -16005,9 +16005,9 @@ pub struct DescribeLocalGatewayRequest {
 
 impl crate::flatten::Flatten for DescribeLocalGatewayRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -16081,10 +16081,10 @@ pub struct DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest {
 
 impl crate::flatten::Flatten for DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("NatGatewayIds", &self.nat_gateway_ids)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if !self.nat_gateway_ids.is_empty() { w.field("NatGatewayIds", &self.nat_gateway_ids)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -16162,9 +16162,9 @@ pub struct DescribeNatGatewayDirectConnectGatewayRouteRequest {
 
 impl crate::flatten::Flatten for DescribeNatGatewayDirectConnectGatewayRouteRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Limit", &self.limit)?;
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
-        w.field("Offset", &self.offset)?;
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -16253,12 +16253,12 @@ pub struct DescribeNatGatewayFlowMonitorDetailRequest {
 
 impl crate::flatten::Flatten for DescribeNatGatewayFlowMonitorDetailRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AggregationTimeRange", &self.aggregation_time_range)?;
-        w.field("AllMetricMode", &self.all_metric_mode)?;
+        if let Some(v) = &self.aggregation_time_range { w.field("AggregationTimeRange", v)?; }
+        if let Some(v) = &self.all_metric_mode { w.field("AllMetricMode", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
-        w.field("OrderField", &self.order_field)?;
+        if let Some(v) = &self.order_field { w.field("OrderField", v)?; }
         w.field("TimePoint", &self.time_point)?;
-        w.field("TopN", &self.top_n)?;
+        if let Some(v) = &self.top_n { w.field("TopN", v)?; }
         Ok(())
     }
 }
@@ -16353,10 +16353,10 @@ pub struct DescribeNatGatewaySourceIpTranslationNatRulesRequest {
 
 impl crate::flatten::Flatten for DescribeNatGatewaySourceIpTranslationNatRulesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
-        w.field("Offset", &self.offset)?;
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -16478,10 +16478,10 @@ pub struct DescribeNatGatewaysRequest {
 
 impl crate::flatten::Flatten for DescribeNatGatewaysRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("NatGatewayIds", &self.nat_gateway_ids)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if !self.nat_gateway_ids.is_empty() { w.field("NatGatewayIds", &self.nat_gateway_ids)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -16564,10 +16564,10 @@ pub struct DescribeNetDetectStatesRequest {
 
 impl crate::flatten::Flatten for DescribeNetDetectStatesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("NetDetectIds", &self.net_detect_ids)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if !self.net_detect_ids.is_empty() { w.field("NetDetectIds", &self.net_detect_ids)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -16647,10 +16647,10 @@ pub struct DescribeNetDetectsRequest {
 
 impl crate::flatten::Flatten for DescribeNetDetectsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("NetDetectIds", &self.net_detect_ids)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if !self.net_detect_ids.is_empty() { w.field("NetDetectIds", &self.net_detect_ids)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -16768,10 +16768,10 @@ pub struct DescribeNetworkAclQuintupleEntriesRequest {
 
 impl crate::flatten::Flatten for DescribeNetworkAclQuintupleEntriesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
         w.field("NetworkAclId", &self.network_acl_id)?;
-        w.field("Offset", &self.offset)?;
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -16860,12 +16860,12 @@ pub struct DescribeNetworkAclsRequest {
 
 impl crate::flatten::Flatten for DescribeNetworkAclsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("NetworkAclIds", &self.network_acl_ids)?;
-        w.field("Offset", &self.offset)?;
-        w.field("OrderDirection", &self.order_direction)?;
-        w.field("OrderField", &self.order_field)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if !self.network_acl_ids.is_empty() { w.field("NetworkAclIds", &self.network_acl_ids)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.order_direction { w.field("OrderDirection", v)?; }
+        if let Some(v) = &self.order_field { w.field("OrderField", v)?; }
         Ok(())
     }
 }
@@ -17023,10 +17023,10 @@ pub struct DescribeNetworkInterfacesRequest {
 
 impl crate::flatten::Flatten for DescribeNetworkInterfacesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("NetworkInterfaceIds", &self.network_interface_ids)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if !self.network_interface_ids.is_empty() { w.field("NetworkInterfaceIds", &self.network_interface_ids)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -17105,10 +17105,10 @@ pub struct DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest 
 
 impl crate::flatten::Flatten for DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
-        w.field("Offset", &self.offset)?;
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -17188,9 +17188,9 @@ pub struct DescribePrivateNatGatewayLimitsRequest {
 
 impl crate::flatten::Flatten for DescribePrivateNatGatewayLimitsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -17317,12 +17317,12 @@ pub struct DescribePrivateNatGatewayTranslationAclRulesRequest {
 
 impl crate::flatten::Flatten for DescribePrivateNatGatewayTranslationAclRulesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Description", &self.description)?;
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
-        w.field("Offset", &self.offset)?;
-        w.field("OriginalIp", &self.original_ip)?;
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.original_ip { w.field("OriginalIp", v)?; }
         w.field("TranslationDirection", &self.translation_direction)?;
         w.field("TranslationIp", &self.translation_ip)?;
         w.field("TranslationType", &self.translation_type)?;
@@ -17440,10 +17440,10 @@ pub struct DescribePrivateNatGatewayTranslationNatRulesRequest {
 
 impl crate::flatten::Flatten for DescribePrivateNatGatewayTranslationNatRulesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
-        w.field("Offset", &self.offset)?;
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -17532,12 +17532,12 @@ pub struct DescribePrivateNatGatewaysRequest {
 
 impl crate::flatten::Flatten for DescribePrivateNatGatewaysRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("NatGatewayIds", &self.nat_gateway_ids)?;
-        w.field("Offset", &self.offset)?;
-        w.field("OrderDirection", &self.order_direction)?;
-        w.field("OrderField", &self.order_field)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if !self.nat_gateway_ids.is_empty() { w.field("NatGatewayIds", &self.nat_gateway_ids)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.order_direction { w.field("OrderDirection", v)?; }
+        if let Some(v) = &self.order_field { w.field("OrderField", v)?; }
         Ok(())
     }
 }
@@ -17683,10 +17683,10 @@ pub struct DescribeReserveIpAddressesRequest {
 
 impl crate::flatten::Flatten for DescribeReserveIpAddressesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("ReserveIpIds", &self.reserve_ip_ids)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if !self.reserve_ip_ids.is_empty() { w.field("ReserveIpIds", &self.reserve_ip_ids)?; }
         Ok(())
     }
 }
@@ -17758,7 +17758,7 @@ pub struct DescribeRouteConflictsRequest {
 
 impl crate::flatten::Flatten for DescribeRouteConflictsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DestinationCidrBlocks", &self.destination_cidr_blocks)?;
+        if !self.destination_cidr_blocks.is_empty() { w.field("DestinationCidrBlocks", &self.destination_cidr_blocks)?; }
         w.field("RouteTableId", &self.route_table_id)?;
         Ok(())
     }
@@ -17824,9 +17824,9 @@ pub struct DescribeRouteListRequest {
 
 impl crate::flatten::Flatten for DescribeRouteListRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -17903,11 +17903,11 @@ pub struct DescribeRoutePoliciesRequest {
 
 impl crate::flatten::Flatten for DescribeRoutePoliciesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("NeedRoutePolicyEntry", &self.need_route_policy_entry)?;
-        w.field("Offset", &self.offset)?;
-        w.field("RoutePolicyIds", &self.route_policy_ids)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.need_route_policy_entry { w.field("NeedRoutePolicyEntry", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if !self.route_policy_ids.is_empty() { w.field("RoutePolicyIds", &self.route_policy_ids)?; }
         Ok(())
     }
 }
@@ -17999,12 +17999,12 @@ pub struct DescribeRoutePolicyEntriesRequest {
 
 impl crate::flatten::Flatten for DescribeRoutePolicyEntriesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("OrderDirection", &self.order_direction)?;
-        w.field("OrderField", &self.order_field)?;
-        w.field("RoutePolicyEntryIds", &self.route_policy_entry_ids)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.order_direction { w.field("OrderDirection", v)?; }
+        if let Some(v) = &self.order_field { w.field("OrderField", v)?; }
+        if !self.route_policy_entry_ids.is_empty() { w.field("RoutePolicyEntryIds", &self.route_policy_entry_ids)?; }
         Ok(())
     }
 }
@@ -18093,9 +18093,9 @@ pub struct DescribeRouteTableAssociatedInstancesRequest {
 
 impl crate::flatten::Flatten for DescribeRouteTableAssociatedInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -18166,9 +18166,9 @@ pub struct DescribeRouteTableSelectionPoliciesRequest {
 
 impl crate::flatten::Flatten for DescribeRouteTableSelectionPoliciesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -18245,11 +18245,11 @@ pub struct DescribeRouteTablesRequest {
 
 impl crate::flatten::Flatten for DescribeRouteTablesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("NeedRouterInfo", &self.need_router_info)?;
-        w.field("Offset", &self.offset)?;
-        w.field("RouteTableIds", &self.route_table_ids)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.need_router_info { w.field("NeedRouterInfo", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if !self.route_table_ids.is_empty() { w.field("RouteTableIds", &self.route_table_ids)?; }
         Ok(())
     }
 }
@@ -18332,9 +18332,9 @@ pub struct DescribeRoutesRequest {
 
 impl crate::flatten::Flatten for DescribeRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -18398,7 +18398,7 @@ pub struct DescribeSecurityGroupAssociationStatisticsRequest {
 
 impl crate::flatten::Flatten for DescribeSecurityGroupAssociationStatisticsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
         Ok(())
     }
 }
@@ -18452,7 +18452,7 @@ pub struct DescribeSecurityGroupExpandedPoliciesRequest {
 
 impl crate::flatten::Flatten for DescribeSecurityGroupExpandedPoliciesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         w.field("SecurityGroupId", &self.security_group_id)?;
         Ok(())
     }
@@ -18553,7 +18553,7 @@ pub struct DescribeSecurityGroupPoliciesRequest {
 
 impl crate::flatten::Flatten for DescribeSecurityGroupPoliciesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         w.field("SecurityGroupId", &self.security_group_id)?;
         Ok(())
     }
@@ -18612,7 +18612,7 @@ pub struct DescribeSecurityGroupReferencesRequest {
 
 impl crate::flatten::Flatten for DescribeSecurityGroupReferencesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
         Ok(())
     }
 }
@@ -18679,12 +18679,12 @@ pub struct DescribeSecurityGroupsRequest {
 
 impl crate::flatten::Flatten for DescribeSecurityGroupsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("OrderDirection", &self.order_direction)?;
-        w.field("OrderField", &self.order_field)?;
-        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.order_direction { w.field("OrderDirection", v)?; }
+        if let Some(v) = &self.order_field { w.field("OrderField", v)?; }
+        if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
         Ok(())
     }
 }
@@ -18772,8 +18772,8 @@ pub struct DescribeServiceTemplateGroupInstancesRequest {
 
 impl crate::flatten::Flatten for DescribeServiceTemplateGroupInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         w.field("ServiceTemplateGroupId", &self.service_template_group_id)?;
         Ok(())
     }
@@ -18856,14 +18856,14 @@ pub struct DescribeServiceTemplateGroupsRequest {
 
 impl crate::flatten::Flatten for DescribeServiceTemplateGroupsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("MemberOrderDirection", &self.member_order_direction)?;
-        w.field("MemberOrderField", &self.member_order_field)?;
-        w.field("NeedMemberInfo", &self.need_member_info)?;
-        w.field("Offset", &self.offset)?;
-        w.field("OrderDirection", &self.order_direction)?;
-        w.field("OrderField", &self.order_field)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.member_order_direction { w.field("MemberOrderDirection", v)?; }
+        if let Some(v) = &self.member_order_field { w.field("MemberOrderField", v)?; }
+        if let Some(v) = &self.need_member_info { w.field("NeedMemberInfo", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.order_direction { w.field("OrderDirection", v)?; }
+        if let Some(v) = &self.order_field { w.field("OrderField", v)?; }
         Ok(())
     }
 }
@@ -18963,8 +18963,8 @@ pub struct DescribeServiceTemplateInstancesRequest {
 
 impl crate::flatten::Flatten for DescribeServiceTemplateInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         w.field("ServiceTemplateId", &self.service_template_id)?;
         Ok(())
     }
@@ -19047,14 +19047,14 @@ pub struct DescribeServiceTemplatesRequest {
 
 impl crate::flatten::Flatten for DescribeServiceTemplatesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("MemberOrderDirection", &self.member_order_direction)?;
-        w.field("MemberOrderField", &self.member_order_field)?;
-        w.field("NeedMemberInfo", &self.need_member_info)?;
-        w.field("Offset", &self.offset)?;
-        w.field("OrderDirection", &self.order_direction)?;
-        w.field("OrderField", &self.order_field)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.member_order_direction { w.field("MemberOrderDirection", v)?; }
+        if let Some(v) = &self.member_order_field { w.field("MemberOrderField", v)?; }
+        if let Some(v) = &self.need_member_info { w.field("NeedMemberInfo", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.order_direction { w.field("OrderDirection", v)?; }
+        if let Some(v) = &self.order_field { w.field("OrderField", v)?; }
         Ok(())
     }
 }
@@ -19246,9 +19246,9 @@ pub struct DescribeSnapshotAttachedInstancesRequest {
 
 impl crate::flatten::Flatten for DescribeSnapshotAttachedInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         w.field("SnapshotPolicyId", &self.snapshot_policy_id)?;
         Ok(())
     }
@@ -19337,8 +19337,8 @@ impl crate::flatten::Flatten for DescribeSnapshotFilesRequest {
         w.field("BusinessType", &self.business_type)?;
         w.field("EndDate", &self.end_date)?;
         w.field("InstanceId", &self.instance_id)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         w.field("StartDate", &self.start_date)?;
         Ok(())
     }
@@ -19437,10 +19437,10 @@ pub struct DescribeSnapshotPoliciesRequest {
 
 impl crate::flatten::Flatten for DescribeSnapshotPoliciesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("SnapshotPolicyIds", &self.snapshot_policy_ids)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if !self.snapshot_policy_ids.is_empty() { w.field("SnapshotPolicyIds", &self.snapshot_policy_ids)?; }
         Ok(())
     }
 }
@@ -19531,13 +19531,13 @@ pub struct DescribeSpecificTrafficPackageUsedDetailsRequest {
 
 impl crate::flatten::Flatten for DescribeSpecificTrafficPackageUsedDetailsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("EndTime", &self.end_time)?;
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("OrderField", &self.order_field)?;
-        w.field("OrderType", &self.order_type)?;
-        w.field("StartTime", &self.start_time)?;
+        if let Some(v) = &self.end_time { w.field("EndTime", v)?; }
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.order_field { w.field("OrderField", v)?; }
+        if let Some(v) = &self.order_type { w.field("OrderType", v)?; }
+        if let Some(v) = &self.start_time { w.field("StartTime", v)?; }
         w.field("TrafficPackageId", &self.traffic_package_id)?;
         Ok(())
     }
@@ -19635,7 +19635,7 @@ pub struct DescribeSubnetResourceDashboardRequest {
 
 impl crate::flatten::Flatten for DescribeSubnetResourceDashboardRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("SubnetIds", &self.subnet_ids)?;
+        if !self.subnet_ids.is_empty() { w.field("SubnetIds", &self.subnet_ids)?; }
         Ok(())
     }
 }
@@ -19702,12 +19702,12 @@ pub struct DescribeSubnetsRequest {
 
 impl crate::flatten::Flatten for DescribeSubnetsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("MaxResults", &self.max_results)?;
-        w.field("NextToken", &self.next_token)?;
-        w.field("Offset", &self.offset)?;
-        w.field("SubnetIds", &self.subnet_ids)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.max_results { w.field("MaxResults", v)?; }
+        if let Some(v) = &self.next_token { w.field("NextToken", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if !self.subnet_ids.is_empty() { w.field("SubnetIds", &self.subnet_ids)?; }
         Ok(())
     }
 }
@@ -19796,8 +19796,8 @@ pub struct DescribeTaskResultRequest {
 
 impl crate::flatten::Flatten for DescribeTaskResultRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DealName", &self.deal_name)?;
-        w.field("TaskId", &self.task_id)?;
+        if let Some(v) = &self.deal_name { w.field("DealName", v)?; }
+        if let Some(v) = &self.task_id { w.field("TaskId", v)?; }
         Ok(())
     }
 }
@@ -19901,9 +19901,9 @@ pub struct DescribeTenantCcnsRequest {
 
 impl crate::flatten::Flatten for DescribeTenantCcnsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -19979,10 +19979,10 @@ pub struct DescribeTrafficMirrorFilterRulesRequest {
 
 impl crate::flatten::Flatten for DescribeTrafficMirrorFilterRulesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("TrafficMirrorFilterRuleIds", &self.traffic_mirror_filter_rule_ids)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if !self.traffic_mirror_filter_rule_ids.is_empty() { w.field("TrafficMirrorFilterRuleIds", &self.traffic_mirror_filter_rule_ids)?; }
         w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
         Ok(())
     }
@@ -20078,10 +20078,10 @@ pub struct DescribeTrafficMirrorsRequest {
 
 impl crate::flatten::Flatten for DescribeTrafficMirrorsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("TrafficMirrorIds", &self.traffic_mirror_ids)?;
+        if let Some(v) = &self.filters { w.field("Filters", v)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if !self.traffic_mirror_ids.is_empty() { w.field("TrafficMirrorIds", &self.traffic_mirror_ids)?; }
         Ok(())
     }
 }
@@ -20161,10 +20161,10 @@ pub struct DescribeTrafficPackagesRequest {
 
 impl crate::flatten::Flatten for DescribeTrafficPackagesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("TrafficPackageIds", &self.traffic_package_ids)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if !self.traffic_package_ids.is_empty() { w.field("TrafficPackageIds", &self.traffic_package_ids)?; }
         Ok(())
     }
 }
@@ -20320,11 +20320,11 @@ pub struct DescribeUsedIpAddressRequest {
 
 impl crate::flatten::Flatten for DescribeUsedIpAddressRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("IpAddresses", &self.ip_addresses)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("SubnetId", &self.subnet_id)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if !self.ip_addresses.is_empty() { w.field("IpAddresses", &self.ip_addresses)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.subnet_id { w.field("SubnetId", v)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -20429,13 +20429,13 @@ pub struct DescribeVpcEndPointRequest {
 
 impl crate::flatten::Flatten for DescribeVpcEndPointRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("EndPointId", &self.end_point_id)?;
-        w.field("Filters", &self.filters)?;
-        w.field("IpAddressType", &self.ip_address_type)?;
-        w.field("Limit", &self.limit)?;
-        w.field("MaxResults", &self.max_results)?;
-        w.field("NextToken", &self.next_token)?;
-        w.field("Offset", &self.offset)?;
+        if !self.end_point_id.is_empty() { w.field("EndPointId", &self.end_point_id)?; }
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.ip_address_type { w.field("IpAddressType", v)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.max_results { w.field("MaxResults", v)?; }
+        if let Some(v) = &self.next_token { w.field("NextToken", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -20548,14 +20548,14 @@ pub struct DescribeVpcEndPointServiceRequest {
 
 impl crate::flatten::Flatten for DescribeVpcEndPointServiceRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("EndPointServiceIds", &self.end_point_service_ids)?;
-        w.field("Filters", &self.filters)?;
-        w.field("IpAddressType", &self.ip_address_type)?;
-        w.field("IsListAuthorizedEndPointService", &self.is_list_authorized_end_point_service)?;
-        w.field("Limit", &self.limit)?;
-        w.field("MaxResults", &self.max_results)?;
-        w.field("NextToken", &self.next_token)?;
-        w.field("Offset", &self.offset)?;
+        if !self.end_point_service_ids.is_empty() { w.field("EndPointServiceIds", &self.end_point_service_ids)?; }
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.ip_address_type { w.field("IpAddressType", v)?; }
+        if let Some(v) = &self.is_list_authorized_end_point_service { w.field("IsListAuthorizedEndPointService", v)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.max_results { w.field("MaxResults", v)?; }
+        if let Some(v) = &self.next_token { w.field("NextToken", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -20659,9 +20659,9 @@ pub struct DescribeVpcEndPointServiceWhiteListRequest {
 
 impl crate::flatten::Flatten for DescribeVpcEndPointServiceWhiteListRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -20734,9 +20734,9 @@ pub struct DescribeVpcInstancesRequest {
 
 impl crate::flatten::Flatten for DescribeVpcInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         Ok(())
     }
 }
@@ -20815,10 +20815,10 @@ pub struct DescribeVpcIpv6AddressesRequest {
 
 impl crate::flatten::Flatten for DescribeVpcIpv6AddressesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Ipv6Addresses", &self.ipv6_addresses)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("SubnetId", &self.subnet_id)?;
+        if !self.ipv6_addresses.is_empty() { w.field("Ipv6Addresses", &self.ipv6_addresses)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.subnet_id { w.field("SubnetId", v)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -20898,7 +20898,7 @@ pub struct DescribeVpcLimitsRequest {
 
 impl crate::flatten::Flatten for DescribeVpcLimitsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("LimitTypes", &self.limit_types)?;
+        if !self.limit_types.is_empty() { w.field("LimitTypes", &self.limit_types)?; }
         Ok(())
     }
 }
@@ -20965,12 +20965,12 @@ pub struct DescribeVpcPeeringConnectionsRequest {
 
 impl crate::flatten::Flatten for DescribeVpcPeeringConnectionsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("OrderDirection", &self.order_direction)?;
-        w.field("OrderField", &self.order_field)?;
-        w.field("PeeringConnectionIds", &self.peering_connection_ids)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.order_direction { w.field("OrderDirection", v)?; }
+        if let Some(v) = &self.order_field { w.field("OrderField", v)?; }
+        if !self.peering_connection_ids.is_empty() { w.field("PeeringConnectionIds", &self.peering_connection_ids)?; }
         Ok(())
     }
 }
@@ -21054,7 +21054,7 @@ pub struct DescribeVpcPrivateIpAddressesRequest {
 
 impl crate::flatten::Flatten for DescribeVpcPrivateIpAddressesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("PrivateIpAddresses", &self.private_ip_addresses)?;
+        if !self.private_ip_addresses.is_empty() { w.field("PrivateIpAddresses", &self.private_ip_addresses)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -21113,7 +21113,7 @@ pub struct DescribeVpcResourceDashboardRequest {
 
 impl crate::flatten::Flatten for DescribeVpcResourceDashboardRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("VpcIds", &self.vpc_ids)?;
+        if !self.vpc_ids.is_empty() { w.field("VpcIds", &self.vpc_ids)?; }
         Ok(())
     }
 }
@@ -21231,10 +21231,10 @@ pub struct DescribeVpcsRequest {
 
 impl crate::flatten::Flatten for DescribeVpcsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("VpcIds", &self.vpc_ids)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if !self.vpc_ids.is_empty() { w.field("VpcIds", &self.vpc_ids)?; }
         Ok(())
     }
 }
@@ -21314,10 +21314,10 @@ pub struct DescribeVpnConnectionsRequest {
 
 impl crate::flatten::Flatten for DescribeVpnConnectionsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("VpnConnectionIds", &self.vpn_connection_ids)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if !self.vpn_connection_ids.is_empty() { w.field("VpnConnectionIds", &self.vpn_connection_ids)?; }
         Ok(())
     }
 }
@@ -21393,8 +21393,8 @@ pub struct DescribeVpnGatewayCcnRoutesRequest {
 
 impl crate::flatten::Flatten for DescribeVpnGatewayCcnRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
         Ok(())
     }
@@ -21471,9 +21471,9 @@ pub struct DescribeVpnGatewayRoutesRequest {
 
 impl crate::flatten::Flatten for DescribeVpnGatewayRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
         Ok(())
     }
@@ -21560,11 +21560,11 @@ pub struct DescribeVpnGatewaySslClientsRequest {
 
 impl crate::flatten::Flatten for DescribeVpnGatewaySslClientsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("IsVpnPortal", &self.is_vpn_portal)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.is_vpn_portal { w.field("IsVpnPortal", v)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if !self.ssl_vpn_client_ids.is_empty() { w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?; }
         Ok(())
     }
 }
@@ -21653,11 +21653,11 @@ pub struct DescribeVpnGatewaySslServersRequest {
 
 impl crate::flatten::Flatten for DescribeVpnGatewaySslServersRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("IsVpnPortal", &self.is_vpn_portal)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("SslVpnServerIds", &self.ssl_vpn_server_ids)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.is_vpn_portal { w.field("IsVpnPortal", v)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if !self.ssl_vpn_server_ids.is_empty() { w.field("SslVpnServerIds", &self.ssl_vpn_server_ids)?; }
         Ok(())
     }
 }
@@ -21743,10 +21743,10 @@ pub struct DescribeVpnGatewaysRequest {
 
 impl crate::flatten::Flatten for DescribeVpnGatewaysRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("VpnGatewayIds", &self.vpn_gateway_ids)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if !self.vpn_gateway_ids.is_empty() { w.field("VpnGatewayIds", &self.vpn_gateway_ids)?; }
         Ok(())
     }
 }
@@ -21819,7 +21819,7 @@ pub struct DetachCcnInstancesRequest {
 impl crate::flatten::Flatten for DetachCcnInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("Instances", &self.instances)?;
+        if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
         Ok(())
     }
 }
@@ -21875,7 +21875,7 @@ pub struct DetachClassicLinkVpcRequest {
 
 impl crate::flatten::Flatten for DetachClassicLinkVpcRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("InstanceIds", &self.instance_ids)?;
+        if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -21935,7 +21935,7 @@ pub struct DetachNetworkInterfaceRequest {
 
 impl crate::flatten::Flatten for DetachNetworkInterfaceRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ClientToken", &self.client_token)?;
+        if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
         w.field("InstanceId", &self.instance_id)?;
         w.field("NetworkInterfaceId", &self.network_interface_id)?;
         Ok(())
@@ -22006,7 +22006,7 @@ pub struct DetachSnapshotInstancesRequest {
 
 impl crate::flatten::Flatten for DetachSnapshotInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Instances", &self.instances)?;
+        if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
         w.field("SnapshotPolicyId", &self.snapshot_policy_id)?;
         Ok(())
     }
@@ -22064,7 +22064,7 @@ pub struct DisableCcnRoutesRequest {
 impl crate::flatten::Flatten for DisableCcnRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("RouteIds", &self.route_ids)?;
+        if !self.route_ids.is_empty() { w.field("RouteIds", &self.route_ids)?; }
         Ok(())
     }
 }
@@ -22118,7 +22118,7 @@ pub struct DisableFlowLogsRequest {
 
 impl crate::flatten::Flatten for DisableFlowLogsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("FlowLogIds", &self.flow_log_ids)?;
+        if !self.flow_log_ids.is_empty() { w.field("FlowLogIds", &self.flow_log_ids)?; }
         Ok(())
     }
 }
@@ -22218,8 +22218,8 @@ pub struct DisableRoutesRequest {
 
 impl crate::flatten::Flatten for DisableRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("RouteIds", &self.route_ids)?;
-        w.field("RouteItemIds", &self.route_item_ids)?;
+        if !self.route_ids.is_empty() { w.field("RouteIds", &self.route_ids)?; }
+        if !self.route_item_ids.is_empty() { w.field("RouteItemIds", &self.route_item_ids)?; }
         w.field("RouteTableId", &self.route_table_id)?;
         Ok(())
     }
@@ -22280,7 +22280,7 @@ pub struct DisableSnapshotPoliciesRequest {
 
 impl crate::flatten::Flatten for DisableSnapshotPoliciesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("SnapshotPolicyIds", &self.snapshot_policy_ids)?;
+        if !self.snapshot_policy_ids.is_empty() { w.field("SnapshotPolicyIds", &self.snapshot_policy_ids)?; }
         Ok(())
     }
 }
@@ -22331,8 +22331,8 @@ pub struct DisableVpnGatewaySslClientCertRequest {
 
 impl crate::flatten::Flatten for DisableVpnGatewaySslClientCertRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("SslVpnClientId", &self.ssl_vpn_client_id)?;
-        w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?;
+        if let Some(v) = &self.ssl_vpn_client_id { w.field("SslVpnClientId", v)?; }
+        if !self.ssl_vpn_client_ids.is_empty() { w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?; }
         Ok(())
     }
 }
@@ -22391,7 +22391,7 @@ pub struct DisassociateAddressRequest {
 impl crate::flatten::Flatten for DisassociateAddressRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressId", &self.address_id)?;
-        w.field("ReallocateNormalPublicIp", &self.reallocate_normal_public_ip)?;
+        if let Some(v) = &self.reallocate_normal_public_ip { w.field("ReallocateNormalPublicIp", v)?; }
         Ok(())
     }
 }
@@ -22563,7 +22563,7 @@ pub struct DisassociateHaVipInstanceRequest {
 
 impl crate::flatten::Flatten for DisassociateHaVipInstanceRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("HaVipAssociationSet", &self.ha_vip_association_set)?;
+        if !self.ha_vip_association_set.is_empty() { w.field("HaVipAssociationSet", &self.ha_vip_association_set)?; }
         Ok(())
     }
 }
@@ -22615,7 +22615,7 @@ pub struct DisassociateIPv6AddressRequest {
 impl crate::flatten::Flatten for DisassociateIPv6AddressRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("IPv6AddressId", &self.ipv6_address_id)?;
-        w.field("KeepBindWithEni", &self.keep_bind_with_eni)?;
+        if let Some(v) = &self.keep_bind_with_eni { w.field("KeepBindWithEni", v)?; }
         Ok(())
     }
 }
@@ -22672,7 +22672,7 @@ pub struct DisassociateNatGatewayAddressRequest {
 impl crate::flatten::Flatten for DisassociateNatGatewayAddressRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NatGatewayId", &self.nat_gateway_id)?;
-        w.field("PublicIpAddresses", &self.public_ip_addresses)?;
+        if !self.public_ip_addresses.is_empty() { w.field("PublicIpAddresses", &self.public_ip_addresses)?; }
         Ok(())
     }
 }
@@ -22729,7 +22729,7 @@ pub struct DisassociateNetworkAclSubnetsRequest {
 impl crate::flatten::Flatten for DisassociateNetworkAclSubnetsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkAclId", &self.network_acl_id)?;
-        w.field("SubnetIds", &self.subnet_ids)?;
+        if !self.subnet_ids.is_empty() { w.field("SubnetIds", &self.subnet_ids)?; }
         Ok(())
     }
 }
@@ -22785,8 +22785,8 @@ pub struct DisassociateNetworkInterfaceSecurityGroupsRequest {
 
 impl crate::flatten::Flatten for DisassociateNetworkInterfaceSecurityGroupsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("NetworkInterfaceIds", &self.network_interface_ids)?;
-        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        if !self.network_interface_ids.is_empty() { w.field("NetworkInterfaceIds", &self.network_interface_ids)?; }
+        if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
         Ok(())
     }
 }
@@ -22843,7 +22843,7 @@ pub struct DisassociateVpcEndPointSecurityGroupsRequest {
 impl crate::flatten::Flatten for DisassociateVpcEndPointSecurityGroupsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("EndPointId", &self.end_point_id)?;
-        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
         Ok(())
     }
 }
@@ -22988,10 +22988,10 @@ pub struct DownloadVpnGatewaySslClientCertRequest {
 
 impl crate::flatten::Flatten for DownloadVpnGatewaySslClientCertRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("IsVpnPortal", &self.is_vpn_portal)?;
-        w.field("SamlToken", &self.saml_token)?;
-        w.field("SslVpnClientId", &self.ssl_vpn_client_id)?;
-        w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?;
+        if let Some(v) = &self.is_vpn_portal { w.field("IsVpnPortal", v)?; }
+        if let Some(v) = &self.saml_token { w.field("SamlToken", v)?; }
+        if let Some(v) = &self.ssl_vpn_client_id { w.field("SslVpnClientId", v)?; }
+        if !self.ssl_vpn_client_ids.is_empty() { w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?; }
         Ok(())
     }
 }
@@ -23067,7 +23067,7 @@ pub struct EnableCcnRoutesRequest {
 impl crate::flatten::Flatten for EnableCcnRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("RouteIds", &self.route_ids)?;
+        if !self.route_ids.is_empty() { w.field("RouteIds", &self.route_ids)?; }
         Ok(())
     }
 }
@@ -23121,7 +23121,7 @@ pub struct EnableFlowLogsRequest {
 
 impl crate::flatten::Flatten for EnableFlowLogsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("FlowLogIds", &self.flow_log_ids)?;
+        if !self.flow_log_ids.is_empty() { w.field("FlowLogIds", &self.flow_log_ids)?; }
         Ok(())
     }
 }
@@ -23221,8 +23221,8 @@ pub struct EnableRoutesRequest {
 
 impl crate::flatten::Flatten for EnableRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("RouteIds", &self.route_ids)?;
-        w.field("RouteItemIds", &self.route_item_ids)?;
+        if !self.route_ids.is_empty() { w.field("RouteIds", &self.route_ids)?; }
+        if !self.route_item_ids.is_empty() { w.field("RouteItemIds", &self.route_item_ids)?; }
         w.field("RouteTableId", &self.route_table_id)?;
         Ok(())
     }
@@ -23283,7 +23283,7 @@ pub struct EnableSnapshotPoliciesRequest {
 
 impl crate::flatten::Flatten for EnableSnapshotPoliciesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("SnapshotPolicyIds", &self.snapshot_policy_ids)?;
+        if !self.snapshot_policy_ids.is_empty() { w.field("SnapshotPolicyIds", &self.snapshot_policy_ids)?; }
         Ok(())
     }
 }
@@ -23338,9 +23338,9 @@ pub struct EnableVpcEndPointConnectRequest {
 impl crate::flatten::Flatten for EnableVpcEndPointConnectRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AcceptFlag", &self.accept_flag)?;
-        w.field("EndPointId", &self.end_point_id)?;
+        if !self.end_point_id.is_empty() { w.field("EndPointId", &self.end_point_id)?; }
         w.field("EndPointServiceId", &self.end_point_service_id)?;
-        w.field("IpAddressType", &self.ip_address_type)?;
+        if let Some(v) = &self.ip_address_type { w.field("IpAddressType", v)?; }
         Ok(())
     }
 }
@@ -23412,8 +23412,8 @@ pub struct EnableVpnGatewaySslClientCertRequest {
 
 impl crate::flatten::Flatten for EnableVpnGatewaySslClientCertRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("SslVpnClientId", &self.ssl_vpn_client_id)?;
-        w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?;
+        if let Some(v) = &self.ssl_vpn_client_id { w.field("SslVpnClientId", v)?; }
+        if !self.ssl_vpn_client_ids.is_empty() { w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?; }
         Ok(())
     }
 }
@@ -23538,11 +23538,11 @@ pub struct GetCcnRegionBandwidthLimitsRequest {
 impl crate::flatten::Flatten for GetCcnRegionBandwidthLimitsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("Filters", &self.filters)?;
-        w.field("Limit", &self.limit)?;
-        w.field("Offset", &self.offset)?;
-        w.field("OrderBy", &self.order_by)?;
-        w.field("SortedBy", &self.sorted_by)?;
+        if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
+        if let Some(v) = &self.limit { w.field("Limit", v)?; }
+        if let Some(v) = &self.offset { w.field("Offset", v)?; }
+        if let Some(v) = &self.order_by { w.field("OrderBy", v)?; }
+        if let Some(v) = &self.sorted_by { w.field("SortedBy", v)?; }
         Ok(())
     }
 }
@@ -23785,11 +23785,11 @@ pub struct InquiryPriceAllocateAddressesRequest {
 
 impl crate::flatten::Flatten for InquiryPriceAllocateAddressesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AddressChargePrepaid", &self.address_charge_prepaid)?;
-        w.field("AddressType", &self.address_type)?;
-        w.field("IPChargeType", &self.ip_charge_type)?;
+        if let Some(v) = &self.address_charge_prepaid { w.field("AddressChargePrepaid", v)?; }
+        if let Some(v) = &self.address_type { w.field("AddressType", v)?; }
+        if let Some(v) = &self.ip_charge_type { w.field("IPChargeType", v)?; }
         w.field("InternetChargeType", &self.internet_charge_type)?;
-        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        if let Some(v) = &self.internet_max_bandwidth_out { w.field("InternetMaxBandwidthOut", v)?; }
         Ok(())
     }
 }
@@ -23877,11 +23877,11 @@ pub struct InquiryPriceCreateVpnGatewayRequest {
 
 impl crate::flatten::Flatten for InquiryPriceCreateVpnGatewayRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
-        w.field("InstanceChargeType", &self.instance_charge_type)?;
+        if let Some(v) = &self.instance_charge_prepaid { w.field("InstanceChargePrepaid", v)?; }
+        if let Some(v) = &self.instance_charge_type { w.field("InstanceChargeType", v)?; }
         w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
-        w.field("MaxConnection", &self.max_connection)?;
-        w.field("Type", &self.r#type)?;
+        if let Some(v) = &self.max_connection { w.field("MaxConnection", v)?; }
+        if let Some(v) = &self.r#type { w.field("Type", v)?; }
         Ok(())
     }
 }
@@ -23959,7 +23959,7 @@ pub struct InquiryPriceModifyAddressesBandwidthRequest {
 
 impl crate::flatten::Flatten for InquiryPriceModifyAddressesBandwidthRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AddressIds", &self.address_ids)?;
+        if !self.address_ids.is_empty() { w.field("AddressIds", &self.address_ids)?; }
         w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
         Ok(())
     }
@@ -24021,7 +24021,7 @@ pub struct InquiryPriceRenewAddressesRequest {
 impl crate::flatten::Flatten for InquiryPriceRenewAddressesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressChargePrepaid", &self.address_charge_prepaid)?;
-        w.field("AddressIds", &self.address_ids)?;
+        if !self.address_ids.is_empty() { w.field("AddressIds", &self.address_ids)?; }
         Ok(())
     }
 }
@@ -24201,7 +24201,7 @@ pub struct LockCcnBandwidthsRequest {
 
 impl crate::flatten::Flatten for LockCcnBandwidthsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Instances", &self.instances)?;
+        if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
         Ok(())
     }
 }
@@ -24288,7 +24288,7 @@ pub struct MigrateBandwidthPackageResourcesRequest {
 impl crate::flatten::Flatten for MigrateBandwidthPackageResourcesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
-        w.field("ResourceIds", &self.resource_ids)?;
+        if !self.resource_ids.is_empty() { w.field("ResourceIds", &self.resource_ids)?; }
         w.field("TargetBandwidthPackageId", &self.target_bandwidth_package_id)?;
         Ok(())
     }
@@ -24357,7 +24357,7 @@ pub struct MigrateNetworkInterfaceRequest {
 
 impl crate::flatten::Flatten for MigrateNetworkInterfaceRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AttachType", &self.attach_type)?;
+        if let Some(v) = &self.attach_type { w.field("AttachType", v)?; }
         w.field("DestinationInstanceId", &self.destination_instance_id)?;
         w.field("NetworkInterfaceId", &self.network_interface_id)?;
         w.field("SourceInstanceId", &self.source_instance_id)?;
@@ -24505,9 +24505,9 @@ pub struct ModifyAddressAttributeRequest {
 impl crate::flatten::Flatten for ModifyAddressAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressId", &self.address_id)?;
-        w.field("AddressName", &self.address_name)?;
-        w.field("EipDirectConnection", &self.eip_direct_connection)?;
-        w.field("EipVisibleOnEni", &self.eip_visible_on_eni)?;
+        if let Some(v) = &self.address_name { w.field("AddressName", v)?; }
+        if let Some(v) = &self.eip_direct_connection { w.field("EipDirectConnection", v)?; }
+        if let Some(v) = &self.eip_visible_on_eni { w.field("EipVisibleOnEni", v)?; }
         Ok(())
     }
 }
@@ -24580,7 +24580,7 @@ pub struct ModifyAddressInternetChargeTypeRequest {
 
 impl crate::flatten::Flatten for ModifyAddressInternetChargeTypeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AddressChargePrepaid", &self.address_charge_prepaid)?;
+        if let Some(v) = &self.address_charge_prepaid { w.field("AddressChargePrepaid", v)?; }
         w.field("AddressId", &self.address_id)?;
         w.field("InternetChargeType", &self.internet_charge_type)?;
         w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
@@ -24661,9 +24661,9 @@ pub struct ModifyAddressTemplateAttributeRequest {
 impl crate::flatten::Flatten for ModifyAddressTemplateAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressTemplateId", &self.address_template_id)?;
-        w.field("AddressTemplateName", &self.address_template_name)?;
-        w.field("Addresses", &self.addresses)?;
-        w.field("AddressesExtra", &self.addresses_extra)?;
+        if let Some(v) = &self.address_template_name { w.field("AddressTemplateName", v)?; }
+        if !self.addresses.is_empty() { w.field("Addresses", &self.addresses)?; }
+        if !self.addresses_extra.is_empty() { w.field("AddressesExtra", &self.addresses_extra)?; }
         Ok(())
     }
 }
@@ -24736,8 +24736,8 @@ pub struct ModifyAddressTemplateGroupAttributeRequest {
 impl crate::flatten::Flatten for ModifyAddressTemplateGroupAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressTemplateGroupId", &self.address_template_group_id)?;
-        w.field("AddressTemplateGroupName", &self.address_template_group_name)?;
-        w.field("AddressTemplateIds", &self.address_template_ids)?;
+        if let Some(v) = &self.address_template_group_name { w.field("AddressTemplateGroupName", v)?; }
+        if !self.address_template_ids.is_empty() { w.field("AddressTemplateIds", &self.address_template_ids)?; }
         Ok(())
     }
 }
@@ -24805,10 +24805,10 @@ pub struct ModifyAddressesBandwidthRequest {
 
 impl crate::flatten::Flatten for ModifyAddressesBandwidthRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AddressIds", &self.address_ids)?;
-        w.field("EndTime", &self.end_time)?;
+        if !self.address_ids.is_empty() { w.field("AddressIds", &self.address_ids)?; }
+        if let Some(v) = &self.end_time { w.field("EndTime", v)?; }
         w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
-        w.field("StartTime", &self.start_time)?;
+        if let Some(v) = &self.start_time { w.field("StartTime", v)?; }
         Ok(())
     }
 }
@@ -24881,7 +24881,7 @@ pub struct ModifyAddressesRenewFlagRequest {
 
 impl crate::flatten::Flatten for ModifyAddressesRenewFlagRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AddressIds", &self.address_ids)?;
+        if !self.address_ids.is_empty() { w.field("AddressIds", &self.address_ids)?; }
         w.field("RenewFlag", &self.renew_flag)?;
         Ok(())
     }
@@ -24942,8 +24942,8 @@ pub struct ModifyAssistantCidrRequest {
 
 impl crate::flatten::Flatten for ModifyAssistantCidrRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("NewCidrBlocks", &self.new_cidr_blocks)?;
-        w.field("OldCidrBlocks", &self.old_cidr_blocks)?;
+        if !self.new_cidr_blocks.is_empty() { w.field("NewCidrBlocks", &self.new_cidr_blocks)?; }
+        if !self.old_cidr_blocks.is_empty() { w.field("OldCidrBlocks", &self.old_cidr_blocks)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -25015,9 +25015,9 @@ pub struct ModifyBandwidthPackageAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyBandwidthPackageAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
-        w.field("BandwidthPackageName", &self.bandwidth_package_name)?;
-        w.field("ChargeType", &self.charge_type)?;
+        if let Some(v) = &self.bandwidth_package_id { w.field("BandwidthPackageId", v)?; }
+        if let Some(v) = &self.bandwidth_package_name { w.field("BandwidthPackageName", v)?; }
+        if let Some(v) = &self.charge_type { w.field("ChargeType", v)?; }
         Ok(())
     }
 }
@@ -25134,7 +25134,7 @@ pub struct ModifyCcnAttachedInstancesAttributeRequest {
 impl crate::flatten::Flatten for ModifyCcnAttachedInstancesAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("Instances", &self.instances)?;
+        if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
         Ok(())
     }
 }
@@ -25206,13 +25206,13 @@ pub struct ModifyCcnAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyCcnAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CcnDescription", &self.ccn_description)?;
+        if let Some(v) = &self.ccn_description { w.field("CcnDescription", v)?; }
         w.field("CcnId", &self.ccn_id)?;
-        w.field("CcnName", &self.ccn_name)?;
-        w.field("MixedBillingFlag", &self.mixed_billing_flag)?;
-        w.field("RouteECMPFlag", &self.route_ecmp_flag)?;
-        w.field("RouteOverlapFlag", &self.route_overlap_flag)?;
-        w.field("TrafficMarkingPolicyFlag", &self.traffic_marking_policy_flag)?;
+        if let Some(v) = &self.ccn_name { w.field("CcnName", v)?; }
+        if let Some(v) = &self.mixed_billing_flag { w.field("MixedBillingFlag", v)?; }
+        if let Some(v) = &self.route_ecmp_flag { w.field("RouteECMPFlag", v)?; }
+        if let Some(v) = &self.route_overlap_flag { w.field("RouteOverlapFlag", v)?; }
+        if let Some(v) = &self.traffic_marking_policy_flag { w.field("TrafficMarkingPolicyFlag", v)?; }
         Ok(())
     }
 }
@@ -25323,15 +25323,15 @@ pub struct ModifyCcnPolicyBasedRoutingNextHopAttributeRequest {
 impl crate::flatten::Flatten for ModifyCcnPolicyBasedRoutingNextHopAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("Description", &self.description)?;
-        w.field("InstanceId", &self.instance_id)?;
-        w.field("InstanceType", &self.instance_type)?;
-        w.field("Name", &self.name)?;
-        w.field("NextHopRegion", &self.next_hop_region)?;
-        w.field("NextHopResourceId", &self.next_hop_resource_id)?;
-        w.field("NextHopResourceType", &self.next_hop_resource_type)?;
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.instance_id { w.field("InstanceId", v)?; }
+        if let Some(v) = &self.instance_type { w.field("InstanceType", v)?; }
+        if let Some(v) = &self.name { w.field("Name", v)?; }
+        if let Some(v) = &self.next_hop_region { w.field("NextHopRegion", v)?; }
+        if let Some(v) = &self.next_hop_resource_id { w.field("NextHopResourceId", v)?; }
+        if let Some(v) = &self.next_hop_resource_type { w.field("NextHopResourceType", v)?; }
         w.field("PolicyBasedRoutingNextHopId", &self.policy_based_routing_next_hop_id)?;
-        w.field("State", &self.state)?;
+        if let Some(v) = &self.state { w.field("State", v)?; }
         Ok(())
     }
 }
@@ -25440,7 +25440,7 @@ pub struct ModifyCcnPolicyBasedRoutingRuleAttributeRequest {
 impl crate::flatten::Flatten for ModifyCcnPolicyBasedRoutingRuleAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("Description", &self.description)?;
+        if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("PolicyBasedRoutingRuleId", &self.policy_based_routing_rule_id)?;
         Ok(())
     }
@@ -25505,7 +25505,7 @@ pub struct ModifyCcnRegionBandwidthLimitsTypeRequest {
 
 impl crate::flatten::Flatten for ModifyCcnRegionBandwidthLimitsTypeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("BandwidthLimitType", &self.bandwidth_limit_type)?;
+        if let Some(v) = &self.bandwidth_limit_type { w.field("BandwidthLimitType", v)?; }
         w.field("CcnId", &self.ccn_id)?;
         Ok(())
     }
@@ -25560,7 +25560,7 @@ pub struct ModifyCcnRouteTablesRequest {
 
 impl crate::flatten::Flatten for ModifyCcnRouteTablesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("RouteTableInfo", &self.route_table_info)?;
+        if !self.route_table_info.is_empty() { w.field("RouteTableInfo", &self.route_table_info)?; }
         Ok(())
     }
 }
@@ -25682,7 +25682,7 @@ pub struct ModifyCustomerGatewayAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyCustomerGatewayAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("BgpAsn", &self.bgp_asn)?;
+        if let Some(v) = &self.bgp_asn { w.field("BgpAsn", v)?; }
         w.field("CustomerGatewayId", &self.customer_gateway_id)?;
         w.field("CustomerGatewayName", &self.customer_gateway_name)?;
         Ok(())
@@ -25811,10 +25811,10 @@ pub struct ModifyDirectConnectGatewayAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyDirectConnectGatewayAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CcnRouteType", &self.ccn_route_type)?;
+        if let Some(v) = &self.ccn_route_type { w.field("CcnRouteType", v)?; }
         w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
-        w.field("DirectConnectGatewayName", &self.direct_connect_gateway_name)?;
-        w.field("ModeType", &self.mode_type)?;
+        if let Some(v) = &self.direct_connect_gateway_name { w.field("DirectConnectGatewayName", v)?; }
+        if let Some(v) = &self.mode_type { w.field("ModeType", v)?; }
         Ok(())
     }
 }
@@ -25892,11 +25892,11 @@ pub struct ModifyFlowLogAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyFlowLogAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("FlowLogDescription", &self.flow_log_description)?;
+        if let Some(v) = &self.flow_log_description { w.field("FlowLogDescription", v)?; }
         w.field("FlowLogId", &self.flow_log_id)?;
-        w.field("FlowLogName", &self.flow_log_name)?;
-        w.field("Period", &self.period)?;
-        w.field("VpcId", &self.vpc_id)?;
+        if let Some(v) = &self.flow_log_name { w.field("FlowLogName", v)?; }
+        if let Some(v) = &self.period { w.field("Period", v)?; }
+        if let Some(v) = &self.vpc_id { w.field("VpcId", v)?; }
         Ok(())
     }
 }
@@ -25976,9 +25976,9 @@ pub struct ModifyGatewayFlowQosRequest {
 impl crate::flatten::Flatten for ModifyGatewayFlowQosRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Bandwidth", &self.bandwidth)?;
-        w.field("Direction", &self.direction)?;
+        if let Some(v) = &self.direction { w.field("Direction", v)?; }
         w.field("GatewayId", &self.gateway_id)?;
-        w.field("IpAddresses", &self.ip_addresses)?;
+        if !self.ip_addresses.is_empty() { w.field("IpAddresses", &self.ip_addresses)?; }
         Ok(())
     }
 }
@@ -26055,9 +26055,9 @@ pub struct ModifyGlobalRouteECMPAlgorithmRequest {
 
 impl crate::flatten::Flatten for ModifyGlobalRouteECMPAlgorithmRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CdcId", &self.cdc_id)?;
-        w.field("DestinationCidrBlock", &self.destination_cidr_block)?;
-        w.field("SubnetRouteAlgorithm", &self.subnet_route_algorithm)?;
+        if let Some(v) = &self.cdc_id { w.field("CdcId", v)?; }
+        if let Some(v) = &self.destination_cidr_block { w.field("DestinationCidrBlock", v)?; }
+        if let Some(v) = &self.subnet_route_algorithm { w.field("SubnetRouteAlgorithm", v)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -26126,7 +26126,7 @@ pub struct ModifyGlobalRoutesRequest {
 
 impl crate::flatten::Flatten for ModifyGlobalRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("GlobalRoutes", &self.global_routes)?;
+        if !self.global_routes.is_empty() { w.field("GlobalRoutes", &self.global_routes)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -26185,7 +26185,7 @@ pub struct ModifyHaVipAttributeRequest {
 impl crate::flatten::Flatten for ModifyHaVipAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HaVipId", &self.ha_vip_id)?;
-        w.field("HaVipName", &self.ha_vip_name)?;
+        if let Some(v) = &self.ha_vip_name { w.field("HaVipName", v)?; }
         Ok(())
     }
 }
@@ -26241,7 +26241,7 @@ pub struct ModifyHighPriorityRouteAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyHighPriorityRouteAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("HighPriorityModifyItems", &self.high_priority_modify_items)?;
+        if !self.high_priority_modify_items.is_empty() { w.field("HighPriorityModifyItems", &self.high_priority_modify_items)?; }
         w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
         Ok(())
     }
@@ -26300,7 +26300,7 @@ pub struct ModifyHighPriorityRouteECMPAlgorithmRequest {
 impl crate::flatten::Flatten for ModifyHighPriorityRouteECMPAlgorithmRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
-        w.field("RouteECMPAlgorithms", &self.route_ecmp_algorithms)?;
+        if !self.route_ecmp_algorithms.is_empty() { w.field("RouteECMPAlgorithms", &self.route_ecmp_algorithms)?; }
         Ok(())
     }
 }
@@ -26418,9 +26418,9 @@ pub struct ModifyIPv6AddressesAttributesRequest {
 
 impl crate::flatten::Flatten for ModifyIPv6AddressesAttributesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("EipVisibleOnEni", &self.eip_visible_on_eni)?;
-        w.field("IPv6AddressIds", &self.ipv6_address_ids)?;
-        w.field("IPv6AddressName", &self.ipv6_address_name)?;
+        if let Some(v) = &self.eip_visible_on_eni { w.field("EipVisibleOnEni", v)?; }
+        if !self.ipv6_address_ids.is_empty() { w.field("IPv6AddressIds", &self.ipv6_address_ids)?; }
+        if let Some(v) = &self.ipv6_address_name { w.field("IPv6AddressName", v)?; }
         Ok(())
     }
 }
@@ -26483,7 +26483,7 @@ pub struct ModifyIPv6AddressesBandwidthRequest {
 
 impl crate::flatten::Flatten for ModifyIPv6AddressesBandwidthRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("IPv6AddressIds", &self.ipv6_address_ids)?;
+        if !self.ipv6_address_ids.is_empty() { w.field("IPv6AddressIds", &self.ipv6_address_ids)?; }
         w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
         Ok(())
     }
@@ -26545,8 +26545,8 @@ pub struct ModifyIp6AddressesBandwidthRequest {
 impl crate::flatten::Flatten for ModifyIp6AddressesBandwidthRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
-        w.field("Ip6AddressIds", &self.ip6_address_ids)?;
-        w.field("Ip6Addresses", &self.ip6_addresses)?;
+        if !self.ip6_address_ids.is_empty() { w.field("Ip6AddressIds", &self.ip6_address_ids)?; }
+        if !self.ip6_addresses.is_empty() { w.field("Ip6Addresses", &self.ip6_addresses)?; }
         Ok(())
     }
 }
@@ -26622,10 +26622,10 @@ pub struct ModifyIp6RuleRequest {
 impl crate::flatten::Flatten for ModifyIp6RuleRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Ip6RuleId", &self.ip6_rule_id)?;
-        w.field("Ip6RuleName", &self.ip6_rule_name)?;
+        if let Some(v) = &self.ip6_rule_name { w.field("Ip6RuleName", v)?; }
         w.field("Ip6TranslatorId", &self.ip6_translator_id)?;
-        w.field("Vip", &self.vip)?;
-        w.field("Vport", &self.vport)?;
+        if let Some(v) = &self.vip { w.field("Vip", v)?; }
+        if let Some(v) = &self.vport { w.field("Vport", v)?; }
         Ok(())
     }
 }
@@ -26702,7 +26702,7 @@ pub struct ModifyIp6TranslatorRequest {
 impl crate::flatten::Flatten for ModifyIp6TranslatorRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Ip6TranslatorId", &self.ip6_translator_id)?;
-        w.field("Ip6TranslatorName", &self.ip6_translator_name)?;
+        if let Some(v) = &self.ip6_translator_name { w.field("Ip6TranslatorName", v)?; }
         Ok(())
     }
 }
@@ -26758,7 +26758,7 @@ pub struct ModifyIpv6AddressesAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyIpv6AddressesAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Ipv6Addresses", &self.ipv6_addresses)?;
+        if !self.ipv6_addresses.is_empty() { w.field("Ipv6Addresses", &self.ipv6_addresses)?; }
         w.field("NetworkInterfaceId", &self.network_interface_id)?;
         Ok(())
     }
@@ -26823,7 +26823,7 @@ impl crate::flatten::Flatten for ModifyLocalGatewayRequest {
         w.field("CdcId", &self.cdc_id)?;
         w.field("LocalGatewayId", &self.local_gateway_id)?;
         w.field("LocalGatewayName", &self.local_gateway_name)?;
-        w.field("VpcId", &self.vpc_id)?;
+        if let Some(v) = &self.vpc_id { w.field("VpcId", v)?; }
         Ok(())
     }
 }
@@ -26901,9 +26901,9 @@ pub struct ModifyNatGatewayAdvancedAttributeRequest {
 impl crate::flatten::Flatten for ModifyNatGatewayAdvancedAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NatGatewayId", &self.nat_gateway_id)?;
-        w.field("TCPEstablishedConnectionTimeout", &self.tcp_established_connection_timeout)?;
-        w.field("TCPTimeWaitTimeout", &self.tcp_time_wait_timeout)?;
-        w.field("UDPMappingTimeout", &self.udp_mapping_timeout)?;
+        if let Some(v) = &self.tcp_established_connection_timeout { w.field("TCPEstablishedConnectionTimeout", v)?; }
+        if let Some(v) = &self.tcp_time_wait_timeout { w.field("TCPTimeWaitTimeout", v)?; }
+        if let Some(v) = &self.udp_mapping_timeout { w.field("UDPMappingTimeout", v)?; }
         Ok(())
     }
 }
@@ -26987,13 +26987,13 @@ pub struct ModifyNatGatewayAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyNatGatewayAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DeletionProtectionEnabled", &self.deletion_protection_enabled)?;
-        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
-        w.field("ModifySecurityGroup", &self.modify_security_group)?;
+        if let Some(v) = &self.deletion_protection_enabled { w.field("DeletionProtectionEnabled", v)?; }
+        if let Some(v) = &self.internet_max_bandwidth_out { w.field("InternetMaxBandwidthOut", v)?; }
+        if let Some(v) = &self.modify_security_group { w.field("ModifySecurityGroup", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
-        w.field("NatGatewayName", &self.nat_gateway_name)?;
-        w.field("PublicAddressAffinity", &self.public_address_affinity)?;
-        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        if let Some(v) = &self.nat_gateway_name { w.field("NatGatewayName", v)?; }
+        if let Some(v) = &self.public_address_affinity { w.field("PublicAddressAffinity", v)?; }
+        if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
         Ok(())
     }
 }
@@ -27216,12 +27216,12 @@ pub struct ModifyNetDetectRequest {
 
 impl crate::flatten::Flatten for ModifyNetDetectRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DetectDestinationIp", &self.detect_destination_ip)?;
-        w.field("NetDetectDescription", &self.net_detect_description)?;
+        if !self.detect_destination_ip.is_empty() { w.field("DetectDestinationIp", &self.detect_destination_ip)?; }
+        if let Some(v) = &self.net_detect_description { w.field("NetDetectDescription", v)?; }
         w.field("NetDetectId", &self.net_detect_id)?;
-        w.field("NetDetectName", &self.net_detect_name)?;
-        w.field("NextHopDestination", &self.next_hop_destination)?;
-        w.field("NextHopType", &self.next_hop_type)?;
+        if let Some(v) = &self.net_detect_name { w.field("NetDetectName", v)?; }
+        if let Some(v) = &self.next_hop_destination { w.field("NextHopDestination", v)?; }
+        if let Some(v) = &self.next_hop_type { w.field("NextHopType", v)?; }
         Ok(())
     }
 }
@@ -27365,10 +27365,10 @@ pub struct ModifyNetworkAclEntriesRequest {
 
 impl crate::flatten::Flatten for ModifyNetworkAclEntriesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("EnableUpdateAclEntries", &self.enable_update_acl_entries)?;
-        w.field("NetworkAclEntrySet", &self.network_acl_entry_set)?;
+        if let Some(v) = &self.enable_update_acl_entries { w.field("EnableUpdateAclEntries", v)?; }
+        if let Some(v) = &self.network_acl_entry_set { w.field("NetworkAclEntrySet", v)?; }
         w.field("NetworkAclId", &self.network_acl_id)?;
-        w.field("NetworkAclQuintupleSet", &self.network_acl_quintuple_set)?;
+        if let Some(v) = &self.network_acl_quintuple_set { w.field("NetworkAclQuintupleSet", v)?; }
         Ok(())
     }
 }
@@ -27503,11 +27503,11 @@ pub struct ModifyNetworkInterfaceAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyNetworkInterfaceAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("NetworkInterfaceDescription", &self.network_interface_description)?;
+        if let Some(v) = &self.network_interface_description { w.field("NetworkInterfaceDescription", v)?; }
         w.field("NetworkInterfaceId", &self.network_interface_id)?;
-        w.field("NetworkInterfaceName", &self.network_interface_name)?;
-        w.field("SecurityGroupIds", &self.security_group_ids)?;
-        w.field("TrunkingFlag", &self.trunking_flag)?;
+        if let Some(v) = &self.network_interface_name { w.field("NetworkInterfaceName", v)?; }
+        if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
+        if let Some(v) = &self.trunking_flag { w.field("TrunkingFlag", v)?; }
         Ok(())
     }
 }
@@ -27585,9 +27585,9 @@ pub struct ModifyNetworkInterfaceQosRequest {
 
 impl crate::flatten::Flatten for ModifyNetworkInterfaceQosRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DirectSendMaxPort", &self.direct_send_max_port)?;
-        w.field("NetworkInterfaceIds", &self.network_interface_ids)?;
-        w.field("QosLevel", &self.qos_level)?;
+        if let Some(v) = &self.direct_send_max_port { w.field("DirectSendMaxPort", v)?; }
+        if !self.network_interface_ids.is_empty() { w.field("NetworkInterfaceIds", &self.network_interface_ids)?; }
+        if let Some(v) = &self.qos_level { w.field("QosLevel", v)?; }
         Ok(())
     }
 }
@@ -27650,7 +27650,7 @@ pub struct ModifyPrivateIpAddressesAttributeRequest {
 impl crate::flatten::Flatten for ModifyPrivateIpAddressesAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkInterfaceId", &self.network_interface_id)?;
-        w.field("PrivateIpAddresses", &self.private_ip_addresses)?;
+        if !self.private_ip_addresses.is_empty() { w.field("PrivateIpAddresses", &self.private_ip_addresses)?; }
         Ok(())
     }
 }
@@ -27710,9 +27710,9 @@ pub struct ModifyPrivateNatGatewayAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyPrivateNatGatewayAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DeletionProtectionEnabled", &self.deletion_protection_enabled)?;
+        if let Some(v) = &self.deletion_protection_enabled { w.field("DeletionProtectionEnabled", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
-        w.field("NatGatewayName", &self.nat_gateway_name)?;
+        if let Some(v) = &self.nat_gateway_name { w.field("NatGatewayName", v)?; }
         Ok(())
     }
 }
@@ -27774,7 +27774,7 @@ pub struct ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
 
 impl crate::flatten::Flatten for ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("LocalDestinationIpPortTranslationNatRules", &self.local_destination_ip_port_translation_nat_rules)?;
+        if !self.local_destination_ip_port_translation_nat_rules.is_empty() { w.field("LocalDestinationIpPortTranslationNatRules", &self.local_destination_ip_port_translation_nat_rules)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
         Ok(())
     }
@@ -27841,8 +27841,8 @@ pub struct ModifyPrivateNatGatewayTranslationAclRuleRequest {
 impl crate::flatten::Flatten for ModifyPrivateNatGatewayTranslationAclRuleRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NatGatewayId", &self.nat_gateway_id)?;
-        w.field("OriginalIp", &self.original_ip)?;
-        w.field("TranslationAclRules", &self.translation_acl_rules)?;
+        if let Some(v) = &self.original_ip { w.field("OriginalIp", v)?; }
+        if !self.translation_acl_rules.is_empty() { w.field("TranslationAclRules", &self.translation_acl_rules)?; }
         w.field("TranslationDirection", &self.translation_direction)?;
         w.field("TranslationIp", &self.translation_ip)?;
         w.field("TranslationType", &self.translation_type)?;
@@ -27932,9 +27932,9 @@ pub struct ModifyPrivateNatGatewayTranslationNatRuleRequest {
 
 impl crate::flatten::Flatten for ModifyPrivateNatGatewayTranslationNatRuleRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CrossDomain", &self.cross_domain)?;
+        if let Some(v) = &self.cross_domain { w.field("CrossDomain", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
-        w.field("TranslationNatRules", &self.translation_nat_rules)?;
+        if !self.translation_nat_rules.is_empty() { w.field("TranslationNatRules", &self.translation_nat_rules)?; }
         Ok(())
     }
 }
@@ -28003,8 +28003,8 @@ pub struct ModifyReserveIpAddressRequest {
 
 impl crate::flatten::Flatten for ModifyReserveIpAddressRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Description", &self.description)?;
-        w.field("Name", &self.name)?;
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.name { w.field("Name", v)?; }
         w.field("ReserveIpId", &self.reserve_ip_id)?;
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
@@ -28200,7 +28200,7 @@ pub struct ModifyRouteTableSelectionPoliciesRequest {
 impl crate::flatten::Flatten for ModifyRouteTableSelectionPoliciesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("SelectionPolicies", &self.selection_policies)?;
+        if !self.selection_policies.is_empty() { w.field("SelectionPolicies", &self.selection_policies)?; }
         Ok(())
     }
 }
@@ -28260,8 +28260,8 @@ pub struct ModifySecurityGroupAttributeRequest {
 
 impl crate::flatten::Flatten for ModifySecurityGroupAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("GroupDescription", &self.group_description)?;
-        w.field("GroupName", &self.group_name)?;
+        if let Some(v) = &self.group_description { w.field("GroupDescription", v)?; }
+        if let Some(v) = &self.group_name { w.field("GroupName", v)?; }
         w.field("SecurityGroupId", &self.security_group_id)?;
         Ok(())
     }
@@ -28329,7 +28329,7 @@ impl crate::flatten::Flatten for ModifySecurityGroupPoliciesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("SecurityGroupId", &self.security_group_id)?;
         w.field("SecurityGroupPolicySet", &self.security_group_policy_set)?;
-        w.field("SortPolicys", &self.sort_policys)?;
+        if let Some(v) = &self.sort_policys { w.field("SortPolicys", v)?; }
         Ok(())
     }
 }
@@ -28400,9 +28400,9 @@ pub struct ModifyServiceTemplateAttributeRequest {
 impl crate::flatten::Flatten for ModifyServiceTemplateAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("ServiceTemplateId", &self.service_template_id)?;
-        w.field("ServiceTemplateName", &self.service_template_name)?;
-        w.field("Services", &self.services)?;
-        w.field("ServicesExtra", &self.services_extra)?;
+        if let Some(v) = &self.service_template_name { w.field("ServiceTemplateName", v)?; }
+        if !self.services.is_empty() { w.field("Services", &self.services)?; }
+        if !self.services_extra.is_empty() { w.field("ServicesExtra", &self.services_extra)?; }
         Ok(())
     }
 }
@@ -28475,8 +28475,8 @@ pub struct ModifyServiceTemplateGroupAttributeRequest {
 impl crate::flatten::Flatten for ModifyServiceTemplateGroupAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("ServiceTemplateGroupId", &self.service_template_group_id)?;
-        w.field("ServiceTemplateGroupName", &self.service_template_group_name)?;
-        w.field("ServiceTemplateIds", &self.service_template_ids)?;
+        if let Some(v) = &self.service_template_group_name { w.field("ServiceTemplateGroupName", v)?; }
+        if !self.service_template_ids.is_empty() { w.field("ServiceTemplateIds", &self.service_template_ids)?; }
         Ok(())
     }
 }
@@ -28536,7 +28536,7 @@ pub struct ModifySnapshotPoliciesRequest {
 
 impl crate::flatten::Flatten for ModifySnapshotPoliciesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("SnapshotPoliciesInfo", &self.snapshot_policies_info)?;
+        if !self.snapshot_policies_info.is_empty() { w.field("SnapshotPoliciesInfo", &self.snapshot_policies_info)?; }
         Ok(())
     }
 }
@@ -28589,9 +28589,9 @@ pub struct ModifySubnetAttributeRequest {
 
 impl crate::flatten::Flatten for ModifySubnetAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("EnableBroadcast", &self.enable_broadcast)?;
+        if let Some(v) = &self.enable_broadcast { w.field("EnableBroadcast", v)?; }
         w.field("SubnetId", &self.subnet_id)?;
-        w.field("SubnetName", &self.subnet_name)?;
+        if let Some(v) = &self.subnet_name { w.field("SubnetName", v)?; }
         Ok(())
     }
 }
@@ -28655,9 +28655,9 @@ pub struct ModifyTemplateMemberRequest {
 
 impl crate::flatten::Flatten for ModifyTemplateMemberRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("OriginalTemplateMember", &self.original_template_member)?;
+        if !self.original_template_member.is_empty() { w.field("OriginalTemplateMember", &self.original_template_member)?; }
         w.field("TemplateId", &self.template_id)?;
-        w.field("TemplateMember", &self.template_member)?;
+        if !self.template_member.is_empty() { w.field("TemplateMember", &self.template_member)?; }
         Ok(())
     }
 }
@@ -28724,9 +28724,9 @@ pub struct ModifyTrafficMirrorAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyTrafficMirrorAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("TrafficMirrorDescription", &self.traffic_mirror_description)?;
+        if let Some(v) = &self.traffic_mirror_description { w.field("TrafficMirrorDescription", v)?; }
         w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
-        w.field("TrafficMirrorName", &self.traffic_mirror_name)?;
+        if let Some(v) = &self.traffic_mirror_name { w.field("TrafficMirrorName", v)?; }
         Ok(())
     }
 }
@@ -28792,8 +28792,8 @@ pub struct ModifyTrafficMirrorFilterRulesRequest {
 
 impl crate::flatten::Flatten for ModifyTrafficMirrorFilterRulesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("EgressFilterRules", &self.egress_filter_rules)?;
-        w.field("IngressFilterRules", &self.ingress_filter_rules)?;
+        if !self.egress_filter_rules.is_empty() { w.field("EgressFilterRules", &self.egress_filter_rules)?; }
+        if !self.ingress_filter_rules.is_empty() { w.field("IngressFilterRules", &self.ingress_filter_rules)?; }
         w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
         Ok(())
     }
@@ -28875,14 +28875,14 @@ pub struct ModifyVpcAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyVpcAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DnsServers", &self.dns_servers)?;
-        w.field("DomainName", &self.domain_name)?;
-        w.field("EnableCdcPublish", &self.enable_cdc_publish)?;
-        w.field("EnableMulticast", &self.enable_multicast)?;
-        w.field("EnableRouteVpcPublish", &self.enable_route_vpc_publish)?;
-        w.field("EnableRouteVpcPublishIpv6", &self.enable_route_vpc_publish_ipv6)?;
+        if !self.dns_servers.is_empty() { w.field("DnsServers", &self.dns_servers)?; }
+        if let Some(v) = &self.domain_name { w.field("DomainName", v)?; }
+        if let Some(v) = &self.enable_cdc_publish { w.field("EnableCdcPublish", v)?; }
+        if let Some(v) = &self.enable_multicast { w.field("EnableMulticast", v)?; }
+        if let Some(v) = &self.enable_route_vpc_publish { w.field("EnableRouteVpcPublish", v)?; }
+        if let Some(v) = &self.enable_route_vpc_publish_ipv6 { w.field("EnableRouteVpcPublishIpv6", v)?; }
         w.field("VpcId", &self.vpc_id)?;
-        w.field("VpcName", &self.vpc_name)?;
+        if let Some(v) = &self.vpc_name { w.field("VpcName", v)?; }
         Ok(())
     }
 }
@@ -28982,9 +28982,9 @@ pub struct ModifyVpcEndPointAttributeRequest {
 impl crate::flatten::Flatten for ModifyVpcEndPointAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("EndPointId", &self.end_point_id)?;
-        w.field("EndPointName", &self.end_point_name)?;
-        w.field("IpAddressType", &self.ip_address_type)?;
-        w.field("SecurityGroupIds", &self.security_group_ids)?;
+        if let Some(v) = &self.end_point_name { w.field("EndPointName", v)?; }
+        if let Some(v) = &self.ip_address_type { w.field("IpAddressType", v)?; }
+        if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
         Ok(())
     }
 }
@@ -29064,11 +29064,11 @@ pub struct ModifyVpcEndPointServiceAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyVpcEndPointServiceAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AutoAcceptFlag", &self.auto_accept_flag)?;
+        if let Some(v) = &self.auto_accept_flag { w.field("AutoAcceptFlag", v)?; }
         w.field("EndPointServiceId", &self.end_point_service_id)?;
-        w.field("EndPointServiceName", &self.end_point_service_name)?;
-        w.field("IpAddressType", &self.ip_address_type)?;
-        w.field("ServiceInstanceId", &self.service_instance_id)?;
+        if let Some(v) = &self.end_point_service_name { w.field("EndPointServiceName", v)?; }
+        if let Some(v) = &self.ip_address_type { w.field("IpAddressType", v)?; }
+        if let Some(v) = &self.service_instance_id { w.field("ServiceInstanceId", v)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -29153,7 +29153,7 @@ pub struct ModifyVpcEndPointServiceWhiteListRequest {
 
 impl crate::flatten::Flatten for ModifyVpcEndPointServiceWhiteListRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Description", &self.description)?;
+        if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("EndPointServiceId", &self.end_point_service_id)?;
         w.field("UserUin", &self.user_uin)?;
         Ok(())
@@ -29225,10 +29225,10 @@ pub struct ModifyVpcPeeringConnectionRequest {
 
 impl crate::flatten::Flatten for ModifyVpcPeeringConnectionRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Bandwidth", &self.bandwidth)?;
-        w.field("ChargeType", &self.charge_type)?;
+        if let Some(v) = &self.bandwidth { w.field("Bandwidth", v)?; }
+        if let Some(v) = &self.charge_type { w.field("ChargeType", v)?; }
         w.field("PeeringConnectionId", &self.peering_connection_id)?;
-        w.field("PeeringConnectionName", &self.peering_connection_name)?;
+        if let Some(v) = &self.peering_connection_name { w.field("PeeringConnectionName", v)?; }
         Ok(())
     }
 }
@@ -29339,22 +29339,22 @@ pub struct ModifyVpnConnectionAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyVpnConnectionAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("BgpConfig", &self.bgp_config)?;
-        w.field("CustomerGatewayId", &self.customer_gateway_id)?;
-        w.field("DpdAction", &self.dpd_action)?;
-        w.field("DpdEnable", &self.dpd_enable)?;
-        w.field("DpdTimeout", &self.dpd_timeout)?;
-        w.field("EnableHealthCheck", &self.enable_health_check)?;
-        w.field("HealthCheckConfig", &self.health_check_config)?;
-        w.field("HealthCheckLocalIp", &self.health_check_local_ip)?;
-        w.field("HealthCheckRemoteIp", &self.health_check_remote_ip)?;
-        w.field("IKEOptionsSpecification", &self.ike_options_specification)?;
-        w.field("IPSECOptionsSpecification", &self.ipsec_options_specification)?;
-        w.field("NegotiationType", &self.negotiation_type)?;
-        w.field("PreShareKey", &self.pre_share_key)?;
-        w.field("SecurityPolicyDatabases", &self.security_policy_databases)?;
+        if let Some(v) = &self.bgp_config { w.field("BgpConfig", v)?; }
+        if let Some(v) = &self.customer_gateway_id { w.field("CustomerGatewayId", v)?; }
+        if let Some(v) = &self.dpd_action { w.field("DpdAction", v)?; }
+        if let Some(v) = &self.dpd_enable { w.field("DpdEnable", v)?; }
+        if let Some(v) = &self.dpd_timeout { w.field("DpdTimeout", v)?; }
+        if let Some(v) = &self.enable_health_check { w.field("EnableHealthCheck", v)?; }
+        if let Some(v) = &self.health_check_config { w.field("HealthCheckConfig", v)?; }
+        if let Some(v) = &self.health_check_local_ip { w.field("HealthCheckLocalIp", v)?; }
+        if let Some(v) = &self.health_check_remote_ip { w.field("HealthCheckRemoteIp", v)?; }
+        if let Some(v) = &self.ike_options_specification { w.field("IKEOptionsSpecification", v)?; }
+        if let Some(v) = &self.ipsec_options_specification { w.field("IPSECOptionsSpecification", v)?; }
+        if let Some(v) = &self.negotiation_type { w.field("NegotiationType", v)?; }
+        if let Some(v) = &self.pre_share_key { w.field("PreShareKey", v)?; }
+        if !self.security_policy_databases.is_empty() { w.field("SecurityPolicyDatabases", &self.security_policy_databases)?; }
         w.field("VpnConnectionId", &self.vpn_connection_id)?;
-        w.field("VpnConnectionName", &self.vpn_connection_name)?;
+        if let Some(v) = &self.vpn_connection_name { w.field("VpnConnectionName", v)?; }
         Ok(())
     }
 }
@@ -29504,11 +29504,11 @@ pub struct ModifyVpnGatewayAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyVpnGatewayAttributeRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("BgpAsn", &self.bgp_asn)?;
-        w.field("InstanceChargeType", &self.instance_charge_type)?;
-        w.field("MaxConnection", &self.max_connection)?;
+        if let Some(v) = &self.bgp_asn { w.field("BgpAsn", v)?; }
+        if let Some(v) = &self.instance_charge_type { w.field("InstanceChargeType", v)?; }
+        if let Some(v) = &self.max_connection { w.field("MaxConnection", v)?; }
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
-        w.field("VpnGatewayName", &self.vpn_gateway_name)?;
+        if let Some(v) = &self.vpn_gateway_name { w.field("VpnGatewayName", v)?; }
         Ok(())
     }
 }
@@ -29582,7 +29582,7 @@ pub struct ModifyVpnGatewayCcnRoutesRequest {
 
 impl crate::flatten::Flatten for ModifyVpnGatewayCcnRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Routes", &self.routes)?;
+        if !self.routes.is_empty() { w.field("Routes", &self.routes)?; }
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
         Ok(())
     }
@@ -29639,7 +29639,7 @@ pub struct ModifyVpnGatewayRoutesRequest {
 
 impl crate::flatten::Flatten for ModifyVpnGatewayRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Routes", &self.routes)?;
+        if !self.routes.is_empty() { w.field("Routes", &self.routes)?; }
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
         Ok(())
     }
@@ -29698,7 +29698,7 @@ pub struct ModifyVpnGatewaySslClientCertRequest {
 
 impl crate::flatten::Flatten for ModifyVpnGatewaySslClientCertRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?;
+        if !self.ssl_vpn_client_ids.is_empty() { w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?; }
         Ok(())
     }
 }
@@ -29782,18 +29782,18 @@ pub struct ModifyVpnGatewaySslServerRequest {
 
 impl crate::flatten::Flatten for ModifyVpnGatewaySslServerRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Compress", &self.compress)?;
-        w.field("DnsServers", &self.dns_servers)?;
-        w.field("EncryptAlgorithm", &self.encrypt_algorithm)?;
-        w.field("IntegrityAlgorithm", &self.integrity_algorithm)?;
-        w.field("LocalAddress", &self.local_address)?;
-        w.field("RemoteAddress", &self.remote_address)?;
-        w.field("SamlData", &self.saml_data)?;
-        w.field("SslVpnPort", &self.ssl_vpn_port)?;
-        w.field("SslVpnProtocol", &self.ssl_vpn_protocol)?;
+        if let Some(v) = &self.compress { w.field("Compress", v)?; }
+        if let Some(v) = &self.dns_servers { w.field("DnsServers", v)?; }
+        if let Some(v) = &self.encrypt_algorithm { w.field("EncryptAlgorithm", v)?; }
+        if let Some(v) = &self.integrity_algorithm { w.field("IntegrityAlgorithm", v)?; }
+        if !self.local_address.is_empty() { w.field("LocalAddress", &self.local_address)?; }
+        if let Some(v) = &self.remote_address { w.field("RemoteAddress", v)?; }
+        if let Some(v) = &self.saml_data { w.field("SamlData", v)?; }
+        if let Some(v) = &self.ssl_vpn_port { w.field("SslVpnPort", v)?; }
+        if let Some(v) = &self.ssl_vpn_protocol { w.field("SslVpnProtocol", v)?; }
         w.field("SslVpnServerId", &self.ssl_vpn_server_id)?;
-        w.field("SslVpnServerName", &self.ssl_vpn_server_name)?;
-        w.field("SsoEnabled", &self.sso_enabled)?;
+        if let Some(v) = &self.ssl_vpn_server_name { w.field("SslVpnServerName", v)?; }
+        if let Some(v) = &self.sso_enabled { w.field("SsoEnabled", v)?; }
         Ok(())
     }
 }
@@ -29913,7 +29913,7 @@ pub struct NotifyRoutesRequest {
 
 impl crate::flatten::Flatten for NotifyRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("RouteItemIds", &self.route_item_ids)?;
+        if !self.route_item_ids.is_empty() { w.field("RouteItemIds", &self.route_item_ids)?; }
         w.field("RouteTableId", &self.route_table_id)?;
         Ok(())
     }
@@ -30042,7 +30042,7 @@ pub struct RejectAttachCcnInstancesRequest {
 impl crate::flatten::Flatten for RejectAttachCcnInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("Instances", &self.instances)?;
+        if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
         Ok(())
     }
 }
@@ -30143,7 +30143,7 @@ pub struct ReleaseAddressesRequest {
 
 impl crate::flatten::Flatten for ReleaseAddressesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AddressIds", &self.address_ids)?;
+        if !self.address_ids.is_empty() { w.field("AddressIds", &self.address_ids)?; }
         Ok(())
     }
 }
@@ -30195,7 +30195,7 @@ pub struct ReleaseIPv6AddressesRequest {
 
 impl crate::flatten::Flatten for ReleaseIPv6AddressesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("IPv6AddressIds", &self.ipv6_address_ids)?;
+        if !self.ipv6_address_ids.is_empty() { w.field("IPv6AddressIds", &self.ipv6_address_ids)?; }
         Ok(())
     }
 }
@@ -30246,8 +30246,8 @@ pub struct ReleaseIp6AddressesBandwidthRequest {
 
 impl crate::flatten::Flatten for ReleaseIp6AddressesBandwidthRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Ip6AddressIds", &self.ip6_address_ids)?;
-        w.field("Ip6Addresses", &self.ip6_addresses)?;
+        if !self.ip6_address_ids.is_empty() { w.field("Ip6AddressIds", &self.ip6_address_ids)?; }
+        if !self.ip6_addresses.is_empty() { w.field("Ip6Addresses", &self.ip6_addresses)?; }
         Ok(())
     }
 }
@@ -30315,11 +30315,11 @@ pub struct RemoveBandwidthPackageResourcesRequest {
 
 impl crate::flatten::Flatten for RemoveBandwidthPackageResourcesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
-        w.field("InternetChargeType", &self.internet_charge_type)?;
-        w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
-        w.field("ResourceIds", &self.resource_ids)?;
-        w.field("ResourceType", &self.resource_type)?;
+        if let Some(v) = &self.bandwidth_package_id { w.field("BandwidthPackageId", v)?; }
+        if let Some(v) = &self.internet_charge_type { w.field("InternetChargeType", v)?; }
+        if let Some(v) = &self.internet_max_bandwidth_out { w.field("InternetMaxBandwidthOut", v)?; }
+        if !self.resource_ids.is_empty() { w.field("ResourceIds", &self.resource_ids)?; }
+        if let Some(v) = &self.resource_type { w.field("ResourceType", v)?; }
         Ok(())
     }
 }
@@ -30390,7 +30390,7 @@ pub struct RemoveIp6RulesRequest {
 
 impl crate::flatten::Flatten for RemoveIp6RulesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Ip6RuleIds", &self.ip6_rule_ids)?;
+        if !self.ip6_rule_ids.is_empty() { w.field("Ip6RuleIds", &self.ip6_rule_ids)?; }
         w.field("Ip6TranslatorId", &self.ip6_translator_id)?;
         Ok(())
     }
@@ -30448,7 +30448,7 @@ pub struct RenewAddressesRequest {
 impl crate::flatten::Flatten for RenewAddressesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressChargePrepaid", &self.address_charge_prepaid)?;
-        w.field("AddressIds", &self.address_ids)?;
+        if !self.address_ids.is_empty() { w.field("AddressIds", &self.address_ids)?; }
         Ok(())
     }
 }
@@ -30564,7 +30564,7 @@ pub struct ReplaceCcnRouteTableBroadcastPolicysRequest {
 impl crate::flatten::Flatten for ReplaceCcnRouteTableBroadcastPolicysRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("Policys", &self.policys)?;
+        if !self.policys.is_empty() { w.field("Policys", &self.policys)?; }
         w.field("RouteTableId", &self.route_table_id)?;
         Ok(())
     }
@@ -30631,7 +30631,7 @@ pub struct ReplaceCcnRouteTableInputPolicysRequest {
 impl crate::flatten::Flatten for ReplaceCcnRouteTableInputPolicysRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("Policys", &self.policys)?;
+        if !self.policys.is_empty() { w.field("Policys", &self.policys)?; }
         w.field("RouteTableId", &self.route_table_id)?;
         Ok(())
     }
@@ -30698,9 +30698,9 @@ pub struct ReplaceDirectConnectGatewayCcnRoutesRequest {
 
 impl crate::flatten::Flatten for ReplaceDirectConnectGatewayCcnRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AddressType", &self.address_type)?;
+        if let Some(v) = &self.address_type { w.field("AddressType", v)?; }
         w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
-        w.field("Routes", &self.routes)?;
+        if !self.routes.is_empty() { w.field("Routes", &self.routes)?; }
         Ok(())
     }
 }
@@ -30765,7 +30765,7 @@ pub struct ReplaceHighPriorityRouteTableAssociationRequest {
 impl crate::flatten::Flatten for ReplaceHighPriorityRouteTableAssociationRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
-        w.field("SubnetId", &self.subnet_id)?;
+        if let Some(v) = &self.subnet_id { w.field("SubnetId", v)?; }
         Ok(())
     }
 }
@@ -30822,7 +30822,7 @@ pub struct ReplaceHighPriorityRoutesRequest {
 impl crate::flatten::Flatten for ReplaceHighPriorityRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
-        w.field("HighPriorityRoutes", &self.high_priority_routes)?;
+        if !self.high_priority_routes.is_empty() { w.field("HighPriorityRoutes", &self.high_priority_routes)?; }
         Ok(())
     }
 }
@@ -30883,7 +30883,7 @@ pub struct ReplaceRoutePolicyAssociationsRequest {
 
 impl crate::flatten::Flatten for ReplaceRoutePolicyAssociationsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("RoutePolicyAssociationSet", &self.route_policy_association_set)?;
+        if !self.route_policy_association_set.is_empty() { w.field("RoutePolicyAssociationSet", &self.route_policy_association_set)?; }
         Ok(())
     }
 }
@@ -30932,7 +30932,7 @@ pub struct ReplaceRoutePolicyEntriesRequest {
 
 impl crate::flatten::Flatten for ReplaceRoutePolicyEntriesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("RoutePolicyEntrySet", &self.route_policy_entry_set)?;
+        if !self.route_policy_entry_set.is_empty() { w.field("RoutePolicyEntrySet", &self.route_policy_entry_set)?; }
         w.field("RoutePolicyId", &self.route_policy_id)?;
         Ok(())
     }
@@ -30991,7 +30991,7 @@ pub struct ReplaceRouteTableAssociationRequest {
 impl crate::flatten::Flatten for ReplaceRouteTableAssociationRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableId", &self.route_table_id)?;
-        w.field("SubnetId", &self.subnet_id)?;
+        if let Some(v) = &self.subnet_id { w.field("SubnetId", v)?; }
         Ok(())
     }
 }
@@ -31048,7 +31048,7 @@ pub struct ReplaceRoutesRequest {
 impl crate::flatten::Flatten for ReplaceRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableId", &self.route_table_id)?;
-        w.field("Routes", &self.routes)?;
+        if !self.routes.is_empty() { w.field("Routes", &self.routes)?; }
         Ok(())
     }
 }
@@ -31112,7 +31112,7 @@ pub struct ReplaceRoutesWithRoutePolicyRequest {
 impl crate::flatten::Flatten for ReplaceRoutesWithRoutePolicyRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableId", &self.route_table_id)?;
-        w.field("Routes", &self.routes)?;
+        if !self.routes.is_empty() { w.field("Routes", &self.routes)?; }
         Ok(())
     }
 }
@@ -31174,10 +31174,10 @@ pub struct ReplaceSecurityGroupPoliciesRequest {
 
 impl crate::flatten::Flatten for ReplaceSecurityGroupPoliciesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("OriginalSecurityGroupPolicySet", &self.original_security_group_policy_set)?;
+        if let Some(v) = &self.original_security_group_policy_set { w.field("OriginalSecurityGroupPolicySet", v)?; }
         w.field("SecurityGroupId", &self.security_group_id)?;
         w.field("SecurityGroupPolicySet", &self.security_group_policy_set)?;
-        w.field("UpdateType", &self.update_type)?;
+        if let Some(v) = &self.update_type { w.field("UpdateType", v)?; }
         Ok(())
     }
 }
@@ -31249,7 +31249,7 @@ pub struct ReplaceSecurityGroupPolicyRequest {
 
 impl crate::flatten::Flatten for ReplaceSecurityGroupPolicyRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("OriginalSecurityGroupPolicySet", &self.original_security_group_policy_set)?;
+        if let Some(v) = &self.original_security_group_policy_set { w.field("OriginalSecurityGroupPolicySet", v)?; }
         w.field("SecurityGroupId", &self.security_group_id)?;
         w.field("SecurityGroupPolicySet", &self.security_group_policy_set)?;
         Ok(())
@@ -31318,7 +31318,7 @@ impl crate::flatten::Flatten for ResetAttachCcnInstancesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         w.field("CcnUin", &self.ccn_uin)?;
-        w.field("Instances", &self.instances)?;
+        if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
         Ok(())
     }
 }
@@ -31384,7 +31384,7 @@ pub struct ResetHighPriorityRoutesRequest {
 impl crate::flatten::Flatten for ResetHighPriorityRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
-        w.field("HighPriorityRoutes", &self.high_priority_routes)?;
+        if !self.high_priority_routes.is_empty() { w.field("HighPriorityRoutes", &self.high_priority_routes)?; }
         w.field("Name", &self.name)?;
         Ok(())
     }
@@ -31451,7 +31451,7 @@ pub struct ResetNatGatewayConnectionRequest {
 
 impl crate::flatten::Flatten for ResetNatGatewayConnectionRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ExclusiveType", &self.exclusive_type)?;
+        if let Some(v) = &self.exclusive_type { w.field("ExclusiveType", v)?; }
         w.field("MaxConcurrentConnection", &self.max_concurrent_connection)?;
         w.field("NatGatewayId", &self.nat_gateway_id)?;
         Ok(())
@@ -31516,7 +31516,7 @@ pub struct ResetRoutePolicyAssociationsRequest {
 
 impl crate::flatten::Flatten for ResetRoutePolicyAssociationsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("RoutePolicyAssociationSet", &self.route_policy_association_set)?;
+        if !self.route_policy_association_set.is_empty() { w.field("RoutePolicyAssociationSet", &self.route_policy_association_set)?; }
         w.field("RouteTableId", &self.route_table_id)?;
         Ok(())
     }
@@ -31580,10 +31580,10 @@ pub struct ResetRoutePolicyEntriesRequest {
 
 impl crate::flatten::Flatten for ResetRoutePolicyEntriesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("RoutePolicyDescription", &self.route_policy_description)?;
-        w.field("RoutePolicyEntrySet", &self.route_policy_entry_set)?;
+        if let Some(v) = &self.route_policy_description { w.field("RoutePolicyDescription", v)?; }
+        if !self.route_policy_entry_set.is_empty() { w.field("RoutePolicyEntrySet", &self.route_policy_entry_set)?; }
         w.field("RoutePolicyId", &self.route_policy_id)?;
-        w.field("RoutePolicyName", &self.route_policy_name)?;
+        if let Some(v) = &self.route_policy_name { w.field("RoutePolicyName", v)?; }
         Ok(())
     }
 }
@@ -31655,7 +31655,7 @@ impl crate::flatten::Flatten for ResetRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableId", &self.route_table_id)?;
         w.field("RouteTableName", &self.route_table_name)?;
-        w.field("Routes", &self.routes)?;
+        if !self.routes.is_empty() { w.field("Routes", &self.routes)?; }
         Ok(())
     }
 }
@@ -31728,10 +31728,10 @@ pub struct ResetTrafficMirrorFilterRequest {
 
 impl crate::flatten::Flatten for ResetTrafficMirrorFilterRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CollectorNormalFilters", &self.collector_normal_filters)?;
-        w.field("EgressFilterRules", &self.egress_filter_rules)?;
-        w.field("IngressFilterRules", &self.ingress_filter_rules)?;
-        w.field("NatId", &self.nat_id)?;
+        if !self.collector_normal_filters.is_empty() { w.field("CollectorNormalFilters", &self.collector_normal_filters)?; }
+        if !self.egress_filter_rules.is_empty() { w.field("EgressFilterRules", &self.egress_filter_rules)?; }
+        if !self.ingress_filter_rules.is_empty() { w.field("IngressFilterRules", &self.ingress_filter_rules)?; }
+        if let Some(v) = &self.nat_id { w.field("NatId", v)?; }
         w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
         Ok(())
     }
@@ -31806,7 +31806,7 @@ pub struct ResetTrafficMirrorSrcsRequest {
 
 impl crate::flatten::Flatten for ResetTrafficMirrorSrcsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CollectorSrcs", &self.collector_srcs)?;
+        if !self.collector_srcs.is_empty() { w.field("CollectorSrcs", &self.collector_srcs)?; }
         w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
         Ok(())
     }
@@ -31867,7 +31867,7 @@ pub struct ResetTrafficMirrorTargetRequest {
 impl crate::flatten::Flatten for ResetTrafficMirrorTargetRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CollectorTarget", &self.collector_target)?;
-        w.field("SubnetId", &self.subnet_id)?;
+        if let Some(v) = &self.subnet_id { w.field("SubnetId", v)?; }
         w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
         Ok(())
     }
@@ -32110,7 +32110,7 @@ pub struct ReturnNormalAddressesRequest {
 
 impl crate::flatten::Flatten for ReturnNormalAddressesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AddressIps", &self.address_ips)?;
+        if !self.address_ips.is_empty() { w.field("AddressIps", &self.address_ips)?; }
         Ok(())
     }
 }
@@ -32166,9 +32166,9 @@ pub struct SetCcnRegionBandwidthLimitsRequest {
 impl crate::flatten::Flatten for SetCcnRegionBandwidthLimitsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("CcnRegionBandwidthLimits", &self.ccn_region_bandwidth_limits)?;
-        w.field("SetDefaultLimitFlag", &self.set_default_limit_flag)?;
-        w.field("SetQosDefaultLimitFlag", &self.set_qos_default_limit_flag)?;
+        if !self.ccn_region_bandwidth_limits.is_empty() { w.field("CcnRegionBandwidthLimits", &self.ccn_region_bandwidth_limits)?; }
+        if let Some(v) = &self.set_default_limit_flag { w.field("SetDefaultLimitFlag", v)?; }
+        if let Some(v) = &self.set_qos_default_limit_flag { w.field("SetQosDefaultLimitFlag", v)?; }
         Ok(())
     }
 }
@@ -32241,8 +32241,8 @@ pub struct SetVpnGatewaysRenewFlagRequest {
 impl crate::flatten::Flatten for SetVpnGatewaysRenewFlagRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AutoRenewFlag", &self.auto_renew_flag)?;
-        w.field("Type", &self.r#type)?;
-        w.field("VpnGatewayIds", &self.vpn_gateway_ids)?;
+        if let Some(v) = &self.r#type { w.field("Type", v)?; }
+        if !self.vpn_gateway_ids.is_empty() { w.field("VpnGatewayIds", &self.vpn_gateway_ids)?; }
         Ok(())
     }
 }
@@ -32453,7 +32453,7 @@ pub struct UnassignIpv6AddressesRequest {
 
 impl crate::flatten::Flatten for UnassignIpv6AddressesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Ipv6Addresses", &self.ipv6_addresses)?;
+        if !self.ipv6_addresses.is_empty() { w.field("Ipv6Addresses", &self.ipv6_addresses)?; }
         w.field("NetworkInterfaceId", &self.network_interface_id)?;
         Ok(())
     }
@@ -32511,7 +32511,7 @@ pub struct UnassignIpv6CidrBlockRequest {
 
 impl crate::flatten::Flatten for UnassignIpv6CidrBlockRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
+        if let Some(v) = &self.ipv6_cidr_block { w.field("Ipv6CidrBlock", v)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -32568,7 +32568,7 @@ pub struct UnassignIpv6SubnetCidrBlockRequest {
 
 impl crate::flatten::Flatten for UnassignIpv6SubnetCidrBlockRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Ipv6SubnetCidrBlocks", &self.ipv6_subnet_cidr_blocks)?;
+        if !self.ipv6_subnet_cidr_blocks.is_empty() { w.field("Ipv6SubnetCidrBlocks", &self.ipv6_subnet_cidr_blocks)?; }
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -32628,9 +32628,9 @@ pub struct UnassignPrivateIpAddressesRequest {
 
 impl crate::flatten::Flatten for UnassignPrivateIpAddressesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("InstanceId", &self.instance_id)?;
+        if let Some(v) = &self.instance_id { w.field("InstanceId", v)?; }
         w.field("NetworkInterfaceId", &self.network_interface_id)?;
-        w.field("PrivateIpAddresses", &self.private_ip_addresses)?;
+        if !self.private_ip_addresses.is_empty() { w.field("PrivateIpAddresses", &self.private_ip_addresses)?; }
         Ok(())
     }
 }
@@ -32691,7 +32691,7 @@ pub struct UnlockCcnBandwidthsRequest {
 
 impl crate::flatten::Flatten for UnlockCcnBandwidthsRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Instances", &self.instances)?;
+        if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
         Ok(())
     }
 }
@@ -32791,12 +32791,12 @@ pub struct UpdateTrafficMirrorAllFilterRequest {
 
 impl crate::flatten::Flatten for UpdateTrafficMirrorAllFilterRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CollectorNormalFilters", &self.collector_normal_filters)?;
-        w.field("CollectorSrcs", &self.collector_srcs)?;
-        w.field("Direction", &self.direction)?;
-        w.field("EgressFilterRules", &self.egress_filter_rules)?;
-        w.field("IngressFilterRules", &self.ingress_filter_rules)?;
-        w.field("NatId", &self.nat_id)?;
+        if !self.collector_normal_filters.is_empty() { w.field("CollectorNormalFilters", &self.collector_normal_filters)?; }
+        if !self.collector_srcs.is_empty() { w.field("CollectorSrcs", &self.collector_srcs)?; }
+        if let Some(v) = &self.direction { w.field("Direction", v)?; }
+        if !self.egress_filter_rules.is_empty() { w.field("EgressFilterRules", &self.egress_filter_rules)?; }
+        if !self.ingress_filter_rules.is_empty() { w.field("IngressFilterRules", &self.ingress_filter_rules)?; }
+        if let Some(v) = &self.nat_id { w.field("NatId", v)?; }
         w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
         Ok(())
     }
@@ -32945,7 +32945,7 @@ pub struct UpgradeNatGatewayProductVersionRequest {
 
 impl crate::flatten::Flatten for UpgradeNatGatewayProductVersionRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CheckOnlyMode", &self.check_only_mode)?;
+        if let Some(v) = &self.check_only_mode { w.field("CheckOnlyMode", v)?; }
         w.field("Force", &self.force)?;
         w.field("NatGatewayId", &self.nat_gateway_id)?;
         w.field("VpcId", &self.vpc_id)?;
@@ -33018,7 +33018,7 @@ pub struct WithdrawNotifyRoutesRequest {
 
 impl crate::flatten::Flatten for WithdrawNotifyRoutesRequest {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("RouteItemIds", &self.route_item_ids)?;
+        if !self.route_item_ids.is_empty() { w.field("RouteItemIds", &self.route_item_ids)?; }
         w.field("RouteTableId", &self.route_table_id)?;
         Ok(())
     }
@@ -33205,7 +33205,7 @@ pub struct AddressChargePrepaid {
 
 impl crate::flatten::Flatten for AddressChargePrepaid {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AutoRenewFlag", &self.auto_renew_flag)?;
+        if let Some(v) = &self.auto_renew_flag { w.field("AutoRenewFlag", v)?; }
         w.field("Period", &self.period)?;
         Ok(())
     }
@@ -33250,9 +33250,9 @@ pub struct AddressInfo {
 
 impl crate::flatten::Flatten for AddressInfo {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Address", &self.address)?;
-        w.field("Description", &self.description)?;
-        w.field("UpdatedTime", &self.updated_time)?;
+        if let Some(v) = &self.address { w.field("Address", v)?; }
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.updated_time { w.field("UpdatedTime", v)?; }
         Ok(())
     }
 }
@@ -33380,8 +33380,8 @@ pub struct AddressTemplateSpecification {
 
 impl crate::flatten::Flatten for AddressTemplateSpecification {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AddressGroupId", &self.address_group_id)?;
-        w.field("AddressId", &self.address_id)?;
+        if let Some(v) = &self.address_group_id { w.field("AddressGroupId", v)?; }
+        if let Some(v) = &self.address_id { w.field("AddressId", v)?; }
         Ok(())
     }
 }
@@ -33451,8 +33451,8 @@ pub struct BackupPolicy {
 
 impl crate::flatten::Flatten for BackupPolicy {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("BackupDay", &self.backup_day)?;
-        w.field("BackupTime", &self.backup_time)?;
+        if let Some(v) = &self.backup_day { w.field("BackupDay", v)?; }
+        if let Some(v) = &self.backup_time { w.field("BackupTime", v)?; }
         Ok(())
     }
 }
@@ -33562,10 +33562,10 @@ pub struct BatchModifySnapshotPolicy {
 
 impl crate::flatten::Flatten for BatchModifySnapshotPolicy {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("BackupPolicies", &self.backup_policies)?;
-        w.field("KeepTime", &self.keep_time)?;
+        if !self.backup_policies.is_empty() { w.field("BackupPolicies", &self.backup_policies)?; }
+        if let Some(v) = &self.keep_time { w.field("KeepTime", v)?; }
         w.field("SnapshotPolicyId", &self.snapshot_policy_id)?;
-        w.field("SnapshotPolicyName", &self.snapshot_policy_name)?;
+        if let Some(v) = &self.snapshot_policy_name { w.field("SnapshotPolicyName", v)?; }
         Ok(())
     }
 }
@@ -33917,7 +33917,7 @@ pub struct CcnBatchRouteTable {
 impl crate::flatten::Flatten for CcnBatchRouteTable {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("Description", &self.description)?;
+        if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("Name", &self.name)?;
         Ok(())
     }
@@ -33970,7 +33970,7 @@ pub struct CcnFlowLock {
 impl crate::flatten::Flatten for CcnFlowLock {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
-        w.field("RegionFlowControlId", &self.region_flow_control_id)?;
+        if let Some(v) = &self.region_flow_control_id { w.field("RegionFlowControlId", v)?; }
         w.field("UserAccountID", &self.user_account_id)?;
         Ok(())
     }
@@ -34029,12 +34029,12 @@ pub struct CcnInstance {
 
 impl crate::flatten::Flatten for CcnInstance {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Description", &self.description)?;
+        if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("InstanceId", &self.instance_id)?;
         w.field("InstanceRegion", &self.instance_region)?;
         w.field("InstanceType", &self.instance_type)?;
-        w.field("OrderType", &self.order_type)?;
-        w.field("RouteTableId", &self.route_table_id)?;
+        if let Some(v) = &self.order_type { w.field("OrderType", v)?; }
+        if let Some(v) = &self.route_table_id { w.field("RouteTableId", v)?; }
         Ok(())
     }
 }
@@ -34222,17 +34222,17 @@ pub struct CcnPolicyBasedRoutingRule {
 
 impl crate::flatten::Flatten for CcnPolicyBasedRoutingRule {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Description", &self.description)?;
-        w.field("DestinationCidrBlock", &self.destination_cidr_block)?;
-        w.field("DestinationInstanceId", &self.destination_instance_id)?;
-        w.field("DestinationInstanceType", &self.destination_instance_type)?;
-        w.field("InstanceId", &self.instance_id)?;
-        w.field("InstanceRegion", &self.instance_region)?;
-        w.field("InstanceType", &self.instance_type)?;
-        w.field("PolicyBasedRoutingNextHopId", &self.policy_based_routing_next_hop_id)?;
-        w.field("PolicyBasedRoutingRuleId", &self.policy_based_routing_rule_id)?;
-        w.field("Priority", &self.priority)?;
-        w.field("SourceCidrBlock", &self.source_cidr_block)?;
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.destination_cidr_block { w.field("DestinationCidrBlock", v)?; }
+        if let Some(v) = &self.destination_instance_id { w.field("DestinationInstanceId", v)?; }
+        if let Some(v) = &self.destination_instance_type { w.field("DestinationInstanceType", v)?; }
+        if let Some(v) = &self.instance_id { w.field("InstanceId", v)?; }
+        if let Some(v) = &self.instance_region { w.field("InstanceRegion", v)?; }
+        if let Some(v) = &self.instance_type { w.field("InstanceType", v)?; }
+        if let Some(v) = &self.policy_based_routing_next_hop_id { w.field("PolicyBasedRoutingNextHopId", v)?; }
+        if let Some(v) = &self.policy_based_routing_rule_id { w.field("PolicyBasedRoutingRuleId", v)?; }
+        if let Some(v) = &self.priority { w.field("Priority", v)?; }
+        if let Some(v) = &self.source_cidr_block { w.field("SourceCidrBlock", v)?; }
         Ok(())
     }
 }
@@ -34341,11 +34341,11 @@ pub struct CcnRegionBandwidthLimit {
 
 impl crate::flatten::Flatten for CcnRegionBandwidthLimit {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("BandwidthLimit", &self.bandwidth_limit)?;
-        w.field("DstIsBm", &self.dst_is_bm)?;
-        w.field("DstRegion", &self.dst_region)?;
-        w.field("IsBm", &self.is_bm)?;
-        w.field("Region", &self.region)?;
+        if let Some(v) = &self.bandwidth_limit { w.field("BandwidthLimit", v)?; }
+        if let Some(v) = &self.dst_is_bm { w.field("DstIsBm", v)?; }
+        if let Some(v) = &self.dst_region { w.field("DstRegion", v)?; }
+        if let Some(v) = &self.is_bm { w.field("IsBm", v)?; }
+        if let Some(v) = &self.region { w.field("Region", v)?; }
         Ok(())
     }
 }
@@ -34482,9 +34482,9 @@ pub struct CcnRouteBroadcastPolicyRouteCondition {
 
 impl crate::flatten::Flatten for CcnRouteBroadcastPolicyRouteCondition {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("MatchPattern", &self.match_pattern)?;
-        w.field("Name", &self.name)?;
-        w.field("Values", &self.values)?;
+        if let Some(v) = &self.match_pattern { w.field("MatchPattern", v)?; }
+        if let Some(v) = &self.name { w.field("Name", v)?; }
+        if !self.values.is_empty() { w.field("Values", &self.values)?; }
         Ok(())
     }
 }
@@ -34575,14 +34575,14 @@ pub struct CcnRouteTableBroadcastPolicy {
 
 impl crate::flatten::Flatten for CcnRouteTableBroadcastPolicy {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Action", &self.action)?;
-        w.field("AsPathOperateMode", &self.as_path_operate_mode)?;
-        w.field("BroadcastConditions", &self.broadcast_conditions)?;
-        w.field("CommunityOperateMode", &self.community_operate_mode)?;
-        w.field("Description", &self.description)?;
-        w.field("OperateAsPath", &self.operate_as_path)?;
-        w.field("OperateCommunitySet", &self.operate_community_set)?;
-        w.field("RouteConditions", &self.route_conditions)?;
+        if let Some(v) = &self.action { w.field("Action", v)?; }
+        if let Some(v) = &self.as_path_operate_mode { w.field("AsPathOperateMode", v)?; }
+        if !self.broadcast_conditions.is_empty() { w.field("BroadcastConditions", &self.broadcast_conditions)?; }
+        if let Some(v) = &self.community_operate_mode { w.field("CommunityOperateMode", v)?; }
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.operate_as_path { w.field("OperateAsPath", v)?; }
+        if !self.operate_community_set.is_empty() { w.field("OperateCommunitySet", &self.operate_community_set)?; }
+        if !self.route_conditions.is_empty() { w.field("RouteConditions", &self.route_conditions)?; }
         Ok(())
     }
 }
@@ -34686,11 +34686,11 @@ pub struct CcnRouteTableInputPolicy {
 
 impl crate::flatten::Flatten for CcnRouteTableInputPolicy {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Action", &self.action)?;
-        w.field("AsPathOperateMode", &self.as_path_operate_mode)?;
-        w.field("Description", &self.description)?;
-        w.field("OperateAsPath", &self.operate_as_path)?;
-        w.field("RouteConditions", &self.route_conditions)?;
+        if let Some(v) = &self.action { w.field("Action", v)?; }
+        if let Some(v) = &self.as_path_operate_mode { w.field("AsPathOperateMode", v)?; }
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.operate_as_path { w.field("OperateAsPath", v)?; }
+        if !self.route_conditions.is_empty() { w.field("RouteConditions", &self.route_conditions)?; }
         Ok(())
     }
 }
@@ -34773,7 +34773,7 @@ pub struct CcnRouteTableSelectPolicy {
 
 impl crate::flatten::Flatten for CcnRouteTableSelectPolicy {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Description", &self.description)?;
+        if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("InstanceId", &self.instance_id)?;
         w.field("InstanceType", &self.instance_type)?;
         w.field("RouteTableId", &self.route_table_id)?;
@@ -34916,9 +34916,9 @@ pub struct CreateVpnConnRoute {
 
 impl crate::flatten::Flatten for CreateVpnConnRoute {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Description", &self.description)?;
+        if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("DestinationCidrBlock", &self.destination_cidr_block)?;
-        w.field("Priority", &self.priority)?;
+        if let Some(v) = &self.priority { w.field("Priority", v)?; }
         Ok(())
     }
 }
@@ -35097,9 +35097,9 @@ pub struct CustomerGatewayVendor {
 
 impl crate::flatten::Flatten for CustomerGatewayVendor {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Platform", &self.platform)?;
-        w.field("SoftwareVersion", &self.software_version)?;
-        w.field("VendorName", &self.vendor_name)?;
+        if let Some(v) = &self.platform { w.field("Platform", v)?; }
+        if let Some(v) = &self.software_version { w.field("SoftwareVersion", v)?; }
+        if let Some(v) = &self.vendor_name { w.field("VendorName", v)?; }
         Ok(())
     }
 }
@@ -35240,12 +35240,12 @@ pub struct DestinationIpPortTranslationNatRule {
 
 impl crate::flatten::Flatten for DestinationIpPortTranslationNatRule {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Description", &self.description)?;
-        w.field("IpProtocol", &self.ip_protocol)?;
-        w.field("PrivateIpAddress", &self.private_ip_address)?;
-        w.field("PrivatePort", &self.private_port)?;
-        w.field("PublicIpAddress", &self.public_ip_address)?;
-        w.field("PublicPort", &self.public_port)?;
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.ip_protocol { w.field("IpProtocol", v)?; }
+        if let Some(v) = &self.private_ip_address { w.field("PrivateIpAddress", v)?; }
+        if let Some(v) = &self.private_port { w.field("PrivatePort", v)?; }
+        if let Some(v) = &self.public_ip_address { w.field("PublicIpAddress", v)?; }
+        if let Some(v) = &self.public_port { w.field("PublicPort", v)?; }
         Ok(())
     }
 }
@@ -35332,7 +35332,7 @@ pub struct DestinationIpPortTranslationNatRuleDiff {
 
 impl crate::flatten::Flatten for DestinationIpPortTranslationNatRuleDiff {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Description", &self.description)?;
+        if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("OldOriginalIp", &self.old_original_ip)?;
         w.field("OldOriginalPort", &self.old_original_port)?;
         w.field("OldProtocol", &self.old_protocol)?;
@@ -35571,11 +35571,11 @@ pub struct DirectConnectGatewayCcnRoute {
 
 impl crate::flatten::Flatten for DirectConnectGatewayCcnRoute {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ASPath", &self.as_path)?;
-        w.field("Description", &self.description)?;
-        w.field("DestinationCidrBlock", &self.destination_cidr_block)?;
-        w.field("RouteId", &self.route_id)?;
-        w.field("UpdateTime", &self.update_time)?;
+        if !self.as_path.is_empty() { w.field("ASPath", &self.as_path)?; }
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.destination_cidr_block { w.field("DestinationCidrBlock", v)?; }
+        if let Some(v) = &self.route_id { w.field("RouteId", v)?; }
+        if let Some(v) = &self.update_time { w.field("UpdateTime", v)?; }
         Ok(())
     }
 }
@@ -35644,8 +35644,8 @@ pub struct DnsServers {
 
 impl crate::flatten::Flatten for DnsServers {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("PrimaryDns", &self.primary_dns)?;
-        w.field("SecondaryDns", &self.secondary_dns)?;
+        if let Some(v) = &self.primary_dns { w.field("PrimaryDns", v)?; }
+        if let Some(v) = &self.secondary_dns { w.field("SecondaryDns", v)?; }
         Ok(())
     }
 }
@@ -35787,7 +35787,7 @@ pub struct Filter {
 impl crate::flatten::Flatten for Filter {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Name", &self.name)?;
-        w.field("Values", &self.values)?;
+        if !self.values.is_empty() { w.field("Values", &self.values)?; }
         Ok(())
     }
 }
@@ -35828,7 +35828,7 @@ pub struct FilterObject {
 impl crate::flatten::Flatten for FilterObject {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Name", &self.name)?;
-        w.field("Values", &self.values)?;
+        if !self.values.is_empty() { w.field("Values", &self.values)?; }
         Ok(())
     }
 }
@@ -35924,8 +35924,8 @@ pub struct FlowLogStorage {
 
 impl crate::flatten::Flatten for FlowLogStorage {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("StorageId", &self.storage_id)?;
-        w.field("StorageTopic", &self.storage_topic)?;
+        if let Some(v) = &self.storage_id { w.field("StorageId", v)?; }
+        if let Some(v) = &self.storage_topic { w.field("StorageTopic", v)?; }
         Ok(())
     }
 }
@@ -36034,14 +36034,14 @@ pub struct GlobalRoute {
 
 impl crate::flatten::Flatten for GlobalRoute {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CreatedTime", &self.created_time)?;
-        w.field("Description", &self.description)?;
-        w.field("DestinationCidrBlock", &self.destination_cidr_block)?;
-        w.field("GatewayId", &self.gateway_id)?;
-        w.field("GatewayType", &self.gateway_type)?;
-        w.field("GlobalRouteId", &self.global_route_id)?;
-        w.field("SubnetRouteAlgorithm", &self.subnet_route_algorithm)?;
-        w.field("VpcId", &self.vpc_id)?;
+        if let Some(v) = &self.created_time { w.field("CreatedTime", v)?; }
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.destination_cidr_block { w.field("DestinationCidrBlock", v)?; }
+        if let Some(v) = &self.gateway_id { w.field("GatewayId", v)?; }
+        if let Some(v) = &self.gateway_type { w.field("GatewayType", v)?; }
+        if let Some(v) = &self.global_route_id { w.field("GlobalRouteId", v)?; }
+        if let Some(v) = &self.subnet_route_algorithm { w.field("SubnetRouteAlgorithm", v)?; }
+        if let Some(v) = &self.vpc_id { w.field("VpcId", v)?; }
         Ok(())
     }
 }
@@ -36173,9 +36173,9 @@ pub struct HaVipAssociation {
 
 impl crate::flatten::Flatten for HaVipAssociation {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("HaVipId", &self.ha_vip_id)?;
-        w.field("InstanceId", &self.instance_id)?;
-        w.field("InstanceType", &self.instance_type)?;
+        if let Some(v) = &self.ha_vip_id { w.field("HaVipId", v)?; }
+        if let Some(v) = &self.instance_id { w.field("InstanceId", v)?; }
+        if let Some(v) = &self.instance_type { w.field("InstanceType", v)?; }
         Ok(())
     }
 }
@@ -36228,10 +36228,10 @@ pub struct HealthCheckConfig {
 
 impl crate::flatten::Flatten for HealthCheckConfig {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ProbeInterval", &self.probe_interval)?;
-        w.field("ProbeThreshold", &self.probe_threshold)?;
-        w.field("ProbeTimeout", &self.probe_timeout)?;
-        w.field("ProbeType", &self.probe_type)?;
+        if let Some(v) = &self.probe_interval { w.field("ProbeInterval", v)?; }
+        if let Some(v) = &self.probe_threshold { w.field("ProbeThreshold", v)?; }
+        if let Some(v) = &self.probe_timeout { w.field("ProbeTimeout", v)?; }
+        if let Some(v) = &self.probe_type { w.field("ProbeType", v)?; }
         Ok(())
     }
 }
@@ -36282,8 +36282,8 @@ pub struct HighPriorityModifyItem {
 
 impl crate::flatten::Flatten for HighPriorityModifyItem {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Description", &self.description)?;
-        w.field("HighPriorityRouteId", &self.high_priority_route_id)?;
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.high_priority_route_id { w.field("HighPriorityRouteId", v)?; }
         Ok(())
     }
 }
@@ -36345,16 +36345,16 @@ pub struct HighPriorityRoute {
 
 impl crate::flatten::Flatten for HighPriorityRoute {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CdcId", &self.cdc_id)?;
-        w.field("CreatedTime", &self.created_time)?;
-        w.field("Description", &self.description)?;
-        w.field("DestinationCidrBlock", &self.destination_cidr_block)?;
-        w.field("GatewayId", &self.gateway_id)?;
-        w.field("GatewayType", &self.gateway_type)?;
-        w.field("HighPriorityRouteId", &self.high_priority_route_id)?;
-        w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
-        w.field("IsCdc", &self.is_cdc)?;
-        w.field("SubnetRouteAlgorithm", &self.subnet_route_algorithm)?;
+        if let Some(v) = &self.cdc_id { w.field("CdcId", v)?; }
+        if let Some(v) = &self.created_time { w.field("CreatedTime", v)?; }
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.destination_cidr_block { w.field("DestinationCidrBlock", v)?; }
+        if let Some(v) = &self.gateway_id { w.field("GatewayId", v)?; }
+        if let Some(v) = &self.gateway_type { w.field("GatewayType", v)?; }
+        if let Some(v) = &self.high_priority_route_id { w.field("HighPriorityRouteId", v)?; }
+        if let Some(v) = &self.high_priority_route_table_id { w.field("HighPriorityRouteTableId", v)?; }
+        if let Some(v) = &self.is_cdc { w.field("IsCdc", v)?; }
+        if let Some(v) = &self.subnet_route_algorithm { w.field("SubnetRouteAlgorithm", v)?; }
         Ok(())
     }
 }
@@ -36495,18 +36495,18 @@ pub struct IKEOptionsSpecification {
 
 impl crate::flatten::Flatten for IKEOptionsSpecification {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DhGroupName", &self.dh_group_name)?;
-        w.field("ExchangeMode", &self.exchange_mode)?;
-        w.field("IKESaLifetimeSeconds", &self.ike_sa_lifetime_seconds)?;
-        w.field("IKEVersion", &self.ike_version)?;
-        w.field("LocalAddress", &self.local_address)?;
-        w.field("LocalFqdnName", &self.local_fqdn_name)?;
-        w.field("LocalIdentity", &self.local_identity)?;
-        w.field("PropoAuthenAlgorithm", &self.propo_authen_algorithm)?;
-        w.field("PropoEncryAlgorithm", &self.propo_encry_algorithm)?;
-        w.field("RemoteAddress", &self.remote_address)?;
-        w.field("RemoteFqdnName", &self.remote_fqdn_name)?;
-        w.field("RemoteIdentity", &self.remote_identity)?;
+        if let Some(v) = &self.dh_group_name { w.field("DhGroupName", v)?; }
+        if let Some(v) = &self.exchange_mode { w.field("ExchangeMode", v)?; }
+        if let Some(v) = &self.ike_sa_lifetime_seconds { w.field("IKESaLifetimeSeconds", v)?; }
+        if let Some(v) = &self.ike_version { w.field("IKEVersion", v)?; }
+        if let Some(v) = &self.local_address { w.field("LocalAddress", v)?; }
+        if let Some(v) = &self.local_fqdn_name { w.field("LocalFqdnName", v)?; }
+        if let Some(v) = &self.local_identity { w.field("LocalIdentity", v)?; }
+        if let Some(v) = &self.propo_authen_algorithm { w.field("PropoAuthenAlgorithm", v)?; }
+        if let Some(v) = &self.propo_encry_algorithm { w.field("PropoEncryAlgorithm", v)?; }
+        if let Some(v) = &self.remote_address { w.field("RemoteAddress", v)?; }
+        if let Some(v) = &self.remote_fqdn_name { w.field("RemoteFqdnName", v)?; }
+        if let Some(v) = &self.remote_identity { w.field("RemoteIdentity", v)?; }
         Ok(())
     }
 }
@@ -36616,12 +36616,12 @@ pub struct IPSECOptionsSpecification {
 
 impl crate::flatten::Flatten for IPSECOptionsSpecification {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("EncryptAlgorithm", &self.encrypt_algorithm)?;
-        w.field("IPSECSaLifetimeSeconds", &self.ipsec_sa_lifetime_seconds)?;
-        w.field("IPSECSaLifetimeTraffic", &self.ipsec_sa_lifetime_traffic)?;
-        w.field("IntegrityAlgorith", &self.integrity_algorith)?;
-        w.field("IntegrityAlgorithm", &self.integrity_algorithm)?;
-        w.field("PfsDhGroup", &self.pfs_dh_group)?;
+        if let Some(v) = &self.encrypt_algorithm { w.field("EncryptAlgorithm", v)?; }
+        if let Some(v) = &self.ipsec_sa_lifetime_seconds { w.field("IPSECSaLifetimeSeconds", v)?; }
+        if let Some(v) = &self.ipsec_sa_lifetime_traffic { w.field("IPSECSaLifetimeTraffic", v)?; }
+        if let Some(v) = &self.integrity_algorith { w.field("IntegrityAlgorith", v)?; }
+        if let Some(v) = &self.integrity_algorithm { w.field("IntegrityAlgorithm", v)?; }
+        if let Some(v) = &self.pfs_dh_group { w.field("PfsDhGroup", v)?; }
         Ok(())
     }
 }
@@ -36740,7 +36740,7 @@ pub struct InstanceChargePrepaid {
 impl crate::flatten::Flatten for InstanceChargePrepaid {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Period", &self.period)?;
-        w.field("RenewFlag", &self.renew_flag)?;
+        if let Some(v) = &self.renew_flag { w.field("RenewFlag", v)?; }
         Ok(())
     }
 }
@@ -37012,14 +37012,14 @@ pub struct IpField {
 
 impl crate::flatten::Flatten for IpField {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AsId", &self.as_id)?;
-        w.field("AsName", &self.as_name)?;
-        w.field("City", &self.city)?;
-        w.field("Comment", &self.comment)?;
-        w.field("Country", &self.country)?;
-        w.field("Isp", &self.isp)?;
-        w.field("Province", &self.province)?;
-        w.field("Region", &self.region)?;
+        if let Some(v) = &self.as_id { w.field("AsId", v)?; }
+        if let Some(v) = &self.as_name { w.field("AsName", v)?; }
+        if let Some(v) = &self.city { w.field("City", v)?; }
+        if let Some(v) = &self.comment { w.field("Comment", v)?; }
+        if let Some(v) = &self.country { w.field("Country", v)?; }
+        if let Some(v) = &self.isp { w.field("Isp", v)?; }
+        if let Some(v) = &self.province { w.field("Province", v)?; }
+        if let Some(v) = &self.region { w.field("Region", v)?; }
         Ok(())
     }
 }
@@ -37145,14 +37145,14 @@ pub struct Ipv6Address {
 
 impl crate::flatten::Flatten for Ipv6Address {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Address", &self.address)?;
-        w.field("AddressId", &self.address_id)?;
-        w.field("AddressType", &self.address_type)?;
-        w.field("Description", &self.description)?;
-        w.field("IsWanIpBlocked", &self.is_wan_ip_blocked)?;
-        w.field("Primary", &self.primary)?;
-        w.field("PublicIpAddress", &self.public_ip_address)?;
-        w.field("State", &self.state)?;
+        if let Some(v) = &self.address { w.field("Address", v)?; }
+        if let Some(v) = &self.address_id { w.field("AddressId", v)?; }
+        if let Some(v) = &self.address_type { w.field("AddressType", v)?; }
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.is_wan_ip_blocked { w.field("IsWanIpBlocked", v)?; }
+        if let Some(v) = &self.primary { w.field("Primary", v)?; }
+        if let Some(v) = &self.public_ip_address { w.field("PublicIpAddress", v)?; }
+        if let Some(v) = &self.state { w.field("State", v)?; }
         Ok(())
     }
 }
@@ -37229,8 +37229,8 @@ pub struct Ipv6SubnetCidrBlock {
 
 impl crate::flatten::Flatten for Ipv6SubnetCidrBlock {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
-        w.field("SubnetId", &self.subnet_id)?;
+        if let Some(v) = &self.ipv6_cidr_block { w.field("Ipv6CidrBlock", v)?; }
+        if let Some(v) = &self.subnet_id { w.field("SubnetId", v)?; }
         Ok(())
     }
 }
@@ -37298,7 +37298,7 @@ pub struct LocalDestinationIpPortTranslationNatRule {
 
 impl crate::flatten::Flatten for LocalDestinationIpPortTranslationNatRule {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Description", &self.description)?;
+        if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("OriginalIp", &self.original_ip)?;
         w.field("OriginalPort", &self.original_port)?;
         w.field("Protocol", &self.protocol)?;
@@ -37403,7 +37403,7 @@ pub struct MemberInfo {
 
 impl crate::flatten::Flatten for MemberInfo {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Description", &self.description)?;
+        if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("Member", &self.member)?;
         Ok(())
     }
@@ -37448,8 +37448,8 @@ pub struct ModifyRouteTableInfo {
 
 impl crate::flatten::Flatten for ModifyRouteTableInfo {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Description", &self.description)?;
-        w.field("Name", &self.name)?;
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.name { w.field("Name", v)?; }
         w.field("RouteTableId", &self.route_table_id)?;
         Ok(())
     }
@@ -37856,16 +37856,16 @@ pub struct NetworkAclEntry {
 
 impl crate::flatten::Flatten for NetworkAclEntry {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Action", &self.action)?;
-        w.field("CidrBlock", &self.cidr_block)?;
-        w.field("Description", &self.description)?;
-        w.field("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
-        w.field("ModifyTime", &self.modify_time)?;
-        w.field("NetworkAclIpv4EntryId", &self.network_acl_ipv4_entry_id)?;
-        w.field("NetworkAclIpv6EntryId", &self.network_acl_ipv6_entry_id)?;
-        w.field("Port", &self.port)?;
-        w.field("Priority", &self.priority)?;
-        w.field("Protocol", &self.protocol)?;
+        if let Some(v) = &self.action { w.field("Action", v)?; }
+        if let Some(v) = &self.cidr_block { w.field("CidrBlock", v)?; }
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.ipv6_cidr_block { w.field("Ipv6CidrBlock", v)?; }
+        if let Some(v) = &self.modify_time { w.field("ModifyTime", v)?; }
+        if let Some(v) = &self.network_acl_ipv4_entry_id { w.field("NetworkAclIpv4EntryId", v)?; }
+        if let Some(v) = &self.network_acl_ipv6_entry_id { w.field("NetworkAclIpv6EntryId", v)?; }
+        if let Some(v) = &self.port { w.field("Port", v)?; }
+        if let Some(v) = &self.priority { w.field("Priority", v)?; }
+        if let Some(v) = &self.protocol { w.field("Protocol", v)?; }
         Ok(())
     }
 }
@@ -37952,8 +37952,8 @@ pub struct NetworkAclEntrySet {
 
 impl crate::flatten::Flatten for NetworkAclEntrySet {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Egress", &self.egress)?;
-        w.field("Ingress", &self.ingress)?;
+        if !self.egress.is_empty() { w.field("Egress", &self.egress)?; }
+        if !self.ingress.is_empty() { w.field("Ingress", &self.ingress)?; }
         Ok(())
     }
 }
@@ -37992,8 +37992,8 @@ pub struct NetworkAclQuintupleEntries {
 
 impl crate::flatten::Flatten for NetworkAclQuintupleEntries {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Egress", &self.egress)?;
-        w.field("Ingress", &self.ingress)?;
+        if !self.egress.is_empty() { w.field("Egress", &self.egress)?; }
+        if !self.ingress.is_empty() { w.field("Ingress", &self.ingress)?; }
         Ok(())
     }
 }
@@ -38064,19 +38064,19 @@ pub struct NetworkAclQuintupleEntry {
 
 impl crate::flatten::Flatten for NetworkAclQuintupleEntry {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Action", &self.action)?;
-        w.field("CreateTime", &self.create_time)?;
-        w.field("Description", &self.description)?;
-        w.field("DestinationCidr", &self.destination_cidr)?;
-        w.field("DestinationIPv6Cidr", &self.destination_ipv6_cidr)?;
-        w.field("DestinationPort", &self.destination_port)?;
-        w.field("NetworkAclDirection", &self.network_acl_direction)?;
-        w.field("NetworkAclQuintupleEntryId", &self.network_acl_quintuple_entry_id)?;
-        w.field("Priority", &self.priority)?;
-        w.field("Protocol", &self.protocol)?;
-        w.field("SourceCidr", &self.source_cidr)?;
-        w.field("SourceIPv6Cidr", &self.source_ipv6_cidr)?;
-        w.field("SourcePort", &self.source_port)?;
+        if let Some(v) = &self.action { w.field("Action", v)?; }
+        if let Some(v) = &self.create_time { w.field("CreateTime", v)?; }
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.destination_cidr { w.field("DestinationCidr", v)?; }
+        if let Some(v) = &self.destination_ipv6_cidr { w.field("DestinationIPv6Cidr", v)?; }
+        if let Some(v) = &self.destination_port { w.field("DestinationPort", v)?; }
+        if let Some(v) = &self.network_acl_direction { w.field("NetworkAclDirection", v)?; }
+        if let Some(v) = &self.network_acl_quintuple_entry_id { w.field("NetworkAclQuintupleEntryId", v)?; }
+        if let Some(v) = &self.priority { w.field("Priority", v)?; }
+        if let Some(v) = &self.protocol { w.field("Protocol", v)?; }
+        if let Some(v) = &self.source_cidr { w.field("SourceCidr", v)?; }
+        if let Some(v) = &self.source_ipv6_cidr { w.field("SourceIPv6Cidr", v)?; }
+        if let Some(v) = &self.source_port { w.field("SourcePort", v)?; }
         Ok(())
     }
 }
@@ -38348,10 +38348,10 @@ pub struct PolicyStatistics {
 
 impl crate::flatten::Flatten for PolicyStatistics {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("EgressIPv4TotalCount", &self.egress_ipv4_total_count)?;
-        w.field("EgressIPv6TotalCount", &self.egress_ipv6_total_count)?;
-        w.field("IngressIPv4TotalCount", &self.ingress_ipv4_total_count)?;
-        w.field("IngressIPv6TotalCount", &self.ingress_ipv6_total_count)?;
+        if let Some(v) = &self.egress_ipv4_total_count { w.field("EgressIPv4TotalCount", v)?; }
+        if let Some(v) = &self.egress_ipv6_total_count { w.field("EgressIPv6TotalCount", v)?; }
+        if let Some(v) = &self.ingress_ipv4_total_count { w.field("IngressIPv4TotalCount", v)?; }
+        if let Some(v) = &self.ingress_ipv6_total_count { w.field("IngressIPv6TotalCount", v)?; }
         Ok(())
     }
 }
@@ -38437,14 +38437,14 @@ pub struct PrivateIpAddressSpecification {
 
 impl crate::flatten::Flatten for PrivateIpAddressSpecification {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AddressId", &self.address_id)?;
-        w.field("Description", &self.description)?;
-        w.field("IsWanIpBlocked", &self.is_wan_ip_blocked)?;
-        w.field("Primary", &self.primary)?;
-        w.field("PrivateIpAddress", &self.private_ip_address)?;
-        w.field("PublicIpAddress", &self.public_ip_address)?;
-        w.field("QosLevel", &self.qos_level)?;
-        w.field("State", &self.state)?;
+        if let Some(v) = &self.address_id { w.field("AddressId", v)?; }
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.is_wan_ip_blocked { w.field("IsWanIpBlocked", v)?; }
+        if let Some(v) = &self.primary { w.field("Primary", v)?; }
+        if let Some(v) = &self.private_ip_address { w.field("PrivateIpAddress", v)?; }
+        if let Some(v) = &self.public_ip_address { w.field("PublicIpAddress", v)?; }
+        if let Some(v) = &self.qos_level { w.field("QosLevel", v)?; }
+        if let Some(v) = &self.state { w.field("State", v)?; }
         Ok(())
     }
 }
@@ -38682,8 +38682,8 @@ pub struct ReplaceRoutesWithRoutePolicyRoute {
 
 impl crate::flatten::Flatten for ReplaceRoutesWithRoutePolicyRoute {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ForceMatchPolicy", &self.force_match_policy)?;
-        w.field("RouteItemId", &self.route_item_id)?;
+        if let Some(v) = &self.force_match_policy { w.field("ForceMatchPolicy", v)?; }
+        if let Some(v) = &self.route_item_id { w.field("RouteItemId", v)?; }
         Ok(())
     }
 }
@@ -38978,19 +38978,19 @@ pub struct Route {
 
 impl crate::flatten::Flatten for Route {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CdcId", &self.cdc_id)?;
-        w.field("CreatedTime", &self.created_time)?;
-        w.field("DestinationCidrBlock", &self.destination_cidr_block)?;
-        w.field("DestinationIpv6CidrBlock", &self.destination_ipv6_cidr_block)?;
-        w.field("Enabled", &self.enabled)?;
-        w.field("GatewayId", &self.gateway_id)?;
-        w.field("GatewayType", &self.gateway_type)?;
-        w.field("PublishedToVbc", &self.published_to_vbc)?;
-        w.field("RouteDescription", &self.route_description)?;
-        w.field("RouteId", &self.route_id)?;
-        w.field("RouteItemId", &self.route_item_id)?;
-        w.field("RouteTableId", &self.route_table_id)?;
-        w.field("RouteType", &self.route_type)?;
+        if let Some(v) = &self.cdc_id { w.field("CdcId", v)?; }
+        if let Some(v) = &self.created_time { w.field("CreatedTime", v)?; }
+        if let Some(v) = &self.destination_cidr_block { w.field("DestinationCidrBlock", v)?; }
+        if let Some(v) = &self.destination_ipv6_cidr_block { w.field("DestinationIpv6CidrBlock", v)?; }
+        if let Some(v) = &self.enabled { w.field("Enabled", v)?; }
+        if let Some(v) = &self.gateway_id { w.field("GatewayId", v)?; }
+        if let Some(v) = &self.gateway_type { w.field("GatewayType", v)?; }
+        if let Some(v) = &self.published_to_vbc { w.field("PublishedToVbc", v)?; }
+        if let Some(v) = &self.route_description { w.field("RouteDescription", v)?; }
+        if let Some(v) = &self.route_id { w.field("RouteId", v)?; }
+        if let Some(v) = &self.route_item_id { w.field("RouteItemId", v)?; }
+        if let Some(v) = &self.route_table_id { w.field("RouteTableId", v)?; }
+        if let Some(v) = &self.route_type { w.field("RouteType", v)?; }
         Ok(())
     }
 }
@@ -39116,8 +39116,8 @@ pub struct RouteECMPAlgorithm {
 
 impl crate::flatten::Flatten for RouteECMPAlgorithm {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DestinationCidrBlock", &self.destination_cidr_block)?;
-        w.field("SubnetRouteAlgorithm", &self.subnet_route_algorithm)?;
+        if let Some(v) = &self.destination_cidr_block { w.field("DestinationCidrBlock", v)?; }
+        if let Some(v) = &self.subnet_route_algorithm { w.field("SubnetRouteAlgorithm", v)?; }
         Ok(())
     }
 }
@@ -39186,9 +39186,9 @@ pub struct RoutePolicyAssociation {
 
 impl crate::flatten::Flatten for RoutePolicyAssociation {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Priority", &self.priority)?;
-        w.field("RoutePolicyId", &self.route_policy_id)?;
-        w.field("RouteTableId", &self.route_table_id)?;
+        if let Some(v) = &self.priority { w.field("Priority", v)?; }
+        if let Some(v) = &self.route_policy_id { w.field("RoutePolicyId", v)?; }
+        if let Some(v) = &self.route_table_id { w.field("RouteTableId", v)?; }
         Ok(())
     }
 }
@@ -39256,16 +39256,16 @@ pub struct RoutePolicyEntry {
 
 impl crate::flatten::Flatten for RoutePolicyEntry {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Action", &self.action)?;
-        w.field("CidrBlock", &self.cidr_block)?;
-        w.field("CreatedTime", &self.created_time)?;
-        w.field("Description", &self.description)?;
-        w.field("GatewayId", &self.gateway_id)?;
-        w.field("GatewayType", &self.gateway_type)?;
-        w.field("Priority", &self.priority)?;
-        w.field("Region", &self.region)?;
-        w.field("RoutePolicyEntryId", &self.route_policy_entry_id)?;
-        w.field("RouteType", &self.route_type)?;
+        if let Some(v) = &self.action { w.field("Action", v)?; }
+        if let Some(v) = &self.cidr_block { w.field("CidrBlock", v)?; }
+        if let Some(v) = &self.created_time { w.field("CreatedTime", v)?; }
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.gateway_id { w.field("GatewayId", v)?; }
+        if let Some(v) = &self.gateway_type { w.field("GatewayType", v)?; }
+        if let Some(v) = &self.priority { w.field("Priority", v)?; }
+        if let Some(v) = &self.region { w.field("Region", v)?; }
+        if let Some(v) = &self.route_policy_entry_id { w.field("RoutePolicyEntryId", v)?; }
+        if let Some(v) = &self.route_type { w.field("RouteType", v)?; }
         Ok(())
     }
 }
@@ -39555,18 +39555,18 @@ pub struct SecurityGroupPolicy {
 
 impl crate::flatten::Flatten for SecurityGroupPolicy {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Action", &self.action)?;
-        w.field("AddressTemplate", &self.address_template)?;
-        w.field("CidrBlock", &self.cidr_block)?;
-        w.field("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
-        w.field("ModifyTime", &self.modify_time)?;
-        w.field("PolicyDescription", &self.policy_description)?;
-        w.field("PolicyIndex", &self.policy_index)?;
-        w.field("Port", &self.port)?;
-        w.field("Priority", &self.priority)?;
-        w.field("Protocol", &self.protocol)?;
-        w.field("SecurityGroupId", &self.security_group_id)?;
-        w.field("ServiceTemplate", &self.service_template)?;
+        if let Some(v) = &self.action { w.field("Action", v)?; }
+        if let Some(v) = &self.address_template { w.field("AddressTemplate", v)?; }
+        if let Some(v) = &self.cidr_block { w.field("CidrBlock", v)?; }
+        if let Some(v) = &self.ipv6_cidr_block { w.field("Ipv6CidrBlock", v)?; }
+        if let Some(v) = &self.modify_time { w.field("ModifyTime", v)?; }
+        if let Some(v) = &self.policy_description { w.field("PolicyDescription", v)?; }
+        if let Some(v) = &self.policy_index { w.field("PolicyIndex", v)?; }
+        if let Some(v) = &self.port { w.field("Port", v)?; }
+        if let Some(v) = &self.priority { w.field("Priority", v)?; }
+        if let Some(v) = &self.protocol { w.field("Protocol", v)?; }
+        if let Some(v) = &self.security_group_id { w.field("SecurityGroupId", v)?; }
+        if let Some(v) = &self.service_template { w.field("ServiceTemplate", v)?; }
         Ok(())
     }
 }
@@ -39670,10 +39670,10 @@ pub struct SecurityGroupPolicySet {
 
 impl crate::flatten::Flatten for SecurityGroupPolicySet {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Egress", &self.egress)?;
-        w.field("Ingress", &self.ingress)?;
-        w.field("PolicyStatistics", &self.policy_statistics)?;
-        w.field("Version", &self.version)?;
+        if !self.egress.is_empty() { w.field("Egress", &self.egress)?; }
+        if !self.ingress.is_empty() { w.field("Ingress", &self.ingress)?; }
+        if let Some(v) = &self.policy_statistics { w.field("PolicyStatistics", v)?; }
+        if let Some(v) = &self.version { w.field("Version", v)?; }
         Ok(())
     }
 }
@@ -39723,8 +39723,8 @@ pub struct SecurityPolicyDatabase {
 
 impl crate::flatten::Flatten for SecurityPolicyDatabase {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("LocalCidrBlock", &self.local_cidr_block)?;
-        w.field("RemoteCidrBlock", &self.remote_cidr_block)?;
+        if let Some(v) = &self.local_cidr_block { w.field("LocalCidrBlock", v)?; }
+        if !self.remote_cidr_block.is_empty() { w.field("RemoteCidrBlock", &self.remote_cidr_block)?; }
         Ok(())
     }
 }
@@ -39821,8 +39821,8 @@ pub struct ServiceTemplateSpecification {
 
 impl crate::flatten::Flatten for ServiceTemplateSpecification {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("ServiceGroupId", &self.service_group_id)?;
-        w.field("ServiceId", &self.service_id)?;
+        if let Some(v) = &self.service_group_id { w.field("ServiceGroupId", v)?; }
+        if let Some(v) = &self.service_id { w.field("ServiceId", v)?; }
         Ok(())
     }
 }
@@ -39863,9 +39863,9 @@ pub struct ServicesInfo {
 
 impl crate::flatten::Flatten for ServicesInfo {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Description", &self.description)?;
-        w.field("Service", &self.service)?;
-        w.field("UpdatedTime", &self.updated_time)?;
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.service { w.field("Service", v)?; }
+        if let Some(v) = &self.updated_time { w.field("UpdatedTime", v)?; }
         Ok(())
     }
 }
@@ -39943,11 +39943,11 @@ pub struct SnapshotInstance {
 
 impl crate::flatten::Flatten for SnapshotInstance {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("InstanceId", &self.instance_id)?;
-        w.field("InstanceName", &self.instance_name)?;
-        w.field("InstanceRegion", &self.instance_region)?;
-        w.field("InstanceType", &self.instance_type)?;
-        w.field("SnapshotPolicyId", &self.snapshot_policy_id)?;
+        if let Some(v) = &self.instance_id { w.field("InstanceId", v)?; }
+        if let Some(v) = &self.instance_name { w.field("InstanceName", v)?; }
+        if let Some(v) = &self.instance_region { w.field("InstanceRegion", v)?; }
+        if let Some(v) = &self.instance_type { w.field("InstanceType", v)?; }
+        if let Some(v) = &self.snapshot_policy_id { w.field("SnapshotPolicyId", v)?; }
         Ok(())
     }
 }
@@ -40035,17 +40035,17 @@ pub struct SnapshotPolicy {
 
 impl crate::flatten::Flatten for SnapshotPolicy {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("BackupPolicies", &self.backup_policies)?;
-        w.field("BackupType", &self.backup_type)?;
-        w.field("CosBucket", &self.cos_bucket)?;
-        w.field("CosRegion", &self.cos_region)?;
-        w.field("CreateNewCos", &self.create_new_cos)?;
-        w.field("CreateTime", &self.create_time)?;
-        w.field("Enable", &self.enable)?;
-        w.field("KeepTime", &self.keep_time)?;
-        w.field("SnapshotPolicyId", &self.snapshot_policy_id)?;
-        w.field("SnapshotPolicyName", &self.snapshot_policy_name)?;
-        w.field("TagSet", &self.tag_set)?;
+        if !self.backup_policies.is_empty() { w.field("BackupPolicies", &self.backup_policies)?; }
+        if let Some(v) = &self.backup_type { w.field("BackupType", v)?; }
+        if let Some(v) = &self.cos_bucket { w.field("CosBucket", v)?; }
+        if let Some(v) = &self.cos_region { w.field("CosRegion", v)?; }
+        if let Some(v) = &self.create_new_cos { w.field("CreateNewCos", v)?; }
+        if let Some(v) = &self.create_time { w.field("CreateTime", v)?; }
+        if let Some(v) = &self.enable { w.field("Enable", v)?; }
+        if let Some(v) = &self.keep_time { w.field("KeepTime", v)?; }
+        if let Some(v) = &self.snapshot_policy_id { w.field("SnapshotPolicyId", v)?; }
+        if let Some(v) = &self.snapshot_policy_name { w.field("SnapshotPolicyName", v)?; }
+        if !self.tag_set.is_empty() { w.field("TagSet", &self.tag_set)?; }
         Ok(())
     }
 }
@@ -40166,15 +40166,15 @@ pub struct SourceIpTranslationNatRule {
 
 impl crate::flatten::Flatten for SourceIpTranslationNatRule {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CreatedTime", &self.created_time)?;
-        w.field("Description", &self.description)?;
-        w.field("NatGatewayId", &self.nat_gateway_id)?;
-        w.field("NatGatewaySnatId", &self.nat_gateway_snat_id)?;
-        w.field("PrivateIpAddress", &self.private_ip_address)?;
-        w.field("PublicIpAddresses", &self.public_ip_addresses)?;
-        w.field("ResourceId", &self.resource_id)?;
-        w.field("ResourceType", &self.resource_type)?;
-        w.field("VpcId", &self.vpc_id)?;
+        if let Some(v) = &self.created_time { w.field("CreatedTime", v)?; }
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.nat_gateway_id { w.field("NatGatewayId", v)?; }
+        if let Some(v) = &self.nat_gateway_snat_id { w.field("NatGatewaySnatId", v)?; }
+        if let Some(v) = &self.private_ip_address { w.field("PrivateIpAddress", v)?; }
+        if !self.public_ip_addresses.is_empty() { w.field("PublicIpAddresses", &self.public_ip_addresses)?; }
+        if let Some(v) = &self.resource_id { w.field("ResourceId", v)?; }
+        if let Some(v) = &self.resource_type { w.field("ResourceType", v)?; }
+        if let Some(v) = &self.vpc_id { w.field("VpcId", v)?; }
         Ok(())
     }
 }
@@ -40456,10 +40456,10 @@ pub struct SubnetInput {
 
 impl crate::flatten::Flatten for SubnetInput {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CidrBlock", &self.cidr_block)?;
-        w.field("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
-        w.field("RouteTableId", &self.route_table_id)?;
-        w.field("StackType", &self.stack_type)?;
+        if let Some(v) = &self.cidr_block { w.field("CidrBlock", v)?; }
+        if let Some(v) = &self.ipv6_cidr_block { w.field("Ipv6CidrBlock", v)?; }
+        if let Some(v) = &self.route_table_id { w.field("RouteTableId", v)?; }
+        if let Some(v) = &self.stack_type { w.field("StackType", v)?; }
         w.field("SubnetName", &self.subnet_name)?;
         w.field("Zone", &self.zone)?;
         Ok(())
@@ -40527,8 +40527,8 @@ pub struct Tag {
 
 impl crate::flatten::Flatten for Tag {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Key", &self.key)?;
-        w.field("Value", &self.value)?;
+        if let Some(v) = &self.key { w.field("Key", v)?; }
+        if let Some(v) = &self.value { w.field("Value", v)?; }
         Ok(())
     }
 }
@@ -40570,8 +40570,8 @@ pub struct Tags {
 
 impl crate::flatten::Flatten for Tags {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Key", &self.key)?;
-        w.field("Value", &self.value)?;
+        if let Some(v) = &self.key { w.field("Key", v)?; }
+        if let Some(v) = &self.value { w.field("Value", v)?; }
         Ok(())
     }
 }
@@ -40723,16 +40723,16 @@ pub struct TrafficMirrorFilter {
 
 impl crate::flatten::Flatten for TrafficMirrorFilter {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Action", &self.action)?;
-        w.field("CreatedTime", &self.created_time)?;
-        w.field("Description", &self.description)?;
-        w.field("DstNet", &self.dst_net)?;
-        w.field("DstPort", &self.dst_port)?;
-        w.field("Priority", &self.priority)?;
-        w.field("Protocol", &self.protocol)?;
-        w.field("SrcNet", &self.src_net)?;
-        w.field("SrcPort", &self.src_port)?;
-        w.field("TrafficMirrorFilterRuleId", &self.traffic_mirror_filter_rule_id)?;
+        if let Some(v) = &self.action { w.field("Action", v)?; }
+        if let Some(v) = &self.created_time { w.field("CreatedTime", v)?; }
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.dst_net { w.field("DstNet", v)?; }
+        if let Some(v) = &self.dst_port { w.field("DstPort", v)?; }
+        if let Some(v) = &self.priority { w.field("Priority", v)?; }
+        if let Some(v) = &self.protocol { w.field("Protocol", v)?; }
+        if let Some(v) = &self.src_net { w.field("SrcNet", v)?; }
+        if let Some(v) = &self.src_port { w.field("SrcPort", v)?; }
+        if let Some(v) = &self.traffic_mirror_filter_rule_id { w.field("TrafficMirrorFilterRuleId", v)?; }
         Ok(())
     }
 }
@@ -40824,10 +40824,10 @@ pub struct TrafficMirrorTarget {
 
 impl crate::flatten::Flatten for TrafficMirrorTarget {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AlgHash", &self.alg_hash)?;
-        w.field("TargetEndPoints", &self.target_end_points)?;
-        w.field("TargetIps", &self.target_ips)?;
-        w.field("TargetType", &self.target_type)?;
+        if let Some(v) = &self.alg_hash { w.field("AlgHash", v)?; }
+        if !self.target_end_points.is_empty() { w.field("TargetEndPoints", &self.target_end_points)?; }
+        if !self.target_ips.is_empty() { w.field("TargetIps", &self.target_ips)?; }
+        if let Some(v) = &self.target_type { w.field("TargetType", v)?; }
         Ok(())
     }
 }
@@ -40988,14 +40988,14 @@ pub struct TranslationAclRule {
 
 impl crate::flatten::Flatten for TranslationAclRule {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("AclRuleId", &self.acl_rule_id)?;
-        w.field("Action", &self.action)?;
-        w.field("Description", &self.description)?;
-        w.field("DestinationCidr", &self.destination_cidr)?;
-        w.field("DestinationPort", &self.destination_port)?;
-        w.field("Protocol", &self.protocol)?;
-        w.field("SourceCidr", &self.source_cidr)?;
-        w.field("SourcePort", &self.source_port)?;
+        if let Some(v) = &self.acl_rule_id { w.field("AclRuleId", v)?; }
+        if let Some(v) = &self.action { w.field("Action", v)?; }
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.destination_cidr { w.field("DestinationCidr", v)?; }
+        if let Some(v) = &self.destination_port { w.field("DestinationPort", v)?; }
+        if let Some(v) = &self.protocol { w.field("Protocol", v)?; }
+        if let Some(v) = &self.source_cidr { w.field("SourceCidr", v)?; }
+        if let Some(v) = &self.source_port { w.field("SourcePort", v)?; }
         Ok(())
     }
 }
@@ -41090,13 +41090,13 @@ pub struct TranslationNatRule {
 
 impl crate::flatten::Flatten for TranslationNatRule {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CreateTime", &self.create_time)?;
-        w.field("Description", &self.description)?;
-        w.field("OriginalIp", &self.original_ip)?;
-        w.field("TranslationDirection", &self.translation_direction)?;
-        w.field("TranslationIp", &self.translation_ip)?;
-        w.field("TranslationType", &self.translation_type)?;
-        w.field("UpdateTime", &self.update_time)?;
+        if let Some(v) = &self.create_time { w.field("CreateTime", v)?; }
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.original_ip { w.field("OriginalIp", v)?; }
+        if let Some(v) = &self.translation_direction { w.field("TranslationDirection", v)?; }
+        if let Some(v) = &self.translation_ip { w.field("TranslationIp", v)?; }
+        if let Some(v) = &self.translation_type { w.field("TranslationType", v)?; }
+        if let Some(v) = &self.update_time { w.field("UpdateTime", v)?; }
         Ok(())
     }
 }
@@ -41182,10 +41182,10 @@ pub struct TranslationNatRuleDiff {
 
 impl crate::flatten::Flatten for TranslationNatRuleDiff {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Description", &self.description)?;
-        w.field("OldOriginalIp", &self.old_original_ip)?;
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.old_original_ip { w.field("OldOriginalIp", v)?; }
         w.field("OldTranslationIp", &self.old_translation_ip)?;
-        w.field("OriginalIp", &self.original_ip)?;
+        if let Some(v) = &self.original_ip { w.field("OriginalIp", v)?; }
         w.field("TranslationDirection", &self.translation_direction)?;
         w.field("TranslationIp", &self.translation_ip)?;
         w.field("TranslationType", &self.translation_type)?;
@@ -41269,8 +41269,8 @@ pub struct TranslationNatRuleInput {
 
 impl crate::flatten::Flatten for TranslationNatRuleInput {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Description", &self.description)?;
-        w.field("OriginalIp", &self.original_ip)?;
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.original_ip { w.field("OriginalIp", v)?; }
         w.field("TranslationDirection", &self.translation_direction)?;
         w.field("TranslationIp", &self.translation_ip)?;
         w.field("TranslationType", &self.translation_type)?;
@@ -41719,16 +41719,16 @@ pub struct VpnGatewayRoute {
 
 impl crate::flatten::Flatten for VpnGatewayRoute {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("CreateTime", &self.create_time)?;
-        w.field("Description", &self.description)?;
-        w.field("DestinationCidrBlock", &self.destination_cidr_block)?;
-        w.field("InstanceId", &self.instance_id)?;
-        w.field("InstanceType", &self.instance_type)?;
-        w.field("Priority", &self.priority)?;
-        w.field("RouteId", &self.route_id)?;
-        w.field("Status", &self.status)?;
-        w.field("Type", &self.r#type)?;
-        w.field("UpdateTime", &self.update_time)?;
+        if let Some(v) = &self.create_time { w.field("CreateTime", v)?; }
+        if let Some(v) = &self.description { w.field("Description", v)?; }
+        if let Some(v) = &self.destination_cidr_block { w.field("DestinationCidrBlock", v)?; }
+        if let Some(v) = &self.instance_id { w.field("InstanceId", v)?; }
+        if let Some(v) = &self.instance_type { w.field("InstanceType", v)?; }
+        if let Some(v) = &self.priority { w.field("Priority", v)?; }
+        if let Some(v) = &self.route_id { w.field("RouteId", v)?; }
+        if let Some(v) = &self.status { w.field("Status", v)?; }
+        if let Some(v) = &self.r#type { w.field("Type", v)?; }
+        if let Some(v) = &self.update_time { w.field("UpdateTime", v)?; }
         Ok(())
     }
 }
@@ -41824,9 +41824,9 @@ pub struct VpnGatewayRouteModify {
 
 impl crate::flatten::Flatten for VpnGatewayRouteModify {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("Description", &self.description)?;
+        if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("RouteId", &self.route_id)?;
-        w.field("Status", &self.status)?;
+        if let Some(v) = &self.status { w.field("Status", v)?; }
         Ok(())
     }
 }
@@ -41876,9 +41876,9 @@ pub struct VpngwCcnRoutes {
 
 impl crate::flatten::Flatten for VpngwCcnRoutes {
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
-        w.field("DestinationCidrBlock", &self.destination_cidr_block)?;
-        w.field("RouteId", &self.route_id)?;
-        w.field("Status", &self.status)?;
+        if let Some(v) = &self.destination_cidr_block { w.field("DestinationCidrBlock", v)?; }
+        if let Some(v) = &self.route_id { w.field("RouteId", v)?; }
+        if let Some(v) = &self.status { w.field("Status", v)?; }
         Ok(())
     }
 }
