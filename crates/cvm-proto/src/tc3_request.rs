@@ -93,9 +93,8 @@ pub(crate) fn sign_tc3(
         &tc3::sha256_hex(&body),
     );
     let string_to_sign = tc3::string_to_sign(ctx.timestamp, &date, SERVICE, &canonical_request);
-    let signature = credentials
-        .tc3_signing_key(&date, SERVICE)
-        .sign(&string_to_sign);
+    // The day's key is derived once per credentials, date and service, then reused.
+    let signature = credentials.tc3_sign(&date, SERVICE, &string_to_sign);
     let authorization = tc3::authorization(
         credentials.secret_id(),
         &date,
