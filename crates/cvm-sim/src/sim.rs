@@ -17,8 +17,9 @@ use cvm_proto::{HttpMethod, COMMON_PARAMS, DEFAULT_VERSION, MAX_GET_URL, MAX_POS
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
+use crate::actions::Reply;
 use crate::auth::{account_in, check_token, check_window};
 use crate::config::{AccountConfig, FaultKind, FaultRule, RateLimit, SimConfig, Transitions};
 use crate::error::{ApiFailure, ApiResult, SimError};
@@ -631,9 +632,24 @@ impl Sim {
         }
     }
 
-    fn success(&self, cx: &Cx, mut body: Map<String, Value>) -> SimResponse {
-        body.insert("RequestId".to_owned(), Value::String(cx.request_id.clone()));
-        envelope(&json!({ "Response": body }))
+    /// `{"Response":{...,"RequestId":"..."}}`, written around the serialized reply.
+    fn success(&self, cx: &Cx, body: Reply) -> SimResponse {
+        let object = body.into_json();
+        // The reply is a serialized object, `{...}`: everything but its closing brace is kept.
+        let fields = object
+            .get(1..object.len().saturating_sub(1))
+            .unwrap_or_default();
+        let mut out = Vec::with_capacity(fields.len() + cx.request_id.len() + 32);
+        out.extend_from_slice(b"{\"Response\":{");
+        out.extend_from_slice(fields);
+        if !fields.is_empty() {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"\"RequestId\":");
+        // A string always serializes.
+        let _ = serde_json::to_writer(&mut out, &cx.request_id);
+        out.extend_from_slice(b"}}");
+        SimResponse::new(200, "application/json", out)
     }
 
     fn failure(&mut self, cx: &Cx, failure: ApiFailure) -> SimResponse {
@@ -688,12 +704,7 @@ impl Sim {
         }
     }
 
-    fn process(
-        &mut self,
-        req: &SimRequest,
-        now: Duration,
-        cx: &mut Cx,
-    ) -> Result<Map<String, Value>, Stop> {
+    fn process(&mut self, req: &SimRequest, now: Duration, cx: &mut Cx) -> Result<Reply, Stop> {
         let method = match req.method.as_str() {
             "GET" => HttpMethod::Get,
             "POST" => HttpMethod::Post,
@@ -853,7 +864,7 @@ impl Sim {
         params: &Params,
         cx: &mut Cx,
         now: Duration,
-    ) -> Result<Map<String, Value>, Stop> {
+    ) -> Result<Reply, Stop> {
         // Whatever follows may change what a state dump holds (instances, client tokens, PRNGs).
         self.generation += 1;
         self.throttle(secret_id, action, now)?;

@@ -5,7 +5,6 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use cvm_proto::api::cvm::DescribeInstancesResponse;
 use cvm_proto::models::{
     DescribeInstancesRequest, DescribeInstancesStatusRequest, DescribeInstancesStatusResponse,
     Filter, InstanceState, InstanceStatus, TerminateInstancesRequest, TerminateInstancesResponse,
@@ -13,8 +12,11 @@ use cvm_proto::models::{
 use cvm_proto::Action;
 
 use super::billing::charge_type_of;
-use super::required_fields::{null_prepaid_fields, reply_instance};
-use super::{check_filters, instance_ids, invalid_filter, mismatch, object, page, Call, Reply};
+use super::required_fields::{DescribeInstancesReply, DescribedInstance};
+use super::{
+    check_filters, instance_ids, invalid_filter, mismatch, object, object_with_capacity, page,
+    Call, Reply,
+};
 use crate::error::{ApiFailure, ApiResult};
 use crate::sim::{Cx, Sim, SimInstance};
 use crate::time;
@@ -68,18 +70,21 @@ impl Sim {
             }
         }
         let total = matching.len();
-        let set = matching
+        let set: Vec<DescribedInstance> = matching
             .into_iter()
             .skip(offset)
             .take(limit)
-            .map(|i| reply_instance(&i.model))
-            .collect::<ApiResult<Vec<_>>>()?;
-        let mut reply = object(&DescribeInstancesResponse {
-            total_count: Some(total as i64),
-            instance_set: set,
-        })?;
-        null_prepaid_fields(&mut reply);
-        Ok(reply)
+            .map(|i| DescribedInstance::of(&i.model))
+            .collect();
+        // About 2 KB per instance.
+        let capacity = 64 + 2048 * set.len();
+        object_with_capacity(
+            &DescribeInstancesReply {
+                total_count: total as i64,
+                instance_set: set,
+            },
+            capacity,
+        )
     }
 
     /// `DescribeInstancesStatus`: the states of the caller's instances in the region, one page of them.

@@ -5,15 +5,13 @@
 use cvm_proto::api::cvm::{self, LoginSettings, Placement, VirtualPrivateCloud};
 use cvm_proto::models::{Image, Instance};
 
-use serde_json::Value;
-
-use super::owned::convert;
-use super::Reply;
-use crate::error::ApiResult;
+use serde::Serialize;
 
 /// An instance as `DescribeInstances` answers it, every always-returned field present.
-pub(super) fn reply_instance(model: &Instance) -> ApiResult<cvm::Instance> {
-    let mut out: cvm::Instance = convert(model)?;
+///
+/// The stored model is the generated reply type itself, so a clone is the conversion.
+pub(super) fn reply_instance(model: &Instance) -> cvm::Instance {
+    let mut out: cvm::Instance = model.clone();
     let placement = out.placement.get_or_insert_with(Placement::default);
     placement.zone.get_or_insert_with(String::new);
     placement.project_id.get_or_insert(0);
@@ -65,27 +63,52 @@ pub(super) fn reply_instance(model: &Instance) -> ApiResult<cvm::Instance> {
         .get_or_insert_with(String::new);
     out.latest_operation_error_msg
         .get_or_insert_with(String::new);
-    Ok(out)
+    out
 }
 
-/// Writes the prepaid-only `RenewFlag` and `ExpiredTime` of instances that have none as `null`,
-/// as the service does for postpaid instances (the generated type would leave them out).
-pub(super) fn null_prepaid_fields(reply: &mut Reply) {
-    let Some(Value::Array(set)) = reply.get_mut("InstanceSet") else {
-        return;
-    };
-    for inst in set.iter_mut().filter_map(Value::as_object_mut) {
-        for key in ["RenewFlag", "ExpiredTime"] {
-            inst.entry(key).or_insert(Value::Null);
+/// The reply to `DescribeInstances`: the generated `DescribeInstancesResponse`, except that
+/// the prepaid-only `RenewFlag` and `ExpiredTime` of instances that have none are written as
+/// `null`, as the service does for postpaid instances (the generated type would leave them out).
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(super) struct DescribeInstancesReply {
+    /// `TotalCount`.
+    pub total_count: i64,
+    /// `InstanceSet`.
+    pub instance_set: Vec<DescribedInstance>,
+}
+
+/// An instance of [`DescribeInstancesReply`].
+#[derive(Serialize)]
+pub(super) struct DescribedInstance {
+    #[serde(flatten)]
+    instance: cvm::Instance,
+    /// `Some(())`, written `null`, where the instance has no `RenewFlag`.
+    #[serde(rename = "RenewFlag", skip_serializing_if = "Option::is_none")]
+    null_renew_flag: Option<()>,
+    /// `Some(())`, written `null`, where the instance has no `ExpiredTime`.
+    #[serde(rename = "ExpiredTime", skip_serializing_if = "Option::is_none")]
+    null_expired_time: Option<()>,
+}
+
+impl DescribedInstance {
+    /// The stored `model` as `DescribeInstances` answers it.
+    pub(super) fn of(model: &Instance) -> Self {
+        let instance = reply_instance(model);
+        DescribedInstance {
+            null_renew_flag: instance.renew_flag.is_none().then_some(()),
+            null_expired_time: instance.expired_time.is_none().then_some(()),
+            instance,
         }
     }
 }
 
 /// An image as `DescribeImages` answers it, every always-returned field present.
-pub(super) fn reply_image(model: &Image) -> ApiResult<cvm::Image> {
-    let mut out: cvm::Image = convert(model)?;
+pub(super) fn reply_image(model: &Image) -> cvm::Image {
+    // The stored model is the generated reply type itself, so a clone is the conversion.
+    let mut out: cvm::Image = model.clone();
     complete_image(&mut out);
-    Ok(out)
+    out
 }
 
 /// Fills an image's always-returned fields that are missing.
@@ -107,5 +130,68 @@ pub(super) fn complete_image(out: &mut cvm::Image) {
     for t in &mut out.tags {
         t.key.get_or_insert_with(String::new);
         t.value.get_or_insert_with(String::new);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use serde_json::{json, Value};
+
+    use super::*;
+
+    /// The instance as `DescribeInstances` answered it before replies were serialized straight
+    /// to bytes: through a `serde_json::Value`, the prepaid-only fields added as `null`.
+    fn oracle(model: &Instance) -> Value {
+        let mut v = serde_json::to_value(reply_instance(model)).unwrap();
+        let map = v.as_object_mut().unwrap();
+        for key in ["RenewFlag", "ExpiredTime"] {
+            map.entry(key).or_insert(Value::Null);
+        }
+        v
+    }
+
+    fn described(model: &Instance) -> Value {
+        serde_json::from_slice(&serde_json::to_vec(&DescribedInstance::of(model)).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn described_instances_have_the_content_of_the_value_built_reply() {
+        let rich: Instance = serde_json::from_value(json!({
+            "Placement": {"Zone": "ap-guangzhou-3", "ProjectId": 7, "HostId": "host-1"},
+            "InstanceId": "ins-1a2b3c4d",
+            "InstanceType": "S5.MEDIUM4",
+            "CPU": 2,
+            "Memory": 4,
+            "InstanceName": "web \"1\"",
+            "InstanceChargeType": "PREPAID",
+            "SystemDisk": {"DiskType": "CLOUD_SSD", "DiskId": "disk-1", "DiskSize": 60},
+            "DataDisks": [{"DiskSize": 100}, {"DiskSize": 200, "Encrypt": true, "KmsKeyId": "k"}],
+            "PrivateIpAddresses": ["10.0.0.2"],
+            "PublicIpAddresses": ["1.2.3.4"],
+            "InternetAccessible": {"InternetMaxBandwidthOut": 5, "PublicIpAssigned": true},
+            "VirtualPrivateCloud": {"VpcId": "vpc-1", "PrivateIpAddresses": ["10.0.0.2"]},
+            "ImageId": "img-1",
+            "RenewFlag": "NOTIFY_AND_AUTO_RENEW",
+            "CreatedTime": "2024-01-28T00:00:00Z",
+            "ExpiredTime": "2024-02-28T00:00:00Z",
+            "OsName": "TencentOS",
+            "SecurityGroupIds": ["sg-1", "sg-2"],
+            "LoginSettings": {"Password": "secret", "KeyIds": ["skey-1"]},
+            "InstanceState": "RUNNING",
+            "Tags": [{"Key": "k", "Value": "v"}],
+            "Uuid": "u",
+            "DisasterRecoverGroupIds": ["ps-1"],
+            "DisableApiTermination": true,
+        }))
+        .unwrap();
+        let mut postpaid = rich.clone();
+        postpaid.renew_flag = None;
+        postpaid.expired_time = None;
+        postpaid.system_disk = None;
+        for model in [Instance::default(), rich, postpaid] {
+            assert_eq!(described(&model), oracle(&model));
+        }
     }
 }
