@@ -1,5 +1,5 @@
 //! Runs the emulator's `Sim::handle` of the `sim` bench in a loop, for a profiler:
-//! `cargo run --release -p cvm-benches --example profile_sim -- describe|run [N]`.
+//! `cargo run --release -p cvm-benches --example profile_sim -- describe|run|floor [N]`.
 //!
 //! The signed requests are built before the loop, so that with
 //! `valgrind --tool=callgrind --toggle-collect='*Sim*handle*'` only the handling is counted.
@@ -8,8 +8,9 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use cvm_benches::run_instances_request;
+use cvm_proto::encode;
 use cvm_proto::models::{DescribeInstancesRequest, RunInstancesRequest};
-use cvm_proto::sign::SignatureMethod;
+use cvm_proto::sign::{self, SignatureMethod};
 use cvm_proto::{Context, Credentials, Endpoint, HttpMethod};
 use cvm_sim::{Quotas, Sim, SimConfig, SimRequest, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY};
 use serde::Serialize;
@@ -41,6 +42,20 @@ fn signed<P: Serialize>(action: &str, params: &P, nonce: u64) -> SimRequest {
     SimRequest::from_prepared(&req.request)
 }
 
+/// The `sim` bench's floor: decoding the request and verifying its signature.
+#[inline(never)]
+fn decode_verify(req: &SimRequest, creds: &Credentials) -> bool {
+    let Ok(params) = encode::decode(&req.body) else {
+        return false;
+    };
+    let host = req.header("host").unwrap_or_default();
+    let Ok(sts) = sign::string_to_sign(HttpMethod::Post, host, &req.path, &params) else {
+        return false;
+    };
+    let alg = SignatureMethod::from_param(params.get("SignatureMethod"));
+    creds.verify(alg, &sts, params.get("Signature").unwrap_or_default())
+}
+
 fn run_instances() -> RunInstancesRequest {
     let mut req = run_instances_request();
     req.login_settings = None;
@@ -65,6 +80,10 @@ fn main() {
             let requests: Vec<SimRequest> = (0..n)
                 .map(|i| signed("DescribeInstances", &describe, i + 2))
                 .collect();
+            if std::env::var_os("PROFILE_SIM_PRINT").is_some() {
+                let handled = s.handle(&signed("DescribeInstances", &describe, 1 << 40), now);
+                println!("{}", String::from_utf8_lossy(&handled.response.body));
+            }
             for req in &requests {
                 let handled = s.handle(black_box(req), now);
                 assert_eq!(handled.response.error_code(), None);
@@ -80,6 +99,16 @@ fn main() {
                 let handled = s.handle(black_box(&req), now);
                 assert_eq!(handled.response.error_code(), None);
                 black_box(handled);
+            }
+        }
+        "floor" => {
+            // The bench's floor_decode_verify, for comparison:
+            // `--toggle-collect='*decode_verify*'`.
+            let creds = Credentials::new(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY)
+                .unwrap_or_else(|e| unreachable!("{e}"));
+            let sample = signed("DescribeInstances", &DescribeInstancesRequest::default(), 1);
+            for _ in 0..n {
+                assert!(decode_verify(black_box(&sample), &creds));
             }
         }
         other => {

@@ -19,7 +19,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::actions::Reply;
+use crate::actions::{DescribedCache, Reply};
 use crate::auth::{account_in, check_token, check_window};
 use crate::config::{AccountConfig, FaultKind, FaultRule, RateLimit, SimConfig, Transitions};
 use crate::error::{ApiFailure, ApiResult, SimError};
@@ -164,6 +164,8 @@ pub struct Sim {
     fault_matches: Vec<u64>,
     /// Key pairs, custom images, placement groups, launch templates, timers and orders.
     pub(crate) resources: Resources,
+    /// The JSON of instances as `DescribeInstances` last wrote them (not state: a cache).
+    pub(crate) described: DescribedCache,
 }
 
 impl std::fmt::Debug for Sim {
@@ -388,6 +390,7 @@ impl Sim {
             buckets: HashMap::new(),
             fault_rng,
             resources: Resources::default(),
+            described: DescribedCache::default(),
         })
     }
 
@@ -581,15 +584,17 @@ impl Sim {
         self.rng.fill_bytes(&mut b);
         b[6] = (b[6] & 0x0f) | 0x40;
         b[8] = (b[8] & 0x3f) | 0x80;
-        let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-        format!(
-            "{}-{}-{}-{}-{}",
-            &hex[0..8],
-            &hex[8..12],
-            &hex[12..16],
-            &hex[16..20],
-            &hex[20..32]
-        )
+        // Written digit by digit: one allocation instead of one per byte (this runs every request).
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(36);
+        for (i, x) in b.iter().enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                out.push('-');
+            }
+            out.push(char::from(HEX[usize::from(x >> 4)]));
+            out.push(char::from(HEX[usize::from(x & 0x0f)]));
+        }
+        out
     }
 
     /// Handles one request at request-clock time `now` (since the Unix epoch).

@@ -12,11 +12,8 @@ use cvm_proto::models::{
 use cvm_proto::Action;
 
 use super::billing::charge_type_of;
-use super::required_fields::{DescribeInstancesReply, DescribedInstance};
-use super::{
-    check_filters, instance_ids, invalid_filter, mismatch, object, object_with_capacity, page,
-    Call, Reply,
-};
+use super::required_fields::describe_instances_reply;
+use super::{check_filters, instance_ids, invalid_filter, mismatch, object, page, Call, Reply};
 use crate::error::{ApiFailure, ApiResult};
 use crate::sim::{Cx, Sim, SimInstance};
 use crate::time;
@@ -38,7 +35,7 @@ pub(super) struct Operation {
 impl Sim {
     /// `DescribeInstances`: the caller's instances in the region, by id or by filters, one page of them.
     pub(super) fn describe_instances(
-        &self,
+        &mut self,
         call: &Call<'_>,
         req: DescribeInstancesRequest,
     ) -> ApiResult<Reply> {
@@ -57,7 +54,13 @@ impl Sim {
         }
         let (offset, limit) = page(req.offset, req.limit)?;
         let mut matching = Vec::new();
-        for inst in self.owned(call.owner, region) {
+        // The instances are read in place while the cache of their JSON is written.
+        let owner = call.owner;
+        let owned = self
+            .instances
+            .values()
+            .filter(|i| i.owner == owner && i.region == region);
+        for inst in owned {
             if !ids.is_empty() && !ids.iter().any(|id| id == inst.id()) {
                 continue;
             }
@@ -70,20 +73,13 @@ impl Sim {
             }
         }
         let total = matching.len();
-        let set: Vec<DescribedInstance> = matching
-            .into_iter()
-            .skip(offset)
-            .take(limit)
-            .map(|i| DescribedInstance::of(&i.model))
-            .collect();
-        // About 2 KB per instance.
-        let capacity = 64 + 2048 * set.len();
-        object_with_capacity(
-            &DescribeInstancesReply {
-                total_count: total as i64,
-                instance_set: set,
-            },
-            capacity,
+        let instances = &self.instances;
+        describe_instances_reply(
+            &mut self.described,
+            total,
+            matching.into_iter().skip(offset).take(limit),
+            instances.len(),
+            |seq| instances.contains_key(&seq),
         )
     }
 

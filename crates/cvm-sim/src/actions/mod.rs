@@ -31,6 +31,7 @@ mod prices;
 mod quotas;
 mod reconfigure;
 mod required_fields;
+pub(crate) use required_fields::DescribedCache;
 mod routes;
 mod sale_configs;
 
@@ -63,6 +64,11 @@ const MAX_FILTERS: usize = 10;
 pub(crate) struct Reply(Vec<u8>);
 
 impl Reply {
+    /// A reply already serialized: `json` must be a JSON object, `{...}`.
+    pub(crate) fn from_json(json: Vec<u8>) -> Self {
+        Reply(json)
+    }
+
     /// The serialized object, `{...}`.
     pub(crate) fn into_json(self) -> Vec<u8> {
         self.0
@@ -296,12 +302,7 @@ fn parse<T: DeserializeOwned>(params: &Params) -> ApiResult<T> {
 
 /// A typed reply as the JSON object it is sent as, serialized straight from the type.
 fn object<T: Serialize>(reply: &T) -> ApiResult<Reply> {
-    object_with_capacity(reply, 128)
-}
-
-/// [`object`] into a buffer of `capacity` bytes to start with.
-fn object_with_capacity<T: Serialize>(reply: &T, capacity: usize) -> ApiResult<Reply> {
-    let mut out = Vec::with_capacity(capacity);
+    let mut out = Vec::with_capacity(128);
     match serde_json::to_writer(&mut out, reply) {
         Ok(()) if out.first() == Some(&b'{') && out.last() == Some(&b'}') => Ok(Reply(out)),
         _ => Err(ApiFailure::new(

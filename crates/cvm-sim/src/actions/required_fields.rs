@@ -5,7 +5,15 @@
 use cvm_proto::api::cvm::{self, LoginSettings, Placement, VirtualPrivateCloud};
 use cvm_proto::models::{Image, Instance};
 
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+
 use serde::Serialize;
+
+use super::owned::internal;
+use super::Reply;
+use crate::error::ApiResult;
+use crate::sim::SimInstance;
 
 /// An instance as `DescribeInstances` answers it, every always-returned field present.
 ///
@@ -66,19 +74,9 @@ pub(super) fn reply_instance(model: &Instance) -> cvm::Instance {
     out
 }
 
-/// The reply to `DescribeInstances`: the generated `DescribeInstancesResponse`, except that
-/// the prepaid-only `RenewFlag` and `ExpiredTime` of instances that have none are written as
-/// `null`, as the service does for postpaid instances (the generated type would leave them out).
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(super) struct DescribeInstancesReply {
-    /// `TotalCount`.
-    pub total_count: i64,
-    /// `InstanceSet`.
-    pub instance_set: Vec<DescribedInstance>,
-}
-
-/// An instance of [`DescribeInstancesReply`].
+/// An instance as `DescribeInstances` answers it: [`reply_instance`], with the prepaid-only
+/// `RenewFlag` and `ExpiredTime` of instances that have none written as `null`, as the service
+/// does for postpaid instances (the generated type would leave them out).
 #[derive(Serialize)]
 pub(super) struct DescribedInstance {
     #[serde(flatten)]
@@ -101,6 +99,72 @@ impl DescribedInstance {
             instance,
         }
     }
+}
+
+/// The JSON of instances as `DescribeInstances` answers them ([`DescribedInstance`]), each kept
+/// for as long as the stored model it was written from stays equal to the instance's (compared
+/// in full at every use, so that no change to an instance, however made, can be missed).
+///
+/// Writing an instance (about 1.5 KB of JSON, 60 fields) is most of what `DescribeInstances`
+/// costs, and polling the same instances is what callers do most (the `sim` bench: a
+/// `DescribeInstances` of 10 instances takes about 5 times less with it).
+#[derive(Default)]
+pub(crate) struct DescribedCache {
+    entries: HashMap<u64, (Instance, Vec<u8>)>,
+}
+
+impl DescribedCache {
+    /// The JSON of the instance kept under `seq` whose stored model is `model`.
+    fn json(&mut self, seq: u64, model: &Instance) -> ApiResult<&[u8]> {
+        let entry = match self.entries.entry(seq) {
+            Entry::Occupied(e) => {
+                let e = e.into_mut();
+                if e.0 != *model {
+                    *e = (model.clone(), write_instance(model)?);
+                }
+                e
+            }
+            Entry::Vacant(e) => e.insert((model.clone(), write_instance(model)?)),
+        };
+        Ok(&entry.1)
+    }
+
+    /// Forgets the instances for which `exists` is false, once there are many more entries than `live` instances.
+    fn prune(&mut self, live: usize, exists: impl Fn(u64) -> bool) {
+        if self.entries.len() > 2 * live + 64 {
+            self.entries.retain(|&seq, _| exists(seq));
+        }
+    }
+}
+
+fn write_instance(model: &Instance) -> ApiResult<Vec<u8>> {
+    let mut out = Vec::with_capacity(2048);
+    serde_json::to_writer(&mut out, &DescribedInstance::of(model)).map_err(|_| internal())?;
+    Ok(out)
+}
+
+/// The reply to `DescribeInstances`, the generated `DescribeInstancesResponse` with every
+/// instance written as a [`DescribedInstance`]: `{"TotalCount":...,"InstanceSet":[...]}`.
+pub(super) fn describe_instances_reply<'a>(
+    cache: &mut DescribedCache,
+    total: usize,
+    set: impl ExactSizeIterator<Item = &'a SimInstance>,
+    live: usize,
+    exists: impl Fn(u64) -> bool,
+) -> ApiResult<Reply> {
+    cache.prune(live, exists);
+    let mut out = Vec::with_capacity(64 + 2048 * set.len());
+    out.extend_from_slice(b"{\"TotalCount\":");
+    out.extend_from_slice(total.to_string().as_bytes());
+    out.extend_from_slice(b",\"InstanceSet\":[");
+    for (i, inst) in set.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(cache.json(inst.seq, &inst.model)?);
+    }
+    out.extend_from_slice(b"]}");
+    Ok(Reply::from_json(out))
 }
 
 /// An image as `DescribeImages` answers it, every always-returned field present.
@@ -152,8 +216,28 @@ mod tests {
         v
     }
 
-    fn described(model: &Instance) -> Value {
-        serde_json::from_slice(&serde_json::to_vec(&DescribedInstance::of(model)).unwrap()).unwrap()
+    fn sim_instance(seq: u64, model: Instance) -> SimInstance {
+        SimInstance {
+            owner: "o".into(),
+            region: "r".into(),
+            seq,
+            transition: None,
+            model,
+        }
+    }
+
+    /// The reply for `instances`, through `cache`.
+    fn described(cache: &mut DescribedCache, instances: &[SimInstance]) -> Value {
+        let reply = describe_instances_reply(cache, 7, instances.iter(), instances.len(), |_| true);
+        serde_json::from_slice(&reply.unwrap().into_json()).unwrap()
+    }
+
+    /// The reply as it was built before: the generated type through a `Value`.
+    fn oracle_reply(instances: &[SimInstance]) -> Value {
+        json!({
+            "TotalCount": 7,
+            "InstanceSet": instances.iter().map(|i| oracle(&i.model)).collect::<Vec<_>>(),
+        })
     }
 
     #[test]
@@ -190,8 +274,32 @@ mod tests {
         postpaid.renew_flag = None;
         postpaid.expired_time = None;
         postpaid.system_disk = None;
-        for model in [Instance::default(), rich, postpaid] {
-            assert_eq!(described(&model), oracle(&model));
-        }
+        let mut instances = vec![
+            sim_instance(1, Instance::default()),
+            sim_instance(2, rich),
+            sim_instance(3, postpaid),
+        ];
+        let mut cache = DescribedCache::default();
+        assert_eq!(described(&mut cache, &[]), oracle_reply(&[]));
+        assert_eq!(described(&mut cache, &instances), oracle_reply(&instances));
+        // From the cache, and again after changes made behind its back.
+        assert_eq!(described(&mut cache, &instances), oracle_reply(&instances));
+        instances[1].model.instance_state = Some(cvm_proto::models::InstanceState::Stopped);
+        instances[2].model.tags.clear();
+        instances[0] = sim_instance(1, instances[1].model.clone());
+        assert_eq!(described(&mut cache, &instances), oracle_reply(&instances));
+    }
+
+    #[test]
+    fn the_cache_forgets_instances_that_are_gone() {
+        let mut cache = DescribedCache::default();
+        let many: Vec<SimInstance> = (0..100)
+            .map(|seq| sim_instance(seq, Instance::default()))
+            .collect();
+        described(&mut cache, &many);
+        assert_eq!(cache.entries.len(), 100);
+        let reply = describe_instances_reply(&mut cache, 0, [].iter(), 0, |seq| seq < 3);
+        assert!(reply.is_ok());
+        assert_eq!(cache.entries.len(), 3);
     }
 }
