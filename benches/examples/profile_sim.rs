@@ -1,5 +1,5 @@
 //! Runs the emulator's `Sim::handle` of the `sim` bench in a loop, for a profiler:
-//! `cargo run --release -p cvm-benches --example profile_sim -- describe|run|floor [N]`.
+//! `cargo run --release -p cvm-benches --example profile_sim -- describe|describe_changed|run|floor [N]`.
 //!
 //! The signed requests are built before the loop, so that with
 //! `valgrind --tool=callgrind --toggle-collect='*Sim*handle*'` only the handling is counted.
@@ -70,7 +70,7 @@ fn main() {
         .unwrap_or(1_000);
     let now = Duration::from_secs(NOW);
     match what.as_str() {
-        "describe" => {
+        "describe" | "describe_changed" => {
             let mut s = sim();
             let mut ten = run_instances();
             ten.instance_count = Some(10);
@@ -84,7 +84,16 @@ fn main() {
                 let handled = s.handle(&signed("DescribeInstances", &describe, 1 << 40), now);
                 println!("{}", String::from_utf8_lossy(&handled.response.body));
             }
-            for req in &requests {
+            let ids: Vec<String> = s.instances().map(|i| i.id().to_owned()).collect();
+            for (i, req) in requests.iter().enumerate() {
+                if what == "describe_changed" {
+                    // Every instance changed since the last reply: none of its kept JSON is reusable.
+                    for id in &ids {
+                        if let Some(inst) = s.instance_mut(id) {
+                            inst.model.instance_name = Some(format!("renamed-{i}"));
+                        }
+                    }
+                }
                 let handled = s.handle(black_box(req), now);
                 assert_eq!(handled.response.error_code(), None);
                 black_box(handled);
