@@ -6,7 +6,8 @@
 //! valgrind --tool=callgrind target/release/examples/profile_transport client|floor|presigned 8931 [N]
 //! ```
 //!
-//! Each of the N rounds makes 64 concurrent `DescribeInstances` calls.
+//! Each of the N rounds makes 64 concurrent `DescribeInstances` calls. With port 0 the emulator
+//! runs in the same process, as in the bench.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -64,8 +65,17 @@ fn main() {
             std::thread::park();
         }
     }
-    let endpoint =
-        Endpoint::parse(&format!("http://127.0.0.1:{port}/")).unwrap_or_else(|e| panic!("{e}"));
+    // Port 0: an emulator in this process, as in the bench (then both sides are counted).
+    let in_process = (port == 0).then(|| {
+        SimServer::start(SimConfig::default().with_rate_limit(None))
+            .unwrap_or_else(|e| panic!("cannot start the emulator: {e}"))
+    });
+    let endpoint = match &in_process {
+        Some(server) => server.endpoint(),
+        None => {
+            Endpoint::parse(&format!("http://127.0.0.1:{port}/")).unwrap_or_else(|e| panic!("{e}"))
+        }
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
