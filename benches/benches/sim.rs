@@ -1,11 +1,12 @@
-//! The emulator's `Sim::handle` for a signed `DescribeInstances` (10 instances to describe) and a
+//! The emulator's `Sim::handle` for a signed `DescribeInstances` (10 instances to describe; also
+//! right after every instance changed, when none of the JSON it keeps per instance is reusable) and a
 //! signed `RunInstances` (into a fresh emulator each time), beside their floor: decoding the same
 //! request body and verifying its signature (`floor_decode_verify`), which any emulator must do.
 //! Each iteration gets a new nonce, since the emulator refuses a nonce it has seen.
 // criterion_group! generates an undocumented public function.
 #![allow(missing_docs)]
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
 use cvm_benches::run_instances_request;
@@ -95,6 +96,26 @@ fn bench_sim(c: &mut Criterion) {
             |req| describing.handle(black_box(&req), now),
             BatchSize::SmallInput,
         )
+    });
+    // The same after every instance changed (renamed outside the timing), so that none of the
+    // JSON the emulator kept from the last reply can be reused: its worst case.
+    let ids: Vec<String> = describing.instances().map(|i| i.id().to_owned()).collect();
+    g.bench_function("handle_after_changes", |b| {
+        b.iter_custom(|iters| {
+            let mut spent = Duration::ZERO;
+            for i in 0..iters {
+                for id in &ids {
+                    if let Some(inst) = describing.instance_mut(id) {
+                        inst.model.instance_name = Some(format!("renamed-{i}"));
+                    }
+                }
+                let req = signed("DescribeInstances", &describe, next_nonce());
+                let start = Instant::now();
+                black_box(describing.handle(black_box(&req), now));
+                spent += start.elapsed();
+            }
+            spent
+        })
     });
     g.bench_function("floor_decode_verify", |b| {
         b.iter(|| decode_verify(black_box(&sample), &creds))

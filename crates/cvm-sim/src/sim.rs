@@ -17,8 +17,9 @@ use cvm_proto::{HttpMethod, COMMON_PARAMS, DEFAULT_VERSION, MAX_GET_URL, MAX_POS
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
+use crate::actions::{DescribedCache, Reply};
 use crate::auth::{account_in, check_token, check_window};
 use crate::config::{AccountConfig, FaultKind, FaultRule, RateLimit, SimConfig, Transitions};
 use crate::error::{ApiFailure, ApiResult, SimError};
@@ -163,6 +164,8 @@ pub struct Sim {
     fault_matches: Vec<u64>,
     /// Key pairs, custom images, placement groups, launch templates, timers and orders.
     pub(crate) resources: Resources,
+    /// The JSON of instances as `DescribeInstances` last wrote them (not state: a cache).
+    pub(crate) described: DescribedCache,
 }
 
 impl std::fmt::Debug for Sim {
@@ -387,6 +390,7 @@ impl Sim {
             buckets: HashMap::new(),
             fault_rng,
             resources: Resources::default(),
+            described: DescribedCache::default(),
         })
     }
 
@@ -580,15 +584,17 @@ impl Sim {
         self.rng.fill_bytes(&mut b);
         b[6] = (b[6] & 0x0f) | 0x40;
         b[8] = (b[8] & 0x3f) | 0x80;
-        let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-        format!(
-            "{}-{}-{}-{}-{}",
-            &hex[0..8],
-            &hex[8..12],
-            &hex[12..16],
-            &hex[16..20],
-            &hex[20..32]
-        )
+        // Written digit by digit: one allocation instead of one per byte (this runs every request).
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(36);
+        for (i, x) in b.iter().enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                out.push('-');
+            }
+            out.push(char::from(HEX[usize::from(x >> 4)]));
+            out.push(char::from(HEX[usize::from(x & 0x0f)]));
+        }
+        out
     }
 
     /// Handles one request at request-clock time `now` (since the Unix epoch).
@@ -631,9 +637,24 @@ impl Sim {
         }
     }
 
-    fn success(&self, cx: &Cx, mut body: Map<String, Value>) -> SimResponse {
-        body.insert("RequestId".to_owned(), Value::String(cx.request_id.clone()));
-        envelope(&json!({ "Response": body }))
+    /// `{"Response":{...,"RequestId":"..."}}`, written around the serialized reply.
+    fn success(&self, cx: &Cx, body: Reply) -> SimResponse {
+        let object = body.into_json();
+        // The reply is a serialized object, `{...}`: everything but its closing brace is kept.
+        let fields = object
+            .get(1..object.len().saturating_sub(1))
+            .unwrap_or_default();
+        let mut out = Vec::with_capacity(fields.len() + cx.request_id.len() + 32);
+        out.extend_from_slice(b"{\"Response\":{");
+        out.extend_from_slice(fields);
+        if !fields.is_empty() {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"\"RequestId\":");
+        // A string always serializes.
+        let _ = serde_json::to_writer(&mut out, &cx.request_id);
+        out.extend_from_slice(b"}}");
+        SimResponse::new(200, "application/json", out)
     }
 
     fn failure(&mut self, cx: &Cx, failure: ApiFailure) -> SimResponse {
@@ -688,12 +709,7 @@ impl Sim {
         }
     }
 
-    fn process(
-        &mut self,
-        req: &SimRequest,
-        now: Duration,
-        cx: &mut Cx,
-    ) -> Result<Map<String, Value>, Stop> {
+    fn process(&mut self, req: &SimRequest, now: Duration, cx: &mut Cx) -> Result<Reply, Stop> {
         let method = match req.method.as_str() {
             "GET" => HttpMethod::Get,
             "POST" => HttpMethod::Post,
@@ -853,7 +869,7 @@ impl Sim {
         params: &Params,
         cx: &mut Cx,
         now: Duration,
-    ) -> Result<Map<String, Value>, Stop> {
+    ) -> Result<Reply, Stop> {
         // Whatever follows may change what a state dump holds (instances, client tokens, PRNGs).
         self.generation += 1;
         self.throttle(secret_id, action, now)?;

@@ -8,7 +8,7 @@ use cvm_proto::validate;
 use cvm_proto::{
     encode, flatten, HttpMethod, Params, COMMON_PARAMS, DEFAULT_VERSION, MAX_GET_URL, MAX_TC3_BODY,
 };
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::auth::{account_in, check_token, check_window};
 use crate::error::ApiFailure;
@@ -81,7 +81,7 @@ impl Sim {
         authorization: &str,
         now: Duration,
         cx: &mut Cx,
-    ) -> Result<Map<String, Value>, Stop> {
+    ) -> Result<crate::actions::Reply, Stop> {
         let host = req.header("host").unwrap_or_default();
         match method {
             HttpMethod::Get => {

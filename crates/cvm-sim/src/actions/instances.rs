@@ -5,7 +5,6 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use cvm_proto::api::cvm::DescribeInstancesResponse;
 use cvm_proto::models::{
     DescribeInstancesRequest, DescribeInstancesStatusRequest, DescribeInstancesStatusResponse,
     Filter, InstanceState, InstanceStatus, TerminateInstancesRequest, TerminateInstancesResponse,
@@ -13,7 +12,7 @@ use cvm_proto::models::{
 use cvm_proto::Action;
 
 use super::billing::charge_type_of;
-use super::required_fields::{null_prepaid_fields, reply_instance};
+use super::required_fields::describe_instances_reply;
 use super::{check_filters, instance_ids, invalid_filter, mismatch, object, page, Call, Reply};
 use crate::error::{ApiFailure, ApiResult};
 use crate::sim::{Cx, Sim, SimInstance};
@@ -36,7 +35,7 @@ pub(super) struct Operation {
 impl Sim {
     /// `DescribeInstances`: the caller's instances in the region, by id or by filters, one page of them.
     pub(super) fn describe_instances(
-        &self,
+        &mut self,
         call: &Call<'_>,
         req: DescribeInstancesRequest,
     ) -> ApiResult<Reply> {
@@ -55,7 +54,13 @@ impl Sim {
         }
         let (offset, limit) = page(req.offset, req.limit)?;
         let mut matching = Vec::new();
-        for inst in self.owned(call.owner, region) {
+        // The instances are read in place while the cache of their JSON is written.
+        let owner = call.owner;
+        let owned = self
+            .instances
+            .values()
+            .filter(|i| i.owner == owner && i.region == region);
+        for inst in owned {
             if !ids.is_empty() && !ids.iter().any(|id| id == inst.id()) {
                 continue;
             }
@@ -68,18 +73,14 @@ impl Sim {
             }
         }
         let total = matching.len();
-        let set = matching
-            .into_iter()
-            .skip(offset)
-            .take(limit)
-            .map(|i| reply_instance(&i.model))
-            .collect::<ApiResult<Vec<_>>>()?;
-        let mut reply = object(&DescribeInstancesResponse {
-            total_count: Some(total as i64),
-            instance_set: set,
-        })?;
-        null_prepaid_fields(&mut reply);
-        Ok(reply)
+        let instances = &self.instances;
+        describe_instances_reply(
+            &mut self.described,
+            total,
+            matching.into_iter().skip(offset).take(limit),
+            instances.len(),
+            |seq| instances.contains_key(&seq),
+        )
     }
 
     /// `DescribeInstancesStatus`: the states of the caller's instances in the region, one page of them.

@@ -5,15 +5,21 @@
 use cvm_proto::api::cvm::{self, LoginSettings, Placement, VirtualPrivateCloud};
 use cvm_proto::models::{Image, Instance};
 
-use serde_json::Value;
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 
-use super::owned::convert;
+use serde::Serialize;
+
+use super::owned::internal;
 use super::Reply;
 use crate::error::ApiResult;
+use crate::sim::SimInstance;
 
 /// An instance as `DescribeInstances` answers it, every always-returned field present.
-pub(super) fn reply_instance(model: &Instance) -> ApiResult<cvm::Instance> {
-    let mut out: cvm::Instance = convert(model)?;
+///
+/// The stored model is the generated reply type itself, so a clone is the conversion.
+pub(super) fn reply_instance(model: &Instance) -> cvm::Instance {
+    let mut out: cvm::Instance = model.clone();
     let placement = out.placement.get_or_insert_with(Placement::default);
     placement.zone.get_or_insert_with(String::new);
     placement.project_id.get_or_insert(0);
@@ -65,27 +71,108 @@ pub(super) fn reply_instance(model: &Instance) -> ApiResult<cvm::Instance> {
         .get_or_insert_with(String::new);
     out.latest_operation_error_msg
         .get_or_insert_with(String::new);
-    Ok(out)
+    out
 }
 
-/// Writes the prepaid-only `RenewFlag` and `ExpiredTime` of instances that have none as `null`,
-/// as the service does for postpaid instances (the generated type would leave them out).
-pub(super) fn null_prepaid_fields(reply: &mut Reply) {
-    let Some(Value::Array(set)) = reply.get_mut("InstanceSet") else {
-        return;
-    };
-    for inst in set.iter_mut().filter_map(Value::as_object_mut) {
-        for key in ["RenewFlag", "ExpiredTime"] {
-            inst.entry(key).or_insert(Value::Null);
+/// An instance as `DescribeInstances` answers it: [`reply_instance`], with the prepaid-only
+/// `RenewFlag` and `ExpiredTime` of instances that have none written as `null`, as the service
+/// does for postpaid instances (the generated type would leave them out).
+#[derive(Serialize)]
+pub(super) struct DescribedInstance {
+    #[serde(flatten)]
+    instance: cvm::Instance,
+    /// `Some(())`, written `null`, where the instance has no `RenewFlag`.
+    #[serde(rename = "RenewFlag", skip_serializing_if = "Option::is_none")]
+    null_renew_flag: Option<()>,
+    /// `Some(())`, written `null`, where the instance has no `ExpiredTime`.
+    #[serde(rename = "ExpiredTime", skip_serializing_if = "Option::is_none")]
+    null_expired_time: Option<()>,
+}
+
+impl DescribedInstance {
+    /// The stored `model` as `DescribeInstances` answers it.
+    pub(super) fn of(model: &Instance) -> Self {
+        let instance = reply_instance(model);
+        DescribedInstance {
+            null_renew_flag: instance.renew_flag.is_none().then_some(()),
+            null_expired_time: instance.expired_time.is_none().then_some(()),
+            instance,
         }
     }
 }
 
-/// An image as `DescribeImages` answers it, every always-returned field present.
-pub(super) fn reply_image(model: &Image) -> ApiResult<cvm::Image> {
-    let mut out: cvm::Image = convert(model)?;
-    complete_image(&mut out);
+/// The JSON of instances as `DescribeInstances` answers them ([`DescribedInstance`]), each kept
+/// for as long as the stored model it was written from stays equal to the instance's (compared
+/// in full at every use, so that no change to an instance, however made, can be missed).
+///
+/// Writing an instance (about 1.5 KB of JSON, 60 fields) is most of what `DescribeInstances`
+/// costs, and polling the same instances is what callers do most (the `sim` bench: a
+/// `DescribeInstances` of 10 instances takes about 5 times less with it).
+#[derive(Default)]
+pub(crate) struct DescribedCache {
+    entries: HashMap<u64, (Instance, Vec<u8>)>,
+}
+
+impl DescribedCache {
+    /// The JSON of the instance kept under `seq` whose stored model is `model`.
+    fn json(&mut self, seq: u64, model: &Instance) -> ApiResult<&[u8]> {
+        let entry = match self.entries.entry(seq) {
+            Entry::Occupied(e) => {
+                let e = e.into_mut();
+                if e.0 != *model {
+                    *e = (model.clone(), write_instance(model)?);
+                }
+                e
+            }
+            Entry::Vacant(e) => e.insert((model.clone(), write_instance(model)?)),
+        };
+        Ok(&entry.1)
+    }
+
+    /// Forgets the instances for which `exists` is false, once there are many more entries than `live` instances.
+    fn prune(&mut self, live: usize, exists: impl Fn(u64) -> bool) {
+        if self.entries.len() > 2 * live + 64 {
+            self.entries.retain(|&seq, _| exists(seq));
+        }
+    }
+}
+
+fn write_instance(model: &Instance) -> ApiResult<Vec<u8>> {
+    let mut out = Vec::with_capacity(2048);
+    serde_json::to_writer(&mut out, &DescribedInstance::of(model)).map_err(|_| internal())?;
     Ok(out)
+}
+
+/// The reply to `DescribeInstances`, the generated `DescribeInstancesResponse` with every
+/// instance written as a [`DescribedInstance`]: `{"TotalCount":...,"InstanceSet":[...]}`.
+pub(super) fn describe_instances_reply<'a>(
+    cache: &mut DescribedCache,
+    total: usize,
+    set: impl ExactSizeIterator<Item = &'a SimInstance>,
+    live: usize,
+    exists: impl Fn(u64) -> bool,
+) -> ApiResult<Reply> {
+    cache.prune(live, exists);
+    let mut out = Vec::with_capacity(64 + 2048 * set.len());
+    out.extend_from_slice(b"{\"TotalCount\":");
+    out.extend_from_slice(total.to_string().as_bytes());
+    out.extend_from_slice(b",\"InstanceSet\":[");
+    for (i, inst) in set.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(cache.json(inst.seq, &inst.model)?);
+    }
+    out.extend_from_slice(b"]}");
+    Ok(Reply::from_json(out))
+}
+
+/// An image as `DescribeImages` answers it, every always-returned field present.
+pub(super) fn reply_image(model: &Image) -> cvm::Image {
+    // The stored model is the generated reply type itself, so a clone is the conversion.
+    let mut out: cvm::Image = model.clone();
+    complete_image(&mut out);
+    out
 }
 
 /// Fills an image's always-returned fields that are missing.
@@ -107,5 +194,112 @@ pub(super) fn complete_image(out: &mut cvm::Image) {
     for t in &mut out.tags {
         t.key.get_or_insert_with(String::new);
         t.value.get_or_insert_with(String::new);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use serde_json::{json, Value};
+
+    use super::*;
+
+    /// The instance as `DescribeInstances` answered it before replies were serialized straight
+    /// to bytes: through a `serde_json::Value`, the prepaid-only fields added as `null`.
+    fn oracle(model: &Instance) -> Value {
+        let mut v = serde_json::to_value(reply_instance(model)).unwrap();
+        let map = v.as_object_mut().unwrap();
+        for key in ["RenewFlag", "ExpiredTime"] {
+            map.entry(key).or_insert(Value::Null);
+        }
+        v
+    }
+
+    fn sim_instance(seq: u64, model: Instance) -> SimInstance {
+        SimInstance {
+            owner: "o".into(),
+            region: "r".into(),
+            seq,
+            transition: None,
+            model,
+        }
+    }
+
+    /// The reply for `instances`, through `cache`.
+    fn described(cache: &mut DescribedCache, instances: &[SimInstance]) -> Value {
+        let reply = describe_instances_reply(cache, 7, instances.iter(), instances.len(), |_| true);
+        serde_json::from_slice(&reply.unwrap().into_json()).unwrap()
+    }
+
+    /// The reply as it was built before: the generated type through a `Value`.
+    fn oracle_reply(instances: &[SimInstance]) -> Value {
+        json!({
+            "TotalCount": 7,
+            "InstanceSet": instances.iter().map(|i| oracle(&i.model)).collect::<Vec<_>>(),
+        })
+    }
+
+    #[test]
+    fn described_instances_have_the_content_of_the_value_built_reply() {
+        let rich: Instance = serde_json::from_value(json!({
+            "Placement": {"Zone": "ap-guangzhou-3", "ProjectId": 7, "HostId": "host-1"},
+            "InstanceId": "ins-1a2b3c4d",
+            "InstanceType": "S5.MEDIUM4",
+            "CPU": 2,
+            "Memory": 4,
+            "InstanceName": "web \"1\"",
+            "InstanceChargeType": "PREPAID",
+            "SystemDisk": {"DiskType": "CLOUD_SSD", "DiskId": "disk-1", "DiskSize": 60},
+            "DataDisks": [{"DiskSize": 100}, {"DiskSize": 200, "Encrypt": true, "KmsKeyId": "k"}],
+            "PrivateIpAddresses": ["10.0.0.2"],
+            "PublicIpAddresses": ["1.2.3.4"],
+            "InternetAccessible": {"InternetMaxBandwidthOut": 5, "PublicIpAssigned": true},
+            "VirtualPrivateCloud": {"VpcId": "vpc-1", "PrivateIpAddresses": ["10.0.0.2"]},
+            "ImageId": "img-1",
+            "RenewFlag": "NOTIFY_AND_AUTO_RENEW",
+            "CreatedTime": "2024-01-28T00:00:00Z",
+            "ExpiredTime": "2024-02-28T00:00:00Z",
+            "OsName": "TencentOS",
+            "SecurityGroupIds": ["sg-1", "sg-2"],
+            "LoginSettings": {"Password": "secret", "KeyIds": ["skey-1"]},
+            "InstanceState": "RUNNING",
+            "Tags": [{"Key": "k", "Value": "v"}],
+            "Uuid": "u",
+            "DisasterRecoverGroupIds": ["ps-1"],
+            "DisableApiTermination": true,
+        }))
+        .unwrap();
+        let mut postpaid = rich.clone();
+        postpaid.renew_flag = None;
+        postpaid.expired_time = None;
+        postpaid.system_disk = None;
+        let mut instances = vec![
+            sim_instance(1, Instance::default()),
+            sim_instance(2, rich),
+            sim_instance(3, postpaid),
+        ];
+        let mut cache = DescribedCache::default();
+        assert_eq!(described(&mut cache, &[]), oracle_reply(&[]));
+        assert_eq!(described(&mut cache, &instances), oracle_reply(&instances));
+        // From the cache, and again after changes made behind its back.
+        assert_eq!(described(&mut cache, &instances), oracle_reply(&instances));
+        instances[1].model.instance_state = Some(cvm_proto::models::InstanceState::Stopped);
+        instances[2].model.tags.clear();
+        instances[0] = sim_instance(1, instances[1].model.clone());
+        assert_eq!(described(&mut cache, &instances), oracle_reply(&instances));
+    }
+
+    #[test]
+    fn the_cache_forgets_instances_that_are_gone() {
+        let mut cache = DescribedCache::default();
+        let many: Vec<SimInstance> = (0..100)
+            .map(|seq| sim_instance(seq, Instance::default()))
+            .collect();
+        described(&mut cache, &many);
+        assert_eq!(cache.entries.len(), 100);
+        let reply = describe_instances_reply(&mut cache, 0, [].iter(), 0, |seq| seq < 3);
+        assert!(reply.is_ok());
+        assert_eq!(cache.entries.len(), 3);
     }
 }
