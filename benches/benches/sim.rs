@@ -9,64 +9,8 @@
 use std::time::{Duration, Instant};
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
-use cvm_benches::run_instances_request;
-use cvm_proto::models::{DescribeInstancesRequest, RunInstancesRequest};
-use cvm_proto::sign::{self, SignatureMethod};
-use cvm_proto::{encode, Credentials, Endpoint};
-use cvm_proto::{Context, HttpMethod};
-use cvm_sim::{Quotas, Sim, SimConfig, SimRequest, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY};
-use serde::Serialize;
-
-const NOW: u64 = 1_706_400_000;
-
-fn credentials() -> Credentials {
-    Credentials::new(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY)
-        .unwrap_or_else(|e| unreachable!("the emulator's credentials are valid: {e}"))
-}
-
-/// An emulator without rate limit or instance quota, so that every iteration does the same work.
-fn sim() -> Sim {
-    let config = SimConfig {
-        rate_limit: None,
-        quotas: Quotas {
-            max_instances_per_region: u32::MAX,
-            ..Quotas::default()
-        },
-        ..SimConfig::default()
-    };
-    Sim::new(config).unwrap_or_else(|e| unreachable!("the emulator starts: {e}"))
-}
-
-/// `action` with `params`, signed as a POST with `nonce`, as the emulator receives it.
-fn signed<P: Serialize>(action: &str, params: &P, nonce: u64) -> SimRequest {
-    let ctx = Context::new(NOW, nonce)
-        .region("ap-guangzhou")
-        .method(HttpMethod::Post)
-        .signature_method(SignatureMethod::HmacSha256);
-    let req = cvm_proto::prepare(action, params, &credentials(), &Endpoint::global(), &ctx)
-        .unwrap_or_else(|e| unreachable!("{e}"));
-    SimRequest::from_prepared(&req.request)
-}
-
-/// The floor: what any emulator does with a request, decoding it and checking its signature.
-fn decode_verify(req: &SimRequest, creds: &Credentials) -> bool {
-    let Ok(params) = encode::decode(&req.body) else {
-        return false;
-    };
-    let host = req.header("host").unwrap_or_default();
-    let Ok(sts) = sign::string_to_sign(HttpMethod::Post, host, &req.path, &params) else {
-        return false;
-    };
-    let alg = SignatureMethod::from_param(params.get("SignatureMethod"));
-    creds.verify(alg, &sts, params.get("Signature").unwrap_or_default())
-}
-
-/// A `RunInstances` of the walkthrough that the emulator accepts (its catalog's zone and image).
-fn run_instances() -> RunInstancesRequest {
-    let mut req = run_instances_request();
-    req.login_settings = None;
-    req
-}
+use cvm_benches::emulator::{credentials, decode_verify, run_instances, signed, sim, NOW};
+use cvm_proto::models::DescribeInstancesRequest;
 
 fn bench_sim(c: &mut Criterion) {
     let now = Duration::from_secs(NOW);

@@ -11,6 +11,7 @@ use std::thread::JoinHandle;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use cvm_benches::transport::send_all;
 use cvm_blocking::{BuildClient, Builder};
 use cvm_proto::models::DescribeInstancesRequest;
 use cvm_proto::Credentials;
@@ -102,27 +103,6 @@ impl Threads {
         self.start.wait();
         for h in self.handles {
             let _ = h.join();
-        }
-    }
-}
-
-/// Sends every request at once through a bare reqwest client and reads the replies, unparsed.
-async fn send_all(bare: &reqwest::Client, requests: Vec<HttpRequest>) {
-    let sends = requests.iter().map(|r| {
-        let mut builder = bare.post(&r.url).body(r.body.clone());
-        for (name, value) in &r.headers {
-            builder = builder.header(*name, value.as_str());
-        }
-        async move {
-            let response = builder.send().await?;
-            let status = response.status();
-            response.bytes().await.map(|body| (status, body))
-        }
-    });
-    for result in futures_util::future::join_all(sends).await {
-        match result {
-            Ok((status, body)) => assert!(status.is_success() && !body.is_empty()),
-            Err(e) => panic!("{e}"),
         }
     }
 }

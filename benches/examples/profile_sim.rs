@@ -7,60 +7,9 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use cvm_benches::run_instances_request;
-use cvm_proto::encode;
-use cvm_proto::models::{DescribeInstancesRequest, RunInstancesRequest};
-use cvm_proto::sign::{self, SignatureMethod};
-use cvm_proto::{Context, Credentials, Endpoint, HttpMethod};
-use cvm_sim::{Quotas, Sim, SimConfig, SimRequest, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY};
-use serde::Serialize;
-
-const NOW: u64 = 1_706_400_000;
-
-/// The `sim` bench's emulator: no rate limit, no instance quota.
-fn sim() -> Sim {
-    let config = SimConfig {
-        rate_limit: None,
-        quotas: Quotas {
-            max_instances_per_region: u32::MAX,
-            ..Quotas::default()
-        },
-        ..SimConfig::default()
-    };
-    Sim::new(config).unwrap_or_else(|e| unreachable!("the emulator starts: {e}"))
-}
-
-fn signed<P: Serialize>(action: &str, params: &P, nonce: u64) -> SimRequest {
-    let creds = Credentials::new(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY)
-        .unwrap_or_else(|e| unreachable!("the emulator's credentials are valid: {e}"));
-    let ctx = Context::new(NOW, nonce)
-        .region("ap-guangzhou")
-        .method(HttpMethod::Post)
-        .signature_method(SignatureMethod::HmacSha256);
-    let req = cvm_proto::prepare(action, params, &creds, &Endpoint::global(), &ctx)
-        .unwrap_or_else(|e| unreachable!("{e}"));
-    SimRequest::from_prepared(&req.request)
-}
-
-/// The `sim` bench's floor: decoding the request and verifying its signature.
-#[inline(never)]
-fn decode_verify(req: &SimRequest, creds: &Credentials) -> bool {
-    let Ok(params) = encode::decode(&req.body) else {
-        return false;
-    };
-    let host = req.header("host").unwrap_or_default();
-    let Ok(sts) = sign::string_to_sign(HttpMethod::Post, host, &req.path, &params) else {
-        return false;
-    };
-    let alg = SignatureMethod::from_param(params.get("SignatureMethod"));
-    creds.verify(alg, &sts, params.get("Signature").unwrap_or_default())
-}
-
-fn run_instances() -> RunInstancesRequest {
-    let mut req = run_instances_request();
-    req.login_settings = None;
-    req
-}
+use cvm_benches::emulator::{credentials, decode_verify, run_instances, signed, sim, NOW};
+use cvm_proto::models::DescribeInstancesRequest;
+use cvm_sim::{Sim, SimRequest};
 
 fn main() {
     let what = std::env::args().nth(1).unwrap_or_else(|| "describe".into());
@@ -113,8 +62,7 @@ fn main() {
         "floor" => {
             // The bench's floor_decode_verify, for comparison:
             // `--toggle-collect='*decode_verify*'`.
-            let creds = Credentials::new(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY)
-                .unwrap_or_else(|e| unreachable!("{e}"));
+            let creds = credentials();
             let sample = signed("DescribeInstances", &DescribeInstancesRequest::default(), 1);
             for _ in 0..n {
                 assert!(decode_verify(black_box(&sample), &creds));

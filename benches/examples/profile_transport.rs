@@ -13,6 +13,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use cvm_benches::transport::send_all;
 use cvm_proto::models::DescribeInstancesRequest;
 use cvm_proto::{Call, ClientConfig, Credentials, Endpoint, HttpMethod, HttpRequest};
 use cvm_sim::{SimConfig, SimServer, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY};
@@ -28,27 +29,6 @@ fn unix_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
-}
-
-/// The bench's floor: every request sent at once through a bare reqwest client, replies unparsed.
-async fn send_all(bare: &reqwest::Client, requests: Vec<HttpRequest>) {
-    let sends = requests.iter().map(|r| {
-        let mut builder = bare.post(&r.url).body(r.body.clone());
-        for (name, value) in &r.headers {
-            builder = builder.header(*name, value.as_str());
-        }
-        async move {
-            let response = builder.send().await?;
-            let status = response.status();
-            response.bytes().await.map(|body| (status, body))
-        }
-    });
-    for result in futures_util::future::join_all(sends).await {
-        match result {
-            Ok((status, body)) => assert!(status.is_success() && !body.is_empty()),
-            Err(e) => panic!("{e}"),
-        }
-    }
 }
 
 fn main() {

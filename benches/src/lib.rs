@@ -9,6 +9,9 @@ use cvm_proto::{Credentials, Endpoint};
 use cvm_test_support::walkthrough;
 use serde_json::{json, Value};
 
+pub mod emulator;
+pub mod transport;
+
 /// The documentation's example secret key, as bytes for the bare-HMAC floors.
 pub const SECRET_KEY: &[u8] = b"Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
 
