@@ -18,12 +18,19 @@ static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 /// set (2), the string to sign, the URL, the body, the headers and their values.
 const MAX_PER_PREPARE: usize = 9;
 
-/// Allocations and reallocations made by `f`.
-fn count<T>(f: impl FnOnce() -> T) -> (usize, T) {
-    let region = Region::new(GLOBAL);
-    let out = f();
-    let stats = region.change();
-    (stats.allocations + stats.reallocations, out)
+/// Allocations and reallocations made by `f`: the fewest of three runs, since the counter is
+/// global and the test harness's own threads may allocate during one of them (they only add).
+fn count<T>(f: impl Fn() -> T) -> (usize, T) {
+    let mut fewest = usize::MAX;
+    let mut out = None;
+    for _ in 0..3 {
+        let region = Region::new(GLOBAL);
+        let value = f();
+        let stats = region.change();
+        fewest = fewest.min(stats.allocations + stats.reallocations);
+        out = Some(value);
+    }
+    (fewest, out.unwrap())
 }
 
 #[test]
