@@ -8,15 +8,14 @@
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Barrier};
 use std::thread::JoinHandle;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use cvm_benches::transport::send_all;
+use cvm_benches::transport::{send_all, sign_round};
 use cvm_blocking::{BuildClient, Builder};
 use cvm_proto::models::DescribeInstancesRequest;
 use cvm_proto::Credentials;
 use cvm_proto::{Call, ClientConfig};
-use cvm_proto::{HttpMethod, HttpRequest};
+use cvm_proto::HttpMethod;
 use cvm_sim::{SimConfig, SimServer, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY};
 
 /// Calls in flight at once, and per iteration.
@@ -40,12 +39,6 @@ fn client<C: BuildClient>(server: &SimServer) -> C {
         Ok(c) => c,
         Err(e) => panic!("cannot build a client: {e}"),
     }
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }
 
 /// 64 threads that each make one blocking call whenever the bench releases them.
@@ -143,18 +136,7 @@ fn bench_transports(c: &mut Criterion) {
         Err(e) => panic!("{e}"),
     };
     let nonce = AtomicU32::new(1);
-    let prepare = || -> Vec<HttpRequest> {
-        let now = unix_now();
-        (0..CALLS)
-            .map(|_| {
-                let n = u64::from(nonce.fetch_add(1, Ordering::Relaxed));
-                match describe.request(&config, &creds, now, n) {
-                    Ok(r) => r.request,
-                    Err(e) => panic!("{e}"),
-                }
-            })
-            .collect()
-    };
+    let prepare = || sign_round(&describe, &config, &creds, &nonce, CALLS);
     let threads = Threads::new(Arc::clone(&blocking_client));
 
     let mut g = c.benchmark_group(format!("transports/{CALLS}_describe_instances"));

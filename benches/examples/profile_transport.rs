@@ -10,12 +10,12 @@
 //! runs in the same process, as in the bench.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::AtomicU32;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use cvm_benches::transport::send_all;
+use cvm_benches::transport::{send_all, sign_round};
 use cvm_proto::models::DescribeInstancesRequest;
-use cvm_proto::{Call, ClientConfig, Credentials, Endpoint, HttpMethod, HttpRequest};
+use cvm_proto::{Call, ClientConfig, Credentials, Endpoint, HttpMethod};
 use cvm_sim::{SimConfig, SimServer, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY};
 
 const CALLS: usize = 64;
@@ -72,18 +72,7 @@ fn main() {
     let describe = Call::typed(&DescribeInstancesRequest::default(), String::new)
         .unwrap_or_else(|e| panic!("{e}"));
     let nonce = AtomicU32::new(1);
-    let prepare = || -> Vec<HttpRequest> {
-        let now = unix_now();
-        (0..CALLS)
-            .map(|_| {
-                let n = u64::from(nonce.fetch_add(1, Ordering::Relaxed));
-                match describe.request(&config, &creds, now, n) {
-                    Ok(r) => r.request,
-                    Err(e) => panic!("{e}"),
-                }
-            })
-            .collect()
-    };
+    let prepare = || sign_round(&describe, &config, &creds, &nonce, CALLS);
     match what {
         "client" | "client_seeded" => {
             let mut builder = cvm_async::Client::builder();

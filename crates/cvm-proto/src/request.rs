@@ -742,8 +742,7 @@ fn sign_and_encode(
     }
     if same_order {
         wire.push_str(sts.get(run_start..).unwrap_or_default());
-    }
-    if !same_order {
+    } else {
         sts.clear();
         sign::write_string_to_sign(sts, method, host, path, params)?;
         wire.truncate(wire_start);

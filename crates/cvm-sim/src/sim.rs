@@ -93,6 +93,15 @@ impl SimInstance {
         self.model.instance_id.as_deref().unwrap_or_default()
     }
 
+    /// The zone the instance is placed in (empty if it has none).
+    pub fn zone(&self) -> &str {
+        self.model
+            .placement
+            .as_ref()
+            .and_then(|p| p.zone.as_deref())
+            .unwrap_or_default()
+    }
+
     /// The current state.
     pub fn state(&self) -> InstanceState {
         self.model

@@ -221,10 +221,7 @@ impl Sim {
         charge_type: &str,
     ) -> usize {
         self.owned(owner, region)
-            .filter(|i| {
-                i.model.placement.as_ref().and_then(|p| p.zone.as_deref()) == Some(zone)
-                    && charge_type_of(i) == charge_type
-            })
+            .filter(|i| i.zone() == zone && charge_type_of(i) == charge_type)
             .count()
     }
 

@@ -45,12 +45,7 @@ impl Sim {
         inst: &SimInstance,
         instance_type: &str,
     ) -> ApiResult<&InstanceTypeSpec> {
-        let zone = inst
-            .model
-            .placement
-            .as_ref()
-            .and_then(|p| p.zone.clone())
-            .unwrap_or_default();
+        let zone = inst.zone().to_owned();
         let known = self
             .config
             .instance_types
@@ -395,12 +390,7 @@ impl Sim {
             if charge_type_of(inst) == charge_type {
                 continue;
             }
-            let zone = inst
-                .model
-                .placement
-                .as_ref()
-                .and_then(|p| p.zone.clone())
-                .unwrap_or_default();
+            let zone = inst.zone().to_owned();
             match moving.iter_mut().find(|(z, _)| *z == zone) {
                 Some((_, n)) => *n += 1,
                 None => moving.push((zone, 1)),
@@ -501,12 +491,7 @@ impl Sim {
         let mut set = Vec::new();
         for seq in seqs {
             let inst = self.at(seq)?;
-            let zone = inst
-                .model
-                .placement
-                .as_ref()
-                .and_then(|p| p.zone.clone())
-                .unwrap_or_default();
+            let zone = inst.zone().to_owned();
             let current = inst.model.instance_type.clone().unwrap_or_default();
             for t in self
                 .config
