@@ -14,8 +14,8 @@ use cvm_benches::transport::{send_all, sign_round};
 use cvm_blocking::{BuildClient, Builder};
 use cvm_proto::models::DescribeInstancesRequest;
 use cvm_proto::Credentials;
-use cvm_proto::{Call, ClientConfig};
 use cvm_proto::HttpMethod;
+use cvm_proto::{Call, ClientConfig};
 use cvm_sim::{SimConfig, SimServer, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY};
 
 /// Calls in flight at once, and per iteration.
