@@ -222,5 +222,11 @@ mod tests {
         );
         assert!(reply.output.instance_set[1].public_ip_addresses.is_empty());
         assert_eq!(reply.request_id, "6ef60bec-0242-43af-bb20-270359fb54a7");
+        // The same output as reading `Response` out of a `Value` tree, a path that shares
+        // nothing with `parse`'s one pass.
+        let mut tree: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let response = tree["Response"].take();
+        let oracle: DescribeInstancesResponse = serde_json::from_value(response).unwrap();
+        assert_eq!(reply.output, oracle);
     }
 }

@@ -6,6 +6,8 @@ use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use thiserror::Error;
 
+mod one_pass;
+
 /// The default limit on a reply body: 16 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
@@ -336,6 +338,16 @@ pub fn parse<T: DeserializeOwned>(
         reason: e.to_string(),
         excerpt: excerpt(body),
     })?;
+    if let Some(reply) = one_pass::parse_success(text) {
+        return Ok(reply);
+    }
+    two_passes(text)
+}
+
+/// The general path: the head (`Error`, `RequestId`, or a legacy envelope) first, then `T` from
+/// `Response`. It decides every reply, including all that [`one_pass`] leaves to it.
+fn two_passes<T: DeserializeOwned>(text: &str) -> Result<Reply<T>, Error> {
+    let body = text.as_bytes();
     let outer: Outer = serde_json::from_str(text).map_err(|e| Error::InvalidJson {
         reason: e.to_string(),
         excerpt: excerpt(body),
@@ -420,6 +432,92 @@ pub fn excerpt(body: &[u8]) -> String {
 mod tests {
     use super::*;
     use serde::Deserialize;
+
+    /// Both paths give the same answer for `body`, and `parse` gives it too.
+    fn same_as_two_passes<T: DeserializeOwned + PartialEq + fmt::Debug>(body: &str) {
+        let two = two_passes::<T>(body);
+        if let Some(one) = one_pass::parse_success::<T>(body) {
+            assert_eq!(Ok(&one), two.as_ref(), "{body}");
+        }
+        assert_eq!(parse::<T>(200, body.as_bytes(), LIMIT), two, "{body}");
+    }
+
+    #[test]
+    fn one_pass_agrees_with_two_passes() {
+        for body in [
+            r#"{"Response":{"InstanceIdSet":["ins-1"],"RequestId":"r-1"}}"#,
+            r#"{"Response":{"RequestId":"r-1","InstanceIdSet":["ins-1"]}}"#,
+            r#"{"Response":{"RequestID":"r-2"}}"#,
+            r#"{"Response":{"RequestId":"r-1","RequestId":"r-2"}}"#,
+            r#"{"Response":{"RequestId":"r-1","RequestID":"r-2"}}"#,
+            r#"{"Response":{"RequestId":null}}"#,
+            r#"{"Response":{"RequestId":7}}"#,
+            r#"{"Response":{"InstanceIdSet":["ins-1"]}}"#,
+            r#"{"Response":{"InstanceIdSet":[1],"RequestId":"r"}}"#,
+            r#"{"Response":{"Error":null,"RequestId":"r"}}"#,
+            r#"{"Response":{"RequestId":"r","Error":{"Code":"InternalError","Message":"m"}}}"#,
+            r#"{"Response":{"InstanceIdSet":[],"RequestId":"r"},"Response":{"RequestId":"s"}}"#,
+            r#"{"Response":{"RequestId":"r"},"code":0}"#,
+            r#"{"code":"x","Response":{"RequestId":"r"}}"#,
+            r#"{"Response":{"RequestId":"r"}} x"#,
+            r#"{"Response":{"RequestId":"r"}"#,
+            r#"{"Response":[]}"#,
+            r#"{"Response":{"RequestId":"r","Extra":{"a":[1,{"b":null}]}}}"#,
+            r#"{"Response":{"RequestId":"r\u0041"}}"#,
+            r#"{"code":0,"message":""}"#,
+            r#"[]"#,
+            r#"{}"#,
+        ] {
+            same_as_two_passes::<Out>(body);
+            same_as_two_passes::<serde_json::Value>(body);
+        }
+    }
+
+    /// A JSON value among the shapes a `Response` member can take.
+    fn member_value() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just("null".to_string()),
+            Just("7".to_string()),
+            "[a-z0-9-]{0,6}".prop_map(|s| format!("\"{s}\"")),
+            proptest::collection::vec("[a-z0-9]{0,4}", 0..3).prop_map(|v| format!("{:?}", v)),
+            Just(r#"{"Code":"InternalError","Message":"m"}"#.to_string()),
+            Just("[1,{}]".to_string()),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_pass_agrees_with_two_passes_on_any_envelope(
+            members in proptest::collection::vec(
+                (proptest::sample::select(vec!["RequestId", "RequestID", "Error", "InstanceIdSet", "X"]), member_value()),
+                0..5,
+            ),
+            top in proptest::sample::select(vec!["", r#","code":0"#, r#","Response":{}"#, " x", "}"]),
+        ) {
+            let inner: Vec<String> = members.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+            let body = format!(r#"{{"Response":{{{}}}{top}}}"#, inner.join(","));
+            same_as_two_passes::<Out>(&body);
+            same_as_two_passes::<serde_json::Value>(&body);
+        }
+    }
+
+    #[test]
+    fn one_pass_takes_ordinary_replies() {
+        let body = r#"{"Response":{"InstanceIdSet":["ins-1"],"RequestId":"r-1"}}"#;
+        let one = one_pass::parse_success::<Out>(body).unwrap();
+        assert_eq!(
+            (one.output.ids, one.request_id.as_str()),
+            (vec!["ins-1".to_string()], "r-1")
+        );
+        let json = one_pass::parse_success::<serde_json::Value>(body).unwrap();
+        assert_eq!(
+            json.output["RequestId"], "r-1",
+            "the raw Response keeps RequestId"
+        );
+        let error = r#"{"Response":{"Error":{"Code":"InternalError"},"RequestId":"r"}}"#;
+        assert!(one_pass::parse_success::<serde_json::Value>(error).is_none());
+    }
 
     #[derive(Debug, Deserialize, PartialEq)]
     struct Out {
