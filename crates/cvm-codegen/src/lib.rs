@@ -980,7 +980,11 @@ fn render_constructor(s: &mut String, fields: &[Field<'_>], side: Side) {
         } else {
             format!("Some({value})")
         };
-        let _ = writeln!(s, "            {}: {value},", f.ident);
+        if value == f.ident {
+            let _ = writeln!(s, "            {value},");
+        } else {
+            let _ = writeln!(s, "            {}: {value},", f.ident);
+        }
     }
     if required.len() < fields.len() {
         s.push_str("            ..Self::default()\n");
