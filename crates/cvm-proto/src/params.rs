@@ -98,6 +98,9 @@ pub struct Params {
     text: String,
     /// One entry per parameter, in ascending byte order of the keys.
     entries: Vec<Entry>,
+    /// Whether a key with `_` was ever added (it may since have been removed): signing reads
+    /// `_` as `.`, which may change the order, and the signers skip looking for one when false.
+    underscore: bool,
 }
 
 /// Where one parameter's key and value are in [`Params::text`], with the key's first bytes.
@@ -142,6 +145,7 @@ impl Params {
         Self {
             text: String::with_capacity(bytes),
             entries: Vec::with_capacity(n),
+            underscore: false,
         }
     }
 
@@ -259,6 +263,12 @@ impl Params {
     pub fn clear(&mut self) {
         self.text.clear();
         self.entries.clear();
+        self.underscore = false;
+    }
+
+    /// Whether some key holds `_`; answered without looking at the keys when none ever did.
+    pub(crate) fn has_underscore_key(&self) -> bool {
+        self.underscore && self.iter().any(|(k, _)| k.contains('_'))
     }
 
     /// The parameters in ascending byte order of their keys.
@@ -299,6 +309,7 @@ impl Params {
     /// Appends a parameter with `key` and the value that `write` appends to the text, without
     /// checking the key or the order.
     pub(crate) fn push_with(&mut self, key: &str, write: impl FnOnce(&mut String)) {
+        self.underscore |= has_underscore(key);
         let key_start = self.text.len();
         self.text.push_str(key);
         let key_end = self.text.len();
@@ -342,6 +353,7 @@ impl Params {
     }
 
     fn push_text(&mut self, key: &str, value: &str) -> Entry {
+        self.underscore |= has_underscore(key);
         let key_start = self.text.len();
         self.text.push_str(key);
         let key_end = self.text.len();
@@ -370,6 +382,26 @@ impl Params {
             })
         })
     }
+}
+
+/// Whether `key` holds `_`, eight bytes at a time (keys are short, and a call to `memchr` per
+/// key cost more than the search).
+fn has_underscore(key: &str) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const UNDERSCORES: u64 = u64::from_ne_bytes([b'_'; 8]);
+    let mut chunks = key.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        // A zero byte of `x` is one that was `_`; this sets its high bit (and no high bit when
+        // there is none).
+        let x = u64::from_ne_bytes(word) ^ UNDERSCORES;
+        if x.wrapping_sub(ONES) & !x & HIGHS != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().contains(&b'_')
 }
 
 /// `text[start..end]`; the ranges of entries always lie on character boundaries.
@@ -515,6 +547,33 @@ mod tests {
         assert_eq!(p.get("b"), Some("2"));
         let q = Params::from_pairs([("a", "x".repeat(9_999 % 7)), ("b", "2".into())]).unwrap();
         assert_eq!(p, q);
+    }
+
+    #[test]
+    fn underscores_are_noticed_wherever_they_are() {
+        for len in 1..20 {
+            for at in 0..len {
+                let mut key = vec![b'A'; len];
+                key[at] = b'_';
+                let key = String::from_utf8(key).unwrap();
+                assert!(has_underscore(&key), "{key}");
+                let mut p = Params::new();
+                p.insert_str(&key, "v").unwrap();
+                assert!(p.has_underscore_key());
+                p.remove(&key);
+                assert!(!p.has_underscore_key(), "a removed key no longer counts");
+            }
+            assert!(!has_underscore(&"A".repeat(len)));
+            assert!(
+                !has_underscore(&"\u{7f}\u{df}.0".repeat(len)),
+                "near misses are not `_`"
+            );
+        }
+        let mut p = Params::new();
+        p.push_with("Filters.0.Name_x", |t| t.push('v'));
+        assert!(p.has_underscore_key());
+        p.clear();
+        assert!(!p.has_underscore_key());
     }
 
     #[test]

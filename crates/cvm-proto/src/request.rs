@@ -714,15 +714,11 @@ fn sign_and_encode(
     // of such pairs (with their `&`) are copied from there in one piece.
     let pairs_start = sts.len();
     let mut run_start = pairs_start;
-    let mut same_order = true;
+    let same_order = !params.has_underscore_key();
     let mut first = true;
-    for (k, v) in params {
+    for (k, v) in params.iter().take_while(|_| same_order) {
         if k == SIGNATURE {
             continue;
-        }
-        if k.bytes().any(|b| b == b'_') {
-            same_order = false;
-            break;
         }
         if !first {
             sts.push('&');

@@ -157,7 +157,7 @@ fn build<'a>(
     check_path(path)?;
     let signed = || params.iter().filter(|(k, _)| *k != SIGNATURE);
     // Keys with `_` are rewritten and may then sort differently: sort those sets apart.
-    let rewritten = if signed().any(|(k, _)| k.as_bytes().contains(&b'_')) {
+    let rewritten = if params.has_underscore_key() {
         Some(signing_order(params)?)
     } else {
         None
