@@ -103,6 +103,33 @@ fn bench_peer(c: &mut Criterion) {
     g.finish();
 }
 
+/// cvm's half of the official Node.js SDK's row (`interop/node-sdk`, run by `benches/report`):
+/// what that SDK's timed code does, the string to sign of complete flat parameters and its
+/// HMAC-SHA256 in base64, without encoding the body.
+fn bench_node_peer(c: &mut Criterion) {
+    let creds = credentials();
+    let ep = endpoint();
+    let ctx = context(HttpMethod::Post, SignatureMethod::HmacSha256);
+    let prepared = cvm_proto::prepare_action(&run_instances_request(), &creds, &ep, &ctx)
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let request_sts = prepared.string_to_sign();
+    let params = prepared.into_params().unwrap_or_default();
+    let host = ep.host_header();
+    let sign = || {
+        let sts = cvm_proto::sign::string_to_sign(HttpMethod::Post, &host, ep.path(), &params)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        creds.signature_text(SignatureMethod::HmacSha256, &sts)
+    };
+    assert_eq!(
+        sign().as_str(),
+        cvm_proto::sign::signature(SignatureMethod::HmacSha256, SECRET_KEY, &request_sts),
+        "the timed signing must give the request's own signature"
+    );
+    let mut g = c.benchmark_group("peer_node_sdk/POST/HmacSHA256");
+    g.bench_function("cvm_sign", |b| b.iter(|| black_box(sign())));
+    g.finish();
+}
+
 fn bench_encode(c: &mut Criterion) {
     let req = run_instances_request();
     let creds = credentials();
@@ -154,5 +181,5 @@ fn bench_encode(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_peer, bench_encode);
+criterion_group!(benches, bench_peer, bench_node_peer, bench_encode);
 criterion_main!(benches);
