@@ -980,11 +980,7 @@ fn render_constructor(s: &mut String, fields: &[Field<'_>], side: Side) {
         } else {
             format!("Some({value})")
         };
-        if value == f.ident {
-            let _ = writeln!(s, "            {value},");
-        } else {
-            let _ = writeln!(s, "            {}: {value},", f.ident);
-        }
+        let _ = writeln!(s, "            {}: {value},", f.ident);
     }
     if required.len() < fields.len() {
         s.push_str("            ..Self::default()\n");

@@ -830,7 +830,7 @@ impl CreateDisksRequest {
     /// A value with what requests require (`Placement`, `DiskChargeType`, `DiskType`); set the other fields with the `with_` methods.
     pub fn new(placement: Placement, disk_charge_type: impl crate::api::Text, disk_type: impl crate::api::Text) -> Self {
         Self {
-            placement,
+            placement: placement,
             disk_charge_type: crate::api::Text::into_text(disk_charge_type),
             disk_type: crate::api::Text::into_text(disk_type),
             ..Self::default()
@@ -1020,9 +1020,9 @@ impl CreateRemoteDisksRequest {
     pub fn new(disk_charge_type: impl crate::api::Text, disk_size: u64, instance_id: impl crate::api::Text, placement: Placement) -> Self {
         Self {
             disk_charge_type: crate::api::Text::into_text(disk_charge_type),
-            disk_size,
+            disk_size: disk_size,
             instance_id: crate::api::Text::into_text(instance_id),
-            placement,
+            placement: placement,
             ..Self::default()
         }
     }
@@ -2853,7 +2853,7 @@ impl InquirePriceCreateRemoteDisksRequest {
     pub fn new(disk_charge_type: impl crate::api::Text, disk_size: u64) -> Self {
         Self {
             disk_charge_type: crate::api::Text::into_text(disk_charge_type),
-            disk_size,
+            disk_size: disk_size,
             ..Self::default()
         }
     }
@@ -2923,7 +2923,7 @@ impl InquirePriceModifyDiskBackupQuotaRequest {
     pub fn new(disk_id: impl crate::api::Text, disk_backup_quota: u64) -> Self {
         Self {
             disk_id: crate::api::Text::into_text(disk_id),
-            disk_backup_quota,
+            disk_backup_quota: disk_backup_quota,
         }
     }
 
@@ -2983,7 +2983,7 @@ impl InquirePriceModifyDiskExtraPerformanceRequest {
     /// A value with what requests require (`ThroughputPerformance`, `DiskId`); set the other fields with the `with_` methods.
     pub fn new(throughput_performance: u64, disk_id: impl crate::api::Text) -> Self {
         Self {
-            throughput_performance,
+            throughput_performance: throughput_performance,
             disk_id: crate::api::Text::into_text(disk_id),
         }
     }
@@ -3126,7 +3126,7 @@ impl InquiryPriceCreateDisksRequest {
         Self {
             disk_charge_type: crate::api::Text::into_text(disk_charge_type),
             disk_type: crate::api::Text::into_text(disk_type),
-            disk_size,
+            disk_size: disk_size,
             ..Self::default()
         }
     }
@@ -3314,7 +3314,7 @@ impl InquiryPriceResizeDiskRequest {
     /// A value with what requests require (`DiskSize`); set the other fields with the `with_` methods.
     pub fn new(disk_size: u64) -> Self {
         Self {
-            disk_size,
+            disk_size: disk_size,
             ..Self::default()
         }
     }
@@ -3594,7 +3594,7 @@ impl ModifyDiskBackupQuotaRequest {
     pub fn new(disk_id: impl crate::api::Text, disk_backup_quota: u64) -> Self {
         Self {
             disk_id: crate::api::Text::into_text(disk_id),
-            disk_backup_quota,
+            disk_backup_quota: disk_backup_quota,
         }
     }
 
@@ -3650,7 +3650,7 @@ impl ModifyDiskExtraPerformanceRequest {
     /// A value with what requests require (`ThroughputPerformance`, `DiskId`); set the other fields with the `with_` methods.
     pub fn new(throughput_performance: u64, disk_id: impl crate::api::Text) -> Self {
         Self {
-            throughput_performance,
+            throughput_performance: throughput_performance,
             disk_id: crate::api::Text::into_text(disk_id),
         }
     }
@@ -4066,7 +4066,7 @@ impl RenewDiskRequest {
     /// A value with what requests require (`DiskChargePrepaid`, `DiskId`); set the other fields with the `with_` methods.
     pub fn new(disk_charge_prepaid: DiskChargePrepaid, disk_id: impl crate::api::Text) -> Self {
         Self {
-            disk_charge_prepaid,
+            disk_charge_prepaid: disk_charge_prepaid,
             disk_id: crate::api::Text::into_text(disk_id),
         }
     }
@@ -4123,7 +4123,7 @@ impl RenewRemoteDiskRequest {
     /// A value with what requests require (`DiskChargePrepaid`, `RemoteDiskId`); set the other fields with the `with_` methods.
     pub fn new(disk_charge_prepaid: RemoteDiskChargePrepaid, remote_disk_id: impl crate::api::Text) -> Self {
         Self {
-            disk_charge_prepaid,
+            disk_charge_prepaid: disk_charge_prepaid,
             remote_disk_id: crate::api::Text::into_text(remote_disk_id),
         }
     }
@@ -4181,7 +4181,7 @@ impl ResizeDiskRequest {
     /// A value with what requests require (`DiskSize`); set the other fields with the `with_` methods.
     pub fn new(disk_size: u64) -> Self {
         Self {
-            disk_size,
+            disk_size: disk_size,
             ..Self::default()
         }
     }
@@ -4235,7 +4235,7 @@ impl SwitchParameterCreateRemoteDisksRequest {
     /// A value with what requests require (`Placement`); set the other fields with the `with_` methods.
     pub fn new(placement: Placement) -> Self {
         Self {
-            placement,
+            placement: placement,
         }
     }
 
@@ -4969,7 +4969,7 @@ impl DiskChargePrepaid {
     /// A value with what requests require (`Period`); set the other fields with the `with_` methods.
     pub fn new(period: u64) -> Self {
         Self {
-            period,
+            period: period,
             ..Self::default()
         }
     }
@@ -5343,7 +5343,7 @@ impl RemoteDiskChargePrepaid {
     /// A value with what requests require (`Period`); set the other fields with the `with_` methods.
     pub fn new(period: u64) -> Self {
         Self {
-            period,
+            period: period,
             ..Self::default()
         }
     }

@@ -49,7 +49,7 @@ impl AllocateHostsRequest {
     /// A value with what requests require (`Placement`); set the other fields with the `with_` methods.
     pub fn new(placement: Placement) -> Self {
         Self {
-            placement,
+            placement: placement,
             ..Self::default()
         }
     }
@@ -288,7 +288,7 @@ impl ConfigureChcAssistVpcRequest {
     pub fn new(chc_ids: impl IntoIterator<Item = impl crate::api::Text>, bmc_virtual_private_cloud: VirtualPrivateCloud) -> Self {
         Self {
             chc_ids: chc_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            bmc_virtual_private_cloud,
+            bmc_virtual_private_cloud: bmc_virtual_private_cloud,
             ..Self::default()
         }
     }
@@ -378,7 +378,7 @@ impl ConfigureChcDeployVpcRequest {
     pub fn new(chc_ids: impl IntoIterator<Item = impl crate::api::Text>, deploy_virtual_private_cloud: VirtualPrivateCloud) -> Self {
         Self {
             chc_ids: chc_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            deploy_virtual_private_cloud,
+            deploy_virtual_private_cloud: deploy_virtual_private_cloud,
             ..Self::default()
         }
     }
@@ -930,7 +930,7 @@ impl CreateKeyPairRequest {
     pub fn new(key_name: impl crate::api::Text, project_id: i64) -> Self {
         Self {
             key_name: crate::api::Text::into_text(key_name),
-            project_id,
+            project_id: project_id,
             ..Self::default()
         }
     }
@@ -1117,7 +1117,7 @@ impl CreateLaunchTemplateRequest {
     pub fn new(launch_template_name: impl crate::api::Text, placement: Placement, image_id: impl crate::api::Text) -> Self {
         Self {
             launch_template_name: crate::api::Text::into_text(launch_template_name),
-            placement,
+            placement: placement,
             image_id: crate::api::Text::into_text(image_id),
             ..Self::default()
         }
@@ -1485,7 +1485,7 @@ impl CreateLaunchTemplateVersionRequest {
     /// A value with what requests require (`Placement`, `LaunchTemplateId`); set the other fields with the `with_` methods.
     pub fn new(placement: Placement, launch_template_id: impl crate::api::Text) -> Self {
         Self {
-            placement,
+            placement: placement,
             launch_template_id: crate::api::Text::into_text(launch_template_id),
             ..Self::default()
         }
@@ -4181,8 +4181,8 @@ impl DescribeTaskInfoRequest {
     /// A value with what requests require (`Limit`, `Offset`); set the other fields with the `with_` methods.
     pub fn new(limit: i64, offset: i64) -> Self {
         Self {
-            limit,
-            offset,
+            limit: limit,
+            offset: offset,
             ..Self::default()
         }
     }
@@ -4968,7 +4968,7 @@ impl ImportInstancesActionTimerRequest {
     pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>, action_timer: ActionTimer) -> Self {
         Self {
             instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            action_timer,
+            action_timer: action_timer,
         }
     }
 
@@ -5036,7 +5036,7 @@ impl ImportKeyPairRequest {
     pub fn new(key_name: impl crate::api::Text, project_id: i64, public_key: impl crate::api::Text) -> Self {
         Self {
             key_name: crate::api::Text::into_text(key_name),
-            project_id,
+            project_id: project_id,
             public_key: crate::api::Text::into_text(public_key),
             ..Self::default()
         }
@@ -5118,8 +5118,8 @@ impl InquirePricePurchaseResourcePoolPacksRequest {
         Self {
             zone: crate::api::Text::into_text(zone),
             instance_type: crate::api::Text::into_text(instance_type),
-            instance_count,
-            period,
+            instance_count: instance_count,
+            period: period,
         }
     }
 
@@ -5278,7 +5278,7 @@ impl InquiryPriceRenewHostsRequest {
     pub fn new(host_ids: impl IntoIterator<Item = impl crate::api::Text>, host_charge_prepaid: ChargePrepaid) -> Self {
         Self {
             host_ids: host_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            host_charge_prepaid,
+            host_charge_prepaid: host_charge_prepaid,
             ..Self::default()
         }
     }
@@ -5359,7 +5359,7 @@ impl InquiryPriceRenewInstancesRequest {
     pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>, instance_charge_prepaid: InstanceChargePrepaid) -> Self {
         Self {
             instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            instance_charge_prepaid,
+            instance_charge_prepaid: instance_charge_prepaid,
             ..Self::default()
         }
     }
@@ -5548,7 +5548,7 @@ impl InquiryPriceResetInstancesInternetMaxBandwidthRequest {
     pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>, internet_accessible: InternetAccessible) -> Self {
         Self {
             instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            internet_accessible,
+            internet_accessible: internet_accessible,
             ..Self::default()
         }
     }
@@ -5858,7 +5858,7 @@ impl InquiryPriceRunInstancesRequest {
     /// A value with what requests require (`Placement`, `ImageId`); set the other fields with the `with_` methods.
     pub fn new(placement: Placement, image_id: impl crate::api::Text) -> Self {
         Self {
-            placement,
+            placement: placement,
             image_id: crate::api::Text::into_text(image_id),
             ..Self::default()
         }
@@ -7013,7 +7013,7 @@ impl ModifyInstancesProjectRequest {
     pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>, project_id: i64) -> Self {
         Self {
             instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            project_id,
+            project_id: project_id,
         }
     }
 
@@ -7135,7 +7135,7 @@ impl ModifyInstancesVpcAttributeRequest {
     pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>, virtual_private_cloud: VirtualPrivateCloud) -> Self {
         Self {
             instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            virtual_private_cloud,
+            virtual_private_cloud: virtual_private_cloud,
             ..Self::default()
         }
     }
@@ -7273,7 +7273,7 @@ impl ModifyLaunchTemplateDefaultVersionRequest {
     pub fn new(launch_template_id: impl crate::api::Text, default_version: i64) -> Self {
         Self {
             launch_template_id: crate::api::Text::into_text(launch_template_id),
-            default_version,
+            default_version: default_version,
         }
     }
 
@@ -7441,8 +7441,8 @@ impl PurchaseResourcePoolPacksRequest {
         Self {
             zone: crate::api::Text::into_text(zone),
             instance_type: crate::api::Text::into_text(instance_type),
-            instance_count,
-            period,
+            instance_count: instance_count,
+            period: period,
             ..Self::default()
         }
     }
@@ -7713,7 +7713,7 @@ impl RenewHostsRequest {
     pub fn new(host_ids: impl IntoIterator<Item = impl crate::api::Text>, host_charge_prepaid: ChargePrepaid) -> Self {
         Self {
             host_ids: host_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            host_charge_prepaid,
+            host_charge_prepaid: host_charge_prepaid,
         }
     }
 
@@ -8056,7 +8056,7 @@ impl ResetInstancesInternetMaxBandwidthRequest {
     pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>, internet_accessible: InternetAccessible) -> Self {
         Self {
             instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            internet_accessible,
+            internet_accessible: internet_accessible,
             ..Self::default()
         }
     }
@@ -9240,7 +9240,7 @@ impl ChargePrepaid {
     /// A value with what requests require (`Period`); set the other fields with the `with_` methods.
     pub fn new(period: u64) -> Self {
         Self {
-            period,
+            period: period,
             ..Self::default()
         }
     }
@@ -11133,7 +11133,7 @@ impl NetworkInterfaces {
             interface_type: crate::api::Text::into_text(interface_type),
             vpc_id: crate::api::Text::into_text(vpc_id),
             subnet_id: crate::api::Text::into_text(subnet_id),
-            private_ipv4_address_count,
+            private_ipv4_address_count: private_ipv4_address_count,
             ..Self::default()
         }
     }

@@ -2126,7 +2126,7 @@ impl AuditCrossBorderComplianceRequest {
     pub fn new(service_provider: impl crate::api::Text, compliance_id: u64, audit_behavior: impl crate::api::Text) -> Self {
         Self {
             service_provider: crate::api::Text::into_text(service_provider),
-            compliance_id,
+            compliance_id: compliance_id,
             audit_behavior: crate::api::Text::into_text(audit_behavior),
         }
     }
@@ -5360,7 +5360,7 @@ impl CreateNetworkAclEntriesRequest {
     pub fn new(network_acl_id: impl crate::api::Text, network_acl_entry_set: NetworkAclEntrySet) -> Self {
         Self {
             network_acl_id: crate::api::Text::into_text(network_acl_id),
-            network_acl_entry_set,
+            network_acl_entry_set: network_acl_entry_set,
         }
     }
 
@@ -5417,7 +5417,7 @@ impl CreateNetworkAclQuintupleEntriesRequest {
     pub fn new(network_acl_id: impl crate::api::Text, network_acl_quintuple_set: NetworkAclQuintupleEntries) -> Self {
         Self {
             network_acl_id: crate::api::Text::into_text(network_acl_id),
-            network_acl_quintuple_set,
+            network_acl_quintuple_set: network_acl_quintuple_set,
         }
     }
 
@@ -6550,7 +6550,7 @@ impl CreateSecurityGroupPoliciesRequest {
     pub fn new(security_group_id: impl crate::api::Text, security_group_policy_set: SecurityGroupPolicySet) -> Self {
         Self {
             security_group_id: crate::api::Text::into_text(security_group_id),
-            security_group_policy_set,
+            security_group_policy_set: security_group_policy_set,
         }
     }
 
@@ -7383,7 +7383,7 @@ impl CreateTrafficPackagesRequest {
     /// A value with what requests require (`TrafficAmount`); set the other fields with the `with_` methods.
     pub fn new(traffic_amount: u64) -> Self {
         Self {
-            traffic_amount,
+            traffic_amount: traffic_amount,
             ..Self::default()
         }
     }
@@ -7748,7 +7748,7 @@ impl CreateVpcEndPointServiceRequest {
         Self {
             vpc_id: crate::api::Text::into_text(vpc_id),
             end_point_service_name: crate::api::Text::into_text(end_point_service_name),
-            auto_accept_flag,
+            auto_accept_flag: auto_accept_flag,
             service_instance_id: crate::api::Text::into_text(service_instance_id),
             ..Self::default()
         }
@@ -8355,7 +8355,7 @@ impl CreateVpnGatewayRequest {
         Self {
             vpc_id: crate::api::Text::into_text(vpc_id),
             vpn_gateway_name: crate::api::Text::into_text(vpn_gateway_name),
-            internet_max_bandwidth_out,
+            internet_max_bandwidth_out: internet_max_bandwidth_out,
             ..Self::default()
         }
     }
@@ -10228,7 +10228,7 @@ impl DeleteNetworkAclQuintupleEntriesRequest {
     pub fn new(network_acl_id: impl crate::api::Text, network_acl_quintuple_set: NetworkAclQuintupleEntries) -> Self {
         Self {
             network_acl_id: crate::api::Text::into_text(network_acl_id),
-            network_acl_quintuple_set,
+            network_acl_quintuple_set: network_acl_quintuple_set,
         }
     }
 
@@ -10982,7 +10982,7 @@ impl DeleteSecurityGroupPoliciesRequest {
     pub fn new(security_group_id: impl crate::api::Text, security_group_policy_set: SecurityGroupPolicySet) -> Self {
         Self {
             security_group_id: crate::api::Text::into_text(security_group_id),
-            security_group_policy_set,
+            security_group_policy_set: security_group_policy_set,
         }
     }
 
@@ -14196,7 +14196,7 @@ impl DescribeCrossBorderFlowMonitorRequest {
             destination_region: crate::api::Text::into_text(destination_region),
             ccn_id: crate::api::Text::into_text(ccn_id),
             ccn_uin: crate::api::Text::into_text(ccn_uin),
-            period,
+            period: period,
             start_time: crate::api::Text::into_text(start_time),
             end_time: crate::api::Text::into_text(end_time),
         }
@@ -22917,7 +22917,7 @@ impl DownloadCustomerGatewayConfigurationRequest {
         Self {
             vpn_gateway_id: crate::api::Text::into_text(vpn_gateway_id),
             vpn_connection_id: crate::api::Text::into_text(vpn_connection_id),
-            customer_gateway_vendor,
+            customer_gateway_vendor: customer_gateway_vendor,
             interface_name: crate::api::Text::into_text(interface_name),
         }
     }
@@ -23351,7 +23351,7 @@ impl EnableVpcEndPointConnectRequest {
         Self {
             end_point_service_id: crate::api::Text::into_text(end_point_service_id),
             end_point_id: end_point_id.into_iter().map(crate::api::Text::into_text).collect(),
-            accept_flag,
+            accept_flag: accept_flag,
             ..Self::default()
         }
     }
@@ -23890,7 +23890,7 @@ impl InquiryPriceCreateVpnGatewayRequest {
     /// A value with what requests require (`InternetMaxBandwidthOut`); set the other fields with the `with_` methods.
     pub fn new(internet_max_bandwidth_out: u64) -> Self {
         Self {
-            internet_max_bandwidth_out,
+            internet_max_bandwidth_out: internet_max_bandwidth_out,
             ..Self::default()
         }
     }
@@ -23970,7 +23970,7 @@ impl InquiryPriceModifyAddressesBandwidthRequest {
     pub fn new(address_ids: impl IntoIterator<Item = impl crate::api::Text>, internet_max_bandwidth_out: i64) -> Self {
         Self {
             address_ids: address_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            internet_max_bandwidth_out,
+            internet_max_bandwidth_out: internet_max_bandwidth_out,
         }
     }
 
@@ -24031,7 +24031,7 @@ impl InquiryPriceRenewAddressesRequest {
     pub fn new(address_ids: impl IntoIterator<Item = impl crate::api::Text>, address_charge_prepaid: AddressChargePrepaid) -> Self {
         Self {
             address_ids: address_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            address_charge_prepaid,
+            address_charge_prepaid: address_charge_prepaid,
         }
     }
 
@@ -24092,7 +24092,7 @@ impl InquiryPriceRenewVpnGatewayRequest {
     pub fn new(vpn_gateway_id: impl crate::api::Text, instance_charge_prepaid: InstanceChargePrepaid) -> Self {
         Self {
             vpn_gateway_id: crate::api::Text::into_text(vpn_gateway_id),
-            instance_charge_prepaid,
+            instance_charge_prepaid: instance_charge_prepaid,
         }
     }
 
@@ -24153,7 +24153,7 @@ impl InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
     pub fn new(vpn_gateway_id: impl crate::api::Text, internet_max_bandwidth_out: u64) -> Self {
         Self {
             vpn_gateway_id: crate::api::Text::into_text(vpn_gateway_id),
-            internet_max_bandwidth_out,
+            internet_max_bandwidth_out: internet_max_bandwidth_out,
         }
     }
 
@@ -24594,7 +24594,7 @@ impl ModifyAddressInternetChargeTypeRequest {
         Self {
             address_id: crate::api::Text::into_text(address_id),
             internet_charge_type: crate::api::Text::into_text(internet_charge_type),
-            internet_max_bandwidth_out,
+            internet_max_bandwidth_out: internet_max_bandwidth_out,
             ..Self::default()
         }
     }
@@ -24818,7 +24818,7 @@ impl ModifyAddressesBandwidthRequest {
     pub fn new(address_ids: impl IntoIterator<Item = impl crate::api::Text>, internet_max_bandwidth_out: i64) -> Self {
         Self {
             address_ids: address_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            internet_max_bandwidth_out,
+            internet_max_bandwidth_out: internet_max_bandwidth_out,
             ..Self::default()
         }
     }
@@ -25086,7 +25086,7 @@ impl ModifyBandwidthPackageBandwidthRequest {
     /// A value with what requests require (`InternetMaxBandwidth`, `BandwidthPackageId`); set the other fields with the `with_` methods.
     pub fn new(internet_max_bandwidth: i64, bandwidth_package_id: impl crate::api::Text) -> Self {
         Self {
-            internet_max_bandwidth,
+            internet_max_bandwidth: internet_max_bandwidth,
             bandwidth_package_id: crate::api::Text::into_text(bandwidth_package_id),
         }
     }
@@ -25988,7 +25988,7 @@ impl ModifyGatewayFlowQosRequest {
     pub fn new(gateway_id: impl crate::api::Text, bandwidth: i64, ip_addresses: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
         Self {
             gateway_id: crate::api::Text::into_text(gateway_id),
-            bandwidth,
+            bandwidth: bandwidth,
             ip_addresses: ip_addresses.into_iter().map(crate::api::Text::into_text).collect(),
             ..Self::default()
         }
@@ -26494,7 +26494,7 @@ impl ModifyIPv6AddressesBandwidthRequest {
     pub fn new(ipv6_address_ids: impl IntoIterator<Item = impl crate::api::Text>, internet_max_bandwidth_out: i64) -> Self {
         Self {
             ipv6_address_ids: ipv6_address_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            internet_max_bandwidth_out,
+            internet_max_bandwidth_out: internet_max_bandwidth_out,
         }
     }
 
@@ -26555,7 +26555,7 @@ impl ModifyIp6AddressesBandwidthRequest {
     /// A value with what requests require (`InternetMaxBandwidthOut`); set the other fields with the `with_` methods.
     pub fn new(internet_max_bandwidth_out: i64) -> Self {
         Self {
-            internet_max_bandwidth_out,
+            internet_max_bandwidth_out: internet_max_bandwidth_out,
             ..Self::default()
         }
     }
@@ -27093,8 +27093,8 @@ impl ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest {
     pub fn new(nat_gateway_id: impl crate::api::Text, source_nat_rule: DestinationIpPortTranslationNatRule, destination_nat_rule: DestinationIpPortTranslationNatRule) -> Self {
         Self {
             nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            source_nat_rule,
-            destination_nat_rule,
+            source_nat_rule: source_nat_rule,
+            destination_nat_rule: destination_nat_rule,
         }
     }
 
@@ -27157,7 +27157,7 @@ impl ModifyNatGatewaySourceIpTranslationNatRuleRequest {
     pub fn new(nat_gateway_id: impl crate::api::Text, source_ip_translation_nat_rule: SourceIpTranslationNatRule) -> Self {
         Self {
             nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            source_ip_translation_nat_rule,
+            source_ip_translation_nat_rule: source_ip_translation_nat_rule,
         }
     }
 
@@ -27447,7 +27447,7 @@ impl ModifyNetworkAclQuintupleEntriesRequest {
     pub fn new(network_acl_id: impl crate::api::Text, network_acl_quintuple_set: NetworkAclQuintupleEntries) -> Self {
         Self {
             network_acl_id: crate::api::Text::into_text(network_acl_id),
-            network_acl_quintuple_set,
+            network_acl_quintuple_set: network_acl_quintuple_set,
         }
     }
 
@@ -28339,7 +28339,7 @@ impl ModifySecurityGroupPoliciesRequest {
     pub fn new(security_group_id: impl crate::api::Text, security_group_policy_set: SecurityGroupPolicySet) -> Self {
         Self {
             security_group_id: crate::api::Text::into_text(security_group_id),
-            security_group_policy_set,
+            security_group_policy_set: security_group_policy_set,
             ..Self::default()
         }
     }
@@ -29985,7 +29985,7 @@ impl RefreshDirectConnectGatewayRouteToNatGatewayRequest {
         Self {
             vpc_id: crate::api::Text::into_text(vpc_id),
             nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            dry_run,
+            dry_run: dry_run,
         }
     }
 
@@ -30458,7 +30458,7 @@ impl RenewAddressesRequest {
     pub fn new(address_ids: impl IntoIterator<Item = impl crate::api::Text>, address_charge_prepaid: AddressChargePrepaid) -> Self {
         Self {
             address_ids: address_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            address_charge_prepaid,
+            address_charge_prepaid: address_charge_prepaid,
         }
     }
 
@@ -30515,7 +30515,7 @@ impl RenewVpnGatewayRequest {
     pub fn new(vpn_gateway_id: impl crate::api::Text, instance_charge_prepaid: InstanceChargePrepaid) -> Self {
         Self {
             vpn_gateway_id: crate::api::Text::into_text(vpn_gateway_id),
-            instance_charge_prepaid,
+            instance_charge_prepaid: instance_charge_prepaid,
         }
     }
 
@@ -31187,7 +31187,7 @@ impl ReplaceSecurityGroupPoliciesRequest {
     pub fn new(security_group_id: impl crate::api::Text, security_group_policy_set: SecurityGroupPolicySet) -> Self {
         Self {
             security_group_id: crate::api::Text::into_text(security_group_id),
-            security_group_policy_set,
+            security_group_policy_set: security_group_policy_set,
             ..Self::default()
         }
     }
@@ -31261,7 +31261,7 @@ impl ReplaceSecurityGroupPolicyRequest {
     pub fn new(security_group_id: impl crate::api::Text, security_group_policy_set: SecurityGroupPolicySet) -> Self {
         Self {
             security_group_id: crate::api::Text::into_text(security_group_id),
-            security_group_policy_set,
+            security_group_policy_set: security_group_policy_set,
             ..Self::default()
         }
     }
@@ -31463,7 +31463,7 @@ impl ResetNatGatewayConnectionRequest {
     pub fn new(nat_gateway_id: impl crate::api::Text, max_concurrent_connection: u64) -> Self {
         Self {
             nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            max_concurrent_connection,
+            max_concurrent_connection: max_concurrent_connection,
             ..Self::default()
         }
     }
@@ -31878,7 +31878,7 @@ impl ResetTrafficMirrorTargetRequest {
     pub fn new(traffic_mirror_id: impl crate::api::Text, collector_target: TrafficMirrorTarget) -> Self {
         Self {
             traffic_mirror_id: crate::api::Text::into_text(traffic_mirror_id),
-            collector_target,
+            collector_target: collector_target,
             ..Self::default()
         }
     }
@@ -31999,7 +31999,7 @@ impl ResetVpnGatewayInternetMaxBandwidthRequest {
     pub fn new(vpn_gateway_id: impl crate::api::Text, internet_max_bandwidth_out: u64) -> Self {
         Self {
             vpn_gateway_id: crate::api::Text::into_text(vpn_gateway_id),
-            internet_max_bandwidth_out,
+            internet_max_bandwidth_out: internet_max_bandwidth_out,
         }
     }
 
@@ -32252,7 +32252,7 @@ impl SetVpnGatewaysRenewFlagRequest {
     pub fn new(vpn_gateway_ids: impl IntoIterator<Item = impl crate::api::Text>, auto_renew_flag: i64) -> Self {
         Self {
             vpn_gateway_ids: vpn_gateway_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            auto_renew_flag,
+            auto_renew_flag: auto_renew_flag,
             ..Self::default()
         }
     }
@@ -32959,7 +32959,7 @@ impl UpgradeNatGatewayProductVersionRequest {
         Self {
             vpc_id: crate::api::Text::into_text(vpc_id),
             nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            force,
+            force: force,
             ..Self::default()
         }
     }
@@ -33215,7 +33215,7 @@ impl AddressChargePrepaid {
     /// A value with what requests require (`Period`); set the other fields with the `with_` methods.
     pub fn new(period: i64) -> Self {
         Self {
-            period,
+            period: period,
             ..Self::default()
         }
     }
@@ -35352,14 +35352,14 @@ impl DestinationIpPortTranslationNatRuleDiff {
     pub fn new(protocol: impl crate::api::Text, original_port: i64, original_ip: impl crate::api::Text, translation_port: i64, translation_ip: impl crate::api::Text, old_protocol: impl crate::api::Text, old_original_port: i64, old_original_ip: impl crate::api::Text, old_translation_port: i64, old_translation_ip: impl crate::api::Text) -> Self {
         Self {
             protocol: crate::api::Text::into_text(protocol),
-            original_port,
+            original_port: original_port,
             original_ip: crate::api::Text::into_text(original_ip),
-            translation_port,
+            translation_port: translation_port,
             translation_ip: crate::api::Text::into_text(translation_ip),
             old_protocol: crate::api::Text::into_text(old_protocol),
-            old_original_port,
+            old_original_port: old_original_port,
             old_original_ip: crate::api::Text::into_text(old_original_ip),
-            old_translation_port,
+            old_translation_port: old_translation_port,
             old_translation_ip: crate::api::Text::into_text(old_translation_ip),
             ..Self::default()
         }
@@ -36749,7 +36749,7 @@ impl InstanceChargePrepaid {
     /// A value with what requests require (`Period`); set the other fields with the `with_` methods.
     pub fn new(period: u64) -> Self {
         Self {
-            period,
+            period: period,
             ..Self::default()
         }
     }
@@ -36894,10 +36894,10 @@ impl Ip6RuleInfo {
     /// A value with what requests require (`Vport6`, `Protocol`, `Vip`, `Vport`); set the other fields with the `with_` methods.
     pub fn new(vport6: i64, protocol: impl crate::api::Text, vip: impl crate::api::Text, vport: i64) -> Self {
         Self {
-            vport6,
+            vport6: vport6,
             protocol: crate::api::Text::into_text(protocol),
             vip: crate::api::Text::into_text(vip),
-            vport,
+            vport: vport,
         }
     }
 
@@ -37313,9 +37313,9 @@ impl LocalDestinationIpPortTranslationNatRule {
     pub fn new(protocol: impl crate::api::Text, original_port: i64, original_ip: impl crate::api::Text, translation_port: i64, translation_ip: impl crate::api::Text) -> Self {
         Self {
             protocol: crate::api::Text::into_text(protocol),
-            original_port,
+            original_port: original_port,
             original_ip: crate::api::Text::into_text(original_ip),
-            translation_port,
+            translation_port: translation_port,
             translation_ip: crate::api::Text::into_text(translation_ip),
             ..Self::default()
         }
