@@ -41,19 +41,15 @@
 //! # Building requests
 //!
 //! Request-side and both-sides structs have a `new` that takes the fields requests require (so
-//! the compiler checks them) and a `with_<field>` method per field, taking the member's own
-//! type, or any [`Text`] (`&str`, `String`, ...) for a text member, or for a list any iterator
-//! of such:
+//! the compiler checks them) and a `with_<field>` method per field, taking anything that
+//! converts into the member (or, for a list, any iterator of such):
 //! `StopInstancesRequest::new(["ins-1"]).with_stop_type("SOFT")`,
 //! `RunInstancesRequest::new().with_image_id("img-x").with_placement(Placement::new("ap-guangzhou-2"))`.
 //! Both clients have one method per CVM action (`client.run_instances(&request)`), generated
 //! beside them from the same spec.
 
 pub mod spec;
-mod text;
 mod wire;
-
-pub use text::Text;
 
 #[cfg(feature = "cbs")]
 #[path = "generated/cbs.rs"]

@@ -34,35 +34,35 @@ impl crate::flatten::Flatten for ApplyDiskBackupRequest {
 
 impl ApplyDiskBackupRequest {
     /// A value with what requests require (`DiskBackupId`, `DiskId`); set the other fields with the `with_` methods.
-    pub fn new(disk_backup_id: impl crate::api::Text, disk_id: impl crate::api::Text) -> Self {
+    pub fn new(disk_backup_id: impl Into<String>, disk_id: impl Into<String>) -> Self {
         Self {
-            disk_backup_id: crate::api::Text::into_text(disk_backup_id),
-            disk_id: crate::api::Text::into_text(disk_id),
+            disk_backup_id: disk_backup_id.into(),
+            disk_id: disk_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `DiskBackupId`.
-    pub fn with_disk_backup_id(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_backup_id = crate::api::Text::into_text(value);
+    pub fn with_disk_backup_id(mut self, value: impl Into<String>) -> Self {
+        self.disk_backup_id = value.into();
         self
     }
 
     /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_id = crate::api::Text::into_text(value);
+    pub fn with_disk_id(mut self, value: impl Into<String>) -> Self {
+        self.disk_id = value.into();
         self
     }
 
     /// Sets `AutoStopInstance`.
-    pub fn with_auto_stop_instance(mut self, value: bool) -> Self {
-        self.auto_stop_instance = Some(value);
+    pub fn with_auto_stop_instance(mut self, value: impl Into<bool>) -> Self {
+        self.auto_stop_instance = Some(value.into());
         self
     }
 
     /// Sets `AutoStartInstance`.
-    pub fn with_auto_start_instance(mut self, value: bool) -> Self {
-        self.auto_start_instance = Some(value);
+    pub fn with_auto_start_instance(mut self, value: impl Into<bool>) -> Self {
+        self.auto_start_instance = Some(value.into());
         self
     }
 }
@@ -112,35 +112,35 @@ impl crate::flatten::Flatten for ApplySnapshotRequest {
 
 impl ApplySnapshotRequest {
     /// A value with what requests require (`SnapshotId`, `DiskId`); set the other fields with the `with_` methods.
-    pub fn new(snapshot_id: impl crate::api::Text, disk_id: impl crate::api::Text) -> Self {
+    pub fn new(snapshot_id: impl Into<String>, disk_id: impl Into<String>) -> Self {
         Self {
-            snapshot_id: crate::api::Text::into_text(snapshot_id),
-            disk_id: crate::api::Text::into_text(disk_id),
+            snapshot_id: snapshot_id.into(),
+            disk_id: disk_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `SnapshotId`.
-    pub fn with_snapshot_id(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_id = crate::api::Text::into_text(value);
+    pub fn with_snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_id = value.into();
         self
     }
 
     /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_id = crate::api::Text::into_text(value);
+    pub fn with_disk_id(mut self, value: impl Into<String>) -> Self {
+        self.disk_id = value.into();
         self
     }
 
     /// Sets `AutoStopInstance`.
-    pub fn with_auto_stop_instance(mut self, value: bool) -> Self {
-        self.auto_stop_instance = Some(value);
+    pub fn with_auto_stop_instance(mut self, value: impl Into<bool>) -> Self {
+        self.auto_stop_instance = Some(value.into());
         self
     }
 
     /// Sets `AutoStartInstance`.
-    pub fn with_auto_start_instance(mut self, value: bool) -> Self {
-        self.auto_start_instance = Some(value);
+    pub fn with_auto_start_instance(mut self, value: impl Into<bool>) -> Self {
+        self.auto_start_instance = Some(value.into());
         self
     }
 }
@@ -190,35 +190,35 @@ impl crate::flatten::Flatten for ApplySnapshotGroupRequest {
 
 impl ApplySnapshotGroupRequest {
     /// A value with what requests require (`SnapshotGroupId`, `ApplyDisks`); set the other fields with the `with_` methods.
-    pub fn new(snapshot_group_id: impl crate::api::Text, apply_disks: impl IntoIterator<Item = ApplyDisk>) -> Self {
+    pub fn new(snapshot_group_id: impl Into<String>, apply_disks: impl IntoIterator<Item = impl Into<ApplyDisk>>) -> Self {
         Self {
-            snapshot_group_id: crate::api::Text::into_text(snapshot_group_id),
-            apply_disks: apply_disks.into_iter().collect(),
+            snapshot_group_id: snapshot_group_id.into(),
+            apply_disks: apply_disks.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `SnapshotGroupId`.
-    pub fn with_snapshot_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_group_id = crate::api::Text::into_text(value);
+    pub fn with_snapshot_group_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_group_id = value.into();
         self
     }
 
     /// Sets `ApplyDisks`.
-    pub fn with_apply_disks(mut self, value: impl IntoIterator<Item = ApplyDisk>) -> Self {
-        self.apply_disks = value.into_iter().collect();
+    pub fn with_apply_disks<I: IntoIterator<Item = V>, V: Into<ApplyDisk>>(mut self, values: I) -> Self {
+        self.apply_disks = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `AutoStopInstance`.
-    pub fn with_auto_stop_instance(mut self, value: bool) -> Self {
-        self.auto_stop_instance = Some(value);
+    pub fn with_auto_stop_instance(mut self, value: impl Into<bool>) -> Self {
+        self.auto_stop_instance = Some(value.into());
         self
     }
 
     /// Sets `AutoStartInstance`.
-    pub fn with_auto_start_instance(mut self, value: bool) -> Self {
-        self.auto_start_instance = Some(value);
+    pub fn with_auto_start_instance(mut self, value: impl Into<bool>) -> Self {
+        self.auto_start_instance = Some(value.into());
         self
     }
 }
@@ -268,35 +268,35 @@ impl crate::flatten::Flatten for AttachDisksRequest {
 
 impl AttachDisksRequest {
     /// A value with what requests require (`InstanceId`, `DiskIds`); set the other fields with the `with_` methods.
-    pub fn new(instance_id: impl crate::api::Text, disk_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(instance_id: impl Into<String>, disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            instance_id: crate::api::Text::into_text(instance_id),
-            disk_ids: disk_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            instance_id: instance_id.into(),
+            disk_ids: disk_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 
     /// Sets `DiskIds`.
-    pub fn with_disk_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.disk_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.disk_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DeleteWithInstance`.
-    pub fn with_delete_with_instance(mut self, value: bool) -> Self {
-        self.delete_with_instance = Some(value);
+    pub fn with_delete_with_instance(mut self, value: impl Into<bool>) -> Self {
+        self.delete_with_instance = Some(value.into());
         self
     }
 
     /// Sets `AttachMode`.
-    pub fn with_attach_mode(mut self, value: impl crate::api::Text) -> Self {
-        self.attach_mode = Some(crate::api::Text::into_text(value));
+    pub fn with_attach_mode(mut self, value: impl Into<String>) -> Self {
+        self.attach_mode = Some(value.into());
         self
     }
 }
@@ -338,22 +338,22 @@ impl crate::flatten::Flatten for AttachRemoteDisksRequest {
 
 impl AttachRemoteDisksRequest {
     /// A value with what requests require (`InstanceId`, `RemoteDiskIds`); set the other fields with the `with_` methods.
-    pub fn new(instance_id: impl crate::api::Text, remote_disk_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(instance_id: impl Into<String>, remote_disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            instance_id: crate::api::Text::into_text(instance_id),
-            remote_disk_ids: remote_disk_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            instance_id: instance_id.into(),
+            remote_disk_ids: remote_disk_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 
     /// Sets `RemoteDiskIds`.
-    pub fn with_remote_disk_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.remote_disk_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_remote_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.remote_disk_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -396,22 +396,22 @@ impl crate::flatten::Flatten for BindAutoSnapshotPolicyRequest {
 
 impl BindAutoSnapshotPolicyRequest {
     /// A value with what requests require (`AutoSnapshotPolicyId`); set the other fields with the `with_` methods.
-    pub fn new(auto_snapshot_policy_id: impl crate::api::Text) -> Self {
+    pub fn new(auto_snapshot_policy_id: impl Into<String>) -> Self {
         Self {
-            auto_snapshot_policy_id: crate::api::Text::into_text(auto_snapshot_policy_id),
+            auto_snapshot_policy_id: auto_snapshot_policy_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `AutoSnapshotPolicyId`.
-    pub fn with_auto_snapshot_policy_id(mut self, value: impl crate::api::Text) -> Self {
-        self.auto_snapshot_policy_id = crate::api::Text::into_text(value);
+    pub fn with_auto_snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.auto_snapshot_policy_id = value.into();
         self
     }
 
     /// Sets `DiskIds`.
-    pub fn with_disk_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.disk_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.disk_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -453,22 +453,22 @@ impl crate::flatten::Flatten for CopyAutoSnapshotPolicyCrossAccountRequest {
 
 impl CopyAutoSnapshotPolicyCrossAccountRequest {
     /// A value with what requests require (`AutoSnapshotPolicyIds`, `TargetAccountUin`); set the other fields with the `with_` methods.
-    pub fn new(auto_snapshot_policy_ids: impl IntoIterator<Item = impl crate::api::Text>, target_account_uin: impl crate::api::Text) -> Self {
+    pub fn new(auto_snapshot_policy_ids: impl IntoIterator<Item = impl Into<String>>, target_account_uin: impl Into<String>) -> Self {
         Self {
-            auto_snapshot_policy_ids: auto_snapshot_policy_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            target_account_uin: crate::api::Text::into_text(target_account_uin),
+            auto_snapshot_policy_ids: auto_snapshot_policy_ids.into_iter().map(Into::into).collect(),
+            target_account_uin: target_account_uin.into(),
         }
     }
 
     /// Sets `AutoSnapshotPolicyIds`.
-    pub fn with_auto_snapshot_policy_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.auto_snapshot_policy_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_auto_snapshot_policy_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.auto_snapshot_policy_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `TargetAccountUin`.
-    pub fn with_target_account_uin(mut self, value: impl crate::api::Text) -> Self {
-        self.target_account_uin = crate::api::Text::into_text(value);
+    pub fn with_target_account_uin(mut self, value: impl Into<String>) -> Self {
+        self.target_account_uin = value.into();
         self
     }
 }
@@ -522,28 +522,28 @@ impl crate::flatten::Flatten for CopySnapshotCrossRegionsRequest {
 
 impl CopySnapshotCrossRegionsRequest {
     /// A value with what requests require (`DestinationRegions`); set the other fields with the `with_` methods.
-    pub fn new(destination_regions: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(destination_regions: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            destination_regions: destination_regions.into_iter().map(crate::api::Text::into_text).collect(),
+            destination_regions: destination_regions.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `DestinationRegions`.
-    pub fn with_destination_regions(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.destination_regions = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_destination_regions<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.destination_regions = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `SnapshotId`.
-    pub fn with_snapshot_id(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_id = Some(crate::api::Text::into_text(value));
+    pub fn with_snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_id = Some(value.into());
         self
     }
 
     /// Sets `SnapshotName`.
-    pub fn with_snapshot_name(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_name = Some(crate::api::Text::into_text(value));
+    pub fn with_snapshot_name(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_name = Some(value.into());
         self
     }
 }
@@ -606,46 +606,46 @@ impl crate::flatten::Flatten for CreateAutoSnapshotPolicyRequest {
 
 impl CreateAutoSnapshotPolicyRequest {
     /// A value with what requests require (`Policy`); set the other fields with the `with_` methods.
-    pub fn new(policy: impl IntoIterator<Item = Policy>) -> Self {
+    pub fn new(policy: impl IntoIterator<Item = impl Into<Policy>>) -> Self {
         Self {
-            policy: policy.into_iter().collect(),
+            policy: policy.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `Policy`.
-    pub fn with_policy(mut self, value: impl IntoIterator<Item = Policy>) -> Self {
-        self.policy = value.into_iter().collect();
+    pub fn with_policy<I: IntoIterator<Item = V>, V: Into<Policy>>(mut self, values: I) -> Self {
+        self.policy = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DryRun`.
-    pub fn with_dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
+    pub fn with_dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.dry_run = Some(value.into());
         self
     }
 
     /// Sets `IsActivated`.
-    pub fn with_is_activated(mut self, value: bool) -> Self {
-        self.is_activated = Some(value);
+    pub fn with_is_activated(mut self, value: impl Into<bool>) -> Self {
+        self.is_activated = Some(value.into());
         self
     }
 
     /// Sets `AutoSnapshotPolicyName`.
-    pub fn with_auto_snapshot_policy_name(mut self, value: impl crate::api::Text) -> Self {
-        self.auto_snapshot_policy_name = Some(crate::api::Text::into_text(value));
+    pub fn with_auto_snapshot_policy_name(mut self, value: impl Into<String>) -> Self {
+        self.auto_snapshot_policy_name = Some(value.into());
         self
     }
 
     /// Sets `IsPermanent`.
-    pub fn with_is_permanent(mut self, value: bool) -> Self {
-        self.is_permanent = Some(value);
+    pub fn with_is_permanent(mut self, value: impl Into<bool>) -> Self {
+        self.is_permanent = Some(value.into());
         self
     }
 
     /// Sets `RetentionDays`.
-    pub fn with_retention_days(mut self, value: u64) -> Self {
-        self.retention_days = Some(value);
+    pub fn with_retention_days(mut self, value: impl Into<u64>) -> Self {
+        self.retention_days = Some(value.into());
         self
     }
 }
@@ -700,22 +700,22 @@ impl crate::flatten::Flatten for CreateDiskBackupRequest {
 
 impl CreateDiskBackupRequest {
     /// A value with what requests require (`DiskId`); set the other fields with the `with_` methods.
-    pub fn new(disk_id: impl crate::api::Text) -> Self {
+    pub fn new(disk_id: impl Into<String>) -> Self {
         Self {
-            disk_id: crate::api::Text::into_text(disk_id),
+            disk_id: disk_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_id = crate::api::Text::into_text(value);
+    pub fn with_disk_id(mut self, value: impl Into<String>) -> Self {
+        self.disk_id = value.into();
         self
     }
 
     /// Sets `DiskBackupName`.
-    pub fn with_disk_backup_name(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_backup_name = Some(crate::api::Text::into_text(value));
+    pub fn with_disk_backup_name(mut self, value: impl Into<String>) -> Self {
+        self.disk_backup_name = Some(value.into());
         self
     }
 }
@@ -828,126 +828,126 @@ impl crate::flatten::Flatten for CreateDisksRequest {
 
 impl CreateDisksRequest {
     /// A value with what requests require (`Placement`, `DiskChargeType`, `DiskType`); set the other fields with the `with_` methods.
-    pub fn new(placement: Placement, disk_charge_type: impl crate::api::Text, disk_type: impl crate::api::Text) -> Self {
+    pub fn new(placement: impl Into<Placement>, disk_charge_type: impl Into<String>, disk_type: impl Into<String>) -> Self {
         Self {
-            placement: placement,
-            disk_charge_type: crate::api::Text::into_text(disk_charge_type),
-            disk_type: crate::api::Text::into_text(disk_type),
+            placement: placement.into(),
+            disk_charge_type: disk_charge_type.into(),
+            disk_type: disk_type.into(),
             ..Self::default()
         }
     }
 
     /// Sets `Placement`.
-    pub fn with_placement(mut self, value: Placement) -> Self {
-        self.placement = value;
+    pub fn with_placement(mut self, value: impl Into<Placement>) -> Self {
+        self.placement = value.into();
         self
     }
 
     /// Sets `DiskChargeType`.
-    pub fn with_disk_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_charge_type = crate::api::Text::into_text(value);
+    pub fn with_disk_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.disk_charge_type = value.into();
         self
     }
 
     /// Sets `DiskType`.
-    pub fn with_disk_type(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_type = crate::api::Text::into_text(value);
+    pub fn with_disk_type(mut self, value: impl Into<String>) -> Self {
+        self.disk_type = value.into();
         self
     }
 
     /// Sets `DiskName`.
-    pub fn with_disk_name(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_name = Some(crate::api::Text::into_text(value));
+    pub fn with_disk_name(mut self, value: impl Into<String>) -> Self {
+        self.disk_name = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `SnapshotId`.
-    pub fn with_snapshot_id(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_id = Some(crate::api::Text::into_text(value));
+    pub fn with_snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_id = Some(value.into());
         self
     }
 
     /// Sets `DiskCount`.
-    pub fn with_disk_count(mut self, value: u64) -> Self {
-        self.disk_count = Some(value);
+    pub fn with_disk_count(mut self, value: impl Into<u64>) -> Self {
+        self.disk_count = Some(value.into());
         self
     }
 
     /// Sets `ThroughputPerformance`.
-    pub fn with_throughput_performance(mut self, value: u64) -> Self {
-        self.throughput_performance = Some(value);
+    pub fn with_throughput_performance(mut self, value: impl Into<u64>) -> Self {
+        self.throughput_performance = Some(value.into());
         self
     }
 
     /// Sets `KmsKeyId`.
-    pub fn with_kms_key_id(mut self, value: impl crate::api::Text) -> Self {
-        self.kms_key_id = Some(crate::api::Text::into_text(value));
+    pub fn with_kms_key_id(mut self, value: impl Into<String>) -> Self {
+        self.kms_key_id = Some(value.into());
         self
     }
 
     /// Sets `DiskSize`.
-    pub fn with_disk_size(mut self, value: u64) -> Self {
-        self.disk_size = Some(value);
+    pub fn with_disk_size(mut self, value: impl Into<u64>) -> Self {
+        self.disk_size = Some(value.into());
         self
     }
 
     /// Sets `Shareable`.
-    pub fn with_shareable(mut self, value: bool) -> Self {
-        self.shareable = Some(value);
+    pub fn with_shareable(mut self, value: impl Into<bool>) -> Self {
+        self.shareable = Some(value.into());
         self
     }
 
     /// Sets `ClientToken`.
-    pub fn with_client_token(mut self, value: impl crate::api::Text) -> Self {
-        self.client_token = Some(crate::api::Text::into_text(value));
+    pub fn with_client_token(mut self, value: impl Into<String>) -> Self {
+        self.client_token = Some(value.into());
         self
     }
 
     /// Sets `Encrypt`.
-    pub fn with_encrypt(mut self, value: impl crate::api::Text) -> Self {
-        self.encrypt = Some(crate::api::Text::into_text(value));
+    pub fn with_encrypt(mut self, value: impl Into<String>) -> Self {
+        self.encrypt = Some(value.into());
         self
     }
 
     /// Sets `DiskChargePrepaid`.
-    pub fn with_disk_charge_prepaid(mut self, value: DiskChargePrepaid) -> Self {
-        self.disk_charge_prepaid = Some(value);
+    pub fn with_disk_charge_prepaid(mut self, value: impl Into<DiskChargePrepaid>) -> Self {
+        self.disk_charge_prepaid = Some(value.into());
         self
     }
 
     /// Sets `DeleteSnapshot`.
-    pub fn with_delete_snapshot(mut self, value: i64) -> Self {
-        self.delete_snapshot = Some(value);
+    pub fn with_delete_snapshot(mut self, value: impl Into<i64>) -> Self {
+        self.delete_snapshot = Some(value.into());
         self
     }
 
     /// Sets `AutoMountConfiguration`.
-    pub fn with_auto_mount_configuration(mut self, value: AutoMountConfiguration) -> Self {
-        self.auto_mount_configuration = Some(value);
+    pub fn with_auto_mount_configuration(mut self, value: impl Into<AutoMountConfiguration>) -> Self {
+        self.auto_mount_configuration = Some(value.into());
         self
     }
 
     /// Sets `DiskBackupQuota`.
-    pub fn with_disk_backup_quota(mut self, value: u64) -> Self {
-        self.disk_backup_quota = Some(value);
+    pub fn with_disk_backup_quota(mut self, value: impl Into<u64>) -> Self {
+        self.disk_backup_quota = Some(value.into());
         self
     }
 
     /// Sets `BurstPerformance`.
-    pub fn with_burst_performance(mut self, value: bool) -> Self {
-        self.burst_performance = Some(value);
+    pub fn with_burst_performance(mut self, value: impl Into<bool>) -> Self {
+        self.burst_performance = Some(value.into());
         self
     }
 
     /// Sets `EncryptType`.
-    pub fn with_encrypt_type(mut self, value: impl crate::api::Text) -> Self {
-        self.encrypt_type = Some(crate::api::Text::into_text(value));
+    pub fn with_encrypt_type(mut self, value: impl Into<String>) -> Self {
+        self.encrypt_type = Some(value.into());
         self
     }
 }
@@ -1017,55 +1017,55 @@ impl crate::flatten::Flatten for CreateRemoteDisksRequest {
 
 impl CreateRemoteDisksRequest {
     /// A value with what requests require (`DiskChargeType`, `DiskSize`, `InstanceId`, `Placement`); set the other fields with the `with_` methods.
-    pub fn new(disk_charge_type: impl crate::api::Text, disk_size: u64, instance_id: impl crate::api::Text, placement: Placement) -> Self {
+    pub fn new(disk_charge_type: impl Into<String>, disk_size: impl Into<u64>, instance_id: impl Into<String>, placement: impl Into<Placement>) -> Self {
         Self {
-            disk_charge_type: crate::api::Text::into_text(disk_charge_type),
-            disk_size: disk_size,
-            instance_id: crate::api::Text::into_text(instance_id),
-            placement: placement,
+            disk_charge_type: disk_charge_type.into(),
+            disk_size: disk_size.into(),
+            instance_id: instance_id.into(),
+            placement: placement.into(),
             ..Self::default()
         }
     }
 
     /// Sets `DiskChargeType`.
-    pub fn with_disk_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_charge_type = crate::api::Text::into_text(value);
+    pub fn with_disk_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.disk_charge_type = value.into();
         self
     }
 
     /// Sets `DiskSize`.
-    pub fn with_disk_size(mut self, value: u64) -> Self {
-        self.disk_size = value;
+    pub fn with_disk_size(mut self, value: impl Into<u64>) -> Self {
+        self.disk_size = value.into();
         self
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 
     /// Sets `Placement`.
-    pub fn with_placement(mut self, value: Placement) -> Self {
-        self.placement = value;
+    pub fn with_placement(mut self, value: impl Into<Placement>) -> Self {
+        self.placement = value.into();
         self
     }
 
     /// Sets `DiskChargePrepaid`.
-    pub fn with_disk_charge_prepaid(mut self, value: RemoteDiskChargePrepaid) -> Self {
-        self.disk_charge_prepaid = Some(value);
+    pub fn with_disk_charge_prepaid(mut self, value: impl Into<RemoteDiskChargePrepaid>) -> Self {
+        self.disk_charge_prepaid = Some(value.into());
         self
     }
 
     /// Sets `DiskCount`.
-    pub fn with_disk_count(mut self, value: u64) -> Self {
-        self.disk_count = Some(value);
+    pub fn with_disk_count(mut self, value: impl Into<u64>) -> Self {
+        self.disk_count = Some(value.into());
         self
     }
 
     /// Sets `DiskName`.
-    pub fn with_disk_name(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_name = Some(crate::api::Text::into_text(value));
+    pub fn with_disk_name(mut self, value: impl Into<String>) -> Self {
+        self.disk_name = Some(value.into());
         self
     }
 }
@@ -1134,44 +1134,44 @@ impl CreateSnapshotRequest {
     }
 
     /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_id = Some(crate::api::Text::into_text(value));
+    pub fn with_disk_id(mut self, value: impl Into<String>) -> Self {
+        self.disk_id = Some(value.into());
         self
     }
 
     /// Sets `SnapshotName`.
-    pub fn with_snapshot_name(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_name = Some(crate::api::Text::into_text(value));
+    pub fn with_snapshot_name(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_name = Some(value.into());
         self
     }
 
     /// Sets `Deadline`.
-    pub fn with_deadline(mut self, value: impl crate::api::Text) -> Self {
-        self.deadline = Some(crate::api::Text::into_text(value));
+    pub fn with_deadline(mut self, value: impl Into<String>) -> Self {
+        self.deadline = Some(value.into());
         self
     }
 
     /// Sets `DiskBackupId`.
-    pub fn with_disk_backup_id(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_backup_id = Some(crate::api::Text::into_text(value));
+    pub fn with_disk_backup_id(mut self, value: impl Into<String>) -> Self {
+        self.disk_backup_id = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `LocalSnap`.
-    pub fn with_local_snap(mut self, value: bool) -> Self {
-        self.local_snap = Some(value);
+    pub fn with_local_snap(mut self, value: impl Into<bool>) -> Self {
+        self.local_snap = Some(value.into());
         self
     }
 
     /// Sets `DiskUsage`.
-    pub fn with_disk_usage(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_usage = Some(crate::api::Text::into_text(value));
+    pub fn with_disk_usage(mut self, value: impl Into<String>) -> Self {
+        self.disk_usage = Some(value.into());
         self
     }
 }
@@ -1222,28 +1222,28 @@ impl crate::flatten::Flatten for CreateSnapshotGroupRequest {
 
 impl CreateSnapshotGroupRequest {
     /// A value with what requests require (`DiskIds`); set the other fields with the `with_` methods.
-    pub fn new(disk_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            disk_ids: disk_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            disk_ids: disk_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `DiskIds`.
-    pub fn with_disk_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.disk_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.disk_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `SnapshotGroupName`.
-    pub fn with_snapshot_group_name(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_group_name = Some(crate::api::Text::into_text(value));
+    pub fn with_snapshot_group_name(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_group_name = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -1286,15 +1286,15 @@ impl crate::flatten::Flatten for DeleteAutoSnapshotPoliciesRequest {
 
 impl DeleteAutoSnapshotPoliciesRequest {
     /// A value with what requests require (`AutoSnapshotPolicyIds`); set the other fields with the `with_` methods.
-    pub fn new(auto_snapshot_policy_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(auto_snapshot_policy_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            auto_snapshot_policy_ids: auto_snapshot_policy_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            auto_snapshot_policy_ids: auto_snapshot_policy_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `AutoSnapshotPolicyIds`.
-    pub fn with_auto_snapshot_policy_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.auto_snapshot_policy_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_auto_snapshot_policy_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.auto_snapshot_policy_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -1333,15 +1333,15 @@ impl crate::flatten::Flatten for DeleteDiskBackupsRequest {
 
 impl DeleteDiskBackupsRequest {
     /// A value with what requests require (`DiskBackupIds`); set the other fields with the `with_` methods.
-    pub fn new(disk_backup_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(disk_backup_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            disk_backup_ids: disk_backup_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            disk_backup_ids: disk_backup_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `DiskBackupIds`.
-    pub fn with_disk_backup_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.disk_backup_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_disk_backup_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.disk_backup_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -1394,20 +1394,20 @@ impl DeleteSnapshotGroupRequest {
     }
 
     /// Sets `SnapshotGroupId`.
-    pub fn with_snapshot_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_group_id = Some(crate::api::Text::into_text(value));
+    pub fn with_snapshot_group_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_group_id = Some(value.into());
         self
     }
 
     /// Sets `SnapshotGroupIds`.
-    pub fn with_snapshot_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.snapshot_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_snapshot_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.snapshot_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DeleteBindImages`.
-    pub fn with_delete_bind_images(mut self, value: bool) -> Self {
-        self.delete_bind_images = Some(value);
+    pub fn with_delete_bind_images(mut self, value: impl Into<bool>) -> Self {
+        self.delete_bind_images = Some(value.into());
         self
     }
 }
@@ -1450,22 +1450,22 @@ impl crate::flatten::Flatten for DeleteSnapshotsRequest {
 
 impl DeleteSnapshotsRequest {
     /// A value with what requests require (`SnapshotIds`); set the other fields with the `with_` methods.
-    pub fn new(snapshot_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(snapshot_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            snapshot_ids: snapshot_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            snapshot_ids: snapshot_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `SnapshotIds`.
-    pub fn with_snapshot_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.snapshot_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_snapshot_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.snapshot_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DeleteBindImages`.
-    pub fn with_delete_bind_images(mut self, value: bool) -> Self {
-        self.delete_bind_images = Some(value);
+    pub fn with_delete_bind_images(mut self, value: impl Into<bool>) -> Self {
+        self.delete_bind_images = Some(value.into());
         self
     }
 }
@@ -1530,38 +1530,38 @@ impl DescribeAutoSnapshotPoliciesRequest {
     }
 
     /// Sets `AutoSnapshotPolicyIds`.
-    pub fn with_auto_snapshot_policy_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.auto_snapshot_policy_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_auto_snapshot_policy_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.auto_snapshot_policy_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Order`.
-    pub fn with_order(mut self, value: impl crate::api::Text) -> Self {
-        self.order = Some(crate::api::Text::into_text(value));
+    pub fn with_order(mut self, value: impl Into<String>) -> Self {
+        self.order = Some(value.into());
         self
     }
 
     /// Sets `OrderField`.
-    pub fn with_order_field(mut self, value: impl crate::api::Text) -> Self {
-        self.order_field = Some(crate::api::Text::into_text(value));
+    pub fn with_order_field(mut self, value: impl Into<String>) -> Self {
+        self.order_field = Some(value.into());
         self
     }
 }
@@ -1607,15 +1607,15 @@ impl crate::flatten::Flatten for DescribeDedicatedClusterDiskStatisticsRequest {
 
 impl DescribeDedicatedClusterDiskStatisticsRequest {
     /// A value with what requests require (`DedicatedClusterId`); set the other fields with the `with_` methods.
-    pub fn new(dedicated_cluster_id: impl crate::api::Text) -> Self {
+    pub fn new(dedicated_cluster_id: impl Into<String>) -> Self {
         Self {
-            dedicated_cluster_id: crate::api::Text::into_text(dedicated_cluster_id),
+            dedicated_cluster_id: dedicated_cluster_id.into(),
         }
     }
 
     /// Sets `DedicatedClusterId`.
-    pub fn with_dedicated_cluster_id(mut self, value: impl crate::api::Text) -> Self {
-        self.dedicated_cluster_id = crate::api::Text::into_text(value);
+    pub fn with_dedicated_cluster_id(mut self, value: impl Into<String>) -> Self {
+        self.dedicated_cluster_id = value.into();
         self
     }
 }
@@ -1658,15 +1658,15 @@ impl crate::flatten::Flatten for DescribeDiskAssociatedAutoSnapshotPolicyRequest
 
 impl DescribeDiskAssociatedAutoSnapshotPolicyRequest {
     /// A value with what requests require (`DiskId`); set the other fields with the `with_` methods.
-    pub fn new(disk_id: impl crate::api::Text) -> Self {
+    pub fn new(disk_id: impl Into<String>) -> Self {
         Self {
-            disk_id: crate::api::Text::into_text(disk_id),
+            disk_id: disk_id.into(),
         }
     }
 
     /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_id = crate::api::Text::into_text(value);
+    pub fn with_disk_id(mut self, value: impl Into<String>) -> Self {
+        self.disk_id = value.into();
         self
     }
 }
@@ -1738,38 +1738,38 @@ impl DescribeDiskBackupsRequest {
     }
 
     /// Sets `DiskBackupIds`.
-    pub fn with_disk_backup_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.disk_backup_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_disk_backup_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.disk_backup_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `Order`.
-    pub fn with_order(mut self, value: impl crate::api::Text) -> Self {
-        self.order = Some(crate::api::Text::into_text(value));
+    pub fn with_order(mut self, value: impl Into<String>) -> Self {
+        self.order = Some(value.into());
         self
     }
 
     /// Sets `OrderField`.
-    pub fn with_order_field(mut self, value: impl crate::api::Text) -> Self {
-        self.order_field = Some(crate::api::Text::into_text(value));
+    pub fn with_order_field(mut self, value: impl Into<String>) -> Self {
+        self.order_field = Some(value.into());
         self
     }
 }
@@ -1847,64 +1847,64 @@ impl crate::flatten::Flatten for DescribeDiskConfigQuotaRequest {
 
 impl DescribeDiskConfigQuotaRequest {
     /// A value with what requests require (`InquiryType`); set the other fields with the `with_` methods.
-    pub fn new(inquiry_type: impl crate::api::Text) -> Self {
+    pub fn new(inquiry_type: impl Into<String>) -> Self {
         Self {
-            inquiry_type: crate::api::Text::into_text(inquiry_type),
+            inquiry_type: inquiry_type.into(),
             ..Self::default()
         }
     }
 
     /// Sets `InquiryType`.
-    pub fn with_inquiry_type(mut self, value: impl crate::api::Text) -> Self {
-        self.inquiry_type = crate::api::Text::into_text(value);
+    pub fn with_inquiry_type(mut self, value: impl Into<String>) -> Self {
+        self.inquiry_type = value.into();
         self
     }
 
     /// Sets `DiskChargeType`.
-    pub fn with_disk_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_charge_type = Some(crate::api::Text::into_text(value));
+    pub fn with_disk_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.disk_charge_type = Some(value.into());
         self
     }
 
     /// Sets `InstanceFamilies`.
-    pub fn with_instance_families(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_families = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_families<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_families = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DiskTypes`.
-    pub fn with_disk_types(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.disk_types = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_disk_types<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.disk_types = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Zones`.
-    pub fn with_zones(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.zones = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_zones<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.zones = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Memory`.
-    pub fn with_memory(mut self, value: u64) -> Self {
-        self.memory = Some(value);
+    pub fn with_memory(mut self, value: impl Into<u64>) -> Self {
+        self.memory = Some(value.into());
         self
     }
 
     /// Sets `DiskUsage`.
-    pub fn with_disk_usage(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_usage = Some(crate::api::Text::into_text(value));
+    pub fn with_disk_usage(mut self, value: impl Into<String>) -> Self {
+        self.disk_usage = Some(value.into());
         self
     }
 
     /// Sets `CPU`.
-    pub fn with_cpu(mut self, value: u64) -> Self {
-        self.cpu = Some(value);
+    pub fn with_cpu(mut self, value: impl Into<u64>) -> Self {
+        self.cpu = Some(value.into());
         self
     }
 
     /// Sets `DedicatedClusterId`.
-    pub fn with_dedicated_cluster_id(mut self, value: impl crate::api::Text) -> Self {
-        self.dedicated_cluster_id = Some(crate::api::Text::into_text(value));
+    pub fn with_dedicated_cluster_id(mut self, value: impl Into<String>) -> Self {
+        self.dedicated_cluster_id = Some(value.into());
         self
     }
 }
@@ -1965,26 +1965,26 @@ impl DescribeDiskStoragePoolRequest {
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `CdcIds`.
-    pub fn with_cdc_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.cdc_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_cdc_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.cdc_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 }
@@ -2063,44 +2063,44 @@ impl DescribeDisksRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `OrderField`.
-    pub fn with_order_field(mut self, value: impl crate::api::Text) -> Self {
-        self.order_field = Some(crate::api::Text::into_text(value));
+    pub fn with_order_field(mut self, value: impl Into<String>) -> Self {
+        self.order_field = Some(value.into());
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `ReturnBindAutoSnapshotPolicy`.
-    pub fn with_return_bind_auto_snapshot_policy(mut self, value: bool) -> Self {
-        self.return_bind_auto_snapshot_policy = Some(value);
+    pub fn with_return_bind_auto_snapshot_policy(mut self, value: impl Into<bool>) -> Self {
+        self.return_bind_auto_snapshot_policy = Some(value.into());
         self
     }
 
     /// Sets `DiskIds`.
-    pub fn with_disk_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.disk_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.disk_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Order`.
-    pub fn with_order(mut self, value: impl crate::api::Text) -> Self {
-        self.order = Some(crate::api::Text::into_text(value));
+    pub fn with_order(mut self, value: impl Into<String>) -> Self {
+        self.order = Some(value.into());
         self
     }
 }
@@ -2146,15 +2146,15 @@ impl crate::flatten::Flatten for DescribeInstancesDiskNumRequest {
 
 impl DescribeInstancesDiskNumRequest {
     /// A value with what requests require (`InstanceIds`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -2203,8 +2203,8 @@ impl DescribeRemoteDiskConfigQuotaRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -2249,8 +2249,8 @@ impl DescribeRemoteDisksRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -2296,15 +2296,15 @@ impl crate::flatten::Flatten for DescribeRemoteDisksDeniedActionsRequest {
 
 impl DescribeRemoteDisksDeniedActionsRequest {
     /// A value with what requests require (`RemoteDiskIds`); set the other fields with the `with_` methods.
-    pub fn new(remote_disk_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(remote_disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            remote_disk_ids: remote_disk_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            remote_disk_ids: remote_disk_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `RemoteDiskIds`.
-    pub fn with_remote_disk_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.remote_disk_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_remote_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.remote_disk_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -2357,20 +2357,20 @@ impl DescribeSnapshotGroupsRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -2464,15 +2464,15 @@ impl crate::flatten::Flatten for DescribeSnapshotSharePermissionRequest {
 
 impl DescribeSnapshotSharePermissionRequest {
     /// A value with what requests require (`SnapshotId`); set the other fields with the `with_` methods.
-    pub fn new(snapshot_id: impl crate::api::Text) -> Self {
+    pub fn new(snapshot_id: impl Into<String>) -> Self {
         Self {
-            snapshot_id: crate::api::Text::into_text(snapshot_id),
+            snapshot_id: snapshot_id.into(),
         }
     }
 
     /// Sets `SnapshotId`.
-    pub fn with_snapshot_id(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_id = crate::api::Text::into_text(value);
+    pub fn with_snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_id = value.into();
         self
     }
 }
@@ -2541,38 +2541,38 @@ impl DescribeSnapshotsRequest {
     }
 
     /// Sets `SnapshotIds`.
-    pub fn with_snapshot_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.snapshot_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_snapshot_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.snapshot_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `OrderField`.
-    pub fn with_order_field(mut self, value: impl crate::api::Text) -> Self {
-        self.order_field = Some(crate::api::Text::into_text(value));
+    pub fn with_order_field(mut self, value: impl Into<String>) -> Self {
+        self.order_field = Some(value.into());
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Order`.
-    pub fn with_order(mut self, value: impl crate::api::Text) -> Self {
-        self.order = Some(crate::api::Text::into_text(value));
+    pub fn with_order(mut self, value: impl Into<String>) -> Self {
+        self.order = Some(value.into());
         self
     }
 }
@@ -2622,22 +2622,22 @@ impl crate::flatten::Flatten for DetachDisksRequest {
 
 impl DetachDisksRequest {
     /// A value with what requests require (`DiskIds`); set the other fields with the `with_` methods.
-    pub fn new(disk_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            disk_ids: disk_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            disk_ids: disk_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `DiskIds`.
-    pub fn with_disk_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.disk_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.disk_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = Some(value.into());
         self
     }
 }
@@ -2683,29 +2683,29 @@ impl crate::flatten::Flatten for DetachRemoteDisksRequest {
 
 impl DetachRemoteDisksRequest {
     /// A value with what requests require (`InstanceId`, `RemoteDiskIds`); set the other fields with the `with_` methods.
-    pub fn new(instance_id: impl crate::api::Text, remote_disk_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(instance_id: impl Into<String>, remote_disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            instance_id: crate::api::Text::into_text(instance_id),
-            remote_disk_ids: remote_disk_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            instance_id: instance_id.into(),
+            remote_disk_ids: remote_disk_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 
     /// Sets `RemoteDiskIds`.
-    pub fn with_remote_disk_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.remote_disk_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_remote_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.remote_disk_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `ForceDetach`.
-    pub fn with_force_detach(mut self, value: bool) -> Self {
-        self.force_detach = Some(value);
+    pub fn with_force_detach(mut self, value: impl Into<bool>) -> Self {
+        self.force_detach = Some(value.into());
         self
     }
 }
@@ -2792,15 +2792,15 @@ impl crate::flatten::Flatten for InitializeDisksRequest {
 
 impl InitializeDisksRequest {
     /// A value with what requests require (`DiskIds`); set the other fields with the `with_` methods.
-    pub fn new(disk_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            disk_ids: disk_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            disk_ids: disk_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `DiskIds`.
-    pub fn with_disk_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.disk_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.disk_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -2850,35 +2850,35 @@ impl crate::flatten::Flatten for InquirePriceCreateRemoteDisksRequest {
 
 impl InquirePriceCreateRemoteDisksRequest {
     /// A value with what requests require (`DiskChargeType`, `DiskSize`); set the other fields with the `with_` methods.
-    pub fn new(disk_charge_type: impl crate::api::Text, disk_size: u64) -> Self {
+    pub fn new(disk_charge_type: impl Into<String>, disk_size: impl Into<u64>) -> Self {
         Self {
-            disk_charge_type: crate::api::Text::into_text(disk_charge_type),
-            disk_size: disk_size,
+            disk_charge_type: disk_charge_type.into(),
+            disk_size: disk_size.into(),
             ..Self::default()
         }
     }
 
     /// Sets `DiskChargeType`.
-    pub fn with_disk_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_charge_type = crate::api::Text::into_text(value);
+    pub fn with_disk_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.disk_charge_type = value.into();
         self
     }
 
     /// Sets `DiskSize`.
-    pub fn with_disk_size(mut self, value: u64) -> Self {
-        self.disk_size = value;
+    pub fn with_disk_size(mut self, value: impl Into<u64>) -> Self {
+        self.disk_size = value.into();
         self
     }
 
     /// Sets `DiskChargePrepaid`.
-    pub fn with_disk_charge_prepaid(mut self, value: RemoteDiskChargePrepaid) -> Self {
-        self.disk_charge_prepaid = Some(value);
+    pub fn with_disk_charge_prepaid(mut self, value: impl Into<RemoteDiskChargePrepaid>) -> Self {
+        self.disk_charge_prepaid = Some(value.into());
         self
     }
 
     /// Sets `DiskCount`.
-    pub fn with_disk_count(mut self, value: u64) -> Self {
-        self.disk_count = Some(value);
+    pub fn with_disk_count(mut self, value: impl Into<u64>) -> Self {
+        self.disk_count = Some(value.into());
         self
     }
 }
@@ -2920,22 +2920,22 @@ impl crate::flatten::Flatten for InquirePriceModifyDiskBackupQuotaRequest {
 
 impl InquirePriceModifyDiskBackupQuotaRequest {
     /// A value with what requests require (`DiskId`, `DiskBackupQuota`); set the other fields with the `with_` methods.
-    pub fn new(disk_id: impl crate::api::Text, disk_backup_quota: u64) -> Self {
+    pub fn new(disk_id: impl Into<String>, disk_backup_quota: impl Into<u64>) -> Self {
         Self {
-            disk_id: crate::api::Text::into_text(disk_id),
-            disk_backup_quota: disk_backup_quota,
+            disk_id: disk_id.into(),
+            disk_backup_quota: disk_backup_quota.into(),
         }
     }
 
     /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_id = crate::api::Text::into_text(value);
+    pub fn with_disk_id(mut self, value: impl Into<String>) -> Self {
+        self.disk_id = value.into();
         self
     }
 
     /// Sets `DiskBackupQuota`.
-    pub fn with_disk_backup_quota(mut self, value: u64) -> Self {
-        self.disk_backup_quota = value;
+    pub fn with_disk_backup_quota(mut self, value: impl Into<u64>) -> Self {
+        self.disk_backup_quota = value.into();
         self
     }
 }
@@ -2981,22 +2981,22 @@ impl crate::flatten::Flatten for InquirePriceModifyDiskExtraPerformanceRequest {
 
 impl InquirePriceModifyDiskExtraPerformanceRequest {
     /// A value with what requests require (`ThroughputPerformance`, `DiskId`); set the other fields with the `with_` methods.
-    pub fn new(throughput_performance: u64, disk_id: impl crate::api::Text) -> Self {
+    pub fn new(throughput_performance: impl Into<u64>, disk_id: impl Into<String>) -> Self {
         Self {
-            throughput_performance: throughput_performance,
-            disk_id: crate::api::Text::into_text(disk_id),
+            throughput_performance: throughput_performance.into(),
+            disk_id: disk_id.into(),
         }
     }
 
     /// Sets `ThroughputPerformance`.
-    pub fn with_throughput_performance(mut self, value: u64) -> Self {
-        self.throughput_performance = value;
+    pub fn with_throughput_performance(mut self, value: impl Into<u64>) -> Self {
+        self.throughput_performance = value.into();
         self
     }
 
     /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_id = crate::api::Text::into_text(value);
+    pub fn with_disk_id(mut self, value: impl Into<String>) -> Self {
+        self.disk_id = value.into();
         self
     }
 }
@@ -3042,22 +3042,22 @@ impl crate::flatten::Flatten for InquirePriceRenewRemoteDisksRequest {
 
 impl InquirePriceRenewRemoteDisksRequest {
     /// A value with what requests require (`DiskChargePrepaidSet`, `RemoteDiskIds`); set the other fields with the `with_` methods.
-    pub fn new(disk_charge_prepaid_set: impl IntoIterator<Item = RemoteDiskChargePrepaid>, remote_disk_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(disk_charge_prepaid_set: impl IntoIterator<Item = impl Into<RemoteDiskChargePrepaid>>, remote_disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            disk_charge_prepaid_set: disk_charge_prepaid_set.into_iter().collect(),
-            remote_disk_ids: remote_disk_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            disk_charge_prepaid_set: disk_charge_prepaid_set.into_iter().map(Into::into).collect(),
+            remote_disk_ids: remote_disk_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `DiskChargePrepaidSet`.
-    pub fn with_disk_charge_prepaid_set(mut self, value: impl IntoIterator<Item = RemoteDiskChargePrepaid>) -> Self {
-        self.disk_charge_prepaid_set = value.into_iter().collect();
+    pub fn with_disk_charge_prepaid_set<I: IntoIterator<Item = V>, V: Into<RemoteDiskChargePrepaid>>(mut self, values: I) -> Self {
+        self.disk_charge_prepaid_set = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `RemoteDiskIds`.
-    pub fn with_remote_disk_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.remote_disk_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_remote_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.remote_disk_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -3122,60 +3122,60 @@ impl crate::flatten::Flatten for InquiryPriceCreateDisksRequest {
 
 impl InquiryPriceCreateDisksRequest {
     /// A value with what requests require (`DiskChargeType`, `DiskType`, `DiskSize`); set the other fields with the `with_` methods.
-    pub fn new(disk_charge_type: impl crate::api::Text, disk_type: impl crate::api::Text, disk_size: u64) -> Self {
+    pub fn new(disk_charge_type: impl Into<String>, disk_type: impl Into<String>, disk_size: impl Into<u64>) -> Self {
         Self {
-            disk_charge_type: crate::api::Text::into_text(disk_charge_type),
-            disk_type: crate::api::Text::into_text(disk_type),
-            disk_size: disk_size,
+            disk_charge_type: disk_charge_type.into(),
+            disk_type: disk_type.into(),
+            disk_size: disk_size.into(),
             ..Self::default()
         }
     }
 
     /// Sets `DiskChargeType`.
-    pub fn with_disk_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_charge_type = crate::api::Text::into_text(value);
+    pub fn with_disk_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.disk_charge_type = value.into();
         self
     }
 
     /// Sets `DiskType`.
-    pub fn with_disk_type(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_type = crate::api::Text::into_text(value);
+    pub fn with_disk_type(mut self, value: impl Into<String>) -> Self {
+        self.disk_type = value.into();
         self
     }
 
     /// Sets `DiskSize`.
-    pub fn with_disk_size(mut self, value: u64) -> Self {
-        self.disk_size = value;
+    pub fn with_disk_size(mut self, value: impl Into<u64>) -> Self {
+        self.disk_size = value.into();
         self
     }
 
     /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, value: u64) -> Self {
-        self.project_id = Some(value);
+    pub fn with_project_id(mut self, value: impl Into<u64>) -> Self {
+        self.project_id = Some(value.into());
         self
     }
 
     /// Sets `DiskCount`.
-    pub fn with_disk_count(mut self, value: u64) -> Self {
-        self.disk_count = Some(value);
+    pub fn with_disk_count(mut self, value: impl Into<u64>) -> Self {
+        self.disk_count = Some(value.into());
         self
     }
 
     /// Sets `ThroughputPerformance`.
-    pub fn with_throughput_performance(mut self, value: u64) -> Self {
-        self.throughput_performance = Some(value);
+    pub fn with_throughput_performance(mut self, value: impl Into<u64>) -> Self {
+        self.throughput_performance = Some(value.into());
         self
     }
 
     /// Sets `DiskChargePrepaid`.
-    pub fn with_disk_charge_prepaid(mut self, value: DiskChargePrepaid) -> Self {
-        self.disk_charge_prepaid = Some(value);
+    pub fn with_disk_charge_prepaid(mut self, value: impl Into<DiskChargePrepaid>) -> Self {
+        self.disk_charge_prepaid = Some(value.into());
         self
     }
 
     /// Sets `DiskBackupQuota`.
-    pub fn with_disk_backup_quota(mut self, value: u64) -> Self {
-        self.disk_backup_quota = Some(value);
+    pub fn with_disk_backup_quota(mut self, value: impl Into<u64>) -> Self {
+        self.disk_backup_quota = Some(value.into());
         self
     }
 }
@@ -3230,34 +3230,34 @@ impl crate::flatten::Flatten for InquiryPriceRenewDisksRequest {
 
 impl InquiryPriceRenewDisksRequest {
     /// A value with what requests require (`DiskIds`); set the other fields with the `with_` methods.
-    pub fn new(disk_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            disk_ids: disk_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            disk_ids: disk_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `DiskIds`.
-    pub fn with_disk_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.disk_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.disk_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DiskChargePrepaids`.
-    pub fn with_disk_charge_prepaids(mut self, value: impl IntoIterator<Item = DiskChargePrepaid>) -> Self {
-        self.disk_charge_prepaids = value.into_iter().collect();
+    pub fn with_disk_charge_prepaids<I: IntoIterator<Item = V>, V: Into<DiskChargePrepaid>>(mut self, values: I) -> Self {
+        self.disk_charge_prepaids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `NewDeadline`.
-    pub fn with_new_deadline(mut self, value: impl crate::api::Text) -> Self {
-        self.new_deadline = Some(crate::api::Text::into_text(value));
+    pub fn with_new_deadline(mut self, value: impl Into<String>) -> Self {
+        self.new_deadline = Some(value.into());
         self
     }
 
     /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, value: u64) -> Self {
-        self.project_id = Some(value);
+    pub fn with_project_id(mut self, value: impl Into<u64>) -> Self {
+        self.project_id = Some(value.into());
         self
     }
 }
@@ -3312,34 +3312,34 @@ impl crate::flatten::Flatten for InquiryPriceResizeDiskRequest {
 
 impl InquiryPriceResizeDiskRequest {
     /// A value with what requests require (`DiskSize`); set the other fields with the `with_` methods.
-    pub fn new(disk_size: u64) -> Self {
+    pub fn new(disk_size: impl Into<u64>) -> Self {
         Self {
-            disk_size: disk_size,
+            disk_size: disk_size.into(),
             ..Self::default()
         }
     }
 
     /// Sets `DiskSize`.
-    pub fn with_disk_size(mut self, value: u64) -> Self {
-        self.disk_size = value;
+    pub fn with_disk_size(mut self, value: impl Into<u64>) -> Self {
+        self.disk_size = value.into();
         self
     }
 
     /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_id = Some(crate::api::Text::into_text(value));
+    pub fn with_disk_id(mut self, value: impl Into<String>) -> Self {
+        self.disk_id = Some(value.into());
         self
     }
 
     /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, value: u64) -> Self {
-        self.project_id = Some(value);
+    pub fn with_project_id(mut self, value: impl Into<u64>) -> Self {
+        self.project_id = Some(value.into());
         self
     }
 
     /// Sets `DiskIds`.
-    pub fn with_disk_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.disk_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.disk_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -3402,46 +3402,46 @@ impl crate::flatten::Flatten for ModifyAutoSnapshotPolicyAttributeRequest {
 
 impl ModifyAutoSnapshotPolicyAttributeRequest {
     /// A value with what requests require (`AutoSnapshotPolicyId`); set the other fields with the `with_` methods.
-    pub fn new(auto_snapshot_policy_id: impl crate::api::Text) -> Self {
+    pub fn new(auto_snapshot_policy_id: impl Into<String>) -> Self {
         Self {
-            auto_snapshot_policy_id: crate::api::Text::into_text(auto_snapshot_policy_id),
+            auto_snapshot_policy_id: auto_snapshot_policy_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `AutoSnapshotPolicyId`.
-    pub fn with_auto_snapshot_policy_id(mut self, value: impl crate::api::Text) -> Self {
-        self.auto_snapshot_policy_id = crate::api::Text::into_text(value);
+    pub fn with_auto_snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.auto_snapshot_policy_id = value.into();
         self
     }
 
     /// Sets `IsActivated`.
-    pub fn with_is_activated(mut self, value: bool) -> Self {
-        self.is_activated = Some(value);
+    pub fn with_is_activated(mut self, value: impl Into<bool>) -> Self {
+        self.is_activated = Some(value.into());
         self
     }
 
     /// Sets `IsPermanent`.
-    pub fn with_is_permanent(mut self, value: bool) -> Self {
-        self.is_permanent = Some(value);
+    pub fn with_is_permanent(mut self, value: impl Into<bool>) -> Self {
+        self.is_permanent = Some(value.into());
         self
     }
 
     /// Sets `AutoSnapshotPolicyName`.
-    pub fn with_auto_snapshot_policy_name(mut self, value: impl crate::api::Text) -> Self {
-        self.auto_snapshot_policy_name = Some(crate::api::Text::into_text(value));
+    pub fn with_auto_snapshot_policy_name(mut self, value: impl Into<String>) -> Self {
+        self.auto_snapshot_policy_name = Some(value.into());
         self
     }
 
     /// Sets `Policy`.
-    pub fn with_policy(mut self, value: impl IntoIterator<Item = Policy>) -> Self {
-        self.policy = value.into_iter().collect();
+    pub fn with_policy<I: IntoIterator<Item = V>, V: Into<Policy>>(mut self, values: I) -> Self {
+        self.policy = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `RetentionDays`.
-    pub fn with_retention_days(mut self, value: u64) -> Self {
-        self.retention_days = Some(value);
+    pub fn with_retention_days(mut self, value: impl Into<u64>) -> Self {
+        self.retention_days = Some(value.into());
         self
     }
 }
@@ -3504,52 +3504,52 @@ impl crate::flatten::Flatten for ModifyDiskAttributesRequest {
 
 impl ModifyDiskAttributesRequest {
     /// A value with what requests require (`DiskIds`); set the other fields with the `with_` methods.
-    pub fn new(disk_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            disk_ids: disk_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            disk_ids: disk_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `DiskIds`.
-    pub fn with_disk_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.disk_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.disk_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DiskName`.
-    pub fn with_disk_name(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_name = Some(crate::api::Text::into_text(value));
+    pub fn with_disk_name(mut self, value: impl Into<String>) -> Self {
+        self.disk_name = Some(value.into());
         self
     }
 
     /// Sets `Portable`.
-    pub fn with_portable(mut self, value: bool) -> Self {
-        self.portable = Some(value);
+    pub fn with_portable(mut self, value: impl Into<bool>) -> Self {
+        self.portable = Some(value.into());
         self
     }
 
     /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, value: u64) -> Self {
-        self.project_id = Some(value);
+    pub fn with_project_id(mut self, value: impl Into<u64>) -> Self {
+        self.project_id = Some(value.into());
         self
     }
 
     /// Sets `DeleteWithInstance`.
-    pub fn with_delete_with_instance(mut self, value: bool) -> Self {
-        self.delete_with_instance = Some(value);
+    pub fn with_delete_with_instance(mut self, value: impl Into<bool>) -> Self {
+        self.delete_with_instance = Some(value.into());
         self
     }
 
     /// Sets `DiskType`.
-    pub fn with_disk_type(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_type = Some(crate::api::Text::into_text(value));
+    pub fn with_disk_type(mut self, value: impl Into<String>) -> Self {
+        self.disk_type = Some(value.into());
         self
     }
 
     /// Sets `BurstPerformanceOperation`.
-    pub fn with_burst_performance_operation(mut self, value: impl crate::api::Text) -> Self {
-        self.burst_performance_operation = Some(crate::api::Text::into_text(value));
+    pub fn with_burst_performance_operation(mut self, value: impl Into<String>) -> Self {
+        self.burst_performance_operation = Some(value.into());
         self
     }
 }
@@ -3591,22 +3591,22 @@ impl crate::flatten::Flatten for ModifyDiskBackupQuotaRequest {
 
 impl ModifyDiskBackupQuotaRequest {
     /// A value with what requests require (`DiskId`, `DiskBackupQuota`); set the other fields with the `with_` methods.
-    pub fn new(disk_id: impl crate::api::Text, disk_backup_quota: u64) -> Self {
+    pub fn new(disk_id: impl Into<String>, disk_backup_quota: impl Into<u64>) -> Self {
         Self {
-            disk_id: crate::api::Text::into_text(disk_id),
-            disk_backup_quota: disk_backup_quota,
+            disk_id: disk_id.into(),
+            disk_backup_quota: disk_backup_quota.into(),
         }
     }
 
     /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_id = crate::api::Text::into_text(value);
+    pub fn with_disk_id(mut self, value: impl Into<String>) -> Self {
+        self.disk_id = value.into();
         self
     }
 
     /// Sets `DiskBackupQuota`.
-    pub fn with_disk_backup_quota(mut self, value: u64) -> Self {
-        self.disk_backup_quota = value;
+    pub fn with_disk_backup_quota(mut self, value: impl Into<u64>) -> Self {
+        self.disk_backup_quota = value.into();
         self
     }
 }
@@ -3648,22 +3648,22 @@ impl crate::flatten::Flatten for ModifyDiskExtraPerformanceRequest {
 
 impl ModifyDiskExtraPerformanceRequest {
     /// A value with what requests require (`ThroughputPerformance`, `DiskId`); set the other fields with the `with_` methods.
-    pub fn new(throughput_performance: u64, disk_id: impl crate::api::Text) -> Self {
+    pub fn new(throughput_performance: impl Into<u64>, disk_id: impl Into<String>) -> Self {
         Self {
-            throughput_performance: throughput_performance,
-            disk_id: crate::api::Text::into_text(disk_id),
+            throughput_performance: throughput_performance.into(),
+            disk_id: disk_id.into(),
         }
     }
 
     /// Sets `ThroughputPerformance`.
-    pub fn with_throughput_performance(mut self, value: u64) -> Self {
-        self.throughput_performance = value;
+    pub fn with_throughput_performance(mut self, value: impl Into<u64>) -> Self {
+        self.throughput_performance = value.into();
         self
     }
 
     /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_id = crate::api::Text::into_text(value);
+    pub fn with_disk_id(mut self, value: impl Into<String>) -> Self {
+        self.disk_id = value.into();
         self
     }
 }
@@ -3710,28 +3710,28 @@ impl crate::flatten::Flatten for ModifyDisksChargeTypeRequest {
 
 impl ModifyDisksChargeTypeRequest {
     /// A value with what requests require (`DiskIds`); set the other fields with the `with_` methods.
-    pub fn new(disk_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            disk_ids: disk_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            disk_ids: disk_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `DiskIds`.
-    pub fn with_disk_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.disk_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.disk_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DiskChargePrepaid`.
-    pub fn with_disk_charge_prepaid(mut self, value: DiskChargePrepaid) -> Self {
-        self.disk_charge_prepaid = Some(value);
+    pub fn with_disk_charge_prepaid(mut self, value: impl Into<DiskChargePrepaid>) -> Self {
+        self.disk_charge_prepaid = Some(value.into());
         self
     }
 
     /// Sets `DiskChargePostpaid`.
-    pub fn with_disk_charge_postpaid(mut self, value: bool) -> Self {
-        self.disk_charge_postpaid = Some(value);
+    pub fn with_disk_charge_postpaid(mut self, value: impl Into<bool>) -> Self {
+        self.disk_charge_postpaid = Some(value.into());
         self
     }
 }
@@ -3777,29 +3777,29 @@ impl crate::flatten::Flatten for ModifyDisksRenewFlagRequest {
 
 impl ModifyDisksRenewFlagRequest {
     /// A value with what requests require (`DiskIds`, `RenewFlag`); set the other fields with the `with_` methods.
-    pub fn new(disk_ids: impl IntoIterator<Item = impl crate::api::Text>, renew_flag: impl crate::api::Text) -> Self {
+    pub fn new(disk_ids: impl IntoIterator<Item = impl Into<String>>, renew_flag: impl Into<String>) -> Self {
         Self {
-            disk_ids: disk_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            renew_flag: crate::api::Text::into_text(renew_flag),
+            disk_ids: disk_ids.into_iter().map(Into::into).collect(),
+            renew_flag: renew_flag.into(),
             ..Self::default()
         }
     }
 
     /// Sets `DiskIds`.
-    pub fn with_disk_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.disk_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.disk_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, value: impl crate::api::Text) -> Self {
-        self.renew_flag = crate::api::Text::into_text(value);
+    pub fn with_renew_flag(mut self, value: impl Into<String>) -> Self {
+        self.renew_flag = value.into();
         self
     }
 
     /// Sets `AutoRenewPeriod`.
-    pub fn with_auto_renew_period(mut self, value: u64) -> Self {
-        self.auto_renew_period = Some(value);
+    pub fn with_auto_renew_period(mut self, value: impl Into<u64>) -> Self {
+        self.auto_renew_period = Some(value.into());
         self
     }
 }
@@ -3850,34 +3850,34 @@ impl crate::flatten::Flatten for ModifyRemoteDiskAttributesRequest {
 
 impl ModifyRemoteDiskAttributesRequest {
     /// A value with what requests require (`RemoteDiskIds`); set the other fields with the `with_` methods.
-    pub fn new(remote_disk_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(remote_disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            remote_disk_ids: remote_disk_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            remote_disk_ids: remote_disk_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `RemoteDiskIds`.
-    pub fn with_remote_disk_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.remote_disk_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_remote_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.remote_disk_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DiskName`.
-    pub fn with_disk_name(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_name = Some(crate::api::Text::into_text(value));
+    pub fn with_disk_name(mut self, value: impl Into<String>) -> Self {
+        self.disk_name = Some(value.into());
         self
     }
 
     /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, value: u64) -> Self {
-        self.project_id = Some(value);
+    pub fn with_project_id(mut self, value: impl Into<u64>) -> Self {
+        self.project_id = Some(value.into());
         self
     }
 
     /// Sets `AutoRenewFlag`.
-    pub fn with_auto_renew_flag(mut self, value: impl crate::api::Text) -> Self {
-        self.auto_renew_flag = Some(crate::api::Text::into_text(value));
+    pub fn with_auto_renew_flag(mut self, value: impl Into<String>) -> Self {
+        self.auto_renew_flag = Some(value.into());
         self
     }
 }
@@ -3928,34 +3928,34 @@ impl crate::flatten::Flatten for ModifySnapshotAttributeRequest {
 
 impl ModifySnapshotAttributeRequest {
     /// A value with what requests require (`SnapshotId`); set the other fields with the `with_` methods.
-    pub fn new(snapshot_id: impl crate::api::Text) -> Self {
+    pub fn new(snapshot_id: impl Into<String>) -> Self {
         Self {
-            snapshot_id: crate::api::Text::into_text(snapshot_id),
+            snapshot_id: snapshot_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `SnapshotId`.
-    pub fn with_snapshot_id(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_id = crate::api::Text::into_text(value);
+    pub fn with_snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_id = value.into();
         self
     }
 
     /// Sets `IsPermanent`.
-    pub fn with_is_permanent(mut self, value: bool) -> Self {
-        self.is_permanent = Some(value);
+    pub fn with_is_permanent(mut self, value: impl Into<bool>) -> Self {
+        self.is_permanent = Some(value.into());
         self
     }
 
     /// Sets `SnapshotName`.
-    pub fn with_snapshot_name(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_name = Some(crate::api::Text::into_text(value));
+    pub fn with_snapshot_name(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_name = Some(value.into());
         self
     }
 
     /// Sets `Deadline`.
-    pub fn with_deadline(mut self, value: impl crate::api::Text) -> Self {
-        self.deadline = Some(crate::api::Text::into_text(value));
+    pub fn with_deadline(mut self, value: impl Into<String>) -> Self {
+        self.deadline = Some(value.into());
         self
     }
 }
@@ -4000,29 +4000,29 @@ impl crate::flatten::Flatten for ModifySnapshotsSharePermissionRequest {
 
 impl ModifySnapshotsSharePermissionRequest {
     /// A value with what requests require (`SnapshotIds`, `AccountIds`, `Permission`); set the other fields with the `with_` methods.
-    pub fn new(snapshot_ids: impl IntoIterator<Item = impl crate::api::Text>, account_ids: impl IntoIterator<Item = impl crate::api::Text>, permission: impl crate::api::Text) -> Self {
+    pub fn new(snapshot_ids: impl IntoIterator<Item = impl Into<String>>, account_ids: impl IntoIterator<Item = impl Into<String>>, permission: impl Into<String>) -> Self {
         Self {
-            snapshot_ids: snapshot_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            account_ids: account_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            permission: crate::api::Text::into_text(permission),
+            snapshot_ids: snapshot_ids.into_iter().map(Into::into).collect(),
+            account_ids: account_ids.into_iter().map(Into::into).collect(),
+            permission: permission.into(),
         }
     }
 
     /// Sets `SnapshotIds`.
-    pub fn with_snapshot_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.snapshot_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_snapshot_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.snapshot_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `AccountIds`.
-    pub fn with_account_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.account_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_account_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.account_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Permission`.
-    pub fn with_permission(mut self, value: impl crate::api::Text) -> Self {
-        self.permission = crate::api::Text::into_text(value);
+    pub fn with_permission(mut self, value: impl Into<String>) -> Self {
+        self.permission = value.into();
         self
     }
 }
@@ -4064,22 +4064,22 @@ impl crate::flatten::Flatten for RenewDiskRequest {
 
 impl RenewDiskRequest {
     /// A value with what requests require (`DiskChargePrepaid`, `DiskId`); set the other fields with the `with_` methods.
-    pub fn new(disk_charge_prepaid: DiskChargePrepaid, disk_id: impl crate::api::Text) -> Self {
+    pub fn new(disk_charge_prepaid: impl Into<DiskChargePrepaid>, disk_id: impl Into<String>) -> Self {
         Self {
-            disk_charge_prepaid: disk_charge_prepaid,
-            disk_id: crate::api::Text::into_text(disk_id),
+            disk_charge_prepaid: disk_charge_prepaid.into(),
+            disk_id: disk_id.into(),
         }
     }
 
     /// Sets `DiskChargePrepaid`.
-    pub fn with_disk_charge_prepaid(mut self, value: DiskChargePrepaid) -> Self {
-        self.disk_charge_prepaid = value;
+    pub fn with_disk_charge_prepaid(mut self, value: impl Into<DiskChargePrepaid>) -> Self {
+        self.disk_charge_prepaid = value.into();
         self
     }
 
     /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_id = crate::api::Text::into_text(value);
+    pub fn with_disk_id(mut self, value: impl Into<String>) -> Self {
+        self.disk_id = value.into();
         self
     }
 }
@@ -4121,22 +4121,22 @@ impl crate::flatten::Flatten for RenewRemoteDiskRequest {
 
 impl RenewRemoteDiskRequest {
     /// A value with what requests require (`DiskChargePrepaid`, `RemoteDiskId`); set the other fields with the `with_` methods.
-    pub fn new(disk_charge_prepaid: RemoteDiskChargePrepaid, remote_disk_id: impl crate::api::Text) -> Self {
+    pub fn new(disk_charge_prepaid: impl Into<RemoteDiskChargePrepaid>, remote_disk_id: impl Into<String>) -> Self {
         Self {
-            disk_charge_prepaid: disk_charge_prepaid,
-            remote_disk_id: crate::api::Text::into_text(remote_disk_id),
+            disk_charge_prepaid: disk_charge_prepaid.into(),
+            remote_disk_id: remote_disk_id.into(),
         }
     }
 
     /// Sets `DiskChargePrepaid`.
-    pub fn with_disk_charge_prepaid(mut self, value: RemoteDiskChargePrepaid) -> Self {
-        self.disk_charge_prepaid = value;
+    pub fn with_disk_charge_prepaid(mut self, value: impl Into<RemoteDiskChargePrepaid>) -> Self {
+        self.disk_charge_prepaid = value.into();
         self
     }
 
     /// Sets `RemoteDiskId`.
-    pub fn with_remote_disk_id(mut self, value: impl crate::api::Text) -> Self {
-        self.remote_disk_id = crate::api::Text::into_text(value);
+    pub fn with_remote_disk_id(mut self, value: impl Into<String>) -> Self {
+        self.remote_disk_id = value.into();
         self
     }
 }
@@ -4179,22 +4179,22 @@ impl crate::flatten::Flatten for ResizeDiskRequest {
 
 impl ResizeDiskRequest {
     /// A value with what requests require (`DiskSize`); set the other fields with the `with_` methods.
-    pub fn new(disk_size: u64) -> Self {
+    pub fn new(disk_size: impl Into<u64>) -> Self {
         Self {
-            disk_size: disk_size,
+            disk_size: disk_size.into(),
             ..Self::default()
         }
     }
 
     /// Sets `DiskSize`.
-    pub fn with_disk_size(mut self, value: u64) -> Self {
-        self.disk_size = value;
+    pub fn with_disk_size(mut self, value: impl Into<u64>) -> Self {
+        self.disk_size = value.into();
         self
     }
 
     /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_id = Some(crate::api::Text::into_text(value));
+    pub fn with_disk_id(mut self, value: impl Into<String>) -> Self {
+        self.disk_id = Some(value.into());
         self
     }
 }
@@ -4233,15 +4233,15 @@ impl crate::flatten::Flatten for SwitchParameterCreateRemoteDisksRequest {
 
 impl SwitchParameterCreateRemoteDisksRequest {
     /// A value with what requests require (`Placement`); set the other fields with the `with_` methods.
-    pub fn new(placement: Placement) -> Self {
+    pub fn new(placement: impl Into<Placement>) -> Self {
         Self {
-            placement: placement,
+            placement: placement.into(),
         }
     }
 
     /// Sets `Placement`.
-    pub fn with_placement(mut self, value: Placement) -> Self {
-        self.placement = value;
+    pub fn with_placement(mut self, value: impl Into<Placement>) -> Self {
+        self.placement = value.into();
         self
     }
 }
@@ -4319,22 +4319,22 @@ impl crate::flatten::Flatten for TerminateDisksRequest {
 
 impl TerminateDisksRequest {
     /// A value with what requests require (`DiskIds`); set the other fields with the `with_` methods.
-    pub fn new(disk_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            disk_ids: disk_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            disk_ids: disk_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `DiskIds`.
-    pub fn with_disk_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.disk_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.disk_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DeleteSnapshot`.
-    pub fn with_delete_snapshot(mut self, value: i64) -> Self {
-        self.delete_snapshot = Some(value);
+    pub fn with_delete_snapshot(mut self, value: impl Into<i64>) -> Self {
+        self.delete_snapshot = Some(value.into());
         self
     }
 }
@@ -4373,15 +4373,15 @@ impl crate::flatten::Flatten for TerminateRemoteDisksRequest {
 
 impl TerminateRemoteDisksRequest {
     /// A value with what requests require (`RemoteDiskIds`); set the other fields with the `with_` methods.
-    pub fn new(remote_disk_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(remote_disk_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            remote_disk_ids: remote_disk_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            remote_disk_ids: remote_disk_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `RemoteDiskIds`.
-    pub fn with_remote_disk_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.remote_disk_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_remote_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.remote_disk_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -4428,28 +4428,28 @@ impl crate::flatten::Flatten for UnbindAutoSnapshotPolicyRequest {
 
 impl UnbindAutoSnapshotPolicyRequest {
     /// A value with what requests require (`AutoSnapshotPolicyId`); set the other fields with the `with_` methods.
-    pub fn new(auto_snapshot_policy_id: impl crate::api::Text) -> Self {
+    pub fn new(auto_snapshot_policy_id: impl Into<String>) -> Self {
         Self {
-            auto_snapshot_policy_id: crate::api::Text::into_text(auto_snapshot_policy_id),
+            auto_snapshot_policy_id: auto_snapshot_policy_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `AutoSnapshotPolicyId`.
-    pub fn with_auto_snapshot_policy_id(mut self, value: impl crate::api::Text) -> Self {
-        self.auto_snapshot_policy_id = crate::api::Text::into_text(value);
+    pub fn with_auto_snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.auto_snapshot_policy_id = value.into();
         self
     }
 
     /// Sets `DiskIds`.
-    pub fn with_disk_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.disk_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.disk_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -4510,22 +4510,22 @@ impl crate::flatten::Flatten for ApplyDisk {
 
 impl ApplyDisk {
     /// A value with what requests require (`SnapshotId`, `DiskId`); set the other fields with the `with_` methods.
-    pub fn new(snapshot_id: impl crate::api::Text, disk_id: impl crate::api::Text) -> Self {
+    pub fn new(snapshot_id: impl Into<String>, disk_id: impl Into<String>) -> Self {
         Self {
-            snapshot_id: crate::api::Text::into_text(snapshot_id),
-            disk_id: crate::api::Text::into_text(disk_id),
+            snapshot_id: snapshot_id.into(),
+            disk_id: disk_id.into(),
         }
     }
 
     /// Sets `SnapshotId`.
-    pub fn with_snapshot_id(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_id = crate::api::Text::into_text(value);
+    pub fn with_snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_id = value.into();
         self
     }
 
     /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_id = crate::api::Text::into_text(value);
+    pub fn with_disk_id(mut self, value: impl Into<String>) -> Self {
+        self.disk_id = value.into();
         self
     }
 }
@@ -4572,28 +4572,28 @@ impl crate::flatten::Flatten for AutoMountConfiguration {
 
 impl AutoMountConfiguration {
     /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
-    pub fn new(instance_id: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(instance_id: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            instance_id: instance_id.into_iter().map(crate::api::Text::into_text).collect(),
+            instance_id: instance_id.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_id = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_id<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_id = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `MountPoint`.
-    pub fn with_mount_point(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.mount_point = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_mount_point<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.mount_point = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `FileSystemType`.
-    pub fn with_file_system_type(mut self, value: impl crate::api::Text) -> Self {
-        self.file_system_type = Some(crate::api::Text::into_text(value));
+    pub fn with_file_system_type(mut self, value: impl Into<String>) -> Self {
+        self.file_system_type = Some(value.into());
         self
     }
 }
@@ -4967,28 +4967,28 @@ impl crate::flatten::Flatten for DiskChargePrepaid {
 
 impl DiskChargePrepaid {
     /// A value with what requests require (`Period`); set the other fields with the `with_` methods.
-    pub fn new(period: u64) -> Self {
+    pub fn new(period: impl Into<u64>) -> Self {
         Self {
-            period: period,
+            period: period.into(),
             ..Self::default()
         }
     }
 
     /// Sets `Period`.
-    pub fn with_period(mut self, value: u64) -> Self {
-        self.period = value;
+    pub fn with_period(mut self, value: impl Into<u64>) -> Self {
+        self.period = value.into();
         self
     }
 
     /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, value: impl crate::api::Text) -> Self {
-        self.renew_flag = Some(crate::api::Text::into_text(value));
+    pub fn with_renew_flag(mut self, value: impl Into<String>) -> Self {
+        self.renew_flag = Some(value.into());
         self
     }
 
     /// Sets `CurInstanceDeadline`.
-    pub fn with_cur_instance_deadline(mut self, value: impl crate::api::Text) -> Self {
-        self.cur_instance_deadline = Some(crate::api::Text::into_text(value));
+    pub fn with_cur_instance_deadline(mut self, value: impl Into<String>) -> Self {
+        self.cur_instance_deadline = Some(value.into());
         self
     }
 }
@@ -5057,22 +5057,22 @@ impl crate::flatten::Flatten for Filter {
 
 impl Filter {
     /// A value with what requests require (`Name`, `Values`); set the other fields with the `with_` methods.
-    pub fn new(name: impl crate::api::Text, values: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(name: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            name: crate::api::Text::into_text(name),
-            values: values.into_iter().map(crate::api::Text::into_text).collect(),
+            name: name.into(),
+            values: values.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `Name`.
-    pub fn with_name(mut self, value: impl crate::api::Text) -> Self {
-        self.name = crate::api::Text::into_text(value);
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
         self
     }
 
     /// Sets `Values`.
-    pub fn with_values(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.values = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_values<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.values = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -5132,52 +5132,52 @@ impl crate::flatten::Flatten for Placement {
 
 impl Placement {
     /// A value with what requests require (`Zone`); set the other fields with the `with_` methods.
-    pub fn new(zone: impl crate::api::Text) -> Self {
+    pub fn new(zone: impl Into<String>) -> Self {
         Self {
-            zone: Some(crate::api::Text::into_text(zone)),
+            zone: Some(zone.into()),
             ..Self::default()
         }
     }
 
     /// Sets `Zone`.
-    pub fn with_zone(mut self, value: impl crate::api::Text) -> Self {
-        self.zone = Some(crate::api::Text::into_text(value));
+    pub fn with_zone(mut self, value: impl Into<String>) -> Self {
+        self.zone = Some(value.into());
         self
     }
 
     /// Sets `CageId`.
-    pub fn with_cage_id(mut self, value: impl crate::api::Text) -> Self {
-        self.cage_id = Some(crate::api::Text::into_text(value));
+    pub fn with_cage_id(mut self, value: impl Into<String>) -> Self {
+        self.cage_id = Some(value.into());
         self
     }
 
     /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.cdc_id = Some(crate::api::Text::into_text(value));
+    pub fn with_cdc_id(mut self, value: impl Into<String>) -> Self {
+        self.cdc_id = Some(value.into());
         self
     }
 
     /// Sets `CdcName`.
-    pub fn with_cdc_name(mut self, value: impl crate::api::Text) -> Self {
-        self.cdc_name = Some(crate::api::Text::into_text(value));
+    pub fn with_cdc_name(mut self, value: impl Into<String>) -> Self {
+        self.cdc_name = Some(value.into());
         self
     }
 
     /// Sets `DedicatedClusterId`.
-    pub fn with_dedicated_cluster_id(mut self, value: impl crate::api::Text) -> Self {
-        self.dedicated_cluster_id = Some(crate::api::Text::into_text(value));
+    pub fn with_dedicated_cluster_id(mut self, value: impl Into<String>) -> Self {
+        self.dedicated_cluster_id = Some(value.into());
         self
     }
 
     /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, value: u64) -> Self {
-        self.project_id = Some(value);
+    pub fn with_project_id(mut self, value: impl Into<u64>) -> Self {
+        self.project_id = Some(value.into());
         self
     }
 
     /// Sets `ProjectName`.
-    pub fn with_project_name(mut self, value: impl crate::api::Text) -> Self {
-        self.project_name = Some(crate::api::Text::into_text(value));
+    pub fn with_project_name(mut self, value: impl Into<String>) -> Self {
+        self.project_name = Some(value.into());
         self
     }
 }
@@ -5212,34 +5212,34 @@ impl crate::flatten::Flatten for Policy {
 
 impl Policy {
     /// A value with what requests require (`Hour`); set the other fields with the `with_` methods.
-    pub fn new(hour: impl IntoIterator<Item = u64>) -> Self {
+    pub fn new(hour: impl IntoIterator<Item = impl Into<u64>>) -> Self {
         Self {
-            hour: hour.into_iter().collect(),
+            hour: hour.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `Hour`.
-    pub fn with_hour(mut self, value: impl IntoIterator<Item = u64>) -> Self {
-        self.hour = value.into_iter().collect();
+    pub fn with_hour<I: IntoIterator<Item = V>, V: Into<u64>>(mut self, values: I) -> Self {
+        self.hour = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DayOfWeek`.
-    pub fn with_day_of_week(mut self, value: impl IntoIterator<Item = u64>) -> Self {
-        self.day_of_week = value.into_iter().collect();
+    pub fn with_day_of_week<I: IntoIterator<Item = V>, V: Into<u64>>(mut self, values: I) -> Self {
+        self.day_of_week = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DayOfMonth`.
-    pub fn with_day_of_month(mut self, value: impl IntoIterator<Item = u64>) -> Self {
-        self.day_of_month = value.into_iter().collect();
+    pub fn with_day_of_month<I: IntoIterator<Item = V>, V: Into<u64>>(mut self, values: I) -> Self {
+        self.day_of_month = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `IntervalDays`.
-    pub fn with_interval_days(mut self, value: u64) -> Self {
-        self.interval_days = Some(value);
+    pub fn with_interval_days(mut self, value: impl Into<u64>) -> Self {
+        self.interval_days = Some(value.into());
         self
     }
 }
@@ -5341,28 +5341,28 @@ impl crate::flatten::Flatten for RemoteDiskChargePrepaid {
 
 impl RemoteDiskChargePrepaid {
     /// A value with what requests require (`Period`); set the other fields with the `with_` methods.
-    pub fn new(period: u64) -> Self {
+    pub fn new(period: impl Into<u64>) -> Self {
         Self {
-            period: period,
+            period: period.into(),
             ..Self::default()
         }
     }
 
     /// Sets `Period`.
-    pub fn with_period(mut self, value: u64) -> Self {
-        self.period = value;
+    pub fn with_period(mut self, value: impl Into<u64>) -> Self {
+        self.period = value.into();
         self
     }
 
     /// Sets `CurInstanceDeadline`.
-    pub fn with_cur_instance_deadline(mut self, value: impl crate::api::Text) -> Self {
-        self.cur_instance_deadline = Some(crate::api::Text::into_text(value));
+    pub fn with_cur_instance_deadline(mut self, value: impl Into<String>) -> Self {
+        self.cur_instance_deadline = Some(value.into());
         self
     }
 
     /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, value: impl crate::api::Text) -> Self {
-        self.renew_flag = Some(crate::api::Text::into_text(value));
+    pub fn with_renew_flag(mut self, value: impl Into<String>) -> Self {
+        self.renew_flag = Some(value.into());
         self
     }
 }
@@ -5589,22 +5589,22 @@ impl crate::flatten::Flatten for Tag {
 
 impl Tag {
     /// A value with what requests require (`Key`, `Value`); set the other fields with the `with_` methods.
-    pub fn new(key: impl crate::api::Text, value: impl crate::api::Text) -> Self {
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
         Self {
-            key: Some(crate::api::Text::into_text(key)),
-            value: Some(crate::api::Text::into_text(value)),
+            key: Some(key.into()),
+            value: Some(value.into()),
         }
     }
 
     /// Sets `Key`.
-    pub fn with_key(mut self, value: impl crate::api::Text) -> Self {
-        self.key = Some(crate::api::Text::into_text(value));
+    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
         self
     }
 
     /// Sets `Value`.
-    pub fn with_value(mut self, value: impl crate::api::Text) -> Self {
-        self.value = Some(crate::api::Text::into_text(value));
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
         self
     }
 }

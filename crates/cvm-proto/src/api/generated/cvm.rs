@@ -47,52 +47,52 @@ impl crate::flatten::Flatten for AllocateHostsRequest {
 
 impl AllocateHostsRequest {
     /// A value with what requests require (`Placement`); set the other fields with the `with_` methods.
-    pub fn new(placement: Placement) -> Self {
+    pub fn new(placement: impl Into<Placement>) -> Self {
         Self {
-            placement: placement,
+            placement: placement.into(),
             ..Self::default()
         }
     }
 
     /// Sets `Placement`.
-    pub fn with_placement(mut self, value: Placement) -> Self {
-        self.placement = value;
+    pub fn with_placement(mut self, value: impl Into<Placement>) -> Self {
+        self.placement = value.into();
         self
     }
 
     /// Sets `ClientToken`.
-    pub fn with_client_token(mut self, value: impl crate::api::Text) -> Self {
-        self.client_token = Some(crate::api::Text::into_text(value));
+    pub fn with_client_token(mut self, value: impl Into<String>) -> Self {
+        self.client_token = Some(value.into());
         self
     }
 
     /// Sets `HostChargePrepaid`.
-    pub fn with_host_charge_prepaid(mut self, value: ChargePrepaid) -> Self {
-        self.host_charge_prepaid = Some(value);
+    pub fn with_host_charge_prepaid(mut self, value: impl Into<ChargePrepaid>) -> Self {
+        self.host_charge_prepaid = Some(value.into());
         self
     }
 
     /// Sets `HostChargeType`.
-    pub fn with_host_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.host_charge_type = Some(crate::api::Text::into_text(value));
+    pub fn with_host_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.host_charge_type = Some(value.into());
         self
     }
 
     /// Sets `HostType`.
-    pub fn with_host_type(mut self, value: impl crate::api::Text) -> Self {
-        self.host_type = Some(crate::api::Text::into_text(value));
+    pub fn with_host_type(mut self, value: impl Into<String>) -> Self {
+        self.host_type = Some(value.into());
         self
     }
 
     /// Sets `HostCount`.
-    pub fn with_host_count(mut self, value: u64) -> Self {
-        self.host_count = Some(value);
+    pub fn with_host_count(mut self, value: impl Into<u64>) -> Self {
+        self.host_count = Some(value.into());
         self
     }
 
     /// Sets `TagSpecification`.
-    pub fn with_tag_specification(mut self, value: impl IntoIterator<Item = TagSpecification>) -> Self {
-        self.tag_specification = value.into_iter().collect();
+    pub fn with_tag_specification<I: IntoIterator<Item = V>, V: Into<TagSpecification>>(mut self, values: I) -> Self {
+        self.tag_specification = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -148,29 +148,29 @@ impl crate::flatten::Flatten for AssociateInstancesKeyPairsRequest {
 
 impl AssociateInstancesKeyPairsRequest {
     /// A value with what requests require (`InstanceIds`, `KeyIds`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>, key_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, key_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            key_ids: key_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            key_ids: key_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `KeyIds`.
-    pub fn with_key_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.key_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_key_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.key_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `ForceStop`.
-    pub fn with_force_stop(mut self, value: bool) -> Self {
-        self.force_stop = Some(value);
+    pub fn with_force_stop(mut self, value: impl Into<bool>) -> Self {
+        self.force_stop = Some(value.into());
         self
     }
 }
@@ -212,22 +212,22 @@ impl crate::flatten::Flatten for AssociateSecurityGroupsRequest {
 
 impl AssociateSecurityGroupsRequest {
     /// A value with what requests require (`SecurityGroupIds`, `InstanceIds`); set the other fields with the `with_` methods.
-    pub fn new(security_group_ids: impl IntoIterator<Item = impl crate::api::Text>, instance_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(security_group_ids: impl IntoIterator<Item = impl Into<String>>, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            security_group_ids: security_group_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            security_group_ids: security_group_ids.into_iter().map(Into::into).collect(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `SecurityGroupIds`.
-    pub fn with_security_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.security_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.security_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -285,47 +285,47 @@ impl crate::flatten::Flatten for ConfigureChcAssistVpcRequest {
 
 impl ConfigureChcAssistVpcRequest {
     /// A value with what requests require (`ChcIds`, `BmcVirtualPrivateCloud`); set the other fields with the `with_` methods.
-    pub fn new(chc_ids: impl IntoIterator<Item = impl crate::api::Text>, bmc_virtual_private_cloud: VirtualPrivateCloud) -> Self {
+    pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>, bmc_virtual_private_cloud: impl Into<VirtualPrivateCloud>) -> Self {
         Self {
-            chc_ids: chc_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            bmc_virtual_private_cloud: bmc_virtual_private_cloud,
+            chc_ids: chc_ids.into_iter().map(Into::into).collect(),
+            bmc_virtual_private_cloud: bmc_virtual_private_cloud.into(),
             ..Self::default()
         }
     }
 
     /// Sets `ChcIds`.
-    pub fn with_chc_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.chc_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_chc_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.chc_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `BmcVirtualPrivateCloud`.
-    pub fn with_bmc_virtual_private_cloud(mut self, value: VirtualPrivateCloud) -> Self {
-        self.bmc_virtual_private_cloud = value;
+    pub fn with_bmc_virtual_private_cloud(mut self, value: impl Into<VirtualPrivateCloud>) -> Self {
+        self.bmc_virtual_private_cloud = value.into();
         self
     }
 
     /// Sets `BmcSecurityGroupIds`.
-    pub fn with_bmc_security_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.bmc_security_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_bmc_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.bmc_security_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DeployVirtualPrivateCloud`.
-    pub fn with_deploy_virtual_private_cloud(mut self, value: VirtualPrivateCloud) -> Self {
-        self.deploy_virtual_private_cloud = Some(value);
+    pub fn with_deploy_virtual_private_cloud(mut self, value: impl Into<VirtualPrivateCloud>) -> Self {
+        self.deploy_virtual_private_cloud = Some(value.into());
         self
     }
 
     /// Sets `DeploySecurityGroupIds`.
-    pub fn with_deploy_security_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.deploy_security_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_deploy_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.deploy_security_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `ChcDeployExtraConfig`.
-    pub fn with_chc_deploy_extra_config(mut self, value: ChcDeployExtraConfig) -> Self {
-        self.chc_deploy_extra_config = Some(value);
+    pub fn with_chc_deploy_extra_config(mut self, value: impl Into<ChcDeployExtraConfig>) -> Self {
+        self.chc_deploy_extra_config = Some(value.into());
         self
     }
 }
@@ -375,35 +375,35 @@ impl crate::flatten::Flatten for ConfigureChcDeployVpcRequest {
 
 impl ConfigureChcDeployVpcRequest {
     /// A value with what requests require (`ChcIds`, `DeployVirtualPrivateCloud`); set the other fields with the `with_` methods.
-    pub fn new(chc_ids: impl IntoIterator<Item = impl crate::api::Text>, deploy_virtual_private_cloud: VirtualPrivateCloud) -> Self {
+    pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>, deploy_virtual_private_cloud: impl Into<VirtualPrivateCloud>) -> Self {
         Self {
-            chc_ids: chc_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            deploy_virtual_private_cloud: deploy_virtual_private_cloud,
+            chc_ids: chc_ids.into_iter().map(Into::into).collect(),
+            deploy_virtual_private_cloud: deploy_virtual_private_cloud.into(),
             ..Self::default()
         }
     }
 
     /// Sets `ChcIds`.
-    pub fn with_chc_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.chc_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_chc_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.chc_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DeployVirtualPrivateCloud`.
-    pub fn with_deploy_virtual_private_cloud(mut self, value: VirtualPrivateCloud) -> Self {
-        self.deploy_virtual_private_cloud = value;
+    pub fn with_deploy_virtual_private_cloud(mut self, value: impl Into<VirtualPrivateCloud>) -> Self {
+        self.deploy_virtual_private_cloud = value.into();
         self
     }
 
     /// Sets `DeploySecurityGroupIds`.
-    pub fn with_deploy_security_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.deploy_security_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_deploy_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.deploy_security_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `ChcDeployExtraConfig`.
-    pub fn with_chc_deploy_extra_config(mut self, value: ChcDeployExtraConfig) -> Self {
-        self.chc_deploy_extra_config = Some(value);
+    pub fn with_chc_deploy_extra_config(mut self, value: impl Into<ChcDeployExtraConfig>) -> Self {
+        self.chc_deploy_extra_config = Some(value.into());
         self
     }
 }
@@ -454,34 +454,34 @@ impl crate::flatten::Flatten for ConvertOperatingSystemsRequest {
 
 impl ConvertOperatingSystemsRequest {
     /// A value with what requests require (`InstanceIds`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `MinimalConversion`.
-    pub fn with_minimal_conversion(mut self, value: bool) -> Self {
-        self.minimal_conversion = Some(value);
+    pub fn with_minimal_conversion(mut self, value: impl Into<bool>) -> Self {
+        self.minimal_conversion = Some(value.into());
         self
     }
 
     /// Sets `DryRun`.
-    pub fn with_dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
+    pub fn with_dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.dry_run = Some(value.into());
         self
     }
 
     /// Sets `TargetOSType`.
-    pub fn with_target_os_type(mut self, value: impl crate::api::Text) -> Self {
-        self.target_os_type = Some(crate::api::Text::into_text(value));
+    pub fn with_target_os_type(mut self, value: impl Into<String>) -> Self {
+        self.target_os_type = Some(value.into());
         self
     }
 }
@@ -555,53 +555,53 @@ impl crate::flatten::Flatten for CreateDisasterRecoverGroupRequest {
 
 impl CreateDisasterRecoverGroupRequest {
     /// A value with what requests require (`Name`, `Type`); set the other fields with the `with_` methods.
-    pub fn new(name: impl crate::api::Text, r#type: impl crate::api::Text) -> Self {
+    pub fn new(name: impl Into<String>, r#type: impl Into<String>) -> Self {
         Self {
-            name: crate::api::Text::into_text(name),
-            r#type: crate::api::Text::into_text(r#type),
+            name: name.into(),
+            r#type: r#type.into(),
             ..Self::default()
         }
     }
 
     /// Sets `Name`.
-    pub fn with_name(mut self, value: impl crate::api::Text) -> Self {
-        self.name = crate::api::Text::into_text(value);
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
         self
     }
 
     /// Sets `Type`.
-    pub fn with_type(mut self, value: impl crate::api::Text) -> Self {
-        self.r#type = crate::api::Text::into_text(value);
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = value.into();
         self
     }
 
     /// Sets `ClientToken`.
-    pub fn with_client_token(mut self, value: impl crate::api::Text) -> Self {
-        self.client_token = Some(crate::api::Text::into_text(value));
+    pub fn with_client_token(mut self, value: impl Into<String>) -> Self {
+        self.client_token = Some(value.into());
         self
     }
 
     /// Sets `Affinity`.
-    pub fn with_affinity(mut self, value: i64) -> Self {
-        self.affinity = Some(value);
+    pub fn with_affinity(mut self, value: impl Into<i64>) -> Self {
+        self.affinity = Some(value.into());
         self
     }
 
     /// Sets `Strategy`.
-    pub fn with_strategy(mut self, value: impl crate::api::Text) -> Self {
-        self.strategy = Some(crate::api::Text::into_text(value));
+    pub fn with_strategy(mut self, value: impl Into<String>) -> Self {
+        self.strategy = Some(value.into());
         self
     }
 
     /// Sets `PartitionCount`.
-    pub fn with_partition_count(mut self, value: i64) -> Self {
-        self.partition_count = Some(value);
+    pub fn with_partition_count(mut self, value: impl Into<i64>) -> Self {
+        self.partition_count = Some(value.into());
         self
     }
 
     /// Sets `TagSpecification`.
-    pub fn with_tag_specification(mut self, value: impl IntoIterator<Item = TagSpecification>) -> Self {
-        self.tag_specification = value.into_iter().collect();
+    pub fn with_tag_specification<I: IntoIterator<Item = V>, V: Into<TagSpecification>>(mut self, values: I) -> Self {
+        self.tag_specification = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -690,47 +690,47 @@ impl crate::flatten::Flatten for CreateHpcClusterRequest {
 
 impl CreateHpcClusterRequest {
     /// A value with what requests require (`Zone`, `Name`); set the other fields with the `with_` methods.
-    pub fn new(zone: impl crate::api::Text, name: impl crate::api::Text) -> Self {
+    pub fn new(zone: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
-            zone: crate::api::Text::into_text(zone),
-            name: crate::api::Text::into_text(name),
+            zone: zone.into(),
+            name: name.into(),
             ..Self::default()
         }
     }
 
     /// Sets `Zone`.
-    pub fn with_zone(mut self, value: impl crate::api::Text) -> Self {
-        self.zone = crate::api::Text::into_text(value);
+    pub fn with_zone(mut self, value: impl Into<String>) -> Self {
+        self.zone = value.into();
         self
     }
 
     /// Sets `Name`.
-    pub fn with_name(mut self, value: impl crate::api::Text) -> Self {
-        self.name = crate::api::Text::into_text(value);
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
         self
     }
 
     /// Sets `Remark`.
-    pub fn with_remark(mut self, value: impl crate::api::Text) -> Self {
-        self.remark = Some(crate::api::Text::into_text(value));
+    pub fn with_remark(mut self, value: impl Into<String>) -> Self {
+        self.remark = Some(value.into());
         self
     }
 
     /// Sets `HpcClusterType`.
-    pub fn with_hpc_cluster_type(mut self, value: impl crate::api::Text) -> Self {
-        self.hpc_cluster_type = Some(crate::api::Text::into_text(value));
+    pub fn with_hpc_cluster_type(mut self, value: impl Into<String>) -> Self {
+        self.hpc_cluster_type = Some(value.into());
         self
     }
 
     /// Sets `HpcClusterBusinessId`.
-    pub fn with_hpc_cluster_business_id(mut self, value: impl crate::api::Text) -> Self {
-        self.hpc_cluster_business_id = Some(crate::api::Text::into_text(value));
+    pub fn with_hpc_cluster_business_id(mut self, value: impl Into<String>) -> Self {
+        self.hpc_cluster_business_id = Some(value.into());
         self
     }
 
     /// Sets `TagSpecification`.
-    pub fn with_tag_specification(mut self, value: impl IntoIterator<Item = TagSpecification>) -> Self {
-        self.tag_specification = value.into_iter().collect();
+    pub fn with_tag_specification<I: IntoIterator<Item = V>, V: Into<TagSpecification>>(mut self, values: I) -> Self {
+        self.tag_specification = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -809,70 +809,70 @@ impl crate::flatten::Flatten for CreateImageRequest {
 
 impl CreateImageRequest {
     /// A value with what requests require (`ImageName`); set the other fields with the `with_` methods.
-    pub fn new(image_name: impl crate::api::Text) -> Self {
+    pub fn new(image_name: impl Into<String>) -> Self {
         Self {
-            image_name: crate::api::Text::into_text(image_name),
+            image_name: image_name.into(),
             ..Self::default()
         }
     }
 
     /// Sets `ImageName`.
-    pub fn with_image_name(mut self, value: impl crate::api::Text) -> Self {
-        self.image_name = crate::api::Text::into_text(value);
+    pub fn with_image_name(mut self, value: impl Into<String>) -> Self {
+        self.image_name = value.into();
         self
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = Some(value.into());
         self
     }
 
     /// Sets `ImageDescription`.
-    pub fn with_image_description(mut self, value: impl crate::api::Text) -> Self {
-        self.image_description = Some(crate::api::Text::into_text(value));
+    pub fn with_image_description(mut self, value: impl Into<String>) -> Self {
+        self.image_description = Some(value.into());
         self
     }
 
     /// Sets `ForcePoweroff`.
-    pub fn with_force_poweroff(mut self, value: impl crate::api::Text) -> Self {
-        self.force_poweroff = Some(crate::api::Text::into_text(value));
+    pub fn with_force_poweroff(mut self, value: impl Into<String>) -> Self {
+        self.force_poweroff = Some(value.into());
         self
     }
 
     /// Sets `Sysprep`.
-    pub fn with_sysprep(mut self, value: impl crate::api::Text) -> Self {
-        self.sysprep = Some(crate::api::Text::into_text(value));
+    pub fn with_sysprep(mut self, value: impl Into<String>) -> Self {
+        self.sysprep = Some(value.into());
         self
     }
 
     /// Sets `DataDiskIds`.
-    pub fn with_data_disk_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.data_disk_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_data_disk_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.data_disk_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `SnapshotIds`.
-    pub fn with_snapshot_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.snapshot_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_snapshot_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.snapshot_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DryRun`.
-    pub fn with_dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
+    pub fn with_dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.dry_run = Some(value.into());
         self
     }
 
     /// Sets `TagSpecification`.
-    pub fn with_tag_specification(mut self, value: impl IntoIterator<Item = TagSpecification>) -> Self {
-        self.tag_specification = value.into_iter().collect();
+    pub fn with_tag_specification<I: IntoIterator<Item = V>, V: Into<TagSpecification>>(mut self, values: I) -> Self {
+        self.tag_specification = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `ImageFamily`.
-    pub fn with_image_family(mut self, value: impl crate::api::Text) -> Self {
-        self.image_family = Some(crate::api::Text::into_text(value));
+    pub fn with_image_family(mut self, value: impl Into<String>) -> Self {
+        self.image_family = Some(value.into());
         self
     }
 }
@@ -927,29 +927,29 @@ impl crate::flatten::Flatten for CreateKeyPairRequest {
 
 impl CreateKeyPairRequest {
     /// A value with what requests require (`KeyName`, `ProjectId`); set the other fields with the `with_` methods.
-    pub fn new(key_name: impl crate::api::Text, project_id: i64) -> Self {
+    pub fn new(key_name: impl Into<String>, project_id: impl Into<i64>) -> Self {
         Self {
-            key_name: crate::api::Text::into_text(key_name),
-            project_id: project_id,
+            key_name: key_name.into(),
+            project_id: project_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `KeyName`.
-    pub fn with_key_name(mut self, value: impl crate::api::Text) -> Self {
-        self.key_name = crate::api::Text::into_text(value);
+    pub fn with_key_name(mut self, value: impl Into<String>) -> Self {
+        self.key_name = value.into();
         self
     }
 
     /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, value: i64) -> Self {
-        self.project_id = value;
+    pub fn with_project_id(mut self, value: impl Into<i64>) -> Self {
+        self.project_id = value.into();
         self
     }
 
     /// Sets `TagSpecification`.
-    pub fn with_tag_specification(mut self, value: impl IntoIterator<Item = TagSpecification>) -> Self {
-        self.tag_specification = value.into_iter().collect();
+    pub fn with_tag_specification<I: IntoIterator<Item = V>, V: Into<TagSpecification>>(mut self, values: I) -> Self {
+        self.tag_specification = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -1114,204 +1114,204 @@ impl crate::flatten::Flatten for CreateLaunchTemplateRequest {
 
 impl CreateLaunchTemplateRequest {
     /// A value with what requests require (`LaunchTemplateName`, `Placement`, `ImageId`); set the other fields with the `with_` methods.
-    pub fn new(launch_template_name: impl crate::api::Text, placement: Placement, image_id: impl crate::api::Text) -> Self {
+    pub fn new(launch_template_name: impl Into<String>, placement: impl Into<Placement>, image_id: impl Into<String>) -> Self {
         Self {
-            launch_template_name: crate::api::Text::into_text(launch_template_name),
-            placement: placement,
-            image_id: crate::api::Text::into_text(image_id),
+            launch_template_name: launch_template_name.into(),
+            placement: placement.into(),
+            image_id: image_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `LaunchTemplateName`.
-    pub fn with_launch_template_name(mut self, value: impl crate::api::Text) -> Self {
-        self.launch_template_name = crate::api::Text::into_text(value);
+    pub fn with_launch_template_name(mut self, value: impl Into<String>) -> Self {
+        self.launch_template_name = value.into();
         self
     }
 
     /// Sets `Placement`.
-    pub fn with_placement(mut self, value: Placement) -> Self {
-        self.placement = value;
+    pub fn with_placement(mut self, value: impl Into<Placement>) -> Self {
+        self.placement = value.into();
         self
     }
 
     /// Sets `ImageId`.
-    pub fn with_image_id(mut self, value: impl crate::api::Text) -> Self {
-        self.image_id = crate::api::Text::into_text(value);
+    pub fn with_image_id(mut self, value: impl Into<String>) -> Self {
+        self.image_id = value.into();
         self
     }
 
     /// Sets `LaunchTemplateVersionDescription`.
-    pub fn with_launch_template_version_description(mut self, value: impl crate::api::Text) -> Self {
-        self.launch_template_version_description = Some(crate::api::Text::into_text(value));
+    pub fn with_launch_template_version_description(mut self, value: impl Into<String>) -> Self {
+        self.launch_template_version_description = Some(value.into());
         self
     }
 
     /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_type = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = Some(value.into());
         self
     }
 
     /// Sets `SystemDisk`.
-    pub fn with_system_disk(mut self, value: SystemDisk) -> Self {
-        self.system_disk = Some(value);
+    pub fn with_system_disk(mut self, value: impl Into<SystemDisk>) -> Self {
+        self.system_disk = Some(value.into());
         self
     }
 
     /// Sets `DataDisks`.
-    pub fn with_data_disks(mut self, value: impl IntoIterator<Item = DataDisk>) -> Self {
-        self.data_disks = value.into_iter().collect();
+    pub fn with_data_disks<I: IntoIterator<Item = V>, V: Into<DataDisk>>(mut self, values: I) -> Self {
+        self.data_disks = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `VirtualPrivateCloud`.
-    pub fn with_virtual_private_cloud(mut self, value: VirtualPrivateCloud) -> Self {
-        self.virtual_private_cloud = Some(value);
+    pub fn with_virtual_private_cloud(mut self, value: impl Into<VirtualPrivateCloud>) -> Self {
+        self.virtual_private_cloud = Some(value.into());
         self
     }
 
     /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(mut self, value: InternetAccessible) -> Self {
-        self.internet_accessible = Some(value);
+    pub fn with_internet_accessible(mut self, value: impl Into<InternetAccessible>) -> Self {
+        self.internet_accessible = Some(value.into());
         self
     }
 
     /// Sets `InstanceCount`.
-    pub fn with_instance_count(mut self, value: i64) -> Self {
-        self.instance_count = Some(value);
+    pub fn with_instance_count(mut self, value: impl Into<i64>) -> Self {
+        self.instance_count = Some(value.into());
         self
     }
 
     /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_name = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_name(mut self, value: impl Into<String>) -> Self {
+        self.instance_name = Some(value.into());
         self
     }
 
     /// Sets `LoginSettings`.
-    pub fn with_login_settings(mut self, value: LoginSettings) -> Self {
-        self.login_settings = Some(value);
+    pub fn with_login_settings(mut self, value: impl Into<LoginSettings>) -> Self {
+        self.login_settings = Some(value.into());
         self
     }
 
     /// Sets `SecurityGroupIds`.
-    pub fn with_security_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.security_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.security_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `EnhancedService`.
-    pub fn with_enhanced_service(mut self, value: EnhancedService) -> Self {
-        self.enhanced_service = Some(value);
+    pub fn with_enhanced_service(mut self, value: impl Into<EnhancedService>) -> Self {
+        self.enhanced_service = Some(value.into());
         self
     }
 
     /// Sets `ClientToken`.
-    pub fn with_client_token(mut self, value: impl crate::api::Text) -> Self {
-        self.client_token = Some(crate::api::Text::into_text(value));
+    pub fn with_client_token(mut self, value: impl Into<String>) -> Self {
+        self.client_token = Some(value.into());
         self
     }
 
     /// Sets `HostName`.
-    pub fn with_host_name(mut self, value: impl crate::api::Text) -> Self {
-        self.host_name = Some(crate::api::Text::into_text(value));
+    pub fn with_host_name(mut self, value: impl Into<String>) -> Self {
+        self.host_name = Some(value.into());
         self
     }
 
     /// Sets `ActionTimer`.
-    pub fn with_action_timer(mut self, value: ActionTimer) -> Self {
-        self.action_timer = Some(value);
+    pub fn with_action_timer(mut self, value: impl Into<ActionTimer>) -> Self {
+        self.action_timer = Some(value.into());
         self
     }
 
     /// Sets `DisasterRecoverGroupIds`.
-    pub fn with_disaster_recover_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.disaster_recover_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_disaster_recover_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.disaster_recover_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `TagSpecification`.
-    pub fn with_tag_specification(mut self, value: impl IntoIterator<Item = TagSpecification>) -> Self {
-        self.tag_specification = value.into_iter().collect();
+    pub fn with_tag_specification<I: IntoIterator<Item = V>, V: Into<TagSpecification>>(mut self, values: I) -> Self {
+        self.tag_specification = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InstanceMarketOptions`.
-    pub fn with_instance_market_options(mut self, value: InstanceMarketOptionsRequest) -> Self {
-        self.instance_market_options = Some(value);
+    pub fn with_instance_market_options(mut self, value: impl Into<InstanceMarketOptionsRequest>) -> Self {
+        self.instance_market_options = Some(value.into());
         self
     }
 
     /// Sets `UserData`.
-    pub fn with_user_data(mut self, value: impl crate::api::Text) -> Self {
-        self.user_data = Some(crate::api::Text::into_text(value));
+    pub fn with_user_data(mut self, value: impl Into<String>) -> Self {
+        self.user_data = Some(value.into());
         self
     }
 
     /// Sets `DryRun`.
-    pub fn with_dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
+    pub fn with_dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.dry_run = Some(value.into());
         self
     }
 
     /// Sets `CamRoleName`.
-    pub fn with_cam_role_name(mut self, value: impl crate::api::Text) -> Self {
-        self.cam_role_name = Some(crate::api::Text::into_text(value));
+    pub fn with_cam_role_name(mut self, value: impl Into<String>) -> Self {
+        self.cam_role_name = Some(value.into());
         self
     }
 
     /// Sets `HpcClusterId`.
-    pub fn with_hpc_cluster_id(mut self, value: impl crate::api::Text) -> Self {
-        self.hpc_cluster_id = Some(crate::api::Text::into_text(value));
+    pub fn with_hpc_cluster_id(mut self, value: impl Into<String>) -> Self {
+        self.hpc_cluster_id = Some(value.into());
         self
     }
 
     /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_charge_type = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_charge_type = Some(value.into());
         self
     }
 
     /// Sets `InstanceChargePrepaid`.
-    pub fn with_instance_charge_prepaid(mut self, value: InstanceChargePrepaid) -> Self {
-        self.instance_charge_prepaid = Some(value);
+    pub fn with_instance_charge_prepaid(mut self, value: impl Into<InstanceChargePrepaid>) -> Self {
+        self.instance_charge_prepaid = Some(value.into());
         self
     }
 
     /// Sets `DisableApiTermination`.
-    pub fn with_disable_api_termination(mut self, value: bool) -> Self {
-        self.disable_api_termination = Some(value);
+    pub fn with_disable_api_termination(mut self, value: impl Into<bool>) -> Self {
+        self.disable_api_termination = Some(value.into());
         self
     }
 
     /// Sets `EnableJumboFrame`.
-    pub fn with_enable_jumbo_frame(mut self, value: bool) -> Self {
-        self.enable_jumbo_frame = Some(value);
+    pub fn with_enable_jumbo_frame(mut self, value: impl Into<bool>) -> Self {
+        self.enable_jumbo_frame = Some(value.into());
         self
     }
 
     /// Sets `LaunchTemplateTagSpecification`.
-    pub fn with_launch_template_tag_specification(mut self, value: impl IntoIterator<Item = TagSpecification>) -> Self {
-        self.launch_template_tag_specification = value.into_iter().collect();
+    pub fn with_launch_template_tag_specification<I: IntoIterator<Item = V>, V: Into<TagSpecification>>(mut self, values: I) -> Self {
+        self.launch_template_tag_specification = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Metadata`.
-    pub fn with_metadata(mut self, value: Metadata) -> Self {
-        self.metadata = Some(value);
+    pub fn with_metadata(mut self, value: impl Into<Metadata>) -> Self {
+        self.metadata = Some(value.into());
         self
     }
 
     /// Sets `TemplateDataModifyAction`.
-    pub fn with_template_data_modify_action(mut self, value: impl crate::api::Text) -> Self {
-        self.template_data_modify_action = Some(crate::api::Text::into_text(value));
+    pub fn with_template_data_modify_action(mut self, value: impl Into<String>) -> Self {
+        self.template_data_modify_action = Some(value.into());
         self
     }
 
     /// Sets `NetworkInterfaces`.
-    pub fn with_network_interfaces(mut self, value: impl IntoIterator<Item = NetworkInterfaces>) -> Self {
-        self.network_interfaces = value.into_iter().collect();
+    pub fn with_network_interfaces<I: IntoIterator<Item = V>, V: Into<NetworkInterfaces>>(mut self, values: I) -> Self {
+        self.network_interfaces = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -1483,203 +1483,203 @@ impl crate::flatten::Flatten for CreateLaunchTemplateVersionRequest {
 
 impl CreateLaunchTemplateVersionRequest {
     /// A value with what requests require (`Placement`, `LaunchTemplateId`); set the other fields with the `with_` methods.
-    pub fn new(placement: Placement, launch_template_id: impl crate::api::Text) -> Self {
+    pub fn new(placement: impl Into<Placement>, launch_template_id: impl Into<String>) -> Self {
         Self {
-            placement: placement,
-            launch_template_id: crate::api::Text::into_text(launch_template_id),
+            placement: placement.into(),
+            launch_template_id: launch_template_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `Placement`.
-    pub fn with_placement(mut self, value: Placement) -> Self {
-        self.placement = value;
+    pub fn with_placement(mut self, value: impl Into<Placement>) -> Self {
+        self.placement = value.into();
         self
     }
 
     /// Sets `LaunchTemplateId`.
-    pub fn with_launch_template_id(mut self, value: impl crate::api::Text) -> Self {
-        self.launch_template_id = crate::api::Text::into_text(value);
+    pub fn with_launch_template_id(mut self, value: impl Into<String>) -> Self {
+        self.launch_template_id = value.into();
         self
     }
 
     /// Sets `LaunchTemplateVersion`.
-    pub fn with_launch_template_version(mut self, value: i64) -> Self {
-        self.launch_template_version = Some(value);
+    pub fn with_launch_template_version(mut self, value: impl Into<i64>) -> Self {
+        self.launch_template_version = Some(value.into());
         self
     }
 
     /// Sets `LaunchTemplateVersionDescription`.
-    pub fn with_launch_template_version_description(mut self, value: impl crate::api::Text) -> Self {
-        self.launch_template_version_description = Some(crate::api::Text::into_text(value));
+    pub fn with_launch_template_version_description(mut self, value: impl Into<String>) -> Self {
+        self.launch_template_version_description = Some(value.into());
         self
     }
 
     /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_type = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = Some(value.into());
         self
     }
 
     /// Sets `ImageId`.
-    pub fn with_image_id(mut self, value: impl crate::api::Text) -> Self {
-        self.image_id = Some(crate::api::Text::into_text(value));
+    pub fn with_image_id(mut self, value: impl Into<String>) -> Self {
+        self.image_id = Some(value.into());
         self
     }
 
     /// Sets `SystemDisk`.
-    pub fn with_system_disk(mut self, value: SystemDisk) -> Self {
-        self.system_disk = Some(value);
+    pub fn with_system_disk(mut self, value: impl Into<SystemDisk>) -> Self {
+        self.system_disk = Some(value.into());
         self
     }
 
     /// Sets `DataDisks`.
-    pub fn with_data_disks(mut self, value: impl IntoIterator<Item = DataDisk>) -> Self {
-        self.data_disks = value.into_iter().collect();
+    pub fn with_data_disks<I: IntoIterator<Item = V>, V: Into<DataDisk>>(mut self, values: I) -> Self {
+        self.data_disks = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `VirtualPrivateCloud`.
-    pub fn with_virtual_private_cloud(mut self, value: VirtualPrivateCloud) -> Self {
-        self.virtual_private_cloud = Some(value);
+    pub fn with_virtual_private_cloud(mut self, value: impl Into<VirtualPrivateCloud>) -> Self {
+        self.virtual_private_cloud = Some(value.into());
         self
     }
 
     /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(mut self, value: InternetAccessible) -> Self {
-        self.internet_accessible = Some(value);
+    pub fn with_internet_accessible(mut self, value: impl Into<InternetAccessible>) -> Self {
+        self.internet_accessible = Some(value.into());
         self
     }
 
     /// Sets `InstanceCount`.
-    pub fn with_instance_count(mut self, value: i64) -> Self {
-        self.instance_count = Some(value);
+    pub fn with_instance_count(mut self, value: impl Into<i64>) -> Self {
+        self.instance_count = Some(value.into());
         self
     }
 
     /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_name = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_name(mut self, value: impl Into<String>) -> Self {
+        self.instance_name = Some(value.into());
         self
     }
 
     /// Sets `LoginSettings`.
-    pub fn with_login_settings(mut self, value: LoginSettings) -> Self {
-        self.login_settings = Some(value);
+    pub fn with_login_settings(mut self, value: impl Into<LoginSettings>) -> Self {
+        self.login_settings = Some(value.into());
         self
     }
 
     /// Sets `SecurityGroupIds`.
-    pub fn with_security_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.security_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.security_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `EnhancedService`.
-    pub fn with_enhanced_service(mut self, value: EnhancedService) -> Self {
-        self.enhanced_service = Some(value);
+    pub fn with_enhanced_service(mut self, value: impl Into<EnhancedService>) -> Self {
+        self.enhanced_service = Some(value.into());
         self
     }
 
     /// Sets `ClientToken`.
-    pub fn with_client_token(mut self, value: impl crate::api::Text) -> Self {
-        self.client_token = Some(crate::api::Text::into_text(value));
+    pub fn with_client_token(mut self, value: impl Into<String>) -> Self {
+        self.client_token = Some(value.into());
         self
     }
 
     /// Sets `HostName`.
-    pub fn with_host_name(mut self, value: impl crate::api::Text) -> Self {
-        self.host_name = Some(crate::api::Text::into_text(value));
+    pub fn with_host_name(mut self, value: impl Into<String>) -> Self {
+        self.host_name = Some(value.into());
         self
     }
 
     /// Sets `ActionTimer`.
-    pub fn with_action_timer(mut self, value: ActionTimer) -> Self {
-        self.action_timer = Some(value);
+    pub fn with_action_timer(mut self, value: impl Into<ActionTimer>) -> Self {
+        self.action_timer = Some(value.into());
         self
     }
 
     /// Sets `DisasterRecoverGroupIds`.
-    pub fn with_disaster_recover_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.disaster_recover_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_disaster_recover_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.disaster_recover_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `TagSpecification`.
-    pub fn with_tag_specification(mut self, value: impl IntoIterator<Item = TagSpecification>) -> Self {
-        self.tag_specification = value.into_iter().collect();
+    pub fn with_tag_specification<I: IntoIterator<Item = V>, V: Into<TagSpecification>>(mut self, values: I) -> Self {
+        self.tag_specification = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InstanceMarketOptions`.
-    pub fn with_instance_market_options(mut self, value: InstanceMarketOptionsRequest) -> Self {
-        self.instance_market_options = Some(value);
+    pub fn with_instance_market_options(mut self, value: impl Into<InstanceMarketOptionsRequest>) -> Self {
+        self.instance_market_options = Some(value.into());
         self
     }
 
     /// Sets `UserData`.
-    pub fn with_user_data(mut self, value: impl crate::api::Text) -> Self {
-        self.user_data = Some(crate::api::Text::into_text(value));
+    pub fn with_user_data(mut self, value: impl Into<String>) -> Self {
+        self.user_data = Some(value.into());
         self
     }
 
     /// Sets `DryRun`.
-    pub fn with_dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
+    pub fn with_dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.dry_run = Some(value.into());
         self
     }
 
     /// Sets `CamRoleName`.
-    pub fn with_cam_role_name(mut self, value: impl crate::api::Text) -> Self {
-        self.cam_role_name = Some(crate::api::Text::into_text(value));
+    pub fn with_cam_role_name(mut self, value: impl Into<String>) -> Self {
+        self.cam_role_name = Some(value.into());
         self
     }
 
     /// Sets `HpcClusterId`.
-    pub fn with_hpc_cluster_id(mut self, value: impl crate::api::Text) -> Self {
-        self.hpc_cluster_id = Some(crate::api::Text::into_text(value));
+    pub fn with_hpc_cluster_id(mut self, value: impl Into<String>) -> Self {
+        self.hpc_cluster_id = Some(value.into());
         self
     }
 
     /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_charge_type = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_charge_type = Some(value.into());
         self
     }
 
     /// Sets `InstanceChargePrepaid`.
-    pub fn with_instance_charge_prepaid(mut self, value: InstanceChargePrepaid) -> Self {
-        self.instance_charge_prepaid = Some(value);
+    pub fn with_instance_charge_prepaid(mut self, value: impl Into<InstanceChargePrepaid>) -> Self {
+        self.instance_charge_prepaid = Some(value.into());
         self
     }
 
     /// Sets `DisableApiTermination`.
-    pub fn with_disable_api_termination(mut self, value: bool) -> Self {
-        self.disable_api_termination = Some(value);
+    pub fn with_disable_api_termination(mut self, value: impl Into<bool>) -> Self {
+        self.disable_api_termination = Some(value.into());
         self
     }
 
     /// Sets `EnableJumboFrame`.
-    pub fn with_enable_jumbo_frame(mut self, value: bool) -> Self {
-        self.enable_jumbo_frame = Some(value);
+    pub fn with_enable_jumbo_frame(mut self, value: impl Into<bool>) -> Self {
+        self.enable_jumbo_frame = Some(value.into());
         self
     }
 
     /// Sets `Metadata`.
-    pub fn with_metadata(mut self, value: Metadata) -> Self {
-        self.metadata = Some(value);
+    pub fn with_metadata(mut self, value: impl Into<Metadata>) -> Self {
+        self.metadata = Some(value.into());
         self
     }
 
     /// Sets `TemplateDataModifyAction`.
-    pub fn with_template_data_modify_action(mut self, value: impl crate::api::Text) -> Self {
-        self.template_data_modify_action = Some(crate::api::Text::into_text(value));
+    pub fn with_template_data_modify_action(mut self, value: impl Into<String>) -> Self {
+        self.template_data_modify_action = Some(value.into());
         self
     }
 
     /// Sets `NetworkInterfaces`.
-    pub fn with_network_interfaces(mut self, value: impl IntoIterator<Item = NetworkInterfaces>) -> Self {
-        self.network_interfaces = value.into_iter().collect();
+    pub fn with_network_interfaces<I: IntoIterator<Item = V>, V: Into<NetworkInterfaces>>(mut self, values: I) -> Self {
+        self.network_interfaces = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -1728,15 +1728,15 @@ impl crate::flatten::Flatten for DeleteDisasterRecoverGroupsRequest {
 
 impl DeleteDisasterRecoverGroupsRequest {
     /// A value with what requests require (`DisasterRecoverGroupIds`); set the other fields with the `with_` methods.
-    pub fn new(disaster_recover_group_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            disaster_recover_group_ids: disaster_recover_group_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            disaster_recover_group_ids: disaster_recover_group_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `DisasterRecoverGroupIds`.
-    pub fn with_disaster_recover_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.disaster_recover_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_disaster_recover_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.disaster_recover_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -1775,15 +1775,15 @@ impl crate::flatten::Flatten for DeleteHpcClustersRequest {
 
 impl DeleteHpcClustersRequest {
     /// A value with what requests require (`HpcClusterIds`); set the other fields with the `with_` methods.
-    pub fn new(hpc_cluster_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(hpc_cluster_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            hpc_cluster_ids: hpc_cluster_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            hpc_cluster_ids: hpc_cluster_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `HpcClusterIds`.
-    pub fn with_hpc_cluster_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.hpc_cluster_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_hpc_cluster_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.hpc_cluster_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -1830,28 +1830,28 @@ impl crate::flatten::Flatten for DeleteImagesRequest {
 
 impl DeleteImagesRequest {
     /// A value with what requests require (`ImageIds`); set the other fields with the `with_` methods.
-    pub fn new(image_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(image_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            image_ids: image_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            image_ids: image_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `ImageIds`.
-    pub fn with_image_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.image_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_image_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.image_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DeleteBindedSnap`.
-    pub fn with_delete_binded_snap(mut self, value: bool) -> Self {
-        self.delete_binded_snap = Some(value);
+    pub fn with_delete_binded_snap(mut self, value: impl Into<bool>) -> Self {
+        self.delete_binded_snap = Some(value.into());
         self
     }
 
     /// Sets `DryRun`.
-    pub fn with_dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
+    pub fn with_dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.dry_run = Some(value.into());
         self
     }
 }
@@ -1895,15 +1895,15 @@ impl crate::flatten::Flatten for DeleteInstancesActionTimerRequest {
 
 impl DeleteInstancesActionTimerRequest {
     /// A value with what requests require (`ActionTimerIds`); set the other fields with the `with_` methods.
-    pub fn new(action_timer_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(action_timer_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            action_timer_ids: action_timer_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            action_timer_ids: action_timer_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `ActionTimerIds`.
-    pub fn with_action_timer_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.action_timer_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_action_timer_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.action_timer_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -1945,22 +1945,22 @@ impl crate::flatten::Flatten for DeleteInstancesDisasterRecoverGroupsRequest {
 
 impl DeleteInstancesDisasterRecoverGroupsRequest {
     /// A value with what requests require (`InstanceIds`, `DisasterRecoverGroupIds`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>, disaster_recover_group_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, disaster_recover_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            disaster_recover_group_ids: disaster_recover_group_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            disaster_recover_group_ids: disaster_recover_group_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DisasterRecoverGroupIds`.
-    pub fn with_disaster_recover_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.disaster_recover_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_disaster_recover_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.disaster_recover_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -1999,15 +1999,15 @@ impl crate::flatten::Flatten for DeleteKeyPairsRequest {
 
 impl DeleteKeyPairsRequest {
     /// A value with what requests require (`KeyIds`); set the other fields with the `with_` methods.
-    pub fn new(key_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(key_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            key_ids: key_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            key_ids: key_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `KeyIds`.
-    pub fn with_key_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.key_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_key_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.key_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -2046,15 +2046,15 @@ impl crate::flatten::Flatten for DeleteLaunchTemplateRequest {
 
 impl DeleteLaunchTemplateRequest {
     /// A value with what requests require (`LaunchTemplateId`); set the other fields with the `with_` methods.
-    pub fn new(launch_template_id: impl crate::api::Text) -> Self {
+    pub fn new(launch_template_id: impl Into<String>) -> Self {
         Self {
-            launch_template_id: crate::api::Text::into_text(launch_template_id),
+            launch_template_id: launch_template_id.into(),
         }
     }
 
     /// Sets `LaunchTemplateId`.
-    pub fn with_launch_template_id(mut self, value: impl crate::api::Text) -> Self {
-        self.launch_template_id = crate::api::Text::into_text(value);
+    pub fn with_launch_template_id(mut self, value: impl Into<String>) -> Self {
+        self.launch_template_id = value.into();
         self
     }
 }
@@ -2096,22 +2096,22 @@ impl crate::flatten::Flatten for DeleteLaunchTemplateVersionsRequest {
 
 impl DeleteLaunchTemplateVersionsRequest {
     /// A value with what requests require (`LaunchTemplateId`, `LaunchTemplateVersions`); set the other fields with the `with_` methods.
-    pub fn new(launch_template_id: impl crate::api::Text, launch_template_versions: impl IntoIterator<Item = i64>) -> Self {
+    pub fn new(launch_template_id: impl Into<String>, launch_template_versions: impl IntoIterator<Item = impl Into<i64>>) -> Self {
         Self {
-            launch_template_id: crate::api::Text::into_text(launch_template_id),
-            launch_template_versions: launch_template_versions.into_iter().collect(),
+            launch_template_id: launch_template_id.into(),
+            launch_template_versions: launch_template_versions.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `LaunchTemplateId`.
-    pub fn with_launch_template_id(mut self, value: impl crate::api::Text) -> Self {
-        self.launch_template_id = crate::api::Text::into_text(value);
+    pub fn with_launch_template_id(mut self, value: impl Into<String>) -> Self {
+        self.launch_template_id = value.into();
         self
     }
 
     /// Sets `LaunchTemplateVersions`.
-    pub fn with_launch_template_versions(mut self, value: impl IntoIterator<Item = i64>) -> Self {
-        self.launch_template_versions = value.into_iter().collect();
+    pub fn with_launch_template_versions<I: IntoIterator<Item = V>, V: Into<i64>>(mut self, values: I) -> Self {
+        self.launch_template_versions = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -2156,8 +2156,8 @@ impl DescribeAccountQuotaRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -2203,15 +2203,15 @@ impl crate::flatten::Flatten for DescribeChcDeniedActionsRequest {
 
 impl DescribeChcDeniedActionsRequest {
     /// A value with what requests require (`ChcIds`); set the other fields with the `with_` methods.
-    pub fn new(chc_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            chc_ids: chc_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            chc_ids: chc_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `ChcIds`.
-    pub fn with_chc_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.chc_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_chc_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.chc_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -2272,26 +2272,26 @@ impl DescribeChcHostsRequest {
     }
 
     /// Sets `ChcIds`.
-    pub fn with_chc_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.chc_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_chc_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.chc_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -2413,32 +2413,32 @@ impl DescribeDisasterRecoverGroupsRequest {
     }
 
     /// Sets `DisasterRecoverGroupIds`.
-    pub fn with_disaster_recover_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.disaster_recover_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_disaster_recover_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.disaster_recover_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Name`.
-    pub fn with_name(mut self, value: impl crate::api::Text) -> Self {
-        self.name = Some(crate::api::Text::into_text(value));
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -2498,20 +2498,20 @@ impl DescribeHostsRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -2595,56 +2595,56 @@ impl DescribeHpcClustersRequest {
     }
 
     /// Sets `HpcClusterIds`.
-    pub fn with_hpc_cluster_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.hpc_cluster_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_hpc_cluster_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.hpc_cluster_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Name`.
-    pub fn with_name(mut self, value: impl crate::api::Text) -> Self {
-        self.name = Some(crate::api::Text::into_text(value));
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
         self
     }
 
     /// Sets `Zone`.
-    pub fn with_zone(mut self, value: impl crate::api::Text) -> Self {
-        self.zone = Some(crate::api::Text::into_text(value));
+    pub fn with_zone(mut self, value: impl Into<String>) -> Self {
+        self.zone = Some(value.into());
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `HpcClusterType`.
-    pub fn with_hpc_cluster_type(mut self, value: impl crate::api::Text) -> Self {
-        self.hpc_cluster_type = Some(crate::api::Text::into_text(value));
+    pub fn with_hpc_cluster_type(mut self, value: impl Into<String>) -> Self {
+        self.hpc_cluster_type = Some(value.into());
         self
     }
 
     /// Sets `HpcClusterBusinessId`.
-    pub fn with_hpc_cluster_business_id(mut self, value: impl crate::api::Text) -> Self {
-        self.hpc_cluster_business_id = Some(crate::api::Text::into_text(value));
+    pub fn with_hpc_cluster_business_id(mut self, value: impl Into<String>) -> Self {
+        self.hpc_cluster_business_id = Some(value.into());
         self
     }
 
     /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_type = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = Some(value.into());
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -2696,8 +2696,8 @@ impl DescribeImageFromFamilyRequest {
     }
 
     /// Sets `ImageFamily`.
-    pub fn with_image_family(mut self, value: impl crate::api::Text) -> Self {
-        self.image_family = Some(crate::api::Text::into_text(value));
+    pub fn with_image_family(mut self, value: impl Into<String>) -> Self {
+        self.image_family = Some(value.into());
         self
     }
 }
@@ -2779,15 +2779,15 @@ impl crate::flatten::Flatten for DescribeImageSharePermissionRequest {
 
 impl DescribeImageSharePermissionRequest {
     /// A value with what requests require (`ImageId`); set the other fields with the `with_` methods.
-    pub fn new(image_id: impl crate::api::Text) -> Self {
+    pub fn new(image_id: impl Into<String>) -> Self {
         Self {
-            image_id: crate::api::Text::into_text(image_id),
+            image_id: image_id.into(),
         }
     }
 
     /// Sets `ImageId`.
-    pub fn with_image_id(mut self, value: impl crate::api::Text) -> Self {
-        self.image_id = crate::api::Text::into_text(value);
+    pub fn with_image_id(mut self, value: impl Into<String>) -> Self {
+        self.image_id = value.into();
         self
     }
 }
@@ -2852,32 +2852,32 @@ impl DescribeImagesRequest {
     }
 
     /// Sets `ImageIds`.
-    pub fn with_image_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.image_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_image_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.image_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_type = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = Some(value.into());
         self
     }
 }
@@ -3004,15 +3004,15 @@ impl crate::flatten::Flatten for DescribeInstanceInternetBandwidthConfigsRequest
 
 impl DescribeInstanceInternetBandwidthConfigsRequest {
     /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
-    pub fn new(instance_id: impl crate::api::Text) -> Self {
+    pub fn new(instance_id: impl Into<String>) -> Self {
         Self {
-            instance_id: crate::api::Text::into_text(instance_id),
+            instance_id: instance_id.into(),
         }
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 }
@@ -3061,8 +3061,8 @@ impl DescribeInstanceTypeConfigsRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -3105,15 +3105,15 @@ impl crate::flatten::Flatten for DescribeInstanceVncUrlRequest {
 
 impl DescribeInstanceVncUrlRequest {
     /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
-    pub fn new(instance_id: impl crate::api::Text) -> Self {
+    pub fn new(instance_id: impl Into<String>) -> Self {
         Self {
-            instance_id: crate::api::Text::into_text(instance_id),
+            instance_id: instance_id.into(),
         }
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 }
@@ -3174,26 +3174,26 @@ impl DescribeInstancesRequest {
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -3265,38 +3265,38 @@ impl DescribeInstancesActionTimerRequest {
     }
 
     /// Sets `ActionTimerIds`.
-    pub fn with_action_timer_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.action_timer_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_action_timer_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.action_timer_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `TimerAction`.
-    pub fn with_timer_action(mut self, value: impl crate::api::Text) -> Self {
-        self.timer_action = Some(crate::api::Text::into_text(value));
+    pub fn with_timer_action(mut self, value: impl Into<String>) -> Self {
+        self.timer_action = Some(value.into());
         self
     }
 
     /// Sets `EndActionTime`.
-    pub fn with_end_action_time(mut self, value: impl crate::api::Text) -> Self {
-        self.end_action_time = Some(crate::api::Text::into_text(value));
+    pub fn with_end_action_time(mut self, value: impl Into<String>) -> Self {
+        self.end_action_time = Some(value.into());
         self
     }
 
     /// Sets `StartActionTime`.
-    pub fn with_start_action_time(mut self, value: impl crate::api::Text) -> Self {
-        self.start_action_time = Some(crate::api::Text::into_text(value));
+    pub fn with_start_action_time(mut self, value: impl Into<String>) -> Self {
+        self.start_action_time = Some(value.into());
         self
     }
 
     /// Sets `StatusList`.
-    pub fn with_status_list(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.status_list = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_status_list<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.status_list = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -3342,22 +3342,22 @@ impl crate::flatten::Flatten for DescribeInstancesAttributesRequest {
 
 impl DescribeInstancesAttributesRequest {
     /// A value with what requests require (`Attributes`, `InstanceIds`); set the other fields with the `with_` methods.
-    pub fn new(attributes: impl IntoIterator<Item = impl crate::api::Text>, instance_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(attributes: impl IntoIterator<Item = impl Into<String>>, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            attributes: attributes.into_iter().map(crate::api::Text::into_text).collect(),
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            attributes: attributes.into_iter().map(Into::into).collect(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `Attributes`.
-    pub fn with_attributes(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.attributes = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_attributes<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.attributes = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -3404,22 +3404,22 @@ impl crate::flatten::Flatten for DescribeInstancesModificationRequest {
 
 impl DescribeInstancesModificationRequest {
     /// A value with what requests require (`InstanceIds`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -3468,22 +3468,22 @@ impl crate::flatten::Flatten for DescribeInstancesOperationLimitRequest {
 
 impl DescribeInstancesOperationLimitRequest {
     /// A value with what requests require (`InstanceIds`, `Operation`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>, operation: impl crate::api::Text) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, operation: impl Into<String>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            operation: crate::api::Text::into_text(operation),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            operation: operation.into(),
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Operation`.
-    pub fn with_operation(mut self, value: impl crate::api::Text) -> Self {
-        self.operation = crate::api::Text::into_text(value);
+    pub fn with_operation(mut self, value: impl Into<String>) -> Self {
+        self.operation = value.into();
         self
     }
 }
@@ -3540,20 +3540,20 @@ impl DescribeInstancesStatusRequest {
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -3656,26 +3656,26 @@ impl DescribeKeyPairsRequest {
     }
 
     /// Sets `KeyIds`.
-    pub fn with_key_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.key_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_key_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.key_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -3745,52 +3745,52 @@ impl crate::flatten::Flatten for DescribeLaunchTemplateVersionsRequest {
 
 impl DescribeLaunchTemplateVersionsRequest {
     /// A value with what requests require (`LaunchTemplateId`); set the other fields with the `with_` methods.
-    pub fn new(launch_template_id: impl crate::api::Text) -> Self {
+    pub fn new(launch_template_id: impl Into<String>) -> Self {
         Self {
-            launch_template_id: crate::api::Text::into_text(launch_template_id),
+            launch_template_id: launch_template_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `LaunchTemplateId`.
-    pub fn with_launch_template_id(mut self, value: impl crate::api::Text) -> Self {
-        self.launch_template_id = crate::api::Text::into_text(value);
+    pub fn with_launch_template_id(mut self, value: impl Into<String>) -> Self {
+        self.launch_template_id = value.into();
         self
     }
 
     /// Sets `LaunchTemplateVersions`.
-    pub fn with_launch_template_versions(mut self, value: impl IntoIterator<Item = u64>) -> Self {
-        self.launch_template_versions = value.into_iter().collect();
+    pub fn with_launch_template_versions<I: IntoIterator<Item = V>, V: Into<u64>>(mut self, values: I) -> Self {
+        self.launch_template_versions = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `MinVersion`.
-    pub fn with_min_version(mut self, value: u64) -> Self {
-        self.min_version = Some(value);
+    pub fn with_min_version(mut self, value: impl Into<u64>) -> Self {
+        self.min_version = Some(value.into());
         self
     }
 
     /// Sets `MaxVersion`.
-    pub fn with_max_version(mut self, value: u64) -> Self {
-        self.max_version = Some(value);
+    pub fn with_max_version(mut self, value: impl Into<u64>) -> Self {
+        self.max_version = Some(value.into());
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `DefaultVersion`.
-    pub fn with_default_version(mut self, value: bool) -> Self {
-        self.default_version = Some(value);
+    pub fn with_default_version(mut self, value: impl Into<bool>) -> Self {
+        self.default_version = Some(value.into());
         self
     }
 }
@@ -3854,26 +3854,26 @@ impl DescribeLaunchTemplatesRequest {
     }
 
     /// Sets `LaunchTemplateIds`.
-    pub fn with_launch_template_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.launch_template_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_launch_template_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.launch_template_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -3961,15 +3961,15 @@ impl crate::flatten::Flatten for DescribeResourcePoolPackInstancesRequest {
 
 impl DescribeResourcePoolPackInstancesRequest {
     /// A value with what requests require (`DedicatedResourcePackIds`); set the other fields with the `with_` methods.
-    pub fn new(dedicated_resource_pack_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(dedicated_resource_pack_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            dedicated_resource_pack_ids: dedicated_resource_pack_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            dedicated_resource_pack_ids: dedicated_resource_pack_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `DedicatedResourcePackIds`.
-    pub fn with_dedicated_resource_pack_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.dedicated_resource_pack_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_dedicated_resource_pack_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.dedicated_resource_pack_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -4012,15 +4012,15 @@ impl crate::flatten::Flatten for DescribeResourcePoolPackTypeConfigsRequest {
 
 impl DescribeResourcePoolPackTypeConfigsRequest {
     /// A value with what requests require (`Filters`); set the other fields with the `with_` methods.
-    pub fn new(filters: impl IntoIterator<Item = Filter>) -> Self {
+    pub fn new(filters: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         Self {
-            filters: filters.into_iter().collect(),
+            filters: filters.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -4077,20 +4077,20 @@ impl DescribeResourcePoolPacksRequest {
     }
 
     /// Sets `MaxResults`.
-    pub fn with_max_results(mut self, value: i64) -> Self {
-        self.max_results = Some(value);
+    pub fn with_max_results(mut self, value: impl Into<i64>) -> Self {
+        self.max_results = Some(value.into());
         self
     }
 
     /// Sets `NextToken`.
-    pub fn with_next_token(mut self, value: impl crate::api::Text) -> Self {
-        self.next_token = Some(crate::api::Text::into_text(value));
+    pub fn with_next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -4179,83 +4179,83 @@ impl crate::flatten::Flatten for DescribeTaskInfoRequest {
 
 impl DescribeTaskInfoRequest {
     /// A value with what requests require (`Limit`, `Offset`); set the other fields with the `with_` methods.
-    pub fn new(limit: i64, offset: i64) -> Self {
+    pub fn new(limit: impl Into<i64>, offset: impl Into<i64>) -> Self {
         Self {
-            limit: limit,
-            offset: offset,
+            limit: limit.into(),
+            offset: offset.into(),
             ..Self::default()
         }
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: i64) -> Self {
-        self.limit = value;
+    pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = value.into();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: i64) -> Self {
-        self.offset = value;
+    pub fn with_offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = value.into();
         self
     }
 
     /// Sets `Product`.
-    pub fn with_product(mut self, value: impl crate::api::Text) -> Self {
-        self.product = Some(crate::api::Text::into_text(value));
+    pub fn with_product(mut self, value: impl Into<String>) -> Self {
+        self.product = Some(value.into());
         self
     }
 
     /// Sets `TaskStatus`.
-    pub fn with_task_status(mut self, value: impl IntoIterator<Item = i64>) -> Self {
-        self.task_status = value.into_iter().collect();
+    pub fn with_task_status<I: IntoIterator<Item = V>, V: Into<i64>>(mut self, values: I) -> Self {
+        self.task_status = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `TaskTypeIds`.
-    pub fn with_task_type_ids(mut self, value: impl IntoIterator<Item = i64>) -> Self {
-        self.task_type_ids = value.into_iter().collect();
+    pub fn with_task_type_ids<I: IntoIterator<Item = V>, V: Into<i64>>(mut self, values: I) -> Self {
+        self.task_type_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `TaskIds`.
-    pub fn with_task_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.task_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_task_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.task_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Aliases`.
-    pub fn with_aliases(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.aliases = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_aliases<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.aliases = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `StartDate`.
-    pub fn with_start_date(mut self, value: impl crate::api::Text) -> Self {
-        self.start_date = Some(crate::api::Text::into_text(value));
+    pub fn with_start_date(mut self, value: impl Into<String>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
 
     /// Sets `EndDate`.
-    pub fn with_end_date(mut self, value: impl crate::api::Text) -> Self {
-        self.end_date = Some(crate::api::Text::into_text(value));
+    pub fn with_end_date(mut self, value: impl Into<String>) -> Self {
+        self.end_date = Some(value.into());
         self
     }
 
     /// Sets `OrderField`.
-    pub fn with_order_field(mut self, value: impl crate::api::Text) -> Self {
-        self.order_field = Some(crate::api::Text::into_text(value));
+    pub fn with_order_field(mut self, value: impl Into<String>) -> Self {
+        self.order_field = Some(value.into());
         self
     }
 
     /// Sets `Order`.
-    pub fn with_order(mut self, value: i64) -> Self {
-        self.order = Some(value);
+    pub fn with_order(mut self, value: impl Into<i64>) -> Self {
+        self.order = Some(value.into());
         self
     }
 }
@@ -4307,8 +4307,8 @@ impl DescribeZoneInstanceConfigInfosRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -4400,29 +4400,29 @@ impl crate::flatten::Flatten for DisassociateInstancesKeyPairsRequest {
 
 impl DisassociateInstancesKeyPairsRequest {
     /// A value with what requests require (`InstanceIds`, `KeyIds`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>, key_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, key_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            key_ids: key_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            key_ids: key_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `KeyIds`.
-    pub fn with_key_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.key_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_key_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.key_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `ForceStop`.
-    pub fn with_force_stop(mut self, value: bool) -> Self {
-        self.force_stop = Some(value);
+    pub fn with_force_stop(mut self, value: impl Into<bool>) -> Self {
+        self.force_stop = Some(value.into());
         self
     }
 }
@@ -4464,22 +4464,22 @@ impl crate::flatten::Flatten for DisassociateSecurityGroupsRequest {
 
 impl DisassociateSecurityGroupsRequest {
     /// A value with what requests require (`SecurityGroupIds`, `InstanceIds`); set the other fields with the `with_` methods.
-    pub fn new(security_group_ids: impl IntoIterator<Item = impl crate::api::Text>, instance_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(security_group_ids: impl IntoIterator<Item = impl Into<String>>, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            security_group_ids: security_group_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            security_group_ids: security_group_ids.into_iter().map(Into::into).collect(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `SecurityGroupIds`.
-    pub fn with_security_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.security_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.security_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -4545,41 +4545,41 @@ impl crate::flatten::Flatten for EnterRescueModeRequest {
 
 impl EnterRescueModeRequest {
     /// A value with what requests require (`InstanceId`, `Password`); set the other fields with the `with_` methods.
-    pub fn new(instance_id: impl crate::api::Text, password: impl crate::api::Text) -> Self {
+    pub fn new(instance_id: impl Into<String>, password: impl Into<String>) -> Self {
         Self {
-            instance_id: crate::api::Text::into_text(instance_id),
-            password: crate::api::Text::into_text(password),
+            instance_id: instance_id.into(),
+            password: password.into(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 
     /// Sets `Password`.
-    pub fn with_password(mut self, value: impl crate::api::Text) -> Self {
-        self.password = crate::api::Text::into_text(value);
+    pub fn with_password(mut self, value: impl Into<String>) -> Self {
+        self.password = value.into();
         self
     }
 
     /// Sets `Username`.
-    pub fn with_username(mut self, value: impl crate::api::Text) -> Self {
-        self.username = Some(crate::api::Text::into_text(value));
+    pub fn with_username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
         self
     }
 
     /// Sets `ForceStop`.
-    pub fn with_force_stop(mut self, value: bool) -> Self {
-        self.force_stop = Some(value);
+    pub fn with_force_stop(mut self, value: impl Into<bool>) -> Self {
+        self.force_stop = Some(value.into());
         self
     }
 
     /// Sets `StopType`.
-    pub fn with_stop_type(mut self, value: impl crate::api::Text) -> Self {
-        self.stop_type = Some(crate::api::Text::into_text(value));
+    pub fn with_stop_type(mut self, value: impl Into<String>) -> Self {
+        self.stop_type = Some(value.into());
         self
     }
 }
@@ -4618,15 +4618,15 @@ impl crate::flatten::Flatten for ExitRescueModeRequest {
 
 impl ExitRescueModeRequest {
     /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
-    pub fn new(instance_id: impl crate::api::Text) -> Self {
+    pub fn new(instance_id: impl Into<String>) -> Self {
         Self {
-            instance_id: crate::api::Text::into_text(instance_id),
+            instance_id: instance_id.into(),
         }
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 }
@@ -4689,52 +4689,52 @@ impl crate::flatten::Flatten for ExportImagesRequest {
 
 impl ExportImagesRequest {
     /// A value with what requests require (`BucketName`); set the other fields with the `with_` methods.
-    pub fn new(bucket_name: impl crate::api::Text) -> Self {
+    pub fn new(bucket_name: impl Into<String>) -> Self {
         Self {
-            bucket_name: crate::api::Text::into_text(bucket_name),
+            bucket_name: bucket_name.into(),
             ..Self::default()
         }
     }
 
     /// Sets `BucketName`.
-    pub fn with_bucket_name(mut self, value: impl crate::api::Text) -> Self {
-        self.bucket_name = crate::api::Text::into_text(value);
+    pub fn with_bucket_name(mut self, value: impl Into<String>) -> Self {
+        self.bucket_name = value.into();
         self
     }
 
     /// Sets `ImageIds`.
-    pub fn with_image_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.image_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_image_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.image_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `ExportFormat`.
-    pub fn with_export_format(mut self, value: impl crate::api::Text) -> Self {
-        self.export_format = Some(crate::api::Text::into_text(value));
+    pub fn with_export_format(mut self, value: impl Into<String>) -> Self {
+        self.export_format = Some(value.into());
         self
     }
 
     /// Sets `FileNamePrefixList`.
-    pub fn with_file_name_prefix_list(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.file_name_prefix_list = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_file_name_prefix_list<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.file_name_prefix_list = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `OnlyExportRootDisk`.
-    pub fn with_only_export_root_disk(mut self, value: bool) -> Self {
-        self.only_export_root_disk = Some(value);
+    pub fn with_only_export_root_disk(mut self, value: impl Into<bool>) -> Self {
+        self.only_export_root_disk = Some(value.into());
         self
     }
 
     /// Sets `DryRun`.
-    pub fn with_dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
+    pub fn with_dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.dry_run = Some(value.into());
         self
     }
 
     /// Sets `RoleName`.
-    pub fn with_role_name(mut self, value: impl crate::api::Text) -> Self {
-        self.role_name = Some(crate::api::Text::into_text(value));
+    pub fn with_role_name(mut self, value: impl Into<String>) -> Self {
+        self.role_name = Some(value.into());
         self
     }
 }
@@ -4829,92 +4829,92 @@ impl crate::flatten::Flatten for ImportImageRequest {
 
 impl ImportImageRequest {
     /// A value with what requests require (`Architecture`, `OsType`, `OsVersion`, `ImageUrl`, `ImageName`); set the other fields with the `with_` methods.
-    pub fn new(architecture: impl crate::api::Text, os_type: impl crate::api::Text, os_version: impl crate::api::Text, image_url: impl crate::api::Text, image_name: impl crate::api::Text) -> Self {
+    pub fn new(architecture: impl Into<String>, os_type: impl Into<String>, os_version: impl Into<String>, image_url: impl Into<String>, image_name: impl Into<String>) -> Self {
         Self {
-            architecture: crate::api::Text::into_text(architecture),
-            os_type: crate::api::Text::into_text(os_type),
-            os_version: crate::api::Text::into_text(os_version),
-            image_url: crate::api::Text::into_text(image_url),
-            image_name: crate::api::Text::into_text(image_name),
+            architecture: architecture.into(),
+            os_type: os_type.into(),
+            os_version: os_version.into(),
+            image_url: image_url.into(),
+            image_name: image_name.into(),
             ..Self::default()
         }
     }
 
     /// Sets `Architecture`.
-    pub fn with_architecture(mut self, value: impl crate::api::Text) -> Self {
-        self.architecture = crate::api::Text::into_text(value);
+    pub fn with_architecture(mut self, value: impl Into<String>) -> Self {
+        self.architecture = value.into();
         self
     }
 
     /// Sets `OsType`.
-    pub fn with_os_type(mut self, value: impl crate::api::Text) -> Self {
-        self.os_type = crate::api::Text::into_text(value);
+    pub fn with_os_type(mut self, value: impl Into<String>) -> Self {
+        self.os_type = value.into();
         self
     }
 
     /// Sets `OsVersion`.
-    pub fn with_os_version(mut self, value: impl crate::api::Text) -> Self {
-        self.os_version = crate::api::Text::into_text(value);
+    pub fn with_os_version(mut self, value: impl Into<String>) -> Self {
+        self.os_version = value.into();
         self
     }
 
     /// Sets `ImageUrl`.
-    pub fn with_image_url(mut self, value: impl crate::api::Text) -> Self {
-        self.image_url = crate::api::Text::into_text(value);
+    pub fn with_image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = value.into();
         self
     }
 
     /// Sets `ImageName`.
-    pub fn with_image_name(mut self, value: impl crate::api::Text) -> Self {
-        self.image_name = crate::api::Text::into_text(value);
+    pub fn with_image_name(mut self, value: impl Into<String>) -> Self {
+        self.image_name = value.into();
         self
     }
 
     /// Sets `ImageDescription`.
-    pub fn with_image_description(mut self, value: impl crate::api::Text) -> Self {
-        self.image_description = Some(crate::api::Text::into_text(value));
+    pub fn with_image_description(mut self, value: impl Into<String>) -> Self {
+        self.image_description = Some(value.into());
         self
     }
 
     /// Sets `DryRun`.
-    pub fn with_dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
+    pub fn with_dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.dry_run = Some(value.into());
         self
     }
 
     /// Sets `Force`.
-    pub fn with_force(mut self, value: bool) -> Self {
-        self.force = Some(value);
+    pub fn with_force(mut self, value: impl Into<bool>) -> Self {
+        self.force = Some(value.into());
         self
     }
 
     /// Sets `TagSpecification`.
-    pub fn with_tag_specification(mut self, value: impl IntoIterator<Item = TagSpecification>) -> Self {
-        self.tag_specification = value.into_iter().collect();
+    pub fn with_tag_specification<I: IntoIterator<Item = V>, V: Into<TagSpecification>>(mut self, values: I) -> Self {
+        self.tag_specification = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `LicenseType`.
-    pub fn with_license_type(mut self, value: impl crate::api::Text) -> Self {
-        self.license_type = Some(crate::api::Text::into_text(value));
+    pub fn with_license_type(mut self, value: impl Into<String>) -> Self {
+        self.license_type = Some(value.into());
         self
     }
 
     /// Sets `BootMode`.
-    pub fn with_boot_mode(mut self, value: impl crate::api::Text) -> Self {
-        self.boot_mode = Some(crate::api::Text::into_text(value));
+    pub fn with_boot_mode(mut self, value: impl Into<String>) -> Self {
+        self.boot_mode = Some(value.into());
         self
     }
 
     /// Sets `ImageFamily`.
-    pub fn with_image_family(mut self, value: impl crate::api::Text) -> Self {
-        self.image_family = Some(crate::api::Text::into_text(value));
+    pub fn with_image_family(mut self, value: impl Into<String>) -> Self {
+        self.image_family = Some(value.into());
         self
     }
 
     /// Sets `ImportImageDataDiskList`.
-    pub fn with_import_image_data_disk_list(mut self, value: impl IntoIterator<Item = ImportImageDataDisk>) -> Self {
-        self.import_image_data_disk_list = value.into_iter().collect();
+    pub fn with_import_image_data_disk_list<I: IntoIterator<Item = V>, V: Into<ImportImageDataDisk>>(mut self, values: I) -> Self {
+        self.import_image_data_disk_list = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -4965,22 +4965,22 @@ impl crate::flatten::Flatten for ImportInstancesActionTimerRequest {
 
 impl ImportInstancesActionTimerRequest {
     /// A value with what requests require (`InstanceIds`, `ActionTimer`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>, action_timer: ActionTimer) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, action_timer: impl Into<ActionTimer>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            action_timer: action_timer,
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            action_timer: action_timer.into(),
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `ActionTimer`.
-    pub fn with_action_timer(mut self, value: ActionTimer) -> Self {
-        self.action_timer = value;
+    pub fn with_action_timer(mut self, value: impl Into<ActionTimer>) -> Self {
+        self.action_timer = value.into();
         self
     }
 }
@@ -5033,36 +5033,36 @@ impl crate::flatten::Flatten for ImportKeyPairRequest {
 
 impl ImportKeyPairRequest {
     /// A value with what requests require (`KeyName`, `ProjectId`, `PublicKey`); set the other fields with the `with_` methods.
-    pub fn new(key_name: impl crate::api::Text, project_id: i64, public_key: impl crate::api::Text) -> Self {
+    pub fn new(key_name: impl Into<String>, project_id: impl Into<i64>, public_key: impl Into<String>) -> Self {
         Self {
-            key_name: crate::api::Text::into_text(key_name),
-            project_id: project_id,
-            public_key: crate::api::Text::into_text(public_key),
+            key_name: key_name.into(),
+            project_id: project_id.into(),
+            public_key: public_key.into(),
             ..Self::default()
         }
     }
 
     /// Sets `KeyName`.
-    pub fn with_key_name(mut self, value: impl crate::api::Text) -> Self {
-        self.key_name = crate::api::Text::into_text(value);
+    pub fn with_key_name(mut self, value: impl Into<String>) -> Self {
+        self.key_name = value.into();
         self
     }
 
     /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, value: i64) -> Self {
-        self.project_id = value;
+    pub fn with_project_id(mut self, value: impl Into<i64>) -> Self {
+        self.project_id = value.into();
         self
     }
 
     /// Sets `PublicKey`.
-    pub fn with_public_key(mut self, value: impl crate::api::Text) -> Self {
-        self.public_key = crate::api::Text::into_text(value);
+    pub fn with_public_key(mut self, value: impl Into<String>) -> Self {
+        self.public_key = value.into();
         self
     }
 
     /// Sets `TagSpecification`.
-    pub fn with_tag_specification(mut self, value: impl IntoIterator<Item = TagSpecification>) -> Self {
-        self.tag_specification = value.into_iter().collect();
+    pub fn with_tag_specification<I: IntoIterator<Item = V>, V: Into<TagSpecification>>(mut self, values: I) -> Self {
+        self.tag_specification = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -5114,36 +5114,36 @@ impl crate::flatten::Flatten for InquirePricePurchaseResourcePoolPacksRequest {
 
 impl InquirePricePurchaseResourcePoolPacksRequest {
     /// A value with what requests require (`Zone`, `InstanceType`, `InstanceCount`, `Period`); set the other fields with the `with_` methods.
-    pub fn new(zone: impl crate::api::Text, instance_type: impl crate::api::Text, instance_count: i64, period: i64) -> Self {
+    pub fn new(zone: impl Into<String>, instance_type: impl Into<String>, instance_count: impl Into<i64>, period: impl Into<i64>) -> Self {
         Self {
-            zone: crate::api::Text::into_text(zone),
-            instance_type: crate::api::Text::into_text(instance_type),
-            instance_count: instance_count,
-            period: period,
+            zone: zone.into(),
+            instance_type: instance_type.into(),
+            instance_count: instance_count.into(),
+            period: period.into(),
         }
     }
 
     /// Sets `Zone`.
-    pub fn with_zone(mut self, value: impl crate::api::Text) -> Self {
-        self.zone = crate::api::Text::into_text(value);
+    pub fn with_zone(mut self, value: impl Into<String>) -> Self {
+        self.zone = value.into();
         self
     }
 
     /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_type = crate::api::Text::into_text(value);
+    pub fn with_instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = value.into();
         self
     }
 
     /// Sets `InstanceCount`.
-    pub fn with_instance_count(mut self, value: i64) -> Self {
-        self.instance_count = value;
+    pub fn with_instance_count(mut self, value: impl Into<i64>) -> Self {
+        self.instance_count = value.into();
         self
     }
 
     /// Sets `Period`.
-    pub fn with_period(mut self, value: i64) -> Self {
-        self.period = value;
+    pub fn with_period(mut self, value: impl Into<i64>) -> Self {
+        self.period = value.into();
         self
     }
 }
@@ -5197,35 +5197,35 @@ impl crate::flatten::Flatten for InquiryPriceModifyInstancesChargeTypeRequest {
 
 impl InquiryPriceModifyInstancesChargeTypeRequest {
     /// A value with what requests require (`InstanceIds`, `InstanceChargeType`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>, instance_charge_type: impl crate::api::Text) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, instance_charge_type: impl Into<String>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            instance_charge_type: crate::api::Text::into_text(instance_charge_type),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            instance_charge_type: instance_charge_type.into(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_charge_type = crate::api::Text::into_text(value);
+    pub fn with_instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_charge_type = value.into();
         self
     }
 
     /// Sets `InstanceChargePrepaid`.
-    pub fn with_instance_charge_prepaid(mut self, value: InstanceChargePrepaid) -> Self {
-        self.instance_charge_prepaid = Some(value);
+    pub fn with_instance_charge_prepaid(mut self, value: impl Into<InstanceChargePrepaid>) -> Self {
+        self.instance_charge_prepaid = Some(value.into());
         self
     }
 
     /// Sets `ModifyPortableDataDisk`.
-    pub fn with_modify_portable_data_disk(mut self, value: bool) -> Self {
-        self.modify_portable_data_disk = Some(value);
+    pub fn with_modify_portable_data_disk(mut self, value: impl Into<bool>) -> Self {
+        self.modify_portable_data_disk = Some(value.into());
         self
     }
 }
@@ -5275,29 +5275,29 @@ impl crate::flatten::Flatten for InquiryPriceRenewHostsRequest {
 
 impl InquiryPriceRenewHostsRequest {
     /// A value with what requests require (`HostIds`, `HostChargePrepaid`); set the other fields with the `with_` methods.
-    pub fn new(host_ids: impl IntoIterator<Item = impl crate::api::Text>, host_charge_prepaid: ChargePrepaid) -> Self {
+    pub fn new(host_ids: impl IntoIterator<Item = impl Into<String>>, host_charge_prepaid: impl Into<ChargePrepaid>) -> Self {
         Self {
-            host_ids: host_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            host_charge_prepaid: host_charge_prepaid,
+            host_ids: host_ids.into_iter().map(Into::into).collect(),
+            host_charge_prepaid: host_charge_prepaid.into(),
             ..Self::default()
         }
     }
 
     /// Sets `HostIds`.
-    pub fn with_host_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.host_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_host_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.host_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `HostChargePrepaid`.
-    pub fn with_host_charge_prepaid(mut self, value: ChargePrepaid) -> Self {
-        self.host_charge_prepaid = value;
+    pub fn with_host_charge_prepaid(mut self, value: impl Into<ChargePrepaid>) -> Self {
+        self.host_charge_prepaid = value.into();
         self
     }
 
     /// Sets `DryRun`.
-    pub fn with_dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
+    pub fn with_dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.dry_run = Some(value.into());
         self
     }
 }
@@ -5356,35 +5356,35 @@ impl crate::flatten::Flatten for InquiryPriceRenewInstancesRequest {
 
 impl InquiryPriceRenewInstancesRequest {
     /// A value with what requests require (`InstanceIds`, `InstanceChargePrepaid`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>, instance_charge_prepaid: InstanceChargePrepaid) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, instance_charge_prepaid: impl Into<InstanceChargePrepaid>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            instance_charge_prepaid: instance_charge_prepaid,
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            instance_charge_prepaid: instance_charge_prepaid.into(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InstanceChargePrepaid`.
-    pub fn with_instance_charge_prepaid(mut self, value: InstanceChargePrepaid) -> Self {
-        self.instance_charge_prepaid = value;
+    pub fn with_instance_charge_prepaid(mut self, value: impl Into<InstanceChargePrepaid>) -> Self {
+        self.instance_charge_prepaid = value.into();
         self
     }
 
     /// Sets `DryRun`.
-    pub fn with_dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
+    pub fn with_dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.dry_run = Some(value.into());
         self
     }
 
     /// Sets `RenewPortableDataDisk`.
-    pub fn with_renew_portable_data_disk(mut self, value: bool) -> Self {
-        self.renew_portable_data_disk = Some(value);
+    pub fn with_renew_portable_data_disk(mut self, value: impl Into<bool>) -> Self {
+        self.renew_portable_data_disk = Some(value.into());
         self
     }
 }
@@ -5452,46 +5452,46 @@ impl crate::flatten::Flatten for InquiryPriceResetInstanceRequest {
 
 impl InquiryPriceResetInstanceRequest {
     /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
-    pub fn new(instance_id: impl crate::api::Text) -> Self {
+    pub fn new(instance_id: impl Into<String>) -> Self {
         Self {
-            instance_id: crate::api::Text::into_text(instance_id),
+            instance_id: instance_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 
     /// Sets `ImageId`.
-    pub fn with_image_id(mut self, value: impl crate::api::Text) -> Self {
-        self.image_id = Some(crate::api::Text::into_text(value));
+    pub fn with_image_id(mut self, value: impl Into<String>) -> Self {
+        self.image_id = Some(value.into());
         self
     }
 
     /// Sets `SystemDisk`.
-    pub fn with_system_disk(mut self, value: SystemDisk) -> Self {
-        self.system_disk = Some(value);
+    pub fn with_system_disk(mut self, value: impl Into<SystemDisk>) -> Self {
+        self.system_disk = Some(value.into());
         self
     }
 
     /// Sets `LoginSettings`.
-    pub fn with_login_settings(mut self, value: LoginSettings) -> Self {
-        self.login_settings = Some(value);
+    pub fn with_login_settings(mut self, value: impl Into<LoginSettings>) -> Self {
+        self.login_settings = Some(value.into());
         self
     }
 
     /// Sets `EnhancedService`.
-    pub fn with_enhanced_service(mut self, value: EnhancedService) -> Self {
-        self.enhanced_service = Some(value);
+    pub fn with_enhanced_service(mut self, value: impl Into<EnhancedService>) -> Self {
+        self.enhanced_service = Some(value.into());
         self
     }
 
     /// Sets `UserData`.
-    pub fn with_user_data(mut self, value: impl crate::api::Text) -> Self {
-        self.user_data = Some(crate::api::Text::into_text(value));
+    pub fn with_user_data(mut self, value: impl Into<String>) -> Self {
+        self.user_data = Some(value.into());
         self
     }
 }
@@ -5545,35 +5545,35 @@ impl crate::flatten::Flatten for InquiryPriceResetInstancesInternetMaxBandwidthR
 
 impl InquiryPriceResetInstancesInternetMaxBandwidthRequest {
     /// A value with what requests require (`InstanceIds`, `InternetAccessible`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>, internet_accessible: InternetAccessible) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, internet_accessible: impl Into<InternetAccessible>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            internet_accessible: internet_accessible,
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            internet_accessible: internet_accessible.into(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(mut self, value: InternetAccessible) -> Self {
-        self.internet_accessible = value;
+    pub fn with_internet_accessible(mut self, value: impl Into<InternetAccessible>) -> Self {
+        self.internet_accessible = value.into();
         self
     }
 
     /// Sets `StartTime`.
-    pub fn with_start_time(mut self, value: impl crate::api::Text) -> Self {
-        self.start_time = Some(crate::api::Text::into_text(value));
+    pub fn with_start_time(mut self, value: impl Into<String>) -> Self {
+        self.start_time = Some(value.into());
         self
     }
 
     /// Sets `EndTime`.
-    pub fn with_end_time(mut self, value: impl crate::api::Text) -> Self {
-        self.end_time = Some(crate::api::Text::into_text(value));
+    pub fn with_end_time(mut self, value: impl Into<String>) -> Self {
+        self.end_time = Some(value.into());
         self
     }
 }
@@ -5619,22 +5619,22 @@ impl crate::flatten::Flatten for InquiryPriceResetInstancesTypeRequest {
 
 impl InquiryPriceResetInstancesTypeRequest {
     /// A value with what requests require (`InstanceIds`, `InstanceType`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>, instance_type: impl crate::api::Text) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, instance_type: impl Into<String>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            instance_type: crate::api::Text::into_text(instance_type),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            instance_type: instance_type.into(),
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_type = crate::api::Text::into_text(value);
+    pub fn with_instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = value.into();
         self
     }
 }
@@ -5693,40 +5693,40 @@ impl crate::flatten::Flatten for InquiryPriceResizeInstanceDisksRequest {
 
 impl InquiryPriceResizeInstanceDisksRequest {
     /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
-    pub fn new(instance_id: impl crate::api::Text) -> Self {
+    pub fn new(instance_id: impl Into<String>) -> Self {
         Self {
-            instance_id: crate::api::Text::into_text(instance_id),
+            instance_id: instance_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 
     /// Sets `DataDisks`.
-    pub fn with_data_disks(mut self, value: impl IntoIterator<Item = DataDisk>) -> Self {
-        self.data_disks = value.into_iter().collect();
+    pub fn with_data_disks<I: IntoIterator<Item = V>, V: Into<DataDisk>>(mut self, values: I) -> Self {
+        self.data_disks = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `ForceStop`.
-    pub fn with_force_stop(mut self, value: bool) -> Self {
-        self.force_stop = Some(value);
+    pub fn with_force_stop(mut self, value: impl Into<bool>) -> Self {
+        self.force_stop = Some(value.into());
         self
     }
 
     /// Sets `SystemDisk`.
-    pub fn with_system_disk(mut self, value: SystemDisk) -> Self {
-        self.system_disk = Some(value);
+    pub fn with_system_disk(mut self, value: impl Into<SystemDisk>) -> Self {
+        self.system_disk = Some(value.into());
         self
     }
 
     /// Sets `ResizeOnline`.
-    pub fn with_resize_online(mut self, value: bool) -> Self {
-        self.resize_online = Some(value);
+    pub fn with_resize_online(mut self, value: impl Into<bool>) -> Self {
+        self.resize_online = Some(value.into());
         self
     }
 }
@@ -5856,149 +5856,149 @@ impl crate::flatten::Flatten for InquiryPriceRunInstancesRequest {
 
 impl InquiryPriceRunInstancesRequest {
     /// A value with what requests require (`Placement`, `ImageId`); set the other fields with the `with_` methods.
-    pub fn new(placement: Placement, image_id: impl crate::api::Text) -> Self {
+    pub fn new(placement: impl Into<Placement>, image_id: impl Into<String>) -> Self {
         Self {
-            placement: placement,
-            image_id: crate::api::Text::into_text(image_id),
+            placement: placement.into(),
+            image_id: image_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `Placement`.
-    pub fn with_placement(mut self, value: Placement) -> Self {
-        self.placement = value;
+    pub fn with_placement(mut self, value: impl Into<Placement>) -> Self {
+        self.placement = value.into();
         self
     }
 
     /// Sets `ImageId`.
-    pub fn with_image_id(mut self, value: impl crate::api::Text) -> Self {
-        self.image_id = crate::api::Text::into_text(value);
+    pub fn with_image_id(mut self, value: impl Into<String>) -> Self {
+        self.image_id = value.into();
         self
     }
 
     /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_charge_type = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_charge_type = Some(value.into());
         self
     }
 
     /// Sets `InstanceChargePrepaid`.
-    pub fn with_instance_charge_prepaid(mut self, value: InstanceChargePrepaid) -> Self {
-        self.instance_charge_prepaid = Some(value);
+    pub fn with_instance_charge_prepaid(mut self, value: impl Into<InstanceChargePrepaid>) -> Self {
+        self.instance_charge_prepaid = Some(value.into());
         self
     }
 
     /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_type = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = Some(value.into());
         self
     }
 
     /// Sets `SystemDisk`.
-    pub fn with_system_disk(mut self, value: SystemDisk) -> Self {
-        self.system_disk = Some(value);
+    pub fn with_system_disk(mut self, value: impl Into<SystemDisk>) -> Self {
+        self.system_disk = Some(value.into());
         self
     }
 
     /// Sets `DataDisks`.
-    pub fn with_data_disks(mut self, value: impl IntoIterator<Item = DataDisk>) -> Self {
-        self.data_disks = value.into_iter().collect();
+    pub fn with_data_disks<I: IntoIterator<Item = V>, V: Into<DataDisk>>(mut self, values: I) -> Self {
+        self.data_disks = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `VirtualPrivateCloud`.
-    pub fn with_virtual_private_cloud(mut self, value: VirtualPrivateCloud) -> Self {
-        self.virtual_private_cloud = Some(value);
+    pub fn with_virtual_private_cloud(mut self, value: impl Into<VirtualPrivateCloud>) -> Self {
+        self.virtual_private_cloud = Some(value.into());
         self
     }
 
     /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(mut self, value: InternetAccessible) -> Self {
-        self.internet_accessible = Some(value);
+    pub fn with_internet_accessible(mut self, value: impl Into<InternetAccessible>) -> Self {
+        self.internet_accessible = Some(value.into());
         self
     }
 
     /// Sets `InstanceCount`.
-    pub fn with_instance_count(mut self, value: i64) -> Self {
-        self.instance_count = Some(value);
+    pub fn with_instance_count(mut self, value: impl Into<i64>) -> Self {
+        self.instance_count = Some(value.into());
         self
     }
 
     /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_name = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_name(mut self, value: impl Into<String>) -> Self {
+        self.instance_name = Some(value.into());
         self
     }
 
     /// Sets `LoginSettings`.
-    pub fn with_login_settings(mut self, value: LoginSettings) -> Self {
-        self.login_settings = Some(value);
+    pub fn with_login_settings(mut self, value: impl Into<LoginSettings>) -> Self {
+        self.login_settings = Some(value.into());
         self
     }
 
     /// Sets `SecurityGroupIds`.
-    pub fn with_security_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.security_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.security_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `EnhancedService`.
-    pub fn with_enhanced_service(mut self, value: EnhancedService) -> Self {
-        self.enhanced_service = Some(value);
+    pub fn with_enhanced_service(mut self, value: impl Into<EnhancedService>) -> Self {
+        self.enhanced_service = Some(value.into());
         self
     }
 
     /// Sets `ClientToken`.
-    pub fn with_client_token(mut self, value: impl crate::api::Text) -> Self {
-        self.client_token = Some(crate::api::Text::into_text(value));
+    pub fn with_client_token(mut self, value: impl Into<String>) -> Self {
+        self.client_token = Some(value.into());
         self
     }
 
     /// Sets `HostName`.
-    pub fn with_host_name(mut self, value: impl crate::api::Text) -> Self {
-        self.host_name = Some(crate::api::Text::into_text(value));
+    pub fn with_host_name(mut self, value: impl Into<String>) -> Self {
+        self.host_name = Some(value.into());
         self
     }
 
     /// Sets `TagSpecification`.
-    pub fn with_tag_specification(mut self, value: impl IntoIterator<Item = TagSpecification>) -> Self {
-        self.tag_specification = value.into_iter().collect();
+    pub fn with_tag_specification<I: IntoIterator<Item = V>, V: Into<TagSpecification>>(mut self, values: I) -> Self {
+        self.tag_specification = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InstanceMarketOptions`.
-    pub fn with_instance_market_options(mut self, value: InstanceMarketOptionsRequest) -> Self {
-        self.instance_market_options = Some(value);
+    pub fn with_instance_market_options(mut self, value: impl Into<InstanceMarketOptionsRequest>) -> Self {
+        self.instance_market_options = Some(value.into());
         self
     }
 
     /// Sets `Metadata`.
-    pub fn with_metadata(mut self, value: Metadata) -> Self {
-        self.metadata = Some(value);
+    pub fn with_metadata(mut self, value: impl Into<Metadata>) -> Self {
+        self.metadata = Some(value.into());
         self
     }
 
     /// Sets `HpcClusterId`.
-    pub fn with_hpc_cluster_id(mut self, value: impl crate::api::Text) -> Self {
-        self.hpc_cluster_id = Some(crate::api::Text::into_text(value));
+    pub fn with_hpc_cluster_id(mut self, value: impl Into<String>) -> Self {
+        self.hpc_cluster_id = Some(value.into());
         self
     }
 
     /// Sets `CpuTopology`.
-    pub fn with_cpu_topology(mut self, value: CpuTopology) -> Self {
-        self.cpu_topology = Some(value);
+    pub fn with_cpu_topology(mut self, value: impl Into<CpuTopology>) -> Self {
+        self.cpu_topology = Some(value.into());
         self
     }
 
     /// Sets `LaunchTemplate`.
-    pub fn with_launch_template(mut self, value: LaunchTemplate) -> Self {
-        self.launch_template = Some(value);
+    pub fn with_launch_template(mut self, value: impl Into<LaunchTemplate>) -> Self {
+        self.launch_template = Some(value.into());
         self
     }
 
     /// Sets `NetworkInterfaces`.
-    pub fn with_network_interfaces(mut self, value: impl IntoIterator<Item = NetworkInterfaces>) -> Self {
-        self.network_interfaces = value.into_iter().collect();
+    pub fn with_network_interfaces<I: IntoIterator<Item = V>, V: Into<NetworkInterfaces>>(mut self, values: I) -> Self {
+        self.network_interfaces = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -6047,15 +6047,15 @@ impl crate::flatten::Flatten for InquiryPriceTerminateInstancesRequest {
 
 impl InquiryPriceTerminateInstancesRequest {
     /// A value with what requests require (`InstanceIds`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -6131,46 +6131,46 @@ impl crate::flatten::Flatten for ModifyChcAttributeRequest {
 
 impl ModifyChcAttributeRequest {
     /// A value with what requests require (`ChcIds`); set the other fields with the `with_` methods.
-    pub fn new(chc_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            chc_ids: chc_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            chc_ids: chc_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `ChcIds`.
-    pub fn with_chc_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.chc_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_chc_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.chc_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_name = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_name(mut self, value: impl Into<String>) -> Self {
+        self.instance_name = Some(value.into());
         self
     }
 
     /// Sets `DeviceType`.
-    pub fn with_device_type(mut self, value: impl crate::api::Text) -> Self {
-        self.device_type = Some(crate::api::Text::into_text(value));
+    pub fn with_device_type(mut self, value: impl Into<String>) -> Self {
+        self.device_type = Some(value.into());
         self
     }
 
     /// Sets `BmcUser`.
-    pub fn with_bmc_user(mut self, value: impl crate::api::Text) -> Self {
-        self.bmc_user = Some(crate::api::Text::into_text(value));
+    pub fn with_bmc_user(mut self, value: impl Into<String>) -> Self {
+        self.bmc_user = Some(value.into());
         self
     }
 
     /// Sets `Password`.
-    pub fn with_password(mut self, value: impl crate::api::Text) -> Self {
-        self.password = Some(crate::api::Text::into_text(value));
+    pub fn with_password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(value.into());
         self
     }
 
     /// Sets `BmcSecurityGroupIds`.
-    pub fn with_bmc_security_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.bmc_security_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_bmc_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.bmc_security_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -6212,22 +6212,22 @@ impl crate::flatten::Flatten for ModifyChcNetworkModeRequest {
 
 impl ModifyChcNetworkModeRequest {
     /// A value with what requests require (`ChcIds`, `NetworkMode`); set the other fields with the `with_` methods.
-    pub fn new(chc_ids: impl IntoIterator<Item = impl crate::api::Text>, network_mode: impl crate::api::Text) -> Self {
+    pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>, network_mode: impl Into<String>) -> Self {
         Self {
-            chc_ids: chc_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            network_mode: crate::api::Text::into_text(network_mode),
+            chc_ids: chc_ids.into_iter().map(Into::into).collect(),
+            network_mode: network_mode.into(),
         }
     }
 
     /// Sets `ChcIds`.
-    pub fn with_chc_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.chc_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_chc_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.chc_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `NetworkMode`.
-    pub fn with_network_mode(mut self, value: impl crate::api::Text) -> Self {
-        self.network_mode = crate::api::Text::into_text(value);
+    pub fn with_network_mode(mut self, value: impl Into<String>) -> Self {
+        self.network_mode = value.into();
         self
     }
 }
@@ -6273,29 +6273,29 @@ impl crate::flatten::Flatten for ModifyDisasterRecoverGroupAttributeRequest {
 
 impl ModifyDisasterRecoverGroupAttributeRequest {
     /// A value with what requests require (`DisasterRecoverGroupId`, `Name`); set the other fields with the `with_` methods.
-    pub fn new(disaster_recover_group_id: impl crate::api::Text, name: impl crate::api::Text) -> Self {
+    pub fn new(disaster_recover_group_id: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
-            disaster_recover_group_id: crate::api::Text::into_text(disaster_recover_group_id),
-            name: crate::api::Text::into_text(name),
+            disaster_recover_group_id: disaster_recover_group_id.into(),
+            name: name.into(),
             ..Self::default()
         }
     }
 
     /// Sets `DisasterRecoverGroupId`.
-    pub fn with_disaster_recover_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.disaster_recover_group_id = crate::api::Text::into_text(value);
+    pub fn with_disaster_recover_group_id(mut self, value: impl Into<String>) -> Self {
+        self.disaster_recover_group_id = value.into();
         self
     }
 
     /// Sets `Name`.
-    pub fn with_name(mut self, value: impl crate::api::Text) -> Self {
-        self.name = crate::api::Text::into_text(value);
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
         self
     }
 
     /// Sets `Affinity`.
-    pub fn with_affinity(mut self, value: i64) -> Self {
-        self.affinity = Some(value);
+    pub fn with_affinity(mut self, value: impl Into<i64>) -> Self {
+        self.affinity = Some(value.into());
         self
     }
 }
@@ -6346,34 +6346,34 @@ impl crate::flatten::Flatten for ModifyHostsAttributeRequest {
 
 impl ModifyHostsAttributeRequest {
     /// A value with what requests require (`HostIds`); set the other fields with the `with_` methods.
-    pub fn new(host_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(host_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            host_ids: host_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            host_ids: host_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `HostIds`.
-    pub fn with_host_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.host_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_host_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.host_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `HostName`.
-    pub fn with_host_name(mut self, value: impl crate::api::Text) -> Self {
-        self.host_name = Some(crate::api::Text::into_text(value));
+    pub fn with_host_name(mut self, value: impl Into<String>) -> Self {
+        self.host_name = Some(value.into());
         self
     }
 
     /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, value: impl crate::api::Text) -> Self {
-        self.renew_flag = Some(crate::api::Text::into_text(value));
+    pub fn with_renew_flag(mut self, value: impl Into<String>) -> Self {
+        self.renew_flag = Some(value.into());
         self
     }
 
     /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, value: u64) -> Self {
-        self.project_id = Some(value);
+    pub fn with_project_id(mut self, value: impl Into<u64>) -> Self {
+        self.project_id = Some(value.into());
         self
     }
 }
@@ -6420,28 +6420,28 @@ impl crate::flatten::Flatten for ModifyHpcClusterAttributeRequest {
 
 impl ModifyHpcClusterAttributeRequest {
     /// A value with what requests require (`HpcClusterId`); set the other fields with the `with_` methods.
-    pub fn new(hpc_cluster_id: impl crate::api::Text) -> Self {
+    pub fn new(hpc_cluster_id: impl Into<String>) -> Self {
         Self {
-            hpc_cluster_id: crate::api::Text::into_text(hpc_cluster_id),
+            hpc_cluster_id: hpc_cluster_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `HpcClusterId`.
-    pub fn with_hpc_cluster_id(mut self, value: impl crate::api::Text) -> Self {
-        self.hpc_cluster_id = crate::api::Text::into_text(value);
+    pub fn with_hpc_cluster_id(mut self, value: impl Into<String>) -> Self {
+        self.hpc_cluster_id = value.into();
         self
     }
 
     /// Sets `Name`.
-    pub fn with_name(mut self, value: impl crate::api::Text) -> Self {
-        self.name = Some(crate::api::Text::into_text(value));
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
         self
     }
 
     /// Sets `Remark`.
-    pub fn with_remark(mut self, value: impl crate::api::Text) -> Self {
-        self.remark = Some(crate::api::Text::into_text(value));
+    pub fn with_remark(mut self, value: impl Into<String>) -> Self {
+        self.remark = Some(value.into());
         self
     }
 }
@@ -6496,40 +6496,40 @@ impl crate::flatten::Flatten for ModifyImageAttributeRequest {
 
 impl ModifyImageAttributeRequest {
     /// A value with what requests require (`ImageId`); set the other fields with the `with_` methods.
-    pub fn new(image_id: impl crate::api::Text) -> Self {
+    pub fn new(image_id: impl Into<String>) -> Self {
         Self {
-            image_id: crate::api::Text::into_text(image_id),
+            image_id: image_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `ImageId`.
-    pub fn with_image_id(mut self, value: impl crate::api::Text) -> Self {
-        self.image_id = crate::api::Text::into_text(value);
+    pub fn with_image_id(mut self, value: impl Into<String>) -> Self {
+        self.image_id = value.into();
         self
     }
 
     /// Sets `ImageName`.
-    pub fn with_image_name(mut self, value: impl crate::api::Text) -> Self {
-        self.image_name = Some(crate::api::Text::into_text(value));
+    pub fn with_image_name(mut self, value: impl Into<String>) -> Self {
+        self.image_name = Some(value.into());
         self
     }
 
     /// Sets `ImageDescription`.
-    pub fn with_image_description(mut self, value: impl crate::api::Text) -> Self {
-        self.image_description = Some(crate::api::Text::into_text(value));
+    pub fn with_image_description(mut self, value: impl Into<String>) -> Self {
+        self.image_description = Some(value.into());
         self
     }
 
     /// Sets `ImageFamily`.
-    pub fn with_image_family(mut self, value: impl crate::api::Text) -> Self {
-        self.image_family = Some(crate::api::Text::into_text(value));
+    pub fn with_image_family(mut self, value: impl Into<String>) -> Self {
+        self.image_family = Some(value.into());
         self
     }
 
     /// Sets `ImageDeprecated`.
-    pub fn with_image_deprecated(mut self, value: bool) -> Self {
-        self.image_deprecated = Some(value);
+    pub fn with_image_deprecated(mut self, value: impl Into<bool>) -> Self {
+        self.image_deprecated = Some(value.into());
         self
     }
 }
@@ -6574,29 +6574,29 @@ impl crate::flatten::Flatten for ModifyImageSharePermissionRequest {
 
 impl ModifyImageSharePermissionRequest {
     /// A value with what requests require (`ImageId`, `AccountIds`, `Permission`); set the other fields with the `with_` methods.
-    pub fn new(image_id: impl crate::api::Text, account_ids: impl IntoIterator<Item = impl crate::api::Text>, permission: impl crate::api::Text) -> Self {
+    pub fn new(image_id: impl Into<String>, account_ids: impl IntoIterator<Item = impl Into<String>>, permission: impl Into<String>) -> Self {
         Self {
-            image_id: crate::api::Text::into_text(image_id),
-            account_ids: account_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            permission: crate::api::Text::into_text(permission),
+            image_id: image_id.into(),
+            account_ids: account_ids.into_iter().map(Into::into).collect(),
+            permission: permission.into(),
         }
     }
 
     /// Sets `ImageId`.
-    pub fn with_image_id(mut self, value: impl crate::api::Text) -> Self {
-        self.image_id = crate::api::Text::into_text(value);
+    pub fn with_image_id(mut self, value: impl Into<String>) -> Self {
+        self.image_id = value.into();
         self
     }
 
     /// Sets `AccountIds`.
-    pub fn with_account_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.account_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_account_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.account_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Permission`.
-    pub fn with_permission(mut self, value: impl crate::api::Text) -> Self {
-        self.permission = crate::api::Text::into_text(value);
+    pub fn with_permission(mut self, value: impl Into<String>) -> Self {
+        self.permission = value.into();
         self
     }
 }
@@ -6643,28 +6643,28 @@ impl crate::flatten::Flatten for ModifyInstanceDiskTypeRequest {
 
 impl ModifyInstanceDiskTypeRequest {
     /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
-    pub fn new(instance_id: impl crate::api::Text) -> Self {
+    pub fn new(instance_id: impl Into<String>) -> Self {
         Self {
-            instance_id: crate::api::Text::into_text(instance_id),
+            instance_id: instance_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 
     /// Sets `DataDisks`.
-    pub fn with_data_disks(mut self, value: impl IntoIterator<Item = DataDisk>) -> Self {
-        self.data_disks = value.into_iter().collect();
+    pub fn with_data_disks<I: IntoIterator<Item = V>, V: Into<DataDisk>>(mut self, values: I) -> Self {
+        self.data_disks = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `SystemDisk`.
-    pub fn with_system_disk(mut self, value: SystemDisk) -> Self {
-        self.system_disk = Some(value);
+    pub fn with_system_disk(mut self, value: impl Into<SystemDisk>) -> Self {
+        self.system_disk = Some(value.into());
         self
     }
 }
@@ -6739,70 +6739,70 @@ impl crate::flatten::Flatten for ModifyInstancesAttributeRequest {
 
 impl ModifyInstancesAttributeRequest {
     /// A value with what requests require (`InstanceIds`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_name = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_name(mut self, value: impl Into<String>) -> Self {
+        self.instance_name = Some(value.into());
         self
     }
 
     /// Sets `UserData`.
-    pub fn with_user_data(mut self, value: impl crate::api::Text) -> Self {
-        self.user_data = Some(crate::api::Text::into_text(value));
+    pub fn with_user_data(mut self, value: impl Into<String>) -> Self {
+        self.user_data = Some(value.into());
         self
     }
 
     /// Sets `SecurityGroups`.
-    pub fn with_security_groups(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.security_groups = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_security_groups<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.security_groups = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `CamRoleName`.
-    pub fn with_cam_role_name(mut self, value: impl crate::api::Text) -> Self {
-        self.cam_role_name = Some(crate::api::Text::into_text(value));
+    pub fn with_cam_role_name(mut self, value: impl Into<String>) -> Self {
+        self.cam_role_name = Some(value.into());
         self
     }
 
     /// Sets `HostName`.
-    pub fn with_host_name(mut self, value: impl crate::api::Text) -> Self {
-        self.host_name = Some(crate::api::Text::into_text(value));
+    pub fn with_host_name(mut self, value: impl Into<String>) -> Self {
+        self.host_name = Some(value.into());
         self
     }
 
     /// Sets `DisableApiTermination`.
-    pub fn with_disable_api_termination(mut self, value: bool) -> Self {
-        self.disable_api_termination = Some(value);
+    pub fn with_disable_api_termination(mut self, value: impl Into<bool>) -> Self {
+        self.disable_api_termination = Some(value.into());
         self
     }
 
     /// Sets `CamRoleType`.
-    pub fn with_cam_role_type(mut self, value: impl crate::api::Text) -> Self {
-        self.cam_role_type = Some(crate::api::Text::into_text(value));
+    pub fn with_cam_role_type(mut self, value: impl Into<String>) -> Self {
+        self.cam_role_type = Some(value.into());
         self
     }
 
     /// Sets `AutoReboot`.
-    pub fn with_auto_reboot(mut self, value: bool) -> Self {
-        self.auto_reboot = Some(value);
+    pub fn with_auto_reboot(mut self, value: impl Into<bool>) -> Self {
+        self.auto_reboot = Some(value.into());
         self
     }
 
     /// Sets `EnableJumboFrame`.
-    pub fn with_enable_jumbo_frame(mut self, value: bool) -> Self {
-        self.enable_jumbo_frame = Some(value);
+    pub fn with_enable_jumbo_frame(mut self, value: impl Into<bool>) -> Self {
+        self.enable_jumbo_frame = Some(value.into());
         self
     }
 }
@@ -6852,35 +6852,35 @@ impl crate::flatten::Flatten for ModifyInstancesChargeTypeRequest {
 
 impl ModifyInstancesChargeTypeRequest {
     /// A value with what requests require (`InstanceIds`, `InstanceChargeType`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>, instance_charge_type: impl crate::api::Text) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, instance_charge_type: impl Into<String>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            instance_charge_type: crate::api::Text::into_text(instance_charge_type),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            instance_charge_type: instance_charge_type.into(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_charge_type = crate::api::Text::into_text(value);
+    pub fn with_instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_charge_type = value.into();
         self
     }
 
     /// Sets `InstanceChargePrepaid`.
-    pub fn with_instance_charge_prepaid(mut self, value: InstanceChargePrepaid) -> Self {
-        self.instance_charge_prepaid = Some(value);
+    pub fn with_instance_charge_prepaid(mut self, value: impl Into<InstanceChargePrepaid>) -> Self {
+        self.instance_charge_prepaid = Some(value.into());
         self
     }
 
     /// Sets `ModifyPortableDataDisk`.
-    pub fn with_modify_portable_data_disk(mut self, value: bool) -> Self {
-        self.modify_portable_data_disk = Some(value);
+    pub fn with_modify_portable_data_disk(mut self, value: impl Into<bool>) -> Self {
+        self.modify_portable_data_disk = Some(value.into());
         self
     }
 }
@@ -6935,40 +6935,40 @@ impl crate::flatten::Flatten for ModifyInstancesDisasterRecoverGroupRequest {
 
 impl ModifyInstancesDisasterRecoverGroupRequest {
     /// A value with what requests require (`InstanceIds`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DisasterRecoverGroupId`.
-    pub fn with_disaster_recover_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.disaster_recover_group_id = Some(crate::api::Text::into_text(value));
+    pub fn with_disaster_recover_group_id(mut self, value: impl Into<String>) -> Self {
+        self.disaster_recover_group_id = Some(value.into());
         self
     }
 
     /// Sets `Force`.
-    pub fn with_force(mut self, value: bool) -> Self {
-        self.force = Some(value);
+    pub fn with_force(mut self, value: impl Into<bool>) -> Self {
+        self.force = Some(value.into());
         self
     }
 
     /// Sets `DisasterRecoverGroupIds`.
-    pub fn with_disaster_recover_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.disaster_recover_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_disaster_recover_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.disaster_recover_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `PartitionNumber`.
-    pub fn with_partition_number(mut self, value: i64) -> Self {
-        self.partition_number = Some(value);
+    pub fn with_partition_number(mut self, value: impl Into<i64>) -> Self {
+        self.partition_number = Some(value.into());
         self
     }
 }
@@ -7010,22 +7010,22 @@ impl crate::flatten::Flatten for ModifyInstancesProjectRequest {
 
 impl ModifyInstancesProjectRequest {
     /// A value with what requests require (`InstanceIds`, `ProjectId`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>, project_id: i64) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, project_id: impl Into<i64>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            project_id: project_id,
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            project_id: project_id.into(),
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, value: i64) -> Self {
-        self.project_id = value;
+    pub fn with_project_id(mut self, value: impl Into<i64>) -> Self {
+        self.project_id = value.into();
         self
     }
 }
@@ -7067,22 +7067,22 @@ impl crate::flatten::Flatten for ModifyInstancesRenewFlagRequest {
 
 impl ModifyInstancesRenewFlagRequest {
     /// A value with what requests require (`InstanceIds`, `RenewFlag`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>, renew_flag: impl crate::api::Text) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, renew_flag: impl Into<String>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            renew_flag: crate::api::Text::into_text(renew_flag),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            renew_flag: renew_flag.into(),
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, value: impl crate::api::Text) -> Self {
-        self.renew_flag = crate::api::Text::into_text(value);
+    pub fn with_renew_flag(mut self, value: impl Into<String>) -> Self {
+        self.renew_flag = value.into();
         self
     }
 }
@@ -7132,35 +7132,35 @@ impl crate::flatten::Flatten for ModifyInstancesVpcAttributeRequest {
 
 impl ModifyInstancesVpcAttributeRequest {
     /// A value with what requests require (`InstanceIds`, `VirtualPrivateCloud`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>, virtual_private_cloud: VirtualPrivateCloud) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, virtual_private_cloud: impl Into<VirtualPrivateCloud>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            virtual_private_cloud: virtual_private_cloud,
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            virtual_private_cloud: virtual_private_cloud.into(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `VirtualPrivateCloud`.
-    pub fn with_virtual_private_cloud(mut self, value: VirtualPrivateCloud) -> Self {
-        self.virtual_private_cloud = value;
+    pub fn with_virtual_private_cloud(mut self, value: impl Into<VirtualPrivateCloud>) -> Self {
+        self.virtual_private_cloud = value.into();
         self
     }
 
     /// Sets `ForceStop`.
-    pub fn with_force_stop(mut self, value: bool) -> Self {
-        self.force_stop = Some(value);
+    pub fn with_force_stop(mut self, value: impl Into<bool>) -> Self {
+        self.force_stop = Some(value.into());
         self
     }
 
     /// Sets `ReserveHostName`.
-    pub fn with_reserve_host_name(mut self, value: bool) -> Self {
-        self.reserve_host_name = Some(value);
+    pub fn with_reserve_host_name(mut self, value: impl Into<bool>) -> Self {
+        self.reserve_host_name = Some(value.into());
         self
     }
 }
@@ -7207,28 +7207,28 @@ impl crate::flatten::Flatten for ModifyKeyPairAttributeRequest {
 
 impl ModifyKeyPairAttributeRequest {
     /// A value with what requests require (`KeyId`); set the other fields with the `with_` methods.
-    pub fn new(key_id: impl crate::api::Text) -> Self {
+    pub fn new(key_id: impl Into<String>) -> Self {
         Self {
-            key_id: crate::api::Text::into_text(key_id),
+            key_id: key_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `KeyId`.
-    pub fn with_key_id(mut self, value: impl crate::api::Text) -> Self {
-        self.key_id = crate::api::Text::into_text(value);
+    pub fn with_key_id(mut self, value: impl Into<String>) -> Self {
+        self.key_id = value.into();
         self
     }
 
     /// Sets `KeyName`.
-    pub fn with_key_name(mut self, value: impl crate::api::Text) -> Self {
-        self.key_name = Some(crate::api::Text::into_text(value));
+    pub fn with_key_name(mut self, value: impl Into<String>) -> Self {
+        self.key_name = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 }
@@ -7270,22 +7270,22 @@ impl crate::flatten::Flatten for ModifyLaunchTemplateDefaultVersionRequest {
 
 impl ModifyLaunchTemplateDefaultVersionRequest {
     /// A value with what requests require (`LaunchTemplateId`, `DefaultVersion`); set the other fields with the `with_` methods.
-    pub fn new(launch_template_id: impl crate::api::Text, default_version: i64) -> Self {
+    pub fn new(launch_template_id: impl Into<String>, default_version: impl Into<i64>) -> Self {
         Self {
-            launch_template_id: crate::api::Text::into_text(launch_template_id),
-            default_version: default_version,
+            launch_template_id: launch_template_id.into(),
+            default_version: default_version.into(),
         }
     }
 
     /// Sets `LaunchTemplateId`.
-    pub fn with_launch_template_id(mut self, value: impl crate::api::Text) -> Self {
-        self.launch_template_id = crate::api::Text::into_text(value);
+    pub fn with_launch_template_id(mut self, value: impl Into<String>) -> Self {
+        self.launch_template_id = value.into();
         self
     }
 
     /// Sets `DefaultVersion`.
-    pub fn with_default_version(mut self, value: i64) -> Self {
-        self.default_version = value;
+    pub fn with_default_version(mut self, value: impl Into<i64>) -> Self {
+        self.default_version = value.into();
         self
     }
 }
@@ -7336,35 +7336,35 @@ impl crate::flatten::Flatten for ProgramFpgaImageRequest {
 
 impl ProgramFpgaImageRequest {
     /// A value with what requests require (`InstanceId`, `FPGAUrl`); set the other fields with the `with_` methods.
-    pub fn new(instance_id: impl crate::api::Text, fpga_url: impl crate::api::Text) -> Self {
+    pub fn new(instance_id: impl Into<String>, fpga_url: impl Into<String>) -> Self {
         Self {
-            instance_id: crate::api::Text::into_text(instance_id),
-            fpga_url: crate::api::Text::into_text(fpga_url),
+            instance_id: instance_id.into(),
+            fpga_url: fpga_url.into(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 
     /// Sets `FPGAUrl`.
-    pub fn with_fpga_url(mut self, value: impl crate::api::Text) -> Self {
-        self.fpga_url = crate::api::Text::into_text(value);
+    pub fn with_fpga_url(mut self, value: impl Into<String>) -> Self {
+        self.fpga_url = value.into();
         self
     }
 
     /// Sets `DBDFs`.
-    pub fn with_dbd_fs(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.dbd_fs = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_dbd_fs<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.dbd_fs = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DryRun`.
-    pub fn with_dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
+    pub fn with_dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.dry_run = Some(value.into());
         self
     }
 }
@@ -7437,67 +7437,67 @@ impl crate::flatten::Flatten for PurchaseResourcePoolPacksRequest {
 
 impl PurchaseResourcePoolPacksRequest {
     /// A value with what requests require (`Zone`, `InstanceType`, `InstanceCount`, `Period`); set the other fields with the `with_` methods.
-    pub fn new(zone: impl crate::api::Text, instance_type: impl crate::api::Text, instance_count: u64, period: u64) -> Self {
+    pub fn new(zone: impl Into<String>, instance_type: impl Into<String>, instance_count: impl Into<u64>, period: impl Into<u64>) -> Self {
         Self {
-            zone: crate::api::Text::into_text(zone),
-            instance_type: crate::api::Text::into_text(instance_type),
-            instance_count: instance_count,
-            period: period,
+            zone: zone.into(),
+            instance_type: instance_type.into(),
+            instance_count: instance_count.into(),
+            period: period.into(),
             ..Self::default()
         }
     }
 
     /// Sets `Zone`.
-    pub fn with_zone(mut self, value: impl crate::api::Text) -> Self {
-        self.zone = crate::api::Text::into_text(value);
+    pub fn with_zone(mut self, value: impl Into<String>) -> Self {
+        self.zone = value.into();
         self
     }
 
     /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_type = crate::api::Text::into_text(value);
+    pub fn with_instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = value.into();
         self
     }
 
     /// Sets `InstanceCount`.
-    pub fn with_instance_count(mut self, value: u64) -> Self {
-        self.instance_count = value;
+    pub fn with_instance_count(mut self, value: impl Into<u64>) -> Self {
+        self.instance_count = value.into();
         self
     }
 
     /// Sets `Period`.
-    pub fn with_period(mut self, value: u64) -> Self {
-        self.period = value;
+    pub fn with_period(mut self, value: impl Into<u64>) -> Self {
+        self.period = value.into();
         self
     }
 
     /// Sets `ResourcePoolPackType`.
-    pub fn with_resource_pool_pack_type(mut self, value: impl crate::api::Text) -> Self {
-        self.resource_pool_pack_type = Some(crate::api::Text::into_text(value));
+    pub fn with_resource_pool_pack_type(mut self, value: impl Into<String>) -> Self {
+        self.resource_pool_pack_type = Some(value.into());
         self
     }
 
     /// Sets `AutoPlacement`.
-    pub fn with_auto_placement(mut self, value: bool) -> Self {
-        self.auto_placement = Some(value);
+    pub fn with_auto_placement(mut self, value: impl Into<bool>) -> Self {
+        self.auto_placement = Some(value.into());
         self
     }
 
     /// Sets `DedicatedResourcePoolPackName`.
-    pub fn with_dedicated_resource_pool_pack_name(mut self, value: impl crate::api::Text) -> Self {
-        self.dedicated_resource_pool_pack_name = Some(crate::api::Text::into_text(value));
+    pub fn with_dedicated_resource_pool_pack_name(mut self, value: impl Into<String>) -> Self {
+        self.dedicated_resource_pool_pack_name = Some(value.into());
         self
     }
 
     /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, value: impl crate::api::Text) -> Self {
-        self.renew_flag = Some(crate::api::Text::into_text(value));
+    pub fn with_renew_flag(mut self, value: impl Into<String>) -> Self {
+        self.renew_flag = Some(value.into());
         self
     }
 
     /// Sets `DryRun`.
-    pub fn with_dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
+    pub fn with_dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.dry_run = Some(value.into());
         self
     }
 }
@@ -7553,28 +7553,28 @@ impl crate::flatten::Flatten for RebootInstancesRequest {
 
 impl RebootInstancesRequest {
     /// A value with what requests require (`InstanceIds`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `ForceReboot`.
-    pub fn with_force_reboot(mut self, value: bool) -> Self {
-        self.force_reboot = Some(value);
+    pub fn with_force_reboot(mut self, value: impl Into<bool>) -> Self {
+        self.force_reboot = Some(value.into());
         self
     }
 
     /// Sets `StopType`.
-    pub fn with_stop_type(mut self, value: impl crate::api::Text) -> Self {
-        self.stop_type = Some(crate::api::Text::into_text(value));
+    pub fn with_stop_type(mut self, value: impl Into<String>) -> Self {
+        self.stop_type = Some(value.into());
         self
     }
 }
@@ -7613,15 +7613,15 @@ impl crate::flatten::Flatten for RemoveChcAssistVpcRequest {
 
 impl RemoveChcAssistVpcRequest {
     /// A value with what requests require (`ChcIds`); set the other fields with the `with_` methods.
-    pub fn new(chc_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            chc_ids: chc_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            chc_ids: chc_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `ChcIds`.
-    pub fn with_chc_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.chc_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_chc_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.chc_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -7660,15 +7660,15 @@ impl crate::flatten::Flatten for RemoveChcDeployVpcRequest {
 
 impl RemoveChcDeployVpcRequest {
     /// A value with what requests require (`ChcIds`); set the other fields with the `with_` methods.
-    pub fn new(chc_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(chc_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            chc_ids: chc_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            chc_ids: chc_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `ChcIds`.
-    pub fn with_chc_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.chc_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_chc_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.chc_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -7710,22 +7710,22 @@ impl crate::flatten::Flatten for RenewHostsRequest {
 
 impl RenewHostsRequest {
     /// A value with what requests require (`HostIds`, `HostChargePrepaid`); set the other fields with the `with_` methods.
-    pub fn new(host_ids: impl IntoIterator<Item = impl crate::api::Text>, host_charge_prepaid: ChargePrepaid) -> Self {
+    pub fn new(host_ids: impl IntoIterator<Item = impl Into<String>>, host_charge_prepaid: impl Into<ChargePrepaid>) -> Self {
         Self {
-            host_ids: host_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            host_charge_prepaid: host_charge_prepaid,
+            host_ids: host_ids.into_iter().map(Into::into).collect(),
+            host_charge_prepaid: host_charge_prepaid.into(),
         }
     }
 
     /// Sets `HostIds`.
-    pub fn with_host_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.host_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_host_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.host_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `HostChargePrepaid`.
-    pub fn with_host_charge_prepaid(mut self, value: ChargePrepaid) -> Self {
-        self.host_charge_prepaid = value;
+    pub fn with_host_charge_prepaid(mut self, value: impl Into<ChargePrepaid>) -> Self {
+        self.host_charge_prepaid = value.into();
         self
     }
 }
@@ -7772,28 +7772,28 @@ impl crate::flatten::Flatten for RenewInstancesRequest {
 
 impl RenewInstancesRequest {
     /// A value with what requests require (`InstanceIds`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InstanceChargePrepaid`.
-    pub fn with_instance_charge_prepaid(mut self, value: InstanceChargePrepaid) -> Self {
-        self.instance_charge_prepaid = Some(value);
+    pub fn with_instance_charge_prepaid(mut self, value: impl Into<InstanceChargePrepaid>) -> Self {
+        self.instance_charge_prepaid = Some(value.into());
         self
     }
 
     /// Sets `RenewPortableDataDisk`.
-    pub fn with_renew_portable_data_disk(mut self, value: bool) -> Self {
-        self.renew_portable_data_disk = Some(value);
+    pub fn with_renew_portable_data_disk(mut self, value: impl Into<bool>) -> Self {
+        self.renew_portable_data_disk = Some(value.into());
         self
     }
 }
@@ -7849,49 +7849,49 @@ impl crate::flatten::Flatten for RepairTaskControlRequest {
 
 impl RepairTaskControlRequest {
     /// A value with what requests require (`Product`, `InstanceIds`, `TaskId`, `Operate`); set the other fields with the `with_` methods.
-    pub fn new(product: impl crate::api::Text, instance_ids: impl IntoIterator<Item = impl crate::api::Text>, task_id: impl crate::api::Text, operate: impl crate::api::Text) -> Self {
+    pub fn new(product: impl Into<String>, instance_ids: impl IntoIterator<Item = impl Into<String>>, task_id: impl Into<String>, operate: impl Into<String>) -> Self {
         Self {
-            product: crate::api::Text::into_text(product),
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            task_id: crate::api::Text::into_text(task_id),
-            operate: crate::api::Text::into_text(operate),
+            product: product.into(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            task_id: task_id.into(),
+            operate: operate.into(),
             ..Self::default()
         }
     }
 
     /// Sets `Product`.
-    pub fn with_product(mut self, value: impl crate::api::Text) -> Self {
-        self.product = crate::api::Text::into_text(value);
+    pub fn with_product(mut self, value: impl Into<String>) -> Self {
+        self.product = value.into();
         self
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `TaskId`.
-    pub fn with_task_id(mut self, value: impl crate::api::Text) -> Self {
-        self.task_id = crate::api::Text::into_text(value);
+    pub fn with_task_id(mut self, value: impl Into<String>) -> Self {
+        self.task_id = value.into();
         self
     }
 
     /// Sets `Operate`.
-    pub fn with_operate(mut self, value: impl crate::api::Text) -> Self {
-        self.operate = crate::api::Text::into_text(value);
+    pub fn with_operate(mut self, value: impl Into<String>) -> Self {
+        self.operate = value.into();
         self
     }
 
     /// Sets `OrderAuthTime`.
-    pub fn with_order_auth_time(mut self, value: impl crate::api::Text) -> Self {
-        self.order_auth_time = Some(crate::api::Text::into_text(value));
+    pub fn with_order_auth_time(mut self, value: impl Into<String>) -> Self {
+        self.order_auth_time = Some(value.into());
         self
     }
 
     /// Sets `TaskSubMethod`.
-    pub fn with_task_sub_method(mut self, value: impl crate::api::Text) -> Self {
-        self.task_sub_method = Some(crate::api::Text::into_text(value));
+    pub fn with_task_sub_method(mut self, value: impl Into<String>) -> Self {
+        self.task_sub_method = Some(value.into());
         self
     }
 }
@@ -7958,52 +7958,52 @@ impl crate::flatten::Flatten for ResetInstanceRequest {
 
 impl ResetInstanceRequest {
     /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
-    pub fn new(instance_id: impl crate::api::Text) -> Self {
+    pub fn new(instance_id: impl Into<String>) -> Self {
         Self {
-            instance_id: crate::api::Text::into_text(instance_id),
+            instance_id: instance_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 
     /// Sets `ImageId`.
-    pub fn with_image_id(mut self, value: impl crate::api::Text) -> Self {
-        self.image_id = Some(crate::api::Text::into_text(value));
+    pub fn with_image_id(mut self, value: impl Into<String>) -> Self {
+        self.image_id = Some(value.into());
         self
     }
 
     /// Sets `SystemDisk`.
-    pub fn with_system_disk(mut self, value: SystemDisk) -> Self {
-        self.system_disk = Some(value);
+    pub fn with_system_disk(mut self, value: impl Into<SystemDisk>) -> Self {
+        self.system_disk = Some(value.into());
         self
     }
 
     /// Sets `LoginSettings`.
-    pub fn with_login_settings(mut self, value: LoginSettings) -> Self {
-        self.login_settings = Some(value);
+    pub fn with_login_settings(mut self, value: impl Into<LoginSettings>) -> Self {
+        self.login_settings = Some(value.into());
         self
     }
 
     /// Sets `EnhancedService`.
-    pub fn with_enhanced_service(mut self, value: EnhancedService) -> Self {
-        self.enhanced_service = Some(value);
+    pub fn with_enhanced_service(mut self, value: impl Into<EnhancedService>) -> Self {
+        self.enhanced_service = Some(value.into());
         self
     }
 
     /// Sets `HostName`.
-    pub fn with_host_name(mut self, value: impl crate::api::Text) -> Self {
-        self.host_name = Some(crate::api::Text::into_text(value));
+    pub fn with_host_name(mut self, value: impl Into<String>) -> Self {
+        self.host_name = Some(value.into());
         self
     }
 
     /// Sets `UserData`.
-    pub fn with_user_data(mut self, value: impl crate::api::Text) -> Self {
-        self.user_data = Some(crate::api::Text::into_text(value));
+    pub fn with_user_data(mut self, value: impl Into<String>) -> Self {
+        self.user_data = Some(value.into());
         self
     }
 }
@@ -8053,35 +8053,35 @@ impl crate::flatten::Flatten for ResetInstancesInternetMaxBandwidthRequest {
 
 impl ResetInstancesInternetMaxBandwidthRequest {
     /// A value with what requests require (`InstanceIds`, `InternetAccessible`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>, internet_accessible: InternetAccessible) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, internet_accessible: impl Into<InternetAccessible>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            internet_accessible: internet_accessible,
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            internet_accessible: internet_accessible.into(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(mut self, value: InternetAccessible) -> Self {
-        self.internet_accessible = value;
+    pub fn with_internet_accessible(mut self, value: impl Into<InternetAccessible>) -> Self {
+        self.internet_accessible = value.into();
         self
     }
 
     /// Sets `StartTime`.
-    pub fn with_start_time(mut self, value: impl crate::api::Text) -> Self {
-        self.start_time = Some(crate::api::Text::into_text(value));
+    pub fn with_start_time(mut self, value: impl Into<String>) -> Self {
+        self.start_time = Some(value.into());
         self
     }
 
     /// Sets `EndTime`.
-    pub fn with_end_time(mut self, value: impl crate::api::Text) -> Self {
-        self.end_time = Some(crate::api::Text::into_text(value));
+    pub fn with_end_time(mut self, value: impl Into<String>) -> Self {
+        self.end_time = Some(value.into());
         self
     }
 }
@@ -8142,35 +8142,35 @@ impl crate::flatten::Flatten for ResetInstancesPasswordRequest {
 
 impl ResetInstancesPasswordRequest {
     /// A value with what requests require (`InstanceIds`, `Password`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>, password: impl crate::api::Text) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, password: impl Into<String>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            password: crate::api::Text::into_text(password),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            password: password.into(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Password`.
-    pub fn with_password(mut self, value: impl crate::api::Text) -> Self {
-        self.password = crate::api::Text::into_text(value);
+    pub fn with_password(mut self, value: impl Into<String>) -> Self {
+        self.password = value.into();
         self
     }
 
     /// Sets `UserName`.
-    pub fn with_user_name(mut self, value: impl crate::api::Text) -> Self {
-        self.user_name = Some(crate::api::Text::into_text(value));
+    pub fn with_user_name(mut self, value: impl Into<String>) -> Self {
+        self.user_name = Some(value.into());
         self
     }
 
     /// Sets `ForceStop`.
-    pub fn with_force_stop(mut self, value: bool) -> Self {
-        self.force_stop = Some(value);
+    pub fn with_force_stop(mut self, value: impl Into<bool>) -> Self {
+        self.force_stop = Some(value.into());
         self
     }
 }
@@ -8216,29 +8216,29 @@ impl crate::flatten::Flatten for ResetInstancesTypeRequest {
 
 impl ResetInstancesTypeRequest {
     /// A value with what requests require (`InstanceIds`, `InstanceType`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>, instance_type: impl crate::api::Text) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>, instance_type: impl Into<String>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            instance_type: crate::api::Text::into_text(instance_type),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
+            instance_type: instance_type.into(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_type = crate::api::Text::into_text(value);
+    pub fn with_instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = value.into();
         self
     }
 
     /// Sets `ForceStop`.
-    pub fn with_force_stop(mut self, value: bool) -> Self {
-        self.force_stop = Some(value);
+    pub fn with_force_stop(mut self, value: impl Into<bool>) -> Self {
+        self.force_stop = Some(value.into());
         self
     }
 }
@@ -8293,40 +8293,40 @@ impl crate::flatten::Flatten for ResizeInstanceDisksRequest {
 
 impl ResizeInstanceDisksRequest {
     /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
-    pub fn new(instance_id: impl crate::api::Text) -> Self {
+    pub fn new(instance_id: impl Into<String>) -> Self {
         Self {
-            instance_id: crate::api::Text::into_text(instance_id),
+            instance_id: instance_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 
     /// Sets `DataDisks`.
-    pub fn with_data_disks(mut self, value: impl IntoIterator<Item = DataDisk>) -> Self {
-        self.data_disks = value.into_iter().collect();
+    pub fn with_data_disks<I: IntoIterator<Item = V>, V: Into<DataDisk>>(mut self, values: I) -> Self {
+        self.data_disks = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `ForceStop`.
-    pub fn with_force_stop(mut self, value: bool) -> Self {
-        self.force_stop = Some(value);
+    pub fn with_force_stop(mut self, value: impl Into<bool>) -> Self {
+        self.force_stop = Some(value.into());
         self
     }
 
     /// Sets `SystemDisk`.
-    pub fn with_system_disk(mut self, value: SystemDisk) -> Self {
-        self.system_disk = Some(value);
+    pub fn with_system_disk(mut self, value: impl Into<SystemDisk>) -> Self {
+        self.system_disk = Some(value.into());
         self
     }
 
     /// Sets `ResizeOnline`.
-    pub fn with_resize_online(mut self, value: bool) -> Self {
-        self.resize_online = Some(value);
+    pub fn with_resize_online(mut self, value: impl Into<bool>) -> Self {
+        self.resize_online = Some(value.into());
         self
     }
 }
@@ -8503,206 +8503,206 @@ impl RunInstancesRequest {
     }
 
     /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_charge_type = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_charge_type = Some(value.into());
         self
     }
 
     /// Sets `InstanceChargePrepaid`.
-    pub fn with_instance_charge_prepaid(mut self, value: InstanceChargePrepaid) -> Self {
-        self.instance_charge_prepaid = Some(value);
+    pub fn with_instance_charge_prepaid(mut self, value: impl Into<InstanceChargePrepaid>) -> Self {
+        self.instance_charge_prepaid = Some(value.into());
         self
     }
 
     /// Sets `Placement`.
-    pub fn with_placement(mut self, value: Placement) -> Self {
-        self.placement = Some(value);
+    pub fn with_placement(mut self, value: impl Into<Placement>) -> Self {
+        self.placement = Some(value.into());
         self
     }
 
     /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_type = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = Some(value.into());
         self
     }
 
     /// Sets `ImageId`.
-    pub fn with_image_id(mut self, value: impl crate::api::Text) -> Self {
-        self.image_id = Some(crate::api::Text::into_text(value));
+    pub fn with_image_id(mut self, value: impl Into<String>) -> Self {
+        self.image_id = Some(value.into());
         self
     }
 
     /// Sets `SystemDisk`.
-    pub fn with_system_disk(mut self, value: SystemDisk) -> Self {
-        self.system_disk = Some(value);
+    pub fn with_system_disk(mut self, value: impl Into<SystemDisk>) -> Self {
+        self.system_disk = Some(value.into());
         self
     }
 
     /// Sets `DataDisks`.
-    pub fn with_data_disks(mut self, value: impl IntoIterator<Item = DataDisk>) -> Self {
-        self.data_disks = value.into_iter().collect();
+    pub fn with_data_disks<I: IntoIterator<Item = V>, V: Into<DataDisk>>(mut self, values: I) -> Self {
+        self.data_disks = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `VirtualPrivateCloud`.
-    pub fn with_virtual_private_cloud(mut self, value: VirtualPrivateCloud) -> Self {
-        self.virtual_private_cloud = Some(value);
+    pub fn with_virtual_private_cloud(mut self, value: impl Into<VirtualPrivateCloud>) -> Self {
+        self.virtual_private_cloud = Some(value.into());
         self
     }
 
     /// Sets `InternetAccessible`.
-    pub fn with_internet_accessible(mut self, value: InternetAccessible) -> Self {
-        self.internet_accessible = Some(value);
+    pub fn with_internet_accessible(mut self, value: impl Into<InternetAccessible>) -> Self {
+        self.internet_accessible = Some(value.into());
         self
     }
 
     /// Sets `InstanceCount`.
-    pub fn with_instance_count(mut self, value: i64) -> Self {
-        self.instance_count = Some(value);
+    pub fn with_instance_count(mut self, value: impl Into<i64>) -> Self {
+        self.instance_count = Some(value.into());
         self
     }
 
     /// Sets `MinCount`.
-    pub fn with_min_count(mut self, value: i64) -> Self {
-        self.min_count = Some(value);
+    pub fn with_min_count(mut self, value: impl Into<i64>) -> Self {
+        self.min_count = Some(value.into());
         self
     }
 
     /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_name = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_name(mut self, value: impl Into<String>) -> Self {
+        self.instance_name = Some(value.into());
         self
     }
 
     /// Sets `LoginSettings`.
-    pub fn with_login_settings(mut self, value: LoginSettings) -> Self {
-        self.login_settings = Some(value);
+    pub fn with_login_settings(mut self, value: impl Into<LoginSettings>) -> Self {
+        self.login_settings = Some(value.into());
         self
     }
 
     /// Sets `SecurityGroupIds`.
-    pub fn with_security_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.security_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.security_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `EnhancedService`.
-    pub fn with_enhanced_service(mut self, value: EnhancedService) -> Self {
-        self.enhanced_service = Some(value);
+    pub fn with_enhanced_service(mut self, value: impl Into<EnhancedService>) -> Self {
+        self.enhanced_service = Some(value.into());
         self
     }
 
     /// Sets `ClientToken`.
-    pub fn with_client_token(mut self, value: impl crate::api::Text) -> Self {
-        self.client_token = Some(crate::api::Text::into_text(value));
+    pub fn with_client_token(mut self, value: impl Into<String>) -> Self {
+        self.client_token = Some(value.into());
         self
     }
 
     /// Sets `HostName`.
-    pub fn with_host_name(mut self, value: impl crate::api::Text) -> Self {
-        self.host_name = Some(crate::api::Text::into_text(value));
+    pub fn with_host_name(mut self, value: impl Into<String>) -> Self {
+        self.host_name = Some(value.into());
         self
     }
 
     /// Sets `ActionTimer`.
-    pub fn with_action_timer(mut self, value: ActionTimer) -> Self {
-        self.action_timer = Some(value);
+    pub fn with_action_timer(mut self, value: impl Into<ActionTimer>) -> Self {
+        self.action_timer = Some(value.into());
         self
     }
 
     /// Sets `DisasterRecoverGroupIds`.
-    pub fn with_disaster_recover_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.disaster_recover_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_disaster_recover_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.disaster_recover_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `TagSpecification`.
-    pub fn with_tag_specification(mut self, value: impl IntoIterator<Item = TagSpecification>) -> Self {
-        self.tag_specification = value.into_iter().collect();
+    pub fn with_tag_specification<I: IntoIterator<Item = V>, V: Into<TagSpecification>>(mut self, values: I) -> Self {
+        self.tag_specification = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InstanceMarketOptions`.
-    pub fn with_instance_market_options(mut self, value: InstanceMarketOptionsRequest) -> Self {
-        self.instance_market_options = Some(value);
+    pub fn with_instance_market_options(mut self, value: impl Into<InstanceMarketOptionsRequest>) -> Self {
+        self.instance_market_options = Some(value.into());
         self
     }
 
     /// Sets `UserData`.
-    pub fn with_user_data(mut self, value: impl crate::api::Text) -> Self {
-        self.user_data = Some(crate::api::Text::into_text(value));
+    pub fn with_user_data(mut self, value: impl Into<String>) -> Self {
+        self.user_data = Some(value.into());
         self
     }
 
     /// Sets `Metadata`.
-    pub fn with_metadata(mut self, value: Metadata) -> Self {
-        self.metadata = Some(value);
+    pub fn with_metadata(mut self, value: impl Into<Metadata>) -> Self {
+        self.metadata = Some(value.into());
         self
     }
 
     /// Sets `DryRun`.
-    pub fn with_dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
+    pub fn with_dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.dry_run = Some(value.into());
         self
     }
 
     /// Sets `CpuTopology`.
-    pub fn with_cpu_topology(mut self, value: CpuTopology) -> Self {
-        self.cpu_topology = Some(value);
+    pub fn with_cpu_topology(mut self, value: impl Into<CpuTopology>) -> Self {
+        self.cpu_topology = Some(value.into());
         self
     }
 
     /// Sets `CamRoleName`.
-    pub fn with_cam_role_name(mut self, value: impl crate::api::Text) -> Self {
-        self.cam_role_name = Some(crate::api::Text::into_text(value));
+    pub fn with_cam_role_name(mut self, value: impl Into<String>) -> Self {
+        self.cam_role_name = Some(value.into());
         self
     }
 
     /// Sets `HpcClusterId`.
-    pub fn with_hpc_cluster_id(mut self, value: impl crate::api::Text) -> Self {
-        self.hpc_cluster_id = Some(crate::api::Text::into_text(value));
+    pub fn with_hpc_cluster_id(mut self, value: impl Into<String>) -> Self {
+        self.hpc_cluster_id = Some(value.into());
         self
     }
 
     /// Sets `LaunchTemplate`.
-    pub fn with_launch_template(mut self, value: LaunchTemplate) -> Self {
-        self.launch_template = Some(value);
+    pub fn with_launch_template(mut self, value: impl Into<LaunchTemplate>) -> Self {
+        self.launch_template = Some(value.into());
         self
     }
 
     /// Sets `DedicatedClusterId`.
-    pub fn with_dedicated_cluster_id(mut self, value: impl crate::api::Text) -> Self {
-        self.dedicated_cluster_id = Some(crate::api::Text::into_text(value));
+    pub fn with_dedicated_cluster_id(mut self, value: impl Into<String>) -> Self {
+        self.dedicated_cluster_id = Some(value.into());
         self
     }
 
     /// Sets `ChcIds`.
-    pub fn with_chc_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.chc_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_chc_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.chc_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `PartitionNumber`.
-    pub fn with_partition_number(mut self, value: i64) -> Self {
-        self.partition_number = Some(value);
+    pub fn with_partition_number(mut self, value: impl Into<i64>) -> Self {
+        self.partition_number = Some(value.into());
         self
     }
 
     /// Sets `DisableApiTermination`.
-    pub fn with_disable_api_termination(mut self, value: bool) -> Self {
-        self.disable_api_termination = Some(value);
+    pub fn with_disable_api_termination(mut self, value: impl Into<bool>) -> Self {
+        self.disable_api_termination = Some(value.into());
         self
     }
 
     /// Sets `EnableJumboFrame`.
-    pub fn with_enable_jumbo_frame(mut self, value: bool) -> Self {
-        self.enable_jumbo_frame = Some(value);
+    pub fn with_enable_jumbo_frame(mut self, value: impl Into<bool>) -> Self {
+        self.enable_jumbo_frame = Some(value.into());
         self
     }
 
     /// Sets `NetworkInterfaces`.
-    pub fn with_network_interfaces(mut self, value: impl IntoIterator<Item = NetworkInterfaces>) -> Self {
-        self.network_interfaces = value.into_iter().collect();
+    pub fn with_network_interfaces<I: IntoIterator<Item = V>, V: Into<NetworkInterfaces>>(mut self, values: I) -> Self {
+        self.network_interfaces = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -8751,15 +8751,15 @@ impl crate::flatten::Flatten for StartInstancesRequest {
 
 impl StartInstancesRequest {
     /// A value with what requests require (`InstanceIds`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -8810,34 +8810,34 @@ impl crate::flatten::Flatten for StopInstancesRequest {
 
 impl StopInstancesRequest {
     /// A value with what requests require (`InstanceIds`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `ForceStop`.
-    pub fn with_force_stop(mut self, value: bool) -> Self {
-        self.force_stop = Some(value);
+    pub fn with_force_stop(mut self, value: impl Into<bool>) -> Self {
+        self.force_stop = Some(value.into());
         self
     }
 
     /// Sets `StopType`.
-    pub fn with_stop_type(mut self, value: impl crate::api::Text) -> Self {
-        self.stop_type = Some(crate::api::Text::into_text(value));
+    pub fn with_stop_type(mut self, value: impl Into<String>) -> Self {
+        self.stop_type = Some(value.into());
         self
     }
 
     /// Sets `StoppedMode`.
-    pub fn with_stopped_mode(mut self, value: impl crate::api::Text) -> Self {
-        self.stopped_mode = Some(crate::api::Text::into_text(value));
+    pub fn with_stopped_mode(mut self, value: impl Into<String>) -> Self {
+        self.stopped_mode = Some(value.into());
         self
     }
 }
@@ -8899,53 +8899,53 @@ impl crate::flatten::Flatten for SyncImagesRequest {
 
 impl SyncImagesRequest {
     /// A value with what requests require (`ImageIds`, `DestinationRegions`); set the other fields with the `with_` methods.
-    pub fn new(image_ids: impl IntoIterator<Item = impl crate::api::Text>, destination_regions: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(image_ids: impl IntoIterator<Item = impl Into<String>>, destination_regions: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            image_ids: image_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            destination_regions: destination_regions.into_iter().map(crate::api::Text::into_text).collect(),
+            image_ids: image_ids.into_iter().map(Into::into).collect(),
+            destination_regions: destination_regions.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `ImageIds`.
-    pub fn with_image_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.image_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_image_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.image_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DestinationRegions`.
-    pub fn with_destination_regions(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.destination_regions = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_destination_regions<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.destination_regions = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DryRun`.
-    pub fn with_dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
+    pub fn with_dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.dry_run = Some(value.into());
         self
     }
 
     /// Sets `ImageName`.
-    pub fn with_image_name(mut self, value: impl crate::api::Text) -> Self {
-        self.image_name = Some(crate::api::Text::into_text(value));
+    pub fn with_image_name(mut self, value: impl Into<String>) -> Self {
+        self.image_name = Some(value.into());
         self
     }
 
     /// Sets `ImageSetRequired`.
-    pub fn with_image_set_required(mut self, value: bool) -> Self {
-        self.image_set_required = Some(value);
+    pub fn with_image_set_required(mut self, value: impl Into<bool>) -> Self {
+        self.image_set_required = Some(value.into());
         self
     }
 
     /// Sets `Encrypt`.
-    pub fn with_encrypt(mut self, value: bool) -> Self {
-        self.encrypt = Some(value);
+    pub fn with_encrypt(mut self, value: impl Into<bool>) -> Self {
+        self.encrypt = Some(value.into());
         self
     }
 
     /// Sets `KmsKeyId`.
-    pub fn with_kms_key_id(mut self, value: impl crate::api::Text) -> Self {
-        self.kms_key_id = Some(crate::api::Text::into_text(value));
+    pub fn with_kms_key_id(mut self, value: impl Into<String>) -> Self {
+        self.kms_key_id = Some(value.into());
         self
     }
 }
@@ -9001,28 +9001,28 @@ impl crate::flatten::Flatten for TerminateInstancesRequest {
 
 impl TerminateInstancesRequest {
     /// A value with what requests require (`InstanceIds`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `ReleaseAddress`.
-    pub fn with_release_address(mut self, value: bool) -> Self {
-        self.release_address = Some(value);
+    pub fn with_release_address(mut self, value: impl Into<bool>) -> Self {
+        self.release_address = Some(value.into());
         self
     }
 
     /// Sets `ReleasePrepaidDataDisks`.
-    pub fn with_release_prepaid_data_disks(mut self, value: bool) -> Self {
-        self.release_prepaid_data_disks = Some(value);
+    pub fn with_release_prepaid_data_disks(mut self, value: impl Into<bool>) -> Self {
+        self.release_prepaid_data_disks = Some(value.into());
         self
     }
 }
@@ -9063,15 +9063,15 @@ impl crate::flatten::Flatten for TerminateResourcePoolPacksRequest {
 
 impl TerminateResourcePoolPacksRequest {
     /// A value with what requests require (`DedicatedResourcePackIds`); set the other fields with the `with_` methods.
-    pub fn new(dedicated_resource_pack_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(dedicated_resource_pack_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            dedicated_resource_pack_ids: dedicated_resource_pack_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            dedicated_resource_pack_ids: dedicated_resource_pack_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `DedicatedResourcePackIds`.
-    pub fn with_dedicated_resource_pack_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.dedicated_resource_pack_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_dedicated_resource_pack_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.dedicated_resource_pack_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -9170,38 +9170,38 @@ impl ActionTimer {
     }
 
     /// Sets `TimerAction`.
-    pub fn with_timer_action(mut self, value: impl crate::api::Text) -> Self {
-        self.timer_action = Some(crate::api::Text::into_text(value));
+    pub fn with_timer_action(mut self, value: impl Into<String>) -> Self {
+        self.timer_action = Some(value.into());
         self
     }
 
     /// Sets `ActionTime`.
-    pub fn with_action_time(mut self, value: impl crate::api::Text) -> Self {
-        self.action_time = Some(crate::api::Text::into_text(value));
+    pub fn with_action_time(mut self, value: impl Into<String>) -> Self {
+        self.action_time = Some(value.into());
         self
     }
 
     /// Sets `Externals`.
-    pub fn with_externals(mut self, value: Externals) -> Self {
-        self.externals = Some(value);
+    pub fn with_externals(mut self, value: impl Into<Externals>) -> Self {
+        self.externals = Some(value.into());
         self
     }
 
     /// Sets `ActionTimerId`.
-    pub fn with_action_timer_id(mut self, value: impl crate::api::Text) -> Self {
-        self.action_timer_id = Some(crate::api::Text::into_text(value));
+    pub fn with_action_timer_id(mut self, value: impl Into<String>) -> Self {
+        self.action_timer_id = Some(value.into());
         self
     }
 
     /// Sets `Status`.
-    pub fn with_status(mut self, value: impl crate::api::Text) -> Self {
-        self.status = Some(crate::api::Text::into_text(value));
+    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
         self
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = Some(value.into());
         self
     }
 }
@@ -9238,22 +9238,22 @@ impl crate::flatten::Flatten for ChargePrepaid {
 
 impl ChargePrepaid {
     /// A value with what requests require (`Period`); set the other fields with the `with_` methods.
-    pub fn new(period: u64) -> Self {
+    pub fn new(period: impl Into<u64>) -> Self {
         Self {
-            period: period,
+            period: period.into(),
             ..Self::default()
         }
     }
 
     /// Sets `Period`.
-    pub fn with_period(mut self, value: u64) -> Self {
-        self.period = value;
+    pub fn with_period(mut self, value: impl Into<u64>) -> Self {
+        self.period = value.into();
         self
     }
 
     /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, value: impl crate::api::Text) -> Self {
-        self.renew_flag = Some(crate::api::Text::into_text(value));
+    pub fn with_renew_flag(mut self, value: impl Into<String>) -> Self {
+        self.renew_flag = Some(value.into());
         self
     }
 }
@@ -9288,35 +9288,35 @@ impl crate::flatten::Flatten for ChcDeployExtraConfig {
 
 impl ChcDeployExtraConfig {
     /// A value with what requests require (`MiniOsType`, `BootType`); set the other fields with the `with_` methods.
-    pub fn new(mini_os_type: impl crate::api::Text, boot_type: impl crate::api::Text) -> Self {
+    pub fn new(mini_os_type: impl Into<String>, boot_type: impl Into<String>) -> Self {
         Self {
-            mini_os_type: Some(crate::api::Text::into_text(mini_os_type)),
-            boot_type: Some(crate::api::Text::into_text(boot_type)),
+            mini_os_type: Some(mini_os_type.into()),
+            boot_type: Some(boot_type.into()),
             ..Self::default()
         }
     }
 
     /// Sets `MiniOsType`.
-    pub fn with_mini_os_type(mut self, value: impl crate::api::Text) -> Self {
-        self.mini_os_type = Some(crate::api::Text::into_text(value));
+    pub fn with_mini_os_type(mut self, value: impl Into<String>) -> Self {
+        self.mini_os_type = Some(value.into());
         self
     }
 
     /// Sets `BootType`.
-    pub fn with_boot_type(mut self, value: impl crate::api::Text) -> Self {
-        self.boot_type = Some(crate::api::Text::into_text(value));
+    pub fn with_boot_type(mut self, value: impl Into<String>) -> Self {
+        self.boot_type = Some(value.into());
         self
     }
 
     /// Sets `BootFile`.
-    pub fn with_boot_file(mut self, value: impl crate::api::Text) -> Self {
-        self.boot_file = Some(crate::api::Text::into_text(value));
+    pub fn with_boot_file(mut self, value: impl Into<String>) -> Self {
+        self.boot_file = Some(value.into());
         self
     }
 
     /// Sets `NextServerAddress`.
-    pub fn with_next_server_address(mut self, value: impl crate::api::Text) -> Self {
-        self.next_server_address = Some(crate::api::Text::into_text(value));
+    pub fn with_next_server_address(mut self, value: impl Into<String>) -> Self {
+        self.next_server_address = Some(value.into());
         self
     }
 }
@@ -9491,14 +9491,14 @@ impl CpuTopology {
     }
 
     /// Sets `CoreCount`.
-    pub fn with_core_count(mut self, value: i64) -> Self {
-        self.core_count = Some(value);
+    pub fn with_core_count(mut self, value: impl Into<i64>) -> Self {
+        self.core_count = Some(value.into());
         self
     }
 
     /// Sets `ThreadPerCore`.
-    pub fn with_thread_per_core(mut self, value: i64) -> Self {
-        self.thread_per_core = Some(value);
+    pub fn with_thread_per_core(mut self, value: impl Into<i64>) -> Self {
+        self.thread_per_core = Some(value.into());
         self
     }
 }
@@ -9561,76 +9561,76 @@ impl crate::flatten::Flatten for DataDisk {
 
 impl DataDisk {
     /// A value with what requests require (`DiskSize`); set the other fields with the `with_` methods.
-    pub fn new(disk_size: i64) -> Self {
+    pub fn new(disk_size: impl Into<i64>) -> Self {
         Self {
-            disk_size: Some(disk_size),
+            disk_size: Some(disk_size.into()),
             ..Self::default()
         }
     }
 
     /// Sets `DiskSize`.
-    pub fn with_disk_size(mut self, value: i64) -> Self {
-        self.disk_size = Some(value);
+    pub fn with_disk_size(mut self, value: impl Into<i64>) -> Self {
+        self.disk_size = Some(value.into());
         self
     }
 
     /// Sets `DiskType`.
-    pub fn with_disk_type(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_type = Some(crate::api::Text::into_text(value));
+    pub fn with_disk_type(mut self, value: impl Into<String>) -> Self {
+        self.disk_type = Some(value.into());
         self
     }
 
     /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_id = Some(crate::api::Text::into_text(value));
+    pub fn with_disk_id(mut self, value: impl Into<String>) -> Self {
+        self.disk_id = Some(value.into());
         self
     }
 
     /// Sets `DeleteWithInstance`.
-    pub fn with_delete_with_instance(mut self, value: bool) -> Self {
-        self.delete_with_instance = Some(value);
+    pub fn with_delete_with_instance(mut self, value: impl Into<bool>) -> Self {
+        self.delete_with_instance = Some(value.into());
         self
     }
 
     /// Sets `SnapshotId`.
-    pub fn with_snapshot_id(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_id = Some(crate::api::Text::into_text(value));
+    pub fn with_snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_id = Some(value.into());
         self
     }
 
     /// Sets `Encrypt`.
-    pub fn with_encrypt(mut self, value: bool) -> Self {
-        self.encrypt = Some(value);
+    pub fn with_encrypt(mut self, value: impl Into<bool>) -> Self {
+        self.encrypt = Some(value.into());
         self
     }
 
     /// Sets `KmsKeyId`.
-    pub fn with_kms_key_id(mut self, value: impl crate::api::Text) -> Self {
-        self.kms_key_id = Some(crate::api::Text::into_text(value));
+    pub fn with_kms_key_id(mut self, value: impl Into<String>) -> Self {
+        self.kms_key_id = Some(value.into());
         self
     }
 
     /// Sets `ThroughputPerformance`.
-    pub fn with_throughput_performance(mut self, value: i64) -> Self {
-        self.throughput_performance = Some(value);
+    pub fn with_throughput_performance(mut self, value: impl Into<i64>) -> Self {
+        self.throughput_performance = Some(value.into());
         self
     }
 
     /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.cdc_id = Some(crate::api::Text::into_text(value));
+    pub fn with_cdc_id(mut self, value: impl Into<String>) -> Self {
+        self.cdc_id = Some(value.into());
         self
     }
 
     /// Sets `BurstPerformance`.
-    pub fn with_burst_performance(mut self, value: bool) -> Self {
-        self.burst_performance = Some(value);
+    pub fn with_burst_performance(mut self, value: impl Into<bool>) -> Self {
+        self.burst_performance = Some(value.into());
         self
     }
 
     /// Sets `DiskName`.
-    pub fn with_disk_name(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_name = Some(crate::api::Text::into_text(value));
+    pub fn with_disk_name(mut self, value: impl Into<String>) -> Self {
+        self.disk_name = Some(value.into());
         self
     }
 }
@@ -9728,20 +9728,20 @@ impl EnhancedService {
     }
 
     /// Sets `SecurityService`.
-    pub fn with_security_service(mut self, value: RunSecurityServiceEnabled) -> Self {
-        self.security_service = Some(value);
+    pub fn with_security_service(mut self, value: impl Into<RunSecurityServiceEnabled>) -> Self {
+        self.security_service = Some(value.into());
         self
     }
 
     /// Sets `MonitorService`.
-    pub fn with_monitor_service(mut self, value: RunMonitorServiceEnabled) -> Self {
-        self.monitor_service = Some(value);
+    pub fn with_monitor_service(mut self, value: impl Into<RunMonitorServiceEnabled>) -> Self {
+        self.monitor_service = Some(value.into());
         self
     }
 
     /// Sets `AutomationService`.
-    pub fn with_automation_service(mut self, value: RunAutomationServiceEnabled) -> Self {
-        self.automation_service = Some(value);
+    pub fn with_automation_service(mut self, value: impl Into<RunAutomationServiceEnabled>) -> Self {
+        self.automation_service = Some(value.into());
         self
     }
 }
@@ -9777,20 +9777,20 @@ impl Externals {
     }
 
     /// Sets `ReleaseAddress`.
-    pub fn with_release_address(mut self, value: bool) -> Self {
-        self.release_address = Some(value);
+    pub fn with_release_address(mut self, value: impl Into<bool>) -> Self {
+        self.release_address = Some(value.into());
         self
     }
 
     /// Sets `UnsupportNetworks`.
-    pub fn with_unsupport_networks(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.unsupport_networks = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_unsupport_networks<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.unsupport_networks = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `StorageBlockAttr`.
-    pub fn with_storage_block_attr(mut self, value: StorageBlock) -> Self {
-        self.storage_block_attr = Some(value);
+    pub fn with_storage_block_attr(mut self, value: impl Into<StorageBlock>) -> Self {
+        self.storage_block_attr = Some(value.into());
         self
     }
 }
@@ -9816,22 +9816,22 @@ impl crate::flatten::Flatten for Filter {
 
 impl Filter {
     /// A value with what requests require (`Name`, `Values`); set the other fields with the `with_` methods.
-    pub fn new(name: impl crate::api::Text, values: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(name: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            name: crate::api::Text::into_text(name),
-            values: values.into_iter().map(crate::api::Text::into_text).collect(),
+            name: name.into(),
+            values: values.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `Name`.
-    pub fn with_name(mut self, value: impl crate::api::Text) -> Self {
-        self.name = crate::api::Text::into_text(value);
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
         self
     }
 
     /// Sets `Values`.
-    pub fn with_values(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.values = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_values<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.values = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -10102,15 +10102,15 @@ impl crate::flatten::Flatten for ImportImageDataDisk {
 
 impl ImportImageDataDisk {
     /// A value with what requests require (`ImageUrl`); set the other fields with the `with_` methods.
-    pub fn new(image_url: impl crate::api::Text) -> Self {
+    pub fn new(image_url: impl Into<String>) -> Self {
         Self {
-            image_url: crate::api::Text::into_text(image_url),
+            image_url: image_url.into(),
         }
     }
 
     /// Sets `ImageUrl`.
-    pub fn with_image_url(mut self, value: impl crate::api::Text) -> Self {
-        self.image_url = crate::api::Text::into_text(value);
+    pub fn with_image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = value.into();
         self
     }
 }
@@ -10301,22 +10301,22 @@ impl crate::flatten::Flatten for InstanceChargePrepaid {
 
 impl InstanceChargePrepaid {
     /// A value with what requests require (`Period`); set the other fields with the `with_` methods.
-    pub fn new(period: i64) -> Self {
+    pub fn new(period: impl Into<i64>) -> Self {
         Self {
-            period: Some(period),
+            period: Some(period.into()),
             ..Self::default()
         }
     }
 
     /// Sets `Period`.
-    pub fn with_period(mut self, value: i64) -> Self {
-        self.period = Some(value);
+    pub fn with_period(mut self, value: impl Into<i64>) -> Self {
+        self.period = Some(value.into());
         self
     }
 
     /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, value: impl crate::api::Text) -> Self {
-        self.renew_flag = Some(crate::api::Text::into_text(value));
+    pub fn with_renew_flag(mut self, value: impl Into<String>) -> Self {
+        self.renew_flag = Some(value.into());
         self
     }
 }
@@ -10356,22 +10356,22 @@ impl crate::flatten::Flatten for InstanceMarketOptionsRequest {
 
 impl InstanceMarketOptionsRequest {
     /// A value with what requests require (`SpotOptions`); set the other fields with the `with_` methods.
-    pub fn new(spot_options: SpotMarketOptions) -> Self {
+    pub fn new(spot_options: impl Into<SpotMarketOptions>) -> Self {
         Self {
-            spot_options: Some(spot_options),
+            spot_options: Some(spot_options.into()),
             ..Self::default()
         }
     }
 
     /// Sets `SpotOptions`.
-    pub fn with_spot_options(mut self, value: SpotMarketOptions) -> Self {
-        self.spot_options = Some(value);
+    pub fn with_spot_options(mut self, value: impl Into<SpotMarketOptions>) -> Self {
+        self.spot_options = Some(value.into());
         self
     }
 
     /// Sets `MarketType`.
-    pub fn with_market_type(mut self, value: impl crate::api::Text) -> Self {
-        self.market_type = Some(crate::api::Text::into_text(value));
+    pub fn with_market_type(mut self, value: impl Into<String>) -> Self {
+        self.market_type = Some(value.into());
         self
     }
 }
@@ -10585,50 +10585,50 @@ impl InternetAccessible {
     }
 
     /// Sets `InternetChargeType`.
-    pub fn with_internet_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.internet_charge_type = Some(crate::api::Text::into_text(value));
+    pub fn with_internet_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.internet_charge_type = Some(value.into());
         self
     }
 
     /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, value: i64) -> Self {
-        self.internet_max_bandwidth_out = Some(value);
+    pub fn with_internet_max_bandwidth_out(mut self, value: impl Into<i64>) -> Self {
+        self.internet_max_bandwidth_out = Some(value.into());
         self
     }
 
     /// Sets `PublicIpAssigned`.
-    pub fn with_public_ip_assigned(mut self, value: bool) -> Self {
-        self.public_ip_assigned = Some(value);
+    pub fn with_public_ip_assigned(mut self, value: impl Into<bool>) -> Self {
+        self.public_ip_assigned = Some(value.into());
         self
     }
 
     /// Sets `BandwidthPackageId`.
-    pub fn with_bandwidth_package_id(mut self, value: impl crate::api::Text) -> Self {
-        self.bandwidth_package_id = Some(crate::api::Text::into_text(value));
+    pub fn with_bandwidth_package_id(mut self, value: impl Into<String>) -> Self {
+        self.bandwidth_package_id = Some(value.into());
         self
     }
 
     /// Sets `InternetServiceProvider`.
-    pub fn with_internet_service_provider(mut self, value: impl crate::api::Text) -> Self {
-        self.internet_service_provider = Some(crate::api::Text::into_text(value));
+    pub fn with_internet_service_provider(mut self, value: impl Into<String>) -> Self {
+        self.internet_service_provider = Some(value.into());
         self
     }
 
     /// Sets `IPv4AddressType`.
-    pub fn with_ipv4_address_type(mut self, value: impl crate::api::Text) -> Self {
-        self.ipv4_address_type = Some(crate::api::Text::into_text(value));
+    pub fn with_ipv4_address_type(mut self, value: impl Into<String>) -> Self {
+        self.ipv4_address_type = Some(value.into());
         self
     }
 
     /// Sets `IPv6AddressType`.
-    pub fn with_ipv6_address_type(mut self, value: impl crate::api::Text) -> Self {
-        self.ipv6_address_type = Some(crate::api::Text::into_text(value));
+    pub fn with_ipv6_address_type(mut self, value: impl Into<String>) -> Self {
+        self.ipv6_address_type = Some(value.into());
         self
     }
 
     /// Sets `AntiDDoSPackageId`.
-    pub fn with_anti_d_do_s_package_id(mut self, value: impl crate::api::Text) -> Self {
-        self.anti_d_do_s_package_id = Some(crate::api::Text::into_text(value));
+    pub fn with_anti_d_do_s_package_id(mut self, value: impl Into<String>) -> Self {
+        self.anti_d_do_s_package_id = Some(value.into());
         self
     }
 }
@@ -10788,14 +10788,14 @@ impl LaunchTemplate {
     }
 
     /// Sets `LaunchTemplateId`.
-    pub fn with_launch_template_id(mut self, value: impl crate::api::Text) -> Self {
-        self.launch_template_id = Some(crate::api::Text::into_text(value));
+    pub fn with_launch_template_id(mut self, value: impl Into<String>) -> Self {
+        self.launch_template_id = Some(value.into());
         self
     }
 
     /// Sets `LaunchTemplateVersion`.
-    pub fn with_launch_template_version(mut self, value: u64) -> Self {
-        self.launch_template_version = Some(value);
+    pub fn with_launch_template_version(mut self, value: impl Into<u64>) -> Self {
+        self.launch_template_version = Some(value.into());
         self
     }
 }
@@ -10998,20 +10998,20 @@ impl LoginSettings {
     }
 
     /// Sets `Password`.
-    pub fn with_password(mut self, value: impl crate::api::Text) -> Self {
-        self.password = Some(crate::api::Text::into_text(value));
+    pub fn with_password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(value.into());
         self
     }
 
     /// Sets `KeyIds`.
-    pub fn with_key_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.key_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_key_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.key_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `KeepImageLogin`.
-    pub fn with_keep_image_login(mut self, value: impl crate::api::Text) -> Self {
-        self.keep_image_login = Some(crate::api::Text::into_text(value));
+    pub fn with_keep_image_login(mut self, value: impl Into<String>) -> Self {
+        self.keep_image_login = Some(value.into());
         self
     }
 }
@@ -11034,15 +11034,15 @@ impl crate::flatten::Flatten for Metadata {
 
 impl Metadata {
     /// A value with what requests require (`Items`); set the other fields with the `with_` methods.
-    pub fn new(items: impl IntoIterator<Item = MetadataItem>) -> Self {
+    pub fn new(items: impl IntoIterator<Item = impl Into<MetadataItem>>) -> Self {
         Self {
-            items: items.into_iter().collect(),
+            items: items.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `Items`.
-    pub fn with_items(mut self, value: impl IntoIterator<Item = MetadataItem>) -> Self {
-        self.items = value.into_iter().collect();
+    pub fn with_items<I: IntoIterator<Item = V>, V: Into<MetadataItem>>(mut self, values: I) -> Self {
+        self.items = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -11069,22 +11069,22 @@ impl crate::flatten::Flatten for MetadataItem {
 
 impl MetadataItem {
     /// A value with what requests require (`Key`, `Value`); set the other fields with the `with_` methods.
-    pub fn new(key: impl crate::api::Text, value: impl crate::api::Text) -> Self {
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
         Self {
-            key: Some(crate::api::Text::into_text(key)),
-            value: Some(crate::api::Text::into_text(value)),
+            key: Some(key.into()),
+            value: Some(value.into()),
         }
     }
 
     /// Sets `Key`.
-    pub fn with_key(mut self, value: impl crate::api::Text) -> Self {
-        self.key = Some(crate::api::Text::into_text(value));
+    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
         self
     }
 
     /// Sets `Value`.
-    pub fn with_value(mut self, value: impl crate::api::Text) -> Self {
-        self.value = Some(crate::api::Text::into_text(value));
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
         self
     }
 }
@@ -11128,55 +11128,55 @@ impl crate::flatten::Flatten for NetworkInterfaces {
 
 impl NetworkInterfaces {
     /// A value with what requests require (`InterfaceType`, `VpcId`, `SubnetId`, `PrivateIpv4AddressCount`); set the other fields with the `with_` methods.
-    pub fn new(interface_type: impl crate::api::Text, vpc_id: impl crate::api::Text, subnet_id: impl crate::api::Text, private_ipv4_address_count: i64) -> Self {
+    pub fn new(interface_type: impl Into<String>, vpc_id: impl Into<String>, subnet_id: impl Into<String>, private_ipv4_address_count: impl Into<i64>) -> Self {
         Self {
-            interface_type: crate::api::Text::into_text(interface_type),
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            subnet_id: crate::api::Text::into_text(subnet_id),
-            private_ipv4_address_count: private_ipv4_address_count,
+            interface_type: interface_type.into(),
+            vpc_id: vpc_id.into(),
+            subnet_id: subnet_id.into(),
+            private_ipv4_address_count: private_ipv4_address_count.into(),
             ..Self::default()
         }
     }
 
     /// Sets `InterfaceType`.
-    pub fn with_interface_type(mut self, value: impl crate::api::Text) -> Self {
-        self.interface_type = crate::api::Text::into_text(value);
+    pub fn with_interface_type(mut self, value: impl Into<String>) -> Self {
+        self.interface_type = value.into();
         self
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_id = crate::api::Text::into_text(value);
+    pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = value.into();
         self
     }
 
     /// Sets `PrivateIpv4AddressCount`.
-    pub fn with_private_ipv4_address_count(mut self, value: i64) -> Self {
-        self.private_ipv4_address_count = value;
+    pub fn with_private_ipv4_address_count(mut self, value: impl Into<i64>) -> Self {
+        self.private_ipv4_address_count = value.into();
         self
     }
 
     /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_interface_id = Some(crate::api::Text::into_text(value));
+    pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.network_interface_id = Some(value.into());
         self
     }
 
     /// Sets `SecurityGroupIds`.
-    pub fn with_security_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.security_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.security_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DeleteWithInstance`.
-    pub fn with_delete_with_instance(mut self, value: bool) -> Self {
-        self.delete_with_instance = Some(value);
+    pub fn with_delete_with_instance(mut self, value: impl Into<bool>) -> Self {
+        self.delete_with_instance = Some(value.into());
         self
     }
 }
@@ -11258,52 +11258,52 @@ impl crate::flatten::Flatten for Placement {
 
 impl Placement {
     /// A value with what requests require (`Zone`); set the other fields with the `with_` methods.
-    pub fn new(zone: impl crate::api::Text) -> Self {
+    pub fn new(zone: impl Into<String>) -> Self {
         Self {
-            zone: Some(crate::api::Text::into_text(zone)),
+            zone: Some(zone.into()),
             ..Self::default()
         }
     }
 
     /// Sets `Zone`.
-    pub fn with_zone(mut self, value: impl crate::api::Text) -> Self {
-        self.zone = Some(crate::api::Text::into_text(value));
+    pub fn with_zone(mut self, value: impl Into<String>) -> Self {
+        self.zone = Some(value.into());
         self
     }
 
     /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, value: i64) -> Self {
-        self.project_id = Some(value);
+    pub fn with_project_id(mut self, value: impl Into<i64>) -> Self {
+        self.project_id = Some(value.into());
         self
     }
 
     /// Sets `HostIds`.
-    pub fn with_host_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.host_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_host_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.host_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `HostId`.
-    pub fn with_host_id(mut self, value: impl crate::api::Text) -> Self {
-        self.host_id = Some(crate::api::Text::into_text(value));
+    pub fn with_host_id(mut self, value: impl Into<String>) -> Self {
+        self.host_id = Some(value.into());
         self
     }
 
     /// Sets `DedicatedResourcePackTenancy`.
-    pub fn with_dedicated_resource_pack_tenancy(mut self, value: impl crate::api::Text) -> Self {
-        self.dedicated_resource_pack_tenancy = Some(crate::api::Text::into_text(value));
+    pub fn with_dedicated_resource_pack_tenancy(mut self, value: impl Into<String>) -> Self {
+        self.dedicated_resource_pack_tenancy = Some(value.into());
         self
     }
 
     /// Sets `DedicatedResourcePackIds`.
-    pub fn with_dedicated_resource_pack_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.dedicated_resource_pack_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_dedicated_resource_pack_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.dedicated_resource_pack_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `RackId`.
-    pub fn with_rack_id(mut self, value: impl crate::api::Text) -> Self {
-        self.rack_id = Some(crate::api::Text::into_text(value));
+    pub fn with_rack_id(mut self, value: impl Into<String>) -> Self {
+        self.rack_id = Some(value.into());
         self
     }
 }
@@ -11576,8 +11576,8 @@ impl RunAutomationServiceEnabled {
     }
 
     /// Sets `Enabled`.
-    pub fn with_enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
+    pub fn with_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
         self
     }
 }
@@ -11605,8 +11605,8 @@ impl RunMonitorServiceEnabled {
     }
 
     /// Sets `Enabled`.
-    pub fn with_enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
+    pub fn with_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
         self
     }
 }
@@ -11634,8 +11634,8 @@ impl RunSecurityServiceEnabled {
     }
 
     /// Sets `Enabled`.
-    pub fn with_enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
+    pub fn with_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
         self
     }
 }
@@ -11691,22 +11691,22 @@ impl crate::flatten::Flatten for SpotMarketOptions {
 
 impl SpotMarketOptions {
     /// A value with what requests require (`MaxPrice`); set the other fields with the `with_` methods.
-    pub fn new(max_price: impl crate::api::Text) -> Self {
+    pub fn new(max_price: impl Into<String>) -> Self {
         Self {
-            max_price: Some(crate::api::Text::into_text(max_price)),
+            max_price: Some(max_price.into()),
             ..Self::default()
         }
     }
 
     /// Sets `MaxPrice`.
-    pub fn with_max_price(mut self, value: impl crate::api::Text) -> Self {
-        self.max_price = Some(crate::api::Text::into_text(value));
+    pub fn with_max_price(mut self, value: impl Into<String>) -> Self {
+        self.max_price = Some(value.into());
         self
     }
 
     /// Sets `SpotInstanceType`.
-    pub fn with_spot_instance_type(mut self, value: impl crate::api::Text) -> Self {
-        self.spot_instance_type = Some(crate::api::Text::into_text(value));
+    pub fn with_spot_instance_type(mut self, value: impl Into<String>) -> Self {
+        self.spot_instance_type = Some(value.into());
         self
     }
 }
@@ -11761,20 +11761,20 @@ impl StorageBlock {
     }
 
     /// Sets `Type`.
-    pub fn with_type(mut self, value: impl crate::api::Text) -> Self {
-        self.r#type = Some(crate::api::Text::into_text(value));
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
         self
     }
 
     /// Sets `MinSize`.
-    pub fn with_min_size(mut self, value: i64) -> Self {
-        self.min_size = Some(value);
+    pub fn with_min_size(mut self, value: impl Into<i64>) -> Self {
+        self.min_size = Some(value.into());
         self
     }
 
     /// Sets `MaxSize`.
-    pub fn with_max_size(mut self, value: i64) -> Self {
-        self.max_size = Some(value);
+    pub fn with_max_size(mut self, value: impl Into<i64>) -> Self {
+        self.max_size = Some(value.into());
         self
     }
 }
@@ -11839,44 +11839,44 @@ impl SystemDisk {
     }
 
     /// Sets `DiskType`.
-    pub fn with_disk_type(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_type = Some(crate::api::Text::into_text(value));
+    pub fn with_disk_type(mut self, value: impl Into<String>) -> Self {
+        self.disk_type = Some(value.into());
         self
     }
 
     /// Sets `DiskId`.
-    pub fn with_disk_id(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_id = Some(crate::api::Text::into_text(value));
+    pub fn with_disk_id(mut self, value: impl Into<String>) -> Self {
+        self.disk_id = Some(value.into());
         self
     }
 
     /// Sets `DiskSize`.
-    pub fn with_disk_size(mut self, value: i64) -> Self {
-        self.disk_size = Some(value);
+    pub fn with_disk_size(mut self, value: impl Into<i64>) -> Self {
+        self.disk_size = Some(value.into());
         self
     }
 
     /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.cdc_id = Some(crate::api::Text::into_text(value));
+    pub fn with_cdc_id(mut self, value: impl Into<String>) -> Self {
+        self.cdc_id = Some(value.into());
         self
     }
 
     /// Sets `DiskName`.
-    pub fn with_disk_name(mut self, value: impl crate::api::Text) -> Self {
-        self.disk_name = Some(crate::api::Text::into_text(value));
+    pub fn with_disk_name(mut self, value: impl Into<String>) -> Self {
+        self.disk_name = Some(value.into());
         self
     }
 
     /// Sets `Encrypt`.
-    pub fn with_encrypt(mut self, value: bool) -> Self {
-        self.encrypt = Some(value);
+    pub fn with_encrypt(mut self, value: impl Into<bool>) -> Self {
+        self.encrypt = Some(value.into());
         self
     }
 
     /// Sets `KmsKeyId`.
-    pub fn with_kms_key_id(mut self, value: impl crate::api::Text) -> Self {
-        self.kms_key_id = Some(crate::api::Text::into_text(value));
+    pub fn with_kms_key_id(mut self, value: impl Into<String>) -> Self {
+        self.kms_key_id = Some(value.into());
         self
     }
 }
@@ -11903,22 +11903,22 @@ impl crate::flatten::Flatten for Tag {
 
 impl Tag {
     /// A value with what requests require (`Key`, `Value`); set the other fields with the `with_` methods.
-    pub fn new(key: impl crate::api::Text, value: impl crate::api::Text) -> Self {
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
         Self {
-            key: Some(crate::api::Text::into_text(key)),
-            value: Some(crate::api::Text::into_text(value)),
+            key: Some(key.into()),
+            value: Some(value.into()),
         }
     }
 
     /// Sets `Key`.
-    pub fn with_key(mut self, value: impl crate::api::Text) -> Self {
-        self.key = Some(crate::api::Text::into_text(value));
+    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
         self
     }
 
     /// Sets `Value`.
-    pub fn with_value(mut self, value: impl crate::api::Text) -> Self {
-        self.value = Some(crate::api::Text::into_text(value));
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
         self
     }
 }
@@ -11945,22 +11945,22 @@ impl crate::flatten::Flatten for TagSpecification {
 
 impl TagSpecification {
     /// A value with what requests require (`ResourceType`, `Tags`); set the other fields with the `with_` methods.
-    pub fn new(resource_type: impl crate::api::Text, tags: impl IntoIterator<Item = Tag>) -> Self {
+    pub fn new(resource_type: impl Into<String>, tags: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
         Self {
-            resource_type: Some(crate::api::Text::into_text(resource_type)),
-            tags: tags.into_iter().collect(),
+            resource_type: Some(resource_type.into()),
+            tags: tags.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `ResourceType`.
-    pub fn with_resource_type(mut self, value: impl crate::api::Text) -> Self {
-        self.resource_type = Some(crate::api::Text::into_text(value));
+    pub fn with_resource_type(mut self, value: impl Into<String>) -> Self {
+        self.resource_type = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -12012,41 +12012,41 @@ impl crate::flatten::Flatten for VirtualPrivateCloud {
 
 impl VirtualPrivateCloud {
     /// A value with what requests require (`VpcId`, `SubnetId`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, subnet_id: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>, subnet_id: impl Into<String>) -> Self {
         Self {
-            vpc_id: Some(crate::api::Text::into_text(vpc_id)),
-            subnet_id: Some(crate::api::Text::into_text(subnet_id)),
+            vpc_id: Some(vpc_id.into()),
+            subnet_id: Some(subnet_id.into()),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = Some(crate::api::Text::into_text(value));
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = Some(value.into());
         self
     }
 
     /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_id = Some(crate::api::Text::into_text(value));
+    pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = Some(value.into());
         self
     }
 
     /// Sets `AsVpcGateway`.
-    pub fn with_as_vpc_gateway(mut self, value: bool) -> Self {
-        self.as_vpc_gateway = Some(value);
+    pub fn with_as_vpc_gateway(mut self, value: impl Into<bool>) -> Self {
+        self.as_vpc_gateway = Some(value.into());
         self
     }
 
     /// Sets `PrivateIpAddresses`.
-    pub fn with_private_ip_addresses(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.private_ip_addresses = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_private_ip_addresses<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.private_ip_addresses = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Ipv6AddressCount`.
-    pub fn with_ipv6_address_count(mut self, value: u64) -> Self {
-        self.ipv6_address_count = Some(value);
+    pub fn with_ipv6_address_count(mut self, value: impl Into<u64>) -> Self {
+        self.ipv6_address_count = Some(value.into());
         self
     }
 }

@@ -26,22 +26,22 @@ impl crate::flatten::Flatten for AcceptAttachCcnInstancesRequest {
 
 impl AcceptAttachCcnInstancesRequest {
     /// A value with what requests require (`CcnId`, `Instances`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text, instances: impl IntoIterator<Item = CcnInstance>) -> Self {
+    pub fn new(ccn_id: impl Into<String>, instances: impl IntoIterator<Item = impl Into<CcnInstance>>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
-            instances: instances.into_iter().collect(),
+            ccn_id: ccn_id.into(),
+            instances: instances.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `Instances`.
-    pub fn with_instances(mut self, value: impl IntoIterator<Item = CcnInstance>) -> Self {
-        self.instances = value.into_iter().collect();
+    pub fn with_instances<I: IntoIterator<Item = V>, V: Into<CcnInstance>>(mut self, values: I) -> Self {
+        self.instances = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -80,15 +80,15 @@ impl crate::flatten::Flatten for AcceptVpcPeeringConnectionRequest {
 
 impl AcceptVpcPeeringConnectionRequest {
     /// A value with what requests require (`PeeringConnectionId`); set the other fields with the `with_` methods.
-    pub fn new(peering_connection_id: impl crate::api::Text) -> Self {
+    pub fn new(peering_connection_id: impl Into<String>) -> Self {
         Self {
-            peering_connection_id: crate::api::Text::into_text(peering_connection_id),
+            peering_connection_id: peering_connection_id.into(),
         }
     }
 
     /// Sets `PeeringConnectionId`.
-    pub fn with_peering_connection_id(mut self, value: impl crate::api::Text) -> Self {
-        self.peering_connection_id = crate::api::Text::into_text(value);
+    pub fn with_peering_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.peering_connection_id = value.into();
         self
     }
 }
@@ -147,46 +147,46 @@ impl crate::flatten::Flatten for AddBandwidthPackageResourcesRequest {
 
 impl AddBandwidthPackageResourcesRequest {
     /// A value with what requests require (`ResourceIds`); set the other fields with the `with_` methods.
-    pub fn new(resource_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(resource_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            resource_ids: resource_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            resource_ids: resource_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `ResourceIds`.
-    pub fn with_resource_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.resource_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_resource_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.resource_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `BandwidthPackageId`.
-    pub fn with_bandwidth_package_id(mut self, value: impl crate::api::Text) -> Self {
-        self.bandwidth_package_id = Some(crate::api::Text::into_text(value));
+    pub fn with_bandwidth_package_id(mut self, value: impl Into<String>) -> Self {
+        self.bandwidth_package_id = Some(value.into());
         self
     }
 
     /// Sets `NetworkType`.
-    pub fn with_network_type(mut self, value: impl crate::api::Text) -> Self {
-        self.network_type = Some(crate::api::Text::into_text(value));
+    pub fn with_network_type(mut self, value: impl Into<String>) -> Self {
+        self.network_type = Some(value.into());
         self
     }
 
     /// Sets `ResourceType`.
-    pub fn with_resource_type(mut self, value: impl crate::api::Text) -> Self {
-        self.resource_type = Some(crate::api::Text::into_text(value));
+    pub fn with_resource_type(mut self, value: impl Into<String>) -> Self {
+        self.resource_type = Some(value.into());
         self
     }
 
     /// Sets `Protocol`.
-    pub fn with_protocol(mut self, value: impl crate::api::Text) -> Self {
-        self.protocol = Some(crate::api::Text::into_text(value));
+    pub fn with_protocol(mut self, value: impl Into<String>) -> Self {
+        self.protocol = Some(value.into());
         self
     }
 
     /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, value: u64) -> Self {
-        self.internet_max_bandwidth_out = Some(value);
+    pub fn with_internet_max_bandwidth_out(mut self, value: impl Into<u64>) -> Self {
+        self.internet_max_bandwidth_out = Some(value.into());
         self
     }
 }
@@ -232,29 +232,29 @@ impl crate::flatten::Flatten for AddIp6RulesRequest {
 
 impl AddIp6RulesRequest {
     /// A value with what requests require (`Ip6TranslatorId`, `Ip6RuleInfos`); set the other fields with the `with_` methods.
-    pub fn new(ip6_translator_id: impl crate::api::Text, ip6_rule_infos: impl IntoIterator<Item = Ip6RuleInfo>) -> Self {
+    pub fn new(ip6_translator_id: impl Into<String>, ip6_rule_infos: impl IntoIterator<Item = impl Into<Ip6RuleInfo>>) -> Self {
         Self {
-            ip6_translator_id: crate::api::Text::into_text(ip6_translator_id),
-            ip6_rule_infos: ip6_rule_infos.into_iter().collect(),
+            ip6_translator_id: ip6_translator_id.into(),
+            ip6_rule_infos: ip6_rule_infos.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `Ip6TranslatorId`.
-    pub fn with_ip6_translator_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ip6_translator_id = crate::api::Text::into_text(value);
+    pub fn with_ip6_translator_id(mut self, value: impl Into<String>) -> Self {
+        self.ip6_translator_id = value.into();
         self
     }
 
     /// Sets `Ip6RuleInfos`.
-    pub fn with_ip6_rule_infos(mut self, value: impl IntoIterator<Item = Ip6RuleInfo>) -> Self {
-        self.ip6_rule_infos = value.into_iter().collect();
+    pub fn with_ip6_rule_infos<I: IntoIterator<Item = V>, V: Into<Ip6RuleInfo>>(mut self, values: I) -> Self {
+        self.ip6_rule_infos = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Ip6RuleName`.
-    pub fn with_ip6_rule_name(mut self, value: impl crate::api::Text) -> Self {
-        self.ip6_rule_name = Some(crate::api::Text::into_text(value));
+    pub fn with_ip6_rule_name(mut self, value: impl Into<String>) -> Self {
+        self.ip6_rule_name = Some(value.into());
         self
     }
 }
@@ -300,22 +300,22 @@ impl crate::flatten::Flatten for AddTemplateMemberRequest {
 
 impl AddTemplateMemberRequest {
     /// A value with what requests require (`TemplateId`, `TemplateMember`); set the other fields with the `with_` methods.
-    pub fn new(template_id: impl crate::api::Text, template_member: impl IntoIterator<Item = MemberInfo>) -> Self {
+    pub fn new(template_id: impl Into<String>, template_member: impl IntoIterator<Item = impl Into<MemberInfo>>) -> Self {
         Self {
-            template_id: crate::api::Text::into_text(template_id),
-            template_member: template_member.into_iter().collect(),
+            template_id: template_id.into(),
+            template_member: template_member.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `TemplateId`.
-    pub fn with_template_id(mut self, value: impl crate::api::Text) -> Self {
-        self.template_id = crate::api::Text::into_text(value);
+    pub fn with_template_id(mut self, value: impl Into<String>) -> Self {
+        self.template_id = value.into();
         self
     }
 
     /// Sets `TemplateMember`.
-    pub fn with_template_member(mut self, value: impl IntoIterator<Item = MemberInfo>) -> Self {
-        self.template_member = value.into_iter().collect();
+    pub fn with_template_member<I: IntoIterator<Item = V>, V: Into<MemberInfo>>(mut self, values: I) -> Self {
+        self.template_member = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -364,14 +364,14 @@ impl AdjustPublicAddressRequest {
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = Some(value.into());
         self
     }
 
     /// Sets `AddressId`.
-    pub fn with_address_id(mut self, value: impl crate::api::Text) -> Self {
-        self.address_id = Some(crate::api::Text::into_text(value));
+    pub fn with_address_id(mut self, value: impl Into<String>) -> Self {
+        self.address_id = Some(value.into());
         self
     }
 }
@@ -488,110 +488,110 @@ impl AllocateAddressesRequest {
     }
 
     /// Sets `AddressCount`.
-    pub fn with_address_count(mut self, value: i64) -> Self {
-        self.address_count = Some(value);
+    pub fn with_address_count(mut self, value: impl Into<i64>) -> Self {
+        self.address_count = Some(value.into());
         self
     }
 
     /// Sets `InternetServiceProvider`.
-    pub fn with_internet_service_provider(mut self, value: impl crate::api::Text) -> Self {
-        self.internet_service_provider = Some(crate::api::Text::into_text(value));
+    pub fn with_internet_service_provider(mut self, value: impl Into<String>) -> Self {
+        self.internet_service_provider = Some(value.into());
         self
     }
 
     /// Sets `InternetChargeType`.
-    pub fn with_internet_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.internet_charge_type = Some(crate::api::Text::into_text(value));
+    pub fn with_internet_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.internet_charge_type = Some(value.into());
         self
     }
 
     /// Sets `IPChargeType`.
-    pub fn with_ip_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.ip_charge_type = Some(crate::api::Text::into_text(value));
+    pub fn with_ip_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.ip_charge_type = Some(value.into());
         self
     }
 
     /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, value: i64) -> Self {
-        self.internet_max_bandwidth_out = Some(value);
+    pub fn with_internet_max_bandwidth_out(mut self, value: impl Into<i64>) -> Self {
+        self.internet_max_bandwidth_out = Some(value.into());
         self
     }
 
     /// Sets `AddressChargePrepaid`.
-    pub fn with_address_charge_prepaid(mut self, value: AddressChargePrepaid) -> Self {
-        self.address_charge_prepaid = Some(value);
+    pub fn with_address_charge_prepaid(mut self, value: impl Into<AddressChargePrepaid>) -> Self {
+        self.address_charge_prepaid = Some(value.into());
         self
     }
 
     /// Sets `AddressType`.
-    pub fn with_address_type(mut self, value: impl crate::api::Text) -> Self {
-        self.address_type = Some(crate::api::Text::into_text(value));
+    pub fn with_address_type(mut self, value: impl Into<String>) -> Self {
+        self.address_type = Some(value.into());
         self
     }
 
     /// Sets `AnycastZone`.
-    pub fn with_anycast_zone(mut self, value: impl crate::api::Text) -> Self {
-        self.anycast_zone = Some(crate::api::Text::into_text(value));
+    pub fn with_anycast_zone(mut self, value: impl Into<String>) -> Self {
+        self.anycast_zone = Some(value.into());
         self
     }
 
     /// Sets `VipCluster`.
-    pub fn with_vip_cluster(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.vip_cluster = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_vip_cluster<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.vip_cluster = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `ApplicableForCLB`.
-    pub fn with_applicable_for_clb(mut self, value: bool) -> Self {
-        self.applicable_for_clb = Some(value);
+    pub fn with_applicable_for_clb(mut self, value: impl Into<bool>) -> Self {
+        self.applicable_for_clb = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `BandwidthPackageId`.
-    pub fn with_bandwidth_package_id(mut self, value: impl crate::api::Text) -> Self {
-        self.bandwidth_package_id = Some(crate::api::Text::into_text(value));
+    pub fn with_bandwidth_package_id(mut self, value: impl Into<String>) -> Self {
+        self.bandwidth_package_id = Some(value.into());
         self
     }
 
     /// Sets `AddressName`.
-    pub fn with_address_name(mut self, value: impl crate::api::Text) -> Self {
-        self.address_name = Some(crate::api::Text::into_text(value));
+    pub fn with_address_name(mut self, value: impl Into<String>) -> Self {
+        self.address_name = Some(value.into());
         self
     }
 
     /// Sets `DedicatedClusterId`.
-    pub fn with_dedicated_cluster_id(mut self, value: impl crate::api::Text) -> Self {
-        self.dedicated_cluster_id = Some(crate::api::Text::into_text(value));
+    pub fn with_dedicated_cluster_id(mut self, value: impl Into<String>) -> Self {
+        self.dedicated_cluster_id = Some(value.into());
         self
     }
 
     /// Sets `IsDedicatedAddressPool`.
-    pub fn with_is_dedicated_address_pool(mut self, value: bool) -> Self {
-        self.is_dedicated_address_pool = Some(value);
+    pub fn with_is_dedicated_address_pool(mut self, value: impl Into<bool>) -> Self {
+        self.is_dedicated_address_pool = Some(value.into());
         self
     }
 
     /// Sets `Egress`.
-    pub fn with_egress(mut self, value: impl crate::api::Text) -> Self {
-        self.egress = Some(crate::api::Text::into_text(value));
+    pub fn with_egress(mut self, value: impl Into<String>) -> Self {
+        self.egress = Some(value.into());
         self
     }
 
     /// Sets `AntiDDoSPackageId`.
-    pub fn with_anti_d_do_s_package_id(mut self, value: impl crate::api::Text) -> Self {
-        self.anti_d_do_s_package_id = Some(crate::api::Text::into_text(value));
+    pub fn with_anti_d_do_s_package_id(mut self, value: impl Into<String>) -> Self {
+        self.anti_d_do_s_package_id = Some(value.into());
         self
     }
 
     /// Sets `ClientToken`.
-    pub fn with_client_token(mut self, value: impl crate::api::Text) -> Self {
-        self.client_token = Some(crate::api::Text::into_text(value));
+    pub fn with_client_token(mut self, value: impl Into<String>) -> Self {
+        self.client_token = Some(value.into());
         self
     }
 }
@@ -681,56 +681,56 @@ impl AllocateIPv6AddressesRequest {
     }
 
     /// Sets `AddressName`.
-    pub fn with_address_name(mut self, value: impl crate::api::Text) -> Self {
-        self.address_name = Some(crate::api::Text::into_text(value));
+    pub fn with_address_name(mut self, value: impl Into<String>) -> Self {
+        self.address_name = Some(value.into());
         self
     }
 
     /// Sets `AddressType`.
-    pub fn with_address_type(mut self, value: impl crate::api::Text) -> Self {
-        self.address_type = Some(crate::api::Text::into_text(value));
+    pub fn with_address_type(mut self, value: impl Into<String>) -> Self {
+        self.address_type = Some(value.into());
         self
     }
 
     /// Sets `AddressCount`.
-    pub fn with_address_count(mut self, value: i64) -> Self {
-        self.address_count = Some(value);
+    pub fn with_address_count(mut self, value: impl Into<i64>) -> Self {
+        self.address_count = Some(value.into());
         self
     }
 
     /// Sets `InternetChargeType`.
-    pub fn with_internet_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.internet_charge_type = Some(crate::api::Text::into_text(value));
+    pub fn with_internet_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.internet_charge_type = Some(value.into());
         self
     }
 
     /// Sets `InternetServiceProvider`.
-    pub fn with_internet_service_provider(mut self, value: impl crate::api::Text) -> Self {
-        self.internet_service_provider = Some(crate::api::Text::into_text(value));
+    pub fn with_internet_service_provider(mut self, value: impl Into<String>) -> Self {
+        self.internet_service_provider = Some(value.into());
         self
     }
 
     /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, value: i64) -> Self {
-        self.internet_max_bandwidth_out = Some(value);
+    pub fn with_internet_max_bandwidth_out(mut self, value: impl Into<i64>) -> Self {
+        self.internet_max_bandwidth_out = Some(value.into());
         self
     }
 
     /// Sets `BandwidthPackageId`.
-    pub fn with_bandwidth_package_id(mut self, value: impl crate::api::Text) -> Self {
-        self.bandwidth_package_id = Some(crate::api::Text::into_text(value));
+    pub fn with_bandwidth_package_id(mut self, value: impl Into<String>) -> Self {
+        self.bandwidth_package_id = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Egress`.
-    pub fn with_egress(mut self, value: impl crate::api::Text) -> Self {
-        self.egress = Some(crate::api::Text::into_text(value));
+    pub fn with_egress(mut self, value: impl Into<String>) -> Self {
+        self.egress = Some(value.into());
         self
     }
 }
@@ -792,40 +792,40 @@ impl crate::flatten::Flatten for AllocateIp6AddressesBandwidthRequest {
 
 impl AllocateIp6AddressesBandwidthRequest {
     /// A value with what requests require (`Ip6Addresses`); set the other fields with the `with_` methods.
-    pub fn new(ip6_addresses: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(ip6_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            ip6_addresses: ip6_addresses.into_iter().map(crate::api::Text::into_text).collect(),
+            ip6_addresses: ip6_addresses.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `Ip6Addresses`.
-    pub fn with_ip6_addresses(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ip6_addresses = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ip6_addresses<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ip6_addresses = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, value: i64) -> Self {
-        self.internet_max_bandwidth_out = Some(value);
+    pub fn with_internet_max_bandwidth_out(mut self, value: impl Into<i64>) -> Self {
+        self.internet_max_bandwidth_out = Some(value.into());
         self
     }
 
     /// Sets `InternetChargeType`.
-    pub fn with_internet_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.internet_charge_type = Some(crate::api::Text::into_text(value));
+    pub fn with_internet_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.internet_charge_type = Some(value.into());
         self
     }
 
     /// Sets `BandwidthPackageId`.
-    pub fn with_bandwidth_package_id(mut self, value: impl crate::api::Text) -> Self {
-        self.bandwidth_package_id = Some(crate::api::Text::into_text(value));
+    pub fn with_bandwidth_package_id(mut self, value: impl Into<String>) -> Self {
+        self.bandwidth_package_id = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -883,34 +883,34 @@ impl crate::flatten::Flatten for AssignIpv6AddressesRequest {
 
 impl AssignIpv6AddressesRequest {
     /// A value with what requests require (`NetworkInterfaceId`); set the other fields with the `with_` methods.
-    pub fn new(network_interface_id: impl crate::api::Text) -> Self {
+    pub fn new(network_interface_id: impl Into<String>) -> Self {
         Self {
-            network_interface_id: crate::api::Text::into_text(network_interface_id),
+            network_interface_id: network_interface_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_interface_id = crate::api::Text::into_text(value);
+    pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.network_interface_id = value.into();
         self
     }
 
     /// Sets `Ipv6Addresses`.
-    pub fn with_ipv6_addresses(mut self, value: impl IntoIterator<Item = Ipv6Address>) -> Self {
-        self.ipv6_addresses = value.into_iter().collect();
+    pub fn with_ipv6_addresses<I: IntoIterator<Item = V>, V: Into<Ipv6Address>>(mut self, values: I) -> Self {
+        self.ipv6_addresses = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Ipv6AddressCount`.
-    pub fn with_ipv6_address_count(mut self, value: u64) -> Self {
-        self.ipv6_address_count = Some(value);
+    pub fn with_ipv6_address_count(mut self, value: impl Into<u64>) -> Self {
+        self.ipv6_address_count = Some(value.into());
         self
     }
 
     /// Sets `ClientToken`.
-    pub fn with_client_token(mut self, value: impl crate::api::Text) -> Self {
-        self.client_token = Some(crate::api::Text::into_text(value));
+    pub fn with_client_token(mut self, value: impl Into<String>) -> Self {
+        self.client_token = Some(value.into());
         self
     }
 }
@@ -963,22 +963,22 @@ impl crate::flatten::Flatten for AssignIpv6CidrBlockRequest {
 
 impl AssignIpv6CidrBlockRequest {
     /// A value with what requests require (`VpcId`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
+            vpc_id: vpc_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `AddressType`.
-    pub fn with_address_type(mut self, value: impl crate::api::Text) -> Self {
-        self.address_type = Some(crate::api::Text::into_text(value));
+    pub fn with_address_type(mut self, value: impl Into<String>) -> Self {
+        self.address_type = Some(value.into());
         self
     }
 }
@@ -1031,29 +1031,29 @@ impl crate::flatten::Flatten for AssignIpv6SubnetCidrBlockRequest {
 
 impl AssignIpv6SubnetCidrBlockRequest {
     /// A value with what requests require (`VpcId`, `Ipv6SubnetCidrBlocks`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, ipv6_subnet_cidr_blocks: impl IntoIterator<Item = Ipv6SubnetCidrBlock>) -> Self {
+    pub fn new(vpc_id: impl Into<String>, ipv6_subnet_cidr_blocks: impl IntoIterator<Item = impl Into<Ipv6SubnetCidrBlock>>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            ipv6_subnet_cidr_blocks: ipv6_subnet_cidr_blocks.into_iter().collect(),
+            vpc_id: vpc_id.into(),
+            ipv6_subnet_cidr_blocks: ipv6_subnet_cidr_blocks.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `Ipv6SubnetCidrBlocks`.
-    pub fn with_ipv6_subnet_cidr_blocks(mut self, value: impl IntoIterator<Item = Ipv6SubnetCidrBlock>) -> Self {
-        self.ipv6_subnet_cidr_blocks = value.into_iter().collect();
+    pub fn with_ipv6_subnet_cidr_blocks<I: IntoIterator<Item = V>, V: Into<Ipv6SubnetCidrBlock>>(mut self, values: I) -> Self {
+        self.ipv6_subnet_cidr_blocks = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `ClientToken`.
-    pub fn with_client_token(mut self, value: impl crate::api::Text) -> Self {
-        self.client_token = Some(crate::api::Text::into_text(value));
+    pub fn with_client_token(mut self, value: impl Into<String>) -> Self {
+        self.client_token = Some(value.into());
         self
     }
 }
@@ -1118,40 +1118,40 @@ impl crate::flatten::Flatten for AssignPrivateIpAddressesRequest {
 
 impl AssignPrivateIpAddressesRequest {
     /// A value with what requests require (`NetworkInterfaceId`); set the other fields with the `with_` methods.
-    pub fn new(network_interface_id: impl crate::api::Text) -> Self {
+    pub fn new(network_interface_id: impl Into<String>) -> Self {
         Self {
-            network_interface_id: crate::api::Text::into_text(network_interface_id),
+            network_interface_id: network_interface_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_interface_id = crate::api::Text::into_text(value);
+    pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.network_interface_id = value.into();
         self
     }
 
     /// Sets `PrivateIpAddresses`.
-    pub fn with_private_ip_addresses(mut self, value: impl IntoIterator<Item = PrivateIpAddressSpecification>) -> Self {
-        self.private_ip_addresses = value.into_iter().collect();
+    pub fn with_private_ip_addresses<I: IntoIterator<Item = V>, V: Into<PrivateIpAddressSpecification>>(mut self, values: I) -> Self {
+        self.private_ip_addresses = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `SecondaryPrivateIpAddressCount`.
-    pub fn with_secondary_private_ip_address_count(mut self, value: u64) -> Self {
-        self.secondary_private_ip_address_count = Some(value);
+    pub fn with_secondary_private_ip_address_count(mut self, value: impl Into<u64>) -> Self {
+        self.secondary_private_ip_address_count = Some(value.into());
         self
     }
 
     /// Sets `QosLevel`.
-    pub fn with_qos_level(mut self, value: impl crate::api::Text) -> Self {
-        self.qos_level = Some(crate::api::Text::into_text(value));
+    pub fn with_qos_level(mut self, value: impl Into<String>) -> Self {
+        self.qos_level = Some(value.into());
         self
     }
 
     /// Sets `ClientToken`.
-    pub fn with_client_token(mut self, value: impl crate::api::Text) -> Self {
-        self.client_token = Some(crate::api::Text::into_text(value));
+    pub fn with_client_token(mut self, value: impl Into<String>) -> Self {
+        self.client_token = Some(value.into());
         self
     }
 }
@@ -1220,46 +1220,46 @@ impl crate::flatten::Flatten for AssociateAddressRequest {
 
 impl AssociateAddressRequest {
     /// A value with what requests require (`AddressId`); set the other fields with the `with_` methods.
-    pub fn new(address_id: impl crate::api::Text) -> Self {
+    pub fn new(address_id: impl Into<String>) -> Self {
         Self {
-            address_id: crate::api::Text::into_text(address_id),
+            address_id: address_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `AddressId`.
-    pub fn with_address_id(mut self, value: impl crate::api::Text) -> Self {
-        self.address_id = crate::api::Text::into_text(value);
+    pub fn with_address_id(mut self, value: impl Into<String>) -> Self {
+        self.address_id = value.into();
         self
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = Some(value.into());
         self
     }
 
     /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_interface_id = Some(crate::api::Text::into_text(value));
+    pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.network_interface_id = Some(value.into());
         self
     }
 
     /// Sets `PrivateIpAddress`.
-    pub fn with_private_ip_address(mut self, value: impl crate::api::Text) -> Self {
-        self.private_ip_address = Some(crate::api::Text::into_text(value));
+    pub fn with_private_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.private_ip_address = Some(value.into());
         self
     }
 
     /// Sets `EipDirectConnection`.
-    pub fn with_eip_direct_connection(mut self, value: bool) -> Self {
-        self.eip_direct_connection = Some(value);
+    pub fn with_eip_direct_connection(mut self, value: impl Into<bool>) -> Self {
+        self.eip_direct_connection = Some(value.into());
         self
     }
 
     /// Sets `InstanceRegion`.
-    pub fn with_instance_region(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_region = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_region(mut self, value: impl Into<String>) -> Self {
+        self.instance_region = Some(value.into());
         self
     }
 }
@@ -1305,22 +1305,22 @@ impl crate::flatten::Flatten for AssociateDhcpIpWithAddressIpRequest {
 
 impl AssociateDhcpIpWithAddressIpRequest {
     /// A value with what requests require (`DhcpIpId`, `AddressIp`); set the other fields with the `with_` methods.
-    pub fn new(dhcp_ip_id: impl crate::api::Text, address_ip: impl crate::api::Text) -> Self {
+    pub fn new(dhcp_ip_id: impl Into<String>, address_ip: impl Into<String>) -> Self {
         Self {
-            dhcp_ip_id: crate::api::Text::into_text(dhcp_ip_id),
-            address_ip: crate::api::Text::into_text(address_ip),
+            dhcp_ip_id: dhcp_ip_id.into(),
+            address_ip: address_ip.into(),
         }
     }
 
     /// Sets `DhcpIpId`.
-    pub fn with_dhcp_ip_id(mut self, value: impl crate::api::Text) -> Self {
-        self.dhcp_ip_id = crate::api::Text::into_text(value);
+    pub fn with_dhcp_ip_id(mut self, value: impl Into<String>) -> Self {
+        self.dhcp_ip_id = value.into();
         self
     }
 
     /// Sets `AddressIp`.
-    pub fn with_address_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.address_ip = crate::api::Text::into_text(value);
+    pub fn with_address_ip(mut self, value: impl Into<String>) -> Self {
+        self.address_ip = value.into();
         self
     }
 }
@@ -1365,29 +1365,29 @@ impl crate::flatten::Flatten for AssociateDirectConnectGatewayNatGatewayRequest 
 
 impl AssociateDirectConnectGatewayNatGatewayRequest {
     /// A value with what requests require (`VpcId`, `NatGatewayId`, `DirectConnectGatewayId`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, nat_gateway_id: impl crate::api::Text, direct_connect_gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>, nat_gateway_id: impl Into<String>, direct_connect_gateway_id: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            direct_connect_gateway_id: crate::api::Text::into_text(direct_connect_gateway_id),
+            vpc_id: vpc_id.into(),
+            nat_gateway_id: nat_gateway_id.into(),
+            direct_connect_gateway_id: direct_connect_gateway_id.into(),
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `DirectConnectGatewayId`.
-    pub fn with_direct_connect_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.direct_connect_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_direct_connect_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.direct_connect_gateway_id = value.into();
         self
     }
 }
@@ -1426,15 +1426,15 @@ impl crate::flatten::Flatten for AssociateHaVipInstanceRequest {
 
 impl AssociateHaVipInstanceRequest {
     /// A value with what requests require (`HaVipAssociationSet`); set the other fields with the `with_` methods.
-    pub fn new(ha_vip_association_set: impl IntoIterator<Item = HaVipAssociation>) -> Self {
+    pub fn new(ha_vip_association_set: impl IntoIterator<Item = impl Into<HaVipAssociation>>) -> Self {
         Self {
-            ha_vip_association_set: ha_vip_association_set.into_iter().collect(),
+            ha_vip_association_set: ha_vip_association_set.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `HaVipAssociationSet`.
-    pub fn with_ha_vip_association_set(mut self, value: impl IntoIterator<Item = HaVipAssociation>) -> Self {
-        self.ha_vip_association_set = value.into_iter().collect();
+    pub fn with_ha_vip_association_set<I: IntoIterator<Item = V>, V: Into<HaVipAssociation>>(mut self, values: I) -> Self {
+        self.ha_vip_association_set = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -1486,34 +1486,34 @@ impl crate::flatten::Flatten for AssociateIPv6AddressRequest {
 
 impl AssociateIPv6AddressRequest {
     /// A value with what requests require (`IPv6AddressId`); set the other fields with the `with_` methods.
-    pub fn new(ipv6_address_id: impl crate::api::Text) -> Self {
+    pub fn new(ipv6_address_id: impl Into<String>) -> Self {
         Self {
-            ipv6_address_id: crate::api::Text::into_text(ipv6_address_id),
+            ipv6_address_id: ipv6_address_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `IPv6AddressId`.
-    pub fn with_ipv6_address_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ipv6_address_id = crate::api::Text::into_text(value);
+    pub fn with_ipv6_address_id(mut self, value: impl Into<String>) -> Self {
+        self.ipv6_address_id = value.into();
         self
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = Some(value.into());
         self
     }
 
     /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_interface_id = Some(crate::api::Text::into_text(value));
+    pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.network_interface_id = Some(value.into());
         self
     }
 
     /// Sets `PrivateIPv6Address`.
-    pub fn with_private_ipv6_address(mut self, value: impl crate::api::Text) -> Self {
-        self.private_ipv6_address = Some(crate::api::Text::into_text(value));
+    pub fn with_private_ipv6_address(mut self, value: impl Into<String>) -> Self {
+        self.private_ipv6_address = Some(value.into());
         self
     }
 }
@@ -1558,29 +1558,29 @@ impl crate::flatten::Flatten for AssociateInstancesToCcnRouteTableRequest {
 
 impl AssociateInstancesToCcnRouteTableRequest {
     /// A value with what requests require (`CcnId`, `RouteTableId`, `Instances`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text, route_table_id: impl crate::api::Text, instances: impl IntoIterator<Item = CcnInstanceWithoutRegion>) -> Self {
+    pub fn new(ccn_id: impl Into<String>, route_table_id: impl Into<String>, instances: impl IntoIterator<Item = impl Into<CcnInstanceWithoutRegion>>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
-            route_table_id: crate::api::Text::into_text(route_table_id),
-            instances: instances.into_iter().collect(),
+            ccn_id: ccn_id.into(),
+            route_table_id: route_table_id.into(),
+            instances: instances.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = crate::api::Text::into_text(value);
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = value.into();
         self
     }
 
     /// Sets `Instances`.
-    pub fn with_instances(mut self, value: impl IntoIterator<Item = CcnInstanceWithoutRegion>) -> Self {
-        self.instances = value.into_iter().collect();
+    pub fn with_instances<I: IntoIterator<Item = V>, V: Into<CcnInstanceWithoutRegion>>(mut self, values: I) -> Self {
+        self.instances = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -1647,58 +1647,58 @@ impl crate::flatten::Flatten for AssociateNatGatewayAddressRequest {
 
 impl AssociateNatGatewayAddressRequest {
     /// A value with what requests require (`NatGatewayId`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
+            nat_gateway_id: nat_gateway_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `AddressCount`.
-    pub fn with_address_count(mut self, value: u64) -> Self {
-        self.address_count = Some(value);
+    pub fn with_address_count(mut self, value: impl Into<u64>) -> Self {
+        self.address_count = Some(value.into());
         self
     }
 
     /// Sets `PublicIpAddresses`.
-    pub fn with_public_ip_addresses(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.public_ip_addresses = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_public_ip_addresses<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.public_ip_addresses = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Zone`.
-    pub fn with_zone(mut self, value: impl crate::api::Text) -> Self {
-        self.zone = Some(crate::api::Text::into_text(value));
+    pub fn with_zone(mut self, value: impl Into<String>) -> Self {
+        self.zone = Some(value.into());
         self
     }
 
     /// Sets `StockPublicIpAddressesBandwidthOut`.
-    pub fn with_stock_public_ip_addresses_bandwidth_out(mut self, value: u64) -> Self {
-        self.stock_public_ip_addresses_bandwidth_out = Some(value);
+    pub fn with_stock_public_ip_addresses_bandwidth_out(mut self, value: impl Into<u64>) -> Self {
+        self.stock_public_ip_addresses_bandwidth_out = Some(value.into());
         self
     }
 
     /// Sets `PublicIpAddressesBandwidthOut`.
-    pub fn with_public_ip_addresses_bandwidth_out(mut self, value: u64) -> Self {
-        self.public_ip_addresses_bandwidth_out = Some(value);
+    pub fn with_public_ip_addresses_bandwidth_out(mut self, value: impl Into<u64>) -> Self {
+        self.public_ip_addresses_bandwidth_out = Some(value.into());
         self
     }
 
     /// Sets `PublicIpFromSameZone`.
-    pub fn with_public_ip_from_same_zone(mut self, value: bool) -> Self {
-        self.public_ip_from_same_zone = Some(value);
+    pub fn with_public_ip_from_same_zone(mut self, value: impl Into<bool>) -> Self {
+        self.public_ip_from_same_zone = Some(value.into());
         self
     }
 
     /// Sets `IpAddressEnableMode`.
-    pub fn with_ip_address_enable_mode(mut self, value: bool) -> Self {
-        self.ip_address_enable_mode = Some(value);
+    pub fn with_ip_address_enable_mode(mut self, value: impl Into<bool>) -> Self {
+        self.ip_address_enable_mode = Some(value.into());
         self
     }
 }
@@ -1740,22 +1740,22 @@ impl crate::flatten::Flatten for AssociateNetworkAclSubnetsRequest {
 
 impl AssociateNetworkAclSubnetsRequest {
     /// A value with what requests require (`NetworkAclId`, `SubnetIds`); set the other fields with the `with_` methods.
-    pub fn new(network_acl_id: impl crate::api::Text, subnet_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(network_acl_id: impl Into<String>, subnet_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            network_acl_id: crate::api::Text::into_text(network_acl_id),
-            subnet_ids: subnet_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            network_acl_id: network_acl_id.into(),
+            subnet_ids: subnet_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `NetworkAclId`.
-    pub fn with_network_acl_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_acl_id = crate::api::Text::into_text(value);
+    pub fn with_network_acl_id(mut self, value: impl Into<String>) -> Self {
+        self.network_acl_id = value.into();
         self
     }
 
     /// Sets `SubnetIds`.
-    pub fn with_subnet_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.subnet_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_subnet_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.subnet_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -1797,22 +1797,22 @@ impl crate::flatten::Flatten for AssociateNetworkInterfaceSecurityGroupsRequest 
 
 impl AssociateNetworkInterfaceSecurityGroupsRequest {
     /// A value with what requests require (`NetworkInterfaceIds`, `SecurityGroupIds`); set the other fields with the `with_` methods.
-    pub fn new(network_interface_ids: impl IntoIterator<Item = impl crate::api::Text>, security_group_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(network_interface_ids: impl IntoIterator<Item = impl Into<String>>, security_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            network_interface_ids: network_interface_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            security_group_ids: security_group_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            network_interface_ids: network_interface_ids.into_iter().map(Into::into).collect(),
+            security_group_ids: security_group_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `NetworkInterfaceIds`.
-    pub fn with_network_interface_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.network_interface_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_network_interface_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.network_interface_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `SecurityGroupIds`.
-    pub fn with_security_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.security_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.security_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -1858,29 +1858,29 @@ impl crate::flatten::Flatten for AttachCcnInstancesRequest {
 
 impl AttachCcnInstancesRequest {
     /// A value with what requests require (`CcnId`, `Instances`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text, instances: impl IntoIterator<Item = CcnInstance>) -> Self {
+    pub fn new(ccn_id: impl Into<String>, instances: impl IntoIterator<Item = impl Into<CcnInstance>>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
-            instances: instances.into_iter().collect(),
+            ccn_id: ccn_id.into(),
+            instances: instances.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `Instances`.
-    pub fn with_instances(mut self, value: impl IntoIterator<Item = CcnInstance>) -> Self {
-        self.instances = value.into_iter().collect();
+    pub fn with_instances<I: IntoIterator<Item = V>, V: Into<CcnInstance>>(mut self, values: I) -> Self {
+        self.instances = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `CcnUin`.
-    pub fn with_ccn_uin(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_uin = Some(crate::api::Text::into_text(value));
+    pub fn with_ccn_uin(mut self, value: impl Into<String>) -> Self {
+        self.ccn_uin = Some(value.into());
         self
     }
 }
@@ -1922,22 +1922,22 @@ impl crate::flatten::Flatten for AttachClassicLinkVpcRequest {
 
 impl AttachClassicLinkVpcRequest {
     /// A value with what requests require (`VpcId`, `InstanceIds`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, instance_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(vpc_id: impl Into<String>, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            vpc_id: vpc_id.into(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -1987,35 +1987,35 @@ impl crate::flatten::Flatten for AttachNetworkInterfaceRequest {
 
 impl AttachNetworkInterfaceRequest {
     /// A value with what requests require (`NetworkInterfaceId`, `InstanceId`); set the other fields with the `with_` methods.
-    pub fn new(network_interface_id: impl crate::api::Text, instance_id: impl crate::api::Text) -> Self {
+    pub fn new(network_interface_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
         Self {
-            network_interface_id: crate::api::Text::into_text(network_interface_id),
-            instance_id: crate::api::Text::into_text(instance_id),
+            network_interface_id: network_interface_id.into(),
+            instance_id: instance_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_interface_id = crate::api::Text::into_text(value);
+    pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.network_interface_id = value.into();
         self
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 
     /// Sets `AttachType`.
-    pub fn with_attach_type(mut self, value: u64) -> Self {
-        self.attach_type = Some(value);
+    pub fn with_attach_type(mut self, value: impl Into<u64>) -> Self {
+        self.attach_type = Some(value.into());
         self
     }
 
     /// Sets `ClientToken`.
-    pub fn with_client_token(mut self, value: impl crate::api::Text) -> Self {
-        self.client_token = Some(crate::api::Text::into_text(value));
+    pub fn with_client_token(mut self, value: impl Into<String>) -> Self {
+        self.client_token = Some(value.into());
         self
     }
 }
@@ -2063,22 +2063,22 @@ impl crate::flatten::Flatten for AttachSnapshotInstancesRequest {
 
 impl AttachSnapshotInstancesRequest {
     /// A value with what requests require (`SnapshotPolicyId`, `Instances`); set the other fields with the `with_` methods.
-    pub fn new(snapshot_policy_id: impl crate::api::Text, instances: impl IntoIterator<Item = SnapshotInstance>) -> Self {
+    pub fn new(snapshot_policy_id: impl Into<String>, instances: impl IntoIterator<Item = impl Into<SnapshotInstance>>) -> Self {
         Self {
-            snapshot_policy_id: crate::api::Text::into_text(snapshot_policy_id),
-            instances: instances.into_iter().collect(),
+            snapshot_policy_id: snapshot_policy_id.into(),
+            instances: instances.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `SnapshotPolicyId`.
-    pub fn with_snapshot_policy_id(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_policy_id = crate::api::Text::into_text(value);
+    pub fn with_snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_policy_id = value.into();
         self
     }
 
     /// Sets `Instances`.
-    pub fn with_instances(mut self, value: impl IntoIterator<Item = SnapshotInstance>) -> Self {
-        self.instances = value.into_iter().collect();
+    pub fn with_instances<I: IntoIterator<Item = V>, V: Into<SnapshotInstance>>(mut self, values: I) -> Self {
+        self.instances = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -2123,29 +2123,29 @@ impl crate::flatten::Flatten for AuditCrossBorderComplianceRequest {
 
 impl AuditCrossBorderComplianceRequest {
     /// A value with what requests require (`ServiceProvider`, `ComplianceId`, `AuditBehavior`); set the other fields with the `with_` methods.
-    pub fn new(service_provider: impl crate::api::Text, compliance_id: u64, audit_behavior: impl crate::api::Text) -> Self {
+    pub fn new(service_provider: impl Into<String>, compliance_id: impl Into<u64>, audit_behavior: impl Into<String>) -> Self {
         Self {
-            service_provider: crate::api::Text::into_text(service_provider),
-            compliance_id: compliance_id,
-            audit_behavior: crate::api::Text::into_text(audit_behavior),
+            service_provider: service_provider.into(),
+            compliance_id: compliance_id.into(),
+            audit_behavior: audit_behavior.into(),
         }
     }
 
     /// Sets `ServiceProvider`.
-    pub fn with_service_provider(mut self, value: impl crate::api::Text) -> Self {
-        self.service_provider = crate::api::Text::into_text(value);
+    pub fn with_service_provider(mut self, value: impl Into<String>) -> Self {
+        self.service_provider = value.into();
         self
     }
 
     /// Sets `ComplianceId`.
-    pub fn with_compliance_id(mut self, value: u64) -> Self {
-        self.compliance_id = value;
+    pub fn with_compliance_id(mut self, value: impl Into<u64>) -> Self {
+        self.compliance_id = value.into();
         self
     }
 
     /// Sets `AuditBehavior`.
-    pub fn with_audit_behavior(mut self, value: impl crate::api::Text) -> Self {
-        self.audit_behavior = crate::api::Text::into_text(value);
+    pub fn with_audit_behavior(mut self, value: impl Into<String>) -> Self {
+        self.audit_behavior = value.into();
         self
     }
 }
@@ -2192,28 +2192,28 @@ impl crate::flatten::Flatten for CheckAssistantCidrRequest {
 
 impl CheckAssistantCidrRequest {
     /// A value with what requests require (`VpcId`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
+            vpc_id: vpc_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `NewCidrBlocks`.
-    pub fn with_new_cidr_blocks(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.new_cidr_blocks = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_new_cidr_blocks<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.new_cidr_blocks = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `OldCidrBlocks`.
-    pub fn with_old_cidr_blocks(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.old_cidr_blocks = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_old_cidr_blocks<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.old_cidr_blocks = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -2262,8 +2262,8 @@ impl CheckDefaultSubnetRequest {
     }
 
     /// Sets `Zone`.
-    pub fn with_zone(mut self, value: impl crate::api::Text) -> Self {
-        self.zone = Some(crate::api::Text::into_text(value));
+    pub fn with_zone(mut self, value: impl Into<String>) -> Self {
+        self.zone = Some(value.into());
         self
     }
 }
@@ -2306,15 +2306,15 @@ impl crate::flatten::Flatten for CheckGatewayFlowMonitorRequest {
 
 impl CheckGatewayFlowMonitorRequest {
     /// A value with what requests require (`GatewayId`); set the other fields with the `with_` methods.
-    pub fn new(gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(gateway_id: impl Into<String>) -> Self {
         Self {
-            gateway_id: crate::api::Text::into_text(gateway_id),
+            gateway_id: gateway_id.into(),
         }
     }
 
     /// Sets `GatewayId`.
-    pub fn with_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.gateway_id = crate::api::Text::into_text(value);
+    pub fn with_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_id = value.into();
         self
     }
 }
@@ -2384,52 +2384,52 @@ impl crate::flatten::Flatten for CheckNetDetectStateRequest {
 
 impl CheckNetDetectStateRequest {
     /// A value with what requests require (`DetectDestinationIp`); set the other fields with the `with_` methods.
-    pub fn new(detect_destination_ip: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(detect_destination_ip: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            detect_destination_ip: detect_destination_ip.into_iter().map(crate::api::Text::into_text).collect(),
+            detect_destination_ip: detect_destination_ip.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `DetectDestinationIp`.
-    pub fn with_detect_destination_ip(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.detect_destination_ip = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_detect_destination_ip<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.detect_destination_ip = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `NetDetectId`.
-    pub fn with_net_detect_id(mut self, value: impl crate::api::Text) -> Self {
-        self.net_detect_id = Some(crate::api::Text::into_text(value));
+    pub fn with_net_detect_id(mut self, value: impl Into<String>) -> Self {
+        self.net_detect_id = Some(value.into());
         self
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = Some(crate::api::Text::into_text(value));
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = Some(value.into());
         self
     }
 
     /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_id = Some(crate::api::Text::into_text(value));
+    pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = Some(value.into());
         self
     }
 
     /// Sets `NetDetectName`.
-    pub fn with_net_detect_name(mut self, value: impl crate::api::Text) -> Self {
-        self.net_detect_name = Some(crate::api::Text::into_text(value));
+    pub fn with_net_detect_name(mut self, value: impl Into<String>) -> Self {
+        self.net_detect_name = Some(value.into());
         self
     }
 
     /// Sets `NextHopType`.
-    pub fn with_next_hop_type(mut self, value: impl crate::api::Text) -> Self {
-        self.next_hop_type = Some(crate::api::Text::into_text(value));
+    pub fn with_next_hop_type(mut self, value: impl Into<String>) -> Self {
+        self.next_hop_type = Some(value.into());
         self
     }
 
     /// Sets `NextHopDestination`.
-    pub fn with_next_hop_destination(mut self, value: impl crate::api::Text) -> Self {
-        self.next_hop_destination = Some(crate::api::Text::into_text(value));
+    pub fn with_next_hop_destination(mut self, value: impl Into<String>) -> Self {
+        self.next_hop_destination = Some(value.into());
         self
     }
 }
@@ -2488,40 +2488,40 @@ impl crate::flatten::Flatten for CheckTrafficMirrorRequest {
 
 impl CheckTrafficMirrorRequest {
     /// A value with what requests require (`VpcId`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
+            vpc_id: vpc_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `TrafficMirrorId`.
-    pub fn with_traffic_mirror_id(mut self, value: impl crate::api::Text) -> Self {
-        self.traffic_mirror_id = Some(crate::api::Text::into_text(value));
+    pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
+        self.traffic_mirror_id = Some(value.into());
         self
     }
 
     /// Sets `CollectorSources`.
-    pub fn with_collector_sources(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.collector_sources = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_collector_sources<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.collector_sources = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_id = Some(crate::api::Text::into_text(value));
+    pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = Some(value.into());
         self
     }
 
     /// Sets `CollectorTarget`.
-    pub fn with_collector_target(mut self, value: impl IntoIterator<Item = TrafficMirrorTarget>) -> Self {
-        self.collector_target = value.into_iter().collect();
+    pub fn with_collector_target<I: IntoIterator<Item = V>, V: Into<TrafficMirrorTarget>>(mut self, values: I) -> Self {
+        self.collector_target = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -2560,15 +2560,15 @@ impl crate::flatten::Flatten for ClearRouteTableSelectionPoliciesRequest {
 
 impl ClearRouteTableSelectionPoliciesRequest {
     /// A value with what requests require (`CcnId`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text) -> Self {
+    pub fn new(ccn_id: impl Into<String>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
+            ccn_id: ccn_id.into(),
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 }
@@ -2631,52 +2631,52 @@ impl crate::flatten::Flatten for CloneSecurityGroupRequest {
 
 impl CloneSecurityGroupRequest {
     /// A value with what requests require (`SecurityGroupId`); set the other fields with the `with_` methods.
-    pub fn new(security_group_id: impl crate::api::Text) -> Self {
+    pub fn new(security_group_id: impl Into<String>) -> Self {
         Self {
-            security_group_id: crate::api::Text::into_text(security_group_id),
+            security_group_id: security_group_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `SecurityGroupId`.
-    pub fn with_security_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.security_group_id = crate::api::Text::into_text(value);
+    pub fn with_security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.security_group_id = value.into();
         self
     }
 
     /// Sets `GroupName`.
-    pub fn with_group_name(mut self, value: impl crate::api::Text) -> Self {
-        self.group_name = Some(crate::api::Text::into_text(value));
+    pub fn with_group_name(mut self, value: impl Into<String>) -> Self {
+        self.group_name = Some(value.into());
         self
     }
 
     /// Sets `GroupDescription`.
-    pub fn with_group_description(mut self, value: impl crate::api::Text) -> Self {
-        self.group_description = Some(crate::api::Text::into_text(value));
+    pub fn with_group_description(mut self, value: impl Into<String>) -> Self {
+        self.group_description = Some(value.into());
         self
     }
 
     /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, value: impl crate::api::Text) -> Self {
-        self.project_id = Some(crate::api::Text::into_text(value));
+    pub fn with_project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
         self
     }
 
     /// Sets `RemoteRegion`.
-    pub fn with_remote_region(mut self, value: impl crate::api::Text) -> Self {
-        self.remote_region = Some(crate::api::Text::into_text(value));
+    pub fn with_remote_region(mut self, value: impl Into<String>) -> Self {
+        self.remote_region = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `IsCloneTags`.
-    pub fn with_is_clone_tags(mut self, value: bool) -> Self {
-        self.is_clone_tags = Some(value);
+    pub fn with_is_clone_tags(mut self, value: impl Into<bool>) -> Self {
+        self.is_clone_tags = Some(value.into());
         self
     }
 }
@@ -2731,34 +2731,34 @@ impl crate::flatten::Flatten for CreateAddressTemplateRequest {
 
 impl CreateAddressTemplateRequest {
     /// A value with what requests require (`AddressTemplateName`); set the other fields with the `with_` methods.
-    pub fn new(address_template_name: impl crate::api::Text) -> Self {
+    pub fn new(address_template_name: impl Into<String>) -> Self {
         Self {
-            address_template_name: crate::api::Text::into_text(address_template_name),
+            address_template_name: address_template_name.into(),
             ..Self::default()
         }
     }
 
     /// Sets `AddressTemplateName`.
-    pub fn with_address_template_name(mut self, value: impl crate::api::Text) -> Self {
-        self.address_template_name = crate::api::Text::into_text(value);
+    pub fn with_address_template_name(mut self, value: impl Into<String>) -> Self {
+        self.address_template_name = value.into();
         self
     }
 
     /// Sets `Addresses`.
-    pub fn with_addresses(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.addresses = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_addresses<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.addresses = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `AddressesExtra`.
-    pub fn with_addresses_extra(mut self, value: impl IntoIterator<Item = AddressInfo>) -> Self {
-        self.addresses_extra = value.into_iter().collect();
+    pub fn with_addresses_extra<I: IntoIterator<Item = V>, V: Into<AddressInfo>>(mut self, values: I) -> Self {
+        self.addresses_extra = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -2808,29 +2808,29 @@ impl crate::flatten::Flatten for CreateAddressTemplateGroupRequest {
 
 impl CreateAddressTemplateGroupRequest {
     /// A value with what requests require (`AddressTemplateGroupName`, `AddressTemplateIds`); set the other fields with the `with_` methods.
-    pub fn new(address_template_group_name: impl crate::api::Text, address_template_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(address_template_group_name: impl Into<String>, address_template_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            address_template_group_name: crate::api::Text::into_text(address_template_group_name),
-            address_template_ids: address_template_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            address_template_group_name: address_template_group_name.into(),
+            address_template_ids: address_template_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `AddressTemplateGroupName`.
-    pub fn with_address_template_group_name(mut self, value: impl crate::api::Text) -> Self {
-        self.address_template_group_name = crate::api::Text::into_text(value);
+    pub fn with_address_template_group_name(mut self, value: impl Into<String>) -> Self {
+        self.address_template_group_name = value.into();
         self
     }
 
     /// Sets `AddressTemplateIds`.
-    pub fn with_address_template_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.address_template_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_address_template_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.address_template_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -2934,115 +2934,115 @@ impl crate::flatten::Flatten for CreateAndAttachNetworkInterfaceRequest {
 
 impl CreateAndAttachNetworkInterfaceRequest {
     /// A value with what requests require (`VpcId`, `NetworkInterfaceName`, `SubnetId`, `InstanceId`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, network_interface_name: impl crate::api::Text, subnet_id: impl crate::api::Text, instance_id: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>, network_interface_name: impl Into<String>, subnet_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            network_interface_name: crate::api::Text::into_text(network_interface_name),
-            subnet_id: crate::api::Text::into_text(subnet_id),
-            instance_id: crate::api::Text::into_text(instance_id),
+            vpc_id: vpc_id.into(),
+            network_interface_name: network_interface_name.into(),
+            subnet_id: subnet_id.into(),
+            instance_id: instance_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `NetworkInterfaceName`.
-    pub fn with_network_interface_name(mut self, value: impl crate::api::Text) -> Self {
-        self.network_interface_name = crate::api::Text::into_text(value);
+    pub fn with_network_interface_name(mut self, value: impl Into<String>) -> Self {
+        self.network_interface_name = value.into();
         self
     }
 
     /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_id = crate::api::Text::into_text(value);
+    pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = value.into();
         self
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 
     /// Sets `PrivateIpAddresses`.
-    pub fn with_private_ip_addresses(mut self, value: impl IntoIterator<Item = PrivateIpAddressSpecification>) -> Self {
-        self.private_ip_addresses = value.into_iter().collect();
+    pub fn with_private_ip_addresses<I: IntoIterator<Item = V>, V: Into<PrivateIpAddressSpecification>>(mut self, values: I) -> Self {
+        self.private_ip_addresses = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `SecondaryPrivateIpAddressCount`.
-    pub fn with_secondary_private_ip_address_count(mut self, value: u64) -> Self {
-        self.secondary_private_ip_address_count = Some(value);
+    pub fn with_secondary_private_ip_address_count(mut self, value: impl Into<u64>) -> Self {
+        self.secondary_private_ip_address_count = Some(value.into());
         self
     }
 
     /// Sets `Ipv6Addresses`.
-    pub fn with_ipv6_addresses(mut self, value: impl IntoIterator<Item = Ipv6Address>) -> Self {
-        self.ipv6_addresses = value.into_iter().collect();
+    pub fn with_ipv6_addresses<I: IntoIterator<Item = V>, V: Into<Ipv6Address>>(mut self, values: I) -> Self {
+        self.ipv6_addresses = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Ipv6AddressCount`.
-    pub fn with_ipv6_address_count(mut self, value: u64) -> Self {
-        self.ipv6_address_count = Some(value);
+    pub fn with_ipv6_address_count(mut self, value: impl Into<u64>) -> Self {
+        self.ipv6_address_count = Some(value.into());
         self
     }
 
     /// Sets `QosLevel`.
-    pub fn with_qos_level(mut self, value: impl crate::api::Text) -> Self {
-        self.qos_level = Some(crate::api::Text::into_text(value));
+    pub fn with_qos_level(mut self, value: impl Into<String>) -> Self {
+        self.qos_level = Some(value.into());
         self
     }
 
     /// Sets `SecurityGroupIds`.
-    pub fn with_security_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.security_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.security_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `NetworkInterfaceDescription`.
-    pub fn with_network_interface_description(mut self, value: impl crate::api::Text) -> Self {
-        self.network_interface_description = Some(crate::api::Text::into_text(value));
+    pub fn with_network_interface_description(mut self, value: impl Into<String>) -> Self {
+        self.network_interface_description = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `AttachType`.
-    pub fn with_attach_type(mut self, value: u64) -> Self {
-        self.attach_type = Some(value);
+    pub fn with_attach_type(mut self, value: impl Into<u64>) -> Self {
+        self.attach_type = Some(value.into());
         self
     }
 
     /// Sets `IsRdma`.
-    pub fn with_is_rdma(mut self, value: bool) -> Self {
-        self.is_rdma = Some(value);
+    pub fn with_is_rdma(mut self, value: impl Into<bool>) -> Self {
+        self.is_rdma = Some(value.into());
         self
     }
 
     /// Sets `ClientToken`.
-    pub fn with_client_token(mut self, value: impl crate::api::Text) -> Self {
-        self.client_token = Some(crate::api::Text::into_text(value));
+    pub fn with_client_token(mut self, value: impl Into<String>) -> Self {
+        self.client_token = Some(value.into());
         self
     }
 
     /// Sets `TerminationProtection`.
-    pub fn with_termination_protection(mut self, value: bool) -> Self {
-        self.termination_protection = Some(value);
+    pub fn with_termination_protection(mut self, value: impl Into<bool>) -> Self {
+        self.termination_protection = Some(value.into());
         self
     }
 
     /// Sets `TrafficProtection`.
-    pub fn with_traffic_protection(mut self, value: bool) -> Self {
-        self.traffic_protection = Some(value);
+    pub fn with_traffic_protection(mut self, value: impl Into<bool>) -> Self {
+        self.traffic_protection = Some(value.into());
         self
     }
 }
@@ -3094,22 +3094,22 @@ impl crate::flatten::Flatten for CreateAssistantCidrRequest {
 
 impl CreateAssistantCidrRequest {
     /// A value with what requests require (`VpcId`, `CidrBlocks`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, cidr_blocks: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(vpc_id: impl Into<String>, cidr_blocks: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            cidr_blocks: cidr_blocks.into_iter().map(crate::api::Text::into_text).collect(),
+            vpc_id: vpc_id.into(),
+            cidr_blocks: cidr_blocks.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `CidrBlocks`.
-    pub fn with_cidr_blocks(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.cidr_blocks = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_cidr_blocks<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.cidr_blocks = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -3194,62 +3194,62 @@ impl CreateBandwidthPackageRequest {
     }
 
     /// Sets `NetworkType`.
-    pub fn with_network_type(mut self, value: impl crate::api::Text) -> Self {
-        self.network_type = Some(crate::api::Text::into_text(value));
+    pub fn with_network_type(mut self, value: impl Into<String>) -> Self {
+        self.network_type = Some(value.into());
         self
     }
 
     /// Sets `ChargeType`.
-    pub fn with_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.charge_type = Some(crate::api::Text::into_text(value));
+    pub fn with_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.charge_type = Some(value.into());
         self
     }
 
     /// Sets `BandwidthPackageName`.
-    pub fn with_bandwidth_package_name(mut self, value: impl crate::api::Text) -> Self {
-        self.bandwidth_package_name = Some(crate::api::Text::into_text(value));
+    pub fn with_bandwidth_package_name(mut self, value: impl Into<String>) -> Self {
+        self.bandwidth_package_name = Some(value.into());
         self
     }
 
     /// Sets `BandwidthPackageCount`.
-    pub fn with_bandwidth_package_count(mut self, value: u64) -> Self {
-        self.bandwidth_package_count = Some(value);
+    pub fn with_bandwidth_package_count(mut self, value: impl Into<u64>) -> Self {
+        self.bandwidth_package_count = Some(value.into());
         self
     }
 
     /// Sets `InternetMaxBandwidth`.
-    pub fn with_internet_max_bandwidth(mut self, value: i64) -> Self {
-        self.internet_max_bandwidth = Some(value);
+    pub fn with_internet_max_bandwidth(mut self, value: impl Into<i64>) -> Self {
+        self.internet_max_bandwidth = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Protocol`.
-    pub fn with_protocol(mut self, value: impl crate::api::Text) -> Self {
-        self.protocol = Some(crate::api::Text::into_text(value));
+    pub fn with_protocol(mut self, value: impl Into<String>) -> Self {
+        self.protocol = Some(value.into());
         self
     }
 
     /// Sets `TimeSpan`.
-    pub fn with_time_span(mut self, value: u64) -> Self {
-        self.time_span = Some(value);
+    pub fn with_time_span(mut self, value: impl Into<u64>) -> Self {
+        self.time_span = Some(value.into());
         self
     }
 
     /// Sets `Egress`.
-    pub fn with_egress(mut self, value: impl crate::api::Text) -> Self {
-        self.egress = Some(crate::api::Text::into_text(value));
+    pub fn with_egress(mut self, value: impl Into<String>) -> Self {
+        self.egress = Some(value.into());
         self
     }
 
     /// Sets `DesignatedZone`.
-    pub fn with_designated_zone(mut self, value: impl crate::api::Text) -> Self {
-        self.designated_zone = Some(crate::api::Text::into_text(value));
+    pub fn with_designated_zone(mut self, value: impl Into<String>) -> Self {
+        self.designated_zone = Some(value.into());
         self
     }
 }
@@ -3319,52 +3319,52 @@ impl crate::flatten::Flatten for CreateCcnRequest {
 
 impl CreateCcnRequest {
     /// A value with what requests require (`CcnName`); set the other fields with the `with_` methods.
-    pub fn new(ccn_name: impl crate::api::Text) -> Self {
+    pub fn new(ccn_name: impl Into<String>) -> Self {
         Self {
-            ccn_name: crate::api::Text::into_text(ccn_name),
+            ccn_name: ccn_name.into(),
             ..Self::default()
         }
     }
 
     /// Sets `CcnName`.
-    pub fn with_ccn_name(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_name = crate::api::Text::into_text(value);
+    pub fn with_ccn_name(mut self, value: impl Into<String>) -> Self {
+        self.ccn_name = value.into();
         self
     }
 
     /// Sets `CcnDescription`.
-    pub fn with_ccn_description(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_description = Some(crate::api::Text::into_text(value));
+    pub fn with_ccn_description(mut self, value: impl Into<String>) -> Self {
+        self.ccn_description = Some(value.into());
         self
     }
 
     /// Sets `QosLevel`.
-    pub fn with_qos_level(mut self, value: impl crate::api::Text) -> Self {
-        self.qos_level = Some(crate::api::Text::into_text(value));
+    pub fn with_qos_level(mut self, value: impl Into<String>) -> Self {
+        self.qos_level = Some(value.into());
         self
     }
 
     /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_charge_type = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_charge_type = Some(value.into());
         self
     }
 
     /// Sets `InstanceMeteringType`.
-    pub fn with_instance_metering_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_metering_type = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_metering_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_metering_type = Some(value.into());
         self
     }
 
     /// Sets `BandwidthLimitType`.
-    pub fn with_bandwidth_limit_type(mut self, value: impl crate::api::Text) -> Self {
-        self.bandwidth_limit_type = Some(crate::api::Text::into_text(value));
+    pub fn with_bandwidth_limit_type(mut self, value: impl Into<String>) -> Self {
+        self.bandwidth_limit_type = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -3435,68 +3435,68 @@ impl crate::flatten::Flatten for CreateCcnPolicyBasedRoutingNextHopRequest {
 
 impl CreateCcnPolicyBasedRoutingNextHopRequest {
     /// A value with what requests require (`CcnId`, `NextHopRegion`, `InstanceId`, `Name`, `InstanceType`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text, next_hop_region: impl crate::api::Text, instance_id: impl crate::api::Text, name: impl crate::api::Text, instance_type: impl crate::api::Text) -> Self {
+    pub fn new(ccn_id: impl Into<String>, next_hop_region: impl Into<String>, instance_id: impl Into<String>, name: impl Into<String>, instance_type: impl Into<String>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
-            next_hop_region: crate::api::Text::into_text(next_hop_region),
-            instance_id: crate::api::Text::into_text(instance_id),
-            name: crate::api::Text::into_text(name),
-            instance_type: crate::api::Text::into_text(instance_type),
+            ccn_id: ccn_id.into(),
+            next_hop_region: next_hop_region.into(),
+            instance_id: instance_id.into(),
+            name: name.into(),
+            instance_type: instance_type.into(),
             ..Self::default()
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `NextHopRegion`.
-    pub fn with_next_hop_region(mut self, value: impl crate::api::Text) -> Self {
-        self.next_hop_region = crate::api::Text::into_text(value);
+    pub fn with_next_hop_region(mut self, value: impl Into<String>) -> Self {
+        self.next_hop_region = value.into();
         self
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 
     /// Sets `Name`.
-    pub fn with_name(mut self, value: impl crate::api::Text) -> Self {
-        self.name = crate::api::Text::into_text(value);
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
         self
     }
 
     /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_type = crate::api::Text::into_text(value);
+    pub fn with_instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = value.into();
         self
     }
 
     /// Sets `State`.
-    pub fn with_state(mut self, value: impl crate::api::Text) -> Self {
-        self.state = Some(crate::api::Text::into_text(value));
+    pub fn with_state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `NextHopResourceType`.
-    pub fn with_next_hop_resource_type(mut self, value: impl crate::api::Text) -> Self {
-        self.next_hop_resource_type = Some(crate::api::Text::into_text(value));
+    pub fn with_next_hop_resource_type(mut self, value: impl Into<String>) -> Self {
+        self.next_hop_resource_type = Some(value.into());
         self
     }
 
     /// Sets `NextHopResourceId`.
-    pub fn with_next_hop_resource_id(mut self, value: impl crate::api::Text) -> Self {
-        self.next_hop_resource_id = Some(crate::api::Text::into_text(value));
+    pub fn with_next_hop_resource_id(mut self, value: impl Into<String>) -> Self {
+        self.next_hop_resource_id = Some(value.into());
         self
     }
 }
@@ -3543,22 +3543,22 @@ impl crate::flatten::Flatten for CreateCcnPolicyBasedRoutingRulesRequest {
 
 impl CreateCcnPolicyBasedRoutingRulesRequest {
     /// A value with what requests require (`CcnId`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text) -> Self {
+    pub fn new(ccn_id: impl Into<String>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
+            ccn_id: ccn_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `CcnPolicyBasedRoutingRuleSet`.
-    pub fn with_ccn_policy_based_routing_rule_set(mut self, value: impl IntoIterator<Item = CcnPolicyBasedRoutingRule>) -> Self {
-        self.ccn_policy_based_routing_rule_set = value.into_iter().collect();
+    pub fn with_ccn_policy_based_routing_rule_set<I: IntoIterator<Item = V>, V: Into<CcnPolicyBasedRoutingRule>>(mut self, values: I) -> Self {
+        self.ccn_policy_based_routing_rule_set = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -3601,15 +3601,15 @@ impl crate::flatten::Flatten for CreateCcnRouteTablesRequest {
 
 impl CreateCcnRouteTablesRequest {
     /// A value with what requests require (`RouteTable`); set the other fields with the `with_` methods.
-    pub fn new(route_table: impl IntoIterator<Item = CcnBatchRouteTable>) -> Self {
+    pub fn new(route_table: impl IntoIterator<Item = impl Into<CcnBatchRouteTable>>) -> Self {
         Self {
-            route_table: route_table.into_iter().collect(),
+            route_table: route_table.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `RouteTable`.
-    pub fn with_route_table(mut self, value: impl IntoIterator<Item = CcnBatchRouteTable>) -> Self {
-        self.route_table = value.into_iter().collect();
+    pub fn with_route_table<I: IntoIterator<Item = V>, V: Into<CcnBatchRouteTable>>(mut self, values: I) -> Self {
+        self.route_table = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -3733,35 +3733,35 @@ impl crate::flatten::Flatten for CreateCustomerGatewayRequest {
 
 impl CreateCustomerGatewayRequest {
     /// A value with what requests require (`CustomerGatewayName`, `IpAddress`); set the other fields with the `with_` methods.
-    pub fn new(customer_gateway_name: impl crate::api::Text, ip_address: impl crate::api::Text) -> Self {
+    pub fn new(customer_gateway_name: impl Into<String>, ip_address: impl Into<String>) -> Self {
         Self {
-            customer_gateway_name: crate::api::Text::into_text(customer_gateway_name),
-            ip_address: crate::api::Text::into_text(ip_address),
+            customer_gateway_name: customer_gateway_name.into(),
+            ip_address: ip_address.into(),
             ..Self::default()
         }
     }
 
     /// Sets `CustomerGatewayName`.
-    pub fn with_customer_gateway_name(mut self, value: impl crate::api::Text) -> Self {
-        self.customer_gateway_name = crate::api::Text::into_text(value);
+    pub fn with_customer_gateway_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_gateway_name = value.into();
         self
     }
 
     /// Sets `IpAddress`.
-    pub fn with_ip_address(mut self, value: impl crate::api::Text) -> Self {
-        self.ip_address = crate::api::Text::into_text(value);
+    pub fn with_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = value.into();
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `BgpAsn`.
-    pub fn with_bgp_asn(mut self, value: i64) -> Self {
-        self.bgp_asn = Some(value);
+    pub fn with_bgp_asn(mut self, value: impl Into<i64>) -> Self {
+        self.bgp_asn = Some(value.into());
         self
     }
 }
@@ -3810,8 +3810,8 @@ impl CreateDefaultSecurityGroupRequest {
     }
 
     /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, value: impl crate::api::Text) -> Self {
-        self.project_id = Some(crate::api::Text::into_text(value));
+    pub fn with_project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
         self
     }
 }
@@ -3864,14 +3864,14 @@ impl CreateDefaultVpcRequest {
     }
 
     /// Sets `Zone`.
-    pub fn with_zone(mut self, value: impl crate::api::Text) -> Self {
-        self.zone = Some(crate::api::Text::into_text(value));
+    pub fn with_zone(mut self, value: impl Into<String>) -> Self {
+        self.zone = Some(value.into());
         self
     }
 
     /// Sets `Force`.
-    pub fn with_force(mut self, value: bool) -> Self {
-        self.force = Some(value);
+    pub fn with_force(mut self, value: impl Into<bool>) -> Self {
+        self.force = Some(value.into());
         self
     }
 }
@@ -3928,42 +3928,42 @@ impl crate::flatten::Flatten for CreateDhcpIpRequest {
 
 impl CreateDhcpIpRequest {
     /// A value with what requests require (`VpcId`, `SubnetId`, `DhcpIpName`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, subnet_id: impl crate::api::Text, dhcp_ip_name: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>, subnet_id: impl Into<String>, dhcp_ip_name: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            subnet_id: crate::api::Text::into_text(subnet_id),
-            dhcp_ip_name: crate::api::Text::into_text(dhcp_ip_name),
+            vpc_id: vpc_id.into(),
+            subnet_id: subnet_id.into(),
+            dhcp_ip_name: dhcp_ip_name.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_id = crate::api::Text::into_text(value);
+    pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = value.into();
         self
     }
 
     /// Sets `DhcpIpName`.
-    pub fn with_dhcp_ip_name(mut self, value: impl crate::api::Text) -> Self {
-        self.dhcp_ip_name = crate::api::Text::into_text(value);
+    pub fn with_dhcp_ip_name(mut self, value: impl Into<String>) -> Self {
+        self.dhcp_ip_name = value.into();
         self
     }
 
     /// Sets `SecondaryPrivateIpAddressCount`.
-    pub fn with_secondary_private_ip_address_count(mut self, value: u64) -> Self {
-        self.secondary_private_ip_address_count = Some(value);
+    pub fn with_secondary_private_ip_address_count(mut self, value: impl Into<u64>) -> Self {
+        self.secondary_private_ip_address_count = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -4037,65 +4037,65 @@ impl crate::flatten::Flatten for CreateDirectConnectGatewayRequest {
 
 impl CreateDirectConnectGatewayRequest {
     /// A value with what requests require (`DirectConnectGatewayName`, `NetworkType`); set the other fields with the `with_` methods.
-    pub fn new(direct_connect_gateway_name: impl crate::api::Text, network_type: impl crate::api::Text) -> Self {
+    pub fn new(direct_connect_gateway_name: impl Into<String>, network_type: impl Into<String>) -> Self {
         Self {
-            direct_connect_gateway_name: crate::api::Text::into_text(direct_connect_gateway_name),
-            network_type: crate::api::Text::into_text(network_type),
+            direct_connect_gateway_name: direct_connect_gateway_name.into(),
+            network_type: network_type.into(),
             ..Self::default()
         }
     }
 
     /// Sets `DirectConnectGatewayName`.
-    pub fn with_direct_connect_gateway_name(mut self, value: impl crate::api::Text) -> Self {
-        self.direct_connect_gateway_name = crate::api::Text::into_text(value);
+    pub fn with_direct_connect_gateway_name(mut self, value: impl Into<String>) -> Self {
+        self.direct_connect_gateway_name = value.into();
         self
     }
 
     /// Sets `NetworkType`.
-    pub fn with_network_type(mut self, value: impl crate::api::Text) -> Self {
-        self.network_type = crate::api::Text::into_text(value);
+    pub fn with_network_type(mut self, value: impl Into<String>) -> Self {
+        self.network_type = value.into();
         self
     }
 
     /// Sets `NetworkInstanceId`.
-    pub fn with_network_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_instance_id = Some(crate::api::Text::into_text(value));
+    pub fn with_network_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.network_instance_id = Some(value.into());
         self
     }
 
     /// Sets `GatewayType`.
-    pub fn with_gateway_type(mut self, value: impl crate::api::Text) -> Self {
-        self.gateway_type = Some(crate::api::Text::into_text(value));
+    pub fn with_gateway_type(mut self, value: impl Into<String>) -> Self {
+        self.gateway_type = Some(value.into());
         self
     }
 
     /// Sets `ModeType`.
-    pub fn with_mode_type(mut self, value: impl crate::api::Text) -> Self {
-        self.mode_type = Some(crate::api::Text::into_text(value));
+    pub fn with_mode_type(mut self, value: impl Into<String>) -> Self {
+        self.mode_type = Some(value.into());
         self
     }
 
     /// Sets `GatewayAsn`.
-    pub fn with_gateway_asn(mut self, value: u64) -> Self {
-        self.gateway_asn = Some(value);
+    pub fn with_gateway_asn(mut self, value: impl Into<u64>) -> Self {
+        self.gateway_asn = Some(value.into());
         self
     }
 
     /// Sets `Zone`.
-    pub fn with_zone(mut self, value: impl crate::api::Text) -> Self {
-        self.zone = Some(crate::api::Text::into_text(value));
+    pub fn with_zone(mut self, value: impl Into<String>) -> Self {
+        self.zone = Some(value.into());
         self
     }
 
     /// Sets `HaZoneGroupId`.
-    pub fn with_ha_zone_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ha_zone_group_id = Some(crate::api::Text::into_text(value));
+    pub fn with_ha_zone_group_id(mut self, value: impl Into<String>) -> Self {
+        self.ha_zone_group_id = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -4141,22 +4141,22 @@ impl crate::flatten::Flatten for CreateDirectConnectGatewayCcnRoutesRequest {
 
 impl CreateDirectConnectGatewayCcnRoutesRequest {
     /// A value with what requests require (`DirectConnectGatewayId`, `Routes`); set the other fields with the `with_` methods.
-    pub fn new(direct_connect_gateway_id: impl crate::api::Text, routes: impl IntoIterator<Item = DirectConnectGatewayCcnRoute>) -> Self {
+    pub fn new(direct_connect_gateway_id: impl Into<String>, routes: impl IntoIterator<Item = impl Into<DirectConnectGatewayCcnRoute>>) -> Self {
         Self {
-            direct_connect_gateway_id: crate::api::Text::into_text(direct_connect_gateway_id),
-            routes: routes.into_iter().collect(),
+            direct_connect_gateway_id: direct_connect_gateway_id.into(),
+            routes: routes.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `DirectConnectGatewayId`.
-    pub fn with_direct_connect_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.direct_connect_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_direct_connect_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.direct_connect_gateway_id = value.into();
         self
     }
 
     /// Sets `Routes`.
-    pub fn with_routes(mut self, value: impl IntoIterator<Item = DirectConnectGatewayCcnRoute>) -> Self {
-        self.routes = value.into_iter().collect();
+    pub fn with_routes<I: IntoIterator<Item = V>, V: Into<DirectConnectGatewayCcnRoute>>(mut self, values: I) -> Self {
+        self.routes = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -4236,85 +4236,85 @@ impl crate::flatten::Flatten for CreateFlowLogRequest {
 
 impl CreateFlowLogRequest {
     /// A value with what requests require (`FlowLogName`, `ResourceType`, `ResourceId`, `TrafficType`); set the other fields with the `with_` methods.
-    pub fn new(flow_log_name: impl crate::api::Text, resource_type: impl crate::api::Text, resource_id: impl crate::api::Text, traffic_type: impl crate::api::Text) -> Self {
+    pub fn new(flow_log_name: impl Into<String>, resource_type: impl Into<String>, resource_id: impl Into<String>, traffic_type: impl Into<String>) -> Self {
         Self {
-            flow_log_name: crate::api::Text::into_text(flow_log_name),
-            resource_type: crate::api::Text::into_text(resource_type),
-            resource_id: crate::api::Text::into_text(resource_id),
-            traffic_type: crate::api::Text::into_text(traffic_type),
+            flow_log_name: flow_log_name.into(),
+            resource_type: resource_type.into(),
+            resource_id: resource_id.into(),
+            traffic_type: traffic_type.into(),
             ..Self::default()
         }
     }
 
     /// Sets `FlowLogName`.
-    pub fn with_flow_log_name(mut self, value: impl crate::api::Text) -> Self {
-        self.flow_log_name = crate::api::Text::into_text(value);
+    pub fn with_flow_log_name(mut self, value: impl Into<String>) -> Self {
+        self.flow_log_name = value.into();
         self
     }
 
     /// Sets `ResourceType`.
-    pub fn with_resource_type(mut self, value: impl crate::api::Text) -> Self {
-        self.resource_type = crate::api::Text::into_text(value);
+    pub fn with_resource_type(mut self, value: impl Into<String>) -> Self {
+        self.resource_type = value.into();
         self
     }
 
     /// Sets `ResourceId`.
-    pub fn with_resource_id(mut self, value: impl crate::api::Text) -> Self {
-        self.resource_id = crate::api::Text::into_text(value);
+    pub fn with_resource_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_id = value.into();
         self
     }
 
     /// Sets `TrafficType`.
-    pub fn with_traffic_type(mut self, value: impl crate::api::Text) -> Self {
-        self.traffic_type = crate::api::Text::into_text(value);
+    pub fn with_traffic_type(mut self, value: impl Into<String>) -> Self {
+        self.traffic_type = value.into();
         self
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = Some(crate::api::Text::into_text(value));
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = Some(value.into());
         self
     }
 
     /// Sets `FlowLogDescription`.
-    pub fn with_flow_log_description(mut self, value: impl crate::api::Text) -> Self {
-        self.flow_log_description = Some(crate::api::Text::into_text(value));
+    pub fn with_flow_log_description(mut self, value: impl Into<String>) -> Self {
+        self.flow_log_description = Some(value.into());
         self
     }
 
     /// Sets `CloudLogId`.
-    pub fn with_cloud_log_id(mut self, value: impl crate::api::Text) -> Self {
-        self.cloud_log_id = Some(crate::api::Text::into_text(value));
+    pub fn with_cloud_log_id(mut self, value: impl Into<String>) -> Self {
+        self.cloud_log_id = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `StorageType`.
-    pub fn with_storage_type(mut self, value: impl crate::api::Text) -> Self {
-        self.storage_type = Some(crate::api::Text::into_text(value));
+    pub fn with_storage_type(mut self, value: impl Into<String>) -> Self {
+        self.storage_type = Some(value.into());
         self
     }
 
     /// Sets `FlowLogStorage`.
-    pub fn with_flow_log_storage(mut self, value: FlowLogStorage) -> Self {
-        self.flow_log_storage = Some(value);
+    pub fn with_flow_log_storage(mut self, value: impl Into<FlowLogStorage>) -> Self {
+        self.flow_log_storage = Some(value.into());
         self
     }
 
     /// Sets `CloudLogRegion`.
-    pub fn with_cloud_log_region(mut self, value: impl crate::api::Text) -> Self {
-        self.cloud_log_region = Some(crate::api::Text::into_text(value));
+    pub fn with_cloud_log_region(mut self, value: impl Into<String>) -> Self {
+        self.cloud_log_region = Some(value.into());
         self
     }
 
     /// Sets `Period`.
-    pub fn with_period(mut self, value: u64) -> Self {
-        self.period = Some(value);
+    pub fn with_period(mut self, value: impl Into<u64>) -> Self {
+        self.period = Some(value.into());
         self
     }
 }
@@ -4360,22 +4360,22 @@ impl crate::flatten::Flatten for CreateGlobalRoutesRequest {
 
 impl CreateGlobalRoutesRequest {
     /// A value with what requests require (`VpcId`, `GlobalRoutes`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, global_routes: impl IntoIterator<Item = GlobalRoute>) -> Self {
+    pub fn new(vpc_id: impl Into<String>, global_routes: impl IntoIterator<Item = impl Into<GlobalRoute>>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            global_routes: global_routes.into_iter().collect(),
+            vpc_id: vpc_id.into(),
+            global_routes: global_routes.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `GlobalRoutes`.
-    pub fn with_global_routes(mut self, value: impl IntoIterator<Item = GlobalRoute>) -> Self {
-        self.global_routes = value.into_iter().collect();
+    pub fn with_global_routes<I: IntoIterator<Item = V>, V: Into<GlobalRoute>>(mut self, values: I) -> Self {
+        self.global_routes = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -4449,65 +4449,65 @@ impl crate::flatten::Flatten for CreateHaVipRequest {
 
 impl CreateHaVipRequest {
     /// A value with what requests require (`VpcId`, `HaVipName`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, ha_vip_name: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>, ha_vip_name: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            ha_vip_name: crate::api::Text::into_text(ha_vip_name),
+            vpc_id: vpc_id.into(),
+            ha_vip_name: ha_vip_name.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `HaVipName`.
-    pub fn with_ha_vip_name(mut self, value: impl crate::api::Text) -> Self {
-        self.ha_vip_name = crate::api::Text::into_text(value);
+    pub fn with_ha_vip_name(mut self, value: impl Into<String>) -> Self {
+        self.ha_vip_name = value.into();
         self
     }
 
     /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_id = Some(crate::api::Text::into_text(value));
+    pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = Some(value.into());
         self
     }
 
     /// Sets `Vip`.
-    pub fn with_vip(mut self, value: impl crate::api::Text) -> Self {
-        self.vip = Some(crate::api::Text::into_text(value));
+    pub fn with_vip(mut self, value: impl Into<String>) -> Self {
+        self.vip = Some(value.into());
         self
     }
 
     /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_interface_id = Some(crate::api::Text::into_text(value));
+    pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.network_interface_id = Some(value.into());
         self
     }
 
     /// Sets `CheckAssociate`.
-    pub fn with_check_associate(mut self, value: bool) -> Self {
-        self.check_associate = Some(value);
+    pub fn with_check_associate(mut self, value: impl Into<bool>) -> Self {
+        self.check_associate = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `HaVipAssociationSet`.
-    pub fn with_ha_vip_association_set(mut self, value: impl IntoIterator<Item = HaVipAssociation>) -> Self {
-        self.ha_vip_association_set = value.into_iter().collect();
+    pub fn with_ha_vip_association_set<I: IntoIterator<Item = V>, V: Into<HaVipAssociation>>(mut self, values: I) -> Self {
+        self.ha_vip_association_set = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `ClientToken`.
-    pub fn with_client_token(mut self, value: impl crate::api::Text) -> Self {
-        self.client_token = Some(crate::api::Text::into_text(value));
+    pub fn with_client_token(mut self, value: impl Into<String>) -> Self {
+        self.client_token = Some(value.into());
         self
     }
 }
@@ -4563,29 +4563,29 @@ impl crate::flatten::Flatten for CreateHighPriorityRouteTableRequest {
 
 impl CreateHighPriorityRouteTableRequest {
     /// A value with what requests require (`VpcId`, `Name`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, name: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            name: crate::api::Text::into_text(name),
+            vpc_id: vpc_id.into(),
+            name: name.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `Name`.
-    pub fn with_name(mut self, value: impl crate::api::Text) -> Self {
-        self.name = crate::api::Text::into_text(value);
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -4631,22 +4631,22 @@ impl crate::flatten::Flatten for CreateHighPriorityRoutesRequest {
 
 impl CreateHighPriorityRoutesRequest {
     /// A value with what requests require (`HighPriorityRouteTableId`, `HighPriorityRoutes`); set the other fields with the `with_` methods.
-    pub fn new(high_priority_route_table_id: impl crate::api::Text, high_priority_routes: impl IntoIterator<Item = HighPriorityRoute>) -> Self {
+    pub fn new(high_priority_route_table_id: impl Into<String>, high_priority_routes: impl IntoIterator<Item = impl Into<HighPriorityRoute>>) -> Self {
         Self {
-            high_priority_route_table_id: crate::api::Text::into_text(high_priority_route_table_id),
-            high_priority_routes: high_priority_routes.into_iter().collect(),
+            high_priority_route_table_id: high_priority_route_table_id.into(),
+            high_priority_routes: high_priority_routes.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `HighPriorityRouteTableId`.
-    pub fn with_high_priority_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.high_priority_route_table_id = crate::api::Text::into_text(value);
+    pub fn with_high_priority_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.high_priority_route_table_id = value.into();
         self
     }
 
     /// Sets `HighPriorityRoutes`.
-    pub fn with_high_priority_routes(mut self, value: impl IntoIterator<Item = HighPriorityRoute>) -> Self {
-        self.high_priority_routes = value.into_iter().collect();
+    pub fn with_high_priority_routes<I: IntoIterator<Item = V>, V: Into<HighPriorityRoute>>(mut self, values: I) -> Self {
+        self.high_priority_routes = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -4703,20 +4703,20 @@ impl CreateIp6TranslatorsRequest {
     }
 
     /// Sets `Ip6TranslatorName`.
-    pub fn with_ip6_translator_name(mut self, value: impl crate::api::Text) -> Self {
-        self.ip6_translator_name = Some(crate::api::Text::into_text(value));
+    pub fn with_ip6_translator_name(mut self, value: impl Into<String>) -> Self {
+        self.ip6_translator_name = Some(value.into());
         self
     }
 
     /// Sets `Ip6TranslatorCount`.
-    pub fn with_ip6_translator_count(mut self, value: i64) -> Self {
-        self.ip6_translator_count = Some(value);
+    pub fn with_ip6_translator_count(mut self, value: impl Into<i64>) -> Self {
+        self.ip6_translator_count = Some(value.into());
         self
     }
 
     /// Sets `Ip6InternetServiceProvider`.
-    pub fn with_ip6_internet_service_provider(mut self, value: impl crate::api::Text) -> Self {
-        self.ip6_internet_service_provider = Some(crate::api::Text::into_text(value));
+    pub fn with_ip6_internet_service_provider(mut self, value: impl Into<String>) -> Self {
+        self.ip6_internet_service_provider = Some(value.into());
         self
     }
 }
@@ -4769,36 +4769,36 @@ impl crate::flatten::Flatten for CreateLocalGatewayRequest {
 
 impl CreateLocalGatewayRequest {
     /// A value with what requests require (`LocalGatewayName`, `VpcId`, `CdcId`); set the other fields with the `with_` methods.
-    pub fn new(local_gateway_name: impl crate::api::Text, vpc_id: impl crate::api::Text, cdc_id: impl crate::api::Text) -> Self {
+    pub fn new(local_gateway_name: impl Into<String>, vpc_id: impl Into<String>, cdc_id: impl Into<String>) -> Self {
         Self {
-            local_gateway_name: crate::api::Text::into_text(local_gateway_name),
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            cdc_id: crate::api::Text::into_text(cdc_id),
+            local_gateway_name: local_gateway_name.into(),
+            vpc_id: vpc_id.into(),
+            cdc_id: cdc_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `LocalGatewayName`.
-    pub fn with_local_gateway_name(mut self, value: impl crate::api::Text) -> Self {
-        self.local_gateway_name = crate::api::Text::into_text(value);
+    pub fn with_local_gateway_name(mut self, value: impl Into<String>) -> Self {
+        self.local_gateway_name = value.into();
         self
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.cdc_id = crate::api::Text::into_text(value);
+    pub fn with_cdc_id(mut self, value: impl Into<String>) -> Self {
+        self.cdc_id = value.into();
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -4896,101 +4896,101 @@ impl crate::flatten::Flatten for CreateNatGatewayRequest {
 
 impl CreateNatGatewayRequest {
     /// A value with what requests require (`NatGatewayName`, `VpcId`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_name: impl crate::api::Text, vpc_id: impl crate::api::Text) -> Self {
+    pub fn new(nat_gateway_name: impl Into<String>, vpc_id: impl Into<String>) -> Self {
         Self {
-            nat_gateway_name: crate::api::Text::into_text(nat_gateway_name),
-            vpc_id: crate::api::Text::into_text(vpc_id),
+            nat_gateway_name: nat_gateway_name.into(),
+            vpc_id: vpc_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `NatGatewayName`.
-    pub fn with_nat_gateway_name(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_name = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_name(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_name = value.into();
         self
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, value: u64) -> Self {
-        self.internet_max_bandwidth_out = Some(value);
+    pub fn with_internet_max_bandwidth_out(mut self, value: impl Into<u64>) -> Self {
+        self.internet_max_bandwidth_out = Some(value.into());
         self
     }
 
     /// Sets `MaxConcurrentConnection`.
-    pub fn with_max_concurrent_connection(mut self, value: u64) -> Self {
-        self.max_concurrent_connection = Some(value);
+    pub fn with_max_concurrent_connection(mut self, value: impl Into<u64>) -> Self {
+        self.max_concurrent_connection = Some(value.into());
         self
     }
 
     /// Sets `AddressCount`.
-    pub fn with_address_count(mut self, value: u64) -> Self {
-        self.address_count = Some(value);
+    pub fn with_address_count(mut self, value: impl Into<u64>) -> Self {
+        self.address_count = Some(value.into());
         self
     }
 
     /// Sets `PublicIpAddresses`.
-    pub fn with_public_ip_addresses(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.public_ip_addresses = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_public_ip_addresses<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.public_ip_addresses = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Zone`.
-    pub fn with_zone(mut self, value: impl crate::api::Text) -> Self {
-        self.zone = Some(crate::api::Text::into_text(value));
+    pub fn with_zone(mut self, value: impl Into<String>) -> Self {
+        self.zone = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_id = Some(crate::api::Text::into_text(value));
+    pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = Some(value.into());
         self
     }
 
     /// Sets `StockPublicIpAddressesBandwidthOut`.
-    pub fn with_stock_public_ip_addresses_bandwidth_out(mut self, value: u64) -> Self {
-        self.stock_public_ip_addresses_bandwidth_out = Some(value);
+    pub fn with_stock_public_ip_addresses_bandwidth_out(mut self, value: impl Into<u64>) -> Self {
+        self.stock_public_ip_addresses_bandwidth_out = Some(value.into());
         self
     }
 
     /// Sets `PublicIpAddressesBandwidthOut`.
-    pub fn with_public_ip_addresses_bandwidth_out(mut self, value: u64) -> Self {
-        self.public_ip_addresses_bandwidth_out = Some(value);
+    pub fn with_public_ip_addresses_bandwidth_out(mut self, value: impl Into<u64>) -> Self {
+        self.public_ip_addresses_bandwidth_out = Some(value.into());
         self
     }
 
     /// Sets `PublicIpFromSameZone`.
-    pub fn with_public_ip_from_same_zone(mut self, value: bool) -> Self {
-        self.public_ip_from_same_zone = Some(value);
+    pub fn with_public_ip_from_same_zone(mut self, value: impl Into<bool>) -> Self {
+        self.public_ip_from_same_zone = Some(value.into());
         self
     }
 
     /// Sets `NatProductVersion`.
-    pub fn with_nat_product_version(mut self, value: u64) -> Self {
-        self.nat_product_version = Some(value);
+    pub fn with_nat_product_version(mut self, value: impl Into<u64>) -> Self {
+        self.nat_product_version = Some(value.into());
         self
     }
 
     /// Sets `DeletionProtectionEnabled`.
-    pub fn with_deletion_protection_enabled(mut self, value: bool) -> Self {
-        self.deletion_protection_enabled = Some(value);
+    pub fn with_deletion_protection_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.deletion_protection_enabled = Some(value.into());
         self
     }
 
     /// Sets `ExclusiveType`.
-    pub fn with_exclusive_type(mut self, value: impl crate::api::Text) -> Self {
-        self.exclusive_type = Some(crate::api::Text::into_text(value));
+    pub fn with_exclusive_type(mut self, value: impl Into<String>) -> Self {
+        self.exclusive_type = Some(value.into());
         self
     }
 }
@@ -5039,22 +5039,22 @@ impl crate::flatten::Flatten for CreateNatGatewayDestinationIpPortTranslationNat
 
 impl CreateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     /// A value with what requests require (`NatGatewayId`, `DestinationIpPortTranslationNatRules`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text, destination_ip_port_translation_nat_rules: impl IntoIterator<Item = DestinationIpPortTranslationNatRule>) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>, destination_ip_port_translation_nat_rules: impl IntoIterator<Item = impl Into<DestinationIpPortTranslationNatRule>>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            destination_ip_port_translation_nat_rules: destination_ip_port_translation_nat_rules.into_iter().collect(),
+            nat_gateway_id: nat_gateway_id.into(),
+            destination_ip_port_translation_nat_rules: destination_ip_port_translation_nat_rules.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `DestinationIpPortTranslationNatRules`.
-    pub fn with_destination_ip_port_translation_nat_rules(mut self, value: impl IntoIterator<Item = DestinationIpPortTranslationNatRule>) -> Self {
-        self.destination_ip_port_translation_nat_rules = value.into_iter().collect();
+    pub fn with_destination_ip_port_translation_nat_rules<I: IntoIterator<Item = V>, V: Into<DestinationIpPortTranslationNatRule>>(mut self, values: I) -> Self {
+        self.destination_ip_port_translation_nat_rules = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -5096,22 +5096,22 @@ impl crate::flatten::Flatten for CreateNatGatewaySourceIpTranslationNatRuleReque
 
 impl CreateNatGatewaySourceIpTranslationNatRuleRequest {
     /// A value with what requests require (`NatGatewayId`, `SourceIpTranslationNatRules`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text, source_ip_translation_nat_rules: impl IntoIterator<Item = SourceIpTranslationNatRule>) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>, source_ip_translation_nat_rules: impl IntoIterator<Item = impl Into<SourceIpTranslationNatRule>>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            source_ip_translation_nat_rules: source_ip_translation_nat_rules.into_iter().collect(),
+            nat_gateway_id: nat_gateway_id.into(),
+            source_ip_translation_nat_rules: source_ip_translation_nat_rules.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `SourceIpTranslationNatRules`.
-    pub fn with_source_ip_translation_nat_rules(mut self, value: impl IntoIterator<Item = SourceIpTranslationNatRule>) -> Self {
-        self.source_ip_translation_nat_rules = value.into_iter().collect();
+    pub fn with_source_ip_translation_nat_rules<I: IntoIterator<Item = V>, V: Into<SourceIpTranslationNatRule>>(mut self, values: I) -> Self {
+        self.source_ip_translation_nat_rules = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -5175,61 +5175,61 @@ impl crate::flatten::Flatten for CreateNetDetectRequest {
 
 impl CreateNetDetectRequest {
     /// A value with what requests require (`VpcId`, `SubnetId`, `NetDetectName`, `DetectDestinationIp`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, subnet_id: impl crate::api::Text, net_detect_name: impl crate::api::Text, detect_destination_ip: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(vpc_id: impl Into<String>, subnet_id: impl Into<String>, net_detect_name: impl Into<String>, detect_destination_ip: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            subnet_id: crate::api::Text::into_text(subnet_id),
-            net_detect_name: crate::api::Text::into_text(net_detect_name),
-            detect_destination_ip: detect_destination_ip.into_iter().map(crate::api::Text::into_text).collect(),
+            vpc_id: vpc_id.into(),
+            subnet_id: subnet_id.into(),
+            net_detect_name: net_detect_name.into(),
+            detect_destination_ip: detect_destination_ip.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_id = crate::api::Text::into_text(value);
+    pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = value.into();
         self
     }
 
     /// Sets `NetDetectName`.
-    pub fn with_net_detect_name(mut self, value: impl crate::api::Text) -> Self {
-        self.net_detect_name = crate::api::Text::into_text(value);
+    pub fn with_net_detect_name(mut self, value: impl Into<String>) -> Self {
+        self.net_detect_name = value.into();
         self
     }
 
     /// Sets `DetectDestinationIp`.
-    pub fn with_detect_destination_ip(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.detect_destination_ip = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_detect_destination_ip<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.detect_destination_ip = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `NextHopType`.
-    pub fn with_next_hop_type(mut self, value: impl crate::api::Text) -> Self {
-        self.next_hop_type = Some(crate::api::Text::into_text(value));
+    pub fn with_next_hop_type(mut self, value: impl Into<String>) -> Self {
+        self.next_hop_type = Some(value.into());
         self
     }
 
     /// Sets `NextHopDestination`.
-    pub fn with_next_hop_destination(mut self, value: impl crate::api::Text) -> Self {
-        self.next_hop_destination = Some(crate::api::Text::into_text(value));
+    pub fn with_next_hop_destination(mut self, value: impl Into<String>) -> Self {
+        self.next_hop_destination = Some(value.into());
         self
     }
 
     /// Sets `NetDetectDescription`.
-    pub fn with_net_detect_description(mut self, value: impl crate::api::Text) -> Self {
-        self.net_detect_description = Some(crate::api::Text::into_text(value));
+    pub fn with_net_detect_description(mut self, value: impl Into<String>) -> Self {
+        self.net_detect_description = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -5283,35 +5283,35 @@ impl crate::flatten::Flatten for CreateNetworkAclRequest {
 
 impl CreateNetworkAclRequest {
     /// A value with what requests require (`VpcId`, `NetworkAclName`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, network_acl_name: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>, network_acl_name: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            network_acl_name: crate::api::Text::into_text(network_acl_name),
+            vpc_id: vpc_id.into(),
+            network_acl_name: network_acl_name.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `NetworkAclName`.
-    pub fn with_network_acl_name(mut self, value: impl crate::api::Text) -> Self {
-        self.network_acl_name = crate::api::Text::into_text(value);
+    pub fn with_network_acl_name(mut self, value: impl Into<String>) -> Self {
+        self.network_acl_name = value.into();
         self
     }
 
     /// Sets `NetworkAclType`.
-    pub fn with_network_acl_type(mut self, value: impl crate::api::Text) -> Self {
-        self.network_acl_type = Some(crate::api::Text::into_text(value));
+    pub fn with_network_acl_type(mut self, value: impl Into<String>) -> Self {
+        self.network_acl_type = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -5357,22 +5357,22 @@ impl crate::flatten::Flatten for CreateNetworkAclEntriesRequest {
 
 impl CreateNetworkAclEntriesRequest {
     /// A value with what requests require (`NetworkAclId`, `NetworkAclEntrySet`); set the other fields with the `with_` methods.
-    pub fn new(network_acl_id: impl crate::api::Text, network_acl_entry_set: NetworkAclEntrySet) -> Self {
+    pub fn new(network_acl_id: impl Into<String>, network_acl_entry_set: impl Into<NetworkAclEntrySet>) -> Self {
         Self {
-            network_acl_id: crate::api::Text::into_text(network_acl_id),
-            network_acl_entry_set: network_acl_entry_set,
+            network_acl_id: network_acl_id.into(),
+            network_acl_entry_set: network_acl_entry_set.into(),
         }
     }
 
     /// Sets `NetworkAclId`.
-    pub fn with_network_acl_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_acl_id = crate::api::Text::into_text(value);
+    pub fn with_network_acl_id(mut self, value: impl Into<String>) -> Self {
+        self.network_acl_id = value.into();
         self
     }
 
     /// Sets `NetworkAclEntrySet`.
-    pub fn with_network_acl_entry_set(mut self, value: NetworkAclEntrySet) -> Self {
-        self.network_acl_entry_set = value;
+    pub fn with_network_acl_entry_set(mut self, value: impl Into<NetworkAclEntrySet>) -> Self {
+        self.network_acl_entry_set = value.into();
         self
     }
 }
@@ -5414,22 +5414,22 @@ impl crate::flatten::Flatten for CreateNetworkAclQuintupleEntriesRequest {
 
 impl CreateNetworkAclQuintupleEntriesRequest {
     /// A value with what requests require (`NetworkAclId`, `NetworkAclQuintupleSet`); set the other fields with the `with_` methods.
-    pub fn new(network_acl_id: impl crate::api::Text, network_acl_quintuple_set: NetworkAclQuintupleEntries) -> Self {
+    pub fn new(network_acl_id: impl Into<String>, network_acl_quintuple_set: impl Into<NetworkAclQuintupleEntries>) -> Self {
         Self {
-            network_acl_id: crate::api::Text::into_text(network_acl_id),
-            network_acl_quintuple_set: network_acl_quintuple_set,
+            network_acl_id: network_acl_id.into(),
+            network_acl_quintuple_set: network_acl_quintuple_set.into(),
         }
     }
 
     /// Sets `NetworkAclId`.
-    pub fn with_network_acl_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_acl_id = crate::api::Text::into_text(value);
+    pub fn with_network_acl_id(mut self, value: impl Into<String>) -> Self {
+        self.network_acl_id = value.into();
         self
     }
 
     /// Sets `NetworkAclQuintupleSet`.
-    pub fn with_network_acl_quintuple_set(mut self, value: NetworkAclQuintupleEntries) -> Self {
-        self.network_acl_quintuple_set = value;
+    pub fn with_network_acl_quintuple_set(mut self, value: impl Into<NetworkAclQuintupleEntries>) -> Self {
+        self.network_acl_quintuple_set = value.into();
         self
     }
 }
@@ -5526,108 +5526,108 @@ impl crate::flatten::Flatten for CreateNetworkInterfaceRequest {
 
 impl CreateNetworkInterfaceRequest {
     /// A value with what requests require (`VpcId`, `NetworkInterfaceName`, `SubnetId`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, network_interface_name: impl crate::api::Text, subnet_id: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>, network_interface_name: impl Into<String>, subnet_id: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            network_interface_name: crate::api::Text::into_text(network_interface_name),
-            subnet_id: crate::api::Text::into_text(subnet_id),
+            vpc_id: vpc_id.into(),
+            network_interface_name: network_interface_name.into(),
+            subnet_id: subnet_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `NetworkInterfaceName`.
-    pub fn with_network_interface_name(mut self, value: impl crate::api::Text) -> Self {
-        self.network_interface_name = crate::api::Text::into_text(value);
+    pub fn with_network_interface_name(mut self, value: impl Into<String>) -> Self {
+        self.network_interface_name = value.into();
         self
     }
 
     /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_id = crate::api::Text::into_text(value);
+    pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = value.into();
         self
     }
 
     /// Sets `NetworkInterfaceDescription`.
-    pub fn with_network_interface_description(mut self, value: impl crate::api::Text) -> Self {
-        self.network_interface_description = Some(crate::api::Text::into_text(value));
+    pub fn with_network_interface_description(mut self, value: impl Into<String>) -> Self {
+        self.network_interface_description = Some(value.into());
         self
     }
 
     /// Sets `QosLevel`.
-    pub fn with_qos_level(mut self, value: impl crate::api::Text) -> Self {
-        self.qos_level = Some(crate::api::Text::into_text(value));
+    pub fn with_qos_level(mut self, value: impl Into<String>) -> Self {
+        self.qos_level = Some(value.into());
         self
     }
 
     /// Sets `SecurityGroupIds`.
-    pub fn with_security_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.security_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.security_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `PrivateIpAddresses`.
-    pub fn with_private_ip_addresses(mut self, value: impl IntoIterator<Item = PrivateIpAddressSpecification>) -> Self {
-        self.private_ip_addresses = value.into_iter().collect();
+    pub fn with_private_ip_addresses<I: IntoIterator<Item = V>, V: Into<PrivateIpAddressSpecification>>(mut self, values: I) -> Self {
+        self.private_ip_addresses = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `SecondaryPrivateIpAddressCount`.
-    pub fn with_secondary_private_ip_address_count(mut self, value: u64) -> Self {
-        self.secondary_private_ip_address_count = Some(value);
+    pub fn with_secondary_private_ip_address_count(mut self, value: impl Into<u64>) -> Self {
+        self.secondary_private_ip_address_count = Some(value.into());
         self
     }
 
     /// Sets `Ipv6Addresses`.
-    pub fn with_ipv6_addresses(mut self, value: impl IntoIterator<Item = Ipv6Address>) -> Self {
-        self.ipv6_addresses = value.into_iter().collect();
+    pub fn with_ipv6_addresses<I: IntoIterator<Item = V>, V: Into<Ipv6Address>>(mut self, values: I) -> Self {
+        self.ipv6_addresses = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Ipv6AddressCount`.
-    pub fn with_ipv6_address_count(mut self, value: u64) -> Self {
-        self.ipv6_address_count = Some(value);
+    pub fn with_ipv6_address_count(mut self, value: impl Into<u64>) -> Self {
+        self.ipv6_address_count = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `TrunkingFlag`.
-    pub fn with_trunking_flag(mut self, value: impl crate::api::Text) -> Self {
-        self.trunking_flag = Some(crate::api::Text::into_text(value));
+    pub fn with_trunking_flag(mut self, value: impl Into<String>) -> Self {
+        self.trunking_flag = Some(value.into());
         self
     }
 
     /// Sets `IsRdma`.
-    pub fn with_is_rdma(mut self, value: bool) -> Self {
-        self.is_rdma = Some(value);
+    pub fn with_is_rdma(mut self, value: impl Into<bool>) -> Self {
+        self.is_rdma = Some(value.into());
         self
     }
 
     /// Sets `ClientToken`.
-    pub fn with_client_token(mut self, value: impl crate::api::Text) -> Self {
-        self.client_token = Some(crate::api::Text::into_text(value));
+    pub fn with_client_token(mut self, value: impl Into<String>) -> Self {
+        self.client_token = Some(value.into());
         self
     }
 
     /// Sets `TerminationProtection`.
-    pub fn with_termination_protection(mut self, value: bool) -> Self {
-        self.termination_protection = Some(value);
+    pub fn with_termination_protection(mut self, value: impl Into<bool>) -> Self {
+        self.termination_protection = Some(value.into());
         self
     }
 
     /// Sets `TrafficProtection`.
-    pub fn with_traffic_protection(mut self, value: bool) -> Self {
-        self.traffic_protection = Some(value);
+    pub fn with_traffic_protection(mut self, value: impl Into<bool>) -> Self {
+        self.traffic_protection = Some(value.into());
         self
     }
 }
@@ -5700,52 +5700,52 @@ impl crate::flatten::Flatten for CreatePrivateNatGatewayRequest {
 
 impl CreatePrivateNatGatewayRequest {
     /// A value with what requests require (`NatGatewayName`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_name: impl crate::api::Text) -> Self {
+    pub fn new(nat_gateway_name: impl Into<String>) -> Self {
         Self {
-            nat_gateway_name: crate::api::Text::into_text(nat_gateway_name),
+            nat_gateway_name: nat_gateway_name.into(),
             ..Self::default()
         }
     }
 
     /// Sets `NatGatewayName`.
-    pub fn with_nat_gateway_name(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_name = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_name(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_name = value.into();
         self
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = Some(crate::api::Text::into_text(value));
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = Some(value.into());
         self
     }
 
     /// Sets `CrossDomain`.
-    pub fn with_cross_domain(mut self, value: bool) -> Self {
-        self.cross_domain = Some(value);
+    pub fn with_cross_domain(mut self, value: impl Into<bool>) -> Self {
+        self.cross_domain = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `VpcType`.
-    pub fn with_vpc_type(mut self, value: bool) -> Self {
-        self.vpc_type = Some(value);
+    pub fn with_vpc_type(mut self, value: impl Into<bool>) -> Self {
+        self.vpc_type = Some(value.into());
         self
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = Some(crate::api::Text::into_text(value));
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = Some(value.into());
         self
     }
 
     /// Sets `DeletionProtectionEnabled`.
-    pub fn with_deletion_protection_enabled(mut self, value: bool) -> Self {
-        self.deletion_protection_enabled = Some(value);
+    pub fn with_deletion_protection_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.deletion_protection_enabled = Some(value.into());
         self
     }
 }
@@ -5794,22 +5794,22 @@ impl crate::flatten::Flatten for CreatePrivateNatGatewayDestinationIpPortTransla
 
 impl CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     /// A value with what requests require (`NatGatewayId`, `LocalDestinationIpPortTranslationNatRules`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text, local_destination_ip_port_translation_nat_rules: impl IntoIterator<Item = LocalDestinationIpPortTranslationNatRule>) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>, local_destination_ip_port_translation_nat_rules: impl IntoIterator<Item = impl Into<LocalDestinationIpPortTranslationNatRule>>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            local_destination_ip_port_translation_nat_rules: local_destination_ip_port_translation_nat_rules.into_iter().collect(),
+            nat_gateway_id: nat_gateway_id.into(),
+            local_destination_ip_port_translation_nat_rules: local_destination_ip_port_translation_nat_rules.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `LocalDestinationIpPortTranslationNatRules`.
-    pub fn with_local_destination_ip_port_translation_nat_rules(mut self, value: impl IntoIterator<Item = LocalDestinationIpPortTranslationNatRule>) -> Self {
-        self.local_destination_ip_port_translation_nat_rules = value.into_iter().collect();
+    pub fn with_local_destination_ip_port_translation_nat_rules<I: IntoIterator<Item = V>, V: Into<LocalDestinationIpPortTranslationNatRule>>(mut self, values: I) -> Self {
+        self.local_destination_ip_port_translation_nat_rules = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -5864,50 +5864,50 @@ impl crate::flatten::Flatten for CreatePrivateNatGatewayTranslationAclRuleReques
 
 impl CreatePrivateNatGatewayTranslationAclRuleRequest {
     /// A value with what requests require (`NatGatewayId`, `TranslationDirection`, `TranslationType`, `TranslationIp`, `TranslationAclRules`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text, translation_direction: impl crate::api::Text, translation_type: impl crate::api::Text, translation_ip: impl crate::api::Text, translation_acl_rules: impl IntoIterator<Item = TranslationAclRule>) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>, translation_direction: impl Into<String>, translation_type: impl Into<String>, translation_ip: impl Into<String>, translation_acl_rules: impl IntoIterator<Item = impl Into<TranslationAclRule>>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            translation_direction: crate::api::Text::into_text(translation_direction),
-            translation_type: crate::api::Text::into_text(translation_type),
-            translation_ip: crate::api::Text::into_text(translation_ip),
-            translation_acl_rules: translation_acl_rules.into_iter().collect(),
+            nat_gateway_id: nat_gateway_id.into(),
+            translation_direction: translation_direction.into(),
+            translation_type: translation_type.into(),
+            translation_ip: translation_ip.into(),
+            translation_acl_rules: translation_acl_rules.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `TranslationDirection`.
-    pub fn with_translation_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.translation_direction = crate::api::Text::into_text(value);
+    pub fn with_translation_direction(mut self, value: impl Into<String>) -> Self {
+        self.translation_direction = value.into();
         self
     }
 
     /// Sets `TranslationType`.
-    pub fn with_translation_type(mut self, value: impl crate::api::Text) -> Self {
-        self.translation_type = crate::api::Text::into_text(value);
+    pub fn with_translation_type(mut self, value: impl Into<String>) -> Self {
+        self.translation_type = value.into();
         self
     }
 
     /// Sets `TranslationIp`.
-    pub fn with_translation_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.translation_ip = crate::api::Text::into_text(value);
+    pub fn with_translation_ip(mut self, value: impl Into<String>) -> Self {
+        self.translation_ip = value.into();
         self
     }
 
     /// Sets `TranslationAclRules`.
-    pub fn with_translation_acl_rules(mut self, value: impl IntoIterator<Item = TranslationAclRule>) -> Self {
-        self.translation_acl_rules = value.into_iter().collect();
+    pub fn with_translation_acl_rules<I: IntoIterator<Item = V>, V: Into<TranslationAclRule>>(mut self, values: I) -> Self {
+        self.translation_acl_rules = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `OriginalIp`.
-    pub fn with_original_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.original_ip = Some(crate::api::Text::into_text(value));
+    pub fn with_original_ip(mut self, value: impl Into<String>) -> Self {
+        self.original_ip = Some(value.into());
         self
     }
 }
@@ -5957,29 +5957,29 @@ impl crate::flatten::Flatten for CreatePrivateNatGatewayTranslationNatRuleReques
 
 impl CreatePrivateNatGatewayTranslationNatRuleRequest {
     /// A value with what requests require (`NatGatewayId`, `TranslationNatRules`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text, translation_nat_rules: impl IntoIterator<Item = TranslationNatRuleInput>) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>, translation_nat_rules: impl IntoIterator<Item = impl Into<TranslationNatRuleInput>>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            translation_nat_rules: translation_nat_rules.into_iter().collect(),
+            nat_gateway_id: nat_gateway_id.into(),
+            translation_nat_rules: translation_nat_rules.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `TranslationNatRules`.
-    pub fn with_translation_nat_rules(mut self, value: impl IntoIterator<Item = TranslationNatRuleInput>) -> Self {
-        self.translation_nat_rules = value.into_iter().collect();
+    pub fn with_translation_nat_rules<I: IntoIterator<Item = V>, V: Into<TranslationNatRuleInput>>(mut self, values: I) -> Self {
+        self.translation_nat_rules = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `CrossDomain`.
-    pub fn with_cross_domain(mut self, value: bool) -> Self {
-        self.cross_domain = Some(value);
+    pub fn with_cross_domain(mut self, value: impl Into<bool>) -> Self {
+        self.cross_domain = Some(value.into());
         self
     }
 }
@@ -6050,58 +6050,58 @@ impl crate::flatten::Flatten for CreateReserveIpAddressesRequest {
 
 impl CreateReserveIpAddressesRequest {
     /// A value with what requests require (`VpcId`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
+            vpc_id: vpc_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `IpAddresses`.
-    pub fn with_ip_addresses(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ip_addresses = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ip_addresses<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ip_addresses = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `IpAddressCount`.
-    pub fn with_ip_address_count(mut self, value: u64) -> Self {
-        self.ip_address_count = Some(value);
+    pub fn with_ip_address_count(mut self, value: impl Into<u64>) -> Self {
+        self.ip_address_count = Some(value.into());
         self
     }
 
     /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_id = Some(crate::api::Text::into_text(value));
+    pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = Some(value.into());
         self
     }
 
     /// Sets `Name`.
-    pub fn with_name(mut self, value: impl crate::api::Text) -> Self {
-        self.name = Some(crate::api::Text::into_text(value));
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `ClientToken`.
-    pub fn with_client_token(mut self, value: impl crate::api::Text) -> Self {
-        self.client_token = Some(crate::api::Text::into_text(value));
+    pub fn with_client_token(mut self, value: impl Into<String>) -> Self {
+        self.client_token = Some(value.into());
         self
     }
 }
@@ -6157,29 +6157,29 @@ impl crate::flatten::Flatten for CreateRoutePolicyRequest {
 
 impl CreateRoutePolicyRequest {
     /// A value with what requests require (`RoutePolicyDescription`, `RoutePolicyName`); set the other fields with the `with_` methods.
-    pub fn new(route_policy_description: impl crate::api::Text, route_policy_name: impl crate::api::Text) -> Self {
+    pub fn new(route_policy_description: impl Into<String>, route_policy_name: impl Into<String>) -> Self {
         Self {
-            route_policy_description: crate::api::Text::into_text(route_policy_description),
-            route_policy_name: crate::api::Text::into_text(route_policy_name),
+            route_policy_description: route_policy_description.into(),
+            route_policy_name: route_policy_name.into(),
             ..Self::default()
         }
     }
 
     /// Sets `RoutePolicyDescription`.
-    pub fn with_route_policy_description(mut self, value: impl crate::api::Text) -> Self {
-        self.route_policy_description = crate::api::Text::into_text(value);
+    pub fn with_route_policy_description(mut self, value: impl Into<String>) -> Self {
+        self.route_policy_description = value.into();
         self
     }
 
     /// Sets `RoutePolicyName`.
-    pub fn with_route_policy_name(mut self, value: impl crate::api::Text) -> Self {
-        self.route_policy_name = crate::api::Text::into_text(value);
+    pub fn with_route_policy_name(mut self, value: impl Into<String>) -> Self {
+        self.route_policy_name = value.into();
         self
     }
 
     /// Sets `RoutePolicyEntrySet`.
-    pub fn with_route_policy_entry_set(mut self, value: impl IntoIterator<Item = RoutePolicyEntry>) -> Self {
-        self.route_policy_entry_set = value.into_iter().collect();
+    pub fn with_route_policy_entry_set<I: IntoIterator<Item = V>, V: Into<RoutePolicyEntry>>(mut self, values: I) -> Self {
+        self.route_policy_entry_set = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -6222,15 +6222,15 @@ impl crate::flatten::Flatten for CreateRoutePolicyAssociationsRequest {
 
 impl CreateRoutePolicyAssociationsRequest {
     /// A value with what requests require (`RoutePolicyAssociationSet`); set the other fields with the `with_` methods.
-    pub fn new(route_policy_association_set: impl IntoIterator<Item = RoutePolicyAssociation>) -> Self {
+    pub fn new(route_policy_association_set: impl IntoIterator<Item = impl Into<RoutePolicyAssociation>>) -> Self {
         Self {
-            route_policy_association_set: route_policy_association_set.into_iter().collect(),
+            route_policy_association_set: route_policy_association_set.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `RoutePolicyAssociationSet`.
-    pub fn with_route_policy_association_set(mut self, value: impl IntoIterator<Item = RoutePolicyAssociation>) -> Self {
-        self.route_policy_association_set = value.into_iter().collect();
+    pub fn with_route_policy_association_set<I: IntoIterator<Item = V>, V: Into<RoutePolicyAssociation>>(mut self, values: I) -> Self {
+        self.route_policy_association_set = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -6272,22 +6272,22 @@ impl crate::flatten::Flatten for CreateRoutePolicyEntriesRequest {
 
 impl CreateRoutePolicyEntriesRequest {
     /// A value with what requests require (`RoutePolicyId`, `RoutePolicyEntrySet`); set the other fields with the `with_` methods.
-    pub fn new(route_policy_id: impl crate::api::Text, route_policy_entry_set: impl IntoIterator<Item = RoutePolicyEntry>) -> Self {
+    pub fn new(route_policy_id: impl Into<String>, route_policy_entry_set: impl IntoIterator<Item = impl Into<RoutePolicyEntry>>) -> Self {
         Self {
-            route_policy_id: crate::api::Text::into_text(route_policy_id),
-            route_policy_entry_set: route_policy_entry_set.into_iter().collect(),
+            route_policy_id: route_policy_id.into(),
+            route_policy_entry_set: route_policy_entry_set.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `RoutePolicyId`.
-    pub fn with_route_policy_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_policy_id = crate::api::Text::into_text(value);
+    pub fn with_route_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.route_policy_id = value.into();
         self
     }
 
     /// Sets `RoutePolicyEntrySet`.
-    pub fn with_route_policy_entry_set(mut self, value: impl IntoIterator<Item = RoutePolicyEntry>) -> Self {
-        self.route_policy_entry_set = value.into_iter().collect();
+    pub fn with_route_policy_entry_set<I: IntoIterator<Item = V>, V: Into<RoutePolicyEntry>>(mut self, values: I) -> Self {
+        self.route_policy_entry_set = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -6333,29 +6333,29 @@ impl crate::flatten::Flatten for CreateRouteTableRequest {
 
 impl CreateRouteTableRequest {
     /// A value with what requests require (`VpcId`, `RouteTableName`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, route_table_name: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>, route_table_name: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            route_table_name: crate::api::Text::into_text(route_table_name),
+            vpc_id: vpc_id.into(),
+            route_table_name: route_table_name.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `RouteTableName`.
-    pub fn with_route_table_name(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_name = crate::api::Text::into_text(value);
+    pub fn with_route_table_name(mut self, value: impl Into<String>) -> Self {
+        self.route_table_name = value.into();
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -6401,22 +6401,22 @@ impl crate::flatten::Flatten for CreateRoutesRequest {
 
 impl CreateRoutesRequest {
     /// A value with what requests require (`RouteTableId`, `Routes`); set the other fields with the `with_` methods.
-    pub fn new(route_table_id: impl crate::api::Text, routes: impl IntoIterator<Item = Route>) -> Self {
+    pub fn new(route_table_id: impl Into<String>, routes: impl IntoIterator<Item = impl Into<Route>>) -> Self {
         Self {
-            route_table_id: crate::api::Text::into_text(route_table_id),
-            routes: routes.into_iter().collect(),
+            route_table_id: route_table_id.into(),
+            routes: routes.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = crate::api::Text::into_text(value);
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = value.into();
         self
     }
 
     /// Sets `Routes`.
-    pub fn with_routes(mut self, value: impl IntoIterator<Item = Route>) -> Self {
-        self.routes = value.into_iter().collect();
+    pub fn with_routes<I: IntoIterator<Item = V>, V: Into<Route>>(mut self, values: I) -> Self {
+        self.routes = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -6473,35 +6473,35 @@ impl crate::flatten::Flatten for CreateSecurityGroupRequest {
 
 impl CreateSecurityGroupRequest {
     /// A value with what requests require (`GroupName`, `GroupDescription`); set the other fields with the `with_` methods.
-    pub fn new(group_name: impl crate::api::Text, group_description: impl crate::api::Text) -> Self {
+    pub fn new(group_name: impl Into<String>, group_description: impl Into<String>) -> Self {
         Self {
-            group_name: crate::api::Text::into_text(group_name),
-            group_description: crate::api::Text::into_text(group_description),
+            group_name: group_name.into(),
+            group_description: group_description.into(),
             ..Self::default()
         }
     }
 
     /// Sets `GroupName`.
-    pub fn with_group_name(mut self, value: impl crate::api::Text) -> Self {
-        self.group_name = crate::api::Text::into_text(value);
+    pub fn with_group_name(mut self, value: impl Into<String>) -> Self {
+        self.group_name = value.into();
         self
     }
 
     /// Sets `GroupDescription`.
-    pub fn with_group_description(mut self, value: impl crate::api::Text) -> Self {
-        self.group_description = crate::api::Text::into_text(value);
+    pub fn with_group_description(mut self, value: impl Into<String>) -> Self {
+        self.group_description = value.into();
         self
     }
 
     /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, value: impl crate::api::Text) -> Self {
-        self.project_id = Some(crate::api::Text::into_text(value));
+    pub fn with_project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -6547,22 +6547,22 @@ impl crate::flatten::Flatten for CreateSecurityGroupPoliciesRequest {
 
 impl CreateSecurityGroupPoliciesRequest {
     /// A value with what requests require (`SecurityGroupId`, `SecurityGroupPolicySet`); set the other fields with the `with_` methods.
-    pub fn new(security_group_id: impl crate::api::Text, security_group_policy_set: SecurityGroupPolicySet) -> Self {
+    pub fn new(security_group_id: impl Into<String>, security_group_policy_set: impl Into<SecurityGroupPolicySet>) -> Self {
         Self {
-            security_group_id: crate::api::Text::into_text(security_group_id),
-            security_group_policy_set: security_group_policy_set,
+            security_group_id: security_group_id.into(),
+            security_group_policy_set: security_group_policy_set.into(),
         }
     }
 
     /// Sets `SecurityGroupId`.
-    pub fn with_security_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.security_group_id = crate::api::Text::into_text(value);
+    pub fn with_security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.security_group_id = value.into();
         self
     }
 
     /// Sets `SecurityGroupPolicySet`.
-    pub fn with_security_group_policy_set(mut self, value: SecurityGroupPolicySet) -> Self {
-        self.security_group_policy_set = value;
+    pub fn with_security_group_policy_set(mut self, value: impl Into<SecurityGroupPolicySet>) -> Self {
+        self.security_group_policy_set = value.into();
         self
     }
 }
@@ -6616,41 +6616,41 @@ impl crate::flatten::Flatten for CreateSecurityGroupWithPoliciesRequest {
 
 impl CreateSecurityGroupWithPoliciesRequest {
     /// A value with what requests require (`GroupName`, `GroupDescription`); set the other fields with the `with_` methods.
-    pub fn new(group_name: impl crate::api::Text, group_description: impl crate::api::Text) -> Self {
+    pub fn new(group_name: impl Into<String>, group_description: impl Into<String>) -> Self {
         Self {
-            group_name: crate::api::Text::into_text(group_name),
-            group_description: crate::api::Text::into_text(group_description),
+            group_name: group_name.into(),
+            group_description: group_description.into(),
             ..Self::default()
         }
     }
 
     /// Sets `GroupName`.
-    pub fn with_group_name(mut self, value: impl crate::api::Text) -> Self {
-        self.group_name = crate::api::Text::into_text(value);
+    pub fn with_group_name(mut self, value: impl Into<String>) -> Self {
+        self.group_name = value.into();
         self
     }
 
     /// Sets `GroupDescription`.
-    pub fn with_group_description(mut self, value: impl crate::api::Text) -> Self {
-        self.group_description = crate::api::Text::into_text(value);
+    pub fn with_group_description(mut self, value: impl Into<String>) -> Self {
+        self.group_description = value.into();
         self
     }
 
     /// Sets `ProjectId`.
-    pub fn with_project_id(mut self, value: impl crate::api::Text) -> Self {
-        self.project_id = Some(crate::api::Text::into_text(value));
+    pub fn with_project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
         self
     }
 
     /// Sets `SecurityGroupPolicySet`.
-    pub fn with_security_group_policy_set(mut self, value: SecurityGroupPolicySet) -> Self {
-        self.security_group_policy_set = Some(value);
+    pub fn with_security_group_policy_set(mut self, value: impl Into<SecurityGroupPolicySet>) -> Self {
+        self.security_group_policy_set = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -6705,34 +6705,34 @@ impl crate::flatten::Flatten for CreateServiceTemplateRequest {
 
 impl CreateServiceTemplateRequest {
     /// A value with what requests require (`ServiceTemplateName`); set the other fields with the `with_` methods.
-    pub fn new(service_template_name: impl crate::api::Text) -> Self {
+    pub fn new(service_template_name: impl Into<String>) -> Self {
         Self {
-            service_template_name: crate::api::Text::into_text(service_template_name),
+            service_template_name: service_template_name.into(),
             ..Self::default()
         }
     }
 
     /// Sets `ServiceTemplateName`.
-    pub fn with_service_template_name(mut self, value: impl crate::api::Text) -> Self {
-        self.service_template_name = crate::api::Text::into_text(value);
+    pub fn with_service_template_name(mut self, value: impl Into<String>) -> Self {
+        self.service_template_name = value.into();
         self
     }
 
     /// Sets `Services`.
-    pub fn with_services(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.services = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_services<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.services = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `ServicesExtra`.
-    pub fn with_services_extra(mut self, value: impl IntoIterator<Item = ServicesInfo>) -> Self {
-        self.services_extra = value.into_iter().collect();
+    pub fn with_services_extra<I: IntoIterator<Item = V>, V: Into<ServicesInfo>>(mut self, values: I) -> Self {
+        self.services_extra = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -6782,29 +6782,29 @@ impl crate::flatten::Flatten for CreateServiceTemplateGroupRequest {
 
 impl CreateServiceTemplateGroupRequest {
     /// A value with what requests require (`ServiceTemplateGroupName`, `ServiceTemplateIds`); set the other fields with the `with_` methods.
-    pub fn new(service_template_group_name: impl crate::api::Text, service_template_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(service_template_group_name: impl Into<String>, service_template_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            service_template_group_name: crate::api::Text::into_text(service_template_group_name),
-            service_template_ids: service_template_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            service_template_group_name: service_template_group_name.into(),
+            service_template_ids: service_template_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `ServiceTemplateGroupName`.
-    pub fn with_service_template_group_name(mut self, value: impl crate::api::Text) -> Self {
-        self.service_template_group_name = crate::api::Text::into_text(value);
+    pub fn with_service_template_group_name(mut self, value: impl Into<String>) -> Self {
+        self.service_template_group_name = value.into();
         self
     }
 
     /// Sets `ServiceTemplateIds`.
-    pub fn with_service_template_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.service_template_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_service_template_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.service_template_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -6851,22 +6851,22 @@ impl crate::flatten::Flatten for CreateSnapshotPoliciesRequest {
 
 impl CreateSnapshotPoliciesRequest {
     /// A value with what requests require (`SnapshotPolicies`); set the other fields with the `with_` methods.
-    pub fn new(snapshot_policies: impl IntoIterator<Item = SnapshotPolicy>) -> Self {
+    pub fn new(snapshot_policies: impl IntoIterator<Item = impl Into<SnapshotPolicy>>) -> Self {
         Self {
-            snapshot_policies: snapshot_policies.into_iter().collect(),
+            snapshot_policies: snapshot_policies.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `SnapshotPolicies`.
-    pub fn with_snapshot_policies(mut self, value: impl IntoIterator<Item = SnapshotPolicy>) -> Self {
-        self.snapshot_policies = value.into_iter().collect();
+    pub fn with_snapshot_policies<I: IntoIterator<Item = V>, V: Into<SnapshotPolicy>>(mut self, values: I) -> Self {
+        self.snapshot_policies = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -6935,60 +6935,60 @@ impl crate::flatten::Flatten for CreateSubnetRequest {
 
 impl CreateSubnetRequest {
     /// A value with what requests require (`VpcId`, `SubnetName`, `Zone`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, subnet_name: impl crate::api::Text, zone: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>, subnet_name: impl Into<String>, zone: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            subnet_name: crate::api::Text::into_text(subnet_name),
-            zone: crate::api::Text::into_text(zone),
+            vpc_id: vpc_id.into(),
+            subnet_name: subnet_name.into(),
+            zone: zone.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `SubnetName`.
-    pub fn with_subnet_name(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_name = crate::api::Text::into_text(value);
+    pub fn with_subnet_name(mut self, value: impl Into<String>) -> Self {
+        self.subnet_name = value.into();
         self
     }
 
     /// Sets `Zone`.
-    pub fn with_zone(mut self, value: impl crate::api::Text) -> Self {
-        self.zone = crate::api::Text::into_text(value);
+    pub fn with_zone(mut self, value: impl Into<String>) -> Self {
+        self.zone = value.into();
         self
     }
 
     /// Sets `StackType`.
-    pub fn with_stack_type(mut self, value: impl crate::api::Text) -> Self {
-        self.stack_type = Some(crate::api::Text::into_text(value));
+    pub fn with_stack_type(mut self, value: impl Into<String>) -> Self {
+        self.stack_type = Some(value.into());
         self
     }
 
     /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.cidr_block = Some(value.into());
         self
     }
 
     /// Sets `Ipv6CidrBlock`.
-    pub fn with_ipv6_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.ipv6_cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.ipv6_cidr_block = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.cdc_id = Some(crate::api::Text::into_text(value));
+    pub fn with_cdc_id(mut self, value: impl Into<String>) -> Self {
+        self.cdc_id = Some(value.into());
         self
     }
 }
@@ -7042,35 +7042,35 @@ impl crate::flatten::Flatten for CreateSubnetsRequest {
 
 impl CreateSubnetsRequest {
     /// A value with what requests require (`VpcId`, `Subnets`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, subnets: impl IntoIterator<Item = SubnetInput>) -> Self {
+    pub fn new(vpc_id: impl Into<String>, subnets: impl IntoIterator<Item = impl Into<SubnetInput>>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            subnets: subnets.into_iter().collect(),
+            vpc_id: vpc_id.into(),
+            subnets: subnets.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `Subnets`.
-    pub fn with_subnets(mut self, value: impl IntoIterator<Item = SubnetInput>) -> Self {
-        self.subnets = value.into_iter().collect();
+    pub fn with_subnets<I: IntoIterator<Item = V>, V: Into<SubnetInput>>(mut self, values: I) -> Self {
+        self.subnets = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.cdc_id = Some(crate::api::Text::into_text(value));
+    pub fn with_cdc_id(mut self, value: impl Into<String>) -> Self {
+        self.cdc_id = Some(value.into());
         self
     }
 }
@@ -7164,95 +7164,95 @@ impl crate::flatten::Flatten for CreateTrafficMirrorRequest {
 
 impl CreateTrafficMirrorRequest {
     /// A value with what requests require (`VpcId`, `TrafficMirrorName`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, traffic_mirror_name: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>, traffic_mirror_name: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            traffic_mirror_name: crate::api::Text::into_text(traffic_mirror_name),
+            vpc_id: vpc_id.into(),
+            traffic_mirror_name: traffic_mirror_name.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `TrafficMirrorName`.
-    pub fn with_traffic_mirror_name(mut self, value: impl crate::api::Text) -> Self {
-        self.traffic_mirror_name = crate::api::Text::into_text(value);
+    pub fn with_traffic_mirror_name(mut self, value: impl Into<String>) -> Self {
+        self.traffic_mirror_name = value.into();
         self
     }
 
     /// Sets `TrafficMirrorDescribe`.
-    pub fn with_traffic_mirror_describe(mut self, value: impl crate::api::Text) -> Self {
-        self.traffic_mirror_describe = Some(crate::api::Text::into_text(value));
+    pub fn with_traffic_mirror_describe(mut self, value: impl Into<String>) -> Self {
+        self.traffic_mirror_describe = Some(value.into());
         self
     }
 
     /// Sets `State`.
-    pub fn with_state(mut self, value: impl crate::api::Text) -> Self {
-        self.state = Some(crate::api::Text::into_text(value));
+    pub fn with_state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
         self
     }
 
     /// Sets `Direction`.
-    pub fn with_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.direction = Some(crate::api::Text::into_text(value));
+    pub fn with_direction(mut self, value: impl Into<String>) -> Self {
+        self.direction = Some(value.into());
         self
     }
 
     /// Sets `CollectorSrcs`.
-    pub fn with_collector_srcs(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.collector_srcs = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_collector_srcs<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.collector_srcs = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `NatId`.
-    pub fn with_nat_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_id = Some(crate::api::Text::into_text(value));
+    pub fn with_nat_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_id = Some(value.into());
         self
     }
 
     /// Sets `CollectorNormalFilters`.
-    pub fn with_collector_normal_filters(mut self, value: impl IntoIterator<Item = TrafficMirrorFilter>) -> Self {
-        self.collector_normal_filters = value.into_iter().collect();
+    pub fn with_collector_normal_filters<I: IntoIterator<Item = V>, V: Into<TrafficMirrorFilter>>(mut self, values: I) -> Self {
+        self.collector_normal_filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `CollectorTarget`.
-    pub fn with_collector_target(mut self, value: TrafficMirrorTarget) -> Self {
-        self.collector_target = Some(value);
+    pub fn with_collector_target(mut self, value: impl Into<TrafficMirrorTarget>) -> Self {
+        self.collector_target = Some(value.into());
         self
     }
 
     /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_id = Some(crate::api::Text::into_text(value));
+    pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = Some(value.into());
         self
     }
 
     /// Sets `Type`.
-    pub fn with_type(mut self, value: impl crate::api::Text) -> Self {
-        self.r#type = Some(crate::api::Text::into_text(value));
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `IngressFilterRules`.
-    pub fn with_ingress_filter_rules(mut self, value: impl IntoIterator<Item = TrafficMirrorFilter>) -> Self {
-        self.ingress_filter_rules = value.into_iter().collect();
+    pub fn with_ingress_filter_rules<I: IntoIterator<Item = V>, V: Into<TrafficMirrorFilter>>(mut self, values: I) -> Self {
+        self.ingress_filter_rules = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `EgressFilterRules`.
-    pub fn with_egress_filter_rules(mut self, value: impl IntoIterator<Item = TrafficMirrorFilter>) -> Self {
-        self.egress_filter_rules = value.into_iter().collect();
+    pub fn with_egress_filter_rules<I: IntoIterator<Item = V>, V: Into<TrafficMirrorFilter>>(mut self, values: I) -> Self {
+        self.egress_filter_rules = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -7303,28 +7303,28 @@ impl crate::flatten::Flatten for CreateTrafficMirrorFilterRulesRequest {
 
 impl CreateTrafficMirrorFilterRulesRequest {
     /// A value with what requests require (`TrafficMirrorId`); set the other fields with the `with_` methods.
-    pub fn new(traffic_mirror_id: impl crate::api::Text) -> Self {
+    pub fn new(traffic_mirror_id: impl Into<String>) -> Self {
         Self {
-            traffic_mirror_id: crate::api::Text::into_text(traffic_mirror_id),
+            traffic_mirror_id: traffic_mirror_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `TrafficMirrorId`.
-    pub fn with_traffic_mirror_id(mut self, value: impl crate::api::Text) -> Self {
-        self.traffic_mirror_id = crate::api::Text::into_text(value);
+    pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
+        self.traffic_mirror_id = value.into();
         self
     }
 
     /// Sets `IngressFilterRules`.
-    pub fn with_ingress_filter_rules(mut self, value: impl IntoIterator<Item = TrafficMirrorFilter>) -> Self {
-        self.ingress_filter_rules = value.into_iter().collect();
+    pub fn with_ingress_filter_rules<I: IntoIterator<Item = V>, V: Into<TrafficMirrorFilter>>(mut self, values: I) -> Self {
+        self.ingress_filter_rules = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `EgressFilterRules`.
-    pub fn with_egress_filter_rules(mut self, value: impl IntoIterator<Item = TrafficMirrorFilter>) -> Self {
-        self.egress_filter_rules = value.into_iter().collect();
+    pub fn with_egress_filter_rules<I: IntoIterator<Item = V>, V: Into<TrafficMirrorFilter>>(mut self, values: I) -> Self {
+        self.egress_filter_rules = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -7381,28 +7381,28 @@ impl crate::flatten::Flatten for CreateTrafficPackagesRequest {
 
 impl CreateTrafficPackagesRequest {
     /// A value with what requests require (`TrafficAmount`); set the other fields with the `with_` methods.
-    pub fn new(traffic_amount: u64) -> Self {
+    pub fn new(traffic_amount: impl Into<u64>) -> Self {
         Self {
-            traffic_amount: traffic_amount,
+            traffic_amount: traffic_amount.into(),
             ..Self::default()
         }
     }
 
     /// Sets `TrafficAmount`.
-    pub fn with_traffic_amount(mut self, value: u64) -> Self {
-        self.traffic_amount = value;
+    pub fn with_traffic_amount(mut self, value: impl Into<u64>) -> Self {
+        self.traffic_amount = value.into();
         self
     }
 
     /// Sets `TrafficPackageCount`.
-    pub fn with_traffic_package_count(mut self, value: u64) -> Self {
-        self.traffic_package_count = Some(value);
+    pub fn with_traffic_package_count(mut self, value: impl Into<u64>) -> Self {
+        self.traffic_package_count = Some(value.into());
         self
     }
 
     /// Sets `DeductType`.
-    pub fn with_deduct_type(mut self, value: impl crate::api::Text) -> Self {
-        self.deduct_type = Some(crate::api::Text::into_text(value));
+    pub fn with_deduct_type(mut self, value: impl Into<String>) -> Self {
+        self.deduct_type = Some(value.into());
         self
     }
 }
@@ -7485,76 +7485,76 @@ impl crate::flatten::Flatten for CreateVpcRequest {
 
 impl CreateVpcRequest {
     /// A value with what requests require (`VpcName`); set the other fields with the `with_` methods.
-    pub fn new(vpc_name: impl crate::api::Text) -> Self {
+    pub fn new(vpc_name: impl Into<String>) -> Self {
         Self {
-            vpc_name: crate::api::Text::into_text(vpc_name),
+            vpc_name: vpc_name.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcName`.
-    pub fn with_vpc_name(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_name = crate::api::Text::into_text(value);
+    pub fn with_vpc_name(mut self, value: impl Into<String>) -> Self {
+        self.vpc_name = value.into();
         self
     }
 
     /// Sets `StackType`.
-    pub fn with_stack_type(mut self, value: impl crate::api::Text) -> Self {
-        self.stack_type = Some(crate::api::Text::into_text(value));
+    pub fn with_stack_type(mut self, value: impl Into<String>) -> Self {
+        self.stack_type = Some(value.into());
         self
     }
 
     /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.cidr_block = Some(value.into());
         self
     }
 
     /// Sets `Ipv6CidrBlock`.
-    pub fn with_ipv6_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.ipv6_cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.ipv6_cidr_block = Some(value.into());
         self
     }
 
     /// Sets `AddressType`.
-    pub fn with_address_type(mut self, value: impl crate::api::Text) -> Self {
-        self.address_type = Some(crate::api::Text::into_text(value));
+    pub fn with_address_type(mut self, value: impl Into<String>) -> Self {
+        self.address_type = Some(value.into());
         self
     }
 
     /// Sets `EnableMulticast`.
-    pub fn with_enable_multicast(mut self, value: impl crate::api::Text) -> Self {
-        self.enable_multicast = Some(crate::api::Text::into_text(value));
+    pub fn with_enable_multicast(mut self, value: impl Into<String>) -> Self {
+        self.enable_multicast = Some(value.into());
         self
     }
 
     /// Sets `DnsServers`.
-    pub fn with_dns_servers(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.dns_servers = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_dns_servers<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.dns_servers = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DomainName`.
-    pub fn with_domain_name(mut self, value: impl crate::api::Text) -> Self {
-        self.domain_name = Some(crate::api::Text::into_text(value));
+    pub fn with_domain_name(mut self, value: impl Into<String>) -> Self {
+        self.domain_name = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `EnableRouteVpcPublish`.
-    pub fn with_enable_route_vpc_publish(mut self, value: bool) -> Self {
-        self.enable_route_vpc_publish = Some(value);
+    pub fn with_enable_route_vpc_publish(mut self, value: impl Into<bool>) -> Self {
+        self.enable_route_vpc_publish = Some(value.into());
         self
     }
 
     /// Sets `EnableRouteVpcPublishIpv6`.
-    pub fn with_enable_route_vpc_publish_ipv6(mut self, value: bool) -> Self {
-        self.enable_route_vpc_publish_ipv6 = Some(value);
+    pub fn with_enable_route_vpc_publish_ipv6(mut self, value: impl Into<bool>) -> Self {
+        self.enable_route_vpc_publish_ipv6 = Some(value.into());
         self
     }
 }
@@ -7622,61 +7622,61 @@ impl crate::flatten::Flatten for CreateVpcEndPointRequest {
 
 impl CreateVpcEndPointRequest {
     /// A value with what requests require (`VpcId`, `SubnetId`, `EndPointName`, `EndPointServiceId`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, subnet_id: impl crate::api::Text, end_point_name: impl crate::api::Text, end_point_service_id: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>, subnet_id: impl Into<String>, end_point_name: impl Into<String>, end_point_service_id: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            subnet_id: crate::api::Text::into_text(subnet_id),
-            end_point_name: crate::api::Text::into_text(end_point_name),
-            end_point_service_id: crate::api::Text::into_text(end_point_service_id),
+            vpc_id: vpc_id.into(),
+            subnet_id: subnet_id.into(),
+            end_point_name: end_point_name.into(),
+            end_point_service_id: end_point_service_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_id = crate::api::Text::into_text(value);
+    pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = value.into();
         self
     }
 
     /// Sets `EndPointName`.
-    pub fn with_end_point_name(mut self, value: impl crate::api::Text) -> Self {
-        self.end_point_name = crate::api::Text::into_text(value);
+    pub fn with_end_point_name(mut self, value: impl Into<String>) -> Self {
+        self.end_point_name = value.into();
         self
     }
 
     /// Sets `EndPointServiceId`.
-    pub fn with_end_point_service_id(mut self, value: impl crate::api::Text) -> Self {
-        self.end_point_service_id = crate::api::Text::into_text(value);
+    pub fn with_end_point_service_id(mut self, value: impl Into<String>) -> Self {
+        self.end_point_service_id = value.into();
         self
     }
 
     /// Sets `EndPointVip`.
-    pub fn with_end_point_vip(mut self, value: impl crate::api::Text) -> Self {
-        self.end_point_vip = Some(crate::api::Text::into_text(value));
+    pub fn with_end_point_vip(mut self, value: impl Into<String>) -> Self {
+        self.end_point_vip = Some(value.into());
         self
     }
 
     /// Sets `SecurityGroupId`.
-    pub fn with_security_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.security_group_id = Some(crate::api::Text::into_text(value));
+    pub fn with_security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.security_group_id = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `IpAddressType`.
-    pub fn with_ip_address_type(mut self, value: impl crate::api::Text) -> Self {
-        self.ip_address_type = Some(crate::api::Text::into_text(value));
+    pub fn with_ip_address_type(mut self, value: impl Into<String>) -> Self {
+        self.ip_address_type = Some(value.into());
         self
     }
 }
@@ -7744,61 +7744,61 @@ impl crate::flatten::Flatten for CreateVpcEndPointServiceRequest {
 
 impl CreateVpcEndPointServiceRequest {
     /// A value with what requests require (`VpcId`, `EndPointServiceName`, `AutoAcceptFlag`, `ServiceInstanceId`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, end_point_service_name: impl crate::api::Text, auto_accept_flag: bool, service_instance_id: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>, end_point_service_name: impl Into<String>, auto_accept_flag: impl Into<bool>, service_instance_id: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            end_point_service_name: crate::api::Text::into_text(end_point_service_name),
-            auto_accept_flag: auto_accept_flag,
-            service_instance_id: crate::api::Text::into_text(service_instance_id),
+            vpc_id: vpc_id.into(),
+            end_point_service_name: end_point_service_name.into(),
+            auto_accept_flag: auto_accept_flag.into(),
+            service_instance_id: service_instance_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `EndPointServiceName`.
-    pub fn with_end_point_service_name(mut self, value: impl crate::api::Text) -> Self {
-        self.end_point_service_name = crate::api::Text::into_text(value);
+    pub fn with_end_point_service_name(mut self, value: impl Into<String>) -> Self {
+        self.end_point_service_name = value.into();
         self
     }
 
     /// Sets `AutoAcceptFlag`.
-    pub fn with_auto_accept_flag(mut self, value: bool) -> Self {
-        self.auto_accept_flag = value;
+    pub fn with_auto_accept_flag(mut self, value: impl Into<bool>) -> Self {
+        self.auto_accept_flag = value.into();
         self
     }
 
     /// Sets `ServiceInstanceId`.
-    pub fn with_service_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.service_instance_id = crate::api::Text::into_text(value);
+    pub fn with_service_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.service_instance_id = value.into();
         self
     }
 
     /// Sets `IsPassService`.
-    pub fn with_is_pass_service(mut self, value: bool) -> Self {
-        self.is_pass_service = Some(value);
+    pub fn with_is_pass_service(mut self, value: impl Into<bool>) -> Self {
+        self.is_pass_service = Some(value.into());
         self
     }
 
     /// Sets `ServiceType`.
-    pub fn with_service_type(mut self, value: impl crate::api::Text) -> Self {
-        self.service_type = Some(crate::api::Text::into_text(value));
+    pub fn with_service_type(mut self, value: impl Into<String>) -> Self {
+        self.service_type = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `IpAddressType`.
-    pub fn with_ip_address_type(mut self, value: impl crate::api::Text) -> Self {
-        self.ip_address_type = Some(crate::api::Text::into_text(value));
+    pub fn with_ip_address_type(mut self, value: impl Into<String>) -> Self {
+        self.ip_address_type = Some(value.into());
         self
     }
 }
@@ -7848,29 +7848,29 @@ impl crate::flatten::Flatten for CreateVpcEndPointServiceWhiteListRequest {
 
 impl CreateVpcEndPointServiceWhiteListRequest {
     /// A value with what requests require (`UserUin`, `EndPointServiceId`); set the other fields with the `with_` methods.
-    pub fn new(user_uin: impl crate::api::Text, end_point_service_id: impl crate::api::Text) -> Self {
+    pub fn new(user_uin: impl Into<String>, end_point_service_id: impl Into<String>) -> Self {
         Self {
-            user_uin: crate::api::Text::into_text(user_uin),
-            end_point_service_id: crate::api::Text::into_text(end_point_service_id),
+            user_uin: user_uin.into(),
+            end_point_service_id: end_point_service_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `UserUin`.
-    pub fn with_user_uin(mut self, value: impl crate::api::Text) -> Self {
-        self.user_uin = crate::api::Text::into_text(value);
+    pub fn with_user_uin(mut self, value: impl Into<String>) -> Self {
+        self.user_uin = value.into();
         self
     }
 
     /// Sets `EndPointServiceId`.
-    pub fn with_end_point_service_id(mut self, value: impl crate::api::Text) -> Self {
-        self.end_point_service_id = crate::api::Text::into_text(value);
+    pub fn with_end_point_service_id(mut self, value: impl Into<String>) -> Self {
+        self.end_point_service_id = value.into();
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 }
@@ -7941,74 +7941,74 @@ impl crate::flatten::Flatten for CreateVpcPeeringConnectionRequest {
 
 impl CreateVpcPeeringConnectionRequest {
     /// A value with what requests require (`SourceVpcId`, `PeeringConnectionName`, `DestinationVpcId`, `DestinationUin`, `DestinationRegion`); set the other fields with the `with_` methods.
-    pub fn new(source_vpc_id: impl crate::api::Text, peering_connection_name: impl crate::api::Text, destination_vpc_id: impl crate::api::Text, destination_uin: impl crate::api::Text, destination_region: impl crate::api::Text) -> Self {
+    pub fn new(source_vpc_id: impl Into<String>, peering_connection_name: impl Into<String>, destination_vpc_id: impl Into<String>, destination_uin: impl Into<String>, destination_region: impl Into<String>) -> Self {
         Self {
-            source_vpc_id: crate::api::Text::into_text(source_vpc_id),
-            peering_connection_name: crate::api::Text::into_text(peering_connection_name),
-            destination_vpc_id: crate::api::Text::into_text(destination_vpc_id),
-            destination_uin: crate::api::Text::into_text(destination_uin),
-            destination_region: crate::api::Text::into_text(destination_region),
+            source_vpc_id: source_vpc_id.into(),
+            peering_connection_name: peering_connection_name.into(),
+            destination_vpc_id: destination_vpc_id.into(),
+            destination_uin: destination_uin.into(),
+            destination_region: destination_region.into(),
             ..Self::default()
         }
     }
 
     /// Sets `SourceVpcId`.
-    pub fn with_source_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.source_vpc_id = crate::api::Text::into_text(value);
+    pub fn with_source_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.source_vpc_id = value.into();
         self
     }
 
     /// Sets `PeeringConnectionName`.
-    pub fn with_peering_connection_name(mut self, value: impl crate::api::Text) -> Self {
-        self.peering_connection_name = crate::api::Text::into_text(value);
+    pub fn with_peering_connection_name(mut self, value: impl Into<String>) -> Self {
+        self.peering_connection_name = value.into();
         self
     }
 
     /// Sets `DestinationVpcId`.
-    pub fn with_destination_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.destination_vpc_id = crate::api::Text::into_text(value);
+    pub fn with_destination_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.destination_vpc_id = value.into();
         self
     }
 
     /// Sets `DestinationUin`.
-    pub fn with_destination_uin(mut self, value: impl crate::api::Text) -> Self {
-        self.destination_uin = crate::api::Text::into_text(value);
+    pub fn with_destination_uin(mut self, value: impl Into<String>) -> Self {
+        self.destination_uin = value.into();
         self
     }
 
     /// Sets `DestinationRegion`.
-    pub fn with_destination_region(mut self, value: impl crate::api::Text) -> Self {
-        self.destination_region = crate::api::Text::into_text(value);
+    pub fn with_destination_region(mut self, value: impl Into<String>) -> Self {
+        self.destination_region = value.into();
         self
     }
 
     /// Sets `Bandwidth`.
-    pub fn with_bandwidth(mut self, value: i64) -> Self {
-        self.bandwidth = Some(value);
+    pub fn with_bandwidth(mut self, value: impl Into<i64>) -> Self {
+        self.bandwidth = Some(value.into());
         self
     }
 
     /// Sets `Type`.
-    pub fn with_type(mut self, value: impl crate::api::Text) -> Self {
-        self.r#type = Some(crate::api::Text::into_text(value));
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
         self
     }
 
     /// Sets `ChargeType`.
-    pub fn with_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.charge_type = Some(crate::api::Text::into_text(value));
+    pub fn with_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.charge_type = Some(value.into());
         self
     }
 
     /// Sets `QosLevel`.
-    pub fn with_qos_level(mut self, value: impl crate::api::Text) -> Self {
-        self.qos_level = Some(crate::api::Text::into_text(value));
+    pub fn with_qos_level(mut self, value: impl Into<String>) -> Self {
+        self.qos_level = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tags>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tags>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -8124,133 +8124,133 @@ impl crate::flatten::Flatten for CreateVpnConnectionRequest {
 
 impl CreateVpnConnectionRequest {
     /// A value with what requests require (`VpnGatewayId`, `CustomerGatewayId`, `VpnConnectionName`, `PreShareKey`); set the other fields with the `with_` methods.
-    pub fn new(vpn_gateway_id: impl crate::api::Text, customer_gateway_id: impl crate::api::Text, vpn_connection_name: impl crate::api::Text, pre_share_key: impl crate::api::Text) -> Self {
+    pub fn new(vpn_gateway_id: impl Into<String>, customer_gateway_id: impl Into<String>, vpn_connection_name: impl Into<String>, pre_share_key: impl Into<String>) -> Self {
         Self {
-            vpn_gateway_id: crate::api::Text::into_text(vpn_gateway_id),
-            customer_gateway_id: crate::api::Text::into_text(customer_gateway_id),
-            vpn_connection_name: crate::api::Text::into_text(vpn_connection_name),
-            pre_share_key: crate::api::Text::into_text(pre_share_key),
+            vpn_gateway_id: vpn_gateway_id.into(),
+            customer_gateway_id: customer_gateway_id.into(),
+            vpn_connection_name: vpn_connection_name.into(),
+            pre_share_key: pre_share_key.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpnGatewayId`.
-    pub fn with_vpn_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_id = value.into();
         self
     }
 
     /// Sets `CustomerGatewayId`.
-    pub fn with_customer_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.customer_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_customer_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_gateway_id = value.into();
         self
     }
 
     /// Sets `VpnConnectionName`.
-    pub fn with_vpn_connection_name(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_connection_name = crate::api::Text::into_text(value);
+    pub fn with_vpn_connection_name(mut self, value: impl Into<String>) -> Self {
+        self.vpn_connection_name = value.into();
         self
     }
 
     /// Sets `PreShareKey`.
-    pub fn with_pre_share_key(mut self, value: impl crate::api::Text) -> Self {
-        self.pre_share_key = crate::api::Text::into_text(value);
+    pub fn with_pre_share_key(mut self, value: impl Into<String>) -> Self {
+        self.pre_share_key = value.into();
         self
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = Some(crate::api::Text::into_text(value));
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = Some(value.into());
         self
     }
 
     /// Sets `SecurityPolicyDatabases`.
-    pub fn with_security_policy_databases(mut self, value: impl IntoIterator<Item = SecurityPolicyDatabase>) -> Self {
-        self.security_policy_databases = value.into_iter().collect();
+    pub fn with_security_policy_databases<I: IntoIterator<Item = V>, V: Into<SecurityPolicyDatabase>>(mut self, values: I) -> Self {
+        self.security_policy_databases = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `IKEOptionsSpecification`.
-    pub fn with_ike_options_specification(mut self, value: IKEOptionsSpecification) -> Self {
-        self.ike_options_specification = Some(value);
+    pub fn with_ike_options_specification(mut self, value: impl Into<IKEOptionsSpecification>) -> Self {
+        self.ike_options_specification = Some(value.into());
         self
     }
 
     /// Sets `IPSECOptionsSpecification`.
-    pub fn with_ipsec_options_specification(mut self, value: IPSECOptionsSpecification) -> Self {
-        self.ipsec_options_specification = Some(value);
+    pub fn with_ipsec_options_specification(mut self, value: impl Into<IPSECOptionsSpecification>) -> Self {
+        self.ipsec_options_specification = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `EnableHealthCheck`.
-    pub fn with_enable_health_check(mut self, value: bool) -> Self {
-        self.enable_health_check = Some(value);
+    pub fn with_enable_health_check(mut self, value: impl Into<bool>) -> Self {
+        self.enable_health_check = Some(value.into());
         self
     }
 
     /// Sets `HealthCheckLocalIp`.
-    pub fn with_health_check_local_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.health_check_local_ip = Some(crate::api::Text::into_text(value));
+    pub fn with_health_check_local_ip(mut self, value: impl Into<String>) -> Self {
+        self.health_check_local_ip = Some(value.into());
         self
     }
 
     /// Sets `HealthCheckRemoteIp`.
-    pub fn with_health_check_remote_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.health_check_remote_ip = Some(crate::api::Text::into_text(value));
+    pub fn with_health_check_remote_ip(mut self, value: impl Into<String>) -> Self {
+        self.health_check_remote_ip = Some(value.into());
         self
     }
 
     /// Sets `RouteType`.
-    pub fn with_route_type(mut self, value: impl crate::api::Text) -> Self {
-        self.route_type = Some(crate::api::Text::into_text(value));
+    pub fn with_route_type(mut self, value: impl Into<String>) -> Self {
+        self.route_type = Some(value.into());
         self
     }
 
     /// Sets `NegotiationType`.
-    pub fn with_negotiation_type(mut self, value: impl crate::api::Text) -> Self {
-        self.negotiation_type = Some(crate::api::Text::into_text(value));
+    pub fn with_negotiation_type(mut self, value: impl Into<String>) -> Self {
+        self.negotiation_type = Some(value.into());
         self
     }
 
     /// Sets `DpdEnable`.
-    pub fn with_dpd_enable(mut self, value: i64) -> Self {
-        self.dpd_enable = Some(value);
+    pub fn with_dpd_enable(mut self, value: impl Into<i64>) -> Self {
+        self.dpd_enable = Some(value.into());
         self
     }
 
     /// Sets `DpdTimeout`.
-    pub fn with_dpd_timeout(mut self, value: impl crate::api::Text) -> Self {
-        self.dpd_timeout = Some(crate::api::Text::into_text(value));
+    pub fn with_dpd_timeout(mut self, value: impl Into<String>) -> Self {
+        self.dpd_timeout = Some(value.into());
         self
     }
 
     /// Sets `DpdAction`.
-    pub fn with_dpd_action(mut self, value: impl crate::api::Text) -> Self {
-        self.dpd_action = Some(crate::api::Text::into_text(value));
+    pub fn with_dpd_action(mut self, value: impl Into<String>) -> Self {
+        self.dpd_action = Some(value.into());
         self
     }
 
     /// Sets `Route`.
-    pub fn with_route(mut self, value: CreateVpnConnRoute) -> Self {
-        self.route = Some(value);
+    pub fn with_route(mut self, value: impl Into<CreateVpnConnRoute>) -> Self {
+        self.route = Some(value.into());
         self
     }
 
     /// Sets `BgpConfig`.
-    pub fn with_bgp_config(mut self, value: BgpConfig) -> Self {
-        self.bgp_config = Some(value);
+    pub fn with_bgp_config(mut self, value: impl Into<BgpConfig>) -> Self {
+        self.bgp_config = Some(value.into());
         self
     }
 
     /// Sets `HealthCheckConfig`.
-    pub fn with_health_check_config(mut self, value: HealthCheckConfig) -> Self {
-        self.health_check_config = Some(value);
+    pub fn with_health_check_config(mut self, value: impl Into<HealthCheckConfig>) -> Self {
+        self.health_check_config = Some(value.into());
         self
     }
 }
@@ -8351,108 +8351,108 @@ impl crate::flatten::Flatten for CreateVpnGatewayRequest {
 
 impl CreateVpnGatewayRequest {
     /// A value with what requests require (`VpcId`, `VpnGatewayName`, `InternetMaxBandwidthOut`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, vpn_gateway_name: impl crate::api::Text, internet_max_bandwidth_out: u64) -> Self {
+    pub fn new(vpc_id: impl Into<String>, vpn_gateway_name: impl Into<String>, internet_max_bandwidth_out: impl Into<u64>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            vpn_gateway_name: crate::api::Text::into_text(vpn_gateway_name),
-            internet_max_bandwidth_out: internet_max_bandwidth_out,
+            vpc_id: vpc_id.into(),
+            vpn_gateway_name: vpn_gateway_name.into(),
+            internet_max_bandwidth_out: internet_max_bandwidth_out.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `VpnGatewayName`.
-    pub fn with_vpn_gateway_name(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_gateway_name = crate::api::Text::into_text(value);
+    pub fn with_vpn_gateway_name(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_name = value.into();
         self
     }
 
     /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, value: u64) -> Self {
-        self.internet_max_bandwidth_out = value;
+    pub fn with_internet_max_bandwidth_out(mut self, value: impl Into<u64>) -> Self {
+        self.internet_max_bandwidth_out = value.into();
         self
     }
 
     /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_charge_type = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_charge_type = Some(value.into());
         self
     }
 
     /// Sets `InstanceChargePrepaid`.
-    pub fn with_instance_charge_prepaid(mut self, value: InstanceChargePrepaid) -> Self {
-        self.instance_charge_prepaid = Some(value);
+    pub fn with_instance_charge_prepaid(mut self, value: impl Into<InstanceChargePrepaid>) -> Self {
+        self.instance_charge_prepaid = Some(value.into());
         self
     }
 
     /// Sets `Zone`.
-    pub fn with_zone(mut self, value: impl crate::api::Text) -> Self {
-        self.zone = Some(crate::api::Text::into_text(value));
+    pub fn with_zone(mut self, value: impl Into<String>) -> Self {
+        self.zone = Some(value.into());
         self
     }
 
     /// Sets `Type`.
-    pub fn with_type(mut self, value: impl crate::api::Text) -> Self {
-        self.r#type = Some(crate::api::Text::into_text(value));
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.cdc_id = Some(crate::api::Text::into_text(value));
+    pub fn with_cdc_id(mut self, value: impl Into<String>) -> Self {
+        self.cdc_id = Some(value.into());
         self
     }
 
     /// Sets `MaxConnection`.
-    pub fn with_max_connection(mut self, value: u64) -> Self {
-        self.max_connection = Some(value);
+    pub fn with_max_connection(mut self, value: impl Into<u64>) -> Self {
+        self.max_connection = Some(value.into());
         self
     }
 
     /// Sets `BgpAsn`.
-    pub fn with_bgp_asn(mut self, value: u64) -> Self {
-        self.bgp_asn = Some(value);
+    pub fn with_bgp_asn(mut self, value: impl Into<u64>) -> Self {
+        self.bgp_asn = Some(value.into());
         self
     }
 
     /// Sets `IsPrivate`.
-    pub fn with_is_private(mut self, value: bool) -> Self {
-        self.is_private = Some(value);
+    pub fn with_is_private(mut self, value: impl Into<bool>) -> Self {
+        self.is_private = Some(value.into());
         self
     }
 
     /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_id = Some(crate::api::Text::into_text(value));
+    pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = Some(value.into());
         self
     }
 
     /// Sets `BgpEnable`.
-    pub fn with_bgp_enable(mut self, value: bool) -> Self {
-        self.bgp_enable = Some(value);
+    pub fn with_bgp_enable(mut self, value: impl Into<bool>) -> Self {
+        self.bgp_enable = Some(value.into());
         self
     }
 
     /// Sets `IpStack`.
-    pub fn with_ip_stack(mut self, value: impl crate::api::Text) -> Self {
-        self.ip_stack = Some(crate::api::Text::into_text(value));
+    pub fn with_ip_stack(mut self, value: impl Into<String>) -> Self {
+        self.ip_stack = Some(value.into());
         self
     }
 
     /// Sets `AccessSubnet`.
-    pub fn with_access_subnet(mut self, value: impl crate::api::Text) -> Self {
-        self.access_subnet = Some(crate::api::Text::into_text(value));
+    pub fn with_access_subnet(mut self, value: impl Into<String>) -> Self {
+        self.access_subnet = Some(value.into());
         self
     }
 }
@@ -8498,22 +8498,22 @@ impl crate::flatten::Flatten for CreateVpnGatewayRoutesRequest {
 
 impl CreateVpnGatewayRoutesRequest {
     /// A value with what requests require (`VpnGatewayId`, `Routes`); set the other fields with the `with_` methods.
-    pub fn new(vpn_gateway_id: impl crate::api::Text, routes: impl IntoIterator<Item = VpnGatewayRoute>) -> Self {
+    pub fn new(vpn_gateway_id: impl Into<String>, routes: impl IntoIterator<Item = impl Into<VpnGatewayRoute>>) -> Self {
         Self {
-            vpn_gateway_id: crate::api::Text::into_text(vpn_gateway_id),
-            routes: routes.into_iter().collect(),
+            vpn_gateway_id: vpn_gateway_id.into(),
+            routes: routes.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `VpnGatewayId`.
-    pub fn with_vpn_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_id = value.into();
         self
     }
 
     /// Sets `Routes`.
-    pub fn with_routes(mut self, value: impl IntoIterator<Item = VpnGatewayRoute>) -> Self {
-        self.routes = value.into_iter().collect();
+    pub fn with_routes<I: IntoIterator<Item = V>, V: Into<VpnGatewayRoute>>(mut self, values: I) -> Self {
+        self.routes = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -8568,34 +8568,34 @@ impl crate::flatten::Flatten for CreateVpnGatewaySslClientRequest {
 
 impl CreateVpnGatewaySslClientRequest {
     /// A value with what requests require (`SslVpnServerId`); set the other fields with the `with_` methods.
-    pub fn new(ssl_vpn_server_id: impl crate::api::Text) -> Self {
+    pub fn new(ssl_vpn_server_id: impl Into<String>) -> Self {
         Self {
-            ssl_vpn_server_id: crate::api::Text::into_text(ssl_vpn_server_id),
+            ssl_vpn_server_id: ssl_vpn_server_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `SslVpnServerId`.
-    pub fn with_ssl_vpn_server_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ssl_vpn_server_id = crate::api::Text::into_text(value);
+    pub fn with_ssl_vpn_server_id(mut self, value: impl Into<String>) -> Self {
+        self.ssl_vpn_server_id = value.into();
         self
     }
 
     /// Sets `SslVpnClientName`.
-    pub fn with_ssl_vpn_client_name(mut self, value: impl crate::api::Text) -> Self {
-        self.ssl_vpn_client_name = Some(crate::api::Text::into_text(value));
+    pub fn with_ssl_vpn_client_name(mut self, value: impl Into<String>) -> Self {
+        self.ssl_vpn_client_name = Some(value.into());
         self
     }
 
     /// Sets `SslVpnClientNames`.
-    pub fn with_ssl_vpn_client_names(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ssl_vpn_client_names = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ssl_vpn_client_names<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ssl_vpn_client_names = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -8694,96 +8694,96 @@ impl crate::flatten::Flatten for CreateVpnGatewaySslServerRequest {
 
 impl CreateVpnGatewaySslServerRequest {
     /// A value with what requests require (`VpnGatewayId`, `SslVpnServerName`, `RemoteAddress`); set the other fields with the `with_` methods.
-    pub fn new(vpn_gateway_id: impl crate::api::Text, ssl_vpn_server_name: impl crate::api::Text, remote_address: impl crate::api::Text) -> Self {
+    pub fn new(vpn_gateway_id: impl Into<String>, ssl_vpn_server_name: impl Into<String>, remote_address: impl Into<String>) -> Self {
         Self {
-            vpn_gateway_id: crate::api::Text::into_text(vpn_gateway_id),
-            ssl_vpn_server_name: crate::api::Text::into_text(ssl_vpn_server_name),
-            remote_address: crate::api::Text::into_text(remote_address),
+            vpn_gateway_id: vpn_gateway_id.into(),
+            ssl_vpn_server_name: ssl_vpn_server_name.into(),
+            remote_address: remote_address.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpnGatewayId`.
-    pub fn with_vpn_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_id = value.into();
         self
     }
 
     /// Sets `SslVpnServerName`.
-    pub fn with_ssl_vpn_server_name(mut self, value: impl crate::api::Text) -> Self {
-        self.ssl_vpn_server_name = crate::api::Text::into_text(value);
+    pub fn with_ssl_vpn_server_name(mut self, value: impl Into<String>) -> Self {
+        self.ssl_vpn_server_name = value.into();
         self
     }
 
     /// Sets `RemoteAddress`.
-    pub fn with_remote_address(mut self, value: impl crate::api::Text) -> Self {
-        self.remote_address = crate::api::Text::into_text(value);
+    pub fn with_remote_address(mut self, value: impl Into<String>) -> Self {
+        self.remote_address = value.into();
         self
     }
 
     /// Sets `LocalAddress`.
-    pub fn with_local_address(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.local_address = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_local_address<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.local_address = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `SslVpnProtocol`.
-    pub fn with_ssl_vpn_protocol(mut self, value: impl crate::api::Text) -> Self {
-        self.ssl_vpn_protocol = Some(crate::api::Text::into_text(value));
+    pub fn with_ssl_vpn_protocol(mut self, value: impl Into<String>) -> Self {
+        self.ssl_vpn_protocol = Some(value.into());
         self
     }
 
     /// Sets `SslVpnPort`.
-    pub fn with_ssl_vpn_port(mut self, value: i64) -> Self {
-        self.ssl_vpn_port = Some(value);
+    pub fn with_ssl_vpn_port(mut self, value: impl Into<i64>) -> Self {
+        self.ssl_vpn_port = Some(value.into());
         self
     }
 
     /// Sets `IntegrityAlgorithm`.
-    pub fn with_integrity_algorithm(mut self, value: impl crate::api::Text) -> Self {
-        self.integrity_algorithm = Some(crate::api::Text::into_text(value));
+    pub fn with_integrity_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.integrity_algorithm = Some(value.into());
         self
     }
 
     /// Sets `EncryptAlgorithm`.
-    pub fn with_encrypt_algorithm(mut self, value: impl crate::api::Text) -> Self {
-        self.encrypt_algorithm = Some(crate::api::Text::into_text(value));
+    pub fn with_encrypt_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.encrypt_algorithm = Some(value.into());
         self
     }
 
     /// Sets `Compress`.
-    pub fn with_compress(mut self, value: bool) -> Self {
-        self.compress = Some(value);
+    pub fn with_compress(mut self, value: impl Into<bool>) -> Self {
+        self.compress = Some(value.into());
         self
     }
 
     /// Sets `SsoEnabled`.
-    pub fn with_sso_enabled(mut self, value: bool) -> Self {
-        self.sso_enabled = Some(value);
+    pub fn with_sso_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.sso_enabled = Some(value.into());
         self
     }
 
     /// Sets `AccessPolicyEnabled`.
-    pub fn with_access_policy_enabled(mut self, value: bool) -> Self {
-        self.access_policy_enabled = Some(value);
+    pub fn with_access_policy_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.access_policy_enabled = Some(value.into());
         self
     }
 
     /// Sets `SamlData`.
-    pub fn with_saml_data(mut self, value: impl crate::api::Text) -> Self {
-        self.saml_data = Some(crate::api::Text::into_text(value));
+    pub fn with_saml_data(mut self, value: impl Into<String>) -> Self {
+        self.saml_data = Some(value.into());
         self
     }
 
     /// Sets `Tags`.
-    pub fn with_tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tags = value.into_iter().collect();
+    pub fn with_tags<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DnsServers`.
-    pub fn with_dns_servers(mut self, value: DnsServers) -> Self {
-        self.dns_servers = Some(value);
+    pub fn with_dns_servers(mut self, value: impl Into<DnsServers>) -> Self {
+        self.dns_servers = Some(value.into());
         self
     }
 }
@@ -8829,15 +8829,15 @@ impl crate::flatten::Flatten for DeleteAddressTemplateRequest {
 
 impl DeleteAddressTemplateRequest {
     /// A value with what requests require (`AddressTemplateId`); set the other fields with the `with_` methods.
-    pub fn new(address_template_id: impl crate::api::Text) -> Self {
+    pub fn new(address_template_id: impl Into<String>) -> Self {
         Self {
-            address_template_id: crate::api::Text::into_text(address_template_id),
+            address_template_id: address_template_id.into(),
         }
     }
 
     /// Sets `AddressTemplateId`.
-    pub fn with_address_template_id(mut self, value: impl crate::api::Text) -> Self {
-        self.address_template_id = crate::api::Text::into_text(value);
+    pub fn with_address_template_id(mut self, value: impl Into<String>) -> Self {
+        self.address_template_id = value.into();
         self
     }
 }
@@ -8876,15 +8876,15 @@ impl crate::flatten::Flatten for DeleteAddressTemplateGroupRequest {
 
 impl DeleteAddressTemplateGroupRequest {
     /// A value with what requests require (`AddressTemplateGroupId`); set the other fields with the `with_` methods.
-    pub fn new(address_template_group_id: impl crate::api::Text) -> Self {
+    pub fn new(address_template_group_id: impl Into<String>) -> Self {
         Self {
-            address_template_group_id: crate::api::Text::into_text(address_template_group_id),
+            address_template_group_id: address_template_group_id.into(),
         }
     }
 
     /// Sets `AddressTemplateGroupId`.
-    pub fn with_address_template_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.address_template_group_id = crate::api::Text::into_text(value);
+    pub fn with_address_template_group_id(mut self, value: impl Into<String>) -> Self {
+        self.address_template_group_id = value.into();
         self
     }
 }
@@ -8926,22 +8926,22 @@ impl crate::flatten::Flatten for DeleteAssistantCidrRequest {
 
 impl DeleteAssistantCidrRequest {
     /// A value with what requests require (`VpcId`, `CidrBlocks`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, cidr_blocks: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(vpc_id: impl Into<String>, cidr_blocks: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            cidr_blocks: cidr_blocks.into_iter().map(crate::api::Text::into_text).collect(),
+            vpc_id: vpc_id.into(),
+            cidr_blocks: cidr_blocks.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `CidrBlocks`.
-    pub fn with_cidr_blocks(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.cidr_blocks = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_cidr_blocks<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.cidr_blocks = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -8980,15 +8980,15 @@ impl crate::flatten::Flatten for DeleteBandwidthPackageRequest {
 
 impl DeleteBandwidthPackageRequest {
     /// A value with what requests require (`BandwidthPackageId`); set the other fields with the `with_` methods.
-    pub fn new(bandwidth_package_id: impl crate::api::Text) -> Self {
+    pub fn new(bandwidth_package_id: impl Into<String>) -> Self {
         Self {
-            bandwidth_package_id: crate::api::Text::into_text(bandwidth_package_id),
+            bandwidth_package_id: bandwidth_package_id.into(),
         }
     }
 
     /// Sets `BandwidthPackageId`.
-    pub fn with_bandwidth_package_id(mut self, value: impl crate::api::Text) -> Self {
-        self.bandwidth_package_id = crate::api::Text::into_text(value);
+    pub fn with_bandwidth_package_id(mut self, value: impl Into<String>) -> Self {
+        self.bandwidth_package_id = value.into();
         self
     }
 }
@@ -9027,15 +9027,15 @@ impl crate::flatten::Flatten for DeleteCcnRequest {
 
 impl DeleteCcnRequest {
     /// A value with what requests require (`CcnId`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text) -> Self {
+    pub fn new(ccn_id: impl Into<String>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
+            ccn_id: ccn_id.into(),
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 }
@@ -9077,22 +9077,22 @@ impl crate::flatten::Flatten for DeleteCcnPolicyBasedRoutingNextHopRequest {
 
 impl DeleteCcnPolicyBasedRoutingNextHopRequest {
     /// A value with what requests require (`CcnId`, `PolicyBasedRoutingNextHopIds`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text, policy_based_routing_next_hop_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(ccn_id: impl Into<String>, policy_based_routing_next_hop_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
-            policy_based_routing_next_hop_ids: policy_based_routing_next_hop_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            ccn_id: ccn_id.into(),
+            policy_based_routing_next_hop_ids: policy_based_routing_next_hop_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `PolicyBasedRoutingNextHopIds`.
-    pub fn with_policy_based_routing_next_hop_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.policy_based_routing_next_hop_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_policy_based_routing_next_hop_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.policy_based_routing_next_hop_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -9134,22 +9134,22 @@ impl crate::flatten::Flatten for DeleteCcnPolicyBasedRoutingRuleRequest {
 
 impl DeleteCcnPolicyBasedRoutingRuleRequest {
     /// A value with what requests require (`CcnId`, `PolicyBasedRoutingRuleIds`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text, policy_based_routing_rule_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(ccn_id: impl Into<String>, policy_based_routing_rule_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
-            policy_based_routing_rule_ids: policy_based_routing_rule_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            ccn_id: ccn_id.into(),
+            policy_based_routing_rule_ids: policy_based_routing_rule_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `PolicyBasedRoutingRuleIds`.
-    pub fn with_policy_based_routing_rule_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.policy_based_routing_rule_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_policy_based_routing_rule_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.policy_based_routing_rule_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -9188,15 +9188,15 @@ impl crate::flatten::Flatten for DeleteCcnRouteTablesRequest {
 
 impl DeleteCcnRouteTablesRequest {
     /// A value with what requests require (`RouteTableId`); set the other fields with the `with_` methods.
-    pub fn new(route_table_id: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(route_table_id: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            route_table_id: route_table_id.into_iter().map(crate::api::Text::into_text).collect(),
+            route_table_id: route_table_id.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.route_table_id = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_route_table_id<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.route_table_id = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -9305,15 +9305,15 @@ impl crate::flatten::Flatten for DeleteCustomerGatewayRequest {
 
 impl DeleteCustomerGatewayRequest {
     /// A value with what requests require (`CustomerGatewayId`); set the other fields with the `with_` methods.
-    pub fn new(customer_gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(customer_gateway_id: impl Into<String>) -> Self {
         Self {
-            customer_gateway_id: crate::api::Text::into_text(customer_gateway_id),
+            customer_gateway_id: customer_gateway_id.into(),
         }
     }
 
     /// Sets `CustomerGatewayId`.
-    pub fn with_customer_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.customer_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_customer_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_gateway_id = value.into();
         self
     }
 }
@@ -9352,15 +9352,15 @@ impl crate::flatten::Flatten for DeleteDhcpIpRequest {
 
 impl DeleteDhcpIpRequest {
     /// A value with what requests require (`DhcpIpId`); set the other fields with the `with_` methods.
-    pub fn new(dhcp_ip_id: impl crate::api::Text) -> Self {
+    pub fn new(dhcp_ip_id: impl Into<String>) -> Self {
         Self {
-            dhcp_ip_id: crate::api::Text::into_text(dhcp_ip_id),
+            dhcp_ip_id: dhcp_ip_id.into(),
         }
     }
 
     /// Sets `DhcpIpId`.
-    pub fn with_dhcp_ip_id(mut self, value: impl crate::api::Text) -> Self {
-        self.dhcp_ip_id = crate::api::Text::into_text(value);
+    pub fn with_dhcp_ip_id(mut self, value: impl Into<String>) -> Self {
+        self.dhcp_ip_id = value.into();
         self
     }
 }
@@ -9399,15 +9399,15 @@ impl crate::flatten::Flatten for DeleteDirectConnectGatewayRequest {
 
 impl DeleteDirectConnectGatewayRequest {
     /// A value with what requests require (`DirectConnectGatewayId`); set the other fields with the `with_` methods.
-    pub fn new(direct_connect_gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(direct_connect_gateway_id: impl Into<String>) -> Self {
         Self {
-            direct_connect_gateway_id: crate::api::Text::into_text(direct_connect_gateway_id),
+            direct_connect_gateway_id: direct_connect_gateway_id.into(),
         }
     }
 
     /// Sets `DirectConnectGatewayId`.
-    pub fn with_direct_connect_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.direct_connect_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_direct_connect_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.direct_connect_gateway_id = value.into();
         self
     }
 }
@@ -9453,29 +9453,29 @@ impl crate::flatten::Flatten for DeleteDirectConnectGatewayCcnRoutesRequest {
 
 impl DeleteDirectConnectGatewayCcnRoutesRequest {
     /// A value with what requests require (`DirectConnectGatewayId`, `RouteIds`); set the other fields with the `with_` methods.
-    pub fn new(direct_connect_gateway_id: impl crate::api::Text, route_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(direct_connect_gateway_id: impl Into<String>, route_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            direct_connect_gateway_id: crate::api::Text::into_text(direct_connect_gateway_id),
-            route_ids: route_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            direct_connect_gateway_id: direct_connect_gateway_id.into(),
+            route_ids: route_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `DirectConnectGatewayId`.
-    pub fn with_direct_connect_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.direct_connect_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_direct_connect_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.direct_connect_gateway_id = value.into();
         self
     }
 
     /// Sets `RouteIds`.
-    pub fn with_route_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.route_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_route_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.route_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `AddressType`.
-    pub fn with_address_type(mut self, value: impl crate::api::Text) -> Self {
-        self.address_type = Some(crate::api::Text::into_text(value));
+    pub fn with_address_type(mut self, value: impl Into<String>) -> Self {
+        self.address_type = Some(value.into());
         self
     }
 }
@@ -9518,22 +9518,22 @@ impl crate::flatten::Flatten for DeleteFlowLogRequest {
 
 impl DeleteFlowLogRequest {
     /// A value with what requests require (`FlowLogId`); set the other fields with the `with_` methods.
-    pub fn new(flow_log_id: impl crate::api::Text) -> Self {
+    pub fn new(flow_log_id: impl Into<String>) -> Self {
         Self {
-            flow_log_id: crate::api::Text::into_text(flow_log_id),
+            flow_log_id: flow_log_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `FlowLogId`.
-    pub fn with_flow_log_id(mut self, value: impl crate::api::Text) -> Self {
-        self.flow_log_id = crate::api::Text::into_text(value);
+    pub fn with_flow_log_id(mut self, value: impl Into<String>) -> Self {
+        self.flow_log_id = value.into();
         self
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = Some(crate::api::Text::into_text(value));
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = Some(value.into());
         self
     }
 }
@@ -9575,22 +9575,22 @@ impl crate::flatten::Flatten for DeleteGlobalRoutesRequest {
 
 impl DeleteGlobalRoutesRequest {
     /// A value with what requests require (`VpcId`, `GlobalRouteIds`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, global_route_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(vpc_id: impl Into<String>, global_route_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            global_route_ids: global_route_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            vpc_id: vpc_id.into(),
+            global_route_ids: global_route_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `GlobalRouteIds`.
-    pub fn with_global_route_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.global_route_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_global_route_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.global_route_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -9629,15 +9629,15 @@ impl crate::flatten::Flatten for DeleteHaVipRequest {
 
 impl DeleteHaVipRequest {
     /// A value with what requests require (`HaVipId`); set the other fields with the `with_` methods.
-    pub fn new(ha_vip_id: impl crate::api::Text) -> Self {
+    pub fn new(ha_vip_id: impl Into<String>) -> Self {
         Self {
-            ha_vip_id: crate::api::Text::into_text(ha_vip_id),
+            ha_vip_id: ha_vip_id.into(),
         }
     }
 
     /// Sets `HaVipId`.
-    pub fn with_ha_vip_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ha_vip_id = crate::api::Text::into_text(value);
+    pub fn with_ha_vip_id(mut self, value: impl Into<String>) -> Self {
+        self.ha_vip_id = value.into();
         self
     }
 }
@@ -9682,8 +9682,8 @@ impl DeleteHighPriorityRouteTablesRequest {
     }
 
     /// Sets `HighPriorityRouteTableIds`.
-    pub fn with_high_priority_route_table_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.high_priority_route_table_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_high_priority_route_table_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.high_priority_route_table_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -9725,22 +9725,22 @@ impl crate::flatten::Flatten for DeleteHighPriorityRoutesRequest {
 
 impl DeleteHighPriorityRoutesRequest {
     /// A value with what requests require (`HighPriorityRouteTableId`, `HighPriorityRouteIds`); set the other fields with the `with_` methods.
-    pub fn new(high_priority_route_table_id: impl crate::api::Text, high_priority_route_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(high_priority_route_table_id: impl Into<String>, high_priority_route_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            high_priority_route_table_id: crate::api::Text::into_text(high_priority_route_table_id),
-            high_priority_route_ids: high_priority_route_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            high_priority_route_table_id: high_priority_route_table_id.into(),
+            high_priority_route_ids: high_priority_route_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `HighPriorityRouteTableId`.
-    pub fn with_high_priority_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.high_priority_route_table_id = crate::api::Text::into_text(value);
+    pub fn with_high_priority_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.high_priority_route_table_id = value.into();
         self
     }
 
     /// Sets `HighPriorityRouteIds`.
-    pub fn with_high_priority_route_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.high_priority_route_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_high_priority_route_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.high_priority_route_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -9783,15 +9783,15 @@ impl crate::flatten::Flatten for DeleteIp6TranslatorsRequest {
 
 impl DeleteIp6TranslatorsRequest {
     /// A value with what requests require (`Ip6TranslatorIds`); set the other fields with the `with_` methods.
-    pub fn new(ip6_translator_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(ip6_translator_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            ip6_translator_ids: ip6_translator_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            ip6_translator_ids: ip6_translator_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `Ip6TranslatorIds`.
-    pub fn with_ip6_translator_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ip6_translator_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ip6_translator_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ip6_translator_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -9837,29 +9837,29 @@ impl crate::flatten::Flatten for DeleteLocalGatewayRequest {
 
 impl DeleteLocalGatewayRequest {
     /// A value with what requests require (`LocalGatewayId`, `CdcId`); set the other fields with the `with_` methods.
-    pub fn new(local_gateway_id: impl crate::api::Text, cdc_id: impl crate::api::Text) -> Self {
+    pub fn new(local_gateway_id: impl Into<String>, cdc_id: impl Into<String>) -> Self {
         Self {
-            local_gateway_id: crate::api::Text::into_text(local_gateway_id),
-            cdc_id: crate::api::Text::into_text(cdc_id),
+            local_gateway_id: local_gateway_id.into(),
+            cdc_id: cdc_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `LocalGatewayId`.
-    pub fn with_local_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.local_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_local_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.local_gateway_id = value.into();
         self
     }
 
     /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.cdc_id = crate::api::Text::into_text(value);
+    pub fn with_cdc_id(mut self, value: impl Into<String>) -> Self {
+        self.cdc_id = value.into();
         self
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = Some(crate::api::Text::into_text(value));
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = Some(value.into());
         self
     }
 }
@@ -9902,22 +9902,22 @@ impl crate::flatten::Flatten for DeleteNatGatewayRequest {
 
 impl DeleteNatGatewayRequest {
     /// A value with what requests require (`NatGatewayId`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
+            nat_gateway_id: nat_gateway_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `IgnoreOperationRisk`.
-    pub fn with_ignore_operation_risk(mut self, value: bool) -> Self {
-        self.ignore_operation_risk = Some(value);
+    pub fn with_ignore_operation_risk(mut self, value: impl Into<bool>) -> Self {
+        self.ignore_operation_risk = Some(value.into());
         self
     }
 }
@@ -9959,22 +9959,22 @@ impl crate::flatten::Flatten for DeleteNatGatewayDestinationIpPortTranslationNat
 
 impl DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest {
     /// A value with what requests require (`NatGatewayId`, `DestinationIpPortTranslationNatRules`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text, destination_ip_port_translation_nat_rules: impl IntoIterator<Item = DestinationIpPortTranslationNatRule>) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>, destination_ip_port_translation_nat_rules: impl IntoIterator<Item = impl Into<DestinationIpPortTranslationNatRule>>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            destination_ip_port_translation_nat_rules: destination_ip_port_translation_nat_rules.into_iter().collect(),
+            nat_gateway_id: nat_gateway_id.into(),
+            destination_ip_port_translation_nat_rules: destination_ip_port_translation_nat_rules.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `DestinationIpPortTranslationNatRules`.
-    pub fn with_destination_ip_port_translation_nat_rules(mut self, value: impl IntoIterator<Item = DestinationIpPortTranslationNatRule>) -> Self {
-        self.destination_ip_port_translation_nat_rules = value.into_iter().collect();
+    pub fn with_destination_ip_port_translation_nat_rules<I: IntoIterator<Item = V>, V: Into<DestinationIpPortTranslationNatRule>>(mut self, values: I) -> Self {
+        self.destination_ip_port_translation_nat_rules = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -10016,22 +10016,22 @@ impl crate::flatten::Flatten for DeleteNatGatewaySourceIpTranslationNatRuleReque
 
 impl DeleteNatGatewaySourceIpTranslationNatRuleRequest {
     /// A value with what requests require (`NatGatewayId`, `NatGatewaySnatIds`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text, nat_gateway_snat_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>, nat_gateway_snat_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            nat_gateway_snat_ids: nat_gateway_snat_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            nat_gateway_id: nat_gateway_id.into(),
+            nat_gateway_snat_ids: nat_gateway_snat_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `NatGatewaySnatIds`.
-    pub fn with_nat_gateway_snat_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.nat_gateway_snat_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_nat_gateway_snat_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.nat_gateway_snat_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -10070,15 +10070,15 @@ impl crate::flatten::Flatten for DeleteNetDetectRequest {
 
 impl DeleteNetDetectRequest {
     /// A value with what requests require (`NetDetectId`); set the other fields with the `with_` methods.
-    pub fn new(net_detect_id: impl crate::api::Text) -> Self {
+    pub fn new(net_detect_id: impl Into<String>) -> Self {
         Self {
-            net_detect_id: crate::api::Text::into_text(net_detect_id),
+            net_detect_id: net_detect_id.into(),
         }
     }
 
     /// Sets `NetDetectId`.
-    pub fn with_net_detect_id(mut self, value: impl crate::api::Text) -> Self {
-        self.net_detect_id = crate::api::Text::into_text(value);
+    pub fn with_net_detect_id(mut self, value: impl Into<String>) -> Self {
+        self.net_detect_id = value.into();
         self
     }
 }
@@ -10117,15 +10117,15 @@ impl crate::flatten::Flatten for DeleteNetworkAclRequest {
 
 impl DeleteNetworkAclRequest {
     /// A value with what requests require (`NetworkAclId`); set the other fields with the `with_` methods.
-    pub fn new(network_acl_id: impl crate::api::Text) -> Self {
+    pub fn new(network_acl_id: impl Into<String>) -> Self {
         Self {
-            network_acl_id: crate::api::Text::into_text(network_acl_id),
+            network_acl_id: network_acl_id.into(),
         }
     }
 
     /// Sets `NetworkAclId`.
-    pub fn with_network_acl_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_acl_id = crate::api::Text::into_text(value);
+    pub fn with_network_acl_id(mut self, value: impl Into<String>) -> Self {
+        self.network_acl_id = value.into();
         self
     }
 }
@@ -10168,22 +10168,22 @@ impl crate::flatten::Flatten for DeleteNetworkAclEntriesRequest {
 
 impl DeleteNetworkAclEntriesRequest {
     /// A value with what requests require (`NetworkAclId`); set the other fields with the `with_` methods.
-    pub fn new(network_acl_id: impl crate::api::Text) -> Self {
+    pub fn new(network_acl_id: impl Into<String>) -> Self {
         Self {
-            network_acl_id: crate::api::Text::into_text(network_acl_id),
+            network_acl_id: network_acl_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `NetworkAclId`.
-    pub fn with_network_acl_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_acl_id = crate::api::Text::into_text(value);
+    pub fn with_network_acl_id(mut self, value: impl Into<String>) -> Self {
+        self.network_acl_id = value.into();
         self
     }
 
     /// Sets `NetworkAclEntrySet`.
-    pub fn with_network_acl_entry_set(mut self, value: NetworkAclEntrySet) -> Self {
-        self.network_acl_entry_set = Some(value);
+    pub fn with_network_acl_entry_set(mut self, value: impl Into<NetworkAclEntrySet>) -> Self {
+        self.network_acl_entry_set = Some(value.into());
         self
     }
 }
@@ -10225,22 +10225,22 @@ impl crate::flatten::Flatten for DeleteNetworkAclQuintupleEntriesRequest {
 
 impl DeleteNetworkAclQuintupleEntriesRequest {
     /// A value with what requests require (`NetworkAclId`, `NetworkAclQuintupleSet`); set the other fields with the `with_` methods.
-    pub fn new(network_acl_id: impl crate::api::Text, network_acl_quintuple_set: NetworkAclQuintupleEntries) -> Self {
+    pub fn new(network_acl_id: impl Into<String>, network_acl_quintuple_set: impl Into<NetworkAclQuintupleEntries>) -> Self {
         Self {
-            network_acl_id: crate::api::Text::into_text(network_acl_id),
-            network_acl_quintuple_set: network_acl_quintuple_set,
+            network_acl_id: network_acl_id.into(),
+            network_acl_quintuple_set: network_acl_quintuple_set.into(),
         }
     }
 
     /// Sets `NetworkAclId`.
-    pub fn with_network_acl_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_acl_id = crate::api::Text::into_text(value);
+    pub fn with_network_acl_id(mut self, value: impl Into<String>) -> Self {
+        self.network_acl_id = value.into();
         self
     }
 
     /// Sets `NetworkAclQuintupleSet`.
-    pub fn with_network_acl_quintuple_set(mut self, value: NetworkAclQuintupleEntries) -> Self {
-        self.network_acl_quintuple_set = value;
+    pub fn with_network_acl_quintuple_set(mut self, value: impl Into<NetworkAclQuintupleEntries>) -> Self {
+        self.network_acl_quintuple_set = value.into();
         self
     }
 }
@@ -10279,15 +10279,15 @@ impl crate::flatten::Flatten for DeleteNetworkInterfaceRequest {
 
 impl DeleteNetworkInterfaceRequest {
     /// A value with what requests require (`NetworkInterfaceId`); set the other fields with the `with_` methods.
-    pub fn new(network_interface_id: impl crate::api::Text) -> Self {
+    pub fn new(network_interface_id: impl Into<String>) -> Self {
         Self {
-            network_interface_id: crate::api::Text::into_text(network_interface_id),
+            network_interface_id: network_interface_id.into(),
         }
     }
 
     /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_interface_id = crate::api::Text::into_text(value);
+    pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.network_interface_id = value.into();
         self
     }
 }
@@ -10330,22 +10330,22 @@ impl crate::flatten::Flatten for DeletePrivateNatGatewayRequest {
 
 impl DeletePrivateNatGatewayRequest {
     /// A value with what requests require (`NatGatewayId`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
+            nat_gateway_id: nat_gateway_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `IgnoreOperationRisk`.
-    pub fn with_ignore_operation_risk(mut self, value: bool) -> Self {
-        self.ignore_operation_risk = Some(value);
+    pub fn with_ignore_operation_risk(mut self, value: impl Into<bool>) -> Self {
+        self.ignore_operation_risk = Some(value.into());
         self
     }
 }
@@ -10387,22 +10387,22 @@ impl crate::flatten::Flatten for DeletePrivateNatGatewayDestinationIpPortTransla
 
 impl DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     /// A value with what requests require (`NatGatewayId`, `LocalDestinationIpPortTranslationNatRules`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text, local_destination_ip_port_translation_nat_rules: impl IntoIterator<Item = LocalDestinationIpPortTranslationNatRule>) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>, local_destination_ip_port_translation_nat_rules: impl IntoIterator<Item = impl Into<LocalDestinationIpPortTranslationNatRule>>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            local_destination_ip_port_translation_nat_rules: local_destination_ip_port_translation_nat_rules.into_iter().collect(),
+            nat_gateway_id: nat_gateway_id.into(),
+            local_destination_ip_port_translation_nat_rules: local_destination_ip_port_translation_nat_rules.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `LocalDestinationIpPortTranslationNatRules`.
-    pub fn with_local_destination_ip_port_translation_nat_rules(mut self, value: impl IntoIterator<Item = LocalDestinationIpPortTranslationNatRule>) -> Self {
-        self.local_destination_ip_port_translation_nat_rules = value.into_iter().collect();
+    pub fn with_local_destination_ip_port_translation_nat_rules<I: IntoIterator<Item = V>, V: Into<LocalDestinationIpPortTranslationNatRule>>(mut self, values: I) -> Self {
+        self.local_destination_ip_port_translation_nat_rules = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -10457,50 +10457,50 @@ impl crate::flatten::Flatten for DeletePrivateNatGatewayTranslationAclRuleReques
 
 impl DeletePrivateNatGatewayTranslationAclRuleRequest {
     /// A value with what requests require (`NatGatewayId`, `TranslationDirection`, `TranslationType`, `TranslationIp`, `AclRuleIds`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text, translation_direction: impl crate::api::Text, translation_type: impl crate::api::Text, translation_ip: impl crate::api::Text, acl_rule_ids: impl IntoIterator<Item = u64>) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>, translation_direction: impl Into<String>, translation_type: impl Into<String>, translation_ip: impl Into<String>, acl_rule_ids: impl IntoIterator<Item = impl Into<u64>>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            translation_direction: crate::api::Text::into_text(translation_direction),
-            translation_type: crate::api::Text::into_text(translation_type),
-            translation_ip: crate::api::Text::into_text(translation_ip),
-            acl_rule_ids: acl_rule_ids.into_iter().collect(),
+            nat_gateway_id: nat_gateway_id.into(),
+            translation_direction: translation_direction.into(),
+            translation_type: translation_type.into(),
+            translation_ip: translation_ip.into(),
+            acl_rule_ids: acl_rule_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `TranslationDirection`.
-    pub fn with_translation_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.translation_direction = crate::api::Text::into_text(value);
+    pub fn with_translation_direction(mut self, value: impl Into<String>) -> Self {
+        self.translation_direction = value.into();
         self
     }
 
     /// Sets `TranslationType`.
-    pub fn with_translation_type(mut self, value: impl crate::api::Text) -> Self {
-        self.translation_type = crate::api::Text::into_text(value);
+    pub fn with_translation_type(mut self, value: impl Into<String>) -> Self {
+        self.translation_type = value.into();
         self
     }
 
     /// Sets `TranslationIp`.
-    pub fn with_translation_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.translation_ip = crate::api::Text::into_text(value);
+    pub fn with_translation_ip(mut self, value: impl Into<String>) -> Self {
+        self.translation_ip = value.into();
         self
     }
 
     /// Sets `AclRuleIds`.
-    pub fn with_acl_rule_ids(mut self, value: impl IntoIterator<Item = u64>) -> Self {
-        self.acl_rule_ids = value.into_iter().collect();
+    pub fn with_acl_rule_ids<I: IntoIterator<Item = V>, V: Into<u64>>(mut self, values: I) -> Self {
+        self.acl_rule_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `OriginalIp`.
-    pub fn with_original_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.original_ip = Some(crate::api::Text::into_text(value));
+    pub fn with_original_ip(mut self, value: impl Into<String>) -> Self {
+        self.original_ip = Some(value.into());
         self
     }
 }
@@ -10546,29 +10546,29 @@ impl crate::flatten::Flatten for DeletePrivateNatGatewayTranslationNatRuleReques
 
 impl DeletePrivateNatGatewayTranslationNatRuleRequest {
     /// A value with what requests require (`NatGatewayId`, `TranslationNatRules`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text, translation_nat_rules: impl IntoIterator<Item = TranslationNatRule>) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>, translation_nat_rules: impl IntoIterator<Item = impl Into<TranslationNatRule>>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            translation_nat_rules: translation_nat_rules.into_iter().collect(),
+            nat_gateway_id: nat_gateway_id.into(),
+            translation_nat_rules: translation_nat_rules.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `TranslationNatRules`.
-    pub fn with_translation_nat_rules(mut self, value: impl IntoIterator<Item = TranslationNatRule>) -> Self {
-        self.translation_nat_rules = value.into_iter().collect();
+    pub fn with_translation_nat_rules<I: IntoIterator<Item = V>, V: Into<TranslationNatRule>>(mut self, values: I) -> Self {
+        self.translation_nat_rules = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `CrossDomain`.
-    pub fn with_cross_domain(mut self, value: bool) -> Self {
-        self.cross_domain = Some(value);
+    pub fn with_cross_domain(mut self, value: impl Into<bool>) -> Self {
+        self.cross_domain = Some(value.into());
         self
     }
 }
@@ -10614,22 +10614,22 @@ impl crate::flatten::Flatten for DeleteReserveIpAddressesRequest {
 
 impl DeleteReserveIpAddressesRequest {
     /// A value with what requests require (`VpcId`, `ReserveIpIds`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, reserve_ip_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(vpc_id: impl Into<String>, reserve_ip_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            reserve_ip_ids: reserve_ip_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            vpc_id: vpc_id.into(),
+            reserve_ip_ids: reserve_ip_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `ReserveIpIds`.
-    pub fn with_reserve_ip_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.reserve_ip_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_reserve_ip_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.reserve_ip_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -10668,15 +10668,15 @@ impl crate::flatten::Flatten for DeleteRoutePolicyRequest {
 
 impl DeleteRoutePolicyRequest {
     /// A value with what requests require (`RoutePolicyId`); set the other fields with the `with_` methods.
-    pub fn new(route_policy_id: impl crate::api::Text) -> Self {
+    pub fn new(route_policy_id: impl Into<String>) -> Self {
         Self {
-            route_policy_id: crate::api::Text::into_text(route_policy_id),
+            route_policy_id: route_policy_id.into(),
         }
     }
 
     /// Sets `RoutePolicyId`.
-    pub fn with_route_policy_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_policy_id = crate::api::Text::into_text(value);
+    pub fn with_route_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.route_policy_id = value.into();
         self
     }
 }
@@ -10715,15 +10715,15 @@ impl crate::flatten::Flatten for DeleteRoutePolicyAssociationsRequest {
 
 impl DeleteRoutePolicyAssociationsRequest {
     /// A value with what requests require (`RoutePolicyAssociationSet`); set the other fields with the `with_` methods.
-    pub fn new(route_policy_association_set: impl IntoIterator<Item = RoutePolicyAssociation>) -> Self {
+    pub fn new(route_policy_association_set: impl IntoIterator<Item = impl Into<RoutePolicyAssociation>>) -> Self {
         Self {
-            route_policy_association_set: route_policy_association_set.into_iter().collect(),
+            route_policy_association_set: route_policy_association_set.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `RoutePolicyAssociationSet`.
-    pub fn with_route_policy_association_set(mut self, value: impl IntoIterator<Item = RoutePolicyAssociation>) -> Self {
-        self.route_policy_association_set = value.into_iter().collect();
+    pub fn with_route_policy_association_set<I: IntoIterator<Item = V>, V: Into<RoutePolicyAssociation>>(mut self, values: I) -> Self {
+        self.route_policy_association_set = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -10766,22 +10766,22 @@ impl crate::flatten::Flatten for DeleteRoutePolicyEntriesRequest {
 
 impl DeleteRoutePolicyEntriesRequest {
     /// A value with what requests require (`RoutePolicyId`); set the other fields with the `with_` methods.
-    pub fn new(route_policy_id: impl crate::api::Text) -> Self {
+    pub fn new(route_policy_id: impl Into<String>) -> Self {
         Self {
-            route_policy_id: crate::api::Text::into_text(route_policy_id),
+            route_policy_id: route_policy_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `RoutePolicyId`.
-    pub fn with_route_policy_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_policy_id = crate::api::Text::into_text(value);
+    pub fn with_route_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.route_policy_id = value.into();
         self
     }
 
     /// Sets `RoutePolicyEntrySet`.
-    pub fn with_route_policy_entry_set(mut self, value: impl IntoIterator<Item = RoutePolicyEntry>) -> Self {
-        self.route_policy_entry_set = value.into_iter().collect();
+    pub fn with_route_policy_entry_set<I: IntoIterator<Item = V>, V: Into<RoutePolicyEntry>>(mut self, values: I) -> Self {
+        self.route_policy_entry_set = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -10820,15 +10820,15 @@ impl crate::flatten::Flatten for DeleteRouteTableRequest {
 
 impl DeleteRouteTableRequest {
     /// A value with what requests require (`RouteTableId`); set the other fields with the `with_` methods.
-    pub fn new(route_table_id: impl crate::api::Text) -> Self {
+    pub fn new(route_table_id: impl Into<String>) -> Self {
         Self {
-            route_table_id: crate::api::Text::into_text(route_table_id),
+            route_table_id: route_table_id.into(),
         }
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = crate::api::Text::into_text(value);
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = value.into();
         self
     }
 }
@@ -10871,22 +10871,22 @@ impl crate::flatten::Flatten for DeleteRoutesRequest {
 
 impl DeleteRoutesRequest {
     /// A value with what requests require (`RouteTableId`); set the other fields with the `with_` methods.
-    pub fn new(route_table_id: impl crate::api::Text) -> Self {
+    pub fn new(route_table_id: impl Into<String>) -> Self {
         Self {
-            route_table_id: crate::api::Text::into_text(route_table_id),
+            route_table_id: route_table_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = crate::api::Text::into_text(value);
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = value.into();
         self
     }
 
     /// Sets `Routes`.
-    pub fn with_routes(mut self, value: impl IntoIterator<Item = Route>) -> Self {
-        self.routes = value.into_iter().collect();
+    pub fn with_routes<I: IntoIterator<Item = V>, V: Into<Route>>(mut self, values: I) -> Self {
+        self.routes = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -10929,15 +10929,15 @@ impl crate::flatten::Flatten for DeleteSecurityGroupRequest {
 
 impl DeleteSecurityGroupRequest {
     /// A value with what requests require (`SecurityGroupId`); set the other fields with the `with_` methods.
-    pub fn new(security_group_id: impl crate::api::Text) -> Self {
+    pub fn new(security_group_id: impl Into<String>) -> Self {
         Self {
-            security_group_id: crate::api::Text::into_text(security_group_id),
+            security_group_id: security_group_id.into(),
         }
     }
 
     /// Sets `SecurityGroupId`.
-    pub fn with_security_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.security_group_id = crate::api::Text::into_text(value);
+    pub fn with_security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.security_group_id = value.into();
         self
     }
 }
@@ -10979,22 +10979,22 @@ impl crate::flatten::Flatten for DeleteSecurityGroupPoliciesRequest {
 
 impl DeleteSecurityGroupPoliciesRequest {
     /// A value with what requests require (`SecurityGroupId`, `SecurityGroupPolicySet`); set the other fields with the `with_` methods.
-    pub fn new(security_group_id: impl crate::api::Text, security_group_policy_set: SecurityGroupPolicySet) -> Self {
+    pub fn new(security_group_id: impl Into<String>, security_group_policy_set: impl Into<SecurityGroupPolicySet>) -> Self {
         Self {
-            security_group_id: crate::api::Text::into_text(security_group_id),
-            security_group_policy_set: security_group_policy_set,
+            security_group_id: security_group_id.into(),
+            security_group_policy_set: security_group_policy_set.into(),
         }
     }
 
     /// Sets `SecurityGroupId`.
-    pub fn with_security_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.security_group_id = crate::api::Text::into_text(value);
+    pub fn with_security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.security_group_id = value.into();
         self
     }
 
     /// Sets `SecurityGroupPolicySet`.
-    pub fn with_security_group_policy_set(mut self, value: SecurityGroupPolicySet) -> Self {
-        self.security_group_policy_set = value;
+    pub fn with_security_group_policy_set(mut self, value: impl Into<SecurityGroupPolicySet>) -> Self {
+        self.security_group_policy_set = value.into();
         self
     }
 }
@@ -11033,15 +11033,15 @@ impl crate::flatten::Flatten for DeleteServiceTemplateRequest {
 
 impl DeleteServiceTemplateRequest {
     /// A value with what requests require (`ServiceTemplateId`); set the other fields with the `with_` methods.
-    pub fn new(service_template_id: impl crate::api::Text) -> Self {
+    pub fn new(service_template_id: impl Into<String>) -> Self {
         Self {
-            service_template_id: crate::api::Text::into_text(service_template_id),
+            service_template_id: service_template_id.into(),
         }
     }
 
     /// Sets `ServiceTemplateId`.
-    pub fn with_service_template_id(mut self, value: impl crate::api::Text) -> Self {
-        self.service_template_id = crate::api::Text::into_text(value);
+    pub fn with_service_template_id(mut self, value: impl Into<String>) -> Self {
+        self.service_template_id = value.into();
         self
     }
 }
@@ -11080,15 +11080,15 @@ impl crate::flatten::Flatten for DeleteServiceTemplateGroupRequest {
 
 impl DeleteServiceTemplateGroupRequest {
     /// A value with what requests require (`ServiceTemplateGroupId`); set the other fields with the `with_` methods.
-    pub fn new(service_template_group_id: impl crate::api::Text) -> Self {
+    pub fn new(service_template_group_id: impl Into<String>) -> Self {
         Self {
-            service_template_group_id: crate::api::Text::into_text(service_template_group_id),
+            service_template_group_id: service_template_group_id.into(),
         }
     }
 
     /// Sets `ServiceTemplateGroupId`.
-    pub fn with_service_template_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.service_template_group_id = crate::api::Text::into_text(value);
+    pub fn with_service_template_group_id(mut self, value: impl Into<String>) -> Self {
+        self.service_template_group_id = value.into();
         self
     }
 }
@@ -11127,15 +11127,15 @@ impl crate::flatten::Flatten for DeleteSnapshotPoliciesRequest {
 
 impl DeleteSnapshotPoliciesRequest {
     /// A value with what requests require (`SnapshotPolicyIds`); set the other fields with the `with_` methods.
-    pub fn new(snapshot_policy_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(snapshot_policy_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            snapshot_policy_ids: snapshot_policy_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            snapshot_policy_ids: snapshot_policy_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `SnapshotPolicyIds`.
-    pub fn with_snapshot_policy_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.snapshot_policy_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_snapshot_policy_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.snapshot_policy_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -11174,15 +11174,15 @@ impl crate::flatten::Flatten for DeleteSubnetRequest {
 
 impl DeleteSubnetRequest {
     /// A value with what requests require (`SubnetId`); set the other fields with the `with_` methods.
-    pub fn new(subnet_id: impl crate::api::Text) -> Self {
+    pub fn new(subnet_id: impl Into<String>) -> Self {
         Self {
-            subnet_id: crate::api::Text::into_text(subnet_id),
+            subnet_id: subnet_id.into(),
         }
     }
 
     /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_id = crate::api::Text::into_text(value);
+    pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = value.into();
         self
     }
 }
@@ -11224,22 +11224,22 @@ impl crate::flatten::Flatten for DeleteTemplateMemberRequest {
 
 impl DeleteTemplateMemberRequest {
     /// A value with what requests require (`TemplateId`, `TemplateMember`); set the other fields with the `with_` methods.
-    pub fn new(template_id: impl crate::api::Text, template_member: impl IntoIterator<Item = MemberInfo>) -> Self {
+    pub fn new(template_id: impl Into<String>, template_member: impl IntoIterator<Item = impl Into<MemberInfo>>) -> Self {
         Self {
-            template_id: crate::api::Text::into_text(template_id),
-            template_member: template_member.into_iter().collect(),
+            template_id: template_id.into(),
+            template_member: template_member.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `TemplateId`.
-    pub fn with_template_id(mut self, value: impl crate::api::Text) -> Self {
-        self.template_id = crate::api::Text::into_text(value);
+    pub fn with_template_id(mut self, value: impl Into<String>) -> Self {
+        self.template_id = value.into();
         self
     }
 
     /// Sets `TemplateMember`.
-    pub fn with_template_member(mut self, value: impl IntoIterator<Item = MemberInfo>) -> Self {
-        self.template_member = value.into_iter().collect();
+    pub fn with_template_member<I: IntoIterator<Item = V>, V: Into<MemberInfo>>(mut self, values: I) -> Self {
+        self.template_member = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -11278,15 +11278,15 @@ impl crate::flatten::Flatten for DeleteTrafficMirrorRequest {
 
 impl DeleteTrafficMirrorRequest {
     /// A value with what requests require (`TrafficMirrorId`); set the other fields with the `with_` methods.
-    pub fn new(traffic_mirror_id: impl crate::api::Text) -> Self {
+    pub fn new(traffic_mirror_id: impl Into<String>) -> Self {
         Self {
-            traffic_mirror_id: crate::api::Text::into_text(traffic_mirror_id),
+            traffic_mirror_id: traffic_mirror_id.into(),
         }
     }
 
     /// Sets `TrafficMirrorId`.
-    pub fn with_traffic_mirror_id(mut self, value: impl crate::api::Text) -> Self {
-        self.traffic_mirror_id = crate::api::Text::into_text(value);
+    pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
+        self.traffic_mirror_id = value.into();
         self
     }
 }
@@ -11333,28 +11333,28 @@ impl crate::flatten::Flatten for DeleteTrafficMirrorFilterRulesRequest {
 
 impl DeleteTrafficMirrorFilterRulesRequest {
     /// A value with what requests require (`TrafficMirrorId`); set the other fields with the `with_` methods.
-    pub fn new(traffic_mirror_id: impl crate::api::Text) -> Self {
+    pub fn new(traffic_mirror_id: impl Into<String>) -> Self {
         Self {
-            traffic_mirror_id: crate::api::Text::into_text(traffic_mirror_id),
+            traffic_mirror_id: traffic_mirror_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `TrafficMirrorId`.
-    pub fn with_traffic_mirror_id(mut self, value: impl crate::api::Text) -> Self {
-        self.traffic_mirror_id = crate::api::Text::into_text(value);
+    pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
+        self.traffic_mirror_id = value.into();
         self
     }
 
     /// Sets `IngressFilterRuleIds`.
-    pub fn with_ingress_filter_rule_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ingress_filter_rule_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ingress_filter_rule_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ingress_filter_rule_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `EgressFilterRuleIds`.
-    pub fn with_egress_filter_rule_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.egress_filter_rule_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_egress_filter_rule_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.egress_filter_rule_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -11393,15 +11393,15 @@ impl crate::flatten::Flatten for DeleteTrafficPackagesRequest {
 
 impl DeleteTrafficPackagesRequest {
     /// A value with what requests require (`TrafficPackageIds`); set the other fields with the `with_` methods.
-    pub fn new(traffic_package_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(traffic_package_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            traffic_package_ids: traffic_package_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            traffic_package_ids: traffic_package_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `TrafficPackageIds`.
-    pub fn with_traffic_package_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.traffic_package_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_traffic_package_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.traffic_package_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -11440,15 +11440,15 @@ impl crate::flatten::Flatten for DeleteVpcRequest {
 
 impl DeleteVpcRequest {
     /// A value with what requests require (`VpcId`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
+            vpc_id: vpc_id.into(),
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 }
@@ -11491,22 +11491,22 @@ impl crate::flatten::Flatten for DeleteVpcEndPointRequest {
 
 impl DeleteVpcEndPointRequest {
     /// A value with what requests require (`EndPointId`); set the other fields with the `with_` methods.
-    pub fn new(end_point_id: impl crate::api::Text) -> Self {
+    pub fn new(end_point_id: impl Into<String>) -> Self {
         Self {
-            end_point_id: crate::api::Text::into_text(end_point_id),
+            end_point_id: end_point_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `EndPointId`.
-    pub fn with_end_point_id(mut self, value: impl crate::api::Text) -> Self {
-        self.end_point_id = crate::api::Text::into_text(value);
+    pub fn with_end_point_id(mut self, value: impl Into<String>) -> Self {
+        self.end_point_id = value.into();
         self
     }
 
     /// Sets `IpAddressType`.
-    pub fn with_ip_address_type(mut self, value: impl crate::api::Text) -> Self {
-        self.ip_address_type = Some(crate::api::Text::into_text(value));
+    pub fn with_ip_address_type(mut self, value: impl Into<String>) -> Self {
+        self.ip_address_type = Some(value.into());
         self
     }
 }
@@ -11549,22 +11549,22 @@ impl crate::flatten::Flatten for DeleteVpcEndPointServiceRequest {
 
 impl DeleteVpcEndPointServiceRequest {
     /// A value with what requests require (`EndPointServiceId`); set the other fields with the `with_` methods.
-    pub fn new(end_point_service_id: impl crate::api::Text) -> Self {
+    pub fn new(end_point_service_id: impl Into<String>) -> Self {
         Self {
-            end_point_service_id: crate::api::Text::into_text(end_point_service_id),
+            end_point_service_id: end_point_service_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `EndPointServiceId`.
-    pub fn with_end_point_service_id(mut self, value: impl crate::api::Text) -> Self {
-        self.end_point_service_id = crate::api::Text::into_text(value);
+    pub fn with_end_point_service_id(mut self, value: impl Into<String>) -> Self {
+        self.end_point_service_id = value.into();
         self
     }
 
     /// Sets `IpAddressType`.
-    pub fn with_ip_address_type(mut self, value: impl crate::api::Text) -> Self {
-        self.ip_address_type = Some(crate::api::Text::into_text(value));
+    pub fn with_ip_address_type(mut self, value: impl Into<String>) -> Self {
+        self.ip_address_type = Some(value.into());
         self
     }
 }
@@ -11606,22 +11606,22 @@ impl crate::flatten::Flatten for DeleteVpcEndPointServiceWhiteListRequest {
 
 impl DeleteVpcEndPointServiceWhiteListRequest {
     /// A value with what requests require (`UserUin`, `EndPointServiceId`); set the other fields with the `with_` methods.
-    pub fn new(user_uin: impl IntoIterator<Item = impl crate::api::Text>, end_point_service_id: impl crate::api::Text) -> Self {
+    pub fn new(user_uin: impl IntoIterator<Item = impl Into<String>>, end_point_service_id: impl Into<String>) -> Self {
         Self {
-            user_uin: user_uin.into_iter().map(crate::api::Text::into_text).collect(),
-            end_point_service_id: crate::api::Text::into_text(end_point_service_id),
+            user_uin: user_uin.into_iter().map(Into::into).collect(),
+            end_point_service_id: end_point_service_id.into(),
         }
     }
 
     /// Sets `UserUin`.
-    pub fn with_user_uin(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.user_uin = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_user_uin<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.user_uin = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `EndPointServiceId`.
-    pub fn with_end_point_service_id(mut self, value: impl crate::api::Text) -> Self {
-        self.end_point_service_id = crate::api::Text::into_text(value);
+    pub fn with_end_point_service_id(mut self, value: impl Into<String>) -> Self {
+        self.end_point_service_id = value.into();
         self
     }
 }
@@ -11660,15 +11660,15 @@ impl crate::flatten::Flatten for DeleteVpcPeeringConnectionRequest {
 
 impl DeleteVpcPeeringConnectionRequest {
     /// A value with what requests require (`PeeringConnectionId`); set the other fields with the `with_` methods.
-    pub fn new(peering_connection_id: impl crate::api::Text) -> Self {
+    pub fn new(peering_connection_id: impl Into<String>) -> Self {
         Self {
-            peering_connection_id: crate::api::Text::into_text(peering_connection_id),
+            peering_connection_id: peering_connection_id.into(),
         }
     }
 
     /// Sets `PeeringConnectionId`.
-    pub fn with_peering_connection_id(mut self, value: impl crate::api::Text) -> Self {
-        self.peering_connection_id = crate::api::Text::into_text(value);
+    pub fn with_peering_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.peering_connection_id = value.into();
         self
     }
 }
@@ -11710,22 +11710,22 @@ impl crate::flatten::Flatten for DeleteVpnConnectionRequest {
 
 impl DeleteVpnConnectionRequest {
     /// A value with what requests require (`VpnGatewayId`, `VpnConnectionId`); set the other fields with the `with_` methods.
-    pub fn new(vpn_gateway_id: impl crate::api::Text, vpn_connection_id: impl crate::api::Text) -> Self {
+    pub fn new(vpn_gateway_id: impl Into<String>, vpn_connection_id: impl Into<String>) -> Self {
         Self {
-            vpn_gateway_id: crate::api::Text::into_text(vpn_gateway_id),
-            vpn_connection_id: crate::api::Text::into_text(vpn_connection_id),
+            vpn_gateway_id: vpn_gateway_id.into(),
+            vpn_connection_id: vpn_connection_id.into(),
         }
     }
 
     /// Sets `VpnGatewayId`.
-    pub fn with_vpn_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_id = value.into();
         self
     }
 
     /// Sets `VpnConnectionId`.
-    pub fn with_vpn_connection_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_connection_id = crate::api::Text::into_text(value);
+    pub fn with_vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_connection_id = value.into();
         self
     }
 }
@@ -11764,15 +11764,15 @@ impl crate::flatten::Flatten for DeleteVpnGatewayRequest {
 
 impl DeleteVpnGatewayRequest {
     /// A value with what requests require (`VpnGatewayId`); set the other fields with the `with_` methods.
-    pub fn new(vpn_gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(vpn_gateway_id: impl Into<String>) -> Self {
         Self {
-            vpn_gateway_id: crate::api::Text::into_text(vpn_gateway_id),
+            vpn_gateway_id: vpn_gateway_id.into(),
         }
     }
 
     /// Sets `VpnGatewayId`.
-    pub fn with_vpn_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_id = value.into();
         self
     }
 }
@@ -11814,22 +11814,22 @@ impl crate::flatten::Flatten for DeleteVpnGatewayRoutesRequest {
 
 impl DeleteVpnGatewayRoutesRequest {
     /// A value with what requests require (`VpnGatewayId`, `RouteIds`); set the other fields with the `with_` methods.
-    pub fn new(vpn_gateway_id: impl crate::api::Text, route_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(vpn_gateway_id: impl Into<String>, route_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            vpn_gateway_id: crate::api::Text::into_text(vpn_gateway_id),
-            route_ids: route_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            vpn_gateway_id: vpn_gateway_id.into(),
+            route_ids: route_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `VpnGatewayId`.
-    pub fn with_vpn_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_id = value.into();
         self
     }
 
     /// Sets `RouteIds`.
-    pub fn with_route_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.route_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_route_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.route_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -11878,14 +11878,14 @@ impl DeleteVpnGatewaySslClientRequest {
     }
 
     /// Sets `SslVpnClientId`.
-    pub fn with_ssl_vpn_client_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ssl_vpn_client_id = Some(crate::api::Text::into_text(value));
+    pub fn with_ssl_vpn_client_id(mut self, value: impl Into<String>) -> Self {
+        self.ssl_vpn_client_id = Some(value.into());
         self
     }
 
     /// Sets `SslVpnClientIds`.
-    pub fn with_ssl_vpn_client_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ssl_vpn_client_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ssl_vpn_client_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ssl_vpn_client_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -11928,15 +11928,15 @@ impl crate::flatten::Flatten for DeleteVpnGatewaySslServerRequest {
 
 impl DeleteVpnGatewaySslServerRequest {
     /// A value with what requests require (`SslVpnServerId`); set the other fields with the `with_` methods.
-    pub fn new(ssl_vpn_server_id: impl crate::api::Text) -> Self {
+    pub fn new(ssl_vpn_server_id: impl Into<String>) -> Self {
         Self {
-            ssl_vpn_server_id: crate::api::Text::into_text(ssl_vpn_server_id),
+            ssl_vpn_server_id: ssl_vpn_server_id.into(),
         }
     }
 
     /// Sets `SslVpnServerId`.
-    pub fn with_ssl_vpn_server_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ssl_vpn_server_id = crate::api::Text::into_text(value);
+    pub fn with_ssl_vpn_server_id(mut self, value: impl Into<String>) -> Self {
+        self.ssl_vpn_server_id = value.into();
         self
     }
 }
@@ -12024,8 +12024,8 @@ impl DescribeAddressBandwidthRangeRequest {
     }
 
     /// Sets `AddressIds`.
-    pub fn with_address_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.address_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.address_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -12115,28 +12115,28 @@ impl crate::flatten::Flatten for DescribeAddressTemplateGroupInstancesRequest {
 
 impl DescribeAddressTemplateGroupInstancesRequest {
     /// A value with what requests require (`AddressTemplateGroupId`); set the other fields with the `with_` methods.
-    pub fn new(address_template_group_id: impl crate::api::Text) -> Self {
+    pub fn new(address_template_group_id: impl Into<String>) -> Self {
         Self {
-            address_template_group_id: crate::api::Text::into_text(address_template_group_id),
+            address_template_group_id: address_template_group_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `AddressTemplateGroupId`.
-    pub fn with_address_template_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.address_template_group_id = crate::api::Text::into_text(value);
+    pub fn with_address_template_group_id(mut self, value: impl Into<String>) -> Self {
+        self.address_template_group_id = value.into();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -12209,50 +12209,50 @@ impl DescribeAddressTemplateGroupsRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: impl crate::api::Text) -> Self {
-        self.offset = Some(crate::api::Text::into_text(value));
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: impl crate::api::Text) -> Self {
-        self.limit = Some(crate::api::Text::into_text(value));
+    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `NeedMemberInfo`.
-    pub fn with_need_member_info(mut self, value: bool) -> Self {
-        self.need_member_info = Some(value);
+    pub fn with_need_member_info(mut self, value: impl Into<bool>) -> Self {
+        self.need_member_info = Some(value.into());
         self
     }
 
     /// Sets `OrderField`.
-    pub fn with_order_field(mut self, value: impl crate::api::Text) -> Self {
-        self.order_field = Some(crate::api::Text::into_text(value));
+    pub fn with_order_field(mut self, value: impl Into<String>) -> Self {
+        self.order_field = Some(value.into());
         self
     }
 
     /// Sets `OrderDirection`.
-    pub fn with_order_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.order_direction = Some(crate::api::Text::into_text(value));
+    pub fn with_order_direction(mut self, value: impl Into<String>) -> Self {
+        self.order_direction = Some(value.into());
         self
     }
 
     /// Sets `MemberOrderField`.
-    pub fn with_member_order_field(mut self, value: impl crate::api::Text) -> Self {
-        self.member_order_field = Some(crate::api::Text::into_text(value));
+    pub fn with_member_order_field(mut self, value: impl Into<String>) -> Self {
+        self.member_order_field = Some(value.into());
         self
     }
 
     /// Sets `MemberOrderDirection`.
-    pub fn with_member_order_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.member_order_direction = Some(crate::api::Text::into_text(value));
+    pub fn with_member_order_direction(mut self, value: impl Into<String>) -> Self {
+        self.member_order_direction = Some(value.into());
         self
     }
 }
@@ -12306,28 +12306,28 @@ impl crate::flatten::Flatten for DescribeAddressTemplateInstancesRequest {
 
 impl DescribeAddressTemplateInstancesRequest {
     /// A value with what requests require (`AddressTemplateId`); set the other fields with the `with_` methods.
-    pub fn new(address_template_id: impl crate::api::Text) -> Self {
+    pub fn new(address_template_id: impl Into<String>) -> Self {
         Self {
-            address_template_id: crate::api::Text::into_text(address_template_id),
+            address_template_id: address_template_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `AddressTemplateId`.
-    pub fn with_address_template_id(mut self, value: impl crate::api::Text) -> Self {
-        self.address_template_id = crate::api::Text::into_text(value);
+    pub fn with_address_template_id(mut self, value: impl Into<String>) -> Self {
+        self.address_template_id = value.into();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -12400,50 +12400,50 @@ impl DescribeAddressTemplatesRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: impl crate::api::Text) -> Self {
-        self.offset = Some(crate::api::Text::into_text(value));
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: impl crate::api::Text) -> Self {
-        self.limit = Some(crate::api::Text::into_text(value));
+    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `NeedMemberInfo`.
-    pub fn with_need_member_info(mut self, value: bool) -> Self {
-        self.need_member_info = Some(value);
+    pub fn with_need_member_info(mut self, value: impl Into<bool>) -> Self {
+        self.need_member_info = Some(value.into());
         self
     }
 
     /// Sets `OrderField`.
-    pub fn with_order_field(mut self, value: impl crate::api::Text) -> Self {
-        self.order_field = Some(crate::api::Text::into_text(value));
+    pub fn with_order_field(mut self, value: impl Into<String>) -> Self {
+        self.order_field = Some(value.into());
         self
     }
 
     /// Sets `OrderDirection`.
-    pub fn with_order_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.order_direction = Some(crate::api::Text::into_text(value));
+    pub fn with_order_direction(mut self, value: impl Into<String>) -> Self {
+        self.order_direction = Some(value.into());
         self
     }
 
     /// Sets `MemberOrderField`.
-    pub fn with_member_order_field(mut self, value: impl crate::api::Text) -> Self {
-        self.member_order_field = Some(crate::api::Text::into_text(value));
+    pub fn with_member_order_field(mut self, value: impl Into<String>) -> Self {
+        self.member_order_field = Some(value.into());
         self
     }
 
     /// Sets `MemberOrderDirection`.
-    pub fn with_member_order_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.member_order_direction = Some(crate::api::Text::into_text(value));
+    pub fn with_member_order_direction(mut self, value: impl Into<String>) -> Self {
+        self.member_order_direction = Some(value.into());
         self
     }
 }
@@ -12507,26 +12507,26 @@ impl DescribeAddressesRequest {
     }
 
     /// Sets `AddressIds`.
-    pub fn with_address_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.address_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.address_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -12590,26 +12590,26 @@ impl DescribeAssistantCidrRequest {
     }
 
     /// Sets `VpcIds`.
-    pub fn with_vpc_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.vpc_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_vpc_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.vpc_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -12661,8 +12661,8 @@ impl DescribeBandwidthPackageBandwidthRangeRequest {
     }
 
     /// Sets `BandwidthPackageIds`.
-    pub fn with_bandwidth_package_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.bandwidth_package_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_bandwidth_package_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.bandwidth_package_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -12705,15 +12705,15 @@ impl crate::flatten::Flatten for DescribeBandwidthPackageBillUsageRequest {
 
 impl DescribeBandwidthPackageBillUsageRequest {
     /// A value with what requests require (`BandwidthPackageId`); set the other fields with the `with_` methods.
-    pub fn new(bandwidth_package_id: impl crate::api::Text) -> Self {
+    pub fn new(bandwidth_package_id: impl Into<String>) -> Self {
         Self {
-            bandwidth_package_id: crate::api::Text::into_text(bandwidth_package_id),
+            bandwidth_package_id: bandwidth_package_id.into(),
         }
     }
 
     /// Sets `BandwidthPackageId`.
-    pub fn with_bandwidth_package_id(mut self, value: impl crate::api::Text) -> Self {
-        self.bandwidth_package_id = crate::api::Text::into_text(value);
+    pub fn with_bandwidth_package_id(mut self, value: impl Into<String>) -> Self {
+        self.bandwidth_package_id = value.into();
         self
     }
 }
@@ -12807,34 +12807,34 @@ impl crate::flatten::Flatten for DescribeBandwidthPackageResourcesRequest {
 
 impl DescribeBandwidthPackageResourcesRequest {
     /// A value with what requests require (`BandwidthPackageId`); set the other fields with the `with_` methods.
-    pub fn new(bandwidth_package_id: impl crate::api::Text) -> Self {
+    pub fn new(bandwidth_package_id: impl Into<String>) -> Self {
         Self {
-            bandwidth_package_id: crate::api::Text::into_text(bandwidth_package_id),
+            bandwidth_package_id: bandwidth_package_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `BandwidthPackageId`.
-    pub fn with_bandwidth_package_id(mut self, value: impl crate::api::Text) -> Self {
-        self.bandwidth_package_id = crate::api::Text::into_text(value);
+    pub fn with_bandwidth_package_id(mut self, value: impl Into<String>) -> Self {
+        self.bandwidth_package_id = value.into();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -12898,26 +12898,26 @@ impl DescribeBandwidthPackagesRequest {
     }
 
     /// Sets `BandwidthPackageIds`.
-    pub fn with_bandwidth_package_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.bandwidth_package_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_bandwidth_package_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.bandwidth_package_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -12989,38 +12989,38 @@ impl DescribeCcnAttachedInstancesRequest {
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = Some(crate::api::Text::into_text(value));
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = Some(value.into());
         self
     }
 
     /// Sets `OrderField`.
-    pub fn with_order_field(mut self, value: impl crate::api::Text) -> Self {
-        self.order_field = Some(crate::api::Text::into_text(value));
+    pub fn with_order_field(mut self, value: impl Into<String>) -> Self {
+        self.order_field = Some(value.into());
         self
     }
 
     /// Sets `OrderDirection`.
-    pub fn with_order_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.order_direction = Some(crate::api::Text::into_text(value));
+    pub fn with_order_direction(mut self, value: impl Into<String>) -> Self {
+        self.order_direction = Some(value.into());
         self
     }
 }
@@ -13074,28 +13074,28 @@ impl crate::flatten::Flatten for DescribeCcnPolicyBasedRoutingNextHopRequest {
 
 impl DescribeCcnPolicyBasedRoutingNextHopRequest {
     /// A value with what requests require (`CcnId`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text) -> Self {
+    pub fn new(ccn_id: impl Into<String>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
+            ccn_id: ccn_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: impl crate::api::Text) -> Self {
-        self.offset = Some(crate::api::Text::into_text(value));
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: impl crate::api::Text) -> Self {
-        self.limit = Some(crate::api::Text::into_text(value));
+    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -13149,28 +13149,28 @@ impl crate::flatten::Flatten for DescribeCcnPolicyBasedRoutingRuleRequest {
 
 impl DescribeCcnPolicyBasedRoutingRuleRequest {
     /// A value with what requests require (`CcnId`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text) -> Self {
+    pub fn new(ccn_id: impl Into<String>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
+            ccn_id: ccn_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -13216,15 +13216,15 @@ impl crate::flatten::Flatten for DescribeCcnRegionBandwidthLimitsRequest {
 
 impl DescribeCcnRegionBandwidthLimitsRequest {
     /// A value with what requests require (`CcnId`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text) -> Self {
+    pub fn new(ccn_id: impl Into<String>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
+            ccn_id: ccn_id.into(),
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 }
@@ -13274,29 +13274,29 @@ impl crate::flatten::Flatten for DescribeCcnRouteTableBroadcastPolicysRequest {
 
 impl DescribeCcnRouteTableBroadcastPolicysRequest {
     /// A value with what requests require (`CcnId`, `RouteTableId`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text, route_table_id: impl crate::api::Text) -> Self {
+    pub fn new(ccn_id: impl Into<String>, route_table_id: impl Into<String>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
-            route_table_id: crate::api::Text::into_text(route_table_id),
+            ccn_id: ccn_id.into(),
+            route_table_id: route_table_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = crate::api::Text::into_text(value);
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = value.into();
         self
     }
 
     /// Sets `PolicyVersion`.
-    pub fn with_policy_version(mut self, value: u64) -> Self {
-        self.policy_version = Some(value);
+    pub fn with_policy_version(mut self, value: impl Into<u64>) -> Self {
+        self.policy_version = Some(value.into());
         self
     }
 }
@@ -13349,29 +13349,29 @@ impl crate::flatten::Flatten for DescribeCcnRouteTableInputPolicysRequest {
 
 impl DescribeCcnRouteTableInputPolicysRequest {
     /// A value with what requests require (`CcnId`, `RouteTableId`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text, route_table_id: impl crate::api::Text) -> Self {
+    pub fn new(ccn_id: impl Into<String>, route_table_id: impl Into<String>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
-            route_table_id: crate::api::Text::into_text(route_table_id),
+            ccn_id: ccn_id.into(),
+            route_table_id: route_table_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = crate::api::Text::into_text(value);
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = value.into();
         self
     }
 
     /// Sets `PolicyVersion`.
-    pub fn with_policy_version(mut self, value: u64) -> Self {
-        self.policy_version = Some(value);
+    pub fn with_policy_version(mut self, value: impl Into<u64>) -> Self {
+        self.policy_version = Some(value.into());
         self
     }
 }
@@ -13431,20 +13431,20 @@ impl DescribeCcnRouteTablesRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -13506,40 +13506,40 @@ impl crate::flatten::Flatten for DescribeCcnRoutesRequest {
 
 impl DescribeCcnRoutesRequest {
     /// A value with what requests require (`CcnId`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text) -> Self {
+    pub fn new(ccn_id: impl Into<String>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
+            ccn_id: ccn_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `RouteIds`.
-    pub fn with_route_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.route_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_route_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.route_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -13611,38 +13611,38 @@ impl DescribeCcnsRequest {
     }
 
     /// Sets `CcnIds`.
-    pub fn with_ccn_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ccn_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ccn_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ccn_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `OrderField`.
-    pub fn with_order_field(mut self, value: impl crate::api::Text) -> Self {
-        self.order_field = Some(crate::api::Text::into_text(value));
+    pub fn with_order_field(mut self, value: impl Into<String>) -> Self {
+        self.order_field = Some(value.into());
         self
     }
 
     /// Sets `OrderDirection`.
-    pub fn with_order_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.order_direction = Some(crate::api::Text::into_text(value));
+    pub fn with_order_direction(mut self, value: impl Into<String>) -> Self {
+        self.order_direction = Some(value.into());
         self
     }
 }
@@ -13807,20 +13807,20 @@ impl DescribeClassicLinkInstancesRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = FilterObject>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<FilterObject>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: impl crate::api::Text) -> Self {
-        self.offset = Some(crate::api::Text::into_text(value));
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: impl crate::api::Text) -> Self {
-        self.limit = Some(crate::api::Text::into_text(value));
+    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -13880,20 +13880,20 @@ impl DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -14017,116 +14017,116 @@ impl DescribeCrossBorderComplianceRequest {
     }
 
     /// Sets `ServiceProvider`.
-    pub fn with_service_provider(mut self, value: impl crate::api::Text) -> Self {
-        self.service_provider = Some(crate::api::Text::into_text(value));
+    pub fn with_service_provider(mut self, value: impl Into<String>) -> Self {
+        self.service_provider = Some(value.into());
         self
     }
 
     /// Sets `ComplianceId`.
-    pub fn with_compliance_id(mut self, value: u64) -> Self {
-        self.compliance_id = Some(value);
+    pub fn with_compliance_id(mut self, value: impl Into<u64>) -> Self {
+        self.compliance_id = Some(value.into());
         self
     }
 
     /// Sets `Company`.
-    pub fn with_company(mut self, value: impl crate::api::Text) -> Self {
-        self.company = Some(crate::api::Text::into_text(value));
+    pub fn with_company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
         self
     }
 
     /// Sets `UniformSocialCreditCode`.
-    pub fn with_uniform_social_credit_code(mut self, value: impl crate::api::Text) -> Self {
-        self.uniform_social_credit_code = Some(crate::api::Text::into_text(value));
+    pub fn with_uniform_social_credit_code(mut self, value: impl Into<String>) -> Self {
+        self.uniform_social_credit_code = Some(value.into());
         self
     }
 
     /// Sets `LegalPerson`.
-    pub fn with_legal_person(mut self, value: impl crate::api::Text) -> Self {
-        self.legal_person = Some(crate::api::Text::into_text(value));
+    pub fn with_legal_person(mut self, value: impl Into<String>) -> Self {
+        self.legal_person = Some(value.into());
         self
     }
 
     /// Sets `LegalPersonId`.
-    pub fn with_legal_person_id(mut self, value: impl crate::api::Text) -> Self {
-        self.legal_person_id = Some(crate::api::Text::into_text(value));
+    pub fn with_legal_person_id(mut self, value: impl Into<String>) -> Self {
+        self.legal_person_id = Some(value.into());
         self
     }
 
     /// Sets `IssuingAuthority`.
-    pub fn with_issuing_authority(mut self, value: impl crate::api::Text) -> Self {
-        self.issuing_authority = Some(crate::api::Text::into_text(value));
+    pub fn with_issuing_authority(mut self, value: impl Into<String>) -> Self {
+        self.issuing_authority = Some(value.into());
         self
     }
 
     /// Sets `BusinessAddress`.
-    pub fn with_business_address(mut self, value: impl crate::api::Text) -> Self {
-        self.business_address = Some(crate::api::Text::into_text(value));
+    pub fn with_business_address(mut self, value: impl Into<String>) -> Self {
+        self.business_address = Some(value.into());
         self
     }
 
     /// Sets `PostCode`.
-    pub fn with_post_code(mut self, value: u64) -> Self {
-        self.post_code = Some(value);
+    pub fn with_post_code(mut self, value: impl Into<u64>) -> Self {
+        self.post_code = Some(value.into());
         self
     }
 
     /// Sets `Manager`.
-    pub fn with_manager(mut self, value: impl crate::api::Text) -> Self {
-        self.manager = Some(crate::api::Text::into_text(value));
+    pub fn with_manager(mut self, value: impl Into<String>) -> Self {
+        self.manager = Some(value.into());
         self
     }
 
     /// Sets `ManagerId`.
-    pub fn with_manager_id(mut self, value: impl crate::api::Text) -> Self {
-        self.manager_id = Some(crate::api::Text::into_text(value));
+    pub fn with_manager_id(mut self, value: impl Into<String>) -> Self {
+        self.manager_id = Some(value.into());
         self
     }
 
     /// Sets `ManagerAddress`.
-    pub fn with_manager_address(mut self, value: impl crate::api::Text) -> Self {
-        self.manager_address = Some(crate::api::Text::into_text(value));
+    pub fn with_manager_address(mut self, value: impl Into<String>) -> Self {
+        self.manager_address = Some(value.into());
         self
     }
 
     /// Sets `ManagerTelephone`.
-    pub fn with_manager_telephone(mut self, value: impl crate::api::Text) -> Self {
-        self.manager_telephone = Some(crate::api::Text::into_text(value));
+    pub fn with_manager_telephone(mut self, value: impl Into<String>) -> Self {
+        self.manager_telephone = Some(value.into());
         self
     }
 
     /// Sets `Email`.
-    pub fn with_email(mut self, value: impl crate::api::Text) -> Self {
-        self.email = Some(crate::api::Text::into_text(value));
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
         self
     }
 
     /// Sets `ServiceStartDate`.
-    pub fn with_service_start_date(mut self, value: impl crate::api::Text) -> Self {
-        self.service_start_date = Some(crate::api::Text::into_text(value));
+    pub fn with_service_start_date(mut self, value: impl Into<String>) -> Self {
+        self.service_start_date = Some(value.into());
         self
     }
 
     /// Sets `ServiceEndDate`.
-    pub fn with_service_end_date(mut self, value: impl crate::api::Text) -> Self {
-        self.service_end_date = Some(crate::api::Text::into_text(value));
+    pub fn with_service_end_date(mut self, value: impl Into<String>) -> Self {
+        self.service_end_date = Some(value.into());
         self
     }
 
     /// Sets `State`.
-    pub fn with_state(mut self, value: impl crate::api::Text) -> Self {
-        self.state = Some(crate::api::Text::into_text(value));
+    pub fn with_state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -14190,57 +14190,57 @@ impl crate::flatten::Flatten for DescribeCrossBorderFlowMonitorRequest {
 
 impl DescribeCrossBorderFlowMonitorRequest {
     /// A value with what requests require (`SourceRegion`, `DestinationRegion`, `CcnId`, `CcnUin`, `Period`, `StartTime`, `EndTime`); set the other fields with the `with_` methods.
-    pub fn new(source_region: impl crate::api::Text, destination_region: impl crate::api::Text, ccn_id: impl crate::api::Text, ccn_uin: impl crate::api::Text, period: i64, start_time: impl crate::api::Text, end_time: impl crate::api::Text) -> Self {
+    pub fn new(source_region: impl Into<String>, destination_region: impl Into<String>, ccn_id: impl Into<String>, ccn_uin: impl Into<String>, period: impl Into<i64>, start_time: impl Into<String>, end_time: impl Into<String>) -> Self {
         Self {
-            source_region: crate::api::Text::into_text(source_region),
-            destination_region: crate::api::Text::into_text(destination_region),
-            ccn_id: crate::api::Text::into_text(ccn_id),
-            ccn_uin: crate::api::Text::into_text(ccn_uin),
-            period: period,
-            start_time: crate::api::Text::into_text(start_time),
-            end_time: crate::api::Text::into_text(end_time),
+            source_region: source_region.into(),
+            destination_region: destination_region.into(),
+            ccn_id: ccn_id.into(),
+            ccn_uin: ccn_uin.into(),
+            period: period.into(),
+            start_time: start_time.into(),
+            end_time: end_time.into(),
         }
     }
 
     /// Sets `SourceRegion`.
-    pub fn with_source_region(mut self, value: impl crate::api::Text) -> Self {
-        self.source_region = crate::api::Text::into_text(value);
+    pub fn with_source_region(mut self, value: impl Into<String>) -> Self {
+        self.source_region = value.into();
         self
     }
 
     /// Sets `DestinationRegion`.
-    pub fn with_destination_region(mut self, value: impl crate::api::Text) -> Self {
-        self.destination_region = crate::api::Text::into_text(value);
+    pub fn with_destination_region(mut self, value: impl Into<String>) -> Self {
+        self.destination_region = value.into();
         self
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `CcnUin`.
-    pub fn with_ccn_uin(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_uin = crate::api::Text::into_text(value);
+    pub fn with_ccn_uin(mut self, value: impl Into<String>) -> Self {
+        self.ccn_uin = value.into();
         self
     }
 
     /// Sets `Period`.
-    pub fn with_period(mut self, value: i64) -> Self {
-        self.period = value;
+    pub fn with_period(mut self, value: impl Into<i64>) -> Self {
+        self.period = value.into();
         self
     }
 
     /// Sets `StartTime`.
-    pub fn with_start_time(mut self, value: impl crate::api::Text) -> Self {
-        self.start_time = crate::api::Text::into_text(value);
+    pub fn with_start_time(mut self, value: impl Into<String>) -> Self {
+        self.start_time = value.into();
         self
     }
 
     /// Sets `EndTime`.
-    pub fn with_end_time(mut self, value: impl crate::api::Text) -> Self {
-        self.end_time = crate::api::Text::into_text(value);
+    pub fn with_end_time(mut self, value: impl Into<String>) -> Self {
+        self.end_time = value.into();
         self
     }
 }
@@ -14340,26 +14340,26 @@ impl DescribeCustomerGatewaysRequest {
     }
 
     /// Sets `CustomerGatewayIds`.
-    pub fn with_customer_gateway_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.customer_gateway_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_customer_gateway_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.customer_gateway_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -14465,26 +14465,26 @@ impl DescribeDhcpIpsRequest {
     }
 
     /// Sets `DhcpIpIds`.
-    pub fn with_dhcp_ip_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.dhcp_ip_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_dhcp_ip_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.dhcp_ip_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -14546,40 +14546,40 @@ impl crate::flatten::Flatten for DescribeDirectConnectGatewayCcnRoutesRequest {
 
 impl DescribeDirectConnectGatewayCcnRoutesRequest {
     /// A value with what requests require (`DirectConnectGatewayId`); set the other fields with the `with_` methods.
-    pub fn new(direct_connect_gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(direct_connect_gateway_id: impl Into<String>) -> Self {
         Self {
-            direct_connect_gateway_id: crate::api::Text::into_text(direct_connect_gateway_id),
+            direct_connect_gateway_id: direct_connect_gateway_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `DirectConnectGatewayId`.
-    pub fn with_direct_connect_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.direct_connect_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_direct_connect_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.direct_connect_gateway_id = value.into();
         self
     }
 
     /// Sets `CcnRouteType`.
-    pub fn with_ccn_route_type(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_route_type = Some(crate::api::Text::into_text(value));
+    pub fn with_ccn_route_type(mut self, value: impl Into<String>) -> Self {
+        self.ccn_route_type = Some(value.into());
         self
     }
 
     /// Sets `AddressType`.
-    pub fn with_address_type(mut self, value: impl crate::api::Text) -> Self {
-        self.address_type = Some(crate::api::Text::into_text(value));
+    pub fn with_address_type(mut self, value: impl Into<String>) -> Self {
+        self.address_type = Some(value.into());
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -14643,26 +14643,26 @@ impl DescribeDirectConnectGatewaysRequest {
     }
 
     /// Sets `DirectConnectGatewayIds`.
-    pub fn with_direct_connect_gateway_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.direct_connect_gateway_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_direct_connect_gateway_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.direct_connect_gateway_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -14711,22 +14711,22 @@ impl crate::flatten::Flatten for DescribeFlowLogRequest {
 
 impl DescribeFlowLogRequest {
     /// A value with what requests require (`VpcId`, `FlowLogId`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, flow_log_id: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>, flow_log_id: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            flow_log_id: crate::api::Text::into_text(flow_log_id),
+            vpc_id: vpc_id.into(),
+            flow_log_id: flow_log_id.into(),
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `FlowLogId`.
-    pub fn with_flow_log_id(mut self, value: impl crate::api::Text) -> Self {
-        self.flow_log_id = crate::api::Text::into_text(value);
+    pub fn with_flow_log_id(mut self, value: impl Into<String>) -> Self {
+        self.flow_log_id = value.into();
         self
     }
 }
@@ -14827,86 +14827,86 @@ impl DescribeFlowLogsRequest {
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = Some(crate::api::Text::into_text(value));
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = Some(value.into());
         self
     }
 
     /// Sets `FlowLogId`.
-    pub fn with_flow_log_id(mut self, value: impl crate::api::Text) -> Self {
-        self.flow_log_id = Some(crate::api::Text::into_text(value));
+    pub fn with_flow_log_id(mut self, value: impl Into<String>) -> Self {
+        self.flow_log_id = Some(value.into());
         self
     }
 
     /// Sets `FlowLogName`.
-    pub fn with_flow_log_name(mut self, value: impl crate::api::Text) -> Self {
-        self.flow_log_name = Some(crate::api::Text::into_text(value));
+    pub fn with_flow_log_name(mut self, value: impl Into<String>) -> Self {
+        self.flow_log_name = Some(value.into());
         self
     }
 
     /// Sets `ResourceType`.
-    pub fn with_resource_type(mut self, value: impl crate::api::Text) -> Self {
-        self.resource_type = Some(crate::api::Text::into_text(value));
+    pub fn with_resource_type(mut self, value: impl Into<String>) -> Self {
+        self.resource_type = Some(value.into());
         self
     }
 
     /// Sets `ResourceId`.
-    pub fn with_resource_id(mut self, value: impl crate::api::Text) -> Self {
-        self.resource_id = Some(crate::api::Text::into_text(value));
+    pub fn with_resource_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_id = Some(value.into());
         self
     }
 
     /// Sets `TrafficType`.
-    pub fn with_traffic_type(mut self, value: impl crate::api::Text) -> Self {
-        self.traffic_type = Some(crate::api::Text::into_text(value));
+    pub fn with_traffic_type(mut self, value: impl Into<String>) -> Self {
+        self.traffic_type = Some(value.into());
         self
     }
 
     /// Sets `CloudLogId`.
-    pub fn with_cloud_log_id(mut self, value: impl crate::api::Text) -> Self {
-        self.cloud_log_id = Some(crate::api::Text::into_text(value));
+    pub fn with_cloud_log_id(mut self, value: impl Into<String>) -> Self {
+        self.cloud_log_id = Some(value.into());
         self
     }
 
     /// Sets `CloudLogState`.
-    pub fn with_cloud_log_state(mut self, value: impl crate::api::Text) -> Self {
-        self.cloud_log_state = Some(crate::api::Text::into_text(value));
+    pub fn with_cloud_log_state(mut self, value: impl Into<String>) -> Self {
+        self.cloud_log_state = Some(value.into());
         self
     }
 
     /// Sets `OrderField`.
-    pub fn with_order_field(mut self, value: impl crate::api::Text) -> Self {
-        self.order_field = Some(crate::api::Text::into_text(value));
+    pub fn with_order_field(mut self, value: impl Into<String>) -> Self {
+        self.order_field = Some(value.into());
         self
     }
 
     /// Sets `OrderDirection`.
-    pub fn with_order_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.order_direction = Some(crate::api::Text::into_text(value));
+    pub fn with_order_direction(mut self, value: impl Into<String>) -> Self {
+        self.order_direction = Some(value.into());
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: Filter) -> Self {
-        self.filters = Some(value);
+    pub fn with_filters(mut self, value: impl Into<Filter>) -> Self {
+        self.filters = Some(value.into());
         self
     }
 
     /// Sets `CloudLogRegion`.
-    pub fn with_cloud_log_region(mut self, value: impl crate::api::Text) -> Self {
-        self.cloud_log_region = Some(crate::api::Text::into_text(value));
+    pub fn with_cloud_log_region(mut self, value: impl Into<String>) -> Self {
+        self.cloud_log_region = Some(value.into());
         self
     }
 }
@@ -14988,70 +14988,70 @@ impl crate::flatten::Flatten for DescribeGatewayFlowMonitorDetailRequest {
 
 impl DescribeGatewayFlowMonitorDetailRequest {
     /// A value with what requests require (`TimePoint`); set the other fields with the `with_` methods.
-    pub fn new(time_point: impl crate::api::Text) -> Self {
+    pub fn new(time_point: impl Into<String>) -> Self {
         Self {
-            time_point: crate::api::Text::into_text(time_point),
+            time_point: time_point.into(),
             ..Self::default()
         }
     }
 
     /// Sets `TimePoint`.
-    pub fn with_time_point(mut self, value: impl crate::api::Text) -> Self {
-        self.time_point = crate::api::Text::into_text(value);
+    pub fn with_time_point(mut self, value: impl Into<String>) -> Self {
+        self.time_point = value.into();
         self
     }
 
     /// Sets `VpnId`.
-    pub fn with_vpn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_id = Some(crate::api::Text::into_text(value));
+    pub fn with_vpn_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_id = Some(value.into());
         self
     }
 
     /// Sets `DirectConnectGatewayId`.
-    pub fn with_direct_connect_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.direct_connect_gateway_id = Some(crate::api::Text::into_text(value));
+    pub fn with_direct_connect_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.direct_connect_gateway_id = Some(value.into());
         self
     }
 
     /// Sets `PeeringConnectionId`.
-    pub fn with_peering_connection_id(mut self, value: impl crate::api::Text) -> Self {
-        self.peering_connection_id = Some(crate::api::Text::into_text(value));
+    pub fn with_peering_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.peering_connection_id = Some(value.into());
         self
     }
 
     /// Sets `NatId`.
-    pub fn with_nat_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_id = Some(crate::api::Text::into_text(value));
+    pub fn with_nat_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_id = Some(value.into());
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `OrderField`.
-    pub fn with_order_field(mut self, value: impl crate::api::Text) -> Self {
-        self.order_field = Some(crate::api::Text::into_text(value));
+    pub fn with_order_field(mut self, value: impl Into<String>) -> Self {
+        self.order_field = Some(value.into());
         self
     }
 
     /// Sets `OrderDirection`.
-    pub fn with_order_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.order_direction = Some(crate::api::Text::into_text(value));
+    pub fn with_order_direction(mut self, value: impl Into<String>) -> Self {
+        self.order_direction = Some(value.into());
         self
     }
 
     /// Sets `PrivateIpAddress`.
-    pub fn with_private_ip_address(mut self, value: impl crate::api::Text) -> Self {
-        self.private_ip_address = Some(crate::api::Text::into_text(value));
+    pub fn with_private_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.private_ip_address = Some(value.into());
         self
     }
 }
@@ -15109,34 +15109,34 @@ impl crate::flatten::Flatten for DescribeGatewayFlowQosRequest {
 
 impl DescribeGatewayFlowQosRequest {
     /// A value with what requests require (`GatewayId`); set the other fields with the `with_` methods.
-    pub fn new(gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(gateway_id: impl Into<String>) -> Self {
         Self {
-            gateway_id: crate::api::Text::into_text(gateway_id),
+            gateway_id: gateway_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `GatewayId`.
-    pub fn with_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.gateway_id = crate::api::Text::into_text(value);
+    pub fn with_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_id = value.into();
         self
     }
 
     /// Sets `IpAddresses`.
-    pub fn with_ip_addresses(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ip_addresses = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ip_addresses<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ip_addresses = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -15200,26 +15200,26 @@ impl DescribeGlobalRoutesRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `GlobalRouteIds`.
-    pub fn with_global_route_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.global_route_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_global_route_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.global_route_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -15283,26 +15283,26 @@ impl DescribeHaVipsRequest {
     }
 
     /// Sets `HaVipIds`.
-    pub fn with_ha_vip_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ha_vip_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ha_vip_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ha_vip_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -15370,32 +15370,32 @@ impl DescribeHighPriorityRouteTablesRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `HighPriorityRouteTableIds`.
-    pub fn with_high_priority_route_table_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.high_priority_route_table_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_high_priority_route_table_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.high_priority_route_table_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: impl crate::api::Text) -> Self {
-        self.offset = Some(crate::api::Text::into_text(value));
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: impl crate::api::Text) -> Self {
-        self.limit = Some(crate::api::Text::into_text(value));
+    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `NeedRouterInfo`.
-    pub fn with_need_router_info(mut self, value: bool) -> Self {
-        self.need_router_info = Some(value);
+    pub fn with_need_router_info(mut self, value: impl Into<bool>) -> Self {
+        self.need_router_info = Some(value.into());
         self
     }
 }
@@ -15453,34 +15453,34 @@ impl crate::flatten::Flatten for DescribeHighPriorityRoutesRequest {
 
 impl DescribeHighPriorityRoutesRequest {
     /// A value with what requests require (`HighPriorityRouteTableId`); set the other fields with the `with_` methods.
-    pub fn new(high_priority_route_table_id: impl crate::api::Text) -> Self {
+    pub fn new(high_priority_route_table_id: impl Into<String>) -> Self {
         Self {
-            high_priority_route_table_id: crate::api::Text::into_text(high_priority_route_table_id),
+            high_priority_route_table_id: high_priority_route_table_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `HighPriorityRouteTableId`.
-    pub fn with_high_priority_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.high_priority_route_table_id = crate::api::Text::into_text(value);
+    pub fn with_high_priority_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.high_priority_route_table_id = value.into();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -15548,32 +15548,32 @@ impl DescribeIPv6AddressesRequest {
     }
 
     /// Sets `IPv6AddressIds`.
-    pub fn with_ipv6_address_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ipv6_address_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ipv6_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ipv6_address_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Traditional`.
-    pub fn with_traditional(mut self, value: bool) -> Self {
-        self.traditional = Some(value);
+    pub fn with_traditional(mut self, value: impl Into<bool>) -> Self {
+        self.traditional = Some(value.into());
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -15619,15 +15619,15 @@ impl crate::flatten::Flatten for DescribeInstanceJumboRequest {
 
 impl DescribeInstanceJumboRequest {
     /// A value with what requests require (`InstanceIds`); set the other fields with the `with_` methods.
-    pub fn new(instance_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -15688,26 +15688,26 @@ impl DescribeIp6AddressesRequest {
     }
 
     /// Sets `Ip6AddressIds`.
-    pub fn with_ip6_address_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ip6_address_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ip6_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ip6_address_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -15759,8 +15759,8 @@ impl DescribeIp6TranslatorQuotaRequest {
     }
 
     /// Sets `Ip6TranslatorIds`.
-    pub fn with_ip6_translator_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ip6_translator_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ip6_translator_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ip6_translator_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -15821,26 +15821,26 @@ impl DescribeIp6TranslatorsRequest {
     }
 
     /// Sets `Ip6TranslatorIds`.
-    pub fn with_ip6_translator_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ip6_translator_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ip6_translator_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ip6_translator_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -15886,15 +15886,15 @@ impl crate::flatten::Flatten for DescribeIpGeolocationDatabaseUrlRequest {
 
 impl DescribeIpGeolocationDatabaseUrlRequest {
     /// A value with what requests require (`Type`); set the other fields with the `with_` methods.
-    pub fn new(r#type: impl crate::api::Text) -> Self {
+    pub fn new(r#type: impl Into<String>) -> Self {
         Self {
-            r#type: crate::api::Text::into_text(r#type),
+            r#type: r#type.into(),
         }
     }
 
     /// Sets `Type`.
-    pub fn with_type(mut self, value: impl crate::api::Text) -> Self {
-        self.r#type = crate::api::Text::into_text(value);
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = value.into();
         self
     }
 }
@@ -15944,22 +15944,22 @@ impl crate::flatten::Flatten for DescribeIpGeolocationInfosRequest {
 
 impl DescribeIpGeolocationInfosRequest {
     /// A value with what requests require (`AddressIps`); set the other fields with the `with_` methods.
-    pub fn new(address_ips: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(address_ips: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            address_ips: address_ips.into_iter().map(crate::api::Text::into_text).collect(),
+            address_ips: address_ips.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `AddressIps`.
-    pub fn with_address_ips(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.address_ips = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_address_ips<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.address_ips = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Fields`.
-    pub fn with_fields(mut self, value: IpField) -> Self {
-        self.fields = Some(value);
+    pub fn with_fields(mut self, value: impl Into<IpField>) -> Self {
+        self.fields = Some(value.into());
         self
     }
 }
@@ -16019,20 +16019,20 @@ impl DescribeLocalGatewayRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -16096,26 +16096,26 @@ impl DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest {
     }
 
     /// Sets `NatGatewayIds`.
-    pub fn with_nat_gateway_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.nat_gateway_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_nat_gateway_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.nat_gateway_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -16172,35 +16172,35 @@ impl crate::flatten::Flatten for DescribeNatGatewayDirectConnectGatewayRouteRequ
 
 impl DescribeNatGatewayDirectConnectGatewayRouteRequest {
     /// A value with what requests require (`NatGatewayId`, `VpcId`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text, vpc_id: impl crate::api::Text) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>, vpc_id: impl Into<String>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            vpc_id: crate::api::Text::into_text(vpc_id),
+            nat_gateway_id: nat_gateway_id.into(),
+            vpc_id: vpc_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 }
@@ -16265,47 +16265,47 @@ impl crate::flatten::Flatten for DescribeNatGatewayFlowMonitorDetailRequest {
 
 impl DescribeNatGatewayFlowMonitorDetailRequest {
     /// A value with what requests require (`TimePoint`, `NatGatewayId`); set the other fields with the `with_` methods.
-    pub fn new(time_point: impl crate::api::Text, nat_gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(time_point: impl Into<String>, nat_gateway_id: impl Into<String>) -> Self {
         Self {
-            time_point: crate::api::Text::into_text(time_point),
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
+            time_point: time_point.into(),
+            nat_gateway_id: nat_gateway_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `TimePoint`.
-    pub fn with_time_point(mut self, value: impl crate::api::Text) -> Self {
-        self.time_point = crate::api::Text::into_text(value);
+    pub fn with_time_point(mut self, value: impl Into<String>) -> Self {
+        self.time_point = value.into();
         self
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `TopN`.
-    pub fn with_top_n(mut self, value: i64) -> Self {
-        self.top_n = Some(value);
+    pub fn with_top_n(mut self, value: impl Into<i64>) -> Self {
+        self.top_n = Some(value.into());
         self
     }
 
     /// Sets `OrderField`.
-    pub fn with_order_field(mut self, value: impl crate::api::Text) -> Self {
-        self.order_field = Some(crate::api::Text::into_text(value));
+    pub fn with_order_field(mut self, value: impl Into<String>) -> Self {
+        self.order_field = Some(value.into());
         self
     }
 
     /// Sets `AggregationTimeRange`.
-    pub fn with_aggregation_time_range(mut self, value: i64) -> Self {
-        self.aggregation_time_range = Some(value);
+    pub fn with_aggregation_time_range(mut self, value: impl Into<i64>) -> Self {
+        self.aggregation_time_range = Some(value.into());
         self
     }
 
     /// Sets `AllMetricMode`.
-    pub fn with_all_metric_mode(mut self, value: bool) -> Self {
-        self.all_metric_mode = Some(value);
+    pub fn with_all_metric_mode(mut self, value: impl Into<bool>) -> Self {
+        self.all_metric_mode = Some(value.into());
         self
     }
 }
@@ -16363,34 +16363,34 @@ impl crate::flatten::Flatten for DescribeNatGatewaySourceIpTranslationNatRulesRe
 
 impl DescribeNatGatewaySourceIpTranslationNatRulesRequest {
     /// A value with what requests require (`NatGatewayId`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
+            nat_gateway_id: nat_gateway_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -16493,26 +16493,26 @@ impl DescribeNatGatewaysRequest {
     }
 
     /// Sets `NatGatewayIds`.
-    pub fn with_nat_gateway_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.nat_gateway_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_nat_gateway_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.nat_gateway_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -16579,26 +16579,26 @@ impl DescribeNetDetectStatesRequest {
     }
 
     /// Sets `NetDetectIds`.
-    pub fn with_net_detect_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.net_detect_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_net_detect_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.net_detect_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -16662,26 +16662,26 @@ impl DescribeNetDetectsRequest {
     }
 
     /// Sets `NetDetectIds`.
-    pub fn with_net_detect_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.net_detect_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_net_detect_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.net_detect_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -16778,34 +16778,34 @@ impl crate::flatten::Flatten for DescribeNetworkAclQuintupleEntriesRequest {
 
 impl DescribeNetworkAclQuintupleEntriesRequest {
     /// A value with what requests require (`NetworkAclId`); set the other fields with the `with_` methods.
-    pub fn new(network_acl_id: impl crate::api::Text) -> Self {
+    pub fn new(network_acl_id: impl Into<String>) -> Self {
         Self {
-            network_acl_id: crate::api::Text::into_text(network_acl_id),
+            network_acl_id: network_acl_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `NetworkAclId`.
-    pub fn with_network_acl_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_acl_id = crate::api::Text::into_text(value);
+    pub fn with_network_acl_id(mut self, value: impl Into<String>) -> Self {
+        self.network_acl_id = value.into();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -16877,38 +16877,38 @@ impl DescribeNetworkAclsRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `NetworkAclIds`.
-    pub fn with_network_acl_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.network_acl_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_network_acl_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.network_acl_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `OrderField`.
-    pub fn with_order_field(mut self, value: impl crate::api::Text) -> Self {
-        self.order_field = Some(crate::api::Text::into_text(value));
+    pub fn with_order_field(mut self, value: impl Into<String>) -> Self {
+        self.order_field = Some(value.into());
         self
     }
 
     /// Sets `OrderDirection`.
-    pub fn with_order_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.order_direction = Some(crate::api::Text::into_text(value));
+    pub fn with_order_direction(mut self, value: impl Into<String>) -> Self {
+        self.order_direction = Some(value.into());
         self
     }
 }
@@ -16954,15 +16954,15 @@ impl crate::flatten::Flatten for DescribeNetworkInterfaceLimitRequest {
 
 impl DescribeNetworkInterfaceLimitRequest {
     /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
-    pub fn new(instance_id: impl crate::api::Text) -> Self {
+    pub fn new(instance_id: impl Into<String>) -> Self {
         Self {
-            instance_id: crate::api::Text::into_text(instance_id),
+            instance_id: instance_id.into(),
         }
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 }
@@ -17038,26 +17038,26 @@ impl DescribeNetworkInterfacesRequest {
     }
 
     /// Sets `NetworkInterfaceIds`.
-    pub fn with_network_interface_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.network_interface_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_network_interface_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.network_interface_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -17115,34 +17115,34 @@ impl crate::flatten::Flatten for DescribePrivateNatGatewayDestinationIpPortTrans
 
 impl DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest {
     /// A value with what requests require (`NatGatewayId`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
+            nat_gateway_id: nat_gateway_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -17202,20 +17202,20 @@ impl DescribePrivateNatGatewayLimitsRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -17332,67 +17332,67 @@ impl crate::flatten::Flatten for DescribePrivateNatGatewayTranslationAclRulesReq
 
 impl DescribePrivateNatGatewayTranslationAclRulesRequest {
     /// A value with what requests require (`NatGatewayId`, `TranslationDirection`, `TranslationType`, `TranslationIp`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text, translation_direction: impl crate::api::Text, translation_type: impl crate::api::Text, translation_ip: impl crate::api::Text) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>, translation_direction: impl Into<String>, translation_type: impl Into<String>, translation_ip: impl Into<String>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            translation_direction: crate::api::Text::into_text(translation_direction),
-            translation_type: crate::api::Text::into_text(translation_type),
-            translation_ip: crate::api::Text::into_text(translation_ip),
+            nat_gateway_id: nat_gateway_id.into(),
+            translation_direction: translation_direction.into(),
+            translation_type: translation_type.into(),
+            translation_ip: translation_ip.into(),
             ..Self::default()
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `TranslationDirection`.
-    pub fn with_translation_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.translation_direction = crate::api::Text::into_text(value);
+    pub fn with_translation_direction(mut self, value: impl Into<String>) -> Self {
+        self.translation_direction = value.into();
         self
     }
 
     /// Sets `TranslationType`.
-    pub fn with_translation_type(mut self, value: impl crate::api::Text) -> Self {
-        self.translation_type = crate::api::Text::into_text(value);
+    pub fn with_translation_type(mut self, value: impl Into<String>) -> Self {
+        self.translation_type = value.into();
         self
     }
 
     /// Sets `TranslationIp`.
-    pub fn with_translation_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.translation_ip = crate::api::Text::into_text(value);
+    pub fn with_translation_ip(mut self, value: impl Into<String>) -> Self {
+        self.translation_ip = value.into();
         self
     }
 
     /// Sets `OriginalIp`.
-    pub fn with_original_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.original_ip = Some(crate::api::Text::into_text(value));
+    pub fn with_original_ip(mut self, value: impl Into<String>) -> Self {
+        self.original_ip = Some(value.into());
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -17450,34 +17450,34 @@ impl crate::flatten::Flatten for DescribePrivateNatGatewayTranslationNatRulesReq
 
 impl DescribePrivateNatGatewayTranslationNatRulesRequest {
     /// A value with what requests require (`NatGatewayId`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
+            nat_gateway_id: nat_gateway_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -17549,38 +17549,38 @@ impl DescribePrivateNatGatewaysRequest {
     }
 
     /// Sets `NatGatewayIds`.
-    pub fn with_nat_gateway_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.nat_gateway_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_nat_gateway_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.nat_gateway_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `OrderField`.
-    pub fn with_order_field(mut self, value: impl crate::api::Text) -> Self {
-        self.order_field = Some(crate::api::Text::into_text(value));
+    pub fn with_order_field(mut self, value: impl Into<String>) -> Self {
+        self.order_field = Some(value.into());
         self
     }
 
     /// Sets `OrderDirection`.
-    pub fn with_order_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.order_direction = Some(crate::api::Text::into_text(value));
+    pub fn with_order_direction(mut self, value: impl Into<String>) -> Self {
+        self.order_direction = Some(value.into());
         self
     }
 }
@@ -17626,15 +17626,15 @@ impl crate::flatten::Flatten for DescribeProductQuotaRequest {
 
 impl DescribeProductQuotaRequest {
     /// A value with what requests require (`Product`); set the other fields with the `with_` methods.
-    pub fn new(product: impl crate::api::Text) -> Self {
+    pub fn new(product: impl Into<String>) -> Self {
         Self {
-            product: crate::api::Text::into_text(product),
+            product: product.into(),
         }
     }
 
     /// Sets `Product`.
-    pub fn with_product(mut self, value: impl crate::api::Text) -> Self {
-        self.product = crate::api::Text::into_text(value);
+    pub fn with_product(mut self, value: impl Into<String>) -> Self {
+        self.product = value.into();
         self
     }
 }
@@ -17698,26 +17698,26 @@ impl DescribeReserveIpAddressesRequest {
     }
 
     /// Sets `ReserveIpIds`.
-    pub fn with_reserve_ip_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.reserve_ip_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_reserve_ip_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.reserve_ip_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -17766,22 +17766,22 @@ impl crate::flatten::Flatten for DescribeRouteConflictsRequest {
 
 impl DescribeRouteConflictsRequest {
     /// A value with what requests require (`RouteTableId`, `DestinationCidrBlocks`); set the other fields with the `with_` methods.
-    pub fn new(route_table_id: impl crate::api::Text, destination_cidr_blocks: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(route_table_id: impl Into<String>, destination_cidr_blocks: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            route_table_id: crate::api::Text::into_text(route_table_id),
-            destination_cidr_blocks: destination_cidr_blocks.into_iter().map(crate::api::Text::into_text).collect(),
+            route_table_id: route_table_id.into(),
+            destination_cidr_blocks: destination_cidr_blocks.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = crate::api::Text::into_text(value);
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = value.into();
         self
     }
 
     /// Sets `DestinationCidrBlocks`.
-    pub fn with_destination_cidr_blocks(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.destination_cidr_blocks = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_destination_cidr_blocks<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.destination_cidr_blocks = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -17838,20 +17838,20 @@ impl DescribeRouteListRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -17919,32 +17919,32 @@ impl DescribeRoutePoliciesRequest {
     }
 
     /// Sets `RoutePolicyIds`.
-    pub fn with_route_policy_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.route_policy_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_route_policy_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.route_policy_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: impl crate::api::Text) -> Self {
-        self.offset = Some(crate::api::Text::into_text(value));
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: impl crate::api::Text) -> Self {
-        self.limit = Some(crate::api::Text::into_text(value));
+    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `NeedRoutePolicyEntry`.
-    pub fn with_need_route_policy_entry(mut self, value: bool) -> Self {
-        self.need_route_policy_entry = Some(value);
+    pub fn with_need_route_policy_entry(mut self, value: impl Into<bool>) -> Self {
+        self.need_route_policy_entry = Some(value.into());
         self
     }
 }
@@ -18016,38 +18016,38 @@ impl DescribeRoutePolicyEntriesRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `OrderField`.
-    pub fn with_order_field(mut self, value: impl crate::api::Text) -> Self {
-        self.order_field = Some(crate::api::Text::into_text(value));
+    pub fn with_order_field(mut self, value: impl Into<String>) -> Self {
+        self.order_field = Some(value.into());
         self
     }
 
     /// Sets `OrderDirection`.
-    pub fn with_order_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.order_direction = Some(crate::api::Text::into_text(value));
+    pub fn with_order_direction(mut self, value: impl Into<String>) -> Self {
+        self.order_direction = Some(value.into());
         self
     }
 
     /// Sets `RoutePolicyEntryIds`.
-    pub fn with_route_policy_entry_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.route_policy_entry_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_route_policy_entry_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.route_policy_entry_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -18107,20 +18107,20 @@ impl DescribeRouteTableAssociatedInstancesRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -18180,20 +18180,20 @@ impl DescribeRouteTableSelectionPoliciesRequest {
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -18261,32 +18261,32 @@ impl DescribeRouteTablesRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `RouteTableIds`.
-    pub fn with_route_table_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.route_table_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_route_table_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.route_table_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: impl crate::api::Text) -> Self {
-        self.offset = Some(crate::api::Text::into_text(value));
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: impl crate::api::Text) -> Self {
-        self.limit = Some(crate::api::Text::into_text(value));
+    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `NeedRouterInfo`.
-    pub fn with_need_router_info(mut self, value: bool) -> Self {
-        self.need_router_info = Some(value);
+    pub fn with_need_router_info(mut self, value: impl Into<bool>) -> Self {
+        self.need_router_info = Some(value.into());
         self
     }
 }
@@ -18346,20 +18346,20 @@ impl DescribeRoutesRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -18405,15 +18405,15 @@ impl crate::flatten::Flatten for DescribeSecurityGroupAssociationStatisticsReque
 
 impl DescribeSecurityGroupAssociationStatisticsRequest {
     /// A value with what requests require (`SecurityGroupIds`); set the other fields with the `with_` methods.
-    pub fn new(security_group_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(security_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            security_group_ids: security_group_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            security_group_ids: security_group_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `SecurityGroupIds`.
-    pub fn with_security_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.security_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.security_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -18460,22 +18460,22 @@ impl crate::flatten::Flatten for DescribeSecurityGroupExpandedPoliciesRequest {
 
 impl DescribeSecurityGroupExpandedPoliciesRequest {
     /// A value with what requests require (`SecurityGroupId`); set the other fields with the `with_` methods.
-    pub fn new(security_group_id: impl crate::api::Text) -> Self {
+    pub fn new(security_group_id: impl Into<String>) -> Self {
         Self {
-            security_group_id: crate::api::Text::into_text(security_group_id),
+            security_group_id: security_group_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `SecurityGroupId`.
-    pub fn with_security_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.security_group_id = crate::api::Text::into_text(value);
+    pub fn with_security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.security_group_id = value.into();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -18561,22 +18561,22 @@ impl crate::flatten::Flatten for DescribeSecurityGroupPoliciesRequest {
 
 impl DescribeSecurityGroupPoliciesRequest {
     /// A value with what requests require (`SecurityGroupId`); set the other fields with the `with_` methods.
-    pub fn new(security_group_id: impl crate::api::Text) -> Self {
+    pub fn new(security_group_id: impl Into<String>) -> Self {
         Self {
-            security_group_id: crate::api::Text::into_text(security_group_id),
+            security_group_id: security_group_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `SecurityGroupId`.
-    pub fn with_security_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.security_group_id = crate::api::Text::into_text(value);
+    pub fn with_security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.security_group_id = value.into();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -18619,15 +18619,15 @@ impl crate::flatten::Flatten for DescribeSecurityGroupReferencesRequest {
 
 impl DescribeSecurityGroupReferencesRequest {
     /// A value with what requests require (`SecurityGroupIds`); set the other fields with the `with_` methods.
-    pub fn new(security_group_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(security_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            security_group_ids: security_group_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            security_group_ids: security_group_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `SecurityGroupIds`.
-    pub fn with_security_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.security_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.security_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -18696,38 +18696,38 @@ impl DescribeSecurityGroupsRequest {
     }
 
     /// Sets `SecurityGroupIds`.
-    pub fn with_security_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.security_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.security_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: impl crate::api::Text) -> Self {
-        self.offset = Some(crate::api::Text::into_text(value));
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: impl crate::api::Text) -> Self {
-        self.limit = Some(crate::api::Text::into_text(value));
+    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `OrderField`.
-    pub fn with_order_field(mut self, value: impl crate::api::Text) -> Self {
-        self.order_field = Some(crate::api::Text::into_text(value));
+    pub fn with_order_field(mut self, value: impl Into<String>) -> Self {
+        self.order_field = Some(value.into());
         self
     }
 
     /// Sets `OrderDirection`.
-    pub fn with_order_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.order_direction = Some(crate::api::Text::into_text(value));
+    pub fn with_order_direction(mut self, value: impl Into<String>) -> Self {
+        self.order_direction = Some(value.into());
         self
     }
 }
@@ -18781,28 +18781,28 @@ impl crate::flatten::Flatten for DescribeServiceTemplateGroupInstancesRequest {
 
 impl DescribeServiceTemplateGroupInstancesRequest {
     /// A value with what requests require (`ServiceTemplateGroupId`); set the other fields with the `with_` methods.
-    pub fn new(service_template_group_id: impl crate::api::Text) -> Self {
+    pub fn new(service_template_group_id: impl Into<String>) -> Self {
         Self {
-            service_template_group_id: crate::api::Text::into_text(service_template_group_id),
+            service_template_group_id: service_template_group_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `ServiceTemplateGroupId`.
-    pub fn with_service_template_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.service_template_group_id = crate::api::Text::into_text(value);
+    pub fn with_service_template_group_id(mut self, value: impl Into<String>) -> Self {
+        self.service_template_group_id = value.into();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -18875,50 +18875,50 @@ impl DescribeServiceTemplateGroupsRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: impl crate::api::Text) -> Self {
-        self.offset = Some(crate::api::Text::into_text(value));
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: impl crate::api::Text) -> Self {
-        self.limit = Some(crate::api::Text::into_text(value));
+    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `NeedMemberInfo`.
-    pub fn with_need_member_info(mut self, value: bool) -> Self {
-        self.need_member_info = Some(value);
+    pub fn with_need_member_info(mut self, value: impl Into<bool>) -> Self {
+        self.need_member_info = Some(value.into());
         self
     }
 
     /// Sets `OrderField`.
-    pub fn with_order_field(mut self, value: impl crate::api::Text) -> Self {
-        self.order_field = Some(crate::api::Text::into_text(value));
+    pub fn with_order_field(mut self, value: impl Into<String>) -> Self {
+        self.order_field = Some(value.into());
         self
     }
 
     /// Sets `OrderDirection`.
-    pub fn with_order_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.order_direction = Some(crate::api::Text::into_text(value));
+    pub fn with_order_direction(mut self, value: impl Into<String>) -> Self {
+        self.order_direction = Some(value.into());
         self
     }
 
     /// Sets `MemberOrderField`.
-    pub fn with_member_order_field(mut self, value: impl crate::api::Text) -> Self {
-        self.member_order_field = Some(crate::api::Text::into_text(value));
+    pub fn with_member_order_field(mut self, value: impl Into<String>) -> Self {
+        self.member_order_field = Some(value.into());
         self
     }
 
     /// Sets `MemberOrderDirection`.
-    pub fn with_member_order_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.member_order_direction = Some(crate::api::Text::into_text(value));
+    pub fn with_member_order_direction(mut self, value: impl Into<String>) -> Self {
+        self.member_order_direction = Some(value.into());
         self
     }
 }
@@ -18972,28 +18972,28 @@ impl crate::flatten::Flatten for DescribeServiceTemplateInstancesRequest {
 
 impl DescribeServiceTemplateInstancesRequest {
     /// A value with what requests require (`ServiceTemplateId`); set the other fields with the `with_` methods.
-    pub fn new(service_template_id: impl crate::api::Text) -> Self {
+    pub fn new(service_template_id: impl Into<String>) -> Self {
         Self {
-            service_template_id: crate::api::Text::into_text(service_template_id),
+            service_template_id: service_template_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `ServiceTemplateId`.
-    pub fn with_service_template_id(mut self, value: impl crate::api::Text) -> Self {
-        self.service_template_id = crate::api::Text::into_text(value);
+    pub fn with_service_template_id(mut self, value: impl Into<String>) -> Self {
+        self.service_template_id = value.into();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -19066,50 +19066,50 @@ impl DescribeServiceTemplatesRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: impl crate::api::Text) -> Self {
-        self.offset = Some(crate::api::Text::into_text(value));
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: impl crate::api::Text) -> Self {
-        self.limit = Some(crate::api::Text::into_text(value));
+    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `NeedMemberInfo`.
-    pub fn with_need_member_info(mut self, value: bool) -> Self {
-        self.need_member_info = Some(value);
+    pub fn with_need_member_info(mut self, value: impl Into<bool>) -> Self {
+        self.need_member_info = Some(value.into());
         self
     }
 
     /// Sets `OrderField`.
-    pub fn with_order_field(mut self, value: impl crate::api::Text) -> Self {
-        self.order_field = Some(crate::api::Text::into_text(value));
+    pub fn with_order_field(mut self, value: impl Into<String>) -> Self {
+        self.order_field = Some(value.into());
         self
     }
 
     /// Sets `OrderDirection`.
-    pub fn with_order_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.order_direction = Some(crate::api::Text::into_text(value));
+    pub fn with_order_direction(mut self, value: impl Into<String>) -> Self {
+        self.order_direction = Some(value.into());
         self
     }
 
     /// Sets `MemberOrderField`.
-    pub fn with_member_order_field(mut self, value: impl crate::api::Text) -> Self {
-        self.member_order_field = Some(crate::api::Text::into_text(value));
+    pub fn with_member_order_field(mut self, value: impl Into<String>) -> Self {
+        self.member_order_field = Some(value.into());
         self
     }
 
     /// Sets `MemberOrderDirection`.
-    pub fn with_member_order_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.member_order_direction = Some(crate::api::Text::into_text(value));
+    pub fn with_member_order_direction(mut self, value: impl Into<String>) -> Self {
+        self.member_order_direction = Some(value.into());
         self
     }
 }
@@ -19161,29 +19161,29 @@ impl crate::flatten::Flatten for DescribeSgSnapshotFileContentRequest {
 
 impl DescribeSgSnapshotFileContentRequest {
     /// A value with what requests require (`SnapshotPolicyId`, `SnapshotFileId`, `SecurityGroupId`); set the other fields with the `with_` methods.
-    pub fn new(snapshot_policy_id: impl crate::api::Text, snapshot_file_id: impl crate::api::Text, security_group_id: impl crate::api::Text) -> Self {
+    pub fn new(snapshot_policy_id: impl Into<String>, snapshot_file_id: impl Into<String>, security_group_id: impl Into<String>) -> Self {
         Self {
-            snapshot_policy_id: crate::api::Text::into_text(snapshot_policy_id),
-            snapshot_file_id: crate::api::Text::into_text(snapshot_file_id),
-            security_group_id: crate::api::Text::into_text(security_group_id),
+            snapshot_policy_id: snapshot_policy_id.into(),
+            snapshot_file_id: snapshot_file_id.into(),
+            security_group_id: security_group_id.into(),
         }
     }
 
     /// Sets `SnapshotPolicyId`.
-    pub fn with_snapshot_policy_id(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_policy_id = crate::api::Text::into_text(value);
+    pub fn with_snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_policy_id = value.into();
         self
     }
 
     /// Sets `SnapshotFileId`.
-    pub fn with_snapshot_file_id(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_file_id = crate::api::Text::into_text(value);
+    pub fn with_snapshot_file_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_file_id = value.into();
         self
     }
 
     /// Sets `SecurityGroupId`.
-    pub fn with_security_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.security_group_id = crate::api::Text::into_text(value);
+    pub fn with_security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.security_group_id = value.into();
         self
     }
 }
@@ -19256,34 +19256,34 @@ impl crate::flatten::Flatten for DescribeSnapshotAttachedInstancesRequest {
 
 impl DescribeSnapshotAttachedInstancesRequest {
     /// A value with what requests require (`SnapshotPolicyId`); set the other fields with the `with_` methods.
-    pub fn new(snapshot_policy_id: impl crate::api::Text) -> Self {
+    pub fn new(snapshot_policy_id: impl Into<String>) -> Self {
         Self {
-            snapshot_policy_id: crate::api::Text::into_text(snapshot_policy_id),
+            snapshot_policy_id: snapshot_policy_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `SnapshotPolicyId`.
-    pub fn with_snapshot_policy_id(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_policy_id = crate::api::Text::into_text(value);
+    pub fn with_snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_policy_id = value.into();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -19346,49 +19346,49 @@ impl crate::flatten::Flatten for DescribeSnapshotFilesRequest {
 
 impl DescribeSnapshotFilesRequest {
     /// A value with what requests require (`BusinessType`, `InstanceId`, `StartDate`, `EndDate`); set the other fields with the `with_` methods.
-    pub fn new(business_type: impl crate::api::Text, instance_id: impl crate::api::Text, start_date: impl crate::api::Text, end_date: impl crate::api::Text) -> Self {
+    pub fn new(business_type: impl Into<String>, instance_id: impl Into<String>, start_date: impl Into<String>, end_date: impl Into<String>) -> Self {
         Self {
-            business_type: crate::api::Text::into_text(business_type),
-            instance_id: crate::api::Text::into_text(instance_id),
-            start_date: crate::api::Text::into_text(start_date),
-            end_date: crate::api::Text::into_text(end_date),
+            business_type: business_type.into(),
+            instance_id: instance_id.into(),
+            start_date: start_date.into(),
+            end_date: end_date.into(),
             ..Self::default()
         }
     }
 
     /// Sets `BusinessType`.
-    pub fn with_business_type(mut self, value: impl crate::api::Text) -> Self {
-        self.business_type = crate::api::Text::into_text(value);
+    pub fn with_business_type(mut self, value: impl Into<String>) -> Self {
+        self.business_type = value.into();
         self
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 
     /// Sets `StartDate`.
-    pub fn with_start_date(mut self, value: impl crate::api::Text) -> Self {
-        self.start_date = crate::api::Text::into_text(value);
+    pub fn with_start_date(mut self, value: impl Into<String>) -> Self {
+        self.start_date = value.into();
         self
     }
 
     /// Sets `EndDate`.
-    pub fn with_end_date(mut self, value: impl crate::api::Text) -> Self {
-        self.end_date = crate::api::Text::into_text(value);
+    pub fn with_end_date(mut self, value: impl Into<String>) -> Self {
+        self.end_date = value.into();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -19452,26 +19452,26 @@ impl DescribeSnapshotPoliciesRequest {
     }
 
     /// Sets `SnapshotPolicyIds`.
-    pub fn with_snapshot_policy_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.snapshot_policy_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_snapshot_policy_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.snapshot_policy_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -19545,58 +19545,58 @@ impl crate::flatten::Flatten for DescribeSpecificTrafficPackageUsedDetailsReques
 
 impl DescribeSpecificTrafficPackageUsedDetailsRequest {
     /// A value with what requests require (`TrafficPackageId`); set the other fields with the `with_` methods.
-    pub fn new(traffic_package_id: impl crate::api::Text) -> Self {
+    pub fn new(traffic_package_id: impl Into<String>) -> Self {
         Self {
-            traffic_package_id: crate::api::Text::into_text(traffic_package_id),
+            traffic_package_id: traffic_package_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `TrafficPackageId`.
-    pub fn with_traffic_package_id(mut self, value: impl crate::api::Text) -> Self {
-        self.traffic_package_id = crate::api::Text::into_text(value);
+    pub fn with_traffic_package_id(mut self, value: impl Into<String>) -> Self {
+        self.traffic_package_id = value.into();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `OrderField`.
-    pub fn with_order_field(mut self, value: impl crate::api::Text) -> Self {
-        self.order_field = Some(crate::api::Text::into_text(value));
+    pub fn with_order_field(mut self, value: impl Into<String>) -> Self {
+        self.order_field = Some(value.into());
         self
     }
 
     /// Sets `OrderType`.
-    pub fn with_order_type(mut self, value: i64) -> Self {
-        self.order_type = Some(value);
+    pub fn with_order_type(mut self, value: impl Into<i64>) -> Self {
+        self.order_type = Some(value.into());
         self
     }
 
     /// Sets `StartTime`.
-    pub fn with_start_time(mut self, value: impl crate::api::Text) -> Self {
-        self.start_time = Some(crate::api::Text::into_text(value));
+    pub fn with_start_time(mut self, value: impl Into<String>) -> Self {
+        self.start_time = Some(value.into());
         self
     }
 
     /// Sets `EndTime`.
-    pub fn with_end_time(mut self, value: impl crate::api::Text) -> Self {
-        self.end_time = Some(crate::api::Text::into_text(value));
+    pub fn with_end_time(mut self, value: impl Into<String>) -> Self {
+        self.end_time = Some(value.into());
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -19642,15 +19642,15 @@ impl crate::flatten::Flatten for DescribeSubnetResourceDashboardRequest {
 
 impl DescribeSubnetResourceDashboardRequest {
     /// A value with what requests require (`SubnetIds`); set the other fields with the `with_` methods.
-    pub fn new(subnet_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(subnet_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            subnet_ids: subnet_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            subnet_ids: subnet_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `SubnetIds`.
-    pub fn with_subnet_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.subnet_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_subnet_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.subnet_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -19719,38 +19719,38 @@ impl DescribeSubnetsRequest {
     }
 
     /// Sets `SubnetIds`.
-    pub fn with_subnet_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.subnet_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_subnet_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.subnet_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: impl crate::api::Text) -> Self {
-        self.offset = Some(crate::api::Text::into_text(value));
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: impl crate::api::Text) -> Self {
-        self.limit = Some(crate::api::Text::into_text(value));
+    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `MaxResults`.
-    pub fn with_max_results(mut self, value: u64) -> Self {
-        self.max_results = Some(value);
+    pub fn with_max_results(mut self, value: impl Into<u64>) -> Self {
+        self.max_results = Some(value.into());
         self
     }
 
     /// Sets `NextToken`.
-    pub fn with_next_token(mut self, value: impl crate::api::Text) -> Self {
-        self.next_token = Some(crate::api::Text::into_text(value));
+    pub fn with_next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
         self
     }
 }
@@ -19809,14 +19809,14 @@ impl DescribeTaskResultRequest {
     }
 
     /// Sets `TaskId`.
-    pub fn with_task_id(mut self, value: u64) -> Self {
-        self.task_id = Some(value);
+    pub fn with_task_id(mut self, value: impl Into<u64>) -> Self {
+        self.task_id = Some(value.into());
         self
     }
 
     /// Sets `DealName`.
-    pub fn with_deal_name(mut self, value: impl crate::api::Text) -> Self {
-        self.deal_name = Some(crate::api::Text::into_text(value));
+    pub fn with_deal_name(mut self, value: impl Into<String>) -> Self {
+        self.deal_name = Some(value.into());
         self
     }
 }
@@ -19915,20 +19915,20 @@ impl DescribeTenantCcnsRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -19990,40 +19990,40 @@ impl crate::flatten::Flatten for DescribeTrafficMirrorFilterRulesRequest {
 
 impl DescribeTrafficMirrorFilterRulesRequest {
     /// A value with what requests require (`TrafficMirrorId`); set the other fields with the `with_` methods.
-    pub fn new(traffic_mirror_id: impl crate::api::Text) -> Self {
+    pub fn new(traffic_mirror_id: impl Into<String>) -> Self {
         Self {
-            traffic_mirror_id: crate::api::Text::into_text(traffic_mirror_id),
+            traffic_mirror_id: traffic_mirror_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `TrafficMirrorId`.
-    pub fn with_traffic_mirror_id(mut self, value: impl crate::api::Text) -> Self {
-        self.traffic_mirror_id = crate::api::Text::into_text(value);
+    pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
+        self.traffic_mirror_id = value.into();
         self
     }
 
     /// Sets `TrafficMirrorFilterRuleIds`.
-    pub fn with_traffic_mirror_filter_rule_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.traffic_mirror_filter_rule_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_traffic_mirror_filter_rule_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.traffic_mirror_filter_rule_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -20093,26 +20093,26 @@ impl DescribeTrafficMirrorsRequest {
     }
 
     /// Sets `TrafficMirrorIds`.
-    pub fn with_traffic_mirror_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.traffic_mirror_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_traffic_mirror_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.traffic_mirror_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: Filter) -> Self {
-        self.filters = Some(value);
+    pub fn with_filters(mut self, value: impl Into<Filter>) -> Self {
+        self.filters = Some(value.into());
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -20176,26 +20176,26 @@ impl DescribeTrafficPackagesRequest {
     }
 
     /// Sets `TrafficPackageIds`.
-    pub fn with_traffic_package_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.traffic_package_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_traffic_package_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.traffic_package_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -20247,29 +20247,29 @@ impl crate::flatten::Flatten for DescribeTrafficQosPolicyRequest {
 
 impl DescribeTrafficQosPolicyRequest {
     /// A value with what requests require (`CcnId`, `LocalRegion`, `RemoteRegion`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text, local_region: impl crate::api::Text, remote_region: impl crate::api::Text) -> Self {
+    pub fn new(ccn_id: impl Into<String>, local_region: impl Into<String>, remote_region: impl Into<String>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
-            local_region: crate::api::Text::into_text(local_region),
-            remote_region: crate::api::Text::into_text(remote_region),
+            ccn_id: ccn_id.into(),
+            local_region: local_region.into(),
+            remote_region: remote_region.into(),
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `LocalRegion`.
-    pub fn with_local_region(mut self, value: impl crate::api::Text) -> Self {
-        self.local_region = crate::api::Text::into_text(value);
+    pub fn with_local_region(mut self, value: impl Into<String>) -> Self {
+        self.local_region = value.into();
         self
     }
 
     /// Sets `RemoteRegion`.
-    pub fn with_remote_region(mut self, value: impl crate::api::Text) -> Self {
-        self.remote_region = crate::api::Text::into_text(value);
+    pub fn with_remote_region(mut self, value: impl Into<String>) -> Self {
+        self.remote_region = value.into();
         self
     }
 }
@@ -20332,46 +20332,46 @@ impl crate::flatten::Flatten for DescribeUsedIpAddressRequest {
 
 impl DescribeUsedIpAddressRequest {
     /// A value with what requests require (`VpcId`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
+            vpc_id: vpc_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_id = Some(crate::api::Text::into_text(value));
+    pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = Some(value.into());
         self
     }
 
     /// Sets `IpAddresses`.
-    pub fn with_ip_addresses(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ip_addresses = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ip_addresses<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ip_addresses = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -20447,44 +20447,44 @@ impl DescribeVpcEndPointRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `EndPointId`.
-    pub fn with_end_point_id(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.end_point_id = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_end_point_id<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.end_point_id = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `IpAddressType`.
-    pub fn with_ip_address_type(mut self, value: impl crate::api::Text) -> Self {
-        self.ip_address_type = Some(crate::api::Text::into_text(value));
+    pub fn with_ip_address_type(mut self, value: impl Into<String>) -> Self {
+        self.ip_address_type = Some(value.into());
         self
     }
 
     /// Sets `MaxResults`.
-    pub fn with_max_results(mut self, value: u64) -> Self {
-        self.max_results = Some(value);
+    pub fn with_max_results(mut self, value: impl Into<u64>) -> Self {
+        self.max_results = Some(value.into());
         self
     }
 
     /// Sets `NextToken`.
-    pub fn with_next_token(mut self, value: impl crate::api::Text) -> Self {
-        self.next_token = Some(crate::api::Text::into_text(value));
+    pub fn with_next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
         self
     }
 }
@@ -20567,50 +20567,50 @@ impl DescribeVpcEndPointServiceRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `EndPointServiceIds`.
-    pub fn with_end_point_service_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.end_point_service_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_end_point_service_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.end_point_service_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `IsListAuthorizedEndPointService`.
-    pub fn with_is_list_authorized_end_point_service(mut self, value: bool) -> Self {
-        self.is_list_authorized_end_point_service = Some(value);
+    pub fn with_is_list_authorized_end_point_service(mut self, value: impl Into<bool>) -> Self {
+        self.is_list_authorized_end_point_service = Some(value.into());
         self
     }
 
     /// Sets `IpAddressType`.
-    pub fn with_ip_address_type(mut self, value: impl crate::api::Text) -> Self {
-        self.ip_address_type = Some(crate::api::Text::into_text(value));
+    pub fn with_ip_address_type(mut self, value: impl Into<String>) -> Self {
+        self.ip_address_type = Some(value.into());
         self
     }
 
     /// Sets `MaxResults`.
-    pub fn with_max_results(mut self, value: u64) -> Self {
-        self.max_results = Some(value);
+    pub fn with_max_results(mut self, value: impl Into<u64>) -> Self {
+        self.max_results = Some(value.into());
         self
     }
 
     /// Sets `NextToken`.
-    pub fn with_next_token(mut self, value: impl crate::api::Text) -> Self {
-        self.next_token = Some(crate::api::Text::into_text(value));
+    pub fn with_next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
         self
     }
 }
@@ -20673,20 +20673,20 @@ impl DescribeVpcEndPointServiceWhiteListRequest {
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -20743,28 +20743,28 @@ impl crate::flatten::Flatten for DescribeVpcInstancesRequest {
 
 impl DescribeVpcInstancesRequest {
     /// A value with what requests require (`Filters`); set the other fields with the `with_` methods.
-    pub fn new(filters: impl IntoIterator<Item = Filter>) -> Self {
+    pub fn new(filters: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         Self {
-            filters: filters.into_iter().collect(),
+            filters: filters.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -20826,40 +20826,40 @@ impl crate::flatten::Flatten for DescribeVpcIpv6AddressesRequest {
 
 impl DescribeVpcIpv6AddressesRequest {
     /// A value with what requests require (`VpcId`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
+            vpc_id: vpc_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `Ipv6Addresses`.
-    pub fn with_ipv6_addresses(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ipv6_addresses = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ipv6_addresses<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ipv6_addresses = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_id = Some(crate::api::Text::into_text(value));
+    pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = Some(value.into());
         self
     }
 }
@@ -20905,15 +20905,15 @@ impl crate::flatten::Flatten for DescribeVpcLimitsRequest {
 
 impl DescribeVpcLimitsRequest {
     /// A value with what requests require (`LimitTypes`); set the other fields with the `with_` methods.
-    pub fn new(limit_types: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(limit_types: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            limit_types: limit_types.into_iter().map(crate::api::Text::into_text).collect(),
+            limit_types: limit_types.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `LimitTypes`.
-    pub fn with_limit_types(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.limit_types = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_limit_types<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.limit_types = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -20982,38 +20982,38 @@ impl DescribeVpcPeeringConnectionsRequest {
     }
 
     /// Sets `PeeringConnectionIds`.
-    pub fn with_peering_connection_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.peering_connection_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_peering_connection_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.peering_connection_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `OrderField`.
-    pub fn with_order_field(mut self, value: impl crate::api::Text) -> Self {
-        self.order_field = Some(crate::api::Text::into_text(value));
+    pub fn with_order_field(mut self, value: impl Into<String>) -> Self {
+        self.order_field = Some(value.into());
         self
     }
 
     /// Sets `OrderDirection`.
-    pub fn with_order_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.order_direction = Some(crate::api::Text::into_text(value));
+    pub fn with_order_direction(mut self, value: impl Into<String>) -> Self {
+        self.order_direction = Some(value.into());
         self
     }
 }
@@ -21062,22 +21062,22 @@ impl crate::flatten::Flatten for DescribeVpcPrivateIpAddressesRequest {
 
 impl DescribeVpcPrivateIpAddressesRequest {
     /// A value with what requests require (`VpcId`, `PrivateIpAddresses`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, private_ip_addresses: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(vpc_id: impl Into<String>, private_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            private_ip_addresses: private_ip_addresses.into_iter().map(crate::api::Text::into_text).collect(),
+            vpc_id: vpc_id.into(),
+            private_ip_addresses: private_ip_addresses.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `PrivateIpAddresses`.
-    pub fn with_private_ip_addresses(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.private_ip_addresses = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_private_ip_addresses<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.private_ip_addresses = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -21120,15 +21120,15 @@ impl crate::flatten::Flatten for DescribeVpcResourceDashboardRequest {
 
 impl DescribeVpcResourceDashboardRequest {
     /// A value with what requests require (`VpcIds`); set the other fields with the `with_` methods.
-    pub fn new(vpc_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(vpc_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            vpc_ids: vpc_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            vpc_ids: vpc_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `VpcIds`.
-    pub fn with_vpc_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.vpc_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_vpc_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.vpc_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -21171,15 +21171,15 @@ impl crate::flatten::Flatten for DescribeVpcTaskResultRequest {
 
 impl DescribeVpcTaskResultRequest {
     /// A value with what requests require (`TaskId`); set the other fields with the `with_` methods.
-    pub fn new(task_id: impl crate::api::Text) -> Self {
+    pub fn new(task_id: impl Into<String>) -> Self {
         Self {
-            task_id: crate::api::Text::into_text(task_id),
+            task_id: task_id.into(),
         }
     }
 
     /// Sets `TaskId`.
-    pub fn with_task_id(mut self, value: impl crate::api::Text) -> Self {
-        self.task_id = crate::api::Text::into_text(value);
+    pub fn with_task_id(mut self, value: impl Into<String>) -> Self {
+        self.task_id = value.into();
         self
     }
 }
@@ -21246,26 +21246,26 @@ impl DescribeVpcsRequest {
     }
 
     /// Sets `VpcIds`.
-    pub fn with_vpc_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.vpc_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_vpc_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.vpc_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: impl crate::api::Text) -> Self {
-        self.offset = Some(crate::api::Text::into_text(value));
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: impl crate::api::Text) -> Self {
-        self.limit = Some(crate::api::Text::into_text(value));
+    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -21329,26 +21329,26 @@ impl DescribeVpnConnectionsRequest {
     }
 
     /// Sets `VpnConnectionIds`.
-    pub fn with_vpn_connection_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.vpn_connection_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_vpn_connection_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.vpn_connection_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -21402,28 +21402,28 @@ impl crate::flatten::Flatten for DescribeVpnGatewayCcnRoutesRequest {
 
 impl DescribeVpnGatewayCcnRoutesRequest {
     /// A value with what requests require (`VpnGatewayId`); set the other fields with the `with_` methods.
-    pub fn new(vpn_gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(vpn_gateway_id: impl Into<String>) -> Self {
         Self {
-            vpn_gateway_id: crate::api::Text::into_text(vpn_gateway_id),
+            vpn_gateway_id: vpn_gateway_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpnGatewayId`.
-    pub fn with_vpn_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_id = value.into();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -21481,34 +21481,34 @@ impl crate::flatten::Flatten for DescribeVpnGatewayRoutesRequest {
 
 impl DescribeVpnGatewayRoutesRequest {
     /// A value with what requests require (`VpnGatewayId`); set the other fields with the `with_` methods.
-    pub fn new(vpn_gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(vpn_gateway_id: impl Into<String>) -> Self {
         Self {
-            vpn_gateway_id: crate::api::Text::into_text(vpn_gateway_id),
+            vpn_gateway_id: vpn_gateway_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpnGatewayId`.
-    pub fn with_vpn_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_id = value.into();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -21576,32 +21576,32 @@ impl DescribeVpnGatewaySslClientsRequest {
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `SslVpnClientIds`.
-    pub fn with_ssl_vpn_client_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ssl_vpn_client_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ssl_vpn_client_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ssl_vpn_client_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `IsVpnPortal`.
-    pub fn with_is_vpn_portal(mut self, value: bool) -> Self {
-        self.is_vpn_portal = Some(value);
+    pub fn with_is_vpn_portal(mut self, value: impl Into<bool>) -> Self {
+        self.is_vpn_portal = Some(value.into());
         self
     }
 }
@@ -21669,32 +21669,32 @@ impl DescribeVpnGatewaySslServersRequest {
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `SslVpnServerIds`.
-    pub fn with_ssl_vpn_server_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ssl_vpn_server_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ssl_vpn_server_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ssl_vpn_server_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = FilterObject>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<FilterObject>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `IsVpnPortal`.
-    pub fn with_is_vpn_portal(mut self, value: bool) -> Self {
-        self.is_vpn_portal = Some(value);
+    pub fn with_is_vpn_portal(mut self, value: impl Into<bool>) -> Self {
+        self.is_vpn_portal = Some(value.into());
         self
     }
 }
@@ -21758,26 +21758,26 @@ impl DescribeVpnGatewaysRequest {
     }
 
     /// Sets `VpnGatewayIds`.
-    pub fn with_vpn_gateway_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.vpn_gateway_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_vpn_gateway_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.vpn_gateway_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = FilterObject>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<FilterObject>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 }
@@ -21826,22 +21826,22 @@ impl crate::flatten::Flatten for DetachCcnInstancesRequest {
 
 impl DetachCcnInstancesRequest {
     /// A value with what requests require (`CcnId`, `Instances`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text, instances: impl IntoIterator<Item = CcnInstance>) -> Self {
+    pub fn new(ccn_id: impl Into<String>, instances: impl IntoIterator<Item = impl Into<CcnInstance>>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
-            instances: instances.into_iter().collect(),
+            ccn_id: ccn_id.into(),
+            instances: instances.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `Instances`.
-    pub fn with_instances(mut self, value: impl IntoIterator<Item = CcnInstance>) -> Self {
-        self.instances = value.into_iter().collect();
+    pub fn with_instances<I: IntoIterator<Item = V>, V: Into<CcnInstance>>(mut self, values: I) -> Self {
+        self.instances = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -21883,22 +21883,22 @@ impl crate::flatten::Flatten for DetachClassicLinkVpcRequest {
 
 impl DetachClassicLinkVpcRequest {
     /// A value with what requests require (`VpcId`, `InstanceIds`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, instance_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(vpc_id: impl Into<String>, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            instance_ids: instance_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            vpc_id: vpc_id.into(),
+            instance_ids: instance_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `InstanceIds`.
-    pub fn with_instance_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.instance_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_instance_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.instance_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -21944,29 +21944,29 @@ impl crate::flatten::Flatten for DetachNetworkInterfaceRequest {
 
 impl DetachNetworkInterfaceRequest {
     /// A value with what requests require (`NetworkInterfaceId`, `InstanceId`); set the other fields with the `with_` methods.
-    pub fn new(network_interface_id: impl crate::api::Text, instance_id: impl crate::api::Text) -> Self {
+    pub fn new(network_interface_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
         Self {
-            network_interface_id: crate::api::Text::into_text(network_interface_id),
-            instance_id: crate::api::Text::into_text(instance_id),
+            network_interface_id: network_interface_id.into(),
+            instance_id: instance_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_interface_id = crate::api::Text::into_text(value);
+    pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.network_interface_id = value.into();
         self
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 
     /// Sets `ClientToken`.
-    pub fn with_client_token(mut self, value: impl crate::api::Text) -> Self {
-        self.client_token = Some(crate::api::Text::into_text(value));
+    pub fn with_client_token(mut self, value: impl Into<String>) -> Self {
+        self.client_token = Some(value.into());
         self
     }
 }
@@ -22014,22 +22014,22 @@ impl crate::flatten::Flatten for DetachSnapshotInstancesRequest {
 
 impl DetachSnapshotInstancesRequest {
     /// A value with what requests require (`SnapshotPolicyId`, `Instances`); set the other fields with the `with_` methods.
-    pub fn new(snapshot_policy_id: impl crate::api::Text, instances: impl IntoIterator<Item = SnapshotInstance>) -> Self {
+    pub fn new(snapshot_policy_id: impl Into<String>, instances: impl IntoIterator<Item = impl Into<SnapshotInstance>>) -> Self {
         Self {
-            snapshot_policy_id: crate::api::Text::into_text(snapshot_policy_id),
-            instances: instances.into_iter().collect(),
+            snapshot_policy_id: snapshot_policy_id.into(),
+            instances: instances.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `SnapshotPolicyId`.
-    pub fn with_snapshot_policy_id(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_policy_id = crate::api::Text::into_text(value);
+    pub fn with_snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_policy_id = value.into();
         self
     }
 
     /// Sets `Instances`.
-    pub fn with_instances(mut self, value: impl IntoIterator<Item = SnapshotInstance>) -> Self {
-        self.instances = value.into_iter().collect();
+    pub fn with_instances<I: IntoIterator<Item = V>, V: Into<SnapshotInstance>>(mut self, values: I) -> Self {
+        self.instances = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -22071,22 +22071,22 @@ impl crate::flatten::Flatten for DisableCcnRoutesRequest {
 
 impl DisableCcnRoutesRequest {
     /// A value with what requests require (`CcnId`, `RouteIds`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text, route_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(ccn_id: impl Into<String>, route_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
-            route_ids: route_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            ccn_id: ccn_id.into(),
+            route_ids: route_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `RouteIds`.
-    pub fn with_route_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.route_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_route_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.route_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -22125,15 +22125,15 @@ impl crate::flatten::Flatten for DisableFlowLogsRequest {
 
 impl DisableFlowLogsRequest {
     /// A value with what requests require (`FlowLogIds`); set the other fields with the `with_` methods.
-    pub fn new(flow_log_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(flow_log_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            flow_log_ids: flow_log_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            flow_log_ids: flow_log_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `FlowLogIds`.
-    pub fn with_flow_log_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.flow_log_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_flow_log_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.flow_log_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -22172,15 +22172,15 @@ impl crate::flatten::Flatten for DisableGatewayFlowMonitorRequest {
 
 impl DisableGatewayFlowMonitorRequest {
     /// A value with what requests require (`GatewayId`); set the other fields with the `with_` methods.
-    pub fn new(gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(gateway_id: impl Into<String>) -> Self {
         Self {
-            gateway_id: crate::api::Text::into_text(gateway_id),
+            gateway_id: gateway_id.into(),
         }
     }
 
     /// Sets `GatewayId`.
-    pub fn with_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.gateway_id = crate::api::Text::into_text(value);
+    pub fn with_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_id = value.into();
         self
     }
 }
@@ -22227,28 +22227,28 @@ impl crate::flatten::Flatten for DisableRoutesRequest {
 
 impl DisableRoutesRequest {
     /// A value with what requests require (`RouteTableId`); set the other fields with the `with_` methods.
-    pub fn new(route_table_id: impl crate::api::Text) -> Self {
+    pub fn new(route_table_id: impl Into<String>) -> Self {
         Self {
-            route_table_id: crate::api::Text::into_text(route_table_id),
+            route_table_id: route_table_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = crate::api::Text::into_text(value);
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = value.into();
         self
     }
 
     /// Sets `RouteIds`.
-    pub fn with_route_ids(mut self, value: impl IntoIterator<Item = u64>) -> Self {
-        self.route_ids = value.into_iter().collect();
+    pub fn with_route_ids<I: IntoIterator<Item = V>, V: Into<u64>>(mut self, values: I) -> Self {
+        self.route_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `RouteItemIds`.
-    pub fn with_route_item_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.route_item_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_route_item_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.route_item_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -22287,15 +22287,15 @@ impl crate::flatten::Flatten for DisableSnapshotPoliciesRequest {
 
 impl DisableSnapshotPoliciesRequest {
     /// A value with what requests require (`SnapshotPolicyIds`); set the other fields with the `with_` methods.
-    pub fn new(snapshot_policy_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(snapshot_policy_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            snapshot_policy_ids: snapshot_policy_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            snapshot_policy_ids: snapshot_policy_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `SnapshotPolicyIds`.
-    pub fn with_snapshot_policy_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.snapshot_policy_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_snapshot_policy_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.snapshot_policy_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -22344,14 +22344,14 @@ impl DisableVpnGatewaySslClientCertRequest {
     }
 
     /// Sets `SslVpnClientId`.
-    pub fn with_ssl_vpn_client_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ssl_vpn_client_id = Some(crate::api::Text::into_text(value));
+    pub fn with_ssl_vpn_client_id(mut self, value: impl Into<String>) -> Self {
+        self.ssl_vpn_client_id = Some(value.into());
         self
     }
 
     /// Sets `SslVpnClientIds`.
-    pub fn with_ssl_vpn_client_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ssl_vpn_client_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ssl_vpn_client_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ssl_vpn_client_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -22398,22 +22398,22 @@ impl crate::flatten::Flatten for DisassociateAddressRequest {
 
 impl DisassociateAddressRequest {
     /// A value with what requests require (`AddressId`); set the other fields with the `with_` methods.
-    pub fn new(address_id: impl crate::api::Text) -> Self {
+    pub fn new(address_id: impl Into<String>) -> Self {
         Self {
-            address_id: crate::api::Text::into_text(address_id),
+            address_id: address_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `AddressId`.
-    pub fn with_address_id(mut self, value: impl crate::api::Text) -> Self {
-        self.address_id = crate::api::Text::into_text(value);
+    pub fn with_address_id(mut self, value: impl Into<String>) -> Self {
+        self.address_id = value.into();
         self
     }
 
     /// Sets `ReallocateNormalPublicIp`.
-    pub fn with_reallocate_normal_public_ip(mut self, value: bool) -> Self {
-        self.reallocate_normal_public_ip = Some(value);
+    pub fn with_reallocate_normal_public_ip(mut self, value: impl Into<bool>) -> Self {
+        self.reallocate_normal_public_ip = Some(value.into());
         self
     }
 }
@@ -22456,15 +22456,15 @@ impl crate::flatten::Flatten for DisassociateDhcpIpWithAddressIpRequest {
 
 impl DisassociateDhcpIpWithAddressIpRequest {
     /// A value with what requests require (`DhcpIpId`); set the other fields with the `with_` methods.
-    pub fn new(dhcp_ip_id: impl crate::api::Text) -> Self {
+    pub fn new(dhcp_ip_id: impl Into<String>) -> Self {
         Self {
-            dhcp_ip_id: crate::api::Text::into_text(dhcp_ip_id),
+            dhcp_ip_id: dhcp_ip_id.into(),
         }
     }
 
     /// Sets `DhcpIpId`.
-    pub fn with_dhcp_ip_id(mut self, value: impl crate::api::Text) -> Self {
-        self.dhcp_ip_id = crate::api::Text::into_text(value);
+    pub fn with_dhcp_ip_id(mut self, value: impl Into<String>) -> Self {
+        self.dhcp_ip_id = value.into();
         self
     }
 }
@@ -22509,29 +22509,29 @@ impl crate::flatten::Flatten for DisassociateDirectConnectGatewayNatGatewayReque
 
 impl DisassociateDirectConnectGatewayNatGatewayRequest {
     /// A value with what requests require (`VpcId`, `NatGatewayId`, `DirectConnectGatewayId`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, nat_gateway_id: impl crate::api::Text, direct_connect_gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>, nat_gateway_id: impl Into<String>, direct_connect_gateway_id: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            direct_connect_gateway_id: crate::api::Text::into_text(direct_connect_gateway_id),
+            vpc_id: vpc_id.into(),
+            nat_gateway_id: nat_gateway_id.into(),
+            direct_connect_gateway_id: direct_connect_gateway_id.into(),
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `DirectConnectGatewayId`.
-    pub fn with_direct_connect_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.direct_connect_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_direct_connect_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.direct_connect_gateway_id = value.into();
         self
     }
 }
@@ -22570,15 +22570,15 @@ impl crate::flatten::Flatten for DisassociateHaVipInstanceRequest {
 
 impl DisassociateHaVipInstanceRequest {
     /// A value with what requests require (`HaVipAssociationSet`); set the other fields with the `with_` methods.
-    pub fn new(ha_vip_association_set: impl IntoIterator<Item = HaVipAssociation>) -> Self {
+    pub fn new(ha_vip_association_set: impl IntoIterator<Item = impl Into<HaVipAssociation>>) -> Self {
         Self {
-            ha_vip_association_set: ha_vip_association_set.into_iter().collect(),
+            ha_vip_association_set: ha_vip_association_set.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `HaVipAssociationSet`.
-    pub fn with_ha_vip_association_set(mut self, value: impl IntoIterator<Item = HaVipAssociation>) -> Self {
-        self.ha_vip_association_set = value.into_iter().collect();
+    pub fn with_ha_vip_association_set<I: IntoIterator<Item = V>, V: Into<HaVipAssociation>>(mut self, values: I) -> Self {
+        self.ha_vip_association_set = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -22622,22 +22622,22 @@ impl crate::flatten::Flatten for DisassociateIPv6AddressRequest {
 
 impl DisassociateIPv6AddressRequest {
     /// A value with what requests require (`IPv6AddressId`); set the other fields with the `with_` methods.
-    pub fn new(ipv6_address_id: impl crate::api::Text) -> Self {
+    pub fn new(ipv6_address_id: impl Into<String>) -> Self {
         Self {
-            ipv6_address_id: crate::api::Text::into_text(ipv6_address_id),
+            ipv6_address_id: ipv6_address_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `IPv6AddressId`.
-    pub fn with_ipv6_address_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ipv6_address_id = crate::api::Text::into_text(value);
+    pub fn with_ipv6_address_id(mut self, value: impl Into<String>) -> Self {
+        self.ipv6_address_id = value.into();
         self
     }
 
     /// Sets `KeepBindWithEni`.
-    pub fn with_keep_bind_with_eni(mut self, value: bool) -> Self {
-        self.keep_bind_with_eni = Some(value);
+    pub fn with_keep_bind_with_eni(mut self, value: impl Into<bool>) -> Self {
+        self.keep_bind_with_eni = Some(value.into());
         self
     }
 }
@@ -22679,22 +22679,22 @@ impl crate::flatten::Flatten for DisassociateNatGatewayAddressRequest {
 
 impl DisassociateNatGatewayAddressRequest {
     /// A value with what requests require (`NatGatewayId`, `PublicIpAddresses`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text, public_ip_addresses: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>, public_ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            public_ip_addresses: public_ip_addresses.into_iter().map(crate::api::Text::into_text).collect(),
+            nat_gateway_id: nat_gateway_id.into(),
+            public_ip_addresses: public_ip_addresses.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `PublicIpAddresses`.
-    pub fn with_public_ip_addresses(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.public_ip_addresses = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_public_ip_addresses<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.public_ip_addresses = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -22736,22 +22736,22 @@ impl crate::flatten::Flatten for DisassociateNetworkAclSubnetsRequest {
 
 impl DisassociateNetworkAclSubnetsRequest {
     /// A value with what requests require (`NetworkAclId`, `SubnetIds`); set the other fields with the `with_` methods.
-    pub fn new(network_acl_id: impl crate::api::Text, subnet_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(network_acl_id: impl Into<String>, subnet_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            network_acl_id: crate::api::Text::into_text(network_acl_id),
-            subnet_ids: subnet_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            network_acl_id: network_acl_id.into(),
+            subnet_ids: subnet_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `NetworkAclId`.
-    pub fn with_network_acl_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_acl_id = crate::api::Text::into_text(value);
+    pub fn with_network_acl_id(mut self, value: impl Into<String>) -> Self {
+        self.network_acl_id = value.into();
         self
     }
 
     /// Sets `SubnetIds`.
-    pub fn with_subnet_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.subnet_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_subnet_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.subnet_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -22793,22 +22793,22 @@ impl crate::flatten::Flatten for DisassociateNetworkInterfaceSecurityGroupsReque
 
 impl DisassociateNetworkInterfaceSecurityGroupsRequest {
     /// A value with what requests require (`NetworkInterfaceIds`, `SecurityGroupIds`); set the other fields with the `with_` methods.
-    pub fn new(network_interface_ids: impl IntoIterator<Item = impl crate::api::Text>, security_group_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(network_interface_ids: impl IntoIterator<Item = impl Into<String>>, security_group_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            network_interface_ids: network_interface_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            security_group_ids: security_group_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            network_interface_ids: network_interface_ids.into_iter().map(Into::into).collect(),
+            security_group_ids: security_group_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `NetworkInterfaceIds`.
-    pub fn with_network_interface_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.network_interface_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_network_interface_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.network_interface_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `SecurityGroupIds`.
-    pub fn with_security_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.security_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.security_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -22850,22 +22850,22 @@ impl crate::flatten::Flatten for DisassociateVpcEndPointSecurityGroupsRequest {
 
 impl DisassociateVpcEndPointSecurityGroupsRequest {
     /// A value with what requests require (`SecurityGroupIds`, `EndPointId`); set the other fields with the `with_` methods.
-    pub fn new(security_group_ids: impl IntoIterator<Item = impl crate::api::Text>, end_point_id: impl crate::api::Text) -> Self {
+    pub fn new(security_group_ids: impl IntoIterator<Item = impl Into<String>>, end_point_id: impl Into<String>) -> Self {
         Self {
-            security_group_ids: security_group_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            end_point_id: crate::api::Text::into_text(end_point_id),
+            security_group_ids: security_group_ids.into_iter().map(Into::into).collect(),
+            end_point_id: end_point_id.into(),
         }
     }
 
     /// Sets `SecurityGroupIds`.
-    pub fn with_security_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.security_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.security_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `EndPointId`.
-    pub fn with_end_point_id(mut self, value: impl crate::api::Text) -> Self {
-        self.end_point_id = crate::api::Text::into_text(value);
+    pub fn with_end_point_id(mut self, value: impl Into<String>) -> Self {
+        self.end_point_id = value.into();
         self
     }
 }
@@ -22913,36 +22913,36 @@ impl crate::flatten::Flatten for DownloadCustomerGatewayConfigurationRequest {
 
 impl DownloadCustomerGatewayConfigurationRequest {
     /// A value with what requests require (`VpnGatewayId`, `VpnConnectionId`, `CustomerGatewayVendor`, `InterfaceName`); set the other fields with the `with_` methods.
-    pub fn new(vpn_gateway_id: impl crate::api::Text, vpn_connection_id: impl crate::api::Text, customer_gateway_vendor: CustomerGatewayVendor, interface_name: impl crate::api::Text) -> Self {
+    pub fn new(vpn_gateway_id: impl Into<String>, vpn_connection_id: impl Into<String>, customer_gateway_vendor: impl Into<CustomerGatewayVendor>, interface_name: impl Into<String>) -> Self {
         Self {
-            vpn_gateway_id: crate::api::Text::into_text(vpn_gateway_id),
-            vpn_connection_id: crate::api::Text::into_text(vpn_connection_id),
-            customer_gateway_vendor: customer_gateway_vendor,
-            interface_name: crate::api::Text::into_text(interface_name),
+            vpn_gateway_id: vpn_gateway_id.into(),
+            vpn_connection_id: vpn_connection_id.into(),
+            customer_gateway_vendor: customer_gateway_vendor.into(),
+            interface_name: interface_name.into(),
         }
     }
 
     /// Sets `VpnGatewayId`.
-    pub fn with_vpn_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_id = value.into();
         self
     }
 
     /// Sets `VpnConnectionId`.
-    pub fn with_vpn_connection_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_connection_id = crate::api::Text::into_text(value);
+    pub fn with_vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_connection_id = value.into();
         self
     }
 
     /// Sets `CustomerGatewayVendor`.
-    pub fn with_customer_gateway_vendor(mut self, value: CustomerGatewayVendor) -> Self {
-        self.customer_gateway_vendor = value;
+    pub fn with_customer_gateway_vendor(mut self, value: impl Into<CustomerGatewayVendor>) -> Self {
+        self.customer_gateway_vendor = value.into();
         self
     }
 
     /// Sets `InterfaceName`.
-    pub fn with_interface_name(mut self, value: impl crate::api::Text) -> Self {
-        self.interface_name = crate::api::Text::into_text(value);
+    pub fn with_interface_name(mut self, value: impl Into<String>) -> Self {
+        self.interface_name = value.into();
         self
     }
 }
@@ -23003,26 +23003,26 @@ impl DownloadVpnGatewaySslClientCertRequest {
     }
 
     /// Sets `SslVpnClientId`.
-    pub fn with_ssl_vpn_client_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ssl_vpn_client_id = Some(crate::api::Text::into_text(value));
+    pub fn with_ssl_vpn_client_id(mut self, value: impl Into<String>) -> Self {
+        self.ssl_vpn_client_id = Some(value.into());
         self
     }
 
     /// Sets `SamlToken`.
-    pub fn with_saml_token(mut self, value: impl crate::api::Text) -> Self {
-        self.saml_token = Some(crate::api::Text::into_text(value));
+    pub fn with_saml_token(mut self, value: impl Into<String>) -> Self {
+        self.saml_token = Some(value.into());
         self
     }
 
     /// Sets `IsVpnPortal`.
-    pub fn with_is_vpn_portal(mut self, value: bool) -> Self {
-        self.is_vpn_portal = Some(value);
+    pub fn with_is_vpn_portal(mut self, value: impl Into<bool>) -> Self {
+        self.is_vpn_portal = Some(value.into());
         self
     }
 
     /// Sets `SslVpnClientIds`.
-    pub fn with_ssl_vpn_client_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ssl_vpn_client_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ssl_vpn_client_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ssl_vpn_client_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -23074,22 +23074,22 @@ impl crate::flatten::Flatten for EnableCcnRoutesRequest {
 
 impl EnableCcnRoutesRequest {
     /// A value with what requests require (`CcnId`, `RouteIds`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text, route_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(ccn_id: impl Into<String>, route_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
-            route_ids: route_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            ccn_id: ccn_id.into(),
+            route_ids: route_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `RouteIds`.
-    pub fn with_route_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.route_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_route_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.route_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -23128,15 +23128,15 @@ impl crate::flatten::Flatten for EnableFlowLogsRequest {
 
 impl EnableFlowLogsRequest {
     /// A value with what requests require (`FlowLogIds`); set the other fields with the `with_` methods.
-    pub fn new(flow_log_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(flow_log_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            flow_log_ids: flow_log_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            flow_log_ids: flow_log_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `FlowLogIds`.
-    pub fn with_flow_log_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.flow_log_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_flow_log_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.flow_log_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -23175,15 +23175,15 @@ impl crate::flatten::Flatten for EnableGatewayFlowMonitorRequest {
 
 impl EnableGatewayFlowMonitorRequest {
     /// A value with what requests require (`GatewayId`); set the other fields with the `with_` methods.
-    pub fn new(gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(gateway_id: impl Into<String>) -> Self {
         Self {
-            gateway_id: crate::api::Text::into_text(gateway_id),
+            gateway_id: gateway_id.into(),
         }
     }
 
     /// Sets `GatewayId`.
-    pub fn with_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.gateway_id = crate::api::Text::into_text(value);
+    pub fn with_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_id = value.into();
         self
     }
 }
@@ -23230,28 +23230,28 @@ impl crate::flatten::Flatten for EnableRoutesRequest {
 
 impl EnableRoutesRequest {
     /// A value with what requests require (`RouteTableId`); set the other fields with the `with_` methods.
-    pub fn new(route_table_id: impl crate::api::Text) -> Self {
+    pub fn new(route_table_id: impl Into<String>) -> Self {
         Self {
-            route_table_id: crate::api::Text::into_text(route_table_id),
+            route_table_id: route_table_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = crate::api::Text::into_text(value);
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = value.into();
         self
     }
 
     /// Sets `RouteIds`.
-    pub fn with_route_ids(mut self, value: impl IntoIterator<Item = u64>) -> Self {
-        self.route_ids = value.into_iter().collect();
+    pub fn with_route_ids<I: IntoIterator<Item = V>, V: Into<u64>>(mut self, values: I) -> Self {
+        self.route_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `RouteItemIds`.
-    pub fn with_route_item_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.route_item_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_route_item_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.route_item_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -23290,15 +23290,15 @@ impl crate::flatten::Flatten for EnableSnapshotPoliciesRequest {
 
 impl EnableSnapshotPoliciesRequest {
     /// A value with what requests require (`SnapshotPolicyIds`); set the other fields with the `with_` methods.
-    pub fn new(snapshot_policy_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(snapshot_policy_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            snapshot_policy_ids: snapshot_policy_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            snapshot_policy_ids: snapshot_policy_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `SnapshotPolicyIds`.
-    pub fn with_snapshot_policy_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.snapshot_policy_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_snapshot_policy_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.snapshot_policy_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -23347,36 +23347,36 @@ impl crate::flatten::Flatten for EnableVpcEndPointConnectRequest {
 
 impl EnableVpcEndPointConnectRequest {
     /// A value with what requests require (`EndPointServiceId`, `EndPointId`, `AcceptFlag`); set the other fields with the `with_` methods.
-    pub fn new(end_point_service_id: impl crate::api::Text, end_point_id: impl IntoIterator<Item = impl crate::api::Text>, accept_flag: bool) -> Self {
+    pub fn new(end_point_service_id: impl Into<String>, end_point_id: impl IntoIterator<Item = impl Into<String>>, accept_flag: impl Into<bool>) -> Self {
         Self {
-            end_point_service_id: crate::api::Text::into_text(end_point_service_id),
-            end_point_id: end_point_id.into_iter().map(crate::api::Text::into_text).collect(),
-            accept_flag: accept_flag,
+            end_point_service_id: end_point_service_id.into(),
+            end_point_id: end_point_id.into_iter().map(Into::into).collect(),
+            accept_flag: accept_flag.into(),
             ..Self::default()
         }
     }
 
     /// Sets `EndPointServiceId`.
-    pub fn with_end_point_service_id(mut self, value: impl crate::api::Text) -> Self {
-        self.end_point_service_id = crate::api::Text::into_text(value);
+    pub fn with_end_point_service_id(mut self, value: impl Into<String>) -> Self {
+        self.end_point_service_id = value.into();
         self
     }
 
     /// Sets `EndPointId`.
-    pub fn with_end_point_id(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.end_point_id = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_end_point_id<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.end_point_id = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `AcceptFlag`.
-    pub fn with_accept_flag(mut self, value: bool) -> Self {
-        self.accept_flag = value;
+    pub fn with_accept_flag(mut self, value: impl Into<bool>) -> Self {
+        self.accept_flag = value.into();
         self
     }
 
     /// Sets `IpAddressType`.
-    pub fn with_ip_address_type(mut self, value: impl crate::api::Text) -> Self {
-        self.ip_address_type = Some(crate::api::Text::into_text(value));
+    pub fn with_ip_address_type(mut self, value: impl Into<String>) -> Self {
+        self.ip_address_type = Some(value.into());
         self
     }
 }
@@ -23425,14 +23425,14 @@ impl EnableVpnGatewaySslClientCertRequest {
     }
 
     /// Sets `SslVpnClientId`.
-    pub fn with_ssl_vpn_client_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ssl_vpn_client_id = Some(crate::api::Text::into_text(value));
+    pub fn with_ssl_vpn_client_id(mut self, value: impl Into<String>) -> Self {
+        self.ssl_vpn_client_id = Some(value.into());
         self
     }
 
     /// Sets `SslVpnClientIds`.
-    pub fn with_ssl_vpn_client_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ssl_vpn_client_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ssl_vpn_client_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ssl_vpn_client_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -23475,15 +23475,15 @@ impl crate::flatten::Flatten for GenerateVpnConnectionDefaultHealthCheckIpReques
 
 impl GenerateVpnConnectionDefaultHealthCheckIpRequest {
     /// A value with what requests require (`VpnGatewayId`); set the other fields with the `with_` methods.
-    pub fn new(vpn_gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(vpn_gateway_id: impl Into<String>) -> Self {
         Self {
-            vpn_gateway_id: crate::api::Text::into_text(vpn_gateway_id),
+            vpn_gateway_id: vpn_gateway_id.into(),
         }
     }
 
     /// Sets `VpnGatewayId`.
-    pub fn with_vpn_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_id = value.into();
         self
     }
 }
@@ -23549,46 +23549,46 @@ impl crate::flatten::Flatten for GetCcnRegionBandwidthLimitsRequest {
 
 impl GetCcnRegionBandwidthLimitsRequest {
     /// A value with what requests require (`CcnId`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text) -> Self {
+    pub fn new(ccn_id: impl Into<String>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
+            ccn_id: ccn_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `Filters`.
-    pub fn with_filters(mut self, value: impl IntoIterator<Item = Filter>) -> Self {
-        self.filters = value.into_iter().collect();
+    pub fn with_filters<I: IntoIterator<Item = V>, V: Into<Filter>>(mut self, values: I) -> Self {
+        self.filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `SortedBy`.
-    pub fn with_sorted_by(mut self, value: impl crate::api::Text) -> Self {
-        self.sorted_by = Some(crate::api::Text::into_text(value));
+    pub fn with_sorted_by(mut self, value: impl Into<String>) -> Self {
+        self.sorted_by = Some(value.into());
         self
     }
 
     /// Sets `Offset`.
-    pub fn with_offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+    pub fn with_offset(mut self, value: impl Into<u64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
-    pub fn with_limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<u64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Sets `OrderBy`.
-    pub fn with_order_by(mut self, value: impl crate::api::Text) -> Self {
-        self.order_by = Some(crate::api::Text::into_text(value));
+    pub fn with_order_by(mut self, value: impl Into<String>) -> Self {
+        self.order_by = Some(value.into());
         self
     }
 }
@@ -23637,22 +23637,22 @@ impl crate::flatten::Flatten for HaVipAssociateAddressIpRequest {
 
 impl HaVipAssociateAddressIpRequest {
     /// A value with what requests require (`HaVipId`, `AddressIp`); set the other fields with the `with_` methods.
-    pub fn new(ha_vip_id: impl crate::api::Text, address_ip: impl crate::api::Text) -> Self {
+    pub fn new(ha_vip_id: impl Into<String>, address_ip: impl Into<String>) -> Self {
         Self {
-            ha_vip_id: crate::api::Text::into_text(ha_vip_id),
-            address_ip: crate::api::Text::into_text(address_ip),
+            ha_vip_id: ha_vip_id.into(),
+            address_ip: address_ip.into(),
         }
     }
 
     /// Sets `HaVipId`.
-    pub fn with_ha_vip_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ha_vip_id = crate::api::Text::into_text(value);
+    pub fn with_ha_vip_id(mut self, value: impl Into<String>) -> Self {
+        self.ha_vip_id = value.into();
         self
     }
 
     /// Sets `AddressIp`.
-    pub fn with_address_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.address_ip = crate::api::Text::into_text(value);
+    pub fn with_address_ip(mut self, value: impl Into<String>) -> Self {
+        self.address_ip = value.into();
         self
     }
 }
@@ -23691,15 +23691,15 @@ impl crate::flatten::Flatten for HaVipDisassociateAddressIpRequest {
 
 impl HaVipDisassociateAddressIpRequest {
     /// A value with what requests require (`HaVipId`); set the other fields with the `with_` methods.
-    pub fn new(ha_vip_id: impl crate::api::Text) -> Self {
+    pub fn new(ha_vip_id: impl Into<String>) -> Self {
         Self {
-            ha_vip_id: crate::api::Text::into_text(ha_vip_id),
+            ha_vip_id: ha_vip_id.into(),
         }
     }
 
     /// Sets `HaVipId`.
-    pub fn with_ha_vip_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ha_vip_id = crate::api::Text::into_text(value);
+    pub fn with_ha_vip_id(mut self, value: impl Into<String>) -> Self {
+        self.ha_vip_id = value.into();
         self
     }
 }
@@ -23796,40 +23796,40 @@ impl crate::flatten::Flatten for InquiryPriceAllocateAddressesRequest {
 
 impl InquiryPriceAllocateAddressesRequest {
     /// A value with what requests require (`InternetChargeType`); set the other fields with the `with_` methods.
-    pub fn new(internet_charge_type: impl crate::api::Text) -> Self {
+    pub fn new(internet_charge_type: impl Into<String>) -> Self {
         Self {
-            internet_charge_type: crate::api::Text::into_text(internet_charge_type),
+            internet_charge_type: internet_charge_type.into(),
             ..Self::default()
         }
     }
 
     /// Sets `InternetChargeType`.
-    pub fn with_internet_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.internet_charge_type = crate::api::Text::into_text(value);
+    pub fn with_internet_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.internet_charge_type = value.into();
         self
     }
 
     /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, value: i64) -> Self {
-        self.internet_max_bandwidth_out = Some(value);
+    pub fn with_internet_max_bandwidth_out(mut self, value: impl Into<i64>) -> Self {
+        self.internet_max_bandwidth_out = Some(value.into());
         self
     }
 
     /// Sets `AddressChargePrepaid`.
-    pub fn with_address_charge_prepaid(mut self, value: AddressChargePrepaid) -> Self {
-        self.address_charge_prepaid = Some(value);
+    pub fn with_address_charge_prepaid(mut self, value: impl Into<AddressChargePrepaid>) -> Self {
+        self.address_charge_prepaid = Some(value.into());
         self
     }
 
     /// Sets `AddressType`.
-    pub fn with_address_type(mut self, value: impl crate::api::Text) -> Self {
-        self.address_type = Some(crate::api::Text::into_text(value));
+    pub fn with_address_type(mut self, value: impl Into<String>) -> Self {
+        self.address_type = Some(value.into());
         self
     }
 
     /// Sets `IPChargeType`.
-    pub fn with_ip_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.ip_charge_type = Some(crate::api::Text::into_text(value));
+    pub fn with_ip_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.ip_charge_type = Some(value.into());
         self
     }
 }
@@ -23888,40 +23888,40 @@ impl crate::flatten::Flatten for InquiryPriceCreateVpnGatewayRequest {
 
 impl InquiryPriceCreateVpnGatewayRequest {
     /// A value with what requests require (`InternetMaxBandwidthOut`); set the other fields with the `with_` methods.
-    pub fn new(internet_max_bandwidth_out: u64) -> Self {
+    pub fn new(internet_max_bandwidth_out: impl Into<u64>) -> Self {
         Self {
-            internet_max_bandwidth_out: internet_max_bandwidth_out,
+            internet_max_bandwidth_out: internet_max_bandwidth_out.into(),
             ..Self::default()
         }
     }
 
     /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, value: u64) -> Self {
-        self.internet_max_bandwidth_out = value;
+    pub fn with_internet_max_bandwidth_out(mut self, value: impl Into<u64>) -> Self {
+        self.internet_max_bandwidth_out = value.into();
         self
     }
 
     /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_charge_type = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_charge_type = Some(value.into());
         self
     }
 
     /// Sets `InstanceChargePrepaid`.
-    pub fn with_instance_charge_prepaid(mut self, value: InstanceChargePrepaid) -> Self {
-        self.instance_charge_prepaid = Some(value);
+    pub fn with_instance_charge_prepaid(mut self, value: impl Into<InstanceChargePrepaid>) -> Self {
+        self.instance_charge_prepaid = Some(value.into());
         self
     }
 
     /// Sets `MaxConnection`.
-    pub fn with_max_connection(mut self, value: u64) -> Self {
-        self.max_connection = Some(value);
+    pub fn with_max_connection(mut self, value: impl Into<u64>) -> Self {
+        self.max_connection = Some(value.into());
         self
     }
 
     /// Sets `Type`.
-    pub fn with_type(mut self, value: impl crate::api::Text) -> Self {
-        self.r#type = Some(crate::api::Text::into_text(value));
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
         self
     }
 }
@@ -23967,22 +23967,22 @@ impl crate::flatten::Flatten for InquiryPriceModifyAddressesBandwidthRequest {
 
 impl InquiryPriceModifyAddressesBandwidthRequest {
     /// A value with what requests require (`AddressIds`, `InternetMaxBandwidthOut`); set the other fields with the `with_` methods.
-    pub fn new(address_ids: impl IntoIterator<Item = impl crate::api::Text>, internet_max_bandwidth_out: i64) -> Self {
+    pub fn new(address_ids: impl IntoIterator<Item = impl Into<String>>, internet_max_bandwidth_out: impl Into<i64>) -> Self {
         Self {
-            address_ids: address_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            internet_max_bandwidth_out: internet_max_bandwidth_out,
+            address_ids: address_ids.into_iter().map(Into::into).collect(),
+            internet_max_bandwidth_out: internet_max_bandwidth_out.into(),
         }
     }
 
     /// Sets `AddressIds`.
-    pub fn with_address_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.address_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.address_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, value: i64) -> Self {
-        self.internet_max_bandwidth_out = value;
+    pub fn with_internet_max_bandwidth_out(mut self, value: impl Into<i64>) -> Self {
+        self.internet_max_bandwidth_out = value.into();
         self
     }
 }
@@ -24028,22 +24028,22 @@ impl crate::flatten::Flatten for InquiryPriceRenewAddressesRequest {
 
 impl InquiryPriceRenewAddressesRequest {
     /// A value with what requests require (`AddressIds`, `AddressChargePrepaid`); set the other fields with the `with_` methods.
-    pub fn new(address_ids: impl IntoIterator<Item = impl crate::api::Text>, address_charge_prepaid: AddressChargePrepaid) -> Self {
+    pub fn new(address_ids: impl IntoIterator<Item = impl Into<String>>, address_charge_prepaid: impl Into<AddressChargePrepaid>) -> Self {
         Self {
-            address_ids: address_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            address_charge_prepaid: address_charge_prepaid,
+            address_ids: address_ids.into_iter().map(Into::into).collect(),
+            address_charge_prepaid: address_charge_prepaid.into(),
         }
     }
 
     /// Sets `AddressIds`.
-    pub fn with_address_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.address_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.address_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `AddressChargePrepaid`.
-    pub fn with_address_charge_prepaid(mut self, value: AddressChargePrepaid) -> Self {
-        self.address_charge_prepaid = value;
+    pub fn with_address_charge_prepaid(mut self, value: impl Into<AddressChargePrepaid>) -> Self {
+        self.address_charge_prepaid = value.into();
         self
     }
 }
@@ -24089,22 +24089,22 @@ impl crate::flatten::Flatten for InquiryPriceRenewVpnGatewayRequest {
 
 impl InquiryPriceRenewVpnGatewayRequest {
     /// A value with what requests require (`VpnGatewayId`, `InstanceChargePrepaid`); set the other fields with the `with_` methods.
-    pub fn new(vpn_gateway_id: impl crate::api::Text, instance_charge_prepaid: InstanceChargePrepaid) -> Self {
+    pub fn new(vpn_gateway_id: impl Into<String>, instance_charge_prepaid: impl Into<InstanceChargePrepaid>) -> Self {
         Self {
-            vpn_gateway_id: crate::api::Text::into_text(vpn_gateway_id),
-            instance_charge_prepaid: instance_charge_prepaid,
+            vpn_gateway_id: vpn_gateway_id.into(),
+            instance_charge_prepaid: instance_charge_prepaid.into(),
         }
     }
 
     /// Sets `VpnGatewayId`.
-    pub fn with_vpn_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_id = value.into();
         self
     }
 
     /// Sets `InstanceChargePrepaid`.
-    pub fn with_instance_charge_prepaid(mut self, value: InstanceChargePrepaid) -> Self {
-        self.instance_charge_prepaid = value;
+    pub fn with_instance_charge_prepaid(mut self, value: impl Into<InstanceChargePrepaid>) -> Self {
+        self.instance_charge_prepaid = value.into();
         self
     }
 }
@@ -24150,22 +24150,22 @@ impl crate::flatten::Flatten for InquiryPriceResetVpnGatewayInternetMaxBandwidth
 
 impl InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
     /// A value with what requests require (`VpnGatewayId`, `InternetMaxBandwidthOut`); set the other fields with the `with_` methods.
-    pub fn new(vpn_gateway_id: impl crate::api::Text, internet_max_bandwidth_out: u64) -> Self {
+    pub fn new(vpn_gateway_id: impl Into<String>, internet_max_bandwidth_out: impl Into<u64>) -> Self {
         Self {
-            vpn_gateway_id: crate::api::Text::into_text(vpn_gateway_id),
-            internet_max_bandwidth_out: internet_max_bandwidth_out,
+            vpn_gateway_id: vpn_gateway_id.into(),
+            internet_max_bandwidth_out: internet_max_bandwidth_out.into(),
         }
     }
 
     /// Sets `VpnGatewayId`.
-    pub fn with_vpn_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_id = value.into();
         self
     }
 
     /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, value: u64) -> Self {
-        self.internet_max_bandwidth_out = value;
+    pub fn with_internet_max_bandwidth_out(mut self, value: impl Into<u64>) -> Self {
+        self.internet_max_bandwidth_out = value.into();
         self
     }
 }
@@ -24208,15 +24208,15 @@ impl crate::flatten::Flatten for LockCcnBandwidthsRequest {
 
 impl LockCcnBandwidthsRequest {
     /// A value with what requests require (`Instances`); set the other fields with the `with_` methods.
-    pub fn new(instances: impl IntoIterator<Item = CcnFlowLock>) -> Self {
+    pub fn new(instances: impl IntoIterator<Item = impl Into<CcnFlowLock>>) -> Self {
         Self {
-            instances: instances.into_iter().collect(),
+            instances: instances.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `Instances`.
-    pub fn with_instances(mut self, value: impl IntoIterator<Item = CcnFlowLock>) -> Self {
-        self.instances = value.into_iter().collect();
+    pub fn with_instances<I: IntoIterator<Item = V>, V: Into<CcnFlowLock>>(mut self, values: I) -> Self {
+        self.instances = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -24296,29 +24296,29 @@ impl crate::flatten::Flatten for MigrateBandwidthPackageResourcesRequest {
 
 impl MigrateBandwidthPackageResourcesRequest {
     /// A value with what requests require (`BandwidthPackageId`, `TargetBandwidthPackageId`, `ResourceIds`); set the other fields with the `with_` methods.
-    pub fn new(bandwidth_package_id: impl crate::api::Text, target_bandwidth_package_id: impl crate::api::Text, resource_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(bandwidth_package_id: impl Into<String>, target_bandwidth_package_id: impl Into<String>, resource_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            bandwidth_package_id: crate::api::Text::into_text(bandwidth_package_id),
-            target_bandwidth_package_id: crate::api::Text::into_text(target_bandwidth_package_id),
-            resource_ids: resource_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            bandwidth_package_id: bandwidth_package_id.into(),
+            target_bandwidth_package_id: target_bandwidth_package_id.into(),
+            resource_ids: resource_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `BandwidthPackageId`.
-    pub fn with_bandwidth_package_id(mut self, value: impl crate::api::Text) -> Self {
-        self.bandwidth_package_id = crate::api::Text::into_text(value);
+    pub fn with_bandwidth_package_id(mut self, value: impl Into<String>) -> Self {
+        self.bandwidth_package_id = value.into();
         self
     }
 
     /// Sets `TargetBandwidthPackageId`.
-    pub fn with_target_bandwidth_package_id(mut self, value: impl crate::api::Text) -> Self {
-        self.target_bandwidth_package_id = crate::api::Text::into_text(value);
+    pub fn with_target_bandwidth_package_id(mut self, value: impl Into<String>) -> Self {
+        self.target_bandwidth_package_id = value.into();
         self
     }
 
     /// Sets `ResourceIds`.
-    pub fn with_resource_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.resource_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_resource_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.resource_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -24367,36 +24367,36 @@ impl crate::flatten::Flatten for MigrateNetworkInterfaceRequest {
 
 impl MigrateNetworkInterfaceRequest {
     /// A value with what requests require (`NetworkInterfaceId`, `SourceInstanceId`, `DestinationInstanceId`); set the other fields with the `with_` methods.
-    pub fn new(network_interface_id: impl crate::api::Text, source_instance_id: impl crate::api::Text, destination_instance_id: impl crate::api::Text) -> Self {
+    pub fn new(network_interface_id: impl Into<String>, source_instance_id: impl Into<String>, destination_instance_id: impl Into<String>) -> Self {
         Self {
-            network_interface_id: crate::api::Text::into_text(network_interface_id),
-            source_instance_id: crate::api::Text::into_text(source_instance_id),
-            destination_instance_id: crate::api::Text::into_text(destination_instance_id),
+            network_interface_id: network_interface_id.into(),
+            source_instance_id: source_instance_id.into(),
+            destination_instance_id: destination_instance_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_interface_id = crate::api::Text::into_text(value);
+    pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.network_interface_id = value.into();
         self
     }
 
     /// Sets `SourceInstanceId`.
-    pub fn with_source_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.source_instance_id = crate::api::Text::into_text(value);
+    pub fn with_source_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.source_instance_id = value.into();
         self
     }
 
     /// Sets `DestinationInstanceId`.
-    pub fn with_destination_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.destination_instance_id = crate::api::Text::into_text(value);
+    pub fn with_destination_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.destination_instance_id = value.into();
         self
     }
 
     /// Sets `AttachType`.
-    pub fn with_attach_type(mut self, value: u64) -> Self {
-        self.attach_type = Some(value);
+    pub fn with_attach_type(mut self, value: impl Into<u64>) -> Self {
+        self.attach_type = Some(value.into());
         self
     }
 }
@@ -24441,29 +24441,29 @@ impl crate::flatten::Flatten for MigratePrivateIpAddressRequest {
 
 impl MigratePrivateIpAddressRequest {
     /// A value with what requests require (`SourceNetworkInterfaceId`, `DestinationNetworkInterfaceId`, `PrivateIpAddress`); set the other fields with the `with_` methods.
-    pub fn new(source_network_interface_id: impl crate::api::Text, destination_network_interface_id: impl crate::api::Text, private_ip_address: impl crate::api::Text) -> Self {
+    pub fn new(source_network_interface_id: impl Into<String>, destination_network_interface_id: impl Into<String>, private_ip_address: impl Into<String>) -> Self {
         Self {
-            source_network_interface_id: crate::api::Text::into_text(source_network_interface_id),
-            destination_network_interface_id: crate::api::Text::into_text(destination_network_interface_id),
-            private_ip_address: crate::api::Text::into_text(private_ip_address),
+            source_network_interface_id: source_network_interface_id.into(),
+            destination_network_interface_id: destination_network_interface_id.into(),
+            private_ip_address: private_ip_address.into(),
         }
     }
 
     /// Sets `SourceNetworkInterfaceId`.
-    pub fn with_source_network_interface_id(mut self, value: impl crate::api::Text) -> Self {
-        self.source_network_interface_id = crate::api::Text::into_text(value);
+    pub fn with_source_network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.source_network_interface_id = value.into();
         self
     }
 
     /// Sets `DestinationNetworkInterfaceId`.
-    pub fn with_destination_network_interface_id(mut self, value: impl crate::api::Text) -> Self {
-        self.destination_network_interface_id = crate::api::Text::into_text(value);
+    pub fn with_destination_network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.destination_network_interface_id = value.into();
         self
     }
 
     /// Sets `PrivateIpAddress`.
-    pub fn with_private_ip_address(mut self, value: impl crate::api::Text) -> Self {
-        self.private_ip_address = crate::api::Text::into_text(value);
+    pub fn with_private_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.private_ip_address = value.into();
         self
     }
 }
@@ -24514,34 +24514,34 @@ impl crate::flatten::Flatten for ModifyAddressAttributeRequest {
 
 impl ModifyAddressAttributeRequest {
     /// A value with what requests require (`AddressId`); set the other fields with the `with_` methods.
-    pub fn new(address_id: impl crate::api::Text) -> Self {
+    pub fn new(address_id: impl Into<String>) -> Self {
         Self {
-            address_id: crate::api::Text::into_text(address_id),
+            address_id: address_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `AddressId`.
-    pub fn with_address_id(mut self, value: impl crate::api::Text) -> Self {
-        self.address_id = crate::api::Text::into_text(value);
+    pub fn with_address_id(mut self, value: impl Into<String>) -> Self {
+        self.address_id = value.into();
         self
     }
 
     /// Sets `AddressName`.
-    pub fn with_address_name(mut self, value: impl crate::api::Text) -> Self {
-        self.address_name = Some(crate::api::Text::into_text(value));
+    pub fn with_address_name(mut self, value: impl Into<String>) -> Self {
+        self.address_name = Some(value.into());
         self
     }
 
     /// Sets `EipDirectConnection`.
-    pub fn with_eip_direct_connection(mut self, value: impl crate::api::Text) -> Self {
-        self.eip_direct_connection = Some(crate::api::Text::into_text(value));
+    pub fn with_eip_direct_connection(mut self, value: impl Into<String>) -> Self {
+        self.eip_direct_connection = Some(value.into());
         self
     }
 
     /// Sets `EipVisibleOnEni`.
-    pub fn with_eip_visible_on_eni(mut self, value: bool) -> Self {
-        self.eip_visible_on_eni = Some(value);
+    pub fn with_eip_visible_on_eni(mut self, value: impl Into<bool>) -> Self {
+        self.eip_visible_on_eni = Some(value.into());
         self
     }
 }
@@ -24590,36 +24590,36 @@ impl crate::flatten::Flatten for ModifyAddressInternetChargeTypeRequest {
 
 impl ModifyAddressInternetChargeTypeRequest {
     /// A value with what requests require (`AddressId`, `InternetChargeType`, `InternetMaxBandwidthOut`); set the other fields with the `with_` methods.
-    pub fn new(address_id: impl crate::api::Text, internet_charge_type: impl crate::api::Text, internet_max_bandwidth_out: u64) -> Self {
+    pub fn new(address_id: impl Into<String>, internet_charge_type: impl Into<String>, internet_max_bandwidth_out: impl Into<u64>) -> Self {
         Self {
-            address_id: crate::api::Text::into_text(address_id),
-            internet_charge_type: crate::api::Text::into_text(internet_charge_type),
-            internet_max_bandwidth_out: internet_max_bandwidth_out,
+            address_id: address_id.into(),
+            internet_charge_type: internet_charge_type.into(),
+            internet_max_bandwidth_out: internet_max_bandwidth_out.into(),
             ..Self::default()
         }
     }
 
     /// Sets `AddressId`.
-    pub fn with_address_id(mut self, value: impl crate::api::Text) -> Self {
-        self.address_id = crate::api::Text::into_text(value);
+    pub fn with_address_id(mut self, value: impl Into<String>) -> Self {
+        self.address_id = value.into();
         self
     }
 
     /// Sets `InternetChargeType`.
-    pub fn with_internet_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.internet_charge_type = crate::api::Text::into_text(value);
+    pub fn with_internet_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.internet_charge_type = value.into();
         self
     }
 
     /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, value: u64) -> Self {
-        self.internet_max_bandwidth_out = value;
+    pub fn with_internet_max_bandwidth_out(mut self, value: impl Into<u64>) -> Self {
+        self.internet_max_bandwidth_out = value.into();
         self
     }
 
     /// Sets `AddressChargePrepaid`.
-    pub fn with_address_charge_prepaid(mut self, value: AddressChargePrepaid) -> Self {
-        self.address_charge_prepaid = Some(value);
+    pub fn with_address_charge_prepaid(mut self, value: impl Into<AddressChargePrepaid>) -> Self {
+        self.address_charge_prepaid = Some(value.into());
         self
     }
 }
@@ -24670,34 +24670,34 @@ impl crate::flatten::Flatten for ModifyAddressTemplateAttributeRequest {
 
 impl ModifyAddressTemplateAttributeRequest {
     /// A value with what requests require (`AddressTemplateId`); set the other fields with the `with_` methods.
-    pub fn new(address_template_id: impl crate::api::Text) -> Self {
+    pub fn new(address_template_id: impl Into<String>) -> Self {
         Self {
-            address_template_id: crate::api::Text::into_text(address_template_id),
+            address_template_id: address_template_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `AddressTemplateId`.
-    pub fn with_address_template_id(mut self, value: impl crate::api::Text) -> Self {
-        self.address_template_id = crate::api::Text::into_text(value);
+    pub fn with_address_template_id(mut self, value: impl Into<String>) -> Self {
+        self.address_template_id = value.into();
         self
     }
 
     /// Sets `AddressTemplateName`.
-    pub fn with_address_template_name(mut self, value: impl crate::api::Text) -> Self {
-        self.address_template_name = Some(crate::api::Text::into_text(value));
+    pub fn with_address_template_name(mut self, value: impl Into<String>) -> Self {
+        self.address_template_name = Some(value.into());
         self
     }
 
     /// Sets `Addresses`.
-    pub fn with_addresses(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.addresses = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_addresses<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.addresses = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `AddressesExtra`.
-    pub fn with_addresses_extra(mut self, value: impl IntoIterator<Item = AddressInfo>) -> Self {
-        self.addresses_extra = value.into_iter().collect();
+    pub fn with_addresses_extra<I: IntoIterator<Item = V>, V: Into<AddressInfo>>(mut self, values: I) -> Self {
+        self.addresses_extra = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -24744,28 +24744,28 @@ impl crate::flatten::Flatten for ModifyAddressTemplateGroupAttributeRequest {
 
 impl ModifyAddressTemplateGroupAttributeRequest {
     /// A value with what requests require (`AddressTemplateGroupId`); set the other fields with the `with_` methods.
-    pub fn new(address_template_group_id: impl crate::api::Text) -> Self {
+    pub fn new(address_template_group_id: impl Into<String>) -> Self {
         Self {
-            address_template_group_id: crate::api::Text::into_text(address_template_group_id),
+            address_template_group_id: address_template_group_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `AddressTemplateGroupId`.
-    pub fn with_address_template_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.address_template_group_id = crate::api::Text::into_text(value);
+    pub fn with_address_template_group_id(mut self, value: impl Into<String>) -> Self {
+        self.address_template_group_id = value.into();
         self
     }
 
     /// Sets `AddressTemplateGroupName`.
-    pub fn with_address_template_group_name(mut self, value: impl crate::api::Text) -> Self {
-        self.address_template_group_name = Some(crate::api::Text::into_text(value));
+    pub fn with_address_template_group_name(mut self, value: impl Into<String>) -> Self {
+        self.address_template_group_name = Some(value.into());
         self
     }
 
     /// Sets `AddressTemplateIds`.
-    pub fn with_address_template_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.address_template_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_address_template_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.address_template_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -24815,35 +24815,35 @@ impl crate::flatten::Flatten for ModifyAddressesBandwidthRequest {
 
 impl ModifyAddressesBandwidthRequest {
     /// A value with what requests require (`AddressIds`, `InternetMaxBandwidthOut`); set the other fields with the `with_` methods.
-    pub fn new(address_ids: impl IntoIterator<Item = impl crate::api::Text>, internet_max_bandwidth_out: i64) -> Self {
+    pub fn new(address_ids: impl IntoIterator<Item = impl Into<String>>, internet_max_bandwidth_out: impl Into<i64>) -> Self {
         Self {
-            address_ids: address_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            internet_max_bandwidth_out: internet_max_bandwidth_out,
+            address_ids: address_ids.into_iter().map(Into::into).collect(),
+            internet_max_bandwidth_out: internet_max_bandwidth_out.into(),
             ..Self::default()
         }
     }
 
     /// Sets `AddressIds`.
-    pub fn with_address_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.address_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.address_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, value: i64) -> Self {
-        self.internet_max_bandwidth_out = value;
+    pub fn with_internet_max_bandwidth_out(mut self, value: impl Into<i64>) -> Self {
+        self.internet_max_bandwidth_out = value.into();
         self
     }
 
     /// Sets `StartTime`.
-    pub fn with_start_time(mut self, value: impl crate::api::Text) -> Self {
-        self.start_time = Some(crate::api::Text::into_text(value));
+    pub fn with_start_time(mut self, value: impl Into<String>) -> Self {
+        self.start_time = Some(value.into());
         self
     }
 
     /// Sets `EndTime`.
-    pub fn with_end_time(mut self, value: impl crate::api::Text) -> Self {
-        self.end_time = Some(crate::api::Text::into_text(value));
+    pub fn with_end_time(mut self, value: impl Into<String>) -> Self {
+        self.end_time = Some(value.into());
         self
     }
 }
@@ -24889,22 +24889,22 @@ impl crate::flatten::Flatten for ModifyAddressesRenewFlagRequest {
 
 impl ModifyAddressesRenewFlagRequest {
     /// A value with what requests require (`AddressIds`, `RenewFlag`); set the other fields with the `with_` methods.
-    pub fn new(address_ids: impl IntoIterator<Item = impl crate::api::Text>, renew_flag: impl crate::api::Text) -> Self {
+    pub fn new(address_ids: impl IntoIterator<Item = impl Into<String>>, renew_flag: impl Into<String>) -> Self {
         Self {
-            address_ids: address_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            renew_flag: crate::api::Text::into_text(renew_flag),
+            address_ids: address_ids.into_iter().map(Into::into).collect(),
+            renew_flag: renew_flag.into(),
         }
     }
 
     /// Sets `AddressIds`.
-    pub fn with_address_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.address_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.address_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, value: impl crate::api::Text) -> Self {
-        self.renew_flag = crate::api::Text::into_text(value);
+    pub fn with_renew_flag(mut self, value: impl Into<String>) -> Self {
+        self.renew_flag = value.into();
         self
     }
 }
@@ -24951,28 +24951,28 @@ impl crate::flatten::Flatten for ModifyAssistantCidrRequest {
 
 impl ModifyAssistantCidrRequest {
     /// A value with what requests require (`VpcId`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
+            vpc_id: vpc_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `NewCidrBlocks`.
-    pub fn with_new_cidr_blocks(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.new_cidr_blocks = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_new_cidr_blocks<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.new_cidr_blocks = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `OldCidrBlocks`.
-    pub fn with_old_cidr_blocks(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.old_cidr_blocks = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_old_cidr_blocks<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.old_cidr_blocks = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -25029,20 +25029,20 @@ impl ModifyBandwidthPackageAttributeRequest {
     }
 
     /// Sets `BandwidthPackageId`.
-    pub fn with_bandwidth_package_id(mut self, value: impl crate::api::Text) -> Self {
-        self.bandwidth_package_id = Some(crate::api::Text::into_text(value));
+    pub fn with_bandwidth_package_id(mut self, value: impl Into<String>) -> Self {
+        self.bandwidth_package_id = Some(value.into());
         self
     }
 
     /// Sets `BandwidthPackageName`.
-    pub fn with_bandwidth_package_name(mut self, value: impl crate::api::Text) -> Self {
-        self.bandwidth_package_name = Some(crate::api::Text::into_text(value));
+    pub fn with_bandwidth_package_name(mut self, value: impl Into<String>) -> Self {
+        self.bandwidth_package_name = Some(value.into());
         self
     }
 
     /// Sets `ChargeType`.
-    pub fn with_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.charge_type = Some(crate::api::Text::into_text(value));
+    pub fn with_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.charge_type = Some(value.into());
         self
     }
 }
@@ -25084,22 +25084,22 @@ impl crate::flatten::Flatten for ModifyBandwidthPackageBandwidthRequest {
 
 impl ModifyBandwidthPackageBandwidthRequest {
     /// A value with what requests require (`InternetMaxBandwidth`, `BandwidthPackageId`); set the other fields with the `with_` methods.
-    pub fn new(internet_max_bandwidth: i64, bandwidth_package_id: impl crate::api::Text) -> Self {
+    pub fn new(internet_max_bandwidth: impl Into<i64>, bandwidth_package_id: impl Into<String>) -> Self {
         Self {
-            internet_max_bandwidth: internet_max_bandwidth,
-            bandwidth_package_id: crate::api::Text::into_text(bandwidth_package_id),
+            internet_max_bandwidth: internet_max_bandwidth.into(),
+            bandwidth_package_id: bandwidth_package_id.into(),
         }
     }
 
     /// Sets `InternetMaxBandwidth`.
-    pub fn with_internet_max_bandwidth(mut self, value: i64) -> Self {
-        self.internet_max_bandwidth = value;
+    pub fn with_internet_max_bandwidth(mut self, value: impl Into<i64>) -> Self {
+        self.internet_max_bandwidth = value.into();
         self
     }
 
     /// Sets `BandwidthPackageId`.
-    pub fn with_bandwidth_package_id(mut self, value: impl crate::api::Text) -> Self {
-        self.bandwidth_package_id = crate::api::Text::into_text(value);
+    pub fn with_bandwidth_package_id(mut self, value: impl Into<String>) -> Self {
+        self.bandwidth_package_id = value.into();
         self
     }
 }
@@ -25141,22 +25141,22 @@ impl crate::flatten::Flatten for ModifyCcnAttachedInstancesAttributeRequest {
 
 impl ModifyCcnAttachedInstancesAttributeRequest {
     /// A value with what requests require (`CcnId`, `Instances`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text, instances: impl IntoIterator<Item = CcnInstance>) -> Self {
+    pub fn new(ccn_id: impl Into<String>, instances: impl IntoIterator<Item = impl Into<CcnInstance>>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
-            instances: instances.into_iter().collect(),
+            ccn_id: ccn_id.into(),
+            instances: instances.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `Instances`.
-    pub fn with_instances(mut self, value: impl IntoIterator<Item = CcnInstance>) -> Self {
-        self.instances = value.into_iter().collect();
+    pub fn with_instances<I: IntoIterator<Item = V>, V: Into<CcnInstance>>(mut self, values: I) -> Self {
+        self.instances = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -25219,52 +25219,52 @@ impl crate::flatten::Flatten for ModifyCcnAttributeRequest {
 
 impl ModifyCcnAttributeRequest {
     /// A value with what requests require (`CcnId`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text) -> Self {
+    pub fn new(ccn_id: impl Into<String>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
+            ccn_id: ccn_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `CcnName`.
-    pub fn with_ccn_name(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_name = Some(crate::api::Text::into_text(value));
+    pub fn with_ccn_name(mut self, value: impl Into<String>) -> Self {
+        self.ccn_name = Some(value.into());
         self
     }
 
     /// Sets `CcnDescription`.
-    pub fn with_ccn_description(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_description = Some(crate::api::Text::into_text(value));
+    pub fn with_ccn_description(mut self, value: impl Into<String>) -> Self {
+        self.ccn_description = Some(value.into());
         self
     }
 
     /// Sets `RouteECMPFlag`.
-    pub fn with_route_ecmp_flag(mut self, value: bool) -> Self {
-        self.route_ecmp_flag = Some(value);
+    pub fn with_route_ecmp_flag(mut self, value: impl Into<bool>) -> Self {
+        self.route_ecmp_flag = Some(value.into());
         self
     }
 
     /// Sets `RouteOverlapFlag`.
-    pub fn with_route_overlap_flag(mut self, value: bool) -> Self {
-        self.route_overlap_flag = Some(value);
+    pub fn with_route_overlap_flag(mut self, value: impl Into<bool>) -> Self {
+        self.route_overlap_flag = Some(value.into());
         self
     }
 
     /// Sets `TrafficMarkingPolicyFlag`.
-    pub fn with_traffic_marking_policy_flag(mut self, value: bool) -> Self {
-        self.traffic_marking_policy_flag = Some(value);
+    pub fn with_traffic_marking_policy_flag(mut self, value: impl Into<bool>) -> Self {
+        self.traffic_marking_policy_flag = Some(value.into());
         self
     }
 
     /// Sets `MixedBillingFlag`.
-    pub fn with_mixed_billing_flag(mut self, value: bool) -> Self {
-        self.mixed_billing_flag = Some(value);
+    pub fn with_mixed_billing_flag(mut self, value: impl Into<bool>) -> Self {
+        self.mixed_billing_flag = Some(value.into());
         self
     }
 }
@@ -25338,71 +25338,71 @@ impl crate::flatten::Flatten for ModifyCcnPolicyBasedRoutingNextHopAttributeRequ
 
 impl ModifyCcnPolicyBasedRoutingNextHopAttributeRequest {
     /// A value with what requests require (`CcnId`, `PolicyBasedRoutingNextHopId`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text, policy_based_routing_next_hop_id: impl crate::api::Text) -> Self {
+    pub fn new(ccn_id: impl Into<String>, policy_based_routing_next_hop_id: impl Into<String>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
-            policy_based_routing_next_hop_id: crate::api::Text::into_text(policy_based_routing_next_hop_id),
+            ccn_id: ccn_id.into(),
+            policy_based_routing_next_hop_id: policy_based_routing_next_hop_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `PolicyBasedRoutingNextHopId`.
-    pub fn with_policy_based_routing_next_hop_id(mut self, value: impl crate::api::Text) -> Self {
-        self.policy_based_routing_next_hop_id = crate::api::Text::into_text(value);
+    pub fn with_policy_based_routing_next_hop_id(mut self, value: impl Into<String>) -> Self {
+        self.policy_based_routing_next_hop_id = value.into();
         self
     }
 
     /// Sets `Name`.
-    pub fn with_name(mut self, value: impl crate::api::Text) -> Self {
-        self.name = Some(crate::api::Text::into_text(value));
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `NextHopRegion`.
-    pub fn with_next_hop_region(mut self, value: impl crate::api::Text) -> Self {
-        self.next_hop_region = Some(crate::api::Text::into_text(value));
+    pub fn with_next_hop_region(mut self, value: impl Into<String>) -> Self {
+        self.next_hop_region = Some(value.into());
         self
     }
 
     /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_type = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = Some(value.into());
         self
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = Some(value.into());
         self
     }
 
     /// Sets `NextHopResourceType`.
-    pub fn with_next_hop_resource_type(mut self, value: impl crate::api::Text) -> Self {
-        self.next_hop_resource_type = Some(crate::api::Text::into_text(value));
+    pub fn with_next_hop_resource_type(mut self, value: impl Into<String>) -> Self {
+        self.next_hop_resource_type = Some(value.into());
         self
     }
 
     /// Sets `NextHopResourceId`.
-    pub fn with_next_hop_resource_id(mut self, value: impl crate::api::Text) -> Self {
-        self.next_hop_resource_id = Some(crate::api::Text::into_text(value));
+    pub fn with_next_hop_resource_id(mut self, value: impl Into<String>) -> Self {
+        self.next_hop_resource_id = Some(value.into());
         self
     }
 
     /// Sets `State`.
-    pub fn with_state(mut self, value: impl crate::api::Text) -> Self {
-        self.state = Some(crate::api::Text::into_text(value));
+    pub fn with_state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
         self
     }
 }
@@ -25448,29 +25448,29 @@ impl crate::flatten::Flatten for ModifyCcnPolicyBasedRoutingRuleAttributeRequest
 
 impl ModifyCcnPolicyBasedRoutingRuleAttributeRequest {
     /// A value with what requests require (`CcnId`, `PolicyBasedRoutingRuleId`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text, policy_based_routing_rule_id: impl crate::api::Text) -> Self {
+    pub fn new(ccn_id: impl Into<String>, policy_based_routing_rule_id: impl Into<String>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
-            policy_based_routing_rule_id: crate::api::Text::into_text(policy_based_routing_rule_id),
+            ccn_id: ccn_id.into(),
+            policy_based_routing_rule_id: policy_based_routing_rule_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `PolicyBasedRoutingRuleId`.
-    pub fn with_policy_based_routing_rule_id(mut self, value: impl crate::api::Text) -> Self {
-        self.policy_based_routing_rule_id = crate::api::Text::into_text(value);
+    pub fn with_policy_based_routing_rule_id(mut self, value: impl Into<String>) -> Self {
+        self.policy_based_routing_rule_id = value.into();
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 }
@@ -25513,22 +25513,22 @@ impl crate::flatten::Flatten for ModifyCcnRegionBandwidthLimitsTypeRequest {
 
 impl ModifyCcnRegionBandwidthLimitsTypeRequest {
     /// A value with what requests require (`CcnId`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text) -> Self {
+    pub fn new(ccn_id: impl Into<String>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
+            ccn_id: ccn_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `BandwidthLimitType`.
-    pub fn with_bandwidth_limit_type(mut self, value: impl crate::api::Text) -> Self {
-        self.bandwidth_limit_type = Some(crate::api::Text::into_text(value));
+    pub fn with_bandwidth_limit_type(mut self, value: impl Into<String>) -> Self {
+        self.bandwidth_limit_type = Some(value.into());
         self
     }
 }
@@ -25567,15 +25567,15 @@ impl crate::flatten::Flatten for ModifyCcnRouteTablesRequest {
 
 impl ModifyCcnRouteTablesRequest {
     /// A value with what requests require (`RouteTableInfo`); set the other fields with the `with_` methods.
-    pub fn new(route_table_info: impl IntoIterator<Item = ModifyRouteTableInfo>) -> Self {
+    pub fn new(route_table_info: impl IntoIterator<Item = impl Into<ModifyRouteTableInfo>>) -> Self {
         Self {
-            route_table_info: route_table_info.into_iter().collect(),
+            route_table_info: route_table_info.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `RouteTableInfo`.
-    pub fn with_route_table_info(mut self, value: impl IntoIterator<Item = ModifyRouteTableInfo>) -> Self {
-        self.route_table_info = value.into_iter().collect();
+    pub fn with_route_table_info<I: IntoIterator<Item = V>, V: Into<ModifyRouteTableInfo>>(mut self, values: I) -> Self {
+        self.route_table_info = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -25691,29 +25691,29 @@ impl crate::flatten::Flatten for ModifyCustomerGatewayAttributeRequest {
 
 impl ModifyCustomerGatewayAttributeRequest {
     /// A value with what requests require (`CustomerGatewayId`, `CustomerGatewayName`); set the other fields with the `with_` methods.
-    pub fn new(customer_gateway_id: impl crate::api::Text, customer_gateway_name: impl crate::api::Text) -> Self {
+    pub fn new(customer_gateway_id: impl Into<String>, customer_gateway_name: impl Into<String>) -> Self {
         Self {
-            customer_gateway_id: crate::api::Text::into_text(customer_gateway_id),
-            customer_gateway_name: crate::api::Text::into_text(customer_gateway_name),
+            customer_gateway_id: customer_gateway_id.into(),
+            customer_gateway_name: customer_gateway_name.into(),
             ..Self::default()
         }
     }
 
     /// Sets `CustomerGatewayId`.
-    pub fn with_customer_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.customer_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_customer_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_gateway_id = value.into();
         self
     }
 
     /// Sets `CustomerGatewayName`.
-    pub fn with_customer_gateway_name(mut self, value: impl crate::api::Text) -> Self {
-        self.customer_gateway_name = crate::api::Text::into_text(value);
+    pub fn with_customer_gateway_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_gateway_name = value.into();
         self
     }
 
     /// Sets `BgpAsn`.
-    pub fn with_bgp_asn(mut self, value: u64) -> Self {
-        self.bgp_asn = Some(value);
+    pub fn with_bgp_asn(mut self, value: impl Into<u64>) -> Self {
+        self.bgp_asn = Some(value.into());
         self
     }
 }
@@ -25755,22 +25755,22 @@ impl crate::flatten::Flatten for ModifyDhcpIpAttributeRequest {
 
 impl ModifyDhcpIpAttributeRequest {
     /// A value with what requests require (`DhcpIpId`, `DhcpIpName`); set the other fields with the `with_` methods.
-    pub fn new(dhcp_ip_id: impl crate::api::Text, dhcp_ip_name: impl crate::api::Text) -> Self {
+    pub fn new(dhcp_ip_id: impl Into<String>, dhcp_ip_name: impl Into<String>) -> Self {
         Self {
-            dhcp_ip_id: crate::api::Text::into_text(dhcp_ip_id),
-            dhcp_ip_name: crate::api::Text::into_text(dhcp_ip_name),
+            dhcp_ip_id: dhcp_ip_id.into(),
+            dhcp_ip_name: dhcp_ip_name.into(),
         }
     }
 
     /// Sets `DhcpIpId`.
-    pub fn with_dhcp_ip_id(mut self, value: impl crate::api::Text) -> Self {
-        self.dhcp_ip_id = crate::api::Text::into_text(value);
+    pub fn with_dhcp_ip_id(mut self, value: impl Into<String>) -> Self {
+        self.dhcp_ip_id = value.into();
         self
     }
 
     /// Sets `DhcpIpName`.
-    pub fn with_dhcp_ip_name(mut self, value: impl crate::api::Text) -> Self {
-        self.dhcp_ip_name = crate::api::Text::into_text(value);
+    pub fn with_dhcp_ip_name(mut self, value: impl Into<String>) -> Self {
+        self.dhcp_ip_name = value.into();
         self
     }
 }
@@ -25821,34 +25821,34 @@ impl crate::flatten::Flatten for ModifyDirectConnectGatewayAttributeRequest {
 
 impl ModifyDirectConnectGatewayAttributeRequest {
     /// A value with what requests require (`DirectConnectGatewayId`); set the other fields with the `with_` methods.
-    pub fn new(direct_connect_gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(direct_connect_gateway_id: impl Into<String>) -> Self {
         Self {
-            direct_connect_gateway_id: crate::api::Text::into_text(direct_connect_gateway_id),
+            direct_connect_gateway_id: direct_connect_gateway_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `DirectConnectGatewayId`.
-    pub fn with_direct_connect_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.direct_connect_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_direct_connect_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.direct_connect_gateway_id = value.into();
         self
     }
 
     /// Sets `DirectConnectGatewayName`.
-    pub fn with_direct_connect_gateway_name(mut self, value: impl crate::api::Text) -> Self {
-        self.direct_connect_gateway_name = Some(crate::api::Text::into_text(value));
+    pub fn with_direct_connect_gateway_name(mut self, value: impl Into<String>) -> Self {
+        self.direct_connect_gateway_name = Some(value.into());
         self
     }
 
     /// Sets `CcnRouteType`.
-    pub fn with_ccn_route_type(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_route_type = Some(crate::api::Text::into_text(value));
+    pub fn with_ccn_route_type(mut self, value: impl Into<String>) -> Self {
+        self.ccn_route_type = Some(value.into());
         self
     }
 
     /// Sets `ModeType`.
-    pub fn with_mode_type(mut self, value: impl crate::api::Text) -> Self {
-        self.mode_type = Some(crate::api::Text::into_text(value));
+    pub fn with_mode_type(mut self, value: impl Into<String>) -> Self {
+        self.mode_type = Some(value.into());
         self
     }
 }
@@ -25903,40 +25903,40 @@ impl crate::flatten::Flatten for ModifyFlowLogAttributeRequest {
 
 impl ModifyFlowLogAttributeRequest {
     /// A value with what requests require (`FlowLogId`); set the other fields with the `with_` methods.
-    pub fn new(flow_log_id: impl crate::api::Text) -> Self {
+    pub fn new(flow_log_id: impl Into<String>) -> Self {
         Self {
-            flow_log_id: crate::api::Text::into_text(flow_log_id),
+            flow_log_id: flow_log_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `FlowLogId`.
-    pub fn with_flow_log_id(mut self, value: impl crate::api::Text) -> Self {
-        self.flow_log_id = crate::api::Text::into_text(value);
+    pub fn with_flow_log_id(mut self, value: impl Into<String>) -> Self {
+        self.flow_log_id = value.into();
         self
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = Some(crate::api::Text::into_text(value));
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = Some(value.into());
         self
     }
 
     /// Sets `FlowLogName`.
-    pub fn with_flow_log_name(mut self, value: impl crate::api::Text) -> Self {
-        self.flow_log_name = Some(crate::api::Text::into_text(value));
+    pub fn with_flow_log_name(mut self, value: impl Into<String>) -> Self {
+        self.flow_log_name = Some(value.into());
         self
     }
 
     /// Sets `FlowLogDescription`.
-    pub fn with_flow_log_description(mut self, value: impl crate::api::Text) -> Self {
-        self.flow_log_description = Some(crate::api::Text::into_text(value));
+    pub fn with_flow_log_description(mut self, value: impl Into<String>) -> Self {
+        self.flow_log_description = Some(value.into());
         self
     }
 
     /// Sets `Period`.
-    pub fn with_period(mut self, value: u64) -> Self {
-        self.period = Some(value);
+    pub fn with_period(mut self, value: impl Into<u64>) -> Self {
+        self.period = Some(value.into());
         self
     }
 }
@@ -25985,36 +25985,36 @@ impl crate::flatten::Flatten for ModifyGatewayFlowQosRequest {
 
 impl ModifyGatewayFlowQosRequest {
     /// A value with what requests require (`GatewayId`, `Bandwidth`, `IpAddresses`); set the other fields with the `with_` methods.
-    pub fn new(gateway_id: impl crate::api::Text, bandwidth: i64, ip_addresses: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(gateway_id: impl Into<String>, bandwidth: impl Into<i64>, ip_addresses: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            gateway_id: crate::api::Text::into_text(gateway_id),
-            bandwidth: bandwidth,
-            ip_addresses: ip_addresses.into_iter().map(crate::api::Text::into_text).collect(),
+            gateway_id: gateway_id.into(),
+            bandwidth: bandwidth.into(),
+            ip_addresses: ip_addresses.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `GatewayId`.
-    pub fn with_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.gateway_id = crate::api::Text::into_text(value);
+    pub fn with_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_id = value.into();
         self
     }
 
     /// Sets `Bandwidth`.
-    pub fn with_bandwidth(mut self, value: i64) -> Self {
-        self.bandwidth = value;
+    pub fn with_bandwidth(mut self, value: impl Into<i64>) -> Self {
+        self.bandwidth = value.into();
         self
     }
 
     /// Sets `IpAddresses`.
-    pub fn with_ip_addresses(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ip_addresses = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ip_addresses<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ip_addresses = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Direction`.
-    pub fn with_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.direction = Some(crate::api::Text::into_text(value));
+    pub fn with_direction(mut self, value: impl Into<String>) -> Self {
+        self.direction = Some(value.into());
         self
     }
 }
@@ -26065,34 +26065,34 @@ impl crate::flatten::Flatten for ModifyGlobalRouteECMPAlgorithmRequest {
 
 impl ModifyGlobalRouteECMPAlgorithmRequest {
     /// A value with what requests require (`VpcId`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
+            vpc_id: vpc_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `DestinationCidrBlock`.
-    pub fn with_destination_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.destination_cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.destination_cidr_block = Some(value.into());
         self
     }
 
     /// Sets `SubnetRouteAlgorithm`.
-    pub fn with_subnet_route_algorithm(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_route_algorithm = Some(crate::api::Text::into_text(value));
+    pub fn with_subnet_route_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.subnet_route_algorithm = Some(value.into());
         self
     }
 
     /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.cdc_id = Some(crate::api::Text::into_text(value));
+    pub fn with_cdc_id(mut self, value: impl Into<String>) -> Self {
+        self.cdc_id = Some(value.into());
         self
     }
 }
@@ -26134,22 +26134,22 @@ impl crate::flatten::Flatten for ModifyGlobalRoutesRequest {
 
 impl ModifyGlobalRoutesRequest {
     /// A value with what requests require (`VpcId`, `GlobalRoutes`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, global_routes: impl IntoIterator<Item = GlobalRoute>) -> Self {
+    pub fn new(vpc_id: impl Into<String>, global_routes: impl IntoIterator<Item = impl Into<GlobalRoute>>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            global_routes: global_routes.into_iter().collect(),
+            vpc_id: vpc_id.into(),
+            global_routes: global_routes.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `GlobalRoutes`.
-    pub fn with_global_routes(mut self, value: impl IntoIterator<Item = GlobalRoute>) -> Self {
-        self.global_routes = value.into_iter().collect();
+    pub fn with_global_routes<I: IntoIterator<Item = V>, V: Into<GlobalRoute>>(mut self, values: I) -> Self {
+        self.global_routes = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -26192,22 +26192,22 @@ impl crate::flatten::Flatten for ModifyHaVipAttributeRequest {
 
 impl ModifyHaVipAttributeRequest {
     /// A value with what requests require (`HaVipId`); set the other fields with the `with_` methods.
-    pub fn new(ha_vip_id: impl crate::api::Text) -> Self {
+    pub fn new(ha_vip_id: impl Into<String>) -> Self {
         Self {
-            ha_vip_id: crate::api::Text::into_text(ha_vip_id),
+            ha_vip_id: ha_vip_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `HaVipId`.
-    pub fn with_ha_vip_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ha_vip_id = crate::api::Text::into_text(value);
+    pub fn with_ha_vip_id(mut self, value: impl Into<String>) -> Self {
+        self.ha_vip_id = value.into();
         self
     }
 
     /// Sets `HaVipName`.
-    pub fn with_ha_vip_name(mut self, value: impl crate::api::Text) -> Self {
-        self.ha_vip_name = Some(crate::api::Text::into_text(value));
+    pub fn with_ha_vip_name(mut self, value: impl Into<String>) -> Self {
+        self.ha_vip_name = Some(value.into());
         self
     }
 }
@@ -26249,22 +26249,22 @@ impl crate::flatten::Flatten for ModifyHighPriorityRouteAttributeRequest {
 
 impl ModifyHighPriorityRouteAttributeRequest {
     /// A value with what requests require (`HighPriorityRouteTableId`, `HighPriorityModifyItems`); set the other fields with the `with_` methods.
-    pub fn new(high_priority_route_table_id: impl crate::api::Text, high_priority_modify_items: impl IntoIterator<Item = HighPriorityModifyItem>) -> Self {
+    pub fn new(high_priority_route_table_id: impl Into<String>, high_priority_modify_items: impl IntoIterator<Item = impl Into<HighPriorityModifyItem>>) -> Self {
         Self {
-            high_priority_route_table_id: crate::api::Text::into_text(high_priority_route_table_id),
-            high_priority_modify_items: high_priority_modify_items.into_iter().collect(),
+            high_priority_route_table_id: high_priority_route_table_id.into(),
+            high_priority_modify_items: high_priority_modify_items.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `HighPriorityRouteTableId`.
-    pub fn with_high_priority_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.high_priority_route_table_id = crate::api::Text::into_text(value);
+    pub fn with_high_priority_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.high_priority_route_table_id = value.into();
         self
     }
 
     /// Sets `HighPriorityModifyItems`.
-    pub fn with_high_priority_modify_items(mut self, value: impl IntoIterator<Item = HighPriorityModifyItem>) -> Self {
-        self.high_priority_modify_items = value.into_iter().collect();
+    pub fn with_high_priority_modify_items<I: IntoIterator<Item = V>, V: Into<HighPriorityModifyItem>>(mut self, values: I) -> Self {
+        self.high_priority_modify_items = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -26307,22 +26307,22 @@ impl crate::flatten::Flatten for ModifyHighPriorityRouteECMPAlgorithmRequest {
 
 impl ModifyHighPriorityRouteECMPAlgorithmRequest {
     /// A value with what requests require (`HighPriorityRouteTableId`, `RouteECMPAlgorithms`); set the other fields with the `with_` methods.
-    pub fn new(high_priority_route_table_id: impl crate::api::Text, route_ecmp_algorithms: impl IntoIterator<Item = RouteECMPAlgorithm>) -> Self {
+    pub fn new(high_priority_route_table_id: impl Into<String>, route_ecmp_algorithms: impl IntoIterator<Item = impl Into<RouteECMPAlgorithm>>) -> Self {
         Self {
-            high_priority_route_table_id: crate::api::Text::into_text(high_priority_route_table_id),
-            route_ecmp_algorithms: route_ecmp_algorithms.into_iter().collect(),
+            high_priority_route_table_id: high_priority_route_table_id.into(),
+            route_ecmp_algorithms: route_ecmp_algorithms.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `HighPriorityRouteTableId`.
-    pub fn with_high_priority_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.high_priority_route_table_id = crate::api::Text::into_text(value);
+    pub fn with_high_priority_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.high_priority_route_table_id = value.into();
         self
     }
 
     /// Sets `RouteECMPAlgorithms`.
-    pub fn with_route_ecmp_algorithms(mut self, value: impl IntoIterator<Item = RouteECMPAlgorithm>) -> Self {
-        self.route_ecmp_algorithms = value.into_iter().collect();
+    pub fn with_route_ecmp_algorithms<I: IntoIterator<Item = V>, V: Into<RouteECMPAlgorithm>>(mut self, values: I) -> Self {
+        self.route_ecmp_algorithms = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -26364,22 +26364,22 @@ impl crate::flatten::Flatten for ModifyHighPriorityRouteTableAttributeRequest {
 
 impl ModifyHighPriorityRouteTableAttributeRequest {
     /// A value with what requests require (`HighPriorityRouteTableId`, `Name`); set the other fields with the `with_` methods.
-    pub fn new(high_priority_route_table_id: impl crate::api::Text, name: impl crate::api::Text) -> Self {
+    pub fn new(high_priority_route_table_id: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
-            high_priority_route_table_id: crate::api::Text::into_text(high_priority_route_table_id),
-            name: crate::api::Text::into_text(name),
+            high_priority_route_table_id: high_priority_route_table_id.into(),
+            name: name.into(),
         }
     }
 
     /// Sets `HighPriorityRouteTableId`.
-    pub fn with_high_priority_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.high_priority_route_table_id = crate::api::Text::into_text(value);
+    pub fn with_high_priority_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.high_priority_route_table_id = value.into();
         self
     }
 
     /// Sets `Name`.
-    pub fn with_name(mut self, value: impl crate::api::Text) -> Self {
-        self.name = crate::api::Text::into_text(value);
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
         self
     }
 }
@@ -26427,28 +26427,28 @@ impl crate::flatten::Flatten for ModifyIPv6AddressesAttributesRequest {
 
 impl ModifyIPv6AddressesAttributesRequest {
     /// A value with what requests require (`IPv6AddressIds`); set the other fields with the `with_` methods.
-    pub fn new(ipv6_address_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(ipv6_address_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            ipv6_address_ids: ipv6_address_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            ipv6_address_ids: ipv6_address_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `IPv6AddressIds`.
-    pub fn with_ipv6_address_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ipv6_address_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ipv6_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ipv6_address_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `IPv6AddressName`.
-    pub fn with_ipv6_address_name(mut self, value: impl crate::api::Text) -> Self {
-        self.ipv6_address_name = Some(crate::api::Text::into_text(value));
+    pub fn with_ipv6_address_name(mut self, value: impl Into<String>) -> Self {
+        self.ipv6_address_name = Some(value.into());
         self
     }
 
     /// Sets `EipVisibleOnEni`.
-    pub fn with_eip_visible_on_eni(mut self, value: bool) -> Self {
-        self.eip_visible_on_eni = Some(value);
+    pub fn with_eip_visible_on_eni(mut self, value: impl Into<bool>) -> Self {
+        self.eip_visible_on_eni = Some(value.into());
         self
     }
 }
@@ -26491,22 +26491,22 @@ impl crate::flatten::Flatten for ModifyIPv6AddressesBandwidthRequest {
 
 impl ModifyIPv6AddressesBandwidthRequest {
     /// A value with what requests require (`IPv6AddressIds`, `InternetMaxBandwidthOut`); set the other fields with the `with_` methods.
-    pub fn new(ipv6_address_ids: impl IntoIterator<Item = impl crate::api::Text>, internet_max_bandwidth_out: i64) -> Self {
+    pub fn new(ipv6_address_ids: impl IntoIterator<Item = impl Into<String>>, internet_max_bandwidth_out: impl Into<i64>) -> Self {
         Self {
-            ipv6_address_ids: ipv6_address_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            internet_max_bandwidth_out: internet_max_bandwidth_out,
+            ipv6_address_ids: ipv6_address_ids.into_iter().map(Into::into).collect(),
+            internet_max_bandwidth_out: internet_max_bandwidth_out.into(),
         }
     }
 
     /// Sets `IPv6AddressIds`.
-    pub fn with_ipv6_address_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ipv6_address_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ipv6_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ipv6_address_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, value: i64) -> Self {
-        self.internet_max_bandwidth_out = value;
+    pub fn with_internet_max_bandwidth_out(mut self, value: impl Into<i64>) -> Self {
+        self.internet_max_bandwidth_out = value.into();
         self
     }
 }
@@ -26553,28 +26553,28 @@ impl crate::flatten::Flatten for ModifyIp6AddressesBandwidthRequest {
 
 impl ModifyIp6AddressesBandwidthRequest {
     /// A value with what requests require (`InternetMaxBandwidthOut`); set the other fields with the `with_` methods.
-    pub fn new(internet_max_bandwidth_out: i64) -> Self {
+    pub fn new(internet_max_bandwidth_out: impl Into<i64>) -> Self {
         Self {
-            internet_max_bandwidth_out: internet_max_bandwidth_out,
+            internet_max_bandwidth_out: internet_max_bandwidth_out.into(),
             ..Self::default()
         }
     }
 
     /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, value: i64) -> Self {
-        self.internet_max_bandwidth_out = value;
+    pub fn with_internet_max_bandwidth_out(mut self, value: impl Into<i64>) -> Self {
+        self.internet_max_bandwidth_out = value.into();
         self
     }
 
     /// Sets `Ip6Addresses`.
-    pub fn with_ip6_addresses(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ip6_addresses = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ip6_addresses<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ip6_addresses = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Ip6AddressIds`.
-    pub fn with_ip6_address_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ip6_address_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ip6_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ip6_address_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -26632,41 +26632,41 @@ impl crate::flatten::Flatten for ModifyIp6RuleRequest {
 
 impl ModifyIp6RuleRequest {
     /// A value with what requests require (`Ip6TranslatorId`, `Ip6RuleId`); set the other fields with the `with_` methods.
-    pub fn new(ip6_translator_id: impl crate::api::Text, ip6_rule_id: impl crate::api::Text) -> Self {
+    pub fn new(ip6_translator_id: impl Into<String>, ip6_rule_id: impl Into<String>) -> Self {
         Self {
-            ip6_translator_id: crate::api::Text::into_text(ip6_translator_id),
-            ip6_rule_id: crate::api::Text::into_text(ip6_rule_id),
+            ip6_translator_id: ip6_translator_id.into(),
+            ip6_rule_id: ip6_rule_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `Ip6TranslatorId`.
-    pub fn with_ip6_translator_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ip6_translator_id = crate::api::Text::into_text(value);
+    pub fn with_ip6_translator_id(mut self, value: impl Into<String>) -> Self {
+        self.ip6_translator_id = value.into();
         self
     }
 
     /// Sets `Ip6RuleId`.
-    pub fn with_ip6_rule_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ip6_rule_id = crate::api::Text::into_text(value);
+    pub fn with_ip6_rule_id(mut self, value: impl Into<String>) -> Self {
+        self.ip6_rule_id = value.into();
         self
     }
 
     /// Sets `Ip6RuleName`.
-    pub fn with_ip6_rule_name(mut self, value: impl crate::api::Text) -> Self {
-        self.ip6_rule_name = Some(crate::api::Text::into_text(value));
+    pub fn with_ip6_rule_name(mut self, value: impl Into<String>) -> Self {
+        self.ip6_rule_name = Some(value.into());
         self
     }
 
     /// Sets `Vip`.
-    pub fn with_vip(mut self, value: impl crate::api::Text) -> Self {
-        self.vip = Some(crate::api::Text::into_text(value));
+    pub fn with_vip(mut self, value: impl Into<String>) -> Self {
+        self.vip = Some(value.into());
         self
     }
 
     /// Sets `Vport`.
-    pub fn with_vport(mut self, value: i64) -> Self {
-        self.vport = Some(value);
+    pub fn with_vport(mut self, value: impl Into<i64>) -> Self {
+        self.vport = Some(value.into());
         self
     }
 }
@@ -26709,22 +26709,22 @@ impl crate::flatten::Flatten for ModifyIp6TranslatorRequest {
 
 impl ModifyIp6TranslatorRequest {
     /// A value with what requests require (`Ip6TranslatorId`); set the other fields with the `with_` methods.
-    pub fn new(ip6_translator_id: impl crate::api::Text) -> Self {
+    pub fn new(ip6_translator_id: impl Into<String>) -> Self {
         Self {
-            ip6_translator_id: crate::api::Text::into_text(ip6_translator_id),
+            ip6_translator_id: ip6_translator_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `Ip6TranslatorId`.
-    pub fn with_ip6_translator_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ip6_translator_id = crate::api::Text::into_text(value);
+    pub fn with_ip6_translator_id(mut self, value: impl Into<String>) -> Self {
+        self.ip6_translator_id = value.into();
         self
     }
 
     /// Sets `Ip6TranslatorName`.
-    pub fn with_ip6_translator_name(mut self, value: impl crate::api::Text) -> Self {
-        self.ip6_translator_name = Some(crate::api::Text::into_text(value));
+    pub fn with_ip6_translator_name(mut self, value: impl Into<String>) -> Self {
+        self.ip6_translator_name = Some(value.into());
         self
     }
 }
@@ -26766,22 +26766,22 @@ impl crate::flatten::Flatten for ModifyIpv6AddressesAttributeRequest {
 
 impl ModifyIpv6AddressesAttributeRequest {
     /// A value with what requests require (`NetworkInterfaceId`, `Ipv6Addresses`); set the other fields with the `with_` methods.
-    pub fn new(network_interface_id: impl crate::api::Text, ipv6_addresses: impl IntoIterator<Item = Ipv6Address>) -> Self {
+    pub fn new(network_interface_id: impl Into<String>, ipv6_addresses: impl IntoIterator<Item = impl Into<Ipv6Address>>) -> Self {
         Self {
-            network_interface_id: crate::api::Text::into_text(network_interface_id),
-            ipv6_addresses: ipv6_addresses.into_iter().collect(),
+            network_interface_id: network_interface_id.into(),
+            ipv6_addresses: ipv6_addresses.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_interface_id = crate::api::Text::into_text(value);
+    pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.network_interface_id = value.into();
         self
     }
 
     /// Sets `Ipv6Addresses`.
-    pub fn with_ipv6_addresses(mut self, value: impl IntoIterator<Item = Ipv6Address>) -> Self {
-        self.ipv6_addresses = value.into_iter().collect();
+    pub fn with_ipv6_addresses<I: IntoIterator<Item = V>, V: Into<Ipv6Address>>(mut self, values: I) -> Self {
+        self.ipv6_addresses = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -26830,36 +26830,36 @@ impl crate::flatten::Flatten for ModifyLocalGatewayRequest {
 
 impl ModifyLocalGatewayRequest {
     /// A value with what requests require (`LocalGatewayName`, `CdcId`, `LocalGatewayId`); set the other fields with the `with_` methods.
-    pub fn new(local_gateway_name: impl crate::api::Text, cdc_id: impl crate::api::Text, local_gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(local_gateway_name: impl Into<String>, cdc_id: impl Into<String>, local_gateway_id: impl Into<String>) -> Self {
         Self {
-            local_gateway_name: crate::api::Text::into_text(local_gateway_name),
-            cdc_id: crate::api::Text::into_text(cdc_id),
-            local_gateway_id: crate::api::Text::into_text(local_gateway_id),
+            local_gateway_name: local_gateway_name.into(),
+            cdc_id: cdc_id.into(),
+            local_gateway_id: local_gateway_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `LocalGatewayName`.
-    pub fn with_local_gateway_name(mut self, value: impl crate::api::Text) -> Self {
-        self.local_gateway_name = crate::api::Text::into_text(value);
+    pub fn with_local_gateway_name(mut self, value: impl Into<String>) -> Self {
+        self.local_gateway_name = value.into();
         self
     }
 
     /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.cdc_id = crate::api::Text::into_text(value);
+    pub fn with_cdc_id(mut self, value: impl Into<String>) -> Self {
+        self.cdc_id = value.into();
         self
     }
 
     /// Sets `LocalGatewayId`.
-    pub fn with_local_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.local_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_local_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.local_gateway_id = value.into();
         self
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = Some(crate::api::Text::into_text(value));
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = Some(value.into());
         self
     }
 }
@@ -26910,34 +26910,34 @@ impl crate::flatten::Flatten for ModifyNatGatewayAdvancedAttributeRequest {
 
 impl ModifyNatGatewayAdvancedAttributeRequest {
     /// A value with what requests require (`NatGatewayId`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
+            nat_gateway_id: nat_gateway_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `UDPMappingTimeout`.
-    pub fn with_udp_mapping_timeout(mut self, value: u64) -> Self {
-        self.udp_mapping_timeout = Some(value);
+    pub fn with_udp_mapping_timeout(mut self, value: impl Into<u64>) -> Self {
+        self.udp_mapping_timeout = Some(value.into());
         self
     }
 
     /// Sets `TCPEstablishedConnectionTimeout`.
-    pub fn with_tcp_established_connection_timeout(mut self, value: u64) -> Self {
-        self.tcp_established_connection_timeout = Some(value);
+    pub fn with_tcp_established_connection_timeout(mut self, value: impl Into<u64>) -> Self {
+        self.tcp_established_connection_timeout = Some(value.into());
         self
     }
 
     /// Sets `TCPTimeWaitTimeout`.
-    pub fn with_tcp_time_wait_timeout(mut self, value: u64) -> Self {
-        self.tcp_time_wait_timeout = Some(value);
+    pub fn with_tcp_time_wait_timeout(mut self, value: impl Into<u64>) -> Self {
+        self.tcp_time_wait_timeout = Some(value.into());
         self
     }
 }
@@ -27000,52 +27000,52 @@ impl crate::flatten::Flatten for ModifyNatGatewayAttributeRequest {
 
 impl ModifyNatGatewayAttributeRequest {
     /// A value with what requests require (`NatGatewayId`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
+            nat_gateway_id: nat_gateway_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `NatGatewayName`.
-    pub fn with_nat_gateway_name(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_name = Some(crate::api::Text::into_text(value));
+    pub fn with_nat_gateway_name(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_name = Some(value.into());
         self
     }
 
     /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, value: u64) -> Self {
-        self.internet_max_bandwidth_out = Some(value);
+    pub fn with_internet_max_bandwidth_out(mut self, value: impl Into<u64>) -> Self {
+        self.internet_max_bandwidth_out = Some(value.into());
         self
     }
 
     /// Sets `ModifySecurityGroup`.
-    pub fn with_modify_security_group(mut self, value: bool) -> Self {
-        self.modify_security_group = Some(value);
+    pub fn with_modify_security_group(mut self, value: impl Into<bool>) -> Self {
+        self.modify_security_group = Some(value.into());
         self
     }
 
     /// Sets `SecurityGroupIds`.
-    pub fn with_security_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.security_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.security_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DeletionProtectionEnabled`.
-    pub fn with_deletion_protection_enabled(mut self, value: bool) -> Self {
-        self.deletion_protection_enabled = Some(value);
+    pub fn with_deletion_protection_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.deletion_protection_enabled = Some(value.into());
         self
     }
 
     /// Sets `PublicAddressAffinity`.
-    pub fn with_public_address_affinity(mut self, value: bool) -> Self {
-        self.public_address_affinity = Some(value);
+    pub fn with_public_address_affinity(mut self, value: impl Into<bool>) -> Self {
+        self.public_address_affinity = Some(value.into());
         self
     }
 }
@@ -27090,29 +27090,29 @@ impl crate::flatten::Flatten for ModifyNatGatewayDestinationIpPortTranslationNat
 
 impl ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest {
     /// A value with what requests require (`NatGatewayId`, `SourceNatRule`, `DestinationNatRule`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text, source_nat_rule: DestinationIpPortTranslationNatRule, destination_nat_rule: DestinationIpPortTranslationNatRule) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>, source_nat_rule: impl Into<DestinationIpPortTranslationNatRule>, destination_nat_rule: impl Into<DestinationIpPortTranslationNatRule>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            source_nat_rule: source_nat_rule,
-            destination_nat_rule: destination_nat_rule,
+            nat_gateway_id: nat_gateway_id.into(),
+            source_nat_rule: source_nat_rule.into(),
+            destination_nat_rule: destination_nat_rule.into(),
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `SourceNatRule`.
-    pub fn with_source_nat_rule(mut self, value: DestinationIpPortTranslationNatRule) -> Self {
-        self.source_nat_rule = value;
+    pub fn with_source_nat_rule(mut self, value: impl Into<DestinationIpPortTranslationNatRule>) -> Self {
+        self.source_nat_rule = value.into();
         self
     }
 
     /// Sets `DestinationNatRule`.
-    pub fn with_destination_nat_rule(mut self, value: DestinationIpPortTranslationNatRule) -> Self {
-        self.destination_nat_rule = value;
+    pub fn with_destination_nat_rule(mut self, value: impl Into<DestinationIpPortTranslationNatRule>) -> Self {
+        self.destination_nat_rule = value.into();
         self
     }
 }
@@ -27154,22 +27154,22 @@ impl crate::flatten::Flatten for ModifyNatGatewaySourceIpTranslationNatRuleReque
 
 impl ModifyNatGatewaySourceIpTranslationNatRuleRequest {
     /// A value with what requests require (`NatGatewayId`, `SourceIpTranslationNatRule`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text, source_ip_translation_nat_rule: SourceIpTranslationNatRule) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>, source_ip_translation_nat_rule: impl Into<SourceIpTranslationNatRule>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            source_ip_translation_nat_rule: source_ip_translation_nat_rule,
+            nat_gateway_id: nat_gateway_id.into(),
+            source_ip_translation_nat_rule: source_ip_translation_nat_rule.into(),
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `SourceIpTranslationNatRule`.
-    pub fn with_source_ip_translation_nat_rule(mut self, value: SourceIpTranslationNatRule) -> Self {
-        self.source_ip_translation_nat_rule = value;
+    pub fn with_source_ip_translation_nat_rule(mut self, value: impl Into<SourceIpTranslationNatRule>) -> Self {
+        self.source_ip_translation_nat_rule = value.into();
         self
     }
 }
@@ -27228,46 +27228,46 @@ impl crate::flatten::Flatten for ModifyNetDetectRequest {
 
 impl ModifyNetDetectRequest {
     /// A value with what requests require (`NetDetectId`); set the other fields with the `with_` methods.
-    pub fn new(net_detect_id: impl crate::api::Text) -> Self {
+    pub fn new(net_detect_id: impl Into<String>) -> Self {
         Self {
-            net_detect_id: crate::api::Text::into_text(net_detect_id),
+            net_detect_id: net_detect_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `NetDetectId`.
-    pub fn with_net_detect_id(mut self, value: impl crate::api::Text) -> Self {
-        self.net_detect_id = crate::api::Text::into_text(value);
+    pub fn with_net_detect_id(mut self, value: impl Into<String>) -> Self {
+        self.net_detect_id = value.into();
         self
     }
 
     /// Sets `NetDetectName`.
-    pub fn with_net_detect_name(mut self, value: impl crate::api::Text) -> Self {
-        self.net_detect_name = Some(crate::api::Text::into_text(value));
+    pub fn with_net_detect_name(mut self, value: impl Into<String>) -> Self {
+        self.net_detect_name = Some(value.into());
         self
     }
 
     /// Sets `DetectDestinationIp`.
-    pub fn with_detect_destination_ip(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.detect_destination_ip = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_detect_destination_ip<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.detect_destination_ip = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `NextHopType`.
-    pub fn with_next_hop_type(mut self, value: impl crate::api::Text) -> Self {
-        self.next_hop_type = Some(crate::api::Text::into_text(value));
+    pub fn with_next_hop_type(mut self, value: impl Into<String>) -> Self {
+        self.next_hop_type = Some(value.into());
         self
     }
 
     /// Sets `NextHopDestination`.
-    pub fn with_next_hop_destination(mut self, value: impl crate::api::Text) -> Self {
-        self.next_hop_destination = Some(crate::api::Text::into_text(value));
+    pub fn with_next_hop_destination(mut self, value: impl Into<String>) -> Self {
+        self.next_hop_destination = Some(value.into());
         self
     }
 
     /// Sets `NetDetectDescription`.
-    pub fn with_net_detect_description(mut self, value: impl crate::api::Text) -> Self {
-        self.net_detect_description = Some(crate::api::Text::into_text(value));
+    pub fn with_net_detect_description(mut self, value: impl Into<String>) -> Self {
+        self.net_detect_description = Some(value.into());
         self
     }
 }
@@ -27309,22 +27309,22 @@ impl crate::flatten::Flatten for ModifyNetworkAclAttributeRequest {
 
 impl ModifyNetworkAclAttributeRequest {
     /// A value with what requests require (`NetworkAclId`, `NetworkAclName`); set the other fields with the `with_` methods.
-    pub fn new(network_acl_id: impl crate::api::Text, network_acl_name: impl crate::api::Text) -> Self {
+    pub fn new(network_acl_id: impl Into<String>, network_acl_name: impl Into<String>) -> Self {
         Self {
-            network_acl_id: crate::api::Text::into_text(network_acl_id),
-            network_acl_name: crate::api::Text::into_text(network_acl_name),
+            network_acl_id: network_acl_id.into(),
+            network_acl_name: network_acl_name.into(),
         }
     }
 
     /// Sets `NetworkAclId`.
-    pub fn with_network_acl_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_acl_id = crate::api::Text::into_text(value);
+    pub fn with_network_acl_id(mut self, value: impl Into<String>) -> Self {
+        self.network_acl_id = value.into();
         self
     }
 
     /// Sets `NetworkAclName`.
-    pub fn with_network_acl_name(mut self, value: impl crate::api::Text) -> Self {
-        self.network_acl_name = crate::api::Text::into_text(value);
+    pub fn with_network_acl_name(mut self, value: impl Into<String>) -> Self {
+        self.network_acl_name = value.into();
         self
     }
 }
@@ -27375,34 +27375,34 @@ impl crate::flatten::Flatten for ModifyNetworkAclEntriesRequest {
 
 impl ModifyNetworkAclEntriesRequest {
     /// A value with what requests require (`NetworkAclId`); set the other fields with the `with_` methods.
-    pub fn new(network_acl_id: impl crate::api::Text) -> Self {
+    pub fn new(network_acl_id: impl Into<String>) -> Self {
         Self {
-            network_acl_id: crate::api::Text::into_text(network_acl_id),
+            network_acl_id: network_acl_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `NetworkAclId`.
-    pub fn with_network_acl_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_acl_id = crate::api::Text::into_text(value);
+    pub fn with_network_acl_id(mut self, value: impl Into<String>) -> Self {
+        self.network_acl_id = value.into();
         self
     }
 
     /// Sets `NetworkAclEntrySet`.
-    pub fn with_network_acl_entry_set(mut self, value: NetworkAclEntrySet) -> Self {
-        self.network_acl_entry_set = Some(value);
+    pub fn with_network_acl_entry_set(mut self, value: impl Into<NetworkAclEntrySet>) -> Self {
+        self.network_acl_entry_set = Some(value.into());
         self
     }
 
     /// Sets `NetworkAclQuintupleSet`.
-    pub fn with_network_acl_quintuple_set(mut self, value: NetworkAclQuintupleEntries) -> Self {
-        self.network_acl_quintuple_set = Some(value);
+    pub fn with_network_acl_quintuple_set(mut self, value: impl Into<NetworkAclQuintupleEntries>) -> Self {
+        self.network_acl_quintuple_set = Some(value.into());
         self
     }
 
     /// Sets `EnableUpdateAclEntries`.
-    pub fn with_enable_update_acl_entries(mut self, value: bool) -> Self {
-        self.enable_update_acl_entries = Some(value);
+    pub fn with_enable_update_acl_entries(mut self, value: impl Into<bool>) -> Self {
+        self.enable_update_acl_entries = Some(value.into());
         self
     }
 }
@@ -27444,22 +27444,22 @@ impl crate::flatten::Flatten for ModifyNetworkAclQuintupleEntriesRequest {
 
 impl ModifyNetworkAclQuintupleEntriesRequest {
     /// A value with what requests require (`NetworkAclId`, `NetworkAclQuintupleSet`); set the other fields with the `with_` methods.
-    pub fn new(network_acl_id: impl crate::api::Text, network_acl_quintuple_set: NetworkAclQuintupleEntries) -> Self {
+    pub fn new(network_acl_id: impl Into<String>, network_acl_quintuple_set: impl Into<NetworkAclQuintupleEntries>) -> Self {
         Self {
-            network_acl_id: crate::api::Text::into_text(network_acl_id),
-            network_acl_quintuple_set: network_acl_quintuple_set,
+            network_acl_id: network_acl_id.into(),
+            network_acl_quintuple_set: network_acl_quintuple_set.into(),
         }
     }
 
     /// Sets `NetworkAclId`.
-    pub fn with_network_acl_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_acl_id = crate::api::Text::into_text(value);
+    pub fn with_network_acl_id(mut self, value: impl Into<String>) -> Self {
+        self.network_acl_id = value.into();
         self
     }
 
     /// Sets `NetworkAclQuintupleSet`.
-    pub fn with_network_acl_quintuple_set(mut self, value: NetworkAclQuintupleEntries) -> Self {
-        self.network_acl_quintuple_set = value;
+    pub fn with_network_acl_quintuple_set(mut self, value: impl Into<NetworkAclQuintupleEntries>) -> Self {
+        self.network_acl_quintuple_set = value.into();
         self
     }
 }
@@ -27514,40 +27514,40 @@ impl crate::flatten::Flatten for ModifyNetworkInterfaceAttributeRequest {
 
 impl ModifyNetworkInterfaceAttributeRequest {
     /// A value with what requests require (`NetworkInterfaceId`); set the other fields with the `with_` methods.
-    pub fn new(network_interface_id: impl crate::api::Text) -> Self {
+    pub fn new(network_interface_id: impl Into<String>) -> Self {
         Self {
-            network_interface_id: crate::api::Text::into_text(network_interface_id),
+            network_interface_id: network_interface_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_interface_id = crate::api::Text::into_text(value);
+    pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.network_interface_id = value.into();
         self
     }
 
     /// Sets `NetworkInterfaceName`.
-    pub fn with_network_interface_name(mut self, value: impl crate::api::Text) -> Self {
-        self.network_interface_name = Some(crate::api::Text::into_text(value));
+    pub fn with_network_interface_name(mut self, value: impl Into<String>) -> Self {
+        self.network_interface_name = Some(value.into());
         self
     }
 
     /// Sets `NetworkInterfaceDescription`.
-    pub fn with_network_interface_description(mut self, value: impl crate::api::Text) -> Self {
-        self.network_interface_description = Some(crate::api::Text::into_text(value));
+    pub fn with_network_interface_description(mut self, value: impl Into<String>) -> Self {
+        self.network_interface_description = Some(value.into());
         self
     }
 
     /// Sets `SecurityGroupIds`.
-    pub fn with_security_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.security_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.security_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `TrunkingFlag`.
-    pub fn with_trunking_flag(mut self, value: impl crate::api::Text) -> Self {
-        self.trunking_flag = Some(crate::api::Text::into_text(value));
+    pub fn with_trunking_flag(mut self, value: impl Into<String>) -> Self {
+        self.trunking_flag = Some(value.into());
         self
     }
 }
@@ -27594,28 +27594,28 @@ impl crate::flatten::Flatten for ModifyNetworkInterfaceQosRequest {
 
 impl ModifyNetworkInterfaceQosRequest {
     /// A value with what requests require (`NetworkInterfaceIds`); set the other fields with the `with_` methods.
-    pub fn new(network_interface_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(network_interface_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            network_interface_ids: network_interface_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            network_interface_ids: network_interface_ids.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `NetworkInterfaceIds`.
-    pub fn with_network_interface_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.network_interface_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_network_interface_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.network_interface_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `QosLevel`.
-    pub fn with_qos_level(mut self, value: impl crate::api::Text) -> Self {
-        self.qos_level = Some(crate::api::Text::into_text(value));
+    pub fn with_qos_level(mut self, value: impl Into<String>) -> Self {
+        self.qos_level = Some(value.into());
         self
     }
 
     /// Sets `DirectSendMaxPort`.
-    pub fn with_direct_send_max_port(mut self, value: u64) -> Self {
-        self.direct_send_max_port = Some(value);
+    pub fn with_direct_send_max_port(mut self, value: impl Into<u64>) -> Self {
+        self.direct_send_max_port = Some(value.into());
         self
     }
 }
@@ -27657,22 +27657,22 @@ impl crate::flatten::Flatten for ModifyPrivateIpAddressesAttributeRequest {
 
 impl ModifyPrivateIpAddressesAttributeRequest {
     /// A value with what requests require (`NetworkInterfaceId`, `PrivateIpAddresses`); set the other fields with the `with_` methods.
-    pub fn new(network_interface_id: impl crate::api::Text, private_ip_addresses: impl IntoIterator<Item = PrivateIpAddressSpecification>) -> Self {
+    pub fn new(network_interface_id: impl Into<String>, private_ip_addresses: impl IntoIterator<Item = impl Into<PrivateIpAddressSpecification>>) -> Self {
         Self {
-            network_interface_id: crate::api::Text::into_text(network_interface_id),
-            private_ip_addresses: private_ip_addresses.into_iter().collect(),
+            network_interface_id: network_interface_id.into(),
+            private_ip_addresses: private_ip_addresses.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_interface_id = crate::api::Text::into_text(value);
+    pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.network_interface_id = value.into();
         self
     }
 
     /// Sets `PrivateIpAddresses`.
-    pub fn with_private_ip_addresses(mut self, value: impl IntoIterator<Item = PrivateIpAddressSpecification>) -> Self {
-        self.private_ip_addresses = value.into_iter().collect();
+    pub fn with_private_ip_addresses<I: IntoIterator<Item = V>, V: Into<PrivateIpAddressSpecification>>(mut self, values: I) -> Self {
+        self.private_ip_addresses = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -27719,28 +27719,28 @@ impl crate::flatten::Flatten for ModifyPrivateNatGatewayAttributeRequest {
 
 impl ModifyPrivateNatGatewayAttributeRequest {
     /// A value with what requests require (`NatGatewayId`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
+            nat_gateway_id: nat_gateway_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `NatGatewayName`.
-    pub fn with_nat_gateway_name(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_name = Some(crate::api::Text::into_text(value));
+    pub fn with_nat_gateway_name(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_name = Some(value.into());
         self
     }
 
     /// Sets `DeletionProtectionEnabled`.
-    pub fn with_deletion_protection_enabled(mut self, value: bool) -> Self {
-        self.deletion_protection_enabled = Some(value);
+    pub fn with_deletion_protection_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.deletion_protection_enabled = Some(value.into());
         self
     }
 }
@@ -27782,22 +27782,22 @@ impl crate::flatten::Flatten for ModifyPrivateNatGatewayDestinationIpPortTransla
 
 impl ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     /// A value with what requests require (`NatGatewayId`, `LocalDestinationIpPortTranslationNatRules`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text, local_destination_ip_port_translation_nat_rules: impl IntoIterator<Item = DestinationIpPortTranslationNatRuleDiff>) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>, local_destination_ip_port_translation_nat_rules: impl IntoIterator<Item = impl Into<DestinationIpPortTranslationNatRuleDiff>>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            local_destination_ip_port_translation_nat_rules: local_destination_ip_port_translation_nat_rules.into_iter().collect(),
+            nat_gateway_id: nat_gateway_id.into(),
+            local_destination_ip_port_translation_nat_rules: local_destination_ip_port_translation_nat_rules.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `LocalDestinationIpPortTranslationNatRules`.
-    pub fn with_local_destination_ip_port_translation_nat_rules(mut self, value: impl IntoIterator<Item = DestinationIpPortTranslationNatRuleDiff>) -> Self {
-        self.local_destination_ip_port_translation_nat_rules = value.into_iter().collect();
+    pub fn with_local_destination_ip_port_translation_nat_rules<I: IntoIterator<Item = V>, V: Into<DestinationIpPortTranslationNatRuleDiff>>(mut self, values: I) -> Self {
+        self.local_destination_ip_port_translation_nat_rules = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -27852,50 +27852,50 @@ impl crate::flatten::Flatten for ModifyPrivateNatGatewayTranslationAclRuleReques
 
 impl ModifyPrivateNatGatewayTranslationAclRuleRequest {
     /// A value with what requests require (`NatGatewayId`, `TranslationDirection`, `TranslationType`, `TranslationIp`, `TranslationAclRules`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text, translation_direction: impl crate::api::Text, translation_type: impl crate::api::Text, translation_ip: impl crate::api::Text, translation_acl_rules: impl IntoIterator<Item = TranslationAclRule>) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>, translation_direction: impl Into<String>, translation_type: impl Into<String>, translation_ip: impl Into<String>, translation_acl_rules: impl IntoIterator<Item = impl Into<TranslationAclRule>>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            translation_direction: crate::api::Text::into_text(translation_direction),
-            translation_type: crate::api::Text::into_text(translation_type),
-            translation_ip: crate::api::Text::into_text(translation_ip),
-            translation_acl_rules: translation_acl_rules.into_iter().collect(),
+            nat_gateway_id: nat_gateway_id.into(),
+            translation_direction: translation_direction.into(),
+            translation_type: translation_type.into(),
+            translation_ip: translation_ip.into(),
+            translation_acl_rules: translation_acl_rules.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `TranslationDirection`.
-    pub fn with_translation_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.translation_direction = crate::api::Text::into_text(value);
+    pub fn with_translation_direction(mut self, value: impl Into<String>) -> Self {
+        self.translation_direction = value.into();
         self
     }
 
     /// Sets `TranslationType`.
-    pub fn with_translation_type(mut self, value: impl crate::api::Text) -> Self {
-        self.translation_type = crate::api::Text::into_text(value);
+    pub fn with_translation_type(mut self, value: impl Into<String>) -> Self {
+        self.translation_type = value.into();
         self
     }
 
     /// Sets `TranslationIp`.
-    pub fn with_translation_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.translation_ip = crate::api::Text::into_text(value);
+    pub fn with_translation_ip(mut self, value: impl Into<String>) -> Self {
+        self.translation_ip = value.into();
         self
     }
 
     /// Sets `TranslationAclRules`.
-    pub fn with_translation_acl_rules(mut self, value: impl IntoIterator<Item = TranslationAclRule>) -> Self {
-        self.translation_acl_rules = value.into_iter().collect();
+    pub fn with_translation_acl_rules<I: IntoIterator<Item = V>, V: Into<TranslationAclRule>>(mut self, values: I) -> Self {
+        self.translation_acl_rules = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `OriginalIp`.
-    pub fn with_original_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.original_ip = Some(crate::api::Text::into_text(value));
+    pub fn with_original_ip(mut self, value: impl Into<String>) -> Self {
+        self.original_ip = Some(value.into());
         self
     }
 }
@@ -27941,29 +27941,29 @@ impl crate::flatten::Flatten for ModifyPrivateNatGatewayTranslationNatRuleReques
 
 impl ModifyPrivateNatGatewayTranslationNatRuleRequest {
     /// A value with what requests require (`NatGatewayId`, `TranslationNatRules`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text, translation_nat_rules: impl IntoIterator<Item = TranslationNatRuleDiff>) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>, translation_nat_rules: impl IntoIterator<Item = impl Into<TranslationNatRuleDiff>>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            translation_nat_rules: translation_nat_rules.into_iter().collect(),
+            nat_gateway_id: nat_gateway_id.into(),
+            translation_nat_rules: translation_nat_rules.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `TranslationNatRules`.
-    pub fn with_translation_nat_rules(mut self, value: impl IntoIterator<Item = TranslationNatRuleDiff>) -> Self {
-        self.translation_nat_rules = value.into_iter().collect();
+    pub fn with_translation_nat_rules<I: IntoIterator<Item = V>, V: Into<TranslationNatRuleDiff>>(mut self, values: I) -> Self {
+        self.translation_nat_rules = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `CrossDomain`.
-    pub fn with_cross_domain(mut self, value: bool) -> Self {
-        self.cross_domain = Some(value);
+    pub fn with_cross_domain(mut self, value: impl Into<bool>) -> Self {
+        self.cross_domain = Some(value.into());
         self
     }
 }
@@ -28013,35 +28013,35 @@ impl crate::flatten::Flatten for ModifyReserveIpAddressRequest {
 
 impl ModifyReserveIpAddressRequest {
     /// A value with what requests require (`VpcId`, `ReserveIpId`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, reserve_ip_id: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>, reserve_ip_id: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            reserve_ip_id: crate::api::Text::into_text(reserve_ip_id),
+            vpc_id: vpc_id.into(),
+            reserve_ip_id: reserve_ip_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `ReserveIpId`.
-    pub fn with_reserve_ip_id(mut self, value: impl crate::api::Text) -> Self {
-        self.reserve_ip_id = crate::api::Text::into_text(value);
+    pub fn with_reserve_ip_id(mut self, value: impl Into<String>) -> Self {
+        self.reserve_ip_id = value.into();
         self
     }
 
     /// Sets `Name`.
-    pub fn with_name(mut self, value: impl crate::api::Text) -> Self {
-        self.name = Some(crate::api::Text::into_text(value));
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 }
@@ -28086,29 +28086,29 @@ impl crate::flatten::Flatten for ModifyRoutePolicyAttributeRequest {
 
 impl ModifyRoutePolicyAttributeRequest {
     /// A value with what requests require (`RoutePolicyId`, `RoutePolicyName`, `RoutePolicyDescription`); set the other fields with the `with_` methods.
-    pub fn new(route_policy_id: impl crate::api::Text, route_policy_name: impl crate::api::Text, route_policy_description: impl crate::api::Text) -> Self {
+    pub fn new(route_policy_id: impl Into<String>, route_policy_name: impl Into<String>, route_policy_description: impl Into<String>) -> Self {
         Self {
-            route_policy_id: crate::api::Text::into_text(route_policy_id),
-            route_policy_name: crate::api::Text::into_text(route_policy_name),
-            route_policy_description: crate::api::Text::into_text(route_policy_description),
+            route_policy_id: route_policy_id.into(),
+            route_policy_name: route_policy_name.into(),
+            route_policy_description: route_policy_description.into(),
         }
     }
 
     /// Sets `RoutePolicyId`.
-    pub fn with_route_policy_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_policy_id = crate::api::Text::into_text(value);
+    pub fn with_route_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.route_policy_id = value.into();
         self
     }
 
     /// Sets `RoutePolicyName`.
-    pub fn with_route_policy_name(mut self, value: impl crate::api::Text) -> Self {
-        self.route_policy_name = crate::api::Text::into_text(value);
+    pub fn with_route_policy_name(mut self, value: impl Into<String>) -> Self {
+        self.route_policy_name = value.into();
         self
     }
 
     /// Sets `RoutePolicyDescription`.
-    pub fn with_route_policy_description(mut self, value: impl crate::api::Text) -> Self {
-        self.route_policy_description = crate::api::Text::into_text(value);
+    pub fn with_route_policy_description(mut self, value: impl Into<String>) -> Self {
+        self.route_policy_description = value.into();
         self
     }
 }
@@ -28150,22 +28150,22 @@ impl crate::flatten::Flatten for ModifyRouteTableAttributeRequest {
 
 impl ModifyRouteTableAttributeRequest {
     /// A value with what requests require (`RouteTableId`, `RouteTableName`); set the other fields with the `with_` methods.
-    pub fn new(route_table_id: impl crate::api::Text, route_table_name: impl crate::api::Text) -> Self {
+    pub fn new(route_table_id: impl Into<String>, route_table_name: impl Into<String>) -> Self {
         Self {
-            route_table_id: crate::api::Text::into_text(route_table_id),
-            route_table_name: crate::api::Text::into_text(route_table_name),
+            route_table_id: route_table_id.into(),
+            route_table_name: route_table_name.into(),
         }
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = crate::api::Text::into_text(value);
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = value.into();
         self
     }
 
     /// Sets `RouteTableName`.
-    pub fn with_route_table_name(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_name = crate::api::Text::into_text(value);
+    pub fn with_route_table_name(mut self, value: impl Into<String>) -> Self {
+        self.route_table_name = value.into();
         self
     }
 }
@@ -28207,22 +28207,22 @@ impl crate::flatten::Flatten for ModifyRouteTableSelectionPoliciesRequest {
 
 impl ModifyRouteTableSelectionPoliciesRequest {
     /// A value with what requests require (`CcnId`, `SelectionPolicies`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text, selection_policies: impl IntoIterator<Item = CcnRouteTableSelectPolicy>) -> Self {
+    pub fn new(ccn_id: impl Into<String>, selection_policies: impl IntoIterator<Item = impl Into<CcnRouteTableSelectPolicy>>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
-            selection_policies: selection_policies.into_iter().collect(),
+            ccn_id: ccn_id.into(),
+            selection_policies: selection_policies.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `SelectionPolicies`.
-    pub fn with_selection_policies(mut self, value: impl IntoIterator<Item = CcnRouteTableSelectPolicy>) -> Self {
-        self.selection_policies = value.into_iter().collect();
+    pub fn with_selection_policies<I: IntoIterator<Item = V>, V: Into<CcnRouteTableSelectPolicy>>(mut self, values: I) -> Self {
+        self.selection_policies = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -28269,28 +28269,28 @@ impl crate::flatten::Flatten for ModifySecurityGroupAttributeRequest {
 
 impl ModifySecurityGroupAttributeRequest {
     /// A value with what requests require (`SecurityGroupId`); set the other fields with the `with_` methods.
-    pub fn new(security_group_id: impl crate::api::Text) -> Self {
+    pub fn new(security_group_id: impl Into<String>) -> Self {
         Self {
-            security_group_id: crate::api::Text::into_text(security_group_id),
+            security_group_id: security_group_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `SecurityGroupId`.
-    pub fn with_security_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.security_group_id = crate::api::Text::into_text(value);
+    pub fn with_security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.security_group_id = value.into();
         self
     }
 
     /// Sets `GroupName`.
-    pub fn with_group_name(mut self, value: impl crate::api::Text) -> Self {
-        self.group_name = Some(crate::api::Text::into_text(value));
+    pub fn with_group_name(mut self, value: impl Into<String>) -> Self {
+        self.group_name = Some(value.into());
         self
     }
 
     /// Sets `GroupDescription`.
-    pub fn with_group_description(mut self, value: impl crate::api::Text) -> Self {
-        self.group_description = Some(crate::api::Text::into_text(value));
+    pub fn with_group_description(mut self, value: impl Into<String>) -> Self {
+        self.group_description = Some(value.into());
         self
     }
 }
@@ -28336,29 +28336,29 @@ impl crate::flatten::Flatten for ModifySecurityGroupPoliciesRequest {
 
 impl ModifySecurityGroupPoliciesRequest {
     /// A value with what requests require (`SecurityGroupId`, `SecurityGroupPolicySet`); set the other fields with the `with_` methods.
-    pub fn new(security_group_id: impl crate::api::Text, security_group_policy_set: SecurityGroupPolicySet) -> Self {
+    pub fn new(security_group_id: impl Into<String>, security_group_policy_set: impl Into<SecurityGroupPolicySet>) -> Self {
         Self {
-            security_group_id: crate::api::Text::into_text(security_group_id),
-            security_group_policy_set: security_group_policy_set,
+            security_group_id: security_group_id.into(),
+            security_group_policy_set: security_group_policy_set.into(),
             ..Self::default()
         }
     }
 
     /// Sets `SecurityGroupId`.
-    pub fn with_security_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.security_group_id = crate::api::Text::into_text(value);
+    pub fn with_security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.security_group_id = value.into();
         self
     }
 
     /// Sets `SecurityGroupPolicySet`.
-    pub fn with_security_group_policy_set(mut self, value: SecurityGroupPolicySet) -> Self {
-        self.security_group_policy_set = value;
+    pub fn with_security_group_policy_set(mut self, value: impl Into<SecurityGroupPolicySet>) -> Self {
+        self.security_group_policy_set = value.into();
         self
     }
 
     /// Sets `SortPolicys`.
-    pub fn with_sort_policys(mut self, value: bool) -> Self {
-        self.sort_policys = Some(value);
+    pub fn with_sort_policys(mut self, value: impl Into<bool>) -> Self {
+        self.sort_policys = Some(value.into());
         self
     }
 }
@@ -28409,34 +28409,34 @@ impl crate::flatten::Flatten for ModifyServiceTemplateAttributeRequest {
 
 impl ModifyServiceTemplateAttributeRequest {
     /// A value with what requests require (`ServiceTemplateId`); set the other fields with the `with_` methods.
-    pub fn new(service_template_id: impl crate::api::Text) -> Self {
+    pub fn new(service_template_id: impl Into<String>) -> Self {
         Self {
-            service_template_id: crate::api::Text::into_text(service_template_id),
+            service_template_id: service_template_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `ServiceTemplateId`.
-    pub fn with_service_template_id(mut self, value: impl crate::api::Text) -> Self {
-        self.service_template_id = crate::api::Text::into_text(value);
+    pub fn with_service_template_id(mut self, value: impl Into<String>) -> Self {
+        self.service_template_id = value.into();
         self
     }
 
     /// Sets `ServiceTemplateName`.
-    pub fn with_service_template_name(mut self, value: impl crate::api::Text) -> Self {
-        self.service_template_name = Some(crate::api::Text::into_text(value));
+    pub fn with_service_template_name(mut self, value: impl Into<String>) -> Self {
+        self.service_template_name = Some(value.into());
         self
     }
 
     /// Sets `Services`.
-    pub fn with_services(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.services = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_services<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.services = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `ServicesExtra`.
-    pub fn with_services_extra(mut self, value: impl IntoIterator<Item = ServicesInfo>) -> Self {
-        self.services_extra = value.into_iter().collect();
+    pub fn with_services_extra<I: IntoIterator<Item = V>, V: Into<ServicesInfo>>(mut self, values: I) -> Self {
+        self.services_extra = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -28483,28 +28483,28 @@ impl crate::flatten::Flatten for ModifyServiceTemplateGroupAttributeRequest {
 
 impl ModifyServiceTemplateGroupAttributeRequest {
     /// A value with what requests require (`ServiceTemplateGroupId`); set the other fields with the `with_` methods.
-    pub fn new(service_template_group_id: impl crate::api::Text) -> Self {
+    pub fn new(service_template_group_id: impl Into<String>) -> Self {
         Self {
-            service_template_group_id: crate::api::Text::into_text(service_template_group_id),
+            service_template_group_id: service_template_group_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `ServiceTemplateGroupId`.
-    pub fn with_service_template_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.service_template_group_id = crate::api::Text::into_text(value);
+    pub fn with_service_template_group_id(mut self, value: impl Into<String>) -> Self {
+        self.service_template_group_id = value.into();
         self
     }
 
     /// Sets `ServiceTemplateGroupName`.
-    pub fn with_service_template_group_name(mut self, value: impl crate::api::Text) -> Self {
-        self.service_template_group_name = Some(crate::api::Text::into_text(value));
+    pub fn with_service_template_group_name(mut self, value: impl Into<String>) -> Self {
+        self.service_template_group_name = Some(value.into());
         self
     }
 
     /// Sets `ServiceTemplateIds`.
-    pub fn with_service_template_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.service_template_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_service_template_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.service_template_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -28543,15 +28543,15 @@ impl crate::flatten::Flatten for ModifySnapshotPoliciesRequest {
 
 impl ModifySnapshotPoliciesRequest {
     /// A value with what requests require (`SnapshotPoliciesInfo`); set the other fields with the `with_` methods.
-    pub fn new(snapshot_policies_info: impl IntoIterator<Item = BatchModifySnapshotPolicy>) -> Self {
+    pub fn new(snapshot_policies_info: impl IntoIterator<Item = impl Into<BatchModifySnapshotPolicy>>) -> Self {
         Self {
-            snapshot_policies_info: snapshot_policies_info.into_iter().collect(),
+            snapshot_policies_info: snapshot_policies_info.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `SnapshotPoliciesInfo`.
-    pub fn with_snapshot_policies_info(mut self, value: impl IntoIterator<Item = BatchModifySnapshotPolicy>) -> Self {
-        self.snapshot_policies_info = value.into_iter().collect();
+    pub fn with_snapshot_policies_info<I: IntoIterator<Item = V>, V: Into<BatchModifySnapshotPolicy>>(mut self, values: I) -> Self {
+        self.snapshot_policies_info = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -28598,28 +28598,28 @@ impl crate::flatten::Flatten for ModifySubnetAttributeRequest {
 
 impl ModifySubnetAttributeRequest {
     /// A value with what requests require (`SubnetId`); set the other fields with the `with_` methods.
-    pub fn new(subnet_id: impl crate::api::Text) -> Self {
+    pub fn new(subnet_id: impl Into<String>) -> Self {
         Self {
-            subnet_id: crate::api::Text::into_text(subnet_id),
+            subnet_id: subnet_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_id = crate::api::Text::into_text(value);
+    pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = value.into();
         self
     }
 
     /// Sets `SubnetName`.
-    pub fn with_subnet_name(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_name = Some(crate::api::Text::into_text(value));
+    pub fn with_subnet_name(mut self, value: impl Into<String>) -> Self {
+        self.subnet_name = Some(value.into());
         self
     }
 
     /// Sets `EnableBroadcast`.
-    pub fn with_enable_broadcast(mut self, value: impl crate::api::Text) -> Self {
-        self.enable_broadcast = Some(crate::api::Text::into_text(value));
+    pub fn with_enable_broadcast(mut self, value: impl Into<String>) -> Self {
+        self.enable_broadcast = Some(value.into());
         self
     }
 }
@@ -28664,29 +28664,29 @@ impl crate::flatten::Flatten for ModifyTemplateMemberRequest {
 
 impl ModifyTemplateMemberRequest {
     /// A value with what requests require (`TemplateId`, `OriginalTemplateMember`, `TemplateMember`); set the other fields with the `with_` methods.
-    pub fn new(template_id: impl crate::api::Text, original_template_member: impl IntoIterator<Item = MemberInfo>, template_member: impl IntoIterator<Item = MemberInfo>) -> Self {
+    pub fn new(template_id: impl Into<String>, original_template_member: impl IntoIterator<Item = impl Into<MemberInfo>>, template_member: impl IntoIterator<Item = impl Into<MemberInfo>>) -> Self {
         Self {
-            template_id: crate::api::Text::into_text(template_id),
-            original_template_member: original_template_member.into_iter().collect(),
-            template_member: template_member.into_iter().collect(),
+            template_id: template_id.into(),
+            original_template_member: original_template_member.into_iter().map(Into::into).collect(),
+            template_member: template_member.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `TemplateId`.
-    pub fn with_template_id(mut self, value: impl crate::api::Text) -> Self {
-        self.template_id = crate::api::Text::into_text(value);
+    pub fn with_template_id(mut self, value: impl Into<String>) -> Self {
+        self.template_id = value.into();
         self
     }
 
     /// Sets `OriginalTemplateMember`.
-    pub fn with_original_template_member(mut self, value: impl IntoIterator<Item = MemberInfo>) -> Self {
-        self.original_template_member = value.into_iter().collect();
+    pub fn with_original_template_member<I: IntoIterator<Item = V>, V: Into<MemberInfo>>(mut self, values: I) -> Self {
+        self.original_template_member = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `TemplateMember`.
-    pub fn with_template_member(mut self, value: impl IntoIterator<Item = MemberInfo>) -> Self {
-        self.template_member = value.into_iter().collect();
+    pub fn with_template_member<I: IntoIterator<Item = V>, V: Into<MemberInfo>>(mut self, values: I) -> Self {
+        self.template_member = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -28733,28 +28733,28 @@ impl crate::flatten::Flatten for ModifyTrafficMirrorAttributeRequest {
 
 impl ModifyTrafficMirrorAttributeRequest {
     /// A value with what requests require (`TrafficMirrorId`); set the other fields with the `with_` methods.
-    pub fn new(traffic_mirror_id: impl crate::api::Text) -> Self {
+    pub fn new(traffic_mirror_id: impl Into<String>) -> Self {
         Self {
-            traffic_mirror_id: crate::api::Text::into_text(traffic_mirror_id),
+            traffic_mirror_id: traffic_mirror_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `TrafficMirrorId`.
-    pub fn with_traffic_mirror_id(mut self, value: impl crate::api::Text) -> Self {
-        self.traffic_mirror_id = crate::api::Text::into_text(value);
+    pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
+        self.traffic_mirror_id = value.into();
         self
     }
 
     /// Sets `TrafficMirrorName`.
-    pub fn with_traffic_mirror_name(mut self, value: impl crate::api::Text) -> Self {
-        self.traffic_mirror_name = Some(crate::api::Text::into_text(value));
+    pub fn with_traffic_mirror_name(mut self, value: impl Into<String>) -> Self {
+        self.traffic_mirror_name = Some(value.into());
         self
     }
 
     /// Sets `TrafficMirrorDescription`.
-    pub fn with_traffic_mirror_description(mut self, value: impl crate::api::Text) -> Self {
-        self.traffic_mirror_description = Some(crate::api::Text::into_text(value));
+    pub fn with_traffic_mirror_description(mut self, value: impl Into<String>) -> Self {
+        self.traffic_mirror_description = Some(value.into());
         self
     }
 }
@@ -28801,28 +28801,28 @@ impl crate::flatten::Flatten for ModifyTrafficMirrorFilterRulesRequest {
 
 impl ModifyTrafficMirrorFilterRulesRequest {
     /// A value with what requests require (`TrafficMirrorId`); set the other fields with the `with_` methods.
-    pub fn new(traffic_mirror_id: impl crate::api::Text) -> Self {
+    pub fn new(traffic_mirror_id: impl Into<String>) -> Self {
         Self {
-            traffic_mirror_id: crate::api::Text::into_text(traffic_mirror_id),
+            traffic_mirror_id: traffic_mirror_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `TrafficMirrorId`.
-    pub fn with_traffic_mirror_id(mut self, value: impl crate::api::Text) -> Self {
-        self.traffic_mirror_id = crate::api::Text::into_text(value);
+    pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
+        self.traffic_mirror_id = value.into();
         self
     }
 
     /// Sets `IngressFilterRules`.
-    pub fn with_ingress_filter_rules(mut self, value: impl IntoIterator<Item = TrafficMirrorFilter>) -> Self {
-        self.ingress_filter_rules = value.into_iter().collect();
+    pub fn with_ingress_filter_rules<I: IntoIterator<Item = V>, V: Into<TrafficMirrorFilter>>(mut self, values: I) -> Self {
+        self.ingress_filter_rules = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `EgressFilterRules`.
-    pub fn with_egress_filter_rules(mut self, value: impl IntoIterator<Item = TrafficMirrorFilter>) -> Self {
-        self.egress_filter_rules = value.into_iter().collect();
+    pub fn with_egress_filter_rules<I: IntoIterator<Item = V>, V: Into<TrafficMirrorFilter>>(mut self, values: I) -> Self {
+        self.egress_filter_rules = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -28889,58 +28889,58 @@ impl crate::flatten::Flatten for ModifyVpcAttributeRequest {
 
 impl ModifyVpcAttributeRequest {
     /// A value with what requests require (`VpcId`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
+            vpc_id: vpc_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `VpcName`.
-    pub fn with_vpc_name(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_name = Some(crate::api::Text::into_text(value));
+    pub fn with_vpc_name(mut self, value: impl Into<String>) -> Self {
+        self.vpc_name = Some(value.into());
         self
     }
 
     /// Sets `EnableMulticast`.
-    pub fn with_enable_multicast(mut self, value: impl crate::api::Text) -> Self {
-        self.enable_multicast = Some(crate::api::Text::into_text(value));
+    pub fn with_enable_multicast(mut self, value: impl Into<String>) -> Self {
+        self.enable_multicast = Some(value.into());
         self
     }
 
     /// Sets `DnsServers`.
-    pub fn with_dns_servers(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.dns_servers = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_dns_servers<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.dns_servers = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `DomainName`.
-    pub fn with_domain_name(mut self, value: impl crate::api::Text) -> Self {
-        self.domain_name = Some(crate::api::Text::into_text(value));
+    pub fn with_domain_name(mut self, value: impl Into<String>) -> Self {
+        self.domain_name = Some(value.into());
         self
     }
 
     /// Sets `EnableRouteVpcPublish`.
-    pub fn with_enable_route_vpc_publish(mut self, value: bool) -> Self {
-        self.enable_route_vpc_publish = Some(value);
+    pub fn with_enable_route_vpc_publish(mut self, value: impl Into<bool>) -> Self {
+        self.enable_route_vpc_publish = Some(value.into());
         self
     }
 
     /// Sets `EnableCdcPublish`.
-    pub fn with_enable_cdc_publish(mut self, value: bool) -> Self {
-        self.enable_cdc_publish = Some(value);
+    pub fn with_enable_cdc_publish(mut self, value: impl Into<bool>) -> Self {
+        self.enable_cdc_publish = Some(value.into());
         self
     }
 
     /// Sets `EnableRouteVpcPublishIpv6`.
-    pub fn with_enable_route_vpc_publish_ipv6(mut self, value: bool) -> Self {
-        self.enable_route_vpc_publish_ipv6 = Some(value);
+    pub fn with_enable_route_vpc_publish_ipv6(mut self, value: impl Into<bool>) -> Self {
+        self.enable_route_vpc_publish_ipv6 = Some(value.into());
         self
     }
 }
@@ -28991,34 +28991,34 @@ impl crate::flatten::Flatten for ModifyVpcEndPointAttributeRequest {
 
 impl ModifyVpcEndPointAttributeRequest {
     /// A value with what requests require (`EndPointId`); set the other fields with the `with_` methods.
-    pub fn new(end_point_id: impl crate::api::Text) -> Self {
+    pub fn new(end_point_id: impl Into<String>) -> Self {
         Self {
-            end_point_id: crate::api::Text::into_text(end_point_id),
+            end_point_id: end_point_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `EndPointId`.
-    pub fn with_end_point_id(mut self, value: impl crate::api::Text) -> Self {
-        self.end_point_id = crate::api::Text::into_text(value);
+    pub fn with_end_point_id(mut self, value: impl Into<String>) -> Self {
+        self.end_point_id = value.into();
         self
     }
 
     /// Sets `EndPointName`.
-    pub fn with_end_point_name(mut self, value: impl crate::api::Text) -> Self {
-        self.end_point_name = Some(crate::api::Text::into_text(value));
+    pub fn with_end_point_name(mut self, value: impl Into<String>) -> Self {
+        self.end_point_name = Some(value.into());
         self
     }
 
     /// Sets `SecurityGroupIds`.
-    pub fn with_security_group_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.security_group_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_security_group_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.security_group_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `IpAddressType`.
-    pub fn with_ip_address_type(mut self, value: impl crate::api::Text) -> Self {
-        self.ip_address_type = Some(crate::api::Text::into_text(value));
+    pub fn with_ip_address_type(mut self, value: impl Into<String>) -> Self {
+        self.ip_address_type = Some(value.into());
         self
     }
 }
@@ -29076,47 +29076,47 @@ impl crate::flatten::Flatten for ModifyVpcEndPointServiceAttributeRequest {
 
 impl ModifyVpcEndPointServiceAttributeRequest {
     /// A value with what requests require (`EndPointServiceId`, `VpcId`); set the other fields with the `with_` methods.
-    pub fn new(end_point_service_id: impl crate::api::Text, vpc_id: impl crate::api::Text) -> Self {
+    pub fn new(end_point_service_id: impl Into<String>, vpc_id: impl Into<String>) -> Self {
         Self {
-            end_point_service_id: crate::api::Text::into_text(end_point_service_id),
-            vpc_id: crate::api::Text::into_text(vpc_id),
+            end_point_service_id: end_point_service_id.into(),
+            vpc_id: vpc_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `EndPointServiceId`.
-    pub fn with_end_point_service_id(mut self, value: impl crate::api::Text) -> Self {
-        self.end_point_service_id = crate::api::Text::into_text(value);
+    pub fn with_end_point_service_id(mut self, value: impl Into<String>) -> Self {
+        self.end_point_service_id = value.into();
         self
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `EndPointServiceName`.
-    pub fn with_end_point_service_name(mut self, value: impl crate::api::Text) -> Self {
-        self.end_point_service_name = Some(crate::api::Text::into_text(value));
+    pub fn with_end_point_service_name(mut self, value: impl Into<String>) -> Self {
+        self.end_point_service_name = Some(value.into());
         self
     }
 
     /// Sets `AutoAcceptFlag`.
-    pub fn with_auto_accept_flag(mut self, value: bool) -> Self {
-        self.auto_accept_flag = Some(value);
+    pub fn with_auto_accept_flag(mut self, value: impl Into<bool>) -> Self {
+        self.auto_accept_flag = Some(value.into());
         self
     }
 
     /// Sets `ServiceInstanceId`.
-    pub fn with_service_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.service_instance_id = Some(crate::api::Text::into_text(value));
+    pub fn with_service_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.service_instance_id = Some(value.into());
         self
     }
 
     /// Sets `IpAddressType`.
-    pub fn with_ip_address_type(mut self, value: impl crate::api::Text) -> Self {
-        self.ip_address_type = Some(crate::api::Text::into_text(value));
+    pub fn with_ip_address_type(mut self, value: impl Into<String>) -> Self {
+        self.ip_address_type = Some(value.into());
         self
     }
 }
@@ -29162,29 +29162,29 @@ impl crate::flatten::Flatten for ModifyVpcEndPointServiceWhiteListRequest {
 
 impl ModifyVpcEndPointServiceWhiteListRequest {
     /// A value with what requests require (`UserUin`, `EndPointServiceId`); set the other fields with the `with_` methods.
-    pub fn new(user_uin: impl crate::api::Text, end_point_service_id: impl crate::api::Text) -> Self {
+    pub fn new(user_uin: impl Into<String>, end_point_service_id: impl Into<String>) -> Self {
         Self {
-            user_uin: crate::api::Text::into_text(user_uin),
-            end_point_service_id: crate::api::Text::into_text(end_point_service_id),
+            user_uin: user_uin.into(),
+            end_point_service_id: end_point_service_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `UserUin`.
-    pub fn with_user_uin(mut self, value: impl crate::api::Text) -> Self {
-        self.user_uin = crate::api::Text::into_text(value);
+    pub fn with_user_uin(mut self, value: impl Into<String>) -> Self {
+        self.user_uin = value.into();
         self
     }
 
     /// Sets `EndPointServiceId`.
-    pub fn with_end_point_service_id(mut self, value: impl crate::api::Text) -> Self {
-        self.end_point_service_id = crate::api::Text::into_text(value);
+    pub fn with_end_point_service_id(mut self, value: impl Into<String>) -> Self {
+        self.end_point_service_id = value.into();
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 }
@@ -29235,34 +29235,34 @@ impl crate::flatten::Flatten for ModifyVpcPeeringConnectionRequest {
 
 impl ModifyVpcPeeringConnectionRequest {
     /// A value with what requests require (`PeeringConnectionId`); set the other fields with the `with_` methods.
-    pub fn new(peering_connection_id: impl crate::api::Text) -> Self {
+    pub fn new(peering_connection_id: impl Into<String>) -> Self {
         Self {
-            peering_connection_id: crate::api::Text::into_text(peering_connection_id),
+            peering_connection_id: peering_connection_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `PeeringConnectionId`.
-    pub fn with_peering_connection_id(mut self, value: impl crate::api::Text) -> Self {
-        self.peering_connection_id = crate::api::Text::into_text(value);
+    pub fn with_peering_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.peering_connection_id = value.into();
         self
     }
 
     /// Sets `PeeringConnectionName`.
-    pub fn with_peering_connection_name(mut self, value: impl crate::api::Text) -> Self {
-        self.peering_connection_name = Some(crate::api::Text::into_text(value));
+    pub fn with_peering_connection_name(mut self, value: impl Into<String>) -> Self {
+        self.peering_connection_name = Some(value.into());
         self
     }
 
     /// Sets `Bandwidth`.
-    pub fn with_bandwidth(mut self, value: i64) -> Self {
-        self.bandwidth = Some(value);
+    pub fn with_bandwidth(mut self, value: impl Into<i64>) -> Self {
+        self.bandwidth = Some(value.into());
         self
     }
 
     /// Sets `ChargeType`.
-    pub fn with_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.charge_type = Some(crate::api::Text::into_text(value));
+    pub fn with_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.charge_type = Some(value.into());
         self
     }
 }
@@ -29361,106 +29361,106 @@ impl crate::flatten::Flatten for ModifyVpnConnectionAttributeRequest {
 
 impl ModifyVpnConnectionAttributeRequest {
     /// A value with what requests require (`VpnConnectionId`); set the other fields with the `with_` methods.
-    pub fn new(vpn_connection_id: impl crate::api::Text) -> Self {
+    pub fn new(vpn_connection_id: impl Into<String>) -> Self {
         Self {
-            vpn_connection_id: crate::api::Text::into_text(vpn_connection_id),
+            vpn_connection_id: vpn_connection_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpnConnectionId`.
-    pub fn with_vpn_connection_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_connection_id = crate::api::Text::into_text(value);
+    pub fn with_vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_connection_id = value.into();
         self
     }
 
     /// Sets `VpnConnectionName`.
-    pub fn with_vpn_connection_name(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_connection_name = Some(crate::api::Text::into_text(value));
+    pub fn with_vpn_connection_name(mut self, value: impl Into<String>) -> Self {
+        self.vpn_connection_name = Some(value.into());
         self
     }
 
     /// Sets `PreShareKey`.
-    pub fn with_pre_share_key(mut self, value: impl crate::api::Text) -> Self {
-        self.pre_share_key = Some(crate::api::Text::into_text(value));
+    pub fn with_pre_share_key(mut self, value: impl Into<String>) -> Self {
+        self.pre_share_key = Some(value.into());
         self
     }
 
     /// Sets `SecurityPolicyDatabases`.
-    pub fn with_security_policy_databases(mut self, value: impl IntoIterator<Item = SecurityPolicyDatabase>) -> Self {
-        self.security_policy_databases = value.into_iter().collect();
+    pub fn with_security_policy_databases<I: IntoIterator<Item = V>, V: Into<SecurityPolicyDatabase>>(mut self, values: I) -> Self {
+        self.security_policy_databases = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `IKEOptionsSpecification`.
-    pub fn with_ike_options_specification(mut self, value: IKEOptionsSpecification) -> Self {
-        self.ike_options_specification = Some(value);
+    pub fn with_ike_options_specification(mut self, value: impl Into<IKEOptionsSpecification>) -> Self {
+        self.ike_options_specification = Some(value.into());
         self
     }
 
     /// Sets `IPSECOptionsSpecification`.
-    pub fn with_ipsec_options_specification(mut self, value: IPSECOptionsSpecification) -> Self {
-        self.ipsec_options_specification = Some(value);
+    pub fn with_ipsec_options_specification(mut self, value: impl Into<IPSECOptionsSpecification>) -> Self {
+        self.ipsec_options_specification = Some(value.into());
         self
     }
 
     /// Sets `EnableHealthCheck`.
-    pub fn with_enable_health_check(mut self, value: bool) -> Self {
-        self.enable_health_check = Some(value);
+    pub fn with_enable_health_check(mut self, value: impl Into<bool>) -> Self {
+        self.enable_health_check = Some(value.into());
         self
     }
 
     /// Sets `HealthCheckLocalIp`.
-    pub fn with_health_check_local_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.health_check_local_ip = Some(crate::api::Text::into_text(value));
+    pub fn with_health_check_local_ip(mut self, value: impl Into<String>) -> Self {
+        self.health_check_local_ip = Some(value.into());
         self
     }
 
     /// Sets `HealthCheckRemoteIp`.
-    pub fn with_health_check_remote_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.health_check_remote_ip = Some(crate::api::Text::into_text(value));
+    pub fn with_health_check_remote_ip(mut self, value: impl Into<String>) -> Self {
+        self.health_check_remote_ip = Some(value.into());
         self
     }
 
     /// Sets `NegotiationType`.
-    pub fn with_negotiation_type(mut self, value: impl crate::api::Text) -> Self {
-        self.negotiation_type = Some(crate::api::Text::into_text(value));
+    pub fn with_negotiation_type(mut self, value: impl Into<String>) -> Self {
+        self.negotiation_type = Some(value.into());
         self
     }
 
     /// Sets `DpdEnable`.
-    pub fn with_dpd_enable(mut self, value: i64) -> Self {
-        self.dpd_enable = Some(value);
+    pub fn with_dpd_enable(mut self, value: impl Into<i64>) -> Self {
+        self.dpd_enable = Some(value.into());
         self
     }
 
     /// Sets `DpdTimeout`.
-    pub fn with_dpd_timeout(mut self, value: impl crate::api::Text) -> Self {
-        self.dpd_timeout = Some(crate::api::Text::into_text(value));
+    pub fn with_dpd_timeout(mut self, value: impl Into<String>) -> Self {
+        self.dpd_timeout = Some(value.into());
         self
     }
 
     /// Sets `DpdAction`.
-    pub fn with_dpd_action(mut self, value: impl crate::api::Text) -> Self {
-        self.dpd_action = Some(crate::api::Text::into_text(value));
+    pub fn with_dpd_action(mut self, value: impl Into<String>) -> Self {
+        self.dpd_action = Some(value.into());
         self
     }
 
     /// Sets `CustomerGatewayId`.
-    pub fn with_customer_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.customer_gateway_id = Some(crate::api::Text::into_text(value));
+    pub fn with_customer_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_gateway_id = Some(value.into());
         self
     }
 
     /// Sets `HealthCheckConfig`.
-    pub fn with_health_check_config(mut self, value: HealthCheckConfig) -> Self {
-        self.health_check_config = Some(value);
+    pub fn with_health_check_config(mut self, value: impl Into<HealthCheckConfig>) -> Self {
+        self.health_check_config = Some(value.into());
         self
     }
 
     /// Sets `BgpConfig`.
-    pub fn with_bgp_config(mut self, value: BgpConfig) -> Self {
-        self.bgp_config = Some(value);
+    pub fn with_bgp_config(mut self, value: impl Into<BgpConfig>) -> Self {
+        self.bgp_config = Some(value.into());
         self
     }
 }
@@ -29515,40 +29515,40 @@ impl crate::flatten::Flatten for ModifyVpnGatewayAttributeRequest {
 
 impl ModifyVpnGatewayAttributeRequest {
     /// A value with what requests require (`VpnGatewayId`); set the other fields with the `with_` methods.
-    pub fn new(vpn_gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(vpn_gateway_id: impl Into<String>) -> Self {
         Self {
-            vpn_gateway_id: crate::api::Text::into_text(vpn_gateway_id),
+            vpn_gateway_id: vpn_gateway_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpnGatewayId`.
-    pub fn with_vpn_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_id = value.into();
         self
     }
 
     /// Sets `VpnGatewayName`.
-    pub fn with_vpn_gateway_name(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_gateway_name = Some(crate::api::Text::into_text(value));
+    pub fn with_vpn_gateway_name(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_name = Some(value.into());
         self
     }
 
     /// Sets `InstanceChargeType`.
-    pub fn with_instance_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_charge_type = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_charge_type = Some(value.into());
         self
     }
 
     /// Sets `BgpAsn`.
-    pub fn with_bgp_asn(mut self, value: u64) -> Self {
-        self.bgp_asn = Some(value);
+    pub fn with_bgp_asn(mut self, value: impl Into<u64>) -> Self {
+        self.bgp_asn = Some(value.into());
         self
     }
 
     /// Sets `MaxConnection`.
-    pub fn with_max_connection(mut self, value: u64) -> Self {
-        self.max_connection = Some(value);
+    pub fn with_max_connection(mut self, value: impl Into<u64>) -> Self {
+        self.max_connection = Some(value.into());
         self
     }
 }
@@ -29590,22 +29590,22 @@ impl crate::flatten::Flatten for ModifyVpnGatewayCcnRoutesRequest {
 
 impl ModifyVpnGatewayCcnRoutesRequest {
     /// A value with what requests require (`VpnGatewayId`, `Routes`); set the other fields with the `with_` methods.
-    pub fn new(vpn_gateway_id: impl crate::api::Text, routes: impl IntoIterator<Item = VpngwCcnRoutes>) -> Self {
+    pub fn new(vpn_gateway_id: impl Into<String>, routes: impl IntoIterator<Item = impl Into<VpngwCcnRoutes>>) -> Self {
         Self {
-            vpn_gateway_id: crate::api::Text::into_text(vpn_gateway_id),
-            routes: routes.into_iter().collect(),
+            vpn_gateway_id: vpn_gateway_id.into(),
+            routes: routes.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `VpnGatewayId`.
-    pub fn with_vpn_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_id = value.into();
         self
     }
 
     /// Sets `Routes`.
-    pub fn with_routes(mut self, value: impl IntoIterator<Item = VpngwCcnRoutes>) -> Self {
-        self.routes = value.into_iter().collect();
+    pub fn with_routes<I: IntoIterator<Item = V>, V: Into<VpngwCcnRoutes>>(mut self, values: I) -> Self {
+        self.routes = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -29647,22 +29647,22 @@ impl crate::flatten::Flatten for ModifyVpnGatewayRoutesRequest {
 
 impl ModifyVpnGatewayRoutesRequest {
     /// A value with what requests require (`VpnGatewayId`, `Routes`); set the other fields with the `with_` methods.
-    pub fn new(vpn_gateway_id: impl crate::api::Text, routes: impl IntoIterator<Item = VpnGatewayRouteModify>) -> Self {
+    pub fn new(vpn_gateway_id: impl Into<String>, routes: impl IntoIterator<Item = impl Into<VpnGatewayRouteModify>>) -> Self {
         Self {
-            vpn_gateway_id: crate::api::Text::into_text(vpn_gateway_id),
-            routes: routes.into_iter().collect(),
+            vpn_gateway_id: vpn_gateway_id.into(),
+            routes: routes.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `VpnGatewayId`.
-    pub fn with_vpn_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_id = value.into();
         self
     }
 
     /// Sets `Routes`.
-    pub fn with_routes(mut self, value: impl IntoIterator<Item = VpnGatewayRouteModify>) -> Self {
-        self.routes = value.into_iter().collect();
+    pub fn with_routes<I: IntoIterator<Item = V>, V: Into<VpnGatewayRouteModify>>(mut self, values: I) -> Self {
+        self.routes = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -29705,15 +29705,15 @@ impl crate::flatten::Flatten for ModifyVpnGatewaySslClientCertRequest {
 
 impl ModifyVpnGatewaySslClientCertRequest {
     /// A value with what requests require (`SslVpnClientIds`); set the other fields with the `with_` methods.
-    pub fn new(ssl_vpn_client_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(ssl_vpn_client_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            ssl_vpn_client_ids: ssl_vpn_client_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            ssl_vpn_client_ids: ssl_vpn_client_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `SslVpnClientIds`.
-    pub fn with_ssl_vpn_client_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ssl_vpn_client_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ssl_vpn_client_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ssl_vpn_client_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -29800,82 +29800,82 @@ impl crate::flatten::Flatten for ModifyVpnGatewaySslServerRequest {
 
 impl ModifyVpnGatewaySslServerRequest {
     /// A value with what requests require (`SslVpnServerId`); set the other fields with the `with_` methods.
-    pub fn new(ssl_vpn_server_id: impl crate::api::Text) -> Self {
+    pub fn new(ssl_vpn_server_id: impl Into<String>) -> Self {
         Self {
-            ssl_vpn_server_id: crate::api::Text::into_text(ssl_vpn_server_id),
+            ssl_vpn_server_id: ssl_vpn_server_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `SslVpnServerId`.
-    pub fn with_ssl_vpn_server_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ssl_vpn_server_id = crate::api::Text::into_text(value);
+    pub fn with_ssl_vpn_server_id(mut self, value: impl Into<String>) -> Self {
+        self.ssl_vpn_server_id = value.into();
         self
     }
 
     /// Sets `SslVpnServerName`.
-    pub fn with_ssl_vpn_server_name(mut self, value: impl crate::api::Text) -> Self {
-        self.ssl_vpn_server_name = Some(crate::api::Text::into_text(value));
+    pub fn with_ssl_vpn_server_name(mut self, value: impl Into<String>) -> Self {
+        self.ssl_vpn_server_name = Some(value.into());
         self
     }
 
     /// Sets `LocalAddress`.
-    pub fn with_local_address(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.local_address = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_local_address<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.local_address = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `RemoteAddress`.
-    pub fn with_remote_address(mut self, value: impl crate::api::Text) -> Self {
-        self.remote_address = Some(crate::api::Text::into_text(value));
+    pub fn with_remote_address(mut self, value: impl Into<String>) -> Self {
+        self.remote_address = Some(value.into());
         self
     }
 
     /// Sets `SslVpnProtocol`.
-    pub fn with_ssl_vpn_protocol(mut self, value: impl crate::api::Text) -> Self {
-        self.ssl_vpn_protocol = Some(crate::api::Text::into_text(value));
+    pub fn with_ssl_vpn_protocol(mut self, value: impl Into<String>) -> Self {
+        self.ssl_vpn_protocol = Some(value.into());
         self
     }
 
     /// Sets `SslVpnPort`.
-    pub fn with_ssl_vpn_port(mut self, value: i64) -> Self {
-        self.ssl_vpn_port = Some(value);
+    pub fn with_ssl_vpn_port(mut self, value: impl Into<i64>) -> Self {
+        self.ssl_vpn_port = Some(value.into());
         self
     }
 
     /// Sets `EncryptAlgorithm`.
-    pub fn with_encrypt_algorithm(mut self, value: impl crate::api::Text) -> Self {
-        self.encrypt_algorithm = Some(crate::api::Text::into_text(value));
+    pub fn with_encrypt_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.encrypt_algorithm = Some(value.into());
         self
     }
 
     /// Sets `IntegrityAlgorithm`.
-    pub fn with_integrity_algorithm(mut self, value: impl crate::api::Text) -> Self {
-        self.integrity_algorithm = Some(crate::api::Text::into_text(value));
+    pub fn with_integrity_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.integrity_algorithm = Some(value.into());
         self
     }
 
     /// Sets `Compress`.
-    pub fn with_compress(mut self, value: bool) -> Self {
-        self.compress = Some(value);
+    pub fn with_compress(mut self, value: impl Into<bool>) -> Self {
+        self.compress = Some(value.into());
         self
     }
 
     /// Sets `SsoEnabled`.
-    pub fn with_sso_enabled(mut self, value: bool) -> Self {
-        self.sso_enabled = Some(value);
+    pub fn with_sso_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.sso_enabled = Some(value.into());
         self
     }
 
     /// Sets `SamlData`.
-    pub fn with_saml_data(mut self, value: impl crate::api::Text) -> Self {
-        self.saml_data = Some(crate::api::Text::into_text(value));
+    pub fn with_saml_data(mut self, value: impl Into<String>) -> Self {
+        self.saml_data = Some(value.into());
         self
     }
 
     /// Sets `DnsServers`.
-    pub fn with_dns_servers(mut self, value: DnsServers) -> Self {
-        self.dns_servers = Some(value);
+    pub fn with_dns_servers(mut self, value: impl Into<DnsServers>) -> Self {
+        self.dns_servers = Some(value.into());
         self
     }
 }
@@ -29921,22 +29921,22 @@ impl crate::flatten::Flatten for NotifyRoutesRequest {
 
 impl NotifyRoutesRequest {
     /// A value with what requests require (`RouteTableId`, `RouteItemIds`); set the other fields with the `with_` methods.
-    pub fn new(route_table_id: impl crate::api::Text, route_item_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(route_table_id: impl Into<String>, route_item_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            route_table_id: crate::api::Text::into_text(route_table_id),
-            route_item_ids: route_item_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            route_table_id: route_table_id.into(),
+            route_item_ids: route_item_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = crate::api::Text::into_text(value);
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = value.into();
         self
     }
 
     /// Sets `RouteItemIds`.
-    pub fn with_route_item_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.route_item_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_route_item_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.route_item_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -29981,29 +29981,29 @@ impl crate::flatten::Flatten for RefreshDirectConnectGatewayRouteToNatGatewayReq
 
 impl RefreshDirectConnectGatewayRouteToNatGatewayRequest {
     /// A value with what requests require (`VpcId`, `NatGatewayId`, `DryRun`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, nat_gateway_id: impl crate::api::Text, dry_run: bool) -> Self {
+    pub fn new(vpc_id: impl Into<String>, nat_gateway_id: impl Into<String>, dry_run: impl Into<bool>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            dry_run: dry_run,
+            vpc_id: vpc_id.into(),
+            nat_gateway_id: nat_gateway_id.into(),
+            dry_run: dry_run.into(),
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `DryRun`.
-    pub fn with_dry_run(mut self, value: bool) -> Self {
-        self.dry_run = value;
+    pub fn with_dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.dry_run = value.into();
         self
     }
 }
@@ -30049,22 +30049,22 @@ impl crate::flatten::Flatten for RejectAttachCcnInstancesRequest {
 
 impl RejectAttachCcnInstancesRequest {
     /// A value with what requests require (`CcnId`, `Instances`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text, instances: impl IntoIterator<Item = CcnInstance>) -> Self {
+    pub fn new(ccn_id: impl Into<String>, instances: impl IntoIterator<Item = impl Into<CcnInstance>>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
-            instances: instances.into_iter().collect(),
+            ccn_id: ccn_id.into(),
+            instances: instances.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `Instances`.
-    pub fn with_instances(mut self, value: impl IntoIterator<Item = CcnInstance>) -> Self {
-        self.instances = value.into_iter().collect();
+    pub fn with_instances<I: IntoIterator<Item = V>, V: Into<CcnInstance>>(mut self, values: I) -> Self {
+        self.instances = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -30103,15 +30103,15 @@ impl crate::flatten::Flatten for RejectVpcPeeringConnectionRequest {
 
 impl RejectVpcPeeringConnectionRequest {
     /// A value with what requests require (`PeeringConnectionId`); set the other fields with the `with_` methods.
-    pub fn new(peering_connection_id: impl crate::api::Text) -> Self {
+    pub fn new(peering_connection_id: impl Into<String>) -> Self {
         Self {
-            peering_connection_id: crate::api::Text::into_text(peering_connection_id),
+            peering_connection_id: peering_connection_id.into(),
         }
     }
 
     /// Sets `PeeringConnectionId`.
-    pub fn with_peering_connection_id(mut self, value: impl crate::api::Text) -> Self {
-        self.peering_connection_id = crate::api::Text::into_text(value);
+    pub fn with_peering_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.peering_connection_id = value.into();
         self
     }
 }
@@ -30150,15 +30150,15 @@ impl crate::flatten::Flatten for ReleaseAddressesRequest {
 
 impl ReleaseAddressesRequest {
     /// A value with what requests require (`AddressIds`); set the other fields with the `with_` methods.
-    pub fn new(address_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(address_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            address_ids: address_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            address_ids: address_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `AddressIds`.
-    pub fn with_address_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.address_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.address_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -30202,15 +30202,15 @@ impl crate::flatten::Flatten for ReleaseIPv6AddressesRequest {
 
 impl ReleaseIPv6AddressesRequest {
     /// A value with what requests require (`IPv6AddressIds`); set the other fields with the `with_` methods.
-    pub fn new(ipv6_address_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(ipv6_address_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            ipv6_address_ids: ipv6_address_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            ipv6_address_ids: ipv6_address_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `IPv6AddressIds`.
-    pub fn with_ipv6_address_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ipv6_address_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ipv6_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ipv6_address_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -30259,14 +30259,14 @@ impl ReleaseIp6AddressesBandwidthRequest {
     }
 
     /// Sets `Ip6Addresses`.
-    pub fn with_ip6_addresses(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ip6_addresses = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ip6_addresses<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ip6_addresses = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Ip6AddressIds`.
-    pub fn with_ip6_address_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ip6_address_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ip6_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ip6_address_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -30331,32 +30331,32 @@ impl RemoveBandwidthPackageResourcesRequest {
     }
 
     /// Sets `ResourceIds`.
-    pub fn with_resource_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.resource_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_resource_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.resource_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `BandwidthPackageId`.
-    pub fn with_bandwidth_package_id(mut self, value: impl crate::api::Text) -> Self {
-        self.bandwidth_package_id = Some(crate::api::Text::into_text(value));
+    pub fn with_bandwidth_package_id(mut self, value: impl Into<String>) -> Self {
+        self.bandwidth_package_id = Some(value.into());
         self
     }
 
     /// Sets `ResourceType`.
-    pub fn with_resource_type(mut self, value: impl crate::api::Text) -> Self {
-        self.resource_type = Some(crate::api::Text::into_text(value));
+    pub fn with_resource_type(mut self, value: impl Into<String>) -> Self {
+        self.resource_type = Some(value.into());
         self
     }
 
     /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, value: u64) -> Self {
-        self.internet_max_bandwidth_out = Some(value);
+    pub fn with_internet_max_bandwidth_out(mut self, value: impl Into<u64>) -> Self {
+        self.internet_max_bandwidth_out = Some(value.into());
         self
     }
 
     /// Sets `InternetChargeType`.
-    pub fn with_internet_charge_type(mut self, value: impl crate::api::Text) -> Self {
-        self.internet_charge_type = Some(crate::api::Text::into_text(value));
+    pub fn with_internet_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.internet_charge_type = Some(value.into());
         self
     }
 }
@@ -30398,22 +30398,22 @@ impl crate::flatten::Flatten for RemoveIp6RulesRequest {
 
 impl RemoveIp6RulesRequest {
     /// A value with what requests require (`Ip6TranslatorId`, `Ip6RuleIds`); set the other fields with the `with_` methods.
-    pub fn new(ip6_translator_id: impl crate::api::Text, ip6_rule_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(ip6_translator_id: impl Into<String>, ip6_rule_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            ip6_translator_id: crate::api::Text::into_text(ip6_translator_id),
-            ip6_rule_ids: ip6_rule_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            ip6_translator_id: ip6_translator_id.into(),
+            ip6_rule_ids: ip6_rule_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `Ip6TranslatorId`.
-    pub fn with_ip6_translator_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ip6_translator_id = crate::api::Text::into_text(value);
+    pub fn with_ip6_translator_id(mut self, value: impl Into<String>) -> Self {
+        self.ip6_translator_id = value.into();
         self
     }
 
     /// Sets `Ip6RuleIds`.
-    pub fn with_ip6_rule_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.ip6_rule_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_ip6_rule_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.ip6_rule_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -30455,22 +30455,22 @@ impl crate::flatten::Flatten for RenewAddressesRequest {
 
 impl RenewAddressesRequest {
     /// A value with what requests require (`AddressIds`, `AddressChargePrepaid`); set the other fields with the `with_` methods.
-    pub fn new(address_ids: impl IntoIterator<Item = impl crate::api::Text>, address_charge_prepaid: AddressChargePrepaid) -> Self {
+    pub fn new(address_ids: impl IntoIterator<Item = impl Into<String>>, address_charge_prepaid: impl Into<AddressChargePrepaid>) -> Self {
         Self {
-            address_ids: address_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            address_charge_prepaid: address_charge_prepaid,
+            address_ids: address_ids.into_iter().map(Into::into).collect(),
+            address_charge_prepaid: address_charge_prepaid.into(),
         }
     }
 
     /// Sets `AddressIds`.
-    pub fn with_address_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.address_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_address_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.address_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `AddressChargePrepaid`.
-    pub fn with_address_charge_prepaid(mut self, value: AddressChargePrepaid) -> Self {
-        self.address_charge_prepaid = value;
+    pub fn with_address_charge_prepaid(mut self, value: impl Into<AddressChargePrepaid>) -> Self {
+        self.address_charge_prepaid = value.into();
         self
     }
 }
@@ -30512,22 +30512,22 @@ impl crate::flatten::Flatten for RenewVpnGatewayRequest {
 
 impl RenewVpnGatewayRequest {
     /// A value with what requests require (`VpnGatewayId`, `InstanceChargePrepaid`); set the other fields with the `with_` methods.
-    pub fn new(vpn_gateway_id: impl crate::api::Text, instance_charge_prepaid: InstanceChargePrepaid) -> Self {
+    pub fn new(vpn_gateway_id: impl Into<String>, instance_charge_prepaid: impl Into<InstanceChargePrepaid>) -> Self {
         Self {
-            vpn_gateway_id: crate::api::Text::into_text(vpn_gateway_id),
-            instance_charge_prepaid: instance_charge_prepaid,
+            vpn_gateway_id: vpn_gateway_id.into(),
+            instance_charge_prepaid: instance_charge_prepaid.into(),
         }
     }
 
     /// Sets `VpnGatewayId`.
-    pub fn with_vpn_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_id = value.into();
         self
     }
 
     /// Sets `InstanceChargePrepaid`.
-    pub fn with_instance_charge_prepaid(mut self, value: InstanceChargePrepaid) -> Self {
-        self.instance_charge_prepaid = value;
+    pub fn with_instance_charge_prepaid(mut self, value: impl Into<InstanceChargePrepaid>) -> Self {
+        self.instance_charge_prepaid = value.into();
         self
     }
 }
@@ -30572,29 +30572,29 @@ impl crate::flatten::Flatten for ReplaceCcnRouteTableBroadcastPolicysRequest {
 
 impl ReplaceCcnRouteTableBroadcastPolicysRequest {
     /// A value with what requests require (`CcnId`, `RouteTableId`, `Policys`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text, route_table_id: impl crate::api::Text, policys: impl IntoIterator<Item = CcnRouteTableBroadcastPolicy>) -> Self {
+    pub fn new(ccn_id: impl Into<String>, route_table_id: impl Into<String>, policys: impl IntoIterator<Item = impl Into<CcnRouteTableBroadcastPolicy>>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
-            route_table_id: crate::api::Text::into_text(route_table_id),
-            policys: policys.into_iter().collect(),
+            ccn_id: ccn_id.into(),
+            route_table_id: route_table_id.into(),
+            policys: policys.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = crate::api::Text::into_text(value);
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = value.into();
         self
     }
 
     /// Sets `Policys`.
-    pub fn with_policys(mut self, value: impl IntoIterator<Item = CcnRouteTableBroadcastPolicy>) -> Self {
-        self.policys = value.into_iter().collect();
+    pub fn with_policys<I: IntoIterator<Item = V>, V: Into<CcnRouteTableBroadcastPolicy>>(mut self, values: I) -> Self {
+        self.policys = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -30639,29 +30639,29 @@ impl crate::flatten::Flatten for ReplaceCcnRouteTableInputPolicysRequest {
 
 impl ReplaceCcnRouteTableInputPolicysRequest {
     /// A value with what requests require (`CcnId`, `RouteTableId`, `Policys`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text, route_table_id: impl crate::api::Text, policys: impl IntoIterator<Item = CcnRouteTableInputPolicy>) -> Self {
+    pub fn new(ccn_id: impl Into<String>, route_table_id: impl Into<String>, policys: impl IntoIterator<Item = impl Into<CcnRouteTableInputPolicy>>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
-            route_table_id: crate::api::Text::into_text(route_table_id),
-            policys: policys.into_iter().collect(),
+            ccn_id: ccn_id.into(),
+            route_table_id: route_table_id.into(),
+            policys: policys.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = crate::api::Text::into_text(value);
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = value.into();
         self
     }
 
     /// Sets `Policys`.
-    pub fn with_policys(mut self, value: impl IntoIterator<Item = CcnRouteTableInputPolicy>) -> Self {
-        self.policys = value.into_iter().collect();
+    pub fn with_policys<I: IntoIterator<Item = V>, V: Into<CcnRouteTableInputPolicy>>(mut self, values: I) -> Self {
+        self.policys = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -30707,29 +30707,29 @@ impl crate::flatten::Flatten for ReplaceDirectConnectGatewayCcnRoutesRequest {
 
 impl ReplaceDirectConnectGatewayCcnRoutesRequest {
     /// A value with what requests require (`DirectConnectGatewayId`, `Routes`); set the other fields with the `with_` methods.
-    pub fn new(direct_connect_gateway_id: impl crate::api::Text, routes: impl IntoIterator<Item = DirectConnectGatewayCcnRoute>) -> Self {
+    pub fn new(direct_connect_gateway_id: impl Into<String>, routes: impl IntoIterator<Item = impl Into<DirectConnectGatewayCcnRoute>>) -> Self {
         Self {
-            direct_connect_gateway_id: crate::api::Text::into_text(direct_connect_gateway_id),
-            routes: routes.into_iter().collect(),
+            direct_connect_gateway_id: direct_connect_gateway_id.into(),
+            routes: routes.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `DirectConnectGatewayId`.
-    pub fn with_direct_connect_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.direct_connect_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_direct_connect_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.direct_connect_gateway_id = value.into();
         self
     }
 
     /// Sets `Routes`.
-    pub fn with_routes(mut self, value: impl IntoIterator<Item = DirectConnectGatewayCcnRoute>) -> Self {
-        self.routes = value.into_iter().collect();
+    pub fn with_routes<I: IntoIterator<Item = V>, V: Into<DirectConnectGatewayCcnRoute>>(mut self, values: I) -> Self {
+        self.routes = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `AddressType`.
-    pub fn with_address_type(mut self, value: impl crate::api::Text) -> Self {
-        self.address_type = Some(crate::api::Text::into_text(value));
+    pub fn with_address_type(mut self, value: impl Into<String>) -> Self {
+        self.address_type = Some(value.into());
         self
     }
 }
@@ -30772,22 +30772,22 @@ impl crate::flatten::Flatten for ReplaceHighPriorityRouteTableAssociationRequest
 
 impl ReplaceHighPriorityRouteTableAssociationRequest {
     /// A value with what requests require (`HighPriorityRouteTableId`); set the other fields with the `with_` methods.
-    pub fn new(high_priority_route_table_id: impl crate::api::Text) -> Self {
+    pub fn new(high_priority_route_table_id: impl Into<String>) -> Self {
         Self {
-            high_priority_route_table_id: crate::api::Text::into_text(high_priority_route_table_id),
+            high_priority_route_table_id: high_priority_route_table_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `HighPriorityRouteTableId`.
-    pub fn with_high_priority_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.high_priority_route_table_id = crate::api::Text::into_text(value);
+    pub fn with_high_priority_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.high_priority_route_table_id = value.into();
         self
     }
 
     /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_id = Some(crate::api::Text::into_text(value));
+    pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = Some(value.into());
         self
     }
 }
@@ -30829,22 +30829,22 @@ impl crate::flatten::Flatten for ReplaceHighPriorityRoutesRequest {
 
 impl ReplaceHighPriorityRoutesRequest {
     /// A value with what requests require (`HighPriorityRouteTableId`, `HighPriorityRoutes`); set the other fields with the `with_` methods.
-    pub fn new(high_priority_route_table_id: impl crate::api::Text, high_priority_routes: impl IntoIterator<Item = HighPriorityRoute>) -> Self {
+    pub fn new(high_priority_route_table_id: impl Into<String>, high_priority_routes: impl IntoIterator<Item = impl Into<HighPriorityRoute>>) -> Self {
         Self {
-            high_priority_route_table_id: crate::api::Text::into_text(high_priority_route_table_id),
-            high_priority_routes: high_priority_routes.into_iter().collect(),
+            high_priority_route_table_id: high_priority_route_table_id.into(),
+            high_priority_routes: high_priority_routes.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `HighPriorityRouteTableId`.
-    pub fn with_high_priority_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.high_priority_route_table_id = crate::api::Text::into_text(value);
+    pub fn with_high_priority_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.high_priority_route_table_id = value.into();
         self
     }
 
     /// Sets `HighPriorityRoutes`.
-    pub fn with_high_priority_routes(mut self, value: impl IntoIterator<Item = HighPriorityRoute>) -> Self {
-        self.high_priority_routes = value.into_iter().collect();
+    pub fn with_high_priority_routes<I: IntoIterator<Item = V>, V: Into<HighPriorityRoute>>(mut self, values: I) -> Self {
+        self.high_priority_routes = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -30890,15 +30890,15 @@ impl crate::flatten::Flatten for ReplaceRoutePolicyAssociationsRequest {
 
 impl ReplaceRoutePolicyAssociationsRequest {
     /// A value with what requests require (`RoutePolicyAssociationSet`); set the other fields with the `with_` methods.
-    pub fn new(route_policy_association_set: impl IntoIterator<Item = RoutePolicyAssociation>) -> Self {
+    pub fn new(route_policy_association_set: impl IntoIterator<Item = impl Into<RoutePolicyAssociation>>) -> Self {
         Self {
-            route_policy_association_set: route_policy_association_set.into_iter().collect(),
+            route_policy_association_set: route_policy_association_set.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `RoutePolicyAssociationSet`.
-    pub fn with_route_policy_association_set(mut self, value: impl IntoIterator<Item = RoutePolicyAssociation>) -> Self {
-        self.route_policy_association_set = value.into_iter().collect();
+    pub fn with_route_policy_association_set<I: IntoIterator<Item = V>, V: Into<RoutePolicyAssociation>>(mut self, values: I) -> Self {
+        self.route_policy_association_set = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -30940,22 +30940,22 @@ impl crate::flatten::Flatten for ReplaceRoutePolicyEntriesRequest {
 
 impl ReplaceRoutePolicyEntriesRequest {
     /// A value with what requests require (`RoutePolicyId`, `RoutePolicyEntrySet`); set the other fields with the `with_` methods.
-    pub fn new(route_policy_id: impl crate::api::Text, route_policy_entry_set: impl IntoIterator<Item = RoutePolicyEntry>) -> Self {
+    pub fn new(route_policy_id: impl Into<String>, route_policy_entry_set: impl IntoIterator<Item = impl Into<RoutePolicyEntry>>) -> Self {
         Self {
-            route_policy_id: crate::api::Text::into_text(route_policy_id),
-            route_policy_entry_set: route_policy_entry_set.into_iter().collect(),
+            route_policy_id: route_policy_id.into(),
+            route_policy_entry_set: route_policy_entry_set.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `RoutePolicyId`.
-    pub fn with_route_policy_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_policy_id = crate::api::Text::into_text(value);
+    pub fn with_route_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.route_policy_id = value.into();
         self
     }
 
     /// Sets `RoutePolicyEntrySet`.
-    pub fn with_route_policy_entry_set(mut self, value: impl IntoIterator<Item = RoutePolicyEntry>) -> Self {
-        self.route_policy_entry_set = value.into_iter().collect();
+    pub fn with_route_policy_entry_set<I: IntoIterator<Item = V>, V: Into<RoutePolicyEntry>>(mut self, values: I) -> Self {
+        self.route_policy_entry_set = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -30998,22 +30998,22 @@ impl crate::flatten::Flatten for ReplaceRouteTableAssociationRequest {
 
 impl ReplaceRouteTableAssociationRequest {
     /// A value with what requests require (`RouteTableId`); set the other fields with the `with_` methods.
-    pub fn new(route_table_id: impl crate::api::Text) -> Self {
+    pub fn new(route_table_id: impl Into<String>) -> Self {
         Self {
-            route_table_id: crate::api::Text::into_text(route_table_id),
+            route_table_id: route_table_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = crate::api::Text::into_text(value);
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = value.into();
         self
     }
 
     /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_id = Some(crate::api::Text::into_text(value));
+    pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = Some(value.into());
         self
     }
 }
@@ -31055,22 +31055,22 @@ impl crate::flatten::Flatten for ReplaceRoutesRequest {
 
 impl ReplaceRoutesRequest {
     /// A value with what requests require (`RouteTableId`, `Routes`); set the other fields with the `with_` methods.
-    pub fn new(route_table_id: impl crate::api::Text, routes: impl IntoIterator<Item = Route>) -> Self {
+    pub fn new(route_table_id: impl Into<String>, routes: impl IntoIterator<Item = impl Into<Route>>) -> Self {
         Self {
-            route_table_id: crate::api::Text::into_text(route_table_id),
-            routes: routes.into_iter().collect(),
+            route_table_id: route_table_id.into(),
+            routes: routes.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = crate::api::Text::into_text(value);
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = value.into();
         self
     }
 
     /// Sets `Routes`.
-    pub fn with_routes(mut self, value: impl IntoIterator<Item = Route>) -> Self {
-        self.routes = value.into_iter().collect();
+    pub fn with_routes<I: IntoIterator<Item = V>, V: Into<Route>>(mut self, values: I) -> Self {
+        self.routes = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -31119,22 +31119,22 @@ impl crate::flatten::Flatten for ReplaceRoutesWithRoutePolicyRequest {
 
 impl ReplaceRoutesWithRoutePolicyRequest {
     /// A value with what requests require (`RouteTableId`, `Routes`); set the other fields with the `with_` methods.
-    pub fn new(route_table_id: impl crate::api::Text, routes: impl IntoIterator<Item = ReplaceRoutesWithRoutePolicyRoute>) -> Self {
+    pub fn new(route_table_id: impl Into<String>, routes: impl IntoIterator<Item = impl Into<ReplaceRoutesWithRoutePolicyRoute>>) -> Self {
         Self {
-            route_table_id: crate::api::Text::into_text(route_table_id),
-            routes: routes.into_iter().collect(),
+            route_table_id: route_table_id.into(),
+            routes: routes.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = crate::api::Text::into_text(value);
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = value.into();
         self
     }
 
     /// Sets `Routes`.
-    pub fn with_routes(mut self, value: impl IntoIterator<Item = ReplaceRoutesWithRoutePolicyRoute>) -> Self {
-        self.routes = value.into_iter().collect();
+    pub fn with_routes<I: IntoIterator<Item = V>, V: Into<ReplaceRoutesWithRoutePolicyRoute>>(mut self, values: I) -> Self {
+        self.routes = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -31184,35 +31184,35 @@ impl crate::flatten::Flatten for ReplaceSecurityGroupPoliciesRequest {
 
 impl ReplaceSecurityGroupPoliciesRequest {
     /// A value with what requests require (`SecurityGroupId`, `SecurityGroupPolicySet`); set the other fields with the `with_` methods.
-    pub fn new(security_group_id: impl crate::api::Text, security_group_policy_set: SecurityGroupPolicySet) -> Self {
+    pub fn new(security_group_id: impl Into<String>, security_group_policy_set: impl Into<SecurityGroupPolicySet>) -> Self {
         Self {
-            security_group_id: crate::api::Text::into_text(security_group_id),
-            security_group_policy_set: security_group_policy_set,
+            security_group_id: security_group_id.into(),
+            security_group_policy_set: security_group_policy_set.into(),
             ..Self::default()
         }
     }
 
     /// Sets `SecurityGroupId`.
-    pub fn with_security_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.security_group_id = crate::api::Text::into_text(value);
+    pub fn with_security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.security_group_id = value.into();
         self
     }
 
     /// Sets `SecurityGroupPolicySet`.
-    pub fn with_security_group_policy_set(mut self, value: SecurityGroupPolicySet) -> Self {
-        self.security_group_policy_set = value;
+    pub fn with_security_group_policy_set(mut self, value: impl Into<SecurityGroupPolicySet>) -> Self {
+        self.security_group_policy_set = value.into();
         self
     }
 
     /// Sets `OriginalSecurityGroupPolicySet`.
-    pub fn with_original_security_group_policy_set(mut self, value: SecurityGroupPolicySet) -> Self {
-        self.original_security_group_policy_set = Some(value);
+    pub fn with_original_security_group_policy_set(mut self, value: impl Into<SecurityGroupPolicySet>) -> Self {
+        self.original_security_group_policy_set = Some(value.into());
         self
     }
 
     /// Sets `UpdateType`.
-    pub fn with_update_type(mut self, value: impl crate::api::Text) -> Self {
-        self.update_type = Some(crate::api::Text::into_text(value));
+    pub fn with_update_type(mut self, value: impl Into<String>) -> Self {
+        self.update_type = Some(value.into());
         self
     }
 }
@@ -31258,29 +31258,29 @@ impl crate::flatten::Flatten for ReplaceSecurityGroupPolicyRequest {
 
 impl ReplaceSecurityGroupPolicyRequest {
     /// A value with what requests require (`SecurityGroupId`, `SecurityGroupPolicySet`); set the other fields with the `with_` methods.
-    pub fn new(security_group_id: impl crate::api::Text, security_group_policy_set: SecurityGroupPolicySet) -> Self {
+    pub fn new(security_group_id: impl Into<String>, security_group_policy_set: impl Into<SecurityGroupPolicySet>) -> Self {
         Self {
-            security_group_id: crate::api::Text::into_text(security_group_id),
-            security_group_policy_set: security_group_policy_set,
+            security_group_id: security_group_id.into(),
+            security_group_policy_set: security_group_policy_set.into(),
             ..Self::default()
         }
     }
 
     /// Sets `SecurityGroupId`.
-    pub fn with_security_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.security_group_id = crate::api::Text::into_text(value);
+    pub fn with_security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.security_group_id = value.into();
         self
     }
 
     /// Sets `SecurityGroupPolicySet`.
-    pub fn with_security_group_policy_set(mut self, value: SecurityGroupPolicySet) -> Self {
-        self.security_group_policy_set = value;
+    pub fn with_security_group_policy_set(mut self, value: impl Into<SecurityGroupPolicySet>) -> Self {
+        self.security_group_policy_set = value.into();
         self
     }
 
     /// Sets `OriginalSecurityGroupPolicySet`.
-    pub fn with_original_security_group_policy_set(mut self, value: SecurityGroupPolicySet) -> Self {
-        self.original_security_group_policy_set = Some(value);
+    pub fn with_original_security_group_policy_set(mut self, value: impl Into<SecurityGroupPolicySet>) -> Self {
+        self.original_security_group_policy_set = Some(value.into());
         self
     }
 }
@@ -31325,29 +31325,29 @@ impl crate::flatten::Flatten for ResetAttachCcnInstancesRequest {
 
 impl ResetAttachCcnInstancesRequest {
     /// A value with what requests require (`CcnId`, `CcnUin`, `Instances`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text, ccn_uin: impl crate::api::Text, instances: impl IntoIterator<Item = CcnInstance>) -> Self {
+    pub fn new(ccn_id: impl Into<String>, ccn_uin: impl Into<String>, instances: impl IntoIterator<Item = impl Into<CcnInstance>>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
-            ccn_uin: crate::api::Text::into_text(ccn_uin),
-            instances: instances.into_iter().collect(),
+            ccn_id: ccn_id.into(),
+            ccn_uin: ccn_uin.into(),
+            instances: instances.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `CcnUin`.
-    pub fn with_ccn_uin(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_uin = crate::api::Text::into_text(value);
+    pub fn with_ccn_uin(mut self, value: impl Into<String>) -> Self {
+        self.ccn_uin = value.into();
         self
     }
 
     /// Sets `Instances`.
-    pub fn with_instances(mut self, value: impl IntoIterator<Item = CcnInstance>) -> Self {
-        self.instances = value.into_iter().collect();
+    pub fn with_instances<I: IntoIterator<Item = V>, V: Into<CcnInstance>>(mut self, values: I) -> Self {
+        self.instances = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -31392,29 +31392,29 @@ impl crate::flatten::Flatten for ResetHighPriorityRoutesRequest {
 
 impl ResetHighPriorityRoutesRequest {
     /// A value with what requests require (`HighPriorityRouteTableId`, `Name`, `HighPriorityRoutes`); set the other fields with the `with_` methods.
-    pub fn new(high_priority_route_table_id: impl crate::api::Text, name: impl crate::api::Text, high_priority_routes: impl IntoIterator<Item = HighPriorityRoute>) -> Self {
+    pub fn new(high_priority_route_table_id: impl Into<String>, name: impl Into<String>, high_priority_routes: impl IntoIterator<Item = impl Into<HighPriorityRoute>>) -> Self {
         Self {
-            high_priority_route_table_id: crate::api::Text::into_text(high_priority_route_table_id),
-            name: crate::api::Text::into_text(name),
-            high_priority_routes: high_priority_routes.into_iter().collect(),
+            high_priority_route_table_id: high_priority_route_table_id.into(),
+            name: name.into(),
+            high_priority_routes: high_priority_routes.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `HighPriorityRouteTableId`.
-    pub fn with_high_priority_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.high_priority_route_table_id = crate::api::Text::into_text(value);
+    pub fn with_high_priority_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.high_priority_route_table_id = value.into();
         self
     }
 
     /// Sets `Name`.
-    pub fn with_name(mut self, value: impl crate::api::Text) -> Self {
-        self.name = crate::api::Text::into_text(value);
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
         self
     }
 
     /// Sets `HighPriorityRoutes`.
-    pub fn with_high_priority_routes(mut self, value: impl IntoIterator<Item = HighPriorityRoute>) -> Self {
-        self.high_priority_routes = value.into_iter().collect();
+    pub fn with_high_priority_routes<I: IntoIterator<Item = V>, V: Into<HighPriorityRoute>>(mut self, values: I) -> Self {
+        self.high_priority_routes = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -31460,29 +31460,29 @@ impl crate::flatten::Flatten for ResetNatGatewayConnectionRequest {
 
 impl ResetNatGatewayConnectionRequest {
     /// A value with what requests require (`NatGatewayId`, `MaxConcurrentConnection`); set the other fields with the `with_` methods.
-    pub fn new(nat_gateway_id: impl crate::api::Text, max_concurrent_connection: u64) -> Self {
+    pub fn new(nat_gateway_id: impl Into<String>, max_concurrent_connection: impl Into<u64>) -> Self {
         Self {
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            max_concurrent_connection: max_concurrent_connection,
+            nat_gateway_id: nat_gateway_id.into(),
+            max_concurrent_connection: max_concurrent_connection.into(),
             ..Self::default()
         }
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `MaxConcurrentConnection`.
-    pub fn with_max_concurrent_connection(mut self, value: u64) -> Self {
-        self.max_concurrent_connection = value;
+    pub fn with_max_concurrent_connection(mut self, value: impl Into<u64>) -> Self {
+        self.max_concurrent_connection = value.into();
         self
     }
 
     /// Sets `ExclusiveType`.
-    pub fn with_exclusive_type(mut self, value: impl crate::api::Text) -> Self {
-        self.exclusive_type = Some(crate::api::Text::into_text(value));
+    pub fn with_exclusive_type(mut self, value: impl Into<String>) -> Self {
+        self.exclusive_type = Some(value.into());
         self
     }
 }
@@ -31524,22 +31524,22 @@ impl crate::flatten::Flatten for ResetRoutePolicyAssociationsRequest {
 
 impl ResetRoutePolicyAssociationsRequest {
     /// A value with what requests require (`RouteTableId`, `RoutePolicyAssociationSet`); set the other fields with the `with_` methods.
-    pub fn new(route_table_id: impl crate::api::Text, route_policy_association_set: impl IntoIterator<Item = RoutePolicyAssociation>) -> Self {
+    pub fn new(route_table_id: impl Into<String>, route_policy_association_set: impl IntoIterator<Item = impl Into<RoutePolicyAssociation>>) -> Self {
         Self {
-            route_table_id: crate::api::Text::into_text(route_table_id),
-            route_policy_association_set: route_policy_association_set.into_iter().collect(),
+            route_table_id: route_table_id.into(),
+            route_policy_association_set: route_policy_association_set.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = crate::api::Text::into_text(value);
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = value.into();
         self
     }
 
     /// Sets `RoutePolicyAssociationSet`.
-    pub fn with_route_policy_association_set(mut self, value: impl IntoIterator<Item = RoutePolicyAssociation>) -> Self {
-        self.route_policy_association_set = value.into_iter().collect();
+    pub fn with_route_policy_association_set<I: IntoIterator<Item = V>, V: Into<RoutePolicyAssociation>>(mut self, values: I) -> Self {
+        self.route_policy_association_set = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -31590,34 +31590,34 @@ impl crate::flatten::Flatten for ResetRoutePolicyEntriesRequest {
 
 impl ResetRoutePolicyEntriesRequest {
     /// A value with what requests require (`RoutePolicyId`); set the other fields with the `with_` methods.
-    pub fn new(route_policy_id: impl crate::api::Text) -> Self {
+    pub fn new(route_policy_id: impl Into<String>) -> Self {
         Self {
-            route_policy_id: crate::api::Text::into_text(route_policy_id),
+            route_policy_id: route_policy_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `RoutePolicyId`.
-    pub fn with_route_policy_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_policy_id = crate::api::Text::into_text(value);
+    pub fn with_route_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.route_policy_id = value.into();
         self
     }
 
     /// Sets `RoutePolicyEntrySet`.
-    pub fn with_route_policy_entry_set(mut self, value: impl IntoIterator<Item = RoutePolicyEntry>) -> Self {
-        self.route_policy_entry_set = value.into_iter().collect();
+    pub fn with_route_policy_entry_set<I: IntoIterator<Item = V>, V: Into<RoutePolicyEntry>>(mut self, values: I) -> Self {
+        self.route_policy_entry_set = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `RoutePolicyDescription`.
-    pub fn with_route_policy_description(mut self, value: impl crate::api::Text) -> Self {
-        self.route_policy_description = Some(crate::api::Text::into_text(value));
+    pub fn with_route_policy_description(mut self, value: impl Into<String>) -> Self {
+        self.route_policy_description = Some(value.into());
         self
     }
 
     /// Sets `RoutePolicyName`.
-    pub fn with_route_policy_name(mut self, value: impl crate::api::Text) -> Self {
-        self.route_policy_name = Some(crate::api::Text::into_text(value));
+    pub fn with_route_policy_name(mut self, value: impl Into<String>) -> Self {
+        self.route_policy_name = Some(value.into());
         self
     }
 }
@@ -31662,29 +31662,29 @@ impl crate::flatten::Flatten for ResetRoutesRequest {
 
 impl ResetRoutesRequest {
     /// A value with what requests require (`RouteTableId`, `RouteTableName`, `Routes`); set the other fields with the `with_` methods.
-    pub fn new(route_table_id: impl crate::api::Text, route_table_name: impl crate::api::Text, routes: impl IntoIterator<Item = Route>) -> Self {
+    pub fn new(route_table_id: impl Into<String>, route_table_name: impl Into<String>, routes: impl IntoIterator<Item = impl Into<Route>>) -> Self {
         Self {
-            route_table_id: crate::api::Text::into_text(route_table_id),
-            route_table_name: crate::api::Text::into_text(route_table_name),
-            routes: routes.into_iter().collect(),
+            route_table_id: route_table_id.into(),
+            route_table_name: route_table_name.into(),
+            routes: routes.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = crate::api::Text::into_text(value);
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = value.into();
         self
     }
 
     /// Sets `RouteTableName`.
-    pub fn with_route_table_name(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_name = crate::api::Text::into_text(value);
+    pub fn with_route_table_name(mut self, value: impl Into<String>) -> Self {
+        self.route_table_name = value.into();
         self
     }
 
     /// Sets `Routes`.
-    pub fn with_routes(mut self, value: impl IntoIterator<Item = Route>) -> Self {
-        self.routes = value.into_iter().collect();
+    pub fn with_routes<I: IntoIterator<Item = V>, V: Into<Route>>(mut self, values: I) -> Self {
+        self.routes = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -31739,40 +31739,40 @@ impl crate::flatten::Flatten for ResetTrafficMirrorFilterRequest {
 
 impl ResetTrafficMirrorFilterRequest {
     /// A value with what requests require (`TrafficMirrorId`); set the other fields with the `with_` methods.
-    pub fn new(traffic_mirror_id: impl crate::api::Text) -> Self {
+    pub fn new(traffic_mirror_id: impl Into<String>) -> Self {
         Self {
-            traffic_mirror_id: crate::api::Text::into_text(traffic_mirror_id),
+            traffic_mirror_id: traffic_mirror_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `TrafficMirrorId`.
-    pub fn with_traffic_mirror_id(mut self, value: impl crate::api::Text) -> Self {
-        self.traffic_mirror_id = crate::api::Text::into_text(value);
+    pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
+        self.traffic_mirror_id = value.into();
         self
     }
 
     /// Sets `NatId`.
-    pub fn with_nat_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_id = Some(crate::api::Text::into_text(value));
+    pub fn with_nat_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_id = Some(value.into());
         self
     }
 
     /// Sets `CollectorNormalFilters`.
-    pub fn with_collector_normal_filters(mut self, value: impl IntoIterator<Item = TrafficMirrorFilter>) -> Self {
-        self.collector_normal_filters = value.into_iter().collect();
+    pub fn with_collector_normal_filters<I: IntoIterator<Item = V>, V: Into<TrafficMirrorFilter>>(mut self, values: I) -> Self {
+        self.collector_normal_filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `IngressFilterRules`.
-    pub fn with_ingress_filter_rules(mut self, value: impl IntoIterator<Item = TrafficMirrorFilter>) -> Self {
-        self.ingress_filter_rules = value.into_iter().collect();
+    pub fn with_ingress_filter_rules<I: IntoIterator<Item = V>, V: Into<TrafficMirrorFilter>>(mut self, values: I) -> Self {
+        self.ingress_filter_rules = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `EgressFilterRules`.
-    pub fn with_egress_filter_rules(mut self, value: impl IntoIterator<Item = TrafficMirrorFilter>) -> Self {
-        self.egress_filter_rules = value.into_iter().collect();
+    pub fn with_egress_filter_rules<I: IntoIterator<Item = V>, V: Into<TrafficMirrorFilter>>(mut self, values: I) -> Self {
+        self.egress_filter_rules = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -31814,22 +31814,22 @@ impl crate::flatten::Flatten for ResetTrafficMirrorSrcsRequest {
 
 impl ResetTrafficMirrorSrcsRequest {
     /// A value with what requests require (`TrafficMirrorId`, `CollectorSrcs`); set the other fields with the `with_` methods.
-    pub fn new(traffic_mirror_id: impl crate::api::Text, collector_srcs: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(traffic_mirror_id: impl Into<String>, collector_srcs: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            traffic_mirror_id: crate::api::Text::into_text(traffic_mirror_id),
-            collector_srcs: collector_srcs.into_iter().map(crate::api::Text::into_text).collect(),
+            traffic_mirror_id: traffic_mirror_id.into(),
+            collector_srcs: collector_srcs.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `TrafficMirrorId`.
-    pub fn with_traffic_mirror_id(mut self, value: impl crate::api::Text) -> Self {
-        self.traffic_mirror_id = crate::api::Text::into_text(value);
+    pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
+        self.traffic_mirror_id = value.into();
         self
     }
 
     /// Sets `CollectorSrcs`.
-    pub fn with_collector_srcs(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.collector_srcs = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_collector_srcs<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.collector_srcs = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -31875,29 +31875,29 @@ impl crate::flatten::Flatten for ResetTrafficMirrorTargetRequest {
 
 impl ResetTrafficMirrorTargetRequest {
     /// A value with what requests require (`TrafficMirrorId`, `CollectorTarget`); set the other fields with the `with_` methods.
-    pub fn new(traffic_mirror_id: impl crate::api::Text, collector_target: TrafficMirrorTarget) -> Self {
+    pub fn new(traffic_mirror_id: impl Into<String>, collector_target: impl Into<TrafficMirrorTarget>) -> Self {
         Self {
-            traffic_mirror_id: crate::api::Text::into_text(traffic_mirror_id),
-            collector_target: collector_target,
+            traffic_mirror_id: traffic_mirror_id.into(),
+            collector_target: collector_target.into(),
             ..Self::default()
         }
     }
 
     /// Sets `TrafficMirrorId`.
-    pub fn with_traffic_mirror_id(mut self, value: impl crate::api::Text) -> Self {
-        self.traffic_mirror_id = crate::api::Text::into_text(value);
+    pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
+        self.traffic_mirror_id = value.into();
         self
     }
 
     /// Sets `CollectorTarget`.
-    pub fn with_collector_target(mut self, value: TrafficMirrorTarget) -> Self {
-        self.collector_target = value;
+    pub fn with_collector_target(mut self, value: impl Into<TrafficMirrorTarget>) -> Self {
+        self.collector_target = value.into();
         self
     }
 
     /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_id = Some(crate::api::Text::into_text(value));
+    pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = Some(value.into());
         self
     }
 }
@@ -31939,22 +31939,22 @@ impl crate::flatten::Flatten for ResetVpnConnectionRequest {
 
 impl ResetVpnConnectionRequest {
     /// A value with what requests require (`VpnGatewayId`, `VpnConnectionId`); set the other fields with the `with_` methods.
-    pub fn new(vpn_gateway_id: impl crate::api::Text, vpn_connection_id: impl crate::api::Text) -> Self {
+    pub fn new(vpn_gateway_id: impl Into<String>, vpn_connection_id: impl Into<String>) -> Self {
         Self {
-            vpn_gateway_id: crate::api::Text::into_text(vpn_gateway_id),
-            vpn_connection_id: crate::api::Text::into_text(vpn_connection_id),
+            vpn_gateway_id: vpn_gateway_id.into(),
+            vpn_connection_id: vpn_connection_id.into(),
         }
     }
 
     /// Sets `VpnGatewayId`.
-    pub fn with_vpn_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_id = value.into();
         self
     }
 
     /// Sets `VpnConnectionId`.
-    pub fn with_vpn_connection_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_connection_id = crate::api::Text::into_text(value);
+    pub fn with_vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_connection_id = value.into();
         self
     }
 }
@@ -31996,22 +31996,22 @@ impl crate::flatten::Flatten for ResetVpnGatewayInternetMaxBandwidthRequest {
 
 impl ResetVpnGatewayInternetMaxBandwidthRequest {
     /// A value with what requests require (`VpnGatewayId`, `InternetMaxBandwidthOut`); set the other fields with the `with_` methods.
-    pub fn new(vpn_gateway_id: impl crate::api::Text, internet_max_bandwidth_out: u64) -> Self {
+    pub fn new(vpn_gateway_id: impl Into<String>, internet_max_bandwidth_out: impl Into<u64>) -> Self {
         Self {
-            vpn_gateway_id: crate::api::Text::into_text(vpn_gateway_id),
-            internet_max_bandwidth_out: internet_max_bandwidth_out,
+            vpn_gateway_id: vpn_gateway_id.into(),
+            internet_max_bandwidth_out: internet_max_bandwidth_out.into(),
         }
     }
 
     /// Sets `VpnGatewayId`.
-    pub fn with_vpn_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpn_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_id = value.into();
         self
     }
 
     /// Sets `InternetMaxBandwidthOut`.
-    pub fn with_internet_max_bandwidth_out(mut self, value: u64) -> Self {
-        self.internet_max_bandwidth_out = value;
+    pub fn with_internet_max_bandwidth_out(mut self, value: impl Into<u64>) -> Self {
+        self.internet_max_bandwidth_out = value.into();
         self
     }
 }
@@ -32056,29 +32056,29 @@ impl crate::flatten::Flatten for ResumeSnapshotInstanceRequest {
 
 impl ResumeSnapshotInstanceRequest {
     /// A value with what requests require (`SnapshotPolicyId`, `SnapshotFileId`, `InstanceId`); set the other fields with the `with_` methods.
-    pub fn new(snapshot_policy_id: impl crate::api::Text, snapshot_file_id: impl crate::api::Text, instance_id: impl crate::api::Text) -> Self {
+    pub fn new(snapshot_policy_id: impl Into<String>, snapshot_file_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
         Self {
-            snapshot_policy_id: crate::api::Text::into_text(snapshot_policy_id),
-            snapshot_file_id: crate::api::Text::into_text(snapshot_file_id),
-            instance_id: crate::api::Text::into_text(instance_id),
+            snapshot_policy_id: snapshot_policy_id.into(),
+            snapshot_file_id: snapshot_file_id.into(),
+            instance_id: instance_id.into(),
         }
     }
 
     /// Sets `SnapshotPolicyId`.
-    pub fn with_snapshot_policy_id(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_policy_id = crate::api::Text::into_text(value);
+    pub fn with_snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_policy_id = value.into();
         self
     }
 
     /// Sets `SnapshotFileId`.
-    pub fn with_snapshot_file_id(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_file_id = crate::api::Text::into_text(value);
+    pub fn with_snapshot_file_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_file_id = value.into();
         self
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 }
@@ -32117,15 +32117,15 @@ impl crate::flatten::Flatten for ReturnNormalAddressesRequest {
 
 impl ReturnNormalAddressesRequest {
     /// A value with what requests require (`AddressIps`); set the other fields with the `with_` methods.
-    pub fn new(address_ips: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(address_ips: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            address_ips: address_ips.into_iter().map(crate::api::Text::into_text).collect(),
+            address_ips: address_ips.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `AddressIps`.
-    pub fn with_address_ips(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.address_ips = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_address_ips<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.address_ips = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -32175,35 +32175,35 @@ impl crate::flatten::Flatten for SetCcnRegionBandwidthLimitsRequest {
 
 impl SetCcnRegionBandwidthLimitsRequest {
     /// A value with what requests require (`CcnId`, `CcnRegionBandwidthLimits`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text, ccn_region_bandwidth_limits: impl IntoIterator<Item = CcnRegionBandwidthLimit>) -> Self {
+    pub fn new(ccn_id: impl Into<String>, ccn_region_bandwidth_limits: impl IntoIterator<Item = impl Into<CcnRegionBandwidthLimit>>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
-            ccn_region_bandwidth_limits: ccn_region_bandwidth_limits.into_iter().collect(),
+            ccn_id: ccn_id.into(),
+            ccn_region_bandwidth_limits: ccn_region_bandwidth_limits.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `CcnRegionBandwidthLimits`.
-    pub fn with_ccn_region_bandwidth_limits(mut self, value: impl IntoIterator<Item = CcnRegionBandwidthLimit>) -> Self {
-        self.ccn_region_bandwidth_limits = value.into_iter().collect();
+    pub fn with_ccn_region_bandwidth_limits<I: IntoIterator<Item = V>, V: Into<CcnRegionBandwidthLimit>>(mut self, values: I) -> Self {
+        self.ccn_region_bandwidth_limits = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `SetDefaultLimitFlag`.
-    pub fn with_set_default_limit_flag(mut self, value: bool) -> Self {
-        self.set_default_limit_flag = Some(value);
+    pub fn with_set_default_limit_flag(mut self, value: impl Into<bool>) -> Self {
+        self.set_default_limit_flag = Some(value.into());
         self
     }
 
     /// Sets `SetQosDefaultLimitFlag`.
-    pub fn with_set_qos_default_limit_flag(mut self, value: bool) -> Self {
-        self.set_qos_default_limit_flag = Some(value);
+    pub fn with_set_qos_default_limit_flag(mut self, value: impl Into<bool>) -> Self {
+        self.set_qos_default_limit_flag = Some(value.into());
         self
     }
 }
@@ -32249,29 +32249,29 @@ impl crate::flatten::Flatten for SetVpnGatewaysRenewFlagRequest {
 
 impl SetVpnGatewaysRenewFlagRequest {
     /// A value with what requests require (`VpnGatewayIds`, `AutoRenewFlag`); set the other fields with the `with_` methods.
-    pub fn new(vpn_gateway_ids: impl IntoIterator<Item = impl crate::api::Text>, auto_renew_flag: i64) -> Self {
+    pub fn new(vpn_gateway_ids: impl IntoIterator<Item = impl Into<String>>, auto_renew_flag: impl Into<i64>) -> Self {
         Self {
-            vpn_gateway_ids: vpn_gateway_ids.into_iter().map(crate::api::Text::into_text).collect(),
-            auto_renew_flag: auto_renew_flag,
+            vpn_gateway_ids: vpn_gateway_ids.into_iter().map(Into::into).collect(),
+            auto_renew_flag: auto_renew_flag.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpnGatewayIds`.
-    pub fn with_vpn_gateway_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.vpn_gateway_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_vpn_gateway_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.vpn_gateway_ids = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `AutoRenewFlag`.
-    pub fn with_auto_renew_flag(mut self, value: i64) -> Self {
-        self.auto_renew_flag = value;
+    pub fn with_auto_renew_flag(mut self, value: impl Into<i64>) -> Self {
+        self.auto_renew_flag = value.into();
         self
     }
 
     /// Sets `Type`.
-    pub fn with_type(mut self, value: impl crate::api::Text) -> Self {
-        self.r#type = Some(crate::api::Text::into_text(value));
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
         self
     }
 }
@@ -32310,15 +32310,15 @@ impl crate::flatten::Flatten for StartTrafficMirrorRequest {
 
 impl StartTrafficMirrorRequest {
     /// A value with what requests require (`TrafficMirrorId`); set the other fields with the `with_` methods.
-    pub fn new(traffic_mirror_id: impl crate::api::Text) -> Self {
+    pub fn new(traffic_mirror_id: impl Into<String>) -> Self {
         Self {
-            traffic_mirror_id: crate::api::Text::into_text(traffic_mirror_id),
+            traffic_mirror_id: traffic_mirror_id.into(),
         }
     }
 
     /// Sets `TrafficMirrorId`.
-    pub fn with_traffic_mirror_id(mut self, value: impl crate::api::Text) -> Self {
-        self.traffic_mirror_id = crate::api::Text::into_text(value);
+    pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
+        self.traffic_mirror_id = value.into();
         self
     }
 }
@@ -32357,15 +32357,15 @@ impl crate::flatten::Flatten for StopTrafficMirrorRequest {
 
 impl StopTrafficMirrorRequest {
     /// A value with what requests require (`TrafficMirrorId`); set the other fields with the `with_` methods.
-    pub fn new(traffic_mirror_id: impl crate::api::Text) -> Self {
+    pub fn new(traffic_mirror_id: impl Into<String>) -> Self {
         Self {
-            traffic_mirror_id: crate::api::Text::into_text(traffic_mirror_id),
+            traffic_mirror_id: traffic_mirror_id.into(),
         }
     }
 
     /// Sets `TrafficMirrorId`.
-    pub fn with_traffic_mirror_id(mut self, value: impl crate::api::Text) -> Self {
-        self.traffic_mirror_id = crate::api::Text::into_text(value);
+    pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
+        self.traffic_mirror_id = value.into();
         self
     }
 }
@@ -32404,15 +32404,15 @@ impl crate::flatten::Flatten for TransformAddressRequest {
 
 impl TransformAddressRequest {
     /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
-    pub fn new(instance_id: impl crate::api::Text) -> Self {
+    pub fn new(instance_id: impl Into<String>) -> Self {
         Self {
-            instance_id: crate::api::Text::into_text(instance_id),
+            instance_id: instance_id.into(),
         }
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 }
@@ -32461,22 +32461,22 @@ impl crate::flatten::Flatten for UnassignIpv6AddressesRequest {
 
 impl UnassignIpv6AddressesRequest {
     /// A value with what requests require (`NetworkInterfaceId`, `Ipv6Addresses`); set the other fields with the `with_` methods.
-    pub fn new(network_interface_id: impl crate::api::Text, ipv6_addresses: impl IntoIterator<Item = Ipv6Address>) -> Self {
+    pub fn new(network_interface_id: impl Into<String>, ipv6_addresses: impl IntoIterator<Item = impl Into<Ipv6Address>>) -> Self {
         Self {
-            network_interface_id: crate::api::Text::into_text(network_interface_id),
-            ipv6_addresses: ipv6_addresses.into_iter().collect(),
+            network_interface_id: network_interface_id.into(),
+            ipv6_addresses: ipv6_addresses.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_interface_id = crate::api::Text::into_text(value);
+    pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.network_interface_id = value.into();
         self
     }
 
     /// Sets `Ipv6Addresses`.
-    pub fn with_ipv6_addresses(mut self, value: impl IntoIterator<Item = Ipv6Address>) -> Self {
-        self.ipv6_addresses = value.into_iter().collect();
+    pub fn with_ipv6_addresses<I: IntoIterator<Item = V>, V: Into<Ipv6Address>>(mut self, values: I) -> Self {
+        self.ipv6_addresses = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -32519,22 +32519,22 @@ impl crate::flatten::Flatten for UnassignIpv6CidrBlockRequest {
 
 impl UnassignIpv6CidrBlockRequest {
     /// A value with what requests require (`VpcId`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text) -> Self {
+    pub fn new(vpc_id: impl Into<String>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
+            vpc_id: vpc_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `Ipv6CidrBlock`.
-    pub fn with_ipv6_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.ipv6_cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.ipv6_cidr_block = Some(value.into());
         self
     }
 }
@@ -32576,22 +32576,22 @@ impl crate::flatten::Flatten for UnassignIpv6SubnetCidrBlockRequest {
 
 impl UnassignIpv6SubnetCidrBlockRequest {
     /// A value with what requests require (`VpcId`, `Ipv6SubnetCidrBlocks`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, ipv6_subnet_cidr_blocks: impl IntoIterator<Item = Ipv6SubnetCidrBlock>) -> Self {
+    pub fn new(vpc_id: impl Into<String>, ipv6_subnet_cidr_blocks: impl IntoIterator<Item = impl Into<Ipv6SubnetCidrBlock>>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            ipv6_subnet_cidr_blocks: ipv6_subnet_cidr_blocks.into_iter().collect(),
+            vpc_id: vpc_id.into(),
+            ipv6_subnet_cidr_blocks: ipv6_subnet_cidr_blocks.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `Ipv6SubnetCidrBlocks`.
-    pub fn with_ipv6_subnet_cidr_blocks(mut self, value: impl IntoIterator<Item = Ipv6SubnetCidrBlock>) -> Self {
-        self.ipv6_subnet_cidr_blocks = value.into_iter().collect();
+    pub fn with_ipv6_subnet_cidr_blocks<I: IntoIterator<Item = V>, V: Into<Ipv6SubnetCidrBlock>>(mut self, values: I) -> Self {
+        self.ipv6_subnet_cidr_blocks = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -32637,29 +32637,29 @@ impl crate::flatten::Flatten for UnassignPrivateIpAddressesRequest {
 
 impl UnassignPrivateIpAddressesRequest {
     /// A value with what requests require (`NetworkInterfaceId`, `PrivateIpAddresses`); set the other fields with the `with_` methods.
-    pub fn new(network_interface_id: impl crate::api::Text, private_ip_addresses: impl IntoIterator<Item = PrivateIpAddressSpecification>) -> Self {
+    pub fn new(network_interface_id: impl Into<String>, private_ip_addresses: impl IntoIterator<Item = impl Into<PrivateIpAddressSpecification>>) -> Self {
         Self {
-            network_interface_id: crate::api::Text::into_text(network_interface_id),
-            private_ip_addresses: private_ip_addresses.into_iter().collect(),
+            network_interface_id: network_interface_id.into(),
+            private_ip_addresses: private_ip_addresses.into_iter().map(Into::into).collect(),
             ..Self::default()
         }
     }
 
     /// Sets `NetworkInterfaceId`.
-    pub fn with_network_interface_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_interface_id = crate::api::Text::into_text(value);
+    pub fn with_network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.network_interface_id = value.into();
         self
     }
 
     /// Sets `PrivateIpAddresses`.
-    pub fn with_private_ip_addresses(mut self, value: impl IntoIterator<Item = PrivateIpAddressSpecification>) -> Self {
-        self.private_ip_addresses = value.into_iter().collect();
+    pub fn with_private_ip_addresses<I: IntoIterator<Item = V>, V: Into<PrivateIpAddressSpecification>>(mut self, values: I) -> Self {
+        self.private_ip_addresses = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = Some(value.into());
         self
     }
 }
@@ -32698,15 +32698,15 @@ impl crate::flatten::Flatten for UnlockCcnBandwidthsRequest {
 
 impl UnlockCcnBandwidthsRequest {
     /// A value with what requests require (`Instances`); set the other fields with the `with_` methods.
-    pub fn new(instances: impl IntoIterator<Item = CcnFlowLock>) -> Self {
+    pub fn new(instances: impl IntoIterator<Item = impl Into<CcnFlowLock>>) -> Self {
         Self {
-            instances: instances.into_iter().collect(),
+            instances: instances.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `Instances`.
-    pub fn with_instances(mut self, value: impl IntoIterator<Item = CcnFlowLock>) -> Self {
-        self.instances = value.into_iter().collect();
+    pub fn with_instances<I: IntoIterator<Item = V>, V: Into<CcnFlowLock>>(mut self, values: I) -> Self {
+        self.instances = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -32804,52 +32804,52 @@ impl crate::flatten::Flatten for UpdateTrafficMirrorAllFilterRequest {
 
 impl UpdateTrafficMirrorAllFilterRequest {
     /// A value with what requests require (`TrafficMirrorId`); set the other fields with the `with_` methods.
-    pub fn new(traffic_mirror_id: impl crate::api::Text) -> Self {
+    pub fn new(traffic_mirror_id: impl Into<String>) -> Self {
         Self {
-            traffic_mirror_id: crate::api::Text::into_text(traffic_mirror_id),
+            traffic_mirror_id: traffic_mirror_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `TrafficMirrorId`.
-    pub fn with_traffic_mirror_id(mut self, value: impl crate::api::Text) -> Self {
-        self.traffic_mirror_id = crate::api::Text::into_text(value);
+    pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
+        self.traffic_mirror_id = value.into();
         self
     }
 
     /// Sets `Direction`.
-    pub fn with_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.direction = Some(crate::api::Text::into_text(value));
+    pub fn with_direction(mut self, value: impl Into<String>) -> Self {
+        self.direction = Some(value.into());
         self
     }
 
     /// Sets `CollectorSrcs`.
-    pub fn with_collector_srcs(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.collector_srcs = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_collector_srcs<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.collector_srcs = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `NatId`.
-    pub fn with_nat_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_id = Some(crate::api::Text::into_text(value));
+    pub fn with_nat_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_id = Some(value.into());
         self
     }
 
     /// Sets `CollectorNormalFilters`.
-    pub fn with_collector_normal_filters(mut self, value: impl IntoIterator<Item = TrafficMirrorFilter>) -> Self {
-        self.collector_normal_filters = value.into_iter().collect();
+    pub fn with_collector_normal_filters<I: IntoIterator<Item = V>, V: Into<TrafficMirrorFilter>>(mut self, values: I) -> Self {
+        self.collector_normal_filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `IngressFilterRules`.
-    pub fn with_ingress_filter_rules(mut self, value: impl IntoIterator<Item = TrafficMirrorFilter>) -> Self {
-        self.ingress_filter_rules = value.into_iter().collect();
+    pub fn with_ingress_filter_rules<I: IntoIterator<Item = V>, V: Into<TrafficMirrorFilter>>(mut self, values: I) -> Self {
+        self.ingress_filter_rules = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `EgressFilterRules`.
-    pub fn with_egress_filter_rules(mut self, value: impl IntoIterator<Item = TrafficMirrorFilter>) -> Self {
-        self.egress_filter_rules = value.into_iter().collect();
+    pub fn with_egress_filter_rules<I: IntoIterator<Item = V>, V: Into<TrafficMirrorFilter>>(mut self, values: I) -> Self {
+        self.egress_filter_rules = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -32891,22 +32891,22 @@ impl crate::flatten::Flatten for UpdateTrafficMirrorDirectionRequest {
 
 impl UpdateTrafficMirrorDirectionRequest {
     /// A value with what requests require (`TrafficMirrorId`, `Direction`); set the other fields with the `with_` methods.
-    pub fn new(traffic_mirror_id: impl crate::api::Text, direction: impl crate::api::Text) -> Self {
+    pub fn new(traffic_mirror_id: impl Into<String>, direction: impl Into<String>) -> Self {
         Self {
-            traffic_mirror_id: crate::api::Text::into_text(traffic_mirror_id),
-            direction: crate::api::Text::into_text(direction),
+            traffic_mirror_id: traffic_mirror_id.into(),
+            direction: direction.into(),
         }
     }
 
     /// Sets `TrafficMirrorId`.
-    pub fn with_traffic_mirror_id(mut self, value: impl crate::api::Text) -> Self {
-        self.traffic_mirror_id = crate::api::Text::into_text(value);
+    pub fn with_traffic_mirror_id(mut self, value: impl Into<String>) -> Self {
+        self.traffic_mirror_id = value.into();
         self
     }
 
     /// Sets `Direction`.
-    pub fn with_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.direction = crate::api::Text::into_text(value);
+    pub fn with_direction(mut self, value: impl Into<String>) -> Self {
+        self.direction = value.into();
         self
     }
 }
@@ -32955,36 +32955,36 @@ impl crate::flatten::Flatten for UpgradeNatGatewayProductVersionRequest {
 
 impl UpgradeNatGatewayProductVersionRequest {
     /// A value with what requests require (`VpcId`, `NatGatewayId`, `Force`); set the other fields with the `with_` methods.
-    pub fn new(vpc_id: impl crate::api::Text, nat_gateway_id: impl crate::api::Text, force: i64) -> Self {
+    pub fn new(vpc_id: impl Into<String>, nat_gateway_id: impl Into<String>, force: impl Into<i64>) -> Self {
         Self {
-            vpc_id: crate::api::Text::into_text(vpc_id),
-            nat_gateway_id: crate::api::Text::into_text(nat_gateway_id),
-            force: force,
+            vpc_id: vpc_id.into(),
+            nat_gateway_id: nat_gateway_id.into(),
+            force: force.into(),
             ..Self::default()
         }
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = crate::api::Text::into_text(value);
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = value.into();
         self
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = crate::api::Text::into_text(value);
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = value.into();
         self
     }
 
     /// Sets `Force`.
-    pub fn with_force(mut self, value: i64) -> Self {
-        self.force = value;
+    pub fn with_force(mut self, value: impl Into<i64>) -> Self {
+        self.force = value.into();
         self
     }
 
     /// Sets `CheckOnlyMode`.
-    pub fn with_check_only_mode(mut self, value: bool) -> Self {
-        self.check_only_mode = Some(value);
+    pub fn with_check_only_mode(mut self, value: impl Into<bool>) -> Self {
+        self.check_only_mode = Some(value.into());
         self
     }
 }
@@ -33026,22 +33026,22 @@ impl crate::flatten::Flatten for WithdrawNotifyRoutesRequest {
 
 impl WithdrawNotifyRoutesRequest {
     /// A value with what requests require (`RouteTableId`, `RouteItemIds`); set the other fields with the `with_` methods.
-    pub fn new(route_table_id: impl crate::api::Text, route_item_ids: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(route_table_id: impl Into<String>, route_item_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            route_table_id: crate::api::Text::into_text(route_table_id),
-            route_item_ids: route_item_ids.into_iter().map(crate::api::Text::into_text).collect(),
+            route_table_id: route_table_id.into(),
+            route_item_ids: route_item_ids.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = crate::api::Text::into_text(value);
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = value.into();
         self
     }
 
     /// Sets `RouteItemIds`.
-    pub fn with_route_item_ids(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.route_item_ids = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_route_item_ids<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.route_item_ids = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -33213,22 +33213,22 @@ impl crate::flatten::Flatten for AddressChargePrepaid {
 
 impl AddressChargePrepaid {
     /// A value with what requests require (`Period`); set the other fields with the `with_` methods.
-    pub fn new(period: i64) -> Self {
+    pub fn new(period: impl Into<i64>) -> Self {
         Self {
-            period: period,
+            period: period.into(),
             ..Self::default()
         }
     }
 
     /// Sets `Period`.
-    pub fn with_period(mut self, value: i64) -> Self {
-        self.period = value;
+    pub fn with_period(mut self, value: impl Into<i64>) -> Self {
+        self.period = value.into();
         self
     }
 
     /// Sets `AutoRenewFlag`.
-    pub fn with_auto_renew_flag(mut self, value: i64) -> Self {
-        self.auto_renew_flag = Some(value);
+    pub fn with_auto_renew_flag(mut self, value: impl Into<i64>) -> Self {
+        self.auto_renew_flag = Some(value.into());
         self
     }
 }
@@ -33259,28 +33259,28 @@ impl crate::flatten::Flatten for AddressInfo {
 
 impl AddressInfo {
     /// A value with what requests require (`Address`); set the other fields with the `with_` methods.
-    pub fn new(address: impl crate::api::Text) -> Self {
+    pub fn new(address: impl Into<String>) -> Self {
         Self {
-            address: Some(crate::api::Text::into_text(address)),
+            address: Some(address.into()),
             ..Self::default()
         }
     }
 
     /// Sets `Address`.
-    pub fn with_address(mut self, value: impl crate::api::Text) -> Self {
-        self.address = Some(crate::api::Text::into_text(value));
+    pub fn with_address(mut self, value: impl Into<String>) -> Self {
+        self.address = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `UpdatedTime`.
-    pub fn with_updated_time(mut self, value: impl crate::api::Text) -> Self {
-        self.updated_time = Some(crate::api::Text::into_text(value));
+    pub fn with_updated_time(mut self, value: impl Into<String>) -> Self {
+        self.updated_time = Some(value.into());
         self
     }
 }
@@ -33393,14 +33393,14 @@ impl AddressTemplateSpecification {
     }
 
     /// Sets `AddressId`.
-    pub fn with_address_id(mut self, value: impl crate::api::Text) -> Self {
-        self.address_id = Some(crate::api::Text::into_text(value));
+    pub fn with_address_id(mut self, value: impl Into<String>) -> Self {
+        self.address_id = Some(value.into());
         self
     }
 
     /// Sets `AddressGroupId`.
-    pub fn with_address_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.address_group_id = Some(crate::api::Text::into_text(value));
+    pub fn with_address_group_id(mut self, value: impl Into<String>) -> Self {
+        self.address_group_id = Some(value.into());
         self
     }
 }
@@ -33459,22 +33459,22 @@ impl crate::flatten::Flatten for BackupPolicy {
 
 impl BackupPolicy {
     /// A value with what requests require (`BackupDay`, `BackupTime`); set the other fields with the `with_` methods.
-    pub fn new(backup_day: impl crate::api::Text, backup_time: impl crate::api::Text) -> Self {
+    pub fn new(backup_day: impl Into<String>, backup_time: impl Into<String>) -> Self {
         Self {
-            backup_day: Some(crate::api::Text::into_text(backup_day)),
-            backup_time: Some(crate::api::Text::into_text(backup_time)),
+            backup_day: Some(backup_day.into()),
+            backup_time: Some(backup_time.into()),
         }
     }
 
     /// Sets `BackupDay`.
-    pub fn with_backup_day(mut self, value: impl crate::api::Text) -> Self {
-        self.backup_day = Some(crate::api::Text::into_text(value));
+    pub fn with_backup_day(mut self, value: impl Into<String>) -> Self {
+        self.backup_day = Some(value.into());
         self
     }
 
     /// Sets `BackupTime`.
-    pub fn with_backup_time(mut self, value: impl crate::api::Text) -> Self {
-        self.backup_time = Some(crate::api::Text::into_text(value));
+    pub fn with_backup_time(mut self, value: impl Into<String>) -> Self {
+        self.backup_time = Some(value.into());
         self
     }
 }
@@ -33572,34 +33572,34 @@ impl crate::flatten::Flatten for BatchModifySnapshotPolicy {
 
 impl BatchModifySnapshotPolicy {
     /// A value with what requests require (`SnapshotPolicyId`); set the other fields with the `with_` methods.
-    pub fn new(snapshot_policy_id: impl crate::api::Text) -> Self {
+    pub fn new(snapshot_policy_id: impl Into<String>) -> Self {
         Self {
-            snapshot_policy_id: crate::api::Text::into_text(snapshot_policy_id),
+            snapshot_policy_id: snapshot_policy_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `SnapshotPolicyId`.
-    pub fn with_snapshot_policy_id(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_policy_id = crate::api::Text::into_text(value);
+    pub fn with_snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_policy_id = value.into();
         self
     }
 
     /// Sets `SnapshotPolicyName`.
-    pub fn with_snapshot_policy_name(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_policy_name = Some(crate::api::Text::into_text(value));
+    pub fn with_snapshot_policy_name(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_policy_name = Some(value.into());
         self
     }
 
     /// Sets `BackupPolicies`.
-    pub fn with_backup_policies(mut self, value: impl IntoIterator<Item = BackupPolicy>) -> Self {
-        self.backup_policies = value.into_iter().collect();
+    pub fn with_backup_policies<I: IntoIterator<Item = V>, V: Into<BackupPolicy>>(mut self, values: I) -> Self {
+        self.backup_policies = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `KeepTime`.
-    pub fn with_keep_time(mut self, value: u64) -> Self {
-        self.keep_time = Some(value);
+    pub fn with_keep_time(mut self, value: impl Into<u64>) -> Self {
+        self.keep_time = Some(value.into());
         self
     }
 }
@@ -33628,29 +33628,29 @@ impl crate::flatten::Flatten for BgpConfig {
 
 impl BgpConfig {
     /// A value with what requests require (`TunnelCidr`, `LocalBgpIp`, `RemoteBgpIp`); set the other fields with the `with_` methods.
-    pub fn new(tunnel_cidr: impl crate::api::Text, local_bgp_ip: impl crate::api::Text, remote_bgp_ip: impl crate::api::Text) -> Self {
+    pub fn new(tunnel_cidr: impl Into<String>, local_bgp_ip: impl Into<String>, remote_bgp_ip: impl Into<String>) -> Self {
         Self {
-            tunnel_cidr: crate::api::Text::into_text(tunnel_cidr),
-            local_bgp_ip: crate::api::Text::into_text(local_bgp_ip),
-            remote_bgp_ip: crate::api::Text::into_text(remote_bgp_ip),
+            tunnel_cidr: tunnel_cidr.into(),
+            local_bgp_ip: local_bgp_ip.into(),
+            remote_bgp_ip: remote_bgp_ip.into(),
         }
     }
 
     /// Sets `TunnelCidr`.
-    pub fn with_tunnel_cidr(mut self, value: impl crate::api::Text) -> Self {
-        self.tunnel_cidr = crate::api::Text::into_text(value);
+    pub fn with_tunnel_cidr(mut self, value: impl Into<String>) -> Self {
+        self.tunnel_cidr = value.into();
         self
     }
 
     /// Sets `LocalBgpIp`.
-    pub fn with_local_bgp_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.local_bgp_ip = crate::api::Text::into_text(value);
+    pub fn with_local_bgp_ip(mut self, value: impl Into<String>) -> Self {
+        self.local_bgp_ip = value.into();
         self
     }
 
     /// Sets `RemoteBgpIp`.
-    pub fn with_remote_bgp_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.remote_bgp_ip = crate::api::Text::into_text(value);
+    pub fn with_remote_bgp_ip(mut self, value: impl Into<String>) -> Self {
+        self.remote_bgp_ip = value.into();
         self
     }
 }
@@ -33925,29 +33925,29 @@ impl crate::flatten::Flatten for CcnBatchRouteTable {
 
 impl CcnBatchRouteTable {
     /// A value with what requests require (`CcnId`, `Name`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text, name: impl crate::api::Text) -> Self {
+    pub fn new(ccn_id: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
-            name: crate::api::Text::into_text(name),
+            ccn_id: ccn_id.into(),
+            name: name.into(),
             ..Self::default()
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `Name`.
-    pub fn with_name(mut self, value: impl crate::api::Text) -> Self {
-        self.name = crate::api::Text::into_text(value);
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 }
@@ -33978,29 +33978,29 @@ impl crate::flatten::Flatten for CcnFlowLock {
 
 impl CcnFlowLock {
     /// A value with what requests require (`CcnId`, `UserAccountID`); set the other fields with the `with_` methods.
-    pub fn new(ccn_id: impl crate::api::Text, user_account_id: impl crate::api::Text) -> Self {
+    pub fn new(ccn_id: impl Into<String>, user_account_id: impl Into<String>) -> Self {
         Self {
-            ccn_id: crate::api::Text::into_text(ccn_id),
-            user_account_id: crate::api::Text::into_text(user_account_id),
+            ccn_id: ccn_id.into(),
+            user_account_id: user_account_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `CcnId`.
-    pub fn with_ccn_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ccn_id = crate::api::Text::into_text(value);
+    pub fn with_ccn_id(mut self, value: impl Into<String>) -> Self {
+        self.ccn_id = value.into();
         self
     }
 
     /// Sets `UserAccountID`.
-    pub fn with_user_account_id(mut self, value: impl crate::api::Text) -> Self {
-        self.user_account_id = crate::api::Text::into_text(value);
+    pub fn with_user_account_id(mut self, value: impl Into<String>) -> Self {
+        self.user_account_id = value.into();
         self
     }
 
     /// Sets `RegionFlowControlId`.
-    pub fn with_region_flow_control_id(mut self, value: impl crate::api::Text) -> Self {
-        self.region_flow_control_id = Some(crate::api::Text::into_text(value));
+    pub fn with_region_flow_control_id(mut self, value: impl Into<String>) -> Self {
+        self.region_flow_control_id = Some(value.into());
         self
     }
 }
@@ -34041,48 +34041,48 @@ impl crate::flatten::Flatten for CcnInstance {
 
 impl CcnInstance {
     /// A value with what requests require (`InstanceId`, `InstanceRegion`, `InstanceType`); set the other fields with the `with_` methods.
-    pub fn new(instance_id: impl crate::api::Text, instance_region: impl crate::api::Text, instance_type: impl crate::api::Text) -> Self {
+    pub fn new(instance_id: impl Into<String>, instance_region: impl Into<String>, instance_type: impl Into<String>) -> Self {
         Self {
-            instance_id: crate::api::Text::into_text(instance_id),
-            instance_region: crate::api::Text::into_text(instance_region),
-            instance_type: crate::api::Text::into_text(instance_type),
+            instance_id: instance_id.into(),
+            instance_region: instance_region.into(),
+            instance_type: instance_type.into(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 
     /// Sets `InstanceRegion`.
-    pub fn with_instance_region(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_region = crate::api::Text::into_text(value);
+    pub fn with_instance_region(mut self, value: impl Into<String>) -> Self {
+        self.instance_region = value.into();
         self
     }
 
     /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_type = crate::api::Text::into_text(value);
+    pub fn with_instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = value.into();
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = Some(crate::api::Text::into_text(value));
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = Some(value.into());
         self
     }
 
     /// Sets `OrderType`.
-    pub fn with_order_type(mut self, value: impl crate::api::Text) -> Self {
-        self.order_type = Some(crate::api::Text::into_text(value));
+    pub fn with_order_type(mut self, value: impl Into<String>) -> Self {
+        self.order_type = Some(value.into());
         self
     }
 }
@@ -34118,22 +34118,22 @@ impl crate::flatten::Flatten for CcnInstanceWithoutRegion {
 
 impl CcnInstanceWithoutRegion {
     /// A value with what requests require (`InstanceType`, `InstanceId`); set the other fields with the `with_` methods.
-    pub fn new(instance_type: impl crate::api::Text, instance_id: impl crate::api::Text) -> Self {
+    pub fn new(instance_type: impl Into<String>, instance_id: impl Into<String>) -> Self {
         Self {
-            instance_type: crate::api::Text::into_text(instance_type),
-            instance_id: crate::api::Text::into_text(instance_id),
+            instance_type: instance_type.into(),
+            instance_id: instance_id.into(),
         }
     }
 
     /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_type = crate::api::Text::into_text(value);
+    pub fn with_instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = value.into();
         self
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 }
@@ -34239,81 +34239,81 @@ impl crate::flatten::Flatten for CcnPolicyBasedRoutingRule {
 
 impl CcnPolicyBasedRoutingRule {
     /// A value with what requests require (`PolicyBasedRoutingNextHopId`, `SourceCidrBlock`, `DestinationCidrBlock`, `Priority`, `InstanceType`, `InstanceId`); set the other fields with the `with_` methods.
-    pub fn new(policy_based_routing_next_hop_id: impl crate::api::Text, source_cidr_block: impl crate::api::Text, destination_cidr_block: impl crate::api::Text, priority: i64, instance_type: impl crate::api::Text, instance_id: impl crate::api::Text) -> Self {
+    pub fn new(policy_based_routing_next_hop_id: impl Into<String>, source_cidr_block: impl Into<String>, destination_cidr_block: impl Into<String>, priority: impl Into<i64>, instance_type: impl Into<String>, instance_id: impl Into<String>) -> Self {
         Self {
-            policy_based_routing_next_hop_id: Some(crate::api::Text::into_text(policy_based_routing_next_hop_id)),
-            source_cidr_block: Some(crate::api::Text::into_text(source_cidr_block)),
-            destination_cidr_block: Some(crate::api::Text::into_text(destination_cidr_block)),
-            priority: Some(priority),
-            instance_type: Some(crate::api::Text::into_text(instance_type)),
-            instance_id: Some(crate::api::Text::into_text(instance_id)),
+            policy_based_routing_next_hop_id: Some(policy_based_routing_next_hop_id.into()),
+            source_cidr_block: Some(source_cidr_block.into()),
+            destination_cidr_block: Some(destination_cidr_block.into()),
+            priority: Some(priority.into()),
+            instance_type: Some(instance_type.into()),
+            instance_id: Some(instance_id.into()),
             ..Self::default()
         }
     }
 
     /// Sets `PolicyBasedRoutingNextHopId`.
-    pub fn with_policy_based_routing_next_hop_id(mut self, value: impl crate::api::Text) -> Self {
-        self.policy_based_routing_next_hop_id = Some(crate::api::Text::into_text(value));
+    pub fn with_policy_based_routing_next_hop_id(mut self, value: impl Into<String>) -> Self {
+        self.policy_based_routing_next_hop_id = Some(value.into());
         self
     }
 
     /// Sets `SourceCidrBlock`.
-    pub fn with_source_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.source_cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_source_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.source_cidr_block = Some(value.into());
         self
     }
 
     /// Sets `DestinationCidrBlock`.
-    pub fn with_destination_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.destination_cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.destination_cidr_block = Some(value.into());
         self
     }
 
     /// Sets `Priority`.
-    pub fn with_priority(mut self, value: i64) -> Self {
-        self.priority = Some(value);
+    pub fn with_priority(mut self, value: impl Into<i64>) -> Self {
+        self.priority = Some(value.into());
         self
     }
 
     /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_type = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = Some(value.into());
         self
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = Some(value.into());
         self
     }
 
     /// Sets `InstanceRegion`.
-    pub fn with_instance_region(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_region = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_region(mut self, value: impl Into<String>) -> Self {
+        self.instance_region = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `PolicyBasedRoutingRuleId`.
-    pub fn with_policy_based_routing_rule_id(mut self, value: impl crate::api::Text) -> Self {
-        self.policy_based_routing_rule_id = Some(crate::api::Text::into_text(value));
+    pub fn with_policy_based_routing_rule_id(mut self, value: impl Into<String>) -> Self {
+        self.policy_based_routing_rule_id = Some(value.into());
         self
     }
 
     /// Sets `DestinationInstanceType`.
-    pub fn with_destination_instance_type(mut self, value: impl crate::api::Text) -> Self {
-        self.destination_instance_type = Some(crate::api::Text::into_text(value));
+    pub fn with_destination_instance_type(mut self, value: impl Into<String>) -> Self {
+        self.destination_instance_type = Some(value.into());
         self
     }
 
     /// Sets `DestinationInstanceId`.
-    pub fn with_destination_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.destination_instance_id = Some(crate::api::Text::into_text(value));
+    pub fn with_destination_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.destination_instance_id = Some(value.into());
         self
     }
 }
@@ -34352,41 +34352,41 @@ impl crate::flatten::Flatten for CcnRegionBandwidthLimit {
 
 impl CcnRegionBandwidthLimit {
     /// A value with what requests require (`Region`, `BandwidthLimit`); set the other fields with the `with_` methods.
-    pub fn new(region: impl crate::api::Text, bandwidth_limit: u64) -> Self {
+    pub fn new(region: impl Into<String>, bandwidth_limit: impl Into<u64>) -> Self {
         Self {
-            region: Some(crate::api::Text::into_text(region)),
-            bandwidth_limit: Some(bandwidth_limit),
+            region: Some(region.into()),
+            bandwidth_limit: Some(bandwidth_limit.into()),
             ..Self::default()
         }
     }
 
     /// Sets `Region`.
-    pub fn with_region(mut self, value: impl crate::api::Text) -> Self {
-        self.region = Some(crate::api::Text::into_text(value));
+    pub fn with_region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
         self
     }
 
     /// Sets `BandwidthLimit`.
-    pub fn with_bandwidth_limit(mut self, value: u64) -> Self {
-        self.bandwidth_limit = Some(value);
+    pub fn with_bandwidth_limit(mut self, value: impl Into<u64>) -> Self {
+        self.bandwidth_limit = Some(value.into());
         self
     }
 
     /// Sets `IsBm`.
-    pub fn with_is_bm(mut self, value: bool) -> Self {
-        self.is_bm = Some(value);
+    pub fn with_is_bm(mut self, value: impl Into<bool>) -> Self {
+        self.is_bm = Some(value.into());
         self
     }
 
     /// Sets `DstRegion`.
-    pub fn with_dst_region(mut self, value: impl crate::api::Text) -> Self {
-        self.dst_region = Some(crate::api::Text::into_text(value));
+    pub fn with_dst_region(mut self, value: impl Into<String>) -> Self {
+        self.dst_region = Some(value.into());
         self
     }
 
     /// Sets `DstIsBm`.
-    pub fn with_dst_is_bm(mut self, value: bool) -> Self {
-        self.dst_is_bm = Some(value);
+    pub fn with_dst_is_bm(mut self, value: impl Into<bool>) -> Self {
+        self.dst_is_bm = Some(value.into());
         self
     }
 }
@@ -34491,29 +34491,29 @@ impl crate::flatten::Flatten for CcnRouteBroadcastPolicyRouteCondition {
 
 impl CcnRouteBroadcastPolicyRouteCondition {
     /// A value with what requests require (`Name`, `Values`, `MatchPattern`); set the other fields with the `with_` methods.
-    pub fn new(name: impl crate::api::Text, values: impl IntoIterator<Item = impl crate::api::Text>, match_pattern: u64) -> Self {
+    pub fn new(name: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>, match_pattern: impl Into<u64>) -> Self {
         Self {
-            name: Some(crate::api::Text::into_text(name)),
-            values: values.into_iter().map(crate::api::Text::into_text).collect(),
-            match_pattern: Some(match_pattern),
+            name: Some(name.into()),
+            values: values.into_iter().map(Into::into).collect(),
+            match_pattern: Some(match_pattern.into()),
         }
     }
 
     /// Sets `Name`.
-    pub fn with_name(mut self, value: impl crate::api::Text) -> Self {
-        self.name = Some(crate::api::Text::into_text(value));
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
         self
     }
 
     /// Sets `Values`.
-    pub fn with_values(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.values = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_values<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.values = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `MatchPattern`.
-    pub fn with_match_pattern(mut self, value: u64) -> Self {
-        self.match_pattern = Some(value);
+    pub fn with_match_pattern(mut self, value: impl Into<u64>) -> Self {
+        self.match_pattern = Some(value.into());
         self
     }
 }
@@ -34589,60 +34589,60 @@ impl crate::flatten::Flatten for CcnRouteTableBroadcastPolicy {
 
 impl CcnRouteTableBroadcastPolicy {
     /// A value with what requests require (`RouteConditions`, `BroadcastConditions`, `Action`); set the other fields with the `with_` methods.
-    pub fn new(route_conditions: impl IntoIterator<Item = CcnRouteBroadcastPolicyRouteCondition>, broadcast_conditions: impl IntoIterator<Item = CcnRouteBroadcastPolicyRouteCondition>, action: impl crate::api::Text) -> Self {
+    pub fn new(route_conditions: impl IntoIterator<Item = impl Into<CcnRouteBroadcastPolicyRouteCondition>>, broadcast_conditions: impl IntoIterator<Item = impl Into<CcnRouteBroadcastPolicyRouteCondition>>, action: impl Into<String>) -> Self {
         Self {
-            route_conditions: route_conditions.into_iter().collect(),
-            broadcast_conditions: broadcast_conditions.into_iter().collect(),
-            action: Some(crate::api::Text::into_text(action)),
+            route_conditions: route_conditions.into_iter().map(Into::into).collect(),
+            broadcast_conditions: broadcast_conditions.into_iter().map(Into::into).collect(),
+            action: Some(action.into()),
             ..Self::default()
         }
     }
 
     /// Sets `RouteConditions`.
-    pub fn with_route_conditions(mut self, value: impl IntoIterator<Item = CcnRouteBroadcastPolicyRouteCondition>) -> Self {
-        self.route_conditions = value.into_iter().collect();
+    pub fn with_route_conditions<I: IntoIterator<Item = V>, V: Into<CcnRouteBroadcastPolicyRouteCondition>>(mut self, values: I) -> Self {
+        self.route_conditions = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `BroadcastConditions`.
-    pub fn with_broadcast_conditions(mut self, value: impl IntoIterator<Item = CcnRouteBroadcastPolicyRouteCondition>) -> Self {
-        self.broadcast_conditions = value.into_iter().collect();
+    pub fn with_broadcast_conditions<I: IntoIterator<Item = V>, V: Into<CcnRouteBroadcastPolicyRouteCondition>>(mut self, values: I) -> Self {
+        self.broadcast_conditions = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Action`.
-    pub fn with_action(mut self, value: impl crate::api::Text) -> Self {
-        self.action = Some(crate::api::Text::into_text(value));
+    pub fn with_action(mut self, value: impl Into<String>) -> Self {
+        self.action = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `OperateAsPath`.
-    pub fn with_operate_as_path(mut self, value: impl crate::api::Text) -> Self {
-        self.operate_as_path = Some(crate::api::Text::into_text(value));
+    pub fn with_operate_as_path(mut self, value: impl Into<String>) -> Self {
+        self.operate_as_path = Some(value.into());
         self
     }
 
     /// Sets `AsPathOperateMode`.
-    pub fn with_as_path_operate_mode(mut self, value: impl crate::api::Text) -> Self {
-        self.as_path_operate_mode = Some(crate::api::Text::into_text(value));
+    pub fn with_as_path_operate_mode(mut self, value: impl Into<String>) -> Self {
+        self.as_path_operate_mode = Some(value.into());
         self
     }
 
     /// Sets `OperateCommunitySet`.
-    pub fn with_operate_community_set(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.operate_community_set = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_operate_community_set<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.operate_community_set = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `CommunityOperateMode`.
-    pub fn with_community_operate_mode(mut self, value: impl crate::api::Text) -> Self {
-        self.community_operate_mode = Some(crate::api::Text::into_text(value));
+    pub fn with_community_operate_mode(mut self, value: impl Into<String>) -> Self {
+        self.community_operate_mode = Some(value.into());
         self
     }
 }
@@ -34697,42 +34697,42 @@ impl crate::flatten::Flatten for CcnRouteTableInputPolicy {
 
 impl CcnRouteTableInputPolicy {
     /// A value with what requests require (`RouteConditions`, `Action`, `Description`); set the other fields with the `with_` methods.
-    pub fn new(route_conditions: impl IntoIterator<Item = CcnRouteBroadcastPolicyRouteCondition>, action: impl crate::api::Text, description: impl crate::api::Text) -> Self {
+    pub fn new(route_conditions: impl IntoIterator<Item = impl Into<CcnRouteBroadcastPolicyRouteCondition>>, action: impl Into<String>, description: impl Into<String>) -> Self {
         Self {
-            route_conditions: route_conditions.into_iter().collect(),
-            action: Some(crate::api::Text::into_text(action)),
-            description: Some(crate::api::Text::into_text(description)),
+            route_conditions: route_conditions.into_iter().map(Into::into).collect(),
+            action: Some(action.into()),
+            description: Some(description.into()),
             ..Self::default()
         }
     }
 
     /// Sets `RouteConditions`.
-    pub fn with_route_conditions(mut self, value: impl IntoIterator<Item = CcnRouteBroadcastPolicyRouteCondition>) -> Self {
-        self.route_conditions = value.into_iter().collect();
+    pub fn with_route_conditions<I: IntoIterator<Item = V>, V: Into<CcnRouteBroadcastPolicyRouteCondition>>(mut self, values: I) -> Self {
+        self.route_conditions = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Action`.
-    pub fn with_action(mut self, value: impl crate::api::Text) -> Self {
-        self.action = Some(crate::api::Text::into_text(value));
+    pub fn with_action(mut self, value: impl Into<String>) -> Self {
+        self.action = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `OperateAsPath`.
-    pub fn with_operate_as_path(mut self, value: impl crate::api::Text) -> Self {
-        self.operate_as_path = Some(crate::api::Text::into_text(value));
+    pub fn with_operate_as_path(mut self, value: impl Into<String>) -> Self {
+        self.operate_as_path = Some(value.into());
         self
     }
 
     /// Sets `AsPathOperateMode`.
-    pub fn with_as_path_operate_mode(mut self, value: impl crate::api::Text) -> Self {
-        self.as_path_operate_mode = Some(crate::api::Text::into_text(value));
+    pub fn with_as_path_operate_mode(mut self, value: impl Into<String>) -> Self {
+        self.as_path_operate_mode = Some(value.into());
         self
     }
 }
@@ -34784,43 +34784,43 @@ impl crate::flatten::Flatten for CcnRouteTableSelectPolicy {
 
 impl CcnRouteTableSelectPolicy {
     /// A value with what requests require (`InstanceType`, `InstanceId`, `SourceCidrBlock`, `RouteTableId`); set the other fields with the `with_` methods.
-    pub fn new(instance_type: impl crate::api::Text, instance_id: impl crate::api::Text, source_cidr_block: impl crate::api::Text, route_table_id: impl crate::api::Text) -> Self {
+    pub fn new(instance_type: impl Into<String>, instance_id: impl Into<String>, source_cidr_block: impl Into<String>, route_table_id: impl Into<String>) -> Self {
         Self {
-            instance_type: crate::api::Text::into_text(instance_type),
-            instance_id: crate::api::Text::into_text(instance_id),
-            source_cidr_block: crate::api::Text::into_text(source_cidr_block),
-            route_table_id: crate::api::Text::into_text(route_table_id),
+            instance_type: instance_type.into(),
+            instance_id: instance_id.into(),
+            source_cidr_block: source_cidr_block.into(),
+            route_table_id: route_table_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_type = crate::api::Text::into_text(value);
+    pub fn with_instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = value.into();
         self
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = crate::api::Text::into_text(value);
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = value.into();
         self
     }
 
     /// Sets `SourceCidrBlock`.
-    pub fn with_source_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.source_cidr_block = crate::api::Text::into_text(value);
+    pub fn with_source_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.source_cidr_block = value.into();
         self
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = crate::api::Text::into_text(value);
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = value.into();
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 }
@@ -34925,28 +34925,28 @@ impl crate::flatten::Flatten for CreateVpnConnRoute {
 
 impl CreateVpnConnRoute {
     /// A value with what requests require (`DestinationCidrBlock`); set the other fields with the `with_` methods.
-    pub fn new(destination_cidr_block: impl crate::api::Text) -> Self {
+    pub fn new(destination_cidr_block: impl Into<String>) -> Self {
         Self {
-            destination_cidr_block: crate::api::Text::into_text(destination_cidr_block),
+            destination_cidr_block: destination_cidr_block.into(),
             ..Self::default()
         }
     }
 
     /// Sets `DestinationCidrBlock`.
-    pub fn with_destination_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.destination_cidr_block = crate::api::Text::into_text(value);
+    pub fn with_destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.destination_cidr_block = value.into();
         self
     }
 
     /// Sets `Priority`.
-    pub fn with_priority(mut self, value: u64) -> Self {
-        self.priority = Some(value);
+    pub fn with_priority(mut self, value: impl Into<u64>) -> Self {
+        self.priority = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 }
@@ -35106,29 +35106,29 @@ impl crate::flatten::Flatten for CustomerGatewayVendor {
 
 impl CustomerGatewayVendor {
     /// A value with what requests require (`Platform`, `SoftwareVersion`, `VendorName`); set the other fields with the `with_` methods.
-    pub fn new(platform: impl crate::api::Text, software_version: impl crate::api::Text, vendor_name: impl crate::api::Text) -> Self {
+    pub fn new(platform: impl Into<String>, software_version: impl Into<String>, vendor_name: impl Into<String>) -> Self {
         Self {
-            platform: Some(crate::api::Text::into_text(platform)),
-            software_version: Some(crate::api::Text::into_text(software_version)),
-            vendor_name: Some(crate::api::Text::into_text(vendor_name)),
+            platform: Some(platform.into()),
+            software_version: Some(software_version.into()),
+            vendor_name: Some(vendor_name.into()),
         }
     }
 
     /// Sets `Platform`.
-    pub fn with_platform(mut self, value: impl crate::api::Text) -> Self {
-        self.platform = Some(crate::api::Text::into_text(value));
+    pub fn with_platform(mut self, value: impl Into<String>) -> Self {
+        self.platform = Some(value.into());
         self
     }
 
     /// Sets `SoftwareVersion`.
-    pub fn with_software_version(mut self, value: impl crate::api::Text) -> Self {
-        self.software_version = Some(crate::api::Text::into_text(value));
+    pub fn with_software_version(mut self, value: impl Into<String>) -> Self {
+        self.software_version = Some(value.into());
         self
     }
 
     /// Sets `VendorName`.
-    pub fn with_vendor_name(mut self, value: impl crate::api::Text) -> Self {
-        self.vendor_name = Some(crate::api::Text::into_text(value));
+    pub fn with_vendor_name(mut self, value: impl Into<String>) -> Self {
+        self.vendor_name = Some(value.into());
         self
     }
 }
@@ -35252,50 +35252,50 @@ impl crate::flatten::Flatten for DestinationIpPortTranslationNatRule {
 
 impl DestinationIpPortTranslationNatRule {
     /// A value with what requests require (`IpProtocol`, `PublicIpAddress`, `PublicPort`, `PrivateIpAddress`, `PrivatePort`); set the other fields with the `with_` methods.
-    pub fn new(ip_protocol: impl crate::api::Text, public_ip_address: impl crate::api::Text, public_port: u64, private_ip_address: impl crate::api::Text, private_port: u64) -> Self {
+    pub fn new(ip_protocol: impl Into<String>, public_ip_address: impl Into<String>, public_port: impl Into<u64>, private_ip_address: impl Into<String>, private_port: impl Into<u64>) -> Self {
         Self {
-            ip_protocol: Some(crate::api::Text::into_text(ip_protocol)),
-            public_ip_address: Some(crate::api::Text::into_text(public_ip_address)),
-            public_port: Some(public_port),
-            private_ip_address: Some(crate::api::Text::into_text(private_ip_address)),
-            private_port: Some(private_port),
+            ip_protocol: Some(ip_protocol.into()),
+            public_ip_address: Some(public_ip_address.into()),
+            public_port: Some(public_port.into()),
+            private_ip_address: Some(private_ip_address.into()),
+            private_port: Some(private_port.into()),
             ..Self::default()
         }
     }
 
     /// Sets `IpProtocol`.
-    pub fn with_ip_protocol(mut self, value: impl crate::api::Text) -> Self {
-        self.ip_protocol = Some(crate::api::Text::into_text(value));
+    pub fn with_ip_protocol(mut self, value: impl Into<String>) -> Self {
+        self.ip_protocol = Some(value.into());
         self
     }
 
     /// Sets `PublicIpAddress`.
-    pub fn with_public_ip_address(mut self, value: impl crate::api::Text) -> Self {
-        self.public_ip_address = Some(crate::api::Text::into_text(value));
+    pub fn with_public_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.public_ip_address = Some(value.into());
         self
     }
 
     /// Sets `PublicPort`.
-    pub fn with_public_port(mut self, value: u64) -> Self {
-        self.public_port = Some(value);
+    pub fn with_public_port(mut self, value: impl Into<u64>) -> Self {
+        self.public_port = Some(value.into());
         self
     }
 
     /// Sets `PrivateIpAddress`.
-    pub fn with_private_ip_address(mut self, value: impl crate::api::Text) -> Self {
-        self.private_ip_address = Some(crate::api::Text::into_text(value));
+    pub fn with_private_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.private_ip_address = Some(value.into());
         self
     }
 
     /// Sets `PrivatePort`.
-    pub fn with_private_port(mut self, value: u64) -> Self {
-        self.private_port = Some(value);
+    pub fn with_private_port(mut self, value: impl Into<u64>) -> Self {
+        self.private_port = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 }
@@ -35349,85 +35349,85 @@ impl crate::flatten::Flatten for DestinationIpPortTranslationNatRuleDiff {
 
 impl DestinationIpPortTranslationNatRuleDiff {
     /// A value with what requests require (`Protocol`, `OriginalPort`, `OriginalIp`, `TranslationPort`, `TranslationIp`, `OldProtocol`, `OldOriginalPort`, `OldOriginalIp`, `OldTranslationPort`, `OldTranslationIp`); set the other fields with the `with_` methods.
-    pub fn new(protocol: impl crate::api::Text, original_port: i64, original_ip: impl crate::api::Text, translation_port: i64, translation_ip: impl crate::api::Text, old_protocol: impl crate::api::Text, old_original_port: i64, old_original_ip: impl crate::api::Text, old_translation_port: i64, old_translation_ip: impl crate::api::Text) -> Self {
+    pub fn new(protocol: impl Into<String>, original_port: impl Into<i64>, original_ip: impl Into<String>, translation_port: impl Into<i64>, translation_ip: impl Into<String>, old_protocol: impl Into<String>, old_original_port: impl Into<i64>, old_original_ip: impl Into<String>, old_translation_port: impl Into<i64>, old_translation_ip: impl Into<String>) -> Self {
         Self {
-            protocol: crate::api::Text::into_text(protocol),
-            original_port: original_port,
-            original_ip: crate::api::Text::into_text(original_ip),
-            translation_port: translation_port,
-            translation_ip: crate::api::Text::into_text(translation_ip),
-            old_protocol: crate::api::Text::into_text(old_protocol),
-            old_original_port: old_original_port,
-            old_original_ip: crate::api::Text::into_text(old_original_ip),
-            old_translation_port: old_translation_port,
-            old_translation_ip: crate::api::Text::into_text(old_translation_ip),
+            protocol: protocol.into(),
+            original_port: original_port.into(),
+            original_ip: original_ip.into(),
+            translation_port: translation_port.into(),
+            translation_ip: translation_ip.into(),
+            old_protocol: old_protocol.into(),
+            old_original_port: old_original_port.into(),
+            old_original_ip: old_original_ip.into(),
+            old_translation_port: old_translation_port.into(),
+            old_translation_ip: old_translation_ip.into(),
             ..Self::default()
         }
     }
 
     /// Sets `Protocol`.
-    pub fn with_protocol(mut self, value: impl crate::api::Text) -> Self {
-        self.protocol = crate::api::Text::into_text(value);
+    pub fn with_protocol(mut self, value: impl Into<String>) -> Self {
+        self.protocol = value.into();
         self
     }
 
     /// Sets `OriginalPort`.
-    pub fn with_original_port(mut self, value: i64) -> Self {
-        self.original_port = value;
+    pub fn with_original_port(mut self, value: impl Into<i64>) -> Self {
+        self.original_port = value.into();
         self
     }
 
     /// Sets `OriginalIp`.
-    pub fn with_original_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.original_ip = crate::api::Text::into_text(value);
+    pub fn with_original_ip(mut self, value: impl Into<String>) -> Self {
+        self.original_ip = value.into();
         self
     }
 
     /// Sets `TranslationPort`.
-    pub fn with_translation_port(mut self, value: i64) -> Self {
-        self.translation_port = value;
+    pub fn with_translation_port(mut self, value: impl Into<i64>) -> Self {
+        self.translation_port = value.into();
         self
     }
 
     /// Sets `TranslationIp`.
-    pub fn with_translation_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.translation_ip = crate::api::Text::into_text(value);
+    pub fn with_translation_ip(mut self, value: impl Into<String>) -> Self {
+        self.translation_ip = value.into();
         self
     }
 
     /// Sets `OldProtocol`.
-    pub fn with_old_protocol(mut self, value: impl crate::api::Text) -> Self {
-        self.old_protocol = crate::api::Text::into_text(value);
+    pub fn with_old_protocol(mut self, value: impl Into<String>) -> Self {
+        self.old_protocol = value.into();
         self
     }
 
     /// Sets `OldOriginalPort`.
-    pub fn with_old_original_port(mut self, value: i64) -> Self {
-        self.old_original_port = value;
+    pub fn with_old_original_port(mut self, value: impl Into<i64>) -> Self {
+        self.old_original_port = value.into();
         self
     }
 
     /// Sets `OldOriginalIp`.
-    pub fn with_old_original_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.old_original_ip = crate::api::Text::into_text(value);
+    pub fn with_old_original_ip(mut self, value: impl Into<String>) -> Self {
+        self.old_original_ip = value.into();
         self
     }
 
     /// Sets `OldTranslationPort`.
-    pub fn with_old_translation_port(mut self, value: i64) -> Self {
-        self.old_translation_port = value;
+    pub fn with_old_translation_port(mut self, value: impl Into<i64>) -> Self {
+        self.old_translation_port = value.into();
         self
     }
 
     /// Sets `OldTranslationIp`.
-    pub fn with_old_translation_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.old_translation_ip = crate::api::Text::into_text(value);
+    pub fn with_old_translation_ip(mut self, value: impl Into<String>) -> Self {
+        self.old_translation_ip = value.into();
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 }
@@ -35587,32 +35587,32 @@ impl DirectConnectGatewayCcnRoute {
     }
 
     /// Sets `RouteId`.
-    pub fn with_route_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_id = Some(crate::api::Text::into_text(value));
+    pub fn with_route_id(mut self, value: impl Into<String>) -> Self {
+        self.route_id = Some(value.into());
         self
     }
 
     /// Sets `DestinationCidrBlock`.
-    pub fn with_destination_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.destination_cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.destination_cidr_block = Some(value.into());
         self
     }
 
     /// Sets `ASPath`.
-    pub fn with_as_path(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.as_path = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_as_path<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.as_path = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, value: impl crate::api::Text) -> Self {
-        self.update_time = Some(crate::api::Text::into_text(value));
+    pub fn with_update_time(mut self, value: impl Into<String>) -> Self {
+        self.update_time = Some(value.into());
         self
     }
 }
@@ -35657,14 +35657,14 @@ impl DnsServers {
     }
 
     /// Sets `PrimaryDns`.
-    pub fn with_primary_dns(mut self, value: impl crate::api::Text) -> Self {
-        self.primary_dns = Some(crate::api::Text::into_text(value));
+    pub fn with_primary_dns(mut self, value: impl Into<String>) -> Self {
+        self.primary_dns = Some(value.into());
         self
     }
 
     /// Sets `SecondaryDns`.
-    pub fn with_secondary_dns(mut self, value: impl crate::api::Text) -> Self {
-        self.secondary_dns = Some(crate::api::Text::into_text(value));
+    pub fn with_secondary_dns(mut self, value: impl Into<String>) -> Self {
+        self.secondary_dns = Some(value.into());
         self
     }
 }
@@ -35794,22 +35794,22 @@ impl crate::flatten::Flatten for Filter {
 
 impl Filter {
     /// A value with what requests require (`Name`, `Values`); set the other fields with the `with_` methods.
-    pub fn new(name: impl crate::api::Text, values: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(name: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            name: crate::api::Text::into_text(name),
-            values: values.into_iter().map(crate::api::Text::into_text).collect(),
+            name: name.into(),
+            values: values.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `Name`.
-    pub fn with_name(mut self, value: impl crate::api::Text) -> Self {
-        self.name = crate::api::Text::into_text(value);
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
         self
     }
 
     /// Sets `Values`.
-    pub fn with_values(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.values = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_values<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.values = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -35835,22 +35835,22 @@ impl crate::flatten::Flatten for FilterObject {
 
 impl FilterObject {
     /// A value with what requests require (`Name`, `Values`); set the other fields with the `with_` methods.
-    pub fn new(name: impl crate::api::Text, values: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(name: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            name: crate::api::Text::into_text(name),
-            values: values.into_iter().map(crate::api::Text::into_text).collect(),
+            name: name.into(),
+            values: values.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `Name`.
-    pub fn with_name(mut self, value: impl crate::api::Text) -> Self {
-        self.name = crate::api::Text::into_text(value);
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
         self
     }
 
     /// Sets `Values`.
-    pub fn with_values(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.values = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_values<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.values = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -35932,22 +35932,22 @@ impl crate::flatten::Flatten for FlowLogStorage {
 
 impl FlowLogStorage {
     /// A value with what requests require (`StorageId`); set the other fields with the `with_` methods.
-    pub fn new(storage_id: impl crate::api::Text) -> Self {
+    pub fn new(storage_id: impl Into<String>) -> Self {
         Self {
-            storage_id: Some(crate::api::Text::into_text(storage_id)),
+            storage_id: Some(storage_id.into()),
             ..Self::default()
         }
     }
 
     /// Sets `StorageId`.
-    pub fn with_storage_id(mut self, value: impl crate::api::Text) -> Self {
-        self.storage_id = Some(crate::api::Text::into_text(value));
+    pub fn with_storage_id(mut self, value: impl Into<String>) -> Self {
+        self.storage_id = Some(value.into());
         self
     }
 
     /// Sets `StorageTopic`.
-    pub fn with_storage_topic(mut self, value: impl crate::api::Text) -> Self {
-        self.storage_topic = Some(crate::api::Text::into_text(value));
+    pub fn with_storage_topic(mut self, value: impl Into<String>) -> Self {
+        self.storage_topic = Some(value.into());
         self
     }
 }
@@ -36053,50 +36053,50 @@ impl GlobalRoute {
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = Some(crate::api::Text::into_text(value));
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = Some(value.into());
         self
     }
 
     /// Sets `GlobalRouteId`.
-    pub fn with_global_route_id(mut self, value: impl crate::api::Text) -> Self {
-        self.global_route_id = Some(crate::api::Text::into_text(value));
+    pub fn with_global_route_id(mut self, value: impl Into<String>) -> Self {
+        self.global_route_id = Some(value.into());
         self
     }
 
     /// Sets `DestinationCidrBlock`.
-    pub fn with_destination_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.destination_cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.destination_cidr_block = Some(value.into());
         self
     }
 
     /// Sets `GatewayType`.
-    pub fn with_gateway_type(mut self, value: impl crate::api::Text) -> Self {
-        self.gateway_type = Some(crate::api::Text::into_text(value));
+    pub fn with_gateway_type(mut self, value: impl Into<String>) -> Self {
+        self.gateway_type = Some(value.into());
         self
     }
 
     /// Sets `GatewayId`.
-    pub fn with_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.gateway_id = Some(crate::api::Text::into_text(value));
+    pub fn with_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_id = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, value: impl crate::api::Text) -> Self {
-        self.created_time = Some(crate::api::Text::into_text(value));
+    pub fn with_created_time(mut self, value: impl Into<String>) -> Self {
+        self.created_time = Some(value.into());
         self
     }
 
     /// Sets `SubnetRouteAlgorithm`.
-    pub fn with_subnet_route_algorithm(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_route_algorithm = Some(crate::api::Text::into_text(value));
+    pub fn with_subnet_route_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.subnet_route_algorithm = Some(value.into());
         self
     }
 }
@@ -36182,28 +36182,28 @@ impl crate::flatten::Flatten for HaVipAssociation {
 
 impl HaVipAssociation {
     /// A value with what requests require (`InstanceId`); set the other fields with the `with_` methods.
-    pub fn new(instance_id: impl crate::api::Text) -> Self {
+    pub fn new(instance_id: impl Into<String>) -> Self {
         Self {
-            instance_id: Some(crate::api::Text::into_text(instance_id)),
+            instance_id: Some(instance_id.into()),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = Some(value.into());
         self
     }
 
     /// Sets `HaVipId`.
-    pub fn with_ha_vip_id(mut self, value: impl crate::api::Text) -> Self {
-        self.ha_vip_id = Some(crate::api::Text::into_text(value));
+    pub fn with_ha_vip_id(mut self, value: impl Into<String>) -> Self {
+        self.ha_vip_id = Some(value.into());
         self
     }
 
     /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_type = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = Some(value.into());
         self
     }
 }
@@ -36243,26 +36243,26 @@ impl HealthCheckConfig {
     }
 
     /// Sets `ProbeType`.
-    pub fn with_probe_type(mut self, value: impl crate::api::Text) -> Self {
-        self.probe_type = Some(crate::api::Text::into_text(value));
+    pub fn with_probe_type(mut self, value: impl Into<String>) -> Self {
+        self.probe_type = Some(value.into());
         self
     }
 
     /// Sets `ProbeInterval`.
-    pub fn with_probe_interval(mut self, value: i64) -> Self {
-        self.probe_interval = Some(value);
+    pub fn with_probe_interval(mut self, value: impl Into<i64>) -> Self {
+        self.probe_interval = Some(value.into());
         self
     }
 
     /// Sets `ProbeThreshold`.
-    pub fn with_probe_threshold(mut self, value: i64) -> Self {
-        self.probe_threshold = Some(value);
+    pub fn with_probe_threshold(mut self, value: impl Into<i64>) -> Self {
+        self.probe_threshold = Some(value.into());
         self
     }
 
     /// Sets `ProbeTimeout`.
-    pub fn with_probe_timeout(mut self, value: i64) -> Self {
-        self.probe_timeout = Some(value);
+    pub fn with_probe_timeout(mut self, value: impl Into<i64>) -> Self {
+        self.probe_timeout = Some(value.into());
         self
     }
 }
@@ -36295,14 +36295,14 @@ impl HighPriorityModifyItem {
     }
 
     /// Sets `HighPriorityRouteId`.
-    pub fn with_high_priority_route_id(mut self, value: impl crate::api::Text) -> Self {
-        self.high_priority_route_id = Some(crate::api::Text::into_text(value));
+    pub fn with_high_priority_route_id(mut self, value: impl Into<String>) -> Self {
+        self.high_priority_route_id = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 }
@@ -36366,62 +36366,62 @@ impl HighPriorityRoute {
     }
 
     /// Sets `HighPriorityRouteTableId`.
-    pub fn with_high_priority_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.high_priority_route_table_id = Some(crate::api::Text::into_text(value));
+    pub fn with_high_priority_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.high_priority_route_table_id = Some(value.into());
         self
     }
 
     /// Sets `HighPriorityRouteId`.
-    pub fn with_high_priority_route_id(mut self, value: impl crate::api::Text) -> Self {
-        self.high_priority_route_id = Some(crate::api::Text::into_text(value));
+    pub fn with_high_priority_route_id(mut self, value: impl Into<String>) -> Self {
+        self.high_priority_route_id = Some(value.into());
         self
     }
 
     /// Sets `DestinationCidrBlock`.
-    pub fn with_destination_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.destination_cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.destination_cidr_block = Some(value.into());
         self
     }
 
     /// Sets `GatewayType`.
-    pub fn with_gateway_type(mut self, value: impl crate::api::Text) -> Self {
-        self.gateway_type = Some(crate::api::Text::into_text(value));
+    pub fn with_gateway_type(mut self, value: impl Into<String>) -> Self {
+        self.gateway_type = Some(value.into());
         self
     }
 
     /// Sets `GatewayId`.
-    pub fn with_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.gateway_id = Some(crate::api::Text::into_text(value));
+    pub fn with_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_id = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `SubnetRouteAlgorithm`.
-    pub fn with_subnet_route_algorithm(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_route_algorithm = Some(crate::api::Text::into_text(value));
+    pub fn with_subnet_route_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.subnet_route_algorithm = Some(value.into());
         self
     }
 
     /// Sets `IsCdc`.
-    pub fn with_is_cdc(mut self, value: bool) -> Self {
-        self.is_cdc = Some(value);
+    pub fn with_is_cdc(mut self, value: impl Into<bool>) -> Self {
+        self.is_cdc = Some(value.into());
         self
     }
 
     /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.cdc_id = Some(crate::api::Text::into_text(value));
+    pub fn with_cdc_id(mut self, value: impl Into<String>) -> Self {
+        self.cdc_id = Some(value.into());
         self
     }
 
     /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, value: impl crate::api::Text) -> Self {
-        self.created_time = Some(crate::api::Text::into_text(value));
+    pub fn with_created_time(mut self, value: impl Into<String>) -> Self {
+        self.created_time = Some(value.into());
         self
     }
 }
@@ -36518,74 +36518,74 @@ impl IKEOptionsSpecification {
     }
 
     /// Sets `PropoEncryAlgorithm`.
-    pub fn with_propo_encry_algorithm(mut self, value: impl crate::api::Text) -> Self {
-        self.propo_encry_algorithm = Some(crate::api::Text::into_text(value));
+    pub fn with_propo_encry_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.propo_encry_algorithm = Some(value.into());
         self
     }
 
     /// Sets `PropoAuthenAlgorithm`.
-    pub fn with_propo_authen_algorithm(mut self, value: impl crate::api::Text) -> Self {
-        self.propo_authen_algorithm = Some(crate::api::Text::into_text(value));
+    pub fn with_propo_authen_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.propo_authen_algorithm = Some(value.into());
         self
     }
 
     /// Sets `ExchangeMode`.
-    pub fn with_exchange_mode(mut self, value: impl crate::api::Text) -> Self {
-        self.exchange_mode = Some(crate::api::Text::into_text(value));
+    pub fn with_exchange_mode(mut self, value: impl Into<String>) -> Self {
+        self.exchange_mode = Some(value.into());
         self
     }
 
     /// Sets `LocalIdentity`.
-    pub fn with_local_identity(mut self, value: impl crate::api::Text) -> Self {
-        self.local_identity = Some(crate::api::Text::into_text(value));
+    pub fn with_local_identity(mut self, value: impl Into<String>) -> Self {
+        self.local_identity = Some(value.into());
         self
     }
 
     /// Sets `RemoteIdentity`.
-    pub fn with_remote_identity(mut self, value: impl crate::api::Text) -> Self {
-        self.remote_identity = Some(crate::api::Text::into_text(value));
+    pub fn with_remote_identity(mut self, value: impl Into<String>) -> Self {
+        self.remote_identity = Some(value.into());
         self
     }
 
     /// Sets `LocalAddress`.
-    pub fn with_local_address(mut self, value: impl crate::api::Text) -> Self {
-        self.local_address = Some(crate::api::Text::into_text(value));
+    pub fn with_local_address(mut self, value: impl Into<String>) -> Self {
+        self.local_address = Some(value.into());
         self
     }
 
     /// Sets `RemoteAddress`.
-    pub fn with_remote_address(mut self, value: impl crate::api::Text) -> Self {
-        self.remote_address = Some(crate::api::Text::into_text(value));
+    pub fn with_remote_address(mut self, value: impl Into<String>) -> Self {
+        self.remote_address = Some(value.into());
         self
     }
 
     /// Sets `LocalFqdnName`.
-    pub fn with_local_fqdn_name(mut self, value: impl crate::api::Text) -> Self {
-        self.local_fqdn_name = Some(crate::api::Text::into_text(value));
+    pub fn with_local_fqdn_name(mut self, value: impl Into<String>) -> Self {
+        self.local_fqdn_name = Some(value.into());
         self
     }
 
     /// Sets `RemoteFqdnName`.
-    pub fn with_remote_fqdn_name(mut self, value: impl crate::api::Text) -> Self {
-        self.remote_fqdn_name = Some(crate::api::Text::into_text(value));
+    pub fn with_remote_fqdn_name(mut self, value: impl Into<String>) -> Self {
+        self.remote_fqdn_name = Some(value.into());
         self
     }
 
     /// Sets `DhGroupName`.
-    pub fn with_dh_group_name(mut self, value: impl crate::api::Text) -> Self {
-        self.dh_group_name = Some(crate::api::Text::into_text(value));
+    pub fn with_dh_group_name(mut self, value: impl Into<String>) -> Self {
+        self.dh_group_name = Some(value.into());
         self
     }
 
     /// Sets `IKESaLifetimeSeconds`.
-    pub fn with_ike_sa_lifetime_seconds(mut self, value: u64) -> Self {
-        self.ike_sa_lifetime_seconds = Some(value);
+    pub fn with_ike_sa_lifetime_seconds(mut self, value: impl Into<u64>) -> Self {
+        self.ike_sa_lifetime_seconds = Some(value.into());
         self
     }
 
     /// Sets `IKEVersion`.
-    pub fn with_ike_version(mut self, value: impl crate::api::Text) -> Self {
-        self.ike_version = Some(crate::api::Text::into_text(value));
+    pub fn with_ike_version(mut self, value: impl Into<String>) -> Self {
+        self.ike_version = Some(value.into());
         self
     }
 }
@@ -36633,38 +36633,38 @@ impl IPSECOptionsSpecification {
     }
 
     /// Sets `EncryptAlgorithm`.
-    pub fn with_encrypt_algorithm(mut self, value: impl crate::api::Text) -> Self {
-        self.encrypt_algorithm = Some(crate::api::Text::into_text(value));
+    pub fn with_encrypt_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.encrypt_algorithm = Some(value.into());
         self
     }
 
     /// Sets `IntegrityAlgorith`.
-    pub fn with_integrity_algorith(mut self, value: impl crate::api::Text) -> Self {
-        self.integrity_algorith = Some(crate::api::Text::into_text(value));
+    pub fn with_integrity_algorith(mut self, value: impl Into<String>) -> Self {
+        self.integrity_algorith = Some(value.into());
         self
     }
 
     /// Sets `IPSECSaLifetimeSeconds`.
-    pub fn with_ipsec_sa_lifetime_seconds(mut self, value: u64) -> Self {
-        self.ipsec_sa_lifetime_seconds = Some(value);
+    pub fn with_ipsec_sa_lifetime_seconds(mut self, value: impl Into<u64>) -> Self {
+        self.ipsec_sa_lifetime_seconds = Some(value.into());
         self
     }
 
     /// Sets `PfsDhGroup`.
-    pub fn with_pfs_dh_group(mut self, value: impl crate::api::Text) -> Self {
-        self.pfs_dh_group = Some(crate::api::Text::into_text(value));
+    pub fn with_pfs_dh_group(mut self, value: impl Into<String>) -> Self {
+        self.pfs_dh_group = Some(value.into());
         self
     }
 
     /// Sets `IPSECSaLifetimeTraffic`.
-    pub fn with_ipsec_sa_lifetime_traffic(mut self, value: u64) -> Self {
-        self.ipsec_sa_lifetime_traffic = Some(value);
+    pub fn with_ipsec_sa_lifetime_traffic(mut self, value: impl Into<u64>) -> Self {
+        self.ipsec_sa_lifetime_traffic = Some(value.into());
         self
     }
 
     /// Sets `IntegrityAlgorithm`.
-    pub fn with_integrity_algorithm(mut self, value: impl crate::api::Text) -> Self {
-        self.integrity_algorithm = Some(crate::api::Text::into_text(value));
+    pub fn with_integrity_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.integrity_algorithm = Some(value.into());
         self
     }
 }
@@ -36747,22 +36747,22 @@ impl crate::flatten::Flatten for InstanceChargePrepaid {
 
 impl InstanceChargePrepaid {
     /// A value with what requests require (`Period`); set the other fields with the `with_` methods.
-    pub fn new(period: u64) -> Self {
+    pub fn new(period: impl Into<u64>) -> Self {
         Self {
-            period: period,
+            period: period.into(),
             ..Self::default()
         }
     }
 
     /// Sets `Period`.
-    pub fn with_period(mut self, value: u64) -> Self {
-        self.period = value;
+    pub fn with_period(mut self, value: impl Into<u64>) -> Self {
+        self.period = value.into();
         self
     }
 
     /// Sets `RenewFlag`.
-    pub fn with_renew_flag(mut self, value: impl crate::api::Text) -> Self {
-        self.renew_flag = Some(crate::api::Text::into_text(value));
+    pub fn with_renew_flag(mut self, value: impl Into<String>) -> Self {
+        self.renew_flag = Some(value.into());
         self
     }
 }
@@ -36892,36 +36892,36 @@ impl crate::flatten::Flatten for Ip6RuleInfo {
 
 impl Ip6RuleInfo {
     /// A value with what requests require (`Vport6`, `Protocol`, `Vip`, `Vport`); set the other fields with the `with_` methods.
-    pub fn new(vport6: i64, protocol: impl crate::api::Text, vip: impl crate::api::Text, vport: i64) -> Self {
+    pub fn new(vport6: impl Into<i64>, protocol: impl Into<String>, vip: impl Into<String>, vport: impl Into<i64>) -> Self {
         Self {
-            vport6: vport6,
-            protocol: crate::api::Text::into_text(protocol),
-            vip: crate::api::Text::into_text(vip),
-            vport: vport,
+            vport6: vport6.into(),
+            protocol: protocol.into(),
+            vip: vip.into(),
+            vport: vport.into(),
         }
     }
 
     /// Sets `Vport6`.
-    pub fn with_vport6(mut self, value: i64) -> Self {
-        self.vport6 = value;
+    pub fn with_vport6(mut self, value: impl Into<i64>) -> Self {
+        self.vport6 = value.into();
         self
     }
 
     /// Sets `Protocol`.
-    pub fn with_protocol(mut self, value: impl crate::api::Text) -> Self {
-        self.protocol = crate::api::Text::into_text(value);
+    pub fn with_protocol(mut self, value: impl Into<String>) -> Self {
+        self.protocol = value.into();
         self
     }
 
     /// Sets `Vip`.
-    pub fn with_vip(mut self, value: impl crate::api::Text) -> Self {
-        self.vip = crate::api::Text::into_text(value);
+    pub fn with_vip(mut self, value: impl Into<String>) -> Self {
+        self.vip = value.into();
         self
     }
 
     /// Sets `Vport`.
-    pub fn with_vport(mut self, value: i64) -> Self {
-        self.vport = value;
+    pub fn with_vport(mut self, value: impl Into<i64>) -> Self {
+        self.vport = value.into();
         self
     }
 }
@@ -37031,50 +37031,50 @@ impl IpField {
     }
 
     /// Sets `Country`.
-    pub fn with_country(mut self, value: bool) -> Self {
-        self.country = Some(value);
+    pub fn with_country(mut self, value: impl Into<bool>) -> Self {
+        self.country = Some(value.into());
         self
     }
 
     /// Sets `Province`.
-    pub fn with_province(mut self, value: bool) -> Self {
-        self.province = Some(value);
+    pub fn with_province(mut self, value: impl Into<bool>) -> Self {
+        self.province = Some(value.into());
         self
     }
 
     /// Sets `City`.
-    pub fn with_city(mut self, value: bool) -> Self {
-        self.city = Some(value);
+    pub fn with_city(mut self, value: impl Into<bool>) -> Self {
+        self.city = Some(value.into());
         self
     }
 
     /// Sets `Region`.
-    pub fn with_region(mut self, value: bool) -> Self {
-        self.region = Some(value);
+    pub fn with_region(mut self, value: impl Into<bool>) -> Self {
+        self.region = Some(value.into());
         self
     }
 
     /// Sets `Isp`.
-    pub fn with_isp(mut self, value: bool) -> Self {
-        self.isp = Some(value);
+    pub fn with_isp(mut self, value: impl Into<bool>) -> Self {
+        self.isp = Some(value.into());
         self
     }
 
     /// Sets `AsName`.
-    pub fn with_as_name(mut self, value: bool) -> Self {
-        self.as_name = Some(value);
+    pub fn with_as_name(mut self, value: impl Into<bool>) -> Self {
+        self.as_name = Some(value.into());
         self
     }
 
     /// Sets `AsId`.
-    pub fn with_as_id(mut self, value: bool) -> Self {
-        self.as_id = Some(value);
+    pub fn with_as_id(mut self, value: impl Into<bool>) -> Self {
+        self.as_id = Some(value.into());
         self
     }
 
     /// Sets `Comment`.
-    pub fn with_comment(mut self, value: bool) -> Self {
-        self.comment = Some(value);
+    pub fn with_comment(mut self, value: impl Into<bool>) -> Self {
+        self.comment = Some(value.into());
         self
     }
 }
@@ -37159,58 +37159,58 @@ impl crate::flatten::Flatten for Ipv6Address {
 
 impl Ipv6Address {
     /// A value with what requests require (`Address`); set the other fields with the `with_` methods.
-    pub fn new(address: impl crate::api::Text) -> Self {
+    pub fn new(address: impl Into<String>) -> Self {
         Self {
-            address: Some(crate::api::Text::into_text(address)),
+            address: Some(address.into()),
             ..Self::default()
         }
     }
 
     /// Sets `Address`.
-    pub fn with_address(mut self, value: impl crate::api::Text) -> Self {
-        self.address = Some(crate::api::Text::into_text(value));
+    pub fn with_address(mut self, value: impl Into<String>) -> Self {
+        self.address = Some(value.into());
         self
     }
 
     /// Sets `Primary`.
-    pub fn with_primary(mut self, value: bool) -> Self {
-        self.primary = Some(value);
+    pub fn with_primary(mut self, value: impl Into<bool>) -> Self {
+        self.primary = Some(value.into());
         self
     }
 
     /// Sets `AddressId`.
-    pub fn with_address_id(mut self, value: impl crate::api::Text) -> Self {
-        self.address_id = Some(crate::api::Text::into_text(value));
+    pub fn with_address_id(mut self, value: impl Into<String>) -> Self {
+        self.address_id = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `IsWanIpBlocked`.
-    pub fn with_is_wan_ip_blocked(mut self, value: bool) -> Self {
-        self.is_wan_ip_blocked = Some(value);
+    pub fn with_is_wan_ip_blocked(mut self, value: impl Into<bool>) -> Self {
+        self.is_wan_ip_blocked = Some(value.into());
         self
     }
 
     /// Sets `State`.
-    pub fn with_state(mut self, value: impl crate::api::Text) -> Self {
-        self.state = Some(crate::api::Text::into_text(value));
+    pub fn with_state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
         self
     }
 
     /// Sets `PublicIpAddress`.
-    pub fn with_public_ip_address(mut self, value: impl crate::api::Text) -> Self {
-        self.public_ip_address = Some(crate::api::Text::into_text(value));
+    pub fn with_public_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.public_ip_address = Some(value.into());
         self
     }
 
     /// Sets `AddressType`.
-    pub fn with_address_type(mut self, value: impl crate::api::Text) -> Self {
-        self.address_type = Some(crate::api::Text::into_text(value));
+    pub fn with_address_type(mut self, value: impl Into<String>) -> Self {
+        self.address_type = Some(value.into());
         self
     }
 }
@@ -37237,22 +37237,22 @@ impl crate::flatten::Flatten for Ipv6SubnetCidrBlock {
 
 impl Ipv6SubnetCidrBlock {
     /// A value with what requests require (`SubnetId`); set the other fields with the `with_` methods.
-    pub fn new(subnet_id: impl crate::api::Text) -> Self {
+    pub fn new(subnet_id: impl Into<String>) -> Self {
         Self {
-            subnet_id: Some(crate::api::Text::into_text(subnet_id)),
+            subnet_id: Some(subnet_id.into()),
             ..Self::default()
         }
     }
 
     /// Sets `SubnetId`.
-    pub fn with_subnet_id(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_id = Some(crate::api::Text::into_text(value));
+    pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = Some(value.into());
         self
     }
 
     /// Sets `Ipv6CidrBlock`.
-    pub fn with_ipv6_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.ipv6_cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.ipv6_cidr_block = Some(value.into());
         self
     }
 }
@@ -37310,50 +37310,50 @@ impl crate::flatten::Flatten for LocalDestinationIpPortTranslationNatRule {
 
 impl LocalDestinationIpPortTranslationNatRule {
     /// A value with what requests require (`Protocol`, `OriginalPort`, `OriginalIp`, `TranslationPort`, `TranslationIp`); set the other fields with the `with_` methods.
-    pub fn new(protocol: impl crate::api::Text, original_port: i64, original_ip: impl crate::api::Text, translation_port: i64, translation_ip: impl crate::api::Text) -> Self {
+    pub fn new(protocol: impl Into<String>, original_port: impl Into<i64>, original_ip: impl Into<String>, translation_port: impl Into<i64>, translation_ip: impl Into<String>) -> Self {
         Self {
-            protocol: crate::api::Text::into_text(protocol),
-            original_port: original_port,
-            original_ip: crate::api::Text::into_text(original_ip),
-            translation_port: translation_port,
-            translation_ip: crate::api::Text::into_text(translation_ip),
+            protocol: protocol.into(),
+            original_port: original_port.into(),
+            original_ip: original_ip.into(),
+            translation_port: translation_port.into(),
+            translation_ip: translation_ip.into(),
             ..Self::default()
         }
     }
 
     /// Sets `Protocol`.
-    pub fn with_protocol(mut self, value: impl crate::api::Text) -> Self {
-        self.protocol = crate::api::Text::into_text(value);
+    pub fn with_protocol(mut self, value: impl Into<String>) -> Self {
+        self.protocol = value.into();
         self
     }
 
     /// Sets `OriginalPort`.
-    pub fn with_original_port(mut self, value: i64) -> Self {
-        self.original_port = value;
+    pub fn with_original_port(mut self, value: impl Into<i64>) -> Self {
+        self.original_port = value.into();
         self
     }
 
     /// Sets `OriginalIp`.
-    pub fn with_original_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.original_ip = crate::api::Text::into_text(value);
+    pub fn with_original_ip(mut self, value: impl Into<String>) -> Self {
+        self.original_ip = value.into();
         self
     }
 
     /// Sets `TranslationPort`.
-    pub fn with_translation_port(mut self, value: i64) -> Self {
-        self.translation_port = value;
+    pub fn with_translation_port(mut self, value: impl Into<i64>) -> Self {
+        self.translation_port = value.into();
         self
     }
 
     /// Sets `TranslationIp`.
-    pub fn with_translation_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.translation_ip = crate::api::Text::into_text(value);
+    pub fn with_translation_ip(mut self, value: impl Into<String>) -> Self {
+        self.translation_ip = value.into();
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 }
@@ -37411,22 +37411,22 @@ impl crate::flatten::Flatten for MemberInfo {
 
 impl MemberInfo {
     /// A value with what requests require (`Member`); set the other fields with the `with_` methods.
-    pub fn new(member: impl crate::api::Text) -> Self {
+    pub fn new(member: impl Into<String>) -> Self {
         Self {
-            member: crate::api::Text::into_text(member),
+            member: member.into(),
             ..Self::default()
         }
     }
 
     /// Sets `Member`.
-    pub fn with_member(mut self, value: impl crate::api::Text) -> Self {
-        self.member = crate::api::Text::into_text(value);
+    pub fn with_member(mut self, value: impl Into<String>) -> Self {
+        self.member = value.into();
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 }
@@ -37457,28 +37457,28 @@ impl crate::flatten::Flatten for ModifyRouteTableInfo {
 
 impl ModifyRouteTableInfo {
     /// A value with what requests require (`RouteTableId`); set the other fields with the `with_` methods.
-    pub fn new(route_table_id: impl crate::api::Text) -> Self {
+    pub fn new(route_table_id: impl Into<String>) -> Self {
         Self {
-            route_table_id: crate::api::Text::into_text(route_table_id),
+            route_table_id: route_table_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = crate::api::Text::into_text(value);
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = value.into();
         self
     }
 
     /// Sets `Name`.
-    pub fn with_name(mut self, value: impl crate::api::Text) -> Self {
-        self.name = Some(crate::api::Text::into_text(value));
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 }
@@ -37877,62 +37877,62 @@ impl NetworkAclEntry {
     }
 
     /// Sets `Protocol`.
-    pub fn with_protocol(mut self, value: impl crate::api::Text) -> Self {
-        self.protocol = Some(crate::api::Text::into_text(value));
+    pub fn with_protocol(mut self, value: impl Into<String>) -> Self {
+        self.protocol = Some(value.into());
         self
     }
 
     /// Sets `Port`.
-    pub fn with_port(mut self, value: impl crate::api::Text) -> Self {
-        self.port = Some(crate::api::Text::into_text(value));
+    pub fn with_port(mut self, value: impl Into<String>) -> Self {
+        self.port = Some(value.into());
         self
     }
 
     /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.cidr_block = Some(value.into());
         self
     }
 
     /// Sets `Ipv6CidrBlock`.
-    pub fn with_ipv6_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.ipv6_cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.ipv6_cidr_block = Some(value.into());
         self
     }
 
     /// Sets `Action`.
-    pub fn with_action(mut self, value: impl crate::api::Text) -> Self {
-        self.action = Some(crate::api::Text::into_text(value));
+    pub fn with_action(mut self, value: impl Into<String>) -> Self {
+        self.action = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `ModifyTime`.
-    pub fn with_modify_time(mut self, value: impl crate::api::Text) -> Self {
-        self.modify_time = Some(crate::api::Text::into_text(value));
+    pub fn with_modify_time(mut self, value: impl Into<String>) -> Self {
+        self.modify_time = Some(value.into());
         self
     }
 
     /// Sets `Priority`.
-    pub fn with_priority(mut self, value: i64) -> Self {
-        self.priority = Some(value);
+    pub fn with_priority(mut self, value: impl Into<i64>) -> Self {
+        self.priority = Some(value.into());
         self
     }
 
     /// Sets `NetworkAclIpv4EntryId`.
-    pub fn with_network_acl_ipv4_entry_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_acl_ipv4_entry_id = Some(crate::api::Text::into_text(value));
+    pub fn with_network_acl_ipv4_entry_id(mut self, value: impl Into<String>) -> Self {
+        self.network_acl_ipv4_entry_id = Some(value.into());
         self
     }
 
     /// Sets `NetworkAclIpv6EntryId`.
-    pub fn with_network_acl_ipv6_entry_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_acl_ipv6_entry_id = Some(crate::api::Text::into_text(value));
+    pub fn with_network_acl_ipv6_entry_id(mut self, value: impl Into<String>) -> Self {
+        self.network_acl_ipv6_entry_id = Some(value.into());
         self
     }
 }
@@ -37965,14 +37965,14 @@ impl NetworkAclEntrySet {
     }
 
     /// Sets `Ingress`.
-    pub fn with_ingress(mut self, value: impl IntoIterator<Item = NetworkAclEntry>) -> Self {
-        self.ingress = value.into_iter().collect();
+    pub fn with_ingress<I: IntoIterator<Item = V>, V: Into<NetworkAclEntry>>(mut self, values: I) -> Self {
+        self.ingress = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Egress`.
-    pub fn with_egress(mut self, value: impl IntoIterator<Item = NetworkAclEntry>) -> Self {
-        self.egress = value.into_iter().collect();
+    pub fn with_egress<I: IntoIterator<Item = V>, V: Into<NetworkAclEntry>>(mut self, values: I) -> Self {
+        self.egress = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -38005,14 +38005,14 @@ impl NetworkAclQuintupleEntries {
     }
 
     /// Sets `Ingress`.
-    pub fn with_ingress(mut self, value: impl IntoIterator<Item = NetworkAclQuintupleEntry>) -> Self {
-        self.ingress = value.into_iter().collect();
+    pub fn with_ingress<I: IntoIterator<Item = V>, V: Into<NetworkAclQuintupleEntry>>(mut self, values: I) -> Self {
+        self.ingress = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Egress`.
-    pub fn with_egress(mut self, value: impl IntoIterator<Item = NetworkAclQuintupleEntry>) -> Self {
-        self.egress = value.into_iter().collect();
+    pub fn with_egress<I: IntoIterator<Item = V>, V: Into<NetworkAclQuintupleEntry>>(mut self, values: I) -> Self {
+        self.egress = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -38088,80 +38088,80 @@ impl NetworkAclQuintupleEntry {
     }
 
     /// Sets `Protocol`.
-    pub fn with_protocol(mut self, value: impl crate::api::Text) -> Self {
-        self.protocol = Some(crate::api::Text::into_text(value));
+    pub fn with_protocol(mut self, value: impl Into<String>) -> Self {
+        self.protocol = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `SourcePort`.
-    pub fn with_source_port(mut self, value: impl crate::api::Text) -> Self {
-        self.source_port = Some(crate::api::Text::into_text(value));
+    pub fn with_source_port(mut self, value: impl Into<String>) -> Self {
+        self.source_port = Some(value.into());
         self
     }
 
     /// Sets `SourceCidr`.
-    pub fn with_source_cidr(mut self, value: impl crate::api::Text) -> Self {
-        self.source_cidr = Some(crate::api::Text::into_text(value));
+    pub fn with_source_cidr(mut self, value: impl Into<String>) -> Self {
+        self.source_cidr = Some(value.into());
         self
     }
 
     /// Sets `DestinationPort`.
-    pub fn with_destination_port(mut self, value: impl crate::api::Text) -> Self {
-        self.destination_port = Some(crate::api::Text::into_text(value));
+    pub fn with_destination_port(mut self, value: impl Into<String>) -> Self {
+        self.destination_port = Some(value.into());
         self
     }
 
     /// Sets `DestinationCidr`.
-    pub fn with_destination_cidr(mut self, value: impl crate::api::Text) -> Self {
-        self.destination_cidr = Some(crate::api::Text::into_text(value));
+    pub fn with_destination_cidr(mut self, value: impl Into<String>) -> Self {
+        self.destination_cidr = Some(value.into());
         self
     }
 
     /// Sets `Action`.
-    pub fn with_action(mut self, value: impl crate::api::Text) -> Self {
-        self.action = Some(crate::api::Text::into_text(value));
+    pub fn with_action(mut self, value: impl Into<String>) -> Self {
+        self.action = Some(value.into());
         self
     }
 
     /// Sets `NetworkAclQuintupleEntryId`.
-    pub fn with_network_acl_quintuple_entry_id(mut self, value: impl crate::api::Text) -> Self {
-        self.network_acl_quintuple_entry_id = Some(crate::api::Text::into_text(value));
+    pub fn with_network_acl_quintuple_entry_id(mut self, value: impl Into<String>) -> Self {
+        self.network_acl_quintuple_entry_id = Some(value.into());
         self
     }
 
     /// Sets `Priority`.
-    pub fn with_priority(mut self, value: i64) -> Self {
-        self.priority = Some(value);
+    pub fn with_priority(mut self, value: impl Into<i64>) -> Self {
+        self.priority = Some(value.into());
         self
     }
 
     /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, value: impl crate::api::Text) -> Self {
-        self.create_time = Some(crate::api::Text::into_text(value));
+    pub fn with_create_time(mut self, value: impl Into<String>) -> Self {
+        self.create_time = Some(value.into());
         self
     }
 
     /// Sets `NetworkAclDirection`.
-    pub fn with_network_acl_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.network_acl_direction = Some(crate::api::Text::into_text(value));
+    pub fn with_network_acl_direction(mut self, value: impl Into<String>) -> Self {
+        self.network_acl_direction = Some(value.into());
         self
     }
 
     /// Sets `SourceIPv6Cidr`.
-    pub fn with_source_ipv6_cidr(mut self, value: impl crate::api::Text) -> Self {
-        self.source_ipv6_cidr = Some(crate::api::Text::into_text(value));
+    pub fn with_source_ipv6_cidr(mut self, value: impl Into<String>) -> Self {
+        self.source_ipv6_cidr = Some(value.into());
         self
     }
 
     /// Sets `DestinationIPv6Cidr`.
-    pub fn with_destination_ipv6_cidr(mut self, value: impl crate::api::Text) -> Self {
-        self.destination_ipv6_cidr = Some(crate::api::Text::into_text(value));
+    pub fn with_destination_ipv6_cidr(mut self, value: impl Into<String>) -> Self {
+        self.destination_ipv6_cidr = Some(value.into());
         self
     }
 }
@@ -38358,36 +38358,36 @@ impl crate::flatten::Flatten for PolicyStatistics {
 
 impl PolicyStatistics {
     /// A value with what requests require (`IngressIPv4TotalCount`, `IngressIPv6TotalCount`, `EgressIPv4TotalCount`, `EgressIPv6TotalCount`); set the other fields with the `with_` methods.
-    pub fn new(ingress_ipv4_total_count: u64, ingress_ipv6_total_count: u64, egress_ipv4_total_count: u64, egress_ipv6_total_count: u64) -> Self {
+    pub fn new(ingress_ipv4_total_count: impl Into<u64>, ingress_ipv6_total_count: impl Into<u64>, egress_ipv4_total_count: impl Into<u64>, egress_ipv6_total_count: impl Into<u64>) -> Self {
         Self {
-            ingress_ipv4_total_count: Some(ingress_ipv4_total_count),
-            ingress_ipv6_total_count: Some(ingress_ipv6_total_count),
-            egress_ipv4_total_count: Some(egress_ipv4_total_count),
-            egress_ipv6_total_count: Some(egress_ipv6_total_count),
+            ingress_ipv4_total_count: Some(ingress_ipv4_total_count.into()),
+            ingress_ipv6_total_count: Some(ingress_ipv6_total_count.into()),
+            egress_ipv4_total_count: Some(egress_ipv4_total_count.into()),
+            egress_ipv6_total_count: Some(egress_ipv6_total_count.into()),
         }
     }
 
     /// Sets `IngressIPv4TotalCount`.
-    pub fn with_ingress_ipv4_total_count(mut self, value: u64) -> Self {
-        self.ingress_ipv4_total_count = Some(value);
+    pub fn with_ingress_ipv4_total_count(mut self, value: impl Into<u64>) -> Self {
+        self.ingress_ipv4_total_count = Some(value.into());
         self
     }
 
     /// Sets `IngressIPv6TotalCount`.
-    pub fn with_ingress_ipv6_total_count(mut self, value: u64) -> Self {
-        self.ingress_ipv6_total_count = Some(value);
+    pub fn with_ingress_ipv6_total_count(mut self, value: impl Into<u64>) -> Self {
+        self.ingress_ipv6_total_count = Some(value.into());
         self
     }
 
     /// Sets `EgressIPv4TotalCount`.
-    pub fn with_egress_ipv4_total_count(mut self, value: u64) -> Self {
-        self.egress_ipv4_total_count = Some(value);
+    pub fn with_egress_ipv4_total_count(mut self, value: impl Into<u64>) -> Self {
+        self.egress_ipv4_total_count = Some(value.into());
         self
     }
 
     /// Sets `EgressIPv6TotalCount`.
-    pub fn with_egress_ipv6_total_count(mut self, value: u64) -> Self {
-        self.egress_ipv6_total_count = Some(value);
+    pub fn with_egress_ipv6_total_count(mut self, value: impl Into<u64>) -> Self {
+        self.egress_ipv6_total_count = Some(value.into());
         self
     }
 }
@@ -38456,50 +38456,50 @@ impl PrivateIpAddressSpecification {
     }
 
     /// Sets `PrivateIpAddress`.
-    pub fn with_private_ip_address(mut self, value: impl crate::api::Text) -> Self {
-        self.private_ip_address = Some(crate::api::Text::into_text(value));
+    pub fn with_private_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.private_ip_address = Some(value.into());
         self
     }
 
     /// Sets `Primary`.
-    pub fn with_primary(mut self, value: bool) -> Self {
-        self.primary = Some(value);
+    pub fn with_primary(mut self, value: impl Into<bool>) -> Self {
+        self.primary = Some(value.into());
         self
     }
 
     /// Sets `PublicIpAddress`.
-    pub fn with_public_ip_address(mut self, value: impl crate::api::Text) -> Self {
-        self.public_ip_address = Some(crate::api::Text::into_text(value));
+    pub fn with_public_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.public_ip_address = Some(value.into());
         self
     }
 
     /// Sets `AddressId`.
-    pub fn with_address_id(mut self, value: impl crate::api::Text) -> Self {
-        self.address_id = Some(crate::api::Text::into_text(value));
+    pub fn with_address_id(mut self, value: impl Into<String>) -> Self {
+        self.address_id = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `IsWanIpBlocked`.
-    pub fn with_is_wan_ip_blocked(mut self, value: bool) -> Self {
-        self.is_wan_ip_blocked = Some(value);
+    pub fn with_is_wan_ip_blocked(mut self, value: impl Into<bool>) -> Self {
+        self.is_wan_ip_blocked = Some(value.into());
         self
     }
 
     /// Sets `State`.
-    pub fn with_state(mut self, value: impl crate::api::Text) -> Self {
-        self.state = Some(crate::api::Text::into_text(value));
+    pub fn with_state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
         self
     }
 
     /// Sets `QosLevel`.
-    pub fn with_qos_level(mut self, value: impl crate::api::Text) -> Self {
-        self.qos_level = Some(crate::api::Text::into_text(value));
+    pub fn with_qos_level(mut self, value: impl Into<String>) -> Self {
+        self.qos_level = Some(value.into());
         self
     }
 }
@@ -38695,14 +38695,14 @@ impl ReplaceRoutesWithRoutePolicyRoute {
     }
 
     /// Sets `RouteItemId`.
-    pub fn with_route_item_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_item_id = Some(crate::api::Text::into_text(value));
+    pub fn with_route_item_id(mut self, value: impl Into<String>) -> Self {
+        self.route_item_id = Some(value.into());
         self
     }
 
     /// Sets `ForceMatchPolicy`.
-    pub fn with_force_match_policy(mut self, value: bool) -> Self {
-        self.force_match_policy = Some(value);
+    pub fn with_force_match_policy(mut self, value: impl Into<bool>) -> Self {
+        self.force_match_policy = Some(value.into());
         self
     }
 }
@@ -38997,90 +38997,90 @@ impl crate::flatten::Flatten for Route {
 
 impl Route {
     /// A value with what requests require (`DestinationCidrBlock`, `GatewayType`, `GatewayId`); set the other fields with the `with_` methods.
-    pub fn new(destination_cidr_block: impl crate::api::Text, gateway_type: impl crate::api::Text, gateway_id: impl crate::api::Text) -> Self {
+    pub fn new(destination_cidr_block: impl Into<String>, gateway_type: impl Into<String>, gateway_id: impl Into<String>) -> Self {
         Self {
-            destination_cidr_block: Some(crate::api::Text::into_text(destination_cidr_block)),
-            gateway_type: Some(crate::api::Text::into_text(gateway_type)),
-            gateway_id: Some(crate::api::Text::into_text(gateway_id)),
+            destination_cidr_block: Some(destination_cidr_block.into()),
+            gateway_type: Some(gateway_type.into()),
+            gateway_id: Some(gateway_id.into()),
             ..Self::default()
         }
     }
 
     /// Sets `DestinationCidrBlock`.
-    pub fn with_destination_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.destination_cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.destination_cidr_block = Some(value.into());
         self
     }
 
     /// Sets `GatewayType`.
-    pub fn with_gateway_type(mut self, value: impl crate::api::Text) -> Self {
-        self.gateway_type = Some(crate::api::Text::into_text(value));
+    pub fn with_gateway_type(mut self, value: impl Into<String>) -> Self {
+        self.gateway_type = Some(value.into());
         self
     }
 
     /// Sets `GatewayId`.
-    pub fn with_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.gateway_id = Some(crate::api::Text::into_text(value));
+    pub fn with_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_id = Some(value.into());
         self
     }
 
     /// Sets `RouteId`.
-    pub fn with_route_id(mut self, value: u64) -> Self {
-        self.route_id = Some(value);
+    pub fn with_route_id(mut self, value: impl Into<u64>) -> Self {
+        self.route_id = Some(value.into());
         self
     }
 
     /// Sets `RouteDescription`.
-    pub fn with_route_description(mut self, value: impl crate::api::Text) -> Self {
-        self.route_description = Some(crate::api::Text::into_text(value));
+    pub fn with_route_description(mut self, value: impl Into<String>) -> Self {
+        self.route_description = Some(value.into());
         self
     }
 
     /// Sets `Enabled`.
-    pub fn with_enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
+    pub fn with_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
         self
     }
 
     /// Sets `RouteType`.
-    pub fn with_route_type(mut self, value: impl crate::api::Text) -> Self {
-        self.route_type = Some(crate::api::Text::into_text(value));
+    pub fn with_route_type(mut self, value: impl Into<String>) -> Self {
+        self.route_type = Some(value.into());
         self
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = Some(crate::api::Text::into_text(value));
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = Some(value.into());
         self
     }
 
     /// Sets `DestinationIpv6CidrBlock`.
-    pub fn with_destination_ipv6_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.destination_ipv6_cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_destination_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.destination_ipv6_cidr_block = Some(value.into());
         self
     }
 
     /// Sets `RouteItemId`.
-    pub fn with_route_item_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_item_id = Some(crate::api::Text::into_text(value));
+    pub fn with_route_item_id(mut self, value: impl Into<String>) -> Self {
+        self.route_item_id = Some(value.into());
         self
     }
 
     /// Sets `PublishedToVbc`.
-    pub fn with_published_to_vbc(mut self, value: bool) -> Self {
-        self.published_to_vbc = Some(value);
+    pub fn with_published_to_vbc(mut self, value: impl Into<bool>) -> Self {
+        self.published_to_vbc = Some(value.into());
         self
     }
 
     /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, value: impl crate::api::Text) -> Self {
-        self.created_time = Some(crate::api::Text::into_text(value));
+    pub fn with_created_time(mut self, value: impl Into<String>) -> Self {
+        self.created_time = Some(value.into());
         self
     }
 
     /// Sets `CdcId`.
-    pub fn with_cdc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.cdc_id = Some(crate::api::Text::into_text(value));
+    pub fn with_cdc_id(mut self, value: impl Into<String>) -> Self {
+        self.cdc_id = Some(value.into());
         self
     }
 }
@@ -39129,14 +39129,14 @@ impl RouteECMPAlgorithm {
     }
 
     /// Sets `DestinationCidrBlock`.
-    pub fn with_destination_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.destination_cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.destination_cidr_block = Some(value.into());
         self
     }
 
     /// Sets `SubnetRouteAlgorithm`.
-    pub fn with_subnet_route_algorithm(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_route_algorithm = Some(crate::api::Text::into_text(value));
+    pub fn with_subnet_route_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.subnet_route_algorithm = Some(value.into());
         self
     }
 }
@@ -39200,20 +39200,20 @@ impl RoutePolicyAssociation {
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = Some(crate::api::Text::into_text(value));
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = Some(value.into());
         self
     }
 
     /// Sets `RoutePolicyId`.
-    pub fn with_route_policy_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_policy_id = Some(crate::api::Text::into_text(value));
+    pub fn with_route_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.route_policy_id = Some(value.into());
         self
     }
 
     /// Sets `Priority`.
-    pub fn with_priority(mut self, value: u64) -> Self {
-        self.priority = Some(value);
+    pub fn with_priority(mut self, value: impl Into<u64>) -> Self {
+        self.priority = Some(value.into());
         self
     }
 }
@@ -39277,62 +39277,62 @@ impl RoutePolicyEntry {
     }
 
     /// Sets `RoutePolicyEntryId`.
-    pub fn with_route_policy_entry_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_policy_entry_id = Some(crate::api::Text::into_text(value));
+    pub fn with_route_policy_entry_id(mut self, value: impl Into<String>) -> Self {
+        self.route_policy_entry_id = Some(value.into());
         self
     }
 
     /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.cidr_block = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `RouteType`.
-    pub fn with_route_type(mut self, value: impl crate::api::Text) -> Self {
-        self.route_type = Some(crate::api::Text::into_text(value));
+    pub fn with_route_type(mut self, value: impl Into<String>) -> Self {
+        self.route_type = Some(value.into());
         self
     }
 
     /// Sets `GatewayType`.
-    pub fn with_gateway_type(mut self, value: impl crate::api::Text) -> Self {
-        self.gateway_type = Some(crate::api::Text::into_text(value));
+    pub fn with_gateway_type(mut self, value: impl Into<String>) -> Self {
+        self.gateway_type = Some(value.into());
         self
     }
 
     /// Sets `GatewayId`.
-    pub fn with_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.gateway_id = Some(crate::api::Text::into_text(value));
+    pub fn with_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_id = Some(value.into());
         self
     }
 
     /// Sets `Priority`.
-    pub fn with_priority(mut self, value: u64) -> Self {
-        self.priority = Some(value);
+    pub fn with_priority(mut self, value: impl Into<u64>) -> Self {
+        self.priority = Some(value.into());
         self
     }
 
     /// Sets `Action`.
-    pub fn with_action(mut self, value: impl crate::api::Text) -> Self {
-        self.action = Some(crate::api::Text::into_text(value));
+    pub fn with_action(mut self, value: impl Into<String>) -> Self {
+        self.action = Some(value.into());
         self
     }
 
     /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, value: impl crate::api::Text) -> Self {
-        self.created_time = Some(crate::api::Text::into_text(value));
+    pub fn with_created_time(mut self, value: impl Into<String>) -> Self {
+        self.created_time = Some(value.into());
         self
     }
 
     /// Sets `Region`.
-    pub fn with_region(mut self, value: impl crate::api::Text) -> Self {
-        self.region = Some(crate::api::Text::into_text(value));
+    pub fn with_region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
         self
     }
 }
@@ -39578,74 +39578,74 @@ impl SecurityGroupPolicy {
     }
 
     /// Sets `PolicyIndex`.
-    pub fn with_policy_index(mut self, value: i64) -> Self {
-        self.policy_index = Some(value);
+    pub fn with_policy_index(mut self, value: impl Into<i64>) -> Self {
+        self.policy_index = Some(value.into());
         self
     }
 
     /// Sets `Protocol`.
-    pub fn with_protocol(mut self, value: impl crate::api::Text) -> Self {
-        self.protocol = Some(crate::api::Text::into_text(value));
+    pub fn with_protocol(mut self, value: impl Into<String>) -> Self {
+        self.protocol = Some(value.into());
         self
     }
 
     /// Sets `Port`.
-    pub fn with_port(mut self, value: impl crate::api::Text) -> Self {
-        self.port = Some(crate::api::Text::into_text(value));
+    pub fn with_port(mut self, value: impl Into<String>) -> Self {
+        self.port = Some(value.into());
         self
     }
 
     /// Sets `ServiceTemplate`.
-    pub fn with_service_template(mut self, value: ServiceTemplateSpecification) -> Self {
-        self.service_template = Some(value);
+    pub fn with_service_template(mut self, value: impl Into<ServiceTemplateSpecification>) -> Self {
+        self.service_template = Some(value.into());
         self
     }
 
     /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.cidr_block = Some(value.into());
         self
     }
 
     /// Sets `Ipv6CidrBlock`.
-    pub fn with_ipv6_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.ipv6_cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.ipv6_cidr_block = Some(value.into());
         self
     }
 
     /// Sets `SecurityGroupId`.
-    pub fn with_security_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.security_group_id = Some(crate::api::Text::into_text(value));
+    pub fn with_security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.security_group_id = Some(value.into());
         self
     }
 
     /// Sets `AddressTemplate`.
-    pub fn with_address_template(mut self, value: AddressTemplateSpecification) -> Self {
-        self.address_template = Some(value);
+    pub fn with_address_template(mut self, value: impl Into<AddressTemplateSpecification>) -> Self {
+        self.address_template = Some(value.into());
         self
     }
 
     /// Sets `Action`.
-    pub fn with_action(mut self, value: impl crate::api::Text) -> Self {
-        self.action = Some(crate::api::Text::into_text(value));
+    pub fn with_action(mut self, value: impl Into<String>) -> Self {
+        self.action = Some(value.into());
         self
     }
 
     /// Sets `PolicyDescription`.
-    pub fn with_policy_description(mut self, value: impl crate::api::Text) -> Self {
-        self.policy_description = Some(crate::api::Text::into_text(value));
+    pub fn with_policy_description(mut self, value: impl Into<String>) -> Self {
+        self.policy_description = Some(value.into());
         self
     }
 
     /// Sets `ModifyTime`.
-    pub fn with_modify_time(mut self, value: impl crate::api::Text) -> Self {
-        self.modify_time = Some(crate::api::Text::into_text(value));
+    pub fn with_modify_time(mut self, value: impl Into<String>) -> Self {
+        self.modify_time = Some(value.into());
         self
     }
 
     /// Sets `Priority`.
-    pub fn with_priority(mut self, value: i64) -> Self {
-        self.priority = Some(value);
+    pub fn with_priority(mut self, value: impl Into<i64>) -> Self {
+        self.priority = Some(value.into());
         self
     }
 }
@@ -39685,26 +39685,26 @@ impl SecurityGroupPolicySet {
     }
 
     /// Sets `Version`.
-    pub fn with_version(mut self, value: impl crate::api::Text) -> Self {
-        self.version = Some(crate::api::Text::into_text(value));
+    pub fn with_version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
         self
     }
 
     /// Sets `Egress`.
-    pub fn with_egress(mut self, value: impl IntoIterator<Item = SecurityGroupPolicy>) -> Self {
-        self.egress = value.into_iter().collect();
+    pub fn with_egress<I: IntoIterator<Item = V>, V: Into<SecurityGroupPolicy>>(mut self, values: I) -> Self {
+        self.egress = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Ingress`.
-    pub fn with_ingress(mut self, value: impl IntoIterator<Item = SecurityGroupPolicy>) -> Self {
-        self.ingress = value.into_iter().collect();
+    pub fn with_ingress<I: IntoIterator<Item = V>, V: Into<SecurityGroupPolicy>>(mut self, values: I) -> Self {
+        self.ingress = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `PolicyStatistics`.
-    pub fn with_policy_statistics(mut self, value: PolicyStatistics) -> Self {
-        self.policy_statistics = Some(value);
+    pub fn with_policy_statistics(mut self, value: impl Into<PolicyStatistics>) -> Self {
+        self.policy_statistics = Some(value.into());
         self
     }
 }
@@ -39731,22 +39731,22 @@ impl crate::flatten::Flatten for SecurityPolicyDatabase {
 
 impl SecurityPolicyDatabase {
     /// A value with what requests require (`LocalCidrBlock`, `RemoteCidrBlock`); set the other fields with the `with_` methods.
-    pub fn new(local_cidr_block: impl crate::api::Text, remote_cidr_block: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
+    pub fn new(local_cidr_block: impl Into<String>, remote_cidr_block: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            local_cidr_block: Some(crate::api::Text::into_text(local_cidr_block)),
-            remote_cidr_block: remote_cidr_block.into_iter().map(crate::api::Text::into_text).collect(),
+            local_cidr_block: Some(local_cidr_block.into()),
+            remote_cidr_block: remote_cidr_block.into_iter().map(Into::into).collect(),
         }
     }
 
     /// Sets `LocalCidrBlock`.
-    pub fn with_local_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.local_cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_local_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.local_cidr_block = Some(value.into());
         self
     }
 
     /// Sets `RemoteCidrBlock`.
-    pub fn with_remote_cidr_block(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.remote_cidr_block = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_remote_cidr_block<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.remote_cidr_block = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -39834,14 +39834,14 @@ impl ServiceTemplateSpecification {
     }
 
     /// Sets `ServiceId`.
-    pub fn with_service_id(mut self, value: impl crate::api::Text) -> Self {
-        self.service_id = Some(crate::api::Text::into_text(value));
+    pub fn with_service_id(mut self, value: impl Into<String>) -> Self {
+        self.service_id = Some(value.into());
         self
     }
 
     /// Sets `ServiceGroupId`.
-    pub fn with_service_group_id(mut self, value: impl crate::api::Text) -> Self {
-        self.service_group_id = Some(crate::api::Text::into_text(value));
+    pub fn with_service_group_id(mut self, value: impl Into<String>) -> Self {
+        self.service_group_id = Some(value.into());
         self
     }
 }
@@ -39872,28 +39872,28 @@ impl crate::flatten::Flatten for ServicesInfo {
 
 impl ServicesInfo {
     /// A value with what requests require (`Service`); set the other fields with the `with_` methods.
-    pub fn new(service: impl crate::api::Text) -> Self {
+    pub fn new(service: impl Into<String>) -> Self {
         Self {
-            service: Some(crate::api::Text::into_text(service)),
+            service: Some(service.into()),
             ..Self::default()
         }
     }
 
     /// Sets `Service`.
-    pub fn with_service(mut self, value: impl crate::api::Text) -> Self {
-        self.service = Some(crate::api::Text::into_text(value));
+    pub fn with_service(mut self, value: impl Into<String>) -> Self {
+        self.service = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `UpdatedTime`.
-    pub fn with_updated_time(mut self, value: impl crate::api::Text) -> Self {
-        self.updated_time = Some(crate::api::Text::into_text(value));
+    pub fn with_updated_time(mut self, value: impl Into<String>) -> Self {
+        self.updated_time = Some(value.into());
         self
     }
 }
@@ -39954,42 +39954,42 @@ impl crate::flatten::Flatten for SnapshotInstance {
 
 impl SnapshotInstance {
     /// A value with what requests require (`InstanceId`, `InstanceType`, `InstanceRegion`); set the other fields with the `with_` methods.
-    pub fn new(instance_id: impl crate::api::Text, instance_type: impl crate::api::Text, instance_region: impl crate::api::Text) -> Self {
+    pub fn new(instance_id: impl Into<String>, instance_type: impl Into<String>, instance_region: impl Into<String>) -> Self {
         Self {
-            instance_id: Some(crate::api::Text::into_text(instance_id)),
-            instance_type: Some(crate::api::Text::into_text(instance_type)),
-            instance_region: Some(crate::api::Text::into_text(instance_region)),
+            instance_id: Some(instance_id.into()),
+            instance_type: Some(instance_type.into()),
+            instance_region: Some(instance_region.into()),
             ..Self::default()
         }
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = Some(value.into());
         self
     }
 
     /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_type = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = Some(value.into());
         self
     }
 
     /// Sets `InstanceRegion`.
-    pub fn with_instance_region(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_region = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_region(mut self, value: impl Into<String>) -> Self {
+        self.instance_region = Some(value.into());
         self
     }
 
     /// Sets `SnapshotPolicyId`.
-    pub fn with_snapshot_policy_id(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_policy_id = Some(crate::api::Text::into_text(value));
+    pub fn with_snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_policy_id = Some(value.into());
         self
     }
 
     /// Sets `InstanceName`.
-    pub fn with_instance_name(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_name = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_name(mut self, value: impl Into<String>) -> Self {
+        self.instance_name = Some(value.into());
         self
     }
 }
@@ -40052,81 +40052,81 @@ impl crate::flatten::Flatten for SnapshotPolicy {
 
 impl SnapshotPolicy {
     /// A value with what requests require (`SnapshotPolicyName`, `BackupType`, `KeepTime`, `CreateNewCos`, `CosRegion`, `CosBucket`); set the other fields with the `with_` methods.
-    pub fn new(snapshot_policy_name: impl crate::api::Text, backup_type: impl crate::api::Text, keep_time: u64, create_new_cos: bool, cos_region: impl crate::api::Text, cos_bucket: impl crate::api::Text) -> Self {
+    pub fn new(snapshot_policy_name: impl Into<String>, backup_type: impl Into<String>, keep_time: impl Into<u64>, create_new_cos: impl Into<bool>, cos_region: impl Into<String>, cos_bucket: impl Into<String>) -> Self {
         Self {
-            snapshot_policy_name: Some(crate::api::Text::into_text(snapshot_policy_name)),
-            backup_type: Some(crate::api::Text::into_text(backup_type)),
-            keep_time: Some(keep_time),
-            create_new_cos: Some(create_new_cos),
-            cos_region: Some(crate::api::Text::into_text(cos_region)),
-            cos_bucket: Some(crate::api::Text::into_text(cos_bucket)),
+            snapshot_policy_name: Some(snapshot_policy_name.into()),
+            backup_type: Some(backup_type.into()),
+            keep_time: Some(keep_time.into()),
+            create_new_cos: Some(create_new_cos.into()),
+            cos_region: Some(cos_region.into()),
+            cos_bucket: Some(cos_bucket.into()),
             ..Self::default()
         }
     }
 
     /// Sets `SnapshotPolicyName`.
-    pub fn with_snapshot_policy_name(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_policy_name = Some(crate::api::Text::into_text(value));
+    pub fn with_snapshot_policy_name(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_policy_name = Some(value.into());
         self
     }
 
     /// Sets `BackupType`.
-    pub fn with_backup_type(mut self, value: impl crate::api::Text) -> Self {
-        self.backup_type = Some(crate::api::Text::into_text(value));
+    pub fn with_backup_type(mut self, value: impl Into<String>) -> Self {
+        self.backup_type = Some(value.into());
         self
     }
 
     /// Sets `KeepTime`.
-    pub fn with_keep_time(mut self, value: u64) -> Self {
-        self.keep_time = Some(value);
+    pub fn with_keep_time(mut self, value: impl Into<u64>) -> Self {
+        self.keep_time = Some(value.into());
         self
     }
 
     /// Sets `CreateNewCos`.
-    pub fn with_create_new_cos(mut self, value: bool) -> Self {
-        self.create_new_cos = Some(value);
+    pub fn with_create_new_cos(mut self, value: impl Into<bool>) -> Self {
+        self.create_new_cos = Some(value.into());
         self
     }
 
     /// Sets `CosRegion`.
-    pub fn with_cos_region(mut self, value: impl crate::api::Text) -> Self {
-        self.cos_region = Some(crate::api::Text::into_text(value));
+    pub fn with_cos_region(mut self, value: impl Into<String>) -> Self {
+        self.cos_region = Some(value.into());
         self
     }
 
     /// Sets `CosBucket`.
-    pub fn with_cos_bucket(mut self, value: impl crate::api::Text) -> Self {
-        self.cos_bucket = Some(crate::api::Text::into_text(value));
+    pub fn with_cos_bucket(mut self, value: impl Into<String>) -> Self {
+        self.cos_bucket = Some(value.into());
         self
     }
 
     /// Sets `SnapshotPolicyId`.
-    pub fn with_snapshot_policy_id(mut self, value: impl crate::api::Text) -> Self {
-        self.snapshot_policy_id = Some(crate::api::Text::into_text(value));
+    pub fn with_snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_policy_id = Some(value.into());
         self
     }
 
     /// Sets `BackupPolicies`.
-    pub fn with_backup_policies(mut self, value: impl IntoIterator<Item = BackupPolicy>) -> Self {
-        self.backup_policies = value.into_iter().collect();
+    pub fn with_backup_policies<I: IntoIterator<Item = V>, V: Into<BackupPolicy>>(mut self, values: I) -> Self {
+        self.backup_policies = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Enable`.
-    pub fn with_enable(mut self, value: bool) -> Self {
-        self.enable = Some(value);
+    pub fn with_enable(mut self, value: impl Into<bool>) -> Self {
+        self.enable = Some(value.into());
         self
     }
 
     /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, value: impl crate::api::Text) -> Self {
-        self.create_time = Some(crate::api::Text::into_text(value));
+    pub fn with_create_time(mut self, value: impl Into<String>) -> Self {
+        self.create_time = Some(value.into());
         self
     }
 
     /// Sets `TagSet`.
-    pub fn with_tag_set(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.tag_set = value.into_iter().collect();
+    pub fn with_tag_set<I: IntoIterator<Item = V>, V: Into<Tag>>(mut self, values: I) -> Self {
+        self.tag_set = values.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -40181,68 +40181,68 @@ impl crate::flatten::Flatten for SourceIpTranslationNatRule {
 
 impl SourceIpTranslationNatRule {
     /// A value with what requests require (`ResourceId`, `ResourceType`, `PrivateIpAddress`, `PublicIpAddresses`, `Description`); set the other fields with the `with_` methods.
-    pub fn new(resource_id: impl crate::api::Text, resource_type: impl crate::api::Text, private_ip_address: impl crate::api::Text, public_ip_addresses: impl IntoIterator<Item = impl crate::api::Text>, description: impl crate::api::Text) -> Self {
+    pub fn new(resource_id: impl Into<String>, resource_type: impl Into<String>, private_ip_address: impl Into<String>, public_ip_addresses: impl IntoIterator<Item = impl Into<String>>, description: impl Into<String>) -> Self {
         Self {
-            resource_id: Some(crate::api::Text::into_text(resource_id)),
-            resource_type: Some(crate::api::Text::into_text(resource_type)),
-            private_ip_address: Some(crate::api::Text::into_text(private_ip_address)),
-            public_ip_addresses: public_ip_addresses.into_iter().map(crate::api::Text::into_text).collect(),
-            description: Some(crate::api::Text::into_text(description)),
+            resource_id: Some(resource_id.into()),
+            resource_type: Some(resource_type.into()),
+            private_ip_address: Some(private_ip_address.into()),
+            public_ip_addresses: public_ip_addresses.into_iter().map(Into::into).collect(),
+            description: Some(description.into()),
             ..Self::default()
         }
     }
 
     /// Sets `ResourceId`.
-    pub fn with_resource_id(mut self, value: impl crate::api::Text) -> Self {
-        self.resource_id = Some(crate::api::Text::into_text(value));
+    pub fn with_resource_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_id = Some(value.into());
         self
     }
 
     /// Sets `ResourceType`.
-    pub fn with_resource_type(mut self, value: impl crate::api::Text) -> Self {
-        self.resource_type = Some(crate::api::Text::into_text(value));
+    pub fn with_resource_type(mut self, value: impl Into<String>) -> Self {
+        self.resource_type = Some(value.into());
         self
     }
 
     /// Sets `PrivateIpAddress`.
-    pub fn with_private_ip_address(mut self, value: impl crate::api::Text) -> Self {
-        self.private_ip_address = Some(crate::api::Text::into_text(value));
+    pub fn with_private_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.private_ip_address = Some(value.into());
         self
     }
 
     /// Sets `PublicIpAddresses`.
-    pub fn with_public_ip_addresses(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.public_ip_addresses = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_public_ip_addresses<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.public_ip_addresses = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `NatGatewaySnatId`.
-    pub fn with_nat_gateway_snat_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_snat_id = Some(crate::api::Text::into_text(value));
+    pub fn with_nat_gateway_snat_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_snat_id = Some(value.into());
         self
     }
 
     /// Sets `NatGatewayId`.
-    pub fn with_nat_gateway_id(mut self, value: impl crate::api::Text) -> Self {
-        self.nat_gateway_id = Some(crate::api::Text::into_text(value));
+    pub fn with_nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.nat_gateway_id = Some(value.into());
         self
     }
 
     /// Sets `VpcId`.
-    pub fn with_vpc_id(mut self, value: impl crate::api::Text) -> Self {
-        self.vpc_id = Some(crate::api::Text::into_text(value));
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = Some(value.into());
         self
     }
 
     /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, value: impl crate::api::Text) -> Self {
-        self.created_time = Some(crate::api::Text::into_text(value));
+    pub fn with_created_time(mut self, value: impl Into<String>) -> Self {
+        self.created_time = Some(value.into());
         self
     }
 }
@@ -40468,47 +40468,47 @@ impl crate::flatten::Flatten for SubnetInput {
 
 impl SubnetInput {
     /// A value with what requests require (`SubnetName`, `Zone`); set the other fields with the `with_` methods.
-    pub fn new(subnet_name: impl crate::api::Text, zone: impl crate::api::Text) -> Self {
+    pub fn new(subnet_name: impl Into<String>, zone: impl Into<String>) -> Self {
         Self {
-            subnet_name: crate::api::Text::into_text(subnet_name),
-            zone: crate::api::Text::into_text(zone),
+            subnet_name: subnet_name.into(),
+            zone: zone.into(),
             ..Self::default()
         }
     }
 
     /// Sets `SubnetName`.
-    pub fn with_subnet_name(mut self, value: impl crate::api::Text) -> Self {
-        self.subnet_name = crate::api::Text::into_text(value);
+    pub fn with_subnet_name(mut self, value: impl Into<String>) -> Self {
+        self.subnet_name = value.into();
         self
     }
 
     /// Sets `Zone`.
-    pub fn with_zone(mut self, value: impl crate::api::Text) -> Self {
-        self.zone = crate::api::Text::into_text(value);
+    pub fn with_zone(mut self, value: impl Into<String>) -> Self {
+        self.zone = value.into();
         self
     }
 
     /// Sets `StackType`.
-    pub fn with_stack_type(mut self, value: impl crate::api::Text) -> Self {
-        self.stack_type = Some(crate::api::Text::into_text(value));
+    pub fn with_stack_type(mut self, value: impl Into<String>) -> Self {
+        self.stack_type = Some(value.into());
         self
     }
 
     /// Sets `CidrBlock`.
-    pub fn with_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.cidr_block = Some(value.into());
         self
     }
 
     /// Sets `Ipv6CidrBlock`.
-    pub fn with_ipv6_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.ipv6_cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.ipv6_cidr_block = Some(value.into());
         self
     }
 
     /// Sets `RouteTableId`.
-    pub fn with_route_table_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_table_id = Some(crate::api::Text::into_text(value));
+    pub fn with_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.route_table_id = Some(value.into());
         self
     }
 }
@@ -40535,22 +40535,22 @@ impl crate::flatten::Flatten for Tag {
 
 impl Tag {
     /// A value with what requests require (`Key`); set the other fields with the `with_` methods.
-    pub fn new(key: impl crate::api::Text) -> Self {
+    pub fn new(key: impl Into<String>) -> Self {
         Self {
-            key: Some(crate::api::Text::into_text(key)),
+            key: Some(key.into()),
             ..Self::default()
         }
     }
 
     /// Sets `Key`.
-    pub fn with_key(mut self, value: impl crate::api::Text) -> Self {
-        self.key = Some(crate::api::Text::into_text(value));
+    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
         self
     }
 
     /// Sets `Value`.
-    pub fn with_value(mut self, value: impl crate::api::Text) -> Self {
-        self.value = Some(crate::api::Text::into_text(value));
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
         self
     }
 }
@@ -40583,14 +40583,14 @@ impl Tags {
     }
 
     /// Sets `Key`.
-    pub fn with_key(mut self, value: impl crate::api::Text) -> Self {
-        self.key = Some(crate::api::Text::into_text(value));
+    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
         self
     }
 
     /// Sets `Value`.
-    pub fn with_value(mut self, value: impl crate::api::Text) -> Self {
-        self.value = Some(crate::api::Text::into_text(value));
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
         self
     }
 }
@@ -40744,62 +40744,62 @@ impl TrafficMirrorFilter {
     }
 
     /// Sets `SrcNet`.
-    pub fn with_src_net(mut self, value: impl crate::api::Text) -> Self {
-        self.src_net = Some(crate::api::Text::into_text(value));
+    pub fn with_src_net(mut self, value: impl Into<String>) -> Self {
+        self.src_net = Some(value.into());
         self
     }
 
     /// Sets `DstNet`.
-    pub fn with_dst_net(mut self, value: impl crate::api::Text) -> Self {
-        self.dst_net = Some(crate::api::Text::into_text(value));
+    pub fn with_dst_net(mut self, value: impl Into<String>) -> Self {
+        self.dst_net = Some(value.into());
         self
     }
 
     /// Sets `Protocol`.
-    pub fn with_protocol(mut self, value: impl crate::api::Text) -> Self {
-        self.protocol = Some(crate::api::Text::into_text(value));
+    pub fn with_protocol(mut self, value: impl Into<String>) -> Self {
+        self.protocol = Some(value.into());
         self
     }
 
     /// Sets `SrcPort`.
-    pub fn with_src_port(mut self, value: impl crate::api::Text) -> Self {
-        self.src_port = Some(crate::api::Text::into_text(value));
+    pub fn with_src_port(mut self, value: impl Into<String>) -> Self {
+        self.src_port = Some(value.into());
         self
     }
 
     /// Sets `DstPort`.
-    pub fn with_dst_port(mut self, value: impl crate::api::Text) -> Self {
-        self.dst_port = Some(crate::api::Text::into_text(value));
+    pub fn with_dst_port(mut self, value: impl Into<String>) -> Self {
+        self.dst_port = Some(value.into());
         self
     }
 
     /// Sets `TrafficMirrorFilterRuleId`.
-    pub fn with_traffic_mirror_filter_rule_id(mut self, value: impl crate::api::Text) -> Self {
-        self.traffic_mirror_filter_rule_id = Some(crate::api::Text::into_text(value));
+    pub fn with_traffic_mirror_filter_rule_id(mut self, value: impl Into<String>) -> Self {
+        self.traffic_mirror_filter_rule_id = Some(value.into());
         self
     }
 
     /// Sets `Priority`.
-    pub fn with_priority(mut self, value: u64) -> Self {
-        self.priority = Some(value);
+    pub fn with_priority(mut self, value: impl Into<u64>) -> Self {
+        self.priority = Some(value.into());
         self
     }
 
     /// Sets `Action`.
-    pub fn with_action(mut self, value: impl crate::api::Text) -> Self {
-        self.action = Some(crate::api::Text::into_text(value));
+    pub fn with_action(mut self, value: impl Into<String>) -> Self {
+        self.action = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `CreatedTime`.
-    pub fn with_created_time(mut self, value: impl crate::api::Text) -> Self {
-        self.created_time = Some(crate::api::Text::into_text(value));
+    pub fn with_created_time(mut self, value: impl Into<String>) -> Self {
+        self.created_time = Some(value.into());
         self
     }
 }
@@ -40839,26 +40839,26 @@ impl TrafficMirrorTarget {
     }
 
     /// Sets `TargetIps`.
-    pub fn with_target_ips(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.target_ips = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_target_ips<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.target_ips = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `AlgHash`.
-    pub fn with_alg_hash(mut self, value: impl crate::api::Text) -> Self {
-        self.alg_hash = Some(crate::api::Text::into_text(value));
+    pub fn with_alg_hash(mut self, value: impl Into<String>) -> Self {
+        self.alg_hash = Some(value.into());
         self
     }
 
     /// Sets `TargetEndPoints`.
-    pub fn with_target_end_points(mut self, value: impl IntoIterator<Item = impl crate::api::Text>) -> Self {
-        self.target_end_points = value.into_iter().map(crate::api::Text::into_text).collect();
+    pub fn with_target_end_points<I: IntoIterator<Item = V>, V: Into<String>>(mut self, values: I) -> Self {
+        self.target_end_points = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `TargetType`.
-    pub fn with_target_type(mut self, value: impl crate::api::Text) -> Self {
-        self.target_type = Some(crate::api::Text::into_text(value));
+    pub fn with_target_type(mut self, value: impl Into<String>) -> Self {
+        self.target_type = Some(value.into());
         self
     }
 }
@@ -41002,61 +41002,61 @@ impl crate::flatten::Flatten for TranslationAclRule {
 
 impl TranslationAclRule {
     /// A value with what requests require (`Protocol`, `SourcePort`, `DestinationPort`, `DestinationCidr`); set the other fields with the `with_` methods.
-    pub fn new(protocol: impl crate::api::Text, source_port: impl crate::api::Text, destination_port: impl crate::api::Text, destination_cidr: impl crate::api::Text) -> Self {
+    pub fn new(protocol: impl Into<String>, source_port: impl Into<String>, destination_port: impl Into<String>, destination_cidr: impl Into<String>) -> Self {
         Self {
-            protocol: Some(crate::api::Text::into_text(protocol)),
-            source_port: Some(crate::api::Text::into_text(source_port)),
-            destination_port: Some(crate::api::Text::into_text(destination_port)),
-            destination_cidr: Some(crate::api::Text::into_text(destination_cidr)),
+            protocol: Some(protocol.into()),
+            source_port: Some(source_port.into()),
+            destination_port: Some(destination_port.into()),
+            destination_cidr: Some(destination_cidr.into()),
             ..Self::default()
         }
     }
 
     /// Sets `Protocol`.
-    pub fn with_protocol(mut self, value: impl crate::api::Text) -> Self {
-        self.protocol = Some(crate::api::Text::into_text(value));
+    pub fn with_protocol(mut self, value: impl Into<String>) -> Self {
+        self.protocol = Some(value.into());
         self
     }
 
     /// Sets `SourcePort`.
-    pub fn with_source_port(mut self, value: impl crate::api::Text) -> Self {
-        self.source_port = Some(crate::api::Text::into_text(value));
+    pub fn with_source_port(mut self, value: impl Into<String>) -> Self {
+        self.source_port = Some(value.into());
         self
     }
 
     /// Sets `DestinationPort`.
-    pub fn with_destination_port(mut self, value: impl crate::api::Text) -> Self {
-        self.destination_port = Some(crate::api::Text::into_text(value));
+    pub fn with_destination_port(mut self, value: impl Into<String>) -> Self {
+        self.destination_port = Some(value.into());
         self
     }
 
     /// Sets `DestinationCidr`.
-    pub fn with_destination_cidr(mut self, value: impl crate::api::Text) -> Self {
-        self.destination_cidr = Some(crate::api::Text::into_text(value));
+    pub fn with_destination_cidr(mut self, value: impl Into<String>) -> Self {
+        self.destination_cidr = Some(value.into());
         self
     }
 
     /// Sets `SourceCidr`.
-    pub fn with_source_cidr(mut self, value: impl crate::api::Text) -> Self {
-        self.source_cidr = Some(crate::api::Text::into_text(value));
+    pub fn with_source_cidr(mut self, value: impl Into<String>) -> Self {
+        self.source_cidr = Some(value.into());
         self
     }
 
     /// Sets `AclRuleId`.
-    pub fn with_acl_rule_id(mut self, value: u64) -> Self {
-        self.acl_rule_id = Some(value);
+    pub fn with_acl_rule_id(mut self, value: impl Into<u64>) -> Self {
+        self.acl_rule_id = Some(value.into());
         self
     }
 
     /// Sets `Action`.
-    pub fn with_action(mut self, value: u64) -> Self {
-        self.action = Some(value);
+    pub fn with_action(mut self, value: impl Into<u64>) -> Self {
+        self.action = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 }
@@ -41103,55 +41103,55 @@ impl crate::flatten::Flatten for TranslationNatRule {
 
 impl TranslationNatRule {
     /// A value with what requests require (`TranslationDirection`, `TranslationType`, `TranslationIp`, `Description`); set the other fields with the `with_` methods.
-    pub fn new(translation_direction: impl crate::api::Text, translation_type: impl crate::api::Text, translation_ip: impl crate::api::Text, description: impl crate::api::Text) -> Self {
+    pub fn new(translation_direction: impl Into<String>, translation_type: impl Into<String>, translation_ip: impl Into<String>, description: impl Into<String>) -> Self {
         Self {
-            translation_direction: Some(crate::api::Text::into_text(translation_direction)),
-            translation_type: Some(crate::api::Text::into_text(translation_type)),
-            translation_ip: Some(crate::api::Text::into_text(translation_ip)),
-            description: Some(crate::api::Text::into_text(description)),
+            translation_direction: Some(translation_direction.into()),
+            translation_type: Some(translation_type.into()),
+            translation_ip: Some(translation_ip.into()),
+            description: Some(description.into()),
             ..Self::default()
         }
     }
 
     /// Sets `TranslationDirection`.
-    pub fn with_translation_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.translation_direction = Some(crate::api::Text::into_text(value));
+    pub fn with_translation_direction(mut self, value: impl Into<String>) -> Self {
+        self.translation_direction = Some(value.into());
         self
     }
 
     /// Sets `TranslationType`.
-    pub fn with_translation_type(mut self, value: impl crate::api::Text) -> Self {
-        self.translation_type = Some(crate::api::Text::into_text(value));
+    pub fn with_translation_type(mut self, value: impl Into<String>) -> Self {
+        self.translation_type = Some(value.into());
         self
     }
 
     /// Sets `TranslationIp`.
-    pub fn with_translation_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.translation_ip = Some(crate::api::Text::into_text(value));
+    pub fn with_translation_ip(mut self, value: impl Into<String>) -> Self {
+        self.translation_ip = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `OriginalIp`.
-    pub fn with_original_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.original_ip = Some(crate::api::Text::into_text(value));
+    pub fn with_original_ip(mut self, value: impl Into<String>) -> Self {
+        self.original_ip = Some(value.into());
         self
     }
 
     /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, value: impl crate::api::Text) -> Self {
-        self.create_time = Some(crate::api::Text::into_text(value));
+    pub fn with_create_time(mut self, value: impl Into<String>) -> Self {
+        self.create_time = Some(value.into());
         self
     }
 
     /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, value: impl crate::api::Text) -> Self {
-        self.update_time = Some(crate::api::Text::into_text(value));
+    pub fn with_update_time(mut self, value: impl Into<String>) -> Self {
+        self.update_time = Some(value.into());
         self
     }
 }
@@ -41195,55 +41195,55 @@ impl crate::flatten::Flatten for TranslationNatRuleDiff {
 
 impl TranslationNatRuleDiff {
     /// A value with what requests require (`TranslationDirection`, `TranslationType`, `TranslationIp`, `OldTranslationIp`); set the other fields with the `with_` methods.
-    pub fn new(translation_direction: impl crate::api::Text, translation_type: impl crate::api::Text, translation_ip: impl crate::api::Text, old_translation_ip: impl crate::api::Text) -> Self {
+    pub fn new(translation_direction: impl Into<String>, translation_type: impl Into<String>, translation_ip: impl Into<String>, old_translation_ip: impl Into<String>) -> Self {
         Self {
-            translation_direction: crate::api::Text::into_text(translation_direction),
-            translation_type: crate::api::Text::into_text(translation_type),
-            translation_ip: crate::api::Text::into_text(translation_ip),
-            old_translation_ip: crate::api::Text::into_text(old_translation_ip),
+            translation_direction: translation_direction.into(),
+            translation_type: translation_type.into(),
+            translation_ip: translation_ip.into(),
+            old_translation_ip: old_translation_ip.into(),
             ..Self::default()
         }
     }
 
     /// Sets `TranslationDirection`.
-    pub fn with_translation_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.translation_direction = crate::api::Text::into_text(value);
+    pub fn with_translation_direction(mut self, value: impl Into<String>) -> Self {
+        self.translation_direction = value.into();
         self
     }
 
     /// Sets `TranslationType`.
-    pub fn with_translation_type(mut self, value: impl crate::api::Text) -> Self {
-        self.translation_type = crate::api::Text::into_text(value);
+    pub fn with_translation_type(mut self, value: impl Into<String>) -> Self {
+        self.translation_type = value.into();
         self
     }
 
     /// Sets `TranslationIp`.
-    pub fn with_translation_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.translation_ip = crate::api::Text::into_text(value);
+    pub fn with_translation_ip(mut self, value: impl Into<String>) -> Self {
+        self.translation_ip = value.into();
         self
     }
 
     /// Sets `OldTranslationIp`.
-    pub fn with_old_translation_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.old_translation_ip = crate::api::Text::into_text(value);
+    pub fn with_old_translation_ip(mut self, value: impl Into<String>) -> Self {
+        self.old_translation_ip = value.into();
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `OriginalIp`.
-    pub fn with_original_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.original_ip = Some(crate::api::Text::into_text(value));
+    pub fn with_original_ip(mut self, value: impl Into<String>) -> Self {
+        self.original_ip = Some(value.into());
         self
     }
 
     /// Sets `OldOriginalIp`.
-    pub fn with_old_original_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.old_original_ip = Some(crate::api::Text::into_text(value));
+    pub fn with_old_original_ip(mut self, value: impl Into<String>) -> Self {
+        self.old_original_ip = Some(value.into());
         self
     }
 }
@@ -41280,42 +41280,42 @@ impl crate::flatten::Flatten for TranslationNatRuleInput {
 
 impl TranslationNatRuleInput {
     /// A value with what requests require (`TranslationDirection`, `TranslationType`, `TranslationIp`); set the other fields with the `with_` methods.
-    pub fn new(translation_direction: impl crate::api::Text, translation_type: impl crate::api::Text, translation_ip: impl crate::api::Text) -> Self {
+    pub fn new(translation_direction: impl Into<String>, translation_type: impl Into<String>, translation_ip: impl Into<String>) -> Self {
         Self {
-            translation_direction: crate::api::Text::into_text(translation_direction),
-            translation_type: crate::api::Text::into_text(translation_type),
-            translation_ip: crate::api::Text::into_text(translation_ip),
+            translation_direction: translation_direction.into(),
+            translation_type: translation_type.into(),
+            translation_ip: translation_ip.into(),
             ..Self::default()
         }
     }
 
     /// Sets `TranslationDirection`.
-    pub fn with_translation_direction(mut self, value: impl crate::api::Text) -> Self {
-        self.translation_direction = crate::api::Text::into_text(value);
+    pub fn with_translation_direction(mut self, value: impl Into<String>) -> Self {
+        self.translation_direction = value.into();
         self
     }
 
     /// Sets `TranslationType`.
-    pub fn with_translation_type(mut self, value: impl crate::api::Text) -> Self {
-        self.translation_type = crate::api::Text::into_text(value);
+    pub fn with_translation_type(mut self, value: impl Into<String>) -> Self {
+        self.translation_type = value.into();
         self
     }
 
     /// Sets `TranslationIp`.
-    pub fn with_translation_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.translation_ip = crate::api::Text::into_text(value);
+    pub fn with_translation_ip(mut self, value: impl Into<String>) -> Self {
+        self.translation_ip = value.into();
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `OriginalIp`.
-    pub fn with_original_ip(mut self, value: impl crate::api::Text) -> Self {
-        self.original_ip = Some(crate::api::Text::into_text(value));
+    pub fn with_original_ip(mut self, value: impl Into<String>) -> Self {
+        self.original_ip = Some(value.into());
         self
     }
 }
@@ -41735,74 +41735,74 @@ impl crate::flatten::Flatten for VpnGatewayRoute {
 
 impl VpnGatewayRoute {
     /// A value with what requests require (`DestinationCidrBlock`, `InstanceType`, `InstanceId`, `Priority`, `Status`); set the other fields with the `with_` methods.
-    pub fn new(destination_cidr_block: impl crate::api::Text, instance_type: impl crate::api::Text, instance_id: impl crate::api::Text, priority: i64, status: impl crate::api::Text) -> Self {
+    pub fn new(destination_cidr_block: impl Into<String>, instance_type: impl Into<String>, instance_id: impl Into<String>, priority: impl Into<i64>, status: impl Into<String>) -> Self {
         Self {
-            destination_cidr_block: Some(crate::api::Text::into_text(destination_cidr_block)),
-            instance_type: Some(crate::api::Text::into_text(instance_type)),
-            instance_id: Some(crate::api::Text::into_text(instance_id)),
-            priority: Some(priority),
-            status: Some(crate::api::Text::into_text(status)),
+            destination_cidr_block: Some(destination_cidr_block.into()),
+            instance_type: Some(instance_type.into()),
+            instance_id: Some(instance_id.into()),
+            priority: Some(priority.into()),
+            status: Some(status.into()),
             ..Self::default()
         }
     }
 
     /// Sets `DestinationCidrBlock`.
-    pub fn with_destination_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.destination_cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.destination_cidr_block = Some(value.into());
         self
     }
 
     /// Sets `InstanceType`.
-    pub fn with_instance_type(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_type = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = Some(value.into());
         self
     }
 
     /// Sets `InstanceId`.
-    pub fn with_instance_id(mut self, value: impl crate::api::Text) -> Self {
-        self.instance_id = Some(crate::api::Text::into_text(value));
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = Some(value.into());
         self
     }
 
     /// Sets `Priority`.
-    pub fn with_priority(mut self, value: i64) -> Self {
-        self.priority = Some(value);
+    pub fn with_priority(mut self, value: impl Into<i64>) -> Self {
+        self.priority = Some(value.into());
         self
     }
 
     /// Sets `Status`.
-    pub fn with_status(mut self, value: impl crate::api::Text) -> Self {
-        self.status = Some(crate::api::Text::into_text(value));
+    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
         self
     }
 
     /// Sets `RouteId`.
-    pub fn with_route_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_id = Some(crate::api::Text::into_text(value));
+    pub fn with_route_id(mut self, value: impl Into<String>) -> Self {
+        self.route_id = Some(value.into());
         self
     }
 
     /// Sets `Type`.
-    pub fn with_type(mut self, value: impl crate::api::Text) -> Self {
-        self.r#type = Some(crate::api::Text::into_text(value));
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
         self
     }
 
     /// Sets `CreateTime`.
-    pub fn with_create_time(mut self, value: impl crate::api::Text) -> Self {
-        self.create_time = Some(crate::api::Text::into_text(value));
+    pub fn with_create_time(mut self, value: impl Into<String>) -> Self {
+        self.create_time = Some(value.into());
         self
     }
 
     /// Sets `UpdateTime`.
-    pub fn with_update_time(mut self, value: impl crate::api::Text) -> Self {
-        self.update_time = Some(crate::api::Text::into_text(value));
+    pub fn with_update_time(mut self, value: impl Into<String>) -> Self {
+        self.update_time = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 }
@@ -41833,28 +41833,28 @@ impl crate::flatten::Flatten for VpnGatewayRouteModify {
 
 impl VpnGatewayRouteModify {
     /// A value with what requests require (`RouteId`); set the other fields with the `with_` methods.
-    pub fn new(route_id: impl crate::api::Text) -> Self {
+    pub fn new(route_id: impl Into<String>) -> Self {
         Self {
-            route_id: crate::api::Text::into_text(route_id),
+            route_id: route_id.into(),
             ..Self::default()
         }
     }
 
     /// Sets `RouteId`.
-    pub fn with_route_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_id = crate::api::Text::into_text(value);
+    pub fn with_route_id(mut self, value: impl Into<String>) -> Self {
+        self.route_id = value.into();
         self
     }
 
     /// Sets `Status`.
-    pub fn with_status(mut self, value: impl crate::api::Text) -> Self {
-        self.status = Some(crate::api::Text::into_text(value));
+    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
         self
     }
 
     /// Sets `Description`.
-    pub fn with_description(mut self, value: impl crate::api::Text) -> Self {
-        self.description = Some(crate::api::Text::into_text(value));
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 }
@@ -41885,28 +41885,28 @@ impl crate::flatten::Flatten for VpngwCcnRoutes {
 
 impl VpngwCcnRoutes {
     /// A value with what requests require (`RouteId`); set the other fields with the `with_` methods.
-    pub fn new(route_id: impl crate::api::Text) -> Self {
+    pub fn new(route_id: impl Into<String>) -> Self {
         Self {
-            route_id: Some(crate::api::Text::into_text(route_id)),
+            route_id: Some(route_id.into()),
             ..Self::default()
         }
     }
 
     /// Sets `RouteId`.
-    pub fn with_route_id(mut self, value: impl crate::api::Text) -> Self {
-        self.route_id = Some(crate::api::Text::into_text(value));
+    pub fn with_route_id(mut self, value: impl Into<String>) -> Self {
+        self.route_id = Some(value.into());
         self
     }
 
     /// Sets `Status`.
-    pub fn with_status(mut self, value: impl crate::api::Text) -> Self {
-        self.status = Some(crate::api::Text::into_text(value));
+    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
         self
     }
 
     /// Sets `DestinationCidrBlock`.
-    pub fn with_destination_cidr_block(mut self, value: impl crate::api::Text) -> Self {
-        self.destination_cidr_block = Some(crate::api::Text::into_text(value));
+    pub fn with_destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.destination_cidr_block = Some(value.into());
         self
     }
 }
