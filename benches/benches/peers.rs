@@ -130,6 +130,93 @@ fn bench_node_peer(c: &mut Criterion) {
     g.finish();
 }
 
+/// Another Rust crate's TC3 signing (`tencentcloud-sign-sdk`, whose `Tc3Signer::sign` is public
+/// and pure; the `tencent-sdk` crate keeps its signer private), beside the same steps in cvm
+/// (`cvm_sign`) and cvm's whole TC3 `prepare` of the request, which also flattens and serializes
+/// it and builds every header. The crate derives the day's key on every call; cvm caches it per
+/// credentials, which is part of what is compared.
+fn bench_tc3_crate(c: &mut Criterion) {
+    let req = run_instances_request();
+    let creds = credentials();
+    let ep = endpoint();
+    let ctx = context(HttpMethod::Post, SignatureMethod::Tc3HmacSha256);
+    let prepared =
+        cvm_proto::prepare_action(&req, &creds, &ep, &ctx).unwrap_or_else(|e| unreachable!("{e}"));
+    let body = String::from_utf8(prepared.request.body.clone()).unwrap_or_default();
+    let host = ep.host_header();
+    let headers = format!(
+        "content-type:{}\nhost:{host}\n",
+        cvm_proto::tc3::JSON_CONTENT_TYPE
+    );
+    let timestamp = i64::try_from(ctx.timestamp).unwrap_or_else(|e| unreachable!("{e}"));
+    let signer = tencentcloud_sign_sdk::Tc3Signer::new(
+        creds.secret_id().to_owned(),
+        String::from_utf8_lossy(SECRET_KEY).into_owned(),
+        "cvm".to_owned(),
+        false,
+    );
+    let theirs = || {
+        let hashed = tencentcloud_sign_sdk::sha256_hex(&body);
+        let signed = signer.sign(
+            "POST",
+            "/",
+            "",
+            &headers,
+            "content-type;host",
+            &hashed,
+            timestamp,
+        );
+        let authorization = signer.create_authorization_header(&signed, "content-type;host");
+        (signed.signature, authorization)
+    };
+    let ours = prepared
+        .request
+        .header("Authorization")
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        ours.ends_with(&format!("Signature={}", theirs().0)),
+        "both signers must give the same signature: {ours}"
+    );
+    // cvm's steps for the same inputs: hash, canonical request, string to sign, signature (with
+    // the day's key cached per credentials) and `Authorization`.
+    let date = cvm_proto::tc3::date_of(ctx.timestamp);
+    let cvm_sign = || {
+        let canonical = cvm_proto::tc3::canonical_request(
+            "POST",
+            "/",
+            "",
+            &[
+                ("content-type", cvm_proto::tc3::JSON_CONTENT_TYPE),
+                ("host", &host),
+            ],
+            cvm_proto::tc3::DEFAULT_SIGNED_HEADERS,
+            &cvm_proto::tc3::sha256_hex(body.as_bytes()),
+        );
+        let sts = cvm_proto::tc3::string_to_sign(ctx.timestamp, &date, "cvm", &canonical);
+        let signature = creds.tc3_sign(&date, "cvm", &sts);
+        cvm_proto::tc3::authorization(
+            creds.secret_id(),
+            &date,
+            "cvm",
+            cvm_proto::tc3::DEFAULT_SIGNED_HEADERS,
+            &signature,
+        )
+    };
+    assert_eq!(
+        cvm_sign(),
+        ours,
+        "cvm's steps must give the request's header"
+    );
+    let mut g = c.benchmark_group("peer_tc3_crate/POST");
+    g.bench_function("cvm_sign", |b| b.iter(|| black_box(cvm_sign())));
+    g.bench_function("cvm_prepare", |b| {
+        b.iter(|| cvm_proto::prepare_action(black_box(&req), &creds, &ep, &ctx))
+    });
+    g.bench_function("tencentcloud_sign_sdk", |b| b.iter(|| black_box(theirs())));
+    g.finish();
+}
+
 fn bench_encode(c: &mut Criterion) {
     let req = run_instances_request();
     let creds = credentials();
@@ -181,5 +268,11 @@ fn bench_encode(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_peer, bench_node_peer, bench_encode);
+criterion_group!(
+    benches,
+    bench_peer,
+    bench_node_peer,
+    bench_tc3_crate,
+    bench_encode
+);
 criterion_main!(benches);
