@@ -162,11 +162,12 @@ fn bench_tc3_crate(c: &mut Criterion) {
             "/",
             "",
             &headers,
-            "content-type;host",
+            cvm_proto::tc3::DEFAULT_SIGNED_HEADERS,
             &hashed,
             timestamp,
         );
-        let authorization = signer.create_authorization_header(&signed, "content-type;host");
+        let authorization =
+            signer.create_authorization_header(&signed, cvm_proto::tc3::DEFAULT_SIGNED_HEADERS);
         (signed.signature, authorization)
     };
     let ours = prepared

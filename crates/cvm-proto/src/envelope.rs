@@ -228,6 +228,11 @@ struct Outer {
     code_desc: Option<String>,
 }
 
+/// Whether `key` names the request id: `RequestId`, or `RequestID` as some replies spell it.
+fn is_request_id(key: &str) -> bool {
+    matches!(key, "RequestId" | "RequestID")
+}
+
 /// Stores `value` in `slot`, refusing a key given twice.
 fn once<T, E: de::Error>(slot: &mut Option<T>, key: &'static str, value: T) -> Result<(), E> {
     if slot.is_some() {
@@ -257,7 +262,7 @@ impl<'de> Deserialize<'de> for Head {
                             }
                             head.error = body;
                         }
-                        "RequestId" | "RequestID" => {
+                        key if is_request_id(key) => {
                             let id = map.next_value::<Option<String>>()?;
                             if seen_id {
                                 return Err(de::Error::duplicate_field("RequestId"));

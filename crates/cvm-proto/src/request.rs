@@ -703,27 +703,53 @@ fn sign_and_encode(
     sts: &mut String,
     wire: &mut String,
 ) -> Result<(), PrepareError> {
-    sign::check_host(host)?;
-    sign::check_path(path)?;
-    let wire_start = wire.len();
+    // `_` is read as `.` in the string to sign, which may then sort differently from the wire:
+    // such a set is written in two passes.
+    let empty = if params.has_underscore_key() {
+        sign::write_string_to_sign(sts, method, host, path, params)?;
+        encode::encode_pairs(params.iter().filter(|(k, _)| *k != SIGNATURE), wire);
+        params.iter().all(|(k, _)| k == SIGNATURE)
+    } else {
+        sign::check_host(host)?;
+        sign::check_path(path)?;
+        write_both(method, host, path, params, sts, wire)
+    };
+    let signature = credentials.signature_text(algorithm, sts);
+    if !empty {
+        wire.push('&');
+    }
+    wire.push_str(SIGNATURE);
+    wire.push('=');
+    encode::encode_component(signature.as_str(), wire);
+    Ok(())
+}
+
+/// The string to sign and the wire form of a set whose keys hold no `_`, in one pass; whether
+/// the set had no pair to write (`Signature` is left out of both).
+fn write_both(
+    method: HttpMethod,
+    host: &str,
+    path: &str,
+    params: &Params,
+    sts: &mut String,
+    wire: &mut String,
+) -> bool {
     sts.push_str(method.as_str());
     sts.push_str(host);
     sts.push_str(path);
     sts.push('?');
     // The wire form of a pair that needs no escaping is its text in the string to sign, so runs
     // of such pairs (with their `&`) are copied from there in one piece.
-    let pairs_start = sts.len();
-    let mut run_start = pairs_start;
-    let same_order = !params.has_underscore_key();
-    let mut first = true;
-    for (k, v) in params.iter().take_while(|_| same_order) {
+    let mut run_start = sts.len();
+    let mut empty = true;
+    for (k, v) in params {
         if k == SIGNATURE {
             continue;
         }
-        if !first {
+        if !empty {
             sts.push('&');
         }
-        first = false;
+        empty = false;
         let pair_start = sts.len();
         sts.push_str(k);
         sts.push('=');
@@ -736,23 +762,8 @@ fn sign_and_encode(
             run_start = sts.len();
         }
     }
-    if same_order {
-        wire.push_str(sts.get(run_start..).unwrap_or_default());
-    } else {
-        sts.clear();
-        sign::write_string_to_sign(sts, method, host, path, params)?;
-        wire.truncate(wire_start);
-        encode::encode_pairs(params.iter().filter(|(k, _)| *k != SIGNATURE), wire);
-        first = params.iter().all(|(k, _)| k == SIGNATURE);
-    }
-    let signature = credentials.signature_text(algorithm, sts);
-    if !first {
-        wire.push('&');
-    }
-    wire.push_str(SIGNATURE);
-    wire.push('=');
-    encode::encode_component(signature.as_str(), wire);
-    Ok(())
+    wire.push_str(sts.get(run_start..).unwrap_or_default());
+    empty
 }
 
 #[cfg(test)]

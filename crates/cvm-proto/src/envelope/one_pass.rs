@@ -192,8 +192,8 @@ struct KeySeed<'a, K> {
 impl<'a, K> KeySeed<'a, K> {
     fn classify<E: de::Error>(&mut self, key: &str) -> Result<(), E> {
         *self.key = match key {
-            "RequestId" | "RequestID" => Key::RequestId,
             "Error" => return Err(hand_over()),
+            key if super::is_request_id(key) => Key::RequestId,
             _ => Key::Other,
         };
         Ok(())
