@@ -512,6 +512,30 @@ struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
+    /// Whether a value of object `name` can hold a float anywhere in its tree, so that the check
+    /// for NaN and infinities before a JSON body must look inside it.
+    fn holds_float(&self, name: &str) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![name];
+        while let Some(n) = stack.pop() {
+            if !seen.insert(n) {
+                continue;
+            }
+            let Some(o) = self.objects.get(n) else {
+                continue;
+            };
+            for f in &o.fields {
+                if f.member == "float" {
+                    return true;
+                }
+                if self.objects.contains_key(f.member.as_str()) {
+                    stack.push(f.member.as_str());
+                }
+            }
+        }
+        false
+    }
+
     fn new(spec: &'a Spec) -> Result<Self, Error> {
         let mut objects = BTreeMap::new();
         for o in &spec.objects {
@@ -671,6 +695,7 @@ pub fn render(spec: &Spec) -> Result<String, Error> {
             Side::Request,
             &format!("Request of `{}`.{deprecated}", a.name),
             false,
+            ctx.holds_float(&input.name),
         )?;
         render_struct(
             &mut s,
@@ -678,6 +703,7 @@ pub fn render(spec: &Spec) -> Result<String, Error> {
             Side::Reply,
             &format!("Reply to `{}` (without `RequestId`).", a.name),
             true,
+            ctx.holds_float(&output.name),
         )?;
         render_action(&mut s, a, input);
     }
@@ -697,6 +723,7 @@ pub fn render(spec: &Spec) -> Result<String, Error> {
             side,
             &format!("`{name}` (wire name), a data type of {what}."),
             false,
+            ctx.holds_float(name),
         )?;
     }
 
@@ -788,6 +815,7 @@ fn render_struct(
     side: Side,
     doc: &str,
     skip_request_id: bool,
+    holds_float: bool,
 ) -> Result<(), Error> {
     let fields = fields(o, skip_request_id)?;
     let has_secret = fields.iter().any(|f| secret(&f.def.name));
@@ -845,7 +873,7 @@ fn render_struct(
         s.push_str("            .finish()\n    }\n}\n");
     }
     if matches!(side, Side::Request | Side::Both) {
-        render_flatten(s, name, &fields, side);
+        render_flatten(s, name, &fields, side, holds_float);
         let _ = writeln!(s, "\nimpl {name} {{");
         render_constructor(s, &fields, side);
         for f in &fields {
@@ -859,10 +887,14 @@ fn render_struct(
 
 /// The direct flattening of a request-side type: its fields by wire name in byte order, which
 /// is the order of their parameters (see `cvm_proto::flatten::Flatten`).
-fn render_flatten(s: &mut String, name: &str, fields: &[Field<'_>], side: Side) {
+fn render_flatten(s: &mut String, name: &str, fields: &[Field<'_>], side: Side, holds_float: bool) {
     let mut sorted: Vec<&Field<'_>> = fields.iter().collect();
     sorted.sort_by(|a, b| a.def.name.as_bytes().cmp(b.def.name.as_bytes()));
     let _ = writeln!(s, "\nimpl crate::flatten::Flatten for {name} {{");
+    // The trait's default is `true`, the safe answer for types written by hand.
+    if !holds_float {
+        s.push_str("    const HOLDS_FLOAT: bool = false;\n\n");
+    }
     let w = if sorted.is_empty() { "_w" } else { "w" };
     let _ = writeln!(
         s,
@@ -1063,6 +1095,7 @@ fn render_action(s: &mut String, a: &ActionDef, input: &ObjectDef) {
     }
     let _ = writeln!(s, "    type Output = {};", a.output);
     s.push_str("\n    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {\n        crate::flatten::flatten_direct(self, params)\n    }\n");
+    s.push_str("\n    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {\n        crate::flatten::check_finite(self)\n    }\n");
     // A request with a token, or a dry run that creates nothing, is safe to send again.
     let optional = |name: &str, ty: &str| {
         input
@@ -1101,5 +1134,48 @@ mod tests {
         assert_eq!(snake_case("Ipv6AddressCount"), "ipv6_address_count");
         assert_eq!(serde_pascal("gpu_info"), "GpuInfo");
         assert_eq!(serde_pascal("instance_id"), "InstanceId");
+    }
+
+    /// A request type says it holds no float only when none is reachable from it, through
+    /// objects and lists, however often a type is reached.
+    #[test]
+    fn holds_float_follows_the_whole_tree() {
+        let spec: Spec = serde_json::from_str(
+            r#"{"service":"t","version":"v","source":"test","actions":[
+              {"name":"Plain","input":"PlainRequest","output":"PlainResponse","status":"online"},
+              {"name":"Deep","input":"DeepRequest","output":"DeepResponse","status":"online"}],
+             "objects":[
+              {"name":"PlainRequest","fields":[
+                {"name":"Name","type":"string","member":"string"},
+                {"name":"Loop","type":"object","member":"Loop"},
+                {"name":"Again","type":"list","member":"Loop"}]},
+              {"name":"Loop","fields":[{"name":"Count","type":"int","member":"int64"}]},
+              {"name":"PlainResponse","fields":[]},
+              {"name":"DeepRequest","fields":[{"name":"Outer","type":"list","member":"Outer"}]},
+              {"name":"Outer","fields":[{"name":"Inner","type":"object","member":"Inner"}]},
+              {"name":"Inner","fields":[{"name":"Ratio","type":"float","member":"float"}]},
+              {"name":"DeepResponse","fields":[]}]}"#,
+        )
+        .unwrap();
+        let ctx = Ctx::new(&spec).unwrap();
+        assert!(!ctx.holds_float("PlainRequest"));
+        assert!(!ctx.holds_float("Loop"));
+        assert!(ctx.holds_float("DeepRequest"));
+        assert!(ctx.holds_float("Outer"));
+        assert!(ctx.holds_float("Inner"));
+        let code = render(&spec).unwrap();
+        let declares = |ty: &str| {
+            let start = code
+                .find(&format!("impl crate::flatten::Flatten for {ty} {{"))
+                .unwrap();
+            code[start..]
+                .lines()
+                .nth(1)
+                .unwrap()
+                .contains("HOLDS_FLOAT: bool = false")
+        };
+        assert!(declares("PlainRequest") && declares("Loop"));
+        assert!(!declares("DeepRequest") && !declares("Outer") && !declares("Inner"));
+        assert!(code.contains("crate::flatten::check_finite(self)"));
     }
 }

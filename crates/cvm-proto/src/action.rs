@@ -34,6 +34,13 @@ pub trait Action: Serialize {
         crate::flatten::flatten_into(self, params)
     }
 
+    /// Checks that the request holds no NaN or infinite number, which a JSON body cannot carry:
+    /// the one check a TC3 POST needs instead of flattening. By default it flattens the request
+    /// and throws the parameters away; the generated types look only at their float fields.
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        self.flatten_into(&mut crate::Params::new())
+    }
+
     /// Whether sending this request twice has the same effect as sending it once, so that a
     /// transport failure may be retried: [`IDEMPOTENT`](Self::IDEMPOTENT) actions are; others
     /// may say so for some values.

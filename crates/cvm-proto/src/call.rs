@@ -5,6 +5,7 @@
 //! answer [`Step::Done`] or [`Step::Retry`]. All decisions live here; the transport only moves
 //! bytes, reads the clock, draws random numbers and sleeps.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -337,7 +338,7 @@ impl Call {
         if ctx.signature_method.is_tc3() {
             let both = Tc3Params {
                 flat: &self.params,
-                json: &self.json,
+                json: Cow::Borrowed(&self.json),
             };
             return Ok(sign_tc3(
                 &self.action,

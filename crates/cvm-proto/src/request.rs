@@ -1,5 +1,6 @@
 //! Request preparation: action, parameters, credentials and context in; a signed, transport-agnostic HTTP request out.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -431,18 +432,15 @@ pub fn prepare<P: Serialize + ?Sized>(
     endpoint: &Endpoint,
     ctx: &Context<'_>,
 ) -> Result<Prepared, PrepareError> {
-    prepare_with(
-        action,
-        params,
-        |flat| flatten::flatten_into(params, flat),
-        credentials,
-        endpoint,
-        ctx,
-    )
+    let flatten = |flat: &mut Params| flatten::flatten_into(params, flat);
+    // The flattening is the only check there is of a value that is not a generated type.
+    let check = || flatten(&mut Params::new());
+    prepare_with(action, params, flatten, check, credentials, endpoint, ctx)
 }
 
 /// [`prepare`] of a typed request, flattened by its own [`Action::flatten_into`]: for the
-/// generated types, directly and in signing order, without the serde walk.
+/// generated types, directly and in signing order, without the serde walk. A TC3 POST is not
+/// flattened at all; [`Action::check_finite`] guards its JSON instead.
 pub fn prepare_action<A: Action>(
     request: &A,
     credentials: &Credentials,
@@ -453,34 +451,51 @@ pub fn prepare_action<A: Action>(
         A::NAME,
         request,
         |flat| request.flatten_into(flat),
+        || request.check_finite(),
         credentials,
         endpoint,
         ctx,
     )
 }
 
+/// `params` as JSON, into a buffer with room for a typical request.
+fn json_of<P: Serialize + ?Sized>(params: &P) -> Result<Vec<u8>, PrepareError> {
+    let mut json = Vec::with_capacity(PREPARE_TEXT);
+    serde_json::to_writer(&mut json, params).map_err(|e| PrepareError::Json(e.to_string()))?;
+    Ok(json)
+}
+
+/// Prepares `params`, with `flatten` writing their flat form and `check` standing in for it
+/// where only the JSON form is sent: it must fail whenever `flatten` would.
 fn prepare_with<P: Serialize + ?Sized>(
     action: &str,
     params: &P,
     flatten: impl FnOnce(&mut Params) -> Result<(), FlattenError>,
+    check: impl FnOnce() -> Result<(), FlattenError>,
     credentials: &Credentials,
     endpoint: &Endpoint,
     ctx: &Context<'_>,
 ) -> Result<Prepared, PrepareError> {
+    if ctx.signature_method.is_tc3() && ctx.method == HttpMethod::Post {
+        check()?;
+        let json = Tc3Params {
+            flat: &Params::new(),
+            json: Cow::Owned(json_of(params)?),
+        };
+        return sign_tc3(action, json, credentials, endpoint, ctx);
+    }
     let mut flat = Params::with_room(PREPARE_PARAMS, PREPARE_TEXT);
     flatten(&mut flat)?;
-    let json = || serde_json::to_vec(params).map_err(|e| PrepareError::Json(e.to_string()));
     if ctx.signature_method.is_tc3() {
-        let json = json()?;
         let both = Tc3Params {
             flat: &flat,
-            json: &json,
+            json: Cow::Owned(json_of(params)?),
         };
         return sign_tc3(action, both, credentials, endpoint, ctx);
     }
     match prepare_flat(action, flat, credentials, endpoint, ctx) {
         Err(PrepareError::TooLarge { .. }) => {
-            let json = json()?;
+            let json = json_of(params)?;
             prepare_fallback(action, &json, credentials, endpoint, ctx)
         }
         other => other,
@@ -506,7 +521,10 @@ pub(crate) fn prepare_fallback(
     let flat = &Params::new();
     let prepared = sign_tc3(
         action,
-        Tc3Params { flat, json },
+        Tc3Params {
+            flat,
+            json: Cow::Borrowed(json),
+        },
         credentials,
         endpoint,
         &tc3_ctx,

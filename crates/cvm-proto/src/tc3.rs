@@ -54,7 +54,26 @@ pub enum Tc3Error {
 pub fn date_of(timestamp: u64) -> String {
     let days = i64::try_from(timestamp / 86_400).unwrap_or(i64::MAX);
     let (y, m, d) = crate::time::civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}")
+    match (
+        u8::try_from(y / 100),
+        u8::try_from(y % 100),
+        u8::try_from(m),
+        u8::try_from(d),
+    ) {
+        // Years 0 to 9999 (all real ones) without the formatting machinery: this runs per request.
+        (Ok(century @ 0..=99), Ok(year), Ok(month), Ok(day)) => {
+            let mut out = String::with_capacity(10);
+            for (i, two) in [century, year, month, day].into_iter().enumerate() {
+                if i > 1 {
+                    out.push('-');
+                }
+                out.push(char::from(b'0' + two / 10));
+                out.push(char::from(b'0' + two % 10));
+            }
+            out
+        }
+        _ => format!("{y:04}-{m:02}-{d:02}"),
+    }
 }
 
 /// Lower-case hex of SHA-256 of `data`.
@@ -63,13 +82,18 @@ pub fn sha256_hex(data: &[u8]) -> String {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
+    push_hex(&mut out, bytes);
+    out
+}
+
+/// Appends the lower-case hex of `bytes`.
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     for b in bytes {
         out.push(char::from(DIGITS[usize::from(b >> 4)]));
         out.push(char::from(DIGITS[usize::from(b & 15)]));
     }
-    out
 }
 
 fn hmac(key: &[u8], message: &[u8]) -> [u8; 32] {
@@ -191,10 +215,27 @@ pub fn string_to_sign(
     service: &str,
     canonical_request: &str,
 ) -> String {
-    format!(
-        "{ALGORITHM}\n{timestamp}\n{date}/{service}/{REQUEST_SCOPE}\n{}",
-        sha256_hex(canonical_request.as_bytes())
-    )
+    let hash = Sha256::digest(canonical_request.as_bytes());
+    let mut out = String::with_capacity(
+        ALGORITHM.len() + 20 + date.len() + service.len() + REQUEST_SCOPE.len() + 5 + 64,
+    );
+    out.push_str(ALGORITHM);
+    out.push('\n');
+    out.push_str(crate::flatten::decimal(timestamp, &mut [0; 20]));
+    out.push('\n');
+    push_scope(&mut out, date, service);
+    out.push('\n');
+    push_hex(&mut out, &hash);
+    out
+}
+
+/// Appends `DATE/SERVICE/tc3_request`.
+fn push_scope(out: &mut String, date: &str, service: &str) {
+    out.push_str(date);
+    out.push('/');
+    out.push_str(service);
+    out.push('/');
+    out.push_str(REQUEST_SCOPE);
 }
 
 /// The `Authorization` header's value.
@@ -205,9 +246,32 @@ pub fn authorization(
     signed_headers: &str,
     signature: &str,
 ) -> String {
-    format!(
-        "{ALGORITHM} Credential={secret_id}/{date}/{service}/{REQUEST_SCOPE}, SignedHeaders={signed_headers}, Signature={signature}"
-    )
+    const CREDENTIAL: &str = " Credential=";
+    const SIGNED_HEADERS: &str = ", SignedHeaders=";
+    const SIGNATURE: &str = ", Signature=";
+    let mut out = String::with_capacity(
+        ALGORITHM.len()
+            + CREDENTIAL.len()
+            + secret_id.len()
+            + date.len()
+            + service.len()
+            + REQUEST_SCOPE.len()
+            + 3
+            + SIGNED_HEADERS.len()
+            + signed_headers.len()
+            + SIGNATURE.len()
+            + signature.len(),
+    );
+    out.push_str(ALGORITHM);
+    out.push_str(CREDENTIAL);
+    out.push_str(secret_id);
+    out.push('/');
+    push_scope(&mut out, date, service);
+    out.push_str(SIGNED_HEADERS);
+    out.push_str(signed_headers);
+    out.push_str(SIGNATURE);
+    out.push_str(signature);
+    out
 }
 
 /// The parts of a parsed `Authorization` header.
@@ -362,6 +426,21 @@ mod tests {
         assert_eq!(date_of(1735689599), "2024-12-31");
         assert_eq!(date_of(1735689600), "2025-01-01");
         assert_eq!(date_of(0), "1970-01-01");
+        // The fast path agrees with the formatter everywhere, up to years past 9999.
+        let reference = |t: u64| {
+            let days = i64::try_from(t / 86_400).unwrap_or(i64::MAX);
+            let (y, m, d) = crate::time::civil_from_days(days);
+            format!("{y:04}-{m:02}-{d:02}")
+        };
+        let mut t = 0u64;
+        while t < 400 * 366 * 86_400 {
+            assert_eq!(date_of(t), reference(t), "{t}");
+            t += 86_400 * 29 + 3_599;
+        }
+        for t in [253_402_300_799, 253_402_300_800, 1 << 40, 1 << 50] {
+            assert_eq!(date_of(t), reference(t), "{t}");
+        }
+        assert_eq!(date_of(253_402_300_800), "10000-01-01");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Preparing a TC3-HMAC-SHA256 request: the JSON POST (or the flattened GET) with its `X-TC-*`
 //! headers and `Authorization`, from the same action parameters as a signature-v1 request.
 
+use std::borrow::Cow;
+
 use crate::credentials::Credentials;
 use crate::encode;
 use crate::endpoint::Endpoint;
@@ -18,12 +20,13 @@ pub const MAX_TC3_BODY: usize = 10 * 1024 * 1024;
 pub const SERVICE: &str = "cvm";
 
 /// An action's parameters in the forms TC3 sends them: flat for a GET query, JSON for a POST.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Tc3Params<'a> {
     /// The flattened parameters (for GET).
     pub(crate) flat: &'a Params,
-    /// The JSON object of the parameters (for POST).
-    pub(crate) json: &'a [u8],
+    /// The JSON object of the parameters (for POST): owned when it was written for this request
+    /// alone, so that it becomes the body without a copy.
+    pub(crate) json: Cow<'a, [u8]>,
 }
 
 /// A header value the service reads: visible ASCII and spaces only, so that no value can end a
@@ -61,7 +64,12 @@ pub(crate) fn sign_tc3(
         }
     }
     let host = endpoint.host_header();
-    let base = format!("{}://{host}{}", endpoint.scheme().as_str(), endpoint.path());
+    let scheme = endpoint.scheme().as_str();
+    let mut base = String::with_capacity(scheme.len() + 3 + host.len() + endpoint.path().len());
+    base.push_str(scheme);
+    base.push_str("://");
+    base.push_str(&host);
+    base.push_str(endpoint.path());
     let mut method = ctx.method;
     let mut query = String::new();
     if method == HttpMethod::Get {
@@ -73,8 +81,14 @@ pub(crate) fn sign_tc3(
     }
     let (url, body, content_type) = match method {
         HttpMethod::Get if query.is_empty() => (base, Vec::new(), FORM_CONTENT_TYPE),
-        HttpMethod::Get => (format!("{base}?{query}"), Vec::new(), FORM_CONTENT_TYPE),
-        HttpMethod::Post => (base, params.json.to_vec(), tc3::JSON_CONTENT_TYPE),
+        HttpMethod::Get => {
+            let mut url = base;
+            url.reserve_exact(1 + query.len());
+            url.push('?');
+            url.push_str(&query);
+            (url, Vec::new(), FORM_CONTENT_TYPE)
+        }
+        HttpMethod::Post => (base, params.json.into_owned(), tc3::JSON_CONTENT_TYPE),
     };
     if body.len() > MAX_TC3_BODY {
         return Err(PrepareError::TooLarge {
@@ -108,7 +122,10 @@ pub(crate) fn sign_tc3(
         ("Content-Type", content_type.to_owned()),
         ("X-TC-Action", action.to_owned()),
         ("X-TC-Version", ctx.version.to_owned()),
-        ("X-TC-Timestamp", ctx.timestamp.to_string()),
+        (
+            "X-TC-Timestamp",
+            crate::flatten::decimal(ctx.timestamp, &mut [0; 20]).to_owned(),
+        ),
     ];
     if let Some(region) = ctx.region {
         headers.push(("X-TC-Region", region.to_owned()));

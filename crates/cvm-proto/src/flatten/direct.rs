@@ -14,6 +14,10 @@ use crate::params::Params;
 
 /// A value that writes its own flat parameters, as the generated request types and their parts do.
 pub trait Flatten {
+    /// Whether a value of this type can hold a float anywhere, so that [`check_finite`] must
+    /// look inside it; `true` unless the type says otherwise.
+    const HOLDS_FLOAT: bool = true;
+
     /// Writes this value's parameters under the writer's current key.
     fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError>;
 }
@@ -26,6 +30,8 @@ pub struct Writer<'a> {
     depth: usize,
     /// Whether a list of more than ten elements was written, so the parameters need sorting.
     unsorted: bool,
+    /// Whether the walk only looks for floats that are not finite, and writes nothing.
+    check_only: bool,
 }
 
 impl Writer<'_> {
@@ -35,6 +41,9 @@ impl Writer<'_> {
         name: &'static str,
         value: &T,
     ) -> Result<(), FlattenError> {
+        if self.check_only && !T::HOLDS_FLOAT {
+            return Ok(());
+        }
         let len = self.key.len();
         if len > 0 {
             self.key.push('.');
@@ -87,7 +96,9 @@ impl Writer<'_> {
         if self.key.is_empty() {
             return Err(FlattenError::NotAnObject { found });
         }
-        self.out.push_with(&self.key, write);
+        if !self.check_only {
+            self.out.push_with(&self.key, write);
+        }
         Ok(())
     }
 }
@@ -108,6 +119,7 @@ pub fn flatten_direct<T: Flatten + ?Sized>(
         key: String::with_capacity(64),
         depth: 0,
         unsorted: false,
+        check_only: false,
     };
     let result = value.flatten(&mut w);
     let unsorted = w.unsorted;
@@ -119,19 +131,43 @@ pub fn flatten_direct<T: Flatten + ?Sized>(
     result
 }
 
+/// Checks that `value` holds no NaN or infinite float, the one thing [`flatten_direct`] rejects
+/// in a generated type that JSON would take (`serde_json` writes such a float as `null`), with
+/// the error flattening gives; a type that holds no float is not walked at all.
+pub fn check_finite<T: Flatten + ?Sized>(value: &T) -> Result<(), FlattenError> {
+    if !T::HOLDS_FLOAT {
+        return Ok(());
+    }
+    let mut nothing = Params::new();
+    let mut w = Writer {
+        out: &mut nothing,
+        key: String::new(),
+        depth: 0,
+        unsorted: false,
+        check_only: true,
+    };
+    value.flatten(&mut w)
+}
+
 impl Flatten for String {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
         w.leaf("a string", |out| out.push_str(self))
     }
 }
 
 impl Flatten for str {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
         w.leaf("a string", |out| out.push_str(self))
     }
 }
 
 impl Flatten for bool {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
         w.leaf("a boolean", |out| {
             out.push_str(if *self { "true" } else { "false" })
@@ -140,12 +176,16 @@ impl Flatten for bool {
 }
 
 impl Flatten for u64 {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
         w.leaf("an integer", |out| push_u64(out, *self))
     }
 }
 
 impl Flatten for i64 {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
         w.leaf("an integer", |out| {
             if *self < 0 {
@@ -169,6 +209,8 @@ impl Flatten for f64 {
 }
 
 impl<T: Flatten> Flatten for Option<T> {
+    const HOLDS_FLOAT: bool = T::HOLDS_FLOAT;
+
     fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
         match self {
             Some(value) => value.flatten(w),
@@ -178,6 +220,8 @@ impl<T: Flatten> Flatten for Option<T> {
 }
 
 impl<T: Flatten> Flatten for Vec<T> {
+    const HOLDS_FLOAT: bool = T::HOLDS_FLOAT;
+
     fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
         if w.key.is_empty() {
             return Err(FlattenError::NotAnObject { found: "a list" });
@@ -187,6 +231,8 @@ impl<T: Flatten> Flatten for Vec<T> {
 }
 
 impl<T: Flatten + ?Sized> Flatten for &T {
+    const HOLDS_FLOAT: bool = T::HOLDS_FLOAT;
+
     fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
         (**self).flatten(w)
     }
@@ -258,6 +304,90 @@ mod tests {
                 assert_eq!(p.get("DataDisks.10.DiskType"), Some("CLOUD_SSD"));
             }
         }
+    }
+
+    struct Outer {
+        reqs: Vec<Req>,
+    }
+
+    impl Flatten for Outer {
+        fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
+            w.field("Reqs", &self.reqs)
+        }
+    }
+
+    /// Says it holds no float, and fails if it is ever walked.
+    struct NoFloats;
+
+    impl Flatten for NoFloats {
+        const HOLDS_FLOAT: bool = false;
+
+        fn flatten(&self, _: &mut Writer<'_>) -> Result<(), FlattenError> {
+            Err(FlattenError::NotAnObject { found: "a test" })
+        }
+    }
+
+    struct Mixed {
+        skipped: NoFloats,
+        ratio: f64,
+    }
+
+    impl Flatten for Mixed {
+        fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
+            w.field("Ratio", &self.ratio)?;
+            w.field("Skipped", &self.skipped)
+        }
+    }
+
+    #[test]
+    fn check_finite_fails_exactly_where_flattening_does_for_floats() {
+        for bad in [
+            None,
+            Some(f64::NAN),
+            Some(f64::INFINITY),
+            Some(f64::NEG_INFINITY),
+        ] {
+            for at in 0..3 {
+                let reqs = (0..3)
+                    .map(|i| Req {
+                        disks: disks(i),
+                        ratio: if i == at { bad } else { Some(1.5) },
+                        zone: "z".into(),
+                        offset: 1,
+                    })
+                    .collect();
+                let outer = Outer { reqs };
+                let flattened = flatten_direct(&outer, &mut Params::new());
+                assert_eq!(check_finite(&outer), flattened);
+                if bad.is_some() {
+                    assert_eq!(
+                        flattened,
+                        Err(FlattenError::NonFinite {
+                            key: format!("Reqs.{at}.Ratio")
+                        })
+                    );
+                }
+            }
+        }
+        // A part that holds no float is not walked at all.
+        assert_eq!(check_finite(&NoFloats), Ok(()));
+        const { assert!(!<Option<Vec<&NoFloats>>>::HOLDS_FLOAT && Vec::<Req>::HOLDS_FLOAT) };
+        let mixed = Mixed {
+            skipped: NoFloats,
+            ratio: 2.0,
+        };
+        assert_eq!(check_finite(&mixed), Ok(()));
+        assert!(flatten_direct(&mixed, &mut Params::new()).is_err());
+        let nan = Mixed {
+            ratio: f64::NAN,
+            ..mixed
+        };
+        assert_eq!(
+            check_finite(&nan),
+            Err(FlattenError::NonFinite {
+                key: "Ratio".into()
+            })
+        );
     }
 
     #[test]

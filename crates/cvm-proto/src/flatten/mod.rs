@@ -35,7 +35,7 @@ mod ser;
 mod tests;
 
 pub use de::{from_params, UnflattenError};
-pub use direct::{flatten_direct, Flatten, Writer};
+pub use direct::{check_finite, flatten_direct, Flatten, Writer};
 pub use ser::{flatten_into, to_params, FlattenError};
 
 /// The largest number of `.`-separated segments a flattened key may have.

@@ -23,6 +23,8 @@ pub struct ApplyDiskBackupRequest {
 }
 
 impl crate::flatten::Flatten for ApplyDiskBackupRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.auto_start_instance { w.field("AutoStartInstance", v)?; }
         if let Some(v) = &self.auto_stop_instance { w.field("AutoStopInstance", v)?; }
@@ -81,6 +83,10 @@ impl crate::Action for ApplyDiskBackupRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ApplySnapshot`.
@@ -101,6 +107,8 @@ pub struct ApplySnapshotRequest {
 }
 
 impl crate::flatten::Flatten for ApplySnapshotRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.auto_start_instance { w.field("AutoStartInstance", v)?; }
         if let Some(v) = &self.auto_stop_instance { w.field("AutoStopInstance", v)?; }
@@ -159,6 +167,10 @@ impl crate::Action for ApplySnapshotRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ApplySnapshotGroup`.
@@ -179,6 +191,8 @@ pub struct ApplySnapshotGroupRequest {
 }
 
 impl crate::flatten::Flatten for ApplySnapshotGroupRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.apply_disks.is_empty() { w.field("ApplyDisks", &self.apply_disks)?; }
         if let Some(v) = &self.auto_start_instance { w.field("AutoStartInstance", v)?; }
@@ -237,6 +251,10 @@ impl crate::Action for ApplySnapshotGroupRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `AttachDisks`.
@@ -257,6 +275,8 @@ pub struct AttachDisksRequest {
 }
 
 impl crate::flatten::Flatten for AttachDisksRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.attach_mode { w.field("AttachMode", v)?; }
         if let Some(v) = &self.delete_with_instance { w.field("DeleteWithInstance", v)?; }
@@ -315,6 +335,10 @@ impl crate::Action for AttachDisksRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `AttachRemoteDisks`.
@@ -329,6 +353,8 @@ pub struct AttachRemoteDisksRequest {
 }
 
 impl crate::flatten::Flatten for AttachRemoteDisksRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InstanceId", &self.instance_id)?;
         if !self.remote_disk_ids.is_empty() { w.field("RemoteDiskIds", &self.remote_disk_ids)?; }
@@ -372,6 +398,10 @@ impl crate::Action for AttachRemoteDisksRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `BindAutoSnapshotPolicy`.
@@ -387,6 +417,8 @@ pub struct BindAutoSnapshotPolicyRequest {
 }
 
 impl crate::flatten::Flatten for BindAutoSnapshotPolicyRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
         if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
@@ -430,6 +462,10 @@ impl crate::Action for BindAutoSnapshotPolicyRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CopyAutoSnapshotPolicyCrossAccount`.
@@ -444,6 +480,8 @@ pub struct CopyAutoSnapshotPolicyCrossAccountRequest {
 }
 
 impl crate::flatten::Flatten for CopyAutoSnapshotPolicyCrossAccountRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.auto_snapshot_policy_ids.is_empty() { w.field("AutoSnapshotPolicyIds", &self.auto_snapshot_policy_ids)?; }
         w.field("TargetAccountUin", &self.target_account_uin)?;
@@ -494,6 +532,10 @@ impl crate::Action for CopyAutoSnapshotPolicyCrossAccountRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CopySnapshotCrossRegions`.
@@ -512,6 +554,8 @@ pub struct CopySnapshotCrossRegionsRequest {
 }
 
 impl crate::flatten::Flatten for CopySnapshotCrossRegionsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.destination_regions.is_empty() { w.field("DestinationRegions", &self.destination_regions)?; }
         if let Some(v) = &self.snapshot_id { w.field("SnapshotId", v)?; }
@@ -566,6 +610,10 @@ impl crate::Action for CopySnapshotCrossRegionsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateAutoSnapshotPolicy`.
@@ -593,6 +641,8 @@ pub struct CreateAutoSnapshotPolicyRequest {
 }
 
 impl crate::flatten::Flatten for CreateAutoSnapshotPolicyRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.auto_snapshot_policy_name { w.field("AutoSnapshotPolicyName", v)?; }
         if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
@@ -672,6 +722,10 @@ impl crate::Action for CreateAutoSnapshotPolicyRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.dry_run == Some(true)
@@ -691,6 +745,8 @@ pub struct CreateDiskBackupRequest {
 }
 
 impl crate::flatten::Flatten for CreateDiskBackupRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.disk_backup_name { w.field("DiskBackupName", v)?; }
         w.field("DiskId", &self.disk_id)?;
@@ -737,6 +793,10 @@ impl crate::Action for CreateDiskBackupRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
     }
 }
 
@@ -802,6 +862,8 @@ pub struct CreateDisksRequest {
 }
 
 impl crate::flatten::Flatten for CreateDisksRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.auto_mount_configuration { w.field("AutoMountConfiguration", v)?; }
         if let Some(v) = &self.burst_performance { w.field("BurstPerformance", v)?; }
@@ -972,6 +1034,10 @@ impl crate::Action for CreateDisksRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -1003,6 +1069,8 @@ pub struct CreateRemoteDisksRequest {
 }
 
 impl crate::flatten::Flatten for CreateRemoteDisksRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.disk_charge_prepaid { w.field("DiskChargePrepaid", v)?; }
         w.field("DiskChargeType", &self.disk_charge_type)?;
@@ -1084,6 +1152,10 @@ impl crate::Action for CreateRemoteDisksRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateSnapshot`.
@@ -1115,6 +1187,8 @@ pub struct CreateSnapshotRequest {
 }
 
 impl crate::flatten::Flatten for CreateSnapshotRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.deadline { w.field("Deadline", v)?; }
         if let Some(v) = &self.disk_backup_id { w.field("DiskBackupId", v)?; }
@@ -1194,6 +1268,10 @@ impl crate::Action for CreateSnapshotRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateSnapshotGroup`.
@@ -1212,6 +1290,8 @@ pub struct CreateSnapshotGroupRequest {
 }
 
 impl crate::flatten::Flatten for CreateSnapshotGroupRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
         if let Some(v) = &self.snapshot_group_name { w.field("SnapshotGroupName", v)?; }
@@ -1266,6 +1346,10 @@ impl crate::Action for CreateSnapshotGroupRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteAutoSnapshotPolicies`.
@@ -1278,6 +1362,8 @@ pub struct DeleteAutoSnapshotPoliciesRequest {
 }
 
 impl crate::flatten::Flatten for DeleteAutoSnapshotPoliciesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.auto_snapshot_policy_ids.is_empty() { w.field("AutoSnapshotPolicyIds", &self.auto_snapshot_policy_ids)?; }
         Ok(())
@@ -1313,6 +1399,10 @@ impl crate::Action for DeleteAutoSnapshotPoliciesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteDiskBackups`.
@@ -1325,6 +1415,8 @@ pub struct DeleteDiskBackupsRequest {
 }
 
 impl crate::flatten::Flatten for DeleteDiskBackupsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.disk_backup_ids.is_empty() { w.field("DiskBackupIds", &self.disk_backup_ids)?; }
         Ok(())
@@ -1360,6 +1452,10 @@ impl crate::Action for DeleteDiskBackupsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteSnapshotGroup`.
@@ -1379,6 +1475,8 @@ pub struct DeleteSnapshotGroupRequest {
 }
 
 impl crate::flatten::Flatten for DeleteSnapshotGroupRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.delete_bind_images { w.field("DeleteBindImages", v)?; }
         if let Some(v) = &self.snapshot_group_id { w.field("SnapshotGroupId", v)?; }
@@ -1426,6 +1524,10 @@ impl crate::Action for DeleteSnapshotGroupRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteSnapshots`.
@@ -1441,6 +1543,8 @@ pub struct DeleteSnapshotsRequest {
 }
 
 impl crate::flatten::Flatten for DeleteSnapshotsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.delete_bind_images { w.field("DeleteBindImages", v)?; }
         if !self.snapshot_ids.is_empty() { w.field("SnapshotIds", &self.snapshot_ids)?; }
@@ -1484,6 +1588,10 @@ impl crate::Action for DeleteSnapshotsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeAutoSnapshotPolicies`.
@@ -1512,6 +1620,8 @@ pub struct DescribeAutoSnapshotPoliciesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeAutoSnapshotPoliciesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.auto_snapshot_policy_ids.is_empty() { w.field("AutoSnapshotPolicyIds", &self.auto_snapshot_policy_ids)?; }
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -1587,6 +1697,10 @@ impl crate::Action for DescribeAutoSnapshotPoliciesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeDedicatedClusterDiskStatistics`.
@@ -1599,6 +1713,8 @@ pub struct DescribeDedicatedClusterDiskStatisticsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeDedicatedClusterDiskStatisticsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DedicatedClusterId", &self.dedicated_cluster_id)?;
         Ok(())
@@ -1638,6 +1754,10 @@ impl crate::Action for DescribeDedicatedClusterDiskStatisticsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeDiskAssociatedAutoSnapshotPolicy`.
@@ -1650,6 +1770,8 @@ pub struct DescribeDiskAssociatedAutoSnapshotPolicyRequest {
 }
 
 impl crate::flatten::Flatten for DescribeDiskAssociatedAutoSnapshotPolicyRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DiskId", &self.disk_id)?;
         Ok(())
@@ -1692,6 +1814,10 @@ impl crate::Action for DescribeDiskAssociatedAutoSnapshotPolicyRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeDiskBackups`.
@@ -1720,6 +1846,8 @@ pub struct DescribeDiskBackupsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeDiskBackupsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.disk_backup_ids.is_empty() { w.field("DiskBackupIds", &self.disk_backup_ids)?; }
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -1795,6 +1923,10 @@ impl crate::Action for DescribeDiskBackupsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeDiskConfigQuota`.
@@ -1831,6 +1963,8 @@ pub struct DescribeDiskConfigQuotaRequest {
 }
 
 impl crate::flatten::Flatten for DescribeDiskConfigQuotaRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cpu { w.field("CPU", v)?; }
         if let Some(v) = &self.dedicated_cluster_id { w.field("DedicatedClusterId", v)?; }
@@ -1927,6 +2061,10 @@ impl crate::Action for DescribeDiskConfigQuotaRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeDiskStoragePool`.
@@ -1949,6 +2087,8 @@ pub struct DescribeDiskStoragePoolRequest {
 }
 
 impl crate::flatten::Flatten for DescribeDiskStoragePoolRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.cdc_ids.is_empty() { w.field("CdcIds", &self.cdc_ids)?; }
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -2013,6 +2153,10 @@ impl crate::Action for DescribeDiskStoragePoolRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeDisks`.
@@ -2044,6 +2188,8 @@ pub struct DescribeDisksRequest {
 }
 
 impl crate::flatten::Flatten for DescribeDisksRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -2126,6 +2272,10 @@ impl crate::Action for DescribeDisksRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeInstancesDiskNum`.
@@ -2138,6 +2288,8 @@ pub struct DescribeInstancesDiskNumRequest {
 }
 
 impl crate::flatten::Flatten for DescribeInstancesDiskNumRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         Ok(())
@@ -2177,6 +2329,10 @@ impl crate::Action for DescribeInstancesDiskNumRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeRemoteDiskConfigQuota`.
@@ -2190,6 +2346,8 @@ pub struct DescribeRemoteDiskConfigQuotaRequest {
 }
 
 impl crate::flatten::Flatten for DescribeRemoteDiskConfigQuotaRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         Ok(())
@@ -2223,6 +2381,10 @@ impl crate::Action for DescribeRemoteDiskConfigQuotaRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeRemoteDisks`.
@@ -2236,6 +2398,8 @@ pub struct DescribeRemoteDisksRequest {
 }
 
 impl crate::flatten::Flatten for DescribeRemoteDisksRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         Ok(())
@@ -2276,6 +2440,10 @@ impl crate::Action for DescribeRemoteDisksRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeRemoteDisksDeniedActions`.
@@ -2288,6 +2456,8 @@ pub struct DescribeRemoteDisksDeniedActionsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeRemoteDisksDeniedActionsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.remote_disk_ids.is_empty() { w.field("RemoteDiskIds", &self.remote_disk_ids)?; }
         Ok(())
@@ -2323,6 +2493,10 @@ impl crate::Action for DescribeRemoteDisksDeniedActionsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeSnapshotGroups`.
@@ -2342,6 +2516,8 @@ pub struct DescribeSnapshotGroupsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeSnapshotGroupsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -2396,6 +2572,10 @@ impl crate::Action for DescribeSnapshotGroupsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeSnapshotOverview`.
@@ -2405,6 +2585,8 @@ impl crate::Action for DescribeSnapshotGroupsRequest {
 pub struct DescribeSnapshotOverviewRequest {}
 
 impl crate::flatten::Flatten for DescribeSnapshotOverviewRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -2444,6 +2626,10 @@ impl crate::Action for DescribeSnapshotOverviewRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeSnapshotSharePermission`.
@@ -2456,6 +2642,8 @@ pub struct DescribeSnapshotSharePermissionRequest {
 }
 
 impl crate::flatten::Flatten for DescribeSnapshotSharePermissionRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("SnapshotId", &self.snapshot_id)?;
         Ok(())
@@ -2495,6 +2683,10 @@ impl crate::Action for DescribeSnapshotSharePermissionRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeSnapshots`.
@@ -2523,6 +2715,8 @@ pub struct DescribeSnapshotsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeSnapshotsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -2598,6 +2792,10 @@ impl crate::Action for DescribeSnapshotsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DetachDisks`.
@@ -2613,6 +2811,8 @@ pub struct DetachDisksRequest {
 }
 
 impl crate::flatten::Flatten for DetachDisksRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
         if let Some(v) = &self.instance_id { w.field("InstanceId", v)?; }
@@ -2656,6 +2856,10 @@ impl crate::Action for DetachDisksRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DetachRemoteDisks`.
@@ -2673,6 +2877,8 @@ pub struct DetachRemoteDisksRequest {
 }
 
 impl crate::flatten::Flatten for DetachRemoteDisksRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.force_detach { w.field("ForceDetach", v)?; }
         w.field("InstanceId", &self.instance_id)?;
@@ -2724,6 +2930,10 @@ impl crate::Action for DetachRemoteDisksRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `GetSnapOverview`. The service marks this action deprecated.
@@ -2733,6 +2943,8 @@ impl crate::Action for DetachRemoteDisksRequest {
 pub struct GetSnapOverviewRequest {}
 
 impl crate::flatten::Flatten for GetSnapOverviewRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -2772,6 +2984,10 @@ impl crate::Action for GetSnapOverviewRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `InitializeDisks`.
@@ -2784,6 +3000,8 @@ pub struct InitializeDisksRequest {
 }
 
 impl crate::flatten::Flatten for InitializeDisksRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
         Ok(())
@@ -2819,6 +3037,10 @@ impl crate::Action for InitializeDisksRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `InquirePriceCreateRemoteDisks`.
@@ -2839,6 +3061,8 @@ pub struct InquirePriceCreateRemoteDisksRequest {
 }
 
 impl crate::flatten::Flatten for InquirePriceCreateRemoteDisksRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.disk_charge_prepaid { w.field("DiskChargePrepaid", v)?; }
         w.field("DiskChargeType", &self.disk_charge_type)?;
@@ -2897,6 +3121,10 @@ impl crate::Action for InquirePriceCreateRemoteDisksRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `InquirePriceModifyDiskBackupQuota`.
@@ -2911,6 +3139,8 @@ pub struct InquirePriceModifyDiskBackupQuotaRequest {
 }
 
 impl crate::flatten::Flatten for InquirePriceModifyDiskBackupQuotaRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DiskBackupQuota", &self.disk_backup_quota)?;
         w.field("DiskId", &self.disk_id)?;
@@ -2958,6 +3188,10 @@ impl crate::Action for InquirePriceModifyDiskBackupQuotaRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `InquirePriceModifyDiskExtraPerformance`.
@@ -2972,6 +3206,8 @@ pub struct InquirePriceModifyDiskExtraPerformanceRequest {
 }
 
 impl crate::flatten::Flatten for InquirePriceModifyDiskExtraPerformanceRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DiskId", &self.disk_id)?;
         w.field("ThroughputPerformance", &self.throughput_performance)?;
@@ -3019,6 +3255,10 @@ impl crate::Action for InquirePriceModifyDiskExtraPerformanceRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `InquirePriceRenewRemoteDisks`.
@@ -3033,6 +3273,8 @@ pub struct InquirePriceRenewRemoteDisksRequest {
 }
 
 impl crate::flatten::Flatten for InquirePriceRenewRemoteDisksRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.disk_charge_prepaid_set.is_empty() { w.field("DiskChargePrepaidSet", &self.disk_charge_prepaid_set)?; }
         if !self.remote_disk_ids.is_empty() { w.field("RemoteDiskIds", &self.remote_disk_ids)?; }
@@ -3076,6 +3318,10 @@ impl crate::Action for InquirePriceRenewRemoteDisksRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `InquiryPriceCreateDisks`.
@@ -3107,6 +3353,8 @@ pub struct InquiryPriceCreateDisksRequest {
 }
 
 impl crate::flatten::Flatten for InquiryPriceCreateDisksRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.disk_backup_quota { w.field("DiskBackupQuota", v)?; }
         if let Some(v) = &self.disk_charge_prepaid { w.field("DiskChargePrepaid", v)?; }
@@ -3198,6 +3446,10 @@ impl crate::Action for InquiryPriceCreateDisksRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `InquiryPriceRenewDisks`.
@@ -3219,6 +3471,8 @@ pub struct InquiryPriceRenewDisksRequest {
 }
 
 impl crate::flatten::Flatten for InquiryPriceRenewDisksRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.disk_charge_prepaids.is_empty() { w.field("DiskChargePrepaids", &self.disk_charge_prepaids)?; }
         if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
@@ -3280,6 +3534,10 @@ impl crate::Action for InquiryPriceRenewDisksRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `InquiryPriceResizeDisk`.
@@ -3301,6 +3559,8 @@ pub struct InquiryPriceResizeDiskRequest {
 }
 
 impl crate::flatten::Flatten for InquiryPriceResizeDiskRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.disk_id { w.field("DiskId", v)?; }
         if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
@@ -3362,6 +3622,10 @@ impl crate::Action for InquiryPriceResizeDiskRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyAutoSnapshotPolicyAttribute`.
@@ -3389,6 +3653,8 @@ pub struct ModifyAutoSnapshotPolicyAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyAutoSnapshotPolicyAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
         if let Some(v) = &self.auto_snapshot_policy_name { w.field("AutoSnapshotPolicyName", v)?; }
@@ -3460,6 +3726,10 @@ impl crate::Action for ModifyAutoSnapshotPolicyAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyDiskAttributes`.
@@ -3490,6 +3760,8 @@ pub struct ModifyDiskAttributesRequest {
 }
 
 impl crate::flatten::Flatten for ModifyDiskAttributesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.burst_performance_operation { w.field("BurstPerformanceOperation", v)?; }
         if let Some(v) = &self.delete_with_instance { w.field("DeleteWithInstance", v)?; }
@@ -3568,6 +3840,10 @@ impl crate::Action for ModifyDiskAttributesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyDiskBackupQuota`.
@@ -3582,6 +3858,8 @@ pub struct ModifyDiskBackupQuotaRequest {
 }
 
 impl crate::flatten::Flatten for ModifyDiskBackupQuotaRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DiskBackupQuota", &self.disk_backup_quota)?;
         w.field("DiskId", &self.disk_id)?;
@@ -3625,6 +3903,10 @@ impl crate::Action for ModifyDiskBackupQuotaRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyDiskExtraPerformance`.
@@ -3639,6 +3921,8 @@ pub struct ModifyDiskExtraPerformanceRequest {
 }
 
 impl crate::flatten::Flatten for ModifyDiskExtraPerformanceRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DiskId", &self.disk_id)?;
         w.field("ThroughputPerformance", &self.throughput_performance)?;
@@ -3682,6 +3966,10 @@ impl crate::Action for ModifyDiskExtraPerformanceRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyDisksChargeType`.
@@ -3700,6 +3988,8 @@ pub struct ModifyDisksChargeTypeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyDisksChargeTypeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.disk_charge_postpaid { w.field("DiskChargePostpaid", v)?; }
         if let Some(v) = &self.disk_charge_prepaid { w.field("DiskChargePrepaid", v)?; }
@@ -3750,6 +4040,10 @@ impl crate::Action for ModifyDisksChargeTypeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyDisksRenewFlag`.
@@ -3767,6 +4061,8 @@ pub struct ModifyDisksRenewFlagRequest {
 }
 
 impl crate::flatten::Flatten for ModifyDisksRenewFlagRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.auto_renew_period { w.field("AutoRenewPeriod", v)?; }
         if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
@@ -3818,6 +4114,10 @@ impl crate::Action for ModifyDisksRenewFlagRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyRemoteDiskAttributes`.
@@ -3839,6 +4139,8 @@ pub struct ModifyRemoteDiskAttributesRequest {
 }
 
 impl crate::flatten::Flatten for ModifyRemoteDiskAttributesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.auto_renew_flag { w.field("AutoRenewFlag", v)?; }
         if let Some(v) = &self.disk_name { w.field("DiskName", v)?; }
@@ -3896,6 +4198,10 @@ impl crate::Action for ModifyRemoteDiskAttributesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifySnapshotAttribute`.
@@ -3917,6 +4223,8 @@ pub struct ModifySnapshotAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifySnapshotAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.deadline { w.field("Deadline", v)?; }
         if let Some(v) = &self.is_permanent { w.field("IsPermanent", v)?; }
@@ -3974,6 +4282,10 @@ impl crate::Action for ModifySnapshotAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifySnapshotsSharePermission`.
@@ -3990,6 +4302,8 @@ pub struct ModifySnapshotsSharePermissionRequest {
 }
 
 impl crate::flatten::Flatten for ModifySnapshotsSharePermissionRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.account_ids.is_empty() { w.field("AccountIds", &self.account_ids)?; }
         w.field("Permission", &self.permission)?;
@@ -4041,6 +4355,10 @@ impl crate::Action for ModifySnapshotsSharePermissionRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `RenewDisk`.
@@ -4055,6 +4373,8 @@ pub struct RenewDiskRequest {
 }
 
 impl crate::flatten::Flatten for RenewDiskRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DiskChargePrepaid", &self.disk_charge_prepaid)?;
         w.field("DiskId", &self.disk_id)?;
@@ -4098,6 +4418,10 @@ impl crate::Action for RenewDiskRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `RenewRemoteDisk`.
@@ -4112,6 +4436,8 @@ pub struct RenewRemoteDiskRequest {
 }
 
 impl crate::flatten::Flatten for RenewRemoteDiskRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DiskChargePrepaid", &self.disk_charge_prepaid)?;
         w.field("RemoteDiskId", &self.remote_disk_id)?;
@@ -4155,6 +4481,10 @@ impl crate::Action for RenewRemoteDiskRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ResizeDisk`.
@@ -4170,6 +4500,8 @@ pub struct ResizeDiskRequest {
 }
 
 impl crate::flatten::Flatten for ResizeDiskRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.disk_id { w.field("DiskId", v)?; }
         w.field("DiskSize", &self.disk_size)?;
@@ -4213,6 +4545,10 @@ impl crate::Action for ResizeDiskRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `SwitchParameterCreateRemoteDisks`.
@@ -4225,6 +4561,8 @@ pub struct SwitchParameterCreateRemoteDisksRequest {
 }
 
 impl crate::flatten::Flatten for SwitchParameterCreateRemoteDisksRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Placement", &self.placement)?;
         Ok(())
@@ -4260,6 +4598,10 @@ impl crate::Action for SwitchParameterCreateRemoteDisksRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `SwitchParameterRenewRemoteDisks`.
@@ -4269,6 +4611,8 @@ impl crate::Action for SwitchParameterCreateRemoteDisksRequest {
 pub struct SwitchParameterRenewRemoteDisksRequest {}
 
 impl crate::flatten::Flatten for SwitchParameterRenewRemoteDisksRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -4295,6 +4639,10 @@ impl crate::Action for SwitchParameterRenewRemoteDisksRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `TerminateDisks`.
@@ -4310,6 +4658,8 @@ pub struct TerminateDisksRequest {
 }
 
 impl crate::flatten::Flatten for TerminateDisksRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.delete_snapshot { w.field("DeleteSnapshot", v)?; }
         if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
@@ -4353,6 +4703,10 @@ impl crate::Action for TerminateDisksRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `TerminateRemoteDisks`.
@@ -4365,6 +4719,8 @@ pub struct TerminateRemoteDisksRequest {
 }
 
 impl crate::flatten::Flatten for TerminateRemoteDisksRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.remote_disk_ids.is_empty() { w.field("RemoteDiskIds", &self.remote_disk_ids)?; }
         Ok(())
@@ -4400,6 +4756,10 @@ impl crate::Action for TerminateRemoteDisksRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `UnbindAutoSnapshotPolicy`.
@@ -4418,6 +4778,8 @@ pub struct UnbindAutoSnapshotPolicyRequest {
 }
 
 impl crate::flatten::Flatten for UnbindAutoSnapshotPolicyRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
         if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
@@ -4468,6 +4830,10 @@ impl crate::Action for UnbindAutoSnapshotPolicyRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// `AdvancedRetentionPolicy` (wire name), a data type of replies.
@@ -4501,6 +4867,8 @@ pub struct ApplyDisk {
 }
 
 impl crate::flatten::Flatten for ApplyDisk {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DiskId", &self.disk_id)?;
         w.field("SnapshotId", &self.snapshot_id)?;
@@ -4562,6 +4930,8 @@ pub struct AutoMountConfiguration {
 }
 
 impl crate::flatten::Flatten for AutoMountConfiguration {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.file_system_type { w.field("FileSystemType", v)?; }
         if !self.instance_id.is_empty() { w.field("InstanceId", &self.instance_id)?; }
@@ -4957,6 +5327,8 @@ pub struct DiskChargePrepaid {
 }
 
 impl crate::flatten::Flatten for DiskChargePrepaid {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cur_instance_deadline { w.field("CurInstanceDeadline", v)?; }
         w.field("Period", &self.period)?;
@@ -5048,6 +5420,8 @@ pub struct Filter {
 }
 
 impl crate::flatten::Flatten for Filter {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Name", &self.name)?;
         if !self.values.is_empty() { w.field("Values", &self.values)?; }
@@ -5118,6 +5492,8 @@ pub struct Placement {
 }
 
 impl crate::flatten::Flatten for Placement {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cage_id { w.field("CageId", v)?; }
         if let Some(v) = &self.cdc_id { w.field("CdcId", v)?; }
@@ -5201,6 +5577,8 @@ pub struct Policy {
 }
 
 impl crate::flatten::Flatten for Policy {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.day_of_month.is_empty() { w.field("DayOfMonth", &self.day_of_month)?; }
         if !self.day_of_week.is_empty() { w.field("DayOfWeek", &self.day_of_week)?; }
@@ -5331,6 +5709,8 @@ pub struct RemoteDiskChargePrepaid {
 }
 
 impl crate::flatten::Flatten for RemoteDiskChargePrepaid {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cur_instance_deadline { w.field("CurInstanceDeadline", v)?; }
         w.field("Period", &self.period)?;
@@ -5580,6 +5960,8 @@ pub struct Tag {
 }
 
 impl crate::flatten::Flatten for Tag {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.key { w.field("Key", v)?; }
         if let Some(v) = &self.value { w.field("Value", v)?; }

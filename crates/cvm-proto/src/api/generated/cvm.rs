@@ -33,6 +33,8 @@ pub struct AllocateHostsRequest {
 }
 
 impl crate::flatten::Flatten for AllocateHostsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
         if let Some(v) = &self.host_charge_prepaid { w.field("HostChargePrepaid", v)?; }
@@ -117,6 +119,10 @@ impl crate::Action for AllocateHostsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -138,6 +144,8 @@ pub struct AssociateInstancesKeyPairsRequest {
 }
 
 impl crate::flatten::Flatten for AssociateInstancesKeyPairsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -189,6 +197,10 @@ impl crate::Action for AssociateInstancesKeyPairsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `AssociateSecurityGroups`.
@@ -203,6 +215,8 @@ pub struct AssociateSecurityGroupsRequest {
 }
 
 impl crate::flatten::Flatten for AssociateSecurityGroupsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
@@ -246,6 +260,10 @@ impl crate::Action for AssociateSecurityGroupsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ConfigureChcAssistVpc`.
@@ -272,6 +290,8 @@ pub struct ConfigureChcAssistVpcRequest {
 }
 
 impl crate::flatten::Flatten for ConfigureChcAssistVpcRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.bmc_security_group_ids.is_empty() { w.field("BmcSecurityGroupIds", &self.bmc_security_group_ids)?; }
         w.field("BmcVirtualPrivateCloud", &self.bmc_virtual_private_cloud)?;
@@ -344,6 +364,10 @@ impl crate::Action for ConfigureChcAssistVpcRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ConfigureChcDeployVpc`.
@@ -364,6 +388,8 @@ pub struct ConfigureChcDeployVpcRequest {
 }
 
 impl crate::flatten::Flatten for ConfigureChcDeployVpcRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.chc_deploy_extra_config { w.field("ChcDeployExtraConfig", v)?; }
         if !self.chc_ids.is_empty() { w.field("ChcIds", &self.chc_ids)?; }
@@ -422,6 +448,10 @@ impl crate::Action for ConfigureChcDeployVpcRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ConvertOperatingSystems`.
@@ -443,6 +473,8 @@ pub struct ConvertOperatingSystemsRequest {
 }
 
 impl crate::flatten::Flatten for ConvertOperatingSystemsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -508,6 +540,10 @@ impl crate::Action for ConvertOperatingSystemsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.dry_run == Some(true)
@@ -541,6 +577,8 @@ pub struct CreateDisasterRecoverGroupRequest {
 }
 
 impl crate::flatten::Flatten for CreateDisasterRecoverGroupRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.affinity { w.field("Affinity", v)?; }
         if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
@@ -647,6 +685,10 @@ impl crate::Action for CreateDisasterRecoverGroupRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -677,6 +719,8 @@ pub struct CreateHpcClusterRequest {
 }
 
 impl crate::flatten::Flatten for CreateHpcClusterRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.hpc_cluster_business_id { w.field("HpcClusterBusinessId", v)?; }
         if let Some(v) = &self.hpc_cluster_type { w.field("HpcClusterType", v)?; }
@@ -753,6 +797,10 @@ impl crate::Action for CreateHpcClusterRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateImage`.
@@ -792,6 +840,8 @@ pub struct CreateImageRequest {
 }
 
 impl crate::flatten::Flatten for CreateImageRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.data_disk_ids.is_empty() { w.field("DataDiskIds", &self.data_disk_ids)?; }
         if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
@@ -896,6 +946,10 @@ impl crate::Action for CreateImageRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.dry_run == Some(true)
@@ -917,6 +971,8 @@ pub struct CreateKeyPairRequest {
 }
 
 impl crate::flatten::Flatten for CreateKeyPairRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("KeyName", &self.key_name)?;
         w.field("ProjectId", &self.project_id)?;
@@ -971,6 +1027,10 @@ impl crate::Action for CreateKeyPairRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
     }
 }
 
@@ -1075,6 +1135,8 @@ pub struct CreateLaunchTemplateRequest {
 }
 
 impl crate::flatten::Flatten for CreateLaunchTemplateRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.action_timer { w.field("ActionTimer", v)?; }
         if let Some(v) = &self.cam_role_name { w.field("CamRoleName", v)?; }
@@ -1336,6 +1398,10 @@ impl crate::Action for CreateLaunchTemplateRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some() || self.dry_run == Some(true)
@@ -1444,6 +1510,8 @@ pub struct CreateLaunchTemplateVersionRequest {
 }
 
 impl crate::flatten::Flatten for CreateLaunchTemplateVersionRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.action_timer { w.field("ActionTimer", v)?; }
         if let Some(v) = &self.cam_role_name { w.field("CamRoleName", v)?; }
@@ -1704,6 +1772,10 @@ impl crate::Action for CreateLaunchTemplateVersionRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some() || self.dry_run == Some(true)
@@ -1720,6 +1792,8 @@ pub struct DeleteDisasterRecoverGroupsRequest {
 }
 
 impl crate::flatten::Flatten for DeleteDisasterRecoverGroupsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.disaster_recover_group_ids.is_empty() { w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?; }
         Ok(())
@@ -1755,6 +1829,10 @@ impl crate::Action for DeleteDisasterRecoverGroupsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteHpcClusters`.
@@ -1767,6 +1845,8 @@ pub struct DeleteHpcClustersRequest {
 }
 
 impl crate::flatten::Flatten for DeleteHpcClustersRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.hpc_cluster_ids.is_empty() { w.field("HpcClusterIds", &self.hpc_cluster_ids)?; }
         Ok(())
@@ -1802,6 +1882,10 @@ impl crate::Action for DeleteHpcClustersRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteImages`.
@@ -1820,6 +1904,8 @@ pub struct DeleteImagesRequest {
 }
 
 impl crate::flatten::Flatten for DeleteImagesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.delete_binded_snap { w.field("DeleteBindedSnap", v)?; }
         if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
@@ -1871,6 +1957,10 @@ impl crate::Action for DeleteImagesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.dry_run == Some(true)
@@ -1887,6 +1977,8 @@ pub struct DeleteInstancesActionTimerRequest {
 }
 
 impl crate::flatten::Flatten for DeleteInstancesActionTimerRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.action_timer_ids.is_empty() { w.field("ActionTimerIds", &self.action_timer_ids)?; }
         Ok(())
@@ -1922,6 +2014,10 @@ impl crate::Action for DeleteInstancesActionTimerRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteInstancesDisasterRecoverGroups`.
@@ -1936,6 +2032,8 @@ pub struct DeleteInstancesDisasterRecoverGroupsRequest {
 }
 
 impl crate::flatten::Flatten for DeleteInstancesDisasterRecoverGroupsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.disaster_recover_group_ids.is_empty() { w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?; }
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -1979,6 +2077,10 @@ impl crate::Action for DeleteInstancesDisasterRecoverGroupsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteKeyPairs`.
@@ -1991,6 +2093,8 @@ pub struct DeleteKeyPairsRequest {
 }
 
 impl crate::flatten::Flatten for DeleteKeyPairsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.key_ids.is_empty() { w.field("KeyIds", &self.key_ids)?; }
         Ok(())
@@ -2026,6 +2130,10 @@ impl crate::Action for DeleteKeyPairsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteLaunchTemplate`.
@@ -2038,6 +2146,8 @@ pub struct DeleteLaunchTemplateRequest {
 }
 
 impl crate::flatten::Flatten for DeleteLaunchTemplateRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("LaunchTemplateId", &self.launch_template_id)?;
         Ok(())
@@ -2073,6 +2183,10 @@ impl crate::Action for DeleteLaunchTemplateRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteLaunchTemplateVersions`.
@@ -2087,6 +2201,8 @@ pub struct DeleteLaunchTemplateVersionsRequest {
 }
 
 impl crate::flatten::Flatten for DeleteLaunchTemplateVersionsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("LaunchTemplateId", &self.launch_template_id)?;
         if !self.launch_template_versions.is_empty() { w.field("LaunchTemplateVersions", &self.launch_template_versions)?; }
@@ -2130,6 +2246,10 @@ impl crate::Action for DeleteLaunchTemplateVersionsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeAccountQuota`.
@@ -2143,6 +2263,8 @@ pub struct DescribeAccountQuotaRequest {
 }
 
 impl crate::flatten::Flatten for DescribeAccountQuotaRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         Ok(())
@@ -2183,6 +2305,10 @@ impl crate::Action for DescribeAccountQuotaRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeChcDeniedActions`.
@@ -2195,6 +2321,8 @@ pub struct DescribeChcDeniedActionsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeChcDeniedActionsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.chc_ids.is_empty() { w.field("ChcIds", &self.chc_ids)?; }
         Ok(())
@@ -2234,6 +2362,10 @@ impl crate::Action for DescribeChcDeniedActionsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeChcHosts`.
@@ -2256,6 +2388,8 @@ pub struct DescribeChcHostsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeChcHostsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.chc_ids.is_empty() { w.field("ChcIds", &self.chc_ids)?; }
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -2317,6 +2451,10 @@ impl crate::Action for DescribeChcHostsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeDisasterRecoverGroupQuota`.
@@ -2326,6 +2464,8 @@ impl crate::Action for DescribeChcHostsRequest {
 pub struct DescribeDisasterRecoverGroupQuotaRequest {}
 
 impl crate::flatten::Flatten for DescribeDisasterRecoverGroupQuotaRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -2371,6 +2511,10 @@ impl crate::Action for DescribeDisasterRecoverGroupQuotaRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeDisasterRecoverGroups`.
@@ -2396,6 +2540,8 @@ pub struct DescribeDisasterRecoverGroupsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeDisasterRecoverGroupsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.disaster_recover_group_ids.is_empty() { w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?; }
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -2464,6 +2610,10 @@ impl crate::Action for DescribeDisasterRecoverGroupsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeHosts`.
@@ -2483,6 +2633,8 @@ pub struct DescribeHostsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeHostsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -2537,6 +2689,10 @@ impl crate::Action for DescribeHostsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeHpcClusters`.
@@ -2574,6 +2730,8 @@ pub struct DescribeHpcClustersRequest {
 }
 
 impl crate::flatten::Flatten for DescribeHpcClustersRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.hpc_cluster_business_id { w.field("HpcClusterBusinessId", v)?; }
@@ -2670,6 +2828,10 @@ impl crate::Action for DescribeHpcClustersRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeImageFromFamily`.
@@ -2683,6 +2845,8 @@ pub struct DescribeImageFromFamilyRequest {
 }
 
 impl crate::flatten::Flatten for DescribeImageFromFamilyRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.image_family { w.field("ImageFamily", v)?; }
         Ok(())
@@ -2720,6 +2884,10 @@ impl crate::Action for DescribeImageFromFamilyRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeImageQuota`.
@@ -2729,6 +2897,8 @@ impl crate::Action for DescribeImageFromFamilyRequest {
 pub struct DescribeImageQuotaRequest {}
 
 impl crate::flatten::Flatten for DescribeImageQuotaRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -2759,6 +2929,10 @@ impl crate::Action for DescribeImageQuotaRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeImageSharePermission`.
@@ -2771,6 +2945,8 @@ pub struct DescribeImageSharePermissionRequest {
 }
 
 impl crate::flatten::Flatten for DescribeImageSharePermissionRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("ImageId", &self.image_id)?;
         Ok(())
@@ -2810,6 +2986,10 @@ impl crate::Action for DescribeImageSharePermissionRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeImages`.
@@ -2835,6 +3015,8 @@ pub struct DescribeImagesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeImagesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if !self.image_ids.is_empty() { w.field("ImageIds", &self.image_ids)?; }
@@ -2903,6 +3085,10 @@ impl crate::Action for DescribeImagesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeImportImageOs`.
@@ -2912,6 +3098,8 @@ impl crate::Action for DescribeImagesRequest {
 pub struct DescribeImportImageOsRequest {}
 
 impl crate::flatten::Flatten for DescribeImportImageOsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -2945,6 +3133,10 @@ impl crate::Action for DescribeImportImageOsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeInstanceFamilyConfigs`.
@@ -2954,6 +3146,8 @@ impl crate::Action for DescribeImportImageOsRequest {
 pub struct DescribeInstanceFamilyConfigsRequest {}
 
 impl crate::flatten::Flatten for DescribeInstanceFamilyConfigsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -2984,6 +3178,10 @@ impl crate::Action for DescribeInstanceFamilyConfigsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeInstanceInternetBandwidthConfigs`.
@@ -2996,6 +3194,8 @@ pub struct DescribeInstanceInternetBandwidthConfigsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeInstanceInternetBandwidthConfigsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InstanceId", &self.instance_id)?;
         Ok(())
@@ -3035,6 +3235,10 @@ impl crate::Action for DescribeInstanceInternetBandwidthConfigsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeInstanceTypeConfigs`.
@@ -3048,6 +3252,8 @@ pub struct DescribeInstanceTypeConfigsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeInstanceTypeConfigsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         Ok(())
@@ -3085,6 +3291,10 @@ impl crate::Action for DescribeInstanceTypeConfigsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeInstanceVncUrl`.
@@ -3097,6 +3307,8 @@ pub struct DescribeInstanceVncUrlRequest {
 }
 
 impl crate::flatten::Flatten for DescribeInstanceVncUrlRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InstanceId", &self.instance_id)?;
         Ok(())
@@ -3136,6 +3348,10 @@ impl crate::Action for DescribeInstanceVncUrlRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeInstances`.
@@ -3158,6 +3374,8 @@ pub struct DescribeInstancesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -3219,6 +3437,10 @@ impl crate::Action for DescribeInstancesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeInstancesActionTimer`.
@@ -3247,6 +3469,8 @@ pub struct DescribeInstancesActionTimerRequest {
 }
 
 impl crate::flatten::Flatten for DescribeInstancesActionTimerRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.action_timer_ids.is_empty() { w.field("ActionTimerIds", &self.action_timer_ids)?; }
         if let Some(v) = &self.end_action_time { w.field("EndActionTime", v)?; }
@@ -3319,6 +3543,10 @@ impl crate::Action for DescribeInstancesActionTimerRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeInstancesAttributes`.
@@ -3333,6 +3561,8 @@ pub struct DescribeInstancesAttributesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeInstancesAttributesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.attributes.is_empty() { w.field("Attributes", &self.attributes)?; }
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -3380,6 +3610,10 @@ impl crate::Action for DescribeInstancesAttributesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeInstancesModification`.
@@ -3395,6 +3629,8 @@ pub struct DescribeInstancesModificationRequest {
 }
 
 impl crate::flatten::Flatten for DescribeInstancesModificationRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -3445,6 +3681,10 @@ impl crate::Action for DescribeInstancesModificationRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeInstancesOperationLimit`.
@@ -3459,6 +3699,8 @@ pub struct DescribeInstancesOperationLimitRequest {
 }
 
 impl crate::flatten::Flatten for DescribeInstancesOperationLimitRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         w.field("Operation", &self.operation)?;
@@ -3506,6 +3748,10 @@ impl crate::Action for DescribeInstancesOperationLimitRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeInstancesStatus`.
@@ -3525,6 +3771,8 @@ pub struct DescribeInstancesStatusRequest {
 }
 
 impl crate::flatten::Flatten for DescribeInstancesStatusRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -3579,6 +3827,10 @@ impl crate::Action for DescribeInstancesStatusRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeInternetChargeTypeConfigs`.
@@ -3588,6 +3840,8 @@ impl crate::Action for DescribeInstancesStatusRequest {
 pub struct DescribeInternetChargeTypeConfigsRequest {}
 
 impl crate::flatten::Flatten for DescribeInternetChargeTypeConfigsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -3618,6 +3872,10 @@ impl crate::Action for DescribeInternetChargeTypeConfigsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeKeyPairs`.
@@ -3640,6 +3898,8 @@ pub struct DescribeKeyPairsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeKeyPairsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if !self.key_ids.is_empty() { w.field("KeyIds", &self.key_ids)?; }
@@ -3701,6 +3961,10 @@ impl crate::Action for DescribeKeyPairsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeLaunchTemplateVersions`.
@@ -3731,6 +3995,8 @@ pub struct DescribeLaunchTemplateVersionsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeLaunchTemplateVersionsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.default_version { w.field("DefaultVersion", v)?; }
         w.field("LaunchTemplateId", &self.launch_template_id)?;
@@ -3816,6 +4082,10 @@ impl crate::Action for DescribeLaunchTemplateVersionsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeLaunchTemplates`.
@@ -3838,6 +4108,8 @@ pub struct DescribeLaunchTemplatesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeLaunchTemplatesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if !self.launch_template_ids.is_empty() { w.field("LaunchTemplateIds", &self.launch_template_ids)?; }
@@ -3899,6 +4171,10 @@ impl crate::Action for DescribeLaunchTemplatesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeRegions`.
@@ -3908,6 +4184,8 @@ impl crate::Action for DescribeLaunchTemplatesRequest {
 pub struct DescribeRegionsRequest {}
 
 impl crate::flatten::Flatten for DescribeRegionsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -3941,6 +4219,10 @@ impl crate::Action for DescribeRegionsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeResourcePoolPackInstances`.
@@ -3953,6 +4235,8 @@ pub struct DescribeResourcePoolPackInstancesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeResourcePoolPackInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.dedicated_resource_pack_ids.is_empty() { w.field("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?; }
         Ok(())
@@ -3992,6 +4276,10 @@ impl crate::Action for DescribeResourcePoolPackInstancesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeResourcePoolPackTypeConfigs`.
@@ -4004,6 +4292,8 @@ pub struct DescribeResourcePoolPackTypeConfigsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeResourcePoolPackTypeConfigsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         Ok(())
@@ -4043,6 +4333,10 @@ impl crate::Action for DescribeResourcePoolPackTypeConfigsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeResourcePoolPacks`.
@@ -4062,6 +4356,8 @@ pub struct DescribeResourcePoolPacksRequest {
 }
 
 impl crate::flatten::Flatten for DescribeResourcePoolPacksRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.max_results { w.field("MaxResults", v)?; }
@@ -4116,6 +4412,10 @@ impl crate::Action for DescribeResourcePoolPacksRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeTaskInfo`.
@@ -4160,6 +4460,8 @@ pub struct DescribeTaskInfoRequest {
 }
 
 impl crate::flatten::Flatten for DescribeTaskInfoRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.aliases.is_empty() { w.field("Aliases", &self.aliases)?; }
         if let Some(v) = &self.end_date { w.field("EndDate", v)?; }
@@ -4281,6 +4583,10 @@ impl crate::Action for DescribeTaskInfoRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeZoneInstanceConfigInfos`.
@@ -4294,6 +4600,8 @@ pub struct DescribeZoneInstanceConfigInfosRequest {
 }
 
 impl crate::flatten::Flatten for DescribeZoneInstanceConfigInfosRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         Ok(())
@@ -4331,6 +4639,10 @@ impl crate::Action for DescribeZoneInstanceConfigInfosRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeZones`.
@@ -4340,6 +4652,8 @@ impl crate::Action for DescribeZoneInstanceConfigInfosRequest {
 pub struct DescribeZonesRequest {}
 
 impl crate::flatten::Flatten for DescribeZonesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -4373,6 +4687,10 @@ impl crate::Action for DescribeZonesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DisassociateInstancesKeyPairs`.
@@ -4390,6 +4708,8 @@ pub struct DisassociateInstancesKeyPairsRequest {
 }
 
 impl crate::flatten::Flatten for DisassociateInstancesKeyPairsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -4441,6 +4761,10 @@ impl crate::Action for DisassociateInstancesKeyPairsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DisassociateSecurityGroups`.
@@ -4455,6 +4779,8 @@ pub struct DisassociateSecurityGroupsRequest {
 }
 
 impl crate::flatten::Flatten for DisassociateSecurityGroupsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
@@ -4498,6 +4824,10 @@ impl crate::Action for DisassociateSecurityGroupsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `EnterRescueMode`.
@@ -4533,6 +4863,8 @@ impl std::fmt::Debug for EnterRescueModeRequest {
 }
 
 impl crate::flatten::Flatten for EnterRescueModeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
         w.field("InstanceId", &self.instance_id)?;
@@ -4598,6 +4930,10 @@ impl crate::Action for EnterRescueModeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ExitRescueMode`.
@@ -4610,6 +4946,8 @@ pub struct ExitRescueModeRequest {
 }
 
 impl crate::flatten::Flatten for ExitRescueModeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InstanceId", &self.instance_id)?;
         Ok(())
@@ -4645,6 +4983,10 @@ impl crate::Action for ExitRescueModeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ExportImages`.
@@ -4675,6 +5017,8 @@ pub struct ExportImagesRequest {
 }
 
 impl crate::flatten::Flatten for ExportImagesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("BucketName", &self.bucket_name)?;
         if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
@@ -4761,6 +5105,10 @@ impl crate::Action for ExportImagesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.dry_run == Some(true)
@@ -4809,6 +5157,8 @@ pub struct ImportImageRequest {
 }
 
 impl crate::flatten::Flatten for ImportImageRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Architecture", &self.architecture)?;
         if let Some(v) = &self.boot_mode { w.field("BootMode", v)?; }
@@ -4938,6 +5288,10 @@ impl crate::Action for ImportImageRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.dry_run == Some(true)
@@ -4956,6 +5310,8 @@ pub struct ImportInstancesActionTimerRequest {
 }
 
 impl crate::flatten::Flatten for ImportInstancesActionTimerRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("ActionTimer", &self.action_timer)?;
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -5003,6 +5359,10 @@ impl crate::Action for ImportInstancesActionTimerRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ImportKeyPair`.
@@ -5022,6 +5382,8 @@ pub struct ImportKeyPairRequest {
 }
 
 impl crate::flatten::Flatten for ImportKeyPairRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("KeyName", &self.key_name)?;
         w.field("ProjectId", &self.project_id)?;
@@ -5085,6 +5447,10 @@ impl crate::Action for ImportKeyPairRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `InquirePricePurchaseResourcePoolPacks`.
@@ -5103,6 +5469,8 @@ pub struct InquirePricePurchaseResourcePoolPacksRequest {
 }
 
 impl crate::flatten::Flatten for InquirePricePurchaseResourcePoolPacksRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InstanceCount", &self.instance_count)?;
         w.field("InstanceType", &self.instance_type)?;
@@ -5166,6 +5534,10 @@ impl crate::Action for InquirePricePurchaseResourcePoolPacksRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `InquiryPriceModifyInstancesChargeType`.
@@ -5186,6 +5558,8 @@ pub struct InquiryPriceModifyInstancesChargeTypeRequest {
 }
 
 impl crate::flatten::Flatten for InquiryPriceModifyInstancesChargeTypeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.instance_charge_prepaid { w.field("InstanceChargePrepaid", v)?; }
         w.field("InstanceChargeType", &self.instance_charge_type)?;
@@ -5248,6 +5622,10 @@ impl crate::Action for InquiryPriceModifyInstancesChargeTypeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `InquiryPriceRenewHosts`.
@@ -5265,6 +5643,8 @@ pub struct InquiryPriceRenewHostsRequest {
 }
 
 impl crate::flatten::Flatten for InquiryPriceRenewHostsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
         w.field("HostChargePrepaid", &self.host_charge_prepaid)?;
@@ -5321,6 +5701,10 @@ impl crate::Action for InquiryPriceRenewHostsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.dry_run == Some(true)
@@ -5345,6 +5729,8 @@ pub struct InquiryPriceRenewInstancesRequest {
 }
 
 impl crate::flatten::Flatten for InquiryPriceRenewInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
         w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
@@ -5408,6 +5794,10 @@ impl crate::Action for InquiryPriceRenewInstancesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.dry_run == Some(true)
@@ -5439,6 +5829,8 @@ pub struct InquiryPriceResetInstanceRequest {
 }
 
 impl crate::flatten::Flatten for InquiryPriceResetInstanceRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.enhanced_service { w.field("EnhancedService", v)?; }
         if let Some(v) = &self.image_id { w.field("ImageId", v)?; }
@@ -5514,6 +5906,10 @@ impl crate::Action for InquiryPriceResetInstanceRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `InquiryPriceResetInstancesInternetMaxBandwidth`.
@@ -5534,6 +5930,8 @@ pub struct InquiryPriceResetInstancesInternetMaxBandwidthRequest {
 }
 
 impl crate::flatten::Flatten for InquiryPriceResetInstancesInternetMaxBandwidthRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.end_time { w.field("EndTime", v)?; }
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -5596,6 +5994,10 @@ impl crate::Action for InquiryPriceResetInstancesInternetMaxBandwidthRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `InquiryPriceResetInstancesType`.
@@ -5610,6 +6012,8 @@ pub struct InquiryPriceResetInstancesTypeRequest {
 }
 
 impl crate::flatten::Flatten for InquiryPriceResetInstancesTypeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         w.field("InstanceType", &self.instance_type)?;
@@ -5657,6 +6061,10 @@ impl crate::Action for InquiryPriceResetInstancesTypeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `InquiryPriceResizeInstanceDisks`.
@@ -5681,6 +6089,8 @@ pub struct InquiryPriceResizeInstanceDisksRequest {
 }
 
 impl crate::flatten::Flatten for InquiryPriceResizeInstanceDisksRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.data_disks.is_empty() { w.field("DataDisks", &self.data_disks)?; }
         if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
@@ -5748,6 +6158,10 @@ impl crate::Action for InquiryPriceResizeInstanceDisksRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
     }
 }
 
@@ -5826,6 +6240,8 @@ pub struct InquiryPriceRunInstancesRequest {
 }
 
 impl crate::flatten::Flatten for InquiryPriceRunInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
         if let Some(v) = &self.cpu_topology { w.field("CpuTopology", v)?; }
@@ -6023,6 +6439,10 @@ impl crate::Action for InquiryPriceRunInstancesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -6039,6 +6459,8 @@ pub struct InquiryPriceTerminateInstancesRequest {
 }
 
 impl crate::flatten::Flatten for InquiryPriceTerminateInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         Ok(())
@@ -6077,6 +6499,10 @@ impl crate::Action for InquiryPriceTerminateInstancesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
     }
 }
 
@@ -6118,6 +6544,8 @@ impl std::fmt::Debug for ModifyChcAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyChcAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.bmc_security_group_ids.is_empty() { w.field("BmcSecurityGroupIds", &self.bmc_security_group_ids)?; }
         if let Some(v) = &self.bmc_user { w.field("BmcUser", v)?; }
@@ -6189,6 +6617,10 @@ impl crate::Action for ModifyChcAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyChcNetworkMode`.
@@ -6203,6 +6635,8 @@ pub struct ModifyChcNetworkModeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyChcNetworkModeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.chc_ids.is_empty() { w.field("ChcIds", &self.chc_ids)?; }
         w.field("NetworkMode", &self.network_mode)?;
@@ -6246,6 +6680,10 @@ impl crate::Action for ModifyChcNetworkModeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyDisasterRecoverGroupAttribute`.
@@ -6263,6 +6701,8 @@ pub struct ModifyDisasterRecoverGroupAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyDisasterRecoverGroupAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.affinity { w.field("Affinity", v)?; }
         w.field("DisasterRecoverGroupId", &self.disaster_recover_group_id)?;
@@ -6314,6 +6754,10 @@ impl crate::Action for ModifyDisasterRecoverGroupAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyHostsAttribute`.
@@ -6335,6 +6779,8 @@ pub struct ModifyHostsAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyHostsAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.host_ids.is_empty() { w.field("HostIds", &self.host_ids)?; }
         if let Some(v) = &self.host_name { w.field("HostName", v)?; }
@@ -6392,6 +6838,10 @@ impl crate::Action for ModifyHostsAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyHpcClusterAttribute`.
@@ -6410,6 +6860,8 @@ pub struct ModifyHpcClusterAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyHpcClusterAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HpcClusterId", &self.hpc_cluster_id)?;
         if let Some(v) = &self.name { w.field("Name", v)?; }
@@ -6460,6 +6912,10 @@ impl crate::Action for ModifyHpcClusterAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyImageAttribute`.
@@ -6484,6 +6940,8 @@ pub struct ModifyImageAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyImageAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.image_deprecated { w.field("ImageDeprecated", v)?; }
         if let Some(v) = &self.image_description { w.field("ImageDescription", v)?; }
@@ -6548,6 +7006,10 @@ impl crate::Action for ModifyImageAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyImageSharePermission`.
@@ -6564,6 +7026,8 @@ pub struct ModifyImageSharePermissionRequest {
 }
 
 impl crate::flatten::Flatten for ModifyImageSharePermissionRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.account_ids.is_empty() { w.field("AccountIds", &self.account_ids)?; }
         w.field("ImageId", &self.image_id)?;
@@ -6615,6 +7079,10 @@ impl crate::Action for ModifyImageSharePermissionRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyInstanceDiskType`.
@@ -6633,6 +7101,8 @@ pub struct ModifyInstanceDiskTypeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyInstanceDiskTypeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.data_disks.is_empty() { w.field("DataDisks", &self.data_disks)?; }
         w.field("InstanceId", &self.instance_id)?;
@@ -6683,6 +7153,10 @@ impl crate::Action for ModifyInstanceDiskTypeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyInstancesAttribute`.
@@ -6722,6 +7196,8 @@ pub struct ModifyInstancesAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyInstancesAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.auto_reboot { w.field("AutoReboot", v)?; }
         if let Some(v) = &self.cam_role_name { w.field("CamRoleName", v)?; }
@@ -6821,6 +7297,10 @@ impl crate::Action for ModifyInstancesAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyInstancesChargeType`.
@@ -6841,6 +7321,8 @@ pub struct ModifyInstancesChargeTypeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyInstancesChargeTypeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.instance_charge_prepaid { w.field("InstanceChargePrepaid", v)?; }
         w.field("InstanceChargeType", &self.instance_charge_type)?;
@@ -6899,6 +7381,10 @@ impl crate::Action for ModifyInstancesChargeTypeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyInstancesDisasterRecoverGroup`.
@@ -6923,6 +7409,8 @@ pub struct ModifyInstancesDisasterRecoverGroupRequest {
 }
 
 impl crate::flatten::Flatten for ModifyInstancesDisasterRecoverGroupRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.disaster_recover_group_id { w.field("DisasterRecoverGroupId", v)?; }
         if !self.disaster_recover_group_ids.is_empty() { w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?; }
@@ -6987,6 +7475,10 @@ impl crate::Action for ModifyInstancesDisasterRecoverGroupRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyInstancesProject`.
@@ -7001,6 +7493,8 @@ pub struct ModifyInstancesProjectRequest {
 }
 
 impl crate::flatten::Flatten for ModifyInstancesProjectRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         w.field("ProjectId", &self.project_id)?;
@@ -7044,6 +7538,10 @@ impl crate::Action for ModifyInstancesProjectRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyInstancesRenewFlag`.
@@ -7058,6 +7556,8 @@ pub struct ModifyInstancesRenewFlagRequest {
 }
 
 impl crate::flatten::Flatten for ModifyInstancesRenewFlagRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         w.field("RenewFlag", &self.renew_flag)?;
@@ -7101,6 +7601,10 @@ impl crate::Action for ModifyInstancesRenewFlagRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyInstancesVpcAttribute`.
@@ -7121,6 +7625,8 @@ pub struct ModifyInstancesVpcAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyInstancesVpcAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -7179,6 +7685,10 @@ impl crate::Action for ModifyInstancesVpcAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyKeyPairAttribute`.
@@ -7197,6 +7707,8 @@ pub struct ModifyKeyPairAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyKeyPairAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("KeyId", &self.key_id)?;
@@ -7247,6 +7759,10 @@ impl crate::Action for ModifyKeyPairAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyLaunchTemplateDefaultVersion`.
@@ -7261,6 +7777,8 @@ pub struct ModifyLaunchTemplateDefaultVersionRequest {
 }
 
 impl crate::flatten::Flatten for ModifyLaunchTemplateDefaultVersionRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DefaultVersion", &self.default_version)?;
         w.field("LaunchTemplateId", &self.launch_template_id)?;
@@ -7304,6 +7822,10 @@ impl crate::Action for ModifyLaunchTemplateDefaultVersionRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ProgramFpgaImage`.
@@ -7325,6 +7847,8 @@ pub struct ProgramFpgaImageRequest {
 }
 
 impl crate::flatten::Flatten for ProgramFpgaImageRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.dbd_fs.is_empty() { w.field("DBDFs", &self.dbd_fs)?; }
         if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
@@ -7384,6 +7908,10 @@ impl crate::Action for ProgramFpgaImageRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.dry_run == Some(true)
@@ -7421,6 +7949,8 @@ pub struct PurchaseResourcePoolPacksRequest {
 }
 
 impl crate::flatten::Flatten for PurchaseResourcePoolPacksRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.auto_placement { w.field("AutoPlacement", v)?; }
         if let Some(v) = &self.dedicated_resource_pool_pack_name { w.field("DedicatedResourcePoolPackName", v)?; }
@@ -7521,6 +8051,10 @@ impl crate::Action for PurchaseResourcePoolPacksRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.dry_run == Some(true)
@@ -7543,6 +8077,8 @@ pub struct RebootInstancesRequest {
 }
 
 impl crate::flatten::Flatten for RebootInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.force_reboot { w.field("ForceReboot", v)?; }
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -7593,6 +8129,10 @@ impl crate::Action for RebootInstancesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `RemoveChcAssistVpc`.
@@ -7605,6 +8145,8 @@ pub struct RemoveChcAssistVpcRequest {
 }
 
 impl crate::flatten::Flatten for RemoveChcAssistVpcRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.chc_ids.is_empty() { w.field("ChcIds", &self.chc_ids)?; }
         Ok(())
@@ -7640,6 +8182,10 @@ impl crate::Action for RemoveChcAssistVpcRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `RemoveChcDeployVpc`.
@@ -7652,6 +8198,8 @@ pub struct RemoveChcDeployVpcRequest {
 }
 
 impl crate::flatten::Flatten for RemoveChcDeployVpcRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.chc_ids.is_empty() { w.field("ChcIds", &self.chc_ids)?; }
         Ok(())
@@ -7687,6 +8235,10 @@ impl crate::Action for RemoveChcDeployVpcRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `RenewHosts`.
@@ -7701,6 +8253,8 @@ pub struct RenewHostsRequest {
 }
 
 impl crate::flatten::Flatten for RenewHostsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HostChargePrepaid", &self.host_charge_prepaid)?;
         if !self.host_ids.is_empty() { w.field("HostIds", &self.host_ids)?; }
@@ -7744,6 +8298,10 @@ impl crate::Action for RenewHostsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `RenewInstances`.
@@ -7762,6 +8320,8 @@ pub struct RenewInstancesRequest {
 }
 
 impl crate::flatten::Flatten for RenewInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.instance_charge_prepaid { w.field("InstanceChargePrepaid", v)?; }
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -7812,6 +8372,10 @@ impl crate::Action for RenewInstancesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `RepairTaskControl`.
@@ -7836,6 +8400,8 @@ pub struct RepairTaskControlRequest {
 }
 
 impl crate::flatten::Flatten for RepairTaskControlRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         w.field("Operate", &self.operate)?;
@@ -7914,6 +8480,10 @@ impl crate::Action for RepairTaskControlRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ResetInstance`.
@@ -7944,6 +8514,8 @@ pub struct ResetInstanceRequest {
 }
 
 impl crate::flatten::Flatten for ResetInstanceRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.enhanced_service { w.field("EnhancedService", v)?; }
         if let Some(v) = &self.host_name { w.field("HostName", v)?; }
@@ -8022,6 +8594,10 @@ impl crate::Action for ResetInstanceRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ResetInstancesInternetMaxBandwidth`.
@@ -8042,6 +8618,8 @@ pub struct ResetInstancesInternetMaxBandwidthRequest {
 }
 
 impl crate::flatten::Flatten for ResetInstancesInternetMaxBandwidthRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.end_time { w.field("EndTime", v)?; }
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -8100,6 +8678,10 @@ impl crate::Action for ResetInstancesInternetMaxBandwidthRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ResetInstancesPassword`.
@@ -8131,6 +8713,8 @@ impl std::fmt::Debug for ResetInstancesPasswordRequest {
 }
 
 impl crate::flatten::Flatten for ResetInstancesPasswordRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -8189,6 +8773,10 @@ impl crate::Action for ResetInstancesPasswordRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ResetInstancesType`.
@@ -8206,6 +8794,8 @@ pub struct ResetInstancesTypeRequest {
 }
 
 impl crate::flatten::Flatten for ResetInstancesTypeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -8257,6 +8847,10 @@ impl crate::Action for ResetInstancesTypeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ResizeInstanceDisks`.
@@ -8281,6 +8875,8 @@ pub struct ResizeInstanceDisksRequest {
 }
 
 impl crate::flatten::Flatten for ResizeInstanceDisksRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.data_disks.is_empty() { w.field("DataDisks", &self.data_disks)?; }
         if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
@@ -8344,6 +8940,10 @@ impl crate::Action for ResizeInstanceDisksRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
     }
 }
 
@@ -8457,6 +9057,8 @@ pub struct RunInstancesRequest {
 }
 
 impl crate::flatten::Flatten for RunInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.action_timer { w.field("ActionTimer", v)?; }
         if let Some(v) = &self.cam_role_name { w.field("CamRoleName", v)?; }
@@ -8727,6 +9329,10 @@ impl crate::Action for RunInstancesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some() || self.dry_run == Some(true)
@@ -8743,6 +9349,8 @@ pub struct StartInstancesRequest {
 }
 
 impl crate::flatten::Flatten for StartInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         Ok(())
@@ -8778,6 +9386,10 @@ impl crate::Action for StartInstancesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `StopInstances`.
@@ -8799,6 +9411,8 @@ pub struct StopInstancesRequest {
 }
 
 impl crate::flatten::Flatten for StopInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -8856,6 +9470,10 @@ impl crate::Action for StopInstancesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `SyncImages`.
@@ -8885,6 +9503,8 @@ pub struct SyncImagesRequest {
 }
 
 impl crate::flatten::Flatten for SyncImagesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.destination_regions.is_empty() { w.field("DestinationRegions", &self.destination_regions)?; }
         if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
@@ -8969,6 +9589,10 @@ impl crate::Action for SyncImagesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.dry_run == Some(true)
@@ -8991,6 +9615,8 @@ pub struct TerminateInstancesRequest {
 }
 
 impl crate::flatten::Flatten for TerminateInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         if let Some(v) = &self.release_address { w.field("ReleaseAddress", v)?; }
@@ -9043,6 +9669,10 @@ impl crate::Action for TerminateInstancesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `TerminateResourcePoolPacks`.
@@ -9055,6 +9685,8 @@ pub struct TerminateResourcePoolPacksRequest {
 }
 
 impl crate::flatten::Flatten for TerminateResourcePoolPacksRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.dedicated_resource_pack_ids.is_empty() { w.field("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?; }
         Ok(())
@@ -9089,6 +9721,10 @@ impl crate::Action for TerminateResourcePoolPacksRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
     }
 }
 
@@ -9152,6 +9788,8 @@ pub struct ActionTimer {
 }
 
 impl crate::flatten::Flatten for ActionTimer {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.action_time { w.field("ActionTime", v)?; }
         if let Some(v) = &self.action_timer_id { w.field("ActionTimerId", v)?; }
@@ -9229,6 +9867,8 @@ pub struct ChargePrepaid {
 }
 
 impl crate::flatten::Flatten for ChargePrepaid {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Period", &self.period)?;
         if let Some(v) = &self.renew_flag { w.field("RenewFlag", v)?; }
@@ -9277,6 +9917,8 @@ pub struct ChcDeployExtraConfig {
 }
 
 impl crate::flatten::Flatten for ChcDeployExtraConfig {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.boot_file { w.field("BootFile", v)?; }
         if let Some(v) = &self.boot_type { w.field("BootType", v)?; }
@@ -9477,6 +10119,8 @@ pub struct CpuTopology {
 }
 
 impl crate::flatten::Flatten for CpuTopology {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.core_count { w.field("CoreCount", v)?; }
         if let Some(v) = &self.thread_per_core { w.field("ThreadPerCore", v)?; }
@@ -9543,6 +10187,8 @@ pub struct DataDisk {
 }
 
 impl crate::flatten::Flatten for DataDisk {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.burst_performance { w.field("BurstPerformance", v)?; }
         if let Some(v) = &self.cdc_id { w.field("CdcId", v)?; }
@@ -9713,6 +10359,8 @@ pub struct EnhancedService {
 }
 
 impl crate::flatten::Flatten for EnhancedService {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.automation_service { w.field("AutomationService", v)?; }
         if let Some(v) = &self.monitor_service { w.field("MonitorService", v)?; }
@@ -9762,6 +10410,8 @@ pub struct Externals {
 }
 
 impl crate::flatten::Flatten for Externals {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.release_address { w.field("ReleaseAddress", v)?; }
         if let Some(v) = &self.storage_block_attr { w.field("StorageBlockAttr", v)?; }
@@ -9807,6 +10457,8 @@ pub struct Filter {
 }
 
 impl crate::flatten::Flatten for Filter {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Name", &self.name)?;
         if !self.values.is_empty() { w.field("Values", &self.values)?; }
@@ -10094,6 +10746,8 @@ pub struct ImportImageDataDisk {
 }
 
 impl crate::flatten::Flatten for ImportImageDataDisk {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("ImageUrl", &self.image_url)?;
         Ok(())
@@ -10292,6 +10946,8 @@ pub struct InstanceChargePrepaid {
 }
 
 impl crate::flatten::Flatten for InstanceChargePrepaid {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.period { w.field("Period", v)?; }
         if let Some(v) = &self.renew_flag { w.field("RenewFlag", v)?; }
@@ -10347,6 +11003,8 @@ pub struct InstanceMarketOptionsRequest {
 }
 
 impl crate::flatten::Flatten for InstanceMarketOptionsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.market_type { w.field("MarketType", v)?; }
         if let Some(v) = &self.spot_options { w.field("SpotOptions", v)?; }
@@ -10565,6 +11223,8 @@ pub struct InternetAccessible {
 }
 
 impl crate::flatten::Flatten for InternetAccessible {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.anti_d_do_s_package_id { w.field("AntiDDoSPackageId", v)?; }
         if let Some(v) = &self.bandwidth_package_id { w.field("BandwidthPackageId", v)?; }
@@ -10774,6 +11434,8 @@ pub struct LaunchTemplate {
 }
 
 impl crate::flatten::Flatten for LaunchTemplate {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.launch_template_id { w.field("LaunchTemplateId", v)?; }
         if let Some(v) = &self.launch_template_version { w.field("LaunchTemplateVersion", v)?; }
@@ -10983,6 +11645,8 @@ impl std::fmt::Debug for LoginSettings {
 }
 
 impl crate::flatten::Flatten for LoginSettings {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.keep_image_login { w.field("KeepImageLogin", v)?; }
         if !self.key_ids.is_empty() { w.field("KeyIds", &self.key_ids)?; }
@@ -11026,6 +11690,8 @@ pub struct Metadata {
 }
 
 impl crate::flatten::Flatten for Metadata {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.items.is_empty() { w.field("Items", &self.items)?; }
         Ok(())
@@ -11060,6 +11726,8 @@ pub struct MetadataItem {
 }
 
 impl crate::flatten::Flatten for MetadataItem {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.key { w.field("Key", v)?; }
         if let Some(v) = &self.value { w.field("Value", v)?; }
@@ -11114,6 +11782,8 @@ pub struct NetworkInterfaces {
 }
 
 impl crate::flatten::Flatten for NetworkInterfaces {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.delete_with_instance { w.field("DeleteWithInstance", v)?; }
         w.field("InterfaceType", &self.interface_type)?;
@@ -11244,6 +11914,8 @@ pub struct Placement {
 }
 
 impl crate::flatten::Flatten for Placement {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.dedicated_resource_pack_ids.is_empty() { w.field("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?; }
         if let Some(v) = &self.dedicated_resource_pack_tenancy { w.field("DedicatedResourcePackTenancy", v)?; }
@@ -11563,6 +12235,8 @@ pub struct RunAutomationServiceEnabled {
 }
 
 impl crate::flatten::Flatten for RunAutomationServiceEnabled {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.enabled { w.field("Enabled", v)?; }
         Ok(())
@@ -11592,6 +12266,8 @@ pub struct RunMonitorServiceEnabled {
 }
 
 impl crate::flatten::Flatten for RunMonitorServiceEnabled {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.enabled { w.field("Enabled", v)?; }
         Ok(())
@@ -11621,6 +12297,8 @@ pub struct RunSecurityServiceEnabled {
 }
 
 impl crate::flatten::Flatten for RunSecurityServiceEnabled {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.enabled { w.field("Enabled", v)?; }
         Ok(())
@@ -11682,6 +12360,8 @@ pub struct SpotMarketOptions {
 }
 
 impl crate::flatten::Flatten for SpotMarketOptions {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.max_price { w.field("MaxPrice", v)?; }
         if let Some(v) = &self.spot_instance_type { w.field("SpotInstanceType", v)?; }
@@ -11746,6 +12426,8 @@ pub struct StorageBlock {
 }
 
 impl crate::flatten::Flatten for StorageBlock {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.max_size { w.field("MaxSize", v)?; }
         if let Some(v) = &self.min_size { w.field("MinSize", v)?; }
@@ -11820,6 +12502,8 @@ pub struct SystemDisk {
 }
 
 impl crate::flatten::Flatten for SystemDisk {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cdc_id { w.field("CdcId", v)?; }
         if let Some(v) = &self.disk_id { w.field("DiskId", v)?; }
@@ -11894,6 +12578,8 @@ pub struct Tag {
 }
 
 impl crate::flatten::Flatten for Tag {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.key { w.field("Key", v)?; }
         if let Some(v) = &self.value { w.field("Value", v)?; }
@@ -11936,6 +12622,8 @@ pub struct TagSpecification {
 }
 
 impl crate::flatten::Flatten for TagSpecification {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.resource_type { w.field("ResourceType", v)?; }
         if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
@@ -12000,6 +12688,8 @@ pub struct VirtualPrivateCloud {
 }
 
 impl crate::flatten::Flatten for VirtualPrivateCloud {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.as_vpc_gateway { w.field("AsVpcGateway", v)?; }
         if let Some(v) = &self.ipv6_address_count { w.field("Ipv6AddressCount", v)?; }

@@ -17,6 +17,8 @@ pub struct AcceptAttachCcnInstancesRequest {
 }
 
 impl crate::flatten::Flatten for AcceptAttachCcnInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
@@ -60,6 +62,10 @@ impl crate::Action for AcceptAttachCcnInstancesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `AcceptVpcPeeringConnection`.
@@ -72,6 +78,8 @@ pub struct AcceptVpcPeeringConnectionRequest {
 }
 
 impl crate::flatten::Flatten for AcceptVpcPeeringConnectionRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("PeeringConnectionId", &self.peering_connection_id)?;
         Ok(())
@@ -107,6 +115,10 @@ impl crate::Action for AcceptVpcPeeringConnectionRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `AddBandwidthPackageResources`.
@@ -134,6 +146,8 @@ pub struct AddBandwidthPackageResourcesRequest {
 }
 
 impl crate::flatten::Flatten for AddBandwidthPackageResourcesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bandwidth_package_id { w.field("BandwidthPackageId", v)?; }
         if let Some(v) = &self.internet_max_bandwidth_out { w.field("InternetMaxBandwidthOut", v)?; }
@@ -205,6 +219,10 @@ impl crate::Action for AddBandwidthPackageResourcesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `AddIp6Rules`.
@@ -222,6 +240,8 @@ pub struct AddIp6RulesRequest {
 }
 
 impl crate::flatten::Flatten for AddIp6RulesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ip6_rule_infos.is_empty() { w.field("Ip6RuleInfos", &self.ip6_rule_infos)?; }
         if let Some(v) = &self.ip6_rule_name { w.field("Ip6RuleName", v)?; }
@@ -277,6 +297,10 @@ impl crate::Action for AddIp6RulesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `AddTemplateMember`.
@@ -291,6 +315,8 @@ pub struct AddTemplateMemberRequest {
 }
 
 impl crate::flatten::Flatten for AddTemplateMemberRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("TemplateId", &self.template_id)?;
         if !self.template_member.is_empty() { w.field("TemplateMember", &self.template_member)?; }
@@ -334,6 +360,10 @@ impl crate::Action for AddTemplateMemberRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `AdjustPublicAddress`.
@@ -350,6 +380,8 @@ pub struct AdjustPublicAddressRequest {
 }
 
 impl crate::flatten::Flatten for AdjustPublicAddressRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_id { w.field("AddressId", v)?; }
         if let Some(v) = &self.instance_id { w.field("InstanceId", v)?; }
@@ -393,6 +425,10 @@ impl crate::Action for AdjustPublicAddressRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
     }
 }
 
@@ -458,6 +494,8 @@ pub struct AllocateAddressesRequest {
 }
 
 impl crate::flatten::Flatten for AllocateAddressesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_charge_prepaid { w.field("AddressChargePrepaid", v)?; }
         if let Some(v) = &self.address_count { w.field("AddressCount", v)?; }
@@ -619,6 +657,10 @@ impl crate::Action for AllocateAddressesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -660,6 +702,8 @@ pub struct AllocateIPv6AddressesRequest {
 }
 
 impl crate::flatten::Flatten for AllocateIPv6AddressesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_count { w.field("AddressCount", v)?; }
         if let Some(v) = &self.address_name { w.field("AddressName", v)?; }
@@ -756,6 +800,10 @@ impl crate::Action for AllocateIPv6AddressesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `AllocateIp6AddressesBandwidth`.
@@ -780,6 +828,8 @@ pub struct AllocateIp6AddressesBandwidthRequest {
 }
 
 impl crate::flatten::Flatten for AllocateIp6AddressesBandwidthRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bandwidth_package_id { w.field("BandwidthPackageId", v)?; }
         if let Some(v) = &self.internet_charge_type { w.field("InternetChargeType", v)?; }
@@ -851,6 +901,10 @@ impl crate::Action for AllocateIp6AddressesBandwidthRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `AssignIpv6Addresses`.
@@ -872,6 +926,8 @@ pub struct AssignIpv6AddressesRequest {
 }
 
 impl crate::flatten::Flatten for AssignIpv6AddressesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
         if let Some(v) = &self.ipv6_address_count { w.field("Ipv6AddressCount", v)?; }
@@ -935,6 +991,10 @@ impl crate::Action for AssignIpv6AddressesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -954,6 +1014,8 @@ pub struct AssignIpv6CidrBlockRequest {
 }
 
 impl crate::flatten::Flatten for AssignIpv6CidrBlockRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_type { w.field("AddressType", v)?; }
         w.field("VpcId", &self.vpc_id)?;
@@ -1004,6 +1066,10 @@ impl crate::Action for AssignIpv6CidrBlockRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `AssignIpv6SubnetCidrBlock`.
@@ -1021,6 +1087,8 @@ pub struct AssignIpv6SubnetCidrBlockRequest {
 }
 
 impl crate::flatten::Flatten for AssignIpv6SubnetCidrBlockRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
         if !self.ipv6_subnet_cidr_blocks.is_empty() { w.field("Ipv6SubnetCidrBlocks", &self.ipv6_subnet_cidr_blocks)?; }
@@ -1078,6 +1146,10 @@ impl crate::Action for AssignIpv6SubnetCidrBlockRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -1106,6 +1178,8 @@ pub struct AssignPrivateIpAddressesRequest {
 }
 
 impl crate::flatten::Flatten for AssignPrivateIpAddressesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
         w.field("NetworkInterfaceId", &self.network_interface_id)?;
@@ -1176,6 +1250,10 @@ impl crate::Action for AssignPrivateIpAddressesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -1207,6 +1285,8 @@ pub struct AssociateAddressRequest {
 }
 
 impl crate::flatten::Flatten for AssociateAddressRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressId", &self.address_id)?;
         if let Some(v) = &self.eip_direct_connection { w.field("EipDirectConnection", v)?; }
@@ -1282,6 +1362,10 @@ impl crate::Action for AssociateAddressRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `AssociateDhcpIpWithAddressIp`.
@@ -1296,6 +1380,8 @@ pub struct AssociateDhcpIpWithAddressIpRequest {
 }
 
 impl crate::flatten::Flatten for AssociateDhcpIpWithAddressIpRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressIp", &self.address_ip)?;
         w.field("DhcpIpId", &self.dhcp_ip_id)?;
@@ -1339,6 +1425,10 @@ impl crate::Action for AssociateDhcpIpWithAddressIpRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `AssociateDirectConnectGatewayNatGateway`.
@@ -1355,6 +1445,8 @@ pub struct AssociateDirectConnectGatewayNatGatewayRequest {
 }
 
 impl crate::flatten::Flatten for AssociateDirectConnectGatewayNatGatewayRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -1406,6 +1498,10 @@ impl crate::Action for AssociateDirectConnectGatewayNatGatewayRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `AssociateHaVipInstance`.
@@ -1418,6 +1514,8 @@ pub struct AssociateHaVipInstanceRequest {
 }
 
 impl crate::flatten::Flatten for AssociateHaVipInstanceRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ha_vip_association_set.is_empty() { w.field("HaVipAssociationSet", &self.ha_vip_association_set)?; }
         Ok(())
@@ -1453,6 +1551,10 @@ impl crate::Action for AssociateHaVipInstanceRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `AssociateIPv6Address`.
@@ -1475,6 +1577,8 @@ pub struct AssociateIPv6AddressRequest {
 }
 
 impl crate::flatten::Flatten for AssociateIPv6AddressRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("IPv6AddressId", &self.ipv6_address_id)?;
         if let Some(v) = &self.instance_id { w.field("InstanceId", v)?; }
@@ -1532,6 +1636,10 @@ impl crate::Action for AssociateIPv6AddressRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `AssociateInstancesToCcnRouteTable`.
@@ -1548,6 +1656,8 @@ pub struct AssociateInstancesToCcnRouteTableRequest {
 }
 
 impl crate::flatten::Flatten for AssociateInstancesToCcnRouteTableRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
@@ -1599,6 +1709,10 @@ impl crate::Action for AssociateInstancesToCcnRouteTableRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `AssociateNatGatewayAddress`.
@@ -1632,6 +1746,8 @@ pub struct AssociateNatGatewayAddressRequest {
 }
 
 impl crate::flatten::Flatten for AssociateNatGatewayAddressRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_count { w.field("AddressCount", v)?; }
         if let Some(v) = &self.ip_address_enable_mode { w.field("IpAddressEnableMode", v)?; }
@@ -1717,6 +1833,10 @@ impl crate::Action for AssociateNatGatewayAddressRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `AssociateNetworkAclSubnets`.
@@ -1731,6 +1851,8 @@ pub struct AssociateNetworkAclSubnetsRequest {
 }
 
 impl crate::flatten::Flatten for AssociateNetworkAclSubnetsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkAclId", &self.network_acl_id)?;
         if !self.subnet_ids.is_empty() { w.field("SubnetIds", &self.subnet_ids)?; }
@@ -1774,6 +1896,10 @@ impl crate::Action for AssociateNetworkAclSubnetsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `AssociateNetworkInterfaceSecurityGroups`.
@@ -1788,6 +1914,8 @@ pub struct AssociateNetworkInterfaceSecurityGroupsRequest {
 }
 
 impl crate::flatten::Flatten for AssociateNetworkInterfaceSecurityGroupsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.network_interface_ids.is_empty() { w.field("NetworkInterfaceIds", &self.network_interface_ids)?; }
         if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
@@ -1831,6 +1959,10 @@ impl crate::Action for AssociateNetworkInterfaceSecurityGroupsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `AttachCcnInstances`.
@@ -1848,6 +1980,8 @@ pub struct AttachCcnInstancesRequest {
 }
 
 impl crate::flatten::Flatten for AttachCcnInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if let Some(v) = &self.ccn_uin { w.field("CcnUin", v)?; }
@@ -1899,6 +2033,10 @@ impl crate::Action for AttachCcnInstancesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `AttachClassicLinkVpc`.
@@ -1913,6 +2051,8 @@ pub struct AttachClassicLinkVpcRequest {
 }
 
 impl crate::flatten::Flatten for AttachClassicLinkVpcRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         w.field("VpcId", &self.vpc_id)?;
@@ -1956,6 +2096,10 @@ impl crate::Action for AttachClassicLinkVpcRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `AttachNetworkInterface`.
@@ -1976,6 +2120,8 @@ pub struct AttachNetworkInterfaceRequest {
 }
 
 impl crate::flatten::Flatten for AttachNetworkInterfaceRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.attach_type { w.field("AttachType", v)?; }
         if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
@@ -2036,6 +2182,10 @@ impl crate::Action for AttachNetworkInterfaceRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -2054,6 +2204,8 @@ pub struct AttachSnapshotInstancesRequest {
 }
 
 impl crate::flatten::Flatten for AttachSnapshotInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
         w.field("SnapshotPolicyId", &self.snapshot_policy_id)?;
@@ -2097,6 +2249,10 @@ impl crate::Action for AttachSnapshotInstancesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `AuditCrossBorderCompliance`.
@@ -2113,6 +2269,8 @@ pub struct AuditCrossBorderComplianceRequest {
 }
 
 impl crate::flatten::Flatten for AuditCrossBorderComplianceRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AuditBehavior", &self.audit_behavior)?;
         w.field("ComplianceId", &self.compliance_id)?;
@@ -2164,6 +2322,10 @@ impl crate::Action for AuditCrossBorderComplianceRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CheckAssistantCidr`.
@@ -2182,6 +2344,8 @@ pub struct CheckAssistantCidrRequest {
 }
 
 impl crate::flatten::Flatten for CheckAssistantCidrRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.new_cidr_blocks.is_empty() { w.field("NewCidrBlocks", &self.new_cidr_blocks)?; }
         if !self.old_cidr_blocks.is_empty() { w.field("OldCidrBlocks", &self.old_cidr_blocks)?; }
@@ -2236,6 +2400,10 @@ impl crate::Action for CheckAssistantCidrRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CheckDefaultSubnet`.
@@ -2249,6 +2417,8 @@ pub struct CheckDefaultSubnetRequest {
 }
 
 impl crate::flatten::Flatten for CheckDefaultSubnetRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.zone { w.field("Zone", v)?; }
         Ok(())
@@ -2286,6 +2456,10 @@ impl crate::Action for CheckDefaultSubnetRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CheckGatewayFlowMonitor`.
@@ -2298,6 +2472,8 @@ pub struct CheckGatewayFlowMonitorRequest {
 }
 
 impl crate::flatten::Flatten for CheckGatewayFlowMonitorRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("GatewayId", &self.gateway_id)?;
         Ok(())
@@ -2340,6 +2516,10 @@ impl crate::Action for CheckGatewayFlowMonitorRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CheckNetDetectState`.
@@ -2370,6 +2550,8 @@ pub struct CheckNetDetectStateRequest {
 }
 
 impl crate::flatten::Flatten for CheckNetDetectStateRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.detect_destination_ip.is_empty() { w.field("DetectDestinationIp", &self.detect_destination_ip)?; }
         if let Some(v) = &self.net_detect_id { w.field("NetDetectId", v)?; }
@@ -2452,6 +2634,10 @@ impl crate::Action for CheckNetDetectStateRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CheckTrafficMirror`.
@@ -2476,6 +2662,8 @@ pub struct CheckTrafficMirrorRequest {
 }
 
 impl crate::flatten::Flatten for CheckTrafficMirrorRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.collector_sources.is_empty() { w.field("CollectorSources", &self.collector_sources)?; }
         if !self.collector_target.is_empty() { w.field("CollectorTarget", &self.collector_target)?; }
@@ -2540,6 +2728,10 @@ impl crate::Action for CheckTrafficMirrorRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ClearRouteTableSelectionPolicies`.
@@ -2552,6 +2744,8 @@ pub struct ClearRouteTableSelectionPoliciesRequest {
 }
 
 impl crate::flatten::Flatten for ClearRouteTableSelectionPoliciesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         Ok(())
@@ -2587,6 +2781,10 @@ impl crate::Action for ClearRouteTableSelectionPoliciesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CloneSecurityGroup`.
@@ -2617,6 +2815,8 @@ pub struct CloneSecurityGroupRequest {
 }
 
 impl crate::flatten::Flatten for CloneSecurityGroupRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.group_description { w.field("GroupDescription", v)?; }
         if let Some(v) = &self.group_name { w.field("GroupName", v)?; }
@@ -2699,6 +2899,10 @@ impl crate::Action for CloneSecurityGroupRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateAddressTemplate`.
@@ -2720,6 +2924,8 @@ pub struct CreateAddressTemplateRequest {
 }
 
 impl crate::flatten::Flatten for CreateAddressTemplateRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressTemplateName", &self.address_template_name)?;
         if !self.addresses.is_empty() { w.field("Addresses", &self.addresses)?; }
@@ -2781,6 +2987,10 @@ impl crate::Action for CreateAddressTemplateRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateAddressTemplateGroup`.
@@ -2798,6 +3008,8 @@ pub struct CreateAddressTemplateGroupRequest {
 }
 
 impl crate::flatten::Flatten for CreateAddressTemplateGroupRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressTemplateGroupName", &self.address_template_group_name)?;
         if !self.address_template_ids.is_empty() { w.field("AddressTemplateIds", &self.address_template_ids)?; }
@@ -2852,6 +3064,10 @@ impl crate::Action for CreateAddressTemplateGroupRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
     }
 }
 
@@ -2910,6 +3126,8 @@ pub struct CreateAndAttachNetworkInterfaceRequest {
 }
 
 impl crate::flatten::Flatten for CreateAndAttachNetworkInterfaceRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.attach_type { w.field("AttachType", v)?; }
         if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
@@ -3067,6 +3285,10 @@ impl crate::Action for CreateAndAttachNetworkInterfaceRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -3085,6 +3307,8 @@ pub struct CreateAssistantCidrRequest {
 }
 
 impl crate::flatten::Flatten for CreateAssistantCidrRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.cidr_blocks.is_empty() { w.field("CidrBlocks", &self.cidr_blocks)?; }
         w.field("VpcId", &self.vpc_id)?;
@@ -3132,6 +3356,10 @@ impl crate::Action for CreateAssistantCidrRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateBandwidthPackage`.
@@ -3172,6 +3400,8 @@ pub struct CreateBandwidthPackageRequest {
 }
 
 impl crate::flatten::Flatten for CreateBandwidthPackageRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bandwidth_package_count { w.field("BandwidthPackageCount", v)?; }
         if let Some(v) = &self.bandwidth_package_name { w.field("BandwidthPackageName", v)?; }
@@ -3275,6 +3505,10 @@ impl crate::Action for CreateBandwidthPackageRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateCcn`.
@@ -3305,6 +3539,8 @@ pub struct CreateCcnRequest {
 }
 
 impl crate::flatten::Flatten for CreateCcnRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bandwidth_limit_type { w.field("BandwidthLimitType", v)?; }
         if let Some(v) = &self.ccn_description { w.field("CcnDescription", v)?; }
@@ -3387,6 +3623,10 @@ impl crate::Action for CreateCcnRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateCcnPolicyBasedRoutingNextHop`.
@@ -3419,6 +3659,8 @@ pub struct CreateCcnPolicyBasedRoutingNextHopRequest {
 }
 
 impl crate::flatten::Flatten for CreateCcnPolicyBasedRoutingNextHopRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -3519,6 +3761,10 @@ impl crate::Action for CreateCcnPolicyBasedRoutingNextHopRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateCcnPolicyBasedRoutingRules`.
@@ -3534,6 +3780,8 @@ pub struct CreateCcnPolicyBasedRoutingRulesRequest {
 }
 
 impl crate::flatten::Flatten for CreateCcnPolicyBasedRoutingRulesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if !self.ccn_policy_based_routing_rule_set.is_empty() { w.field("CcnPolicyBasedRoutingRuleSet", &self.ccn_policy_based_routing_rule_set)?; }
@@ -3581,6 +3829,10 @@ impl crate::Action for CreateCcnPolicyBasedRoutingRulesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateCcnRouteTables`.
@@ -3593,6 +3845,8 @@ pub struct CreateCcnRouteTablesRequest {
 }
 
 impl crate::flatten::Flatten for CreateCcnRouteTablesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_table.is_empty() { w.field("RouteTable", &self.route_table)?; }
         Ok(())
@@ -3632,6 +3886,10 @@ impl crate::Action for CreateCcnRouteTablesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateCdcLDCXList`.
@@ -3641,6 +3899,8 @@ impl crate::Action for CreateCcnRouteTablesRequest {
 pub struct CreateCdcLDCXListRequest {}
 
 impl crate::flatten::Flatten for CreateCdcLDCXListRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -3667,6 +3927,10 @@ impl crate::Action for CreateCdcLDCXListRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateCdcNetPlanes`.
@@ -3676,6 +3940,8 @@ impl crate::Action for CreateCdcLDCXListRequest {
 pub struct CreateCdcNetPlanesRequest {}
 
 impl crate::flatten::Flatten for CreateCdcNetPlanesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -3702,6 +3968,10 @@ impl crate::Action for CreateCdcNetPlanesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateCustomerGateway`.
@@ -3722,6 +3992,8 @@ pub struct CreateCustomerGatewayRequest {
 }
 
 impl crate::flatten::Flatten for CreateCustomerGatewayRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bgp_asn { w.field("BgpAsn", v)?; }
         w.field("CustomerGatewayName", &self.customer_gateway_name)?;
@@ -3784,6 +4056,10 @@ impl crate::Action for CreateCustomerGatewayRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateDefaultSecurityGroup`.
@@ -3797,6 +4073,8 @@ pub struct CreateDefaultSecurityGroupRequest {
 }
 
 impl crate::flatten::Flatten for CreateDefaultSecurityGroupRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.project_id { w.field("ProjectId", v)?; }
         Ok(())
@@ -3834,6 +4112,10 @@ impl crate::Action for CreateDefaultSecurityGroupRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateDefaultVpc`.
@@ -3850,6 +4132,8 @@ pub struct CreateDefaultVpcRequest {
 }
 
 impl crate::flatten::Flatten for CreateDefaultVpcRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.force { w.field("Force", v)?; }
         if let Some(v) = &self.zone { w.field("Zone", v)?; }
@@ -3894,6 +4178,10 @@ impl crate::Action for CreateDefaultVpcRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateDhcpIp`.
@@ -3916,6 +4204,8 @@ pub struct CreateDhcpIpRequest {
 }
 
 impl crate::flatten::Flatten for CreateDhcpIpRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DhcpIpName", &self.dhcp_ip_name)?;
         if let Some(v) = &self.secondary_private_ip_address_count { w.field("SecondaryPrivateIpAddressCount", v)?; }
@@ -3986,6 +4276,10 @@ impl crate::Action for CreateDhcpIpRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateDirectConnectGateway`.
@@ -4021,6 +4315,8 @@ pub struct CreateDirectConnectGatewayRequest {
 }
 
 impl crate::flatten::Flatten for CreateDirectConnectGatewayRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DirectConnectGatewayName", &self.direct_connect_gateway_name)?;
         if let Some(v) = &self.gateway_asn { w.field("GatewayAsn", v)?; }
@@ -4118,6 +4414,10 @@ impl crate::Action for CreateDirectConnectGatewayRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateDirectConnectGatewayCcnRoutes`.
@@ -4132,6 +4432,8 @@ pub struct CreateDirectConnectGatewayCcnRoutesRequest {
 }
 
 impl crate::flatten::Flatten for CreateDirectConnectGatewayCcnRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
         if !self.routes.is_empty() { w.field("Routes", &self.routes)?; }
@@ -4175,6 +4477,10 @@ impl crate::Action for CreateDirectConnectGatewayCcnRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateFlowLog`.
@@ -4217,6 +4523,8 @@ pub struct CreateFlowLogRequest {
 }
 
 impl crate::flatten::Flatten for CreateFlowLogRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cloud_log_id { w.field("CloudLogId", v)?; }
         if let Some(v) = &self.cloud_log_region { w.field("CloudLogRegion", v)?; }
@@ -4337,6 +4645,10 @@ impl crate::Action for CreateFlowLogRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateGlobalRoutes`.
@@ -4351,6 +4663,8 @@ pub struct CreateGlobalRoutesRequest {
 }
 
 impl crate::flatten::Flatten for CreateGlobalRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.global_routes.is_empty() { w.field("GlobalRoutes", &self.global_routes)?; }
         w.field("VpcId", &self.vpc_id)?;
@@ -4398,6 +4712,10 @@ impl crate::Action for CreateGlobalRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateHaVip`.
@@ -4433,6 +4751,8 @@ pub struct CreateHaVipRequest {
 }
 
 impl crate::flatten::Flatten for CreateHaVipRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.check_associate { w.field("CheckAssociate", v)?; }
         if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
@@ -4532,6 +4852,10 @@ impl crate::Action for CreateHaVipRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -4553,6 +4877,8 @@ pub struct CreateHighPriorityRouteTableRequest {
 }
 
 impl crate::flatten::Flatten for CreateHighPriorityRouteTableRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Name", &self.name)?;
         if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
@@ -4608,6 +4934,10 @@ impl crate::Action for CreateHighPriorityRouteTableRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateHighPriorityRoutes`.
@@ -4622,6 +4952,8 @@ pub struct CreateHighPriorityRoutesRequest {
 }
 
 impl crate::flatten::Flatten for CreateHighPriorityRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
         if !self.high_priority_routes.is_empty() { w.field("HighPriorityRoutes", &self.high_priority_routes)?; }
@@ -4669,6 +5001,10 @@ impl crate::Action for CreateHighPriorityRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateIp6Translators`.
@@ -4688,6 +5024,8 @@ pub struct CreateIp6TranslatorsRequest {
 }
 
 impl crate::flatten::Flatten for CreateIp6TranslatorsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ip6_internet_service_provider { w.field("Ip6InternetServiceProvider", v)?; }
         if let Some(v) = &self.ip6_translator_count { w.field("Ip6TranslatorCount", v)?; }
@@ -4739,6 +5077,10 @@ impl crate::Action for CreateIp6TranslatorsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateLocalGateway`.
@@ -4758,6 +5100,8 @@ pub struct CreateLocalGatewayRequest {
 }
 
 impl crate::flatten::Flatten for CreateLocalGatewayRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CdcId", &self.cdc_id)?;
         w.field("LocalGatewayName", &self.local_gateway_name)?;
@@ -4821,6 +5165,10 @@ impl crate::Action for CreateLocalGatewayRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateNatGateway`.
@@ -4874,6 +5222,8 @@ pub struct CreateNatGatewayRequest {
 }
 
 impl crate::flatten::Flatten for CreateNatGatewayRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_count { w.field("AddressCount", v)?; }
         if let Some(v) = &self.deletion_protection_enabled { w.field("DeletionProtectionEnabled", v)?; }
@@ -5016,6 +5366,10 @@ impl crate::Action for CreateNatGatewayRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateNatGatewayDestinationIpPortTranslationNatRule`.
@@ -5030,6 +5384,8 @@ pub struct CreateNatGatewayDestinationIpPortTranslationNatRuleRequest {
 }
 
 impl crate::flatten::Flatten for CreateNatGatewayDestinationIpPortTranslationNatRuleRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.destination_ip_port_translation_nat_rules.is_empty() { w.field("DestinationIpPortTranslationNatRules", &self.destination_ip_port_translation_nat_rules)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -5073,6 +5429,10 @@ impl crate::Action for CreateNatGatewayDestinationIpPortTranslationNatRuleReques
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateNatGatewaySourceIpTranslationNatRule`.
@@ -5087,6 +5447,8 @@ pub struct CreateNatGatewaySourceIpTranslationNatRuleRequest {
 }
 
 impl crate::flatten::Flatten for CreateNatGatewaySourceIpTranslationNatRuleRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NatGatewayId", &self.nat_gateway_id)?;
         if !self.source_ip_translation_nat_rules.is_empty() { w.field("SourceIpTranslationNatRules", &self.source_ip_translation_nat_rules)?; }
@@ -5130,6 +5492,10 @@ impl crate::Action for CreateNatGatewaySourceIpTranslationNatRuleRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateNetDetect`.
@@ -5160,6 +5526,8 @@ pub struct CreateNetDetectRequest {
 }
 
 impl crate::flatten::Flatten for CreateNetDetectRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.detect_destination_ip.is_empty() { w.field("DetectDestinationIp", &self.detect_destination_ip)?; }
         if let Some(v) = &self.net_detect_description { w.field("NetDetectDescription", v)?; }
@@ -5252,6 +5620,10 @@ impl crate::Action for CreateNetDetectRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateNetworkAcl`.
@@ -5272,6 +5644,8 @@ pub struct CreateNetworkAclRequest {
 }
 
 impl crate::flatten::Flatten for CreateNetworkAclRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkAclName", &self.network_acl_name)?;
         if let Some(v) = &self.network_acl_type { w.field("NetworkAclType", v)?; }
@@ -5334,6 +5708,10 @@ impl crate::Action for CreateNetworkAclRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateNetworkAclEntries`.
@@ -5348,6 +5726,8 @@ pub struct CreateNetworkAclEntriesRequest {
 }
 
 impl crate::flatten::Flatten for CreateNetworkAclEntriesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkAclEntrySet", &self.network_acl_entry_set)?;
         w.field("NetworkAclId", &self.network_acl_id)?;
@@ -5391,6 +5771,10 @@ impl crate::Action for CreateNetworkAclEntriesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateNetworkAclQuintupleEntries`.
@@ -5405,6 +5789,8 @@ pub struct CreateNetworkAclQuintupleEntriesRequest {
 }
 
 impl crate::flatten::Flatten for CreateNetworkAclQuintupleEntriesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkAclId", &self.network_acl_id)?;
         w.field("NetworkAclQuintupleSet", &self.network_acl_quintuple_set)?;
@@ -5447,6 +5833,10 @@ impl crate::Action for CreateNetworkAclQuintupleEntriesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
     }
 }
 
@@ -5503,6 +5893,8 @@ pub struct CreateNetworkInterfaceRequest {
 }
 
 impl crate::flatten::Flatten for CreateNetworkInterfaceRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
         if let Some(v) = &self.ipv6_address_count { w.field("Ipv6AddressCount", v)?; }
@@ -5652,6 +6044,10 @@ impl crate::Action for CreateNetworkInterfaceRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -5686,6 +6082,8 @@ pub struct CreatePrivateNatGatewayRequest {
 }
 
 impl crate::flatten::Flatten for CreatePrivateNatGatewayRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ccn_id { w.field("CcnId", v)?; }
         if let Some(v) = &self.cross_domain { w.field("CrossDomain", v)?; }
@@ -5771,6 +6169,10 @@ impl crate::Action for CreatePrivateNatGatewayRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreatePrivateNatGatewayDestinationIpPortTranslationNatRule`.
@@ -5785,6 +6187,8 @@ pub struct CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
 }
 
 impl crate::flatten::Flatten for CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.local_destination_ip_port_translation_nat_rules.is_empty() { w.field("LocalDestinationIpPortTranslationNatRules", &self.local_destination_ip_port_translation_nat_rules)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -5828,6 +6232,10 @@ impl crate::Action for CreatePrivateNatGatewayDestinationIpPortTranslationNatRul
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreatePrivateNatGatewayTranslationAclRule`.
@@ -5851,6 +6259,8 @@ pub struct CreatePrivateNatGatewayTranslationAclRuleRequest {
 }
 
 impl crate::flatten::Flatten for CreatePrivateNatGatewayTranslationAclRuleRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NatGatewayId", &self.nat_gateway_id)?;
         if let Some(v) = &self.original_ip { w.field("OriginalIp", v)?; }
@@ -5930,6 +6340,10 @@ impl crate::Action for CreatePrivateNatGatewayTranslationAclRuleRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreatePrivateNatGatewayTranslationNatRule`.
@@ -5947,6 +6361,8 @@ pub struct CreatePrivateNatGatewayTranslationNatRuleRequest {
 }
 
 impl crate::flatten::Flatten for CreatePrivateNatGatewayTranslationNatRuleRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cross_domain { w.field("CrossDomain", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -6002,6 +6418,10 @@ impl crate::Action for CreatePrivateNatGatewayTranslationNatRuleRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateReserveIpAddresses`.
@@ -6035,6 +6455,8 @@ pub struct CreateReserveIpAddressesRequest {
 }
 
 impl crate::flatten::Flatten for CreateReserveIpAddressesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -6126,6 +6548,10 @@ impl crate::Action for CreateReserveIpAddressesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -6147,6 +6573,8 @@ pub struct CreateRoutePolicyRequest {
 }
 
 impl crate::flatten::Flatten for CreateRoutePolicyRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RoutePolicyDescription", &self.route_policy_description)?;
         if !self.route_policy_entry_set.is_empty() { w.field("RoutePolicyEntrySet", &self.route_policy_entry_set)?; }
@@ -6202,6 +6630,10 @@ impl crate::Action for CreateRoutePolicyRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateRoutePolicyAssociations`.
@@ -6214,6 +6646,8 @@ pub struct CreateRoutePolicyAssociationsRequest {
 }
 
 impl crate::flatten::Flatten for CreateRoutePolicyAssociationsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_policy_association_set.is_empty() { w.field("RoutePolicyAssociationSet", &self.route_policy_association_set)?; }
         Ok(())
@@ -6249,6 +6683,10 @@ impl crate::Action for CreateRoutePolicyAssociationsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateRoutePolicyEntries`.
@@ -6263,6 +6701,8 @@ pub struct CreateRoutePolicyEntriesRequest {
 }
 
 impl crate::flatten::Flatten for CreateRoutePolicyEntriesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_policy_entry_set.is_empty() { w.field("RoutePolicyEntrySet", &self.route_policy_entry_set)?; }
         w.field("RoutePolicyId", &self.route_policy_id)?;
@@ -6306,6 +6746,10 @@ impl crate::Action for CreateRoutePolicyEntriesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateRouteTable`.
@@ -6323,6 +6767,8 @@ pub struct CreateRouteTableRequest {
 }
 
 impl crate::flatten::Flatten for CreateRouteTableRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableName", &self.route_table_name)?;
         if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
@@ -6378,6 +6824,10 @@ impl crate::Action for CreateRouteTableRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateRoutes`.
@@ -6392,6 +6842,8 @@ pub struct CreateRoutesRequest {
 }
 
 impl crate::flatten::Flatten for CreateRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableId", &self.route_table_id)?;
         if !self.routes.is_empty() { w.field("Routes", &self.routes)?; }
@@ -6442,6 +6894,10 @@ impl crate::Action for CreateRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateSecurityGroup`.
@@ -6462,6 +6918,8 @@ pub struct CreateSecurityGroupRequest {
 }
 
 impl crate::flatten::Flatten for CreateSecurityGroupRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("GroupDescription", &self.group_description)?;
         w.field("GroupName", &self.group_name)?;
@@ -6524,6 +6982,10 @@ impl crate::Action for CreateSecurityGroupRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateSecurityGroupPolicies`.
@@ -6538,6 +7000,8 @@ pub struct CreateSecurityGroupPoliciesRequest {
 }
 
 impl crate::flatten::Flatten for CreateSecurityGroupPoliciesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("SecurityGroupId", &self.security_group_id)?;
         w.field("SecurityGroupPolicySet", &self.security_group_policy_set)?;
@@ -6581,6 +7045,10 @@ impl crate::Action for CreateSecurityGroupPoliciesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateSecurityGroupWithPolicies`.
@@ -6604,6 +7072,8 @@ pub struct CreateSecurityGroupWithPoliciesRequest {
 }
 
 impl crate::flatten::Flatten for CreateSecurityGroupWithPoliciesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("GroupDescription", &self.group_description)?;
         w.field("GroupName", &self.group_name)?;
@@ -6673,6 +7143,10 @@ impl crate::Action for CreateSecurityGroupWithPoliciesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateServiceTemplate`.
@@ -6694,6 +7168,8 @@ pub struct CreateServiceTemplateRequest {
 }
 
 impl crate::flatten::Flatten for CreateServiceTemplateRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("ServiceTemplateName", &self.service_template_name)?;
         if !self.services.is_empty() { w.field("Services", &self.services)?; }
@@ -6755,6 +7231,10 @@ impl crate::Action for CreateServiceTemplateRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateServiceTemplateGroup`.
@@ -6772,6 +7252,8 @@ pub struct CreateServiceTemplateGroupRequest {
 }
 
 impl crate::flatten::Flatten for CreateServiceTemplateGroupRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("ServiceTemplateGroupName", &self.service_template_group_name)?;
         if !self.service_template_ids.is_empty() { w.field("ServiceTemplateIds", &self.service_template_ids)?; }
@@ -6827,6 +7309,10 @@ impl crate::Action for CreateServiceTemplateGroupRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateSnapshotPolicies`.
@@ -6842,6 +7328,8 @@ pub struct CreateSnapshotPoliciesRequest {
 }
 
 impl crate::flatten::Flatten for CreateSnapshotPoliciesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.snapshot_policies.is_empty() { w.field("SnapshotPolicies", &self.snapshot_policies)?; }
         if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
@@ -6889,6 +7377,10 @@ impl crate::Action for CreateSnapshotPoliciesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateSubnet`.
@@ -6920,6 +7412,8 @@ pub struct CreateSubnetRequest {
 }
 
 impl crate::flatten::Flatten for CreateSubnetRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cdc_id { w.field("CdcId", v)?; }
         if let Some(v) = &self.cidr_block { w.field("CidrBlock", v)?; }
@@ -7011,6 +7505,10 @@ impl crate::Action for CreateSubnetRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateSubnets`.
@@ -7031,6 +7529,8 @@ pub struct CreateSubnetsRequest {
 }
 
 impl crate::flatten::Flatten for CreateSubnetsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cdc_id { w.field("CdcId", v)?; }
         if !self.subnets.is_empty() { w.field("Subnets", &self.subnets)?; }
@@ -7093,6 +7593,10 @@ impl crate::Action for CreateSubnetsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateTrafficMirror`.
@@ -7143,6 +7647,8 @@ pub struct CreateTrafficMirrorRequest {
 }
 
 impl crate::flatten::Flatten for CreateTrafficMirrorRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.collector_normal_filters.is_empty() { w.field("CollectorNormalFilters", &self.collector_normal_filters)?; }
         if !self.collector_srcs.is_empty() { w.field("CollectorSrcs", &self.collector_srcs)?; }
@@ -7275,6 +7781,10 @@ impl crate::Action for CreateTrafficMirrorRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateTrafficMirrorFilterRules`.
@@ -7293,6 +7803,8 @@ pub struct CreateTrafficMirrorFilterRulesRequest {
 }
 
 impl crate::flatten::Flatten for CreateTrafficMirrorFilterRulesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.egress_filter_rules.is_empty() { w.field("EgressFilterRules", &self.egress_filter_rules)?; }
         if !self.ingress_filter_rules.is_empty() { w.field("IngressFilterRules", &self.ingress_filter_rules)?; }
@@ -7353,6 +7865,10 @@ impl crate::Action for CreateTrafficMirrorFilterRulesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateTrafficPackages`.
@@ -7371,6 +7887,8 @@ pub struct CreateTrafficPackagesRequest {
 }
 
 impl crate::flatten::Flatten for CreateTrafficPackagesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.deduct_type { w.field("DeductType", v)?; }
         w.field("TrafficAmount", &self.traffic_amount)?;
@@ -7425,6 +7943,10 @@ impl crate::Action for CreateTrafficPackagesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateVpc`.
@@ -7467,6 +7989,8 @@ pub struct CreateVpcRequest {
 }
 
 impl crate::flatten::Flatten for CreateVpcRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_type { w.field("AddressType", v)?; }
         if let Some(v) = &self.cidr_block { w.field("CidrBlock", v)?; }
@@ -7577,6 +8101,10 @@ impl crate::Action for CreateVpcRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateVpcEndPoint`.
@@ -7607,6 +8135,8 @@ pub struct CreateVpcEndPointRequest {
 }
 
 impl crate::flatten::Flatten for CreateVpcEndPointRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("EndPointName", &self.end_point_name)?;
         w.field("EndPointServiceId", &self.end_point_service_id)?;
@@ -7699,6 +8229,10 @@ impl crate::Action for CreateVpcEndPointRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateVpcEndPointService`.
@@ -7729,6 +8263,8 @@ pub struct CreateVpcEndPointServiceRequest {
 }
 
 impl crate::flatten::Flatten for CreateVpcEndPointServiceRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AutoAcceptFlag", &self.auto_accept_flag)?;
         w.field("EndPointServiceName", &self.end_point_service_name)?;
@@ -7821,6 +8357,10 @@ impl crate::Action for CreateVpcEndPointServiceRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateVpcEndPointServiceWhiteList`.
@@ -7838,6 +8378,8 @@ pub struct CreateVpcEndPointServiceWhiteListRequest {
 }
 
 impl crate::flatten::Flatten for CreateVpcEndPointServiceWhiteListRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("EndPointServiceId", &self.end_point_service_id)?;
@@ -7889,6 +8431,10 @@ impl crate::Action for CreateVpcEndPointServiceWhiteListRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateVpcPeeringConnection`.
@@ -7924,6 +8470,8 @@ pub struct CreateVpcPeeringConnectionRequest {
 }
 
 impl crate::flatten::Flatten for CreateVpcPeeringConnectionRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bandwidth { w.field("Bandwidth", v)?; }
         if let Some(v) = &self.charge_type { w.field("ChargeType", v)?; }
@@ -8031,6 +8579,10 @@ impl crate::Action for CreateVpcPeeringConnectionRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateVpnConnection`.
@@ -8097,6 +8649,8 @@ pub struct CreateVpnConnectionRequest {
 }
 
 impl crate::flatten::Flatten for CreateVpnConnectionRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bgp_config { w.field("BgpConfig", v)?; }
         w.field("CustomerGatewayId", &self.customer_gateway_id)?;
@@ -8273,6 +8827,10 @@ impl crate::Action for CreateVpnConnectionRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateVpnGateway`.
@@ -8328,6 +8886,8 @@ pub struct CreateVpnGatewayRequest {
 }
 
 impl crate::flatten::Flatten for CreateVpnGatewayRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.access_subnet { w.field("AccessSubnet", v)?; }
         if let Some(v) = &self.bgp_asn { w.field("BgpAsn", v)?; }
@@ -8475,6 +9035,10 @@ impl crate::Action for CreateVpnGatewayRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateVpnGatewayRoutes`.
@@ -8489,6 +9053,8 @@ pub struct CreateVpnGatewayRoutesRequest {
 }
 
 impl crate::flatten::Flatten for CreateVpnGatewayRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.routes.is_empty() { w.field("Routes", &self.routes)?; }
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
@@ -8536,6 +9102,10 @@ impl crate::Action for CreateVpnGatewayRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateVpnGatewaySslClient`.
@@ -8557,6 +9127,8 @@ pub struct CreateVpnGatewaySslClientRequest {
 }
 
 impl crate::flatten::Flatten for CreateVpnGatewaySslClientRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ssl_vpn_client_name { w.field("SslVpnClientName", v)?; }
         if !self.ssl_vpn_client_names.is_empty() { w.field("SslVpnClientNames", &self.ssl_vpn_client_names)?; }
@@ -8624,6 +9196,10 @@ impl crate::Action for CreateVpnGatewaySslClientRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `CreateVpnGatewaySslServer`.
@@ -8673,6 +9249,8 @@ pub struct CreateVpnGatewaySslServerRequest {
 }
 
 impl crate::flatten::Flatten for CreateVpnGatewaySslServerRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.access_policy_enabled { w.field("AccessPolicyEnabled", v)?; }
         if let Some(v) = &self.compress { w.field("Compress", v)?; }
@@ -8809,6 +9387,10 @@ impl crate::Action for CreateVpnGatewaySslServerRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteAddressTemplate`.
@@ -8821,6 +9403,8 @@ pub struct DeleteAddressTemplateRequest {
 }
 
 impl crate::flatten::Flatten for DeleteAddressTemplateRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressTemplateId", &self.address_template_id)?;
         Ok(())
@@ -8856,6 +9440,10 @@ impl crate::Action for DeleteAddressTemplateRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteAddressTemplateGroup`.
@@ -8868,6 +9456,8 @@ pub struct DeleteAddressTemplateGroupRequest {
 }
 
 impl crate::flatten::Flatten for DeleteAddressTemplateGroupRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressTemplateGroupId", &self.address_template_group_id)?;
         Ok(())
@@ -8903,6 +9493,10 @@ impl crate::Action for DeleteAddressTemplateGroupRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteAssistantCidr`.
@@ -8917,6 +9511,8 @@ pub struct DeleteAssistantCidrRequest {
 }
 
 impl crate::flatten::Flatten for DeleteAssistantCidrRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.cidr_blocks.is_empty() { w.field("CidrBlocks", &self.cidr_blocks)?; }
         w.field("VpcId", &self.vpc_id)?;
@@ -8960,6 +9556,10 @@ impl crate::Action for DeleteAssistantCidrRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteBandwidthPackage`.
@@ -8972,6 +9572,8 @@ pub struct DeleteBandwidthPackageRequest {
 }
 
 impl crate::flatten::Flatten for DeleteBandwidthPackageRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
         Ok(())
@@ -9007,6 +9609,10 @@ impl crate::Action for DeleteBandwidthPackageRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteCcn`.
@@ -9019,6 +9625,8 @@ pub struct DeleteCcnRequest {
 }
 
 impl crate::flatten::Flatten for DeleteCcnRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         Ok(())
@@ -9054,6 +9662,10 @@ impl crate::Action for DeleteCcnRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteCcnPolicyBasedRoutingNextHop`.
@@ -9068,6 +9680,8 @@ pub struct DeleteCcnPolicyBasedRoutingNextHopRequest {
 }
 
 impl crate::flatten::Flatten for DeleteCcnPolicyBasedRoutingNextHopRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if !self.policy_based_routing_next_hop_ids.is_empty() { w.field("PolicyBasedRoutingNextHopIds", &self.policy_based_routing_next_hop_ids)?; }
@@ -9111,6 +9725,10 @@ impl crate::Action for DeleteCcnPolicyBasedRoutingNextHopRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteCcnPolicyBasedRoutingRule`.
@@ -9125,6 +9743,8 @@ pub struct DeleteCcnPolicyBasedRoutingRuleRequest {
 }
 
 impl crate::flatten::Flatten for DeleteCcnPolicyBasedRoutingRuleRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if !self.policy_based_routing_rule_ids.is_empty() { w.field("PolicyBasedRoutingRuleIds", &self.policy_based_routing_rule_ids)?; }
@@ -9168,6 +9788,10 @@ impl crate::Action for DeleteCcnPolicyBasedRoutingRuleRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteCcnRouteTables`.
@@ -9180,6 +9804,8 @@ pub struct DeleteCcnRouteTablesRequest {
 }
 
 impl crate::flatten::Flatten for DeleteCcnRouteTablesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_table_id.is_empty() { w.field("RouteTableId", &self.route_table_id)?; }
         Ok(())
@@ -9215,6 +9841,10 @@ impl crate::Action for DeleteCcnRouteTablesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteCdcLDCXList`.
@@ -9224,6 +9854,8 @@ impl crate::Action for DeleteCcnRouteTablesRequest {
 pub struct DeleteCdcLDCXListRequest {}
 
 impl crate::flatten::Flatten for DeleteCdcLDCXListRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -9250,6 +9882,10 @@ impl crate::Action for DeleteCdcLDCXListRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteCdcNetPlanes`.
@@ -9259,6 +9895,8 @@ impl crate::Action for DeleteCdcLDCXListRequest {
 pub struct DeleteCdcNetPlanesRequest {}
 
 impl crate::flatten::Flatten for DeleteCdcNetPlanesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -9285,6 +9923,10 @@ impl crate::Action for DeleteCdcNetPlanesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteCustomerGateway`.
@@ -9297,6 +9939,8 @@ pub struct DeleteCustomerGatewayRequest {
 }
 
 impl crate::flatten::Flatten for DeleteCustomerGatewayRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CustomerGatewayId", &self.customer_gateway_id)?;
         Ok(())
@@ -9332,6 +9976,10 @@ impl crate::Action for DeleteCustomerGatewayRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteDhcpIp`.
@@ -9344,6 +9992,8 @@ pub struct DeleteDhcpIpRequest {
 }
 
 impl crate::flatten::Flatten for DeleteDhcpIpRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DhcpIpId", &self.dhcp_ip_id)?;
         Ok(())
@@ -9379,6 +10029,10 @@ impl crate::Action for DeleteDhcpIpRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteDirectConnectGateway`.
@@ -9391,6 +10045,8 @@ pub struct DeleteDirectConnectGatewayRequest {
 }
 
 impl crate::flatten::Flatten for DeleteDirectConnectGatewayRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
         Ok(())
@@ -9426,6 +10082,10 @@ impl crate::Action for DeleteDirectConnectGatewayRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteDirectConnectGatewayCcnRoutes`.
@@ -9443,6 +10103,8 @@ pub struct DeleteDirectConnectGatewayCcnRoutesRequest {
 }
 
 impl crate::flatten::Flatten for DeleteDirectConnectGatewayCcnRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_type { w.field("AddressType", v)?; }
         w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
@@ -9494,6 +10156,10 @@ impl crate::Action for DeleteDirectConnectGatewayCcnRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteFlowLog`.
@@ -9509,6 +10175,8 @@ pub struct DeleteFlowLogRequest {
 }
 
 impl crate::flatten::Flatten for DeleteFlowLogRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("FlowLogId", &self.flow_log_id)?;
         if let Some(v) = &self.vpc_id { w.field("VpcId", v)?; }
@@ -9552,6 +10220,10 @@ impl crate::Action for DeleteFlowLogRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteGlobalRoutes`.
@@ -9566,6 +10238,8 @@ pub struct DeleteGlobalRoutesRequest {
 }
 
 impl crate::flatten::Flatten for DeleteGlobalRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.global_route_ids.is_empty() { w.field("GlobalRouteIds", &self.global_route_ids)?; }
         w.field("VpcId", &self.vpc_id)?;
@@ -9609,6 +10283,10 @@ impl crate::Action for DeleteGlobalRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteHaVip`.
@@ -9621,6 +10299,8 @@ pub struct DeleteHaVipRequest {
 }
 
 impl crate::flatten::Flatten for DeleteHaVipRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HaVipId", &self.ha_vip_id)?;
         Ok(())
@@ -9656,6 +10336,10 @@ impl crate::Action for DeleteHaVipRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteHighPriorityRouteTables`.
@@ -9669,6 +10353,8 @@ pub struct DeleteHighPriorityRouteTablesRequest {
 }
 
 impl crate::flatten::Flatten for DeleteHighPriorityRouteTablesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.high_priority_route_table_ids.is_empty() { w.field("HighPriorityRouteTableIds", &self.high_priority_route_table_ids)?; }
         Ok(())
@@ -9702,6 +10388,10 @@ impl crate::Action for DeleteHighPriorityRouteTablesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteHighPriorityRoutes`.
@@ -9716,6 +10406,8 @@ pub struct DeleteHighPriorityRoutesRequest {
 }
 
 impl crate::flatten::Flatten for DeleteHighPriorityRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.high_priority_route_ids.is_empty() { w.field("HighPriorityRouteIds", &self.high_priority_route_ids)?; }
         w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
@@ -9763,6 +10455,10 @@ impl crate::Action for DeleteHighPriorityRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteIp6Translators`.
@@ -9775,6 +10471,8 @@ pub struct DeleteIp6TranslatorsRequest {
 }
 
 impl crate::flatten::Flatten for DeleteIp6TranslatorsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ip6_translator_ids.is_empty() { w.field("Ip6TranslatorIds", &self.ip6_translator_ids)?; }
         Ok(())
@@ -9810,6 +10508,10 @@ impl crate::Action for DeleteIp6TranslatorsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteLocalGateway`.
@@ -9827,6 +10529,8 @@ pub struct DeleteLocalGatewayRequest {
 }
 
 impl crate::flatten::Flatten for DeleteLocalGatewayRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CdcId", &self.cdc_id)?;
         w.field("LocalGatewayId", &self.local_gateway_id)?;
@@ -9878,6 +10582,10 @@ impl crate::Action for DeleteLocalGatewayRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteNatGateway`.
@@ -9893,6 +10601,8 @@ pub struct DeleteNatGatewayRequest {
 }
 
 impl crate::flatten::Flatten for DeleteNatGatewayRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ignore_operation_risk { w.field("IgnoreOperationRisk", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -9936,6 +10646,10 @@ impl crate::Action for DeleteNatGatewayRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteNatGatewayDestinationIpPortTranslationNatRule`.
@@ -9950,6 +10664,8 @@ pub struct DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest {
 }
 
 impl crate::flatten::Flatten for DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.destination_ip_port_translation_nat_rules.is_empty() { w.field("DestinationIpPortTranslationNatRules", &self.destination_ip_port_translation_nat_rules)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -9993,6 +10709,10 @@ impl crate::Action for DeleteNatGatewayDestinationIpPortTranslationNatRuleReques
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteNatGatewaySourceIpTranslationNatRule`.
@@ -10007,6 +10727,8 @@ pub struct DeleteNatGatewaySourceIpTranslationNatRuleRequest {
 }
 
 impl crate::flatten::Flatten for DeleteNatGatewaySourceIpTranslationNatRuleRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NatGatewayId", &self.nat_gateway_id)?;
         if !self.nat_gateway_snat_ids.is_empty() { w.field("NatGatewaySnatIds", &self.nat_gateway_snat_ids)?; }
@@ -10050,6 +10772,10 @@ impl crate::Action for DeleteNatGatewaySourceIpTranslationNatRuleRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteNetDetect`.
@@ -10062,6 +10788,8 @@ pub struct DeleteNetDetectRequest {
 }
 
 impl crate::flatten::Flatten for DeleteNetDetectRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetDetectId", &self.net_detect_id)?;
         Ok(())
@@ -10097,6 +10825,10 @@ impl crate::Action for DeleteNetDetectRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteNetworkAcl`.
@@ -10109,6 +10841,8 @@ pub struct DeleteNetworkAclRequest {
 }
 
 impl crate::flatten::Flatten for DeleteNetworkAclRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkAclId", &self.network_acl_id)?;
         Ok(())
@@ -10144,6 +10878,10 @@ impl crate::Action for DeleteNetworkAclRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteNetworkAclEntries`.
@@ -10159,6 +10897,8 @@ pub struct DeleteNetworkAclEntriesRequest {
 }
 
 impl crate::flatten::Flatten for DeleteNetworkAclEntriesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.network_acl_entry_set { w.field("NetworkAclEntrySet", v)?; }
         w.field("NetworkAclId", &self.network_acl_id)?;
@@ -10202,6 +10942,10 @@ impl crate::Action for DeleteNetworkAclEntriesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteNetworkAclQuintupleEntries`.
@@ -10216,6 +10960,8 @@ pub struct DeleteNetworkAclQuintupleEntriesRequest {
 }
 
 impl crate::flatten::Flatten for DeleteNetworkAclQuintupleEntriesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkAclId", &self.network_acl_id)?;
         w.field("NetworkAclQuintupleSet", &self.network_acl_quintuple_set)?;
@@ -10259,6 +11005,10 @@ impl crate::Action for DeleteNetworkAclQuintupleEntriesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteNetworkInterface`.
@@ -10271,6 +11021,8 @@ pub struct DeleteNetworkInterfaceRequest {
 }
 
 impl crate::flatten::Flatten for DeleteNetworkInterfaceRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkInterfaceId", &self.network_interface_id)?;
         Ok(())
@@ -10306,6 +11058,10 @@ impl crate::Action for DeleteNetworkInterfaceRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeletePrivateNatGateway`.
@@ -10321,6 +11077,8 @@ pub struct DeletePrivateNatGatewayRequest {
 }
 
 impl crate::flatten::Flatten for DeletePrivateNatGatewayRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ignore_operation_risk { w.field("IgnoreOperationRisk", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -10364,6 +11122,10 @@ impl crate::Action for DeletePrivateNatGatewayRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeletePrivateNatGatewayDestinationIpPortTranslationNatRule`.
@@ -10378,6 +11140,8 @@ pub struct DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
 }
 
 impl crate::flatten::Flatten for DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.local_destination_ip_port_translation_nat_rules.is_empty() { w.field("LocalDestinationIpPortTranslationNatRules", &self.local_destination_ip_port_translation_nat_rules)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -10421,6 +11185,10 @@ impl crate::Action for DeletePrivateNatGatewayDestinationIpPortTranslationNatRul
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeletePrivateNatGatewayTranslationAclRule`.
@@ -10444,6 +11212,8 @@ pub struct DeletePrivateNatGatewayTranslationAclRuleRequest {
 }
 
 impl crate::flatten::Flatten for DeletePrivateNatGatewayTranslationAclRuleRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.acl_rule_ids.is_empty() { w.field("AclRuleIds", &self.acl_rule_ids)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -10519,6 +11289,10 @@ impl crate::Action for DeletePrivateNatGatewayTranslationAclRuleRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeletePrivateNatGatewayTranslationNatRule`.
@@ -10536,6 +11310,8 @@ pub struct DeletePrivateNatGatewayTranslationNatRuleRequest {
 }
 
 impl crate::flatten::Flatten for DeletePrivateNatGatewayTranslationNatRuleRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cross_domain { w.field("CrossDomain", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -10591,6 +11367,10 @@ impl crate::Action for DeletePrivateNatGatewayTranslationNatRuleRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteReserveIpAddresses`.
@@ -10605,6 +11385,8 @@ pub struct DeleteReserveIpAddressesRequest {
 }
 
 impl crate::flatten::Flatten for DeleteReserveIpAddressesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.reserve_ip_ids.is_empty() { w.field("ReserveIpIds", &self.reserve_ip_ids)?; }
         w.field("VpcId", &self.vpc_id)?;
@@ -10648,6 +11430,10 @@ impl crate::Action for DeleteReserveIpAddressesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteRoutePolicy`.
@@ -10660,6 +11446,8 @@ pub struct DeleteRoutePolicyRequest {
 }
 
 impl crate::flatten::Flatten for DeleteRoutePolicyRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RoutePolicyId", &self.route_policy_id)?;
         Ok(())
@@ -10695,6 +11483,10 @@ impl crate::Action for DeleteRoutePolicyRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteRoutePolicyAssociations`.
@@ -10707,6 +11499,8 @@ pub struct DeleteRoutePolicyAssociationsRequest {
 }
 
 impl crate::flatten::Flatten for DeleteRoutePolicyAssociationsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_policy_association_set.is_empty() { w.field("RoutePolicyAssociationSet", &self.route_policy_association_set)?; }
         Ok(())
@@ -10742,6 +11536,10 @@ impl crate::Action for DeleteRoutePolicyAssociationsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteRoutePolicyEntries`.
@@ -10757,6 +11555,8 @@ pub struct DeleteRoutePolicyEntriesRequest {
 }
 
 impl crate::flatten::Flatten for DeleteRoutePolicyEntriesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_policy_entry_set.is_empty() { w.field("RoutePolicyEntrySet", &self.route_policy_entry_set)?; }
         w.field("RoutePolicyId", &self.route_policy_id)?;
@@ -10800,6 +11600,10 @@ impl crate::Action for DeleteRoutePolicyEntriesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteRouteTable`.
@@ -10812,6 +11616,8 @@ pub struct DeleteRouteTableRequest {
 }
 
 impl crate::flatten::Flatten for DeleteRouteTableRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableId", &self.route_table_id)?;
         Ok(())
@@ -10847,6 +11653,10 @@ impl crate::Action for DeleteRouteTableRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteRoutes`.
@@ -10862,6 +11672,8 @@ pub struct DeleteRoutesRequest {
 }
 
 impl crate::flatten::Flatten for DeleteRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableId", &self.route_table_id)?;
         if !self.routes.is_empty() { w.field("Routes", &self.routes)?; }
@@ -10909,6 +11721,10 @@ impl crate::Action for DeleteRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteSecurityGroup`.
@@ -10921,6 +11737,8 @@ pub struct DeleteSecurityGroupRequest {
 }
 
 impl crate::flatten::Flatten for DeleteSecurityGroupRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("SecurityGroupId", &self.security_group_id)?;
         Ok(())
@@ -10956,6 +11774,10 @@ impl crate::Action for DeleteSecurityGroupRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteSecurityGroupPolicies`.
@@ -10970,6 +11792,8 @@ pub struct DeleteSecurityGroupPoliciesRequest {
 }
 
 impl crate::flatten::Flatten for DeleteSecurityGroupPoliciesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("SecurityGroupId", &self.security_group_id)?;
         w.field("SecurityGroupPolicySet", &self.security_group_policy_set)?;
@@ -11013,6 +11837,10 @@ impl crate::Action for DeleteSecurityGroupPoliciesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteServiceTemplate`.
@@ -11025,6 +11853,8 @@ pub struct DeleteServiceTemplateRequest {
 }
 
 impl crate::flatten::Flatten for DeleteServiceTemplateRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("ServiceTemplateId", &self.service_template_id)?;
         Ok(())
@@ -11060,6 +11890,10 @@ impl crate::Action for DeleteServiceTemplateRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteServiceTemplateGroup`.
@@ -11072,6 +11906,8 @@ pub struct DeleteServiceTemplateGroupRequest {
 }
 
 impl crate::flatten::Flatten for DeleteServiceTemplateGroupRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("ServiceTemplateGroupId", &self.service_template_group_id)?;
         Ok(())
@@ -11107,6 +11943,10 @@ impl crate::Action for DeleteServiceTemplateGroupRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteSnapshotPolicies`.
@@ -11119,6 +11959,8 @@ pub struct DeleteSnapshotPoliciesRequest {
 }
 
 impl crate::flatten::Flatten for DeleteSnapshotPoliciesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.snapshot_policy_ids.is_empty() { w.field("SnapshotPolicyIds", &self.snapshot_policy_ids)?; }
         Ok(())
@@ -11154,6 +11996,10 @@ impl crate::Action for DeleteSnapshotPoliciesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteSubnet`.
@@ -11166,6 +12012,8 @@ pub struct DeleteSubnetRequest {
 }
 
 impl crate::flatten::Flatten for DeleteSubnetRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("SubnetId", &self.subnet_id)?;
         Ok(())
@@ -11201,6 +12049,10 @@ impl crate::Action for DeleteSubnetRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteTemplateMember`.
@@ -11215,6 +12067,8 @@ pub struct DeleteTemplateMemberRequest {
 }
 
 impl crate::flatten::Flatten for DeleteTemplateMemberRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("TemplateId", &self.template_id)?;
         if !self.template_member.is_empty() { w.field("TemplateMember", &self.template_member)?; }
@@ -11258,6 +12112,10 @@ impl crate::Action for DeleteTemplateMemberRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteTrafficMirror`.
@@ -11270,6 +12128,8 @@ pub struct DeleteTrafficMirrorRequest {
 }
 
 impl crate::flatten::Flatten for DeleteTrafficMirrorRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
         Ok(())
@@ -11305,6 +12165,10 @@ impl crate::Action for DeleteTrafficMirrorRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteTrafficMirrorFilterRules`.
@@ -11323,6 +12187,8 @@ pub struct DeleteTrafficMirrorFilterRulesRequest {
 }
 
 impl crate::flatten::Flatten for DeleteTrafficMirrorFilterRulesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.egress_filter_rule_ids.is_empty() { w.field("EgressFilterRuleIds", &self.egress_filter_rule_ids)?; }
         if !self.ingress_filter_rule_ids.is_empty() { w.field("IngressFilterRuleIds", &self.ingress_filter_rule_ids)?; }
@@ -11373,6 +12239,10 @@ impl crate::Action for DeleteTrafficMirrorFilterRulesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteTrafficPackages`.
@@ -11385,6 +12255,8 @@ pub struct DeleteTrafficPackagesRequest {
 }
 
 impl crate::flatten::Flatten for DeleteTrafficPackagesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.traffic_package_ids.is_empty() { w.field("TrafficPackageIds", &self.traffic_package_ids)?; }
         Ok(())
@@ -11420,6 +12292,10 @@ impl crate::Action for DeleteTrafficPackagesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteVpc`.
@@ -11432,6 +12308,8 @@ pub struct DeleteVpcRequest {
 }
 
 impl crate::flatten::Flatten for DeleteVpcRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("VpcId", &self.vpc_id)?;
         Ok(())
@@ -11467,6 +12345,10 @@ impl crate::Action for DeleteVpcRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteVpcEndPoint`.
@@ -11482,6 +12364,8 @@ pub struct DeleteVpcEndPointRequest {
 }
 
 impl crate::flatten::Flatten for DeleteVpcEndPointRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("EndPointId", &self.end_point_id)?;
         if let Some(v) = &self.ip_address_type { w.field("IpAddressType", v)?; }
@@ -11525,6 +12409,10 @@ impl crate::Action for DeleteVpcEndPointRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteVpcEndPointService`.
@@ -11540,6 +12428,8 @@ pub struct DeleteVpcEndPointServiceRequest {
 }
 
 impl crate::flatten::Flatten for DeleteVpcEndPointServiceRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("EndPointServiceId", &self.end_point_service_id)?;
         if let Some(v) = &self.ip_address_type { w.field("IpAddressType", v)?; }
@@ -11583,6 +12473,10 @@ impl crate::Action for DeleteVpcEndPointServiceRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteVpcEndPointServiceWhiteList`.
@@ -11597,6 +12491,8 @@ pub struct DeleteVpcEndPointServiceWhiteListRequest {
 }
 
 impl crate::flatten::Flatten for DeleteVpcEndPointServiceWhiteListRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("EndPointServiceId", &self.end_point_service_id)?;
         if !self.user_uin.is_empty() { w.field("UserUin", &self.user_uin)?; }
@@ -11640,6 +12536,10 @@ impl crate::Action for DeleteVpcEndPointServiceWhiteListRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteVpcPeeringConnection`.
@@ -11652,6 +12552,8 @@ pub struct DeleteVpcPeeringConnectionRequest {
 }
 
 impl crate::flatten::Flatten for DeleteVpcPeeringConnectionRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("PeeringConnectionId", &self.peering_connection_id)?;
         Ok(())
@@ -11687,6 +12589,10 @@ impl crate::Action for DeleteVpcPeeringConnectionRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteVpnConnection`.
@@ -11701,6 +12607,8 @@ pub struct DeleteVpnConnectionRequest {
 }
 
 impl crate::flatten::Flatten for DeleteVpnConnectionRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("VpnConnectionId", &self.vpn_connection_id)?;
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
@@ -11744,6 +12652,10 @@ impl crate::Action for DeleteVpnConnectionRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteVpnGateway`.
@@ -11756,6 +12668,8 @@ pub struct DeleteVpnGatewayRequest {
 }
 
 impl crate::flatten::Flatten for DeleteVpnGatewayRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
         Ok(())
@@ -11791,6 +12705,10 @@ impl crate::Action for DeleteVpnGatewayRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteVpnGatewayRoutes`.
@@ -11805,6 +12723,8 @@ pub struct DeleteVpnGatewayRoutesRequest {
 }
 
 impl crate::flatten::Flatten for DeleteVpnGatewayRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_ids.is_empty() { w.field("RouteIds", &self.route_ids)?; }
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
@@ -11848,6 +12768,10 @@ impl crate::Action for DeleteVpnGatewayRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteVpnGatewaySslClient`.
@@ -11864,6 +12788,8 @@ pub struct DeleteVpnGatewaySslClientRequest {
 }
 
 impl crate::flatten::Flatten for DeleteVpnGatewaySslClientRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ssl_vpn_client_id { w.field("SslVpnClientId", v)?; }
         if !self.ssl_vpn_client_ids.is_empty() { w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?; }
@@ -11908,6 +12834,10 @@ impl crate::Action for DeleteVpnGatewaySslClientRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DeleteVpnGatewaySslServer`.
@@ -11920,6 +12850,8 @@ pub struct DeleteVpnGatewaySslServerRequest {
 }
 
 impl crate::flatten::Flatten for DeleteVpnGatewaySslServerRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("SslVpnServerId", &self.ssl_vpn_server_id)?;
         Ok(())
@@ -11959,6 +12891,10 @@ impl crate::Action for DeleteVpnGatewaySslServerRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeAccountAttributes`.
@@ -11968,6 +12904,8 @@ impl crate::Action for DeleteVpnGatewaySslServerRequest {
 pub struct DescribeAccountAttributesRequest {}
 
 impl crate::flatten::Flatten for DescribeAccountAttributesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -11998,6 +12936,10 @@ impl crate::Action for DescribeAccountAttributesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeAddressBandwidthRange`.
@@ -12011,6 +12953,8 @@ pub struct DescribeAddressBandwidthRangeRequest {
 }
 
 impl crate::flatten::Flatten for DescribeAddressBandwidthRangeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.address_ids.is_empty() { w.field("AddressIds", &self.address_ids)?; }
         Ok(())
@@ -12048,6 +12992,10 @@ impl crate::Action for DescribeAddressBandwidthRangeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeAddressQuota`.
@@ -12057,6 +13005,8 @@ impl crate::Action for DescribeAddressBandwidthRangeRequest {
 pub struct DescribeAddressQuotaRequest {}
 
 impl crate::flatten::Flatten for DescribeAddressQuotaRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -12087,6 +13037,10 @@ impl crate::Action for DescribeAddressQuotaRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeAddressTemplateGroupInstances`.
@@ -12105,6 +13059,8 @@ pub struct DescribeAddressTemplateGroupInstancesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeAddressTemplateGroupInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressTemplateGroupId", &self.address_template_group_id)?;
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -12155,6 +13111,10 @@ impl crate::Action for DescribeAddressTemplateGroupInstancesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeAddressTemplateGroups`.
@@ -12189,6 +13149,8 @@ pub struct DescribeAddressTemplateGroupsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeAddressTemplateGroupsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -12278,6 +13240,10 @@ impl crate::Action for DescribeAddressTemplateGroupsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeAddressTemplateInstances`.
@@ -12296,6 +13262,8 @@ pub struct DescribeAddressTemplateInstancesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeAddressTemplateInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressTemplateId", &self.address_template_id)?;
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -12346,6 +13314,10 @@ impl crate::Action for DescribeAddressTemplateInstancesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeAddressTemplates`.
@@ -12380,6 +13352,8 @@ pub struct DescribeAddressTemplatesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeAddressTemplatesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -12469,6 +13443,10 @@ impl crate::Action for DescribeAddressTemplatesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeAddresses`.
@@ -12491,6 +13469,8 @@ pub struct DescribeAddressesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeAddressesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.address_ids.is_empty() { w.field("AddressIds", &self.address_ids)?; }
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -12552,6 +13532,10 @@ impl crate::Action for DescribeAddressesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeAssistantCidr`.
@@ -12574,6 +13558,8 @@ pub struct DescribeAssistantCidrRequest {
 }
 
 impl crate::flatten::Flatten for DescribeAssistantCidrRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -12635,6 +13621,10 @@ impl crate::Action for DescribeAssistantCidrRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeBandwidthPackageBandwidthRange`.
@@ -12648,6 +13638,8 @@ pub struct DescribeBandwidthPackageBandwidthRangeRequest {
 }
 
 impl crate::flatten::Flatten for DescribeBandwidthPackageBandwidthRangeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.bandwidth_package_ids.is_empty() { w.field("BandwidthPackageIds", &self.bandwidth_package_ids)?; }
         Ok(())
@@ -12685,6 +13677,10 @@ impl crate::Action for DescribeBandwidthPackageBandwidthRangeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeBandwidthPackageBillUsage`.
@@ -12697,6 +13693,8 @@ pub struct DescribeBandwidthPackageBillUsageRequest {
 }
 
 impl crate::flatten::Flatten for DescribeBandwidthPackageBillUsageRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
         Ok(())
@@ -12736,6 +13734,10 @@ impl crate::Action for DescribeBandwidthPackageBillUsageRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeBandwidthPackageQuota`.
@@ -12745,6 +13747,8 @@ impl crate::Action for DescribeBandwidthPackageBillUsageRequest {
 pub struct DescribeBandwidthPackageQuotaRequest {}
 
 impl crate::flatten::Flatten for DescribeBandwidthPackageQuotaRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -12775,6 +13779,10 @@ impl crate::Action for DescribeBandwidthPackageQuotaRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeBandwidthPackageResources`.
@@ -12796,6 +13804,8 @@ pub struct DescribeBandwidthPackageResourcesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeBandwidthPackageResourcesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -12860,6 +13870,10 @@ impl crate::Action for DescribeBandwidthPackageResourcesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeBandwidthPackages`.
@@ -12882,6 +13896,8 @@ pub struct DescribeBandwidthPackagesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeBandwidthPackagesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.bandwidth_package_ids.is_empty() { w.field("BandwidthPackageIds", &self.bandwidth_package_ids)?; }
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -12943,6 +13959,10 @@ impl crate::Action for DescribeBandwidthPackagesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeCcnAttachedInstances`.
@@ -12971,6 +13991,8 @@ pub struct DescribeCcnAttachedInstancesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeCcnAttachedInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ccn_id { w.field("CcnId", v)?; }
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -13046,6 +14068,10 @@ impl crate::Action for DescribeCcnAttachedInstancesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeCcnPolicyBasedRoutingNextHop`.
@@ -13064,6 +14090,8 @@ pub struct DescribeCcnPolicyBasedRoutingNextHopRequest {
 }
 
 impl crate::flatten::Flatten for DescribeCcnPolicyBasedRoutingNextHopRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -13121,6 +14149,10 @@ impl crate::Action for DescribeCcnPolicyBasedRoutingNextHopRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeCcnPolicyBasedRoutingRule`.
@@ -13139,6 +14171,8 @@ pub struct DescribeCcnPolicyBasedRoutingRuleRequest {
 }
 
 impl crate::flatten::Flatten for DescribeCcnPolicyBasedRoutingRuleRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -13196,6 +14230,10 @@ impl crate::Action for DescribeCcnPolicyBasedRoutingRuleRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeCcnRegionBandwidthLimits`.
@@ -13208,6 +14246,8 @@ pub struct DescribeCcnRegionBandwidthLimitsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeCcnRegionBandwidthLimitsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         Ok(())
@@ -13247,6 +14287,10 @@ impl crate::Action for DescribeCcnRegionBandwidthLimitsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeCcnRouteTableBroadcastPolicys`.
@@ -13264,6 +14308,8 @@ pub struct DescribeCcnRouteTableBroadcastPolicysRequest {
 }
 
 impl crate::flatten::Flatten for DescribeCcnRouteTableBroadcastPolicysRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if let Some(v) = &self.policy_version { w.field("PolicyVersion", v)?; }
@@ -13322,6 +14368,10 @@ impl crate::Action for DescribeCcnRouteTableBroadcastPolicysRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeCcnRouteTableInputPolicys`.
@@ -13339,6 +14389,8 @@ pub struct DescribeCcnRouteTableInputPolicysRequest {
 }
 
 impl crate::flatten::Flatten for DescribeCcnRouteTableInputPolicysRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if let Some(v) = &self.policy_version { w.field("PolicyVersion", v)?; }
@@ -13397,6 +14449,10 @@ impl crate::Action for DescribeCcnRouteTableInputPolicysRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeCcnRouteTables`.
@@ -13416,6 +14472,8 @@ pub struct DescribeCcnRouteTablesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeCcnRouteTablesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -13470,6 +14528,10 @@ impl crate::Action for DescribeCcnRouteTablesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeCcnRoutes`.
@@ -13494,6 +14556,8 @@ pub struct DescribeCcnRoutesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeCcnRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -13565,6 +14629,10 @@ impl crate::Action for DescribeCcnRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeCcns`.
@@ -13593,6 +14661,8 @@ pub struct DescribeCcnsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeCcnsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ccn_ids.is_empty() { w.field("CcnIds", &self.ccn_ids)?; }
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -13668,6 +14738,10 @@ impl crate::Action for DescribeCcnsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeCdcLDCXList`.
@@ -13677,6 +14751,8 @@ impl crate::Action for DescribeCcnsRequest {
 pub struct DescribeCdcLDCXListRequest {}
 
 impl crate::flatten::Flatten for DescribeCdcLDCXListRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -13703,6 +14779,10 @@ impl crate::Action for DescribeCdcLDCXListRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeCdcNetPlanes`.
@@ -13712,6 +14792,8 @@ impl crate::Action for DescribeCdcLDCXListRequest {
 pub struct DescribeCdcNetPlanesRequest {}
 
 impl crate::flatten::Flatten for DescribeCdcNetPlanesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -13738,6 +14820,10 @@ impl crate::Action for DescribeCdcNetPlanesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeCdcUsedIdcVlan`.
@@ -13747,6 +14833,8 @@ impl crate::Action for DescribeCdcNetPlanesRequest {
 pub struct DescribeCdcUsedIdcVlanRequest {}
 
 impl crate::flatten::Flatten for DescribeCdcUsedIdcVlanRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -13773,6 +14861,10 @@ impl crate::Action for DescribeCdcUsedIdcVlanRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeClassicLinkInstances`.
@@ -13792,6 +14884,8 @@ pub struct DescribeClassicLinkInstancesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeClassicLinkInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -13846,6 +14940,10 @@ impl crate::Action for DescribeClassicLinkInstancesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeCrossBorderCcnRegionBandwidthLimits`.
@@ -13865,6 +14963,8 @@ pub struct DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -13918,6 +15018,10 @@ impl crate::Action for DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
     }
 }
 
@@ -13986,6 +15090,8 @@ pub struct DescribeCrossBorderComplianceRequest {
 }
 
 impl crate::flatten::Flatten for DescribeCrossBorderComplianceRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.business_address { w.field("BusinessAddress", v)?; }
         if let Some(v) = &self.company { w.field("Company", v)?; }
@@ -14152,6 +15258,10 @@ impl crate::Action for DescribeCrossBorderComplianceRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeCrossBorderFlowMonitor`.
@@ -14176,6 +15286,8 @@ pub struct DescribeCrossBorderFlowMonitorRequest {
 }
 
 impl crate::flatten::Flatten for DescribeCrossBorderFlowMonitorRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         w.field("CcnUin", &self.ccn_uin)?;
@@ -14263,6 +15375,10 @@ impl crate::Action for DescribeCrossBorderFlowMonitorRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeCustomerGatewayVendors`.
@@ -14272,6 +15388,8 @@ impl crate::Action for DescribeCrossBorderFlowMonitorRequest {
 pub struct DescribeCustomerGatewayVendorsRequest {}
 
 impl crate::flatten::Flatten for DescribeCustomerGatewayVendorsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -14302,6 +15420,10 @@ impl crate::Action for DescribeCustomerGatewayVendorsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeCustomerGateways`.
@@ -14324,6 +15446,8 @@ pub struct DescribeCustomerGatewaysRequest {
 }
 
 impl crate::flatten::Flatten for DescribeCustomerGatewaysRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.customer_gateway_ids.is_empty() { w.field("CustomerGatewayIds", &self.customer_gateway_ids)?; }
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -14385,6 +15509,10 @@ impl crate::Action for DescribeCustomerGatewaysRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeDesignatedZones`.
@@ -14394,6 +15522,8 @@ impl crate::Action for DescribeCustomerGatewaysRequest {
 pub struct DescribeDesignatedZonesRequest {}
 
 impl crate::flatten::Flatten for DescribeDesignatedZonesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -14427,6 +15557,10 @@ impl crate::Action for DescribeDesignatedZonesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeDhcpIps`.
@@ -14449,6 +15583,8 @@ pub struct DescribeDhcpIpsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeDhcpIpsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.dhcp_ip_ids.is_empty() { w.field("DhcpIpIds", &self.dhcp_ip_ids)?; }
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -14510,6 +15646,10 @@ impl crate::Action for DescribeDhcpIpsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeDirectConnectGatewayCcnRoutes`.
@@ -14534,6 +15674,8 @@ pub struct DescribeDirectConnectGatewayCcnRoutesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeDirectConnectGatewayCcnRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_type { w.field("AddressType", v)?; }
         if let Some(v) = &self.ccn_route_type { w.field("CcnRouteType", v)?; }
@@ -14605,6 +15747,10 @@ impl crate::Action for DescribeDirectConnectGatewayCcnRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeDirectConnectGateways`.
@@ -14627,6 +15773,8 @@ pub struct DescribeDirectConnectGatewaysRequest {
 }
 
 impl crate::flatten::Flatten for DescribeDirectConnectGatewaysRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.direct_connect_gateway_ids.is_empty() { w.field("DirectConnectGatewayIds", &self.direct_connect_gateway_ids)?; }
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -14688,6 +15836,10 @@ impl crate::Action for DescribeDirectConnectGatewaysRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeFlowLog`.
@@ -14702,6 +15854,8 @@ pub struct DescribeFlowLogRequest {
 }
 
 impl crate::flatten::Flatten for DescribeFlowLogRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("FlowLogId", &self.flow_log_id)?;
         w.field("VpcId", &self.vpc_id)?;
@@ -14748,6 +15902,10 @@ impl crate::Action for DescribeFlowLogRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
     }
 }
 
@@ -14801,6 +15959,8 @@ pub struct DescribeFlowLogsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeFlowLogsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cloud_log_id { w.field("CloudLogId", v)?; }
         if let Some(v) = &self.cloud_log_region { w.field("CloudLogRegion", v)?; }
@@ -14932,6 +16092,10 @@ impl crate::Action for DescribeFlowLogsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeGatewayFlowMonitorDetail`.
@@ -14971,6 +16135,8 @@ pub struct DescribeGatewayFlowMonitorDetailRequest {
 }
 
 impl crate::flatten::Flatten for DescribeGatewayFlowMonitorDetailRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.direct_connect_gateway_id { w.field("DirectConnectGatewayId", v)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -15077,6 +16243,10 @@ impl crate::Action for DescribeGatewayFlowMonitorDetailRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeGatewayFlowQos`.
@@ -15098,6 +16268,8 @@ pub struct DescribeGatewayFlowQosRequest {
 }
 
 impl crate::flatten::Flatten for DescribeGatewayFlowQosRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("GatewayId", &self.gateway_id)?;
         if !self.ip_addresses.is_empty() { w.field("IpAddresses", &self.ip_addresses)?; }
@@ -15162,6 +16334,10 @@ impl crate::Action for DescribeGatewayFlowQosRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeGlobalRoutes`.
@@ -15184,6 +16360,8 @@ pub struct DescribeGlobalRoutesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeGlobalRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if !self.global_route_ids.is_empty() { w.field("GlobalRouteIds", &self.global_route_ids)?; }
@@ -15245,6 +16423,10 @@ impl crate::Action for DescribeGlobalRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeHaVips`.
@@ -15267,6 +16449,8 @@ pub struct DescribeHaVipsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeHaVipsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if !self.ha_vip_ids.is_empty() { w.field("HaVipIds", &self.ha_vip_ids)?; }
@@ -15328,6 +16512,10 @@ impl crate::Action for DescribeHaVipsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeHighPriorityRouteTables`.
@@ -15353,6 +16541,8 @@ pub struct DescribeHighPriorityRouteTablesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeHighPriorityRouteTablesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if !self.high_priority_route_table_ids.is_empty() { w.field("HighPriorityRouteTableIds", &self.high_priority_route_table_ids)?; }
@@ -15421,6 +16611,10 @@ impl crate::Action for DescribeHighPriorityRouteTablesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeHighPriorityRoutes`.
@@ -15442,6 +16636,8 @@ pub struct DescribeHighPriorityRoutesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeHighPriorityRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
@@ -15506,6 +16702,10 @@ impl crate::Action for DescribeHighPriorityRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeIPv6Addresses`.
@@ -15531,6 +16731,8 @@ pub struct DescribeIPv6AddressesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeIPv6AddressesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if !self.ipv6_address_ids.is_empty() { w.field("IPv6AddressIds", &self.ipv6_address_ids)?; }
@@ -15599,6 +16801,10 @@ impl crate::Action for DescribeIPv6AddressesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeInstanceJumbo`.
@@ -15611,6 +16817,8 @@ pub struct DescribeInstanceJumboRequest {
 }
 
 impl crate::flatten::Flatten for DescribeInstanceJumboRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         Ok(())
@@ -15650,6 +16858,10 @@ impl crate::Action for DescribeInstanceJumboRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeIp6Addresses`.
@@ -15672,6 +16884,8 @@ pub struct DescribeIp6AddressesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeIp6AddressesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if !self.ip6_address_ids.is_empty() { w.field("Ip6AddressIds", &self.ip6_address_ids)?; }
@@ -15733,6 +16947,10 @@ impl crate::Action for DescribeIp6AddressesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeIp6TranslatorQuota`.
@@ -15746,6 +16964,8 @@ pub struct DescribeIp6TranslatorQuotaRequest {
 }
 
 impl crate::flatten::Flatten for DescribeIp6TranslatorQuotaRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ip6_translator_ids.is_empty() { w.field("Ip6TranslatorIds", &self.ip6_translator_ids)?; }
         Ok(())
@@ -15783,6 +17003,10 @@ impl crate::Action for DescribeIp6TranslatorQuotaRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeIp6Translators`.
@@ -15805,6 +17029,8 @@ pub struct DescribeIp6TranslatorsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeIp6TranslatorsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if !self.ip6_translator_ids.is_empty() { w.field("Ip6TranslatorIds", &self.ip6_translator_ids)?; }
@@ -15866,6 +17092,10 @@ impl crate::Action for DescribeIp6TranslatorsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeIpGeolocationDatabaseUrl`.
@@ -15878,6 +17108,8 @@ pub struct DescribeIpGeolocationDatabaseUrlRequest {
 }
 
 impl crate::flatten::Flatten for DescribeIpGeolocationDatabaseUrlRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Type", &self.r#type)?;
         Ok(())
@@ -15920,6 +17152,10 @@ impl crate::Action for DescribeIpGeolocationDatabaseUrlRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeIpGeolocationInfos`.
@@ -15935,6 +17171,8 @@ pub struct DescribeIpGeolocationInfosRequest {
 }
 
 impl crate::flatten::Flatten for DescribeIpGeolocationInfosRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.address_ips.is_empty() { w.field("AddressIps", &self.address_ips)?; }
         if let Some(v) = &self.fields { w.field("Fields", v)?; }
@@ -15985,6 +17223,10 @@ impl crate::Action for DescribeIpGeolocationInfosRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeLocalGateway`.
@@ -16004,6 +17246,8 @@ pub struct DescribeLocalGatewayRequest {
 }
 
 impl crate::flatten::Flatten for DescribeLocalGatewayRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -16058,6 +17302,10 @@ impl crate::Action for DescribeLocalGatewayRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeNatGatewayDestinationIpPortTranslationNatRules`.
@@ -16080,6 +17328,8 @@ pub struct DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -16141,6 +17391,10 @@ impl crate::Action for DescribeNatGatewayDestinationIpPortTranslationNatRulesReq
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeNatGatewayDirectConnectGatewayRoute`.
@@ -16161,6 +17415,8 @@ pub struct DescribeNatGatewayDirectConnectGatewayRouteRequest {
 }
 
 impl crate::flatten::Flatten for DescribeNatGatewayDirectConnectGatewayRouteRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -16226,6 +17482,10 @@ impl crate::Action for DescribeNatGatewayDirectConnectGatewayRouteRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeNatGatewayFlowMonitorDetail`.
@@ -16252,6 +17512,8 @@ pub struct DescribeNatGatewayFlowMonitorDetailRequest {
 }
 
 impl crate::flatten::Flatten for DescribeNatGatewayFlowMonitorDetailRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.aggregation_time_range { w.field("AggregationTimeRange", v)?; }
         if let Some(v) = &self.all_metric_mode { w.field("AllMetricMode", v)?; }
@@ -16331,6 +17593,10 @@ impl crate::Action for DescribeNatGatewayFlowMonitorDetailRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeNatGatewaySourceIpTranslationNatRules`.
@@ -16352,6 +17618,8 @@ pub struct DescribeNatGatewaySourceIpTranslationNatRulesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeNatGatewaySourceIpTranslationNatRulesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -16416,6 +17684,10 @@ impl crate::Action for DescribeNatGatewaySourceIpTranslationNatRulesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeNatGatewayZones`.
@@ -16425,6 +17697,8 @@ impl crate::Action for DescribeNatGatewaySourceIpTranslationNatRulesRequest {
 pub struct DescribeNatGatewayZonesRequest {}
 
 impl crate::flatten::Flatten for DescribeNatGatewayZonesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -16455,6 +17729,10 @@ impl crate::Action for DescribeNatGatewayZonesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeNatGateways`.
@@ -16477,6 +17755,8 @@ pub struct DescribeNatGatewaysRequest {
 }
 
 impl crate::flatten::Flatten for DescribeNatGatewaysRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -16541,6 +17821,10 @@ impl crate::Action for DescribeNatGatewaysRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeNetDetectStates`.
@@ -16563,6 +17847,8 @@ pub struct DescribeNetDetectStatesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeNetDetectStatesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -16624,6 +17910,10 @@ impl crate::Action for DescribeNetDetectStatesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeNetDetects`.
@@ -16646,6 +17936,8 @@ pub struct DescribeNetDetectsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeNetDetectsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -16707,6 +17999,10 @@ impl crate::Action for DescribeNetDetectsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeNetworkAccountType`.
@@ -16716,6 +18012,8 @@ impl crate::Action for DescribeNetDetectsRequest {
 pub struct DescribeNetworkAccountTypeRequest {}
 
 impl crate::flatten::Flatten for DescribeNetworkAccountTypeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -16746,6 +18044,10 @@ impl crate::Action for DescribeNetworkAccountTypeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeNetworkAclQuintupleEntries`.
@@ -16767,6 +18069,8 @@ pub struct DescribeNetworkAclQuintupleEntriesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeNetworkAclQuintupleEntriesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -16831,6 +18135,10 @@ impl crate::Action for DescribeNetworkAclQuintupleEntriesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeNetworkAcls`.
@@ -16859,6 +18167,8 @@ pub struct DescribeNetworkAclsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeNetworkAclsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -16934,6 +18244,10 @@ impl crate::Action for DescribeNetworkAclsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeNetworkInterfaceLimit`.
@@ -16946,6 +18260,8 @@ pub struct DescribeNetworkInterfaceLimitRequest {
 }
 
 impl crate::flatten::Flatten for DescribeNetworkInterfaceLimitRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InstanceId", &self.instance_id)?;
         Ok(())
@@ -17000,6 +18316,10 @@ impl crate::Action for DescribeNetworkInterfaceLimitRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeNetworkInterfaces`.
@@ -17022,6 +18342,8 @@ pub struct DescribeNetworkInterfacesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeNetworkInterfacesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -17083,6 +18405,10 @@ impl crate::Action for DescribeNetworkInterfacesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribePrivateNatGatewayDestinationIpPortTranslationNatRules`.
@@ -17104,6 +18430,8 @@ pub struct DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest 
 }
 
 impl crate::flatten::Flatten for DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -17168,6 +18496,10 @@ impl crate::Action for DescribePrivateNatGatewayDestinationIpPortTranslationNatR
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribePrivateNatGatewayLimits`.
@@ -17187,6 +18519,8 @@ pub struct DescribePrivateNatGatewayLimitsRequest {
 }
 
 impl crate::flatten::Flatten for DescribePrivateNatGatewayLimitsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -17241,6 +18575,10 @@ impl crate::Action for DescribePrivateNatGatewayLimitsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribePrivateNatGatewayRegions`.
@@ -17250,6 +18588,8 @@ impl crate::Action for DescribePrivateNatGatewayLimitsRequest {
 pub struct DescribePrivateNatGatewayRegionsRequest {}
 
 impl crate::flatten::Flatten for DescribePrivateNatGatewayRegionsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -17282,6 +18622,10 @@ impl crate::Action for DescribePrivateNatGatewayRegionsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
     }
 }
 
@@ -17316,6 +18660,8 @@ pub struct DescribePrivateNatGatewayTranslationAclRulesRequest {
 }
 
 impl crate::flatten::Flatten for DescribePrivateNatGatewayTranslationAclRulesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -17418,6 +18764,10 @@ impl crate::Action for DescribePrivateNatGatewayTranslationAclRulesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribePrivateNatGatewayTranslationNatRules`.
@@ -17439,6 +18789,8 @@ pub struct DescribePrivateNatGatewayTranslationNatRulesRequest {
 }
 
 impl crate::flatten::Flatten for DescribePrivateNatGatewayTranslationNatRulesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -17503,6 +18855,10 @@ impl crate::Action for DescribePrivateNatGatewayTranslationNatRulesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribePrivateNatGateways`.
@@ -17531,6 +18887,8 @@ pub struct DescribePrivateNatGatewaysRequest {
 }
 
 impl crate::flatten::Flatten for DescribePrivateNatGatewaysRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -17606,6 +18964,10 @@ impl crate::Action for DescribePrivateNatGatewaysRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeProductQuota`.
@@ -17618,6 +18980,8 @@ pub struct DescribeProductQuotaRequest {
 }
 
 impl crate::flatten::Flatten for DescribeProductQuotaRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Product", &self.product)?;
         Ok(())
@@ -17660,6 +19024,10 @@ impl crate::Action for DescribeProductQuotaRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeReserveIpAddresses`.
@@ -17682,6 +19050,8 @@ pub struct DescribeReserveIpAddressesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeReserveIpAddressesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -17743,6 +19113,10 @@ impl crate::Action for DescribeReserveIpAddressesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeRouteConflicts`.
@@ -17757,6 +19131,8 @@ pub struct DescribeRouteConflictsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeRouteConflictsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.destination_cidr_blocks.is_empty() { w.field("DestinationCidrBlocks", &self.destination_cidr_blocks)?; }
         w.field("RouteTableId", &self.route_table_id)?;
@@ -17804,6 +19180,10 @@ impl crate::Action for DescribeRouteConflictsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeRouteList`.
@@ -17823,6 +19203,8 @@ pub struct DescribeRouteListRequest {
 }
 
 impl crate::flatten::Flatten for DescribeRouteListRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -17877,6 +19259,10 @@ impl crate::Action for DescribeRouteListRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeRoutePolicies`.
@@ -17902,6 +19288,8 @@ pub struct DescribeRoutePoliciesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeRoutePoliciesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -17970,6 +19358,10 @@ impl crate::Action for DescribeRoutePoliciesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeRoutePolicyEntries`.
@@ -17998,6 +19390,8 @@ pub struct DescribeRoutePolicyEntriesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeRoutePolicyEntriesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -18073,6 +19467,10 @@ impl crate::Action for DescribeRoutePolicyEntriesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeRouteTableAssociatedInstances`.
@@ -18092,6 +19490,8 @@ pub struct DescribeRouteTableAssociatedInstancesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeRouteTableAssociatedInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -18146,6 +19546,10 @@ impl crate::Action for DescribeRouteTableAssociatedInstancesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeRouteTableSelectionPolicies`.
@@ -18165,6 +19569,8 @@ pub struct DescribeRouteTableSelectionPoliciesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeRouteTableSelectionPoliciesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -18219,6 +19625,10 @@ impl crate::Action for DescribeRouteTableSelectionPoliciesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeRouteTables`.
@@ -18244,6 +19654,8 @@ pub struct DescribeRouteTablesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeRouteTablesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -18312,6 +19724,10 @@ impl crate::Action for DescribeRouteTablesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeRoutes`.
@@ -18331,6 +19747,8 @@ pub struct DescribeRoutesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -18385,6 +19803,10 @@ impl crate::Action for DescribeRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeSecurityGroupAssociationStatistics`.
@@ -18397,6 +19819,8 @@ pub struct DescribeSecurityGroupAssociationStatisticsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeSecurityGroupAssociationStatisticsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
         Ok(())
@@ -18436,6 +19860,10 @@ impl crate::Action for DescribeSecurityGroupAssociationStatisticsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeSecurityGroupExpandedPolicies`.
@@ -18451,6 +19879,8 @@ pub struct DescribeSecurityGroupExpandedPoliciesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeSecurityGroupExpandedPoliciesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         w.field("SecurityGroupId", &self.security_group_id)?;
@@ -18498,6 +19928,10 @@ impl crate::Action for DescribeSecurityGroupExpandedPoliciesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeSecurityGroupLimits`.
@@ -18507,6 +19941,8 @@ impl crate::Action for DescribeSecurityGroupExpandedPoliciesRequest {
 pub struct DescribeSecurityGroupLimitsRequest {}
 
 impl crate::flatten::Flatten for DescribeSecurityGroupLimitsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -18537,6 +19973,10 @@ impl crate::Action for DescribeSecurityGroupLimitsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeSecurityGroupPolicies`.
@@ -18552,6 +19992,8 @@ pub struct DescribeSecurityGroupPoliciesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeSecurityGroupPoliciesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         w.field("SecurityGroupId", &self.security_group_id)?;
@@ -18599,6 +20041,10 @@ impl crate::Action for DescribeSecurityGroupPoliciesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeSecurityGroupReferences`.
@@ -18611,6 +20057,8 @@ pub struct DescribeSecurityGroupReferencesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeSecurityGroupReferencesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
         Ok(())
@@ -18650,6 +20098,10 @@ impl crate::Action for DescribeSecurityGroupReferencesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeSecurityGroups`.
@@ -18678,6 +20130,8 @@ pub struct DescribeSecurityGroupsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeSecurityGroupsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -18753,6 +20207,10 @@ impl crate::Action for DescribeSecurityGroupsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeServiceTemplateGroupInstances`.
@@ -18771,6 +20229,8 @@ pub struct DescribeServiceTemplateGroupInstancesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeServiceTemplateGroupInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
         if let Some(v) = &self.offset { w.field("Offset", v)?; }
@@ -18821,6 +20281,10 @@ impl crate::Action for DescribeServiceTemplateGroupInstancesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeServiceTemplateGroups`.
@@ -18855,6 +20319,8 @@ pub struct DescribeServiceTemplateGroupsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeServiceTemplateGroupsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -18944,6 +20410,10 @@ impl crate::Action for DescribeServiceTemplateGroupsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeServiceTemplateInstances`.
@@ -18962,6 +20432,8 @@ pub struct DescribeServiceTemplateInstancesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeServiceTemplateInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
         if let Some(v) = &self.offset { w.field("Offset", v)?; }
@@ -19012,6 +20484,10 @@ impl crate::Action for DescribeServiceTemplateInstancesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeServiceTemplates`.
@@ -19046,6 +20522,8 @@ pub struct DescribeServiceTemplatesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeServiceTemplatesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -19135,6 +20613,10 @@ impl crate::Action for DescribeServiceTemplatesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeSgSnapshotFileContent`.
@@ -19151,6 +20633,8 @@ pub struct DescribeSgSnapshotFileContentRequest {
 }
 
 impl crate::flatten::Flatten for DescribeSgSnapshotFileContentRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("SecurityGroupId", &self.security_group_id)?;
         w.field("SnapshotFileId", &self.snapshot_file_id)?;
@@ -19224,6 +20708,10 @@ impl crate::Action for DescribeSgSnapshotFileContentRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeSnapshotAttachedInstances`.
@@ -19245,6 +20733,8 @@ pub struct DescribeSnapshotAttachedInstancesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeSnapshotAttachedInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -19309,6 +20799,10 @@ impl crate::Action for DescribeSnapshotAttachedInstancesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeSnapshotFiles`.
@@ -19333,6 +20827,8 @@ pub struct DescribeSnapshotFilesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeSnapshotFilesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("BusinessType", &self.business_type)?;
         w.field("EndDate", &self.end_date)?;
@@ -19414,6 +20910,10 @@ impl crate::Action for DescribeSnapshotFilesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeSnapshotPolicies`.
@@ -19436,6 +20936,8 @@ pub struct DescribeSnapshotPoliciesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeSnapshotPoliciesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -19497,6 +20999,10 @@ impl crate::Action for DescribeSnapshotPoliciesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeSpecificTrafficPackageUsedDetails`.
@@ -19530,6 +21036,8 @@ pub struct DescribeSpecificTrafficPackageUsedDetailsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeSpecificTrafficPackageUsedDetailsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.end_time { w.field("EndTime", v)?; }
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -19622,6 +21130,10 @@ impl crate::Action for DescribeSpecificTrafficPackageUsedDetailsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeSubnetResourceDashboard`.
@@ -19634,6 +21146,8 @@ pub struct DescribeSubnetResourceDashboardRequest {
 }
 
 impl crate::flatten::Flatten for DescribeSubnetResourceDashboardRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.subnet_ids.is_empty() { w.field("SubnetIds", &self.subnet_ids)?; }
         Ok(())
@@ -19673,6 +21187,10 @@ impl crate::Action for DescribeSubnetResourceDashboardRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeSubnets`.
@@ -19701,6 +21219,8 @@ pub struct DescribeSubnetsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeSubnetsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -19779,6 +21299,10 @@ impl crate::Action for DescribeSubnetsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeTaskResult`.
@@ -19795,6 +21319,8 @@ pub struct DescribeTaskResultRequest {
 }
 
 impl crate::flatten::Flatten for DescribeTaskResultRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.deal_name { w.field("DealName", v)?; }
         if let Some(v) = &self.task_id { w.field("TaskId", v)?; }
@@ -19842,6 +21368,10 @@ impl crate::Action for DescribeTaskResultRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeTemplateLimits`.
@@ -19851,6 +21381,8 @@ impl crate::Action for DescribeTaskResultRequest {
 pub struct DescribeTemplateLimitsRequest {}
 
 impl crate::flatten::Flatten for DescribeTemplateLimitsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -19881,6 +21413,10 @@ impl crate::Action for DescribeTemplateLimitsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeTenantCcns`.
@@ -19900,6 +21436,8 @@ pub struct DescribeTenantCcnsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeTenantCcnsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -19954,6 +21492,10 @@ impl crate::Action for DescribeTenantCcnsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeTrafficMirrorFilterRules`.
@@ -19978,6 +21520,8 @@ pub struct DescribeTrafficMirrorFilterRulesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeTrafficMirrorFilterRulesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -20055,6 +21599,10 @@ impl crate::Action for DescribeTrafficMirrorFilterRulesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeTrafficMirrors`.
@@ -20077,6 +21625,8 @@ pub struct DescribeTrafficMirrorsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeTrafficMirrorsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.filters { w.field("Filters", v)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -20138,6 +21688,10 @@ impl crate::Action for DescribeTrafficMirrorsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeTrafficPackages`.
@@ -20160,6 +21714,8 @@ pub struct DescribeTrafficPackagesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeTrafficPackagesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -20221,6 +21777,10 @@ impl crate::Action for DescribeTrafficPackagesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeTrafficQosPolicy`.
@@ -20237,6 +21797,8 @@ pub struct DescribeTrafficQosPolicyRequest {
 }
 
 impl crate::flatten::Flatten for DescribeTrafficQosPolicyRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         w.field("LocalRegion", &self.local_region)?;
@@ -20292,6 +21854,10 @@ impl crate::Action for DescribeTrafficQosPolicyRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeUsedIpAddress`.
@@ -20319,6 +21885,8 @@ pub struct DescribeUsedIpAddressRequest {
 }
 
 impl crate::flatten::Flatten for DescribeUsedIpAddressRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if !self.ip_addresses.is_empty() { w.field("IpAddresses", &self.ip_addresses)?; }
@@ -20397,6 +21965,10 @@ impl crate::Action for DescribeUsedIpAddressRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeVpcEndPoint`.
@@ -20428,6 +22000,8 @@ pub struct DescribeVpcEndPointRequest {
 }
 
 impl crate::flatten::Flatten for DescribeVpcEndPointRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.end_point_id.is_empty() { w.field("EndPointId", &self.end_point_id)?; }
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -20513,6 +22087,10 @@ impl crate::Action for DescribeVpcEndPointRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeVpcEndPointService`.
@@ -20547,6 +22125,8 @@ pub struct DescribeVpcEndPointServiceRequest {
 }
 
 impl crate::flatten::Flatten for DescribeVpcEndPointServiceRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.end_point_service_ids.is_empty() { w.field("EndPointServiceIds", &self.end_point_service_ids)?; }
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -20639,6 +22219,10 @@ impl crate::Action for DescribeVpcEndPointServiceRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeVpcEndPointServiceWhiteList`.
@@ -20658,6 +22242,8 @@ pub struct DescribeVpcEndPointServiceWhiteListRequest {
 }
 
 impl crate::flatten::Flatten for DescribeVpcEndPointServiceWhiteListRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -20715,6 +22301,10 @@ impl crate::Action for DescribeVpcEndPointServiceWhiteListRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeVpcInstances`.
@@ -20733,6 +22323,8 @@ pub struct DescribeVpcInstancesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeVpcInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -20790,6 +22382,10 @@ impl crate::Action for DescribeVpcInstancesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeVpcIpv6Addresses`.
@@ -20814,6 +22410,8 @@ pub struct DescribeVpcIpv6AddressesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeVpcIpv6AddressesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ipv6_addresses.is_empty() { w.field("Ipv6Addresses", &self.ipv6_addresses)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -20885,6 +22483,10 @@ impl crate::Action for DescribeVpcIpv6AddressesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeVpcLimits`.
@@ -20897,6 +22499,8 @@ pub struct DescribeVpcLimitsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeVpcLimitsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.limit_types.is_empty() { w.field("LimitTypes", &self.limit_types)?; }
         Ok(())
@@ -20936,6 +22540,10 @@ impl crate::Action for DescribeVpcLimitsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeVpcPeeringConnections`.
@@ -20964,6 +22572,8 @@ pub struct DescribeVpcPeeringConnectionsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeVpcPeeringConnectionsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -21039,6 +22649,10 @@ impl crate::Action for DescribeVpcPeeringConnectionsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeVpcPrivateIpAddresses`.
@@ -21053,6 +22667,8 @@ pub struct DescribeVpcPrivateIpAddressesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeVpcPrivateIpAddressesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.private_ip_addresses.is_empty() { w.field("PrivateIpAddresses", &self.private_ip_addresses)?; }
         w.field("VpcId", &self.vpc_id)?;
@@ -21100,6 +22716,10 @@ impl crate::Action for DescribeVpcPrivateIpAddressesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeVpcResourceDashboard`.
@@ -21112,6 +22732,8 @@ pub struct DescribeVpcResourceDashboardRequest {
 }
 
 impl crate::flatten::Flatten for DescribeVpcResourceDashboardRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.vpc_ids.is_empty() { w.field("VpcIds", &self.vpc_ids)?; }
         Ok(())
@@ -21151,6 +22773,10 @@ impl crate::Action for DescribeVpcResourceDashboardRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeVpcTaskResult`.
@@ -21163,6 +22789,8 @@ pub struct DescribeVpcTaskResultRequest {
 }
 
 impl crate::flatten::Flatten for DescribeVpcTaskResultRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("TaskId", &self.task_id)?;
         Ok(())
@@ -21208,6 +22836,10 @@ impl crate::Action for DescribeVpcTaskResultRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeVpcs`.
@@ -21230,6 +22862,8 @@ pub struct DescribeVpcsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeVpcsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -21291,6 +22925,10 @@ impl crate::Action for DescribeVpcsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeVpnConnections`.
@@ -21313,6 +22951,8 @@ pub struct DescribeVpnConnectionsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeVpnConnectionsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -21374,6 +23014,10 @@ impl crate::Action for DescribeVpnConnectionsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeVpnGatewayCcnRoutes`.
@@ -21392,6 +23036,8 @@ pub struct DescribeVpnGatewayCcnRoutesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeVpnGatewayCcnRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
         if let Some(v) = &self.offset { w.field("Offset", v)?; }
@@ -21449,6 +23095,10 @@ impl crate::Action for DescribeVpnGatewayCcnRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeVpnGatewayRoutes`.
@@ -21470,6 +23120,8 @@ pub struct DescribeVpnGatewayRoutesRequest {
 }
 
 impl crate::flatten::Flatten for DescribeVpnGatewayRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -21534,6 +23186,10 @@ impl crate::Action for DescribeVpnGatewayRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeVpnGatewaySslClients`.
@@ -21559,6 +23215,8 @@ pub struct DescribeVpnGatewaySslClientsRequest {
 }
 
 impl crate::flatten::Flatten for DescribeVpnGatewaySslClientsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.is_vpn_portal { w.field("IsVpnPortal", v)?; }
@@ -21627,6 +23285,10 @@ impl crate::Action for DescribeVpnGatewaySslClientsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeVpnGatewaySslServers`.
@@ -21652,6 +23314,8 @@ pub struct DescribeVpnGatewaySslServersRequest {
 }
 
 impl crate::flatten::Flatten for DescribeVpnGatewaySslServersRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.is_vpn_portal { w.field("IsVpnPortal", v)?; }
@@ -21720,6 +23384,10 @@ impl crate::Action for DescribeVpnGatewaySslServersRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DescribeVpnGateways`.
@@ -21742,6 +23410,8 @@ pub struct DescribeVpnGatewaysRequest {
 }
 
 impl crate::flatten::Flatten for DescribeVpnGatewaysRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -21803,6 +23473,10 @@ impl crate::Action for DescribeVpnGatewaysRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DetachCcnInstances`.
@@ -21817,6 +23491,8 @@ pub struct DetachCcnInstancesRequest {
 }
 
 impl crate::flatten::Flatten for DetachCcnInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
@@ -21860,6 +23536,10 @@ impl crate::Action for DetachCcnInstancesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DetachClassicLinkVpc`.
@@ -21874,6 +23554,8 @@ pub struct DetachClassicLinkVpcRequest {
 }
 
 impl crate::flatten::Flatten for DetachClassicLinkVpcRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         w.field("VpcId", &self.vpc_id)?;
@@ -21917,6 +23599,10 @@ impl crate::Action for DetachClassicLinkVpcRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DetachNetworkInterface`.
@@ -21934,6 +23620,8 @@ pub struct DetachNetworkInterfaceRequest {
 }
 
 impl crate::flatten::Flatten for DetachNetworkInterfaceRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
         w.field("InstanceId", &self.instance_id)?;
@@ -21987,6 +23675,10 @@ impl crate::Action for DetachNetworkInterfaceRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
+
     /// Safe to resend when it carries a `ClientToken` or is a dry run that changes nothing.
     fn is_idempotent(&self) -> bool {
         Self::IDEMPOTENT || self.client_token.is_some()
@@ -22005,6 +23697,8 @@ pub struct DetachSnapshotInstancesRequest {
 }
 
 impl crate::flatten::Flatten for DetachSnapshotInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
         w.field("SnapshotPolicyId", &self.snapshot_policy_id)?;
@@ -22048,6 +23742,10 @@ impl crate::Action for DetachSnapshotInstancesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DisableCcnRoutes`.
@@ -22062,6 +23760,8 @@ pub struct DisableCcnRoutesRequest {
 }
 
 impl crate::flatten::Flatten for DisableCcnRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if !self.route_ids.is_empty() { w.field("RouteIds", &self.route_ids)?; }
@@ -22105,6 +23805,10 @@ impl crate::Action for DisableCcnRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DisableFlowLogs`.
@@ -22117,6 +23821,8 @@ pub struct DisableFlowLogsRequest {
 }
 
 impl crate::flatten::Flatten for DisableFlowLogsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.flow_log_ids.is_empty() { w.field("FlowLogIds", &self.flow_log_ids)?; }
         Ok(())
@@ -22152,6 +23858,10 @@ impl crate::Action for DisableFlowLogsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DisableGatewayFlowMonitor`.
@@ -22164,6 +23874,8 @@ pub struct DisableGatewayFlowMonitorRequest {
 }
 
 impl crate::flatten::Flatten for DisableGatewayFlowMonitorRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("GatewayId", &self.gateway_id)?;
         Ok(())
@@ -22199,6 +23911,10 @@ impl crate::Action for DisableGatewayFlowMonitorRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DisableRoutes`.
@@ -22217,6 +23933,8 @@ pub struct DisableRoutesRequest {
 }
 
 impl crate::flatten::Flatten for DisableRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_ids.is_empty() { w.field("RouteIds", &self.route_ids)?; }
         if !self.route_item_ids.is_empty() { w.field("RouteItemIds", &self.route_item_ids)?; }
@@ -22267,6 +23985,10 @@ impl crate::Action for DisableRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DisableSnapshotPolicies`.
@@ -22279,6 +24001,8 @@ pub struct DisableSnapshotPoliciesRequest {
 }
 
 impl crate::flatten::Flatten for DisableSnapshotPoliciesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.snapshot_policy_ids.is_empty() { w.field("SnapshotPolicyIds", &self.snapshot_policy_ids)?; }
         Ok(())
@@ -22314,6 +24038,10 @@ impl crate::Action for DisableSnapshotPoliciesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DisableVpnGatewaySslClientCert`.
@@ -22330,6 +24058,8 @@ pub struct DisableVpnGatewaySslClientCertRequest {
 }
 
 impl crate::flatten::Flatten for DisableVpnGatewaySslClientCertRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ssl_vpn_client_id { w.field("SslVpnClientId", v)?; }
         if !self.ssl_vpn_client_ids.is_empty() { w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?; }
@@ -22374,6 +24104,10 @@ impl crate::Action for DisableVpnGatewaySslClientCertRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DisassociateAddress`.
@@ -22389,6 +24123,8 @@ pub struct DisassociateAddressRequest {
 }
 
 impl crate::flatten::Flatten for DisassociateAddressRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressId", &self.address_id)?;
         if let Some(v) = &self.reallocate_normal_public_ip { w.field("ReallocateNormalPublicIp", v)?; }
@@ -22436,6 +24172,10 @@ impl crate::Action for DisassociateAddressRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DisassociateDhcpIpWithAddressIp`.
@@ -22448,6 +24188,8 @@ pub struct DisassociateDhcpIpWithAddressIpRequest {
 }
 
 impl crate::flatten::Flatten for DisassociateDhcpIpWithAddressIpRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DhcpIpId", &self.dhcp_ip_id)?;
         Ok(())
@@ -22483,6 +24225,10 @@ impl crate::Action for DisassociateDhcpIpWithAddressIpRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DisassociateDirectConnectGatewayNatGateway`.
@@ -22499,6 +24245,8 @@ pub struct DisassociateDirectConnectGatewayNatGatewayRequest {
 }
 
 impl crate::flatten::Flatten for DisassociateDirectConnectGatewayNatGatewayRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -22550,6 +24298,10 @@ impl crate::Action for DisassociateDirectConnectGatewayNatGatewayRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DisassociateHaVipInstance`.
@@ -22562,6 +24314,8 @@ pub struct DisassociateHaVipInstanceRequest {
 }
 
 impl crate::flatten::Flatten for DisassociateHaVipInstanceRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ha_vip_association_set.is_empty() { w.field("HaVipAssociationSet", &self.ha_vip_association_set)?; }
         Ok(())
@@ -22597,6 +24351,10 @@ impl crate::Action for DisassociateHaVipInstanceRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DisassociateIPv6Address`.
@@ -22613,6 +24371,8 @@ pub struct DisassociateIPv6AddressRequest {
 }
 
 impl crate::flatten::Flatten for DisassociateIPv6AddressRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("IPv6AddressId", &self.ipv6_address_id)?;
         if let Some(v) = &self.keep_bind_with_eni { w.field("KeepBindWithEni", v)?; }
@@ -22656,6 +24416,10 @@ impl crate::Action for DisassociateIPv6AddressRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DisassociateNatGatewayAddress`.
@@ -22670,6 +24434,8 @@ pub struct DisassociateNatGatewayAddressRequest {
 }
 
 impl crate::flatten::Flatten for DisassociateNatGatewayAddressRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NatGatewayId", &self.nat_gateway_id)?;
         if !self.public_ip_addresses.is_empty() { w.field("PublicIpAddresses", &self.public_ip_addresses)?; }
@@ -22713,6 +24479,10 @@ impl crate::Action for DisassociateNatGatewayAddressRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DisassociateNetworkAclSubnets`.
@@ -22727,6 +24497,8 @@ pub struct DisassociateNetworkAclSubnetsRequest {
 }
 
 impl crate::flatten::Flatten for DisassociateNetworkAclSubnetsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkAclId", &self.network_acl_id)?;
         if !self.subnet_ids.is_empty() { w.field("SubnetIds", &self.subnet_ids)?; }
@@ -22770,6 +24542,10 @@ impl crate::Action for DisassociateNetworkAclSubnetsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DisassociateNetworkInterfaceSecurityGroups`.
@@ -22784,6 +24560,8 @@ pub struct DisassociateNetworkInterfaceSecurityGroupsRequest {
 }
 
 impl crate::flatten::Flatten for DisassociateNetworkInterfaceSecurityGroupsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.network_interface_ids.is_empty() { w.field("NetworkInterfaceIds", &self.network_interface_ids)?; }
         if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
@@ -22827,6 +24605,10 @@ impl crate::Action for DisassociateNetworkInterfaceSecurityGroupsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DisassociateVpcEndPointSecurityGroups`.
@@ -22841,6 +24623,8 @@ pub struct DisassociateVpcEndPointSecurityGroupsRequest {
 }
 
 impl crate::flatten::Flatten for DisassociateVpcEndPointSecurityGroupsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("EndPointId", &self.end_point_id)?;
         if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
@@ -22884,6 +24668,10 @@ impl crate::Action for DisassociateVpcEndPointSecurityGroupsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DownloadCustomerGatewayConfiguration`.
@@ -22902,6 +24690,8 @@ pub struct DownloadCustomerGatewayConfigurationRequest {
 }
 
 impl crate::flatten::Flatten for DownloadCustomerGatewayConfigurationRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CustomerGatewayVendor", &self.customer_gateway_vendor)?;
         w.field("InterfaceName", &self.interface_name)?;
@@ -22965,6 +24755,10 @@ impl crate::Action for DownloadCustomerGatewayConfigurationRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `DownloadVpnGatewaySslClientCert`.
@@ -22987,6 +24781,8 @@ pub struct DownloadVpnGatewaySslClientCertRequest {
 }
 
 impl crate::flatten::Flatten for DownloadVpnGatewaySslClientCertRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.is_vpn_portal { w.field("IsVpnPortal", v)?; }
         if let Some(v) = &self.saml_token { w.field("SamlToken", v)?; }
@@ -23051,6 +24847,10 @@ impl crate::Action for DownloadVpnGatewaySslClientCertRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `EnableCcnRoutes`.
@@ -23065,6 +24865,8 @@ pub struct EnableCcnRoutesRequest {
 }
 
 impl crate::flatten::Flatten for EnableCcnRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if !self.route_ids.is_empty() { w.field("RouteIds", &self.route_ids)?; }
@@ -23108,6 +24910,10 @@ impl crate::Action for EnableCcnRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `EnableFlowLogs`.
@@ -23120,6 +24926,8 @@ pub struct EnableFlowLogsRequest {
 }
 
 impl crate::flatten::Flatten for EnableFlowLogsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.flow_log_ids.is_empty() { w.field("FlowLogIds", &self.flow_log_ids)?; }
         Ok(())
@@ -23155,6 +24963,10 @@ impl crate::Action for EnableFlowLogsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `EnableGatewayFlowMonitor`.
@@ -23167,6 +24979,8 @@ pub struct EnableGatewayFlowMonitorRequest {
 }
 
 impl crate::flatten::Flatten for EnableGatewayFlowMonitorRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("GatewayId", &self.gateway_id)?;
         Ok(())
@@ -23202,6 +25016,10 @@ impl crate::Action for EnableGatewayFlowMonitorRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `EnableRoutes`.
@@ -23220,6 +25038,8 @@ pub struct EnableRoutesRequest {
 }
 
 impl crate::flatten::Flatten for EnableRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_ids.is_empty() { w.field("RouteIds", &self.route_ids)?; }
         if !self.route_item_ids.is_empty() { w.field("RouteItemIds", &self.route_item_ids)?; }
@@ -23270,6 +25090,10 @@ impl crate::Action for EnableRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `EnableSnapshotPolicies`.
@@ -23282,6 +25106,8 @@ pub struct EnableSnapshotPoliciesRequest {
 }
 
 impl crate::flatten::Flatten for EnableSnapshotPoliciesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.snapshot_policy_ids.is_empty() { w.field("SnapshotPolicyIds", &self.snapshot_policy_ids)?; }
         Ok(())
@@ -23317,6 +25143,10 @@ impl crate::Action for EnableSnapshotPoliciesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `EnableVpcEndPointConnect`.
@@ -23336,6 +25166,8 @@ pub struct EnableVpcEndPointConnectRequest {
 }
 
 impl crate::flatten::Flatten for EnableVpcEndPointConnectRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AcceptFlag", &self.accept_flag)?;
         if !self.end_point_id.is_empty() { w.field("EndPointId", &self.end_point_id)?; }
@@ -23395,6 +25227,10 @@ impl crate::Action for EnableVpcEndPointConnectRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `EnableVpnGatewaySslClientCert`.
@@ -23411,6 +25247,8 @@ pub struct EnableVpnGatewaySslClientCertRequest {
 }
 
 impl crate::flatten::Flatten for EnableVpnGatewaySslClientCertRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ssl_vpn_client_id { w.field("SslVpnClientId", v)?; }
         if !self.ssl_vpn_client_ids.is_empty() { w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?; }
@@ -23455,6 +25293,10 @@ impl crate::Action for EnableVpnGatewaySslClientCertRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `GenerateVpnConnectionDefaultHealthCheckIp`.
@@ -23467,6 +25309,8 @@ pub struct GenerateVpnConnectionDefaultHealthCheckIpRequest {
 }
 
 impl crate::flatten::Flatten for GenerateVpnConnectionDefaultHealthCheckIpRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
         Ok(())
@@ -23509,6 +25353,10 @@ impl crate::Action for GenerateVpnConnectionDefaultHealthCheckIpRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `GetCcnRegionBandwidthLimits`.
@@ -23536,6 +25384,8 @@ pub struct GetCcnRegionBandwidthLimitsRequest {
 }
 
 impl crate::flatten::Flatten for GetCcnRegionBandwidthLimitsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -23614,6 +25464,10 @@ impl crate::Action for GetCcnRegionBandwidthLimitsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `HaVipAssociateAddressIp`.
@@ -23628,6 +25482,8 @@ pub struct HaVipAssociateAddressIpRequest {
 }
 
 impl crate::flatten::Flatten for HaVipAssociateAddressIpRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressIp", &self.address_ip)?;
         w.field("HaVipId", &self.ha_vip_id)?;
@@ -23671,6 +25527,10 @@ impl crate::Action for HaVipAssociateAddressIpRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `HaVipDisassociateAddressIp`.
@@ -23683,6 +25543,8 @@ pub struct HaVipDisassociateAddressIpRequest {
 }
 
 impl crate::flatten::Flatten for HaVipDisassociateAddressIpRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HaVipId", &self.ha_vip_id)?;
         Ok(())
@@ -23718,6 +25580,10 @@ impl crate::Action for HaVipDisassociateAddressIpRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `InquirePriceCreateDirectConnectGateway`.
@@ -23727,6 +25593,8 @@ impl crate::Action for HaVipDisassociateAddressIpRequest {
 pub struct InquirePriceCreateDirectConnectGatewayRequest {}
 
 impl crate::flatten::Flatten for InquirePriceCreateDirectConnectGatewayRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -23760,6 +25628,10 @@ impl crate::Action for InquirePriceCreateDirectConnectGatewayRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `InquiryPriceAllocateAddresses`.
@@ -23784,6 +25656,8 @@ pub struct InquiryPriceAllocateAddressesRequest {
 }
 
 impl crate::flatten::Flatten for InquiryPriceAllocateAddressesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_charge_prepaid { w.field("AddressChargePrepaid", v)?; }
         if let Some(v) = &self.address_type { w.field("AddressType", v)?; }
@@ -23852,6 +25726,10 @@ impl crate::Action for InquiryPriceAllocateAddressesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `InquiryPriceCreateVpnGateway`.
@@ -23876,6 +25754,8 @@ pub struct InquiryPriceCreateVpnGatewayRequest {
 }
 
 impl crate::flatten::Flatten for InquiryPriceCreateVpnGatewayRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.instance_charge_prepaid { w.field("InstanceChargePrepaid", v)?; }
         if let Some(v) = &self.instance_charge_type { w.field("InstanceChargeType", v)?; }
@@ -23944,6 +25824,10 @@ impl crate::Action for InquiryPriceCreateVpnGatewayRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `InquiryPriceModifyAddressesBandwidth`.
@@ -23958,6 +25842,8 @@ pub struct InquiryPriceModifyAddressesBandwidthRequest {
 }
 
 impl crate::flatten::Flatten for InquiryPriceModifyAddressesBandwidthRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.address_ids.is_empty() { w.field("AddressIds", &self.address_ids)?; }
         w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
@@ -24005,6 +25891,10 @@ impl crate::Action for InquiryPriceModifyAddressesBandwidthRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `InquiryPriceRenewAddresses`.
@@ -24019,6 +25909,8 @@ pub struct InquiryPriceRenewAddressesRequest {
 }
 
 impl crate::flatten::Flatten for InquiryPriceRenewAddressesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressChargePrepaid", &self.address_charge_prepaid)?;
         if !self.address_ids.is_empty() { w.field("AddressIds", &self.address_ids)?; }
@@ -24066,6 +25958,10 @@ impl crate::Action for InquiryPriceRenewAddressesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `InquiryPriceRenewVpnGateway`.
@@ -24080,6 +25976,8 @@ pub struct InquiryPriceRenewVpnGatewayRequest {
 }
 
 impl crate::flatten::Flatten for InquiryPriceRenewVpnGatewayRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
@@ -24127,6 +26025,10 @@ impl crate::Action for InquiryPriceRenewVpnGatewayRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `InquiryPriceResetVpnGatewayInternetMaxBandwidth`.
@@ -24141,6 +26043,8 @@ pub struct InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
 }
 
 impl crate::flatten::Flatten for InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
@@ -24188,6 +26092,10 @@ impl crate::Action for InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `LockCcnBandwidths`.
@@ -24200,6 +26108,8 @@ pub struct LockCcnBandwidthsRequest {
 }
 
 impl crate::flatten::Flatten for LockCcnBandwidthsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
         Ok(())
@@ -24235,6 +26145,10 @@ impl crate::Action for LockCcnBandwidthsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `LockCcns`.
@@ -24244,6 +26158,8 @@ impl crate::Action for LockCcnBandwidthsRequest {
 pub struct LockCcnsRequest {}
 
 impl crate::flatten::Flatten for LockCcnsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -24270,6 +26186,10 @@ impl crate::Action for LockCcnsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `MigrateBandwidthPackageResources`.
@@ -24286,6 +26206,8 @@ pub struct MigrateBandwidthPackageResourcesRequest {
 }
 
 impl crate::flatten::Flatten for MigrateBandwidthPackageResourcesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
         if !self.resource_ids.is_empty() { w.field("ResourceIds", &self.resource_ids)?; }
@@ -24337,6 +26259,10 @@ impl crate::Action for MigrateBandwidthPackageResourcesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `MigrateNetworkInterface`.
@@ -24356,6 +26282,8 @@ pub struct MigrateNetworkInterfaceRequest {
 }
 
 impl crate::flatten::Flatten for MigrateNetworkInterfaceRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.attach_type { w.field("AttachType", v)?; }
         w.field("DestinationInstanceId", &self.destination_instance_id)?;
@@ -24415,6 +26343,10 @@ impl crate::Action for MigrateNetworkInterfaceRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `MigratePrivateIpAddress`.
@@ -24431,6 +26363,8 @@ pub struct MigratePrivateIpAddressRequest {
 }
 
 impl crate::flatten::Flatten for MigratePrivateIpAddressRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DestinationNetworkInterfaceId", &self.destination_network_interface_id)?;
         w.field("PrivateIpAddress", &self.private_ip_address)?;
@@ -24482,6 +26416,10 @@ impl crate::Action for MigratePrivateIpAddressRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyAddressAttribute`.
@@ -24503,6 +26441,8 @@ pub struct ModifyAddressAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyAddressAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressId", &self.address_id)?;
         if let Some(v) = &self.address_name { w.field("AddressName", v)?; }
@@ -24560,6 +26500,10 @@ impl crate::Action for ModifyAddressAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyAddressInternetChargeType`.
@@ -24579,6 +26523,8 @@ pub struct ModifyAddressInternetChargeTypeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyAddressInternetChargeTypeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_charge_prepaid { w.field("AddressChargePrepaid", v)?; }
         w.field("AddressId", &self.address_id)?;
@@ -24638,6 +26584,10 @@ impl crate::Action for ModifyAddressInternetChargeTypeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyAddressTemplateAttribute`.
@@ -24659,6 +26609,8 @@ pub struct ModifyAddressTemplateAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyAddressTemplateAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressTemplateId", &self.address_template_id)?;
         if let Some(v) = &self.address_template_name { w.field("AddressTemplateName", v)?; }
@@ -24716,6 +26668,10 @@ impl crate::Action for ModifyAddressTemplateAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyAddressTemplateGroupAttribute`.
@@ -24734,6 +26690,8 @@ pub struct ModifyAddressTemplateGroupAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyAddressTemplateGroupAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressTemplateGroupId", &self.address_template_group_id)?;
         if let Some(v) = &self.address_template_group_name { w.field("AddressTemplateGroupName", v)?; }
@@ -24784,6 +26742,10 @@ impl crate::Action for ModifyAddressTemplateGroupAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyAddressesBandwidth`.
@@ -24804,6 +26766,8 @@ pub struct ModifyAddressesBandwidthRequest {
 }
 
 impl crate::flatten::Flatten for ModifyAddressesBandwidthRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.address_ids.is_empty() { w.field("AddressIds", &self.address_ids)?; }
         if let Some(v) = &self.end_time { w.field("EndTime", v)?; }
@@ -24866,6 +26830,10 @@ impl crate::Action for ModifyAddressesBandwidthRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyAddressesRenewFlag`.
@@ -24880,6 +26848,8 @@ pub struct ModifyAddressesRenewFlagRequest {
 }
 
 impl crate::flatten::Flatten for ModifyAddressesRenewFlagRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.address_ids.is_empty() { w.field("AddressIds", &self.address_ids)?; }
         w.field("RenewFlag", &self.renew_flag)?;
@@ -24923,6 +26893,10 @@ impl crate::Action for ModifyAddressesRenewFlagRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyAssistantCidr`.
@@ -24941,6 +26915,8 @@ pub struct ModifyAssistantCidrRequest {
 }
 
 impl crate::flatten::Flatten for ModifyAssistantCidrRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.new_cidr_blocks.is_empty() { w.field("NewCidrBlocks", &self.new_cidr_blocks)?; }
         if !self.old_cidr_blocks.is_empty() { w.field("OldCidrBlocks", &self.old_cidr_blocks)?; }
@@ -24995,6 +26971,10 @@ impl crate::Action for ModifyAssistantCidrRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyBandwidthPackageAttribute`.
@@ -25014,6 +26994,8 @@ pub struct ModifyBandwidthPackageAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyBandwidthPackageAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bandwidth_package_id { w.field("BandwidthPackageId", v)?; }
         if let Some(v) = &self.bandwidth_package_name { w.field("BandwidthPackageName", v)?; }
@@ -25061,6 +27043,10 @@ impl crate::Action for ModifyBandwidthPackageAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyBandwidthPackageBandwidth`.
@@ -25075,6 +27061,8 @@ pub struct ModifyBandwidthPackageBandwidthRequest {
 }
 
 impl crate::flatten::Flatten for ModifyBandwidthPackageBandwidthRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
         w.field("InternetMaxBandwidth", &self.internet_max_bandwidth)?;
@@ -25118,6 +27106,10 @@ impl crate::Action for ModifyBandwidthPackageBandwidthRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyCcnAttachedInstancesAttribute`.
@@ -25132,6 +27124,8 @@ pub struct ModifyCcnAttachedInstancesAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyCcnAttachedInstancesAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
@@ -25175,6 +27169,10 @@ impl crate::Action for ModifyCcnAttachedInstancesAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyCcnAttribute`.
@@ -25205,6 +27203,8 @@ pub struct ModifyCcnAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyCcnAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ccn_description { w.field("CcnDescription", v)?; }
         w.field("CcnId", &self.ccn_id)?;
@@ -25283,6 +27283,10 @@ impl crate::Action for ModifyCcnAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyCcnPolicyBasedRoutingNextHopAttribute`.
@@ -25321,6 +27325,8 @@ pub struct ModifyCcnPolicyBasedRoutingNextHopAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyCcnPolicyBasedRoutingNextHopAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -25421,6 +27427,10 @@ impl crate::Action for ModifyCcnPolicyBasedRoutingNextHopAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyCcnPolicyBasedRoutingRuleAttribute`.
@@ -25438,6 +27448,8 @@ pub struct ModifyCcnPolicyBasedRoutingRuleAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyCcnPolicyBasedRoutingRuleAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -25489,6 +27501,10 @@ impl crate::Action for ModifyCcnPolicyBasedRoutingRuleAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyCcnRegionBandwidthLimitsType`.
@@ -25504,6 +27520,8 @@ pub struct ModifyCcnRegionBandwidthLimitsTypeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyCcnRegionBandwidthLimitsTypeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bandwidth_limit_type { w.field("BandwidthLimitType", v)?; }
         w.field("CcnId", &self.ccn_id)?;
@@ -25547,6 +27565,10 @@ impl crate::Action for ModifyCcnRegionBandwidthLimitsTypeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyCcnRouteTables`.
@@ -25559,6 +27581,8 @@ pub struct ModifyCcnRouteTablesRequest {
 }
 
 impl crate::flatten::Flatten for ModifyCcnRouteTablesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_table_info.is_empty() { w.field("RouteTableInfo", &self.route_table_info)?; }
         Ok(())
@@ -25594,6 +27618,10 @@ impl crate::Action for ModifyCcnRouteTablesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyCdcLDCXAttribute`.
@@ -25603,6 +27631,8 @@ impl crate::Action for ModifyCcnRouteTablesRequest {
 pub struct ModifyCdcLDCXAttributeRequest {}
 
 impl crate::flatten::Flatten for ModifyCdcLDCXAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -25629,6 +27659,10 @@ impl crate::Action for ModifyCdcLDCXAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyCdcNetPlaneAttribute`.
@@ -25638,6 +27672,8 @@ impl crate::Action for ModifyCdcLDCXAttributeRequest {
 pub struct ModifyCdcNetPlaneAttributeRequest {}
 
 impl crate::flatten::Flatten for ModifyCdcNetPlaneAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -25664,6 +27700,10 @@ impl crate::Action for ModifyCdcNetPlaneAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyCustomerGatewayAttribute`.
@@ -25681,6 +27721,8 @@ pub struct ModifyCustomerGatewayAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyCustomerGatewayAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bgp_asn { w.field("BgpAsn", v)?; }
         w.field("CustomerGatewayId", &self.customer_gateway_id)?;
@@ -25732,6 +27774,10 @@ impl crate::Action for ModifyCustomerGatewayAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyDhcpIpAttribute`.
@@ -25746,6 +27792,8 @@ pub struct ModifyDhcpIpAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyDhcpIpAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DhcpIpId", &self.dhcp_ip_id)?;
         w.field("DhcpIpName", &self.dhcp_ip_name)?;
@@ -25789,6 +27837,10 @@ impl crate::Action for ModifyDhcpIpAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyDirectConnectGatewayAttribute`.
@@ -25810,6 +27862,8 @@ pub struct ModifyDirectConnectGatewayAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyDirectConnectGatewayAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ccn_route_type { w.field("CcnRouteType", v)?; }
         w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
@@ -25867,6 +27921,10 @@ impl crate::Action for ModifyDirectConnectGatewayAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyFlowLogAttribute`.
@@ -25891,6 +27949,8 @@ pub struct ModifyFlowLogAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyFlowLogAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.flow_log_description { w.field("FlowLogDescription", v)?; }
         w.field("FlowLogId", &self.flow_log_id)?;
@@ -25955,6 +28015,10 @@ impl crate::Action for ModifyFlowLogAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyGatewayFlowQos`.
@@ -25974,6 +28038,8 @@ pub struct ModifyGatewayFlowQosRequest {
 }
 
 impl crate::flatten::Flatten for ModifyGatewayFlowQosRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Bandwidth", &self.bandwidth)?;
         if let Some(v) = &self.direction { w.field("Direction", v)?; }
@@ -26033,6 +28099,10 @@ impl crate::Action for ModifyGatewayFlowQosRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyGlobalRouteECMPAlgorithm`.
@@ -26054,6 +28124,8 @@ pub struct ModifyGlobalRouteECMPAlgorithmRequest {
 }
 
 impl crate::flatten::Flatten for ModifyGlobalRouteECMPAlgorithmRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cdc_id { w.field("CdcId", v)?; }
         if let Some(v) = &self.destination_cidr_block { w.field("DestinationCidrBlock", v)?; }
@@ -26111,6 +28183,10 @@ impl crate::Action for ModifyGlobalRouteECMPAlgorithmRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyGlobalRoutes`.
@@ -26125,6 +28201,8 @@ pub struct ModifyGlobalRoutesRequest {
 }
 
 impl crate::flatten::Flatten for ModifyGlobalRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.global_routes.is_empty() { w.field("GlobalRoutes", &self.global_routes)?; }
         w.field("VpcId", &self.vpc_id)?;
@@ -26168,6 +28246,10 @@ impl crate::Action for ModifyGlobalRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyHaVipAttribute`.
@@ -26183,6 +28265,8 @@ pub struct ModifyHaVipAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyHaVipAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HaVipId", &self.ha_vip_id)?;
         if let Some(v) = &self.ha_vip_name { w.field("HaVipName", v)?; }
@@ -26226,6 +28310,10 @@ impl crate::Action for ModifyHaVipAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyHighPriorityRouteAttribute`.
@@ -26240,6 +28328,8 @@ pub struct ModifyHighPriorityRouteAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyHighPriorityRouteAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.high_priority_modify_items.is_empty() { w.field("HighPriorityModifyItems", &self.high_priority_modify_items)?; }
         w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
@@ -26283,6 +28373,10 @@ impl crate::Action for ModifyHighPriorityRouteAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyHighPriorityRouteECMPAlgorithm`.
@@ -26298,6 +28392,8 @@ pub struct ModifyHighPriorityRouteECMPAlgorithmRequest {
 }
 
 impl crate::flatten::Flatten for ModifyHighPriorityRouteECMPAlgorithmRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
         if !self.route_ecmp_algorithms.is_empty() { w.field("RouteECMPAlgorithms", &self.route_ecmp_algorithms)?; }
@@ -26341,6 +28437,10 @@ impl crate::Action for ModifyHighPriorityRouteECMPAlgorithmRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyHighPriorityRouteTableAttribute`.
@@ -26355,6 +28455,8 @@ pub struct ModifyHighPriorityRouteTableAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyHighPriorityRouteTableAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
         w.field("Name", &self.name)?;
@@ -26398,6 +28500,10 @@ impl crate::Action for ModifyHighPriorityRouteTableAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyIPv6AddressesAttributes`.
@@ -26417,6 +28523,8 @@ pub struct ModifyIPv6AddressesAttributesRequest {
 }
 
 impl crate::flatten::Flatten for ModifyIPv6AddressesAttributesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.eip_visible_on_eni { w.field("EipVisibleOnEni", v)?; }
         if !self.ipv6_address_ids.is_empty() { w.field("IPv6AddressIds", &self.ipv6_address_ids)?; }
@@ -26467,6 +28575,10 @@ impl crate::Action for ModifyIPv6AddressesAttributesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyIPv6AddressesBandwidth`.
@@ -26482,6 +28594,8 @@ pub struct ModifyIPv6AddressesBandwidthRequest {
 }
 
 impl crate::flatten::Flatten for ModifyIPv6AddressesBandwidthRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ipv6_address_ids.is_empty() { w.field("IPv6AddressIds", &self.ipv6_address_ids)?; }
         w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
@@ -26525,6 +28639,10 @@ impl crate::Action for ModifyIPv6AddressesBandwidthRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyIp6AddressesBandwidth`.
@@ -26543,6 +28661,8 @@ pub struct ModifyIp6AddressesBandwidthRequest {
 }
 
 impl crate::flatten::Flatten for ModifyIp6AddressesBandwidthRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
         if !self.ip6_address_ids.is_empty() { w.field("Ip6AddressIds", &self.ip6_address_ids)?; }
@@ -26597,6 +28717,10 @@ impl crate::Action for ModifyIp6AddressesBandwidthRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyIp6Rule`.
@@ -26620,6 +28744,8 @@ pub struct ModifyIp6RuleRequest {
 }
 
 impl crate::flatten::Flatten for ModifyIp6RuleRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Ip6RuleId", &self.ip6_rule_id)?;
         if let Some(v) = &self.ip6_rule_name { w.field("Ip6RuleName", v)?; }
@@ -26685,6 +28811,10 @@ impl crate::Action for ModifyIp6RuleRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyIp6Translator`.
@@ -26700,6 +28830,8 @@ pub struct ModifyIp6TranslatorRequest {
 }
 
 impl crate::flatten::Flatten for ModifyIp6TranslatorRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Ip6TranslatorId", &self.ip6_translator_id)?;
         if let Some(v) = &self.ip6_translator_name { w.field("Ip6TranslatorName", v)?; }
@@ -26743,6 +28875,10 @@ impl crate::Action for ModifyIp6TranslatorRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyIpv6AddressesAttribute`.
@@ -26757,6 +28893,8 @@ pub struct ModifyIpv6AddressesAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyIpv6AddressesAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ipv6_addresses.is_empty() { w.field("Ipv6Addresses", &self.ipv6_addresses)?; }
         w.field("NetworkInterfaceId", &self.network_interface_id)?;
@@ -26800,6 +28938,10 @@ impl crate::Action for ModifyIpv6AddressesAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyLocalGateway`.
@@ -26819,6 +28961,8 @@ pub struct ModifyLocalGatewayRequest {
 }
 
 impl crate::flatten::Flatten for ModifyLocalGatewayRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CdcId", &self.cdc_id)?;
         w.field("LocalGatewayId", &self.local_gateway_id)?;
@@ -26878,6 +29022,10 @@ impl crate::Action for ModifyLocalGatewayRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyNatGatewayAdvancedAttribute`.
@@ -26899,6 +29047,8 @@ pub struct ModifyNatGatewayAdvancedAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyNatGatewayAdvancedAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NatGatewayId", &self.nat_gateway_id)?;
         if let Some(v) = &self.tcp_established_connection_timeout { w.field("TCPEstablishedConnectionTimeout", v)?; }
@@ -26956,6 +29106,10 @@ impl crate::Action for ModifyNatGatewayAdvancedAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyNatGatewayAttribute`.
@@ -26986,6 +29140,8 @@ pub struct ModifyNatGatewayAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyNatGatewayAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.deletion_protection_enabled { w.field("DeletionProtectionEnabled", v)?; }
         if let Some(v) = &self.internet_max_bandwidth_out { w.field("InternetMaxBandwidthOut", v)?; }
@@ -27064,6 +29220,10 @@ impl crate::Action for ModifyNatGatewayAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyNatGatewayDestinationIpPortTranslationNatRule`.
@@ -27080,6 +29240,8 @@ pub struct ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest {
 }
 
 impl crate::flatten::Flatten for ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DestinationNatRule", &self.destination_nat_rule)?;
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -27131,6 +29293,10 @@ impl crate::Action for ModifyNatGatewayDestinationIpPortTranslationNatRuleReques
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyNatGatewaySourceIpTranslationNatRule`.
@@ -27145,6 +29311,8 @@ pub struct ModifyNatGatewaySourceIpTranslationNatRuleRequest {
 }
 
 impl crate::flatten::Flatten for ModifyNatGatewaySourceIpTranslationNatRuleRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NatGatewayId", &self.nat_gateway_id)?;
         w.field("SourceIpTranslationNatRule", &self.source_ip_translation_nat_rule)?;
@@ -27188,6 +29356,10 @@ impl crate::Action for ModifyNatGatewaySourceIpTranslationNatRuleRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyNetDetect`.
@@ -27215,6 +29387,8 @@ pub struct ModifyNetDetectRequest {
 }
 
 impl crate::flatten::Flatten for ModifyNetDetectRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.detect_destination_ip.is_empty() { w.field("DetectDestinationIp", &self.detect_destination_ip)?; }
         if let Some(v) = &self.net_detect_description { w.field("NetDetectDescription", v)?; }
@@ -27286,6 +29460,10 @@ impl crate::Action for ModifyNetDetectRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyNetworkAclAttribute`.
@@ -27300,6 +29478,8 @@ pub struct ModifyNetworkAclAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyNetworkAclAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkAclId", &self.network_acl_id)?;
         w.field("NetworkAclName", &self.network_acl_name)?;
@@ -27343,6 +29523,10 @@ impl crate::Action for ModifyNetworkAclAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyNetworkAclEntries`.
@@ -27364,6 +29548,8 @@ pub struct ModifyNetworkAclEntriesRequest {
 }
 
 impl crate::flatten::Flatten for ModifyNetworkAclEntriesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.enable_update_acl_entries { w.field("EnableUpdateAclEntries", v)?; }
         if let Some(v) = &self.network_acl_entry_set { w.field("NetworkAclEntrySet", v)?; }
@@ -27421,6 +29607,10 @@ impl crate::Action for ModifyNetworkAclEntriesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyNetworkAclQuintupleEntries`.
@@ -27435,6 +29625,8 @@ pub struct ModifyNetworkAclQuintupleEntriesRequest {
 }
 
 impl crate::flatten::Flatten for ModifyNetworkAclQuintupleEntriesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkAclId", &self.network_acl_id)?;
         w.field("NetworkAclQuintupleSet", &self.network_acl_quintuple_set)?;
@@ -27478,6 +29670,10 @@ impl crate::Action for ModifyNetworkAclQuintupleEntriesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyNetworkInterfaceAttribute`.
@@ -27502,6 +29698,8 @@ pub struct ModifyNetworkInterfaceAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyNetworkInterfaceAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.network_interface_description { w.field("NetworkInterfaceDescription", v)?; }
         w.field("NetworkInterfaceId", &self.network_interface_id)?;
@@ -27566,6 +29764,10 @@ impl crate::Action for ModifyNetworkInterfaceAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyNetworkInterfaceQos`.
@@ -27584,6 +29786,8 @@ pub struct ModifyNetworkInterfaceQosRequest {
 }
 
 impl crate::flatten::Flatten for ModifyNetworkInterfaceQosRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.direct_send_max_port { w.field("DirectSendMaxPort", v)?; }
         if !self.network_interface_ids.is_empty() { w.field("NetworkInterfaceIds", &self.network_interface_ids)?; }
@@ -27634,6 +29838,10 @@ impl crate::Action for ModifyNetworkInterfaceQosRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyPrivateIpAddressesAttribute`.
@@ -27648,6 +29856,8 @@ pub struct ModifyPrivateIpAddressesAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyPrivateIpAddressesAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkInterfaceId", &self.network_interface_id)?;
         if !self.private_ip_addresses.is_empty() { w.field("PrivateIpAddresses", &self.private_ip_addresses)?; }
@@ -27691,6 +29901,10 @@ impl crate::Action for ModifyPrivateIpAddressesAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyPrivateNatGatewayAttribute`.
@@ -27709,6 +29923,8 @@ pub struct ModifyPrivateNatGatewayAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyPrivateNatGatewayAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.deletion_protection_enabled { w.field("DeletionProtectionEnabled", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -27759,6 +29975,10 @@ impl crate::Action for ModifyPrivateNatGatewayAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule`.
@@ -27773,6 +29993,8 @@ pub struct ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
 }
 
 impl crate::flatten::Flatten for ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.local_destination_ip_port_translation_nat_rules.is_empty() { w.field("LocalDestinationIpPortTranslationNatRules", &self.local_destination_ip_port_translation_nat_rules)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -27816,6 +30038,10 @@ impl crate::Action for ModifyPrivateNatGatewayDestinationIpPortTranslationNatRul
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyPrivateNatGatewayTranslationAclRule`.
@@ -27839,6 +30065,8 @@ pub struct ModifyPrivateNatGatewayTranslationAclRuleRequest {
 }
 
 impl crate::flatten::Flatten for ModifyPrivateNatGatewayTranslationAclRuleRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NatGatewayId", &self.nat_gateway_id)?;
         if let Some(v) = &self.original_ip { w.field("OriginalIp", v)?; }
@@ -27914,6 +30142,10 @@ impl crate::Action for ModifyPrivateNatGatewayTranslationAclRuleRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyPrivateNatGatewayTranslationNatRule`.
@@ -27931,6 +30163,8 @@ pub struct ModifyPrivateNatGatewayTranslationNatRuleRequest {
 }
 
 impl crate::flatten::Flatten for ModifyPrivateNatGatewayTranslationNatRuleRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cross_domain { w.field("CrossDomain", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -27982,6 +30216,10 @@ impl crate::Action for ModifyPrivateNatGatewayTranslationNatRuleRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyReserveIpAddress`.
@@ -28002,6 +30240,8 @@ pub struct ModifyReserveIpAddressRequest {
 }
 
 impl crate::flatten::Flatten for ModifyReserveIpAddressRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         if let Some(v) = &self.name { w.field("Name", v)?; }
@@ -28060,6 +30300,10 @@ impl crate::Action for ModifyReserveIpAddressRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyRoutePolicyAttribute`.
@@ -28076,6 +30320,8 @@ pub struct ModifyRoutePolicyAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyRoutePolicyAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RoutePolicyDescription", &self.route_policy_description)?;
         w.field("RoutePolicyId", &self.route_policy_id)?;
@@ -28127,6 +30373,10 @@ impl crate::Action for ModifyRoutePolicyAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyRouteTableAttribute`.
@@ -28141,6 +30391,8 @@ pub struct ModifyRouteTableAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyRouteTableAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableId", &self.route_table_id)?;
         w.field("RouteTableName", &self.route_table_name)?;
@@ -28184,6 +30436,10 @@ impl crate::Action for ModifyRouteTableAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyRouteTableSelectionPolicies`.
@@ -28198,6 +30454,8 @@ pub struct ModifyRouteTableSelectionPoliciesRequest {
 }
 
 impl crate::flatten::Flatten for ModifyRouteTableSelectionPoliciesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if !self.selection_policies.is_empty() { w.field("SelectionPolicies", &self.selection_policies)?; }
@@ -28241,6 +30499,10 @@ impl crate::Action for ModifyRouteTableSelectionPoliciesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifySecurityGroupAttribute`.
@@ -28259,6 +30521,8 @@ pub struct ModifySecurityGroupAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifySecurityGroupAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.group_description { w.field("GroupDescription", v)?; }
         if let Some(v) = &self.group_name { w.field("GroupName", v)?; }
@@ -28309,6 +30573,10 @@ impl crate::Action for ModifySecurityGroupAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifySecurityGroupPolicies`.
@@ -28326,6 +30594,8 @@ pub struct ModifySecurityGroupPoliciesRequest {
 }
 
 impl crate::flatten::Flatten for ModifySecurityGroupPoliciesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("SecurityGroupId", &self.security_group_id)?;
         w.field("SecurityGroupPolicySet", &self.security_group_policy_set)?;
@@ -28377,6 +30647,10 @@ impl crate::Action for ModifySecurityGroupPoliciesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyServiceTemplateAttribute`.
@@ -28398,6 +30672,8 @@ pub struct ModifyServiceTemplateAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyServiceTemplateAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("ServiceTemplateId", &self.service_template_id)?;
         if let Some(v) = &self.service_template_name { w.field("ServiceTemplateName", v)?; }
@@ -28455,6 +30731,10 @@ impl crate::Action for ModifyServiceTemplateAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyServiceTemplateGroupAttribute`.
@@ -28473,6 +30753,8 @@ pub struct ModifyServiceTemplateGroupAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyServiceTemplateGroupAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("ServiceTemplateGroupId", &self.service_template_group_id)?;
         if let Some(v) = &self.service_template_group_name { w.field("ServiceTemplateGroupName", v)?; }
@@ -28523,6 +30805,10 @@ impl crate::Action for ModifyServiceTemplateGroupAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifySnapshotPolicies`.
@@ -28535,6 +30821,8 @@ pub struct ModifySnapshotPoliciesRequest {
 }
 
 impl crate::flatten::Flatten for ModifySnapshotPoliciesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.snapshot_policies_info.is_empty() { w.field("SnapshotPoliciesInfo", &self.snapshot_policies_info)?; }
         Ok(())
@@ -28570,6 +30858,10 @@ impl crate::Action for ModifySnapshotPoliciesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifySubnetAttribute`.
@@ -28588,6 +30880,8 @@ pub struct ModifySubnetAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifySubnetAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.enable_broadcast { w.field("EnableBroadcast", v)?; }
         w.field("SubnetId", &self.subnet_id)?;
@@ -28638,6 +30932,10 @@ impl crate::Action for ModifySubnetAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyTemplateMember`.
@@ -28654,6 +30952,8 @@ pub struct ModifyTemplateMemberRequest {
 }
 
 impl crate::flatten::Flatten for ModifyTemplateMemberRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.original_template_member.is_empty() { w.field("OriginalTemplateMember", &self.original_template_member)?; }
         w.field("TemplateId", &self.template_id)?;
@@ -28705,6 +31005,10 @@ impl crate::Action for ModifyTemplateMemberRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyTrafficMirrorAttribute`.
@@ -28723,6 +31027,8 @@ pub struct ModifyTrafficMirrorAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyTrafficMirrorAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.traffic_mirror_description { w.field("TrafficMirrorDescription", v)?; }
         w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
@@ -28773,6 +31079,10 @@ impl crate::Action for ModifyTrafficMirrorAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyTrafficMirrorFilterRules`.
@@ -28791,6 +31101,8 @@ pub struct ModifyTrafficMirrorFilterRulesRequest {
 }
 
 impl crate::flatten::Flatten for ModifyTrafficMirrorFilterRulesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.egress_filter_rules.is_empty() { w.field("EgressFilterRules", &self.egress_filter_rules)?; }
         if !self.ingress_filter_rules.is_empty() { w.field("IngressFilterRules", &self.ingress_filter_rules)?; }
@@ -28841,6 +31153,10 @@ impl crate::Action for ModifyTrafficMirrorFilterRulesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyVpcAttribute`.
@@ -28874,6 +31190,8 @@ pub struct ModifyVpcAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyVpcAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.dns_servers.is_empty() { w.field("DnsServers", &self.dns_servers)?; }
         if let Some(v) = &self.domain_name { w.field("DomainName", v)?; }
@@ -28959,6 +31277,10 @@ impl crate::Action for ModifyVpcAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyVpcEndPointAttribute`.
@@ -28980,6 +31302,8 @@ pub struct ModifyVpcEndPointAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyVpcEndPointAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("EndPointId", &self.end_point_id)?;
         if let Some(v) = &self.end_point_name { w.field("EndPointName", v)?; }
@@ -29037,6 +31361,10 @@ impl crate::Action for ModifyVpcEndPointAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyVpcEndPointServiceAttribute`.
@@ -29063,6 +31391,8 @@ pub struct ModifyVpcEndPointServiceAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyVpcEndPointServiceAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.auto_accept_flag { w.field("AutoAcceptFlag", v)?; }
         w.field("EndPointServiceId", &self.end_point_service_id)?;
@@ -29135,6 +31465,10 @@ impl crate::Action for ModifyVpcEndPointServiceAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyVpcEndPointServiceWhiteList`.
@@ -29152,6 +31486,8 @@ pub struct ModifyVpcEndPointServiceWhiteListRequest {
 }
 
 impl crate::flatten::Flatten for ModifyVpcEndPointServiceWhiteListRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("EndPointServiceId", &self.end_point_service_id)?;
@@ -29203,6 +31539,10 @@ impl crate::Action for ModifyVpcEndPointServiceWhiteListRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyVpcPeeringConnection`.
@@ -29224,6 +31564,8 @@ pub struct ModifyVpcPeeringConnectionRequest {
 }
 
 impl crate::flatten::Flatten for ModifyVpcPeeringConnectionRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bandwidth { w.field("Bandwidth", v)?; }
         if let Some(v) = &self.charge_type { w.field("ChargeType", v)?; }
@@ -29280,6 +31622,10 @@ impl crate::Action for ModifyVpcPeeringConnectionRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
     }
 }
 
@@ -29338,6 +31684,8 @@ pub struct ModifyVpnConnectionAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyVpnConnectionAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bgp_config { w.field("BgpConfig", v)?; }
         if let Some(v) = &self.customer_gateway_id { w.field("CustomerGatewayId", v)?; }
@@ -29479,6 +31827,10 @@ impl crate::Action for ModifyVpnConnectionAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyVpnGatewayAttribute`.
@@ -29503,6 +31855,8 @@ pub struct ModifyVpnGatewayAttributeRequest {
 }
 
 impl crate::flatten::Flatten for ModifyVpnGatewayAttributeRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bgp_asn { w.field("BgpAsn", v)?; }
         if let Some(v) = &self.instance_charge_type { w.field("InstanceChargeType", v)?; }
@@ -29567,6 +31921,10 @@ impl crate::Action for ModifyVpnGatewayAttributeRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyVpnGatewayCcnRoutes`.
@@ -29581,6 +31939,8 @@ pub struct ModifyVpnGatewayCcnRoutesRequest {
 }
 
 impl crate::flatten::Flatten for ModifyVpnGatewayCcnRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.routes.is_empty() { w.field("Routes", &self.routes)?; }
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
@@ -29624,6 +31984,10 @@ impl crate::Action for ModifyVpnGatewayCcnRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyVpnGatewayRoutes`.
@@ -29638,6 +32002,8 @@ pub struct ModifyVpnGatewayRoutesRequest {
 }
 
 impl crate::flatten::Flatten for ModifyVpnGatewayRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.routes.is_empty() { w.field("Routes", &self.routes)?; }
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
@@ -29685,6 +32051,10 @@ impl crate::Action for ModifyVpnGatewayRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ModifyVpnGatewaySslClientCert`.
@@ -29697,6 +32067,8 @@ pub struct ModifyVpnGatewaySslClientCertRequest {
 }
 
 impl crate::flatten::Flatten for ModifyVpnGatewaySslClientCertRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ssl_vpn_client_ids.is_empty() { w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?; }
         Ok(())
@@ -29735,6 +32107,10 @@ impl crate::Action for ModifyVpnGatewaySslClientCertRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
     }
 }
 
@@ -29781,6 +32157,8 @@ pub struct ModifyVpnGatewaySslServerRequest {
 }
 
 impl crate::flatten::Flatten for ModifyVpnGatewaySslServerRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.compress { w.field("Compress", v)?; }
         if let Some(v) = &self.dns_servers { w.field("DnsServers", v)?; }
@@ -29898,6 +32276,10 @@ impl crate::Action for ModifyVpnGatewaySslServerRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `NotifyRoutes`.
@@ -29912,6 +32294,8 @@ pub struct NotifyRoutesRequest {
 }
 
 impl crate::flatten::Flatten for NotifyRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_item_ids.is_empty() { w.field("RouteItemIds", &self.route_item_ids)?; }
         w.field("RouteTableId", &self.route_table_id)?;
@@ -29955,6 +32339,10 @@ impl crate::Action for NotifyRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `RefreshDirectConnectGatewayRouteToNatGateway`.
@@ -29971,6 +32359,8 @@ pub struct RefreshDirectConnectGatewayRouteToNatGatewayRequest {
 }
 
 impl crate::flatten::Flatten for RefreshDirectConnectGatewayRouteToNatGatewayRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DryRun", &self.dry_run)?;
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -30026,6 +32416,10 @@ impl crate::Action for RefreshDirectConnectGatewayRouteToNatGatewayRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `RejectAttachCcnInstances`.
@@ -30040,6 +32434,8 @@ pub struct RejectAttachCcnInstancesRequest {
 }
 
 impl crate::flatten::Flatten for RejectAttachCcnInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
@@ -30083,6 +32479,10 @@ impl crate::Action for RejectAttachCcnInstancesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `RejectVpcPeeringConnection`.
@@ -30095,6 +32495,8 @@ pub struct RejectVpcPeeringConnectionRequest {
 }
 
 impl crate::flatten::Flatten for RejectVpcPeeringConnectionRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("PeeringConnectionId", &self.peering_connection_id)?;
         Ok(())
@@ -30130,6 +32532,10 @@ impl crate::Action for RejectVpcPeeringConnectionRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ReleaseAddresses`.
@@ -30142,6 +32548,8 @@ pub struct ReleaseAddressesRequest {
 }
 
 impl crate::flatten::Flatten for ReleaseAddressesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.address_ids.is_empty() { w.field("AddressIds", &self.address_ids)?; }
         Ok(())
@@ -30181,6 +32589,10 @@ impl crate::Action for ReleaseAddressesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ReleaseIPv6Addresses`.
@@ -30194,6 +32606,8 @@ pub struct ReleaseIPv6AddressesRequest {
 }
 
 impl crate::flatten::Flatten for ReleaseIPv6AddressesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ipv6_address_ids.is_empty() { w.field("IPv6AddressIds", &self.ipv6_address_ids)?; }
         Ok(())
@@ -30229,6 +32643,10 @@ impl crate::Action for ReleaseIPv6AddressesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ReleaseIp6AddressesBandwidth`.
@@ -30245,6 +32663,8 @@ pub struct ReleaseIp6AddressesBandwidthRequest {
 }
 
 impl crate::flatten::Flatten for ReleaseIp6AddressesBandwidthRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ip6_address_ids.is_empty() { w.field("Ip6AddressIds", &self.ip6_address_ids)?; }
         if !self.ip6_addresses.is_empty() { w.field("Ip6Addresses", &self.ip6_addresses)?; }
@@ -30289,6 +32709,10 @@ impl crate::Action for ReleaseIp6AddressesBandwidthRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `RemoveBandwidthPackageResources`.
@@ -30314,6 +32738,8 @@ pub struct RemoveBandwidthPackageResourcesRequest {
 }
 
 impl crate::flatten::Flatten for RemoveBandwidthPackageResourcesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bandwidth_package_id { w.field("BandwidthPackageId", v)?; }
         if let Some(v) = &self.internet_charge_type { w.field("InternetChargeType", v)?; }
@@ -30375,6 +32801,10 @@ impl crate::Action for RemoveBandwidthPackageResourcesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `RemoveIp6Rules`.
@@ -30389,6 +32819,8 @@ pub struct RemoveIp6RulesRequest {
 }
 
 impl crate::flatten::Flatten for RemoveIp6RulesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ip6_rule_ids.is_empty() { w.field("Ip6RuleIds", &self.ip6_rule_ids)?; }
         w.field("Ip6TranslatorId", &self.ip6_translator_id)?;
@@ -30432,6 +32864,10 @@ impl crate::Action for RemoveIp6RulesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `RenewAddresses`.
@@ -30446,6 +32882,8 @@ pub struct RenewAddressesRequest {
 }
 
 impl crate::flatten::Flatten for RenewAddressesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressChargePrepaid", &self.address_charge_prepaid)?;
         if !self.address_ids.is_empty() { w.field("AddressIds", &self.address_ids)?; }
@@ -30489,6 +32927,10 @@ impl crate::Action for RenewAddressesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `RenewVpnGateway`.
@@ -30503,6 +32945,8 @@ pub struct RenewVpnGatewayRequest {
 }
 
 impl crate::flatten::Flatten for RenewVpnGatewayRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
@@ -30546,6 +32990,10 @@ impl crate::Action for RenewVpnGatewayRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ReplaceCcnRouteTableBroadcastPolicys`.
@@ -30562,6 +33010,8 @@ pub struct ReplaceCcnRouteTableBroadcastPolicysRequest {
 }
 
 impl crate::flatten::Flatten for ReplaceCcnRouteTableBroadcastPolicysRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if !self.policys.is_empty() { w.field("Policys", &self.policys)?; }
@@ -30613,6 +33063,10 @@ impl crate::Action for ReplaceCcnRouteTableBroadcastPolicysRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ReplaceCcnRouteTableInputPolicys`.
@@ -30629,6 +33083,8 @@ pub struct ReplaceCcnRouteTableInputPolicysRequest {
 }
 
 impl crate::flatten::Flatten for ReplaceCcnRouteTableInputPolicysRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if !self.policys.is_empty() { w.field("Policys", &self.policys)?; }
@@ -30680,6 +33136,10 @@ impl crate::Action for ReplaceCcnRouteTableInputPolicysRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ReplaceDirectConnectGatewayCcnRoutes`.
@@ -30697,6 +33157,8 @@ pub struct ReplaceDirectConnectGatewayCcnRoutesRequest {
 }
 
 impl crate::flatten::Flatten for ReplaceDirectConnectGatewayCcnRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_type { w.field("AddressType", v)?; }
         w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
@@ -30748,6 +33210,10 @@ impl crate::Action for ReplaceDirectConnectGatewayCcnRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ReplaceHighPriorityRouteTableAssociation`.
@@ -30763,6 +33229,8 @@ pub struct ReplaceHighPriorityRouteTableAssociationRequest {
 }
 
 impl crate::flatten::Flatten for ReplaceHighPriorityRouteTableAssociationRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
         if let Some(v) = &self.subnet_id { w.field("SubnetId", v)?; }
@@ -30806,6 +33274,10 @@ impl crate::Action for ReplaceHighPriorityRouteTableAssociationRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ReplaceHighPriorityRoutes`.
@@ -30820,6 +33292,8 @@ pub struct ReplaceHighPriorityRoutesRequest {
 }
 
 impl crate::flatten::Flatten for ReplaceHighPriorityRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
         if !self.high_priority_routes.is_empty() { w.field("HighPriorityRoutes", &self.high_priority_routes)?; }
@@ -30870,6 +33344,10 @@ impl crate::Action for ReplaceHighPriorityRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ReplaceRoutePolicyAssociations`.
@@ -30882,6 +33360,8 @@ pub struct ReplaceRoutePolicyAssociationsRequest {
 }
 
 impl crate::flatten::Flatten for ReplaceRoutePolicyAssociationsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_policy_association_set.is_empty() { w.field("RoutePolicyAssociationSet", &self.route_policy_association_set)?; }
         Ok(())
@@ -30917,6 +33397,10 @@ impl crate::Action for ReplaceRoutePolicyAssociationsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ReplaceRoutePolicyEntries`.
@@ -30931,6 +33415,8 @@ pub struct ReplaceRoutePolicyEntriesRequest {
 }
 
 impl crate::flatten::Flatten for ReplaceRoutePolicyEntriesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_policy_entry_set.is_empty() { w.field("RoutePolicyEntrySet", &self.route_policy_entry_set)?; }
         w.field("RoutePolicyId", &self.route_policy_id)?;
@@ -30974,6 +33460,10 @@ impl crate::Action for ReplaceRoutePolicyEntriesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ReplaceRouteTableAssociation`.
@@ -30989,6 +33479,8 @@ pub struct ReplaceRouteTableAssociationRequest {
 }
 
 impl crate::flatten::Flatten for ReplaceRouteTableAssociationRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableId", &self.route_table_id)?;
         if let Some(v) = &self.subnet_id { w.field("SubnetId", v)?; }
@@ -31032,6 +33524,10 @@ impl crate::Action for ReplaceRouteTableAssociationRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ReplaceRoutes`.
@@ -31046,6 +33542,8 @@ pub struct ReplaceRoutesRequest {
 }
 
 impl crate::flatten::Flatten for ReplaceRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableId", &self.route_table_id)?;
         if !self.routes.is_empty() { w.field("Routes", &self.routes)?; }
@@ -31096,6 +33594,10 @@ impl crate::Action for ReplaceRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ReplaceRoutesWithRoutePolicy`.
@@ -31110,6 +33612,8 @@ pub struct ReplaceRoutesWithRoutePolicyRequest {
 }
 
 impl crate::flatten::Flatten for ReplaceRoutesWithRoutePolicyRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableId", &self.route_table_id)?;
         if !self.routes.is_empty() { w.field("Routes", &self.routes)?; }
@@ -31153,6 +33657,10 @@ impl crate::Action for ReplaceRoutesWithRoutePolicyRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ReplaceSecurityGroupPolicies`.
@@ -31173,6 +33681,8 @@ pub struct ReplaceSecurityGroupPoliciesRequest {
 }
 
 impl crate::flatten::Flatten for ReplaceSecurityGroupPoliciesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.original_security_group_policy_set { w.field("OriginalSecurityGroupPolicySet", v)?; }
         w.field("SecurityGroupId", &self.security_group_id)?;
@@ -31231,6 +33741,10 @@ impl crate::Action for ReplaceSecurityGroupPoliciesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ReplaceSecurityGroupPolicy`.
@@ -31248,6 +33762,8 @@ pub struct ReplaceSecurityGroupPolicyRequest {
 }
 
 impl crate::flatten::Flatten for ReplaceSecurityGroupPolicyRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.original_security_group_policy_set { w.field("OriginalSecurityGroupPolicySet", v)?; }
         w.field("SecurityGroupId", &self.security_group_id)?;
@@ -31299,6 +33815,10 @@ impl crate::Action for ReplaceSecurityGroupPolicyRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ResetAttachCcnInstances`.
@@ -31315,6 +33835,8 @@ pub struct ResetAttachCcnInstancesRequest {
 }
 
 impl crate::flatten::Flatten for ResetAttachCcnInstancesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         w.field("CcnUin", &self.ccn_uin)?;
@@ -31366,6 +33888,10 @@ impl crate::Action for ResetAttachCcnInstancesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ResetHighPriorityRoutes`.
@@ -31382,6 +33908,8 @@ pub struct ResetHighPriorityRoutesRequest {
 }
 
 impl crate::flatten::Flatten for ResetHighPriorityRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
         if !self.high_priority_routes.is_empty() { w.field("HighPriorityRoutes", &self.high_priority_routes)?; }
@@ -31433,6 +33961,10 @@ impl crate::Action for ResetHighPriorityRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ResetNatGatewayConnection`.
@@ -31450,6 +33982,8 @@ pub struct ResetNatGatewayConnectionRequest {
 }
 
 impl crate::flatten::Flatten for ResetNatGatewayConnectionRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.exclusive_type { w.field("ExclusiveType", v)?; }
         w.field("MaxConcurrentConnection", &self.max_concurrent_connection)?;
@@ -31501,6 +34035,10 @@ impl crate::Action for ResetNatGatewayConnectionRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ResetRoutePolicyAssociations`.
@@ -31515,6 +34053,8 @@ pub struct ResetRoutePolicyAssociationsRequest {
 }
 
 impl crate::flatten::Flatten for ResetRoutePolicyAssociationsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_policy_association_set.is_empty() { w.field("RoutePolicyAssociationSet", &self.route_policy_association_set)?; }
         w.field("RouteTableId", &self.route_table_id)?;
@@ -31558,6 +34098,10 @@ impl crate::Action for ResetRoutePolicyAssociationsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ResetRoutePolicyEntries`.
@@ -31579,6 +34123,8 @@ pub struct ResetRoutePolicyEntriesRequest {
 }
 
 impl crate::flatten::Flatten for ResetRoutePolicyEntriesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.route_policy_description { w.field("RoutePolicyDescription", v)?; }
         if !self.route_policy_entry_set.is_empty() { w.field("RoutePolicyEntrySet", &self.route_policy_entry_set)?; }
@@ -31636,6 +34182,10 @@ impl crate::Action for ResetRoutePolicyEntriesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ResetRoutes`.
@@ -31652,6 +34202,8 @@ pub struct ResetRoutesRequest {
 }
 
 impl crate::flatten::Flatten for ResetRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableId", &self.route_table_id)?;
         w.field("RouteTableName", &self.route_table_name)?;
@@ -31703,6 +34255,10 @@ impl crate::Action for ResetRoutesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ResetTrafficMirrorFilter`.
@@ -31727,6 +34283,8 @@ pub struct ResetTrafficMirrorFilterRequest {
 }
 
 impl crate::flatten::Flatten for ResetTrafficMirrorFilterRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.collector_normal_filters.is_empty() { w.field("CollectorNormalFilters", &self.collector_normal_filters)?; }
         if !self.egress_filter_rules.is_empty() { w.field("EgressFilterRules", &self.egress_filter_rules)?; }
@@ -31791,6 +34349,10 @@ impl crate::Action for ResetTrafficMirrorFilterRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ResetTrafficMirrorSrcs`.
@@ -31805,6 +34367,8 @@ pub struct ResetTrafficMirrorSrcsRequest {
 }
 
 impl crate::flatten::Flatten for ResetTrafficMirrorSrcsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.collector_srcs.is_empty() { w.field("CollectorSrcs", &self.collector_srcs)?; }
         w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
@@ -31848,6 +34412,10 @@ impl crate::Action for ResetTrafficMirrorSrcsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ResetTrafficMirrorTarget`.
@@ -31865,6 +34433,8 @@ pub struct ResetTrafficMirrorTargetRequest {
 }
 
 impl crate::flatten::Flatten for ResetTrafficMirrorTargetRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CollectorTarget", &self.collector_target)?;
         if let Some(v) = &self.subnet_id { w.field("SubnetId", v)?; }
@@ -31916,6 +34486,10 @@ impl crate::Action for ResetTrafficMirrorTargetRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ResetVpnConnection`.
@@ -31930,6 +34504,8 @@ pub struct ResetVpnConnectionRequest {
 }
 
 impl crate::flatten::Flatten for ResetVpnConnectionRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("VpnConnectionId", &self.vpn_connection_id)?;
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
@@ -31973,6 +34549,10 @@ impl crate::Action for ResetVpnConnectionRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ResetVpnGatewayInternetMaxBandwidth`.
@@ -31987,6 +34567,8 @@ pub struct ResetVpnGatewayInternetMaxBandwidthRequest {
 }
 
 impl crate::flatten::Flatten for ResetVpnGatewayInternetMaxBandwidthRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
@@ -32030,6 +34612,10 @@ impl crate::Action for ResetVpnGatewayInternetMaxBandwidthRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ResumeSnapshotInstance`.
@@ -32046,6 +34632,8 @@ pub struct ResumeSnapshotInstanceRequest {
 }
 
 impl crate::flatten::Flatten for ResumeSnapshotInstanceRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InstanceId", &self.instance_id)?;
         w.field("SnapshotFileId", &self.snapshot_file_id)?;
@@ -32097,6 +34685,10 @@ impl crate::Action for ResumeSnapshotInstanceRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `ReturnNormalAddresses`.
@@ -32109,6 +34701,8 @@ pub struct ReturnNormalAddressesRequest {
 }
 
 impl crate::flatten::Flatten for ReturnNormalAddressesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.address_ips.is_empty() { w.field("AddressIps", &self.address_ips)?; }
         Ok(())
@@ -32144,6 +34738,10 @@ impl crate::Action for ReturnNormalAddressesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `SetCcnRegionBandwidthLimits`.
@@ -32164,6 +34762,8 @@ pub struct SetCcnRegionBandwidthLimitsRequest {
 }
 
 impl crate::flatten::Flatten for SetCcnRegionBandwidthLimitsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if !self.ccn_region_bandwidth_limits.is_empty() { w.field("CcnRegionBandwidthLimits", &self.ccn_region_bandwidth_limits)?; }
@@ -32222,6 +34822,10 @@ impl crate::Action for SetCcnRegionBandwidthLimitsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `SetVpnGatewaysRenewFlag`.
@@ -32239,6 +34843,8 @@ pub struct SetVpnGatewaysRenewFlagRequest {
 }
 
 impl crate::flatten::Flatten for SetVpnGatewaysRenewFlagRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AutoRenewFlag", &self.auto_renew_flag)?;
         if let Some(v) = &self.r#type { w.field("Type", v)?; }
@@ -32290,6 +34896,10 @@ impl crate::Action for SetVpnGatewaysRenewFlagRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `StartTrafficMirror`.
@@ -32302,6 +34912,8 @@ pub struct StartTrafficMirrorRequest {
 }
 
 impl crate::flatten::Flatten for StartTrafficMirrorRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
         Ok(())
@@ -32337,6 +34949,10 @@ impl crate::Action for StartTrafficMirrorRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `StopTrafficMirror`.
@@ -32349,6 +34965,8 @@ pub struct StopTrafficMirrorRequest {
 }
 
 impl crate::flatten::Flatten for StopTrafficMirrorRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
         Ok(())
@@ -32384,6 +35002,10 @@ impl crate::Action for StopTrafficMirrorRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `TransformAddress`.
@@ -32396,6 +35018,8 @@ pub struct TransformAddressRequest {
 }
 
 impl crate::flatten::Flatten for TransformAddressRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InstanceId", &self.instance_id)?;
         Ok(())
@@ -32438,6 +35062,10 @@ impl crate::Action for TransformAddressRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `UnassignIpv6Addresses`.
@@ -32452,6 +35080,8 @@ pub struct UnassignIpv6AddressesRequest {
 }
 
 impl crate::flatten::Flatten for UnassignIpv6AddressesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ipv6_addresses.is_empty() { w.field("Ipv6Addresses", &self.ipv6_addresses)?; }
         w.field("NetworkInterfaceId", &self.network_interface_id)?;
@@ -32495,6 +35125,10 @@ impl crate::Action for UnassignIpv6AddressesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `UnassignIpv6CidrBlock`.
@@ -32510,6 +35144,8 @@ pub struct UnassignIpv6CidrBlockRequest {
 }
 
 impl crate::flatten::Flatten for UnassignIpv6CidrBlockRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ipv6_cidr_block { w.field("Ipv6CidrBlock", v)?; }
         w.field("VpcId", &self.vpc_id)?;
@@ -32553,6 +35189,10 @@ impl crate::Action for UnassignIpv6CidrBlockRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `UnassignIpv6SubnetCidrBlock`.
@@ -32567,6 +35207,8 @@ pub struct UnassignIpv6SubnetCidrBlockRequest {
 }
 
 impl crate::flatten::Flatten for UnassignIpv6SubnetCidrBlockRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ipv6_subnet_cidr_blocks.is_empty() { w.field("Ipv6SubnetCidrBlocks", &self.ipv6_subnet_cidr_blocks)?; }
         w.field("VpcId", &self.vpc_id)?;
@@ -32610,6 +35252,10 @@ impl crate::Action for UnassignIpv6SubnetCidrBlockRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `UnassignPrivateIpAddresses`.
@@ -32627,6 +35273,8 @@ pub struct UnassignPrivateIpAddressesRequest {
 }
 
 impl crate::flatten::Flatten for UnassignPrivateIpAddressesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.instance_id { w.field("InstanceId", v)?; }
         w.field("NetworkInterfaceId", &self.network_interface_id)?;
@@ -32678,6 +35326,10 @@ impl crate::Action for UnassignPrivateIpAddressesRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `UnlockCcnBandwidths`.
@@ -32690,6 +35342,8 @@ pub struct UnlockCcnBandwidthsRequest {
 }
 
 impl crate::flatten::Flatten for UnlockCcnBandwidthsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
         Ok(())
@@ -32725,6 +35379,10 @@ impl crate::Action for UnlockCcnBandwidthsRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `UnlockCcns`.
@@ -32734,6 +35392,8 @@ impl crate::Action for UnlockCcnBandwidthsRequest {
 pub struct UnlockCcnsRequest {}
 
 impl crate::flatten::Flatten for UnlockCcnsRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -32759,6 +35419,10 @@ impl crate::Action for UnlockCcnsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
     }
 }
 
@@ -32790,6 +35454,8 @@ pub struct UpdateTrafficMirrorAllFilterRequest {
 }
 
 impl crate::flatten::Flatten for UpdateTrafficMirrorAllFilterRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.collector_normal_filters.is_empty() { w.field("CollectorNormalFilters", &self.collector_normal_filters)?; }
         if !self.collector_srcs.is_empty() { w.field("CollectorSrcs", &self.collector_srcs)?; }
@@ -32868,6 +35534,10 @@ impl crate::Action for UpdateTrafficMirrorAllFilterRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `UpdateTrafficMirrorDirection`.
@@ -32882,6 +35552,8 @@ pub struct UpdateTrafficMirrorDirectionRequest {
 }
 
 impl crate::flatten::Flatten for UpdateTrafficMirrorDirectionRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Direction", &self.direction)?;
         w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
@@ -32925,6 +35597,10 @@ impl crate::Action for UpdateTrafficMirrorDirectionRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `UpgradeNatGatewayProductVersion`.
@@ -32944,6 +35620,8 @@ pub struct UpgradeNatGatewayProductVersionRequest {
 }
 
 impl crate::flatten::Flatten for UpgradeNatGatewayProductVersionRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.check_only_mode { w.field("CheckOnlyMode", v)?; }
         w.field("Force", &self.force)?;
@@ -33003,6 +35681,10 @@ impl crate::Action for UpgradeNatGatewayProductVersionRequest {
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
     }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
+    }
 }
 
 /// Request of `WithdrawNotifyRoutes`.
@@ -33017,6 +35699,8 @@ pub struct WithdrawNotifyRoutesRequest {
 }
 
 impl crate::flatten::Flatten for WithdrawNotifyRoutesRequest {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_item_ids.is_empty() { w.field("RouteItemIds", &self.route_item_ids)?; }
         w.field("RouteTableId", &self.route_table_id)?;
@@ -33059,6 +35743,10 @@ impl crate::Action for WithdrawNotifyRoutesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
+        crate::flatten::check_finite(self)
     }
 }
 
@@ -33204,6 +35892,8 @@ pub struct AddressChargePrepaid {
 }
 
 impl crate::flatten::Flatten for AddressChargePrepaid {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.auto_renew_flag { w.field("AutoRenewFlag", v)?; }
         w.field("Period", &self.period)?;
@@ -33249,6 +35939,8 @@ pub struct AddressInfo {
 }
 
 impl crate::flatten::Flatten for AddressInfo {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address { w.field("Address", v)?; }
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -33379,6 +36071,8 @@ pub struct AddressTemplateSpecification {
 }
 
 impl crate::flatten::Flatten for AddressTemplateSpecification {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_group_id { w.field("AddressGroupId", v)?; }
         if let Some(v) = &self.address_id { w.field("AddressId", v)?; }
@@ -33450,6 +36144,8 @@ pub struct BackupPolicy {
 }
 
 impl crate::flatten::Flatten for BackupPolicy {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.backup_day { w.field("BackupDay", v)?; }
         if let Some(v) = &self.backup_time { w.field("BackupTime", v)?; }
@@ -33561,6 +36257,8 @@ pub struct BatchModifySnapshotPolicy {
 }
 
 impl crate::flatten::Flatten for BatchModifySnapshotPolicy {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.backup_policies.is_empty() { w.field("BackupPolicies", &self.backup_policies)?; }
         if let Some(v) = &self.keep_time { w.field("KeepTime", v)?; }
@@ -33618,6 +36316,8 @@ pub struct BgpConfig {
 }
 
 impl crate::flatten::Flatten for BgpConfig {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("LocalBgpIp", &self.local_bgp_ip)?;
         w.field("RemoteBgpIp", &self.remote_bgp_ip)?;
@@ -33915,6 +36615,8 @@ pub struct CcnBatchRouteTable {
 }
 
 impl crate::flatten::Flatten for CcnBatchRouteTable {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -33968,6 +36670,8 @@ pub struct CcnFlowLock {
 }
 
 impl crate::flatten::Flatten for CcnFlowLock {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if let Some(v) = &self.region_flow_control_id { w.field("RegionFlowControlId", v)?; }
@@ -34028,6 +36732,8 @@ pub struct CcnInstance {
 }
 
 impl crate::flatten::Flatten for CcnInstance {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("InstanceId", &self.instance_id)?;
@@ -34109,6 +36815,8 @@ pub struct CcnInstanceWithoutRegion {
 }
 
 impl crate::flatten::Flatten for CcnInstanceWithoutRegion {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InstanceId", &self.instance_id)?;
         w.field("InstanceType", &self.instance_type)?;
@@ -34221,6 +36929,8 @@ pub struct CcnPolicyBasedRoutingRule {
 }
 
 impl crate::flatten::Flatten for CcnPolicyBasedRoutingRule {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         if let Some(v) = &self.destination_cidr_block { w.field("DestinationCidrBlock", v)?; }
@@ -34340,6 +37050,8 @@ pub struct CcnRegionBandwidthLimit {
 }
 
 impl crate::flatten::Flatten for CcnRegionBandwidthLimit {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bandwidth_limit { w.field("BandwidthLimit", v)?; }
         if let Some(v) = &self.dst_is_bm { w.field("DstIsBm", v)?; }
@@ -34481,6 +37193,8 @@ pub struct CcnRouteBroadcastPolicyRouteCondition {
 }
 
 impl crate::flatten::Flatten for CcnRouteBroadcastPolicyRouteCondition {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.match_pattern { w.field("MatchPattern", v)?; }
         if let Some(v) = &self.name { w.field("Name", v)?; }
@@ -34574,6 +37288,8 @@ pub struct CcnRouteTableBroadcastPolicy {
 }
 
 impl crate::flatten::Flatten for CcnRouteTableBroadcastPolicy {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.action { w.field("Action", v)?; }
         if let Some(v) = &self.as_path_operate_mode { w.field("AsPathOperateMode", v)?; }
@@ -34685,6 +37401,8 @@ pub struct CcnRouteTableInputPolicy {
 }
 
 impl crate::flatten::Flatten for CcnRouteTableInputPolicy {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.action { w.field("Action", v)?; }
         if let Some(v) = &self.as_path_operate_mode { w.field("AsPathOperateMode", v)?; }
@@ -34772,6 +37490,8 @@ pub struct CcnRouteTableSelectPolicy {
 }
 
 impl crate::flatten::Flatten for CcnRouteTableSelectPolicy {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("InstanceId", &self.instance_id)?;
@@ -34915,6 +37635,8 @@ pub struct CreateVpnConnRoute {
 }
 
 impl crate::flatten::Flatten for CreateVpnConnRoute {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("DestinationCidrBlock", &self.destination_cidr_block)?;
@@ -35096,6 +37818,8 @@ pub struct CustomerGatewayVendor {
 }
 
 impl crate::flatten::Flatten for CustomerGatewayVendor {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.platform { w.field("Platform", v)?; }
         if let Some(v) = &self.software_version { w.field("SoftwareVersion", v)?; }
@@ -35239,6 +37963,8 @@ pub struct DestinationIpPortTranslationNatRule {
 }
 
 impl crate::flatten::Flatten for DestinationIpPortTranslationNatRule {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         if let Some(v) = &self.ip_protocol { w.field("IpProtocol", v)?; }
@@ -35331,6 +38057,8 @@ pub struct DestinationIpPortTranslationNatRuleDiff {
 }
 
 impl crate::flatten::Flatten for DestinationIpPortTranslationNatRuleDiff {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("OldOriginalIp", &self.old_original_ip)?;
@@ -35570,6 +38298,8 @@ pub struct DirectConnectGatewayCcnRoute {
 }
 
 impl crate::flatten::Flatten for DirectConnectGatewayCcnRoute {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.as_path.is_empty() { w.field("ASPath", &self.as_path)?; }
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -35643,6 +38373,8 @@ pub struct DnsServers {
 }
 
 impl crate::flatten::Flatten for DnsServers {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.primary_dns { w.field("PrimaryDns", v)?; }
         if let Some(v) = &self.secondary_dns { w.field("SecondaryDns", v)?; }
@@ -35785,6 +38517,8 @@ pub struct Filter {
 }
 
 impl crate::flatten::Flatten for Filter {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Name", &self.name)?;
         if !self.values.is_empty() { w.field("Values", &self.values)?; }
@@ -35826,6 +38560,8 @@ pub struct FilterObject {
 }
 
 impl crate::flatten::Flatten for FilterObject {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Name", &self.name)?;
         if !self.values.is_empty() { w.field("Values", &self.values)?; }
@@ -35923,6 +38659,8 @@ pub struct FlowLogStorage {
 }
 
 impl crate::flatten::Flatten for FlowLogStorage {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.storage_id { w.field("StorageId", v)?; }
         if let Some(v) = &self.storage_topic { w.field("StorageTopic", v)?; }
@@ -36033,6 +38771,8 @@ pub struct GlobalRoute {
 }
 
 impl crate::flatten::Flatten for GlobalRoute {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.created_time { w.field("CreatedTime", v)?; }
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -36172,6 +38912,8 @@ pub struct HaVipAssociation {
 }
 
 impl crate::flatten::Flatten for HaVipAssociation {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ha_vip_id { w.field("HaVipId", v)?; }
         if let Some(v) = &self.instance_id { w.field("InstanceId", v)?; }
@@ -36227,6 +38969,8 @@ pub struct HealthCheckConfig {
 }
 
 impl crate::flatten::Flatten for HealthCheckConfig {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.probe_interval { w.field("ProbeInterval", v)?; }
         if let Some(v) = &self.probe_threshold { w.field("ProbeThreshold", v)?; }
@@ -36281,6 +39025,8 @@ pub struct HighPriorityModifyItem {
 }
 
 impl crate::flatten::Flatten for HighPriorityModifyItem {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         if let Some(v) = &self.high_priority_route_id { w.field("HighPriorityRouteId", v)?; }
@@ -36344,6 +39090,8 @@ pub struct HighPriorityRoute {
 }
 
 impl crate::flatten::Flatten for HighPriorityRoute {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cdc_id { w.field("CdcId", v)?; }
         if let Some(v) = &self.created_time { w.field("CreatedTime", v)?; }
@@ -36494,6 +39242,8 @@ pub struct IKEOptionsSpecification {
 }
 
 impl crate::flatten::Flatten for IKEOptionsSpecification {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.dh_group_name { w.field("DhGroupName", v)?; }
         if let Some(v) = &self.exchange_mode { w.field("ExchangeMode", v)?; }
@@ -36615,6 +39365,8 @@ pub struct IPSECOptionsSpecification {
 }
 
 impl crate::flatten::Flatten for IPSECOptionsSpecification {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.encrypt_algorithm { w.field("EncryptAlgorithm", v)?; }
         if let Some(v) = &self.ipsec_sa_lifetime_seconds { w.field("IPSECSaLifetimeSeconds", v)?; }
@@ -36738,6 +39490,8 @@ pub struct InstanceChargePrepaid {
 }
 
 impl crate::flatten::Flatten for InstanceChargePrepaid {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Period", &self.period)?;
         if let Some(v) = &self.renew_flag { w.field("RenewFlag", v)?; }
@@ -36881,6 +39635,8 @@ pub struct Ip6RuleInfo {
 }
 
 impl crate::flatten::Flatten for Ip6RuleInfo {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Protocol", &self.protocol)?;
         w.field("Vip", &self.vip)?;
@@ -37011,6 +39767,8 @@ pub struct IpField {
 }
 
 impl crate::flatten::Flatten for IpField {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.as_id { w.field("AsId", v)?; }
         if let Some(v) = &self.as_name { w.field("AsName", v)?; }
@@ -37144,6 +39902,8 @@ pub struct Ipv6Address {
 }
 
 impl crate::flatten::Flatten for Ipv6Address {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address { w.field("Address", v)?; }
         if let Some(v) = &self.address_id { w.field("AddressId", v)?; }
@@ -37228,6 +39988,8 @@ pub struct Ipv6SubnetCidrBlock {
 }
 
 impl crate::flatten::Flatten for Ipv6SubnetCidrBlock {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ipv6_cidr_block { w.field("Ipv6CidrBlock", v)?; }
         if let Some(v) = &self.subnet_id { w.field("SubnetId", v)?; }
@@ -37297,6 +40059,8 @@ pub struct LocalDestinationIpPortTranslationNatRule {
 }
 
 impl crate::flatten::Flatten for LocalDestinationIpPortTranslationNatRule {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("OriginalIp", &self.original_ip)?;
@@ -37402,6 +40166,8 @@ pub struct MemberInfo {
 }
 
 impl crate::flatten::Flatten for MemberInfo {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("Member", &self.member)?;
@@ -37447,6 +40213,8 @@ pub struct ModifyRouteTableInfo {
 }
 
 impl crate::flatten::Flatten for ModifyRouteTableInfo {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         if let Some(v) = &self.name { w.field("Name", v)?; }
@@ -37855,6 +40623,8 @@ pub struct NetworkAclEntry {
 }
 
 impl crate::flatten::Flatten for NetworkAclEntry {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.action { w.field("Action", v)?; }
         if let Some(v) = &self.cidr_block { w.field("CidrBlock", v)?; }
@@ -37951,6 +40721,8 @@ pub struct NetworkAclEntrySet {
 }
 
 impl crate::flatten::Flatten for NetworkAclEntrySet {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.egress.is_empty() { w.field("Egress", &self.egress)?; }
         if !self.ingress.is_empty() { w.field("Ingress", &self.ingress)?; }
@@ -37991,6 +40763,8 @@ pub struct NetworkAclQuintupleEntries {
 }
 
 impl crate::flatten::Flatten for NetworkAclQuintupleEntries {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.egress.is_empty() { w.field("Egress", &self.egress)?; }
         if !self.ingress.is_empty() { w.field("Ingress", &self.ingress)?; }
@@ -38063,6 +40837,8 @@ pub struct NetworkAclQuintupleEntry {
 }
 
 impl crate::flatten::Flatten for NetworkAclQuintupleEntry {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.action { w.field("Action", v)?; }
         if let Some(v) = &self.create_time { w.field("CreateTime", v)?; }
@@ -38347,6 +41123,8 @@ pub struct PolicyStatistics {
 }
 
 impl crate::flatten::Flatten for PolicyStatistics {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.egress_ipv4_total_count { w.field("EgressIPv4TotalCount", v)?; }
         if let Some(v) = &self.egress_ipv6_total_count { w.field("EgressIPv6TotalCount", v)?; }
@@ -38436,6 +41214,8 @@ pub struct PrivateIpAddressSpecification {
 }
 
 impl crate::flatten::Flatten for PrivateIpAddressSpecification {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_id { w.field("AddressId", v)?; }
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -38681,6 +41461,8 @@ pub struct ReplaceRoutesWithRoutePolicyRoute {
 }
 
 impl crate::flatten::Flatten for ReplaceRoutesWithRoutePolicyRoute {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.force_match_policy { w.field("ForceMatchPolicy", v)?; }
         if let Some(v) = &self.route_item_id { w.field("RouteItemId", v)?; }
@@ -38977,6 +41759,8 @@ pub struct Route {
 }
 
 impl crate::flatten::Flatten for Route {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cdc_id { w.field("CdcId", v)?; }
         if let Some(v) = &self.created_time { w.field("CreatedTime", v)?; }
@@ -39115,6 +41899,8 @@ pub struct RouteECMPAlgorithm {
 }
 
 impl crate::flatten::Flatten for RouteECMPAlgorithm {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.destination_cidr_block { w.field("DestinationCidrBlock", v)?; }
         if let Some(v) = &self.subnet_route_algorithm { w.field("SubnetRouteAlgorithm", v)?; }
@@ -39185,6 +41971,8 @@ pub struct RoutePolicyAssociation {
 }
 
 impl crate::flatten::Flatten for RoutePolicyAssociation {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.priority { w.field("Priority", v)?; }
         if let Some(v) = &self.route_policy_id { w.field("RoutePolicyId", v)?; }
@@ -39255,6 +42043,8 @@ pub struct RoutePolicyEntry {
 }
 
 impl crate::flatten::Flatten for RoutePolicyEntry {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.action { w.field("Action", v)?; }
         if let Some(v) = &self.cidr_block { w.field("CidrBlock", v)?; }
@@ -39554,6 +42344,8 @@ pub struct SecurityGroupPolicy {
 }
 
 impl crate::flatten::Flatten for SecurityGroupPolicy {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.action { w.field("Action", v)?; }
         if let Some(v) = &self.address_template { w.field("AddressTemplate", v)?; }
@@ -39669,6 +42461,8 @@ pub struct SecurityGroupPolicySet {
 }
 
 impl crate::flatten::Flatten for SecurityGroupPolicySet {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.egress.is_empty() { w.field("Egress", &self.egress)?; }
         if !self.ingress.is_empty() { w.field("Ingress", &self.ingress)?; }
@@ -39722,6 +42516,8 @@ pub struct SecurityPolicyDatabase {
 }
 
 impl crate::flatten::Flatten for SecurityPolicyDatabase {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.local_cidr_block { w.field("LocalCidrBlock", v)?; }
         if !self.remote_cidr_block.is_empty() { w.field("RemoteCidrBlock", &self.remote_cidr_block)?; }
@@ -39820,6 +42616,8 @@ pub struct ServiceTemplateSpecification {
 }
 
 impl crate::flatten::Flatten for ServiceTemplateSpecification {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.service_group_id { w.field("ServiceGroupId", v)?; }
         if let Some(v) = &self.service_id { w.field("ServiceId", v)?; }
@@ -39862,6 +42660,8 @@ pub struct ServicesInfo {
 }
 
 impl crate::flatten::Flatten for ServicesInfo {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         if let Some(v) = &self.service { w.field("Service", v)?; }
@@ -39942,6 +42742,8 @@ pub struct SnapshotInstance {
 }
 
 impl crate::flatten::Flatten for SnapshotInstance {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.instance_id { w.field("InstanceId", v)?; }
         if let Some(v) = &self.instance_name { w.field("InstanceName", v)?; }
@@ -40034,6 +42836,8 @@ pub struct SnapshotPolicy {
 }
 
 impl crate::flatten::Flatten for SnapshotPolicy {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.backup_policies.is_empty() { w.field("BackupPolicies", &self.backup_policies)?; }
         if let Some(v) = &self.backup_type { w.field("BackupType", v)?; }
@@ -40165,6 +42969,8 @@ pub struct SourceIpTranslationNatRule {
 }
 
 impl crate::flatten::Flatten for SourceIpTranslationNatRule {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.created_time { w.field("CreatedTime", v)?; }
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -40455,6 +43261,8 @@ pub struct SubnetInput {
 }
 
 impl crate::flatten::Flatten for SubnetInput {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cidr_block { w.field("CidrBlock", v)?; }
         if let Some(v) = &self.ipv6_cidr_block { w.field("Ipv6CidrBlock", v)?; }
@@ -40526,6 +43334,8 @@ pub struct Tag {
 }
 
 impl crate::flatten::Flatten for Tag {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.key { w.field("Key", v)?; }
         if let Some(v) = &self.value { w.field("Value", v)?; }
@@ -40569,6 +43379,8 @@ pub struct Tags {
 }
 
 impl crate::flatten::Flatten for Tags {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.key { w.field("Key", v)?; }
         if let Some(v) = &self.value { w.field("Value", v)?; }
@@ -40722,6 +43534,8 @@ pub struct TrafficMirrorFilter {
 }
 
 impl crate::flatten::Flatten for TrafficMirrorFilter {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.action { w.field("Action", v)?; }
         if let Some(v) = &self.created_time { w.field("CreatedTime", v)?; }
@@ -40823,6 +43637,8 @@ pub struct TrafficMirrorTarget {
 }
 
 impl crate::flatten::Flatten for TrafficMirrorTarget {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.alg_hash { w.field("AlgHash", v)?; }
         if !self.target_end_points.is_empty() { w.field("TargetEndPoints", &self.target_end_points)?; }
@@ -40987,6 +43803,8 @@ pub struct TranslationAclRule {
 }
 
 impl crate::flatten::Flatten for TranslationAclRule {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.acl_rule_id { w.field("AclRuleId", v)?; }
         if let Some(v) = &self.action { w.field("Action", v)?; }
@@ -41089,6 +43907,8 @@ pub struct TranslationNatRule {
 }
 
 impl crate::flatten::Flatten for TranslationNatRule {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.create_time { w.field("CreateTime", v)?; }
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -41181,6 +44001,8 @@ pub struct TranslationNatRuleDiff {
 }
 
 impl crate::flatten::Flatten for TranslationNatRuleDiff {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         if let Some(v) = &self.old_original_ip { w.field("OldOriginalIp", v)?; }
@@ -41268,6 +44090,8 @@ pub struct TranslationNatRuleInput {
 }
 
 impl crate::flatten::Flatten for TranslationNatRuleInput {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         if let Some(v) = &self.original_ip { w.field("OriginalIp", v)?; }
@@ -41718,6 +44542,8 @@ pub struct VpnGatewayRoute {
 }
 
 impl crate::flatten::Flatten for VpnGatewayRoute {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.create_time { w.field("CreateTime", v)?; }
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -41823,6 +44649,8 @@ pub struct VpnGatewayRouteModify {
 }
 
 impl crate::flatten::Flatten for VpnGatewayRouteModify {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("RouteId", &self.route_id)?;
@@ -41875,6 +44703,8 @@ pub struct VpngwCcnRoutes {
 }
 
 impl crate::flatten::Flatten for VpngwCcnRoutes {
+    const HOLDS_FLOAT: bool = false;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.destination_cidr_block { w.field("DestinationCidrBlock", v)?; }
         if let Some(v) = &self.route_id { w.field("RouteId", v)?; }
