@@ -1,5 +1,5 @@
 //! Runs one benchmarked operation in a loop, for a profiler (callgrind, `perf record -e cpu-clock`):
-//! `cargo run --release -p cvm-benches --example profile -- prepare|prepare_tc3|sign|flatten|hmac|parse [N]`.
+//! `cargo run --release -p cvm-benches --example profile -- prepare|prepare_get|prepare_tc3|sign|flatten|hmac|parse [N]`.
 
 use std::hint::black_box;
 
@@ -24,6 +24,7 @@ fn main() {
     let ep = endpoint();
     let ctx = context(HttpMethod::Post, SignatureMethod::HmacSha256);
     let tc3 = context(HttpMethod::Post, SignatureMethod::Tc3HmacSha256);
+    let get = context(HttpMethod::Get, SignatureMethod::HmacSha1);
     let prepared = match cvm_proto::prepare("RunInstances", &req, &creds, &ep, &ctx) {
         Ok(prepared) => prepared,
         Err(e) => unreachable!("{e}"),
@@ -35,6 +36,9 @@ fn main() {
         match what.as_str() {
             "prepare" => {
                 black_box(cvm_proto::prepare_action(black_box(&req), &creds, &ep, &ctx).ok());
+            }
+            "prepare_get" => {
+                black_box(cvm_proto::prepare_action(black_box(&req), &creds, &ep, &get).ok());
             }
             "prepare_tc3" => {
                 black_box(cvm_proto::prepare_action(black_box(&req), &creds, &ep, &tc3).ok());

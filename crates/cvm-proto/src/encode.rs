@@ -14,17 +14,31 @@ const HEX: &[u8; 16] = b"0123456789ABCDEF";
 /// Whether `text` is sent as itself: only `A-Z a-z 0-9 - _ . ~`.
 pub fn is_unreserved(text: &str) -> bool {
     // Sixteen bytes at a time without a branch per byte, which the compiler turns into vector
-    // compares; the rest through the table.
-    let mut chunks = text.as_bytes().chunks_exact(16);
+    // compares. Most keys and values are shorter than that or not a multiple of it, so the last
+    // block overlaps the one before it, and a text shorter than a block is padded with a letter:
+    // no byte goes through a loop of its own (callgrind: 88 instructions per call on the
+    // walkthrough's parameters, of which 25 pairs are checked per request, before this).
+    let bytes = text.as_bytes();
+    let Some(last_start) = bytes.len().checked_sub(16) else {
+        let mut block = [b'a'; 16];
+        if let Some(head) = block.get_mut(..bytes.len()) {
+            head.copy_from_slice(bytes);
+        }
+        return block_unreserved(&block);
+    };
+    let mut chunks = bytes.chunks_exact(16);
     for chunk in &mut chunks {
-        if !chunk.iter().fold(true, |all, &b| all & unreserved_byte(b)) {
+        if !block_unreserved(chunk) {
             return false;
         }
     }
-    chunks
-        .remainder()
-        .iter()
-        .all(|&b| UNRESERVED[usize::from(b)])
+    chunks.remainder().is_empty() || block_unreserved(bytes.get(last_start..).unwrap_or_default())
+}
+
+/// Whether every byte of a block (of sixteen) is unreserved.
+#[inline]
+fn block_unreserved(block: &[u8]) -> bool {
+    block.iter().fold(true, |all, &b| all & unreserved_byte(b))
 }
 
 /// [`UNRESERVED`] as arithmetic, for [`is_unreserved`]'s vector loop.
@@ -200,11 +214,18 @@ mod tests {
             assert_eq!(unreserved_byte(b), UNRESERVED[usize::from(b)], "{b}");
         }
         let long = "abcdefghijklmnopqrstuvwxyz0123456789-_.~ABCDEFGHIJ";
-        assert!(is_unreserved(long));
-        for i in 0..long.len() {
-            let mut bad = long.to_owned();
-            bad.replace_range(i..=i, "+");
-            assert!(!is_unreserved(&bad), "{bad}");
+        // Every length, so that short texts, whole blocks and overlapping last blocks are all
+        // checked, with every byte position made bad in turn and with every kind of bad byte.
+        for len in 0..=long.len() {
+            let good = &long[..len];
+            assert!(is_unreserved(good), "{good}");
+            for i in 0..len {
+                for bad_byte in ["+", " ", "%", "\u{0}", "\u{7f}", "\u{80}", "测"] {
+                    let mut bad = good.to_owned();
+                    bad.replace_range(i..=i, bad_byte);
+                    assert!(!is_unreserved(&bad), "{bad:?}");
+                }
+            }
         }
     }
 
