@@ -101,6 +101,9 @@ pub struct Params {
     /// Whether a key with `_` was ever added (it may since have been removed): signing reads
     /// `_` as `.`, which may change the order, and the signers skip looking for one when false.
     underscore: bool,
+    /// Whether a key with anything but letters, digits and `.` was ever added: until one is, no
+    /// key needs percent-encoding and the encoders do not look.
+    unplain: bool,
 }
 
 /// Where one parameter's key and value are in [`Params::text`], with the key's first bytes.
@@ -146,6 +149,7 @@ impl Params {
             text: String::with_capacity(bytes),
             entries: Vec::with_capacity(n),
             underscore: false,
+            unplain: false,
         }
     }
 
@@ -157,8 +161,12 @@ impl Params {
             self.text_len().saturating_add(bytes),
         );
         for (key, value) in self {
-            copy.push_unchecked(key, value);
+            let entry = copy.push_text_plain(key, value);
+            copy.entries.push(entry);
         }
+        // The same keys: what is known of them still holds.
+        copy.underscore = self.underscore;
+        copy.unplain = self.unplain;
         copy
     }
 
@@ -190,11 +198,11 @@ impl Params {
         key: &'static str,
         value: &str,
     ) -> Result<(), ParamsError> {
-        debug_assert!(check_key(key).is_ok(), "{key:?}");
+        debug_assert!(crate::encode::is_plain_key(key), "{key:?}");
         match self.position(key) {
             Ok(_) => Err(ParamsError::Duplicate(key.to_owned())),
             Err(at) => {
-                let entry = self.push_text(key, value);
+                let entry = self.push_text_plain(key, value);
                 self.entries.insert(at, entry);
                 Ok(())
             }
@@ -264,11 +272,18 @@ impl Params {
         self.text.clear();
         self.entries.clear();
         self.underscore = false;
+        self.unplain = false;
     }
 
     /// Whether some key holds `_`; answered without looking at the keys when none ever did.
     pub(crate) fn has_underscore_key(&self) -> bool {
         self.underscore && self.iter().any(|(k, _)| k.contains('_'))
+    }
+
+    /// Whether every key is known to be sent as itself (letters, digits and `.` only), so that
+    /// an encoder need not look at the keys.
+    pub(crate) fn keys_are_plain(&self) -> bool {
+        !self.unplain
     }
 
     /// The parameters in ascending byte order of their keys.
@@ -299,17 +314,21 @@ impl Params {
         Ok(params)
     }
 
-    /// Appends a parameter after the others without checking its key or the order: for builders
-    /// (the flattener, [`clone_with_room`](Self::clone_with_room)) that check or sort afterwards.
-    pub(crate) fn push_unchecked(&mut self, key: &str, value: &str) {
-        let entry = self.push_text(key, value);
-        self.entries.push(entry);
-    }
-
     /// Appends a parameter with `key` and the value that `write` appends to the text, without
     /// checking the key or the order.
     pub(crate) fn push_with(&mut self, key: &str, write: impl FnOnce(&mut String)) {
-        self.underscore |= has_underscore(key);
+        self.note_key(key);
+        self.push_noted_with(key, write);
+    }
+
+    /// [`push_with`](Self::push_with) of a key that the caller knows is plain: letters, digits
+    /// and `.` only (the direct flattener's keys, built from wire names and indices).
+    pub(crate) fn push_plain_with(&mut self, key: &str, write: impl FnOnce(&mut String)) {
+        debug_assert!(crate::encode::is_plain_key(key), "{key:?}");
+        self.push_noted_with(key, write);
+    }
+
+    fn push_noted_with(&mut self, key: &str, write: impl FnOnce(&mut String)) {
         let key_start = self.text.len();
         self.text.push_str(key);
         let key_end = self.text.len();
@@ -352,8 +371,21 @@ impl Params {
         }
     }
 
+    /// Notes what signing and encoding must know of a key being added.
+    fn note_key(&mut self, key: &str) {
+        if !crate::encode::is_plain_key(key) {
+            self.unplain = true;
+            self.underscore |= has_underscore(key);
+        }
+    }
+
     fn push_text(&mut self, key: &str, value: &str) -> Entry {
-        self.underscore |= has_underscore(key);
+        self.note_key(key);
+        self.push_text_plain(key, value)
+    }
+
+    /// Appends the text of a parameter whose key is plain, or already noted.
+    fn push_text_plain(&mut self, key: &str, value: &str) -> Entry {
         let key_start = self.text.len();
         self.text.push_str(key);
         let key_end = self.text.len();
@@ -572,8 +604,29 @@ mod tests {
         let mut p = Params::new();
         p.push_with("Filters.0.Name_x", |t| t.push('v'));
         assert!(p.has_underscore_key());
+        assert!(p.clone_with_room(1, 1).has_underscore_key());
         p.clear();
         assert!(!p.has_underscore_key());
+    }
+
+    #[test]
+    fn keys_that_may_need_encoding_are_noticed() {
+        let mut p = Params::new();
+        p.insert_str("Placement.Zone", "z").unwrap();
+        p.push_with("DataDisks.0.DiskSize", |t| t.push('1'));
+        p.insert_known("Action", "RunInstances").unwrap();
+        assert!(p.keys_are_plain() && p.clone_with_room(0, 0).keys_are_plain());
+        for key in ["Tag-Key", "a~b", "Name_x", "键", "a:b"] {
+            let mut q = p.clone();
+            q.insert_str(key, "v").unwrap();
+            assert!(!q.keys_are_plain(), "{key}");
+            assert!(!q.clone_with_room(0, 0).keys_are_plain(), "{key}");
+            let mut r = p.clone();
+            r.push_with(key, |t| t.push('v'));
+            assert!(!r.keys_are_plain(), "{key}");
+            q.clear();
+            assert!(q.keys_are_plain());
+        }
     }
 
     #[test]

@@ -760,6 +760,7 @@ fn write_both(
     // of such pairs (with their `&`) are copied from there in one piece.
     let mut run_start = sts.len();
     let mut empty = true;
+    let plain_keys = params.keys_are_plain();
     for (k, v) in params {
         if k == SIGNATURE {
             continue;
@@ -772,7 +773,7 @@ fn write_both(
         sts.push_str(k);
         sts.push('=');
         sts.push_str(v);
-        if !(encode::is_unreserved(k) && encode::is_unreserved(v)) {
+        if !((plain_keys || encode::is_unreserved(k)) && encode::is_unreserved(v)) {
             wire.push_str(sts.get(run_start..pair_start).unwrap_or_default());
             encode::encode_component(k, wire);
             wire.push('=');

@@ -32,10 +32,14 @@ pub struct Writer<'a> {
     unsorted: bool,
     /// Whether the walk only looks for floats that are not finite, and writes nothing.
     check_only: bool,
+    /// Whether every name so far was a wire name, so that every key is plain (letters, digits
+    /// and `.`) and the parameter set need not look at it.
+    plain: bool,
 }
 
 impl Writer<'_> {
-    /// Writes `value` under the segment `name` (a wire name: letters and digits).
+    /// Writes `value` under the segment `name`: a wire name (letters and digits), as the
+    /// generated types use; any other name is checked as a key would be.
     pub fn field<T: Flatten + ?Sized>(
         &mut self,
         name: &'static str,
@@ -49,9 +53,31 @@ impl Writer<'_> {
             self.key.push('.');
         }
         self.key.push_str(name);
+        if !crate::encode::is_wire_name(name) {
+            if let Err(e) = self.other_name(name) {
+                self.key.truncate(len);
+                return Err(e);
+            }
+        }
         let result = self.nested(value);
         self.key.truncate(len);
         result
+    }
+
+    /// Checks a name that is not a wire name, now the last segment of the key, as the serde
+    /// flattener checks its field names; from then on the set looks at every key.
+    fn other_name(&mut self, name: &str) -> Result<(), FlattenError> {
+        if name.split('.').any(str::is_empty) {
+            return Err(FlattenError::EmptySegment {
+                key: self.key.clone(),
+            });
+        }
+        crate::params::check_key(name).map_err(|source| FlattenError::BadKey {
+            key: self.key.clone(),
+            source,
+        })?;
+        self.plain = false;
+        Ok(())
     }
 
     /// Writes each element of `items` under its index (`Name.0`, `Name.1`, ...).
@@ -96,7 +122,10 @@ impl Writer<'_> {
         if self.key.is_empty() {
             return Err(FlattenError::NotAnObject { found });
         }
-        if !self.check_only {
+        if self.check_only {
+        } else if self.plain {
+            self.out.push_plain_with(&self.key, write);
+        } else {
             self.out.push_with(&self.key, write);
         }
         Ok(())
@@ -120,6 +149,7 @@ pub fn flatten_direct<T: Flatten + ?Sized>(
         depth: 0,
         unsorted: false,
         check_only: false,
+        plain: true,
     };
     let result = value.flatten(&mut w);
     let unsorted = w.unsorted;
@@ -145,6 +175,7 @@ pub fn check_finite<T: Flatten + ?Sized>(value: &T) -> Result<(), FlattenError> 
         depth: 0,
         unsorted: false,
         check_only: true,
+        plain: true,
     };
     value.flatten(&mut w)
 }
@@ -388,6 +419,53 @@ mod tests {
                 key: "Ratio".into()
             })
         );
+    }
+
+    struct Named(&'static str);
+
+    impl Flatten for Named {
+        fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
+            w.field("Ok", &1u64)?;
+            w.field(self.0, &"v")
+        }
+    }
+
+    #[test]
+    fn names_that_are_not_wire_names_are_checked_as_keys() {
+        for name in ["Tag_Key", "Tag-Key", "a~b", "Filters.0", "键"] {
+            let mut p = Params::new();
+            flatten_direct(&Named(name), &mut p).unwrap();
+            assert_eq!(p.get(name), Some("v"));
+            assert!(
+                !p.keys_are_plain() || crate::encode::is_plain_key(name),
+                "{name}"
+            );
+            assert_eq!(p.has_underscore_key(), name.contains('_'));
+        }
+        for (name, bad) in [
+            ("", "empty"),
+            (".x", "empty"),
+            ("a..b", "empty"),
+            ("a b", "key"),
+            ("a=b", "key"),
+            ("a&b", "key"),
+            ("%", "key"),
+            ("a\nb", "key"),
+        ] {
+            let mut p = Params::new();
+            let err = flatten_direct(&Named(name), &mut p).unwrap_err();
+            match bad {
+                "empty" => assert_eq!(err, FlattenError::EmptySegment { key: name.into() }),
+                _ => assert!(
+                    matches!(&err, FlattenError::BadKey { key, .. } if key == name),
+                    "{err:?}"
+                ),
+            }
+            assert!(p.is_empty());
+        }
+        let mut p = Params::new();
+        flatten_direct(&Named("Zone"), &mut p).unwrap();
+        assert!(p.keys_are_plain());
     }
 
     #[test]
