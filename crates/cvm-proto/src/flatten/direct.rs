@@ -122,11 +122,10 @@ impl Writer<'_> {
         if self.key.is_empty() {
             return Err(FlattenError::NotAnObject { found });
         }
-        if self.check_only {
-        } else if self.plain {
-            self.out.push_plain_with(&self.key, write);
-        } else {
-            self.out.push_with(&self.key, write);
+        match (self.check_only, self.plain) {
+            (true, _) => {}
+            (false, true) => self.out.push_plain_with(&self.key, write),
+            (false, false) => self.out.push_with(&self.key, write),
         }
         Ok(())
     }
