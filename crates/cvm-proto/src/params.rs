@@ -98,11 +98,9 @@ pub struct Params {
     text: String,
     /// One entry per parameter, in ascending byte order of the keys.
     entries: Vec<Entry>,
-    /// Whether a key with `_` was ever added (it may since have been removed): signing reads
-    /// `_` as `.`, which may change the order, and the signers skip looking for one when false.
-    underscore: bool,
-    /// Whether a key with anything but letters, digits and `.` was ever added: until one is, no
-    /// key needs percent-encoding and the encoders do not look.
+    /// Whether a key with anything but letters, digits and `.` was ever added (it may since have
+    /// been removed): until one is, no key needs percent-encoding and none holds `_` (which
+    /// signing reads as `.`), so the signers and encoders do not look at the keys.
     unplain: bool,
 }
 
@@ -148,7 +146,6 @@ impl Params {
         Self {
             text: String::with_capacity(bytes),
             entries: Vec::with_capacity(n),
-            underscore: false,
             unplain: false,
         }
     }
@@ -165,7 +162,6 @@ impl Params {
             copy.entries.push(entry);
         }
         // The same keys: what is known of them still holds.
-        copy.underscore = self.underscore;
         copy.unplain = self.unplain;
         copy
     }
@@ -271,13 +267,12 @@ impl Params {
     pub fn clear(&mut self) {
         self.text.clear();
         self.entries.clear();
-        self.underscore = false;
         self.unplain = false;
     }
 
-    /// Whether some key holds `_`; answered without looking at the keys when none ever did.
+    /// Whether some key holds `_`; answered without looking at the keys while all are plain.
     pub(crate) fn has_underscore_key(&self) -> bool {
-        self.underscore && self.iter().any(|(k, _)| k.contains('_'))
+        self.unplain && self.iter().any(|(k, _)| k.contains('_'))
     }
 
     /// Whether every key is known to be sent as itself (letters, digits and `.` only), so that
@@ -373,10 +368,7 @@ impl Params {
 
     /// Notes what signing and encoding must know of a key being added.
     fn note_key(&mut self, key: &str) {
-        if !crate::encode::is_plain_key(key) {
-            self.unplain = true;
-            self.underscore |= has_underscore(key);
-        }
+        self.unplain |= !crate::encode::is_plain_key(key);
     }
 
     fn push_text(&mut self, key: &str, value: &str) -> Entry {
@@ -414,26 +406,6 @@ impl Params {
             })
         })
     }
-}
-
-/// Whether `key` holds `_`, eight bytes at a time (keys are short, and a call to `memchr` per
-/// key cost more than the search).
-fn has_underscore(key: &str) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    const UNDERSCORES: u64 = u64::from_ne_bytes([b'_'; 8]);
-    let mut chunks = key.as_bytes().chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        // A zero byte of `x` is one that was `_`; this sets its high bit (and no high bit when
-        // there is none).
-        let x = u64::from_ne_bytes(word) ^ UNDERSCORES;
-        if x.wrapping_sub(ONES) & !x & HIGHS != 0 {
-            return true;
-        }
-    }
-    chunks.remainder().contains(&b'_')
 }
 
 /// `text[start..end]`; the ranges of entries always lie on character boundaries.
@@ -588,18 +560,19 @@ mod tests {
                 let mut key = vec![b'A'; len];
                 key[at] = b'_';
                 let key = String::from_utf8(key).unwrap();
-                assert!(has_underscore(&key), "{key}");
                 let mut p = Params::new();
                 p.insert_str(&key, "v").unwrap();
                 assert!(p.has_underscore_key());
                 p.remove(&key);
                 assert!(!p.has_underscore_key(), "a removed key no longer counts");
             }
-            assert!(!has_underscore(&"A".repeat(len)));
-            assert!(
-                !has_underscore(&"\u{7f}\u{df}.0".repeat(len)),
-                "near misses are not `_`"
-            );
+            let mut plain = Params::new();
+            plain.push_with(&"A".repeat(len), |t| t.push('v'));
+            assert!(!plain.has_underscore_key());
+            let mut near = Params::new();
+            near.push_with(&"\u{7f}\u{df}.0-".repeat(len), |t| t.push('v'));
+            assert!(!near.keys_are_plain());
+            assert!(!near.has_underscore_key(), "near misses are not `_`");
         }
         let mut p = Params::new();
         p.push_with("Filters.0.Name_x", |t| t.push('v'));
