@@ -504,6 +504,25 @@ fn member_type(def: &FieldDef) -> String {
     scalar(&def.member).map_or_else(|| def.member.clone(), str::to_owned)
 }
 
+/// The objects reachable from `roots` through fields (the roots included).
+fn reach<'a>(objects: &BTreeMap<&'a str, &'a ObjectDef>, roots: Vec<&'a str>) -> BTreeSet<&'a str> {
+    let mut seen = BTreeSet::new();
+    let mut stack = roots;
+    while let Some(n) = stack.pop() {
+        if seen.insert(n) {
+            if let Some(o) = objects.get(n) {
+                stack.extend(
+                    o.fields
+                        .iter()
+                        .map(|f| f.member.as_str())
+                        .filter(|m| objects.contains_key(m)),
+                );
+            }
+        }
+    }
+    seen
+}
+
 struct Ctx<'a> {
     objects: BTreeMap<&'a str, &'a ObjectDef>,
     sides: BTreeMap<&'a str, Side>,
@@ -514,26 +533,12 @@ struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     /// Whether a value of object `name` can hold a float anywhere in its tree, so that the check
     /// for NaN and infinities before a JSON body must look inside it.
-    fn holds_float(&self, name: &str) -> bool {
-        let mut seen = BTreeSet::new();
-        let mut stack = vec![name];
-        while let Some(n) = stack.pop() {
-            if !seen.insert(n) {
-                continue;
-            }
-            let Some(o) = self.objects.get(n) else {
-                continue;
-            };
-            for f in &o.fields {
-                if f.member == "float" {
-                    return true;
-                }
-                if self.objects.contains_key(f.member.as_str()) {
-                    stack.push(f.member.as_str());
-                }
-            }
-        }
-        false
+    fn holds_float(&self, name: &'a str) -> bool {
+        reach(&self.objects, vec![name]).iter().any(|n| {
+            self.objects
+                .get(n)
+                .is_some_and(|o| o.fields.iter().any(|f| f.member == "float"))
+        })
     }
 
     fn new(spec: &'a Spec) -> Result<Self, Error> {
@@ -577,23 +582,6 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        let reach = |roots: Vec<&'a str>| -> BTreeSet<&'a str> {
-            let mut seen = BTreeSet::new();
-            let mut stack = roots;
-            while let Some(n) = stack.pop() {
-                if seen.insert(n) {
-                    if let Some(o) = objects.get(n) {
-                        stack.extend(
-                            o.fields
-                                .iter()
-                                .map(|f| f.member.as_str())
-                                .filter(|m| objects.contains_key(m)),
-                        );
-                    }
-                }
-            }
-            seen
-        };
         let requests: BTreeSet<&str> = spec.actions.iter().map(|a| a.input.as_str()).collect();
         let responses: BTreeSet<&str> = spec.actions.iter().map(|a| a.output.as_str()).collect();
         for a in &spec.actions {
@@ -610,8 +598,8 @@ impl<'a> Ctx<'a> {
                 )));
             }
         }
-        let ins = reach(requests.iter().copied().collect());
-        let outs = reach(responses.iter().copied().collect());
+        let ins = reach(&objects, requests.iter().copied().collect());
+        let outs = reach(&objects, responses.iter().copied().collect());
         let mut sides = BTreeMap::new();
         for &name in objects.keys() {
             let side = match (ins.contains(name), outs.contains(name)) {
