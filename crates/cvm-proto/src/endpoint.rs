@@ -179,12 +179,24 @@ impl Endpoint {
 
     /// `scheme://host[:port]/path`, without query.
     pub fn url(&self) -> String {
-        format!(
-            "{}://{}{}",
-            self.scheme.as_str(),
-            self.host_header(),
-            self.path
-        )
+        let host = self.host_header();
+        let mut out = String::with_capacity(self.url_len(&host));
+        self.write_url(&host, &mut out);
+        out
+    }
+
+    /// The length of [`url`](Self::url), given this endpoint's [`host_header`](Self::host_header).
+    pub(crate) fn url_len(&self, host_header: &str) -> usize {
+        self.scheme.as_str().len() + "://".len() + host_header.len() + self.path.len()
+    }
+
+    /// Appends [`url`](Self::url), given this endpoint's [`host_header`](Self::host_header)
+    /// (which the request also sends, so it is built once).
+    pub(crate) fn write_url(&self, host_header: &str, out: &mut String) {
+        out.push_str(self.scheme.as_str());
+        out.push_str("://");
+        out.push_str(host_header);
+        out.push_str(&self.path);
     }
 }
 

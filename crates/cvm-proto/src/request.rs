@@ -623,16 +623,11 @@ pub fn sign_request(
     let host = endpoint.host_header();
     let path = endpoint.path();
     let algorithm = sign::SignatureMethod::from_param(params.get("SignatureMethod"));
-    let write_base = |out: &mut String| {
-        out.push_str(endpoint.scheme().as_str());
-        out.push_str("://");
-        out.push_str(&host);
-        out.push_str(path);
-    };
+    let write_base = |out: &mut String| endpoint.write_url(&host, out);
     // Room for the URL or body when a third of the text at most is percent-encoded (it grows
     // once if more is).
     let raw_len = params.text_len() + 2 * params.len();
-    let base_len = endpoint.scheme().as_str().len() + "://".len() + host.len() + path.len();
+    let base_len = endpoint.url_len(&host);
     let wire_room = raw_len * 5 / 3 + SIGNATURE_ROOM;
     let path_start = base_len - path.len();
     let mut sts = String::with_capacity(

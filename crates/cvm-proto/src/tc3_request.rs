@@ -64,12 +64,8 @@ pub(crate) fn sign_tc3(
         }
     }
     let host = endpoint.host_header();
-    let scheme = endpoint.scheme().as_str();
-    let mut base = String::with_capacity(scheme.len() + 3 + host.len() + endpoint.path().len());
-    base.push_str(scheme);
-    base.push_str("://");
-    base.push_str(&host);
-    base.push_str(endpoint.path());
+    let mut base = String::with_capacity(endpoint.url_len(&host));
+    endpoint.write_url(&host, &mut base);
     let mut method = ctx.method;
     let mut query = String::new();
     if method == HttpMethod::Get {
