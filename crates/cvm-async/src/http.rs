@@ -7,6 +7,7 @@ use std::error::Error as _;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use cvm_client::Error;
 use cvm_proto::HttpResponse;
@@ -38,13 +39,19 @@ impl<T: HttpSend + ?Sized> HttpSend for Arc<T> {
 #[derive(Debug, Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
+    /// How long one exchange (sending, the reply's head and its body) may take in all; `None`
+    /// leaves it to the `reqwest::Client`'s own settings.
+    timeout: Option<Duration>,
 }
 
 impl ReqwestTransport {
     /// A pool with the config's connect and overall timeouts, no redirects, and no proxy for a loopback endpoint.
+    ///
+    /// The overall timeout is one deadline around each exchange rather than reqwest's own
+    /// `timeout`, which arms a second timer for the body and boxes it: the same limit, at about
+    /// 2k fewer instructions per call (callgrind, `examples/profile_transport`).
     pub fn new(config: &ClientConfig) -> Result<Self, Error> {
         let mut builder = reqwest::Client::builder()
-            .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(REQUEST_CLIENT)
@@ -58,12 +65,18 @@ impl ReqwestTransport {
                 message: format!("cannot set up the HTTP client: {}", chain(&e)),
             })
         })?;
-        Ok(Self { client })
+        Ok(Self {
+            client,
+            timeout: Some(config.timeout),
+        })
     }
 
     /// Sends through an existing `reqwest::Client`, with whatever settings it has.
     pub fn from_client(client: reqwest::Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            timeout: None,
+        }
     }
 
     async fn exchange(
@@ -107,10 +120,25 @@ impl ReqwestTransport {
 impl HttpSend for ReqwestTransport {
     fn send<'a>(&'a self, request: &'a HttpRequest, body_limit: usize) -> SendFuture<'a> {
         Box::pin(async move {
-            self.exchange(request, body_limit)
-                .await
-                .map_err(|e| transport_error(&e, request))
+            let exchange = self.exchange(request, body_limit);
+            let outcome = match self.timeout {
+                Some(limit) => match tokio::time::timeout(limit, exchange).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => return Err(timed_out(limit)),
+                },
+                None => exchange.await,
+            };
+            outcome.map_err(|e| transport_error(&e, request))
         })
+    }
+}
+
+/// The failure of an exchange that outlasted `limit`: it may have been sent.
+fn timed_out(limit: Duration) -> TransportError {
+    TransportError {
+        maybe_sent: true,
+        timed_out: true,
+        message: format!("no complete reply within {limit:?}"),
     }
 }
 

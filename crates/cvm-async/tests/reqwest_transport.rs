@@ -113,6 +113,31 @@ async fn a_server_that_never_answers_hits_the_timeout() {
 }
 
 #[tokio::test]
+async fn a_body_that_stalls_hits_the_same_timeout() {
+    // The head arrives at once; the body stops half way. The one deadline covers the body too.
+    let mut stalled = raw_response("200 OK", br#"{"Response":{"TotalCount":0,"ZoneSet":[]}}"#);
+    stalled.truncate(stalled.len() - 10);
+    let server = RawServer::start(Behaviour::Stall(stalled));
+    let c = client(&server.url).build().unwrap();
+    let start = Instant::now();
+    let err = c
+        .call(&RebootInstancesRequest::new(["ins-1"]))
+        .await
+        .unwrap_err();
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(err.class(), ErrorClass::Timeout, "{err}");
+    assert!(
+        err.to_string().contains("no complete reply within"),
+        "{err}"
+    );
+    assert_eq!(server.count(), 1, "a possibly applied reboot is not resent");
+}
+
+#[tokio::test]
 async fn refused_connections_are_retried_even_for_terminate() {
     let url = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -16,6 +16,8 @@ pub enum Behaviour {
     Drop,
     /// Answer with these raw bytes, then close.
     Raw(Vec<u8>),
+    /// Write these raw bytes (e.g. a head and part of its body), then keep the connection open in silence.
+    Stall(Vec<u8>),
 }
 
 /// A loopback server that reads one request per connection and acts as told; counts connections.
@@ -47,6 +49,11 @@ impl RawServer {
                     Behaviour::Raw(bytes) => {
                         let _ = stream.write_all(bytes);
                         let _ = stream.flush();
+                    }
+                    Behaviour::Stall(bytes) => {
+                        let _ = stream.write_all(bytes);
+                        let _ = stream.flush();
+                        held.push(stream);
                     }
                 }
             }
