@@ -26,9 +26,15 @@ pub enum CredentialsError {
 
 /// A secret id, a secret key and an optional session token (`Token`) of temporary credentials.
 ///
-/// `Debug` shows only the secret id; the key and token are zeroized when dropped.
+/// `Debug` shows only the secret id; the key and token are zeroized when dropped (with the last
+/// clone: clones share one copy, so that a client hands them to every call without copying secrets).
 #[derive(Clone)]
 pub struct Credentials {
+    inner: Arc<Parts>,
+}
+
+#[derive(Clone)]
+struct Parts {
     secret_id: String,
     secret_key: Zeroizing<String>,
     token: Option<Zeroizing<String>>,
@@ -62,30 +68,35 @@ impl Credentials {
         check("secret key", &secret_key)?;
         let macs = Arc::new(sign::KeyedMacs::new(secret_key.as_bytes()));
         Ok(Self {
-            secret_id,
-            secret_key,
-            macs,
-            token: None,
-            tc3_key: Arc::default(),
+            inner: Arc::new(Parts {
+                secret_id,
+                secret_key,
+                macs,
+                token: None,
+                tc3_key: Arc::default(),
+            }),
         })
     }
 
     /// The same credentials with a session token, as temporary credentials carry.
-    pub fn with_token(mut self, token: impl Into<String>) -> Result<Self, CredentialsError> {
+    pub fn with_token(self, token: impl Into<String>) -> Result<Self, CredentialsError> {
         let token = Zeroizing::new(token.into());
         check("session token", &token)?;
-        self.token = Some(token);
-        Ok(self)
+        let mut parts = Arc::unwrap_or_clone(self.inner);
+        parts.token = Some(token);
+        Ok(Self {
+            inner: Arc::new(parts),
+        })
     }
 
     /// The secret id, sent as `SecretId`.
     pub fn secret_id(&self) -> &str {
-        &self.secret_id
+        &self.inner.secret_id
     }
 
     /// The session token, sent as `Token`; it is a secret, so never show it.
     pub fn token(&self) -> Option<&str> {
-        self.token.as_deref().map(String::as_str)
+        self.inner.token.as_deref().map(String::as_str)
     }
 
     /// Signs `string_to_sign` with the secret key.
@@ -97,7 +108,9 @@ impl Credentials {
 
     /// [`sign`](Self::sign) without allocating.
     pub fn signature_text(&self, method: SignatureMethod, string_to_sign: &str) -> SignatureText {
-        self.macs.signature_text(method, string_to_sign.as_bytes())
+        self.inner
+            .macs
+            .signature_text(method, string_to_sign.as_bytes())
     }
 
     /// Whether `claimed` is this key's signature of `string_to_sign`, compared in constant time.
@@ -108,13 +121,14 @@ impl Credentials {
 
     /// The TC3 signing key of this secret key for `date` (`YYYY-MM-DD`) and `service`.
     pub fn tc3_signing_key(&self, date: &str, service: &str) -> crate::tc3::SigningKey {
-        crate::tc3::SigningKey::derive(self.secret_key.as_bytes(), date, service)
+        crate::tc3::SigningKey::derive(self.inner.secret_key.as_bytes(), date, service)
     }
 
     /// The TC3 signature of `string_to_sign` for `date` and `service`, with the derived key kept
     /// (shared by clones of these credentials) until the date or service changes.
     pub fn tc3_sign(&self, date: &str, service: &str, string_to_sign: &str) -> String {
         let mut cached = self
+            .inner
             .tc3_key
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -131,16 +145,17 @@ impl Credentials {
 
     /// Whether `text` contains the secret key or the token, for checking that output leaks neither.
     pub fn appears_in(&self, text: &str) -> bool {
-        text.contains(self.secret_key.as_str()) || self.token().is_some_and(|t| text.contains(t))
+        text.contains(self.inner.secret_key.as_str())
+            || self.token().is_some_and(|t| text.contains(t))
     }
 }
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credentials")
-            .field("secret_id", &self.secret_id)
+            .field("secret_id", &self.inner.secret_id)
             .field("secret_key", &REDACTED)
-            .field("token", &self.token.as_ref().map(|_| REDACTED))
+            .field("token", &self.inner.token.as_ref().map(|_| REDACTED))
             .finish()
     }
 }
@@ -160,6 +175,21 @@ mod tests {
         assert!(!s.contains("sekrit"), "{s}");
         assert!(c.appears_in("xx sekrit-token yy"));
         assert!(!c.appears_in(&s));
+    }
+
+    #[test]
+    fn clones_share_one_copy_and_a_token_makes_a_new_one() {
+        let c = Credentials::new("AKIDid", "sekrit-key").unwrap();
+        let twin = c.clone();
+        assert!(Arc::ptr_eq(&c.inner, &twin.inner));
+        let temporary = twin.with_token("tok").unwrap();
+        assert_eq!((c.token(), temporary.token()), (None, Some("tok")));
+        assert_eq!(temporary.secret_id(), "AKIDid");
+        let sts = "POSTcvm.tencentcloudapi.com/?Action=DescribeZones";
+        assert_eq!(
+            c.sign(SignatureMethod::HmacSha256, sts),
+            temporary.sign(SignatureMethod::HmacSha256, sts)
+        );
     }
 
     #[test]
