@@ -243,10 +243,12 @@ impl Call {
         mut flat: Params,
         client_token: impl FnOnce() -> String,
     ) -> Result<Self, PrepareError> {
+        let mut drawn = false;
         let has_token = match info.client_token {
             Some(field) => {
                 if !flat.contains(field) {
                     flat.insert(field, client_token())?;
+                    drawn = true;
                 }
                 true
             }
@@ -254,12 +256,13 @@ impl Call {
         };
         let idempotent = info.read_only || has_token;
         // The token field and value, whether drawn here or given by the caller; the JSON form
-        // gets it too (a no-op when the caller's parameters already hold it).
+        // gets a drawn one too (one the caller gave is in it already).
         let token = info
             .client_token
             .or(has_token.then_some("ClientToken"))
             .and_then(|f| Some((f, flat.get(f)?.to_owned())));
-        let json = json_of(params, token.as_ref().map(|(f, t)| (*f, t.as_str())))?;
+        let insert = token.as_ref().filter(|_| drawn);
+        let json = json_of(params, insert.map(|(f, t)| (*f, t.as_str())))?;
         Ok(Self {
             action: action.to_owned(),
             params: flat,
@@ -471,8 +474,12 @@ fn json_of<P: Serialize + ?Sized>(
     token: Option<(&str, &str)>,
 ) -> Result<Vec<u8>, PrepareError> {
     let json = |e: serde_json::Error| PrepareError::Json(e.to_string());
+    let Some((field, token)) = token else {
+        // Nothing to add: written straight out, without a `Value` tree in between.
+        return serde_json::to_vec(params).map_err(json);
+    };
     let mut value = serde_json::to_value(params).map_err(json)?;
-    if let (Some((field, token)), serde_json::Value::Object(map)) = (token, &mut value) {
+    if let serde_json::Value::Object(map) = &mut value {
         if !map.contains_key(field) {
             map.insert(field.to_owned(), serde_json::Value::from(token));
         }
@@ -536,6 +543,34 @@ mod tests {
 
     fn sent(req: &Prepared) -> Params {
         encode::decode(&req.request.body).unwrap()
+    }
+
+    #[test]
+    fn the_json_form_holds_the_request_and_only_a_drawn_token_is_added() {
+        let value = |call: &Call| serde_json::from_slice::<serde_json::Value>(&call.json).unwrap();
+        let zones = DescribeZonesRequest::default();
+        let call = Call::typed(&zones, || unreachable!("no token for a read")).unwrap();
+        assert_eq!(value(&call), serde_json::to_value(&zones).unwrap());
+
+        let run = RunInstancesRequest {
+            instance_name: Some("web".into()),
+            ..RunInstancesRequest::default()
+        };
+        let call = Call::typed(&run, || "tok-drawn".into()).unwrap();
+        let mut expected = serde_json::to_value(&run).unwrap();
+        expected["ClientToken"] = json!("tok-drawn");
+        assert_eq!(value(&call), expected);
+
+        let given = RunInstancesRequest {
+            client_token: Some("tok-given".into()),
+            ..run
+        };
+        let call = Call::typed(&given, || unreachable!("a token was given")).unwrap();
+        assert_eq!(value(&call), serde_json::to_value(&given).unwrap());
+        assert_eq!(call.client_token(), Some("tok-given"));
+
+        let raw = Call::new("DescribeZones", &json!({"Zones": ["a"]}), String::new).unwrap();
+        assert_eq!(value(&raw), json!({"Zones": ["a"]}));
     }
 
     #[test]
