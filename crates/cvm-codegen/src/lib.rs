@@ -883,6 +883,15 @@ fn render_flatten(s: &mut String, name: &str, fields: &[Field<'_>], side: Side, 
     if !holds_float {
         s.push_str("    const HOLDS_FLOAT: bool = false;\n\n");
     }
+    // Fields written in byte order of their names, each once (every name is a wire name, as the
+    // spec's check makes sure): the writer may trust the order (its default, `false`, is the
+    // safe answer for types written by hand).
+    let strictly_sorted = sorted
+        .windows(2)
+        .all(|p| p[0].def.name.as_bytes() < p[1].def.name.as_bytes());
+    if strictly_sorted {
+        s.push_str("    const IN_ORDER: bool = true;\n\n");
+    }
     let w = if sorted.is_empty() { "_w" } else { "w" };
     let _ = writeln!(
         s,
@@ -1165,5 +1174,51 @@ mod tests {
         assert!(declares("PlainRequest") && declares("Loop"));
         assert!(!declares("DeepRequest") && !declares("Outer") && !declares("Inner"));
         assert!(code.contains("crate::flatten::check_finite(self)"));
+    }
+
+    /// A type writes its fields sorted by name and says so; a name that is not a wire name,
+    /// which could sort its keys otherwise, is refused with the spec.
+    #[test]
+    fn fields_are_written_in_order_and_say_so() {
+        let spec: Spec = serde_json::from_str(
+            r#"{"service":"t","version":"v","source":"test","actions":[
+              {"name":"A","input":"ARequest","output":"AResponse","status":"online"},
+              {"name":"B","input":"BRequest","output":"BResponse","status":"online"}],
+             "objects":[
+              {"name":"ARequest","fields":[
+                {"name":"Zone","type":"string","member":"string"},
+                {"name":"Name","type":"string","member":"string"}]},
+              {"name":"AResponse","fields":[]},
+              {"name":"BRequest","fields":[
+                {"name":"Tag-Key","type":"string","member":"string"},
+                {"name":"Tag","type":"string","member":"string"}]},
+              {"name":"BResponse","fields":[]}]}"#,
+        )
+        .unwrap();
+        assert!(render(&spec).is_err());
+        let spec: Spec = serde_json::from_str(
+            r#"{"service":"t","version":"v","source":"test","actions":[
+              {"name":"A","input":"ARequest","output":"AResponse","status":"online"}],
+             "objects":[
+              {"name":"ARequest","fields":[
+                {"name":"Zone","type":"string","member":"string"},
+                {"name":"Name","type":"string","member":"string"}]},
+              {"name":"AResponse","fields":[]}]}"#,
+        )
+        .unwrap();
+        let code = render(&spec).unwrap();
+        let body = |ty: &str| {
+            let start = code
+                .find(&format!("impl crate::flatten::Flatten for {ty} {{"))
+                .unwrap();
+            let end = start + code[start..].find("\n}\n").unwrap();
+            code[start..end].to_owned()
+        };
+        let a = body("ARequest");
+        assert!(a.contains("const IN_ORDER: bool = true;"), "{a}");
+        assert!(
+            a.find("\"Name\"").unwrap() < a.find("\"Zone\"").unwrap(),
+            "{a}"
+        );
     }
 }

@@ -349,6 +349,19 @@ impl Params {
         });
     }
 
+    /// In a sorted set, the first key that appears more than once.
+    pub(crate) fn first_repeated_key(&self) -> Option<&str> {
+        let mut keys = self.iter().map(|(k, _)| k);
+        let mut previous = keys.next()?;
+        for key in keys {
+            if key == previous {
+                return Some(key);
+            }
+            previous = key;
+        }
+        None
+    }
+
     /// The total length of the keys and values, the bytes a string to sign or an encoding of the
     /// set is built from.
     pub(crate) fn text_len(&self) -> usize {

@@ -5,7 +5,9 @@
 //! right after `Name` and before any longer sibling (`.` orders before every letter and digit),
 //! so the parameters come out in byte order of their keys and need no sorting. Only list
 //! indices break that order, once a list has more than ten elements (`10` sorts before `2`):
-//! the writer notes it and sorts at the end. The serde flattener ([`super::flatten_into`]) gives
+//! the writer notes it and sorts at the end. It also notes a name that does not come after its
+//! sibling (a hand-written [`Flatten`] may write in any order), and then sorts and rejects a
+//! repeated key. The serde flattener ([`super::flatten_into`]) gives
 //! the same parameters for every generated value; a property test holds the two together.
 
 use super::ser::{merge_into, write_float, FlattenError};
@@ -17,6 +19,11 @@ pub trait Flatten {
     /// Whether a value of this type can hold a float anywhere, so that [`check_finite`] must
     /// look inside it; `true` unless the type says otherwise.
     const HOLDS_FLOAT: bool = true;
+
+    /// Whether [`flatten`](Self::flatten) writes its fields in byte order of their names, each
+    /// once, and every name a wire name (letters and digits), so that the writer need not check
+    /// the order; `false` unless the type says otherwise (the generator says so where it holds).
+    const IN_ORDER: bool = false;
 
     /// Writes this value's parameters under the writer's current key.
     fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError>;
@@ -35,6 +42,19 @@ pub struct Writer<'a> {
     /// Whether every name so far was a wire name, so that every key is plain (letters, digits
     /// and `.`) and the parameter set need not look at it.
     plain: bool,
+    /// The name of the last field written at the current level (`""` before the first), to
+    /// notice names that are out of order or repeated.
+    last: &'static str,
+    /// Whether the value being written says its fields come in order ([`Flatten::IN_ORDER`]).
+    in_order: bool,
+}
+
+/// Whether the field name `name` comes after `last` in byte order (the first bytes nearly always settle it).
+fn follows(name: &str, last: &str) -> bool {
+    match (name.as_bytes().first(), last.as_bytes().first()) {
+        (Some(a), Some(b)) if a != b => a > b,
+        _ => name > last,
+    }
 }
 
 impl Writer<'_> {
@@ -48,6 +68,9 @@ impl Writer<'_> {
         if self.check_only && !T::HOLDS_FLOAT {
             return Ok(());
         }
+        if !self.check_only {
+            self.place(name);
+        }
         let len = self.key.len();
         if len > 0 {
             self.key.push('.');
@@ -59,9 +82,19 @@ impl Writer<'_> {
                 return Err(e);
             }
         }
+        self.last = "";
         let result = self.nested(value);
+        self.last = name;
         self.key.truncate(len);
         result
+    }
+
+    /// Notes whether `name` comes after the last name at this level (unless the value being
+    /// written says its names come in order), so that the set is sorted and checked at the end.
+    fn place(&mut self, name: &'static str) {
+        if !self.in_order && !self.last.is_empty() && !follows(name, self.last) {
+            self.unsorted = true;
+        }
     }
 
     /// Checks a name that is not a wire name, now the last segment of the key, as the serde
@@ -77,6 +110,9 @@ impl Writer<'_> {
             source,
         })?;
         self.plain = false;
+        // Such a name may hold a byte that sorts before `.`, so that its keys' order is not
+        // its order among its siblings.
+        self.unsorted = true;
         Ok(())
     }
 
@@ -90,6 +126,7 @@ impl Writer<'_> {
             self.key.truncate(len);
             self.key.push('.');
             push_u64(&mut self.key, i as u64);
+            self.last = "";
             let result = self.nested(item);
             if result.is_err() {
                 self.key.truncate(len);
@@ -108,7 +145,9 @@ impl Writer<'_> {
                 key: self.key.clone(),
             });
         }
+        let in_order = std::mem::replace(&mut self.in_order, T::IN_ORDER);
         let result = value.flatten(self);
+        self.in_order = in_order;
         self.depth -= 1;
         result
     }
@@ -149,13 +188,20 @@ pub fn flatten_direct<T: Flatten + ?Sized>(
         unsorted: false,
         check_only: false,
         plain: true,
+        last: "",
+        in_order: T::IN_ORDER,
     };
-    let result = value.flatten(&mut w);
-    let unsorted = w.unsorted;
+    let mut result = value.flatten(&mut w);
+    if result.is_ok() && w.unsorted {
+        params.sort();
+        if let Some(key) = params.first_repeated_key() {
+            result = Err(FlattenError::Duplicate {
+                key: key.to_owned(),
+            });
+        }
+    }
     if result.is_err() {
         params.clear();
-    } else if unsorted {
-        params.sort();
     }
     result
 }
@@ -175,6 +221,8 @@ pub fn check_finite<T: Flatten + ?Sized>(value: &T) -> Result<(), FlattenError> 
         unsorted: false,
         check_only: true,
         plain: true,
+        last: "",
+        in_order: T::IN_ORDER,
     };
     value.flatten(&mut w)
 }
@@ -240,6 +288,7 @@ impl Flatten for f64 {
 
 impl<T: Flatten> Flatten for Option<T> {
     const HOLDS_FLOAT: bool = T::HOLDS_FLOAT;
+    const IN_ORDER: bool = T::IN_ORDER;
 
     fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
         match self {
@@ -262,6 +311,7 @@ impl<T: Flatten> Flatten for Vec<T> {
 
 impl<T: Flatten + ?Sized> Flatten for &T {
     const HOLDS_FLOAT: bool = T::HOLDS_FLOAT;
+    const IN_ORDER: bool = T::IN_ORDER;
 
     fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
         (**self).flatten(w)
@@ -465,6 +515,62 @@ mod tests {
         let mut p = Params::new();
         flatten_direct(&Named("Zone"), &mut p).unwrap();
         assert!(p.keys_are_plain());
+    }
+
+    /// Writes its fields in the order given, as a hand-written impl may.
+    struct AnyOrder(Vec<(&'static str, Vec<(&'static str, u64)>)>);
+
+    struct Part(Vec<(&'static str, u64)>);
+
+    impl Flatten for Part {
+        fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
+            self.0.iter().try_for_each(|(name, v)| w.field(name, v))
+        }
+    }
+
+    impl Flatten for AnyOrder {
+        fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
+            self.0
+                .iter()
+                .try_for_each(|(name, part)| w.field(name, &Part(part.clone())))
+        }
+    }
+
+    #[test]
+    fn fields_out_of_order_are_sorted_and_repeated_keys_rejected() {
+        let out_of_order = AnyOrder(vec![
+            ("Zone", vec![("B", 1), ("A", 2)]),
+            ("Disk", vec![("Size", 3)]),
+        ]);
+        let mut p = Params::new();
+        flatten_direct(&out_of_order, &mut p).unwrap();
+        let keys: Vec<&str> = p.iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["Disk.Size", "Zone.A", "Zone.B"]);
+        assert_eq!(p.get("Zone.A"), Some("2"));
+
+        for (repeated, key) in [
+            (
+                AnyOrder(vec![("Zone", vec![("A", 1)]), ("Zone", vec![("A", 2)])]),
+                "Zone.A",
+            ),
+            (AnyOrder(vec![("Zone", vec![("A", 1), ("A", 2)])]), "Zone.A"),
+            (
+                AnyOrder(vec![("Zone", vec![("B", 1), ("A", 2), ("B", 3)])]),
+                "Zone.B",
+            ),
+        ] {
+            let mut p = Params::new();
+            assert_eq!(
+                flatten_direct(&repeated, &mut p),
+                Err(FlattenError::Duplicate { key: key.into() })
+            );
+            assert!(p.is_empty());
+        }
+        // In order, the same fields need no sorting, and siblings of another part may repeat names.
+        let in_order = AnyOrder(vec![("A", vec![("X", 1)]), ("B", vec![("X", 2)])]);
+        let mut p = Params::new();
+        flatten_direct(&in_order, &mut p).unwrap();
+        assert_eq!(p.get("B.X"), Some("2"));
     }
 
     #[test]

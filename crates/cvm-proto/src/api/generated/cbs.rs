@@ -25,6 +25,8 @@ pub struct ApplyDiskBackupRequest {
 impl crate::flatten::Flatten for ApplyDiskBackupRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.auto_start_instance { w.field("AutoStartInstance", v)?; }
         if let Some(v) = &self.auto_stop_instance { w.field("AutoStopInstance", v)?; }
@@ -108,6 +110,8 @@ pub struct ApplySnapshotRequest {
 
 impl crate::flatten::Flatten for ApplySnapshotRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.auto_start_instance { w.field("AutoStartInstance", v)?; }
@@ -193,6 +197,8 @@ pub struct ApplySnapshotGroupRequest {
 impl crate::flatten::Flatten for ApplySnapshotGroupRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.apply_disks.is_empty() { w.field("ApplyDisks", &self.apply_disks)?; }
         if let Some(v) = &self.auto_start_instance { w.field("AutoStartInstance", v)?; }
@@ -277,6 +283,8 @@ pub struct AttachDisksRequest {
 impl crate::flatten::Flatten for AttachDisksRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.attach_mode { w.field("AttachMode", v)?; }
         if let Some(v) = &self.delete_with_instance { w.field("DeleteWithInstance", v)?; }
@@ -355,6 +363,8 @@ pub struct AttachRemoteDisksRequest {
 impl crate::flatten::Flatten for AttachRemoteDisksRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InstanceId", &self.instance_id)?;
         if !self.remote_disk_ids.is_empty() { w.field("RemoteDiskIds", &self.remote_disk_ids)?; }
@@ -419,6 +429,8 @@ pub struct BindAutoSnapshotPolicyRequest {
 impl crate::flatten::Flatten for BindAutoSnapshotPolicyRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
         if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
@@ -481,6 +493,8 @@ pub struct CopyAutoSnapshotPolicyCrossAccountRequest {
 
 impl crate::flatten::Flatten for CopyAutoSnapshotPolicyCrossAccountRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.auto_snapshot_policy_ids.is_empty() { w.field("AutoSnapshotPolicyIds", &self.auto_snapshot_policy_ids)?; }
@@ -555,6 +569,8 @@ pub struct CopySnapshotCrossRegionsRequest {
 
 impl crate::flatten::Flatten for CopySnapshotCrossRegionsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.destination_regions.is_empty() { w.field("DestinationRegions", &self.destination_regions)?; }
@@ -642,6 +658,8 @@ pub struct CreateAutoSnapshotPolicyRequest {
 
 impl crate::flatten::Flatten for CreateAutoSnapshotPolicyRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.auto_snapshot_policy_name { w.field("AutoSnapshotPolicyName", v)?; }
@@ -746,6 +764,8 @@ pub struct CreateDiskBackupRequest {
 
 impl crate::flatten::Flatten for CreateDiskBackupRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.disk_backup_name { w.field("DiskBackupName", v)?; }
@@ -863,6 +883,8 @@ pub struct CreateDisksRequest {
 
 impl crate::flatten::Flatten for CreateDisksRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.auto_mount_configuration { w.field("AutoMountConfiguration", v)?; }
@@ -1071,6 +1093,8 @@ pub struct CreateRemoteDisksRequest {
 impl crate::flatten::Flatten for CreateRemoteDisksRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.disk_charge_prepaid { w.field("DiskChargePrepaid", v)?; }
         w.field("DiskChargeType", &self.disk_charge_type)?;
@@ -1189,6 +1213,8 @@ pub struct CreateSnapshotRequest {
 impl crate::flatten::Flatten for CreateSnapshotRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.deadline { w.field("Deadline", v)?; }
         if let Some(v) = &self.disk_backup_id { w.field("DiskBackupId", v)?; }
@@ -1292,6 +1318,8 @@ pub struct CreateSnapshotGroupRequest {
 impl crate::flatten::Flatten for CreateSnapshotGroupRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
         if let Some(v) = &self.snapshot_group_name { w.field("SnapshotGroupName", v)?; }
@@ -1364,6 +1392,8 @@ pub struct DeleteAutoSnapshotPoliciesRequest {
 impl crate::flatten::Flatten for DeleteAutoSnapshotPoliciesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.auto_snapshot_policy_ids.is_empty() { w.field("AutoSnapshotPolicyIds", &self.auto_snapshot_policy_ids)?; }
         Ok(())
@@ -1416,6 +1446,8 @@ pub struct DeleteDiskBackupsRequest {
 
 impl crate::flatten::Flatten for DeleteDiskBackupsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.disk_backup_ids.is_empty() { w.field("DiskBackupIds", &self.disk_backup_ids)?; }
@@ -1476,6 +1508,8 @@ pub struct DeleteSnapshotGroupRequest {
 
 impl crate::flatten::Flatten for DeleteSnapshotGroupRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.delete_bind_images { w.field("DeleteBindImages", v)?; }
@@ -1544,6 +1578,8 @@ pub struct DeleteSnapshotsRequest {
 
 impl crate::flatten::Flatten for DeleteSnapshotsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.delete_bind_images { w.field("DeleteBindImages", v)?; }
@@ -1621,6 +1657,8 @@ pub struct DescribeAutoSnapshotPoliciesRequest {
 
 impl crate::flatten::Flatten for DescribeAutoSnapshotPoliciesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.auto_snapshot_policy_ids.is_empty() { w.field("AutoSnapshotPolicyIds", &self.auto_snapshot_policy_ids)?; }
@@ -1715,6 +1753,8 @@ pub struct DescribeDedicatedClusterDiskStatisticsRequest {
 impl crate::flatten::Flatten for DescribeDedicatedClusterDiskStatisticsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DedicatedClusterId", &self.dedicated_cluster_id)?;
         Ok(())
@@ -1771,6 +1811,8 @@ pub struct DescribeDiskAssociatedAutoSnapshotPolicyRequest {
 
 impl crate::flatten::Flatten for DescribeDiskAssociatedAutoSnapshotPolicyRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DiskId", &self.disk_id)?;
@@ -1847,6 +1889,8 @@ pub struct DescribeDiskBackupsRequest {
 
 impl crate::flatten::Flatten for DescribeDiskBackupsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.disk_backup_ids.is_empty() { w.field("DiskBackupIds", &self.disk_backup_ids)?; }
@@ -1964,6 +2008,8 @@ pub struct DescribeDiskConfigQuotaRequest {
 
 impl crate::flatten::Flatten for DescribeDiskConfigQuotaRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cpu { w.field("CPU", v)?; }
@@ -2089,6 +2135,8 @@ pub struct DescribeDiskStoragePoolRequest {
 impl crate::flatten::Flatten for DescribeDiskStoragePoolRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.cdc_ids.is_empty() { w.field("CdcIds", &self.cdc_ids)?; }
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -2190,6 +2238,8 @@ pub struct DescribeDisksRequest {
 impl crate::flatten::Flatten for DescribeDisksRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -2290,6 +2340,8 @@ pub struct DescribeInstancesDiskNumRequest {
 impl crate::flatten::Flatten for DescribeInstancesDiskNumRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         Ok(())
@@ -2348,6 +2400,8 @@ pub struct DescribeRemoteDiskConfigQuotaRequest {
 impl crate::flatten::Flatten for DescribeRemoteDiskConfigQuotaRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         Ok(())
@@ -2399,6 +2453,8 @@ pub struct DescribeRemoteDisksRequest {
 
 impl crate::flatten::Flatten for DescribeRemoteDisksRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -2457,6 +2513,8 @@ pub struct DescribeRemoteDisksDeniedActionsRequest {
 
 impl crate::flatten::Flatten for DescribeRemoteDisksDeniedActionsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.remote_disk_ids.is_empty() { w.field("RemoteDiskIds", &self.remote_disk_ids)?; }
@@ -2517,6 +2575,8 @@ pub struct DescribeSnapshotGroupsRequest {
 
 impl crate::flatten::Flatten for DescribeSnapshotGroupsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -2587,6 +2647,8 @@ pub struct DescribeSnapshotOverviewRequest {}
 impl crate::flatten::Flatten for DescribeSnapshotOverviewRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -2643,6 +2705,8 @@ pub struct DescribeSnapshotSharePermissionRequest {
 
 impl crate::flatten::Flatten for DescribeSnapshotSharePermissionRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("SnapshotId", &self.snapshot_id)?;
@@ -2716,6 +2780,8 @@ pub struct DescribeSnapshotsRequest {
 
 impl crate::flatten::Flatten for DescribeSnapshotsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -2813,6 +2879,8 @@ pub struct DetachDisksRequest {
 impl crate::flatten::Flatten for DetachDisksRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
         if let Some(v) = &self.instance_id { w.field("InstanceId", v)?; }
@@ -2878,6 +2946,8 @@ pub struct DetachRemoteDisksRequest {
 
 impl crate::flatten::Flatten for DetachRemoteDisksRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.force_detach { w.field("ForceDetach", v)?; }
@@ -2945,6 +3015,8 @@ pub struct GetSnapOverviewRequest {}
 impl crate::flatten::Flatten for GetSnapOverviewRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -3001,6 +3073,8 @@ pub struct InitializeDisksRequest {
 
 impl crate::flatten::Flatten for InitializeDisksRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
@@ -3062,6 +3136,8 @@ pub struct InquirePriceCreateRemoteDisksRequest {
 
 impl crate::flatten::Flatten for InquirePriceCreateRemoteDisksRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.disk_charge_prepaid { w.field("DiskChargePrepaid", v)?; }
@@ -3141,6 +3217,8 @@ pub struct InquirePriceModifyDiskBackupQuotaRequest {
 impl crate::flatten::Flatten for InquirePriceModifyDiskBackupQuotaRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DiskBackupQuota", &self.disk_backup_quota)?;
         w.field("DiskId", &self.disk_id)?;
@@ -3208,6 +3286,8 @@ pub struct InquirePriceModifyDiskExtraPerformanceRequest {
 impl crate::flatten::Flatten for InquirePriceModifyDiskExtraPerformanceRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DiskId", &self.disk_id)?;
         w.field("ThroughputPerformance", &self.throughput_performance)?;
@@ -3274,6 +3354,8 @@ pub struct InquirePriceRenewRemoteDisksRequest {
 
 impl crate::flatten::Flatten for InquirePriceRenewRemoteDisksRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.disk_charge_prepaid_set.is_empty() { w.field("DiskChargePrepaidSet", &self.disk_charge_prepaid_set)?; }
@@ -3354,6 +3436,8 @@ pub struct InquiryPriceCreateDisksRequest {
 
 impl crate::flatten::Flatten for InquiryPriceCreateDisksRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.disk_backup_quota { w.field("DiskBackupQuota", v)?; }
@@ -3473,6 +3557,8 @@ pub struct InquiryPriceRenewDisksRequest {
 impl crate::flatten::Flatten for InquiryPriceRenewDisksRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.disk_charge_prepaids.is_empty() { w.field("DiskChargePrepaids", &self.disk_charge_prepaids)?; }
         if !self.disk_ids.is_empty() { w.field("DiskIds", &self.disk_ids)?; }
@@ -3560,6 +3646,8 @@ pub struct InquiryPriceResizeDiskRequest {
 
 impl crate::flatten::Flatten for InquiryPriceResizeDiskRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.disk_id { w.field("DiskId", v)?; }
@@ -3654,6 +3742,8 @@ pub struct ModifyAutoSnapshotPolicyAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyAutoSnapshotPolicyAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
@@ -3762,6 +3852,8 @@ pub struct ModifyDiskAttributesRequest {
 impl crate::flatten::Flatten for ModifyDiskAttributesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.burst_performance_operation { w.field("BurstPerformanceOperation", v)?; }
         if let Some(v) = &self.delete_with_instance { w.field("DeleteWithInstance", v)?; }
@@ -3860,6 +3952,8 @@ pub struct ModifyDiskBackupQuotaRequest {
 impl crate::flatten::Flatten for ModifyDiskBackupQuotaRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DiskBackupQuota", &self.disk_backup_quota)?;
         w.field("DiskId", &self.disk_id)?;
@@ -3922,6 +4016,8 @@ pub struct ModifyDiskExtraPerformanceRequest {
 
 impl crate::flatten::Flatten for ModifyDiskExtraPerformanceRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DiskId", &self.disk_id)?;
@@ -3989,6 +4085,8 @@ pub struct ModifyDisksChargeTypeRequest {
 
 impl crate::flatten::Flatten for ModifyDisksChargeTypeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.disk_charge_postpaid { w.field("DiskChargePostpaid", v)?; }
@@ -4062,6 +4160,8 @@ pub struct ModifyDisksRenewFlagRequest {
 
 impl crate::flatten::Flatten for ModifyDisksRenewFlagRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.auto_renew_period { w.field("AutoRenewPeriod", v)?; }
@@ -4140,6 +4240,8 @@ pub struct ModifyRemoteDiskAttributesRequest {
 
 impl crate::flatten::Flatten for ModifyRemoteDiskAttributesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.auto_renew_flag { w.field("AutoRenewFlag", v)?; }
@@ -4225,6 +4327,8 @@ pub struct ModifySnapshotAttributeRequest {
 impl crate::flatten::Flatten for ModifySnapshotAttributeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.deadline { w.field("Deadline", v)?; }
         if let Some(v) = &self.is_permanent { w.field("IsPermanent", v)?; }
@@ -4304,6 +4408,8 @@ pub struct ModifySnapshotsSharePermissionRequest {
 impl crate::flatten::Flatten for ModifySnapshotsSharePermissionRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.account_ids.is_empty() { w.field("AccountIds", &self.account_ids)?; }
         w.field("Permission", &self.permission)?;
@@ -4375,6 +4481,8 @@ pub struct RenewDiskRequest {
 impl crate::flatten::Flatten for RenewDiskRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DiskChargePrepaid", &self.disk_charge_prepaid)?;
         w.field("DiskId", &self.disk_id)?;
@@ -4437,6 +4545,8 @@ pub struct RenewRemoteDiskRequest {
 
 impl crate::flatten::Flatten for RenewRemoteDiskRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DiskChargePrepaid", &self.disk_charge_prepaid)?;
@@ -4502,6 +4612,8 @@ pub struct ResizeDiskRequest {
 impl crate::flatten::Flatten for ResizeDiskRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.disk_id { w.field("DiskId", v)?; }
         w.field("DiskSize", &self.disk_size)?;
@@ -4563,6 +4675,8 @@ pub struct SwitchParameterCreateRemoteDisksRequest {
 impl crate::flatten::Flatten for SwitchParameterCreateRemoteDisksRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Placement", &self.placement)?;
         Ok(())
@@ -4613,6 +4727,8 @@ pub struct SwitchParameterRenewRemoteDisksRequest {}
 impl crate::flatten::Flatten for SwitchParameterRenewRemoteDisksRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -4659,6 +4775,8 @@ pub struct TerminateDisksRequest {
 
 impl crate::flatten::Flatten for TerminateDisksRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.delete_snapshot { w.field("DeleteSnapshot", v)?; }
@@ -4721,6 +4839,8 @@ pub struct TerminateRemoteDisksRequest {
 impl crate::flatten::Flatten for TerminateRemoteDisksRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.remote_disk_ids.is_empty() { w.field("RemoteDiskIds", &self.remote_disk_ids)?; }
         Ok(())
@@ -4779,6 +4899,8 @@ pub struct UnbindAutoSnapshotPolicyRequest {
 
 impl crate::flatten::Flatten for UnbindAutoSnapshotPolicyRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
@@ -4869,6 +4991,8 @@ pub struct ApplyDisk {
 impl crate::flatten::Flatten for ApplyDisk {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DiskId", &self.disk_id)?;
         w.field("SnapshotId", &self.snapshot_id)?;
@@ -4931,6 +5055,8 @@ pub struct AutoMountConfiguration {
 
 impl crate::flatten::Flatten for AutoMountConfiguration {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.file_system_type { w.field("FileSystemType", v)?; }
@@ -5329,6 +5455,8 @@ pub struct DiskChargePrepaid {
 impl crate::flatten::Flatten for DiskChargePrepaid {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cur_instance_deadline { w.field("CurInstanceDeadline", v)?; }
         w.field("Period", &self.period)?;
@@ -5422,6 +5550,8 @@ pub struct Filter {
 impl crate::flatten::Flatten for Filter {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Name", &self.name)?;
         if !self.values.is_empty() { w.field("Values", &self.values)?; }
@@ -5493,6 +5623,8 @@ pub struct Placement {
 
 impl crate::flatten::Flatten for Placement {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cage_id { w.field("CageId", v)?; }
@@ -5578,6 +5710,8 @@ pub struct Policy {
 
 impl crate::flatten::Flatten for Policy {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.day_of_month.is_empty() { w.field("DayOfMonth", &self.day_of_month)?; }
@@ -5710,6 +5844,8 @@ pub struct RemoteDiskChargePrepaid {
 
 impl crate::flatten::Flatten for RemoteDiskChargePrepaid {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cur_instance_deadline { w.field("CurInstanceDeadline", v)?; }
@@ -5961,6 +6097,8 @@ pub struct Tag {
 
 impl crate::flatten::Flatten for Tag {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.key { w.field("Key", v)?; }

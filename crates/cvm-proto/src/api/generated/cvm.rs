@@ -35,6 +35,8 @@ pub struct AllocateHostsRequest {
 impl crate::flatten::Flatten for AllocateHostsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
         if let Some(v) = &self.host_charge_prepaid { w.field("HostChargePrepaid", v)?; }
@@ -146,6 +148,8 @@ pub struct AssociateInstancesKeyPairsRequest {
 impl crate::flatten::Flatten for AssociateInstancesKeyPairsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -216,6 +220,8 @@ pub struct AssociateSecurityGroupsRequest {
 
 impl crate::flatten::Flatten for AssociateSecurityGroupsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -291,6 +297,8 @@ pub struct ConfigureChcAssistVpcRequest {
 
 impl crate::flatten::Flatten for ConfigureChcAssistVpcRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.bmc_security_group_ids.is_empty() { w.field("BmcSecurityGroupIds", &self.bmc_security_group_ids)?; }
@@ -390,6 +398,8 @@ pub struct ConfigureChcDeployVpcRequest {
 impl crate::flatten::Flatten for ConfigureChcDeployVpcRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.chc_deploy_extra_config { w.field("ChcDeployExtraConfig", v)?; }
         if !self.chc_ids.is_empty() { w.field("ChcIds", &self.chc_ids)?; }
@@ -474,6 +484,8 @@ pub struct ConvertOperatingSystemsRequest {
 
 impl crate::flatten::Flatten for ConvertOperatingSystemsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
@@ -578,6 +590,8 @@ pub struct CreateDisasterRecoverGroupRequest {
 
 impl crate::flatten::Flatten for CreateDisasterRecoverGroupRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.affinity { w.field("Affinity", v)?; }
@@ -721,6 +735,8 @@ pub struct CreateHpcClusterRequest {
 impl crate::flatten::Flatten for CreateHpcClusterRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.hpc_cluster_business_id { w.field("HpcClusterBusinessId", v)?; }
         if let Some(v) = &self.hpc_cluster_type { w.field("HpcClusterType", v)?; }
@@ -841,6 +857,8 @@ pub struct CreateImageRequest {
 
 impl crate::flatten::Flatten for CreateImageRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.data_disk_ids.is_empty() { w.field("DataDiskIds", &self.data_disk_ids)?; }
@@ -972,6 +990,8 @@ pub struct CreateKeyPairRequest {
 
 impl crate::flatten::Flatten for CreateKeyPairRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("KeyName", &self.key_name)?;
@@ -1136,6 +1156,8 @@ pub struct CreateLaunchTemplateRequest {
 
 impl crate::flatten::Flatten for CreateLaunchTemplateRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.action_timer { w.field("ActionTimer", v)?; }
@@ -1512,6 +1534,8 @@ pub struct CreateLaunchTemplateVersionRequest {
 impl crate::flatten::Flatten for CreateLaunchTemplateVersionRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.action_timer { w.field("ActionTimer", v)?; }
         if let Some(v) = &self.cam_role_name { w.field("CamRoleName", v)?; }
@@ -1794,6 +1818,8 @@ pub struct DeleteDisasterRecoverGroupsRequest {
 impl crate::flatten::Flatten for DeleteDisasterRecoverGroupsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.disaster_recover_group_ids.is_empty() { w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?; }
         Ok(())
@@ -1846,6 +1872,8 @@ pub struct DeleteHpcClustersRequest {
 
 impl crate::flatten::Flatten for DeleteHpcClustersRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.hpc_cluster_ids.is_empty() { w.field("HpcClusterIds", &self.hpc_cluster_ids)?; }
@@ -1905,6 +1933,8 @@ pub struct DeleteImagesRequest {
 
 impl crate::flatten::Flatten for DeleteImagesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.delete_binded_snap { w.field("DeleteBindedSnap", v)?; }
@@ -1979,6 +2009,8 @@ pub struct DeleteInstancesActionTimerRequest {
 impl crate::flatten::Flatten for DeleteInstancesActionTimerRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.action_timer_ids.is_empty() { w.field("ActionTimerIds", &self.action_timer_ids)?; }
         Ok(())
@@ -2033,6 +2065,8 @@ pub struct DeleteInstancesDisasterRecoverGroupsRequest {
 
 impl crate::flatten::Flatten for DeleteInstancesDisasterRecoverGroupsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.disaster_recover_group_ids.is_empty() { w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?; }
@@ -2095,6 +2129,8 @@ pub struct DeleteKeyPairsRequest {
 impl crate::flatten::Flatten for DeleteKeyPairsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.key_ids.is_empty() { w.field("KeyIds", &self.key_ids)?; }
         Ok(())
@@ -2147,6 +2183,8 @@ pub struct DeleteLaunchTemplateRequest {
 
 impl crate::flatten::Flatten for DeleteLaunchTemplateRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("LaunchTemplateId", &self.launch_template_id)?;
@@ -2202,6 +2240,8 @@ pub struct DeleteLaunchTemplateVersionsRequest {
 
 impl crate::flatten::Flatten for DeleteLaunchTemplateVersionsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("LaunchTemplateId", &self.launch_template_id)?;
@@ -2265,6 +2305,8 @@ pub struct DescribeAccountQuotaRequest {
 impl crate::flatten::Flatten for DescribeAccountQuotaRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         Ok(())
@@ -2322,6 +2364,8 @@ pub struct DescribeChcDeniedActionsRequest {
 
 impl crate::flatten::Flatten for DescribeChcDeniedActionsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.chc_ids.is_empty() { w.field("ChcIds", &self.chc_ids)?; }
@@ -2389,6 +2433,8 @@ pub struct DescribeChcHostsRequest {
 
 impl crate::flatten::Flatten for DescribeChcHostsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.chc_ids.is_empty() { w.field("ChcIds", &self.chc_ids)?; }
@@ -2466,6 +2512,8 @@ pub struct DescribeDisasterRecoverGroupQuotaRequest {}
 impl crate::flatten::Flatten for DescribeDisasterRecoverGroupQuotaRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -2541,6 +2589,8 @@ pub struct DescribeDisasterRecoverGroupsRequest {
 
 impl crate::flatten::Flatten for DescribeDisasterRecoverGroupsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.disaster_recover_group_ids.is_empty() { w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?; }
@@ -2634,6 +2684,8 @@ pub struct DescribeHostsRequest {
 
 impl crate::flatten::Flatten for DescribeHostsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -2731,6 +2783,8 @@ pub struct DescribeHpcClustersRequest {
 
 impl crate::flatten::Flatten for DescribeHpcClustersRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -2847,6 +2901,8 @@ pub struct DescribeImageFromFamilyRequest {
 impl crate::flatten::Flatten for DescribeImageFromFamilyRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.image_family { w.field("ImageFamily", v)?; }
         Ok(())
@@ -2899,6 +2955,8 @@ pub struct DescribeImageQuotaRequest {}
 impl crate::flatten::Flatten for DescribeImageQuotaRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -2946,6 +3004,8 @@ pub struct DescribeImageSharePermissionRequest {
 
 impl crate::flatten::Flatten for DescribeImageSharePermissionRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("ImageId", &self.image_id)?;
@@ -3016,6 +3076,8 @@ pub struct DescribeImagesRequest {
 
 impl crate::flatten::Flatten for DescribeImagesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -3100,6 +3162,8 @@ pub struct DescribeImportImageOsRequest {}
 impl crate::flatten::Flatten for DescribeImportImageOsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -3148,6 +3212,8 @@ pub struct DescribeInstanceFamilyConfigsRequest {}
 impl crate::flatten::Flatten for DescribeInstanceFamilyConfigsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -3195,6 +3261,8 @@ pub struct DescribeInstanceInternetBandwidthConfigsRequest {
 
 impl crate::flatten::Flatten for DescribeInstanceInternetBandwidthConfigsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InstanceId", &self.instance_id)?;
@@ -3254,6 +3322,8 @@ pub struct DescribeInstanceTypeConfigsRequest {
 impl crate::flatten::Flatten for DescribeInstanceTypeConfigsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         Ok(())
@@ -3308,6 +3378,8 @@ pub struct DescribeInstanceVncUrlRequest {
 
 impl crate::flatten::Flatten for DescribeInstanceVncUrlRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InstanceId", &self.instance_id)?;
@@ -3375,6 +3447,8 @@ pub struct DescribeInstancesRequest {
 
 impl crate::flatten::Flatten for DescribeInstancesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -3471,6 +3545,8 @@ pub struct DescribeInstancesActionTimerRequest {
 impl crate::flatten::Flatten for DescribeInstancesActionTimerRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.action_timer_ids.is_empty() { w.field("ActionTimerIds", &self.action_timer_ids)?; }
         if let Some(v) = &self.end_action_time { w.field("EndActionTime", v)?; }
@@ -3563,6 +3639,8 @@ pub struct DescribeInstancesAttributesRequest {
 impl crate::flatten::Flatten for DescribeInstancesAttributesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.attributes.is_empty() { w.field("Attributes", &self.attributes)?; }
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -3630,6 +3708,8 @@ pub struct DescribeInstancesModificationRequest {
 
 impl crate::flatten::Flatten for DescribeInstancesModificationRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -3700,6 +3780,8 @@ pub struct DescribeInstancesOperationLimitRequest {
 
 impl crate::flatten::Flatten for DescribeInstancesOperationLimitRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -3773,6 +3855,8 @@ pub struct DescribeInstancesStatusRequest {
 impl crate::flatten::Flatten for DescribeInstancesStatusRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -3842,6 +3926,8 @@ pub struct DescribeInternetChargeTypeConfigsRequest {}
 impl crate::flatten::Flatten for DescribeInternetChargeTypeConfigsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -3899,6 +3985,8 @@ pub struct DescribeKeyPairsRequest {
 
 impl crate::flatten::Flatten for DescribeKeyPairsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -3996,6 +4084,8 @@ pub struct DescribeLaunchTemplateVersionsRequest {
 
 impl crate::flatten::Flatten for DescribeLaunchTemplateVersionsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.default_version { w.field("DefaultVersion", v)?; }
@@ -4110,6 +4200,8 @@ pub struct DescribeLaunchTemplatesRequest {
 impl crate::flatten::Flatten for DescribeLaunchTemplatesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if !self.launch_template_ids.is_empty() { w.field("LaunchTemplateIds", &self.launch_template_ids)?; }
@@ -4186,6 +4278,8 @@ pub struct DescribeRegionsRequest {}
 impl crate::flatten::Flatten for DescribeRegionsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -4236,6 +4330,8 @@ pub struct DescribeResourcePoolPackInstancesRequest {
 
 impl crate::flatten::Flatten for DescribeResourcePoolPackInstancesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.dedicated_resource_pack_ids.is_empty() { w.field("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?; }
@@ -4293,6 +4389,8 @@ pub struct DescribeResourcePoolPackTypeConfigsRequest {
 
 impl crate::flatten::Flatten for DescribeResourcePoolPackTypeConfigsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -4357,6 +4455,8 @@ pub struct DescribeResourcePoolPacksRequest {
 
 impl crate::flatten::Flatten for DescribeResourcePoolPacksRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -4461,6 +4561,8 @@ pub struct DescribeTaskInfoRequest {
 
 impl crate::flatten::Flatten for DescribeTaskInfoRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.aliases.is_empty() { w.field("Aliases", &self.aliases)?; }
@@ -4602,6 +4704,8 @@ pub struct DescribeZoneInstanceConfigInfosRequest {
 impl crate::flatten::Flatten for DescribeZoneInstanceConfigInfosRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         Ok(())
@@ -4653,6 +4757,8 @@ pub struct DescribeZonesRequest {}
 
 impl crate::flatten::Flatten for DescribeZonesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
@@ -4709,6 +4815,8 @@ pub struct DisassociateInstancesKeyPairsRequest {
 
 impl crate::flatten::Flatten for DisassociateInstancesKeyPairsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
@@ -4780,6 +4888,8 @@ pub struct DisassociateSecurityGroupsRequest {
 
 impl crate::flatten::Flatten for DisassociateSecurityGroupsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -4865,6 +4975,8 @@ impl std::fmt::Debug for EnterRescueModeRequest {
 impl crate::flatten::Flatten for EnterRescueModeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
         w.field("InstanceId", &self.instance_id)?;
@@ -4948,6 +5060,8 @@ pub struct ExitRescueModeRequest {
 impl crate::flatten::Flatten for ExitRescueModeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InstanceId", &self.instance_id)?;
         Ok(())
@@ -5018,6 +5132,8 @@ pub struct ExportImagesRequest {
 
 impl crate::flatten::Flatten for ExportImagesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("BucketName", &self.bucket_name)?;
@@ -5158,6 +5274,8 @@ pub struct ImportImageRequest {
 
 impl crate::flatten::Flatten for ImportImageRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Architecture", &self.architecture)?;
@@ -5312,6 +5430,8 @@ pub struct ImportInstancesActionTimerRequest {
 impl crate::flatten::Flatten for ImportInstancesActionTimerRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("ActionTimer", &self.action_timer)?;
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -5383,6 +5503,8 @@ pub struct ImportKeyPairRequest {
 
 impl crate::flatten::Flatten for ImportKeyPairRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("KeyName", &self.key_name)?;
@@ -5470,6 +5592,8 @@ pub struct InquirePricePurchaseResourcePoolPacksRequest {
 
 impl crate::flatten::Flatten for InquirePricePurchaseResourcePoolPacksRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InstanceCount", &self.instance_count)?;
@@ -5560,6 +5684,8 @@ pub struct InquiryPriceModifyInstancesChargeTypeRequest {
 impl crate::flatten::Flatten for InquiryPriceModifyInstancesChargeTypeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.instance_charge_prepaid { w.field("InstanceChargePrepaid", v)?; }
         w.field("InstanceChargeType", &self.instance_charge_type)?;
@@ -5644,6 +5770,8 @@ pub struct InquiryPriceRenewHostsRequest {
 
 impl crate::flatten::Flatten for InquiryPriceRenewHostsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
@@ -5730,6 +5858,8 @@ pub struct InquiryPriceRenewInstancesRequest {
 
 impl crate::flatten::Flatten for InquiryPriceRenewInstancesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.dry_run { w.field("DryRun", v)?; }
@@ -5830,6 +5960,8 @@ pub struct InquiryPriceResetInstanceRequest {
 
 impl crate::flatten::Flatten for InquiryPriceResetInstanceRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.enhanced_service { w.field("EnhancedService", v)?; }
@@ -5932,6 +6064,8 @@ pub struct InquiryPriceResetInstancesInternetMaxBandwidthRequest {
 impl crate::flatten::Flatten for InquiryPriceResetInstancesInternetMaxBandwidthRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.end_time { w.field("EndTime", v)?; }
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -6014,6 +6148,8 @@ pub struct InquiryPriceResetInstancesTypeRequest {
 impl crate::flatten::Flatten for InquiryPriceResetInstancesTypeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         w.field("InstanceType", &self.instance_type)?;
@@ -6090,6 +6226,8 @@ pub struct InquiryPriceResizeInstanceDisksRequest {
 
 impl crate::flatten::Flatten for InquiryPriceResizeInstanceDisksRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.data_disks.is_empty() { w.field("DataDisks", &self.data_disks)?; }
@@ -6241,6 +6379,8 @@ pub struct InquiryPriceRunInstancesRequest {
 
 impl crate::flatten::Flatten for InquiryPriceRunInstancesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
@@ -6461,6 +6601,8 @@ pub struct InquiryPriceTerminateInstancesRequest {
 impl crate::flatten::Flatten for InquiryPriceTerminateInstancesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         Ok(())
@@ -6545,6 +6687,8 @@ impl std::fmt::Debug for ModifyChcAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyChcAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.bmc_security_group_ids.is_empty() { w.field("BmcSecurityGroupIds", &self.bmc_security_group_ids)?; }
@@ -6637,6 +6781,8 @@ pub struct ModifyChcNetworkModeRequest {
 impl crate::flatten::Flatten for ModifyChcNetworkModeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.chc_ids.is_empty() { w.field("ChcIds", &self.chc_ids)?; }
         w.field("NetworkMode", &self.network_mode)?;
@@ -6702,6 +6848,8 @@ pub struct ModifyDisasterRecoverGroupAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyDisasterRecoverGroupAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.affinity { w.field("Affinity", v)?; }
@@ -6780,6 +6928,8 @@ pub struct ModifyHostsAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyHostsAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.host_ids.is_empty() { w.field("HostIds", &self.host_ids)?; }
@@ -6862,6 +7012,8 @@ pub struct ModifyHpcClusterAttributeRequest {
 impl crate::flatten::Flatten for ModifyHpcClusterAttributeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HpcClusterId", &self.hpc_cluster_id)?;
         if let Some(v) = &self.name { w.field("Name", v)?; }
@@ -6941,6 +7093,8 @@ pub struct ModifyImageAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyImageAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.image_deprecated { w.field("ImageDeprecated", v)?; }
@@ -7028,6 +7182,8 @@ pub struct ModifyImageSharePermissionRequest {
 impl crate::flatten::Flatten for ModifyImageSharePermissionRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.account_ids.is_empty() { w.field("AccountIds", &self.account_ids)?; }
         w.field("ImageId", &self.image_id)?;
@@ -7102,6 +7258,8 @@ pub struct ModifyInstanceDiskTypeRequest {
 
 impl crate::flatten::Flatten for ModifyInstanceDiskTypeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.data_disks.is_empty() { w.field("DataDisks", &self.data_disks)?; }
@@ -7197,6 +7355,8 @@ pub struct ModifyInstancesAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyInstancesAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.auto_reboot { w.field("AutoReboot", v)?; }
@@ -7323,6 +7483,8 @@ pub struct ModifyInstancesChargeTypeRequest {
 impl crate::flatten::Flatten for ModifyInstancesChargeTypeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.instance_charge_prepaid { w.field("InstanceChargePrepaid", v)?; }
         w.field("InstanceChargeType", &self.instance_charge_type)?;
@@ -7411,6 +7573,8 @@ pub struct ModifyInstancesDisasterRecoverGroupRequest {
 impl crate::flatten::Flatten for ModifyInstancesDisasterRecoverGroupRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.disaster_recover_group_id { w.field("DisasterRecoverGroupId", v)?; }
         if !self.disaster_recover_group_ids.is_empty() { w.field("DisasterRecoverGroupIds", &self.disaster_recover_group_ids)?; }
@@ -7495,6 +7659,8 @@ pub struct ModifyInstancesProjectRequest {
 impl crate::flatten::Flatten for ModifyInstancesProjectRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         w.field("ProjectId", &self.project_id)?;
@@ -7557,6 +7723,8 @@ pub struct ModifyInstancesRenewFlagRequest {
 
 impl crate::flatten::Flatten for ModifyInstancesRenewFlagRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -7626,6 +7794,8 @@ pub struct ModifyInstancesVpcAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyInstancesVpcAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
@@ -7709,6 +7879,8 @@ pub struct ModifyKeyPairAttributeRequest {
 impl crate::flatten::Flatten for ModifyKeyPairAttributeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("KeyId", &self.key_id)?;
@@ -7779,6 +7951,8 @@ pub struct ModifyLaunchTemplateDefaultVersionRequest {
 impl crate::flatten::Flatten for ModifyLaunchTemplateDefaultVersionRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DefaultVersion", &self.default_version)?;
         w.field("LaunchTemplateId", &self.launch_template_id)?;
@@ -7848,6 +8022,8 @@ pub struct ProgramFpgaImageRequest {
 
 impl crate::flatten::Flatten for ProgramFpgaImageRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.dbd_fs.is_empty() { w.field("DBDFs", &self.dbd_fs)?; }
@@ -7950,6 +8126,8 @@ pub struct PurchaseResourcePoolPacksRequest {
 
 impl crate::flatten::Flatten for PurchaseResourcePoolPacksRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.auto_placement { w.field("AutoPlacement", v)?; }
@@ -8079,6 +8257,8 @@ pub struct RebootInstancesRequest {
 impl crate::flatten::Flatten for RebootInstancesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.force_reboot { w.field("ForceReboot", v)?; }
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -8147,6 +8327,8 @@ pub struct RemoveChcAssistVpcRequest {
 impl crate::flatten::Flatten for RemoveChcAssistVpcRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.chc_ids.is_empty() { w.field("ChcIds", &self.chc_ids)?; }
         Ok(())
@@ -8199,6 +8381,8 @@ pub struct RemoveChcDeployVpcRequest {
 
 impl crate::flatten::Flatten for RemoveChcDeployVpcRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.chc_ids.is_empty() { w.field("ChcIds", &self.chc_ids)?; }
@@ -8254,6 +8438,8 @@ pub struct RenewHostsRequest {
 
 impl crate::flatten::Flatten for RenewHostsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HostChargePrepaid", &self.host_charge_prepaid)?;
@@ -8321,6 +8507,8 @@ pub struct RenewInstancesRequest {
 
 impl crate::flatten::Flatten for RenewInstancesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.instance_charge_prepaid { w.field("InstanceChargePrepaid", v)?; }
@@ -8401,6 +8589,8 @@ pub struct RepairTaskControlRequest {
 
 impl crate::flatten::Flatten for RepairTaskControlRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -8516,6 +8706,8 @@ pub struct ResetInstanceRequest {
 impl crate::flatten::Flatten for ResetInstanceRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.enhanced_service { w.field("EnhancedService", v)?; }
         if let Some(v) = &self.host_name { w.field("HostName", v)?; }
@@ -8620,6 +8812,8 @@ pub struct ResetInstancesInternetMaxBandwidthRequest {
 impl crate::flatten::Flatten for ResetInstancesInternetMaxBandwidthRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.end_time { w.field("EndTime", v)?; }
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -8715,6 +8909,8 @@ impl std::fmt::Debug for ResetInstancesPasswordRequest {
 impl crate::flatten::Flatten for ResetInstancesPasswordRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -8796,6 +8992,8 @@ pub struct ResetInstancesTypeRequest {
 impl crate::flatten::Flatten for ResetInstancesTypeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -8876,6 +9074,8 @@ pub struct ResizeInstanceDisksRequest {
 
 impl crate::flatten::Flatten for ResizeInstanceDisksRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.data_disks.is_empty() { w.field("DataDisks", &self.data_disks)?; }
@@ -9058,6 +9258,8 @@ pub struct RunInstancesRequest {
 
 impl crate::flatten::Flatten for RunInstancesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.action_timer { w.field("ActionTimer", v)?; }
@@ -9351,6 +9553,8 @@ pub struct StartInstancesRequest {
 impl crate::flatten::Flatten for StartInstancesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         Ok(())
@@ -9412,6 +9616,8 @@ pub struct StopInstancesRequest {
 
 impl crate::flatten::Flatten for StopInstancesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.force_stop { w.field("ForceStop", v)?; }
@@ -9504,6 +9710,8 @@ pub struct SyncImagesRequest {
 
 impl crate::flatten::Flatten for SyncImagesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.destination_regions.is_empty() { w.field("DestinationRegions", &self.destination_regions)?; }
@@ -9617,6 +9825,8 @@ pub struct TerminateInstancesRequest {
 impl crate::flatten::Flatten for TerminateInstancesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         if let Some(v) = &self.release_address { w.field("ReleaseAddress", v)?; }
@@ -9686,6 +9896,8 @@ pub struct TerminateResourcePoolPacksRequest {
 
 impl crate::flatten::Flatten for TerminateResourcePoolPacksRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.dedicated_resource_pack_ids.is_empty() { w.field("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?; }
@@ -9790,6 +10002,8 @@ pub struct ActionTimer {
 impl crate::flatten::Flatten for ActionTimer {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.action_time { w.field("ActionTime", v)?; }
         if let Some(v) = &self.action_timer_id { w.field("ActionTimerId", v)?; }
@@ -9869,6 +10083,8 @@ pub struct ChargePrepaid {
 impl crate::flatten::Flatten for ChargePrepaid {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Period", &self.period)?;
         if let Some(v) = &self.renew_flag { w.field("RenewFlag", v)?; }
@@ -9918,6 +10134,8 @@ pub struct ChcDeployExtraConfig {
 
 impl crate::flatten::Flatten for ChcDeployExtraConfig {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.boot_file { w.field("BootFile", v)?; }
@@ -10121,6 +10339,8 @@ pub struct CpuTopology {
 impl crate::flatten::Flatten for CpuTopology {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.core_count { w.field("CoreCount", v)?; }
         if let Some(v) = &self.thread_per_core { w.field("ThreadPerCore", v)?; }
@@ -10188,6 +10408,8 @@ pub struct DataDisk {
 
 impl crate::flatten::Flatten for DataDisk {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.burst_performance { w.field("BurstPerformance", v)?; }
@@ -10361,6 +10583,8 @@ pub struct EnhancedService {
 impl crate::flatten::Flatten for EnhancedService {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.automation_service { w.field("AutomationService", v)?; }
         if let Some(v) = &self.monitor_service { w.field("MonitorService", v)?; }
@@ -10412,6 +10636,8 @@ pub struct Externals {
 impl crate::flatten::Flatten for Externals {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.release_address { w.field("ReleaseAddress", v)?; }
         if let Some(v) = &self.storage_block_attr { w.field("StorageBlockAttr", v)?; }
@@ -10458,6 +10684,8 @@ pub struct Filter {
 
 impl crate::flatten::Flatten for Filter {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Name", &self.name)?;
@@ -10748,6 +10976,8 @@ pub struct ImportImageDataDisk {
 impl crate::flatten::Flatten for ImportImageDataDisk {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("ImageUrl", &self.image_url)?;
         Ok(())
@@ -10948,6 +11178,8 @@ pub struct InstanceChargePrepaid {
 impl crate::flatten::Flatten for InstanceChargePrepaid {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.period { w.field("Period", v)?; }
         if let Some(v) = &self.renew_flag { w.field("RenewFlag", v)?; }
@@ -11004,6 +11236,8 @@ pub struct InstanceMarketOptionsRequest {
 
 impl crate::flatten::Flatten for InstanceMarketOptionsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.market_type { w.field("MarketType", v)?; }
@@ -11225,6 +11459,8 @@ pub struct InternetAccessible {
 impl crate::flatten::Flatten for InternetAccessible {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.anti_d_do_s_package_id { w.field("AntiDDoSPackageId", v)?; }
         if let Some(v) = &self.bandwidth_package_id { w.field("BandwidthPackageId", v)?; }
@@ -11435,6 +11671,8 @@ pub struct LaunchTemplate {
 
 impl crate::flatten::Flatten for LaunchTemplate {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.launch_template_id { w.field("LaunchTemplateId", v)?; }
@@ -11647,6 +11885,8 @@ impl std::fmt::Debug for LoginSettings {
 impl crate::flatten::Flatten for LoginSettings {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.keep_image_login { w.field("KeepImageLogin", v)?; }
         if !self.key_ids.is_empty() { w.field("KeyIds", &self.key_ids)?; }
@@ -11692,6 +11932,8 @@ pub struct Metadata {
 impl crate::flatten::Flatten for Metadata {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.items.is_empty() { w.field("Items", &self.items)?; }
         Ok(())
@@ -11727,6 +11969,8 @@ pub struct MetadataItem {
 
 impl crate::flatten::Flatten for MetadataItem {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.key { w.field("Key", v)?; }
@@ -11783,6 +12027,8 @@ pub struct NetworkInterfaces {
 
 impl crate::flatten::Flatten for NetworkInterfaces {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.delete_with_instance { w.field("DeleteWithInstance", v)?; }
@@ -11915,6 +12161,8 @@ pub struct Placement {
 
 impl crate::flatten::Flatten for Placement {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.dedicated_resource_pack_ids.is_empty() { w.field("DedicatedResourcePackIds", &self.dedicated_resource_pack_ids)?; }
@@ -12237,6 +12485,8 @@ pub struct RunAutomationServiceEnabled {
 impl crate::flatten::Flatten for RunAutomationServiceEnabled {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.enabled { w.field("Enabled", v)?; }
         Ok(())
@@ -12268,6 +12518,8 @@ pub struct RunMonitorServiceEnabled {
 impl crate::flatten::Flatten for RunMonitorServiceEnabled {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.enabled { w.field("Enabled", v)?; }
         Ok(())
@@ -12298,6 +12550,8 @@ pub struct RunSecurityServiceEnabled {
 
 impl crate::flatten::Flatten for RunSecurityServiceEnabled {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.enabled { w.field("Enabled", v)?; }
@@ -12361,6 +12615,8 @@ pub struct SpotMarketOptions {
 
 impl crate::flatten::Flatten for SpotMarketOptions {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.max_price { w.field("MaxPrice", v)?; }
@@ -12427,6 +12683,8 @@ pub struct StorageBlock {
 
 impl crate::flatten::Flatten for StorageBlock {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.max_size { w.field("MaxSize", v)?; }
@@ -12504,6 +12762,8 @@ pub struct SystemDisk {
 impl crate::flatten::Flatten for SystemDisk {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cdc_id { w.field("CdcId", v)?; }
         if let Some(v) = &self.disk_id { w.field("DiskId", v)?; }
@@ -12580,6 +12840,8 @@ pub struct Tag {
 impl crate::flatten::Flatten for Tag {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.key { w.field("Key", v)?; }
         if let Some(v) = &self.value { w.field("Value", v)?; }
@@ -12623,6 +12885,8 @@ pub struct TagSpecification {
 
 impl crate::flatten::Flatten for TagSpecification {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.resource_type { w.field("ResourceType", v)?; }
@@ -12689,6 +12953,8 @@ pub struct VirtualPrivateCloud {
 
 impl crate::flatten::Flatten for VirtualPrivateCloud {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.as_vpc_gateway { w.field("AsVpcGateway", v)?; }

@@ -19,6 +19,8 @@ pub struct AcceptAttachCcnInstancesRequest {
 impl crate::flatten::Flatten for AcceptAttachCcnInstancesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
@@ -79,6 +81,8 @@ pub struct AcceptVpcPeeringConnectionRequest {
 
 impl crate::flatten::Flatten for AcceptVpcPeeringConnectionRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("PeeringConnectionId", &self.peering_connection_id)?;
@@ -147,6 +151,8 @@ pub struct AddBandwidthPackageResourcesRequest {
 
 impl crate::flatten::Flatten for AddBandwidthPackageResourcesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bandwidth_package_id { w.field("BandwidthPackageId", v)?; }
@@ -242,6 +248,8 @@ pub struct AddIp6RulesRequest {
 impl crate::flatten::Flatten for AddIp6RulesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ip6_rule_infos.is_empty() { w.field("Ip6RuleInfos", &self.ip6_rule_infos)?; }
         if let Some(v) = &self.ip6_rule_name { w.field("Ip6RuleName", v)?; }
@@ -317,6 +325,8 @@ pub struct AddTemplateMemberRequest {
 impl crate::flatten::Flatten for AddTemplateMemberRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("TemplateId", &self.template_id)?;
         if !self.template_member.is_empty() { w.field("TemplateMember", &self.template_member)?; }
@@ -381,6 +391,8 @@ pub struct AdjustPublicAddressRequest {
 
 impl crate::flatten::Flatten for AdjustPublicAddressRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_id { w.field("AddressId", v)?; }
@@ -495,6 +507,8 @@ pub struct AllocateAddressesRequest {
 
 impl crate::flatten::Flatten for AllocateAddressesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_charge_prepaid { w.field("AddressChargePrepaid", v)?; }
@@ -704,6 +718,8 @@ pub struct AllocateIPv6AddressesRequest {
 impl crate::flatten::Flatten for AllocateIPv6AddressesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_count { w.field("AddressCount", v)?; }
         if let Some(v) = &self.address_name { w.field("AddressName", v)?; }
@@ -830,6 +846,8 @@ pub struct AllocateIp6AddressesBandwidthRequest {
 impl crate::flatten::Flatten for AllocateIp6AddressesBandwidthRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bandwidth_package_id { w.field("BandwidthPackageId", v)?; }
         if let Some(v) = &self.internet_charge_type { w.field("InternetChargeType", v)?; }
@@ -928,6 +946,8 @@ pub struct AssignIpv6AddressesRequest {
 impl crate::flatten::Flatten for AssignIpv6AddressesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
         if let Some(v) = &self.ipv6_address_count { w.field("Ipv6AddressCount", v)?; }
@@ -1016,6 +1036,8 @@ pub struct AssignIpv6CidrBlockRequest {
 impl crate::flatten::Flatten for AssignIpv6CidrBlockRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_type { w.field("AddressType", v)?; }
         w.field("VpcId", &self.vpc_id)?;
@@ -1088,6 +1110,8 @@ pub struct AssignIpv6SubnetCidrBlockRequest {
 
 impl crate::flatten::Flatten for AssignIpv6SubnetCidrBlockRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
@@ -1179,6 +1203,8 @@ pub struct AssignPrivateIpAddressesRequest {
 
 impl crate::flatten::Flatten for AssignPrivateIpAddressesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
@@ -1287,6 +1313,8 @@ pub struct AssociateAddressRequest {
 impl crate::flatten::Flatten for AssociateAddressRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressId", &self.address_id)?;
         if let Some(v) = &self.eip_direct_connection { w.field("EipDirectConnection", v)?; }
@@ -1382,6 +1410,8 @@ pub struct AssociateDhcpIpWithAddressIpRequest {
 impl crate::flatten::Flatten for AssociateDhcpIpWithAddressIpRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressIp", &self.address_ip)?;
         w.field("DhcpIpId", &self.dhcp_ip_id)?;
@@ -1446,6 +1476,8 @@ pub struct AssociateDirectConnectGatewayNatGatewayRequest {
 
 impl crate::flatten::Flatten for AssociateDirectConnectGatewayNatGatewayRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
@@ -1516,6 +1548,8 @@ pub struct AssociateHaVipInstanceRequest {
 impl crate::flatten::Flatten for AssociateHaVipInstanceRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ha_vip_association_set.is_empty() { w.field("HaVipAssociationSet", &self.ha_vip_association_set)?; }
         Ok(())
@@ -1578,6 +1612,8 @@ pub struct AssociateIPv6AddressRequest {
 
 impl crate::flatten::Flatten for AssociateIPv6AddressRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("IPv6AddressId", &self.ipv6_address_id)?;
@@ -1657,6 +1693,8 @@ pub struct AssociateInstancesToCcnRouteTableRequest {
 
 impl crate::flatten::Flatten for AssociateInstancesToCcnRouteTableRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
@@ -1747,6 +1785,8 @@ pub struct AssociateNatGatewayAddressRequest {
 
 impl crate::flatten::Flatten for AssociateNatGatewayAddressRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_count { w.field("AddressCount", v)?; }
@@ -1853,6 +1893,8 @@ pub struct AssociateNetworkAclSubnetsRequest {
 impl crate::flatten::Flatten for AssociateNetworkAclSubnetsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkAclId", &self.network_acl_id)?;
         if !self.subnet_ids.is_empty() { w.field("SubnetIds", &self.subnet_ids)?; }
@@ -1915,6 +1957,8 @@ pub struct AssociateNetworkInterfaceSecurityGroupsRequest {
 
 impl crate::flatten::Flatten for AssociateNetworkInterfaceSecurityGroupsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.network_interface_ids.is_empty() { w.field("NetworkInterfaceIds", &self.network_interface_ids)?; }
@@ -1981,6 +2025,8 @@ pub struct AttachCcnInstancesRequest {
 
 impl crate::flatten::Flatten for AttachCcnInstancesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
@@ -2053,6 +2099,8 @@ pub struct AttachClassicLinkVpcRequest {
 impl crate::flatten::Flatten for AttachClassicLinkVpcRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         w.field("VpcId", &self.vpc_id)?;
@@ -2121,6 +2169,8 @@ pub struct AttachNetworkInterfaceRequest {
 
 impl crate::flatten::Flatten for AttachNetworkInterfaceRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.attach_type { w.field("AttachType", v)?; }
@@ -2206,6 +2256,8 @@ pub struct AttachSnapshotInstancesRequest {
 impl crate::flatten::Flatten for AttachSnapshotInstancesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
         w.field("SnapshotPolicyId", &self.snapshot_policy_id)?;
@@ -2270,6 +2322,8 @@ pub struct AuditCrossBorderComplianceRequest {
 
 impl crate::flatten::Flatten for AuditCrossBorderComplianceRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AuditBehavior", &self.audit_behavior)?;
@@ -2346,6 +2400,8 @@ pub struct CheckAssistantCidrRequest {
 impl crate::flatten::Flatten for CheckAssistantCidrRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.new_cidr_blocks.is_empty() { w.field("NewCidrBlocks", &self.new_cidr_blocks)?; }
         if !self.old_cidr_blocks.is_empty() { w.field("OldCidrBlocks", &self.old_cidr_blocks)?; }
@@ -2419,6 +2475,8 @@ pub struct CheckDefaultSubnetRequest {
 impl crate::flatten::Flatten for CheckDefaultSubnetRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.zone { w.field("Zone", v)?; }
         Ok(())
@@ -2473,6 +2531,8 @@ pub struct CheckGatewayFlowMonitorRequest {
 
 impl crate::flatten::Flatten for CheckGatewayFlowMonitorRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("GatewayId", &self.gateway_id)?;
@@ -2551,6 +2611,8 @@ pub struct CheckNetDetectStateRequest {
 
 impl crate::flatten::Flatten for CheckNetDetectStateRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.detect_destination_ip.is_empty() { w.field("DetectDestinationIp", &self.detect_destination_ip)?; }
@@ -2664,6 +2726,8 @@ pub struct CheckTrafficMirrorRequest {
 impl crate::flatten::Flatten for CheckTrafficMirrorRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.collector_sources.is_empty() { w.field("CollectorSources", &self.collector_sources)?; }
         if !self.collector_target.is_empty() { w.field("CollectorTarget", &self.collector_target)?; }
@@ -2746,6 +2810,8 @@ pub struct ClearRouteTableSelectionPoliciesRequest {
 impl crate::flatten::Flatten for ClearRouteTableSelectionPoliciesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         Ok(())
@@ -2816,6 +2882,8 @@ pub struct CloneSecurityGroupRequest {
 
 impl crate::flatten::Flatten for CloneSecurityGroupRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.group_description { w.field("GroupDescription", v)?; }
@@ -2926,6 +2994,8 @@ pub struct CreateAddressTemplateRequest {
 impl crate::flatten::Flatten for CreateAddressTemplateRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressTemplateName", &self.address_template_name)?;
         if !self.addresses.is_empty() { w.field("Addresses", &self.addresses)?; }
@@ -3009,6 +3079,8 @@ pub struct CreateAddressTemplateGroupRequest {
 
 impl crate::flatten::Flatten for CreateAddressTemplateGroupRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressTemplateGroupName", &self.address_template_group_name)?;
@@ -3127,6 +3199,8 @@ pub struct CreateAndAttachNetworkInterfaceRequest {
 
 impl crate::flatten::Flatten for CreateAndAttachNetworkInterfaceRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.attach_type { w.field("AttachType", v)?; }
@@ -3309,6 +3383,8 @@ pub struct CreateAssistantCidrRequest {
 impl crate::flatten::Flatten for CreateAssistantCidrRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.cidr_blocks.is_empty() { w.field("CidrBlocks", &self.cidr_blocks)?; }
         w.field("VpcId", &self.vpc_id)?;
@@ -3401,6 +3477,8 @@ pub struct CreateBandwidthPackageRequest {
 
 impl crate::flatten::Flatten for CreateBandwidthPackageRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bandwidth_package_count { w.field("BandwidthPackageCount", v)?; }
@@ -3541,6 +3619,8 @@ pub struct CreateCcnRequest {
 impl crate::flatten::Flatten for CreateCcnRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bandwidth_limit_type { w.field("BandwidthLimitType", v)?; }
         if let Some(v) = &self.ccn_description { w.field("CcnDescription", v)?; }
@@ -3660,6 +3740,8 @@ pub struct CreateCcnPolicyBasedRoutingNextHopRequest {
 
 impl crate::flatten::Flatten for CreateCcnPolicyBasedRoutingNextHopRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
@@ -3782,6 +3864,8 @@ pub struct CreateCcnPolicyBasedRoutingRulesRequest {
 impl crate::flatten::Flatten for CreateCcnPolicyBasedRoutingRulesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if !self.ccn_policy_based_routing_rule_set.is_empty() { w.field("CcnPolicyBasedRoutingRuleSet", &self.ccn_policy_based_routing_rule_set)?; }
@@ -3847,6 +3931,8 @@ pub struct CreateCcnRouteTablesRequest {
 impl crate::flatten::Flatten for CreateCcnRouteTablesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_table.is_empty() { w.field("RouteTable", &self.route_table)?; }
         Ok(())
@@ -3901,6 +3987,8 @@ pub struct CreateCdcLDCXListRequest {}
 impl crate::flatten::Flatten for CreateCdcLDCXListRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -3941,6 +4029,8 @@ pub struct CreateCdcNetPlanesRequest {}
 
 impl crate::flatten::Flatten for CreateCdcNetPlanesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
@@ -3993,6 +4083,8 @@ pub struct CreateCustomerGatewayRequest {
 
 impl crate::flatten::Flatten for CreateCustomerGatewayRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bgp_asn { w.field("BgpAsn", v)?; }
@@ -4075,6 +4167,8 @@ pub struct CreateDefaultSecurityGroupRequest {
 impl crate::flatten::Flatten for CreateDefaultSecurityGroupRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.project_id { w.field("ProjectId", v)?; }
         Ok(())
@@ -4133,6 +4227,8 @@ pub struct CreateDefaultVpcRequest {
 
 impl crate::flatten::Flatten for CreateDefaultVpcRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.force { w.field("Force", v)?; }
@@ -4205,6 +4301,8 @@ pub struct CreateDhcpIpRequest {
 
 impl crate::flatten::Flatten for CreateDhcpIpRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DhcpIpName", &self.dhcp_ip_name)?;
@@ -4316,6 +4414,8 @@ pub struct CreateDirectConnectGatewayRequest {
 
 impl crate::flatten::Flatten for CreateDirectConnectGatewayRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DirectConnectGatewayName", &self.direct_connect_gateway_name)?;
@@ -4434,6 +4534,8 @@ pub struct CreateDirectConnectGatewayCcnRoutesRequest {
 impl crate::flatten::Flatten for CreateDirectConnectGatewayCcnRoutesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
         if !self.routes.is_empty() { w.field("Routes", &self.routes)?; }
@@ -4524,6 +4626,8 @@ pub struct CreateFlowLogRequest {
 
 impl crate::flatten::Flatten for CreateFlowLogRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cloud_log_id { w.field("CloudLogId", v)?; }
@@ -4665,6 +4769,8 @@ pub struct CreateGlobalRoutesRequest {
 impl crate::flatten::Flatten for CreateGlobalRoutesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.global_routes.is_empty() { w.field("GlobalRoutes", &self.global_routes)?; }
         w.field("VpcId", &self.vpc_id)?;
@@ -4752,6 +4858,8 @@ pub struct CreateHaVipRequest {
 
 impl crate::flatten::Flatten for CreateHaVipRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.check_associate { w.field("CheckAssociate", v)?; }
@@ -4879,6 +4987,8 @@ pub struct CreateHighPriorityRouteTableRequest {
 impl crate::flatten::Flatten for CreateHighPriorityRouteTableRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Name", &self.name)?;
         if !self.tags.is_empty() { w.field("Tags", &self.tags)?; }
@@ -4954,6 +5064,8 @@ pub struct CreateHighPriorityRoutesRequest {
 impl crate::flatten::Flatten for CreateHighPriorityRoutesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
         if !self.high_priority_routes.is_empty() { w.field("HighPriorityRoutes", &self.high_priority_routes)?; }
@@ -5025,6 +5137,8 @@ pub struct CreateIp6TranslatorsRequest {
 
 impl crate::flatten::Flatten for CreateIp6TranslatorsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ip6_internet_service_provider { w.field("Ip6InternetServiceProvider", v)?; }
@@ -5101,6 +5215,8 @@ pub struct CreateLocalGatewayRequest {
 
 impl crate::flatten::Flatten for CreateLocalGatewayRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CdcId", &self.cdc_id)?;
@@ -5223,6 +5339,8 @@ pub struct CreateNatGatewayRequest {
 
 impl crate::flatten::Flatten for CreateNatGatewayRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_count { w.field("AddressCount", v)?; }
@@ -5386,6 +5504,8 @@ pub struct CreateNatGatewayDestinationIpPortTranslationNatRuleRequest {
 impl crate::flatten::Flatten for CreateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.destination_ip_port_translation_nat_rules.is_empty() { w.field("DestinationIpPortTranslationNatRules", &self.destination_ip_port_translation_nat_rules)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -5448,6 +5568,8 @@ pub struct CreateNatGatewaySourceIpTranslationNatRuleRequest {
 
 impl crate::flatten::Flatten for CreateNatGatewaySourceIpTranslationNatRuleRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -5527,6 +5649,8 @@ pub struct CreateNetDetectRequest {
 
 impl crate::flatten::Flatten for CreateNetDetectRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.detect_destination_ip.is_empty() { w.field("DetectDestinationIp", &self.detect_destination_ip)?; }
@@ -5646,6 +5770,8 @@ pub struct CreateNetworkAclRequest {
 impl crate::flatten::Flatten for CreateNetworkAclRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkAclName", &self.network_acl_name)?;
         if let Some(v) = &self.network_acl_type { w.field("NetworkAclType", v)?; }
@@ -5728,6 +5854,8 @@ pub struct CreateNetworkAclEntriesRequest {
 impl crate::flatten::Flatten for CreateNetworkAclEntriesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkAclEntrySet", &self.network_acl_entry_set)?;
         w.field("NetworkAclId", &self.network_acl_id)?;
@@ -5790,6 +5918,8 @@ pub struct CreateNetworkAclQuintupleEntriesRequest {
 
 impl crate::flatten::Flatten for CreateNetworkAclQuintupleEntriesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkAclId", &self.network_acl_id)?;
@@ -5894,6 +6024,8 @@ pub struct CreateNetworkInterfaceRequest {
 
 impl crate::flatten::Flatten for CreateNetworkInterfaceRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
@@ -6084,6 +6216,8 @@ pub struct CreatePrivateNatGatewayRequest {
 impl crate::flatten::Flatten for CreatePrivateNatGatewayRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ccn_id { w.field("CcnId", v)?; }
         if let Some(v) = &self.cross_domain { w.field("CrossDomain", v)?; }
@@ -6189,6 +6323,8 @@ pub struct CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
 impl crate::flatten::Flatten for CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.local_destination_ip_port_translation_nat_rules.is_empty() { w.field("LocalDestinationIpPortTranslationNatRules", &self.local_destination_ip_port_translation_nat_rules)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -6260,6 +6396,8 @@ pub struct CreatePrivateNatGatewayTranslationAclRuleRequest {
 
 impl crate::flatten::Flatten for CreatePrivateNatGatewayTranslationAclRuleRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -6363,6 +6501,8 @@ pub struct CreatePrivateNatGatewayTranslationNatRuleRequest {
 impl crate::flatten::Flatten for CreatePrivateNatGatewayTranslationNatRuleRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cross_domain { w.field("CrossDomain", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -6456,6 +6596,8 @@ pub struct CreateReserveIpAddressesRequest {
 
 impl crate::flatten::Flatten for CreateReserveIpAddressesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
@@ -6575,6 +6717,8 @@ pub struct CreateRoutePolicyRequest {
 impl crate::flatten::Flatten for CreateRoutePolicyRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RoutePolicyDescription", &self.route_policy_description)?;
         if !self.route_policy_entry_set.is_empty() { w.field("RoutePolicyEntrySet", &self.route_policy_entry_set)?; }
@@ -6648,6 +6792,8 @@ pub struct CreateRoutePolicyAssociationsRequest {
 impl crate::flatten::Flatten for CreateRoutePolicyAssociationsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_policy_association_set.is_empty() { w.field("RoutePolicyAssociationSet", &self.route_policy_association_set)?; }
         Ok(())
@@ -6702,6 +6848,8 @@ pub struct CreateRoutePolicyEntriesRequest {
 
 impl crate::flatten::Flatten for CreateRoutePolicyEntriesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_policy_entry_set.is_empty() { w.field("RoutePolicyEntrySet", &self.route_policy_entry_set)?; }
@@ -6768,6 +6916,8 @@ pub struct CreateRouteTableRequest {
 
 impl crate::flatten::Flatten for CreateRouteTableRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableName", &self.route_table_name)?;
@@ -6844,6 +6994,8 @@ pub struct CreateRoutesRequest {
 impl crate::flatten::Flatten for CreateRoutesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableId", &self.route_table_id)?;
         if !self.routes.is_empty() { w.field("Routes", &self.routes)?; }
@@ -6919,6 +7071,8 @@ pub struct CreateSecurityGroupRequest {
 
 impl crate::flatten::Flatten for CreateSecurityGroupRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("GroupDescription", &self.group_description)?;
@@ -7002,6 +7156,8 @@ pub struct CreateSecurityGroupPoliciesRequest {
 impl crate::flatten::Flatten for CreateSecurityGroupPoliciesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("SecurityGroupId", &self.security_group_id)?;
         w.field("SecurityGroupPolicySet", &self.security_group_policy_set)?;
@@ -7073,6 +7229,8 @@ pub struct CreateSecurityGroupWithPoliciesRequest {
 
 impl crate::flatten::Flatten for CreateSecurityGroupWithPoliciesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("GroupDescription", &self.group_description)?;
@@ -7170,6 +7328,8 @@ pub struct CreateServiceTemplateRequest {
 impl crate::flatten::Flatten for CreateServiceTemplateRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("ServiceTemplateName", &self.service_template_name)?;
         if !self.services.is_empty() { w.field("Services", &self.services)?; }
@@ -7254,6 +7414,8 @@ pub struct CreateServiceTemplateGroupRequest {
 impl crate::flatten::Flatten for CreateServiceTemplateGroupRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("ServiceTemplateGroupName", &self.service_template_group_name)?;
         if !self.service_template_ids.is_empty() { w.field("ServiceTemplateIds", &self.service_template_ids)?; }
@@ -7329,6 +7491,8 @@ pub struct CreateSnapshotPoliciesRequest {
 
 impl crate::flatten::Flatten for CreateSnapshotPoliciesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.snapshot_policies.is_empty() { w.field("SnapshotPolicies", &self.snapshot_policies)?; }
@@ -7413,6 +7577,8 @@ pub struct CreateSubnetRequest {
 
 impl crate::flatten::Flatten for CreateSubnetRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cdc_id { w.field("CdcId", v)?; }
@@ -7531,6 +7697,8 @@ pub struct CreateSubnetsRequest {
 impl crate::flatten::Flatten for CreateSubnetsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cdc_id { w.field("CdcId", v)?; }
         if !self.subnets.is_empty() { w.field("Subnets", &self.subnets)?; }
@@ -7648,6 +7816,8 @@ pub struct CreateTrafficMirrorRequest {
 
 impl crate::flatten::Flatten for CreateTrafficMirrorRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.collector_normal_filters.is_empty() { w.field("CollectorNormalFilters", &self.collector_normal_filters)?; }
@@ -7805,6 +7975,8 @@ pub struct CreateTrafficMirrorFilterRulesRequest {
 impl crate::flatten::Flatten for CreateTrafficMirrorFilterRulesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.egress_filter_rules.is_empty() { w.field("EgressFilterRules", &self.egress_filter_rules)?; }
         if !self.ingress_filter_rules.is_empty() { w.field("IngressFilterRules", &self.ingress_filter_rules)?; }
@@ -7888,6 +8060,8 @@ pub struct CreateTrafficPackagesRequest {
 
 impl crate::flatten::Flatten for CreateTrafficPackagesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.deduct_type { w.field("DeductType", v)?; }
@@ -7990,6 +8164,8 @@ pub struct CreateVpcRequest {
 
 impl crate::flatten::Flatten for CreateVpcRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_type { w.field("AddressType", v)?; }
@@ -8137,6 +8313,8 @@ pub struct CreateVpcEndPointRequest {
 impl crate::flatten::Flatten for CreateVpcEndPointRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("EndPointName", &self.end_point_name)?;
         w.field("EndPointServiceId", &self.end_point_service_id)?;
@@ -8265,6 +8443,8 @@ pub struct CreateVpcEndPointServiceRequest {
 impl crate::flatten::Flatten for CreateVpcEndPointServiceRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AutoAcceptFlag", &self.auto_accept_flag)?;
         w.field("EndPointServiceName", &self.end_point_service_name)?;
@@ -8380,6 +8560,8 @@ pub struct CreateVpcEndPointServiceWhiteListRequest {
 impl crate::flatten::Flatten for CreateVpcEndPointServiceWhiteListRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("EndPointServiceId", &self.end_point_service_id)?;
@@ -8471,6 +8653,8 @@ pub struct CreateVpcPeeringConnectionRequest {
 
 impl crate::flatten::Flatten for CreateVpcPeeringConnectionRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bandwidth { w.field("Bandwidth", v)?; }
@@ -8650,6 +8834,8 @@ pub struct CreateVpnConnectionRequest {
 
 impl crate::flatten::Flatten for CreateVpnConnectionRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bgp_config { w.field("BgpConfig", v)?; }
@@ -8888,6 +9074,8 @@ pub struct CreateVpnGatewayRequest {
 impl crate::flatten::Flatten for CreateVpnGatewayRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.access_subnet { w.field("AccessSubnet", v)?; }
         if let Some(v) = &self.bgp_asn { w.field("BgpAsn", v)?; }
@@ -9055,6 +9243,8 @@ pub struct CreateVpnGatewayRoutesRequest {
 impl crate::flatten::Flatten for CreateVpnGatewayRoutesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.routes.is_empty() { w.field("Routes", &self.routes)?; }
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
@@ -9128,6 +9318,8 @@ pub struct CreateVpnGatewaySslClientRequest {
 
 impl crate::flatten::Flatten for CreateVpnGatewaySslClientRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ssl_vpn_client_name { w.field("SslVpnClientName", v)?; }
@@ -9250,6 +9442,8 @@ pub struct CreateVpnGatewaySslServerRequest {
 
 impl crate::flatten::Flatten for CreateVpnGatewaySslServerRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.access_policy_enabled { w.field("AccessPolicyEnabled", v)?; }
@@ -9405,6 +9599,8 @@ pub struct DeleteAddressTemplateRequest {
 impl crate::flatten::Flatten for DeleteAddressTemplateRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressTemplateId", &self.address_template_id)?;
         Ok(())
@@ -9457,6 +9653,8 @@ pub struct DeleteAddressTemplateGroupRequest {
 
 impl crate::flatten::Flatten for DeleteAddressTemplateGroupRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressTemplateGroupId", &self.address_template_group_id)?;
@@ -9512,6 +9710,8 @@ pub struct DeleteAssistantCidrRequest {
 
 impl crate::flatten::Flatten for DeleteAssistantCidrRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.cidr_blocks.is_empty() { w.field("CidrBlocks", &self.cidr_blocks)?; }
@@ -9574,6 +9774,8 @@ pub struct DeleteBandwidthPackageRequest {
 impl crate::flatten::Flatten for DeleteBandwidthPackageRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
         Ok(())
@@ -9626,6 +9828,8 @@ pub struct DeleteCcnRequest {
 
 impl crate::flatten::Flatten for DeleteCcnRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
@@ -9681,6 +9885,8 @@ pub struct DeleteCcnPolicyBasedRoutingNextHopRequest {
 
 impl crate::flatten::Flatten for DeleteCcnPolicyBasedRoutingNextHopRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
@@ -9745,6 +9951,8 @@ pub struct DeleteCcnPolicyBasedRoutingRuleRequest {
 impl crate::flatten::Flatten for DeleteCcnPolicyBasedRoutingRuleRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if !self.policy_based_routing_rule_ids.is_empty() { w.field("PolicyBasedRoutingRuleIds", &self.policy_based_routing_rule_ids)?; }
@@ -9806,6 +10014,8 @@ pub struct DeleteCcnRouteTablesRequest {
 impl crate::flatten::Flatten for DeleteCcnRouteTablesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_table_id.is_empty() { w.field("RouteTableId", &self.route_table_id)?; }
         Ok(())
@@ -9856,6 +10066,8 @@ pub struct DeleteCdcLDCXListRequest {}
 impl crate::flatten::Flatten for DeleteCdcLDCXListRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -9896,6 +10108,8 @@ pub struct DeleteCdcNetPlanesRequest {}
 
 impl crate::flatten::Flatten for DeleteCdcNetPlanesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
@@ -9940,6 +10154,8 @@ pub struct DeleteCustomerGatewayRequest {
 
 impl crate::flatten::Flatten for DeleteCustomerGatewayRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CustomerGatewayId", &self.customer_gateway_id)?;
@@ -9994,6 +10210,8 @@ pub struct DeleteDhcpIpRequest {
 impl crate::flatten::Flatten for DeleteDhcpIpRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DhcpIpId", &self.dhcp_ip_id)?;
         Ok(())
@@ -10046,6 +10264,8 @@ pub struct DeleteDirectConnectGatewayRequest {
 
 impl crate::flatten::Flatten for DeleteDirectConnectGatewayRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
@@ -10104,6 +10324,8 @@ pub struct DeleteDirectConnectGatewayCcnRoutesRequest {
 
 impl crate::flatten::Flatten for DeleteDirectConnectGatewayCcnRoutesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_type { w.field("AddressType", v)?; }
@@ -10177,6 +10399,8 @@ pub struct DeleteFlowLogRequest {
 impl crate::flatten::Flatten for DeleteFlowLogRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("FlowLogId", &self.flow_log_id)?;
         if let Some(v) = &self.vpc_id { w.field("VpcId", v)?; }
@@ -10240,6 +10464,8 @@ pub struct DeleteGlobalRoutesRequest {
 impl crate::flatten::Flatten for DeleteGlobalRoutesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.global_route_ids.is_empty() { w.field("GlobalRouteIds", &self.global_route_ids)?; }
         w.field("VpcId", &self.vpc_id)?;
@@ -10301,6 +10527,8 @@ pub struct DeleteHaVipRequest {
 impl crate::flatten::Flatten for DeleteHaVipRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HaVipId", &self.ha_vip_id)?;
         Ok(())
@@ -10355,6 +10583,8 @@ pub struct DeleteHighPriorityRouteTablesRequest {
 impl crate::flatten::Flatten for DeleteHighPriorityRouteTablesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.high_priority_route_table_ids.is_empty() { w.field("HighPriorityRouteTableIds", &self.high_priority_route_table_ids)?; }
         Ok(())
@@ -10407,6 +10637,8 @@ pub struct DeleteHighPriorityRoutesRequest {
 
 impl crate::flatten::Flatten for DeleteHighPriorityRoutesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.high_priority_route_ids.is_empty() { w.field("HighPriorityRouteIds", &self.high_priority_route_ids)?; }
@@ -10473,6 +10705,8 @@ pub struct DeleteIp6TranslatorsRequest {
 impl crate::flatten::Flatten for DeleteIp6TranslatorsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ip6_translator_ids.is_empty() { w.field("Ip6TranslatorIds", &self.ip6_translator_ids)?; }
         Ok(())
@@ -10530,6 +10764,8 @@ pub struct DeleteLocalGatewayRequest {
 
 impl crate::flatten::Flatten for DeleteLocalGatewayRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CdcId", &self.cdc_id)?;
@@ -10603,6 +10839,8 @@ pub struct DeleteNatGatewayRequest {
 impl crate::flatten::Flatten for DeleteNatGatewayRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ignore_operation_risk { w.field("IgnoreOperationRisk", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -10665,6 +10903,8 @@ pub struct DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest {
 
 impl crate::flatten::Flatten for DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.destination_ip_port_translation_nat_rules.is_empty() { w.field("DestinationIpPortTranslationNatRules", &self.destination_ip_port_translation_nat_rules)?; }
@@ -10729,6 +10969,8 @@ pub struct DeleteNatGatewaySourceIpTranslationNatRuleRequest {
 impl crate::flatten::Flatten for DeleteNatGatewaySourceIpTranslationNatRuleRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NatGatewayId", &self.nat_gateway_id)?;
         if !self.nat_gateway_snat_ids.is_empty() { w.field("NatGatewaySnatIds", &self.nat_gateway_snat_ids)?; }
@@ -10790,6 +11032,8 @@ pub struct DeleteNetDetectRequest {
 impl crate::flatten::Flatten for DeleteNetDetectRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetDetectId", &self.net_detect_id)?;
         Ok(())
@@ -10842,6 +11086,8 @@ pub struct DeleteNetworkAclRequest {
 
 impl crate::flatten::Flatten for DeleteNetworkAclRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkAclId", &self.network_acl_id)?;
@@ -10898,6 +11144,8 @@ pub struct DeleteNetworkAclEntriesRequest {
 
 impl crate::flatten::Flatten for DeleteNetworkAclEntriesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.network_acl_entry_set { w.field("NetworkAclEntrySet", v)?; }
@@ -10962,6 +11210,8 @@ pub struct DeleteNetworkAclQuintupleEntriesRequest {
 impl crate::flatten::Flatten for DeleteNetworkAclQuintupleEntriesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkAclId", &self.network_acl_id)?;
         w.field("NetworkAclQuintupleSet", &self.network_acl_quintuple_set)?;
@@ -11023,6 +11273,8 @@ pub struct DeleteNetworkInterfaceRequest {
 impl crate::flatten::Flatten for DeleteNetworkInterfaceRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkInterfaceId", &self.network_interface_id)?;
         Ok(())
@@ -11078,6 +11330,8 @@ pub struct DeletePrivateNatGatewayRequest {
 
 impl crate::flatten::Flatten for DeletePrivateNatGatewayRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ignore_operation_risk { w.field("IgnoreOperationRisk", v)?; }
@@ -11141,6 +11395,8 @@ pub struct DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
 
 impl crate::flatten::Flatten for DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.local_destination_ip_port_translation_nat_rules.is_empty() { w.field("LocalDestinationIpPortTranslationNatRules", &self.local_destination_ip_port_translation_nat_rules)?; }
@@ -11213,6 +11469,8 @@ pub struct DeletePrivateNatGatewayTranslationAclRuleRequest {
 
 impl crate::flatten::Flatten for DeletePrivateNatGatewayTranslationAclRuleRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.acl_rule_ids.is_empty() { w.field("AclRuleIds", &self.acl_rule_ids)?; }
@@ -11312,6 +11570,8 @@ pub struct DeletePrivateNatGatewayTranslationNatRuleRequest {
 impl crate::flatten::Flatten for DeletePrivateNatGatewayTranslationNatRuleRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cross_domain { w.field("CrossDomain", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -11387,6 +11647,8 @@ pub struct DeleteReserveIpAddressesRequest {
 impl crate::flatten::Flatten for DeleteReserveIpAddressesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.reserve_ip_ids.is_empty() { w.field("ReserveIpIds", &self.reserve_ip_ids)?; }
         w.field("VpcId", &self.vpc_id)?;
@@ -11448,6 +11710,8 @@ pub struct DeleteRoutePolicyRequest {
 impl crate::flatten::Flatten for DeleteRoutePolicyRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RoutePolicyId", &self.route_policy_id)?;
         Ok(())
@@ -11500,6 +11764,8 @@ pub struct DeleteRoutePolicyAssociationsRequest {
 
 impl crate::flatten::Flatten for DeleteRoutePolicyAssociationsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_policy_association_set.is_empty() { w.field("RoutePolicyAssociationSet", &self.route_policy_association_set)?; }
@@ -11556,6 +11822,8 @@ pub struct DeleteRoutePolicyEntriesRequest {
 
 impl crate::flatten::Flatten for DeleteRoutePolicyEntriesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_policy_entry_set.is_empty() { w.field("RoutePolicyEntrySet", &self.route_policy_entry_set)?; }
@@ -11618,6 +11886,8 @@ pub struct DeleteRouteTableRequest {
 impl crate::flatten::Flatten for DeleteRouteTableRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableId", &self.route_table_id)?;
         Ok(())
@@ -11673,6 +11943,8 @@ pub struct DeleteRoutesRequest {
 
 impl crate::flatten::Flatten for DeleteRoutesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableId", &self.route_table_id)?;
@@ -11739,6 +12011,8 @@ pub struct DeleteSecurityGroupRequest {
 impl crate::flatten::Flatten for DeleteSecurityGroupRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("SecurityGroupId", &self.security_group_id)?;
         Ok(())
@@ -11793,6 +12067,8 @@ pub struct DeleteSecurityGroupPoliciesRequest {
 
 impl crate::flatten::Flatten for DeleteSecurityGroupPoliciesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("SecurityGroupId", &self.security_group_id)?;
@@ -11855,6 +12131,8 @@ pub struct DeleteServiceTemplateRequest {
 impl crate::flatten::Flatten for DeleteServiceTemplateRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("ServiceTemplateId", &self.service_template_id)?;
         Ok(())
@@ -11907,6 +12185,8 @@ pub struct DeleteServiceTemplateGroupRequest {
 
 impl crate::flatten::Flatten for DeleteServiceTemplateGroupRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("ServiceTemplateGroupId", &self.service_template_group_id)?;
@@ -11961,6 +12241,8 @@ pub struct DeleteSnapshotPoliciesRequest {
 impl crate::flatten::Flatten for DeleteSnapshotPoliciesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.snapshot_policy_ids.is_empty() { w.field("SnapshotPolicyIds", &self.snapshot_policy_ids)?; }
         Ok(())
@@ -12013,6 +12295,8 @@ pub struct DeleteSubnetRequest {
 
 impl crate::flatten::Flatten for DeleteSubnetRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("SubnetId", &self.subnet_id)?;
@@ -12068,6 +12352,8 @@ pub struct DeleteTemplateMemberRequest {
 
 impl crate::flatten::Flatten for DeleteTemplateMemberRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("TemplateId", &self.template_id)?;
@@ -12130,6 +12416,8 @@ pub struct DeleteTrafficMirrorRequest {
 impl crate::flatten::Flatten for DeleteTrafficMirrorRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
         Ok(())
@@ -12188,6 +12476,8 @@ pub struct DeleteTrafficMirrorFilterRulesRequest {
 
 impl crate::flatten::Flatten for DeleteTrafficMirrorFilterRulesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.egress_filter_rule_ids.is_empty() { w.field("EgressFilterRuleIds", &self.egress_filter_rule_ids)?; }
@@ -12257,6 +12547,8 @@ pub struct DeleteTrafficPackagesRequest {
 impl crate::flatten::Flatten for DeleteTrafficPackagesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.traffic_package_ids.is_empty() { w.field("TrafficPackageIds", &self.traffic_package_ids)?; }
         Ok(())
@@ -12309,6 +12601,8 @@ pub struct DeleteVpcRequest {
 
 impl crate::flatten::Flatten for DeleteVpcRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("VpcId", &self.vpc_id)?;
@@ -12365,6 +12659,8 @@ pub struct DeleteVpcEndPointRequest {
 
 impl crate::flatten::Flatten for DeleteVpcEndPointRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("EndPointId", &self.end_point_id)?;
@@ -12430,6 +12726,8 @@ pub struct DeleteVpcEndPointServiceRequest {
 impl crate::flatten::Flatten for DeleteVpcEndPointServiceRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("EndPointServiceId", &self.end_point_service_id)?;
         if let Some(v) = &self.ip_address_type { w.field("IpAddressType", v)?; }
@@ -12493,6 +12791,8 @@ pub struct DeleteVpcEndPointServiceWhiteListRequest {
 impl crate::flatten::Flatten for DeleteVpcEndPointServiceWhiteListRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("EndPointServiceId", &self.end_point_service_id)?;
         if !self.user_uin.is_empty() { w.field("UserUin", &self.user_uin)?; }
@@ -12554,6 +12854,8 @@ pub struct DeleteVpcPeeringConnectionRequest {
 impl crate::flatten::Flatten for DeleteVpcPeeringConnectionRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("PeeringConnectionId", &self.peering_connection_id)?;
         Ok(())
@@ -12608,6 +12910,8 @@ pub struct DeleteVpnConnectionRequest {
 
 impl crate::flatten::Flatten for DeleteVpnConnectionRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("VpnConnectionId", &self.vpn_connection_id)?;
@@ -12670,6 +12974,8 @@ pub struct DeleteVpnGatewayRequest {
 impl crate::flatten::Flatten for DeleteVpnGatewayRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
         Ok(())
@@ -12724,6 +13030,8 @@ pub struct DeleteVpnGatewayRoutesRequest {
 
 impl crate::flatten::Flatten for DeleteVpnGatewayRoutesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_ids.is_empty() { w.field("RouteIds", &self.route_ids)?; }
@@ -12790,6 +13098,8 @@ pub struct DeleteVpnGatewaySslClientRequest {
 impl crate::flatten::Flatten for DeleteVpnGatewaySslClientRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ssl_vpn_client_id { w.field("SslVpnClientId", v)?; }
         if !self.ssl_vpn_client_ids.is_empty() { w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?; }
@@ -12852,6 +13162,8 @@ pub struct DeleteVpnGatewaySslServerRequest {
 impl crate::flatten::Flatten for DeleteVpnGatewaySslServerRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("SslVpnServerId", &self.ssl_vpn_server_id)?;
         Ok(())
@@ -12906,6 +13218,8 @@ pub struct DescribeAccountAttributesRequest {}
 impl crate::flatten::Flatten for DescribeAccountAttributesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -12954,6 +13268,8 @@ pub struct DescribeAddressBandwidthRangeRequest {
 
 impl crate::flatten::Flatten for DescribeAddressBandwidthRangeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.address_ids.is_empty() { w.field("AddressIds", &self.address_ids)?; }
@@ -13006,6 +13322,8 @@ pub struct DescribeAddressQuotaRequest {}
 
 impl crate::flatten::Flatten for DescribeAddressQuotaRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
@@ -13060,6 +13378,8 @@ pub struct DescribeAddressTemplateGroupInstancesRequest {
 
 impl crate::flatten::Flatten for DescribeAddressTemplateGroupInstancesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressTemplateGroupId", &self.address_template_group_id)?;
@@ -13150,6 +13470,8 @@ pub struct DescribeAddressTemplateGroupsRequest {
 
 impl crate::flatten::Flatten for DescribeAddressTemplateGroupsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -13264,6 +13586,8 @@ pub struct DescribeAddressTemplateInstancesRequest {
 impl crate::flatten::Flatten for DescribeAddressTemplateInstancesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressTemplateId", &self.address_template_id)?;
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -13353,6 +13677,8 @@ pub struct DescribeAddressTemplatesRequest {
 
 impl crate::flatten::Flatten for DescribeAddressTemplatesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -13471,6 +13797,8 @@ pub struct DescribeAddressesRequest {
 impl crate::flatten::Flatten for DescribeAddressesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.address_ids.is_empty() { w.field("AddressIds", &self.address_ids)?; }
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -13560,6 +13888,8 @@ pub struct DescribeAssistantCidrRequest {
 impl crate::flatten::Flatten for DescribeAssistantCidrRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -13640,6 +13970,8 @@ pub struct DescribeBandwidthPackageBandwidthRangeRequest {
 impl crate::flatten::Flatten for DescribeBandwidthPackageBandwidthRangeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.bandwidth_package_ids.is_empty() { w.field("BandwidthPackageIds", &self.bandwidth_package_ids)?; }
         Ok(())
@@ -13695,6 +14027,8 @@ pub struct DescribeBandwidthPackageBillUsageRequest {
 impl crate::flatten::Flatten for DescribeBandwidthPackageBillUsageRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
         Ok(())
@@ -13748,6 +14082,8 @@ pub struct DescribeBandwidthPackageQuotaRequest {}
 
 impl crate::flatten::Flatten for DescribeBandwidthPackageQuotaRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
@@ -13805,6 +14141,8 @@ pub struct DescribeBandwidthPackageResourcesRequest {
 
 impl crate::flatten::Flatten for DescribeBandwidthPackageResourcesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
@@ -13897,6 +14235,8 @@ pub struct DescribeBandwidthPackagesRequest {
 
 impl crate::flatten::Flatten for DescribeBandwidthPackagesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.bandwidth_package_ids.is_empty() { w.field("BandwidthPackageIds", &self.bandwidth_package_ids)?; }
@@ -13992,6 +14332,8 @@ pub struct DescribeCcnAttachedInstancesRequest {
 
 impl crate::flatten::Flatten for DescribeCcnAttachedInstancesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ccn_id { w.field("CcnId", v)?; }
@@ -14092,6 +14434,8 @@ pub struct DescribeCcnPolicyBasedRoutingNextHopRequest {
 impl crate::flatten::Flatten for DescribeCcnPolicyBasedRoutingNextHopRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -14173,6 +14517,8 @@ pub struct DescribeCcnPolicyBasedRoutingRuleRequest {
 impl crate::flatten::Flatten for DescribeCcnPolicyBasedRoutingRuleRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -14248,6 +14594,8 @@ pub struct DescribeCcnRegionBandwidthLimitsRequest {
 impl crate::flatten::Flatten for DescribeCcnRegionBandwidthLimitsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         Ok(())
@@ -14309,6 +14657,8 @@ pub struct DescribeCcnRouteTableBroadcastPolicysRequest {
 
 impl crate::flatten::Flatten for DescribeCcnRouteTableBroadcastPolicysRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
@@ -14390,6 +14740,8 @@ pub struct DescribeCcnRouteTableInputPolicysRequest {
 
 impl crate::flatten::Flatten for DescribeCcnRouteTableInputPolicysRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
@@ -14474,6 +14826,8 @@ pub struct DescribeCcnRouteTablesRequest {
 impl crate::flatten::Flatten for DescribeCcnRouteTablesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -14557,6 +14911,8 @@ pub struct DescribeCcnRoutesRequest {
 
 impl crate::flatten::Flatten for DescribeCcnRoutesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
@@ -14663,6 +15019,8 @@ pub struct DescribeCcnsRequest {
 impl crate::flatten::Flatten for DescribeCcnsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ccn_ids.is_empty() { w.field("CcnIds", &self.ccn_ids)?; }
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -14753,6 +15111,8 @@ pub struct DescribeCdcLDCXListRequest {}
 impl crate::flatten::Flatten for DescribeCdcLDCXListRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -14794,6 +15154,8 @@ pub struct DescribeCdcNetPlanesRequest {}
 impl crate::flatten::Flatten for DescribeCdcNetPlanesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -14834,6 +15196,8 @@ pub struct DescribeCdcUsedIdcVlanRequest {}
 
 impl crate::flatten::Flatten for DescribeCdcUsedIdcVlanRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
@@ -14885,6 +15249,8 @@ pub struct DescribeClassicLinkInstancesRequest {
 
 impl crate::flatten::Flatten for DescribeClassicLinkInstancesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -14964,6 +15330,8 @@ pub struct DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
 
 impl crate::flatten::Flatten for DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -15091,6 +15459,8 @@ pub struct DescribeCrossBorderComplianceRequest {
 
 impl crate::flatten::Flatten for DescribeCrossBorderComplianceRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.business_address { w.field("BusinessAddress", v)?; }
@@ -15288,6 +15658,8 @@ pub struct DescribeCrossBorderFlowMonitorRequest {
 impl crate::flatten::Flatten for DescribeCrossBorderFlowMonitorRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         w.field("CcnUin", &self.ccn_uin)?;
@@ -15390,6 +15762,8 @@ pub struct DescribeCustomerGatewayVendorsRequest {}
 impl crate::flatten::Flatten for DescribeCustomerGatewayVendorsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -15447,6 +15821,8 @@ pub struct DescribeCustomerGatewaysRequest {
 
 impl crate::flatten::Flatten for DescribeCustomerGatewaysRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.customer_gateway_ids.is_empty() { w.field("CustomerGatewayIds", &self.customer_gateway_ids)?; }
@@ -15524,6 +15900,8 @@ pub struct DescribeDesignatedZonesRequest {}
 impl crate::flatten::Flatten for DescribeDesignatedZonesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -15584,6 +15962,8 @@ pub struct DescribeDhcpIpsRequest {
 
 impl crate::flatten::Flatten for DescribeDhcpIpsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.dhcp_ip_ids.is_empty() { w.field("DhcpIpIds", &self.dhcp_ip_ids)?; }
@@ -15675,6 +16055,8 @@ pub struct DescribeDirectConnectGatewayCcnRoutesRequest {
 
 impl crate::flatten::Flatten for DescribeDirectConnectGatewayCcnRoutesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_type { w.field("AddressType", v)?; }
@@ -15775,6 +16157,8 @@ pub struct DescribeDirectConnectGatewaysRequest {
 impl crate::flatten::Flatten for DescribeDirectConnectGatewaysRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.direct_connect_gateway_ids.is_empty() { w.field("DirectConnectGatewayIds", &self.direct_connect_gateway_ids)?; }
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -15855,6 +16239,8 @@ pub struct DescribeFlowLogRequest {
 
 impl crate::flatten::Flatten for DescribeFlowLogRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("FlowLogId", &self.flow_log_id)?;
@@ -15960,6 +16346,8 @@ pub struct DescribeFlowLogsRequest {
 
 impl crate::flatten::Flatten for DescribeFlowLogsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cloud_log_id { w.field("CloudLogId", v)?; }
@@ -16137,6 +16525,8 @@ pub struct DescribeGatewayFlowMonitorDetailRequest {
 impl crate::flatten::Flatten for DescribeGatewayFlowMonitorDetailRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.direct_connect_gateway_id { w.field("DirectConnectGatewayId", v)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -16270,6 +16660,8 @@ pub struct DescribeGatewayFlowQosRequest {
 impl crate::flatten::Flatten for DescribeGatewayFlowQosRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("GatewayId", &self.gateway_id)?;
         if !self.ip_addresses.is_empty() { w.field("IpAddresses", &self.ip_addresses)?; }
@@ -16362,6 +16754,8 @@ pub struct DescribeGlobalRoutesRequest {
 impl crate::flatten::Flatten for DescribeGlobalRoutesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if !self.global_route_ids.is_empty() { w.field("GlobalRouteIds", &self.global_route_ids)?; }
@@ -16450,6 +16844,8 @@ pub struct DescribeHaVipsRequest {
 
 impl crate::flatten::Flatten for DescribeHaVipsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -16542,6 +16938,8 @@ pub struct DescribeHighPriorityRouteTablesRequest {
 
 impl crate::flatten::Flatten for DescribeHighPriorityRouteTablesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -16638,6 +17036,8 @@ pub struct DescribeHighPriorityRoutesRequest {
 impl crate::flatten::Flatten for DescribeHighPriorityRoutesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
@@ -16733,6 +17133,8 @@ pub struct DescribeIPv6AddressesRequest {
 impl crate::flatten::Flatten for DescribeIPv6AddressesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if !self.ipv6_address_ids.is_empty() { w.field("IPv6AddressIds", &self.ipv6_address_ids)?; }
@@ -16819,6 +17221,8 @@ pub struct DescribeInstanceJumboRequest {
 impl crate::flatten::Flatten for DescribeInstanceJumboRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
         Ok(())
@@ -16885,6 +17289,8 @@ pub struct DescribeIp6AddressesRequest {
 
 impl crate::flatten::Flatten for DescribeIp6AddressesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -16966,6 +17372,8 @@ pub struct DescribeIp6TranslatorQuotaRequest {
 impl crate::flatten::Flatten for DescribeIp6TranslatorQuotaRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ip6_translator_ids.is_empty() { w.field("Ip6TranslatorIds", &self.ip6_translator_ids)?; }
         Ok(())
@@ -17030,6 +17438,8 @@ pub struct DescribeIp6TranslatorsRequest {
 
 impl crate::flatten::Flatten for DescribeIp6TranslatorsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -17110,6 +17520,8 @@ pub struct DescribeIpGeolocationDatabaseUrlRequest {
 impl crate::flatten::Flatten for DescribeIpGeolocationDatabaseUrlRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Type", &self.r#type)?;
         Ok(())
@@ -17172,6 +17584,8 @@ pub struct DescribeIpGeolocationInfosRequest {
 
 impl crate::flatten::Flatten for DescribeIpGeolocationInfosRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.address_ips.is_empty() { w.field("AddressIps", &self.address_ips)?; }
@@ -17247,6 +17661,8 @@ pub struct DescribeLocalGatewayRequest {
 
 impl crate::flatten::Flatten for DescribeLocalGatewayRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -17329,6 +17745,8 @@ pub struct DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest {
 
 impl crate::flatten::Flatten for DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -17416,6 +17834,8 @@ pub struct DescribeNatGatewayDirectConnectGatewayRouteRequest {
 
 impl crate::flatten::Flatten for DescribeNatGatewayDirectConnectGatewayRouteRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -17513,6 +17933,8 @@ pub struct DescribeNatGatewayFlowMonitorDetailRequest {
 
 impl crate::flatten::Flatten for DescribeNatGatewayFlowMonitorDetailRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.aggregation_time_range { w.field("AggregationTimeRange", v)?; }
@@ -17620,6 +18042,8 @@ pub struct DescribeNatGatewaySourceIpTranslationNatRulesRequest {
 impl crate::flatten::Flatten for DescribeNatGatewaySourceIpTranslationNatRulesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -17699,6 +18123,8 @@ pub struct DescribeNatGatewayZonesRequest {}
 impl crate::flatten::Flatten for DescribeNatGatewayZonesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -17756,6 +18182,8 @@ pub struct DescribeNatGatewaysRequest {
 
 impl crate::flatten::Flatten for DescribeNatGatewaysRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -17849,6 +18277,8 @@ pub struct DescribeNetDetectStatesRequest {
 impl crate::flatten::Flatten for DescribeNetDetectStatesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -17938,6 +18368,8 @@ pub struct DescribeNetDetectsRequest {
 impl crate::flatten::Flatten for DescribeNetDetectsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -18014,6 +18446,8 @@ pub struct DescribeNetworkAccountTypeRequest {}
 impl crate::flatten::Flatten for DescribeNetworkAccountTypeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -18070,6 +18504,8 @@ pub struct DescribeNetworkAclQuintupleEntriesRequest {
 
 impl crate::flatten::Flatten for DescribeNetworkAclQuintupleEntriesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -18169,6 +18605,8 @@ pub struct DescribeNetworkAclsRequest {
 impl crate::flatten::Flatten for DescribeNetworkAclsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -18262,6 +18700,8 @@ pub struct DescribeNetworkInterfaceLimitRequest {
 impl crate::flatten::Flatten for DescribeNetworkInterfaceLimitRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InstanceId", &self.instance_id)?;
         Ok(())
@@ -18343,6 +18783,8 @@ pub struct DescribeNetworkInterfacesRequest {
 
 impl crate::flatten::Flatten for DescribeNetworkInterfacesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -18431,6 +18873,8 @@ pub struct DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest 
 
 impl crate::flatten::Flatten for DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -18521,6 +18965,8 @@ pub struct DescribePrivateNatGatewayLimitsRequest {
 impl crate::flatten::Flatten for DescribePrivateNatGatewayLimitsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -18589,6 +19035,8 @@ pub struct DescribePrivateNatGatewayRegionsRequest {}
 
 impl crate::flatten::Flatten for DescribePrivateNatGatewayRegionsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
@@ -18661,6 +19109,8 @@ pub struct DescribePrivateNatGatewayTranslationAclRulesRequest {
 
 impl crate::flatten::Flatten for DescribePrivateNatGatewayTranslationAclRulesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -18791,6 +19241,8 @@ pub struct DescribePrivateNatGatewayTranslationNatRulesRequest {
 impl crate::flatten::Flatten for DescribePrivateNatGatewayTranslationNatRulesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -18889,6 +19341,8 @@ pub struct DescribePrivateNatGatewaysRequest {
 impl crate::flatten::Flatten for DescribePrivateNatGatewaysRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -18982,6 +19436,8 @@ pub struct DescribeProductQuotaRequest {
 impl crate::flatten::Flatten for DescribeProductQuotaRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Product", &self.product)?;
         Ok(())
@@ -19051,6 +19507,8 @@ pub struct DescribeReserveIpAddressesRequest {
 
 impl crate::flatten::Flatten for DescribeReserveIpAddressesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -19133,6 +19591,8 @@ pub struct DescribeRouteConflictsRequest {
 impl crate::flatten::Flatten for DescribeRouteConflictsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.destination_cidr_blocks.is_empty() { w.field("DestinationCidrBlocks", &self.destination_cidr_blocks)?; }
         w.field("RouteTableId", &self.route_table_id)?;
@@ -19204,6 +19664,8 @@ pub struct DescribeRouteListRequest {
 
 impl crate::flatten::Flatten for DescribeRouteListRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -19289,6 +19751,8 @@ pub struct DescribeRoutePoliciesRequest {
 
 impl crate::flatten::Flatten for DescribeRoutePoliciesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -19392,6 +19856,8 @@ pub struct DescribeRoutePolicyEntriesRequest {
 impl crate::flatten::Flatten for DescribeRoutePolicyEntriesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -19492,6 +19958,8 @@ pub struct DescribeRouteTableAssociatedInstancesRequest {
 impl crate::flatten::Flatten for DescribeRouteTableAssociatedInstancesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -19570,6 +20038,8 @@ pub struct DescribeRouteTableSelectionPoliciesRequest {
 
 impl crate::flatten::Flatten for DescribeRouteTableSelectionPoliciesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -19655,6 +20125,8 @@ pub struct DescribeRouteTablesRequest {
 
 impl crate::flatten::Flatten for DescribeRouteTablesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -19749,6 +20221,8 @@ pub struct DescribeRoutesRequest {
 impl crate::flatten::Flatten for DescribeRoutesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -19821,6 +20295,8 @@ pub struct DescribeSecurityGroupAssociationStatisticsRequest {
 impl crate::flatten::Flatten for DescribeSecurityGroupAssociationStatisticsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
         Ok(())
@@ -19880,6 +20356,8 @@ pub struct DescribeSecurityGroupExpandedPoliciesRequest {
 
 impl crate::flatten::Flatten for DescribeSecurityGroupExpandedPoliciesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -19943,6 +20421,8 @@ pub struct DescribeSecurityGroupLimitsRequest {}
 impl crate::flatten::Flatten for DescribeSecurityGroupLimitsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -19993,6 +20473,8 @@ pub struct DescribeSecurityGroupPoliciesRequest {
 
 impl crate::flatten::Flatten for DescribeSecurityGroupPoliciesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -20058,6 +20540,8 @@ pub struct DescribeSecurityGroupReferencesRequest {
 
 impl crate::flatten::Flatten for DescribeSecurityGroupReferencesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
@@ -20131,6 +20615,8 @@ pub struct DescribeSecurityGroupsRequest {
 
 impl crate::flatten::Flatten for DescribeSecurityGroupsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -20231,6 +20717,8 @@ pub struct DescribeServiceTemplateGroupInstancesRequest {
 impl crate::flatten::Flatten for DescribeServiceTemplateGroupInstancesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
         if let Some(v) = &self.offset { w.field("Offset", v)?; }
@@ -20320,6 +20808,8 @@ pub struct DescribeServiceTemplateGroupsRequest {
 
 impl crate::flatten::Flatten for DescribeServiceTemplateGroupsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -20434,6 +20924,8 @@ pub struct DescribeServiceTemplateInstancesRequest {
 impl crate::flatten::Flatten for DescribeServiceTemplateInstancesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
         if let Some(v) = &self.offset { w.field("Offset", v)?; }
@@ -20523,6 +21015,8 @@ pub struct DescribeServiceTemplatesRequest {
 
 impl crate::flatten::Flatten for DescribeServiceTemplatesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -20635,6 +21129,8 @@ pub struct DescribeSgSnapshotFileContentRequest {
 impl crate::flatten::Flatten for DescribeSgSnapshotFileContentRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("SecurityGroupId", &self.security_group_id)?;
         w.field("SnapshotFileId", &self.snapshot_file_id)?;
@@ -20735,6 +21231,8 @@ pub struct DescribeSnapshotAttachedInstancesRequest {
 impl crate::flatten::Flatten for DescribeSnapshotAttachedInstancesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -20828,6 +21326,8 @@ pub struct DescribeSnapshotFilesRequest {
 
 impl crate::flatten::Flatten for DescribeSnapshotFilesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("BusinessType", &self.business_type)?;
@@ -20938,6 +21438,8 @@ pub struct DescribeSnapshotPoliciesRequest {
 impl crate::flatten::Flatten for DescribeSnapshotPoliciesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -21037,6 +21539,8 @@ pub struct DescribeSpecificTrafficPackageUsedDetailsRequest {
 
 impl crate::flatten::Flatten for DescribeSpecificTrafficPackageUsedDetailsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.end_time { w.field("EndTime", v)?; }
@@ -21148,6 +21652,8 @@ pub struct DescribeSubnetResourceDashboardRequest {
 impl crate::flatten::Flatten for DescribeSubnetResourceDashboardRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.subnet_ids.is_empty() { w.field("SubnetIds", &self.subnet_ids)?; }
         Ok(())
@@ -21220,6 +21726,8 @@ pub struct DescribeSubnetsRequest {
 
 impl crate::flatten::Flatten for DescribeSubnetsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -21321,6 +21829,8 @@ pub struct DescribeTaskResultRequest {
 impl crate::flatten::Flatten for DescribeTaskResultRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.deal_name { w.field("DealName", v)?; }
         if let Some(v) = &self.task_id { w.field("TaskId", v)?; }
@@ -21383,6 +21893,8 @@ pub struct DescribeTemplateLimitsRequest {}
 impl crate::flatten::Flatten for DescribeTemplateLimitsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -21437,6 +21949,8 @@ pub struct DescribeTenantCcnsRequest {
 
 impl crate::flatten::Flatten for DescribeTenantCcnsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -21521,6 +22035,8 @@ pub struct DescribeTrafficMirrorFilterRulesRequest {
 
 impl crate::flatten::Flatten for DescribeTrafficMirrorFilterRulesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -21627,6 +22143,8 @@ pub struct DescribeTrafficMirrorsRequest {
 impl crate::flatten::Flatten for DescribeTrafficMirrorsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.filters { w.field("Filters", v)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -21716,6 +22234,8 @@ pub struct DescribeTrafficPackagesRequest {
 impl crate::flatten::Flatten for DescribeTrafficPackagesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -21798,6 +22318,8 @@ pub struct DescribeTrafficQosPolicyRequest {
 
 impl crate::flatten::Flatten for DescribeTrafficQosPolicyRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
@@ -21886,6 +22408,8 @@ pub struct DescribeUsedIpAddressRequest {
 
 impl crate::flatten::Flatten for DescribeUsedIpAddressRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -22001,6 +22525,8 @@ pub struct DescribeVpcEndPointRequest {
 
 impl crate::flatten::Flatten for DescribeVpcEndPointRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.end_point_id.is_empty() { w.field("EndPointId", &self.end_point_id)?; }
@@ -22127,6 +22653,8 @@ pub struct DescribeVpcEndPointServiceRequest {
 impl crate::flatten::Flatten for DescribeVpcEndPointServiceRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.end_point_service_ids.is_empty() { w.field("EndPointServiceIds", &self.end_point_service_ids)?; }
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -22244,6 +22772,8 @@ pub struct DescribeVpcEndPointServiceWhiteListRequest {
 impl crate::flatten::Flatten for DescribeVpcEndPointServiceWhiteListRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -22324,6 +22854,8 @@ pub struct DescribeVpcInstancesRequest {
 
 impl crate::flatten::Flatten for DescribeVpcInstancesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -22411,6 +22943,8 @@ pub struct DescribeVpcIpv6AddressesRequest {
 
 impl crate::flatten::Flatten for DescribeVpcIpv6AddressesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ipv6_addresses.is_empty() { w.field("Ipv6Addresses", &self.ipv6_addresses)?; }
@@ -22501,6 +23035,8 @@ pub struct DescribeVpcLimitsRequest {
 impl crate::flatten::Flatten for DescribeVpcLimitsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.limit_types.is_empty() { w.field("LimitTypes", &self.limit_types)?; }
         Ok(())
@@ -22573,6 +23109,8 @@ pub struct DescribeVpcPeeringConnectionsRequest {
 
 impl crate::flatten::Flatten for DescribeVpcPeeringConnectionsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -22669,6 +23207,8 @@ pub struct DescribeVpcPrivateIpAddressesRequest {
 impl crate::flatten::Flatten for DescribeVpcPrivateIpAddressesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.private_ip_addresses.is_empty() { w.field("PrivateIpAddresses", &self.private_ip_addresses)?; }
         w.field("VpcId", &self.vpc_id)?;
@@ -22734,6 +23274,8 @@ pub struct DescribeVpcResourceDashboardRequest {
 impl crate::flatten::Flatten for DescribeVpcResourceDashboardRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.vpc_ids.is_empty() { w.field("VpcIds", &self.vpc_ids)?; }
         Ok(())
@@ -22790,6 +23332,8 @@ pub struct DescribeVpcTaskResultRequest {
 
 impl crate::flatten::Flatten for DescribeVpcTaskResultRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("TaskId", &self.task_id)?;
@@ -22863,6 +23407,8 @@ pub struct DescribeVpcsRequest {
 
 impl crate::flatten::Flatten for DescribeVpcsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -22953,6 +23499,8 @@ pub struct DescribeVpnConnectionsRequest {
 impl crate::flatten::Flatten for DescribeVpnConnectionsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -23038,6 +23586,8 @@ pub struct DescribeVpnGatewayCcnRoutesRequest {
 impl crate::flatten::Flatten for DescribeVpnGatewayCcnRoutesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
         if let Some(v) = &self.offset { w.field("Offset", v)?; }
@@ -23121,6 +23671,8 @@ pub struct DescribeVpnGatewayRoutesRequest {
 
 impl crate::flatten::Flatten for DescribeVpnGatewayRoutesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -23216,6 +23768,8 @@ pub struct DescribeVpnGatewaySslClientsRequest {
 
 impl crate::flatten::Flatten for DescribeVpnGatewaySslClientsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
@@ -23316,6 +23870,8 @@ pub struct DescribeVpnGatewaySslServersRequest {
 impl crate::flatten::Flatten for DescribeVpnGatewaySslServersRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.is_vpn_portal { w.field("IsVpnPortal", v)?; }
@@ -23412,6 +23968,8 @@ pub struct DescribeVpnGatewaysRequest {
 impl crate::flatten::Flatten for DescribeVpnGatewaysRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.filters.is_empty() { w.field("Filters", &self.filters)?; }
         if let Some(v) = &self.limit { w.field("Limit", v)?; }
@@ -23493,6 +24051,8 @@ pub struct DetachCcnInstancesRequest {
 impl crate::flatten::Flatten for DetachCcnInstancesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
@@ -23555,6 +24115,8 @@ pub struct DetachClassicLinkVpcRequest {
 
 impl crate::flatten::Flatten for DetachClassicLinkVpcRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instance_ids.is_empty() { w.field("InstanceIds", &self.instance_ids)?; }
@@ -23621,6 +24183,8 @@ pub struct DetachNetworkInterfaceRequest {
 
 impl crate::flatten::Flatten for DetachNetworkInterfaceRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.client_token { w.field("ClientToken", v)?; }
@@ -23699,6 +24263,8 @@ pub struct DetachSnapshotInstancesRequest {
 impl crate::flatten::Flatten for DetachSnapshotInstancesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
         w.field("SnapshotPolicyId", &self.snapshot_policy_id)?;
@@ -23762,6 +24328,8 @@ pub struct DisableCcnRoutesRequest {
 impl crate::flatten::Flatten for DisableCcnRoutesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if !self.route_ids.is_empty() { w.field("RouteIds", &self.route_ids)?; }
@@ -23823,6 +24391,8 @@ pub struct DisableFlowLogsRequest {
 impl crate::flatten::Flatten for DisableFlowLogsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.flow_log_ids.is_empty() { w.field("FlowLogIds", &self.flow_log_ids)?; }
         Ok(())
@@ -23875,6 +24445,8 @@ pub struct DisableGatewayFlowMonitorRequest {
 
 impl crate::flatten::Flatten for DisableGatewayFlowMonitorRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("GatewayId", &self.gateway_id)?;
@@ -23934,6 +24506,8 @@ pub struct DisableRoutesRequest {
 
 impl crate::flatten::Flatten for DisableRoutesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_ids.is_empty() { w.field("RouteIds", &self.route_ids)?; }
@@ -24003,6 +24577,8 @@ pub struct DisableSnapshotPoliciesRequest {
 impl crate::flatten::Flatten for DisableSnapshotPoliciesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.snapshot_policy_ids.is_empty() { w.field("SnapshotPolicyIds", &self.snapshot_policy_ids)?; }
         Ok(())
@@ -24059,6 +24635,8 @@ pub struct DisableVpnGatewaySslClientCertRequest {
 
 impl crate::flatten::Flatten for DisableVpnGatewaySslClientCertRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ssl_vpn_client_id { w.field("SslVpnClientId", v)?; }
@@ -24125,6 +24703,8 @@ pub struct DisassociateAddressRequest {
 impl crate::flatten::Flatten for DisassociateAddressRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressId", &self.address_id)?;
         if let Some(v) = &self.reallocate_normal_public_ip { w.field("ReallocateNormalPublicIp", v)?; }
@@ -24190,6 +24770,8 @@ pub struct DisassociateDhcpIpWithAddressIpRequest {
 impl crate::flatten::Flatten for DisassociateDhcpIpWithAddressIpRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DhcpIpId", &self.dhcp_ip_id)?;
         Ok(())
@@ -24246,6 +24828,8 @@ pub struct DisassociateDirectConnectGatewayNatGatewayRequest {
 
 impl crate::flatten::Flatten for DisassociateDirectConnectGatewayNatGatewayRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
@@ -24316,6 +24900,8 @@ pub struct DisassociateHaVipInstanceRequest {
 impl crate::flatten::Flatten for DisassociateHaVipInstanceRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ha_vip_association_set.is_empty() { w.field("HaVipAssociationSet", &self.ha_vip_association_set)?; }
         Ok(())
@@ -24372,6 +24958,8 @@ pub struct DisassociateIPv6AddressRequest {
 
 impl crate::flatten::Flatten for DisassociateIPv6AddressRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("IPv6AddressId", &self.ipv6_address_id)?;
@@ -24436,6 +25024,8 @@ pub struct DisassociateNatGatewayAddressRequest {
 impl crate::flatten::Flatten for DisassociateNatGatewayAddressRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NatGatewayId", &self.nat_gateway_id)?;
         if !self.public_ip_addresses.is_empty() { w.field("PublicIpAddresses", &self.public_ip_addresses)?; }
@@ -24498,6 +25088,8 @@ pub struct DisassociateNetworkAclSubnetsRequest {
 
 impl crate::flatten::Flatten for DisassociateNetworkAclSubnetsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkAclId", &self.network_acl_id)?;
@@ -24562,6 +25154,8 @@ pub struct DisassociateNetworkInterfaceSecurityGroupsRequest {
 impl crate::flatten::Flatten for DisassociateNetworkInterfaceSecurityGroupsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.network_interface_ids.is_empty() { w.field("NetworkInterfaceIds", &self.network_interface_ids)?; }
         if !self.security_group_ids.is_empty() { w.field("SecurityGroupIds", &self.security_group_ids)?; }
@@ -24624,6 +25218,8 @@ pub struct DisassociateVpcEndPointSecurityGroupsRequest {
 
 impl crate::flatten::Flatten for DisassociateVpcEndPointSecurityGroupsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("EndPointId", &self.end_point_id)?;
@@ -24691,6 +25287,8 @@ pub struct DownloadCustomerGatewayConfigurationRequest {
 
 impl crate::flatten::Flatten for DownloadCustomerGatewayConfigurationRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CustomerGatewayVendor", &self.customer_gateway_vendor)?;
@@ -24783,6 +25381,8 @@ pub struct DownloadVpnGatewaySslClientCertRequest {
 impl crate::flatten::Flatten for DownloadVpnGatewaySslClientCertRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.is_vpn_portal { w.field("IsVpnPortal", v)?; }
         if let Some(v) = &self.saml_token { w.field("SamlToken", v)?; }
@@ -24867,6 +25467,8 @@ pub struct EnableCcnRoutesRequest {
 impl crate::flatten::Flatten for EnableCcnRoutesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if !self.route_ids.is_empty() { w.field("RouteIds", &self.route_ids)?; }
@@ -24928,6 +25530,8 @@ pub struct EnableFlowLogsRequest {
 impl crate::flatten::Flatten for EnableFlowLogsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.flow_log_ids.is_empty() { w.field("FlowLogIds", &self.flow_log_ids)?; }
         Ok(())
@@ -24980,6 +25584,8 @@ pub struct EnableGatewayFlowMonitorRequest {
 
 impl crate::flatten::Flatten for EnableGatewayFlowMonitorRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("GatewayId", &self.gateway_id)?;
@@ -25039,6 +25645,8 @@ pub struct EnableRoutesRequest {
 
 impl crate::flatten::Flatten for EnableRoutesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_ids.is_empty() { w.field("RouteIds", &self.route_ids)?; }
@@ -25108,6 +25716,8 @@ pub struct EnableSnapshotPoliciesRequest {
 impl crate::flatten::Flatten for EnableSnapshotPoliciesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.snapshot_policy_ids.is_empty() { w.field("SnapshotPolicyIds", &self.snapshot_policy_ids)?; }
         Ok(())
@@ -25167,6 +25777,8 @@ pub struct EnableVpcEndPointConnectRequest {
 
 impl crate::flatten::Flatten for EnableVpcEndPointConnectRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AcceptFlag", &self.accept_flag)?;
@@ -25249,6 +25861,8 @@ pub struct EnableVpnGatewaySslClientCertRequest {
 impl crate::flatten::Flatten for EnableVpnGatewaySslClientCertRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ssl_vpn_client_id { w.field("SslVpnClientId", v)?; }
         if !self.ssl_vpn_client_ids.is_empty() { w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?; }
@@ -25310,6 +25924,8 @@ pub struct GenerateVpnConnectionDefaultHealthCheckIpRequest {
 
 impl crate::flatten::Flatten for GenerateVpnConnectionDefaultHealthCheckIpRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
@@ -25385,6 +26001,8 @@ pub struct GetCcnRegionBandwidthLimitsRequest {
 
 impl crate::flatten::Flatten for GetCcnRegionBandwidthLimitsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
@@ -25484,6 +26102,8 @@ pub struct HaVipAssociateAddressIpRequest {
 impl crate::flatten::Flatten for HaVipAssociateAddressIpRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressIp", &self.address_ip)?;
         w.field("HaVipId", &self.ha_vip_id)?;
@@ -25545,6 +26165,8 @@ pub struct HaVipDisassociateAddressIpRequest {
 impl crate::flatten::Flatten for HaVipDisassociateAddressIpRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HaVipId", &self.ha_vip_id)?;
         Ok(())
@@ -25594,6 +26216,8 @@ pub struct InquirePriceCreateDirectConnectGatewayRequest {}
 
 impl crate::flatten::Flatten for InquirePriceCreateDirectConnectGatewayRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
@@ -25657,6 +26281,8 @@ pub struct InquiryPriceAllocateAddressesRequest {
 
 impl crate::flatten::Flatten for InquiryPriceAllocateAddressesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_charge_prepaid { w.field("AddressChargePrepaid", v)?; }
@@ -25756,6 +26382,8 @@ pub struct InquiryPriceCreateVpnGatewayRequest {
 impl crate::flatten::Flatten for InquiryPriceCreateVpnGatewayRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.instance_charge_prepaid { w.field("InstanceChargePrepaid", v)?; }
         if let Some(v) = &self.instance_charge_type { w.field("InstanceChargeType", v)?; }
@@ -25844,6 +26472,8 @@ pub struct InquiryPriceModifyAddressesBandwidthRequest {
 impl crate::flatten::Flatten for InquiryPriceModifyAddressesBandwidthRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.address_ids.is_empty() { w.field("AddressIds", &self.address_ids)?; }
         w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
@@ -25910,6 +26540,8 @@ pub struct InquiryPriceRenewAddressesRequest {
 
 impl crate::flatten::Flatten for InquiryPriceRenewAddressesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressChargePrepaid", &self.address_charge_prepaid)?;
@@ -25978,6 +26610,8 @@ pub struct InquiryPriceRenewVpnGatewayRequest {
 impl crate::flatten::Flatten for InquiryPriceRenewVpnGatewayRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
@@ -26045,6 +26679,8 @@ pub struct InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
 impl crate::flatten::Flatten for InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
@@ -26110,6 +26746,8 @@ pub struct LockCcnBandwidthsRequest {
 impl crate::flatten::Flatten for LockCcnBandwidthsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
         Ok(())
@@ -26160,6 +26798,8 @@ pub struct LockCcnsRequest {}
 impl crate::flatten::Flatten for LockCcnsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -26207,6 +26847,8 @@ pub struct MigrateBandwidthPackageResourcesRequest {
 
 impl crate::flatten::Flatten for MigrateBandwidthPackageResourcesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
@@ -26283,6 +26925,8 @@ pub struct MigrateNetworkInterfaceRequest {
 
 impl crate::flatten::Flatten for MigrateNetworkInterfaceRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.attach_type { w.field("AttachType", v)?; }
@@ -26365,6 +27009,8 @@ pub struct MigratePrivateIpAddressRequest {
 impl crate::flatten::Flatten for MigratePrivateIpAddressRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DestinationNetworkInterfaceId", &self.destination_network_interface_id)?;
         w.field("PrivateIpAddress", &self.private_ip_address)?;
@@ -26442,6 +27088,8 @@ pub struct ModifyAddressAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyAddressAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressId", &self.address_id)?;
@@ -26524,6 +27172,8 @@ pub struct ModifyAddressInternetChargeTypeRequest {
 
 impl crate::flatten::Flatten for ModifyAddressInternetChargeTypeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_charge_prepaid { w.field("AddressChargePrepaid", v)?; }
@@ -26611,6 +27261,8 @@ pub struct ModifyAddressTemplateAttributeRequest {
 impl crate::flatten::Flatten for ModifyAddressTemplateAttributeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressTemplateId", &self.address_template_id)?;
         if let Some(v) = &self.address_template_name { w.field("AddressTemplateName", v)?; }
@@ -26692,6 +27344,8 @@ pub struct ModifyAddressTemplateGroupAttributeRequest {
 impl crate::flatten::Flatten for ModifyAddressTemplateGroupAttributeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressTemplateGroupId", &self.address_template_group_id)?;
         if let Some(v) = &self.address_template_group_name { w.field("AddressTemplateGroupName", v)?; }
@@ -26767,6 +27421,8 @@ pub struct ModifyAddressesBandwidthRequest {
 
 impl crate::flatten::Flatten for ModifyAddressesBandwidthRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.address_ids.is_empty() { w.field("AddressIds", &self.address_ids)?; }
@@ -26850,6 +27506,8 @@ pub struct ModifyAddressesRenewFlagRequest {
 impl crate::flatten::Flatten for ModifyAddressesRenewFlagRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.address_ids.is_empty() { w.field("AddressIds", &self.address_ids)?; }
         w.field("RenewFlag", &self.renew_flag)?;
@@ -26916,6 +27574,8 @@ pub struct ModifyAssistantCidrRequest {
 
 impl crate::flatten::Flatten for ModifyAssistantCidrRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.new_cidr_blocks.is_empty() { w.field("NewCidrBlocks", &self.new_cidr_blocks)?; }
@@ -26996,6 +27656,8 @@ pub struct ModifyBandwidthPackageAttributeRequest {
 impl crate::flatten::Flatten for ModifyBandwidthPackageAttributeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bandwidth_package_id { w.field("BandwidthPackageId", v)?; }
         if let Some(v) = &self.bandwidth_package_name { w.field("BandwidthPackageName", v)?; }
@@ -27063,6 +27725,8 @@ pub struct ModifyBandwidthPackageBandwidthRequest {
 impl crate::flatten::Flatten for ModifyBandwidthPackageBandwidthRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("BandwidthPackageId", &self.bandwidth_package_id)?;
         w.field("InternetMaxBandwidth", &self.internet_max_bandwidth)?;
@@ -27125,6 +27789,8 @@ pub struct ModifyCcnAttachedInstancesAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyCcnAttachedInstancesAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
@@ -27204,6 +27870,8 @@ pub struct ModifyCcnAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyCcnAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ccn_description { w.field("CcnDescription", v)?; }
@@ -27326,6 +27994,8 @@ pub struct ModifyCcnPolicyBasedRoutingNextHopAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyCcnPolicyBasedRoutingNextHopAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
@@ -27450,6 +28120,8 @@ pub struct ModifyCcnPolicyBasedRoutingRuleAttributeRequest {
 impl crate::flatten::Flatten for ModifyCcnPolicyBasedRoutingRuleAttributeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -27522,6 +28194,8 @@ pub struct ModifyCcnRegionBandwidthLimitsTypeRequest {
 impl crate::flatten::Flatten for ModifyCcnRegionBandwidthLimitsTypeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bandwidth_limit_type { w.field("BandwidthLimitType", v)?; }
         w.field("CcnId", &self.ccn_id)?;
@@ -27583,6 +28257,8 @@ pub struct ModifyCcnRouteTablesRequest {
 impl crate::flatten::Flatten for ModifyCcnRouteTablesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_table_info.is_empty() { w.field("RouteTableInfo", &self.route_table_info)?; }
         Ok(())
@@ -27633,6 +28309,8 @@ pub struct ModifyCdcLDCXAttributeRequest {}
 impl crate::flatten::Flatten for ModifyCdcLDCXAttributeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
     }
@@ -27673,6 +28351,8 @@ pub struct ModifyCdcNetPlaneAttributeRequest {}
 
 impl crate::flatten::Flatten for ModifyCdcNetPlaneAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
@@ -27722,6 +28402,8 @@ pub struct ModifyCustomerGatewayAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyCustomerGatewayAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bgp_asn { w.field("BgpAsn", v)?; }
@@ -27794,6 +28476,8 @@ pub struct ModifyDhcpIpAttributeRequest {
 impl crate::flatten::Flatten for ModifyDhcpIpAttributeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DhcpIpId", &self.dhcp_ip_id)?;
         w.field("DhcpIpName", &self.dhcp_ip_name)?;
@@ -27863,6 +28547,8 @@ pub struct ModifyDirectConnectGatewayAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyDirectConnectGatewayAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ccn_route_type { w.field("CcnRouteType", v)?; }
@@ -27950,6 +28636,8 @@ pub struct ModifyFlowLogAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyFlowLogAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.flow_log_description { w.field("FlowLogDescription", v)?; }
@@ -28040,6 +28728,8 @@ pub struct ModifyGatewayFlowQosRequest {
 impl crate::flatten::Flatten for ModifyGatewayFlowQosRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Bandwidth", &self.bandwidth)?;
         if let Some(v) = &self.direction { w.field("Direction", v)?; }
@@ -28126,6 +28816,8 @@ pub struct ModifyGlobalRouteECMPAlgorithmRequest {
 impl crate::flatten::Flatten for ModifyGlobalRouteECMPAlgorithmRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cdc_id { w.field("CdcId", v)?; }
         if let Some(v) = &self.destination_cidr_block { w.field("DestinationCidrBlock", v)?; }
@@ -28203,6 +28895,8 @@ pub struct ModifyGlobalRoutesRequest {
 impl crate::flatten::Flatten for ModifyGlobalRoutesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.global_routes.is_empty() { w.field("GlobalRoutes", &self.global_routes)?; }
         w.field("VpcId", &self.vpc_id)?;
@@ -28267,6 +28961,8 @@ pub struct ModifyHaVipAttributeRequest {
 impl crate::flatten::Flatten for ModifyHaVipAttributeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HaVipId", &self.ha_vip_id)?;
         if let Some(v) = &self.ha_vip_name { w.field("HaVipName", v)?; }
@@ -28329,6 +29025,8 @@ pub struct ModifyHighPriorityRouteAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyHighPriorityRouteAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.high_priority_modify_items.is_empty() { w.field("HighPriorityModifyItems", &self.high_priority_modify_items)?; }
@@ -28394,6 +29092,8 @@ pub struct ModifyHighPriorityRouteECMPAlgorithmRequest {
 impl crate::flatten::Flatten for ModifyHighPriorityRouteECMPAlgorithmRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
         if !self.route_ecmp_algorithms.is_empty() { w.field("RouteECMPAlgorithms", &self.route_ecmp_algorithms)?; }
@@ -28456,6 +29156,8 @@ pub struct ModifyHighPriorityRouteTableAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyHighPriorityRouteTableAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
@@ -28524,6 +29226,8 @@ pub struct ModifyIPv6AddressesAttributesRequest {
 
 impl crate::flatten::Flatten for ModifyIPv6AddressesAttributesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.eip_visible_on_eni { w.field("EipVisibleOnEni", v)?; }
@@ -28596,6 +29300,8 @@ pub struct ModifyIPv6AddressesBandwidthRequest {
 impl crate::flatten::Flatten for ModifyIPv6AddressesBandwidthRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ipv6_address_ids.is_empty() { w.field("IPv6AddressIds", &self.ipv6_address_ids)?; }
         w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
@@ -28662,6 +29368,8 @@ pub struct ModifyIp6AddressesBandwidthRequest {
 
 impl crate::flatten::Flatten for ModifyIp6AddressesBandwidthRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
@@ -28745,6 +29453,8 @@ pub struct ModifyIp6RuleRequest {
 
 impl crate::flatten::Flatten for ModifyIp6RuleRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Ip6RuleId", &self.ip6_rule_id)?;
@@ -28832,6 +29542,8 @@ pub struct ModifyIp6TranslatorRequest {
 impl crate::flatten::Flatten for ModifyIp6TranslatorRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Ip6TranslatorId", &self.ip6_translator_id)?;
         if let Some(v) = &self.ip6_translator_name { w.field("Ip6TranslatorName", v)?; }
@@ -28894,6 +29606,8 @@ pub struct ModifyIpv6AddressesAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyIpv6AddressesAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ipv6_addresses.is_empty() { w.field("Ipv6Addresses", &self.ipv6_addresses)?; }
@@ -28962,6 +29676,8 @@ pub struct ModifyLocalGatewayRequest {
 
 impl crate::flatten::Flatten for ModifyLocalGatewayRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CdcId", &self.cdc_id)?;
@@ -29048,6 +29764,8 @@ pub struct ModifyNatGatewayAdvancedAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyNatGatewayAdvancedAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -29141,6 +29859,8 @@ pub struct ModifyNatGatewayAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyNatGatewayAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.deletion_protection_enabled { w.field("DeletionProtectionEnabled", v)?; }
@@ -29242,6 +29962,8 @@ pub struct ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest {
 impl crate::flatten::Flatten for ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DestinationNatRule", &self.destination_nat_rule)?;
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -29312,6 +30034,8 @@ pub struct ModifyNatGatewaySourceIpTranslationNatRuleRequest {
 
 impl crate::flatten::Flatten for ModifyNatGatewaySourceIpTranslationNatRuleRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -29388,6 +30112,8 @@ pub struct ModifyNetDetectRequest {
 
 impl crate::flatten::Flatten for ModifyNetDetectRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.detect_destination_ip.is_empty() { w.field("DetectDestinationIp", &self.detect_destination_ip)?; }
@@ -29480,6 +30206,8 @@ pub struct ModifyNetworkAclAttributeRequest {
 impl crate::flatten::Flatten for ModifyNetworkAclAttributeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkAclId", &self.network_acl_id)?;
         w.field("NetworkAclName", &self.network_acl_name)?;
@@ -29549,6 +30277,8 @@ pub struct ModifyNetworkAclEntriesRequest {
 
 impl crate::flatten::Flatten for ModifyNetworkAclEntriesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.enable_update_acl_entries { w.field("EnableUpdateAclEntries", v)?; }
@@ -29627,6 +30357,8 @@ pub struct ModifyNetworkAclQuintupleEntriesRequest {
 impl crate::flatten::Flatten for ModifyNetworkAclQuintupleEntriesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkAclId", &self.network_acl_id)?;
         w.field("NetworkAclQuintupleSet", &self.network_acl_quintuple_set)?;
@@ -29699,6 +30431,8 @@ pub struct ModifyNetworkInterfaceAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyNetworkInterfaceAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.network_interface_description { w.field("NetworkInterfaceDescription", v)?; }
@@ -29788,6 +30522,8 @@ pub struct ModifyNetworkInterfaceQosRequest {
 impl crate::flatten::Flatten for ModifyNetworkInterfaceQosRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.direct_send_max_port { w.field("DirectSendMaxPort", v)?; }
         if !self.network_interface_ids.is_empty() { w.field("NetworkInterfaceIds", &self.network_interface_ids)?; }
@@ -29858,6 +30594,8 @@ pub struct ModifyPrivateIpAddressesAttributeRequest {
 impl crate::flatten::Flatten for ModifyPrivateIpAddressesAttributeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NetworkInterfaceId", &self.network_interface_id)?;
         if !self.private_ip_addresses.is_empty() { w.field("PrivateIpAddresses", &self.private_ip_addresses)?; }
@@ -29924,6 +30662,8 @@ pub struct ModifyPrivateNatGatewayAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyPrivateNatGatewayAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.deletion_protection_enabled { w.field("DeletionProtectionEnabled", v)?; }
@@ -29994,6 +30734,8 @@ pub struct ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
 
 impl crate::flatten::Flatten for ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.local_destination_ip_port_translation_nat_rules.is_empty() { w.field("LocalDestinationIpPortTranslationNatRules", &self.local_destination_ip_port_translation_nat_rules)?; }
@@ -30066,6 +30808,8 @@ pub struct ModifyPrivateNatGatewayTranslationAclRuleRequest {
 
 impl crate::flatten::Flatten for ModifyPrivateNatGatewayTranslationAclRuleRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -30165,6 +30909,8 @@ pub struct ModifyPrivateNatGatewayTranslationNatRuleRequest {
 impl crate::flatten::Flatten for ModifyPrivateNatGatewayTranslationNatRuleRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cross_domain { w.field("CrossDomain", v)?; }
         w.field("NatGatewayId", &self.nat_gateway_id)?;
@@ -30241,6 +30987,8 @@ pub struct ModifyReserveIpAddressRequest {
 
 impl crate::flatten::Flatten for ModifyReserveIpAddressRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -30322,6 +31070,8 @@ pub struct ModifyRoutePolicyAttributeRequest {
 impl crate::flatten::Flatten for ModifyRoutePolicyAttributeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RoutePolicyDescription", &self.route_policy_description)?;
         w.field("RoutePolicyId", &self.route_policy_id)?;
@@ -30393,6 +31143,8 @@ pub struct ModifyRouteTableAttributeRequest {
 impl crate::flatten::Flatten for ModifyRouteTableAttributeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableId", &self.route_table_id)?;
         w.field("RouteTableName", &self.route_table_name)?;
@@ -30455,6 +31207,8 @@ pub struct ModifyRouteTableSelectionPoliciesRequest {
 
 impl crate::flatten::Flatten for ModifyRouteTableSelectionPoliciesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
@@ -30522,6 +31276,8 @@ pub struct ModifySecurityGroupAttributeRequest {
 
 impl crate::flatten::Flatten for ModifySecurityGroupAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.group_description { w.field("GroupDescription", v)?; }
@@ -30595,6 +31351,8 @@ pub struct ModifySecurityGroupPoliciesRequest {
 
 impl crate::flatten::Flatten for ModifySecurityGroupPoliciesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("SecurityGroupId", &self.security_group_id)?;
@@ -30673,6 +31431,8 @@ pub struct ModifyServiceTemplateAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyServiceTemplateAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("ServiceTemplateId", &self.service_template_id)?;
@@ -30755,6 +31515,8 @@ pub struct ModifyServiceTemplateGroupAttributeRequest {
 impl crate::flatten::Flatten for ModifyServiceTemplateGroupAttributeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("ServiceTemplateGroupId", &self.service_template_group_id)?;
         if let Some(v) = &self.service_template_group_name { w.field("ServiceTemplateGroupName", v)?; }
@@ -30823,6 +31585,8 @@ pub struct ModifySnapshotPoliciesRequest {
 impl crate::flatten::Flatten for ModifySnapshotPoliciesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.snapshot_policies_info.is_empty() { w.field("SnapshotPoliciesInfo", &self.snapshot_policies_info)?; }
         Ok(())
@@ -30881,6 +31645,8 @@ pub struct ModifySubnetAttributeRequest {
 
 impl crate::flatten::Flatten for ModifySubnetAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.enable_broadcast { w.field("EnableBroadcast", v)?; }
@@ -30953,6 +31719,8 @@ pub struct ModifyTemplateMemberRequest {
 
 impl crate::flatten::Flatten for ModifyTemplateMemberRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.original_template_member.is_empty() { w.field("OriginalTemplateMember", &self.original_template_member)?; }
@@ -31029,6 +31797,8 @@ pub struct ModifyTrafficMirrorAttributeRequest {
 impl crate::flatten::Flatten for ModifyTrafficMirrorAttributeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.traffic_mirror_description { w.field("TrafficMirrorDescription", v)?; }
         w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
@@ -31102,6 +31872,8 @@ pub struct ModifyTrafficMirrorFilterRulesRequest {
 
 impl crate::flatten::Flatten for ModifyTrafficMirrorFilterRulesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.egress_filter_rules.is_empty() { w.field("EgressFilterRules", &self.egress_filter_rules)?; }
@@ -31191,6 +31963,8 @@ pub struct ModifyVpcAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyVpcAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.dns_servers.is_empty() { w.field("DnsServers", &self.dns_servers)?; }
@@ -31304,6 +32078,8 @@ pub struct ModifyVpcEndPointAttributeRequest {
 impl crate::flatten::Flatten for ModifyVpcEndPointAttributeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("EndPointId", &self.end_point_id)?;
         if let Some(v) = &self.end_point_name { w.field("EndPointName", v)?; }
@@ -31392,6 +32168,8 @@ pub struct ModifyVpcEndPointServiceAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyVpcEndPointServiceAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.auto_accept_flag { w.field("AutoAcceptFlag", v)?; }
@@ -31488,6 +32266,8 @@ pub struct ModifyVpcEndPointServiceWhiteListRequest {
 impl crate::flatten::Flatten for ModifyVpcEndPointServiceWhiteListRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("EndPointServiceId", &self.end_point_service_id)?;
@@ -31565,6 +32345,8 @@ pub struct ModifyVpcPeeringConnectionRequest {
 
 impl crate::flatten::Flatten for ModifyVpcPeeringConnectionRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bandwidth { w.field("Bandwidth", v)?; }
@@ -31685,6 +32467,8 @@ pub struct ModifyVpnConnectionAttributeRequest {
 
 impl crate::flatten::Flatten for ModifyVpnConnectionAttributeRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bgp_config { w.field("BgpConfig", v)?; }
@@ -31857,6 +32641,8 @@ pub struct ModifyVpnGatewayAttributeRequest {
 impl crate::flatten::Flatten for ModifyVpnGatewayAttributeRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bgp_asn { w.field("BgpAsn", v)?; }
         if let Some(v) = &self.instance_charge_type { w.field("InstanceChargeType", v)?; }
@@ -31941,6 +32727,8 @@ pub struct ModifyVpnGatewayCcnRoutesRequest {
 impl crate::flatten::Flatten for ModifyVpnGatewayCcnRoutesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.routes.is_empty() { w.field("Routes", &self.routes)?; }
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
@@ -32003,6 +32791,8 @@ pub struct ModifyVpnGatewayRoutesRequest {
 
 impl crate::flatten::Flatten for ModifyVpnGatewayRoutesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.routes.is_empty() { w.field("Routes", &self.routes)?; }
@@ -32068,6 +32858,8 @@ pub struct ModifyVpnGatewaySslClientCertRequest {
 
 impl crate::flatten::Flatten for ModifyVpnGatewaySslClientCertRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ssl_vpn_client_ids.is_empty() { w.field("SslVpnClientIds", &self.ssl_vpn_client_ids)?; }
@@ -32158,6 +32950,8 @@ pub struct ModifyVpnGatewaySslServerRequest {
 
 impl crate::flatten::Flatten for ModifyVpnGatewaySslServerRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.compress { w.field("Compress", v)?; }
@@ -32296,6 +33090,8 @@ pub struct NotifyRoutesRequest {
 impl crate::flatten::Flatten for NotifyRoutesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_item_ids.is_empty() { w.field("RouteItemIds", &self.route_item_ids)?; }
         w.field("RouteTableId", &self.route_table_id)?;
@@ -32360,6 +33156,8 @@ pub struct RefreshDirectConnectGatewayRouteToNatGatewayRequest {
 
 impl crate::flatten::Flatten for RefreshDirectConnectGatewayRouteToNatGatewayRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("DryRun", &self.dry_run)?;
@@ -32436,6 +33234,8 @@ pub struct RejectAttachCcnInstancesRequest {
 impl crate::flatten::Flatten for RejectAttachCcnInstancesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
@@ -32497,6 +33297,8 @@ pub struct RejectVpcPeeringConnectionRequest {
 impl crate::flatten::Flatten for RejectVpcPeeringConnectionRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("PeeringConnectionId", &self.peering_connection_id)?;
         Ok(())
@@ -32549,6 +33351,8 @@ pub struct ReleaseAddressesRequest {
 
 impl crate::flatten::Flatten for ReleaseAddressesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.address_ids.is_empty() { w.field("AddressIds", &self.address_ids)?; }
@@ -32608,6 +33412,8 @@ pub struct ReleaseIPv6AddressesRequest {
 impl crate::flatten::Flatten for ReleaseIPv6AddressesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ipv6_address_ids.is_empty() { w.field("IPv6AddressIds", &self.ipv6_address_ids)?; }
         Ok(())
@@ -32664,6 +33470,8 @@ pub struct ReleaseIp6AddressesBandwidthRequest {
 
 impl crate::flatten::Flatten for ReleaseIp6AddressesBandwidthRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ip6_address_ids.is_empty() { w.field("Ip6AddressIds", &self.ip6_address_ids)?; }
@@ -32739,6 +33547,8 @@ pub struct RemoveBandwidthPackageResourcesRequest {
 
 impl crate::flatten::Flatten for RemoveBandwidthPackageResourcesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bandwidth_package_id { w.field("BandwidthPackageId", v)?; }
@@ -32821,6 +33631,8 @@ pub struct RemoveIp6RulesRequest {
 impl crate::flatten::Flatten for RemoveIp6RulesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ip6_rule_ids.is_empty() { w.field("Ip6RuleIds", &self.ip6_rule_ids)?; }
         w.field("Ip6TranslatorId", &self.ip6_translator_id)?;
@@ -32884,6 +33696,8 @@ pub struct RenewAddressesRequest {
 impl crate::flatten::Flatten for RenewAddressesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AddressChargePrepaid", &self.address_charge_prepaid)?;
         if !self.address_ids.is_empty() { w.field("AddressIds", &self.address_ids)?; }
@@ -32946,6 +33760,8 @@ pub struct RenewVpnGatewayRequest {
 
 impl crate::flatten::Flatten for RenewVpnGatewayRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InstanceChargePrepaid", &self.instance_charge_prepaid)?;
@@ -33011,6 +33827,8 @@ pub struct ReplaceCcnRouteTableBroadcastPolicysRequest {
 
 impl crate::flatten::Flatten for ReplaceCcnRouteTableBroadcastPolicysRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
@@ -33084,6 +33902,8 @@ pub struct ReplaceCcnRouteTableInputPolicysRequest {
 
 impl crate::flatten::Flatten for ReplaceCcnRouteTableInputPolicysRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
@@ -33159,6 +33979,8 @@ pub struct ReplaceDirectConnectGatewayCcnRoutesRequest {
 impl crate::flatten::Flatten for ReplaceDirectConnectGatewayCcnRoutesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_type { w.field("AddressType", v)?; }
         w.field("DirectConnectGatewayId", &self.direct_connect_gateway_id)?;
@@ -33231,6 +34053,8 @@ pub struct ReplaceHighPriorityRouteTableAssociationRequest {
 impl crate::flatten::Flatten for ReplaceHighPriorityRouteTableAssociationRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
         if let Some(v) = &self.subnet_id { w.field("SubnetId", v)?; }
@@ -33293,6 +34117,8 @@ pub struct ReplaceHighPriorityRoutesRequest {
 
 impl crate::flatten::Flatten for ReplaceHighPriorityRoutesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
@@ -33362,6 +34188,8 @@ pub struct ReplaceRoutePolicyAssociationsRequest {
 impl crate::flatten::Flatten for ReplaceRoutePolicyAssociationsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_policy_association_set.is_empty() { w.field("RoutePolicyAssociationSet", &self.route_policy_association_set)?; }
         Ok(())
@@ -33416,6 +34244,8 @@ pub struct ReplaceRoutePolicyEntriesRequest {
 
 impl crate::flatten::Flatten for ReplaceRoutePolicyEntriesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_policy_entry_set.is_empty() { w.field("RoutePolicyEntrySet", &self.route_policy_entry_set)?; }
@@ -33481,6 +34311,8 @@ pub struct ReplaceRouteTableAssociationRequest {
 impl crate::flatten::Flatten for ReplaceRouteTableAssociationRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableId", &self.route_table_id)?;
         if let Some(v) = &self.subnet_id { w.field("SubnetId", v)?; }
@@ -33543,6 +34375,8 @@ pub struct ReplaceRoutesRequest {
 
 impl crate::flatten::Flatten for ReplaceRoutesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableId", &self.route_table_id)?;
@@ -33614,6 +34448,8 @@ pub struct ReplaceRoutesWithRoutePolicyRequest {
 impl crate::flatten::Flatten for ReplaceRoutesWithRoutePolicyRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableId", &self.route_table_id)?;
         if !self.routes.is_empty() { w.field("Routes", &self.routes)?; }
@@ -33682,6 +34518,8 @@ pub struct ReplaceSecurityGroupPoliciesRequest {
 
 impl crate::flatten::Flatten for ReplaceSecurityGroupPoliciesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.original_security_group_policy_set { w.field("OriginalSecurityGroupPolicySet", v)?; }
@@ -33764,6 +34602,8 @@ pub struct ReplaceSecurityGroupPolicyRequest {
 impl crate::flatten::Flatten for ReplaceSecurityGroupPolicyRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.original_security_group_policy_set { w.field("OriginalSecurityGroupPolicySet", v)?; }
         w.field("SecurityGroupId", &self.security_group_id)?;
@@ -33837,6 +34677,8 @@ pub struct ResetAttachCcnInstancesRequest {
 impl crate::flatten::Flatten for ResetAttachCcnInstancesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         w.field("CcnUin", &self.ccn_uin)?;
@@ -33909,6 +34751,8 @@ pub struct ResetHighPriorityRoutesRequest {
 
 impl crate::flatten::Flatten for ResetHighPriorityRoutesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("HighPriorityRouteTableId", &self.high_priority_route_table_id)?;
@@ -33984,6 +34828,8 @@ pub struct ResetNatGatewayConnectionRequest {
 impl crate::flatten::Flatten for ResetNatGatewayConnectionRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.exclusive_type { w.field("ExclusiveType", v)?; }
         w.field("MaxConcurrentConnection", &self.max_concurrent_connection)?;
@@ -34055,6 +34901,8 @@ pub struct ResetRoutePolicyAssociationsRequest {
 impl crate::flatten::Flatten for ResetRoutePolicyAssociationsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_policy_association_set.is_empty() { w.field("RoutePolicyAssociationSet", &self.route_policy_association_set)?; }
         w.field("RouteTableId", &self.route_table_id)?;
@@ -34124,6 +34972,8 @@ pub struct ResetRoutePolicyEntriesRequest {
 
 impl crate::flatten::Flatten for ResetRoutePolicyEntriesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.route_policy_description { w.field("RoutePolicyDescription", v)?; }
@@ -34203,6 +35053,8 @@ pub struct ResetRoutesRequest {
 
 impl crate::flatten::Flatten for ResetRoutesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("RouteTableId", &self.route_table_id)?;
@@ -34284,6 +35136,8 @@ pub struct ResetTrafficMirrorFilterRequest {
 
 impl crate::flatten::Flatten for ResetTrafficMirrorFilterRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.collector_normal_filters.is_empty() { w.field("CollectorNormalFilters", &self.collector_normal_filters)?; }
@@ -34369,6 +35223,8 @@ pub struct ResetTrafficMirrorSrcsRequest {
 impl crate::flatten::Flatten for ResetTrafficMirrorSrcsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.collector_srcs.is_empty() { w.field("CollectorSrcs", &self.collector_srcs)?; }
         w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
@@ -34434,6 +35290,8 @@ pub struct ResetTrafficMirrorTargetRequest {
 
 impl crate::flatten::Flatten for ResetTrafficMirrorTargetRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CollectorTarget", &self.collector_target)?;
@@ -34506,6 +35364,8 @@ pub struct ResetVpnConnectionRequest {
 impl crate::flatten::Flatten for ResetVpnConnectionRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("VpnConnectionId", &self.vpn_connection_id)?;
         w.field("VpnGatewayId", &self.vpn_gateway_id)?;
@@ -34568,6 +35428,8 @@ pub struct ResetVpnGatewayInternetMaxBandwidthRequest {
 
 impl crate::flatten::Flatten for ResetVpnGatewayInternetMaxBandwidthRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
@@ -34633,6 +35495,8 @@ pub struct ResumeSnapshotInstanceRequest {
 
 impl crate::flatten::Flatten for ResumeSnapshotInstanceRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InstanceId", &self.instance_id)?;
@@ -34703,6 +35567,8 @@ pub struct ReturnNormalAddressesRequest {
 impl crate::flatten::Flatten for ReturnNormalAddressesRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.address_ips.is_empty() { w.field("AddressIps", &self.address_ips)?; }
         Ok(())
@@ -34763,6 +35629,8 @@ pub struct SetCcnRegionBandwidthLimitsRequest {
 
 impl crate::flatten::Flatten for SetCcnRegionBandwidthLimitsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
@@ -34845,6 +35713,8 @@ pub struct SetVpnGatewaysRenewFlagRequest {
 impl crate::flatten::Flatten for SetVpnGatewaysRenewFlagRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("AutoRenewFlag", &self.auto_renew_flag)?;
         if let Some(v) = &self.r#type { w.field("Type", v)?; }
@@ -34914,6 +35784,8 @@ pub struct StartTrafficMirrorRequest {
 impl crate::flatten::Flatten for StartTrafficMirrorRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
         Ok(())
@@ -34967,6 +35839,8 @@ pub struct StopTrafficMirrorRequest {
 impl crate::flatten::Flatten for StopTrafficMirrorRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
         Ok(())
@@ -35019,6 +35893,8 @@ pub struct TransformAddressRequest {
 
 impl crate::flatten::Flatten for TransformAddressRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InstanceId", &self.instance_id)?;
@@ -35081,6 +35957,8 @@ pub struct UnassignIpv6AddressesRequest {
 
 impl crate::flatten::Flatten for UnassignIpv6AddressesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ipv6_addresses.is_empty() { w.field("Ipv6Addresses", &self.ipv6_addresses)?; }
@@ -35146,6 +36024,8 @@ pub struct UnassignIpv6CidrBlockRequest {
 impl crate::flatten::Flatten for UnassignIpv6CidrBlockRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ipv6_cidr_block { w.field("Ipv6CidrBlock", v)?; }
         w.field("VpcId", &self.vpc_id)?;
@@ -35208,6 +36088,8 @@ pub struct UnassignIpv6SubnetCidrBlockRequest {
 
 impl crate::flatten::Flatten for UnassignIpv6SubnetCidrBlockRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.ipv6_subnet_cidr_blocks.is_empty() { w.field("Ipv6SubnetCidrBlocks", &self.ipv6_subnet_cidr_blocks)?; }
@@ -35274,6 +36156,8 @@ pub struct UnassignPrivateIpAddressesRequest {
 
 impl crate::flatten::Flatten for UnassignPrivateIpAddressesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.instance_id { w.field("InstanceId", v)?; }
@@ -35344,6 +36228,8 @@ pub struct UnlockCcnBandwidthsRequest {
 impl crate::flatten::Flatten for UnlockCcnBandwidthsRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.instances.is_empty() { w.field("Instances", &self.instances)?; }
         Ok(())
@@ -35393,6 +36279,8 @@ pub struct UnlockCcnsRequest {}
 
 impl crate::flatten::Flatten for UnlockCcnsRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, _w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         Ok(())
@@ -35455,6 +36343,8 @@ pub struct UpdateTrafficMirrorAllFilterRequest {
 
 impl crate::flatten::Flatten for UpdateTrafficMirrorAllFilterRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.collector_normal_filters.is_empty() { w.field("CollectorNormalFilters", &self.collector_normal_filters)?; }
@@ -35554,6 +36444,8 @@ pub struct UpdateTrafficMirrorDirectionRequest {
 impl crate::flatten::Flatten for UpdateTrafficMirrorDirectionRequest {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Direction", &self.direction)?;
         w.field("TrafficMirrorId", &self.traffic_mirror_id)?;
@@ -35621,6 +36513,8 @@ pub struct UpgradeNatGatewayProductVersionRequest {
 
 impl crate::flatten::Flatten for UpgradeNatGatewayProductVersionRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.check_only_mode { w.field("CheckOnlyMode", v)?; }
@@ -35700,6 +36594,8 @@ pub struct WithdrawNotifyRoutesRequest {
 
 impl crate::flatten::Flatten for WithdrawNotifyRoutesRequest {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.route_item_ids.is_empty() { w.field("RouteItemIds", &self.route_item_ids)?; }
@@ -35894,6 +36790,8 @@ pub struct AddressChargePrepaid {
 impl crate::flatten::Flatten for AddressChargePrepaid {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.auto_renew_flag { w.field("AutoRenewFlag", v)?; }
         w.field("Period", &self.period)?;
@@ -35940,6 +36838,8 @@ pub struct AddressInfo {
 
 impl crate::flatten::Flatten for AddressInfo {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address { w.field("Address", v)?; }
@@ -36073,6 +36973,8 @@ pub struct AddressTemplateSpecification {
 impl crate::flatten::Flatten for AddressTemplateSpecification {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_group_id { w.field("AddressGroupId", v)?; }
         if let Some(v) = &self.address_id { w.field("AddressId", v)?; }
@@ -36145,6 +37047,8 @@ pub struct BackupPolicy {
 
 impl crate::flatten::Flatten for BackupPolicy {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.backup_day { w.field("BackupDay", v)?; }
@@ -36259,6 +37163,8 @@ pub struct BatchModifySnapshotPolicy {
 impl crate::flatten::Flatten for BatchModifySnapshotPolicy {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.backup_policies.is_empty() { w.field("BackupPolicies", &self.backup_policies)?; }
         if let Some(v) = &self.keep_time { w.field("KeepTime", v)?; }
@@ -36317,6 +37223,8 @@ pub struct BgpConfig {
 
 impl crate::flatten::Flatten for BgpConfig {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("LocalBgpIp", &self.local_bgp_ip)?;
@@ -36617,6 +37525,8 @@ pub struct CcnBatchRouteTable {
 impl crate::flatten::Flatten for CcnBatchRouteTable {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -36671,6 +37581,8 @@ pub struct CcnFlowLock {
 
 impl crate::flatten::Flatten for CcnFlowLock {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("CcnId", &self.ccn_id)?;
@@ -36733,6 +37645,8 @@ pub struct CcnInstance {
 
 impl crate::flatten::Flatten for CcnInstance {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -36816,6 +37730,8 @@ pub struct CcnInstanceWithoutRegion {
 
 impl crate::flatten::Flatten for CcnInstanceWithoutRegion {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("InstanceId", &self.instance_id)?;
@@ -36930,6 +37846,8 @@ pub struct CcnPolicyBasedRoutingRule {
 
 impl crate::flatten::Flatten for CcnPolicyBasedRoutingRule {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -37051,6 +37969,8 @@ pub struct CcnRegionBandwidthLimit {
 
 impl crate::flatten::Flatten for CcnRegionBandwidthLimit {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.bandwidth_limit { w.field("BandwidthLimit", v)?; }
@@ -37195,6 +38115,8 @@ pub struct CcnRouteBroadcastPolicyRouteCondition {
 impl crate::flatten::Flatten for CcnRouteBroadcastPolicyRouteCondition {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.match_pattern { w.field("MatchPattern", v)?; }
         if let Some(v) = &self.name { w.field("Name", v)?; }
@@ -37289,6 +38211,8 @@ pub struct CcnRouteTableBroadcastPolicy {
 
 impl crate::flatten::Flatten for CcnRouteTableBroadcastPolicy {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.action { w.field("Action", v)?; }
@@ -37403,6 +38327,8 @@ pub struct CcnRouteTableInputPolicy {
 impl crate::flatten::Flatten for CcnRouteTableInputPolicy {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.action { w.field("Action", v)?; }
         if let Some(v) = &self.as_path_operate_mode { w.field("AsPathOperateMode", v)?; }
@@ -37491,6 +38417,8 @@ pub struct CcnRouteTableSelectPolicy {
 
 impl crate::flatten::Flatten for CcnRouteTableSelectPolicy {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -37636,6 +38564,8 @@ pub struct CreateVpnConnRoute {
 
 impl crate::flatten::Flatten for CreateVpnConnRoute {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -37820,6 +38750,8 @@ pub struct CustomerGatewayVendor {
 impl crate::flatten::Flatten for CustomerGatewayVendor {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.platform { w.field("Platform", v)?; }
         if let Some(v) = &self.software_version { w.field("SoftwareVersion", v)?; }
@@ -37965,6 +38897,8 @@ pub struct DestinationIpPortTranslationNatRule {
 impl crate::flatten::Flatten for DestinationIpPortTranslationNatRule {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         if let Some(v) = &self.ip_protocol { w.field("IpProtocol", v)?; }
@@ -38058,6 +38992,8 @@ pub struct DestinationIpPortTranslationNatRuleDiff {
 
 impl crate::flatten::Flatten for DestinationIpPortTranslationNatRuleDiff {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -38300,6 +39236,8 @@ pub struct DirectConnectGatewayCcnRoute {
 impl crate::flatten::Flatten for DirectConnectGatewayCcnRoute {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.as_path.is_empty() { w.field("ASPath", &self.as_path)?; }
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -38374,6 +39312,8 @@ pub struct DnsServers {
 
 impl crate::flatten::Flatten for DnsServers {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.primary_dns { w.field("PrimaryDns", v)?; }
@@ -38519,6 +39459,8 @@ pub struct Filter {
 impl crate::flatten::Flatten for Filter {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Name", &self.name)?;
         if !self.values.is_empty() { w.field("Values", &self.values)?; }
@@ -38561,6 +39503,8 @@ pub struct FilterObject {
 
 impl crate::flatten::Flatten for FilterObject {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Name", &self.name)?;
@@ -38660,6 +39604,8 @@ pub struct FlowLogStorage {
 
 impl crate::flatten::Flatten for FlowLogStorage {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.storage_id { w.field("StorageId", v)?; }
@@ -38772,6 +39718,8 @@ pub struct GlobalRoute {
 
 impl crate::flatten::Flatten for GlobalRoute {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.created_time { w.field("CreatedTime", v)?; }
@@ -38914,6 +39862,8 @@ pub struct HaVipAssociation {
 impl crate::flatten::Flatten for HaVipAssociation {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ha_vip_id { w.field("HaVipId", v)?; }
         if let Some(v) = &self.instance_id { w.field("InstanceId", v)?; }
@@ -38971,6 +39921,8 @@ pub struct HealthCheckConfig {
 impl crate::flatten::Flatten for HealthCheckConfig {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.probe_interval { w.field("ProbeInterval", v)?; }
         if let Some(v) = &self.probe_threshold { w.field("ProbeThreshold", v)?; }
@@ -39026,6 +39978,8 @@ pub struct HighPriorityModifyItem {
 
 impl crate::flatten::Flatten for HighPriorityModifyItem {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -39091,6 +40045,8 @@ pub struct HighPriorityRoute {
 
 impl crate::flatten::Flatten for HighPriorityRoute {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cdc_id { w.field("CdcId", v)?; }
@@ -39244,6 +40200,8 @@ pub struct IKEOptionsSpecification {
 impl crate::flatten::Flatten for IKEOptionsSpecification {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.dh_group_name { w.field("DhGroupName", v)?; }
         if let Some(v) = &self.exchange_mode { w.field("ExchangeMode", v)?; }
@@ -39366,6 +40324,8 @@ pub struct IPSECOptionsSpecification {
 
 impl crate::flatten::Flatten for IPSECOptionsSpecification {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.encrypt_algorithm { w.field("EncryptAlgorithm", v)?; }
@@ -39491,6 +40451,8 @@ pub struct InstanceChargePrepaid {
 
 impl crate::flatten::Flatten for InstanceChargePrepaid {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Period", &self.period)?;
@@ -39637,6 +40599,8 @@ pub struct Ip6RuleInfo {
 impl crate::flatten::Flatten for Ip6RuleInfo {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         w.field("Protocol", &self.protocol)?;
         w.field("Vip", &self.vip)?;
@@ -39768,6 +40732,8 @@ pub struct IpField {
 
 impl crate::flatten::Flatten for IpField {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.as_id { w.field("AsId", v)?; }
@@ -39904,6 +40870,8 @@ pub struct Ipv6Address {
 impl crate::flatten::Flatten for Ipv6Address {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address { w.field("Address", v)?; }
         if let Some(v) = &self.address_id { w.field("AddressId", v)?; }
@@ -39990,6 +40958,8 @@ pub struct Ipv6SubnetCidrBlock {
 impl crate::flatten::Flatten for Ipv6SubnetCidrBlock {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.ipv6_cidr_block { w.field("Ipv6CidrBlock", v)?; }
         if let Some(v) = &self.subnet_id { w.field("SubnetId", v)?; }
@@ -40060,6 +41030,8 @@ pub struct LocalDestinationIpPortTranslationNatRule {
 
 impl crate::flatten::Flatten for LocalDestinationIpPortTranslationNatRule {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -40168,6 +41140,8 @@ pub struct MemberInfo {
 impl crate::flatten::Flatten for MemberInfo {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("Member", &self.member)?;
@@ -40214,6 +41188,8 @@ pub struct ModifyRouteTableInfo {
 
 impl crate::flatten::Flatten for ModifyRouteTableInfo {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -40625,6 +41601,8 @@ pub struct NetworkAclEntry {
 impl crate::flatten::Flatten for NetworkAclEntry {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.action { w.field("Action", v)?; }
         if let Some(v) = &self.cidr_block { w.field("CidrBlock", v)?; }
@@ -40723,6 +41701,8 @@ pub struct NetworkAclEntrySet {
 impl crate::flatten::Flatten for NetworkAclEntrySet {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.egress.is_empty() { w.field("Egress", &self.egress)?; }
         if !self.ingress.is_empty() { w.field("Ingress", &self.ingress)?; }
@@ -40764,6 +41744,8 @@ pub struct NetworkAclQuintupleEntries {
 
 impl crate::flatten::Flatten for NetworkAclQuintupleEntries {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.egress.is_empty() { w.field("Egress", &self.egress)?; }
@@ -40838,6 +41820,8 @@ pub struct NetworkAclQuintupleEntry {
 
 impl crate::flatten::Flatten for NetworkAclQuintupleEntry {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.action { w.field("Action", v)?; }
@@ -41125,6 +42109,8 @@ pub struct PolicyStatistics {
 impl crate::flatten::Flatten for PolicyStatistics {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.egress_ipv4_total_count { w.field("EgressIPv4TotalCount", v)?; }
         if let Some(v) = &self.egress_ipv6_total_count { w.field("EgressIPv6TotalCount", v)?; }
@@ -41215,6 +42201,8 @@ pub struct PrivateIpAddressSpecification {
 
 impl crate::flatten::Flatten for PrivateIpAddressSpecification {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.address_id { w.field("AddressId", v)?; }
@@ -41462,6 +42450,8 @@ pub struct ReplaceRoutesWithRoutePolicyRoute {
 
 impl crate::flatten::Flatten for ReplaceRoutesWithRoutePolicyRoute {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.force_match_policy { w.field("ForceMatchPolicy", v)?; }
@@ -41761,6 +42751,8 @@ pub struct Route {
 impl crate::flatten::Flatten for Route {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cdc_id { w.field("CdcId", v)?; }
         if let Some(v) = &self.created_time { w.field("CreatedTime", v)?; }
@@ -41901,6 +42893,8 @@ pub struct RouteECMPAlgorithm {
 impl crate::flatten::Flatten for RouteECMPAlgorithm {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.destination_cidr_block { w.field("DestinationCidrBlock", v)?; }
         if let Some(v) = &self.subnet_route_algorithm { w.field("SubnetRouteAlgorithm", v)?; }
@@ -41973,6 +42967,8 @@ pub struct RoutePolicyAssociation {
 impl crate::flatten::Flatten for RoutePolicyAssociation {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.priority { w.field("Priority", v)?; }
         if let Some(v) = &self.route_policy_id { w.field("RoutePolicyId", v)?; }
@@ -42044,6 +43040,8 @@ pub struct RoutePolicyEntry {
 
 impl crate::flatten::Flatten for RoutePolicyEntry {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.action { w.field("Action", v)?; }
@@ -42346,6 +43344,8 @@ pub struct SecurityGroupPolicy {
 impl crate::flatten::Flatten for SecurityGroupPolicy {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.action { w.field("Action", v)?; }
         if let Some(v) = &self.address_template { w.field("AddressTemplate", v)?; }
@@ -42463,6 +43463,8 @@ pub struct SecurityGroupPolicySet {
 impl crate::flatten::Flatten for SecurityGroupPolicySet {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.egress.is_empty() { w.field("Egress", &self.egress)?; }
         if !self.ingress.is_empty() { w.field("Ingress", &self.ingress)?; }
@@ -42517,6 +43519,8 @@ pub struct SecurityPolicyDatabase {
 
 impl crate::flatten::Flatten for SecurityPolicyDatabase {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.local_cidr_block { w.field("LocalCidrBlock", v)?; }
@@ -42618,6 +43622,8 @@ pub struct ServiceTemplateSpecification {
 impl crate::flatten::Flatten for ServiceTemplateSpecification {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.service_group_id { w.field("ServiceGroupId", v)?; }
         if let Some(v) = &self.service_id { w.field("ServiceId", v)?; }
@@ -42661,6 +43667,8 @@ pub struct ServicesInfo {
 
 impl crate::flatten::Flatten for ServicesInfo {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -42743,6 +43751,8 @@ pub struct SnapshotInstance {
 
 impl crate::flatten::Flatten for SnapshotInstance {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.instance_id { w.field("InstanceId", v)?; }
@@ -42837,6 +43847,8 @@ pub struct SnapshotPolicy {
 
 impl crate::flatten::Flatten for SnapshotPolicy {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if !self.backup_policies.is_empty() { w.field("BackupPolicies", &self.backup_policies)?; }
@@ -42970,6 +43982,8 @@ pub struct SourceIpTranslationNatRule {
 
 impl crate::flatten::Flatten for SourceIpTranslationNatRule {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.created_time { w.field("CreatedTime", v)?; }
@@ -43263,6 +44277,8 @@ pub struct SubnetInput {
 impl crate::flatten::Flatten for SubnetInput {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.cidr_block { w.field("CidrBlock", v)?; }
         if let Some(v) = &self.ipv6_cidr_block { w.field("Ipv6CidrBlock", v)?; }
@@ -43336,6 +44352,8 @@ pub struct Tag {
 impl crate::flatten::Flatten for Tag {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.key { w.field("Key", v)?; }
         if let Some(v) = &self.value { w.field("Value", v)?; }
@@ -43380,6 +44398,8 @@ pub struct Tags {
 
 impl crate::flatten::Flatten for Tags {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.key { w.field("Key", v)?; }
@@ -43536,6 +44556,8 @@ pub struct TrafficMirrorFilter {
 impl crate::flatten::Flatten for TrafficMirrorFilter {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.action { w.field("Action", v)?; }
         if let Some(v) = &self.created_time { w.field("CreatedTime", v)?; }
@@ -43638,6 +44660,8 @@ pub struct TrafficMirrorTarget {
 
 impl crate::flatten::Flatten for TrafficMirrorTarget {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.alg_hash { w.field("AlgHash", v)?; }
@@ -43805,6 +44829,8 @@ pub struct TranslationAclRule {
 impl crate::flatten::Flatten for TranslationAclRule {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.acl_rule_id { w.field("AclRuleId", v)?; }
         if let Some(v) = &self.action { w.field("Action", v)?; }
@@ -43909,6 +44935,8 @@ pub struct TranslationNatRule {
 impl crate::flatten::Flatten for TranslationNatRule {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.create_time { w.field("CreateTime", v)?; }
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -44003,6 +45031,8 @@ pub struct TranslationNatRuleDiff {
 impl crate::flatten::Flatten for TranslationNatRuleDiff {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         if let Some(v) = &self.old_original_ip { w.field("OldOriginalIp", v)?; }
@@ -44091,6 +45121,8 @@ pub struct TranslationNatRuleInput {
 
 impl crate::flatten::Flatten for TranslationNatRuleInput {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -44544,6 +45576,8 @@ pub struct VpnGatewayRoute {
 impl crate::flatten::Flatten for VpnGatewayRoute {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.create_time { w.field("CreateTime", v)?; }
         if let Some(v) = &self.description { w.field("Description", v)?; }
@@ -44651,6 +45685,8 @@ pub struct VpnGatewayRouteModify {
 impl crate::flatten::Flatten for VpnGatewayRouteModify {
     const HOLDS_FLOAT: bool = false;
 
+    const IN_ORDER: bool = true;
+
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.description { w.field("Description", v)?; }
         w.field("RouteId", &self.route_id)?;
@@ -44704,6 +45740,8 @@ pub struct VpngwCcnRoutes {
 
 impl crate::flatten::Flatten for VpngwCcnRoutes {
     const HOLDS_FLOAT: bool = false;
+
+    const IN_ORDER: bool = true;
 
     fn flatten(&self, w: &mut crate::flatten::Writer<'_>) -> Result<(), crate::flatten::FlattenError> {
         if let Some(v) = &self.destination_cidr_block { w.field("DestinationCidrBlock", v)?; }
