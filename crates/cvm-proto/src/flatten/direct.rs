@@ -21,8 +21,9 @@ pub trait Flatten {
     const HOLDS_FLOAT: bool = true;
 
     /// Whether [`flatten`](Self::flatten) writes its fields in byte order of their names, each
-    /// once, and every name a wire name (letters and digits), so that the writer need not check
-    /// the order; `false` unless the type says otherwise (the generator says so where it holds).
+    /// once, and every name a wire name (letters and digits), so that the writer checks neither
+    /// the order nor the names; `false` unless the type says otherwise (the generator says so
+    /// where it holds). A type that says so and writes another name gets its keys unchecked.
     const IN_ORDER: bool = false;
 
     /// Writes this value's parameters under the writer's current key.
@@ -76,7 +77,8 @@ impl Writer<'_> {
             self.key.push('.');
         }
         self.key.push_str(name);
-        if !crate::encode::is_wire_name(name) {
+        debug_assert!(!self.in_order || crate::encode::is_wire_name(name), "{name:?}");
+        if !self.in_order && !crate::encode::is_wire_name(name) {
             if let Err(e) = self.other_name(name) {
                 self.key.truncate(len);
                 return Err(e);
