@@ -7,7 +7,7 @@
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -166,6 +166,7 @@ impl Core {
             config,
             call,
             start: self.clock.monotonic(),
+            jitter: AtomicU64::new(NO_JITTER),
             output: PhantomData,
         }
     }
@@ -211,11 +212,13 @@ impl Core {
         }
     }
 
-    fn timing(&self, start: Duration) -> Timing {
+    /// The timing of an outcome, with `drawn` (a random `u32` drawn with the attempt's nonce)
+    /// for the jitter, or a fresh draw when there is none.
+    fn timing(&self, start: Duration, drawn: Option<u32>) -> Timing {
         Timing {
             now: self.clock.unix_now(),
             elapsed: self.clock.monotonic().saturating_sub(start),
-            jitter: random::jitter_from(&*self.random),
+            jitter: drawn.map_or_else(|| random::jitter_from(&*self.random), random::jitter_of),
         }
     }
 }
@@ -240,8 +243,14 @@ pub struct Attempts<'a, T> {
     config: &'a ClientConfig,
     call: Call,
     start: Duration,
+    /// The random `u32` for the last attempt's back-off jitter, drawn with its nonce (one draw
+    /// from the random source per attempt instead of two), or [`NO_JITTER`].
+    jitter: AtomicU64,
     output: PhantomData<fn() -> T>,
 }
+
+/// No jitter drawn yet (a `u32` never reaches it).
+const NO_JITTER: u64 = u64::MAX;
 
 impl<T> fmt::Debug for Attempts<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -267,7 +276,14 @@ impl<T: DeserializeOwned> Attempts<'_, T> {
     /// and with a fresh nonce, with what was signed; the client's attempt observer (if any) sees it first.
     pub fn request_with(&self, credentials: &Credentials) -> Result<Prepared, Error> {
         let now = retry::adjusted_now(self.core.clock.unix_now(), self.core.clock_offset());
-        let nonce = retry::nonce(random::u32_from(&*self.core.random)?);
+        let mut drawn = [0u8; 8];
+        self.core.random.fill(&mut drawn)?;
+        let [a, b, c, d, e, f, g, h] = drawn;
+        let nonce = retry::nonce(u32::from_le_bytes([a, b, c, d]));
+        self.jitter.store(
+            u64::from(u32::from_le_bytes([e, f, g, h])),
+            Ordering::Relaxed,
+        );
         let prepared = self.call.request(self.config, credentials, now, nonce)?;
         if let Some(observe) = &self.core.observer {
             observe(&prepared);
@@ -277,7 +293,8 @@ impl<T: DeserializeOwned> Attempts<'_, T> {
 
     /// Takes what the transport got for that request; adopts the service's clock when told to.
     pub fn after(&mut self, outcome: Result<HttpResponse, TransportError>) -> Next<Reply<T>> {
-        let timing = self.core.timing(self.start);
+        let drawn = self.jitter.swap(NO_JITTER, Ordering::Relaxed);
+        let timing = self.core.timing(self.start, u32::try_from(drawn).ok());
         let step =
             self.call
                 .on_outcome(self.config, outcome.as_ref().map_err(Clone::clone), timing);
@@ -440,6 +457,42 @@ mod tests {
             attempts.after(reply("InvalidParameter")),
             Next::Done(Err(_))
         ));
+    }
+
+    /// Counts the draws from the random source (each draw `7`s).
+    #[derive(Debug, Default)]
+    struct Counting(std::sync::atomic::AtomicUsize);
+
+    impl Random for Counting {
+        fn fill(&self, bytes: &mut [u8]) -> Result<(), Error> {
+            self.0.fetch_add(1, Ordering::Relaxed);
+            bytes.fill(7);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn an_attempt_draws_its_nonce_and_jitter_at_once() {
+        let counting = Arc::new(Counting::default());
+        let core = core(Arc::clone(&counting) as Arc<dyn Random>);
+        let draws = || counting.0.load(Ordering::Relaxed);
+        let mut attempts: Attempts<'_, IgnoredAny> =
+            core.attempts(core.typed_call(&DescribeZonesRequest::default()).unwrap());
+        let sent = attempts.request().unwrap();
+        assert_eq!(sent.params().unwrap().get("Nonce"), Some("117901063"));
+        assert_eq!(draws(), 1);
+        let throttled = r#"{"Response":{"Error":{"Code":"RequestLimitExceeded","Message":"slow down"},"RequestId":"r"}}"#;
+        assert!(matches!(
+            attempts.after(Ok(HttpResponse::new(200, throttled))),
+            Next::Sleep { .. }
+        ));
+        assert_eq!(draws(), 1, "the jitter came with the nonce");
+        // An outcome without a request of its own draws its jitter then.
+        assert!(matches!(
+            attempts.after(Ok(HttpResponse::new(200, throttled))),
+            Next::Sleep { .. }
+        ));
+        assert_eq!(draws(), 2);
     }
 
     #[test]

@@ -66,7 +66,12 @@ pub(crate) fn u32_from(random: &dyn Random) -> Result<u32, Error> {
 
 /// A value in 0..=1 for back-off jitter; 1 (the full back-off) if drawing fails.
 pub(crate) fn jitter_from(random: &dyn Random) -> f64 {
-    u32_from(random).map_or(1.0, |r| f64::from(r) / f64::from(u32::MAX))
+    u32_from(random).map_or(1.0, jitter_of)
+}
+
+/// The jitter in 0..=1 of a random `u32`.
+pub(crate) fn jitter_of(r: u32) -> f64 {
+    f64::from(r) / f64::from(u32::MAX)
 }
 
 #[cfg(test)]
