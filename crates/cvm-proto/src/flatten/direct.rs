@@ -77,7 +77,10 @@ impl Writer<'_> {
             self.key.push('.');
         }
         self.key.push_str(name);
-        debug_assert!(!self.in_order || crate::encode::is_wire_name(name), "{name:?}");
+        debug_assert!(
+            !self.in_order || crate::encode::is_wire_name(name),
+            "{name:?}"
+        );
         if !self.in_order && !crate::encode::is_wire_name(name) {
             if let Err(e) = self.other_name(name) {
                 self.key.truncate(len);
