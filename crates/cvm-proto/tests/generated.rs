@@ -183,6 +183,57 @@ fn replies_are_read_leniently() {
 }
 
 #[test]
+fn replies_refuse_a_repeated_field_and_keep_every_field_they_know() {
+    use cvm_proto::api::cvm::{DescribeInstancesResponse, Instance};
+    let e = serde_json::from_str::<DescribeInstancesResponse>(
+        r#"{"InstanceSet":[{"InstanceId":"a","CPU":1,"InstanceId":"b"}]}"#,
+    )
+    .expect_err("a repeated field");
+    assert!(
+        e.to_string().contains("duplicate field `InstanceId`"),
+        "{e}"
+    );
+    let e = serde_json::from_str::<DescribeInstancesResponse>(r#"{"InstanceSet":[["ins-1"]]}"#)
+        .expect_err("a list is not an instance");
+    assert!(e.to_string().contains("expected struct Instance"), "{e}");
+    // Every field of a reply written by the emulator's serializer is read back: a field the
+    // reader did not know would come back empty.
+    let instance: Instance = serde_json::from_str(
+        r#"{
+        "Placement": {"Zone": "ap-guangzhou-2", "ProjectId": 3, "HostIds": ["h-1"]},
+        "InstanceId": "ins-1", "InstanceType": "S5.SMALL1", "CPU": 1, "Memory": 2,
+        "RestrictState": "NORMAL", "InstanceName": "n", "InstanceChargeType": "POSTPAID_BY_HOUR",
+        "SystemDisk": {"DiskType": "CLOUD_SSD", "DiskSize": 50},
+        "DataDisks": [{"DiskSize": 100, "DeleteWithInstance": true}],
+        "PrivateIpAddresses": ["10.0.0.1"], "PublicIpAddresses": ["1.2.3.4"],
+        "InternetAccessible": {"InternetMaxBandwidthOut": 5},
+        "VirtualPrivateCloud": {"VpcId": "vpc-1", "SubnetId": "subnet-1"},
+        "ImageId": "img-1", "RenewFlag": "NOTIFY_AND_MANUAL_RENEW",
+        "CreatedTime": "2020-01-01T00:00:00Z", "ExpiredTime": "2021-01-01T00:00:00Z",
+        "OsName": "TencentOS", "SecurityGroupIds": ["sg-1"],
+        "LoginSettings": {"KeyIds": ["skey-1"]}, "InstanceState": "RUNNING",
+        "Tags": [{"Key": "k", "Value": "v"}], "StopChargingMode": "NOT_APPLICABLE",
+        "Uuid": "u", "LatestOperation": "StartInstances", "LatestOperationState": "SUCCESS",
+        "LatestOperationRequestId": "r", "DisasterRecoverGroupId": "d", "IPv6Addresses": ["::1"],
+        "CamRoleName": "c", "HpcClusterId": "h", "RdmaIpAddresses": ["10.0.0.2"],
+        "DedicatedClusterId": "dc", "IsolatedSource": "NOTIFY_AND_AUTO_RENEW",
+        "GPUInfo": {"GPUCount": 1.0, "GPUType": "t"}, "LicenseType": "TencentCloud",
+        "DisableApiTermination": false, "DefaultLoginUser": "root", "DefaultLoginPort": 22,
+        "LatestOperationErrorMsg": "", "Metadata": {"Items": [{"Key": "a", "Value": "b"}]},
+        "PublicIPv6Addresses": ["::2"], "EnableJumboFrame": true,
+        "CpuTopology": {"CoreCount": 2, "ThreadPerCore": 1}, "PartitionNumber": 0,
+        "DisasterRecoverGroupIds": ["d"], "HostName": "host"
+    }"#,
+    )
+    .expect("parses");
+    let written = serde_json::to_value(&instance).expect("serializes");
+    let back: Instance = serde_json::from_value(written.clone()).expect("reads back");
+    assert_eq!(back, instance);
+    let keys = written.as_object().expect("an object").len();
+    assert_eq!(keys, 48, "every field of Instance was read: {written}");
+}
+
+#[test]
 fn passwords_are_not_in_debug_output() {
     use cvm_proto::api::cvm::{LoginSettings, ResetInstancesPasswordRequest};
     let login = LoginSettings::default().with_password("Secret@123");

@@ -21,9 +21,12 @@
 //!   `#[serde(deny_unknown_fields)]`, required members are plain fields (a missing one is an
 //!   error), optional ones are `Option`s omitted when `None`, lists are omitted when empty.
 //! - **Reply side** (response objects, and data types reachable only from replies): tolerant,
-//!   as the service adds fields and sends `null` and numbers as strings: `#[serde(default)]`,
-//!   unknown fields ignored, every scalar and nested struct an `Option`, lists read `null` as
-//!   empty, and integers, floats and booleans accept a number (or boolean) or its text.
+//!   as the service adds fields and sends `null` and numbers as strings: absent fields are
+//!   empty, unknown fields ignored, every scalar and nested struct an `Option`, lists read
+//!   `null` as empty, and integers, floats and booleans accept a number (or boolean) or its
+//!   text. A field given twice is an error. Their `Deserialize` is generated, not derived: the
+//!   sorted wire names and a match of each to its field, read by `wire::read_struct` (serde's
+//!   derive expanded to about ten times as much code, half of the crate's build time).
 //! - **Both sides** (data types reachable from requests and from replies, such as `Placement`):
 //!   generated once, tolerant when read like a reply-side struct and written like a
 //!   request-side one (`None` and empty lists omitted). Every member is an `Option`, even one a

@@ -3,7 +3,7 @@
 //!
 //! Generated from `spec/cbs.json` (tccli 3.1.189.1 services/cbs/v20170312/api.json); see [the module above](super) for the conventions.
 #![cfg_attr(rustfmt, rustfmt_skip)]
-#![allow(clippy::upper_case_acronyms, clippy::too_many_arguments)]
+#![allow(clippy::upper_case_acronyms, clippy::too_many_arguments, clippy::single_match)]
 
 /// Request of `ApplyDiskBackup`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -72,10 +72,26 @@ impl ApplyDiskBackupRequest {
 }
 
 /// Reply to `ApplyDiskBackup` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ApplyDiskBackupResponse {}
+
+impl crate::api::wire::Fields for ApplyDiskBackupResponse {
+    const NAME: &'static str = "ApplyDiskBackupResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplyDiskBackupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ApplyDiskBackupRequest {
     const NAME: &'static str = "ApplyDiskBackup";
@@ -158,10 +174,26 @@ impl ApplySnapshotRequest {
 }
 
 /// Reply to `ApplySnapshot` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ApplySnapshotResponse {}
+
+impl crate::api::wire::Fields for ApplySnapshotResponse {
+    const NAME: &'static str = "ApplySnapshotResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplySnapshotResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ApplySnapshotRequest {
     const NAME: &'static str = "ApplySnapshot";
@@ -244,10 +276,26 @@ impl ApplySnapshotGroupRequest {
 }
 
 /// Reply to `ApplySnapshotGroup` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ApplySnapshotGroupResponse {}
+
+impl crate::api::wire::Fields for ApplySnapshotGroupResponse {
+    const NAME: &'static str = "ApplySnapshotGroupResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplySnapshotGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ApplySnapshotGroupRequest {
     const NAME: &'static str = "ApplySnapshotGroup";
@@ -330,10 +378,26 @@ impl AttachDisksRequest {
 }
 
 /// Reply to `AttachDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct AttachDisksResponse {}
+
+impl crate::api::wire::Fields for AttachDisksResponse {
+    const NAME: &'static str = "AttachDisksResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AttachDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for AttachDisksRequest {
     const NAME: &'static str = "AttachDisks";
@@ -395,10 +459,26 @@ impl AttachRemoteDisksRequest {
 }
 
 /// Reply to `AttachRemoteDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct AttachRemoteDisksResponse {}
+
+impl crate::api::wire::Fields for AttachRemoteDisksResponse {
+    const NAME: &'static str = "AttachRemoteDisksResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AttachRemoteDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for AttachRemoteDisksRequest {
     const NAME: &'static str = "AttachRemoteDisks";
@@ -461,10 +541,26 @@ impl BindAutoSnapshotPolicyRequest {
 }
 
 /// Reply to `BindAutoSnapshotPolicy` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct BindAutoSnapshotPolicyResponse {}
+
+impl crate::api::wire::Fields for BindAutoSnapshotPolicyResponse {
+    const NAME: &'static str = "BindAutoSnapshotPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BindAutoSnapshotPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for BindAutoSnapshotPolicyRequest {
     const NAME: &'static str = "BindAutoSnapshotPolicy";
@@ -526,16 +622,41 @@ impl CopyAutoSnapshotPolicyCrossAccountRequest {
 }
 
 /// Reply to `CopyAutoSnapshotPolicyCrossAccount` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct CopyAutoSnapshotPolicyCrossAccountResponse {
     /// `AutoSnapshotPolicyIds` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub auto_snapshot_policy_ids: Vec<String>,
     /// `TargetAccountUin` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub target_account_uin: Option<String>,
+}
+
+impl crate::api::wire::Fields for CopyAutoSnapshotPolicyCrossAccountResponse {
+    const NAME: &'static str = "CopyAutoSnapshotPolicyCrossAccountResponse";
+    const FIELDS: &'static [&'static str] = &["AutoSnapshotPolicyIds", "TargetAccountUin"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "AutoSnapshotPolicyIds" => Some(0),
+            "TargetAccountUin" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.auto_snapshot_policy_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
+            1 => self.target_account_uin = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CopyAutoSnapshotPolicyCrossAccountResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for CopyAutoSnapshotPolicyCrossAccountRequest {
@@ -609,13 +730,36 @@ impl CopySnapshotCrossRegionsRequest {
 }
 
 /// Reply to `CopySnapshotCrossRegions` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct CopySnapshotCrossRegionsResponse {
     /// `SnapshotCopyResultSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub snapshot_copy_result_set: Vec<SnapshotCopyResult>,
+}
+
+impl crate::api::wire::Fields for CopySnapshotCrossRegionsResponse {
+    const NAME: &'static str = "CopySnapshotCrossRegionsResponse";
+    const FIELDS: &'static [&'static str] = &["SnapshotCopyResultSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "SnapshotCopyResultSet" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.snapshot_copy_result_set = map.next_value::<crate::api::wire::List<SnapshotCopyResult>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CopySnapshotCrossRegionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for CopySnapshotCrossRegionsRequest {
@@ -719,16 +863,42 @@ impl CreateAutoSnapshotPolicyRequest {
 }
 
 /// Reply to `CreateAutoSnapshotPolicy` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct CreateAutoSnapshotPolicyResponse {
     /// `AutoSnapshotPolicyId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub auto_snapshot_policy_id: Option<String>,
     /// `NextTriggerTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub next_trigger_time: Option<String>,
+}
+
+impl crate::api::wire::Fields for CreateAutoSnapshotPolicyResponse {
+    const NAME: &'static str = "CreateAutoSnapshotPolicyResponse";
+    const FIELDS: &'static [&'static str] = &["AutoSnapshotPolicyId", "NextTriggerTime"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "AutoSnapshotPolicyId" => Some(0),
+            "NextTriggerTime" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.auto_snapshot_policy_id = map.next_value()?,
+            1 => self.next_trigger_time = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateAutoSnapshotPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for CreateAutoSnapshotPolicyRequest {
@@ -797,13 +967,37 @@ impl CreateDiskBackupRequest {
 }
 
 /// Reply to `CreateDiskBackup` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct CreateDiskBackupResponse {
     /// `DiskBackupId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_backup_id: Option<String>,
+}
+
+impl crate::api::wire::Fields for CreateDiskBackupResponse {
+    const NAME: &'static str = "CreateDiskBackupResponse";
+    const FIELDS: &'static [&'static str] = &["DiskBackupId"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "DiskBackupId" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.disk_backup_id = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateDiskBackupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for CreateDiskBackupRequest {
@@ -1037,13 +1231,36 @@ impl CreateDisksRequest {
 }
 
 /// Reply to `CreateDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct CreateDisksResponse {
     /// `DiskIdSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub disk_id_set: Vec<String>,
+}
+
+impl crate::api::wire::Fields for CreateDisksResponse {
+    const NAME: &'static str = "CreateDisksResponse";
+    const FIELDS: &'static [&'static str] = &["DiskIdSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "DiskIdSet" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.disk_id_set = map.next_value::<crate::api::wire::List<String>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for CreateDisksRequest {
@@ -1163,10 +1380,26 @@ impl CreateRemoteDisksRequest {
 }
 
 /// Reply to `CreateRemoteDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct CreateRemoteDisksResponse {}
+
+impl crate::api::wire::Fields for CreateRemoteDisksResponse {
+    const NAME: &'static str = "CreateRemoteDisksResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateRemoteDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for CreateRemoteDisksRequest {
     const NAME: &'static str = "CreateRemoteDisks";
@@ -1277,13 +1510,37 @@ impl CreateSnapshotRequest {
 }
 
 /// Reply to `CreateSnapshot` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct CreateSnapshotResponse {
     /// `SnapshotId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_id: Option<String>,
+}
+
+impl crate::api::wire::Fields for CreateSnapshotResponse {
+    const NAME: &'static str = "CreateSnapshotResponse";
+    const FIELDS: &'static [&'static str] = &["SnapshotId"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "SnapshotId" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.snapshot_id = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSnapshotResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for CreateSnapshotRequest {
@@ -1357,13 +1614,37 @@ impl CreateSnapshotGroupRequest {
 }
 
 /// Reply to `CreateSnapshotGroup` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct CreateSnapshotGroupResponse {
     /// `SnapshotGroupId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_group_id: Option<String>,
+}
+
+impl crate::api::wire::Fields for CreateSnapshotGroupResponse {
+    const NAME: &'static str = "CreateSnapshotGroupResponse";
+    const FIELDS: &'static [&'static str] = &["SnapshotGroupId"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "SnapshotGroupId" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.snapshot_group_id = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSnapshotGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for CreateSnapshotGroupRequest {
@@ -1416,10 +1697,26 @@ impl DeleteAutoSnapshotPoliciesRequest {
 }
 
 /// Reply to `DeleteAutoSnapshotPolicies` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct DeleteAutoSnapshotPoliciesResponse {}
+
+impl crate::api::wire::Fields for DeleteAutoSnapshotPoliciesResponse {
+    const NAME: &'static str = "DeleteAutoSnapshotPoliciesResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteAutoSnapshotPoliciesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for DeleteAutoSnapshotPoliciesRequest {
     const NAME: &'static str = "DeleteAutoSnapshotPolicies";
@@ -1471,10 +1768,26 @@ impl DeleteDiskBackupsRequest {
 }
 
 /// Reply to `DeleteDiskBackups` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct DeleteDiskBackupsResponse {}
+
+impl crate::api::wire::Fields for DeleteDiskBackupsResponse {
+    const NAME: &'static str = "DeleteDiskBackupsResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteDiskBackupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for DeleteDiskBackupsRequest {
     const NAME: &'static str = "DeleteDiskBackups";
@@ -1545,10 +1858,26 @@ impl DeleteSnapshotGroupRequest {
 }
 
 /// Reply to `DeleteSnapshotGroup` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct DeleteSnapshotGroupResponse {}
+
+impl crate::api::wire::Fields for DeleteSnapshotGroupResponse {
+    const NAME: &'static str = "DeleteSnapshotGroupResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteSnapshotGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for DeleteSnapshotGroupRequest {
     const NAME: &'static str = "DeleteSnapshotGroup";
@@ -1611,10 +1940,26 @@ impl DeleteSnapshotsRequest {
 }
 
 /// Reply to `DeleteSnapshots` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct DeleteSnapshotsResponse {}
+
+impl crate::api::wire::Fields for DeleteSnapshotsResponse {
+    const NAME: &'static str = "DeleteSnapshotsResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteSnapshotsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for DeleteSnapshotsRequest {
     const NAME: &'static str = "DeleteSnapshots";
@@ -1715,16 +2060,41 @@ impl DescribeAutoSnapshotPoliciesRequest {
 }
 
 /// Reply to `DescribeAutoSnapshotPolicies` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeAutoSnapshotPoliciesResponse {
     /// `TotalCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<u64>,
     /// `AutoSnapshotPolicySet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub auto_snapshot_policy_set: Vec<AutoSnapshotPolicy>,
+}
+
+impl crate::api::wire::Fields for DescribeAutoSnapshotPoliciesResponse {
+    const NAME: &'static str = "DescribeAutoSnapshotPoliciesResponse";
+    const FIELDS: &'static [&'static str] = &["AutoSnapshotPolicySet", "TotalCount"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "AutoSnapshotPolicySet" => Some(0),
+            "TotalCount" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.auto_snapshot_policy_set = map.next_value::<crate::api::wire::List<AutoSnapshotPolicy>>()?.0,
+            1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeAutoSnapshotPoliciesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeAutoSnapshotPoliciesRequest {
@@ -1777,13 +2147,36 @@ impl DescribeDedicatedClusterDiskStatisticsRequest {
 }
 
 /// Reply to `DescribeDedicatedClusterDiskStatistics` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeDedicatedClusterDiskStatisticsResponse {
     /// `DedicatedClusterDiskStatisticSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub dedicated_cluster_disk_statistic_set: Vec<DedicatedClusterDiskStatistic>,
+}
+
+impl crate::api::wire::Fields for DescribeDedicatedClusterDiskStatisticsResponse {
+    const NAME: &'static str = "DescribeDedicatedClusterDiskStatisticsResponse";
+    const FIELDS: &'static [&'static str] = &["DedicatedClusterDiskStatisticSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "DedicatedClusterDiskStatisticSet" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.dedicated_cluster_disk_statistic_set = map.next_value::<crate::api::wire::List<DedicatedClusterDiskStatistic>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeDedicatedClusterDiskStatisticsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeDedicatedClusterDiskStatisticsRequest {
@@ -1836,16 +2229,41 @@ impl DescribeDiskAssociatedAutoSnapshotPolicyRequest {
 }
 
 /// Reply to `DescribeDiskAssociatedAutoSnapshotPolicy` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeDiskAssociatedAutoSnapshotPolicyResponse {
     /// `TotalCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<u64>,
     /// `AutoSnapshotPolicySet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub auto_snapshot_policy_set: Vec<AutoSnapshotPolicy>,
+}
+
+impl crate::api::wire::Fields for DescribeDiskAssociatedAutoSnapshotPolicyResponse {
+    const NAME: &'static str = "DescribeDiskAssociatedAutoSnapshotPolicyResponse";
+    const FIELDS: &'static [&'static str] = &["AutoSnapshotPolicySet", "TotalCount"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "AutoSnapshotPolicySet" => Some(0),
+            "TotalCount" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.auto_snapshot_policy_set = map.next_value::<crate::api::wire::List<AutoSnapshotPolicy>>()?.0,
+            1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeDiskAssociatedAutoSnapshotPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeDiskAssociatedAutoSnapshotPolicyRequest {
@@ -1947,16 +2365,41 @@ impl DescribeDiskBackupsRequest {
 }
 
 /// Reply to `DescribeDiskBackups` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeDiskBackupsResponse {
     /// `TotalCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<u64>,
     /// `DiskBackupSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub disk_backup_set: Vec<DiskBackup>,
+}
+
+impl crate::api::wire::Fields for DescribeDiskBackupsResponse {
+    const NAME: &'static str = "DescribeDiskBackupsResponse";
+    const FIELDS: &'static [&'static str] = &["DiskBackupSet", "TotalCount"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "DiskBackupSet" => Some(0),
+            "TotalCount" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.disk_backup_set = map.next_value::<crate::api::wire::List<DiskBackup>>()?.0,
+            1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeDiskBackupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeDiskBackupsRequest {
@@ -2090,13 +2533,36 @@ impl DescribeDiskConfigQuotaRequest {
 }
 
 /// Reply to `DescribeDiskConfigQuota` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeDiskConfigQuotaResponse {
     /// `DiskConfigSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub disk_config_set: Vec<DiskConfig>,
+}
+
+impl crate::api::wire::Fields for DescribeDiskConfigQuotaResponse {
+    const NAME: &'static str = "DescribeDiskConfigQuotaResponse";
+    const FIELDS: &'static [&'static str] = &["DiskConfigSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "DiskConfigSet" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.disk_config_set = map.next_value::<crate::api::wire::List<DiskConfig>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeDiskConfigQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeDiskConfigQuotaRequest {
@@ -2178,19 +2644,45 @@ impl DescribeDiskStoragePoolRequest {
 }
 
 /// Reply to `DescribeDiskStoragePool` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeDiskStoragePoolResponse {
     /// `TotalCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<u64>,
     /// `CdcSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub cdc_set: Vec<Cdc>,
     /// `DiskStoragePoolSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub disk_storage_pool_set: Vec<Cdc>,
+}
+
+impl crate::api::wire::Fields for DescribeDiskStoragePoolResponse {
+    const NAME: &'static str = "DescribeDiskStoragePoolResponse";
+    const FIELDS: &'static [&'static str] = &["CdcSet", "DiskStoragePoolSet", "TotalCount"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "CdcSet" => Some(0),
+            "DiskStoragePoolSet" => Some(1),
+            "TotalCount" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.cdc_set = map.next_value::<crate::api::wire::List<Cdc>>()?.0,
+            1 => self.disk_storage_pool_set = map.next_value::<crate::api::wire::List<Cdc>>()?.0,
+            2 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeDiskStoragePoolResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeDiskStoragePoolRequest {
@@ -2302,16 +2794,41 @@ impl DescribeDisksRequest {
 }
 
 /// Reply to `DescribeDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeDisksResponse {
     /// `TotalCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<u64>,
     /// `DiskSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub disk_set: Vec<Disk>,
+}
+
+impl crate::api::wire::Fields for DescribeDisksResponse {
+    const NAME: &'static str = "DescribeDisksResponse";
+    const FIELDS: &'static [&'static str] = &["DiskSet", "TotalCount"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "DiskSet" => Some(0),
+            "TotalCount" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.disk_set = map.next_value::<crate::api::wire::List<Disk>>()?.0,
+            1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeDisksRequest {
@@ -2364,13 +2881,36 @@ impl DescribeInstancesDiskNumRequest {
 }
 
 /// Reply to `DescribeInstancesDiskNum` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeInstancesDiskNumResponse {
     /// `AttachDetail` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub attach_detail: Vec<AttachDetail>,
+}
+
+impl crate::api::wire::Fields for DescribeInstancesDiskNumResponse {
+    const NAME: &'static str = "DescribeInstancesDiskNumResponse";
+    const FIELDS: &'static [&'static str] = &["AttachDetail"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "AttachDetail" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.attach_detail = map.next_value::<crate::api::wire::List<AttachDetail>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeInstancesDiskNumResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeInstancesDiskNumRequest {
@@ -2422,10 +2962,26 @@ impl DescribeRemoteDiskConfigQuotaRequest {
 }
 
 /// Reply to `DescribeRemoteDiskConfigQuota` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct DescribeRemoteDiskConfigQuotaResponse {}
+
+impl crate::api::wire::Fields for DescribeRemoteDiskConfigQuotaResponse {
+    const NAME: &'static str = "DescribeRemoteDiskConfigQuotaResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeRemoteDiskConfigQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for DescribeRemoteDiskConfigQuotaRequest {
     const NAME: &'static str = "DescribeRemoteDiskConfigQuota";
@@ -2476,16 +3032,41 @@ impl DescribeRemoteDisksRequest {
 }
 
 /// Reply to `DescribeRemoteDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeRemoteDisksResponse {
     /// `RemoteDiskSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub remote_disk_set: Vec<RemoteDiskDetail>,
     /// `TotalCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<u64>,
+}
+
+impl crate::api::wire::Fields for DescribeRemoteDisksResponse {
+    const NAME: &'static str = "DescribeRemoteDisksResponse";
+    const FIELDS: &'static [&'static str] = &["RemoteDiskSet", "TotalCount"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "RemoteDiskSet" => Some(0),
+            "TotalCount" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.remote_disk_set = map.next_value::<crate::api::wire::List<RemoteDiskDetail>>()?.0,
+            1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeRemoteDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeRemoteDisksRequest {
@@ -2538,10 +3119,26 @@ impl DescribeRemoteDisksDeniedActionsRequest {
 }
 
 /// Reply to `DescribeRemoteDisksDeniedActions` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct DescribeRemoteDisksDeniedActionsResponse {}
+
+impl crate::api::wire::Fields for DescribeRemoteDisksDeniedActionsResponse {
+    const NAME: &'static str = "DescribeRemoteDisksDeniedActionsResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeRemoteDisksDeniedActionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for DescribeRemoteDisksDeniedActionsRequest {
     const NAME: &'static str = "DescribeRemoteDisksDeniedActions";
@@ -2612,16 +3209,41 @@ impl DescribeSnapshotGroupsRequest {
 }
 
 /// Reply to `DescribeSnapshotGroups` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeSnapshotGroupsResponse {
     /// `TotalCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<u64>,
     /// `SnapshotGroupSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub snapshot_group_set: Vec<SnapshotGroup>,
+}
+
+impl crate::api::wire::Fields for DescribeSnapshotGroupsResponse {
+    const NAME: &'static str = "DescribeSnapshotGroupsResponse";
+    const FIELDS: &'static [&'static str] = &["SnapshotGroupSet", "TotalCount"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "SnapshotGroupSet" => Some(0),
+            "TotalCount" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.snapshot_group_set = map.next_value::<crate::api::wire::List<SnapshotGroup>>()?.0,
+            1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeSnapshotGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeSnapshotGroupsRequest {
@@ -2662,22 +3284,52 @@ impl DescribeSnapshotOverviewRequest {
 }
 
 /// Reply to `DescribeSnapshotOverview` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeSnapshotOverviewResponse {
     /// `TotalNums` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_nums: Option<u64>,
     /// `TotalSize` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_size: Option<f64>,
     /// `FreeQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub free_quota: Option<f64>,
     /// `RealTradeSize` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub real_trade_size: Option<f64>,
+}
+
+impl crate::api::wire::Fields for DescribeSnapshotOverviewResponse {
+    const NAME: &'static str = "DescribeSnapshotOverviewResponse";
+    const FIELDS: &'static [&'static str] = &["FreeQuota", "RealTradeSize", "TotalNums", "TotalSize"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "FreeQuota" => Some(0),
+            "RealTradeSize" => Some(1),
+            "TotalNums" => Some(2),
+            "TotalSize" => Some(3),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.free_quota = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            1 => self.real_trade_size = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            2 => self.total_nums = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            3 => self.total_size = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeSnapshotOverviewResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeSnapshotOverviewRequest {
@@ -2730,13 +3382,36 @@ impl DescribeSnapshotSharePermissionRequest {
 }
 
 /// Reply to `DescribeSnapshotSharePermission` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeSnapshotSharePermissionResponse {
     /// `SharePermissionSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub share_permission_set: Vec<SharePermission>,
+}
+
+impl crate::api::wire::Fields for DescribeSnapshotSharePermissionResponse {
+    const NAME: &'static str = "DescribeSnapshotSharePermissionResponse";
+    const FIELDS: &'static [&'static str] = &["SharePermissionSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "SharePermissionSet" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.share_permission_set = map.next_value::<crate::api::wire::List<SharePermission>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeSnapshotSharePermissionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeSnapshotSharePermissionRequest {
@@ -2838,16 +3513,41 @@ impl DescribeSnapshotsRequest {
 }
 
 /// Reply to `DescribeSnapshots` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeSnapshotsResponse {
     /// `TotalCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<u64>,
     /// `SnapshotSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub snapshot_set: Vec<Snapshot>,
+}
+
+impl crate::api::wire::Fields for DescribeSnapshotsResponse {
+    const NAME: &'static str = "DescribeSnapshotsResponse";
+    const FIELDS: &'static [&'static str] = &["SnapshotSet", "TotalCount"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "SnapshotSet" => Some(0),
+            "TotalCount" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.snapshot_set = map.next_value::<crate::api::wire::List<Snapshot>>()?.0,
+            1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeSnapshotsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeSnapshotsRequest {
@@ -2911,10 +3611,26 @@ impl DetachDisksRequest {
 }
 
 /// Reply to `DetachDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct DetachDisksResponse {}
+
+impl crate::api::wire::Fields for DetachDisksResponse {
+    const NAME: &'static str = "DetachDisksResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DetachDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for DetachDisksRequest {
     const NAME: &'static str = "DetachDisks";
@@ -2987,10 +3703,26 @@ impl DetachRemoteDisksRequest {
 }
 
 /// Reply to `DetachRemoteDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct DetachRemoteDisksResponse {}
+
+impl crate::api::wire::Fields for DetachRemoteDisksResponse {
+    const NAME: &'static str = "DetachRemoteDisksResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DetachRemoteDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for DetachRemoteDisksRequest {
     const NAME: &'static str = "DetachRemoteDisks";
@@ -3030,22 +3762,52 @@ impl GetSnapOverviewRequest {
 }
 
 /// Reply to `GetSnapOverview` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct GetSnapOverviewResponse {
     /// `TotalSize` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_size: Option<f64>,
     /// `RealTradeSize` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub real_trade_size: Option<f64>,
     /// `FreeQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub free_quota: Option<f64>,
     /// `TotalNums` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_nums: Option<i64>,
+}
+
+impl crate::api::wire::Fields for GetSnapOverviewResponse {
+    const NAME: &'static str = "GetSnapOverviewResponse";
+    const FIELDS: &'static [&'static str] = &["FreeQuota", "RealTradeSize", "TotalNums", "TotalSize"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "FreeQuota" => Some(0),
+            "RealTradeSize" => Some(1),
+            "TotalNums" => Some(2),
+            "TotalSize" => Some(3),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.free_quota = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            1 => self.real_trade_size = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            2 => self.total_nums = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            3 => self.total_size = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetSnapOverviewResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for GetSnapOverviewRequest {
@@ -3098,10 +3860,26 @@ impl InitializeDisksRequest {
 }
 
 /// Reply to `InitializeDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct InitializeDisksResponse {}
+
+impl crate::api::wire::Fields for InitializeDisksResponse {
+    const NAME: &'static str = "InitializeDisksResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InitializeDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for InitializeDisksRequest {
     const NAME: &'static str = "InitializeDisks";
@@ -3184,10 +3962,26 @@ impl InquirePriceCreateRemoteDisksRequest {
 }
 
 /// Reply to `InquirePriceCreateRemoteDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct InquirePriceCreateRemoteDisksResponse {}
+
+impl crate::api::wire::Fields for InquirePriceCreateRemoteDisksResponse {
+    const NAME: &'static str = "InquirePriceCreateRemoteDisksResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InquirePriceCreateRemoteDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for InquirePriceCreateRemoteDisksRequest {
     const NAME: &'static str = "InquirePriceCreateRemoteDisks";
@@ -3249,13 +4043,37 @@ impl InquirePriceModifyDiskBackupQuotaRequest {
 }
 
 /// Reply to `InquirePriceModifyDiskBackupQuota` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct InquirePriceModifyDiskBackupQuotaResponse {
     /// `DiskPrice` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_price: Option<Price>,
+}
+
+impl crate::api::wire::Fields for InquirePriceModifyDiskBackupQuotaResponse {
+    const NAME: &'static str = "InquirePriceModifyDiskBackupQuotaResponse";
+    const FIELDS: &'static [&'static str] = &["DiskPrice"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "DiskPrice" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.disk_price = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InquirePriceModifyDiskBackupQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for InquirePriceModifyDiskBackupQuotaRequest {
@@ -3318,13 +4136,37 @@ impl InquirePriceModifyDiskExtraPerformanceRequest {
 }
 
 /// Reply to `InquirePriceModifyDiskExtraPerformance` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct InquirePriceModifyDiskExtraPerformanceResponse {
     /// `DiskPrice` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_price: Option<Price>,
+}
+
+impl crate::api::wire::Fields for InquirePriceModifyDiskExtraPerformanceResponse {
+    const NAME: &'static str = "InquirePriceModifyDiskExtraPerformanceResponse";
+    const FIELDS: &'static [&'static str] = &["DiskPrice"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "DiskPrice" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.disk_price = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InquirePriceModifyDiskExtraPerformanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for InquirePriceModifyDiskExtraPerformanceRequest {
@@ -3387,10 +4229,26 @@ impl InquirePriceRenewRemoteDisksRequest {
 }
 
 /// Reply to `InquirePriceRenewRemoteDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct InquirePriceRenewRemoteDisksResponse {}
+
+impl crate::api::wire::Fields for InquirePriceRenewRemoteDisksResponse {
+    const NAME: &'static str = "InquirePriceRenewRemoteDisksResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InquirePriceRenewRemoteDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for InquirePriceRenewRemoteDisksRequest {
     const NAME: &'static str = "InquirePriceRenewRemoteDisks";
@@ -3513,13 +4371,37 @@ impl InquiryPriceCreateDisksRequest {
 }
 
 /// Reply to `InquiryPriceCreateDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct InquiryPriceCreateDisksResponse {
     /// `DiskPrice` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_price: Option<Price>,
+}
+
+impl crate::api::wire::Fields for InquiryPriceCreateDisksResponse {
+    const NAME: &'static str = "InquiryPriceCreateDisksResponse";
+    const FIELDS: &'static [&'static str] = &["DiskPrice"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "DiskPrice" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.disk_price = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InquiryPriceCreateDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for InquiryPriceCreateDisksRequest {
@@ -3603,13 +4485,37 @@ impl InquiryPriceRenewDisksRequest {
 }
 
 /// Reply to `InquiryPriceRenewDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct InquiryPriceRenewDisksResponse {
     /// `DiskPrice` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_price: Option<PrepayPrice>,
+}
+
+impl crate::api::wire::Fields for InquiryPriceRenewDisksResponse {
+    const NAME: &'static str = "InquiryPriceRenewDisksResponse";
+    const FIELDS: &'static [&'static str] = &["DiskPrice"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "DiskPrice" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.disk_price = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InquiryPriceRenewDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for InquiryPriceRenewDisksRequest {
@@ -3693,13 +4599,37 @@ impl InquiryPriceResizeDiskRequest {
 }
 
 /// Reply to `InquiryPriceResizeDisk` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct InquiryPriceResizeDiskResponse {
     /// `DiskPrice` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_price: Option<PrepayPrice>,
+}
+
+impl crate::api::wire::Fields for InquiryPriceResizeDiskResponse {
+    const NAME: &'static str = "InquiryPriceResizeDiskResponse";
+    const FIELDS: &'static [&'static str] = &["DiskPrice"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "DiskPrice" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.disk_price = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InquiryPriceResizeDiskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for InquiryPriceResizeDiskRequest {
@@ -3803,10 +4733,26 @@ impl ModifyAutoSnapshotPolicyAttributeRequest {
 }
 
 /// Reply to `ModifyAutoSnapshotPolicyAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifyAutoSnapshotPolicyAttributeResponse {}
+
+impl crate::api::wire::Fields for ModifyAutoSnapshotPolicyAttributeResponse {
+    const NAME: &'static str = "ModifyAutoSnapshotPolicyAttributeResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifyAutoSnapshotPolicyAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifyAutoSnapshotPolicyAttributeRequest {
     const NAME: &'static str = "ModifyAutoSnapshotPolicyAttribute";
@@ -3919,10 +4865,26 @@ impl ModifyDiskAttributesRequest {
 }
 
 /// Reply to `ModifyDiskAttributes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifyDiskAttributesResponse {}
+
+impl crate::api::wire::Fields for ModifyDiskAttributesResponse {
+    const NAME: &'static str = "ModifyDiskAttributesResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifyDiskAttributesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifyDiskAttributesRequest {
     const NAME: &'static str = "ModifyDiskAttributes";
@@ -3984,10 +4946,26 @@ impl ModifyDiskBackupQuotaRequest {
 }
 
 /// Reply to `ModifyDiskBackupQuota` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifyDiskBackupQuotaResponse {}
+
+impl crate::api::wire::Fields for ModifyDiskBackupQuotaResponse {
+    const NAME: &'static str = "ModifyDiskBackupQuotaResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifyDiskBackupQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifyDiskBackupQuotaRequest {
     const NAME: &'static str = "ModifyDiskBackupQuota";
@@ -4049,10 +5027,26 @@ impl ModifyDiskExtraPerformanceRequest {
 }
 
 /// Reply to `ModifyDiskExtraPerformance` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifyDiskExtraPerformanceResponse {}
+
+impl crate::api::wire::Fields for ModifyDiskExtraPerformanceResponse {
+    const NAME: &'static str = "ModifyDiskExtraPerformanceResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifyDiskExtraPerformanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifyDiskExtraPerformanceRequest {
     const NAME: &'static str = "ModifyDiskExtraPerformance";
@@ -4125,10 +5119,26 @@ impl ModifyDisksChargeTypeRequest {
 }
 
 /// Reply to `ModifyDisksChargeType` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifyDisksChargeTypeResponse {}
+
+impl crate::api::wire::Fields for ModifyDisksChargeTypeResponse {
+    const NAME: &'static str = "ModifyDisksChargeTypeResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifyDisksChargeTypeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifyDisksChargeTypeRequest {
     const NAME: &'static str = "ModifyDisksChargeType";
@@ -4201,10 +5211,26 @@ impl ModifyDisksRenewFlagRequest {
 }
 
 /// Reply to `ModifyDisksRenewFlag` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifyDisksRenewFlagResponse {}
+
+impl crate::api::wire::Fields for ModifyDisksRenewFlagResponse {
+    const NAME: &'static str = "ModifyDisksRenewFlagResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifyDisksRenewFlagResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifyDisksRenewFlagRequest {
     const NAME: &'static str = "ModifyDisksRenewFlag";
@@ -4287,10 +5313,26 @@ impl ModifyRemoteDiskAttributesRequest {
 }
 
 /// Reply to `ModifyRemoteDiskAttributes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifyRemoteDiskAttributesResponse {}
+
+impl crate::api::wire::Fields for ModifyRemoteDiskAttributesResponse {
+    const NAME: &'static str = "ModifyRemoteDiskAttributesResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifyRemoteDiskAttributesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifyRemoteDiskAttributesRequest {
     const NAME: &'static str = "ModifyRemoteDiskAttributes";
@@ -4373,10 +5415,26 @@ impl ModifySnapshotAttributeRequest {
 }
 
 /// Reply to `ModifySnapshotAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifySnapshotAttributeResponse {}
+
+impl crate::api::wire::Fields for ModifySnapshotAttributeResponse {
+    const NAME: &'static str = "ModifySnapshotAttributeResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifySnapshotAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifySnapshotAttributeRequest {
     const NAME: &'static str = "ModifySnapshotAttribute";
@@ -4448,10 +5506,26 @@ impl ModifySnapshotsSharePermissionRequest {
 }
 
 /// Reply to `ModifySnapshotsSharePermission` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifySnapshotsSharePermissionResponse {}
+
+impl crate::api::wire::Fields for ModifySnapshotsSharePermissionResponse {
+    const NAME: &'static str = "ModifySnapshotsSharePermissionResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifySnapshotsSharePermissionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifySnapshotsSharePermissionRequest {
     const NAME: &'static str = "ModifySnapshotsSharePermission";
@@ -4513,10 +5587,26 @@ impl RenewDiskRequest {
 }
 
 /// Reply to `RenewDisk` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct RenewDiskResponse {}
+
+impl crate::api::wire::Fields for RenewDiskResponse {
+    const NAME: &'static str = "RenewDiskResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RenewDiskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for RenewDiskRequest {
     const NAME: &'static str = "RenewDisk";
@@ -4578,10 +5668,26 @@ impl RenewRemoteDiskRequest {
 }
 
 /// Reply to `RenewRemoteDisk` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct RenewRemoteDiskResponse {}
+
+impl crate::api::wire::Fields for RenewRemoteDiskResponse {
+    const NAME: &'static str = "RenewRemoteDiskResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RenewRemoteDiskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for RenewRemoteDiskRequest {
     const NAME: &'static str = "RenewRemoteDisk";
@@ -4644,10 +5750,26 @@ impl ResizeDiskRequest {
 }
 
 /// Reply to `ResizeDisk` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ResizeDiskResponse {}
+
+impl crate::api::wire::Fields for ResizeDiskResponse {
+    const NAME: &'static str = "ResizeDiskResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResizeDiskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ResizeDiskRequest {
     const NAME: &'static str = "ResizeDisk";
@@ -4699,10 +5821,26 @@ impl SwitchParameterCreateRemoteDisksRequest {
 }
 
 /// Reply to `SwitchParameterCreateRemoteDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct SwitchParameterCreateRemoteDisksResponse {}
+
+impl crate::api::wire::Fields for SwitchParameterCreateRemoteDisksResponse {
+    const NAME: &'static str = "SwitchParameterCreateRemoteDisksResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SwitchParameterCreateRemoteDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for SwitchParameterCreateRemoteDisksRequest {
     const NAME: &'static str = "SwitchParameterCreateRemoteDisks";
@@ -4742,10 +5880,26 @@ impl SwitchParameterRenewRemoteDisksRequest {
 }
 
 /// Reply to `SwitchParameterRenewRemoteDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct SwitchParameterRenewRemoteDisksResponse {}
+
+impl crate::api::wire::Fields for SwitchParameterRenewRemoteDisksResponse {
+    const NAME: &'static str = "SwitchParameterRenewRemoteDisksResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SwitchParameterRenewRemoteDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for SwitchParameterRenewRemoteDisksRequest {
     const NAME: &'static str = "SwitchParameterRenewRemoteDisks";
@@ -4808,10 +5962,26 @@ impl TerminateDisksRequest {
 }
 
 /// Reply to `TerminateDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct TerminateDisksResponse {}
+
+impl crate::api::wire::Fields for TerminateDisksResponse {
+    const NAME: &'static str = "TerminateDisksResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TerminateDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for TerminateDisksRequest {
     const NAME: &'static str = "TerminateDisks";
@@ -4863,10 +6033,26 @@ impl TerminateRemoteDisksRequest {
 }
 
 /// Reply to `TerminateRemoteDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct TerminateRemoteDisksResponse {}
+
+impl crate::api::wire::Fields for TerminateRemoteDisksResponse {
+    const NAME: &'static str = "TerminateRemoteDisksResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TerminateRemoteDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for TerminateRemoteDisksRequest {
     const NAME: &'static str = "TerminateRemoteDisks";
@@ -4939,10 +6125,26 @@ impl UnbindAutoSnapshotPolicyRequest {
 }
 
 /// Reply to `UnbindAutoSnapshotPolicy` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct UnbindAutoSnapshotPolicyResponse {}
+
+impl crate::api::wire::Fields for UnbindAutoSnapshotPolicyResponse {
+    const NAME: &'static str = "UnbindAutoSnapshotPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UnbindAutoSnapshotPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for UnbindAutoSnapshotPolicyRequest {
     const NAME: &'static str = "UnbindAutoSnapshotPolicy";
@@ -4959,22 +6161,52 @@ impl crate::Action for UnbindAutoSnapshotPolicyRequest {
 }
 
 /// `AdvancedRetentionPolicy` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct AdvancedRetentionPolicy {
     /// `Days` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub days: Option<u64>,
     /// `Weeks` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub weeks: Option<u64>,
     /// `Months` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub months: Option<u64>,
     /// `Years` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub years: Option<u64>,
+}
+
+impl crate::api::wire::Fields for AdvancedRetentionPolicy {
+    const NAME: &'static str = "AdvancedRetentionPolicy";
+    const FIELDS: &'static [&'static str] = &["Days", "Months", "Weeks", "Years"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Days" => Some(0),
+            "Months" => Some(1),
+            "Weeks" => Some(2),
+            "Years" => Some(3),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.days = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            1 => self.months = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            2 => self.weeks = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            3 => self.years = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedRetentionPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 /// `ApplyDisk` (wire name), a data type of requests.
@@ -5023,19 +6255,47 @@ impl ApplyDisk {
 }
 
 /// `AttachDetail` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct AttachDetail {
     /// `InstanceId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// `AttachedDiskCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub attached_disk_count: Option<u64>,
     /// `MaxAttachCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub max_attach_count: Option<u64>,
+}
+
+impl crate::api::wire::Fields for AttachDetail {
+    const NAME: &'static str = "AttachDetail";
+    const FIELDS: &'static [&'static str] = &["AttachedDiskCount", "InstanceId", "MaxAttachCount"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "AttachedDiskCount" => Some(0),
+            "InstanceId" => Some(1),
+            "MaxAttachCount" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.attached_disk_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            1 => self.instance_id = map.next_value()?,
+            2 => self.max_attach_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AttachDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 /// `AutoMountConfiguration` (wire name), a data type of requests.
@@ -5095,346 +6355,689 @@ impl AutoMountConfiguration {
 }
 
 /// `AutoSnapshotPolicy` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct AutoSnapshotPolicy {
     /// `DiskIdSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub disk_id_set: Vec<String>,
     /// `IsActivated` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub is_activated: Option<bool>,
     /// `AutoSnapshotPolicyState` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub auto_snapshot_policy_state: Option<String>,
     /// `IsCopyToRemote` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub is_copy_to_remote: Option<u64>,
     /// `IsPermanent` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub is_permanent: Option<bool>,
     /// `NextTriggerTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub next_trigger_time: Option<String>,
     /// `AutoSnapshotPolicyName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub auto_snapshot_policy_name: Option<String>,
     /// `AutoSnapshotPolicyId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub auto_snapshot_policy_id: Option<String>,
     /// `Policy` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub policy: Vec<Policy>,
     /// `CreateTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub create_time: Option<String>,
     /// `RetentionDays` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub retention_days: Option<u64>,
     /// `CopyToAccountUin` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub copy_to_account_uin: Option<String>,
     /// `InstanceIdSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub instance_id_set: Vec<String>,
     /// `RetentionMonths` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub retention_months: Option<u64>,
     /// `RetentionAmount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub retention_amount: Option<u64>,
     /// `AdvancedRetentionPolicy` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub advanced_retention_policy: Option<AdvancedRetentionPolicy>,
     /// `CopyFromAccountUin` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub copy_from_account_uin: Option<String>,
     /// `Tags` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub tags: Vec<Tag>,
+}
+
+impl crate::api::wire::Fields for AutoSnapshotPolicy {
+    const NAME: &'static str = "AutoSnapshotPolicy";
+    const FIELDS: &'static [&'static str] = &["AdvancedRetentionPolicy", "AutoSnapshotPolicyId", "AutoSnapshotPolicyName", "AutoSnapshotPolicyState", "CopyFromAccountUin", "CopyToAccountUin", "CreateTime", "DiskIdSet", "InstanceIdSet", "IsActivated", "IsCopyToRemote", "IsPermanent", "NextTriggerTime", "Policy", "RetentionAmount", "RetentionDays", "RetentionMonths", "Tags"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "AdvancedRetentionPolicy" => Some(0),
+            "AutoSnapshotPolicyId" => Some(1),
+            "AutoSnapshotPolicyName" => Some(2),
+            "AutoSnapshotPolicyState" => Some(3),
+            "CopyFromAccountUin" => Some(4),
+            "CopyToAccountUin" => Some(5),
+            "CreateTime" => Some(6),
+            "DiskIdSet" => Some(7),
+            "InstanceIdSet" => Some(8),
+            "IsActivated" => Some(9),
+            "IsCopyToRemote" => Some(10),
+            "IsPermanent" => Some(11),
+            "NextTriggerTime" => Some(12),
+            "Policy" => Some(13),
+            "RetentionAmount" => Some(14),
+            "RetentionDays" => Some(15),
+            "RetentionMonths" => Some(16),
+            "Tags" => Some(17),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.advanced_retention_policy = map.next_value()?,
+            1 => self.auto_snapshot_policy_id = map.next_value()?,
+            2 => self.auto_snapshot_policy_name = map.next_value()?,
+            3 => self.auto_snapshot_policy_state = map.next_value()?,
+            4 => self.copy_from_account_uin = map.next_value()?,
+            5 => self.copy_to_account_uin = map.next_value()?,
+            6 => self.create_time = map.next_value()?,
+            7 => self.disk_id_set = map.next_value::<crate::api::wire::List<String>>()?.0,
+            8 => self.instance_id_set = map.next_value::<crate::api::wire::List<String>>()?.0,
+            9 => self.is_activated = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            10 => self.is_copy_to_remote = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            11 => self.is_permanent = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            12 => self.next_trigger_time = map.next_value()?,
+            13 => self.policy = map.next_value::<crate::api::wire::List<Policy>>()?.0,
+            14 => self.retention_amount = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            15 => self.retention_days = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            16 => self.retention_months = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            17 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AutoSnapshotPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 /// `Cdc` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct Cdc {
     /// `CageId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cage_id: Option<String>,
     /// `CdcState` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cdc_state: Option<String>,
     /// `Zone` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub zone: Option<String>,
     /// `CdcName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cdc_name: Option<String>,
     /// `CdcResource` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cdc_resource: Option<CdcSize>,
     /// `CdcId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cdc_id: Option<String>,
     /// `DiskType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_type: Option<String>,
     /// `ExpiredTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub expired_time: Option<String>,
     /// `CreatedTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub created_time: Option<String>,
     /// `DiskNumber` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_number: Option<u64>,
 }
 
+impl crate::api::wire::Fields for Cdc {
+    const NAME: &'static str = "Cdc";
+    const FIELDS: &'static [&'static str] = &["CageId", "CdcId", "CdcName", "CdcResource", "CdcState", "CreatedTime", "DiskNumber", "DiskType", "ExpiredTime", "Zone"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "CageId" => Some(0),
+            "CdcId" => Some(1),
+            "CdcName" => Some(2),
+            "CdcResource" => Some(3),
+            "CdcState" => Some(4),
+            "CreatedTime" => Some(5),
+            "DiskNumber" => Some(6),
+            "DiskType" => Some(7),
+            "ExpiredTime" => Some(8),
+            "Zone" => Some(9),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.cage_id = map.next_value()?,
+            1 => self.cdc_id = map.next_value()?,
+            2 => self.cdc_name = map.next_value()?,
+            3 => self.cdc_resource = map.next_value()?,
+            4 => self.cdc_state = map.next_value()?,
+            5 => self.created_time = map.next_value()?,
+            6 => self.disk_number = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            7 => self.disk_type = map.next_value()?,
+            8 => self.expired_time = map.next_value()?,
+            9 => self.zone = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Cdc {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `CdcSize` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct CdcSize {
     /// `DiskTotal` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_total: Option<u64>,
     /// `DiskAvailable` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_available: Option<u64>,
 }
 
+impl crate::api::wire::Fields for CdcSize {
+    const NAME: &'static str = "CdcSize";
+    const FIELDS: &'static [&'static str] = &["DiskAvailable", "DiskTotal"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "DiskAvailable" => Some(0),
+            "DiskTotal" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.disk_available = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            1 => self.disk_total = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CdcSize {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `DedicatedClusterDiskStatistic` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DedicatedClusterDiskStatistic {
     /// `DiskType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_type: Option<String>,
     /// `TotalDiskSize` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_disk_size: Option<u64>,
     /// `UsedDiskSize` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub used_disk_size: Option<u64>,
     /// `AvailableDiskSize` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub available_disk_size: Option<u64>,
 }
 
+impl crate::api::wire::Fields for DedicatedClusterDiskStatistic {
+    const NAME: &'static str = "DedicatedClusterDiskStatistic";
+    const FIELDS: &'static [&'static str] = &["AvailableDiskSize", "DiskType", "TotalDiskSize", "UsedDiskSize"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "AvailableDiskSize" => Some(0),
+            "DiskType" => Some(1),
+            "TotalDiskSize" => Some(2),
+            "UsedDiskSize" => Some(3),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.available_disk_size = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            1 => self.disk_type = map.next_value()?,
+            2 => self.total_disk_size = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            3 => self.used_disk_size = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DedicatedClusterDiskStatistic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `DetailPrice` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DetailPrice {
     /// `ChargeUnit` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub charge_unit: Option<String>,
     /// `DiscountPrice` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub discount_price: Option<f64>,
     /// `DiscountPriceHigh` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub discount_price_high: Option<String>,
     /// `OriginalPrice` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub original_price: Option<f64>,
     /// `OriginalPriceHigh` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub original_price_high: Option<String>,
     /// `PriceName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub price_name: Option<String>,
     /// `PriceTitle` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub price_title: Option<String>,
     /// `UnitPrice` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_price: Option<f64>,
     /// `UnitPriceDiscount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_price_discount: Option<f64>,
     /// `UnitPriceDiscountHigh` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_price_discount_high: Option<String>,
     /// `UnitPriceHigh` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_price_high: Option<String>,
 }
 
+impl crate::api::wire::Fields for DetailPrice {
+    const NAME: &'static str = "DetailPrice";
+    const FIELDS: &'static [&'static str] = &["ChargeUnit", "DiscountPrice", "DiscountPriceHigh", "OriginalPrice", "OriginalPriceHigh", "PriceName", "PriceTitle", "UnitPrice", "UnitPriceDiscount", "UnitPriceDiscountHigh", "UnitPriceHigh"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "ChargeUnit" => Some(0),
+            "DiscountPrice" => Some(1),
+            "DiscountPriceHigh" => Some(2),
+            "OriginalPrice" => Some(3),
+            "OriginalPriceHigh" => Some(4),
+            "PriceName" => Some(5),
+            "PriceTitle" => Some(6),
+            "UnitPrice" => Some(7),
+            "UnitPriceDiscount" => Some(8),
+            "UnitPriceDiscountHigh" => Some(9),
+            "UnitPriceHigh" => Some(10),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.charge_unit = map.next_value()?,
+            1 => self.discount_price = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            2 => self.discount_price_high = map.next_value()?,
+            3 => self.original_price = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            4 => self.original_price_high = map.next_value()?,
+            5 => self.price_name = map.next_value()?,
+            6 => self.price_title = map.next_value()?,
+            7 => self.unit_price = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            8 => self.unit_price_discount = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            9 => self.unit_price_discount_high = map.next_value()?,
+            10 => self.unit_price_high = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DetailPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `Disk` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct Disk {
     /// `DeleteWithInstance` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub delete_with_instance: Option<bool>,
     /// `RenewFlag` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub renew_flag: Option<String>,
     /// `DiskType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_type: Option<String>,
     /// `DiskState` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_state: Option<String>,
     /// `SnapshotCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_count: Option<i64>,
     /// `AutoRenewFlagError` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub auto_renew_flag_error: Option<bool>,
     /// `Rollbacking` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub rollbacking: Option<bool>,
     /// `InstanceIdList` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub instance_id_list: Vec<String>,
     /// `Encrypt` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub encrypt: Option<bool>,
     /// `DiskName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_name: Option<String>,
     /// `BackupDisk` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub backup_disk: Option<bool>,
     /// `Tags` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub tags: Vec<Tag>,
     /// `InstanceId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// `AttachMode` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub attach_mode: Option<String>,
     /// `AutoSnapshotPolicyIds` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub auto_snapshot_policy_ids: Vec<String>,
     /// `ThroughputPerformance` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub throughput_performance: Option<u64>,
     /// `Migrating` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub migrating: Option<bool>,
     /// `DiskId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_id: Option<String>,
     /// `SnapshotSize` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_size: Option<u64>,
     /// `Placement` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub placement: Option<Placement>,
     /// `IsReturnable` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub is_returnable: Option<bool>,
     /// `DeadlineTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub deadline_time: Option<String>,
     /// `Attached` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub attached: Option<bool>,
     /// `DiskSize` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_size: Option<u64>,
     /// `MigratePercent` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub migrate_percent: Option<u64>,
     /// `DiskUsage` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_usage: Option<String>,
     /// `DiskChargeType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_charge_type: Option<String>,
     /// `Portable` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub portable: Option<bool>,
     /// `SnapshotAbility` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_ability: Option<bool>,
     /// `DeadlineError` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub deadline_error: Option<bool>,
     /// `RollbackPercent` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub rollback_percent: Option<u64>,
     /// `DifferDaysOfDeadline` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub differ_days_of_deadline: Option<i64>,
     /// `ReturnFailCode` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub return_fail_code: Option<i64>,
     /// `Shareable` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub shareable: Option<bool>,
     /// `CreateTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub create_time: Option<String>,
     /// `DeleteSnapshot` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub delete_snapshot: Option<i64>,
     /// `DiskBackupQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_backup_quota: Option<u64>,
     /// `DiskBackupCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_backup_count: Option<u64>,
     /// `InstanceType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_type: Option<String>,
     /// `LastAttachInsId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub last_attach_ins_id: Option<String>,
     /// `ErrorPrompt` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub error_prompt: Option<String>,
     /// `BurstPerformance` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub burst_performance: Option<bool>,
     /// `EncryptType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub encrypt_type: Option<String>,
     /// `KmsKeyId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub kms_key_id: Option<String>,
 }
 
+impl crate::api::wire::Fields for Disk {
+    const NAME: &'static str = "Disk";
+    const FIELDS: &'static [&'static str] = &["AttachMode", "Attached", "AutoRenewFlagError", "AutoSnapshotPolicyIds", "BackupDisk", "BurstPerformance", "CreateTime", "DeadlineError", "DeadlineTime", "DeleteSnapshot", "DeleteWithInstance", "DifferDaysOfDeadline", "DiskBackupCount", "DiskBackupQuota", "DiskChargeType", "DiskId", "DiskName", "DiskSize", "DiskState", "DiskType", "DiskUsage", "Encrypt", "EncryptType", "ErrorPrompt", "InstanceId", "InstanceIdList", "InstanceType", "IsReturnable", "KmsKeyId", "LastAttachInsId", "MigratePercent", "Migrating", "Placement", "Portable", "RenewFlag", "ReturnFailCode", "RollbackPercent", "Rollbacking", "Shareable", "SnapshotAbility", "SnapshotCount", "SnapshotSize", "Tags", "ThroughputPerformance"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "AttachMode" => Some(0),
+            "Attached" => Some(1),
+            "AutoRenewFlagError" => Some(2),
+            "AutoSnapshotPolicyIds" => Some(3),
+            "BackupDisk" => Some(4),
+            "BurstPerformance" => Some(5),
+            "CreateTime" => Some(6),
+            "DeadlineError" => Some(7),
+            "DeadlineTime" => Some(8),
+            "DeleteSnapshot" => Some(9),
+            "DeleteWithInstance" => Some(10),
+            "DifferDaysOfDeadline" => Some(11),
+            "DiskBackupCount" => Some(12),
+            "DiskBackupQuota" => Some(13),
+            "DiskChargeType" => Some(14),
+            "DiskId" => Some(15),
+            "DiskName" => Some(16),
+            "DiskSize" => Some(17),
+            "DiskState" => Some(18),
+            "DiskType" => Some(19),
+            "DiskUsage" => Some(20),
+            "Encrypt" => Some(21),
+            "EncryptType" => Some(22),
+            "ErrorPrompt" => Some(23),
+            "InstanceId" => Some(24),
+            "InstanceIdList" => Some(25),
+            "InstanceType" => Some(26),
+            "IsReturnable" => Some(27),
+            "KmsKeyId" => Some(28),
+            "LastAttachInsId" => Some(29),
+            "MigratePercent" => Some(30),
+            "Migrating" => Some(31),
+            "Placement" => Some(32),
+            "Portable" => Some(33),
+            "RenewFlag" => Some(34),
+            "ReturnFailCode" => Some(35),
+            "RollbackPercent" => Some(36),
+            "Rollbacking" => Some(37),
+            "Shareable" => Some(38),
+            "SnapshotAbility" => Some(39),
+            "SnapshotCount" => Some(40),
+            "SnapshotSize" => Some(41),
+            "Tags" => Some(42),
+            "ThroughputPerformance" => Some(43),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.attach_mode = map.next_value()?,
+            1 => self.attached = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            2 => self.auto_renew_flag_error = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            3 => self.auto_snapshot_policy_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
+            4 => self.backup_disk = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            5 => self.burst_performance = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            6 => self.create_time = map.next_value()?,
+            7 => self.deadline_error = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            8 => self.deadline_time = map.next_value()?,
+            9 => self.delete_snapshot = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            10 => self.delete_with_instance = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            11 => self.differ_days_of_deadline = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            12 => self.disk_backup_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            13 => self.disk_backup_quota = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            14 => self.disk_charge_type = map.next_value()?,
+            15 => self.disk_id = map.next_value()?,
+            16 => self.disk_name = map.next_value()?,
+            17 => self.disk_size = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            18 => self.disk_state = map.next_value()?,
+            19 => self.disk_type = map.next_value()?,
+            20 => self.disk_usage = map.next_value()?,
+            21 => self.encrypt = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            22 => self.encrypt_type = map.next_value()?,
+            23 => self.error_prompt = map.next_value()?,
+            24 => self.instance_id = map.next_value()?,
+            25 => self.instance_id_list = map.next_value::<crate::api::wire::List<String>>()?.0,
+            26 => self.instance_type = map.next_value()?,
+            27 => self.is_returnable = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            28 => self.kms_key_id = map.next_value()?,
+            29 => self.last_attach_ins_id = map.next_value()?,
+            30 => self.migrate_percent = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            31 => self.migrating = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            32 => self.placement = map.next_value()?,
+            33 => self.portable = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            34 => self.renew_flag = map.next_value()?,
+            35 => self.return_fail_code = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            36 => self.rollback_percent = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            37 => self.rollbacking = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            38 => self.shareable = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            39 => self.snapshot_ability = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            40 => self.snapshot_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            41 => self.snapshot_size = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            42 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            43 => self.throughput_performance = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Disk {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `DiskBackup` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DiskBackup {
     /// `DiskBackupId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_backup_id: Option<String>,
     /// `DiskId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_id: Option<String>,
     /// `DiskSize` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_size: Option<u64>,
     /// `DiskUsage` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_usage: Option<String>,
     /// `DiskBackupName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_backup_name: Option<String>,
     /// `DiskBackupState` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_backup_state: Option<String>,
     /// `Percent` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub percent: Option<u64>,
     /// `CreateTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub create_time: Option<String>,
     /// `Encrypt` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub encrypt: Option<bool>,
+}
+
+impl crate::api::wire::Fields for DiskBackup {
+    const NAME: &'static str = "DiskBackup";
+    const FIELDS: &'static [&'static str] = &["CreateTime", "DiskBackupId", "DiskBackupName", "DiskBackupState", "DiskId", "DiskSize", "DiskUsage", "Encrypt", "Percent"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "CreateTime" => Some(0),
+            "DiskBackupId" => Some(1),
+            "DiskBackupName" => Some(2),
+            "DiskBackupState" => Some(3),
+            "DiskId" => Some(4),
+            "DiskSize" => Some(5),
+            "DiskUsage" => Some(6),
+            "Encrypt" => Some(7),
+            "Percent" => Some(8),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.create_time = map.next_value()?,
+            1 => self.disk_backup_id = map.next_value()?,
+            2 => self.disk_backup_name = map.next_value()?,
+            3 => self.disk_backup_state = map.next_value()?,
+            4 => self.disk_id = map.next_value()?,
+            5 => self.disk_size = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            6 => self.disk_usage = map.next_value()?,
+            7 => self.encrypt = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            8 => self.percent = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiskBackup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 /// `DiskChargePrepaid` (wire name), a data type of requests.
@@ -5494,46 +7097,91 @@ impl DiskChargePrepaid {
 }
 
 /// `DiskConfig` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DiskConfig {
     /// `Available` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub available: Option<bool>,
     /// `DiskChargeType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_charge_type: Option<String>,
     /// `Zone` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub zone: Option<String>,
     /// `InstanceFamily` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_family: Option<String>,
     /// `DiskType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_type: Option<String>,
     /// `StepSize` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub step_size: Option<u64>,
     /// `ExtraPerformanceRange` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::lenient_list")]
     pub extra_performance_range: Vec<i64>,
     /// `DeviceClass` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub device_class: Option<String>,
     /// `DiskUsage` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_usage: Option<String>,
     /// `MinDiskSize` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub min_disk_size: Option<u64>,
     /// `MaxDiskSize` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub max_disk_size: Option<u64>,
     /// `Price` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub price: Option<Price>,
+}
+
+impl crate::api::wire::Fields for DiskConfig {
+    const NAME: &'static str = "DiskConfig";
+    const FIELDS: &'static [&'static str] = &["Available", "DeviceClass", "DiskChargeType", "DiskType", "DiskUsage", "ExtraPerformanceRange", "InstanceFamily", "MaxDiskSize", "MinDiskSize", "Price", "StepSize", "Zone"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Available" => Some(0),
+            "DeviceClass" => Some(1),
+            "DiskChargeType" => Some(2),
+            "DiskType" => Some(3),
+            "DiskUsage" => Some(4),
+            "ExtraPerformanceRange" => Some(5),
+            "InstanceFamily" => Some(6),
+            "MaxDiskSize" => Some(7),
+            "MinDiskSize" => Some(8),
+            "Price" => Some(9),
+            "StepSize" => Some(10),
+            "Zone" => Some(11),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.available = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            1 => self.device_class = map.next_value()?,
+            2 => self.disk_charge_type = map.next_value()?,
+            3 => self.disk_type = map.next_value()?,
+            4 => self.disk_usage = map.next_value()?,
+            5 => self.extra_performance_range = map.next_value::<crate::api::wire::LenientList<i64>>()?.0,
+            6 => self.instance_family = map.next_value()?,
+            7 => self.max_disk_size = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            8 => self.min_disk_size = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            9 => self.price = map.next_value()?,
+            10 => self.step_size = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            11 => self.zone = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiskConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 /// `Filter` (wire name), a data type of requests.
@@ -5582,21 +7230,47 @@ impl Filter {
 }
 
 /// `Image` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct Image {
     /// `ImageName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub image_name: Option<String>,
     /// `ImageId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub image_id: Option<String>,
 }
 
+impl crate::api::wire::Fields for Image {
+    const NAME: &'static str = "Image";
+    const FIELDS: &'static [&'static str] = &["ImageId", "ImageName"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "ImageId" => Some(0),
+            "ImageName" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.image_id = map.next_value()?,
+            1 => self.image_name = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Image {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `Placement` (wire name), a data type of requests and replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct Placement {
     /// `Zone` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -5614,11 +7288,47 @@ pub struct Placement {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_cluster_id: Option<String>,
     /// `ProjectId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<u64>,
     /// `ProjectName` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
+}
+
+impl crate::api::wire::Fields for Placement {
+    const NAME: &'static str = "Placement";
+    const FIELDS: &'static [&'static str] = &["CageId", "CdcId", "CdcName", "DedicatedClusterId", "ProjectId", "ProjectName", "Zone"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "CageId" => Some(0),
+            "CdcId" => Some(1),
+            "CdcName" => Some(2),
+            "DedicatedClusterId" => Some(3),
+            "ProjectId" => Some(4),
+            "ProjectName" => Some(5),
+            "Zone" => Some(6),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.cage_id = map.next_value()?,
+            1 => self.cdc_id = map.next_value()?,
+            2 => self.cdc_name = map.next_value()?,
+            3 => self.dedicated_cluster_id = map.next_value()?,
+            4 => self.project_id = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            5 => self.project_name = map.next_value()?,
+            6 => self.zone = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Placement {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::flatten::Flatten for Placement {
@@ -5691,21 +7401,51 @@ impl Placement {
 }
 
 /// `Policy` (wire name), a data type of requests and replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct Policy {
     /// `Hour` (wire name).
-    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "crate::api::wire::lenient_list")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hour: Vec<u64>,
     /// `DayOfWeek` (wire name).
-    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "crate::api::wire::lenient_list")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub day_of_week: Vec<u64>,
     /// `DayOfMonth` (wire name).
-    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "crate::api::wire::lenient_list")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub day_of_month: Vec<u64>,
     /// `IntervalDays` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_days: Option<u64>,
+}
+
+impl crate::api::wire::Fields for Policy {
+    const NAME: &'static str = "Policy";
+    const FIELDS: &'static [&'static str] = &["DayOfMonth", "DayOfWeek", "Hour", "IntervalDays"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "DayOfMonth" => Some(0),
+            "DayOfWeek" => Some(1),
+            "Hour" => Some(2),
+            "IntervalDays" => Some(3),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.day_of_month = map.next_value::<crate::api::wire::LenientList<u64>>()?.0,
+            1 => self.day_of_week = map.next_value::<crate::api::wire::LenientList<u64>>()?.0,
+            2 => self.hour = map.next_value::<crate::api::wire::LenientList<u64>>()?.0,
+            3 => self.interval_days = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Policy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::flatten::Flatten for Policy {
@@ -5757,74 +7497,155 @@ impl Policy {
 }
 
 /// `PrepayPrice` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct PrepayPrice {
     /// `DiscountPrice` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub discount_price: Option<f64>,
     /// `ChargeUnit` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub charge_unit: Option<String>,
     /// `UnitPriceHigh` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_price_high: Option<String>,
     /// `OriginalPriceHigh` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub original_price_high: Option<String>,
     /// `OriginalPrice` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub original_price: Option<f64>,
     /// `UnitPriceDiscount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_price_discount: Option<f64>,
     /// `UnitPriceDiscountHigh` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_price_discount_high: Option<String>,
     /// `DiscountPriceHigh` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub discount_price_high: Option<String>,
     /// `UnitPrice` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_price: Option<f64>,
     /// `DetailPrices` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub detail_prices: Vec<DetailPrice>,
 }
 
+impl crate::api::wire::Fields for PrepayPrice {
+    const NAME: &'static str = "PrepayPrice";
+    const FIELDS: &'static [&'static str] = &["ChargeUnit", "DetailPrices", "DiscountPrice", "DiscountPriceHigh", "OriginalPrice", "OriginalPriceHigh", "UnitPrice", "UnitPriceDiscount", "UnitPriceDiscountHigh", "UnitPriceHigh"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "ChargeUnit" => Some(0),
+            "DetailPrices" => Some(1),
+            "DiscountPrice" => Some(2),
+            "DiscountPriceHigh" => Some(3),
+            "OriginalPrice" => Some(4),
+            "OriginalPriceHigh" => Some(5),
+            "UnitPrice" => Some(6),
+            "UnitPriceDiscount" => Some(7),
+            "UnitPriceDiscountHigh" => Some(8),
+            "UnitPriceHigh" => Some(9),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.charge_unit = map.next_value()?,
+            1 => self.detail_prices = map.next_value::<crate::api::wire::List<DetailPrice>>()?.0,
+            2 => self.discount_price = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            3 => self.discount_price_high = map.next_value()?,
+            4 => self.original_price = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            5 => self.original_price_high = map.next_value()?,
+            6 => self.unit_price = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            7 => self.unit_price_discount = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            8 => self.unit_price_discount_high = map.next_value()?,
+            9 => self.unit_price_high = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PrepayPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `Price` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct Price {
     /// `ChargeUnit` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub charge_unit: Option<String>,
     /// `DiscountPrice` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub discount_price: Option<f64>,
     /// `DiscountPriceHigh` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub discount_price_high: Option<String>,
     /// `OriginalPrice` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub original_price: Option<f64>,
     /// `OriginalPriceHigh` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub original_price_high: Option<String>,
     /// `UnitPrice` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_price: Option<f64>,
     /// `UnitPriceDiscount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_price_discount: Option<f64>,
     /// `UnitPriceDiscountHigh` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_price_discount_high: Option<String>,
     /// `UnitPriceHigh` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_price_high: Option<String>,
+}
+
+impl crate::api::wire::Fields for Price {
+    const NAME: &'static str = "Price";
+    const FIELDS: &'static [&'static str] = &["ChargeUnit", "DiscountPrice", "DiscountPriceHigh", "OriginalPrice", "OriginalPriceHigh", "UnitPrice", "UnitPriceDiscount", "UnitPriceDiscountHigh", "UnitPriceHigh"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "ChargeUnit" => Some(0),
+            "DiscountPrice" => Some(1),
+            "DiscountPriceHigh" => Some(2),
+            "OriginalPrice" => Some(3),
+            "OriginalPriceHigh" => Some(4),
+            "UnitPrice" => Some(5),
+            "UnitPriceDiscount" => Some(6),
+            "UnitPriceDiscountHigh" => Some(7),
+            "UnitPriceHigh" => Some(8),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.charge_unit = map.next_value()?,
+            1 => self.discount_price = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            2 => self.discount_price_high = map.next_value()?,
+            3 => self.original_price = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            4 => self.original_price_high = map.next_value()?,
+            5 => self.unit_price = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            6 => self.unit_price_discount = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            7 => self.unit_price_discount_high = map.next_value()?,
+            8 => self.unit_price_high = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Price {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 /// `RemoteDiskChargePrepaid` (wire name), a data type of requests.
@@ -5884,208 +7705,423 @@ impl RemoteDiskChargePrepaid {
 }
 
 /// `RemoteDiskDetail` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct RemoteDiskDetail {
     /// `CreateTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub create_time: Option<String>,
     /// `DeadlineTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub deadline_time: Option<String>,
     /// `DiskChargeType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_charge_type: Option<String>,
     /// `DiskSize` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_size: Option<u64>,
     /// `InstanceId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// `Placement` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub placement: Option<Placement>,
     /// `RemoteDiskId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub remote_disk_id: Option<String>,
     /// `RemoteDiskName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub remote_disk_name: Option<String>,
     /// `RemoteDiskState` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub remote_disk_state: Option<String>,
     /// `RemoteDiskType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub remote_disk_type: Option<String>,
     /// `RenewFlag` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub renew_flag: Option<String>,
 }
 
+impl crate::api::wire::Fields for RemoteDiskDetail {
+    const NAME: &'static str = "RemoteDiskDetail";
+    const FIELDS: &'static [&'static str] = &["CreateTime", "DeadlineTime", "DiskChargeType", "DiskSize", "InstanceId", "Placement", "RemoteDiskId", "RemoteDiskName", "RemoteDiskState", "RemoteDiskType", "RenewFlag"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "CreateTime" => Some(0),
+            "DeadlineTime" => Some(1),
+            "DiskChargeType" => Some(2),
+            "DiskSize" => Some(3),
+            "InstanceId" => Some(4),
+            "Placement" => Some(5),
+            "RemoteDiskId" => Some(6),
+            "RemoteDiskName" => Some(7),
+            "RemoteDiskState" => Some(8),
+            "RemoteDiskType" => Some(9),
+            "RenewFlag" => Some(10),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.create_time = map.next_value()?,
+            1 => self.deadline_time = map.next_value()?,
+            2 => self.disk_charge_type = map.next_value()?,
+            3 => self.disk_size = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            4 => self.instance_id = map.next_value()?,
+            5 => self.placement = map.next_value()?,
+            6 => self.remote_disk_id = map.next_value()?,
+            7 => self.remote_disk_name = map.next_value()?,
+            8 => self.remote_disk_state = map.next_value()?,
+            9 => self.remote_disk_type = map.next_value()?,
+            10 => self.renew_flag = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RemoteDiskDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `SharePermission` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct SharePermission {
     /// `CreatedTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub created_time: Option<String>,
     /// `AccountId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub account_id: Option<String>,
 }
 
+impl crate::api::wire::Fields for SharePermission {
+    const NAME: &'static str = "SharePermission";
+    const FIELDS: &'static [&'static str] = &["AccountId", "CreatedTime"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "AccountId" => Some(0),
+            "CreatedTime" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.account_id = map.next_value()?,
+            1 => self.created_time = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SharePermission {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `Snapshot` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct Snapshot {
     /// `Placement` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub placement: Option<Placement>,
     /// `CopyFromRemote` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub copy_from_remote: Option<bool>,
     /// `SnapshotState` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_state: Option<String>,
     /// `IsPermanent` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub is_permanent: Option<bool>,
     /// `SnapshotName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_name: Option<String>,
     /// `DeadlineTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub deadline_time: Option<String>,
     /// `Percent` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub percent: Option<u64>,
     /// `Images` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub images: Vec<Image>,
     /// `ShareReference` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub share_reference: Option<u64>,
     /// `SnapshotType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_type: Option<String>,
     /// `DiskSize` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_size: Option<u64>,
     /// `DiskId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_id: Option<String>,
     /// `CopyingToRegions` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub copying_to_regions: Vec<String>,
     /// `Encrypt` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub encrypt: Option<bool>,
     /// `CreateTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub create_time: Option<String>,
     /// `ImageCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub image_count: Option<u64>,
     /// `DiskUsage` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_usage: Option<String>,
     /// `SnapshotId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_id: Option<String>,
     /// `TimeStartShare` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub time_start_share: Option<String>,
     /// `Tags` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub tags: Vec<Tag>,
     /// `IsLocked` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub is_locked: Option<bool>,
     /// `LatestModifyTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub latest_modify_time: Option<String>,
     /// `AutoSnapshotPolicyId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub auto_snapshot_policy_id: Option<String>,
     /// `SnapshotMode` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_mode: Option<String>,
 }
 
+impl crate::api::wire::Fields for Snapshot {
+    const NAME: &'static str = "Snapshot";
+    const FIELDS: &'static [&'static str] = &["AutoSnapshotPolicyId", "CopyFromRemote", "CopyingToRegions", "CreateTime", "DeadlineTime", "DiskId", "DiskSize", "DiskUsage", "Encrypt", "ImageCount", "Images", "IsLocked", "IsPermanent", "LatestModifyTime", "Percent", "Placement", "ShareReference", "SnapshotId", "SnapshotMode", "SnapshotName", "SnapshotState", "SnapshotType", "Tags", "TimeStartShare"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "AutoSnapshotPolicyId" => Some(0),
+            "CopyFromRemote" => Some(1),
+            "CopyingToRegions" => Some(2),
+            "CreateTime" => Some(3),
+            "DeadlineTime" => Some(4),
+            "DiskId" => Some(5),
+            "DiskSize" => Some(6),
+            "DiskUsage" => Some(7),
+            "Encrypt" => Some(8),
+            "ImageCount" => Some(9),
+            "Images" => Some(10),
+            "IsLocked" => Some(11),
+            "IsPermanent" => Some(12),
+            "LatestModifyTime" => Some(13),
+            "Percent" => Some(14),
+            "Placement" => Some(15),
+            "ShareReference" => Some(16),
+            "SnapshotId" => Some(17),
+            "SnapshotMode" => Some(18),
+            "SnapshotName" => Some(19),
+            "SnapshotState" => Some(20),
+            "SnapshotType" => Some(21),
+            "Tags" => Some(22),
+            "TimeStartShare" => Some(23),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.auto_snapshot_policy_id = map.next_value()?,
+            1 => self.copy_from_remote = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            2 => self.copying_to_regions = map.next_value::<crate::api::wire::List<String>>()?.0,
+            3 => self.create_time = map.next_value()?,
+            4 => self.deadline_time = map.next_value()?,
+            5 => self.disk_id = map.next_value()?,
+            6 => self.disk_size = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            7 => self.disk_usage = map.next_value()?,
+            8 => self.encrypt = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            9 => self.image_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            10 => self.images = map.next_value::<crate::api::wire::List<Image>>()?.0,
+            11 => self.is_locked = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            12 => self.is_permanent = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            13 => self.latest_modify_time = map.next_value()?,
+            14 => self.percent = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            15 => self.placement = map.next_value()?,
+            16 => self.share_reference = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            17 => self.snapshot_id = map.next_value()?,
+            18 => self.snapshot_mode = map.next_value()?,
+            19 => self.snapshot_name = map.next_value()?,
+            20 => self.snapshot_state = map.next_value()?,
+            21 => self.snapshot_type = map.next_value()?,
+            22 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            23 => self.time_start_share = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Snapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `SnapshotCopyResult` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct SnapshotCopyResult {
     /// `SnapshotId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_id: Option<String>,
     /// `Message` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// `Code` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub code: Option<String>,
     /// `DestinationRegion` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub destination_region: Option<String>,
 }
 
+impl crate::api::wire::Fields for SnapshotCopyResult {
+    const NAME: &'static str = "SnapshotCopyResult";
+    const FIELDS: &'static [&'static str] = &["Code", "DestinationRegion", "Message", "SnapshotId"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Code" => Some(0),
+            "DestinationRegion" => Some(1),
+            "Message" => Some(2),
+            "SnapshotId" => Some(3),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.code = map.next_value()?,
+            1 => self.destination_region = map.next_value()?,
+            2 => self.message = map.next_value()?,
+            3 => self.snapshot_id = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotCopyResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `SnapshotGroup` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct SnapshotGroup {
     /// `SnapshotGroupId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_group_id: Option<String>,
     /// `SnapshotGroupType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_group_type: Option<String>,
     /// `ContainRootSnapshot` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub contain_root_snapshot: Option<bool>,
     /// `SnapshotIdSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub snapshot_id_set: Vec<String>,
     /// `SnapshotGroupState` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_group_state: Option<String>,
     /// `Percent` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub percent: Option<u64>,
     /// `CreateTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub create_time: Option<String>,
     /// `ModifyTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub modify_time: Option<String>,
     /// `Images` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub images: Vec<Image>,
     /// `SnapshotGroupName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_group_name: Option<String>,
     /// `ImageCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub image_count: Option<u64>,
     /// `IsPermanent` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub is_permanent: Option<bool>,
     /// `DeadlineTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub deadline_time: Option<String>,
     /// `AutoSnapshotPolicyId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub auto_snapshot_policy_id: Option<String>,
 }
 
+impl crate::api::wire::Fields for SnapshotGroup {
+    const NAME: &'static str = "SnapshotGroup";
+    const FIELDS: &'static [&'static str] = &["AutoSnapshotPolicyId", "ContainRootSnapshot", "CreateTime", "DeadlineTime", "ImageCount", "Images", "IsPermanent", "ModifyTime", "Percent", "SnapshotGroupId", "SnapshotGroupName", "SnapshotGroupState", "SnapshotGroupType", "SnapshotIdSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "AutoSnapshotPolicyId" => Some(0),
+            "ContainRootSnapshot" => Some(1),
+            "CreateTime" => Some(2),
+            "DeadlineTime" => Some(3),
+            "ImageCount" => Some(4),
+            "Images" => Some(5),
+            "IsPermanent" => Some(6),
+            "ModifyTime" => Some(7),
+            "Percent" => Some(8),
+            "SnapshotGroupId" => Some(9),
+            "SnapshotGroupName" => Some(10),
+            "SnapshotGroupState" => Some(11),
+            "SnapshotGroupType" => Some(12),
+            "SnapshotIdSet" => Some(13),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.auto_snapshot_policy_id = map.next_value()?,
+            1 => self.contain_root_snapshot = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            2 => self.create_time = map.next_value()?,
+            3 => self.deadline_time = map.next_value()?,
+            4 => self.image_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            5 => self.images = map.next_value::<crate::api::wire::List<Image>>()?.0,
+            6 => self.is_permanent = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            7 => self.modify_time = map.next_value()?,
+            8 => self.percent = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            9 => self.snapshot_group_id = map.next_value()?,
+            10 => self.snapshot_group_name = map.next_value()?,
+            11 => self.snapshot_group_state = map.next_value()?,
+            12 => self.snapshot_group_type = map.next_value()?,
+            13 => self.snapshot_id_set = map.next_value::<crate::api::wire::List<String>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `Tag` (wire name), a data type of requests and replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct Tag {
     /// `Key` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -6093,6 +8129,32 @@ pub struct Tag {
     /// `Value` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl crate::api::wire::Fields for Tag {
+    const NAME: &'static str = "Tag";
+    const FIELDS: &'static [&'static str] = &["Key", "Value"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Key" => Some(0),
+            "Value" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.key = map.next_value()?,
+            1 => self.value = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::flatten::Flatten for Tag {

@@ -3,7 +3,7 @@
 //!
 //! Generated from `spec/cvm.json` (tccli 3.1.189.1 services/cvm/v20170312/api.json); see [the module above](super) for the conventions.
 #![cfg_attr(rustfmt, rustfmt_skip)]
-#![allow(clippy::upper_case_acronyms, clippy::too_many_arguments)]
+#![allow(clippy::upper_case_acronyms, clippy::too_many_arguments, clippy::single_match)]
 
 /// Request of `AllocateHosts`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -102,13 +102,36 @@ impl AllocateHostsRequest {
 }
 
 /// Reply to `AllocateHosts` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct AllocateHostsResponse {
     /// `HostIdSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub host_id_set: Vec<String>,
+}
+
+impl crate::api::wire::Fields for AllocateHostsResponse {
+    const NAME: &'static str = "AllocateHostsResponse";
+    const FIELDS: &'static [&'static str] = &["HostIdSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "HostIdSet" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.host_id_set = map.next_value::<crate::api::wire::List<String>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AllocateHostsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for AllocateHostsRequest {
@@ -188,10 +211,26 @@ impl AssociateInstancesKeyPairsRequest {
 }
 
 /// Reply to `AssociateInstancesKeyPairs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct AssociateInstancesKeyPairsResponse {}
+
+impl crate::api::wire::Fields for AssociateInstancesKeyPairsResponse {
+    const NAME: &'static str = "AssociateInstancesKeyPairsResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AssociateInstancesKeyPairsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for AssociateInstancesKeyPairsRequest {
     const NAME: &'static str = "AssociateInstancesKeyPairs";
@@ -253,10 +292,26 @@ impl AssociateSecurityGroupsRequest {
 }
 
 /// Reply to `AssociateSecurityGroups` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct AssociateSecurityGroupsResponse {}
+
+impl crate::api::wire::Fields for AssociateSecurityGroupsResponse {
+    const NAME: &'static str = "AssociateSecurityGroupsResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AssociateSecurityGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for AssociateSecurityGroupsRequest {
     const NAME: &'static str = "AssociateSecurityGroups";
@@ -359,10 +414,26 @@ impl ConfigureChcAssistVpcRequest {
 }
 
 /// Reply to `ConfigureChcAssistVpc` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ConfigureChcAssistVpcResponse {}
+
+impl crate::api::wire::Fields for ConfigureChcAssistVpcResponse {
+    const NAME: &'static str = "ConfigureChcAssistVpcResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConfigureChcAssistVpcResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ConfigureChcAssistVpcRequest {
     const NAME: &'static str = "ConfigureChcAssistVpc";
@@ -445,10 +516,26 @@ impl ConfigureChcDeployVpcRequest {
 }
 
 /// Reply to `ConfigureChcDeployVpc` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ConfigureChcDeployVpcResponse {}
+
+impl crate::api::wire::Fields for ConfigureChcDeployVpcResponse {
+    const NAME: &'static str = "ConfigureChcDeployVpcResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConfigureChcDeployVpcResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ConfigureChcDeployVpcRequest {
     const NAME: &'static str = "ConfigureChcDeployVpc";
@@ -531,16 +618,42 @@ impl ConvertOperatingSystemsRequest {
 }
 
 /// Reply to `ConvertOperatingSystems` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct ConvertOperatingSystemsResponse {
     /// `SupportTargetOSList` (wire name).
-    #[serde(rename = "SupportTargetOSList", deserialize_with = "crate::api::wire::list")]
+    #[cfg_attr(feature = "server", serde(rename = "SupportTargetOSList"))]
     pub support_target_os_list: Vec<TargetOS>,
     /// `TaskId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub task_id: Option<String>,
+}
+
+impl crate::api::wire::Fields for ConvertOperatingSystemsResponse {
+    const NAME: &'static str = "ConvertOperatingSystemsResponse";
+    const FIELDS: &'static [&'static str] = &["SupportTargetOSList", "TaskId"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "SupportTargetOSList" => Some(0),
+            "TaskId" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.support_target_os_list = map.next_value::<crate::api::wire::List<TargetOS>>()?.0,
+            1 => self.task_id = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConvertOperatingSystemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for ConvertOperatingSystemsRequest {
@@ -659,34 +772,72 @@ impl CreateDisasterRecoverGroupRequest {
 }
 
 /// Reply to `CreateDisasterRecoverGroup` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct CreateDisasterRecoverGroupResponse {
     /// `DisasterRecoverGroupId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disaster_recover_group_id: Option<String>,
     /// `Type` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// `Name` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// `CvmQuotaTotal` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cvm_quota_total: Option<i64>,
     /// `CurrentNum` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub current_num: Option<i64>,
     /// `CreateTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub create_time: Option<String>,
     /// `Strategy` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub strategy: Option<String>,
     /// `PartitionCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub partition_count: Option<i64>,
+}
+
+impl crate::api::wire::Fields for CreateDisasterRecoverGroupResponse {
+    const NAME: &'static str = "CreateDisasterRecoverGroupResponse";
+    const FIELDS: &'static [&'static str] = &["CreateTime", "CurrentNum", "CvmQuotaTotal", "DisasterRecoverGroupId", "Name", "PartitionCount", "Strategy", "Type"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "CreateTime" => Some(0),
+            "CurrentNum" => Some(1),
+            "CvmQuotaTotal" => Some(2),
+            "DisasterRecoverGroupId" => Some(3),
+            "Name" => Some(4),
+            "PartitionCount" => Some(5),
+            "Strategy" => Some(6),
+            "Type" => Some(7),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.create_time = map.next_value()?,
+            1 => self.current_num = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            2 => self.cvm_quota_total = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            3 => self.disaster_recover_group_id = map.next_value()?,
+            4 => self.name = map.next_value()?,
+            5 => self.partition_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            6 => self.strategy = map.next_value()?,
+            7 => self.r#type = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateDisasterRecoverGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for CreateDisasterRecoverGroupRequest {
@@ -796,13 +947,36 @@ impl CreateHpcClusterRequest {
 }
 
 /// Reply to `CreateHpcCluster` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct CreateHpcClusterResponse {
     /// `HpcClusterSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub hpc_cluster_set: Vec<HpcClusterInfo>,
+}
+
+impl crate::api::wire::Fields for CreateHpcClusterResponse {
+    const NAME: &'static str = "CreateHpcClusterResponse";
+    const FIELDS: &'static [&'static str] = &["HpcClusterSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "HpcClusterSet" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.hpc_cluster_set = map.next_value::<crate::api::wire::List<HpcClusterInfo>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateHpcClusterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for CreateHpcClusterRequest {
@@ -946,13 +1120,37 @@ impl CreateImageRequest {
 }
 
 /// Reply to `CreateImage` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct CreateImageResponse {
     /// `ImageId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub image_id: Option<String>,
+}
+
+impl crate::api::wire::Fields for CreateImageResponse {
+    const NAME: &'static str = "CreateImageResponse";
+    const FIELDS: &'static [&'static str] = &["ImageId"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "ImageId" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.image_id = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateImageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for CreateImageRequest {
@@ -1031,13 +1229,37 @@ impl CreateKeyPairRequest {
 }
 
 /// Reply to `CreateKeyPair` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct CreateKeyPairResponse {
     /// `KeyPair` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub key_pair: Option<KeyPair>,
+}
+
+impl crate::api::wire::Fields for CreateKeyPairResponse {
+    const NAME: &'static str = "CreateKeyPairResponse";
+    const FIELDS: &'static [&'static str] = &["KeyPair"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "KeyPair" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.key_pair = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateKeyPairResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for CreateKeyPairRequest {
@@ -1401,13 +1623,37 @@ impl CreateLaunchTemplateRequest {
 }
 
 /// Reply to `CreateLaunchTemplate` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct CreateLaunchTemplateResponse {
     /// `LaunchTemplateId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub launch_template_id: Option<String>,
+}
+
+impl crate::api::wire::Fields for CreateLaunchTemplateResponse {
+    const NAME: &'static str = "CreateLaunchTemplateResponse";
+    const FIELDS: &'static [&'static str] = &["LaunchTemplateId"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "LaunchTemplateId" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.launch_template_id = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateLaunchTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for CreateLaunchTemplateRequest {
@@ -1777,13 +2023,37 @@ impl CreateLaunchTemplateVersionRequest {
 }
 
 /// Reply to `CreateLaunchTemplateVersion` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct CreateLaunchTemplateVersionResponse {
     /// `LaunchTemplateVersionNumber` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub launch_template_version_number: Option<i64>,
+}
+
+impl crate::api::wire::Fields for CreateLaunchTemplateVersionResponse {
+    const NAME: &'static str = "CreateLaunchTemplateVersionResponse";
+    const FIELDS: &'static [&'static str] = &["LaunchTemplateVersionNumber"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "LaunchTemplateVersionNumber" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.launch_template_version_number = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateLaunchTemplateVersionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for CreateLaunchTemplateVersionRequest {
@@ -1842,10 +2112,26 @@ impl DeleteDisasterRecoverGroupsRequest {
 }
 
 /// Reply to `DeleteDisasterRecoverGroups` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct DeleteDisasterRecoverGroupsResponse {}
+
+impl crate::api::wire::Fields for DeleteDisasterRecoverGroupsResponse {
+    const NAME: &'static str = "DeleteDisasterRecoverGroupsResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteDisasterRecoverGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for DeleteDisasterRecoverGroupsRequest {
     const NAME: &'static str = "DeleteDisasterRecoverGroups";
@@ -1897,10 +2183,26 @@ impl DeleteHpcClustersRequest {
 }
 
 /// Reply to `DeleteHpcClusters` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct DeleteHpcClustersResponse {}
+
+impl crate::api::wire::Fields for DeleteHpcClustersResponse {
+    const NAME: &'static str = "DeleteHpcClustersResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteHpcClustersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for DeleteHpcClustersRequest {
     const NAME: &'static str = "DeleteHpcClusters";
@@ -1973,10 +2275,26 @@ impl DeleteImagesRequest {
 }
 
 /// Reply to `DeleteImages` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct DeleteImagesResponse {}
+
+impl crate::api::wire::Fields for DeleteImagesResponse {
+    const NAME: &'static str = "DeleteImagesResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteImagesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for DeleteImagesRequest {
     const NAME: &'static str = "DeleteImages";
@@ -2033,10 +2351,26 @@ impl DeleteInstancesActionTimerRequest {
 }
 
 /// Reply to `DeleteInstancesActionTimer` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct DeleteInstancesActionTimerResponse {}
+
+impl crate::api::wire::Fields for DeleteInstancesActionTimerResponse {
+    const NAME: &'static str = "DeleteInstancesActionTimerResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteInstancesActionTimerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for DeleteInstancesActionTimerRequest {
     const NAME: &'static str = "DeleteInstancesActionTimer";
@@ -2098,10 +2432,26 @@ impl DeleteInstancesDisasterRecoverGroupsRequest {
 }
 
 /// Reply to `DeleteInstancesDisasterRecoverGroups` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct DeleteInstancesDisasterRecoverGroupsResponse {}
+
+impl crate::api::wire::Fields for DeleteInstancesDisasterRecoverGroupsResponse {
+    const NAME: &'static str = "DeleteInstancesDisasterRecoverGroupsResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteInstancesDisasterRecoverGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for DeleteInstancesDisasterRecoverGroupsRequest {
     const NAME: &'static str = "DeleteInstancesDisasterRecoverGroups";
@@ -2153,10 +2503,26 @@ impl DeleteKeyPairsRequest {
 }
 
 /// Reply to `DeleteKeyPairs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct DeleteKeyPairsResponse {}
+
+impl crate::api::wire::Fields for DeleteKeyPairsResponse {
+    const NAME: &'static str = "DeleteKeyPairsResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteKeyPairsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for DeleteKeyPairsRequest {
     const NAME: &'static str = "DeleteKeyPairs";
@@ -2208,10 +2574,26 @@ impl DeleteLaunchTemplateRequest {
 }
 
 /// Reply to `DeleteLaunchTemplate` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct DeleteLaunchTemplateResponse {}
+
+impl crate::api::wire::Fields for DeleteLaunchTemplateResponse {
+    const NAME: &'static str = "DeleteLaunchTemplateResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteLaunchTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for DeleteLaunchTemplateRequest {
     const NAME: &'static str = "DeleteLaunchTemplate";
@@ -2273,10 +2655,26 @@ impl DeleteLaunchTemplateVersionsRequest {
 }
 
 /// Reply to `DeleteLaunchTemplateVersions` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct DeleteLaunchTemplateVersionsResponse {}
+
+impl crate::api::wire::Fields for DeleteLaunchTemplateVersionsResponse {
+    const NAME: &'static str = "DeleteLaunchTemplateVersionsResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteLaunchTemplateVersionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for DeleteLaunchTemplateVersionsRequest {
     const NAME: &'static str = "DeleteLaunchTemplateVersions";
@@ -2327,16 +2725,42 @@ impl DescribeAccountQuotaRequest {
 }
 
 /// Reply to `DescribeAccountQuota` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeAccountQuotaResponse {
     /// `AppId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub app_id: Option<u64>,
     /// `AccountQuotaOverview` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub account_quota_overview: Option<AccountQuotaOverview>,
+}
+
+impl crate::api::wire::Fields for DescribeAccountQuotaResponse {
+    const NAME: &'static str = "DescribeAccountQuotaResponse";
+    const FIELDS: &'static [&'static str] = &["AccountQuotaOverview", "AppId"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "AccountQuotaOverview" => Some(0),
+            "AppId" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.account_quota_overview = map.next_value()?,
+            1 => self.app_id = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeAccountQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeAccountQuotaRequest {
@@ -2389,13 +2813,36 @@ impl DescribeChcDeniedActionsRequest {
 }
 
 /// Reply to `DescribeChcDeniedActions` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeChcDeniedActionsResponse {
     /// `ChcHostDeniedActionSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub chc_host_denied_action_set: Vec<ChcHostDeniedActions>,
+}
+
+impl crate::api::wire::Fields for DescribeChcDeniedActionsResponse {
+    const NAME: &'static str = "DescribeChcDeniedActionsResponse";
+    const FIELDS: &'static [&'static str] = &["ChcHostDeniedActionSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "ChcHostDeniedActionSet" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.chc_host_denied_action_set = map.next_value::<crate::api::wire::List<ChcHostDeniedActions>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeChcDeniedActionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeChcDeniedActionsRequest {
@@ -2477,16 +2924,41 @@ impl DescribeChcHostsRequest {
 }
 
 /// Reply to `DescribeChcHosts` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeChcHostsResponse {
     /// `TotalCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
     /// `ChcHostSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub chc_host_set: Vec<ChcHost>,
+}
+
+impl crate::api::wire::Fields for DescribeChcHostsResponse {
+    const NAME: &'static str = "DescribeChcHostsResponse";
+    const FIELDS: &'static [&'static str] = &["ChcHostSet", "TotalCount"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "ChcHostSet" => Some(0),
+            "TotalCount" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.chc_host_set = map.next_value::<crate::api::wire::List<ChcHost>>()?.0,
+            1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeChcHostsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeChcHostsRequest {
@@ -2527,28 +2999,62 @@ impl DescribeDisasterRecoverGroupQuotaRequest {
 }
 
 /// Reply to `DescribeDisasterRecoverGroupQuota` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeDisasterRecoverGroupQuotaResponse {
     /// `GroupQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub group_quota: Option<i64>,
     /// `CurrentNum` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub current_num: Option<i64>,
     /// `CvmInHostGroupQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cvm_in_host_group_quota: Option<i64>,
     /// `CvmInSwGroupQuota` (wire name). Deprecated by the service.
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cvm_in_sw_group_quota: Option<i64>,
     /// `CvmInRackGroupQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cvm_in_rack_group_quota: Option<i64>,
     /// `CvmInSwitchGroupQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cvm_in_switch_group_quota: Option<i64>,
+}
+
+impl crate::api::wire::Fields for DescribeDisasterRecoverGroupQuotaResponse {
+    const NAME: &'static str = "DescribeDisasterRecoverGroupQuotaResponse";
+    const FIELDS: &'static [&'static str] = &["CurrentNum", "CvmInHostGroupQuota", "CvmInRackGroupQuota", "CvmInSwGroupQuota", "CvmInSwitchGroupQuota", "GroupQuota"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "CurrentNum" => Some(0),
+            "CvmInHostGroupQuota" => Some(1),
+            "CvmInRackGroupQuota" => Some(2),
+            "CvmInSwGroupQuota" => Some(3),
+            "CvmInSwitchGroupQuota" => Some(4),
+            "GroupQuota" => Some(5),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.current_num = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            1 => self.cvm_in_host_group_quota = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            2 => self.cvm_in_rack_group_quota = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            3 => self.cvm_in_sw_group_quota = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            4 => self.cvm_in_switch_group_quota = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            5 => self.group_quota = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeDisasterRecoverGroupQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeDisasterRecoverGroupQuotaRequest {
@@ -2640,16 +3146,41 @@ impl DescribeDisasterRecoverGroupsRequest {
 }
 
 /// Reply to `DescribeDisasterRecoverGroups` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeDisasterRecoverGroupsResponse {
     /// `DisasterRecoverGroupSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub disaster_recover_group_set: Vec<DisasterRecoverGroup>,
     /// `TotalCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
+}
+
+impl crate::api::wire::Fields for DescribeDisasterRecoverGroupsResponse {
+    const NAME: &'static str = "DescribeDisasterRecoverGroupsResponse";
+    const FIELDS: &'static [&'static str] = &["DisasterRecoverGroupSet", "TotalCount"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "DisasterRecoverGroupSet" => Some(0),
+            "TotalCount" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.disaster_recover_group_set = map.next_value::<crate::api::wire::List<DisasterRecoverGroup>>()?.0,
+            1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeDisasterRecoverGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeDisasterRecoverGroupsRequest {
@@ -2721,16 +3252,41 @@ impl DescribeHostsRequest {
 }
 
 /// Reply to `DescribeHosts` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeHostsResponse {
     /// `TotalCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<u64>,
     /// `HostSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub host_set: Vec<HostItem>,
+}
+
+impl crate::api::wire::Fields for DescribeHostsResponse {
+    const NAME: &'static str = "DescribeHostsResponse";
+    const FIELDS: &'static [&'static str] = &["HostSet", "TotalCount"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "HostSet" => Some(0),
+            "TotalCount" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.host_set = map.next_value::<crate::api::wire::List<HostItem>>()?.0,
+            1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeHostsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeHostsRequest {
@@ -2862,16 +3418,41 @@ impl DescribeHpcClustersRequest {
 }
 
 /// Reply to `DescribeHpcClusters` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeHpcClustersResponse {
     /// `HpcClusterSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub hpc_cluster_set: Vec<HpcClusterInfo>,
     /// `TotalCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<u64>,
+}
+
+impl crate::api::wire::Fields for DescribeHpcClustersResponse {
+    const NAME: &'static str = "DescribeHpcClustersResponse";
+    const FIELDS: &'static [&'static str] = &["HpcClusterSet", "TotalCount"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "HpcClusterSet" => Some(0),
+            "TotalCount" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.hpc_cluster_set = map.next_value::<crate::api::wire::List<HpcClusterInfo>>()?.0,
+            1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeHpcClustersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeHpcClustersRequest {
@@ -2923,13 +3504,37 @@ impl DescribeImageFromFamilyRequest {
 }
 
 /// Reply to `DescribeImageFromFamily` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeImageFromFamilyResponse {
     /// `Image` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub image: Option<Image>,
+}
+
+impl crate::api::wire::Fields for DescribeImageFromFamilyResponse {
+    const NAME: &'static str = "DescribeImageFromFamilyResponse";
+    const FIELDS: &'static [&'static str] = &["Image"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Image" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.image = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeImageFromFamilyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeImageFromFamilyRequest {
@@ -2970,13 +3575,37 @@ impl DescribeImageQuotaRequest {
 }
 
 /// Reply to `DescribeImageQuota` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeImageQuotaResponse {
     /// `ImageNumQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub image_num_quota: Option<i64>,
+}
+
+impl crate::api::wire::Fields for DescribeImageQuotaResponse {
+    const NAME: &'static str = "DescribeImageQuotaResponse";
+    const FIELDS: &'static [&'static str] = &["ImageNumQuota"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "ImageNumQuota" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.image_num_quota = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeImageQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeImageQuotaRequest {
@@ -3029,13 +3658,36 @@ impl DescribeImageSharePermissionRequest {
 }
 
 /// Reply to `DescribeImageSharePermission` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeImageSharePermissionResponse {
     /// `SharePermissionSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub share_permission_set: Vec<SharePermission>,
+}
+
+impl crate::api::wire::Fields for DescribeImageSharePermissionResponse {
+    const NAME: &'static str = "DescribeImageSharePermissionResponse";
+    const FIELDS: &'static [&'static str] = &["SharePermissionSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "SharePermissionSet" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.share_permission_set = map.next_value::<crate::api::wire::List<SharePermission>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeImageSharePermissionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeImageSharePermissionRequest {
@@ -3127,16 +3779,41 @@ impl DescribeImagesRequest {
 }
 
 /// Reply to `DescribeImages` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeImagesResponse {
     /// `ImageSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub image_set: Vec<Image>,
     /// `TotalCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
+}
+
+impl crate::api::wire::Fields for DescribeImagesResponse {
+    const NAME: &'static str = "DescribeImagesResponse";
+    const FIELDS: &'static [&'static str] = &["ImageSet", "TotalCount"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "ImageSet" => Some(0),
+            "TotalCount" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.image_set = map.next_value::<crate::api::wire::List<Image>>()?.0,
+            1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeImagesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeImagesRequest {
@@ -3177,16 +3854,41 @@ impl DescribeImportImageOsRequest {
 }
 
 /// Reply to `DescribeImportImageOs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeImportImageOsResponse {
     /// `ImportImageOsListSupported` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub import_image_os_list_supported: Option<ImageOsList>,
     /// `ImportImageOsVersionSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub import_image_os_version_set: Vec<OsVersion>,
+}
+
+impl crate::api::wire::Fields for DescribeImportImageOsResponse {
+    const NAME: &'static str = "DescribeImportImageOsResponse";
+    const FIELDS: &'static [&'static str] = &["ImportImageOsListSupported", "ImportImageOsVersionSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "ImportImageOsListSupported" => Some(0),
+            "ImportImageOsVersionSet" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.import_image_os_list_supported = map.next_value()?,
+            1 => self.import_image_os_version_set = map.next_value::<crate::api::wire::List<OsVersion>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeImportImageOsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeImportImageOsRequest {
@@ -3227,13 +3929,36 @@ impl DescribeInstanceFamilyConfigsRequest {
 }
 
 /// Reply to `DescribeInstanceFamilyConfigs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeInstanceFamilyConfigsResponse {
     /// `InstanceFamilyConfigSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub instance_family_config_set: Vec<InstanceFamilyConfig>,
+}
+
+impl crate::api::wire::Fields for DescribeInstanceFamilyConfigsResponse {
+    const NAME: &'static str = "DescribeInstanceFamilyConfigsResponse";
+    const FIELDS: &'static [&'static str] = &["InstanceFamilyConfigSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "InstanceFamilyConfigSet" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.instance_family_config_set = map.next_value::<crate::api::wire::List<InstanceFamilyConfig>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeInstanceFamilyConfigsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeInstanceFamilyConfigsRequest {
@@ -3286,13 +4011,36 @@ impl DescribeInstanceInternetBandwidthConfigsRequest {
 }
 
 /// Reply to `DescribeInstanceInternetBandwidthConfigs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeInstanceInternetBandwidthConfigsResponse {
     /// `InternetBandwidthConfigSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub internet_bandwidth_config_set: Vec<InternetBandwidthConfig>,
+}
+
+impl crate::api::wire::Fields for DescribeInstanceInternetBandwidthConfigsResponse {
+    const NAME: &'static str = "DescribeInstanceInternetBandwidthConfigsResponse";
+    const FIELDS: &'static [&'static str] = &["InternetBandwidthConfigSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "InternetBandwidthConfigSet" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.internet_bandwidth_config_set = map.next_value::<crate::api::wire::List<InternetBandwidthConfig>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeInstanceInternetBandwidthConfigsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeInstanceInternetBandwidthConfigsRequest {
@@ -3344,13 +4092,36 @@ impl DescribeInstanceTypeConfigsRequest {
 }
 
 /// Reply to `DescribeInstanceTypeConfigs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeInstanceTypeConfigsResponse {
     /// `InstanceTypeConfigSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub instance_type_config_set: Vec<InstanceTypeConfig>,
+}
+
+impl crate::api::wire::Fields for DescribeInstanceTypeConfigsResponse {
+    const NAME: &'static str = "DescribeInstanceTypeConfigsResponse";
+    const FIELDS: &'static [&'static str] = &["InstanceTypeConfigSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "InstanceTypeConfigSet" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.instance_type_config_set = map.next_value::<crate::api::wire::List<InstanceTypeConfig>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeInstanceTypeConfigsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeInstanceTypeConfigsRequest {
@@ -3403,13 +4174,37 @@ impl DescribeInstanceVncUrlRequest {
 }
 
 /// Reply to `DescribeInstanceVncUrl` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeInstanceVncUrlResponse {
     /// `InstanceVncUrl` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_vnc_url: Option<String>,
+}
+
+impl crate::api::wire::Fields for DescribeInstanceVncUrlResponse {
+    const NAME: &'static str = "DescribeInstanceVncUrlResponse";
+    const FIELDS: &'static [&'static str] = &["InstanceVncUrl"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "InstanceVncUrl" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.instance_vnc_url = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeInstanceVncUrlResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeInstanceVncUrlRequest {
@@ -3491,16 +4286,41 @@ impl DescribeInstancesRequest {
 }
 
 /// Reply to `DescribeInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeInstancesResponse {
     /// `TotalCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
     /// `InstanceSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub instance_set: Vec<Instance>,
+}
+
+impl crate::api::wire::Fields for DescribeInstancesResponse {
+    const NAME: &'static str = "DescribeInstancesResponse";
+    const FIELDS: &'static [&'static str] = &["InstanceSet", "TotalCount"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "InstanceSet" => Some(0),
+            "TotalCount" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.instance_set = map.next_value::<crate::api::wire::List<Instance>>()?.0,
+            1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeInstancesRequest {
@@ -3602,13 +4422,36 @@ impl DescribeInstancesActionTimerRequest {
 }
 
 /// Reply to `DescribeInstancesActionTimer` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeInstancesActionTimerResponse {
     /// `ActionTimers` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub action_timers: Vec<ActionTimer>,
+}
+
+impl crate::api::wire::Fields for DescribeInstancesActionTimerResponse {
+    const NAME: &'static str = "DescribeInstancesActionTimerResponse";
+    const FIELDS: &'static [&'static str] = &["ActionTimers"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "ActionTimers" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.action_timers = map.next_value::<crate::api::wire::List<ActionTimer>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeInstancesActionTimerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeInstancesActionTimerRequest {
@@ -3671,13 +4514,36 @@ impl DescribeInstancesAttributesRequest {
 }
 
 /// Reply to `DescribeInstancesAttributes` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeInstancesAttributesResponse {
     /// `InstanceSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub instance_set: Vec<InstanceAttribute>,
+}
+
+impl crate::api::wire::Fields for DescribeInstancesAttributesResponse {
+    const NAME: &'static str = "DescribeInstancesAttributesResponse";
+    const FIELDS: &'static [&'static str] = &["InstanceSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "InstanceSet" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.instance_set = map.next_value::<crate::api::wire::List<InstanceAttribute>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeInstancesAttributesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeInstancesAttributesRequest {
@@ -3741,16 +4607,41 @@ impl DescribeInstancesModificationRequest {
 }
 
 /// Reply to `DescribeInstancesModification` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeInstancesModificationResponse {
     /// `TotalCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
     /// `InstanceTypeConfigStatusSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub instance_type_config_status_set: Vec<InstanceTypeConfigStatus>,
+}
+
+impl crate::api::wire::Fields for DescribeInstancesModificationResponse {
+    const NAME: &'static str = "DescribeInstancesModificationResponse";
+    const FIELDS: &'static [&'static str] = &["InstanceTypeConfigStatusSet", "TotalCount"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "InstanceTypeConfigStatusSet" => Some(0),
+            "TotalCount" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.instance_type_config_status_set = map.next_value::<crate::api::wire::List<InstanceTypeConfigStatus>>()?.0,
+            1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeInstancesModificationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeInstancesModificationRequest {
@@ -3813,13 +4704,36 @@ impl DescribeInstancesOperationLimitRequest {
 }
 
 /// Reply to `DescribeInstancesOperationLimit` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeInstancesOperationLimitResponse {
     /// `InstanceOperationLimitSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub instance_operation_limit_set: Vec<OperationCountLimit>,
+}
+
+impl crate::api::wire::Fields for DescribeInstancesOperationLimitResponse {
+    const NAME: &'static str = "DescribeInstancesOperationLimitResponse";
+    const FIELDS: &'static [&'static str] = &["InstanceOperationLimitSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "InstanceOperationLimitSet" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.instance_operation_limit_set = map.next_value::<crate::api::wire::List<OperationCountLimit>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeInstancesOperationLimitResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeInstancesOperationLimitRequest {
@@ -3891,16 +4805,41 @@ impl DescribeInstancesStatusRequest {
 }
 
 /// Reply to `DescribeInstancesStatus` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeInstancesStatusResponse {
     /// `TotalCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
     /// `InstanceStatusSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub instance_status_set: Vec<InstanceStatus>,
+}
+
+impl crate::api::wire::Fields for DescribeInstancesStatusResponse {
+    const NAME: &'static str = "DescribeInstancesStatusResponse";
+    const FIELDS: &'static [&'static str] = &["InstanceStatusSet", "TotalCount"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "InstanceStatusSet" => Some(0),
+            "TotalCount" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.instance_status_set = map.next_value::<crate::api::wire::List<InstanceStatus>>()?.0,
+            1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeInstancesStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeInstancesStatusRequest {
@@ -3941,13 +4880,36 @@ impl DescribeInternetChargeTypeConfigsRequest {
 }
 
 /// Reply to `DescribeInternetChargeTypeConfigs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeInternetChargeTypeConfigsResponse {
     /// `InternetChargeTypeConfigSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub internet_charge_type_config_set: Vec<InternetChargeTypeConfig>,
+}
+
+impl crate::api::wire::Fields for DescribeInternetChargeTypeConfigsResponse {
+    const NAME: &'static str = "DescribeInternetChargeTypeConfigsResponse";
+    const FIELDS: &'static [&'static str] = &["InternetChargeTypeConfigSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "InternetChargeTypeConfigSet" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.internet_charge_type_config_set = map.next_value::<crate::api::wire::List<InternetChargeTypeConfig>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeInternetChargeTypeConfigsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeInternetChargeTypeConfigsRequest {
@@ -4029,16 +4991,41 @@ impl DescribeKeyPairsRequest {
 }
 
 /// Reply to `DescribeKeyPairs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeKeyPairsResponse {
     /// `TotalCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
     /// `KeyPairSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub key_pair_set: Vec<KeyPair>,
+}
+
+impl crate::api::wire::Fields for DescribeKeyPairsResponse {
+    const NAME: &'static str = "DescribeKeyPairsResponse";
+    const FIELDS: &'static [&'static str] = &["KeyPairSet", "TotalCount"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "KeyPairSet" => Some(0),
+            "TotalCount" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.key_pair_set = map.next_value::<crate::api::wire::List<KeyPair>>()?.0,
+            1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeKeyPairsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeKeyPairsRequest {
@@ -4152,16 +5139,41 @@ impl DescribeLaunchTemplateVersionsRequest {
 }
 
 /// Reply to `DescribeLaunchTemplateVersions` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeLaunchTemplateVersionsResponse {
     /// `TotalCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<u64>,
     /// `LaunchTemplateVersionSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub launch_template_version_set: Vec<LaunchTemplateVersionInfo>,
+}
+
+impl crate::api::wire::Fields for DescribeLaunchTemplateVersionsResponse {
+    const NAME: &'static str = "DescribeLaunchTemplateVersionsResponse";
+    const FIELDS: &'static [&'static str] = &["LaunchTemplateVersionSet", "TotalCount"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "LaunchTemplateVersionSet" => Some(0),
+            "TotalCount" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.launch_template_version_set = map.next_value::<crate::api::wire::List<LaunchTemplateVersionInfo>>()?.0,
+            1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeLaunchTemplateVersionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeLaunchTemplateVersionsRequest {
@@ -4243,16 +5255,41 @@ impl DescribeLaunchTemplatesRequest {
 }
 
 /// Reply to `DescribeLaunchTemplates` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeLaunchTemplatesResponse {
     /// `TotalCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
     /// `LaunchTemplateSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub launch_template_set: Vec<LaunchTemplateInfo>,
+}
+
+impl crate::api::wire::Fields for DescribeLaunchTemplatesResponse {
+    const NAME: &'static str = "DescribeLaunchTemplatesResponse";
+    const FIELDS: &'static [&'static str] = &["LaunchTemplateSet", "TotalCount"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "LaunchTemplateSet" => Some(0),
+            "TotalCount" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.launch_template_set = map.next_value::<crate::api::wire::List<LaunchTemplateInfo>>()?.0,
+            1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeLaunchTemplatesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeLaunchTemplatesRequest {
@@ -4293,16 +5330,41 @@ impl DescribeRegionsRequest {
 }
 
 /// Reply to `DescribeRegions` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeRegionsResponse {
     /// `TotalCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<u64>,
     /// `RegionSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub region_set: Vec<RegionInfo>,
+}
+
+impl crate::api::wire::Fields for DescribeRegionsResponse {
+    const NAME: &'static str = "DescribeRegionsResponse";
+    const FIELDS: &'static [&'static str] = &["RegionSet", "TotalCount"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "RegionSet" => Some(0),
+            "TotalCount" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.region_set = map.next_value::<crate::api::wire::List<RegionInfo>>()?.0,
+            1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeRegionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeRegionsRequest {
@@ -4355,13 +5417,36 @@ impl DescribeResourcePoolPackInstancesRequest {
 }
 
 /// Reply to `DescribeResourcePoolPackInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeResourcePoolPackInstancesResponse {
     /// `DedicatedResourcePackInstanceSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub dedicated_resource_pack_instance_set: Vec<ResourcePoolPackInstance>,
+}
+
+impl crate::api::wire::Fields for DescribeResourcePoolPackInstancesResponse {
+    const NAME: &'static str = "DescribeResourcePoolPackInstancesResponse";
+    const FIELDS: &'static [&'static str] = &["DedicatedResourcePackInstanceSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "DedicatedResourcePackInstanceSet" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.dedicated_resource_pack_instance_set = map.next_value::<crate::api::wire::List<ResourcePoolPackInstance>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeResourcePoolPackInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeResourcePoolPackInstancesRequest {
@@ -4414,13 +5499,36 @@ impl DescribeResourcePoolPackTypeConfigsRequest {
 }
 
 /// Reply to `DescribeResourcePoolPackTypeConfigs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeResourcePoolPackTypeConfigsResponse {
     /// `InstanceTypeConfigSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub instance_type_config_set: Vec<InstanceTypeConfig>,
+}
+
+impl crate::api::wire::Fields for DescribeResourcePoolPackTypeConfigsResponse {
+    const NAME: &'static str = "DescribeResourcePoolPackTypeConfigsResponse";
+    const FIELDS: &'static [&'static str] = &["InstanceTypeConfigSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "InstanceTypeConfigSet" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.instance_type_config_set = map.next_value::<crate::api::wire::List<InstanceTypeConfig>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeResourcePoolPackTypeConfigsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeResourcePoolPackTypeConfigsRequest {
@@ -4492,16 +5600,41 @@ impl DescribeResourcePoolPacksRequest {
 }
 
 /// Reply to `DescribeResourcePoolPacks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeResourcePoolPacksResponse {
     /// `DedicatedResourcePackSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub dedicated_resource_pack_set: Vec<ResourcePoolPack>,
     /// `NextToken` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub next_token: Option<String>,
+}
+
+impl crate::api::wire::Fields for DescribeResourcePoolPacksResponse {
+    const NAME: &'static str = "DescribeResourcePoolPacksResponse";
+    const FIELDS: &'static [&'static str] = &["DedicatedResourcePackSet", "NextToken"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "DedicatedResourcePackSet" => Some(0),
+            "NextToken" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.dedicated_resource_pack_set = map.next_value::<crate::api::wire::List<ResourcePoolPack>>()?.0,
+            1 => self.next_token = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeResourcePoolPacksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeResourcePoolPacksRequest {
@@ -4665,16 +5798,41 @@ impl DescribeTaskInfoRequest {
 }
 
 /// Reply to `DescribeTaskInfo` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeTaskInfoResponse {
     /// `TotalCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
     /// `RepairTaskInfoSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub repair_task_info_set: Vec<RepairTaskInfo>,
+}
+
+impl crate::api::wire::Fields for DescribeTaskInfoResponse {
+    const NAME: &'static str = "DescribeTaskInfoResponse";
+    const FIELDS: &'static [&'static str] = &["RepairTaskInfoSet", "TotalCount"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "RepairTaskInfoSet" => Some(0),
+            "TotalCount" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.repair_task_info_set = map.next_value::<crate::api::wire::List<RepairTaskInfo>>()?.0,
+            1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeTaskInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeTaskInfoRequest {
@@ -4726,13 +5884,36 @@ impl DescribeZoneInstanceConfigInfosRequest {
 }
 
 /// Reply to `DescribeZoneInstanceConfigInfos` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeZoneInstanceConfigInfosResponse {
     /// `InstanceTypeQuotaSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub instance_type_quota_set: Vec<InstanceTypeQuotaItem>,
+}
+
+impl crate::api::wire::Fields for DescribeZoneInstanceConfigInfosResponse {
+    const NAME: &'static str = "DescribeZoneInstanceConfigInfosResponse";
+    const FIELDS: &'static [&'static str] = &["InstanceTypeQuotaSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "InstanceTypeQuotaSet" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.instance_type_quota_set = map.next_value::<crate::api::wire::List<InstanceTypeQuotaItem>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeZoneInstanceConfigInfosResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeZoneInstanceConfigInfosRequest {
@@ -4773,16 +5954,41 @@ impl DescribeZonesRequest {
 }
 
 /// Reply to `DescribeZones` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DescribeZonesResponse {
     /// `TotalCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<u64>,
     /// `ZoneSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub zone_set: Vec<ZoneInfo>,
+}
+
+impl crate::api::wire::Fields for DescribeZonesResponse {
+    const NAME: &'static str = "DescribeZonesResponse";
+    const FIELDS: &'static [&'static str] = &["TotalCount", "ZoneSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "TotalCount" => Some(0),
+            "ZoneSet" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            1 => self.zone_set = map.next_value::<crate::api::wire::List<ZoneInfo>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DescribeZonesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for DescribeZonesRequest {
@@ -4856,10 +6062,26 @@ impl DisassociateInstancesKeyPairsRequest {
 }
 
 /// Reply to `DisassociateInstancesKeyPairs` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct DisassociateInstancesKeyPairsResponse {}
+
+impl crate::api::wire::Fields for DisassociateInstancesKeyPairsResponse {
+    const NAME: &'static str = "DisassociateInstancesKeyPairsResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DisassociateInstancesKeyPairsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for DisassociateInstancesKeyPairsRequest {
     const NAME: &'static str = "DisassociateInstancesKeyPairs";
@@ -4921,10 +6143,26 @@ impl DisassociateSecurityGroupsRequest {
 }
 
 /// Reply to `DisassociateSecurityGroups` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct DisassociateSecurityGroupsResponse {}
+
+impl crate::api::wire::Fields for DisassociateSecurityGroupsResponse {
+    const NAME: &'static str = "DisassociateSecurityGroupsResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DisassociateSecurityGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for DisassociateSecurityGroupsRequest {
     const NAME: &'static str = "DisassociateSecurityGroups";
@@ -5029,10 +6267,26 @@ impl EnterRescueModeRequest {
 }
 
 /// Reply to `EnterRescueMode` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct EnterRescueModeResponse {}
+
+impl crate::api::wire::Fields for EnterRescueModeResponse {
+    const NAME: &'static str = "EnterRescueModeResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EnterRescueModeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for EnterRescueModeRequest {
     const NAME: &'static str = "EnterRescueMode";
@@ -5084,10 +6338,26 @@ impl ExitRescueModeRequest {
 }
 
 /// Reply to `ExitRescueMode` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ExitRescueModeResponse {}
+
+impl crate::api::wire::Fields for ExitRescueModeResponse {
+    const NAME: &'static str = "ExitRescueModeResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExitRescueModeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ExitRescueModeRequest {
     const NAME: &'static str = "ExitRescueMode";
@@ -5200,16 +6470,41 @@ impl ExportImagesRequest {
 }
 
 /// Reply to `ExportImages` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct ExportImagesResponse {
     /// `TaskId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub task_id: Option<u64>,
     /// `CosPaths` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub cos_paths: Vec<String>,
+}
+
+impl crate::api::wire::Fields for ExportImagesResponse {
+    const NAME: &'static str = "ExportImagesResponse";
+    const FIELDS: &'static [&'static str] = &["CosPaths", "TaskId"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "CosPaths" => Some(0),
+            "TaskId" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.cos_paths = map.next_value::<crate::api::wire::List<String>>()?.0,
+            1 => self.task_id = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExportImagesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for ExportImagesRequest {
@@ -5388,13 +6683,37 @@ impl ImportImageRequest {
 }
 
 /// Reply to `ImportImage` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct ImportImageResponse {
     /// `ImageId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub image_id: Option<String>,
+}
+
+impl crate::api::wire::Fields for ImportImageResponse {
+    const NAME: &'static str = "ImportImageResponse";
+    const FIELDS: &'static [&'static str] = &["ImageId"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "ImageId" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.image_id = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImportImageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for ImportImageRequest {
@@ -5462,13 +6781,36 @@ impl ImportInstancesActionTimerRequest {
 }
 
 /// Reply to `ImportInstancesActionTimer` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct ImportInstancesActionTimerResponse {
     /// `ActionTimerIds` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub action_timer_ids: Vec<String>,
+}
+
+impl crate::api::wire::Fields for ImportInstancesActionTimerResponse {
+    const NAME: &'static str = "ImportInstancesActionTimerResponse";
+    const FIELDS: &'static [&'static str] = &["ActionTimerIds"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "ActionTimerIds" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.action_timer_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImportInstancesActionTimerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for ImportInstancesActionTimerRequest {
@@ -5552,13 +6894,37 @@ impl ImportKeyPairRequest {
 }
 
 /// Reply to `ImportKeyPair` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct ImportKeyPairResponse {
     /// `KeyId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub key_id: Option<String>,
+}
+
+impl crate::api::wire::Fields for ImportKeyPairResponse {
+    const NAME: &'static str = "ImportKeyPairResponse";
+    const FIELDS: &'static [&'static str] = &["KeyId"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "KeyId" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.key_id = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImportKeyPairResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for ImportKeyPairRequest {
@@ -5641,13 +7007,37 @@ impl InquirePricePurchaseResourcePoolPacksRequest {
 }
 
 /// Reply to `InquirePricePurchaseResourcePoolPacks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct InquirePricePurchaseResourcePoolPacksResponse {
     /// `Price` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub price: Option<ItemPrice>,
+}
+
+impl crate::api::wire::Fields for InquirePricePurchaseResourcePoolPacksResponse {
+    const NAME: &'static str = "InquirePricePurchaseResourcePoolPacksResponse";
+    const FIELDS: &'static [&'static str] = &["Price"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Price" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.price = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InquirePricePurchaseResourcePoolPacksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for InquirePricePurchaseResourcePoolPacksRequest {
@@ -5731,13 +7121,37 @@ impl InquiryPriceModifyInstancesChargeTypeRequest {
 }
 
 /// Reply to `InquiryPriceModifyInstancesChargeType` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct InquiryPriceModifyInstancesChargeTypeResponse {
     /// `Price` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub price: Option<Price>,
+}
+
+impl crate::api::wire::Fields for InquiryPriceModifyInstancesChargeTypeResponse {
+    const NAME: &'static str = "InquiryPriceModifyInstancesChargeTypeResponse";
+    const FIELDS: &'static [&'static str] = &["Price"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Price" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.price = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InquiryPriceModifyInstancesChargeTypeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for InquiryPriceModifyInstancesChargeTypeRequest {
@@ -5811,13 +7225,37 @@ impl InquiryPriceRenewHostsRequest {
 }
 
 /// Reply to `InquiryPriceRenewHosts` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct InquiryPriceRenewHostsResponse {
     /// `Price` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub price: Option<HostPriceInfo>,
+}
+
+impl crate::api::wire::Fields for InquiryPriceRenewHostsResponse {
+    const NAME: &'static str = "InquiryPriceRenewHostsResponse";
+    const FIELDS: &'static [&'static str] = &["Price"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Price" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.price = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InquiryPriceRenewHostsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for InquiryPriceRenewHostsRequest {
@@ -5906,13 +7344,37 @@ impl InquiryPriceRenewInstancesRequest {
 }
 
 /// Reply to `InquiryPriceRenewInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct InquiryPriceRenewInstancesResponse {
     /// `Price` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub price: Option<Price>,
+}
+
+impl crate::api::wire::Fields for InquiryPriceRenewInstancesResponse {
+    const NAME: &'static str = "InquiryPriceRenewInstancesResponse";
+    const FIELDS: &'static [&'static str] = &["Price"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Price" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.price = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InquiryPriceRenewInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for InquiryPriceRenewInstancesRequest {
@@ -6021,13 +7483,37 @@ impl InquiryPriceResetInstanceRequest {
 }
 
 /// Reply to `InquiryPriceResetInstance` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct InquiryPriceResetInstanceResponse {
     /// `Price` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub price: Option<Price>,
+}
+
+impl crate::api::wire::Fields for InquiryPriceResetInstanceResponse {
+    const NAME: &'static str = "InquiryPriceResetInstanceResponse";
+    const FIELDS: &'static [&'static str] = &["Price"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Price" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.price = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InquiryPriceResetInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for InquiryPriceResetInstanceRequest {
@@ -6111,13 +7597,37 @@ impl InquiryPriceResetInstancesInternetMaxBandwidthRequest {
 }
 
 /// Reply to `InquiryPriceResetInstancesInternetMaxBandwidth` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct InquiryPriceResetInstancesInternetMaxBandwidthResponse {
     /// `Price` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub price: Option<Price>,
+}
+
+impl crate::api::wire::Fields for InquiryPriceResetInstancesInternetMaxBandwidthResponse {
+    const NAME: &'static str = "InquiryPriceResetInstancesInternetMaxBandwidthResponse";
+    const FIELDS: &'static [&'static str] = &["Price"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Price" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.price = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InquiryPriceResetInstancesInternetMaxBandwidthResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for InquiryPriceResetInstancesInternetMaxBandwidthRequest {
@@ -6180,13 +7690,37 @@ impl InquiryPriceResetInstancesTypeRequest {
 }
 
 /// Reply to `InquiryPriceResetInstancesType` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct InquiryPriceResetInstancesTypeResponse {
     /// `Price` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub price: Option<Price>,
+}
+
+impl crate::api::wire::Fields for InquiryPriceResetInstancesTypeResponse {
+    const NAME: &'static str = "InquiryPriceResetInstancesTypeResponse";
+    const FIELDS: &'static [&'static str] = &["Price"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Price" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.price = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InquiryPriceResetInstancesTypeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for InquiryPriceResetInstancesTypeRequest {
@@ -6280,13 +7814,37 @@ impl InquiryPriceResizeInstanceDisksRequest {
 }
 
 /// Reply to `InquiryPriceResizeInstanceDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct InquiryPriceResizeInstanceDisksResponse {
     /// `Price` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub price: Option<Price>,
+}
+
+impl crate::api::wire::Fields for InquiryPriceResizeInstanceDisksResponse {
+    const NAME: &'static str = "InquiryPriceResizeInstanceDisksResponse";
+    const FIELDS: &'static [&'static str] = &["Price"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Price" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.price = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InquiryPriceResizeInstanceDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for InquiryPriceResizeInstanceDisksRequest {
@@ -6560,13 +8118,37 @@ impl InquiryPriceRunInstancesRequest {
 }
 
 /// Reply to `InquiryPriceRunInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct InquiryPriceRunInstancesResponse {
     /// `Price` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub price: Option<Price>,
+}
+
+impl crate::api::wire::Fields for InquiryPriceRunInstancesResponse {
+    const NAME: &'static str = "InquiryPriceRunInstancesResponse";
+    const FIELDS: &'static [&'static str] = &["Price"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Price" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.price = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InquiryPriceRunInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for InquiryPriceRunInstancesRequest {
@@ -6625,13 +8207,36 @@ impl InquiryPriceTerminateInstancesRequest {
 }
 
 /// Reply to `InquiryPriceTerminateInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct InquiryPriceTerminateInstancesResponse {
     /// `InstanceRefundsSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub instance_refunds_set: Vec<InstanceRefund>,
+}
+
+impl crate::api::wire::Fields for InquiryPriceTerminateInstancesResponse {
+    const NAME: &'static str = "InquiryPriceTerminateInstancesResponse";
+    const FIELDS: &'static [&'static str] = &["InstanceRefundsSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "InstanceRefundsSet" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.instance_refunds_set = map.next_value::<crate::api::wire::List<InstanceRefund>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InquiryPriceTerminateInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for InquiryPriceTerminateInstancesRequest {
@@ -6748,10 +8353,26 @@ impl ModifyChcAttributeRequest {
 }
 
 /// Reply to `ModifyChcAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifyChcAttributeResponse {}
+
+impl crate::api::wire::Fields for ModifyChcAttributeResponse {
+    const NAME: &'static str = "ModifyChcAttributeResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifyChcAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifyChcAttributeRequest {
     const NAME: &'static str = "ModifyChcAttribute";
@@ -6813,10 +8434,26 @@ impl ModifyChcNetworkModeRequest {
 }
 
 /// Reply to `ModifyChcNetworkMode` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifyChcNetworkModeResponse {}
+
+impl crate::api::wire::Fields for ModifyChcNetworkModeResponse {
+    const NAME: &'static str = "ModifyChcNetworkModeResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifyChcNetworkModeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifyChcNetworkModeRequest {
     const NAME: &'static str = "ModifyChcNetworkMode";
@@ -6889,10 +8526,26 @@ impl ModifyDisasterRecoverGroupAttributeRequest {
 }
 
 /// Reply to `ModifyDisasterRecoverGroupAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifyDisasterRecoverGroupAttributeResponse {}
+
+impl crate::api::wire::Fields for ModifyDisasterRecoverGroupAttributeResponse {
+    const NAME: &'static str = "ModifyDisasterRecoverGroupAttributeResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifyDisasterRecoverGroupAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifyDisasterRecoverGroupAttributeRequest {
     const NAME: &'static str = "ModifyDisasterRecoverGroupAttribute";
@@ -6975,10 +8628,26 @@ impl ModifyHostsAttributeRequest {
 }
 
 /// Reply to `ModifyHostsAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifyHostsAttributeResponse {}
+
+impl crate::api::wire::Fields for ModifyHostsAttributeResponse {
+    const NAME: &'static str = "ModifyHostsAttributeResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifyHostsAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifyHostsAttributeRequest {
     const NAME: &'static str = "ModifyHostsAttribute";
@@ -7051,10 +8720,26 @@ impl ModifyHpcClusterAttributeRequest {
 }
 
 /// Reply to `ModifyHpcClusterAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifyHpcClusterAttributeResponse {}
+
+impl crate::api::wire::Fields for ModifyHpcClusterAttributeResponse {
+    const NAME: &'static str = "ModifyHpcClusterAttributeResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifyHpcClusterAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifyHpcClusterAttributeRequest {
     const NAME: &'static str = "ModifyHpcClusterAttribute";
@@ -7147,10 +8832,26 @@ impl ModifyImageAttributeRequest {
 }
 
 /// Reply to `ModifyImageAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifyImageAttributeResponse {}
+
+impl crate::api::wire::Fields for ModifyImageAttributeResponse {
+    const NAME: &'static str = "ModifyImageAttributeResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifyImageAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifyImageAttributeRequest {
     const NAME: &'static str = "ModifyImageAttribute";
@@ -7222,10 +8923,26 @@ impl ModifyImageSharePermissionRequest {
 }
 
 /// Reply to `ModifyImageSharePermission` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifyImageSharePermissionResponse {}
+
+impl crate::api::wire::Fields for ModifyImageSharePermissionResponse {
+    const NAME: &'static str = "ModifyImageSharePermissionResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifyImageSharePermissionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifyImageSharePermissionRequest {
     const NAME: &'static str = "ModifyImageSharePermission";
@@ -7298,10 +9015,26 @@ impl ModifyInstanceDiskTypeRequest {
 }
 
 /// Reply to `ModifyInstanceDiskType` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifyInstanceDiskTypeResponse {}
+
+impl crate::api::wire::Fields for ModifyInstanceDiskTypeResponse {
+    const NAME: &'static str = "ModifyInstanceDiskTypeResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifyInstanceDiskTypeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifyInstanceDiskTypeRequest {
     const NAME: &'static str = "ModifyInstanceDiskType";
@@ -7444,10 +9177,26 @@ impl ModifyInstancesAttributeRequest {
 }
 
 /// Reply to `ModifyInstancesAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifyInstancesAttributeResponse {}
+
+impl crate::api::wire::Fields for ModifyInstancesAttributeResponse {
+    const NAME: &'static str = "ModifyInstancesAttributeResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifyInstancesAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifyInstancesAttributeRequest {
     const NAME: &'static str = "ModifyInstancesAttribute";
@@ -7530,10 +9279,26 @@ impl ModifyInstancesChargeTypeRequest {
 }
 
 /// Reply to `ModifyInstancesChargeType` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifyInstancesChargeTypeResponse {}
+
+impl crate::api::wire::Fields for ModifyInstancesChargeTypeResponse {
+    const NAME: &'static str = "ModifyInstancesChargeTypeResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifyInstancesChargeTypeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifyInstancesChargeTypeRequest {
     const NAME: &'static str = "ModifyInstancesChargeType";
@@ -7626,10 +9391,26 @@ impl ModifyInstancesDisasterRecoverGroupRequest {
 }
 
 /// Reply to `ModifyInstancesDisasterRecoverGroup` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifyInstancesDisasterRecoverGroupResponse {}
+
+impl crate::api::wire::Fields for ModifyInstancesDisasterRecoverGroupResponse {
+    const NAME: &'static str = "ModifyInstancesDisasterRecoverGroupResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifyInstancesDisasterRecoverGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifyInstancesDisasterRecoverGroupRequest {
     const NAME: &'static str = "ModifyInstancesDisasterRecoverGroup";
@@ -7691,10 +9472,26 @@ impl ModifyInstancesProjectRequest {
 }
 
 /// Reply to `ModifyInstancesProject` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifyInstancesProjectResponse {}
+
+impl crate::api::wire::Fields for ModifyInstancesProjectResponse {
+    const NAME: &'static str = "ModifyInstancesProjectResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifyInstancesProjectResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifyInstancesProjectRequest {
     const NAME: &'static str = "ModifyInstancesProject";
@@ -7756,10 +9553,26 @@ impl ModifyInstancesRenewFlagRequest {
 }
 
 /// Reply to `ModifyInstancesRenewFlag` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifyInstancesRenewFlagResponse {}
+
+impl crate::api::wire::Fields for ModifyInstancesRenewFlagResponse {
+    const NAME: &'static str = "ModifyInstancesRenewFlagResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifyInstancesRenewFlagResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifyInstancesRenewFlagRequest {
     const NAME: &'static str = "ModifyInstancesRenewFlag";
@@ -7842,10 +9655,26 @@ impl ModifyInstancesVpcAttributeRequest {
 }
 
 /// Reply to `ModifyInstancesVpcAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifyInstancesVpcAttributeResponse {}
+
+impl crate::api::wire::Fields for ModifyInstancesVpcAttributeResponse {
+    const NAME: &'static str = "ModifyInstancesVpcAttributeResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifyInstancesVpcAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifyInstancesVpcAttributeRequest {
     const NAME: &'static str = "ModifyInstancesVpcAttribute";
@@ -7918,10 +9747,26 @@ impl ModifyKeyPairAttributeRequest {
 }
 
 /// Reply to `ModifyKeyPairAttribute` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifyKeyPairAttributeResponse {}
+
+impl crate::api::wire::Fields for ModifyKeyPairAttributeResponse {
+    const NAME: &'static str = "ModifyKeyPairAttributeResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifyKeyPairAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifyKeyPairAttributeRequest {
     const NAME: &'static str = "ModifyKeyPairAttribute";
@@ -7983,10 +9828,26 @@ impl ModifyLaunchTemplateDefaultVersionRequest {
 }
 
 /// Reply to `ModifyLaunchTemplateDefaultVersion` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ModifyLaunchTemplateDefaultVersionResponse {}
+
+impl crate::api::wire::Fields for ModifyLaunchTemplateDefaultVersionResponse {
+    const NAME: &'static str = "ModifyLaunchTemplateDefaultVersionResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifyLaunchTemplateDefaultVersionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ModifyLaunchTemplateDefaultVersionRequest {
     const NAME: &'static str = "ModifyLaunchTemplateDefaultVersion";
@@ -8070,10 +9931,26 @@ impl ProgramFpgaImageRequest {
 }
 
 /// Reply to `ProgramFpgaImage` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ProgramFpgaImageResponse {}
+
+impl crate::api::wire::Fields for ProgramFpgaImageResponse {
+    const NAME: &'static str = "ProgramFpgaImageResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProgramFpgaImageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ProgramFpgaImageRequest {
     const NAME: &'static str = "ProgramFpgaImage";
@@ -8211,13 +10088,36 @@ impl PurchaseResourcePoolPacksRequest {
 }
 
 /// Reply to `PurchaseResourcePoolPacks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct PurchaseResourcePoolPacksResponse {
     /// `DedicatedResourcePackIdSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub dedicated_resource_pack_id_set: Vec<String>,
+}
+
+impl crate::api::wire::Fields for PurchaseResourcePoolPacksResponse {
+    const NAME: &'static str = "PurchaseResourcePoolPacksResponse";
+    const FIELDS: &'static [&'static str] = &["DedicatedResourcePackIdSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "DedicatedResourcePackIdSet" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.dedicated_resource_pack_id_set = map.next_value::<crate::api::wire::List<String>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PurchaseResourcePoolPacksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for PurchaseResourcePoolPacksRequest {
@@ -8296,10 +10196,26 @@ impl RebootInstancesRequest {
 }
 
 /// Reply to `RebootInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct RebootInstancesResponse {}
+
+impl crate::api::wire::Fields for RebootInstancesResponse {
+    const NAME: &'static str = "RebootInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RebootInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for RebootInstancesRequest {
     const NAME: &'static str = "RebootInstances";
@@ -8351,10 +10267,26 @@ impl RemoveChcAssistVpcRequest {
 }
 
 /// Reply to `RemoveChcAssistVpc` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct RemoveChcAssistVpcResponse {}
+
+impl crate::api::wire::Fields for RemoveChcAssistVpcResponse {
+    const NAME: &'static str = "RemoveChcAssistVpcResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RemoveChcAssistVpcResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for RemoveChcAssistVpcRequest {
     const NAME: &'static str = "RemoveChcAssistVpc";
@@ -8406,10 +10338,26 @@ impl RemoveChcDeployVpcRequest {
 }
 
 /// Reply to `RemoveChcDeployVpc` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct RemoveChcDeployVpcResponse {}
+
+impl crate::api::wire::Fields for RemoveChcDeployVpcResponse {
+    const NAME: &'static str = "RemoveChcDeployVpcResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RemoveChcDeployVpcResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for RemoveChcDeployVpcRequest {
     const NAME: &'static str = "RemoveChcDeployVpc";
@@ -8471,10 +10419,26 @@ impl RenewHostsRequest {
 }
 
 /// Reply to `RenewHosts` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct RenewHostsResponse {}
+
+impl crate::api::wire::Fields for RenewHostsResponse {
+    const NAME: &'static str = "RenewHostsResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RenewHostsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for RenewHostsRequest {
     const NAME: &'static str = "RenewHosts";
@@ -8547,10 +10511,26 @@ impl RenewInstancesRequest {
 }
 
 /// Reply to `RenewInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct RenewInstancesResponse {}
+
+impl crate::api::wire::Fields for RenewInstancesResponse {
+    const NAME: &'static str = "RenewInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RenewInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for RenewInstancesRequest {
     const NAME: &'static str = "RenewInstances";
@@ -8653,13 +10633,37 @@ impl RepairTaskControlRequest {
 }
 
 /// Reply to `RepairTaskControl` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct RepairTaskControlResponse {
     /// `TaskId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub task_id: Option<String>,
+}
+
+impl crate::api::wire::Fields for RepairTaskControlResponse {
+    const NAME: &'static str = "RepairTaskControlResponse";
+    const FIELDS: &'static [&'static str] = &["TaskId"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "TaskId" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.task_id = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RepairTaskControlResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for RepairTaskControlRequest {
@@ -8773,10 +10777,26 @@ impl ResetInstanceRequest {
 }
 
 /// Reply to `ResetInstance` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ResetInstanceResponse {}
+
+impl crate::api::wire::Fields for ResetInstanceResponse {
+    const NAME: &'static str = "ResetInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResetInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ResetInstanceRequest {
     const NAME: &'static str = "ResetInstance";
@@ -8859,10 +10879,26 @@ impl ResetInstancesInternetMaxBandwidthRequest {
 }
 
 /// Reply to `ResetInstancesInternetMaxBandwidth` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ResetInstancesInternetMaxBandwidthResponse {}
+
+impl crate::api::wire::Fields for ResetInstancesInternetMaxBandwidthResponse {
+    const NAME: &'static str = "ResetInstancesInternetMaxBandwidthResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResetInstancesInternetMaxBandwidthResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ResetInstancesInternetMaxBandwidthRequest {
     const NAME: &'static str = "ResetInstancesInternetMaxBandwidth";
@@ -8956,10 +10992,26 @@ impl ResetInstancesPasswordRequest {
 }
 
 /// Reply to `ResetInstancesPassword` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ResetInstancesPasswordResponse {}
+
+impl crate::api::wire::Fields for ResetInstancesPasswordResponse {
+    const NAME: &'static str = "ResetInstancesPasswordResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResetInstancesPasswordResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ResetInstancesPasswordRequest {
     const NAME: &'static str = "ResetInstancesPassword";
@@ -9032,10 +11084,26 @@ impl ResetInstancesTypeRequest {
 }
 
 /// Reply to `ResetInstancesType` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ResetInstancesTypeResponse {}
+
+impl crate::api::wire::Fields for ResetInstancesTypeResponse {
+    const NAME: &'static str = "ResetInstancesTypeResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResetInstancesTypeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ResetInstancesTypeRequest {
     const NAME: &'static str = "ResetInstancesType";
@@ -9128,10 +11196,26 @@ impl ResizeInstanceDisksRequest {
 }
 
 /// Reply to `ResizeInstanceDisks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct ResizeInstanceDisksResponse {}
+
+impl crate::api::wire::Fields for ResizeInstanceDisksResponse {
+    const NAME: &'static str = "ResizeInstanceDisksResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResizeInstanceDisksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for ResizeInstanceDisksRequest {
     const NAME: &'static str = "ResizeInstanceDisks";
@@ -9512,13 +11596,36 @@ impl RunInstancesRequest {
 }
 
 /// Reply to `RunInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct RunInstancesResponse {
     /// `InstanceIdSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub instance_id_set: Vec<String>,
+}
+
+impl crate::api::wire::Fields for RunInstancesResponse {
+    const NAME: &'static str = "RunInstancesResponse";
+    const FIELDS: &'static [&'static str] = &["InstanceIdSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "InstanceIdSet" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.instance_id_set = map.next_value::<crate::api::wire::List<String>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for RunInstancesRequest {
@@ -9577,10 +11684,26 @@ impl StartInstancesRequest {
 }
 
 /// Reply to `StartInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct StartInstancesResponse {}
+
+impl crate::api::wire::Fields for StartInstancesResponse {
+    const NAME: &'static str = "StartInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StartInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for StartInstancesRequest {
     const NAME: &'static str = "StartInstances";
@@ -9663,10 +11786,26 @@ impl StopInstancesRequest {
 }
 
 /// Reply to `StopInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct StopInstancesResponse {}
+
+impl crate::api::wire::Fields for StopInstancesResponse {
+    const NAME: &'static str = "StopInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StopInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for StopInstancesRequest {
     const NAME: &'static str = "StopInstances";
@@ -9779,13 +11918,36 @@ impl SyncImagesRequest {
 }
 
 /// Reply to `SyncImages` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct SyncImagesResponse {
     /// `ImageSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub image_set: Vec<SyncImage>,
+}
+
+impl crate::api::wire::Fields for SyncImagesResponse {
+    const NAME: &'static str = "SyncImagesResponse";
+    const FIELDS: &'static [&'static str] = &["ImageSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "ImageSet" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.image_set = map.next_value::<crate::api::wire::List<SyncImage>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SyncImagesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::Action for SyncImagesRequest {
@@ -9864,10 +12026,26 @@ impl TerminateInstancesRequest {
 }
 
 /// Reply to `TerminateInstances` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct TerminateInstancesResponse {}
+
+impl crate::api::wire::Fields for TerminateInstancesResponse {
+    const NAME: &'static str = "TerminateInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TerminateInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for TerminateInstancesRequest {
     const NAME: &'static str = "TerminateInstances";
@@ -9921,10 +12099,26 @@ impl TerminateResourcePoolPacksRequest {
 }
 
 /// Reply to `TerminateResourcePoolPacks` (without `RequestId`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct TerminateResourcePoolPacksResponse {}
+
+impl crate::api::wire::Fields for TerminateResourcePoolPacksResponse {
+    const NAME: &'static str = "TerminateResourcePoolPacksResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TerminateResourcePoolPacksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
 
 impl crate::Action for TerminateResourcePoolPacksRequest {
     const NAME: &'static str = "TerminateResourcePoolPacks";
@@ -9941,43 +12135,96 @@ impl crate::Action for TerminateResourcePoolPacksRequest {
 }
 
 /// `AccountQuota` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct AccountQuota {
     /// `PostPaidQuotaSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub post_paid_quota_set: Vec<PostPaidQuota>,
     /// `PrePaidQuotaSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub pre_paid_quota_set: Vec<PrePaidQuota>,
     /// `SpotPaidQuotaSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub spot_paid_quota_set: Vec<SpotPaidQuota>,
     /// `ImageQuotaSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub image_quota_set: Vec<ImageQuota>,
     /// `DisasterRecoverGroupQuotaSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub disaster_recover_group_quota_set: Vec<DisasterRecoverGroupQuota>,
 }
 
+impl crate::api::wire::Fields for AccountQuota {
+    const NAME: &'static str = "AccountQuota";
+    const FIELDS: &'static [&'static str] = &["DisasterRecoverGroupQuotaSet", "ImageQuotaSet", "PostPaidQuotaSet", "PrePaidQuotaSet", "SpotPaidQuotaSet"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "DisasterRecoverGroupQuotaSet" => Some(0),
+            "ImageQuotaSet" => Some(1),
+            "PostPaidQuotaSet" => Some(2),
+            "PrePaidQuotaSet" => Some(3),
+            "SpotPaidQuotaSet" => Some(4),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.disaster_recover_group_quota_set = map.next_value::<crate::api::wire::List<DisasterRecoverGroupQuota>>()?.0,
+            1 => self.image_quota_set = map.next_value::<crate::api::wire::List<ImageQuota>>()?.0,
+            2 => self.post_paid_quota_set = map.next_value::<crate::api::wire::List<PostPaidQuota>>()?.0,
+            3 => self.pre_paid_quota_set = map.next_value::<crate::api::wire::List<PrePaidQuota>>()?.0,
+            4 => self.spot_paid_quota_set = map.next_value::<crate::api::wire::List<SpotPaidQuota>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AccountQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `AccountQuotaOverview` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct AccountQuotaOverview {
     /// `Region` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub region: Option<String>,
     /// `AccountQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub account_quota: Option<AccountQuota>,
 }
 
+impl crate::api::wire::Fields for AccountQuotaOverview {
+    const NAME: &'static str = "AccountQuotaOverview";
+    const FIELDS: &'static [&'static str] = &["AccountQuota", "Region"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "AccountQuota" => Some(0),
+            "Region" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.account_quota = map.next_value()?,
+            1 => self.region = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AccountQuotaOverview {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `ActionTimer` (wire name), a data type of requests and replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct ActionTimer {
     /// `TimerAction` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -9997,6 +12244,40 @@ pub struct ActionTimer {
     /// `InstanceId` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
+}
+
+impl crate::api::wire::Fields for ActionTimer {
+    const NAME: &'static str = "ActionTimer";
+    const FIELDS: &'static [&'static str] = &["ActionTime", "ActionTimerId", "Externals", "InstanceId", "Status", "TimerAction"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "ActionTime" => Some(0),
+            "ActionTimerId" => Some(1),
+            "Externals" => Some(2),
+            "InstanceId" => Some(3),
+            "Status" => Some(4),
+            "TimerAction" => Some(5),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.action_time = map.next_value()?,
+            1 => self.action_timer_id = map.next_value()?,
+            2 => self.externals = map.next_value()?,
+            3 => self.instance_id = map.next_value()?,
+            4 => self.status = map.next_value()?,
+            5 => self.timer_action = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ActionTimer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::flatten::Flatten for ActionTimer {
@@ -10059,13 +12340,37 @@ impl ActionTimer {
 }
 
 /// `Attribute` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct Attribute {
     /// `UserData` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub user_data: Option<String>,
+}
+
+impl crate::api::wire::Fields for Attribute {
+    const NAME: &'static str = "Attribute";
+    const FIELDS: &'static [&'static str] = &["UserData"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "UserData" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.user_data = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Attribute {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 /// `ChargePrepaid` (wire name), a data type of requests.
@@ -10115,8 +12420,8 @@ impl ChargePrepaid {
 }
 
 /// `ChcDeployExtraConfig` (wire name), a data type of requests and replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct ChcDeployExtraConfig {
     /// `MiniOsType` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -10130,6 +12435,36 @@ pub struct ChcDeployExtraConfig {
     /// `NextServerAddress` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_server_address: Option<String>,
+}
+
+impl crate::api::wire::Fields for ChcDeployExtraConfig {
+    const NAME: &'static str = "ChcDeployExtraConfig";
+    const FIELDS: &'static [&'static str] = &["BootFile", "BootType", "MiniOsType", "NextServerAddress"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "BootFile" => Some(0),
+            "BootType" => Some(1),
+            "MiniOsType" => Some(2),
+            "NextServerAddress" => Some(3),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.boot_file = map.next_value()?,
+            1 => self.boot_type = map.next_value()?,
+            2 => self.mini_os_type = map.next_value()?,
+            3 => self.next_server_address = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChcDeployExtraConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::flatten::Flatten for ChcDeployExtraConfig {
@@ -10182,158 +12517,310 @@ impl ChcDeployExtraConfig {
 }
 
 /// `ChcHost` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct ChcHost {
     /// `ChcId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub chc_id: Option<String>,
     /// `InstanceName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_name: Option<String>,
     /// `SerialNumber` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub serial_number: Option<String>,
     /// `InstanceState` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_state: Option<String>,
     /// `DeviceType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub device_type: Option<String>,
     /// `Placement` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub placement: Option<Placement>,
     /// `BmcVirtualPrivateCloud` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub bmc_virtual_private_cloud: Option<VirtualPrivateCloud>,
     /// `BmcIp` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub bmc_ip: Option<String>,
     /// `BmcSecurityGroupIds` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub bmc_security_group_ids: Vec<String>,
     /// `DeployVirtualPrivateCloud` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub deploy_virtual_private_cloud: Option<VirtualPrivateCloud>,
     /// `DeployIp` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub deploy_ip: Option<String>,
     /// `DeploySecurityGroupIds` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub deploy_security_group_ids: Vec<String>,
     /// `CvmInstanceId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cvm_instance_id: Option<String>,
     /// `CreatedTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub created_time: Option<String>,
     /// `HardwareDescription` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub hardware_description: Option<String>,
     /// `CPU` (wire name).
-    #[serde(rename = "CPU", skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(rename = "CPU", skip_serializing_if = "Option::is_none"))]
     pub cpu: Option<i64>,
     /// `Memory` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub memory: Option<i64>,
     /// `Disk` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk: Option<String>,
     /// `BmcMAC` (wire name).
-    #[serde(rename = "BmcMAC", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(rename = "BmcMAC", skip_serializing_if = "Option::is_none"))]
     pub bmc_mac: Option<String>,
     /// `DeployMAC` (wire name).
-    #[serde(rename = "DeployMAC", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(rename = "DeployMAC", skip_serializing_if = "Option::is_none"))]
     pub deploy_mac: Option<String>,
     /// `TenantType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_type: Option<String>,
     /// `DeployExtraConfig` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub deploy_extra_config: Option<ChcDeployExtraConfig>,
     /// `Gpu` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub gpu: Option<String>,
     /// `NetworkCard` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub network_card: Option<String>,
     /// `IsPredefinedType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub is_predefined_type: Option<bool>,
     /// `ChcInstanceType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub chc_instance_type: Option<String>,
     /// `ChcInstanceFamily` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub chc_instance_family: Option<String>,
     /// `ChcInstanceFamilyName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub chc_instance_family_name: Option<String>,
     /// `ResaleAppId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub resale_app_id: Option<String>,
     /// `ResaleAccountId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub resale_account_id: Option<String>,
     /// `SaleStatus` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub sale_status: Option<String>,
     /// `Tags` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub tags: Vec<Tag>,
     /// `LatestOperation` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub latest_operation: Option<String>,
     /// `LatestOperationErrorCode` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub latest_operation_error_code: Option<String>,
     /// `LatestOperationErrorMsg` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub latest_operation_error_msg: Option<String>,
     /// `LatestOperationName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub latest_operation_name: Option<String>,
     /// `LatestOperationState` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub latest_operation_state: Option<String>,
     /// `ChcGatewayId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub chc_gateway_id: Option<String>,
     /// `DedicatedClusterId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub dedicated_cluster_id: Option<String>,
     /// `NetworkMode` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub network_mode: Option<String>,
 }
 
+impl crate::api::wire::Fields for ChcHost {
+    const NAME: &'static str = "ChcHost";
+    const FIELDS: &'static [&'static str] = &["BmcIp", "BmcMAC", "BmcSecurityGroupIds", "BmcVirtualPrivateCloud", "CPU", "ChcGatewayId", "ChcId", "ChcInstanceFamily", "ChcInstanceFamilyName", "ChcInstanceType", "CreatedTime", "CvmInstanceId", "DedicatedClusterId", "DeployExtraConfig", "DeployIp", "DeployMAC", "DeploySecurityGroupIds", "DeployVirtualPrivateCloud", "DeviceType", "Disk", "Gpu", "HardwareDescription", "InstanceName", "InstanceState", "IsPredefinedType", "LatestOperation", "LatestOperationErrorCode", "LatestOperationErrorMsg", "LatestOperationName", "LatestOperationState", "Memory", "NetworkCard", "NetworkMode", "Placement", "ResaleAccountId", "ResaleAppId", "SaleStatus", "SerialNumber", "Tags", "TenantType"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "BmcIp" => Some(0),
+            "BmcMAC" => Some(1),
+            "BmcSecurityGroupIds" => Some(2),
+            "BmcVirtualPrivateCloud" => Some(3),
+            "CPU" => Some(4),
+            "ChcGatewayId" => Some(5),
+            "ChcId" => Some(6),
+            "ChcInstanceFamily" => Some(7),
+            "ChcInstanceFamilyName" => Some(8),
+            "ChcInstanceType" => Some(9),
+            "CreatedTime" => Some(10),
+            "CvmInstanceId" => Some(11),
+            "DedicatedClusterId" => Some(12),
+            "DeployExtraConfig" => Some(13),
+            "DeployIp" => Some(14),
+            "DeployMAC" => Some(15),
+            "DeploySecurityGroupIds" => Some(16),
+            "DeployVirtualPrivateCloud" => Some(17),
+            "DeviceType" => Some(18),
+            "Disk" => Some(19),
+            "Gpu" => Some(20),
+            "HardwareDescription" => Some(21),
+            "InstanceName" => Some(22),
+            "InstanceState" => Some(23),
+            "IsPredefinedType" => Some(24),
+            "LatestOperation" => Some(25),
+            "LatestOperationErrorCode" => Some(26),
+            "LatestOperationErrorMsg" => Some(27),
+            "LatestOperationName" => Some(28),
+            "LatestOperationState" => Some(29),
+            "Memory" => Some(30),
+            "NetworkCard" => Some(31),
+            "NetworkMode" => Some(32),
+            "Placement" => Some(33),
+            "ResaleAccountId" => Some(34),
+            "ResaleAppId" => Some(35),
+            "SaleStatus" => Some(36),
+            "SerialNumber" => Some(37),
+            "Tags" => Some(38),
+            "TenantType" => Some(39),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.bmc_ip = map.next_value()?,
+            1 => self.bmc_mac = map.next_value()?,
+            2 => self.bmc_security_group_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
+            3 => self.bmc_virtual_private_cloud = map.next_value()?,
+            4 => self.cpu = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            5 => self.chc_gateway_id = map.next_value()?,
+            6 => self.chc_id = map.next_value()?,
+            7 => self.chc_instance_family = map.next_value()?,
+            8 => self.chc_instance_family_name = map.next_value()?,
+            9 => self.chc_instance_type = map.next_value()?,
+            10 => self.created_time = map.next_value()?,
+            11 => self.cvm_instance_id = map.next_value()?,
+            12 => self.dedicated_cluster_id = map.next_value()?,
+            13 => self.deploy_extra_config = map.next_value()?,
+            14 => self.deploy_ip = map.next_value()?,
+            15 => self.deploy_mac = map.next_value()?,
+            16 => self.deploy_security_group_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
+            17 => self.deploy_virtual_private_cloud = map.next_value()?,
+            18 => self.device_type = map.next_value()?,
+            19 => self.disk = map.next_value()?,
+            20 => self.gpu = map.next_value()?,
+            21 => self.hardware_description = map.next_value()?,
+            22 => self.instance_name = map.next_value()?,
+            23 => self.instance_state = map.next_value()?,
+            24 => self.is_predefined_type = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            25 => self.latest_operation = map.next_value()?,
+            26 => self.latest_operation_error_code = map.next_value()?,
+            27 => self.latest_operation_error_msg = map.next_value()?,
+            28 => self.latest_operation_name = map.next_value()?,
+            29 => self.latest_operation_state = map.next_value()?,
+            30 => self.memory = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            31 => self.network_card = map.next_value()?,
+            32 => self.network_mode = map.next_value()?,
+            33 => self.placement = map.next_value()?,
+            34 => self.resale_account_id = map.next_value()?,
+            35 => self.resale_app_id = map.next_value()?,
+            36 => self.sale_status = map.next_value()?,
+            37 => self.serial_number = map.next_value()?,
+            38 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            39 => self.tenant_type = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChcHost {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `ChcHostDeniedActions` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct ChcHostDeniedActions {
     /// `ChcId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub chc_id: Option<String>,
     /// `State` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<String>,
     /// `DenyActions` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub deny_actions: Vec<String>,
 }
 
+impl crate::api::wire::Fields for ChcHostDeniedActions {
+    const NAME: &'static str = "ChcHostDeniedActions";
+    const FIELDS: &'static [&'static str] = &["ChcId", "DenyActions", "State"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "ChcId" => Some(0),
+            "DenyActions" => Some(1),
+            "State" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.chc_id = map.next_value()?,
+            1 => self.deny_actions = map.next_value::<crate::api::wire::List<String>>()?.0,
+            2 => self.state = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChcHostDeniedActions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `CpuTopology` (wire name), a data type of requests and replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct CpuTopology {
     /// `CoreCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub core_count: Option<i64>,
     /// `ThreadPerCore` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub thread_per_core: Option<i64>,
+}
+
+impl crate::api::wire::Fields for CpuTopology {
+    const NAME: &'static str = "CpuTopology";
+    const FIELDS: &'static [&'static str] = &["CoreCount", "ThreadPerCore"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "CoreCount" => Some(0),
+            "ThreadPerCore" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.core_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            1 => self.thread_per_core = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CpuTopology {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::flatten::Flatten for CpuTopology {
@@ -10368,11 +12855,11 @@ impl CpuTopology {
 }
 
 /// `DataDisk` (wire name), a data type of requests and replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct DataDisk {
     /// `DiskSize` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<i64>,
     /// `DiskType` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -10381,29 +12868,73 @@ pub struct DataDisk {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// `DeleteWithInstance` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_with_instance: Option<bool>,
     /// `SnapshotId` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// `Encrypt` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<bool>,
     /// `KmsKeyId` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
     /// `ThroughputPerformance` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub throughput_performance: Option<i64>,
     /// `CdcId` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cdc_id: Option<String>,
     /// `BurstPerformance` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub burst_performance: Option<bool>,
     /// `DiskName` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
+}
+
+impl crate::api::wire::Fields for DataDisk {
+    const NAME: &'static str = "DataDisk";
+    const FIELDS: &'static [&'static str] = &["BurstPerformance", "CdcId", "DeleteWithInstance", "DiskId", "DiskName", "DiskSize", "DiskType", "Encrypt", "KmsKeyId", "SnapshotId", "ThroughputPerformance"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "BurstPerformance" => Some(0),
+            "CdcId" => Some(1),
+            "DeleteWithInstance" => Some(2),
+            "DiskId" => Some(3),
+            "DiskName" => Some(4),
+            "DiskSize" => Some(5),
+            "DiskType" => Some(6),
+            "Encrypt" => Some(7),
+            "KmsKeyId" => Some(8),
+            "SnapshotId" => Some(9),
+            "ThroughputPerformance" => Some(10),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.burst_performance = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            1 => self.cdc_id = map.next_value()?,
+            2 => self.delete_with_instance = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            3 => self.disk_id = map.next_value()?,
+            4 => self.disk_name = map.next_value()?,
+            5 => self.disk_size = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            6 => self.disk_type = map.next_value()?,
+            7 => self.encrypt = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            8 => self.kms_key_id = map.next_value()?,
+            9 => self.snapshot_id = map.next_value()?,
+            10 => self.throughput_performance = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DataDisk {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::flatten::Flatten for DataDisk {
@@ -10504,70 +13035,144 @@ impl DataDisk {
 }
 
 /// `DisasterRecoverGroup` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DisasterRecoverGroup {
     /// `DisasterRecoverGroupId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disaster_recover_group_id: Option<String>,
     /// `Name` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// `Type` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// `CvmQuotaTotal` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cvm_quota_total: Option<i64>,
     /// `CurrentNum` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub current_num: Option<i64>,
     /// `InstanceIds` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub instance_ids: Vec<String>,
     /// `CreateTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub create_time: Option<String>,
     /// `Affinity` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub affinity: Option<i64>,
     /// `Strategy` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub strategy: Option<String>,
     /// `PartitionCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub partition_count: Option<i64>,
     /// `Tags` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub tags: Vec<Tag>,
 }
 
+impl crate::api::wire::Fields for DisasterRecoverGroup {
+    const NAME: &'static str = "DisasterRecoverGroup";
+    const FIELDS: &'static [&'static str] = &["Affinity", "CreateTime", "CurrentNum", "CvmQuotaTotal", "DisasterRecoverGroupId", "InstanceIds", "Name", "PartitionCount", "Strategy", "Tags", "Type"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Affinity" => Some(0),
+            "CreateTime" => Some(1),
+            "CurrentNum" => Some(2),
+            "CvmQuotaTotal" => Some(3),
+            "DisasterRecoverGroupId" => Some(4),
+            "InstanceIds" => Some(5),
+            "Name" => Some(6),
+            "PartitionCount" => Some(7),
+            "Strategy" => Some(8),
+            "Tags" => Some(9),
+            "Type" => Some(10),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.affinity = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            1 => self.create_time = map.next_value()?,
+            2 => self.current_num = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            3 => self.cvm_quota_total = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            4 => self.disaster_recover_group_id = map.next_value()?,
+            5 => self.instance_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
+            6 => self.name = map.next_value()?,
+            7 => self.partition_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            8 => self.strategy = map.next_value()?,
+            9 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            10 => self.r#type = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DisasterRecoverGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `DisasterRecoverGroupQuota` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct DisasterRecoverGroupQuota {
     /// `GroupQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub group_quota: Option<i64>,
     /// `CurrentNum` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub current_num: Option<i64>,
     /// `CvmInHostGroupQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cvm_in_host_group_quota: Option<i64>,
     /// `CvmInSwitchGroupQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cvm_in_switch_group_quota: Option<i64>,
     /// `CvmInRackGroupQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cvm_in_rack_group_quota: Option<i64>,
 }
 
+impl crate::api::wire::Fields for DisasterRecoverGroupQuota {
+    const NAME: &'static str = "DisasterRecoverGroupQuota";
+    const FIELDS: &'static [&'static str] = &["CurrentNum", "CvmInHostGroupQuota", "CvmInRackGroupQuota", "CvmInSwitchGroupQuota", "GroupQuota"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "CurrentNum" => Some(0),
+            "CvmInHostGroupQuota" => Some(1),
+            "CvmInRackGroupQuota" => Some(2),
+            "CvmInSwitchGroupQuota" => Some(3),
+            "GroupQuota" => Some(4),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.current_num = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            1 => self.cvm_in_host_group_quota = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            2 => self.cvm_in_rack_group_quota = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            3 => self.cvm_in_switch_group_quota = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            4 => self.group_quota = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DisasterRecoverGroupQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `EnhancedService` (wire name), a data type of requests and replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct EnhancedService {
     /// `SecurityService` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -10578,6 +13183,34 @@ pub struct EnhancedService {
     /// `AutomationService` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation_service: Option<RunAutomationServiceEnabled>,
+}
+
+impl crate::api::wire::Fields for EnhancedService {
+    const NAME: &'static str = "EnhancedService";
+    const FIELDS: &'static [&'static str] = &["AutomationService", "MonitorService", "SecurityService"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "AutomationService" => Some(0),
+            "MonitorService" => Some(1),
+            "SecurityService" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.automation_service = map.next_value()?,
+            1 => self.monitor_service = map.next_value()?,
+            2 => self.security_service = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EnhancedService {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::flatten::Flatten for EnhancedService {
@@ -10619,18 +13252,46 @@ impl EnhancedService {
 }
 
 /// `Externals` (wire name), a data type of requests and replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct Externals {
     /// `ReleaseAddress` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub release_address: Option<bool>,
     /// `UnsupportNetworks` (wire name).
-    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "crate::api::wire::list")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unsupport_networks: Vec<String>,
     /// `StorageBlockAttr` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_block_attr: Option<StorageBlock>,
+}
+
+impl crate::api::wire::Fields for Externals {
+    const NAME: &'static str = "Externals";
+    const FIELDS: &'static [&'static str] = &["ReleaseAddress", "StorageBlockAttr", "UnsupportNetworks"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "ReleaseAddress" => Some(0),
+            "StorageBlockAttr" => Some(1),
+            "UnsupportNetworks" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.release_address = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            1 => self.storage_block_attr = map.next_value()?,
+            2 => self.unsupport_networks = map.next_value::<crate::api::wire::List<String>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Externals {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::flatten::Flatten for Externals {
@@ -10717,251 +13378,546 @@ impl Filter {
 }
 
 /// `GPUInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct GPUInfo {
     /// `GPUCount` (wire name).
-    #[serde(rename = "GPUCount", skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(rename = "GPUCount", skip_serializing_if = "Option::is_none"))]
     pub gpu_count: Option<f64>,
     /// `GPUId` (wire name).
-    #[serde(rename = "GPUId", deserialize_with = "crate::api::wire::list")]
+    #[cfg_attr(feature = "server", serde(rename = "GPUId"))]
     pub gpu_id: Vec<String>,
     /// `GPUType` (wire name).
-    #[serde(rename = "GPUType", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(rename = "GPUType", skip_serializing_if = "Option::is_none"))]
     pub gpu_type: Option<String>,
 }
 
+impl crate::api::wire::Fields for GPUInfo {
+    const NAME: &'static str = "GPUInfo";
+    const FIELDS: &'static [&'static str] = &["GPUCount", "GPUId", "GPUType"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "GPUCount" => Some(0),
+            "GPUId" => Some(1),
+            "GPUType" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.gpu_count = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            1 => self.gpu_id = map.next_value::<crate::api::wire::List<String>>()?.0,
+            2 => self.gpu_type = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GPUInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `HostItem` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct HostItem {
     /// `Placement` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub placement: Option<Placement>,
     /// `HostId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub host_id: Option<String>,
     /// `HostType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub host_type: Option<String>,
     /// `HostName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub host_name: Option<String>,
     /// `HostChargeType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub host_charge_type: Option<String>,
     /// `RenewFlag` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub renew_flag: Option<String>,
     /// `CreatedTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub created_time: Option<String>,
     /// `ExpiredTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub expired_time: Option<String>,
     /// `InstanceIds` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub instance_ids: Vec<String>,
     /// `HostState` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub host_state: Option<String>,
     /// `HostIp` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub host_ip: Option<String>,
     /// `HostResource` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub host_resource: Option<HostResource>,
     /// `CageId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cage_id: Option<String>,
     /// `Tags` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub tags: Vec<Tag>,
+}
+
+impl crate::api::wire::Fields for HostItem {
+    const NAME: &'static str = "HostItem";
+    const FIELDS: &'static [&'static str] = &["CageId", "CreatedTime", "ExpiredTime", "HostChargeType", "HostId", "HostIp", "HostName", "HostResource", "HostState", "HostType", "InstanceIds", "Placement", "RenewFlag", "Tags"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "CageId" => Some(0),
+            "CreatedTime" => Some(1),
+            "ExpiredTime" => Some(2),
+            "HostChargeType" => Some(3),
+            "HostId" => Some(4),
+            "HostIp" => Some(5),
+            "HostName" => Some(6),
+            "HostResource" => Some(7),
+            "HostState" => Some(8),
+            "HostType" => Some(9),
+            "InstanceIds" => Some(10),
+            "Placement" => Some(11),
+            "RenewFlag" => Some(12),
+            "Tags" => Some(13),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.cage_id = map.next_value()?,
+            1 => self.created_time = map.next_value()?,
+            2 => self.expired_time = map.next_value()?,
+            3 => self.host_charge_type = map.next_value()?,
+            4 => self.host_id = map.next_value()?,
+            5 => self.host_ip = map.next_value()?,
+            6 => self.host_name = map.next_value()?,
+            7 => self.host_resource = map.next_value()?,
+            8 => self.host_state = map.next_value()?,
+            9 => self.host_type = map.next_value()?,
+            10 => self.instance_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
+            11 => self.placement = map.next_value()?,
+            12 => self.renew_flag = map.next_value()?,
+            13 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 /// `HostPriceInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct HostPriceInfo {
     /// `HostPrice` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub host_price: Option<ItemPrice>,
 }
 
+impl crate::api::wire::Fields for HostPriceInfo {
+    const NAME: &'static str = "HostPriceInfo";
+    const FIELDS: &'static [&'static str] = &["HostPrice"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "HostPrice" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.host_price = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostPriceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `HostResource` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct HostResource {
     /// `CpuTotal` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cpu_total: Option<u64>,
     /// `CpuAvailable` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cpu_available: Option<u64>,
     /// `MemTotal` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub mem_total: Option<f64>,
     /// `MemAvailable` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub mem_available: Option<f64>,
     /// `DiskTotal` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_total: Option<u64>,
     /// `DiskAvailable` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_available: Option<u64>,
     /// `DiskType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_type: Option<String>,
     /// `GpuTotal` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub gpu_total: Option<u64>,
     /// `GpuAvailable` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub gpu_available: Option<u64>,
     /// `ExclusiveOwner` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub exclusive_owner: Option<String>,
 }
 
+impl crate::api::wire::Fields for HostResource {
+    const NAME: &'static str = "HostResource";
+    const FIELDS: &'static [&'static str] = &["CpuAvailable", "CpuTotal", "DiskAvailable", "DiskTotal", "DiskType", "ExclusiveOwner", "GpuAvailable", "GpuTotal", "MemAvailable", "MemTotal"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "CpuAvailable" => Some(0),
+            "CpuTotal" => Some(1),
+            "DiskAvailable" => Some(2),
+            "DiskTotal" => Some(3),
+            "DiskType" => Some(4),
+            "ExclusiveOwner" => Some(5),
+            "GpuAvailable" => Some(6),
+            "GpuTotal" => Some(7),
+            "MemAvailable" => Some(8),
+            "MemTotal" => Some(9),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.cpu_available = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            1 => self.cpu_total = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            2 => self.disk_available = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            3 => self.disk_total = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            4 => self.disk_type = map.next_value()?,
+            5 => self.exclusive_owner = map.next_value()?,
+            6 => self.gpu_available = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            7 => self.gpu_total = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            8 => self.mem_available = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            9 => self.mem_total = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostResource {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `HpcClusterInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct HpcClusterInfo {
     /// `HpcClusterId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub hpc_cluster_id: Option<String>,
     /// `Name` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// `Remark` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub remark: Option<String>,
     /// `CvmQuotaTotal` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cvm_quota_total: Option<u64>,
     /// `Zone` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub zone: Option<String>,
     /// `CurrentNum` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub current_num: Option<u64>,
     /// `CreateTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub create_time: Option<String>,
     /// `InstanceIds` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub instance_ids: Vec<String>,
     /// `HpcClusterType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub hpc_cluster_type: Option<String>,
     /// `HpcClusterBusinessId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub hpc_cluster_business_id: Option<String>,
     /// `HpcClusterNetMode` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub hpc_cluster_net_mode: Option<u64>,
     /// `Tags` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub tags: Vec<Tag>,
+}
+
+impl crate::api::wire::Fields for HpcClusterInfo {
+    const NAME: &'static str = "HpcClusterInfo";
+    const FIELDS: &'static [&'static str] = &["CreateTime", "CurrentNum", "CvmQuotaTotal", "HpcClusterBusinessId", "HpcClusterId", "HpcClusterNetMode", "HpcClusterType", "InstanceIds", "Name", "Remark", "Tags", "Zone"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "CreateTime" => Some(0),
+            "CurrentNum" => Some(1),
+            "CvmQuotaTotal" => Some(2),
+            "HpcClusterBusinessId" => Some(3),
+            "HpcClusterId" => Some(4),
+            "HpcClusterNetMode" => Some(5),
+            "HpcClusterType" => Some(6),
+            "InstanceIds" => Some(7),
+            "Name" => Some(8),
+            "Remark" => Some(9),
+            "Tags" => Some(10),
+            "Zone" => Some(11),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.create_time = map.next_value()?,
+            1 => self.current_num = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            2 => self.cvm_quota_total = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            3 => self.hpc_cluster_business_id = map.next_value()?,
+            4 => self.hpc_cluster_id = map.next_value()?,
+            5 => self.hpc_cluster_net_mode = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            6 => self.hpc_cluster_type = map.next_value()?,
+            7 => self.instance_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
+            8 => self.name = map.next_value()?,
+            9 => self.remark = map.next_value()?,
+            10 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            11 => self.zone = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HpcClusterInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 /// `Image` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct Image {
     /// `ImageId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub image_id: Option<String>,
     /// `OsName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub os_name: Option<String>,
     /// `ImageType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub image_type: Option<String>,
     /// `CreatedTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub created_time: Option<String>,
     /// `ImageName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub image_name: Option<String>,
     /// `ImageDescription` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub image_description: Option<String>,
     /// `ImageSize` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub image_size: Option<i64>,
     /// `Architecture` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub architecture: Option<String>,
     /// `ImageState` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub image_state: Option<String>,
     /// `Platform` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub platform: Option<String>,
     /// `ImageCreator` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub image_creator: Option<String>,
     /// `ImageSource` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub image_source: Option<String>,
     /// `SyncPercent` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub sync_percent: Option<i64>,
     /// `IsSupportCloudinit` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub is_support_cloudinit: Option<bool>,
     /// `SnapshotSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub snapshot_set: Vec<Snapshot>,
     /// `Tags` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub tags: Vec<Tag>,
     /// `LicenseType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub license_type: Option<String>,
     /// `ImageFamily` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub image_family: Option<String>,
     /// `ImageDeprecated` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub image_deprecated: Option<bool>,
     /// `CdcCacheStatus` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cdc_cache_status: Option<String>,
 }
 
+impl crate::api::wire::Fields for Image {
+    const NAME: &'static str = "Image";
+    const FIELDS: &'static [&'static str] = &["Architecture", "CdcCacheStatus", "CreatedTime", "ImageCreator", "ImageDeprecated", "ImageDescription", "ImageFamily", "ImageId", "ImageName", "ImageSize", "ImageSource", "ImageState", "ImageType", "IsSupportCloudinit", "LicenseType", "OsName", "Platform", "SnapshotSet", "SyncPercent", "Tags"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Architecture" => Some(0),
+            "CdcCacheStatus" => Some(1),
+            "CreatedTime" => Some(2),
+            "ImageCreator" => Some(3),
+            "ImageDeprecated" => Some(4),
+            "ImageDescription" => Some(5),
+            "ImageFamily" => Some(6),
+            "ImageId" => Some(7),
+            "ImageName" => Some(8),
+            "ImageSize" => Some(9),
+            "ImageSource" => Some(10),
+            "ImageState" => Some(11),
+            "ImageType" => Some(12),
+            "IsSupportCloudinit" => Some(13),
+            "LicenseType" => Some(14),
+            "OsName" => Some(15),
+            "Platform" => Some(16),
+            "SnapshotSet" => Some(17),
+            "SyncPercent" => Some(18),
+            "Tags" => Some(19),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.architecture = map.next_value()?,
+            1 => self.cdc_cache_status = map.next_value()?,
+            2 => self.created_time = map.next_value()?,
+            3 => self.image_creator = map.next_value()?,
+            4 => self.image_deprecated = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            5 => self.image_description = map.next_value()?,
+            6 => self.image_family = map.next_value()?,
+            7 => self.image_id = map.next_value()?,
+            8 => self.image_name = map.next_value()?,
+            9 => self.image_size = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            10 => self.image_source = map.next_value()?,
+            11 => self.image_state = map.next_value()?,
+            12 => self.image_type = map.next_value()?,
+            13 => self.is_support_cloudinit = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            14 => self.license_type = map.next_value()?,
+            15 => self.os_name = map.next_value()?,
+            16 => self.platform = map.next_value()?,
+            17 => self.snapshot_set = map.next_value::<crate::api::wire::List<Snapshot>>()?.0,
+            18 => self.sync_percent = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            19 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Image {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `ImageOsList` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct ImageOsList {
     /// `Windows` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub windows: Vec<String>,
     /// `Linux` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub linux: Vec<String>,
 }
 
+impl crate::api::wire::Fields for ImageOsList {
+    const NAME: &'static str = "ImageOsList";
+    const FIELDS: &'static [&'static str] = &["Linux", "Windows"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Linux" => Some(0),
+            "Windows" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.linux = map.next_value::<crate::api::wire::List<String>>()?.0,
+            1 => self.windows = map.next_value::<crate::api::wire::List<String>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImageOsList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `ImageQuota` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct ImageQuota {
     /// `UsedQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub used_quota: Option<u64>,
     /// `TotalQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_quota: Option<u64>,
+}
+
+impl crate::api::wire::Fields for ImageQuota {
+    const NAME: &'static str = "ImageQuota";
+    const FIELDS: &'static [&'static str] = &["TotalQuota", "UsedQuota"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "TotalQuota" => Some(0),
+            "UsedQuota" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.total_quota = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            1 => self.used_quota = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImageQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 /// `ImportImageDataDisk` (wire name), a data type of requests.
@@ -11000,179 +13956,342 @@ impl ImportImageDataDisk {
 }
 
 /// `Instance` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct Instance {
     /// `Placement` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub placement: Option<Placement>,
     /// `InstanceId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// `InstanceType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_type: Option<String>,
     /// `CPU` (wire name).
-    #[serde(rename = "CPU", skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(rename = "CPU", skip_serializing_if = "Option::is_none"))]
     pub cpu: Option<i64>,
     /// `Memory` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub memory: Option<i64>,
     /// `RestrictState` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub restrict_state: Option<String>,
     /// `InstanceName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_name: Option<String>,
     /// `InstanceChargeType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_charge_type: Option<String>,
     /// `SystemDisk` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub system_disk: Option<SystemDisk>,
     /// `DataDisks` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub data_disks: Vec<DataDisk>,
     /// `PrivateIpAddresses` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub private_ip_addresses: Vec<String>,
     /// `PublicIpAddresses` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub public_ip_addresses: Vec<String>,
     /// `InternetAccessible` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub internet_accessible: Option<InternetAccessible>,
     /// `VirtualPrivateCloud` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub virtual_private_cloud: Option<VirtualPrivateCloud>,
     /// `ImageId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub image_id: Option<String>,
     /// `RenewFlag` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub renew_flag: Option<String>,
     /// `CreatedTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub created_time: Option<String>,
     /// `ExpiredTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub expired_time: Option<String>,
     /// `OsName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub os_name: Option<String>,
     /// `SecurityGroupIds` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub security_group_ids: Vec<String>,
     /// `LoginSettings` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub login_settings: Option<LoginSettings>,
     /// `InstanceState` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_state: Option<crate::models::InstanceState>,
     /// `Tags` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub tags: Vec<Tag>,
     /// `StopChargingMode` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub stop_charging_mode: Option<String>,
     /// `Uuid` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub uuid: Option<String>,
     /// `LatestOperation` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub latest_operation: Option<String>,
     /// `LatestOperationState` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub latest_operation_state: Option<String>,
     /// `LatestOperationRequestId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub latest_operation_request_id: Option<String>,
     /// `DisasterRecoverGroupId` (wire name). Deprecated by the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disaster_recover_group_id: Option<String>,
     /// `IPv6Addresses` (wire name).
-    #[serde(rename = "IPv6Addresses", deserialize_with = "crate::api::wire::list")]
+    #[cfg_attr(feature = "server", serde(rename = "IPv6Addresses"))]
     pub ipv6_addresses: Vec<String>,
     /// `CamRoleName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cam_role_name: Option<String>,
     /// `HpcClusterId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub hpc_cluster_id: Option<String>,
     /// `RdmaIpAddresses` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub rdma_ip_addresses: Vec<String>,
     /// `DedicatedClusterId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub dedicated_cluster_id: Option<String>,
     /// `IsolatedSource` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub isolated_source: Option<String>,
     /// `DisasterRecoverGroupIds` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub disaster_recover_group_ids: Vec<String>,
     /// `GPUInfo` (wire name).
-    #[serde(rename = "GPUInfo", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(rename = "GPUInfo", skip_serializing_if = "Option::is_none"))]
     pub gpu_info: Option<GPUInfo>,
     /// `LicenseType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub license_type: Option<String>,
     /// `DisableApiTermination` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disable_api_termination: Option<bool>,
     /// `HostName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub host_name: Option<String>,
     /// `DefaultLoginUser` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub default_login_user: Option<String>,
     /// `DefaultLoginPort` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub default_login_port: Option<i64>,
     /// `LatestOperationErrorMsg` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub latest_operation_error_msg: Option<String>,
     /// `EnableJumboFrame` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_jumbo_frame: Option<bool>,
     /// `Metadata` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<Metadata>,
     /// `PublicIPv6Addresses` (wire name).
-    #[serde(rename = "PublicIPv6Addresses", deserialize_with = "crate::api::wire::list")]
+    #[cfg_attr(feature = "server", serde(rename = "PublicIPv6Addresses"))]
     pub public_ipv6_addresses: Vec<String>,
     /// `CpuTopology` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cpu_topology: Option<CpuTopology>,
     /// `PartitionNumber` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub partition_number: Option<i64>,
 }
 
+impl crate::api::wire::Fields for Instance {
+    const NAME: &'static str = "Instance";
+    const FIELDS: &'static [&'static str] = &["CPU", "CamRoleName", "CpuTopology", "CreatedTime", "DataDisks", "DedicatedClusterId", "DefaultLoginPort", "DefaultLoginUser", "DisableApiTermination", "DisasterRecoverGroupId", "DisasterRecoverGroupIds", "EnableJumboFrame", "ExpiredTime", "GPUInfo", "HostName", "HpcClusterId", "IPv6Addresses", "ImageId", "InstanceChargeType", "InstanceId", "InstanceName", "InstanceState", "InstanceType", "InternetAccessible", "IsolatedSource", "LatestOperation", "LatestOperationErrorMsg", "LatestOperationRequestId", "LatestOperationState", "LicenseType", "LoginSettings", "Memory", "Metadata", "OsName", "PartitionNumber", "Placement", "PrivateIpAddresses", "PublicIPv6Addresses", "PublicIpAddresses", "RdmaIpAddresses", "RenewFlag", "RestrictState", "SecurityGroupIds", "StopChargingMode", "SystemDisk", "Tags", "Uuid", "VirtualPrivateCloud"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "CPU" => Some(0),
+            "CamRoleName" => Some(1),
+            "CpuTopology" => Some(2),
+            "CreatedTime" => Some(3),
+            "DataDisks" => Some(4),
+            "DedicatedClusterId" => Some(5),
+            "DefaultLoginPort" => Some(6),
+            "DefaultLoginUser" => Some(7),
+            "DisableApiTermination" => Some(8),
+            "DisasterRecoverGroupId" => Some(9),
+            "DisasterRecoverGroupIds" => Some(10),
+            "EnableJumboFrame" => Some(11),
+            "ExpiredTime" => Some(12),
+            "GPUInfo" => Some(13),
+            "HostName" => Some(14),
+            "HpcClusterId" => Some(15),
+            "IPv6Addresses" => Some(16),
+            "ImageId" => Some(17),
+            "InstanceChargeType" => Some(18),
+            "InstanceId" => Some(19),
+            "InstanceName" => Some(20),
+            "InstanceState" => Some(21),
+            "InstanceType" => Some(22),
+            "InternetAccessible" => Some(23),
+            "IsolatedSource" => Some(24),
+            "LatestOperation" => Some(25),
+            "LatestOperationErrorMsg" => Some(26),
+            "LatestOperationRequestId" => Some(27),
+            "LatestOperationState" => Some(28),
+            "LicenseType" => Some(29),
+            "LoginSettings" => Some(30),
+            "Memory" => Some(31),
+            "Metadata" => Some(32),
+            "OsName" => Some(33),
+            "PartitionNumber" => Some(34),
+            "Placement" => Some(35),
+            "PrivateIpAddresses" => Some(36),
+            "PublicIPv6Addresses" => Some(37),
+            "PublicIpAddresses" => Some(38),
+            "RdmaIpAddresses" => Some(39),
+            "RenewFlag" => Some(40),
+            "RestrictState" => Some(41),
+            "SecurityGroupIds" => Some(42),
+            "StopChargingMode" => Some(43),
+            "SystemDisk" => Some(44),
+            "Tags" => Some(45),
+            "Uuid" => Some(46),
+            "VirtualPrivateCloud" => Some(47),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.cpu = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            1 => self.cam_role_name = map.next_value()?,
+            2 => self.cpu_topology = map.next_value()?,
+            3 => self.created_time = map.next_value()?,
+            4 => self.data_disks = map.next_value::<crate::api::wire::List<DataDisk>>()?.0,
+            5 => self.dedicated_cluster_id = map.next_value()?,
+            6 => self.default_login_port = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            7 => self.default_login_user = map.next_value()?,
+            8 => self.disable_api_termination = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            9 => self.disaster_recover_group_id = map.next_value()?,
+            10 => self.disaster_recover_group_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
+            11 => self.enable_jumbo_frame = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            12 => self.expired_time = map.next_value()?,
+            13 => self.gpu_info = map.next_value()?,
+            14 => self.host_name = map.next_value()?,
+            15 => self.hpc_cluster_id = map.next_value()?,
+            16 => self.ipv6_addresses = map.next_value::<crate::api::wire::List<String>>()?.0,
+            17 => self.image_id = map.next_value()?,
+            18 => self.instance_charge_type = map.next_value()?,
+            19 => self.instance_id = map.next_value()?,
+            20 => self.instance_name = map.next_value()?,
+            21 => self.instance_state = map.next_value()?,
+            22 => self.instance_type = map.next_value()?,
+            23 => self.internet_accessible = map.next_value()?,
+            24 => self.isolated_source = map.next_value()?,
+            25 => self.latest_operation = map.next_value()?,
+            26 => self.latest_operation_error_msg = map.next_value()?,
+            27 => self.latest_operation_request_id = map.next_value()?,
+            28 => self.latest_operation_state = map.next_value()?,
+            29 => self.license_type = map.next_value()?,
+            30 => self.login_settings = map.next_value()?,
+            31 => self.memory = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            32 => self.metadata = map.next_value()?,
+            33 => self.os_name = map.next_value()?,
+            34 => self.partition_number = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            35 => self.placement = map.next_value()?,
+            36 => self.private_ip_addresses = map.next_value::<crate::api::wire::List<String>>()?.0,
+            37 => self.public_ipv6_addresses = map.next_value::<crate::api::wire::List<String>>()?.0,
+            38 => self.public_ip_addresses = map.next_value::<crate::api::wire::List<String>>()?.0,
+            39 => self.rdma_ip_addresses = map.next_value::<crate::api::wire::List<String>>()?.0,
+            40 => self.renew_flag = map.next_value()?,
+            41 => self.restrict_state = map.next_value()?,
+            42 => self.security_group_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
+            43 => self.stop_charging_mode = map.next_value()?,
+            44 => self.system_disk = map.next_value()?,
+            45 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            46 => self.uuid = map.next_value()?,
+            47 => self.virtual_private_cloud = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Instance {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `InstanceAttribute` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct InstanceAttribute {
     /// `InstanceId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// `Attributes` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub attributes: Option<Attribute>,
 }
 
+impl crate::api::wire::Fields for InstanceAttribute {
+    const NAME: &'static str = "InstanceAttribute";
+    const FIELDS: &'static [&'static str] = &["Attributes", "InstanceId"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Attributes" => Some(0),
+            "InstanceId" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.attributes = map.next_value()?,
+            1 => self.instance_id = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InstanceAttribute {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `InstanceChargePrepaid` (wire name), a data type of requests and replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct InstanceChargePrepaid {
     /// `Period` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// `RenewFlag` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<String>,
+}
+
+impl crate::api::wire::Fields for InstanceChargePrepaid {
+    const NAME: &'static str = "InstanceChargePrepaid";
+    const FIELDS: &'static [&'static str] = &["Period", "RenewFlag"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Period" => Some(0),
+            "RenewFlag" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.period = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            1 => self.renew_flag = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InstanceChargePrepaid {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::flatten::Flatten for InstanceChargePrepaid {
@@ -11210,21 +14329,47 @@ impl InstanceChargePrepaid {
 }
 
 /// `InstanceFamilyConfig` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct InstanceFamilyConfig {
     /// `InstanceFamilyName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_family_name: Option<String>,
     /// `InstanceFamily` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_family: Option<String>,
 }
 
+impl crate::api::wire::Fields for InstanceFamilyConfig {
+    const NAME: &'static str = "InstanceFamilyConfig";
+    const FIELDS: &'static [&'static str] = &["InstanceFamily", "InstanceFamilyName"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "InstanceFamily" => Some(0),
+            "InstanceFamilyName" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.instance_family = map.next_value()?,
+            1 => self.instance_family_name = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InstanceFamilyConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `InstanceMarketOptionsRequest` (wire name), a data type of requests and replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct InstanceMarketOptionsRequest {
     /// `SpotOptions` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -11232,6 +14377,32 @@ pub struct InstanceMarketOptionsRequest {
     /// `MarketType` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub market_type: Option<String>,
+}
+
+impl crate::api::wire::Fields for InstanceMarketOptionsRequest {
+    const NAME: &'static str = "InstanceMarketOptionsRequest";
+    const FIELDS: &'static [&'static str] = &["MarketType", "SpotOptions"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "MarketType" => Some(0),
+            "SpotOptions" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.market_type = map.next_value()?,
+            1 => self.spot_options = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InstanceMarketOptionsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::flatten::Flatten for InstanceMarketOptionsRequest {
@@ -11269,175 +14440,366 @@ impl InstanceMarketOptionsRequest {
 }
 
 /// `InstanceRefund` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct InstanceRefund {
     /// `InstanceId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// `Refunds` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub refunds: Option<f64>,
     /// `PriceDetail` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub price_detail: Option<String>,
 }
 
+impl crate::api::wire::Fields for InstanceRefund {
+    const NAME: &'static str = "InstanceRefund";
+    const FIELDS: &'static [&'static str] = &["InstanceId", "PriceDetail", "Refunds"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "InstanceId" => Some(0),
+            "PriceDetail" => Some(1),
+            "Refunds" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.instance_id = map.next_value()?,
+            1 => self.price_detail = map.next_value()?,
+            2 => self.refunds = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InstanceRefund {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `InstanceStatus` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct InstanceStatus {
     /// `InstanceId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// `InstanceState` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_state: Option<crate::models::InstanceState>,
 }
 
+impl crate::api::wire::Fields for InstanceStatus {
+    const NAME: &'static str = "InstanceStatus";
+    const FIELDS: &'static [&'static str] = &["InstanceId", "InstanceState"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "InstanceId" => Some(0),
+            "InstanceState" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.instance_id = map.next_value()?,
+            1 => self.instance_state = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InstanceStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `InstanceTypeConfig` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct InstanceTypeConfig {
     /// `Zone` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub zone: Option<String>,
     /// `InstanceType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_type: Option<String>,
     /// `InstanceFamily` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_family: Option<String>,
     /// `GPU` (wire name).
-    #[serde(rename = "GPU", skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(rename = "GPU", skip_serializing_if = "Option::is_none"))]
     pub gpu: Option<i64>,
     /// `CPU` (wire name).
-    #[serde(rename = "CPU", skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(rename = "CPU", skip_serializing_if = "Option::is_none"))]
     pub cpu: Option<i64>,
     /// `Memory` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub memory: Option<i64>,
     /// `FPGA` (wire name).
-    #[serde(rename = "FPGA", skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(rename = "FPGA", skip_serializing_if = "Option::is_none"))]
     pub fpga: Option<i64>,
     /// `GpuCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub gpu_count: Option<f64>,
     /// `GpuType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub gpu_type: Option<String>,
     /// `GpuMemory` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub gpu_memory: Option<f64>,
 }
 
+impl crate::api::wire::Fields for InstanceTypeConfig {
+    const NAME: &'static str = "InstanceTypeConfig";
+    const FIELDS: &'static [&'static str] = &["CPU", "FPGA", "GPU", "GpuCount", "GpuMemory", "GpuType", "InstanceFamily", "InstanceType", "Memory", "Zone"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "CPU" => Some(0),
+            "FPGA" => Some(1),
+            "GPU" => Some(2),
+            "GpuCount" => Some(3),
+            "GpuMemory" => Some(4),
+            "GpuType" => Some(5),
+            "InstanceFamily" => Some(6),
+            "InstanceType" => Some(7),
+            "Memory" => Some(8),
+            "Zone" => Some(9),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.cpu = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            1 => self.fpga = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            2 => self.gpu = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            3 => self.gpu_count = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            4 => self.gpu_memory = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            5 => self.gpu_type = map.next_value()?,
+            6 => self.instance_family = map.next_value()?,
+            7 => self.instance_type = map.next_value()?,
+            8 => self.memory = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            9 => self.zone = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InstanceTypeConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `InstanceTypeConfigStatus` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct InstanceTypeConfigStatus {
     /// `Status` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// `Message` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// `InstanceTypeConfig` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_type_config: Option<InstanceTypeConfig>,
 }
 
+impl crate::api::wire::Fields for InstanceTypeConfigStatus {
+    const NAME: &'static str = "InstanceTypeConfigStatus";
+    const FIELDS: &'static [&'static str] = &["InstanceTypeConfig", "Message", "Status"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "InstanceTypeConfig" => Some(0),
+            "Message" => Some(1),
+            "Status" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.instance_type_config = map.next_value()?,
+            1 => self.message = map.next_value()?,
+            2 => self.status = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InstanceTypeConfigStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `InstanceTypeQuotaItem` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct InstanceTypeQuotaItem {
     /// `Zone` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub zone: Option<String>,
     /// `InstanceType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_type: Option<String>,
     /// `InstanceChargeType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_charge_type: Option<String>,
     /// `NetworkCard` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub network_card: Option<i64>,
     /// `Externals` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub externals: Option<Externals>,
     /// `Cpu` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cpu: Option<i64>,
     /// `Memory` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub memory: Option<i64>,
     /// `InstanceFamily` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_family: Option<String>,
     /// `TypeName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub type_name: Option<String>,
     /// `LocalDiskTypeList` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub local_disk_type_list: Vec<LocalDiskType>,
     /// `Status` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// `Price` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub price: Option<ItemPrice>,
     /// `SoldOutReason` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub sold_out_reason: Option<String>,
     /// `InstanceBandwidth` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_bandwidth: Option<f64>,
     /// `InstancePps` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_pps: Option<i64>,
     /// `StorageBlockAmount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_block_amount: Option<i64>,
     /// `CpuType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cpu_type: Option<String>,
     /// `Gpu` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub gpu: Option<i64>,
     /// `Fpga` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub fpga: Option<i64>,
     /// `Remark` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub remark: Option<String>,
     /// `GpuCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub gpu_count: Option<f64>,
     /// `Frequency` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub frequency: Option<String>,
     /// `StatusCategory` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub status_category: Option<String>,
 }
 
+impl crate::api::wire::Fields for InstanceTypeQuotaItem {
+    const NAME: &'static str = "InstanceTypeQuotaItem";
+    const FIELDS: &'static [&'static str] = &["Cpu", "CpuType", "Externals", "Fpga", "Frequency", "Gpu", "GpuCount", "InstanceBandwidth", "InstanceChargeType", "InstanceFamily", "InstancePps", "InstanceType", "LocalDiskTypeList", "Memory", "NetworkCard", "Price", "Remark", "SoldOutReason", "Status", "StatusCategory", "StorageBlockAmount", "TypeName", "Zone"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Cpu" => Some(0),
+            "CpuType" => Some(1),
+            "Externals" => Some(2),
+            "Fpga" => Some(3),
+            "Frequency" => Some(4),
+            "Gpu" => Some(5),
+            "GpuCount" => Some(6),
+            "InstanceBandwidth" => Some(7),
+            "InstanceChargeType" => Some(8),
+            "InstanceFamily" => Some(9),
+            "InstancePps" => Some(10),
+            "InstanceType" => Some(11),
+            "LocalDiskTypeList" => Some(12),
+            "Memory" => Some(13),
+            "NetworkCard" => Some(14),
+            "Price" => Some(15),
+            "Remark" => Some(16),
+            "SoldOutReason" => Some(17),
+            "Status" => Some(18),
+            "StatusCategory" => Some(19),
+            "StorageBlockAmount" => Some(20),
+            "TypeName" => Some(21),
+            "Zone" => Some(22),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.cpu = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            1 => self.cpu_type = map.next_value()?,
+            2 => self.externals = map.next_value()?,
+            3 => self.fpga = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            4 => self.frequency = map.next_value()?,
+            5 => self.gpu = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            6 => self.gpu_count = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            7 => self.instance_bandwidth = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            8 => self.instance_charge_type = map.next_value()?,
+            9 => self.instance_family = map.next_value()?,
+            10 => self.instance_pps = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            11 => self.instance_type = map.next_value()?,
+            12 => self.local_disk_type_list = map.next_value::<crate::api::wire::List<LocalDiskType>>()?.0,
+            13 => self.memory = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            14 => self.network_card = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            15 => self.price = map.next_value()?,
+            16 => self.remark = map.next_value()?,
+            17 => self.sold_out_reason = map.next_value()?,
+            18 => self.status = map.next_value()?,
+            19 => self.status_category = map.next_value()?,
+            20 => self.storage_block_amount = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            21 => self.type_name = map.next_value()?,
+            22 => self.zone = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InstanceTypeQuotaItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `InternetAccessible` (wire name), a data type of requests and replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct InternetAccessible {
     /// `InternetChargeType` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub internet_charge_type: Option<String>,
     /// `InternetMaxBandwidthOut` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub internet_max_bandwidth_out: Option<i64>,
     /// `PublicIpAssigned` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ip_assigned: Option<bool>,
     /// `BandwidthPackageId` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -11454,6 +14816,44 @@ pub struct InternetAccessible {
     /// `AntiDDoSPackageId` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub anti_d_do_s_package_id: Option<String>,
+}
+
+impl crate::api::wire::Fields for InternetAccessible {
+    const NAME: &'static str = "InternetAccessible";
+    const FIELDS: &'static [&'static str] = &["AntiDDoSPackageId", "BandwidthPackageId", "IPv4AddressType", "IPv6AddressType", "InternetChargeType", "InternetMaxBandwidthOut", "InternetServiceProvider", "PublicIpAssigned"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "AntiDDoSPackageId" => Some(0),
+            "BandwidthPackageId" => Some(1),
+            "IPv4AddressType" => Some(2),
+            "IPv6AddressType" => Some(3),
+            "InternetChargeType" => Some(4),
+            "InternetMaxBandwidthOut" => Some(5),
+            "InternetServiceProvider" => Some(6),
+            "PublicIpAssigned" => Some(7),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.anti_d_do_s_package_id = map.next_value()?,
+            1 => self.bandwidth_package_id = map.next_value()?,
+            2 => self.ipv4_address_type = map.next_value()?,
+            3 => self.ipv6_address_type = map.next_value()?,
+            4 => self.internet_charge_type = map.next_value()?,
+            5 => self.internet_max_bandwidth_out = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            6 => self.internet_service_provider = map.next_value()?,
+            7 => self.public_ip_assigned = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InternetAccessible {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::flatten::Flatten for InternetAccessible {
@@ -11530,130 +14930,282 @@ impl InternetAccessible {
 }
 
 /// `InternetBandwidthConfig` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct InternetBandwidthConfig {
     /// `StartTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub start_time: Option<String>,
     /// `EndTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub end_time: Option<String>,
     /// `InternetAccessible` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub internet_accessible: Option<InternetAccessible>,
 }
 
+impl crate::api::wire::Fields for InternetBandwidthConfig {
+    const NAME: &'static str = "InternetBandwidthConfig";
+    const FIELDS: &'static [&'static str] = &["EndTime", "InternetAccessible", "StartTime"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "EndTime" => Some(0),
+            "InternetAccessible" => Some(1),
+            "StartTime" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.end_time = map.next_value()?,
+            1 => self.internet_accessible = map.next_value()?,
+            2 => self.start_time = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InternetBandwidthConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `InternetChargeTypeConfig` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct InternetChargeTypeConfig {
     /// `InternetChargeType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub internet_charge_type: Option<String>,
     /// `Description` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
+}
+
+impl crate::api::wire::Fields for InternetChargeTypeConfig {
+    const NAME: &'static str = "InternetChargeTypeConfig";
+    const FIELDS: &'static [&'static str] = &["Description", "InternetChargeType"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Description" => Some(0),
+            "InternetChargeType" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.description = map.next_value()?,
+            1 => self.internet_charge_type = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InternetChargeTypeConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 /// `ItemPrice` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct ItemPrice {
     /// `UnitPrice` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_price: Option<f64>,
     /// `ChargeUnit` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub charge_unit: Option<String>,
     /// `OriginalPrice` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub original_price: Option<f64>,
     /// `DiscountPrice` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub discount_price: Option<f64>,
     /// `Discount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub discount: Option<f64>,
     /// `UnitPriceDiscount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_price_discount: Option<f64>,
     /// `UnitPriceSecondStep` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_price_second_step: Option<f64>,
     /// `UnitPriceDiscountSecondStep` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_price_discount_second_step: Option<f64>,
     /// `UnitPriceThirdStep` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_price_third_step: Option<f64>,
     /// `UnitPriceDiscountThirdStep` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_price_discount_third_step: Option<f64>,
     /// `OriginalPriceThreeYear` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub original_price_three_year: Option<f64>,
     /// `DiscountPriceThreeYear` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub discount_price_three_year: Option<f64>,
     /// `DiscountThreeYear` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub discount_three_year: Option<f64>,
     /// `OriginalPriceFiveYear` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub original_price_five_year: Option<f64>,
     /// `DiscountPriceFiveYear` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub discount_price_five_year: Option<f64>,
     /// `DiscountFiveYear` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub discount_five_year: Option<f64>,
     /// `OriginalPriceOneYear` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub original_price_one_year: Option<f64>,
     /// `DiscountPriceOneYear` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub discount_price_one_year: Option<f64>,
     /// `DiscountOneYear` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub discount_one_year: Option<f64>,
 }
 
+impl crate::api::wire::Fields for ItemPrice {
+    const NAME: &'static str = "ItemPrice";
+    const FIELDS: &'static [&'static str] = &["ChargeUnit", "Discount", "DiscountFiveYear", "DiscountOneYear", "DiscountPrice", "DiscountPriceFiveYear", "DiscountPriceOneYear", "DiscountPriceThreeYear", "DiscountThreeYear", "OriginalPrice", "OriginalPriceFiveYear", "OriginalPriceOneYear", "OriginalPriceThreeYear", "UnitPrice", "UnitPriceDiscount", "UnitPriceDiscountSecondStep", "UnitPriceDiscountThirdStep", "UnitPriceSecondStep", "UnitPriceThirdStep"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "ChargeUnit" => Some(0),
+            "Discount" => Some(1),
+            "DiscountFiveYear" => Some(2),
+            "DiscountOneYear" => Some(3),
+            "DiscountPrice" => Some(4),
+            "DiscountPriceFiveYear" => Some(5),
+            "DiscountPriceOneYear" => Some(6),
+            "DiscountPriceThreeYear" => Some(7),
+            "DiscountThreeYear" => Some(8),
+            "OriginalPrice" => Some(9),
+            "OriginalPriceFiveYear" => Some(10),
+            "OriginalPriceOneYear" => Some(11),
+            "OriginalPriceThreeYear" => Some(12),
+            "UnitPrice" => Some(13),
+            "UnitPriceDiscount" => Some(14),
+            "UnitPriceDiscountSecondStep" => Some(15),
+            "UnitPriceDiscountThirdStep" => Some(16),
+            "UnitPriceSecondStep" => Some(17),
+            "UnitPriceThirdStep" => Some(18),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.charge_unit = map.next_value()?,
+            1 => self.discount = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            2 => self.discount_five_year = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            3 => self.discount_one_year = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            4 => self.discount_price = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            5 => self.discount_price_five_year = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            6 => self.discount_price_one_year = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            7 => self.discount_price_three_year = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            8 => self.discount_three_year = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            9 => self.original_price = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            10 => self.original_price_five_year = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            11 => self.original_price_one_year = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            12 => self.original_price_three_year = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            13 => self.unit_price = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            14 => self.unit_price_discount = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            15 => self.unit_price_discount_second_step = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            16 => self.unit_price_discount_third_step = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            17 => self.unit_price_second_step = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            18 => self.unit_price_third_step = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ItemPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `KeyPair` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct KeyPair {
     /// `KeyId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub key_id: Option<String>,
     /// `KeyName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub key_name: Option<String>,
     /// `ProjectId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<i64>,
     /// `Description` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// `PublicKey` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub public_key: Option<String>,
     /// `PrivateKey` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub private_key: Option<String>,
     /// `AssociatedInstanceIds` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub associated_instance_ids: Vec<String>,
     /// `CreatedTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub created_time: Option<String>,
     /// `Tags` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub tags: Vec<Tag>,
+}
+
+impl crate::api::wire::Fields for KeyPair {
+    const NAME: &'static str = "KeyPair";
+    const FIELDS: &'static [&'static str] = &["AssociatedInstanceIds", "CreatedTime", "Description", "KeyId", "KeyName", "PrivateKey", "ProjectId", "PublicKey", "Tags"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "AssociatedInstanceIds" => Some(0),
+            "CreatedTime" => Some(1),
+            "Description" => Some(2),
+            "KeyId" => Some(3),
+            "KeyName" => Some(4),
+            "PrivateKey" => Some(5),
+            "ProjectId" => Some(6),
+            "PublicKey" => Some(7),
+            "Tags" => Some(8),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.associated_instance_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
+            1 => self.created_time = map.next_value()?,
+            2 => self.description = map.next_value()?,
+            3 => self.key_id = map.next_value()?,
+            4 => self.key_name = map.next_value()?,
+            5 => self.private_key = map.next_value()?,
+            6 => self.project_id = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            7 => self.public_key = map.next_value()?,
+            8 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for KeyPair {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 /// `LaunchTemplate` (wire name), a data type of requests.
@@ -11701,171 +15253,341 @@ impl LaunchTemplate {
 }
 
 /// `LaunchTemplateInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct LaunchTemplateInfo {
     /// `LatestVersionNumber` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub latest_version_number: Option<u64>,
     /// `LaunchTemplateId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub launch_template_id: Option<String>,
     /// `LaunchTemplateName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub launch_template_name: Option<String>,
     /// `DefaultVersionNumber` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub default_version_number: Option<u64>,
     /// `LaunchTemplateVersionCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub launch_template_version_count: Option<u64>,
     /// `CreatedBy` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<String>,
     /// `CreationTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub creation_time: Option<String>,
+}
+
+impl crate::api::wire::Fields for LaunchTemplateInfo {
+    const NAME: &'static str = "LaunchTemplateInfo";
+    const FIELDS: &'static [&'static str] = &["CreatedBy", "CreationTime", "DefaultVersionNumber", "LatestVersionNumber", "LaunchTemplateId", "LaunchTemplateName", "LaunchTemplateVersionCount"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "CreatedBy" => Some(0),
+            "CreationTime" => Some(1),
+            "DefaultVersionNumber" => Some(2),
+            "LatestVersionNumber" => Some(3),
+            "LaunchTemplateId" => Some(4),
+            "LaunchTemplateName" => Some(5),
+            "LaunchTemplateVersionCount" => Some(6),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.created_by = map.next_value()?,
+            1 => self.creation_time = map.next_value()?,
+            2 => self.default_version_number = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            3 => self.latest_version_number = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            4 => self.launch_template_id = map.next_value()?,
+            5 => self.launch_template_name = map.next_value()?,
+            6 => self.launch_template_version_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LaunchTemplateInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 /// `LaunchTemplateVersionData` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct LaunchTemplateVersionData {
     /// `Placement` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub placement: Option<Placement>,
     /// `InstanceType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_type: Option<String>,
     /// `InstanceName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_name: Option<String>,
     /// `InstanceChargeType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_charge_type: Option<String>,
     /// `SystemDisk` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub system_disk: Option<SystemDisk>,
     /// `DataDisks` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub data_disks: Vec<DataDisk>,
     /// `InternetAccessible` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub internet_accessible: Option<InternetAccessible>,
     /// `VirtualPrivateCloud` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub virtual_private_cloud: Option<VirtualPrivateCloud>,
     /// `ImageId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub image_id: Option<String>,
     /// `SecurityGroupIds` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub security_group_ids: Vec<String>,
     /// `LoginSettings` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub login_settings: Option<LoginSettings>,
     /// `CamRoleName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cam_role_name: Option<String>,
     /// `HpcClusterId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub hpc_cluster_id: Option<String>,
     /// `InstanceCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_count: Option<u64>,
     /// `EnhancedService` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub enhanced_service: Option<EnhancedService>,
     /// `UserData` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub user_data: Option<String>,
     /// `DisasterRecoverGroupIds` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub disaster_recover_group_ids: Vec<String>,
     /// `ActionTimer` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub action_timer: Option<ActionTimer>,
     /// `InstanceMarketOptions` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_market_options: Option<InstanceMarketOptionsRequest>,
     /// `HostName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub host_name: Option<String>,
     /// `ClientToken` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub client_token: Option<String>,
     /// `InstanceChargePrepaid` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_charge_prepaid: Option<InstanceChargePrepaid>,
     /// `TagSpecification` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub tag_specification: Vec<TagSpecification>,
     /// `DisableApiTermination` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disable_api_termination: Option<bool>,
 }
 
+impl crate::api::wire::Fields for LaunchTemplateVersionData {
+    const NAME: &'static str = "LaunchTemplateVersionData";
+    const FIELDS: &'static [&'static str] = &["ActionTimer", "CamRoleName", "ClientToken", "DataDisks", "DisableApiTermination", "DisasterRecoverGroupIds", "EnhancedService", "HostName", "HpcClusterId", "ImageId", "InstanceChargePrepaid", "InstanceChargeType", "InstanceCount", "InstanceMarketOptions", "InstanceName", "InstanceType", "InternetAccessible", "LoginSettings", "Placement", "SecurityGroupIds", "SystemDisk", "TagSpecification", "UserData", "VirtualPrivateCloud"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "ActionTimer" => Some(0),
+            "CamRoleName" => Some(1),
+            "ClientToken" => Some(2),
+            "DataDisks" => Some(3),
+            "DisableApiTermination" => Some(4),
+            "DisasterRecoverGroupIds" => Some(5),
+            "EnhancedService" => Some(6),
+            "HostName" => Some(7),
+            "HpcClusterId" => Some(8),
+            "ImageId" => Some(9),
+            "InstanceChargePrepaid" => Some(10),
+            "InstanceChargeType" => Some(11),
+            "InstanceCount" => Some(12),
+            "InstanceMarketOptions" => Some(13),
+            "InstanceName" => Some(14),
+            "InstanceType" => Some(15),
+            "InternetAccessible" => Some(16),
+            "LoginSettings" => Some(17),
+            "Placement" => Some(18),
+            "SecurityGroupIds" => Some(19),
+            "SystemDisk" => Some(20),
+            "TagSpecification" => Some(21),
+            "UserData" => Some(22),
+            "VirtualPrivateCloud" => Some(23),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.action_timer = map.next_value()?,
+            1 => self.cam_role_name = map.next_value()?,
+            2 => self.client_token = map.next_value()?,
+            3 => self.data_disks = map.next_value::<crate::api::wire::List<DataDisk>>()?.0,
+            4 => self.disable_api_termination = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            5 => self.disaster_recover_group_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
+            6 => self.enhanced_service = map.next_value()?,
+            7 => self.host_name = map.next_value()?,
+            8 => self.hpc_cluster_id = map.next_value()?,
+            9 => self.image_id = map.next_value()?,
+            10 => self.instance_charge_prepaid = map.next_value()?,
+            11 => self.instance_charge_type = map.next_value()?,
+            12 => self.instance_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            13 => self.instance_market_options = map.next_value()?,
+            14 => self.instance_name = map.next_value()?,
+            15 => self.instance_type = map.next_value()?,
+            16 => self.internet_accessible = map.next_value()?,
+            17 => self.login_settings = map.next_value()?,
+            18 => self.placement = map.next_value()?,
+            19 => self.security_group_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
+            20 => self.system_disk = map.next_value()?,
+            21 => self.tag_specification = map.next_value::<crate::api::wire::List<TagSpecification>>()?.0,
+            22 => self.user_data = map.next_value()?,
+            23 => self.virtual_private_cloud = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LaunchTemplateVersionData {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `LaunchTemplateVersionInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct LaunchTemplateVersionInfo {
     /// `LaunchTemplateVersion` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub launch_template_version: Option<u64>,
     /// `LaunchTemplateVersionData` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub launch_template_version_data: Option<LaunchTemplateVersionData>,
     /// `CreationTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub creation_time: Option<String>,
     /// `LaunchTemplateId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub launch_template_id: Option<String>,
     /// `IsDefaultVersion` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub is_default_version: Option<bool>,
     /// `LaunchTemplateVersionDescription` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub launch_template_version_description: Option<String>,
     /// `CreatedBy` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<String>,
 }
 
+impl crate::api::wire::Fields for LaunchTemplateVersionInfo {
+    const NAME: &'static str = "LaunchTemplateVersionInfo";
+    const FIELDS: &'static [&'static str] = &["CreatedBy", "CreationTime", "IsDefaultVersion", "LaunchTemplateId", "LaunchTemplateVersion", "LaunchTemplateVersionData", "LaunchTemplateVersionDescription"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "CreatedBy" => Some(0),
+            "CreationTime" => Some(1),
+            "IsDefaultVersion" => Some(2),
+            "LaunchTemplateId" => Some(3),
+            "LaunchTemplateVersion" => Some(4),
+            "LaunchTemplateVersionData" => Some(5),
+            "LaunchTemplateVersionDescription" => Some(6),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.created_by = map.next_value()?,
+            1 => self.creation_time = map.next_value()?,
+            2 => self.is_default_version = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            3 => self.launch_template_id = map.next_value()?,
+            4 => self.launch_template_version = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            5 => self.launch_template_version_data = map.next_value()?,
+            6 => self.launch_template_version_description = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LaunchTemplateVersionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `LocalDiskType` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct LocalDiskType {
     /// `Type` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// `PartitionType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub partition_type: Option<String>,
     /// `MinSize` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub min_size: Option<i64>,
     /// `MaxSize` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub max_size: Option<i64>,
     /// `Required` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub required: Option<String>,
 }
 
+impl crate::api::wire::Fields for LocalDiskType {
+    const NAME: &'static str = "LocalDiskType";
+    const FIELDS: &'static [&'static str] = &["MaxSize", "MinSize", "PartitionType", "Required", "Type"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "MaxSize" => Some(0),
+            "MinSize" => Some(1),
+            "PartitionType" => Some(2),
+            "Required" => Some(3),
+            "Type" => Some(4),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.max_size = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            1 => self.min_size = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            2 => self.partition_type = map.next_value()?,
+            3 => self.required = map.next_value()?,
+            4 => self.r#type = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LocalDiskType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `LoginSettings` (wire name), a data type of requests and replies.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct LoginSettings {
     /// `Password` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// `KeyIds` (wire name).
-    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "crate::api::wire::list")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub key_ids: Vec<String>,
     /// `KeepImageLogin` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -11879,6 +15601,34 @@ impl std::fmt::Debug for LoginSettings {
             .field("key_ids", &self.key_ids)
             .field("keep_image_login", &self.keep_image_login)
             .finish()
+    }
+}
+
+impl crate::api::wire::Fields for LoginSettings {
+    const NAME: &'static str = "LoginSettings";
+    const FIELDS: &'static [&'static str] = &["KeepImageLogin", "KeyIds", "Password"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "KeepImageLogin" => Some(0),
+            "KeyIds" => Some(1),
+            "Password" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.keep_image_login = map.next_value()?,
+            1 => self.key_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
+            2 => self.password = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LoginSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
     }
 }
 
@@ -11921,12 +15671,36 @@ impl LoginSettings {
 }
 
 /// `Metadata` (wire name), a data type of requests and replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct Metadata {
     /// `Items` (wire name).
-    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "crate::api::wire::list")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<MetadataItem>,
+}
+
+impl crate::api::wire::Fields for Metadata {
+    const NAME: &'static str = "Metadata";
+    const FIELDS: &'static [&'static str] = &["Items"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Items" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.items = map.next_value::<crate::api::wire::List<MetadataItem>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Metadata {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::flatten::Flatten for Metadata {
@@ -11956,8 +15730,8 @@ impl Metadata {
 }
 
 /// `MetadataItem` (wire name), a data type of requests and replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct MetadataItem {
     /// `Key` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -11965,6 +15739,32 @@ pub struct MetadataItem {
     /// `Value` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl crate::api::wire::Fields for MetadataItem {
+    const NAME: &'static str = "MetadataItem";
+    const FIELDS: &'static [&'static str] = &["Key", "Value"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Key" => Some(0),
+            "Value" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.key = map.next_value()?,
+            1 => self.value = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetadataItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::flatten::Flatten for MetadataItem {
@@ -12098,52 +15898,108 @@ impl NetworkInterfaces {
 }
 
 /// `OperationCountLimit` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct OperationCountLimit {
     /// `Operation` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub operation: Option<String>,
     /// `InstanceId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// `CurrentCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub current_count: Option<i64>,
     /// `LimitCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub limit_count: Option<i64>,
 }
 
+impl crate::api::wire::Fields for OperationCountLimit {
+    const NAME: &'static str = "OperationCountLimit";
+    const FIELDS: &'static [&'static str] = &["CurrentCount", "InstanceId", "LimitCount", "Operation"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "CurrentCount" => Some(0),
+            "InstanceId" => Some(1),
+            "LimitCount" => Some(2),
+            "Operation" => Some(3),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.current_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            1 => self.instance_id = map.next_value()?,
+            2 => self.limit_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            3 => self.operation = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OperationCountLimit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `OsVersion` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct OsVersion {
     /// `OsName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub os_name: Option<String>,
     /// `OsVersions` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub os_versions: Vec<String>,
     /// `Architecture` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub architecture: Vec<String>,
 }
 
+impl crate::api::wire::Fields for OsVersion {
+    const NAME: &'static str = "OsVersion";
+    const FIELDS: &'static [&'static str] = &["Architecture", "OsName", "OsVersions"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Architecture" => Some(0),
+            "OsName" => Some(1),
+            "OsVersions" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.architecture = map.next_value::<crate::api::wire::List<String>>()?.0,
+            1 => self.os_name = map.next_value()?,
+            2 => self.os_versions = map.next_value::<crate::api::wire::List<String>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OsVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `Placement` (wire name), a data type of requests and replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct Placement {
     /// `Zone` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// `ProjectId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// `HostIds` (wire name).
-    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "crate::api::wire::list")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub host_ids: Vec<String>,
     /// `HostId` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -12152,11 +16008,47 @@ pub struct Placement {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_resource_pack_tenancy: Option<String>,
     /// `DedicatedResourcePackIds` (wire name).
-    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "crate::api::wire::list")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dedicated_resource_pack_ids: Vec<String>,
     /// `RackId` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rack_id: Option<String>,
+}
+
+impl crate::api::wire::Fields for Placement {
+    const NAME: &'static str = "Placement";
+    const FIELDS: &'static [&'static str] = &["DedicatedResourcePackIds", "DedicatedResourcePackTenancy", "HostId", "HostIds", "ProjectId", "RackId", "Zone"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "DedicatedResourcePackIds" => Some(0),
+            "DedicatedResourcePackTenancy" => Some(1),
+            "HostId" => Some(2),
+            "HostIds" => Some(3),
+            "ProjectId" => Some(4),
+            "RackId" => Some(5),
+            "Zone" => Some(6),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.dedicated_resource_pack_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
+            1 => self.dedicated_resource_pack_tenancy = map.next_value()?,
+            2 => self.host_id = map.next_value()?,
+            3 => self.host_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
+            4 => self.project_id = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            5 => self.rack_id = map.next_value()?,
+            6 => self.zone = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Placement {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::flatten::Flatten for Placement {
@@ -12229,257 +16121,582 @@ impl Placement {
 }
 
 /// `PostPaidQuota` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct PostPaidQuota {
     /// `UsedQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub used_quota: Option<u64>,
     /// `RemainingQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub remaining_quota: Option<u64>,
     /// `TotalQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_quota: Option<u64>,
     /// `Zone` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub zone: Option<String>,
+}
+
+impl crate::api::wire::Fields for PostPaidQuota {
+    const NAME: &'static str = "PostPaidQuota";
+    const FIELDS: &'static [&'static str] = &["RemainingQuota", "TotalQuota", "UsedQuota", "Zone"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "RemainingQuota" => Some(0),
+            "TotalQuota" => Some(1),
+            "UsedQuota" => Some(2),
+            "Zone" => Some(3),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.remaining_quota = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            1 => self.total_quota = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            2 => self.used_quota = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            3 => self.zone = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PostPaidQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 /// `PrePaidQuota` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct PrePaidQuota {
     /// `UsedQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub used_quota: Option<u64>,
     /// `OnceQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub once_quota: Option<u64>,
     /// `RemainingQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub remaining_quota: Option<u64>,
     /// `TotalQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_quota: Option<u64>,
     /// `Zone` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub zone: Option<String>,
+}
+
+impl crate::api::wire::Fields for PrePaidQuota {
+    const NAME: &'static str = "PrePaidQuota";
+    const FIELDS: &'static [&'static str] = &["OnceQuota", "RemainingQuota", "TotalQuota", "UsedQuota", "Zone"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "OnceQuota" => Some(0),
+            "RemainingQuota" => Some(1),
+            "TotalQuota" => Some(2),
+            "UsedQuota" => Some(3),
+            "Zone" => Some(4),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.once_quota = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            1 => self.remaining_quota = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            2 => self.total_quota = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            3 => self.used_quota = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            4 => self.zone = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PrePaidQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 /// `Price` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct Price {
     /// `InstancePrice` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_price: Option<ItemPrice>,
     /// `BandwidthPrice` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub bandwidth_price: Option<ItemPrice>,
 }
 
+impl crate::api::wire::Fields for Price {
+    const NAME: &'static str = "Price";
+    const FIELDS: &'static [&'static str] = &["BandwidthPrice", "InstancePrice"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "BandwidthPrice" => Some(0),
+            "InstancePrice" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.bandwidth_price = map.next_value()?,
+            1 => self.instance_price = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Price {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `RegionInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct RegionInfo {
     /// `Region` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub region: Option<String>,
     /// `RegionName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub region_name: Option<String>,
     /// `RegionState` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub region_state: Option<String>,
 }
 
+impl crate::api::wire::Fields for RegionInfo {
+    const NAME: &'static str = "RegionInfo";
+    const FIELDS: &'static [&'static str] = &["Region", "RegionName", "RegionState"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Region" => Some(0),
+            "RegionName" => Some(1),
+            "RegionState" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.region = map.next_value()?,
+            1 => self.region_name = map.next_value()?,
+            2 => self.region_state = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RegionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `RepairTaskInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct RepairTaskInfo {
     /// `TaskId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub task_id: Option<String>,
     /// `InstanceId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// `Alias` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub alias: Option<String>,
     /// `TaskTypeId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub task_type_id: Option<u64>,
     /// `TaskTypeName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub task_type_name: Option<String>,
     /// `TaskStatus` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub task_status: Option<u64>,
     /// `DeviceStatus` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub device_status: Option<u64>,
     /// `OperateStatus` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub operate_status: Option<u64>,
     /// `CreateTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub create_time: Option<String>,
     /// `AuthTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub auth_time: Option<String>,
     /// `EndTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub end_time: Option<String>,
     /// `TaskDetail` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub task_detail: Option<String>,
     /// `Zone` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub zone: Option<String>,
     /// `Region` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub region: Option<String>,
     /// `VpcId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_id: Option<String>,
     /// `VpcName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_name: Option<String>,
     /// `SubnetId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_id: Option<String>,
     /// `SubnetName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_name: Option<String>,
     /// `WanIp` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub wan_ip: Option<String>,
     /// `LanIp` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub lan_ip: Option<String>,
     /// `Product` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub product: Option<String>,
     /// `TaskSubType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub task_sub_type: Option<String>,
     /// `AuthType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub auth_type: Option<u64>,
     /// `AuthSource` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub auth_source: Option<String>,
 }
 
+impl crate::api::wire::Fields for RepairTaskInfo {
+    const NAME: &'static str = "RepairTaskInfo";
+    const FIELDS: &'static [&'static str] = &["Alias", "AuthSource", "AuthTime", "AuthType", "CreateTime", "DeviceStatus", "EndTime", "InstanceId", "LanIp", "OperateStatus", "Product", "Region", "SubnetId", "SubnetName", "TaskDetail", "TaskId", "TaskStatus", "TaskSubType", "TaskTypeId", "TaskTypeName", "VpcId", "VpcName", "WanIp", "Zone"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Alias" => Some(0),
+            "AuthSource" => Some(1),
+            "AuthTime" => Some(2),
+            "AuthType" => Some(3),
+            "CreateTime" => Some(4),
+            "DeviceStatus" => Some(5),
+            "EndTime" => Some(6),
+            "InstanceId" => Some(7),
+            "LanIp" => Some(8),
+            "OperateStatus" => Some(9),
+            "Product" => Some(10),
+            "Region" => Some(11),
+            "SubnetId" => Some(12),
+            "SubnetName" => Some(13),
+            "TaskDetail" => Some(14),
+            "TaskId" => Some(15),
+            "TaskStatus" => Some(16),
+            "TaskSubType" => Some(17),
+            "TaskTypeId" => Some(18),
+            "TaskTypeName" => Some(19),
+            "VpcId" => Some(20),
+            "VpcName" => Some(21),
+            "WanIp" => Some(22),
+            "Zone" => Some(23),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.alias = map.next_value()?,
+            1 => self.auth_source = map.next_value()?,
+            2 => self.auth_time = map.next_value()?,
+            3 => self.auth_type = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            4 => self.create_time = map.next_value()?,
+            5 => self.device_status = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            6 => self.end_time = map.next_value()?,
+            7 => self.instance_id = map.next_value()?,
+            8 => self.lan_ip = map.next_value()?,
+            9 => self.operate_status = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            10 => self.product = map.next_value()?,
+            11 => self.region = map.next_value()?,
+            12 => self.subnet_id = map.next_value()?,
+            13 => self.subnet_name = map.next_value()?,
+            14 => self.task_detail = map.next_value()?,
+            15 => self.task_id = map.next_value()?,
+            16 => self.task_status = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            17 => self.task_sub_type = map.next_value()?,
+            18 => self.task_type_id = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            19 => self.task_type_name = map.next_value()?,
+            20 => self.vpc_id = map.next_value()?,
+            21 => self.vpc_name = map.next_value()?,
+            22 => self.wan_ip = map.next_value()?,
+            23 => self.zone = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RepairTaskInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `ResourceCount` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct ResourceCount {
     /// `Cpu` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub cpu: Option<u64>,
     /// `Memory` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub memory: Option<u64>,
     /// `Gpu` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub gpu: Option<u64>,
     /// `Disk` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk: Option<u64>,
 }
 
+impl crate::api::wire::Fields for ResourceCount {
+    const NAME: &'static str = "ResourceCount";
+    const FIELDS: &'static [&'static str] = &["Cpu", "Disk", "Gpu", "Memory"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Cpu" => Some(0),
+            "Disk" => Some(1),
+            "Gpu" => Some(2),
+            "Memory" => Some(3),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.cpu = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            1 => self.disk = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            2 => self.gpu = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            3 => self.memory = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceCount {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `ResourcePoolPack` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct ResourcePoolPack {
     /// `DedicatedResourcePackId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub dedicated_resource_pack_id: Option<String>,
     /// `DedicatedResourcePackName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub dedicated_resource_pack_name: Option<String>,
     /// `Zone` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub zone: Option<String>,
     /// `InstanceType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_type: Option<String>,
     /// `InstanceFamily` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_family: Option<String>,
     /// `ResourcePoolPackType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_pool_pack_type: Option<String>,
     /// `Status` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// `TotalCapacity` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_capacity: Option<ResourceCount>,
     /// `AvailableCapacity` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub available_capacity: Option<ResourceCount>,
     /// `HostIp` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub host_ip: Option<String>,
     /// `RackId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub rack_id: Option<String>,
     /// `SwitchId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub switch_id: Option<String>,
     /// `AutoPlacement` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub auto_placement: Option<bool>,
     /// `RenewFlag` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub renew_flag: Option<String>,
     /// `StartTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub start_time: Option<String>,
     /// `EndTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub end_time: Option<String>,
 }
 
+impl crate::api::wire::Fields for ResourcePoolPack {
+    const NAME: &'static str = "ResourcePoolPack";
+    const FIELDS: &'static [&'static str] = &["AutoPlacement", "AvailableCapacity", "DedicatedResourcePackId", "DedicatedResourcePackName", "EndTime", "HostIp", "InstanceFamily", "InstanceType", "RackId", "RenewFlag", "ResourcePoolPackType", "StartTime", "Status", "SwitchId", "TotalCapacity", "Zone"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "AutoPlacement" => Some(0),
+            "AvailableCapacity" => Some(1),
+            "DedicatedResourcePackId" => Some(2),
+            "DedicatedResourcePackName" => Some(3),
+            "EndTime" => Some(4),
+            "HostIp" => Some(5),
+            "InstanceFamily" => Some(6),
+            "InstanceType" => Some(7),
+            "RackId" => Some(8),
+            "RenewFlag" => Some(9),
+            "ResourcePoolPackType" => Some(10),
+            "StartTime" => Some(11),
+            "Status" => Some(12),
+            "SwitchId" => Some(13),
+            "TotalCapacity" => Some(14),
+            "Zone" => Some(15),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.auto_placement = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            1 => self.available_capacity = map.next_value()?,
+            2 => self.dedicated_resource_pack_id = map.next_value()?,
+            3 => self.dedicated_resource_pack_name = map.next_value()?,
+            4 => self.end_time = map.next_value()?,
+            5 => self.host_ip = map.next_value()?,
+            6 => self.instance_family = map.next_value()?,
+            7 => self.instance_type = map.next_value()?,
+            8 => self.rack_id = map.next_value()?,
+            9 => self.renew_flag = map.next_value()?,
+            10 => self.resource_pool_pack_type = map.next_value()?,
+            11 => self.start_time = map.next_value()?,
+            12 => self.status = map.next_value()?,
+            13 => self.switch_id = map.next_value()?,
+            14 => self.total_capacity = map.next_value()?,
+            15 => self.zone = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourcePoolPack {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `ResourcePoolPackInstance` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct ResourcePoolPackInstance {
     /// `DedicatedResourcePackId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub dedicated_resource_pack_id: Option<String>,
     /// `InstanceIdSet` (wire name).
-    #[serde(deserialize_with = "crate::api::wire::list")]
     pub instance_id_set: Vec<String>,
     /// `InstanceFamily` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_family: Option<String>,
     /// `InstanceType` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_type: Option<String>,
     /// `Zone` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub zone: Option<String>,
 }
 
+impl crate::api::wire::Fields for ResourcePoolPackInstance {
+    const NAME: &'static str = "ResourcePoolPackInstance";
+    const FIELDS: &'static [&'static str] = &["DedicatedResourcePackId", "InstanceFamily", "InstanceIdSet", "InstanceType", "Zone"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "DedicatedResourcePackId" => Some(0),
+            "InstanceFamily" => Some(1),
+            "InstanceIdSet" => Some(2),
+            "InstanceType" => Some(3),
+            "Zone" => Some(4),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.dedicated_resource_pack_id = map.next_value()?,
+            1 => self.instance_family = map.next_value()?,
+            2 => self.instance_id_set = map.next_value::<crate::api::wire::List<String>>()?.0,
+            3 => self.instance_type = map.next_value()?,
+            4 => self.zone = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourcePoolPackInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `RunAutomationServiceEnabled` (wire name), a data type of requests and replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct RunAutomationServiceEnabled {
     /// `Enabled` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl crate::api::wire::Fields for RunAutomationServiceEnabled {
+    const NAME: &'static str = "RunAutomationServiceEnabled";
+    const FIELDS: &'static [&'static str] = &["Enabled"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Enabled" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.enabled = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunAutomationServiceEnabled {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::flatten::Flatten for RunAutomationServiceEnabled {
@@ -12507,12 +16724,36 @@ impl RunAutomationServiceEnabled {
 }
 
 /// `RunMonitorServiceEnabled` (wire name), a data type of requests and replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct RunMonitorServiceEnabled {
     /// `Enabled` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl crate::api::wire::Fields for RunMonitorServiceEnabled {
+    const NAME: &'static str = "RunMonitorServiceEnabled";
+    const FIELDS: &'static [&'static str] = &["Enabled"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Enabled" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.enabled = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunMonitorServiceEnabled {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::flatten::Flatten for RunMonitorServiceEnabled {
@@ -12540,12 +16781,36 @@ impl RunMonitorServiceEnabled {
 }
 
 /// `RunSecurityServiceEnabled` (wire name), a data type of requests and replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct RunSecurityServiceEnabled {
     /// `Enabled` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl crate::api::wire::Fields for RunSecurityServiceEnabled {
+    const NAME: &'static str = "RunSecurityServiceEnabled";
+    const FIELDS: &'static [&'static str] = &["Enabled"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Enabled" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.enabled = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunSecurityServiceEnabled {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::flatten::Flatten for RunSecurityServiceEnabled {
@@ -12573,37 +16838,91 @@ impl RunSecurityServiceEnabled {
 }
 
 /// `SharePermission` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct SharePermission {
     /// `CreatedTime` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub created_time: Option<String>,
     /// `AccountId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub account_id: Option<String>,
 }
 
+impl crate::api::wire::Fields for SharePermission {
+    const NAME: &'static str = "SharePermission";
+    const FIELDS: &'static [&'static str] = &["AccountId", "CreatedTime"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "AccountId" => Some(0),
+            "CreatedTime" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.account_id = map.next_value()?,
+            1 => self.created_time = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SharePermission {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `Snapshot` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct Snapshot {
     /// `SnapshotId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_id: Option<String>,
     /// `DiskUsage` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_usage: Option<String>,
     /// `DiskSize` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_size: Option<i64>,
 }
 
+impl crate::api::wire::Fields for Snapshot {
+    const NAME: &'static str = "Snapshot";
+    const FIELDS: &'static [&'static str] = &["DiskSize", "DiskUsage", "SnapshotId"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "DiskSize" => Some(0),
+            "DiskUsage" => Some(1),
+            "SnapshotId" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.disk_size = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            1 => self.disk_usage = map.next_value()?,
+            2 => self.snapshot_id = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Snapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `SpotMarketOptions` (wire name), a data type of requests and replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct SpotMarketOptions {
     /// `MaxPrice` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -12611,6 +16930,32 @@ pub struct SpotMarketOptions {
     /// `SpotInstanceType` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spot_instance_type: Option<String>,
+}
+
+impl crate::api::wire::Fields for SpotMarketOptions {
+    const NAME: &'static str = "SpotMarketOptions";
+    const FIELDS: &'static [&'static str] = &["MaxPrice", "SpotInstanceType"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "MaxPrice" => Some(0),
+            "SpotInstanceType" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.max_price = map.next_value()?,
+            1 => self.spot_instance_type = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SpotMarketOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::flatten::Flatten for SpotMarketOptions {
@@ -12648,37 +16993,95 @@ impl SpotMarketOptions {
 }
 
 /// `SpotPaidQuota` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct SpotPaidQuota {
     /// `UsedQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub used_quota: Option<u64>,
     /// `RemainingQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub remaining_quota: Option<u64>,
     /// `TotalQuota` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub total_quota: Option<u64>,
     /// `Zone` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub zone: Option<String>,
 }
 
+impl crate::api::wire::Fields for SpotPaidQuota {
+    const NAME: &'static str = "SpotPaidQuota";
+    const FIELDS: &'static [&'static str] = &["RemainingQuota", "TotalQuota", "UsedQuota", "Zone"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "RemainingQuota" => Some(0),
+            "TotalQuota" => Some(1),
+            "UsedQuota" => Some(2),
+            "Zone" => Some(3),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.remaining_quota = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            1 => self.total_quota = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            2 => self.used_quota = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            3 => self.zone = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SpotPaidQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `StorageBlock` (wire name), a data type of requests and replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct StorageBlock {
     /// `Type` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `MinSize` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_size: Option<i64>,
     /// `MaxSize` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_size: Option<i64>,
+}
+
+impl crate::api::wire::Fields for StorageBlock {
+    const NAME: &'static str = "StorageBlock";
+    const FIELDS: &'static [&'static str] = &["MaxSize", "MinSize", "Type"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "MaxSize" => Some(0),
+            "MinSize" => Some(1),
+            "Type" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.max_size = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            1 => self.min_size = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            2 => self.r#type = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StorageBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::flatten::Flatten for StorageBlock {
@@ -12720,21 +17123,47 @@ impl StorageBlock {
 }
 
 /// `SyncImage` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct SyncImage {
     /// `ImageId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub image_id: Option<String>,
     /// `Region` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub region: Option<String>,
 }
 
+impl crate::api::wire::Fields for SyncImage {
+    const NAME: &'static str = "SyncImage";
+    const FIELDS: &'static [&'static str] = &["ImageId", "Region"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "ImageId" => Some(0),
+            "Region" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.image_id = map.next_value()?,
+            1 => self.region = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SyncImage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `SystemDisk` (wire name), a data type of requests and replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct SystemDisk {
     /// `DiskType` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -12743,7 +17172,7 @@ pub struct SystemDisk {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// `DiskSize` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<i64>,
     /// `CdcId` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -12752,11 +17181,47 @@ pub struct SystemDisk {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
     /// `Encrypt` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<bool>,
     /// `KmsKeyId` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
+}
+
+impl crate::api::wire::Fields for SystemDisk {
+    const NAME: &'static str = "SystemDisk";
+    const FIELDS: &'static [&'static str] = &["CdcId", "DiskId", "DiskName", "DiskSize", "DiskType", "Encrypt", "KmsKeyId"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "CdcId" => Some(0),
+            "DiskId" => Some(1),
+            "DiskName" => Some(2),
+            "DiskSize" => Some(3),
+            "DiskType" => Some(4),
+            "Encrypt" => Some(5),
+            "KmsKeyId" => Some(6),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.cdc_id = map.next_value()?,
+            1 => self.disk_id = map.next_value()?,
+            2 => self.disk_name = map.next_value()?,
+            3 => self.disk_size = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
+            4 => self.disk_type = map.next_value()?,
+            5 => self.encrypt = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            6 => self.kms_key_id = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SystemDisk {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::flatten::Flatten for SystemDisk {
@@ -12826,8 +17291,8 @@ impl SystemDisk {
 }
 
 /// `Tag` (wire name), a data type of requests and replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct Tag {
     /// `Key` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -12835,6 +17300,32 @@ pub struct Tag {
     /// `Value` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl crate::api::wire::Fields for Tag {
+    const NAME: &'static str = "Tag";
+    const FIELDS: &'static [&'static str] = &["Key", "Value"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Key" => Some(0),
+            "Value" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.key = map.next_value()?,
+            1 => self.value = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::flatten::Flatten for Tag {
@@ -12872,15 +17363,41 @@ impl Tag {
 }
 
 /// `TagSpecification` (wire name), a data type of requests and replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct TagSpecification {
     /// `ResourceType` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// `Tags` (wire name).
-    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "crate::api::wire::list")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+}
+
+impl crate::api::wire::Fields for TagSpecification {
+    const NAME: &'static str = "TagSpecification";
+    const FIELDS: &'static [&'static str] = &["ResourceType", "Tags"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "ResourceType" => Some(0),
+            "Tags" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.resource_type = map.next_value()?,
+            1 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TagSpecification {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::flatten::Flatten for TagSpecification {
@@ -12918,21 +17435,46 @@ impl TagSpecification {
 }
 
 /// `TargetOS` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
 pub struct TargetOS {
     /// `TargetOSType` (wire name).
-    #[serde(rename = "TargetOSType", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(rename = "TargetOSType", skip_serializing_if = "Option::is_none"))]
     pub target_os_type: Option<String>,
     /// `TargetOSVersion` (wire name).
-    #[serde(rename = "TargetOSVersion", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(rename = "TargetOSVersion", skip_serializing_if = "Option::is_none"))]
     pub target_os_version: Option<String>,
 }
 
+impl crate::api::wire::Fields for TargetOS {
+    const NAME: &'static str = "TargetOS";
+    const FIELDS: &'static [&'static str] = &["TargetOSType", "TargetOSVersion"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "TargetOSType" => Some(0),
+            "TargetOSVersion" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.target_os_type = map.next_value()?,
+            1 => self.target_os_version = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TargetOS {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
+}
+
 /// `VirtualPrivateCloud` (wire name), a data type of requests and replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct VirtualPrivateCloud {
     /// `VpcId` (wire name).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -12941,14 +17483,46 @@ pub struct VirtualPrivateCloud {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// `AsVpcGateway` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub as_vpc_gateway: Option<bool>,
     /// `PrivateIpAddresses` (wire name).
-    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "crate::api::wire::list")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub private_ip_addresses: Vec<String>,
     /// `Ipv6AddressCount` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::wire::lenient")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_address_count: Option<u64>,
+}
+
+impl crate::api::wire::Fields for VirtualPrivateCloud {
+    const NAME: &'static str = "VirtualPrivateCloud";
+    const FIELDS: &'static [&'static str] = &["AsVpcGateway", "Ipv6AddressCount", "PrivateIpAddresses", "SubnetId", "VpcId"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "AsVpcGateway" => Some(0),
+            "Ipv6AddressCount" => Some(1),
+            "PrivateIpAddresses" => Some(2),
+            "SubnetId" => Some(3),
+            "VpcId" => Some(4),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.as_vpc_gateway = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
+            1 => self.ipv6_address_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
+            2 => self.private_ip_addresses = map.next_value::<crate::api::wire::List<String>>()?.0,
+            3 => self.subnet_id = map.next_value()?,
+            4 => self.vpc_id = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloud {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 impl crate::flatten::Flatten for VirtualPrivateCloud {
@@ -13008,22 +17582,52 @@ impl VirtualPrivateCloud {
 }
 
 /// `ZoneInfo` (wire name), a data type of replies.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(rename_all = "PascalCase", default)]
+#[cfg_attr(feature = "server", serde(rename_all = "PascalCase"))]
 pub struct ZoneInfo {
     /// `Zone` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub zone: Option<String>,
     /// `ZoneName` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub zone_name: Option<String>,
     /// `ZoneId` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub zone_id: Option<String>,
     /// `ZoneState` (wire name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
     pub zone_state: Option<String>,
+}
+
+impl crate::api::wire::Fields for ZoneInfo {
+    const NAME: &'static str = "ZoneInfo";
+    const FIELDS: &'static [&'static str] = &["Zone", "ZoneId", "ZoneName", "ZoneState"];
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "Zone" => Some(0),
+            "ZoneId" => Some(1),
+            "ZoneName" => Some(2),
+            "ZoneState" => Some(3),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+        match index {
+            0 => self.zone = map.next_value()?,
+            1 => self.zone_id = map.next_value()?,
+            2 => self.zone_name = map.next_value()?,
+            3 => self.zone_state = map.next_value()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ZoneInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::api::wire::read_struct(d)
+    }
 }
 
 /// The facts of every `cvm` action, in name order.
