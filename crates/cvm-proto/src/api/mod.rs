@@ -12,7 +12,8 @@
 //!
 //! Rust fields are the snake_case of the wire names, with `r#` before keywords; a field whose
 //! wire name is not the PascalCase of its Rust name (`CPU`, `GPUInfo`, `IPv6Addresses`) carries
-//! its wire name in `#[serde(rename)]`. Struct names are the wire names.
+//! its wire name in `#[serde(rename)]` for serde's `Serialize` (replies find their fields by the
+//! wire names written out, see below). Struct names are the wire names.
 //!
 //! # Three kinds of structs
 //!

@@ -1,4 +1,5 @@
-//! Lenient readers for the reply side of the generated structs (hand-written, not generated).
+//! Readers for the reply side of the generated structs (hand-written, not generated): the
+//! struct reader that their generated `Deserialize` calls, and lenient readers of their members.
 //!
 //! The service sometimes sends a number as a string (`"TotalCount": "3"`), `null` for an absent
 //! value or list, and an empty string for an absent number. These readers accept all of those,
@@ -143,8 +144,11 @@ pub(crate) trait Fields: Default {
 
 /// Reads a [`Fields`] struct from an object: fields it does not know are skipped, absent ones
 /// keep their defaults, and a field given twice is an error (as with serde's derive). Unlike the
-/// derive, it does not read a struct from a list of its fields' values.
+/// derive, it does not read a struct from a list of its fields' values, nor a key given as a
+/// field's number (neither JSON nor flat parameters have them).
 pub(crate) fn read_struct<'de, T: Fields, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+    // One bit per field records the fields seen.
+    const { assert!(T::FIELDS.len() <= 64) };
     d.deserialize_struct(T::NAME, T::FIELDS, StructVisitor::<T>(PhantomData))
 }
 
@@ -159,13 +163,13 @@ impl<'de, T: Fields> Visitor<'de> for StructVisitor<T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        // The generator refuses a struct of more than 64 fields.
+        // `read_struct` holds a struct to 64 fields (the generator refuses more).
         let mut seen = 0u64;
         let mut out = T::default();
         while let Some(key) = map.next_key_seed(FieldIndex::<T>(PhantomData))? {
             match key {
                 Some(index) => {
-                    let bit = 1u64 << (index & 63);
+                    let bit = 1u64 << index;
                     if seen & bit != 0 {
                         return Err(de::Error::duplicate_field(T::FIELDS[index]));
                     }
@@ -364,6 +368,36 @@ pub(crate) fn lenient_list<'de, D: Deserializer<'de>, T: Lenient>(
     d.deserialize_option(Nullable(PhantomData))
 }
 
+/// Checks what the generator wrote for `T`: its names sorted, each once, and `index` finding
+/// exactly what a search of them finds, for each name and for names near it (in another case,
+/// one letter short or long).
+#[cfg(test)]
+pub(crate) fn check_fields<T: Fields>() {
+    assert!(
+        T::FIELDS
+            .windows(2)
+            .all(|w| w[0].as_bytes() < w[1].as_bytes()),
+        "{}: names not sorted or repeated",
+        T::NAME
+    );
+    let search = |key: &str| T::FIELDS.iter().position(|n| *n == key);
+    for name in T::FIELDS {
+        let lower = name.to_lowercase();
+        let longer = format!("{name}s");
+        let probes = [
+            *name,
+            lower.as_str(),
+            &name[..name.len() - 1],
+            longer.as_str(),
+        ];
+        for probe in probes {
+            assert_eq!(T::index(probe), search(probe), "{}: {probe:?}", T::NAME);
+        }
+        assert!(T::index(name).is_some(), "{}.{name}", T::NAME);
+    }
+    assert_eq!(T::index(""), None, "{}", T::NAME);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,6 +444,28 @@ mod tests {
 
     fn read(json: &str) -> Result<Sample, String> {
         serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_check_of_generated_fields_finds_a_wrong_index() {
+        check_fields::<Sample>();
+        #[derive(Default)]
+        struct Off;
+        impl Fields for Off {
+            const NAME: &'static str = "Off";
+            const FIELDS: &'static [&'static str] = &["A", "B"];
+            fn index(key: &str) -> Option<usize> {
+                (key == "A" || key == "B").then_some(0)
+            }
+            fn read<'de, A: MapAccess<'de>>(
+                &mut self,
+                _: usize,
+                _: &mut A,
+            ) -> Result<(), A::Error> {
+                Ok(())
+            }
+        }
+        assert!(std::panic::catch_unwind(check_fields::<Off>).is_err());
     }
 
     #[test]

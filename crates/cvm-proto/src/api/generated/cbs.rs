@@ -647,7 +647,7 @@ impl crate::api::wire::Fields for CopyAutoSnapshotPolicyCrossAccountResponse {
         match index {
             0 => self.auto_snapshot_policy_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
             1 => self.target_account_uin = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -750,7 +750,7 @@ impl crate::api::wire::Fields for CopySnapshotCrossRegionsResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.snapshot_copy_result_set = map.next_value::<crate::api::wire::List<SnapshotCopyResult>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -889,7 +889,7 @@ impl crate::api::wire::Fields for CreateAutoSnapshotPolicyResponse {
         match index {
             0 => self.auto_snapshot_policy_id = map.next_value()?,
             1 => self.next_trigger_time = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -988,7 +988,7 @@ impl crate::api::wire::Fields for CreateDiskBackupResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.disk_backup_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -1251,7 +1251,7 @@ impl crate::api::wire::Fields for CreateDisksResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.disk_id_set = map.next_value::<crate::api::wire::List<String>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -1531,7 +1531,7 @@ impl crate::api::wire::Fields for CreateSnapshotResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.snapshot_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -1635,7 +1635,7 @@ impl crate::api::wire::Fields for CreateSnapshotGroupResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.snapshot_group_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -2085,7 +2085,7 @@ impl crate::api::wire::Fields for DescribeAutoSnapshotPoliciesResponse {
         match index {
             0 => self.auto_snapshot_policy_set = map.next_value::<crate::api::wire::List<AutoSnapshotPolicy>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -2167,7 +2167,7 @@ impl crate::api::wire::Fields for DescribeDedicatedClusterDiskStatisticsResponse
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.dedicated_cluster_disk_statistic_set = map.next_value::<crate::api::wire::List<DedicatedClusterDiskStatistic>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -2254,7 +2254,7 @@ impl crate::api::wire::Fields for DescribeDiskAssociatedAutoSnapshotPolicyRespon
         match index {
             0 => self.auto_snapshot_policy_set = map.next_value::<crate::api::wire::List<AutoSnapshotPolicy>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -2390,7 +2390,7 @@ impl crate::api::wire::Fields for DescribeDiskBackupsResponse {
         match index {
             0 => self.disk_backup_set = map.next_value::<crate::api::wire::List<DiskBackup>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -2553,7 +2553,7 @@ impl crate::api::wire::Fields for DescribeDiskConfigQuotaResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.disk_config_set = map.next_value::<crate::api::wire::List<DiskConfig>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -2673,7 +2673,7 @@ impl crate::api::wire::Fields for DescribeDiskStoragePoolResponse {
             0 => self.cdc_set = map.next_value::<crate::api::wire::List<Cdc>>()?.0,
             1 => self.disk_storage_pool_set = map.next_value::<crate::api::wire::List<Cdc>>()?.0,
             2 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -2819,7 +2819,7 @@ impl crate::api::wire::Fields for DescribeDisksResponse {
         match index {
             0 => self.disk_set = map.next_value::<crate::api::wire::List<Disk>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -2901,7 +2901,7 @@ impl crate::api::wire::Fields for DescribeInstancesDiskNumResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.attach_detail = map.next_value::<crate::api::wire::List<AttachDetail>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -3057,7 +3057,7 @@ impl crate::api::wire::Fields for DescribeRemoteDisksResponse {
         match index {
             0 => self.remote_disk_set = map.next_value::<crate::api::wire::List<RemoteDiskDetail>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -3234,7 +3234,7 @@ impl crate::api::wire::Fields for DescribeSnapshotGroupsResponse {
         match index {
             0 => self.snapshot_group_set = map.next_value::<crate::api::wire::List<SnapshotGroup>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -3320,7 +3320,7 @@ impl crate::api::wire::Fields for DescribeSnapshotOverviewResponse {
             1 => self.real_trade_size = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
             2 => self.total_nums = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             3 => self.total_size = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -3402,7 +3402,7 @@ impl crate::api::wire::Fields for DescribeSnapshotSharePermissionResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.share_permission_set = map.next_value::<crate::api::wire::List<SharePermission>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -3538,7 +3538,7 @@ impl crate::api::wire::Fields for DescribeSnapshotsResponse {
         match index {
             0 => self.snapshot_set = map.next_value::<crate::api::wire::List<Snapshot>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -3798,7 +3798,7 @@ impl crate::api::wire::Fields for GetSnapOverviewResponse {
             1 => self.real_trade_size = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
             2 => self.total_nums = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             3 => self.total_size = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -4064,7 +4064,7 @@ impl crate::api::wire::Fields for InquirePriceModifyDiskBackupQuotaResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.disk_price = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -4157,7 +4157,7 @@ impl crate::api::wire::Fields for InquirePriceModifyDiskExtraPerformanceResponse
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.disk_price = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -4392,7 +4392,7 @@ impl crate::api::wire::Fields for InquiryPriceCreateDisksResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.disk_price = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -4506,7 +4506,7 @@ impl crate::api::wire::Fields for InquiryPriceRenewDisksResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.disk_price = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -4620,7 +4620,7 @@ impl crate::api::wire::Fields for InquiryPriceResizeDiskResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.disk_price = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -6197,7 +6197,7 @@ impl crate::api::wire::Fields for AdvancedRetentionPolicy {
             1 => self.months = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             2 => self.weeks = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             3 => self.years = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -6286,7 +6286,7 @@ impl crate::api::wire::Fields for AttachDetail {
             0 => self.attached_disk_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             1 => self.instance_id = map.next_value()?,
             2 => self.max_attach_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -6457,7 +6457,7 @@ impl crate::api::wire::Fields for AutoSnapshotPolicy {
             15 => self.retention_days = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             16 => self.retention_months = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             17 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -6536,7 +6536,7 @@ impl crate::api::wire::Fields for Cdc {
             7 => self.disk_type = map.next_value()?,
             8 => self.expired_time = map.next_value()?,
             9 => self.zone = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -6575,7 +6575,7 @@ impl crate::api::wire::Fields for CdcSize {
         match index {
             0 => self.disk_available = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             1 => self.disk_total = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -6624,7 +6624,7 @@ impl crate::api::wire::Fields for DedicatedClusterDiskStatistic {
             1 => self.disk_type = map.next_value()?,
             2 => self.total_disk_size = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             3 => self.used_disk_size = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -6708,7 +6708,7 @@ impl crate::api::wire::Fields for DetailPrice {
             8 => self.unit_price_discount = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
             9 => self.unit_price_discount_high = map.next_value()?,
             10 => self.unit_price_high = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -6954,7 +6954,7 @@ impl crate::api::wire::Fields for Disk {
             41 => self.snapshot_size = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             42 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             43 => self.throughput_performance = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -7028,7 +7028,7 @@ impl crate::api::wire::Fields for DiskBackup {
             6 => self.disk_usage = map.next_value()?,
             7 => self.encrypt = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
             8 => self.percent = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -7172,7 +7172,7 @@ impl crate::api::wire::Fields for DiskConfig {
             9 => self.price = map.next_value()?,
             10 => self.step_size = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             11 => self.zone = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -7256,7 +7256,7 @@ impl crate::api::wire::Fields for Image {
         match index {
             0 => self.image_id = map.next_value()?,
             1 => self.image_name = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -7319,7 +7319,7 @@ impl crate::api::wire::Fields for Placement {
             4 => self.project_id = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             5 => self.project_name = map.next_value()?,
             6 => self.zone = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -7436,7 +7436,7 @@ impl crate::api::wire::Fields for Policy {
             1 => self.day_of_week = map.next_value::<crate::api::wire::LenientList<u64>>()?.0,
             2 => self.hour = map.next_value::<crate::api::wire::LenientList<u64>>()?.0,
             3 => self.interval_days = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -7562,7 +7562,7 @@ impl crate::api::wire::Fields for PrepayPrice {
             7 => self.unit_price_discount = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
             8 => self.unit_price_discount_high = map.next_value()?,
             9 => self.unit_price_high = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -7636,7 +7636,7 @@ impl crate::api::wire::Fields for Price {
             6 => self.unit_price_discount = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
             7 => self.unit_price_discount_high = map.next_value()?,
             8 => self.unit_price_high = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -7776,7 +7776,7 @@ impl crate::api::wire::Fields for RemoteDiskDetail {
             8 => self.remote_disk_state = map.next_value()?,
             9 => self.remote_disk_type = map.next_value()?,
             10 => self.renew_flag = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -7815,7 +7815,7 @@ impl crate::api::wire::Fields for SharePermission {
         match index {
             0 => self.account_id = map.next_value()?,
             1 => self.created_time = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -7961,7 +7961,7 @@ impl crate::api::wire::Fields for Snapshot {
             21 => self.snapshot_type = map.next_value()?,
             22 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             23 => self.time_start_share = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -8010,7 +8010,7 @@ impl crate::api::wire::Fields for SnapshotCopyResult {
             1 => self.destination_region = map.next_value()?,
             2 => self.message = map.next_value()?,
             3 => self.snapshot_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -8107,7 +8107,7 @@ impl crate::api::wire::Fields for SnapshotGroup {
             11 => self.snapshot_group_state = map.next_value()?,
             12 => self.snapshot_group_type = map.next_value()?,
             13 => self.snapshot_id_set = map.next_value::<crate::api::wire::List<String>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -8145,7 +8145,7 @@ impl crate::api::wire::Fields for Tag {
         match index {
             0 => self.key = map.next_value()?,
             1 => self.value = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -9021,4 +9021,92 @@ pub fn visit_requests<V: crate::api::spec::RequestVisitor>(visitor: &mut V) {
     visitor.visit::<TerminateDisksRequest>(&SPEC[58]);
     visitor.visit::<TerminateRemoteDisksRequest>(&SPEC[59]);
     visitor.visit::<UnbindAutoSnapshotPolicyRequest>(&SPEC[60]);
+}
+
+/// Every struct read by its generated `Fields` finds each of its fields, and only those.
+#[cfg(test)]
+#[test]
+fn every_reply_struct_finds_its_fields() {
+    crate::api::wire::check_fields::<ApplyDiskBackupResponse>();
+    crate::api::wire::check_fields::<ApplySnapshotResponse>();
+    crate::api::wire::check_fields::<ApplySnapshotGroupResponse>();
+    crate::api::wire::check_fields::<AttachDisksResponse>();
+    crate::api::wire::check_fields::<AttachRemoteDisksResponse>();
+    crate::api::wire::check_fields::<BindAutoSnapshotPolicyResponse>();
+    crate::api::wire::check_fields::<CopyAutoSnapshotPolicyCrossAccountResponse>();
+    crate::api::wire::check_fields::<CopySnapshotCrossRegionsResponse>();
+    crate::api::wire::check_fields::<CreateAutoSnapshotPolicyResponse>();
+    crate::api::wire::check_fields::<CreateDiskBackupResponse>();
+    crate::api::wire::check_fields::<CreateDisksResponse>();
+    crate::api::wire::check_fields::<CreateRemoteDisksResponse>();
+    crate::api::wire::check_fields::<CreateSnapshotResponse>();
+    crate::api::wire::check_fields::<CreateSnapshotGroupResponse>();
+    crate::api::wire::check_fields::<DeleteAutoSnapshotPoliciesResponse>();
+    crate::api::wire::check_fields::<DeleteDiskBackupsResponse>();
+    crate::api::wire::check_fields::<DeleteSnapshotGroupResponse>();
+    crate::api::wire::check_fields::<DeleteSnapshotsResponse>();
+    crate::api::wire::check_fields::<DescribeAutoSnapshotPoliciesResponse>();
+    crate::api::wire::check_fields::<DescribeDedicatedClusterDiskStatisticsResponse>();
+    crate::api::wire::check_fields::<DescribeDiskAssociatedAutoSnapshotPolicyResponse>();
+    crate::api::wire::check_fields::<DescribeDiskBackupsResponse>();
+    crate::api::wire::check_fields::<DescribeDiskConfigQuotaResponse>();
+    crate::api::wire::check_fields::<DescribeDiskStoragePoolResponse>();
+    crate::api::wire::check_fields::<DescribeDisksResponse>();
+    crate::api::wire::check_fields::<DescribeInstancesDiskNumResponse>();
+    crate::api::wire::check_fields::<DescribeRemoteDiskConfigQuotaResponse>();
+    crate::api::wire::check_fields::<DescribeRemoteDisksResponse>();
+    crate::api::wire::check_fields::<DescribeRemoteDisksDeniedActionsResponse>();
+    crate::api::wire::check_fields::<DescribeSnapshotGroupsResponse>();
+    crate::api::wire::check_fields::<DescribeSnapshotOverviewResponse>();
+    crate::api::wire::check_fields::<DescribeSnapshotSharePermissionResponse>();
+    crate::api::wire::check_fields::<DescribeSnapshotsResponse>();
+    crate::api::wire::check_fields::<DetachDisksResponse>();
+    crate::api::wire::check_fields::<DetachRemoteDisksResponse>();
+    crate::api::wire::check_fields::<GetSnapOverviewResponse>();
+    crate::api::wire::check_fields::<InitializeDisksResponse>();
+    crate::api::wire::check_fields::<InquirePriceCreateRemoteDisksResponse>();
+    crate::api::wire::check_fields::<InquirePriceModifyDiskBackupQuotaResponse>();
+    crate::api::wire::check_fields::<InquirePriceModifyDiskExtraPerformanceResponse>();
+    crate::api::wire::check_fields::<InquirePriceRenewRemoteDisksResponse>();
+    crate::api::wire::check_fields::<InquiryPriceCreateDisksResponse>();
+    crate::api::wire::check_fields::<InquiryPriceRenewDisksResponse>();
+    crate::api::wire::check_fields::<InquiryPriceResizeDiskResponse>();
+    crate::api::wire::check_fields::<ModifyAutoSnapshotPolicyAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyDiskAttributesResponse>();
+    crate::api::wire::check_fields::<ModifyDiskBackupQuotaResponse>();
+    crate::api::wire::check_fields::<ModifyDiskExtraPerformanceResponse>();
+    crate::api::wire::check_fields::<ModifyDisksChargeTypeResponse>();
+    crate::api::wire::check_fields::<ModifyDisksRenewFlagResponse>();
+    crate::api::wire::check_fields::<ModifyRemoteDiskAttributesResponse>();
+    crate::api::wire::check_fields::<ModifySnapshotAttributeResponse>();
+    crate::api::wire::check_fields::<ModifySnapshotsSharePermissionResponse>();
+    crate::api::wire::check_fields::<RenewDiskResponse>();
+    crate::api::wire::check_fields::<RenewRemoteDiskResponse>();
+    crate::api::wire::check_fields::<ResizeDiskResponse>();
+    crate::api::wire::check_fields::<SwitchParameterCreateRemoteDisksResponse>();
+    crate::api::wire::check_fields::<SwitchParameterRenewRemoteDisksResponse>();
+    crate::api::wire::check_fields::<TerminateDisksResponse>();
+    crate::api::wire::check_fields::<TerminateRemoteDisksResponse>();
+    crate::api::wire::check_fields::<UnbindAutoSnapshotPolicyResponse>();
+    crate::api::wire::check_fields::<AdvancedRetentionPolicy>();
+    crate::api::wire::check_fields::<AttachDetail>();
+    crate::api::wire::check_fields::<AutoSnapshotPolicy>();
+    crate::api::wire::check_fields::<Cdc>();
+    crate::api::wire::check_fields::<CdcSize>();
+    crate::api::wire::check_fields::<DedicatedClusterDiskStatistic>();
+    crate::api::wire::check_fields::<DetailPrice>();
+    crate::api::wire::check_fields::<Disk>();
+    crate::api::wire::check_fields::<DiskBackup>();
+    crate::api::wire::check_fields::<DiskConfig>();
+    crate::api::wire::check_fields::<Image>();
+    crate::api::wire::check_fields::<Placement>();
+    crate::api::wire::check_fields::<Policy>();
+    crate::api::wire::check_fields::<PrepayPrice>();
+    crate::api::wire::check_fields::<Price>();
+    crate::api::wire::check_fields::<RemoteDiskDetail>();
+    crate::api::wire::check_fields::<SharePermission>();
+    crate::api::wire::check_fields::<Snapshot>();
+    crate::api::wire::check_fields::<SnapshotCopyResult>();
+    crate::api::wire::check_fields::<SnapshotGroup>();
+    crate::api::wire::check_fields::<Tag>();
 }

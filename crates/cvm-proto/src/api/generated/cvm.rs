@@ -122,7 +122,7 @@ impl crate::api::wire::Fields for AllocateHostsResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.host_id_set = map.next_value::<crate::api::wire::List<String>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -644,7 +644,7 @@ impl crate::api::wire::Fields for ConvertOperatingSystemsResponse {
         match index {
             0 => self.support_target_os_list = map.next_value::<crate::api::wire::List<TargetOS>>()?.0,
             1 => self.task_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -828,7 +828,7 @@ impl crate::api::wire::Fields for CreateDisasterRecoverGroupResponse {
             5 => self.partition_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             6 => self.strategy = map.next_value()?,
             7 => self.r#type = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -967,7 +967,7 @@ impl crate::api::wire::Fields for CreateHpcClusterResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.hpc_cluster_set = map.next_value::<crate::api::wire::List<HpcClusterInfo>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -1141,7 +1141,7 @@ impl crate::api::wire::Fields for CreateImageResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.image_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -1250,7 +1250,7 @@ impl crate::api::wire::Fields for CreateKeyPairResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.key_pair = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -1644,7 +1644,7 @@ impl crate::api::wire::Fields for CreateLaunchTemplateResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.launch_template_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -2044,7 +2044,7 @@ impl crate::api::wire::Fields for CreateLaunchTemplateVersionResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.launch_template_version_number = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -2751,7 +2751,7 @@ impl crate::api::wire::Fields for DescribeAccountQuotaResponse {
         match index {
             0 => self.account_quota_overview = map.next_value()?,
             1 => self.app_id = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -2833,7 +2833,7 @@ impl crate::api::wire::Fields for DescribeChcDeniedActionsResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.chc_host_denied_action_set = map.next_value::<crate::api::wire::List<ChcHostDeniedActions>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -2949,7 +2949,7 @@ impl crate::api::wire::Fields for DescribeChcHostsResponse {
         match index {
             0 => self.chc_host_set = map.next_value::<crate::api::wire::List<ChcHost>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -3045,7 +3045,7 @@ impl crate::api::wire::Fields for DescribeDisasterRecoverGroupQuotaResponse {
             3 => self.cvm_in_sw_group_quota = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             4 => self.cvm_in_switch_group_quota = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             5 => self.group_quota = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -3171,7 +3171,7 @@ impl crate::api::wire::Fields for DescribeDisasterRecoverGroupsResponse {
         match index {
             0 => self.disaster_recover_group_set = map.next_value::<crate::api::wire::List<DisasterRecoverGroup>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -3277,7 +3277,7 @@ impl crate::api::wire::Fields for DescribeHostsResponse {
         match index {
             0 => self.host_set = map.next_value::<crate::api::wire::List<HostItem>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -3443,7 +3443,7 @@ impl crate::api::wire::Fields for DescribeHpcClustersResponse {
         match index {
             0 => self.hpc_cluster_set = map.next_value::<crate::api::wire::List<HpcClusterInfo>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -3525,7 +3525,7 @@ impl crate::api::wire::Fields for DescribeImageFromFamilyResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.image = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -3596,7 +3596,7 @@ impl crate::api::wire::Fields for DescribeImageQuotaResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.image_num_quota = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -3678,7 +3678,7 @@ impl crate::api::wire::Fields for DescribeImageSharePermissionResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.share_permission_set = map.next_value::<crate::api::wire::List<SharePermission>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -3804,7 +3804,7 @@ impl crate::api::wire::Fields for DescribeImagesResponse {
         match index {
             0 => self.image_set = map.next_value::<crate::api::wire::List<Image>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -3879,7 +3879,7 @@ impl crate::api::wire::Fields for DescribeImportImageOsResponse {
         match index {
             0 => self.import_image_os_list_supported = map.next_value()?,
             1 => self.import_image_os_version_set = map.next_value::<crate::api::wire::List<OsVersion>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -3949,7 +3949,7 @@ impl crate::api::wire::Fields for DescribeInstanceFamilyConfigsResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.instance_family_config_set = map.next_value::<crate::api::wire::List<InstanceFamilyConfig>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -4031,7 +4031,7 @@ impl crate::api::wire::Fields for DescribeInstanceInternetBandwidthConfigsRespon
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.internet_bandwidth_config_set = map.next_value::<crate::api::wire::List<InternetBandwidthConfig>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -4112,7 +4112,7 @@ impl crate::api::wire::Fields for DescribeInstanceTypeConfigsResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.instance_type_config_set = map.next_value::<crate::api::wire::List<InstanceTypeConfig>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -4195,7 +4195,7 @@ impl crate::api::wire::Fields for DescribeInstanceVncUrlResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.instance_vnc_url = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -4311,7 +4311,7 @@ impl crate::api::wire::Fields for DescribeInstancesResponse {
         match index {
             0 => self.instance_set = map.next_value::<crate::api::wire::List<Instance>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -4442,7 +4442,7 @@ impl crate::api::wire::Fields for DescribeInstancesActionTimerResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.action_timers = map.next_value::<crate::api::wire::List<ActionTimer>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -4534,7 +4534,7 @@ impl crate::api::wire::Fields for DescribeInstancesAttributesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.instance_set = map.next_value::<crate::api::wire::List<InstanceAttribute>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -4632,7 +4632,7 @@ impl crate::api::wire::Fields for DescribeInstancesModificationResponse {
         match index {
             0 => self.instance_type_config_status_set = map.next_value::<crate::api::wire::List<InstanceTypeConfigStatus>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -4724,7 +4724,7 @@ impl crate::api::wire::Fields for DescribeInstancesOperationLimitResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.instance_operation_limit_set = map.next_value::<crate::api::wire::List<OperationCountLimit>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -4830,7 +4830,7 @@ impl crate::api::wire::Fields for DescribeInstancesStatusResponse {
         match index {
             0 => self.instance_status_set = map.next_value::<crate::api::wire::List<InstanceStatus>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -4900,7 +4900,7 @@ impl crate::api::wire::Fields for DescribeInternetChargeTypeConfigsResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.internet_charge_type_config_set = map.next_value::<crate::api::wire::List<InternetChargeTypeConfig>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -5016,7 +5016,7 @@ impl crate::api::wire::Fields for DescribeKeyPairsResponse {
         match index {
             0 => self.key_pair_set = map.next_value::<crate::api::wire::List<KeyPair>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -5164,7 +5164,7 @@ impl crate::api::wire::Fields for DescribeLaunchTemplateVersionsResponse {
         match index {
             0 => self.launch_template_version_set = map.next_value::<crate::api::wire::List<LaunchTemplateVersionInfo>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -5280,7 +5280,7 @@ impl crate::api::wire::Fields for DescribeLaunchTemplatesResponse {
         match index {
             0 => self.launch_template_set = map.next_value::<crate::api::wire::List<LaunchTemplateInfo>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -5355,7 +5355,7 @@ impl crate::api::wire::Fields for DescribeRegionsResponse {
         match index {
             0 => self.region_set = map.next_value::<crate::api::wire::List<RegionInfo>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -5437,7 +5437,7 @@ impl crate::api::wire::Fields for DescribeResourcePoolPackInstancesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.dedicated_resource_pack_instance_set = map.next_value::<crate::api::wire::List<ResourcePoolPackInstance>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -5519,7 +5519,7 @@ impl crate::api::wire::Fields for DescribeResourcePoolPackTypeConfigsResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.instance_type_config_set = map.next_value::<crate::api::wire::List<InstanceTypeConfig>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -5625,7 +5625,7 @@ impl crate::api::wire::Fields for DescribeResourcePoolPacksResponse {
         match index {
             0 => self.dedicated_resource_pack_set = map.next_value::<crate::api::wire::List<ResourcePoolPack>>()?.0,
             1 => self.next_token = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -5823,7 +5823,7 @@ impl crate::api::wire::Fields for DescribeTaskInfoResponse {
         match index {
             0 => self.repair_task_info_set = map.next_value::<crate::api::wire::List<RepairTaskInfo>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -5904,7 +5904,7 @@ impl crate::api::wire::Fields for DescribeZoneInstanceConfigInfosResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.instance_type_quota_set = map.next_value::<crate::api::wire::List<InstanceTypeQuotaItem>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -5979,7 +5979,7 @@ impl crate::api::wire::Fields for DescribeZonesResponse {
         match index {
             0 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             1 => self.zone_set = map.next_value::<crate::api::wire::List<ZoneInfo>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -6495,7 +6495,7 @@ impl crate::api::wire::Fields for ExportImagesResponse {
         match index {
             0 => self.cos_paths = map.next_value::<crate::api::wire::List<String>>()?.0,
             1 => self.task_id = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -6704,7 +6704,7 @@ impl crate::api::wire::Fields for ImportImageResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.image_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -6801,7 +6801,7 @@ impl crate::api::wire::Fields for ImportInstancesActionTimerResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.action_timer_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -6915,7 +6915,7 @@ impl crate::api::wire::Fields for ImportKeyPairResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.key_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -7028,7 +7028,7 @@ impl crate::api::wire::Fields for InquirePricePurchaseResourcePoolPacksResponse 
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.price = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -7142,7 +7142,7 @@ impl crate::api::wire::Fields for InquiryPriceModifyInstancesChargeTypeResponse 
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.price = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -7246,7 +7246,7 @@ impl crate::api::wire::Fields for InquiryPriceRenewHostsResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.price = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -7365,7 +7365,7 @@ impl crate::api::wire::Fields for InquiryPriceRenewInstancesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.price = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -7504,7 +7504,7 @@ impl crate::api::wire::Fields for InquiryPriceResetInstanceResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.price = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -7618,7 +7618,7 @@ impl crate::api::wire::Fields for InquiryPriceResetInstancesInternetMaxBandwidth
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.price = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -7711,7 +7711,7 @@ impl crate::api::wire::Fields for InquiryPriceResetInstancesTypeResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.price = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -7835,7 +7835,7 @@ impl crate::api::wire::Fields for InquiryPriceResizeInstanceDisksResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.price = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -8139,7 +8139,7 @@ impl crate::api::wire::Fields for InquiryPriceRunInstancesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.price = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -8227,7 +8227,7 @@ impl crate::api::wire::Fields for InquiryPriceTerminateInstancesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.instance_refunds_set = map.next_value::<crate::api::wire::List<InstanceRefund>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -10108,7 +10108,7 @@ impl crate::api::wire::Fields for PurchaseResourcePoolPacksResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.dedicated_resource_pack_id_set = map.next_value::<crate::api::wire::List<String>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -10654,7 +10654,7 @@ impl crate::api::wire::Fields for RepairTaskControlResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.task_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -11616,7 +11616,7 @@ impl crate::api::wire::Fields for RunInstancesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.instance_id_set = map.next_value::<crate::api::wire::List<String>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -11938,7 +11938,7 @@ impl crate::api::wire::Fields for SyncImagesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.image_set = map.next_value::<crate::api::wire::List<SyncImage>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -12171,7 +12171,7 @@ impl crate::api::wire::Fields for AccountQuota {
             2 => self.post_paid_quota_set = map.next_value::<crate::api::wire::List<PostPaidQuota>>()?.0,
             3 => self.pre_paid_quota_set = map.next_value::<crate::api::wire::List<PrePaidQuota>>()?.0,
             4 => self.spot_paid_quota_set = map.next_value::<crate::api::wire::List<SpotPaidQuota>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -12210,7 +12210,7 @@ impl crate::api::wire::Fields for AccountQuotaOverview {
         match index {
             0 => self.account_quota = map.next_value()?,
             1 => self.region = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -12268,7 +12268,7 @@ impl crate::api::wire::Fields for ActionTimer {
             3 => self.instance_id = map.next_value()?,
             4 => self.status = map.next_value()?,
             5 => self.timer_action = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -12361,7 +12361,7 @@ impl crate::api::wire::Fields for Attribute {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.user_data = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -12455,7 +12455,7 @@ impl crate::api::wire::Fields for ChcDeployExtraConfig {
             1 => self.boot_type = map.next_value()?,
             2 => self.mini_os_type = map.next_value()?,
             3 => self.next_server_address = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -12730,7 +12730,7 @@ impl crate::api::wire::Fields for ChcHost {
             37 => self.serial_number = map.next_value()?,
             38 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             39 => self.tenant_type = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -12773,7 +12773,7 @@ impl crate::api::wire::Fields for ChcHostDeniedActions {
             0 => self.chc_id = map.next_value()?,
             1 => self.deny_actions = map.next_value::<crate::api::wire::List<String>>()?.0,
             2 => self.state = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -12811,7 +12811,7 @@ impl crate::api::wire::Fields for CpuTopology {
         match index {
             0 => self.core_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             1 => self.thread_per_core = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -12925,7 +12925,7 @@ impl crate::api::wire::Fields for DataDisk {
             8 => self.kms_key_id = map.next_value()?,
             9 => self.snapshot_id = map.next_value()?,
             10 => self.throughput_performance = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -13104,7 +13104,7 @@ impl crate::api::wire::Fields for DisasterRecoverGroup {
             8 => self.strategy = map.next_value()?,
             9 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             10 => self.r#type = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -13158,7 +13158,7 @@ impl crate::api::wire::Fields for DisasterRecoverGroupQuota {
             2 => self.cvm_in_rack_group_quota = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             3 => self.cvm_in_switch_group_quota = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             4 => self.group_quota = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -13201,7 +13201,7 @@ impl crate::api::wire::Fields for EnhancedService {
             0 => self.automation_service = map.next_value()?,
             1 => self.monitor_service = map.next_value()?,
             2 => self.security_service = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -13282,7 +13282,7 @@ impl crate::api::wire::Fields for Externals {
             0 => self.release_address = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
             1 => self.storage_block_attr = map.next_value()?,
             2 => self.unsupport_networks = map.next_value::<crate::api::wire::List<String>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -13408,7 +13408,7 @@ impl crate::api::wire::Fields for GPUInfo {
             0 => self.gpu_count = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
             1 => self.gpu_id = map.next_value::<crate::api::wire::List<String>>()?.0,
             2 => self.gpu_type = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -13505,7 +13505,7 @@ impl crate::api::wire::Fields for HostItem {
             11 => self.placement = map.next_value()?,
             12 => self.renew_flag = map.next_value()?,
             13 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -13539,7 +13539,7 @@ impl crate::api::wire::Fields for HostPriceInfo {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.host_price = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -13618,7 +13618,7 @@ impl crate::api::wire::Fields for HostResource {
             7 => self.gpu_total = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             8 => self.mem_available = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
             9 => self.mem_total = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -13705,7 +13705,7 @@ impl crate::api::wire::Fields for HpcClusterInfo {
             9 => self.remark = map.next_value()?,
             10 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             11 => self.zone = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -13832,7 +13832,7 @@ impl crate::api::wire::Fields for Image {
             17 => self.snapshot_set = map.next_value::<crate::api::wire::List<Snapshot>>()?.0,
             18 => self.sync_percent = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             19 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -13869,7 +13869,7 @@ impl crate::api::wire::Fields for ImageOsList {
         match index {
             0 => self.linux = map.next_value::<crate::api::wire::List<String>>()?.0,
             1 => self.windows = map.next_value::<crate::api::wire::List<String>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -13908,7 +13908,7 @@ impl crate::api::wire::Fields for ImageQuota {
         match index {
             0 => self.total_quota = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             1 => self.used_quota = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -14205,7 +14205,7 @@ impl crate::api::wire::Fields for Instance {
             45 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             46 => self.uuid = map.next_value()?,
             47 => self.virtual_private_cloud = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -14244,7 +14244,7 @@ impl crate::api::wire::Fields for InstanceAttribute {
         match index {
             0 => self.attributes = map.next_value()?,
             1 => self.instance_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -14282,7 +14282,7 @@ impl crate::api::wire::Fields for InstanceChargePrepaid {
         match index {
             0 => self.period = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             1 => self.renew_flag = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -14355,7 +14355,7 @@ impl crate::api::wire::Fields for InstanceFamilyConfig {
         match index {
             0 => self.instance_family = map.next_value()?,
             1 => self.instance_family_name = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -14393,7 +14393,7 @@ impl crate::api::wire::Fields for InstanceMarketOptionsRequest {
         match index {
             0 => self.market_type = map.next_value()?,
             1 => self.spot_options = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -14471,7 +14471,7 @@ impl crate::api::wire::Fields for InstanceRefund {
             0 => self.instance_id = map.next_value()?,
             1 => self.price_detail = map.next_value()?,
             2 => self.refunds = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -14510,7 +14510,7 @@ impl crate::api::wire::Fields for InstanceStatus {
         match index {
             0 => self.instance_id = map.next_value()?,
             1 => self.instance_state = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -14589,7 +14589,7 @@ impl crate::api::wire::Fields for InstanceTypeConfig {
             7 => self.instance_type = map.next_value()?,
             8 => self.memory = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             9 => self.zone = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -14633,7 +14633,7 @@ impl crate::api::wire::Fields for InstanceTypeConfigStatus {
             0 => self.instance_type_config = map.next_value()?,
             1 => self.message = map.next_value()?,
             2 => self.status = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -14776,7 +14776,7 @@ impl crate::api::wire::Fields for InstanceTypeQuotaItem {
             20 => self.storage_block_amount = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             21 => self.type_name = map.next_value()?,
             22 => self.zone = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -14844,7 +14844,7 @@ impl crate::api::wire::Fields for InternetAccessible {
             5 => self.internet_max_bandwidth_out = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             6 => self.internet_service_provider = map.next_value()?,
             7 => self.public_ip_assigned = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -14961,7 +14961,7 @@ impl crate::api::wire::Fields for InternetBandwidthConfig {
             0 => self.end_time = map.next_value()?,
             1 => self.internet_accessible = map.next_value()?,
             2 => self.start_time = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -15000,7 +15000,7 @@ impl crate::api::wire::Fields for InternetChargeTypeConfig {
         match index {
             0 => self.description = map.next_value()?,
             1 => self.internet_charge_type = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -15124,7 +15124,7 @@ impl crate::api::wire::Fields for ItemPrice {
             16 => self.unit_price_discount_third_step = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
             17 => self.unit_price_second_step = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
             18 => self.unit_price_third_step = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -15196,7 +15196,7 @@ impl crate::api::wire::Fields for KeyPair {
             6 => self.project_id = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             7 => self.public_key = map.next_value()?,
             8 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -15304,7 +15304,7 @@ impl crate::api::wire::Fields for LaunchTemplateInfo {
             4 => self.launch_template_id = map.next_value()?,
             5 => self.launch_template_name = map.next_value()?,
             6 => self.launch_template_version_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -15449,7 +15449,7 @@ impl crate::api::wire::Fields for LaunchTemplateVersionData {
             21 => self.tag_specification = map.next_value::<crate::api::wire::List<TagSpecification>>()?.0,
             22 => self.user_data = map.next_value()?,
             23 => self.virtual_private_cloud = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -15513,7 +15513,7 @@ impl crate::api::wire::Fields for LaunchTemplateVersionInfo {
             4 => self.launch_template_version = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             5 => self.launch_template_version_data = map.next_value()?,
             6 => self.launch_template_version_description = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -15567,7 +15567,7 @@ impl crate::api::wire::Fields for LocalDiskType {
             2 => self.partition_type = map.next_value()?,
             3 => self.required = map.next_value()?,
             4 => self.r#type = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -15620,7 +15620,7 @@ impl crate::api::wire::Fields for LoginSettings {
             0 => self.keep_image_login = map.next_value()?,
             1 => self.key_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
             2 => self.password = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -15691,7 +15691,7 @@ impl crate::api::wire::Fields for Metadata {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.items = map.next_value::<crate::api::wire::List<MetadataItem>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -15755,7 +15755,7 @@ impl crate::api::wire::Fields for MetadataItem {
         match index {
             0 => self.key = map.next_value()?,
             1 => self.value = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -15934,7 +15934,7 @@ impl crate::api::wire::Fields for OperationCountLimit {
             1 => self.instance_id = map.next_value()?,
             2 => self.limit_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             3 => self.operation = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -15976,7 +15976,7 @@ impl crate::api::wire::Fields for OsVersion {
             0 => self.architecture = map.next_value::<crate::api::wire::List<String>>()?.0,
             1 => self.os_name = map.next_value()?,
             2 => self.os_versions = map.next_value::<crate::api::wire::List<String>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -16039,7 +16039,7 @@ impl crate::api::wire::Fields for Placement {
             4 => self.project_id = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             5 => self.rack_id = map.next_value()?,
             6 => self.zone = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -16157,7 +16157,7 @@ impl crate::api::wire::Fields for PostPaidQuota {
             1 => self.total_quota = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             2 => self.used_quota = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             3 => self.zone = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -16211,7 +16211,7 @@ impl crate::api::wire::Fields for PrePaidQuota {
             2 => self.total_quota = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             3 => self.used_quota = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             4 => self.zone = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -16250,7 +16250,7 @@ impl crate::api::wire::Fields for Price {
         match index {
             0 => self.bandwidth_price = map.next_value()?,
             1 => self.instance_price = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -16294,7 +16294,7 @@ impl crate::api::wire::Fields for RegionInfo {
             0 => self.region = map.next_value()?,
             1 => self.region_name = map.next_value()?,
             2 => self.region_state = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -16443,7 +16443,7 @@ impl crate::api::wire::Fields for RepairTaskInfo {
             21 => self.vpc_name = map.next_value()?,
             22 => self.wan_ip = map.next_value()?,
             23 => self.zone = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -16492,7 +16492,7 @@ impl crate::api::wire::Fields for ResourceCount {
             1 => self.disk = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             2 => self.gpu = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             3 => self.memory = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -16601,7 +16601,7 @@ impl crate::api::wire::Fields for ResourcePoolPack {
             13 => self.switch_id = map.next_value()?,
             14 => self.total_capacity = map.next_value()?,
             15 => self.zone = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -16654,7 +16654,7 @@ impl crate::api::wire::Fields for ResourcePoolPackInstance {
             2 => self.instance_id_set = map.next_value::<crate::api::wire::List<String>>()?.0,
             3 => self.instance_type = map.next_value()?,
             4 => self.zone = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -16687,7 +16687,7 @@ impl crate::api::wire::Fields for RunAutomationServiceEnabled {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.enabled = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -16744,7 +16744,7 @@ impl crate::api::wire::Fields for RunMonitorServiceEnabled {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.enabled = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -16801,7 +16801,7 @@ impl crate::api::wire::Fields for RunSecurityServiceEnabled {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.enabled = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -16864,7 +16864,7 @@ impl crate::api::wire::Fields for SharePermission {
         match index {
             0 => self.account_id = map.next_value()?,
             1 => self.created_time = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -16908,7 +16908,7 @@ impl crate::api::wire::Fields for Snapshot {
             0 => self.disk_size = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             1 => self.disk_usage = map.next_value()?,
             2 => self.snapshot_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -16946,7 +16946,7 @@ impl crate::api::wire::Fields for SpotMarketOptions {
         match index {
             0 => self.max_price = map.next_value()?,
             1 => self.spot_instance_type = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -17029,7 +17029,7 @@ impl crate::api::wire::Fields for SpotPaidQuota {
             1 => self.total_quota = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             2 => self.used_quota = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             3 => self.zone = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -17072,7 +17072,7 @@ impl crate::api::wire::Fields for StorageBlock {
             0 => self.max_size = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             1 => self.min_size = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             2 => self.r#type = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -17149,7 +17149,7 @@ impl crate::api::wire::Fields for SyncImage {
         match index {
             0 => self.image_id = map.next_value()?,
             1 => self.region = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -17212,7 +17212,7 @@ impl crate::api::wire::Fields for SystemDisk {
             4 => self.disk_type = map.next_value()?,
             5 => self.encrypt = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
             6 => self.kms_key_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -17316,7 +17316,7 @@ impl crate::api::wire::Fields for Tag {
         match index {
             0 => self.key = map.next_value()?,
             1 => self.value = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -17388,7 +17388,7 @@ impl crate::api::wire::Fields for TagSpecification {
         match index {
             0 => self.resource_type = map.next_value()?,
             1 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -17460,7 +17460,7 @@ impl crate::api::wire::Fields for TargetOS {
         match index {
             0 => self.target_os_type = map.next_value()?,
             1 => self.target_os_version = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -17513,7 +17513,7 @@ impl crate::api::wire::Fields for VirtualPrivateCloud {
             2 => self.private_ip_addresses = map.next_value::<crate::api::wire::List<String>>()?.0,
             3 => self.subnet_id = map.next_value()?,
             4 => self.vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -17618,7 +17618,7 @@ impl crate::api::wire::Fields for ZoneInfo {
             1 => self.zone_id = map.next_value()?,
             2 => self.zone_name = map.next_value()?,
             3 => self.zone_state = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -19288,4 +19288,185 @@ pub fn visit_requests<V: crate::api::spec::RequestVisitor>(visitor: &mut V) {
     visitor.visit::<SyncImagesRequest>(&SPEC[103]);
     visitor.visit::<TerminateInstancesRequest>(&SPEC[104]);
     visitor.visit::<TerminateResourcePoolPacksRequest>(&SPEC[105]);
+}
+
+/// Every struct read by its generated `Fields` finds each of its fields, and only those.
+#[cfg(test)]
+#[test]
+fn every_reply_struct_finds_its_fields() {
+    crate::api::wire::check_fields::<AllocateHostsResponse>();
+    crate::api::wire::check_fields::<AssociateInstancesKeyPairsResponse>();
+    crate::api::wire::check_fields::<AssociateSecurityGroupsResponse>();
+    crate::api::wire::check_fields::<ConfigureChcAssistVpcResponse>();
+    crate::api::wire::check_fields::<ConfigureChcDeployVpcResponse>();
+    crate::api::wire::check_fields::<ConvertOperatingSystemsResponse>();
+    crate::api::wire::check_fields::<CreateDisasterRecoverGroupResponse>();
+    crate::api::wire::check_fields::<CreateHpcClusterResponse>();
+    crate::api::wire::check_fields::<CreateImageResponse>();
+    crate::api::wire::check_fields::<CreateKeyPairResponse>();
+    crate::api::wire::check_fields::<CreateLaunchTemplateResponse>();
+    crate::api::wire::check_fields::<CreateLaunchTemplateVersionResponse>();
+    crate::api::wire::check_fields::<DeleteDisasterRecoverGroupsResponse>();
+    crate::api::wire::check_fields::<DeleteHpcClustersResponse>();
+    crate::api::wire::check_fields::<DeleteImagesResponse>();
+    crate::api::wire::check_fields::<DeleteInstancesActionTimerResponse>();
+    crate::api::wire::check_fields::<DeleteInstancesDisasterRecoverGroupsResponse>();
+    crate::api::wire::check_fields::<DeleteKeyPairsResponse>();
+    crate::api::wire::check_fields::<DeleteLaunchTemplateResponse>();
+    crate::api::wire::check_fields::<DeleteLaunchTemplateVersionsResponse>();
+    crate::api::wire::check_fields::<DescribeAccountQuotaResponse>();
+    crate::api::wire::check_fields::<DescribeChcDeniedActionsResponse>();
+    crate::api::wire::check_fields::<DescribeChcHostsResponse>();
+    crate::api::wire::check_fields::<DescribeDisasterRecoverGroupQuotaResponse>();
+    crate::api::wire::check_fields::<DescribeDisasterRecoverGroupsResponse>();
+    crate::api::wire::check_fields::<DescribeHostsResponse>();
+    crate::api::wire::check_fields::<DescribeHpcClustersResponse>();
+    crate::api::wire::check_fields::<DescribeImageFromFamilyResponse>();
+    crate::api::wire::check_fields::<DescribeImageQuotaResponse>();
+    crate::api::wire::check_fields::<DescribeImageSharePermissionResponse>();
+    crate::api::wire::check_fields::<DescribeImagesResponse>();
+    crate::api::wire::check_fields::<DescribeImportImageOsResponse>();
+    crate::api::wire::check_fields::<DescribeInstanceFamilyConfigsResponse>();
+    crate::api::wire::check_fields::<DescribeInstanceInternetBandwidthConfigsResponse>();
+    crate::api::wire::check_fields::<DescribeInstanceTypeConfigsResponse>();
+    crate::api::wire::check_fields::<DescribeInstanceVncUrlResponse>();
+    crate::api::wire::check_fields::<DescribeInstancesResponse>();
+    crate::api::wire::check_fields::<DescribeInstancesActionTimerResponse>();
+    crate::api::wire::check_fields::<DescribeInstancesAttributesResponse>();
+    crate::api::wire::check_fields::<DescribeInstancesModificationResponse>();
+    crate::api::wire::check_fields::<DescribeInstancesOperationLimitResponse>();
+    crate::api::wire::check_fields::<DescribeInstancesStatusResponse>();
+    crate::api::wire::check_fields::<DescribeInternetChargeTypeConfigsResponse>();
+    crate::api::wire::check_fields::<DescribeKeyPairsResponse>();
+    crate::api::wire::check_fields::<DescribeLaunchTemplateVersionsResponse>();
+    crate::api::wire::check_fields::<DescribeLaunchTemplatesResponse>();
+    crate::api::wire::check_fields::<DescribeRegionsResponse>();
+    crate::api::wire::check_fields::<DescribeResourcePoolPackInstancesResponse>();
+    crate::api::wire::check_fields::<DescribeResourcePoolPackTypeConfigsResponse>();
+    crate::api::wire::check_fields::<DescribeResourcePoolPacksResponse>();
+    crate::api::wire::check_fields::<DescribeTaskInfoResponse>();
+    crate::api::wire::check_fields::<DescribeZoneInstanceConfigInfosResponse>();
+    crate::api::wire::check_fields::<DescribeZonesResponse>();
+    crate::api::wire::check_fields::<DisassociateInstancesKeyPairsResponse>();
+    crate::api::wire::check_fields::<DisassociateSecurityGroupsResponse>();
+    crate::api::wire::check_fields::<EnterRescueModeResponse>();
+    crate::api::wire::check_fields::<ExitRescueModeResponse>();
+    crate::api::wire::check_fields::<ExportImagesResponse>();
+    crate::api::wire::check_fields::<ImportImageResponse>();
+    crate::api::wire::check_fields::<ImportInstancesActionTimerResponse>();
+    crate::api::wire::check_fields::<ImportKeyPairResponse>();
+    crate::api::wire::check_fields::<InquirePricePurchaseResourcePoolPacksResponse>();
+    crate::api::wire::check_fields::<InquiryPriceModifyInstancesChargeTypeResponse>();
+    crate::api::wire::check_fields::<InquiryPriceRenewHostsResponse>();
+    crate::api::wire::check_fields::<InquiryPriceRenewInstancesResponse>();
+    crate::api::wire::check_fields::<InquiryPriceResetInstanceResponse>();
+    crate::api::wire::check_fields::<InquiryPriceResetInstancesInternetMaxBandwidthResponse>();
+    crate::api::wire::check_fields::<InquiryPriceResetInstancesTypeResponse>();
+    crate::api::wire::check_fields::<InquiryPriceResizeInstanceDisksResponse>();
+    crate::api::wire::check_fields::<InquiryPriceRunInstancesResponse>();
+    crate::api::wire::check_fields::<InquiryPriceTerminateInstancesResponse>();
+    crate::api::wire::check_fields::<ModifyChcAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyChcNetworkModeResponse>();
+    crate::api::wire::check_fields::<ModifyDisasterRecoverGroupAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyHostsAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyHpcClusterAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyImageAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyImageSharePermissionResponse>();
+    crate::api::wire::check_fields::<ModifyInstanceDiskTypeResponse>();
+    crate::api::wire::check_fields::<ModifyInstancesAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyInstancesChargeTypeResponse>();
+    crate::api::wire::check_fields::<ModifyInstancesDisasterRecoverGroupResponse>();
+    crate::api::wire::check_fields::<ModifyInstancesProjectResponse>();
+    crate::api::wire::check_fields::<ModifyInstancesRenewFlagResponse>();
+    crate::api::wire::check_fields::<ModifyInstancesVpcAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyKeyPairAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyLaunchTemplateDefaultVersionResponse>();
+    crate::api::wire::check_fields::<ProgramFpgaImageResponse>();
+    crate::api::wire::check_fields::<PurchaseResourcePoolPacksResponse>();
+    crate::api::wire::check_fields::<RebootInstancesResponse>();
+    crate::api::wire::check_fields::<RemoveChcAssistVpcResponse>();
+    crate::api::wire::check_fields::<RemoveChcDeployVpcResponse>();
+    crate::api::wire::check_fields::<RenewHostsResponse>();
+    crate::api::wire::check_fields::<RenewInstancesResponse>();
+    crate::api::wire::check_fields::<RepairTaskControlResponse>();
+    crate::api::wire::check_fields::<ResetInstanceResponse>();
+    crate::api::wire::check_fields::<ResetInstancesInternetMaxBandwidthResponse>();
+    crate::api::wire::check_fields::<ResetInstancesPasswordResponse>();
+    crate::api::wire::check_fields::<ResetInstancesTypeResponse>();
+    crate::api::wire::check_fields::<ResizeInstanceDisksResponse>();
+    crate::api::wire::check_fields::<RunInstancesResponse>();
+    crate::api::wire::check_fields::<StartInstancesResponse>();
+    crate::api::wire::check_fields::<StopInstancesResponse>();
+    crate::api::wire::check_fields::<SyncImagesResponse>();
+    crate::api::wire::check_fields::<TerminateInstancesResponse>();
+    crate::api::wire::check_fields::<TerminateResourcePoolPacksResponse>();
+    crate::api::wire::check_fields::<AccountQuota>();
+    crate::api::wire::check_fields::<AccountQuotaOverview>();
+    crate::api::wire::check_fields::<ActionTimer>();
+    crate::api::wire::check_fields::<Attribute>();
+    crate::api::wire::check_fields::<ChcDeployExtraConfig>();
+    crate::api::wire::check_fields::<ChcHost>();
+    crate::api::wire::check_fields::<ChcHostDeniedActions>();
+    crate::api::wire::check_fields::<CpuTopology>();
+    crate::api::wire::check_fields::<DataDisk>();
+    crate::api::wire::check_fields::<DisasterRecoverGroup>();
+    crate::api::wire::check_fields::<DisasterRecoverGroupQuota>();
+    crate::api::wire::check_fields::<EnhancedService>();
+    crate::api::wire::check_fields::<Externals>();
+    crate::api::wire::check_fields::<GPUInfo>();
+    crate::api::wire::check_fields::<HostItem>();
+    crate::api::wire::check_fields::<HostPriceInfo>();
+    crate::api::wire::check_fields::<HostResource>();
+    crate::api::wire::check_fields::<HpcClusterInfo>();
+    crate::api::wire::check_fields::<Image>();
+    crate::api::wire::check_fields::<ImageOsList>();
+    crate::api::wire::check_fields::<ImageQuota>();
+    crate::api::wire::check_fields::<Instance>();
+    crate::api::wire::check_fields::<InstanceAttribute>();
+    crate::api::wire::check_fields::<InstanceChargePrepaid>();
+    crate::api::wire::check_fields::<InstanceFamilyConfig>();
+    crate::api::wire::check_fields::<InstanceMarketOptionsRequest>();
+    crate::api::wire::check_fields::<InstanceRefund>();
+    crate::api::wire::check_fields::<InstanceStatus>();
+    crate::api::wire::check_fields::<InstanceTypeConfig>();
+    crate::api::wire::check_fields::<InstanceTypeConfigStatus>();
+    crate::api::wire::check_fields::<InstanceTypeQuotaItem>();
+    crate::api::wire::check_fields::<InternetAccessible>();
+    crate::api::wire::check_fields::<InternetBandwidthConfig>();
+    crate::api::wire::check_fields::<InternetChargeTypeConfig>();
+    crate::api::wire::check_fields::<ItemPrice>();
+    crate::api::wire::check_fields::<KeyPair>();
+    crate::api::wire::check_fields::<LaunchTemplateInfo>();
+    crate::api::wire::check_fields::<LaunchTemplateVersionData>();
+    crate::api::wire::check_fields::<LaunchTemplateVersionInfo>();
+    crate::api::wire::check_fields::<LocalDiskType>();
+    crate::api::wire::check_fields::<LoginSettings>();
+    crate::api::wire::check_fields::<Metadata>();
+    crate::api::wire::check_fields::<MetadataItem>();
+    crate::api::wire::check_fields::<OperationCountLimit>();
+    crate::api::wire::check_fields::<OsVersion>();
+    crate::api::wire::check_fields::<Placement>();
+    crate::api::wire::check_fields::<PostPaidQuota>();
+    crate::api::wire::check_fields::<PrePaidQuota>();
+    crate::api::wire::check_fields::<Price>();
+    crate::api::wire::check_fields::<RegionInfo>();
+    crate::api::wire::check_fields::<RepairTaskInfo>();
+    crate::api::wire::check_fields::<ResourceCount>();
+    crate::api::wire::check_fields::<ResourcePoolPack>();
+    crate::api::wire::check_fields::<ResourcePoolPackInstance>();
+    crate::api::wire::check_fields::<RunAutomationServiceEnabled>();
+    crate::api::wire::check_fields::<RunMonitorServiceEnabled>();
+    crate::api::wire::check_fields::<RunSecurityServiceEnabled>();
+    crate::api::wire::check_fields::<SharePermission>();
+    crate::api::wire::check_fields::<Snapshot>();
+    crate::api::wire::check_fields::<SpotMarketOptions>();
+    crate::api::wire::check_fields::<SpotPaidQuota>();
+    crate::api::wire::check_fields::<StorageBlock>();
+    crate::api::wire::check_fields::<SyncImage>();
+    crate::api::wire::check_fields::<SystemDisk>();
+    crate::api::wire::check_fields::<Tag>();
+    crate::api::wire::check_fields::<TagSpecification>();
+    crate::api::wire::check_fields::<TargetOS>();
+    crate::api::wire::check_fields::<VirtualPrivateCloud>();
+    crate::api::wire::check_fields::<ZoneInfo>();
 }

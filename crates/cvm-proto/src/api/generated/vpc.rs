@@ -356,7 +356,7 @@ impl crate::api::wire::Fields for AddIp6RulesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.ip6_rule_set = map.next_value::<crate::api::wire::List<String>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -529,7 +529,7 @@ impl crate::api::wire::Fields for AdjustPublicAddressResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.task_id = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -785,7 +785,7 @@ impl crate::api::wire::Fields for AllocateAddressesResponse {
         match index {
             0 => self.address_set = map.next_value::<crate::api::wire::List<String>>()?.0,
             1 => self.task_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -957,7 +957,7 @@ impl crate::api::wire::Fields for AllocateIPv6AddressesResponse {
         match index {
             0 => self.address_set = map.next_value::<crate::api::wire::List<String>>()?.0,
             1 => self.task_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -1085,7 +1085,7 @@ impl crate::api::wire::Fields for AllocateIp6AddressesBandwidthResponse {
         match index {
             0 => self.address_set = map.next_value::<crate::api::wire::List<String>>()?.0,
             1 => self.task_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -1198,7 +1198,7 @@ impl crate::api::wire::Fields for AssignIpv6AddressesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.ipv6_address_set = map.next_value::<crate::api::wire::List<Ipv6Address>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -1303,7 +1303,7 @@ impl crate::api::wire::Fields for AssignIpv6CidrBlockResponse {
         match index {
             0 => self.address_type = map.next_value()?,
             1 => self.ipv6_cidr_block = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -1406,7 +1406,7 @@ impl crate::api::wire::Fields for AssignIpv6SubnetCidrBlockResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.ipv6_subnet_cidr_block_set = map.next_value::<crate::api::wire::List<Ipv6SubnetCidrBlock>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -1535,7 +1535,7 @@ impl crate::api::wire::Fields for AssignPrivateIpAddressesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.private_ip_address_set = map.next_value::<crate::api::wire::List<PrivateIpAddressSpecification>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -1675,7 +1675,7 @@ impl crate::api::wire::Fields for AssociateAddressResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.task_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -2972,7 +2972,7 @@ impl crate::api::wire::Fields for CheckAssistantCidrResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.conflict_source_set = map.next_value::<crate::api::wire::List<ConflictSource>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -3054,7 +3054,7 @@ impl crate::api::wire::Fields for CheckDefaultSubnetResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.result = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -3142,7 +3142,7 @@ impl crate::api::wire::Fields for CheckGatewayFlowMonitorResponse {
         match index {
             0 => self.bandwidth = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             1 => self.enabled = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -3285,7 +3285,7 @@ impl crate::api::wire::Fields for CheckNetDetectStateResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.net_detect_ip_state_set = map.next_value::<crate::api::wire::List<NetDetectIpState>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -3612,7 +3612,7 @@ impl crate::api::wire::Fields for CloneSecurityGroupResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.security_group = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -3726,7 +3726,7 @@ impl crate::api::wire::Fields for CreateAddressTemplateResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.address_template = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -3830,7 +3830,7 @@ impl crate::api::wire::Fields for CreateAddressTemplateGroupResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.address_template_group = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -4074,7 +4074,7 @@ impl crate::api::wire::Fields for CreateAndAttachNetworkInterfaceResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.network_interface = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -4172,7 +4172,7 @@ impl crate::api::wire::Fields for CreateAssistantCidrResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.assistant_cidr_set = map.next_value::<crate::api::wire::List<AssistantCidr>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -4348,7 +4348,7 @@ impl crate::api::wire::Fields for CreateBandwidthPackageResponse {
         match index {
             0 => self.bandwidth_package_id = map.next_value()?,
             1 => self.bandwidth_package_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -4492,7 +4492,7 @@ impl crate::api::wire::Fields for CreateCcnResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.ccn = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -4656,7 +4656,7 @@ impl crate::api::wire::Fields for CreateCcnPolicyBasedRoutingNextHopResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.policy_based_routing_next_hop_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -4749,7 +4749,7 @@ impl crate::api::wire::Fields for CreateCcnPolicyBasedRoutingRulesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.policy_based_routing_rule_id_set = map.next_value::<crate::api::wire::List<String>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -4831,7 +4831,7 @@ impl crate::api::wire::Fields for CreateCcnRouteTablesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.ccn_route_table_set = map.next_value::<crate::api::wire::List<CcnRouteTable>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -5063,7 +5063,7 @@ impl crate::api::wire::Fields for CreateCustomerGatewayResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.customer_gateway = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -5145,7 +5145,7 @@ impl crate::api::wire::Fields for CreateDefaultSecurityGroupResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.security_group = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -5237,7 +5237,7 @@ impl crate::api::wire::Fields for CreateDefaultVpcResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.vpc = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -5360,7 +5360,7 @@ impl crate::api::wire::Fields for CreateDhcpIpResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.dhcp_ip_set = map.next_value::<crate::api::wire::List<DhcpIp>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -5524,7 +5524,7 @@ impl crate::api::wire::Fields for CreateDirectConnectGatewayResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.direct_connect_gateway = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -5798,7 +5798,7 @@ impl crate::api::wire::Fields for CreateFlowLogResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.flow_log = map.next_value::<crate::api::wire::List<FlowLog>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -5890,7 +5890,7 @@ impl crate::api::wire::Fields for CreateGlobalRoutesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.global_route_set = map.next_value::<crate::api::wire::List<GlobalRoute>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -6054,7 +6054,7 @@ impl crate::api::wire::Fields for CreateHaVipResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.ha_vip = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -6164,7 +6164,7 @@ impl crate::api::wire::Fields for CreateHighPriorityRouteTableResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.high_priority_route_table = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -6256,7 +6256,7 @@ impl crate::api::wire::Fields for CreateHighPriorityRoutesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.high_priority_route_set = map.next_value::<crate::api::wire::List<HighPriorityRoute>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -6357,7 +6357,7 @@ impl crate::api::wire::Fields for CreateIp6TranslatorsResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.ip6_translator_set = map.next_value::<crate::api::wire::List<String>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -6471,7 +6471,7 @@ impl crate::api::wire::Fields for CreateLocalGatewayResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.local_gateway = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -6699,7 +6699,7 @@ impl crate::api::wire::Fields for CreateNatGatewayResponse {
         match index {
             0 => self.nat_gateway_set = map.next_value::<crate::api::wire::List<NatGateway>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -7015,7 +7015,7 @@ impl crate::api::wire::Fields for CreateNetDetectResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.net_detect = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -7129,7 +7129,7 @@ impl crate::api::wire::Fields for CreateNetworkAclResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.network_acl = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -7525,7 +7525,7 @@ impl crate::api::wire::Fields for CreateNetworkInterfaceResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.network_interface = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -7679,7 +7679,7 @@ impl crate::api::wire::Fields for CreatePrivateNatGatewayResponse {
         match index {
             0 => self.private_nat_gateway_set = map.next_value::<crate::api::wire::List<PrivateNatGateway>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -7893,7 +7893,7 @@ impl crate::api::wire::Fields for CreatePrivateNatGatewayTranslationAclRuleRespo
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.translation_acl_rule_set = map.next_value::<crate::api::wire::List<TranslationAclRule>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -7997,7 +7997,7 @@ impl crate::api::wire::Fields for CreatePrivateNatGatewayTranslationNatRuleRespo
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.nat_gateway_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -8150,7 +8150,7 @@ impl crate::api::wire::Fields for CreateReserveIpAddressesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.reserve_ip_address_set = map.next_value::<crate::api::wire::List<ReserveIpAddressInfo>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -8260,7 +8260,7 @@ impl crate::api::wire::Fields for CreateRoutePolicyResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.route_policy = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -8516,7 +8516,7 @@ impl crate::api::wire::Fields for CreateRouteTableResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.route_table = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -8613,7 +8613,7 @@ impl crate::api::wire::Fields for CreateRoutesResponse {
         match index {
             0 => self.route_table_set = map.next_value::<crate::api::wire::List<RouteTable>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -8727,7 +8727,7 @@ impl crate::api::wire::Fields for CreateSecurityGroupResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.security_group = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -8932,7 +8932,7 @@ impl crate::api::wire::Fields for CreateSecurityGroupWithPoliciesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.security_group = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -9046,7 +9046,7 @@ impl crate::api::wire::Fields for CreateServiceTemplateResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.service_template = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -9150,7 +9150,7 @@ impl crate::api::wire::Fields for CreateServiceTemplateGroupResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.service_template_group = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -9243,7 +9243,7 @@ impl crate::api::wire::Fields for CreateSnapshotPoliciesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.snapshot_policies = map.next_value::<crate::api::wire::List<SnapshotPolicy>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -9397,7 +9397,7 @@ impl crate::api::wire::Fields for CreateSubnetResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.subnet = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -9510,7 +9510,7 @@ impl crate::api::wire::Fields for CreateSubnetsResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.subnet_set = map.next_value::<crate::api::wire::List<Subnet>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -9724,7 +9724,7 @@ impl crate::api::wire::Fields for CreateTrafficMirrorResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.traffic_mirror = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -9836,7 +9836,7 @@ impl crate::api::wire::Fields for CreateTrafficMirrorFilterRulesResponse {
             0 => self.egress_filter_rules = map.next_value::<crate::api::wire::List<TrafficMirrorFilter>>()?.0,
             1 => self.ingress_filter_rules = map.next_value::<crate::api::wire::List<TrafficMirrorFilter>>()?.0,
             2 => self.traffic_mirror_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -9939,7 +9939,7 @@ impl crate::api::wire::Fields for CreateTrafficPackagesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.traffic_package_set = map.next_value::<crate::api::wire::List<String>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -10123,7 +10123,7 @@ impl crate::api::wire::Fields for CreateVpcResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.vpc = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -10277,7 +10277,7 @@ impl crate::api::wire::Fields for CreateVpcEndPointResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.end_point = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -10431,7 +10431,7 @@ impl crate::api::wire::Fields for CreateVpcEndPointServiceResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.end_point_service = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -10697,7 +10697,7 @@ impl crate::api::wire::Fields for CreateVpcPeeringConnectionResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.peering_connection_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -10971,7 +10971,7 @@ impl crate::api::wire::Fields for CreateVpnConnectionResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.vpn_connection = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -11205,7 +11205,7 @@ impl crate::api::wire::Fields for CreateVpnGatewayResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.vpn_gateway = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -11297,7 +11297,7 @@ impl crate::api::wire::Fields for CreateVpnGatewayRoutesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.routes = map.next_value::<crate::api::wire::List<VpnGatewayRoute>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -11420,7 +11420,7 @@ impl crate::api::wire::Fields for CreateVpnGatewaySslClientResponse {
             0 => self.ssl_vpn_client_id = map.next_value()?,
             1 => self.ssl_vpn_client_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
             2 => self.task_id = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -11639,7 +11639,7 @@ impl crate::api::wire::Fields for CreateVpnGatewaySslServerResponse {
         match index {
             0 => self.ssl_vpn_server_id = map.next_value()?,
             1 => self.task_id = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -13056,7 +13056,7 @@ impl crate::api::wire::Fields for DeleteHighPriorityRoutesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.high_priority_route_set = map.next_value::<crate::api::wire::List<HighPriorityRoute>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -14228,7 +14228,7 @@ impl crate::api::wire::Fields for DeletePrivateNatGatewayTranslationNatRuleRespo
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.nat_gateway_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -14697,7 +14697,7 @@ impl crate::api::wire::Fields for DeleteRoutesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.route_set = map.next_value::<crate::api::wire::List<Route>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -16160,7 +16160,7 @@ impl crate::api::wire::Fields for DeleteVpnGatewaySslClientResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.task_id = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -16243,7 +16243,7 @@ impl crate::api::wire::Fields for DeleteVpnGatewaySslServerResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.task_id = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -16313,7 +16313,7 @@ impl crate::api::wire::Fields for DescribeAccountAttributesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.account_attribute_set = map.next_value::<crate::api::wire::List<AccountAttribute>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -16394,7 +16394,7 @@ impl crate::api::wire::Fields for DescribeAddressBandwidthRangeResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.bandwidth_range_set = map.next_value::<crate::api::wire::List<BandwidthRange>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -16464,7 +16464,7 @@ impl crate::api::wire::Fields for DescribeAddressQuotaResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.quota_set = map.next_value::<crate::api::wire::List<Quota>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -16712,7 +16712,7 @@ impl crate::api::wire::Fields for DescribeAddressTemplateGroupsResponse {
         match index {
             0 => self.address_template_group_set = map.next_value::<crate::api::wire::List<AddressTemplateGroup>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -16960,7 +16960,7 @@ impl crate::api::wire::Fields for DescribeAddressTemplatesResponse {
         match index {
             0 => self.address_template_set = map.next_value::<crate::api::wire::List<AddressTemplate>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -17076,7 +17076,7 @@ impl crate::api::wire::Fields for DescribeAddressesResponse {
         match index {
             0 => self.address_set = map.next_value::<crate::api::wire::List<Address>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -17192,7 +17192,7 @@ impl crate::api::wire::Fields for DescribeAssistantCidrResponse {
         match index {
             0 => self.assistant_cidr_set = map.next_value::<crate::api::wire::List<AssistantCidr>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -17273,7 +17273,7 @@ impl crate::api::wire::Fields for DescribeBandwidthPackageBandwidthRangeResponse
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.bandwidth_range_set = map.next_value::<crate::api::wire::List<BandwidthRange>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -17355,7 +17355,7 @@ impl crate::api::wire::Fields for DescribeBandwidthPackageBillUsageResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.bandwidth_package_bill_bandwidth_set = map.next_value::<crate::api::wire::List<BandwidthPackageBillBandwidth>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -17425,7 +17425,7 @@ impl crate::api::wire::Fields for DescribeBandwidthPackageQuotaResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.quota_set = map.next_value::<crate::api::wire::List<Quota>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -17543,7 +17543,7 @@ impl crate::api::wire::Fields for DescribeBandwidthPackageResourcesResponse {
         match index {
             0 => self.resource_set = map.next_value::<crate::api::wire::List<Resource>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -17659,7 +17659,7 @@ impl crate::api::wire::Fields for DescribeBandwidthPackagesResponse {
         match index {
             0 => self.bandwidth_package_set = map.next_value::<crate::api::wire::List<BandwidthPackage>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -17795,7 +17795,7 @@ impl crate::api::wire::Fields for DescribeCcnAttachedInstancesResponse {
         match index {
             0 => self.instance_set = map.next_value::<crate::api::wire::List<CcnAttachedInstance>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -17903,7 +17903,7 @@ impl crate::api::wire::Fields for DescribeCcnPolicyBasedRoutingNextHopResponse {
         match index {
             0 => self.ccn_policy_based_routing_next_hop_set = map.next_value::<crate::api::wire::List<CcnPolicyBasedRoutingNextHop>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -18011,7 +18011,7 @@ impl crate::api::wire::Fields for DescribeCcnPolicyBasedRoutingRuleResponse {
         match index {
             0 => self.ccn_policy_based_routing_rule_set = map.next_value::<crate::api::wire::List<CcnPolicyBasedRoutingRule>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -18093,7 +18093,7 @@ impl crate::api::wire::Fields for DescribeCcnRegionBandwidthLimitsResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.ccn_region_bandwidth_limit_set = map.next_value::<crate::api::wire::List<CcnRegionBandwidthLimit>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -18201,7 +18201,7 @@ impl crate::api::wire::Fields for DescribeCcnRouteTableBroadcastPolicysResponse 
         match index {
             0 => self.policy_set = map.next_value::<crate::api::wire::List<CcnRouteTableBroadcastPolicys>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -18309,7 +18309,7 @@ impl crate::api::wire::Fields for DescribeCcnRouteTableInputPolicysResponse {
         match index {
             0 => self.policy_set = map.next_value::<crate::api::wire::List<CcnRouteTableInputPolicys>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -18415,7 +18415,7 @@ impl crate::api::wire::Fields for DescribeCcnRouteTablesResponse {
         match index {
             0 => self.ccn_route_table_set = map.next_value::<crate::api::wire::List<CcnRouteTable>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -18543,7 +18543,7 @@ impl crate::api::wire::Fields for DescribeCcnRoutesResponse {
         match index {
             0 => self.route_set = map.next_value::<crate::api::wire::List<CcnRoute>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -18679,7 +18679,7 @@ impl crate::api::wire::Fields for DescribeCcnsResponse {
         match index {
             0 => self.ccn_set = map.next_value::<crate::api::wire::List<CCN>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -18962,7 +18962,7 @@ impl crate::api::wire::Fields for DescribeClassicLinkInstancesResponse {
         match index {
             0 => self.classic_link_instance_set = map.next_value::<crate::api::wire::List<ClassicLinkInstance>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -19068,7 +19068,7 @@ impl crate::api::wire::Fields for DescribeCrossBorderCcnRegionBandwidthLimitsRes
         match index {
             0 => self.ccn_bandwidth_set = map.next_value::<crate::api::wire::List<CcnBandwidth>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -19334,7 +19334,7 @@ impl crate::api::wire::Fields for DescribeCrossBorderComplianceResponse {
         match index {
             0 => self.cross_border_compliance_set = map.next_value::<crate::api::wire::List<CrossBorderCompliance>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -19476,7 +19476,7 @@ impl crate::api::wire::Fields for DescribeCrossBorderFlowMonitorResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.cross_border_flow_monitor_data = map.next_value::<crate::api::wire::List<CrossBorderFlowMonitorData>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -19546,7 +19546,7 @@ impl crate::api::wire::Fields for DescribeCustomerGatewayVendorsResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.customer_gateway_vendor_set = map.next_value::<crate::api::wire::List<CustomerGatewayVendor>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -19662,7 +19662,7 @@ impl crate::api::wire::Fields for DescribeCustomerGatewaysResponse {
         match index {
             0 => self.customer_gateway_set = map.next_value::<crate::api::wire::List<CustomerGateway>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -19737,7 +19737,7 @@ impl crate::api::wire::Fields for DescribeDesignatedZonesResponse {
         match index {
             0 => self.designated_zone_info = map.next_value::<crate::api::wire::List<DesignatedZoneInfoDict>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -19853,7 +19853,7 @@ impl crate::api::wire::Fields for DescribeDhcpIpsResponse {
         match index {
             0 => self.dhcp_ip_set = map.next_value::<crate::api::wire::List<DhcpIp>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -19981,7 +19981,7 @@ impl crate::api::wire::Fields for DescribeDirectConnectGatewayCcnRoutesResponse 
         match index {
             0 => self.route_set = map.next_value::<crate::api::wire::List<DirectConnectGatewayCcnRoute>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -20097,7 +20097,7 @@ impl crate::api::wire::Fields for DescribeDirectConnectGatewaysResponse {
         match index {
             0 => self.direct_connect_gateway_set = map.next_value::<crate::api::wire::List<DirectConnectGateway>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -20189,7 +20189,7 @@ impl crate::api::wire::Fields for DescribeFlowLogResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.flow_log = map.next_value::<crate::api::wire::List<FlowLog>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -20405,7 +20405,7 @@ impl crate::api::wire::Fields for DescribeFlowLogsResponse {
         match index {
             0 => self.flow_log = map.next_value::<crate::api::wire::List<FlowLog>>()?.0,
             1 => self.total_num = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -20583,7 +20583,7 @@ impl crate::api::wire::Fields for DescribeGatewayFlowMonitorDetailResponse {
         match index {
             0 => self.gateway_flow_monitor_detail_set = map.next_value::<crate::api::wire::List<GatewayFlowMonitorDetail>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -20701,7 +20701,7 @@ impl crate::api::wire::Fields for DescribeGatewayFlowQosResponse {
         match index {
             0 => self.gateway_qos_set = map.next_value::<crate::api::wire::List<GatewayQos>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -20817,7 +20817,7 @@ impl crate::api::wire::Fields for DescribeGlobalRoutesResponse {
         match index {
             0 => self.global_route_set = map.next_value::<crate::api::wire::List<GlobalRoute>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -20933,7 +20933,7 @@ impl crate::api::wire::Fields for DescribeHaVipsResponse {
         match index {
             0 => self.ha_vip_set = map.next_value::<crate::api::wire::List<HaVip>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -21059,7 +21059,7 @@ impl crate::api::wire::Fields for DescribeHighPriorityRouteTablesResponse {
         match index {
             0 => self.high_priority_route_table_set = map.next_value::<crate::api::wire::List<HighPriorityRouteTable>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -21177,7 +21177,7 @@ impl crate::api::wire::Fields for DescribeHighPriorityRoutesResponse {
         match index {
             0 => self.high_priority_route_set = map.next_value::<crate::api::wire::List<HighPriorityRoute>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -21303,7 +21303,7 @@ impl crate::api::wire::Fields for DescribeIPv6AddressesResponse {
         match index {
             0 => self.address_set = map.next_value::<crate::api::wire::List<Address>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -21385,7 +21385,7 @@ impl crate::api::wire::Fields for DescribeInstanceJumboResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.instance_jumbo_set = map.next_value::<crate::api::wire::List<InstanceJumbo>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -21501,7 +21501,7 @@ impl crate::api::wire::Fields for DescribeIp6AddressesResponse {
         match index {
             0 => self.address_set = map.next_value::<crate::api::wire::List<Address>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -21582,7 +21582,7 @@ impl crate::api::wire::Fields for DescribeIp6TranslatorQuotaResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.quota_set = map.next_value::<crate::api::wire::List<Quota>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -21698,7 +21698,7 @@ impl crate::api::wire::Fields for DescribeIp6TranslatorsResponse {
         match index {
             0 => self.ip6_translator_set = map.next_value::<crate::api::wire::List<Ip6Translator>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -21786,7 +21786,7 @@ impl crate::api::wire::Fields for DescribeIpGeolocationDatabaseUrlResponse {
         match index {
             0 => self.down_load_url = map.next_value()?,
             1 => self.expired_at = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -21884,7 +21884,7 @@ impl crate::api::wire::Fields for DescribeIpGeolocationInfosResponse {
         match index {
             0 => self.address_info = map.next_value::<crate::api::wire::List<IpGeolocationInfo>>()?.0,
             1 => self.total = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -21990,7 +21990,7 @@ impl crate::api::wire::Fields for DescribeLocalGatewayResponse {
         match index {
             0 => self.local_gateway_set = map.next_value::<crate::api::wire::List<LocalGateway>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -22106,7 +22106,7 @@ impl crate::api::wire::Fields for DescribeNatGatewayDestinationIpPortTranslation
         match index {
             0 => self.nat_gateway_destination_ip_port_translation_nat_rule_set = map.next_value::<crate::api::wire::List<NatGatewayDestinationIpPortTranslationNatRule>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -22224,7 +22224,7 @@ impl crate::api::wire::Fields for DescribeNatGatewayDirectConnectGatewayRouteRes
         match index {
             0 => self.nat_direct_connect_gateway_route_set = map.next_value::<crate::api::wire::List<NatDirectConnectGatewayRoute>>()?.0,
             1 => self.total = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -22362,7 +22362,7 @@ impl crate::api::wire::Fields for DescribeNatGatewayFlowMonitorDetailResponse {
         match index {
             0 => self.nat_gateway_flow_monitor_detail_set = map.next_value::<crate::api::wire::List<NatGatewayFlowMonitorDetail>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -22480,7 +22480,7 @@ impl crate::api::wire::Fields for DescribeNatGatewaySourceIpTranslationNatRulesR
         match index {
             0 => self.source_ip_translation_nat_rule_set = map.next_value::<crate::api::wire::List<SourceIpTranslationNatRule>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -22550,7 +22550,7 @@ impl crate::api::wire::Fields for DescribeNatGatewayZonesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.zone_set = map.next_value::<crate::api::wire::List<NatZoneInfo>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -22671,7 +22671,7 @@ impl crate::api::wire::Fields for DescribeNatGatewaysResponse {
             0 => self.nat_gateway_set = map.next_value::<crate::api::wire::List<NatGateway>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             2 => self.verbose_level = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -22787,7 +22787,7 @@ impl crate::api::wire::Fields for DescribeNetDetectStatesResponse {
         match index {
             0 => self.net_detect_state_set = map.next_value::<crate::api::wire::List<NetDetectState>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -22903,7 +22903,7 @@ impl crate::api::wire::Fields for DescribeNetDetectsResponse {
         match index {
             0 => self.net_detect_set = map.next_value::<crate::api::wire::List<NetDetect>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -22974,7 +22974,7 @@ impl crate::api::wire::Fields for DescribeNetworkAccountTypeResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.network_account_type = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -23092,7 +23092,7 @@ impl crate::api::wire::Fields for DescribeNetworkAclQuintupleEntriesResponse {
         match index {
             0 => self.network_acl_quintuple_set = map.next_value::<crate::api::wire::List<NetworkAclQuintupleEntry>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -23228,7 +23228,7 @@ impl crate::api::wire::Fields for DescribeNetworkAclsResponse {
         match index {
             0 => self.network_acl_set = map.next_value::<crate::api::wire::List<NetworkAcl>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -23336,7 +23336,7 @@ impl crate::api::wire::Fields for DescribeNetworkInterfaceLimitResponse {
             3 => self.extend_eni_quantity = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             4 => self.sub_eni_private_ip_address_quantity = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             5 => self.sub_eni_quantity = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -23452,7 +23452,7 @@ impl crate::api::wire::Fields for DescribeNetworkInterfacesResponse {
         match index {
             0 => self.network_interface_set = map.next_value::<crate::api::wire::List<NetworkInterface>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -23570,7 +23570,7 @@ impl crate::api::wire::Fields for DescribePrivateNatGatewayDestinationIpPortTran
         match index {
             0 => self.local_destination_ip_port_translation_nat_rule_set = map.next_value::<crate::api::wire::List<PrivateNatDestinationIpPortTranslationNatRule>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -23676,7 +23676,7 @@ impl crate::api::wire::Fields for DescribePrivateNatGatewayLimitsResponse {
         match index {
             0 => self.private_nat_gateway_limit_set = map.next_value::<crate::api::wire::List<PrivateNatGatewayLimit>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -23751,7 +23751,7 @@ impl crate::api::wire::Fields for DescribePrivateNatGatewayRegionsResponse {
         match index {
             0 => self.region_set = map.next_value::<crate::api::wire::List<NatRegionInfoWithArea>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -23919,7 +23919,7 @@ impl crate::api::wire::Fields for DescribePrivateNatGatewayTranslationAclRulesRe
         match index {
             0 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             1 => self.translation_acl_rule_set = map.next_value::<crate::api::wire::List<TranslationAclRule>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -24037,7 +24037,7 @@ impl crate::api::wire::Fields for DescribePrivateNatGatewayTranslationNatRulesRe
         match index {
             0 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             1 => self.translation_nat_rule_set = map.next_value::<crate::api::wire::List<TranslationNatRule>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -24173,7 +24173,7 @@ impl crate::api::wire::Fields for DescribePrivateNatGatewaysResponse {
         match index {
             0 => self.private_nat_gateway_set = map.next_value::<crate::api::wire::List<PrivateNatGateway>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -24260,7 +24260,7 @@ impl crate::api::wire::Fields for DescribeProductQuotaResponse {
         match index {
             0 => self.product_quota_set = map.next_value::<crate::api::wire::List<ProductQuota>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -24376,7 +24376,7 @@ impl crate::api::wire::Fields for DescribeReserveIpAddressesResponse {
         match index {
             0 => self.reserve_ip_address_set = map.next_value::<crate::api::wire::List<ReserveIpAddressInfo>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -24468,7 +24468,7 @@ impl crate::api::wire::Fields for DescribeRouteConflictsResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.route_conflict_set = map.next_value::<crate::api::wire::List<RouteConflict>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -24574,7 +24574,7 @@ impl crate::api::wire::Fields for DescribeRouteListResponse {
         match index {
             0 => self.route_set = map.next_value::<crate::api::wire::List<Route>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -24700,7 +24700,7 @@ impl crate::api::wire::Fields for DescribeRoutePoliciesResponse {
         match index {
             0 => self.route_policy_set = map.next_value::<crate::api::wire::List<RoutePolicy>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -24836,7 +24836,7 @@ impl crate::api::wire::Fields for DescribeRoutePolicyEntriesResponse {
         match index {
             0 => self.route_policy_entry_set = map.next_value::<crate::api::wire::List<RoutePolicyEntry>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -24942,7 +24942,7 @@ impl crate::api::wire::Fields for DescribeRouteTableAssociatedInstancesResponse 
         match index {
             0 => self.instance_bind_set = map.next_value::<crate::api::wire::List<InstanceBind>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -25048,7 +25048,7 @@ impl crate::api::wire::Fields for DescribeRouteTableSelectionPoliciesResponse {
         match index {
             0 => self.route_selection_policy_set = map.next_value::<crate::api::wire::List<RouteSelectionPolicy>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -25174,7 +25174,7 @@ impl crate::api::wire::Fields for DescribeRouteTablesResponse {
         match index {
             0 => self.route_table_set = map.next_value::<crate::api::wire::List<RouteTable>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -25280,7 +25280,7 @@ impl crate::api::wire::Fields for DescribeRoutesResponse {
         match index {
             0 => self.route_set = map.next_value::<crate::api::wire::List<Route>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -25362,7 +25362,7 @@ impl crate::api::wire::Fields for DescribeSecurityGroupAssociationStatisticsResp
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.security_group_association_statistics_set = map.next_value::<crate::api::wire::List<SecurityGroupAssociationStatistics>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -25456,7 +25456,7 @@ impl crate::api::wire::Fields for DescribeSecurityGroupExpandedPoliciesResponse 
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.security_group_policy_set = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -25527,7 +25527,7 @@ impl crate::api::wire::Fields for DescribeSecurityGroupLimitsResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.security_group_limit_set = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -25621,7 +25621,7 @@ impl crate::api::wire::Fields for DescribeSecurityGroupPoliciesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.security_group_policy_set = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -25703,7 +25703,7 @@ impl crate::api::wire::Fields for DescribeSecurityGroupReferencesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.referred_security_group_set = map.next_value::<crate::api::wire::List<ReferredSecurityGroup>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -25839,7 +25839,7 @@ impl crate::api::wire::Fields for DescribeSecurityGroupsResponse {
         match index {
             0 => self.security_group_set = map.next_value::<crate::api::wire::List<SecurityGroup>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -26087,7 +26087,7 @@ impl crate::api::wire::Fields for DescribeServiceTemplateGroupsResponse {
         match index {
             0 => self.service_template_group_set = map.next_value::<crate::api::wire::List<ServiceTemplateGroup>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -26335,7 +26335,7 @@ impl crate::api::wire::Fields for DescribeServiceTemplatesResponse {
         match index {
             0 => self.service_template_set = map.next_value::<crate::api::wire::List<ServiceTemplate>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -26466,7 +26466,7 @@ impl crate::api::wire::Fields for DescribeSgSnapshotFileContentResponse {
             4 => self.original_data = map.next_value::<crate::api::wire::List<SecurityGroupPolicy>>()?.0,
             5 => self.snapshot_file_id = map.next_value()?,
             6 => self.snapshot_policy_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -26584,7 +26584,7 @@ impl crate::api::wire::Fields for DescribeSnapshotAttachedInstancesResponse {
         match index {
             0 => self.instance_set = map.next_value::<crate::api::wire::List<SnapshotInstance>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -26722,7 +26722,7 @@ impl crate::api::wire::Fields for DescribeSnapshotFilesResponse {
         match index {
             0 => self.snapshot_file_set = map.next_value::<crate::api::wire::List<SnapshotFileInfo>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -26838,7 +26838,7 @@ impl crate::api::wire::Fields for DescribeSnapshotPoliciesResponse {
         match index {
             0 => self.snapshot_policy_set = map.next_value::<crate::api::wire::List<SnapshotPolicy>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -26996,7 +26996,7 @@ impl crate::api::wire::Fields for DescribeSpecificTrafficPackageUsedDetailsRespo
         match index {
             0 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             1 => self.used_detail_set = map.next_value::<crate::api::wire::List<UsedDetail>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -27078,7 +27078,7 @@ impl crate::api::wire::Fields for DescribeSubnetResourceDashboardResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.resource_statistics_set = map.next_value::<crate::api::wire::List<ResourceStatistics>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -27219,7 +27219,7 @@ impl crate::api::wire::Fields for DescribeSubnetsResponse {
             0 => self.next_token = map.next_value()?,
             1 => self.subnet_set = map.next_value::<crate::api::wire::List<Subnet>>()?.0,
             2 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -27316,7 +27316,7 @@ impl crate::api::wire::Fields for DescribeTaskResultResponse {
         match index {
             0 => self.result = map.next_value()?,
             1 => self.task_id = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -27387,7 +27387,7 @@ impl crate::api::wire::Fields for DescribeTemplateLimitsResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.template_limit = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -27493,7 +27493,7 @@ impl crate::api::wire::Fields for DescribeTenantCcnsResponse {
         match index {
             0 => self.ccn_set = map.next_value::<crate::api::wire::List<CcnInstanceInfo>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -27630,7 +27630,7 @@ impl crate::api::wire::Fields for DescribeTrafficMirrorFilterRulesResponse {
             1 => self.ingress_filter_rules = map.next_value::<crate::api::wire::List<TrafficMirrorFilter>>()?.0,
             2 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             3 => self.traffic_mirror_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -27746,7 +27746,7 @@ impl crate::api::wire::Fields for DescribeTrafficMirrorsResponse {
         match index {
             0 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             1 => self.traffic_mirror_set = map.next_value::<crate::api::wire::List<TrafficMirror>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -27862,7 +27862,7 @@ impl crate::api::wire::Fields for DescribeTrafficPackagesResponse {
         match index {
             0 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             1 => self.traffic_package_set = map.next_value::<crate::api::wire::List<TrafficPackage>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -27964,7 +27964,7 @@ impl crate::api::wire::Fields for DescribeTrafficQosPolicyResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.traffic_qos_policy_set = map.next_value::<crate::api::wire::List<TrafficQosPolicySet>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -28102,7 +28102,7 @@ impl crate::api::wire::Fields for DescribeUsedIpAddressResponse {
         match index {
             0 => self.ip_address_states = map.next_value::<crate::api::wire::List<IpAddressStates>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -28253,7 +28253,7 @@ impl crate::api::wire::Fields for DescribeVpcEndPointResponse {
             0 => self.end_point_set = map.next_value::<crate::api::wire::List<EndPoint>>()?.0,
             1 => self.next_token = map.next_value()?,
             2 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -28414,7 +28414,7 @@ impl crate::api::wire::Fields for DescribeVpcEndPointServiceResponse {
             0 => self.end_point_service_set = map.next_value::<crate::api::wire::List<EndPointService>>()?.0,
             1 => self.next_token = map.next_value()?,
             2 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -28524,7 +28524,7 @@ impl crate::api::wire::Fields for DescribeVpcEndPointServiceWhiteListResponse {
             0 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             1 => self.vpc_end_point_service_user_set = map.next_value::<crate::api::wire::List<VpcEndPointServiceUser>>()?.0,
             2 => self.vpc_endpoint_service_user_set = map.next_value::<crate::api::wire::List<VpcEndPointServiceUser>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -28632,7 +28632,7 @@ impl crate::api::wire::Fields for DescribeVpcInstancesResponse {
         match index {
             0 => self.instance_set = map.next_value::<crate::api::wire::List<CvmInstance>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -28760,7 +28760,7 @@ impl crate::api::wire::Fields for DescribeVpcIpv6AddressesResponse {
         match index {
             0 => self.ipv6_address_set = map.next_value::<crate::api::wire::List<VpcIpv6Address>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -28842,7 +28842,7 @@ impl crate::api::wire::Fields for DescribeVpcLimitsResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.vpc_limit_set = map.next_value::<crate::api::wire::List<VpcLimit>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -28978,7 +28978,7 @@ impl crate::api::wire::Fields for DescribeVpcPeeringConnectionsResponse {
         match index {
             0 => self.peer_connection_set = map.next_value::<crate::api::wire::List<PeerConnection>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -29070,7 +29070,7 @@ impl crate::api::wire::Fields for DescribeVpcPrivateIpAddressesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.vpc_private_ip_address_set = map.next_value::<crate::api::wire::List<VpcPrivateIpAddress>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -29152,7 +29152,7 @@ impl crate::api::wire::Fields for DescribeVpcResourceDashboardResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.resource_dashboard_set = map.next_value::<crate::api::wire::List<ResourceDashboard>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -29244,7 +29244,7 @@ impl crate::api::wire::Fields for DescribeVpcTaskResultResponse {
             0 => self.output = map.next_value()?,
             1 => self.result = map.next_value::<crate::api::wire::List<VpcTaskResultDetailInfo>>()?.0,
             2 => self.status = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -29360,7 +29360,7 @@ impl crate::api::wire::Fields for DescribeVpcsResponse {
         match index {
             0 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             1 => self.vpc_set = map.next_value::<crate::api::wire::List<Vpc>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -29476,7 +29476,7 @@ impl crate::api::wire::Fields for DescribeVpnConnectionsResponse {
         match index {
             0 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             1 => self.vpn_connection_set = map.next_value::<crate::api::wire::List<VpnConnection>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -29584,7 +29584,7 @@ impl crate::api::wire::Fields for DescribeVpnGatewayCcnRoutesResponse {
         match index {
             0 => self.route_set = map.next_value::<crate::api::wire::List<VpngwCcnRoutes>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -29702,7 +29702,7 @@ impl crate::api::wire::Fields for DescribeVpnGatewayRoutesResponse {
         match index {
             0 => self.routes = map.next_value::<crate::api::wire::List<VpnGatewayRoute>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -29828,7 +29828,7 @@ impl crate::api::wire::Fields for DescribeVpnGatewaySslClientsResponse {
         match index {
             0 => self.ssl_vpn_client_set = map.next_value::<crate::api::wire::List<SslVpnClient>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -29954,7 +29954,7 @@ impl crate::api::wire::Fields for DescribeVpnGatewaySslServersResponse {
         match index {
             0 => self.ssl_vpn_sever_set = map.next_value::<crate::api::wire::List<SslVpnSever>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -30070,7 +30070,7 @@ impl crate::api::wire::Fields for DescribeVpnGatewaysResponse {
         match index {
             0 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             1 => self.vpn_gateway_set = map.next_value::<crate::api::wire::List<VpnGateway>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -30889,7 +30889,7 @@ impl crate::api::wire::Fields for DisableVpnGatewaySslClientCertResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.task_id = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -30983,7 +30983,7 @@ impl crate::api::wire::Fields for DisassociateAddressResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.task_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -31736,7 +31736,7 @@ impl crate::api::wire::Fields for DownloadCustomerGatewayConfigurationResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.customer_gateway_configuration = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -31857,7 +31857,7 @@ impl crate::api::wire::Fields for DownloadVpnGatewaySslClientCertResponse {
             0 => self.authenticated = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             1 => self.ssl_client_config = map.next_value::<crate::api::wire::List<SslClientConfig>>()?.0,
             2 => self.ssl_client_configs_set = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -32437,7 +32437,7 @@ impl crate::api::wire::Fields for EnableVpnGatewaySslClientCertResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.task_id = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -32525,7 +32525,7 @@ impl crate::api::wire::Fields for GenerateVpnConnectionDefaultHealthCheckIpRespo
         match index {
             0 => self.health_check_local_ip = map.next_value()?,
             1 => self.health_check_remote_ip = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -32663,7 +32663,7 @@ impl crate::api::wire::Fields for GetCcnRegionBandwidthLimitsResponse {
         match index {
             0 => self.ccn_bandwidth_set = map.next_value::<crate::api::wire::List<CcnBandwidthInfo>>()?.0,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -32891,7 +32891,7 @@ impl crate::api::wire::Fields for InquirePriceCreateDirectConnectGatewayResponse
         match index {
             0 => self.real_total_cost = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             1 => self.total_cost = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -33015,7 +33015,7 @@ impl crate::api::wire::Fields for InquiryPriceAllocateAddressesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.price = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -33139,7 +33139,7 @@ impl crate::api::wire::Fields for InquiryPriceCreateVpnGatewayResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.price = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -33232,7 +33232,7 @@ impl crate::api::wire::Fields for InquiryPriceModifyAddressesBandwidthResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.price = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -33325,7 +33325,7 @@ impl crate::api::wire::Fields for InquiryPriceRenewAddressesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.price = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -33418,7 +33418,7 @@ impl crate::api::wire::Fields for InquiryPriceRenewVpnGatewayResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.price = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -33511,7 +33511,7 @@ impl crate::api::wire::Fields for InquiryPriceResetVpnGatewayInternetMaxBandwidt
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.price = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -34437,7 +34437,7 @@ impl crate::api::wire::Fields for ModifyAddressesBandwidthResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.task_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -34621,7 +34621,7 @@ impl crate::api::wire::Fields for ModifyAssistantCidrResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.assistant_cidr_set = map.next_value::<crate::api::wire::List<AssistantCidr>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -36807,7 +36807,7 @@ impl crate::api::wire::Fields for ModifyIp6AddressesBandwidthResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.task_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -40886,7 +40886,7 @@ impl crate::api::wire::Fields for ModifyVpnGatewayRoutesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.routes = map.next_value::<crate::api::wire::List<VpnGatewayRoute>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -40969,7 +40969,7 @@ impl crate::api::wire::Fields for ModifyVpnGatewaySslClientCertResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.task_id = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -41163,7 +41163,7 @@ impl crate::api::wire::Fields for ModifyVpnGatewaySslServerResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.task_id = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -41346,7 +41346,7 @@ impl crate::api::wire::Fields for RefreshDirectConnectGatewayRouteToNatGatewayRe
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.direct_connect_subnet_set = map.next_value::<crate::api::wire::List<DirectConnectSubnet>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -41581,7 +41581,7 @@ impl crate::api::wire::Fields for ReleaseAddressesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.task_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -41745,7 +41745,7 @@ impl crate::api::wire::Fields for ReleaseIp6AddressesBandwidthResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.task_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -42550,7 +42550,7 @@ impl crate::api::wire::Fields for ReplaceHighPriorityRoutesResponse {
         match index {
             0 => self.new_high_priority_route_set = map.next_value::<crate::api::wire::List<HighPriorityRoute>>()?.0,
             1 => self.old_high_priority_route_set = map.next_value::<crate::api::wire::List<HighPriorityRoute>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -42880,7 +42880,7 @@ impl crate::api::wire::Fields for ReplaceRoutesResponse {
         match index {
             0 => self.new_route_set = map.next_value::<crate::api::wire::List<Route>>()?.0,
             1 => self.old_route_set = map.next_value::<crate::api::wire::List<Route>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -44736,7 +44736,7 @@ impl crate::api::wire::Fields for TransformAddressResponse {
         match index {
             0 => self.address_id = map.next_value()?,
             1 => self.task_id = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -45670,7 +45670,7 @@ impl crate::api::wire::Fields for AccessPolicy {
             3 => self.update_time = map.next_value()?,
             4 => self.user_group_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
             5 => self.vpn_gateway_id_ssl_access_policy_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -45708,7 +45708,7 @@ impl crate::api::wire::Fields for AccountAttribute {
         match index {
             0 => self.attribute_name = map.next_value()?,
             1 => self.attribute_values = map.next_value::<crate::api::wire::List<String>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -45876,7 +45876,7 @@ impl crate::api::wire::Fields for Address {
             25 => self.renew_flag = map.next_value()?,
             26 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             27 => self.un_vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -45965,7 +45965,7 @@ impl crate::api::wire::Fields for AddressInfo {
             0 => self.address = map.next_value()?,
             1 => self.description = map.next_value()?,
             2 => self.updated_time = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -46067,7 +46067,7 @@ impl crate::api::wire::Fields for AddressTemplate {
             4 => self.created_time = map.next_value()?,
             5 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             6 => self.updated_time = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -46128,7 +46128,7 @@ impl crate::api::wire::Fields for AddressTemplateGroup {
             4 => self.created_time = map.next_value()?,
             5 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             6 => self.updated_time = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -46187,7 +46187,7 @@ impl crate::api::wire::Fields for AddressTemplateItem {
             3 => self.from = map.next_value()?,
             4 => self.to = map.next_value()?,
             5 => self.updated_time = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -46225,7 +46225,7 @@ impl crate::api::wire::Fields for AddressTemplateSpecification {
         match index {
             0 => self.address_group_id = map.next_value()?,
             1 => self.address_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -46295,7 +46295,7 @@ impl crate::api::wire::Fields for AlgType {
         match index {
             0 => self.ftp = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
             1 => self.sip = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -46343,7 +46343,7 @@ impl crate::api::wire::Fields for AssistantCidr {
             1 => self.cidr_block = map.next_value()?,
             2 => self.subnet_set = map.next_value::<crate::api::wire::List<Subnet>>()?.0,
             3 => self.vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -46381,7 +46381,7 @@ impl crate::api::wire::Fields for BackupPolicy {
         match index {
             0 => self.backup_day = map.next_value()?,
             1 => self.backup_time = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -46493,7 +46493,7 @@ impl crate::api::wire::Fields for BandwidthPackage {
             7 => self.network_type = map.next_value()?,
             8 => self.resource_set = map.next_value::<crate::api::wire::List<Resource>>()?.0,
             9 => self.status = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -46527,7 +46527,7 @@ impl crate::api::wire::Fields for BandwidthPackageBillBandwidth {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.bandwidth_usage = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -46571,7 +46571,7 @@ impl crate::api::wire::Fields for BandwidthRange {
             0 => self.bandwidth_lower_limit = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             1 => self.bandwidth_upper_limit = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             2 => self.resource_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -46746,7 +46746,7 @@ impl crate::api::wire::Fields for BgpConfigAndAsn {
             2 => self.remote_bgp_asn = map.next_value()?,
             3 => self.remote_bgp_ip = map.next_value()?,
             4 => self.tunnel_cidr = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -46909,7 +46909,7 @@ impl crate::api::wire::Fields for CCN {
             24 => self.state = map.next_value()?,
             25 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             26 => self.traffic_marking_policy_flag = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -47017,7 +47017,7 @@ impl crate::api::wire::Fields for CcnAttachedInstance {
             13 => self.route_table_id = map.next_value()?,
             14 => self.route_table_name = map.next_value()?,
             15 => self.state = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -47106,7 +47106,7 @@ impl crate::api::wire::Fields for CcnBandwidth {
             9 => self.renew_flag = map.next_value()?,
             10 => self.update_time = map.next_value()?,
             11 => self.user_account_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -47184,7 +47184,7 @@ impl crate::api::wire::Fields for CcnBandwidthInfo {
             7 => self.region_flow_control_id = map.next_value()?,
             8 => self.renew_flag = map.next_value()?,
             9 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -47417,7 +47417,7 @@ impl crate::api::wire::Fields for CcnInstanceInfo {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.ccn_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -47551,7 +47551,7 @@ impl crate::api::wire::Fields for CcnPolicyBasedRoutingNextHop {
             9 => self.policy_based_routing_rules_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             10 => self.state = map.next_value()?,
             11 => self.zone = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -47634,7 +47634,7 @@ impl crate::api::wire::Fields for CcnPolicyBasedRoutingRule {
             8 => self.policy_based_routing_rule_id = map.next_value()?,
             9 => self.priority = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             10 => self.source_cidr_block = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -47789,7 +47789,7 @@ impl crate::api::wire::Fields for CcnRegionBandwidthLimit {
             2 => self.dst_region = map.next_value()?,
             3 => self.is_bm = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
             4 => self.region = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -47889,7 +47889,7 @@ impl crate::api::wire::Fields for CcnRegionBandwidthLimitInfo {
             0 => self.bandwidth_limit = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             1 => self.destination_region = map.next_value()?,
             2 => self.source_region = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -48003,7 +48003,7 @@ impl crate::api::wire::Fields for CcnRoute {
             14 => self.route_priority = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             15 => self.route_table_id = map.next_value()?,
             16 => self.update_time = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -48046,7 +48046,7 @@ impl crate::api::wire::Fields for CcnRouteBroadcastPolicyRouteCondition {
             0 => self.match_pattern = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             1 => self.name = map.next_value()?,
             2 => self.values = map.next_value::<crate::api::wire::List<String>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -48147,7 +48147,7 @@ impl crate::api::wire::Fields for CcnRouteTable {
             3 => self.is_default_table = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
             4 => self.route_table_description = map.next_value()?,
             5 => self.route_table_name = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -48215,7 +48215,7 @@ impl crate::api::wire::Fields for CcnRouteTableBroadcastPolicy {
             5 => self.operate_as_path = map.next_value()?,
             6 => self.operate_community_set = map.next_value::<crate::api::wire::List<String>>()?.0,
             7 => self.route_conditions = map.next_value::<crate::api::wire::List<CcnRouteBroadcastPolicyRouteCondition>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -48336,7 +48336,7 @@ impl crate::api::wire::Fields for CcnRouteTableBroadcastPolicys {
             0 => self.create_time = map.next_value()?,
             1 => self.policy_version = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             2 => self.policys = map.next_value::<crate::api::wire::List<CcnRouteTableBroadcastPolicy>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -48389,7 +48389,7 @@ impl crate::api::wire::Fields for CcnRouteTableInputPolicy {
             2 => self.description = map.next_value()?,
             3 => self.operate_as_path = map.next_value()?,
             4 => self.route_conditions = map.next_value::<crate::api::wire::List<CcnRouteBroadcastPolicyRouteCondition>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -48489,7 +48489,7 @@ impl crate::api::wire::Fields for CcnRouteTableInputPolicys {
             0 => self.create_time = map.next_value()?,
             1 => self.policy_version = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             2 => self.policys = map.next_value::<crate::api::wire::List<CcnRouteTableInputPolicy>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -48604,7 +48604,7 @@ impl crate::api::wire::Fields for CidrForCcn {
         match index {
             0 => self.cidr = map.next_value()?,
             1 => self.published_to_vbc = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -48643,7 +48643,7 @@ impl crate::api::wire::Fields for ClassicLinkInstance {
         match index {
             0 => self.instance_id = map.next_value()?,
             1 => self.vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -48687,7 +48687,7 @@ impl crate::api::wire::Fields for ConflictItem {
             0 => self.confilct_id = map.next_value()?,
             1 => self.conflict_id = map.next_value()?,
             2 => self.destination_item = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -48730,7 +48730,7 @@ impl crate::api::wire::Fields for ConflictSource {
             0 => self.conflict_item_set = map.next_value::<crate::api::wire::List<ConflictItem>>()?.0,
             1 => self.conflict_source_id = map.next_value()?,
             2 => self.source_item = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -48773,7 +48773,7 @@ impl crate::api::wire::Fields for ConnectionStateTimeouts {
             0 => self.tcp_established_connection_timeout = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             1 => self.tcp_time_wait_timeout = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             2 => self.udp_mapping_timeout = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -48983,7 +48983,7 @@ impl crate::api::wire::Fields for CrossBorderCompliance {
             22 => self.state = map.next_value()?,
             23 => self.uniform_social_credit_code = map.next_value()?,
             24 => self.white_list_flag = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -49028,7 +49028,7 @@ impl crate::api::wire::Fields for CrossBorderFlowMonitorData {
             1 => self.in_pkg = map.next_value::<crate::api::wire::LenientList<i64>>()?.0,
             2 => self.out_bandwidth = map.next_value::<crate::api::wire::LenientList<i64>>()?.0,
             3 => self.out_pkg = map.next_value::<crate::api::wire::LenientList<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -49091,7 +49091,7 @@ impl crate::api::wire::Fields for CustomerGateway {
             4 => self.ip_address = map.next_value()?,
             5 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             6 => self.vpn_conn_num = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -49134,7 +49134,7 @@ impl crate::api::wire::Fields for CustomerGatewayVendor {
             0 => self.platform = map.next_value()?,
             1 => self.software_version = map.next_value()?,
             2 => self.vendor_name = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -49265,7 +49265,7 @@ impl crate::api::wire::Fields for CvmInstance {
             9 => self.memory = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             10 => self.subnet_id = map.next_value()?,
             11 => self.vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -49319,7 +49319,7 @@ impl crate::api::wire::Fields for DefaultVpcSubnet {
             2 => self.subnet_name = map.next_value()?,
             3 => self.vpc_id = map.next_value()?,
             4 => self.vpc_name = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -49363,7 +49363,7 @@ impl crate::api::wire::Fields for DesignatedZoneInfoDict {
             0 => self.designated_zone = map.next_value()?,
             1 => self.designated_zone_name = map.next_value()?,
             2 => self.designated_zone_type = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -49421,7 +49421,7 @@ impl crate::api::wire::Fields for DestinationIpPortTranslationNatRule {
             3 => self.private_port = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             4 => self.public_ip_address = map.next_value()?,
             5 => self.public_port = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -49706,7 +49706,7 @@ impl crate::api::wire::Fields for DhcpIp {
             8 => self.subnet_id = map.next_value()?,
             9 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             10 => self.vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -49849,7 +49849,7 @@ impl crate::api::wire::Fields for DirectConnectGateway {
             20 => self.vxlan_support = map.next_value::<crate::api::wire::LenientList<bool>>()?.0,
             21 => self.vpc_id = map.next_value()?,
             22 => self.zone = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -49902,7 +49902,7 @@ impl crate::api::wire::Fields for DirectConnectGatewayCcnRoute {
             2 => self.destination_cidr_block = map.next_value()?,
             3 => self.route_id = map.next_value()?,
             4 => self.update_time = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -49993,7 +49993,7 @@ impl crate::api::wire::Fields for DirectConnectSubnet {
         match index {
             0 => self.cidr_block = map.next_value()?,
             1 => self.direct_connect_gateway_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -50031,7 +50031,7 @@ impl crate::api::wire::Fields for DnsServers {
         match index {
             0 => self.primary_dns = map.next_value()?,
             1 => self.secondary_dns = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -50164,7 +50164,7 @@ impl crate::api::wire::Fields for EndPoint {
             12 => self.subnet_id = map.next_value()?,
             13 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             14 => self.vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -50266,7 +50266,7 @@ impl crate::api::wire::Fields for EndPointService {
             12 => self.service_vip = map.next_value()?,
             13 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             14 => self.vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -50464,7 +50464,7 @@ impl crate::api::wire::Fields for FlowLog {
             13 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             14 => self.traffic_type = map.next_value()?,
             15 => self.vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -50502,7 +50502,7 @@ impl crate::api::wire::Fields for FlowLogStorage {
         match index {
             0 => self.storage_id = map.next_value()?,
             1 => self.storage_topic = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -50600,7 +50600,7 @@ impl crate::api::wire::Fields for GatewayFlowMonitorDetail {
             4 => self.out_pkg = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             5 => self.out_traffic = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             6 => self.private_ip_address = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -50654,7 +50654,7 @@ impl crate::api::wire::Fields for GatewayQos {
             2 => self.in_bandwidth = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             3 => self.ip_address = map.next_value()?,
             4 => self.vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -50722,7 +50722,7 @@ impl crate::api::wire::Fields for GlobalRoute {
             5 => self.global_route_id = map.next_value()?,
             6 => self.subnet_route_algorithm = map.next_value()?,
             7 => self.vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -50902,7 +50902,7 @@ impl crate::api::wire::Fields for HaVip {
             13 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             14 => self.vip = map.next_value()?,
             15 => self.vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -50945,7 +50945,7 @@ impl crate::api::wire::Fields for HaVipAssociation {
             0 => self.ha_vip_id = map.next_value()?,
             1 => self.instance_id = map.next_value()?,
             2 => self.instance_type = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -51034,7 +51034,7 @@ impl crate::api::wire::Fields for HealthCheckConfig {
             1 => self.probe_threshold = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             2 => self.probe_timeout = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             3 => self.probe_type = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -51201,7 +51201,7 @@ impl crate::api::wire::Fields for HighPriorityRoute {
             7 => self.high_priority_route_table_id = map.next_value()?,
             8 => self.is_cdc = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
             9 => self.subnet_route_algorithm = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -51345,7 +51345,7 @@ impl crate::api::wire::Fields for HighPriorityRouteTable {
             3 => self.name = map.next_value()?,
             4 => self.subnet_set = map.next_value::<crate::api::wire::List<String>>()?.0,
             5 => self.vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -51433,7 +51433,7 @@ impl crate::api::wire::Fields for IKEOptionsSpecification {
             9 => self.remote_address = map.next_value()?,
             10 => self.remote_fqdn_name = map.next_value()?,
             11 => self.remote_identity = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -51592,7 +51592,7 @@ impl crate::api::wire::Fields for IPSECOptionsSpecification {
             3 => self.integrity_algorith = map.next_value()?,
             4 => self.integrity_algorithm = map.next_value()?,
             5 => self.pfs_dh_group = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -51695,7 +51695,7 @@ impl crate::api::wire::Fields for ISPIPv6CidrBlock {
             0 => self.address_type = map.next_value()?,
             1 => self.ipv6_cidr_block = map.next_value()?,
             2 => self.isp_type = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -51779,7 +51779,7 @@ impl crate::api::wire::Fields for InstanceBind {
             8 => self.instance_uin = map.next_value()?,
             9 => self.route_table_id = map.next_value()?,
             10 => self.state = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -51864,7 +51864,7 @@ impl crate::api::wire::Fields for InstanceJumbo {
         match index {
             0 => self.instance_id = map.next_value()?,
             1 => self.jumbo_state = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -51903,7 +51903,7 @@ impl crate::api::wire::Fields for InstanceStatistic {
         match index {
             0 => self.instance_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             1 => self.instance_type = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -51952,7 +51952,7 @@ impl crate::api::wire::Fields for InternetPrice {
             1 => self.discount_price = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
             2 => self.ip_price = map.next_value()?,
             3 => self.original_price = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -52001,7 +52001,7 @@ impl crate::api::wire::Fields for InternetPriceDetail {
             1 => self.discount_price = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
             2 => self.original_price = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
             3 => self.unit_price = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -52075,7 +52075,7 @@ impl crate::api::wire::Fields for Ip6Rule {
             6 => self.vip6 = map.next_value()?,
             7 => self.vport = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             8 => self.vport6 = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -52209,7 +52209,7 @@ impl crate::api::wire::Fields for Ip6Translator {
             5 => self.isp_name = map.next_value()?,
             6 => self.translator_status = map.next_value()?,
             7 => self.vip6 = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -52263,7 +52263,7 @@ impl crate::api::wire::Fields for IpAddressStates {
             2 => self.resource_type = map.next_value()?,
             3 => self.subnet_id = map.next_value()?,
             4 => self.vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -52441,7 +52441,7 @@ impl crate::api::wire::Fields for IpGeolocationInfo {
             6 => self.isp = map.next_value()?,
             7 => self.province = map.next_value()?,
             8 => self.region = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -52509,7 +52509,7 @@ impl crate::api::wire::Fields for Ipv6Address {
             5 => self.primary = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
             6 => self.public_ip_address = map.next_value()?,
             7 => self.state = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -52623,7 +52623,7 @@ impl crate::api::wire::Fields for Ipv6SubnetCidrBlock {
         match index {
             0 => self.ipv6_cidr_block = map.next_value()?,
             1 => self.subnet_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -52706,7 +52706,7 @@ impl crate::api::wire::Fields for ItemPrice {
             1 => self.discount_price = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
             2 => self.original_price = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
             3 => self.unit_price = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -52860,7 +52860,7 @@ impl crate::api::wire::Fields for LocalGateway {
             5 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             6 => self.uniq_local_gw_id = map.next_value()?,
             7 => self.vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -53016,7 +53016,7 @@ impl crate::api::wire::Fields for NatDirectConnectGatewayRoute {
             2 => self.gateway_id = map.next_value()?,
             3 => self.gateway_type = map.next_value()?,
             4 => self.update_time = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -53184,7 +53184,7 @@ impl crate::api::wire::Fields for NatGateway {
             26 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             27 => self.vpc_id = map.next_value()?,
             28 => self.zone = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -53233,7 +53233,7 @@ impl crate::api::wire::Fields for NatGatewayAddress {
             1 => self.block_type = map.next_value()?,
             2 => self.is_blocked = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
             3 => self.public_ip_address = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -53307,7 +53307,7 @@ impl crate::api::wire::Fields for NatGatewayDestinationIpPortTranslationNatRule 
             6 => self.public_ip_address = map.next_value()?,
             7 => self.public_port = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             8 => self.vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -53371,7 +53371,7 @@ impl crate::api::wire::Fields for NatGatewayFlowMonitorDetail {
             4 => self.out_pkg = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             5 => self.out_traffic = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             6 => self.private_ip_address = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -53405,7 +53405,7 @@ impl crate::api::wire::Fields for NatRegionInfoWithArea {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.region = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -53444,7 +53444,7 @@ impl crate::api::wire::Fields for NatZoneInfo {
         match index {
             0 => self.zone = map.next_value()?,
             1 => self.zone_id = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -53540,7 +53540,7 @@ impl crate::api::wire::Fields for NetDetect {
             11 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             12 => self.vpc_id = map.next_value()?,
             13 => self.vpc_name = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -53589,7 +53589,7 @@ impl crate::api::wire::Fields for NetDetectIpState {
             1 => self.detect_destination_ip = map.next_value()?,
             2 => self.packet_loss_rate = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             3 => self.state = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -53627,7 +53627,7 @@ impl crate::api::wire::Fields for NetDetectState {
         match index {
             0 => self.net_detect_id = map.next_value()?,
             1 => self.net_detect_ip_state_set = map.next_value::<crate::api::wire::List<NetDetectIpState>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -53697,7 +53697,7 @@ impl crate::api::wire::Fields for NetworkAcl {
             6 => self.subnet_set = map.next_value::<crate::api::wire::List<Subnet>>()?.0,
             7 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             8 => self.vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -53775,7 +53775,7 @@ impl crate::api::wire::Fields for NetworkAclEntry {
             7 => self.port = map.next_value()?,
             8 => self.priority = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             9 => self.protocol = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -54043,7 +54043,7 @@ impl crate::api::wire::Fields for NetworkAclQuintupleEntry {
             10 => self.source_cidr = map.next_value()?,
             11 => self.source_ipv6_cidr = map.next_value()?,
             12 => self.source_port = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -54295,7 +54295,7 @@ impl crate::api::wire::Fields for NetworkInterface {
             21 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             22 => self.vpc_id = map.next_value()?,
             23 => self.zone = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -54344,7 +54344,7 @@ impl crate::api::wire::Fields for NetworkInterfaceAttachment {
             1 => self.device_index = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             2 => self.instance_account_id = map.next_value()?,
             3 => self.instance_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -54467,7 +54467,7 @@ impl crate::api::wire::Fields for PeerConnection {
             16 => self.state = map.next_value()?,
             17 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             18 => self.r#type = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -54514,7 +54514,7 @@ impl crate::api::wire::Fields for PolicyStatistics {
             1 => self.egress_ipv6_total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             2 => self.ingress_ipv4_total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             3 => self.ingress_ipv6_total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -54603,7 +54603,7 @@ impl crate::api::wire::Fields for Price {
         match index {
             0 => self.bandwidth_price = map.next_value()?,
             1 => self.instance_price = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -54671,7 +54671,7 @@ impl crate::api::wire::Fields for PrivateIpAddressSpecification {
             5 => self.public_ip_address = map.next_value()?,
             6 => self.qos_level = map.next_value()?,
             7 => self.state = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -54788,7 +54788,7 @@ impl crate::api::wire::Fields for PrivateNatCrossDomainInfo {
             0 => self.ccn_id = map.next_value()?,
             1 => self.local_vpc_id = map.next_value()?,
             2 => self.peer_vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -54857,7 +54857,7 @@ impl crate::api::wire::Fields for PrivateNatDestinationIpPortTranslationNatRule 
             5 => self.translation_ip = map.next_value()?,
             6 => self.translation_port = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             7 => self.update_time = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -54949,7 +54949,7 @@ impl crate::api::wire::Fields for PrivateNatGateway {
             10 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             11 => self.vpc_id = map.next_value()?,
             12 => self.vpc_type = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -54993,7 +54993,7 @@ impl crate::api::wire::Fields for PrivateNatGatewayLimit {
             0 => self.available = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             1 => self.total_limit = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             2 => self.uniq_vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -55047,7 +55047,7 @@ impl crate::api::wire::Fields for ProductQuota {
             2 => self.quota_limit = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             3 => self.quota_name = map.next_value()?,
             4 => self.quota_region = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -55096,7 +55096,7 @@ impl crate::api::wire::Fields for Quota {
             1 => self.quota_group = map.next_value()?,
             2 => self.quota_id = map.next_value()?,
             3 => self.quota_limit = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -55134,7 +55134,7 @@ impl crate::api::wire::Fields for ReferredSecurityGroup {
         match index {
             0 => self.referred_security_group_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
             1 => self.security_group_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -55261,7 +55261,7 @@ impl crate::api::wire::Fields for ReserveIpAddressInfo {
             8 => self.subnet_id = map.next_value()?,
             9 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             10 => self.vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -55305,7 +55305,7 @@ impl crate::api::wire::Fields for Resource {
             0 => self.address_ip = map.next_value()?,
             1 => self.resource_id = map.next_value()?,
             2 => self.resource_type = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -55544,7 +55544,7 @@ impl crate::api::wire::Fields for ResourceDashboard {
             39 => self.ti_db = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             40 => self.vpc_id = map.next_value()?,
             41 => self.vpngw = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -55592,7 +55592,7 @@ impl crate::api::wire::Fields for ResourceStatistics {
             1 => self.resource_statistics_item_set = map.next_value::<crate::api::wire::List<ResourceStatisticsItem>>()?.0,
             2 => self.subnet_id = map.next_value()?,
             3 => self.vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -55636,7 +55636,7 @@ impl crate::api::wire::Fields for ResourceStatisticsItem {
             0 => self.resource_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             1 => self.resource_name = map.next_value()?,
             2 => self.resource_type = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -55729,7 +55729,7 @@ impl crate::api::wire::Fields for Route {
             10 => self.route_item_id = map.next_value()?,
             11 => self.route_table_id = map.next_value()?,
             12 => self.route_type = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -55885,7 +55885,7 @@ impl crate::api::wire::Fields for RouteConflict {
             0 => self.conflict_set = map.next_value::<crate::api::wire::List<Route>>()?.0,
             1 => self.destination_cidr_block = map.next_value()?,
             2 => self.route_table_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -55990,7 +55990,7 @@ impl crate::api::wire::Fields for RoutePolicy {
             4 => self.route_policy_id = map.next_value()?,
             5 => self.route_policy_name = map.next_value()?,
             6 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -56033,7 +56033,7 @@ impl crate::api::wire::Fields for RoutePolicyAssociation {
             0 => self.priority = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             1 => self.route_policy_id = map.next_value()?,
             2 => self.route_table_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -56149,7 +56149,7 @@ impl crate::api::wire::Fields for RoutePolicyEntry {
             7 => self.region = map.next_value()?,
             8 => self.route_policy_entry_id = map.next_value()?,
             9 => self.route_type = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -56310,7 +56310,7 @@ impl crate::api::wire::Fields for RouteSelectionPolicy {
             6 => self.route_table_id = map.next_value()?,
             7 => self.route_table_name = map.next_value()?,
             8 => self.source_cidr_block = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -56380,7 +56380,7 @@ impl crate::api::wire::Fields for RouteTable {
             6 => self.route_table_name = map.next_value()?,
             7 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             8 => self.vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -56419,7 +56419,7 @@ impl crate::api::wire::Fields for RouteTableAssociation {
         match index {
             0 => self.route_table_id = map.next_value()?,
             1 => self.subnet_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -56487,7 +56487,7 @@ impl crate::api::wire::Fields for SecurityGroup {
             5 => self.security_group_name = map.next_value()?,
             6 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             7 => self.update_time = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -56555,7 +56555,7 @@ impl crate::api::wire::Fields for SecurityGroupAssociationStatistics {
             5 => self.sg = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             6 => self.security_group_id = map.next_value()?,
             7 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -56624,7 +56624,7 @@ impl crate::api::wire::Fields for SecurityGroupLimitSet {
             5 => self.security_group_policy_limit = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             6 => self.security_group_refered_cvm_and_eni_limit = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             7 => self.security_group_refered_svc_limit = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -56712,7 +56712,7 @@ impl crate::api::wire::Fields for SecurityGroupPolicy {
             9 => self.protocol = map.next_value()?,
             10 => self.security_group_id = map.next_value()?,
             11 => self.service_template = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -56861,7 +56861,7 @@ impl crate::api::wire::Fields for SecurityGroupPolicySet {
             1 => self.ingress = map.next_value::<crate::api::wire::List<SecurityGroupPolicy>>()?.0,
             2 => self.policy_statistics = map.next_value()?,
             3 => self.version = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -56944,7 +56944,7 @@ impl crate::api::wire::Fields for SecurityPolicyDatabase {
         match index {
             0 => self.local_cidr_block = map.next_value()?,
             1 => self.remote_cidr_block = map.next_value::<crate::api::wire::List<String>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -57039,7 +57039,7 @@ impl crate::api::wire::Fields for ServiceTemplate {
             4 => self.service_template_name = map.next_value()?,
             5 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             6 => self.updated_time = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -57100,7 +57100,7 @@ impl crate::api::wire::Fields for ServiceTemplateGroup {
             4 => self.service_template_set = map.next_value::<crate::api::wire::List<ServiceTemplate>>()?.0,
             5 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             6 => self.updated_time = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -57138,7 +57138,7 @@ impl crate::api::wire::Fields for ServiceTemplateSpecification {
         match index {
             0 => self.service_group_id = map.next_value()?,
             1 => self.service_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -57212,7 +57212,7 @@ impl crate::api::wire::Fields for ServicesInfo {
             0 => self.description = map.next_value()?,
             1 => self.service = map.next_value()?,
             2 => self.updated_time = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -57307,7 +57307,7 @@ impl crate::api::wire::Fields for SnapshotFileInfo {
             2 => self.operator = map.next_value()?,
             3 => self.snapshot_file_id = map.next_value()?,
             4 => self.snapshot_policy_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -57360,7 +57360,7 @@ impl crate::api::wire::Fields for SnapshotInstance {
             2 => self.instance_region = map.next_value()?,
             3 => self.instance_type = map.next_value()?,
             4 => self.snapshot_policy_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -57500,7 +57500,7 @@ impl crate::api::wire::Fields for SnapshotPolicy {
             8 => self.snapshot_policy_id = map.next_value()?,
             9 => self.snapshot_policy_name = map.next_value()?,
             10 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -57675,7 +57675,7 @@ impl crate::api::wire::Fields for SourceIpTranslationNatRule {
             6 => self.resource_id = map.next_value()?,
             7 => self.resource_type = map.next_value()?,
             8 => self.vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -57816,7 +57816,7 @@ impl crate::api::wire::Fields for SslClientConfig {
             2 => self.ssl_vpn_client_id = map.next_value()?,
             3 => self.ssl_vpn_key = map.next_value()?,
             4 => self.ssl_vpn_root_cert = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -57885,7 +57885,7 @@ impl crate::api::wire::Fields for SslVpnClient {
             5 => self.ssl_vpn_server_id = map.next_value()?,
             6 => self.state = map.next_value()?,
             7 => self.vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -58017,7 +58017,7 @@ impl crate::api::wire::Fields for SslVpnSever {
             18 => self.vpc_id = map.next_value()?,
             19 => self.vpn_gateway_id = map.next_value()?,
             20 => self.wan_ip = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -58135,7 +58135,7 @@ impl crate::api::wire::Fields for Subnet {
             15 => self.total_ip_address_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             16 => self.vpc_id = map.next_value()?,
             17 => self.zone = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -58259,7 +58259,7 @@ impl crate::api::wire::Fields for Tag {
         match index {
             0 => self.key = map.next_value()?,
             1 => self.value = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -58386,7 +58386,7 @@ impl crate::api::wire::Fields for TemplateLimit {
             1 => self.address_template_member_limit = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             2 => self.service_template_group_member_limit = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             3 => self.service_template_member_limit = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -58430,7 +58430,7 @@ impl crate::api::wire::Fields for TrafficFlow {
             0 => self.format_unit = map.next_value()?,
             1 => self.format_value = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
             2 => self.value = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -58534,7 +58534,7 @@ impl crate::api::wire::Fields for TrafficMirror {
             13 => self.traffic_mirror_name = map.next_value()?,
             14 => self.r#type = map.next_value()?,
             15 => self.vpc_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -58612,7 +58612,7 @@ impl crate::api::wire::Fields for TrafficMirrorFilter {
             7 => self.src_net = map.next_value()?,
             8 => self.src_port = map.next_value()?,
             9 => self.traffic_mirror_filter_rule_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -58747,7 +58747,7 @@ impl crate::api::wire::Fields for TrafficMirrorTarget {
             1 => self.target_end_points = map.next_value::<crate::api::wire::List<String>>()?.0,
             2 => self.target_ips = map.next_value::<crate::api::wire::List<String>>()?.0,
             3 => self.target_type = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -58831,7 +58831,7 @@ impl crate::api::wire::Fields for TrafficMirrorTargetResourceInfo {
         match index {
             0 => self.target_id = map.next_value()?,
             1 => self.target_name = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -58909,7 +58909,7 @@ impl crate::api::wire::Fields for TrafficPackage {
             7 => self.traffic_package_id = map.next_value()?,
             8 => self.traffic_package_name = map.next_value()?,
             9 => self.used_amount = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -58998,7 +58998,7 @@ impl crate::api::wire::Fields for TrafficQosPolicySet {
             9 => self.remote_region = map.next_value()?,
             10 => self.service_level = map.next_value()?,
             11 => self.traffic_match_policy_id = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -59066,7 +59066,7 @@ impl crate::api::wire::Fields for TranslationAclRule {
             5 => self.protocol = map.next_value()?,
             6 => self.source_cidr = map.next_value()?,
             7 => self.source_port = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -59208,7 +59208,7 @@ impl crate::api::wire::Fields for TranslationNatRule {
             4 => self.translation_ip = map.next_value()?,
             5 => self.translation_type = map.next_value()?,
             6 => self.update_time = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -59531,7 +59531,7 @@ impl crate::api::wire::Fields for UsedDetail {
             7 => self.total_amount = map.next_value()?,
             8 => self.traffic_package_id = map.next_value()?,
             9 => self.traffic_package_name = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -59641,7 +59641,7 @@ impl crate::api::wire::Fields for Vpc {
             14 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
             15 => self.vpc_id = map.next_value()?,
             16 => self.vpc_name = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -59695,7 +59695,7 @@ impl crate::api::wire::Fields for VpcEndPointServiceUser {
             2 => self.end_point_service_id = map.next_value()?,
             3 => self.owner = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             4 => self.user_uin = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -59744,7 +59744,7 @@ impl crate::api::wire::Fields for VpcIpv6Address {
             1 => self.created_time = map.next_value()?,
             2 => self.ipv6_address = map.next_value()?,
             3 => self.ipv6_address_type = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -59783,7 +59783,7 @@ impl crate::api::wire::Fields for VpcLimit {
         match index {
             0 => self.limit_type = map.next_value()?,
             1 => self.limit_value = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -59832,7 +59832,7 @@ impl crate::api::wire::Fields for VpcPrivateIpAddress {
             1 => self.created_time = map.next_value()?,
             2 => self.private_ip_address = map.next_value()?,
             3 => self.private_ip_address_type = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -59871,7 +59871,7 @@ impl crate::api::wire::Fields for VpcTaskResultDetailInfo {
         match index {
             0 => self.resource_id = map.next_value()?,
             1 => self.status = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -60028,7 +60028,7 @@ impl crate::api::wire::Fields for VpnConnection {
             23 => self.vpn_connection_name = map.next_value()?,
             24 => self.vpn_gateway_id = map.next_value()?,
             25 => self.vpn_proto = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -60170,7 +60170,7 @@ impl crate::api::wire::Fields for VpnGateway {
             20 => self.vpn_gateway_name = map.next_value()?,
             21 => self.vpn_gateway_quota_set = map.next_value::<crate::api::wire::List<VpnGatewayQuota>>()?.0,
             22 => self.zone = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -60218,7 +60218,7 @@ impl crate::api::wire::Fields for VpnGatewayQuota {
             1 => self.cname = map.next_value()?,
             2 => self.max_connection = map.next_value::<crate::api::wire::LenientList<u64>>()?.0,
             3 => self.name = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -60296,7 +60296,7 @@ impl crate::api::wire::Fields for VpnGatewayRoute {
             7 => self.status = map.next_value()?,
             8 => self.r#type = map.next_value()?,
             9 => self.update_time = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -60489,7 +60489,7 @@ impl crate::api::wire::Fields for VpngwCcnRoutes {
             0 => self.destination_cidr_block = map.next_value()?,
             1 => self.route_id = map.next_value()?,
             2 => self.status = map.next_value()?,
-            _ => {}
+            _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
     }
@@ -66801,4 +66801,615 @@ pub fn visit_requests<V: crate::api::spec::RequestVisitor>(visitor: &mut V) {
     visitor.visit::<UpdateTrafficMirrorDirectionRequest>(&SPEC[445]);
     visitor.visit::<UpgradeNatGatewayProductVersionRequest>(&SPEC[446]);
     visitor.visit::<WithdrawNotifyRoutesRequest>(&SPEC[447]);
+}
+
+/// Every struct read by its generated `Fields` finds each of its fields, and only those.
+#[cfg(test)]
+#[test]
+fn every_reply_struct_finds_its_fields() {
+    crate::api::wire::check_fields::<AcceptAttachCcnInstancesResponse>();
+    crate::api::wire::check_fields::<AcceptVpcPeeringConnectionResponse>();
+    crate::api::wire::check_fields::<AddBandwidthPackageResourcesResponse>();
+    crate::api::wire::check_fields::<AddIp6RulesResponse>();
+    crate::api::wire::check_fields::<AddTemplateMemberResponse>();
+    crate::api::wire::check_fields::<AdjustPublicAddressResponse>();
+    crate::api::wire::check_fields::<AllocateAddressesResponse>();
+    crate::api::wire::check_fields::<AllocateIPv6AddressesResponse>();
+    crate::api::wire::check_fields::<AllocateIp6AddressesBandwidthResponse>();
+    crate::api::wire::check_fields::<AssignIpv6AddressesResponse>();
+    crate::api::wire::check_fields::<AssignIpv6CidrBlockResponse>();
+    crate::api::wire::check_fields::<AssignIpv6SubnetCidrBlockResponse>();
+    crate::api::wire::check_fields::<AssignPrivateIpAddressesResponse>();
+    crate::api::wire::check_fields::<AssociateAddressResponse>();
+    crate::api::wire::check_fields::<AssociateDhcpIpWithAddressIpResponse>();
+    crate::api::wire::check_fields::<AssociateDirectConnectGatewayNatGatewayResponse>();
+    crate::api::wire::check_fields::<AssociateHaVipInstanceResponse>();
+    crate::api::wire::check_fields::<AssociateIPv6AddressResponse>();
+    crate::api::wire::check_fields::<AssociateInstancesToCcnRouteTableResponse>();
+    crate::api::wire::check_fields::<AssociateNatGatewayAddressResponse>();
+    crate::api::wire::check_fields::<AssociateNetworkAclSubnetsResponse>();
+    crate::api::wire::check_fields::<AssociateNetworkInterfaceSecurityGroupsResponse>();
+    crate::api::wire::check_fields::<AttachCcnInstancesResponse>();
+    crate::api::wire::check_fields::<AttachClassicLinkVpcResponse>();
+    crate::api::wire::check_fields::<AttachNetworkInterfaceResponse>();
+    crate::api::wire::check_fields::<AttachSnapshotInstancesResponse>();
+    crate::api::wire::check_fields::<AuditCrossBorderComplianceResponse>();
+    crate::api::wire::check_fields::<CheckAssistantCidrResponse>();
+    crate::api::wire::check_fields::<CheckDefaultSubnetResponse>();
+    crate::api::wire::check_fields::<CheckGatewayFlowMonitorResponse>();
+    crate::api::wire::check_fields::<CheckNetDetectStateResponse>();
+    crate::api::wire::check_fields::<CheckTrafficMirrorResponse>();
+    crate::api::wire::check_fields::<ClearRouteTableSelectionPoliciesResponse>();
+    crate::api::wire::check_fields::<CloneSecurityGroupResponse>();
+    crate::api::wire::check_fields::<CreateAddressTemplateResponse>();
+    crate::api::wire::check_fields::<CreateAddressTemplateGroupResponse>();
+    crate::api::wire::check_fields::<CreateAndAttachNetworkInterfaceResponse>();
+    crate::api::wire::check_fields::<CreateAssistantCidrResponse>();
+    crate::api::wire::check_fields::<CreateBandwidthPackageResponse>();
+    crate::api::wire::check_fields::<CreateCcnResponse>();
+    crate::api::wire::check_fields::<CreateCcnPolicyBasedRoutingNextHopResponse>();
+    crate::api::wire::check_fields::<CreateCcnPolicyBasedRoutingRulesResponse>();
+    crate::api::wire::check_fields::<CreateCcnRouteTablesResponse>();
+    crate::api::wire::check_fields::<CreateCdcLDCXListResponse>();
+    crate::api::wire::check_fields::<CreateCdcNetPlanesResponse>();
+    crate::api::wire::check_fields::<CreateCustomerGatewayResponse>();
+    crate::api::wire::check_fields::<CreateDefaultSecurityGroupResponse>();
+    crate::api::wire::check_fields::<CreateDefaultVpcResponse>();
+    crate::api::wire::check_fields::<CreateDhcpIpResponse>();
+    crate::api::wire::check_fields::<CreateDirectConnectGatewayResponse>();
+    crate::api::wire::check_fields::<CreateDirectConnectGatewayCcnRoutesResponse>();
+    crate::api::wire::check_fields::<CreateFlowLogResponse>();
+    crate::api::wire::check_fields::<CreateGlobalRoutesResponse>();
+    crate::api::wire::check_fields::<CreateHaVipResponse>();
+    crate::api::wire::check_fields::<CreateHighPriorityRouteTableResponse>();
+    crate::api::wire::check_fields::<CreateHighPriorityRoutesResponse>();
+    crate::api::wire::check_fields::<CreateIp6TranslatorsResponse>();
+    crate::api::wire::check_fields::<CreateLocalGatewayResponse>();
+    crate::api::wire::check_fields::<CreateNatGatewayResponse>();
+    crate::api::wire::check_fields::<CreateNatGatewayDestinationIpPortTranslationNatRuleResponse>();
+    crate::api::wire::check_fields::<CreateNatGatewaySourceIpTranslationNatRuleResponse>();
+    crate::api::wire::check_fields::<CreateNetDetectResponse>();
+    crate::api::wire::check_fields::<CreateNetworkAclResponse>();
+    crate::api::wire::check_fields::<CreateNetworkAclEntriesResponse>();
+    crate::api::wire::check_fields::<CreateNetworkAclQuintupleEntriesResponse>();
+    crate::api::wire::check_fields::<CreateNetworkInterfaceResponse>();
+    crate::api::wire::check_fields::<CreatePrivateNatGatewayResponse>();
+    crate::api::wire::check_fields::<CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleResponse>();
+    crate::api::wire::check_fields::<CreatePrivateNatGatewayTranslationAclRuleResponse>();
+    crate::api::wire::check_fields::<CreatePrivateNatGatewayTranslationNatRuleResponse>();
+    crate::api::wire::check_fields::<CreateReserveIpAddressesResponse>();
+    crate::api::wire::check_fields::<CreateRoutePolicyResponse>();
+    crate::api::wire::check_fields::<CreateRoutePolicyAssociationsResponse>();
+    crate::api::wire::check_fields::<CreateRoutePolicyEntriesResponse>();
+    crate::api::wire::check_fields::<CreateRouteTableResponse>();
+    crate::api::wire::check_fields::<CreateRoutesResponse>();
+    crate::api::wire::check_fields::<CreateSecurityGroupResponse>();
+    crate::api::wire::check_fields::<CreateSecurityGroupPoliciesResponse>();
+    crate::api::wire::check_fields::<CreateSecurityGroupWithPoliciesResponse>();
+    crate::api::wire::check_fields::<CreateServiceTemplateResponse>();
+    crate::api::wire::check_fields::<CreateServiceTemplateGroupResponse>();
+    crate::api::wire::check_fields::<CreateSnapshotPoliciesResponse>();
+    crate::api::wire::check_fields::<CreateSubnetResponse>();
+    crate::api::wire::check_fields::<CreateSubnetsResponse>();
+    crate::api::wire::check_fields::<CreateTrafficMirrorResponse>();
+    crate::api::wire::check_fields::<CreateTrafficMirrorFilterRulesResponse>();
+    crate::api::wire::check_fields::<CreateTrafficPackagesResponse>();
+    crate::api::wire::check_fields::<CreateVpcResponse>();
+    crate::api::wire::check_fields::<CreateVpcEndPointResponse>();
+    crate::api::wire::check_fields::<CreateVpcEndPointServiceResponse>();
+    crate::api::wire::check_fields::<CreateVpcEndPointServiceWhiteListResponse>();
+    crate::api::wire::check_fields::<CreateVpcPeeringConnectionResponse>();
+    crate::api::wire::check_fields::<CreateVpnConnectionResponse>();
+    crate::api::wire::check_fields::<CreateVpnGatewayResponse>();
+    crate::api::wire::check_fields::<CreateVpnGatewayRoutesResponse>();
+    crate::api::wire::check_fields::<CreateVpnGatewaySslClientResponse>();
+    crate::api::wire::check_fields::<CreateVpnGatewaySslServerResponse>();
+    crate::api::wire::check_fields::<DeleteAddressTemplateResponse>();
+    crate::api::wire::check_fields::<DeleteAddressTemplateGroupResponse>();
+    crate::api::wire::check_fields::<DeleteAssistantCidrResponse>();
+    crate::api::wire::check_fields::<DeleteBandwidthPackageResponse>();
+    crate::api::wire::check_fields::<DeleteCcnResponse>();
+    crate::api::wire::check_fields::<DeleteCcnPolicyBasedRoutingNextHopResponse>();
+    crate::api::wire::check_fields::<DeleteCcnPolicyBasedRoutingRuleResponse>();
+    crate::api::wire::check_fields::<DeleteCcnRouteTablesResponse>();
+    crate::api::wire::check_fields::<DeleteCdcLDCXListResponse>();
+    crate::api::wire::check_fields::<DeleteCdcNetPlanesResponse>();
+    crate::api::wire::check_fields::<DeleteCustomerGatewayResponse>();
+    crate::api::wire::check_fields::<DeleteDhcpIpResponse>();
+    crate::api::wire::check_fields::<DeleteDirectConnectGatewayResponse>();
+    crate::api::wire::check_fields::<DeleteDirectConnectGatewayCcnRoutesResponse>();
+    crate::api::wire::check_fields::<DeleteFlowLogResponse>();
+    crate::api::wire::check_fields::<DeleteGlobalRoutesResponse>();
+    crate::api::wire::check_fields::<DeleteHaVipResponse>();
+    crate::api::wire::check_fields::<DeleteHighPriorityRouteTablesResponse>();
+    crate::api::wire::check_fields::<DeleteHighPriorityRoutesResponse>();
+    crate::api::wire::check_fields::<DeleteIp6TranslatorsResponse>();
+    crate::api::wire::check_fields::<DeleteLocalGatewayResponse>();
+    crate::api::wire::check_fields::<DeleteNatGatewayResponse>();
+    crate::api::wire::check_fields::<DeleteNatGatewayDestinationIpPortTranslationNatRuleResponse>();
+    crate::api::wire::check_fields::<DeleteNatGatewaySourceIpTranslationNatRuleResponse>();
+    crate::api::wire::check_fields::<DeleteNetDetectResponse>();
+    crate::api::wire::check_fields::<DeleteNetworkAclResponse>();
+    crate::api::wire::check_fields::<DeleteNetworkAclEntriesResponse>();
+    crate::api::wire::check_fields::<DeleteNetworkAclQuintupleEntriesResponse>();
+    crate::api::wire::check_fields::<DeleteNetworkInterfaceResponse>();
+    crate::api::wire::check_fields::<DeletePrivateNatGatewayResponse>();
+    crate::api::wire::check_fields::<DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleResponse>();
+    crate::api::wire::check_fields::<DeletePrivateNatGatewayTranslationAclRuleResponse>();
+    crate::api::wire::check_fields::<DeletePrivateNatGatewayTranslationNatRuleResponse>();
+    crate::api::wire::check_fields::<DeleteReserveIpAddressesResponse>();
+    crate::api::wire::check_fields::<DeleteRoutePolicyResponse>();
+    crate::api::wire::check_fields::<DeleteRoutePolicyAssociationsResponse>();
+    crate::api::wire::check_fields::<DeleteRoutePolicyEntriesResponse>();
+    crate::api::wire::check_fields::<DeleteRouteTableResponse>();
+    crate::api::wire::check_fields::<DeleteRoutesResponse>();
+    crate::api::wire::check_fields::<DeleteSecurityGroupResponse>();
+    crate::api::wire::check_fields::<DeleteSecurityGroupPoliciesResponse>();
+    crate::api::wire::check_fields::<DeleteServiceTemplateResponse>();
+    crate::api::wire::check_fields::<DeleteServiceTemplateGroupResponse>();
+    crate::api::wire::check_fields::<DeleteSnapshotPoliciesResponse>();
+    crate::api::wire::check_fields::<DeleteSubnetResponse>();
+    crate::api::wire::check_fields::<DeleteTemplateMemberResponse>();
+    crate::api::wire::check_fields::<DeleteTrafficMirrorResponse>();
+    crate::api::wire::check_fields::<DeleteTrafficMirrorFilterRulesResponse>();
+    crate::api::wire::check_fields::<DeleteTrafficPackagesResponse>();
+    crate::api::wire::check_fields::<DeleteVpcResponse>();
+    crate::api::wire::check_fields::<DeleteVpcEndPointResponse>();
+    crate::api::wire::check_fields::<DeleteVpcEndPointServiceResponse>();
+    crate::api::wire::check_fields::<DeleteVpcEndPointServiceWhiteListResponse>();
+    crate::api::wire::check_fields::<DeleteVpcPeeringConnectionResponse>();
+    crate::api::wire::check_fields::<DeleteVpnConnectionResponse>();
+    crate::api::wire::check_fields::<DeleteVpnGatewayResponse>();
+    crate::api::wire::check_fields::<DeleteVpnGatewayRoutesResponse>();
+    crate::api::wire::check_fields::<DeleteVpnGatewaySslClientResponse>();
+    crate::api::wire::check_fields::<DeleteVpnGatewaySslServerResponse>();
+    crate::api::wire::check_fields::<DescribeAccountAttributesResponse>();
+    crate::api::wire::check_fields::<DescribeAddressBandwidthRangeResponse>();
+    crate::api::wire::check_fields::<DescribeAddressQuotaResponse>();
+    crate::api::wire::check_fields::<DescribeAddressTemplateGroupInstancesResponse>();
+    crate::api::wire::check_fields::<DescribeAddressTemplateGroupsResponse>();
+    crate::api::wire::check_fields::<DescribeAddressTemplateInstancesResponse>();
+    crate::api::wire::check_fields::<DescribeAddressTemplatesResponse>();
+    crate::api::wire::check_fields::<DescribeAddressesResponse>();
+    crate::api::wire::check_fields::<DescribeAssistantCidrResponse>();
+    crate::api::wire::check_fields::<DescribeBandwidthPackageBandwidthRangeResponse>();
+    crate::api::wire::check_fields::<DescribeBandwidthPackageBillUsageResponse>();
+    crate::api::wire::check_fields::<DescribeBandwidthPackageQuotaResponse>();
+    crate::api::wire::check_fields::<DescribeBandwidthPackageResourcesResponse>();
+    crate::api::wire::check_fields::<DescribeBandwidthPackagesResponse>();
+    crate::api::wire::check_fields::<DescribeCcnAttachedInstancesResponse>();
+    crate::api::wire::check_fields::<DescribeCcnPolicyBasedRoutingNextHopResponse>();
+    crate::api::wire::check_fields::<DescribeCcnPolicyBasedRoutingRuleResponse>();
+    crate::api::wire::check_fields::<DescribeCcnRegionBandwidthLimitsResponse>();
+    crate::api::wire::check_fields::<DescribeCcnRouteTableBroadcastPolicysResponse>();
+    crate::api::wire::check_fields::<DescribeCcnRouteTableInputPolicysResponse>();
+    crate::api::wire::check_fields::<DescribeCcnRouteTablesResponse>();
+    crate::api::wire::check_fields::<DescribeCcnRoutesResponse>();
+    crate::api::wire::check_fields::<DescribeCcnsResponse>();
+    crate::api::wire::check_fields::<DescribeCdcLDCXListResponse>();
+    crate::api::wire::check_fields::<DescribeCdcNetPlanesResponse>();
+    crate::api::wire::check_fields::<DescribeCdcUsedIdcVlanResponse>();
+    crate::api::wire::check_fields::<DescribeClassicLinkInstancesResponse>();
+    crate::api::wire::check_fields::<DescribeCrossBorderCcnRegionBandwidthLimitsResponse>();
+    crate::api::wire::check_fields::<DescribeCrossBorderComplianceResponse>();
+    crate::api::wire::check_fields::<DescribeCrossBorderFlowMonitorResponse>();
+    crate::api::wire::check_fields::<DescribeCustomerGatewayVendorsResponse>();
+    crate::api::wire::check_fields::<DescribeCustomerGatewaysResponse>();
+    crate::api::wire::check_fields::<DescribeDesignatedZonesResponse>();
+    crate::api::wire::check_fields::<DescribeDhcpIpsResponse>();
+    crate::api::wire::check_fields::<DescribeDirectConnectGatewayCcnRoutesResponse>();
+    crate::api::wire::check_fields::<DescribeDirectConnectGatewaysResponse>();
+    crate::api::wire::check_fields::<DescribeFlowLogResponse>();
+    crate::api::wire::check_fields::<DescribeFlowLogsResponse>();
+    crate::api::wire::check_fields::<DescribeGatewayFlowMonitorDetailResponse>();
+    crate::api::wire::check_fields::<DescribeGatewayFlowQosResponse>();
+    crate::api::wire::check_fields::<DescribeGlobalRoutesResponse>();
+    crate::api::wire::check_fields::<DescribeHaVipsResponse>();
+    crate::api::wire::check_fields::<DescribeHighPriorityRouteTablesResponse>();
+    crate::api::wire::check_fields::<DescribeHighPriorityRoutesResponse>();
+    crate::api::wire::check_fields::<DescribeIPv6AddressesResponse>();
+    crate::api::wire::check_fields::<DescribeInstanceJumboResponse>();
+    crate::api::wire::check_fields::<DescribeIp6AddressesResponse>();
+    crate::api::wire::check_fields::<DescribeIp6TranslatorQuotaResponse>();
+    crate::api::wire::check_fields::<DescribeIp6TranslatorsResponse>();
+    crate::api::wire::check_fields::<DescribeIpGeolocationDatabaseUrlResponse>();
+    crate::api::wire::check_fields::<DescribeIpGeolocationInfosResponse>();
+    crate::api::wire::check_fields::<DescribeLocalGatewayResponse>();
+    crate::api::wire::check_fields::<DescribeNatGatewayDestinationIpPortTranslationNatRulesResponse>();
+    crate::api::wire::check_fields::<DescribeNatGatewayDirectConnectGatewayRouteResponse>();
+    crate::api::wire::check_fields::<DescribeNatGatewayFlowMonitorDetailResponse>();
+    crate::api::wire::check_fields::<DescribeNatGatewaySourceIpTranslationNatRulesResponse>();
+    crate::api::wire::check_fields::<DescribeNatGatewayZonesResponse>();
+    crate::api::wire::check_fields::<DescribeNatGatewaysResponse>();
+    crate::api::wire::check_fields::<DescribeNetDetectStatesResponse>();
+    crate::api::wire::check_fields::<DescribeNetDetectsResponse>();
+    crate::api::wire::check_fields::<DescribeNetworkAccountTypeResponse>();
+    crate::api::wire::check_fields::<DescribeNetworkAclQuintupleEntriesResponse>();
+    crate::api::wire::check_fields::<DescribeNetworkAclsResponse>();
+    crate::api::wire::check_fields::<DescribeNetworkInterfaceLimitResponse>();
+    crate::api::wire::check_fields::<DescribeNetworkInterfacesResponse>();
+    crate::api::wire::check_fields::<DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesResponse>();
+    crate::api::wire::check_fields::<DescribePrivateNatGatewayLimitsResponse>();
+    crate::api::wire::check_fields::<DescribePrivateNatGatewayRegionsResponse>();
+    crate::api::wire::check_fields::<DescribePrivateNatGatewayTranslationAclRulesResponse>();
+    crate::api::wire::check_fields::<DescribePrivateNatGatewayTranslationNatRulesResponse>();
+    crate::api::wire::check_fields::<DescribePrivateNatGatewaysResponse>();
+    crate::api::wire::check_fields::<DescribeProductQuotaResponse>();
+    crate::api::wire::check_fields::<DescribeReserveIpAddressesResponse>();
+    crate::api::wire::check_fields::<DescribeRouteConflictsResponse>();
+    crate::api::wire::check_fields::<DescribeRouteListResponse>();
+    crate::api::wire::check_fields::<DescribeRoutePoliciesResponse>();
+    crate::api::wire::check_fields::<DescribeRoutePolicyEntriesResponse>();
+    crate::api::wire::check_fields::<DescribeRouteTableAssociatedInstancesResponse>();
+    crate::api::wire::check_fields::<DescribeRouteTableSelectionPoliciesResponse>();
+    crate::api::wire::check_fields::<DescribeRouteTablesResponse>();
+    crate::api::wire::check_fields::<DescribeRoutesResponse>();
+    crate::api::wire::check_fields::<DescribeSecurityGroupAssociationStatisticsResponse>();
+    crate::api::wire::check_fields::<DescribeSecurityGroupExpandedPoliciesResponse>();
+    crate::api::wire::check_fields::<DescribeSecurityGroupLimitsResponse>();
+    crate::api::wire::check_fields::<DescribeSecurityGroupPoliciesResponse>();
+    crate::api::wire::check_fields::<DescribeSecurityGroupReferencesResponse>();
+    crate::api::wire::check_fields::<DescribeSecurityGroupsResponse>();
+    crate::api::wire::check_fields::<DescribeServiceTemplateGroupInstancesResponse>();
+    crate::api::wire::check_fields::<DescribeServiceTemplateGroupsResponse>();
+    crate::api::wire::check_fields::<DescribeServiceTemplateInstancesResponse>();
+    crate::api::wire::check_fields::<DescribeServiceTemplatesResponse>();
+    crate::api::wire::check_fields::<DescribeSgSnapshotFileContentResponse>();
+    crate::api::wire::check_fields::<DescribeSnapshotAttachedInstancesResponse>();
+    crate::api::wire::check_fields::<DescribeSnapshotFilesResponse>();
+    crate::api::wire::check_fields::<DescribeSnapshotPoliciesResponse>();
+    crate::api::wire::check_fields::<DescribeSpecificTrafficPackageUsedDetailsResponse>();
+    crate::api::wire::check_fields::<DescribeSubnetResourceDashboardResponse>();
+    crate::api::wire::check_fields::<DescribeSubnetsResponse>();
+    crate::api::wire::check_fields::<DescribeTaskResultResponse>();
+    crate::api::wire::check_fields::<DescribeTemplateLimitsResponse>();
+    crate::api::wire::check_fields::<DescribeTenantCcnsResponse>();
+    crate::api::wire::check_fields::<DescribeTrafficMirrorFilterRulesResponse>();
+    crate::api::wire::check_fields::<DescribeTrafficMirrorsResponse>();
+    crate::api::wire::check_fields::<DescribeTrafficPackagesResponse>();
+    crate::api::wire::check_fields::<DescribeTrafficQosPolicyResponse>();
+    crate::api::wire::check_fields::<DescribeUsedIpAddressResponse>();
+    crate::api::wire::check_fields::<DescribeVpcEndPointResponse>();
+    crate::api::wire::check_fields::<DescribeVpcEndPointServiceResponse>();
+    crate::api::wire::check_fields::<DescribeVpcEndPointServiceWhiteListResponse>();
+    crate::api::wire::check_fields::<DescribeVpcInstancesResponse>();
+    crate::api::wire::check_fields::<DescribeVpcIpv6AddressesResponse>();
+    crate::api::wire::check_fields::<DescribeVpcLimitsResponse>();
+    crate::api::wire::check_fields::<DescribeVpcPeeringConnectionsResponse>();
+    crate::api::wire::check_fields::<DescribeVpcPrivateIpAddressesResponse>();
+    crate::api::wire::check_fields::<DescribeVpcResourceDashboardResponse>();
+    crate::api::wire::check_fields::<DescribeVpcTaskResultResponse>();
+    crate::api::wire::check_fields::<DescribeVpcsResponse>();
+    crate::api::wire::check_fields::<DescribeVpnConnectionsResponse>();
+    crate::api::wire::check_fields::<DescribeVpnGatewayCcnRoutesResponse>();
+    crate::api::wire::check_fields::<DescribeVpnGatewayRoutesResponse>();
+    crate::api::wire::check_fields::<DescribeVpnGatewaySslClientsResponse>();
+    crate::api::wire::check_fields::<DescribeVpnGatewaySslServersResponse>();
+    crate::api::wire::check_fields::<DescribeVpnGatewaysResponse>();
+    crate::api::wire::check_fields::<DetachCcnInstancesResponse>();
+    crate::api::wire::check_fields::<DetachClassicLinkVpcResponse>();
+    crate::api::wire::check_fields::<DetachNetworkInterfaceResponse>();
+    crate::api::wire::check_fields::<DetachSnapshotInstancesResponse>();
+    crate::api::wire::check_fields::<DisableCcnRoutesResponse>();
+    crate::api::wire::check_fields::<DisableFlowLogsResponse>();
+    crate::api::wire::check_fields::<DisableGatewayFlowMonitorResponse>();
+    crate::api::wire::check_fields::<DisableRoutesResponse>();
+    crate::api::wire::check_fields::<DisableSnapshotPoliciesResponse>();
+    crate::api::wire::check_fields::<DisableVpnGatewaySslClientCertResponse>();
+    crate::api::wire::check_fields::<DisassociateAddressResponse>();
+    crate::api::wire::check_fields::<DisassociateDhcpIpWithAddressIpResponse>();
+    crate::api::wire::check_fields::<DisassociateDirectConnectGatewayNatGatewayResponse>();
+    crate::api::wire::check_fields::<DisassociateHaVipInstanceResponse>();
+    crate::api::wire::check_fields::<DisassociateIPv6AddressResponse>();
+    crate::api::wire::check_fields::<DisassociateNatGatewayAddressResponse>();
+    crate::api::wire::check_fields::<DisassociateNetworkAclSubnetsResponse>();
+    crate::api::wire::check_fields::<DisassociateNetworkInterfaceSecurityGroupsResponse>();
+    crate::api::wire::check_fields::<DisassociateVpcEndPointSecurityGroupsResponse>();
+    crate::api::wire::check_fields::<DownloadCustomerGatewayConfigurationResponse>();
+    crate::api::wire::check_fields::<DownloadVpnGatewaySslClientCertResponse>();
+    crate::api::wire::check_fields::<EnableCcnRoutesResponse>();
+    crate::api::wire::check_fields::<EnableFlowLogsResponse>();
+    crate::api::wire::check_fields::<EnableGatewayFlowMonitorResponse>();
+    crate::api::wire::check_fields::<EnableRoutesResponse>();
+    crate::api::wire::check_fields::<EnableSnapshotPoliciesResponse>();
+    crate::api::wire::check_fields::<EnableVpcEndPointConnectResponse>();
+    crate::api::wire::check_fields::<EnableVpnGatewaySslClientCertResponse>();
+    crate::api::wire::check_fields::<GenerateVpnConnectionDefaultHealthCheckIpResponse>();
+    crate::api::wire::check_fields::<GetCcnRegionBandwidthLimitsResponse>();
+    crate::api::wire::check_fields::<HaVipAssociateAddressIpResponse>();
+    crate::api::wire::check_fields::<HaVipDisassociateAddressIpResponse>();
+    crate::api::wire::check_fields::<InquirePriceCreateDirectConnectGatewayResponse>();
+    crate::api::wire::check_fields::<InquiryPriceAllocateAddressesResponse>();
+    crate::api::wire::check_fields::<InquiryPriceCreateVpnGatewayResponse>();
+    crate::api::wire::check_fields::<InquiryPriceModifyAddressesBandwidthResponse>();
+    crate::api::wire::check_fields::<InquiryPriceRenewAddressesResponse>();
+    crate::api::wire::check_fields::<InquiryPriceRenewVpnGatewayResponse>();
+    crate::api::wire::check_fields::<InquiryPriceResetVpnGatewayInternetMaxBandwidthResponse>();
+    crate::api::wire::check_fields::<LockCcnBandwidthsResponse>();
+    crate::api::wire::check_fields::<LockCcnsResponse>();
+    crate::api::wire::check_fields::<MigrateBandwidthPackageResourcesResponse>();
+    crate::api::wire::check_fields::<MigrateNetworkInterfaceResponse>();
+    crate::api::wire::check_fields::<MigratePrivateIpAddressResponse>();
+    crate::api::wire::check_fields::<ModifyAddressAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyAddressInternetChargeTypeResponse>();
+    crate::api::wire::check_fields::<ModifyAddressTemplateAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyAddressTemplateGroupAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyAddressesBandwidthResponse>();
+    crate::api::wire::check_fields::<ModifyAddressesRenewFlagResponse>();
+    crate::api::wire::check_fields::<ModifyAssistantCidrResponse>();
+    crate::api::wire::check_fields::<ModifyBandwidthPackageAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyBandwidthPackageBandwidthResponse>();
+    crate::api::wire::check_fields::<ModifyCcnAttachedInstancesAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyCcnAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyCcnPolicyBasedRoutingNextHopAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyCcnPolicyBasedRoutingRuleAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyCcnRegionBandwidthLimitsTypeResponse>();
+    crate::api::wire::check_fields::<ModifyCcnRouteTablesResponse>();
+    crate::api::wire::check_fields::<ModifyCdcLDCXAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyCdcNetPlaneAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyCustomerGatewayAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyDhcpIpAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyDirectConnectGatewayAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyFlowLogAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyGatewayFlowQosResponse>();
+    crate::api::wire::check_fields::<ModifyGlobalRouteECMPAlgorithmResponse>();
+    crate::api::wire::check_fields::<ModifyGlobalRoutesResponse>();
+    crate::api::wire::check_fields::<ModifyHaVipAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyHighPriorityRouteAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyHighPriorityRouteECMPAlgorithmResponse>();
+    crate::api::wire::check_fields::<ModifyHighPriorityRouteTableAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyIPv6AddressesAttributesResponse>();
+    crate::api::wire::check_fields::<ModifyIPv6AddressesBandwidthResponse>();
+    crate::api::wire::check_fields::<ModifyIp6AddressesBandwidthResponse>();
+    crate::api::wire::check_fields::<ModifyIp6RuleResponse>();
+    crate::api::wire::check_fields::<ModifyIp6TranslatorResponse>();
+    crate::api::wire::check_fields::<ModifyIpv6AddressesAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyLocalGatewayResponse>();
+    crate::api::wire::check_fields::<ModifyNatGatewayAdvancedAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyNatGatewayAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyNatGatewayDestinationIpPortTranslationNatRuleResponse>();
+    crate::api::wire::check_fields::<ModifyNatGatewaySourceIpTranslationNatRuleResponse>();
+    crate::api::wire::check_fields::<ModifyNetDetectResponse>();
+    crate::api::wire::check_fields::<ModifyNetworkAclAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyNetworkAclEntriesResponse>();
+    crate::api::wire::check_fields::<ModifyNetworkAclQuintupleEntriesResponse>();
+    crate::api::wire::check_fields::<ModifyNetworkInterfaceAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyNetworkInterfaceQosResponse>();
+    crate::api::wire::check_fields::<ModifyPrivateIpAddressesAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyPrivateNatGatewayAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleResponse>();
+    crate::api::wire::check_fields::<ModifyPrivateNatGatewayTranslationAclRuleResponse>();
+    crate::api::wire::check_fields::<ModifyPrivateNatGatewayTranslationNatRuleResponse>();
+    crate::api::wire::check_fields::<ModifyReserveIpAddressResponse>();
+    crate::api::wire::check_fields::<ModifyRoutePolicyAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyRouteTableAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyRouteTableSelectionPoliciesResponse>();
+    crate::api::wire::check_fields::<ModifySecurityGroupAttributeResponse>();
+    crate::api::wire::check_fields::<ModifySecurityGroupPoliciesResponse>();
+    crate::api::wire::check_fields::<ModifyServiceTemplateAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyServiceTemplateGroupAttributeResponse>();
+    crate::api::wire::check_fields::<ModifySnapshotPoliciesResponse>();
+    crate::api::wire::check_fields::<ModifySubnetAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyTemplateMemberResponse>();
+    crate::api::wire::check_fields::<ModifyTrafficMirrorAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyTrafficMirrorFilterRulesResponse>();
+    crate::api::wire::check_fields::<ModifyVpcAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyVpcEndPointAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyVpcEndPointServiceAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyVpcEndPointServiceWhiteListResponse>();
+    crate::api::wire::check_fields::<ModifyVpcPeeringConnectionResponse>();
+    crate::api::wire::check_fields::<ModifyVpnConnectionAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyVpnGatewayAttributeResponse>();
+    crate::api::wire::check_fields::<ModifyVpnGatewayCcnRoutesResponse>();
+    crate::api::wire::check_fields::<ModifyVpnGatewayRoutesResponse>();
+    crate::api::wire::check_fields::<ModifyVpnGatewaySslClientCertResponse>();
+    crate::api::wire::check_fields::<ModifyVpnGatewaySslServerResponse>();
+    crate::api::wire::check_fields::<NotifyRoutesResponse>();
+    crate::api::wire::check_fields::<RefreshDirectConnectGatewayRouteToNatGatewayResponse>();
+    crate::api::wire::check_fields::<RejectAttachCcnInstancesResponse>();
+    crate::api::wire::check_fields::<RejectVpcPeeringConnectionResponse>();
+    crate::api::wire::check_fields::<ReleaseAddressesResponse>();
+    crate::api::wire::check_fields::<ReleaseIPv6AddressesResponse>();
+    crate::api::wire::check_fields::<ReleaseIp6AddressesBandwidthResponse>();
+    crate::api::wire::check_fields::<RemoveBandwidthPackageResourcesResponse>();
+    crate::api::wire::check_fields::<RemoveIp6RulesResponse>();
+    crate::api::wire::check_fields::<RenewAddressesResponse>();
+    crate::api::wire::check_fields::<RenewVpnGatewayResponse>();
+    crate::api::wire::check_fields::<ReplaceCcnRouteTableBroadcastPolicysResponse>();
+    crate::api::wire::check_fields::<ReplaceCcnRouteTableInputPolicysResponse>();
+    crate::api::wire::check_fields::<ReplaceDirectConnectGatewayCcnRoutesResponse>();
+    crate::api::wire::check_fields::<ReplaceHighPriorityRouteTableAssociationResponse>();
+    crate::api::wire::check_fields::<ReplaceHighPriorityRoutesResponse>();
+    crate::api::wire::check_fields::<ReplaceRoutePolicyAssociationsResponse>();
+    crate::api::wire::check_fields::<ReplaceRoutePolicyEntriesResponse>();
+    crate::api::wire::check_fields::<ReplaceRouteTableAssociationResponse>();
+    crate::api::wire::check_fields::<ReplaceRoutesResponse>();
+    crate::api::wire::check_fields::<ReplaceRoutesWithRoutePolicyResponse>();
+    crate::api::wire::check_fields::<ReplaceSecurityGroupPoliciesResponse>();
+    crate::api::wire::check_fields::<ReplaceSecurityGroupPolicyResponse>();
+    crate::api::wire::check_fields::<ResetAttachCcnInstancesResponse>();
+    crate::api::wire::check_fields::<ResetHighPriorityRoutesResponse>();
+    crate::api::wire::check_fields::<ResetNatGatewayConnectionResponse>();
+    crate::api::wire::check_fields::<ResetRoutePolicyAssociationsResponse>();
+    crate::api::wire::check_fields::<ResetRoutePolicyEntriesResponse>();
+    crate::api::wire::check_fields::<ResetRoutesResponse>();
+    crate::api::wire::check_fields::<ResetTrafficMirrorFilterResponse>();
+    crate::api::wire::check_fields::<ResetTrafficMirrorSrcsResponse>();
+    crate::api::wire::check_fields::<ResetTrafficMirrorTargetResponse>();
+    crate::api::wire::check_fields::<ResetVpnConnectionResponse>();
+    crate::api::wire::check_fields::<ResetVpnGatewayInternetMaxBandwidthResponse>();
+    crate::api::wire::check_fields::<ResumeSnapshotInstanceResponse>();
+    crate::api::wire::check_fields::<ReturnNormalAddressesResponse>();
+    crate::api::wire::check_fields::<SetCcnRegionBandwidthLimitsResponse>();
+    crate::api::wire::check_fields::<SetVpnGatewaysRenewFlagResponse>();
+    crate::api::wire::check_fields::<StartTrafficMirrorResponse>();
+    crate::api::wire::check_fields::<StopTrafficMirrorResponse>();
+    crate::api::wire::check_fields::<TransformAddressResponse>();
+    crate::api::wire::check_fields::<UnassignIpv6AddressesResponse>();
+    crate::api::wire::check_fields::<UnassignIpv6CidrBlockResponse>();
+    crate::api::wire::check_fields::<UnassignIpv6SubnetCidrBlockResponse>();
+    crate::api::wire::check_fields::<UnassignPrivateIpAddressesResponse>();
+    crate::api::wire::check_fields::<UnlockCcnBandwidthsResponse>();
+    crate::api::wire::check_fields::<UnlockCcnsResponse>();
+    crate::api::wire::check_fields::<UpdateTrafficMirrorAllFilterResponse>();
+    crate::api::wire::check_fields::<UpdateTrafficMirrorDirectionResponse>();
+    crate::api::wire::check_fields::<UpgradeNatGatewayProductVersionResponse>();
+    crate::api::wire::check_fields::<WithdrawNotifyRoutesResponse>();
+    crate::api::wire::check_fields::<AccessPolicy>();
+    crate::api::wire::check_fields::<AccountAttribute>();
+    crate::api::wire::check_fields::<Address>();
+    crate::api::wire::check_fields::<AddressInfo>();
+    crate::api::wire::check_fields::<AddressTemplate>();
+    crate::api::wire::check_fields::<AddressTemplateGroup>();
+    crate::api::wire::check_fields::<AddressTemplateItem>();
+    crate::api::wire::check_fields::<AddressTemplateSpecification>();
+    crate::api::wire::check_fields::<AlgType>();
+    crate::api::wire::check_fields::<AssistantCidr>();
+    crate::api::wire::check_fields::<BackupPolicy>();
+    crate::api::wire::check_fields::<BandwidthPackage>();
+    crate::api::wire::check_fields::<BandwidthPackageBillBandwidth>();
+    crate::api::wire::check_fields::<BandwidthRange>();
+    crate::api::wire::check_fields::<BgpConfigAndAsn>();
+    crate::api::wire::check_fields::<CCN>();
+    crate::api::wire::check_fields::<CcnAttachedInstance>();
+    crate::api::wire::check_fields::<CcnBandwidth>();
+    crate::api::wire::check_fields::<CcnBandwidthInfo>();
+    crate::api::wire::check_fields::<CcnInstanceInfo>();
+    crate::api::wire::check_fields::<CcnPolicyBasedRoutingNextHop>();
+    crate::api::wire::check_fields::<CcnPolicyBasedRoutingRule>();
+    crate::api::wire::check_fields::<CcnRegionBandwidthLimit>();
+    crate::api::wire::check_fields::<CcnRegionBandwidthLimitInfo>();
+    crate::api::wire::check_fields::<CcnRoute>();
+    crate::api::wire::check_fields::<CcnRouteBroadcastPolicyRouteCondition>();
+    crate::api::wire::check_fields::<CcnRouteTable>();
+    crate::api::wire::check_fields::<CcnRouteTableBroadcastPolicy>();
+    crate::api::wire::check_fields::<CcnRouteTableBroadcastPolicys>();
+    crate::api::wire::check_fields::<CcnRouteTableInputPolicy>();
+    crate::api::wire::check_fields::<CcnRouteTableInputPolicys>();
+    crate::api::wire::check_fields::<CidrForCcn>();
+    crate::api::wire::check_fields::<ClassicLinkInstance>();
+    crate::api::wire::check_fields::<ConflictItem>();
+    crate::api::wire::check_fields::<ConflictSource>();
+    crate::api::wire::check_fields::<ConnectionStateTimeouts>();
+    crate::api::wire::check_fields::<CrossBorderCompliance>();
+    crate::api::wire::check_fields::<CrossBorderFlowMonitorData>();
+    crate::api::wire::check_fields::<CustomerGateway>();
+    crate::api::wire::check_fields::<CustomerGatewayVendor>();
+    crate::api::wire::check_fields::<CvmInstance>();
+    crate::api::wire::check_fields::<DefaultVpcSubnet>();
+    crate::api::wire::check_fields::<DesignatedZoneInfoDict>();
+    crate::api::wire::check_fields::<DestinationIpPortTranslationNatRule>();
+    crate::api::wire::check_fields::<DhcpIp>();
+    crate::api::wire::check_fields::<DirectConnectGateway>();
+    crate::api::wire::check_fields::<DirectConnectGatewayCcnRoute>();
+    crate::api::wire::check_fields::<DirectConnectSubnet>();
+    crate::api::wire::check_fields::<DnsServers>();
+    crate::api::wire::check_fields::<EndPoint>();
+    crate::api::wire::check_fields::<EndPointService>();
+    crate::api::wire::check_fields::<FlowLog>();
+    crate::api::wire::check_fields::<FlowLogStorage>();
+    crate::api::wire::check_fields::<GatewayFlowMonitorDetail>();
+    crate::api::wire::check_fields::<GatewayQos>();
+    crate::api::wire::check_fields::<GlobalRoute>();
+    crate::api::wire::check_fields::<HaVip>();
+    crate::api::wire::check_fields::<HaVipAssociation>();
+    crate::api::wire::check_fields::<HealthCheckConfig>();
+    crate::api::wire::check_fields::<HighPriorityRoute>();
+    crate::api::wire::check_fields::<HighPriorityRouteTable>();
+    crate::api::wire::check_fields::<IKEOptionsSpecification>();
+    crate::api::wire::check_fields::<IPSECOptionsSpecification>();
+    crate::api::wire::check_fields::<ISPIPv6CidrBlock>();
+    crate::api::wire::check_fields::<InstanceBind>();
+    crate::api::wire::check_fields::<InstanceJumbo>();
+    crate::api::wire::check_fields::<InstanceStatistic>();
+    crate::api::wire::check_fields::<InternetPrice>();
+    crate::api::wire::check_fields::<InternetPriceDetail>();
+    crate::api::wire::check_fields::<Ip6Rule>();
+    crate::api::wire::check_fields::<Ip6Translator>();
+    crate::api::wire::check_fields::<IpAddressStates>();
+    crate::api::wire::check_fields::<IpGeolocationInfo>();
+    crate::api::wire::check_fields::<Ipv6Address>();
+    crate::api::wire::check_fields::<Ipv6SubnetCidrBlock>();
+    crate::api::wire::check_fields::<ItemPrice>();
+    crate::api::wire::check_fields::<LocalGateway>();
+    crate::api::wire::check_fields::<NatDirectConnectGatewayRoute>();
+    crate::api::wire::check_fields::<NatGateway>();
+    crate::api::wire::check_fields::<NatGatewayAddress>();
+    crate::api::wire::check_fields::<NatGatewayDestinationIpPortTranslationNatRule>();
+    crate::api::wire::check_fields::<NatGatewayFlowMonitorDetail>();
+    crate::api::wire::check_fields::<NatRegionInfoWithArea>();
+    crate::api::wire::check_fields::<NatZoneInfo>();
+    crate::api::wire::check_fields::<NetDetect>();
+    crate::api::wire::check_fields::<NetDetectIpState>();
+    crate::api::wire::check_fields::<NetDetectState>();
+    crate::api::wire::check_fields::<NetworkAcl>();
+    crate::api::wire::check_fields::<NetworkAclEntry>();
+    crate::api::wire::check_fields::<NetworkAclQuintupleEntry>();
+    crate::api::wire::check_fields::<NetworkInterface>();
+    crate::api::wire::check_fields::<NetworkInterfaceAttachment>();
+    crate::api::wire::check_fields::<PeerConnection>();
+    crate::api::wire::check_fields::<PolicyStatistics>();
+    crate::api::wire::check_fields::<Price>();
+    crate::api::wire::check_fields::<PrivateIpAddressSpecification>();
+    crate::api::wire::check_fields::<PrivateNatCrossDomainInfo>();
+    crate::api::wire::check_fields::<PrivateNatDestinationIpPortTranslationNatRule>();
+    crate::api::wire::check_fields::<PrivateNatGateway>();
+    crate::api::wire::check_fields::<PrivateNatGatewayLimit>();
+    crate::api::wire::check_fields::<ProductQuota>();
+    crate::api::wire::check_fields::<Quota>();
+    crate::api::wire::check_fields::<ReferredSecurityGroup>();
+    crate::api::wire::check_fields::<ReserveIpAddressInfo>();
+    crate::api::wire::check_fields::<Resource>();
+    crate::api::wire::check_fields::<ResourceDashboard>();
+    crate::api::wire::check_fields::<ResourceStatistics>();
+    crate::api::wire::check_fields::<ResourceStatisticsItem>();
+    crate::api::wire::check_fields::<Route>();
+    crate::api::wire::check_fields::<RouteConflict>();
+    crate::api::wire::check_fields::<RoutePolicy>();
+    crate::api::wire::check_fields::<RoutePolicyAssociation>();
+    crate::api::wire::check_fields::<RoutePolicyEntry>();
+    crate::api::wire::check_fields::<RouteSelectionPolicy>();
+    crate::api::wire::check_fields::<RouteTable>();
+    crate::api::wire::check_fields::<RouteTableAssociation>();
+    crate::api::wire::check_fields::<SecurityGroup>();
+    crate::api::wire::check_fields::<SecurityGroupAssociationStatistics>();
+    crate::api::wire::check_fields::<SecurityGroupLimitSet>();
+    crate::api::wire::check_fields::<SecurityGroupPolicy>();
+    crate::api::wire::check_fields::<SecurityGroupPolicySet>();
+    crate::api::wire::check_fields::<SecurityPolicyDatabase>();
+    crate::api::wire::check_fields::<ServiceTemplate>();
+    crate::api::wire::check_fields::<ServiceTemplateGroup>();
+    crate::api::wire::check_fields::<ServiceTemplateSpecification>();
+    crate::api::wire::check_fields::<ServicesInfo>();
+    crate::api::wire::check_fields::<SnapshotFileInfo>();
+    crate::api::wire::check_fields::<SnapshotInstance>();
+    crate::api::wire::check_fields::<SnapshotPolicy>();
+    crate::api::wire::check_fields::<SourceIpTranslationNatRule>();
+    crate::api::wire::check_fields::<SslClientConfig>();
+    crate::api::wire::check_fields::<SslVpnClient>();
+    crate::api::wire::check_fields::<SslVpnSever>();
+    crate::api::wire::check_fields::<Subnet>();
+    crate::api::wire::check_fields::<Tag>();
+    crate::api::wire::check_fields::<TemplateLimit>();
+    crate::api::wire::check_fields::<TrafficFlow>();
+    crate::api::wire::check_fields::<TrafficMirror>();
+    crate::api::wire::check_fields::<TrafficMirrorFilter>();
+    crate::api::wire::check_fields::<TrafficMirrorTarget>();
+    crate::api::wire::check_fields::<TrafficMirrorTargetResourceInfo>();
+    crate::api::wire::check_fields::<TrafficPackage>();
+    crate::api::wire::check_fields::<TrafficQosPolicySet>();
+    crate::api::wire::check_fields::<TranslationAclRule>();
+    crate::api::wire::check_fields::<TranslationNatRule>();
+    crate::api::wire::check_fields::<UsedDetail>();
+    crate::api::wire::check_fields::<Vpc>();
+    crate::api::wire::check_fields::<VpcEndPointServiceUser>();
+    crate::api::wire::check_fields::<VpcIpv6Address>();
+    crate::api::wire::check_fields::<VpcLimit>();
+    crate::api::wire::check_fields::<VpcPrivateIpAddress>();
+    crate::api::wire::check_fields::<VpcTaskResultDetailInfo>();
+    crate::api::wire::check_fields::<VpnConnection>();
+    crate::api::wire::check_fields::<VpnGateway>();
+    crate::api::wire::check_fields::<VpnGatewayQuota>();
+    crate::api::wire::check_fields::<VpnGatewayRoute>();
+    crate::api::wire::check_fields::<VpngwCcnRoutes>();
 }
