@@ -891,11 +891,18 @@ fn render_struct(
     Ok(())
 }
 
+/// The fields in byte order of their wire names: the order of their parameters, and the order
+/// of a reply's field table.
+fn by_wire_name<'a, 'b>(fields: &'a [Field<'b>]) -> Vec<&'a Field<'b>> {
+    let mut sorted: Vec<&Field<'_>> = fields.iter().collect();
+    sorted.sort_by(|a, b| a.def.name.as_bytes().cmp(b.def.name.as_bytes()));
+    sorted
+}
+
 /// The direct flattening of a request-side type: its fields by wire name in byte order, which
 /// is the order of their parameters (see `cvm_proto::flatten::Flatten`).
 fn render_flatten(s: &mut String, name: &str, fields: &[Field<'_>], side: Side, holds_float: bool) {
-    let mut sorted: Vec<&Field<'_>> = fields.iter().collect();
-    sorted.sort_by(|a, b| a.def.name.as_bytes().cmp(b.def.name.as_bytes()));
+    let sorted = by_wire_name(fields);
     let _ = writeln!(s, "\nimpl crate::flatten::Flatten for {name} {{");
     // The trait's default is `true`, the safe answer for types written by hand.
     if !holds_float {
@@ -1005,8 +1012,7 @@ fn render_fields(s: &mut String, name: &str, fields: &[Field<'_>]) -> Result<(),
             fields.len()
         )));
     }
-    let mut sorted: Vec<&Field<'_>> = fields.iter().collect();
-    sorted.sort_by(|a, b| a.def.name.as_bytes().cmp(b.def.name.as_bytes()));
+    let sorted = by_wire_name(fields);
     let _ = writeln!(s, "\nimpl crate::api::wire::Fields for {name} {{");
     let _ = writeln!(s, "    const NAME: &'static str = \"{name}\";");
     let names: Vec<String> = sorted
