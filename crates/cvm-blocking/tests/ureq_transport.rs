@@ -1,5 +1,5 @@
-//! The ureq transport against raw loopback servers: timeouts, refused and dropped connections,
-//! oversize bodies, and what goes on the wire.
+//! The ureq transport against raw loopback servers: timeouts (for the head and for a body that
+//! stalls), refused and dropped connections, oversize bodies, and what goes on the wire.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -62,6 +62,27 @@ fn a_server_that_never_answers_hits_the_timeout() {
     let err = c.call(&DescribeZonesRequest::default()).unwrap_err();
     assert!(err.is_timeout(), "{err}");
     assert_eq!(server.count(), 4, "a read-only call is retried");
+}
+
+#[test]
+fn a_body_that_stalls_hits_the_same_timeout() {
+    // The head arrives at once; the body stops half way. ureq's global timeout covers the body.
+    let mut stalled = raw_response("200 OK", br#"{"Response":{"TotalCount":0,"ZoneSet":[]}}"#);
+    stalled.truncate(stalled.len() - 10);
+    let server = RawServer::start(Behaviour::Stall(stalled));
+    let c = client(&server.url).build().unwrap();
+    // On a thread, so that a call that never ends fails the test instead of hanging it.
+    let (done, result) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(c.call(&RebootInstancesRequest::new(["ins-1"])));
+    });
+    let err = result
+        .recv_timeout(Duration::from_secs(5))
+        .expect("the call ends within the timeout")
+        .unwrap_err();
+    assert_eq!(err.class(), ErrorClass::Timeout, "{err}");
+    assert!(err.is_timeout() && err.is_transport(), "{err}");
+    assert_eq!(server.count(), 1, "a possibly applied reboot is not resent");
 }
 
 #[test]
