@@ -120,10 +120,14 @@ async fn a_body_that_stalls_hits_the_same_timeout() {
     let server = RawServer::start(Behaviour::Stall(stalled));
     let c = client(&server.url).build().unwrap();
     let start = Instant::now();
-    let err = c
-        .call(&RebootInstancesRequest::new(["ins-1"]))
-        .await
-        .unwrap_err();
+    // An outer limit, so that a call that never ends fails the test instead of hanging it.
+    let err = tokio::time::timeout(
+        Duration::from_secs(5),
+        c.call(&RebootInstancesRequest::new(["ins-1"])),
+    )
+    .await
+    .expect("the call ends within the timeout")
+    .unwrap_err();
     assert!(
         start.elapsed() < Duration::from_secs(2),
         "{:?}",
