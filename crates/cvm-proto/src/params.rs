@@ -119,11 +119,13 @@ struct Entry {
 
 /// The [`Entry::prefix`] of `key`.
 fn prefix(key: &str) -> u64 {
+    let key = key.as_bytes();
+    // Most keys are at least 8 bytes long: one load (a copy of unknown length is a call).
+    if let Some(Ok(head)) = key.get(..8).map(<[u8; 8]>::try_from) {
+        return u64::from_be_bytes(head);
+    }
     let mut bytes = [0u8; 8];
-    bytes
-        .iter_mut()
-        .zip(key.as_bytes())
-        .for_each(|(b, k)| *b = *k);
+    bytes.iter_mut().zip(key).for_each(|(b, k)| *b = *k);
     u64::from_be_bytes(bytes)
 }
 
