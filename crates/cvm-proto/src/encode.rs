@@ -13,29 +13,33 @@ const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// Whether `text` is sent as itself: only `A-Z a-z 0-9 - _ . ~`.
 pub fn is_unreserved(text: &str) -> bool {
-    all_bytes(text, unreserved_byte)
+    is_unreserved_bytes(text.as_bytes())
+}
+
+/// [`is_unreserved`] of bytes.
+pub(crate) fn is_unreserved_bytes(bytes: &[u8]) -> bool {
+    all_bytes(bytes, unreserved_byte)
 }
 
 /// Whether a key is made only of letters, digits and `.`, as every key of a generated type is:
 /// such a key is sent as itself and holds no `_`.
 pub(crate) fn is_plain_key(key: &str) -> bool {
-    all_bytes(key, |b| alphanumeric_byte(b) | (b == b'.'))
+    all_bytes(key.as_bytes(), |b| alphanumeric_byte(b) | (b == b'.'))
 }
 
 /// Whether `name` is a wire name: letters and digits, at least one.
 pub(crate) fn is_wire_name(name: &str) -> bool {
-    !name.is_empty() && all_bytes(name, alphanumeric_byte)
+    !name.is_empty() && all_bytes(name.as_bytes(), alphanumeric_byte)
 }
 
 /// Whether `ok` holds for every byte of `text` (and for `a`, which pads a short text).
 #[inline]
-fn all_bytes(text: &str, ok: impl Fn(u8) -> bool + Copy) -> bool {
+fn all_bytes(bytes: &[u8], ok: impl Fn(u8) -> bool + Copy) -> bool {
     // Sixteen bytes at a time without a branch per byte, which the compiler turns into vector
     // compares. Most keys and values are shorter than that or not a multiple of it, so the last
     // block overlaps the one before it, and a text shorter than a block is padded with a letter:
     // no byte goes through a loop of its own (callgrind: 88 instructions per call on the
     // walkthrough's parameters, of which 25 pairs are checked per request, before this).
-    let bytes = text.as_bytes();
     let block_ok = |block: &[u8]| block.iter().fold(true, |all, &b| all & ok(b));
     let Some(last_start) = bytes.len().checked_sub(16) else {
         return block_ok(&short_block(bytes));

@@ -1,6 +1,7 @@
 //! Flat request parameters: unique keys kept in byte order, raw (unencoded) values.
 
 use std::fmt;
+use std::ops::Range;
 
 use thiserror::Error;
 
@@ -90,11 +91,15 @@ pub const REDACTED: &str = "<redacted>";
 ///
 /// Byte order of the keys is the order of the string to sign whenever no key contains `_`.
 ///
-/// All keys and values live back to back in one string, and each parameter is a pair of ranges
-/// into it, so a set costs two allocations however many parameters it holds.
+/// All keys and values live in one string, each parameter written there as `key=value&`, and
+/// each parameter is a pair of ranges into it, so a set costs two allocations however many
+/// parameters it holds. A set built in key order (as the flatteners build it, the common
+/// parameters merged in) holds exactly its string to sign's pairs there, which signing copies
+/// in one piece.
 #[derive(Clone, Default)]
 pub struct Params {
-    /// The text of every key and value; a replaced or removed value leaves its bytes unused here.
+    /// The text of every key and value, each key followed by `=` and each value by `&`; a
+    /// replaced or removed value leaves its bytes unused here.
     text: String,
     /// One entry per parameter, in ascending byte order of the keys.
     entries: Vec<Entry>,
@@ -102,10 +107,16 @@ pub struct Params {
     /// been removed): until one is, no key needs percent-encoding and none holds `_` (which
     /// signing reads as `.`), so the signers and encoders do not look at the keys.
     unplain: bool,
+    /// Whether the text may hold anything but `key=value&` for each entry in order: a value was
+    /// replaced or removed, or a key was added before another.
+    scattered: bool,
 }
 
+/// The most parameters [`Params::insert_sorted_known`] merges in one pass.
+const SORTED_INSERT_MAX: usize = 12;
+
 /// Where one parameter's key and value are in [`Params::text`], with the key's first bytes.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Entry {
     /// The first 8 bytes of the key, big-endian and padded with zeros, so that most comparisons
     /// of two keys are one comparison of integers: a zero-padded prefix orders as the key does,
@@ -146,9 +157,10 @@ impl Params {
     /// An empty set with room for `n` parameters holding `bytes` bytes of keys and values in all.
     pub fn with_room(n: usize, bytes: usize) -> Self {
         Self {
-            text: String::with_capacity(bytes),
+            text: String::with_capacity(bytes.saturating_add(n.saturating_mul(2))),
             entries: Vec::with_capacity(n),
             unplain: false,
+            scattered: false,
         }
     }
 
@@ -184,6 +196,7 @@ impl Params {
             Ok(_) => Err(ParamsError::Duplicate(key.to_owned())),
             Err(at) => {
                 let entry = self.push_text(key, value);
+                self.scattered |= at != self.entries.len();
                 self.entries.insert(at, entry);
                 Ok(())
             }
@@ -201,10 +214,123 @@ impl Params {
             Ok(_) => Err(ParamsError::Duplicate(key.to_owned())),
             Err(at) => {
                 let entry = self.push_text_plain(key, value);
+                self.scattered |= at != self.entries.len();
                 self.entries.insert(at, entry);
                 Ok(())
             }
         }
+    }
+
+    /// Adds parameters whose keys are known to be well formed (constants such as the common
+    /// parameters), given in ascending key order and each once; a key already present is an
+    /// error and leaves the set unchanged. A set in key order stays in order: the pairs are
+    /// merged into its text in one pass instead of being appended.
+    pub(crate) fn insert_sorted_known(
+        &mut self,
+        pairs: &[(&'static str, &str)],
+    ) -> Result<(), ParamsError> {
+        debug_assert!(pairs.windows(2).all(|w| w[0].0 < w[1].0), "{pairs:?}");
+        // Where each key goes among the present ones: both are sorted, so one walk over the
+        // present keys finds every place.
+        let mut places = [0usize; SORTED_INSERT_MAX];
+        let mut place = 0;
+        for (i, (key, _)) in pairs.iter().enumerate() {
+            debug_assert!(crate::encode::is_plain_key(key), "{key:?}");
+            let key_prefix = prefix(key);
+            while let Some(e) = self.entries.get(place) {
+                let order = e.prefix.cmp(&key_prefix).then_with(|| {
+                    let present = slice(&self.text, e.key_start, e.key_end);
+                    present.as_bytes().cmp(key.as_bytes())
+                });
+                match order {
+                    std::cmp::Ordering::Less => place += 1,
+                    std::cmp::Ordering::Equal => {
+                        return Err(ParamsError::Duplicate((*key).to_owned()))
+                    }
+                    std::cmp::Ordering::Greater => break,
+                }
+            }
+            if let Some(slot) = places.get_mut(i) {
+                *slot = place;
+            }
+        }
+        match places.get(..pairs.len()) {
+            Some(places) if !self.scattered => self.merge_in_order(pairs, places),
+            _ => {
+                for (key, value) in pairs {
+                    self.insert_known(key, value)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Merges `pairs` into a set whose text is in order, each before the present entry at its
+    /// place in `places`, so that the text stays in order: the text and the entries after each
+    /// place move once, from the back, within their buffers.
+    fn merge_in_order(&mut self, pairs: &[(&'static str, &str)], places: &[usize]) {
+        let added: usize = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+        let (old_text, old_entries) = (self.text.len(), self.entries.len());
+        let mut bytes = std::mem::take(&mut self.text).into_bytes();
+        bytes.resize(old_text + added, 0);
+        self.entries
+            .resize(old_entries + pairs.len(), Entry::default());
+        // The old text before `text_end` and the old entries before `entry_end` have not moved;
+        // what lies after them has moved up by `shift` bytes and `k + 1` entries.
+        let (mut text_end, mut entry_end, mut shift) = (old_text, old_entries, added);
+        for (k, ((key, value), &place)) in pairs.iter().zip(places).enumerate().rev() {
+            let at = match self.entries.get(place) {
+                Some(e) if place < entry_end => e.key_start,
+                _ => text_end,
+            };
+            bytes.copy_within(at..text_end, at + shift);
+            self.entries.copy_within(place..entry_end, place + k + 1);
+            if let Some(moved) = self.entries.get_mut(place + k + 1..entry_end + k + 1) {
+                for e in moved {
+                    e.key_start += shift;
+                    e.key_end += shift;
+                    e.value_start += shift;
+                    e.value_end += shift;
+                }
+            }
+            shift -= key.len() + value.len() + 2;
+            let start = at + shift;
+            let entry = Entry {
+                prefix: prefix(key),
+                key_start: start,
+                key_end: start + key.len(),
+                value_start: start + key.len() + 1,
+                value_end: start + key.len() + 1 + value.len(),
+            };
+            let pair = [key.as_bytes(), b"=", value.as_bytes(), b"&"];
+            let mut to = start;
+            for piece in pair {
+                if let Some(slot) = bytes.get_mut(to..to + piece.len()) {
+                    slot.copy_from_slice(piece);
+                }
+                to += piece.len();
+            }
+            if let Some(slot) = self.entries.get_mut(place + k) {
+                *slot = entry;
+            }
+            text_end = at;
+            entry_end = place;
+        }
+        // Only whole keys and values moved, to places between whole pairs, so the text is still
+        // UTF-8; were it not, the replacement characters would show it rather than a panic.
+        self.text = String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    }
+
+    /// The set's text when it is exactly `key=value&` for each parameter in key order (the
+    /// string to sign's pairs, then `&`), as a set built in order is.
+    pub(crate) fn in_order_text(&self) -> Option<&str> {
+        (!self.scattered).then_some(self.text.as_str())
+    }
+
+    /// Where each value is in the text, in key order.
+    pub(crate) fn value_ranges(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        self.entries.iter().map(|e| e.value_start..e.value_end)
     }
 
     /// Adds or replaces a parameter, returning the previous value.
@@ -221,15 +347,19 @@ impl Params {
                 let previous = self.value_at(at).to_owned();
                 let value_start = self.text.len();
                 self.text.push_str(&value);
+                let value_end = self.text.len();
+                self.text.push('&');
+                self.scattered = true;
                 if let Some(entry) = self.entries.get_mut(at) {
                     entry.value_start = value_start;
-                    entry.value_end = self.text.len();
+                    entry.value_end = value_end;
                 }
                 self.compact_if_wasteful();
                 Ok(Some(previous))
             }
             Err(at) => {
                 let entry = self.push_text(&key, &value);
+                self.scattered |= at != self.entries.len();
                 self.entries.insert(at, entry);
                 Ok(None)
             }
@@ -251,6 +381,7 @@ impl Params {
         let at = self.position(key).ok()?;
         let value = self.value_at(at).to_owned();
         self.entries.remove(at);
+        self.scattered = true;
         self.compact_if_wasteful();
         Some(value)
     }
@@ -270,6 +401,7 @@ impl Params {
         self.text.clear();
         self.entries.clear();
         self.unplain = false;
+        self.scattered = false;
     }
 
     /// Whether some key holds `_`; answered without looking at the keys while all are plain.
@@ -329,26 +461,34 @@ impl Params {
         let key_start = self.text.len();
         self.text.push_str(key);
         let key_end = self.text.len();
+        self.text.push('=');
         write(&mut self.text);
+        let value_end = self.text.len();
+        self.text.push('&');
         self.entries.push(Entry {
             prefix: prefix(key),
             key_start,
             key_end,
-            value_start: key_end,
-            value_end: self.text.len(),
+            value_start: key_end + 1,
+            value_end,
         });
     }
 
     /// Sorts parameters pushed out of order by key; equal keys end up next to each other.
     pub(crate) fn sort(&mut self) {
         let text = &self.text;
-        self.entries.sort_unstable_by(|a, b| {
+        let order = |a: &Entry, b: &Entry| {
             a.prefix.cmp(&b.prefix).then_with(|| {
                 let a = slice(text, a.key_start, a.key_end);
                 a.as_bytes()
                     .cmp(slice(text, b.key_start, b.key_end).as_bytes())
             })
-        });
+        };
+        if self.entries.is_sorted_by(|a, b| order(a, b).is_le()) {
+            return;
+        }
+        self.entries.sort_unstable_by(order);
+        self.scattered = true;
     }
 
     /// In a sorted set, the first key that appears more than once.
@@ -376,7 +516,7 @@ impl Params {
     /// Rewrites the text without the parts that replaced and removed values left unused, once
     /// they are most of it, so that a set that is changed again and again does not grow forever.
     fn compact_if_wasteful(&mut self) {
-        if self.text.len() > 2 * self.text_len() + 256 {
+        if self.text.len() > 2 * (self.text_len() + 2 * self.len()) + 256 {
             *self = self.clone_with_room(0, 0);
         }
     }
@@ -396,13 +536,16 @@ impl Params {
         let key_start = self.text.len();
         self.text.push_str(key);
         let key_end = self.text.len();
+        self.text.push('=');
         self.text.push_str(value);
+        let value_end = self.text.len();
+        self.text.push('&');
         Entry {
             prefix: prefix(key),
             key_start,
             key_end,
-            value_start: key_end,
-            value_end: self.text.len(),
+            value_start: key_end + 1,
+            value_end,
         }
     }
 
@@ -615,6 +758,146 @@ mod tests {
             q.clear();
             assert!(q.keys_are_plain());
         }
+    }
+
+    /// One change to a parameter set, for the properties below.
+    #[derive(Debug, Clone)]
+    enum Change {
+        Insert(String, String),
+        Set(String, String),
+        Remove(String),
+        Push(String, String),
+    }
+
+    fn changes() -> impl proptest::strategy::Strategy<Value = Vec<Change>> {
+        use proptest::prelude::*;
+        let key = "[A-Ca-c0-9.]{1,5}|Action|Nonce|Region|Signature|Token|Version|Zone";
+        let value = "[a-z0-9 =&~.-]{0,5}|\\PC{0,3}";
+        let change = prop_oneof![
+            (key, value).prop_map(|(k, v)| Change::Insert(k, v)),
+            (key, value).prop_map(|(k, v)| Change::Set(k, v)),
+            key.prop_map(Change::Remove),
+            (key, value).prop_map(|(k, v)| Change::Push(k, v)),
+        ];
+        proptest::collection::vec(change, 0..24)
+    }
+
+    /// A set built by `changes`; a push comes after the last key, as the flatteners push.
+    fn build(changes: Vec<Change>) -> Params {
+        let mut p = Params::new();
+        for c in changes {
+            match c {
+                Change::Insert(k, v) => {
+                    let _ = p.insert(k, v);
+                }
+                Change::Set(k, v) => {
+                    let _ = p.set(k, v);
+                }
+                Change::Remove(k) => {
+                    p.remove(&k);
+                }
+                Change::Push(k, v) => {
+                    if p.iter()
+                        .next_back()
+                        .is_none_or(|(last, _)| last < k.as_str())
+                    {
+                        p.push_with(&k, |t| t.push_str(&v));
+                    }
+                }
+            }
+        }
+        p
+    }
+
+    /// `key=value&` for each pair of `p`, in order.
+    fn pairs_text(p: &Params) -> String {
+        p.iter().map(|(k, v)| format!("{k}={v}&")).collect()
+    }
+
+    const KNOWN: [&str; 8] = [
+        "Action",
+        "Language",
+        "Nonce",
+        "Region",
+        "SecretId",
+        "Timestamp",
+        "Token",
+        "Version",
+    ];
+
+    proptest::proptest! {
+        /// Whatever was done to a set, the text it calls in order is exactly its pairs, and a
+        /// set built by adding keys in order only (pushes, inserts at the end) is in order.
+        #[test]
+        fn in_order_text_is_the_pairs(changes in changes()) {
+            let only_appends = changes.iter().all(|c| matches!(c, Change::Push(..)));
+            let p = build(changes);
+            if let Some(text) = p.in_order_text() {
+                proptest::prop_assert_eq!(text, pairs_text(&p));
+                let values: Vec<&str> = p.value_ranges().map(|r| &text[r]).collect();
+                let want: Vec<&str> = p.iter().map(|(_, v)| v).collect();
+                proptest::prop_assert_eq!(values, want);
+            }
+            if only_appends {
+                proptest::prop_assert!(p.in_order_text().is_some());
+            }
+            let copy = p.clone_with_room(1, 1);
+            let want = pairs_text(&p);
+            proptest::prop_assert_eq!(copy.in_order_text(), Some(want.as_str()));
+        }
+
+        /// Adding sorted known keys in one pass gives the set (or the error) that adding them
+        /// one at a time gives, keeps a set in order, and an error leaves the set as it was.
+        #[test]
+        fn sorted_insert_equals_one_at_a_time(
+            changes in changes(),
+            chosen in proptest::collection::vec(proptest::bool::ANY, KNOWN.len()),
+            value in "[a-z0-9]{0,4}|\\PC{0,3}",
+        ) {
+            let p = build(changes);
+            let pairs: Vec<(&'static str, &str)> = KNOWN
+                .iter()
+                .zip(&chosen)
+                .filter(|(_, c)| **c)
+                .map(|(k, _)| (*k, value.as_str()))
+                .collect();
+            let mut one_pass = p.clone();
+            let got = one_pass.insert_sorted_known(&pairs);
+            let mut one_at_a_time = p.clone();
+            let want = pairs.iter().try_for_each(|(k, v)| one_at_a_time.insert_known(k, v));
+            proptest::prop_assert_eq!(&got, &want);
+            if got.is_ok() {
+                proptest::prop_assert_eq!(&one_pass, &one_at_a_time);
+                if p.in_order_text().is_some() {
+                    let want = pairs_text(&one_pass);
+                    proptest::prop_assert_eq!(one_pass.in_order_text(), Some(want.as_str()));
+                }
+            } else {
+                proptest::prop_assert_eq!(&one_pass, &p);
+            }
+        }
+    }
+
+    #[test]
+    fn known_keys_are_merged_in_place() {
+        let mut p = Params::with_room(8, 128);
+        p.push_with("ImageId", |t| t.push_str("img-1"));
+        p.push_with("Placement.Zone", |t| t.push_str("ap-guangzhou-2"));
+        let room = p.text.capacity();
+        p.insert_sorted_known(&[("Action", "RunInstances"), ("Nonce", "7"), ("Version", "v")])
+            .unwrap();
+        assert_eq!(
+            p.in_order_text(),
+            Some("Action=RunInstances&ImageId=img-1&Nonce=7&Placement.Zone=ap-guangzhou-2&Version=v&")
+        );
+        assert_eq!(p.text.capacity(), room, "merged within the buffer");
+        assert_eq!(
+            p.insert_sorted_known(&[("Nonce", "8")]),
+            Err(ParamsError::Duplicate("Nonce".into()))
+        );
+        p.set("Nonce", "9").unwrap();
+        assert_eq!(p.in_order_text(), None);
+        assert_eq!(p.get("Nonce"), Some("9"));
     }
 
     #[test]
