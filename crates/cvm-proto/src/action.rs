@@ -34,6 +34,19 @@ pub trait Action: Serialize {
         crate::flatten::flatten_into(self, params)
     }
 
+    /// [`flatten_into`](Self::flatten_into) with `common` merged in: parameters that every
+    /// request carries, in ascending byte order of their keys, none of them a key this request
+    /// writes. The generated types write them in their places while flattening, so that the set
+    /// comes out in key order in one pass.
+    fn flatten_with_common(
+        &self,
+        params: &mut crate::Params,
+        common: &[(&'static str, &str)],
+    ) -> Result<(), crate::PrepareError> {
+        self.flatten_into(params)?;
+        Ok(params.insert_sorted_known(common)?)
+    }
+
     /// Checks that the request holds no NaN or infinite number, which a JSON body cannot carry:
     /// the one check a TC3 POST needs instead of flattening. By default it flattens the request
     /// and throws the parameters away; the generated types look only at their float fields.

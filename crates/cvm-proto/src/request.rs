@@ -432,9 +432,12 @@ pub fn prepare<P: Serialize + ?Sized>(
     endpoint: &Endpoint,
     ctx: &Context<'_>,
 ) -> Result<Prepared, PrepareError> {
-    let flatten = |flat: &mut Params| flatten::flatten_into(params, flat);
+    let flatten = |flat: &mut Params, common: &[(&'static str, &str)]| {
+        flatten::flatten_into(params, flat)?;
+        Ok(flat.insert_sorted_known(common)?)
+    };
     // The flattening is the only check there is of a value that is not a generated type.
-    let check = || flatten(&mut Params::new());
+    let check = || flatten::flatten_into(params, &mut Params::new());
     prepare_with(action, params, flatten, check, credentials, endpoint, ctx)
 }
 
@@ -450,7 +453,7 @@ pub fn prepare_action<A: Action>(
     prepare_with(
         A::NAME,
         request,
-        |flat| request.flatten_into(flat),
+        |flat, common| request.flatten_with_common(flat, common),
         || request.check_finite(),
         credentials,
         endpoint,
@@ -470,7 +473,7 @@ fn json_of<P: Serialize + ?Sized>(params: &P) -> Result<Vec<u8>, PrepareError> {
 fn prepare_with<P: Serialize + ?Sized>(
     action: &str,
     params: &P,
-    flatten: impl FnOnce(&mut Params) -> Result<(), FlattenError>,
+    flatten: impl FnOnce(&mut Params, &[(&'static str, &str)]) -> Result<(), PrepareError>,
     check: impl FnOnce() -> Result<(), FlattenError>,
     credentials: &Credentials,
     endpoint: &Endpoint,
@@ -485,15 +488,19 @@ fn prepare_with<P: Serialize + ?Sized>(
         return sign_tc3(action, json, credentials, endpoint, ctx);
     }
     let mut flat = Params::with_room(PREPARE_PARAMS, PREPARE_TEXT);
-    flatten(&mut flat)?;
     if ctx.signature_method.is_tc3() {
+        // TC3 sends the common parameters as headers.
+        flatten(&mut flat, &[])?;
         let both = Tc3Params {
             flat: &flat,
             json: Cow::Owned(json_of(params)?),
         };
         return sign_tc3(action, both, credentials, endpoint, ctx);
     }
-    match prepare_flat(action, flat, credentials, endpoint, ctx) {
+    let mut digits = [[0u8; 20]; 2];
+    let (common, n) = common_pairs(action, credentials, ctx, &mut digits)?;
+    flatten(&mut flat, common.get(..n).unwrap_or_default())?;
+    match sign_request(flat, credentials, endpoint, ctx.method) {
         Err(PrepareError::TooLarge { .. }) => {
             let json = json_of(params)?;
             prepare_fallback(action, &json, credentials, endpoint, ctx)
@@ -565,7 +572,9 @@ pub(crate) fn common_room(
     let keys: usize = COMMON_PARAMS.iter().map(|k| k.len()).sum();
     let numbers = 2 * 20;
     let text = keys + numbers + values.iter().flatten().map(|v| v.len()).sum::<usize>();
-    (COMMON_PARAMS.len() - 1, text)
+    let n = COMMON_PARAMS.len() - 1;
+    // Each is kept as `key=value&`.
+    (n, text + 2 * n)
 }
 
 /// Adds `Action`, `Version`, `Region`, `Timestamp`, `Nonce`, `SecretId`, `SignatureMethod`,
@@ -576,35 +585,56 @@ pub(crate) fn add_common(
     credentials: &Credentials,
     ctx: &Context<'_>,
 ) -> Result<(), PrepareError> {
+    let mut digits = [[0u8; 20]; 2];
+    let (pairs, n) = common_pairs(action, credentials, ctx, &mut digits)?;
+    params.insert_sorted_known(pairs.get(..n).unwrap_or_default())?;
+    Ok(())
+}
+
+/// The common parameters of `ctx` for `action`, in byte order of their keys, as the first `n`
+/// of an array; `digits` holds the text of the timestamp and the nonce.
+#[allow(clippy::type_complexity)]
+fn common_pairs<'a>(
+    action: &'a str,
+    credentials: &'a Credentials,
+    ctx: &Context<'a>,
+    digits: &'a mut [[u8; 20]; 2],
+) -> Result<([(&'static str, &'a str); 10], usize), PrepareError> {
     if action.is_empty() || !action.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(PrepareError::Action(action.to_owned()));
     }
     if ctx.nonce == 0 {
         return Err(PrepareError::ZeroNonce);
     }
-    params.insert_known("Action", action)?;
-    if !ctx.version.is_empty() {
-        params.insert_known("Version", ctx.version)?;
+    let region = match ctx.region {
+        Some(region) => Some(crate::endpoint::check_region(region).map(|()| region)?),
+        None => None,
+    };
+    let [timestamp, nonce] = digits;
+    let all = [
+        ("Action", Some(action)),
+        ("Language", ctx.language),
+        ("Nonce", Some(flatten::decimal(ctx.nonce, nonce))),
+        ("Region", region),
+        ("RequestClient", ctx.request_client),
+        ("SecretId", Some(credentials.secret_id())),
+        ("SignatureMethod", Some(ctx.signature_method.as_str())),
+        (
+            "Timestamp",
+            Some(flatten::decimal(ctx.timestamp, timestamp)),
+        ),
+        ("Token", credentials.token()),
+        ("Version", Some(ctx.version).filter(|v| !v.is_empty())),
+    ];
+    let mut pairs = [("", ""); 10];
+    let mut n = 0;
+    for (key, value) in all {
+        if let (Some(value), Some(slot)) = (value, pairs.get_mut(n)) {
+            *slot = (key, value);
+            n += 1;
+        }
     }
-    if let Some(region) = ctx.region {
-        crate::endpoint::check_region(region)?;
-        params.insert_known("Region", region)?;
-    }
-    let mut digits = [0u8; 20];
-    params.insert_known("Timestamp", flatten::decimal(ctx.timestamp, &mut digits))?;
-    params.insert_known("Nonce", flatten::decimal(ctx.nonce, &mut digits))?;
-    params.insert_known("SecretId", credentials.secret_id())?;
-    params.insert_known("SignatureMethod", ctx.signature_method.as_str())?;
-    if let Some(token) = credentials.token() {
-        params.insert_known("Token", token)?;
-    }
-    if let Some(language) = ctx.language {
-        params.insert_known("Language", language)?;
-    }
-    if let Some(client) = ctx.request_client {
-        params.insert_known("RequestClient", client)?;
-    }
-    Ok(())
+    Ok((pairs, n))
 }
 
 /// The most that `&Signature=` and an encoded signature add to a query or body: 44 characters of
@@ -751,6 +781,9 @@ fn write_both(
     sts.push_str(host);
     sts.push_str(path);
     sts.push('?');
+    if let Some(empty) = write_in_order(params, sts, wire) {
+        return empty;
+    }
     // The wire form of a pair that needs no escaping is its text in the string to sign, so runs
     // of such pairs (with their `&`) are copied from there in one piece.
     let mut run_start = sts.len();
@@ -778,6 +811,30 @@ fn write_both(
     }
     wire.push_str(sts.get(run_start..).unwrap_or_default());
     empty
+}
+
+/// [`write_both`] for a set kept in key order with plain keys and no `Signature`, whose text is
+/// its pairs as the string to sign writes them: copied in one piece, and into the wire form
+/// but for the values that need escaping. `None` (nothing written) for any other set.
+fn write_in_order(params: &Params, sts: &mut String, wire: &mut String) -> Option<bool> {
+    let text = params.in_order_text()?;
+    if !params.keys_are_plain() || params.contains(SIGNATURE) {
+        return None;
+    }
+    // Without its last `&`.
+    let pairs = text.get(..text.len().saturating_sub(1)).unwrap_or_default();
+    sts.push_str(pairs);
+    let bytes = pairs.as_bytes();
+    let mut copied = 0;
+    for value in params.value_ranges() {
+        if !encode::is_unreserved_bytes(bytes.get(value.clone()).unwrap_or_default()) {
+            wire.push_str(pairs.get(copied..value.start).unwrap_or_default());
+            copied = value.end;
+            encode::encode_component(pairs.get(value).unwrap_or_default(), wire);
+        }
+    }
+    wire.push_str(pairs.get(copied..).unwrap_or_default());
+    Some(params.is_empty())
 }
 
 #[cfg(test)]
