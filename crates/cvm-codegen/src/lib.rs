@@ -1174,6 +1174,7 @@ fn render_action(s: &mut String, a: &ActionDef, input: &ObjectDef) {
     }
     let _ = writeln!(s, "    type Output = {};", a.output);
     s.push_str("\n    fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {\n        crate::flatten::flatten_direct(self, params)\n    }\n");
+    s.push_str("\n    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {\n        crate::flatten::flatten_with_common(self, params, common)\n    }\n");
     s.push_str("\n    fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {\n        crate::flatten::check_finite(self)\n    }\n");
     // A request with a token, or a dry run that creates nothing, is safe to send again.
     let optional = |name: &str, ty: &str| {

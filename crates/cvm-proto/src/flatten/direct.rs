@@ -48,6 +48,9 @@ pub struct Writer<'a> {
     last: &'static str,
     /// Whether the value being written says its fields come in order ([`Flatten::IN_ORDER`]).
     in_order: bool,
+    /// Parameters not yet written that go in among the value's own, in ascending key order:
+    /// each is written just before the first key that sorts after it.
+    pending: &'a [(&'static str, &'a str)],
 }
 
 /// Whether the field name `name` comes after `last` in byte order (the first bytes nearly always settle it).
@@ -166,10 +169,31 @@ impl Writer<'_> {
         if self.key.is_empty() {
             return Err(FlattenError::NotAnObject { found });
         }
+        if !self.check_only {
+            self.write_pending_before()?;
+        }
         match (self.check_only, self.plain) {
             (true, _) => {}
             (false, true) => self.out.push_plain_with(&self.key, write),
             (false, false) => self.out.push_with(&self.key, write),
+        }
+        Ok(())
+    }
+
+    /// Writes the pending parameters whose keys sort before the current key; one equal to it
+    /// is a [`FlattenError::Duplicate`].
+    fn write_pending_before(&mut self) -> Result<(), FlattenError> {
+        while let Some(((key, value), rest)) = self.pending.split_first() {
+            if !follows(&self.key, key) {
+                if self.key == *key {
+                    return Err(FlattenError::Duplicate {
+                        key: (*key).to_owned(),
+                    });
+                }
+                break;
+            }
+            self.out.push_plain_with(key, |t| t.push_str(value));
+            self.pending = rest;
         }
         Ok(())
     }
@@ -181,9 +205,20 @@ pub fn flatten_direct<T: Flatten + ?Sized>(
     value: &T,
     params: &mut Params,
 ) -> Result<(), FlattenError> {
+    flatten_direct_with(value, params, &[])
+}
+
+/// [`flatten_direct`] with `common` (plain keys, in ascending order, each once) written in
+/// their places among the value's parameters, so that a set in key order needs no second
+/// pass; a key of the value that is one of them is a [`FlattenError::Duplicate`].
+pub(crate) fn flatten_direct_with<T: Flatten + ?Sized>(
+    value: &T,
+    params: &mut Params,
+    common: &[(&'static str, &str)],
+) -> Result<(), FlattenError> {
     if !params.is_empty() {
         let mut flat = Params::new();
-        flatten_direct(value, &mut flat)?;
+        flatten_direct_with(value, &mut flat, common)?;
         return merge_into(flat, params);
     }
     let mut w = Writer {
@@ -195,8 +230,14 @@ pub fn flatten_direct<T: Flatten + ?Sized>(
         plain: true,
         last: "",
         in_order: T::IN_ORDER,
+        pending: common,
     };
     let mut result = value.flatten(&mut w);
+    if result.is_ok() {
+        for (key, value) in std::mem::take(&mut w.pending) {
+            w.out.push_plain_with(key, |t| t.push_str(value));
+        }
+    }
     if result.is_ok() && w.unsorted {
         params.sort();
         if let Some(key) = params.first_repeated_key() {
@@ -209,6 +250,22 @@ pub fn flatten_direct<T: Flatten + ?Sized>(
         params.clear();
     }
     result
+}
+
+/// [`flatten_direct_with`] for a request: a key of the value that is one of `common` is the
+/// [`ParamsError::Duplicate`](crate::params::ParamsError::Duplicate) that adding `common`
+/// afterwards would give.
+pub(crate) fn flatten_with_common<T: Flatten + ?Sized>(
+    value: &T,
+    params: &mut Params,
+    common: &[(&'static str, &str)],
+) -> Result<(), crate::PrepareError> {
+    match flatten_direct_with(value, params, common) {
+        Err(FlattenError::Duplicate { key }) if common.iter().any(|(k, _)| *k == key) => {
+            Err(crate::params::ParamsError::Duplicate(key).into())
+        }
+        other => Ok(other?),
+    }
 }
 
 /// Checks that `value` holds no NaN or infinite float, the one thing [`flatten_direct`] rejects
@@ -228,6 +285,7 @@ pub fn check_finite<T: Flatten + ?Sized>(value: &T) -> Result<(), FlattenError> 
         plain: true,
         last: "",
         in_order: T::IN_ORDER,
+        pending: &[],
     };
     value.flatten(&mut w)
 }
@@ -605,5 +663,66 @@ mod tests {
             flatten_direct(&"top".to_owned(), &mut Params::new()),
             Err(FlattenError::NotAnObject { found: "a string" })
         );
+    }
+    #[test]
+    fn common_parameters_are_written_in_their_places() {
+        let common: [(&'static str, &str); 4] = [
+            ("Action", "RunInstances"),
+            ("Nonce", "7"),
+            ("Region", "ap-guangzhou"),
+            ("Version", "2017-03-12"),
+        ];
+        // In order, with a list long enough to need sorting, and out of order.
+        let values = [(disks(2), false), (disks(12), false), (disks(1), true)];
+        for (disks, reversed) in values {
+            let sorted_after = reversed || disks.len() > 10;
+            let req = Req {
+                disks,
+                ratio: Some(0.5),
+                zone: "ap-guangzhou-3".into(),
+                offset: 3,
+            };
+            let mut want = Params::new();
+            let mut got = Params::new();
+            if reversed {
+                let out = AnyOrder(vec![("Zone", vec![("B", 1), ("A", 2)])]);
+                flatten_direct(&out, &mut want).unwrap();
+                flatten_direct_with(&out, &mut got, &common).unwrap();
+            } else {
+                flatten_direct(&req, &mut want).unwrap();
+                flatten_direct_with(&req, &mut got, &common).unwrap();
+            }
+            want.insert_sorted_known(&common).unwrap();
+            let want: Vec<_> = want.iter().collect();
+            let got_pairs: Vec<_> = got.iter().collect();
+            assert_eq!(got_pairs, want);
+            // Written in order, the text is the pairs, with nothing sorted or moved afterwards.
+            assert_eq!(got.in_order_text().is_some(), !sorted_after);
+        }
+        // A key of the value that is a common one is the duplicate that adding it would be.
+        let req = Req {
+            disks: disks(1),
+            ratio: None,
+            zone: "z".into(),
+            offset: 0,
+        };
+        let clash = [("Offset", "1")];
+        let mut p = Params::new();
+        assert_eq!(
+            flatten_with_common(&req, &mut p, &clash),
+            Err(crate::PrepareError::Params(
+                crate::params::ParamsError::Duplicate("Offset".into())
+            ))
+        );
+        assert!(p.is_empty());
+        // One that sorts after every key of the value is written at the end.
+        let mut p = Params::new();
+        flatten_direct_with(&req, &mut p, &[("Zz", "1")]).unwrap();
+        assert_eq!(p.iter().next_back(), Some(("Zz", "1")));
+        // Into a set that already holds parameters, the result is the same merge.
+        let mut q = Params::from_pairs([("Limit", "5")]).unwrap();
+        flatten_direct_with(&req, &mut q, &common).unwrap();
+        assert_eq!(q.get("Nonce"), Some("7"));
+        assert_eq!(q.get("Limit"), Some("5"));
     }
 }

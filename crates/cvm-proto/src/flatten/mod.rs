@@ -35,6 +35,7 @@ mod ser;
 mod tests;
 
 pub use de::{from_params, UnflattenError};
+pub(crate) use direct::flatten_with_common;
 pub use direct::{check_finite, flatten_direct, Flatten, Writer};
 pub use ser::{flatten_into, to_params, FlattenError};
 

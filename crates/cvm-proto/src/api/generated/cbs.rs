@@ -102,6 +102,10 @@ impl crate::Action for ApplyDiskBackupRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -202,6 +206,10 @@ impl crate::Action for ApplySnapshotRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -306,6 +314,10 @@ impl crate::Action for ApplySnapshotGroupRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -408,6 +420,10 @@ impl crate::Action for AttachDisksRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -487,6 +503,10 @@ impl crate::Action for AttachRemoteDisksRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -569,6 +589,10 @@ impl crate::Action for BindAutoSnapshotPolicyRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -666,6 +690,10 @@ impl crate::Action for CopyAutoSnapshotPolicyCrossAccountRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -769,6 +797,10 @@ impl crate::Action for CopySnapshotCrossRegionsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -910,6 +942,10 @@ impl crate::Action for CreateAutoSnapshotPolicyRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -1007,6 +1043,10 @@ impl crate::Action for CreateDiskBackupRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -1273,6 +1313,10 @@ impl crate::Action for CreateDisksRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -1408,6 +1452,10 @@ impl crate::Action for CreateRemoteDisksRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -1552,6 +1600,10 @@ impl crate::Action for CreateSnapshotRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -1656,6 +1708,10 @@ impl crate::Action for CreateSnapshotGroupRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -1727,6 +1783,10 @@ impl crate::Action for DeleteAutoSnapshotPoliciesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -1796,6 +1856,10 @@ impl crate::Action for DeleteDiskBackupsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -1888,6 +1952,10 @@ impl crate::Action for DeleteSnapshotGroupRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -1968,6 +2036,10 @@ impl crate::Action for DeleteSnapshotsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -2106,6 +2178,10 @@ impl crate::Action for DescribeAutoSnapshotPoliciesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -2186,6 +2262,10 @@ impl crate::Action for DescribeDedicatedClusterDiskStatisticsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -2273,6 +2353,10 @@ impl crate::Action for DescribeDiskAssociatedAutoSnapshotPolicyRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -2409,6 +2493,10 @@ impl crate::Action for DescribeDiskBackupsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -2574,6 +2662,10 @@ impl crate::Action for DescribeDiskConfigQuotaRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -2692,6 +2784,10 @@ impl crate::Action for DescribeDiskStoragePoolRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -2840,6 +2936,10 @@ impl crate::Action for DescribeDisksRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -2922,6 +3022,10 @@ impl crate::Action for DescribeInstancesDiskNumRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -2990,6 +3094,10 @@ impl crate::Action for DescribeRemoteDiskConfigQuotaRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -3078,6 +3186,10 @@ impl crate::Action for DescribeRemoteDisksRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -3147,6 +3259,10 @@ impl crate::Action for DescribeRemoteDisksDeniedActionsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -3255,6 +3371,10 @@ impl crate::Action for DescribeSnapshotGroupsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -3341,6 +3461,10 @@ impl crate::Action for DescribeSnapshotOverviewRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -3421,6 +3545,10 @@ impl crate::Action for DescribeSnapshotSharePermissionRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -3559,6 +3687,10 @@ impl crate::Action for DescribeSnapshotsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -3639,6 +3771,10 @@ impl crate::Action for DetachDisksRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -3733,6 +3869,10 @@ impl crate::Action for DetachRemoteDisksRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -3819,6 +3959,10 @@ impl crate::Action for GetSnapOverviewRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -3888,6 +4032,10 @@ impl crate::Action for InitializeDisksRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -3992,6 +4140,10 @@ impl crate::Action for InquirePriceCreateRemoteDisksRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -4083,6 +4235,10 @@ impl crate::Action for InquirePriceModifyDiskBackupQuotaRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -4178,6 +4334,10 @@ impl crate::Action for InquirePriceModifyDiskExtraPerformanceRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -4257,6 +4417,10 @@ impl crate::Action for InquirePriceRenewRemoteDisksRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -4413,6 +4577,10 @@ impl crate::Action for InquiryPriceCreateDisksRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -4527,6 +4695,10 @@ impl crate::Action for InquiryPriceRenewDisksRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -4639,6 +4811,10 @@ impl crate::Action for InquiryPriceResizeDiskRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -4761,6 +4937,10 @@ impl crate::Action for ModifyAutoSnapshotPolicyAttributeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -4895,6 +5075,10 @@ impl crate::Action for ModifyDiskAttributesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -4976,6 +5160,10 @@ impl crate::Action for ModifyDiskBackupQuotaRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -5055,6 +5243,10 @@ impl crate::Action for ModifyDiskExtraPerformanceRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -5149,6 +5341,10 @@ impl crate::Action for ModifyDisksChargeTypeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -5239,6 +5435,10 @@ impl crate::Action for ModifyDisksRenewFlagRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -5343,6 +5543,10 @@ impl crate::Action for ModifyRemoteDiskAttributesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -5445,6 +5649,10 @@ impl crate::Action for ModifySnapshotAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -5536,6 +5744,10 @@ impl crate::Action for ModifySnapshotsSharePermissionRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -5617,6 +5829,10 @@ impl crate::Action for RenewDiskRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -5696,6 +5912,10 @@ impl crate::Action for RenewRemoteDiskRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -5780,6 +6000,10 @@ impl crate::Action for ResizeDiskRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -5851,6 +6075,10 @@ impl crate::Action for SwitchParameterCreateRemoteDisksRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -5908,6 +6136,10 @@ impl crate::Action for SwitchParameterRenewRemoteDisksRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -5992,6 +6224,10 @@ impl crate::Action for TerminateDisksRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -6061,6 +6297,10 @@ impl crate::Action for TerminateRemoteDisksRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -6153,6 +6393,10 @@ impl crate::Action for UnbindAutoSnapshotPolicyRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {

@@ -144,6 +144,10 @@ impl crate::Action for AllocateHostsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -241,6 +245,10 @@ impl crate::Action for AssociateInstancesKeyPairsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -320,6 +328,10 @@ impl crate::Action for AssociateSecurityGroupsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -444,6 +456,10 @@ impl crate::Action for ConfigureChcAssistVpcRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -544,6 +560,10 @@ impl crate::Action for ConfigureChcDeployVpcRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -663,6 +683,10 @@ impl crate::Action for ConvertOperatingSystemsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -850,6 +874,10 @@ impl crate::Action for CreateDisasterRecoverGroupRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -986,6 +1014,10 @@ impl crate::Action for CreateHpcClusterRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -1162,6 +1194,10 @@ impl crate::Action for CreateImageRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -1269,6 +1305,10 @@ impl crate::Action for CreateKeyPairRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -1664,6 +1704,10 @@ impl crate::Action for CreateLaunchTemplateRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -2066,6 +2110,10 @@ impl crate::Action for CreateLaunchTemplateVersionRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -2142,6 +2190,10 @@ impl crate::Action for DeleteDisasterRecoverGroupsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -2211,6 +2263,10 @@ impl crate::Action for DeleteHpcClustersRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -2305,6 +2361,10 @@ impl crate::Action for DeleteImagesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -2379,6 +2439,10 @@ impl crate::Action for DeleteInstancesActionTimerRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -2462,6 +2526,10 @@ impl crate::Action for DeleteInstancesDisasterRecoverGroupsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -2533,6 +2601,10 @@ impl crate::Action for DeleteKeyPairsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -2602,6 +2674,10 @@ impl crate::Action for DeleteLaunchTemplateRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -2683,6 +2759,10 @@ impl crate::Action for DeleteLaunchTemplateVersionsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -2772,6 +2852,10 @@ impl crate::Action for DescribeAccountQuotaRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -2852,6 +2936,10 @@ impl crate::Action for DescribeChcDeniedActionsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -2970,6 +3058,10 @@ impl crate::Action for DescribeChcHostsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -3064,6 +3156,10 @@ impl crate::Action for DescribeDisasterRecoverGroupQuotaRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -3192,6 +3288,10 @@ impl crate::Action for DescribeDisasterRecoverGroupsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -3296,6 +3396,10 @@ impl crate::Action for DescribeHostsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -3464,6 +3568,10 @@ impl crate::Action for DescribeHpcClustersRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -3546,6 +3654,10 @@ impl crate::Action for DescribeImageFromFamilyRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -3615,6 +3727,10 @@ impl crate::Action for DescribeImageQuotaRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -3697,6 +3813,10 @@ impl crate::Action for DescribeImageSharePermissionRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -3825,6 +3945,10 @@ impl crate::Action for DescribeImagesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -3900,6 +4024,10 @@ impl crate::Action for DescribeImportImageOsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -3968,6 +4096,10 @@ impl crate::Action for DescribeInstanceFamilyConfigsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -4052,6 +4184,10 @@ impl crate::Action for DescribeInstanceInternetBandwidthConfigsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -4131,6 +4267,10 @@ impl crate::Action for DescribeInstanceTypeConfigsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -4214,6 +4354,10 @@ impl crate::Action for DescribeInstanceVncUrlRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -4330,6 +4474,10 @@ impl crate::Action for DescribeInstancesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -4463,6 +4611,10 @@ impl crate::Action for DescribeInstancesActionTimerRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -4553,6 +4705,10 @@ impl crate::Action for DescribeInstancesAttributesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -4653,6 +4809,10 @@ impl crate::Action for DescribeInstancesModificationRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -4743,6 +4903,10 @@ impl crate::Action for DescribeInstancesOperationLimitRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -4851,6 +5015,10 @@ impl crate::Action for DescribeInstancesStatusRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -4919,6 +5087,10 @@ impl crate::Action for DescribeInternetChargeTypeConfigsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -5035,6 +5207,10 @@ impl crate::Action for DescribeKeyPairsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -5185,6 +5361,10 @@ impl crate::Action for DescribeLaunchTemplateVersionsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -5301,6 +5481,10 @@ impl crate::Action for DescribeLaunchTemplatesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -5374,6 +5558,10 @@ impl crate::Action for DescribeRegionsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -5458,6 +5646,10 @@ impl crate::Action for DescribeResourcePoolPackInstancesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -5538,6 +5730,10 @@ impl crate::Action for DescribeResourcePoolPackTypeConfigsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -5644,6 +5840,10 @@ impl crate::Action for DescribeResourcePoolPacksRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -5844,6 +6044,10 @@ impl crate::Action for DescribeTaskInfoRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -5925,6 +6129,10 @@ impl crate::Action for DescribeZoneInstanceConfigInfosRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -5998,6 +6206,10 @@ impl crate::Action for DescribeZonesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -6092,6 +6304,10 @@ impl crate::Action for DisassociateInstancesKeyPairsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -6171,6 +6387,10 @@ impl crate::Action for DisassociateSecurityGroupsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -6297,6 +6517,10 @@ impl crate::Action for EnterRescueModeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -6366,6 +6590,10 @@ impl crate::Action for ExitRescueModeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -6514,6 +6742,10 @@ impl crate::Action for ExportImagesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -6725,6 +6957,10 @@ impl crate::Action for ImportImageRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -6820,6 +7056,10 @@ impl crate::Action for ImportInstancesActionTimerRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -6936,6 +7176,10 @@ impl crate::Action for ImportKeyPairRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -7047,6 +7291,10 @@ impl crate::Action for InquirePricePurchaseResourcePoolPacksRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -7163,6 +7411,10 @@ impl crate::Action for InquiryPriceModifyInstancesChargeTypeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -7265,6 +7517,10 @@ impl crate::Action for InquiryPriceRenewHostsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -7384,6 +7640,10 @@ impl crate::Action for InquiryPriceRenewInstancesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -7525,6 +7785,10 @@ impl crate::Action for InquiryPriceResetInstanceRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -7639,6 +7903,10 @@ impl crate::Action for InquiryPriceResetInstancesInternetMaxBandwidthRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -7730,6 +7998,10 @@ impl crate::Action for InquiryPriceResetInstancesTypeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -7854,6 +8126,10 @@ impl crate::Action for InquiryPriceResizeInstanceDisksRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -8161,6 +8437,10 @@ impl crate::Action for InquiryPriceRunInstancesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -8246,6 +8526,10 @@ impl crate::Action for InquiryPriceTerminateInstancesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -8383,6 +8667,10 @@ impl crate::Action for ModifyChcAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -8462,6 +8750,10 @@ impl crate::Action for ModifyChcNetworkModeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -8554,6 +8846,10 @@ impl crate::Action for ModifyDisasterRecoverGroupAttributeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -8658,6 +8954,10 @@ impl crate::Action for ModifyHostsAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -8748,6 +9048,10 @@ impl crate::Action for ModifyHpcClusterAttributeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -8862,6 +9166,10 @@ impl crate::Action for ModifyImageAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -8951,6 +9259,10 @@ impl crate::Action for ModifyImageSharePermissionRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -9043,6 +9355,10 @@ impl crate::Action for ModifyInstanceDiskTypeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -9207,6 +9523,10 @@ impl crate::Action for ModifyInstancesAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -9307,6 +9627,10 @@ impl crate::Action for ModifyInstancesChargeTypeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -9421,6 +9745,10 @@ impl crate::Action for ModifyInstancesDisasterRecoverGroupRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -9502,6 +9830,10 @@ impl crate::Action for ModifyInstancesProjectRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -9581,6 +9913,10 @@ impl crate::Action for ModifyInstancesRenewFlagRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -9685,6 +10021,10 @@ impl crate::Action for ModifyInstancesVpcAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -9777,6 +10117,10 @@ impl crate::Action for ModifyKeyPairAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -9856,6 +10200,10 @@ impl crate::Action for ModifyLaunchTemplateDefaultVersionRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -9959,6 +10307,10 @@ impl crate::Action for ProgramFpgaImageRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -10129,6 +10481,10 @@ impl crate::Action for PurchaseResourcePoolPacksRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -10226,6 +10582,10 @@ impl crate::Action for RebootInstancesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -10297,6 +10657,10 @@ impl crate::Action for RemoveChcAssistVpcRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -10366,6 +10730,10 @@ impl crate::Action for RemoveChcDeployVpcRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -10447,6 +10815,10 @@ impl crate::Action for RenewHostsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -10539,6 +10911,10 @@ impl crate::Action for RenewInstancesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -10675,6 +11051,10 @@ impl crate::Action for RepairTaskControlRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -10807,6 +11187,10 @@ impl crate::Action for ResetInstanceRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -10907,6 +11291,10 @@ impl crate::Action for ResetInstancesInternetMaxBandwidthRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -11022,6 +11410,10 @@ impl crate::Action for ResetInstancesPasswordRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -11112,6 +11504,10 @@ impl crate::Action for ResetInstancesTypeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -11224,6 +11620,10 @@ impl crate::Action for ResizeInstanceDisksRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -11638,6 +12038,10 @@ impl crate::Action for RunInstancesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -11712,6 +12116,10 @@ impl crate::Action for StartInstancesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -11814,6 +12222,10 @@ impl crate::Action for StopInstancesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -11959,6 +12371,10 @@ impl crate::Action for SyncImagesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -12058,6 +12474,10 @@ impl crate::Action for TerminateInstancesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -12127,6 +12547,10 @@ impl crate::Action for TerminateResourcePoolPacksRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {

@@ -81,6 +81,10 @@ impl crate::Action for AcceptAttachCcnInstancesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -150,6 +154,10 @@ impl crate::Action for AcceptVpcPeeringConnectionRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -274,6 +282,10 @@ impl crate::Action for AddBandwidthPackageResourcesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -377,6 +389,10 @@ impl crate::Action for AddIp6RulesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -456,6 +472,10 @@ impl crate::Action for AddTemplateMemberRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -548,6 +568,10 @@ impl crate::Action for AdjustPublicAddressRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -807,6 +831,10 @@ impl crate::Action for AllocateAddressesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -978,6 +1006,10 @@ impl crate::Action for AllocateIPv6AddressesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -1106,6 +1138,10 @@ impl crate::Action for AllocateIp6AddressesBandwidthRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -1220,6 +1256,10 @@ impl crate::Action for AssignIpv6AddressesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -1324,6 +1364,10 @@ impl crate::Action for AssignIpv6CidrBlockRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -1426,6 +1470,10 @@ impl crate::Action for AssignIpv6SubnetCidrBlockRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -1555,6 +1603,10 @@ impl crate::Action for AssignPrivateIpAddressesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -1696,6 +1748,10 @@ impl crate::Action for AssociateAddressRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -1775,6 +1831,10 @@ impl crate::Action for AssociateDhcpIpWithAddressIpRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -1868,6 +1928,10 @@ impl crate::Action for AssociateDirectConnectGatewayNatGatewayRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -1937,6 +2001,10 @@ impl crate::Action for AssociateHaVipInstanceRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -2042,6 +2110,10 @@ impl crate::Action for AssociateIPv6AddressRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -2131,6 +2203,10 @@ impl crate::Action for AssociateInstancesToCcnRouteTableRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -2275,6 +2351,10 @@ impl crate::Action for AssociateNatGatewayAddressRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -2356,6 +2436,10 @@ impl crate::Action for AssociateNetworkAclSubnetsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -2435,6 +2519,10 @@ impl crate::Action for AssociateNetworkInterfaceSecurityGroupsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -2529,6 +2617,10 @@ impl crate::Action for AttachCcnInstancesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -2608,6 +2700,10 @@ impl crate::Action for AttachClassicLinkVpcRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -2713,6 +2809,10 @@ impl crate::Action for AttachNetworkInterfaceRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -2797,6 +2897,10 @@ impl crate::Action for AttachSnapshotInstancesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -2888,6 +2992,10 @@ impl crate::Action for AuditCrossBorderComplianceRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -2993,6 +3101,10 @@ impl crate::Action for CheckAssistantCidrRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -3073,6 +3185,10 @@ impl crate::Action for CheckDefaultSubnetRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -3161,6 +3277,10 @@ impl crate::Action for CheckGatewayFlowMonitorRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -3306,6 +3426,10 @@ impl crate::Action for CheckNetDetectStateRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -3418,6 +3542,10 @@ impl crate::Action for CheckTrafficMirrorRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -3487,6 +3615,10 @@ impl crate::Action for ClearRouteTableSelectionPoliciesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -3633,6 +3765,10 @@ impl crate::Action for CloneSecurityGroupRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -3747,6 +3883,10 @@ impl crate::Action for CreateAddressTemplateRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -3849,6 +3989,10 @@ impl crate::Action for CreateAddressTemplateGroupRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -4096,6 +4240,10 @@ impl crate::Action for CreateAndAttachNetworkInterfaceRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -4191,6 +4339,10 @@ impl crate::Action for CreateAssistantCidrRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -4369,6 +4521,10 @@ impl crate::Action for CreateBandwidthPackageRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -4511,6 +4667,10 @@ impl crate::Action for CreateCcnRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -4677,6 +4837,10 @@ impl crate::Action for CreateCcnPolicyBasedRoutingNextHopRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -4770,6 +4934,10 @@ impl crate::Action for CreateCcnPolicyBasedRoutingRulesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -4852,6 +5020,10 @@ impl crate::Action for CreateCcnRouteTablesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -4911,6 +5083,10 @@ impl crate::Action for CreateCdcLDCXListRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -4968,6 +5144,10 @@ impl crate::Action for CreateCdcNetPlanesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -5084,6 +5264,10 @@ impl crate::Action for CreateCustomerGatewayRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -5164,6 +5348,10 @@ impl crate::Action for CreateDefaultSecurityGroupRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -5256,6 +5444,10 @@ impl crate::Action for CreateDefaultVpcRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -5379,6 +5571,10 @@ impl crate::Action for CreateDhcpIpRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -5545,6 +5741,10 @@ impl crate::Action for CreateDirectConnectGatewayRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -5624,6 +5824,10 @@ impl crate::Action for CreateDirectConnectGatewayCcnRoutesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -5819,6 +6023,10 @@ impl crate::Action for CreateFlowLogRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -5909,6 +6117,10 @@ impl crate::Action for CreateGlobalRoutesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -6076,6 +6288,10 @@ impl crate::Action for CreateHaVipRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -6185,6 +6401,10 @@ impl crate::Action for CreateHighPriorityRouteTableRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -6275,6 +6495,10 @@ impl crate::Action for CreateHighPriorityRoutesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -6376,6 +6600,10 @@ impl crate::Action for CreateIp6TranslatorsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -6490,6 +6718,10 @@ impl crate::Action for CreateLocalGatewayRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -6720,6 +6952,10 @@ impl crate::Action for CreateNatGatewayRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -6801,6 +7037,10 @@ impl crate::Action for CreateNatGatewayDestinationIpPortTranslationNatRuleReques
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -6880,6 +7120,10 @@ impl crate::Action for CreateNatGatewaySourceIpTranslationNatRuleRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -7036,6 +7280,10 @@ impl crate::Action for CreateNetDetectRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -7150,6 +7398,10 @@ impl crate::Action for CreateNetworkAclRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -7231,6 +7483,10 @@ impl crate::Action for CreateNetworkAclEntriesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -7310,6 +7566,10 @@ impl crate::Action for CreateNetworkAclQuintupleEntriesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -7547,6 +7807,10 @@ impl crate::Action for CreateNetworkInterfaceRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -7700,6 +7964,10 @@ impl crate::Action for CreatePrivateNatGatewayRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -7779,6 +8047,10 @@ impl crate::Action for CreatePrivateNatGatewayDestinationIpPortTranslationNatRul
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -7914,6 +8186,10 @@ impl crate::Action for CreatePrivateNatGatewayTranslationAclRuleRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -8016,6 +8292,10 @@ impl crate::Action for CreatePrivateNatGatewayTranslationNatRuleRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -8172,6 +8452,10 @@ impl crate::Action for CreateReserveIpAddressesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -8281,6 +8565,10 @@ impl crate::Action for CreateRoutePolicyRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -8350,6 +8638,10 @@ impl crate::Action for CreateRoutePolicyAssociationsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -8431,6 +8723,10 @@ impl crate::Action for CreateRoutePolicyEntriesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -8537,6 +8833,10 @@ impl crate::Action for CreateRouteTableRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -8632,6 +8932,10 @@ impl crate::Action for CreateRoutesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -8748,6 +9052,10 @@ impl crate::Action for CreateSecurityGroupRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -8827,6 +9135,10 @@ impl crate::Action for CreateSecurityGroupPoliciesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -8953,6 +9265,10 @@ impl crate::Action for CreateSecurityGroupWithPoliciesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -9067,6 +9383,10 @@ impl crate::Action for CreateServiceTemplateRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -9171,6 +9491,10 @@ impl crate::Action for CreateServiceTemplateGroupRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -9262,6 +9586,10 @@ impl crate::Action for CreateSnapshotPoliciesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -9418,6 +9746,10 @@ impl crate::Action for CreateSubnetRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -9529,6 +9861,10 @@ impl crate::Action for CreateSubnetsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -9745,6 +10081,10 @@ impl crate::Action for CreateTrafficMirrorRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -9857,6 +10197,10 @@ impl crate::Action for CreateTrafficMirrorFilterRulesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -9958,6 +10302,10 @@ impl crate::Action for CreateTrafficPackagesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -10144,6 +10492,10 @@ impl crate::Action for CreateVpcRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -10296,6 +10648,10 @@ impl crate::Action for CreateVpcEndPointRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -10452,6 +10808,10 @@ impl crate::Action for CreateVpcEndPointServiceRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -10542,6 +10902,10 @@ impl crate::Action for CreateVpcEndPointServiceWhiteListRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -10716,6 +11080,10 @@ impl crate::Action for CreateVpcPeeringConnectionRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -10992,6 +11360,10 @@ impl crate::Action for CreateVpnConnectionRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -11226,6 +11598,10 @@ impl crate::Action for CreateVpnGatewayRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -11316,6 +11692,10 @@ impl crate::Action for CreateVpnGatewayRoutesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -11439,6 +11819,10 @@ impl crate::Action for CreateVpnGatewaySslClientRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -11660,6 +12044,10 @@ impl crate::Action for CreateVpnGatewaySslServerRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -11731,6 +12119,10 @@ impl crate::Action for DeleteAddressTemplateRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -11800,6 +12192,10 @@ impl crate::Action for DeleteAddressTemplateGroupRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -11883,6 +12279,10 @@ impl crate::Action for DeleteAssistantCidrRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -11954,6 +12354,10 @@ impl crate::Action for DeleteBandwidthPackageRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -12023,6 +12427,10 @@ impl crate::Action for DeleteCcnRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -12106,6 +12514,10 @@ impl crate::Action for DeleteCcnPolicyBasedRoutingNextHopRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -12187,6 +12599,10 @@ impl crate::Action for DeleteCcnPolicyBasedRoutingRuleRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -12258,6 +12674,10 @@ impl crate::Action for DeleteCcnRouteTablesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -12317,6 +12737,10 @@ impl crate::Action for DeleteCdcLDCXListRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -12374,6 +12798,10 @@ impl crate::Action for DeleteCdcNetPlanesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -12447,6 +12875,10 @@ impl crate::Action for DeleteCustomerGatewayRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -12518,6 +12950,10 @@ impl crate::Action for DeleteDhcpIpRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -12587,6 +13023,10 @@ impl crate::Action for DeleteDirectConnectGatewayRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -12681,6 +13121,10 @@ impl crate::Action for DeleteDirectConnectGatewayCcnRoutesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -12761,6 +13205,10 @@ impl crate::Action for DeleteFlowLogRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -12844,6 +13292,10 @@ impl crate::Action for DeleteGlobalRoutesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -12915,6 +13367,10 @@ impl crate::Action for DeleteHaVipRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -12983,6 +13439,10 @@ impl crate::Action for DeleteHighPriorityRouteTablesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -13077,6 +13537,10 @@ impl crate::Action for DeleteHighPriorityRoutesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -13146,6 +13610,10 @@ impl crate::Action for DeleteIp6TranslatorsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -13240,6 +13708,10 @@ impl crate::Action for DeleteLocalGatewayRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -13320,6 +13792,10 @@ impl crate::Action for DeleteNatGatewayRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -13403,6 +13879,10 @@ impl crate::Action for DeleteNatGatewayDestinationIpPortTranslationNatRuleReques
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -13484,6 +13964,10 @@ impl crate::Action for DeleteNatGatewaySourceIpTranslationNatRuleRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -13555,6 +14039,10 @@ impl crate::Action for DeleteNetDetectRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -13624,6 +14112,10 @@ impl crate::Action for DeleteNetworkAclRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -13708,6 +14200,10 @@ impl crate::Action for DeleteNetworkAclEntriesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -13789,6 +14285,10 @@ impl crate::Action for DeleteNetworkAclQuintupleEntriesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -13858,6 +14358,10 @@ impl crate::Action for DeleteNetworkInterfaceRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -13942,6 +14446,10 @@ impl crate::Action for DeletePrivateNatGatewayRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -14021,6 +14529,10 @@ impl crate::Action for DeletePrivateNatGatewayDestinationIpPortTranslationNatRul
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -14145,6 +14657,10 @@ impl crate::Action for DeletePrivateNatGatewayTranslationAclRuleRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -14249,6 +14765,10 @@ impl crate::Action for DeletePrivateNatGatewayTranslationNatRuleRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -14330,6 +14850,10 @@ impl crate::Action for DeleteReserveIpAddressesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -14401,6 +14925,10 @@ impl crate::Action for DeleteRoutePolicyRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -14470,6 +14998,10 @@ impl crate::Action for DeleteRoutePolicyAssociationsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -14554,6 +15086,10 @@ impl crate::Action for DeleteRoutePolicyEntriesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -14623,6 +15159,10 @@ impl crate::Action for DeleteRouteTableRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -14718,6 +15258,10 @@ impl crate::Action for DeleteRoutesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -14787,6 +15331,10 @@ impl crate::Action for DeleteSecurityGroupRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -14870,6 +15418,10 @@ impl crate::Action for DeleteSecurityGroupPoliciesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -14939,6 +15491,10 @@ impl crate::Action for DeleteServiceTemplateRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -15012,6 +15568,10 @@ impl crate::Action for DeleteServiceTemplateGroupRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -15083,6 +15643,10 @@ impl crate::Action for DeleteSnapshotPoliciesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -15152,6 +15716,10 @@ impl crate::Action for DeleteSubnetRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -15235,6 +15803,10 @@ impl crate::Action for DeleteTemplateMemberRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -15304,6 +15876,10 @@ impl crate::Action for DeleteTrafficMirrorRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -15398,6 +15974,10 @@ impl crate::Action for DeleteTrafficMirrorFilterRulesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -15469,6 +16049,10 @@ impl crate::Action for DeleteTrafficPackagesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -15538,6 +16122,10 @@ impl crate::Action for DeleteVpcRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -15622,6 +16210,10 @@ impl crate::Action for DeleteVpcEndPointRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -15702,6 +16294,10 @@ impl crate::Action for DeleteVpcEndPointServiceRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -15785,6 +16381,10 @@ impl crate::Action for DeleteVpcEndPointServiceWhiteListRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -15854,6 +16454,10 @@ impl crate::Action for DeleteVpcPeeringConnectionRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -15937,6 +16541,10 @@ impl crate::Action for DeleteVpnConnectionRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -16006,6 +16614,10 @@ impl crate::Action for DeleteVpnGatewayRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -16087,6 +16699,10 @@ impl crate::Action for DeleteVpnGatewayRoutesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -16181,6 +16797,10 @@ impl crate::Action for DeleteVpnGatewaySslClientRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -16264,6 +16884,10 @@ impl crate::Action for DeleteVpnGatewaySslServerRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -16332,6 +16956,10 @@ impl crate::Action for DescribeAccountAttributesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -16415,6 +17043,10 @@ impl crate::Action for DescribeAddressBandwidthRangeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -16483,6 +17115,10 @@ impl crate::Action for DescribeAddressQuotaRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -16575,6 +17211,10 @@ impl crate::Action for DescribeAddressTemplateGroupInstancesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -16733,6 +17373,10 @@ impl crate::Action for DescribeAddressTemplateGroupsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -16823,6 +17467,10 @@ impl crate::Action for DescribeAddressTemplateInstancesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -16981,6 +17629,10 @@ impl crate::Action for DescribeAddressTemplatesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -17095,6 +17747,10 @@ impl crate::Action for DescribeAddressesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -17213,6 +17869,10 @@ impl crate::Action for DescribeAssistantCidrRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -17292,6 +17952,10 @@ impl crate::Action for DescribeBandwidthPackageBandwidthRangeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -17376,6 +18040,10 @@ impl crate::Action for DescribeBandwidthPackageBillUsageRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -17444,6 +18112,10 @@ impl crate::Action for DescribeBandwidthPackageQuotaRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -17564,6 +18236,10 @@ impl crate::Action for DescribeBandwidthPackageResourcesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -17678,6 +18354,10 @@ impl crate::Action for DescribeBandwidthPackagesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -17816,6 +18496,10 @@ impl crate::Action for DescribeCcnAttachedInstancesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -17922,6 +18606,10 @@ impl crate::Action for DescribeCcnPolicyBasedRoutingNextHopRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -18032,6 +18720,10 @@ impl crate::Action for DescribeCcnPolicyBasedRoutingRuleRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -18112,6 +18804,10 @@ impl crate::Action for DescribeCcnRegionBandwidthLimitsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -18222,6 +18918,10 @@ impl crate::Action for DescribeCcnRouteTableBroadcastPolicysRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -18330,6 +19030,10 @@ impl crate::Action for DescribeCcnRouteTableInputPolicysRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -18434,6 +19138,10 @@ impl crate::Action for DescribeCcnRouteTablesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -18562,6 +19270,10 @@ impl crate::Action for DescribeCcnRoutesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -18700,6 +19412,10 @@ impl crate::Action for DescribeCcnsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -18757,6 +19473,10 @@ impl crate::Action for DescribeCdcLDCXListRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -18818,6 +19538,10 @@ impl crate::Action for DescribeCdcNetPlanesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -18875,6 +19599,10 @@ impl crate::Action for DescribeCdcUsedIdcVlanRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -18983,6 +19711,10 @@ impl crate::Action for DescribeClassicLinkInstancesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -19087,6 +19819,10 @@ impl crate::Action for DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -19355,6 +20091,10 @@ impl crate::Action for DescribeCrossBorderComplianceRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -19497,6 +20237,10 @@ impl crate::Action for DescribeCrossBorderFlowMonitorRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -19565,6 +20309,10 @@ impl crate::Action for DescribeCustomerGatewayVendorsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -19683,6 +20431,10 @@ impl crate::Action for DescribeCustomerGatewaysRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -19756,6 +20508,10 @@ impl crate::Action for DescribeDesignatedZonesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -19872,6 +20628,10 @@ impl crate::Action for DescribeDhcpIpsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -20002,6 +20762,10 @@ impl crate::Action for DescribeDirectConnectGatewayCcnRoutesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -20118,6 +20882,10 @@ impl crate::Action for DescribeDirectConnectGatewaysRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -20208,6 +20976,10 @@ impl crate::Action for DescribeFlowLogRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -20426,6 +21198,10 @@ impl crate::Action for DescribeFlowLogsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -20604,6 +21380,10 @@ impl crate::Action for DescribeGatewayFlowMonitorDetailRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -20722,6 +21502,10 @@ impl crate::Action for DescribeGatewayFlowQosRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -20838,6 +21622,10 @@ impl crate::Action for DescribeGlobalRoutesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -20952,6 +21740,10 @@ impl crate::Action for DescribeHaVipsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -21080,6 +21872,10 @@ impl crate::Action for DescribeHighPriorityRouteTablesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -21196,6 +21992,10 @@ impl crate::Action for DescribeHighPriorityRoutesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -21324,6 +22124,10 @@ impl crate::Action for DescribeIPv6AddressesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -21404,6 +22208,10 @@ impl crate::Action for DescribeInstanceJumboRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -21522,6 +22330,10 @@ impl crate::Action for DescribeIp6AddressesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -21601,6 +22413,10 @@ impl crate::Action for DescribeIp6TranslatorQuotaRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -21719,6 +22535,10 @@ impl crate::Action for DescribeIp6TranslatorsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -21805,6 +22625,10 @@ impl crate::Action for DescribeIpGeolocationDatabaseUrlRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -21903,6 +22727,10 @@ impl crate::Action for DescribeIpGeolocationInfosRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -22009,6 +22837,10 @@ impl crate::Action for DescribeLocalGatewayRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -22127,6 +22959,10 @@ impl crate::Action for DescribeNatGatewayDestinationIpPortTranslationNatRulesReq
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -22243,6 +23079,10 @@ impl crate::Action for DescribeNatGatewayDirectConnectGatewayRouteRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -22383,6 +23223,10 @@ impl crate::Action for DescribeNatGatewayFlowMonitorDetailRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -22501,6 +23345,10 @@ impl crate::Action for DescribeNatGatewaySourceIpTranslationNatRulesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -22569,6 +23417,10 @@ impl crate::Action for DescribeNatGatewayZonesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -22692,6 +23544,10 @@ impl crate::Action for DescribeNatGatewaysRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -22806,6 +23662,10 @@ impl crate::Action for DescribeNetDetectStatesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -22924,6 +23784,10 @@ impl crate::Action for DescribeNetDetectsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -22993,6 +23857,10 @@ impl crate::Action for DescribeNetworkAccountTypeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -23111,6 +23979,10 @@ impl crate::Action for DescribeNetworkAclQuintupleEntriesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -23249,6 +24121,10 @@ impl crate::Action for DescribeNetworkAclsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -23355,6 +24231,10 @@ impl crate::Action for DescribeNetworkInterfaceLimitRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -23471,6 +24351,10 @@ impl crate::Action for DescribeNetworkInterfacesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -23591,6 +24475,10 @@ impl crate::Action for DescribePrivateNatGatewayDestinationIpPortTranslationNatR
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -23697,6 +24585,10 @@ impl crate::Action for DescribePrivateNatGatewayLimitsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -23770,6 +24662,10 @@ impl crate::Action for DescribePrivateNatGatewayRegionsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -23940,6 +24836,10 @@ impl crate::Action for DescribePrivateNatGatewayTranslationAclRulesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -24056,6 +24956,10 @@ impl crate::Action for DescribePrivateNatGatewayTranslationNatRulesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -24194,6 +25098,10 @@ impl crate::Action for DescribePrivateNatGatewaysRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -24279,6 +25187,10 @@ impl crate::Action for DescribeProductQuotaRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -24397,6 +25309,10 @@ impl crate::Action for DescribeReserveIpAddressesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -24487,6 +25403,10 @@ impl crate::Action for DescribeRouteConflictsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -24593,6 +25513,10 @@ impl crate::Action for DescribeRouteListRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -24719,6 +25643,10 @@ impl crate::Action for DescribeRoutePoliciesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -24857,6 +25785,10 @@ impl crate::Action for DescribeRoutePolicyEntriesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -24963,6 +25895,10 @@ impl crate::Action for DescribeRouteTableAssociatedInstancesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -25067,6 +26003,10 @@ impl crate::Action for DescribeRouteTableSelectionPoliciesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -25195,6 +26135,10 @@ impl crate::Action for DescribeRouteTablesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -25301,6 +26245,10 @@ impl crate::Action for DescribeRoutesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -25381,6 +26329,10 @@ impl crate::Action for DescribeSecurityGroupAssociationStatisticsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -25477,6 +26429,10 @@ impl crate::Action for DescribeSecurityGroupExpandedPoliciesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -25546,6 +26502,10 @@ impl crate::Action for DescribeSecurityGroupLimitsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -25642,6 +26602,10 @@ impl crate::Action for DescribeSecurityGroupPoliciesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -25722,6 +26686,10 @@ impl crate::Action for DescribeSecurityGroupReferencesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -25860,6 +26828,10 @@ impl crate::Action for DescribeSecurityGroupsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -25950,6 +26922,10 @@ impl crate::Action for DescribeServiceTemplateGroupInstancesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -26108,6 +27084,10 @@ impl crate::Action for DescribeServiceTemplateGroupsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -26198,6 +27178,10 @@ impl crate::Action for DescribeServiceTemplateInstancesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -26356,6 +27340,10 @@ impl crate::Action for DescribeServiceTemplatesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -26487,6 +27475,10 @@ impl crate::Action for DescribeSgSnapshotFileContentRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -26603,6 +27595,10 @@ impl crate::Action for DescribeSnapshotAttachedInstancesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -26743,6 +27739,10 @@ impl crate::Action for DescribeSnapshotFilesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -26857,6 +27857,10 @@ impl crate::Action for DescribeSnapshotPoliciesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -27017,6 +28021,10 @@ impl crate::Action for DescribeSpecificTrafficPackageUsedDetailsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -27097,6 +28105,10 @@ impl crate::Action for DescribeSubnetResourceDashboardRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -27240,6 +28252,10 @@ impl crate::Action for DescribeSubnetsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -27337,6 +28353,10 @@ impl crate::Action for DescribeTaskResultRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -27406,6 +28426,10 @@ impl crate::Action for DescribeTemplateLimitsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -27512,6 +28536,10 @@ impl crate::Action for DescribeTenantCcnsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -27651,6 +28679,10 @@ impl crate::Action for DescribeTrafficMirrorFilterRulesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -27765,6 +28797,10 @@ impl crate::Action for DescribeTrafficMirrorsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -27883,6 +28919,10 @@ impl crate::Action for DescribeTrafficPackagesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -27983,6 +29023,10 @@ impl crate::Action for DescribeTrafficQosPolicyRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -28121,6 +29165,10 @@ impl crate::Action for DescribeUsedIpAddressRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -28272,6 +29320,10 @@ impl crate::Action for DescribeVpcEndPointRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -28435,6 +29487,10 @@ impl crate::Action for DescribeVpcEndPointServiceRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -28545,6 +29601,10 @@ impl crate::Action for DescribeVpcEndPointServiceWhiteListRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -28651,6 +29711,10 @@ impl crate::Action for DescribeVpcInstancesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -28781,6 +29845,10 @@ impl crate::Action for DescribeVpcIpv6AddressesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -28861,6 +29929,10 @@ impl crate::Action for DescribeVpcLimitsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -28999,6 +30071,10 @@ impl crate::Action for DescribeVpcPeeringConnectionsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -29091,6 +30167,10 @@ impl crate::Action for DescribeVpcPrivateIpAddressesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -29171,6 +30251,10 @@ impl crate::Action for DescribeVpcResourceDashboardRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -29263,6 +30347,10 @@ impl crate::Action for DescribeVpcTaskResultRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -29381,6 +30469,10 @@ impl crate::Action for DescribeVpcsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -29497,6 +30589,10 @@ impl crate::Action for DescribeVpnConnectionsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -29603,6 +30699,10 @@ impl crate::Action for DescribeVpnGatewayCcnRoutesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -29721,6 +30821,10 @@ impl crate::Action for DescribeVpnGatewayRoutesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -29849,6 +30953,10 @@ impl crate::Action for DescribeVpnGatewaySslClientsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -29975,6 +31083,10 @@ impl crate::Action for DescribeVpnGatewaySslServersRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -30091,6 +31203,10 @@ impl crate::Action for DescribeVpnGatewaysRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -30172,6 +31288,10 @@ impl crate::Action for DetachCcnInstancesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -30251,6 +31371,10 @@ impl crate::Action for DetachClassicLinkVpcRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -30346,6 +31470,10 @@ impl crate::Action for DetachNetworkInterfaceRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -30432,6 +31560,10 @@ impl crate::Action for DetachSnapshotInstancesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -30513,6 +31645,10 @@ impl crate::Action for DisableCcnRoutesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -30584,6 +31720,10 @@ impl crate::Action for DisableFlowLogsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -30653,6 +31793,10 @@ impl crate::Action for DisableGatewayFlowMonitorRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -30747,6 +31891,10 @@ impl crate::Action for DisableRoutesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -30816,6 +31964,10 @@ impl crate::Action for DisableSnapshotPoliciesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -30908,6 +32060,10 @@ impl crate::Action for DisableVpnGatewaySslClientCertRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -31004,6 +32160,10 @@ impl crate::Action for DisassociateAddressRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -31073,6 +32233,10 @@ impl crate::Action for DisassociateDhcpIpWithAddressIpRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -31166,6 +32330,10 @@ impl crate::Action for DisassociateDirectConnectGatewayNatGatewayRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -31235,6 +32403,10 @@ impl crate::Action for DisassociateHaVipInstanceRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -31320,6 +32492,10 @@ impl crate::Action for DisassociateIPv6AddressRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -31399,6 +32575,10 @@ impl crate::Action for DisassociateNatGatewayAddressRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -31482,6 +32662,10 @@ impl crate::Action for DisassociateNetworkAclSubnetsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -31563,6 +32747,10 @@ impl crate::Action for DisassociateNetworkInterfaceSecurityGroupsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -31642,6 +32830,10 @@ impl crate::Action for DisassociateVpcEndPointSecurityGroupsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -31755,6 +32947,10 @@ impl crate::Action for DownloadCustomerGatewayConfigurationRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -31878,6 +33074,10 @@ impl crate::Action for DownloadVpnGatewaySslClientCertRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -31959,6 +33159,10 @@ impl crate::Action for EnableCcnRoutesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -32030,6 +33234,10 @@ impl crate::Action for EnableFlowLogsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -32099,6 +33307,10 @@ impl crate::Action for EnableGatewayFlowMonitorRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -32193,6 +33405,10 @@ impl crate::Action for EnableRoutesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -32262,6 +33478,10 @@ impl crate::Action for EnableSnapshotPoliciesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -32366,6 +33586,10 @@ impl crate::Action for EnableVpcEndPointConnectRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -32458,6 +33682,10 @@ impl crate::Action for EnableVpnGatewaySslClientCertRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -32544,6 +33772,10 @@ impl crate::Action for GenerateVpnConnectionDefaultHealthCheckIpRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -32684,6 +33916,10 @@ impl crate::Action for GetCcnRegionBandwidthLimitsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -32765,6 +34001,10 @@ impl crate::Action for HaVipAssociateAddressIpRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -32834,6 +34074,10 @@ impl crate::Action for HaVipDisassociateAddressIpRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -32910,6 +34154,10 @@ impl crate::Action for InquirePriceCreateDirectConnectGatewayRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -33036,6 +34284,10 @@ impl crate::Action for InquiryPriceAllocateAddressesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -33160,6 +34412,10 @@ impl crate::Action for InquiryPriceCreateVpnGatewayRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -33251,6 +34507,10 @@ impl crate::Action for InquiryPriceModifyAddressesBandwidthRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -33346,6 +34606,10 @@ impl crate::Action for InquiryPriceRenewAddressesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -33437,6 +34701,10 @@ impl crate::Action for InquiryPriceRenewVpnGatewayRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -33532,6 +34800,10 @@ impl crate::Action for InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -33603,6 +34875,10 @@ impl crate::Action for LockCcnBandwidthsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -33660,6 +34936,10 @@ impl crate::Action for LockCcnsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -33751,6 +35031,10 @@ impl crate::Action for MigrateBandwidthPackageResourcesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -33855,6 +35139,10 @@ impl crate::Action for MigrateNetworkInterfaceRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -33944,6 +35232,10 @@ impl crate::Action for MigratePrivateIpAddressRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -34048,6 +35340,10 @@ impl crate::Action for ModifyAddressAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -34148,6 +35444,10 @@ impl crate::Action for ModifyAddressInternetChargeTypeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -34252,6 +35552,10 @@ impl crate::Action for ModifyAddressTemplateAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -34342,6 +35646,10 @@ impl crate::Action for ModifyAddressTemplateGroupAttributeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -34458,6 +35766,10 @@ impl crate::Action for ModifyAddressesBandwidthRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -34537,6 +35849,10 @@ impl crate::Action for ModifyAddressesRenewFlagRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -34642,6 +35958,10 @@ impl crate::Action for ModifyAssistantCidrRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -34732,6 +36052,10 @@ impl crate::Action for ModifyBandwidthPackageAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -34813,6 +36137,10 @@ impl crate::Action for ModifyBandwidthPackageBandwidthRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -34892,6 +36220,10 @@ impl crate::Action for ModifyCcnAttachedInstancesAttributeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -35024,6 +36356,10 @@ impl crate::Action for ModifyCcnAttributeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -35188,6 +36524,10 @@ impl crate::Action for ModifyCcnPolicyBasedRoutingNextHopAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -35280,6 +36620,10 @@ impl crate::Action for ModifyCcnPolicyBasedRoutingRuleAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -35362,6 +36706,10 @@ impl crate::Action for ModifyCcnRegionBandwidthLimitsTypeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -35433,6 +36781,10 @@ impl crate::Action for ModifyCcnRouteTablesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -35492,6 +36844,10 @@ impl crate::Action for ModifyCdcLDCXAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -35549,6 +36905,10 @@ impl crate::Action for ModifyCdcNetPlaneAttributeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -35643,6 +37003,10 @@ impl crate::Action for ModifyCustomerGatewayAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -35722,6 +37086,10 @@ impl crate::Action for ModifyDhcpIpAttributeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -35824,6 +37192,10 @@ impl crate::Action for ModifyDirectConnectGatewayAttributeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -35938,6 +37310,10 @@ impl crate::Action for ModifyFlowLogAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -36038,6 +37414,10 @@ impl crate::Action for ModifyGatewayFlowQosRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -36142,6 +37522,10 @@ impl crate::Action for ModifyGlobalRouteECMPAlgorithmRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -36221,6 +37605,10 @@ impl crate::Action for ModifyGlobalRoutesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -36305,6 +37693,10 @@ impl crate::Action for ModifyHaVipAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -36384,6 +37776,10 @@ impl crate::Action for ModifyHighPriorityRouteAttributeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -36468,6 +37864,10 @@ impl crate::Action for ModifyHighPriorityRouteECMPAlgorithmRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -36547,6 +37947,10 @@ impl crate::Action for ModifyHighPriorityRouteTableAttributeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -36642,6 +38046,10 @@ impl crate::Action for ModifyIPv6AddressesAttributesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -36722,6 +38130,10 @@ impl crate::Action for ModifyIPv6AddressesBandwidthRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -36826,6 +38238,10 @@ impl crate::Action for ModifyIp6AddressesBandwidthRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -36940,6 +38356,10 @@ impl crate::Action for ModifyIp6RuleRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -37022,6 +38442,10 @@ impl crate::Action for ModifyIp6TranslatorRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -37101,6 +38525,10 @@ impl crate::Action for ModifyIpv6AddressesAttributeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -37205,6 +38633,10 @@ impl crate::Action for ModifyLocalGatewayRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -37305,6 +38737,10 @@ impl crate::Action for ModifyNatGatewayAdvancedAttributeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -37439,6 +38875,10 @@ impl crate::Action for ModifyNatGatewayAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -37530,6 +38970,10 @@ impl crate::Action for ModifyNatGatewayDestinationIpPortTranslationNatRuleReques
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -37609,6 +39053,10 @@ impl crate::Action for ModifyNatGatewaySourceIpTranslationNatRuleRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -37733,6 +39181,10 @@ impl crate::Action for ModifyNetDetectRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -37812,6 +39264,10 @@ impl crate::Action for ModifyNetworkAclAttributeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -37916,6 +39372,10 @@ impl crate::Action for ModifyNetworkAclEntriesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -37995,6 +39455,10 @@ impl crate::Action for ModifyNetworkAclQuintupleEntriesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -38109,6 +39573,10 @@ impl crate::Action for ModifyNetworkInterfaceAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -38201,6 +39669,10 @@ impl crate::Action for ModifyNetworkInterfaceQosRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -38280,6 +39752,10 @@ impl crate::Action for ModifyPrivateIpAddressesAttributeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -38374,6 +39850,10 @@ impl crate::Action for ModifyPrivateNatGatewayAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -38453,6 +39933,10 @@ impl crate::Action for ModifyPrivateNatGatewayDestinationIpPortTranslationNatRul
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -38577,6 +40061,10 @@ impl crate::Action for ModifyPrivateNatGatewayTranslationAclRuleRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -38667,6 +40155,10 @@ impl crate::Action for ModifyPrivateNatGatewayTranslationNatRuleRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -38771,6 +40263,10 @@ impl crate::Action for ModifyReserveIpAddressRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -38862,6 +40358,10 @@ impl crate::Action for ModifyRoutePolicyAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -38943,6 +40443,10 @@ impl crate::Action for ModifyRouteTableAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -39022,6 +40526,10 @@ impl crate::Action for ModifyRouteTableSelectionPoliciesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -39116,6 +40624,10 @@ impl crate::Action for ModifySecurityGroupAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -39206,6 +40718,10 @@ impl crate::Action for ModifySecurityGroupPoliciesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -39310,6 +40826,10 @@ impl crate::Action for ModifyServiceTemplateAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -39402,6 +40922,10 @@ impl crate::Action for ModifyServiceTemplateGroupAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -39471,6 +40995,10 @@ impl crate::Action for ModifySnapshotPoliciesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -39565,6 +41093,10 @@ impl crate::Action for ModifySubnetAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -39654,6 +41186,10 @@ impl crate::Action for ModifyTemplateMemberRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -39748,6 +41284,10 @@ impl crate::Action for ModifyTrafficMirrorAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -39838,6 +41378,10 @@ impl crate::Action for ModifyTrafficMirrorFilterRulesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -39982,6 +41526,10 @@ impl crate::Action for ModifyVpcAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -40082,6 +41630,10 @@ impl crate::Action for ModifyVpcEndPointAttributeRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -40206,6 +41758,10 @@ impl crate::Action for ModifyVpcEndPointServiceAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -40296,6 +41852,10 @@ impl crate::Action for ModifyVpcEndPointServiceWhiteListRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -40398,6 +41958,10 @@ impl crate::Action for ModifyVpcPeeringConnectionRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -40622,6 +42186,10 @@ impl crate::Action for ModifyVpnConnectionAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -40734,6 +42302,10 @@ impl crate::Action for ModifyVpnGatewayAttributeRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -40813,6 +42385,10 @@ impl crate::Action for ModifyVpnGatewayCcnRoutesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -40907,6 +42483,10 @@ impl crate::Action for ModifyVpnGatewayRoutesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -40988,6 +42568,10 @@ impl crate::Action for ModifyVpnGatewaySslClientCertRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -41184,6 +42768,10 @@ impl crate::Action for ModifyVpnGatewaySslServerRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -41263,6 +42851,10 @@ impl crate::Action for NotifyRoutesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -41367,6 +42959,10 @@ impl crate::Action for RefreshDirectConnectGatewayRouteToNatGatewayRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -41448,6 +43044,10 @@ impl crate::Action for RejectAttachCcnInstancesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -41517,6 +43117,10 @@ impl crate::Action for RejectVpcPeeringConnectionRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -41602,6 +43206,10 @@ impl crate::Action for ReleaseAddressesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -41672,6 +43280,10 @@ impl crate::Action for ReleaseIPv6AddressesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -41764,6 +43376,10 @@ impl crate::Action for ReleaseIp6AddressesBandwidthRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -41876,6 +43492,10 @@ impl crate::Action for RemoveBandwidthPackageResourcesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -41955,6 +43575,10 @@ impl crate::Action for RemoveIp6RulesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -42038,6 +43662,10 @@ impl crate::Action for RenewAddressesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -42117,6 +43745,10 @@ impl crate::Action for RenewVpnGatewayRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -42210,6 +43842,10 @@ impl crate::Action for ReplaceCcnRouteTableBroadcastPolicysRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -42299,6 +43935,10 @@ impl crate::Action for ReplaceCcnRouteTableInputPolicysRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -42393,6 +44033,10 @@ impl crate::Action for ReplaceDirectConnectGatewayCcnRoutesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -42473,6 +44117,10 @@ impl crate::Action for ReplaceHighPriorityRouteTableAssociationRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -42571,6 +44219,10 @@ impl crate::Action for ReplaceHighPriorityRoutesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -42640,6 +44292,10 @@ impl crate::Action for ReplaceRoutePolicyAssociationsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -42723,6 +44379,10 @@ impl crate::Action for ReplaceRoutePolicyEntriesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -42803,6 +44463,10 @@ impl crate::Action for ReplaceRouteTableAssociationRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -42901,6 +44565,10 @@ impl crate::Action for ReplaceRoutesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -42980,6 +44648,10 @@ impl crate::Action for ReplaceRoutesWithRoutePolicyRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -43084,6 +44756,10 @@ impl crate::Action for ReplaceSecurityGroupPoliciesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -43174,6 +44850,10 @@ impl crate::Action for ReplaceSecurityGroupPolicyRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -43267,6 +44947,10 @@ impl crate::Action for ResetAttachCcnInstancesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -43356,6 +45040,10 @@ impl crate::Action for ResetHighPriorityRoutesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -43450,6 +45138,10 @@ impl crate::Action for ResetNatGatewayConnectionRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -43529,6 +45221,10 @@ impl crate::Action for ResetRoutePolicyAssociationsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -43633,6 +45329,10 @@ impl crate::Action for ResetRoutePolicyEntriesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -43722,6 +45422,10 @@ impl crate::Action for ResetRoutesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -43836,6 +45540,10 @@ impl crate::Action for ResetTrafficMirrorFilterRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -43915,6 +45623,10 @@ impl crate::Action for ResetTrafficMirrorSrcsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -44009,6 +45721,10 @@ impl crate::Action for ResetTrafficMirrorTargetRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -44090,6 +45806,10 @@ impl crate::Action for ResetVpnConnectionRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -44169,6 +45889,10 @@ impl crate::Action for ResetVpnGatewayInternetMaxBandwidthRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -44262,6 +45986,10 @@ impl crate::Action for ResumeSnapshotInstanceRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -44331,6 +46059,10 @@ impl crate::Action for ReturnNormalAddressesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -44435,6 +46167,10 @@ impl crate::Action for SetCcnRegionBandwidthLimitsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -44527,6 +46263,10 @@ impl crate::Action for SetVpnGatewaysRenewFlagRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -44598,6 +46338,10 @@ impl crate::Action for StartTrafficMirrorRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -44667,6 +46411,10 @@ impl crate::Action for StopTrafficMirrorRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -44757,6 +46505,10 @@ impl crate::Action for TransformAddressRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -44836,6 +46588,10 @@ impl crate::Action for UnassignIpv6AddressesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -44920,6 +46676,10 @@ impl crate::Action for UnassignIpv6CidrBlockRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -44999,6 +46759,10 @@ impl crate::Action for UnassignIpv6SubnetCidrBlockRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -45093,6 +46857,10 @@ impl crate::Action for UnassignPrivateIpAddressesRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -45164,6 +46932,10 @@ impl crate::Action for UnlockCcnBandwidthsRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -45221,6 +46993,10 @@ impl crate::Action for UnlockCcnsRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -45355,6 +47131,10 @@ impl crate::Action for UpdateTrafficMirrorAllFilterRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -45434,6 +47214,10 @@ impl crate::Action for UpdateTrafficMirrorDirectionRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
@@ -45538,6 +47322,10 @@ impl crate::Action for UpgradeNatGatewayProductVersionRequest {
         crate::flatten::flatten_direct(self, params)
     }
 
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
+    }
+
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::check_finite(self)
     }
@@ -45617,6 +47405,10 @@ impl crate::Action for WithdrawNotifyRoutesRequest {
 
     fn flatten_into(&self, params: &mut crate::Params) -> Result<(), crate::flatten::FlattenError> {
         crate::flatten::flatten_direct(self, params)
+    }
+
+    fn flatten_with_common(&self, params: &mut crate::Params, common: &[(&'static str, &str)]) -> Result<(), crate::PrepareError> {
+        crate::flatten::flatten_with_common(self, params, common)
     }
 
     fn check_finite(&self) -> Result<(), crate::flatten::FlattenError> {
