@@ -128,7 +128,7 @@ impl Lenient for bool {
 }
 
 /// A reply-side (or both-sides) struct that [`read_struct`] reads key by key: the generated
-/// `Deserialize` of each, in place of serde's derive, which writes several times the code.
+/// `Deserialize` of each, in place of serde's derive, which expanded to about ten times the code.
 pub(crate) trait Fields: Default {
     /// The struct's name, for errors.
     const NAME: &'static str;
