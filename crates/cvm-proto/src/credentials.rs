@@ -113,6 +113,16 @@ impl Credentials {
             .signature_text(method, string_to_sign.as_bytes())
     }
 
+    /// [`signature_text`](Self::signature_text) of the string to sign that `parts` make one
+    /// after another, hashed as they are rather than copied together first.
+    pub(crate) fn signature_text_of_parts(
+        &self,
+        method: SignatureMethod,
+        parts: &[&[u8]],
+    ) -> SignatureText {
+        self.inner.macs.signature_text_of_parts(method, parts)
+    }
+
     /// Whether `claimed` is this key's signature of `string_to_sign`, compared in constant time.
     pub fn verify(&self, method: SignatureMethod, string_to_sign: &str, claimed: &str) -> bool {
         let expected = self.signature_text(method, string_to_sign);

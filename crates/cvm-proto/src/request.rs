@@ -660,9 +660,9 @@ pub fn sign_request(
     let base_len = endpoint.url_len(&host);
     let wire_room = raw_len * 5 / 3 + SIGNATURE_ROOM;
     let path_start = base_len - path.len();
-    let mut sts = String::with_capacity(
-        HttpMethod::Post.as_str().len() + host.len() + path.len() + 1 + raw_len,
-    );
+    // Only a set that is not kept in order needs its string to sign written out (then once).
+    let mut sts = String::new();
+    let sts_room = HttpMethod::Post.as_str().len() + host.len() + path.len() + 1 + raw_len;
 
     if method == HttpMethod::Get {
         let mut url = String::with_capacity(base_len + 1 + wire_room);
@@ -675,7 +675,7 @@ pub fn sign_request(
             &params,
             credentials,
             algorithm,
-            &mut sts,
+            (&mut sts, sts_room),
             &mut url,
         )?;
         if url.len() <= MAX_GET_URL {
@@ -703,7 +703,7 @@ pub fn sign_request(
         &params,
         credentials,
         algorithm,
-        &mut sts,
+        (&mut sts, sts_room),
         &mut body,
     )?;
     if body.len() > MAX_POST_BODY {
@@ -732,9 +732,11 @@ pub fn sign_request(
     ))
 }
 
-/// Writes the string to sign into `sts` and the encoded parameters, their new `Signature` last,
-/// to the end of `wire`, in one pass over the parameters when no key holds `_` (which the string
-/// to sign reads as `.`, so that it may sort differently from the wire).
+/// Signs `params` and writes them encoded, their new `Signature` last, to the end of `wire`. A
+/// set kept in key order with plain keys is hashed straight from its text, without writing the
+/// string to sign; any other is written to `sts` first (with the room given), in one pass over
+/// the parameters when no key holds `_` (which the string to sign reads as `.`, so that it may
+/// sort differently from the wire).
 #[allow(clippy::too_many_arguments)]
 fn sign_and_encode(
     method: HttpMethod,
@@ -743,21 +745,34 @@ fn sign_and_encode(
     params: &Params,
     credentials: &Credentials,
     algorithm: SignatureMethod,
-    sts: &mut String,
+    (sts, sts_room): (&mut String, usize),
     wire: &mut String,
 ) -> Result<(), PrepareError> {
-    // `_` is read as `.` in the string to sign, which may then sort differently from the wire:
-    // such a set is written in two passes.
-    let empty = if params.has_underscore_key() {
+    let (signature, empty) = if params.has_underscore_key() {
+        sts.reserve(sts_room);
         sign::write_string_to_sign(sts, method, host, path, params)?;
         encode::encode_pairs(params.iter().filter(|(k, _)| *k != SIGNATURE), wire);
-        params.iter().all(|(k, _)| k == SIGNATURE)
+        let empty = params.iter().all(|(k, _)| k == SIGNATURE);
+        (credentials.signature_text(algorithm, sts), empty)
     } else {
         sign::check_host(host)?;
         sign::check_path(path)?;
-        write_both(method, host, path, params, sts, wire)
+        if let Some(pairs) = encode_in_order(params, wire) {
+            let parts = [
+                method.as_str().as_bytes(),
+                host.as_bytes(),
+                path.as_bytes(),
+                b"?",
+                pairs.as_bytes(),
+            ];
+            let signature = credentials.signature_text_of_parts(algorithm, &parts);
+            (signature, params.is_empty())
+        } else {
+            sts.reserve(sts_room);
+            let empty = write_both(method, host, path, params, sts, wire);
+            (credentials.signature_text(algorithm, sts), empty)
+        }
     };
-    let signature = credentials.signature_text(algorithm, sts);
     if !empty {
         wire.push('&');
     }
@@ -781,9 +796,6 @@ fn write_both(
     sts.push_str(host);
     sts.push_str(path);
     sts.push('?');
-    if let Some(empty) = write_in_order(params, sts, wire) {
-        return empty;
-    }
     // The wire form of a pair that needs no escaping is its text in the string to sign, so runs
     // of such pairs (with their `&`) are copied from there in one piece.
     let mut run_start = sts.len();
@@ -813,17 +825,17 @@ fn write_both(
     empty
 }
 
-/// [`write_both`] for a set kept in key order with plain keys and no `Signature`, whose text is
-/// its pairs as the string to sign writes them: copied in one piece, and into the wire form
-/// but for the values that need escaping. `None` (nothing written) for any other set.
-fn write_in_order(params: &Params, sts: &mut String, wire: &mut String) -> Option<bool> {
+/// For a set kept in key order with plain keys and no `Signature`, whose text is its pairs as
+/// the string to sign writes them: writes the wire form (that text but for the values that need
+/// escaping) and returns the pairs' text, the string to sign after its `?`. `None` (nothing
+/// written) for any other set.
+fn encode_in_order<'p>(params: &'p Params, wire: &mut String) -> Option<&'p str> {
     let text = params.in_order_text()?;
     if !params.keys_are_plain() || params.contains(SIGNATURE) {
         return None;
     }
     // Without its last `&`.
     let pairs = text.get(..text.len().saturating_sub(1)).unwrap_or_default();
-    sts.push_str(pairs);
     let bytes = pairs.as_bytes();
     let mut copied = 0;
     for value in params.value_ranges() {
@@ -834,7 +846,7 @@ fn write_in_order(params: &Params, sts: &mut String, wire: &mut String) -> Optio
         }
     }
     wire.push_str(pairs.get(copied..).unwrap_or_default());
-    Some(params.is_empty())
+    Some(pairs)
 }
 
 #[cfg(test)]

@@ -309,9 +309,19 @@ impl KeyedMacs {
 
     /// The base64 signature of `message` with `method` (TC3 signs with a derived key, never this one).
     pub(crate) fn signature_text(&self, method: SignatureMethod, message: &[u8]) -> SignatureText {
-        fn run<M: Mac + Clone>(state: &M, message: &[u8]) -> ([u8; 32], usize) {
+        self.signature_text_of_parts(method, &[message])
+    }
+
+    /// The base64 signature of the message that `parts` make one after another, fed to the HMAC
+    /// as they are, so that the message need not be copied into one buffer first.
+    pub(crate) fn signature_text_of_parts(
+        &self,
+        method: SignatureMethod,
+        parts: &[&[u8]],
+    ) -> SignatureText {
+        fn run<M: Mac + Clone>(state: &M, parts: &[&[u8]]) -> ([u8; 32], usize) {
             let mut m = state.clone();
-            m.update(message);
+            parts.iter().for_each(|part| m.update(part));
             let tag = m.finalize().into_bytes();
             let mut out = [0u8; 32];
             let len = tag.len().min(out.len());
@@ -319,9 +329,9 @@ impl KeyedMacs {
             (out, len)
         }
         let (tag, len) = match method {
-            SignatureMethod::HmacSha1 => run(&self.sha1, message),
+            SignatureMethod::HmacSha1 => run(&self.sha1, parts),
             SignatureMethod::HmacSha256 | SignatureMethod::Tc3HmacSha256 => {
-                run(&self.sha256, message)
+                run(&self.sha256, parts)
             }
         };
         SignatureText::of_tag(tag.get(..len).unwrap_or_default())
