@@ -8,8 +8,6 @@ use cvm_proto::models::{Image, Instance};
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
-use serde::Serialize;
-
 use super::owned::internal;
 use super::Reply;
 use crate::error::ApiResult;
@@ -74,34 +72,7 @@ pub(super) fn reply_instance(model: &Instance) -> cvm::Instance {
     out
 }
 
-/// An instance as `DescribeInstances` answers it: [`reply_instance`], with the prepaid-only
-/// `RenewFlag` and `ExpiredTime` of instances that have none written as `null`, as the service
-/// does for postpaid instances (the generated type would leave them out).
-#[derive(Serialize)]
-pub(super) struct DescribedInstance {
-    #[serde(flatten)]
-    instance: cvm::Instance,
-    /// `Some(())`, written `null`, where the instance has no `RenewFlag`.
-    #[serde(rename = "RenewFlag", skip_serializing_if = "Option::is_none")]
-    null_renew_flag: Option<()>,
-    /// `Some(())`, written `null`, where the instance has no `ExpiredTime`.
-    #[serde(rename = "ExpiredTime", skip_serializing_if = "Option::is_none")]
-    null_expired_time: Option<()>,
-}
-
-impl DescribedInstance {
-    /// The stored `model` as `DescribeInstances` answers it.
-    pub(super) fn of(model: &Instance) -> Self {
-        let instance = reply_instance(model);
-        DescribedInstance {
-            null_renew_flag: instance.renew_flag.is_none().then_some(()),
-            null_expired_time: instance.expired_time.is_none().then_some(()),
-            instance,
-        }
-    }
-}
-
-/// The JSON of instances as `DescribeInstances` answers them ([`DescribedInstance`]), each kept
+/// The JSON of instances as `DescribeInstances` answers them ([`write_instance`]), each kept
 /// for as long as the stored model it was written from stays equal to the instance's (compared
 /// in full at every use, so that no change to an instance, however made, can be missed).
 ///
@@ -120,11 +91,18 @@ impl DescribedCache {
             Entry::Occupied(e) => {
                 let e = e.into_mut();
                 if e.0 != *model {
-                    *e = (model.clone(), write_instance(model)?);
+                    // The old JSON's room is reused; on an error the entry keeps the old model,
+                    // which differs from the instance's, so it is written again at the next use.
+                    write_instance(model, &mut e.1)?;
+                    e.0.clone_from(model);
                 }
                 e
             }
-            Entry::Vacant(e) => e.insert((model.clone(), write_instance(model)?)),
+            Entry::Vacant(e) => {
+                let mut json = Vec::with_capacity(2048);
+                write_instance(model, &mut json)?;
+                e.insert((model.clone(), json))
+            }
         };
         Ok(&entry.1)
     }
@@ -137,10 +115,29 @@ impl DescribedCache {
     }
 }
 
-fn write_instance(model: &Instance) -> ApiResult<Vec<u8>> {
-    let mut out = Vec::with_capacity(2048);
-    serde_json::to_writer(&mut out, &DescribedInstance::of(model)).map_err(|_| internal())?;
-    Ok(out)
+/// Writes into `out` (emptied first) the stored `model` as `DescribeInstances` answers it:
+/// [`reply_instance`], with the prepaid-only `RenewFlag` and `ExpiredTime` of instances that have
+/// none written as `null` after the other fields, as the service does for postpaid instances
+/// (the generated type would leave them out).
+fn write_instance(model: &Instance, out: &mut Vec<u8>) -> ApiResult<()> {
+    let instance = reply_instance(model);
+    out.clear();
+    serde_json::to_writer(&mut *out, &instance).map_err(|_| internal())?;
+    if out.pop() != Some(b'}') {
+        return Err(internal());
+    }
+    let nulls = [
+        (instance.renew_flag.is_none(), r#""RenewFlag":null"#),
+        (instance.expired_time.is_none(), r#""ExpiredTime":null"#),
+    ];
+    for (_, field) in nulls.iter().filter(|(missing, _)| *missing) {
+        if out.last() != Some(&b'{') {
+            out.push(b',');
+        }
+        out.extend_from_slice(field.as_bytes());
+    }
+    out.push(b'}');
+    Ok(())
 }
 
 /// The reply to `DescribeInstances`, the generated `DescribeInstancesResponse` with every
@@ -288,6 +285,23 @@ mod tests {
         instances[2].model.tags.clear();
         instances[0] = sim_instance(1, instances[1].model.clone());
         assert_eq!(described(&mut cache, &instances), oracle_reply(&instances));
+    }
+
+    #[test]
+    fn the_prepaid_fields_are_written_once_whether_set_or_null() {
+        let prepaid = Instance {
+            renew_flag: Some("NOTIFY_AND_AUTO_RENEW".into()),
+            ..Instance::default()
+        };
+        for model in [Instance::default(), prepaid] {
+            let mut out = b"stale".to_vec();
+            write_instance(&model, &mut out).unwrap();
+            let text = std::str::from_utf8(&out).unwrap();
+            assert_eq!(serde_json::from_str::<Value>(text).unwrap(), oracle(&model));
+            for key in ["\"RenewFlag\":", "\"ExpiredTime\":"] {
+                assert_eq!(text.matches(key).count(), 1, "{key} in {text}");
+            }
+        }
     }
 
     #[test]
