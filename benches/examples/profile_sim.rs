@@ -44,7 +44,11 @@ fn main() {
                     }
                 }
                 let handled = s.handle(black_box(req), now);
-                assert_eq!(handled.response.error_code(), None);
+                // Checked once: reading the error code parses the whole reply, which would
+                // otherwise be most of what a sampling profiler sees.
+                if i == 0 {
+                    assert_eq!(handled.response.error_code(), None);
+                }
                 black_box(handled);
             }
         }
