@@ -405,6 +405,10 @@ pub enum PrepareError {
     /// The parameters could not be written as JSON.
     #[error("cannot write the parameters as JSON: {0}")]
     Json(String),
+    /// [`prepare_flat`] was given a TC3 context: TC3 signs the JSON form of the parameters,
+    /// which [`prepare`] and [`prepare_action`] write, not the flat form.
+    #[error("flat parameters are signed with HmacSHA1 or HmacSHA256, not TC3-HMAC-SHA256 (prepare writes the JSON that TC3 signs)")]
+    FlatTc3,
     /// The body is over the service's limit (1 MB for a signature-v1 form, 10 MB for TC3 JSON).
     #[error("request body is {size} bytes, over the service's limit of {limit} bytes")]
     TooLarge {
@@ -500,7 +504,13 @@ fn prepare_with<P: Serialize + ?Sized>(
     let mut digits = [[0u8; 20]; 2];
     let (common, n) = common_pairs(action, credentials, ctx, &mut digits)?;
     flatten(&mut flat, common.get(..n).unwrap_or_default())?;
-    match sign_request(flat, credentials, endpoint, ctx.method) {
+    match sign_request_as(
+        flat,
+        ctx.signature_method,
+        credentials,
+        endpoint,
+        ctx.method,
+    ) {
         Err(PrepareError::TooLarge { .. }) => {
             let json = json_of(params)?;
             prepare_fallback(action, &json, credentials, endpoint, ctx)
@@ -548,8 +558,17 @@ pub fn prepare_flat(
     endpoint: &Endpoint,
     ctx: &Context<'_>,
 ) -> Result<Prepared, PrepareError> {
+    if ctx.signature_method.is_tc3() {
+        return Err(PrepareError::FlatTc3);
+    }
     add_common(action, &mut params, credentials, ctx)?;
-    sign_request(params, credentials, endpoint, ctx.method)
+    sign_request_as(
+        params,
+        ctx.signature_method,
+        credentials,
+        endpoint,
+        ctx.method,
+    )
 }
 
 /// How many parameters [`add_common`] adds at most, and the length of their keys and values: the
@@ -650,9 +669,25 @@ pub fn sign_request(
     endpoint: &Endpoint,
     method: HttpMethod,
 ) -> Result<Prepared, PrepareError> {
+    let algorithm = sign::SignatureMethod::from_param(params.get("SignatureMethod"));
+    sign_request_as(params, algorithm, credentials, endpoint, method)
+}
+
+/// [`sign_request`] with `algorithm`, which the caller knows is the one the parameters'
+/// `SignatureMethod` selects (it wrote that parameter), so that it is not looked up.
+fn sign_request_as(
+    params: Params,
+    algorithm: SignatureMethod,
+    credentials: &Credentials,
+    endpoint: &Endpoint,
+    method: HttpMethod,
+) -> Result<Prepared, PrepareError> {
+    debug_assert_eq!(
+        algorithm,
+        SignatureMethod::from_param(params.get("SignatureMethod"))
+    );
     let host = endpoint.host_header();
     let path = endpoint.path();
-    let algorithm = sign::SignatureMethod::from_param(params.get("SignatureMethod"));
     let write_base = |out: &mut String| endpoint.write_url(&host, out);
     // Room for the URL or body when a third of the text at most is percent-encoded (it grows
     // once if more is).
@@ -952,6 +987,19 @@ mod tests {
         );
         assert_eq!(req.header("host"), Some("cvm.tencentcloudapi.com"));
         assert!(req.body.is_empty());
+    }
+
+    #[test]
+    fn flat_parameters_are_not_signed_as_tc3() {
+        let ctx = s1_context().signature_method(SignatureMethod::Tc3HmacSha256);
+        let got = prepare_flat(
+            "DescribeInstances",
+            Params::new(),
+            &creds(),
+            &Endpoint::global(),
+            &ctx,
+        );
+        assert_eq!(got.err(), Some(PrepareError::FlatTc3));
     }
 
     #[test]
