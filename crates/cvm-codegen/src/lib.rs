@@ -1056,6 +1056,15 @@ fn render_fields(s: &mut String, name: &str, fields: &[Field<'_>]) -> Result<(),
                 (false, true) => Some("LenientValue"),
                 (false, false) => None,
             };
+            if f.def.ty == "list" && scalar(&f.def.member).is_none() {
+                // A list of structs is read in place (see `StructList`).
+                let _ = writeln!(
+                    s,
+                    "            {i} => map.next_value_seed(crate::api::wire::StructList(&mut self.{}))?,",
+                    f.ident
+                );
+                continue;
+            }
             let value = match wrapper {
                 Some(w) => format!("map.next_value::<crate::api::wire::{w}<{elem}>>()?.0"),
                 None => "map.next_value()?".to_owned(),
@@ -1318,27 +1327,33 @@ mod tests {
             field("Ids", "list", "string"),
             field("Sizes", "list", "uint64"),
             field("CPU", "int", "int64"),
+            field("Disks", "list", "Disk"),
         ]
         .join(",");
-        let code = render(&action_with("", &reply)).unwrap();
+        let mut spec = action_with("", &reply);
+        let disk = r#"{"name":"Disk","fields":[{"name":"Size","type":"int","member":"int64"}]}"#;
+        spec.objects.push(serde_json::from_str(disk).unwrap());
+        let code = render(&spec).unwrap();
         let start = code
             .find("impl crate::api::wire::Fields for AResponse {")
             .unwrap();
         let body = &code[start..start + code[start..].find("\n}\n").unwrap()];
         assert!(
-            body.contains(r#"&["CPU", "Count", "Ids", "Sizes", "Zone"]"#),
+            body.contains(r#"&["CPU", "Count", "Disks", "Ids", "Sizes", "Zone"]"#),
             "{body}"
         );
         for arm in [
             "0 => self.cpu = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,",
             "1 => self.count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,",
-            "2 => self.ids = map.next_value::<crate::api::wire::List<String>>()?.0,",
-            "3 => self.sizes = map.next_value::<crate::api::wire::LenientList<u64>>()?.0,",
-            "4 => self.zone = map.next_value()?,",
+            // A list of structs is read into its place.
+            "2 => map.next_value_seed(crate::api::wire::StructList(&mut self.disks))?,",
+            "3 => self.ids = map.next_value::<crate::api::wire::List<String>>()?.0,",
+            "4 => self.sizes = map.next_value::<crate::api::wire::LenientList<u64>>()?.0,",
+            "5 => self.zone = map.next_value()?,",
         ] {
             assert!(body.contains(arm), "{arm} in {body}");
         }
-        assert!(body.contains(r#""Sizes" => Some(3),"#), "{body}");
+        assert!(body.contains(r#""Sizes" => Some(4),"#), "{body}");
         assert!(code.contains("impl<'de> serde::Deserialize<'de> for AResponse {"));
         assert!(!code.contains("derive(Debug, Clone, Default, PartialEq, serde::Deserialize)"));
 

@@ -777,7 +777,7 @@ impl crate::api::wire::Fields for CopySnapshotCrossRegionsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.snapshot_copy_result_set = map.next_value::<crate::api::wire::List<SnapshotCopyResult>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.snapshot_copy_result_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -2155,7 +2155,7 @@ impl crate::api::wire::Fields for DescribeAutoSnapshotPoliciesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.auto_snapshot_policy_set = map.next_value::<crate::api::wire::List<AutoSnapshotPolicy>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.auto_snapshot_policy_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -2242,7 +2242,7 @@ impl crate::api::wire::Fields for DescribeDedicatedClusterDiskStatisticsResponse
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.dedicated_cluster_disk_statistic_set = map.next_value::<crate::api::wire::List<DedicatedClusterDiskStatistic>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.dedicated_cluster_disk_statistic_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -2332,7 +2332,7 @@ impl crate::api::wire::Fields for DescribeDiskAssociatedAutoSnapshotPolicyRespon
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.auto_snapshot_policy_set = map.next_value::<crate::api::wire::List<AutoSnapshotPolicy>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.auto_snapshot_policy_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -2472,7 +2472,7 @@ impl crate::api::wire::Fields for DescribeDiskBackupsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.disk_backup_set = map.next_value::<crate::api::wire::List<DiskBackup>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.disk_backup_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -2640,7 +2640,7 @@ impl crate::api::wire::Fields for DescribeDiskConfigQuotaResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.disk_config_set = map.next_value::<crate::api::wire::List<DiskConfig>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.disk_config_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -2762,8 +2762,8 @@ impl crate::api::wire::Fields for DescribeDiskStoragePoolResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.cdc_set = map.next_value::<crate::api::wire::List<Cdc>>()?.0,
-            1 => self.disk_storage_pool_set = map.next_value::<crate::api::wire::List<Cdc>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.cdc_set))?,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.disk_storage_pool_set))?,
             2 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -2913,7 +2913,7 @@ impl crate::api::wire::Fields for DescribeDisksResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.disk_set = map.next_value::<crate::api::wire::List<Disk>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.disk_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -3000,7 +3000,7 @@ impl crate::api::wire::Fields for DescribeInstancesDiskNumResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.attach_detail = map.next_value::<crate::api::wire::List<AttachDetail>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.attach_detail))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -3163,7 +3163,7 @@ impl crate::api::wire::Fields for DescribeRemoteDisksResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.remote_disk_set = map.next_value::<crate::api::wire::List<RemoteDiskDetail>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.remote_disk_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -3348,7 +3348,7 @@ impl crate::api::wire::Fields for DescribeSnapshotGroupsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.snapshot_group_set = map.next_value::<crate::api::wire::List<SnapshotGroup>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.snapshot_group_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -3525,7 +3525,7 @@ impl crate::api::wire::Fields for DescribeSnapshotSharePermissionResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.share_permission_set = map.next_value::<crate::api::wire::List<SharePermission>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.share_permission_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -3664,7 +3664,7 @@ impl crate::api::wire::Fields for DescribeSnapshotsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.snapshot_set = map.next_value::<crate::api::wire::List<Snapshot>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.snapshot_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -6696,11 +6696,11 @@ impl crate::api::wire::Fields for AutoSnapshotPolicy {
             10 => self.is_copy_to_remote = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             11 => self.is_permanent = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
             12 => self.next_trigger_time = map.next_value()?,
-            13 => self.policy = map.next_value::<crate::api::wire::List<Policy>>()?.0,
+            13 => map.next_value_seed(crate::api::wire::StructList(&mut self.policy))?,
             14 => self.retention_amount = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             15 => self.retention_days = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             16 => self.retention_months = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            17 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            17 => map.next_value_seed(crate::api::wire::StructList(&mut self.tags))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -7196,7 +7196,7 @@ impl crate::api::wire::Fields for Disk {
             39 => self.snapshot_ability = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
             40 => self.snapshot_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             41 => self.snapshot_size = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            42 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            42 => map.next_value_seed(crate::api::wire::StructList(&mut self.tags))?,
             43 => self.throughput_performance = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -7797,7 +7797,7 @@ impl crate::api::wire::Fields for PrepayPrice {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.charge_unit = map.next_value()?,
-            1 => self.detail_prices = map.next_value::<crate::api::wire::List<DetailPrice>>()?.0,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.detail_prices))?,
             2 => self.discount_price = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
             3 => self.discount_price_high = map.next_value()?,
             4 => self.original_price = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
@@ -8191,7 +8191,7 @@ impl crate::api::wire::Fields for Snapshot {
             7 => self.disk_usage = map.next_value()?,
             8 => self.encrypt = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
             9 => self.image_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            10 => self.images = map.next_value::<crate::api::wire::List<Image>>()?.0,
+            10 => map.next_value_seed(crate::api::wire::StructList(&mut self.images))?,
             11 => self.is_locked = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
             12 => self.is_permanent = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
             13 => self.latest_modify_time = map.next_value()?,
@@ -8203,7 +8203,7 @@ impl crate::api::wire::Fields for Snapshot {
             19 => self.snapshot_name = map.next_value()?,
             20 => self.snapshot_state = map.next_value()?,
             21 => self.snapshot_type = map.next_value()?,
-            22 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            22 => map.next_value_seed(crate::api::wire::StructList(&mut self.tags))?,
             23 => self.time_start_share = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -8342,7 +8342,7 @@ impl crate::api::wire::Fields for SnapshotGroup {
             2 => self.create_time = map.next_value()?,
             3 => self.deadline_time = map.next_value()?,
             4 => self.image_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            5 => self.images = map.next_value::<crate::api::wire::List<Image>>()?.0,
+            5 => map.next_value_seed(crate::api::wire::StructList(&mut self.images))?,
             6 => self.is_permanent = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
             7 => self.modify_time = map.next_value()?,
             8 => self.percent = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,

@@ -662,7 +662,7 @@ impl crate::api::wire::Fields for ConvertOperatingSystemsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.support_target_os_list = map.next_value::<crate::api::wire::List<TargetOS>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.support_target_os_list))?,
             1 => self.task_id = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -994,7 +994,7 @@ impl crate::api::wire::Fields for CreateHpcClusterResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.hpc_cluster_set = map.next_value::<crate::api::wire::List<HpcClusterInfo>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.hpc_cluster_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -2916,7 +2916,7 @@ impl crate::api::wire::Fields for DescribeChcDeniedActionsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.chc_host_denied_action_set = map.next_value::<crate::api::wire::List<ChcHostDeniedActions>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.chc_host_denied_action_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -3035,7 +3035,7 @@ impl crate::api::wire::Fields for DescribeChcHostsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.chc_host_set = map.next_value::<crate::api::wire::List<ChcHost>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.chc_host_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -3265,7 +3265,7 @@ impl crate::api::wire::Fields for DescribeDisasterRecoverGroupsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.disaster_recover_group_set = map.next_value::<crate::api::wire::List<DisasterRecoverGroup>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.disaster_recover_group_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -3375,7 +3375,7 @@ impl crate::api::wire::Fields for DescribeHostsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.host_set = map.next_value::<crate::api::wire::List<HostItem>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.host_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -3545,7 +3545,7 @@ impl crate::api::wire::Fields for DescribeHpcClustersResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.hpc_cluster_set = map.next_value::<crate::api::wire::List<HpcClusterInfo>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.hpc_cluster_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -3793,7 +3793,7 @@ impl crate::api::wire::Fields for DescribeImageSharePermissionResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.share_permission_set = map.next_value::<crate::api::wire::List<SharePermission>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.share_permission_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -3922,7 +3922,7 @@ impl crate::api::wire::Fields for DescribeImagesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.image_set = map.next_value::<crate::api::wire::List<Image>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.image_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -4002,7 +4002,7 @@ impl crate::api::wire::Fields for DescribeImportImageOsResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.import_image_os_list_supported = map.next_value()?,
-            1 => self.import_image_os_version_set = map.next_value::<crate::api::wire::List<OsVersion>>()?.0,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.import_image_os_version_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -4076,7 +4076,7 @@ impl crate::api::wire::Fields for DescribeInstanceFamilyConfigsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.instance_family_config_set = map.next_value::<crate::api::wire::List<InstanceFamilyConfig>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.instance_family_config_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -4162,7 +4162,7 @@ impl crate::api::wire::Fields for DescribeInstanceInternetBandwidthConfigsRespon
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.internet_bandwidth_config_set = map.next_value::<crate::api::wire::List<InternetBandwidthConfig>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.internet_bandwidth_config_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -4247,7 +4247,7 @@ impl crate::api::wire::Fields for DescribeInstanceTypeConfigsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.instance_type_config_set = map.next_value::<crate::api::wire::List<InstanceTypeConfig>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.instance_type_config_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -4453,7 +4453,7 @@ impl crate::api::wire::Fields for DescribeInstancesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.instance_set = map.next_value::<crate::api::wire::List<Instance>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.instance_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -4589,7 +4589,7 @@ impl crate::api::wire::Fields for DescribeInstancesActionTimerResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.action_timers = map.next_value::<crate::api::wire::List<ActionTimer>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.action_timers))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -4685,7 +4685,7 @@ impl crate::api::wire::Fields for DescribeInstancesAttributesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.instance_set = map.next_value::<crate::api::wire::List<InstanceAttribute>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.instance_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -4786,7 +4786,7 @@ impl crate::api::wire::Fields for DescribeInstancesModificationResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.instance_type_config_status_set = map.next_value::<crate::api::wire::List<InstanceTypeConfigStatus>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.instance_type_config_status_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -4883,7 +4883,7 @@ impl crate::api::wire::Fields for DescribeInstancesOperationLimitResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.instance_operation_limit_set = map.next_value::<crate::api::wire::List<OperationCountLimit>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.instance_operation_limit_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -4992,7 +4992,7 @@ impl crate::api::wire::Fields for DescribeInstancesStatusResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.instance_status_set = map.next_value::<crate::api::wire::List<InstanceStatus>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.instance_status_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -5067,7 +5067,7 @@ impl crate::api::wire::Fields for DescribeInternetChargeTypeConfigsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.internet_charge_type_config_set = map.next_value::<crate::api::wire::List<InternetChargeTypeConfig>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.internet_charge_type_config_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -5186,7 +5186,7 @@ impl crate::api::wire::Fields for DescribeKeyPairsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.key_pair_set = map.next_value::<crate::api::wire::List<KeyPair>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.key_pair_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -5338,7 +5338,7 @@ impl crate::api::wire::Fields for DescribeLaunchTemplateVersionsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.launch_template_version_set = map.next_value::<crate::api::wire::List<LaunchTemplateVersionInfo>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.launch_template_version_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -5458,7 +5458,7 @@ impl crate::api::wire::Fields for DescribeLaunchTemplatesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.launch_template_set = map.next_value::<crate::api::wire::List<LaunchTemplateInfo>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.launch_template_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -5537,7 +5537,7 @@ impl crate::api::wire::Fields for DescribeRegionsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.region_set = map.next_value::<crate::api::wire::List<RegionInfo>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.region_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -5624,7 +5624,7 @@ impl crate::api::wire::Fields for DescribeResourcePoolPackInstancesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.dedicated_resource_pack_instance_set = map.next_value::<crate::api::wire::List<ResourcePoolPackInstance>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.dedicated_resource_pack_instance_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -5710,7 +5710,7 @@ impl crate::api::wire::Fields for DescribeResourcePoolPackTypeConfigsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.instance_type_config_set = map.next_value::<crate::api::wire::List<InstanceTypeConfig>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.instance_type_config_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -5819,7 +5819,7 @@ impl crate::api::wire::Fields for DescribeResourcePoolPacksResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.dedicated_resource_pack_set = map.next_value::<crate::api::wire::List<ResourcePoolPack>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.dedicated_resource_pack_set))?,
             1 => self.next_token = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -6021,7 +6021,7 @@ impl crate::api::wire::Fields for DescribeTaskInfoResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.repair_task_info_set = map.next_value::<crate::api::wire::List<RepairTaskInfo>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.repair_task_info_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -6107,7 +6107,7 @@ impl crate::api::wire::Fields for DescribeZoneInstanceConfigInfosResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.instance_type_quota_set = map.next_value::<crate::api::wire::List<InstanceTypeQuotaItem>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.instance_type_quota_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -6186,7 +6186,7 @@ impl crate::api::wire::Fields for DescribeZonesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            1 => self.zone_set = map.next_value::<crate::api::wire::List<ZoneInfo>>()?.0,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.zone_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -8506,7 +8506,7 @@ impl crate::api::wire::Fields for InquiryPriceTerminateInstancesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.instance_refunds_set = map.next_value::<crate::api::wire::List<InstanceRefund>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.instance_refunds_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -12349,7 +12349,7 @@ impl crate::api::wire::Fields for SyncImagesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.image_set = map.next_value::<crate::api::wire::List<SyncImage>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.image_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -12590,11 +12590,11 @@ impl crate::api::wire::Fields for AccountQuota {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.disaster_recover_group_quota_set = map.next_value::<crate::api::wire::List<DisasterRecoverGroupQuota>>()?.0,
-            1 => self.image_quota_set = map.next_value::<crate::api::wire::List<ImageQuota>>()?.0,
-            2 => self.post_paid_quota_set = map.next_value::<crate::api::wire::List<PostPaidQuota>>()?.0,
-            3 => self.pre_paid_quota_set = map.next_value::<crate::api::wire::List<PrePaidQuota>>()?.0,
-            4 => self.spot_paid_quota_set = map.next_value::<crate::api::wire::List<SpotPaidQuota>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.disaster_recover_group_quota_set))?,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.image_quota_set))?,
+            2 => map.next_value_seed(crate::api::wire::StructList(&mut self.post_paid_quota_set))?,
+            3 => map.next_value_seed(crate::api::wire::StructList(&mut self.pre_paid_quota_set))?,
+            4 => map.next_value_seed(crate::api::wire::StructList(&mut self.spot_paid_quota_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -13152,7 +13152,7 @@ impl crate::api::wire::Fields for ChcHost {
             35 => self.resale_app_id = map.next_value()?,
             36 => self.sale_status = map.next_value()?,
             37 => self.serial_number = map.next_value()?,
-            38 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            38 => map.next_value_seed(crate::api::wire::StructList(&mut self.tags))?,
             39 => self.tenant_type = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -13526,7 +13526,7 @@ impl crate::api::wire::Fields for DisasterRecoverGroup {
             6 => self.name = map.next_value()?,
             7 => self.partition_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             8 => self.strategy = map.next_value()?,
-            9 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            9 => map.next_value_seed(crate::api::wire::StructList(&mut self.tags))?,
             10 => self.r#type = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -13928,7 +13928,7 @@ impl crate::api::wire::Fields for HostItem {
             10 => self.instance_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
             11 => self.placement = map.next_value()?,
             12 => self.renew_flag = map.next_value()?,
-            13 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            13 => map.next_value_seed(crate::api::wire::StructList(&mut self.tags))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -14127,7 +14127,7 @@ impl crate::api::wire::Fields for HpcClusterInfo {
             7 => self.instance_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
             8 => self.name = map.next_value()?,
             9 => self.remark = map.next_value()?,
-            10 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            10 => map.next_value_seed(crate::api::wire::StructList(&mut self.tags))?,
             11 => self.zone = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -14253,9 +14253,9 @@ impl crate::api::wire::Fields for Image {
             14 => self.license_type = map.next_value()?,
             15 => self.os_name = map.next_value()?,
             16 => self.platform = map.next_value()?,
-            17 => self.snapshot_set = map.next_value::<crate::api::wire::List<Snapshot>>()?.0,
+            17 => map.next_value_seed(crate::api::wire::StructList(&mut self.snapshot_set))?,
             18 => self.sync_percent = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            19 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            19 => map.next_value_seed(crate::api::wire::StructList(&mut self.tags))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -14585,7 +14585,7 @@ impl crate::api::wire::Fields for Instance {
             1 => self.cam_role_name = map.next_value()?,
             2 => self.cpu_topology = map.next_value()?,
             3 => self.created_time = map.next_value()?,
-            4 => self.data_disks = map.next_value::<crate::api::wire::List<DataDisk>>()?.0,
+            4 => map.next_value_seed(crate::api::wire::StructList(&mut self.data_disks))?,
             5 => self.dedicated_cluster_id = map.next_value()?,
             6 => self.default_login_port = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             7 => self.default_login_user = map.next_value()?,
@@ -14626,7 +14626,7 @@ impl crate::api::wire::Fields for Instance {
             42 => self.security_group_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
             43 => self.stop_charging_mode = map.next_value()?,
             44 => self.system_disk = map.next_value()?,
-            45 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            45 => map.next_value_seed(crate::api::wire::StructList(&mut self.tags))?,
             46 => self.uuid = map.next_value()?,
             47 => self.virtual_private_cloud = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
@@ -15189,7 +15189,7 @@ impl crate::api::wire::Fields for InstanceTypeQuotaItem {
             9 => self.instance_family = map.next_value()?,
             10 => self.instance_pps = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             11 => self.instance_type = map.next_value()?,
-            12 => self.local_disk_type_list = map.next_value::<crate::api::wire::List<LocalDiskType>>()?.0,
+            12 => map.next_value_seed(crate::api::wire::StructList(&mut self.local_disk_type_list))?,
             13 => self.memory = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             14 => self.network_card = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             15 => self.price = map.next_value()?,
@@ -15619,7 +15619,7 @@ impl crate::api::wire::Fields for KeyPair {
             5 => self.private_key = map.next_value()?,
             6 => self.project_id = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             7 => self.public_key = map.next_value()?,
-            8 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            8 => map.next_value_seed(crate::api::wire::StructList(&mut self.tags))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -15852,7 +15852,7 @@ impl crate::api::wire::Fields for LaunchTemplateVersionData {
             0 => self.action_timer = map.next_value()?,
             1 => self.cam_role_name = map.next_value()?,
             2 => self.client_token = map.next_value()?,
-            3 => self.data_disks = map.next_value::<crate::api::wire::List<DataDisk>>()?.0,
+            3 => map.next_value_seed(crate::api::wire::StructList(&mut self.data_disks))?,
             4 => self.disable_api_termination = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
             5 => self.disaster_recover_group_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
             6 => self.enhanced_service = map.next_value()?,
@@ -15870,7 +15870,7 @@ impl crate::api::wire::Fields for LaunchTemplateVersionData {
             18 => self.placement = map.next_value()?,
             19 => self.security_group_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
             20 => self.system_disk = map.next_value()?,
-            21 => self.tag_specification = map.next_value::<crate::api::wire::List<TagSpecification>>()?.0,
+            21 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_specification))?,
             22 => self.user_data = map.next_value()?,
             23 => self.virtual_private_cloud = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
@@ -16114,7 +16114,7 @@ impl crate::api::wire::Fields for Metadata {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.items = map.next_value::<crate::api::wire::List<MetadataItem>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.items))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -17811,7 +17811,7 @@ impl crate::api::wire::Fields for TagSpecification {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.resource_type = map.next_value()?,
-            1 => self.tags = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.tags))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())

@@ -1233,7 +1233,7 @@ impl crate::api::wire::Fields for AssignIpv6AddressesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.ipv6_address_set = map.next_value::<crate::api::wire::List<Ipv6Address>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.ipv6_address_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -1449,7 +1449,7 @@ impl crate::api::wire::Fields for AssignIpv6SubnetCidrBlockResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.ipv6_subnet_cidr_block_set = map.next_value::<crate::api::wire::List<Ipv6SubnetCidrBlock>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.ipv6_subnet_cidr_block_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -1582,7 +1582,7 @@ impl crate::api::wire::Fields for AssignPrivateIpAddressesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.private_ip_address_set = map.next_value::<crate::api::wire::List<PrivateIpAddressSpecification>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.private_ip_address_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -3079,7 +3079,7 @@ impl crate::api::wire::Fields for CheckAssistantCidrResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.conflict_source_set = map.next_value::<crate::api::wire::List<ConflictSource>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.conflict_source_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -3404,7 +3404,7 @@ impl crate::api::wire::Fields for CheckNetDetectStateResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.net_detect_ip_state_set = map.next_value::<crate::api::wire::List<NetDetectIpState>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.net_detect_ip_state_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -4319,7 +4319,7 @@ impl crate::api::wire::Fields for CreateAssistantCidrResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.assistant_cidr_set = map.next_value::<crate::api::wire::List<AssistantCidr>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.assistant_cidr_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -4998,7 +4998,7 @@ impl crate::api::wire::Fields for CreateCcnRouteTablesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.ccn_route_table_set = map.next_value::<crate::api::wire::List<CcnRouteTable>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.ccn_route_table_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -5551,7 +5551,7 @@ impl crate::api::wire::Fields for CreateDhcpIpResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.dhcp_ip_set = map.next_value::<crate::api::wire::List<DhcpIp>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.dhcp_ip_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -6001,7 +6001,7 @@ impl crate::api::wire::Fields for CreateFlowLogResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.flow_log = map.next_value::<crate::api::wire::List<FlowLog>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.flow_log))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -6097,7 +6097,7 @@ impl crate::api::wire::Fields for CreateGlobalRoutesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.global_route_set = map.next_value::<crate::api::wire::List<GlobalRoute>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.global_route_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -6475,7 +6475,7 @@ impl crate::api::wire::Fields for CreateHighPriorityRoutesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.high_priority_route_set = map.next_value::<crate::api::wire::List<HighPriorityRoute>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.high_priority_route_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -6929,7 +6929,7 @@ impl crate::api::wire::Fields for CreateNatGatewayResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.nat_gateway_set = map.next_value::<crate::api::wire::List<NatGateway>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.nat_gateway_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -7941,7 +7941,7 @@ impl crate::api::wire::Fields for CreatePrivateNatGatewayResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.private_nat_gateway_set = map.next_value::<crate::api::wire::List<PrivateNatGateway>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.private_nat_gateway_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -8164,7 +8164,7 @@ impl crate::api::wire::Fields for CreatePrivateNatGatewayTranslationAclRuleRespo
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.translation_acl_rule_set = map.next_value::<crate::api::wire::List<TranslationAclRule>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.translation_acl_rule_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -8429,7 +8429,7 @@ impl crate::api::wire::Fields for CreateReserveIpAddressesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.reserve_ip_address_set = map.next_value::<crate::api::wire::List<ReserveIpAddressInfo>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.reserve_ip_address_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -8911,7 +8911,7 @@ impl crate::api::wire::Fields for CreateRoutesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.route_table_set = map.next_value::<crate::api::wire::List<RouteTable>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.route_table_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -9566,7 +9566,7 @@ impl crate::api::wire::Fields for CreateSnapshotPoliciesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.snapshot_policies = map.next_value::<crate::api::wire::List<SnapshotPolicy>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.snapshot_policies))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -9841,7 +9841,7 @@ impl crate::api::wire::Fields for CreateSubnetsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.subnet_set = map.next_value::<crate::api::wire::List<Subnet>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.subnet_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -10173,8 +10173,8 @@ impl crate::api::wire::Fields for CreateTrafficMirrorFilterRulesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.egress_filter_rules = map.next_value::<crate::api::wire::List<TrafficMirrorFilter>>()?.0,
-            1 => self.ingress_filter_rules = map.next_value::<crate::api::wire::List<TrafficMirrorFilter>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.egress_filter_rules))?,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.ingress_filter_rules))?,
             2 => self.traffic_mirror_id = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -11672,7 +11672,7 @@ impl crate::api::wire::Fields for CreateVpnGatewayRoutesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.routes = map.next_value::<crate::api::wire::List<VpnGatewayRoute>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.routes))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -13515,7 +13515,7 @@ impl crate::api::wire::Fields for DeleteHighPriorityRoutesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.high_priority_route_set = map.next_value::<crate::api::wire::List<HighPriorityRoute>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.high_priority_route_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -15236,7 +15236,7 @@ impl crate::api::wire::Fields for DeleteRoutesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.route_set = map.next_value::<crate::api::wire::List<Route>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.route_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -16936,7 +16936,7 @@ impl crate::api::wire::Fields for DescribeAccountAttributesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.account_attribute_set = map.next_value::<crate::api::wire::List<AccountAttribute>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.account_attribute_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -17021,7 +17021,7 @@ impl crate::api::wire::Fields for DescribeAddressBandwidthRangeResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.bandwidth_range_set = map.next_value::<crate::api::wire::List<BandwidthRange>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.bandwidth_range_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -17095,7 +17095,7 @@ impl crate::api::wire::Fields for DescribeAddressQuotaResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.quota_set = map.next_value::<crate::api::wire::List<Quota>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.quota_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -17350,7 +17350,7 @@ impl crate::api::wire::Fields for DescribeAddressTemplateGroupsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.address_template_group_set = map.next_value::<crate::api::wire::List<AddressTemplateGroup>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.address_template_group_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -17606,7 +17606,7 @@ impl crate::api::wire::Fields for DescribeAddressTemplatesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.address_template_set = map.next_value::<crate::api::wire::List<AddressTemplate>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.address_template_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -17726,7 +17726,7 @@ impl crate::api::wire::Fields for DescribeAddressesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.address_set = map.next_value::<crate::api::wire::List<Address>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.address_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -17846,7 +17846,7 @@ impl crate::api::wire::Fields for DescribeAssistantCidrResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.assistant_cidr_set = map.next_value::<crate::api::wire::List<AssistantCidr>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.assistant_cidr_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -17932,7 +17932,7 @@ impl crate::api::wire::Fields for DescribeBandwidthPackageBandwidthRangeResponse
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.bandwidth_range_set = map.next_value::<crate::api::wire::List<BandwidthRange>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.bandwidth_range_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -18018,7 +18018,7 @@ impl crate::api::wire::Fields for DescribeBandwidthPackageBillUsageResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.bandwidth_package_bill_bandwidth_set = map.next_value::<crate::api::wire::List<BandwidthPackageBillBandwidth>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.bandwidth_package_bill_bandwidth_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -18092,7 +18092,7 @@ impl crate::api::wire::Fields for DescribeBandwidthPackageQuotaResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.quota_set = map.next_value::<crate::api::wire::List<Quota>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.quota_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -18213,7 +18213,7 @@ impl crate::api::wire::Fields for DescribeBandwidthPackageResourcesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.resource_set = map.next_value::<crate::api::wire::List<Resource>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.resource_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -18333,7 +18333,7 @@ impl crate::api::wire::Fields for DescribeBandwidthPackagesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.bandwidth_package_set = map.next_value::<crate::api::wire::List<BandwidthPackage>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.bandwidth_package_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -18473,7 +18473,7 @@ impl crate::api::wire::Fields for DescribeCcnAttachedInstancesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.instance_set = map.next_value::<crate::api::wire::List<CcnAttachedInstance>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.instance_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -18585,7 +18585,7 @@ impl crate::api::wire::Fields for DescribeCcnPolicyBasedRoutingNextHopResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.ccn_policy_based_routing_next_hop_set = map.next_value::<crate::api::wire::List<CcnPolicyBasedRoutingNextHop>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.ccn_policy_based_routing_next_hop_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -18697,7 +18697,7 @@ impl crate::api::wire::Fields for DescribeCcnPolicyBasedRoutingRuleResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.ccn_policy_based_routing_rule_set = map.next_value::<crate::api::wire::List<CcnPolicyBasedRoutingRule>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.ccn_policy_based_routing_rule_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -18784,7 +18784,7 @@ impl crate::api::wire::Fields for DescribeCcnRegionBandwidthLimitsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.ccn_region_bandwidth_limit_set = map.next_value::<crate::api::wire::List<CcnRegionBandwidthLimit>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.ccn_region_bandwidth_limit_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -18895,7 +18895,7 @@ impl crate::api::wire::Fields for DescribeCcnRouteTableBroadcastPolicysResponse 
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.policy_set = map.next_value::<crate::api::wire::List<CcnRouteTableBroadcastPolicys>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.policy_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -19007,7 +19007,7 @@ impl crate::api::wire::Fields for DescribeCcnRouteTableInputPolicysResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.policy_set = map.next_value::<crate::api::wire::List<CcnRouteTableInputPolicys>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.policy_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -19117,7 +19117,7 @@ impl crate::api::wire::Fields for DescribeCcnRouteTablesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.ccn_route_table_set = map.next_value::<crate::api::wire::List<CcnRouteTable>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.ccn_route_table_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -19249,7 +19249,7 @@ impl crate::api::wire::Fields for DescribeCcnRoutesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.route_set = map.next_value::<crate::api::wire::List<CcnRoute>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.route_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -19389,7 +19389,7 @@ impl crate::api::wire::Fields for DescribeCcnsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.ccn_set = map.next_value::<crate::api::wire::List<CCN>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.ccn_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -19688,7 +19688,7 @@ impl crate::api::wire::Fields for DescribeClassicLinkInstancesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.classic_link_instance_set = map.next_value::<crate::api::wire::List<ClassicLinkInstance>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.classic_link_instance_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -19798,7 +19798,7 @@ impl crate::api::wire::Fields for DescribeCrossBorderCcnRegionBandwidthLimitsRes
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.ccn_bandwidth_set = map.next_value::<crate::api::wire::List<CcnBandwidth>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.ccn_bandwidth_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -20068,7 +20068,7 @@ impl crate::api::wire::Fields for DescribeCrossBorderComplianceResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.cross_border_compliance_set = map.next_value::<crate::api::wire::List<CrossBorderCompliance>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.cross_border_compliance_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -20215,7 +20215,7 @@ impl crate::api::wire::Fields for DescribeCrossBorderFlowMonitorResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.cross_border_flow_monitor_data = map.next_value::<crate::api::wire::List<CrossBorderFlowMonitorData>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.cross_border_flow_monitor_data))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -20289,7 +20289,7 @@ impl crate::api::wire::Fields for DescribeCustomerGatewayVendorsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.customer_gateway_vendor_set = map.next_value::<crate::api::wire::List<CustomerGatewayVendor>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.customer_gateway_vendor_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -20408,7 +20408,7 @@ impl crate::api::wire::Fields for DescribeCustomerGatewaysResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.customer_gateway_set = map.next_value::<crate::api::wire::List<CustomerGateway>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.customer_gateway_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -20487,7 +20487,7 @@ impl crate::api::wire::Fields for DescribeDesignatedZonesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.designated_zone_info = map.next_value::<crate::api::wire::List<DesignatedZoneInfoDict>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.designated_zone_info))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -20607,7 +20607,7 @@ impl crate::api::wire::Fields for DescribeDhcpIpsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.dhcp_ip_set = map.next_value::<crate::api::wire::List<DhcpIp>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.dhcp_ip_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -20739,7 +20739,7 @@ impl crate::api::wire::Fields for DescribeDirectConnectGatewayCcnRoutesResponse 
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.route_set = map.next_value::<crate::api::wire::List<DirectConnectGatewayCcnRoute>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.route_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -20859,7 +20859,7 @@ impl crate::api::wire::Fields for DescribeDirectConnectGatewaysResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.direct_connect_gateway_set = map.next_value::<crate::api::wire::List<DirectConnectGateway>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.direct_connect_gateway_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -20956,7 +20956,7 @@ impl crate::api::wire::Fields for DescribeFlowLogResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.flow_log = map.next_value::<crate::api::wire::List<FlowLog>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.flow_log))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -21175,7 +21175,7 @@ impl crate::api::wire::Fields for DescribeFlowLogsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.flow_log = map.next_value::<crate::api::wire::List<FlowLog>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.flow_log))?,
             1 => self.total_num = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -21357,7 +21357,7 @@ impl crate::api::wire::Fields for DescribeGatewayFlowMonitorDetailResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.gateway_flow_monitor_detail_set = map.next_value::<crate::api::wire::List<GatewayFlowMonitorDetail>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.gateway_flow_monitor_detail_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -21479,7 +21479,7 @@ impl crate::api::wire::Fields for DescribeGatewayFlowQosResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.gateway_qos_set = map.next_value::<crate::api::wire::List<GatewayQos>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.gateway_qos_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -21599,7 +21599,7 @@ impl crate::api::wire::Fields for DescribeGlobalRoutesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.global_route_set = map.next_value::<crate::api::wire::List<GlobalRoute>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.global_route_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -21719,7 +21719,7 @@ impl crate::api::wire::Fields for DescribeHaVipsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.ha_vip_set = map.next_value::<crate::api::wire::List<HaVip>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.ha_vip_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -21849,7 +21849,7 @@ impl crate::api::wire::Fields for DescribeHighPriorityRouteTablesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.high_priority_route_table_set = map.next_value::<crate::api::wire::List<HighPriorityRouteTable>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.high_priority_route_table_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -21971,7 +21971,7 @@ impl crate::api::wire::Fields for DescribeHighPriorityRoutesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.high_priority_route_set = map.next_value::<crate::api::wire::List<HighPriorityRoute>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.high_priority_route_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -22101,7 +22101,7 @@ impl crate::api::wire::Fields for DescribeIPv6AddressesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.address_set = map.next_value::<crate::api::wire::List<Address>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.address_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -22188,7 +22188,7 @@ impl crate::api::wire::Fields for DescribeInstanceJumboResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.instance_jumbo_set = map.next_value::<crate::api::wire::List<InstanceJumbo>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.instance_jumbo_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -22307,7 +22307,7 @@ impl crate::api::wire::Fields for DescribeIp6AddressesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.address_set = map.next_value::<crate::api::wire::List<Address>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.address_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -22393,7 +22393,7 @@ impl crate::api::wire::Fields for DescribeIp6TranslatorQuotaResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.quota_set = map.next_value::<crate::api::wire::List<Quota>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.quota_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -22512,7 +22512,7 @@ impl crate::api::wire::Fields for DescribeIp6TranslatorsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.ip6_translator_set = map.next_value::<crate::api::wire::List<Ip6Translator>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.ip6_translator_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -22706,7 +22706,7 @@ impl crate::api::wire::Fields for DescribeIpGeolocationInfosResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.address_info = map.next_value::<crate::api::wire::List<IpGeolocationInfo>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.address_info))?,
             1 => self.total = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -22816,7 +22816,7 @@ impl crate::api::wire::Fields for DescribeLocalGatewayResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.local_gateway_set = map.next_value::<crate::api::wire::List<LocalGateway>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.local_gateway_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -22936,7 +22936,7 @@ impl crate::api::wire::Fields for DescribeNatGatewayDestinationIpPortTranslation
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.nat_gateway_destination_ip_port_translation_nat_rule_set = map.next_value::<crate::api::wire::List<NatGatewayDestinationIpPortTranslationNatRule>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.nat_gateway_destination_ip_port_translation_nat_rule_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -23058,7 +23058,7 @@ impl crate::api::wire::Fields for DescribeNatGatewayDirectConnectGatewayRouteRes
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.nat_direct_connect_gateway_route_set = map.next_value::<crate::api::wire::List<NatDirectConnectGatewayRoute>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.nat_direct_connect_gateway_route_set))?,
             1 => self.total = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -23200,7 +23200,7 @@ impl crate::api::wire::Fields for DescribeNatGatewayFlowMonitorDetailResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.nat_gateway_flow_monitor_detail_set = map.next_value::<crate::api::wire::List<NatGatewayFlowMonitorDetail>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.nat_gateway_flow_monitor_detail_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -23322,7 +23322,7 @@ impl crate::api::wire::Fields for DescribeNatGatewaySourceIpTranslationNatRulesR
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.source_ip_translation_nat_rule_set = map.next_value::<crate::api::wire::List<SourceIpTranslationNatRule>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.source_ip_translation_nat_rule_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -23397,7 +23397,7 @@ impl crate::api::wire::Fields for DescribeNatGatewayZonesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.zone_set = map.next_value::<crate::api::wire::List<NatZoneInfo>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.zone_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -23520,7 +23520,7 @@ impl crate::api::wire::Fields for DescribeNatGatewaysResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.nat_gateway_set = map.next_value::<crate::api::wire::List<NatGateway>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.nat_gateway_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             2 => self.verbose_level = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
@@ -23641,7 +23641,7 @@ impl crate::api::wire::Fields for DescribeNetDetectStatesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.net_detect_state_set = map.next_value::<crate::api::wire::List<NetDetectState>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.net_detect_state_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -23761,7 +23761,7 @@ impl crate::api::wire::Fields for DescribeNetDetectsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.net_detect_set = map.next_value::<crate::api::wire::List<NetDetect>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.net_detect_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -23958,7 +23958,7 @@ impl crate::api::wire::Fields for DescribeNetworkAclQuintupleEntriesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.network_acl_quintuple_set = map.next_value::<crate::api::wire::List<NetworkAclQuintupleEntry>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.network_acl_quintuple_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -24098,7 +24098,7 @@ impl crate::api::wire::Fields for DescribeNetworkAclsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.network_acl_set = map.next_value::<crate::api::wire::List<NetworkAcl>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.network_acl_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -24330,7 +24330,7 @@ impl crate::api::wire::Fields for DescribeNetworkInterfacesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.network_interface_set = map.next_value::<crate::api::wire::List<NetworkInterface>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.network_interface_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -24452,7 +24452,7 @@ impl crate::api::wire::Fields for DescribePrivateNatGatewayDestinationIpPortTran
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.local_destination_ip_port_translation_nat_rule_set = map.next_value::<crate::api::wire::List<PrivateNatDestinationIpPortTranslationNatRule>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.local_destination_ip_port_translation_nat_rule_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -24562,7 +24562,7 @@ impl crate::api::wire::Fields for DescribePrivateNatGatewayLimitsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.private_nat_gateway_limit_set = map.next_value::<crate::api::wire::List<PrivateNatGatewayLimit>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.private_nat_gateway_limit_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -24641,7 +24641,7 @@ impl crate::api::wire::Fields for DescribePrivateNatGatewayRegionsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.region_set = map.next_value::<crate::api::wire::List<NatRegionInfoWithArea>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.region_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -24814,7 +24814,7 @@ impl crate::api::wire::Fields for DescribePrivateNatGatewayTranslationAclRulesRe
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            1 => self.translation_acl_rule_set = map.next_value::<crate::api::wire::List<TranslationAclRule>>()?.0,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.translation_acl_rule_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -24936,7 +24936,7 @@ impl crate::api::wire::Fields for DescribePrivateNatGatewayTranslationNatRulesRe
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            1 => self.translation_nat_rule_set = map.next_value::<crate::api::wire::List<TranslationNatRule>>()?.0,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.translation_nat_rule_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -25075,7 +25075,7 @@ impl crate::api::wire::Fields for DescribePrivateNatGatewaysResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.private_nat_gateway_set = map.next_value::<crate::api::wire::List<PrivateNatGateway>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.private_nat_gateway_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -25166,7 +25166,7 @@ impl crate::api::wire::Fields for DescribeProductQuotaResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.product_quota_set = map.next_value::<crate::api::wire::List<ProductQuota>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.product_quota_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -25286,7 +25286,7 @@ impl crate::api::wire::Fields for DescribeReserveIpAddressesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.reserve_ip_address_set = map.next_value::<crate::api::wire::List<ReserveIpAddressInfo>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.reserve_ip_address_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -25383,7 +25383,7 @@ impl crate::api::wire::Fields for DescribeRouteConflictsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.route_conflict_set = map.next_value::<crate::api::wire::List<RouteConflict>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.route_conflict_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -25492,7 +25492,7 @@ impl crate::api::wire::Fields for DescribeRouteListResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.route_set = map.next_value::<crate::api::wire::List<Route>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.route_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -25622,7 +25622,7 @@ impl crate::api::wire::Fields for DescribeRoutePoliciesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.route_policy_set = map.next_value::<crate::api::wire::List<RoutePolicy>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.route_policy_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -25762,7 +25762,7 @@ impl crate::api::wire::Fields for DescribeRoutePolicyEntriesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.route_policy_entry_set = map.next_value::<crate::api::wire::List<RoutePolicyEntry>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.route_policy_entry_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -25872,7 +25872,7 @@ impl crate::api::wire::Fields for DescribeRouteTableAssociatedInstancesResponse 
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.instance_bind_set = map.next_value::<crate::api::wire::List<InstanceBind>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.instance_bind_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -25982,7 +25982,7 @@ impl crate::api::wire::Fields for DescribeRouteTableSelectionPoliciesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.route_selection_policy_set = map.next_value::<crate::api::wire::List<RouteSelectionPolicy>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.route_selection_policy_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -26112,7 +26112,7 @@ impl crate::api::wire::Fields for DescribeRouteTablesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.route_table_set = map.next_value::<crate::api::wire::List<RouteTable>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.route_table_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -26222,7 +26222,7 @@ impl crate::api::wire::Fields for DescribeRoutesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.route_set = map.next_value::<crate::api::wire::List<Route>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.route_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -26309,7 +26309,7 @@ impl crate::api::wire::Fields for DescribeSecurityGroupAssociationStatisticsResp
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.security_group_association_statistics_set = map.next_value::<crate::api::wire::List<SecurityGroupAssociationStatistics>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.security_group_association_statistics_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -26666,7 +26666,7 @@ impl crate::api::wire::Fields for DescribeSecurityGroupReferencesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.referred_security_group_set = map.next_value::<crate::api::wire::List<ReferredSecurityGroup>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.referred_security_group_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -26805,7 +26805,7 @@ impl crate::api::wire::Fields for DescribeSecurityGroupsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.security_group_set = map.next_value::<crate::api::wire::List<SecurityGroup>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.security_group_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -27061,7 +27061,7 @@ impl crate::api::wire::Fields for DescribeServiceTemplateGroupsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.service_template_group_set = map.next_value::<crate::api::wire::List<ServiceTemplateGroup>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.service_template_group_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -27317,7 +27317,7 @@ impl crate::api::wire::Fields for DescribeServiceTemplatesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.service_template_set = map.next_value::<crate::api::wire::List<ServiceTemplate>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.service_template_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -27447,11 +27447,11 @@ impl crate::api::wire::Fields for DescribeSgSnapshotFileContentResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.backup_data = map.next_value::<crate::api::wire::List<SecurityGroupPolicy>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.backup_data))?,
             1 => self.backup_time = map.next_value()?,
             2 => self.instance_id = map.next_value()?,
             3 => self.operator = map.next_value()?,
-            4 => self.original_data = map.next_value::<crate::api::wire::List<SecurityGroupPolicy>>()?.0,
+            4 => map.next_value_seed(crate::api::wire::StructList(&mut self.original_data))?,
             5 => self.snapshot_file_id = map.next_value()?,
             6 => self.snapshot_policy_id = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
@@ -27574,7 +27574,7 @@ impl crate::api::wire::Fields for DescribeSnapshotAttachedInstancesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.instance_set = map.next_value::<crate::api::wire::List<SnapshotInstance>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.instance_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -27716,7 +27716,7 @@ impl crate::api::wire::Fields for DescribeSnapshotFilesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.snapshot_file_set = map.next_value::<crate::api::wire::List<SnapshotFileInfo>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.snapshot_file_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -27836,7 +27836,7 @@ impl crate::api::wire::Fields for DescribeSnapshotPoliciesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.snapshot_policy_set = map.next_value::<crate::api::wire::List<SnapshotPolicy>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.snapshot_policy_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -27999,7 +27999,7 @@ impl crate::api::wire::Fields for DescribeSpecificTrafficPackageUsedDetailsRespo
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            1 => self.used_detail_set = map.next_value::<crate::api::wire::List<UsedDetail>>()?.0,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.used_detail_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -28085,7 +28085,7 @@ impl crate::api::wire::Fields for DescribeSubnetResourceDashboardResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.resource_statistics_set = map.next_value::<crate::api::wire::List<ResourceStatistics>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.resource_statistics_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -28229,7 +28229,7 @@ impl crate::api::wire::Fields for DescribeSubnetsResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.next_token = map.next_value()?,
-            1 => self.subnet_set = map.next_value::<crate::api::wire::List<Subnet>>()?.0,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.subnet_set))?,
             2 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -28515,7 +28515,7 @@ impl crate::api::wire::Fields for DescribeTenantCcnsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.ccn_set = map.next_value::<crate::api::wire::List<CcnInstanceInfo>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.ccn_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -28654,8 +28654,8 @@ impl crate::api::wire::Fields for DescribeTrafficMirrorFilterRulesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.egress_filter_rules = map.next_value::<crate::api::wire::List<TrafficMirrorFilter>>()?.0,
-            1 => self.ingress_filter_rules = map.next_value::<crate::api::wire::List<TrafficMirrorFilter>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.egress_filter_rules))?,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.ingress_filter_rules))?,
             2 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             3 => self.traffic_mirror_id = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
@@ -28777,7 +28777,7 @@ impl crate::api::wire::Fields for DescribeTrafficMirrorsResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            1 => self.traffic_mirror_set = map.next_value::<crate::api::wire::List<TrafficMirror>>()?.0,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.traffic_mirror_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -28897,7 +28897,7 @@ impl crate::api::wire::Fields for DescribeTrafficPackagesResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
-            1 => self.traffic_package_set = map.next_value::<crate::api::wire::List<TrafficPackage>>()?.0,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.traffic_package_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -29003,7 +29003,7 @@ impl crate::api::wire::Fields for DescribeTrafficQosPolicyResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.traffic_qos_policy_set = map.next_value::<crate::api::wire::List<TrafficQosPolicySet>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.traffic_qos_policy_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -29144,7 +29144,7 @@ impl crate::api::wire::Fields for DescribeUsedIpAddressResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.ip_address_states = map.next_value::<crate::api::wire::List<IpAddressStates>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.ip_address_states))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -29298,7 +29298,7 @@ impl crate::api::wire::Fields for DescribeVpcEndPointResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.end_point_set = map.next_value::<crate::api::wire::List<EndPoint>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.end_point_set))?,
             1 => self.next_token = map.next_value()?,
             2 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
@@ -29463,7 +29463,7 @@ impl crate::api::wire::Fields for DescribeVpcEndPointServiceResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.end_point_service_set = map.next_value::<crate::api::wire::List<EndPointService>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.end_point_service_set))?,
             1 => self.next_token = map.next_value()?,
             2 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
@@ -29578,8 +29578,8 @@ impl crate::api::wire::Fields for DescribeVpcEndPointServiceWhiteListResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            1 => self.vpc_end_point_service_user_set = map.next_value::<crate::api::wire::List<VpcEndPointServiceUser>>()?.0,
-            2 => self.vpc_endpoint_service_user_set = map.next_value::<crate::api::wire::List<VpcEndPointServiceUser>>()?.0,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.vpc_end_point_service_user_set))?,
+            2 => map.next_value_seed(crate::api::wire::StructList(&mut self.vpc_endpoint_service_user_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -29690,7 +29690,7 @@ impl crate::api::wire::Fields for DescribeVpcInstancesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.instance_set = map.next_value::<crate::api::wire::List<CvmInstance>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.instance_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -29822,7 +29822,7 @@ impl crate::api::wire::Fields for DescribeVpcIpv6AddressesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.ipv6_address_set = map.next_value::<crate::api::wire::List<VpcIpv6Address>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.ipv6_address_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -29909,7 +29909,7 @@ impl crate::api::wire::Fields for DescribeVpcLimitsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.vpc_limit_set = map.next_value::<crate::api::wire::List<VpcLimit>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.vpc_limit_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -30048,7 +30048,7 @@ impl crate::api::wire::Fields for DescribeVpcPeeringConnectionsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.peer_connection_set = map.next_value::<crate::api::wire::List<PeerConnection>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.peer_connection_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -30145,7 +30145,7 @@ impl crate::api::wire::Fields for DescribeVpcPrivateIpAddressesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.vpc_private_ip_address_set = map.next_value::<crate::api::wire::List<VpcPrivateIpAddress>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.vpc_private_ip_address_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -30231,7 +30231,7 @@ impl crate::api::wire::Fields for DescribeVpcResourceDashboardResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.resource_dashboard_set = map.next_value::<crate::api::wire::List<ResourceDashboard>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.resource_dashboard_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -30326,7 +30326,7 @@ impl crate::api::wire::Fields for DescribeVpcTaskResultResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.output = map.next_value()?,
-            1 => self.result = map.next_value::<crate::api::wire::List<VpcTaskResultDetailInfo>>()?.0,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.result))?,
             2 => self.status = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -30447,7 +30447,7 @@ impl crate::api::wire::Fields for DescribeVpcsResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            1 => self.vpc_set = map.next_value::<crate::api::wire::List<Vpc>>()?.0,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.vpc_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -30567,7 +30567,7 @@ impl crate::api::wire::Fields for DescribeVpnConnectionsResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            1 => self.vpn_connection_set = map.next_value::<crate::api::wire::List<VpnConnection>>()?.0,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.vpn_connection_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -30678,7 +30678,7 @@ impl crate::api::wire::Fields for DescribeVpnGatewayCcnRoutesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.route_set = map.next_value::<crate::api::wire::List<VpngwCcnRoutes>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.route_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -30800,7 +30800,7 @@ impl crate::api::wire::Fields for DescribeVpnGatewayRoutesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.routes = map.next_value::<crate::api::wire::List<VpnGatewayRoute>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.routes))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -30930,7 +30930,7 @@ impl crate::api::wire::Fields for DescribeVpnGatewaySslClientsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.ssl_vpn_client_set = map.next_value::<crate::api::wire::List<SslVpnClient>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.ssl_vpn_client_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -31060,7 +31060,7 @@ impl crate::api::wire::Fields for DescribeVpnGatewaySslServersResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.ssl_vpn_sever_set = map.next_value::<crate::api::wire::List<SslVpnSever>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.ssl_vpn_sever_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -31181,7 +31181,7 @@ impl crate::api::wire::Fields for DescribeVpnGatewaysResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            1 => self.vpn_gateway_set = map.next_value::<crate::api::wire::List<VpnGateway>>()?.0,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.vpn_gateway_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -33051,7 +33051,7 @@ impl crate::api::wire::Fields for DownloadVpnGatewaySslClientCertResponse {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.authenticated = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            1 => self.ssl_client_config = map.next_value::<crate::api::wire::List<SslClientConfig>>()?.0,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.ssl_client_config))?,
             2 => self.ssl_client_configs_set = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -33893,7 +33893,7 @@ impl crate::api::wire::Fields for GetCcnRegionBandwidthLimitsResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.ccn_bandwidth_set = map.next_value::<crate::api::wire::List<CcnBandwidthInfo>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.ccn_bandwidth_set))?,
             1 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -35936,7 +35936,7 @@ impl crate::api::wire::Fields for ModifyAssistantCidrResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.assistant_cidr_set = map.next_value::<crate::api::wire::List<AssistantCidr>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.assistant_cidr_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -42461,7 +42461,7 @@ impl crate::api::wire::Fields for ModifyVpnGatewayRoutesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.routes = map.next_value::<crate::api::wire::List<VpnGatewayRoute>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.routes))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -42937,7 +42937,7 @@ impl crate::api::wire::Fields for RefreshDirectConnectGatewayRouteToNatGatewayRe
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.direct_connect_subnet_set = map.next_value::<crate::api::wire::List<DirectConnectSubnet>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.direct_connect_subnet_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -44196,8 +44196,8 @@ impl crate::api::wire::Fields for ReplaceHighPriorityRoutesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.new_high_priority_route_set = map.next_value::<crate::api::wire::List<HighPriorityRoute>>()?.0,
-            1 => self.old_high_priority_route_set = map.next_value::<crate::api::wire::List<HighPriorityRoute>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.new_high_priority_route_set))?,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.old_high_priority_route_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -44542,8 +44542,8 @@ impl crate::api::wire::Fields for ReplaceRoutesResponse {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.new_route_set = map.next_value::<crate::api::wire::List<Route>>()?.0,
-            1 => self.old_route_set = map.next_value::<crate::api::wire::List<Route>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.new_route_set))?,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.old_route_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -47666,7 +47666,7 @@ impl crate::api::wire::Fields for Address {
             23 => self.network_interface_id = map.next_value()?,
             24 => self.private_address_ip = map.next_value()?,
             25 => self.renew_flag = map.next_value()?,
-            26 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            26 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             27 => self.un_vpc_id = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -47852,12 +47852,12 @@ impl crate::api::wire::Fields for AddressTemplate {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.address_extra_set = map.next_value::<crate::api::wire::List<AddressInfo>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.address_extra_set))?,
             1 => self.address_set = map.next_value::<crate::api::wire::List<String>>()?.0,
             2 => self.address_template_id = map.next_value()?,
             3 => self.address_template_name = map.next_value()?,
             4 => self.created_time = map.next_value()?,
-            5 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            5 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             6 => self.updated_time = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -47916,9 +47916,9 @@ impl crate::api::wire::Fields for AddressTemplateGroup {
             0 => self.address_template_group_id = map.next_value()?,
             1 => self.address_template_group_name = map.next_value()?,
             2 => self.address_template_id_set = map.next_value::<crate::api::wire::List<String>>()?.0,
-            3 => self.address_template_set = map.next_value::<crate::api::wire::List<AddressTemplateItem>>()?.0,
+            3 => map.next_value_seed(crate::api::wire::StructList(&mut self.address_template_set))?,
             4 => self.created_time = map.next_value()?,
-            5 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            5 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             6 => self.updated_time = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -48133,7 +48133,7 @@ impl crate::api::wire::Fields for AssistantCidr {
         match index {
             0 => self.assistant_type = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             1 => self.cidr_block = map.next_value()?,
-            2 => self.subnet_set = map.next_value::<crate::api::wire::List<Subnet>>()?.0,
+            2 => map.next_value_seed(crate::api::wire::StructList(&mut self.subnet_set))?,
             3 => self.vpc_id = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -48283,7 +48283,7 @@ impl crate::api::wire::Fields for BandwidthPackage {
             5 => self.deadline = map.next_value()?,
             6 => self.egress = map.next_value()?,
             7 => self.network_type = map.next_value()?,
-            8 => self.resource_set = map.next_value::<crate::api::wire::List<Resource>>()?.0,
+            8 => map.next_value_seed(crate::api::wire::StructList(&mut self.resource_set))?,
             9 => self.status = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -48699,7 +48699,7 @@ impl crate::api::wire::Fields for CCN {
             22 => self.route_table_policy_value_community_flag = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
             23 => self.service_level_mode = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             24 => self.state = map.next_value()?,
-            25 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            25 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             26 => self.traffic_marking_policy_flag = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -48975,7 +48975,7 @@ impl crate::api::wire::Fields for CcnBandwidthInfo {
             6 => self.qos_level = map.next_value()?,
             7 => self.region_flow_control_id = map.next_value()?,
             8 => self.renew_flag = map.next_value()?,
-            9 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            9 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -50001,12 +50001,12 @@ impl crate::api::wire::Fields for CcnRouteTableBroadcastPolicy {
         match index {
             0 => self.action = map.next_value()?,
             1 => self.as_path_operate_mode = map.next_value()?,
-            2 => self.broadcast_conditions = map.next_value::<crate::api::wire::List<CcnRouteBroadcastPolicyRouteCondition>>()?.0,
+            2 => map.next_value_seed(crate::api::wire::StructList(&mut self.broadcast_conditions))?,
             3 => self.community_operate_mode = map.next_value()?,
             4 => self.description = map.next_value()?,
             5 => self.operate_as_path = map.next_value()?,
             6 => self.operate_community_set = map.next_value::<crate::api::wire::List<String>>()?.0,
-            7 => self.route_conditions = map.next_value::<crate::api::wire::List<CcnRouteBroadcastPolicyRouteCondition>>()?.0,
+            7 => map.next_value_seed(crate::api::wire::StructList(&mut self.route_conditions))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -50127,7 +50127,7 @@ impl crate::api::wire::Fields for CcnRouteTableBroadcastPolicys {
         match index {
             0 => self.create_time = map.next_value()?,
             1 => self.policy_version = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            2 => self.policys = map.next_value::<crate::api::wire::List<CcnRouteTableBroadcastPolicy>>()?.0,
+            2 => map.next_value_seed(crate::api::wire::StructList(&mut self.policys))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -50180,7 +50180,7 @@ impl crate::api::wire::Fields for CcnRouteTableInputPolicy {
             1 => self.as_path_operate_mode = map.next_value()?,
             2 => self.description = map.next_value()?,
             3 => self.operate_as_path = map.next_value()?,
-            4 => self.route_conditions = map.next_value::<crate::api::wire::List<CcnRouteBroadcastPolicyRouteCondition>>()?.0,
+            4 => map.next_value_seed(crate::api::wire::StructList(&mut self.route_conditions))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -50280,7 +50280,7 @@ impl crate::api::wire::Fields for CcnRouteTableInputPolicys {
         match index {
             0 => self.create_time = map.next_value()?,
             1 => self.policy_version = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            2 => self.policys = map.next_value::<crate::api::wire::List<CcnRouteTableInputPolicy>>()?.0,
+            2 => map.next_value_seed(crate::api::wire::StructList(&mut self.policys))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -50519,7 +50519,7 @@ impl crate::api::wire::Fields for ConflictSource {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.conflict_item_set = map.next_value::<crate::api::wire::List<ConflictItem>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.conflict_item_set))?,
             1 => self.conflict_source_id = map.next_value()?,
             2 => self.source_item = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
@@ -50881,7 +50881,7 @@ impl crate::api::wire::Fields for CustomerGateway {
             2 => self.customer_gateway_id = map.next_value()?,
             3 => self.customer_gateway_name = map.next_value()?,
             4 => self.ip_address = map.next_value()?,
-            5 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            5 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             6 => self.vpn_conn_num = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -51496,7 +51496,7 @@ impl crate::api::wire::Fields for DhcpIp {
             6 => self.private_ip_address = map.next_value()?,
             7 => self.state = map.next_value()?,
             8 => self.subnet_id = map.next_value()?,
-            9 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            9 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             10 => self.vpc_id = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -51954,7 +51954,7 @@ impl crate::api::wire::Fields for EndPoint {
             10 => self.service_vpc_id = map.next_value()?,
             11 => self.state = map.next_value()?,
             12 => self.subnet_id = map.next_value()?,
-            13 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            13 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             14 => self.vpc_id = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -52049,14 +52049,14 @@ impl crate::api::wire::Fields for EndPointService {
             3 => self.create_time = map.next_value()?,
             4 => self.end_point_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             5 => self.end_point_service_id = map.next_value()?,
-            6 => self.end_point_set = map.next_value::<crate::api::wire::List<EndPoint>>()?.0,
+            6 => map.next_value_seed(crate::api::wire::StructList(&mut self.end_point_set))?,
             7 => self.service_instance_id = map.next_value()?,
             8 => self.service_name = map.next_value()?,
             9 => self.service_owner = map.next_value()?,
             10 => self.service_type = map.next_value()?,
             11 => self.service_uin = map.next_value()?,
             12 => self.service_vip = map.next_value()?,
-            13 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            13 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             14 => self.vpc_id = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -52253,7 +52253,7 @@ impl crate::api::wire::Fields for FlowLog {
             10 => self.resource_id = map.next_value()?,
             11 => self.resource_type = map.next_value()?,
             12 => self.storage_type = map.next_value()?,
-            13 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            13 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             14 => self.traffic_type = map.next_value()?,
             15 => self.vpc_id = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
@@ -52684,14 +52684,14 @@ impl crate::api::wire::Fields for HaVip {
             3 => self.check_associate = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
             4 => self.created_time = map.next_value()?,
             5 => self.flushed_time = map.next_value()?,
-            6 => self.ha_vip_association_set = map.next_value::<crate::api::wire::List<HaVipAssociation>>()?.0,
+            6 => map.next_value_seed(crate::api::wire::StructList(&mut self.ha_vip_association_set))?,
             7 => self.ha_vip_id = map.next_value()?,
             8 => self.ha_vip_name = map.next_value()?,
             9 => self.instance_id = map.next_value()?,
             10 => self.network_interface_id = map.next_value()?,
             11 => self.state = map.next_value()?,
             12 => self.subnet_id = map.next_value()?,
-            13 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            13 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             14 => self.vip = map.next_value()?,
             15 => self.vpc_id = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
@@ -53132,7 +53132,7 @@ impl crate::api::wire::Fields for HighPriorityRouteTable {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.created_time = map.next_value()?,
-            1 => self.high_priority_route_set = map.next_value::<crate::api::wire::List<HighPriorityRoute>>()?.0,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.high_priority_route_set))?,
             2 => self.high_priority_route_table_id = map.next_value()?,
             3 => self.name = map.next_value()?,
             4 => self.subnet_set = map.next_value::<crate::api::wire::List<String>>()?.0,
@@ -53994,7 +53994,7 @@ impl crate::api::wire::Fields for Ip6Translator {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.created_time = map.next_value()?,
-            1 => self.ip6_rule_set = map.next_value::<crate::api::wire::List<Ip6Rule>>()?.0,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.ip6_rule_set))?,
             2 => self.ip6_rule_count = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             3 => self.ip6_translator_id = map.next_value()?,
             4 => self.ip6_translator_name = map.next_value()?,
@@ -54649,7 +54649,7 @@ impl crate::api::wire::Fields for LocalGateway {
             2 => self.local_gateway_id = map.next_value()?,
             3 => self.local_gateway_name = map.next_value()?,
             4 => self.local_gw_ip = map.next_value()?,
-            5 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            5 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             6 => self.uniq_local_gw_id = map.next_value()?,
             7 => self.vpc_id = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
@@ -54952,7 +54952,7 @@ impl crate::api::wire::Fields for NatGateway {
             2 => self.created_time = map.next_value()?,
             3 => self.dedicated_cluster_id = map.next_value()?,
             4 => self.deletion_protection_enabled = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
-            5 => self.destination_ip_port_translation_nat_rule_set = map.next_value::<crate::api::wire::List<DestinationIpPortTranslationNatRule>>()?.0,
+            5 => map.next_value_seed(crate::api::wire::StructList(&mut self.destination_ip_port_translation_nat_rule_set))?,
             6 => self.direct_connect_gateway_ids = map.next_value::<crate::api::wire::List<String>>()?.0,
             7 => self.exclusive_gateway_bandwidth = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             8 => self.exclusive_type = map.next_value()?,
@@ -54965,15 +54965,15 @@ impl crate::api::wire::Fields for NatGateway {
             15 => self.nat_product_version = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             16 => self.network_state = map.next_value()?,
             17 => self.public_address_affinity = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
-            18 => self.public_ip_address_set = map.next_value::<crate::api::wire::List<NatGatewayAddress>>()?.0,
+            18 => map.next_value_seed(crate::api::wire::StructList(&mut self.public_ip_address_set))?,
             19 => self.restrict_state = map.next_value()?,
             20 => self.security_group_set = map.next_value::<crate::api::wire::List<String>>()?.0,
             21 => self.smart_schedule_mode = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
-            22 => self.source_ip_translation_nat_rule_set = map.next_value::<crate::api::wire::List<SourceIpTranslationNatRule>>()?.0,
+            22 => map.next_value_seed(crate::api::wire::StructList(&mut self.source_ip_translation_nat_rule_set))?,
             23 => self.state = map.next_value()?,
             24 => self.strict_snat_mode = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
             25 => self.subnet_id = map.next_value()?,
-            26 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            26 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             27 => self.vpc_id = map.next_value()?,
             28 => self.zone = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
@@ -55329,7 +55329,7 @@ impl crate::api::wire::Fields for NetDetect {
             8 => self.next_hop_type = map.next_value()?,
             9 => self.subnet_id = map.next_value()?,
             10 => self.subnet_name = map.next_value()?,
-            11 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            11 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             12 => self.vpc_id = map.next_value()?,
             13 => self.vpc_name = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
@@ -55418,7 +55418,7 @@ impl crate::api::wire::Fields for NetDetectState {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.net_detect_id = map.next_value()?,
-            1 => self.net_detect_ip_state_set = map.next_value::<crate::api::wire::List<NetDetectIpState>>()?.0,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.net_detect_ip_state_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -55481,13 +55481,13 @@ impl crate::api::wire::Fields for NetworkAcl {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.created_time = map.next_value()?,
-            1 => self.egress_entries = map.next_value::<crate::api::wire::List<NetworkAclEntry>>()?.0,
-            2 => self.ingress_entries = map.next_value::<crate::api::wire::List<NetworkAclEntry>>()?.0,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.egress_entries))?,
+            2 => map.next_value_seed(crate::api::wire::StructList(&mut self.ingress_entries))?,
             3 => self.network_acl_id = map.next_value()?,
             4 => self.network_acl_name = map.next_value()?,
             5 => self.network_acl_type = map.next_value()?,
-            6 => self.subnet_set = map.next_value::<crate::api::wire::List<Subnet>>()?.0,
-            7 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            6 => map.next_value_seed(crate::api::wire::StructList(&mut self.subnet_set))?,
+            7 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             8 => self.vpc_id = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -56071,20 +56071,20 @@ impl crate::api::wire::Fields for NetworkInterface {
             5 => self.eni_type = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             6 => self.group_set = map.next_value::<crate::api::wire::List<String>>()?.0,
             7 => self.ipv6_address_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            8 => self.ipv6_address_set = map.next_value::<crate::api::wire::List<Ipv6Address>>()?.0,
-            9 => self.ipv6_addresses = map.next_value::<crate::api::wire::List<Ipv6Address>>()?.0,
+            8 => map.next_value_seed(crate::api::wire::StructList(&mut self.ipv6_address_set))?,
+            9 => map.next_value_seed(crate::api::wire::StructList(&mut self.ipv6_addresses))?,
             10 => self.mac_address = map.next_value()?,
             11 => self.network_interface_description = map.next_value()?,
             12 => self.network_interface_id = map.next_value()?,
             13 => self.network_interface_name = map.next_value()?,
             14 => self.network_interface_state = map.next_value()?,
             15 => self.primary = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
-            16 => self.private_ip_address_set = map.next_value::<crate::api::wire::List<PrivateIpAddressSpecification>>()?.0,
+            16 => map.next_value_seed(crate::api::wire::StructList(&mut self.private_ip_address_set))?,
             17 => self.qos_level = map.next_value()?,
             18 => self.resource_id = map.next_value()?,
             19 => self.state = map.next_value()?,
             20 => self.subnet_id = map.next_value()?,
-            21 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            21 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             22 => self.vpc_id = map.next_value()?,
             23 => self.zone = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
@@ -56257,7 +56257,7 @@ impl crate::api::wire::Fields for PeerConnection {
             14 => self.source_uin = map.next_value::<crate::api::wire::LenientValue<i64>>()?.0,
             15 => self.source_vpc_id = map.next_value()?,
             16 => self.state = map.next_value()?,
-            17 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            17 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             18 => self.r#type = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -56738,7 +56738,7 @@ impl crate::api::wire::Fields for PrivateNatGateway {
             7 => self.nat_gateway_name = map.next_value()?,
             8 => self.nat_type = map.next_value()?,
             9 => self.status = map.next_value()?,
-            10 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            10 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             11 => self.vpc_id = map.next_value()?,
             12 => self.vpc_type = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
@@ -57051,7 +57051,7 @@ impl crate::api::wire::Fields for ReserveIpAddressInfo {
             6 => self.resource_id = map.next_value()?,
             7 => self.state = map.next_value()?,
             8 => self.subnet_id = map.next_value()?,
-            9 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            9 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             10 => self.vpc_id = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -57381,7 +57381,7 @@ impl crate::api::wire::Fields for ResourceStatistics {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.ip = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            1 => self.resource_statistics_item_set = map.next_value::<crate::api::wire::List<ResourceStatisticsItem>>()?.0,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.resource_statistics_item_set))?,
             2 => self.subnet_id = map.next_value()?,
             3 => self.vpc_id = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
@@ -57674,7 +57674,7 @@ impl crate::api::wire::Fields for RouteConflict {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.conflict_set = map.next_value::<crate::api::wire::List<Route>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.conflict_set))?,
             1 => self.destination_cidr_block = map.next_value()?,
             2 => self.route_table_id = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
@@ -57776,12 +57776,12 @@ impl crate::api::wire::Fields for RoutePolicy {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.created_time = map.next_value()?,
-            1 => self.route_policy_association_set = map.next_value::<crate::api::wire::List<RoutePolicyAssociation>>()?.0,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.route_policy_association_set))?,
             2 => self.route_policy_description = map.next_value()?,
-            3 => self.route_policy_entry_set = map.next_value::<crate::api::wire::List<RoutePolicyEntry>>()?.0,
+            3 => map.next_value_seed(crate::api::wire::StructList(&mut self.route_policy_entry_set))?,
             4 => self.route_policy_id = map.next_value()?,
             5 => self.route_policy_name = map.next_value()?,
-            6 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            6 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -58163,14 +58163,14 @@ impl crate::api::wire::Fields for RouteTable {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.association_set = map.next_value::<crate::api::wire::List<RouteTableAssociation>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.association_set))?,
             1 => self.created_time = map.next_value()?,
-            2 => self.local_cidr_for_ccn = map.next_value::<crate::api::wire::List<CidrForCcn>>()?.0,
+            2 => map.next_value_seed(crate::api::wire::StructList(&mut self.local_cidr_for_ccn))?,
             3 => self.main = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
-            4 => self.route_set = map.next_value::<crate::api::wire::List<Route>>()?.0,
+            4 => map.next_value_seed(crate::api::wire::StructList(&mut self.route_set))?,
             5 => self.route_table_id = map.next_value()?,
             6 => self.route_table_name = map.next_value()?,
-            7 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            7 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             8 => self.vpc_id = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -58277,7 +58277,7 @@ impl crate::api::wire::Fields for SecurityGroup {
             3 => self.security_group_desc = map.next_value()?,
             4 => self.security_group_id = map.next_value()?,
             5 => self.security_group_name = map.next_value()?,
-            6 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            6 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             7 => self.update_time = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -58343,7 +58343,7 @@ impl crate::api::wire::Fields for SecurityGroupAssociationStatistics {
             1 => self.clb = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             2 => self.cvm = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             3 => self.eni = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
-            4 => self.instance_statistics = map.next_value::<crate::api::wire::List<InstanceStatistic>>()?.0,
+            4 => map.next_value_seed(crate::api::wire::StructList(&mut self.instance_statistics))?,
             5 => self.sg = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             6 => self.security_group_id = map.next_value()?,
             7 => self.total_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
@@ -58649,8 +58649,8 @@ impl crate::api::wire::Fields for SecurityGroupPolicySet {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.egress = map.next_value::<crate::api::wire::List<SecurityGroupPolicy>>()?.0,
-            1 => self.ingress = map.next_value::<crate::api::wire::List<SecurityGroupPolicy>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.egress))?,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.ingress))?,
             2 => self.policy_statistics = map.next_value()?,
             3 => self.version = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
@@ -58825,11 +58825,11 @@ impl crate::api::wire::Fields for ServiceTemplate {
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
             0 => self.created_time = map.next_value()?,
-            1 => self.service_extra_set = map.next_value::<crate::api::wire::List<ServicesInfo>>()?.0,
+            1 => map.next_value_seed(crate::api::wire::StructList(&mut self.service_extra_set))?,
             2 => self.service_set = map.next_value::<crate::api::wire::List<String>>()?.0,
             3 => self.service_template_id = map.next_value()?,
             4 => self.service_template_name = map.next_value()?,
-            5 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            5 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             6 => self.updated_time = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -58889,8 +58889,8 @@ impl crate::api::wire::Fields for ServiceTemplateGroup {
             1 => self.service_template_group_id = map.next_value()?,
             2 => self.service_template_group_name = map.next_value()?,
             3 => self.service_template_id_set = map.next_value::<crate::api::wire::List<String>>()?.0,
-            4 => self.service_template_set = map.next_value::<crate::api::wire::List<ServiceTemplate>>()?.0,
-            5 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            4 => map.next_value_seed(crate::api::wire::StructList(&mut self.service_template_set))?,
+            5 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             6 => self.updated_time = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
@@ -59281,7 +59281,7 @@ impl crate::api::wire::Fields for SnapshotPolicy {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.backup_policies = map.next_value::<crate::api::wire::List<BackupPolicy>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.backup_policies))?,
             1 => self.backup_type = map.next_value()?,
             2 => self.cos_bucket = map.next_value()?,
             3 => self.cos_region = map.next_value()?,
@@ -59291,7 +59291,7 @@ impl crate::api::wire::Fields for SnapshotPolicy {
             7 => self.keep_time = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             8 => self.snapshot_policy_id = map.next_value()?,
             9 => self.snapshot_policy_name = map.next_value()?,
-            10 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            10 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
         Ok(())
@@ -59788,7 +59788,7 @@ impl crate::api::wire::Fields for SslVpnSever {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.access_policy = map.next_value::<crate::api::wire::List<AccessPolicy>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.access_policy))?,
             1 => self.access_policy_enabled = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             2 => self.compress = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             3 => self.create_time = map.next_value()?,
@@ -59923,7 +59923,7 @@ impl crate::api::wire::Fields for Subnet {
             11 => self.stack_type = map.next_value()?,
             12 => self.subnet_id = map.next_value()?,
             13 => self.subnet_name = map.next_value()?,
-            14 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            14 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             15 => self.total_ip_address_count = map.next_value::<crate::api::wire::LenientValue<u64>>()?.0,
             16 => self.vpc_id = map.next_value()?,
             17 => self.zone = map.next_value()?,
@@ -60310,17 +60310,17 @@ impl crate::api::wire::Fields for TrafficMirror {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.collector_normal_filters = map.next_value::<crate::api::wire::List<TrafficMirrorFilter>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.collector_normal_filters))?,
             1 => self.collector_srcs = map.next_value::<crate::api::wire::List<String>>()?.0,
             2 => self.collector_target = map.next_value()?,
             3 => self.create_time = map.next_value()?,
             4 => self.direction = map.next_value()?,
-            5 => self.egress_filter_rules = map.next_value::<crate::api::wire::List<TrafficMirrorFilter>>()?.0,
-            6 => self.ingress_filter_rules = map.next_value::<crate::api::wire::List<TrafficMirrorFilter>>()?.0,
+            5 => map.next_value_seed(crate::api::wire::StructList(&mut self.egress_filter_rules))?,
+            6 => map.next_value_seed(crate::api::wire::StructList(&mut self.ingress_filter_rules))?,
             7 => self.nat_id = map.next_value()?,
             8 => self.state = map.next_value()?,
             9 => self.subnet_id = map.next_value()?,
-            10 => self.target_info = map.next_value::<crate::api::wire::List<TrafficMirrorTargetResourceInfo>>()?.0,
+            10 => map.next_value_seed(crate::api::wire::StructList(&mut self.target_info))?,
             11 => self.traffic_mirror_describe = map.next_value()?,
             12 => self.traffic_mirror_id = map.next_value()?,
             13 => self.traffic_mirror_name = map.next_value()?,
@@ -60696,7 +60696,7 @@ impl crate::api::wire::Fields for TrafficPackage {
             2 => self.deduct_type = map.next_value()?,
             3 => self.remaining_amount = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
             4 => self.status = map.next_value()?,
-            5 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            5 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             6 => self.total_amount = map.next_value::<crate::api::wire::LenientValue<f64>>()?.0,
             7 => self.traffic_package_id = map.next_value()?,
             8 => self.traffic_package_name = map.next_value()?,
@@ -61416,7 +61416,7 @@ impl crate::api::wire::Fields for Vpc {
     }
     fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         match index {
-            0 => self.assistant_cidr_set = map.next_value::<crate::api::wire::List<AssistantCidr>>()?.0,
+            0 => map.next_value_seed(crate::api::wire::StructList(&mut self.assistant_cidr_set))?,
             1 => self.cidr_block = map.next_value()?,
             2 => self.created_time = map.next_value()?,
             3 => self.dhcp_options_id = map.next_value()?,
@@ -61427,10 +61427,10 @@ impl crate::api::wire::Fields for Vpc {
             8 => self.enable_route_vpc_publish = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
             9 => self.enable_route_vpc_publish_ipv6 = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
             10 => self.ipv6_cidr_block = map.next_value()?,
-            11 => self.ipv6_cidr_block_set = map.next_value::<crate::api::wire::List<ISPIPv6CidrBlock>>()?.0,
+            11 => map.next_value_seed(crate::api::wire::StructList(&mut self.ipv6_cidr_block_set))?,
             12 => self.is_default = map.next_value::<crate::api::wire::LenientValue<bool>>()?.0,
             13 => self.stack_type = map.next_value()?,
-            14 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            14 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             15 => self.vpc_id = map.next_value()?,
             16 => self.vpc_name = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
@@ -61812,9 +61812,9 @@ impl crate::api::wire::Fields for VpnConnection {
             15 => self.net_status = map.next_value()?,
             16 => self.pre_share_key = map.next_value()?,
             17 => self.route_type = map.next_value()?,
-            18 => self.security_policy_database_set = map.next_value::<crate::api::wire::List<SecurityPolicyDatabase>>()?.0,
+            18 => map.next_value_seed(crate::api::wire::StructList(&mut self.security_policy_database_set))?,
             19 => self.state = map.next_value()?,
-            20 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            20 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             21 => self.vpc_id = map.next_value()?,
             22 => self.vpn_connection_id = map.next_value()?,
             23 => self.vpn_connection_name = map.next_value()?,
@@ -61954,13 +61954,13 @@ impl crate::api::wire::Fields for VpnGateway {
             12 => self.renew_flag = map.next_value()?,
             13 => self.restrict_state = map.next_value()?,
             14 => self.state = map.next_value()?,
-            15 => self.tag_set = map.next_value::<crate::api::wire::List<Tag>>()?.0,
+            15 => map.next_value_seed(crate::api::wire::StructList(&mut self.tag_set))?,
             16 => self.r#type = map.next_value()?,
             17 => self.version = map.next_value()?,
             18 => self.vpc_id = map.next_value()?,
             19 => self.vpn_gateway_id = map.next_value()?,
             20 => self.vpn_gateway_name = map.next_value()?,
-            21 => self.vpn_gateway_quota_set = map.next_value::<crate::api::wire::List<VpnGatewayQuota>>()?.0,
+            21 => map.next_value_seed(crate::api::wire::StructList(&mut self.vpn_gateway_quota_set))?,
             22 => self.zone = map.next_value()?,
             _ => { map.next_value::<serde::de::IgnoredAny>()?; }
         }
