@@ -1,5 +1,5 @@
 //! Runs one benchmarked operation in a loop, for a profiler (callgrind, `perf record -e cpu-clock`):
-//! `cargo run --release -p cvm-benches --example profile -- prepare|prepare_get|prepare_tc3|sign|flatten|hmac|parse [N]`.
+//! `cargo run --release -p cvm-benches --example profile -- prepare|prepare_get|prepare_tc3|sign|sts_sign|flatten|hmac|parse [N]`.
 
 use std::hint::black_box;
 
@@ -32,6 +32,12 @@ fn main() {
     let sts = prepared.string_to_sign();
     let flat = prepared.into_params().unwrap_or_default();
     let body = describe_instances_reply(100);
+    let host = ep.host_header();
+    // As the Node.js SDK row's bench takes them: from the typed prepare, in key order.
+    let typed_flat = match cvm_proto::prepare_action(&req, &creds, &ep, &ctx) {
+        Ok(prepared) => prepared.into_params().unwrap_or_default(),
+        Err(e) => unreachable!("{e}"),
+    };
     for _ in 0..n {
         match what.as_str() {
             "prepare" => {
@@ -46,6 +52,19 @@ fn main() {
             "sign" => {
                 black_box(
                     cvm_proto::sign_request(black_box(flat.clone()), &creds, &ep, HttpMethod::Post)
+                        .ok(),
+                );
+            }
+            // The Node.js SDK row's cvm half: the string to sign of flat parameters, and its HMAC.
+            "sts_sign" => {
+                let sts = cvm_proto::sign::string_to_sign(
+                    HttpMethod::Post,
+                    &host,
+                    ep.path(),
+                    black_box(&typed_flat),
+                );
+                black_box(
+                    sts.map(|s| creds.signature_text(SignatureMethod::HmacSha256, &s))
                         .ok(),
                 );
             }

@@ -328,6 +328,18 @@ impl Params {
         (!self.scattered).then_some(self.text.as_str())
     }
 
+    /// The string to sign's pairs (`k=v&k=v`, without `Signature`) as they stand in the set's
+    /// text, for a set built in key order whose keys are all plain (none holds `_`, which
+    /// signing reads as `.`) and which holds no `Signature`; `None` for any other set.
+    pub(crate) fn signed_pairs(&self) -> Option<&str> {
+        let text = self.in_order_text()?;
+        if !self.keys_are_plain() || self.contains(crate::sign::SIGNATURE) {
+            return None;
+        }
+        // Without its last `&`.
+        text.get(..text.len().saturating_sub(1))
+    }
+
     /// Where each value is in the text, in key order.
     pub(crate) fn value_ranges(&self) -> impl Iterator<Item = Range<usize>> + '_ {
         self.entries.iter().map(|e| e.value_start..e.value_end)

@@ -865,12 +865,7 @@ fn write_both(
 /// escaping) and returns the pairs' text, the string to sign after its `?`. `None` (nothing
 /// written) for any other set.
 fn encode_in_order<'p>(params: &'p Params, wire: &mut String) -> Option<&'p str> {
-    let text = params.in_order_text()?;
-    if !params.keys_are_plain() || params.contains(SIGNATURE) {
-        return None;
-    }
-    // Without its last `&`.
-    let pairs = text.get(..text.len().saturating_sub(1)).unwrap_or_default();
+    let pairs = params.signed_pairs()?;
     let bytes = pairs.as_bytes();
     let mut copied = 0;
     for value in params.value_ranges() {
