@@ -3,8 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::model::Side;
-use crate::names::Field;
-use crate::structs::by_wire_name;
+use crate::names::{by_wire_name, Field};
 
 /// The direct flattening of a request-side type: its fields by wire name in byte order, which
 /// is the order of their parameters (see `cvm_proto::flatten::Flatten`).

@@ -10,16 +10,16 @@ use crate::Error;
 /// Which side of the API a struct is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Side {
+    /// Reachable only from requests: strict, written as parameters.
     Request,
+    /// Reachable only from replies (or from nothing): tolerant, read by its generated reader.
     Reply,
+    /// Reachable from both: read like a reply and written like a request.
     Both,
 }
 
 /// The objects reachable from `roots` through fields (the roots included).
-pub(crate) fn reach<'a>(
-    objects: &BTreeMap<&'a str, &'a ObjectDef>,
-    roots: Vec<&'a str>,
-) -> BTreeSet<&'a str> {
+fn reach<'a>(objects: &BTreeMap<&'a str, &'a ObjectDef>, roots: Vec<&'a str>) -> BTreeSet<&'a str> {
     let mut seen = BTreeSet::new();
     let mut stack = roots;
     while let Some(n) = stack.pop() {
@@ -39,9 +39,13 @@ pub(crate) fn reach<'a>(
 
 /// The objects of a spec by name, the side each is on, and the request and response names.
 pub(crate) struct Ctx<'a> {
+    /// Every object by name.
     pub(crate) objects: BTreeMap<&'a str, &'a ObjectDef>,
+    /// The side of every object.
     pub(crate) sides: BTreeMap<&'a str, Side>,
+    /// The names of the actions' request objects.
     pub(crate) requests: BTreeSet<&'a str>,
+    /// The names of the actions' response objects.
     pub(crate) responses: BTreeSet<&'a str>,
 }
 
@@ -56,6 +60,8 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// Checks `spec` (names, field kinds, action objects, no object inside itself) and gives
+    /// each object its side.
     pub(crate) fn new(spec: &'a Spec) -> Result<Self, Error> {
         let mut objects = BTreeMap::new();
         for o in &spec.objects {

@@ -163,7 +163,7 @@ pub fn render(spec: &Spec) -> Result<String, Error> {
 }
 
 /// The `fields` of a `SPEC` or `OBJECTS` entry.
-pub(crate) fn render_field_specs(s: &mut String, o: &ObjectDef, indent: &str) {
+fn render_field_specs(s: &mut String, o: &ObjectDef, indent: &str) {
     if o.fields.is_empty() {
         let _ = writeln!(s, "{indent}fields: &[],");
         return;

@@ -6,7 +6,7 @@ use crate::spec::{FieldDef, ObjectDef};
 use crate::Error;
 
 /// Rust keywords: a field named like one is written with `r#`.
-pub(crate) const KEYWORDS: &[&str] = &[
+const KEYWORDS: &[&str] = &[
     "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
     "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
     "self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
@@ -71,7 +71,7 @@ pub fn snake_case(wire: &str) -> String {
 }
 
 /// What serde's `rename_all = "PascalCase"` makes of a snake_case field name.
-pub(crate) fn serde_pascal(snake: &str) -> String {
+fn serde_pascal(snake: &str) -> String {
     let mut out = String::with_capacity(snake.len());
     let mut capitalize = true;
     for c in snake.chars() {
@@ -89,6 +89,7 @@ pub(crate) fn serde_pascal(snake: &str) -> String {
 
 /// A field ready to render.
 pub(crate) struct Field<'a> {
+    /// The field as the spec gives it.
     pub(crate) def: &'a FieldDef,
     /// The Rust identifier (maybe `r#type`).
     pub(crate) ident: String,
@@ -139,6 +140,14 @@ pub(crate) fn fields(object: &ObjectDef, skip_request_id: bool) -> Result<Vec<Fi
         });
     }
     Ok(out)
+}
+
+/// The fields in byte order of their wire names: the order of their parameters, and the order
+/// of a reply's field table.
+pub(crate) fn by_wire_name<'a, 'b>(fields: &'a [Field<'b>]) -> Vec<&'a Field<'b>> {
+    let mut sorted: Vec<&Field<'_>> = fields.iter().collect();
+    sorted.sort_by(|a, b| a.def.name.as_bytes().cmp(b.def.name.as_bytes()));
+    sorted
 }
 
 /// Whether a wire name holds a secret that `Debug` must not show.

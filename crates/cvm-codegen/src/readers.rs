@@ -2,9 +2,8 @@
 
 use std::fmt::Write as _;
 
-use crate::names::Field;
+use crate::names::{by_wire_name, Field};
 use crate::spec::{lenient, member_type, scalar};
-use crate::structs::by_wire_name;
 use crate::Error;
 
 /// The `Deserialize` of a reply-side or both-sides struct: its wire names sorted, the index of

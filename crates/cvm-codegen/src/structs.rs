@@ -89,16 +89,8 @@ pub(crate) fn render_struct(
     Ok(())
 }
 
-/// The fields in byte order of their wire names: the order of their parameters, and the order
-/// of a reply's field table.
-pub(crate) fn by_wire_name<'a, 'b>(fields: &'a [Field<'b>]) -> Vec<&'a Field<'b>> {
-    let mut sorted: Vec<&Field<'_>> = fields.iter().collect();
-    sorted.sort_by(|a, b| a.def.name.as_bytes().cmp(b.def.name.as_bytes()));
-    sorted
-}
-
 /// One member of a struct, with the serde attributes of its side.
-pub(crate) fn render_field(s: &mut String, f: &Field<'_>, side: Side) {
+fn render_field(s: &mut String, f: &Field<'_>, side: Side) {
     let d = f.def;
     let deprecated = if d.deprecated {
         " Deprecated by the service."
@@ -132,7 +124,7 @@ pub(crate) fn render_field(s: &mut String, f: &Field<'_>, side: Side) {
         }
         Side::Reply | Side::Both => {
             if list {
-                // Read by `render_fields` (`null` is an empty list, numbers may be text).
+                // Read by `readers::render_fields` (`null` is an empty list, numbers may be text).
                 if side == Side::Both {
                     attrs.push("skip_serializing_if = \"Vec::is_empty\"".into());
                 }
@@ -151,7 +143,7 @@ pub(crate) fn render_field(s: &mut String, f: &Field<'_>, side: Side) {
 
 /// A `#[serde(...)]` attribute: a reply-side struct derives serde's `Serialize` only with the
 /// feature `server` (and `Deserialize` never), so its attributes are there only with it too.
-pub(crate) fn serde_attr(side: Side, attrs: &str) -> String {
+fn serde_attr(side: Side, attrs: &str) -> String {
     if side == Side::Reply {
         format!("#[cfg_attr(feature = \"server\", serde({attrs}))]")
     } else {
@@ -161,7 +153,7 @@ pub(crate) fn serde_attr(side: Side, attrs: &str) -> String {
 
 /// `new`, taking the fields a request requires (so that the compiler checks them); the others
 /// start empty and are set with the `with_` methods.
-pub(crate) fn render_constructor(s: &mut String, fields: &[Field<'_>], side: Side) {
+fn render_constructor(s: &mut String, fields: &[Field<'_>], side: Side) {
     let required: Vec<&Field<'_>> = fields.iter().filter(|f| f.def.required).collect();
     if required.is_empty() {
         s.push_str(
@@ -209,7 +201,7 @@ pub(crate) fn render_constructor(s: &mut String, fields: &[Field<'_>], side: Sid
 }
 
 /// The `with_<field>` method of one field.
-pub(crate) fn render_setter(s: &mut String, f: &Field<'_>, side: Side) {
+fn render_setter(s: &mut String, f: &Field<'_>, side: Side) {
     let d = f.def;
     let elem = member_type(d);
     let _ = writeln!(s, "    /// Sets `{}`.", d.name);
