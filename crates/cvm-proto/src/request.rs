@@ -923,7 +923,7 @@ mod tests {
             let method = if get { HttpMethod::Get } else { HttpMethod::Post };
             let (mut sts, mut wire) = (String::new(), String::from("prefix?"));
             let empty = write_both(method, "cvm.tencentcloudapi.com", "/", &params, &mut sts, &mut wire);
-            // Written out pair by pair here, not by `sign`, whose in-order copy is what it checks.
+            // Written out pair by pair here rather than by `sign`, which may copy an in-order set.
             let pairs: Vec<String> = params
                 .iter()
                 .filter(|(k, _)| *k != SIGNATURE)
