@@ -9,7 +9,10 @@
 //!   (`direct`, the generated form), beside serializing it to JSON into a reused buffer
 //!   (`floor_json_serialize`);
 //! - `sign`: signing and encoding an already flat parameter set (`sign_request`), beside a bare
-//!   HMAC of its string to sign.
+//!   HMAC of its string to sign;
+//! - `call/RunInstances`: `Call::typed` of the same request with a drawn `ClientToken`, the two
+//!   forms a call keeps (flat parameters and JSON), beside making those two forms alone into
+//!   fresh buffers (`floor_flatten_and_json`).
 // criterion_group! generates an undocumented public function.
 #![allow(missing_docs)]
 
@@ -19,7 +22,7 @@ use cvm_benches::{
 };
 use cvm_proto::sign::SignatureMethod;
 use cvm_proto::HttpMethod;
-use cvm_proto::{flatten, Params};
+use cvm_proto::{flatten, Call, Params};
 
 /// The complete flat parameters of the walkthrough's request under `ctx`, and their string to sign.
 fn flat_and_sts(method: HttpMethod, alg: SignatureMethod) -> (Params, String) {
@@ -142,11 +145,32 @@ fn bench_sign(c: &mut Criterion) {
     g.finish();
 }
 
+fn bench_call(c: &mut Criterion) {
+    let req = run_instances_request();
+    let mut g = c.benchmark_group("call/RunInstances");
+    g.bench_function("typed", |b| {
+        b.iter(|| Call::typed(black_box(&req), || "tok-0123456789abcdef".into()))
+    });
+    g.bench_function("floor_flatten_and_json", |b| {
+        b.iter(|| {
+            let mut flat = Params::with_room(32, 1024);
+            flatten::flatten_direct(black_box(&req), &mut flat)
+                .unwrap_or_else(|e| unreachable!("{e}"));
+            let mut json = Vec::with_capacity(1024);
+            serde_json::to_writer(&mut json, black_box(&req))
+                .unwrap_or_else(|e| unreachable!("{e}"));
+            (flat, json)
+        })
+    });
+    g.finish();
+}
+
 criterion_group!(
     benches,
     bench_prepare,
     bench_prepare_tc3,
     bench_flatten,
-    bench_sign
+    bench_sign,
+    bench_call
 );
 criterion_main!(benches);

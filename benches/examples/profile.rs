@@ -1,5 +1,5 @@
 //! Runs one benchmarked operation in a loop, for a profiler (callgrind, `perf record -e cpu-clock`):
-//! `cargo run --release -p cvm-benches --example profile -- prepare|prepare_get|prepare_tc3|sign|sts_sign|flatten|hmac|parse [N]`.
+//! `cargo run --release -p cvm-benches --example profile -- prepare|prepare_get|prepare_tc3|sign|sts_sign|flatten|hmac|parse|call_typed [N]`.
 
 use std::hint::black_box;
 
@@ -11,6 +11,7 @@ use cvm_proto::envelope;
 use cvm_proto::flatten;
 use cvm_proto::models::DescribeInstancesResponse;
 use cvm_proto::sign::SignatureMethod;
+use cvm_proto::Call;
 use cvm_proto::HttpMethod;
 
 fn main() {
@@ -70,6 +71,11 @@ fn main() {
             }
             "flatten" => {
                 black_box(flatten::to_params(black_box(&req)).ok());
+            }
+            // What a client does before its first attempt: the call of the typed request, with a
+            // drawn ClientToken (RunInstances takes one).
+            "call_typed" => {
+                black_box(Call::typed(black_box(&req), || "tok-0123456789abcdef".into()).ok());
             }
             "hmac" => {
                 black_box(bare_hmac(

@@ -217,7 +217,13 @@ impl Call {
         client_token: impl FnOnce() -> String,
     ) -> Result<Self, PrepareError> {
         let flat = flatten::to_params(params)?;
-        Self::with_facts(action::info(action), action, params, flat, client_token)
+        Self::with_facts(
+            action::info(action),
+            action,
+            (params, Unset::MayBeWritten),
+            flat,
+            client_token,
+        )
     }
 
     /// A call of a typed request.
@@ -225,10 +231,16 @@ impl Call {
         request: &A,
         client_token: impl FnOnce() -> String,
     ) -> Result<Self, PrepareError> {
-        let mut flat = Params::new();
+        // As `prepare` does: room for a typical request, so that the set does not grow in steps.
+        let mut flat = Params::with_room(request::PREPARE_PARAMS, request::PREPARE_TEXT);
         request.flatten_into(&mut flat)?;
-        let mut call =
-            Self::with_facts(ActionInfo::of::<A>(), A::NAME, request, flat, client_token)?;
+        let mut call = Self::with_facts(
+            ActionInfo::of::<A>(),
+            A::NAME,
+            (request, Unset::NotWritten),
+            flat,
+            client_token,
+        )?;
         call.idempotent |= request.is_idempotent();
         Ok(call)
     }
@@ -239,7 +251,7 @@ impl Call {
     fn with_facts<P: Serialize + ?Sized>(
         info: ActionInfo,
         action: &str,
-        params: &P,
+        (params, unset): (&P, Unset),
         mut flat: Params,
         client_token: impl FnOnce() -> String,
     ) -> Result<Self, PrepareError> {
@@ -262,7 +274,9 @@ impl Call {
             .or(has_token.then_some("ClientToken"))
             .and_then(|f| Some((f, flat.get(f)?.to_owned())));
         let insert = token.as_ref().filter(|_| drawn);
-        let json = json_of(params, insert.map(|(f, t)| (*f, t.as_str())))?;
+        // The JSON is about as long as the flat text: its keys are shorter, with quotes added.
+        let room = flat.text_len() + 6 * flat.len() + 16;
+        let json = json_of(params, unset, insert.map(|(f, t)| (*f, t.as_str())), room)?;
         Ok(Self {
             action: action.to_owned(),
             params: flat,
@@ -468,19 +482,54 @@ impl Call {
     }
 }
 
-/// `params` as a JSON object, with `token` (field, value) added when the object lacks it.
+/// Whether a value's JSON may hold a member for a field that its flat parameters lack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unset {
+    /// A generated request: a field it does not set is not written, in JSON as in flat form.
+    NotWritten,
+    /// Any other value, e.g. a `serde_json::Value` holding `"ClientToken": null`.
+    MayBeWritten,
+}
+
+/// `params` as a JSON object, with `token` (field, value) added when the object lacks it,
+/// written into a buffer of `room` bytes to start with.
 fn json_of<P: Serialize + ?Sized>(
     params: &P,
+    unset: Unset,
     token: Option<(&str, &str)>,
+    room: usize,
 ) -> Result<Vec<u8>, PrepareError> {
     let json = |e: serde_json::Error| PrepareError::Json(e.to_string());
+    let written = || -> Result<Vec<u8>, PrepareError> {
+        let mut out = Vec::with_capacity(room);
+        serde_json::to_writer(&mut out, params).map_err(json)?;
+        Ok(out)
+    };
     let Some((field, token)) = token else {
         // Nothing to add: written straight out, without a `Value` tree in between.
-        return serde_json::to_vec(params).map_err(json);
+        return written();
     };
+    if unset == Unset::NotWritten {
+        // The token is added only when the flat parameters lack its field, so a generated
+        // request has no such member: it goes in before the object's closing brace, without the
+        // `Value` tree below (callgrind: 30k of the 50k instructions of a RunInstances call).
+        let mut out = written()?;
+        if out.first() == Some(&b'{') && out.last() == Some(&b'}') {
+            out.pop();
+            if out.len() > 1 {
+                out.push(b',');
+            }
+            serde_json::to_writer(&mut out, field).map_err(json)?;
+            out.push(b':');
+            serde_json::to_writer(&mut out, token).map_err(json)?;
+            out.push(b'}');
+            return Ok(out);
+        }
+    }
     let mut value = serde_json::to_value(params).map_err(json)?;
     if let serde_json::Value::Object(map) = &mut value {
-        if !map.contains_key(field) {
+        // A `null` member is a field left unset, as in the flat parameters, which got the token.
+        if map.get(field).is_none_or(serde_json::Value::is_null) {
             map.insert(field.to_owned(), serde_json::Value::from(token));
         }
     }
@@ -571,6 +620,18 @@ mod tests {
 
         let raw = Call::new("DescribeZones", &json!({"Zones": ["a"]}), String::new).unwrap();
         assert_eq!(value(&raw), json!({"Zones": ["a"]}));
+
+        // Any other value goes through a `Value` tree, where a `null` token is a field left
+        // unset: both forms get the drawn token.
+        let untyped = json!({"InstanceName": "web", "ClientToken": null});
+        let call = Call::new("RunInstances", &untyped, || "tok-drawn".into()).unwrap();
+        assert_eq!(
+            value(&call),
+            json!({"InstanceName": "web", "ClientToken": "tok-drawn"})
+        );
+        assert_eq!(call.params().get("ClientToken"), Some("tok-drawn"));
+        let empty = Call::typed(&RunInstancesRequest::default(), || "tok-\"q".into()).unwrap();
+        assert_eq!(value(&empty), json!({"ClientToken": "tok-\"q"}));
     }
 
     #[test]

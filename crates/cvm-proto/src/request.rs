@@ -421,9 +421,9 @@ pub enum PrepareError {
 
 /// Room in a parameter set for an action's own parameters, before it is flattened; the common
 /// parameters are added to the same set.
-const PREPARE_PARAMS: usize = 32;
+pub(crate) const PREPARE_PARAMS: usize = 32;
 /// Room for the text of the parameters, in bytes.
-const PREPARE_TEXT: usize = 1024;
+pub(crate) const PREPARE_TEXT: usize = 1024;
 
 /// Flattens `params` and signs them with the common parameters of `ctx`: the one call a transport needs per attempt.
 ///

@@ -1,6 +1,8 @@
 //! The generated direct flattening of every request type gives exactly the parameters of the
 //! serde flattener (the oracle), for random values built from the spec, including lists long
-//! enough (over ten elements) that their indices do not come out in byte order.
+//! enough (over ten elements) that their indices do not come out in byte order. The same values
+//! check a call's JSON form (a TC3 POST's body): the request's JSON, with a drawn `ClientToken`
+//! added where the action takes one and the request has none.
 #![allow(clippy::unwrap_used)]
 
 use std::fmt::Debug;
@@ -8,7 +10,8 @@ use std::fmt::Debug;
 use cvm_proto::api::cvm::{visit_requests, OBJECTS};
 use cvm_proto::api::spec::{object, ActionSpec, FieldSpec, FieldType, RequestVisitor};
 use cvm_proto::flatten::{flatten_direct, to_params};
-use cvm_proto::{Action, Params};
+use cvm_proto::sign::SignatureMethod;
+use cvm_proto::{Action, Call, ClientConfig, Credentials, HttpMethod, Params};
 use proptest::prelude::*;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -131,9 +134,33 @@ impl RequestVisitor for Check {
         let mut through_action = Params::new();
         request.flatten_into(&mut through_action).unwrap();
         assert_eq!(through_action, oracle, "{}", spec.name);
+        check_call_json(&request, spec.name);
         self.checked += 1;
         self.params += oracle.len();
     }
+}
+
+/// The body of a TC3 POST of `Call::typed(request)` is the request's JSON, plus the drawn token
+/// when the call drew one (it writes that member itself, after the request's own).
+fn check_call_json<A: Action>(request: &A, name: &str) {
+    const DRAWN: &str = "tok-drawn";
+    let call = Call::typed(request, || DRAWN.to_owned()).unwrap();
+    let mut config = ClientConfig::default();
+    config.region = Some("ap-guangzhou".into());
+    config.signature_method = SignatureMethod::Tc3HmacSha256;
+    config.http_method = HttpMethod::Post;
+    let credentials = Credentials::new("AKIDtest", "secret").unwrap();
+    let prepared = call
+        .request(&config, &credentials, 1_700_000_000, 1)
+        .unwrap();
+    let sent: Value =
+        serde_json::from_slice(&prepared.request.body).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mut expected = serde_json::to_value(request).unwrap();
+    if call.client_token() == Some(DRAWN) {
+        assert!(expected.get("ClientToken").is_none(), "{name}");
+        expected["ClientToken"] = Value::from(DRAWN);
+    }
+    assert_eq!(sent, expected, "{name}");
 }
 
 proptest! {
