@@ -1,7 +1,9 @@
 //! Request-side benchmarks, each beside its floor:
 //! - `prepare/<METHOD>/<alg>`: `prepare_action` of the walkthrough's typed RunInstances to a
 //!   signed request (`prepare`; `prepare_serde` flattens it through serde instead), beside a bare
-//!   HMAC of the same string to sign (`floor_bare_hmac`);
+//!   HMAC of the same string to sign (`floor_bare_hmac`); POST HmacSHA256 also times the same
+//!   request from a writer specialized by hand to it (`bound_specialized`, see `cvm_benches::bound`),
+//!   the most any redesign of the flattener and signer could win;
 //! - `prepare_tc3/POST`: `prepare` of the same request with TC3-HMAC-SHA256, beside the hashing
 //!   TC3 cannot avoid on the same bytes (`floor_tc3_hashes`): SHA-256 of the body and of the
 //!   canonical request, the three HMACs that derive the day's key, and the HMAC of the string to sign;
@@ -18,7 +20,7 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use cvm_benches::{
-    bare_hmac, context, credentials, endpoint, run_instances_request, tc3_floor, SECRET_KEY,
+    bare_hmac, bound, context, credentials, endpoint, run_instances_request, tc3_floor, SECRET_KEY,
 };
 use cvm_proto::sign::SignatureMethod;
 use cvm_proto::HttpMethod;
@@ -58,6 +60,28 @@ fn bench_prepare(c: &mut Criterion) {
             g.bench_function("floor_bare_hmac", |b| {
                 b.iter(|| bare_hmac(alg, SECRET_KEY, black_box(sts.as_bytes())))
             });
+            if method == HttpMethod::Post && alg == SignatureMethod::HmacSha256 {
+                // What a redesign could win at most: the same request from a writer specialized
+                // by hand to this request's fields (`cvm_benches::bound`).
+                let key = bound::key_state(SECRET_KEY);
+                let common = bound::Common {
+                    secret_id: creds.secret_id(),
+                    region: "ap-guangzhou",
+                    language: "en-US",
+                    request_client: cvm_proto::REQUEST_CLIENT,
+                };
+                g.bench_function("bound_specialized", |b| {
+                    b.iter(|| {
+                        bound::specialized_prepare(
+                            black_box(&req),
+                            &key,
+                            &common,
+                            ctx.timestamp,
+                            ctx.nonce,
+                        )
+                    })
+                });
+            }
             g.finish();
         }
     }

@@ -1,18 +1,18 @@
 //! Runs one benchmarked operation in a loop, for a profiler (callgrind, `perf record -e cpu-clock`):
-//! `cargo run --release -p cvm-benches --example profile -- prepare|prepare_get|prepare_tc3|sign|sts_sign|flatten|hmac|parse|call_typed [N]`.
+//! `cargo run --release -p cvm-benches --example profile -- prepare|prepare_get|prepare_tc3|sign|sts_sign|flatten|hmac|parse|call_typed|call_request|bound [N]`.
 
 use std::hint::black_box;
 
 use cvm_benches::{
-    bare_hmac, context, credentials, describe_instances_reply, endpoint, run_instances_request,
-    SECRET_KEY,
+    bare_hmac, bound, context, credentials, describe_instances_reply, endpoint,
+    run_instances_request, SECRET_KEY,
 };
 use cvm_proto::envelope;
 use cvm_proto::flatten;
 use cvm_proto::models::DescribeInstancesResponse;
 use cvm_proto::sign::SignatureMethod;
-use cvm_proto::Call;
 use cvm_proto::HttpMethod;
+use cvm_proto::{Call, ClientConfig};
 
 fn main() {
     let what = std::env::args().nth(1).unwrap_or_else(|| "prepare".into());
@@ -38,6 +38,22 @@ fn main() {
     let typed_flat = match cvm_proto::prepare_action(&req, &creds, &ep, &ctx) {
         Ok(prepared) => prepared.into_params().unwrap_or_default(),
         Err(e) => unreachable!("{e}"),
+    };
+    let call = match Call::typed(&req, || "tok-0123456789abcdef".into()) {
+        Ok(call) => call,
+        Err(e) => unreachable!("{e}"),
+    };
+    let mut config = ClientConfig::default();
+    config.region = Some("ap-guangzhou".into());
+    config.endpoint = ep.clone();
+    config.http_method = HttpMethod::Post;
+    config.signature_method = SignatureMethod::HmacSha256;
+    let key = bound::key_state(SECRET_KEY);
+    let common = bound::Common {
+        secret_id: creds.secret_id(),
+        region: "ap-guangzhou",
+        language: "en-US",
+        request_client: cvm_proto::REQUEST_CLIENT,
     };
     for _ in 0..n {
         match what.as_str() {
@@ -74,6 +90,20 @@ fn main() {
             }
             // What a client does before its first attempt: the call of the typed request, with a
             // drawn ClientToken (RunInstances takes one).
+            // The specialized writer's same request (`cvm_benches::bound`).
+            "bound" => {
+                black_box(bound::specialized_prepare(
+                    black_box(&req),
+                    &key,
+                    &common,
+                    ctx.timestamp,
+                    ctx.nonce,
+                ));
+            }
+            // A call's attempt: the flat parameters signed with the common ones (POST HmacSHA256).
+            "call_request" => {
+                black_box(call.request(&config, &creds, 1_465_185_768, 7).ok());
+            }
             "call_typed" => {
                 black_box(Call::typed(black_box(&req), || "tok-0123456789abcdef".into()).ok());
             }

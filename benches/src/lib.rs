@@ -9,6 +9,7 @@ use cvm_proto::{Credentials, Endpoint};
 use cvm_test_support::walkthrough;
 use serde_json::{json, Value};
 
+pub mod bound;
 pub mod emulator;
 pub mod transport;
 
@@ -164,6 +165,29 @@ mod tests {
     use cvm_proto::envelope;
     use cvm_proto::flatten;
     use cvm_proto::models::DescribeInstancesResponse;
+
+    #[test]
+    fn the_specialized_writer_gives_the_same_request_as_prepare() {
+        let ctx = context(HttpMethod::Post, SignatureMethod::HmacSha256);
+        let req = run_instances_request();
+        let creds = credentials();
+        let prepared = cvm_proto::prepare_action(&req, &creds, &endpoint(), &ctx).unwrap();
+        let common = bound::Common {
+            secret_id: creds.secret_id(),
+            region: "ap-guangzhou",
+            language: "en-US",
+            request_client: cvm_proto::REQUEST_CLIENT,
+        };
+        let key = bound::key_state(SECRET_KEY);
+        let by_hand = bound::specialized_prepare(&req, &key, &common, ctx.timestamp, ctx.nonce);
+        assert_eq!(by_hand, prepared.request);
+        // Another request gives another signature, so the writer reads the request.
+        let other = walkthrough::run_instances("S1.SMALL2", "other");
+        let moved = bound::specialized_prepare(&other, &key, &common, ctx.timestamp, ctx.nonce);
+        let expected = cvm_proto::prepare_action(&other, &creds, &endpoint(), &ctx).unwrap();
+        assert_eq!(moved, expected.request);
+        assert_ne!(moved.body, by_hand.body);
+    }
 
     #[test]
     fn typed_and_json_requests_flatten_alike() {
