@@ -64,12 +64,7 @@ fn bench_prepare(c: &mut Criterion) {
                 // What a redesign could win at most: the same request from a writer specialized
                 // by hand to this request's fields (`cvm_benches::bound`).
                 let key = bound::key_state(SECRET_KEY);
-                let common = bound::Common {
-                    secret_id: creds.secret_id(),
-                    region: "ap-guangzhou",
-                    language: "en-US",
-                    request_client: cvm_proto::REQUEST_CLIENT,
-                };
+                let common = bound::Common::of_context(&creds);
                 g.bench_function("bound_specialized", |b| {
                     b.iter(|| {
                         bound::specialized_prepare(

@@ -49,12 +49,7 @@ fn main() {
     config.http_method = HttpMethod::Post;
     config.signature_method = SignatureMethod::HmacSha256;
     let key = bound::key_state(SECRET_KEY);
-    let common = bound::Common {
-        secret_id: creds.secret_id(),
-        region: "ap-guangzhou",
-        language: "en-US",
-        request_client: cvm_proto::REQUEST_CLIENT,
-    };
+    let common = bound::Common::of_context(&creds);
     for _ in 0..n {
         match what.as_str() {
             "prepare" => {

@@ -35,6 +35,18 @@ pub struct Common<'a> {
     pub request_client: &'a str,
 }
 
+impl<'a> Common<'a> {
+    /// What the benches' context adds for `credentials` (`crate::context`).
+    pub fn of_context(credentials: &'a cvm_proto::Credentials) -> Self {
+        Self {
+            secret_id: credentials.secret_id(),
+            region: "ap-guangzhou",
+            language: "en-US",
+            request_client: cvm_proto::REQUEST_CLIENT,
+        }
+    }
+}
+
 /// Both texts at once: the string to sign's pairs and the form body.
 struct Both {
     sts: String,

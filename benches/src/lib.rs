@@ -172,12 +172,7 @@ mod tests {
         let req = run_instances_request();
         let creds = credentials();
         let prepared = cvm_proto::prepare_action(&req, &creds, &endpoint(), &ctx).unwrap();
-        let common = bound::Common {
-            secret_id: creds.secret_id(),
-            region: "ap-guangzhou",
-            language: "en-US",
-            request_client: cvm_proto::REQUEST_CLIENT,
-        };
+        let common = bound::Common::of_context(&creds);
         let key = bound::key_state(SECRET_KEY);
         let by_hand = bound::specialized_prepare(&req, &key, &common, ctx.timestamp, ctx.nonce);
         assert_eq!(by_hand, prepared.request);
