@@ -3,7 +3,7 @@
 //!   signed request (`prepare`; `prepare_serde` flattens it through serde instead), beside a bare
 //!   HMAC of the same string to sign (`floor_bare_hmac`); POST HmacSHA256 also times the same
 //!   request from a writer specialized by hand to it (`bound_specialized`, see `cvm_benches::bound`),
-//!   the most any redesign of the flattener and signer could win;
+//!   a reference point for what generated per-type writers could reach;
 //! - `prepare_tc3/POST`: `prepare` of the same request with TC3-HMAC-SHA256, beside the hashing
 //!   TC3 cannot avoid on the same bytes (`floor_tc3_hashes`): SHA-256 of the body and of the
 //!   canonical request, the three HMACs that derive the day's key, and the HMAC of the string to sign;
@@ -61,8 +61,8 @@ fn bench_prepare(c: &mut Criterion) {
                 b.iter(|| bare_hmac(alg, SECRET_KEY, black_box(sts.as_bytes())))
             });
             if method == HttpMethod::Post && alg == SignatureMethod::HmacSha256 {
-                // What a redesign could win at most: the same request from a writer specialized
-                // by hand to this request's fields (`cvm_benches::bound`).
+                // A reference point: the same request from a writer specialized by hand to this
+                // request's fields (`cvm_benches::bound`).
                 let key = bound::key_state(SECRET_KEY);
                 let common = bound::Common::of_context(&creds);
                 g.bench_function("bound_specialized", |b| {

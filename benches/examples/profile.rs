@@ -83,8 +83,6 @@ fn main() {
             "flatten" => {
                 black_box(flatten::to_params(black_box(&req)).ok());
             }
-            // What a client does before its first attempt: the call of the typed request, with a
-            // drawn ClientToken (RunInstances takes one).
             // The specialized writer's same request (`cvm_benches::bound`).
             "bound" => {
                 black_box(bound::specialized_prepare(
@@ -99,6 +97,8 @@ fn main() {
             "call_request" => {
                 black_box(call.request(&config, &creds, 1_465_185_768, 7).ok());
             }
+            // What a client does before its first attempt: the call of the typed request, with a
+            // drawn ClientToken (RunInstances takes one).
             "call_typed" => {
                 black_box(Call::typed(black_box(&req), || "tok-0123456789abcdef".into()).ok());
             }

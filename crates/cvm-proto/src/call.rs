@@ -217,13 +217,7 @@ impl Call {
         client_token: impl FnOnce() -> String,
     ) -> Result<Self, PrepareError> {
         let flat = flatten::to_params(params)?;
-        Self::with_facts(
-            action::info(action),
-            action,
-            (params, Unset::MayBeWritten),
-            flat,
-            client_token,
-        )
+        Self::with_facts(action::info(action), action, params, flat, client_token)
     }
 
     /// A call of a typed request.
@@ -231,16 +225,11 @@ impl Call {
         request: &A,
         client_token: impl FnOnce() -> String,
     ) -> Result<Self, PrepareError> {
-        // As `prepare` does: room for a typical request, so that the set does not grow in steps.
+        // Room for a typical request's parameters, so that the set does not grow in steps.
         let mut flat = Params::with_room(request::PREPARE_PARAMS, request::PREPARE_TEXT);
         request.flatten_into(&mut flat)?;
-        let mut call = Self::with_facts(
-            ActionInfo::of::<A>(),
-            A::NAME,
-            (request, Unset::NotWritten),
-            flat,
-            client_token,
-        )?;
+        let mut call =
+            Self::with_facts(ActionInfo::of::<A>(), A::NAME, request, flat, client_token)?;
         call.idempotent |= request.is_idempotent();
         Ok(call)
     }
@@ -251,32 +240,32 @@ impl Call {
     fn with_facts<P: Serialize + ?Sized>(
         info: ActionInfo,
         action: &str,
-        (params, unset): (&P, Unset),
+        params: &P,
         mut flat: Params,
         client_token: impl FnOnce() -> String,
     ) -> Result<Self, PrepareError> {
-        let mut drawn = false;
+        let mut drawn = None;
         let has_token = match info.client_token {
             Some(field) => {
                 if !flat.contains(field) {
-                    flat.insert(field, client_token())?;
-                    drawn = true;
+                    let token = client_token();
+                    flat.insert_str(field, &token)?;
+                    drawn = Some((field, token));
                 }
                 true
             }
             None => flat.contains("ClientToken"),
         };
         let idempotent = info.read_only || has_token;
-        // The token field and value, whether drawn here or given by the caller; the JSON form
-        // gets a drawn one too (one the caller gave is in it already).
-        let token = info
-            .client_token
-            .or(has_token.then_some("ClientToken"))
-            .and_then(|f| Some((f, flat.get(f)?.to_owned())));
-        let insert = token.as_ref().filter(|_| drawn);
         // The JSON is about as long as the flat text: its keys are shorter, with quotes added.
         let room = flat.text_len() + 6 * flat.len() + 16;
-        let json = json_of(params, unset, insert.map(|(f, t)| (*f, t.as_str())), room)?;
+        // The JSON form gets a drawn token too; one the caller gave is in it already.
+        let json = json_of(params, drawn.as_ref().map(|(f, t)| (*f, t.as_str())), room)?;
+        // The token field and value, whether drawn here or given by the caller.
+        let token = drawn.or_else(|| {
+            let field = info.client_token.or(has_token.then_some("ClientToken"))?;
+            Some((field, flat.get(field)?.to_owned()))
+        });
         Ok(Self {
             action: action.to_owned(),
             params: flat,
@@ -482,58 +471,53 @@ impl Call {
     }
 }
 
-/// Whether a value's JSON may hold a member for a field that its flat parameters lack.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Unset {
-    /// A generated request: a field it does not set is not written, in JSON as in flat form.
-    NotWritten,
-    /// Any other value, e.g. a `serde_json::Value` holding `"ClientToken": null`.
-    MayBeWritten,
-}
-
 /// `params` as a JSON object, with `token` (field, value) added when the object lacks it,
 /// written into a buffer of `room` bytes to start with.
 fn json_of<P: Serialize + ?Sized>(
     params: &P,
-    unset: Unset,
     token: Option<(&str, &str)>,
     room: usize,
 ) -> Result<Vec<u8>, PrepareError> {
     let json = |e: serde_json::Error| PrepareError::Json(e.to_string());
-    let written = || -> Result<Vec<u8>, PrepareError> {
-        let mut out = Vec::with_capacity(room);
-        serde_json::to_writer(&mut out, params).map_err(json)?;
-        Ok(out)
-    };
+    let mut out = Vec::with_capacity(room);
+    serde_json::to_writer(&mut out, params).map_err(json)?;
     let Some((field, token)) = token else {
         // Nothing to add: written straight out, without a `Value` tree in between.
-        return written();
+        return Ok(out);
     };
-    if unset == Unset::NotWritten {
-        // The token is added only when the flat parameters lack its field, so a generated
-        // request has no such member: it goes in before the object's closing brace, without the
-        // `Value` tree below (callgrind: 30k of the 50k instructions of a RunInstances call).
-        let mut out = written()?;
-        if out.first() == Some(&b'{') && out.last() == Some(&b'}') {
-            out.pop();
-            if out.len() > 1 {
-                out.push(b',');
-            }
-            serde_json::to_writer(&mut out, field).map_err(json)?;
-            out.push(b':');
-            serde_json::to_writer(&mut out, token).map_err(json)?;
-            out.push(b'}');
-            return Ok(out);
+    // An object that never names the field (as a generated request that leaves it unset) takes
+    // the member before its closing brace, without the `Value` tree below, which cost most of a
+    // typed RunInstances call. A field named anywhere, e.g. `"ClientToken": null`, goes the slow
+    // way.
+    if out.first() == Some(&b'{') && out.last() == Some(&b'}') && !names(&out, field) {
+        out.pop();
+        if out.len() > 1 {
+            out.push(b',');
         }
+        serde_json::to_writer(&mut out, field).map_err(json)?;
+        out.push(b':');
+        serde_json::to_writer(&mut out, token).map_err(json)?;
+        out.push(b'}');
+        return Ok(out);
     }
     let mut value = serde_json::to_value(params).map_err(json)?;
     if let serde_json::Value::Object(map) = &mut value {
-        // A `null` member is a field left unset, as in the flat parameters, which got the token.
-        if map.get(field).is_none_or(serde_json::Value::is_null) {
+        // The flat parameters had no such key, so a member that is not a string (`null`, `[]`,
+        // `{}`) left the field unset there, and the drawn token takes its place here too.
+        if !map.get(field).is_some_and(serde_json::Value::is_string) {
             map.insert(field.to_owned(), serde_json::Value::from(token));
         }
     }
     serde_json::to_vec(&value).map_err(json)
+}
+
+/// Whether JSON text holds `name` as a whole string (a member's name or a value) anywhere. A
+/// name of letters, as a field's is, is never escaped, so its bytes stand as they are.
+fn names(json: &[u8], name: &str) -> bool {
+    memchr::memmem::find_iter(json, name.as_bytes()).any(|at| {
+        at.checked_sub(1).and_then(|b| json.get(b)) == Some(&b'"')
+            && json.get(at + name.len()) == Some(&b'"')
+    })
 }
 
 /// The step a retry decision leads to.
@@ -632,6 +616,66 @@ mod tests {
         assert_eq!(call.params().get("ClientToken"), Some("tok-drawn"));
         let empty = Call::typed(&RunInstancesRequest::default(), || "tok-\"q".into()).unwrap();
         assert_eq!(value(&empty), json!({"ClientToken": "tok-\"q"}));
+    }
+
+    #[test]
+    fn a_drawn_token_is_one_member_of_the_json_whatever_the_value_writes() {
+        let with = |v: &dyn erased::Json| {
+            let bytes = v.json_with_token();
+            let text = String::from_utf8(bytes).unwrap();
+            assert_eq!(text.matches("\"ClientToken\"").count(), 1, "{text}");
+            serde_json::from_str::<serde_json::Value>(&text).unwrap()
+        };
+        // A hand-written request that writes an unset field as `null`.
+        #[derive(Serialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct ByHand {
+            client_token: Option<String>,
+            instance_name: String,
+        }
+        let by_hand = ByHand {
+            client_token: None,
+            instance_name: "web".into(),
+        };
+        assert_eq!(
+            with(&by_hand),
+            json!({"InstanceName": "web", "ClientToken": "tok"})
+        );
+        for unset in [json!(null), json!([]), json!({})] {
+            assert_eq!(
+                with(&json!({"ClientToken": unset, "A": 1})),
+                json!({"A": 1, "ClientToken": "tok"})
+            );
+        }
+        // Named elsewhere: the nested member stays, the top level gets the token.
+        let nested = json!({"Data": {"ClientToken": "inner"}, "B": "ClientToken"});
+        let mut expected = nested.clone();
+        expected["ClientToken"] = json!("tok");
+        let text = String::from_utf8(json_of(&nested, Some(("ClientToken", "tok")), 0).unwrap());
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&text.unwrap()).unwrap(),
+            expected
+        );
+        // Names that only hold the field's name are not it.
+        assert!(!names(
+            br#"{"ClientTokens":1,"XClientToken":2}"#,
+            "ClientToken"
+        ));
+        assert!(names(br#"{"A":"ClientToken"}"#, "ClientToken"));
+        assert!(names(br#"{"ClientToken":null}"#, "ClientToken"));
+    }
+
+    /// A value and its JSON with a drawn token `tok`, for the test above.
+    mod erased {
+        pub(super) trait Json {
+            fn json_with_token(&self) -> Vec<u8>;
+        }
+
+        impl<T: serde::Serialize> Json for T {
+            fn json_with_token(&self) -> Vec<u8> {
+                super::json_of(self, Some(("ClientToken", "tok")), 0).unwrap()
+            }
+        }
     }
 
     #[test]
