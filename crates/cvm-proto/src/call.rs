@@ -620,12 +620,13 @@ mod tests {
 
     #[test]
     fn a_drawn_token_is_one_member_of_the_json_whatever_the_value_writes() {
-        let with = |v: &dyn erased::Json| {
-            let bytes = v.json_with_token();
+        /// The JSON of `v` with a drawn token `tok`, which must name the field once.
+        fn with<T: Serialize>(v: &T) -> serde_json::Value {
+            let bytes = json_of(v, Some(("ClientToken", "tok")), 0).unwrap();
             let text = String::from_utf8(bytes).unwrap();
             assert_eq!(text.matches("\"ClientToken\"").count(), 1, "{text}");
-            serde_json::from_str::<serde_json::Value>(&text).unwrap()
-        };
+            serde_json::from_str(&text).unwrap()
+        }
         // A hand-written request that writes an unset field as `null`.
         #[derive(Serialize)]
         #[serde(rename_all = "PascalCase")]
@@ -663,19 +664,6 @@ mod tests {
         ));
         assert!(names(br#"{"A":"ClientToken"}"#, "ClientToken"));
         assert!(names(br#"{"ClientToken":null}"#, "ClientToken"));
-    }
-
-    /// A value and its JSON with a drawn token `tok`, for the test above.
-    mod erased {
-        pub(super) trait Json {
-            fn json_with_token(&self) -> Vec<u8>;
-        }
-
-        impl<T: serde::Serialize> Json for T {
-            fn json_with_token(&self) -> Vec<u8> {
-                super::json_of(self, Some(("ClientToken", "tok")), 0).unwrap()
-            }
-        }
     }
 
     #[test]
