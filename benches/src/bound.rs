@@ -80,22 +80,22 @@ impl Both {
     /// A value known to need no escaping (digits, `true`, `false`).
     fn plain(&mut self, key: &'static str, value: &str) {
         self.key(key);
-        self.sts.push_str(value);
-        self.body.push_str(value);
+        self.both(value);
+    }
+
+    /// Text that needs no escaping, into both texts.
+    fn both(&mut self, text: &str) {
+        self.sts.push_str(text);
+        self.body.push_str(text);
     }
 
     fn number(&mut self, key: &'static str, value: i64) {
         let mut digits = [0u8; 20];
-        let text = decimal(value.unsigned_abs(), &mut digits);
+        self.key(key);
         if value < 0 {
-            self.key(key);
-            self.sts.push('-');
-            self.body.push('-');
-            self.sts.push_str(text);
-            self.body.push_str(text);
-        } else {
-            self.plain(key, text);
+            self.both("-");
         }
+        self.both(decimal(value.unsigned_abs(), &mut digits));
     }
 
     fn flag(&mut self, key: &'static str, value: bool) {
