@@ -130,7 +130,11 @@ struct Entry {
 
 /// The [`Entry::prefix`] of `key`.
 fn prefix(key: &str) -> u64 {
-    let key = key.as_bytes();
+    prefix_of_bytes(key.as_bytes())
+}
+
+/// [`prefix`] of a key's bytes.
+fn prefix_of_bytes(key: &[u8]) -> u64 {
     // Most keys are at least 8 bytes long: one load (a copy of unknown length is a call).
     if let Some(Ok(head)) = key.get(..8).map(<[u8; 8]>::try_from) {
         return u64::from_be_bytes(head);
@@ -470,15 +474,38 @@ impl Params {
     }
 
     fn push_noted_with(&mut self, key: &str, write: impl FnOnce(&mut String)) {
+        self.push_plain_joined_with("", key, write);
+    }
+
+    /// [`push_plain_with`](Self::push_plain_with) of the key `head.name` (`name` alone when
+    /// `head` is empty), joined in the text without being written anywhere else first.
+    pub(crate) fn push_plain_joined_with(
+        &mut self,
+        head: &str,
+        name: &str,
+        write: impl FnOnce(&mut String),
+    ) {
         let key_start = self.text.len();
-        self.text.push_str(key);
+        if !head.is_empty() {
+            self.text.push_str(head);
+            self.text.push('.');
+        }
+        self.text.push_str(name);
         let key_end = self.text.len();
+        debug_assert!(
+            crate::encode::is_plain_key(slice(&self.text, key_start, key_end)) || self.unplain
+        );
         self.text.push('=');
         write(&mut self.text);
         let value_end = self.text.len();
         self.text.push('&');
         self.entries.push(Entry {
-            prefix: prefix(key),
+            prefix: prefix_of_bytes(
+                self.text
+                    .as_bytes()
+                    .get(key_start..key_end)
+                    .unwrap_or_default(),
+            ),
             key_start,
             key_end,
             value_start: key_end + 1,

@@ -13,6 +13,7 @@
 use super::ser::{merge_into, write_float, FlattenError};
 use super::{push_u64, MAX_DEPTH};
 use crate::params::Params;
+use std::cmp::Ordering;
 
 /// A value that writes its own flat parameters, as the generated request types and their parts do.
 pub trait Flatten {
@@ -28,6 +29,13 @@ pub trait Flatten {
 
     /// Writes this value's parameters under the writer's current key.
     fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError>;
+
+    /// Writes this value as the field `name` of the value being written, for
+    /// [`Writer::field`]: by default it enters the field and calls [`flatten`](Self::flatten);
+    /// the leaf types write their one parameter straight away.
+    fn flatten_field(&self, name: &'static str, w: &mut Writer<'_>) -> Result<(), FlattenError> {
+        w.enter(name, self)
+    }
 }
 
 /// Where a [`Flatten`] value writes: the parameter set, and the key of the value being written.
@@ -61,6 +69,34 @@ fn follows(name: &str, last: &str) -> bool {
     }
 }
 
+/// How the key `prefix.name` (`prefix` alone when `name` is empty, `name` alone when `prefix`
+/// is) orders against `other`, without writing the key out (the first bytes nearly always
+/// settle it).
+fn joined_cmp(prefix: &str, name: &str, other: &str) -> Ordering {
+    let (head, tail) = match (prefix.is_empty(), name.is_empty()) {
+        (true, _) => (name.as_bytes(), None),
+        (false, true) => (prefix.as_bytes(), None),
+        (false, false) => (prefix.as_bytes(), Some(name.as_bytes())),
+    };
+    let other = other.as_bytes();
+    if let (Some(a), Some(b)) = (head.first(), other.first()) {
+        if a != b {
+            return a.cmp(b);
+        }
+    }
+    let Some(tail) = tail else {
+        return head.cmp(other);
+    };
+    match other.split_at_checked(head.len()) {
+        Some((start, rest)) if start == head => match rest.split_first() {
+            Some((b'.', rest)) => tail.cmp(rest),
+            Some((b, _)) => b'.'.cmp(b),
+            None => Ordering::Greater,
+        },
+        _ => head.cmp(other),
+    }
+}
+
 impl Writer<'_> {
     /// Writes `value` under the segment `name`: a wire name (letters and digits), as the
     /// generated types use; any other name is checked as a key would be.
@@ -75,6 +111,18 @@ impl Writer<'_> {
         if !self.check_only {
             self.place(name);
         }
+        let result = value.flatten_field(name, self);
+        self.last = name;
+        result
+    }
+
+    /// Writes `value` with the segment `name` added to the current key, as any field is written
+    /// ([`Flatten::flatten_field`]'s default).
+    pub fn enter<T: Flatten + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), FlattenError> {
         let len = self.key.len();
         if len > 0 {
             self.key.push('.');
@@ -92,9 +140,37 @@ impl Writer<'_> {
         }
         self.last = "";
         let result = self.nested(value);
-        self.last = name;
         self.key.truncate(len);
         result
+    }
+
+    /// Writes the leaf `value` as the field `name`, with the value that `write` appends: straight
+    /// into the set, the key joined there from the current key and `name`, when every key so far
+    /// is plain and `name` a wire name; through [`enter`](Self::enter) otherwise, and while
+    /// only checking floats.
+    fn leaf_field<T: Flatten + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        write: impl FnOnce(&mut String),
+    ) -> Result<(), FlattenError> {
+        if self.check_only
+            || !self.plain
+            || !(self.in_order || crate::encode::is_wire_name(name))
+            || self.depth >= MAX_DEPTH
+        {
+            return self.enter(name, value);
+        }
+        debug_assert!(crate::encode::is_wire_name(name), "{name:?}");
+        // Most keys start with a byte before the next pending key's: no call then.
+        if let Some(((next, _), _)) = self.pending.split_first() {
+            let first = self.key.as_bytes().first().or(name.as_bytes().first());
+            if first >= next.as_bytes().first() {
+                self.write_pending_before(name)?;
+            }
+        }
+        self.out.push_plain_joined_with(&self.key, name, write);
+        Ok(())
     }
 
     /// Notes whether `name` comes after the last name at this level (unless the value being
@@ -170,7 +246,7 @@ impl Writer<'_> {
             return Err(FlattenError::NotAnObject { found });
         }
         if !self.check_only {
-            self.write_pending_before()?;
+            self.write_pending_before("")?;
         }
         match (self.check_only, self.plain) {
             (true, _) => {}
@@ -180,17 +256,19 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Writes the pending parameters whose keys sort before the current key; one equal to it
-    /// is a [`FlattenError::Duplicate`].
-    fn write_pending_before(&mut self) -> Result<(), FlattenError> {
+    /// Writes the pending parameters whose keys sort before the current key joined with
+    /// `name` (the current key itself when `name` is empty); one equal to it is a
+    /// [`FlattenError::Duplicate`].
+    fn write_pending_before(&mut self, name: &str) -> Result<(), FlattenError> {
         while let Some(((key, value), rest)) = self.pending.split_first() {
-            if !follows(&self.key, key) {
-                if self.key == *key {
+            match joined_cmp(&self.key, name, key) {
+                Ordering::Less => break,
+                Ordering::Equal => {
                     return Err(FlattenError::Duplicate {
                         key: (*key).to_owned(),
-                    });
+                    })
                 }
-                break;
+                Ordering::Greater => {}
             }
             self.out.push_plain_with(key, |t| t.push_str(value));
             self.pending = rest;
@@ -290,52 +368,80 @@ pub fn check_finite<T: Flatten + ?Sized>(value: &T) -> Result<(), FlattenError> 
     value.flatten(&mut w)
 }
 
-impl Flatten for String {
-    const HOLDS_FLOAT: bool = false;
+/// A type written as one parameter, whose [`Flatten`] the macro below implements.
+trait Leaf {
+    /// What the value is, for [`FlattenError::NotAnObject`].
+    const FOUND: &'static str;
 
-    fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
-        w.leaf("a string", |out| out.push_str(self))
+    /// Appends the parameter's value.
+    fn write_value(&self, out: &mut String);
+}
+
+impl Leaf for String {
+    const FOUND: &'static str = "a string";
+
+    fn write_value(&self, out: &mut String) {
+        out.push_str(self);
     }
 }
 
-impl Flatten for str {
-    const HOLDS_FLOAT: bool = false;
+impl Leaf for str {
+    const FOUND: &'static str = "a string";
 
-    fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
-        w.leaf("a string", |out| out.push_str(self))
+    fn write_value(&self, out: &mut String) {
+        out.push_str(self);
     }
 }
 
-impl Flatten for bool {
-    const HOLDS_FLOAT: bool = false;
+impl Leaf for bool {
+    const FOUND: &'static str = "a boolean";
 
-    fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
-        w.leaf("a boolean", |out| {
-            out.push_str(if *self { "true" } else { "false" })
-        })
+    fn write_value(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
     }
 }
 
-impl Flatten for u64 {
-    const HOLDS_FLOAT: bool = false;
+impl Leaf for u64 {
+    const FOUND: &'static str = "an integer";
 
-    fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
-        w.leaf("an integer", |out| push_u64(out, *self))
+    fn write_value(&self, out: &mut String) {
+        push_u64(out, *self);
     }
 }
 
-impl Flatten for i64 {
-    const HOLDS_FLOAT: bool = false;
+impl Leaf for i64 {
+    const FOUND: &'static str = "an integer";
 
-    fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
-        w.leaf("an integer", |out| {
-            if *self < 0 {
-                out.push('-');
+    fn write_value(&self, out: &mut String) {
+        if *self < 0 {
+            out.push('-');
+        }
+        push_u64(out, self.unsigned_abs());
+    }
+}
+
+/// [`Flatten`] for [`Leaf`] types: as a field, the parameter is written without entering it.
+macro_rules! flatten_leaf {
+    ($($t:ty),*) => {$(
+        impl Flatten for $t {
+            const HOLDS_FLOAT: bool = false;
+
+            fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
+                w.leaf(<$t as Leaf>::FOUND, |out| self.write_value(out))
             }
-            push_u64(out, self.unsigned_abs());
-        })
-    }
+
+            fn flatten_field(
+                &self,
+                name: &'static str,
+                w: &mut Writer<'_>,
+            ) -> Result<(), FlattenError> {
+                w.leaf_field(name, self, |out| self.write_value(out))
+            }
+        }
+    )*};
 }
+
+flatten_leaf!(String, str, bool, u64, i64);
 
 impl Flatten for f64 {
     fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
@@ -359,6 +465,14 @@ impl<T: Flatten> Flatten for Option<T> {
             None => Ok(()),
         }
     }
+
+    fn flatten_field(&self, name: &'static str, w: &mut Writer<'_>) -> Result<(), FlattenError> {
+        match self {
+            Some(value) => value.flatten_field(name, w),
+            // Entering checks the name, as it would for a value.
+            None => w.enter(name, self),
+        }
+    }
 }
 
 impl<T: Flatten> Flatten for Vec<T> {
@@ -379,11 +493,42 @@ impl<T: Flatten + ?Sized> Flatten for &T {
     fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError> {
         (**self).flatten(w)
     }
+
+    fn flatten_field(&self, name: &'static str, w: &mut Writer<'_>) -> Result<(), FlattenError> {
+        (**self).flatten_field(name, w)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Comparing the joined key without writing it out orders as comparing the written key.
+        #[test]
+        fn joined_cmp_orders_as_the_joined_key(
+            prefix in "[A-Za-z0-9.]{0,6}",
+            name in "[A-Za-z0-9.]{0,6}",
+            other in "[A-Za-z0-9.]{0,14}",
+        ) {
+            let joined = match (prefix.is_empty(), name.is_empty()) {
+                (true, _) => name.clone(),
+                (false, true) => prefix.clone(),
+                (false, false) => format!("{prefix}.{name}"),
+            };
+            proptest::prop_assert_eq!(joined_cmp(&prefix, &name, &other), joined.as_str().cmp(&other));
+            // And against itself and its neighbours, which random keys seldom are.
+            proptest::prop_assert_eq!(joined_cmp(&prefix, &name, &joined), Ordering::Equal);
+            let longer = format!("{joined}.");
+            proptest::prop_assert_eq!(joined_cmp(&prefix, &name, &longer), Ordering::Less);
+            if let Some(shorter) = joined.get(..joined.len().saturating_sub(1)) {
+                proptest::prop_assert_eq!(
+                    joined_cmp(&prefix, &name, shorter),
+                    joined.as_str().cmp(shorter)
+                );
+            }
+        }
+    }
 
     struct Disk {
         size: Option<u64>,
