@@ -2,13 +2,13 @@
 //! serde flattener (the oracle), for random values built from the spec, including lists long
 //! enough (over ten elements) that their indices do not come out in byte order. The same values
 //! check a call's JSON form (a TC3 POST's body): the request's JSON, with a drawn `ClientToken`
-//! added where the action takes one and the request has none.
+//! added where the action takes one and the request has none. Built with the `vpc` and `cbs`
+//! features, the same checks visit those APIs' requests too.
 #![allow(clippy::unwrap_used)]
 
 use std::fmt::Debug;
 
-use cvm_proto::api::cvm::{visit_requests, OBJECTS};
-use cvm_proto::api::spec::{object, ActionSpec, FieldSpec, FieldType, RequestVisitor};
+use cvm_proto::api::spec::{object, ActionSpec, FieldSpec, FieldType, ObjectSpec, RequestVisitor};
 use cvm_proto::flatten::{flatten_direct, to_params};
 use cvm_proto::sign::SignatureMethod;
 use cvm_proto::{Action, Call, ClientConfig, Credentials, HttpMethod, Params};
@@ -77,14 +77,19 @@ fn scalar(member: &str, rng: &mut Rng) -> Value {
     }
 }
 
-fn member(field: &FieldSpec, rng: &mut Rng, depth: usize) -> Value {
-    match object(OBJECTS, field.member) {
-        Some(o) => value_of(o.fields, rng, depth + 1),
+fn member(objects: &'static [ObjectSpec], field: &FieldSpec, rng: &mut Rng, depth: usize) -> Value {
+    match object(objects, field.member) {
+        Some(o) => value_of(objects, o.fields, rng, depth + 1),
         None => scalar(field.member, rng),
     }
 }
 
-fn value_of(fields: &'static [FieldSpec], rng: &mut Rng, depth: usize) -> Value {
+fn value_of(
+    objects: &'static [ObjectSpec],
+    fields: &'static [FieldSpec],
+    rng: &mut Rng,
+    depth: usize,
+) -> Value {
     let mut map = Map::new();
     for f in fields {
         if !f.required && (depth > 3 || !rng.chance(50)) {
@@ -97,9 +102,9 @@ fn value_of(fields: &'static [FieldSpec], rng: &mut Rng, depth: usize) -> Value 
             } else {
                 rng.below(3)
             };
-            Value::Array((0..n).map(|_| member(f, rng, depth)).collect())
+            Value::Array((0..n).map(|_| member(objects, f, rng, depth)).collect())
         } else {
-            member(f, rng, depth)
+            member(objects, f, rng, depth)
         };
         map.insert(f.name.to_owned(), v);
     }
@@ -108,6 +113,8 @@ fn value_of(fields: &'static [FieldSpec], rng: &mut Rng, depth: usize) -> Value 
 
 struct Check {
     seed: u64,
+    /// The objects of the API being visited, which its requests' members name.
+    objects: &'static [ObjectSpec],
     checked: usize,
     params: usize,
 }
@@ -124,7 +131,7 @@ impl RequestVisitor for Check {
             + Default,
     {
         let mut rng = Rng(self.seed ^ (spec.name.len() as u64) << 32 | 1);
-        let json = value_of(spec.fields, &mut rng, 0);
+        let json = value_of(self.objects, spec.fields, &mut rng, 0);
         let request: A = serde_json::from_value(json.clone())
             .unwrap_or_else(|e| panic!("{}: {e}: {json}", spec.name));
         let oracle = to_params(&request).unwrap();
@@ -175,9 +182,28 @@ proptest! {
 
     #[test]
     fn direct_flattening_matches_serde(seed in 1u64..) {
-        let mut check = Check { seed, checked: 0, params: 0 };
-        visit_requests(&mut check);
-        prop_assert_eq!(check.checked, cvm_proto::api::cvm::SPEC.len());
+        use cvm_proto::api::cvm;
+        let mut check = Check { seed, objects: cvm::OBJECTS, checked: 0, params: 0 };
+        cvm::visit_requests(&mut check);
+        prop_assert_eq!(check.checked, cvm::SPEC.len());
+    }
+
+    #[cfg(feature = "vpc")]
+    #[test]
+    fn direct_flattening_matches_serde_for_vpc(seed in 1u64..) {
+        use cvm_proto::api::vpc;
+        let mut check = Check { seed, objects: vpc::OBJECTS, checked: 0, params: 0 };
+        vpc::visit_requests(&mut check);
+        prop_assert_eq!(check.checked, vpc::SPEC.len());
+    }
+
+    #[cfg(feature = "cbs")]
+    #[test]
+    fn direct_flattening_matches_serde_for_cbs(seed in 1u64..) {
+        use cvm_proto::api::cbs;
+        let mut check = Check { seed, objects: cbs::OBJECTS, checked: 0, params: 0 };
+        cbs::visit_requests(&mut check);
+        prop_assert_eq!(check.checked, cbs::SPEC.len());
     }
 }
 
