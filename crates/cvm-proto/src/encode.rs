@@ -42,6 +42,20 @@ pub(crate) fn is_wire_name(name: &str) -> bool {
     !name.is_empty() && all_bytes(name.as_bytes(), alphanumeric_byte, alphanumeric_word)
 }
 
+/// Whether `name` is a region name's text: lower-case letters, digits and `-`, at least one.
+pub(crate) fn is_region_text(name: &str) -> bool {
+    !name.is_empty()
+        && all_bytes(
+            name.as_bytes(),
+            |b| (b.wrapping_sub(b'a') < 26) | (b.wrapping_sub(b'0') < 10) | (b == b'-'),
+            |w| {
+                (ge_word(w, b'a') & le_word(w, b'z'))
+                    | (ge_word(w, b'0') & le_word(w, b'9'))
+                    | eq_word(w, b'-')
+            },
+        )
+}
+
 /// Whether `ok` holds for every byte of `text`. `ok_word` is the same test of the eight bytes
 /// of a word at once, each answered in its top bit, for words of ASCII bytes only.
 #[inline]
@@ -364,6 +378,28 @@ mod tests {
                     let mut k = key.to_owned();
                     k.replace_range(i..=i, bad);
                     assert!(!is_plain_key(&k) && !is_wire_name(&k), "{k:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn region_texts() {
+        for b in 0..=255u8 {
+            let text = char::from(b).to_string();
+            let ok = b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-';
+            assert_eq!(is_region_text(&text), ok, "{b}");
+        }
+        assert!(!is_region_text(""));
+        let long = "ap-guangzhou-3-na-siliconvalley-0123456789";
+        for len in 1..=long.len() {
+            let name = &long[..len];
+            assert!(is_region_text(name), "{name}");
+            for i in 0..len {
+                for bad in ["A", "Z", "_", ".", " ", "\u{0}", "\u{80}", "测"] {
+                    let mut n = name.to_owned();
+                    n.replace_range(i..=i, bad);
+                    assert!(!is_region_text(&n), "{n:?}");
                 }
             }
         }

@@ -271,12 +271,8 @@ fn check_path(path: &str) -> Result<(), EndpointError> {
 
 /// Checks a region name such as `ap-guangzhou`.
 pub fn check_region(region: &str) -> Result<(), EndpointError> {
-    let ok = !region.is_empty()
-        && region.len() <= 64
-        && region
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if ok {
+    // Every prepare checks its region: a word at a time, not a byte at a time.
+    if region.len() <= 64 && crate::encode::is_region_text(region) {
         Ok(())
     } else {
         Err(EndpointError::Region(region.to_owned()))
