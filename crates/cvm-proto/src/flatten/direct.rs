@@ -31,11 +31,26 @@ pub trait Flatten {
     fn flatten(&self, w: &mut Writer<'_>) -> Result<(), FlattenError>;
 
     /// Writes this value as the field `name` of the value being written, for
-    /// [`Writer::field`]: by default it enters the field and calls [`flatten`](Self::flatten);
-    /// the leaf types write their one parameter straight away.
-    fn flatten_field(&self, name: &'static str, w: &mut Writer<'_>) -> Result<(), FlattenError> {
+    /// [`Writer::field`]: it enters the field and calls [`flatten`](Self::flatten), but for the
+    /// leaf types of this crate, which write their one parameter straight away. Only this crate
+    /// can call or override it (it takes a token only this crate makes): it writes without the checks of
+    /// order and repeats that [`Writer::field`] makes.
+    fn flatten_field(
+        &self,
+        name: &'static str,
+        w: &mut Writer<'_>,
+        _: sealed::Token,
+    ) -> Result<(), FlattenError> {
         w.enter(name, self)
     }
+}
+
+/// What only this crate can make.
+mod sealed {
+    /// The proof that a call of [`Flatten::flatten_field`](super::Flatten::flatten_field) comes
+    /// from this crate.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Token(pub(super) ());
 }
 
 /// Where a [`Flatten`] value writes: the parameter set, and the key of the value being written.
@@ -111,14 +126,15 @@ impl Writer<'_> {
         if !self.check_only {
             self.place(name);
         }
-        let result = value.flatten_field(name, self);
+        let result = value.flatten_field(name, self, sealed::Token(()));
         self.last = name;
         result
     }
 
-    /// Writes `value` with the segment `name` added to the current key, as any field is written
-    /// ([`Flatten::flatten_field`]'s default).
-    pub fn enter<T: Flatten + ?Sized>(
+    /// Writes `value` with the segment `name` added to the current key: the body of
+    /// [`Writer::field`] for all but leaf values ([`Flatten::flatten_field`]'s default), after
+    /// `field` has noted the name's place.
+    pub(crate) fn enter<T: Flatten + ?Sized>(
         &mut self,
         name: &'static str,
         value: &T,
@@ -434,6 +450,7 @@ macro_rules! flatten_leaf {
                 &self,
                 name: &'static str,
                 w: &mut Writer<'_>,
+                _: sealed::Token,
             ) -> Result<(), FlattenError> {
                 w.leaf_field(name, self, |out| self.write_value(out))
             }
@@ -466,9 +483,14 @@ impl<T: Flatten> Flatten for Option<T> {
         }
     }
 
-    fn flatten_field(&self, name: &'static str, w: &mut Writer<'_>) -> Result<(), FlattenError> {
+    fn flatten_field(
+        &self,
+        name: &'static str,
+        w: &mut Writer<'_>,
+        token: sealed::Token,
+    ) -> Result<(), FlattenError> {
         match self {
-            Some(value) => value.flatten_field(name, w),
+            Some(value) => value.flatten_field(name, w, token),
             // Entering checks the name, as it would for a value.
             None => w.enter(name, self),
         }
@@ -494,8 +516,13 @@ impl<T: Flatten + ?Sized> Flatten for &T {
         (**self).flatten(w)
     }
 
-    fn flatten_field(&self, name: &'static str, w: &mut Writer<'_>) -> Result<(), FlattenError> {
-        (**self).flatten_field(name, w)
+    fn flatten_field(
+        &self,
+        name: &'static str,
+        w: &mut Writer<'_>,
+        token: sealed::Token,
+    ) -> Result<(), FlattenError> {
+        (**self).flatten_field(name, w, token)
     }
 }
 
@@ -525,6 +552,15 @@ mod tests {
                 proptest::prop_assert_eq!(
                     joined_cmp(&prefix, &name, shorter),
                     joined.as_str().cmp(shorter)
+                );
+            }
+            // The prefix alone, and the prefix followed by a byte other than `.` (before and
+            // after it), which reach the branches that look past the prefix.
+            for other in [prefix.clone(), format!("{prefix}-"), format!("{prefix}0"), format!("{prefix}/")] {
+                proptest::prop_assert_eq!(
+                    joined_cmp(&prefix, &name, &other),
+                    joined.as_str().cmp(&other),
+                    "{:?}", other
                 );
             }
         }
