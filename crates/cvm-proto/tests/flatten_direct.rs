@@ -2,8 +2,10 @@
 //! serde flattener (the oracle), for random values built from the spec, including lists long
 //! enough (over ten elements) that their indices do not come out in byte order. The same values
 //! check a call's JSON form (a TC3 POST's body): the request's JSON, with a drawn `ClientToken`
-//! added where the action takes one and the request has none. Built with the `vpc` and `cbs`
-//! features, the same checks visit those APIs' requests too.
+//! added where the action takes one and the request has none, and its signed v1 request: the
+//! same from `prepare_action` (which writes the common parameters in their places while
+//! flattening) as from `prepare` (the serde flattener, then the common parameters). Built with
+//! the `vpc` and `cbs` features, the same checks visit those APIs' requests too.
 #![allow(clippy::unwrap_used)]
 
 use std::fmt::Debug;
@@ -11,7 +13,7 @@ use std::fmt::Debug;
 use cvm_proto::api::spec::{object, ActionSpec, FieldSpec, FieldType, ObjectSpec, RequestVisitor};
 use cvm_proto::flatten::{flatten_direct, to_params};
 use cvm_proto::sign::SignatureMethod;
-use cvm_proto::{Action, Call, ClientConfig, Credentials, HttpMethod, Params};
+use cvm_proto::{Action, Call, ClientConfig, Context, Credentials, Endpoint, HttpMethod, Params};
 use proptest::prelude::*;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -142,6 +144,7 @@ impl RequestVisitor for Check {
         request.flatten_into(&mut through_action).unwrap();
         assert_eq!(through_action, oracle, "{}", spec.name);
         check_call_json(&request, spec.name);
+        check_prepare(&request, spec.name);
         self.checked += 1;
         self.params += oracle.len();
     }
@@ -175,6 +178,42 @@ fn check_call_json<A: Action>(request: &A, name: &str) {
         );
     }
     assert_eq!(sent, expected, "{name}");
+}
+
+/// `prepare_action` and `prepare` sign the same v1 request, GET and POST, with every optional
+/// common parameter set (a token among them), so that they fall among the request's own keys.
+fn check_prepare<A: Action>(request: &A, name: &str) {
+    let credentials = Credentials::new("AKIDtest", "secret")
+        .unwrap()
+        .with_token("tok/en+1")
+        .unwrap();
+    let endpoint = Endpoint::global();
+    for (method, algorithm) in [
+        (HttpMethod::Get, SignatureMethod::HmacSha1),
+        (HttpMethod::Post, SignatureMethod::HmacSha256),
+    ] {
+        let mut ctx = Context::new(1_700_000_000, 4_294_967_297);
+        ctx.region = Some("ap-guangzhou");
+        ctx.method = method;
+        ctx.signature_method = algorithm;
+        ctx.request_client = Some("SDK_TEST_1.0");
+        let direct = cvm_proto::prepare_action(request, &credentials, &endpoint, &ctx);
+        let serde = cvm_proto::prepare(A::NAME, request, &credentials, &endpoint, &ctx);
+        match (direct, serde) {
+            (Ok(direct), Ok(serde)) => {
+                assert!(direct.request == serde.request, "{name} {method:?}");
+                assert_eq!(direct.params(), serde.params(), "{name} {method:?}");
+            }
+            (Err(direct), Err(serde)) => {
+                assert_eq!(direct.to_string(), serde.to_string(), "{name} {method:?}");
+            }
+            (direct, serde) => panic!(
+                "{name} {method:?}: prepare_action {:?}, prepare {:?}",
+                direct.err(),
+                serde.err()
+            ),
+        }
+    }
 }
 
 proptest! {
