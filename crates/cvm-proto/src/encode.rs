@@ -57,13 +57,15 @@ pub(crate) fn is_region_text(name: &str) -> bool {
 }
 
 /// Whether `ok` holds for every byte of `text`. `ok_word` is the same test of the eight bytes
-/// of a word at once, each answered in its top bit, for words of ASCII bytes only.
+/// of a word at once, each answered in its top bit, for words of ASCII bytes only. Both must
+/// pass `a`, with which a text shorter than a block is padded.
 #[inline]
 fn all_bytes(
     bytes: &[u8],
     ok: impl Fn(u8) -> bool + Copy,
     ok_word: impl Fn(u64) -> u64 + Copy,
 ) -> bool {
+    debug_assert!(ok(b'a') && ok_word(splat(b'a')) == HIGH);
     // Sixteen bytes at a time without a branch per byte, which the compiler turns into vector
     // compares. Most keys and values are shorter than that or not a multiple of it, so the last
     // block overlaps the one before it, and a text shorter than a block is checked as two words
@@ -396,7 +398,9 @@ mod tests {
             let name = &long[..len];
             assert!(is_region_text(name), "{name}");
             for i in 0..len {
-                for bad in ["A", "Z", "_", ".", " ", "\u{0}", "\u{80}", "测"] {
+                for bad in [
+                    "A", "Z", "_", ".", " ", "`", "{", "/", ":", "\u{0}", "\u{7f}", "\u{80}", "测",
+                ] {
                     let mut n = name.to_owned();
                     n.replace_range(i..=i, bad);
                     assert!(!is_region_text(&n), "{n:?}");
