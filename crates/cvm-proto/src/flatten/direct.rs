@@ -33,8 +33,8 @@ pub trait Flatten {
     /// Writes this value as the field `name` of the value being written, for
     /// [`Writer::field`]: it enters the field and calls [`flatten`](Self::flatten), but for the
     /// leaf types of this crate, which write their one parameter straight away. Only this crate
-    /// can call or override it (it takes a token only this crate makes): it writes without the checks of
-    /// order and repeats that [`Writer::field`] makes.
+    /// can call or override it (it takes a token only this crate makes), as it writes without
+    /// the checks of order and repeats that [`Writer::field`] makes.
     fn flatten_field(
         &self,
         name: &'static str,
