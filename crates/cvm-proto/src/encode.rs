@@ -47,12 +47,8 @@ pub(crate) fn is_region_text(name: &str) -> bool {
     !name.is_empty()
         && all_bytes(
             name.as_bytes(),
-            |b| (b.wrapping_sub(b'a') < 26) | (b.wrapping_sub(b'0') < 10) | (b == b'-'),
-            |w| {
-                (ge_word(w, b'a') & le_word(w, b'z'))
-                    | (ge_word(w, b'0') & le_word(w, b'9'))
-                    | eq_word(w, b'-')
-            },
+            |b| lower_byte(b) | digit_byte(b) | (b == b'-'),
+            |w| lower_word(w) | digit_word(w) | eq_word(w, b'-'),
         )
 }
 
@@ -115,8 +111,19 @@ fn eq_word(w: u64, c: u8) -> u64 {
 /// [`alphanumeric_byte`] of each byte of a word of ASCII bytes, in its top bit.
 #[inline]
 fn alphanumeric_word(w: u64) -> u64 {
-    let lower = w | splat(0x20);
-    (ge_word(lower, b'a') & le_word(lower, b'z')) | (ge_word(w, b'0') & le_word(w, b'9'))
+    lower_word(w | splat(0x20)) | digit_word(w)
+}
+
+/// [`lower_byte`] of each byte of a word of ASCII bytes, in its top bit.
+#[inline]
+fn lower_word(w: u64) -> u64 {
+    ge_word(w, b'a') & le_word(w, b'z')
+}
+
+/// [`digit_byte`] of each byte of a word of ASCII bytes, in its top bit.
+#[inline]
+fn digit_word(w: u64) -> u64 {
+    ge_word(w, b'0') & le_word(w, b'9')
 }
 
 /// Two words holding every byte of `bytes` (shorter than 16) and otherwise `a`, from at most
@@ -158,7 +165,19 @@ fn short_words(bytes: &[u8]) -> (u64, u64) {
 /// `A-Z a-z 0-9` as arithmetic.
 #[inline]
 fn alphanumeric_byte(b: u8) -> bool {
-    ((b | 0x20).wrapping_sub(b'a') < 26) | (b.wrapping_sub(b'0') < 10)
+    lower_byte(b | 0x20) | digit_byte(b)
+}
+
+/// `a-z` as arithmetic.
+#[inline]
+fn lower_byte(b: u8) -> bool {
+    b.wrapping_sub(b'a') < 26
+}
+
+/// `0-9` as arithmetic.
+#[inline]
+fn digit_byte(b: u8) -> bool {
+    b.wrapping_sub(b'0') < 10
 }
 
 /// [`UNRESERVED`] as arithmetic, for [`is_unreserved`]'s vector loop.
