@@ -126,6 +126,9 @@ struct Entry {
     key_end: usize,
     value_start: usize,
     value_end: usize,
+    /// Whether the value is known to need no percent-encoding (a number or a boolean written by
+    /// the direct flattener), so that encoding does not look at its bytes.
+    unreserved: bool,
 }
 
 /// The [`Entry::prefix`] of `key`.
@@ -305,6 +308,7 @@ impl Params {
                 key_end: start + key.len(),
                 value_start: start + key.len() + 1,
                 value_end: start + key.len() + 1 + value.len(),
+                unreserved: false,
             };
             let pair = [key.as_bytes(), b"=", value.as_bytes(), b"&"];
             let mut to = start;
@@ -345,8 +349,18 @@ impl Params {
     }
 
     /// Where each value is in the text, in key order.
+    #[cfg(test)]
     pub(crate) fn value_ranges(&self) -> impl Iterator<Item = Range<usize>> + '_ {
         self.entries.iter().map(|e| e.value_start..e.value_end)
+    }
+
+    /// Where each value that may need percent-encoding is in the text, in key order: every value
+    /// but those written as known to need none.
+    pub(crate) fn maybe_reserved_value_ranges(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        self.entries
+            .iter()
+            .filter(|e| !e.unreserved)
+            .map(|e| e.value_start..e.value_end)
     }
 
     /// Adds or replaces a parameter, returning the previous value.
@@ -369,6 +383,7 @@ impl Params {
                 if let Some(entry) = self.entries.get_mut(at) {
                     entry.value_start = value_start;
                     entry.value_end = value_end;
+                    entry.unreserved = false;
                 }
                 self.compact_if_wasteful();
                 Ok(Some(previous))
@@ -474,7 +489,7 @@ impl Params {
     }
 
     fn push_noted_with(&mut self, key: &str, write: impl FnOnce(&mut String)) {
-        self.push_plain_joined_with("", key, write);
+        self.push_plain_joined_with("", key, false, write);
     }
 
     /// [`push_plain_with`](Self::push_plain_with) of the key `head.name` (`name` alone when
@@ -483,6 +498,7 @@ impl Params {
         &mut self,
         head: &str,
         name: &str,
+        unreserved: bool,
         write: impl FnOnce(&mut String),
     ) {
         let key_start = self.text.len();
@@ -510,7 +526,11 @@ impl Params {
             key_end,
             value_start: key_end + 1,
             value_end,
+            unreserved,
         });
+        debug_assert!(
+            !unreserved || crate::encode::is_unreserved(slice(&self.text, key_end + 1, value_end))
+        );
     }
 
     /// Sorts parameters pushed out of order by key; equal keys end up next to each other.
@@ -585,6 +605,7 @@ impl Params {
             key_end,
             value_start: key_end + 1,
             value_end,
+            unreserved: false,
         }
     }
 
@@ -685,6 +706,25 @@ impl<'a> IntoIterator for &'a Params {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A value written as known to need no encoding is skipped by the encoders' scan until it
+    /// is replaced; every other value is scanned.
+    #[test]
+    fn only_values_written_unreserved_skip_the_scan() {
+        let mut p = Params::new();
+        p.push_plain_joined_with("", "A", false, |t| t.push('1'));
+        p.push_plain_joined_with("Disk", "Size", true, |t| t.push_str("50"));
+        p.push_plain_joined_with("", "Name", false, |t| t.push_str("a b"));
+        let text = p.in_order_text().unwrap().to_owned();
+        let scanned: Vec<&str> = p.maybe_reserved_value_ranges().map(|r| &text[r]).collect();
+        assert_eq!(scanned, ["1", "a b"]);
+        p.set("Disk.Size", "5 0").unwrap();
+        let values: Vec<String> = p
+            .maybe_reserved_value_ranges()
+            .map(|r| p.text[r].to_owned())
+            .collect();
+        assert_eq!(values, ["1", "5 0", "a b"]);
+    }
 
     #[test]
     fn keeps_byte_order_and_rejects_duplicates() {

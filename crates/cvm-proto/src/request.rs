@@ -869,7 +869,7 @@ fn encode_in_order<'p>(params: &'p Params, wire: &mut String) -> Option<&'p str>
     let pairs = params.signed_pairs()?;
     let bytes = pairs.as_bytes();
     let mut copied = 0;
-    for value in params.value_ranges() {
+    for value in params.maybe_reserved_value_ranges() {
         if !encode::is_unreserved_bytes(bytes.get(value.clone()).unwrap_or_default()) {
             wire.push_str(pairs.get(copied..value.start).unwrap_or_default());
             copied = value.end;

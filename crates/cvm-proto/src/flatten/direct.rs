@@ -160,7 +160,8 @@ impl Writer<'_> {
         result
     }
 
-    /// Writes the leaf `value` as the field `name`, with the value that `write` appends: straight
+    /// Writes the leaf `value` as the field `name`, with the value that `write` appends (known to
+    /// need no percent-encoding if `unreserved`, for every value of its type): straight
     /// into the set, the key joined there from the current key and `name`, when every key so far
     /// is plain and `name` a wire name; through [`enter`](Self::enter) otherwise, and while
     /// only checking floats.
@@ -168,6 +169,7 @@ impl Writer<'_> {
         &mut self,
         name: &'static str,
         value: &T,
+        unreserved: bool,
         write: impl FnOnce(&mut String),
     ) -> Result<(), FlattenError> {
         if self.check_only
@@ -185,7 +187,8 @@ impl Writer<'_> {
                 self.write_pending_before(name)?;
             }
         }
-        self.out.push_plain_joined_with(&self.key, name, write);
+        self.out
+            .push_plain_joined_with(&self.key, name, unreserved, write);
         Ok(())
     }
 
@@ -389,6 +392,10 @@ trait Leaf {
     /// What the value is, for [`FlattenError::NotAnObject`].
     const FOUND: &'static str;
 
+    /// Whether every value of the type needs no percent-encoding (numbers and booleans), so
+    /// that encoding need not look at it.
+    const UNRESERVED: bool = false;
+
     /// Appends the parameter's value.
     fn write_value(&self, out: &mut String);
 }
@@ -411,6 +418,7 @@ impl Leaf for str {
 
 impl Leaf for bool {
     const FOUND: &'static str = "a boolean";
+    const UNRESERVED: bool = true;
 
     fn write_value(&self, out: &mut String) {
         out.push_str(if *self { "true" } else { "false" });
@@ -419,6 +427,7 @@ impl Leaf for bool {
 
 impl Leaf for u64 {
     const FOUND: &'static str = "an integer";
+    const UNRESERVED: bool = true;
 
     fn write_value(&self, out: &mut String) {
         push_u64(out, *self);
@@ -427,6 +436,7 @@ impl Leaf for u64 {
 
 impl Leaf for i64 {
     const FOUND: &'static str = "an integer";
+    const UNRESERVED: bool = true;
 
     fn write_value(&self, out: &mut String) {
         if *self < 0 {
@@ -452,7 +462,9 @@ macro_rules! flatten_leaf {
                 w: &mut Writer<'_>,
                 _: sealed::Token,
             ) -> Result<(), FlattenError> {
-                w.leaf_field(name, self, |out| self.write_value(out))
+                w.leaf_field(name, self, <$t as Leaf>::UNRESERVED, |out| {
+                    self.write_value(out)
+                })
             }
         }
     )*};
