@@ -501,7 +501,7 @@ fn prepare_with<P: Serialize + ?Sized>(
         };
         return sign_tc3(action, both, credentials, endpoint, ctx);
     }
-    let mut digits = [[0u8; 20]; 2];
+    let mut digits = [itoa::Buffer::new(), itoa::Buffer::new()];
     let (common, n) = common_pairs(action, credentials, ctx, &mut digits)?;
     flatten(&mut flat, common.get(..n).unwrap_or_default())?;
     match sign_request_as(
@@ -604,7 +604,7 @@ pub(crate) fn add_common(
     credentials: &Credentials,
     ctx: &Context<'_>,
 ) -> Result<(), PrepareError> {
-    let mut digits = [[0u8; 20]; 2];
+    let mut digits = [itoa::Buffer::new(), itoa::Buffer::new()];
     let (pairs, n) = common_pairs(action, credentials, ctx, &mut digits)?;
     params.insert_sorted_known(pairs.get(..n).unwrap_or_default())?;
     Ok(())
@@ -617,7 +617,7 @@ fn common_pairs<'a>(
     action: &'a str,
     credentials: &'a Credentials,
     ctx: &Context<'a>,
-    digits: &'a mut [[u8; 20]; 2],
+    digits: &'a mut [itoa::Buffer; 2],
 ) -> Result<([(&'static str, &'a str); 10], usize), PrepareError> {
     if !encode::is_wire_name(action) {
         return Err(PrepareError::Action(action.to_owned()));

@@ -221,7 +221,7 @@ pub fn string_to_sign(
     );
     out.push_str(ALGORITHM);
     out.push('\n');
-    out.push_str(crate::flatten::decimal(timestamp, &mut [0; 20]));
+    out.push_str(crate::flatten::decimal(timestamp, &mut itoa::Buffer::new()));
     out.push('\n');
     push_scope(&mut out, date, service);
     out.push('\n');

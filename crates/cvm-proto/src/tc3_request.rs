@@ -120,7 +120,7 @@ pub(crate) fn sign_tc3(
         ("X-TC-Version", ctx.version.to_owned()),
         (
             "X-TC-Timestamp",
-            crate::flatten::decimal(ctx.timestamp, &mut [0; 20]).to_owned(),
+            crate::flatten::decimal(ctx.timestamp, &mut itoa::Buffer::new()).to_owned(),
         ),
     ];
     if let Some(region) = ctx.region {
