@@ -178,11 +178,16 @@ impl Params {
             self.len().saturating_add(n),
             self.text_len().saturating_add(bytes),
         );
-        for (key, value) in self {
+        for e in &self.entries {
+            let key = slice(&self.text, e.key_start, e.key_end);
+            let value = slice(&self.text, e.value_start, e.value_end);
             let entry = copy.push_text_plain(key, value);
-            copy.entries.push(entry);
+            copy.entries.push(Entry {
+                unreserved: e.unreserved,
+                ..entry
+            });
         }
-        // The same keys: what is known of them still holds.
+        // The same keys and values: what is known of them still holds.
         copy.unplain = self.unplain;
         copy
     }
@@ -724,6 +729,16 @@ mod tests {
             .map(|r| p.text[r].to_owned())
             .collect();
         assert_eq!(values, ["1", "5 0", "a b"]);
+        let mut q = Params::new();
+        q.push_plain_joined_with("", "N", true, |t| t.push('7'));
+        q.push_plain_joined_with("", "S", false, |t| t.push('x'));
+        let copy = q.clone_with_room(2, 16);
+        let text = copy.in_order_text().unwrap();
+        let scanned: Vec<&str> = copy
+            .maybe_reserved_value_ranges()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(scanned, ["x"], "a copy keeps the flags of its values");
     }
 
     #[test]
