@@ -42,15 +42,14 @@ pub use ser::{flatten_into, to_params, FlattenError};
 /// The largest number of `.`-separated segments a flattened key may have.
 pub const MAX_DEPTH: usize = 32;
 
-/// The decimal form of `n`, written into `buf` (with `itoa`, which writes two digits at a time
-/// and needs no UTF-8 check of them, unlike the digit loop and `str::from_utf8` it replaced).
+/// The decimal form of `n`, written into `buf`.
 pub(crate) fn decimal(n: u64, buf: &mut itoa::Buffer) -> &str {
     buf.format(n)
 }
 
 /// Appends the decimal form of `n` to `out`.
 fn push_u64(out: &mut String, n: u64) {
-    out.push_str(itoa::Buffer::new().format(n));
+    out.push_str(decimal(n, &mut itoa::Buffer::new()));
 }
 
 #[cfg(test)]
