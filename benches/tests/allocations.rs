@@ -1,11 +1,15 @@
-//! Heap allocations per `prepare` of the walkthrough's typed `RunInstances`, counted with a
-//! counting global allocator. The count is deterministic for a given toolchain, so it is asserted;
+//! Heap allocations per `prepare` of the walkthrough's typed `RunInstances`, and per typed parse
+//! of the parse bench's `DescribeInstances` reply, counted with a counting global allocator. The count is deterministic for a given toolchain, so it is asserted;
 //! this file holds a single test so that nothing else allocates while it counts.
 #![allow(clippy::unwrap_used)]
 
 use std::alloc::System;
 
-use cvm_benches::{context, credentials, endpoint, run_instances_request};
+use cvm_benches::{
+    context, credentials, describe_instances_reply, endpoint, run_instances_request,
+};
+use cvm_proto::envelope;
+use cvm_proto::models::DescribeInstancesResponse;
 use cvm_proto::sign::SignatureMethod;
 use cvm_proto::HttpMethod;
 use cvm_proto::{Call, ClientConfig};
@@ -32,6 +36,21 @@ const MAX_PER_TC3_SERDE_PREPARE: usize = 29;
 /// The same for `Call::typed` of the walkthrough's RunInstances, which draws a `ClientToken`.
 /// (It was 66 while the JSON form was built through a `serde_json::Value` tree.)
 const MAX_PER_TYPED_CALL: usize = 6;
+
+/// The most heap allocations one typed parse of the parse bench's reply with `n` instances may
+/// make: one per text that is not empty and one per list that is not empty, as the owned reply
+/// types hold them (45 in every instance, 2 more in every third, which is `STOPPED` with a
+/// renewal flag and an expiry, and 2 more in every second, which has a public address), the
+/// instance list's growth (1, 2, 4, ... instances: 8 allocations for 100), the `RequestId`, and
+/// serde_json's scratch buffer (made once, to skip an unknown member that nests). Nothing else:
+/// the parser borrows its keys.
+fn max_per_parse(n: usize) -> usize {
+    let growth = match n {
+        0 => 0,
+        n => n.next_power_of_two().trailing_zeros() as usize + 1,
+    };
+    45 * n + 2 * n.div_ceil(3) + 2 * n.div_ceil(2) + growth + 2
+}
 
 /// Allocations and reallocations made by `f`: the fewest of three runs, since the counter is
 /// global and the test harness's own threads may allocate during one of them (they only add).
@@ -107,5 +126,18 @@ fn prepare_allocates_little() {
         n <= MAX_PER_PREPARE,
         "Call::request made {n} allocations, more than {MAX_PER_PREPARE}"
     );
+
+    // A reply is parsed into owned types: its texts and lists are allocated, nothing else.
+    let body = describe_instances_reply(100);
+    let parse =
+        || envelope::parse::<DescribeInstancesResponse>(200, body.as_bytes(), 1 << 24).unwrap();
+    parse();
+    let (n, reply) = count(parse);
+    assert_eq!(reply.output.instance_set.len(), 100);
+    let max = max_per_parse(100);
+    report.push(format!(
+        "parse DescribeInstances (100 instances): {n} (at most {max})"
+    ));
+    assert!(n <= max, "the parse made {n} allocations, more than {max}");
     println!("{}", report.join("\n"));
 }
