@@ -1,6 +1,7 @@
 //! Heap allocations per `prepare` of the walkthrough's typed `RunInstances`, and per typed parse
-//! of the parse bench's `DescribeInstances` reply, counted with a counting global allocator. The count is deterministic for a given toolchain, so it is asserted;
-//! this file holds a single test so that nothing else allocates while it counts.
+//! of the parse bench's `DescribeInstances` reply, counted with a counting global allocator. The
+//! count is deterministic for a given toolchain, so it is asserted; this file holds a single test
+//! so that nothing else allocates while it counts.
 #![allow(clippy::unwrap_used)]
 
 use std::alloc::System;
@@ -129,8 +130,14 @@ fn prepare_allocates_little() {
 
     // A reply is parsed into owned types: its texts and lists are allocated, nothing else.
     let body = describe_instances_reply(100);
-    let parse =
-        || envelope::parse::<DescribeInstancesResponse>(200, body.as_bytes(), 1 << 24).unwrap();
+    let parse = || {
+        envelope::parse::<DescribeInstancesResponse>(
+            200,
+            body.as_bytes(),
+            envelope::DEFAULT_BODY_LIMIT,
+        )
+        .unwrap()
+    };
     parse();
     let (n, reply) = count(parse);
     assert_eq!(reply.output.instance_set.len(), 100);
