@@ -194,41 +194,43 @@ pub fn nonce(random: u32) -> u64 {
     u64::from(random.max(1))
 }
 
-/// Parses an HTTP `Date` header in IMF-fixdate form (`Sun, 06 Nov 1994 08:49:37 GMT`) to Unix seconds.
+/// Parses an HTTP `Date` header in IMF-fixdate form (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110
+/// section 5.6.7: single spaces, two-digit day, hours, minutes and seconds, a four-digit year,
+/// names as written there) to Unix seconds; `None` for any other text or a day the month lacks.
+/// The day name is checked to be one, not to match the date.
 pub fn parse_http_date(value: &str) -> Option<u64> {
-    let mut parts = value.split_ascii_whitespace();
-    let _weekday = parts.next()?.strip_suffix(',')?;
-    let day: u64 = parts.next()?.parse().ok()?;
-    let month = match parts.next()? {
-        "Jan" => 1,
-        "Feb" => 2,
-        "Mar" => 3,
-        "Apr" => 4,
-        "May" => 5,
-        "Jun" => 6,
-        "Jul" => 7,
-        "Aug" => 8,
-        "Sep" => 9,
-        "Oct" => 10,
-        "Nov" => 11,
-        "Dec" => 12,
+    use crate::time::{days_from_civil, days_in_month, two_digits};
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let mut parts = value.split(' ');
+    let mut next = || parts.next();
+    let (weekday, day, month, year, time, zone) =
+        (next()?, next()?, next()?, next()?, next()?, next()?);
+    if next().is_some() || zone != "GMT" || !DAYS.contains(&weekday.strip_suffix(',')?) {
+        return None;
+    }
+    let month = MONTHS.iter().position(|m| *m == month)? as i64 + 1;
+    let day = two_digits(day.as_bytes())?;
+    let year = match year.as_bytes() {
+        [a, b, c, d] => two_digits(&[*a, *b])? * 100 + two_digits(&[*c, *d])?,
         _ => return None,
     };
-    let year: i64 = parts.next()?.parse().ok()?;
-    let mut hms = parts.next()?.split(':');
-    let h: u64 = hms.next()?.parse().ok()?;
-    let m: u64 = hms.next()?.parse().ok()?;
-    let s: u64 = hms.next()?.parse().ok()?;
-    if parts.next()? != "GMT" || parts.next().is_some() || hms.next().is_some() {
+    let (h, m, s) = match time.as_bytes() {
+        [h1, h2, b':', m1, m2, b':', s1, s2] => (
+            two_digits(&[*h1, *h2])?,
+            two_digits(&[*m1, *m2])?,
+            two_digits(&[*s1, *s2])?,
+        ),
+        _ => return None,
+    };
+    let max_day = days_in_month(year, month)?;
+    if !(1..=max_day).contains(&day) || h > 23 || m > 59 || s > 60 || year < 1970 {
         return None;
     }
-    if !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 || !(1970..=9999).contains(&year) {
-        return None;
-    }
-    let days = crate::time::days_from_civil(year, month, day as i64);
-    u64::try_from(days)
-        .ok()
-        .map(|d| d * 86_400 + h * 3600 + m * 60 + s)
+    let days = days_from_civil(year, month, day);
+    u64::try_from(days * 86_400 + h * 3600 + m * 60 + s).ok()
 }
 
 #[cfg(test)]
@@ -446,5 +448,34 @@ mod tests {
         assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 UTC"), None);
         assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), None);
         assert_eq!(parse_http_date(""), None);
+        assert_eq!(
+            parse_http_date("Thu, 29 Feb 2024 23:59:60 GMT"),
+            Some(1_709_251_200)
+        );
+        for bad in [
+            // Days the month lacks, which calendar arithmetic would carry into the next month.
+            "Sat, 31 Feb 2024 00:00:00 GMT",
+            "Thu, 29 Feb 2023 00:00:00 GMT",
+            "Thu, 31 Apr 2024 00:00:00 GMT",
+            "Thu, 00 Apr 2024 00:00:00 GMT",
+            // Signs, widths, spacing and names other than the form's.
+            "Sun, +6 Nov 1994 08:49:37 GMT",
+            "Sun, 6 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 +8:49:37 GMT",
+            "Sun, 06 Nov 1994 8:49:37 GMT",
+            "Sun, 06 Nov 94 08:49:37 GMT",
+            "Sun, 06 Nov +994 08:49:37 GMT",
+            "Sun,  06 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:37 GMT ",
+            "Sun,\t06 Nov 1994 08:49:37 GMT",
+            "Sun, 06 nov 1994 08:49:37 GMT",
+            "Xyz, 06 Nov 1994 08:49:37 GMT",
+            "Sun 06 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49 GMT",
+            "Sun, 06 Nov 1969 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:00:00 GMT",
+        ] {
+            assert_eq!(parse_http_date(bad), None, "{bad:?}");
+        }
     }
 }

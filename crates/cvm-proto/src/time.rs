@@ -43,34 +43,39 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
             if rb.len() != 6 || rb[3] != b':' {
                 return None;
             }
-            let h: i64 = rest.get(1..3)?.parse().ok()?;
-            let m: i64 = rest.get(4..6)?.parse().ok()?;
+            let (h, m) = (two_digits(&rb[1..3])?, two_digits(&rb[4..6])?);
             if h > 23 || m > 59 {
                 return None;
             }
             sign * (h * 3600 + m * 60)
         }
     };
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let month_days = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    let max_day = *month_days.get(usize::try_from(month - 1).ok()?)?;
+    let max_day = days_in_month(year, month)?;
     if !(1..=max_day).contains(&day) || hour > 23 || minute > 59 || second > 60 {
         return None;
     }
     Some(days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset)
+}
+
+/// The value of two ASCII digits; `None` for anything else (a sign included).
+pub(crate) fn two_digits(pair: &[u8]) -> Option<i64> {
+    match pair {
+        [a @ b'0'..=b'9', b @ b'0'..=b'9'] => Some(i64::from(a - b'0') * 10 + i64::from(b - b'0')),
+        _ => None,
+    }
+}
+
+/// The number of days in `month` (1 to 12) of the proleptic Gregorian `year`; `None` for
+/// another month.
+pub fn days_in_month(year: i64, month: i64) -> Option<i64> {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => Some(31),
+        4 | 6 | 9 | 11 => Some(30),
+        2 if leap => Some(29),
+        2 => Some(28),
+        _ => None,
+    }
 }
 
 /// `YYYY-MM-DDThh:mm:ssZ` for Unix seconds, the form the service writes.
@@ -160,6 +165,11 @@ mod tests {
             "2020-09-22T00:00:00.Z",
             "２020-09-22T00:00:00Z",
             "2020-09-22T00:00:00+08:00x",
+            // An offset's fields are two digits each, without a sign of their own.
+            "2020-09-22T00:00:00+-1:00",
+            "2020-09-22T00:00:00++1:00",
+            "2020-09-22T00:00:00+01:+5",
+            "2020-09-22T00:00:00+ 1:00",
         ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad:?}");
         }
