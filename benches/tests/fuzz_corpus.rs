@@ -7,6 +7,8 @@
 use std::panic;
 use std::path::{Path, PathBuf};
 
+#[path = "../../fuzz/targets/credentials.rs"]
+mod credentials;
 #[path = "../../fuzz/targets/decode.rs"]
 mod decode;
 #[path = "../../fuzz/targets/envelope.rs"]
@@ -19,6 +21,8 @@ mod sign;
 mod sim;
 #[path = "../../fuzz/targets/tc3_auth.rs"]
 mod tc3_auth;
+#[path = "../../fuzz/targets/texts.rs"]
+mod texts;
 #[path = "../../fuzz/targets/unflatten.rs"]
 mod unflatten;
 
@@ -27,12 +31,14 @@ type Target = fn(&[u8]);
 
 /// Every fuzz target by name, as `cargo fuzz run <name>` knows it.
 const TARGETS: &[(&str, Target)] = &[
+    ("credentials", credentials::run),
     ("decode", decode::run),
     ("envelope", envelope::run),
     ("roundtrip", roundtrip::run),
     ("sign", sign::run),
     ("sim", sim::run),
     ("tc3_auth", tc3_auth::run),
+    ("texts", texts::run),
     ("unflatten", unflatten::run),
 ];
 

@@ -1,0 +1,143 @@
+//! The texts credentials come from, as any bytes: a credentials file (ini, `profile_entry`), a
+//! tccli credential file (JSON, `tccli_credential`), the metadata service's role list and role
+//! credentials replies, and an STS reply. Parsing never panics; a parsed ini file writes back to
+//! text that parses to the same sections; a role name is a trimmed line of its reply; and no
+//! secret shows: the marker `SeCrEt` held in a secret's value (a secret key or token under any
+//! of their names) appears in no error's `Display` or `Debug`, nor in a parsed value's `Debug`,
+//! unless the input also holds it outside such a value.
+
+use cvm_proto::{metadata, profile, sts};
+use std::collections::BTreeMap;
+
+/// What a secret in the corpus's files holds, so that its appearing in an output is noticed.
+const MARKER: &str = "SeCrEt";
+
+/// The names a secret key or token goes by in the formats read here.
+const SECRET_NAMES: &[&str] = &["secret_key", "token", "secretKey", "TmpSecretKey", "Token"];
+
+/// Runs the target on one input.
+pub(crate) fn run(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let text: &str = &text;
+
+    check_ini(text);
+    // The file readers take text (here with invalid UTF-8 replaced); the reply parsers take bytes.
+    let shown = match profile::tccli_credential(text, "credential") {
+        Ok(entry) => format!("{entry:?}"),
+        Err(e) => format!("{e} {e:?}"),
+    };
+    assert_shows_no_secret(json_shows_marker_elsewhere(text.as_bytes()), &shown);
+    let json_allowed = json_shows_marker_elsewhere(data);
+
+    for status in [200, 404, 500] {
+        match metadata::parse_role_list(status, data) {
+            Ok(role) => {
+                assert_eq!(status, 200);
+                assert!(!role.is_empty() && role == role.trim(), "{role:?}");
+                assert!(text.lines().any(|l| l.trim() == role), "{role:?}");
+            }
+            Err(e) => drop(format!("{e} {e:?}")),
+        }
+        let shown = match metadata::parse_role_credentials(status, data) {
+            Ok(c) => format!("{c:?} {:?}", c.credentials),
+            Err(e) => format!("{e} {e:?}"),
+        };
+        assert_shows_no_secret(json_allowed, &shown);
+        let shown = match sts::parse_reply(status, data) {
+            Ok(c) => format!("{c:?} {:?}", c.credentials),
+            Err(e) => format!("{e} {e:?}"),
+        };
+        assert_shows_no_secret(json_allowed, &shown);
+    }
+}
+
+fn assert_shows_no_secret(allowed: bool, shown: &str) {
+    assert!(
+        allowed || !shown.contains(MARKER),
+        "a secret shows: {shown}"
+    );
+}
+
+/// Whether `data` is JSON that holds the marker outside every secret's value (in a name, or in
+/// another value), so that an output may show it legitimately. Text that is not JSON is never
+/// quoted by the parsers, so it may not show the marker at all.
+fn json_shows_marker_elsewhere(data: &[u8]) -> bool {
+    fn strip(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (name, member) in map.iter_mut() {
+                    if SECRET_NAMES.contains(&name.as_str()) && !member.is_object() {
+                        *member = serde_json::Value::Null;
+                    } else {
+                        strip(member);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    match serde_json::from_slice::<serde_json::Value>(data) {
+        Ok(mut value) => {
+            strip(&mut value);
+            serde_json::to_string(&value).is_ok_and(|t| t.contains(MARKER))
+        }
+        Err(_) => false,
+    }
+}
+
+/// The ini text without the values of secrets' lines (`name = value` with a secret's name), in
+/// which an output may show the marker.
+fn ini_without_secrets(text: &str) -> String {
+    text.lines()
+        .map(|line| match line.split_once('=') {
+            Some((name, _)) if SECRET_NAMES.contains(&name.trim()) => name,
+            _ => line,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Sections as plain maps, for comparing two parses.
+type Plain = BTreeMap<String, BTreeMap<String, String>>;
+
+fn plain(sections: &BTreeMap<String, profile::Section>) -> Plain {
+    sections
+        .iter()
+        .map(|(name, section)| {
+            let values = section
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().to_owned()))
+                .collect();
+            (name.clone(), values)
+        })
+        .collect()
+}
+
+fn check_ini(text: &str) {
+    let allowed = ini_without_secrets(text).contains(MARKER);
+    match profile::parse_ini(text, "credentials") {
+        Ok(sections) => {
+            let parsed = plain(&sections);
+            let mut written = String::new();
+            for (name, section) in &parsed {
+                written.push_str(&format!("[{name}]\n"));
+                for (k, v) in section {
+                    written.push_str(&format!("{k} = {v}\n"));
+                }
+            }
+            let again = profile::parse_ini(&written, "credentials")
+                .unwrap_or_else(|e| panic!("{text:?} parsed, but not as written out: {e}"));
+            assert_eq!(plain(&again), parsed, "{written:?}");
+            // Any section as the profile asked for: its credentials or why not, without a secret.
+            for name in parsed.keys().map(String::as_str).chain(["default"]) {
+                let shown = match profile::profile_entry(text, "credentials", name) {
+                    Ok(entry) => format!("{entry:?}"),
+                    Err(e) => format!("{e} {e:?}"),
+                };
+                assert_shows_no_secret(allowed || name.contains(MARKER), &shown);
+            }
+        }
+        Err(e) => assert_shows_no_secret(allowed, &format!("{e} {e:?}")),
+    }
+}

@@ -1,0 +1,201 @@
+//! The short texts a client reads from servers and users (any text; invalid UTF-8 replaced): an
+//! RFC 3339 time (`time::parse_rfc3339`), an HTTP `Date` (`retry::parse_http_date`) and an
+//! endpoint URL (`Endpoint::parse`). Parsing never panics; each time parser accepts exactly what
+//! a strict reference grammar written here accepts, with a date the month has, and gives the
+//! instant of the fields it read; an endpoint that parses writes back, with `url()`, to text that
+//! parses to the same endpoint, and one with user information is refused without being echoed.
+
+use cvm_proto::retry::parse_http_date;
+use cvm_proto::time::{format_rfc3339, parse_rfc3339};
+use cvm_proto::{Endpoint, EndpointError};
+
+/// Runs the target on one input.
+pub(crate) fn run(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let text: &str = &text;
+    // The whole input, and its first line, as a header value or a field usually is.
+    let first_line = text.lines().next().unwrap_or("");
+    for t in [text, first_line] {
+        check_rfc3339(t);
+        check_http_date(t);
+        check_endpoint(t);
+    }
+}
+
+/// The value of `digits` when every byte is an ASCII digit.
+fn digits(digits: &str) -> Option<i64> {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Whether `year-month-day` is a date of the Gregorian calendar, from a table of its own.
+fn is_date(year: i64, month: i64, day: i64) -> bool {
+    const DAYS: [i64; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let Some(max) = usize::try_from(month - 1).ok().and_then(|m| DAYS.get(m)) else {
+        return false;
+    };
+    let max = if month == 2 && leap { 29 } else { *max };
+    (1..=max).contains(&day)
+}
+
+/// The date-time fields a strict reading of `text` finds, the UTC offset in seconds last:
+/// `YYYY-MM-DD(T|t| )hh:mm:ss[.fraction](Z|z|±hh:mm)` with every field in range.
+fn reference_rfc3339(text: &str) -> Option<([i64; 6], i64)> {
+    let field = |range: std::ops::Range<usize>| text.get(range).and_then(digits);
+    let at = |i: usize| text.as_bytes().get(i).copied();
+    if at(4) != Some(b'-') || at(7) != Some(b'-') || at(13) != Some(b':') || at(16) != Some(b':') {
+        return None;
+    }
+    if !matches!(at(10), Some(b'T' | b't' | b' ')) {
+        return None;
+    }
+    let fields = [
+        field(0..4)?,
+        field(5..7)?,
+        field(8..10)?,
+        field(11..13)?,
+        field(14..16)?,
+        field(17..19)?,
+    ];
+    let mut rest = text.get(19..)?;
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let n = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return None;
+        }
+        rest = fraction.get(n..)?;
+    }
+    let offset = match rest {
+        "Z" | "z" => 0,
+        _ => {
+            let sign = match rest.get(..1)? {
+                "+" => 1,
+                "-" => -1,
+                _ => return None,
+            };
+            if rest.len() != 6 || rest.get(3..4)? != ":" {
+                return None;
+            }
+            let (h, m) = (
+                rest.get(1..3).and_then(digits)?,
+                rest.get(4..6).and_then(digits)?,
+            );
+            if h > 23 || m > 59 {
+                return None;
+            }
+            sign * (h * 3600 + m * 60)
+        }
+    };
+    let [y, mo, d, h, mi, s] = fields;
+    (is_date(y, mo, d) && h <= 23 && mi <= 59 && s <= 60).then_some((fields, offset))
+}
+
+/// The fields as the UTC form writes them.
+fn utc_text([y, mo, d, h, mi, s]: [i64; 6]) -> String {
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+}
+
+fn check_rfc3339(text: &str) {
+    let parsed = parse_rfc3339(text);
+    let reference = reference_rfc3339(text);
+    assert_eq!(
+        parsed.is_some(),
+        reference.is_some(),
+        "parse_rfc3339({text:?}) = {parsed:?}, the reference reads {reference:?}"
+    );
+    if let (Some(secs), Some((fields, offset))) = (parsed, reference) {
+        // A leap second is read as the next minute's first second, which has other fields.
+        if fields[5] < 60 {
+            assert_eq!(format_rfc3339(secs + offset), utc_text(fields), "{text:?}");
+        }
+        assert_eq!(parse_rfc3339(&format_rfc3339(secs)), Some(secs), "{text:?}");
+    }
+}
+
+/// The fields a strict reading of `text` as IMF-fixdate finds (RFC 9110, 5.6.7).
+fn reference_http_date(text: &str) -> Option<[i64; 6]> {
+    const DAYS: [&str; 7] = ["Mon,", "Tue,", "Wed,", "Thu,", "Fri,", "Sat,", "Sun,"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let parts: Vec<&str> = text.split(' ').collect();
+    let [weekday, day, month, year, time, "GMT"] = parts.as_slice() else {
+        return None;
+    };
+    if !DAYS.contains(weekday) || day.len() != 2 || year.len() != 4 || time.len() != 8 {
+        return None;
+    }
+    let month = MONTHS.iter().position(|m| m == month)? as i64 + 1;
+    let hms: Vec<&str> = time.split(':').collect();
+    let [h, mi, s] = hms.as_slice() else {
+        return None;
+    };
+    let fields = [
+        digits(year)?,
+        month,
+        digits(day)?,
+        digits(h)?,
+        digits(mi)?,
+        digits(s)?,
+    ];
+    let [y, mo, d, h, mi, s] = fields;
+    (y >= 1970 && is_date(y, mo, d) && h <= 23 && mi <= 59 && s <= 60).then_some(fields)
+}
+
+fn check_http_date(text: &str) {
+    let parsed = parse_http_date(text);
+    let reference = reference_http_date(text);
+    assert_eq!(
+        parsed.is_some(),
+        reference.is_some(),
+        "parse_http_date({text:?}) = {parsed:?}, the reference reads {reference:?}"
+    );
+    if let (Some(secs), Some(fields)) = (parsed, reference) {
+        if fields[5] < 60 {
+            let secs = i64::try_from(secs).unwrap_or(i64::MAX);
+            assert_eq!(format_rfc3339(secs), utc_text(fields), "{text:?}");
+        }
+    }
+}
+
+fn check_endpoint(text: &str) {
+    match Endpoint::parse(text) {
+        Ok(endpoint) => {
+            let url = endpoint.url();
+            let again = Endpoint::parse(&url)
+                .unwrap_or_else(|e| panic!("{text:?} parsed, but its url {url:?} does not: {e}"));
+            assert_eq!(
+                (again.scheme(), again.host(), again.port(), again.path()),
+                (
+                    endpoint.scheme(),
+                    endpoint.host(),
+                    endpoint.port(),
+                    endpoint.path()
+                ),
+                "{text:?} and its url {url:?} parse to different endpoints"
+            );
+            assert_eq!(again.url(), url);
+            assert_eq!(endpoint.host(), endpoint.host().to_ascii_lowercase());
+            assert!(url.starts_with(endpoint.scheme().as_str()), "{url:?}");
+        }
+        Err(e) => {
+            let authority = text
+                .split_once("://")
+                .map_or(text, |(_, rest)| rest)
+                .split('/')
+                .next()
+                .unwrap_or("");
+            if let Some((user_info, _)) = authority.split_once('@') {
+                assert!(matches!(e, EndpointError::UserInfo), "{text:?}: {e:?}");
+                let shown = format!("{e} {e:?}");
+                assert!(
+                    user_info.is_empty() || !shown.contains(user_info),
+                    "{text:?}: the error shows the user information: {shown}"
+                );
+            }
+        }
+    }
+}
