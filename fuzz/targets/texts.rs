@@ -3,7 +3,8 @@
 //! endpoint URL (`Endpoint::parse`). Parsing never panics; each time parser accepts exactly what
 //! a strict reference grammar written here accepts, with a date the month has, and gives the
 //! instant of the fields it read; an endpoint that parses writes back, with `url()`, to text that
-//! parses to the same endpoint, and one with user information is refused without being echoed.
+//! parses to the same endpoint, and one with user information is refused with an error that
+//! carries nothing of it.
 
 use cvm_proto::retry::parse_http_date;
 use cvm_proto::time::{format_rfc3339, parse_rfc3339};
@@ -133,6 +134,9 @@ fn reference_http_date(text: &str) -> Option<[i64; 6]> {
     let [h, mi, s] = hms.as_slice() else {
         return None;
     };
+    if [h, mi, s].iter().any(|f| f.len() != 2) {
+        return None;
+    }
     let fields = [
         digits(year)?,
         month,
@@ -188,13 +192,9 @@ fn check_endpoint(text: &str) {
                 .split('/')
                 .next()
                 .unwrap_or("");
-            if let Some((user_info, _)) = authority.split_once('@') {
+            // `UserInfo` carries nothing of the input, so the error cannot show it.
+            if authority.contains('@') {
                 assert!(matches!(e, EndpointError::UserInfo), "{text:?}: {e:?}");
-                let shown = format!("{e} {e:?}");
-                assert!(
-                    user_info.is_empty() || !shown.contains(user_info),
-                    "{text:?}: the error shows the user information: {shown}"
-                );
             }
         }
     }
