@@ -319,6 +319,115 @@ mod tests {
         assert!(check_profile("ops").is_ok());
     }
 
+    /// A credentials file the library reads, as its sections of entries, and the text of
+    /// it with comments, blank lines, spacing and line endings drawn from `styles`.
+    fn file() -> impl proptest::strategy::Strategy<Value = (Plain, String)> {
+        use proptest::collection::{btree_map, vec};
+        use proptest::prelude::*;
+        let name = "[a-z][a-z _-]{0,5}[a-z]|default|ci";
+        let key = "[a-z_][a-z_ .]{0,6}[a-z_]|secret_id|secret_key|token|region|output";
+        let value = "([!-~]([ -~]{0,8}[!-~])?)?";
+        let sections = btree_map(name, btree_map(key, value, 0..4), 0..4);
+        (sections, vec(any::<u8>(), 1..16), any::<bool>()).prop_map(|(sections, styles, last)| {
+            let mut style = styles.iter().cycle().copied();
+            let mut style = move || style.next().unwrap_or(0);
+            let mut text = String::new();
+            let line = |text: &mut String, body: &str, style: u8| {
+                match style % 5 {
+                    0 => text.push_str(&format!("# a comment\n{body}")),
+                    1 => text.push_str(&format!("\n ; note = x\n{body}")),
+                    2 => text.push_str(&format!("  {body}  ")),
+                    _ => text.push_str(body),
+                }
+                text.push_str(if style % 7 == 0 { "\r\n" } else { "\n" });
+            };
+            for (name, entries) in &sections {
+                let s = style();
+                line(
+                    &mut text,
+                    &format!(
+                        "[{}{name}{}]",
+                        " ".repeat(usize::from(s % 2)),
+                        " ".repeat(usize::from(s % 3))
+                    ),
+                    s,
+                );
+                for (k, v) in entries {
+                    let s = style();
+                    let (before, after) = if s % 2 == 0 { (" ", " ") } else { ("", "") };
+                    line(&mut text, &format!("{k}{before}={after}{v}"), s);
+                }
+            }
+            if !last && text.ends_with('\n') {
+                text.pop();
+                if text.ends_with('\r') {
+                    text.pop();
+                }
+            }
+            (sections, text)
+        })
+    }
+
+    /// Sections as plain maps.
+    type Plain = std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>;
+
+    fn plain(sections: &std::collections::BTreeMap<String, profile::Section>) -> Plain {
+        sections
+            .iter()
+            .map(|(name, s)| {
+                let entries = s
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().to_owned()))
+                    .collect();
+                (name.clone(), entries)
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// Whatever file the library reads, setting a key gives a file that it reads as the same
+        /// sections with that key set, and every other line of the file is kept, in order.
+        #[test]
+        fn set_value_changes_only_its_key(
+            (sections, text) in file(),
+            section in "default|ci|new|[a-z]{1,3}",
+            key in proptest::sample::select(KEYS.to_vec()),
+            value in "([!-~]([ -~]{0,8}[!-~])?)?",
+        ) {
+            let value = if key == "output" { "json".to_owned() } else { value };
+            check(key, &value).unwrap();
+            check_profile(&section).unwrap();
+            let read = profile::parse_ini(&text, "f").unwrap();
+            proptest::prop_assert_eq!(&plain(&read), &sections, "{:?}", text);
+
+            let written = set_value(&text, &section, key, &value);
+            let again = profile::parse_ini(&written, "f")
+                .unwrap_or_else(|e| panic!("{text:?} set to {written:?}: {e}"));
+            let mut want = sections.clone();
+            want.entry(section.clone()).or_default().insert(key.to_owned(), value.clone());
+            proptest::prop_assert_eq!(plain(&again), want, "{:?} -> {:?}", text, written.as_str());
+
+            // The old lines, but the one that held the key in that section, appear in order.
+            let mut current = None;
+            let kept: Vec<&str> = text
+                .lines()
+                .filter(|l| {
+                    if let Some(name) = header(l) {
+                        current = Some(name);
+                    }
+                    !(current == Some(section.as_str()) && key_of(l) == Some(key))
+                })
+                .collect();
+            let mut out = written.lines();
+            for line in kept {
+                proptest::prop_assert!(
+                    out.any(|o| o == line),
+                    "{:?} is not kept in {:?}", line, written.as_str()
+                );
+            }
+        }
+    }
+
     #[test]
     fn secrets_are_never_shown() {
         assert_eq!(shown("secret_key", "topsecret"), "<redacted>");
