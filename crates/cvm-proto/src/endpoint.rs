@@ -108,12 +108,7 @@ impl Endpoint {
     /// Parses `scheme://host[:port][/path]`, e.g. `http://127.0.0.1:8080/` for a local emulator.
     pub fn parse(url: &str) -> Result<Self, EndpointError> {
         // Before anything is echoed in an error: a URL with user information may hold a secret.
-        let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-        if after_scheme
-            .split('/')
-            .next()
-            .is_some_and(|a| a.contains('@'))
-        {
+        if lenient_authority(url).contains('@') {
             return Err(EndpointError::UserInfo);
         }
         let (scheme, rest) = if let Some(rest) = url.strip_prefix("https://") {
@@ -269,6 +264,28 @@ fn check_path(path: &str) -> Result<(), EndpointError> {
     }
 }
 
+/// Where `url` would hold user information (`user:password@`), read as leniently as a browser
+/// reads a mistyped URL: after any scheme and its `:`, and any run of `/` or `\`, up to the
+/// next `/`, `\`, `?` or `#`.
+fn lenient_authority(url: &str) -> &str {
+    let rest = match url.split_once(':') {
+        Some((scheme, rest))
+            if scheme
+                .bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_alphabetic())
+                && scheme
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')) =>
+        {
+            rest
+        }
+        _ => url,
+    };
+    let rest = rest.trim_start_matches(['/', '\\']);
+    rest.split(['/', '\\', '?', '#']).next().unwrap_or(rest)
+}
+
 /// Checks a region name such as `ap-guangzhou`.
 pub fn check_region(region: &str) -> Result<(), EndpointError> {
     // Every prepare checks its region, so without a branch per byte.
@@ -369,6 +386,13 @@ mod tests {
             "https://AKID:s3cr3t@cvm.tencentcloudapi.com/",
             "ftp://u:s3cr3t@h/",
             "u:s3cr3t@h",
+            // Mistyped URLs, which a browser still reads as holding user information, and which
+            // the scheme's error would otherwise repeat.
+            "https:/u:s3cr3t@h/",
+            "https:u:s3cr3t@h/",
+            "https:\\\\u:s3cr3t@h/",
+            "HTTPS://u:s3cr3t@h/",
+            "https:///u:s3cr3t@h/",
         ] {
             let err = Endpoint::parse(url).unwrap_err();
             assert_eq!(err, EndpointError::UserInfo, "{url}");
