@@ -194,17 +194,19 @@ pub fn nonce(random: u32) -> u64 {
     u64::from(random.max(1))
 }
 
-/// Parses an HTTP `Date` header in IMF-fixdate form (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110
-/// section 5.6.7: single spaces, two-digit day, hours, minutes and seconds, a four-digit year,
-/// names as written there) to Unix seconds; `None` for any other text or a day the month lacks.
-/// The day name is checked to be one, not to match the date.
+/// Parses an HTTP `Date` header in IMF-fixdate form (`Sun, 06 Nov 1994 08:49:37 GMT`) to Unix
+/// seconds; `None` for any other text, a day the month lacks or a year before 1970.
+///
+/// The form is RFC 9110's (section 5.6.7): single spaces, a two-digit day, hour, minute and
+/// second, a four-digit year, and the names as written there. Spaces and tabs around the value
+/// are not part of it. The day name must be one, but is not checked against the date.
 pub fn parse_http_date(value: &str) -> Option<u64> {
     use crate::time::{days_from_civil, days_in_month, two_digits};
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let mut parts = value.split(' ');
+    let mut parts = value.trim_matches([' ', '\t']).split(' ');
     let mut next = || parts.next();
     let (weekday, day, month, year, time, zone) =
         (next()?, next()?, next()?, next()?, next()?, next()?);
@@ -452,6 +454,10 @@ mod tests {
             parse_http_date("Thu, 29 Feb 2024 23:59:60 GMT"),
             Some(1_709_251_200)
         );
+        assert_eq!(
+            parse_http_date(" \tSun, 06 Nov 1994 08:49:37 GMT "),
+            Some(784111777)
+        );
         for bad in [
             // Days the month lacks, which calendar arithmetic would carry into the next month.
             "Sat, 31 Feb 2024 00:00:00 GMT",
@@ -466,7 +472,6 @@ mod tests {
             "Sun, 06 Nov 94 08:49:37 GMT",
             "Sun, 06 Nov +994 08:49:37 GMT",
             "Sun,  06 Nov 1994 08:49:37 GMT",
-            "Sun, 06 Nov 1994 08:49:37 GMT ",
             "Sun,\t06 Nov 1994 08:49:37 GMT",
             "Sun, 06 nov 1994 08:49:37 GMT",
             "Xyz, 06 Nov 1994 08:49:37 GMT",
