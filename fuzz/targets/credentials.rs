@@ -33,8 +33,9 @@ pub(crate) fn run(data: &[u8]) {
         match metadata::parse_role_list(status, data) {
             Ok(role) => {
                 assert_eq!(status, 200);
-                assert!(!role.is_empty() && role == role.trim(), "{role:?}");
-                assert!(text.lines().any(|l| l.trim() == role), "{role:?}");
+                assert!(!role.is_empty(), "{role:?}");
+                let first = text.lines().map(str::trim).find(|l| !l.is_empty());
+                assert_eq!(first, Some(role.as_str()));
             }
             Err(e) => drop(format!("{e} {e:?}")),
         }
@@ -60,7 +61,8 @@ fn assert_shows_no_secret(allowed: bool, shown: &str) {
 
 /// Whether `data` is JSON that holds the marker outside every secret's value (in a name, or in
 /// another value), so that an output may show it legitimately. Text that is not JSON is never
-/// quoted by the parsers, so it may not show the marker at all.
+/// quoted by the parsers, so it may not show the marker at all; JSON too deep to read here is
+/// let through.
 fn json_shows_marker_elsewhere(data: &[u8]) -> bool {
     fn strip(value: &mut serde_json::Value) {
         match value {
@@ -82,7 +84,9 @@ fn json_shows_marker_elsewhere(data: &[u8]) -> bool {
             strip(&mut value);
             serde_json::to_string(&value).is_ok_and(|t| t.contains(MARKER))
         }
-        Err(_) => false,
+        // serde_json's `Value` stops at 128 levels where the parsers skip deeper members, so
+        // such a reply may show a member that is not a secret: any output may hold the marker.
+        Err(e) => e.to_string().contains("recursion limit exceeded"),
     }
 }
 
