@@ -385,8 +385,8 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Whatever file the library reads, setting a key gives a file that it reads as the same
-        /// sections with that key set, and every other line of the file is kept, in order.
+        /// For any file drawn here, setting a key gives a file that the library reads as the same
+        /// sections with that key set, changing no other line.
         #[test]
         fn set_value_changes_only_its_key(
             (sections, text) in file(),
@@ -407,24 +407,51 @@ mod tests {
             want.entry(section.clone()).or_default().insert(key.to_owned(), value.clone());
             proptest::prop_assert_eq!(plain(&again), want, "{:?} -> {:?}", text, written.as_str());
 
-            // The old lines, but the one that held the key in that section, appear in order.
+            // The old lines are all there, unchanged and in order, but the one that held the key
+            // in that section, which the entry replaces where it stood; or the entry is added,
+            // with a header (and a blank line before it) when the section is new.
+            let entry = format!("{key} = {value}");
+            let old: Vec<&str> = text.lines().collect();
+            let new: Vec<&str> = written.lines().collect();
             let mut current = None;
-            let kept: Vec<&str> = text
-                .lines()
-                .filter(|l| {
-                    if let Some(name) = header(l) {
-                        current = Some(name);
+            let replaced = old.iter().position(|l| {
+                if let Some(name) = header(l) {
+                    current = Some(name);
+                }
+                current == Some(section.as_str()) && key_of(l) == Some(key)
+            });
+            let header_line = format!("[{section}]");
+            let explained = match replaced {
+                Some(at) => {
+                    let mut want = old.clone();
+                    want[at] = entry.as_str();
+                    new == want
+                }
+                None => (0..new.len()).any(|at| {
+                    let mut rest = new.clone();
+                    rest.remove(at);
+                    if new[at] != entry {
+                        return false;
                     }
-                    !(current == Some(section.as_str()) && key_of(l) == Some(key))
-                })
-                .collect();
-            let mut out = written.lines();
-            for line in kept {
-                proptest::prop_assert!(
-                    out.any(|o| o == line),
-                    "{:?} is not kept in {:?}", line, written.as_str()
-                );
-            }
+                    if sections.contains_key(&section) {
+                        return rest == old;
+                    }
+                    // A new section: its header just before the entry, after a blank line
+                    // unless the file was empty.
+                    if at == 0 || new[at - 1] != header_line {
+                        return false;
+                    }
+                    rest.remove(at - 1);
+                    if !old.is_empty() {
+                        if at < 2 || rest.get(at - 2) != Some(&"") {
+                            return false;
+                        }
+                        rest.remove(at - 2);
+                    }
+                    rest == old
+                }),
+            };
+            proptest::prop_assert!(explained, "{:?} -> {:?}", text, written.as_str());
         }
     }
 
