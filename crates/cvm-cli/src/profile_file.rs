@@ -142,9 +142,18 @@ fn key_of(line: &str) -> Option<&str> {
 /// `text` with `key = value` in `[section]`: the key's line replaced where it is, else added
 /// after the section's last entry, else a new section at the end. Every other line is kept.
 pub(crate) fn set_value(text: &str, section: &str, key: &str, value: &str) -> Zeroizing<String> {
+    // A byte-order mark is kept where it was, and the lines after it are read as the library
+    // reads them.
+    let (bom, text) = match text.strip_prefix(profile::BOM) {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
     let entry = format!("{key} = {value}\n");
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let mut out = Zeroizing::new(String::with_capacity(text.len() + entry.len() + 16));
+    if bom {
+        out.push(profile::BOM);
+    }
     let mut current: Option<&str> = None;
     // Where to add the entry if the key is absent: after the section's last entry or its header.
     let mut insert_at: Option<usize> = None;
@@ -320,7 +329,7 @@ mod tests {
     }
 
     /// A credentials file the library reads, as its sections of entries, and the text of
-    /// it with comments, blank lines, spacing and line endings drawn from `styles`.
+    /// it with comments, blank lines, spacing, line endings and perhaps a byte-order mark.
     fn file() -> impl proptest::strategy::Strategy<Value = (Plain, String)> {
         use proptest::collection::{btree_map, vec};
         use proptest::prelude::*;
@@ -328,44 +337,53 @@ mod tests {
         let key = "[a-z_][a-z_ .]{0,6}[a-z_]|secret_id|secret_key|token|region|output";
         let value = "([!-~]([ -~]{0,8}[!-~])?)?";
         let sections = btree_map(name, btree_map(key, value, 0..4), 0..4);
-        (sections, vec(any::<u8>(), 1..16), any::<bool>()).prop_map(|(sections, styles, last)| {
-            let mut style = styles.iter().cycle().copied();
-            let mut style = move || style.next().unwrap_or(0);
-            let mut text = String::new();
-            let line = |text: &mut String, body: &str, style: u8| {
-                match style % 5 {
-                    0 => text.push_str(&format!("# a comment\n{body}")),
-                    1 => text.push_str(&format!("\n ; note = x\n{body}")),
-                    2 => text.push_str(&format!("  {body}  ")),
-                    _ => text.push_str(body),
-                }
-                text.push_str(if style % 7 == 0 { "\r\n" } else { "\n" });
-            };
-            for (name, entries) in &sections {
-                let s = style();
-                line(
-                    &mut text,
-                    &format!(
-                        "[{}{name}{}]",
-                        " ".repeat(usize::from(s % 2)),
-                        " ".repeat(usize::from(s % 3))
-                    ),
-                    s,
-                );
-                for (k, v) in entries {
+        (
+            sections,
+            vec(any::<u8>(), 1..16),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(|(sections, styles, last, bom)| {
+                let mut style = styles.iter().cycle().copied();
+                let mut style = move || style.next().unwrap_or(0);
+                let mut text = String::new();
+                let line = |text: &mut String, body: &str, style: u8| {
+                    match style % 5 {
+                        0 => text.push_str(&format!("# a comment\n{body}")),
+                        1 => text.push_str(&format!("\n ; note = x\n{body}")),
+                        2 => text.push_str(&format!("  {body}  ")),
+                        _ => text.push_str(body),
+                    }
+                    text.push_str(if style % 7 == 0 { "\r\n" } else { "\n" });
+                };
+                for (name, entries) in &sections {
                     let s = style();
-                    let (before, after) = if s % 2 == 0 { (" ", " ") } else { ("", "") };
-                    line(&mut text, &format!("{k}{before}={after}{v}"), s);
+                    line(
+                        &mut text,
+                        &format!(
+                            "[{}{name}{}]",
+                            " ".repeat(usize::from(s % 2)),
+                            " ".repeat(usize::from(s % 3))
+                        ),
+                        s,
+                    );
+                    for (k, v) in entries {
+                        let s = style();
+                        let (before, after) = if s % 2 == 0 { (" ", " ") } else { ("", "") };
+                        line(&mut text, &format!("{k}{before}={after}{v}"), s);
+                    }
                 }
-            }
-            if !last && text.ends_with('\n') {
-                text.pop();
-                if text.ends_with('\r') {
+                if !last && text.ends_with('\n') {
                     text.pop();
+                    if text.ends_with('\r') {
+                        text.pop();
+                    }
                 }
-            }
-            (sections, text)
-        })
+                if bom {
+                    text.insert(0, profile::BOM);
+                }
+                (sections, text)
+            })
     }
 
     /// Sections as plain maps.
@@ -407,6 +425,11 @@ mod tests {
             want.entry(section.clone()).or_default().insert(key.to_owned(), value.clone());
             proptest::prop_assert_eq!(plain(&again), want, "{:?} -> {:?}", text, written.as_str());
 
+            // A byte-order mark stays, and the lines after it are compared.
+            let bom = text.starts_with(profile::BOM);
+            proptest::prop_assert_eq!(written.starts_with(profile::BOM), bom);
+            let strip = |t: &str| t.strip_prefix(profile::BOM).unwrap_or(t).to_owned();
+            let (text, written) = (strip(&text), strip(&written));
             // The old lines are all there, unchanged and in order, but the one that held the key
             // in that section, which the entry replaces where it stood; or the entry is added,
             // with a header (and a blank line before it) when the section is new.

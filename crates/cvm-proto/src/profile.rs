@@ -228,8 +228,10 @@ pub type ReadFile<'a> = dyn FnMut(&str) -> Result<Option<Zeroizing<String>>, Str
 /// One section of an ini file: keys and values, the values zeroized on drop since they hold secrets.
 pub type Section = BTreeMap<String, Zeroizing<String>>;
 
-/// Parses ini text into sections of `key = value`; `#` and `;` start comment lines.
+/// Parses ini text into sections of `key = value`; `#` and `;` start comment lines. A leading
+/// byte-order mark, which Windows editors write at the start of a UTF-8 file, is not text.
 pub fn parse_ini(text: &str, path: &str) -> Result<BTreeMap<String, Section>, ChainError> {
+    let text = text.strip_prefix(BOM).unwrap_or(text);
     let mut sections: BTreeMap<String, Section> = BTreeMap::new();
     let mut current: Option<String> = None;
     let bad = |line: usize, reason: &'static str| ChainError::Malformed {
@@ -373,10 +375,14 @@ pub fn from_profile_text(text: &str, path: &str, profile: &str) -> Result<Creden
     profile_entry(text, path, profile).map(|e| e.credentials)
 }
 
+/// The byte-order mark some editors write at the start of a UTF-8 file.
+pub const BOM: char = '\u{feff}';
+
 fn tccli_json(
     text: &str,
     path: &str,
 ) -> Result<serde_json::Map<String, serde_json::Value>, ChainError> {
+    let text = text.strip_prefix(BOM).unwrap_or(text);
     // serde's message may quote the text, so only its position is told.
     match serde_json::from_str::<serde_json::Value>(text) {
         Ok(serde_json::Value::Object(map)) => Ok(map),
@@ -747,6 +753,21 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.to_string(), "environment: TENCENTCLOUD_SECRET_KEY: the secret key has leading or trailing whitespace");
         assert!(from_env(&env(&[])).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_leading_byte_order_mark_is_not_text() {
+        let c = from_profile_text(&format!("{BOM}{FILE}"), "f", "default").unwrap();
+        assert_eq!(c.secret_id(), "AKIDfile");
+        let json = format!(r#"{BOM}{{"secretId":"AKIDtccli","secretKey":"k"}}"#);
+        let entry = tccli_credential(&json, "f").unwrap();
+        assert_eq!(entry.credentials.secret_id(), "AKIDtccli");
+        // Only at the start: anywhere else it is part of a line, which is then malformed.
+        let err = from_profile_text(&format!("{FILE}{BOM}[x]\n"), "f", "default").unwrap_err();
+        assert!(
+            matches!(err, ChainError::Malformed { line: 10, .. }),
+            "{err}"
+        );
     }
 
     #[test]
