@@ -418,8 +418,7 @@ pub fn tccli_credential(text: &str, path: &str) -> Result<ProfileEntry, ChainErr
 /// The region of a tccli configure file's JSON text: `_sys_param.region` (or a top-level
 /// `region`, as older tccli wrote it); `None` when absent or unreadable.
 pub fn tccli_region(text: &str) -> Option<String> {
-    let text = text.strip_prefix(BOM).unwrap_or(text);
-    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let value = tccli_json(text, "").ok()?;
     let region = value
         .get("_sys_param")
         .and_then(|p| p.get("region"))
