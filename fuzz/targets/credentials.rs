@@ -93,6 +93,8 @@ fn json_shows_marker_elsewhere(data: &[u8]) -> bool {
 /// The ini text without the values of secrets' lines (`name = value` with a secret's name), in
 /// which an output may show the marker.
 fn ini_without_secrets(text: &str) -> String {
+    // As the parser reads it: without a leading byte-order mark.
+    let text = text.strip_prefix(profile::BOM).unwrap_or(text);
     text.lines()
         .map(|line| match line.split_once('=') {
             Some((name, _)) if SECRET_NAMES.contains(&name.trim()) => name,
