@@ -1,8 +1,9 @@
 //! The short texts a client reads from servers and users (any text; invalid UTF-8 replaced): an
-//! RFC 3339 time (`time::parse_rfc3339`), an HTTP `Date` (`retry::parse_http_date`) and an
-//! endpoint URL (`Endpoint::parse`). Parsing never panics; each time parser accepts exactly what
-//! a strict reference grammar written here accepts, with a date the month has, and gives the
-//! instant of the fields it read; an endpoint that parses writes back, with `url()`, to text that
+//! RFC 3339 time (`time::parse_rfc3339`), an HTTP `Date` in any of its three forms
+//! (`retry::parse_http_date`, read at three clocks) and an endpoint URL (`Endpoint::parse`).
+//! Parsing never panics; each time parser accepts exactly what a strict reference grammar
+//! written here accepts, with a date the month has, and gives the instant of the fields it
+//! read; an endpoint that parses writes back, with `url()`, to text that
 //! parses to the same endpoint, and one with user information where a browser would read it
 //! (mistyped slashes included) is refused with an error that shows none of it.
 
@@ -126,52 +127,98 @@ fn check_rfc3339(text: &str) {
     }
 }
 
-/// The fields a strict reading of `text` as IMF-fixdate finds (RFC 9110, 5.6.7).
-fn reference_http_date(text: &str) -> Option<[i64; 6]> {
-    const DAYS: [&str; 7] = ["Mon,", "Tue,", "Wed,", "Thu,", "Fri,", "Sat,", "Sun,"];
+/// The clocks a date is read at: the epoch, 2026-12-08 and 2100-01-01, which place a two-digit
+/// year in different centuries.
+const NOWS: [u64; 3] = [0, 1_796_688_000, 4_102_444_800];
+
+/// The fields a strict reading of `text` at Unix time `now` finds, in any of the three forms of
+/// RFC 9110, 5.6.7: IMF-fixdate, RFC 850 (a two-digit year, placed at most 50 years after
+/// `now`'s year) and asctime.
+fn reference_http_date(text: &str, now: u64) -> Option<[i64; 6]> {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const LONG_DAYS: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
+    let month_of = |m: &str| MONTHS.iter().position(|n| *n == m).map(|i| i as i64 + 1);
+    let two = |f: &str| if f.len() == 2 { digits(f) } else { None };
     // Spaces and tabs around a header's value are not part of it (RFC 9110, 5.5).
     let parts: Vec<&str> = text.trim_matches([' ', '\t']).split(' ').collect();
-    let [weekday, day, month, year, time, "GMT"] = parts.as_slice() else {
-        return None;
+    let (year, month, day, time) = match parts.as_slice() {
+        [weekday, day, month, year, time, "GMT"]
+            if weekday.strip_suffix(',').is_some_and(|w| DAYS.contains(&w)) =>
+        {
+            if year.len() != 4 {
+                return None;
+            }
+            (digits(year)?, month_of(month)?, two(day)?, *time)
+        }
+        [weekday, date, time, "GMT"]
+            if weekday
+                .strip_suffix(',')
+                .is_some_and(|w| LONG_DAYS.contains(&w)) =>
+        {
+            let fields: Vec<&str> = date.split('-').collect();
+            let [day, month, yy] = fields.as_slice() else {
+                return None;
+            };
+            let this_year: i64 = format_rfc3339(i64::try_from(now).ok()?)
+                .get(..4)?
+                .parse()
+                .ok()?;
+            let yy = two(yy)?;
+            // The candidates ending in `yy`, the latest not more than 50 years ahead.
+            let year = (0..=100)
+                .map(|century| century * 100 + yy)
+                .filter(|y| *y <= this_year + 50)
+                .max()?;
+            (year, month_of(month)?, two(day)?, *time)
+        }
+        [weekday, month, day, time, year] if DAYS.contains(weekday) => {
+            if year.len() != 4 {
+                return None;
+            }
+            (digits(year)?, month_of(month)?, two(day)?, *time)
+        }
+        [weekday, month, "", day, time, year] if DAYS.contains(weekday) => {
+            if year.len() != 4 || day.len() != 1 {
+                return None;
+            }
+            (digits(year)?, month_of(month)?, digits(day)?, *time)
+        }
+        _ => return None,
     };
-    if !DAYS.contains(weekday) || day.len() != 2 || year.len() != 4 || time.len() != 8 {
-        return None;
-    }
-    let month = MONTHS.iter().position(|m| m == month)? as i64 + 1;
     let hms: Vec<&str> = time.split(':').collect();
     let [h, mi, s] = hms.as_slice() else {
         return None;
     };
-    if [h, mi, s].iter().any(|f| f.len() != 2) {
-        return None;
-    }
-    let fields = [
-        digits(year)?,
-        month,
-        digits(day)?,
-        digits(h)?,
-        digits(mi)?,
-        digits(s)?,
-    ];
+    let fields = [year, month, day, two(h)?, two(mi)?, two(s)?];
     let [y, mo, d, h, mi, s] = fields;
     (y >= 1970 && is_date(y, mo, d) && h <= 23 && mi <= 59 && s <= 60).then_some(fields)
 }
 
 fn check_http_date(text: &str) {
-    let parsed = parse_http_date(text);
-    let reference = reference_http_date(text);
-    assert_eq!(
-        parsed.is_some(),
-        reference.is_some(),
-        "parse_http_date({text:?}) = {parsed:?}, the reference reads {reference:?}"
-    );
-    if let (Some(secs), Some(fields)) = (parsed, reference) {
-        if fields[5] < 60 {
-            let secs = i64::try_from(secs).unwrap_or(i64::MAX);
-            assert_eq!(format_rfc3339(secs), utc_text(fields), "{text:?}");
+    for now in NOWS {
+        let parsed = parse_http_date(text, now);
+        let reference = reference_http_date(text, now);
+        assert_eq!(
+            parsed.is_some(),
+            reference.is_some(),
+            "parse_http_date({text:?}, {now}) = {parsed:?}, the reference reads {reference:?}"
+        );
+        if let (Some(secs), Some(fields)) = (parsed, reference) {
+            if fields[5] < 60 {
+                let secs = i64::try_from(secs).unwrap_or(i64::MAX);
+                assert_eq!(format_rfc3339(secs), utc_text(fields), "{text:?} at {now}");
+            }
         }
     }
 }

@@ -405,7 +405,9 @@ impl Call {
             Err(mut err) => {
                 if let envelope::Error::Api(api) = &mut err {
                     if api.kind == ErrorKind::SignatureExpired && api.server_time.is_none() {
-                        api.server_time = response.header("Date").and_then(retry::parse_http_date);
+                        api.server_time = response
+                            .header("Date")
+                            .and_then(|date| retry::parse_http_date(date, timing.now));
                     }
                 }
                 err

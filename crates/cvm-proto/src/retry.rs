@@ -194,45 +194,130 @@ pub fn nonce(random: u32) -> u64 {
     u64::from(random.max(1))
 }
 
-/// Parses an HTTP `Date` header in IMF-fixdate form (`Sun, 06 Nov 1994 08:49:37 GMT`) to Unix
-/// seconds; `None` for any other text, a day the month lacks or a year before 1970.
+/// Parses an HTTP `Date` header to Unix seconds, in any of RFC 9110's three forms (section
+/// 5.6.7), which a recipient must all accept; `None` for any other text, a day the month lacks
+/// or a year before 1970.
 ///
-/// The form is RFC 9110's (section 5.6.7): single spaces, a two-digit day, hour, minute and
-/// second, a four-digit year, and the names as written there. Spaces and tabs around the value
-/// are not part of it. The day name must be one, but is not checked against the date.
-pub fn parse_http_date(value: &str) -> Option<u64> {
+/// The forms are IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the obsolete RFC 850 form
+/// (`Sunday, 06-Nov-94 08:49:37 GMT`) and the obsolete asctime form (`Sun Nov  6 08:49:37
+/// 1994`, or `Nov 06`), each exactly as written there: single spaces but the one before
+/// asctime's one-digit day, two-digit fields, the names' case. Spaces and tabs around the value
+/// are not part of it. The day name must be one, but is not checked against the date. A
+/// two-digit year is placed, as the RFC says, in the latest year with those digits that is at
+/// most 50 years after the year of `now` (Unix seconds, the local clock).
+pub fn parse_http_date(value: &str, now: u64) -> Option<u64> {
     use crate::time::{days_from_civil, days_in_month, two_digits};
-    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let mut parts = value.trim_matches([' ', '\t']).split(' ');
-    let mut next = || parts.next();
-    let (weekday, day, month, year, time, zone) =
-        (next()?, next()?, next()?, next()?, next()?, next()?);
-    if next().is_some() || zone != "GMT" || !DAYS.contains(&weekday.strip_suffix(',')?) {
+    let value = value.trim_matches([' ', '\t']).as_bytes();
+    let (weekday, rest) = split_at_byte(value, b' ')?;
+    let (year, month, day, time) = if let Some(name) = weekday.strip_suffix(b",") {
+        if DAY_NAMES.iter().any(|d| d.as_bytes() == name) {
+            // IMF-fixdate: `DD Mon YYYY HH:MM:SS GMT`.
+            let [d1, d2, b' ', m1, m2, m3, b' ', y1, y2, y3, y4, b' ', time @ .., b' ', b'G', b'M', b'T'] =
+                rest
+            else {
+                return None;
+            };
+            let year = two_digits(&[*y1, *y2])? * 100 + two_digits(&[*y3, *y4])?;
+            (
+                year,
+                month_number([*m1, *m2, *m3])?,
+                two_digits(&[*d1, *d2])?,
+                time,
+            )
+        } else if LONG_DAY_NAMES.iter().any(|d| d.as_bytes() == name) {
+            // RFC 850: `DD-Mon-YY HH:MM:SS GMT`.
+            let [d1, d2, b'-', m1, m2, m3, b'-', y1, y2, b' ', time @ .., b' ', b'G', b'M', b'T'] =
+                rest
+            else {
+                return None;
+            };
+            let year = century_year(two_digits(&[*y1, *y2])?, now);
+            (
+                year,
+                month_number([*m1, *m2, *m3])?,
+                two_digits(&[*d1, *d2])?,
+                time,
+            )
+        } else {
+            return None;
+        }
+    } else if DAY_NAMES.iter().any(|d| d.as_bytes() == weekday) {
+        // asctime: `Mon DD HH:MM:SS YYYY`, the day as two digits or a space and one.
+        let [m1, m2, m3, b' ', d1, d2, b' ', time @ .., b' ', y1, y2, y3, y4] = rest else {
+            return None;
+        };
+        let day = match d1 {
+            b' ' => digit(*d2)?,
+            _ => two_digits(&[*d1, *d2])?,
+        };
+        let year = two_digits(&[*y1, *y2])? * 100 + two_digits(&[*y3, *y4])?;
+        (year, month_number([*m1, *m2, *m3])?, day, time)
+    } else {
         return None;
-    }
-    let month = MONTHS.iter().position(|m| *m == month)? as i64 + 1;
-    let day = two_digits(day.as_bytes())?;
-    let year = match year.as_bytes() {
-        [a, b, c, d] => two_digits(&[*a, *b])? * 100 + two_digits(&[*c, *d])?,
-        _ => return None,
     };
-    let (h, m, s) = match time.as_bytes() {
-        [h1, h2, b':', m1, m2, b':', s1, s2] => (
-            two_digits(&[*h1, *h2])?,
-            two_digits(&[*m1, *m2])?,
-            two_digits(&[*s1, *s2])?,
-        ),
-        _ => return None,
+    let [h1, h2, b':', m1, m2, b':', s1, s2] = time else {
+        return None;
     };
+    let (h, m, s) = (
+        two_digits(&[*h1, *h2])?,
+        two_digits(&[*m1, *m2])?,
+        two_digits(&[*s1, *s2])?,
+    );
     let max_day = days_in_month(year, month)?;
     if !(1..=max_day).contains(&day) || h > 23 || m > 59 || s > 60 || year < 1970 {
         return None;
     }
     let days = days_from_civil(year, month, day);
-    u64::try_from(days * 86_400 + h * 3600 + m * 60 + s).ok()
+    let secs = days
+        .checked_mul(86_400)?
+        .checked_add(h * 3600 + m * 60 + s)?;
+    u64::try_from(secs).ok()
+}
+
+/// The day names of IMF-fixdate and asctime.
+const DAY_NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/// The day names of the RFC 850 form.
+const LONG_DAY_NAMES: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// The month's number (1 for `Jan`), from its name as HTTP dates write it.
+fn month_number(name: [u8; 3]) -> Option<i64> {
+    const MONTHS: [&[u8; 3]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec",
+    ];
+    MONTHS
+        .iter()
+        .position(|m| **m == name)
+        .map(|i| i as i64 + 1)
+}
+
+/// The bytes before the first `byte` in `text`, and those after it.
+fn split_at_byte(text: &[u8], byte: u8) -> Option<(&[u8], &[u8])> {
+    let at = text.iter().position(|&b| b == byte)?;
+    Some((&text[..at], &text[at + 1..]))
+}
+
+/// The value of one ASCII digit.
+fn digit(b: u8) -> Option<i64> {
+    b.is_ascii_digit().then(|| i64::from(b - b'0'))
+}
+
+/// The year that the two-digit year `yy` of an RFC 850 date stands for, read at Unix time
+/// `now`: the latest year ending in `yy` that is at most 50 years after `now`'s year.
+fn century_year(yy: i64, now: u64) -> i64 {
+    let days = i64::try_from(now / 86_400).unwrap_or(i64::MAX / 2);
+    let (this_year, _, _) = crate::time::civil_from_days(days);
+    let limit = this_year + 50;
+    limit - (limit - yy).rem_euclid(100)
 }
 
 #[cfg(test)]
@@ -442,29 +527,89 @@ mod tests {
         assert_eq!(client_token([0xab; 16]), "ab".repeat(16));
         assert_eq!(nonce(0), 1);
         assert_eq!(nonce(u32::MAX), u64::from(u32::MAX));
+    }
+
+    /// 2026-12-08, when these tests were written; the two-digit years read from it.
+    const NOW: u64 = 1_796_688_000;
+
+    #[test]
+    fn http_dates_in_each_of_the_three_forms() {
+        let date = |text| parse_http_date(text, NOW);
+        // RFC 9110's own example, in each form.
+        for text in [
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            "Sun Nov 06 08:49:37 1994",
+            " \tSun, 06 Nov 1994 08:49:37 GMT ",
+            "\tSun Nov  6 08:49:37 1994 ",
+        ] {
+            assert_eq!(date(text), Some(784_111_777), "{text:?}");
+        }
+        assert_eq!(date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        assert_eq!(date("Thu, 29 Feb 2024 23:59:60 GMT"), Some(1_709_251_200));
+        assert_eq!(date("Thu Feb 29 23:59:60 2024"), Some(1_709_251_200));
         assert_eq!(
-            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
-            Some(784111777)
-        );
-        assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
-        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 UTC"), None);
-        assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), None);
-        assert_eq!(parse_http_date(""), None);
-        assert_eq!(
-            parse_http_date("Thu, 29 Feb 2024 23:59:60 GMT"),
+            date("Thursday, 29-Feb-24 23:59:60 GMT"),
             Some(1_709_251_200)
         );
+        assert_eq!(date("Tue, 08 Dec 2026 00:00:00 GMT"), Some(NOW));
+    }
+
+    #[test]
+    fn two_digit_years_are_at_most_fifty_years_ahead() {
+        let year = |text, now| {
+            let secs = parse_http_date(text, now)?;
+            Some(crate::time::civil_from_days(i64::try_from(secs / 86_400).ok()?).0)
+        };
+        // From 2026, `76` is 2076 (50 years ahead) and `77` is 1977.
+        assert_eq!(year("Monday, 01-Jan-26 00:00:00 GMT", NOW), Some(2026));
+        assert_eq!(year("Monday, 01-Jan-76 00:00:00 GMT", NOW), Some(2076));
+        assert_eq!(year("Monday, 01-Jan-77 00:00:00 GMT", NOW), Some(1977));
+        assert_eq!(year("Monday, 01-Jan-00 00:00:00 GMT", NOW), Some(2000));
+        // At the epoch, `69` would be 1969, before the epoch, and `20` is 2020.
+        assert_eq!(year("Monday, 01-Jan-69 00:00:00 GMT", 0), None);
+        assert_eq!(year("Monday, 01-Jan-20 00:00:00 GMT", 0), Some(2020));
+        assert_eq!(year("Monday, 01-Jan-21 00:00:00 GMT", 0), None);
+        // Far ahead, the century moves with the clock.
+        let year_2090 = 3_786_912_000;
         assert_eq!(
-            parse_http_date(" \tSun, 06 Nov 1994 08:49:37 GMT "),
-            Some(784111777)
+            year("Monday, 01-Jan-10 00:00:00 GMT", year_2090),
+            Some(2110)
         );
+        assert_eq!(
+            year("Monday, 01-Jan-40 00:00:00 GMT", year_2090),
+            Some(2140)
+        );
+        assert_eq!(
+            year("Monday, 01-Jan-41 00:00:00 GMT", year_2090),
+            Some(2041)
+        );
+        // A clock too far ahead for the seconds to fit gives no date, and no overflow.
+        assert_eq!(
+            parse_http_date("Monday, 01-Jan-40 00:00:00 GMT", u64::MAX),
+            None
+        );
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT", u64::MAX),
+            Some(784_111_777)
+        );
+    }
+
+    #[test]
+    fn other_date_texts_are_refused() {
         for bad in [
+            "",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
             // Days the month lacks, which calendar arithmetic would carry into the next month.
             "Sat, 31 Feb 2024 00:00:00 GMT",
             "Thu, 29 Feb 2023 00:00:00 GMT",
             "Thu, 31 Apr 2024 00:00:00 GMT",
             "Thu, 00 Apr 2024 00:00:00 GMT",
-            // Signs, widths, spacing and names other than the form's.
+            "Sunday, 31-Apr-94 08:49:37 GMT",
+            "Sun Apr 31 08:49:37 1994",
+            "Sun Apr  0 08:49:37 1994",
+            // Signs, widths, spacing and names other than the forms'.
             "Sun, +6 Nov 1994 08:49:37 GMT",
             "Sun, 6 Nov 1994 08:49:37 GMT",
             "Sun, 06 Nov 1994 +8:49:37 GMT",
@@ -477,10 +622,28 @@ mod tests {
             "Xyz, 06 Nov 1994 08:49:37 GMT",
             "Sun 06 Nov 1994 08:49:37 GMT",
             "Sun, 06 Nov 1994 08:49 GMT",
+            "Sun, 06 Nov 1994 08:49:37  GMT",
+            "Sun, 06-Nov-94 08:49:37 GMT",
+            "Sunday, 06 Nov 1994 08:49:37 GMT",
+            "Sunday, 06-Nov-1994 08:49:37 GMT",
+            "Sunday, 6-Nov-94 08:49:37 GMT",
+            "Sunday, 06-Nov-94 08:49:37",
+            "sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov 6 08:49:37 1994",
+            "Sun Nov  6 08:49:37 94",
+            "Sun Nov  6 08:49:37 1994 GMT",
+            "Sun, Nov  6 08:49:37 1994",
+            "Sunday Nov  6 08:49:37 1994",
+            "Sun Nov   6 08:49:37 1994",
+            "Sun Nov  x 08:49:37 1994",
+            // Out of range.
             "Sun, 06 Nov 1969 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1969",
             "Sun, 06 Nov 1994 24:00:00 GMT",
+            "Sun, 06 Nov 1994 23:60:00 GMT",
+            "Sun, 06 Nov 1994 23:59:61 GMT",
         ] {
-            assert_eq!(parse_http_date(bad), None, "{bad:?}");
+            assert_eq!(parse_http_date(bad, NOW), None, "{bad:?}");
         }
     }
 }
