@@ -8,7 +8,6 @@
 
 mod client;
 mod cmd;
-mod input;
 mod output;
 mod profile_file;
 mod sign_cmd;
@@ -111,7 +110,8 @@ pub fn read_stdin() -> Result<Vec<u8>, Failure> {
 }
 
 fn flatten(out: &Output) -> Result<(), Failure> {
-    let object = input::object(&read_stdin()?).map_err(Failure::usage)?;
+    let object =
+        cvm_proto::json::parse_object(&read_stdin()?).map_err(|e| Failure::usage(e.to_string()))?;
     let params =
         cvm_proto::flatten::to_params(&object).map_err(|e| Failure::usage(e.to_string()))?;
     let mut map = serde_json::Map::new();

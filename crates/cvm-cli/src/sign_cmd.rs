@@ -10,8 +10,6 @@ use cvm_proto::tc3;
 use cvm_proto::HttpMethod;
 use cvm_proto::Params;
 
-use crate::input;
-
 /// Options of `cvm sign`.
 #[derive(Args, Debug)]
 pub(crate) struct SignArgs {
@@ -54,7 +52,7 @@ fn parse_method(s: &str) -> Result<HttpMethod, String> {
 
 /// Flat parameters from a JSON object whose values are strings (numbers and booleans are taken as written).
 pub(crate) fn params_from_json(bytes: &[u8]) -> Result<Params, String> {
-    let object = input::object(bytes)?;
+    let object = cvm_proto::json::parse_object(bytes).map_err(|e| e.to_string())?;
     let mut params = Params::with_capacity(object.len());
     for (key, value) in object {
         let text = match value {

@@ -52,11 +52,11 @@
 //! Modules that are namespaces of functions stay public: [`flatten`] (any `Serialize` to flat
 //! [`Params`] and back), [`sign`] (the string to sign, HMAC, constant-time verification),
 //! [`encode`] (RFC 3986 query strings and form bodies), [`envelope`] (typed replies and typed,
-//! classified errors), [`retry`] (the retry policy and its decisions), [`profile`] (credentials
-//! from an environment map and file text), [`filters`], [`time`], [`models`] (the typed
-//! actions this workspace uses), [`api`] (every action, generated) and [`validate`] (requests
-//! checked against the spec before they are sent). Everything else is
-//! re-exported once at the root.
+//! classified errors), [`json`] (a JSON object read strictly, no key twice), [`retry`] (the
+//! retry policy and its decisions), [`profile`] (credentials from an environment map and file
+//! text), [`filters`], [`time`], [`models`] (the typed actions this workspace uses), [`api`]
+//! (every action, generated) and [`validate`] (requests checked against the spec before they
+//! are sent). Everything else is re-exported once at the root.
 
 mod action;
 pub mod api;
@@ -69,6 +69,7 @@ pub mod filters;
 pub mod flatten;
 #[cfg(feature = "http")]
 mod http_types;
+pub mod json;
 pub mod metadata;
 pub mod models;
 mod paginate;

@@ -13,6 +13,7 @@ use thiserror::Error;
 use zeroize::Zeroizing;
 
 use crate::credentials::{Credentials, CredentialsError};
+use crate::json::JsonError;
 use crate::sts::RoleRequest;
 
 /// Environment variable holding the secret id.
@@ -383,18 +384,24 @@ fn tccli_json(
     path: &str,
 ) -> Result<serde_json::Map<String, serde_json::Value>, ChainError> {
     let text = text.strip_prefix(BOM).unwrap_or(text);
-    // serde's message may quote the text, so only its position is told.
-    match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(serde_json::Value::Object(map)) => Ok(map),
-        Ok(_) => Err(ChainError::BadJson {
-            path: path.to_owned(),
-            reason: "the top level is not an object".into(),
-        }),
-        Err(e) => Err(ChainError::BadJson {
-            path: path.to_owned(),
-            reason: format!("invalid JSON at line {} column {}", e.line(), e.column()),
-        }),
-    }
+    // serde's message may quote the text, and a key may be anything, so only the place is told.
+    // A key given twice is refused: which of its values is meant is not for us to guess.
+    let reason = match crate::json::parse_object(text.as_bytes()) {
+        Ok(map) => return Ok(map),
+        Err(JsonError::NotObject { .. }) => "the top level is not an object".to_owned(),
+        Err(JsonError::DuplicateKey { line, column, .. }) => {
+            format!("a key is given twice in one object, at line {line} column {column}")
+        }
+        Err(JsonError::Syntax { line, column, .. }) => {
+            format!("invalid JSON at line {line} column {column}")
+        }
+        // The text came in as a `&str`.
+        Err(JsonError::NotUtf8 { .. }) => "the text is not UTF-8".to_owned(),
+    };
+    Err(ChainError::BadJson {
+        path: path.to_owned(),
+        reason,
+    })
 }
 
 /// The keys and role of a tccli credential file's JSON text (`secretId`, `secretKey`, optional
@@ -889,6 +896,13 @@ mod tests {
         assert!(matches!(err, ChainError::BadJson { .. }));
         assert!(!err.to_string().contains("topsecret"));
         assert!(tccli_credential("[]", "f").is_err());
+        // Two secret keys: which one is meant is not guessed, and neither is shown.
+        let text = "{\"secretId\":\"AKID\",\n\"secretKey\":\"old\",\n\"secretKey\":\"new\"}";
+        let err = tccli_credential(text, "f").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "f: not a tccli JSON file: a key is given twice in one object, at line 3 column 11"
+        );
         assert_eq!(
             tccli_region(r#"{"_sys_param":{"region":"ap-beijing","output":"json"}}"#).as_deref(),
             Some("ap-beijing")

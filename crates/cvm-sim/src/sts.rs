@@ -268,12 +268,7 @@ impl Sim {
     }
 
     fn body_json(req: &SimRequest) -> ApiResult<Value> {
-        match serde_json::from_slice::<Value>(&req.body) {
-            Ok(v @ Value::Object(_)) => Ok(v),
-            _ => Err(ApiFailure::invalid_parameter(
-                "The request body must be a JSON object.",
-            )),
-        }
+        crate::tc3::json_body(&req.body).map(Value::Object)
     }
 
     fn common_headers(&self, req: &SimRequest, now: Duration) -> ApiResult<i64> {

@@ -3,12 +3,13 @@
 
 use std::time::Duration;
 
+use cvm_proto::json::{self, JsonError};
 use cvm_proto::tc3::{self, Authorization};
 use cvm_proto::validate;
 use cvm_proto::{
     encode, flatten, HttpMethod, Params, COMMON_PARAMS, DEFAULT_VERSION, MAX_GET_URL, MAX_TC3_BODY,
 };
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::auth::{account_in, check_token, check_window};
 use crate::error::ApiFailure;
@@ -45,6 +46,25 @@ fn is_json(content_type: Option<&str>) -> bool {
     })
 }
 
+/// The JSON object of a request body, read strictly: a key twice in an object is refused, as
+/// serde_json would keep only the last.
+pub(crate) fn json_body(body: &[u8]) -> Result<Map<String, Value>, ApiFailure> {
+    json::parse_object(body).map_err(|e| {
+        ApiFailure::invalid_parameter(match e {
+            JsonError::NotObject { .. } => "The request body must be a JSON object.".to_owned(),
+            JsonError::NotUtf8 { valid_up_to } => {
+                format!("The request body is not UTF-8 (invalid byte at offset {valid_up_to}).")
+            }
+            JsonError::Syntax { message, .. } => {
+                format!("The request body is not valid JSON: {message}.")
+            }
+            JsonError::DuplicateKey { key, line, column } => format!(
+                "The request body has the key {key} twice in one object (line {line} column {column})."
+            ),
+        })
+    })
+}
+
 /// The action's parameters: the JSON object of a POST, or the form-encoded query of a GET, flattened.
 /// The JSON body is checked against the action's spec first, as JSON types are lost in flattening.
 fn action_params(req: &SimRequest, method: HttpMethod, action: &str) -> Result<Params, ApiFailure> {
@@ -53,14 +73,7 @@ fn action_params(req: &SimRequest, method: HttpMethod, action: &str) -> Result<P
             ApiFailure::invalid_parameter(format!("The query string is malformed: {e}."))
         }),
         HttpMethod::Post => {
-            let value: Value = serde_json::from_slice(&req.body).map_err(|e| {
-                ApiFailure::invalid_parameter(format!("The request body is not valid JSON: {e}."))
-            })?;
-            if !value.is_object() {
-                return Err(ApiFailure::invalid_parameter(
-                    "The request body must be a JSON object.",
-                ));
-            }
+            let value = Value::Object(json_body(&req.body)?);
             if let Some(spec) = validate::action(action) {
                 validate::check_json(spec, validate::CVM_OBJECTS, &value)
                     .map_err(|v| crate::actions::violation(&v))?;

@@ -270,6 +270,38 @@ fn each_bad_request_gets_the_services_code() {
     }
 }
 
+#[test]
+fn a_body_that_is_not_one_strict_json_object_is_refused_with_its_reason() {
+    let mut c = tc3_client();
+    let base = c.request("DescribeInstances", &json!({}));
+    for (body, reason) in [
+        (
+            &br#"{"Limit":1,"Limit":100}"#[..],
+            r#"has the key "Limit" twice in one object (line 1 column 18)"#,
+        ),
+        (
+            br#"{"Filters":[{"Name":"zone","Values":["a"],"Name":"instance-id"}]}"#,
+            r#"has the key "Name" twice"#,
+        ),
+        (b"{\"Limit\":1}\xff", "is not UTF-8"),
+        (b"{\"Limit\":1", "is not valid JSON"),
+        (b"[1]", "must be a JSON object"),
+    ] {
+        let mut req = base.clone();
+        req.body = body.to_vec();
+        let signed = resign(&mut c, &req);
+        let resp = c.send(&signed);
+        assert_envelope(&resp);
+        assert_eq!(resp.error_code().as_deref(), Some("InvalidParameter"));
+        let message = resp.json().unwrap()["Response"]["Error"]["Message"].clone();
+        assert!(
+            message.as_str().unwrap().contains(reason),
+            "{:?}: {message}",
+            String::from_utf8_lossy(body)
+        );
+    }
+}
+
 /// `req` with its body signed again by the test credentials (the same headers and time).
 fn resign(c: &mut Client, req: &SimRequest) -> SimRequest {
     let timestamp: u64 = req.header("X-TC-Timestamp").unwrap().parse().unwrap();

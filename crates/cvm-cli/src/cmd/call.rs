@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use cvm_blocking::Client;
 use cvm_proto::Params;
 
-use crate::input;
 use crate::output::{self, Failure, Output};
 
 /// Options of `cvm call`.
@@ -30,7 +29,8 @@ pub(crate) struct Args {
 pub(crate) fn params(json: Option<&[u8]>, pairs: &[String]) -> Result<Params, Failure> {
     let mut params = match json {
         Some(bytes) => {
-            let object = input::object(bytes).map_err(Failure::usage)?;
+            let object =
+                cvm_proto::json::parse_object(bytes).map_err(|e| Failure::usage(e.to_string()))?;
             cvm_proto::flatten::to_params(&object).map_err(|e| Failure::usage(e.to_string()))?
         }
         None => Params::new(),
