@@ -13,6 +13,8 @@ mod credentials;
 mod decode;
 #[path = "../../fuzz/targets/envelope.rs"]
 mod envelope;
+#[path = "../../fuzz/targets/json.rs"]
+mod json;
 #[path = "../../fuzz/targets/roundtrip.rs"]
 mod roundtrip;
 #[path = "../../fuzz/targets/sign.rs"]
@@ -34,6 +36,7 @@ const TARGETS: &[(&str, Target)] = &[
     ("credentials", credentials::run),
     ("decode", decode::run),
     ("envelope", envelope::run),
+    ("json", json::run),
     ("roundtrip", roundtrip::run),
     ("sign", sign::run),
     ("sim", sim::run),
