@@ -1,6 +1,6 @@
 //! The short texts a client reads from servers and users (any text; invalid UTF-8 replaced): an
 //! RFC 3339 time (`time::parse_rfc3339`), an HTTP `Date` in any of its three forms
-//! (`retry::parse_http_date`, read at three clocks) and an endpoint URL (`Endpoint::parse`).
+//! (`retry::parse_http_date`, read at four clocks) and an endpoint URL (`Endpoint::parse`).
 //! Parsing never panics; each time parser accepts exactly what a strict reference grammar
 //! written here accepts, with a date the month has, and gives the instant of the fields it
 //! read; an endpoint that parses writes back, with `url()`, to text that
@@ -127,13 +127,13 @@ fn check_rfc3339(text: &str) {
     }
 }
 
-/// The clocks a date is read at: the epoch, 2026-12-08 and 2100-01-01, which place a two-digit
-/// year in different centuries.
-const NOWS: [u64; 3] = [0, 1_796_688_000, 4_102_444_800];
+/// The clocks a date is read at: the epoch, 2026-12-08 at midnight and at 11:59:59, and
+/// 2100-01-01, which place a two-digit year in different centuries.
+const NOWS: [u64; 4] = [0, 1_796_688_000, 1_796_731_199, 4_102_444_800];
 
 /// The fields a strict reading of `text` at Unix time `now` finds, in any of the three forms of
-/// RFC 9110, 5.6.7: IMF-fixdate, RFC 850 (a two-digit year, placed at most 50 years after
-/// `now`'s year) and asctime.
+/// RFC 9110, 5.6.7: IMF-fixdate, RFC 850 (a two-digit year, whose date is placed at most 50
+/// years after `now`) and asctime.
 fn reference_http_date(text: &str, now: u64) -> Option<[i64; 6]> {
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     const LONG_DAYS: [&str; 7] = [
@@ -170,17 +170,8 @@ fn reference_http_date(text: &str, now: u64) -> Option<[i64; 6]> {
             let [day, month, yy] = fields.as_slice() else {
                 return None;
             };
-            let this_year: i64 = format_rfc3339(i64::try_from(now).ok()?)
-                .get(..4)?
-                .parse()
-                .ok()?;
-            let yy = two(yy)?;
-            // The candidates ending in `yy`, the latest not more than 50 years ahead.
-            let year = (0..=100)
-                .map(|century| century * 100 + yy)
-                .filter(|y| *y <= this_year + 50)
-                .max()?;
-            (year, month_of(month)?, two(day)?, *time)
+            // The year is a placeholder until the century is settled below.
+            (-1 - two(yy)?, month_of(month)?, two(day)?, *time)
         }
         [weekday, month, day, time, year] if DAYS.contains(weekday) => {
             if year.len() != 4 {
@@ -200,7 +191,26 @@ fn reference_http_date(text: &str, now: u64) -> Option<[i64; 6]> {
     let [h, mi, s] = hms.as_slice() else {
         return None;
     };
-    let fields = [year, month, day, two(h)?, two(mi)?, two(s)?];
+    let mut fields = [year, month, day, two(h)?, two(mi)?, two(s)?];
+    if year < 0 {
+        // `now` 50 years on, as fields; of the years ending in the two digits, the latest whose
+        // date is not after it.
+        let now_text = format_rfc3339(i64::try_from(now).ok()?);
+        let at = |range: std::ops::Range<usize>| now_text.get(range).and_then(digits);
+        let limit = [
+            at(0..4)? + 50,
+            at(5..7)?,
+            at(8..10)?,
+            at(11..13)?,
+            at(14..16)?,
+            at(17..19)?,
+        ];
+        let yy = -1 - year;
+        fields[0] = (0..=100)
+            .map(|century| century * 100 + yy)
+            .filter(|y| [*y, fields[1], fields[2], fields[3], fields[4], fields[5]] <= limit)
+            .max()?;
+    }
     let [y, mo, d, h, mi, s] = fields;
     (y >= 1970 && is_date(y, mo, d) && h <= 23 && mi <= 59 && s <= 60).then_some(fields)
 }

@@ -194,19 +194,18 @@ pub fn nonce(random: u32) -> u64 {
     u64::from(random.max(1))
 }
 
-/// Parses an HTTP `Date` header to Unix seconds, in any of RFC 9110's three forms (section
-/// 5.6.7), which a recipient must all accept; `None` for any other text, a day the month lacks
-/// or a year before 1970.
+/// Parses an HTTP `Date` header, in any of the three forms of RFC 9110 (section 5.6.7), to Unix
+/// seconds; `None` for any other text, a day the month lacks or a year before 1970.
 ///
-/// The forms are IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the obsolete RFC 850 form
-/// (`Sunday, 06-Nov-94 08:49:37 GMT`) and the obsolete asctime form (`Sun Nov  6 08:49:37
-/// 1994`, or `Nov 06`), each exactly as written there: single spaces but the one before
-/// asctime's one-digit day, two-digit fields, the names' case. Spaces and tabs around the value
-/// are not part of it. The day name must be one, but is not checked against the date. A
-/// two-digit year is placed, as the RFC says, in the latest year with those digits that is at
-/// most 50 years after the year of `now` (Unix seconds, the local clock).
+/// `now` (Unix seconds, the local clock) places the two-digit year of the RFC 850 form: a date
+/// more than 50 years after `now` is read a century earlier, as the RFC says.
 pub fn parse_http_date(value: &str, now: u64) -> Option<u64> {
     use crate::time::{days_from_civil, days_in_month, two_digits};
+    // The forms are IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), RFC 850 (`Sunday,
+    // 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`, or `Nov 06`), each
+    // exactly as the RFC writes them: single spaces but the one before asctime's one-digit day,
+    // fields of two digits, the names' case. Spaces and tabs around a header's value are not
+    // part of it. The day name must be one, but is not checked against the date.
     let value = value.trim_matches([' ', '\t']).as_bytes();
     let (weekday, rest) = split_at_byte(value, b' ')?;
     let (year, month, day, time) = if let Some(name) = weekday.strip_suffix(b",") {
@@ -219,7 +218,7 @@ pub fn parse_http_date(value: &str, now: u64) -> Option<u64> {
             };
             let year = two_digits(&[*y1, *y2])? * 100 + two_digits(&[*y3, *y4])?;
             (
-                year,
+                Year::Full(year),
                 month_number([*m1, *m2, *m3])?,
                 two_digits(&[*d1, *d2])?,
                 time,
@@ -231,9 +230,8 @@ pub fn parse_http_date(value: &str, now: u64) -> Option<u64> {
             else {
                 return None;
             };
-            let year = century_year(two_digits(&[*y1, *y2])?, now);
             (
-                year,
+                Year::TwoDigit(two_digits(&[*y1, *y2])?),
                 month_number([*m1, *m2, *m3])?,
                 two_digits(&[*d1, *d2])?,
                 time,
@@ -251,7 +249,7 @@ pub fn parse_http_date(value: &str, now: u64) -> Option<u64> {
             _ => two_digits(&[*d1, *d2])?,
         };
         let year = two_digits(&[*y1, *y2])? * 100 + two_digits(&[*y3, *y4])?;
-        (year, month_number([*m1, *m2, *m3])?, day, time)
+        (Year::Full(year), month_number([*m1, *m2, *m3])?, day, time)
     } else {
         return None;
     };
@@ -263,6 +261,10 @@ pub fn parse_http_date(value: &str, now: u64) -> Option<u64> {
         two_digits(&[*m1, *m2])?,
         two_digits(&[*s1, *s2])?,
     );
+    let year = match year {
+        Year::Full(year) => year,
+        Year::TwoDigit(yy) => century_year(yy, [month, day, h, m, s], now),
+    };
     let max_day = days_in_month(year, month)?;
     if !(1..=max_day).contains(&day) || h > 23 || m > 59 || s > 60 || year < 1970 {
         return None;
@@ -311,13 +313,27 @@ fn digit(b: u8) -> Option<i64> {
     b.is_ascii_digit().then(|| i64::from(b - b'0'))
 }
 
+/// The year of an HTTP date as written: whole, or the last two digits of the RFC 850 form.
+enum Year {
+    Full(i64),
+    TwoDigit(i64),
+}
+
 /// The year that the two-digit year `yy` of an RFC 850 date stands for, read at Unix time
-/// `now`: the latest year ending in `yy` that is at most 50 years after `now`'s year.
-fn century_year(yy: i64, now: u64) -> i64 {
-    let days = i64::try_from(now / 86_400).unwrap_or(i64::MAX / 2);
-    let (this_year, _, _) = crate::time::civil_from_days(days);
+/// `now`: the latest year ending in `yy` whose date (`rest`: month, day, hour, minute, second)
+/// is at most 50 years after `now`.
+fn century_year(yy: i64, rest: [i64; 5], now: u64) -> i64 {
+    // A `u64` of seconds is under 2^48 days, well inside an `i64`.
+    let (this_year, month, day) = crate::time::civil_from_days((now / 86_400) as i64);
+    let second = (now % 86_400) as i64;
+    let now_rest = [month, day, second / 3600, second / 60 % 60, second % 60];
     let limit = this_year + 50;
-    limit - (limit - yy).rem_euclid(100)
+    let year = limit - (limit - yy).rem_euclid(100);
+    if year == limit && rest > now_rest {
+        year - 100
+    } else {
+        year
+    }
 }
 
 #[cfg(test)]
@@ -562,9 +578,13 @@ mod tests {
             let secs = parse_http_date(text, now)?;
             Some(crate::time::civil_from_days(i64::try_from(secs / 86_400).ok()?).0)
         };
-        // From 2026, `76` is 2076 (50 years ahead) and `77` is 1977.
+        // From 2026-12-08, `76` is 2076 up to 2076-12-08 (50 years ahead) and 1976 after it;
+        // `77` is 1977.
         assert_eq!(year("Monday, 01-Jan-26 00:00:00 GMT", NOW), Some(2026));
         assert_eq!(year("Monday, 01-Jan-76 00:00:00 GMT", NOW), Some(2076));
+        assert_eq!(year("Tuesday, 08-Dec-76 00:00:00 GMT", NOW), Some(2076));
+        assert_eq!(year("Tuesday, 08-Dec-76 00:00:01 GMT", NOW), Some(1976));
+        assert_eq!(year("Thursday, 31-Dec-76 00:00:00 GMT", NOW), Some(1976));
         assert_eq!(year("Monday, 01-Jan-77 00:00:00 GMT", NOW), Some(1977));
         assert_eq!(year("Monday, 01-Jan-00 00:00:00 GMT", NOW), Some(2000));
         // At the epoch, `69` would be 1969, before the epoch, and `20` is 2020.
