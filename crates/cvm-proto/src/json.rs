@@ -2,9 +2,10 @@
 //! twice in any object at any depth.
 //!
 //! `serde_json::Value` keeps the last of two values under one key and drops the other without
-//! a word. Where a person or a client hands us a request (the CLI's `--cli-input-json` and
-//! standard input, the emulator's API 3.0 and STS bodies), a repeated key is a mistake to
-//! report, so [`parse_object`] refuses it, naming the key and where it was.
+//! a word. Where a person or a client hands us a request (the JSON that `cvm call --params`,
+//! `cvm flatten` and `cvm sign` read, the emulator's API 3.0 and STS bodies, tccli's files), a
+//! repeated key is a mistake to report, so [`parse_object`] refuses it, naming the key and
+//! where it was.
 
 use std::fmt;
 
@@ -37,9 +38,10 @@ pub enum JsonError {
         column: usize,
     },
     /// An object has the same key twice.
-    #[error("input is not valid JSON: duplicate key {key} at line {line} column {column}")]
+    #[error("input has the key {key} twice in one object, at line {line} column {column}")]
     DuplicateKey {
-        /// The key, quoted and escaped, cut after [`SHOWN_KEY_CHARS`] characters.
+        /// The key as a JSON string (quoted and escaped), cut after [`SHOWN_KEY_CHARS`]
+        /// characters.
         key: String,
         /// The line (from 1) where it came again.
         line: usize,
@@ -188,15 +190,16 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 }
 
-/// A key as an error shows it: quoted and escaped, cut after [`SHOWN_KEY_CHARS`] characters.
+/// A key as an error shows it: a JSON string, cut after [`SHOWN_KEY_CHARS`] characters.
 struct ShownKey<'a>(&'a str);
 
 impl fmt::Display for ShownKey<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.char_indices().nth(SHOWN_KEY_CHARS) {
-            Some((cut, _)) => write!(f, "{:?}…", &self.0[..cut]),
-            None => write!(f, "{:?}", self.0),
-        }
+        let (key, cut) = match self.0.char_indices().nth(SHOWN_KEY_CHARS) {
+            Some((at, _)) => (&self.0[..at], "…"),
+            None => (self.0, ""),
+        };
+        write!(f, "{}{cut}", Value::from(key))
     }
 }
 
@@ -234,9 +237,8 @@ mod tests {
                 panic!("{text}: {err:?}");
             };
             assert_eq!((shown.as_str(), *line), (key, 1), "{text}");
-            assert!(err
-                .to_string()
-                .contains(&format!("duplicate key {key} at line 1 column")));
+            let shown = format!("input has the key {key} twice in one object, at line 1 column");
+            assert!(err.to_string().starts_with(&shown), "{err}");
         }
     }
 
@@ -269,6 +271,13 @@ mod tests {
             "{err}"
         );
         assert!(err.len() < 300, "{err}");
+        // The key is shown as JSON writes it: an escape stays an escape.
+        let text = r#"{"a\u001b\"":1,"a\u001b\"":2}"#;
+        let err = parse_object(text.as_bytes()).unwrap_err();
+        let JsonError::DuplicateKey { key, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(key, r#""a\u001b\"""#);
     }
 
     #[test]

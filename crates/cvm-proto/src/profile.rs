@@ -423,7 +423,8 @@ pub fn tccli_credential(text: &str, path: &str) -> Result<ProfileEntry, ChainErr
 }
 
 /// The region of a tccli configure file's JSON text: `_sys_param.region` (or a top-level
-/// `region`, as older tccli wrote it); `None` when absent or unreadable.
+/// `region`, as older tccli wrote it); `None` when absent or unreadable (a key given twice
+/// included).
 pub fn tccli_region(text: &str) -> Option<String> {
     let value = tccli_json(text, "").ok()?;
     let region = value

@@ -80,5 +80,17 @@ mod tests {
         assert!(params(None, &["NoEquals".into()]).is_err());
         assert!(params(Some(br#"{"Limit":1}"#), &["Limit=2".into()]).is_err());
         assert!(params(None, &["a b=1".into()]).is_err());
+        // A key given twice in the JSON is refused, not settled by the last value.
+        let err = params(
+            Some(br#"{"Filters":[{"Name":"zone","Name":"instance-id"}]}"#),
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(err.status, crate::output::EXIT_USAGE);
+        assert!(
+            err.message.contains(r#"the key "Name" twice"#),
+            "{}",
+            err.message
+        );
     }
 }
