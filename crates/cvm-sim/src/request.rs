@@ -76,7 +76,36 @@ impl SimRequest {
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
+
+    /// The first of `names` (lower case) that the request has more than once, in any case: a
+    /// header the emulator reads one value of, given twice, leaves it unknown which one counts.
+    pub(crate) fn repeated_header(&self, names: &[&'static str]) -> Option<&'static str> {
+        names.iter().copied().find(|name| {
+            self.headers
+                .iter()
+                .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+                .nth(1)
+                .is_some()
+        })
+    }
 }
+
+/// The headers of a signature-v1 request that the emulator reads one value of.
+pub(crate) const V1_SINGLE_HEADERS: &[&str] = &["content-type", "content-length"];
+
+/// The headers of an API 3.0 request (TC3 or STS) that the emulator reads one value of.
+pub(crate) const TC3_SINGLE_HEADERS: &[&str] = &[
+    "authorization",
+    "content-type",
+    "content-length",
+    "x-tc-action",
+    "x-tc-version",
+    "x-tc-timestamp",
+    "x-tc-region",
+    "x-tc-token",
+    "x-tc-language",
+    "x-tc-requestclient",
+];
 
 /// One HTTP response.
 #[derive(Debug, Clone, PartialEq, Eq)]

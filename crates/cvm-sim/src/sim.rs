@@ -24,7 +24,9 @@ use crate::auth::{account_in, check_token, check_window};
 use crate::config::{AccountConfig, FaultKind, FaultRule, RateLimit, SimConfig, Transitions};
 use crate::error::{ApiFailure, ApiResult, SimError};
 use crate::nonces::{NonceCache, NonceCacheFull, NonceRecord};
-use crate::request::{Handled, ShellFault, SimRequest, SimResponse};
+use crate::request::{
+    Handled, ShellFault, SimRequest, SimResponse, TC3_SINGLE_HEADERS, V1_SINGLE_HEADERS,
+};
 use crate::resources::{Order, Resources};
 
 /// The key under which [`Counters::requests_by_action`] counts actions the emulator does not implement.
@@ -258,6 +260,18 @@ fn failure_message(e: &DecodeError) -> String {
 
 fn required<'p>(params: &'p Params, name: &str) -> ApiResult<&'p str> {
     params.get(name).ok_or_else(|| ApiFailure::missing(name))
+}
+
+/// The failure of a request that gives header `name`, which is read once, more than once.
+pub(crate) fn repeated_header(name: &str) -> ApiFailure {
+    let code = match name {
+        "authorization" => "AuthFailure.InvalidAuthorization",
+        _ => "InvalidParameter",
+    };
+    ApiFailure::new(
+        code,
+        format!("The header `{name}` is given more than once."),
+    )
 }
 
 fn too_large(what: &str) -> ApiFailure {
@@ -609,6 +623,17 @@ impl Sim {
     /// Handles one request at request-clock time `now` (since the Unix epoch).
     pub fn handle(&mut self, req: &SimRequest, now: Duration) -> Handled {
         self.counters.requests += 1;
+        // RFC 9112 (3.2): a server must answer 400 to a request with more than one Host line.
+        if req.repeated_header(&["host"]).is_some() {
+            return Handled {
+                response: SimResponse::new(
+                    400,
+                    "text/plain; charset=utf-8",
+                    b"400 Bad Request: more than one Host header\n".to_vec(),
+                ),
+                fault: None,
+            };
+        }
         if let Some(handled) = self.handle_credentials(req, now) {
             return handled;
         }
@@ -730,6 +755,15 @@ impl Sim {
                 .into())
             }
         };
+        let tc3 = cx.gateway == Gateway::Api3 && req.header("authorization").is_some();
+        let single = if tc3 {
+            TC3_SINGLE_HEADERS
+        } else {
+            V1_SINGLE_HEADERS
+        };
+        if let Some(name) = req.repeated_header(single) {
+            return Err(repeated_header(name).into());
+        }
         if let Some(authorization) = req.header("authorization") {
             if cx.gateway == Gateway::Api3 {
                 return self.process_tc3(req, method, authorization, now, cx);

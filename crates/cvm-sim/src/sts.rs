@@ -272,6 +272,9 @@ impl Sim {
     }
 
     fn common_headers(&self, req: &SimRequest, now: Duration) -> ApiResult<i64> {
+        if let Some(name) = req.repeated_header(crate::request::TC3_SINGLE_HEADERS) {
+            return Err(crate::sim::repeated_header(name));
+        }
         if req.method != "POST" {
             return Err(ApiFailure::new(
                 "UnsupportedProtocol",
@@ -474,6 +477,15 @@ mod tests {
             h.response.error_code().as_deref(),
             Some("InvalidParameter.RoleNotExist")
         );
+        // A header read once, given twice, is refused before the signature is looked at.
+        let req =
+            cvm_proto::sts::assume_role_request(&endpoint(), "ap-guangzhou", &base(), &role, T0)
+                .unwrap();
+        let mut twice = SimRequest::from_prepared(&req);
+        let timestamp = twice.header("X-TC-Timestamp").unwrap().to_owned();
+        twice.headers.push(("x-tc-timestamp".into(), timestamp));
+        let h = s.handle(&twice, at(T0));
+        assert_eq!(h.response.error_code().as_deref(), Some("InvalidParameter"));
     }
 
     #[test]

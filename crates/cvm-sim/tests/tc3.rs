@@ -302,6 +302,55 @@ fn a_body_that_is_not_one_strict_json_object_is_refused_with_its_reason() {
     }
 }
 
+#[test]
+fn a_header_read_once_and_given_twice_is_refused() {
+    for (scheme, signature_method) in [
+        ("TC3", SignatureMethod::Tc3HmacSha256),
+        ("v1", SignatureMethod::HmacSha256),
+    ] {
+        let mut c = Client::default();
+        c.signature_method = signature_method;
+        let base = c.request("DescribeZones", &json!({}));
+        // The signed request itself is accepted.
+        assert_eq!(c.send(&base).error_code(), None, "{scheme}");
+        let mut names = vec!["Content-Type"];
+        if scheme == "TC3" {
+            names.extend([
+                "Authorization",
+                "X-TC-Timestamp",
+                "X-TC-Action",
+                "x-tc-region",
+            ]);
+        }
+        for name in names {
+            let mut req = c.request("DescribeZones", &json!({}));
+            let value = req.header(name).unwrap().to_owned();
+            // The same value again, in another case: still two lines of one header.
+            req.headers.push((name.to_ascii_uppercase(), value));
+            let want = match name {
+                "Authorization" => "AuthFailure.InvalidAuthorization",
+                _ => "InvalidParameter",
+            };
+            let resp = c.send(&req);
+            assert_envelope(&resp);
+            assert_eq!(resp.error_code().as_deref(), Some(want), "{scheme} {name}");
+            let message = resp.json().unwrap()["Response"]["Error"]["Message"].clone();
+            assert!(
+                message
+                    .as_str()
+                    .unwrap()
+                    .contains("is given more than once"),
+                "{message}"
+            );
+        }
+        // Two Host lines are refused below the API, as HTTP/1.1 says.
+        let mut req = c.request("DescribeZones", &json!({}));
+        let host = req.header("Host").unwrap().to_owned();
+        req.headers.push(("host".into(), host));
+        assert_eq!(c.send(&req).status, 400, "{scheme}");
+    }
+}
+
 /// `req` with its body signed again by the test credentials (the same headers and time).
 fn resign(c: &mut Client, req: &SimRequest) -> SimRequest {
     let timestamp: u64 = req.header("X-TC-Timestamp").unwrap().parse().unwrap();
