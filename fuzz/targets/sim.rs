@@ -1,5 +1,6 @@
 //! The emulator's `Sim::handle` never panics, whatever the request's parts, and answers every
-//! request in the service's envelope. Requests come raw (any method, path, query, headers and
+//! request with HTTP 200 in the service's envelope (a 404 for an unknown path, a 400 for two
+//! `Host` lines and injected faults aside). Requests come raw (any method, path, query, headers and
 //! body), or signed with the test account's key from arbitrary parameters, so that they get past
 //! authentication into the actions; such a request is never refused for its signature.
 

@@ -1,4 +1,6 @@
-//! A faithful local emulator of Tencent Cloud's CVM API endpoint with signature v1, strict about signatures.
+//! A faithful local emulator of Tencent Cloud's CVM API endpoint (signature v1 and TC3-HMAC-SHA256,
+//! with STS and the metadata service), strict about signatures and about requests it could read two
+//! ways: a key given twice in a JSON body, or a header whose one value counts given twice.
 //!
 //! The core, [`Sim`], is pure: [`Sim::handle`] takes one [`SimRequest`] and the current time and
 //! returns one [`Handled`] response, with every time-based behaviour (state transitions, rate

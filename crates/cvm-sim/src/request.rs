@@ -69,7 +69,8 @@ impl SimRequest {
         }
     }
 
-    /// The first value of header `name` (case-insensitive).
+    /// The first value of header `name` (case-insensitive). The emulator refuses a request
+    /// that repeats a header whose one value counts, so the first is the only one.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -77,10 +78,13 @@ impl SimRequest {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The first of `names` (lower case) that the request has more than once, in any case: a
-    /// header the emulator reads one value of, given twice, leaves it unknown which one counts.
-    pub(crate) fn repeated_header(&self, names: &[&'static str]) -> Option<&'static str> {
-        names.iter().copied().find(|name| {
+    /// The first of `names` that the request has more than once, in any case: a header whose
+    /// one value counts, given twice, leaves it unknown which one does.
+    pub(crate) fn repeated_header<'n>(
+        &self,
+        names: impl IntoIterator<Item = &'n str>,
+    ) -> Option<&'n str> {
+        names.into_iter().find(|name| {
             self.headers
                 .iter()
                 .filter(|(k, _)| k.eq_ignore_ascii_case(name))
@@ -90,14 +94,17 @@ impl SimRequest {
     }
 }
 
-/// The headers of a signature-v1 request that the emulator reads one value of.
+/// The headers of a signature-v1 request of which one value counts. (hyper passes on two equal
+/// `Content-Length` lines; RFC 9110, 8.6, lets a recipient refuse them.)
 pub(crate) const V1_SINGLE_HEADERS: &[&str] = &["content-type", "content-length"];
 
-/// The headers of an API 3.0 request (TC3 or STS) that the emulator reads one value of.
+/// The headers of an API 3.0 request (TC3 or STS) of which one value counts; besides these,
+/// every header the `Authorization` names as signed.
 pub(crate) const TC3_SINGLE_HEADERS: &[&str] = &[
     "authorization",
     "content-type",
     "content-length",
+    "x-tc-content-sha256",
     "x-tc-action",
     "x-tc-version",
     "x-tc-timestamp",

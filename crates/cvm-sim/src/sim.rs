@@ -624,7 +624,7 @@ impl Sim {
     pub fn handle(&mut self, req: &SimRequest, now: Duration) -> Handled {
         self.counters.requests += 1;
         // RFC 9112 (3.2): a server must answer 400 to a request with more than one Host line.
-        if req.repeated_header(&["host"]).is_some() {
+        if req.repeated_header(["host"]).is_some() {
             return Handled {
                 response: SimResponse::new(
                     400,
@@ -761,7 +761,7 @@ impl Sim {
         } else {
             V1_SINGLE_HEADERS
         };
-        if let Some(name) = req.repeated_header(single) {
+        if let Some(name) = req.repeated_header(single.iter().copied()) {
             return Err(repeated_header(name).into());
         }
         if let Some(authorization) = req.header("authorization") {

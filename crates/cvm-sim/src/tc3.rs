@@ -148,6 +148,9 @@ impl Sim {
 
         // Authentication, in the service's order.
         let auth = Authorization::parse(authorization).map_err(invalid_authorization)?;
+        if let Some(name) = req.repeated_header(auth.header_names()) {
+            return Err(crate::sim::repeated_header(name).into());
+        }
         if auth.service != cvm_proto::SERVICE {
             return Err(invalid_authorization(format_args!(
                 "the credential scope names service `{}`, not `cvm`",

@@ -343,12 +343,56 @@ fn a_header_read_once_and_given_twice_is_refused() {
                 "{message}"
             );
         }
+        // Two equal Content-Length lines, which hyper passes on.
+        let mut req = c.request("DescribeZones", &json!({}));
+        let length = req.body.len().to_string();
+        req.headers.push(("Content-Length".into(), length.clone()));
+        req.headers.push(("content-length".into(), length));
+        assert_eq!(
+            c.send(&req).error_code().as_deref(),
+            Some("InvalidParameter")
+        );
         // Two Host lines are refused below the API, as HTTP/1.1 says.
         let mut req = c.request("DescribeZones", &json!({}));
         let host = req.header("Host").unwrap().to_owned();
         req.headers.push(("host".into(), host));
         assert_eq!(c.send(&req).status, 400, "{scheme}");
     }
+}
+
+#[test]
+fn every_header_the_signature_names_counts_once() {
+    let mut c = tc3_client();
+    let mut req = c.request("DescribeZones", &json!({}));
+    set_header(&mut req, "X-Extra", "one");
+    let signed = "content-type;host;x-extra";
+    let timestamp: u64 = req.header("X-TC-Timestamp").unwrap().parse().unwrap();
+    let date = tc3::date_of(timestamp);
+    let host = req.header("Host").unwrap().to_owned();
+    let canonical = tc3::canonical_request(
+        "POST",
+        "/",
+        "",
+        &[
+            ("content-type", tc3::JSON_CONTENT_TYPE),
+            ("host", &host),
+            ("x-extra", "one"),
+        ],
+        signed,
+        &tc3::sha256_hex(&req.body),
+    );
+    let sts = tc3::string_to_sign(timestamp, &date, "cvm", &canonical);
+    let signature = c.creds.tc3_signing_key(&date, "cvm").sign(&sts);
+    let auth = tc3::authorization(c.creds.secret_id(), &date, "cvm", signed, &signature);
+    set_header(&mut req, "Authorization", &auth);
+    assert_eq!(c.send(&req).error_code(), None);
+    // The same request again, with a second line of the signed header: which one was signed?
+    let mut twice = req.clone();
+    twice.headers.push(("x-extra".into(), "two".into()));
+    let resp = c.send(&twice);
+    assert_eq!(resp.error_code().as_deref(), Some("InvalidParameter"));
+    let message = resp.json().unwrap()["Response"]["Error"]["Message"].clone();
+    assert!(message.as_str().unwrap().contains("`x-extra`"), "{message}");
 }
 
 /// `req` with its body signed again by the test credentials (the same headers and time).
