@@ -13,8 +13,9 @@ fn bench_parse(c: &mut Criterion) {
     parse_group::bench_parse_as(c, "parse");
 }
 
-/// The strict reader builds the same `Value` and looks up each key once more, in the object
-/// being built, to refuse a repeat: its floor is serde_json building that `Value`.
+/// The strict reader checks the whole input is UTF-8 first, then builds the same `Value` and
+/// looks up each key once more, in the object being built, to refuse a repeat: its floor is
+/// serde_json building that `Value` from the bytes.
 fn bench_strict_json(c: &mut Criterion) {
     let body = describe_instances_reply(100);
     let body = body.as_bytes();
