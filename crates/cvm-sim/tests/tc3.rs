@@ -365,26 +365,7 @@ fn every_header_the_signature_names_counts_once() {
     let mut c = tc3_client();
     let mut req = c.request("DescribeZones", &json!({}));
     set_header(&mut req, "X-Extra", "one");
-    let signed = "content-type;host;x-extra";
-    let timestamp: u64 = req.header("X-TC-Timestamp").unwrap().parse().unwrap();
-    let date = tc3::date_of(timestamp);
-    let host = req.header("Host").unwrap().to_owned();
-    let canonical = tc3::canonical_request(
-        "POST",
-        "/",
-        "",
-        &[
-            ("content-type", tc3::JSON_CONTENT_TYPE),
-            ("host", &host),
-            ("x-extra", "one"),
-        ],
-        signed,
-        &tc3::sha256_hex(&req.body),
-    );
-    let sts = tc3::string_to_sign(timestamp, &date, "cvm", &canonical);
-    let signature = c.creds.tc3_signing_key(&date, "cvm").sign(&sts);
-    let auth = tc3::authorization(c.creds.secret_id(), &date, "cvm", signed, &signature);
-    set_header(&mut req, "Authorization", &auth);
+    let req = resign_with(&mut c, &req, &[("x-extra", "one")]);
     assert_eq!(c.send(&req).error_code(), None);
     // The same request again, with a second line of the signed header: which one was signed?
     let mut twice = req.clone();
@@ -397,26 +378,29 @@ fn every_header_the_signature_names_counts_once() {
 
 /// `req` with its body signed again by the test credentials (the same headers and time).
 fn resign(c: &mut Client, req: &SimRequest) -> SimRequest {
+    resign_with(c, req, &[])
+}
+
+/// [`resign`], signing `extra` headers (lower-case names, in order, after `host`) too.
+fn resign_with(c: &mut Client, req: &SimRequest, extra: &[(&str, &str)]) -> SimRequest {
     let timestamp: u64 = req.header("X-TC-Timestamp").unwrap().parse().unwrap();
     let date = tc3::date_of(timestamp);
     let host = req.header("Host").unwrap().to_owned();
+    let mut headers = vec![("content-type", tc3::JSON_CONTENT_TYPE), ("host", &host)];
+    headers.extend_from_slice(extra);
+    let names: Vec<&str> = headers.iter().map(|(name, _)| *name).collect();
+    let signed = names.join(";");
     let canonical = tc3::canonical_request(
         "POST",
         "/",
         "",
-        &[("content-type", tc3::JSON_CONTENT_TYPE), ("host", &host)],
-        tc3::DEFAULT_SIGNED_HEADERS,
+        &headers,
+        &signed,
         &tc3::sha256_hex(&req.body),
     );
     let sts = tc3::string_to_sign(timestamp, &date, "cvm", &canonical);
     let signature = c.creds.tc3_signing_key(&date, "cvm").sign(&sts);
-    let auth = tc3::authorization(
-        c.creds.secret_id(),
-        &date,
-        "cvm",
-        tc3::DEFAULT_SIGNED_HEADERS,
-        &signature,
-    );
+    let auth = tc3::authorization(c.creds.secret_id(), &date, "cvm", &signed, &signature);
     let mut out = req.clone();
     set_header(&mut out, "Authorization", &auth);
     out
