@@ -206,8 +206,8 @@ pub fn parse_http_date(value: &str, now: u64) -> Option<u64> {
     // exactly as the RFC writes them: single spaces but the one before asctime's one-digit day,
     // fields of two digits, the names' case. Spaces and tabs around a header's value are not
     // part of it. The day name must be one, but is not checked against the date.
-    let value = value.trim_matches([' ', '\t']).as_bytes();
-    let (weekday, rest) = split_at_byte(value, b' ')?;
+    let (weekday, rest) = value.trim_matches([' ', '\t']).split_once(' ')?;
+    let (weekday, rest) = (weekday.as_bytes(), rest.as_bytes());
     let (year, month, day, time) = if let Some(name) = weekday.strip_suffix(b",") {
         if DAY_NAMES.iter().any(|d| d.as_bytes() == name) {
             // IMF-fixdate: `DD Mon YYYY HH:MM:SS GMT`.
@@ -245,7 +245,7 @@ pub fn parse_http_date(value: &str, now: u64) -> Option<u64> {
             return None;
         };
         let day = match d1 {
-            b' ' => digit(*d2)?,
+            b' ' => two_digits(&[b'0', *d2])?,
             _ => two_digits(&[*d1, *d2])?,
         };
         let year = two_digits(&[*y1, *y2])? * 100 + two_digits(&[*y3, *y4])?;
@@ -300,17 +300,6 @@ fn month_number(name: [u8; 3]) -> Option<i64> {
         .iter()
         .position(|m| **m == name)
         .map(|i| i as i64 + 1)
-}
-
-/// The bytes before the first `byte` in `text`, and those after it.
-fn split_at_byte(text: &[u8], byte: u8) -> Option<(&[u8], &[u8])> {
-    let at = text.iter().position(|&b| b == byte)?;
-    Some((&text[..at], &text[at + 1..]))
-}
-
-/// The value of one ASCII digit.
-fn digit(b: u8) -> Option<i64> {
-    b.is_ascii_digit().then(|| i64::from(b - b'0'))
 }
 
 /// The year of an HTTP date as written: whole, or the last two digits of the RFC 850 form.
