@@ -7,16 +7,14 @@
 //! repeated key is a mistake to report, so [`parse_object`] refuses it, naming the key and
 //! where it was.
 
+use std::cell::RefCell;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 /// The most characters of a repeated key an error shows; a longer key is cut, with `…` after it.
 pub const SHOWN_KEY_CHARS: usize = 64;
-
-/// How the error of a repeated key begins.
-const DUPLICATE_KEY: &str = "duplicate key ";
 
 /// Why bytes are not one strict JSON object.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -72,31 +70,23 @@ pub fn parse_value(bytes: &[u8]) -> Result<Value, JsonError> {
     let text = std::str::from_utf8(bytes).map_err(|e| JsonError::NotUtf8 {
         valid_up_to: e.valid_up_to(),
     })?;
-    match serde_json::from_str::<Strict>(text) {
-        Ok(Strict(value)) => Ok(value),
-        Err(e) => {
-            let message = e.to_string();
-            // serde_json writes a visitor's message, then where it was.
-            let place = format!(" at line {} column {}", e.line(), e.column());
-            let key = message
-                .strip_prefix(DUPLICATE_KEY)
-                .and_then(|rest| rest.strip_suffix(&place));
-            match key {
-                Some(key) if e.classify() == serde_json::error::Category::Data => {
-                    Err(JsonError::DuplicateKey {
-                        key: key.to_owned(),
-                        line: e.line(),
-                        column: e.column(),
-                    })
-                }
-                _ => Err(JsonError::Syntax {
-                    message,
-                    line: e.line(),
-                    column: e.column(),
-                }),
-            }
-        }
-    }
+    let repeat = RefCell::new(None);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let read = Strict { repeat: &repeat }
+        .deserialize(&mut de)
+        .and_then(|value| de.end().map(|()| value));
+    read.map_err(|e| match repeat.into_inner() {
+        Some(key) => JsonError::DuplicateKey {
+            key: shown_key(&key),
+            line: e.line(),
+            column: e.column(),
+        },
+        None => JsonError::Syntax {
+            message: e.to_string(),
+            line: e.line(),
+            column: e.column(),
+        },
+    })
 }
 
 /// What a JSON value is, as an error names it.
@@ -111,19 +101,22 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-/// A JSON value whose objects were checked for repeated keys while it was read.
-struct Strict(Value);
+/// Reads a [`Value`] as serde_json's own visitor does, but fails on a repeated key, which it
+/// leaves in `repeat` for the error.
+#[derive(Clone, Copy)]
+struct Strict<'a> {
+    repeat: &'a RefCell<Option<String>>,
+}
 
-impl<'de> Deserialize<'de> for Strict {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(StrictVisitor).map(Strict)
+impl<'de> DeserializeSeed<'de> for Strict<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
     }
 }
 
-/// Builds a [`Value`] as serde_json's own visitor does, but fails on a repeated key.
-struct StrictVisitor;
-
-impl<'de> Visitor<'de> for StrictVisitor {
+impl<'de> Visitor<'de> for Strict<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -168,7 +161,7 @@ impl<'de> Visitor<'de> for StrictVisitor {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-        while let Some(Strict(v)) = seq.next_element()? {
+        while let Some(v) = seq.next_element_seed(self)? {
             out.push(v);
         }
         Ok(Value::Array(out))
@@ -178,12 +171,10 @@ impl<'de> Visitor<'de> for StrictVisitor {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if out.contains_key(&key) {
-                return Err(de::Error::custom(format_args!(
-                    "{DUPLICATE_KEY}{}",
-                    ShownKey(&key)
-                )));
+                *self.repeat.borrow_mut() = Some(key);
+                return Err(de::Error::custom("a key is repeated"));
             }
-            let Strict(v) = map.next_value()?;
+            let v = map.next_value_seed(self)?;
             out.insert(key, v);
         }
         Ok(Value::Object(out))
@@ -191,15 +182,10 @@ impl<'de> Visitor<'de> for StrictVisitor {
 }
 
 /// A key as an error shows it: a JSON string, cut after [`SHOWN_KEY_CHARS`] characters.
-struct ShownKey<'a>(&'a str);
-
-impl fmt::Display for ShownKey<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (key, cut) = match self.0.char_indices().nth(SHOWN_KEY_CHARS) {
-            Some((at, _)) => (&self.0[..at], "…"),
-            None => (self.0, ""),
-        };
-        write!(f, "{}{cut}", Value::from(key))
+fn shown_key(key: &str) -> String {
+    match key.char_indices().nth(SHOWN_KEY_CHARS) {
+        Some((at, _)) => format!("{}…", Value::from(&key[..at])),
+        None => Value::from(key).to_string(),
     }
 }
 
