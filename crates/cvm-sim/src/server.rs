@@ -539,6 +539,18 @@ fn refusal(status: StatusCode, text: &str) -> Response<Full<Bytes>> {
     response
 }
 
+/// The headers as text in arrival order, or the name of the first whose value is not UTF-8:
+/// replacing its bad bytes would hand the emulator other text than the client sent.
+fn text_headers(headers: &hyper::HeaderMap) -> Result<Vec<(String, String)>, String> {
+    headers
+        .iter()
+        .map(|(k, v)| match std::str::from_utf8(v.as_bytes()) {
+            Ok(text) => Ok((k.as_str().to_owned(), text.to_owned())),
+            Err(_) => Err(k.as_str().to_owned()),
+        })
+        .collect()
+}
+
 /// Reads at most `limit` bytes of `body` and throws away up to [`DRAIN_LIMIT`] more.
 async fn read_body(mut body: Incoming, limit: usize) -> Result<Vec<u8>, hyper::Error> {
     let mut buf = Vec::new();
@@ -563,6 +575,15 @@ async fn serve_request(
 ) -> Result<Response<Full<Bytes>>, DropConnection> {
     let _in_flight = InFlight::enter(&shared.stats);
     let (parts, body) = req.into_parts();
+    let headers = match text_headers(&parts.headers) {
+        Ok(headers) => headers,
+        Err(name) => {
+            return Ok(refusal(
+                StatusCode::BAD_REQUEST,
+                &format!("the value of the header {name} is not UTF-8 text"),
+            ))
+        }
+    };
     let declared = parts
         .headers
         .get(hyper::header::CONTENT_LENGTH)
@@ -593,16 +614,7 @@ async fn serve_request(
         method: parts.method.as_str().to_owned(),
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().unwrap_or_default().as_bytes().to_vec(),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
+        headers,
         body,
     };
     let (handled, generation) = {

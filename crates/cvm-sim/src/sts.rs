@@ -342,10 +342,10 @@ impl Sim {
             return Err(failure());
         }
         check_token(account, req.header("x-tc-token"), self.server_time(now))?;
-        let query = String::from_utf8_lossy(&req.query);
+        let query = crate::tc3::query_text(&req.query)?;
         let lookup = |name: &str| req.header(name);
         let canonical =
-            tc3::canonical_request_of(&auth, "POST", &req.path, &query, &lookup, &req.body)
+            tc3::canonical_request_of(&auth, "POST", &req.path, query, &lookup, &req.body)
                 .map_err(|_| failure())?;
         let sts = tc3::string_to_sign(unsigned, auth.date, auth.service, &canonical);
         if !account
@@ -494,6 +494,15 @@ mod tests {
         twice.headers.push(("x-tc-timestamp".into(), timestamp));
         let h = s.handle(&twice, at(T0));
         assert_eq!(h.response.error_code().as_deref(), Some("InvalidParameter"));
+        // So is a query that is not UTF-8, rather than signed as other text.
+        let mut bad_query = SimRequest::from_prepared(&req);
+        bad_query.query = b"\xfe".to_vec();
+        let h = s.handle(&bad_query, at(T0));
+        let reply = h.response.json().unwrap();
+        assert_eq!(
+            reply["Response"]["Error"]["Message"],
+            "The query string is not UTF-8 (invalid byte at offset 0)."
+        );
     }
 
     #[test]

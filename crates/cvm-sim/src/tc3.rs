@@ -65,6 +65,17 @@ pub(crate) fn json_body(body: &[u8]) -> Result<Map<String, Value>, ApiFailure> {
     })
 }
 
+/// The query string as text for the canonical request: a query that is not UTF-8 is refused,
+/// as replacing its bad bytes would sign other text than the client sent.
+pub(crate) fn query_text(query: &[u8]) -> Result<&str, ApiFailure> {
+    std::str::from_utf8(query).map_err(|e| {
+        ApiFailure::invalid_parameter(format!(
+            "The query string is not UTF-8 (invalid byte at offset {}).",
+            e.valid_up_to()
+        ))
+    })
+}
+
 /// The action's parameters: the JSON object of a POST, or the form-encoded query of a GET, flattened.
 /// The JSON body is checked against the action's spec first, as JSON types are lost in flattening.
 fn action_params(req: &SimRequest, method: HttpMethod, action: &str) -> Result<Params, ApiFailure> {
@@ -174,7 +185,7 @@ impl Sim {
             .into());
         }
         check_token(account, req.header("x-tc-token"), self.server_time(now))?;
-        let query = String::from_utf8_lossy(&req.query);
+        let query = query_text(&req.query)?;
         let header = |name: &str| req.header(name);
         let body: &[u8] = if method == HttpMethod::Get {
             b""
@@ -182,7 +193,7 @@ impl Sim {
             &req.body
         };
         let canonical =
-            tc3::canonical_request_of(&auth, method.as_str(), &req.path, &query, &header, body)
+            tc3::canonical_request_of(&auth, method.as_str(), &req.path, query, &header, body)
                 .map_err(|e| signature_failure(&e.to_string()))?;
         let sts = tc3::string_to_sign(unsigned, auth.date, auth.service, &canonical);
         let key = account.creds.tc3_signing_key(auth.date, auth.service);

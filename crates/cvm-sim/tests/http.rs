@@ -242,6 +242,31 @@ fn oversized_bodies_get_the_tc3_hint_over_http() {
 }
 
 #[test]
+fn a_header_value_that_is_not_utf8_is_refused_by_name() {
+    let server = server();
+    let mut stream = TcpStream::connect(server.addr()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut head = format!(
+        "GET /?Action=DescribeZones HTTP/1.1\r\nHost: {}\r\nX-TC-Action: Describe",
+        server.addr()
+    )
+    .into_bytes();
+    // An obs-text byte, which HTTP allows in a value and which is not UTF-8 on its own.
+    head.extend_from_slice(b"\xffZones\r\nConnection: close\r\n\r\n");
+    stream.write_all(&head).unwrap();
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).unwrap();
+    let text = String::from_utf8_lossy(&reply);
+    assert!(text.starts_with("HTTP/1.1 400"), "{text}");
+    assert!(
+        text.contains("the value of the header x-tc-action is not UTF-8 text"),
+        "{text}"
+    );
+}
+
+#[test]
 fn drop_shuts_down_and_frees_the_port() {
     let server = server();
     let addr = server.addr();

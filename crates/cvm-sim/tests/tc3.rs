@@ -303,6 +303,21 @@ fn a_body_that_is_not_one_strict_json_object_is_refused_with_its_reason() {
 }
 
 #[test]
+fn a_query_that_is_not_utf8_is_refused_not_rewritten() {
+    let mut c = tc3_client();
+    let mut req = c.request("DescribeInstances", &json!({}));
+    req.query = b"a=\xff".to_vec();
+    let resp = c.send(&req);
+    assert_envelope(&resp);
+    assert_eq!(resp.error_code().as_deref(), Some("InvalidParameter"));
+    let message = resp.json().unwrap()["Response"]["Error"]["Message"].clone();
+    assert_eq!(
+        message,
+        "The query string is not UTF-8 (invalid byte at offset 2)."
+    );
+}
+
+#[test]
 fn a_header_read_once_and_given_twice_is_refused() {
     for (scheme, signature_method) in [
         ("TC3", SignatureMethod::Tc3HmacSha256),
