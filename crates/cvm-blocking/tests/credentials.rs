@@ -169,6 +169,42 @@ fn tccli_files_give_keys_and_region() {
 }
 
 #[test]
+fn an_unusable_tccli_configure_file_is_an_error_not_a_missing_region() {
+    let server = chain_sim(false, 7200);
+    let home = TempHome::new();
+    home.write(
+        ".tccli/default.credential",
+        &format!(r#"{{"secretId": "{FILE_SECRET_ID}", "secretKey": "{FILE_SECRET_KEY}"}}"#),
+    );
+    home.write(
+        ".tccli/default.configure",
+        "{\"_sys_param\": {\"region\": \"ap-beijing\",\n\"region\": \"ap-hongkong\"}}",
+    );
+    let home_dir = home.as_str();
+    let builder = |vars: &[(&str, &str)]| {
+        let mut all = vec![("HOME", home_dir.as_str())];
+        all.extend_from_slice(vars);
+        Client::builder()
+            .env(env_map(&all))
+            .endpoint(server.endpoint())
+    };
+    let err = builder(&[]).build().unwrap_err().to_string();
+    assert!(
+        err.starts_with("cannot read the region: ")
+            && err
+                .contains(".tccli/default.configure: not a tccli JSON file: a key is given twice"),
+        "{err}"
+    );
+    // The file is not read when the region comes from before it.
+    let c = builder(&[("TENCENTCLOUD_REGION", "ap-shanghai")])
+        .build()
+        .unwrap();
+    assert_eq!(c.config().region.as_deref(), Some("ap-shanghai"));
+    let c = builder(&[]).region("ap-nanjing").build().unwrap();
+    assert_eq!(c.config().region.as_deref(), Some("ap-nanjing"));
+}
+
+#[test]
 fn temporary_credentials_are_refreshed_before_they_expire() {
     // Credentials live 3 s and are renewed 1 s before: a 5 s run of calls needs 2 or 3 of them.
     let server = chain_sim(true, 3);

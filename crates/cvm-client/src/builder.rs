@@ -312,7 +312,11 @@ impl<C: BuildClient> Builder<C> {
         if self.require_region && config.region.is_none() {
             config.region = env(ENV_REGION)
                 .filter(|r| !r.is_empty())
-                .or_else(|| tccli_region(&*env, home.as_deref(), self.profile.as_deref()));
+                .map_or_else(
+                    || tccli_region(&*env, home.as_deref(), self.profile.as_deref()),
+                    |region| Ok(Some(region)),
+                )
+                .map_err(ConfigError::RegionFile)?;
         }
         match &config.region {
             Some(region) => cvm_proto::check_region(region).map_err(ConfigError::from)?,
@@ -424,19 +428,28 @@ impl<C: BuildClient> Builder<C> {
     }
 }
 
-/// The region of tccli's `~/.tccli/<profile>.configure`, if there is one.
+/// The region of tccli's `~/.tccli/<profile>.configure`: `None` when there is no such file or
+/// it names no region, an error when it cannot be read or used.
 fn tccli_region(
     env: &dyn Fn(&str) -> Option<String>,
     home: Option<&str>,
     profile: Option<&str>,
-) -> Option<String> {
+) -> Result<Option<String>, ChainError> {
     let profile = profile
         .map(str::to_owned)
         .or_else(|| env(profile::ENV_PROFILE).filter(|p| !p.is_empty()))
         .unwrap_or_else(|| profile::DEFAULT_PROFILE.to_owned());
-    let path = profile::tccli_file(home?, &profile, "configure")?;
-    let text = read_file(&path).ok()??;
-    profile::tccli_region(&text)
+    let Some(path) = home.and_then(|home| profile::tccli_file(home, &profile, "configure")) else {
+        return Ok(None);
+    };
+    let text = read_file(&path).map_err(|reason| ChainError::Unreadable {
+        path: path.clone(),
+        reason,
+    })?;
+    match text {
+        Some(text) => profile::tccli_region(&text, &path),
+        None => Ok(None),
+    }
 }
 
 /// Reads the credentials file: `Ok(None)` when it does not exist.

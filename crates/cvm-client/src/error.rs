@@ -14,6 +14,10 @@ pub enum ConfigError {
     /// No region was given and the environment names none.
     #[error("no region given: pass one or set {ENV_REGION}")]
     MissingRegion,
+    /// No region was given and tccli's configure file, where it would be looked up next,
+    /// cannot be read or used.
+    #[error("cannot read the region: {0}")]
+    RegionFile(ChainError),
     /// The endpoint URL or the region name is malformed.
     #[error(transparent)]
     Endpoint(#[from] EndpointError),

@@ -422,17 +422,27 @@ pub fn tccli_credential(text: &str, path: &str) -> Result<ProfileEntry, ChainErr
     )
 }
 
-/// The region of a tccli configure file's JSON text: `_sys_param.region` (or a top-level
-/// `region`, as older tccli wrote it); `None` when absent or unreadable (a key given twice
-/// included).
-pub fn tccli_region(text: &str) -> Option<String> {
-    let value = tccli_json(text, "").ok()?;
-    let region = value
-        .get("_sys_param")
-        .and_then(|p| p.get("region"))
-        .or_else(|| value.get("region"))?
-        .as_str()?;
-    (!region.is_empty()).then(|| region.to_owned())
+/// The region of the tccli configure file `path`, from its JSON text: `_sys_param.region` (or a
+/// top-level `region`, as older tccli wrote it); `None` when absent or empty. A text that is not
+/// one JSON object (a key given twice included), or a region that is not a string, is an error
+/// rather than no region, so that the region is not silently taken from elsewhere.
+pub fn tccli_region(text: &str, path: &str) -> Result<Option<String>, ChainError> {
+    let value = tccli_json(text, path)?;
+    let (key, region) = match value.get("_sys_param").and_then(|p| p.get("region")) {
+        Some(region) => ("_sys_param.region", region),
+        None => match value.get("region") {
+            Some(region) => ("region", region),
+            None => return Ok(None),
+        },
+    };
+    match region {
+        serde_json::Value::String(region) => Ok((!region.is_empty()).then(|| region.clone())),
+        serde_json::Value::Null => Ok(None),
+        _ => Err(ChainError::BadJson {
+            path: path.to_owned(),
+            reason: format!("{key} is not a string"),
+        }),
+    }
 }
 
 /// The path of tccli's file `<profile>.<ext>` below `home`, when the profile is a plain name.
@@ -904,18 +914,46 @@ mod tests {
             err.to_string(),
             "f: not a tccli JSON file: a key is given twice in one object, at line 3 column 11"
         );
+        let region = |text: &str| tccli_region(text, "f").map_err(|e| e.to_string());
         assert_eq!(
-            tccli_region(r#"{"_sys_param":{"region":"ap-beijing","output":"json"}}"#).as_deref(),
-            Some("ap-beijing")
+            region(r#"{"_sys_param":{"region":"ap-beijing","output":"json"}}"#),
+            Ok(Some("ap-beijing".into()))
         );
         assert_eq!(
-            tccli_region(r#"{"region":"ap-shanghai"}"#).as_deref(),
-            Some("ap-shanghai")
+            region(r#"{"region":"ap-shanghai"}"#),
+            Ok(Some("ap-shanghai".into()))
         );
-        assert_eq!(tccli_region("nope"), None);
         assert_eq!(
-            tccli_region(&format!(r#"{BOM}{{"region":"ap-chengdu"}}"#)).as_deref(),
-            Some("ap-chengdu")
+            region(&format!(r#"{BOM}{{"region":"ap-chengdu"}}"#)),
+            Ok(Some("ap-chengdu".into()))
+        );
+        for none in [
+            "{}",
+            r#"{"_sys_param":{"output":"json"}}"#,
+            r#"{"_sys_param":{"region":""}}"#,
+            r#"{"region":null}"#,
+        ] {
+            assert_eq!(region(none), Ok(None), "{none}");
+        }
+        // An unusable file is said so, not read as having no region.
+        assert_eq!(
+            region("nope"),
+            Err("f: not a tccli JSON file: invalid JSON at line 1 column 2".into())
+        );
+        assert_eq!(
+            region("{\"_sys_param\":{\"region\":\"ap-beijing\",\n\"region\":\"ap-hongkong\"}}"),
+            Err(
+                "f: not a tccli JSON file: a key is given twice in one object, at line 2 column 8"
+                    .into()
+            )
+        );
+        assert_eq!(
+            region(r#"{"_sys_param":{"region":7}}"#),
+            Err("f: not a tccli JSON file: _sys_param.region is not a string".into())
+        );
+        assert_eq!(
+            region(r#"{"region":["ap-beijing"]}"#),
+            Err("f: not a tccli JSON file: region is not a string".into())
         );
         assert_eq!(
             tccli_file("/h/", "ops", "configure").as_deref(),
