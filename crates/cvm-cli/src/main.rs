@@ -138,9 +138,18 @@ fn run(cli: Cli) -> Result<(), Failure> {
     let configured = match &cli.command {
         // These print JSON for other tools unless told otherwise.
         Command::Flatten | Command::Sign(_) => Some(Format::Json),
-        _ => {
-            profile_file::default_value(g.profile.as_deref(), "output").and_then(|f| f.parse().ok())
-        }
+        // `--output` wins, and `configure` must still run to mend a bad value.
+        Command::Configure(_) => None,
+        _ if cli.output.is_some() => None,
+        _ => match profile_file::default_value(g.profile.as_deref(), "output") {
+            // A script that set `output` must not get another format without a word.
+            Some(value) => Some(value.parse::<Format>().map_err(|e| {
+                Failure::usage(format!(
+                    "the profile's output setting: {e} (mend it with cvm configure set output FORMAT, or pass --output)"
+                ))
+            })?),
+            None => None,
+        },
     };
     let out = Output::detect(cli.output, configured, query, cli.quiet);
     match &cli.command {

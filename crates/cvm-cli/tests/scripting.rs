@@ -605,6 +605,29 @@ fn configure_writes_a_profile_that_cvm_reads_back() {
         String::from_utf8_lossy(&other.stderr)
     );
 
+    // A hand-edited output that is no format is an error, not another format; --output or
+    // configure still work.
+    let edited = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, edited.replace("output = text", "output = jsno")).unwrap();
+    let e = [env[0], ("TENCENTCLOUD_PROFILE", "ci")];
+    let refused = cvm_env(&s, &["zones"], &e, "");
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains(
+            "the profile's output setting: output must be json, table or text, not \"jsno\""
+        ),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(json(&cvm_env(&s, &["zones", "-o", "json"], &e, ""))["ZoneSet"].is_array());
+    ok(&cvm_env(
+        &s,
+        &["configure", "set", "output", "text"],
+        &e,
+        "",
+    ));
+    assert!(ok(&cvm_env(&s, &["zones"], &e, "")).contains("ap-guangzhou-2\t"));
+
     // Without a terminal, plain `cvm configure` says what to do instead of hanging.
     let asked = cvm_env(&s, &["configure"], &env, "");
     assert_eq!(asked.status.code(), Some(2));
