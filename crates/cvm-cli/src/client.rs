@@ -145,7 +145,8 @@ impl GlobalArgs {
             builder = builder.no_region();
         } else if std::env::var(ENV_REGION).map_or(true, |r| r.is_empty()) {
             // The profile's region (`cvm configure`) comes after the flag and the environment.
-            if let Some(r) = crate::profile_file::default_value(self.profile.as_deref(), "region") {
+            if let Some(r) = crate::profile_file::default_value(self.profile.as_deref(), "region")?
+            {
                 builder = builder.region(r);
             }
         }

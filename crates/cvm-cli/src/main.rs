@@ -138,18 +138,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
     let configured = match &cli.command {
         // These print JSON for other tools unless told otherwise.
         Command::Flatten | Command::Sign(_) => Some(Format::Json),
-        // `--output` wins, and `configure` must still run to mend a bad value.
-        Command::Configure(_) => None,
+        // These print nothing in a format the profile chooses.
+        Command::Sim(_) | Command::Completions { .. } | Command::Actions(_) => None,
+        Command::Call(args) if args.skeleton => None,
         _ if cli.output.is_some() => None,
-        _ => match profile_file::default_value(g.profile.as_deref(), "output") {
-            // A script that set `output` must not get another format without a word.
-            Some(value) => Some(value.parse::<Format>().map_err(|e| {
-                Failure::usage(format!(
-                    "the profile's output setting: {e} (mend it with cvm configure set output FORMAT, or pass --output)"
-                ))
-            })?),
-            None => None,
-        },
+        // `configure` must still run to mend a bad value: it says so and goes on.
+        Command::Configure(_) => configured_output(g.profile.as_deref()).unwrap_or_else(|e| {
+            eprintln!("warning: {}", e.message.replace(['\n', '\r'], " "));
+            None
+        }),
+        _ => configured_output(g.profile.as_deref())?,
     };
     let out = Output::detect(cli.output, configured, query, cli.quiet);
     match &cli.command {
@@ -202,6 +200,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+/// The profile's `output` setting, if it has one: a value that is no format is an error, as a
+/// script that set it must not get another format without a word.
+fn configured_output(profile: Option<&str>) -> Result<Option<Format>, Failure> {
+    profile_file::default_value(profile, "output")?
+        .map(|value| {
+            value.parse::<Format>().map_err(|e| {
+                Failure::usage(format!(
+                    "the profile's output setting: {e} (mend it with cvm configure set output FORMAT, or pass --output)"
+                ))
+            })
+        })
+        .transpose()
 }
 
 /// The commands that use none of the global flags, and the flags hidden from their help.

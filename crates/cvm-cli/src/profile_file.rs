@@ -71,15 +71,21 @@ pub(crate) fn section(location: &Location) -> Result<profile::Section, Failure> 
     Ok(sections.remove(&location.profile).unwrap_or_default())
 }
 
-/// One value of the section for defaults (`region`, `output`): `None` when absent, empty, or
-/// the file cannot be read or parsed (the credentials chain reports that when it matters).
-pub(crate) fn default_value(profile_flag: Option<&str>, key: &str) -> Option<String> {
-    let location = locate(profile_flag).ok()?;
-    let section = section(&location).ok()?;
-    section
+/// One value of the section for defaults (`region`, `output`): `None` when the file, the
+/// section or the key is absent or the value empty; a file that cannot be read or parsed is an
+/// error, as the default it holds would otherwise be dropped without a word.
+pub(crate) fn default_value(
+    profile_flag: Option<&str>,
+    key: &str,
+) -> Result<Option<String>, Failure> {
+    let Ok(location) = locate(profile_flag) else {
+        // No home directory: there is no file to read defaults from.
+        return Ok(None);
+    };
+    Ok(section(&location)?
         .get(key)
         .map(|v| v.as_str().to_owned())
-        .filter(|v| !v.is_empty())
+        .filter(|v| !v.is_empty()))
 }
 
 /// Checks a key and value for [`set_value`]: a known key, a value of one line without control

@@ -620,12 +620,18 @@ fn configure_writes_a_profile_that_cvm_reads_back() {
         String::from_utf8_lossy(&refused.stderr)
     );
     assert!(json(&cvm_env(&s, &["zones", "-o", "json"], &e, ""))["ZoneSet"].is_array());
+    // Commands that print no document in the profile's format are not stopped.
+    ok(&cvm_env(&s, &["completions", "bash"], &e, ""));
     ok(&cvm_env(
         &s,
-        &["configure", "set", "output", "text"],
+        &["call", "DescribeZones", "--skeleton"],
         &e,
         "",
     ));
+    // configure says so and mends it.
+    let mended = cvm_env(&s, &["configure", "set", "output", "text"], &e, "");
+    ok(&mended);
+    assert!(String::from_utf8_lossy(&mended.stderr).contains("warning: the profile's output"));
     assert!(ok(&cvm_env(&s, &["zones"], &e, "")).contains("ap-guangzhou-2\t"));
 
     // Without a terminal, plain `cvm configure` says what to do instead of hanging.
@@ -661,6 +667,16 @@ fn configure_creates_the_file_with_mode_0600_and_never_echoes_a_broken_line() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 2"));
     let out = cvm_env(&s, &["-v", "zones"], &env, "");
     assert_eq!(out.status.code(), Some(2));
+    // With the keys in the environment the file is still where the region would come from: it
+    // is named, not skipped for a missing region.
+    let keys_only = [env[0], CREDS[0], CREDS[1], CREDS[2]];
+    let out = cvm_env(&s, &["zones"], &keys_only, "");
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("line 2") && !said.contains("no region"),
+        "{said}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
     assert_no_secrets();
 }
