@@ -1,5 +1,6 @@
 //! The texts credentials come from, as any bytes: a credentials file (ini, `profile_entry`), a
-//! tccli credential file (JSON, `tccli_credential`), the metadata service's role list and role
+//! tccli credential file (JSON, `tccli_credential`) and the region of a configure file
+//! (`tccli_region`, against the strict reader's object), the metadata service's role list and role
 //! credentials replies, and an STS reply. Parsing never panics; a parsed ini file writes back to
 //! text that parses to the same sections; a role name is a trimmed line of its reply; and no
 //! secret shows: the marker `SeCrEt` held in a secret's value (a secret key or token under any
@@ -27,6 +28,7 @@ pub(crate) fn run(data: &[u8]) {
         Err(e) => format!("{e} {e:?}"),
     };
     assert_shows_no_secret(json_shows_marker_elsewhere(text.as_bytes()), &shown);
+    check_region(text);
     let json_allowed = json_shows_marker_elsewhere(data);
 
     for status in [200, 404, 500] {
@@ -49,6 +51,47 @@ pub(crate) fn run(data: &[u8]) {
             Err(e) => format!("{e} {e:?}"),
         };
         assert_shows_no_secret(json_allowed, &shown);
+    }
+}
+
+/// A tccli configure file's region is `_sys_param.region`, else the top-level `region`: a
+/// non-empty string is the region, an empty one, `null` or none is no region, and any other
+/// value, a `_sys_param` that is not an object, or a text that the strict reader refuses, is an
+/// error that quotes nothing of the text.
+fn check_region(text: &str) {
+    let got = profile::tccli_region(text, "configure");
+    let body = text.strip_prefix(profile::BOM).unwrap_or(text);
+    let Ok(map) = cvm_proto::json::parse_object(body.as_bytes()) else {
+        let e = got.expect_err("a text the strict reader refuses gives no region");
+        let shown = e.to_string();
+        assert!(
+            shown.starts_with("configure: not a tccli JSON file: "),
+            "{shown}"
+        );
+        return;
+    };
+    let sys = map.get("_sys_param").filter(|p| !p.is_null());
+    if sys.is_some_and(|p| !p.is_object()) {
+        let e = got.expect_err("a _sys_param that is not an object is an error");
+        assert_eq!(e.to_string(), "configure: _sys_param is not an object");
+        return;
+    }
+    let found = match sys.and_then(|p| p.get("region")) {
+        Some(region) => Some(region),
+        None => map.get("region"),
+    };
+    match (found, got) {
+        (None | Some(serde_json::Value::Null), Ok(None)) => {}
+        (Some(serde_json::Value::String(want)), Ok(got)) => {
+            assert_eq!(
+                got.as_deref(),
+                Some(want.as_str()).filter(|w| !w.is_empty())
+            );
+        }
+        (Some(other), Err(e)) if !other.is_string() && !other.is_null() => {
+            assert!(e.to_string().ends_with("region is not a string"), "{e}");
+        }
+        (found, got) => panic!("region {found:?} read as {got:?}"),
     }
 }
 

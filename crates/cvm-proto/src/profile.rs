@@ -121,6 +121,16 @@ pub enum ChainError {
         /// What is wrong (never a value).
         reason: String,
     },
+    /// A member of a tccli JSON file has the wrong JSON type.
+    #[error("{path}: {key} is not {expected}")]
+    WrongType {
+        /// The file.
+        path: String,
+        /// The member, dotted from the top, e.g. `_sys_param.region`.
+        key: &'static str,
+        /// What it must be, e.g. `a string`.
+        expected: &'static str,
+    },
 }
 
 /// Where resolved credentials came from.
@@ -423,25 +433,32 @@ pub fn tccli_credential(text: &str, path: &str) -> Result<ProfileEntry, ChainErr
 }
 
 /// The region of the tccli configure file `path`, from its JSON text: `_sys_param.region` (or a
-/// top-level `region`, as older tccli wrote it); `None` when absent or empty. A text that is not
-/// one JSON object (a key given twice included), or a region that is not a string, is an error
-/// rather than no region, so that the region is not silently taken from elsewhere.
+/// top-level `region`, as older tccli wrote it); `None` when absent, empty or `null`. A text that
+/// is not one JSON object (a key given twice included), a `_sys_param` that is not an object or
+/// a region that is not a string is an error rather than no region, so that the region is not
+/// silently taken from elsewhere.
 pub fn tccli_region(text: &str, path: &str) -> Result<Option<String>, ChainError> {
+    use serde_json::Value;
+    let wrong = |key, expected| ChainError::WrongType {
+        path: path.to_owned(),
+        key,
+        expected,
+    };
     let value = tccli_json(text, path)?;
-    let (key, region) = match value.get("_sys_param").and_then(|p| p.get("region")) {
-        Some(region) => ("_sys_param.region", region),
-        None => match value.get("region") {
-            Some(region) => ("region", region),
-            None => return Ok(None),
-        },
+    let in_sys = match value.get("_sys_param") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(sys)) => sys.get("region"),
+        Some(_) => return Err(wrong("_sys_param", "an object")),
+    };
+    let (key, region) = match (in_sys, value.get("region")) {
+        (Some(region), _) => ("_sys_param.region", region),
+        (None, Some(region)) => ("region", region),
+        (None, None) => return Ok(None),
     };
     match region {
-        serde_json::Value::String(region) => Ok((!region.is_empty()).then(|| region.clone())),
-        serde_json::Value::Null => Ok(None),
-        _ => Err(ChainError::BadJson {
-            path: path.to_owned(),
-            reason: format!("{key} is not a string"),
-        }),
+        Value::String(region) => Ok((!region.is_empty()).then(|| region.clone())),
+        Value::Null => Ok(None),
+        _ => Err(wrong(key, "a string")),
     }
 }
 
@@ -949,11 +966,19 @@ mod tests {
         );
         assert_eq!(
             region(r#"{"_sys_param":{"region":7}}"#),
-            Err("f: not a tccli JSON file: _sys_param.region is not a string".into())
+            Err("f: _sys_param.region is not a string".into())
         );
         assert_eq!(
             region(r#"{"region":["ap-beijing"]}"#),
-            Err("f: not a tccli JSON file: region is not a string".into())
+            Err("f: region is not a string".into())
+        );
+        assert_eq!(
+            region(r#"{"_sys_param":"ap-beijing","region":"ap-shanghai"}"#),
+            Err("f: _sys_param is not an object".into())
+        );
+        assert_eq!(
+            region(r#"{"_sys_param":null,"region":"ap-shanghai"}"#),
+            Ok(Some("ap-shanghai".into()))
         );
         assert_eq!(
             tccli_file("/h/", "ops", "configure").as_deref(),
