@@ -640,11 +640,21 @@ async fn serve_request(
     *response.status_mut() =
         hyper::StatusCode::from_u16(handled.response.status).unwrap_or(hyper::StatusCode::OK);
     for (name, value) in handled.response.headers {
-        if let (Ok(name), Ok(value)) = (
+        match (
             hyper::header::HeaderName::from_bytes(name.as_bytes()),
             hyper::header::HeaderValue::from_str(&value),
         ) {
-            response.headers_mut().insert(name, value);
+            (Ok(name), Ok(value)) => {
+                response.headers_mut().append(name, value);
+            }
+            // The core's own header, which HTTP cannot carry: a fault of the emulator, said so
+            // rather than sent without it.
+            _ => {
+                return Ok(refusal(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    &format!("the emulator made a response header {name:?} that HTTP cannot carry"),
+                ))
+            }
         }
     }
     Ok(response)
