@@ -179,3 +179,40 @@ fn call_skeleton_needs_no_credentials() {
         "unknown action RunInstance (did you mean RunInstances?)"
     );
 }
+
+#[test]
+fn a_variable_set_to_bytes_that_are_not_utf8_is_an_error_not_unset() {
+    use std::os::unix::ffi::OsStrExt;
+    // Were the variable taken as unset, the keys would come from the file below instead.
+    let dir = std::env::temp_dir().join(format!("cvm-not-unicode-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("credentials");
+    std::fs::write(
+        &file,
+        "[default]\nsecret_id = AKIDfile\nsecret_key = filekey\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cvm"))
+        .args([
+            "--endpoint",
+            "http://127.0.0.1:9/",
+            "--region",
+            "ap-guangzhou",
+            "zones",
+        ])
+        .env_clear()
+        .env("TENCENTCLOUD_CREDENTIALS_FILE", &file)
+        .env(
+            "TENCENTCLOUD_SECRET_ID",
+            std::ffi::OsStr::from_bytes(b"AKID\xffenv"),
+        )
+        .env("TENCENTCLOUD_SECRET_KEY", "envkey")
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "the environment variable TENCENTCLOUD_SECRET_ID is set but not valid UTF-8, so it can be neither used nor taken as unset\n"
+    );
+}

@@ -302,9 +302,20 @@ impl<C: BuildClient> Builder<C> {
             }
             .into());
         }
-        let env: Box<EnvFn> = self
-            .env
-            .unwrap_or_else(|| Box::new(|key: &str| std::env::var(key).ok()));
+        let env: Box<EnvFn> = match self.env {
+            Some(env) => env,
+            None => {
+                // A variable that is set but not Unicode would read as unset, and the next
+                // source (another account's keys, say) would be used without a word.
+                let home = ["HOME", "USERPROFILE"];
+                if let Some(name) = home.into_iter().chain(profile::ENV_VARS).find(|name| {
+                    matches!(std::env::var(name), Err(std::env::VarError::NotUnicode(_)))
+                }) {
+                    return Err(ConfigError::NotUnicode { name }.into());
+                }
+                Box::new(|key: &str| std::env::var(key).ok())
+            }
+        };
         let home = env("HOME")
             .or_else(|| env("USERPROFILE"))
             .filter(|h| !h.is_empty());

@@ -18,6 +18,12 @@ pub enum ConfigError {
     /// cannot be read or used.
     #[error("cannot read the region: {0}")]
     RegionFile(ChainError),
+    /// An environment variable the client reads is set to bytes that are not UTF-8.
+    #[error("the environment variable {name} is set but not valid UTF-8, so it can be neither used nor taken as unset")]
+    NotUnicode {
+        /// The variable.
+        name: &'static str,
+    },
     /// The endpoint URL or the region name is malformed.
     #[error(transparent)]
     Endpoint(#[from] EndpointError),
