@@ -143,7 +143,7 @@ impl GlobalArgs {
             builder = builder.region(r.clone());
         } else if no_region {
             builder = builder.no_region();
-        } else if std::env::var(ENV_REGION).map_or(true, |r| r.is_empty()) {
+        } else if crate::environment::text(ENV_REGION)?.is_none() {
             // The profile's region (`cvm configure`) comes after the flag and the environment.
             if let Some(r) = crate::profile_file::default_value(self.profile.as_deref(), "region")?
             {

@@ -8,6 +8,7 @@
 
 mod client;
 mod cmd;
+mod environment;
 mod output;
 mod profile_file;
 mod sign_cmd;
@@ -143,17 +144,22 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Call(args) if args.skeleton => None,
         _ if cli.output.is_some() => None,
         // `configure` must still run to mend a bad value: it says so and goes on.
-        Command::Configure(_) => configured_output(g.profile.as_deref()).unwrap_or_else(|e| {
-            eprintln!("warning: {}", e.message.replace(['\n', '\r'], " "));
-            None
-        }),
+        // (It reads the file itself, and says what keeps it from being read.)
+        Command::Configure(_) => profile_file::default_value(g.profile.as_deref(), "output")
+            .ok()
+            .flatten()
+            .and_then(|value| {
+                output_format(&value)
+                    .map_err(|e| eprintln!("warning: {}", e.message))
+                    .ok()
+            }),
         _ => configured_output(g.profile.as_deref())?,
     };
     let out = Output::detect(cli.output, configured, query, cli.quiet);
     match &cli.command {
         Command::Flatten => flatten(&out),
         Command::Sign(args) => {
-            let key = std::env::var("TENCENTCLOUD_SECRET_KEY").ok();
+            let key = environment::text("TENCENTCLOUD_SECRET_KEY")?;
             let result = sign_cmd::run(args, key.map(zeroize::Zeroizing::new), &read_stdin()?)
                 .map_err(Failure::usage)?;
             out.emit(&result, None)
@@ -206,14 +212,17 @@ fn run(cli: Cli) -> Result<(), Failure> {
 /// script that set it must not get another format without a word.
 fn configured_output(profile: Option<&str>) -> Result<Option<Format>, Failure> {
     profile_file::default_value(profile, "output")?
-        .map(|value| {
-            value.parse::<Format>().map_err(|e| {
-                Failure::usage(format!(
-                    "the profile's output setting: {e} (mend it with cvm configure set output FORMAT, or pass --output)"
-                ))
-            })
-        })
+        .map(|value| output_format(&value))
         .transpose()
+}
+
+/// The format a profile's `output` value names.
+fn output_format(value: &str) -> Result<Format, Failure> {
+    value.parse::<Format>().map_err(|e| {
+        Failure::usage(format!(
+            "the profile's output setting: {e} (mend it with cvm configure set output FORMAT, or pass --output)"
+        ))
+    })
 }
 
 /// The commands that use none of the global flags, and the flags hidden from their help.

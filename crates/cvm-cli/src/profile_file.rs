@@ -28,13 +28,24 @@ pub(crate) struct Location {
     pub profile: String,
 }
 
+/// A variable's value, unset when empty; [`check_env`] has refused one that is not UTF-8.
 fn env(key: &str) -> Option<String> {
-    std::env::var(key).ok().filter(|v| !v.is_empty())
+    crate::environment::text(key).ok().flatten()
+}
+
+/// Refuses a variable that places the file (`HOME`, the file, the profile) set to bytes that
+/// are not UTF-8, which would otherwise read as unset.
+fn check_env() -> Result<(), Failure> {
+    for name in ["HOME", ENV_CREDENTIALS_FILE, ENV_PROFILE] {
+        crate::environment::text(name)?;
+    }
+    Ok(())
 }
 
 /// The file and section the library would read for `profile_flag` (see
 /// [`cvm_proto::profile::credentials_file`]); a usage error when no home directory is known.
 pub(crate) fn locate(profile_flag: Option<&str>) -> Result<Location, Failure> {
+    check_env()?;
     let home = env("HOME");
     let (path, _) = profile::credentials_file(&env, home.as_deref()).ok_or_else(|| {
         Failure::usage(format!(
@@ -78,6 +89,7 @@ pub(crate) fn default_value(
     profile_flag: Option<&str>,
     key: &str,
 ) -> Result<Option<String>, Failure> {
+    check_env()?;
     let Ok(location) = locate(profile_flag) else {
         // No home directory: there is no file to read defaults from.
         return Ok(None);

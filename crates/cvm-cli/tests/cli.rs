@@ -210,9 +210,66 @@ fn a_variable_set_to_bytes_that_are_not_utf8_is_an_error_not_unset() {
         .output()
         .unwrap();
     let _ = std::fs::remove_dir_all(&dir);
+    let said = |name: &str| {
+        format!("the environment variable {name} is set but not valid UTF-8, so it can be neither used nor taken as unset\n")
+    };
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "the environment variable TENCENTCLOUD_SECRET_ID is set but not valid UTF-8, so it can be neither used nor taken as unset\n"
+        said("TENCENTCLOUD_SECRET_ID")
     );
+    // The variables the CLI reads itself: a password is not dropped (the instance would be
+    // launched without it), nor a key, region or home directory.
+    let keys = [
+        ("TENCENTCLOUD_SECRET_ID", "AKIDenv"),
+        ("TENCENTCLOUD_SECRET_KEY", "envkey"),
+    ];
+    let region = ["--region", "ap-guangzhou"];
+    for (args, name) in [
+        (
+            &[
+                "run",
+                "--zone",
+                "ap-guangzhou-2",
+                "--image-id",
+                "img-1",
+                "--dry-run",
+            ][..],
+            "CVM_INSTANCE_PASSWORD",
+        ),
+        (
+            &[
+                "sign",
+                "--method",
+                "GET",
+                "--host",
+                "cvm.tencentcloudapi.com",
+            ][..],
+            "TENCENTCLOUD_SECRET_KEY",
+        ),
+        (&["zones"][..], "TENCENTCLOUD_REGION"),
+        (&["zones"][..], "HOME"),
+        (&["configure", "list"][..], "TENCENTCLOUD_PROFILE"),
+    ] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cvm"));
+        cmd.args(["--endpoint", "http://127.0.0.1:9/"]);
+        // `sign` has a --region of its own, for TC3.
+        if name != "TENCENTCLOUD_REGION" && args[0] != "sign" {
+            cmd.args(region);
+        }
+        cmd.args(args).env_clear();
+        // (`sign` reads only its key: a SecretId in the environment would ask for --tc3.)
+        for (k, v) in keys {
+            if k != name && args[0] != "sign" {
+                cmd.env(k, v);
+            }
+        }
+        let out = cmd
+            .env(name, std::ffi::OsStr::from_bytes(b"\xfe"))
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), said(name), "{args:?}");
+    }
 }

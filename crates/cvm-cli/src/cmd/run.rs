@@ -159,7 +159,7 @@ fn password(args: &Args) -> Result<Option<String>, Failure> {
         }
         return Ok(Some(line));
     }
-    Ok(std::env::var(PASSWORD_ENV).ok().filter(|p| !p.is_empty()))
+    crate::environment::text(PASSWORD_ENV)
 }
 
 /// The failure of a RunInstances whose result is unknown, with the command that recovers it:
