@@ -144,18 +144,21 @@ fn a_profile_role_is_assumed_with_the_profiles_keys() {
     );
 }
 
-#[test]
-fn tccli_files_give_keys_and_region() {
-    let server = chain_sim(false, 7200);
+/// A home with tccli's credential file for the file keys and `configure` as its configure file.
+fn tccli_home(configure: &str) -> TempHome {
     let home = TempHome::new();
     home.write(
         ".tccli/default.credential",
         &format!(r#"{{"secretId": "{FILE_SECRET_ID}", "secretKey": "{FILE_SECRET_KEY}"}}"#),
     );
-    home.write(
-        ".tccli/default.configure",
-        r#"{"_sys_param": {"region": "ap-beijing", "output": "json"}}"#,
-    );
+    home.write(".tccli/default.configure", configure);
+    home
+}
+
+#[test]
+fn tccli_files_give_keys_and_region() {
+    let server = chain_sim(false, 7200);
+    let home = tccli_home(r#"{"_sys_param": {"region": "ap-beijing", "output": "json"}}"#);
     let c = Client::builder()
         .env(env_map(&[("HOME", &home.as_str())]))
         .endpoint(server.endpoint())
@@ -171,15 +174,8 @@ fn tccli_files_give_keys_and_region() {
 #[test]
 fn an_unusable_tccli_configure_file_is_an_error_not_a_missing_region() {
     let server = chain_sim(false, 7200);
-    let home = TempHome::new();
-    home.write(
-        ".tccli/default.credential",
-        &format!(r#"{{"secretId": "{FILE_SECRET_ID}", "secretKey": "{FILE_SECRET_KEY}"}}"#),
-    );
-    home.write(
-        ".tccli/default.configure",
-        "{\"_sys_param\": {\"region\": \"ap-beijing\",\n\"region\": \"ap-hongkong\"}}",
-    );
+    let home =
+        tccli_home("{\"_sys_param\": {\"region\": \"ap-beijing\",\n\"region\": \"ap-hongkong\"}}");
     let home_dir = home.as_str();
     let builder = |vars: &[(&str, &str)]| {
         let mut all = vec![("HOME", home_dir.as_str())];
