@@ -30,7 +30,7 @@ pub(crate) struct Location {
 
 /// A variable's value, unset when empty; [`check_env`] has refused one that is not UTF-8.
 fn env(key: &str) -> Option<String> {
-    crate::environment::text(key).ok().flatten()
+    std::env::var(key).ok().filter(|v| !v.is_empty())
 }
 
 /// Refuses a variable that places the file (`HOME`, the file, the profile) set to bytes that
@@ -45,21 +45,28 @@ fn check_env() -> Result<(), Failure> {
 /// The file and section the library would read for `profile_flag` (see
 /// [`cvm_proto::profile::credentials_file`]); a usage error when no home directory is known.
 pub(crate) fn locate(profile_flag: Option<&str>) -> Result<Location, Failure> {
-    check_env()?;
-    let home = env("HOME");
-    let (path, _) = profile::credentials_file(&env, home.as_deref()).ok_or_else(|| {
+    located(profile_flag)?.ok_or_else(|| {
         Failure::usage(format!(
             "no home directory: set HOME or {ENV_CREDENTIALS_FILE}"
         ))
-    })?;
+    })
+}
+
+/// [`locate`], with `None` when no home directory is known.
+fn located(profile_flag: Option<&str>) -> Result<Option<Location>, Failure> {
+    check_env()?;
+    let home = env("HOME");
+    let Some((path, _)) = profile::credentials_file(&env, home.as_deref()) else {
+        return Ok(None);
+    };
     let profile = profile_flag
         .map(str::to_owned)
         .or_else(|| env(ENV_PROFILE))
         .unwrap_or_else(|| profile::DEFAULT_PROFILE.to_owned());
-    Ok(Location {
+    Ok(Some(Location {
         path: PathBuf::from(path),
         profile,
-    })
+    }))
 }
 
 /// The file's text, or `None` when it does not exist.
@@ -89,8 +96,7 @@ pub(crate) fn default_value(
     profile_flag: Option<&str>,
     key: &str,
 ) -> Result<Option<String>, Failure> {
-    check_env()?;
-    let Ok(location) = locate(profile_flag) else {
+    let Some(location) = located(profile_flag)? else {
         // No home directory: there is no file to read defaults from.
         return Ok(None);
     };
