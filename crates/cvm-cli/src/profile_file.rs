@@ -107,7 +107,8 @@ pub(crate) fn default_value(
 }
 
 /// Checks a key and value for [`set_value`]: a known key, a value of one line without control
-/// characters or surrounding whitespace, and a known output format for `output`.
+/// characters or surrounding whitespace, a known output format for `output`, and a region name
+/// for `region` (one every command would refuse later is refused now).
 pub(crate) fn check(key: &str, value: &str) -> Result<(), Failure> {
     if !KEYS.contains(&key) {
         return Err(Failure::usage(format!(
@@ -129,6 +130,9 @@ pub(crate) fn check(key: &str, value: &str) -> Result<(), Failure> {
         value
             .parse::<crate::output::Format>()
             .map_err(Failure::usage)?;
+    }
+    if key == "region" && !value.is_empty() {
+        cvm_proto::check_region(value).map_err(|e| Failure::usage(e.to_string()))?;
     }
     Ok(())
 }

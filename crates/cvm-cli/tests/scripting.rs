@@ -548,6 +548,23 @@ fn configure_writes_a_profile_that_cvm_reads_back() {
     );
     assert_eq!(bad.status.code(), Some(2));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    // So is a region no command could send.
+    let bad = cvm_env(
+        &s,
+        &[
+            "--profile",
+            "ci",
+            "configure",
+            "set",
+            "region",
+            "ap_guangzhou",
+        ],
+        &env,
+        "",
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("ap_guangzhou"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
 
     // get and list never show the secret key or the token.
     let get = |key: &str| {
