@@ -440,7 +440,12 @@ mod tests {
             key in proptest::sample::select(KEYS.to_vec()),
             value in "([!-~]([ -~]{0,8}[!-~])?)?",
         ) {
-            let value = if key == "output" { "json".to_owned() } else { value };
+            // The two keys whose values are checked get a value that passes.
+            let value = match key {
+                "output" => "json".to_owned(),
+                "region" => "ap-guangzhou".to_owned(),
+                _ => value,
+            };
             check(key, &value).unwrap();
             check_profile(&section).unwrap();
             let read = profile::parse_ini(&text, "f").unwrap();
