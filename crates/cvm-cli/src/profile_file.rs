@@ -28,20 +28,6 @@ pub(crate) struct Location {
     pub profile: String,
 }
 
-/// A variable's value, unset when empty; [`check_env`] has refused one that is not UTF-8.
-fn env(key: &str) -> Option<String> {
-    std::env::var(key).ok().filter(|v| !v.is_empty())
-}
-
-/// Refuses a variable that places the file (`HOME`, the file, the profile) set to bytes that
-/// are not UTF-8, which would otherwise read as unset.
-fn check_env() -> Result<(), Failure> {
-    for name in ["HOME", ENV_CREDENTIALS_FILE, ENV_PROFILE] {
-        crate::environment::text(name)?;
-    }
-    Ok(())
-}
-
 /// The file and section the library would read for `profile_flag` (see
 /// [`cvm_proto::profile::credentials_file`]); a usage error when no home directory is known.
 pub(crate) fn locate(profile_flag: Option<&str>) -> Result<Location, Failure> {
@@ -52,17 +38,28 @@ pub(crate) fn locate(profile_flag: Option<&str>) -> Result<Location, Failure> {
     })
 }
 
-/// [`locate`], with `None` when no home directory is known.
+/// [`locate`], with `None` when no home directory is known. A variable it reads (the file,
+/// else `HOME`; the profile, unless `profile_flag` names one) set to bytes that are not UTF-8
+/// is an error rather than unset.
 fn located(profile_flag: Option<&str>) -> Result<Option<Location>, Failure> {
-    check_env()?;
-    let home = env("HOME");
+    use crate::environment::text;
+    let file = text(ENV_CREDENTIALS_FILE)?;
+    let home = match file {
+        Some(_) => None,
+        None => text("HOME")?,
+    };
+    let env = |key: &str| {
+        (key == ENV_CREDENTIALS_FILE)
+            .then(|| file.clone())
+            .flatten()
+    };
     let Some((path, _)) = profile::credentials_file(&env, home.as_deref()) else {
         return Ok(None);
     };
-    let profile = profile_flag
-        .map(str::to_owned)
-        .or_else(|| env(ENV_PROFILE))
-        .unwrap_or_else(|| profile::DEFAULT_PROFILE.to_owned());
+    let profile = match profile_flag {
+        Some(named) => named.to_owned(),
+        None => text(ENV_PROFILE)?.unwrap_or_else(|| profile::DEFAULT_PROFILE.to_owned()),
+    };
     Ok(Some(Location {
         path: PathBuf::from(path),
         profile,

@@ -249,6 +249,8 @@ fn a_variable_set_to_bytes_that_are_not_utf8_is_an_error_not_unset() {
         ),
         (&["zones"][..], "TENCENTCLOUD_REGION"),
         (&["zones"][..], "HOME"),
+        (&["configure", "list"][..], "HOME"),
+        (&["configure", "list"][..], "TENCENTCLOUD_CREDENTIALS_FILE"),
         (&["configure", "list"][..], "TENCENTCLOUD_PROFILE"),
     ] {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_cvm"));
@@ -258,6 +260,10 @@ fn a_variable_set_to_bytes_that_are_not_utf8_is_an_error_not_unset() {
             cmd.args(region);
         }
         cmd.args(args).env_clear();
+        // A file that does not exist, so that HOME is not read, unless the case is about them.
+        if name != "HOME" && name != "TENCENTCLOUD_CREDENTIALS_FILE" {
+            cmd.env("TENCENTCLOUD_CREDENTIALS_FILE", "/nonexistent/credentials");
+        }
         // (`sign` reads only its key: a SecretId in the environment would ask for --tc3.)
         for (k, v) in keys {
             if k != name && args[0] != "sign" {
@@ -272,4 +278,23 @@ fn a_variable_set_to_bytes_that_are_not_utf8_is_an_error_not_unset() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert_eq!(String::from_utf8_lossy(&out.stderr), said(name), "{args:?}");
     }
+    // A variable nothing reads in this command stops nothing: here the keys and region are
+    // given, the call itself fails to connect (exit 3).
+    let out = Command::new(env!("CARGO_BIN_EXE_cvm"))
+        .args([
+            "--endpoint",
+            "http://127.0.0.1:9/",
+            "--region",
+            "ap-guangzhou",
+            "zones",
+        ])
+        .env_clear()
+        .env("TENCENTCLOUD_CREDENTIALS_FILE", "/nonexistent/credentials")
+        .envs(keys)
+        .env("TKE_ROLE_ARN", std::ffi::OsStr::from_bytes(b"\xfe"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(!stderr.contains("UTF-8"), "{stderr}");
 }

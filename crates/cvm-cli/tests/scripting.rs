@@ -565,6 +565,12 @@ fn configure_writes_a_profile_that_cvm_reads_back() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("ap_guangzhou"));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    // An empty value unsets it, and is not a region to check.
+    set("region", "", "");
+    assert!(!std::fs::read_to_string(&file)
+        .unwrap()
+        .contains("region = ap-guangzhou"));
+    set("region", "ap-guangzhou", "");
 
     // get and list never show the secret key or the token.
     let get = |key: &str| {
@@ -687,7 +693,8 @@ fn configure_creates_the_file_with_mode_0600_and_never_echoes_a_broken_line() {
     // With the keys in the environment the file is still where the region would come from: it
     // is named, not skipped for a missing region.
     let keys_only = [env[0], CREDS[0], CREDS[1], CREDS[2]];
-    let out = cvm_env(&s, &["zones"], &keys_only, "");
+    // (`-o json`: the output setting, which the same file holds, is not read then.)
+    let out = cvm_env(&s, &["zones", "-o", "json"], &keys_only, "");
     assert_eq!(out.status.code(), Some(2));
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(

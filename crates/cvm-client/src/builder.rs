@@ -28,6 +28,39 @@ use crate::random::{OsRandom, Random};
 
 type EnvFn = dyn Fn(&str) -> Option<String> + Send + Sync;
 
+/// The process environment, noting the first variable asked for that is set to bytes that are
+/// not UTF-8: `std::env::var(..).ok()` would read it as unset, and the next source (another
+/// account's keys, say) would be used without a word.
+#[derive(Clone, Default)]
+struct ProcessEnv {
+    not_unicode: Arc<std::sync::Mutex<Option<String>>>,
+}
+
+impl ProcessEnv {
+    /// The variable `key`, `None` when unset or not UTF-8 (which is noted).
+    fn read(&self, key: &str) -> Option<String> {
+        match std::env::var(key) {
+            Ok(value) => Some(value),
+            Err(std::env::VarError::NotPresent) => None,
+            Err(std::env::VarError::NotUnicode(_)) => {
+                if let Ok(mut first) = self.not_unicode.lock() {
+                    first.get_or_insert_with(|| key.to_owned());
+                }
+                None
+            }
+        }
+    }
+
+    /// An error naming the first variable read so far that was not UTF-8.
+    fn check(&self) -> Result<(), ConfigError> {
+        let first = self.not_unicode.lock().ok().and_then(|first| first.clone());
+        match first {
+            Some(name) => Err(ConfigError::NotUnicode { name }),
+            None => Ok(()),
+        }
+    }
+}
+
 /// A client that a [`Builder`] can build: how it holds a transport, its default one, and how it is put together.
 pub trait BuildClient: Sized {
     /// A transport as the builder holds it, e.g. `Arc<dyn HttpSend>`.
@@ -302,45 +335,47 @@ impl<C: BuildClient> Builder<C> {
             }
             .into());
         }
+        // Only the variables a step reads count, each checked before what it read is used.
+        let process = ProcessEnv::default();
         let env: Box<EnvFn> = match self.env {
             Some(env) => env,
             None => {
-                // A variable that is set but not Unicode would read as unset, and the next
-                // source (another account's keys, say) would be used without a word.
-                let home = ["HOME", "USERPROFILE"];
-                if let Some(name) = home.into_iter().chain(profile::ENV_VARS).find(|name| {
-                    matches!(std::env::var(name), Err(std::env::VarError::NotUnicode(_)))
-                }) {
-                    return Err(ConfigError::NotUnicode { name }.into());
-                }
-                Box::new(|key: &str| std::env::var(key).ok())
+                let process = process.clone();
+                Box::new(move |key: &str| process.read(key))
             }
         };
-        let home = env("HOME")
-            .or_else(|| env("USERPROFILE"))
-            .filter(|h| !h.is_empty());
+        // Read where a step needs it, so that a home that is not UTF-8 stops only those.
+        let home = || {
+            env("HOME")
+                .or_else(|| env("USERPROFILE"))
+                .filter(|h| !h.is_empty())
+        };
         let mut config = self.config;
         if self.require_region && config.region.is_none() {
-            config.region = env(ENV_REGION)
-                .filter(|r| !r.is_empty())
-                .map_or_else(
-                    || tccli_region(&*env, home.as_deref(), self.profile.as_deref()),
-                    |region| Ok(Some(region)),
-                )
-                .map_err(ConfigError::RegionFile)?;
+            let from_env = env(ENV_REGION).filter(|r| !r.is_empty());
+            process.check()?;
+            let region = match from_env {
+                Some(region) => Ok(Some(region)),
+                None => tccli_region(&*env, home().as_deref(), self.profile.as_deref()),
+            };
+            process.check()?;
+            config.region = region.map_err(ConfigError::RegionFile)?;
         }
         match &config.region {
             Some(region) => cvm_proto::check_region(region).map_err(ConfigError::from)?,
             None if self.require_region => return Err(ConfigError::MissingRegion.into()),
             None => {}
         }
-        let endpoint_from = |given: Option<Endpoint>, var: &str, default: fn() -> Endpoint| match (
-            given,
-            env(var).filter(|v| !v.is_empty()),
-        ) {
-            (Some(e), _) => Ok(e),
-            (None, Some(url)) => Endpoint::parse(&url).map_err(ConfigError::from),
-            (None, None) => Ok(default()),
+        let endpoint_from = |given: Option<Endpoint>, var: &str, default: fn() -> Endpoint| {
+            let Some(e) = given else {
+                let url = env(var).filter(|v| !v.is_empty());
+                process.check()?;
+                return match url {
+                    Some(url) => Endpoint::parse(&url).map_err(ConfigError::from),
+                    None => Ok(default()),
+                };
+            };
+            Ok(e)
         };
         let sts_endpoint =
             endpoint_from(self.sts_endpoint, ENV_STS_ENDPOINT, sts::default_endpoint)?;
@@ -368,13 +403,20 @@ impl<C: BuildClient> Builder<C> {
                 .unwrap_or_else(|| sts::STS_DEFAULT_REGION.to_owned()),
             refresh_margin: self.refresh_margin.unwrap_or(sts::DEFAULT_REFRESH_MARGIN),
         };
+        let home = if self.credentials.is_some() {
+            None
+        } else {
+            home()
+        };
         let plan = profile::plan(
             self.credentials,
             self.profile.as_deref(),
             &*env,
             home.as_deref(),
             &mut read_file,
-        )?;
+        );
+        process.check()?;
+        let plan = plan?;
         let provider = match (plan, self.assume_role) {
             (
                 Plan::Static {

@@ -22,7 +22,7 @@ pub enum ConfigError {
     #[error("the environment variable {name} is set but not valid UTF-8, so it can be neither used nor taken as unset")]
     NotUnicode {
         /// The variable.
-        name: &'static str,
+        name: String,
     },
     /// The endpoint URL or the region name is malformed.
     #[error(transparent)]

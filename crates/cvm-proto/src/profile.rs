@@ -42,23 +42,6 @@ pub const ENV_PROFILE: &str = "TENCENTCLOUD_PROFILE";
 pub const ENV_CREDENTIALS_FILE: &str = "TENCENTCLOUD_CREDENTIALS_FILE";
 /// Environment variable holding the default region.
 pub const ENV_REGION: &str = "TENCENTCLOUD_REGION";
-/// Every environment variable above: what a client reads its credentials, region and
-/// endpoints from, besides the home directory.
-pub const ENV_VARS: [&str; 13] = [
-    ENV_SECRET_ID,
-    ENV_SECRET_KEY,
-    ENV_SESSION_TOKEN,
-    ENV_TOKEN,
-    ENV_METADATA_ENDPOINT,
-    ENV_STS_ENDPOINT,
-    ENV_TKE_REGION,
-    ENV_TKE_PROVIDER_ID,
-    ENV_TKE_TOKEN_FILE,
-    ENV_TKE_ROLE_ARN,
-    ENV_PROFILE,
-    ENV_CREDENTIALS_FILE,
-    ENV_REGION,
-];
 /// The credentials file below the home directory.
 pub const DEFAULT_FILE: &str = ".tencentcloud/credentials";
 /// The system-wide credentials file, read after the one below the home directory.
