@@ -636,9 +636,19 @@ async fn serve_request(
         Some(ShellFault::Delay(d)) => tokio::time::sleep(d).await,
         None => {}
     }
+    // The core's own status and headers, which HTTP cannot carry, are a fault of the emulator,
+    // said so rather than sent as something else (after the request may have taken effect).
+    let Ok(status) = hyper::StatusCode::from_u16(handled.response.status) else {
+        return Ok(refusal(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!(
+                "the emulator made a reply with status {}, which HTTP cannot carry; the request may have taken effect",
+                handled.response.status
+            ),
+        ));
+    };
     let mut response = Response::new(Full::new(Bytes::from(handled.response.body)));
-    *response.status_mut() =
-        hyper::StatusCode::from_u16(handled.response.status).unwrap_or(hyper::StatusCode::OK);
+    *response.status_mut() = status;
     for (name, value) in handled.response.headers {
         match (
             hyper::header::HeaderName::from_bytes(name.as_bytes()),
@@ -647,12 +657,10 @@ async fn serve_request(
             (Ok(name), Ok(value)) => {
                 response.headers_mut().append(name, value);
             }
-            // The core's own header, which HTTP cannot carry: a fault of the emulator, said so
-            // rather than sent without it.
             _ => {
                 return Ok(refusal(
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    &format!("the emulator made a response header {name:?} that HTTP cannot carry"),
+                    &format!("the emulator made a response header {name:?} that HTTP cannot carry; the request may have taken effect"),
                 ))
             }
         }
