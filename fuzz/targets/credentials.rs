@@ -57,15 +57,22 @@ pub(crate) fn run(data: &[u8]) {
 /// A tccli configure file's region is `_sys_param.region`, else the top-level `region`: a
 /// non-empty string is the region, an empty one, `null` or none is no region, and any other
 /// value, a `_sys_param` that is not an object, or a text that the strict reader refuses, is an
-/// error that quotes nothing of the text.
+/// error that names the file and, for a text it cannot read, only a place in it.
 fn check_region(text: &str) {
     let got = profile::tccli_region(text, "configure");
     let body = text.strip_prefix(profile::BOM).unwrap_or(text);
     let Ok(map) = cvm_proto::json::parse_object(body.as_bytes()) else {
         let e = got.expect_err("a text the strict reader refuses gives no region");
         let shown = e.to_string();
+        let reason = shown.strip_prefix("configure: not a tccli JSON file: ");
+        let known = [
+            "the top level is not an object",
+            "the text is not UTF-8",
+            "invalid JSON at line ",
+            "a key is given twice in one object, at line ",
+        ];
         assert!(
-            shown.starts_with("configure: not a tccli JSON file: "),
+            reason.is_some_and(|r| known.iter().any(|k| r.starts_with(k))),
             "{shown}"
         );
         return;
