@@ -180,8 +180,26 @@ fn call_skeleton_needs_no_credentials() {
     );
 }
 
+/// `cvm zones` with the region given, against a port nothing listens on, in an environment of
+/// only `vars`.
+fn zones_with(vars: &[(&str, &std::ffi::OsStr)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cvm"))
+        .args([
+            "--endpoint",
+            "http://127.0.0.1:9/",
+            "--region",
+            "ap-guangzhou",
+            "zones",
+        ])
+        .env_clear()
+        .envs(vars.iter().copied())
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn a_variable_set_to_bytes_that_are_not_utf8_is_an_error_not_unset() {
+    use std::ffi::OsStr;
     use std::os::unix::ffi::OsStrExt;
     // Were the variable taken as unset, the keys would come from the file below instead.
     let dir = std::env::temp_dir().join(format!("cvm-not-unicode-{}", std::process::id()));
@@ -192,23 +210,11 @@ fn a_variable_set_to_bytes_that_are_not_utf8_is_an_error_not_unset() {
         "[default]\nsecret_id = AKIDfile\nsecret_key = filekey\n",
     )
     .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_cvm"))
-        .args([
-            "--endpoint",
-            "http://127.0.0.1:9/",
-            "--region",
-            "ap-guangzhou",
-            "zones",
-        ])
-        .env_clear()
-        .env("TENCENTCLOUD_CREDENTIALS_FILE", &file)
-        .env(
-            "TENCENTCLOUD_SECRET_ID",
-            std::ffi::OsStr::from_bytes(b"AKID\xffenv"),
-        )
-        .env("TENCENTCLOUD_SECRET_KEY", "envkey")
-        .output()
-        .unwrap();
+    let out = zones_with(&[
+        ("TENCENTCLOUD_CREDENTIALS_FILE", file.as_os_str()),
+        ("TENCENTCLOUD_SECRET_ID", OsStr::from_bytes(b"AKID\xffenv")),
+        ("TENCENTCLOUD_SECRET_KEY", OsStr::new("envkey")),
+    ]);
     let _ = std::fs::remove_dir_all(&dir);
     let said = |name: &str| {
         format!("the environment variable {name} is set but not valid UTF-8, so it can be neither used nor taken as unset\n")
@@ -271,7 +277,7 @@ fn a_variable_set_to_bytes_that_are_not_utf8_is_an_error_not_unset() {
             }
         }
         let out = cmd
-            .env(name, std::ffi::OsStr::from_bytes(b"\xfe"))
+            .env(name, OsStr::from_bytes(b"\xfe"))
             .stdin(Stdio::null())
             .output()
             .unwrap();
@@ -280,20 +286,15 @@ fn a_variable_set_to_bytes_that_are_not_utf8_is_an_error_not_unset() {
     }
     // A variable nothing reads in this command stops nothing: here the keys and region are
     // given, the call itself fails to connect (exit 3).
-    let out = Command::new(env!("CARGO_BIN_EXE_cvm"))
-        .args([
-            "--endpoint",
-            "http://127.0.0.1:9/",
-            "--region",
-            "ap-guangzhou",
-            "zones",
-        ])
-        .env_clear()
-        .env("TENCENTCLOUD_CREDENTIALS_FILE", "/nonexistent/credentials")
-        .envs(keys)
-        .env("TKE_ROLE_ARN", std::ffi::OsStr::from_bytes(b"\xfe"))
-        .output()
-        .unwrap();
+    let out = zones_with(&[
+        (
+            "TENCENTCLOUD_CREDENTIALS_FILE",
+            OsStr::new("/nonexistent/credentials"),
+        ),
+        (keys[0].0, OsStr::new(keys[0].1)),
+        (keys[1].0, OsStr::new(keys[1].1)),
+        ("TKE_ROLE_ARN", OsStr::from_bytes(b"\xfe")),
+    ]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
     assert!(!stderr.contains("UTF-8"), "{stderr}");
