@@ -367,15 +367,15 @@ impl<C: BuildClient> Builder<C> {
             None => {}
         }
         let endpoint_from = |given: Option<Endpoint>, var: &str, default: fn() -> Endpoint| {
-            let Some(e) = given else {
-                let url = env(var).filter(|v| !v.is_empty());
-                process.check()?;
-                return match url {
-                    Some(url) => Endpoint::parse(&url).map_err(ConfigError::from),
-                    None => Ok(default()),
-                };
-            };
-            Ok(e)
+            if let Some(e) = given {
+                return Ok(e);
+            }
+            let url = env(var).filter(|v| !v.is_empty());
+            process.check()?;
+            match url {
+                Some(url) => Endpoint::parse(&url).map_err(ConfigError::from),
+                None => Ok(default()),
+            }
         };
         let sts_endpoint =
             endpoint_from(self.sts_endpoint, ENV_STS_ENDPOINT, sts::default_endpoint)?;
